@@ -1,0 +1,79 @@
+/**
+ * Granular local search: for every stop u and each of its k nearest neighbours v, try every
+ * operator on (u, v) and apply the first improving move, until no move improves. Pairs whose
+ * two routes have not changed since u was last examined are skipped.
+ */
+import type { Random } from '../shared/random.ts';
+import type { Neighbours } from './neighbours.ts';
+import { createCrossExchange } from './operators/cross-exchange.ts';
+import type { LsContext, Operator } from './operators/operator.ts';
+import { createOrOpt } from './operators/or-opt.ts';
+import { createRelocate } from './operators/relocate.ts';
+import { createSwap } from './operators/swap.ts';
+import { createTwoOpt } from './operators/two-opt.ts';
+import { createTwoOptStar } from './operators/two-opt-star.ts';
+import type { Solution } from './solution.ts';
+
+export function defaultOperators(): Operator[] {
+  return [createRelocate(), createSwap(), createTwoOptStar(), createOrOpt(), createTwoOpt(), createCrossExchange()];
+}
+
+const EPS = 1e-7;
+
+export interface LocalSearch {
+  /** Improves `sol` in place; returns the number of moves applied. */
+  run(sol: Solution, routePenalty: number): number;
+}
+
+export function createLocalSearch(nb: Neighbours, k: number, rng: Random, ops: Operator[]): LocalSearch {
+  return {
+    run(sol: Solution, routePenalty: number): number {
+      const inst = sol.inst;
+      const active = ops.filter((op) => op.supports(inst));
+      const ctx: LsContext = { inst, sol, routePenalty };
+      const order: number[] = [];
+      for (let u = inst.nDepots; u < inst.n; u++) if (sol.routeOf[u] >= 0) order.push(u);
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        const t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+      const lastTested = new Float64Array(inst.n).fill(-1);
+      let moves = 0;
+      let improved = true;
+      let guard = 0;
+      while (improved && guard++ < 1000) {
+        improved = false;
+        for (const u of order) {
+          const tested = lastTested[u];
+          lastTested[u] = routeVersionNow(sol);
+          const list = nb.list[u];
+          const kk = Math.min(k, list.length);
+          for (let i = 0; i < kk; i++) {
+            const v = list[i];
+            const ru = sol.routeOf[u];
+            const rv = sol.routeOf[v];
+            if (ru < 0 || rv < 0) continue;
+            if (sol.routes[ru].version <= tested && sol.routes[rv].version <= tested) continue;
+            for (const op of active) {
+              if (op.evaluate(ctx, u, v) < -EPS) {
+                op.apply(ctx, u, v);
+                moves++;
+                improved = true;
+                break;
+              }
+            }
+          }
+        }
+      }
+      return moves;
+    },
+  };
+}
+
+function routeVersionNow(sol: Solution): number {
+  let m = 0;
+  for (const r of sol.routes) if (r.version > m) m = r.version;
+  return m;
+}
