@@ -1,7 +1,10 @@
-import loadHighs from 'highs';
+import * as highsModule from 'highs';
+import type { Highs } from 'highs';
 import type { LinearModel, MipSolver, SolveOptions, SolveResult } from './model.ts';
 
-type HighsInstance = Awaited<ReturnType<typeof loadHighs>>;
+type HighsInstance = Highs;
+// The package ships ESM at runtime but CommonJS-style typings; take the loader from either shape.
+const loadHighs: () => Promise<Highs> = ((highsModule as any).default ?? highsModule) as () => Promise<Highs>;
 
 let shared: Promise<HighsInstance> | null = null;
 
@@ -11,7 +14,7 @@ let shared: Promise<HighsInstance> | null = null;
  * next solve loads a fresh one.
  */
 function instance(): Promise<HighsInstance> {
-  shared ??= loadHighs();
+  if (!shared) shared = loadHighs();
   return shared;
 }
 

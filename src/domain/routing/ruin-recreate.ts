@@ -93,6 +93,8 @@ export interface RecreateParams {
   allowNewRoutes: boolean;
   /** Upper bound on routes when new ones are allowed. */
   maxRoutes: number;
+  /** Open a new route even when an open one could take the stop, if that is cheaper. */
+  newRouteWhenCheaper: boolean;
 }
 
 /**
@@ -124,16 +126,16 @@ export function recreate(sol: Solution, pending: number[], rng: Random, params: 
         }
       }
     }
-    if (bestR >= 0) {
-      sol.insertAfter(u, bestR, bestP);
-      continue;
-    }
-    if (params.allowNewRoutes && sol.routes.length < params.maxRoutes) {
+    if (params.allowNewRoutes && sol.routes.length < params.maxRoutes && (bestR < 0 || params.newRouteWhenCheaper)) {
       const v = bestFreeVehicle(sol, u);
-      if (v >= 0) {
+      if (v >= 0 && (bestR < 0 || singletonCost(inst, v, u) < best)) {
         sol.openRoute(v, [u]);
         continue;
       }
+    }
+    if (bestR >= 0) {
+      sol.insertAfter(u, bestR, bestP);
+      continue;
     }
     sol.unassigned.push(u);
   }

@@ -107,7 +107,7 @@ export function search(inst: Instance, assignable: number[], p: SearchParams): S
         iterations++;
         const cand = cur.clone();
         ruin(cand, nb, rng, defaultRuinParams, removed);
-        recreate(cand, removed, rng, { blinkRate: BLINK_RATE, allowNewRoutes: true, maxRoutes: limit });
+        recreate(cand, removed, rng, { blinkRate: BLINK_RATE, allowNewRoutes: true, maxRoutes: limit, newRouteWhenCheaper: false });
         for (const u of cand.unassigned) absences[u]++;
         const candAbs = sumAbsences(cand, absences);
         if (cand.unassigned.length < cur.unassigned.length || candAbs < curAbs) {
@@ -137,7 +137,7 @@ export function search(inst: Instance, assignable: number[], p: SearchParams): S
     const temperature = tStart * Math.pow(tEnd / tStart, Math.max(0, local));
     const cand = cur.clone();
     ruin(cand, nb, rng, defaultRuinParams, removed);
-    recreate(cand, removed, rng, { blinkRate: BLINK_RATE, allowNewRoutes: true, maxRoutes: routeLimit });
+    recreate(cand, removed, rng, { blinkRate: BLINK_RATE, allowNewRoutes: true, maxRoutes: routeLimit, newRouteWhenCheaper: !vehiclesMode });
     if (cand.unassigned.length > cur.unassigned.length) continue;
     const threshold = cur.cost - temperature * Math.log(rng.next());
     if (cand.unassigned.length < cur.unassigned.length || cand.vehicles < cur.vehicles && vehiclesMode || cand.cost < threshold) {

@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { fail } from '../domain/shared/result.ts';
+
+export interface WriteResult<T = unknown> {
+  status: number;
+  body: T;
+}
+
+/**
+ * Runs a write in one transaction, keyed by the request's `Idempotency-Key`
+ * header. The first request with a key runs `fn` and stores its answer in the same
+ * transaction; a retry with the same key and the same request gets the stored
+ * answer back without running `fn` again (header `Idempotent-Replay: true`); the
+ * same key with a different request is refused. A concurrent duplicate waits on
+ * the key's row lock until the first one commits. Errors roll everything back, so
+ * a failed request may be retried with the same key.
+ */
+export async function withIdempotency<T>(
+  db: Kysely<any>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  fn: (trx: Transaction<any>) => Promise<WriteResult<T>>,
+): Promise<T> {
+  const key = headerKey(request);
+  const result = await db.transaction().execute(async (trx) => {
+    if (!key) return { replay: false, ...(await fn(trx)) };
+    const scope = `${request.method} ${request.routeOptions.url ?? request.url}`;
+    const hash = createHash('sha256').update(request.url).update('\0').update(JSON.stringify(request.body ?? null)).digest('hex');
+    const inserted = await sql<{ key: string }>`
+      INSERT INTO idempotency_keys (key, scope, request_hash, status_code, response)
+      VALUES (${key}, ${scope}, ${hash}, 0, '{}'::jsonb)
+      ON CONFLICT (scope, key) DO NOTHING
+      RETURNING key`.execute(trx);
+    if (inserted.rows.length === 0) {
+      const prior = await trx.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirstOrThrow();
+      if (prior.request_hash !== hash) {
+        fail({ code: 'conflict', message: 'this Idempotency-Key was already used for a different request', field: 'Idempotency-Key', expected: 'a new key for a new request', actual: key });
+      }
+      return { replay: true, status: prior.status_code as number, body: prior.response as T };
+    }
+    const out = await fn(trx);
+    await trx
+      .updateTable('idempotency_keys')
+      .set({ status_code: out.status, response: JSON.stringify(out.body ?? null) })
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .execute();
+    return { replay: false, ...out };
+  });
+  if (result.replay) reply.header('idempotent-replay', 'true');
+  reply.status(result.status);
+  return result.body;
+}
+
+function headerKey(request: FastifyRequest): string | null {
+  const raw = request.headers['idempotency-key'];
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (key === undefined || key === '') return null;
+  if (key.length > 200) fail({ code: 'validation_failed', message: 'Idempotency-Key is too long', field: 'Idempotency-Key', expected: 'at most 200 characters', actual: `${key.length} characters` });
+  return key;
+}
+
+export const IdempotencyHeader = {
+  type: 'object',
+  properties: { 'idempotency-key': { type: 'string', maxLength: 200, description: 'retry-safe key: a repeated request with the same key is applied once' } },
+} as const;

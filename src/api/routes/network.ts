@@ -1,0 +1,360 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TSchema } from '@sinclair/typebox';
+import type { AppDeps } from '../deps.ts';
+import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
+import { formatFrom, readTable, toTable, writeTable, XLSX_MIME, type TableFormat } from '../tabular.ts';
+import {
+  DemandInputSchema,
+  ItemInputSchema,
+  NODE_KINDS,
+  NODE_STATUSES,
+  NodeInputSchema,
+  StatusChangeSchema,
+  ESSENTIAL_TIERS,
+  TEMPERATURE_CLASSES,
+  type DemandInput,
+  type ItemInput,
+  type NodeInput,
+  type NodeStatus,
+} from '../../domain/network/model.ts';
+import { parseRows, type RowError } from '../../domain/network/rows.ts';
+import * as store from '../../store/network.ts';
+import { fail } from '../../domain/shared/result.ts';
+
+const Err = { $ref: 'Error#' };
+const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
+
+const NodeSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.String({ enum: [...NODE_KINDS] }),
+  nameZh: Type.String(),
+  nameEn: Type.String(),
+  lat: Type.Number(),
+  lng: Type.Number(),
+  address: Type.String(),
+  locationConfidence: Type.String(),
+  status: Type.String({ enum: [...NODE_STATUSES] }),
+  statusChangedAt: Type.String({ format: 'date-time' }),
+  statusReason: Type.String(),
+  openingHours: Type.String(),
+  dailyOrderCapacity: Type.Integer(),
+  storageUnit: Type.String(),
+  storageAmbient: Type.Integer(),
+  storageChilled: Type.Integer(),
+  storageFrozen: Type.Integer(),
+  maxDeliveryRadiusM: Type.Integer(),
+});
+
+const ItemSchema = Type.Object({
+  id: Type.String(),
+  nameZh: Type.String(),
+  nameEn: Type.String(),
+  category: Type.String(),
+  unit: Type.String(),
+  temperatureClass: Type.String({ enum: [...TEMPERATURE_CLASSES] }),
+  shelfLifeDays: Type.Integer(),
+  packSize: Type.Integer(),
+  weightG: Type.Integer(),
+  volumeCm3: Type.Integer(),
+  priceFen: Type.Integer(),
+  essentialTier: Type.String({ enum: [...ESSENTIAL_TIERS] }),
+});
+
+const NODE_EXPORT_COLUMNS = Object.keys(NodeInputSchema.properties);
+const ITEM_EXPORT_COLUMNS = Object.keys(ItemInputSchema.properties);
+const DEMAND_EXPORT_COLUMNS = Object.keys(DemandInputSchema.properties);
+
+const ImportQuery = Type.Object({
+  format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])),
+  skipBadRows: Type.Optional(Type.Boolean({ default: false, description: 'import the good rows and report the bad ones' })),
+  dryRun: Type.Optional(Type.Boolean({ default: false, description: 'check the file, change nothing' })),
+});
+const ExportQuery = Type.Object({ format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])) });
+
+const ImportReport = Type.Object({
+  rows: Type.Integer({ description: 'data rows read' }),
+  imported: Type.Integer(),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  skipped: Type.Integer(),
+  dryRun: Type.Boolean(),
+  errors: Type.Array(
+    Type.Object({ row: Type.Integer(), column: Type.String(), expected: Type.Any(), actual: Type.Any(), message: Type.String() }),
+  ),
+});
+
+const importSchema = (tag: string, what: string) => ({
+  tags: [tag],
+  summary: `Import ${what} from CSV or .xlsx (all-or-nothing unless skipBadRows)`,
+  description: `Send the file as the body with Content-Type text/csv or ${XLSX_MIME}. A file with errors changes nothing and answers 400 with a per-row report (row, column, expected, actual), unless skipBadRows=true.`,
+  querystring: ImportQuery,
+  headers: IdempotencyHeader,
+  response: { 200: ImportReport, 400: Type.Union([ImportReport, Type.Any()]) },
+});
+
+const exportSchema = (tag: string, what: string) => ({
+  tags: [tag],
+  summary: `Export ${what} as CSV or .xlsx`,
+  querystring: ExportQuery,
+});
+
+export default async function networkRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const { db, clock } = deps;
+
+  // ---- nodes ----
+  app.get(
+    '/api/nodes',
+    {
+      schema: {
+        tags: ['network'],
+        summary: 'List nodes',
+        querystring: Type.Object({ kind: Type.Optional(Type.String({ enum: [...NODE_KINDS] })), status: Type.Optional(Type.String({ enum: [...NODE_STATUSES] })) }),
+        response: { 200: Type.Object({ nodes: Type.Array(NodeSchema) }) },
+      },
+    },
+    async (req) => ({ nodes: await store.listNodes(db, req.query as store.NodeFilter) }),
+  );
+
+  app.get(
+    '/api/nodes/:id',
+    { schema: { tags: ['network'], summary: 'One node', params: Type.Object({ id: Type.String() }), response: { 200: NodeSchema, ...errors } } },
+    async (req) => store.requireNode(db, (req.params as { id: string }).id, 'id'),
+  );
+
+  app.post(
+    '/api/nodes',
+    { schema: { tags: ['network'], summary: 'Create a node', headers: IdempotencyHeader, body: NodeInputSchema, response: { 201: NodeSchema, ...errors } } },
+    async (req, reply) =>
+      withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createNode(trx, req.body as NodeInput, clock.now()) })),
+  );
+
+  app.patch(
+    '/api/nodes/:id',
+    {
+      schema: {
+        tags: ['network'],
+        summary: 'Change a node’s settings (not its status: see /status)',
+        params: Type.Object({ id: Type.String() }),
+        headers: IdempotencyHeader,
+        body: Type.Partial(Type.Omit(NodeInputSchema, ['id', 'status', 'statusReason']), { additionalProperties: false, minProperties: 1 }),
+        response: { 200: NodeSchema, ...errors },
+      },
+    },
+    async (req, reply) =>
+      withIdempotency(db, req, reply, async (trx) => ({
+        status: 200,
+        body: await store.updateNode(trx, (req.params as { id: string }).id, req.body as store.NodePatch, clock.now()),
+      })),
+  );
+
+  app.post(
+    '/api/nodes/:id/status',
+    {
+      schema: {
+        tags: ['network'],
+        summary: 'Change a node’s status (open / online_only / suspended / closed), with the reason',
+        params: Type.Object({ id: Type.String() }),
+        headers: IdempotencyHeader,
+        body: StatusChangeSchema,
+        response: { 200: NodeSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const body = req.body as { status: NodeStatus; reason: string };
+      return withIdempotency(db, req, reply, async (trx) => ({
+        status: 200,
+        body: await store.setNodeStatus(trx, (req.params as { id: string }).id, body.status, body.reason, clock.now()),
+      }));
+    },
+  );
+
+  app.get(
+    '/api/nodes/:id/status-history',
+    {
+      schema: {
+        tags: ['network'],
+        summary: 'When and why a node’s status changed',
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: Type.Object({ events: Type.Array(Type.Object({ nodeId: Type.String(), fromStatus: Type.String(), toStatus: Type.String(), reason: Type.String(), at: Type.String() })) }), ...errors },
+      },
+    },
+    async (req) => {
+      const id = (req.params as { id: string }).id;
+      await store.requireNode(db, id, 'id');
+      return { events: await store.nodeStatusHistory(db, id) };
+    },
+  );
+
+  // ---- items ----
+  app.get(
+    '/api/items',
+    {
+      schema: {
+        tags: ['network'],
+        summary: 'List items (SKUs), filtered and paged',
+        querystring: Type.Object({
+          category: Type.Optional(Type.String()),
+          temperatureClass: Type.Optional(Type.String({ enum: [...TEMPERATURE_CLASSES] })),
+          essentialTier: Type.Optional(Type.String({ enum: [...ESSENTIAL_TIERS] })),
+          q: Type.Optional(Type.String({ maxLength: 100 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 100 })),
+          offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(ItemSchema), total: Type.Integer() }) },
+      },
+    },
+    async (req) => store.listItems(db, req.query as store.ItemFilter),
+  );
+
+  app.get(
+    '/api/items/:id',
+    { schema: { tags: ['network'], summary: 'One item', params: Type.Object({ id: Type.String() }), response: { 200: ItemSchema, ...errors } } },
+    async (req) => store.requireItem(db, (req.params as { id: string }).id, 'id'),
+  );
+
+  app.post(
+    '/api/items',
+    { schema: { tags: ['network'], summary: 'Create an item', headers: IdempotencyHeader, body: ItemInputSchema, response: { 201: ItemSchema, ...errors } } },
+    async (req, reply) =>
+      withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createItem(trx, req.body as ItemInput, clock.now()) })),
+  );
+
+  app.patch(
+    '/api/items/:id',
+    {
+      schema: {
+        tags: ['network'],
+        summary: 'Change an item',
+        params: Type.Object({ id: Type.String() }),
+        headers: IdempotencyHeader,
+        body: Type.Partial(Type.Omit(ItemInputSchema, ['id']), { additionalProperties: false, minProperties: 1 }),
+        response: { 200: ItemSchema, ...errors },
+      },
+    },
+    async (req, reply) =>
+      withIdempotency(db, req, reply, async (trx) => ({
+        status: 200,
+        body: await store.updateItem(trx, (req.params as { id: string }).id, req.body as Partial<ItemInput>, clock.now()),
+      })),
+  );
+
+  // ---- baseline demand ----
+  app.get(
+    '/api/demand',
+    {
+      schema: {
+        tags: ['network'],
+        summary: 'Baseline daily demand per node and item',
+        querystring: Type.Object({
+          nodeId: Type.Optional(Type.String()),
+          itemId: Type.Optional(Type.String()),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1000 })),
+          offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+        }),
+        response: { 200: Type.Object({ rows: Type.Array(DemandInputSchema), total: Type.Integer() }) },
+      },
+    },
+    async (req) => store.listDemand(db, req.query as store.DemandFilter),
+  );
+
+  app.put(
+    '/api/demand',
+    {
+      schema: {
+        tags: ['network'],
+        summary: 'Set baseline daily demand for node × item pairs',
+        headers: IdempotencyHeader,
+        body: Type.Object({ rows: Type.Array(DemandInputSchema, { minItems: 1, maxItems: 100000 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ updated: Type.Integer() }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const rows = (req.body as { rows: DemandInput[] }).rows;
+      return withIdempotency(db, req, reply, async (trx) => {
+        const bad = await store.unknownDemandRefs(trx, rows);
+        const first = [...bad.entries()][0];
+        if (first) {
+          const [i, ref] = first;
+          fail({ code: 'not_found', message: `rows.${i}.${ref.field}: ${ref.value} does not exist`, field: `rows.${i}.${ref.field}`, expected: `an existing ${ref.field === 'nodeId' ? 'node' : 'item'} id`, actual: ref.value });
+        }
+        return { status: 200, body: { updated: await store.upsertDemand(trx, rows) } };
+      });
+    },
+  );
+
+  // ---- import / export ----
+  registerImport<NodeInput>(app, deps, '/api/nodes/import', 'nodes', NodeInputSchema, async (trx, records) => store.upsertNodes(trx, records, clock.now()));
+  registerImport<ItemInput>(app, deps, '/api/items/import', 'items', ItemInputSchema, async (trx, records) => store.upsertItems(trx, records, clock.now()));
+  registerImport<DemandInput>(app, deps, '/api/demand/import', 'baseline demand', DemandInputSchema, async (trx, records) => {
+    const n = await store.upsertDemand(trx, records);
+    return { created: n, updated: 0 };
+  }, async (trx, records) => {
+    const bad = await store.unknownDemandRefs(trx, records.map((r) => r.value));
+    return [...bad.entries()].map(([i, ref]) => ({
+      row: records[i].row,
+      column: ref.field,
+      expected: `an existing ${ref.field === 'nodeId' ? 'node' : 'item'} id`,
+      actual: ref.value,
+      message: `${ref.field} ${ref.value} does not exist`,
+    }));
+  });
+
+  registerExport(app, '/api/nodes/export', 'nodes', async () => toTable(NODE_EXPORT_COLUMNS, await store.listNodes(db)));
+  registerExport(app, '/api/items/export', 'items', async () => toTable(ITEM_EXPORT_COLUMNS, (await store.listItems(db)).items));
+  registerExport(app, '/api/demand/export', 'baseline demand', async () => toTable(DEMAND_EXPORT_COLUMNS, (await store.listDemand(db)).rows));
+}
+
+function registerImport<T>(
+  app: FastifyInstance,
+  deps: AppDeps,
+  url: string,
+  what: string,
+  schema: TSchema,
+  write: (trx: any, records: T[]) => Promise<{ created: number; updated: number }>,
+  checkRefs?: (trx: any, records: Array<{ row: number; value: T }>) => Promise<RowError[]>,
+): void {
+  app.post(url, { schema: importSchema('network', what) }, async (req: FastifyRequest, reply: FastifyReply) => {
+    const q = req.query as { format?: TableFormat; skipBadRows?: boolean; dryRun?: boolean };
+    const table = await readTable(req.body, formatFrom(req.headers['content-type'], q.format));
+    const parsed = parseRows<T>(schema, table.header, table.rows);
+    const seen = new Map<string, number>();
+    for (const r of parsed.records) {
+      const key = JSON.stringify((r.value as any).id ?? [(r.value as any).nodeId, (r.value as any).itemId]);
+      const prior = seen.get(key);
+      if (prior !== undefined) parsed.errors.push({ row: r.row, column: (r.value as any).id ? 'id' : 'nodeId,itemId', expected: 'a value not already in the file', actual: key, message: `duplicate of row ${prior}` });
+      else seen.set(key, r.row);
+    }
+    return withIdempotency(deps.db, req, reply, async (trx) => {
+      if (checkRefs) parsed.errors.push(...(await checkRefs(trx, parsed.records)));
+      const badRows = new Set(parsed.errors.map((e) => e.row));
+      const good = parsed.records.filter((r) => !badRows.has(r.row));
+      const header = parsed.errors.some((e) => e.row === 1);
+      parsed.errors.sort((a, b) => a.row - b.row);
+      const report = { rows: table.rows.length, imported: 0, created: 0, updated: 0, skipped: 0, dryRun: !!q.dryRun, errors: parsed.errors.slice(0, 1000) };
+      if (header || (parsed.errors.length > 0 && !q.skipBadRows)) {
+        return { status: 400, body: { ...report, code: 'validation_failed', message: `${parsed.errors.length} error(s) in the file; nothing was imported` } };
+      }
+      report.skipped = parsed.records.length - good.length + (parsed.errors.length > 0 ? 0 : 0);
+      if (!q.dryRun) {
+        const r = await write(trx, good.map((g) => g.value));
+        report.created = r.created;
+        report.updated = r.updated;
+      }
+      report.imported = q.dryRun ? 0 : good.length;
+      report.skipped = badRows.size;
+      return { status: 200, body: report };
+    });
+  });
+}
+
+function registerExport(app: FastifyInstance, url: string, what: string, load: () => Promise<{ header: string[]; rows: string[][] }>): void {
+  app.get(url, { schema: exportSchema('network', what) }, async (req, reply) => {
+    const format = ((req.query as { format?: TableFormat }).format ?? 'csv') as TableFormat;
+    const buf = await writeTable(await load(), format, what);
+    const name = `${what.replace(/\s+/g, '-')}.${format}`;
+    reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_MIME);
+    reply.header('content-disposition', `attachment; filename="${name}"`);
+    return reply.send(buf);
+  });
+}

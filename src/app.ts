@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { openDatabase, type Database } from './store/db.ts';
+import { migrateToLatest } from './store/migrate.ts';
+import { isEmpty, loadDemo } from './store/demo.ts';
+import { buildApp } from './api/server.ts';
+import { systemClock, type AppDeps, type Clock } from './api/deps.ts';
+import { defaultSolver } from './solver/highs.ts';
+
+export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface ServiceOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  /** Load the demo scenario when the database is empty (default true). */
+  demo?: boolean;
+  clock?: Clock;
+  logger?: boolean | object;
+  log?: (message: string) => void;
+}
+
+export interface Service {
+  app: FastifyInstance;
+  database: Database;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+/** Opens the database (PGlite folder or PostgreSQL), migrates, loads the demo if empty, builds the app. */
+export async function openService(options: ServiceOptions = {}): Promise<Service> {
+  const log = options.log ?? (() => {});
+  const database = await openDatabase({ url: options.databaseUrl, dataDir: options.databaseUrl ? undefined : options.dataDir });
+  const applied = await migrateToLatest(database.db);
+  if (applied.length > 0) log(`applied ${applied.length} migration(s)`);
+  const clock = options.clock ?? systemClock;
+  if ((options.demo ?? true) && (await isEmpty(database.db))) {
+    log('empty database: loading the Yizhuang 2022 demo scenario…');
+    await loadDemo(database.db, clock.now(), log);
+  }
+  const deps: AppDeps = {
+    database,
+    db: database.db,
+    clock,
+    solver: defaultSolver,
+    config: { webDir: path.join(ROOT_DIR, 'web', 'dist') },
+  };
+  const app = await buildApp(deps, { logger: options.logger });
+  return {
+    app,
+    database,
+    deps,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}

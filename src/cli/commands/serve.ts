@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.ts';
+
+/** `baogong serve`: the server. Reads PORT, HOST, DATABASE_URL and BAOGONG_DATA. */
+export function registerServeCommands(program: Command, _ctx: CliContext): void {
+  program
+    .command('serve')
+    .description('start the Baogong server (embedded PGlite in BAOGONG_DATA, or DATABASE_URL); loads the demo on first start')
+    .option('--port <port>', 'port to listen on (env PORT)', process.env.PORT ?? '8080')
+    .option('--host <host>', 'address to bind (env HOST)', process.env.HOST ?? '127.0.0.1')
+    .option('--data <dir>', 'embedded database folder (env BAOGONG_DATA)', process.env.BAOGONG_DATA ?? './baogong-data')
+    .option('--no-demo', 'do not load the demo scenario into an empty database')
+    .option('--log-level <level>', 'log level: fatal, error, warn, info, debug', process.env.LOG_LEVEL ?? 'info')
+    .action(async (opts) => {
+      const { openService } = await import('../../app.ts');
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        console.error(`error: --port must be an integer 0-65535, got ${JSON.stringify(opts.port)}`);
+        process.exit(2);
+      }
+      const say = (m: string) => process.stderr.write(`[baogong] ${m}\n`);
+      const svc = await openService({
+        databaseUrl: process.env.DATABASE_URL,
+        dataDir: opts.data,
+        demo: opts.demo,
+        logger: { level: opts.logLevel },
+        log: say,
+      });
+      const address = await svc.app.listen({ port, host: opts.host });
+      say(`database: ${svc.database.kind} (${svc.database.location})`);
+      say(`API:      ${address}/api`);
+      say(`OpenAPI:  ${address}/openapi.json`);
+      say(`API docs: ${address}/docs`);
+      say(`health:   ${address}/health`);
+      say(`web:      ${address}/`);
+      process.stdout.write(`Baogong is running at ${address}\n`);
+      const stop = async () => {
+        say('shutting down…');
+        await svc.close();
+        process.exit(0);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+}

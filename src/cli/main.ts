@@ -1,0 +1,45 @@
+import { Command, CommanderError } from 'commander';
+import { CliError, createCliContext } from './context.ts';
+import { registerServeCommands } from './commands/serve.ts';
+import { registerNetworkCommands } from './commands/network.ts';
+
+/**
+ * The `baogong` CLI. Commands talk to a running server (--server / BAOGONG_URL),
+ * or, when none answers, to the local database in-process.
+ */
+const program = new Command();
+program
+  .name('baogong')
+  .description('Baogong (保供): keep a fresh-grocery chain supplying people when a crisis closes stores')
+  .option('--server <url>', 'Baogong server URL (env BAOGONG_URL; default http://127.0.0.1:8080, else the local database)')
+  .option('--token <token>', 'API token (env BAOGONG_TOKEN)')
+  .option('--json', 'print JSON instead of tables')
+  .showHelpAfterError()
+  .exitOverride();
+
+const ctx = createCliContext(program);
+
+// One line per context.
+registerServeCommands(program, ctx);
+registerNetworkCommands(program, ctx);
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+    } else if (e instanceof CliError) {
+      process.stderr.write(e.message + '\n');
+      process.exitCode = e.exitCode;
+    } else {
+      process.stderr.write(`error: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = 1;
+    }
+  }
+  if (program.args[0] !== 'serve') {
+    await ctx.close();
+  }
+}
+
+await main();

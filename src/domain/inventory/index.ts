@@ -1,0 +1,9 @@
+/** The inventory context's pure domain: the stock ledger's types, rules, FEFO, counts and auditor. */
+export * from './types.ts';
+export * from './validate.ts';
+export * from './fefo.ts';
+export * from './ledger.ts';
+export * from './auditor.ts';
+export * from './counts.ts';
+export * from './availability.ts';
+export * from './expiry.ts';

@@ -1,0 +1,164 @@
+import type { Flow, PlanMetrics } from './evaluate.ts';
+import { key, type Candidate, type Prepared } from './prepare.ts';
+
+export interface PlanLine {
+  kind: 'transfer' | 'diversion' | 'supplier_order';
+  itemId: string;
+  toNodeId: string;
+  quantity: number;
+  /** Giver (transfer) or the DC the shipment left from (diversion). */
+  fromNodeId: string | null;
+  shipmentId: string | null;
+  /** The shipment's original destination (diversion). */
+  originalNodeId: string | null;
+  supplierId: string | null;
+  expedited: boolean;
+  packs: number | null;
+  distanceM: number | null;
+  arrivalH: number;
+  unitCostFen: number;
+  costFen: number;
+  reason: string;
+}
+
+export interface ShortageLine {
+  nodeId: string;
+  itemId: string;
+  tier: 'essential' | 'key';
+  needUnits: number;
+  shortUnits: number;
+  reason: string;
+}
+
+const fmt = (x: number) => (Math.round(x * 10) / 10).toString();
+const km = (m: number) => `${fmt(m / 1000)} km`;
+
+function describe(c: Candidate): string {
+  if (c.kind === 'transfer') return `transfer from ${c.fromNodeId}`;
+  if (c.kind === 'diversion') return `shipment ${c.shipmentId} to ${c.originalNodeId}`;
+  return `${c.expedited ? 'expedited' : 'normal'} order from ${c.supplierId}`;
+}
+
+/** Residual capacity of every source after the plan, to say why a cheaper one was not used more. */
+function residuals(p: Prepared, flows: readonly Flow[]) {
+  const gives = new Map<string, number>();
+  const away = new Map<string, number>();
+  const ship = new Map<string, number>();
+  const sup = new Map<string, number>();
+  const stor = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+  for (const f of flows) {
+    const c = p.candidates[f.cand];
+    const need = p.needs[c.need];
+    add(stor, `${need.nodeId}|${need.tempClass}`, f.units * need.volumeCm3);
+    if (c.kind === 'transfer') add(gives, key(c.fromNodeId, need.itemId), f.units);
+    else if (c.kind === 'diversion') {
+      add(away, key(c.originalNodeId, need.itemId), f.units);
+      add(ship, c.shipmentId, f.units);
+    } else add(sup, c.supplierId, f.units);
+  }
+  const why = (ci: number): string | null => {
+    const c = p.candidates[ci];
+    const need = p.needs[c.need];
+    const freeCm3 = (p.storageFreeCm3.get(`${need.nodeId}|${need.tempClass}`) ?? 0) - (stor.get(`${need.nodeId}|${need.tempClass}`) ?? 0);
+    if (c.kind === 'transfer') {
+      const gk = key(c.fromNodeId, need.itemId);
+      const s = p.state.get(gk)!;
+      const left = Math.min(s.giveCap - (gives.get(gk) ?? 0), s.surplusCap - (gives.get(gk) ?? 0) - (away.get(gk) ?? 0));
+      if (left <= 0) return `${c.fromNodeId} has nothing more to spare above its target ${s.floor}`;
+    } else if (c.kind === 'diversion') {
+      const left = p.shipments.get(c.shipmentId)!.quantity - (ship.get(c.shipmentId) ?? 0);
+      if (left <= 0) return `shipment ${c.shipmentId} is fully diverted`;
+      const d = p.state.get(key(c.originalNodeId, need.itemId))!;
+      if (!d.receiver && d.surplusCap - (away.get(key(c.originalNodeId, need.itemId)) ?? 0) - (gives.get(key(c.originalNodeId, need.itemId)) ?? 0) <= 0) {
+        return `${c.originalNodeId} needs the rest of it to keep its target`;
+      }
+    } else {
+      const left = p.suppliers.get(c.supplierId)!.dailyCapacityUnits - (sup.get(c.supplierId) ?? 0);
+      if (left < Math.max(c.packSize, c.moqUnits)) return `${c.supplierId} is at its daily capacity (${left} units left, MOQ ${c.moqUnits}, pack ${c.packSize})`;
+    }
+    if (need.volumeCm3 > 0 && freeCm3 < need.volumeCm3) return `${need.nodeId}'s ${need.tempClass} storage is full`;
+    return null;
+  };
+  return { why, gives, away };
+}
+
+export function explain(p: Prepared, flows: readonly Flow[], metrics: PlanMetrics): { lines: PlanLine[]; shortages: ShortageLine[] } {
+  const res = residuals(p, flows);
+  const deadline = p.params.neededWithinH;
+  const lines: PlanLine[] = [];
+  for (const f of flows) {
+    const c = p.candidates[f.cand];
+    const need = p.needs[c.need];
+    const others = p.byNeed[c.need].filter((ci) => ci !== f.cand).map((ci) => ({ ci, c: p.candidates[ci] }));
+    const cheaper = others.filter((o) => o.c.effectiveFenPerUnit < c.effectiveFenPerUnit - 1e-9);
+    const timing = c.arrivalH <= deadline ? `arrives in ${fmt(c.arrivalH)} h, within the ${fmt(deadline)} h deadline` : `arrives in ${fmt(c.arrivalH)} h, ${fmt(c.arrivalH - deadline)} h after the deadline`;
+    let rank: string;
+    if (cheaper.length === 0) {
+      const next = others.sort((a, b) => a.c.effectiveFenPerUnit - b.c.effectiveFenPerUnit)[0];
+      rank = next
+        ? `cheapest of ${others.length + 1} sources (next: ${describe(next.c)} at ${fmt(next.c.effectiveFenPerUnit)} fen/unit incl. late penalty)`
+        : 'the only source for this need';
+    } else {
+      const reasons = cheaper.map((o) => `${describe(o.c)}: ${res.why(o.ci) ?? 'used for more urgent needs'}`);
+      rank = `cheaper sources were short (${reasons.join('; ')})`;
+    }
+    let detail = '';
+    if (c.kind === 'transfer') {
+      const s = p.state.get(key(c.fromNodeId, need.itemId))!;
+      const after = s.position - (res.gives.get(key(c.fromNodeId, need.itemId)) ?? 0) - (res.away.get(key(c.fromNodeId, need.itemId)) ?? 0);
+      detail = `Transfer from ${c.fromNodeId} (${km(c.distanceM)}); ${c.fromNodeId} keeps ${after} ≥ its target ${s.floor}.`;
+    } else if (c.kind === 'diversion') {
+      const d = p.state.get(key(c.originalNodeId, need.itemId))!;
+      const short = metrics.shortByKey.get(key(c.originalNodeId, need.itemId)) ?? 0;
+      const after = d.position - (res.away.get(key(c.originalNodeId, need.itemId)) ?? 0) - (res.gives.get(key(c.originalNodeId, need.itemId)) ?? 0);
+      detail = `Divert DC shipment ${c.shipmentId} (${c.fromNodeId} → ${c.originalNodeId}, ${km(c.distanceM)} to ${need.nodeId}); ` +
+        (short > 0 ? `${c.originalNodeId} is left ${short} short, which weighs less than ${need.nodeId}'s need.` : `${c.originalNodeId} keeps ${after} ≥ its target ${d.floor}.`);
+    } else {
+      const packs = f.units / c.packSize;
+      detail = `${c.expedited ? 'Expedited' : 'Normal'} order from ${c.supplierId}: ${packs} × ${c.packSize} = ${f.units} units${c.moqUnits > 0 ? ` (MOQ ${c.moqUnits})` : ''}.`;
+      if (c.expedited) {
+        const normal = p.candidates[f.cand - 1];
+        if (normal && normal.kind === 'supplier_order' && normal.supplierId === c.supplierId) {
+          detail += ` Normal lead time ${fmt(normal.arrivalH)} h would be ${fmt(Math.max(0, normal.arrivalH - deadline))} h late; the premium ${fmt(c.unitCostFen - normal.unitCostFen)} fen/unit is cheaper than the late penalty.`;
+        }
+      }
+      if (f.units > need.needUnits) detail += ` ${f.units - need.needUnits} above the need, from pack/MOQ rounding.`;
+    }
+    lines.push({
+      kind: c.kind,
+      itemId: need.itemId,
+      toNodeId: need.nodeId,
+      quantity: f.units,
+      fromNodeId: c.kind === 'supplier_order' ? null : c.fromNodeId,
+      shipmentId: c.kind === 'diversion' ? c.shipmentId : null,
+      originalNodeId: c.kind === 'diversion' ? c.originalNodeId : null,
+      supplierId: c.kind === 'supplier_order' ? c.supplierId : null,
+      expedited: c.kind === 'supplier_order' && c.expedited,
+      packs: c.kind === 'supplier_order' ? f.units / c.packSize : null,
+      distanceM: c.kind === 'supplier_order' ? null : c.distanceM,
+      arrivalH: c.arrivalH,
+      unitCostFen: c.unitCostFen,
+      costFen: Math.round(c.unitCostFen * f.units),
+      reason: `${detail} ${timing}; ${rank}.`,
+    });
+  }
+  const needByKey = new Map(p.needs.map((n) => [key(n.nodeId, n.itemId), n]));
+  const shortages: ShortageLine[] = [];
+  for (const [k, short] of metrics.shortByKey) {
+    const s = p.state.get(k)!;
+    const need = needByKey.get(k);
+    const tier = p.items.get(s.itemId)?.tier === 'key' ? 'key' : 'essential';
+    let reason: string;
+    if (!need) reason = `its inbound was diverted to a node whose need weighs more`;
+    else if (p.byNeed[need.index].length === 0) reason = `no source: no node within the ${p.params.maxGiversPerNeed} nearest has stock above its target, no DC shipment of this item, no supplier sells it`;
+    else {
+      const whys = p.byNeed[need.index].map((ci) => `${describe(p.candidates[ci])}: ${res.why(ci) ?? 'remaining quantity below a pack or the MOQ'}`);
+      reason = `every source is used up (${[...new Set(whys)].join('; ')})`;
+    }
+    shortages.push({ nodeId: s.nodeId, itemId: s.itemId, tier, needUnits: Math.max(0, s.target - s.position), shortUnits: short, reason });
+  }
+  shortages.sort((a, b) => (b.tier === 'key' ? 1 : 0) - (a.tier === 'key' ? 1 : 0) || b.shortUnits - a.shortUnits || a.nodeId.localeCompare(b.nodeId) || a.itemId.localeCompare(b.itemId));
+  lines.sort((a, b) => a.toNodeId.localeCompare(b.toNodeId) || a.itemId.localeCompare(b.itemId) || a.kind.localeCompare(b.kind));
+  return { lines, shortages };
+}

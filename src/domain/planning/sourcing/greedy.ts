@@ -1,0 +1,67 @@
+import type { Flow } from './evaluate.ts';
+import { key, type Prepared } from './prepare.ts';
+
+/**
+ * The greedy baseline, roughly what people did by hand: take the receivers one after
+ * another; for each of its needs (key items first) take from the nearest source in turn
+ * (the one that arrives first, then the cheaper), as much as that source can spare, until
+ * the need is met. Supplier orders are rounded up to whole packs and the MOQ when capacity
+ * and storage allow, else down. It sees the same candidates and rules as the optimiser.
+ */
+export function greedyPlan(p: Prepared): Flow[] {
+  const flows: Flow[] = [];
+  const gives = new Map<string, number>();
+  const away = new Map<string, number>();
+  const shipUsed = new Map<string, number>();
+  const supplierUsed = new Map<string, number>();
+  const storageLeft = new Map(p.storageFreeCm3);
+  const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+
+  const order = p.needs
+    .slice()
+    .sort((a, b) => a.nodeId.localeCompare(b.nodeId) || b.tierWeight - a.tierWeight || a.itemId.localeCompare(b.itemId));
+  for (const need of order) {
+    let left = need.needUnits;
+    const sk = `${need.nodeId}|${need.tempClass}`;
+    const cands = p.byNeed[need.index]
+      .slice()
+      .sort((x, y) => p.candidates[x].arrivalH - p.candidates[y].arrivalH || p.candidates[x].unitCostFen - p.candidates[y].unitCostFen || x - y);
+    for (const ci of cands) {
+      if (left <= 0) break;
+      const c = p.candidates[ci];
+      const fit = need.volumeCm3 === 0 ? Number.POSITIVE_INFINITY : Math.floor((storageLeft.get(sk) ?? 0) / need.volumeCm3);
+      let q = 0;
+      if (c.kind === 'transfer') {
+        const gk = key(c.fromNodeId, need.itemId);
+        const s = p.state.get(gk)!;
+        const avail = Math.min(s.giveCap - (gives.get(gk) ?? 0), s.surplusCap - (gives.get(gk) ?? 0) - (away.get(gk) ?? 0));
+        q = Math.min(left, avail, fit);
+        if (q > 0) add(gives, gk, q);
+      } else if (c.kind === 'diversion') {
+        const dk = key(c.originalNodeId, need.itemId);
+        const d = p.state.get(dk)!;
+        const ship = p.shipments.get(c.shipmentId)!;
+        // By hand, people only held back what the original destination could spare.
+        const spare = d.surplusCap - (gives.get(dk) ?? 0) - (away.get(dk) ?? 0);
+        q = Math.min(left, ship.quantity - (shipUsed.get(c.shipmentId) ?? 0), spare, fit);
+        if (q > 0) {
+          add(away, dk, q);
+          add(shipUsed, c.shipmentId, q);
+        }
+      } else {
+        const capLeft = p.suppliers.get(c.supplierId)!.dailyCapacityUnits - (supplierUsed.get(c.supplierId) ?? 0);
+        const maxPacks = Math.floor(Math.min(capLeft, fit) / c.packSize);
+        let packs = Math.min(Math.ceil(Math.max(left, c.moqUnits) / c.packSize), maxPacks);
+        if (packs * c.packSize < c.moqUnits) packs = 0;
+        q = packs * c.packSize;
+        if (q > 0) add(supplierUsed, c.supplierId, q);
+      }
+      if (q <= 0) continue;
+      flows.push({ cand: ci, units: q });
+      add(storageLeft, sk, -q * need.volumeCm3);
+      left -= q;
+    }
+  }
+  flows.sort((a, b) => a.cand - b.cand);
+  return flows;
+}

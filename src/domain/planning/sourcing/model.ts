@@ -1,0 +1,149 @@
+import { INF, ModelBuilder, type LinearModel } from '../../../solver/model.ts';
+import type { Flow } from './evaluate.ts';
+import { tierWeightFromState } from './evaluate.ts';
+import { key, type Prepared } from './prepare.ts';
+
+/**
+ * The sourcing model over a set of needs (all of them, or one chunk of items).
+ *
+ * Columns: one per candidate source (units for transfers and diversions, packs for supplier
+ * orders, plus a 0/1 "order placed" column when the MOQ exceeds one pack), and one shortage
+ * column per receiver pair. Rows:
+ *   balance    Σ inflow − Σ inbound diverted away + short ≥ target − position   (receiver pair)
+ *   giver      Σ transfers out ≤ giveCap;  Σ transfers out + Σ diverted away ≤ position − floor
+ *   shipment   Σ diverted from a shipment ≤ its quantity
+ *   storage    Σ litres received ≤ free litres                          (receiver × temperature class)
+ *   supplier   Σ units ordered ≤ its allotted capacity
+ *   moq        pack·k ≥ moq·y,  k ≤ maxPacks·y
+ * Objective: shortage price × tier weight × short + Σ (unit cost + late penalty) × units.
+ * The coupling rows between items are storage and supplier capacity; their right-hand
+ * sides come in through `caps`, so a chunk can be given a share of them.
+ */
+export interface Caps {
+  storageCm3: Map<string, number>;
+  supplierUnits: Map<string, number>;
+}
+
+export interface BuiltModel {
+  model: LinearModel;
+  /** Candidate → column (units or packs). */
+  candCol: Map<number, number>;
+  storageRows: Map<string, number>;
+  supplierRows: Map<string, number>;
+}
+
+export function fullCaps(p: Prepared): Caps {
+  return {
+    storageCm3: new Map(p.storageFreeCm3),
+    supplierUnits: new Map([...p.suppliers.values()].map((s) => [s.id, s.dailyCapacityUnits])),
+  };
+}
+
+export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, relax = false): BuiltModel {
+  const b = new ModelBuilder('minimize');
+  const candCol = new Map<number, number>();
+  const inflow = new Map<string, Array<[number, number]>>();
+  const gives = new Map<string, Array<[number, number]>>();
+  const away = new Map<string, Array<[number, number]>>();
+  const ship = new Map<string, Array<[number, number]>>();
+  const storage = new Map<string, Array<[number, number]>>();
+  const supplier = new Map<string, Array<[number, number]>>();
+  const push = (m: Map<string, Array<[number, number]>>, k: string, t: [number, number]) => {
+    const l = m.get(k);
+    if (l) l.push(t);
+    else m.set(k, [t]);
+  };
+  const integer = !relax;
+  for (const ni of needIdx) {
+    const need = p.needs[ni];
+    const nk = key(need.nodeId, need.itemId);
+    const sk = `${need.nodeId}|${need.tempClass}`;
+    for (const ci of p.byNeed[ni]) {
+      const c = p.candidates[ci];
+      if (c.kind === 'supplier_order') {
+        if (c.maxPacks <= 0) continue;
+        const col = b.addVar({ cost: c.effectiveFenPerUnit * c.packSize, upper: c.maxPacks, integer, name: `o${ci}` });
+        candCol.set(ci, col);
+        push(inflow, nk, [col, c.packSize]);
+        push(storage, sk, [col, (c.packSize * need.volumeCm3) / 1000]);
+        push(supplier, c.supplierId, [col, c.packSize]);
+        if (c.moqUnits > c.packSize) {
+          const y = b.addVar({ cost: 0, upper: 1, integer, name: `y${ci}` });
+          b.addRow([[col, c.packSize], [y, -c.moqUnits]], 0, INF, `moq${ci}`);
+          b.addRow([[col, 1], [y, -c.maxPacks]], -INF, 0, `use${ci}`);
+        }
+      } else {
+        if (c.maxUnits <= 0) continue;
+        const col = b.addVar({ cost: c.effectiveFenPerUnit, upper: c.maxUnits, integer, name: `${c.kind === 'transfer' ? 't' : 'd'}${ci}` });
+        candCol.set(ci, col);
+        push(inflow, nk, [col, 1]);
+        push(storage, sk, [col, need.volumeCm3 / 1000]);
+        if (c.kind === 'transfer') push(gives, key(c.fromNodeId, need.itemId), [col, 1]);
+        else {
+          push(away, key(c.originalNodeId, need.itemId), [col, 1]);
+          push(ship, c.shipmentId, [col, 1]);
+        }
+      }
+    }
+  }
+  // Balance rows for every receiver pair that is short or loses inbound.
+  const balanceKeys = new Set<string>([...needIdx.map((ni) => key(p.needs[ni].nodeId, p.needs[ni].itemId)), ...away.keys()]);
+  for (const k of balanceKeys) {
+    const s = p.state.get(k)!;
+    if (!s.receiver) continue;
+    const signedNeed = s.target - s.position;
+    const w = tierWeightFromState(p, s.nodeId, s.itemId);
+    const short = b.addVar({ cost: p.params.shortageFenPerUnit * w, upper: Math.max(0, signedNeed) + sumUpper(b, away.get(k)), name: `s_${k}` });
+    const terms: Array<[number, number]> = [[short, 1], ...(inflow.get(k) ?? [])];
+    for (const [col] of away.get(k) ?? []) terms.push([col, -1]);
+    b.addRow(terms, signedNeed, INF, `bal_${k}`);
+  }
+  // Givers never go below their floor; non-receivers lose inbound only from their surplus.
+  const giverKeys = new Set<string>([...gives.keys(), ...away.keys()]);
+  for (const k of giverKeys) {
+    const s = p.state.get(k)!;
+    const g = gives.get(k) ?? [];
+    const a = away.get(k) ?? [];
+    if (g.length > 0) b.addRow(g, -INF, s.giveCap, `give_${k}`);
+    if ((g.length > 0 && a.length > 0) || (g.length === 0 && !s.receiver)) b.addRow([...g, ...a], -INF, s.surplusCap, `floor_${k}`);
+  }
+  for (const [id, terms] of ship) b.addRow(terms, -INF, p.shipments.get(id)!.quantity, `ship_${id}`);
+  const storageRows = new Map<string, number>();
+  for (const [k, terms] of storage) storageRows.set(k, b.addRow(terms, -INF, (caps.storageCm3.get(k) ?? 0) / 1000, `store_${k}`));
+  const supplierRows = new Map<string, number>();
+  for (const [id, terms] of supplier) supplierRows.set(id, b.addRow(terms, -INF, caps.supplierUnits.get(id) ?? 0, `sup_${id}`));
+  return { model: b.build(), candCol, storageRows, supplierRows };
+}
+
+function sumUpper(b: ModelBuilder, terms: Array<[number, number]> | undefined): number {
+  if (!terms) return 0;
+  const m = b.build();
+  return terms.reduce((s, [col]) => s + m.cols.upper[col], 0);
+}
+
+/** Reads flows (integer units) from a solution vector. */
+export function decode(p: Prepared, built: BuiltModel, values: Float64Array): Flow[] {
+  const flows: Flow[] = [];
+  for (const [ci, col] of built.candCol) {
+    const v = Math.round(values[col]);
+    if (v <= 0) continue;
+    const c = p.candidates[ci];
+    flows.push({ cand: ci, units: c.kind === 'supplier_order' ? v * c.packSize : v });
+  }
+  flows.sort((a, b) => a.cand - b.cand);
+  return flows;
+}
+
+/** Storage (cm³) and supplier capacity (units) a set of flows uses. */
+export function usage(p: Prepared, flows: readonly Flow[]): Caps {
+  const storageCm3 = new Map<string, number>();
+  const supplierUnits = new Map<string, number>();
+  for (const f of flows) {
+    const c = p.candidates[f.cand];
+    const need = p.needs[c.need];
+    const sk = `${need.nodeId}|${need.tempClass}`;
+    storageCm3.set(sk, (storageCm3.get(sk) ?? 0) + f.units * need.volumeCm3);
+    if (c.kind === 'supplier_order') supplierUnits.set(c.supplierId, (supplierUnits.get(c.supplierId) ?? 0) + f.units);
+  }
+  return { storageCm3, supplierUnits };
+}

@@ -1,0 +1,86 @@
+/**
+ * Parameters of the sourcing model: how shortage, lateness and transport are priced.
+ * Everything is in fen so one objective can weigh them; the shortage price is set far
+ * above any per-unit cost so that the plan first minimises (tier-weighted) shortage
+ * and only then cost.
+ */
+export interface SourcingParams {
+  /** Stock should arrive within this many hours; later arrivals pay the late penalty. */
+  neededWithinH: number;
+  /** Price of one unit short of target, before the tier weight. */
+  shortageFenPerUnit: number;
+  tierWeight: { essential: number; key: number };
+  /** Per unit and hour after `neededWithinH`, before the tier weight. */
+  latePenaltyFenPerUnitH: number;
+  transfer: {
+    handlingFenPerUnit: number;
+    /** Transport price per litre of goods and road kilometre. */
+    fenPerLitreKm: number;
+    /** Road distance ≈ straight-line distance × this factor. */
+    roadFactor: number;
+    speedKmH: number;
+    /** Picking and loading before a transfer leaves. */
+    loadingH: number;
+  };
+  diversion: {
+    handlingFenPerUnit: number;
+    /** A planned shipment leaves the DC after this many hours. */
+    plannedDispatchH: number;
+    /** Re-routing a truck already on the road takes this long before it heads to the new node. */
+    inTransitRerouteH: number;
+  };
+  /** Nearest givers / shipments considered per need (keeps the model sparse). */
+  maxGiversPerNeed: number;
+  maxShipmentsPerNeed: number;
+  /** 'auto' solves the whole model when it is small enough, else decomposes by item chunks. */
+  decomposition: 'auto' | 'none' | 'by_item';
+  /** Above this many columns, 'auto' decomposes. */
+  maxColumnsFullModel: number;
+  /** Target size of one chunk, in columns. */
+  chunkColumns: number;
+  timeLimitS: number;
+  mipRelGap: number;
+}
+
+export const DEFAULT_SOURCING_PARAMS: SourcingParams = {
+  neededWithinH: 24,
+  shortageFenPerUnit: 100_000,
+  tierWeight: { essential: 1, key: 10 },
+  latePenaltyFenPerUnitH: 50,
+  transfer: { handlingFenPerUnit: 20, fenPerLitreKm: 5, roadFactor: 1.3, speedKmH: 30, loadingH: 2 },
+  diversion: { handlingFenPerUnit: 10, plannedDispatchH: 2, inTransitRerouteH: 1 },
+  maxGiversPerNeed: 5,
+  maxShipmentsPerNeed: 5,
+  decomposition: 'auto',
+  maxColumnsFullModel: 60_000,
+  chunkColumns: 25_000,
+  timeLimitS: 60,
+  mipRelGap: 1e-4,
+};
+
+export type SourcingParamsInput = Partial<Omit<SourcingParams, 'tierWeight' | 'transfer' | 'diversion'>> & {
+  tierWeight?: Partial<SourcingParams['tierWeight']>;
+  transfer?: Partial<SourcingParams['transfer']>;
+  diversion?: Partial<SourcingParams['diversion']>;
+};
+
+export function withDefaults(p: SourcingParamsInput = {}): SourcingParams {
+  const d = DEFAULT_SOURCING_PARAMS;
+  return {
+    ...d,
+    ...p,
+    tierWeight: { ...d.tierWeight, ...p.tierWeight },
+    transfer: { ...d.transfer, ...p.transfer },
+    diversion: { ...d.diversion, ...p.diversion },
+  };
+}
+
+const RAD = Math.PI / 180;
+
+/** Straight-line (haversine) distance in metres. */
+export function straightLineM(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
+  const dLat = (b.lat - a.lat) * RAD;
+  const dLng = (b.lng - a.lng) * RAD;
+  const s = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * RAD) * Math.cos(b.lat * RAD) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(s)));
+}

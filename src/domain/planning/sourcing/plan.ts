@@ -1,0 +1,262 @@
+import type { MipSolver, SolveResult } from '../../../solver/model.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+import { evaluate, type Flow, type PlanMetrics } from './evaluate.ts';
+import { explain, type PlanLine, type ShortageLine } from './explain.ts';
+import { greedyPlan } from './greedy.ts';
+import { buildModel, decode, fullCaps, usage, type Caps } from './model.ts';
+import { columnsOf, key, prepare, type Prepared, type SourcingInput } from './prepare.ts';
+
+export type PlanMethod = 'empty' | 'full' | 'decomposed' | 'greedy';
+
+export interface PlanSummary {
+  method: PlanMethod;
+  /** 'optimal' when proven (gap ≤ mipRelGap), else 'feasible'. */
+  status: 'optimal' | 'feasible';
+  receivers: string[];
+  needs: number;
+  needUnits: number;
+  shortageUnits: number;
+  weightedShortageUnits: number;
+  costFen: number;
+  transportFen: number;
+  deliveryFen: number;
+  premiumFen: number;
+  lateUnitH: number;
+  objective: number;
+  /** A lower bound on the objective (MIP dual bound, or the LP bound of the decomposition). */
+  bound: number | null;
+  /** (objective − bound) / objective in percent. */
+  gapPct: number | null;
+  columns: number;
+  chunks: number;
+  solveTimeS: number;
+  /** The greedy baseline on the same input, for comparison. */
+  greedy: { weightedShortageUnits: number; costFen: number; objective: number };
+}
+
+export interface SourcingPlan {
+  lines: PlanLine[];
+  shortages: ShortageLine[];
+  summary: PlanSummary;
+  warnings: string[];
+}
+
+/**
+ * Plans sourcing for the receivers' net requirements: transfers from nodes above their
+ * own target, diversions of DC shipments, and normal or expedited supplier orders, all
+ * chosen together by one MIP (or, for large inputs, one MIP per chunk of items with the
+ * coupling rows shared out and a repair pass; see docs/planning.md). The result is never
+ * worse than the greedy baseline: both are audited by `evaluate` and the better is kept.
+ */
+export async function planSourcing(input: SourcingInput, solver: MipSolver): Promise<Result<SourcingPlan>> {
+  const prep = prepare(input);
+  if (!prep.ok) return prep;
+  const p = prep.value;
+  const started = performance.now();
+  const warnings: string[] = [];
+  const greedyFlows = greedyPlan(p);
+  const greedy = evaluate(p, greedyFlows);
+
+  let flows: Flow[] = [];
+  let method: PlanMethod = 'empty';
+  let bound: number | null = 0;
+  let proven = true;
+  let columns = 0;
+  let chunks = 0;
+  if (p.needs.length > 0) {
+    const allNeeds = p.needs.map((n) => n.index);
+    columns = allNeeds.reduce((s, ni) => s + columnsOf(p, ni), 0);
+    const decompose = p.params.decomposition === 'by_item' || (p.params.decomposition === 'auto' && columns > p.params.maxColumnsFullModel);
+    if (!decompose) {
+      const built = buildModel(p, allNeeds, fullCaps(p));
+      const r = await solver.solve(built.model, { timeLimitS: p.params.timeLimitS, mipRelGap: p.params.mipRelGap });
+      const failed = failure(r);
+      if (failed) return failed;
+      flows = decode(p, built, r.values!);
+      method = 'full';
+      bound = r.bound;
+      proven = r.status === 'optimal';
+      chunks = 1;
+    } else {
+      const d = await solveDecomposed(p, solver);
+      if (!d.ok) return d;
+      flows = d.value.flows;
+      bound = d.value.bound;
+      proven = false;
+      method = 'decomposed';
+      chunks = d.value.chunks;
+    }
+  }
+  let metrics = evaluate(p, flows);
+  if (metrics.violations.length > 0) {
+    // The solver's answer breaks a rule the audit checks (for instance a tolerance): fall back to greedy.
+    warnings.push(`solver plan failed the audit (${metrics.violations[0]}); using the greedy plan`);
+    flows = greedyFlows;
+    metrics = greedy;
+    method = 'greedy';
+  } else if (greedy.objective < metrics.objective - 1e-6) {
+    warnings.push('the greedy plan scored better than the solver within its time limit; using the greedy plan');
+    flows = greedyFlows;
+    metrics = greedy;
+    method = 'greedy';
+  }
+  const { lines, shortages } = explain(p, flows, metrics);
+  const gapPct = bound === null || metrics.objective <= 0 ? (bound === null ? null : 0) : Math.max(0, ((metrics.objective - bound) / metrics.objective) * 100);
+  const summary: PlanSummary = {
+    method,
+    status: proven && method !== 'greedy' && (gapPct ?? 0) <= p.params.mipRelGap * 100 + 1e-9 ? 'optimal' : 'feasible',
+    receivers: p.receivers,
+    needs: p.needs.length,
+    needUnits: p.needs.reduce((s, n) => s + n.needUnits, 0),
+    shortageUnits: metrics.shortageUnits,
+    weightedShortageUnits: metrics.weightedShortageUnits,
+    costFen: metrics.costFen,
+    transportFen: metrics.transportFen,
+    deliveryFen: metrics.deliveryFen,
+    premiumFen: metrics.premiumFen,
+    lateUnitH: metrics.lateUnitH,
+    objective: Math.round(metrics.objective),
+    bound: bound === null ? null : Math.round(bound),
+    gapPct: gapPct === null ? null : Math.round(gapPct * 1000) / 1000,
+    columns,
+    chunks,
+    solveTimeS: Math.round((performance.now() - started)) / 1000,
+    greedy: { weightedShortageUnits: greedy.weightedShortageUnits, costFen: greedy.costFen, objective: Math.round(greedy.objective) },
+  };
+  return ok({ lines, shortages, summary, warnings });
+}
+
+function failure(r: SolveResult): Result<never> | null {
+  if (r.values) return null;
+  if (r.status === 'infeasible') {
+    // Every row has a feasible point (all flows 0, shortage = need), so this is a bug or a tolerance problem.
+    return err({ code: 'infeasible', message: 'the sourcing model is infeasible', details: { status: r.status } });
+  }
+  return err({ code: 'solver_failed', message: `sourcing solver returned ${r.status}${r.message ? `: ${r.message}` : ''}`, details: { status: r.status } });
+}
+
+/**
+ * Decomposition by item. Items only meet in the storage rows (receiver × temperature
+ * class) and the supplier capacity rows, so needs are grouped into chunks of items (sorted
+ * by temperature class, so most storage rows stay within few chunks) and:
+ *  1. each coupling row's free capacity is shared among the chunks in proportion to what
+ *     they ask of it (their need volume, their need units for a supplier), slack included;
+ *  2. each chunk is solved as its own MIP;
+ *  3. repair: chunks still short, worst first, are re-solved with what they used plus
+ *     everything left unused by all chunks (a chunk's previous answer stays feasible, so
+ *     this never makes it worse);
+ *  4. the bound: Σ of each chunk's LP relaxation with the coupling rows at full capacity
+ *     (a Lagrangian bound with zero multipliers), a valid lower bound on the full model.
+ */
+async function solveDecomposed(p: Prepared, solver: MipSolver): Promise<Result<{ flows: Flow[]; bound: number; chunks: number }>> {
+  const byItem = new Map<string, number[]>();
+  for (const n of p.needs) {
+    const l = byItem.get(n.itemId) ?? [];
+    l.push(n.index);
+    byItem.set(n.itemId, l);
+  }
+  const itemsOrdered = [...byItem.keys()].sort((a, b) => {
+    const ta = p.items.get(a)!.tempClass;
+    const tb = p.items.get(b)!.tempClass;
+    return ta.localeCompare(tb) || a.localeCompare(b);
+  });
+  const chunkNeeds: number[][] = [];
+  let cur: number[] = [];
+  let curCols = 0;
+  for (const itemId of itemsOrdered) {
+    const ns = byItem.get(itemId)!;
+    const cols = ns.reduce((s, ni) => s + columnsOf(p, ni), 0);
+    if (cur.length > 0 && curCols + cols > p.params.chunkColumns) {
+      chunkNeeds.push(cur);
+      cur = [];
+      curCols = 0;
+    }
+    cur.push(...ns);
+    curCols += cols;
+  }
+  if (cur.length > 0) chunkNeeds.push(cur);
+
+  // 1. Shares of the coupling rows, by what each chunk asks.
+  const full = fullCaps(p);
+  const askStorage = chunkNeeds.map(() => new Map<string, number>());
+  const askSupplier = chunkNeeds.map(() => new Map<string, number>());
+  const totalStorage = new Map<string, number>();
+  const totalSupplier = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+  chunkNeeds.forEach((ns, c) => {
+    for (const ni of ns) {
+      const n = p.needs[ni];
+      const v = n.volumeCm3 * n.needUnits;
+      add(askStorage[c], `${n.nodeId}|${n.tempClass}`, v);
+      add(totalStorage, `${n.nodeId}|${n.tempClass}`, v);
+      const seen = new Set<string>();
+      for (const ci of p.byNeed[ni]) {
+        const cand = p.candidates[ci];
+        if (cand.kind !== 'supplier_order' || seen.has(cand.supplierId)) continue;
+        seen.add(cand.supplierId);
+        add(askSupplier[c], cand.supplierId, n.needUnits);
+        add(totalSupplier, cand.supplierId, n.needUnits);
+      }
+    }
+  });
+  const share = (ask: Map<string, number>, total: Map<string, number>, cap: Map<string, number>) => {
+    const out = new Map<string, number>();
+    for (const [k, a] of ask) {
+      const t = total.get(k)!;
+      out.set(k, t <= 0 ? 0 : Math.floor(((cap.get(k) ?? 0) * a) / t));
+    }
+    return out;
+  };
+  const capsOf = (c: number): Caps => ({
+    storageCm3: share(askStorage[c], totalStorage, full.storageCm3),
+    supplierUnits: share(askSupplier[c], totalSupplier, full.supplierUnits),
+  });
+
+  // 2. Solve each chunk.
+  const perChunkLimit = Math.max(2, p.params.timeLimitS / Math.max(1, chunkNeeds.length));
+  const solveChunk = async (c: number, caps: Caps, relax = false) => {
+    const built = buildModel(p, chunkNeeds[c], caps, relax);
+    const r = await solver.solve(built.model, { timeLimitS: perChunkLimit, mipRelGap: p.params.mipRelGap });
+    return { built, r };
+  };
+  const chunkFlows: Flow[][] = [];
+  const chunkObjective: number[] = [];
+  for (let c = 0; c < chunkNeeds.length; c++) {
+    const { built, r } = await solveChunk(c, capsOf(c));
+    const f = failure(r);
+    if (f) return f;
+    chunkFlows.push(decode(p, built, r.values!));
+    chunkObjective.push(r.objective ?? 0);
+  }
+
+  // 3. Repair: give still-short chunks what the others left unused.
+  const first = evaluate(p, chunkFlows.flat());
+  const order = chunkNeeds
+    .map((ns, c) => ({ c, short: ns.reduce((s, ni) => s + (first.shortByKey.get(key(p.needs[ni].nodeId, p.needs[ni].itemId)) ?? 0) * p.needs[ni].tierWeight, 0) }))
+    .filter((x) => x.short > 0)
+    .sort((a, b) => b.short - a.short);
+  for (const { c } of order) {
+    // Other chunks' flows are fixed, so comparing this chunk's flows alone compares the whole plan.
+    const before = evaluate(p, chunkFlows[c]).objective;
+    const used = usage(p, chunkFlows.flat());
+    const mine = usage(p, chunkFlows[c]);
+    const caps: Caps = { storageCm3: new Map(), supplierUnits: new Map() };
+    for (const k of askStorage[c].keys()) caps.storageCm3.set(k, (mine.storageCm3.get(k) ?? 0) + (full.storageCm3.get(k) ?? 0) - (used.storageCm3.get(k) ?? 0));
+    for (const k of askSupplier[c].keys()) caps.supplierUnits.set(k, (mine.supplierUnits.get(k) ?? 0) + (full.supplierUnits.get(k) ?? 0) - (used.supplierUnits.get(k) ?? 0));
+    const { built, r } = await solveChunk(c, caps);
+    if (!r.values) continue;
+    const flows = decode(p, built, r.values);
+    if (evaluate(p, flows).objective < before - 1e-6) chunkFlows[c] = flows;
+  }
+
+  // 4. The bound: LP relaxation per chunk, coupling rows at full capacity.
+  let bound = 0;
+  for (let c = 0; c < chunkNeeds.length; c++) {
+    const { r } = await solveChunk(c, full, true);
+    if (r.objective === null) return err({ code: 'solver_failed', message: `bound LP of chunk ${c} returned ${r.status}` });
+    bound += r.objective;
+  }
+  return ok({ flows: chunkFlows.flat().sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
+}
+
+export type { PlanLine, ShortageLine, PlanMetrics };

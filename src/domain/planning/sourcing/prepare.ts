@@ -1,0 +1,301 @@
+import { err, ok, type Result } from '../../shared/result.ts';
+import type { Balance, DcShipment, PlanningItem, PlanningNode, StockTarget, Supplier, SupplierItem, TempClass } from '../types.ts';
+import { checkKnown, checkNonNegInt, checkNonNegNumber, checkPositiveInt, checkUnique } from '../validate.ts';
+import { straightLineM, withDefaults, type SourcingParams, type SourcingParamsInput } from './params.ts';
+
+/** Everything the sourcing model reads, as plain data. */
+export interface SourcingInput {
+  nodes: readonly PlanningNode[];
+  /** Items with their assortment tier. */
+  items: readonly PlanningItem[];
+  targets: readonly StockTarget[];
+  balances: readonly Balance[];
+  shipments?: readonly DcShipment[];
+  suppliers?: readonly Supplier[];
+  supplierItems?: readonly SupplierItem[];
+  /** Nodes whose shortage the plan minimises. Default: every node with a target. */
+  receivers?: readonly string[];
+  params?: SourcingParamsInput;
+}
+
+/** One node × item as the model sees it. */
+export interface NodeItemState {
+  nodeId: string;
+  itemId: string;
+  target: number;
+  onHand: number;
+  reserved: number;
+  inbound: number;
+  position: number;
+  /** target + safety stock: a giver never goes below it. */
+  floor: number;
+  /** What the node can ship now without going below its floor: min(onHand − reserved, position − floor), ≥ 0. */
+  giveCap: number;
+  /** What may leave in total (transfers and diverted inbound) without going below the floor, ≥ 0. */
+  surplusCap: number;
+  receiver: boolean;
+  canGive: boolean;
+}
+
+export interface Need {
+  index: number;
+  nodeId: string;
+  itemId: string;
+  tier: 'essential' | 'key';
+  tierWeight: number;
+  tempClass: TempClass;
+  volumeCm3: number;
+  /** target − position; may be ≤ 0 for receiver pairs that are in the model only because their inbound could be diverted away. */
+  needUnits: number;
+}
+
+interface CandidateBase {
+  need: number;
+  arrivalH: number;
+  /** Money per unit: transport, handling, delivery, premium. */
+  unitCostFen: number;
+  /** Money + late penalty per unit: what the model minimises per unit. */
+  effectiveFenPerUnit: number;
+}
+export type Candidate = CandidateBase &
+  (
+    | { kind: 'transfer'; fromNodeId: string; distanceM: number; maxUnits: number }
+    | { kind: 'diversion'; shipmentId: string; fromNodeId: string; originalNodeId: string; distanceM: number; maxUnits: number }
+    | { kind: 'supplier_order'; supplierId: string; expedited: boolean; packSize: number; moqUnits: number; maxPacks: number }
+  );
+
+export interface Prepared {
+  params: SourcingParams;
+  nodes: Map<string, PlanningNode>;
+  items: Map<string, PlanningItem>;
+  state: Map<string, NodeItemState>;
+  needs: Need[];
+  candidates: Candidate[];
+  /** Candidate indices per need. */
+  byNeed: number[][];
+  shipments: Map<string, DcShipment>;
+  suppliers: Map<string, Supplier>;
+  /** Free storage per receiver and temperature class, cm³: `${nodeId}|${class}`. */
+  storageFreeCm3: Map<string, number>;
+  receivers: string[];
+}
+
+export const key = (nodeId: string, itemId: string) => `${nodeId}|${itemId}`;
+
+/** Validates the input and lays out needs and candidate sources. Changes nothing on bad input. */
+export function prepare(input: SourcingInput): Result<Prepared> {
+  const params = withDefaults(input.params);
+  const nodes = new Map(input.nodes.map((n) => [n.id, n]));
+  const items = new Map(input.items.map((i) => [i.id, i]));
+  const shipments = input.shipments ?? [];
+  const suppliers = new Map((input.suppliers ?? []).map((s) => [s.id, s]));
+  const supplierItems = input.supplierItems ?? [];
+
+  const problem =
+    checkUnique('nodes', input.nodes.map((n) => n.id)) ??
+    checkUnique('items', input.items.map((i) => i.id)) ??
+    checkUnique('shipments', shipments.map((s) => s.id)) ??
+    checkUnique('suppliers', (input.suppliers ?? []).map((s) => s.id)) ??
+    checkNonNegNumber('params.neededWithinH', params.neededWithinH) ??
+    checkNonNegNumber('params.shortageFenPerUnit', params.shortageFenPerUnit) ??
+    checkPositiveInt('params.maxGiversPerNeed', params.maxGiversPerNeed) ??
+    input.items.map((i, k) => checkNonNegInt(`items.${k}.volumeCm3`, i.volumeCm3)).find(Boolean) ??
+    input.targets
+      .flatMap((t, k) => [
+        checkKnown(`targets.${k}.nodeId`, t.nodeId, nodes, 'node'),
+        checkKnown(`targets.${k}.itemId`, t.itemId, items, 'item'),
+        checkNonNegInt(`targets.${k}.targetUnits`, t.targetUnits),
+      ])
+      .find(Boolean) ??
+    input.balances
+      .flatMap((b, k) => [
+        checkKnown(`balances.${k}.nodeId`, b.nodeId, nodes, 'node'),
+        checkNonNegInt(`balances.${k}.onHand`, b.onHand),
+        checkNonNegInt(`balances.${k}.reserved`, b.reserved),
+        checkNonNegInt(`balances.${k}.inbound`, b.inbound),
+        b.safetyStock === undefined ? null : checkNonNegInt(`balances.${k}.safetyStock`, b.safetyStock),
+      ])
+      .find(Boolean) ??
+    shipments
+      .flatMap((s, k) => [
+        checkKnown(`shipments.${k}.fromNodeId`, s.fromNodeId, nodes, 'node'),
+        checkKnown(`shipments.${k}.toNodeId`, s.toNodeId, nodes, 'node'),
+        checkKnown(`shipments.${k}.itemId`, s.itemId, items, 'item'),
+        checkNonNegInt(`shipments.${k}.quantity`, s.quantity),
+      ])
+      .find(Boolean) ??
+    (input.suppliers ?? []).map((s, k) => checkNonNegInt(`suppliers.${k}.dailyCapacityUnits`, s.dailyCapacityUnits)).find(Boolean) ??
+    supplierItems
+      .flatMap((s, k) => [
+        checkKnown(`supplierItems.${k}.supplierId`, s.supplierId, suppliers, 'supplier'),
+        checkKnown(`supplierItems.${k}.itemId`, s.itemId, items, 'item'),
+        checkPositiveInt(`supplierItems.${k}.packSize`, s.packSize),
+        checkNonNegInt(`supplierItems.${k}.moqUnits`, s.moqUnits),
+        checkNonNegNumber(`supplierItems.${k}.leadTimeH`, s.leadTimeH),
+        s.expeditedLeadTimeH === null ? null : checkNonNegNumber(`supplierItems.${k}.expeditedLeadTimeH`, s.expeditedLeadTimeH),
+        checkNonNegInt(`supplierItems.${k}.expeditePremiumFenPerUnit`, s.expeditePremiumFenPerUnit),
+        checkNonNegInt(`supplierItems.${k}.deliveryFenPerUnit`, s.deliveryFenPerUnit),
+      ])
+      .find(Boolean) ??
+    (input.receivers ?? []).map((id, k) => checkKnown(`receivers.${k}`, id, nodes, 'node')).find(Boolean) ??
+    null;
+  if (problem) return problem;
+
+  const targetByKey = new Map<string, StockTarget>();
+  for (const t of input.targets) targetByKey.set(key(t.nodeId, t.itemId), t);
+  const receivers = input.receivers ? [...new Set(input.receivers)] : [...new Set(input.targets.map((t) => t.nodeId))].sort();
+  for (const [k, id] of receivers.entries()) {
+    const n = nodes.get(id)!;
+    if (n.status === 'suspended' || n.status === 'closed') {
+      return err({ code: 'node_not_trading', message: `receiver '${id}' is ${n.status} and cannot receive stock`, field: `receivers.${k}`, expected: 'an open or online-only node', actual: n.status });
+    }
+  }
+  const receiverSet = new Set(receivers);
+
+  // Node × item states: every pair with a target, a balance or a shipment.
+  const state = new Map<string, NodeItemState>();
+  const balanceByKey = new Map(input.balances.map((b) => [key(b.nodeId, b.itemId), b]));
+  const touch = (nodeId: string, itemId: string): NodeItemState => {
+    const k = key(nodeId, itemId);
+    let s = state.get(k);
+    if (s) return s;
+    const b = balanceByKey.get(k);
+    const t = targetByKey.get(k);
+    const node = nodes.get(nodeId)!;
+    const onHand = b?.onHand ?? 0;
+    const reserved = Math.min(b?.reserved ?? 0, onHand + (b?.inbound ?? 0));
+    const inbound = b?.inbound ?? 0;
+    const position = onHand + inbound - reserved;
+    const floor = (t?.targetUnits ?? 0) + (b?.safetyStock ?? 0);
+    const canGive = node.kind !== 'supplier' && node.status !== 'suspended' && node.status !== 'closed';
+    s = {
+      nodeId,
+      itemId,
+      target: t?.targetUnits ?? 0,
+      onHand,
+      reserved,
+      inbound,
+      position,
+      floor,
+      giveCap: canGive ? Math.max(0, Math.min(onHand - reserved, position - floor)) : 0,
+      surplusCap: Math.max(0, position - floor),
+      receiver: receiverSet.has(nodeId) && t !== undefined,
+      canGive,
+    };
+    state.set(k, s);
+    return s;
+  };
+  for (const t of input.targets) if (items.has(t.itemId)) touch(t.nodeId, t.itemId);
+  for (const b of input.balances) if (items.has(b.itemId)) touch(b.nodeId, b.itemId);
+  for (const s of shipments) touch(s.toNodeId, s.itemId);
+
+  // Free storage per receiver and class counts every balance at the node, assortment or not.
+  const storageFreeCm3 = new Map<string, number>();
+  for (const r of receivers) {
+    const n = nodes.get(r)!;
+    for (const t of ['ambient', 'chilled', 'frozen'] as const) storageFreeCm3.set(`${r}|${t}`, n.storageCm3[t]);
+  }
+  for (const b of input.balances) {
+    if (!receiverSet.has(b.nodeId)) continue;
+    const it = items.get(b.itemId);
+    if (!it) continue;
+    const k = `${b.nodeId}|${it.tempClass}`;
+    storageFreeCm3.set(k, storageFreeCm3.get(k)! - it.volumeCm3 * (b.onHand + b.inbound));
+  }
+  for (const [k, v] of storageFreeCm3) storageFreeCm3.set(k, Math.max(0, v));
+
+  // Needs: receiver pairs below target.
+  const needs: Need[] = [];
+  for (const s of state.values()) {
+    if (!s.receiver || s.target - s.position <= 0) continue;
+    const it = items.get(s.itemId)!;
+    const tier = targetByKey.get(key(s.nodeId, s.itemId))!.tier;
+    needs.push({ index: needs.length, nodeId: s.nodeId, itemId: s.itemId, tier, tierWeight: params.tierWeight[tier], tempClass: it.tempClass, volumeCm3: it.volumeCm3, needUnits: s.target - s.position });
+  }
+  needs.sort((a, b) => a.nodeId.localeCompare(b.nodeId) || a.itemId.localeCompare(b.itemId));
+  needs.forEach((n, k) => (n.index = k));
+
+  // Candidate sources per need.
+  const giversByItem = new Map<string, NodeItemState[]>();
+  for (const s of state.values()) {
+    if (s.giveCap <= 0) continue;
+    const l = giversByItem.get(s.itemId) ?? [];
+    l.push(s);
+    giversByItem.set(s.itemId, l);
+  }
+  const shipmentsByItem = new Map<string, DcShipment[]>();
+  for (const s of shipments) {
+    if (s.quantity <= 0) continue;
+    const l = shipmentsByItem.get(s.itemId) ?? [];
+    l.push(s);
+    shipmentsByItem.set(s.itemId, l);
+  }
+  const offersByItem = new Map<string, SupplierItem[]>();
+  for (const o of supplierItems) {
+    const l = offersByItem.get(o.itemId) ?? [];
+    l.push(o);
+    offersByItem.set(o.itemId, l);
+  }
+  const tp = params.transfer;
+  const late = (arrivalH: number, w: number) => Math.max(0, arrivalH - params.neededWithinH) * params.latePenaltyFenPerUnitH * w;
+  const round2 = (x: number) => Math.round(x * 100) / 100;
+  const candidates: Candidate[] = [];
+  const byNeed: number[][] = needs.map(() => []);
+  const push = (c: Candidate) => {
+    byNeed[c.need].push(candidates.length);
+    candidates.push(c);
+  };
+  for (const need of needs) {
+    const to = nodes.get(need.nodeId)!;
+    const litres = need.volumeCm3 / 1000;
+    const road = (from: PlanningNode) => straightLineM(from, to) * tp.roadFactor;
+    const givers = (giversByItem.get(need.itemId) ?? [])
+      .filter((g) => g.nodeId !== need.nodeId)
+      .map((g) => ({ g, distanceM: road(nodes.get(g.nodeId)!) }))
+      .sort((a, b) => a.distanceM - b.distanceM || a.g.nodeId.localeCompare(b.g.nodeId))
+      .slice(0, params.maxGiversPerNeed);
+    for (const { g, distanceM } of givers) {
+      const arrivalH = round2(tp.loadingH + distanceM / 1000 / tp.speedKmH);
+      const unitCostFen = round2(tp.handlingFenPerUnit + (distanceM / 1000) * tp.fenPerLitreKm * litres);
+      push({ kind: 'transfer', need: need.index, fromNodeId: g.nodeId, distanceM: Math.round(distanceM), maxUnits: Math.min(g.giveCap, need.needUnits), arrivalH, unitCostFen, effectiveFenPerUnit: unitCostFen + late(arrivalH, need.tierWeight) });
+    }
+    const ships = (shipmentsByItem.get(need.itemId) ?? [])
+      .filter((s) => {
+        if (s.toNodeId === need.nodeId) return false;
+        const dest = state.get(key(s.toNodeId, s.itemId))!;
+        return dest.receiver || dest.surplusCap > 0;
+      })
+      .map((s) => ({ s, distanceM: road(nodes.get(s.fromNodeId)!) }))
+      .sort((a, b) => a.distanceM - b.distanceM || b.s.quantity - a.s.quantity || a.s.id.localeCompare(b.s.id))
+      .slice(0, params.maxShipmentsPerNeed);
+    for (const { s, distanceM } of ships) {
+      const dp = params.diversion;
+      const arrivalH = round2((s.status === 'planned' ? dp.plannedDispatchH : dp.inTransitRerouteH) + distanceM / 1000 / tp.speedKmH);
+      const unitCostFen = round2(dp.handlingFenPerUnit + (distanceM / 1000) * tp.fenPerLitreKm * litres);
+      const dest = state.get(key(s.toNodeId, s.itemId))!;
+      const maxUnits = Math.min(s.quantity, need.needUnits, dest.receiver ? s.quantity : dest.surplusCap);
+      push({ kind: 'diversion', need: need.index, shipmentId: s.id, fromNodeId: s.fromNodeId, originalNodeId: s.toNodeId, distanceM: Math.round(distanceM), maxUnits, arrivalH, unitCostFen, effectiveFenPerUnit: unitCostFen + late(arrivalH, need.tierWeight) });
+    }
+    for (const o of offersByItem.get(need.itemId) ?? []) {
+      const sup = suppliers.get(o.supplierId)!;
+      if (sup.dailyCapacityUnits <= 0) continue;
+      const maxPacks = Math.ceil(Math.max(need.needUnits, o.moqUnits) / o.packSize);
+      const modes: Array<[boolean, number, number]> = [[false, o.leadTimeH, o.deliveryFenPerUnit]];
+      if (o.expeditedLeadTimeH !== null) modes.push([true, o.expeditedLeadTimeH, o.deliveryFenPerUnit + o.expeditePremiumFenPerUnit]);
+      for (const [expedited, arrivalH, unitCostFen] of modes) {
+        push({ kind: 'supplier_order', need: need.index, supplierId: o.supplierId, expedited, packSize: o.packSize, moqUnits: o.moqUnits, maxPacks, arrivalH, unitCostFen, effectiveFenPerUnit: unitCostFen + late(arrivalH, need.tierWeight) });
+      }
+    }
+  }
+  return ok({ params, nodes, items, state, needs, candidates, byNeed, shipments: new Map(shipments.map((s) => [s.id, s])), suppliers, storageFreeCm3, receivers });
+}
+
+/** Columns a need's candidates take in the model (supplier orders with a MOQ add a 0/1 column). */
+export function columnsOf(p: Prepared, needIndex: number): number {
+  let n = 1; // the shortage column
+  for (const c of p.byNeed[needIndex]) {
+    const cand = p.candidates[c];
+    n += cand.kind === 'supplier_order' && cand.moqUnits > cand.packSize ? 2 : 1;
+  }
+  return n;
+}

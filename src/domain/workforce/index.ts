@@ -1,0 +1,8 @@
+/** The workforce context: staff, needs, the roster MIP and the capacity a roster gives. */
+export * from './model.ts';
+export * from './shifts.ts';
+export * from './needs.ts';
+export * from './review.ts';
+export { planStaffing, buildRosterModel, type PlanOptions } from './roster.ts';
+export { capacityPerSlot, personSchedule, type SlotCapacity } from './capacity.ts';
+export { yizhuangDemoStaff } from './demo.ts';

@@ -1,0 +1,207 @@
+/**
+ * The staffing plan: assign people to sites and shifts to meet the needs.
+ *
+ * The roster is a MIP built as a `LinearModel` and handed to a `MipSolver` (HiGHS by default):
+ *   x[p,n,s]   ∈ {0,1}  person p works at site n in shift s (eligible tuples only)
+ *   h[p,n,s,r] ≥ 0      minutes of that shift spent on role r, when p holds several needed roles
+ *   u[n,s,r]   ≥ 0      unmet person-minutes of a need, priced `unmetCostPerMin`
+ *   v[n,s]     ≥ 0      heads missing under a site's minimum staffing, priced above that
+ *   z[p,c]     ∈ {0,1}  person p lives in closed-loop site c for its whole loop
+ * Rows: need coverage (Σ duration·x + u ≥ need); at most one shift per rest clique (covers
+ * double booking and rest); daily hours ≤ max; minimum staffing; closed loops (work at c in its
+ * loop only if z; z forbids any other site during the loop; at most one loop at a time).
+ * Max hours and rest are hard: a shortage shows up as unmet needs, never as overwork.
+ * If the solver returns no roster, a greedy fallback builds one and the result says so.
+ */
+import { defaultSolver } from '../../solver/highs.ts';
+import { INF, ModelBuilder, type MipSolver } from '../../solver/model.ts';
+import { err, ok, type Result } from '../shared/result.ts';
+import { entryCost, indexProblem, restCliques, type Indexed } from './candidates.ts';
+import { greedyRoster } from './greedy.ts';
+import { overlaps, shiftDay, shiftEnd, validateProblem, type Assignment, type Role, type Task, type StaffingPlanResult, type StaffingProblem } from './model.ts';
+import { reviewRoster } from './review.ts';
+
+export interface PlanOptions {
+  solver?: MipSolver;
+}
+
+export async function planStaffing(problem: StaffingProblem, options: PlanOptions = {}): Promise<Result<StaffingPlanResult>> {
+  const valid = validateProblem(problem);
+  if (!valid.ok) return err(valid.error);
+  const ix = indexProblem(problem);
+  const built = buildRosterModel(ix);
+  const solver = options.solver ?? defaultSolver;
+  const r = await solver.solve(built.model, { timeLimitS: ix.rules.timeLimitS, mipRelGap: ix.rules.mipRelGap });
+  const size = { variables: built.model.cols.cost.length, rows: built.model.rows.lower.length };
+  const notes: string[] = [];
+  let assignments: Assignment[];
+  let method: StaffingPlanResult['method'] = 'mip';
+  if (r.values && (r.status === 'optimal' || r.status === 'feasible')) {
+    assignments = [];
+    for (let k = 0; k < ix.candidates.length; k++) {
+      if (r.values[built.xCol[k]] > 0.5) {
+        const c = ix.candidates[k];
+        const dur = ix.shifts[c.shift].durationMin;
+        const split = built.hCols[k];
+        let tasks: Task[];
+        if (!split) tasks = [{ role: c.mainRole, minutes: dur }];
+        else {
+          tasks = split.map(([role, col]) => ({ role, minutes: Math.max(0, Math.round(r.values![col])) })).filter((t) => t.minutes > 0);
+          tasks.sort((a, b) => b.minutes - a.minutes || a.role.localeCompare(b.role));
+          // Minutes the needs did not take go to the main role (more capacity, never over the shift).
+          const used = tasks.reduce((s, t) => s + t.minutes, 0);
+          if (tasks.length === 0) tasks = [{ role: c.mainRole, minutes: dur }];
+          else if (used < dur) tasks[0].minutes += dur - used;
+          else if (used > dur) tasks[0].minutes -= used - dur;
+        }
+        assignments.push({ staffId: ix.staff[c.person].id, siteId: ix.sites[c.site].id, shiftId: ix.shifts[c.shift].id, role: tasks[0].role, tasks });
+      }
+    }
+    if (r.status === 'feasible') notes.push(`The solver stopped at its limit with a roster ${r.gapPct?.toFixed(2)}% from the best bound.`);
+  } else {
+    method = 'greedy';
+    assignments = greedyRoster(ix);
+    notes.push(`The solver returned no roster (${r.status}${r.message ? `: ${r.message}` : ''}); this roster comes from the greedy fallback and may cover less than the best possible.`);
+  }
+  assignments.sort(
+    (a, b) =>
+      ix.shifts[ix.shiftIndex.get(a.shiftId)!].startMin - ix.shifts[ix.shiftIndex.get(b.shiftId)!].startMin ||
+      a.siteId.localeCompare(b.siteId) ||
+      a.role.localeCompare(b.role) ||
+      a.staffId.localeCompare(b.staffId),
+  );
+  const review = reviewRoster(problem, assignments);
+  if (review.totals.unmetMin > 0) notes.push(`${review.totals.unmetRoleHours} role-hours cannot be covered by the people available within the rules.`);
+  if (review.minStaffShortfalls.length > 0) notes.push(`${review.minStaffShortfalls.length} site-shifts are below their minimum staffing.`);
+  return ok({
+    method,
+    solver: { status: r.status, solveTimeS: r.solveTimeS, gapPct: r.gapPct, ...(r.message ? { message: r.message } : {}) },
+    assignments,
+    review,
+    notes,
+    size,
+  });
+}
+
+export function buildRosterModel(ix: Indexed) {
+  const { rules, staff, sites, shifts, candidates } = ix;
+  const b = new ModelBuilder('minimize');
+  const xCol = candidates.map((c, k) => b.addVar({ cost: c.cost, upper: 1, integer: true, name: `x${k}` }));
+
+  // Coverage terms by (site, shift, role); candidates by (person, shift). A candidate with one
+  // needed role covers the whole shift in it; with several, continuous minutes split the shift.
+  const bySiteShiftRole = new Map<string, Array<[number, number]>>();
+  const hCols: Array<Array<[Role, number]> | null> = candidates.map(() => null);
+  const byPersonShift: Array<Map<number, number[]>> = staff.map(() => new Map());
+  for (let k = 0; k < candidates.length; k++) {
+    const c = candidates[k];
+    const dur = shifts[c.shift].durationMin;
+    const push = (role: Role, term: [number, number]) => {
+      const key = `${c.site}|${c.shift}|${role}`;
+      (bySiteShiftRole.get(key) ?? bySiteShiftRole.set(key, []).get(key)!).push(term);
+    };
+    if (c.roles.length === 1) push(c.roles[0], [xCol[k], dur]);
+    else if (c.roles.length > 1) {
+      const split: Array<[Role, number]> = [];
+      const row: Array<[number, number]> = [[xCol[k], -dur]];
+      for (const role of c.roles) {
+        const h = b.addVar({ upper: Math.min(dur, ix.needMin[c.site][c.shift].get(role) ?? 0), name: `h${k}_${role}` });
+        split.push([role, h]);
+        row.push([h, 1]);
+        push(role, [h, 1]);
+      }
+      b.addRow(row, -INF, 0, `split${k}`);
+      hCols[k] = split;
+    }
+    const m = byPersonShift[c.person];
+    (m.get(c.shift) ?? m.set(c.shift, []).get(c.shift)!).push(k);
+  }
+
+  // Coverage with slack.
+  for (let n = 0; n < sites.length; n++) {
+    for (let s = 0; s < shifts.length; s++) {
+      for (const [role, need] of ix.needMin[n][s]) {
+        const u = b.addVar({ cost: rules.unmetCostPerMin, upper: need, name: `u_${sites[n].id}_${shifts[s].id}_${role}` });
+        const terms: Array<[number, number]> = [[u, 1]];
+        for (const term of bySiteShiftRole.get(`${n}|${s}|${role}`) ?? []) terms.push(term);
+        b.addRow(terms, need, INF, `cover_${sites[n].id}_${shifts[s].id}_${role}`);
+      }
+    }
+  }
+
+  // Minimum staffing per site and shift.
+  for (let n = 0; n < sites.length; n++) {
+    const min = sites[n].minStaffPerShift;
+    if (min <= 0) continue;
+    const bySiteShift = new Map<number, number[]>();
+    for (let k = 0; k < candidates.length; k++) {
+      if (candidates[k].site !== n) continue;
+      (bySiteShift.get(candidates[k].shift) ?? bySiteShift.set(candidates[k].shift, []).get(candidates[k].shift)!).push(k);
+    }
+    for (let s = 0; s < shifts.length; s++) {
+      const v = b.addVar({ cost: rules.minStaffShortCost, upper: min, name: `v_${sites[n].id}_${shifts[s].id}` });
+      const terms: Array<[number, number]> = [[v, 1]];
+      for (const k of bySiteShift.get(s) ?? []) terms.push([xCol[k], 1]);
+      b.addRow(terms, min, INF, `minstaff_${sites[n].id}_${shifts[s].id}`);
+    }
+  }
+
+  // Rest and double booking: at most one shift per clique, per person.
+  const cliques = restCliques(shifts, rules.minRestMin);
+  const days = new Map<number, number[]>();
+  shifts.forEach((t, i) => (days.get(shiftDay(t)) ?? days.set(shiftDay(t), []).get(shiftDay(t))!).push(i));
+  for (let p = 0; p < staff.length; p++) {
+    const m = byPersonShift[p];
+    if (m.size === 0) continue;
+    for (const c of cliques) {
+      const terms: Array<[number, number]> = [];
+      for (const s of c) for (const k of m.get(s) ?? []) terms.push([xCol[k], 1]);
+      if (terms.length > 1) b.addRow(terms, -INF, 1, `rest_${staff[p].id}`);
+    }
+    const maxMin = staff[p].maxHoursPerDay * 60;
+    for (const [day, list] of days) {
+      const terms: Array<[number, number]> = [];
+      let total = 0;
+      for (const s of list) {
+        const ks = m.get(s) ?? [];
+        if (ks.length > 0) total += shifts[s].durationMin;
+        for (const k of ks) terms.push([xCol[k], shifts[s].durationMin]);
+      }
+      if (total > maxMin) b.addRow(terms, -INF, maxMin, `hours_${staff[p].id}_d${day}`);
+    }
+  }
+
+  // Closed loops.
+  const zCols: Array<Map<number, number>> = staff.map(() => new Map());
+  for (let c = 0; c < sites.length; c++) {
+    const loop = ix.loop[c];
+    if (!loop) continue;
+    const loopShifts = shifts.map((t, i) => (overlaps(loop[0], loop[1], t.startMin, shiftEnd(t)) ? i : -1)).filter((i) => i >= 0);
+    for (let p = 0; p < staff.length; p++) {
+      const m = byPersonShift[p];
+      const inside = ix.lockedIn[p] === c;
+      const worksHere = loopShifts.some((s) => (m.get(s) ?? []).some((k) => candidates[k].site === c));
+      if (!worksHere) continue;
+      const z = b.addVar({ cost: entryCost(ix, p, c), lower: inside ? 1 : 0, upper: 1, integer: true, name: `z_${staff[p].id}_${sites[c].id}` });
+      zCols[p].set(c, z);
+      for (const s of loopShifts) {
+        const ks = m.get(s) ?? [];
+        const here = ks.filter((k) => candidates[k].site === c).map((k): [number, number] => [xCol[k], 1]);
+        const away = ks.filter((k) => candidates[k].site !== c).map((k): [number, number] => [xCol[k], 1]);
+        if (here.length > 0) b.addRow([...here, [z, -1]], -INF, 0, `loopin_${staff[p].id}_${shifts[s].id}`);
+        if (away.length > 0) b.addRow([...away, [z, 1]], -INF, 1, `loopout_${staff[p].id}_${shifts[s].id}`);
+      }
+    }
+  }
+  for (let p = 0; p < staff.length; p++) {
+    const zs = [...zCols[p].entries()];
+    for (let i = 0; i < zs.length; i++) {
+      for (let j = i + 1; j < zs.length; j++) {
+        const a = ix.loop[zs[i][0]]!;
+        const c = ix.loop[zs[j][0]]!;
+        if (overlaps(a[0], a[1], c[0], c[1])) b.addRow([[zs[i][1], 1], [zs[j][1], 1]], -INF, 1, `oneloop_${staff[p].id}`);
+      }
+    }
+  }
+  return { model: b.build(), xCol, hCols };
+}

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { openDatabase, type Database } from '../../src/store/db.ts';
+import { migrateToLatest } from '../../src/store/migrate.ts';
+import { buildApp } from '../../src/api/server.ts';
+import type { AppDeps, Clock } from '../../src/api/deps.ts';
+import { defaultSolver } from '../../src/solver/highs.ts';
+import { loadDemo } from '../../src/store/demo.ts';
+
+/**
+ * A fresh database for one test file: PGlite in memory by default, or a brand-new
+ * database on the PostgreSQL server named by DATABASE_URL (dropped on close), so
+ * parallel test files and CI runs never see each other's rows.
+ */
+export interface TestDb {
+  database: Database;
+  db: Kysely<any>;
+  url?: string;
+  close(): Promise<void>;
+}
+
+export const usingPostgres = (): boolean => !!process.env.DATABASE_URL;
+
+export async function createTestDb(): Promise<TestDb> {
+  const base = process.env.DATABASE_URL;
+  if (!base) {
+    const database = await openDatabase();
+    await migrateToLatest(database.db);
+    return { database, db: database.db, close: () => database.close() };
+  }
+  const name = `bg_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const database = await openDatabase({ url, poolSize: 30 });
+  await migrateToLatest(database.db);
+  return {
+    database,
+    db: database.db,
+    url,
+    close: async () => {
+      await database.close();
+      const a = new pg.Client({ connectionString: base });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
+/** A fixed clock that tests can move. */
+export function testClock(start = '2022-06-22T06:00:00.000Z'): Clock & { set(iso: string): void; advance(ms: number): void } {
+  let t = new Date(start).getTime();
+  return { now: () => new Date(t), set: (iso) => (t = new Date(iso).getTime()), advance: (ms) => (t += ms) };
+}
+
+export interface TestApp extends TestDb {
+  app: FastifyInstance;
+  deps: AppDeps;
+}
+
+/** An app on a fresh database; `demo: true` loads the Yizhuang demo data first. */
+export async function createTestApp(options: { demo?: boolean; clock?: Clock } = {}): Promise<TestApp> {
+  const tdb = await createTestDb();
+  const clock = options.clock ?? testClock();
+  if (options.demo) await loadDemo(tdb.db, clock.now());
+  const deps: AppDeps = { database: tdb.database, db: tdb.db, clock, solver: defaultSolver, config: {} };
+  const app = await buildApp(deps);
+  await app.ready();
+  return {
+    ...tdb,
+    app,
+    deps,
+    close: async () => {
+      await app.close();
+      await tdb.close();
+    },
+  };
+}
