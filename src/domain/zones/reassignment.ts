@@ -206,8 +206,13 @@ export interface Allocation {
   parts: Array<Array<{ node: number; ordersPerDay: number }>>;
 }
 
+/** Shares of each movable zone's demand per node, as the solver returns them (0..1). */
+export type Shares = Array<Array<{ node: number; share: number }>>;
+
 export interface ModelColumns {
-  /** Per movable zone: [candidate index in reach, x column]. */
+  /** The movable-zone positions (indices into `problem.movable`) this model covers. */
+  zones: number[];
+  /** Per covered zone: [candidate index in reach, x column]. */
   x: Array<Array<[number, number]>>;
 }
 
@@ -215,6 +220,15 @@ function moveCost(p: ReassignmentProblem, z: number, node: number): number {
   if (p.moveCostPerOrderM === 0) return 0;
   const zone = p.zones[p.movable[z]];
   return zone.current.some((a) => p.nodeIndex.get(a.nodeId) === node) || zone.current.length === 0 ? 0 : p.moveCostPerOrderM;
+}
+
+export interface ModelOptions {
+  /** The LP relaxation: no binaries (the plain transportation problem). */
+  relaxed?: boolean;
+  /** Only these movable-zone positions (default all). */
+  zones?: readonly number[];
+  /** Orders a day already given to each node by zones outside this model. */
+  extraLoad?: readonly number[];
 }
 
 /**
@@ -228,25 +242,27 @@ function moveCost(p: ReassignmentProblem, z: number, node: number): number {
  * The split cost sits on s rather than on every y so that the LP relaxation (y = x,
  * s = 0) is the plain transportation problem: tight, with few fractional zones,
  * and the objective holds no large constant that would make the relative gap
- * meaningless. Without splits, x is binary and u is the whole zone or nothing.
+ * meaningless. Without splits, x and u are binary (a generalised assignment).
  */
-export function buildReassignmentModel(p: ReassignmentProblem): { model: LinearModel; columns: ModelColumns } {
+export function buildReassignmentModel(p: ReassignmentProblem, options: ModelOptions = {}): { model: LinearModel; columns: ModelColumns } {
   const b = new ModelBuilder('minimize');
+  const relaxed = options.relaxed ?? false;
+  const covered = options.zones ? [...options.zones] : p.movable.map((_, zi) => zi);
   const nodeTerms: Array<Array<[number, number]>> = p.nodes.map(() => []);
   const x: ModelColumns['x'] = [];
-  for (let zi = 0; zi < p.movable.length; zi++) {
+  const integer = !relaxed && !p.allowSplit;
+  for (const zi of covered) {
     const zone = p.zones[p.movable[zi]];
     const d = zone.demandOrdersPerDay;
     const cands = p.reach[zi];
     const xs: Array<[number, number]> = [];
-    const splitting = p.allowSplit && cands.length > 1;
-    const u = b.addVar({ cost: d * p.unservedCostPerOrder, upper: 1, integer: !p.allowSplit, name: `u_${zone.id}` });
+    const splitting = !relaxed && p.allowSplit && cands.length > 1;
+    const u = b.addVar({ cost: d * p.unservedCostPerOrder, upper: 1, integer, name: `u_${zone.id}` });
     const assign: Array<[number, number]> = [[u, 1]];
     const ys: Array<[number, number]> = [];
     for (let k = 0; k < cands.length; k++) {
       const c = cands[k];
-      const cost = d * (c.distanceM + moveCost(p, zi, c.node));
-      const col = b.addVar({ cost, upper: 1, integer: !p.allowSplit, name: `x_${zone.id}_${p.nodes[c.node].id}` });
+      const col = b.addVar({ cost: d * (c.distanceM + moveCost(p, zi, c.node)), upper: 1, integer, name: `x_${zone.id}_${p.nodes[c.node].id}` });
       xs.push([k, col]);
       assign.push([col, 1]);
       if (d > 0) nodeTerms[c.node].push([col, d]);
@@ -266,33 +282,49 @@ export function buildReassignmentModel(p: ReassignmentProblem): { model: LinearM
   }
   for (let n = 0; n < p.nodes.length; n++) {
     if (nodeTerms[n].length === 0) continue;
-    const room = Math.max(0, p.nodes[n].dailyOrderCapacity - p.fixedLoad[n]);
+    const room = Math.max(0, p.nodes[n].dailyOrderCapacity - p.fixedLoad[n] - (options.extraLoad?.[n] ?? 0));
     b.addRow(nodeTerms[n], -INF, room, `cap_${p.nodes[n].id}`);
   }
-  return { model: b.build(), columns: { x } };
+  return { model: b.build(), columns: { zones: covered, x } };
+}
+
+/** Reads the x columns of a solved model into per-zone shares (into `into`, by zone position). */
+export function readShares(p: ReassignmentProblem, columns: ModelColumns, values: Float64Array, into: Shares): void {
+  columns.zones.forEach((zi, i) => {
+    into[zi] = columns.x[i].map(([k, col]) => ({ node: p.reach[zi][k].node, share: Math.min(1, Math.max(0, values[col])) })).filter((s) => s.share > 1e-9);
+  });
+}
+
+const EPS = 1e-6;
+
+/** A zone whose LP shares are not all 0 or 1 (split, or partly unserved). */
+export function isFractional(shares: ReadonlyArray<{ share: number }>): boolean {
+  const total = shares.reduce((t, s) => t + s.share, 0);
+  const whole = shares.filter((s) => s.share > 1 - EPS).length;
+  return !((whole === 1 && total < 1 + EPS) || total < EPS);
 }
 
 /**
- * Turns solver shares into whole orders: each part is rounded down, then the
- * leftover orders go to the zone's parts with the largest fractions while their
- * node has room; what remains is unserved. Parts below half an order are dropped.
+ * Turns shares into whole orders: each part is rounded down, then the leftover
+ * orders go to the zone's parts with the largest fractions while their node has
+ * room; what remains is unserved. Parts below half an order are dropped.
  */
-export function decodeSolution(p: ReassignmentProblem, columns: ModelColumns, values: Float64Array): Allocation {
+export function decodeShares(p: ReassignmentProblem, shares: Shares): Allocation {
   const room = p.nodes.map((n, i) => n.dailyOrderCapacity - p.fixedLoad[i]);
-  const fractional: Array<Array<{ node: number; exact: number }>> = columns.x.map((xs, zi) => {
+  const fractional = shares.map((zs, zi) => {
     const d = p.zones[p.movable[zi]].demandOrdersPerDay;
-    return xs
-      .map(([k, col]) => ({ node: p.reach[zi][k].node, exact: Math.max(0, values[col]) * d }))
+    return zs
+      .map((s) => ({ node: s.node, exact: s.share * d }))
       .filter((part) => part.exact >= 0.5)
-      .sort((a, b) => b.exact - a.exact);
+      .sort((a, b) => b.exact - a.exact || a.node - b.node);
   });
-  const parts = fractional.map((fr) => fr.map((f) => ({ node: f.node, ordersPerDay: Math.floor(f.exact + 1e-6) })));
+  const parts = fractional.map((fr) => fr.map((f) => ({ node: f.node, ordersPerDay: Math.floor(f.exact + EPS) })));
   for (const zp of parts) for (const part of zp) room[part.node] -= part.ordersPerDay;
   for (let zi = 0; zi < parts.length; zi++) {
     const d = p.zones[p.movable[zi]].demandOrdersPerDay;
-    let left = Math.round(fractional[zi].reduce((s, f) => s + f.exact, 0)) - parts[zi].reduce((s, q) => s + q.ordersPerDay, 0);
-    left = Math.min(left, d - parts[zi].reduce((s, q) => s + q.ordersPerDay, 0));
-    const order = fractional[zi].map((f, k) => ({ k, frac: f.exact - Math.floor(f.exact + 1e-6) })).sort((a, b) => b.frac - a.frac);
+    const given = parts[zi].reduce((s, q) => s + q.ordersPerDay, 0);
+    let left = Math.min(Math.round(fractional[zi].reduce((s, f) => s + f.exact, 0)), d) - given;
+    const order = fractional[zi].map((f, k) => ({ k, frac: f.exact - Math.floor(f.exact + EPS) })).sort((a, b) => b.frac - a.frac);
     for (const { k } of order) {
       if (left <= 0) break;
       const part = parts[zi][k];
@@ -302,7 +334,7 @@ export function decodeSolution(p: ReassignmentProblem, columns: ModelColumns, va
         left--;
       }
     }
-    parts[zi] = parts[zi].filter((q) => q.ordersPerDay > 0).sort((a, b) => b.ordersPerDay - a.ordersPerDay);
+    parts[zi] = parts[zi].filter((q) => q.ordersPerDay > 0).sort((a, b) => b.ordersPerDay - a.ordersPerDay || a.node - b.node);
   }
   return { parts };
 }
@@ -505,6 +537,72 @@ export interface PlanOptions {
   forceGreedy?: boolean;
 }
 
+export interface MipRun {
+  shares: Shares;
+  status: SolveResult['status'];
+  /** Objective of the decided allocation before rounding to whole orders. */
+  objective: number;
+  /** The LP relaxation's objective: a proven lower bound. */
+  bound: number;
+  gapPct: number;
+  solveTimeS: number;
+  fractionalZones: number;
+  message?: string;
+}
+
+/**
+ * Solves the MIP by relax-and-fix: first the LP relaxation (a transportation
+ * problem, whose optimal vertex leaves at most one fractional zone per node with
+ * binding capacity); zones the LP serves whole from one node (or leaves wholly
+ * unserved) are fixed; then the full MIP runs over the few fractional zones with
+ * the capacity that remains. The LP objective bounds the optimum from below, so
+ * the reported gap is proven. Solving the whole MIP at once gives the same answer
+ * on small inputs but takes HiGHS seconds even for a few hundred zones.
+ */
+export async function solveReassignmentMip(p: ReassignmentProblem, solver: MipSolver, options: { timeLimitS?: number; mipRelGap?: number } = {}): Promise<MipRun> {
+  const timeLimitS = options.timeLimitS ?? 30;
+  const shares: Shares = p.movable.map(() => []);
+  const empty = (status: SolveResult['status'], solveTimeS: number, message?: string): MipRun => ({ shares, status, objective: NaN, bound: NaN, gapPct: NaN, solveTimeS, fractionalZones: 0, message });
+  const relaxed = buildReassignmentModel(p, { relaxed: true });
+  const lp = await solver.solve(relaxed.model, { timeLimitS });
+  if (!lp.values || lp.status !== 'optimal') return empty(lp.status, lp.solveTimeS, lp.message ?? 'the LP relaxation was not solved');
+  readShares(p, relaxed.columns, lp.values, shares);
+  const fractional: number[] = [];
+  const extraLoad = new Array<number>(p.nodes.length).fill(0);
+  let fixedCost = 0;
+  for (let zi = 0; zi < shares.length; zi++) {
+    if (isFractional(shares[zi])) {
+      fractional.push(zi);
+      continue;
+    }
+    const d = p.zones[p.movable[zi]].demandOrdersPerDay;
+    const served = shares[zi].filter((s) => s.share > 1 - EPS);
+    shares[zi] = served.map((s) => ({ node: s.node, share: 1 }));
+    for (const s of served) {
+      extraLoad[s.node] += d;
+      fixedCost += d * ((p.reach[zi].find((c) => c.node === s.node)?.distanceM ?? 0) + moveCost(p, zi, s.node));
+    }
+    if (served.length === 0) fixedCost += d * p.unservedCostPerOrder;
+  }
+  const bound = lp.objective ?? 0;
+  let objective = fixedCost;
+  let status: SolveResult['status'] = 'optimal';
+  let solveTimeS = lp.solveTimeS;
+  if (fractional.length > 0) {
+    const sub = buildReassignmentModel(p, { zones: fractional, extraLoad });
+    const mip = await solver.solve(sub.model, { timeLimitS: Math.max(1, timeLimitS - lp.solveTimeS), mipRelGap: options.mipRelGap ?? 1e-4 });
+    solveTimeS += mip.solveTimeS;
+    if (!mip.values || (mip.status !== 'optimal' && mip.status !== 'feasible')) {
+      return { ...empty(mip.status, solveTimeS, mip.message ?? 'the MIP over the fractional zones was not solved'), bound };
+    }
+    readShares(p, sub.columns, mip.values, shares);
+    objective += mip.objective ?? 0;
+    status = mip.status;
+  }
+  const gapPct = objective > 0 ? Math.max(0, (100 * (objective - bound)) / objective) : 0;
+  return { shares, status, objective, bound, gapPct, solveTimeS, fractionalZones: fractional.length };
+}
+
 /**
  * Plans a reassignment end to end: travel table, problem, MIP (or the greedy
  * fallback when the solver fails or returns no solution), proposal.
@@ -523,19 +621,34 @@ export async function planReassignment(input: ReassignmentInput, options: PlanOp
     const a = greedyAllocation(p);
     return ok(buildProposal(p, a, { method: 'greedy', fallbackReason: 'greedy requested', solverStatus: 'not_run', gapPct: null, solveTimeS: (performance.now() - t0) / 1000, overrides }));
   }
-  const { model, columns } = buildReassignmentModel(p);
-  let result: SolveResult;
+  let run: MipRun;
   try {
-    result = await options.solver.solve(model, { timeLimitS: options.timeLimitS ?? 30, mipRelGap: options.mipRelGap ?? 0.001 });
+    run = await solveReassignmentMip(p, options.solver, options);
   } catch (e) {
-    result = { status: 'error', values: null, objective: null, bound: null, gapPct: null, solveTimeS: 0, message: (e as Error).message };
+    run = { shares: [], status: 'error', objective: NaN, bound: NaN, gapPct: NaN, solveTimeS: 0, fractionalZones: 0, message: (e as Error).message };
   }
-  if (result.values && (result.status === 'optimal' || result.status === 'feasible')) {
-    const a = decodeSolution(p, columns, result.values);
-    return ok(buildProposal(p, a, { method: 'mip', fallbackReason: null, solverStatus: result.status, gapPct: result.gapPct, solveTimeS: result.solveTimeS, overrides }));
+  if (run.status === 'optimal' || run.status === 'feasible') {
+    const a = decodeShares(p, run.shares);
+    return ok(buildProposal(p, a, { method: 'mip', fallbackReason: null, solverStatus: run.status, gapPct: run.gapPct, solveTimeS: run.solveTimeS, overrides }));
   }
   const t0 = performance.now();
   const a = greedyAllocation(p);
-  const reason = `the MIP solver returned ${result.status}${result.message ? ` (${result.message})` : ''}; this proposal comes from the greedy fallback and may be far from optimal`;
-  return ok(buildProposal(p, a, { method: 'greedy', fallbackReason: reason, solverStatus: result.status, gapPct: null, solveTimeS: result.solveTimeS + (performance.now() - t0) / 1000, overrides }));
+  const reason = `the MIP solver returned ${run.status}${run.message ? ` (${run.message})` : ''}; this proposal comes from the greedy fallback and may be far from optimal`;
+  return ok(buildProposal(p, a, { method: 'greedy', fallbackReason: reason, solverStatus: run.status, gapPct: null, solveTimeS: run.solveTimeS + (performance.now() - t0) / 1000, overrides }));
+}
+
+/** The planner's objective for an allocation (travel + moves + unserved + splits), to compare methods. */
+export function allocationCost(p: ReassignmentProblem, a: Allocation): number {
+  let cost = 0;
+  a.parts.forEach((parts, zi) => {
+    const d = p.zones[p.movable[zi]].demandOrdersPerDay;
+    let got = 0;
+    for (const part of parts) {
+      got += part.ordersPerDay;
+      cost += part.ordersPerDay * ((p.reach[zi].find((c) => c.node === part.node)?.distanceM ?? 0) + moveCost(p, zi, part.node));
+    }
+    cost += (d - got) * p.unservedCostPerOrder;
+    if (parts.length > 1) cost += d * p.splitCostPerOrder;
+  });
+  return cost;
 }
