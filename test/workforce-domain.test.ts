@@ -18,6 +18,7 @@ import {
   type StaffingProblem,
 } from '../src/domain/workforce/index.ts';
 import { unwrap } from '../src/domain/shared/result.ts';
+import { seededRandom } from '../src/domain/shared/random.ts';
 import type { MipSolver } from '../src/solver/model.ts';
 
 // Small named fixtures: three sites a few kilometres apart, one day of three 8-hour shifts.
@@ -40,6 +41,11 @@ function need(siteId: string, shiftId: string, role: Role, headcount: number): R
 const failingSolver: MipSolver = {
   solve: async () => ({ status: 'error', values: null, objective: null, bound: null, gapPct: null, solveTimeS: 0, message: 'no solver in this test' }),
 };
+
+/** `staff@site/shift:role`, one per assignment, for compact expectations. */
+function brief(list: Assignment[]): string[] {
+  return list.map((a) => `${a.staffId}@${a.siteId}/${a.shiftId}:${a.role}`);
+}
 
 async function plan(p: StaffingProblem, solver?: MipSolver) {
   return unwrap(await planStaffing(p, solver ? { solver } : {}));
@@ -66,7 +72,7 @@ describe('staffing plan (MIP)', () => {
       shifts: SHIFTS,
       needs: [need('store-a', 'd1-late', 'packer', 1)],
     });
-    expect(r.assignments).toEqual([{ staffId: 'b1', siteId: 'store-a', shiftId: 'd1-late', role: 'packer' }]);
+    expect(brief(r.assignments)).toEqual(['b1@store-a/d1-late:packer']);
   });
 
   it('a closed-loop site keeps its people: whoever goes in works nowhere else during the loop', async () => {
@@ -101,7 +107,7 @@ describe('staffing plan (MIP)', () => {
       shifts: TWO_DAYS,
       needs: [need('store-b', 'd1-early', 'picker', 1), need('store-a', 'd2-early', 'picker', 1)],
     });
-    expect(r.assignments).toEqual([{ staffId: 'in1', siteId: 'store-a', shiftId: 'd2-early', role: 'picker' }]);
+    expect(brief(r.assignments)).toEqual(['in1@store-a/d2-early:picker']);
     expect(r.review.unmet).toEqual([{ siteId: 'store-b', shiftId: 'd1-early', role: 'picker', requiredMin: 480, coveredMin: 0, unmetMin: 480 }]);
   });
 
@@ -158,6 +164,24 @@ describe('staffing plan (MIP)', () => {
     expect(below.review.minStaffShortfalls).toEqual([{ siteId: 'store-a', shiftId: 'd1-early', required: 1, assigned: 0 }]);
   });
 
+  it('splits one shift between the roles a person holds when each need is small', async () => {
+    const r = await plan({
+      staff: [person('a1', 'store-a', ['receiver', 'shelver'])],
+      sites: [STORE_A],
+      shifts: SHIFTS.slice(0, 1),
+      needs: [
+        { siteId: 'store-a', shiftId: 'd1-early', role: 'receiver', requiredMin: 200, source: 'orders' },
+        { siteId: 'store-a', shiftId: 'd1-early', role: 'shelver', requiredMin: 250, source: 'orders' },
+      ],
+    });
+    expect(r.review.totals.unmetMin).toBe(0);
+    expect(r.assignments).toHaveLength(1);
+    const tasks = Object.fromEntries(r.assignments[0].tasks!.map((t) => [t.role, t.minutes]));
+    expect(tasks.receiver).toBeGreaterThanOrEqual(200);
+    expect(tasks.shelver).toBeGreaterThanOrEqual(250);
+    expect(tasks.receiver + tasks.shelver).toBe(480);
+  });
+
   it('never sends someone without a permit into a controlled site, nor someone unavailable', async () => {
     const r = await plan({
       staff: [
@@ -169,7 +193,7 @@ describe('staffing plan (MIP)', () => {
       needs: [need('store-a', 'd1-early', 'picker', 1), need('store-b', 'd1-late', 'picker', 1)],
     });
     // p1 may still work at home (store-b is not controlled); p2 is off all day.
-    expect(r.assignments).toEqual([{ staffId: 'p1', siteId: 'store-b', shiftId: 'd1-late', role: 'picker' }]);
+    expect(brief(r.assignments)).toEqual(['p1@store-b/d1-late:picker']);
     expect(r.review.unmet.map((u) => u.siteId)).toEqual(['store-a']);
   });
 });
@@ -263,8 +287,8 @@ describe('capacity from a roster', () => {
       { staffId: 'b', siteId: 'store-a', shiftId: 'd1-early', role: 'packer' },
     ];
     expect(personSchedule('a', roster, TWO_DAYS)).toEqual([
-      { shiftId: 'd1-early', siteId: 'store-a', role: 'packer', startMin: 360, endMin: 840 },
-      { shiftId: 'd2-early', siteId: 'store-b', role: 'picker', startMin: 1800, endMin: 2280 },
+      { shiftId: 'd1-early', siteId: 'store-a', role: 'packer', tasks: [{ role: 'packer', minutes: 480 }], startMin: 360, endMin: 840 },
+      { shiftId: 'd2-early', siteId: 'store-b', role: 'picker', tasks: [{ role: 'picker', minutes: 480 }], startMin: 1800, endMin: 2280 },
     ]);
   });
 });
@@ -298,5 +322,32 @@ describe('Yizhuang demo staff', () => {
     expect(staff.filter((s) => s.homeNodeId === 'plc-south')).toHaveLength(104);
     expect(new Set(staff.map((s) => s.id)).size).toBe(staff.length);
     for (const s of staff) expect(parseStaffMember(s).ok).toBe(true);
+  });
+});
+
+describe('rules hold on random small problems (seeded)', () => {
+  it.each([1, 2, 3, 4, 5, 6])('seed %i: neither the MIP nor the greedy roster breaks a hard rule', async (seed) => {
+    const rnd = seededRandom(seed);
+    const roles: Role[] = ['picker', 'packer', 'receiver', 'rider', 'manager'];
+    const sites = [
+      { ...STORE_A, controlled: rnd.next() < 0.5, closedLoop: rnd.next() < 0.5 ? { startDay: rnd.int(2), days: 1 } : null },
+      { ...STORE_B, minStaffPerShift: rnd.int(2) },
+      FAR,
+    ];
+    const staff = Array.from({ length: 12 }, (_, i) =>
+      person(`p${i}`, sites[rnd.int(3)].id, [roles[rnd.int(5)], roles[rnd.int(5)]], {
+        permitStatus: rnd.next() < 0.6 ? 'cleared' : 'pending',
+        canLiveOnSite: rnd.next() < 0.5,
+        maxHoursPerDay: 8 + rnd.int(9),
+        unavailable: rnd.next() < 0.2 ? [{ fromMin: 1440, toMin: 2880 }] : [],
+      }),
+    ).map((p) => ({ ...p, roles: [...new Set(p.roles)] }));
+    const needs: RoleNeed[] = [];
+    for (const s of sites) for (const t of TWO_DAYS) if (rnd.next() < 0.5) needs.push({ siteId: s.id, shiftId: t.id, role: roles[rnd.int(5)], requiredMin: 60 + rnd.int(900), source: 'orders' });
+    const problem = { staff, sites, shifts: TWO_DAYS, needs };
+    for (const r of [await plan(problem), await plan(problem, failingSolver)]) {
+      expect(r.review.violations, `${r.method}, reproduce with seed=${seed}`).toEqual([]);
+      expect(r.review.overHours, `${r.method}, reproduce with seed=${seed}`).toEqual([]);
+    }
   });
 });

@@ -46,13 +46,14 @@ export async function planStaffing(problem: StaffingProblem, options: PlanOption
         let tasks: Task[];
         if (!split) tasks = [{ role: c.mainRole, minutes: dur }];
         else {
-          tasks = split.map(([role, col]) => ({ role, minutes: Math.max(0, Math.round(r.values![col])) })).filter((t) => t.minutes > 0);
+          // Round minutes up so a need met in the model is met in whole minutes too.
+          tasks = split.map(([role, col]) => ({ role, minutes: Math.max(0, Math.ceil(r.values![col] - 1e-6)) })).filter((t) => t.minutes > 0);
           tasks.sort((a, b) => b.minutes - a.minutes || a.role.localeCompare(b.role));
           // Minutes the needs did not take go to the main role (more capacity, never over the shift).
           const used = tasks.reduce((s, t) => s + t.minutes, 0);
           if (tasks.length === 0) tasks = [{ role: c.mainRole, minutes: dur }];
           else if (used < dur) tasks[0].minutes += dur - used;
-          else if (used > dur) tasks[0].minutes -= used - dur;
+          else if (used > dur) tasks[0].minutes -= used - dur; // at most a minute per task, from rounding up
         }
         assignments.push({ staffId: ix.staff[c.person].id, siteId: ix.sites[c.site].id, shiftId: ix.shifts[c.shift].id, role: tasks[0].role, tasks });
       }
