@@ -57,7 +57,7 @@ export function search(inst: Instance, assignable: number[], p: SearchParams): S
   };
   let lastReport = -1;
   const report = (f: number, s: Solution): void => {
-    if (!p.onProgress || f - lastReport < 0.01) return;
+    if (!p.onProgress || (f - lastReport < 0.01 && f < 1)) return;
     lastReport = f;
     p.onProgress({ fraction: f, bestCost: s.cost, bestVehicles: s.vehicles });
   };
