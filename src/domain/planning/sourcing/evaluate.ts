@@ -69,7 +69,7 @@ export function evaluate(p: Prepared, flows: readonly Flow[]): PlanMetrics {
       add(supplierUsed, c.supplierId, f.units);
       if (f.units % c.packSize !== 0) violations.push(`order from ${c.supplierId} for ${need.itemId} at ${need.nodeId}: ${f.units} is not a multiple of the pack size ${c.packSize}`);
       if (f.units < c.moqUnits) violations.push(`order from ${c.supplierId} for ${need.itemId} at ${need.nodeId}: ${f.units} is below the MOQ ${c.moqUnits}`);
-      const offerPremium = c.expedited ? premiumOf(p, f.cand) : 0;
+      const offerPremium = c.premiumFenPerUnit;
       premiumFen += f.units * offerPremium;
       deliveryFen += cost - f.units * offerPremium;
     }
@@ -126,14 +126,6 @@ export function evaluate(p: Prepared, flows: readonly Flow[]): PlanMetrics {
     shortByKey,
     violations,
   };
-}
-
-function premiumOf(p: Prepared, cand: number): number {
-  const c = p.candidates[cand];
-  if (c.kind !== 'supplier_order' || !c.expedited) return 0;
-  // The normal-mode sibling of an expedited offer is the candidate just before it.
-  const normal = p.candidates[cand - 1];
-  return normal && normal.kind === 'supplier_order' && normal.supplierId === c.supplierId && normal.need === c.need ? c.unitCostFen - normal.unitCostFen : 0;
 }
 
 export function tierWeightFromState(p: Prepared, nodeId: string, itemId: string): number {

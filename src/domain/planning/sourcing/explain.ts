@@ -118,10 +118,7 @@ export function explain(p: Prepared, flows: readonly Flow[], metrics: PlanMetric
       const packs = f.units / c.packSize;
       detail = `${c.expedited ? 'Expedited' : 'Normal'} order from ${c.supplierId}: ${packs} × ${c.packSize} = ${f.units} units${c.moqUnits > 0 ? ` (MOQ ${c.moqUnits})` : ''}.`;
       if (c.expedited) {
-        const normal = p.candidates[f.cand - 1];
-        if (normal && normal.kind === 'supplier_order' && normal.supplierId === c.supplierId) {
-          detail += ` Normal lead time ${fmt(normal.arrivalH)} h would be ${fmt(Math.max(0, normal.arrivalH - deadline))} h late; the premium ${fmt(c.unitCostFen - normal.unitCostFen)} fen/unit is cheaper than the late penalty.`;
-        }
+        detail += ` Normal lead time ${fmt(c.normalLeadTimeH)} h would be ${fmt(Math.max(0, c.normalLeadTimeH - deadline))} h late; the premium ${fmt(c.premiumFenPerUnit)} fen/unit is cheaper than the late penalty.`;
       }
       if (f.units > need.needUnits) detail += ` ${f.units - need.needUnits} above the need, from pack/MOQ rounding.`;
     }

@@ -61,7 +61,7 @@ export type Candidate = CandidateBase &
   (
     | { kind: 'transfer'; fromNodeId: string; distanceM: number; maxUnits: number }
     | { kind: 'diversion'; shipmentId: string; fromNodeId: string; originalNodeId: string; distanceM: number; maxUnits: number }
-    | { kind: 'supplier_order'; supplierId: string; expedited: boolean; packSize: number; moqUnits: number; maxPacks: number }
+    | { kind: 'supplier_order'; supplierId: string; expedited: boolean; premiumFenPerUnit: number; normalLeadTimeH: number; packSize: number; moqUnits: number; maxPacks: number }
   );
 
 export interface Prepared {
@@ -280,11 +280,15 @@ export function prepare(input: SourcingInput): Result<Prepared> {
       const sup = suppliers.get(o.supplierId)!;
       if (sup.dailyCapacityUnits <= 0) continue;
       const maxPacks = Math.ceil(Math.max(need.needUnits, o.moqUnits) / o.packSize);
-      const modes: Array<[boolean, number, number]> = [[false, o.leadTimeH, o.deliveryFenPerUnit]];
-      if (o.expeditedLeadTimeH !== null) modes.push([true, o.expeditedLeadTimeH, o.deliveryFenPerUnit + o.expeditePremiumFenPerUnit]);
-      for (const [expedited, arrivalH, unitCostFen] of modes) {
-        push({ kind: 'supplier_order', need: need.index, supplierId: o.supplierId, expedited, packSize: o.packSize, moqUnits: o.moqUnits, maxPacks, arrivalH, unitCostFen, effectiveFenPerUnit: unitCostFen + late(arrivalH, need.tierWeight) });
-      }
+      // Normal and expedited orders of one offer share every constraint (capacity, packs, MOQ)
+      // and differ only in price and arrival, so only the mode that is cheaper once the late
+      // penalty is counted can ever be chosen: the other is dropped here.
+      const normalFen = o.deliveryFenPerUnit + late(o.leadTimeH, need.tierWeight);
+      const expedited = o.expeditedLeadTimeH !== null && o.deliveryFenPerUnit + o.expeditePremiumFenPerUnit + late(o.expeditedLeadTimeH, need.tierWeight) < normalFen;
+      const arrivalH = expedited ? o.expeditedLeadTimeH! : o.leadTimeH;
+      const premiumFenPerUnit = expedited ? o.expeditePremiumFenPerUnit : 0;
+      const unitCostFen = o.deliveryFenPerUnit + premiumFenPerUnit;
+      push({ kind: 'supplier_order', need: need.index, supplierId: o.supplierId, expedited, premiumFenPerUnit, normalLeadTimeH: o.leadTimeH, packSize: o.packSize, moqUnits: o.moqUnits, maxPacks, arrivalH, unitCostFen, effectiveFenPerUnit: unitCostFen + late(arrivalH, need.tierWeight) });
     }
   }
   return ok({ params, nodes, items, state, needs, candidates, byNeed, shipments: new Map(shipments.map((s) => [s.id, s])), suppliers, storageFreeCm3, receivers });
