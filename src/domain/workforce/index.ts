@@ -6,3 +6,4 @@ export * from './review.ts';
 export { planStaffing, buildRosterModel, type PlanOptions } from './roster.ts';
 export { capacityPerSlot, personSchedule, type SlotCapacity } from './capacity.ts';
 export { yizhuangDemoStaff } from './demo.ts';
+export { assembleProblem, ORDER_SHARE, INBOUND_SHARE, type NodeForPlan, type StaffForPlan, type PlanRequest } from './assemble.ts';
