@@ -1,0 +1,32 @@
+import { Command } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
+import { registerRouteCommands, routeSolve } from './route.ts';
+
+const C101 = '/work/shared/benchmarks/vrptw/solomon/C101.txt';
+
+describe('route solve', () => {
+  it('solves C101 and reports the gap to the best-known solution from the csv beside it', () => {
+    const out = routeSolve(C101, { timeLimit: '0.5', progress: false });
+    expect(out).toMatchObject({ instance: 'C101', objective: 'distance', violations: [], unassigned: [] });
+    expect(out.bks).toMatchObject({ distance: 828.94, source: 'distonly_distance' });
+    expect(out.gapPct as number).toBeLessThan(1);
+  });
+
+  it('prints JSON through commander', async () => {
+    const program = new Command().exitOverride();
+    registerRouteCommands(program);
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    await program.parseAsync(['node', 'baogong', 'route', 'solve', C101, '--time-limit', '0.2', '--objective', 'vehicles', '--no-progress']);
+    const printed = write.mock.calls.map((c) => String(c[0])).join('');
+    write.mockRestore();
+    const json = JSON.parse(printed);
+    expect(json.vehicles).toBeGreaterThanOrEqual(10); // 10 is optimal; a short, loaded run may stop at 11
+    expect(json.violations).toEqual([]);
+    expect(json.bks.source).toBe('hier_distance');
+  });
+
+  it('rejects a bad objective and a missing file with exit code 2', () => {
+    expect(() => routeSolve(C101, { timeLimit: '1', objective: 'cheapest' })).toThrow('--objective: expected "distance" or "vehicles", got "cheapest"');
+    expect(() => routeSolve('/nope.txt', { timeLimit: '1' })).toThrow('/nope.txt: no such file');
+  });
+});
