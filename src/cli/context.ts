@@ -43,7 +43,7 @@ export function serverUrl(program: Command): string {
 export function createCliContext(program: Command): CliContext {
   let local: { inject: (o: any) => Promise<any>; close: () => Promise<void> } | null = null;
   let mode: 'http' | 'local' | null = null;
-  const base = serverUrl(program);
+  const baseUrl = () => serverUrl(program);
   const token = () => (program.opts().token as string | undefined) ?? process.env.BAOGONG_TOKEN;
 
   async function viaHttp(method: string, path: string, o: CallOptions): Promise<ApiResponse> {
@@ -58,7 +58,7 @@ export function createCliContext(program: Command): CliContext {
     }
     if (o.idempotencyKey) headers['idempotency-key'] = o.idempotencyKey;
     if (token()) headers.authorization = `Bearer ${token()}`;
-    const res = await fetch(base + path, { method, headers, body });
+    const res = await fetch(baseUrl() + path, { method, headers, body });
     const raw = Buffer.from(await res.arrayBuffer());
     return { status: res.status, headers: Object.fromEntries([...(res.headers as any).entries()]), raw, body: parseBody(raw, res.headers.get('content-type')) };
   }
@@ -94,7 +94,7 @@ export function createCliContext(program: Command): CliContext {
           mode = 'http';
           return res;
         } catch (e) {
-          if (explicit) throw new CliError(`cannot reach the Baogong server at ${base}: ${(e as Error).message}. Start it with 'baogong serve'.`, 3);
+          if (explicit) throw new CliError(`cannot reach the Baogong server at ${baseUrl()}: ${(e as Error).message}. Start it with 'baogong serve'.`, 3);
           mode = 'local';
         }
       }

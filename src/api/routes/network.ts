@@ -90,7 +90,7 @@ const importSchema = (tag: string, what: string) => ({
   description: `Send the file as the body with Content-Type text/csv or ${XLSX_MIME}. A file with errors changes nothing and answers 400 with a per-row report (row, column, expected, actual), unless skipBadRows=true.`,
   querystring: ImportQuery,
   headers: IdempotencyHeader,
-  response: { 200: ImportReport, 400: Type.Union([ImportReport, Type.Any()]) },
+  response: { 200: ImportReport, 400: Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: true, description: 'the error shape; for a bad file also the import report with its per-row errors' }) },
 });
 
 const exportSchema = (tag: string, what: string) => ({

@@ -1,0 +1,36 @@
+import tseslint from 'typescript-eslint';
+
+// Lint: typescript-eslint's recommended rules, plus the purity rule for the domain core.
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'web/dist/**', 'baogong-data/**', 'test-artifacts/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['warn', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    ignores: ['src/domain/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['pg', 'kysely', 'fastify', 'fs', 'node:fs', 'node:fs/promises', 'fs/promises', 'node:http', 'http', 'node:child_process', 'exceljs'].map((name) => ({
+            name,
+            message: 'the domain core is pure: no database, server, file system or processes',
+          })),
+          patterns: [{ group: ['@electric-sql/*', '**/store/*', '**/api/*'], message: 'the domain core is pure' }],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'pass a seeded Random in (src/domain/shared/random.ts)' },
+        { object: 'Date', property: 'now', message: 'pass the time in' },
+      ],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'pass the time in; new Date() reads the wall clock' }],
+    },
+  },
+);

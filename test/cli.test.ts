@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createTestDb, type TestDb } from './support/app.ts';
+
+const BIN = path.resolve('bin/baogong.mjs');
+
+/** Starts `baogong serve` as a real process and waits for its URL. */
+function startServer(env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; url: string; output: () => string }> {
+  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/running at (http:\/\/[^\s]+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc, url: m[1], output: () => out });
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    proc.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+  });
+}
+
+describe('the baogong CLI', () => {
+  let dir: string;
+  let tdb: TestDb | null = null;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'baogong-cli-'));
+    env = { ...process.env, BAOGONG_DATA: path.join(dir, 'data') };
+    delete env.BAOGONG_URL;
+    if (process.env.DATABASE_URL) {
+      tdb = await createTestDb();
+      env.DATABASE_URL = tdb.url;
+    }
+    server = await startServer(env);
+  }, 120_000);
+
+  afterAll(async () => {
+    server?.proc.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    await tdb?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, '--server', server.url, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+
+  it('serve starts the server with the demo network and answers over HTTP', async () => {
+    const health = await (await fetch(`${server.url}/health`)).json();
+    expect(health.status).toBe('ok');
+    const nodes = await (await fetch(`${server.url}/api/nodes`)).json();
+    expect(nodes.nodes.map((n: any) => n.id)).toContain('dazu-plaza');
+    const docs = await fetch(`${server.url}/docs`);
+    expect(docs.status).toBe(200);
+  });
+
+  it('lists nodes as JSON through the server', () => {
+    const r = cli('--json', 'nodes', 'list', '--kind', 'store');
+    expect(r.status).toBe(0);
+    const nodes = JSON.parse(r.stdout);
+    expect(nodes.every((n: any) => n.kind === 'store')).toBe(true);
+  });
+
+  it('changes a node status and shows it', () => {
+    const r = cli('nodes', 'status', 'dazu-plaza', 'suspended', '--reason', 'inside the lockdown area');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('suspended');
+  });
+
+  it('exits 2 with the row and column when an import file is bad, and 0 when it is good', () => {
+    const bad = path.join(dir, 'bad.csv');
+    writeFileSync(bad, 'id,nameZh,nameEn,category,unit,temperatureClass,shelfLifeDays\nX-1,甲,A,rice,bag,lukewarm,10\n');
+    const r = cli('import', 'items', bad);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('row 2, column temperatureClass');
+    const good = path.join(dir, 'good.csv');
+    writeFileSync(good, 'id,nameZh,nameEn,category,unit,temperatureClass,shelfLifeDays\nX-1,甲,A,rice,bag,ambient,10\n');
+    const ok = cli('import', 'items', good);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('imported 1 of 1');
+  });
+
+  it('exits 1 with the error code for an unknown node', () => {
+    const r = cli('nodes', 'show', 'atlantis');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('not_found');
+  });
+
+  it('prints help for every command', () => {
+    const r = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
+    expect(r.stdout).toContain('serve');
+    expect(r.stdout).toContain('import');
+  });
+});
