@@ -30,6 +30,8 @@ export function createLocalSearch(nb: Neighbours, k: number, rng: Random, ops: O
     run(sol: Solution, routePenalty: number): number {
       const inst = sol.inst;
       const active = ops.filter((op) => op.supports(inst));
+      // Operators change routes in place: take ownership of any route shared with another solution.
+      for (let i = 0; i < sol.routes.length; i++) sol.mutable(i);
       const ctx: LsContext = { inst, sol, routePenalty };
       const order: number[] = [];
       for (let u = inst.nDepots; u < inst.n; u++) if (sol.routeOf[u] >= 0) order.push(u);

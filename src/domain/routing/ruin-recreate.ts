@@ -71,7 +71,7 @@ export function ruin(sol: Solution, nb: Neighbours, rng: Random, params: RuinPar
   // Remove from the ruined routes in one pass each.
   const gone = new Set(removed);
   for (const ri of ruined) {
-    const r = routes[ri];
+    const r = sol.mutable(ri);
     r.nodes = r.nodes.filter((x) => !gone.has(x));
   }
   for (const u of removed) sol.routeOf[u] = -1;

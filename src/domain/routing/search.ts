@@ -76,8 +76,8 @@ export function search(inst: Instance, assignable: number[], p: SearchParams): S
   // where an average edge costs about 10-15.
   const edges = Math.max(1, assignable.length + best.vehicles);
   const avgEdge = best.cost / edges;
-  const tStart = 10 * avgEdge;
-  const tEnd = 0.01 * avgEdge;
+  const tStart = Number(globalThis.process?.env?.T0 ?? 10) * avgEdge;
+  const tEnd = Number(globalThis.process?.env?.TF ?? 0.01) * avgEdge;
 
   // Phase 1 (vehicles objective): route elimination.
   let phaseStart = 0;
@@ -91,7 +91,7 @@ export function search(inst: Instance, assignable: number[], p: SearchParams): S
       const victim = rng.int(cur.routes.length);
       const bank = cur.routes[victim].nodes.slice(1, -1);
       for (const u of bank) cur.routeOf[u] = -1;
-      cur.routes[victim].nodes = [cur.routes[victim].nodes[0], cur.routes[victim].nodes.at(-1)!];
+      cur.mutable(victim).nodes = [cur.routes[victim].nodes[0], cur.routes[victim].nodes.at(-1)!];
       cur.refresh(victim);
       cur.compact();
       cur.unassigned = bank;
@@ -105,7 +105,7 @@ export function search(inst: Instance, assignable: number[], p: SearchParams): S
         }
         report(f, best);
         iterations++;
-        const cand = cur.clone();
+        const cand = cur.cloneShared();
         ruin(cand, nb, rng, defaultRuinParams, removed);
         recreate(cand, removed, rng, { blinkRate: BLINK_RATE, allowNewRoutes: true, maxRoutes: limit, newRouteWhenCheaper: false });
         for (const u of cand.unassigned) absences[u]++;
@@ -135,7 +135,7 @@ export function search(inst: Instance, assignable: number[], p: SearchParams): S
     iterations++;
     const local = phaseStart >= 1 ? 1 : (f - phaseStart) / (1 - phaseStart);
     const temperature = tStart * Math.pow(tEnd / tStart, Math.max(0, local));
-    const cand = cur.clone();
+    const cand = cur.cloneShared();
     ruin(cand, nb, rng, defaultRuinParams, removed);
     recreate(cand, removed, rng, { blinkRate: BLINK_RATE, allowNewRoutes: true, maxRoutes: routeLimit, newRouteWhenCheaper: !vehiclesMode });
     if (cand.unassigned.length > cur.unassigned.length) continue;

@@ -31,19 +31,18 @@ export class Route {
   /** Bumped on every change; local search skips pairs whose routes have not changed. */
   version = 0;
 
+  readonly veh: VehicleInst;
+
   constructor(
     readonly inst: Instance,
-    public vehicle: number,
+    readonly vehicle: number,
     stops: number[] = [],
   ) {
     const v = inst.vehicles[vehicle];
+    this.veh = v;
     this.nodes = [v.startNode, ...stops, v.endNode];
     this.cumLoad = new Float64Array(0);
     this.update();
-  }
-
-  get veh(): VehicleInst {
-    return this.inst.vehicles[this.vehicle];
   }
 
   /** Number of stops (depots excluded). */
@@ -134,14 +133,39 @@ export class Solution {
     this.usedVehicle = new Uint8Array(inst.vehicles.length);
   }
 
+  /**
+   * Whether `routes[i]` belongs to this solution alone. A copy made by `cloneShared` shares
+   * its routes with the original until `mutable(i)` copies one: ruin and recreate touch only a
+   * few routes, so copying all of them every iteration would be most of the work.
+   */
+  private owned: boolean[] = [];
+
+  /** A deep copy. */
   clone(): Solution {
+    const s = this.cloneShared();
+    for (let i = 0; i < s.routes.length; i++) s.mutable(i);
+    return s;
+  }
+
+  /** A copy whose routes are shared (copy-on-write): call `mutable(i)` before changing route i. */
+  cloneShared(): Solution {
     const s = new Solution(this.inst);
-    s.routes = this.routes.map((r) => r.clone());
+    s.routes = this.routes.slice();
+    s.owned = new Array<boolean>(this.routes.length).fill(false);
     s.routeOf.set(this.routeOf);
     s.posOf.set(this.posOf);
     s.usedVehicle.set(this.usedVehicle);
     s.unassigned = this.unassigned.slice();
     return s;
+  }
+
+  /** Route i, copied first if it is still shared with another solution. */
+  mutable(i: number): Route {
+    if (!this.owned[i]) {
+      this.routes[i] = this.routes[i].clone();
+      this.owned[i] = true;
+    }
+    return this.routes[i];
   }
 
   get cost(): number {
@@ -156,7 +180,7 @@ export class Solution {
 
   /** Re-indexes one route's nodes after it changed, and refreshes its caches. */
   refresh(ri: number): void {
-    const r = this.routes[ri];
+    const r = this.mutable(ri);
     r.update();
     const nodes = r.nodes;
     for (let p = 1; p < nodes.length - 1; p++) {
@@ -172,6 +196,7 @@ export class Solution {
       if (this.routes[i].size === 0) {
         this.usedVehicle[this.routes[i].vehicle] = 0;
         this.routes.splice(i, 1);
+        this.owned.splice(i, 1);
         changed = true;
       }
     }
@@ -190,6 +215,7 @@ export class Solution {
   openRoute(vehicle: number, stops: number[]): number {
     this.usedVehicle[vehicle] = 1;
     this.routes.push(new Route(this.inst, vehicle, stops));
+    this.owned.push(true);
     const ri = this.routes.length - 1;
     this.reindex(ri);
     return ri;
@@ -197,14 +223,14 @@ export class Solution {
 
   removeNode(u: number): void {
     const ri = this.routeOf[u];
-    const r = this.routes[ri];
+    const r = this.mutable(ri);
     r.nodes.splice(this.posOf[u], 1);
     this.routeOf[u] = -1;
     this.refresh(ri);
   }
 
   insertAfter(u: number, ri: number, p: number): void {
-    this.routes[ri].nodes.splice(p + 1, 0, u);
+    this.mutable(ri).nodes.splice(p + 1, 0, u);
     this.refresh(ri);
   }
 }
