@@ -7,6 +7,8 @@ import { isEmpty, loadDemo } from './store/demo.ts';
 import { buildApp } from './api/server.ts';
 import { systemClock, type AppDeps, type Clock } from './api/deps.ts';
 import { defaultSolver } from './solver/highs.ts';
+import { randomBytes } from 'node:crypto';
+import { countUsers, createUser } from './store/auth.ts';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,6 +19,10 @@ export interface ServiceOptions {
   demo?: boolean;
   clock?: Clock;
   logger?: boolean | object;
+  /** Require sign-in (default true; the local CLI turns it off: it already holds the database). */
+  auth?: boolean;
+  /** Orders a minute per client (env BAOGONG_ORDER_RATE_PER_MIN; 0 = no limit). */
+  orderRatePerMin?: number;
   log?: (message: string) => void;
 }
 
@@ -38,12 +44,23 @@ export async function openService(options: ServiceOptions = {}): Promise<Service
     log('empty database: loading the Yizhuang 2022 demo scenario…');
     await loadDemo(database.db, clock.now(), log);
   }
+  const authEnabled = options.auth ?? process.env.BAOGONG_AUTH !== 'off';
+  if (authEnabled && (await countUsers(database.db)) === 0) {
+    // The first admin: from BAOGONG_ADMIN_PASSWORD, or a random password printed once.
+    const password = process.env.BAOGONG_ADMIN_PASSWORD || randomBytes(9).toString('base64url');
+    await createUser(database.db, { username: 'admin', password, role: 'admin', displayName: 'Administrator' }, clock.now());
+    log(`created the first admin user — username: admin  password: ${password}  (change it; this is shown once)`);
+  }
+  const envRate = process.env.BAOGONG_ORDER_RATE_PER_MIN;
   const deps: AppDeps = {
     database,
     db: database.db,
     clock,
     solver: defaultSolver,
-    config: { webDir: path.join(ROOT_DIR, 'web', 'dist') },
+    config: {
+      webDir: path.join(ROOT_DIR, 'web', 'dist'),
+      auth: { enabled: authEnabled, orderRatePerMin: options.orderRatePerMin ?? (envRate !== undefined ? Number(envRate) : 1200) },
+    },
   };
   const app = await buildApp(deps, { logger: options.logger });
   return {

@@ -35,13 +35,15 @@ describe('the baogong CLI', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'baogong-cli-'));
-    env = { ...process.env, BAOGONG_DATA: path.join(dir, 'data') };
+    env = { ...process.env, BAOGONG_DATA: path.join(dir, 'data'), BAOGONG_ADMIN_PASSWORD: 'test-admin-pw', HOME: dir };
     delete env.BAOGONG_URL;
     if (process.env.DATABASE_URL) {
       tdb = await createTestDb();
       env.DATABASE_URL = tdb.url;
     }
     server = await startServer(env);
+    const login = spawnSync(process.execPath, [BIN, '--server', server.url, 'login', '--username', 'admin', '--password', 'test-admin-pw'], { env, encoding: 'utf8' });
+    expect(login.stdout).toContain('signed in as admin');
   }, 120_000);
 
   afterAll(async () => {
@@ -56,7 +58,8 @@ describe('the baogong CLI', () => {
   it('serve starts the server with the demo network and answers over HTTP', async () => {
     const health = await (await fetch(`${server.url}/health`)).json();
     expect(health.status).toBe('ok');
-    const nodes = await (await fetch(`${server.url}/api/nodes`)).json();
+    const login = await (await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'test-admin-pw' }) })).json();
+    const nodes = await (await fetch(`${server.url}/api/nodes`, { headers: { authorization: `Bearer ${login.token}` } })).json();
     expect(nodes.nodes.map((n: any) => n.id)).toContain('dazu-plaza');
     const docs = await fetch(`${server.url}/docs`);
     expect(docs.status).toBe(200);
@@ -92,6 +95,21 @@ describe('the baogong CLI', () => {
     const r = cli('nodes', 'show', 'atlantis');
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('not_found');
+  });
+
+  it('is refused without a token, and the refusal is 401', async () => {
+    const r = await fetch(`${server.url}/api/nodes`);
+    expect(r.status).toBe(401);
+    const anon = spawnSync(process.execPath, [BIN, '--server', server.url, 'nodes', 'list'], { env: { ...env, HOME: path.join(dir, 'nobody') }, encoding: 'utf8' });
+    expect(anon.status).toBe(1);
+    expect(anon.stderr).toContain('unauthorized');
+  });
+
+  it('records the status change in the audit log with who and why', () => {
+    const r = cli('--json', 'audit', '--route', 'status');
+    expect(r.status).toBe(0);
+    const entries = JSON.parse(r.stdout).entries;
+    expect(entries[0]).toMatchObject({ username: 'admin', reason: 'inside the lockdown area', statusCode: 200 });
   });
 
   it('prints help for every command', () => {

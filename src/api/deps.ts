@@ -20,6 +20,10 @@ export interface AppDeps {
 
 export interface AppConfig {
   webDir?: string;
+  /** Authentication and limits; default: on, 1,200 orders a minute per client. */
+  auth?: { enabled: boolean; orderRatePerMin: number };
+  /** Longest a request may take, in milliseconds (default 60 s). */
+  requestTimeoutMs?: number;
   bodyLimitBytes?: number;
   logLevel?: string;
 }

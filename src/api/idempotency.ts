@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { fail } from '../domain/shared/result.ts';
+import { appendAudit } from '../store/auth.ts';
+import { auditEntry } from './auth.ts';
 
 export interface WriteResult<T = unknown> {
   status: number;
@@ -24,8 +26,17 @@ export async function withIdempotency<T>(
   fn: (trx: Transaction<any>) => Promise<WriteResult<T>>,
 ): Promise<T> {
   const key = headerKey(request);
+  // Every write is audited in its own transaction: if it commits, so does its audit row.
+  const audited = async (trx: Transaction<any>): Promise<WriteResult<T>> => {
+    const out = await fn(trx);
+    if (out.status < 400) {
+      await appendAudit(trx, auditEntry(request, out.status, out.body, new Date()));
+      request.audited = true;
+    }
+    return out;
+  };
   const result = await db.transaction().execute(async (trx) => {
-    if (!key) return { replay: false, ...(await fn(trx)) };
+    if (!key) return { replay: false, ...(await audited(trx)) };
     const scope = `${request.method} ${request.routeOptions.url ?? request.url}`;
     const hash = createHash('sha256').update(request.url).update('\0').update(JSON.stringify(request.body ?? null)).digest('hex');
     const inserted = await sql<{ key: string }>`
@@ -38,9 +49,10 @@ export async function withIdempotency<T>(
       if (prior.request_hash !== hash) {
         fail({ code: 'conflict', message: 'this Idempotency-Key was already used for a different request', field: 'Idempotency-Key', expected: 'a new key for a new request', actual: key });
       }
+      request.audited = true; // the first request was audited; a replay changes nothing
       return { replay: true, status: prior.status_code as number, body: prior.response as T };
     }
-    const out = await fn(trx);
+    const out = await audited(trx);
     await trx
       .updateTable('idempotency_keys')
       .set({ status_code: out.status, response: JSON.stringify(out.body ?? null) })

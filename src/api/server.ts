@@ -6,6 +6,7 @@ import type { AppDeps } from './deps.ts';
 import { ErrorSchema, installErrorHandler } from './errors.ts';
 import { XLSX_MIME } from './tabular.ts';
 import { routePlugins } from './routes/index.ts';
+import { authRoutes, installAuth } from './auth.ts';
 
 /**
  * Builds the HTTP application: schemas, OpenAPI, error mapping, every context's
@@ -17,6 +18,8 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean | object 
     bodyLimit: deps.config.bodyLimitBytes ?? 10 * 1024 * 1024,
     ajv: { customOptions: { allErrors: false, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
     genReqId: () => crypto.randomUUID(),
+    requestTimeout: deps.config.requestTimeoutMs ?? 60_000,
+    connectionTimeout: 120_000,
   });
   installErrorHandler(app);
   app.addSchema(ErrorSchema);
@@ -50,6 +53,8 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean | object 
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  installAuth(app, deps, deps.config.auth ?? { enabled: true, orderRatePerMin: 1200 });
+  await app.register(async (scope) => authRoutes(scope, deps));
   for (const plugin of routePlugins) {
     await app.register(async (scope) => plugin(scope, deps));
   }

@@ -44,7 +44,7 @@ export function createCliContext(program: Command): CliContext {
   let local: { inject: (o: any) => Promise<any>; close: () => Promise<void> } | null = null;
   let mode: 'http' | 'local' | null = null;
   const baseUrl = () => serverUrl(program);
-  const token = () => (program.opts().token as string | undefined) ?? process.env.BAOGONG_TOKEN;
+  const token = () => (program.opts().token as string | undefined) ?? process.env.BAOGONG_TOKEN ?? savedToken();
 
   async function viaHttp(method: string, path: string, o: CallOptions): Promise<ApiResponse> {
     const headers: Record<string, string> = {};
@@ -66,7 +66,7 @@ export function createCliContext(program: Command): CliContext {
   async function viaLocal(method: string, path: string, o: CallOptions): Promise<ApiResponse> {
     if (!local) {
       const { openService } = await import('../app.ts');
-      const svc = await openService({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.BAOGONG_DATA ?? './baogong-data' });
+      const svc = await openService({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.BAOGONG_DATA ?? './baogong-data', auth: false });
       local = { inject: (x) => svc.app.inject(x), close: () => svc.close() };
     }
     const headers: Record<string, string> = {};
@@ -122,6 +122,19 @@ export function createCliContext(program: Command): CliContext {
     },
   };
   return ctx;
+}
+
+/** The token `baogong login` saved, if any (~/.baogong/token). */
+export function tokenFile(): string {
+  return `${process.env.HOME ?? '.'}/.baogong/token`;
+}
+
+function savedToken(): string | undefined {
+  try {
+    return readFileSync(tokenFile(), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseBody(raw: Buffer, contentType: string | null): any {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError, createCliContext } from './context.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerNetworkCommands } from './commands/network.ts';
+import { registerAuthCommands } from './commands/auth.ts';
 
 /**
  * The `baogong` CLI. Commands talk to a running server (--server / BAOGONG_URL),
@@ -22,6 +23,7 @@ const ctx = createCliContext(program);
 // One line per context.
 registerServeCommands(program, ctx);
 registerNetworkCommands(program, ctx);
+registerAuthCommands(program, ctx);
 
 async function main(): Promise<void> {
   try {

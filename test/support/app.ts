@@ -66,11 +66,18 @@ export interface TestApp extends TestDb {
 }
 
 /** An app on a fresh database; `demo: true` loads the Yizhuang demo data first. */
-export async function createTestApp(options: { demo?: boolean; clock?: Clock } = {}): Promise<TestApp> {
+export async function createTestApp(options: { demo?: boolean; clock?: Clock; auth?: boolean; orderRatePerMin?: number } = {}): Promise<TestApp> {
   const tdb = await createTestDb();
   const clock = options.clock ?? testClock();
   if (options.demo) await loadDemo(tdb.db, clock.now());
-  const deps: AppDeps = { database: tdb.database, db: tdb.db, clock, solver: defaultSolver, config: {} };
+  // Authentication is off unless a test asks for it: requests then act as the local admin.
+  const deps: AppDeps = {
+    database: tdb.database,
+    db: tdb.db,
+    clock,
+    solver: defaultSolver,
+    config: { auth: { enabled: options.auth ?? false, orderRatePerMin: options.orderRatePerMin ?? 0 } },
+  };
   const app = await buildApp(deps);
   await app.ready();
   return {

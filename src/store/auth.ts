@@ -1,0 +1,200 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import type { Kysely } from 'kysely';
+import type { Principal, Role } from '../domain/auth/policy.ts';
+import { fail } from '../domain/shared/result.ts';
+
+/**
+ * Users, sessions and API tokens, and the audit log. Passwords are hashed with
+ * argon2id; tokens are random 256-bit values of which only a SHA-256 is stored.
+ */
+type Db = Kysely<any>;
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  nodeIds: string[];
+  disabled: boolean;
+  createdAt: string;
+}
+
+const SESSION_HOURS = 12;
+
+function rowToUser(r: any): User {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role,
+    nodeIds: r.node_ids ?? [],
+    disabled: r.disabled,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function createUser(
+  db: Db,
+  input: { username: string; password: string; role: Role; nodeIds?: string[]; displayName?: string },
+  now: Date,
+): Promise<User> {
+  const exists = await db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
+  if (exists) fail({ code: 'duplicate', message: `user ${input.username} already exists`, field: 'username', expected: 'a new username', actual: input.username });
+  const id = randomUUID();
+  await db
+    .insertInto('users')
+    .values({
+      id,
+      username: input.username,
+      display_name: input.displayName ?? input.username,
+      password_hash: await hash(input.password),
+      role: input.role,
+      node_ids: input.nodeIds ?? [],
+      created_at: now,
+    })
+    .execute();
+  return rowToUser(await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+}
+
+export async function listUsers(db: Db): Promise<User[]> {
+  return (await db.selectFrom('users').selectAll().orderBy('username').execute()).map(rowToUser);
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  return Number((await db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
+}
+
+export async function updateUser(db: Db, id: string, patch: { role?: Role; nodeIds?: string[]; disabled?: boolean; password?: string }): Promise<User> {
+  const row: Record<string, unknown> = {};
+  if (patch.role) row.role = patch.role;
+  if (patch.nodeIds) row.node_ids = patch.nodeIds;
+  if (patch.disabled !== undefined) row.disabled = patch.disabled;
+  if (patch.password) row.password_hash = await hash(patch.password);
+  const r = await db.updateTable('users').set(row).where('id', '=', id).returningAll().executeTakeFirst();
+  if (!r) fail({ code: 'not_found', message: `user ${id} does not exist`, field: 'id', expected: 'an existing user id', actual: id });
+  if (patch.disabled) await db.updateTable('auth_tokens').set({ revoked_at: new Date() }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
+  return rowToUser(r);
+}
+
+/** Checks a username and password; on success issues a session token. */
+export async function login(db: Db, username: string, password: string, now: Date): Promise<{ token: string; user: User; expiresAt: string } | null> {
+  const r = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  if (!r || r.disabled) {
+    // Spend the same time as a real check so timing does not tell which usernames exist.
+    await verify('$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFy', password).catch(() => false);
+    return null;
+  }
+  if (!(await verify(r.password_hash, password))) return null;
+  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
+  const token = await issueToken(db, r.id, 'session', 'web session', now, expiresAt);
+  return { token, user: rowToUser(r), expiresAt: expiresAt.toISOString() };
+}
+
+export async function issueToken(db: Db, userId: string, kind: 'session' | 'api', name: string, now: Date, expiresAt: Date | null): Promise<string> {
+  const token = `bg_${randomBytes(32).toString('base64url')}`;
+  await db.insertInto('auth_tokens').values({ token_hash: tokenHash(token), user_id: userId, kind, name, created_at: now, expires_at: expiresAt }).execute();
+  return token;
+}
+
+export async function revokeToken(db: Db, token: string, now: Date): Promise<void> {
+  await db.updateTable('auth_tokens').set({ revoked_at: now }).where('token_hash', '=', tokenHash(token)).execute();
+}
+
+export async function principalForToken(db: Db, token: string, now: Date): Promise<Principal | null> {
+  const r = await db
+    .selectFrom('auth_tokens as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .select(['u.id', 'u.username', 'u.role', 'u.node_ids', 'u.disabled', 't.expires_at', 't.revoked_at'])
+    .where('t.token_hash', '=', tokenHash(token))
+    .executeTakeFirst();
+  if (!r || r.disabled || r.revoked_at) return null;
+  if (r.expires_at && new Date(r.expires_at).getTime() <= now.getTime()) return null;
+  return { userId: r.id, username: r.username, role: r.role, nodeIds: r.node_ids ?? [] };
+}
+
+export interface AuditEntry {
+  at: Date;
+  userId: string | null;
+  username: string;
+  role: string;
+  method: string;
+  route: string;
+  url: string;
+  requestId: string;
+  statusCode: number;
+  reason: string;
+  params: unknown;
+  before: unknown;
+  after: unknown;
+  ip: string;
+}
+
+export async function appendAudit(db: Db, e: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      at: e.at,
+      user_id: e.userId,
+      username: e.username,
+      role: e.role,
+      method: e.method,
+      route: e.route,
+      url: e.url.slice(0, 2000),
+      request_id: e.requestId,
+      status_code: e.statusCode,
+      reason: e.reason.slice(0, 1000),
+      params: JSON.stringify(e.params ?? null),
+      before: JSON.stringify(e.before ?? null),
+      after: JSON.stringify(truncate(e.after)),
+      ip: e.ip,
+    })
+    .execute();
+}
+
+/** Keeps audit rows readable: very large bodies (imports) are summarised. */
+function truncate(v: unknown): unknown {
+  const s = JSON.stringify(v ?? null);
+  if (s.length <= 20_000) return v ?? null;
+  return { truncated: true, bytes: s.length, head: s.slice(0, 2000) };
+}
+
+export interface AuditFilter {
+  username?: string;
+  route?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export async function queryAudit(db: Db, f: AuditFilter = {}): Promise<{ entries: any[]; total: number }> {
+  let q = db.selectFrom('audit_log');
+  if (f.username) q = q.where('username', '=', f.username);
+  if (f.route) q = q.where('route', 'like', `%${f.route}%`);
+  if (f.since) q = q.where('at', '>=', new Date(f.since));
+  if (f.until) q = q.where('at', '<', new Date(f.until));
+  const total = Number((await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
+  const rows = await q.selectAll().orderBy('id', 'desc').limit(f.limit ?? 100).offset(f.offset ?? 0).execute();
+  return {
+    total,
+    entries: rows.map((r: any) => ({
+      id: Number(r.id),
+      at: new Date(r.at).toISOString(),
+      username: r.username,
+      role: r.role,
+      method: r.method,
+      route: r.route,
+      url: r.url,
+      requestId: r.request_id,
+      statusCode: r.status_code,
+      reason: r.reason,
+      params: r.params,
+      before: r.before,
+      after: r.after,
+      ip: r.ip,
+    })),
+  };
+}
