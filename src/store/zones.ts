@@ -1,0 +1,641 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { BBox } from '../domain/geo/coordinates.ts';
+import { defaultTravel, type TravelTimeProvider } from '../domain/geo/travel.ts';
+import { takesOnlineOrders, type NodeStatus } from '../domain/network/model.ts';
+import { fail, unwrap } from '../domain/shared/result.ts';
+import type { MipSolver } from '../solver/model.ts';
+import { computeAreaEffects, imposedStatus, isInForce, isStricter, parseControlArea, strictestStatus, type AreaEffect, type ControlArea, type ControlAreaInput, type NodeStatusName } from '../domain/zones/control-area.ts';
+import { geometryAreaM2, geometryCentroid, parseGeometry, type AreaGeometry } from '../domain/zones/geometry.ts';
+import { assignNearest, generateH3Zones, spreadDemand } from '../domain/zones/h3-grid.ts';
+import { planReassignment, type NodeOverride, type ReassignmentProposal } from '../domain/zones/reassignment.ts';
+import { yizhuangDemoZones, type ScenarioControlArea, yizhuangControlAreas } from '../domain/zones/yizhuang-demo.ts';
+import { ZoneIndex, type ZoneLookup } from '../domain/zones/zone-index.ts';
+import { checkZoneFields, findOverlap, parseZoneCollection, zoneAllocation, zonesToFeatureCollection, type DeliveryZone, type ZoneSplit } from '../domain/zones/zone.ts';
+import { getNode, listNodes, setNodeStatus, updateNode } from './network.ts';
+
+type Db = Kysely<any>;
+
+/** A stored zone with the figures derived from its geometry. */
+export interface StoredZone extends DeliveryZone {
+  centroid: { lat: number; lng: number };
+  areaM2: number;
+  updatedAt: string;
+}
+
+const DELIVERY_KINDS = new Set(['store', 'satellite_warehouse', 'emergency_warehouse']);
+
+// ---------------------------------------------------------------------------
+// Zones
+
+function rowToZone(r: any, backups: string[]): StoredZone {
+  return {
+    id: r.id,
+    name: r.name,
+    geometry: typeof r.geometry === 'string' ? JSON.parse(r.geometry) : r.geometry,
+    demandOrdersPerDay: r.demand_orders_per_day,
+    servingNodeId: r.serving_node_id,
+    split: r.split_node_id ? { nodeId: r.split_node_id, ordersPerDay: r.split_orders_per_day } : null,
+    backupNodeIds: backups,
+    centroid: { lat: r.centroid_lat, lng: r.centroid_lng },
+    areaM2: r.area_m2,
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
+
+export async function listZones(db: Db, filter: { nodeId?: string } = {}): Promise<StoredZone[]> {
+  let q = db.selectFrom('delivery_zones').selectAll().orderBy('id');
+  if (filter.nodeId) q = q.where((eb) => eb.or([eb('serving_node_id', '=', filter.nodeId!), eb('split_node_id', '=', filter.nodeId!)]));
+  const rows = await q.execute();
+  const backups = await db.selectFrom('zone_backup_nodes').selectAll().orderBy('zone_id').orderBy('position').execute();
+  const byZone = new Map<string, string[]>();
+  for (const b of backups) {
+    const list = byZone.get(b.zone_id) ?? [];
+    list.push(b.node_id);
+    byZone.set(b.zone_id, list);
+  }
+  return rows.map((r) => rowToZone(r, byZone.get(r.id) ?? []));
+}
+
+export async function getZone(db: Db, id: string): Promise<StoredZone | null> {
+  const r = await db.selectFrom('delivery_zones').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!r) return null;
+  const b = await db.selectFrom('zone_backup_nodes').select('node_id').where('zone_id', '=', id).orderBy('position').execute();
+  return rowToZone(r, b.map((x) => x.node_id));
+}
+
+export async function requireZone(db: Db, id: string, field = 'id'): Promise<StoredZone> {
+  const z = await getZone(db, id);
+  if (!z) fail({ code: 'not_found', message: `zone ${id} does not exist`, field, expected: 'an existing zone id', actual: id });
+  return z;
+}
+
+async function bumpVersion(db: Db): Promise<void> {
+  await sql`UPDATE zones_meta SET version = version + 1 WHERE id = 1`.execute(db);
+  forceVersionCheckUntil = performance.now() + 5000;
+}
+
+async function knownNodeIds(db: Db): Promise<Set<string>> {
+  return new Set((await db.selectFrom('nodes').select('id').execute()).map((r) => r.id as string));
+}
+
+async function writeZones(db: Db, zones: readonly DeliveryZone[], now: Date): Promise<{ created: number; updated: number }> {
+  if (zones.length === 0) return { created: 0, updated: 0 };
+  const existing = new Set(
+    (await db.selectFrom('delivery_zones').select('id').where('id', 'in', zones.map((z) => z.id)).execute()).map((r) => r.id as string),
+  );
+  const rows = zones.map((z) => {
+    const c = geometryCentroid(z.geometry);
+    return {
+      id: z.id,
+      name: z.name,
+      geometry: JSON.stringify(z.geometry),
+      centroid_lat: c.lat,
+      centroid_lng: c.lng,
+      area_m2: Math.round(geometryAreaM2(z.geometry)),
+      demand_orders_per_day: z.demandOrdersPerDay,
+      serving_node_id: z.servingNodeId,
+      split_node_id: z.split?.nodeId ?? null,
+      split_orders_per_day: z.split?.ordersPerDay ?? 0,
+      created_at: now,
+      updated_at: now,
+    };
+  });
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('delivery_zones')
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          geometry: eb.ref('excluded.geometry'),
+          centroid_lat: eb.ref('excluded.centroid_lat'),
+          centroid_lng: eb.ref('excluded.centroid_lng'),
+          area_m2: eb.ref('excluded.area_m2'),
+          demand_orders_per_day: eb.ref('excluded.demand_orders_per_day'),
+          serving_node_id: eb.ref('excluded.serving_node_id'),
+          split_node_id: eb.ref('excluded.split_node_id'),
+          split_orders_per_day: eb.ref('excluded.split_orders_per_day'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+  const ids = zones.map((z) => z.id);
+  for (let i = 0; i < ids.length; i += 1000) await db.deleteFrom('zone_backup_nodes').where('zone_id', 'in', ids.slice(i, i + 1000)).execute();
+  const backups = zones.flatMap((z) => z.backupNodeIds.map((node_id, position) => ({ zone_id: z.id, position, node_id })));
+  for (let i = 0; i < backups.length; i += 1000) await db.insertInto('zone_backup_nodes').values(backups.slice(i, i + 1000)).execute();
+  await bumpVersion(db);
+  return { created: zones.filter((z) => !existing.has(z.id)).length, updated: zones.filter((z) => existing.has(z.id)).length };
+}
+
+export interface ImportOptions {
+  /** `replace`: the file becomes the whole set of zones; `merge` (default): insert or update by id. */
+  mode?: 'replace' | 'merge';
+  overlapTolerancePct?: number;
+  dryRun?: boolean;
+}
+
+export interface ImportReport {
+  features: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  rewound: string[];
+  dryRun: boolean;
+}
+
+/** Imports a GeoJSON FeatureCollection of zones, all or nothing. Call inside a transaction. */
+export async function importZones(db: Db, raw: unknown, now: Date, options: ImportOptions = {}): Promise<ImportReport> {
+  const tolerance = options.overlapTolerancePct ?? 1;
+  const parsed = unwrap(parseZoneCollection(raw, { overlapTolerancePct: tolerance, knownNodeIds: await knownNodeIds(db) }));
+  const mode = options.mode ?? 'merge';
+  const incoming = new Set(parsed.zones.map((z) => z.id));
+  const current = await listZones(db);
+  if (mode === 'merge') {
+    // The imported zones must not overlap the zones they leave in place either.
+    const kept = current.filter((z) => !incoming.has(z.id));
+    const all = [...parsed.zones, ...kept];
+    const o = findOverlap(all, tolerance);
+    if (o && (o.a < parsed.zones.length) !== (o.b < parsed.zones.length)) {
+      const [imp, old] = o.a < parsed.zones.length ? [o.a, o.b] : [o.b, o.a];
+      fail({
+        code: 'validation_failed',
+        message: `features[${imp}] "${all[imp].id}" overlaps the existing zone "${all[old].id}" by ${Math.round(o.areaM2)} m² (${o.pct.toFixed(1)}% of the smaller zone; tolerance ${tolerance}%)`,
+        field: `features.${imp}.geometry`,
+        expected: `overlap <= ${tolerance}%`,
+        actual: `${o.pct.toFixed(2)}%`,
+        details: { problem: 'zones_overlap', feature: all[imp].id, other: all[old].id },
+      });
+    }
+  }
+  const toDelete = mode === 'replace' ? current.filter((z) => !incoming.has(z.id)).map((z) => z.id) : [];
+  const report: ImportReport = { features: parsed.zones.length, created: 0, updated: 0, deleted: toDelete.length, rewound: parsed.rewound, dryRun: !!options.dryRun };
+  const existing = new Set(current.map((z) => z.id));
+  report.created = parsed.zones.filter((z) => !existing.has(z.id)).length;
+  report.updated = parsed.zones.length - report.created;
+  if (options.dryRun) return report;
+  if (toDelete.length) await deleteZonesById(db, toDelete);
+  await writeZones(db, parsed.zones, now);
+  await audit(db, now, 'zones.imported', 'zones', '', { mode, features: parsed.zones.length, deleted: toDelete.length });
+  return report;
+}
+
+async function deleteZonesById(db: Db, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 1000) await db.deleteFrom('delivery_zones').where('id', 'in', ids.slice(i, i + 1000)).execute();
+  await bumpVersion(db);
+}
+
+export async function exportZones(db: Db): Promise<ReturnType<typeof zonesToFeatureCollection>> {
+  return zonesToFeatureCollection(await listZones(db));
+}
+
+export interface ZoneInput {
+  id: string;
+  name?: string;
+  geometry: unknown;
+  demandOrdersPerDay?: number;
+  servingNodeId?: string | null;
+  split?: ZoneSplit | null;
+  backupNodeIds?: string[];
+}
+
+/** Checks one zone (fields, geometry, node ids, overlap with the others) and writes it. */
+async function saveOne(db: Db, input: ZoneInput, now: Date, overlapTolerancePct = 1): Promise<StoredZone> {
+  const fields = {
+    id: input.id,
+    name: input.name ?? '',
+    demandOrdersPerDay: input.demandOrdersPerDay ?? 0,
+    servingNodeId: input.servingNodeId ?? null,
+    split: input.split ?? null,
+    backupNodeIds: input.backupNodeIds ?? [],
+  };
+  unwrap(checkZoneFields(fields, '', `zone ${input.id}`));
+  const known = await knownNodeIds(db);
+  const refs: Array<[string, string | null | undefined]> = [['servingNodeId', fields.servingNodeId], ['split.nodeId', fields.split?.nodeId], ...fields.backupNodeIds.map((b, i) => [`backupNodeIds.${i}`, b] as [string, string])];
+  for (const [field, id] of refs) {
+    if (id && !known.has(id)) fail({ code: 'validation_failed', message: `node ${id} does not exist`, field, expected: 'an existing node id', actual: id });
+  }
+  const g = unwrap(parseGeometry(input.geometry, `zone ${input.id}`));
+  const zone: DeliveryZone = { ...fields, geometry: g.geometry };
+  const others = (await listZones(db)).filter((z) => z.id !== zone.id);
+  const o = findOverlap([zone, ...others], overlapTolerancePct);
+  if (o && (o.a === 0 || o.b === 0)) {
+    const other = [zone, ...others][o.a === 0 ? o.b : o.a];
+    fail({ code: 'validation_failed', message: `zone ${zone.id} overlaps zone ${other.id} by ${Math.round(o.areaM2)} m² (${o.pct.toFixed(1)}%; tolerance ${overlapTolerancePct}%)`, field: 'geometry', expected: `overlap <= ${overlapTolerancePct}%`, actual: `${o.pct.toFixed(2)}%`, details: { problem: 'zones_overlap', other: other.id } });
+  }
+  await writeZones(db, [zone], now);
+  return (await getZone(db, zone.id))!;
+}
+
+export async function createZone(db: Db, input: ZoneInput, now: Date): Promise<StoredZone> {
+  if (await getZone(db, input.id)) fail({ code: 'duplicate', message: `zone ${input.id} already exists`, field: 'id', expected: 'a new zone id', actual: input.id });
+  const z = await saveOne(db, input, now);
+  await audit(db, now, 'zone.created', z.id, '', {});
+  return z;
+}
+
+export async function updateZone(db: Db, id: string, patch: Partial<Omit<ZoneInput, 'id'>>, now: Date): Promise<StoredZone> {
+  const before = await requireZone(db, id);
+  const z = await saveOne(db, { ...before, ...patch, id }, now);
+  await audit(db, now, 'zone.updated', id, '', { fields: Object.keys(patch) });
+  return z;
+}
+
+export async function deleteZone(db: Db, id: string, now: Date): Promise<void> {
+  await requireZone(db, id);
+  await deleteZonesById(db, [id]);
+  await audit(db, now, 'zone.deleted', id, '', {});
+}
+
+export interface GenerateOptions {
+  resolution: number;
+  bbox?: BBox;
+  /** Cover the reach of these nodes (their radius, or radiusM) instead of a box. */
+  nodeIds?: string[];
+  radiusM?: number;
+  /** Spread this many orders a day evenly over the cells (default 0). */
+  totalOrdersPerDay?: number;
+  /** Replace every existing zone (default: refuse when zones exist). */
+  replace?: boolean;
+}
+
+/** Generates H3 zones, assigns each to the nearest trading delivery node in reach, and stores them. */
+export async function generateZones(db: Db, o: GenerateOptions, now: Date): Promise<{ created: number; deleted: number }> {
+  const nodes = (await listNodes(db)).filter((n) => DELIVERY_KINDS.has(n.kind) && takesOnlineOrders(n.status));
+  let area;
+  if (o.nodeIds?.length) {
+    const chosen = o.nodeIds.map((id, i) => nodes.find((n) => n.id === id) ?? fail({ code: 'not_found', message: `node ${id} is not a trading delivery node`, field: `nodeIds.${i}`, expected: 'a trading store or warehouse', actual: id }));
+    area = { aroundNodes: chosen, radiusM: o.radiusM };
+  } else if (o.bbox) area = { bbox: o.bbox };
+  else fail({ code: 'validation_failed', message: 'give a bbox or nodeIds', field: 'bbox', expected: 'bbox or nodeIds', actual: null });
+  const cells = unwrap(generateH3Zones({ resolution: o.resolution, area }));
+  const existing = await db.selectFrom('delivery_zones').select('id').execute();
+  if (existing.length && !o.replace) {
+    fail({ code: 'conflict', message: `there are already ${existing.length} zones; pass replace=true to replace them`, field: 'replace', expected: true, actual: false });
+  }
+  const demand = spreadDemand(cells.map(() => 1), o.totalOrdersPerDay ?? 0);
+  const zones = assignNearest(
+    cells.map((z, i) => ({ ...z, demandOrdersPerDay: demand[i] })),
+    cells.map((z) => geometryCentroid(z.geometry)),
+    nodes,
+  );
+  if (existing.length) await deleteZonesById(db, existing.map((r) => r.id as string));
+  await writeZones(db, zones, now);
+  await audit(db, now, 'zones.generated', 'zones', '', { resolution: o.resolution, cells: zones.length });
+  return { created: zones.length, deleted: existing.length };
+}
+
+// ---------------------------------------------------------------------------
+// The lookup index (order hot path)
+
+interface CachedIndex {
+  version: number;
+  checkedAt: number;
+  validUntilMs: number;
+  index: ZoneIndex;
+}
+
+const indexCache = new WeakMap<object, CachedIndex>();
+let forceVersionCheckUntil = 0;
+
+/**
+ * The in-memory zone index for this database, rebuilt when zones or control areas
+ * change. The stored version is checked at most every `maxStalenessMs` (and on
+ * every call for a few seconds after a write in this process), so another process's
+ * change is seen within that time; a control area starting or ending also rebuilds.
+ */
+export async function getZoneIndex(db: Db, now: Date, options: { maxStalenessMs?: number } = {}): Promise<ZoneIndex> {
+  const cached = indexCache.get(db);
+  const t = performance.now();
+  if (cached && now.getTime() < cached.validUntilMs && t - cached.checkedAt < (options.maxStalenessMs ?? 1000) && t > forceVersionCheckUntil) return cached.index;
+  const version = Number((await sql<{ version: string | number }>`SELECT version FROM zones_meta WHERE id = 1`.execute(db)).rows[0]?.version ?? 0);
+  if (cached && cached.version === version && now.getTime() < cached.validUntilMs) {
+    cached.checkedAt = t;
+    return cached.index;
+  }
+  const zones = await listZones(db);
+  const areas = await listControlAreas(db);
+  const inForce = areas.filter((a) => isInForce(a, now));
+  // The index is valid until the next time an area starts or ends.
+  const changes = areas.flatMap((a) => [a.startsAt, a.endsAt, a.liftedAt]).filter((x): x is string => !!x).map((x) => Date.parse(x)).filter((x) => x > now.getTime());
+  const entry: CachedIndex = { version, checkedAt: t, validUntilMs: changes.length ? Math.min(...changes) : Number.POSITIVE_INFINITY, index: new ZoneIndex(zones, inForce) };
+  indexCache.set(db, entry);
+  return entry.index;
+}
+
+/**
+ * The zone and serving node of an address, for the order hot path: `null` when no
+ * zone covers it. After the first call this is an in-memory lookup.
+ */
+export async function lookupZone(db: Db, lat: number, lng: number, now: Date): Promise<ZoneLookup | null> {
+  return (await getZoneIndex(db, now)).lookup(lat, lng);
+}
+
+// ---------------------------------------------------------------------------
+// Control areas
+
+function rowToArea(r: any): ControlArea {
+  const j = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+  const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+  return {
+    id: r.id,
+    name: r.name,
+    level: r.level,
+    geometry: j(r.geometry),
+    startsAt: iso(r.starts_at)!,
+    endsAt: iso(r.ends_at),
+    allowOnlineOnly: r.allow_online_only,
+    dropPoints: j(r.drop_points),
+    liftedAt: iso(r.lifted_at),
+  };
+}
+
+export async function listControlAreas(db: Db): Promise<ControlArea[]> {
+  return (await db.selectFrom('control_areas').selectAll().orderBy('id').execute()).map(rowToArea);
+}
+
+export interface StoredEffect {
+  id: number;
+  areaId: string;
+  kind: AreaEffect['kind'];
+  nodeId: string | null;
+  zoneId: string | null;
+  fromStatus: string | null;
+  toStatus: string | null;
+  overlapPct: number | null;
+  reason: string;
+  appliedAt: string;
+  revertedAt: string | null;
+  revertNote: string | null;
+}
+
+export async function areaEffects(db: Db, areaId: string): Promise<StoredEffect[]> {
+  const rows = await db.selectFrom('control_area_effects').selectAll().where('area_id', '=', areaId).orderBy('id').execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    areaId: r.area_id,
+    kind: r.kind,
+    nodeId: r.node_id,
+    zoneId: r.zone_id,
+    fromStatus: r.from_status,
+    toStatus: r.to_status,
+    overlapPct: r.overlap_pct,
+    reason: r.reason,
+    appliedAt: new Date(r.applied_at).toISOString(),
+    revertedAt: r.reverted_at ? new Date(r.reverted_at).toISOString() : null,
+    revertNote: r.revert_note,
+  }));
+}
+
+export async function requireControlArea(db: Db, id: string): Promise<ControlArea> {
+  const r = await db.selectFrom('control_areas').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!r) fail({ code: 'not_found', message: `control area ${id} does not exist`, field: 'id', expected: 'an existing control area id', actual: id });
+  return rowToArea(r);
+}
+
+/** What declaring this area would do now, without doing it. */
+export async function previewControlArea(db: Db, input: ControlAreaInput): Promise<{ area: ControlArea; effects: AreaEffect[] }> {
+  const area = unwrap(parseControlArea(input));
+  const nodes = await listNodes(db);
+  const zones = await listZones(db);
+  return { area, effects: computeAreaEffects(area, nodes.map((n) => ({ ...n, status: n.status as NodeStatusName })), zones) };
+}
+
+/**
+ * Declares a control area. When it is in force now, its effects are applied at once
+ * (node statuses through the network context) and recorded so lifting can undo
+ * them. Call inside a transaction.
+ */
+export async function declareControlArea(db: Db, input: ControlAreaInput, now: Date, actor = ''): Promise<{ area: ControlArea; effects: StoredEffect[] }> {
+  const { area, effects } = await previewControlArea(db, input);
+  const exists = await db.selectFrom('control_areas').select('id').where('id', '=', area.id).executeTakeFirst();
+  if (exists) fail({ code: 'duplicate', message: `control area ${area.id} already exists`, field: 'id', expected: 'a new id', actual: area.id });
+  await db
+    .insertInto('control_areas')
+    .values({ id: area.id, name: area.name, level: area.level, geometry: JSON.stringify(area.geometry), starts_at: area.startsAt, ends_at: area.endsAt, allow_online_only: area.allowOnlineOnly, drop_points: JSON.stringify(area.dropPoints), created_at: now })
+    .execute();
+  if (isInForce(area, now)) {
+    for (const e of effects) {
+      if (e.kind === 'node_status') await setNodeStatus(db, e.nodeId, e.toStatus as NodeStatus, `${e.reason} (control area ${area.id})`, now);
+      await db
+        .insertInto('control_area_effects')
+        .values({
+          area_id: area.id,
+          kind: e.kind,
+          node_id: e.kind === 'zone_drop_points_only' ? null : e.nodeId,
+          zone_id: e.kind === 'zone_drop_points_only' ? e.zoneId : null,
+          from_status: e.kind === 'node_status' ? e.fromStatus : null,
+          to_status: e.kind === 'node_status' ? e.toStatus : null,
+          overlap_pct: e.kind === 'zone_drop_points_only' ? e.overlapPct : null,
+          reason: e.reason,
+          applied_at: now,
+        })
+        .execute();
+    }
+  }
+  await bumpVersion(db);
+  await audit(db, now, 'control_area.declared', area.id, actor, { level: area.level, effects: effects.length });
+  return { area, effects: await areaEffects(db, area.id) };
+}
+
+/**
+ * Lifts an area and undoes its effects: each node it changed goes back to the
+ * status it had before, unless another area still in force imposes a status (then
+ * the strictest of those), or someone changed the node's status since (then it is
+ * left alone and the effect says why).
+ */
+export async function liftControlArea(db: Db, id: string, now: Date, actor = ''): Promise<{ area: ControlArea; effects: StoredEffect[] }> {
+  const area = await requireControlArea(db, id);
+  if (area.liftedAt) fail({ code: 'conflict', message: `control area ${id} was already lifted at ${area.liftedAt}`, field: 'id', expected: 'an area not lifted', actual: id });
+  await db.updateTable('control_areas').set({ lifted_at: now }).where('id', '=', id).execute();
+  const others = (await listControlAreas(db)).filter((a) => a.id !== id && isInForce(a, now));
+  for (const e of await areaEffects(db, id)) {
+    if (e.revertedAt) continue;
+    let note = 'lifted';
+    if (e.kind === 'node_status' && e.nodeId) {
+      const node = await getNode(db, e.nodeId);
+      if (node && node.status === e.toStatus) {
+        const stillImposed = strictestStatus(others.filter((a) => computeAreaEffects(a, [{ ...node, status: 'open' }], []).length > 0).map(imposedStatus));
+        const target = stillImposed && isStricter(stillImposed, e.fromStatus as NodeStatusName) ? stillImposed : (e.fromStatus as NodeStatus);
+        if (target !== node.status) await setNodeStatus(db, e.nodeId, target as NodeStatus, `control area ${id} lifted`, now);
+        note = target === e.fromStatus ? `restored to ${target}` : `kept ${target}: another area in force`;
+      } else note = `left as ${node?.status}: changed since the area was declared`;
+    }
+    await db.updateTable('control_area_effects').set({ reverted_at: now, revert_note: note }).where('id', '=', e.id).execute();
+  }
+  await bumpVersion(db);
+  await audit(db, now, 'control_area.lifted', id, actor, {});
+  return { area: await requireControlArea(db, id), effects: await areaEffects(db, id) };
+}
+
+// ---------------------------------------------------------------------------
+// Reassignment
+
+export interface PlanRequest {
+  overrides?: NodeOverride[];
+  scope?: 'affected' | 'all';
+  allowSplit?: boolean;
+  timeLimitS?: number;
+  /** Use the greedy heuristic instead of the solver (for comparison). */
+  greedy?: boolean;
+}
+
+export interface StoredReassignment {
+  id: string;
+  status: 'proposed' | 'applied' | 'reverted';
+  createdAt: string;
+  appliedAt: string | null;
+  revertedAt: string | null;
+  request: PlanRequest;
+  proposal: ReassignmentProposal;
+}
+
+function rowToReassignment(r: any): StoredReassignment {
+  const j = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+  const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+  return { id: r.id, status: r.status, createdAt: iso(r.created_at)!, appliedAt: iso(r.applied_at), revertedAt: iso(r.reverted_at), request: j(r.request), proposal: j(r.proposal) };
+}
+
+/** Plans a reassignment of the stored zones over the stored delivery nodes and keeps the proposal for review. */
+export async function planZoneReassignment(db: Db, request: PlanRequest, deps: { solver: MipSolver; travel?: TravelTimeProvider }, now: Date, actor = ''): Promise<StoredReassignment> {
+  const zones = await listZones(db);
+  const nodes = (await listNodes(db)).filter((n) => DELIVERY_KINDS.has(n.kind) || zones.some((z) => z.servingNodeId === n.id));
+  const r = await planReassignment(
+    {
+      zones: zones.map((z) => ({ id: z.id, centroid: z.centroid, demandOrdersPerDay: z.demandOrdersPerDay, current: zoneAllocation(z) })),
+      nodes: nodes.map((n) => ({ id: n.id, lat: n.lat, lng: n.lng, trading: takesOnlineOrders(n.status) && DELIVERY_KINDS.has(n.kind), dailyOrderCapacity: n.dailyOrderCapacity, maxDeliveryRadiusM: n.maxDeliveryRadiusM })),
+      overrides: request.overrides,
+      scope: request.scope,
+      allowSplit: request.allowSplit,
+    },
+    { travel: deps.travel ?? defaultTravel, solver: deps.solver, timeLimitS: request.timeLimitS, forceGreedy: request.greedy },
+  );
+  const proposal = unwrap(r);
+  const id = randomUUID();
+  await db.insertInto('zone_reassignments').values({ id, status: 'proposed', request: JSON.stringify(request), proposal: JSON.stringify(proposal), created_at: now }).execute();
+  await audit(db, now, 'reassignment.planned', id, actor, { method: proposal.method, changes: proposal.changes.length, unserved: proposal.totals.unservedOrdersPerDay });
+  return requireReassignment(db, id);
+}
+
+export async function requireReassignment(db: Db, id: string, lock = false): Promise<StoredReassignment> {
+  let q = db.selectFrom('zone_reassignments').selectAll().where('id', '=', id);
+  if (lock) q = q.forUpdate();
+  const r = await q.executeTakeFirst();
+  if (!r) fail({ code: 'not_found', message: `reassignment ${id} does not exist`, field: 'id', expected: 'an existing reassignment id', actual: id });
+  return rowToReassignment(r);
+}
+
+export async function listReassignments(db: Db): Promise<StoredReassignment[]> {
+  return (await db.selectFrom('zone_reassignments').selectAll().orderBy('created_at', 'desc').limit(100).execute()).map(rowToReassignment);
+}
+
+type Snapshot = { servingNodeId: string | null; split: ZoneSplit | null; backupNodeIds: string[] };
+const snap = (z: DeliveryZone): Snapshot => ({ servingNodeId: z.servingNodeId, split: z.split, backupNodeIds: z.backupNodeIds });
+const sameSnap = (a: Snapshot, b: Snapshot) => a.servingNodeId === b.servingNodeId && JSON.stringify(a.split) === JSON.stringify(b.split);
+
+/**
+ * Applies a proposal atomically: every changed zone gets its new node(s) and
+ * backups, node overrides (radius, capacity) are written to the nodes, and what
+ * was there before is kept for revert. Refused when a zone changed since the plan.
+ * Call inside a transaction.
+ */
+export async function applyReassignment(db: Db, id: string, now: Date, actor = ''): Promise<StoredReassignment> {
+  const r = await requireReassignment(db, id, true);
+  if (r.status !== 'proposed') fail({ code: 'conflict', message: `reassignment ${id} is ${r.status}, not proposed`, field: 'id', expected: 'proposed', actual: r.status });
+  const zones = new Map((await listZones(db)).map((z) => [z.id, z]));
+  const before: Record<string, Snapshot> = {};
+  const next: DeliveryZone[] = [];
+  for (const c of r.proposal.changes) {
+    const z = zones.get(c.zoneId);
+    const planned: Snapshot = { servingNodeId: c.oldNodeId, split: c.oldSplit, backupNodeIds: [] };
+    if (!z || !sameSnap(snap(z), planned)) {
+      fail({ code: 'conflict', message: `zone ${c.zoneId} changed since this plan was made; plan again`, field: 'id', expected: `zone served by ${c.oldNodeId}`, actual: z ? z.servingNodeId : 'deleted' });
+    }
+    before[c.zoneId] = snap(z);
+    next.push({ ...z, servingNodeId: c.newNodeId, split: c.newSplit, backupNodeIds: c.newBackupNodeIds.filter((b) => b !== c.newNodeId && b !== c.newSplit?.nodeId) });
+  }
+  const nodesBefore: Record<string, { dailyOrderCapacity: number; maxDeliveryRadiusM: number }> = {};
+  for (const o of r.proposal.overrides) {
+    const n = await getNode(db, o.nodeId);
+    if (!n) continue;
+    nodesBefore[o.nodeId] = { dailyOrderCapacity: n.dailyOrderCapacity, maxDeliveryRadiusM: n.maxDeliveryRadiusM };
+    const patch: Record<string, number> = {};
+    if (o.dailyOrderCapacity !== undefined) patch.dailyOrderCapacity = o.dailyOrderCapacity;
+    if (o.maxDeliveryRadiusM !== undefined) patch.maxDeliveryRadiusM = o.maxDeliveryRadiusM;
+    if (Object.keys(patch).length) await updateNode(db, o.nodeId, patch, now);
+  }
+  await writeZones(db, next, now);
+  await db.updateTable('zone_reassignments').set({ status: 'applied', applied_at: now, zones_before: JSON.stringify(before), nodes_before: JSON.stringify(nodesBefore) }).where('id', '=', id).execute();
+  await audit(db, now, 'reassignment.applied', id, actor, { zones: next.length, overrides: Object.keys(nodesBefore) });
+  return requireReassignment(db, id);
+}
+
+/** Puts back what an applied proposal replaced; refused when a zone changed since. Call inside a transaction. */
+export async function revertReassignment(db: Db, id: string, now: Date, actor = ''): Promise<StoredReassignment> {
+  const r = await requireReassignment(db, id, true);
+  if (r.status !== 'applied') fail({ code: 'conflict', message: `reassignment ${id} is ${r.status}, not applied`, field: 'id', expected: 'applied', actual: r.status });
+  const row = await db.selectFrom('zone_reassignments').select(['zones_before', 'nodes_before']).where('id', '=', id).executeTakeFirstOrThrow();
+  const j = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+  const before = j(row.zones_before) as Record<string, Snapshot>;
+  const nodesBefore = j(row.nodes_before) as Record<string, { dailyOrderCapacity: number; maxDeliveryRadiusM: number }>;
+  const zones = new Map((await listZones(db)).map((z) => [z.id, z]));
+  const restored: DeliveryZone[] = [];
+  for (const c of r.proposal.changes) {
+    const z = zones.get(c.zoneId);
+    if (!z || !sameSnap(snap(z), { servingNodeId: c.newNodeId, split: c.newSplit, backupNodeIds: [] })) {
+      fail({ code: 'conflict', message: `zone ${c.zoneId} changed after this reassignment was applied; it cannot be reverted automatically`, field: 'id', expected: `zone served by ${c.newNodeId}`, actual: z ? z.servingNodeId : 'deleted' });
+    }
+    restored.push({ ...z, ...before[c.zoneId] });
+  }
+  for (const [nodeId, v] of Object.entries(nodesBefore)) await updateNode(db, nodeId, v, now);
+  await writeZones(db, restored, now);
+  await db.updateTable('zone_reassignments').set({ status: 'reverted', reverted_at: now }).where('id', '=', id).execute();
+  await audit(db, now, 'reassignment.reverted', id, actor, { zones: restored.length });
+  return requireReassignment(db, id);
+}
+
+// ---------------------------------------------------------------------------
+// Audit and demo
+
+async function audit(db: Db, at: Date, action: string, subjectId: string, actor: string, details: Record<string, unknown>): Promise<void> {
+  await db.insertInto('zone_audit_events').values({ at, action, subject_id: subjectId, actor, details: JSON.stringify(details) }).execute();
+}
+
+export async function auditTrail(db: Db, subjectId?: string): Promise<Array<{ at: string; action: string; subjectId: string; actor: string; details: unknown }>> {
+  let q = db.selectFrom('zone_audit_events').selectAll().orderBy('id', 'desc').limit(200);
+  if (subjectId) q = q.where('subject_id', '=', subjectId);
+  return (await q.execute()).map((r) => ({ at: new Date(r.at).toISOString(), action: r.action, subjectId: r.subject_id, actor: r.actor, details: typeof r.details === 'string' ? JSON.parse(r.details) : r.details }));
+}
+
+/** The Yizhuang delivery nodes the demo zones are split among (those that exist). */
+export const YIZHUANG_DELIVERY_NODE_IDS = ['dazu-plaza', 'yicheng-jingyuan', 'yz-satellite', 'yz-emergency'];
+
+/**
+ * Demo step: H3 res-8 zones over the Yizhuang development area, ~10,000 orders a
+ * day in total, each served by the nearest Yizhuang delivery node. Replaces any
+ * zones. Call after the demo network is loaded.
+ */
+export async function loadYizhuangDemoZones(db: Db, now: Date, options: { totalOrdersPerDay?: number } = {}): Promise<number> {
+  const nodes = (await listNodes(db)).filter((n) => YIZHUANG_DELIVERY_NODE_IDS.includes(n.id));
+  if (nodes.length === 0) return 0;
+  const zones = yizhuangDemoZones(nodes, { totalOrdersPerDay: options.totalOrdersPerDay });
+  const existing = await db.selectFrom('delivery_zones').select('id').execute();
+  if (existing.length) await deleteZonesById(db, existing.map((r) => r.id as string));
+  await writeZones(db, zones, now);
+  return zones.length;
+}
+
+/** The scenario's three plaza lockdown areas as control-area inputs (declare them with declareControlArea). */
+export function yizhuangControlAreaInputs(areas: readonly ScenarioControlArea[], startsAt: string, allowOnlineOnly = false): ControlAreaInput[] {
+  return yizhuangControlAreas(areas, startsAt, allowOnlineOnly).map((a) => ({ ...a, geometry: a.geometry as AreaGeometry }));
+}
+
+/** The zones context's step in the demo loader (src/store/demo.ts). */
+export const zonesDemoStep = {
+  name: 'zones',
+  run: async (db: Db, ctx: { now: Date; log: (m: string) => void }): Promise<void> => {
+    const n = await loadYizhuangDemoZones(db, ctx.now);
+    ctx.log(`demo zones: ${n} H3 res-8 zones over Yizhuang, ~10,000 orders a day`);
+  },
+};
