@@ -42,6 +42,9 @@ export function bearer(request: FastifyRequest): string | null {
 export function installAuth(app: FastifyInstance, deps: AppDeps, config: AuthConfig): void {
   app.decorateRequest('principal', null);
 
+  // Sign-in and role are checked before the body is even parsed, so an unauthorised
+  // caller learns nothing from validation; node scope is checked again once the body
+  // is there (a node named only in the body).
   app.addHook('onRequest', async (request) => {
     if (!config.enabled) {
       request.principal = LOCAL_ADMIN;
@@ -49,8 +52,13 @@ export function installAuth(app: FastifyInstance, deps: AppDeps, config: AuthCon
     }
     const token = bearer(request);
     request.principal = token ? await auth.principalForToken(deps.db, token, deps.clock.now()) : null;
-    if (token && !request.principal && request.url.startsWith('/api/') && request.url !== '/api/auth/login') {
+    const path = request.url.split('?')[0];
+    if (token && !request.principal && path.startsWith('/api/') && path !== '/api/auth/login') {
       throw new DomainException({ code: 'unauthorized', message: 'the token is unknown, expired or revoked; sign in again', field: 'Authorization' });
+    }
+    const d = decide(request.principal, request.method, path, nodeRefsOf(path, (request.params ?? {}) as Record<string, unknown>, (request.query ?? {}) as Record<string, unknown>, undefined));
+    if (!d.allow && d.kind !== 'scope_missing') {
+      throw new DomainException({ code: d.status === 401 ? 'unauthorized' : 'forbidden', message: d.reason, details: { rule: d.rule } });
     }
   });
 

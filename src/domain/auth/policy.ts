@@ -48,7 +48,7 @@ export const ACCESS_RULES: AccessRule[] = [
 
 export type AccessDecision =
   | { allow: true; rule: string; nodeScoped: boolean }
-  | { allow: false; status: 401 | 403; rule: string; reason: string };
+  | { allow: false; status: 401 | 403; rule: string; reason: string; kind: 'unauthenticated' | 'role' | 'scope_missing' | 'scope_outside' };
 
 export function isRead(method: string): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
@@ -71,17 +71,17 @@ export function decide(principal: Principal | null, method: string, path: string
     if (!publicRule || publicRule.roles === null) return { allow: true, rule: publicRule?.name ?? 'web app', nodeScoped: false };
   }
   const rule = ruleFor(method, pathOnly);
-  if (!rule) return principal ? { allow: false, status: 403, rule: 'none', reason: 'no rule allows this request' } : { allow: false, status: 401, rule: 'none', reason: 'sign in first' };
+  if (!rule) return principal ? { allow: false, status: 403, rule: 'none', reason: 'no rule allows this request', kind: 'role' } : { allow: false, status: 401, rule: 'none', reason: 'sign in first', kind: 'unauthenticated' };
   if (rule.roles === null) return { allow: true, rule: rule.name, nodeScoped: false };
-  if (!principal) return { allow: false, status: 401, rule: rule.name, reason: 'sign in first (Authorization: Bearer <token>)' };
+  if (!principal) return { allow: false, status: 401, rule: rule.name, reason: 'sign in first (Authorization: Bearer <token>)', kind: 'unauthenticated' };
   if (!rule.roles.includes(principal.role)) {
-    return { allow: false, status: 403, rule: rule.name, reason: `role ${principal.role} may not do this (${rule.name}: ${rule.roles.join(', ')})` };
+    return { allow: false, status: 403, rule: rule.name, reason: `role ${principal.role} may not do this (${rule.name}: ${rule.roles.join(', ')})`, kind: 'role' };
   }
   const scoped = NODE_SCOPED_ROLES.has(principal.role) && !isRead(method);
   if (scoped) {
-    if (nodeRefs.length === 0) return { allow: false, status: 403, rule: rule.name, reason: `role ${principal.role} may only act on its own nodes, and this request names none` };
+    if (nodeRefs.length === 0) return { allow: false, status: 403, rule: rule.name, reason: `role ${principal.role} may only act on its own nodes, and this request names none`, kind: 'scope_missing' };
     const outside = nodeRefs.filter((n) => !principal.nodeIds.includes(n));
-    if (outside.length > 0) return { allow: false, status: 403, rule: rule.name, reason: `node ${outside[0]} is outside your nodes (${principal.nodeIds.join(', ') || 'none'})` };
+    if (outside.length > 0) return { allow: false, status: 403, rule: rule.name, reason: `node ${outside[0]} is outside your nodes (${principal.nodeIds.join(', ') || 'none'})`, kind: 'scope_outside' };
   }
   return { allow: true, rule: rule.name, nodeScoped: scoped };
 }

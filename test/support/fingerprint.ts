@@ -1,0 +1,38 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * A digest of every table's rows (except the audit log and idempotency keys,
+ * which legitimately grow), to prove that a refused request changed nothing.
+ */
+export async function dbFingerprint(db: Kysely<any>): Promise<Record<string, string>> {
+  const tables = await sql<{ table_name: string }>`
+    SELECT table_name FROM information_schema.tables
+    WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+      AND table_name NOT IN ('audit_log', 'idempotency_keys', 'kysely_migration', 'kysely_migration_lock', 'auth_tokens')
+    ORDER BY table_name`.execute(db);
+  const out: Record<string, string> = {};
+  for (const { table_name } of tables.rows) {
+    const r = await sql<{ n: number; h: string | null }>`
+      SELECT count(*)::int AS n, md5(coalesce(string_agg(md5(t::text), '' ORDER BY md5(t::text)), '')) AS h
+      FROM ${sql.table(table_name)} t`.execute(db);
+    out[table_name] = `${r.rows[0].n}:${r.rows[0].h}`;
+  }
+  return out;
+}
+
+/** Every route in the OpenAPI document, with its path parameters. */
+export function openApiRoutes(doc: any): Array<{ method: string; path: string; hasBody: boolean; params: string[] }> {
+  const out: Array<{ method: string; path: string; hasBody: boolean; params: string[] }> = [];
+  for (const [path, ops] of Object.entries<any>(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries<any>(ops)) {
+      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
+      const params = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      out.push({ method: method.toUpperCase(), path, hasBody: !!op.requestBody, params });
+    }
+  }
+  return out;
+}
+
+export function fillPath(path: string, value: (param: string) => string): string {
+  return path.replace(/\{([^}]+)\}/g, (_m, p) => encodeURIComponent(value(p)));
+}
