@@ -1,0 +1,93 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { CliError, textTable, type CliContext } from '../context.ts';
+import { exitCodeFor } from '../../api/errors.ts';
+import { DomainException } from '../../domain/shared/result.ts';
+import { htmlReport } from '../../domain/simulation/report.ts';
+import { loadScenario, simulateScenario, BUILT_IN_SCENARIOS } from '../../flows/incident-simulate.ts';
+import { defaultSolver } from '../../solver/highs.ts';
+
+/**
+ * `baogong simulate yizhuang-2022|FILE`: runs "no response" and the scenario's
+ * response plan over the next days on the same seed, prints the KPI comparison
+ * and writes an HTML report with charts. Runs in-process (no server needed).
+ */
+export function registerSimulateCommands(program: Command, _ctx: CliContext): void {
+  program
+    .command('simulate <scenario>')
+    .description(`simulate a scenario: no response vs the response plan (built in: ${BUILT_IN_SCENARIOS.join(', ')}; or a scenario file, see docs/scenario-format.md)`)
+    .option('--days <n>', 'days to simulate (default: the scenario’s, else 7)')
+    .option('--seed <n>', 'random seed (default: the scenario’s)')
+    .option('--out <file>', 'write the HTML report here', 'simulation-report.html')
+    .option('--stock <book>', 'ledger (the inventory ledger, default) or fast (typed arrays)', 'ledger')
+    .option('--multipliers <essential,key>', 'compare the response plan with these stock multipliers instead of no response, e.g. 3,6')
+    .option('--no-progress', 'no progress bar')
+    .action(async (scenario: string, o) => {
+      const json = !!program.opts().json;
+      const days = o.days === undefined ? undefined : intArg('--days', o.days, 1, 90);
+      const seed = o.seed === undefined ? undefined : intArg('--seed', o.seed, 0, 4_294_967_295);
+      if (o.stock !== 'ledger' && o.stock !== 'fast') throw new CliError(`--stock must be ledger or fast, got ${JSON.stringify(o.stock)}`, 2);
+      const loaded = loadScenario(scenario);
+      if (!loaded.ok) throw new CliError(describe(loaded.error), exitCodeFor(loaded.error.code) === 1 && loaded.error.code === 'not_found' ? 2 : exitCodeFor(loaded.error.code));
+      const bar = o.progress && !json && process.stderr.isTTY !== false ? new cliProgress.SingleBar({ format: ' {run} [{bar}] {percentage}% | day {day}/{days}', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+      const totalDays = days ?? loaded.value.file.days ?? 7;
+      let which = 'A';
+      try {
+        let cmp;
+        const run = {
+          stock: o.stock as 'ledger' | 'fast',
+          onRun: (w: 'a' | 'b') => {
+            which = w === 'a' ? 'A' : 'B';
+            if (bar) {
+              if (w === 'b') bar.stop();
+              bar.start(100, 0, { run: `${which}`, day: 0, days: totalDays });
+            }
+          },
+          onProgress: (f: number) => bar?.update(Math.round(100 * f), { run: which, day: Math.min(totalDays, Math.floor(f * totalDays)), days: totalDays }),
+        };
+        if (o.multipliers) {
+          const [e, k] = String(o.multipliers).split(',').map((x) => Number(x));
+          if (!(e > 0) || !(k > 0)) throw new CliError(`--multipliers must be two positive numbers "essential,key", got ${JSON.stringify(o.multipliers)}`, 2);
+          const base = await simulateScenario(loaded.value, { days, seed, solver: defaultSolver }, { ...run, onRun: (w) => (w === 'b' ? run.onRun('a') : undefined) });
+          const other = await simulateScenario(loaded.value, { days, seed, solver: defaultSolver, responseCoverDays: { essential: e, key: k } }, { ...run, onRun: (w) => (w === 'b' ? run.onRun('b') : undefined) });
+          other.b.policy = `${other.b.policy} (${e}x/${k}x)`;
+          base.b.policy = `${base.b.policy} (scenario multipliers)`;
+          const { compareSummaries } = await import('../../domain/simulation/kpi.ts');
+          cmp = { a: base.b, b: other.b, rows: compareSummaries(base.b.summary, other.b.summary) };
+        } else {
+          cmp = await simulateScenario(loaded.value, { days, seed, solver: defaultSolver }, run);
+        }
+        bar?.stop();
+        writeFileSync(o.out, htmlReport(cmp.a, cmp.b, cmp.rows));
+        if (json) {
+          process.stdout.write(JSON.stringify({ scenario: cmp.a.scenario, seed: cmp.a.seed, days: cmp.a.days, a: { policy: cmp.a.policy, summary: cmp.a.summary }, b: { policy: cmp.b.policy, summary: cmp.b.summary }, comparison: cmp.rows, report: o.out }, null, 2) + '\n');
+          return;
+        }
+        process.stdout.write(`\n${cmp.a.scenario}: ${cmp.a.days} days from ${cmp.a.startDate}, seed ${cmp.a.seed}, ${cmp.a.stats.orders.toLocaleString('en-US')} orders (stock book: ${cmp.a.stock})\n\n`);
+        const f = (v: number | null) => (v === null ? '—' : Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(v < 1 && v > -1 ? 4 : 1));
+        process.stdout.write(textTable(['KPI', `A: ${cmp.a.policy}`, `B: ${cmp.b.policy}`, 'B − A', 'better'], cmp.rows.map((r) => [r.kpi, f(r.a), f(r.b), f(r.delta), r.better ?? ''])) + '\n\n');
+        process.stdout.write(`wrote ${o.out}\nreproduce with: baogong simulate ${scenario} --seed ${cmp.a.seed} --days ${cmp.a.days} --stock ${cmp.a.stock}\n`);
+      } catch (e) {
+        bar?.stop();
+        if (e instanceof DomainException) throw new CliError(describe(e.error), exitCodeFor(e.error.code));
+        throw e;
+      }
+    });
+}
+
+function intArg(name: string, v: string, min: number, max: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new CliError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`, 2);
+  return n;
+}
+
+function describe(e: { message: string; field?: string; expected?: unknown; actual?: unknown; details?: Record<string, unknown> }): string {
+  const parts = [`error: ${e.message}`];
+  if (e.field !== undefined) parts.push(`  field:    ${e.field}`);
+  if (e.expected !== undefined) parts.push(`  expected: ${JSON.stringify(e.expected)}`);
+  if (e.actual !== undefined) parts.push(`  actual:   ${JSON.stringify(e.actual)}`);
+  const more = (e.details?.errors as Array<{ message: string }> | undefined)?.slice(1) ?? [];
+  for (const m of more) parts.push(`  also: ${m.message}`);
+  return parts.join('\n');
+}
