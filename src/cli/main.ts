@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { CliError, createCliContext } from './context.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerNetworkCommands } from './commands/network.ts';
+import { registerZonesCommands } from './commands/zones.ts';
 import { registerAuthCommands } from './commands/auth.ts';
+import { registerSimulateCommands } from './commands/simulate.ts';
 
 /**
  * The `baogong` CLI. Commands talk to a running server (--server / BAOGONG_URL),
@@ -23,7 +25,9 @@ const ctx = createCliContext(program);
 // One line per context.
 registerServeCommands(program, ctx);
 registerNetworkCommands(program, ctx);
+registerZonesCommands(program, ctx);
 registerAuthCommands(program, ctx);
+registerSimulateCommands(program, ctx);
 
 async function main(): Promise<void> {
   try {
