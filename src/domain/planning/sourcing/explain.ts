@@ -145,7 +145,7 @@ export function explain(p: Prepared, flows: readonly Flow[], metrics: PlanMetric
   for (const [k, short] of metrics.shortByKey) {
     const s = p.state.get(k)!;
     const need = needByKey.get(k);
-    const tier = p.items.get(s.itemId)?.tier === 'key' ? 'key' : 'essential';
+    const tier = need ? need.tier : p.items.get(s.itemId)?.tier === 'key' ? 'key' : 'essential';
     let reason: string;
     if (!need) reason = `its inbound was diverted to a node whose need weighs more`;
     else if (p.byNeed[need.index].length === 0) reason = `no source: no node within the ${p.params.maxGiversPerNeed} nearest has stock above its target, no DC shipment of this item, no supplier sells it`;

@@ -5,23 +5,39 @@ import { key, type Prepared } from './prepare.ts';
  * The greedy baseline, roughly what people did by hand: take the receivers one after
  * another; for each of its needs (key items first) take from the nearest source in turn
  * (the one that arrives first, then the cheaper), as much as that source can spare, until
- * the need is met. Supplier orders are rounded up to whole packs and the MOQ when capacity
+ * the need is met. Given `start` flows, it completes that plan instead (used after LP
+ * rounding to fill the few units rounding left short). Supplier orders are rounded up to whole packs and the MOQ when capacity
  * and storage allow, else down. It sees the same candidates and rules as the optimiser.
  */
-export function greedyPlan(p: Prepared): Flow[] {
-  const flows: Flow[] = [];
+export function greedyPlan(p: Prepared, start: readonly Flow[] = []): Flow[] {
+  const flows: Flow[] = start.map((f) => ({ ...f }));
   const gives = new Map<string, number>();
   const away = new Map<string, number>();
   const shipUsed = new Map<string, number>();
   const supplierUsed = new Map<string, number>();
   const storageLeft = new Map(p.storageFreeCm3);
+  const received = new Map<number, number>();
+  const byCand = new Map(flows.map((f) => [f.cand, f]));
   const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+  // Completion mode: start from another plan's flows and fill only what is still missing.
+  for (const f of start) {
+    const c = p.candidates[f.cand];
+    const need = p.needs[c.need];
+    received.set(c.need, (received.get(c.need) ?? 0) + f.units);
+    add(storageLeft, `${need.nodeId}|${need.tempClass}`, -f.units * need.volumeCm3);
+    if (c.kind === 'transfer') add(gives, key(c.fromNodeId, need.itemId), f.units);
+    else if (c.kind === 'diversion') {
+      add(away, key(c.originalNodeId, need.itemId), f.units);
+      add(shipUsed, c.shipmentId, f.units);
+    } else add(supplierUsed, c.supplierId, f.units);
+  }
 
   const order = p.needs
     .slice()
     .sort((a, b) => a.nodeId.localeCompare(b.nodeId) || b.tierWeight - a.tierWeight || a.itemId.localeCompare(b.itemId));
   for (const need of order) {
-    let left = need.needUnits;
+    // Inbound diverted away from this receiver adds to what it needs.
+    let left = need.needUnits - (received.get(need.index) ?? 0) + (away.get(key(need.nodeId, need.itemId)) ?? 0);
     const sk = `${need.nodeId}|${need.tempClass}`;
     const cands = p.byNeed[need.index]
       .slice()
@@ -57,7 +73,13 @@ export function greedyPlan(p: Prepared): Flow[] {
         if (q > 0) add(supplierUsed, c.supplierId, q);
       }
       if (q <= 0) continue;
-      flows.push({ cand: ci, units: q });
+      const existing = byCand.get(ci);
+      if (existing) existing.units += q;
+      else {
+        const f = { cand: ci, units: q };
+        flows.push(f);
+        byCand.set(ci, f);
+      }
       add(storageLeft, sk, -q * need.volumeCm3);
       left -= q;
     }

@@ -39,7 +39,7 @@ export function fullCaps(p: Prepared): Caps {
   };
 }
 
-export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, relax = false): BuiltModel {
+export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, opts: { relax?: boolean; integerFlows?: boolean } = {}): BuiltModel {
   const b = new ModelBuilder('minimize');
   const candCol = new Map<number, number>();
   const inflow = new Map<string, Array<[number, number]>>();
@@ -53,7 +53,8 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
     if (l) l.push(t);
     else m.set(k, [t]);
   };
-  const integer = !relax;
+  const integer = !opts.relax;
+  const integerFlows = integer && (opts.integerFlows ?? true);
   for (const ni of needIdx) {
     const need = p.needs[ni];
     const nk = key(need.nodeId, need.itemId);
@@ -74,7 +75,7 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
         }
       } else {
         if (c.maxUnits <= 0) continue;
-        const col = b.addVar({ cost: c.effectiveFenPerUnit, upper: c.maxUnits, integer, name: `${c.kind === 'transfer' ? 't' : 'd'}${ci}` });
+        const col = b.addVar({ cost: c.effectiveFenPerUnit, upper: c.maxUnits, integer: integerFlows, name: `${c.kind === 'transfer' ? 't' : 'd'}${ci}` });
         candCol.set(ci, col);
         push(inflow, nk, [col, 1]);
         push(storage, sk, [col, need.volumeCm3 / 1000]);

@@ -32,11 +32,9 @@ export interface SourcingParams {
   /** Nearest givers / shipments considered per need (keeps the model sparse). */
   maxGiversPerNeed: number;
   maxShipmentsPerNeed: number;
-  /** 'auto' solves the whole model when it is small enough, else decomposes by item chunks. */
+  /** 'auto' solves the whole model as one MIP when it is small enough, else decomposes by item chunks. */
   decomposition: 'auto' | 'none' | 'by_item';
-  /** Above this many columns, 'auto' decomposes. */
-  maxColumnsFullModel: number;
-  /** Target size of one chunk, in columns. */
+  /** Target size of one chunk, in columns; 'auto' decomposes models larger than this. */
   chunkColumns: number;
   timeLimitS: number;
   mipRelGap: number;
@@ -52,8 +50,7 @@ export const DEFAULT_SOURCING_PARAMS: SourcingParams = {
   maxGiversPerNeed: 5,
   maxShipmentsPerNeed: 5,
   decomposition: 'auto',
-  maxColumnsFullModel: 60_000,
-  chunkColumns: 25_000,
+  chunkColumns: 1_500,
   timeLimitS: 60,
   mipRelGap: 1e-4,
 };

@@ -3,10 +3,10 @@ import { err, ok, type Result } from '../../shared/result.ts';
 import { evaluate, type Flow, type PlanMetrics } from './evaluate.ts';
 import { explain, type PlanLine, type ShortageLine } from './explain.ts';
 import { greedyPlan } from './greedy.ts';
-import { buildModel, decode, fullCaps, usage, type Caps } from './model.ts';
+import { buildModel, fullCaps, usage, type Caps } from './model.ts';
 import { columnsOf, key, prepare, type Prepared, type SourcingInput } from './prepare.ts';
 
-export type PlanMethod = 'empty' | 'full' | 'decomposed' | 'greedy';
+export type PlanMethod = 'empty' | 'mip' | 'decomposed' | 'greedy';
 
 export interface PlanSummary {
   method: PlanMethod;
@@ -66,16 +66,14 @@ export async function planSourcing(input: SourcingInput, solver: MipSolver): Pro
   if (p.needs.length > 0) {
     const allNeeds = p.needs.map((n) => n.index);
     columns = allNeeds.reduce((s, ni) => s + columnsOf(p, ni), 0);
-    const decompose = p.params.decomposition === 'by_item' || (p.params.decomposition === 'auto' && columns > p.params.maxColumnsFullModel);
+    const decompose = p.params.decomposition === 'by_item' || (p.params.decomposition === 'auto' && columns > p.params.chunkColumns);
     if (!decompose) {
-      const built = buildModel(p, allNeeds, fullCaps(p));
-      const r = await solver.solve(built.model, { timeLimitS: p.params.timeLimitS, mipRelGap: p.params.mipRelGap });
-      const failed = failure(r);
-      if (failed) return failed;
-      flows = decode(p, built, r.values!);
-      method = 'full';
-      bound = r.bound;
-      proven = r.status === 'optimal';
+      const r = await solveRegion(p, solver, allNeeds, fullCaps(p), p.params.timeLimitS);
+      if (!r.ok) return r;
+      flows = r.value.flows;
+      bound = r.value.bound;
+      proven = r.value.proven;
+      method = 'mip';
       chunks = 1;
     } else {
       const d = await solveDecomposed(p, solver);
@@ -86,6 +84,8 @@ export async function planSourcing(input: SourcingInput, solver: MipSolver): Pro
       method = 'decomposed';
       chunks = d.value.chunks;
     }
+    // Flooring and chunking can leave a few units short that a residual source could still cover.
+    if (!proven) flows = greedyPlan(p, flows);
   }
   let metrics = evaluate(p, flows);
   if (metrics.violations.length > 0) {
@@ -101,10 +101,10 @@ export async function planSourcing(input: SourcingInput, solver: MipSolver): Pro
     method = 'greedy';
   }
   const { lines, shortages } = explain(p, flows, metrics);
-  const gapPct = bound === null || metrics.objective <= 0 ? (bound === null ? null : 0) : Math.max(0, ((metrics.objective - bound) / metrics.objective) * 100);
+  const gapPct = bound === null ? null : metrics.objective <= 0 ? 0 : Math.max(0, ((metrics.objective - bound) / metrics.objective) * 100);
   const summary: PlanSummary = {
     method,
-    status: proven && method !== 'greedy' && (gapPct ?? 0) <= p.params.mipRelGap * 100 + 1e-9 ? 'optimal' : 'feasible',
+    status: proven && method !== 'greedy' ? 'optimal' : 'feasible',
     receivers: p.receivers,
     needs: p.needs.length,
     needUnits: p.needs.reduce((s, n) => s + n.needUnits, 0),
@@ -120,7 +120,7 @@ export async function planSourcing(input: SourcingInput, solver: MipSolver): Pro
     gapPct: gapPct === null ? null : Math.round(gapPct * 1000) / 1000,
     columns,
     chunks,
-    solveTimeS: Math.round((performance.now() - started)) / 1000,
+    solveTimeS: Math.round(performance.now() - started) / 1000,
     greedy: { weightedShortageUnits: greedy.weightedShortageUnits, costFen: greedy.costFen, objective: Math.round(greedy.objective) },
   };
   return ok({ lines, shortages, summary, warnings });
@@ -135,18 +135,52 @@ function failure(r: SolveResult): Result<never> | null {
   return err({ code: 'solver_failed', message: `sourcing solver returned ${r.status}${r.message ? `: ${r.message}` : ''}`, details: { status: r.status } });
 }
 
+interface RegionResult {
+  flows: Flow[];
+  /** A lower bound on this region's objective (the MIP's dual bound). */
+  bound: number;
+  proven: boolean;
+}
+
+/**
+ * Solves the model over some needs as a MIP. Only supplier orders (packs, MOQ) are integer
+ * columns: transfers and diversions form a network whose LP optimum is integral or nearly
+ * so (only the storage rows can make a vertex fractional), and keeping them continuous
+ * makes HiGHS markedly faster. Fractional flows are floored; the caller completes the plan
+ * greedily, which covers the few units flooring may leave short.
+ */
+async function solveRegion(p: Prepared, solver: MipSolver, needIdx: number[], caps: Caps, timeLimitS: number): Promise<Result<RegionResult>> {
+  const built = buildModel(p, needIdx, caps, { integerFlows: false });
+  const r = await solver.solve(built.model, { timeLimitS, mipRelGap: p.params.mipRelGap });
+  const f = failure(r);
+  if (f) return f;
+  let fractional = false;
+  const flows: Flow[] = [];
+  for (const [ci, col] of built.candCol) {
+    const c = p.candidates[ci];
+    const x = r.values![col];
+    const v = c.kind === 'supplier_order' ? Math.round(x) : Math.floor(x + 1e-6);
+    if (Math.abs(x - v) > 1e-6) fractional = true;
+    if (v > 0) flows.push({ cand: ci, units: c.kind === 'supplier_order' ? v * c.packSize : v });
+  }
+  flows.sort((a, b) => a.cand - b.cand);
+  return ok({ flows, bound: r.bound ?? 0, proven: r.status === 'optimal' && !fractional });
+}
+
 /**
  * Decomposition by item. Items only meet in the storage rows (receiver × temperature
  * class) and the supplier capacity rows, so needs are grouped into chunks of items (sorted
- * by temperature class, so most storage rows stay within few chunks) and:
- *  1. each coupling row's free capacity is shared among the chunks in proportion to what
- *     they ask of it (their need volume, their need units for a supplier), slack included;
- *  2. each chunk is solved as its own MIP;
+ * by temperature class, so that a storage row is shared by few chunks) and:
+ *  1. every chunk is solved with the coupling rows at full capacity. That is a relaxation
+ *     of the whole model (a Lagrangian bound with zero multipliers), so the sum of the
+ *     chunks' LP bounds is a valid bound; if the union of the answers happens to respect
+ *     the coupling rows, it is the answer;
+ *  2. otherwise each coupling row's capacity is shared among the chunks in proportion to
+ *     what they ask of it (need volume; need units for a supplier) and every chunk is
+ *     solved again within its share;
  *  3. repair: chunks still short, worst first, are re-solved with what they used plus
- *     everything left unused by all chunks (a chunk's previous answer stays feasible, so
- *     this never makes it worse);
- *  4. the bound: Σ of each chunk's LP relaxation with the coupling rows at full capacity
- *     (a Lagrangian bound with zero multipliers), a valid lower bound on the full model.
+ *     everything the others left unused (a chunk's previous answer stays feasible, so this
+ *     never makes it worse).
  */
 async function solveDecomposed(p: Prepared, solver: MipSolver): Promise<Result<{ flows: Flow[]; bound: number; chunks: number }>> {
   const byItem = new Map<string, number[]>();
@@ -175,9 +209,28 @@ async function solveDecomposed(p: Prepared, solver: MipSolver): Promise<Result<{
     curCols += cols;
   }
   if (cur.length > 0) chunkNeeds.push(cur);
+  const perChunkLimit = Math.max(2, p.params.timeLimitS / Math.max(1, chunkNeeds.length));
+  const solveChunk = (c: number, caps: Caps) => solveRegion(p, solver, chunkNeeds[c], caps, perChunkLimit);
 
-  // 1. Shares of the coupling rows, by what each chunk asks.
+  // 1. Every chunk at full capacity: the bound, and perhaps the answer.
   const full = fullCaps(p);
+  const chunkFlows: Flow[][] = [];
+  let bound = 0;
+  for (let c = 0; c < chunkNeeds.length; c++) {
+    const r = await solveChunk(c, full);
+    if (!r.ok) return r;
+    chunkFlows.push(r.value.flows);
+    bound += r.value.bound;
+  }
+  const overflow = (flows: Flow[]) => {
+    const u = usage(p, flows);
+    for (const [k, v] of u.storageCm3) if (v > (full.storageCm3.get(k) ?? 0) + 1e-6) return true;
+    for (const [k, v] of u.supplierUnits) if (v > (full.supplierUnits.get(k) ?? 0)) return true;
+    return false;
+  };
+  if (!overflow(chunkFlows.flat())) return ok({ flows: chunkFlows.flat().sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
+
+  // 2. Shares of the coupling rows, by what each chunk asks.
   const askStorage = chunkNeeds.map(() => new Map<string, number>());
   const askSupplier = chunkNeeds.map(() => new Map<string, number>());
   const totalStorage = new Map<string, number>();
@@ -207,26 +260,10 @@ async function solveDecomposed(p: Prepared, solver: MipSolver): Promise<Result<{
     }
     return out;
   };
-  const capsOf = (c: number): Caps => ({
-    storageCm3: share(askStorage[c], totalStorage, full.storageCm3),
-    supplierUnits: share(askSupplier[c], totalSupplier, full.supplierUnits),
-  });
-
-  // 2. Solve each chunk.
-  const perChunkLimit = Math.max(2, p.params.timeLimitS / Math.max(1, chunkNeeds.length));
-  const solveChunk = async (c: number, caps: Caps, relax = false) => {
-    const built = buildModel(p, chunkNeeds[c], caps, relax);
-    const r = await solver.solve(built.model, { timeLimitS: perChunkLimit, mipRelGap: p.params.mipRelGap });
-    return { built, r };
-  };
-  const chunkFlows: Flow[][] = [];
-  const chunkObjective: number[] = [];
   for (let c = 0; c < chunkNeeds.length; c++) {
-    const { built, r } = await solveChunk(c, capsOf(c));
-    const f = failure(r);
-    if (f) return f;
-    chunkFlows.push(decode(p, built, r.values!));
-    chunkObjective.push(r.objective ?? 0);
+    const r = await solveChunk(c, { storageCm3: share(askStorage[c], totalStorage, full.storageCm3), supplierUnits: share(askSupplier[c], totalSupplier, full.supplierUnits) });
+    if (!r.ok) return r;
+    chunkFlows[c] = r.value.flows;
   }
 
   // 3. Repair: give still-short chunks what the others left unused.
@@ -243,18 +280,9 @@ async function solveDecomposed(p: Prepared, solver: MipSolver): Promise<Result<{
     const caps: Caps = { storageCm3: new Map(), supplierUnits: new Map() };
     for (const k of askStorage[c].keys()) caps.storageCm3.set(k, (mine.storageCm3.get(k) ?? 0) + (full.storageCm3.get(k) ?? 0) - (used.storageCm3.get(k) ?? 0));
     for (const k of askSupplier[c].keys()) caps.supplierUnits.set(k, (mine.supplierUnits.get(k) ?? 0) + (full.supplierUnits.get(k) ?? 0) - (used.supplierUnits.get(k) ?? 0));
-    const { built, r } = await solveChunk(c, caps);
-    if (!r.values) continue;
-    const flows = decode(p, built, r.values);
-    if (evaluate(p, flows).objective < before - 1e-6) chunkFlows[c] = flows;
-  }
-
-  // 4. The bound: LP relaxation per chunk, coupling rows at full capacity.
-  let bound = 0;
-  for (let c = 0; c < chunkNeeds.length; c++) {
-    const { r } = await solveChunk(c, full, true);
-    if (r.objective === null) return err({ code: 'solver_failed', message: `bound LP of chunk ${c} returned ${r.status}` });
-    bound += r.objective;
+    const r = await solveChunk(c, caps);
+    if (!r.ok) continue;
+    if (evaluate(p, r.value.flows).objective < before - 1e-6) chunkFlows[c] = r.value.flows;
   }
   return ok({ flows: chunkFlows.flat().sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
 }
