@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import system from './system.ts';
 import network from './network.ts';
+import inventory from './inventory.ts';
 import zones from './zones.ts';
 
 export type RoutePlugin = (app: FastifyInstance, deps: AppDeps) => Promise<void>;
@@ -10,5 +11,6 @@ export type RoutePlugin = (app: FastifyInstance, deps: AppDeps) => Promise<void>
 export const routePlugins: RoutePlugin[] = [
   system,
   network,
+  inventory,
   zones,
 ];
