@@ -4,6 +4,7 @@ import { registerServeCommands } from './commands/serve.ts';
 import { registerNetworkCommands } from './commands/network.ts';
 import { registerZonesCommands } from './commands/zones.ts';
 import { registerAuthCommands } from './commands/auth.ts';
+import { registerSimulateCommands } from './commands/simulate.ts';
 
 /**
  * The `baogong` CLI. Commands talk to a running server (--server / BAOGONG_URL),
@@ -26,6 +27,7 @@ registerServeCommands(program, ctx);
 registerNetworkCommands(program, ctx);
 registerZonesCommands(program, ctx);
 registerAuthCommands(program, ctx);
+registerSimulateCommands(program, ctx);
 
 async function main(): Promise<void> {
   try {
