@@ -1,0 +1,124 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+/**
+ * End-to-end harness: builds the web app when web/dist is missing, starts the real
+ * server (`baogong serve`) as a child process on a free port with a fresh embedded
+ * database in a temporary BAOGONG_DATA folder, and drives Debian's Chromium
+ * (/usr/bin/chromium, headless) with playwright-core. Screenshots go to
+ * test-artifacts/ (git-ignored).
+ */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+export const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`[e2e] skipped: ${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium)`);
+
+/** The first admin, created by the server from BAOGONG_ADMIN_PASSWORD on an empty database. */
+export const CREDENTIALS = { username: 'admin', password: 'e2e-admin-password' };
+
+export const LAPTOP = { width: 1366, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+/** Builds web/dist unless it is there (CI may build it first with `npm run build:web`). */
+export function ensureWebBuilt(): void {
+  if (existsSync(path.join(ROOT, 'web', 'dist', 'index.html'))) return;
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'web'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`vite build web failed with exit code ${r.status}`);
+}
+
+export interface RunningServer {
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `baogong serve --port 0` on a fresh data folder and waits for its address. */
+export async function startServer(): Promise<RunningServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'baogong-e2e-'));
+  const env = { ...process.env, BAOGONG_DATA: dataDir, LOG_LEVEL: 'warn', BAOGONG_ADMIN_PASSWORD: CREDENTIALS.password };
+  delete env.DATABASE_URL; // the embedded database, always
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 90 s:\n${log}`)), 90_000);
+    const onData = (b: Buffer) => {
+      log += b.toString();
+      const m = /Baogong is running at (http:\/\/\S+)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with code ${code}:\n${log}`));
+    });
+  });
+  return {
+    url,
+    dataDir,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'] });
+}
+
+export async function newPage(browser: Browser, opts: { viewport: { width: number; height: number }; locale?: string; mobile?: boolean }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    viewport: opts.viewport,
+    locale: opts.locale ?? 'zh-CN',
+    deviceScaleFactor: 1,
+    isMobile: opts.mobile ?? false,
+    hasTouch: opts.mobile ?? false,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  // The app must not reach outside its own origin (no tiles, no fonts, no CDNs).
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {
+    errors.push(`external request: ${route.request().url()}`);
+    return route.abort();
+  });
+  return { context, page, errors };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
+
+
+/** Signs in through the form (or passes through when the server has no auth yet). */
+export async function signIn(page: Page, baseUrl: string, path = '/'): Promise<void> {
+  await page.goto(baseUrl + path);
+  await page.getByTestId('login-form').waitFor();
+  await page.locator('input[name=username]').fill(CREDENTIALS.username);
+  await page.locator('input[name=password]').fill(CREDENTIALS.password);
+  await page.getByTestId('sign-in').click();
+  await page.getByTestId('sign-out').waitFor({ timeout: 15_000 });
+}

@@ -1,0 +1,151 @@
+/**
+ * The command centre's HTTP client. Every call goes to the same origin that served
+ * the page. The session token (from POST /api/auth/login) is kept in localStorage
+ * and sent as `Authorization: Bearer <token>`. Writes carry an Idempotency-Key so a
+ * retried click never applies twice. Errors keep the server's body
+ * ({code, message, field, expected, actual}) so screens can show what was wrong.
+ *
+ * Every path the app calls is listed in `API_OPERATIONS` (./operations.ts); a test
+ * checks each one against the server's /openapi.json, and web/src/api/schema.d.ts is
+ * generated from the same document for the response types.
+ */
+
+export interface ApiErrorBody {
+  code?: string;
+  message?: string;
+  field?: string;
+  expected?: unknown;
+  actual?: unknown;
+  details?: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+  ) {
+    super(body.message ?? `HTTP ${status}`);
+  }
+  /** The route is not there: that part of the platform is not installed (yet). */
+  get notAvailable(): boolean {
+    return this.status === 404 && this.body.field === 'url' && /^no route /.test(this.body.message ?? '');
+  }
+}
+
+const TOKEN_KEY = 'baogong.token';
+const USER_KEY = 'baogong.user';
+
+export const session = {
+  token(): string | null {
+    return localStorage.getItem(TOKEN_KEY);
+  },
+  user(): string | null {
+    return localStorage.getItem(USER_KEY);
+  },
+  set(token: string | null, user: string) {
+    if (token) localStorage.setItem(TOKEN_KEY, token);
+    else localStorage.removeItem(TOKEN_KEY);
+    localStorage.setItem(USER_KEY, user);
+  },
+  clear() {
+    localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(USER_KEY);
+  },
+  signedIn(): boolean {
+    return localStorage.getItem(USER_KEY) !== null;
+  },
+};
+
+/** Called when the server answers 401: the app goes back to the sign-in screen. */
+let onUnauthorized: () => void = () => {};
+export function setUnauthorizedHandler(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+/** Fills `{name}` placeholders of an OpenAPI path. */
+export function fillPath(path: string, params?: Record<string, string | number>): string {
+  return path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    const v = params?.[name];
+    if (v === undefined) throw new Error(`path ${path} needs parameter ${name}`);
+    return encodeURIComponent(String(v));
+  });
+}
+
+export interface RequestOptions {
+  params?: Record<string, string | number>;
+  query?: Query;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Skip the 401 → sign-in redirect (the sign-in call itself). */
+  anonymous?: boolean;
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = session.token();
+  if (token && !opts.anonymous) headers.authorization = `Bearer ${token}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET') headers['idempotency-key'] = crypto.randomUUID();
+  const res = await fetch(withQuery(fillPath(path, opts.params), opts.query), {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    signal: opts.signal,
+  });
+  const text = await res.text();
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = { message: text };
+    }
+  }
+  if (!res.ok) {
+    if (res.status === 401 && !opts.anonymous) onUnauthorized();
+    throw new ApiError(res.status, (data ?? {}) as ApiErrorBody);
+  }
+  return data as T;
+}
+
+export const api = {
+  get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, opts),
+  post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, body: body ?? {} }),
+  put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, { ...opts, body: body ?? {} }),
+  patch: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, { ...opts, body: body ?? {} }),
+  del: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
+};
+
+/** Signs in. Answers 'disabled' when the server has no auth route (404). */
+export async function signIn(username: string, password: string): Promise<'ok' | 'disabled'> {
+  try {
+    const r = await request<{ token: string }>('POST', '/api/auth/login', { body: { username, password }, anonymous: true });
+    session.set(r.token, username);
+    return 'ok';
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404 && e.notAvailable) {
+      session.set(null, username || 'guest');
+      return 'disabled';
+    }
+    throw e;
+  }
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    if (session.token()) await request('POST', '/api/auth/logout', { body: {} });
+  } catch {
+    // Signing out locally is enough when the server cannot be reached.
+  }
+  session.clear();
+}

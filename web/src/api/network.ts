@@ -1,0 +1,23 @@
+import { api } from './client.ts';
+import type { components, paths } from './schema.ts';
+
+/** Typed calls of the network context (nodes, items, demand, summary). */
+type Json<P extends keyof paths, M extends 'get' | 'post', S extends number = 200> = paths[P][M] extends {
+  responses: { [K in S]: { content: { 'application/json': infer R } } };
+}
+  ? R
+  : never;
+
+export type NodeList = Json<'/api/nodes', 'get'>;
+export type Node = NodeList['nodes'][number];
+export type ItemList = Json<'/api/items', 'get'>;
+
+export const networkApi = {
+  nodes: (signal?: AbortSignal) => api.get<NodeList>('/api/nodes', { signal }),
+  node: (id: string) => api.get<Node>('/api/nodes/{id}', { params: { id } }),
+  setStatus: (id: string, status: string, reason: string) => api.post<Node>('/api/nodes/{id}/status', { status, reason }, { params: { id } }),
+  items: (query: { q?: string; limit?: number; offset?: number; category?: string }, signal?: AbortSignal) => api.get<ItemList>('/api/items', { query, signal }),
+  summary: (signal?: AbortSignal) => api.get<Record<string, unknown>>('/api/summary', { signal }),
+};
+
+export type { components };

@@ -1,0 +1,210 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Node } from '../api/network.ts';
+import { incidentsApi, type IncidentPlan } from '../api/incidents.ts';
+import { Card, ErrorNote } from '../components/ui.tsx';
+import { PlanReview } from './PlanReview.tsx';
+
+export interface IncidentPanelProps {
+  nodes: Node[];
+  drawing: boolean;
+  draft: Array<[number, number]>;
+  onStartDrawing: () => void;
+  onUndo: () => void;
+  onFinishDrawing: () => void;
+  onCancel: () => void;
+  /** Zone id → proposed serving node, to colour the map before applying. */
+  onPreview: (assignments: Record<string, string | null> | null) => void;
+  /** Something changed on the server (area declared, plan applied): reload the map. */
+  onChanged: () => void;
+  onApplied: () => void;
+}
+
+const LEVELS = ['lockdown', 'controlled', 'precaution'] as const;
+
+/**
+ * Declaring an incident: draw the control area on the map, name it and pick its
+ * level, see what it would do (nothing changes yet), declare it and get the zone
+ * reassignment proposal, review it (zones on the map take the proposed colours),
+ * then apply.
+ */
+export function IncidentPanel(props: IncidentPanelProps) {
+  const { t } = useTranslation();
+  const [name, setName] = useState('');
+  const [level, setLevel] = useState<(typeof LEVELS)[number]>('lockdown');
+  const [plan, setPlan] = useState<IncidentPlan | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [applied, setApplied] = useState<IncidentPlan | null>(null);
+  const ready = !props.drawing && props.draft.length >= 3;
+
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await fn();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const reset = () => {
+    setPlan(null);
+    setError(undefined);
+    props.onPreview(null);
+    props.onCancel();
+  };
+
+  return (
+    <Card title={t('incident.title')} testId="incident-panel">
+      {!props.drawing && props.draft.length === 0 && !plan && (
+        <>
+          <p className="small muted">{t('incident.intro')}</p>
+          {applied && (
+            <div className="note good" data-testid="incident-applied">
+              {t('incident.appliedNote', { name: applied.name, n: applied.zoneMoves.length })}
+            </div>
+          )}
+          <button
+            type="button"
+            className="primary"
+            data-testid="draw-area"
+            onClick={() => {
+              setApplied(null);
+              props.onStartDrawing();
+            }}
+          >
+            ✏️ {t('incident.draw')}
+          </button>
+        </>
+      )}
+      {props.drawing && (
+        <>
+          <div className="note info" data-testid="draw-help">
+            {t('incident.drawHelp', { n: props.draft.length })}
+          </div>
+          <div className="row">
+            <button type="button" className="primary" disabled={props.draft.length < 3} data-testid="finish-area" onClick={props.onFinishDrawing}>
+              {t('incident.finish')}
+            </button>
+            <button type="button" disabled={props.draft.length === 0} onClick={props.onUndo}>
+              {t('incident.undo')}
+            </button>
+            <button type="button" className="ghost" onClick={reset}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </>
+      )}
+      {ready && !plan && (
+        <form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(async () => {
+              setPlan(await incidentsApi.preview({ name: name.trim() || t('incident.defaultName'), level, ring: props.draft }));
+            });
+          }}
+        >
+          <label>
+            {t('incident.name')}
+            <input data-testid="area-name" value={name} placeholder={t('incident.defaultName')} onChange={(e) => setName(e.target.value)} />
+          </label>
+          <label>
+            {t('incident.level')}
+            <select data-testid="area-level" value={level} onChange={(e) => setLevel(e.target.value as typeof level)}>
+              {LEVELS.map((l) => (
+                <option key={l} value={l}>
+                  {t(`level.${l}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <ErrorNote error={error} />
+          <div className="row">
+            <button type="submit" className="primary" disabled={busy} data-testid="preview-area">
+              {busy ? t('common.working') : t('incident.preview')}
+            </button>
+            <button type="button" className="ghost" onClick={reset}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </form>
+      )}
+      {plan && (
+        <>
+          <div className="steps small">
+            <span className={plan.stage === 'preview' ? 'active' : 'done'}>1 {t('incident.stepPreview')}</span>
+            <span className={plan.stage === 'declared' ? 'active' : plan.stage === 'preview' ? '' : 'done'}>2 {t('incident.stepReview')}</span>
+            <span>3 {t('incident.stepApply')}</span>
+          </div>
+          <PlanReview plan={plan} nodes={props.nodes} />
+          <ErrorNote error={error} />
+          {plan.stage === 'preview' && (
+            <>
+              <div className="note info small">{t('incident.declareNote')}</div>
+              <div className="row">
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={busy}
+                  data-testid="declare-area"
+                  onClick={() =>
+                    void run(async () => {
+                      const p = await incidentsApi.declareAndPlan(plan);
+                      setPlan(p);
+                      props.onPreview(p.assignments);
+                      props.onChanged();
+                    })
+                  }
+                >
+                  {busy ? t('incident.planning') : t('incident.declare')}
+                </button>
+                <button type="button" className="ghost" onClick={reset}>
+                  {t('common.cancel')}
+                </button>
+              </div>
+            </>
+          )}
+          {plan.stage === 'declared' && (
+            <div className="row">
+              <button
+                type="button"
+                className="primary"
+                disabled={busy}
+                data-testid="apply-plan"
+                onClick={() =>
+                  void run(async () => {
+                    const p = await incidentsApi.apply(plan);
+                    setApplied(p);
+                    setPlan(null);
+                    props.onPreview(null);
+                    props.onApplied();
+                  })
+                }
+              >
+                {busy ? t('common.working') : t('incident.apply')}
+              </button>
+              <button
+                type="button"
+                className="ghost"
+                disabled={busy}
+                onClick={() =>
+                  void run(async () => {
+                    await incidentsApi.lift(plan);
+                    reset();
+                    props.onChanged();
+                  })
+                }
+              >
+                {t('incident.liftAndDiscard')}
+              </button>
+            </div>
+          )}
+        </>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,198 @@
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { networkApi, type Node } from '../api/network.ts';
+import { Card, DataState, ErrorNote } from '../components/ui.tsx';
+import { MapView, type MapControlArea, type MapZone } from '../components/MapView.tsx';
+import { LEVEL_COLOR, STATUS_COLOR, nodeColor } from '../components/colors.ts';
+import { useLoad, useMedia } from '../hooks.ts';
+import { localName } from '../i18n/index.ts';
+import { IncidentPanel } from './IncidentPanel.tsx';
+import { zonesApi } from '../api/zones.ts';
+
+const STATUSES = ['open', 'online_only', 'suspended', 'closed'] as const;
+
+/**
+ * The map screen: the district with nodes, delivery zones, control areas and trips,
+ * a legend, the node list with status changes, and the incident workflow (draw a
+ * control area → review the plan → apply).
+ */
+export function MapPage() {
+  const { t, i18n } = useTranslation();
+  const nodes = useLoad((s) => networkApi.nodes(s), []);
+  const zones = useLoad((s) => zonesApi.zonesWithGeometry(s), []);
+  const areas = useLoad((s) => zonesApi.controlAreas(s), []);
+  const [drawing, setDrawing] = useState(false);
+  const [draft, setDraft] = useState<Array<[number, number]>>([]);
+  const [preview, setPreview] = useState<Record<string, string | null> | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const phone = useMedia('(max-width: 760px)');
+
+  const nodeList: Node[] = nodes.data?.nodes ?? [];
+  const nodeOrder = useMemo(() => nodeList.map((n) => n.id), [nodeList]);
+
+  const mapZones: MapZone[] = useMemo(
+    () =>
+      (zones.data ?? []).map((z) => {
+        const proposed = preview && z.id in preview ? preview[z.id] : undefined;
+        return { ...z, servingNodeId: proposed !== undefined ? proposed : z.servingNodeId, changed: proposed !== undefined && proposed !== z.servingNodeId };
+      }),
+    [zones.data, preview],
+  );
+  const mapAreas: MapControlArea[] = useMemo(() => {
+    const list: MapControlArea[] = [...(areas.data ?? [])];
+    return list;
+  }, [areas.data]);
+  const servingIds = useMemo(() => new Set(mapZones.map((z) => z.servingNodeId).filter(Boolean) as string[]), [mapZones]);
+
+  const refreshAll = () => {
+    nodes.reload();
+    zones.reload();
+    areas.reload();
+  };
+
+  return (
+    <div className="map-screen">
+      <div className="map-pane">
+        <MapView
+          nodes={nodeList}
+          zones={mapZones}
+          controlAreas={mapAreas}
+          nodeOrder={nodeOrder}
+          drawing={drawing}
+          draft={draft}
+          lang={i18n.language}
+          onMapClick={(lat, lng) => {
+            if (drawing) setDraft((d) => [...d, [lat, lng]]);
+          }}
+          onNodeClick={(id) => setSelected(id)}
+        />
+        <details className="map-legend" data-testid="legend" open={!phone}>
+          <summary>{t('map.legend')}</summary>
+          <div className="legend-title">{t('map.nodeStatus')}</div>
+          {STATUSES.map((s) => (
+            <div key={s} className="legend-row">
+              <span className="dot" style={{ background: STATUS_COLOR[s] }} /> {t(`status.${s}`)}
+            </div>
+          ))}
+          <div className="legend-title">{t('map.controlLevel')}</div>
+          {Object.entries(LEVEL_COLOR).map(([l, c]) => (
+            <div key={l} className="legend-row">
+              <span className="swatch" style={{ background: c }} /> {t(`level.${l}`)}
+            </div>
+          ))}
+          {servingIds.size > 0 && (
+            <>
+              <div className="legend-title">{t('map.zoneServedBy')}</div>
+              {[...servingIds].map((id) => (
+                <div key={id} className="legend-row">
+                  <span className="swatch" style={{ background: nodeColor(id, nodeOrder), opacity: 0.6 }} />{' '}
+                  {localName(nodeList.find((n) => n.id === id) ?? { id })}
+                </div>
+              ))}
+            </>
+          )}
+          <div className="legend-note">{t('map.schematic')}</div>
+        </details>
+      </div>
+      <aside className="side-pane">
+        <IncidentPanel
+          nodes={nodeList}
+          drawing={drawing}
+          draft={draft}
+          onStartDrawing={() => {
+            setDraft([]);
+            setDrawing(true);
+            setPreview(null);
+          }}
+          onUndo={() => setDraft((d) => d.slice(0, -1))}
+          onFinishDrawing={() => setDrawing(false)}
+          onCancel={() => {
+            setDrawing(false);
+            setDraft([]);
+            setPreview(null);
+          }}
+          onPreview={setPreview}
+          onChanged={refreshAll}
+          onApplied={() => {
+            setDraft([]);
+            setPreview(null);
+            refreshAll();
+          }}
+        />
+        <Card title={t('map.nodes')} testId="node-list">
+          <DataState state={nodes} what={t('nav.map')}>
+            {(d) => (
+              <ul className="node-list">
+                {d.nodes.map((n) => (
+                  <NodeRow key={n.id} node={n} open={selected === n.id} onToggle={() => setSelected(selected === n.id ? null : n.id)} onChanged={refreshAll} />
+                ))}
+              </ul>
+            )}
+          </DataState>
+        </Card>
+      </aside>
+    </div>
+  );
+}
+
+function NodeRow(props: { node: Node; open: boolean; onToggle: () => void; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const n = props.node;
+  const [status, setStatus] = useState(n.status);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <li className={`node-row ${props.open ? 'open' : ''}`} data-testid={`node-${n.id}`}>
+      <button type="button" className="node-head" onClick={props.onToggle}>
+        <span className="dot" style={{ background: STATUS_COLOR[n.status] }} />
+        <span className="node-name">{localName(n)}</span>
+        <span className="muted small">{t(`kind.${n.kind}`)}</span>
+        <span className={`badge status-${n.status}`}>{t(`status.${n.status}`)}</span>
+      </button>
+      {props.open && (
+        <div className="node-detail">
+          <div className="small muted">
+            {n.address} · {t('map.capacity')}: {n.dailyOrderCapacity.toLocaleString()} · {t('map.radius')}: {(n.maxDeliveryRadiusM / 1000).toFixed(1)} km
+            {n.locationConfidence === 'estimate' && <> · {t('map.estimatedLocation')}</>}
+          </div>
+          {n.statusReason && (
+            <div className="small">
+              {t('map.statusReason')}: {n.statusReason}
+            </div>
+          )}
+          <div className="row">
+            <select value={status} onChange={(e) => setStatus(e.target.value as Node['status'])} aria-label={t('map.newStatus')}>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`status.${s}`)}
+                </option>
+              ))}
+            </select>
+            <input placeholder={t('map.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <button
+              type="button"
+              disabled={busy || status === n.status || !reason.trim()}
+              onClick={async () => {
+                setBusy(true);
+                setError(undefined);
+                try {
+                  await networkApi.setStatus(n.id, status, reason.trim());
+                  setReason('');
+                  props.onChanged();
+                } catch (e) {
+                  setError(e);
+                } finally {
+                  setBusy(false);
+                }
+              }}
+            >
+              {t('common.save')}
+            </button>
+          </div>
+          <ErrorNote error={error} />
+        </div>
+      )}
+    </li>
+  );
+}

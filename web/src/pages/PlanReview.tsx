@@ -1,0 +1,136 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { IncidentPlan } from '../api/incidents.ts';
+import type { Node } from '../api/network.ts';
+import { Chart, type ChartOption } from '../components/Chart.tsx';
+import { Table, fmt } from '../components/ui.tsx';
+import { localName } from '../i18n/index.ts';
+
+/**
+ * The proposed response: nodes that stop trading, zones that move and to whom,
+ * zones nobody can serve, the load on each node before and after against its
+ * capacity, and (when the server simulates) KPIs of "no response" against the plan.
+ */
+export function PlanReview(props: { plan: IncidentPlan; nodes: Node[] }) {
+  const { t } = useTranslation();
+  const { plan } = props;
+  const nodeName = (id: string | null) => (id ? localName(props.nodes.find((n) => n.id === id) ?? { id }) : t('map.unserved'));
+
+  const loads = plan.nodeLoads.filter((l) => l.loadBefore > 0 || l.loadAfter > 0);
+  const loadOption: ChartOption = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0, data: [t('incident.loadBefore'), t('incident.loadAfter'), t('incident.capacity')] },
+      grid: { left: 6, right: 10, top: 28, bottom: 4, containLabel: true },
+      xAxis: { type: 'category', data: loads.map((l) => nodeName(l.nodeId)), axisLabel: { interval: 0, fontSize: 10, width: 80, overflow: 'truncate' } },
+      yAxis: { type: 'value', name: t('incident.ordersPerDay'), nameTextStyle: { fontSize: 10 } },
+      series: [
+        { name: t('incident.loadBefore'), type: 'bar', data: loads.map((l) => l.loadBefore), itemStyle: { color: '#b0b7c3' } },
+        { name: t('incident.loadAfter'), type: 'bar', data: loads.map((l) => l.loadAfter), itemStyle: { color: '#2f6fd6' } },
+        { name: t('incident.capacity'), type: 'line', data: loads.map((l) => l.dailyOrderCapacity), symbol: 'rect', lineStyle: { type: 'dashed', color: '#d23c3c' }, itemStyle: { color: '#d23c3c' } },
+      ],
+    }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [plan, t],
+  );
+  const kpiOption: ChartOption = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis' },
+      legend: { data: [t('incident.noResponse'), t('incident.withPlan')], top: 0 },
+      grid: { left: 8, right: 8, top: 30, bottom: 4, containLabel: true },
+      xAxis: { type: 'category', data: plan.kpis.map((k) => t(`kpi.${k.key}`, { defaultValue: k.key })), axisLabel: { interval: 0, fontSize: 10, overflow: 'break', width: 70 } },
+      yAxis: { type: 'value' },
+      series: [
+        { name: t('incident.noResponse'), type: 'bar', data: plan.kpis.map((k) => k.noResponse), itemStyle: { color: '#b0b7c3' } },
+        { name: t('incident.withPlan'), type: 'bar', data: plan.kpis.map((k) => k.plan), itemStyle: { color: '#2f6fd6' } },
+      ],
+    }),
+    [plan, t],
+  );
+
+  return (
+    <div className="stack" data-testid="plan-review">
+      <h3>{t('incident.nodeChanges')}</h3>
+      <Table
+        rows={plan.nodeChanges}
+        testId="node-changes"
+        empty={t('incident.noNodeChanges')}
+        columns={[
+          { key: 'node', label: t('common.node'), render: (r) => nodeName(r.nodeId) },
+          { key: 'change', label: t('common.status'), render: (r) => `${t(`status.${r.from}`)} → ${t(`status.${r.to}`)}` },
+        ]}
+      />
+      <div className="small muted">{t('incident.zonesInside', { n: plan.zonesInside })}</div>
+      {plan.stage !== 'preview' && (
+        <>
+          <h3>{t('incident.zoneMoves', { n: plan.zoneMoves.length })}</h3>
+          <Table
+            rows={plan.zoneMoves}
+            max={8}
+            testId="zone-moves"
+            empty={t('incident.noZoneMoves')}
+            columns={[
+              { key: 'zone', label: t('common.zone'), render: (r) => r.zoneId.replace(/^h3-/, '') },
+              { key: 'from', label: t('common.from'), render: (r) => nodeName(r.from) },
+              { key: 'to', label: t('common.to'), render: (r) => nodeName(r.to) },
+              { key: 'd', label: t('incident.distance'), num: true, render: (r) => fmt.km(r.distanceM) },
+            ]}
+          />
+          {plan.unservedZones.length > 0 && (
+            <div className="note warn" data-testid="unserved">
+              {t('incident.unserved', { n: plan.unservedZones.length })}:{' '}
+              {[...new Set(plan.unservedZones.map((z) => t(`reason.${z.reason}`, { defaultValue: z.reason })))].join('; ')}
+            </div>
+          )}
+          {loads.length > 0 && (
+            <>
+              <h3>{t('incident.loads')}</h3>
+              <Chart option={loadOption} height={210} testId="load-chart" />
+            </>
+          )}
+          {plan.summary.length > 0 && (
+            <dl className="facts">
+              {plan.summary.map((s) => (
+                <div key={s.key}>
+                  <dt>{t(`summary.${s.key}`, { defaultValue: s.key })}</dt>
+                  <dd>{typeof s.value === 'number' ? fmt.int(s.value) : s.value}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+          {plan.solver && (
+            <div className="small muted">
+              {t('incident.solver', { method: plan.solver.method, status: plan.solver.status, s: plan.solver.timeS.toFixed(1) })}
+              {plan.solver.fallbackReason && ` · ${plan.solver.fallbackReason}`}
+            </div>
+          )}
+        </>
+      )}
+      {plan.kpis.length > 0 && (
+        <>
+          <h3>{t('incident.kpis')}</h3>
+          <Chart option={kpiOption} height={220} testId="kpi-chart" />
+          <Table
+            rows={plan.kpis}
+            testId="kpi-table"
+            columns={[
+              { key: 'k', label: t('incident.kpi'), render: (k) => t(`kpi.${k.key}`, { defaultValue: k.key }) },
+              { key: 'a', label: t('incident.noResponse'), num: true, render: (k) => fmt.dec(k.noResponse, Number.isInteger(k.noResponse) ? 0 : 2) },
+              { key: 'b', label: t('incident.withPlan'), num: true, render: (k) => fmt.dec(k.plan, Number.isInteger(k.plan) ? 0 : 2) },
+              {
+                key: 'd',
+                label: 'Δ',
+                num: true,
+                render: (k) => {
+                  const d = k.plan - k.noResponse;
+                  const good = k.better === 'higher' ? d > 0 : d < 0;
+                  return <span className={d === 0 ? '' : good ? 'good-text' : 'bad-text'}>{(d > 0 ? '+' : '') + fmt.dec(d, Number.isInteger(d) ? 0 : 2)}</span>;
+                },
+              },
+            ]}
+          />
+        </>
+      )}
+    </div>
+  );
+}
