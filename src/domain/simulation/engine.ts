@@ -198,11 +198,12 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
 
   // ---- handlers ----
   function dayStart(day: number): void {
+    // Opening stock is counted before the expiry write-offs, which belong to the day.
+    for (let n = 0; n < N; n++) add(day, n, M.openingOnHand, totalOnHand(n));
     stock.expire(day, (n, _i, qty) => add(day, n, M.unitsWrittenOff, qty));
     hourUse.fill(0);
     dayUse.fill(0);
     shippedToday = 0;
-    for (let n = 0; n < N; n++) add(day, n, M.openingOnHand, totalOnHand(n));
     scheduleWaves(day * SECONDS_PER_DAY, day);
   }
 

@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { compileScenario, parseScenario, runSimulation, ledgerProblems, LedgerStock, EventQueue, AliasTable, poisson, htmlReport, compareSummaries, type SimInput, type SimEvent } from '../src/domain/simulation/index.ts';
+import { twoStores } from '../src/domain/simulation/fixtures.ts';
+import { seededRandom } from '../src/domain/shared/random.ts';
+import { loadScenario, simulateScenario, fromObject } from '../src/flows/incident-simulate.ts';
+
+async function compiled(mutate?: (f: ReturnType<typeof twoStores>) => void) {
+  const f = twoStores();
+  mutate?.(f);
+  const r = await compileScenario(f, f.network as any);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value;
+}
+
+describe('the engine’s building blocks', () => {
+  it('pops simultaneous events by priority, then in the order they were scheduled', () => {
+    const q = new EventQueue<SimEvent & { name: string }>();
+    q.push({ atS: 10, priority: 2, name: 'c' });
+    q.push({ atS: 10, priority: 1, name: 'a' });
+    q.push({ atS: 5, priority: 9, name: 'first' });
+    q.push({ atS: 10, priority: 1, name: 'b' });
+    expect([q.pop(), q.pop(), q.pop(), q.pop()].map((e) => e!.name)).toEqual(['first', 'a', 'b', 'c']);
+  });
+
+  it('draws from an alias table in proportion to the weights', () => {
+    const t = new AliasTable([1, 0, 3]);
+    const r = seededRandom(1);
+    const n = [0, 0, 0];
+    for (let k = 0; k < 40000; k++) n[t.draw(r)]++;
+    expect(n[1]).toBe(0);
+    expect(n[2] / n[0]).toBeGreaterThan(2.8);
+    expect(n[2] / n[0]).toBeLessThan(3.2);
+  });
+
+  it.each([0.5, 5, 200])('draws Poisson counts with the right mean (%s)', (mean) => {
+    const r = seededRandom(3);
+    let s = 0;
+    for (let k = 0; k < 20000; k++) s += poisson(mean, r);
+    expect(s / 20000).toBeCloseTo(mean, mean > 100 ? -0.5 : 1);
+  });
+});
+
+describe('a simulation run', () => {
+  it('gives the same report for the same seed', async () => {
+    const c = await compiled();
+    const a = runSimulation(c.response, { stock: 'fast' });
+    const b = runSimulation(c.response, { stock: 'fast' });
+    expect({ ...b, stats: null }).toEqual({ ...a, stats: null });
+  });
+
+  it('gives a different run for a different seed', async () => {
+    const c = await compiled();
+    const a = runSimulation(c.response, { stock: 'fast' });
+    const b = runSimulation({ ...c.response, seed: 8 }, { stock: 'fast' });
+    expect(b.summary.ordersPlaced).not.toBe(a.summary.ordersPlaced);
+  });
+
+  it('gives the same KPIs with the inventory ledger as with the array stock book', async () => {
+    const c = await compiled();
+    const ledger = runSimulation(c.response, { stock: 'ledger' });
+    const fast = runSimulation(c.response, { stock: 'fast' });
+    expect(ledger.perDay).toEqual(fast.perDay);
+  });
+
+  it('keeps the ledger’s invariants and the stock flow balanced at the end of every simulated day', async () => {
+    const c = await compiled();
+    const checked: number[] = [];
+    const report = runSimulation(c.response, {
+      stock: 'ledger',
+      onDayEnd: (day, stock) => {
+        expect(ledgerProblems((stock as LedgerStock).ledger)).toEqual([]);
+        checked.push(day);
+      },
+    });
+    expect(checked).toEqual([0, 1, 2]);
+    for (const r of report.perDay) {
+      // What was there, plus what came in, minus what went out, is what is there.
+      expect(r.openingOnHand + r.unitsReceived - r.unitsSold - r.unitsWrittenOff).toBe(r.closingOnHand);
+    }
+  });
+
+  it('shows the 06:00 rush: the first ordering hour has the most orders', async () => {
+    const c = await compiled();
+    const r = runSimulation(c.noResponse, { stock: 'fast' });
+    const byHour = new Array(24).fill(0);
+    for (const p of r.hourly) byHour[p.hour % 24] += p.ordersPlaced;
+    expect(byHour.indexOf(Math.max(...byHour))).toBe(6);
+    expect(byHour.slice(0, 6).every((x) => x === 0)).toBe(true);
+  });
+
+  it('writes off fish with a one-day shelf life and reports it', async () => {
+    const c = await compiled();
+    const r = runSimulation(c.noResponse, { stock: 'fast' });
+    expect(r.summary.unitsWrittenOff).toBeGreaterThan(0);
+  });
+
+  it('refuses the locked-down store’s orders without a response and serves them with one', async () => {
+    const c = await compiled();
+    const none = runSimulation(c.noResponse, { stock: 'fast' });
+    const plan = runSimulation(c.response, { stock: 'fast' });
+    expect(none.summary.refused.node_not_trading).toBeGreaterThan(100);
+    expect(plan.summary.refused.node_not_trading).toBeLessThan(none.summary.refused.node_not_trading / 5);
+    expect(plan.summary.fillRate.all).toBeGreaterThan(none.summary.fillRate.all);
+    const rows = compareSummaries(none.summary, plan.summary);
+    expect(rows.find((x) => x.kpi === 'fill rate (all)')!.better).toBe('b');
+  });
+
+  it('writes a self-contained HTML report with inline SVG charts', async () => {
+    const c = await compiled();
+    const a = runSimulation(c.noResponse, { stock: 'fast' });
+    const b = runSimulation(c.response, { stock: 'fast' });
+    const html = htmlReport(a, b, compareSummaries(a.summary, b.summary));
+    expect(html).toContain('<svg');
+    expect(html).toContain('Fill rate by hour');
+    expect(html).not.toMatch(/<script|src=|href=|@import/);
+  });
+});
+
+describe('scenario files', () => {
+  const cases: Array<[string, (f: any) => void, string]> = [
+    ['a missing format tag', (f) => delete f.format, 'format'],
+    ['a start date that is not a date', (f) => (f.startDate = '22/06/2022'), 'startDate'],
+    ['an hourly profile of 23 hours', (f) => (f.demand.hourlyProfile = new Array(23).fill(1)), 'demand.hourlyProfile'],
+    ['a zone served by an unknown node', (f) => (f.zones[0].nodeIds = ['nowhere']), 'zones.0.nodeIds.0'],
+    ['a response action of an unknown kind', (f) => (f.response.actions[1] = { at: { day: 0 }, kind: 'teleport' }), 'response.actions.1.kind'],
+    ['a staff action with negative staff', (f) => (f.response.actions[1].staff = -3), 'response.actions.1.staff'],
+    ['a wave leaving at 25:00', (f) => (f.normal.waves[0].depart = '25:00'), 'normal.waves.0.depart'],
+    ['an unknown source node', (f) => (f.fleet.sourceNodeId = 'moon'), 'fleet.sourceNodeId'],
+    ['a control area without a radius', (f) => delete f.incident.controlAreas[0].radiusM, 'incident.controlAreas.0.radiusM'],
+    ['an inline node without coordinates', (f) => delete f.network.nodes[0].lat, 'network.nodes.0.lat'],
+  ];
+  it.each(cases)('refuses %s and names the field', async (_name, mutate, field) => {
+    const f = twoStores() as any;
+    mutate(f);
+    const parsed = parseScenario(f);
+    const error = parsed.ok ? await compileScenario(parsed.value, f.network).then((r) => (r.ok ? null : r.error)) : parsed.error;
+    expect(error).not.toBeNull();
+    expect(error!.field).toBe(field);
+    expect(error!.code).toMatch(/validation_failed|duplicate/);
+  });
+
+  it('refuses a network file that does not exist, naming network.file', () => {
+    const f = { ...twoStores(), network: { file: 'missing.network.json' } };
+    const r = fromObject(f, '/tmp');
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error.field).toBe('network.file');
+  });
+
+  it('loads the built-in scenario, which references the demo network file', () => {
+    const r = loadScenario('yizhuang-2022');
+    expect(r.ok).toBe(true);
+    expect(r.ok && r.value.network.nodes.length).toBeGreaterThan(5);
+  });
+});
+
+describe('the built-in yizhuang-2022 scenario', () => {
+  it('matches its golden KPI summary, and the response plan beats no response', async () => {
+    const s = loadScenario('yizhuang-2022');
+    if (!s.ok) throw new Error(s.error.message);
+    const c = await simulateScenario(s.value, {}, { stock: 'fast', series: false });
+    const pick = (r: typeof c.a) => ({
+      ordersPlaced: r.summary.ordersPlaced,
+      ordersServed: r.summary.ordersServed,
+      fillRate: r.summary.fillRate.all,
+      coldTrips: r.summary.coldTrips,
+    });
+    expect(c.b.summary.fillRate.all).toBeGreaterThan(c.a.summary.fillRate.all + 0.3);
+    expect(c.b.summary.fillRate.key).toBeGreaterThan(c.a.summary.fillRate.key);
+    // About 10,000 orders a day once the outbreak starts, as in the seed.
+    const days = c.b.perDay.filter((r) => r.nodeId === '(all)' && r.day >= 1);
+    for (const d of days) expect(d.ordersPlaced).toBeGreaterThan(9000), expect(d.ordersPlaced).toBeLessThan(11000);
+    expect({ a: pick(c.a), b: pick(c.b) }).toMatchInlineSnapshot(`
+      {
+        "a": {
+          "coldTrips": 27,
+          "fillRate": 0.2546,
+          "ordersPlaced": 67075,
+          "ordersServed": 28285,
+        },
+        "b": {
+          "coldTrips": 87,
+          "fillRate": 0.8552,
+          "ordersPlaced": 67075,
+          "ordersServed": 61259,
+        },
+      }
+    `);
+  }, 30_000);
+});
