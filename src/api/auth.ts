@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { sql } from 'kysely';
 import type { AppDeps } from './deps.ts';
 import { decide, nodeRefsOf, ROLES, type Principal, type Role } from '../domain/auth/policy.ts';
 import { DomainException, fail } from '../domain/shared/result.ts';
@@ -66,12 +67,9 @@ export function installAuth(app: FastifyInstance, deps: AppDeps, config: AuthCon
   app.addHook('preHandler', async (request) => {
     const path = request.url.split('?')[0];
     if (config.enabled) {
-      const d = decide(
-        request.principal,
-        request.method,
-        path,
-        nodeRefsOf(path, (request.params ?? {}) as Record<string, unknown>, (request.query ?? {}) as Record<string, unknown>, request.body),
-      );
+      let refs = nodeRefsOf(path, (request.params ?? {}) as Record<string, unknown>, (request.query ?? {}) as Record<string, unknown>, request.body);
+      if (refs.length === 0) refs = await nodesOfEntity(deps, path);
+      const d = decide(request.principal, request.method, path, refs);
       if (!d.allow) {
         throw new DomainException({ code: d.status === 401 ? 'unauthorized' : 'forbidden', message: d.reason, details: { rule: d.rule } });
       }
@@ -102,6 +100,31 @@ export function installAuth(app: FastifyInstance, deps: AppDeps, config: AuthCon
       request.log.error({ err: e }, 'could not write the audit log');
     }
   });
+}
+
+/**
+ * For routes that act on a document by its id (a count, a transfer, an order), the
+ * node it belongs to, so node-scoped roles can be checked against it.
+ */
+const ENTITY_NODES: Array<{ path: RegExp; table: string; column: string }> = [
+  { path: /^\/api\/inventory\/counts\/([^/]+)/, table: 'stock_counts', column: 'node_id' },
+  { path: /^\/api\/inventory\/transfers\/([^/]+)\/receive/, table: 'stock_transfers', column: 'to_node_id' },
+  { path: /^\/api\/inventory\/transfers\/([^/]+)/, table: 'stock_transfers', column: 'from_node_id' },
+  { path: /^\/api\/orders\/([^/]+)\//, table: 'orders', column: 'node_id' },
+];
+
+async function nodesOfEntity(deps: AppDeps, path: string): Promise<string[]> {
+  for (const e of ENTITY_NODES) {
+    const m = path.match(e.path);
+    if (!m) continue;
+    try {
+      const r = await sql<{ n: string }>`SELECT ${sql.ref(e.column)} AS n FROM ${sql.table(e.table)} WHERE id = ${decodeURIComponent(m[1])}`.execute(deps.db);
+      return r.rows.map((x) => x.n).filter(Boolean);
+    } catch {
+      return [];
+    }
+  }
+  return [];
 }
 
 const isReadMethod = (m: string) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS';
