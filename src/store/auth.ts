@@ -154,6 +154,19 @@ export async function appendAudit(db: Db, e: AuditEntry): Promise<void> {
     .execute();
 }
 
+/** Many audit rows in one statement (the order batcher audits a whole batch inside its transaction). */
+export async function appendAudits(db: Db, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db
+    .insertInto('audit_log')
+    .values(entries.map((e) => ({
+      at: e.at, user_id: e.userId, username: e.username, role: e.role, method: e.method, route: e.route, url: e.url.slice(0, 2000),
+      request_id: e.requestId, status_code: e.statusCode, reason: e.reason.slice(0, 1000), params: JSON.stringify(e.params ?? null),
+      before: JSON.stringify(e.before ?? null), after: JSON.stringify(truncate(e.after)), ip: e.ip,
+    })))
+    .execute();
+}
+
 /** Keeps audit rows readable: very large bodies (imports) are summarised. */
 function truncate(v: unknown): unknown {
   const s = JSON.stringify(v ?? null);

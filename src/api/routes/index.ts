@@ -3,7 +3,9 @@ import type { AppDeps } from '../deps.ts';
 import system from './system.ts';
 import network from './network.ts';
 import inventory from './inventory.ts';
+import workforce from './workforce.ts';
 import zones from './zones.ts';
+import orders from './orders.ts';
 
 export type RoutePlugin = (app: FastifyInstance, deps: AppDeps) => Promise<void>;
 
@@ -12,5 +14,7 @@ export const routePlugins: RoutePlugin[] = [
   system,
   network,
   inventory,
+  workforce,
   zones,
+  orders,
 ];

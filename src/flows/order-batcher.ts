@@ -1,0 +1,65 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../api/deps.ts';
+import { placeOrders, type PlaceJob, type PlaceOptions, type PlaceResult } from './place-order.ts';
+
+/**
+ * Group commit for order placement. Requests that arrive while a batch is being written wait and
+ * go together in the next one: under a rush, each transaction carries many orders (each still
+ * atomic on its own) and the per-transaction costs (round trips, row locks on the hot window,
+ * slot and stock rows, the commit's flush) are paid once per batch; when it is quiet, a request
+ * goes out at once, alone, with no added wait.
+ *
+ * `maxInFlight` batches may be written at the same time (PostgreSQL: several connections; they
+ * queue on the rows they share). `maxBatch` caps a batch's size so its latency stays bounded.
+ */
+export interface BatcherOptions extends PlaceOptions {
+  maxBatch?: number;
+  maxInFlight?: number;
+}
+
+export interface BatcherStats {
+  batches: number;
+  orders: number;
+  largestBatch: number;
+}
+
+export class OrderBatcher {
+  private queue: Array<{ job: PlaceJob; resolve: (r: PlaceResult) => void; reject: (e: unknown) => void }> = [];
+  private inFlight = 0;
+  readonly stats: BatcherStats = { batches: 0, orders: 0, largestBatch: 0 };
+  private readonly maxBatch: number;
+  private readonly maxInFlight: number;
+
+  constructor(
+    private readonly db: Kysely<any>,
+    private readonly clock: Clock,
+    private readonly options: BatcherOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 200;
+    this.maxInFlight = options.maxInFlight ?? 2;
+  }
+
+  place(job: PlaceJob): Promise<PlaceResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.inFlight++;
+      this.stats.batches++;
+      this.stats.orders += batch.length;
+      this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
+      placeOrders(this.db, this.clock, batch.map((b) => b.job), this.options)
+        .then((results) => results.forEach((r, i) => batch[i].resolve(r)))
+        .catch((e) => batch.forEach((b) => b.reject(e)))
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
+    }
+  }
+}

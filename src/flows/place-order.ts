@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Clock } from '../api/deps.ts';
+import { householdKey, DEFAULT_TIER_LIMITS, type TierLimits } from '../domain/orders/limits.ts';
+import { placeOrder } from '../domain/orders/placement.ts';
+import { localDay } from '../domain/orders/slots.ts';
+import { sameCategorySubstitution, type SubstitutionPolicy } from '../domain/orders/substitution.ts';
+import type { LineRejection, OrderRequest, PlacementOutcome, RoutingInfo } from '../domain/orders/types.ts';
+import { notFoundItem } from '../domain/orders/validate.ts';
+import { DomainException, type DomainError } from '../domain/shared/result.ts';
+import type { Operation } from '../domain/inventory/types.ts';
+import { postOperations } from '../store/inventory.ts';
+import { appendAudits, type AuditEntry } from '../store/auth.ts';
+import { addToCounters, bookDeliveries, insertOrders, reservationId, type CounterKey, type NewOrder } from '../store/orders.ts';
+import { isCapped, loadBook } from './order-book.ts';
+import { availableByCategory } from './stock-port.ts';
+import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory.ts';
+
+/**
+ * Placing orders: the flow that spans zones (where does the address go), the network (is the
+ * node trading), orders (window, slot, purchase limits) and the inventory ledger (reserve stock).
+ *
+ * Steps, for a batch of orders that arrived together (group commit), in ONE database transaction:
+ *   1. claim the idempotency keys (a key already answered replays its answer, placing nothing);
+ *   2. look up each address's zone (in memory) and load, under row locks, everything the orders
+ *      touch (`loadBook`);
+ *   3. decide each order in arrival order with the pure placement rules, each seeing what the
+ *      orders before it took; every order is atomic: all its accepted lines or none;
+ *   4. reserve stock for every accepted line in the ledger (one `postOperations` for the batch);
+ *   5. confirm: write the orders, book slots and windows, add to the purchase counters, store the
+ *      answers under their idempotency keys.
+ * A failure anywhere rolls the whole transaction back, which is the compensation of every step:
+ * no reservation, booking or counter outlives a failed confirmation. When a batch fails for a
+ * reason that is not an order's own (a deadlock, a bug), each of its orders is retried alone so
+ * that one bad order cannot fail the others.
+ */
+export interface PlaceJob {
+  request: OrderRequest;
+  idempotency?: { key: string; scope: string; hash: string };
+  /** The audit row of an accepted order, written in the same transaction as the order. */
+  audit?: (status: number, body: unknown) => AuditEntry;
+}
+
+export interface PlacedOrder {
+  id: string;
+  nodeId: string;
+  slotStart: string;
+  serviceDay: string;
+  deliveryMode: 'door' | 'drop_point';
+  dropPoint?: { id: string; name: string; lat: number; lng: number };
+  lines: Array<{ lineNo: number; itemId: string; quantity: number }>;
+}
+
+export interface PlacementAnswer extends Omit<PlacementOutcome, 'orders'> {
+  placementId: string | null;
+  orders: PlacedOrder[];
+}
+
+export type PlaceResult = { ok: true; status: number; body: PlacementAnswer; replayed: boolean } | { ok: false; error: DomainError };
+
+export interface PlaceOptions {
+  directory?: ZoneDirectorySource;
+  tiers?: TierLimits;
+  /** null: no substitutes in the answer. */
+  substitution?: SubstitutionPolicy | null;
+  /** Test hook: runs after stock is reserved and before the order is confirmed. */
+  afterReserve?: (trx: Kysely<any>) => Promise<void> | void;
+}
+
+export async function placeOrders(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], options: PlaceOptions = {}): Promise<PlaceResult[]> {
+  try {
+    return await placeBatch(db, clock, jobs, options);
+  } catch (e) {
+    if (jobs.length === 1) {
+      if (e instanceof DomainException) return [{ ok: false, error: e.error }];
+      // A deadlock or serialization failure is worth one more try; anything else is a bug.
+      const code = (e as { code?: string }).code;
+      if (code === '40P01' || code === '40001') {
+        try {
+          return await placeBatch(db, clock, jobs, options);
+        } catch (e2) {
+          if (e2 instanceof DomainException) return [{ ok: false, error: e2.error }];
+          throw e2;
+        }
+      }
+      throw e;
+    }
+    const out: PlaceResult[] = [];
+    for (const j of jobs) {
+      try {
+        out.push(...(await placeOrders(db, clock, [j], options)));
+      } catch (e3) {
+        out.push({ ok: false, error: { code: 'internal', message: `order could not be placed: ${(e3 as Error).message}` } });
+      }
+    }
+    return out;
+  }
+}
+
+async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], options: PlaceOptions): Promise<PlaceResult[]> {
+  const now = clock.now();
+  const nowMs = now.getTime();
+  const directory = await (options.directory ?? defaultZoneDirectory)(db, now);
+  const routings: Array<RoutingInfo | null> = jobs.map((j) => directory.lookup(j.request.address.lat, j.request.address.lng));
+  const results: Array<PlaceResult | undefined> = new Array(jobs.length);
+
+  const committed = await db.transaction().execute(async (trx) => {
+    // 1. Idempotency keys: the first job with a key claims it; later jobs in the batch with the
+    // same key mirror its result; a key answered by an earlier transaction replays its answer.
+    const keyed = new Map<string, number>();
+    const mirrors: Array<[number, number]> = [];
+    jobs.forEach((j, i) => {
+      if (!j.idempotency) return;
+      const k = `${j.idempotency.scope}\u0000${j.idempotency.key}`;
+      const first = keyed.get(k);
+      if (first === undefined) keyed.set(k, i);
+      else if (jobs[first].idempotency!.hash !== j.idempotency.hash) results[i] = { ok: false, error: reusedKey(j.idempotency.key) };
+      else mirrors.push([i, first]);
+    });
+    const claimants = [...keyed.values()].sort((a, b) => (jobs[a].idempotency!.key < jobs[b].idempotency!.key ? -1 : 1));
+    if (claimants.length > 0) {
+      const ins = await sql<{ key: string; scope: string }>`
+        INSERT INTO idempotency_keys (key, scope, request_hash, status_code, response)
+        SELECT k, s, h, 0, '{}'::jsonb FROM unnest(${claimants.map((i) => jobs[i].idempotency!.key)}::text[], ${claimants.map((i) => jobs[i].idempotency!.scope)}::text[], ${claimants.map((i) => jobs[i].idempotency!.hash)}::text[]) AS t(k, s, h)
+        ON CONFLICT (scope, key) DO NOTHING RETURNING key, scope`.execute(trx);
+      const got = new Set(ins.rows.map((r) => `${r.scope}\u0000${r.key}`));
+      const prior = claimants.filter((i) => !got.has(`${jobs[i].idempotency!.scope}\u0000${jobs[i].idempotency!.key}`));
+      if (prior.length > 0) {
+        const rows = await sql<any>`
+          SELECT key, scope, request_hash, status_code, response FROM idempotency_keys
+          WHERE (scope, key) IN (SELECT * FROM unnest(${prior.map((i) => jobs[i].idempotency!.scope)}::text[], ${prior.map((i) => jobs[i].idempotency!.key)}::text[]))`.execute(trx);
+        const by = new Map(rows.rows.map((r) => [`${r.scope}\u0000${r.key}`, r]));
+        for (const i of prior) {
+          const r = by.get(`${jobs[i].idempotency!.scope}\u0000${jobs[i].idempotency!.key}`);
+          if (!r || r.request_hash !== jobs[i].idempotency!.hash) results[i] = { ok: false, error: reusedKey(jobs[i].idempotency!.key) };
+          else results[i] = { ok: true, status: r.status_code, body: typeof r.response === 'string' ? JSON.parse(r.response) : r.response, replayed: true };
+        }
+      }
+    }
+    const mirrored = new Set(mirrors.map((m) => m[0]));
+    const active = jobs.map((_, i) => i).filter((i) => results[i] === undefined && !mirrored.has(i));
+
+    // 2. Load what the orders touch, under locks.
+    const itemIds = [...new Set(active.flatMap((i) => jobs[i].request.lines.map((l) => l.itemId)))];
+    const needs = { slots: [] as Array<{ nodeId: string; startMs: number; day: string }>, stock: [] as Array<[string, string]>, items: itemIds, buyers: [] as Array<{ customerId: string; household: string; day: string; itemIds: string[] }> };
+    for (const i of active) {
+      const r = jobs[i].request;
+      const routing = routings[i];
+      const day = localDay(r.slotStartMs);
+      needs.buyers.push({ customerId: r.customerId, household: householdKey(r.address), day, itemIds: r.lines.map((l) => l.itemId) });
+      if (!routing) continue;
+      for (const n of [routing.servingNodeId, ...routing.backupNodeIds]) {
+        if (!n) continue;
+        needs.slots.push({ nodeId: n, startMs: r.slotStartMs, day });
+        for (const l of r.lines) needs.stock.push([n, l.itemId]);
+      }
+    }
+    const { book, items, policy } = await loadBook(trx, needs, options.tiers ?? DEFAULT_TIER_LIMITS);
+
+    // 3. Decide, in arrival order.
+    const newOrders: NewOrder[] = [];
+    const ops: Operation[] = [];
+    const counters: Array<CounterKey & { quantity: number }> = [];
+    const deliveries: Array<{ nodeId: string; startMs: number; serviceDay: string; deliveries: number }> = [];
+    const rejectedKeys: number[] = [];
+    for (const i of active) {
+      const r = jobs[i].request;
+      const unknown = r.lines.findIndex((l) => !items.has(l.itemId));
+      if (unknown >= 0) {
+        results[i] = { ok: false, error: notFoundItem(r.lines[unknown].itemId, `lines.${unknown}.itemId`) };
+        if (jobs[i].idempotency) rejectedKeys.push(i);
+        continue;
+      }
+      const outcome = placeOrder(r, routings[i], { book, policy, nowMs });
+      const placementId = outcome.orders.length > 0 ? randomUUID() : null;
+      const household = householdKey(r.address);
+      const placed: PlacedOrder[] = outcome.orders.map((o) => {
+        const id = randomUUID();
+        newOrders.push({
+          id, placementId: placementId!, customerId: r.customerId, household, nodeId: o.nodeId, zoneId: outcome.zoneId ?? null,
+          slotStartMs: o.slotStartMs, serviceDay: o.serviceDay, deliveryMode: o.deliveryMode, dropPoint: o.dropPoint ?? null,
+          lat: r.address.lat, lng: r.address.lng, groupId: null, lines: o.lines,
+        });
+        deliveries.push({ nodeId: o.nodeId, startMs: o.slotStartMs, serviceDay: o.serviceDay, deliveries: 1 });
+        o.lines.forEach((l, n) => {
+          ops.push({ kind: 'reserve', key: `order:${id}:${n}:reserve`, nodeId: o.nodeId, itemId: l.itemId, quantity: l.quantity, reservationId: reservationId(id, n), reason: 'order' });
+          if (isCapped(policy, items, l.itemId)) {
+            counters.push({ scope: 'customer', subject: r.customerId, itemId: l.itemId, day: o.serviceDay, quantity: l.quantity });
+            counters.push({ scope: 'household', subject: household, itemId: l.itemId, day: o.serviceDay, quantity: l.quantity });
+          }
+        });
+        return {
+          id, nodeId: o.nodeId, slotStart: new Date(o.slotStartMs).toISOString(), serviceDay: o.serviceDay, deliveryMode: o.deliveryMode,
+          ...(o.dropPoint ? { dropPoint: o.dropPoint } : {}),
+          lines: o.lines.map((l, n) => ({ lineNo: n, itemId: l.itemId, quantity: l.quantity })),
+        };
+      });
+      const body: PlacementAnswer = { ...outcome, placementId, orders: placed };
+      results[i] = { ok: true, status: outcome.status === 'rejected' ? 422 : 201, body, replayed: false };
+      if (outcome.status === 'rejected' && jobs[i].idempotency) rejectedKeys.push(i);
+    }
+
+    // 4. Reserve every accepted line in the ledger, all or nothing.
+    if (ops.length > 0) await postOperations(trx, ops, { now, atomic: true });
+    if (options.afterReserve) await options.afterReserve(trx);
+
+    // 5. Confirm.
+    await insertOrders(trx, newOrders, now);
+    await bookDeliveries(trx, deliveries);
+    await addToCounters(trx, counters);
+    const answered = active.filter((i) => jobs[i].idempotency && !rejectedKeys.includes(i));
+    if (answered.length > 0) {
+      const a = answered.map((i) => results[i] as Extract<PlaceResult, { ok: true }>);
+      await sql`
+        UPDATE idempotency_keys AS k SET status_code = t.st, response = t.r::jsonb
+        FROM unnest(${answered.map((i) => jobs[i].idempotency!.scope)}::text[], ${answered.map((i) => jobs[i].idempotency!.key)}::text[], ${a.map((x) => x.status)}::int[], ${a.map((x) => JSON.stringify(x.body))}::text[]) AS t(s, k, st, r)
+        WHERE k.scope = t.s AND k.key = t.k`.execute(trx);
+    }
+    // A refused order keeps no key: the customer may try again with it once stock is back.
+    if (rejectedKeys.length > 0) {
+      await sql`
+        DELETE FROM idempotency_keys WHERE (scope, key) IN (SELECT * FROM unnest(${rejectedKeys.map((i) => jobs[i].idempotency!.scope)}::text[], ${rejectedKeys.map((i) => jobs[i].idempotency!.key)}::text[]))`.execute(trx);
+    }
+    const audits: AuditEntry[] = [];
+    for (const i of active) {
+      const r = results[i];
+      if (r?.ok && r.status < 400 && jobs[i].audit) audits.push(jobs[i].audit!(r.status, r.body));
+    }
+    await appendAudits(trx, audits);
+    for (const [i, first] of mirrors) {
+      const f = results[first]!;
+      results[i] = f.ok ? { ...f, replayed: true } : f;
+    }
+    return true;
+  });
+  void committed;
+
+  // Substitutes are suggestions read after the commit: they hold no stock and take no locks.
+  if (options.substitution !== null) await addSubstitutes(db, jobs, results as PlaceResult[], routings, options.substitution ?? sameCategorySubstitution);
+  return results as PlaceResult[];
+}
+
+async function addSubstitutes(db: Kysely<any>, jobs: PlaceJob[], results: PlaceResult[], routings: Array<RoutingInfo | null>, policy: SubstitutionPolicy): Promise<void> {
+  const wanted: Array<{ rej: LineRejection; nodes: string[] }> = [];
+  results.forEach((r, i) => {
+    if (!r.ok || r.replayed || !jobs[i].request.allowSubstitution) return;
+    const routing = routings[i];
+    if (!routing) return;
+    const nodes = r.body.orders.length > 0 ? r.body.orders.map((o) => o.nodeId) : [routing.servingNodeId, ...routing.backupNodeIds].filter((x): x is string => !!x);
+    for (const rej of r.body.rejectedLines) if (rej.code === 'insufficient_stock') wanted.push({ rej, nodes });
+  });
+  if (wanted.length === 0) return;
+  const itemIds = [...new Set(wanted.map((w) => w.rej.itemId))];
+  const cats = await sql<any>`SELECT id, category, essential_tier FROM items WHERE id = ANY(${itemIds}::text[])`.execute(db);
+  const info = new Map(cats.rows.map((c) => [c.id, { itemId: c.id as string, category: c.category as string, essentialTier: c.essential_tier }]));
+  const rows = await availableByCategory(db, [...new Set(wanted.flatMap((w) => w.nodes))], [...new Set(cats.rows.map((c) => c.category as string))]);
+  for (const w of wanted) {
+    const it = info.get(w.rej.itemId);
+    if (!it) continue;
+    const node = w.nodes[0];
+    const cands = rows.filter((x) => x.nodeId === node).map((x) => ({ item: { itemId: x.itemId, category: x.category, essentialTier: x.essentialTier as 'none' }, available: x.available }));
+    w.rej.substitutes = policy.substitutes(it, w.rej.quantity, cands);
+  }
+}
+
+function reusedKey(key: string): DomainError {
+  return { code: 'conflict', message: 'this Idempotency-Key was already used for a different request', field: 'Idempotency-Key', expected: 'a new key for a new request', actual: key };
+}

@@ -1,0 +1,406 @@
+/**
+ * The orders context's storage: slots, ordering windows, orders and lines, lifecycle events,
+ * purchase counters and limits, group orders. Every function takes a Kysely handle, which may be a
+ * transaction; the `lock*` functions must run inside one (their row locks last until it commits).
+ * Batch writers take arrays and issue one statement per table (unnest), so a batch of a hundred
+ * orders costs the same number of round trips as one.
+ *
+ * Lock order, the same in every flow so that concurrent batches cannot deadlock: idempotency keys,
+ * orders, ordering windows, slots, stock balances (inventory), purchase counters; each sorted.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { CounterScope } from '../domain/orders/book.ts';
+import type { ItemLimit, LimitItem } from '../domain/orders/limits.ts';
+import type { SlotState, WindowState } from '../domain/orders/slots.ts';
+import type { DeliveryMode, OrderStatus } from '../domain/orders/types.ts';
+import type { DropPoint } from '../domain/zones/control-area.ts';
+import { fail } from '../domain/shared/result.ts';
+
+type Db = Kysely<any>;
+
+const ms = (d: unknown): number => (d instanceof Date ? d.getTime() : new Date(d as string).getTime());
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+// ---------------------------------------------------------------------------------------------
+// Slots and windows
+// ---------------------------------------------------------------------------------------------
+
+/** Creates or resizes a node's slots and window for a day. Booked counts are kept; a capacity below what is booked is refused. */
+export async function upsertDay(db: Db, slots: SlotState[], window: WindowState): Promise<void> {
+  const w = await sql<{ booked: number }>`
+    INSERT INTO order_windows AS w (node_id, service_day, opens_at, closes_at, day_capacity)
+    VALUES (${window.nodeId}, ${window.serviceDay}, ${new Date(window.opensAtMs)}, ${window.closesAtMs === null ? null : new Date(window.closesAtMs)}, ${window.dayCapacity})
+    ON CONFLICT (node_id, service_day) DO UPDATE SET opens_at = EXCLUDED.opens_at, closes_at = EXCLUDED.closes_at,
+      day_capacity = GREATEST(EXCLUDED.day_capacity, w.booked)
+    RETURNING booked, day_capacity`.execute(db);
+  if ((w.rows[0] as any).day_capacity !== window.dayCapacity) {
+    fail({ code: 'conflict', message: `node ${window.nodeId} already has ${w.rows[0].booked} orders for ${window.serviceDay}`, field: 'dayCapacity', expected: `>= ${w.rows[0].booked}`, actual: window.dayCapacity });
+  }
+  if (slots.length === 0) return;
+  await sql`
+    INSERT INTO order_slots AS s (node_id, start_at, end_at, service_day, capacity)
+    SELECT n, st, en, d, c FROM unnest(${slots.map((s) => s.nodeId)}::text[], ${slots.map((s) => new Date(s.startMs).toISOString())}::timestamptz[],
+      ${slots.map((s) => new Date(s.endMs).toISOString())}::timestamptz[], ${slots.map((s) => s.serviceDay)}::text[], ${slots.map((s) => s.capacity)}::int[]) AS t(n, st, en, d, c)
+    ON CONFLICT (node_id, start_at) DO UPDATE SET end_at = EXCLUDED.end_at, service_day = EXCLUDED.service_day, capacity = GREATEST(EXCLUDED.capacity, s.booked)`.execute(db);
+}
+
+function rowToSlot(r: any): SlotState {
+  return { nodeId: r.node_id, startMs: ms(r.start_at), endMs: ms(r.end_at), serviceDay: r.service_day, capacity: r.capacity, booked: r.booked };
+}
+function rowToWindow(r: any): WindowState {
+  return { nodeId: r.node_id, serviceDay: r.service_day, opensAtMs: ms(r.opens_at), closesAtMs: r.closes_at ? ms(r.closes_at) : null, dayCapacity: r.day_capacity, booked: r.booked };
+}
+
+export async function lockWindows(trx: Db, keys: Array<[string, string]>): Promise<WindowState[]> {
+  if (keys.length === 0) return [];
+  const k = [...keys].sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]));
+  const r = await sql<any>`
+    SELECT * FROM order_windows WHERE (node_id, service_day) IN (SELECT * FROM unnest(${k.map((x) => x[0])}::text[], ${k.map((x) => x[1])}::text[]))
+    ORDER BY node_id, service_day FOR UPDATE`.execute(trx);
+  return r.rows.map(rowToWindow);
+}
+
+export async function lockSlots(trx: Db, keys: Array<[string, number]>): Promise<SlotState[]> {
+  if (keys.length === 0) return [];
+  const k = [...keys].sort((a, b) => cmp(a[0], b[0]) || a[1] - b[1]);
+  const r = await sql<any>`
+    SELECT * FROM order_slots WHERE (node_id, start_at) IN (SELECT * FROM unnest(${k.map((x) => x[0])}::text[], ${k.map((x) => new Date(x[1]).toISOString())}::timestamptz[]))
+    ORDER BY node_id, start_at FOR UPDATE`.execute(trx);
+  return r.rows.map(rowToSlot);
+}
+
+/** Adds booked deliveries (negative to give them back) to slots and their windows. */
+export async function bookDeliveries(trx: Db, deltas: Array<{ nodeId: string; startMs: number; serviceDay: string; deliveries: number }>): Promise<void> {
+  if (deltas.length === 0) return;
+  const slots = new Map<string, { n: string; s: number; d: number }>();
+  const wins = new Map<string, { n: string; day: string; d: number }>();
+  for (const x of deltas) {
+    const sk = `${x.nodeId}\u0000${x.startMs}`;
+    slots.set(sk, { n: x.nodeId, s: x.startMs, d: (slots.get(sk)?.d ?? 0) + x.deliveries });
+    const wk = `${x.nodeId}\u0000${x.serviceDay}`;
+    wins.set(wk, { n: x.nodeId, day: x.serviceDay, d: (wins.get(wk)?.d ?? 0) + x.deliveries });
+  }
+  const w = [...wins.values()].sort((a, b) => cmp(a.n, b.n) || cmp(a.day, b.day));
+  await sql`
+    UPDATE order_windows AS w SET booked = w.booked + t.d
+    FROM unnest(${w.map((x) => x.n)}::text[], ${w.map((x) => x.day)}::text[], ${w.map((x) => x.d)}::int[]) AS t(n, day, d)
+    WHERE w.node_id = t.n AND w.service_day = t.day`.execute(trx);
+  const s = [...slots.values()].sort((a, b) => cmp(a.n, b.n) || a.s - b.s);
+  await sql`
+    UPDATE order_slots AS s SET booked = s.booked + t.d
+    FROM unnest(${s.map((x) => x.n)}::text[], ${s.map((x) => new Date(x.s).toISOString())}::timestamptz[], ${s.map((x) => x.d)}::int[]) AS t(n, st, d)
+    WHERE s.node_id = t.n AND s.start_at = t.st`.execute(trx);
+}
+
+export interface SlotView extends SlotState {
+  startAt: string;
+  endAt: string;
+  remaining: number;
+  full: boolean;
+  /** Orders in this slot by status. */
+  orders: Partial<Record<OrderStatus, number>>;
+  /** Orders placed but not yet out for delivery. */
+  backlog: number;
+}
+
+export async function slotViews(db: Db, filter: { nodeId?: string; day?: string }): Promise<{ window: WindowState[]; slots: SlotView[] }> {
+  const slots = await sql<any>`
+    SELECT * FROM order_slots WHERE true ${filter.nodeId ? sql`AND node_id = ${filter.nodeId}` : sql``} ${filter.day ? sql`AND service_day = ${filter.day}` : sql``}
+    ORDER BY node_id, start_at`.execute(db);
+  const windows = await sql<any>`
+    SELECT * FROM order_windows WHERE true ${filter.nodeId ? sql`AND node_id = ${filter.nodeId}` : sql``} ${filter.day ? sql`AND service_day = ${filter.day}` : sql``}
+    ORDER BY node_id, service_day`.execute(db);
+  const counts = await sql<any>`
+    SELECT node_id, slot_start, status, count(*)::int AS n FROM orders
+    WHERE true ${filter.nodeId ? sql`AND node_id = ${filter.nodeId}` : sql``} ${filter.day ? sql`AND service_day = ${filter.day}` : sql``}
+    GROUP BY node_id, slot_start, status`.execute(db);
+  const by = new Map<string, Partial<Record<OrderStatus, number>>>();
+  for (const c of counts.rows) {
+    const k = `${c.node_id}\u0000${ms(c.slot_start)}`;
+    const m = by.get(k) ?? {};
+    m[c.status as OrderStatus] = c.n;
+    by.set(k, m);
+  }
+  return {
+    window: windows.rows.map(rowToWindow),
+    slots: slots.rows.map((r) => {
+      const s = rowToSlot(r);
+      const o = by.get(`${s.nodeId}\u0000${s.startMs}`) ?? {};
+      return {
+        ...s,
+        startAt: new Date(s.startMs).toISOString(),
+        endAt: new Date(s.endMs).toISOString(),
+        remaining: s.capacity - s.booked,
+        full: s.booked >= s.capacity,
+        orders: o,
+        backlog: (o.placed ?? 0) + (o.picking ?? 0) + (o.packed ?? 0),
+      };
+    }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Items, limits, counters
+// ---------------------------------------------------------------------------------------------
+
+export interface OrderItem extends LimitItem {
+  override: ItemLimit | null;
+}
+
+/** The items' category and tier (network context's table, read-only) with their limit overrides. */
+export async function loadOrderItems(db: Db, itemIds: string[]): Promise<Map<string, OrderItem>> {
+  if (itemIds.length === 0) return new Map();
+  const r = await sql<any>`
+    SELECT i.id, i.category, i.essential_tier, l.per_customer_per_day, l.per_household_per_day, l.item_id AS has_limit
+    FROM items i LEFT JOIN purchase_limits l ON l.item_id = i.id WHERE i.id = ANY(${itemIds}::text[])`.execute(db);
+  return new Map(
+    r.rows.map((x) => [
+      x.id,
+      {
+        itemId: x.id,
+        category: x.category,
+        essentialTier: x.essential_tier,
+        override: x.has_limit ? { perCustomerPerDay: x.per_customer_per_day, perHouseholdPerDay: x.per_household_per_day } : null,
+      },
+    ]),
+  );
+}
+
+export async function setPurchaseLimit(db: Db, itemId: string, limit: ItemLimit, now: Date): Promise<void> {
+  await sql`
+    INSERT INTO purchase_limits (item_id, per_customer_per_day, per_household_per_day, updated_at) VALUES (${itemId}, ${limit.perCustomerPerDay}, ${limit.perHouseholdPerDay}, ${now})
+    ON CONFLICT (item_id) DO UPDATE SET per_customer_per_day = EXCLUDED.per_customer_per_day, per_household_per_day = EXCLUDED.per_household_per_day, updated_at = EXCLUDED.updated_at`.execute(db);
+}
+
+export async function listPurchaseLimits(db: Db): Promise<Array<{ itemId: string } & ItemLimit>> {
+  const r = await sql<any>`SELECT * FROM purchase_limits ORDER BY item_id`.execute(db);
+  return r.rows.map((x) => ({ itemId: x.item_id, perCustomerPerDay: x.per_customer_per_day, perHouseholdPerDay: x.per_household_per_day }));
+}
+
+export interface CounterKey {
+  scope: CounterScope;
+  subject: string;
+  itemId: string;
+  day: string;
+}
+
+/** Locks (creating at zero) the purchase counters and returns their quantities. */
+export async function lockCounters(trx: Db, keys: CounterKey[]): Promise<Array<CounterKey & { quantity: number }>> {
+  if (keys.length === 0) return [];
+  const uniq = new Map<string, CounterKey>();
+  for (const k of keys) uniq.set(`${k.scope}\u0000${k.subject}\u0000${k.itemId}\u0000${k.day}`, k);
+  const ks = [...uniq.values()].sort((a, b) => cmp(a.scope, b.scope) || cmp(a.subject, b.subject) || cmp(a.itemId, b.itemId) || cmp(a.day, b.day));
+  const r = await sql<any>`
+    INSERT INTO purchase_counters AS c (scope, subject, item_id, service_day)
+    SELECT * FROM unnest(${ks.map((k) => k.scope)}::text[], ${ks.map((k) => k.subject)}::text[], ${ks.map((k) => k.itemId)}::text[], ${ks.map((k) => k.day)}::text[])
+    ON CONFLICT (scope, subject, item_id, service_day) DO UPDATE SET quantity = c.quantity
+    RETURNING scope, subject, item_id, service_day, quantity`.execute(trx);
+  return r.rows.map((x) => ({ scope: x.scope, subject: x.subject, itemId: x.item_id, day: x.service_day, quantity: x.quantity }));
+}
+
+export async function addToCounters(trx: Db, deltas: Array<CounterKey & { quantity: number }>): Promise<void> {
+  const sum = new Map<string, CounterKey & { quantity: number }>();
+  for (const d of deltas) {
+    const k = `${d.scope}\u0000${d.subject}\u0000${d.itemId}\u0000${d.day}`;
+    const prior = sum.get(k);
+    sum.set(k, { ...d, quantity: (prior?.quantity ?? 0) + d.quantity });
+  }
+  const ds = [...sum.values()].filter((d) => d.quantity !== 0).sort((a, b) => cmp(a.scope, b.scope) || cmp(a.subject, b.subject) || cmp(a.itemId, b.itemId) || cmp(a.day, b.day));
+  if (ds.length === 0) return;
+  await sql`
+    INSERT INTO purchase_counters AS c (scope, subject, item_id, service_day, quantity)
+    SELECT * FROM unnest(${ds.map((k) => k.scope)}::text[], ${ds.map((k) => k.subject)}::text[], ${ds.map((k) => k.itemId)}::text[], ${ds.map((k) => k.day)}::text[], ${ds.map((k) => k.quantity)}::int[])
+    ON CONFLICT (scope, subject, item_id, service_day) DO UPDATE SET quantity = c.quantity + EXCLUDED.quantity`.execute(trx);
+}
+
+export async function nodeStatuses(db: Db, ids: string[]): Promise<Array<{ id: string; status: string }>> {
+  if (ids.length === 0) return [];
+  const r = await sql<any>`SELECT id, status FROM nodes WHERE id = ANY(${ids}::text[])`.execute(db);
+  return r.rows.map((x) => ({ id: x.id, status: x.status }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orders
+// ---------------------------------------------------------------------------------------------
+
+export interface NewOrder {
+  id: string;
+  placementId: string;
+  customerId: string;
+  household: string;
+  nodeId: string;
+  zoneId: string | null;
+  slotStartMs: number;
+  serviceDay: string;
+  deliveryMode: DeliveryMode;
+  dropPoint: DropPoint | null;
+  lat: number;
+  lng: number;
+  groupId: string | null;
+  lines: Array<{ itemId: string; quantity: number }>;
+}
+
+/** Inserts orders, their lines and their first lifecycle event: three statements for any number of orders. */
+export async function insertOrders(trx: Db, orders: NewOrder[], now: Date): Promise<void> {
+  if (orders.length === 0) return;
+  const col = <T>(f: (o: NewOrder) => T) => orders.map(f);
+  await sql`
+    INSERT INTO orders (id, placement_id, customer_id, household, node_id, zone_id, slot_start, service_day, status, delivery_mode, drop_point, address_lat, address_lng, group_id, placed_at, updated_at)
+    SELECT id, pl, c, h, n, z, st, d, 'placed', dm, dp::jsonb, la, ln, g, ${now}::timestamptz, ${now}::timestamptz
+    FROM unnest(${col((o) => o.id)}::text[], ${col((o) => o.placementId)}::text[], ${col((o) => o.customerId)}::text[], ${col((o) => o.household)}::text[],
+      ${col((o) => o.nodeId)}::text[], ${col((o) => o.zoneId)}::text[], ${col((o) => new Date(o.slotStartMs).toISOString())}::timestamptz[], ${col((o) => o.serviceDay)}::text[],
+      ${col((o) => o.deliveryMode)}::text[], ${col((o) => (o.dropPoint ? JSON.stringify(o.dropPoint) : null))}::text[], ${col((o) => o.lat)}::float8[], ${col((o) => o.lng)}::float8[],
+      ${col((o) => o.groupId)}::text[]) AS t(id, pl, c, h, n, z, st, d, dm, dp, la, ln, g)`.execute(trx);
+  const lines = orders.flatMap((o) => o.lines.map((l, i) => ({ o: o.id, i, item: l.itemId, q: l.quantity })));
+  await sql`
+    INSERT INTO order_lines (order_id, line_no, item_id, quantity)
+    SELECT * FROM unnest(${lines.map((l) => l.o)}::text[], ${lines.map((l) => l.i)}::int[], ${lines.map((l) => l.item)}::text[], ${lines.map((l) => l.q)}::int[])`.execute(trx);
+  await sql`
+    INSERT INTO order_events (order_id, from_status, to_status, note, at)
+    SELECT o, NULL, 'placed', '', ${now}::timestamptz FROM unnest(${col((o) => o.id)}::text[]) AS t(o)`.execute(trx);
+}
+
+/** The ledger reservation that holds an order line's stock. */
+export const reservationId = (orderId: string, lineNo: number): string => `${orderId}:${lineNo}`;
+
+export interface OrderView {
+  id: string;
+  placementId: string;
+  customerId: string;
+  household: string;
+  nodeId: string;
+  zoneId: string | null;
+  slotStart: string;
+  serviceDay: string;
+  status: OrderStatus;
+  deliveryMode: DeliveryMode;
+  dropPoint: DropPoint | null;
+  address: { lat: number; lng: number };
+  groupId: string | null;
+  placedAt: string;
+  updatedAt: string;
+  lines: Array<{ lineNo: number; itemId: string; quantity: number; pickedQuantity: number | null; reservationId: string }>;
+}
+
+function rowToOrder(r: any, lines: any[]): OrderView {
+  return {
+    id: r.id,
+    placementId: r.placement_id,
+    customerId: r.customer_id,
+    household: r.household,
+    nodeId: r.node_id,
+    zoneId: r.zone_id,
+    slotStart: new Date(r.slot_start).toISOString(),
+    serviceDay: r.service_day,
+    status: r.status,
+    deliveryMode: r.delivery_mode,
+    dropPoint: r.drop_point ? (typeof r.drop_point === 'string' ? JSON.parse(r.drop_point) : r.drop_point) : null,
+    address: { lat: Number(r.address_lat), lng: Number(r.address_lng) },
+    groupId: r.group_id,
+    placedAt: new Date(r.placed_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+    lines: lines.map((l) => ({ lineNo: l.line_no, itemId: l.item_id, quantity: l.quantity, pickedQuantity: l.picked_quantity, reservationId: reservationId(r.id, l.line_no) })),
+  };
+}
+
+export async function getOrder(db: Db, id: string, opts: { forUpdate?: boolean } = {}): Promise<OrderView | null> {
+  const r = opts.forUpdate
+    ? await sql<any>`SELECT * FROM orders WHERE id = ${id} FOR UPDATE`.execute(db)
+    : await sql<any>`SELECT * FROM orders WHERE id = ${id}`.execute(db);
+  if (r.rows.length === 0) return null;
+  const lines = await sql<any>`SELECT * FROM order_lines WHERE order_id = ${id} ORDER BY line_no`.execute(db);
+  return rowToOrder(r.rows[0], lines.rows);
+}
+
+export async function requireOrder(db: Db, id: string, opts: { forUpdate?: boolean } = {}): Promise<OrderView> {
+  const o = await getOrder(db, id, opts);
+  if (!o) fail({ code: 'not_found', message: `order ${id} does not exist`, field: 'id', expected: 'an existing order id', actual: id });
+  return o;
+}
+
+export interface OrderFilter {
+  nodeId?: string;
+  customerId?: string;
+  status?: string;
+  placementId?: string;
+  groupId?: string;
+  day?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export async function listOrders(db: Db, f: OrderFilter = {}): Promise<{ orders: OrderView[]; total: number }> {
+  const where = sql`true
+    ${f.nodeId ? sql`AND node_id = ${f.nodeId}` : sql``}
+    ${f.customerId ? sql`AND customer_id = ${f.customerId}` : sql``}
+    ${f.status ? sql`AND status = ${f.status}` : sql``}
+    ${f.placementId ? sql`AND placement_id = ${f.placementId}` : sql``}
+    ${f.groupId ? sql`AND group_id = ${f.groupId}` : sql``}
+    ${f.day ? sql`AND service_day = ${f.day}` : sql``}`;
+  const total = Number((await sql<any>`SELECT count(*)::int AS n FROM orders WHERE ${where}`.execute(db)).rows[0].n);
+  const rows = await sql<any>`SELECT * FROM orders WHERE ${where} ORDER BY placed_at, id LIMIT ${f.limit ?? 100} OFFSET ${f.offset ?? 0}`.execute(db);
+  const ids = rows.rows.map((r) => r.id);
+  const lines = ids.length ? await sql<any>`SELECT * FROM order_lines WHERE order_id = ANY(${ids}::text[]) ORDER BY order_id, line_no`.execute(db) : { rows: [] as any[] };
+  const byOrder = new Map<string, any[]>();
+  for (const l of lines.rows) byOrder.set(l.order_id, [...(byOrder.get(l.order_id) ?? []), l]);
+  return { total, orders: rows.rows.map((r) => rowToOrder(r, byOrder.get(r.id) ?? [])) };
+}
+
+export async function setOrderStatus(trx: Db, id: string, from: OrderStatus, to: OrderStatus, note: string, now: Date): Promise<void> {
+  await sql`UPDATE orders SET status = ${to}, updated_at = ${now} WHERE id = ${id}`.execute(trx);
+  await sql`INSERT INTO order_events (order_id, from_status, to_status, note, at) VALUES (${id}, ${from}, ${to}, ${note}, ${now})`.execute(trx);
+}
+
+export async function setPickedQuantities(trx: Db, orderId: string, picked: Array<{ lineNo: number; pickedQuantity: number }>): Promise<void> {
+  if (picked.length === 0) return;
+  await sql`
+    UPDATE order_lines AS l SET picked_quantity = t.p
+    FROM unnest(${picked.map((p) => p.lineNo)}::int[], ${picked.map((p) => p.pickedQuantity)}::int[]) AS t(n, p)
+    WHERE l.order_id = ${orderId} AND l.line_no = t.n`.execute(trx);
+}
+
+export async function orderEvents(db: Db, id: string): Promise<Array<{ fromStatus: string | null; toStatus: string; note: string; at: string }>> {
+  const r = await sql<any>`SELECT * FROM order_events WHERE order_id = ${id} ORDER BY seq`.execute(db);
+  return r.rows.map((e) => ({ fromStatus: e.from_status, toStatus: e.to_status, note: e.note, at: new Date(e.at).toISOString() }));
+}
+
+export interface NewGroupOrder {
+  id: string;
+  leaderId: string;
+  nodeId: string;
+  zoneId: string | null;
+  dropPoint: DropPoint;
+  slotStartMs: number;
+  serviceDay: string;
+  minHouseholds: number;
+  households: number;
+  members: number;
+}
+
+export async function insertGroupOrder(trx: Db, g: NewGroupOrder, now: Date): Promise<void> {
+  await sql`
+    INSERT INTO group_orders (id, leader_id, node_id, zone_id, drop_point, slot_start, service_day, min_households, households, members, created_at)
+    VALUES (${g.id}, ${g.leaderId}, ${g.nodeId}, ${g.zoneId}, ${JSON.stringify(g.dropPoint)}::jsonb, ${new Date(g.slotStartMs)}, ${g.serviceDay}, ${g.minHouseholds}, ${g.households}, ${g.members}, ${now})`.execute(trx);
+}
+
+export async function getGroupOrder(db: Db, id: string): Promise<(NewGroupOrder & { createdAt: string; slotStart: string }) | null> {
+  const r = await sql<any>`SELECT * FROM group_orders WHERE id = ${id}`.execute(db);
+  const g = r.rows[0];
+  if (!g) return null;
+  return {
+    id: g.id, leaderId: g.leader_id, nodeId: g.node_id, zoneId: g.zone_id,
+    dropPoint: typeof g.drop_point === 'string' ? JSON.parse(g.drop_point) : g.drop_point,
+    slotStartMs: ms(g.slot_start), slotStart: new Date(g.slot_start).toISOString(), serviceDay: g.service_day,
+    minHouseholds: g.min_households, households: g.households, members: g.members, createdAt: new Date(g.created_at).toISOString(),
+  };
+}
+
+/** Gives back purchase allowance (a cancelled order, a short pick); never below zero. */
+export async function subtractFromCounters(trx: Db, deltas: Array<CounterKey & { quantity: number }>): Promise<void> {
+  const ds = deltas.filter((d) => d.quantity > 0).sort((a, b) => cmp(a.scope, b.scope) || cmp(a.subject, b.subject) || cmp(a.itemId, b.itemId) || cmp(a.day, b.day));
+  if (ds.length === 0) return;
+  await sql`
+    UPDATE purchase_counters AS c SET quantity = GREATEST(0, c.quantity - t.q)
+    FROM unnest(${ds.map((k) => k.scope)}::text[], ${ds.map((k) => k.subject)}::text[], ${ds.map((k) => k.itemId)}::text[], ${ds.map((k) => k.day)}::text[], ${ds.map((k) => k.quantity)}::int[]) AS t(s, sub, i, d, q)
+    WHERE c.scope = t.s AND c.subject = t.sub AND c.item_id = t.i AND c.service_day = t.d`.execute(trx);
+}
