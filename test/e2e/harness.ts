@@ -97,7 +97,9 @@ export async function newPage(browser: Browser, opts: { viewport: { width: numbe
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    // A refused request (4xx) is logged by Chromium as "Failed to load resource"; the
+    // screens show those answers, so only other console errors count.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
   });
   // The app must not reach outside its own origin (no tiles, no fonts, no CDNs).
   await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => {

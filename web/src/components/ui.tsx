@@ -126,6 +126,9 @@ export function Table<R>(props: { rows: R[]; columns: Column<R>[]; empty?: React
   );
 }
 
+/** Times are shown in the district's time zone (Beijing), whatever the device's setting. */
+export const TZ = 'Asia/Shanghai';
+
 export const fmt = {
   int: (n: number | null | undefined) => (n === null || n === undefined || Number.isNaN(n) ? '–' : Math.round(n).toLocaleString()),
   dec: (n: number | null | undefined, d = 1) => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toFixed(d)),
@@ -134,7 +137,13 @@ export const fmt = {
   time: (iso: string | null | undefined) => {
     if (!iso) return '–';
     const d = new Date(iso);
-    return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: TZ });
+  },
+  /** Hours and minutes in the district's time zone. */
+  hm: (iso: string | null | undefined) => {
+    if (!iso) return '–';
+    const d = new Date(iso);
+    return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: TZ });
   },
   km: (m: number | null | undefined) => (m === null || m === undefined ? '–' : `${(m / 1000).toFixed(1)} km`),
   dur: (s: number | null | undefined) => (s === null || s === undefined ? '–' : s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}` : `${Math.round(s / 60)} min`),

@@ -1,13 +1,241 @@
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Card } from '../components/ui.tsx';
+import { networkApi } from '../api/network.ts';
+import { beijingDay, ordersApi, type PlacementAnswer } from '../api/orders.ts';
+import { Chart, type ChartOption } from '../components/Chart.tsx';
+import { Card, DataState, ErrorNote, Kpi, Table, fmt } from '../components/ui.tsx';
+import { useLoad } from '../hooks.ts';
+import { localName } from '../i18n/index.ts';
+import { ItemPicker } from '../components/ItemPicker.tsx';
 
+const DELIVERY_KINDS = new Set(['store', 'satellite_warehouse', 'emergency_warehouse']);
+
+/** Refusals seen by this screen, kept in the browser so they survive a reload. */
+function loadRefusals(): Record<string, number> {
+  try {
+    return JSON.parse(localStorage.getItem('baogong.refusals') ?? '{}') as Record<string, number>;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Orders: per node and day, orders booked in each delivery slot against its
+ * capacity, the ordering window and backlog; a form to place an order (routed by
+ * address on the server); refusals by reason; the latest orders.
+ */
 export function OrdersPage() {
   const { t } = useTranslation();
+  const nodes = useLoad((s) => networkApi.nodes(s), []);
+  const deliveryNodes = (nodes.data?.nodes ?? []).filter((n) => DELIVERY_KINDS.has(n.kind) && n.dailyOrderCapacity > 0 && Math.abs(n.lat - 39.79) < 0.1);
+  const [nodeId, setNodeId] = useState('');
+  const [day, setDay] = useState(beijingDay());
+  const node = deliveryNodes.find((n) => n.id === nodeId) ?? deliveryNodes.find((n) => n.status === 'open' || n.status === 'online_only') ?? deliveryNodes[0];
+  const slots = useLoad((s) => (node ? ordersApi.slots({ nodeId: node.id, day }, s) : Promise.resolve(undefined)), [node?.id, day]);
+  const orders = useLoad((s) => ordersApi.orders({ day, limit: 20 }, s), [day]);
+  const [refusals, setRefusals] = useState(loadRefusals);
+
+  const slotRows = slots.data?.slots ?? [];
+  const win = slots.data?.windows?.[0];
+  const option: ChartOption = useMemo(
+    () => ({
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0, data: [t('orders.booked'), t('orders.capacity')] },
+      grid: { left: 6, right: 10, top: 28, bottom: 4, containLabel: true },
+      xAxis: { type: 'category', data: slotRows.map((s) => fmt.hm(s.startAt)) },
+      yAxis: { type: 'value' },
+      series: [
+        { name: t('orders.booked'), type: 'bar', data: slotRows.map((s) => ({ value: s.booked, itemStyle: { color: s.full ? '#d23c3c' : '#2f6fd6' } })) },
+        { name: t('orders.capacity'), type: 'line', step: 'middle', data: slotRows.map((s) => s.capacity), lineStyle: { type: 'dashed', color: '#d98a00' }, itemStyle: { color: '#d98a00' }, symbol: 'none' },
+      ],
+    }),
+    [slotRows, t],
+  );
+  const refusalOption: ChartOption = useMemo(() => {
+    const entries = Object.entries(refusals).sort((a, b) => b[1] - a[1]);
+    return {
+      tooltip: {},
+      grid: { left: 6, right: 16, top: 6, bottom: 4, containLabel: true },
+      xAxis: { type: 'value', minInterval: 1 },
+      yAxis: { type: 'category', data: entries.map(([k]) => t(`refusal.${k}`, { defaultValue: k })), inverse: true },
+      series: [{ type: 'bar', data: entries.map(([, v]) => v), itemStyle: { color: '#d98a00' } }],
+    };
+  }, [refusals, t]);
+
+  const onAnswer = (a: PlacementAnswer) => {
+    const next = { ...refusals };
+    const codes = [...(a.status === 'rejected' && a.code ? [a.code] : []), ...a.rejectedLines.map((r) => r.code)];
+    for (const c of codes) next[c] = (next[c] ?? 0) + 1;
+    setRefusals(next);
+    localStorage.setItem('baogong.refusals', JSON.stringify(next));
+    slots.reload();
+    orders.reload();
+  };
+
   return (
     <div className="page">
-      <Card title={t('nav.orders')}>
-        <div className="note muted" data-testid="not-available">{t('common.notAvailable', { what: t('nav.orders') })}</div>
+      <Card
+        className="wide"
+        title={t('orders.slotsTitle')}
+        testId="slots-card"
+        actions={
+          <>
+            <select value={node?.id ?? ''} onChange={(e) => setNodeId(e.target.value)} data-testid="orders-node" aria-label={t('common.node')}>
+              {deliveryNodes.map((n) => (
+                <option key={n.id} value={n.id}>
+                  {localName(n)}
+                </option>
+              ))}
+            </select>
+            <select value={day} onChange={(e) => setDay(e.target.value)} aria-label={t('common.date')}>
+              <option value={beijingDay()}>{t('orders.today')} {beijingDay()}</option>
+              <option value={beijingDay(1)}>{t('orders.tomorrow')} {beijingDay(1)}</option>
+            </select>
+          </>
+        }
+      >
+        <DataState state={slots} what={t('nav.orders')}>
+          {(v) =>
+            !v || v.slots.length === 0 ? (
+              <div className="note muted">{t('orders.noSlots')}</div>
+            ) : (
+              <>
+                <div className="kpis">
+                  <Kpi label={t('orders.dayCapacity')} value={fmt.int(win?.dayCapacity)} />
+                  <Kpi label={t('orders.booked')} value={fmt.int(win?.booked)} testId="kpi-booked" />
+                  <Kpi label={t('orders.remaining')} value={fmt.int(win?.remaining)} tone={win && win.remaining === 0 ? 'bad' : 'good'} />
+                  <Kpi label={t('orders.backlog')} value={fmt.int(v.backlog)} tone={v.backlog > 0 ? 'warn' : undefined} />
+                  <Kpi label={t('orders.window')} value={win ? `${fmt.hm(win.opensAt)}–${win.closesAt ? fmt.hm(win.closesAt) : ''}` : '–'} />
+                  <Kpi label={t('orders.soldOut')} value={fmt.int(v.soldOutItems?.length ?? 0)} tone={(v.soldOutItems?.length ?? 0) > 0 ? 'bad' : undefined} />
+                </div>
+                <Chart option={option} height={230} testId="slots-chart" />
+              </>
+            )
+          }
+        </DataState>
+      </Card>
+      {node && <PlaceOrder nodeLat={node.lat} nodeLng={node.lng} slots={slotRows.filter((s) => !s.full && new Date(s.endAt).getTime() > Date.now())} onAnswer={onAnswer} />}
+      <Card title={t('orders.refusalsTitle')} testId="refusals-card">
+        {Object.keys(refusals).length === 0 ? <div className="note muted">{t('orders.noRefusals')}</div> : <Chart option={refusalOption} height={180} />}
+        <div className="small muted">{t('orders.refusalsNote')}</div>
+      </Card>
+      <Card className="wide" title={t('orders.latest')}>
+        <DataState state={orders} what={t('nav.orders')}>
+          {(d) => (
+            <Table
+              rows={d.orders}
+              testId="orders-table"
+              rowKey={(o) => o.id}
+              columns={[
+                { key: 'placedAt', label: t('orders.placedAt'), render: (o) => fmt.time(o.placedAt) },
+                { key: 'customerId', label: t('orders.customer') },
+                { key: 'nodeId', label: t('common.node'), render: (o) => localName(deliveryNodes.find((n) => n.id === o.nodeId) ?? { id: o.nodeId }) },
+                { key: 'slot', label: t('orders.slot'), render: (o) => fmt.time(o.slotStart) },
+                { key: 'lines', label: t('orders.lines'), num: true, render: (o) => o.lines.reduce((s, l) => s + l.quantity, 0) },
+                { key: 'status', label: t('common.status'), render: (o) => t(`orderStatus.${o.status}`, { defaultValue: o.status }) },
+              ]}
+            />
+          )}
+        </DataState>
       </Card>
     </div>
+  );
+}
+
+function PlaceOrder(props: { nodeLat: number; nodeLng: number; slots: Array<{ startAt: string; endAt: string; remaining: number }>; onAnswer: (a: PlacementAnswer) => void }) {
+  const { t } = useTranslation();
+  const [customerId, setCustomerId] = useState(() => `web-${Math.floor(Math.random() * 1e6)}`);
+  const [lat, setLat] = useState(() => (props.nodeLat + 0.004).toFixed(5));
+  const [lng, setLng] = useState(() => (props.nodeLng + 0.003).toFixed(5));
+  const [lines, setLines] = useState<Array<{ itemId: string; name: string; quantity: number }>>([]);
+  const [slot, setSlot] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [answer, setAnswer] = useState<PlacementAnswer | null>(null);
+  const slotStart = slot || props.slots[0]?.startAt || '';
+  return (
+    <Card title={t('orders.placeTitle')} testId="place-order">
+      <form
+        className="stack"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(undefined);
+          setAnswer(null);
+          try {
+            const a = await ordersApi.place({ customerId, address: { lat: Number(lat), lng: Number(lng) }, lines: lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity })), slotStart });
+            setAnswer(a);
+            props.onAnswer(a);
+            if (a.status !== 'rejected') setLines([]);
+          } catch (err) {
+            setError(err);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <div className="grid3">
+          <label>
+            {t('orders.customer')}
+            <input value={customerId} onChange={(e) => setCustomerId(e.target.value)} data-testid="order-customer" />
+          </label>
+          <label>
+            {t('orders.lat')}
+            <input value={lat} onChange={(e) => setLat(e.target.value)} inputMode="decimal" />
+          </label>
+          <label>
+            {t('orders.lng')}
+            <input value={lng} onChange={(e) => setLng(e.target.value)} inputMode="decimal" />
+          </label>
+        </div>
+        <ItemPicker onPick={(it) => setLines((ls) => (ls.some((l) => l.itemId === it.id) ? ls : [...ls, { itemId: it.id, name: localName(it), quantity: 1 }]))} testId="order-item" />
+        {lines.map((l, i) => (
+          <div className="row" key={l.itemId}>
+            <span style={{ flex: 1 }}>{l.name}</span>
+            <input
+              type="number"
+              min={1}
+              style={{ width: 80 }}
+              value={l.quantity}
+              aria-label={t('common.quantity')}
+              onChange={(e) => setLines((ls) => ls.map((x, j) => (j === i ? { ...x, quantity: Math.max(1, Math.floor(Number(e.target.value) || 1)) } : x)))}
+            />
+            <button type="button" className="ghost" onClick={() => setLines((ls) => ls.filter((_, j) => j !== i))} aria-label="remove">
+              ✕
+            </button>
+          </div>
+        ))}
+        <label>
+          {t('orders.slot')}
+          <select value={slotStart} onChange={(e) => setSlot(e.target.value)} data-testid="order-slot">
+            {props.slots.length === 0 && <option value="">{t('orders.noOpenSlot')}</option>}
+            {props.slots.map((s) => (
+              <option key={s.startAt} value={s.startAt}>
+                {fmt.time(s.startAt)}–{fmt.hm(s.endAt)} · {t('orders.remainingN', { n: s.remaining })}
+              </option>
+            ))}
+          </select>
+        </label>
+        <ErrorNote error={error} />
+        <button type="submit" className="primary" disabled={busy || lines.length === 0 || !slotStart} data-testid="place-order-submit">
+          {busy ? t('common.working') : t('orders.place')}
+        </button>
+        {answer && (
+          <div className={`note ${answer.status === 'accepted' ? 'good' : answer.status === 'rejected' ? 'bad' : 'warn'}`} data-testid="order-answer" data-status={answer.status}>
+            <strong>{t(`placement.${answer.status}`)}</strong> {answer.message}
+            {answer.orders.map((o) => (
+              <div key={o.id} className="small">
+                {o.id} → {o.nodeId} · {fmt.time(o.slotStart)}
+              </div>
+            ))}
+            {answer.rejectedLines.map((r) => (
+              <div key={r.line} className="small">
+                {r.itemId}: {t(`refusal.${r.code}`, { defaultValue: r.code })} — {r.message}
+              </div>
+            ))}
+          </div>
+        )}
+      </form>
+    </Card>
   );
 }
