@@ -7,7 +7,9 @@ import type { Kysely } from 'kysely';
 import { fail } from '../domain/shared/result.ts';
 import {
   parseStaffMember,
+  DEFAULT_RATES,
   ROLES,
+  type WorkRates,
   type Assignment,
   type Role,
   type RoleNeed,
@@ -169,6 +171,8 @@ export interface SiteSettings {
   /** Closed loop from this calendar day (YYYY-MM-DD, the plan's time zone is UTC) for `closedLoopDays`. */
   closedLoopFrom: string | null;
   closedLoopDays: number | null;
+  /** Weight of an unmet minute here against one elsewhere (1..100). */
+  priority: number;
 }
 
 function rowToSite(r: any): SiteSettings {
@@ -179,6 +183,7 @@ function rowToSite(r: any): SiteSettings {
     minStaffPerShift: r.min_staff_per_shift,
     closedLoopFrom: from ?? null,
     closedLoopDays: r.closed_loop_days ?? null,
+    priority: r.priority ?? 1,
   };
 }
 
@@ -190,7 +195,7 @@ export async function putSiteSettings(db: Db, s: SiteSettings, now: Date): Promi
   if (!(await getNode(db, s.nodeId))) fail({ code: 'not_found', message: `node ${s.nodeId} does not exist`, field: 'nodeId', expected: 'an existing node id', actual: s.nodeId });
   if ((s.closedLoopFrom === null) !== (s.closedLoopDays === null))
     fail({ code: 'validation_failed', message: 'closedLoopFrom and closedLoopDays go together', field: 'closedLoopDays', expected: 'both set or both null', actual: { closedLoopFrom: s.closedLoopFrom, closedLoopDays: s.closedLoopDays } });
-  const row = { controlled: s.controlled, min_staff_per_shift: s.minStaffPerShift, closed_loop_from: s.closedLoopFrom, closed_loop_days: s.closedLoopDays, updated_at: now };
+  const row = { controlled: s.controlled, min_staff_per_shift: s.minStaffPerShift, closed_loop_from: s.closedLoopFrom, closed_loop_days: s.closedLoopDays, priority: s.priority ?? 1, updated_at: now };
   await db.insertInto('workforce_sites').values({ node_id: s.nodeId, ...row }).onConflict((oc) => oc.column('node_id').doUpdateSet(row)).execute();
   return rowToSite(await db.selectFrom('workforce_sites').selectAll().where('node_id', '=', s.nodeId).executeTakeFirstOrThrow());
 }
@@ -238,6 +243,7 @@ export async function planNodes(db: Db) {
         dailyOrderCapacity: n.dailyOrderCapacity,
         controlled: s?.controlled ?? false,
         minStaffPerShift: s?.minStaffPerShift ?? 0,
+        priority: s?.priority ?? 1,
         closedLoopFromMs: s?.closedLoopFrom ? Date.parse(`${s.closedLoopFrom}T00:00:00Z`) : null,
         closedLoopDays: s?.closedLoopDays ?? null,
       };
@@ -260,12 +266,13 @@ export interface StoredPlan {
   shifts: Array<Shift & { startsAt: string; endsAt: string }>;
   sites: StaffingProblem['sites'];
   rules: StaffingProblem['rules'];
+  rates: WorkRates;
 }
 
 const parseJson = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 
 function rowToPlan(r: any): StoredPlan {
-  const problem = parseJson(r.problem) as { shifts: StoredPlan['shifts']; sites: StoredPlan['sites']; rules: StoredPlan['rules'] };
+  const problem = parseJson(r.problem) as { shifts: StoredPlan['shifts']; sites: StoredPlan['sites']; rules: StoredPlan['rules']; rates?: WorkRates };
   return {
     id: r.id,
     status: r.status,
@@ -280,6 +287,7 @@ function rowToPlan(r: any): StoredPlan {
     shifts: problem.shifts,
     sites: problem.sites,
     rules: problem.rules,
+    rates: problem.rates ?? DEFAULT_RATES,
   };
 }
 
@@ -290,6 +298,7 @@ export async function insertPlan(
   problem: StaffingProblem,
   result: StaffingPlanResult,
   now: Date,
+  rates: WorkRates = DEFAULT_RATES,
 ): Promise<StoredPlan> {
   const startMs = startsAt.getTime();
   const at = (min: number) => new Date(startMs + min * 60_000);
@@ -302,7 +311,7 @@ export async function insertPlan(
       status: 'draft',
       starts_at: startsAt,
       ends_at: at(end),
-      problem: JSON.stringify({ shifts, sites: problem.sites, rules: problem.rules ?? {} }),
+      problem: JSON.stringify({ shifts, sites: problem.sites, rules: problem.rules ?? {}, rates }),
       method: result.method,
       solver: JSON.stringify(result.solver),
       review: JSON.stringify(result.review),
@@ -415,8 +424,8 @@ export async function loadWorkforceDemo(db: Db, now: Date): Promise<{ staff: num
   await upsertStaff(db, staff, now);
   const day = now.toISOString().slice(0, 10);
   const settings: SiteSettings[] = [
-    { nodeId: 'dazu-plaza', controlled: true, minStaffPerShift: 0, closedLoopFrom: day, closedLoopDays: 3 },
-    ...['yicheng-jingyuan', 'fengtai-dayue', 'fengtai-wannian', 'taihe-plaza', 'yz-satellite'].map((nodeId) => ({ nodeId, controlled: false, minStaffPerShift: 2, closedLoopFrom: null, closedLoopDays: null })),
+    { nodeId: 'dazu-plaza', controlled: true, minStaffPerShift: 0, closedLoopFrom: day, closedLoopDays: 3, priority: 3 },
+    ...['yicheng-jingyuan', 'fengtai-dayue', 'fengtai-wannian', 'taihe-plaza', 'yz-satellite'].map((nodeId) => ({ nodeId, controlled: false, minStaffPerShift: 2, closedLoopFrom: null, closedLoopDays: null, priority: 1 })),
   ];
   for (const s of settings) if (nodes.has(s.nodeId)) await putSiteSettings(db, s, now);
   const fixed: FixedNeed[] = [

@@ -71,7 +71,14 @@ export function greedyRoster(ix: Indexed): Assignment[] {
   const needs: Array<{ site: number; shift: number; role: Role; min: number }> = [];
   for (let n = 0; n < sites.length; n++)
     for (let s = 0; s < shifts.length; s++) for (const [role, min] of ix.needMin[n][s]) needs.push({ site: n, shift: s, role, min });
-  needs.sort((a, b) => shifts[a.shift].startMin - shifts[b.shift].startMin || b.min - a.min || a.site - b.site);
+  // Earliest shift first; within a shift, priority sites first, then the largest needs.
+  needs.sort(
+    (a, b) =>
+      shifts[a.shift].startMin - shifts[b.shift].startMin ||
+      (sites[b.site].priority ?? 1) - (sites[a.site].priority ?? 1) ||
+      b.min - a.min ||
+      a.site - b.site,
+  );
   for (const need of needs) {
     let left = need.min;
     const pool = (bySiteShiftRole.get(`${need.site}|${need.shift}|${need.role}`) ?? []).slice();

@@ -58,6 +58,12 @@ export interface Site {
   closedLoop: { startDay: number; days: number } | null;
   /** Headcount the site must keep in every shift (its own minimum staffing), any role. */
   minStaffPerShift: number;
+  /**
+   * How much an unmet minute here weighs against one elsewhere (1..100, default 1). When
+   * everyone is short, a priority site (the store reopening for a locked-down area) is
+   * staffed first instead of each person staying at home.
+   */
+  priority?: number;
 }
 
 export interface Shift {
@@ -133,7 +139,7 @@ export const DEFAULT_RULES: StaffingRules = {
   costPerKm: 1,
   unmetCostPerMin: 10,
   minStaffShortCost: 100_000,
-  timeLimitS: 30,
+  timeLimitS: 20,
   mipRelGap: 0.01,
 };
 
@@ -296,6 +302,7 @@ export function validateProblem(p: StaffingProblem): Result<StaffingProblem> {
     if (!isInt(s.minStaffPerShift, 0)) return err(bad(`sites.${i}.minStaffPerShift`, 'an integer >= 0', s.minStaffPerShift));
     if (s.closedLoop && (!isInt(s.closedLoop.startDay, 0) || !isInt(s.closedLoop.days, 1)))
       return err(bad(`sites.${i}.closedLoop`, '{startDay >= 0, days >= 1} (integers)', s.closedLoop));
+    if (s.priority !== undefined && !isInt(s.priority, 1, 100)) return err(bad(`sites.${i}.priority`, 'an integer 1..100', s.priority));
     if (!Number.isFinite(s.lat) || !Number.isFinite(s.lng)) return err(bad(`sites.${i}.lat`, 'finite coordinates', [s.lat, s.lng]));
   }
   const shiftIds = new Set<string>();

@@ -58,7 +58,16 @@ export async function planStaffing(problem: StaffingProblem, options: PlanOption
         assignments.push({ staffId: ix.staff[c.person].id, siteId: ix.sites[c.site].id, shiftId: ix.shifts[c.shift].id, role: tasks[0].role, tasks });
       }
     }
-    if (r.status === 'feasible') notes.push(`The solver stopped at its limit with a roster ${r.gapPct?.toFixed(2)}% from the best bound.`);
+    if (r.status === 'feasible') {
+      notes.push(`The solver stopped at its limit with a roster ${r.gapPct?.toFixed(2)}% from the best bound.`);
+      // A MIP stopped early can hold a weaker roster than the greedy one: keep the better.
+      const greedy = greedyRoster(ix);
+      if (shortfallScore(ix, problem, greedy) < shortfallScore(ix, problem, assignments)) {
+        assignments = greedy;
+        method = 'greedy';
+        notes.push('The greedy roster covers more than the solver found within its time limit, so it is used instead.');
+      }
+    }
   } else {
     method = 'greedy';
     assignments = greedyRoster(ix);
@@ -82,6 +91,16 @@ export async function planStaffing(problem: StaffingProblem, options: PlanOption
     notes,
     size,
   });
+}
+
+/** Missing heads under minimum staffing first, then unmet minutes weighted by site priority. */
+function shortfallScore(ix: Indexed, problem: StaffingProblem, assignments: Assignment[]): number {
+  const review = reviewRoster(problem, assignments);
+  const priority = new Map(ix.sites.map((s) => [s.id, s.priority ?? 1]));
+  let score = 0;
+  for (const m of review.minStaffShortfalls) score += (m.required - m.assigned) * ix.rules.minStaffShortCost;
+  for (const u of review.unmet) score += u.unmetMin * ix.rules.unmetCostPerMin * (priority.get(u.siteId) ?? 1);
+  return score;
 }
 
 export function buildRosterModel(ix: Indexed) {
@@ -122,7 +141,7 @@ export function buildRosterModel(ix: Indexed) {
   for (let n = 0; n < sites.length; n++) {
     for (let s = 0; s < shifts.length; s++) {
       for (const [role, need] of ix.needMin[n][s]) {
-        const u = b.addVar({ cost: rules.unmetCostPerMin, upper: need, name: `u_${sites[n].id}_${shifts[s].id}_${role}` });
+        const u = b.addVar({ cost: rules.unmetCostPerMin * (sites[n].priority ?? 1), upper: need, name: `u_${sites[n].id}_${shifts[s].id}_${role}` });
         const terms: Array<[number, number]> = [[u, 1]];
         for (const term of bySiteShiftRole.get(`${n}|${s}|${role}`) ?? []) terms.push(term);
         b.addRow(terms, need, INF, `cover_${sites[n].id}_${shifts[s].id}_${role}`);
@@ -168,7 +187,18 @@ export function buildRosterModel(ix: Indexed) {
         if (ks.length > 0) total += shifts[s].durationMin;
         for (const k of ks) terms.push([xCol[k], shifts[s].durationMin]);
       }
-      if (total > maxMin) b.addRow(terms, -INF, maxMin, `hours_${staff[p].id}_d${day}`);
+      if (total > maxMin) {
+        b.addRow(terms, -INF, maxMin, `hours_${staff[p].id}_d${day}`);
+        // The same limit as a count of shifts: with 8-hour shifts and 12 hours a day, one shift.
+        // Implied for whole numbers, but it closes the LP gap (the relaxation would otherwise
+        // work everyone 1.5 shifts a day), which is what makes a short-staffed plan solve fast.
+        const durations = list.filter((s) => (m.get(s) ?? []).length > 0).map((s) => shifts[s].durationMin).sort((x, y) => x - y);
+        let fit = 0;
+        for (let acc = 0; fit < durations.length && acc + durations[fit] <= maxMin; fit++) acc += durations[fit];
+        const countTerms: Array<[number, number]> = [];
+        for (const s of list) for (const k of m.get(s) ?? []) countTerms.push([xCol[k], 1]);
+        if (fit < durations.length) b.addRow(countTerms, -INF, fit, `shifts_${staff[p].id}_d${day}`);
+      }
     }
   }
 

@@ -1,0 +1,614 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import ExcelJS from 'exceljs';
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../deps.ts';
+import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
+import { formatFrom, readTable, writeTable, XLSX_MIME, type TableFormat } from '../tabular.ts';
+import { fail, unwrap, type DomainError } from '../../domain/shared/result.ts';
+import {
+  assembleProblem,
+  capacityPerSlot,
+  parseRates,
+  parseStaffMember,
+  planStaffing,
+  PERMIT_STATUSES,
+  ROLES,
+  type StaffMember,
+} from '../../domain/workforce/index.ts';
+import * as store from '../../store/workforce.ts';
+import { listNodes, requireNode } from '../../store/network.ts';
+
+const Err = { $ref: 'Error#' };
+const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
+const TAG = ['workforce'];
+const Role = Type.String({ enum: [...ROLES] });
+
+const StaffInputSchema = Type.Object(
+  {
+    id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', description: 'staff code' }),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    homeNodeId: Type.String({ minLength: 1 }),
+    roles: Type.Array(Role, { minItems: 1, maxItems: 7 }),
+    skills: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50 })),
+    permitStatus: Type.Optional(Type.String({ enum: [...PERMIT_STATUSES], description: 'cleared may enter a controlled area' })),
+    canLiveOnSite: Type.Optional(Type.Boolean({ description: 'can work closed-loop (闭环): live at the site' })),
+    maxHoursPerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 })),
+    insideNodeId: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()], { description: 'the site the person already lives in' })),
+  },
+  { additionalProperties: false },
+);
+
+const StaffSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  homeNodeId: Type.String(),
+  roles: Type.Array(Type.String()),
+  skills: Type.Array(Type.String()),
+  permitStatus: Type.String(),
+  canLiveOnSite: Type.Boolean(),
+  maxHoursPerDay: Type.Integer(),
+  insideNodeId: Type.Union([Type.String(), Type.Null()]),
+  active: Type.Boolean(),
+  unavailable: Type.Array(Type.Object({ id: Type.Integer(), fromAt: Type.String(), toAt: Type.String(), reason: Type.String() })),
+});
+
+const SiteSettingsSchema = Type.Object({
+  nodeId: Type.String(),
+  controlled: Type.Boolean(),
+  minStaffPerShift: Type.Integer({ minimum: 0, maximum: 1000 }),
+  closedLoopFrom: Type.Union([Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), Type.Null()]),
+  closedLoopDays: Type.Union([Type.Integer({ minimum: 1, maximum: 60 }), Type.Null()]),
+  priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 1, description: 'weight of an unmet minute here against one elsewhere' })),
+});
+
+const FixedNeedSchema = Type.Object(
+  {
+    nodeId: Type.String({ minLength: 1 }),
+    role: Role,
+    shiftLabel: Type.String({ minLength: 1, maxLength: 20, default: '*', description: "'*' for every shift, or a label: early, late, night, day, s1…" }),
+    headcount: Type.Integer({ minimum: 0, maximum: 10000 }),
+  },
+  { additionalProperties: false },
+);
+
+const LoadSchema = Type.Object({ nodeId: Type.String(), shiftId: Type.String(), orders: Type.Integer({ minimum: 0 }), inboundUnits: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+const DailyLoadSchema = Type.Object({ nodeId: Type.String(), ordersPerDay: Type.Integer({ minimum: 0 }), inboundUnitsPerDay: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+
+const PlanRequestSchema = Type.Object(
+  {
+    startsAt: Type.Optional(Type.String({ format: 'date-time', description: 'plan day 0 at 00:00; default: today 00:00 UTC' })),
+    days: Type.Optional(Type.Integer({ minimum: 1, maximum: 14, default: 3 })),
+    shiftsPerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 6, default: 3 })),
+    firstStartMin: Type.Optional(Type.Integer({ minimum: 0, maximum: 1439, description: 'first shift start, minutes after midnight (default 360)' })),
+    nodeIds: Type.Optional(Type.Array(Type.String(), { description: 'plan only these nodes (and the homes of their staff); default all but suppliers' })),
+    loads: Type.Optional(Type.Array(LoadSchema, { maxItems: 100000 })),
+    dailyLoads: Type.Optional(Type.Array(DailyLoadSchema, { maxItems: 10000 })),
+    defaultLoads: Type.Optional(Type.Boolean({ default: true, description: 'nodes without a load expect their daily order capacity' })),
+    rates: Type.Optional(Type.Record(Type.String(), Type.Integer())),
+    rules: Type.Optional(
+      Type.Object(
+        {
+          minRestMin: Type.Optional(Type.Integer({ minimum: 0, maximum: 2880 })),
+          maxTravelM: Type.Optional(Type.Integer({ minimum: 0 })),
+          maxCandidateSites: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+          timeLimitS: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const PlanSchema = Type.Object({
+  id: Type.String(),
+  status: Type.String(),
+  startsAt: Type.String(),
+  endsAt: Type.String(),
+  createdAt: Type.String(),
+  appliedAt: Type.Union([Type.String(), Type.Null()]),
+  method: Type.String({ description: 'mip, or greedy when the solver failed (see notes)' }),
+  solver: Type.Any(),
+  review: Type.Any({ description: 'unmet needs, shortfall by role and shift, who is over hours, violations, totals' }),
+  notes: Type.Array(Type.String()),
+  shifts: Type.Any(),
+  sites: Type.Any(),
+  rules: Type.Any(),
+  rates: Type.Any(),
+});
+
+const AssignmentSchema = Type.Object({
+  staffId: Type.String(),
+  siteId: Type.String({ description: 'the node id' }),
+  shiftId: Type.String(),
+  role: Type.String(),
+  tasks: Type.Array(Type.Object({ role: Type.String(), minutes: Type.Integer() })),
+  startsAt: Type.String(),
+  endsAt: Type.String(),
+});
+
+const Id = Type.Object({ id: Type.String() });
+
+export default async function workforceRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const { db, clock } = deps;
+
+  // ---- staff ----
+  app.get(
+    '/api/staff',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'List staff',
+        querystring: Type.Object({ homeNodeId: Type.Optional(Type.String()), role: Type.Optional(Role), includeInactive: Type.Optional(Type.Boolean()) }),
+        response: { 200: Type.Object({ staff: Type.Array(StaffSchema) }) },
+      },
+    },
+    async (req) => ({ staff: await store.listStaff(db, req.query as store.StaffFilter) }),
+  );
+
+  app.get('/api/staff/:id', { schema: { tags: TAG, summary: 'One staff member', params: Id, response: { 200: StaffSchema, ...errors } } }, async (req) =>
+    store.requireStaff(db, (req.params as { id: string }).id, 'id'),
+  );
+
+  app.post(
+    '/api/staff',
+    { schema: { tags: TAG, summary: 'Create a staff member', headers: IdempotencyHeader, body: StaffInputSchema, response: { 201: StaffSchema, ...errors } } },
+    async (req, reply) =>
+      withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createStaff(trx, await store.parseStaffInput(trx, req.body as store.StaffInput), clock.now()) })),
+  );
+
+  app.patch(
+    '/api/staff/:id',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Change a staff member (roles, permit, availability to live on site, …)',
+        params: Id,
+        headers: IdempotencyHeader,
+        body: Type.Partial(Type.Omit(StaffInputSchema, ['id']), { additionalProperties: false, minProperties: 1 }),
+        response: { 200: StaffSchema, ...errors },
+      },
+    },
+    async (req, reply) =>
+      withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.updateStaff(trx, (req.params as { id: string }).id, req.body as store.StaffInput, clock.now()) })),
+  );
+
+  app.delete(
+    '/api/staff/:id',
+    { schema: { tags: TAG, summary: 'Make a staff member inactive (plans keep referring to them)', params: Id, headers: IdempotencyHeader, response: { 200: StaffSchema, ...errors } } },
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.deactivateStaff(trx, (req.params as { id: string }).id, clock.now()) })),
+  );
+
+  app.post(
+    '/api/staff/:id/unavailability',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Record a window in which the person cannot work (leave, quarantine)',
+        params: Id,
+        headers: IdempotencyHeader,
+        body: Type.Object({ fromAt: Type.String({ format: 'date-time' }), toAt: Type.String({ format: 'date-time' }), reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+        response: { 200: StaffSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body as { fromAt: string; toAt: string; reason?: string };
+      return withIdempotency(db, req, reply, async (trx) => ({
+        status: 200,
+        body: await store.addUnavailability(trx, (req.params as { id: string }).id, new Date(b.fromAt), new Date(b.toAt), b.reason ?? ''),
+      }));
+    },
+  );
+
+  app.post(
+    '/api/staff/import',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Import staff from CSV or .xlsx (all-or-nothing unless skipBadRows)',
+        description: `Columns: ${STAFF_COLUMNS.join(', ')}. roles and skills are lists separated by ; or |. A file with errors changes nothing and answers 400 with a per-row report.`,
+        querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])), skipBadRows: Type.Optional(Type.Boolean()), dryRun: Type.Optional(Type.Boolean()) }),
+        headers: IdempotencyHeader,
+      },
+    },
+    async (req, reply) => {
+      const q = req.query as { format?: TableFormat; skipBadRows?: boolean; dryRun?: boolean };
+      const table = await readTable(req.body, formatFrom(req.headers['content-type'], q.format));
+      return withIdempotency(db, req, reply, async (trx) => {
+        const nodeIds = new Set((await listNodes(trx)).map((n) => n.id));
+        const { members, errors: rowErrors } = parseStaffTable(table.header, table.rows, nodeIds);
+        const report = { rows: table.rows.length, imported: 0, created: 0, updated: 0, skipped: new Set(rowErrors.map((e) => e.row)).size, dryRun: !!q.dryRun, errors: rowErrors.slice(0, 1000) };
+        if (rowErrors.some((e) => e.row === 1) || (rowErrors.length > 0 && !q.skipBadRows))
+          return { status: 400, body: { ...report, code: 'validation_failed', message: `${rowErrors.length} error(s) in the file; nothing was imported` } };
+        if (!q.dryRun) {
+          const r = await store.upsertStaff(trx, members, clock.now());
+          Object.assign(report, r, { imported: members.length });
+        }
+        return { status: 200, body: report };
+      });
+    },
+  );
+
+  app.get(
+    '/api/staff/export',
+    { schema: { tags: TAG, summary: 'Export staff as CSV or .xlsx (the import format)', querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])) }) } },
+    async (req, reply) => {
+      const format = ((req.query as { format?: TableFormat }).format ?? 'csv') as TableFormat;
+      const staff = await store.listStaff(db);
+      const rows = staff.map((s) => [s.id, s.name, s.homeNodeId, s.roles.join(';'), s.skills.join(';'), s.permitStatus, String(s.canLiveOnSite), String(s.maxHoursPerDay), s.insideNodeId ?? '']);
+      const buf = await writeTable({ header: STAFF_COLUMNS, rows }, format, 'staff');
+      reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_MIME);
+      reply.header('content-disposition', `attachment; filename="staff.${format}"`);
+      return reply.send(buf);
+    },
+  );
+
+  app.get(
+    '/api/staff/:id/schedule',
+    {
+      schema: {
+        tags: TAG,
+        summary: "A person's own schedule: their shifts in time order, from the applied plan (or planId)",
+        params: Id,
+        querystring: Type.Object({ planId: Type.Optional(Type.String()) }),
+        response: {
+          200: Type.Object({
+            staffId: Type.String(),
+            name: Type.String(),
+            planId: Type.Union([Type.String(), Type.Null()]),
+            items: Type.Array(Type.Object({ startsAt: Type.String(), endsAt: Type.String(), shiftId: Type.String(), nodeId: Type.String(), nodeName: Type.String(), role: Type.String(), tasks: Type.Array(Type.Object({ role: Type.String(), minutes: Type.Integer() })) })),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const person = await store.requireStaff(db, (req.params as { id: string }).id, 'id');
+      const planId = (req.query as { planId?: string }).planId;
+      const plan = planId ? await store.requirePlan(db, planId, 'planId') : await store.currentPlan(db, clock.now());
+      if (!plan) return { staffId: person.id, name: person.name, planId: null, items: [] };
+      const names = new Map((await listNodes(db)).map((n) => [n.id, n.nameZh]));
+      const mine = await store.planAssignments(db, plan.id, { staffId: person.id });
+      return {
+        staffId: person.id,
+        name: person.name,
+        planId: plan.id,
+        items: mine.map((a) => ({ startsAt: a.startsAt, endsAt: a.endsAt, shiftId: a.shiftId, nodeId: a.siteId, nodeName: names.get(a.siteId) ?? a.siteId, role: a.role, tasks: a.tasks ?? [] })),
+      };
+    },
+  );
+
+  // ---- node settings and fixed needs ----
+  app.get('/api/workforce/sites', { schema: { tags: TAG, summary: 'Staffing settings per node (controlled, closed loop, minimum staffing)', response: { 200: Type.Object({ sites: Type.Array(SiteSettingsSchema) }) } } }, async () => ({
+    sites: await store.listSiteSettings(db),
+  }));
+
+  app.put(
+    '/api/workforce/sites/:nodeId',
+    {
+      schema: {
+        tags: TAG,
+        summary: "Set a node's staffing settings",
+        params: Type.Object({ nodeId: Type.String() }),
+        headers: IdempotencyHeader,
+        body: Type.Omit(SiteSettingsSchema, ['nodeId'], { additionalProperties: false }),
+        response: { 200: SiteSettingsSchema, ...errors },
+      },
+    },
+    async (req, reply) =>
+      withIdempotency(db, req, reply, async (trx) => ({
+        status: 200,
+        body: await store.putSiteSettings(trx, { ...(req.body as Omit<store.SiteSettings, 'nodeId'>), nodeId: (req.params as { nodeId: string }).nodeId }, clock.now()),
+      })),
+  );
+
+  app.get(
+    '/api/workforce/needs',
+    { schema: { tags: TAG, summary: 'Fixed needs entered by hand (headcount per node, role and shift label)', querystring: Type.Object({ nodeId: Type.Optional(Type.String()) }), response: { 200: Type.Object({ needs: Type.Array(FixedNeedSchema) }) } } },
+    async (req) => ({ needs: await store.listFixedNeeds(db, (req.query as { nodeId?: string }).nodeId) }),
+  );
+
+  app.put(
+    '/api/workforce/needs',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Replace the fixed needs of the nodes named in the body',
+        headers: IdempotencyHeader,
+        body: Type.Object({ needs: Type.Array(FixedNeedSchema, { maxItems: 10000 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ stored: Type.Integer() }), ...errors },
+      },
+    },
+    async (req, reply) =>
+      withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: { stored: await store.replaceFixedNeeds(trx, (req.body as { needs: store.FixedNeed[] }).needs) } })),
+  );
+
+  app.post(
+    '/api/workforce/needs/preview',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'The role-minutes a plan request would ask for, per node, shift and role (nothing is stored)',
+        body: PlanRequestSchema,
+        response: { 200: Type.Object({ shifts: Type.Any(), needs: Type.Array(Type.Object({ siteId: Type.String(), shiftId: Type.String(), role: Type.String(), requiredMin: Type.Integer(), source: Type.String() })) }), ...errors },
+      },
+    },
+    async (req) => {
+      const { problem } = await buildProblem(deps, req.body as PlanBody);
+      return { shifts: problem.shifts, needs: problem.needs };
+    },
+  );
+
+  // ---- plans ----
+  app.post(
+    '/api/staffing-plans',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Plan staffing for a horizon (HiGHS MIP, greedy fallback): a draft to review, then apply',
+        description:
+          'Needs come from expected orders (loads, dailyLoads, or each node’s daily order capacity) at documented rates, plus the fixed needs. Max hours and rest are never broken: what cannot be covered is reported in review.unmet and review.shortfallByRoleShift.',
+        headers: IdempotencyHeader,
+        body: PlanRequestSchema,
+        response: { 201: PlanSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      // Solve outside the write transaction (it can take seconds); only the insert is transactional.
+      const { problem, startsAt, rates } = await buildProblem(deps, req.body as PlanBody);
+      const result = unwrap(await planStaffing(problem, { solver: deps.solver }));
+      return withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.insertPlan(trx, randomUUID(), startsAt, problem, result, clock.now(), rates) }));
+    },
+  );
+
+  app.get(
+    '/api/staffing-plans',
+    { schema: { tags: TAG, summary: 'Staffing plans, newest first', querystring: Type.Object({ status: Type.Optional(Type.String({ enum: ['draft', 'applied', 'superseded'] })) }), response: { 200: Type.Object({ plans: Type.Array(PlanSchema) }) } } },
+    async (req) => ({ plans: await store.listPlans(db, (req.query as { status?: string }).status) }),
+  );
+
+  app.get('/api/staffing-plans/:id', { schema: { tags: TAG, summary: 'A plan with its review', params: Id, response: { 200: PlanSchema, ...errors } } }, async (req) =>
+    store.requirePlan(db, (req.params as { id: string }).id),
+  );
+
+  app.get(
+    '/api/staffing-plans/:id/assignments',
+    {
+      schema: {
+        tags: TAG,
+        summary: "A plan's assignments",
+        params: Id,
+        querystring: Type.Object({ nodeId: Type.Optional(Type.String()), staffId: Type.Optional(Type.String()) }),
+        response: { 200: Type.Object({ assignments: Type.Array(AssignmentSchema) }), ...errors },
+      },
+    },
+    async (req) => {
+      const id = (req.params as { id: string }).id;
+      await store.requirePlan(db, id);
+      return { assignments: await store.planAssignments(db, id, req.query as { nodeId?: string; staffId?: string }) };
+    },
+  );
+
+  app.post(
+    '/api/staffing-plans/:id/apply',
+    { schema: { tags: TAG, summary: 'Apply a draft plan: it becomes the roster; overlapping applied plans are superseded', params: Id, headers: IdempotencyHeader, response: { 200: PlanSchema, ...errors } } },
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.applyPlan(trx, (req.params as { id: string }).id, clock.now()) })),
+  );
+
+  app.get(
+    '/api/staffing-plans/:id/roster.xlsx',
+    { schema: { tags: TAG, summary: 'The roster as an Excel workbook: roster, shortfall, over hours, needs', params: Id } },
+    async (req, reply) => {
+      const plan = await store.requirePlan(db, (req.params as { id: string }).id);
+      const buf = await rosterWorkbook(deps, plan);
+      reply.header('content-type', XLSX_MIME);
+      reply.header('content-disposition', `attachment; filename="roster-${plan.id.slice(0, 8)}.xlsx"`);
+      return reply.send(buf);
+    },
+  );
+
+  app.get(
+    '/api/nodes/:id/capacity',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Orders per slot the node can pick and pack with the staff assigned (the applied plan, or planId)',
+        params: Id,
+        querystring: Type.Object({ planId: Type.Optional(Type.String()), slotMin: Type.Optional(Type.Integer({ minimum: 15, maximum: 1440, default: 60 })) }),
+        response: {
+          200: Type.Object({
+            nodeId: Type.String(),
+            planId: Type.Union([Type.String(), Type.Null()]),
+            slotMin: Type.Integer(),
+            slots: Type.Array(Type.Object({ startsAt: Type.String(), endsAt: Type.String(), pickers: Type.Integer(), packers: Type.Integer(), ordersPerSlot: Type.Integer() })),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const nodeId = (req.params as { id: string }).id;
+      await requireNode(db, nodeId, 'id');
+      const q = req.query as { planId?: string; slotMin?: number };
+      const slotMin = q.slotMin ?? 60;
+      const plan = q.planId ? await store.requirePlan(db, q.planId, 'planId') : await store.currentPlan(db, clock.now());
+      if (!plan) return { nodeId, planId: null, slotMin, slots: [] };
+      const assignments = await store.planAssignments(db, plan.id, { nodeId });
+      const start = Date.parse(plan.startsAt);
+      const slots = capacityPerSlot(nodeId, assignments, plan.shifts, { slotMin, rates: plan.rates });
+      return {
+        nodeId,
+        planId: plan.id,
+        slotMin,
+        slots: slots.map((s) => ({ startsAt: new Date(start + s.startMin * 60_000).toISOString(), endsAt: new Date(start + s.endMin * 60_000).toISOString(), pickers: s.pickers, packers: s.packers, ordersPerSlot: s.ordersPerSlot })),
+      };
+    },
+  );
+}
+
+type PlanBody = {
+  startsAt?: string;
+  days?: number;
+  shiftsPerDay?: number;
+  firstStartMin?: number;
+  nodeIds?: string[];
+  loads?: Array<{ nodeId: string; shiftId: string; orders: number; inboundUnits: number }>;
+  dailyLoads?: Array<{ nodeId: string; ordersPerDay: number; inboundUnitsPerDay: number }>;
+  defaultLoads?: boolean;
+  rates?: Record<string, number>;
+  rules?: Record<string, number>;
+};
+
+/** Reads staff, nodes, settings and fixed needs, and builds the problem a plan request describes. */
+async function buildProblem(deps: AppDeps, body: PlanBody) {
+  const { db, clock } = deps;
+  const now = clock.now();
+  const startsAt = body.startsAt ? new Date(body.startsAt) : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const rates = unwrap(parseRates(body.rates ?? {}));
+  let nodes = await store.planNodes(db);
+  const staffAll = (await store.listStaff(db)).filter((s) => s.roles.length > 0);
+  if (body.nodeIds) {
+    const known = new Set(nodes.map((n) => n.id));
+    body.nodeIds.forEach((id, i) => {
+      if (!known.has(id)) fail({ code: 'not_found', message: `nodeIds.${i}: node ${id} does not exist`, field: `nodeIds.${i}`, expected: 'an existing node id (not a supplier)', actual: id });
+    });
+    const wanted = new Set(body.nodeIds);
+    nodes = nodes.filter((n) => wanted.has(n.id));
+  }
+  const nodeIds = new Set(nodes.map((n) => n.id));
+  const staff = staffAll.filter((s) => nodeIds.has(s.homeNodeId) && (!s.insideNodeId || nodeIds.has(s.insideNodeId)));
+  const r = assembleProblem(
+    {
+      startsAtMs: startsAt.getTime(),
+      days: body.days ?? 3,
+      shiftsPerDay: body.shiftsPerDay ?? 3,
+      firstStartMin: body.firstStartMin,
+      loads: body.loads?.map((l) => ({ siteId: l.nodeId, shiftId: l.shiftId, orders: l.orders, inboundUnits: l.inboundUnits })),
+      dailyLoads: body.dailyLoads?.map((l) => ({ siteId: l.nodeId, ordersPerDay: l.ordersPerDay, inboundUnitsPerDay: l.inboundUnitsPerDay })),
+      defaultLoads: body.defaultLoads,
+      fixedNeeds: await store.listFixedNeeds(db),
+      rates,
+      rules: body.rules,
+    },
+    nodes,
+    staff.map(({ unavailable, active: _a, ...s }) => ({ ...s, unavailableMs: unavailable.map((w) => ({ fromMs: Date.parse(w.fromAt), toMs: Date.parse(w.toAt) })) })),
+  );
+  return { problem: unwrap(r), startsAt, rates };
+}
+
+const STAFF_COLUMNS = ['id', 'name', 'homeNodeId', 'roles', 'skills', 'permitStatus', 'canLiveOnSite', 'maxHoursPerDay', 'insideNodeId'];
+const TRUE = new Set(['true', 'yes', 'y', '1', '是']);
+const FALSE = new Set(['false', 'no', 'n', '0', '否', '']);
+
+/** Staff rows from a spreadsheet: every problem as (row, column, expected, actual), header is row 1. */
+export function parseStaffTable(header: string[], rows: string[][], nodeIds: Set<string>) {
+  const errs: Array<{ row: number; column: string; expected: unknown; actual: unknown; message: string }> = [];
+  const members: StaffMember[] = [];
+  const unknown = header.filter((h) => h !== '' && !STAFF_COLUMNS.includes(h));
+  const missing = ['id', 'homeNodeId', 'roles'].filter((c) => !header.includes(c));
+  if (unknown.length || missing.length) {
+    errs.push({ row: 1, column: [...missing, ...unknown].join(','), expected: `columns ${STAFF_COLUMNS.join(', ')} (id, homeNodeId, roles required)`, actual: header.join(','), message: missing.length ? `missing column(s): ${missing.join(', ')}` : `unknown column(s): ${unknown.join(', ')}` });
+    return { members, errors: errs };
+  }
+  const seen = new Map<string, number>();
+  rows.forEach((cells, i) => {
+    const rowNo = i + 2;
+    if (cells.every((c) => String(c ?? '').trim() === '')) return;
+    const get = (c: string) => String(cells[header.indexOf(c)] ?? '').trim();
+    const list = (c: string) => get(c).split(/[;|,]/).map((x) => x.trim()).filter(Boolean);
+    const obj: Record<string, unknown> = { id: get('id'), homeNodeId: get('homeNodeId'), roles: list('roles') };
+    if (header.includes('name') && get('name')) obj.name = get('name');
+    if (header.includes('skills')) obj.skills = list('skills');
+    if (header.includes('permitStatus') && get('permitStatus')) obj.permitStatus = get('permitStatus');
+    if (header.includes('canLiveOnSite')) {
+      const v = get('canLiveOnSite').toLowerCase();
+      if (TRUE.has(v)) obj.canLiveOnSite = true;
+      else if (FALSE.has(v)) obj.canLiveOnSite = false;
+      else obj.canLiveOnSite = v;
+    }
+    if (header.includes('maxHoursPerDay') && get('maxHoursPerDay')) obj.maxHoursPerDay = Number(get('maxHoursPerDay'));
+    if (header.includes('insideNodeId') && get('insideNodeId')) obj.insideNodeId = get('insideNodeId');
+    const r = parseStaffMember(obj);
+    if (!r.ok) {
+      const e: DomainError = r.error;
+      errs.push({ row: rowNo, column: (e.field ?? '').split('.')[0], expected: e.expected, actual: e.actual, message: e.message });
+      return;
+    }
+    for (const f of ['homeNodeId', 'insideNodeId'] as const) {
+      const v = r.value[f];
+      if (v && !nodeIds.has(v)) {
+        errs.push({ row: rowNo, column: f, expected: 'an existing node id', actual: v, message: `${f} ${v} does not exist` });
+        return;
+      }
+    }
+    const prior = seen.get(r.value.id);
+    if (prior !== undefined) {
+      errs.push({ row: rowNo, column: 'id', expected: 'a value not already in the file', actual: r.value.id, message: `duplicate of row ${prior}` });
+      return;
+    }
+    seen.set(r.value.id, rowNo);
+    members.push(r.value);
+  });
+  return { members, errors: errs };
+}
+
+
+async function rosterWorkbook(deps: AppDeps, plan: store.StoredPlan): Promise<Buffer> {
+  const { db } = deps;
+  const [assignments, staff, nodes] = await Promise.all([store.planAssignments(db, plan.id), store.listStaff(db, { includeInactive: true }), listNodes(db)]);
+  const people = new Map(staff.map((s) => [s.id, s]));
+  const names = new Map(nodes.map((n) => [n.id, n.nameZh]));
+  const wb = new ExcelJS.Workbook();
+  const sheet = (name: string, header: string[], rows: Array<Array<string | number>>) => {
+    const ws = wb.addWorksheet(name);
+    ws.addRow(header);
+    ws.getRow(1).font = { bold: true };
+    ws.views = [{ state: 'frozen', ySplit: 1 }];
+    for (const r of rows) ws.addRow(r);
+    ws.columns.forEach((c) => (c.width = 18));
+  };
+  const shiftTimes = new Map(plan.shifts.map((s) => [s.id, s]));
+  sheet(
+    'Roster',
+    ['shift', 'starts', 'ends', 'node', 'node name', 'staff id', 'name', 'home node', 'borrowed', 'role', 'tasks (min)'],
+    assignments.map((a) => {
+      const p = people.get(a.staffId);
+      return [
+        a.shiftId,
+        a.startsAt,
+        a.endsAt,
+        a.siteId,
+        names.get(a.siteId) ?? a.siteId,
+        a.staffId,
+        p?.name ?? '',
+        p?.homeNodeId ?? '',
+        p && p.homeNodeId !== a.siteId ? 'yes' : '',
+        a.role,
+        (a.tasks ?? []).map((t) => `${t.role} ${t.minutes}`).join('; '),
+      ];
+    }),
+  );
+  sheet(
+    'Shortfall',
+    ['shift', 'starts', 'node', 'role', 'required h', 'covered h', 'unmet h'],
+    plan.review.unmet.map((u) => [u.shiftId, shiftTimes.get(u.shiftId)?.startsAt ?? '', u.siteId, u.role, +(u.requiredMin / 60).toFixed(1), +(u.coveredMin / 60).toFixed(1), +(u.unmetMin / 60).toFixed(1)]),
+  );
+  sheet('Over hours', ['staff id', 'name', 'plan day', 'worked h', 'max h'], plan.review.overHours.map((o) => [o.staffId, people.get(o.staffId)?.name ?? '', o.day + 1, o.workedMin / 60, o.maxMin / 60]));
+  sheet('Minimum staffing', ['shift', 'node', 'required', 'assigned'], plan.review.minStaffShortfalls.map((m) => [m.shiftId, m.siteId, m.required, m.assigned]));
+  const needs = await store.planNeeds(db, plan.id);
+  sheet('Needs', ['shift', 'node', 'role', 'required min', 'source'], needs.map((n) => [n.shiftId, n.siteId, n.role, n.requiredMin, n.source]));
+  sheet('Summary', ['field', 'value'], [
+    ['plan', plan.id],
+    ['status', plan.status],
+    ['method', plan.method],
+    ['solver status', plan.solver.status],
+    ['required role-hours', +(plan.review.totals.requiredMin / 60).toFixed(1)],
+    ['unmet role-hours', plan.review.totals.unmetRoleHours],
+    ['assignments', plan.review.totals.assignments],
+    ['people rostered', plan.review.totals.peopleRostered],
+    ['people borrowed', plan.review.totals.peopleBorrowed],
+    ...plan.notes.map((n, i): [string, string] => [`note ${i + 1}`, n]),
+  ]);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
