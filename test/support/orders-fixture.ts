@@ -58,9 +58,10 @@ function expectOk(r: { statusCode: number; body: string }): void {
   if (r.statusCode >= 300) throw new Error(`fixture request failed: ${r.statusCode} ${r.body}`);
 }
 
+/** An order from HOME; each customer is its own household unless `address` says otherwise. */
 export const order = (lines: Array<[string, number]>, extra: Record<string, unknown> = {}) => ({
   customerId: 'c-1',
-  address: { ...HOME, householdId: 'yicheng-3-2-401' },
+  address: { ...HOME, householdId: `household-of-${(extra.customerId as string | undefined) ?? 'c-1'}` },
   lines: lines.map(([itemId, quantity]) => ({ itemId, quantity })),
   slotStart: SLOT,
   ...extra,

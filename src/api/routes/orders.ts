@@ -370,7 +370,7 @@ export default async function orderRoutes(app: FastifyInstance, deps: AppDeps): 
         params: Type.Object({ itemId: Type.String() }),
         headers: IdempotencyHeader,
         body: Type.Object(
-          { perCustomerPerDay: Type.Union([Type.Integer({ minimum: 0, maximum: 100000 }), Type.Null()]), perHouseholdPerDay: Type.Union([Type.Integer({ minimum: 0, maximum: 100000 }), Type.Null()]) },
+          { perCustomerPerDay: Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 100000 })]), perHouseholdPerDay: Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 100000 })]) },
           { additionalProperties: false },
         ),
         response: { 200: Type.Any(), ...errors },
