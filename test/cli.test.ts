@@ -1,31 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDb, type TestDb } from './support/app.ts';
-
-const BIN = path.resolve('bin/baogong.mjs');
-
-/** Starts `baogong serve` as a real process and waits for its URL. */
-function startServer(env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; url: string; output: () => string }> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = out.match(/running at (http:\/\/[^\s]+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1], output: () => out });
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
-    proc.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-}
+import { BIN, killTree, startServer } from './support/server.ts';
 
 describe('the baogong CLI', () => {
   let dir: string;
@@ -47,8 +26,10 @@ describe('the baogong CLI', () => {
   }, 120_000);
 
   afterAll(async () => {
-    server?.proc.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
+    if (server) {
+      await killTree(server.proc, 'SIGTERM');
+      await server.exited;
+    }
     await tdb?.close();
     rmSync(dir, { recursive: true, force: true });
   });
