@@ -5,6 +5,7 @@ import { registerNetworkCommands } from './commands/network.ts';
 import { registerZonesCommands } from './commands/zones.ts';
 import { registerAuthCommands } from './commands/auth.ts';
 import { registerSimulateCommands } from './commands/simulate.ts';
+import { registerWorkforceCommands } from './commands/workforce.ts';
 
 /**
  * The `baogong` CLI. Commands talk to a running server (--server / BAOGONG_URL),
@@ -28,6 +29,7 @@ registerNetworkCommands(program, ctx);
 registerZonesCommands(program, ctx);
 registerAuthCommands(program, ctx);
 registerSimulateCommands(program, ctx);
+registerWorkforceCommands(program, ctx);
 
 async function main(): Promise<void> {
   try {
