@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateBaselineDemand, generateCatalogue } from './catalogue.ts';
-import { checkStatusTransition, ItemInputSchema, NodeInputSchema, parseWith, takesOnlineOrders } from './model.ts';
+import { checkStatusTransition, DemandInputSchema, ItemInputSchema, NodeInputSchema, parseWith, takesOnlineOrders } from './model.ts';
 import { parseRows } from './rows.ts';
 import { seededRandom } from '../shared/random.ts';
 
@@ -71,8 +71,7 @@ describe('node rules', () => {
 describe('spreadsheet rows', () => {
   it('converts numbers, skips blank lines and reports bad cells by row and column', () => {
     const header = ['nodeId', 'itemId', 'dailyQuantity'];
-    const schema = { type: 'object', properties: { nodeId: { type: 'string' }, itemId: { type: 'string' }, dailyQuantity: { type: 'integer', minimum: 0 } }, required: ['nodeId', 'itemId', 'dailyQuantity'] } as any;
-    const r = parseRows<any>(schema, header, [['a', 'b', '3'], ['', '', ''], ['a', 'c', 'three']]);
+    const r = parseRows<any>(DemandInputSchema, header, [['a', 'b', '3'], ['', '', ''], ['a', 'c', 'three']]);
     expect(r.records).toEqual([{ row: 2, value: { nodeId: 'a', itemId: 'b', dailyQuantity: 3 } }]);
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).toMatchObject({ row: 4, column: 'dailyQuantity', actual: 'three' });
