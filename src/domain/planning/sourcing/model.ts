@@ -30,6 +30,8 @@ export interface BuiltModel {
   candCol: Map<number, number>;
   storageRows: Map<string, number>;
   supplierRows: Map<string, number>;
+  /** Receiver pair key → its shortage column. */
+  shortCol: Map<string, number>;
 }
 
 export function fullCaps(p: Prepared): Caps {
@@ -53,6 +55,7 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
     if (l) l.push(t);
     else m.set(k, [t]);
   };
+  const shortCol = new Map<string, number>();
   const integer = !opts.relax;
   const integerFlows = integer && (opts.integerFlows ?? true);
   for (const ni of needIdx) {
@@ -95,6 +98,7 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
     const signedNeed = s.target - s.position;
     const w = tierWeightFromState(p, s.nodeId, s.itemId);
     const short = b.addVar({ cost: p.params.shortageFenPerUnit * w, upper: Math.max(0, signedNeed) + sumUpper(b, away.get(k)), name: `s_${k}` });
+    shortCol.set(k, short);
     const terms: Array<[number, number]> = [[short, 1], ...(inflow.get(k) ?? [])];
     for (const [col] of away.get(k) ?? []) terms.push([col, -1]);
     b.addRow(terms, signedNeed, INF, `bal_${k}`);
@@ -113,7 +117,7 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
   for (const [k, terms] of storage) storageRows.set(k, b.addRow(terms, -INF, (caps.storageCm3.get(k) ?? 0) / 1000, `store_${k}`));
   const supplierRows = new Map<string, number>();
   for (const [id, terms] of supplier) supplierRows.set(id, b.addRow(terms, -INF, caps.supplierUnits.get(id) ?? 0, `sup_${id}`));
-  return { model: b.build(), candCol, storageRows, supplierRows };
+  return { model: b.build(), candCol, storageRows, supplierRows, shortCol };
 }
 
 function sumUpper(b: ModelBuilder, terms: Array<[number, number]> | undefined): number {

@@ -34,7 +34,11 @@ export interface SourcingParams {
   maxShipmentsPerNeed: number;
   /** 'auto' solves the whole model as one MIP when it is small enough, else decomposes by item chunks. */
   decomposition: 'auto' | 'none' | 'by_item';
-  /** Target size of one chunk, in columns; 'auto' decomposes models larger than this. */
+  /** Models up to this many columns are solved by branch and bound (in chunks of `maxColumnsMip`); bigger ones by LP rounding. */
+  maxTotalColumnsMip: number;
+  /** Size of one branch-and-bound chunk, in columns. */
+  maxColumnsMip: number;
+  /** Size of one LP-rounding chunk, in columns. */
   chunkColumns: number;
   timeLimitS: number;
   mipRelGap: number;
@@ -50,7 +54,9 @@ export const DEFAULT_SOURCING_PARAMS: SourcingParams = {
   maxGiversPerNeed: 5,
   maxShipmentsPerNeed: 5,
   decomposition: 'auto',
-  chunkColumns: 1_500,
+  maxTotalColumnsMip: 20_000,
+  maxColumnsMip: 1_500,
+  chunkColumns: 100_000,
   timeLimitS: 60,
   mipRelGap: 1e-4,
 };

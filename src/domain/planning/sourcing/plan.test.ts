@@ -99,12 +99,21 @@ describe('planSourcing at scale', () => {
   it('decomposed by item it stays within 1% of the single model, is never worse than greedy, and reports a valid bound', async () => {
     const input = syntheticSourcing({ nodes: 3, items: 30, random: seededRandom(7) });
     const whole = await plan({ ...input, params: { decomposition: 'none' } });
-    const parts = await plan({ ...input, params: { decomposition: 'by_item', chunkColumns: 80 } });
+    const parts = await plan({ ...input, params: { decomposition: 'by_item', maxColumnsMip: 80 } });
     expect(parts.summary.method).toBe('decomposed');
     expect(parts.summary.chunks).toBeGreaterThan(1);
     expect(parts.summary.objective).toBeLessThanOrEqual(whole.summary.objective * 1.01);
     expect(parts.summary.bound!).toBeLessThanOrEqual(whole.summary.objective + 1);
     for (const p of [whole, parts]) expect(p.summary.objective).toBeLessThanOrEqual(p.summary.greedy.objective);
+  });
+
+  it('by LP rounding (the method for big models) it obeys every rule and beats greedy', async () => {
+    const input = syntheticSourcing({ nodes: 4, items: 40, random: seededRandom(11) });
+    const p = await plan({ ...input, params: { maxTotalColumnsMip: 0 } });
+    expect(p.summary.method).toBe('lp_rounding');
+    expect(p.warnings).toEqual([]);
+    expect(p.summary.objective).toBeLessThanOrEqual(p.summary.greedy.objective);
+    expect(p.summary.bound!).toBeLessThanOrEqual(p.summary.objective);
   });
 
   it('the greedy baseline obeys every rule the audit checks', () => {

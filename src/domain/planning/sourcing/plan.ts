@@ -3,10 +3,10 @@ import { err, ok, type Result } from '../../shared/result.ts';
 import { evaluate, type Flow, type PlanMetrics } from './evaluate.ts';
 import { explain, type PlanLine, type ShortageLine } from './explain.ts';
 import { greedyPlan } from './greedy.ts';
-import { buildModel, fullCaps, usage, type Caps } from './model.ts';
+import { buildModel, fullCaps, usage, type BuiltModel, type Caps } from './model.ts';
 import { columnsOf, key, prepare, type Prepared, type SourcingInput } from './prepare.ts';
 
-export type PlanMethod = 'empty' | 'mip' | 'decomposed' | 'greedy';
+export type PlanMethod = 'empty' | 'mip' | 'lp_rounding' | 'decomposed' | 'greedy';
 
 export interface PlanSummary {
   method: PlanMethod;
@@ -66,17 +66,20 @@ export async function planSourcing(input: SourcingInput, solver: MipSolver): Pro
   if (p.needs.length > 0) {
     const allNeeds = p.needs.map((n) => n.index);
     columns = allNeeds.reduce((s, ni) => s + columnsOf(p, ni), 0);
-    const decompose = p.params.decomposition === 'by_item' || (p.params.decomposition === 'auto' && columns > p.params.chunkColumns);
+    // Branch and bound pays off on small models; big ones go by LP rounding in big chunks.
+    const useMip = columns <= p.params.maxTotalColumnsMip;
+    const chunkColumns = useMip ? p.params.maxColumnsMip : p.params.chunkColumns;
+    const decompose = p.params.decomposition === 'by_item' || (p.params.decomposition === 'auto' && columns > chunkColumns);
     if (!decompose) {
-      const r = await solveRegion(p, solver, allNeeds, fullCaps(p), p.params.timeLimitS);
+      const r = await solveRegion(p, solver, allNeeds, fullCaps(p), useMip, p.params.timeLimitS);
       if (!r.ok) return r;
       flows = r.value.flows;
       bound = r.value.bound;
       proven = r.value.proven;
-      method = 'mip';
+      method = useMip ? 'mip' : 'lp_rounding';
       chunks = 1;
     } else {
-      const d = await solveDecomposed(p, solver);
+      const d = await solveDecomposed(p, solver, useMip, chunkColumns);
       if (!d.ok) return d;
       flows = d.value.flows;
       bound = d.value.bound;
@@ -137,34 +140,121 @@ function failure(r: SolveResult): Result<never> | null {
 
 interface RegionResult {
   flows: Flow[];
-  /** A lower bound on this region's objective (the MIP's dual bound). */
+  /** A lower bound on this region's objective (MIP dual bound or LP relaxation). */
   bound: number;
   proven: boolean;
 }
 
 /**
- * Solves the model over some needs as a MIP. Only supplier orders (packs, MOQ) are integer
- * columns: transfers and diversions form a network whose LP optimum is integral or nearly
- * so (only the storage rows can make a vertex fractional), and keeping them continuous
- * makes HiGHS markedly faster. Fractional flows are floored; the caller completes the plan
- * greedily, which covers the few units flooring may leave short.
+ * Solves the model over some needs: as a MIP when the whole model is small, else by
+ * iterative LP rounding (see `roundLp`). Flows of transfers and diversions are floored; the
+ * caller completes the plan greedily, which covers the few units flooring may leave short.
  */
-async function solveRegion(p: Prepared, solver: MipSolver, needIdx: number[], caps: Caps, timeLimitS: number): Promise<Result<RegionResult>> {
-  const built = buildModel(p, needIdx, caps, { integerFlows: false });
+async function solveRegion(p: Prepared, solver: MipSolver, needIdx: number[], caps: Caps, useMip: boolean, timeLimitS: number): Promise<Result<RegionResult>> {
+  if (!useMip) return roundLp(p, solver, needIdx, caps, timeLimitS);
+  const built = buildModel(p, needIdx, caps);
   const r = await solver.solve(built.model, { timeLimitS, mipRelGap: p.params.mipRelGap });
-  const f = failure(r);
-  if (f) return f;
-  let fractional = false;
+  if (!r.values) {
+    // No incumbent within the time limit: LP rounding always has an answer.
+    if (r.status === 'time_limit_no_solution') return roundLp(p, solver, needIdx, caps, timeLimitS);
+    const f = failure(r);
+    if (f) return f;
+  }
+  return ok({ flows: flowsOf(p, built, r.values!), bound: r.bound ?? 0, proven: r.status === 'optimal' });
+}
+
+function flowsOf(p: Prepared, built: BuiltModel, values: Float64Array): Flow[] {
   const flows: Flow[] = [];
   for (const [ci, col] of built.candCol) {
     const c = p.candidates[ci];
-    const x = r.values![col];
+    const x = values[col];
     const v = c.kind === 'supplier_order' ? Math.round(x) : Math.floor(x + 1e-6);
-    if (Math.abs(x - v) > 1e-6) fractional = true;
     if (v > 0) flows.push({ cand: ci, units: c.kind === 'supplier_order' ? v * c.packSize : v });
   }
-  flows.sort((a, b) => a.cand - b.cand);
-  return ok({ flows, bound: r.bound ?? 0, proven: r.status === 'optimal' && !fractional });
+  return flows.sort((a, b) => a.cand - b.cand);
+}
+
+/**
+ * Iterative LP rounding, for models too big for branch and bound. Transfers and diversions
+ * form a network whose LP optimum is integral or nearly so; only supplier orders (whole
+ * packs, MOQ) are not. Each round solves the LP with the orders fixed so far and fixes the
+ * fractional ones: an order at or above its MOQ goes up to whole packs (down if supplier
+ * capacity or storage would overflow); an order the LP placed below its MOQ is first tried
+ * at 0 (other sources may cover it), and put back at the MOQ in the next round if that need
+ * then went short. The first LP is the bound.
+ */
+async function roundLp(p: Prepared, solver: MipSolver, needIdx: number[], caps: Caps, timeLimitS: number): Promise<Result<RegionResult>> {
+  const built = buildModel(p, needIdx, caps, { relax: true });
+  const lower = built.model.cols.lower.slice();
+  const upper = built.model.cols.upper.slice();
+  const model = { ...built.model, cols: { ...built.model.cols, lower, upper } };
+  const supplierLeft = new Map(caps.supplierUnits);
+  const storageLeft = new Map(caps.storageCm3);
+  const orders = [...built.candCol].filter(([ci]) => p.candidates[ci].kind === 'supplier_order');
+  const fixed = new Set<number>();
+  const fix = (ci: number, col: number, packs: number) => {
+    const c = p.candidates[ci];
+    if (c.kind !== 'supplier_order') return;
+    const need = p.needs[c.need];
+    const sk = `${need.nodeId}|${need.tempClass}`;
+    supplierLeft.set(c.supplierId, (supplierLeft.get(c.supplierId) ?? 0) - packs * c.packSize);
+    storageLeft.set(sk, (storageLeft.get(sk) ?? 0) - packs * c.packSize * need.volumeCm3);
+    lower[col] = packs;
+    upper[col] = packs;
+    fixed.add(col);
+  };
+  const fits = (ci: number, packs: number) => {
+    const c = p.candidates[ci];
+    if (c.kind !== 'supplier_order') return false;
+    const need = p.needs[c.need];
+    return packs * c.packSize <= (supplierLeft.get(c.supplierId) ?? 0) && packs * c.packSize * need.volumeCm3 <= (storageLeft.get(`${need.nodeId}|${need.tempClass}`) ?? 0) + 1e-6;
+  };
+  let bound: number | null = null;
+  let values: Float64Array | null = null;
+  for (let round = 0; round < 4; round++) {
+    const r = await solver.solve(model, { timeLimitS });
+    const f = failure(r);
+    if (f) return f;
+    values = r.values!;
+    bound ??= r.objective ?? 0;
+    let changed = 0;
+    for (const [ci, col] of orders) {
+      if (fixed.has(col)) continue;
+      const c = p.candidates[ci];
+      if (c.kind !== 'supplier_order') continue;
+      const k = values[col];
+      if (k < 1e-6) continue;
+      const minPacks = Math.max(1, Math.ceil(c.moqUnits / c.packSize));
+      if (Math.abs(k - Math.round(k)) < 1e-6 && Math.round(k) >= minPacks && round < 3) continue;
+      changed++;
+      const up = Math.min(c.maxPacks, Math.max(minPacks, Math.ceil(k - 1e-6)));
+      const down = Math.floor(k + 1e-6) >= minPacks ? Math.floor(k + 1e-6) : 0;
+      // Up wastes the overshoot; down needs the rest from the next-cheapest source that has room.
+      const overshootFen = (up - k) * c.packSize * c.effectiveFenPerUnit;
+      const rest = (k - down) * c.packSize;
+      let restFen = Number.POSITIVE_INFINITY;
+      for (const oi of p.byNeed[c.need]) {
+        const o = p.candidates[oi];
+        const oc = built.candCol.get(oi);
+        if (oi === ci || o.kind === 'supplier_order' || oc === undefined) continue;
+        if (o.maxUnits - values[oc] >= rest - 1e-6) restFen = Math.min(restFen, rest * Math.max(0, o.effectiveFenPerUnit - c.effectiveFenPerUnit));
+      }
+      const preferDown = restFen < overshootFen;
+      const packs = preferDown ? (fits(ci, down) ? down : fits(ci, up) ? up : 0) : fits(ci, up) ? up : fits(ci, down) ? down : 0;
+      fix(ci, col, packs);
+    }
+    if (changed === 0) break;
+  }
+  // The last LP may have moved free orders again: solve once more with everything fixed.
+  for (const [ci, col] of orders) {
+    if (fixed.has(col)) continue;
+    const k = Math.round(values![col]);
+    fix(ci, col, fits(ci, k) ? k : 0);
+  }
+  const r = await solver.solve(model, { timeLimitS });
+  const f = failure(r);
+  if (f) return f;
+  return ok({ flows: flowsOf(p, built, r.values!), bound: bound ?? 0, proven: false });
 }
 
 /**
@@ -182,7 +272,7 @@ async function solveRegion(p: Prepared, solver: MipSolver, needIdx: number[], ca
  *     everything the others left unused (a chunk's previous answer stays feasible, so this
  *     never makes it worse).
  */
-async function solveDecomposed(p: Prepared, solver: MipSolver): Promise<Result<{ flows: Flow[]; bound: number; chunks: number }>> {
+async function solveDecomposed(p: Prepared, solver: MipSolver, useMip: boolean, chunkColumns: number): Promise<Result<{ flows: Flow[]; bound: number; chunks: number }>> {
   const byItem = new Map<string, number[]>();
   for (const n of p.needs) {
     const l = byItem.get(n.itemId) ?? [];
@@ -200,7 +290,7 @@ async function solveDecomposed(p: Prepared, solver: MipSolver): Promise<Result<{
   for (const itemId of itemsOrdered) {
     const ns = byItem.get(itemId)!;
     const cols = ns.reduce((s, ni) => s + columnsOf(p, ni), 0);
-    if (cur.length > 0 && curCols + cols > p.params.chunkColumns) {
+    if (cur.length > 0 && curCols + cols > chunkColumns) {
       chunkNeeds.push(cur);
       cur = [];
       curCols = 0;
@@ -210,7 +300,7 @@ async function solveDecomposed(p: Prepared, solver: MipSolver): Promise<Result<{
   }
   if (cur.length > 0) chunkNeeds.push(cur);
   const perChunkLimit = Math.max(2, p.params.timeLimitS / Math.max(1, chunkNeeds.length));
-  const solveChunk = (c: number, caps: Caps) => solveRegion(p, solver, chunkNeeds[c], caps, perChunkLimit);
+  const solveChunk = (c: number, caps: Caps) => solveRegion(p, solver, chunkNeeds[c], caps, useMip, perChunkLimit);
 
   // 1. Every chunk at full capacity: the bound, and perhaps the answer.
   const full = fullCaps(p);

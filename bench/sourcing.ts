@@ -1,0 +1,101 @@
+/**
+ * `npm run bench -- sourcing [--full] [--sizes 5x500,50x2000] [--seed N]`
+ *
+ * Plans sourcing on seeded synthetic networks (src/domain/planning/synthetic.ts: one DC,
+ * 40% of nodes in the crisis at 5x/10x targets, the rest lending, suppliers with packs,
+ * MOQs and capacity) and compares the plan with the greedy baseline on the same input.
+ * Default sizes: 5 nodes × 500 items (the seed's scale) and 50 × 2,000; `--full` adds
+ * 200 × 5,000. Sizes not run report -1.
+ */
+import { defaultSolver } from '../src/solver/highs.ts';
+import { ModelBuilder } from '../src/solver/model.ts';
+import { planSourcing } from '../src/domain/planning/sourcing/plan.ts';
+import { syntheticSourcing } from '../src/domain/planning/synthetic.ts';
+import { seededRandom } from '../src/domain/shared/random.ts';
+
+interface Row {
+  size: string;
+  needs: number;
+  columns: number;
+  chunks: number;
+  method: string;
+  seconds: number;
+  shortage: number;
+  greedyShortage: number;
+  costFen: number;
+  greedyCostFen: number;
+  objective: number;
+  greedyObjective: number;
+  gapPct: number | null;
+}
+
+const ratio = (a: number, b: number) => (b === 0 ? (a === 0 ? 1 : Number.POSITIVE_INFINITY) : a / b);
+
+export async function run(args: string[]): Promise<Record<string, number>> {
+  const full = args.includes('--full');
+  const sizesArg = args.indexOf('--sizes') >= 0 ? args[args.indexOf('--sizes') + 1] : null;
+  const seed = args.indexOf('--seed') >= 0 ? Number(args[args.indexOf('--seed') + 1]) : 1;
+  const sizes: Array<[number, number]> = sizesArg
+    ? sizesArg.split(',').map((s) => s.split('x').map(Number) as [number, number])
+    : full
+      ? [[5, 500], [50, 2000], [200, 5000]]
+      : [[5, 500], [50, 2000]];
+
+  // Load the solver once so that the first size does not pay for it.
+  const warm = new ModelBuilder();
+  warm.addVar({ cost: 1, integer: true });
+  await defaultSolver.solve(warm.build());
+
+  const rows: Row[] = [];
+  for (const [nodes, items] of sizes) {
+    const input = syntheticSourcing({ nodes, items, random: seededRandom(seed) });
+    const started = performance.now();
+    const r = await planSourcing(input, defaultSolver);
+    const seconds = (performance.now() - started) / 1000;
+    if (!r.ok) throw new Error(`${nodes}x${items}: ${r.error.code} ${r.error.message}`);
+    const s = r.value.summary;
+    rows.push({
+      size: `${nodes}x${items}`,
+      needs: s.needs,
+      columns: s.columns,
+      chunks: s.chunks,
+      method: s.method,
+      seconds,
+      shortage: s.weightedShortageUnits,
+      greedyShortage: s.greedy.weightedShortageUnits,
+      costFen: s.costFen,
+      greedyCostFen: s.greedy.costFen,
+      objective: s.objective,
+      greedyObjective: s.greedy.objective,
+      gapPct: s.gapPct,
+    });
+    process.stdout.write(`  ${nodes}x${items}: ${seconds.toFixed(2)} s\n`);
+  }
+
+  const pad = (v: string | number, w: number) => String(v).padStart(w);
+  process.stdout.write(
+    `\nsourcing plan vs greedy (weighted shortage units; cost in yuan; gap to the MIP/decomposition bound)\n` +
+      `${pad('size', 10)} ${pad('needs', 8)} ${pad('columns', 9)} ${pad('chunks', 6)} ${pad('method', 10)} ${pad('sec', 7)} ${pad('short', 7)} ${pad('greedy', 7)} ${pad('cost ¥', 10)} ${pad('greedy ¥', 10)} ${pad('gap %', 7)}\n`,
+  );
+  for (const r of rows) {
+    process.stdout.write(
+      `${pad(r.size, 10)} ${pad(r.needs, 8)} ${pad(r.columns, 9)} ${pad(r.chunks, 6)} ${pad(r.method, 10)} ${pad(r.seconds.toFixed(2), 7)} ${pad(r.shortage, 7)} ${pad(r.greedyShortage, 7)} ${pad(Math.round(r.costFen / 100), 10)} ${pad(Math.round(r.greedyCostFen / 100), 10)} ${pad(r.gapPct === null ? '-' : r.gapPct.toFixed(3), 7)}\n`,
+    );
+  }
+  const bySize = (s: string) => rows.find((r) => r.size === s);
+  // The ratios come from the largest instance run (the seed's scale has little shortage).
+  const ref = rows[rows.length - 1];
+  const out = {
+    seedScaleSec: round(bySize('5x500')?.seconds ?? -1),
+    n50x2000Sec: round(bySize('50x2000')?.seconds ?? -1),
+    n200x5000Sec: round(bySize('200x5000')?.seconds ?? -1),
+    greedyOverOptimalShortage: round(ratio(ref.greedyShortage, ref.shortage)),
+    greedyOverOptimalCost: round(ratio(ref.greedyCostFen, ref.costFen)),
+    greedyOverOptimalObjective: round(ratio(ref.greedyObjective, ref.objective)),
+    gapPctLargest: ref.gapPct ?? -1,
+  };
+  process.stdout.write(`\nratios from ${ref.size}\n`);
+  return out;
+}
+
+const round = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : -1);

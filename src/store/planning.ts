@@ -1,0 +1,613 @@
+/**
+ * The planning context's storage: assortment settings and the current assortment, suppliers,
+ * DC shipments, sourcing plans, and applying a plan (transfer orders through the inventory
+ * context, purchase orders and diversions in this context's tables), all in the caller's
+ * transaction so a plan is applied all or nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import ExcelJS from 'exceljs';
+import type { Item, Node } from '../domain/network/model.ts';
+import { selectAssortment, type AssortmentOptions, type AssortmentResult } from '../domain/planning/assortment.ts';
+import { yizhuangDcShipments, yizhuangSuppliers } from '../domain/planning/demo.ts';
+import { planSourcing, type PlanLine, type SourcingPlan } from '../domain/planning/sourcing/plan.ts';
+import type { SourcingParamsInput } from '../domain/planning/sourcing/params.ts';
+import { computeTargets, netRequirements } from '../domain/planning/targets.ts';
+import type { Balance, DcShipment, Multipliers, NetRequirement, PlanningItem, PlanningNode, StockTarget, Supplier, SupplierItem, Tier } from '../domain/planning/types.ts';
+import { DEFAULT_MULTIPLIERS } from '../domain/planning/types.ts';
+import { DomainException, fail, unwrap } from '../domain/shared/result.ts';
+import type { MipSolver } from '../solver/model.ts';
+import type { DemoStep } from './demo.ts';
+import { balances as inventoryBalances, createDraftTransfer, dispatchTransfer, postOperations, safetyBuffers, type TransferView } from './inventory.ts';
+import { listDemand, listItems, listNodes } from './network.ts';
+
+type Db = Kysely<any>;
+
+// ---------------------------------------------------------------------------------------------
+// Network → planning inputs
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Usable goods volume per unit of floor storage. A square metre of shelving about 1.5 m
+ * high, 40% filled, holds ~0.6 m³; a pallet position (1.2 × 1.0 × 1.5 m) ~55% filled, ~1 m³.
+ * Estimates: change them here if a chain measures its own.
+ */
+export const CM3_PER_M2 = 600_000;
+export const CM3_PER_PALLET = 1_000_000;
+
+export function toPlanningNode(n: Node): PlanningNode {
+  const per = n.storageUnit === 'pallets' ? CM3_PER_PALLET : CM3_PER_M2;
+  return {
+    id: n.id,
+    kind: n.kind,
+    status: n.status,
+    lat: n.lat,
+    lng: n.lng,
+    storageCm3: { ambient: n.storageAmbient * per, chilled: n.storageChilled * per, frozen: n.storageFrozen * per },
+  };
+}
+
+export function toPlanningItem(i: Item, tier?: Tier): PlanningItem & { packSize: number } {
+  return { id: i.id, name: i.nameEn, category: i.category, tempClass: i.temperatureClass, volumeCm3: i.volumeCm3, tier: tier ?? i.essentialTier, packSize: i.packSize };
+}
+
+async function loadNetwork(db: Db) {
+  const nodes = await listNodes(db);
+  const items = (await listItems(db)).items;
+  const demand = (await listDemand(db)).rows.map((d) => ({ nodeId: d.nodeId, itemId: d.itemId, dailyUnits: d.dailyQuantity }));
+  return { nodes, items, demand };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings and the assortment
+// ---------------------------------------------------------------------------------------------
+
+export interface PlanningSettings extends AssortmentOptions {
+  multipliers: Multipliers;
+}
+
+const DEFAULT_SETTINGS: PlanningSettings = { size: 500, multipliers: DEFAULT_MULTIPLIERS, pinned: [], dropped: [], keyPinned: [], keyDropped: [] };
+
+export async function getSettings(db: Db): Promise<PlanningSettings> {
+  const r = (await sql<any>`SELECT options FROM planning_settings WHERE id = 1`.execute(db)).rows[0];
+  return { ...DEFAULT_SETTINGS, ...(r?.options ?? {}) };
+}
+
+export async function saveSettings(db: Db, patch: Partial<PlanningSettings>, now: Date): Promise<PlanningSettings> {
+  const next = { ...(await getSettings(db)), ...patch };
+  await sql`
+    INSERT INTO planning_settings (id, options, updated_at) VALUES (1, ${JSON.stringify(next)}::jsonb, ${now})
+    ON CONFLICT (id) DO UPDATE SET options = excluded.options, updated_at = excluded.updated_at`.execute(db);
+  return next;
+}
+
+/** Pins, drops, key marks: one item at a time, each undoing the opposite mark. */
+export function withMark(s: PlanningSettings, itemId: string, mark: 'pin' | 'drop' | 'unpin' | 'key' | 'not_key' | 'key_rule'): Partial<PlanningSettings> {
+  const without = (l: readonly string[] | undefined) => (l ?? []).filter((x) => x !== itemId);
+  switch (mark) {
+    case 'pin':
+      return { pinned: [...without(s.pinned), itemId], dropped: without(s.dropped) };
+    case 'drop':
+      return { dropped: [...without(s.dropped), itemId], pinned: without(s.pinned) };
+    case 'unpin':
+      return { pinned: without(s.pinned), dropped: without(s.dropped) };
+    case 'key':
+      return { keyPinned: [...without(s.keyPinned), itemId], keyDropped: without(s.keyDropped) };
+    case 'not_key':
+      return { keyDropped: [...without(s.keyDropped), itemId], keyPinned: without(s.keyPinned) };
+    case 'key_rule':
+      return { keyDropped: without(s.keyDropped), keyPinned: without(s.keyPinned) };
+  }
+}
+
+/** Runs the assortment selection with the saved settings and replaces the current assortment. */
+export async function runAssortment(db: Db, solver: MipSolver, now: Date): Promise<AssortmentResult> {
+  const settings = await getSettings(db);
+  const { nodes, items, demand } = await loadNetwork(db);
+  const r = unwrap(
+    await selectAssortment({ items: items.map((i) => toPlanningItem(i)), demand, nodes: nodes.map(toPlanningNode), options: settings }, solver),
+  );
+  await sql`DELETE FROM planning_assortment`.execute(db);
+  for (let k = 0; k < r.lines.length; k += 500) {
+    const chunk = r.lines.slice(k, k + 500);
+    await db
+      .insertInto('planning_assortment')
+      .values(chunk.map((l) => ({ item_id: l.itemId, tier: l.tier, category: l.category, reason: l.reason, key_reason: l.keyReason, daily_demand_units: l.dailyDemandUnits, category_rank: l.categoryRank, selected_at: now })))
+      .execute();
+  }
+  return r;
+}
+
+export interface AssortmentRow {
+  itemId: string;
+  tier: 'essential' | 'key';
+  category: string;
+  reason: string;
+  keyReason: string | null;
+  dailyDemandUnits: number;
+  categoryRank: number;
+}
+
+export async function currentAssortment(db: Db): Promise<AssortmentRow[]> {
+  const rows = (await sql<any>`SELECT * FROM planning_assortment ORDER BY category, category_rank, item_id`.execute(db)).rows;
+  return rows.map((r) => ({ itemId: r.item_id, tier: r.tier, category: r.category, reason: r.reason, keyReason: r.key_reason, dailyDemandUnits: r.daily_demand_units, categoryRank: r.category_rank }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets, balances, net requirements
+// ---------------------------------------------------------------------------------------------
+
+/** Items with their assortment tier; with no assortment yet, the catalogue's tiers stand in. */
+async function assortmentItems(db: Db, items: Item[]): Promise<Array<PlanningItem & { packSize: number }>> {
+  const rows = await currentAssortment(db);
+  if (rows.length === 0) return items.map((i) => toPlanningItem(i));
+  const tier = new Map(rows.map((r) => [r.itemId, r.tier]));
+  return items.map((i) => toPlanningItem(i, tier.get(i.id) ?? 'none'));
+}
+
+export async function currentTargets(db: Db, filter: { nodeId?: string; multipliers?: Multipliers } = {}): Promise<StockTarget[]> {
+  const { nodes, items, demand } = await loadNetwork(db);
+  const settings = await getSettings(db);
+  const targets = unwrap(
+    computeTargets({ nodes: nodes.map(toPlanningNode), items: await assortmentItems(db, items), demand, multipliers: filter.multipliers ?? settings.multipliers }),
+  );
+  return filter.nodeId ? targets.filter((t) => t.nodeId === filter.nodeId) : targets;
+}
+
+/**
+ * Balances as planning sees them: on hand and reserved from the ledger; inbound = transfers in
+ * transit + open purchase orders + open DC shipments; the node's online safety buffer as
+ * safety stock (a giver keeps it on top of its target).
+ */
+export async function planningBalances(db: Db): Promise<Balance[]> {
+  const byKey = new Map<string, Balance>();
+  const get = (nodeId: string, itemId: string) => {
+    const k = `${nodeId}|${itemId}`;
+    let b = byKey.get(k);
+    if (!b) byKey.set(k, (b = { nodeId, itemId, onHand: 0, reserved: 0, inbound: 0 }));
+    return b;
+  };
+  const buffers = await safetyBuffers(db);
+  for (const r of (await inventoryBalances(db)).rows) {
+    const b = get(r.nodeId, r.itemId);
+    b.onHand = r.onHand;
+    b.reserved = r.reserved;
+    b.inbound += r.inTransitIn;
+    b.safetyStock = buffers.get(r.nodeId) ?? 0;
+  }
+  const pos = await sql<any>`
+    SELECT o.to_node_id, l.item_id, SUM(l.quantity)::int AS q FROM planning_purchase_orders o
+    JOIN planning_purchase_order_lines l ON l.purchase_order_id = o.id WHERE o.status = 'open' GROUP BY 1, 2`.execute(db);
+  for (const r of pos.rows) get(r.to_node_id, r.item_id).inbound += Number(r.q);
+  for (const s of await listShipments(db, { open: true })) get(s.toNodeId, s.itemId).inbound += s.quantity;
+  return [...byKey.values()];
+}
+
+export async function currentNetRequirements(db: Db, filter: { nodeId?: string; onlyShort?: boolean } = {}): Promise<NetRequirement[]> {
+  const targets = await currentTargets(db, { nodeId: filter.nodeId });
+  const rows = unwrap(netRequirements({ targets, balances: await planningBalances(db) }));
+  return filter.onlyShort ? rows.filter((r) => r.needUnits > 0) : rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suppliers and DC shipments
+// ---------------------------------------------------------------------------------------------
+
+export async function upsertSuppliers(db: Db, suppliers: Supplier[], supplierItems: SupplierItem[]): Promise<{ suppliers: number; supplierItems: number }> {
+  for (const s of suppliers) {
+    await sql`INSERT INTO planning_suppliers (id, name, daily_capacity_units) VALUES (${s.id}, ${s.name}, ${s.dailyCapacityUnits})
+      ON CONFLICT (id) DO UPDATE SET name = excluded.name, daily_capacity_units = excluded.daily_capacity_units`.execute(db);
+  }
+  for (let k = 0; k < supplierItems.length; k += 500) {
+    const chunk = supplierItems.slice(k, k + 500);
+    await db
+      .insertInto('planning_supplier_items')
+      .values(chunk.map((o) => ({ supplier_id: o.supplierId, item_id: o.itemId, pack_size: o.packSize, moq_units: o.moqUnits, lead_time_h: o.leadTimeH, expedited_lead_time_h: o.expeditedLeadTimeH, expedite_premium_fen_per_unit: o.expeditePremiumFenPerUnit, delivery_fen_per_unit: o.deliveryFenPerUnit })))
+      .onConflict((oc) =>
+        oc.columns(['supplier_id', 'item_id']).doUpdateSet((eb) => ({
+          pack_size: eb.ref('excluded.pack_size'),
+          moq_units: eb.ref('excluded.moq_units'),
+          lead_time_h: eb.ref('excluded.lead_time_h'),
+          expedited_lead_time_h: eb.ref('excluded.expedited_lead_time_h'),
+          expedite_premium_fen_per_unit: eb.ref('excluded.expedite_premium_fen_per_unit'),
+          delivery_fen_per_unit: eb.ref('excluded.delivery_fen_per_unit'),
+        })),
+      )
+      .execute();
+  }
+  return { suppliers: suppliers.length, supplierItems: supplierItems.length };
+}
+
+export async function listSuppliers(db: Db): Promise<{ suppliers: Supplier[]; supplierItems: SupplierItem[] }> {
+  const s = (await sql<any>`SELECT * FROM planning_suppliers ORDER BY id`.execute(db)).rows;
+  const o = (await sql<any>`SELECT * FROM planning_supplier_items ORDER BY supplier_id, item_id`.execute(db)).rows;
+  return {
+    suppliers: s.map((r) => ({ id: r.id, name: r.name, dailyCapacityUnits: r.daily_capacity_units })),
+    supplierItems: o.map((r) => ({
+      supplierId: r.supplier_id,
+      itemId: r.item_id,
+      packSize: r.pack_size,
+      moqUnits: r.moq_units,
+      leadTimeH: Number(r.lead_time_h),
+      expeditedLeadTimeH: r.expedited_lead_time_h === null ? null : Number(r.expedited_lead_time_h),
+      expeditePremiumFenPerUnit: r.expedite_premium_fen_per_unit,
+      deliveryFenPerUnit: r.delivery_fen_per_unit,
+    })),
+  };
+}
+
+export async function upsertShipments(db: Db, shipments: DcShipment[], now: Date): Promise<number> {
+  for (let k = 0; k < shipments.length; k += 500) {
+    const chunk = shipments.slice(k, k + 500);
+    await db
+      .insertInto('planning_dc_shipments')
+      .values(chunk.map((s) => ({ id: s.id, from_node_id: s.fromNodeId, to_node_id: s.toNodeId, item_id: s.itemId, quantity: s.quantity, status: s.status, created_at: now })))
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ quantity: eb.ref('excluded.quantity'), status: eb.ref('excluded.status'), to_node_id: eb.ref('excluded.to_node_id') })))
+      .execute();
+  }
+  return shipments.length;
+}
+
+export interface ShipmentRow extends DcShipment {
+  divertedFrom: string | null;
+}
+
+export async function listShipments(db: Db, filter: { open?: boolean; nodeId?: string } = {}): Promise<ShipmentRow[]> {
+  const rows = (
+    await sql<any>`SELECT * FROM planning_dc_shipments WHERE true
+      ${filter.open ? sql`AND status IN ('planned','in_transit') AND quantity > 0` : sql``}
+      ${filter.nodeId ? sql`AND (to_node_id = ${filter.nodeId} OR from_node_id = ${filter.nodeId})` : sql``}
+      ORDER BY id`.execute(db)
+  ).rows;
+  return rows.map((r) => ({ id: r.id, fromNodeId: r.from_node_id, toNodeId: r.to_node_id, itemId: r.item_id, quantity: r.quantity, status: r.status, divertedFrom: r.diverted_from }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plans
+// ---------------------------------------------------------------------------------------------
+
+export interface PlanRequest {
+  /** Nodes to supply; default every node with a target. One node = a reopening plan. */
+  receivers?: string[];
+  multipliers?: Multipliers;
+  params?: SourcingParamsInput;
+}
+
+export type StoredPlanLine = PlanLine & { lineNo: number; documentId: string | null };
+
+export interface PlanView extends Omit<SourcingPlan, 'lines'> {
+  lines: StoredPlanLine[];
+  id: string;
+  status: 'draft' | 'applied' | 'discarded';
+  createdAt: string;
+  appliedAt: string | null;
+  request: PlanRequest;
+  documents: PlanDocument[];
+}
+
+export interface PlanDocument {
+  kind: 'transfer_order' | 'purchase_order' | 'diversion';
+  id: string;
+  fromId: string;
+  toNodeId: string;
+  lines: Array<{ itemId: string; quantity: number }>;
+}
+
+/** Builds the sourcing input from the database: the whole network, its targets and balances. */
+export async function sourcingInput(db: Db, request: PlanRequest) {
+  const { nodes, items, demand } = await loadNetwork(db);
+  const settings = await getSettings(db);
+  const planningItems = await assortmentItems(db, items);
+  const planningNodes = nodes.map(toPlanningNode);
+  const targets = unwrap(computeTargets({ nodes: planningNodes, items: planningItems, demand, multipliers: request.multipliers ?? settings.multipliers }));
+  const { suppliers, supplierItems } = await listSuppliers(db);
+  const inAssortment = new Set(planningItems.filter((i) => i.tier !== 'none').map((i) => i.id));
+  return {
+    nodes: planningNodes,
+    items: planningItems.filter((i) => inAssortment.has(i.id)),
+    targets,
+    balances: (await planningBalances(db)).filter((b) => inAssortment.has(b.itemId)),
+    shipments: (await listShipments(db, { open: true })).filter((s) => inAssortment.has(s.itemId)),
+    suppliers,
+    supplierItems: supplierItems.filter((o) => inAssortment.has(o.itemId)),
+    receivers: request.receivers,
+    params: request.params,
+  };
+}
+
+export async function createPlan(db: Db, solver: MipSolver, request: PlanRequest, now: Date): Promise<PlanView> {
+  const input = await sourcingInput(db, request);
+  const plan = unwrap(await planSourcing(input, solver));
+  const id = randomUUID();
+  await sql`INSERT INTO planning_plans (id, status, created_at, request, summary, warnings)
+    VALUES (${id}, 'draft', ${now}, ${JSON.stringify(request)}::jsonb, ${JSON.stringify(plan.summary)}::jsonb, ${JSON.stringify(plan.warnings)}::jsonb)`.execute(db);
+  for (let k = 0; k < plan.lines.length; k += 300) {
+    await db
+      .insertInto('planning_plan_lines')
+      .values(
+        plan.lines.slice(k, k + 300).map((l, j) => ({
+          plan_id: id,
+          line_no: k + j + 1,
+          kind: l.kind,
+          item_id: l.itemId,
+          to_node_id: l.toNodeId,
+          quantity: l.quantity,
+          from_node_id: l.fromNodeId,
+          shipment_id: l.shipmentId,
+          original_node_id: l.originalNodeId,
+          supplier_id: l.supplierId,
+          expedited: l.expedited,
+          packs: l.packs,
+          distance_m: l.distanceM,
+          arrival_h: l.arrivalH,
+          unit_cost_fen: l.unitCostFen,
+          cost_fen: l.costFen,
+          reason: l.reason,
+        })),
+      )
+      .execute();
+  }
+  for (let k = 0; k < plan.shortages.length; k += 300) {
+    await db
+      .insertInto('planning_plan_shortages')
+      .values(plan.shortages.slice(k, k + 300).map((s) => ({ plan_id: id, node_id: s.nodeId, item_id: s.itemId, tier: s.tier, need_units: s.needUnits, short_units: s.shortUnits, reason: s.reason })))
+      .execute();
+  }
+  return (await getPlan(db, id))!;
+}
+
+export async function getPlan(db: Db, id: string): Promise<PlanView | null> {
+  const p = (await sql<any>`SELECT * FROM planning_plans WHERE id = ${id}`.execute(db)).rows[0];
+  if (!p) return null;
+  const lines = (await sql<any>`SELECT * FROM planning_plan_lines WHERE plan_id = ${id} ORDER BY line_no`.execute(db)).rows;
+  const shortages = (await sql<any>`SELECT * FROM planning_plan_shortages WHERE plan_id = ${id} ORDER BY short_units DESC, node_id, item_id`.execute(db)).rows;
+  return {
+    id: p.id,
+    status: p.status,
+    createdAt: new Date(p.created_at).toISOString(),
+    appliedAt: p.applied_at ? new Date(p.applied_at).toISOString() : null,
+    request: p.request,
+    summary: p.summary,
+    warnings: p.warnings,
+    documents: p.documents,
+    lines: lines.map((l) => ({
+      lineNo: l.line_no,
+      kind: l.kind,
+      itemId: l.item_id,
+      toNodeId: l.to_node_id,
+      quantity: l.quantity,
+      fromNodeId: l.from_node_id,
+      shipmentId: l.shipment_id,
+      originalNodeId: l.original_node_id,
+      supplierId: l.supplier_id,
+      expedited: l.expedited,
+      packs: l.packs,
+      distanceM: l.distance_m,
+      arrivalH: Number(l.arrival_h),
+      unitCostFen: Number(l.unit_cost_fen),
+      costFen: l.cost_fen,
+      reason: l.reason,
+      documentId: l.document_id,
+    })),
+    shortages: shortages.map((s) => ({ nodeId: s.node_id, itemId: s.item_id, tier: s.tier, needUnits: s.need_units, shortUnits: s.short_units, reason: s.reason })),
+  };
+}
+
+export async function requirePlan(db: Db, id: string): Promise<PlanView> {
+  const p = await getPlan(db, id);
+  if (!p) fail({ code: 'not_found', message: `sourcing plan ${id} not found`, field: 'id', actual: id });
+  return p;
+}
+
+export async function listPlans(db: Db): Promise<Array<Omit<PlanView, 'lines' | 'shortages'>>> {
+  const rows = (await sql<any>`SELECT * FROM planning_plans ORDER BY created_at DESC, id LIMIT 200`.execute(db)).rows;
+  return rows.map((p) => ({
+    id: p.id,
+    status: p.status,
+    createdAt: new Date(p.created_at).toISOString(),
+    appliedAt: p.applied_at ? new Date(p.applied_at).toISOString() : null,
+    request: p.request,
+    summary: p.summary,
+    warnings: p.warnings,
+    documents: p.documents,
+  }));
+}
+
+export async function discardPlan(db: Db, id: string): Promise<PlanView> {
+  const plan = await requirePlan(db, id);
+  if (plan.status !== 'draft') fail({ code: 'conflict', message: `plan ${id} is ${plan.status}; only a draft can be discarded`, field: 'id', expected: 'draft', actual: plan.status });
+  await sql`UPDATE planning_plans SET status = 'discarded' WHERE id = ${id}`.execute(db);
+  return (await getPlan(db, id))!;
+}
+
+/**
+ * Applies a draft plan in the caller's transaction, all or nothing:
+ *  - transfers, grouped by (giver, receiver), become draft transfer orders in the inventory
+ *    ledger, and their stock is reserved at the giver until dispatch (reservation id
+ *    `transfer:<transfer id>:<item>`); a giver that no longer has the stock fails the whole
+ *    apply with insufficient_stock;
+ *  - supplier orders, grouped by (supplier, receiver, mode), become purchase orders (inbound
+ *    at the receiver);
+ *  - diversions split the DC shipment: its quantity shrinks and a new shipment to the new
+ *    receiver records `diverted_from`; a shipment that changed since planning is a conflict.
+ */
+export async function applyPlan(trx: Db, id: string, now: Date): Promise<PlanView> {
+  const locked = (await sql<any>`SELECT status FROM planning_plans WHERE id = ${id} FOR UPDATE`.execute(trx)).rows[0];
+  if (!locked) fail({ code: 'not_found', message: `sourcing plan ${id} not found`, field: 'id', actual: id });
+  if (locked.status !== 'draft') fail({ code: 'conflict', message: `plan ${id} is ${locked.status}; only a draft can be applied`, field: 'id', expected: 'draft', actual: locked.status });
+  const plan = (await getPlan(trx, id))!;
+  const short = id.slice(0, 8);
+  const documents: PlanDocument[] = [];
+  const lineDoc = new Map<number, string>();
+
+  // Transfer orders + holds at the giver.
+  const transfers = new Map<string, StoredPlanLine[]>();
+  for (const l of plan.lines) {
+    if (l.kind !== 'transfer') continue;
+    const k = `${l.fromNodeId}>${l.toNodeId}`;
+    transfers.set(k, [...(transfers.get(k) ?? []), l]);
+  }
+  let n = 0;
+  for (const [, lines] of [...transfers].sort(([a], [b]) => a.localeCompare(b))) {
+    const trId = `TR-${short}-${String(++n).padStart(3, '0')}`;
+    const from = lines[0].fromNodeId!;
+    const to = lines[0].toNodeId;
+    const merged = mergeLines(lines);
+    await createDraftTransfer(trx, { id: trId, fromNodeId: from, toNodeId: to, lines: merged, note: `sourcing plan ${id}` }, now);
+    await postOperations(
+      trx,
+      merged.map((l) => ({ kind: 'reserve', key: `plan:${id}:hold:${trId}:${l.itemId}`, nodeId: from, itemId: l.itemId, quantity: l.quantity, reservationId: `transfer:${trId}:${l.itemId}`, reason: 'manual_hold', note: `held for transfer ${trId}` })),
+      { now, atomic: true },
+    );
+    documents.push({ kind: 'transfer_order', id: trId, fromId: from, toNodeId: to, lines: merged });
+    for (const l of lines) lineDoc.set(l.lineNo, trId);
+  }
+
+  // Purchase orders.
+  const orders = new Map<string, StoredPlanLine[]>();
+  for (const l of plan.lines) {
+    if (l.kind !== 'supplier_order') continue;
+    const k = `${l.supplierId}>${l.toNodeId}>${l.expedited ? 'x' : 'n'}`;
+    orders.set(k, [...(orders.get(k) ?? []), l]);
+  }
+  n = 0;
+  for (const [, lines] of [...orders].sort(([a], [b]) => a.localeCompare(b))) {
+    const poId = `PO-${short}-${String(++n).padStart(3, '0')}`;
+    const first = lines[0];
+    const expectedAt = new Date(now.getTime() + Math.max(...lines.map((l) => l.arrivalH)) * 3_600_000);
+    await sql`INSERT INTO planning_purchase_orders (id, plan_id, supplier_id, to_node_id, expedited, status, created_at, expected_at)
+      VALUES (${poId}, ${id}, ${first.supplierId}, ${first.toNodeId}, ${first.expedited}, 'open', ${now}, ${expectedAt})`.execute(trx);
+    const merged = new Map<string, { quantity: number; packs: number; packSize: number }>();
+    for (const l of lines) {
+      const m = merged.get(l.itemId) ?? { quantity: 0, packs: 0, packSize: l.quantity / (l.packs ?? 1) };
+      m.quantity += l.quantity;
+      m.packs += l.packs ?? 1;
+      merged.set(l.itemId, m);
+      lineDoc.set(l.lineNo, poId);
+    }
+    for (const [itemId, m] of merged) {
+      await sql`INSERT INTO planning_purchase_order_lines (purchase_order_id, item_id, quantity, packs, pack_size) VALUES (${poId}, ${itemId}, ${m.quantity}, ${m.packs}, ${m.packSize})`.execute(trx);
+    }
+    documents.push({ kind: 'purchase_order', id: poId, fromId: first.supplierId!, toNodeId: first.toNodeId, lines: [...merged].map(([itemId, m]) => ({ itemId, quantity: m.quantity })) });
+  }
+
+  // Diversions.
+  n = 0;
+  for (const l of plan.lines) {
+    if (l.kind !== 'diversion') continue;
+    const s = (await sql<any>`SELECT * FROM planning_dc_shipments WHERE id = ${l.shipmentId} FOR UPDATE`.execute(trx)).rows[0];
+    if (!s || !['planned', 'in_transit'].includes(s.status) || s.quantity < l.quantity) {
+      fail({ code: 'conflict', message: `shipment ${l.shipmentId} can no longer give ${l.quantity} (now ${s ? `${s.status}, ${s.quantity}` : 'missing'}); plan again`, field: `lines.${l.lineNo}.shipmentId`, expected: `an open shipment with >= ${l.quantity}`, actual: s ? s.quantity : null });
+    }
+    const dvId = `DV-${short}-${String(++n).padStart(3, '0')}`;
+    const newShipment = `${l.shipmentId}>${dvId}`;
+    await sql`UPDATE planning_dc_shipments SET quantity = quantity - ${l.quantity} WHERE id = ${l.shipmentId}`.execute(trx);
+    await sql`INSERT INTO planning_dc_shipments (id, from_node_id, to_node_id, item_id, quantity, status, diverted_from, created_at)
+      VALUES (${newShipment}, ${s.from_node_id}, ${l.toNodeId}, ${l.itemId}, ${l.quantity}, ${s.status}, ${l.shipmentId}, ${now})`.execute(trx);
+    await sql`INSERT INTO planning_diversions (id, plan_id, shipment_id, new_shipment_id, from_node_id, to_node_id, item_id, quantity, created_at)
+      VALUES (${dvId}, ${id}, ${l.shipmentId}, ${newShipment}, ${s.to_node_id}, ${l.toNodeId}, ${l.itemId}, ${l.quantity}, ${now})`.execute(trx);
+    documents.push({ kind: 'diversion', id: dvId, fromId: l.shipmentId!, toNodeId: l.toNodeId, lines: [{ itemId: l.itemId, quantity: l.quantity }] });
+    lineDoc.set(l.lineNo, dvId);
+  }
+
+  for (const [lineNo, docId] of lineDoc) await sql`UPDATE planning_plan_lines SET document_id = ${docId} WHERE plan_id = ${id} AND line_no = ${lineNo}`.execute(trx);
+  await sql`UPDATE planning_plans SET status = 'applied', applied_at = ${now}, documents = ${JSON.stringify(documents)}::jsonb WHERE id = ${id}`.execute(trx);
+  return (await getPlan(trx, id))!;
+}
+
+function mergeLines(lines: Array<{ itemId: string; quantity: number }>): Array<{ itemId: string; quantity: number }> {
+  const m = new Map<string, number>();
+  for (const l of lines) m.set(l.itemId, (m.get(l.itemId) ?? 0) + l.quantity);
+  return [...m].map(([itemId, quantity]) => ({ itemId, quantity })).sort((a, b) => a.itemId.localeCompare(b.itemId));
+}
+
+/** Dispatches a transfer order the plan created: releases its holds at the giver, then ships it. */
+export async function dispatchPlanTransfer(trx: Db, transferId: string, key: string, now: Date): Promise<TransferView> {
+  const lines = (await sql<any>`SELECT item_id FROM stock_transfer_lines WHERE transfer_id = ${transferId}`.execute(trx)).rows;
+  if (lines.length === 0) fail({ code: 'not_found', message: `transfer ${transferId} not found`, field: 'id', actual: transferId });
+  const holds = await sql<any>`SELECT 1 FROM stock_operations WHERE key = ${`${key}:release:${lines[0].item_id}`}`.execute(trx);
+  if (holds.rows.length === 0) {
+    const outcomes = await postOperations(
+      trx,
+      lines.map((l) => ({ kind: 'release', key: `${key}:release:${l.item_id}`, reservationId: `transfer:${transferId}:${l.item_id}`, reason: 'manual' })),
+      { now, atomic: false },
+    );
+    // A hold that no longer exists (released by hand) is fine; anything else is not.
+    const bad = outcomes.find((o) => !o.ok && o.error.code !== 'not_found');
+    if (bad && !bad.ok) throw new DomainException(bad.error);
+  }
+  return dispatchTransfer(trx, { id: transferId, key }, now);
+}
+
+export async function listPurchaseOrders(db: Db, filter: { planId?: string; nodeId?: string } = {}) {
+  const rows = (
+    await sql<any>`SELECT o.*, l.item_id, l.quantity, l.packs, l.pack_size FROM planning_purchase_orders o
+      JOIN planning_purchase_order_lines l ON l.purchase_order_id = o.id WHERE true
+      ${filter.planId ? sql`AND o.plan_id = ${filter.planId}` : sql``}
+      ${filter.nodeId ? sql`AND o.to_node_id = ${filter.nodeId}` : sql``}
+      ORDER BY o.id, l.item_id`.execute(db)
+  ).rows;
+  return rows.map((r) => ({
+    id: r.id,
+    planId: r.plan_id,
+    supplierId: r.supplier_id,
+    toNodeId: r.to_node_id,
+    expedited: r.expedited,
+    status: r.status,
+    expectedAt: new Date(r.expected_at).toISOString(),
+    itemId: r.item_id,
+    quantity: r.quantity,
+    packs: r.packs,
+    packSize: r.pack_size,
+  }));
+}
+
+/** The applied plan's documents as a workbook for the people who act on them. */
+export async function documentsWorkbook(db: Db, planId: string): Promise<Buffer> {
+  const plan = await requirePlan(db, planId);
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Baogong';
+  const sheet = (name: string, header: string[], rows: Array<Array<string | number | boolean | null>>) => {
+    const ws = wb.addWorksheet(name);
+    ws.addRow(header).font = { bold: true };
+    for (const r of rows) ws.addRow(r);
+    ws.columns.forEach((c) => (c.width = 16));
+    ws.views = [{ state: 'frozen', ySplit: 1 }];
+  };
+  const lines = plan.lines;
+  sheet('Transfers 调拨单', ['document', 'from', 'to', 'item', 'quantity', 'arrives in h', 'reason'], lines.filter((l) => l.kind === 'transfer').map((l) => [l.documentId, l.fromNodeId, l.toNodeId, l.itemId, l.quantity, l.arrivalH, l.reason]));
+  sheet('Purchase orders 采购', ['document', 'supplier', 'to', 'item', 'quantity', 'packs', 'expedited 加急', 'arrives in h', 'reason'], lines.filter((l) => l.kind === 'supplier_order').map((l) => [l.documentId, l.supplierId, l.toNodeId, l.itemId, l.quantity, l.packs, l.expedited, l.arrivalH, l.reason]));
+  sheet('Diversions 截留分流', ['document', 'shipment', 'was for', 'now to', 'item', 'quantity', 'arrives in h', 'reason'], lines.filter((l) => l.kind === 'diversion').map((l) => [l.documentId, l.shipmentId, l.originalNodeId, l.toNodeId, l.itemId, l.quantity, l.arrivalH, l.reason]));
+  sheet('Shortages 缺口', ['node', 'item', 'tier', 'need', 'short', 'reason'], plan.shortages.map((s) => [s.nodeId, s.itemId, s.tier, s.needUnits, s.shortUnits, s.reason]));
+  const s = plan.summary;
+  sheet('Summary', ['figure', 'value'], [
+    ['plan', plan.id], ['status', plan.status], ['method', s.method], ['needs', s.needs], ['need units', s.needUnits], ['short units', s.shortageUnits],
+    ['weighted shortage', s.weightedShortageUnits], ['cost (yuan)', s.costFen / 100], ['gap to bound %', s.gapPct], ['greedy weighted shortage', s.greedy.weightedShortageUnits], ['greedy cost (yuan)', s.greedy.costFen / 100],
+  ]);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Demo
+// ---------------------------------------------------------------------------------------------
+
+/** Demo suppliers and DC shipments for the Yizhuang scenario. */
+export async function loadPlanningDemo(db: Db, now: Date): Promise<{ suppliers: number; supplierItems: number; shipments: number }> {
+  const { nodes, items, demand } = await loadNetwork(db);
+  const pItems = items.map((i) => toPlanningItem(i));
+  const { suppliers, supplierItems } = yizhuangSuppliers(pItems);
+  const r = await upsertSuppliers(db, suppliers, supplierItems);
+  const dc = nodes.find((n) => n.kind === 'distribution_centre');
+  const destinations = nodes.filter((n) => n.kind === 'store' || n.kind === 'satellite_warehouse').map((n) => n.id).filter((id) => ['dazu-plaza', 'yicheng-jingyuan', 'yz-satellite'].includes(id));
+  const shipments = dc ? yizhuangDcShipments({ dcNodeId: dc.id, destinations, items: pItems, demand }) : [];
+  await upsertShipments(db, shipments, now);
+  return { ...r, shipments: shipments.length };
+}
+
+export const planningDemoStep: DemoStep = {
+  name: 'planning suppliers and DC shipments',
+  run: async (db, ctx) => {
+    const r = await loadPlanningDemo(db, ctx.now);
+    ctx.log(`demo planning: ${r.suppliers} suppliers, ${r.supplierItems} supplier items, ${r.shipments} DC shipments`);
+  },
+};
