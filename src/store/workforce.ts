@@ -20,6 +20,7 @@ import {
 } from '../domain/workforce/index.ts';
 import { yizhuangDemoStaff } from '../domain/workforce/demo.ts';
 import { getNode, listNodes } from './network.ts';
+import type { DemoStep } from './demo.ts';
 
 type Db = Kysely<any>;
 
@@ -131,12 +132,48 @@ export async function createStaff(db: Db, m: StaffMember, now: Date): Promise<St
   return (await getStaff(db, m.id))!;
 }
 
-/** Creates or replaces staff records (roles included); returns how many of each. */
+/** Creates or replaces staff records (roles included) in batches; returns how many of each. */
 export async function upsertStaff(db: Db, members: StaffMember[], now: Date): Promise<{ created: number; updated: number }> {
-  const existing = new Set(
-    members.length === 0 ? [] : (await db.selectFrom('staff').select('id').where('id', 'in', members.map((m) => m.id)).execute()).map((r) => r.id as string),
-  );
-  for (const m of members) await writeStaff(db, m, now, existing.has(m.id));
+  const existing = new Set<string>();
+  for (let i = 0; i < members.length; i += 500) {
+    const ids = members.slice(i, i + 500).map((m) => m.id);
+    for (const r of await db.selectFrom('staff').select('id').where('id', 'in', ids).execute()) existing.add(r.id as string);
+  }
+  for (let i = 0; i < members.length; i += 500) {
+    const chunk = members.slice(i, i + 500);
+    const rows = chunk.map((m) => ({
+      id: m.id,
+      name: m.name,
+      home_node_id: m.homeNodeId,
+      skills: JSON.stringify(m.skills),
+      permit_status: m.permitStatus,
+      can_live_on_site: m.canLiveOnSite,
+      max_hours_per_day: m.maxHoursPerDay,
+      inside_node_id: m.insideNodeId,
+      active: true,
+      created_at: now,
+      updated_at: now,
+    }));
+    await db
+      .insertInto('staff')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          home_node_id: eb.ref('excluded.home_node_id'),
+          skills: eb.ref('excluded.skills'),
+          permit_status: eb.ref('excluded.permit_status'),
+          can_live_on_site: eb.ref('excluded.can_live_on_site'),
+          max_hours_per_day: eb.ref('excluded.max_hours_per_day'),
+          inside_node_id: eb.ref('excluded.inside_node_id'),
+          active: eb.ref('excluded.active'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+    await db.deleteFrom('staff_roles').where('staff_id', 'in', chunk.map((m) => m.id)).execute();
+    await db.insertInto('staff_roles').values(chunk.flatMap((m) => m.roles.map((role, position) => ({ staff_id: m.id, role, position })))).execute();
+  }
   return { created: members.filter((m) => !existing.has(m.id)).length, updated: members.filter((m) => existing.has(m.id)).length };
 }
 
@@ -439,5 +476,13 @@ export async function loadWorkforceDemo(db: Db, now: Date): Promise<{ staff: num
   await replaceFixedNeeds(db, fixed);
   return { staff: staff.length };
 }
+
+/** The demo loader's step for this context (src/store/demo.ts lists it). */
+export const workforceDemoStep: DemoStep = {
+  name: 'staff (~330 people, closed-loop volunteers, logistics crew)',
+  run: async (db, ctx) => {
+    await loadWorkforceDemo(db, ctx.now);
+  },
+};
 
 export { ROLES };
