@@ -7,6 +7,7 @@ import type { NodeInput } from '../domain/network/model.ts';
 import { seededRandom } from '../domain/shared/random.ts';
 import { networkCounts, upsertDemand, upsertItems, upsertNodes } from './network.ts';
 import { zonesDemoStep } from './zones.ts';
+import { workforceDemoStep } from './workforce.ts';
 
 /** The built-in scenario's network file, as shipped in data/scenarios. */
 export interface ScenarioNetwork {
@@ -39,7 +40,7 @@ export interface DemoContext {
 export type DemoStep = { name: string; run: (db: Kysely<any>, ctx: DemoContext) => Promise<void> };
 
 /** Other contexts append their steps here (one line each). */
-export const demoSteps: DemoStep[] = [zonesDemoStep];
+export const demoSteps: DemoStep[] = [zonesDemoStep, workforceDemoStep];
 
 export async function isEmpty(db: Kysely<any>): Promise<boolean> {
   return (await networkCounts(db)).nodes === 0;
