@@ -1,12 +1,130 @@
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Card } from '../components/ui.tsx';
+import { inventoryApi, type BalanceRow } from '../api/inventory.ts';
+import { networkApi } from '../api/network.ts';
+import { Chart, type ChartOption } from '../components/Chart.tsx';
+import { NodeSelect, stockNodes } from '../components/NodeSelect.tsx';
+import { Card, DataState, Kpi, Table, fmt } from '../components/ui.tsx';
+import { useItemNames } from '../components/useItemNames.ts';
+import { useLoad } from '../hooks.ts';
 
+const BUCKETS: Array<[number, number]> = [
+  [0, 0],
+  [0, 1],
+  [1, 3],
+  [3, 7],
+  [7, 14],
+  [14, Infinity],
+];
+
+/**
+ * Stock at one node: how many days each item lasts at the expected demand
+ * (baseline or crisis surge), the items out of stock, the lowest cover, and lots
+ * that expire in the next days.
+ */
 export function StockPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const nodes = useLoad((s) => networkApi.nodes(s), []);
+  const list = stockNodes(nodes.data?.nodes ?? []);
+  const [nodeId, setNodeId] = useState('');
+  const [demand, setDemand] = useState<'baseline' | 'surge'>('baseline');
+  const node = nodeId || list.find((n) => n.kind === 'store')?.id || list[0]?.id || '';
+  const balances = useLoad((s) => (node ? inventoryApi.balances({ nodeId: node, includeZero: true, limit: 1000, demand }, s) : Promise.resolve({ rows: [], total: 0 })), [node, demand]);
+  const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+  const lots = useLoad((s) => (node ? inventoryApi.lots({ nodeId: node, expiringBefore: soon }, s) : Promise.resolve({ lots: [] })), [node, soon]);
+
+  const rows = balances.data?.rows ?? [];
+  const withDemand = rows.filter((r) => r.dailyDemand > 0);
+  const stockouts = withDemand.filter((r) => r.availableToPromise <= 0);
+  const low = [...withDemand].sort((a, b) => (a.daysOfCover ?? 0) - (b.daysOfCover ?? 0)).slice(0, 15);
+  const names = useItemNames([...low.map((r) => r.itemId), ...(lots.data?.lots ?? []).slice(0, 15).map((l) => l.itemId)], i18n.language);
+
+  const option: ChartOption = useMemo(() => {
+    const counts = BUCKETS.map(([lo, hi]) =>
+      withDemand.filter((r) => {
+        const d = r.daysOfCover ?? 0;
+        return lo === hi ? d <= 0 : d > lo && d <= hi;
+      }).length,
+    );
+    const labels = BUCKETS.map(([lo, hi]) => (lo === hi ? '0' : hi === Infinity ? `>${lo}` : `${lo}–${hi}`));
+    return {
+      tooltip: {},
+      grid: { left: 6, right: 10, top: 10, bottom: 4, containLabel: true },
+      xAxis: { type: 'category', data: labels, name: t('stock.days'), nameLocation: 'middle', nameGap: 24 },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [{ type: 'bar', data: counts.map((c, i) => ({ value: c, itemStyle: { color: i <= 1 ? '#d23c3c' : i === 2 ? '#d98a00' : '#2e9d57' } })) }],
+    };
+  }, [withDemand, t]);
+
   return (
     <div className="page">
-      <Card title={t('nav.stock')}>
-        <div className="note muted" data-testid="not-available">{t('common.notAvailable', { what: t('nav.stock') })}</div>
+      <Card
+        className="wide"
+        title={t('stock.title')}
+        testId="stock-card"
+        actions={
+          <>
+            <NodeSelect nodes={list} value={node} onChange={setNodeId} testId="stock-node" />
+            <div className="tabs">
+              {(['baseline', 'surge'] as const).map((d) => (
+                <button type="button" key={d} className={demand === d ? 'active' : ''} onClick={() => setDemand(d)}>
+                  {t(`stock.demand.${d}`)}
+                </button>
+              ))}
+            </div>
+          </>
+        }
+      >
+        <DataState state={balances} what={t('nav.stock')}>
+          {(b) =>
+            b.rows.length === 0 ? (
+              <div className="note muted">{t('stock.empty')}</div>
+            ) : (
+              <div className="kpis">
+                <Kpi label={t('stock.items')} value={fmt.int(b.total)} />
+                <Kpi label={t('stock.stockouts')} value={fmt.int(stockouts.length)} tone={stockouts.length > 0 ? 'bad' : 'good'} testId="kpi-stockouts" />
+                <Kpi label={t('stock.under3')} value={fmt.int(withDemand.filter((r) => (r.daysOfCover ?? 0) < 3).length)} tone="warn" />
+                <Kpi label={t('stock.expiring')} value={fmt.int(lots.data?.lots.length)} tone={(lots.data?.lots.length ?? 0) > 0 ? 'warn' : undefined} />
+              </div>
+            )
+          }
+        </DataState>
+      </Card>
+      {rows.length > 0 && (
+        <>
+          <Card title={t('stock.coverChart')}>
+            <Chart option={option} height={220} testId="cover-chart" />
+          </Card>
+          <Card title={t('stock.lowest')}>
+            <Table<BalanceRow>
+              rows={low}
+              columns={[
+                { key: 'item', label: t('common.item'), render: (r) => names(r.itemId) },
+                { key: 'onHand', label: t('stock.onHand'), num: true, render: (r) => fmt.int(r.onHand) },
+                { key: 'atp', label: t('stock.atp'), num: true, render: (r) => fmt.int(r.availableToPromise) },
+                { key: 'dd', label: t('stock.dailyDemand'), num: true, render: (r) => fmt.dec(r.dailyDemand, 1) },
+                { key: 'doc', label: t('stock.daysOfCover'), num: true, render: (r) => <span className={(r.daysOfCover ?? 0) < 1 ? 'bad-text' : ''}>{fmt.dec(r.daysOfCover, 1)}</span> },
+              ]}
+            />
+          </Card>
+        </>
+      )}
+      <Card title={t('stock.expiringTitle')}>
+        <DataState state={lots}>
+          {(d) => (
+            <Table
+              rows={d.lots}
+              max={15}
+              empty={t('stock.noExpiring')}
+              columns={[
+                { key: 'item', label: t('common.item'), render: (l) => names(l.itemId) },
+                { key: 'lot', label: t('counts.lot'), render: (l) => l.lotCode },
+                { key: 'exp', label: t('stock.expiry'), render: (l) => l.expiryDate ?? '–' },
+                { key: 'q', label: t('stock.onHand'), num: true, render: (l) => fmt.int(l.onHand) },
+              ]}
+            />
+          )}
+        </DataState>
       </Card>
     </div>
   );
