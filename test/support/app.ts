@@ -48,6 +48,13 @@ export async function createTestDb(): Promise<TestDb> {
       await database.close();
       const a = new pg.Client({ connectionString: base });
       await a.connect();
+      // pool.end() resolves before every socket has closed; a forced drop would then kill
+      // connections that still have listeners and surface as unhandled FATAL 57P01 errors.
+      for (let i = 0; i < 40; i++) {
+        const r = await a.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+        if (r.rows[0].n === 0) break;
+        await new Promise((res) => setTimeout(res, 50));
+      }
       await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await a.end();
     },

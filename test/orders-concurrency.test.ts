@@ -1,0 +1,105 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placeOrders, type PlaceJob } from '../src/flows/place-order.ts';
+import { OrderBatcher } from '../src/flows/order-batcher.ts';
+import { parseOrderInput } from '../src/domain/orders/validate.ts';
+import { unwrap } from '../src/domain/shared/result.ts';
+import * as inv from '../src/store/inventory.ts';
+import { createTestApp, testClock, usingPostgres, type TestApp } from './support/app.ts';
+import { loadOrderFixture, order, reservedAt, SLOT } from './support/orders-fixture.ts';
+
+// Racing clients only mean something with real concurrent connections: the racing tests run on
+// the PostgreSQL server (DATABASE_URL); the failure test runs everywhere.
+if (!usingPostgres()) console.warn('order race tests skipped: set DATABASE_URL=postgres://… to run them against a PostgreSQL server');
+
+const LAST_UNITS = 37;
+const CLIENTS = 300;
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ clock: testClock('2022-06-22T06:00:00.000Z') });
+  await loadOrderFixture(t.app, t.db, { lastUnits: LAST_UNITS });
+  // Enough delivery capacity that only stock limits the race.
+  await t.app.inject({ method: 'PUT', url: '/api/slots', payload: { nodeId: 'A', day: '2022-06-22', dailyOrderCapacity: 15_000 } });
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const job = (customerId: string, lines: Array<[string, number]>, key?: string): PlaceJob => ({
+  request: unwrap(parseOrderInput(order(lines, { customerId }) as any)),
+  ...(key ? { idempotency: { key, scope: 'POST /api/orders', hash: `hash-of-${key}` } } : {}),
+});
+
+describe.skipIf(!usingPostgres())('clients racing on PostgreSQL', () => {
+  it('gives hundreds of clients racing for the last units exactly that many units in total', async () => {
+    // Each client is its own connection-holding caller (no shared batcher), half of them through
+    // HTTP (group commit) and half straight through the flow, all at once.
+    const direct = Array.from({ length: CLIENTS / 2 }, (_, i) => placeOrders(t.db, t.deps.clock, [job(`racer-${i}`, [['last-1', 1 + (i % 2)]])]).then((r) => r[0]));
+    const viaHttp = Array.from({ length: CLIENTS / 2 }, (_, i) =>
+      t.app.inject({ method: 'POST', url: '/api/orders', payload: order([['last-1', 1 + (i % 2)]], { customerId: `http-racer-${i}` }) }).then((r) => ({ ok: true as const, status: r.statusCode, body: r.json() })),
+    );
+    const results = await Promise.all([...direct, ...viaHttp]);
+    let units = 0;
+    for (const r of results) {
+      expect(r.ok).toBe(true);
+      if (!r.ok) continue;
+      if (r.status === 201) units += r.body.orders[0].lines[0].quantity;
+      else expect(r.body.code).toBe('insufficient_stock');
+    }
+    expect(units).toBeGreaterThanOrEqual(LAST_UNITS - 1);
+    expect(units).toBeLessThanOrEqual(LAST_UNITS);
+    const b = await reservedAt(t.db, 'A', 'last-1');
+    expect(b.reserved).toBe(units);
+    const ordered = await sql<{ q: number }>`SELECT COALESCE(sum(l.quantity), 0)::int AS q FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE l.item_id = 'last-1' AND o.node_id = 'A'`.execute(t.db);
+    expect(ordered.rows[0].q).toBe(units);
+    expect(await inv.checkProjection(t.db)).toEqual([]);
+  });
+
+  it('places an order retried concurrently with the same idempotency key exactly once', async () => {
+    const before = await reservedAt(t.db, 'A', 'rice-2');
+    const same = job('c-retry-storm', [['rice-2', 1]], 'storm-key');
+    const batcher = new OrderBatcher(t.db, t.deps.clock, { maxInFlight: 4, maxBatch: 8 });
+    const results = await Promise.all([
+      ...Array.from({ length: 20 }, () => placeOrders(t.db, t.deps.clock, [same]).then((r) => r[0])),
+      ...Array.from({ length: 20 }, () => batcher.place(same)),
+    ]);
+    const ids = new Set(results.map((r) => (r.ok ? r.body.placementId : 'error')));
+    expect(ids.size).toBe(1);
+    expect(results.filter((r) => r.ok && !r.replayed)).toHaveLength(1);
+    expect((await reservedAt(t.db, 'A', 'rice-2')).reserved).toBe(before.reserved + 1);
+    const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM orders WHERE customer_id = 'c-retry-storm'`.execute(t.db);
+    expect(n.rows[0].n).toBe(1);
+  });
+});
+
+describe('a failure between reserving and confirming', () => {
+  it('leaves no reservation, booking, counter or order behind, for every order of the batch', async () => {
+    const beforeRice = await reservedAt(t.db, 'A', 'rice-2');
+    const beforeOil = await reservedAt(t.db, 'A', 'oil-2');
+    const slot = async () => (await sql<{ booked: number }>`SELECT booked FROM order_slots WHERE node_id = 'A' AND start_at = ${new Date(SLOT)}`.execute(t.db)).rows[0].booked;
+    const bookedBefore = await slot();
+    const jobs = [job('c-crash-1', [['rice-2', 2], ['oil-2', 1]], 'crash-key-1'), job('c-crash-2', [['rice-2', 1]])];
+    let reservedInside = 0;
+    const results = await placeOrders(t.db, t.deps.clock, jobs, {
+      afterReserve: async (trx) => {
+        reservedInside = Math.max(reservedInside, (await reservedAt(trx, 'A', 'rice-2')).reserved - beforeRice.reserved);
+        throw new Error('the process died before confirming');
+      },
+    });
+    // The batch failed, then each order alone failed the same way: each gets an internal error.
+    expect(results).toEqual([
+      { ok: false, error: expect.objectContaining({ code: 'internal' }) },
+      { ok: false, error: expect.objectContaining({ code: 'internal' }) },
+    ]);
+    expect(reservedInside).toBe(3);
+    expect(await reservedAt(t.db, 'A', 'rice-2')).toEqual(beforeRice);
+    expect(await reservedAt(t.db, 'A', 'oil-2')).toEqual(beforeOil);
+    expect(await slot()).toBe(bookedBefore);
+    const left = await sql<{ n: number }>`SELECT (SELECT count(*) FROM orders WHERE customer_id LIKE 'c-crash-%') + (SELECT count(*) FROM purchase_counters WHERE subject LIKE '%c-crash-%' AND quantity > 0) + (SELECT count(*) FROM idempotency_keys WHERE key = 'crash-key-1') AS n`.execute(t.db);
+    expect(Number(left.rows[0].n)).toBe(0);
+    // And the same key can be used again once the system is back.
+    const again = await placeOrders(t.db, t.deps.clock, [jobs[0]]);
+    expect(again[0]).toMatchObject({ ok: true, status: 201, replayed: false });
+  });
+});
