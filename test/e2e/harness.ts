@@ -124,3 +124,17 @@ export async function signIn(page: Page, baseUrl: string, path = '/'): Promise<v
   await page.getByTestId('sign-in').click();
   await page.getByTestId('sign-out').waitFor({ timeout: 15_000 });
 }
+
+/** Calls the API as the admin (to set up data a screen needs, e.g. opening stock). */
+export async function apiAs(baseUrl: string): Promise<(method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>> {
+  const login = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CREDENTIALS) });
+  const token = login.ok ? ((await login.json()) as { token: string }).token : null;
+  return async (method, path, body) => {
+    const headers: Record<string, string> = { 'idempotency-key': crypto.randomUUID() };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const r = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null };
+  };
+}

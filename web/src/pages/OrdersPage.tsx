@@ -114,7 +114,7 @@ export function OrdersPage() {
           }
         </DataState>
       </Card>
-      {node && <PlaceOrder nodeLat={node.lat} nodeLng={node.lng} slots={slotRows.filter((s) => !s.full && new Date(s.endAt).getTime() > Date.now())} onAnswer={onAnswer} />}
+      {node && <PlaceOrder key={node.id} nodeLat={node.lat} nodeLng={node.lng} slots={slotRows.filter((s) => !s.full && new Date(s.endAt).getTime() > Date.now())} onAnswer={onAnswer} />}
       <Card title={t('orders.refusalsTitle')} testId="refusals-card">
         {Object.keys(refusals).length === 0 ? <div className="note muted">{t('orders.noRefusals')}</div> : <Chart option={refusalOption} height={180} />}
         <div className="small muted">{t('orders.refusalsNote')}</div>
