@@ -613,7 +613,9 @@ export async function balances(db: Db, filter: BalanceFilter = {}): Promise<{ ro
   if (filter.itemId) q = q.where('b.item_id', '=', filter.itemId);
   if (itemIds) q = q.where(sql<boolean>`b.item_id = ANY(${itemIds}::text[])`);
   if (!filter.includeZero) q = q.where((eb) => eb.or([eb('b.on_hand', '>', 0), eb('b.in_transit_in', '>', 0), eb('b.in_transit_out', '>', 0)]));
-  const total = Number((await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
+  // Counting is a second scan of the view: only pay for it when the caller pages.
+  const paged = filter.limit !== undefined || filter.offset !== undefined;
+  const counted = paged ? Number((await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0) : -1;
   let rq = q
     .select(['b.node_id', 'b.item_id', 'b.on_hand', 'b.reserved', 'b.in_transit_in', 'b.in_transit_out', sql<number>`COALESCE(s.online_safety_buffer, 0)`.as('buffer')])
     .orderBy('b.node_id')
@@ -632,7 +634,7 @@ export async function balances(db: Db, filter: BalanceFilter = {}): Promise<{ ro
   const basis = filter.demand ?? 'baseline';
   const surge = filter.surgePercent ?? 300;
   return {
-    total,
+    total: paged ? counted : rows.length,
     rows: rows.map((r: any) => {
       const it = attrs.get(r.item_id);
       const perDay = dailyDemand(demand.get(nodeItemKey(r.node_id, r.item_id)) ?? 0, basis, surge);
