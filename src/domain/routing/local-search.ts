@@ -22,26 +22,36 @@ const EPS = 1e-7;
 
 export interface LocalSearch {
   /** Improves `sol` in place; returns the number of moves applied. */
-  run(sol: Solution, routePenalty: number): number;
+  run(sol: Solution, routePenalty: number, focus?: number[]): number;
 }
 
 export function createLocalSearch(nb: Neighbours, k: number, rng: Random, ops: Operator[]): LocalSearch {
+  let lastTested = new Float64Array(0);
   return {
-    run(sol: Solution, routePenalty: number): number {
+    run(sol: Solution, routePenalty: number, focus?: number[]): number {
       const inst = sol.inst;
       const active = ops.filter((op) => op.supports(inst));
-      // Operators change routes in place: take ownership of any route shared with another solution.
-      for (let i = 0; i < sol.routes.length; i++) sol.mutable(i);
       const ctx: LsContext = { inst, sol, routePenalty };
       const order: number[] = [];
-      for (let u = inst.nDepots; u < inst.n; u++) if (sol.routeOf[u] >= 0) order.push(u);
+      if (focus) {
+        // Only the stops of the routes that hold a focus stop (the routes that just changed).
+        const routes = new Set<number>();
+        for (const u of focus) if (sol.routeOf[u] >= 0) routes.add(sol.routeOf[u]);
+        for (const ri of [...routes].sort((a, b) => a - b)) {
+          const nodes = sol.routes[ri].nodes;
+          for (let p = 1; p < nodes.length - 1; p++) order.push(nodes[p]);
+        }
+      } else {
+        for (let u = inst.nDepots; u < inst.n; u++) if (sol.routeOf[u] >= 0) order.push(u);
+      }
       for (let i = order.length - 1; i > 0; i--) {
         const j = rng.int(i + 1);
         const t = order[i];
         order[i] = order[j];
         order[j] = t;
       }
-      const lastTested = new Float64Array(inst.n).fill(-1);
+      if (lastTested.length !== inst.n) lastTested = new Float64Array(inst.n);
+      lastTested.fill(-1);
       let moves = 0;
       let improved = true;
       let guard = 0;
@@ -60,6 +70,9 @@ export function createLocalSearch(nb: Neighbours, k: number, rng: Random, ops: O
             if (sol.routes[ru].version <= tested && sol.routes[rv].version <= tested) continue;
             for (const op of active) {
               if (op.evaluate(ctx, u, v) < -EPS) {
+                // Operators change routes in place: own them first if shared with another solution.
+                sol.mutable(sol.routeOf[u]);
+                sol.mutable(sol.routeOf[v]);
                 op.apply(ctx, u, v);
                 moves++;
                 improved = true;

@@ -108,6 +108,11 @@ export function recreate(sol: Solution, pending: number[], rng: Random, params: 
   sol.unassigned = [];
   sortForInsertion(inst, order, rng);
   const blink = params.blinkRate;
+  // Positions to evaluate before the next blink: geometric, so one random draw per blink
+  // rather than one per position.
+  const logKeep = Math.log(1 - blink);
+  const nextGap = (): number => (blink > 0 ? Math.floor(Math.log(1 - rng.next()) / logKeep) : Infinity);
+  let untilBlink = nextGap();
   for (const u of order) {
     let best = Infinity;
     let bestR = -1;
@@ -117,7 +122,10 @@ export function recreate(sol: Solution, pending: number[], rng: Random, params: 
       if (!routeCanTake(inst, r, u)) continue;
       const last = r.nodes.length - 1;
       for (let p = 0; p < last; p++) {
-        if (blink > 0 && rng.next() < blink) continue;
+        if (untilBlink-- === 0) {
+          untilBlink = nextGap();
+          continue;
+        }
         const d = insertionDelta(inst, r, u, p);
         if (d < best) {
           best = d;

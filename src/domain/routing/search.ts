@@ -39,6 +39,7 @@ export interface SearchResult {
 const ELIMINATION_SHARE = 0.4;
 const BLINK_RATE = 0.01;
 
+
 export function search(inst: Instance, assignable: number[], p: SearchParams): SearchResult {
   const { rng, clock } = p;
   const t0 = clock();
@@ -72,12 +73,12 @@ export function search(inst: Instance, assignable: number[], p: SearchParams): S
       (vehiclesMode ? a.vehicles < b.vehicles || (a.vehicles === b.vehicles && a.cost < b.cost - 1e-9) : a.cost < b.cost - 1e-9));
 
   const removed: number[] = [];
-  // Initial temperature scaled to the solution: SISR's 100 → 1 for Solomon-sized costs,
-  // where an average edge costs about 10-15.
+  // Temperatures scaled to the solution's average edge cost (about 12 on Solomon, where
+  // SISR uses 100 → 1): 3 → 0.01 edges was best of the values tried on Solomon (see docs).
   const edges = Math.max(1, assignable.length + best.vehicles);
   const avgEdge = best.cost / edges;
-  const tStart = Number(globalThis.process?.env?.T0 ?? 10) * avgEdge;
-  const tEnd = Number(globalThis.process?.env?.TF ?? 0.01) * avgEdge;
+  const tStart = 3 * avgEdge;
+  const tEnd = 0.01 * avgEdge;
 
   // Phase 1 (vehicles objective): route elimination.
   let phaseStart = 0;
@@ -126,7 +127,10 @@ export function search(inst: Instance, assignable: number[], p: SearchParams): S
   }
 
   // Phase 2: ruin and recreate under simulated annealing.
-  let cur = best;
+  // `cur` and `cand` are two buffers swapped on acceptance; `best` is always a deep copy.
+  let cur = best.clone();
+  let cand = new Solution(inst);
+  let curCost = cur.cost;
   const routeLimit = vehiclesMode ? best.vehicles : maxRoutes;
   for (;;) {
     const f = fraction();
@@ -135,18 +139,25 @@ export function search(inst: Instance, assignable: number[], p: SearchParams): S
     iterations++;
     const local = phaseStart >= 1 ? 1 : (f - phaseStart) / (1 - phaseStart);
     const temperature = tStart * Math.pow(tEnd / tStart, Math.max(0, local));
-    const cand = cur.cloneShared();
+    cand.assignShared(cur);
     ruin(cand, nb, rng, defaultRuinParams, removed);
     recreate(cand, removed, rng, { blinkRate: BLINK_RATE, allowNewRoutes: true, maxRoutes: routeLimit, newRouteWhenCheaper: !vehiclesMode });
     if (cand.unassigned.length > cur.unassigned.length) continue;
-    const threshold = cur.cost - temperature * Math.log(rng.next());
-    if (cand.unassigned.length < cur.unassigned.length || cand.vehicles < cur.vehicles && vehiclesMode || cand.cost < threshold) {
+    const candCost = cand.cost;
+    const threshold = curCost - temperature * Math.log(rng.next());
+    if (cand.unassigned.length < cur.unassigned.length || (vehiclesMode && cand.vehicles < cur.vehicles) || candCost < threshold) {
+      const t = cur;
       cur = cand;
+      cand = t;
+      curCost = candCost;
       if (better(cur, best)) {
         const polished = cur.clone();
         ls.run(polished, routePenalty);
-        if (better(polished, cur)) cur = polished;
-        best = cur;
+        if (better(polished, cur)) {
+          cur = polished;
+          curCost = cur.cost;
+        }
+        best = cur.clone();
         timeToBest = clock() - t0;
       }
     }

@@ -159,6 +159,19 @@ export class Solution {
     return s;
   }
 
+  /** Makes this solution a copy-on-write copy of `from`, reusing this one's arrays (no allocation). */
+  assignShared(from: Solution): void {
+    this.routes.length = 0;
+    for (const r of from.routes) this.routes.push(r);
+    this.owned.length = from.routes.length;
+    this.owned.fill(false);
+    this.routeOf.set(from.routeOf);
+    this.posOf.set(from.posOf);
+    this.usedVehicle.set(from.usedVehicle);
+    this.unassigned.length = 0;
+    for (const u of from.unassigned) this.unassigned.push(u);
+  }
+
   /** Route i, copied first if it is still shared with another solution. */
   mutable(i: number): Route {
     if (!this.owned[i]) {
