@@ -139,7 +139,7 @@ export const DEFAULT_RULES: StaffingRules = {
   costPerKm: 1,
   unmetCostPerMin: 10,
   minStaffShortCost: 100_000,
-  timeLimitS: 20,
+  timeLimitS: 30,
   mipRelGap: 0.01,
 };
 

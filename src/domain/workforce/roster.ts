@@ -3,7 +3,7 @@
  *
  * The roster is a MIP built as a `LinearModel` and handed to a `MipSolver` (HiGHS by default):
  *   x[p,n,s]   ∈ {0,1}  person p works at site n in shift s (eligible tuples only)
- *   h[p,n,s,r] ≥ 0      minutes of that shift spent on role r, when p holds several needed roles
+ *   w[p,n,s,r] ∈ {0,1}  the role p works in that shift, when p holds several needed roles
  *   u[n,s,r]   ≥ 0      unmet person-minutes of a need, priced `unmetCostPerMin`
  *   v[n,s]     ≥ 0      heads missing under a site's minimum staffing, priced above that
  *   z[p,c]     ∈ {0,1}  person p lives in closed-loop site c for its whole loop
@@ -46,18 +46,13 @@ export async function planStaffing(problem: StaffingProblem, options: PlanOption
         let tasks: Task[];
         if (!split) tasks = [{ role: c.mainRole, minutes: dur }];
         else {
-          // Round minutes up so a need met in the model is met in whole minutes too.
-          tasks = split.map(([role, col]) => ({ role, minutes: Math.max(0, Math.ceil(r.values![col] - 1e-6)) })).filter((t) => t.minutes > 0);
-          tasks.sort((a, b) => b.minutes - a.minutes || a.role.localeCompare(b.role));
-          // Minutes the needs did not take go to the main role (more capacity, never over the shift).
-          const used = tasks.reduce((s, t) => s + t.minutes, 0);
-          if (tasks.length === 0) tasks = [{ role: c.mainRole, minutes: dur }];
-          else if (used < dur) tasks[0].minutes += dur - used;
-          else if (used > dur) tasks[0].minutes -= used - dur; // at most a minute per task, from rounding up
+          const chosen = split.find(([, col]) => r.values![col] > 0.5);
+          tasks = [{ role: chosen ? chosen[0] : c.mainRole, minutes: dur }];
         }
         assignments.push({ staffId: ix.staff[c.person].id, siteId: ix.sites[c.site].id, shiftId: ix.shifts[c.shift].id, role: tasks[0].role, tasks });
       }
     }
+    assignments = shareSpareMinutes(ix, assignments);
     if (r.status === 'feasible') {
       notes.push(`The solver stopped at its limit with a roster ${r.gapPct?.toFixed(2)}% from the best bound.`);
       // A MIP stopped early can hold a weaker roster than the greedy one: keep the better.
@@ -93,6 +88,43 @@ export async function planStaffing(problem: StaffingProblem, options: PlanOption
   });
 }
 
+/**
+ * Splits shifts after the fact: where a person's role is covered beyond its need at their site
+ * and shift, the spare minutes go to another role they hold whose need there is unmet (the
+ * packer who also receives the night delivery). Nobody works longer; only tasks change.
+ */
+export function shareSpareMinutes(ix: Indexed, assignments: Assignment[]): Assignment[] {
+  const dur = (shiftId: string) => ix.shifts[ix.shiftIndex.get(shiftId)!].durationMin;
+  const key = (a: string, b: string, r: string) => `${a}|${b}|${r}`;
+  const covered = new Map<string, number>();
+  const out = assignments.map((a) => ({ ...a, tasks: (a.tasks ?? [{ role: a.role, minutes: dur(a.shiftId) }]).map((t) => ({ ...t })) }));
+  for (const a of out) for (const t of a.tasks) covered.set(key(a.siteId, a.shiftId, t.role), (covered.get(key(a.siteId, a.shiftId, t.role)) ?? 0) + t.minutes);
+  const need = (a: Assignment, role: Role) => ix.needMin[ix.siteIndex.get(a.siteId)!][ix.shiftIndex.get(a.shiftId)!].get(role) ?? 0;
+  const person = new Map(ix.staff.map((p) => [p.id, p]));
+  for (const a of out) {
+    for (const t of a.tasks) {
+      let spare = Math.min(t.minutes, (covered.get(key(a.siteId, a.shiftId, t.role)) ?? 0) - need(a, t.role));
+      if (spare <= 0) continue;
+      for (const role of person.get(a.staffId)!.roles) {
+        if (role === t.role || spare <= 0) continue;
+        const gap = need(a, role) - (covered.get(key(a.siteId, a.shiftId, role)) ?? 0);
+        if (gap <= 0) continue;
+        const m = Math.min(gap, spare);
+        t.minutes -= m;
+        spare -= m;
+        covered.set(key(a.siteId, a.shiftId, t.role), covered.get(key(a.siteId, a.shiftId, t.role))! - m);
+        covered.set(key(a.siteId, a.shiftId, role), (covered.get(key(a.siteId, a.shiftId, role)) ?? 0) + m);
+        const other = a.tasks.find((x) => x.role === role);
+        if (other) other.minutes += m;
+        else a.tasks.push({ role, minutes: m });
+      }
+    }
+    a.tasks = a.tasks.filter((t) => t.minutes > 0).sort((x, y) => y.minutes - x.minutes || x.role.localeCompare(y.role));
+    a.role = a.tasks[0].role;
+  }
+  return out;
+}
+
 /** Missing heads under minimum staffing first, then unmet minutes weighted by site priority. */
 function shortfallScore(ix: Indexed, problem: StaffingProblem, assignments: Assignment[]): number {
   const review = reviewRoster(problem, assignments);
@@ -123,14 +155,16 @@ export function buildRosterModel(ix: Indexed) {
     if (c.roles.length === 1) push(c.roles[0], [xCol[k], dur]);
     else if (c.roles.length > 1) {
       const split: Array<[Role, number]> = [];
-      const row: Array<[number, number]> = [[xCol[k], -dur]];
+      const row: Array<[number, number]> = [[xCol[k], -1]];
       for (const role of c.roles) {
-        const h = b.addVar({ upper: Math.min(dur, ix.needMin[c.site][c.shift].get(role) ?? 0), name: `h${k}_${role}` });
-        split.push([role, h]);
-        row.push([h, 1]);
-        push(role, [h, 1]);
+        // One role per shift in the model (binary): splitting minutes in the MIP made it slow
+        // and fragile under load; `shareSpareMinutes` splits shifts afterwards instead.
+        const w = b.addVar({ upper: 1, integer: true, name: `w${k}_${role}` });
+        split.push([role, w]);
+        row.push([w, 1]);
+        push(role, [w, dur]);
       }
-      b.addRow(row, -INF, 0, `split${k}`);
+      b.addRow(row, 0, 0, `role${k}`);
       hCols[k] = split;
     }
     const m = byPersonShift[c.person];
@@ -189,15 +223,6 @@ export function buildRosterModel(ix: Indexed) {
       }
       if (total > maxMin) {
         b.addRow(terms, -INF, maxMin, `hours_${staff[p].id}_d${day}`);
-        // The same limit as a count of shifts: with 8-hour shifts and 12 hours a day, one shift.
-        // Implied for whole numbers, but it closes the LP gap (the relaxation would otherwise
-        // work everyone 1.5 shifts a day), which is what makes a short-staffed plan solve fast.
-        const durations = list.filter((s) => (m.get(s) ?? []).length > 0).map((s) => shifts[s].durationMin).sort((x, y) => x - y);
-        let fit = 0;
-        for (let acc = 0; fit < durations.length && acc + durations[fit] <= maxMin; fit++) acc += durations[fit];
-        const countTerms: Array<[number, number]> = [];
-        for (const s of list) for (const k of m.get(s) ?? []) countTerms.push([xCol[k], 1]);
-        if (fit < durations.length) b.addRow(countTerms, -INF, fit, `shifts_${staff[p].id}_d${day}`);
       }
     }
   }
