@@ -8,6 +8,7 @@ import { seededRandom } from '../domain/shared/random.ts';
 import { networkCounts, upsertDemand, upsertItems, upsertNodes } from './network.ts';
 import { zonesDemoStep } from './zones.ts';
 import { workforceDemoStep } from './workforce.ts';
+import { tripsDemoStep } from './trips.ts';
 
 /** The built-in scenario's network file, as shipped in data/scenarios. */
 export interface ScenarioNetwork {
@@ -40,7 +41,7 @@ export interface DemoContext {
 export type DemoStep = { name: string; run: (db: Kysely<any>, ctx: DemoContext) => Promise<void> };
 
 /** Other contexts append their steps here (one line each). */
-export const demoSteps: DemoStep[] = [zonesDemoStep, workforceDemoStep];
+export const demoSteps: DemoStep[] = [zonesDemoStep, workforceDemoStep, tripsDemoStep];
 
 export async function isEmpty(db: Kysely<any>): Promise<boolean> {
   return (await networkCounts(db)).nodes === 0;

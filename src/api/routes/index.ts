@@ -6,6 +6,7 @@ import inventory from './inventory.ts';
 import workforce from './workforce.ts';
 import zones from './zones.ts';
 import orders from './orders.ts';
+import trips from './trips.ts';
 
 export type RoutePlugin = (app: FastifyInstance, deps: AppDeps) => Promise<void>;
 
@@ -17,4 +18,5 @@ export const routePlugins: RoutePlugin[] = [
   workforce,
   zones,
   orders,
+  trips,
 ];

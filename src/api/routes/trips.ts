@@ -1,0 +1,287 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../deps.ts';
+import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
+import { fail } from '../../domain/shared/result.ts';
+import { VEHICLE_KINDS, tripSheetHtml, type SolveFn } from '../../domain/trips/index.ts';
+import { solveInWorker } from '../../solver/routing.ts';
+import { XLSX_MIME } from '../tabular.ts';
+import * as store from '../../store/trips.ts';
+
+const Err = { $ref: 'Error#' };
+const errors = { 400: Err, 403: Err, 404: Err, 409: Err, 422: Err };
+const FLEET = ['fleet'];
+const TRIPS = ['trips'];
+const Open = (props: Parameters<typeof Type.Object>[0], description?: string) => Type.Object(props, { additionalProperties: true, description });
+const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (Beijing time)' });
+const Hhmm = Type.String({ pattern: '^([01]\\d|2[0-4]):[0-5]\\d$', description: 'HH:MM local time' });
+const Code = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' });
+const IdParam = Type.Object({ id: Type.String() });
+
+/** The routing solver in a worker thread, so the server stays responsive while it searches. */
+const workerSolve: SolveFn = (problem, options) => solveInWorker(problem, options);
+
+const Compartment = Type.Object(
+  {
+    temperatureClass: Type.String({ enum: ['ambient', 'chilled', 'frozen'] }),
+    maxWeightKg: Type.Integer({ minimum: 0 }),
+    maxVolumeL: Type.Optional(Type.Integer({ minimum: 0 })),
+    pallets: Type.Optional(Type.Integer({ minimum: 0 })),
+    refrigerated: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+const VehicleTypeOut = Open({
+  id: Type.String(), name: Type.String(), kind: Type.String(), compartments: Type.Array(Open({})), speedKmh: Type.Integer(), costPerKmFen: Type.Integer(),
+  costPerHourFen: Type.Integer(), shiftStart: Type.String(), shiftEnd: Type.String(), homeNodeId: Type.String(), count: Type.Integer(),
+});
+const VehicleTypeBody = Type.Object(
+  {
+    id: Code,
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    kind: Type.String({ enum: [...VEHICLE_KINDS], description: 'refrigerated_truck (0-4 °C), frozen_truck (-18 °C), multi_temperature_truck, ambient_van, rider_ebike' }),
+    compartments: Type.Optional(Type.Array(Compartment, { minItems: 1, maxItems: 3, description: 'one per temperature class; default from the kind' })),
+    speedKmh: Type.Optional(Type.Integer({ minimum: 1, maximum: 120 })),
+    costPerKmFen: Type.Optional(Type.Integer({ minimum: 0 })),
+    costPerHourFen: Type.Optional(Type.Integer({ minimum: 0 })),
+    shiftStart: Type.Optional(Hhmm),
+    shiftEnd: Type.Optional(Hhmm),
+    homeNodeId: Code,
+    count: Type.Integer({ minimum: 0, maximum: 1000 }),
+  },
+  { additionalProperties: false },
+);
+const VehicleOut = Type.Object({ id: Type.String(), vehicleTypeId: Type.String(), plate: Type.String(), driverName: Type.Union([Type.String(), Type.Null()]), driverPhone: Type.Union([Type.String(), Type.Null()]) });
+const PlanOut = Open({ id: Type.String(), day: Type.String(), mode: Type.String(), status: Type.String(), result: Open({}), violations: Type.Array(Open({})) });
+const TripOut = Open({ id: Type.String(), planId: Type.String(), status: Type.String(), stops: Type.Array(Open({})) });
+
+const PlanBody = Type.Object(
+  {
+    day: Day,
+    mode: Type.String({ enum: ['cold', 'wave', 'orders'], description: 'cold: open chilled/frozen transfers over the day; wave: open ambient transfers leaving together at a wave time; orders: a node\'s customer orders of one delivery slot on its riders and vans' }),
+    wave: Type.Optional(Hhmm),
+    nodeId: Type.Optional(Type.String()),
+    slotStart: Type.Optional(Type.String({ description: 'ISO date-time of the slot start (mode orders)' })),
+    vehicleTypeIds: Type.Optional(Type.Array(Type.String(), { minItems: 1 })),
+    outsideTempC: Type.Optional(Type.Integer({ minimum: -40, maximum: 50 })),
+    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 })),
+    maxIterations: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'per solve; without a time limit a plan reproduces exactly from its seed' })),
+    timeLimitS: Type.Optional(Type.Integer({ minimum: 1, maximum: 300, description: 'wall-time budget for the whole plan' })),
+  },
+  { additionalProperties: false },
+);
+
+const CountedLine = Type.Object({ itemId: Type.String({ minLength: 1 }), receivedQuantity: Type.Integer({ minimum: 0, maximum: 2_000_000_000 }) }, { additionalProperties: false });
+const ArriveBody = Type.Object(
+  {
+    stops: Type.Array(
+      Type.Object({ seq: Type.Integer({ minimum: 1 }), lines: Type.Optional(Type.Array(CountedLine)), asShipped: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+      { minItems: 1 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The fleet, trip plans, trips, trip sheets, dispatch and arrival. */
+export default async function tripsRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const { db, clock } = deps;
+  const write = <T>(req: any, reply: any, status: number, fn: (trx: any) => Promise<T>) => withIdempotency(db, req, reply, async (trx) => ({ status, body: await fn(trx) }));
+
+  // ---- fleet ----
+  app.get(
+    '/api/fleet',
+    { schema: { tags: FLEET, summary: 'The fleet: vehicle types (with the count available on a day) and named vehicles', querystring: Type.Object({ day: Type.Optional(Day) }), response: { 200: Open({ day: Type.String(), vehicleTypes: Type.Array(VehicleTypeOut), vehicles: Type.Array(VehicleOut) }) } } },
+    async (req) => {
+      const day = (req.query as { day?: string }).day ?? store.beijingDay(clock.now());
+      return { day, vehicleTypes: await store.fleetForDay(db, day), vehicles: await store.listVehicles(db) };
+    },
+  );
+  app.post(
+    '/api/fleet/vehicle-types',
+    { schema: { tags: FLEET, summary: 'Add a vehicle type; missing fields come from the kind\'s template', headers: IdempotencyHeader, body: VehicleTypeBody, response: { 201: VehicleTypeOut, ...errors } } },
+    async (req, reply) => write(req, reply, 201, (trx) => store.createVehicleType(trx, req.body, clock.now())),
+  );
+  app.get('/api/fleet/vehicle-types/:id', { schema: { tags: FLEET, summary: 'One vehicle type', params: IdParam, response: { 200: VehicleTypeOut, ...errors } } }, async (req) =>
+    store.requireVehicleType(db, (req.params as { id: string }).id),
+  );
+  app.patch(
+    '/api/fleet/vehicle-types/:id',
+    { schema: { tags: FLEET, summary: 'Change a vehicle type', params: IdParam, headers: IdempotencyHeader, body: Type.Partial(Type.Omit(VehicleTypeBody, ['id']), { additionalProperties: false, minProperties: 1 }), response: { 200: VehicleTypeOut, ...errors } } },
+    async (req, reply) => write(req, reply, 200, (trx) => store.updateVehicleType(trx, (req.params as { id: string }).id, req.body as Record<string, unknown>, clock.now())),
+  );
+  app.delete(
+    '/api/fleet/vehicle-types/:id',
+    { schema: { tags: FLEET, summary: 'Remove a vehicle type (refused while one of its trips is under way)', params: IdParam, headers: IdempotencyHeader, response: { 200: Type.Object({ deleted: Type.String() }), ...errors } } },
+    async (req, reply) =>
+      write(req, reply, 200, async (trx) => {
+        const id = (req.params as { id: string }).id;
+        await store.deleteVehicleType(trx, id);
+        return { deleted: id };
+      }),
+  );
+  app.put(
+    '/api/fleet/vehicles/:id',
+    {
+      schema: {
+        tags: FLEET, summary: 'Create or change a named vehicle (plate, usual driver)', params: IdParam, headers: IdempotencyHeader,
+        body: Type.Object({ vehicleTypeId: Type.String(), plate: Type.String({ maxLength: 32 }), driverName: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])), driverPhone: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])) }, { additionalProperties: false }),
+        response: { 200: VehicleOut, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body as { vehicleTypeId: string; plate: string; driverName?: string | null; driverPhone?: string | null };
+      return write(req, reply, 200, (trx) => store.upsertVehicle(trx, { id: (req.params as { id: string }).id, vehicleTypeId: b.vehicleTypeId, plate: b.plate, driverName: b.driverName ?? null, driverPhone: b.driverPhone ?? null }, clock.now()));
+    },
+  );
+  app.delete(
+    '/api/fleet/vehicles/:id',
+    { schema: { tags: FLEET, summary: 'Remove a named vehicle', params: IdParam, headers: IdempotencyHeader, response: { 200: Type.Object({ deleted: Type.String() }), ...errors } } },
+    async (req, reply) =>
+      write(req, reply, 200, async (trx) => {
+        const id = (req.params as { id: string }).id;
+        await store.deleteVehicle(trx, id);
+        return { deleted: id };
+      }),
+  );
+  app.put(
+    '/api/fleet/availability',
+    {
+      schema: {
+        tags: FLEET, summary: 'Vehicles of a type available on a day (overrides the type\'s count for that day)', headers: IdempotencyHeader,
+        body: Type.Object({ vehicleTypeId: Type.String(), day: Day, available: Type.Integer({ minimum: 0, maximum: 1000 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ vehicleTypeId: Type.String(), day: Type.String(), available: Type.Integer() }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body as { vehicleTypeId: string; day: string; available: number };
+      return write(req, reply, 200, async (trx) => {
+        await store.setAvailability(trx, b.vehicleTypeId, b.day, b.available);
+        return b;
+      });
+    },
+  );
+
+  // ---- settings ----
+  app.get('/api/trips/settings', { schema: { tags: TRIPS, summary: 'Ambient waves, coolant rule and planning times', response: { 200: Open({ waves: Type.Array(Type.String()) }) } } }, async () => store.getSettings(db));
+  app.patch(
+    '/api/trips/settings',
+    { schema: { tags: TRIPS, summary: 'Change waves (e.g. ["06:00","14:00"]), the coolant rule\'s parameters, outside temperature, planning times', headers: IdempotencyHeader, body: Type.Object({}, { additionalProperties: true, minProperties: 1 }), response: { 200: Open({ waves: Type.Array(Type.String()) }), ...errors } } },
+    async (req, reply) => write(req, reply, 200, (trx) => store.saveSettings(trx, req.body as Record<string, unknown>, clock.now())),
+  );
+
+  // ---- plans ----
+  app.post(
+    '/api/trips/plans',
+    {
+      schema: {
+        tags: TRIPS,
+        summary: 'Plan trips for a day: cold-chain transfers, an ambient wave, or a node\'s slot orders; kept for review',
+        description: 'Answers when the solver is done (timeLimitS bounds it). Every load is on a trip or listed in result.unassigned with a reason (invalid_load, incompatible, demand_exceeds_capacity, time_window_unreachable, fleet_exhausted). violations lists what the independent auditor found (empty for a valid plan).',
+        headers: IdempotencyHeader, body: PlanBody, response: { 201: PlanOut, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const draft = await store.preparePlan(db, req.body as store.PlanRequest, workerSolve);
+      return write(req, reply, 201, (trx) => store.savePlan(trx, draft, clock.now()));
+    },
+  );
+  app.get(
+    '/api/trips/plans',
+    { schema: { tags: TRIPS, summary: 'Recent trip plans (totals only)', querystring: Type.Object({ day: Type.Optional(Day) }), response: { 200: Type.Object({ plans: Type.Array(Open({})) }) } } },
+    async (req) => ({ plans: await store.listPlans(db, req.query as { day?: string }) }),
+  );
+  app.get('/api/trips/plans/:id', { schema: { tags: TRIPS, summary: 'One trip plan with its trips, unassigned loads and audit', params: IdParam, response: { 200: PlanOut, ...errors } } }, async (req) =>
+    store.requirePlan(db, (req.params as { id: string }).id),
+  );
+  app.post(
+    '/api/trips/plans/:id/confirm',
+    { schema: { tags: TRIPS, summary: 'Confirm a plan: its trips are created and their loads taken off the open list', params: IdParam, headers: IdempotencyHeader, response: { 200: PlanOut, ...errors } } },
+    async (req, reply) => write(req, reply, 200, (trx) => store.confirmPlan(trx, (req.params as { id: string }).id, clock.now())),
+  );
+  app.post(
+    '/api/trips/plans/:id/discard',
+    { schema: { tags: TRIPS, summary: 'Discard a proposed plan', params: IdParam, headers: IdempotencyHeader, response: { 200: PlanOut, ...errors } } },
+    async (req, reply) => write(req, reply, 200, (trx) => store.discardPlan(trx, (req.params as { id: string }).id, clock.now())),
+  );
+
+  // ---- trips ----
+  app.get(
+    '/api/trips',
+    { schema: { tags: TRIPS, summary: 'Trips, by day, status or plan', querystring: Type.Object({ day: Type.Optional(Day), status: Type.Optional(Type.String({ enum: ['confirmed', 'dispatched', 'completed', 'cancelled'] })), planId: Type.Optional(Type.String()) }), response: { 200: Type.Object({ trips: Type.Array(TripOut) }) } } },
+    async (req) => ({ trips: await store.listTrips(db, req.query as { day?: string; status?: string; planId?: string }) }),
+  );
+  app.get(
+    '/api/trips/sheets',
+    { schema: { tags: TRIPS, summary: 'Every trip sheet of a day in one .xlsx workbook (a sheet per trip)', querystring: Type.Object({ day: Day }) } },
+    async (req, reply) => {
+      const trips = await store.listTrips(db, { day: (req.query as { day: string }).day });
+      const sheets = [];
+      for (const t of trips.filter((x) => x.status !== 'cancelled')) sheets.push(await store.sheetOf(db, t.id));
+      reply.header('content-type', XLSX_MIME);
+      reply.header('content-disposition', `attachment; filename="trip-sheets-${(req.query as { day: string }).day}.xlsx"`);
+      return reply.send(await store.sheetWorkbook(sheets));
+    },
+  );
+  app.get('/api/trips/:id', { schema: { tags: TRIPS, summary: 'One trip with its stops and manifests (received quantities and variances after arrival)', params: IdParam, response: { 200: TripOut, ...errors } } }, async (req) =>
+    store.requireTrip(db, (req.params as { id: string }).id),
+  );
+  app.get(
+    '/api/trips/:id/sheet',
+    { schema: { tags: TRIPS, summary: 'The trip sheet (派车单): JSON, printable HTML or .xlsx', params: IdParam, querystring: Type.Object({ format: Type.Optional(Type.String({ enum: ['json', 'html', 'xlsx'] })) }) } },
+    async (req, reply) => {
+      const id = (req.params as { id: string }).id;
+      const sheet = await store.sheetOf(db, id);
+      const format = (req.query as { format?: string }).format ?? 'json';
+      if (format === 'html') {
+        reply.header('content-type', 'text/html; charset=utf-8');
+        return reply.send(tripSheetHtml(sheet));
+      }
+      if (format === 'xlsx') {
+        reply.header('content-type', XLSX_MIME);
+        reply.header('content-disposition', `attachment; filename="trip-sheet-${id}.xlsx"`);
+        return reply.send(await store.sheetWorkbook([sheet]));
+      }
+      return sheet;
+    },
+  );
+  app.patch(
+    '/api/trips/:id',
+    {
+      schema: {
+        tags: TRIPS, summary: 'Assign a named vehicle or a driver', params: IdParam, headers: IdempotencyHeader,
+        body: Type.Object({ vehicleId: Type.Optional(Type.Union([Type.String(), Type.Null()])), driverName: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])), driverPhone: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])) }, { additionalProperties: false, minProperties: 1 }),
+        response: { 200: TripOut, ...errors },
+      },
+    },
+    async (req, reply) => write(req, reply, 200, (trx) => store.assignTrip(trx, (req.params as { id: string }).id, req.body as any)),
+  );
+  app.post(
+    '/api/trips/:id/dispatch',
+    { schema: { tags: TRIPS, summary: 'Dispatch: every transfer on the trip leaves its origin and is in transit (all or none)', params: IdParam, headers: IdempotencyHeader, response: { 200: TripOut, ...errors } } },
+    async (req, reply) => write(req, reply, 200, (trx) => store.dispatchTrip(trx, (req.params as { id: string }).id, clock.now())),
+  );
+  app.post(
+    '/api/trips/:id/arrive',
+    {
+      schema: {
+        tags: TRIPS,
+        summary: 'Arrival at stops: transfers are received with the counted quantities; short and over are recorded as variances',
+        params: IdParam, headers: IdempotencyHeader, body: ArriveBody, response: { 200: TripOut, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const stops = (req.body as { stops: store.ArrivalInput[] }).stops;
+      const seqs = new Set<number>();
+      stops.forEach((s, i) => {
+        if (seqs.has(s.seq)) fail({ code: 'validation_failed', field: `stops.${i}.seq`, message: `stops.${i}.seq: stop ${s.seq} is given twice`, actual: s.seq });
+        seqs.add(s.seq);
+      });
+      return write(req, reply, 200, (trx) => store.arriveTrip(trx, (req.params as { id: string }).id, stops, clock.now()));
+    },
+  );
+  app.post(
+    '/api/trips/:id/cancel',
+    { schema: { tags: TRIPS, summary: 'Cancel a confirmed trip; its loads are open again', params: IdParam, headers: IdempotencyHeader, response: { 200: TripOut, ...errors } } },
+    async (req, reply) => write(req, reply, 200, (trx) => store.cancelTrip(trx, (req.params as { id: string }).id)),
+  );
+}
