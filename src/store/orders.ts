@@ -81,12 +81,15 @@ export async function bookDeliveries(trx: Db, deltas: Array<{ nodeId: string; st
     wins.set(wk, { n: x.nodeId, day: x.serviceDay, d: (wins.get(wk)?.d ?? 0) + x.deliveries });
   }
   const w = [...wins.values()].sort((a, b) => cmp(a.n, b.n) || cmp(a.day, b.day));
-  await sql`
-    UPDATE order_windows AS w SET booked = w.booked + t.d
-    FROM unnest(${w.map((x) => x.n)}::text[], ${w.map((x) => x.day)}::text[], ${w.map((x) => x.d)}::int[]) AS t(n, day, d)
-    WHERE w.node_id = t.n AND w.service_day = t.day`.execute(trx);
   const s = [...slots.values()].sort((a, b) => cmp(a.n, b.n) || a.s - b.s);
+  // One round trip for both tables (the rows are already locked by the caller, windows first).
   await sql`
+    WITH w AS (
+      UPDATE order_windows AS w SET booked = w.booked + t.d
+      FROM unnest(${w.map((x) => x.n)}::text[], ${w.map((x) => x.day)}::text[], ${w.map((x) => x.d)}::int[]) AS t(n, day, d)
+      WHERE w.node_id = t.n AND w.service_day = t.day
+      RETURNING 1
+    )
     UPDATE order_slots AS s SET booked = s.booked + t.d
     FROM unnest(${s.map((x) => x.n)}::text[], ${s.map((x) => new Date(x.s).toISOString())}::timestamptz[], ${s.map((x) => x.d)}::int[]) AS t(n, st, d)
     WHERE s.node_id = t.n AND s.start_at = t.st`.execute(trx);
@@ -240,24 +243,27 @@ export interface NewOrder {
   lines: Array<{ itemId: string; quantity: number }>;
 }
 
-/** Inserts orders, their lines and their first lifecycle event: three statements for any number of orders. */
+/** Inserts orders, their lines and their first lifecycle event: one statement for any number of orders. */
 export async function insertOrders(trx: Db, orders: NewOrder[], now: Date): Promise<void> {
   if (orders.length === 0) return;
   const col = <T>(f: (o: NewOrder) => T) => orders.map(f);
-  await sql`
-    INSERT INTO orders (id, placement_id, customer_id, household, node_id, zone_id, slot_start, service_day, status, delivery_mode, drop_point, address_lat, address_lng, group_id, placed_at, updated_at)
-    SELECT id, pl, c, h, n, z, st, d, 'placed', dm, dp::jsonb, la, ln, g, ${now}::timestamptz, ${now}::timestamptz
-    FROM unnest(${col((o) => o.id)}::text[], ${col((o) => o.placementId)}::text[], ${col((o) => o.customerId)}::text[], ${col((o) => o.household)}::text[],
-      ${col((o) => o.nodeId)}::text[], ${col((o) => o.zoneId)}::text[], ${col((o) => new Date(o.slotStartMs).toISOString())}::timestamptz[], ${col((o) => o.serviceDay)}::text[],
-      ${col((o) => o.deliveryMode)}::text[], ${col((o) => (o.dropPoint ? JSON.stringify(o.dropPoint) : null))}::text[], ${col((o) => o.lat)}::float8[], ${col((o) => o.lng)}::float8[],
-      ${col((o) => o.groupId)}::text[]) AS t(id, pl, c, h, n, z, st, d, dm, dp, la, ln, g)`.execute(trx);
   const lines = orders.flatMap((o) => o.lines.map((l, i) => ({ o: o.id, i, item: l.itemId, q: l.quantity })));
   await sql`
-    INSERT INTO order_lines (order_id, line_no, item_id, quantity)
-    SELECT * FROM unnest(${lines.map((l) => l.o)}::text[], ${lines.map((l) => l.i)}::int[], ${lines.map((l) => l.item)}::text[], ${lines.map((l) => l.q)}::int[])`.execute(trx);
-  await sql`
+    WITH o AS (
+      INSERT INTO orders (id, placement_id, customer_id, household, node_id, zone_id, slot_start, service_day, status, delivery_mode, drop_point, address_lat, address_lng, group_id, placed_at, updated_at)
+      SELECT id, pl, c, h, n, z, st, d, 'placed', dm, dp::jsonb, la, ln, g, ${now}::timestamptz, ${now}::timestamptz
+      FROM unnest(${col((o) => o.id)}::text[], ${col((o) => o.placementId)}::text[], ${col((o) => o.customerId)}::text[], ${col((o) => o.household)}::text[],
+        ${col((o) => o.nodeId)}::text[], ${col((o) => o.zoneId)}::text[], ${col((o) => new Date(o.slotStartMs).toISOString())}::timestamptz[], ${col((o) => o.serviceDay)}::text[],
+        ${col((o) => o.deliveryMode)}::text[], ${col((o) => (o.dropPoint ? JSON.stringify(o.dropPoint) : null))}::text[], ${col((o) => o.lat)}::float8[], ${col((o) => o.lng)}::float8[],
+        ${col((o) => o.groupId)}::text[]) AS t(id, pl, c, h, n, z, st, d, dm, dp, la, ln, g)
+      RETURNING id
+    ), l AS (
+      INSERT INTO order_lines (order_id, line_no, item_id, quantity)
+      SELECT * FROM unnest(${lines.map((l) => l.o)}::text[], ${lines.map((l) => l.i)}::int[], ${lines.map((l) => l.item)}::text[], ${lines.map((l) => l.q)}::int[])
+      RETURNING 1
+    )
     INSERT INTO order_events (order_id, from_status, to_status, note, at)
-    SELECT o, NULL, 'placed', '', ${now}::timestamptz FROM unnest(${col((o) => o.id)}::text[]) AS t(o)`.execute(trx);
+    SELECT id, NULL, 'placed', '', ${now}::timestamptz FROM o`.execute(trx);
 }
 
 /** The ledger reservation that holds an order line's stock. */
