@@ -11,7 +11,7 @@ export default async function systemRoutes(app: FastifyInstance, deps: AppDeps):
         tags: ['system'],
         summary: 'Liveness and database check',
         response: {
-          200: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' }, databaseKind: { type: 'string' }, time: { type: 'string' } } },
+          200: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' }, databaseKind: { type: 'string' }, time: { type: 'string' }, uptimeS: { type: 'integer' }, memoryRssBytes: { type: 'integer' }, heapUsedBytes: { type: 'integer' } } },
           503: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' }, error: { type: 'string' } } },
         },
       },
@@ -19,7 +19,16 @@ export default async function systemRoutes(app: FastifyInstance, deps: AppDeps):
     async (_req, reply) => {
       try {
         await sql`SELECT 1`.execute(deps.db);
-        return { status: 'ok', database: 'ok', databaseKind: deps.database.kind, time: deps.clock.now().toISOString() };
+        const mem = process.memoryUsage();
+        return {
+          status: 'ok',
+          database: 'ok',
+          databaseKind: deps.database.kind,
+          time: deps.clock.now().toISOString(),
+          uptimeS: Math.round(process.uptime()),
+          memoryRssBytes: mem.rss,
+          heapUsedBytes: mem.heapUsed,
+        };
       } catch (e) {
         return reply.status(503).send({ status: 'degraded', database: 'unreachable', error: (e as Error).message });
       }
