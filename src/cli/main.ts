@@ -6,6 +6,7 @@ import { registerZonesCommands } from './commands/zones.ts';
 import { registerAuthCommands } from './commands/auth.ts';
 import { registerSimulateCommands } from './commands/simulate.ts';
 import { registerWorkforceCommands } from './commands/workforce.ts';
+import { registerTripsCommands } from './commands/trips.ts';
 
 /**
  * The `baogong` CLI. Commands talk to a running server (--server / BAOGONG_URL),
@@ -30,6 +31,7 @@ registerZonesCommands(program, ctx);
 registerAuthCommands(program, ctx);
 registerSimulateCommands(program, ctx);
 registerWorkforceCommands(program, ctx);
+registerTripsCommands(program, ctx);
 
 async function main(): Promise<void> {
   try {
