@@ -56,7 +56,7 @@ export const DEFAULT_SOURCING_PARAMS: SourcingParams = {
   decomposition: 'auto',
   maxTotalColumnsMip: 20_000,
   maxColumnsMip: 1_500,
-  chunkColumns: 100_000,
+  chunkColumns: 30_000,
   timeLimitS: 60,
   mipRelGap: 1e-4,
 };

@@ -185,6 +185,11 @@ function flowsOf(p: Prepared, built: BuiltModel, values: Float64Array): Flow[] {
  */
 async function roundLp(p: Prepared, solver: MipSolver, needIdx: number[], caps: Caps, timeLimitS: number): Promise<Result<RegionResult>> {
   const built = buildModel(p, needIdx, caps, { relax: true });
+  const first = await solver.solve(built.model, { timeLimitS });
+  if (!first.values && first.status === 'time_limit_no_solution') {
+    // Out of time: leave this region to the greedy completion; 0 is still a valid bound.
+    return ok({ flows: [], bound: 0, proven: false });
+  }
   const lower = built.model.cols.lower.slice();
   const upper = built.model.cols.upper.slice();
   const model = { ...built.model, cols: { ...built.model.cols, lower, upper } };
@@ -212,7 +217,7 @@ async function roundLp(p: Prepared, solver: MipSolver, needIdx: number[], caps: 
   let bound: number | null = null;
   let values: Float64Array | null = null;
   for (let round = 0; round < 4; round++) {
-    const r = await solver.solve(model, { timeLimitS });
+    const r = round === 0 ? first : await solver.solve(model, { timeLimitS });
     const f = failure(r);
     if (f) return f;
     values = r.values!;
@@ -299,7 +304,7 @@ async function solveDecomposed(p: Prepared, solver: MipSolver, useMip: boolean, 
     curCols += cols;
   }
   if (cur.length > 0) chunkNeeds.push(cur);
-  const perChunkLimit = Math.max(2, p.params.timeLimitS / Math.max(1, chunkNeeds.length));
+  const perChunkLimit = Math.max(10, p.params.timeLimitS / Math.max(1, chunkNeeds.length));
   const solveChunk = (c: number, caps: Caps) => solveRegion(p, solver, chunkNeeds[c], caps, useMip, perChunkLimit);
 
   // 1. Every chunk at full capacity: the bound, and perhaps the answer.

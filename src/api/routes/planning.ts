@@ -1,0 +1,311 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../deps.ts';
+import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
+import { XLSX_MIME } from '../tabular.ts';
+import * as store from '../../store/planning.ts';
+
+const Err = { $ref: 'Error#' };
+const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
+const TAG = ['planning'];
+const Code = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.>-]{0,127}$' });
+const NonNegInt = Type.Integer({ minimum: 0, maximum: 2_000_000_000 });
+const Multiplier = Type.Number({ exclusiveMinimum: 0, maximum: 100 });
+
+const MultipliersSchema = Type.Object(
+  {
+    essential: Multiplier,
+    key: Multiplier,
+    byNode: Type.Optional(Type.Record(Type.String(), Type.Object({ essential: Type.Optional(Multiplier), key: Type.Optional(Multiplier) }, { additionalProperties: false }))),
+  },
+  { additionalProperties: false, description: 'surge stock = baseline daily demand × multiplier (default 5 for essentials, 10 for key items)' },
+);
+
+const SettingsPatchSchema = Type.Object(
+  {
+    size: Type.Optional(Type.Integer({ minimum: 1, maximum: 20_000, description: 'items in the assortment (default 500)' })),
+    essentialCategories: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 200 })),
+    categoryMinimums: Type.Optional(Type.Record(Type.String(), NonNegInt)),
+    keyRule: Type.Optional(Type.Union([Type.Null(), Type.Object({ categories: Type.Array(Type.String()), topPerCategory: Type.Integer({ minimum: 0, maximum: 1000 }) }, { additionalProperties: false })])),
+    multipliers: Type.Optional(MultipliersSchema),
+  },
+  { additionalProperties: false },
+);
+
+const ParamsSchema = Type.Object(
+  {
+    neededWithinH: Type.Optional(Type.Number({ minimum: 0, maximum: 720 })),
+    shortageFenPerUnit: Type.Optional(Type.Number({ minimum: 0 })),
+    tierWeight: Type.Optional(Type.Object({ essential: Type.Optional(Type.Number({ minimum: 0 })), key: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false })),
+    latePenaltyFenPerUnitH: Type.Optional(Type.Number({ minimum: 0 })),
+    transfer: Type.Optional(
+      Type.Object(
+        { handlingFenPerUnit: Type.Optional(Type.Number({ minimum: 0 })), fenPerLitreKm: Type.Optional(Type.Number({ minimum: 0 })), roadFactor: Type.Optional(Type.Number({ minimum: 1, maximum: 5 })), speedKmH: Type.Optional(Type.Number({ exclusiveMinimum: 0 })), loadingH: Type.Optional(Type.Number({ minimum: 0 })) },
+        { additionalProperties: false },
+      ),
+    ),
+    diversion: Type.Optional(Type.Object({ handlingFenPerUnit: Type.Optional(Type.Number({ minimum: 0 })), plannedDispatchH: Type.Optional(Type.Number({ minimum: 0 })), inTransitRerouteH: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false })),
+    maxGiversPerNeed: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+    maxShipmentsPerNeed: Type.Optional(Type.Integer({ minimum: 0, maximum: 50 })),
+    decomposition: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('none'), Type.Literal('by_item')])),
+    timeLimitS: Type.Optional(Type.Number({ minimum: 1, maximum: 600 })),
+  },
+  { additionalProperties: false },
+);
+
+const PlanRequestSchema = Type.Object(
+  {
+    receivers: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 5000, description: 'nodes to supply; one node for a reopening plan; default every node with a target' })),
+    multipliers: Type.Optional(MultipliersSchema),
+    params: Type.Optional(ParamsSchema),
+  },
+  { additionalProperties: false },
+);
+
+const SupplierSchema = Type.Object({ id: Code, name: Type.String({ minLength: 1, maxLength: 200 }), dailyCapacityUnits: NonNegInt }, { additionalProperties: false });
+const SupplierItemSchema = Type.Object(
+  {
+    supplierId: Code,
+    itemId: Code,
+    packSize: Type.Integer({ minimum: 1, maximum: 100_000 }),
+    moqUnits: NonNegInt,
+    leadTimeH: Type.Number({ minimum: 0, maximum: 8760 }),
+    expeditedLeadTimeH: Type.Union([Type.Number({ minimum: 0, maximum: 8760 }), Type.Null()]),
+    expeditePremiumFenPerUnit: NonNegInt,
+    deliveryFenPerUnit: NonNegInt,
+  },
+  { additionalProperties: false },
+);
+const ShipmentSchema = Type.Object(
+  { id: Code, fromNodeId: Code, toNodeId: Code, itemId: Code, quantity: NonNegInt, status: Type.Union([Type.Literal('planned'), Type.Literal('in_transit')]) },
+  { additionalProperties: false },
+);
+
+const PlanLineSchema = Type.Object({
+  lineNo: Type.Integer(),
+  kind: Type.String({ description: 'transfer, diversion or supplier_order' }),
+  itemId: Type.String(),
+  toNodeId: Type.String(),
+  quantity: Type.Integer(),
+  fromNodeId: Type.Union([Type.String(), Type.Null()]),
+  shipmentId: Type.Union([Type.String(), Type.Null()]),
+  originalNodeId: Type.Union([Type.String(), Type.Null()]),
+  supplierId: Type.Union([Type.String(), Type.Null()]),
+  expedited: Type.Boolean(),
+  packs: Type.Union([Type.Integer(), Type.Null()]),
+  distanceM: Type.Union([Type.Integer(), Type.Null()]),
+  arrivalH: Type.Number(),
+  unitCostFen: Type.Number(),
+  costFen: Type.Integer(),
+  reason: Type.String({ description: 'why this source: what was cheaper or faster, what the giver keeps' }),
+  documentId: Type.Union([Type.String(), Type.Null()]),
+});
+const ShortageSchema = Type.Object({ nodeId: Type.String(), itemId: Type.String(), tier: Type.String(), needUnits: Type.Integer(), shortUnits: Type.Integer(), reason: Type.String() });
+const PlanHeader = {
+  id: Type.String(),
+  status: Type.String({ description: 'draft, applied or discarded' }),
+  createdAt: Type.String(),
+  appliedAt: Type.Union([Type.String(), Type.Null()]),
+  request: Type.Any(),
+  summary: Type.Any({ description: 'method, shortage (weighted), cost, bound and gap, the greedy baseline' }),
+  warnings: Type.Array(Type.String()),
+  documents: Type.Any({ description: 'transfer orders, purchase orders and diversions created by applying' }),
+};
+const PlanSchema = Type.Object({ ...PlanHeader, lines: Type.Array(PlanLineSchema), shortages: Type.Array(ShortageSchema) });
+const Id = Type.Object({ id: Type.String() });
+
+export default async function planningRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const { db, clock, solver } = deps;
+
+  // ---- the assortment ----
+  app.get('/api/planning/settings', { schema: { tags: TAG, summary: 'Assortment settings: size, category minimums, pins, drops, key marks, multipliers', response: { 200: Type.Any() } } }, async () =>
+    store.getSettings(db),
+  );
+
+  app.put(
+    '/api/planning/settings',
+    { schema: { tags: TAG, summary: 'Change assortment settings and multipliers (run the assortment again to apply)', headers: IdempotencyHeader, body: SettingsPatchSchema, response: { 200: Type.Any(), ...errors } } },
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.saveSettings(trx, req.body as Partial<store.PlanningSettings>, clock.now()) })),
+  );
+
+  app.post(
+    '/api/planning/assortment/run',
+    { schema: { tags: TAG, summary: 'Select the emergency assortment (a MIP over the catalogue and baseline demand) and make it current', headers: IdempotencyHeader, response: { 200: Type.Any(), ...errors } } },
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.runAssortment(trx, solver, clock.now()) })),
+  );
+
+  app.get(
+    '/api/planning/assortment',
+    { schema: { tags: TAG, summary: 'The current assortment with tiers and why each item is in it', querystring: Type.Object({ tier: Type.Optional(Type.String()), category: Type.Optional(Type.String()) }), response: { 200: Type.Any() } } },
+    async (req) => {
+      const q = req.query as { tier?: string; category?: string };
+      const rows = (await store.currentAssortment(db)).filter((r) => (!q.tier || r.tier === q.tier) && (!q.category || r.category === q.category));
+      return { items: rows, total: rows.length, key: rows.filter((r) => r.tier === 'key').length };
+    },
+  );
+
+  app.post(
+    '/api/planning/assortment/marks',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Pin, drop or mark an item key by hand, then (by default) re-run the assortment',
+        headers: IdempotencyHeader,
+        body: Type.Object(
+          {
+            itemId: Code,
+            mark: Type.Union(['pin', 'drop', 'unpin', 'key', 'not_key', 'key_rule'].map((m) => Type.Literal(m)), { description: 'key_rule clears a hand-made key mark' }),
+            rerun: Type.Optional(Type.Boolean({ default: true })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Any(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body as { itemId: string; mark: 'pin' | 'drop' | 'unpin' | 'key' | 'not_key' | 'key_rule'; rerun?: boolean };
+      return withIdempotency(db, req, reply, async (trx) => {
+        const settings = await store.saveSettings(trx, store.withMark(await store.getSettings(trx), b.itemId, b.mark), clock.now());
+        const assortment = b.rerun === false ? null : await store.runAssortment(trx, solver, clock.now());
+        return { status: 200, body: { settings, assortment } };
+      });
+    },
+  );
+
+  // ---- targets and net requirements ----
+  app.get(
+    '/api/planning/targets',
+    { schema: { tags: TAG, summary: 'Surge stock targets per node and item, capped by storage, with days of cover', querystring: Type.Object({ nodeId: Type.Optional(Type.String()) }), response: { 200: Type.Any() } } },
+    async (req) => {
+      const targets = await store.currentTargets(db, { nodeId: (req.query as { nodeId?: string }).nodeId });
+      return { targets, total: targets.length, capped: targets.filter((t) => t.cappedBy !== null).length };
+    },
+  );
+
+  app.get(
+    '/api/planning/net-requirements',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Net requirements: target − (on hand + inbound − reserved), and surplus above target',
+        querystring: Type.Object({ nodeId: Type.Optional(Type.String()), onlyShort: Type.Optional(Type.Boolean()) }),
+        response: { 200: Type.Any() },
+      },
+    },
+    async (req) => {
+      const rows = await store.currentNetRequirements(db, req.query as { nodeId?: string; onlyShort?: boolean });
+      return { rows, total: rows.length, needUnits: rows.reduce((s, r) => s + r.needUnits, 0), surplusUnits: rows.reduce((s, r) => s + r.surplusUnits, 0) };
+    },
+  );
+
+  // ---- suppliers and DC shipments ----
+  app.get('/api/planning/suppliers', { schema: { tags: TAG, summary: 'Suppliers and what they sell (packs, MOQ, lead times, premiums)', response: { 200: Type.Any() } } }, async () => store.listSuppliers(db));
+
+  app.put(
+    '/api/planning/suppliers',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Create or update suppliers and their items',
+        headers: IdempotencyHeader,
+        body: Type.Object({ suppliers: Type.Array(SupplierSchema, { maxItems: 1000 }), supplierItems: Type.Optional(Type.Array(SupplierItemSchema, { maxItems: 200_000 })) }, { additionalProperties: false }),
+        response: { 200: Type.Any(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body as { suppliers: any[]; supplierItems?: any[] };
+      return withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.upsertSuppliers(trx, b.suppliers, b.supplierItems ?? []) }));
+    },
+  );
+
+  app.get(
+    '/api/planning/shipments',
+    { schema: { tags: TAG, summary: 'DC shipments (planned, in transit, diverted)', querystring: Type.Object({ open: Type.Optional(Type.Boolean()), nodeId: Type.Optional(Type.String()) }), response: { 200: Type.Any() } } },
+    async (req) => ({ shipments: await store.listShipments(db, req.query as { open?: boolean; nodeId?: string }) }),
+  );
+
+  app.put(
+    '/api/planning/shipments',
+    {
+      schema: { tags: TAG, summary: 'Record DC shipments planned or in transit', headers: IdempotencyHeader, body: Type.Object({ shipments: Type.Array(ShipmentSchema, { maxItems: 200_000 }) }, { additionalProperties: false }), response: { 200: Type.Any(), ...errors } },
+    },
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: { shipments: await store.upsertShipments(trx, (req.body as { shipments: any[] }).shipments, clock.now()) } })),
+  );
+
+  app.post(
+    '/api/planning/demo',
+    { schema: { tags: TAG, summary: 'Load the Yizhuang demo suppliers and DC shipments', headers: IdempotencyHeader, response: { 200: Type.Any(), ...errors } } },
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.loadPlanningDemo(trx, clock.now()) })),
+  );
+
+  // ---- sourcing plans ----
+  app.post(
+    '/api/planning/plans',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Plan sourcing (transfers, DC diversions, normal or expedited supplier orders) for some nodes or the whole network; saved as a draft to review',
+        headers: IdempotencyHeader,
+        body: PlanRequestSchema,
+        response: { 201: PlanSchema, ...errors },
+      },
+    },
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createPlan(trx, solver, req.body as store.PlanRequest, clock.now()) })),
+  );
+
+  app.get('/api/planning/plans', { schema: { tags: TAG, summary: 'Sourcing plans, newest first', response: { 200: Type.Object({ plans: Type.Array(Type.Object(PlanHeader)) }) } } }, async () => ({
+    plans: await store.listPlans(db),
+  }));
+
+  app.get('/api/planning/plans/:id', { schema: { tags: TAG, summary: 'Review a plan: every line with its reason, every shortage with its reason', params: Id, response: { 200: PlanSchema, ...errors } } }, async (req) =>
+    store.requirePlan(db, (req.params as { id: string }).id),
+  );
+
+  app.post(
+    '/api/planning/plans/:id/apply',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Apply a draft plan atomically: transfer orders (stock held at the giver), purchase orders, diversions',
+        params: Id,
+        headers: IdempotencyHeader,
+        response: { 200: PlanSchema, ...errors },
+      },
+    },
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.applyPlan(trx, (req.params as { id: string }).id, clock.now()) })),
+  );
+
+  app.post(
+    '/api/planning/plans/:id/discard',
+    { schema: { tags: TAG, summary: 'Discard a draft plan', params: Id, headers: IdempotencyHeader, response: { 200: PlanSchema, ...errors } } },
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.discardPlan(trx, (req.params as { id: string }).id) })),
+  );
+
+  app.get(
+    '/api/planning/plans/:id/documents.xlsx',
+    { schema: { tags: TAG, summary: "The plan's documents as a workbook: transfers, purchase orders, diversions, shortages", params: Id } },
+    async (req, reply) => {
+      const id = (req.params as { id: string }).id;
+      const buf = await store.documentsWorkbook(db, id);
+      reply.header('content-type', XLSX_MIME);
+      reply.header('content-disposition', `attachment; filename="sourcing-${id.slice(0, 8)}.xlsx"`);
+      return reply.send(buf);
+    },
+  );
+
+  app.get(
+    '/api/planning/purchase-orders',
+    { schema: { tags: TAG, summary: 'Purchase orders (one row per line)', querystring: Type.Object({ planId: Type.Optional(Type.String()), nodeId: Type.Optional(Type.String()) }), response: { 200: Type.Any() } } },
+    async (req) => ({ lines: await store.listPurchaseOrders(db, req.query as { planId?: string; nodeId?: string }) }),
+  );
+
+  app.post(
+    '/api/planning/transfers/:id/dispatch',
+    { schema: { tags: TAG, summary: "Dispatch a plan's transfer order: release its hold at the giver and ship it", params: Id, headers: IdempotencyHeader, response: { 200: Type.Any(), ...errors } } },
+    async (req, reply) => {
+      const id = (req.params as { id: string }).id;
+      const key = (req.headers['idempotency-key'] as string | undefined) ?? `dispatch:${id}`;
+      return withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.dispatchPlanTransfer(trx, id, `plan-dispatch:${key}`, clock.now()) }));
+    },
+  );
+}
