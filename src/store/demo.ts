@@ -7,6 +7,7 @@ import type { NodeInput } from '../domain/network/model.ts';
 import { seededRandom } from '../domain/shared/random.ts';
 import { networkCounts, upsertDemand, upsertItems, upsertNodes } from './network.ts';
 import { zonesDemoStep } from './zones.ts';
+import { planningDemoStep } from './planning.ts';
 import { workforceDemoStep } from './workforce.ts';
 import { tripsDemoStep } from './trips.ts';
 
@@ -41,7 +42,7 @@ export interface DemoContext {
 export type DemoStep = { name: string; run: (db: Kysely<any>, ctx: DemoContext) => Promise<void> };
 
 /** Other contexts append their steps here (one line each). */
-export const demoSteps: DemoStep[] = [zonesDemoStep, workforceDemoStep, tripsDemoStep];
+export const demoSteps: DemoStep[] = [zonesDemoStep, workforceDemoStep, tripsDemoStep, planningDemoStep];
 
 export async function isEmpty(db: Kysely<any>): Promise<boolean> {
   return (await networkCounts(db)).nodes === 0;

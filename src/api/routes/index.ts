@@ -5,6 +5,7 @@ import network from './network.ts';
 import inventory from './inventory.ts';
 import workforce from './workforce.ts';
 import zones from './zones.ts';
+import planning from './planning.ts';
 import orders from './orders.ts';
 import trips from './trips.ts';
 
@@ -17,6 +18,7 @@ export const routePlugins: RoutePlugin[] = [
   inventory,
   workforce,
   zones,
+  planning,
   orders,
   trips,
 ];
