@@ -21,13 +21,24 @@ export async function dbFingerprint(db: Kysely<any>): Promise<Record<string, str
 }
 
 /** Every route in the OpenAPI document, with its path parameters. */
-export function openApiRoutes(doc: any): Array<{ method: string; path: string; hasBody: boolean; params: string[] }> {
-  const out: Array<{ method: string; path: string; hasBody: boolean; params: string[] }> = [];
+export interface ApiRoute {
+  method: string;
+  path: string;
+  hasBody: boolean;
+  /** True when the JSON body schema requires at least one property (so `{}` must be refused). */
+  bodyRequiresFields: boolean;
+  params: string[];
+}
+
+export function openApiRoutes(doc: any): ApiRoute[] {
+  const out: ApiRoute[] = [];
   for (const [path, ops] of Object.entries<any>(doc.paths ?? {})) {
     for (const [method, op] of Object.entries<any>(ops)) {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
       const params = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-      out.push({ method: method.toUpperCase(), path, hasBody: !!op.requestBody, params });
+      const schema = op.requestBody?.content?.['application/json']?.schema;
+      const bodyRequiresFields = !!schema && (schema.type !== 'object' || (Array.isArray(schema.required) && schema.required.length > 0) || schema.minProperties > 0);
+      out.push({ method: method.toUpperCase(), path, hasBody: !!op.requestBody, bodyRequiresFields, params });
     }
   }
   return out;
