@@ -285,12 +285,17 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
     steps.push({
       name: 'emergency_warehouse',
       run: async (trx) => {
-        const n = await network.createNode(trx, ew, now);
+        // A node left closed by an earlier, undone apply is reopened rather than created again.
+        const existing = await network.getNode(trx, ew.id);
+        if (existing && existing.status === 'open') fail({ code: 'conflict', message: `node ${ew.id} already exists and trades`, field: 'emergency_warehouse.node.id', expected: 'a new node id', actual: ew.id });
+        if (existing) await network.setNodeStatus(trx, ew.id, 'open', `incident ${incidentId}: emergency warehouse opened`, now);
+        else await network.createNode(trx, ew, now);
         drill('emergency_warehouse');
-        return { nodeId: n.id };
+        return { nodeId: ew.id };
       },
       compensate: async (trx, r) => {
-        await network.setNodeStatus(trx, (r as { nodeId: string }).nodeId, 'closed', `incident ${incidentId}: apply undone`, deps.now());
+        // Suspended, not closed: a closed node is gone for good, and a later apply reopens this one.
+        await network.setNodeStatus(trx, (r as { nodeId: string }).nodeId, 'suspended', `incident ${incidentId}: apply undone`, deps.now());
       },
     });
   }
@@ -298,9 +303,11 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
     name: 'control_areas',
     run: async (trx) => {
       const ids: string[] = [];
+      // One set of area ids per plan, so a plan drafted again after an undone apply can declare them anew.
       for (const a of inc.spec.areas) {
-        await zones.declareControlArea(trx, areaInput(a), now, `incident:${incidentId}`);
-        ids.push(a.id);
+        const id = `${a.id}.${plan.id.slice(0, 8)}`;
+        await zones.declareControlArea(trx, { ...areaInput(a), id }, now, `incident:${incidentId}`);
+        ids.push(id);
       }
       drill('control_areas');
       return { areaIds: ids };

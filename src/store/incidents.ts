@@ -76,7 +76,7 @@ export async function setIncidentStatus(db: Db, id: string, status: IncidentStat
 }
 
 export async function createPlan(db: Db, incidentId: string, kind: 'response' | 'lift', summary: unknown, parts: Array<{ part: string; content: unknown }>, now: Date): Promise<ResponsePlan> {
-  await db.updateTable('response_plans').set({ status: 'superseded' }).where('incident_id', '=', incidentId).where('kind', '=', kind).where('status', '=', 'draft').execute();
+  await db.updateTable('response_plans').set({ status: 'superseded' }).where('incident_id', '=', incidentId).where('kind', '=', kind).where('status', 'in', ['draft', 'failed']).execute();
   const id = randomUUID();
   await db.insertInto('response_plans').values({ id, incident_id: incidentId, kind, status: 'draft', summary: JSON.stringify(summary), created_at: now }).execute();
   for (const [k, p] of parts.entries()) {
