@@ -8,6 +8,7 @@ import zones from './zones.ts';
 import planning from './planning.ts';
 import orders from './orders.ts';
 import trips from './trips.ts';
+import incidents from './incidents.ts';
 
 export type RoutePlugin = (app: FastifyInstance, deps: AppDeps) => Promise<void>;
 
@@ -21,4 +22,5 @@ export const routePlugins: RoutePlugin[] = [
   planning,
   orders,
   trips,
+  incidents,
 ];
