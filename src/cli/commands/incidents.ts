@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { readFileArg, textTable, CliError, type CliContext } from '../context.ts';
+
+/** Incidents: declare from a JSON file, draft and show the plan, simulate, apply, lift, reconcile. */
+export function registerIncidentCommands(program: Command, ctx: CliContext): void {
+  const json = () => !!program.opts().json;
+  const inc = program.command('incidents').description('incidents and their response plans');
+  const enc = encodeURIComponent;
+
+  inc.command('list').description('list incidents').action(async () => {
+    const b = await ctx.request('GET', '/api/incidents');
+    ctx.print(b.incidents, { json: json(), table: (xs: any[]) => textTable(['id', 'name', 'status', 'declared'], xs.map((x) => [x.id, x.name, x.status, x.declaredAt])) });
+  });
+  inc.command('declare <file>').description('declare an incident from a JSON file (see docs/incidents.md)').option('--idempotency-key <key>').action(async (file, o) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(readFileArg(file).toString('utf8'));
+    } catch (e) {
+      throw new CliError(`${file} is not valid JSON: ${(e as Error).message}`, 2);
+    }
+    ctx.print(await ctx.request('POST', '/api/incidents', { body, idempotencyKey: o.idempotencyKey }), { json: true });
+  });
+  inc.command('plan <id>').description('draft the response plan and print its summary').action(async (id) => {
+    const p = await ctx.request('POST', `/api/incidents/${enc(id)}/plan`);
+    ctx.print(p, { json: json(), table: summary });
+  });
+  inc.command('show <id>').description('the incident and its current plan').action(async (id) => {
+    ctx.print(await ctx.request('GET', `/api/incidents/${enc(id)}`), { json: true });
+  });
+  inc.command('simulate <id>').description('simulate the plan against no response').option('--days <n>', 'days', '7').option('--seed <n>', 'seed', '1').action(async (id, o) => {
+    const r = await ctx.request('POST', `/api/incidents/${enc(id)}/simulate`, { body: { days: Number(o.days), seed: Number(o.seed) } });
+    ctx.print(r, { json: json(), table: (x: any) => textTable(['KPI', 'no response', 'plan', 'B − A'], x.comparison.map((c: any) => [c.kpi, c.a ?? '—', c.b ?? '—', c.delta ?? '—'])) });
+  });
+  inc.command('apply <id>').description('apply the draft plan (steps with compensations)').option('--fail-at-step <step>', 'drill: make a step fail to rehearse the compensations').action(async (id, o) => {
+    const p = await ctx.request('POST', `/api/incidents/${enc(id)}/apply`, { body: o.failAtStep ? { failAtStep: o.failAtStep } : {} });
+    ctx.print(p, { json: json(), table: (x: any) => textTable(['step', 'status'], x.steps.map((s: any) => [s.step, s.status])) });
+  });
+  inc.command('lift <id>').description('lift the incident and return to normal operations').action(async (id) => {
+    ctx.print(await ctx.request('POST', `/api/incidents/${enc(id)}/lift`), { json: true });
+  });
+  inc.command('reconcile <id> <day>').description('the nightly reconciliation for a day (YYYY-MM-DD)').action(async (id, day) => {
+    const r = await ctx.request('GET', `/api/incidents/${enc(id)}/reconciliation?day=${enc(day)}`);
+    ctx.print(r, {
+      json: json(),
+      table: (x: any) => textTable(['node', 'asked', 'sent', 'received', 'sold', 'written off', 'counted Δ', 'differences'], x.lines.map((l: any) => [l.nodeId, l.asked, l.sent, l.received, l.sold, l.writtenOff, l.countedDelta, l.differences.map((d: any) => d.kind).join(', ')])),
+    });
+  });
+}
+
+function summary(p: any): string {
+  const s = p.summary;
+  return [
+    `plan ${p.id} (${p.status}) for incident ${p.incidentId}`,
+    `orders a day covered ${s.ordersPerDayCovered}, not covered ${s.ordersPerDayNotCovered}`,
+    `essential days of cover ${s.essentialDaysOfCover ?? '—'}; trips ${s.trips} (${s.coldChainTrips} cold chain), coolant packs ${s.coolantPacks}; staff-hours a day ${s.staffHoursPerDay}`,
+    ...p.parts.map((x: any) => `  part ${x.part}${x.edited ? ' (edited)' : ''}`),
+    ...s.notes.map((n: string) => `  note: ${n}`),
+  ].join('\n');
+}
