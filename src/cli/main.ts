@@ -6,6 +6,7 @@ import { registerZonesCommands } from './commands/zones.ts';
 import { registerPlanningCommands } from './commands/planning.ts';
 import { registerAuthCommands } from './commands/auth.ts';
 import { registerSimulateCommands } from './commands/simulate.ts';
+import { registerIncidentCommands } from './commands/incidents.ts';
 import { registerWorkforceCommands } from './commands/workforce.ts';
 import { registerTripsCommands } from './commands/trips.ts';
 
@@ -32,6 +33,7 @@ registerZonesCommands(program, ctx);
 registerPlanningCommands(program, ctx);
 registerAuthCommands(program, ctx);
 registerSimulateCommands(program, ctx);
+registerIncidentCommands(program, ctx);
 registerWorkforceCommands(program, ctx);
 registerTripsCommands(program, ctx);
 
