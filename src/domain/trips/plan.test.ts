@@ -159,3 +159,26 @@ describe('property: random days plan into valid trips', () => {
     expect(r.totals.assigned + r.totals.unassigned).toBe(loads.length);
   });
 });
+
+describe('a slot of customer orders on riders', () => {
+  it('batches a store\'s orders of one slot into rider routes inside the slot, each order whole', async () => {
+    const rnd = seededRandom(11);
+    const slot: [number, number] = [10 * 3600, 11 * 3600];
+    const loads = Array.from({ length: 12 }, (_, i) => ({
+      id: `O${i}`, kind: 'order' as const, originNodeId: 'dazu-plaza',
+      destination: { id: `O${i}`, name: `order ${i}`, lat: 39.785 + rnd.next() * 0.01, lng: 116.502 + rnd.next() * 0.01 },
+      lines: [{ itemId: 'MILK', quantity: 1 + rnd.int(3) }, { itemId: 'RICE', quantity: 1 }],
+      windows: [slot],
+    }));
+    loads.push({ ...loads[0], id: 'O-HEAVY', destination: { ...loads[0].destination, id: 'O-HEAVY' }, lines: [{ itemId: 'RICE', quantity: 8 }] });
+    const riders = [vehicle('rider', 'rider_ebike', 'dazu-plaza', 3)];
+    const r = await plan(planInput(loads, riders, { window: [slot[0] - 3600, 86400], params: { loadingS: 300, stopFixedS: 180, stopSPerTonne: 0, turnaroundS: 300, maxRounds: 2 } }));
+    expect(r.unassigned).toEqual([expect.objectContaining({ loadId: 'O-HEAVY', reason: 'demand_exceeds_capacity' })]);
+    expect(r.totals.assigned).toBe(12);
+    for (const t of r.trips)
+      for (const s of t.stops) {
+        expect(s.startS).toBeGreaterThanOrEqual(slot[0]);
+        expect(s.startS).toBeLessThanOrEqual(slot[1]);
+      }
+  });
+});

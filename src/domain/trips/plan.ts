@@ -217,7 +217,7 @@ export async function planTrips(input: PlanInput, solve: SolveFn): Promise<TripP
   }
 
   // 2. Vehicle slots.
-  let slots: Slot[] = [];
+  const slots: Slot[] = [];
   for (const v of input.fleet) {
     const [s0] = shiftOf(v);
     for (let k = 1; k <= v.count; k++) {
