@@ -115,6 +115,14 @@ function insufficient(nodeId: string, itemId: string, requested: number, availab
   };
 }
 
+/** Short because part of the stock is in lots already expired on `asOf`: say so. */
+function expiredShort(nodeId: string, itemId: string, requested: number, stock: LotStock[], asOf: string | undefined, field: string): DomainError {
+  const sellable = sellableQuantity(stock, asOf);
+  const e = insufficient(nodeId, itemId, requested, sellable, field);
+  const expired = sellableQuantity(stock) - sellable;
+  return expired > 0 ? { ...e, message: `${e.message} (${expired} more on hand in lots expired on ${asOf}, waiting for the expiry write-off)`, details: { ...e.details, expiredOnHand: expired } } : e;
+}
+
 function line(partial: Partial<MovementLine> & Pick<MovementLine, 'kind' | 'reason' | 'nodeId' | 'itemId' | 'quantity'>): MovementLine {
   return {
     lotCode: NO_LOT,
@@ -269,7 +277,7 @@ function pick(state: LedgerState, op: PickOp): Result<Omit<Posting, 'key' | 'kin
   }
   const stock = state.lotStock(op.nodeId, op.itemId);
   const takes = takeFefo(stock, op.quantity, op.asOf);
-  if (!takes) return err(insufficient(op.nodeId, op.itemId, op.quantity, sellableQuantity(stock, op.asOf)));
+  if (!takes) return err(expiredShort(op.nodeId, op.itemId, op.quantity, stock, op.asOf, 'quantity'));
   const reservationId = op.reservationId ?? null;
   return ok({
     newLots: [],
@@ -311,7 +319,7 @@ function transferOut(state: LedgerState, op: TransferOutOp): Result<Omit<Posting
     if (l.quantity > available) return err(insufficient(op.fromNodeId, l.itemId, l.quantity, available, `lines.${i}.quantity`));
     const stock = state.lotStock(op.fromNodeId, l.itemId);
     const takes = takeFefo(stock, l.quantity, op.asOf);
-    if (!takes) return err(insufficient(op.fromNodeId, l.itemId, l.quantity, sellableQuantity(stock, op.asOf), `lines.${i}.quantity`));
+    if (!takes) return err(expiredShort(op.fromNodeId, l.itemId, l.quantity, stock, op.asOf, `lines.${i}.quantity`));
     doc.lines.push({ itemId: l.itemId, quantity: l.quantity, lots: takes.map((t) => ({ ...t, receivedQuantity: null })), receivedQuantity: null });
     for (const t of takes) {
       const common = { kind: 'transfer_out' as const, reason: 'transfer', itemId: l.itemId, lotCode: t.lotCode, quantity: t.quantity, documentType: 'transfer' as const, documentRef: op.transferId };
