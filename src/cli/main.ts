@@ -4,9 +4,13 @@ import { registerServeCommands } from './commands/serve.ts';
 import { registerNetworkCommands } from './commands/network.ts';
 import { registerInventoryCommands } from './commands/inventory.ts';
 import { registerZonesCommands } from './commands/zones.ts';
+import { registerPlanningCommands } from './commands/planning.ts';
 import { registerAuthCommands } from './commands/auth.ts';
 import { registerSimulateCommands } from './commands/simulate.ts';
+import { registerIncidentCommands } from './commands/incidents.ts';
 import { registerWorkforceCommands } from './commands/workforce.ts';
+import { registerOrdersCommands } from './commands/orders.ts';
+import { registerTripsCommands } from './commands/trips.ts';
 
 /**
  * The `baogong` CLI. Commands talk to a running server (--server / BAOGONG_URL),
@@ -29,9 +33,13 @@ registerServeCommands(program, ctx);
 registerNetworkCommands(program, ctx);
 registerInventoryCommands(program, ctx);
 registerZonesCommands(program, ctx);
+registerPlanningCommands(program, ctx);
 registerAuthCommands(program, ctx);
 registerSimulateCommands(program, ctx);
+registerIncidentCommands(program, ctx);
 registerWorkforceCommands(program, ctx);
+registerOrdersCommands(program, ctx);
+registerTripsCommands(program, ctx);
 
 async function main(): Promise<void> {
   try {
