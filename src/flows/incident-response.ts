@@ -150,7 +150,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string) {
 
   // 5. Sourcing (planning context): a draft sourcing plan toward those targets.
   let sourcingPart: any = { planId: null, summary: null };
-  let trips = { trips: 0, coldChainTrips: 0, coolantPacks: 0, byNode: [] as any[] };
+  const trips = { trips: 0, coldChainTrips: 0, coolantPacks: 0, byNode: [] as any[] };
   try {
     const sp = await planning.createPlan(db, deps.solver, { multipliers }, now);
     sourcingPart = { planId: sp.id, summary: sp.summary, documents: sp.documents.length, lines: sp.lines.length, shortages: sp.shortages.length };

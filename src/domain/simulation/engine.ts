@@ -82,6 +82,7 @@ const CLASS_IX: Record<TemperatureClass, number> = { ambient: 0, chilled: 1, fro
 const MAX_LINES = 16;
 
 export function runSimulation(input: SimInput, options: RunOptions = {}): SimReport {
+  // A timer for the report's stats only; nothing the run decides depends on it.
   const wall0 = performance.now();
   const N = input.nodes.length;
   const I = input.items.length;

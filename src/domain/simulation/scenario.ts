@@ -42,10 +42,6 @@ const WaveSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-const ReplenishmentSchema = Type.Object(
-  { coverDays: Tiers('stock target in days of normal demand'), waves: Type.Array(WaveSchema, { minItems: 1, maxItems: 24 }) },
-  { additionalProperties: false },
-);
 
 const ScenarioNode = Type.Composite([Type.Omit(NodeInputSchema, []), Type.Object({ baselineUnitsPerDay: Type.Optional(NonNegInt('units a day in normal times, spread over the catalogue')) })], { additionalProperties: false });
 
