@@ -40,7 +40,7 @@ export interface RunningServer {
 /** Starts `baogong serve --port 0` on a fresh data folder and waits for its address. */
 export async function startServer(): Promise<RunningServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'baogong-e2e-'));
-  const env = { ...process.env, BAOGONG_DATA: dataDir, LOG_LEVEL: 'warn', BAOGONG_ADMIN_PASSWORD: CREDENTIALS.password };
+  const env: NodeJS.ProcessEnv = { ...process.env, BAOGONG_DATA: dataDir, LOG_LEVEL: 'warn', BAOGONG_ADMIN_PASSWORD: CREDENTIALS.password };
   delete env.DATABASE_URL; // the embedded database, always
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn'], {
     cwd: ROOT,

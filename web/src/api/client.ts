@@ -62,6 +62,8 @@ export function setUnauthorizedHandler(fn: () => void): void {
   onUnauthorized = fn;
 }
 
+import type { Method, PathFor } from './operations.ts';
+
 type Query = Record<string, string | number | boolean | undefined | null>;
 
 function withQuery(path: string, query?: Query): string {
@@ -90,13 +92,13 @@ export interface RequestOptions {
   anonymous?: boolean;
 }
 
-export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+export async function request<T, M extends Method = Method>(method: M, path: PathFor<M>, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const token = session.token();
   if (token && !opts.anonymous) headers.authorization = `Bearer ${token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') headers['idempotency-key'] = crypto.randomUUID();
-  const res = await fetch(withQuery(fillPath(path, opts.params), opts.query), {
+  const res = await fetch(withQuery(fillPath(path as string, opts.params), opts.query), {
     method,
     headers,
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
@@ -118,18 +120,19 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   return data as T;
 }
 
+/** Typed by path: only operations listed in ./operations.ts compile. */
 export const api = {
-  get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, opts),
-  post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, body: body ?? {} }),
-  put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, { ...opts, body: body ?? {} }),
-  patch: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, { ...opts, body: body ?? {} }),
-  del: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
+  get: <T>(path: PathFor<'GET'>, opts?: RequestOptions) => request<T, 'GET'>('GET', path, opts),
+  post: <T>(path: PathFor<'POST'>, body?: unknown, opts?: RequestOptions) => request<T, 'POST'>('POST', path, { ...opts, body: body ?? {} }),
+  put: <T>(path: PathFor<'PUT'>, body?: unknown, opts?: RequestOptions) => request<T, 'PUT'>('PUT', path, { ...opts, body: body ?? {} }),
+  patch: <T>(path: PathFor<'PATCH'>, body?: unknown, opts?: RequestOptions) => request<T, 'PATCH'>('PATCH', path, { ...opts, body: body ?? {} }),
+  del: <T>(path: PathFor<'DELETE'>, opts?: RequestOptions) => request<T, 'DELETE'>('DELETE', path, opts),
 };
 
 /** Signs in. Answers 'disabled' when the server has no auth route (404). */
 export async function signIn(username: string, password: string): Promise<'ok' | 'disabled'> {
   try {
-    const r = await request<{ token: string }>('POST', '/api/auth/login', { body: { username, password }, anonymous: true });
+    const r = await request<{ token: string }, 'POST'>('POST', '/api/auth/login', { body: { username, password }, anonymous: true });
     session.set(r.token, username);
     return 'ok';
   } catch (e) {
@@ -143,7 +146,7 @@ export async function signIn(username: string, password: string): Promise<'ok' |
 
 export async function signOut(): Promise<void> {
   try {
-    if (session.token()) await request('POST', '/api/auth/logout', { body: {} });
+    if (session.token()) await request<unknown, 'POST'>('POST', '/api/auth/logout', { body: {} });
   } catch {
     // Signing out locally is enough when the server cannot be reached.
   }

@@ -27,7 +27,7 @@ export interface CountSummary {
   id: string;
   nodeId: string;
   scope: { category?: string; itemIds?: string[] };
-  status: 'open' | 'posted' | 'cancelled';
+  status: string;
   recountThreshold: number;
   openedAt: string;
   postedAt: string | null;

@@ -14,10 +14,8 @@ export type ItemList = Json<'/api/items', 'get'>;
 
 export const networkApi = {
   nodes: (signal?: AbortSignal) => api.get<NodeList>('/api/nodes', { signal }),
-  node: (id: string) => api.get<Node>('/api/nodes/{id}', { params: { id } }),
   setStatus: (id: string, status: string, reason: string) => api.post<Node>('/api/nodes/{id}/status', { status, reason }, { params: { id } }),
   items: (query: { q?: string; limit?: number; offset?: number; category?: string }, signal?: AbortSignal) => api.get<ItemList>('/api/items', { query, signal }),
-  summary: (signal?: AbortSignal) => api.get<Record<string, unknown>>('/api/summary', { signal }),
 };
 
 export type { components };

@@ -28,7 +28,6 @@ export function useItemNames(ids: string[], lang: string): (id: string) => strin
     return () => {
       cancelled = true;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, lang]);
   return (id) => cache.get(`${lang}:${id}`) ?? id;
 }

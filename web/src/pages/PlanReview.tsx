@@ -30,7 +30,6 @@ export function PlanReview(props: { plan: IncidentPlan; nodes: Node[] }) {
         { name: t('incident.capacity'), type: 'line', data: loads.map((l) => l.dailyOrderCapacity), symbol: 'rect', lineStyle: { type: 'dashed', color: '#d23c3c' }, itemStyle: { color: '#d23c3c' } },
       ],
     }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [plan, t],
   );
   const kpiOption: ChartOption = useMemo(
