@@ -216,7 +216,7 @@ async function roundLp(p: Prepared, solver: MipSolver, needIdx: number[], caps: 
   };
   let bound: number | null = null;
   let values: Float64Array | null = null;
-  for (let round = 0; round < 4; round++) {
+  for (let round = 0; round < 3; round++) {
     const r = round === 0 ? first : await solver.solve(model, { timeLimitS });
     const f = failure(r);
     if (f) return f;
@@ -230,7 +230,7 @@ async function roundLp(p: Prepared, solver: MipSolver, needIdx: number[], caps: 
       const k = values[col];
       if (k < 1e-6) continue;
       const minPacks = Math.max(1, Math.ceil(c.moqUnits / c.packSize));
-      if (Math.abs(k - Math.round(k)) < 1e-6 && Math.round(k) >= minPacks && round < 3) continue;
+      if (Math.abs(k - Math.round(k)) < 1e-6 && Math.round(k) >= minPacks && round < 2) continue;
       changed++;
       const up = Math.min(c.maxPacks, Math.max(minPacks, Math.ceil(k - 1e-6)));
       const down = Math.floor(k + 1e-6) >= minPacks ? Math.floor(k + 1e-6) : 0;
@@ -307,23 +307,52 @@ async function solveDecomposed(p: Prepared, solver: MipSolver, useMip: boolean, 
   const perChunkLimit = Math.max(10, p.params.timeLimitS / Math.max(1, chunkNeeds.length));
   const solveChunk = (c: number, caps: Caps) => solveRegion(p, solver, chunkNeeds[c], caps, useMip, perChunkLimit);
 
-  // 1. Every chunk at full capacity: the bound, and perhaps the answer.
+  // 1. Every chunk at full capacity: a relaxation of the whole model, so the sum of the chunks'
+  // bounds is a bound; and when the coupling rows do not bind, the chunks' answers are the answer.
   const full = fullCaps(p);
   const chunkFlows: Flow[][] = [];
   let bound = 0;
-  for (let c = 0; c < chunkNeeds.length; c++) {
-    const r = await solveChunk(c, full);
-    if (!r.ok) return r;
-    chunkFlows.push(r.value.flows);
-    bound += r.value.bound;
-  }
   const overflow = (flows: Flow[]) => {
     const u = usage(p, flows);
     for (const [k, v] of u.storageCm3) if (v > (full.storageCm3.get(k) ?? 0) + 1e-6) return true;
     for (const [k, v] of u.supplierUnits) if (v > (full.supplierUnits.get(k) ?? 0)) return true;
     return false;
   };
-  if (!overflow(chunkFlows.flat())) return ok({ flows: chunkFlows.flat().sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
+  if (useMip) {
+    for (let c = 0; c < chunkNeeds.length; c++) {
+      const r = await solveChunk(c, full);
+      if (!r.ok) return r;
+      chunkFlows.push(r.value.flows);
+      bound += r.value.bound;
+    }
+    if (!overflow(chunkFlows.flat())) return ok({ flows: chunkFlows.flat().sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
+  } else {
+    // LP rounding is dearer per chunk, so first only the LP relaxations: their sum is the
+    // bound, and their use of the coupling rows says whether the rows bind.
+    const used = new Map<string, number>();
+    for (let c = 0; c < chunkNeeds.length; c++) {
+      const built = buildModel(p, chunkNeeds[c], full, { relax: true });
+      const r = await solver.solve(built.model, { timeLimitS: perChunkLimit });
+      if (!r.values) continue; // no bound from this chunk: 0 stays valid
+      bound += r.objective ?? 0;
+      const rows = built.model.rows;
+      const activity = (row: number) => rows.indices[row].reduce((a, col, t) => a + rows.values[row][t] * r.values![col], 0);
+      for (const [k, row] of built.storageRows) used.set(`s|${k}`, (used.get(`s|${k}`) ?? 0) + activity(row) * 1000);
+      for (const [k, row] of built.supplierRows) used.set(`p|${k}`, (used.get(`p|${k}`) ?? 0) + activity(row));
+    }
+    // Rounding up adds a little: rows within 2% of full count as binding.
+    const binding = [...used].some(([k, v]) => v > 0.98 * ((k.startsWith('s|') ? full.storageCm3.get(k.slice(2)) : full.supplierUnits.get(k.slice(2))) ?? 0));
+    if (!binding) {
+      for (let c = 0; c < chunkNeeds.length; c++) {
+        const r = await solveChunk(c, full);
+        if (!r.ok) return r;
+        chunkFlows.push(r.value.flows);
+      }
+      if (!overflow(chunkFlows.flat())) return ok({ flows: chunkFlows.flat().sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
+    }
+    chunkFlows.length = 0;
+    for (let c = 0; c < chunkNeeds.length; c++) chunkFlows.push([]);
+  }
 
   // 2. Shares of the coupling rows, by what each chunk asks.
   const askStorage = chunkNeeds.map(() => new Map<string, number>());
@@ -355,8 +384,10 @@ async function solveDecomposed(p: Prepared, solver: MipSolver, useMip: boolean, 
     }
     return out;
   };
+  const shares: Caps[] = [];
   for (let c = 0; c < chunkNeeds.length; c++) {
-    const r = await solveChunk(c, { storageCm3: share(askStorage[c], totalStorage, full.storageCm3), supplierUnits: share(askSupplier[c], totalSupplier, full.supplierUnits) });
+    shares[c] = { storageCm3: share(askStorage[c], totalStorage, full.storageCm3), supplierUnits: share(askSupplier[c], totalSupplier, full.supplierUnits) };
+    const r = await solveChunk(c, shares[c]);
     if (!r.ok) return r;
     chunkFlows[c] = r.value.flows;
   }
@@ -373,8 +404,19 @@ async function solveDecomposed(p: Prepared, solver: MipSolver, useMip: boolean, 
     const used = usage(p, chunkFlows.flat());
     const mine = usage(p, chunkFlows[c]);
     const caps: Caps = { storageCm3: new Map(), supplierUnits: new Map() };
-    for (const k of askStorage[c].keys()) caps.storageCm3.set(k, (mine.storageCm3.get(k) ?? 0) + (full.storageCm3.get(k) ?? 0) - (used.storageCm3.get(k) ?? 0));
-    for (const k of askSupplier[c].keys()) caps.supplierUnits.set(k, (mine.supplierUnits.get(k) ?? 0) + (full.supplierUnits.get(k) ?? 0) - (used.supplierUnits.get(k) ?? 0));
+    // Worth a re-solve only if a row this chunk filled to its share has something left over.
+    let leftover = false;
+    for (const k of askStorage[c].keys()) {
+      const left = (full.storageCm3.get(k) ?? 0) - (used.storageCm3.get(k) ?? 0);
+      if (left > 0 && (mine.storageCm3.get(k) ?? 0) >= 0.98 * (shares[c].storageCm3.get(k) ?? 0)) leftover = true;
+      caps.storageCm3.set(k, (mine.storageCm3.get(k) ?? 0) + left);
+    }
+    for (const k of askSupplier[c].keys()) {
+      const left = (full.supplierUnits.get(k) ?? 0) - (used.supplierUnits.get(k) ?? 0);
+      if (left > 0 && (mine.supplierUnits.get(k) ?? 0) >= 0.98 * (shares[c].supplierUnits.get(k) ?? 0)) leftover = true;
+      caps.supplierUnits.set(k, (mine.supplierUnits.get(k) ?? 0) + left);
+    }
+    if (!leftover) continue;
     const r = await solveChunk(c, caps);
     if (!r.ok) continue;
     if (evaluate(p, r.value.flows).objective < before - 1e-6) chunkFlows[c] = r.value.flows;
