@@ -58,7 +58,7 @@ function parseArgs(args: string[]): Args {
   return {
     full,
     seconds: num('--seconds', full ? 30 : 8),
-    clients: num('--clients', 64),
+    clients: num('--clients', 256),
     pg: !args.includes('--pglite-only'),
     pglite: !args.includes('--pg-only'),
   };
@@ -320,7 +320,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     }
   }
   if (a.pglite) {
-    const r = await runBackend('pglite', { ...a, clients: Math.min(a.clients, 32) }, undefined);
+    const r = await runBackend('pglite', { ...a, clients: Math.min(a.clients, 128) }, undefined);
     printBackend('PGlite (embedded)', r);
     out.ordersPerSecPglite = Math.round(r.ordersPerSec);
     out.oversold = (out.oversold ?? 0) + r.oversold;

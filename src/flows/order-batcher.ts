@@ -47,7 +47,9 @@ export class OrderBatcher {
   }
 
   private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+    // A second batch starts while one is being written only when enough orders wait to make it
+    // worth its own commit; otherwise they wait and go together (bigger batches, fewer commits).
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0 && (this.inFlight === 0 || this.queue.length >= Math.max(1, this.maxBatch >> 2))) {
       const batch = this.queue.splice(0, this.maxBatch);
       this.inFlight++;
       this.stats.batches++;
