@@ -20,6 +20,7 @@ interface Row {
   chunks: number;
   method: string;
   seconds: number;
+  cpuSeconds: number;
   shortage: number;
   greedyShortage: number;
   costFen: number;
@@ -50,8 +51,11 @@ export async function run(args: string[]): Promise<Record<string, number>> {
   for (const [nodes, items] of sizes) {
     const input = syntheticSourcing({ nodes, items, random: seededRandom(seed) });
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const r = await planSourcing(input, defaultSolver);
     const seconds = (performance.now() - started) / 1000;
+    // CPU time of this process: on a shared, loaded machine it is closer to what an idle one gives.
+    const cpuSeconds = process.cpuUsage(cpu).user / 1e6;
     if (!r.ok) throw new Error(`${nodes}x${items}: ${r.error.code} ${r.error.message}`);
     const s = r.value.summary;
     rows.push({
@@ -61,6 +65,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       chunks: s.chunks,
       method: s.method,
       seconds,
+      cpuSeconds,
       shortage: s.weightedShortageUnits,
       greedyShortage: s.greedy.weightedShortageUnits,
       costFen: s.costFen,
@@ -69,17 +74,17 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       greedyObjective: s.greedy.objective,
       gapPct: s.gapPct,
     });
-    process.stdout.write(`  ${nodes}x${items}: ${seconds.toFixed(2)} s\n`);
+    process.stdout.write(`  ${nodes}x${items}: ${seconds.toFixed(2)} s (${cpuSeconds.toFixed(2)} s CPU)\n`);
   }
 
   const pad = (v: string | number, w: number) => String(v).padStart(w);
   process.stdout.write(
     `\nsourcing plan vs greedy (weighted shortage units; cost in yuan; gap to the MIP/decomposition bound)\n` +
-      `${pad('size', 10)} ${pad('needs', 8)} ${pad('columns', 9)} ${pad('chunks', 6)} ${pad('method', 10)} ${pad('sec', 7)} ${pad('short', 7)} ${pad('greedy', 7)} ${pad('cost ¥', 10)} ${pad('greedy ¥', 10)} ${pad('gap %', 7)}\n`,
+      `${pad('size', 10)} ${pad('needs', 8)} ${pad('columns', 9)} ${pad('chunks', 6)} ${pad('method', 10)} ${pad('sec', 7)} ${pad('cpu s', 7)} ${pad('short', 7)} ${pad('greedy', 7)} ${pad('cost ¥', 10)} ${pad('greedy ¥', 10)} ${pad('gap %', 7)}\n`,
   );
   for (const r of rows) {
     process.stdout.write(
-      `${pad(r.size, 10)} ${pad(r.needs, 8)} ${pad(r.columns, 9)} ${pad(r.chunks, 6)} ${pad(r.method, 10)} ${pad(r.seconds.toFixed(2), 7)} ${pad(r.shortage, 7)} ${pad(r.greedyShortage, 7)} ${pad(Math.round(r.costFen / 100), 10)} ${pad(Math.round(r.greedyCostFen / 100), 10)} ${pad(r.gapPct === null ? '-' : r.gapPct.toFixed(3), 7)}\n`,
+      `${pad(r.size, 10)} ${pad(r.needs, 8)} ${pad(r.columns, 9)} ${pad(r.chunks, 6)} ${pad(r.method, 10)} ${pad(r.seconds.toFixed(2), 7)} ${pad(r.cpuSeconds.toFixed(2), 7)} ${pad(r.shortage, 7)} ${pad(r.greedyShortage, 7)} ${pad(Math.round(r.costFen / 100), 10)} ${pad(Math.round(r.greedyCostFen / 100), 10)} ${pad(r.gapPct === null ? '-' : r.gapPct.toFixed(3), 7)}\n`,
     );
   }
   const bySize = (s: string) => rows.find((r) => r.size === s);
@@ -89,6 +94,9 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     seedScaleSec: round(bySize('5x500')?.seconds ?? -1),
     n50x2000Sec: round(bySize('50x2000')?.seconds ?? -1),
     n200x5000Sec: round(bySize('200x5000')?.seconds ?? -1),
+    seedScaleCpuSec: round(bySize('5x500')?.cpuSeconds ?? -1),
+    n50x2000CpuSec: round(bySize('50x2000')?.cpuSeconds ?? -1),
+    n200x5000CpuSec: round(bySize('200x5000')?.cpuSeconds ?? -1),
     greedyOverOptimalShortage: round(ratio(ref.greedyShortage, ref.shortage)),
     greedyOverOptimalCost: round(ratio(ref.greedyCostFen, ref.costFen)),
     greedyOverOptimalObjective: round(ratio(ref.greedyObjective, ref.objective)),

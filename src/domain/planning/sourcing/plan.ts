@@ -326,6 +326,10 @@ async function solveDecomposed(p: Prepared, solver: MipSolver, useMip: boolean, 
       bound += r.value.bound;
     }
     if (!overflow(chunkFlows.flat())) return ok({ flows: chunkFlows.flat().sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
+    // The coupling rows bind. The model is small (that is why it is solved by MIP), so the LP
+    // relaxation of the whole model is cheap, and it is a bound that knows the coupling rows.
+    const whole = await solver.solve(buildModel(p, p.needs.map((n) => n.index), full, { relax: true }).model, { timeLimitS: perChunkLimit });
+    if (whole.objective !== null) bound = Math.max(bound, whole.objective);
   } else {
     // LP rounding is dearer per chunk, so first only the LP relaxations: their sum is the
     // bound, and their use of the coupling rows says whether the rows bind.
