@@ -145,4 +145,11 @@ describe('planning API, end to end', () => {
     if (field) expect(String(r.json().field)).toContain(field.replace(/^\//, '').replace(/\//g, '.'));
     expect((await t.app.inject({ method: 'GET', url: '/api/planning/plans' })).json().plans.length).toBe(before);
   });
+
+  it('plans the whole network when no receivers are named', async () => {
+    const r = await post('/api/planning/plans', {});
+    expect(r.statusCode).toBe(201);
+    expect(r.json().summary.receivers).toEqual(['dazu', 'satellite', 'yicheng']);
+    expect(r.json().summary.objective).toBeLessThanOrEqual(r.json().summary.greedy.objective);
+  });
 });
