@@ -203,3 +203,27 @@ describe('node status', () => {
     expect((await place(order([['eggs-1', 1]], { customerId: 'c-online-only' }))).json().orders[0].nodeId).toBe('A');
   });
 });
+
+// Last: drawing zones switches routing from the radius fallback to the zones context.
+describe('lockdown drop points', () => {
+  const square = (lat: number, lng: number, d: number) => ({
+    type: 'Polygon',
+    coordinates: [[[lng - d, lat - d], [lng + d, lat - d], [lng + d, lat + d], [lng - d, lat + d], [lng - d, lat - d]]],
+  });
+
+  it('sends an order from inside a lockdown area to the area’s drop point, and one from outside to the door', async () => {
+    const z = await t.app.inject({ method: 'POST', url: '/api/zones', payload: { id: 'z-home', name: 'Home zone', geometry: square(HOME.lat, HOME.lng, 0.02), demandOrdersPerDay: 100, servingNodeId: 'A', backupNodeIds: ['B'] } });
+    expect(z.statusCode).toBe(201);
+    const area = await t.app.inject({
+      method: 'POST',
+      url: '/api/control-areas',
+      payload: { id: 'compound-lock', name: 'Compound 3', level: 'lockdown', geometry: square(HOME.lat, HOME.lng, 0.001), startsAt: '2022-06-22T00:00:00Z', allowOnlineOnly: true, dropPoints: [{ id: 'gate-3', name: 'Compound 3 north gate', lat: HOME.lat + 0.0009, lng: HOME.lng }] },
+    });
+    expect(area.statusCode).toBeLessThan(300);
+    const inside = await place(order([['eggs-1', 1]], { customerId: 'c-locked' }));
+    expect(inside.statusCode).toBe(201);
+    expect(inside.json()).toMatchObject({ zoneId: 'z-home', orders: [{ deliveryMode: 'drop_point', dropPoint: { id: 'gate-3' } }] });
+    const outside = await place(order([['eggs-1', 1]], { customerId: 'c-free', address: { lat: HOME.lat + 0.01, lng: HOME.lng } }));
+    expect(outside.json()).toMatchObject({ zoneId: 'z-home', orders: [{ deliveryMode: 'door' }] });
+  });
+});
