@@ -89,7 +89,8 @@ export function search(inst: Instance, assignable: number[], p: SearchParams): S
     while (!done && best.vehicles > lowerBound) {
       let cur = best.clone();
       // Drop a random route; its stops go to the bank.
-      const victim = rng.int(cur.routes.length);
+      // The smallest route is the easiest to spread over the others (random choice did no better).
+      const victim = smallestRoute(cur, rng);
       const bank = cur.routes[victim].nodes.slice(1, -1);
       for (const u of bank) cur.routeOf[u] = -1;
       cur.mutable(victim).nodes = [cur.routes[victim].nodes[0], cur.routes[victim].nodes.at(-1)!];
@@ -192,4 +193,18 @@ function penaltyFor(inst: Instance): number {
   let fixed = 0;
   for (const v of inst.vehicles) fixed = Math.max(fixed, v.fixedCost);
   return (maxEdge + 1) * (inst.n + 1) + fixed * 2;
+}
+
+/** The route with the fewest stops (ties broken at random): the easiest to spread over the others. */
+function smallestRoute(sol: Solution, rng: Random): number {
+  let best = -1;
+  let bestKey = Infinity;
+  for (let i = 0; i < sol.routes.length; i++) {
+    const key = sol.routes[i].size + rng.next() * 0.5;
+    if (key < bestKey) {
+      bestKey = key;
+      best = i;
+    }
+  }
+  return best;
 }
