@@ -10,6 +10,7 @@ import { zonesDemoStep } from './zones.ts';
 import { planningDemoStep } from './planning.ts';
 import { workforceDemoStep } from './workforce.ts';
 import { tripsDemoStep } from './trips.ts';
+import { inventoryDemoStep } from './inventory.ts';
 
 /** The built-in scenario's network file, as shipped in data/scenarios. */
 export interface ScenarioNetwork {
@@ -42,7 +43,7 @@ export interface DemoContext {
 export type DemoStep = { name: string; run: (db: Kysely<any>, ctx: DemoContext) => Promise<void> };
 
 /** Other contexts append their steps here (one line each). */
-export const demoSteps: DemoStep[] = [zonesDemoStep, workforceDemoStep, tripsDemoStep, planningDemoStep];
+export const demoSteps: DemoStep[] = [inventoryDemoStep, zonesDemoStep, workforceDemoStep, tripsDemoStep, planningDemoStep];
 
 export async function isEmpty(db: Kysely<any>): Promise<boolean> {
   return (await networkCounts(db)).nodes === 0;

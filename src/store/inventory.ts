@@ -43,7 +43,7 @@ import {
   type TransferLine,
 } from '../domain/inventory/index.ts';
 import { DomainException, fail, type DomainError } from '../domain/shared/result.ts';
-import { itemsByIds, listDemand, listItems } from './network.ts';
+import { itemsByIds, listDemand, listItems, listNodes } from './network.ts';
 
 type Db = Kysely<any>;
 
@@ -515,6 +515,60 @@ export const transferOut = (trx: Db, op: Input<'transfer_out'>, now: Date) => po
 export const receiveTransfer = (trx: Db, op: Input<'transfer_in'>, now: Date) => post(trx, { kind: 'transfer_in', ...op }, now);
 export const adjust = (trx: Db, op: Input<'adjustment'>, now: Date) => post(trx, { kind: 'adjustment', ...op }, now);
 export const writeOff = (trx: Db, op: Input<'write_off'>, now: Date) => post(trx, { kind: 'write_off', ...op }, now);
+
+/**
+ * Many receipts at once (an opening balance, a stock import), in a handful of statements
+ * whatever their number. Receipts only add stock, so no rule can refuse them and no balance needs
+ * to be read first: the movement lines are inserted and their sums added to the projection in the
+ * same transaction, exactly as `postOperations` would. Keys already posted are skipped.
+ */
+export async function postReceipts(trx: Db, ops: Extract<Operation, { kind: 'receipt' }>[], now: Date): Promise<{ posted: number; skipped: number }> {
+  for (const op of ops) {
+    const bad = validateOperation(op);
+    if (bad) throw new DomainException(bad);
+  }
+  if (ops.length === 0) return { posted: 0, skipped: 0 };
+  const hashes = ops.map(hashOf);
+  const inserted = await sql<{ key: string }>`
+    INSERT INTO stock_operations (key, kind, request_hash, posted_at)
+    SELECT k, 'receipt', h, ${now}::timestamptz FROM unnest(${ops.map((o) => o.key)}::text[], ${hashes}::text[]) AS t(k, h)
+    ON CONFLICT (key) DO NOTHING RETURNING key`.execute(trx);
+  const fresh = new Set(inserted.rows.map((r) => r.key));
+  const todo = ops.filter((o) => fresh.has(o.key));
+  if (todo.length === 0) return { posted: 0, skipped: ops.length };
+  const lots = new Map<string, { itemId: string; lotCode: string; expiryDate: string }>();
+  for (const o of todo) if (o.lot) lots.set(lotKey(o.itemId, o.lot.code), { itemId: o.itemId, lotCode: o.lot.code, expiryDate: o.lot.expiryDate });
+  if (lots.size > 0) {
+    const ls = [...lots.values()];
+    const rows = await sql<any>`
+      INSERT INTO stock_lots AS s (item_id, lot_code, expiry_date)
+      SELECT * FROM unnest(${ls.map((l) => l.itemId)}::text[], ${ls.map((l) => l.lotCode)}::text[], ${ls.map((l) => l.expiryDate)}::text[])
+      ON CONFLICT (item_id, lot_code) DO UPDATE SET expiry_date = s.expiry_date
+      RETURNING item_id, lot_code, expiry_date`.execute(trx);
+    for (const r of rows.rows) {
+      const want = lots.get(lotKey(r.item_id, r.lot_code))!;
+      if (want.expiryDate !== r.expiry_date) fail({ code: 'conflict', message: `lot ${r.lot_code} of item ${r.item_id} expires on ${r.expiry_date}, not ${want.expiryDate}`, field: 'lot.expiryDate', expected: r.expiry_date, actual: want.expiryDate });
+    }
+  }
+  const col = <T>(f: (o: (typeof todo)[number]) => T) => todo.map(f);
+  await sql`
+    WITH m AS (
+      INSERT INTO stock_movements (operation_key, kind, reason, node_id, item_id, lot_code, quantity, on_hand_delta, reserved_delta, in_transit_in_delta, in_transit_out_delta, document_type, document_ref, note, posted_at)
+      SELECT k, 'receipt', rs, n, i, lc, q, q, 0, 0, 0, 'supplier', dr, nt, ${now}::timestamptz
+      FROM unnest(${col((o) => o.key)}::text[], ${col((o) => o.reason)}::text[], ${col((o) => o.nodeId)}::text[], ${col((o) => o.itemId)}::text[],
+        ${col((o) => o.lot?.code ?? NO_LOT)}::text[], ${col((o) => o.quantity)}::int[], ${col((o) => o.sourceRef ?? null)}::text[], ${col((o) => o.note ?? null)}::text[])
+        AS t(k, rs, n, i, lc, q, dr, nt)
+      RETURNING node_id, item_id, lot_code, on_hand_delta),
+    items AS (
+      INSERT INTO stock_item_balances AS b (node_id, item_id, on_hand)
+      SELECT node_id, item_id, SUM(on_hand_delta) FROM m GROUP BY node_id, item_id ORDER BY node_id, item_id
+      ON CONFLICT (node_id, item_id) DO UPDATE SET on_hand = b.on_hand + EXCLUDED.on_hand
+      RETURNING 1)
+    INSERT INTO stock_balances AS b (node_id, item_id, lot_code, on_hand)
+    SELECT node_id, item_id, lot_code, SUM(on_hand_delta) FROM m GROUP BY node_id, item_id, lot_code ORDER BY node_id, item_id, lot_code
+    ON CONFLICT (node_id, item_id, lot_code) DO UPDATE SET on_hand = b.on_hand + EXCLUDED.on_hand`.execute(trx);
+  return { posted: todo.length, skipped: ops.length - todo.length };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Expiry job
@@ -1120,3 +1174,98 @@ export async function cancelCount(trx: Db, id: string): Promise<CountHeader> {
 }
 
 export type { Transaction };
+
+// ---------------------------------------------------------------------------------------------
+// For other contexts: locking reads, category availability, the demo's opening stock
+// ---------------------------------------------------------------------------------------------
+
+export interface LockedStock {
+  nodeId: string;
+  itemId: string;
+  onHand: number;
+  reserved: number;
+  /** Units the node keeps back from online orders. */
+  safetyBuffer: number;
+}
+
+/**
+ * Locks the existing balance rows of these pairs (missing rows hold nothing and need no lock)
+ * and reads them, in the ledger's own lock order (sorted by node, then item), so a caller may
+ * decide on the figures and then post in the same transaction without deadlocking the ledger.
+ */
+export async function lockItemBalances(trx: Db, pairs: [string, string][]): Promise<LockedStock[]> {
+  const ps = uniquePairs(pairs);
+  if (ps.length === 0) return [];
+  const r = await sql<any>`
+    SELECT b.node_id, b.item_id, b.on_hand, b.reserved, COALESCE(s.online_safety_buffer, 0) AS buffer
+    FROM stock_item_balances b LEFT JOIN inventory_node_settings s ON s.node_id = b.node_id
+    WHERE (b.node_id, b.item_id) IN (SELECT * FROM unnest(${ps.map((p) => p[0])}::text[], ${ps.map((p) => p[1])}::text[]))
+    ORDER BY b.node_id, b.item_id FOR UPDATE OF b`.execute(trx);
+  return r.rows.map((x) => ({ nodeId: x.node_id, itemId: x.item_id, onHand: x.on_hand, reserved: x.reserved, safetyBuffer: x.buffer }));
+}
+
+/** Items of these categories these nodes can promise (available to promise > 0), with how many. */
+export async function availableByCategory(
+  db: Db,
+  nodeIds: string[],
+  categories: string[],
+): Promise<{ nodeId: string; itemId: string; category: string; essentialTier: string; available: number }[]> {
+  if (nodeIds.length === 0 || categories.length === 0) return [];
+  const items = new Map<string, { category: string; essentialTier: string }>();
+  for (const c of new Set(categories)) for (const i of (await listItems(db, { category: c })).items) items.set(i.id, i);
+  if (items.size === 0) return [];
+  const r = await sql<any>`
+    SELECT b.node_id, b.item_id, b.on_hand - b.reserved - COALESCE(s.online_safety_buffer, 0) AS available
+    FROM stock_item_balances b LEFT JOIN inventory_node_settings s ON s.node_id = b.node_id
+    WHERE b.node_id = ANY(${nodeIds}::text[]) AND b.item_id = ANY(${[...items.keys()]}::text[])
+      AND b.on_hand - b.reserved - COALESCE(s.online_safety_buffer, 0) > 0
+    ORDER BY b.node_id, b.item_id`.execute(db);
+  return r.rows.map((x) => ({ nodeId: x.node_id, itemId: x.item_id, category: items.get(x.item_id)!.category, essentialTier: items.get(x.item_id)!.essentialTier, available: Number(x.available) }));
+}
+
+function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The demo's opening stock, posted through the ledger as `opening_balance` receipts: every node
+ * with baseline demand holds three days of it (the satellite warehouse two), and the DC a week
+ * of the whole district's. Goods with a shelf life under 60 days arrive in two dated lots (one
+ * expiring in a third of the shelf life, one at its end), so FEFO and the expiry job have
+ * something to do from the first day.
+ */
+export const inventoryDemoStep = {
+  name: 'opening stock',
+  run: async (db: Db, ctx: { now: Date; log: (m: string) => void }): Promise<void> => {
+    const today = new Date(ctx.now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const { items } = await listItems(db, {});
+    const shelf = new Map(items.map((i) => [i.id, i.shelfLifeDays]));
+    const { rows: demand } = await listDemand(db, {});
+    const perItem = new Map<string, number>();
+    const ops: Extract<Operation, { kind: 'receipt' }>[] = [];
+    const receipt = (nodeId: string, itemId: string, quantity: number) => {
+      if (quantity <= 0) return;
+      const life = shelf.get(itemId) ?? 365;
+      if (life >= 60) {
+        ops.push({ kind: 'receipt', key: `demo:open:${nodeId}:${itemId}`, nodeId, itemId, quantity, reason: 'opening_balance' });
+        return;
+      }
+      const early = Math.floor(quantity / 2);
+      const lots: [number, number][] = [[early, Math.max(1, Math.floor(life / 3))], [quantity - early, life]];
+      for (const [q, days] of lots) {
+        if (q <= 0) continue;
+        const expiryDate = addDays(today, days - 1);
+        ops.push({ kind: 'receipt', key: `demo:open:${nodeId}:${itemId}:${expiryDate}`, nodeId, itemId, quantity: q, lot: { code: `L${expiryDate.replace(/-/g, '')}`, expiryDate }, reason: 'opening_balance' });
+      }
+    };
+    const kinds = new Map((await listNodes(db)).map((n) => [n.id, n.kind as string]));
+    for (const d of demand) {
+      const days = kinds.get(d.nodeId) === 'satellite_warehouse' ? 2 : 3;
+      receipt(d.nodeId, d.itemId, d.dailyQuantity * days);
+      perItem.set(d.itemId, (perItem.get(d.itemId) ?? 0) + d.dailyQuantity);
+    }
+    for (const [id, kind] of kinds) if (kind === 'distribution_centre') for (const [itemId, q] of perItem) receipt(id, itemId, q * 7);
+    for (let s = 0; s < ops.length; s += 20_000) await postReceipts(db, ops.slice(s, s + 20_000), ctx.now);
+    ctx.log(`demo: opening stock, ${ops.length} receipts`);
+  },
+};
