@@ -87,6 +87,18 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       `${pad(r.size, 10)} ${pad(r.needs, 8)} ${pad(r.columns, 9)} ${pad(r.chunks, 6)} ${pad(r.method, 10)} ${pad(r.seconds.toFixed(2), 7)} ${pad(r.cpuSeconds.toFixed(2), 7)} ${pad(r.shortage, 7)} ${pad(r.greedyShortage, 7)} ${pad(Math.round(r.costFen / 100), 10)} ${pad(Math.round(r.greedyCostFen / 100), 10)} ${pad(r.gapPct === null ? '-' : r.gapPct.toFixed(3), 7)}\n`,
     );
   }
+  // The same seed-scale instance by branch and bound, to show what LP rounding gives up.
+  let mip: { seconds: number; cpuSeconds: number; objective: number; gapPct: number | null } | null = null;
+  if (sizes.some(([n, i]) => n === 5 && i === 500)) {
+    const input = syntheticSourcing({ nodes: 5, items: 500, random: seededRandom(seed) });
+    input.params = { maxTotalColumnsMip: 20_000 };
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const r = await planSourcing(input, defaultSolver);
+    if (!r.ok) throw new Error(`5x500 MIP: ${r.error.message}`);
+    mip = { seconds: (performance.now() - started) / 1000, cpuSeconds: process.cpuUsage(cpu).user / 1e6, objective: r.value.summary.objective, gapPct: r.value.summary.gapPct };
+    process.stdout.write(`\n5x500 by branch and bound: ${mip.seconds.toFixed(2)} s (${mip.cpuSeconds.toFixed(2)} s CPU), objective ${mip.objective}, gap ${mip.gapPct}%\n`);
+  }
   const bySize = (s: string) => rows.find((r) => r.size === s);
   // The ratios come from the largest instance run (the seed's scale has little shortage).
   const ref = rows[rows.length - 1];
@@ -101,6 +113,9 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     greedyOverOptimalCost: round(ratio(ref.greedyCostFen, ref.costFen)),
     greedyOverOptimalObjective: round(ratio(ref.greedyObjective, ref.objective)),
     gapPctLargest: ref.gapPct ?? -1,
+    seedScaleMipSec: round(mip?.seconds ?? -1),
+    seedScaleMipCpuSec: round(mip?.cpuSeconds ?? -1),
+    seedScaleDefaultOverMipObjective: round(mip && bySize('5x500') ? bySize('5x500')!.objective / mip.objective : -1),
   };
   process.stdout.write(`\nratios from ${ref.size}\n`);
   return out;
