@@ -115,6 +115,21 @@ describe('posting', () => {
   });
 });
 
+describe('bulk receipts', () => {
+  it('posts many receipts in a few statements, skips keys already posted, and keeps the projection equal to the movements', async () => {
+    await wipe();
+    const ops = Array.from({ length: 300 }, (_, i) => ({
+      kind: 'receipt' as const, key: `open-${i}`, nodeId: `n${i % 3}`, itemId: `item-${i % 50}`, quantity: 1 + (i % 7), reason: 'opening_balance' as const,
+      ...(i % 2 ? { lot: { code: `L${i % 4}`, expiryDate: `2022-07-0${1 + (i % 4)}` } } : {}),
+    }));
+    expect(await inTrx((trx) => inv.postReceipts(trx, ops, NOW))).toEqual({ posted: 300, skipped: 0 });
+    expect(await inTrx((trx) => inv.postReceipts(trx, ops.slice(0, 10), NOW))).toEqual({ posted: 0, skipped: 10 });
+    const total = (await itemBalances()).reduce((s, b) => s + b.onHand, 0);
+    expect(total).toBe(ops.reduce((s, o) => s + o.quantity, 0));
+    expect(await inv.checkProjection(t.db)).toEqual([]);
+  });
+});
+
 describe('transfers', () => {
   it('goes draft → in transit → received, with the short receipt as a variance', async () => {
     await wipe();

@@ -358,9 +358,28 @@ async function postPlanned(trx: Db, plan: Plan, options: PostOptions): Promise<P
 
 const WRITE_CHUNK = 5000;
 
+type KeyedLine = { key: string; note: string | null; l: MovementLine };
+
+/** A CTE `mv` inserting movement lines (unnest arrays: one parameter per column, any row count). */
+function movementInsert(c: KeyedLine[], now: Date) {
+  const col = <T>(f: (x: KeyedLine) => T) => c.map(f);
+  return sql`mv AS (
+      INSERT INTO stock_movements (operation_key, kind, reason, node_id, item_id, lot_code, quantity, on_hand_delta, reserved_delta,
+        in_transit_in_delta, in_transit_out_delta, counterparty_node_id, document_type, document_ref, reservation_id, variance_quantity, note, posted_at)
+      SELECT k, kd, rs, n, i, lc, q, oh, rv, ti, tout, cp, dt, dr, rid, v, nt, ${now}::timestamptz
+      FROM unnest(
+        ${col((x) => x.key)}::text[], ${col((x) => x.l.kind)}::text[], ${col((x) => x.l.reason)}::text[], ${col((x) => x.l.nodeId)}::text[],
+        ${col((x) => x.l.itemId)}::text[], ${col((x) => x.l.lotCode)}::text[], ${col((x) => x.l.quantity)}::int[], ${col((x) => x.l.onHandDelta)}::int[],
+        ${col((x) => x.l.reservedDelta)}::int[], ${col((x) => x.l.inTransitInDelta)}::int[], ${col((x) => x.l.inTransitOutDelta)}::int[],
+        ${col((x) => x.l.counterpartyNodeId)}::text[], ${col((x) => x.l.documentType)}::text[], ${col((x) => x.l.documentRef)}::text[],
+        ${col((x) => x.l.reservationId)}::text[], ${col((x) => x.l.varianceQuantity)}::int[], ${col((x) => x.note)}::text[]
+      ) AS t(k, kd, rs, n, i, lc, q, oh, rv, ti, tout, cp, dt, dr, rid, v, nt)
+      RETURNING 1)`;
+}
+
 async function writePostings(trx: Db, postings: (Posting & { note?: string })[], now: Date): Promise<void> {
   if (postings.length === 0) return;
-  const lines: { key: string; note: string | null; l: MovementLine }[] = [];
+  const lines: KeyedLine[] = [];
   for (const p of postings) for (const l of p.lines) lines.push({ key: p.key, note: p.note ?? null, l });
 
   // New lots: a concurrent writer may have created the same lot; its expiry date must agree.
@@ -379,22 +398,6 @@ async function writePostings(trx: Db, postings: (Posting & { note?: string })[],
         fail({ code: 'conflict', message: `lot ${r.lot_code} of item ${r.item_id} expires on ${r.expiry_date}, not ${want.expiryDate}`, field: 'expiryDate', expected: r.expiry_date, actual: want.expiryDate });
       }
     }
-  }
-
-  for (let s = 0; s < lines.length; s += WRITE_CHUNK) {
-    const c = lines.slice(s, s + WRITE_CHUNK);
-    const col = <T>(f: (x: (typeof c)[number]) => T) => c.map(f);
-    await sql`
-      INSERT INTO stock_movements (operation_key, kind, reason, node_id, item_id, lot_code, quantity, on_hand_delta, reserved_delta,
-        in_transit_in_delta, in_transit_out_delta, counterparty_node_id, document_type, document_ref, reservation_id, variance_quantity, note, posted_at)
-      SELECT k, kd, rs, n, i, lc, q, oh, rv, ti, tout, cp, dt, dr, rid, v, nt, ${now}::timestamptz
-      FROM unnest(
-        ${col((x) => x.key)}::text[], ${col((x) => x.l.kind)}::text[], ${col((x) => x.l.reason)}::text[], ${col((x) => x.l.nodeId)}::text[],
-        ${col((x) => x.l.itemId)}::text[], ${col((x) => x.l.lotCode)}::text[], ${col((x) => x.l.quantity)}::int[], ${col((x) => x.l.onHandDelta)}::int[],
-        ${col((x) => x.l.reservedDelta)}::int[], ${col((x) => x.l.inTransitInDelta)}::int[], ${col((x) => x.l.inTransitOutDelta)}::int[],
-        ${col((x) => x.l.counterpartyNodeId)}::text[], ${col((x) => x.l.documentType)}::text[], ${col((x) => x.l.documentRef)}::text[],
-        ${col((x) => x.l.reservationId)}::text[], ${col((x) => x.l.varianceQuantity)}::int[], ${col((x) => x.note)}::text[]
-      ) AS t(k, kd, rs, n, i, lc, q, oh, rv, ti, tout, cp, dt, dr, rid, v, nt)`.execute(trx);
   }
 
   // Deltas, summed per row, applied as deltas (never as absolute values).
@@ -424,53 +427,59 @@ async function writePostings(trx: Db, postings: (Posting & { note?: string })[],
     }
   }
   const items = [...itemDelta.values()].filter((d) => d[2] || d[3] || d[4] || d[5]);
-  if (items.length > 0) {
-    await sql`
+  const lots = [...lotDelta.values()].sort((a, b) => (a.join('\u0000') < b.join('\u0000') ? -1 : 1));
+  const res = [...resDelta.values()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+
+  // Movement lines beyond the last chunk's worth go in their own statements first.
+  let last = 0;
+  for (; last + WRITE_CHUNK < lines.length; last += WRITE_CHUNK) {
+    await sql`WITH ${movementInsert(lines.slice(last, last + WRITE_CHUNK), now)} SELECT 1`.execute(trx);
+  }
+
+  // Then one statement writes the rest of the lines and every projection delta: one round trip
+  // for a single operation. Each part touches its own table, so they do not see each other.
+  // Lot rows and reservations are updated where they exist and inserted where they do not
+  // (INSERT … ON CONFLICT would check the CHECKs against the delta itself). No other writer can
+  // create those rows meanwhile: they all hold the (node, item) balance row locked.
+  const done = await sql<{ n: number }>`
+    WITH ${movementInsert(lines.slice(last), now)},
+    it AS (
       UPDATE stock_item_balances AS b
       SET on_hand = b.on_hand + d.oh, reserved = b.reserved + d.rv, in_transit_in = b.in_transit_in + d.ti, in_transit_out = b.in_transit_out + d.tout
       FROM unnest(${items.map((d) => d[0])}::text[], ${items.map((d) => d[1])}::text[], ${items.map((d) => d[2])}::int[], ${items.map((d) => d[3])}::int[],
         ${items.map((d) => d[4])}::int[], ${items.map((d) => d[5])}::int[]) AS d(n, i, oh, rv, ti, tout)
-      WHERE b.node_id = d.n AND b.item_id = d.i`.execute(trx);
-  }
-  const lots = [...lotDelta.values()].sort((a, b) => (a.join('\u0000') < b.join('\u0000') ? -1 : 1));
-  if (lots.length > 0) {
-    // Update the rows that exist, insert the others. (INSERT … ON CONFLICT would check the CHECKs
-    // against the delta itself.) No other writer can create these rows meanwhile: they all hold
-    // the (node, item) balance row locked.
-    await sql`
-      WITH d AS (
-        SELECT * FROM unnest(${lots.map((d) => d[0])}::text[], ${lots.map((d) => d[1])}::text[], ${lots.map((d) => d[2])}::text[],
-          ${lots.map((d) => d[3])}::int[], ${lots.map((d) => d[4])}::int[], ${lots.map((d) => d[5])}::int[]) AS d(n, i, l, oh, ti, tout)),
-      u AS (
-        UPDATE stock_balances b SET on_hand = b.on_hand + d.oh, in_transit_in = b.in_transit_in + d.ti, in_transit_out = b.in_transit_out + d.tout
-        FROM d WHERE b.node_id = d.n AND b.item_id = d.i AND b.lot_code = d.l
-        RETURNING b.node_id, b.item_id, b.lot_code)
+      WHERE b.node_id = d.n AND b.item_id = d.i
+      RETURNING 1),
+    ld AS (
+      SELECT * FROM unnest(${lots.map((d) => d[0])}::text[], ${lots.map((d) => d[1])}::text[], ${lots.map((d) => d[2])}::text[],
+        ${lots.map((d) => d[3])}::int[], ${lots.map((d) => d[4])}::int[], ${lots.map((d) => d[5])}::int[]) AS d(n, i, l, oh, ti, tout)),
+    lu AS (
+      UPDATE stock_balances b SET on_hand = b.on_hand + ld.oh, in_transit_in = b.in_transit_in + ld.ti, in_transit_out = b.in_transit_out + ld.tout
+      FROM ld WHERE b.node_id = ld.n AND b.item_id = ld.i AND b.lot_code = ld.l
+      RETURNING b.node_id, b.item_id, b.lot_code),
+    li AS (
       INSERT INTO stock_balances (node_id, item_id, lot_code, on_hand, in_transit_in, in_transit_out)
-      SELECT d.n, d.i, d.l, d.oh, d.ti, d.tout FROM d
-      WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.node_id = d.n AND u.item_id = d.i AND u.lot_code = d.l)`.execute(trx);
-  }
-  const res = [...resDelta.values()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  if (res.length > 0) {
-    // Two writers creating the same new reservation id for different stock would not see each
-    // other (they lock different balance rows): the WHERE refuses the second one.
-    const done = await sql<{ id: string }>`
-      WITH d AS (
-        SELECT * FROM unnest(${res.map((d) => d[0])}::text[], ${res.map((d) => d[1])}::text[], ${res.map((d) => d[2])}::text[], ${res.map((d) => d[3])}::int[]) AS d(id, n, i, q)),
-      u AS (
-        UPDATE stock_reservations r SET quantity = r.quantity + d.q FROM d
-        WHERE r.id = d.id AND r.node_id = d.n AND r.item_id = d.i
-        RETURNING r.id),
-      ins AS (
-        INSERT INTO stock_reservations (id, node_id, item_id, quantity)
-        SELECT d.id, d.n, d.i, d.q FROM d WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.id = d.id)
-        ON CONFLICT (id) DO NOTHING
-        RETURNING id)
-      SELECT id FROM u UNION ALL SELECT id FROM ins`.execute(trx);
-    if (done.rows.length !== res.length) {
-      const got = new Set(done.rows.map((r) => r.id));
-      const bad = res.find((d) => !got.has(d[0]))!;
-      fail({ code: 'conflict', message: `reservation ${bad[0]} already holds other stock`, field: 'reservationId', actual: bad[0] });
-    }
+      SELECT ld.n, ld.i, ld.l, ld.oh, ld.ti, ld.tout FROM ld
+      WHERE NOT EXISTS (SELECT 1 FROM lu WHERE lu.node_id = ld.n AND lu.item_id = ld.i AND lu.lot_code = ld.l)
+      RETURNING 1),
+    rd AS (
+      SELECT * FROM unnest(${res.map((d) => d[0])}::text[], ${res.map((d) => d[1])}::text[], ${res.map((d) => d[2])}::text[], ${res.map((d) => d[3])}::int[]) AS d(id, n, i, q)),
+    ru AS (
+      UPDATE stock_reservations r SET quantity = r.quantity + rd.q FROM rd
+      WHERE r.id = rd.id AND r.node_id = rd.n AND r.item_id = rd.i
+      RETURNING r.id),
+    ri AS (
+      -- Two writers creating the same new reservation id for different stock would not see each
+      -- other (they lock different balance rows): ON CONFLICT skips the second, counted below.
+      INSERT INTO stock_reservations (id, node_id, item_id, quantity)
+      SELECT rd.id, rd.n, rd.i, rd.q FROM rd WHERE NOT EXISTS (SELECT 1 FROM ru WHERE ru.id = rd.id)
+      ON CONFLICT (id) DO NOTHING
+      RETURNING id)
+    SELECT ((SELECT count(*) FROM ru) + (SELECT count(*) FROM ri))::int AS n`.execute(trx);
+  if (done.rows[0].n !== res.length) {
+    const got = new Set((await sql<{ id: string; node_id: string; item_id: string }>`SELECT id, node_id, item_id FROM stock_reservations WHERE id = ANY(${res.map((d) => d[0])}::text[])`.execute(trx)).rows.map((r) => `${r.id}\u0000${r.node_id}\u0000${r.item_id}`));
+    const bad = res.find((d) => !got.has(`${d[0]}\u0000${d[1]}\u0000${d[2]}`)) ?? res[0];
+    fail({ code: 'conflict', message: `reservation ${bad[0]} already holds other stock`, field: 'reservationId', actual: bad[0] });
   }
 
   for (const p of postings) {
