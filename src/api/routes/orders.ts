@@ -115,9 +115,9 @@ function idempotencyOf(req: FastifyRequest): { key: string; scope: string; hash:
 }
 
 /** Batching settings from the environment (the benchmark and operators tune them). */
-function batcherSettings(deps: AppDeps): { maxBatch: number; maxInFlight: number } {
+function batcherSettings(deps: AppDeps): { maxBatch: number; maxInFlight: number; lingerMs: number } {
   const env = (n: string, d: number) => (process.env[n] && Number.isInteger(Number(process.env[n])) ? Number(process.env[n]) : d);
-  return { maxBatch: env('BAOGONG_ORDER_BATCH', 200), maxInFlight: env('BAOGONG_ORDER_INFLIGHT', deps.database.kind === 'pg' ? 2 : 1) };
+  return { maxBatch: env('BAOGONG_ORDER_BATCH', 500), maxInFlight: env('BAOGONG_ORDER_INFLIGHT', deps.database.kind === 'pg' ? 2 : 1), lingerMs: env('BAOGONG_ORDER_LINGER_MS', 5) };
 }
 
 export default async function orderRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
