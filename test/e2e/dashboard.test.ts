@@ -34,7 +34,7 @@ describe.skipIf(!hasChromium)('the command centre in Chromium', () => {
     await context.close();
   });
 
-  it('draws a lockdown area around a store, reviews the zone plan and applies it: the store stops and its zones change colour', async () => {
+  it('draws a lockdown area around a store, reviews the response plan and its simulation, and applies it: the store stops and its zones change colour', { timeout: 420_000 }, async () => {
     const { context, page, errors } = await newPage(browser, { viewport: LAPTOP, locale: 'zh-CN' });
     await signIn(page, server.url);
     await expect.poll(() => page.locator('.leaflet-zones-pane path').count()).toBeGreaterThan(50);
@@ -55,12 +55,18 @@ describe.skipIf(!hasChromium)('the command centre in Chromium', () => {
     await screenshot(page, 'incident-1-effects');
 
     await page.getByTestId('declare-area').click();
-    await page.getByTestId('apply-plan').waitFor({ timeout: 60_000 });
+    // Drafting the whole response plan (zones MIP, sourcing, trips, staffing) takes a while on 2 cores.
+    await page.getByTestId('apply-plan').waitFor({ timeout: 180_000 });
     await page.getByTestId('zone-moves').waitFor();
+    expect(await page.getByTestId('zone-moves').innerText()).toContain('大族广场店');
     await screenshot(page, 'incident-2-zone-plan');
+    // The simulation of "no response" against the plan follows.
+    await page.getByTestId('kpi-table').waitFor({ timeout: 120_000 });
+    await page.locator('.side-pane').evaluate((e) => e.scrollTo(0, e.scrollHeight));
+    await screenshot(page, 'incident-3-simulation');
 
     await page.getByTestId('apply-plan').click();
-    await page.getByTestId('incident-applied').waitFor({ timeout: 30_000 });
+    await page.getByTestId('incident-applied').waitFor({ timeout: 120_000 });
     await expect.poll(async () => (await page.getByTestId('node-dazu-plaza').innerText()).includes('暂停营业')).toBe(true);
     // The zones the store served now show other colours (or the unserved grey).
     await expect
@@ -69,7 +75,7 @@ describe.skipIf(!hasChromium)('the command centre in Chromium', () => {
         return after.length === before.length && after.some((c, i) => c !== before[i]);
       })
       .toBe(true);
-    await screenshot(page, 'incident-3-applied');
+    await screenshot(page, 'incident-4-applied');
     expect(errors).toEqual([]);
     await context.close();
   });

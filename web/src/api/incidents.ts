@@ -1,4 +1,4 @@
-import { api } from './client.ts';
+import { api, ApiError } from './client.ts';
 
 /**
  * The incident workflow as the screen sees it. With the zones context it runs in
@@ -11,9 +11,8 @@ export interface KpiComparison {
   key: string;
   noResponse: number;
   plan: number;
-  /** Which way is better, to colour the difference. */
-  better: 'higher' | 'lower';
-  unit?: string;
+  /** Which run the simulation judges better: the plan, no response, the same, or no judgement. */
+  better: 'plan' | 'none' | 'same' | null;
 }
 
 export interface NodeLoad {
@@ -25,6 +24,8 @@ export interface NodeLoad {
 
 export interface IncidentPlan {
   stage: 'preview' | 'declared' | 'applied';
+  /** Set when the server runs the whole incident flow (/api/incidents); null with zones only. */
+  incidentId: string | null;
   areaId: string;
   name: string;
   level: string;
@@ -40,6 +41,10 @@ export interface IncidentPlan {
   summary: Array<{ key: string; value: number | string }>;
   kpis: KpiComparison[];
   solver?: { method: string; status: string; timeS: number; gapPct: number | null; fallbackReason: string | null };
+  /** Other parts of the response plan (sourcing, trips, staffing, targets), as short facts. */
+  partFacts: Array<{ part: string; key: string; value: number | string }>;
+  notes: string[];
+  simulationDays?: number;
 }
 
 export interface ProposeInput {
@@ -91,6 +96,55 @@ interface Reassignment {
   };
 }
 
+interface ResponsePlan {
+  id: string;
+  incidentId: string;
+  status: string;
+  summary: Record<string, unknown> & { notes?: string[] };
+  parts: Array<{ part: string; content: Record<string, any> }>;
+}
+interface Simulation {
+  days: number;
+  comparison: Array<{ kpi: string; a: number; b: number; delta: number; better: 'a' | 'b' | 'same' | null }>;
+}
+
+/** Maps the drafted response plan (its parts) onto the view model. */
+function withResponsePlan(plan: IncidentPlan, r: ResponsePlan): IncidentPlan {
+  const part = (name: string) => r.parts.find((p) => p.part === name)?.content ?? {};
+  const ns = part('node_status');
+  const z = part('zones');
+  const assignments: Record<string, string | null> = {};
+  for (const c of (z.changes ?? []) as Array<{ zoneId: string; newNodeId: string | null }>) assignments[c.zoneId] = c.newNodeId;
+  const src = part('sourcing');
+  const trips = part('trips');
+  const ew = part('emergency_warehouse');
+  const facts: IncidentPlan['partFacts'] = [];
+  if (ew.node) facts.push({ part: 'emergency_warehouse', key: 'node', value: String(ew.node.nameZh ?? ew.node.id) });
+  if (typeof src.lines === 'number') facts.push({ part: 'sourcing', key: 'lines', value: src.lines });
+  if (src.summary && typeof src.summary.costFen === 'number') facts.push({ part: 'sourcing', key: 'costYuan', value: Math.round(src.summary.costFen / 100) });
+  if (typeof src.shortages === 'number') facts.push({ part: 'sourcing', key: 'shortages', value: src.shortages });
+  // Trips and staffing figures are in the plan summary already.
+  void trips;
+  const summary = Object.entries(r.summary)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([key, value]) => ({ key, value: value as number }));
+  return {
+    ...plan,
+    reassignmentId: null,
+    nodeChanges: ((ns.changes ?? []) as Array<{ nodeId: string; from: string; to: string }>).map((c) => ({ nodeId: c.nodeId, from: c.from, to: c.to })),
+    assignments,
+    zoneMoves: ((z.changes ?? []) as Array<{ zoneId: string; oldNodeId: string | null; newNodeId: string | null; distanceM: number | null }>)
+      .filter((c) => c.oldNodeId !== c.newNodeId)
+      .map((c) => ({ zoneId: c.zoneId, from: c.oldNodeId, to: c.newNodeId, distanceM: c.distanceM })),
+    unservedZones: ((z.unserved ?? []) as Array<{ zoneId: string; reason: string; ordersPerDay: number }>).map((u) => ({ zoneId: u.zoneId, reason: u.reason, ordersPerDay: u.ordersPerDay })),
+    nodeLoads: (z.nodeLoads ?? []) as NodeLoad[],
+    summary,
+    partFacts: facts,
+    notes: r.summary.notes ?? [],
+    solver: undefined,
+  };
+}
+
 function areaBody(plan: Pick<IncidentPlan, 'areaId' | 'name' | 'level' | 'ring'>, now: Date) {
   return { id: plan.areaId, name: plan.name, level: plan.level, geometry: ringToPolygon(plan.ring), startsAt: new Date(now.getTime() - 60_000).toISOString() };
 }
@@ -112,7 +166,7 @@ function withProposal(plan: IncidentPlan, r: Reassignment): IncidentPlan {
     ...plan,
     reassignmentId: r.id,
     assignments,
-    zoneMoves: p.changes.map((c) => ({ zoneId: c.zoneId, from: c.oldNodeId, to: c.newNodeId, distanceM: c.distanceM })),
+    zoneMoves: p.changes.filter((c) => c.oldNodeId !== c.newNodeId).map((c) => ({ zoneId: c.zoneId, from: c.oldNodeId, to: c.newNodeId, distanceM: c.distanceM })),
     unservedZones: p.unserved.map((u) => ({ zoneId: u.zoneId, reason: u.reason, ordersPerDay: u.ordersPerDay })),
     nodeLoads: p.nodeLoads,
     summary: totals,
@@ -126,6 +180,9 @@ export const incidentsApi = {
     const areaId = `area-${now.getTime().toString(36)}`;
     const plan: IncidentPlan = {
       stage: 'preview',
+      incidentId: null,
+      partFacts: [],
+      notes: [],
       areaId,
       name: input.name,
       level: input.level,
@@ -143,21 +200,55 @@ export const incidentsApi = {
     const r = await api.post<AreaWithEffects>('/api/control-areas/preview', areaBody(plan, now));
     return withEffects(plan, r);
   },
-  /** Declares the area (nodes inside stop trading) and plans the zone reassignment for review. */
+  /**
+   * Declares the incident and drafts the response plan (nothing changes on the
+   * network until it is applied). Without the incidents context on the server, it
+   * declares the control area (nodes inside stop at once) and plans the zone
+   * reassignment only.
+   */
   async declareAndPlan(plan: IncidentPlan, now = new Date()): Promise<IncidentPlan> {
-    const declared = await api.post<AreaWithEffects>('/api/control-areas', areaBody(plan, now));
-    const withE = { ...withEffects(plan, declared), stage: 'declared' as const };
-    const r = await api.post<Reassignment>('/api/zones/reassignments', { scope: 'affected', allowSplit: true, timeLimitS: 20 });
-    return withProposal(withE, r);
+    const incidentId = `inc-${now.getTime().toString(36)}`;
+    try {
+      await api.post('/api/incidents', {
+        id: incidentId,
+        name: plan.name,
+        areas: [{ id: plan.areaId, name: plan.name, level: plan.level, geometry: ringToPolygon(plan.ring), startsAt: new Date(now.getTime() - 60_000).toISOString() }],
+      });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.notAvailable)) throw e;
+      const declared = await api.post<AreaWithEffects>('/api/control-areas', areaBody(plan, now));
+      const withE = { ...withEffects(plan, declared), stage: 'declared' as const };
+      const r = await api.post<Reassignment>('/api/zones/reassignments', { scope: 'affected', allowSplit: true, timeLimitS: 20 });
+      return withProposal(withE, r);
+    }
+    const drafted = await api.post<ResponsePlan>('/api/incidents/{id}/plan', {}, { params: { id: incidentId } });
+    return withResponsePlan({ ...plan, incidentId, stage: 'declared' }, drafted);
   },
-  /** Applies the reviewed zone reassignment. */
+  /** Simulates the next days with no response and with the plan (incidents context only). */
+  async simulate(plan: IncidentPlan, days = 3): Promise<IncidentPlan> {
+    if (!plan.incidentId) return plan;
+    const r = await api.post<Simulation>('/api/incidents/{id}/simulate', { days }, { params: { id: plan.incidentId } });
+    return {
+      ...plan,
+      simulationDays: r.days,
+      kpis: r.comparison
+        .filter((c) => typeof c.a === 'number' && typeof c.b === 'number')
+        .map((c) => ({ key: c.kpi, noResponse: c.a, plan: c.b, better: c.better === 'b' ? 'plan' : c.better === 'a' ? 'none' : c.better === 'same' ? 'same' : null })),
+    };
+  },
+  /** Applies the reviewed plan: the incident's steps, or the zone reassignment alone. */
   async apply(plan: IncidentPlan): Promise<IncidentPlan> {
+    if (plan.incidentId) {
+      await api.post('/api/incidents/{id}/apply', {}, { params: { id: plan.incidentId } });
+      return { ...plan, stage: 'applied' };
+    }
     if (!plan.reassignmentId) return { ...plan, stage: 'applied' };
     await api.post<Reassignment>('/api/zones/reassignments/{id}/apply', {}, { params: { id: plan.reassignmentId } });
     return { ...plan, stage: 'applied' };
   },
-  /** Lifts a declared area (undoing its effects) when the plan is discarded. */
-  async lift(plan: IncidentPlan): Promise<void> {
-    await api.post('/api/control-areas/{id}/lift', {}, { params: { id: plan.areaId } });
+  /** Withdraws a declared incident (or lifts the control area) when the plan is discarded. */
+  async discard(plan: IncidentPlan): Promise<void> {
+    if (plan.incidentId) await api.post('/api/incidents/{id}/lift', {}, { params: { id: plan.incidentId } });
+    else await api.post('/api/control-areas/{id}/lift', {}, { params: { id: plan.areaId } });
   },
 };

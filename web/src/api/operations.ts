@@ -21,6 +21,11 @@ export const API_OPERATIONS = [
   'POST /api/control-areas/{id}/lift',
   'POST /api/zones/reassignments',
   'POST /api/zones/reassignments/{id}/apply',
+  'POST /api/incidents',
+  'POST /api/incidents/{id}/plan',
+  'POST /api/incidents/{id}/simulate',
+  'POST /api/incidents/{id}/apply',
+  'POST /api/incidents/{id}/lift',
   'GET /api/slots',
   'GET /api/orders',
   'POST /api/orders',
@@ -32,6 +37,10 @@ export const API_OPERATIONS = [
   'POST /api/inventory/counts/{id}/entries',
   'GET /api/inventory/counts/{id}/report',
   'POST /api/inventory/counts/{id}/post',
+  'GET /api/staff',
+  'GET /api/staffing-plans',
+  'POST /api/staffing-plans',
+  'POST /api/staffing-plans/{id}/apply',
 ] as const;
 
 /**

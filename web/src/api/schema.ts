@@ -511,6 +511,456 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Declare an incident: control areas with levels and times, affected nodes, an emergency warehouse to open */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description retry-safe key: a repeated request with the same key is applied once */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description nodes affected beyond those inside the areas */
+                        affectedNodeIds?: string[];
+                        areas: {
+                            /** @description nodes inside go online-only instead of suspended */
+                            allowOnlineOnly?: boolean;
+                            circle?: {
+                                lat: number;
+                                lng: number;
+                                radiusM: number;
+                            };
+                            /** Format: date-time */
+                            endsAt?: string | null;
+                            /** @description a GeoJSON Polygon or MultiPolygon (or give circle) */
+                            geometry?: unknown;
+                            /** @description an id: letters, digits, _ . : - (max 64) */
+                            id: string;
+                            /** @description lockdown, controlled or precaution */
+                            level: "lockdown" | "controlled" | "precaution";
+                            name?: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO timestamp
+                             */
+                            startsAt: string;
+                        }[];
+                        emergencyWarehouse?: {
+                            dailyOrderCapacity?: number;
+                            /** @description an id: letters, digits, _ . : - (max 64) */
+                            id: string;
+                            lat: number;
+                            lng: number;
+                            maxDeliveryRadiusM?: number;
+                            nameEn: string;
+                            nameZh: string;
+                            storageAmbient?: number;
+                            storageChilled?: number;
+                            storageFrozen?: number;
+                            /** @description an existing node whose settings are copied */
+                            templateNodeId: string;
+                        };
+                        /** @description an id: letters, digits, _ . : - (max 64) */
+                        id: string;
+                        multipliers?: {
+                            essential: number;
+                            key: number;
+                        };
+                        name: string;
+                        /** Format: date-time */
+                        reopenOnlineOnlyAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/incidents/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply the draft plan: each part is a step with a compensation; a failure undoes the steps already applied
+         * @description Optional JSON body {"failAtStep": "zones"}: a drill that makes that step fail, to rehearse the compensations.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description retry-safe key: a repeated request with the same key is applied once */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/incidents/{id}/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift the incident: areas lifted, zones back, the emergency warehouse’s surplus listed for rebalancing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description retry-safe key: a repeated request with the same key is applied once */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/incidents/{id}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Draft the response plan from the current network (node statuses, zones, targets, sourcing, trips, staffing) with a summary */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description retry-safe key: a repeated request with the same key is applied once */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/incidents/{id}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Simulate the plan against no response over the next days (deterministic, seeded) and compare KPIs */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default 7 */
+                        days?: number;
+                        multipliers?: {
+                            essential: number;
+                            key: number;
+                        };
+                        ordersMultiplier?: number;
+                        seed?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/inventory/balances": {
         parameters: {
             query?: never;
@@ -1745,6 +2195,338 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List staff */
+        get: {
+            parameters: {
+                query?: {
+                    homeNodeId?: string;
+                    includeInactive?: boolean;
+                    role?: "picker" | "packer" | "receiver" | "shelver" | "driver" | "rider" | "manager";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            staff: {
+                                active: boolean;
+                                canLiveOnSite: boolean;
+                                homeNodeId: string;
+                                id: string;
+                                insideNodeId: string | null;
+                                maxHoursPerDay: number;
+                                name: string;
+                                permitStatus: string;
+                                roles: string[];
+                                skills: string[];
+                                unavailable: {
+                                    fromAt: string;
+                                    id: number;
+                                    reason: string;
+                                    toAt: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staffing-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staffing plans, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "draft" | "applied" | "superseded";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            plans: {
+                                appliedAt: string | null;
+                                createdAt: string;
+                                endsAt: string;
+                                id: string;
+                                /** @description mip, or greedy when the solver failed (see notes) */
+                                method: string;
+                                notes: string[];
+                                rates: unknown;
+                                /** @description unmet needs, shortfall by role and shift, who is over hours, violations, totals */
+                                review: unknown;
+                                rules: unknown;
+                                shifts: unknown;
+                                sites: unknown;
+                                solver: unknown;
+                                startsAt: string;
+                                status: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Plan staffing for a horizon (HiGHS MIP, greedy fallback): a draft to review, then apply
+         * @description Needs come from expected orders (loads, dailyLoads, or each node’s daily order capacity) at documented rates, plus the fixed needs. Max hours and rest are never broken: what cannot be covered is reported in review.unmet and review.shortfallByRoleShift.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description retry-safe key: a repeated request with the same key is applied once */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        dailyLoads?: {
+                            inboundUnitsPerDay: number;
+                            nodeId: string;
+                            ordersPerDay: number;
+                        }[];
+                        /** @default 3 */
+                        days?: number;
+                        /**
+                         * @description nodes without a load expect their daily order capacity
+                         * @default true
+                         */
+                        defaultLoads?: boolean;
+                        /** @description first shift start, minutes after midnight (default 360) */
+                        firstStartMin?: number;
+                        loads?: {
+                            inboundUnits: number;
+                            nodeId: string;
+                            orders: number;
+                            shiftId: string;
+                        }[];
+                        /** @description plan only these nodes (and the homes of their staff); default all but suppliers */
+                        nodeIds?: string[];
+                        rates?: {
+                            [key: string]: number;
+                        };
+                        rules?: {
+                            maxCandidateSites?: number;
+                            maxTravelM?: number;
+                            minRestMin?: number;
+                            timeLimitS?: number;
+                        };
+                        /** @default 3 */
+                        shiftsPerDay?: number;
+                        /**
+                         * Format: date-time
+                         * @description plan day 0 at 00:00; default: today 00:00 UTC
+                         */
+                        startsAt?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            appliedAt: string | null;
+                            createdAt: string;
+                            endsAt: string;
+                            id: string;
+                            /** @description mip, or greedy when the solver failed (see notes) */
+                            method: string;
+                            notes: string[];
+                            rates: unknown;
+                            /** @description unmet needs, shortfall by role and shift, who is over hours, violations, totals */
+                            review: unknown;
+                            rules: unknown;
+                            shifts: unknown;
+                            sites: unknown;
+                            solver: unknown;
+                            startsAt: string;
+                            status: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staffing-plans/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a draft plan: it becomes the roster; overlapping applied plans are superseded */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description retry-safe key: a repeated request with the same key is applied once */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            appliedAt: string | null;
+                            createdAt: string;
+                            endsAt: string;
+                            id: string;
+                            /** @description mip, or greedy when the solver failed (see notes) */
+                            method: string;
+                            notes: string[];
+                            rates: unknown;
+                            /** @description unmet needs, shortfall by role and shift, who is over hours, violations, totals */
+                            review: unknown;
+                            rules: unknown;
+                            shifts: unknown;
+                            sites: unknown;
+                            solver: unknown;
+                            startsAt: string;
+                            status: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

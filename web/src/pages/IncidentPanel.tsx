@@ -36,6 +36,7 @@ export function IncidentPanel(props: IncidentPanelProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [applied, setApplied] = useState<IncidentPlan | null>(null);
+  const [simulating, setSimulating] = useState(false);
   const ready = !props.drawing && props.draft.length >= 3;
 
   const run = async (fn: () => Promise<void>) => {
@@ -140,7 +141,7 @@ export function IncidentPanel(props: IncidentPanelProps) {
             <span className={plan.stage === 'declared' ? 'active' : plan.stage === 'preview' ? '' : 'done'}>2 {t('incident.stepReview')}</span>
             <span>3 {t('incident.stepApply')}</span>
           </div>
-          <PlanReview plan={plan} nodes={props.nodes} />
+          <PlanReview plan={plan} nodes={props.nodes} simulating={simulating} />
           <ErrorNote error={error} />
           {plan.stage === 'preview' && (
             <>
@@ -157,6 +158,14 @@ export function IncidentPanel(props: IncidentPanelProps) {
                       setPlan(p);
                       props.onPreview(p.assignments);
                       props.onChanged();
+                      if (p.incidentId) {
+                        setSimulating(true);
+                        incidentsApi
+                          .simulate(p)
+                          .then((withKpis) => setPlan((cur) => (cur && cur.incidentId === withKpis.incidentId && cur.stage === 'declared' ? { ...cur, kpis: withKpis.kpis, simulationDays: withKpis.simulationDays } : cur)))
+                          .catch((err: unknown) => setError(err))
+                          .finally(() => setSimulating(false));
+                      }
                     })
                   }
                 >
@@ -185,7 +194,7 @@ export function IncidentPanel(props: IncidentPanelProps) {
                   })
                 }
               >
-                {busy ? t('common.working') : t('incident.apply')}
+                {busy && plan.stage === 'declared' ? t('common.working') : t('incident.apply')}
               </button>
               <button
                 type="button"
@@ -193,7 +202,7 @@ export function IncidentPanel(props: IncidentPanelProps) {
                 disabled={busy}
                 onClick={() =>
                   void run(async () => {
-                    await incidentsApi.lift(plan);
+                    await incidentsApi.discard(plan);
                     reset();
                     props.onChanged();
                   })

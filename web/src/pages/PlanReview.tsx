@@ -11,7 +11,13 @@ import { localName } from '../i18n/index.ts';
  * zones nobody can serve, the load on each node before and after against its
  * capacity, and (when the server simulates) KPIs of "no response" against the plan.
  */
-export function PlanReview(props: { plan: IncidentPlan; nodes: Node[] }) {
+/** An i18n key for a simulation KPI name such as "refused: slot full". */
+export const kpiKey = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+
+/** KPIs shown in the chart: shares on one 0-100 % scale. */
+const CHART_KPIS = ['fill rate (all)', 'fill rate: key', 'fill rate: essential', 'essential stockout share'];
+
+export function PlanReview(props: { plan: IncidentPlan; nodes: Node[]; simulating?: boolean }) {
   const { t } = useTranslation();
   const { plan } = props;
   const nodeName = (id: string | null) => (id ? localName(props.nodes.find((n) => n.id === id) ?? { id }) : t('map.unserved'));
@@ -32,20 +38,23 @@ export function PlanReview(props: { plan: IncidentPlan; nodes: Node[] }) {
     }),
     [plan, t],
   );
+  const chartKpis = plan.kpis.filter((k) => CHART_KPIS.includes(k.key));
   const kpiOption: ChartOption = useMemo(
     () => ({
-      tooltip: { trigger: 'axis' },
+      tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` },
       legend: { data: [t('incident.noResponse'), t('incident.withPlan')], top: 0 },
       grid: { left: 8, right: 8, top: 30, bottom: 4, containLabel: true },
-      xAxis: { type: 'category', data: plan.kpis.map((k) => t(`kpi.${k.key}`, { defaultValue: k.key })), axisLabel: { interval: 0, fontSize: 10, overflow: 'break', width: 70 } },
-      yAxis: { type: 'value' },
+      xAxis: { type: 'category', data: chartKpis.map((k) => t(`kpi.${kpiKey(k.key)}`, { defaultValue: k.key })), axisLabel: { interval: 0, fontSize: 10, overflow: 'break', width: 64 } },
+      yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
       series: [
-        { name: t('incident.noResponse'), type: 'bar', data: plan.kpis.map((k) => k.noResponse), itemStyle: { color: '#b0b7c3' } },
-        { name: t('incident.withPlan'), type: 'bar', data: plan.kpis.map((k) => k.plan), itemStyle: { color: '#2f6fd6' } },
+        { name: t('incident.noResponse'), type: 'bar', data: chartKpis.map((k) => Math.round(k.noResponse * 1000) / 10), itemStyle: { color: '#b0b7c3' } },
+        { name: t('incident.withPlan'), type: 'bar', data: chartKpis.map((k) => Math.round(k.plan * 1000) / 10), itemStyle: { color: '#2f6fd6' } },
       ],
     }),
+    // chartKpis derives from plan
     [plan, t],
   );
+  const kpiValue = (v: number) => (Math.abs(v) < 1 && v !== 0 ? fmt.pct(v, 1) : fmt.int(v));
 
   return (
     <div className="stack" data-testid="plan-review">
@@ -105,25 +114,37 @@ export function PlanReview(props: { plan: IncidentPlan; nodes: Node[] }) {
           )}
         </>
       )}
+      {plan.partFacts.length > 0 && (
+        <dl className="facts" data-testid="plan-parts">
+          {plan.partFacts.map((f) => (
+            <div key={`${f.part}.${f.key}`}>
+              <dt>{t(`part.${f.part}.${f.key}`, { defaultValue: `${f.part} ${f.key}` })}</dt>
+              <dd>{typeof f.value === 'number' ? fmt.int(f.value) : f.value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {plan.notes.length > 0 && <div className="small muted">{plan.notes.join(' · ')}</div>}
+      {props.simulating && <div className="note info small">{t('incident.simulating')}</div>}
       {plan.kpis.length > 0 && (
         <>
-          <h3>{t('incident.kpis')}</h3>
-          <Chart option={kpiOption} height={220} testId="kpi-chart" />
+          <h3>{t('incident.kpis', { days: plan.simulationDays ?? '' })}</h3>
+          {chartKpis.length > 0 && <Chart option={kpiOption} height={220} testId="kpi-chart" />}
           <Table
             rows={plan.kpis}
             testId="kpi-table"
             columns={[
-              { key: 'k', label: t('incident.kpi'), render: (k) => t(`kpi.${k.key}`, { defaultValue: k.key }) },
-              { key: 'a', label: t('incident.noResponse'), num: true, render: (k) => fmt.dec(k.noResponse, Number.isInteger(k.noResponse) ? 0 : 2) },
-              { key: 'b', label: t('incident.withPlan'), num: true, render: (k) => fmt.dec(k.plan, Number.isInteger(k.plan) ? 0 : 2) },
+              { key: 'k', label: t('incident.kpi'), render: (k) => t(`kpi.${kpiKey(k.key)}`, { defaultValue: k.key }) },
+              { key: 'a', label: t('incident.noResponse'), num: true, render: (k) => kpiValue(k.noResponse) },
+              { key: 'b', label: t('incident.withPlan'), num: true, render: (k) => kpiValue(k.plan) },
               {
                 key: 'd',
                 label: 'Δ',
                 num: true,
                 render: (k) => {
                   const d = k.plan - k.noResponse;
-                  const good = k.better === 'higher' ? d > 0 : d < 0;
-                  return <span className={d === 0 ? '' : good ? 'good-text' : 'bad-text'}>{(d > 0 ? '+' : '') + fmt.dec(d, Number.isInteger(d) ? 0 : 2)}</span>;
+                  const cls = k.better === 'plan' ? 'good-text' : k.better === 'none' ? 'bad-text' : '';
+                  return <span className={cls}>{(d > 0 ? '+' : '') + kpiValue(d)}</span>;
                 },
               },
             ]}
