@@ -10,6 +10,7 @@ import { parseGroupOrderInput, type GroupOrderInput } from '../../domain/orders/
 import { ORDER_STATUSES } from '../../domain/orders/types.ts';
 import { daySlots, DEFAULT_SLOT_TEMPLATE, type SlotTemplate } from '../../domain/orders/slots.ts';
 import { OrderBatcher } from '../../flows/order-batcher.ts';
+import type { PlacementAnswer } from '../../flows/place-order.ts';
 import { defaultZoneDirectory } from '../../flows/zone-directory.ts';
 import { placeGroup } from '../../flows/group-order.ts';
 import { advanceOrder, cancelOrder, packOrder, startPicking } from '../../flows/order-lifecycle.ts';
@@ -102,6 +103,11 @@ const OrderSchema = Type.Object({
 });
 const IdParams = Type.Object({ id: Type.String() });
 
+/** What the audit log keeps of a placement: which orders, where (the full answer is kept under the idempotency key). */
+function auditSummary(b: PlacementAnswer): unknown {
+  return { placementId: b.placementId, status: b.status, orders: b.orders.map((o) => ({ id: o.id, nodeId: o.nodeId, lines: o.lines.length })), rejectedLines: b.rejectedLines.length };
+}
+
 function requestHash(req: FastifyRequest): string {
   return createHash('sha256').update(req.url).update('\0').update(JSON.stringify(req.body ?? null)).digest('hex');
 }
@@ -139,7 +145,7 @@ export default async function orderRoutes(app: FastifyInstance, deps: AppDeps): 
     },
     async (req, reply) => {
       const request = unwrap(parseOrderInput(req.body as OrderInput));
-      const r = await batcher.place({ request, idempotency: idempotencyOf(req), audit: (status, body) => auditEntry(req, status, body, clock.now()) });
+      const r = await batcher.place({ request, idempotency: idempotencyOf(req), audit: (status, body) => auditEntry(req, status, auditSummary(body as PlacementAnswer), clock.now()) });
       // Accepted orders were audited inside their batch's transaction; a replay changes nothing.
       req.audited = true;
       if (!r.ok) throw new DomainException(r.error);
