@@ -352,7 +352,7 @@ async function loadItems(db: Db, loads: Load[]): Promise<Map<string, TripItem>> 
 }
 
 /** When each vehicle is free again after the day's confirmed and dispatched trips. */
-async function busyVehicles(db: Db, day: string, turnaroundS: number): Promise<Map<string, number>> {
+export async function busyVehicles(db: Db, day: string, turnaroundS: number): Promise<Map<string, number>> {
   const rows = (await sql<any>`SELECT vehicle_key, max(return_s)::int AS r FROM trips WHERE day = ${day} AND status IN ('confirmed','dispatched','completed') GROUP BY vehicle_key`.execute(db)).rows;
   return new Map(rows.map((r) => [r.vehicle_key, r.r + turnaroundS]));
 }

@@ -439,6 +439,21 @@ export async function applyPlan(db: Db, id: string, now: Date): Promise<StoredPl
   return (await getPlan(db, id))!;
 }
 
+/** Ids of the applied plans whose horizon overlaps [startsAt, endsAt): what applying a plan there supersedes. */
+export async function appliedOverlapping(db: Db, startsAt: string, endsAt: string): Promise<string[]> {
+  const rows = await db.selectFrom('staffing_plans').select('id').where('status', '=', 'applied').where('starts_at', '<', new Date(endsAt)).where('ends_at', '>', new Date(startsAt)).orderBy('id').execute();
+  return rows.map((r) => r.id as string);
+}
+
+/**
+ * Undoes `applyPlan` (an incident's compensation): the plan goes back to draft and the plans it
+ * superseded (`restoreIds`, read with `appliedOverlapping` before applying) are applied again.
+ */
+export async function unapplyPlan(db: Db, id: string, restoreIds: string[]): Promise<void> {
+  await db.updateTable('staffing_plans').set({ status: 'draft', applied_at: null }).where('id', '=', id).where('status', '=', 'applied').execute();
+  if (restoreIds.length > 0) await db.updateTable('staffing_plans').set({ status: 'applied' }).where('id', 'in', restoreIds).where('status', '=', 'superseded').execute();
+}
+
 /** The applied plan covering `at`, else the latest applied one, else null. */
 export async function currentPlan(db: Db, at: Date): Promise<StoredPlan | null> {
   const covering = await db.selectFrom('staffing_plans').selectAll().where('status', '=', 'applied').where('starts_at', '<=', at).where('ends_at', '>', at).orderBy('applied_at', 'desc').executeTakeFirst();

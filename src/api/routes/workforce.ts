@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { formatFrom, readTable, writeTable, XLSX_MIME, type TableFormat } from '../tabular.ts';
+import { applyStaffCapacity } from '../../flows/staff-capacity.ts';
 import { fail, unwrap, type DomainError } from '../../domain/shared/result.ts';
 import {
   assembleProblem,
@@ -116,6 +117,7 @@ const PlanSchema = Type.Object({
   sites: Type.Any(),
   rules: Type.Any(),
   rates: Type.Any(),
+  slotCapacity: Type.Optional(Type.Any({ description: 'on apply: order slots whose capacity now comes from the roster, per node (before/after orders)' })),
 });
 
 const AssignmentSchema = Type.Object({
@@ -392,8 +394,13 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
 
   app.post(
     '/api/staffing-plans/:id/apply',
-    { schema: { tags: TAG, summary: 'Apply a draft plan: it becomes the roster; overlapping applied plans are superseded', params: Id, headers: IdempotencyHeader, response: { 200: PlanSchema, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.applyPlan(trx, (req.params as { id: string }).id, clock.now()) })),
+    { schema: { tags: TAG, summary: 'Apply a draft plan: it becomes the roster; overlapping applied plans are superseded; its nodes\' order slots in the horizon get the capacity the roster gives', params: Id, headers: IdempotencyHeader, response: { 200: PlanSchema, ...errors } } },
+    async (req, reply) =>
+      withIdempotency(db, req, reply, async (trx) => {
+        const plan = await store.applyPlan(trx, (req.params as { id: string }).id, clock.now());
+        const cap = await applyStaffCapacity(trx, plan.id);
+        return { status: 200, body: { ...plan, slotCapacity: { slots: cap.changes.length, nodes: cap.nodes } } };
+      }),
   );
 
   app.get(
