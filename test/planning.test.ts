@@ -122,6 +122,17 @@ describe('planning API, end to end', () => {
     expect([rice.onHand, rice.reserved]).toEqual([50, 0]);
   });
 
+  it('receives the purchase order and the diverted shipment into the ledger at the reopening store', async () => {
+    const plan = (await t.app.inject({ method: 'GET', url: '/api/planning/plans' })).json().plans[0];
+    const po = plan.documents.find((d: any) => d.kind === 'purchase_order').id;
+    expect((await post(`/api/planning/purchase-orders/${po}/receive`, undefined, 'po-1')).json()).toMatchObject({ status: 'received', received: 20 });
+    expect((await post(`/api/planning/purchase-orders/${po}/receive`, undefined, 'po-2')).statusCode).toBe(409);
+    const diverted = (await t.app.inject({ method: 'GET', url: '/api/planning/shipments?nodeId=dazu' })).json().shipments[0];
+    expect((await post(`/api/planning/shipments/${encodeURIComponent(diverted.id)}/receive`, undefined, 'ship-1')).statusCode).toBe(200);
+    const rows = (await balances(t.db, { nodeId: 'dazu' })).rows.filter((r) => r.onHand > 0).map((r) => [r.itemId, r.onHand]);
+    expect(rows).toEqual([['flour', 20], ['milk', 30]]);
+  });
+
   it('exports the documents as an .xlsx workbook', async () => {
     const id = (await t.app.inject({ method: 'GET', url: '/api/planning/plans' })).json().plans[0].id;
     const r = await t.app.inject({ method: 'GET', url: `/api/planning/plans/${id}/documents.xlsx` });

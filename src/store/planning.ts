@@ -562,6 +562,38 @@ export async function listPurchaseOrders(db: Db, filter: { planId?: string; node
   }));
 }
 
+/**
+ * Receives a purchase order in full: posts one receipt per line at the receiver (reason
+ * `expedited_supplier_order` or `supplier_delivery`) and closes the order, in the caller's
+ * transaction. A second call is a conflict. Short deliveries are a TODO: today the ledger's
+ * count at the receiver catches them.
+ */
+export async function receivePurchaseOrder(trx: Db, id: string, now: Date): Promise<{ id: string; status: string; received: number }> {
+  const po = (await sql<any>`SELECT * FROM planning_purchase_orders WHERE id = ${id} FOR UPDATE`.execute(trx)).rows[0];
+  if (!po) fail({ code: 'not_found', message: `purchase order ${id} not found`, field: 'id', actual: id });
+  if (po.status !== 'open') fail({ code: 'conflict', message: `purchase order ${id} is ${po.status}`, field: 'id', expected: 'open', actual: po.status });
+  const lines = (await sql<any>`SELECT item_id, quantity FROM planning_purchase_order_lines WHERE purchase_order_id = ${id} ORDER BY item_id`.execute(trx)).rows;
+  await postOperations(
+    trx,
+    lines.map((l) => ({ kind: 'receipt', key: `po:${id}:${l.item_id}`, nodeId: po.to_node_id, itemId: l.item_id, quantity: l.quantity, reason: po.expedited ? 'expedited_supplier_order' : 'supplier_delivery', note: `purchase order ${id}` })),
+    { now, atomic: true },
+  );
+  await sql`UPDATE planning_purchase_orders SET status = 'received' WHERE id = ${id}`.execute(trx);
+  return { id, status: 'received', received: lines.reduce((a, l) => a + Number(l.quantity), 0) };
+}
+
+/** Receives a DC shipment at its (possibly new) destination: a receipt (`dc_diversion` if it was diverted, else `dc_replenishment`). */
+export async function receiveShipment(trx: Db, id: string, now: Date): Promise<ShipmentRow> {
+  const s = (await sql<any>`SELECT * FROM planning_dc_shipments WHERE id = ${id} FOR UPDATE`.execute(trx)).rows[0];
+  if (!s) fail({ code: 'not_found', message: `shipment ${id} not found`, field: 'id', actual: id });
+  if (!['planned', 'in_transit'].includes(s.status)) fail({ code: 'conflict', message: `shipment ${id} is ${s.status}`, field: 'id', expected: 'planned or in_transit', actual: s.status });
+  if (s.quantity > 0) {
+    await postOperations(trx, [{ kind: 'receipt', key: `dc-shipment:${id}`, nodeId: s.to_node_id, itemId: s.item_id, quantity: s.quantity, reason: s.diverted_from ? 'dc_diversion' : 'dc_replenishment', note: `DC shipment ${id}` }], { now, atomic: true });
+  }
+  await sql`UPDATE planning_dc_shipments SET status = 'received' WHERE id = ${id}`.execute(trx);
+  return (await listShipments(trx)).find((x) => x.id === id)!;
+}
+
 /** The applied plan's documents as a workbook for the people who act on them. */
 export async function documentsWorkbook(db: Db, planId: string): Promise<Buffer> {
   const plan = await requirePlan(db, planId);

@@ -300,6 +300,18 @@ export default async function planningRoutes(app: FastifyInstance, deps: AppDeps
   );
 
   app.post(
+    '/api/planning/purchase-orders/:id/receive',
+    { schema: { tags: TAG, summary: 'Receive a purchase order in full: receipts at the receiver in the ledger', params: Id, headers: IdempotencyHeader, response: { 200: Type.Any(), ...errors } } },
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.receivePurchaseOrder(trx, (req.params as { id: string }).id, clock.now()) })),
+  );
+
+  app.post(
+    '/api/planning/shipments/:id/receive',
+    { schema: { tags: TAG, summary: 'Receive a DC shipment (diverted or not) at its destination', params: Id, headers: IdempotencyHeader, response: { 200: Type.Any(), ...errors } } },
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.receiveShipment(trx, (req.params as { id: string }).id, clock.now()) })),
+  );
+
+  app.post(
     '/api/planning/transfers/:id/dispatch',
     { schema: { tags: TAG, summary: "Dispatch a plan's transfer order: release its hold at the giver and ship it", params: Id, headers: IdempotencyHeader, response: { 200: Type.Any(), ...errors } } },
     async (req, reply) => {
