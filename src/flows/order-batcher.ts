@@ -52,6 +52,22 @@ export class OrderBatcher {
   place(job: PlaceJob): Promise<PlaceResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /**
+   * Starts batches on the next turn of the event loop, not inside the caller's: an embedded
+   * database (PGlite) runs a whole transaction in microtasks without yielding to I/O, so requests
+   * that arrived meanwhile are only parsed once it ends; deferring with setImmediate lets every
+   * one of them join the next batch instead of each going alone.
+   */
+  private scheduled = false;
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
       this.pump();
     });
   }
@@ -78,7 +94,7 @@ export class OrderBatcher {
               this.lingering = false;
               this.pump();
             }, this.lingerMs);
-          } else this.pump();
+          } else this.schedule();
         });
     }
   }
