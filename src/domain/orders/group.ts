@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../shared/result.ts';
+import { err, type Result } from '../shared/result.ts';
 import type { DropPoint } from '../zones/control-area.ts';
 import { householdKey, remainingAllowance } from './limits.ts';
 import { eligibleNodes, firstByPrecedence, type PlacementContext } from './placement.ts';
