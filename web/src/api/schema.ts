@@ -2162,6 +2162,432 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/planning/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sourcing plans, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            plans: {
+                                appliedAt: string | null;
+                                createdAt: string;
+                                /** @description transfer orders, purchase orders and diversions created by applying */
+                                documents: unknown;
+                                id: string;
+                                request: unknown;
+                                /** @description draft, applied or discarded */
+                                status: string;
+                                /** @description method, shortage (weighted), cost, bound and gap, the greedy baseline */
+                                summary: unknown;
+                                warnings: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Plan sourcing (transfers, DC diversions, normal or expedited supplier orders) for some nodes or the whole network; saved as a draft to review */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description retry-safe key: a repeated request with the same key is applied once */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description surge stock = baseline daily demand × multiplier (default 5 for essentials, 10 for key items) */
+                        multipliers?: {
+                            byNode?: {
+                                [key: string]: {
+                                    essential?: number;
+                                    key?: number;
+                                };
+                            };
+                            essential: number;
+                            key: number;
+                        };
+                        params?: {
+                            decomposition?: "auto" | "none" | "by_item";
+                            diversion?: {
+                                handlingFenPerUnit?: number;
+                                inTransitRerouteH?: number;
+                                plannedDispatchH?: number;
+                            };
+                            latePenaltyFenPerUnitH?: number;
+                            maxGiversPerNeed?: number;
+                            maxShipmentsPerNeed?: number;
+                            neededWithinH?: number;
+                            shortageFenPerUnit?: number;
+                            tierWeight?: {
+                                essential?: number;
+                                key?: number;
+                            };
+                            timeLimitS?: number;
+                            transfer?: {
+                                fenPerLitreKm?: number;
+                                handlingFenPerUnit?: number;
+                                loadingH?: number;
+                                roadFactor?: number;
+                                speedKmH?: number;
+                            };
+                        };
+                        /** @description nodes to supply; one node for a reopening plan; default every node with a target */
+                        receivers?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            appliedAt: string | null;
+                            createdAt: string;
+                            /** @description transfer orders, purchase orders and diversions created by applying */
+                            documents: unknown;
+                            id: string;
+                            lines: {
+                                arrivalH: number;
+                                costFen: number;
+                                distanceM: number | null;
+                                documentId: string | null;
+                                expedited: boolean;
+                                fromNodeId: string | null;
+                                itemId: string;
+                                /** @description transfer, diversion or supplier_order */
+                                kind: string;
+                                lineNo: number;
+                                originalNodeId: string | null;
+                                packs: number | null;
+                                quantity: number;
+                                /** @description why this source: what was cheaper or faster, what the giver keeps */
+                                reason: string;
+                                shipmentId: string | null;
+                                supplierId: string | null;
+                                toNodeId: string;
+                                unitCostFen: number;
+                            }[];
+                            request: unknown;
+                            shortages: {
+                                itemId: string;
+                                needUnits: number;
+                                nodeId: string;
+                                reason: string;
+                                shortUnits: number;
+                                tier: string;
+                            }[];
+                            /** @description draft, applied or discarded */
+                            status: string;
+                            /** @description method, shortage (weighted), cost, bound and gap, the greedy baseline */
+                            summary: unknown;
+                            warnings: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Review a plan: every line with its reason, every shortage with its reason */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            appliedAt: string | null;
+                            createdAt: string;
+                            /** @description transfer orders, purchase orders and diversions created by applying */
+                            documents: unknown;
+                            id: string;
+                            lines: {
+                                arrivalH: number;
+                                costFen: number;
+                                distanceM: number | null;
+                                documentId: string | null;
+                                expedited: boolean;
+                                fromNodeId: string | null;
+                                itemId: string;
+                                /** @description transfer, diversion or supplier_order */
+                                kind: string;
+                                lineNo: number;
+                                originalNodeId: string | null;
+                                packs: number | null;
+                                quantity: number;
+                                /** @description why this source: what was cheaper or faster, what the giver keeps */
+                                reason: string;
+                                shipmentId: string | null;
+                                supplierId: string | null;
+                                toNodeId: string;
+                                unitCostFen: number;
+                            }[];
+                            request: unknown;
+                            shortages: {
+                                itemId: string;
+                                needUnits: number;
+                                nodeId: string;
+                                reason: string;
+                                shortUnits: number;
+                                tier: string;
+                            }[];
+                            /** @description draft, applied or discarded */
+                            status: string;
+                            /** @description method, shortage (weighted), cost, bound and gap, the greedy baseline */
+                            summary: unknown;
+                            warnings: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/plans/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a draft plan atomically: transfer orders (stock held at the giver), purchase orders, diversions */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description retry-safe key: a repeated request with the same key is applied once */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            appliedAt: string | null;
+                            createdAt: string;
+                            /** @description transfer orders, purchase orders and diversions created by applying */
+                            documents: unknown;
+                            id: string;
+                            lines: {
+                                arrivalH: number;
+                                costFen: number;
+                                distanceM: number | null;
+                                documentId: string | null;
+                                expedited: boolean;
+                                fromNodeId: string | null;
+                                itemId: string;
+                                /** @description transfer, diversion or supplier_order */
+                                kind: string;
+                                lineNo: number;
+                                originalNodeId: string | null;
+                                packs: number | null;
+                                quantity: number;
+                                /** @description why this source: what was cheaper or faster, what the giver keeps */
+                                reason: string;
+                                shipmentId: string | null;
+                                supplierId: string | null;
+                                toNodeId: string;
+                                unitCostFen: number;
+                            }[];
+                            request: unknown;
+                            shortages: {
+                                itemId: string;
+                                needUnits: number;
+                                nodeId: string;
+                                reason: string;
+                                shortUnits: number;
+                                tier: string;
+                            }[];
+                            /** @description draft, applied or discarded */
+                            status: string;
+                            /** @description method, shortage (weighted), cost, bound and gap, the greedy baseline */
+                            summary: unknown;
+                            warnings: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/slots": {
         parameters: {
             query?: never;
@@ -2300,6 +2726,8 @@ export interface paths {
                                 rules: unknown;
                                 shifts: unknown;
                                 sites: unknown;
+                                /** @description on apply: order slots whose capacity now comes from the roster, per node (before/after orders) */
+                                slotCapacity?: unknown;
                                 solver: unknown;
                                 startsAt: string;
                                 status: string;
@@ -2389,6 +2817,8 @@ export interface paths {
                             rules: unknown;
                             shifts: unknown;
                             sites: unknown;
+                            /** @description on apply: order slots whose capacity now comes from the roster, per node (before/after orders) */
+                            slotCapacity?: unknown;
                             solver: unknown;
                             startsAt: string;
                             status: string;
@@ -2448,7 +2878,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Apply a draft plan: it becomes the roster; overlapping applied plans are superseded */
+        /** Apply a draft plan: it becomes the roster; overlapping applied plans are superseded; its nodes' order slots in the horizon get the capacity the roster gives */
         post: {
             parameters: {
                 query?: never;
@@ -2483,6 +2913,8 @@ export interface paths {
                             rules: unknown;
                             shifts: unknown;
                             sites: unknown;
+                            /** @description on apply: order slots whose capacity now comes from the roster, per node (before/after orders) */
+                            slotCapacity?: unknown;
                             solver: unknown;
                             startsAt: string;
                             status: string;
@@ -2527,6 +2959,58 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Trips, by day, status or plan */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM-DD (Beijing time) */
+                    day?: string;
+                    planId?: string;
+                    status?: "confirmed" | "dispatched" | "completed" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            trips: ({
+                                id: string;
+                                planId: string;
+                                status: string;
+                                stops: {
+                                    [key: string]: unknown;
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
