@@ -43,6 +43,8 @@ describe('movements over HTTP', () => {
         },
       ],
     });
+    const page = (await get('/api/inventory/balances?nodeId=yc-store&limit=1&offset=1')).json();
+    expect([page.total, page.rows.map((x: any) => x.itemId)]).toEqual([2, ['RICE-5KG']]);
     const surge = await get('/api/inventory/balances?nodeId=yc-store&itemId=RICE-5KG&demand=surge&surgePercent=250');
     expect(surge.json().rows[0]).toMatchObject({ dailyDemand: 50, daysOfCover: 2 });
   });
