@@ -158,4 +158,25 @@ describe.skipIf(!hasChromium)('the command centre in Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('opens every screen on a laptop and on a phone, in both languages, with no script error', { timeout: 240_000 }, async () => {
+    const screens = ['stock', 'orders', 'sourcing', 'trips', 'staff', 'counts', 'reconciliation'];
+    for (const [viewport, name, locale] of [
+      [LAPTOP, 'laptop', 'zh-CN'],
+      [PHONE, 'phone', 'en-US'],
+    ] as const) {
+      const { context, page, errors } = await newPage(browser, { viewport, locale, mobile: name === 'phone' });
+      await signIn(page, server.url);
+      for (const screen of screens) {
+        await page.getByTestId(`nav-${screen}`).click();
+        await page.waitForURL(`**/app/${screen}`);
+        await page.locator('.card').first().waitFor();
+        await page.waitForLoadState('networkidle');
+        expect(await page.locator('[role=alert]').count(), `${screen} shows an error`).toBe(0);
+        await screenshot(page, `${screen}-${name}-${locale}`);
+      }
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
 });

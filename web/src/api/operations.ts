@@ -26,6 +26,8 @@ export const API_OPERATIONS = [
   'POST /api/incidents/{id}/simulate',
   'POST /api/incidents/{id}/apply',
   'POST /api/incidents/{id}/lift',
+  'GET /api/incidents',
+  'GET /api/incidents/{id}/reconciliation',
   'GET /api/slots',
   'GET /api/orders',
   'POST /api/orders',
