@@ -216,12 +216,16 @@ export async function run(args: string[]): Promise<Record<string, number>> {
 
   const short = names.map((n) => runFile(`${DIR}/solomon/${n}.txt`, csv, 'distance', shortSec, seed));
   printTable(`Solomon, distance-only objective, ${shortSec} s each (gap to distonly BKS)`, short);
-  out[shortSec === 2 ? 'solomonAvgGapPct2s' : `solomonAvgGapPct${shortSec}s`] = round3(avg(short.map((r) => r.gapPct!)));
+  out[`solomonAvgGapPct${shortSec}s`] = round3(avg(short.map((r) => r.gapPct!)));
+  // R109's listed distance-only BKS is below the proven optimum for truncated distances, hence
+  // unreachable under these conventions (docs/routing.md): also report the average without it.
+  out[`solomonAvgGapPct${shortSec}sExclR109`] = round3(avg(short.filter((r) => r.instance !== 'R109').map((r) => r.gapPct!)));
 
   if (full) {
     const long = names.map((n) => runFile(`${DIR}/solomon/${n}.txt`, csv, 'distance', 10, seed));
     printTable('Solomon, distance-only objective, 10 s each', long);
     out.solomonAvgGapPct10s = round3(avg(long.map((r) => r.gapPct!)));
+    out.solomonAvgGapPct10sExclR109 = round3(avg(long.filter((r) => r.instance !== 'R109').map((r) => r.gapPct!)));
     const gh = ['c1_2_1', 'r1_2_1', 'rc2_2_1'].map((n) => runFile(`${DIR}/homberger_200/${n}.txt`, `${DIR}/bks_homberger_200.csv`, 'vehicles', 10, seed));
     printTable('Gehring-Homberger 200, vehicles objective, 10 s each (gap meaningful at equal vehicles)', gh);
     out.hombergerExtraVehicles = gh.reduce((s, r) => s + (r.vehicles - (r.bksVehicles ?? r.vehicles)), 0);
@@ -234,7 +238,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
   const day = syntheticRow('day300', day300(), { iterations: 3000, seed });
   const slot = syntheticRow('slot1000', slot1000(), { seconds: 8, seed });
   printTable('Synthetic Yizhuang days (day300: 3000 iterations; slot1000: 8 s)', [day, slot]);
-  console.log(`day300: ${day.wallSec.toFixed(2)} s wall, ${day.unassigned} unassigned; slot1000: ${slot.vehicles} riders, ${slot.unassigned} unassigned`);
+  console.log(`day300: ${day.wallSec.toFixed(2)} s, ${day.unassigned} unassigned; slot1000: ${slot.vehicles} riders, ${slot.unassigned} unassigned`);
   out.infeasibleRoutes = infeasibleRoutes;
   out.day300StopsSec = round3(day.wallSec);
   out.day300Unassigned = day.unassigned;

@@ -15,7 +15,7 @@ export interface Neighbours {
  * other without waiting or lateness, so that in VRPTW the neighbours are stops that can share a
  * route. `limit` caps each list (memory stays O(n · limit)).
  */
-export function buildNeighbours(inst: Instance, limit: number): Neighbours {
+export function buildNeighbours(inst: Instance, limit: number, timeWeight = 0.1): Neighbours {
   const { n, nDepots, dist, dur, twOpen, twClose, service } = inst;
   const list: Int32Array[] = [];
   for (let i = 0; i < nDepots; i++) list.push(new Int32Array(0));
@@ -35,7 +35,7 @@ export function buildNeighbours(inst: Instance, limit: number): Neighbours {
         const late = Math.max(0, arrive - twClose[b]);
         return 0.2 * wait + late;
       };
-      score[v] = d + Math.min(gap(u, v), gap(v, u)) * 0.1;
+      score[v] = timeWeight === 0 ? d : d + Math.min(gap(u, v), gap(v, u)) * timeWeight;
     }
     others.sort((a, b) => score[a] - score[b] || a - b);
     list.push(Int32Array.from(others.slice(0, limit)));
