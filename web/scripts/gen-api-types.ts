@@ -39,6 +39,23 @@ export function missingOperations(doc: Doc, ops: readonly string[] = API_OPERATI
   });
 }
 
+/**
+ * Drops the prose (summary, description) of operations and schemas, so that the
+ * generated types change only when a shape the app relies on changes. A property
+ * that happens to be called "description" is kept: only string values beside other
+ * keywords are dropped, never entries of a `properties` object.
+ */
+function withoutProse(v: unknown, inProperties = false): unknown {
+  if (Array.isArray(v)) return v.map((x) => withoutProse(x));
+  if (!v || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (!inProperties && (k === 'summary' || k === 'description') && typeof x === 'string') continue;
+    out[k] = withoutProse(x, k === 'properties' && !inProperties);
+  }
+  return out;
+}
+
 /** The document cut down to the operations the web app uses. */
 export function usedPart(doc: Doc, ops: readonly string[] = API_OPERATIONS): Doc {
   const paths: Doc['paths'] = {};
@@ -49,7 +66,7 @@ export function usedPart(doc: Doc, ops: readonly string[] = API_OPERATIONS): Doc
     paths[path] ??= {};
     paths[path][method.toLowerCase()] = item;
   }
-  return { openapi: doc.openapi, info: { title: 'Baogong API (operations used by the web app)', version: '0' }, paths, components: doc.components ?? {} };
+  return withoutProse({ openapi: doc.openapi, info: { title: 'Baogong API (operations used by the web app)', version: '0' }, paths, components: doc.components ?? {} }) as Doc;
 }
 
 export async function generate(doc?: Doc): Promise<string> {

@@ -10,7 +10,6 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with a username and password; returns a session token (also set as a cookie) */
         post: {
             parameters: {
                 query?: never;
@@ -27,7 +26,6 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -49,7 +47,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -58,7 +55,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -84,7 +80,6 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End this session */
         post: {
             parameters: {
                 query?: never;
@@ -94,7 +89,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -116,7 +110,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Control areas (lockdown / controlled / precaution) */
         get: {
             parameters: {
                 query?: never;
@@ -126,7 +119,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -138,9 +130,7 @@ export interface paths {
                                 dropPoints: unknown[];
                                 endsAt: string | null;
                                 geometry: {
-                                    /** @description RFC 7946 coordinates: [longitude, latitude], WGS84 */
                                     coordinates: unknown[];
-                                    /** @description Polygon or MultiPolygon */
                                     type: string;
                                 } & {
                                     [key: string]: unknown;
@@ -159,12 +149,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Declare a control area; when in force, nodes inside are suspended (or online-only) at once */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -173,7 +161,6 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description nodes inside a lockdown area go online-only instead of suspended */
                         allowOnlineOnly?: boolean;
                         dropPoints?: {
                             id: string;
@@ -182,22 +169,16 @@ export interface paths {
                             name?: string;
                         }[];
                         endsAt?: string | null;
-                        /** @description GeoJSON Polygon or MultiPolygon (WGS84) */
                         geometry: unknown;
                         id: string;
-                        /**
-                         * @description lockdown 封控区, controlled 管控区, precaution 防范区
-                         * @enum {string}
-                         */
+                        /** @enum {string} */
                         level: "lockdown" | "controlled" | "precaution";
                         name?: string;
-                        /** @description ISO date-time */
                         startsAt: string;
                     };
                 };
             };
             responses: {
-                /** @description Default Response */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -209,9 +190,7 @@ export interface paths {
                                 dropPoints: unknown[];
                                 endsAt: string | null;
                                 geometry: {
-                                    /** @description RFC 7946 coordinates: [longitude, latitude], WGS84 */
                                     coordinates: unknown[];
-                                    /** @description Polygon or MultiPolygon */
                                     type: string;
                                 } & {
                                     [key: string]: unknown;
@@ -235,7 +214,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -244,7 +222,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -253,7 +230,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -262,7 +238,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -288,12 +263,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Lift a control area and undo its effects */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -303,7 +276,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -315,9 +287,7 @@ export interface paths {
                                 dropPoints: unknown[];
                                 endsAt: string | null;
                                 geometry: {
-                                    /** @description RFC 7946 coordinates: [longitude, latitude], WGS84 */
                                     coordinates: unknown[];
-                                    /** @description Polygon or MultiPolygon */
                                     type: string;
                                 } & {
                                     [key: string]: unknown;
@@ -341,7 +311,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -350,7 +319,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -359,7 +327,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -368,7 +335,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -394,7 +360,6 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** What declaring this area would do to nodes and zones, without doing it */
         post: {
             parameters: {
                 query?: never;
@@ -405,7 +370,6 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description nodes inside a lockdown area go online-only instead of suspended */
                         allowOnlineOnly?: boolean;
                         dropPoints?: {
                             id: string;
@@ -414,22 +378,16 @@ export interface paths {
                             name?: string;
                         }[];
                         endsAt?: string | null;
-                        /** @description GeoJSON Polygon or MultiPolygon (WGS84) */
                         geometry: unknown;
                         id: string;
-                        /**
-                         * @description lockdown 封控区, controlled 管控区, precaution 防范区
-                         * @enum {string}
-                         */
+                        /** @enum {string} */
                         level: "lockdown" | "controlled" | "precaution";
                         name?: string;
-                        /** @description ISO date-time */
                         startsAt: string;
                     };
                 };
             };
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -441,9 +399,7 @@ export interface paths {
                                 dropPoints: unknown[];
                                 endsAt: string | null;
                                 geometry: {
-                                    /** @description RFC 7946 coordinates: [longitude, latitude], WGS84 */
                                     coordinates: unknown[];
-                                    /** @description Polygon or MultiPolygon */
                                     type: string;
                                 } & {
                                     [key: string]: unknown;
@@ -467,7 +423,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -476,7 +431,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -485,7 +439,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -494,7 +447,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -518,7 +470,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List incidents */
         get: {
             parameters: {
                 query?: never;
@@ -528,7 +479,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -542,12 +492,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Declare an incident: control areas with levels and times, affected nodes, an emergency warehouse to open */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -556,10 +504,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description nodes affected beyond those inside the areas */
                         affectedNodeIds?: string[];
                         areas: {
-                            /** @description nodes inside go online-only instead of suspended */
                             allowOnlineOnly?: boolean;
                             circle?: {
                                 lat: number;
@@ -568,22 +514,15 @@ export interface paths {
                             };
                             /** Format: date-time */
                             endsAt?: string | null;
-                            /** @description a GeoJSON Polygon or MultiPolygon (or give circle) */
                             geometry?: unknown;
-                            /** @description an id: letters, digits, _ . : - (max 64) */
                             id: string;
-                            /** @description lockdown, controlled or precaution */
                             level: "lockdown" | "controlled" | "precaution";
                             name?: string;
-                            /**
-                             * Format: date-time
-                             * @description ISO timestamp
-                             */
+                            /** Format: date-time */
                             startsAt: string;
                         }[];
                         emergencyWarehouse?: {
                             dailyOrderCapacity?: number;
-                            /** @description an id: letters, digits, _ . : - (max 64) */
                             id: string;
                             lat: number;
                             lng: number;
@@ -593,10 +532,8 @@ export interface paths {
                             storageAmbient?: number;
                             storageChilled?: number;
                             storageFrozen?: number;
-                            /** @description an existing node whose settings are copied */
                             templateNodeId: string;
                         };
-                        /** @description an id: letters, digits, _ . : - (max 64) */
                         id: string;
                         multipliers?: {
                             essential: number;
@@ -609,7 +546,6 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -618,7 +554,6 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -627,7 +562,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -636,7 +570,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -645,7 +578,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -671,15 +603,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Apply the draft plan: each part is a step with a compensation; a failure undoes the steps already applied
-         * @description Optional JSON body {"failAtStep": "zones"}: a drill that makes that step fail, to rehearse the compensations.
-         */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -689,7 +616,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -698,7 +624,6 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -707,7 +632,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -716,7 +640,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -725,7 +648,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -751,12 +673,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Lift the incident: areas lifted, zones back, the emergency warehouse’s surplus listed for rebalancing */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -766,7 +686,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -775,7 +694,6 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -784,7 +702,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -793,7 +710,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -802,7 +718,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -828,12 +743,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Draft the response plan from the current network (node statuses, zones, targets, sourcing, trips, staffing) with a summary */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -841,9 +754,25 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default 3 */
+                        rosterDays?: number;
+                        /** @default 3 */
+                        rosterTimeLimitS?: number;
+                        /** @default 10 */
+                        sourcingTimeLimitS?: number;
+                        /** @default 5000 */
+                        tripsBudgetMs?: number;
+                        /** @default 2 */
+                        tripsDays?: number;
+                        /** @default 400 */
+                        tripsMaxIterations?: number;
+                    };
+                };
+            };
             responses: {
-                /** @description Default Response */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -852,7 +781,6 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -861,7 +789,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -870,7 +797,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -879,7 +805,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -903,11 +828,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The nightly reconciliation: per node, asked / sent / received / sold / written off / counted, and the differences */
         get: {
             parameters: {
                 query: {
-                    /** @description YYYY-MM-DD */
                     day: string;
                 };
                 header?: never;
@@ -918,7 +841,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -927,7 +849,6 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -936,7 +857,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -945,7 +865,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -954,7 +873,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -982,7 +900,6 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Simulate the plan against no response over the next days (deterministic, seeded) and compare KPIs */
         post: {
             parameters: {
                 query?: never;
@@ -1007,7 +924,6 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1016,7 +932,6 @@ export interface paths {
                         "application/json": unknown;
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1025,7 +940,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1034,7 +948,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1043,7 +956,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1067,12 +979,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** On hand, reserved, in transit, available to promise and days of cover per node and item */
         get: {
             parameters: {
                 query?: {
                     category?: string;
-                    /** @description days of cover against baseline or surge demand */
                     demand?: "baseline" | "surge";
                     essentialTier?: "none" | "essential" | "key";
                     includeZero?: boolean;
@@ -1080,7 +990,6 @@ export interface paths {
                     limit?: number;
                     nodeId?: string;
                     offset?: number;
-                    /** @description surge demand as % of baseline (default 300) */
                     surgePercent?: number;
                     temperatureClass?: "ambient" | "chilled" | "frozen";
                 };
@@ -1090,7 +999,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1133,7 +1041,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Stock counts (盘点) */
         get: {
             parameters: {
                 query?: {
@@ -1146,7 +1053,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1171,12 +1077,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Open a count for a node: all items, a category or a list; the book is snapshotted now */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -1189,13 +1093,11 @@ export interface paths {
                         id?: string;
                         itemIds?: string[];
                         nodeId: string;
-                        /** @description a line whose first count differs from the book by more than this must be recounted (default 2) */
                         recountThreshold?: number;
                     };
                 };
             };
             responses: {
-                /** @description Default Response */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -1217,7 +1119,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1226,7 +1127,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1235,7 +1135,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1244,7 +1143,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1253,7 +1151,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1277,7 +1174,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The blind count sheet: what to count and what was entered (no book quantities) */
         get: {
             parameters: {
                 query?: never;
@@ -1289,7 +1185,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1318,7 +1213,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1327,7 +1221,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1336,7 +1229,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1345,7 +1237,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1354,7 +1245,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1382,12 +1272,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Enter counted quantities; a large difference asks for a recount (the next entry of that line) */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -1408,7 +1296,6 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1426,7 +1313,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1435,7 +1321,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1444,7 +1329,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1453,7 +1337,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1462,7 +1345,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1488,12 +1370,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Post every difference as a count adjustment, all or nothing, and close the count */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -1503,7 +1383,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1546,7 +1425,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1555,7 +1433,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1564,7 +1441,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1573,7 +1449,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1582,7 +1457,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1606,7 +1480,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The count report: book, counted, difference and value per line (format=csv|xlsx to download) */
         get: {
             parameters: {
                 query?: {
@@ -1620,7 +1493,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1663,7 +1535,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1672,7 +1543,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1681,7 +1551,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1690,7 +1559,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1699,7 +1567,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -1725,7 +1592,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Lot balances with expiry dates, first-expired-first-out */
         get: {
             parameters: {
                 query?: {
@@ -1739,7 +1605,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1775,7 +1640,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List items (SKUs), filtered and paged */
         get: {
             parameters: {
                 query?: {
@@ -1792,7 +1656,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1836,7 +1699,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List nodes */
         get: {
             parameters: {
                 query?: {
@@ -1849,7 +1711,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1901,12 +1762,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change a node’s status (open / online_only / suspended / closed), with the reason */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -1917,15 +1776,12 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description why the status changes */
                         reason: string;
-                        /** @description node status */
                         status: "open" | "online_only" | "suspended" | "closed";
                     };
                 };
             };
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1956,7 +1812,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1965,7 +1820,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1974,7 +1828,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1983,7 +1836,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2007,7 +1859,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List orders */
         get: {
             parameters: {
                 query?: {
@@ -2026,7 +1877,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2079,15 +1929,10 @@ export interface paths {
             };
         };
         put?: never;
-        /**
-         * Place an order: routed by address, checked against node status, window, slot and purchase limits, stock reserved atomically
-         * @description Answers 201 with the orders accepted (one per fulfilling node) and, for each line not accepted, why (insufficient_stock with what is left, over_purchase_limit with what the limit still allows) and same-category substitutes; answers 422 with the same shape when nothing was accepted (zone_not_served, node_not_trading, window_closed, slot_full, …). Orders that arrive together are written in one transaction (group commit), each atomically.
-         */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -2096,31 +1941,25 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description accept the lines that can be served when others cannot (default true) */
                         acceptPartial?: boolean;
                         address: {
                             compound?: string;
-                            /** @description compound + building + unit + room; purchase limits per household count against it */
                             householdId?: string;
                             lat: number;
                             lng: number;
                         };
-                        /** @description split the order across nodes when no single node has every line (default false) */
                         allowSplit?: boolean;
-                        /** @description suggest same-category substitutes for lines that cannot be served (default true) */
                         allowSubstitution?: boolean;
                         customerId: string;
                         lines: {
                             itemId: string;
                             quantity: number;
                         }[];
-                        /** @description start of the chosen delivery slot, ISO 8601, e.g. 2022-06-23T07:00:00+08:00 */
                         slotStart: string;
                     };
                 };
             };
             responses: {
-                /** @description Default Response */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -2173,7 +2012,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2182,7 +2020,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2191,7 +2028,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2200,7 +2036,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2268,7 +2103,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sourcing plans, newest first */
         get: {
             parameters: {
                 query?: never;
@@ -2278,7 +2112,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2288,13 +2121,10 @@ export interface paths {
                             plans: {
                                 appliedAt: string | null;
                                 createdAt: string;
-                                /** @description transfer orders, purchase orders and diversions created by applying */
                                 documents: unknown;
                                 id: string;
                                 request: unknown;
-                                /** @description draft, applied or discarded */
                                 status: string;
-                                /** @description method, shortage (weighted), cost, bound and gap, the greedy baseline */
                                 summary: unknown;
                                 warnings: string[];
                             }[];
@@ -2304,12 +2134,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Plan sourcing (transfers, DC diversions, normal or expedited supplier orders) for some nodes or the whole network; saved as a draft to review */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -2318,7 +2146,6 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description surge stock = baseline daily demand × multiplier (default 5 for essentials, 10 for key items) */
                         multipliers?: {
                             byNode?: {
                                 [key: string]: {
@@ -2354,13 +2181,11 @@ export interface paths {
                                 speedKmH?: number;
                             };
                         };
-                        /** @description nodes to supply; one node for a reopening plan; default every node with a target */
                         receivers?: string[];
                     };
                 };
             };
             responses: {
-                /** @description Default Response */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -2369,7 +2194,6 @@ export interface paths {
                         "application/json": {
                             appliedAt: string | null;
                             createdAt: string;
-                            /** @description transfer orders, purchase orders and diversions created by applying */
                             documents: unknown;
                             id: string;
                             lines: {
@@ -2380,13 +2204,11 @@ export interface paths {
                                 expedited: boolean;
                                 fromNodeId: string | null;
                                 itemId: string;
-                                /** @description transfer, diversion or supplier_order */
                                 kind: string;
                                 lineNo: number;
                                 originalNodeId: string | null;
                                 packs: number | null;
                                 quantity: number;
-                                /** @description why this source: what was cheaper or faster, what the giver keeps */
                                 reason: string;
                                 shipmentId: string | null;
                                 supplierId: string | null;
@@ -2402,15 +2224,12 @@ export interface paths {
                                 shortUnits: number;
                                 tier: string;
                             }[];
-                            /** @description draft, applied or discarded */
                             status: string;
-                            /** @description method, shortage (weighted), cost, bound and gap, the greedy baseline */
                             summary: unknown;
                             warnings: string[];
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2419,7 +2238,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2428,7 +2246,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2437,7 +2254,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2461,7 +2277,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Review a plan: every line with its reason, every shortage with its reason */
         get: {
             parameters: {
                 query?: never;
@@ -2473,7 +2288,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2482,7 +2296,6 @@ export interface paths {
                         "application/json": {
                             appliedAt: string | null;
                             createdAt: string;
-                            /** @description transfer orders, purchase orders and diversions created by applying */
                             documents: unknown;
                             id: string;
                             lines: {
@@ -2493,13 +2306,11 @@ export interface paths {
                                 expedited: boolean;
                                 fromNodeId: string | null;
                                 itemId: string;
-                                /** @description transfer, diversion or supplier_order */
                                 kind: string;
                                 lineNo: number;
                                 originalNodeId: string | null;
                                 packs: number | null;
                                 quantity: number;
-                                /** @description why this source: what was cheaper or faster, what the giver keeps */
                                 reason: string;
                                 shipmentId: string | null;
                                 supplierId: string | null;
@@ -2515,15 +2326,12 @@ export interface paths {
                                 shortUnits: number;
                                 tier: string;
                             }[];
-                            /** @description draft, applied or discarded */
                             status: string;
-                            /** @description method, shortage (weighted), cost, bound and gap, the greedy baseline */
                             summary: unknown;
                             warnings: string[];
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2532,7 +2340,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2541,7 +2348,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2550,7 +2356,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2578,12 +2383,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Apply a draft plan atomically: transfer orders (stock held at the giver), purchase orders, diversions */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -2593,7 +2396,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2602,7 +2404,6 @@ export interface paths {
                         "application/json": {
                             appliedAt: string | null;
                             createdAt: string;
-                            /** @description transfer orders, purchase orders and diversions created by applying */
                             documents: unknown;
                             id: string;
                             lines: {
@@ -2613,13 +2414,11 @@ export interface paths {
                                 expedited: boolean;
                                 fromNodeId: string | null;
                                 itemId: string;
-                                /** @description transfer, diversion or supplier_order */
                                 kind: string;
                                 lineNo: number;
                                 originalNodeId: string | null;
                                 packs: number | null;
                                 quantity: number;
-                                /** @description why this source: what was cheaper or faster, what the giver keeps */
                                 reason: string;
                                 shipmentId: string | null;
                                 supplierId: string | null;
@@ -2635,15 +2434,12 @@ export interface paths {
                                 shortUnits: number;
                                 tier: string;
                             }[];
-                            /** @description draft, applied or discarded */
                             status: string;
-                            /** @description method, shortage (weighted), cost, bound and gap, the greedy baseline */
                             summary: unknown;
                             warnings: string[];
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2652,7 +2448,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2661,7 +2456,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2670,7 +2464,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2694,7 +2487,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Slots and capacity per node: orders per slot against capacity, backlog, and what is sold out */
         get: {
             parameters: {
                 query?: {
@@ -2707,7 +2499,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2733,7 +2524,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List staff */
         get: {
             parameters: {
                 query?: {
@@ -2747,7 +2537,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2792,7 +2581,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Staffing plans, newest first */
         get: {
             parameters: {
                 query?: {
@@ -2804,7 +2592,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2816,16 +2603,13 @@ export interface paths {
                                 createdAt: string;
                                 endsAt: string;
                                 id: string;
-                                /** @description mip, or greedy when the solver failed (see notes) */
                                 method: string;
                                 notes: string[];
                                 rates: unknown;
-                                /** @description unmet needs, shortfall by role and shift, who is over hours, violations, totals */
                                 review: unknown;
                                 rules: unknown;
                                 shifts: unknown;
                                 sites: unknown;
-                                /** @description on apply: order slots whose capacity now comes from the roster, per node (before/after orders) */
                                 slotCapacity?: unknown;
                                 solver: unknown;
                                 startsAt: string;
@@ -2837,15 +2621,10 @@ export interface paths {
             };
         };
         put?: never;
-        /**
-         * Plan staffing for a horizon (HiGHS MIP, greedy fallback): a draft to review, then apply
-         * @description Needs come from expected orders (loads, dailyLoads, or each node’s daily order capacity) at documented rates, plus the fixed needs. Max hours and rest are never broken: what cannot be covered is reported in review.unmet and review.shortfallByRoleShift.
-         */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -2861,12 +2640,8 @@ export interface paths {
                         }[];
                         /** @default 3 */
                         days?: number;
-                        /**
-                         * @description nodes without a load expect their daily order capacity
-                         * @default true
-                         */
+                        /** @default true */
                         defaultLoads?: boolean;
-                        /** @description first shift start, minutes after midnight (default 360) */
                         firstStartMin?: number;
                         loads?: {
                             inboundUnits: number;
@@ -2874,7 +2649,6 @@ export interface paths {
                             orders: number;
                             shiftId: string;
                         }[];
-                        /** @description plan only these nodes (and the homes of their staff); default all but suppliers */
                         nodeIds?: string[];
                         rates?: {
                             [key: string]: number;
@@ -2887,16 +2661,12 @@ export interface paths {
                         };
                         /** @default 3 */
                         shiftsPerDay?: number;
-                        /**
-                         * Format: date-time
-                         * @description plan day 0 at 00:00; default: today 00:00 UTC
-                         */
+                        /** Format: date-time */
                         startsAt?: string;
                     };
                 };
             };
             responses: {
-                /** @description Default Response */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -2907,16 +2677,13 @@ export interface paths {
                             createdAt: string;
                             endsAt: string;
                             id: string;
-                            /** @description mip, or greedy when the solver failed (see notes) */
                             method: string;
                             notes: string[];
                             rates: unknown;
-                            /** @description unmet needs, shortfall by role and shift, who is over hours, violations, totals */
                             review: unknown;
                             rules: unknown;
                             shifts: unknown;
                             sites: unknown;
-                            /** @description on apply: order slots whose capacity now comes from the roster, per node (before/after orders) */
                             slotCapacity?: unknown;
                             solver: unknown;
                             startsAt: string;
@@ -2924,7 +2691,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2933,7 +2699,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2942,7 +2707,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2951,7 +2715,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -2977,12 +2740,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Apply a draft plan: it becomes the roster; overlapping applied plans are superseded; its nodes' order slots in the horizon get the capacity the roster gives */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -2992,7 +2753,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3003,16 +2763,13 @@ export interface paths {
                             createdAt: string;
                             endsAt: string;
                             id: string;
-                            /** @description mip, or greedy when the solver failed (see notes) */
                             method: string;
                             notes: string[];
                             rates: unknown;
-                            /** @description unmet needs, shortfall by role and shift, who is over hours, violations, totals */
                             review: unknown;
                             rules: unknown;
                             shifts: unknown;
                             sites: unknown;
-                            /** @description on apply: order slots whose capacity now comes from the roster, per node (before/after orders) */
                             slotCapacity?: unknown;
                             solver: unknown;
                             startsAt: string;
@@ -3020,7 +2777,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3029,7 +2785,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3038,7 +2793,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3047,7 +2801,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3071,11 +2824,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Trips, by day, status or plan */
         get: {
             parameters: {
                 query?: {
-                    /** @description YYYY-MM-DD (Beijing time) */
                     day?: string;
                     planId?: string;
                     status?: "confirmed" | "dispatched" | "completed" | "cancelled";
@@ -3086,7 +2837,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3123,7 +2873,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every zone as a GeoJSON FeatureCollection (RFC 7946) */
         get: {
             parameters: {
                 query?: never;
@@ -3133,7 +2882,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3159,12 +2907,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Plan a zone reassignment (切换路区) and keep it for review */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -3175,23 +2921,19 @@ export interface paths {
                     "application/json": {
                         /** @default true */
                         allowSplit?: boolean;
-                        /** @description use the greedy heuristic instead of the MIP (for comparison) */
                         greedy?: boolean;
-                        /** @description what-if node changes: widen a radius, raise a capacity; written to the nodes when the plan is applied */
                         overrides?: {
                             dailyOrderCapacity?: number;
                             maxDeliveryRadiusM?: number;
                             maxTravelS?: number | null;
                             nodeId: string;
                         }[];
-                        /** @description affected (default): only zones whose node stopped trading, lost reach or is over capacity */
                         scope?: "affected" | "all";
                         timeLimitS?: number;
                     };
                 };
             };
             responses: {
-                /** @description Default Response */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -3248,7 +2990,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3257,7 +2998,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3266,7 +3006,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3275,7 +3014,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
@@ -3301,12 +3039,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Apply a proposal atomically (zones and node overrides), audited */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description retry-safe key: a repeated request with the same key is applied once */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -3316,7 +3052,6 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3373,7 +3108,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3382,7 +3116,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3391,7 +3124,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3400,7 +3132,6 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Default Response */
                 422: {
                     headers: {
                         [name: string]: unknown;
