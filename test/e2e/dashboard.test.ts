@@ -142,7 +142,7 @@ describe.skipIf(!hasChromium)('the command centre in Chromium', () => {
     await page.getByTestId('count-saved').waitFor();
     // 39 against a book of 40 is within the recount threshold, so the line is counted.
     await page.getByTestId('count-report').waitFor();
-    expect(await page.getByTestId('count-report').innerText()).toContain('-1');
+    await expect.poll(async () => page.getByTestId('count-report').innerText(), { timeout: 15_000 }).toMatch(/\t-1\t/);
     await page.getByTestId('post-count').click();
     await expect.poll(async () => (await page.getByTestId('counts-card').innerText()).includes('已过账')).toBe(true);
     await screenshot(page, 'count-phone-posted');
@@ -172,6 +172,9 @@ describe.skipIf(!hasChromium)('the command centre in Chromium', () => {
         await page.waitForURL(`**/app/${screen}`);
         await page.locator('.card').first().waitFor();
         await page.waitForLoadState('networkidle');
+        // Screens load in steps (nodes, then the node's data): wait until nothing says "loading".
+        await expect.poll(() => page.getByText(/Loading…|加载中…/).count(), { timeout: 30_000 }).toBe(0);
+        await page.waitForTimeout(1000);
         expect(await page.locator('[role=alert]').count(), `${screen} shows an error`).toBe(0);
         await screenshot(page, `${screen}-${name}-${locale}`);
       }

@@ -54,7 +54,8 @@ export function PlanReview(props: { plan: IncidentPlan; nodes: Node[]; simulatin
     // chartKpis derives from plan
     [plan, t],
   );
-  const kpiValue = (v: number) => (Math.abs(v) < 1 && v !== 0 ? fmt.pct(v, 1) : fmt.int(v));
+  // Rates and shares are fractions; the rest are counts or means.
+  const kpiValue = (k: { key: string }, v: number) => (/rate|share/.test(k.key) ? fmt.pct(v, 1) : Number.isInteger(v) ? fmt.int(v) : fmt.dec(v, 1));
 
   return (
     <div className="stack" data-testid="plan-review">
@@ -135,8 +136,8 @@ export function PlanReview(props: { plan: IncidentPlan; nodes: Node[]; simulatin
             testId="kpi-table"
             columns={[
               { key: 'k', label: t('incident.kpi'), render: (k) => t(`kpi.${kpiKey(k.key)}`, { defaultValue: k.key }) },
-              { key: 'a', label: t('incident.noResponse'), num: true, render: (k) => kpiValue(k.noResponse) },
-              { key: 'b', label: t('incident.withPlan'), num: true, render: (k) => kpiValue(k.plan) },
+              { key: 'a', label: t('incident.noResponse'), num: true, render: (k) => kpiValue(k, k.noResponse) },
+              { key: 'b', label: t('incident.withPlan'), num: true, render: (k) => kpiValue(k, k.plan) },
               {
                 key: 'd',
                 label: 'Δ',
@@ -144,7 +145,7 @@ export function PlanReview(props: { plan: IncidentPlan; nodes: Node[]; simulatin
                 render: (k) => {
                   const d = k.plan - k.noResponse;
                   const cls = k.better === 'plan' ? 'good-text' : k.better === 'none' ? 'bad-text' : '';
-                  return <span className={cls}>{(d > 0 ? '+' : '') + kpiValue(d)}</span>;
+                  return <span className={cls}>{(d > 0 ? '+' : '') + kpiValue(k, d)}</span>;
                 },
               },
             ]}

@@ -29,7 +29,7 @@ export function StockPage() {
   const [nodeId, setNodeId] = useState('');
   const [demand, setDemand] = useState<'baseline' | 'surge'>('baseline');
   const node = nodeId || list.find((n) => n.kind === 'store')?.id || list[0]?.id || '';
-  const balances = useLoad((s) => (node ? inventoryApi.balances({ nodeId: node, includeZero: true, limit: 1000, demand }, s) : Promise.resolve({ rows: [], total: 0 })), [node, demand]);
+  const balances = useLoad((s) => (node ? inventoryApi.balances({ nodeId: node, includeZero: true, limit: 5000, demand }, s) : Promise.resolve({ rows: [], total: 0 })), [node, demand]);
   const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
   const lots = useLoad((s) => (node ? inventoryApi.lots({ nodeId: node, expiringBefore: soon }, s) : Promise.resolve({ lots: [] })), [node, soon]);
 
