@@ -42,26 +42,80 @@ describe('declaring an incident', () => {
     expect(r.statusCode).toBe(201);
     expect(r.json()).toMatchObject({ id: 'yz-2022-06', status: 'declared' });
   });
+
+  it('declares the scenario’s June 2022 incident in one call, without drafting or applying anything', async () => {
+    const r = await call('POST', '/api/incidents/demo', { id: 'demo-2022', startsAt: '2022-06-22T02:00:00Z' });
+    expect(r.statusCode).toBe(201);
+    const inc = r.json();
+    expect(inc).toMatchObject({ id: 'demo-2022', status: 'declared', spec: { emergencyWarehouse: { id: 'yz-emergency', templateNodeId: 'yz-satellite' } } });
+    expect(inc.spec.areas.map((a: any) => [a.id, a.level, a.startsAt])).toEqual([
+      ['dazu-plaza-area', 'lockdown', '2022-06-22T02:00:00.000Z'],
+      ['chaolin-plaza-area', 'lockdown', '2022-06-22T02:00:00.000Z'],
+      ['lippo-plaza-area', 'lockdown', '2022-06-22T02:00:00.000Z'],
+    ]);
+    expect(inc.spec.reopenOnlineOnlyAt).toBe('2022-06-23T22:00:00.000Z'); // day 2, 06:00 in Beijing
+    expect((await call('GET', '/api/incidents/demo-2022')).json().plan).toBeNull();
+    expect(await status('dazu-plaza')).toBe('open');
+    expect((await call('POST', '/api/incidents/demo', { id: 'demo-2022' })).statusCode).toBe(409);
+    expect((await call('POST', '/api/incidents/demo', [1])).statusCode).toBe(400);
+  });
 });
+
+/** One draft shared by the tests below (drafting runs the sourcing, trips and roster planners). */
+let plan: any;
+const part = (name: string) => plan.parts.find((p: any) => p.part === name).content;
 
 describe('the response plan', () => {
   it('is drafted as one document with every part and a summary', async () => {
     const r = await call('POST', '/api/incidents/yz-2022-06/plan');
     expect(r.statusCode).toBe(201);
-    const plan = r.json();
+    plan = r.json();
     expect(plan.parts.map((p: any) => p.part)).toEqual(['node_status', 'emergency_warehouse', 'zones', 'targets', 'sourcing', 'trips', 'staffing']);
     const changes = plan.parts[0].content.changes;
     expect(changes).toContainEqual(expect.objectContaining({ nodeId: 'dazu-plaza', to: 'suspended' }));
     expect(changes).toContainEqual(expect.objectContaining({ nodeId: 'dazu-plaza', to: 'online_only' }));
     expect(plan.parts[1].content.node).toMatchObject({ id: 'yz-emergency', kind: 'emergency_warehouse' });
     expect(plan.summary).toHaveProperty('ordersPerDayCovered');
-    expect(plan.summary).toHaveProperty('staffHoursPerDay');
   }, 180_000);
 
+  it('sources stock only for the affected nodes that keep trading, from givers anywhere', async () => {
+    const s = part('sourcing');
+    expect(s.receivers).toContain('dazu-plaza');
+    expect(s.receivers).toContain('yicheng-jingyuan');
+    for (const far of ['fengtai-dayue', 'fengtai-wannian', 'south-dc']) expect(s.receivers).not.toContain(far);
+    expect(s.lines).toBeGreaterThan(0);
+  });
+
+  it('plans the transfers as trips through the trips planner, with coolant, within its budget', async () => {
+    const tr = part('trips');
+    expect(tr.loads).toBeGreaterThan(0);
+    expect(tr.trips).toBeGreaterThan(0);
+    expect(tr.coldChainTrips).toBeGreaterThan(0);
+    expect(tr.violations).toBe(0);
+    expect(tr.trips + tr.unassigned.length).toBeGreaterThan(0);
+    expect(tr.list[0]).toMatchObject({ vehicleTypeId: expect.any(String), stops: expect.any(Array), depart: expect.stringMatching(/^\d\d:\d\d$/) });
+    // Every cold-chain trip carries coolant; the summary's figures are the part's.
+    expect(tr.dryIceBags + tr.icePacks).toBeGreaterThan(0);
+    expect(plan.summary).toMatchObject({ trips: tr.trips, coldChainTrips: tr.coldChainTrips, coolantPacks: tr.dryIceBags + tr.icePacks, tripsUnassignedLoads: tr.unassigned.length });
+    expect(tr.budget.elapsedMs).toBeLessThan(tr.budget.budgetMs + 2000);
+  });
+
+  it('rosters named people for the affected nodes, borrowing from the lending stores, and shows what stays unmet', async () => {
+    const st = part('staffing');
+    expect(st.affected).toEqual(expect.arrayContaining(['dazu-plaza', 'yicheng-jingyuan', 'yz-emergency']));
+    expect(st.lenders.length).toBeGreaterThan(0);
+    expect(st.roster.result.assignments.length).toBeGreaterThan(0);
+    expect(st.peopleBorrowed).toBeGreaterThan(0);
+    const ew = st.byNode.find((n: any) => n.nodeId === 'yz-emergency');
+    expect(ew.people).toBeGreaterThan(0); // the warehouse has no staff of its own
+    expect(plan.summary).toMatchObject({ staffHoursAssigned: st.staffHoursAssigned, unmetRoleHours: st.unmetRoleHours });
+    expect(plan.summary.staffHoursAssigned).toBeGreaterThan(0);
+  });
+
   it('lets a reviewer edit a part', async () => {
-    const r = await call('PUT', '/api/incidents/yz-2022-06/plan/parts/staffing', { content: { nodes: [], note: 'rostered by hand' } });
+    const r = await call('PUT', '/api/incidents/yz-2022-06/plan/parts/targets', { content: { nodes: [], note: 'set by hand' } });
     expect(r.statusCode).toBe(200);
-    expect(r.json().parts.find((p: any) => p.part === 'staffing')).toMatchObject({ edited: true, content: { note: 'rostered by hand' } });
+    expect(r.json().parts.find((p: any) => p.part === 'targets')).toMatchObject({ edited: true, content: { note: 'set by hand' } });
   });
 
   it('is simulated against no response, and the plan serves more', async () => {
@@ -73,29 +127,56 @@ describe('the response plan', () => {
   }, 180_000);
 });
 
+const slotCapacity = async (nodeId: string) => {
+  const slots = (await call('GET', `/api/slots?nodeId=${nodeId}`)).json().slots as Array<{ startAt: string; capacity: number }>;
+  return Object.fromEntries(slots.map((s) => [s.startAt, s.capacity]));
+};
+
 describe('applying and lifting', () => {
-  it('undoes the steps already applied when a later step fails', async () => {
-    const r = await call('POST', '/api/incidents/yz-2022-06/apply', { failAtStep: 'zones' });
+  let before: Record<string, number> = {};
+
+  it('undoes the steps already applied when a later step fails, the roster and slot capacities included', async () => {
+    before = await slotCapacity('yicheng-jingyuan');
+    const r = await call('POST', '/api/incidents/yz-2022-06/apply', { failAtStep: 'staffing' });
     expect(r.statusCode).toBeGreaterThanOrEqual(400);
     expect(r.json().details.steps.map((s: any) => [s.name, s.status])).toEqual([
       ['emergency_warehouse', 'compensated'],
       ['control_areas', 'compensated'],
-      ['zones', 'failed'],
+      ['zones', 'compensated'],
+      ['staffing', 'failed'],
     ]);
     expect(await status('dazu-plaza')).toBe('open');
     expect(await status('yz-emergency')).toBe('suspended');
+    expect(await slotCapacity('yicheng-jingyuan')).toEqual(before);
+    expect((await call('GET', '/api/staffing-plans?status=applied')).json().plans).toEqual([]);
   }, 180_000);
 
-  it('applies a plan drafted again: the store inside the lockdown is suspended and the warehouse opens', async () => {
-    expect((await call('POST', '/api/incidents/yz-2022-06/plan')).statusCode).toBe(201);
+  it('applies the same plan again once the failure is undone: the store inside the lockdown is suspended, the warehouse opens, the roster applies', async () => {
     const r = await call('POST', '/api/incidents/yz-2022-06/apply');
     expect(r.json().message ?? '').toBe('');
     expect(r.statusCode).toBe(200);
-    expect(r.json().steps.every((s: any) => s.status === 'applied')).toBe(true);
+    expect(r.json().steps.map((s: any) => [s.step, s.status])).toEqual([
+      ['emergency_warehouse', 'applied'], ['control_areas', 'applied'], ['zones', 'applied'], ['staffing', 'applied'], ['sourcing', 'applied'],
+    ]);
     expect(await status('dazu-plaza')).toBe('suspended');
     expect(await status('yz-emergency')).toBe('open');
     expect((await call('GET', '/api/incidents/yz-2022-06')).json().status).toBe('applied');
+    const staffing = r.json().steps.find((s: any) => s.step === 'staffing').result;
+    expect((await call('GET', `/api/staffing-plans/${staffing.staffingPlanId}`)).json().status).toBe('applied');
   }, 180_000);
+
+  it('gives the nodes’ order slots the capacity the roster gives', async () => {
+    const plans = (await call('GET', '/api/staffing-plans?status=applied')).json().plans;
+    expect(plans).toHaveLength(1);
+    const now = await slotCapacity('yicheng-jingyuan');
+    const cap = (await call('GET', `/api/nodes/yicheng-jingyuan/capacity?planId=${plans[0].id}&slotMin=60`)).json().slots as Array<{ startsAt: string; ordersPerSlot: number }>;
+    const checked = cap.filter((c) => c.startsAt in now);
+    expect(checked.length).toBeGreaterThan(0);
+    for (const c of checked) expect(now[c.startsAt]).toBe(c.ordersPerSlot);
+    expect(now).not.toEqual(before);
+    // The store inside the lockdown has no one rostered before it reopens: no slot takes orders.
+    expect(Object.values(await slotCapacity('dazu-plaza')).every((c) => c === 0)).toBe(true);
+  });
 
   it('reconciles a day per node', async () => {
     const r = await call('GET', '/api/incidents/yz-2022-06/reconciliation?day=2022-06-22');

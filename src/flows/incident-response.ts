@@ -17,6 +17,11 @@ import * as zones from '../store/zones.ts';
 import * as planning from '../store/planning.ts';
 import * as inventory from '../store/inventory.ts';
 import * as store from '../store/incidents.ts';
+import { draftTrips } from './incident-trips.ts';
+import { loadScenario } from './incident-simulate.ts';
+import { loadScenarioNetwork } from '../store/demo.ts';
+import { demoIncident, type DemoScenarioFacts } from '../domain/incidents/demo.ts';
+import { applyRoster, draftRoster, undoRoster, type RosterStepResult, type SiteTimeline } from './incident-staffing.ts';
 
 /**
  * The incident response as a flow across contexts. Drafting asks each context's
@@ -31,9 +36,23 @@ export interface FlowDeps {
   now: () => Date;
 }
 
+/** Budgets that keep a draft fast (a draft is a review document, not the final trips or roster). */
+export interface DraftOptions {
+  /** Wall time for the trips part (default 5 s) and iterations per routing solve (default 400). */
+  tripsBudgetMs?: number;
+  tripsMaxIterations?: number;
+  /** Days of trips from the draft time (default 2). */
+  tripsDays?: number;
+  /** Roster MIP time limit (default 3 s; the greedy roster is kept when it covers more) and days (default 3). */
+  rosterTimeLimitS?: number;
+  rosterDays?: number;
+  /** Sourcing solver time limit (default 10 s). */
+  sourcingTimeLimitS?: number;
+}
+
 const DELIVERY = new Set(['store', 'satellite_warehouse', 'emergency_warehouse']);
+/** Simulation only: the scenario engine's staff model (people per node at a rate). */
 const ORDERS_PER_STAFF_HOUR = 6;
-const SHIFT_HOURS = 16;
 const COLD_TRIP_L = 6000;
 const AMBIENT_TRIP_L = 8000;
 const COOLANT_PER_COLD_TRIP = 300;
@@ -64,6 +83,29 @@ export async function declareIncident(db: Db, input: IncidentInput, now: Date) {
   return store.createIncident(db, input, now);
 }
 
+/**
+ * The built-in scenario's incident (Yizhuang, June 2022): its three control areas, the emergency
+ * warehouse and the store reopening online-only, declared in one call. `startsAt` moves the whole
+ * incident in time (default: the scenario's own dates). Nothing is drafted or applied.
+ */
+export async function declareDemoIncident(db: Db, now: Date, o: { id?: string; startsAt?: string } = {}) {
+  if (o.startsAt !== undefined && Number.isNaN(Date.parse(o.startsAt))) fail({ code: 'validation_failed', message: `startsAt: expected an ISO date-time, got ${JSON.stringify(o.startsAt)}`, field: 'startsAt', expected: 'an ISO date-time', actual: o.startsAt });
+  const loaded = loadScenario('yizhuang-2022');
+  if (!loaded.ok) throw new DomainException(loaded.error);
+  const f = loaded.value.file as any;
+  const net = loadScenarioNetwork();
+  const reopen = (f.response?.actions ?? []).find((a: any) => a.kind === 'node_status' && a.status === 'online_only');
+  const ew = net.emergencyWarehouse;
+  const facts: DemoScenarioFacts = {
+    name: f.incident?.name ?? f.title ?? f.name,
+    startDate: f.startDate,
+    areas: (f.incident?.controlAreas ?? []).map((a: any) => ({ id: a.id, name: a.name ?? a.id, level: a.level, lat: a.lat, lng: a.lng, radiusM: a.radiusM, from: a.from })),
+    emergencyWarehouse: ew ? { id: ew.id, templateNodeId: ew.templateNodeId, nameZh: ew.nameZh, nameEn: ew.nameEn, lat: ew.lat, lng: ew.lng } : null,
+    reopenOnlineOnly: reopen ? reopen.at : null,
+  };
+  return declareIncident(db, demoIncident(facts, o), now);
+}
+
 /** The emergency warehouse as a node: the template's settings, with the new id, name and place. */
 export async function emergencyNode(db: Db, ew: NonNullable<IncidentInput['emergencyWarehouse']>): Promise<NodeInput> {
   const t = await network.requireNode(db, ew.templateNodeId, 'emergencyWarehouse.templateNodeId');
@@ -76,9 +118,16 @@ export async function emergencyNode(db: Db, ew: NonNullable<IncidentInput['emerg
 }
 
 /** Drafts the response plan from the current network: one document, every part reviewable. */
-export async function draftResponsePlan(deps: FlowDeps, incidentId: string) {
+export async function draftResponsePlan(deps: FlowDeps, incidentId: string, options: DraftOptions = {}) {
   const { db } = deps;
   const now = deps.now();
+  const timings: Record<string, number> = {};
+  let tick = Date.now();
+  const lap = (name: string) => {
+    const t = Date.now();
+    timings[name] = t - tick;
+    tick = t;
+  };
   const inc = await store.requireIncident(db, incidentId);
   if (inc.status === 'lifted') fail({ code: 'conflict', message: `incident ${incidentId} was lifted`, field: 'id', expected: 'an incident not lifted', actual: inc.status });
   const spec = inc.spec;
@@ -148,57 +197,109 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string) {
   const tgt = targetsPart.nodes as Array<{ targetUnits: number; baselineUnits: number }>;
   const essentialDaysOfCover = tgt.length ? Math.round((10 * tgt.reduce((a, b) => a + b.targetUnits, 0)) / Math.max(1, tgt.reduce((a, b) => a + b.baselineUnits, 0))) / 10 : null;
 
-  // 5. Sourcing (planning context): a draft sourcing plan toward those targets.
-  let sourcingPart: any = { planId: null, summary: null };
-  const trips = { trips: 0, coldChainTrips: 0, coolantPacks: 0, byNode: [] as any[] };
-  try {
-    const sp = await planning.createPlan(db, deps.solver, { multipliers }, now);
-    sourcingPart = { planId: sp.id, summary: sp.summary, documents: sp.documents.length, lines: sp.lines.length, shortages: sp.shortages.length };
-    // 6. Trips: the plan's lines by receiver and temperature class, in trucks.
-    const items = new Map((await network.listItems(db, { limit: 100000 } as any)).items.map((i) => [i.id, i]));
-    const load = new Map<string, { coldL: number; ambientL: number }>();
-    for (const l of sp.lines as any[]) {
-      const it = items.get(l.itemId);
-      if (!it || !l.toNodeId) continue;
-      const v = load.get(l.toNodeId) ?? { coldL: 0, ambientL: 0 };
-      const litres = (l.quantity * (it.volumeCm3 || 1000)) / 1000;
-      if (it.temperatureClass === 'ambient') v.ambientL += litres;
-      else v.coldL += litres;
-      load.set(l.toNodeId, v);
-    }
-    for (const [nodeId, v] of load) {
-      const cold = Math.ceil(v.coldL / COLD_TRIP_L);
-      const amb = Math.ceil(v.ambientL / AMBIENT_TRIP_L);
-      trips.byNode.push({ nodeId, coldChainTrips: cold, ambientTrips: amb, coldLitres: Math.round(v.coldL), ambientLitres: Math.round(v.ambientL) });
-      trips.trips += cold + amb;
-      trips.coldChainTrips += cold;
-    }
-    trips.coolantPacks = trips.coldChainTrips * COOLANT_PER_COLD_TRIP;
-  } catch (e) {
-    notes.push(`sourcing: ${(e as Error).message}`);
-  }
+  lap('statuses_zones_targets');
 
-  // 7. Staffing: staff-hours a day per trading node from its expected orders.
-  const load = new Map<string, number>();
-  for (const z of storedZones) if (z.servingNodeId) load.set(z.servingNodeId, (load.get(z.servingNodeId) ?? 0) + z.demandOrdersPerDay);
-  for (const c of zonesPart.changes ?? []) {
-    if (c.oldNodeId) load.set(c.oldNodeId, (load.get(c.oldNodeId) ?? 0) - c.demandOrdersPerDay);
-    if (c.newNodeId) load.set(c.newNodeId, (load.get(c.newNodeId) ?? 0) + c.demandOrdersPerDay - c.unservedOrdersPerDay);
+  // The nodes the incident touches: status changes, named nodes, nodes taking zones, the warehouse.
+  const affected = new Set<string>([...statusChanges.map((c) => c.nodeId), ...(spec.affectedNodeIds ?? [])]);
+  for (const c of zonesPart.changes ?? []) if (c.newNodeId) affected.add(c.newNodeId);
+  if (ewNode) affected.add(ewNode.id);
+  const startMs = Math.min(...spec.areas.map((a) => Date.parse(a.startsAt)));
+  const fromMs = Math.max(startMs, now.getTime());
+
+  // 5. Sourcing (planning context): a draft sourcing plan toward the targets, for the affected
+  // nodes that will trade (givers stay network-wide). The warehouse is a receiver once it exists.
+  const current = new Map(nodes.map((n) => [n.id, n.status as NodeStatus]));
+  const receivers = [...affected].filter((id) => current.has(id) && takesOnlineOrders(current.get(id)!) && takesOnlineOrders(finalStatus.get(id) ?? 'open')).sort();
+  if (ewNode && !current.has(ewNode.id)) notes.push(`sourcing: the emergency warehouse ${ewNode.id} is not a node until the plan is applied; plan its stock then (POST /api/planning/plans with receivers [${ewNode.id}])`);
+  let sourcingPart: any = { planId: null, summary: null, receivers };
+  let transferLines: Array<{ fromNodeId: string; toNodeId: string; itemId: string; quantity: number }> = [];
+  if (receivers.length === 0) notes.push('sourcing: no affected node that keeps trading needs stock');
+  else {
+    try {
+      const sp = await planning.createPlan(db, deps.solver, { multipliers, receivers, params: { timeLimitS: options.sourcingTimeLimitS ?? 10 } }, now);
+      sourcingPart = { planId: sp.id, receivers, summary: sp.summary, documents: sp.documents.length, lines: sp.lines.length, shortages: sp.shortages.length };
+      transferLines = (sp.lines as any[]).filter((l) => l.kind === 'transfer' && l.fromNodeId).map((l) => ({ fromNodeId: l.fromNodeId, toNodeId: l.toNodeId, itemId: l.itemId, quantity: l.quantity }));
+      const others = (sp.lines as any[]).filter((l) => l.kind !== 'transfer').length;
+      if (others > 0) notes.push(`trips: ${others} supplier-order and diversion lines arrive with the supplier's or the DC's own transport and are not in the trips part`);
+    } catch (e) {
+      notes.push(`sourcing: ${(e as Error).message}`);
+    }
   }
-  const staffing = [...load].filter(([id]) => takesOnlineOrders(finalStatus.get(id) ?? 'open') || id === ewNode?.id).map(([nodeId, orders]) => ({
-    nodeId, ordersPerDay: Math.max(0, orders), staffHoursPerDay: Math.ceil(Math.max(0, orders) / ORDERS_PER_STAFF_HOUR), staffOnShift: Math.ceil(Math.max(0, orders) / ORDERS_PER_STAFF_HOUR / SHIFT_HOURS),
-  }));
-  notes.push(`staffing assumes ${ORDERS_PER_STAFF_HOUR} orders per staff-hour over ${SHIFT_HOURS}-hour days; the workforce roster assigns named people`);
+  lap('sourcing');
+
+  // 6. Trips (trips context): the transfers as trips, cold chain over the day and ambient on the waves.
+  let tripsPart: any = { trips: 0, coldChainTrips: 0, ambientTrips: 0, dryIceBags: 0, icePacks: 0, coolantPacks: 0, loads: 0, unassigned: [] };
+  if (transferLines.length > 0) {
+    try {
+      tripsPart = await draftTrips(db, transferLines, { fromMs, days: options.tripsDays ?? 2, budgetMs: options.tripsBudgetMs, maxIterations: options.tripsMaxIterations });
+      if (tripsPart.unassigned.length > 0) notes.push(`trips: ${tripsPart.unassigned.length} of ${tripsPart.loads} loads found no trip within ${tripsPart.days} day(s) (see the trips part)`);
+    } catch (e) {
+      notes.push(`trips: ${(e as Error).message}`);
+    }
+  }
+  lap('trips');
+
+  // 7. Staffing (workforce context): a roster for the affected nodes and their lenders.
+  const base = new Map<string, number>();
+  for (const z of storedZones) if (z.servingNodeId) base.set(z.servingNodeId, (base.get(z.servingNodeId) ?? 0) + z.demandOrdersPerDay);
+  const after = new Map(base);
+  const movedFrom = new Map<string, Array<{ to: string; orders: number }>>();
+  for (const c of zonesPart.changes ?? []) {
+    const served = Math.max(0, c.demandOrdersPerDay - (c.unservedOrdersPerDay ?? 0));
+    if (c.oldNodeId) after.set(c.oldNodeId, (after.get(c.oldNodeId) ?? 0) - c.demandOrdersPerDay);
+    if (c.newNodeId) after.set(c.newNodeId, (after.get(c.newNodeId) ?? 0) + served);
+    if (c.oldNodeId && c.newNodeId) movedFrom.set(c.oldNodeId, [...(movedFrom.get(c.oldNodeId) ?? []), { to: c.newNodeId, orders: served }]);
+  }
+  const reopenMs = spec.reopenOnlineOnlyAt ? Date.parse(spec.reopenOnlineOnlyAt) : null;
+  const reopened = new Set(statusChanges.filter((c) => c.to === 'online_only' && spec.reopenOnlineOnlyAt).map((c) => c.nodeId));
+  const lockdownIds = new Set(statusChanges.filter((c) => c.to === 'suspended' || c.to === 'online_only').map((c) => c.nodeId));
+  const timelines: SiteTimeline[] = [];
+  for (const n of [...nodes.filter((x) => DELIVERY.has(x.kind)), ...(ewNode ? [{ id: ewNode.id, status: 'closed' as NodeStatus }] : [])]) {
+    const trading0 = takesOnlineOrders(current.get(n.id) ?? 'closed');
+    const periods = [
+      { fromMs: 0, ordersPerDay: Math.max(0, base.get(n.id) ?? 0), trading: trading0 },
+      { fromMs: n.id === ewNode?.id ? Math.min(fromMs, startMs) : startMs, ordersPerDay: Math.max(0, after.get(n.id) ?? 0), trading: n.id === ewNode?.id || takesOnlineOrders(immediate.get(n.id) ?? (current.get(n.id) ?? 'closed')) },
+    ];
+    if (reopenMs !== null) {
+      // A node reopening online-only takes its own zones back; the nodes that held them give them up.
+      if (reopened.has(n.id)) periods.push({ fromMs: reopenMs, ordersPerDay: Math.max(0, base.get(n.id) ?? 0), trading: true });
+      const back = [...reopened].flatMap((id) => movedFrom.get(id) ?? []).filter((m) => m.to === n.id).reduce((a, m) => a + m.orders, 0);
+      if (back > 0) periods.push({ fromMs: reopenMs, ordersPerDay: Math.max(0, (after.get(n.id) ?? 0) - back), trading: periods[1].trading });
+    }
+    timelines.push({ nodeId: n.id, affected: affected.has(n.id), periods, controlled: lockdownIds.has(n.id), closedLoopFromMs: reopened.has(n.id) ? reopenMs : null });
+  }
+  let staffingPart: any = { staffHoursAssigned: 0, unmetRoleHours: 0, byNode: [], roster: null };
+  try {
+    const rosterStart = Date.parse(`${new Date(fromMs + 8 * 3_600_000).toISOString().slice(0, 10)}T00:00:00+08:00`);
+    staffingPart = await draftRoster(db, deps.solver, {
+      startsAtMs: rosterStart,
+      days: options.rosterDays ?? 3,
+      sites: timelines,
+      extraNodes: ewNode && !current.has(ewNode.id) ? [{ id: ewNode.id, name: ewNode.nameZh, lat: ewNode.lat, lng: ewNode.lng, status: 'open', dailyOrderCapacity: ewNode.dailyOrderCapacity ?? 0 }] : [],
+      timeLimitS: options.rosterTimeLimitS,
+    });
+    if (staffingPart.unmetRoleHours > 0) notes.push(`staffing: ${staffingPart.unmetRoleHours} role-hours cannot be covered by the people within reach (see the staffing part)`);
+  } catch (e) {
+    notes.push(`staffing: ${(e as Error).message}`);
+  }
+  lap('staffing');
 
   const summary: PlanSummary = {
     ordersPerDayCovered: Math.max(0, totalDemand - unservedOrders),
     ordersPerDayNotCovered: unservedOrders,
     essentialDaysOfCover,
-    trips: trips.trips,
-    coldChainTrips: trips.coldChainTrips,
-    coolantPacks: trips.coolantPacks,
-    staffHoursPerDay: staffing.reduce((a, s) => a + s.staffHoursPerDay, 0),
+    trips: tripsPart.trips,
+    coldChainTrips: tripsPart.coldChainTrips,
+    ambientTrips: tripsPart.ambientTrips,
+    dryIceBags: tripsPart.dryIceBags,
+    icePacks: tripsPart.icePacks,
+    coolantPacks: tripsPart.coolantPacks,
+    tripsUnassignedLoads: tripsPart.unassigned.length,
+    staffHoursAssigned: staffingPart.staffHoursAssigned,
+    staffHoursPerDay: staffingPart.staffHoursPerDay ?? 0,
+    unmetRoleHours: staffingPart.unmetRoleHours,
     notes,
+    timingsMs: timings,
   };
   void movableServed;
   const plan = await store.createPlan(db, incidentId, 'response', summary, [
@@ -207,8 +308,8 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string) {
     { part: 'zones', content: zonesPart },
     { part: 'targets', content: targetsPart },
     { part: 'sourcing', content: sourcingPart },
-    { part: 'trips', content: trips },
-    { part: 'staffing', content: { nodes: staffing, ordersPerStaffHour: ORDERS_PER_STAFF_HOUR, shiftHours: SHIFT_HOURS } },
+    { part: 'trips', content: tripsPart },
+    { part: 'staffing', content: staffingPart },
   ], now);
   await store.setIncidentStatus(db, incidentId, 'planned', now);
   return plan;
@@ -273,7 +374,13 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
   const { db } = deps;
   const inc = await store.requireIncident(db, incidentId);
   const plan = await store.latestPlan(db, incidentId, 'response');
-  if (!plan || plan.status !== 'draft') fail({ code: 'conflict', message: `incident ${incidentId} has no draft response plan to apply`, field: 'id', expected: 'a drafted plan (POST /api/incidents/:id/plan)', actual: plan?.status ?? 'none' });
+  if (!plan || (plan.status !== 'draft' && plan.status !== 'failed')) fail({ code: 'conflict', message: `incident ${incidentId} has no draft response plan to apply`, field: 'id', expected: 'a drafted plan (POST /api/incidents/:id/plan), or one whose apply failed and was undone', actual: plan?.status ?? 'none' });
+  // A plan whose apply failed was undone step by step; it can be applied again once the cause is
+  // fixed, unless an undo itself failed (then someone must look first, and draft again).
+  const stuck = plan.steps.find((x) => x.status === 'compensation_failed');
+  if (plan.status === 'failed' && stuck) fail({ code: 'conflict', message: `the last apply of plan ${plan.id} could not undo step ${stuck.step} (${stuck.error}); check it by hand, then draft the plan again`, field: 'id', expected: 'a plan whose failed apply was fully undone', actual: stuck.step });
+  const retry = plan.status === 'failed' ? `-${deps.now().getTime().toString(36)}` : '';
+  if (retry) await store.clearSteps(db, plan.id);
   const part = (name: string) => plan.parts.find((p) => p.part === name)?.content;
   const now = deps.now();
   const drill = (name: string) => {
@@ -305,7 +412,7 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
       const ids: string[] = [];
       // One set of area ids per plan, so a plan drafted again after an undone apply can declare them anew.
       for (const a of inc.spec.areas) {
-        const id = `${a.id}.${plan.id.slice(0, 8)}`;
+        const id = `${a.id}.${plan.id.slice(0, 8)}${retry}`;
         await zones.declareControlArea(trx, { ...areaInput(a), id }, now, `incident:${incidentId}`);
         ids.push(id);
       }
@@ -329,6 +436,16 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
       const id = (r as { reassignmentId: string | null }).reassignmentId;
       if (id) await zones.revertReassignment(trx, id, deps.now(), `incident:${incidentId}`);
     },
+  });
+  steps.push({
+    name: 'staffing',
+    // The roster becomes the applied staffing plan; its nodes' slots get the capacity it gives.
+    run: async (trx) => {
+      const r = await applyRoster(trx, part('staffing')?.roster, now);
+      drill('staffing');
+      return r;
+    },
+    compensate: async (trx, r) => undoRoster(trx, r as RosterStepResult),
   });
   const sourcingId = part('sourcing')?.planId as string | null;
   steps.push({

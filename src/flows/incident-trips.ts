@@ -5,7 +5,7 @@ import {
   auditTripPlan, isCold, planTrips, secondsInDay, sizeLoad, parseClock,
   type FleetVehicleType, type Load, type PlanNode, type PlanParams, type SolveFn, type Trip, type TripItem, type UnassignedLoad,
 } from '../domain/trips/index.ts';
-import { largestCompartments, transferLoads, type TransferLine } from '../domain/incidents/trip-loads.ts';
+import { pieceCapacity, transferLoads, type TransferLine } from '../domain/incidents/trip-loads.ts';
 import { unwrap } from '../domain/shared/result.ts';
 import * as network from '../store/network.ts';
 import * as trips from '../store/trips.ts';
@@ -71,7 +71,7 @@ export async function draftTrips(db: Db, lines: TransferLine[], o: TripsDraftOpt
   const items = new Map<string, TripItem>([...itemRows.values()].map((i) => [i.id, { id: i.id, name: i.nameEn, unit: i.unit, temperatureClass: i.temperatureClass, weightG: i.weightG, volumeCm3: i.volumeCm3 }]));
   const firstDay = trips.beijingDay(new Date(o.fromMs));
   const fleetOf = async (day: string): Promise<FleetVehicleType[]> => (await trips.fleetForDay(db, day)).map(({ defaultCount: _d, ...t }) => t).filter((v) => v.kind !== 'rider_ebike' && v.count > 0);
-  const { loads, skipped } = transferLoads(lines, items, places, largestCompartments(await fleetOf(firstDay)));
+  const { loads, skipped } = transferLoads(lines, items, places, pieceCapacity(await fleetOf(firstDay)));
   const t = settings.times;
   const base: Partial<PlanParams> = { loadingS: t.loadingS, stopFixedS: t.stopFixedS, stopSPerTonne: t.stopSPerTonne, turnaroundS: t.turnaroundS, detourFactor: t.detourPct / 100, maxRounds: t.maxRounds, outsideTempC: settings.outsideTempC };
   const cold = new Set(loads.filter((l) => isCold(sizeLoad(l, items).size)).map((l) => l.id));

@@ -120,6 +120,11 @@ export async function recordStep(db: Db, planId: string, position: number, step:
   await db.insertInto('incident_applied_steps').values({ plan_id: planId, position, step, status, result: JSON.stringify(result ?? null), error, at: now }).execute();
 }
 
+/** Forgets the recorded steps of a plan (before it is applied again after a failed, undone apply). */
+export async function clearSteps(db: Db, planId: string): Promise<void> {
+  await db.deleteFrom('incident_applied_steps').where('plan_id', '=', planId).execute();
+}
+
 export async function saveReconciliation(db: Db, incidentId: string, day: string, lines: Array<{ nodeId: string; differences: unknown[] } & Record<string, unknown>>, now: Date): Promise<void> {
   await db.deleteFrom('incident_reconciliations').where('incident_id', '=', incidentId).where('day', '=', day).execute();
   for (const l of lines) {

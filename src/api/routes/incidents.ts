@@ -1,16 +1,40 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { IncidentInputSchema, type IncidentInput } from '../../domain/incidents/model.ts';
 import * as store from '../../store/incidents.ts';
-import { applyResponsePlan, declareIncident, draftResponsePlan, liftIncident, reconcileDay, simulateIncident, type FlowDeps } from '../../flows/incident-response.ts';
+import { applyResponsePlan, declareDemoIncident, declareIncident, draftResponsePlan, liftIncident, reconcileDay, simulateIncident, type DraftOptions, type FlowDeps } from '../../flows/incident-response.ts';
 import { fail } from '../../domain/shared/result.ts';
 
 const Err = { $ref: 'Error#' };
 const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
 const Params = Type.Object({ id: Type.String() });
 const Any = Type.Any();
+
+/** Optional bodies, checked by hand: an absent body is fine, anything else must match. */
+const DemoBody = Type.Object({
+  id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$', description: 'an id: letters, digits, _ . : - (max 64)' })),
+  startsAt: Type.Optional(Type.String({ minLength: 10, maxLength: 40, description: 'ISO date-time when the first area starts (default 2022-06-22T10:00+08:00)' })),
+}, { additionalProperties: false });
+const DraftBody = Type.Object({
+  tripsBudgetMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000, default: 5000 })),
+  tripsMaxIterations: Type.Optional(Type.Integer({ minimum: 10, maximum: 100_000, default: 400, description: 'per routing solve; under it a draft reproduces' })),
+  tripsDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 7, default: 2 })),
+  rosterTimeLimitS: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, default: 3 })),
+  rosterDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 14, default: 3 })),
+  sourcingTimeLimitS: Type.Optional(Type.Integer({ minimum: 1, maximum: 600, default: 10 })),
+}, { additionalProperties: false });
+
+/** An optional JSON body: absent, or an object matching `schema` (errors name the field). */
+function optionalBody<T>(schema: TSchema, body: unknown): T {
+  if (body === undefined || body === '') return {} as T;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) fail({ code: 'validation_failed', message: 'the body must be a JSON object (or empty)', field: '(body)', expected: 'an object', actual: body });
+  const e = Value.Errors(schema, body).First();
+  if (e) fail({ code: 'validation_failed', message: `${e.path || '(body)'}: ${e.message}`, field: e.path.replace(/^\//, '').replace(/\//g, '.') || '(body)', expected: e.schema.description ?? JSON.stringify(e.schema).slice(0, 200), actual: e.value });
+  return body as T;
+}
 
 /** Incidents: declare, draft the response plan, review and edit its parts, simulate, apply, lift, reconcile. */
 export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -21,6 +45,15 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
   app.post('/api/incidents', { schema: { tags, summary: 'Declare an incident: control areas with levels and times, affected nodes, an emergency warehouse to open', headers: IdempotencyHeader, body: IncidentInputSchema, response: { 201: Any, ...errors } } },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await declareIncident(trx, req.body as IncidentInput, clock.now()) })));
 
+  app.post('/api/incidents/demo', {
+    schema: {
+      tags, summary: 'Declare the built-in scenario\'s incident (Yizhuang, June 2022): its three lockdown areas, the emergency warehouse and the store reopening online-only',
+      description: 'Only declares (status declared): draft, simulate and apply it like any incident. Optional JSON body {"id": "yizhuang-2022", "startsAt": ISO}: default id yizhuang-2022 and the scenario\'s own dates (first area 2022-06-22T10:00+08:00); startsAt moves the whole incident (e.g. to now) keeping every offset.',
+      headers: IdempotencyHeader,
+      response: { 201: Any, ...errors },
+    },
+  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await declareDemoIncident(trx, clock.now(), optionalBody<{ id?: string; startsAt?: string }>(DemoBody, req.body)) })));
+
   app.get('/api/incidents', { schema: { tags, summary: 'List incidents', response: { 200: Type.Object({ incidents: Type.Array(Any) }) } } }, async () => ({ incidents: await store.listIncidents(db) }));
 
   app.get('/api/incidents/:id', { schema: { tags, summary: 'One incident with its current plan', params: Params, response: { 200: Any, ...errors } } }, async (req) => {
@@ -29,8 +62,13 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
     return { ...incident, plan: await store.latestPlan(db, id, 'response'), liftPlan: await store.latestPlan(db, id, 'lift') };
   });
 
-  app.post('/api/incidents/:id/plan', { schema: { tags, summary: 'Draft the response plan from the current network (node statuses, zones, targets, sourcing, trips, staffing) with a summary', params: Params, headers: IdempotencyHeader, response: { 201: Any, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await draftResponsePlan(flow(trx), (req.params as { id: string }).id) })));
+  app.post('/api/incidents/:id/plan', {
+    schema: {
+      tags, summary: 'Draft the response plan from the current network (node statuses, zones, targets, sourcing, trips, staffing) with a summary', params: Params, headers: IdempotencyHeader,
+      description: 'Optional JSON body with budgets that keep the draft fast: {tripsBudgetMs (5000), tripsMaxIterations (400 per routing solve), tripsDays (2), rosterTimeLimitS (3), rosterDays (3), sourcingTimeLimitS (10)}. The trips part and the roster stop at them and say what they left.',
+      response: { 201: Any, ...errors },
+    },
+  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await draftResponsePlan(flow(trx), (req.params as { id: string }).id, optionalBody<DraftOptions>(DraftBody, req.body)) })));
 
   app.get('/api/incidents/:id/plan', { schema: { tags, summary: 'The current response plan', params: Params, response: { 200: Any, ...errors } } }, async (req) => {
     const id = (req.params as { id: string }).id;
@@ -66,13 +104,13 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
 
   app.post('/api/incidents/:id/apply', {
     schema: {
-      tags, summary: 'Apply the draft plan: each part is a step with a compensation; a failure undoes the steps already applied', params: Params, headers: IdempotencyHeader,
+      tags, summary: 'Apply the draft plan (or one whose apply failed and was undone): each part is a step with a compensation; a failure undoes the steps already applied', params: Params, headers: IdempotencyHeader,
       description: 'Optional JSON body {"failAtStep": "zones"}: a drill that makes that step fail, to rehearse the compensations.',
       response: { 200: Any, ...errors },
     },
   }, async (req) => {
     const body = (req.body ?? {}) as { failAtStep?: unknown };
-    if (body.failAtStep !== undefined && typeof body.failAtStep !== 'string') fail({ code: 'validation_failed', message: 'failAtStep must be a step name', field: 'failAtStep', expected: 'emergency_warehouse | control_areas | zones | sourcing', actual: body.failAtStep });
+    if (body.failAtStep !== undefined && typeof body.failAtStep !== 'string') fail({ code: 'validation_failed', message: 'failAtStep must be a step name', field: 'failAtStep', expected: 'emergency_warehouse | control_areas | zones | staffing | sourcing', actual: body.failAtStep });
     return applyResponsePlan(flow(), (req.params as { id: string }).id, { failAtStep: body.failAtStep as string | undefined });
   });
 

@@ -20,8 +20,17 @@ export function registerIncidentCommands(program: Command, ctx: CliContext): voi
     }
     ctx.print(await ctx.request('POST', '/api/incidents', { body, idempotencyKey: o.idempotencyKey }), { json: true });
   });
-  inc.command('plan <id>').description('draft the response plan and print its summary').action(async (id) => {
-    const p = await ctx.request('POST', `/api/incidents/${enc(id)}/plan`);
+  inc.command('declare-demo').description('declare the built-in Yizhuang June 2022 incident (3 lockdown areas, emergency warehouse, online-only reopening)')
+    .option('--id <id>', 'incident id', 'yizhuang-2022').option('--starts-at <iso>', 'move the incident to start at this instant (default: the scenario\'s own dates)')
+    .action(async (o) => {
+      const r = await ctx.request('POST', '/api/incidents/demo', { body: { id: o.id, ...(o.startsAt ? { startsAt: o.startsAt } : {}) } });
+      ctx.print(r, { json: json(), table: (x: any) => [`declared ${x.id} (${x.name}), status ${x.status}`, ...x.spec.areas.map((a: any) => `  area ${a.id} ${a.level} from ${a.startsAt}`), `next: baogong incidents plan ${x.id}`].join('\n') });
+    });
+  inc.command('plan <id>').description('draft the response plan and print its summary')
+    .option('--trips-budget-ms <n>', 'wall time for the trips part').option('--roster-time-limit <s>', 'roster MIP time limit, seconds')
+    .action(async (id, o) => {
+    const body = { ...(o.tripsBudgetMs ? { tripsBudgetMs: Number(o.tripsBudgetMs) } : {}), ...(o.rosterTimeLimit ? { rosterTimeLimitS: Number(o.rosterTimeLimit) } : {}) };
+    const p = await ctx.request('POST', `/api/incidents/${enc(id)}/plan`, { body });
     ctx.print(p, { json: json(), table: summary });
   });
   inc.command('show <id>').description('the incident and its current plan').action(async (id) => {
@@ -52,7 +61,9 @@ function summary(p: any): string {
   return [
     `plan ${p.id} (${p.status}) for incident ${p.incidentId}`,
     `orders a day covered ${s.ordersPerDayCovered}, not covered ${s.ordersPerDayNotCovered}`,
-    `essential days of cover ${s.essentialDaysOfCover ?? '—'}; trips ${s.trips} (${s.coldChainTrips} cold chain), coolant packs ${s.coolantPacks}; staff-hours a day ${s.staffHoursPerDay}`,
+    `essential days of cover ${s.essentialDaysOfCover ?? '—'}`,
+    `trips ${s.trips} (${s.coldChainTrips} cold chain, ${s.ambientTrips ?? 0} ambient), dry-ice bags ${s.dryIceBags ?? 0}, ice packs ${s.icePacks ?? 0}, loads without a trip ${s.tripsUnassignedLoads ?? 0}`,
+    `staff-hours assigned ${s.staffHoursAssigned ?? 0} (${s.staffHoursPerDay} a day), unmet role-hours ${s.unmetRoleHours ?? 0}`,
     ...p.parts.map((x: any) => `  part ${x.part}${x.edited ? ' (edited)' : ''}`),
     ...s.notes.map((n: string) => `  note: ${n}`),
   ].join('\n');

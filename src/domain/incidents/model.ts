@@ -65,11 +65,22 @@ export interface PlanSummary {
   ordersPerDayCovered: number;
   ordersPerDayNotCovered: number;
   essentialDaysOfCover: number | null;
+  /** From the trips part: trips planned by the trips context over its days. */
   trips: number;
   coldChainTrips: number;
+  ambientTrips: number;
+  dryIceBags: number;
+  icePacks: number;
+  /** Dry-ice bags plus ice packs (the figure the June 2022 reports give). */
   coolantPacks: number;
+  tripsUnassignedLoads: number;
+  /** From the staffing part: hours of the people rostered, and role-hours left unmet. */
+  staffHoursAssigned: number;
   staffHoursPerDay: number;
+  unmetRoleHours: number;
   notes: string[];
+  /** How long each part took to draft. */
+  timingsMs?: Record<string, number>;
 }
 
 /** Circle or polygon → a GeoJSON geometry; the error names the field. */

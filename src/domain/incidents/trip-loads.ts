@@ -2,8 +2,8 @@
  * The loads a response plan's trips part plans: the sourcing part's transfer lines, before any
  * transfer order exists. Applying the sourcing plan makes one transfer per giver and receiver;
  * for the draft those are split here by temperature class (goods of a class ride only in a
- * compartment of that class) and into pieces that fit the largest compartment of that class in
- * the fleet, so the trips planner sees what the chain would actually load on a truck rather than
+ * compartment of that class) and into pieces that fit the smallest truck compartment of that
+ * class in the fleet, so the trips planner sees what the chain would actually load on a truck rather than
  * a 20-tonne "transfer" no vehicle can carry. Pure.
  */
 import type { FleetVehicleType, Load, Place, TemperatureClass } from '../trips/model.ts';
@@ -21,15 +21,20 @@ export interface PieceCapacity {
   volumeCm3: number;
 }
 
-/** Per class, the biggest compartment (by volume, then weight) among vehicles that are not riders. */
-export function largestCompartments(fleet: FleetVehicleType[]): Partial<Record<TemperatureClass, PieceCapacity>> {
+/**
+ * Per class, the smallest compartment (by volume, then weight) among the vehicles that are not
+ * riders: a piece of that size fits every vehicle that carries the class, and the routing solver
+ * puts several pieces on a bigger truck when it pays.
+ */
+export function pieceCapacity(fleet: FleetVehicleType[]): Partial<Record<TemperatureClass, PieceCapacity>> {
   const out: Partial<Record<TemperatureClass, PieceCapacity>> = {};
   for (const v of fleet) {
     if (v.kind === 'rider_ebike' || v.count <= 0) continue;
     for (const c of v.compartments) {
       const cap = { weightG: c.maxWeightKg * 1000, volumeCm3: c.maxVolumeL * 1000 };
+      if (cap.weightG <= 0 || cap.volumeCm3 <= 0) continue;
       const cur = out[c.temperatureClass];
-      if (!cur || cap.volumeCm3 > cur.volumeCm3 || (cap.volumeCm3 === cur.volumeCm3 && cap.weightG > cur.weightG)) out[c.temperatureClass] = cap;
+      if (!cur || cap.volumeCm3 < cur.volumeCm3 || (cap.volumeCm3 === cur.volumeCm3 && cap.weightG < cur.weightG)) out[c.temperatureClass] = cap;
     }
   }
   return out;
@@ -43,7 +48,7 @@ export interface TransferLoads {
 
 /**
  * Groups the lines by giver, receiver and temperature class, then fills pieces up to the class's
- * largest compartment; a line bigger than what is left is split by units. Piece ids are
+ * smallest compartment; a line bigger than what is left is split by units. Piece ids are
  * `<prefix><from>><to>:<class>:<k>`. Items with no weight or volume count as zero in that
  * dimension (the trips planner warns about them).
  */

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { MipSolver } from '../solver/model.ts';
+import { unwrap } from '../domain/shared/result.ts';
+import { haversineM as distanceM } from '../domain/geo/distance.ts';
+import {
+  assembleProblem, planStaffing, shiftGrid, DEFAULT_RATES, ORDER_SHARE, INBOUND_SHARE,
+  type ExpectedLoad, type NodeForPlan, type StaffingPlanResult, type StaffingProblem,
+} from '../domain/workforce/index.ts';
+import * as workforce from '../store/workforce.ts';
+import { applyStaffCapacity, restoreSlotCapacities, type StaffCapacityResult } from './staff-capacity.ts';
+
+/**
+ * The response plan's staffing part: a roster from the workforce context for the incident's
+ * first days. Sites are the affected nodes (those whose status or zones change, and the
+ * emergency warehouse) plus the nearest nodes with staff who can lend people; each site expects,
+ * shift by shift, the orders the zones part gives it while it trades (none while suspended),
+ * and the inbound units to receive (15 per order, the workforce default). A node closed by a
+ * lockdown that reopens online-only is controlled and closed-loop from its reopening day unless
+ * the workforce settings already say otherwise. The roster MIP gets a short time limit; the
+ * workforce planner keeps the greedy roster when that covers more. Applying stores the roster as
+ * a staffing plan, applies it and sets the slot capacity of its nodes (staff-capacity.ts).
+ */
+type Db = Kysely<any>;
+const DAY_MS = 86_400_000;
+const INBOUND_UNITS_PER_ORDER = 15;
+
+export interface SiteTimeline {
+  nodeId: string;
+  /** An affected node (status or zones change); the others are candidate lenders with their own load. */
+  affected: boolean;
+  /** Orders a day the node expects while it trades, from `fromMs` (the zones part after reassignment). */
+  periods: Array<{ fromMs: number; ordersPerDay: number; trading: boolean }>;
+  /** Inside a lockdown area: controlled; closed loop from this instant when it reopens online-only. */
+  controlled?: boolean;
+  closedLoopFromMs?: number | null;
+}
+
+export interface RosterDraftInput {
+  startsAtMs: number;
+  days: number;
+  sites: SiteTimeline[];
+  /** The emergency warehouse, not a node yet at draft time. */
+  extraNodes?: NodeForPlan[];
+  /** Nearest nodes with staff added as lenders (default 8). */
+  maxLenders?: number;
+  timeLimitS?: number;
+}
+
+export interface StoredRoster {
+  startsAt: string;
+  rates: typeof DEFAULT_RATES;
+  problem: Omit<StaffingProblem, 'staff'>;
+  result: Omit<StaffingPlanResult, 'review'> & { review: StaffingPlanResult['review'] };
+}
+
+export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftInput) {
+  const t0 = Date.now();
+  const days = input.days;
+  const all: NodeForPlan[] = [...(await workforce.planNodes(db)), ...(input.extraNodes ?? [])];
+  const settings = new Set((await workforce.listSiteSettings(db)).map((s) => s.nodeId));
+  const staffAll = (await workforce.listStaff(db)).filter((s) => s.active && s.roles.length > 0);
+  const affected = new Set(input.sites.filter((s) => s.affected).map((s) => s.nodeId).filter((id) => all.some((n) => n.id === id)));
+  const affectedNodes = all.filter((n) => affected.has(n.id));
+  const withStaff = new Set(staffAll.map((s) => s.homeNodeId));
+  const rules = { timeLimitS: input.timeLimitS ?? 3, mipRelGap: 0.02 };
+  const lenders = all
+    .filter((n) => !affected.has(n.id) && withStaff.has(n.id))
+    .map((n) => ({ n, d: Math.min(...affectedNodes.map((a) => distanceM(a, n))) }))
+    .filter((x) => x.d <= 60_000)
+    .sort((a, b) => a.d - b.d || (a.n.id < b.n.id ? -1 : 1))
+    .slice(0, input.maxLenders ?? 8)
+    .map((x) => x.n);
+  const siteIds = new Set([...affected, ...lenders.map((n) => n.id)]);
+  const timeline = new Map(input.sites.map((s) => [s.nodeId, s]));
+  const nodes: NodeForPlan[] = all.filter((n) => siteIds.has(n.id)).map((n) => {
+    const s = timeline.get(n.id);
+    if (!s?.controlled || settings.has(n.id)) return n;
+    const loopFrom = s.closedLoopFromMs != null ? input.startsAtMs + Math.floor((s.closedLoopFromMs - input.startsAtMs) / DAY_MS) * DAY_MS : null;
+    const loopDays = loopFrom != null ? Math.max(1, days - Math.floor((loopFrom - input.startsAtMs) / DAY_MS)) : null;
+    return { ...n, controlled: true, priority: Math.max(n.priority ?? 1, 3), closedLoopFromMs: loopFrom, closedLoopDays: loopDays };
+  });
+
+  // Loads shift by shift: a site's orders while it trades; lenders keep their own orders.
+  const grid = unwrap(shiftGrid({ days, shiftsPerDay: 3 }));
+  const loads: ExpectedLoad[] = [];
+  const ordersPerDayOf = (nodeId: string, atMs: number): number => {
+    const s = timeline.get(nodeId);
+    if (!s) {
+      const n = nodes.find((x) => x.id === nodeId);
+      return n && (n.status === 'open' || n.status === 'online_only') ? n.dailyOrderCapacity : 0;
+    }
+    let cur = { ordersPerDay: 0, trading: false };
+    for (const p of s.periods) if (p.fromMs <= atMs) cur = p;
+    return cur.trading ? cur.ordersPerDay : 0;
+  };
+  for (const n of nodes) {
+    grid.forEach((shift, k) => {
+      const mid = input.startsAtMs + (shift.startMin + shift.durationMin / 2) * 60_000;
+      const perDay = Math.max(0, Math.round(ordersPerDayOf(n.id, mid)));
+      if (perDay === 0) return;
+      const slot = k % 3;
+      loads.push({ siteId: n.id, shiftId: shift.id, orders: Math.round((perDay * ORDER_SHARE[3][slot]) / 100), inboundUnits: Math.round((perDay * INBOUND_UNITS_PER_ORDER * INBOUND_SHARE[3][slot]) / 100) });
+    });
+  }
+  const staff = staffAll
+    .filter((s) => siteIds.has(s.homeNodeId) && (!s.insideNodeId || siteIds.has(s.insideNodeId)))
+    .map(({ unavailable, active: _a, ...s }) => ({ ...s, unavailableMs: unavailable.map((w) => ({ fromMs: Date.parse(w.fromAt), toMs: Date.parse(w.toAt) })) }));
+  const problem = unwrap(assembleProblem(
+    { startsAtMs: input.startsAtMs, days, shiftsPerDay: 3, loads, defaultLoads: false, fixedNeeds: await workforce.listFixedNeeds(db), rates: DEFAULT_RATES, rules },
+    nodes,
+    staff,
+  ));
+  const result = unwrap(await planStaffing(problem, { solver }));
+  const durations = new Map(problem.shifts.map((s) => [s.id, s.durationMin]));
+  const homes = new Map(staff.map((s) => [s.id, s.homeNodeId]));
+  const byNode = nodes.map((n) => {
+    const mine = result.assignments.filter((a) => a.siteId === n.id);
+    const unmet = result.review.unmet.filter((u) => u.siteId === n.id).reduce((a, u) => a + u.unmetMin, 0);
+    const required = problem.needs.filter((x) => x.siteId === n.id).reduce((a, x) => a + x.requiredMin, 0);
+    return {
+      nodeId: n.id,
+      role: affected.has(n.id) ? 'affected' : 'lender',
+      ordersPerDay: Math.round(loads.filter((l) => l.siteId === n.id).reduce((a, l) => a + l.orders, 0) / days),
+      people: new Set(mine.map((a) => a.staffId)).size,
+      borrowed: new Set(mine.filter((a) => homes.get(a.staffId) !== n.id).map((a) => a.staffId)).size,
+      staffHours: Math.round(mine.reduce((a, x) => a + (durations.get(x.shiftId) ?? 0), 0) / 60),
+      requiredRoleHours: Math.round(required / 60),
+      unmetRoleHours: Math.round(unmet / 60),
+    };
+  });
+  const staffHoursAssigned = Math.round(result.assignments.reduce((a, x) => a + (durations.get(x.shiftId) ?? 0), 0) / 60);
+  const roster: StoredRoster = {
+    startsAt: new Date(input.startsAtMs).toISOString(),
+    rates: DEFAULT_RATES,
+    problem: { sites: problem.sites, shifts: problem.shifts, needs: problem.needs, rules: problem.rules },
+    result,
+  };
+  return {
+    method: result.method,
+    solver: result.solver,
+    startsAt: roster.startsAt,
+    days,
+    affected: [...affected],
+    lenders: lenders.map((n) => n.id),
+    staffHoursAssigned,
+    staffHoursPerDay: Math.round(staffHoursAssigned / days),
+    requiredRoleHours: Math.round(result.review.totals.requiredMin / 60),
+    unmetRoleHours: result.review.totals.unmetRoleHours,
+    peopleRostered: result.review.totals.peopleRostered,
+    peopleBorrowed: result.review.totals.peopleBorrowed,
+    minStaffShortfalls: result.review.minStaffShortfalls.length,
+    byNode,
+    shortfallByRoleShift: result.review.shortfallByRoleShift.slice(0, 60),
+    notes: result.notes,
+    elapsedMs: Date.now() - t0,
+    roster,
+  };
+}
+
+export interface RosterStepResult {
+  staffingPlanId: string | null;
+  superseded: string[];
+  slotCapacity: StaffCapacityResult | null;
+  note?: string;
+}
+
+/** Apply step: the roster becomes an applied staffing plan, and its nodes' slots get its capacity. */
+export async function applyRoster(db: Db, roster: StoredRoster | undefined, now: Date): Promise<RosterStepResult> {
+  if (!roster?.problem?.shifts || !roster.result?.assignments) return { staffingPlanId: null, superseded: [], slotCapacity: null, note: 'the staffing part holds no roster (edited by hand?): nothing stored' };
+  const id = randomUUID();
+  const problem: StaffingProblem = { staff: [], ...roster.problem };
+  const stored = await workforce.insertPlan(db, id, new Date(roster.startsAt), problem, roster.result, now, roster.rates);
+  const superseded = await workforce.appliedOverlapping(db, stored.startsAt, stored.endsAt);
+  await workforce.applyPlan(db, id, now);
+  const slotCapacity = await applyStaffCapacity(db, id);
+  return { staffingPlanId: id, superseded, slotCapacity };
+}
+
+/** Compensation: the old slot capacities back, the plan back to draft, the plans it superseded applied again. */
+export async function undoRoster(db: Db, r: RosterStepResult): Promise<void> {
+  if (!r.staffingPlanId) return;
+  if (r.slotCapacity) await restoreSlotCapacities(db, r.slotCapacity.changes);
+  await workforce.unapplyPlan(db, r.staffingPlanId, r.superseded);
+}
