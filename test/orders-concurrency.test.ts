@@ -56,6 +56,20 @@ describe.skipIf(!usingPostgres())('clients racing on PostgreSQL', () => {
     expect(await inv.checkProjection(t.db)).toEqual([]);
   });
 
+  it('lets one household racing itself buy no more than its purchase limit', async () => {
+    // rice-2 is a key essential: 5 per customer and 10 per household a day. 40 orders of 1 at once
+    // from 4 customers of one new household: the household cap (10) binds.
+    const racing = Array.from({ length: 40 }, (_, i) => {
+      const j = job(`limit-racer-${i % 4}`, [['rice-2', 1]]);
+      j.request.address = { ...j.request.address, householdId: 'one-household' };
+      return placeOrders(t.db, t.deps.clock, [j]).then((r) => r[0]);
+    });
+    const results = await Promise.all(racing);
+    const accepted = results.filter((r) => r.ok && r.status === 201).length;
+    expect(accepted).toBe(10);
+    for (const r of results) if (r.ok && r.status !== 201) expect(r.body.code).toBe('over_purchase_limit');
+  });
+
   it('places an order retried concurrently with the same idempotency key exactly once', async () => {
     const before = await reservedAt(t.db, 'A', 'rice-2');
     const same = job('c-retry-storm', [['rice-2', 1]], 'storm-key');

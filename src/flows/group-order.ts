@@ -26,7 +26,7 @@ export async function placeGroup(trx: Kysely<any>, req: GroupOrderRequest, routi
   const day = localDay(req.slotStartMs);
   const itemIds = [...new Set(req.members.flatMap((m) => m.lines.map((l) => l.itemId)))];
   const nodes = routing ? [routing.servingNodeId, ...routing.backupNodeIds].filter((x): x is string => !!x) : [];
-  const { book, items, policy } = await loadBook(trx, {
+  const { book, items, policy, existingCounters } = await loadBook(trx, {
     slots: nodes.map((n) => ({ nodeId: n, startMs: req.slotStartMs, day })),
     stock: nodes.flatMap((n) => itemIds.map((i) => [n, i] as [string, string])),
     items: itemIds,
@@ -64,6 +64,6 @@ export async function placeGroup(trx: Kysely<any>, req: GroupOrderRequest, routi
   await insertGroupOrder(trx, { id: groupId, leaderId: req.leaderId, nodeId, zoneId: outcome.zoneId ?? null, dropPoint: req.dropPoint, slotStartMs: req.slotStartMs, serviceDay: day, minHouseholds: req.minHouseholds, households: outcome.households, members: req.members.length }, now);
   await insertOrders(trx, orders, now);
   await bookDeliveries(trx, [{ nodeId, startMs: req.slotStartMs, serviceDay: day, deliveries: 1 }]);
-  await addToCounters(trx, counters);
+  await addToCounters(trx, counters, existingCounters);
   return { status: 201, body: { ...outcome, groupId, orders: answer } };
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { PlacementBook, type CounterScope, type TradingStatus } from '../domain/orders/book.ts';
 import { TierPurchaseLimitPolicy, DEFAULT_TIER_LIMITS, type ItemLimit, type PurchaseLimitPolicy, type TierLimits } from '../domain/orders/limits.ts';
-import { lockCounters, lockSlots, lockWindows, loadOrderItems, nodeStatuses, type CounterKey, type OrderItem } from '../store/orders.ts';
+import { counterKeyOf, lockCounters, lockSlots, lockWindows, loadOrderItems, nodeStatuses, type CounterKey, type OrderItem } from '../store/orders.ts';
 import { lockStock } from './stock-port.ts';
 
 /**
@@ -24,6 +24,8 @@ export interface LoadedBook {
   book: PlacementBook;
   items: Map<string, OrderItem>;
   policy: PurchaseLimitPolicy;
+  /** The purchase counters that exist (and are locked); pass to `addToCounters`. */
+  existingCounters: Set<string>;
 }
 
 export async function loadBook(trx: Kysely<any>, needs: BookNeeds, tiers: TierLimits = DEFAULT_TIER_LIMITS): Promise<LoadedBook> {
@@ -62,8 +64,12 @@ export async function loadBook(trx: Kysely<any>, needs: BookNeeds, tiers: TierLi
       keys.push({ scope: 'customer', subject: b.customerId, itemId, day: b.day }, { scope: 'household', subject: b.household, itemId, day: b.day });
     }
   }
-  for (const c of await lockCounters(trx, keys)) book.setBought(c.scope as CounterScope, c.subject, c.itemId, c.day, c.quantity);
-  return { book, items, policy };
+  const existingCounters = new Set<string>();
+  for (const c of await lockCounters(trx, keys)) {
+    book.setBought(c.scope as CounterScope, c.subject, c.itemId, c.day, c.quantity);
+    existingCounters.add(counterKeyOf(c));
+  }
+  return { book, items, policy, existingCounters };
 }
 
 /** Whether an item has a cap under the policy (so its counters are written). */

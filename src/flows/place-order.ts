@@ -73,17 +73,18 @@ export async function placeOrders(db: Kysely<any>, clock: Clock, jobs: PlaceJob[
   } catch (e) {
     if (jobs.length === 1) {
       if (e instanceof DomainException) return [{ ok: false, error: e.error }];
-      // A deadlock or serialization failure is worth one more try; anything else is a bug.
-      const code = (e as { code?: string }).code;
-      if (code === '40P01' || code === '40001') {
+      // A deadlock, a serialization failure or a purchase counter created concurrently is worth a
+      // few more tries (the next sees the other transaction's rows); anything else is a bug.
+      let last = e;
+      for (let attempt = 0; attempt < 3 && isRetryable(last); attempt++) {
         try {
           return await placeBatch(db, clock, jobs, options);
         } catch (e2) {
           if (e2 instanceof DomainException) return [{ ok: false, error: e2.error }];
-          throw e2;
+          last = e2;
         }
       }
-      throw e;
+      throw last;
     }
     const out: PlaceResult[] = [];
     for (const j of jobs) {
@@ -155,7 +156,7 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
         for (const l of r.lines) needs.stock.push([n, l.itemId]);
       }
     }
-    const { book, items, policy } = await loadBook(trx, needs, options.tiers ?? DEFAULT_TIER_LIMITS);
+    const { book, items, policy, existingCounters } = await loadBook(trx, needs, options.tiers ?? DEFAULT_TIER_LIMITS);
 
     // 3. Decide, in arrival order.
     const newOrders: NewOrder[] = [];
@@ -207,7 +208,7 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
     // 5. Confirm.
     await insertOrders(trx, newOrders, now);
     await bookDeliveries(trx, deliveries);
-    await addToCounters(trx, counters);
+    await addToCounters(trx, counters, existingCounters);
     const answered = active.filter((i) => jobs[i].idempotency && !rejectedKeys.includes(i));
     if (answered.length > 0) {
       const a = answered.map((i) => results[i] as Extract<PlaceResult, { ok: true }>);
@@ -261,6 +262,11 @@ async function addSubstitutes(db: Kysely<any>, jobs: PlaceJob[], results: PlaceR
     const cands = rows.filter((x) => x.nodeId === node).map((x) => ({ item: { itemId: x.itemId, category: x.category, essentialTier: x.essentialTier as 'none' }, available: x.available }));
     w.rej.substitutes = policy.substitutes(it, w.rej.quantity, cands);
   }
+}
+
+function isRetryable(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return code === '40P01' || code === '40001';
 }
 
 function reusedKey(key: string): DomainError {

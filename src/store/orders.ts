@@ -187,33 +187,76 @@ export interface CounterKey {
   day: string;
 }
 
-/** Locks (creating at zero) the purchase counters and returns their quantities. */
+export const counterKeyOf = (k: CounterKey): string => `${k.scope}\u0000${k.subject}\u0000${k.itemId}\u0000${k.day}`;
+
+/**
+ * Locks the purchase counters that exist and returns their quantities; a counter not yet written
+ * reads as zero and is not locked. `addToCounters` then creates the missing ones and refuses (a
+ * retryable conflict) when a concurrent writer created one first, so every counter is written once
+ * per order instead of created at zero and then updated.
+ */
 export async function lockCounters(trx: Db, keys: CounterKey[]): Promise<Array<CounterKey & { quantity: number }>> {
   if (keys.length === 0) return [];
   const uniq = new Map<string, CounterKey>();
-  for (const k of keys) uniq.set(`${k.scope}\u0000${k.subject}\u0000${k.itemId}\u0000${k.day}`, k);
+  for (const k of keys) uniq.set(counterKeyOf(k), k);
   const ks = [...uniq.values()].sort((a, b) => cmp(a.scope, b.scope) || cmp(a.subject, b.subject) || cmp(a.itemId, b.itemId) || cmp(a.day, b.day));
   const r = await sql<any>`
-    INSERT INTO purchase_counters AS c (scope, subject, item_id, service_day)
-    SELECT * FROM unnest(${ks.map((k) => k.scope)}::text[], ${ks.map((k) => k.subject)}::text[], ${ks.map((k) => k.itemId)}::text[], ${ks.map((k) => k.day)}::text[])
-    ON CONFLICT (scope, subject, item_id, service_day) DO UPDATE SET quantity = c.quantity
-    RETURNING scope, subject, item_id, service_day, quantity`.execute(trx);
+    SELECT scope, subject, item_id, service_day, quantity FROM purchase_counters
+    WHERE (scope, subject, item_id, service_day) IN (SELECT * FROM unnest(${ks.map((k) => k.scope)}::text[], ${ks.map((k) => k.subject)}::text[], ${ks.map((k) => k.itemId)}::text[], ${ks.map((k) => k.day)}::text[]))
+    ORDER BY scope, subject, item_id, service_day FOR UPDATE`.execute(trx);
   return r.rows.map((x) => ({ scope: x.scope, subject: x.subject, itemId: x.item_id, day: x.service_day, quantity: x.quantity }));
 }
 
-export async function addToCounters(trx: Db, deltas: Array<CounterKey & { quantity: number }>): Promise<void> {
+/** A counter another transaction created between our read and our write: retry the orders. */
+export class CounterRace extends Error {
+  readonly code = '40001';
+  constructor(n: number) {
+    super(`${n} purchase counter(s) were created concurrently; the orders must be decided again`);
+  }
+}
+
+/**
+ * Adds to purchase counters. `existing` names the counters `lockCounters` found (and locked): those
+ * are updated; the others are created, and if any was created meanwhile by another transaction the
+ * whole transaction is refused with `CounterRace` (its decision did not count that purchase).
+ * Without `existing`, counters are upserted (callers that hold no earlier read).
+ */
+export async function addToCounters(trx: Db, deltas: Array<CounterKey & { quantity: number }>, existing?: ReadonlySet<string>): Promise<void> {
   const sum = new Map<string, CounterKey & { quantity: number }>();
   for (const d of deltas) {
-    const k = `${d.scope}\u0000${d.subject}\u0000${d.itemId}\u0000${d.day}`;
+    const k = counterKeyOf(d);
     const prior = sum.get(k);
     sum.set(k, { ...d, quantity: (prior?.quantity ?? 0) + d.quantity });
   }
   const ds = [...sum.values()].filter((d) => d.quantity !== 0).sort((a, b) => cmp(a.scope, b.scope) || cmp(a.subject, b.subject) || cmp(a.itemId, b.itemId) || cmp(a.day, b.day));
   if (ds.length === 0) return;
-  await sql`
-    INSERT INTO purchase_counters AS c (scope, subject, item_id, service_day, quantity)
-    SELECT * FROM unnest(${ds.map((k) => k.scope)}::text[], ${ds.map((k) => k.subject)}::text[], ${ds.map((k) => k.itemId)}::text[], ${ds.map((k) => k.day)}::text[], ${ds.map((k) => k.quantity)}::int[])
-    ON CONFLICT (scope, subject, item_id, service_day) DO UPDATE SET quantity = c.quantity + EXCLUDED.quantity`.execute(trx);
+  const cols = (xs: typeof ds) => [xs.map((k) => k.scope), xs.map((k) => k.subject), xs.map((k) => k.itemId), xs.map((k) => k.day), xs.map((k) => k.quantity)] as const;
+  if (!existing) {
+    const [a, b, c, d, q] = cols(ds);
+    await sql`
+      INSERT INTO purchase_counters AS c (scope, subject, item_id, service_day, quantity)
+      SELECT * FROM unnest(${a}::text[], ${b}::text[], ${c}::text[], ${d}::text[], ${q}::int[])
+      ON CONFLICT (scope, subject, item_id, service_day) DO UPDATE SET quantity = c.quantity + EXCLUDED.quantity`.execute(trx);
+    return;
+  }
+  const old = ds.filter((x) => existing.has(counterKeyOf(x)));
+  const fresh = ds.filter((x) => !existing.has(counterKeyOf(x)));
+  if (old.length > 0) {
+    const [a, b, c, d, q] = cols(old);
+    await sql`
+      UPDATE purchase_counters AS c SET quantity = c.quantity + t.q
+      FROM unnest(${a}::text[], ${b}::text[], ${c}::text[], ${d}::text[], ${q}::int[]) AS t(s, sub, i, d, q)
+      WHERE c.scope = t.s AND c.subject = t.sub AND c.item_id = t.i AND c.service_day = t.d`.execute(trx);
+  }
+  if (fresh.length > 0) {
+    const [a, b, c, d, q] = cols(fresh);
+    const r = await sql<{ scope: string }>`
+      INSERT INTO purchase_counters (scope, subject, item_id, service_day, quantity)
+      SELECT * FROM unnest(${a}::text[], ${b}::text[], ${c}::text[], ${d}::text[], ${q}::int[])
+      ON CONFLICT (scope, subject, item_id, service_day) DO NOTHING
+      RETURNING scope`.execute(trx);
+    if (r.rows.length !== fresh.length) throw new CounterRace(fresh.length - r.rows.length);
+  }
 }
 
 export async function nodeStatuses(db: Db, ids: string[]): Promise<Array<{ id: string; status: string }>> {
