@@ -115,6 +115,7 @@ export function search(inst: Instance, assignable: number[], p: SearchParams): S
         recreate(cand, removed, rng, { blinkRate: BLINK_RATE, allowNewRoutes: true, maxRoutes: limit, newRouteWhenCheaper: false });
         for (const u of cand.unassigned) absences[u]++;
         const candAbs = sumAbsences(cand, absences);
+        curAbs = sumAbsences(cur, absences);
         if (cand.unassigned.length < cur.unassigned.length || candAbs < curAbs) {
           cur = cand;
           curAbs = candAbs;
