@@ -55,7 +55,7 @@ export function search(inst: Instance, assignable: number[], p: SearchParams): S
   let iterations = 0;
   let timeToBest = 0;
   const fraction = (): number => {
-    const byIter = Number.isFinite(p.maxIterations) ? iterations / p.maxIterations : 0;
+    const byIter = p.maxIterations <= 0 ? 1 : Number.isFinite(p.maxIterations) ? iterations / p.maxIterations : 0;
     const byTime = Number.isFinite(p.timeLimitMs) ? (clock() - t0) / p.timeLimitMs : 0;
     return Math.min(1, Math.max(byIter, byTime));
   };
@@ -91,7 +91,7 @@ export function search(inst: Instance, assignable: number[], p: SearchParams): S
     let done = false;
     while (!done && best.vehicles > lowerBound) {
       let cur = best.clone();
-      // Drop a random route; its stops go to the bank.
+      // Drop a route; its stops go to the bank.
       // The smallest route is the easiest to spread over the others (random choice did no better).
       const victim = smallestRoute(cur, rng);
       const bank = cur.routes[victim].nodes.slice(1, -1);

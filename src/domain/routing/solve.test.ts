@@ -106,6 +106,12 @@ describe('solveRouting', () => {
     expect(r.error.message).toContain('open must be <= close, got 30 > 20');
   });
 
+  it('returns the constructed and locally optimised solution with zero iterations', () => {
+    const s = solve(okSmall(), { maxIterations: 0 });
+    expect(s.stats.iterations).toBe(0);
+    expect(s.totals.distance).toBeCloseTo(OK_SMALL_OPTIMUM, 9);
+  });
+
   it('requires a clock with a time limit', () => {
     const r = solveRouting(okSmall(), { timeLimitMs: 100 });
     expect(r.ok).toBe(false);
