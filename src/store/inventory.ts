@@ -215,8 +215,8 @@ function rowToLine(r: any): MovementLine {
 }
 
 /**
- * Posts operations inside `trx` (which must be a transaction: the row locks last until it
- * commits). Returns one outcome per operation, in order. See the module comment for the steps.
+ * Posts operations inside `trx`, a transaction (the row locks last until it commits; given a
+ * plain handle, it opens one). Returns one outcome per operation, in order. See the module comment for the steps.
  * Operations that compute from the locked state (the expiry job) use `postPlanned`.
  */
 export async function postOperations(trx: Db, ops: Operation[], options: PostOptions): Promise<PostOutcome[]> {
@@ -232,6 +232,8 @@ interface Plan {
 }
 
 async function postPlanned(trx: Db, plan: Plan, options: PostOptions): Promise<PostOutcome[]> {
+  // The row locks must last until the writes commit: outside a transaction, open one.
+  if (!trx.isTransaction) return trx.transaction().execute((t) => postPlanned(t, plan, options));
   const atomic = options.atomic ?? true;
   const state = new LedgerState();
   const refuse = (key: string, error: DomainError): PostOutcome => {
@@ -532,6 +534,7 @@ export const writeOff = (trx: Db, op: Input<'write_off'>, now: Date) => post(trx
  * same transaction, exactly as `postOperations` would. Keys already posted are skipped.
  */
 export async function postReceipts(trx: Db, ops: Extract<Operation, { kind: 'receipt' }>[], now: Date): Promise<{ posted: number; skipped: number }> {
+  if (!trx.isTransaction) return trx.transaction().execute((t) => postReceipts(t, ops, now));
   for (const op of ops) {
     const bad = validateOperation(op);
     if (bad) throw new DomainException(bad);
