@@ -118,24 +118,20 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
       else if (jobs[first].idempotency!.hash !== j.idempotency.hash) results[i] = { ok: false, error: reusedKey(j.idempotency.key) };
       else mirrors.push([i, first]);
     });
-    const claimants = [...keyed.values()].sort((a, b) => (jobs[a].idempotency!.key < jobs[b].idempotency!.key ? -1 : 1));
+    const claimants = [...keyed.values()];
     if (claimants.length > 0) {
-      const ins = await sql<{ key: string; scope: string }>`
-        INSERT INTO idempotency_keys (key, scope, request_hash, status_code, response)
-        SELECT k, s, h, 0, '{}'::jsonb FROM unnest(${claimants.map((i) => jobs[i].idempotency!.key)}::text[], ${claimants.map((i) => jobs[i].idempotency!.scope)}::text[], ${claimants.map((i) => jobs[i].idempotency!.hash)}::text[]) AS t(k, s, h)
-        ON CONFLICT (scope, key) DO NOTHING RETURNING key, scope`.execute(trx);
-      const got = new Set(ins.rows.map((r) => `${r.scope}\u0000${r.key}`));
-      const prior = claimants.filter((i) => !got.has(`${jobs[i].idempotency!.scope}\u0000${jobs[i].idempotency!.key}`));
-      if (prior.length > 0) {
-        const rows = await sql<any>`
-          SELECT key, scope, request_hash, status_code, response FROM idempotency_keys
-          WHERE (scope, key) IN (SELECT * FROM unnest(${prior.map((i) => jobs[i].idempotency!.scope)}::text[], ${prior.map((i) => jobs[i].idempotency!.key)}::text[]))`.execute(trx);
-        const by = new Map(rows.rows.map((r) => [`${r.scope}\u0000${r.key}`, r]));
-        for (const i of prior) {
-          const r = by.get(`${jobs[i].idempotency!.scope}\u0000${jobs[i].idempotency!.key}`);
-          if (!r || r.request_hash !== jobs[i].idempotency!.hash) results[i] = { ok: false, error: reusedKey(jobs[i].idempotency!.key) };
-          else results[i] = { ok: true, status: r.status_code, body: typeof r.response === 'string' ? JSON.parse(r.response) : r.response, replayed: true };
-        }
+      // Optimistic: read the keys already answered; the answers of this batch are inserted at the
+      // end, and a key another transaction answered meanwhile refuses the batch (retryable), so
+      // each key is written once instead of claimed and then updated.
+      const rows = await sql<any>`
+        SELECT key, scope, request_hash, status_code, response FROM idempotency_keys
+        WHERE (scope, key) IN (SELECT * FROM unnest(${claimants.map((i) => jobs[i].idempotency!.scope)}::text[], ${claimants.map((i) => jobs[i].idempotency!.key)}::text[]))`.execute(trx);
+      const by = new Map(rows.rows.map((r) => [`${r.scope}\u0000${r.key}`, r]));
+      for (const i of claimants) {
+        const r = by.get(`${jobs[i].idempotency!.scope}\u0000${jobs[i].idempotency!.key}`);
+        if (!r) continue;
+        if (r.request_hash !== jobs[i].idempotency!.hash) results[i] = { ok: false, error: reusedKey(jobs[i].idempotency!.key) };
+        else results[i] = { ok: true, status: r.status_code, body: typeof r.response === 'string' ? JSON.parse(r.response) : r.response, replayed: true };
       }
     }
     const mirrored = new Set(mirrors.map((m) => m[0]));
@@ -209,18 +205,16 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
     await insertOrders(trx, newOrders, now);
     await bookDeliveries(trx, deliveries);
     await addToCounters(trx, counters, existingCounters);
-    const answered = active.filter((i) => jobs[i].idempotency && !rejectedKeys.includes(i));
+    const answered = active.filter((i) => jobs[i].idempotency && !rejectedKeys.includes(i)).sort((a, b) => (jobs[a].idempotency!.key < jobs[b].idempotency!.key ? -1 : 1));
     if (answered.length > 0) {
+      // A refused order keeps no key: the customer may try again with it once stock is back.
       const a = answered.map((i) => results[i] as Extract<PlaceResult, { ok: true }>);
-      await sql`
-        UPDATE idempotency_keys AS k SET status_code = t.st, response = t.r::jsonb
-        FROM unnest(${answered.map((i) => jobs[i].idempotency!.scope)}::text[], ${answered.map((i) => jobs[i].idempotency!.key)}::text[], ${a.map((x) => x.status)}::int[], ${a.map((x) => JSON.stringify(x.body))}::text[]) AS t(s, k, st, r)
-        WHERE k.scope = t.s AND k.key = t.k`.execute(trx);
-    }
-    // A refused order keeps no key: the customer may try again with it once stock is back.
-    if (rejectedKeys.length > 0) {
-      await sql`
-        DELETE FROM idempotency_keys WHERE (scope, key) IN (SELECT * FROM unnest(${rejectedKeys.map((i) => jobs[i].idempotency!.scope)}::text[], ${rejectedKeys.map((i) => jobs[i].idempotency!.key)}::text[]))`.execute(trx);
+      const ins = await sql<{ key: string }>`
+        INSERT INTO idempotency_keys (key, scope, request_hash, status_code, response)
+        SELECT k, s, h, st, r::jsonb FROM unnest(${answered.map((i) => jobs[i].idempotency!.key)}::text[], ${answered.map((i) => jobs[i].idempotency!.scope)}::text[],
+          ${answered.map((i) => jobs[i].idempotency!.hash)}::text[], ${a.map((x) => x.status)}::int[], ${a.map((x) => JSON.stringify(x.body))}::text[]) AS t(k, s, h, st, r)
+        ON CONFLICT (scope, key) DO NOTHING RETURNING key`.execute(trx);
+      if (ins.rows.length !== answered.length) throw new IdempotencyRace(answered.length - ins.rows.length);
     }
     const audits: AuditEntry[] = [];
     for (const i of active) {
@@ -261,6 +255,14 @@ async function addSubstitutes(db: Kysely<any>, jobs: PlaceJob[], results: PlaceR
     const node = w.nodes[0];
     const cands = rows.filter((x) => x.nodeId === node).map((x) => ({ item: { itemId: x.itemId, category: x.category, essentialTier: x.essentialTier as 'none' }, available: x.available }));
     w.rej.substitutes = policy.substitutes(it, w.rej.quantity, cands);
+  }
+}
+
+/** An idempotency key answered by another transaction while this batch ran: decide again (it replays). */
+class IdempotencyRace extends Error {
+  readonly code = '40001';
+  constructor(n: number) {
+    super(`${n} idempotency key(s) were answered concurrently; the orders are decided again`);
   }
 }
 
