@@ -21,14 +21,15 @@ import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory
  * node trading), orders (window, slot, purchase limits) and the inventory ledger (reserve stock).
  *
  * Steps, for a batch of orders that arrived together (group commit), in ONE database transaction:
- *   1. claim the idempotency keys (a key already answered replays its answer, placing nothing);
+ *   1. read the idempotency keys (a key already answered replays its answer, placing nothing);
  *   2. look up each address's zone (in memory) and load, under row locks, everything the orders
  *      touch (`loadBook`);
  *   3. decide each order in arrival order with the pure placement rules, each seeing what the
  *      orders before it took; every order is atomic: all its accepted lines or none;
  *   4. reserve stock for every accepted line in the ledger (one `postOperations` for the batch);
  *   5. confirm: write the orders, book slots and windows, add to the purchase counters, store the
- *      answers under their idempotency keys.
+ *      answers under their idempotency keys (a key or a counter another transaction wrote meanwhile
+ *      refuses the batch with a retryable error: its orders are decided again and replay).
  * A failure anywhere rolls the whole transaction back, which is the compensation of every step:
  * no reservation, booking or counter outlives a failed confirmation. When a batch fails for a
  * reason that is not an order's own (a deadlock, a bug), each of its orders is retried alone so
