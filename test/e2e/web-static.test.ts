@@ -3,6 +3,7 @@ import { en } from '../../web/src/i18n/en.ts';
 import { zhCN } from '../../web/src/i18n/zh-CN.ts';
 import { fillPath } from '../../web/src/api/client.ts';
 import { ringToPolygon } from '../../web/src/api/incidents.ts';
+import { assignNodeColors } from '../../web/src/components/colors.ts';
 
 /** Flattens nested messages into dotted keys. */
 function keys(o: Record<string, unknown>, prefix = ''): Map<string, unknown> {
@@ -59,5 +60,13 @@ describe('the web app’s helpers', () => {
     for (let i = 0; i < ring.length - 1; i++) area2 += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
     expect(area2).toBeGreaterThan(0);
     expect(ring.every(([lng, lat]) => lng > 116 && lat < 40)).toBe(true);
+  });
+
+  it('gives the nodes serving zones distinct colours that stay put when a node opens', () => {
+    const before = assignNodeColors(['dazu-plaza', 'yicheng-jingyuan', 'yz-satellite']);
+    expect(new Set(before.values()).size).toBe(3);
+    const after = assignNodeColors(['dazu-plaza', 'yicheng-jingyuan', 'yz-satellite', 'taihe-plaza', 'yz-emergency']);
+    expect(new Set(after.values()).size).toBe(5);
+    for (const [id, c] of before) expect(after.get(id), id).toBe(c);
   });
 });

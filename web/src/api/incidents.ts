@@ -30,6 +30,8 @@ export interface IncidentPlan {
   name: string;
   level: string;
   ring: Array<[number, number]>;
+  allowOnlineOnly: boolean;
+  emergencyWarehouse: WarehouseInput | null;
   reassignmentId: string | null;
   /** Zone id → proposed serving node (null = unserved). */
   assignments: Record<string, string | null>;
@@ -47,10 +49,22 @@ export interface IncidentPlan {
   simulationDays?: number;
 }
 
+export interface WarehouseInput {
+  templateNodeId: string;
+  lat: number;
+  lng: number;
+  nameZh: string;
+  nameEn: string;
+}
+
 export interface ProposeInput {
   name: string;
   level: string;
   ring: Array<[number, number]>;
+  /** Nodes inside a lockdown area go online-only instead of suspended. */
+  allowOnlineOnly?: boolean;
+  /** Open an emergency warehouse (incidents context only). */
+  emergencyWarehouse?: WarehouseInput | null;
 }
 
 /** GeoJSON polygon from the drawn corners ([lat, lng] → [lng, lat], closed, counter-clockwise). */
@@ -145,8 +159,8 @@ function withResponsePlan(plan: IncidentPlan, r: ResponsePlan): IncidentPlan {
   };
 }
 
-function areaBody(plan: Pick<IncidentPlan, 'areaId' | 'name' | 'level' | 'ring'>, now: Date) {
-  return { id: plan.areaId, name: plan.name, level: plan.level, geometry: ringToPolygon(plan.ring), startsAt: new Date(now.getTime() - 60_000).toISOString() };
+function areaBody(plan: Pick<IncidentPlan, 'areaId' | 'name' | 'level' | 'ring' | 'allowOnlineOnly'>, now: Date) {
+  return { id: plan.areaId, name: plan.name, level: plan.level, geometry: ringToPolygon(plan.ring), startsAt: new Date(now.getTime() - 60_000).toISOString(), allowOnlineOnly: plan.allowOnlineOnly };
 }
 
 function withEffects(plan: IncidentPlan, r: AreaWithEffects): IncidentPlan {
@@ -187,6 +201,8 @@ export const incidentsApi = {
       name: input.name,
       level: input.level,
       ring: input.ring,
+      allowOnlineOnly: input.allowOnlineOnly ?? false,
+      emergencyWarehouse: input.emergencyWarehouse ?? null,
       reassignmentId: null,
       assignments: {},
       nodeChanges: [],
@@ -212,7 +228,17 @@ export const incidentsApi = {
       await api.post('/api/incidents', {
         id: incidentId,
         name: plan.name,
-        areas: [{ id: plan.areaId, name: plan.name, level: plan.level, geometry: ringToPolygon(plan.ring), startsAt: new Date(now.getTime() - 60_000).toISOString() }],
+        areas: [areaBody(plan, now)],
+        ...(plan.emergencyWarehouse
+          ? {
+              emergencyWarehouse: {
+                id: `ew-${now.getTime().toString(36)}`,
+                ...plan.emergencyWarehouse,
+                lat: Number(plan.emergencyWarehouse.lat.toFixed(6)),
+                lng: Number(plan.emergencyWarehouse.lng.toFixed(6)),
+              },
+            }
+          : {}),
       });
     } catch (e) {
       if (!(e instanceof ApiError && e.notAvailable)) throw e;

@@ -754,24 +754,7 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @default 3 */
-                        rosterDays?: number;
-                        /** @default 3 */
-                        rosterTimeLimitS?: number;
-                        /** @default 10 */
-                        sourcingTimeLimitS?: number;
-                        /** @default 5000 */
-                        tripsBudgetMs?: number;
-                        /** @default 2 */
-                        tripsDays?: number;
-                        /** @default 400 */
-                        tripsMaxIterations?: number;
-                    };
-                };
-            };
+            requestBody?: never;
             responses: {
                 201: {
                     headers: {

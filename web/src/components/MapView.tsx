@@ -61,8 +61,12 @@ export interface MapViewProps {
   trips?: MapTrip[];
   /** Order of node ids used to pick zone colours, so the legend matches. */
   nodeOrder?: string[];
+  /** Zone colour per serving node (overrides nodeOrder). */
+  zoneColors?: Map<string, string>;
   drawing?: boolean;
   draft?: Array<[number, number]>;
+  /** A place being chosen (the emergency warehouse), drawn as a square marker. */
+  pin?: [number, number] | null;
   onMapClick?: (lat: number, lng: number) => void;
   onNodeClick?: (id: string) => void;
   /** Changes when the language changes, to redraw labels. */
@@ -146,7 +150,7 @@ export function MapView(props: MapViewProps) {
     g.clearLayers();
     const nodeById = new Map(props.nodes.map((n) => [n.id, n]));
     for (const z of props.zones ?? []) {
-      const color = nodeColor(z.servingNodeId, props.nodeOrder);
+      const color = (z.servingNodeId && props.zoneColors?.get(z.servingNodeId)) || nodeColor(z.servingNodeId, props.nodeOrder);
       L.geoJSON(z.geometry as GeoJSON.GeoJsonObject, {
         pane: 'zones',
         style: { color: z.changed ? '#111' : color, weight: z.changed ? 2.5 : 0.6, fillColor: color, fillOpacity: z.servingNodeId ? 0.35 : 0.12, dashArray: z.servingNodeId ? undefined : '3 3' },
@@ -154,7 +158,7 @@ export function MapView(props: MapViewProps) {
         .bindTooltip(`${z.name ?? z.id} · ${z.demandOrdersPerDay ?? '?'} ${t('map.capacity')} → ${z.servingNodeId ? localName(nodeById.get(z.servingNodeId) ?? { id: z.servingNodeId }) : t('map.unserved')}`, { sticky: true })
         .addTo(g);
     }
-  }, [props.zones, props.nodeOrder, props.nodes, t]);
+  }, [props.zones, props.nodeOrder, props.zoneColors, props.nodes, t]);
 
   useEffect(() => {
     const g = layers.current.areas;
@@ -212,7 +216,19 @@ export function MapView(props: MapViewProps) {
     const d = props.draft ?? [];
     if (d.length >= 2) L.polygon(d, { pane: 'draft', color: '#c62828', weight: 2, dashArray: '6 4', fillOpacity: 0.12, interactive: false }).addTo(g);
     for (const p of d) L.circleMarker(p, { pane: 'draft', radius: 4, color: '#c62828', fillColor: '#fff', fillOpacity: 1, weight: 2, interactive: false }).addTo(g);
-  }, [props.draft]);
+    if (props.pin) {
+      const [lat, lng] = props.pin;
+      const dLat = 0.0012;
+      const dLng = 0.0016;
+      L.rectangle(
+        [
+          [lat - dLat, lng - dLng],
+          [lat + dLat, lng + dLng],
+        ],
+        { pane: 'draft', color: '#6a3d9a', weight: 2, fillColor: '#b9a3d6', fillOpacity: 0.9, interactive: false, className: 'warehouse-pin' },
+      ).addTo(g);
+    }
+  }, [props.draft, props.pin]);
 
   useEffect(() => {
     el.current?.classList.toggle('drawing', !!props.drawing);

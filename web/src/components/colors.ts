@@ -23,3 +23,22 @@ export function nodeColor(nodeId: string | null | undefined, order: string[] = [
   for (const ch of nodeId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return PALETTE[h % PALETTE.length];
 }
+
+/**
+ * Colours for the nodes that serve zones: each node keeps the colour its id hashes
+ * to, so opening a new node does not repaint the others; two nodes that hash alike
+ * get the next free colour (the one later by id moves).
+ */
+export function assignNodeColors(ids: Iterable<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  const used = new Set<number>();
+  for (const id of [...new Set(ids)].sort()) {
+    let h = 0;
+    for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+    let i = h % PALETTE.length;
+    for (let k = 0; k < PALETTE.length && used.has(i); k++) i = (i + 1) % PALETTE.length;
+    used.add(i);
+    out.set(id, PALETTE[i]);
+  }
+  return out;
+}

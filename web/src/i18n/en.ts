@@ -64,6 +64,12 @@ export const en = {
     reason: 'Reason for the change',
   },
   incident: {
+    onlineOnly: 'Nodes inside stay open for online orders (online-only)',
+    openWarehouse: 'Open an emergency warehouse',
+    placeOnMap: 'Place it on the map',
+    clickToPlace: 'Click on the map…',
+    movePlace: 'Move it',
+    template: 'Copy settings from',
     title: 'Declare an incident',
     intro: 'Draw the control area on the map. You first see which nodes it would stop; declaring it drafts the response plan (zone reassignment, stock, sourcing, trips, staffing) and simulates the next days with and without it. Nothing moves until you apply.',
     draw: 'Draw a control area',

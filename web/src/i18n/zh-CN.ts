@@ -66,6 +66,12 @@ export const zhCN: Messages = {
     reason: '变更原因',
   },
   incident: {
+    onlineOnly: '区域内网点改为线上营业（不暂停）',
+    openWarehouse: '开设保供仓',
+    placeOnMap: '在地图上选址',
+    clickToPlace: '请点击地图…',
+    movePlace: '重新选址',
+    template: '参照网点设置',
     title: '发布疫情事件',
     intro: '在地图上画出管控区域。先查看它会使哪些网点停业；发布后系统生成响应方案（路区切换、备货、调货、车次、排班），并模拟执行与不执行方案的未来几天。点“执行方案”后才会生效。',
     draw: '画管控区域',

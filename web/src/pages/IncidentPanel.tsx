@@ -4,11 +4,16 @@ import type { Node } from '../api/network.ts';
 import { incidentsApi, type IncidentPlan } from '../api/incidents.ts';
 import { Card, ErrorNote } from '../components/ui.tsx';
 import { PlanReview } from './PlanReview.tsx';
+import { localName } from '../i18n/index.ts';
 
 export interface IncidentPanelProps {
   nodes: Node[];
   drawing: boolean;
   draft: Array<[number, number]>;
+  placing: boolean;
+  warehouseAt: [number, number] | null;
+  onStartPlacing: () => void;
+  onClearWarehouse: () => void;
   onStartDrawing: () => void;
   onUndo: () => void;
   onFinishDrawing: () => void;
@@ -32,6 +37,11 @@ export function IncidentPanel(props: IncidentPanelProps) {
   const { t } = useTranslation();
   const [name, setName] = useState('');
   const [level, setLevel] = useState<(typeof LEVELS)[number]>('lockdown');
+  const [onlineOnly, setOnlineOnly] = useState(false);
+  const [warehouse, setWarehouse] = useState(false);
+  const templates = props.nodes.filter((n) => n.kind === 'satellite_warehouse' || n.kind === 'emergency_warehouse' || n.kind === 'store');
+  const [templateId, setTemplateId] = useState('');
+  const template = templateId || templates.find((n) => n.kind === 'satellite_warehouse')?.id || templates[0]?.id || '';
   const [plan, setPlan] = useState<IncidentPlan | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -105,7 +115,11 @@ export function IncidentPanel(props: IncidentPanelProps) {
           onSubmit={(e) => {
             e.preventDefault();
             void run(async () => {
-              setPlan(await incidentsApi.preview({ name: name.trim() || t('incident.defaultName'), level, ring: props.draft }));
+              const ew =
+                warehouse && props.warehouseAt
+                  ? { templateNodeId: template, lat: props.warehouseAt[0], lng: props.warehouseAt[1], nameZh: `${name.trim() || '应急'}保供仓`, nameEn: `${name.trim() || 'Incident'} emergency warehouse` }
+                  : null;
+              setPlan(await incidentsApi.preview({ name: name.trim() || t('incident.defaultName'), level, ring: props.draft, allowOnlineOnly: onlineOnly, emergencyWarehouse: ew }));
             });
           }}
         >
@@ -123,9 +137,51 @@ export function IncidentPanel(props: IncidentPanelProps) {
               ))}
             </select>
           </label>
+          {level === 'lockdown' && (
+            <label className="check">
+              <input type="checkbox" checked={onlineOnly} onChange={(e) => setOnlineOnly(e.target.checked)} />
+              {t('incident.onlineOnly')}
+            </label>
+          )}
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={warehouse}
+              data-testid="with-warehouse"
+              onChange={(e) => {
+                setWarehouse(e.target.checked);
+                if (!e.target.checked) props.onClearWarehouse();
+              }}
+            />
+            {t('incident.openWarehouse')}
+          </label>
+          {warehouse && (
+            <div className="stack indent">
+              <div className="row">
+                <button type="button" onClick={props.onStartPlacing} data-testid="place-warehouse" className={props.placing ? 'primary' : ''}>
+                  {props.placing ? t('incident.clickToPlace') : props.warehouseAt ? t('incident.movePlace') : t('incident.placeOnMap')}
+                </button>
+                {props.warehouseAt && (
+                  <span className="small muted">
+                    {props.warehouseAt[0].toFixed(4)}, {props.warehouseAt[1].toFixed(4)}
+                  </span>
+                )}
+              </div>
+              <label>
+                {t('incident.template')}
+                <select value={template} onChange={(e) => setTemplateId(e.target.value)}>
+                  {templates.map((n) => (
+                    <option key={n.id} value={n.id}>
+                      {localName(n)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </div>
+          )}
           <ErrorNote error={error} />
           <div className="row">
-            <button type="submit" className="primary" disabled={busy} data-testid="preview-area">
+            <button type="submit" className="primary" disabled={busy || (warehouse && !props.warehouseAt)} data-testid="preview-area">
               {busy ? t('common.working') : t('incident.preview')}
             </button>
             <button type="button" className="ghost" onClick={reset}>

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { networkApi, type Node } from '../api/network.ts';
 import { Card, DataState, ErrorNote } from '../components/ui.tsx';
 import { MapView, type MapControlArea, type MapZone } from '../components/MapView.tsx';
-import { LEVEL_COLOR, STATUS_COLOR, nodeColor } from '../components/colors.ts';
+import { LEVEL_COLOR, STATUS_COLOR, assignNodeColors, nodeColor } from '../components/colors.ts';
 import { useLoad, useMedia } from '../hooks.ts';
 import { localName } from '../i18n/index.ts';
 import { IncidentPanel } from './IncidentPanel.tsx';
@@ -25,6 +25,8 @@ export function MapPage() {
   const [draft, setDraft] = useState<Array<[number, number]>>([]);
   const [preview, setPreview] = useState<Record<string, string | null> | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  const [placing, setPlacing] = useState(false);
+  const [warehouseAt, setWarehouseAt] = useState<[number, number] | null>(null);
   const phone = useMedia('(max-width: 760px)');
 
   const nodeList: Node[] = nodes.data?.nodes ?? [];
@@ -43,6 +45,8 @@ export function MapPage() {
     return list;
   }, [areas.data]);
   const servingIds = useMemo(() => new Set(mapZones.map((z) => z.servingNodeId).filter(Boolean) as string[]), [mapZones]);
+  // Colours for every node that serves a zone now or in the proposal, stable as nodes open.
+  const zoneColors = useMemo(() => assignNodeColors([...(zones.data ?? []).map((z) => z.servingNodeId), ...servingIds].filter(Boolean) as string[]), [zones.data, servingIds]);
 
   const refreshAll = () => {
     nodes.reload();
@@ -58,11 +62,17 @@ export function MapPage() {
           zones={mapZones}
           controlAreas={mapAreas}
           nodeOrder={nodeOrder}
-          drawing={drawing}
+          zoneColors={zoneColors}
+          drawing={drawing || placing}
           draft={draft}
+          pin={warehouseAt}
           lang={i18n.language}
           onMapClick={(lat, lng) => {
             if (drawing) setDraft((d) => [...d, [lat, lng]]);
+            else if (placing) {
+              setWarehouseAt([lat, lng]);
+              setPlacing(false);
+            }
           }}
           onNodeClick={(id) => setSelected(id)}
         />
@@ -85,7 +95,7 @@ export function MapPage() {
               <div className="legend-title">{t('map.zoneServedBy')}</div>
               {[...servingIds].map((id) => (
                 <div key={id} className="legend-row">
-                  <span className="swatch" style={{ background: nodeColor(id, nodeOrder), opacity: 0.6 }} />{' '}
+                  <span className="swatch" style={{ background: zoneColors.get(id) ?? nodeColor(id, nodeOrder), opacity: 0.6 }} />{' '}
                   {localName(nodeList.find((n) => n.id === id) ?? { id })}
                 </div>
               ))}
@@ -99,6 +109,13 @@ export function MapPage() {
           nodes={nodeList}
           drawing={drawing}
           draft={draft}
+          placing={placing}
+          warehouseAt={warehouseAt}
+          onStartPlacing={() => setPlacing(true)}
+          onClearWarehouse={() => {
+            setPlacing(false);
+            setWarehouseAt(null);
+          }}
           onStartDrawing={() => {
             setDraft([]);
             setDrawing(true);
@@ -110,11 +127,14 @@ export function MapPage() {
             setDrawing(false);
             setDraft([]);
             setPreview(null);
+            setPlacing(false);
+            setWarehouseAt(null);
           }}
           onPreview={setPreview}
           onChanged={refreshAll}
           onApplied={() => {
             setDraft([]);
+            setWarehouseAt(null);
             setPreview(null);
             refreshAll();
           }}
