@@ -10,7 +10,7 @@ import type { Operation } from '../src/domain/inventory/types.ts';
  * against the wall clock beyond generous bounds: the machines are shared.
  */
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 40);
-const RATE_PER_S = Number(process.env.SOAK_RATE ?? 15);
+const RATE_PER_S = Number(process.env.SOAK_RATE ?? 25);
 const ITEMS = Array.from({ length: 12 }, (_, i) => `soak-${i}`);
 const NOW = '2022-06-22T06:00:05.000Z';
 const SLOT = '2022-06-22T15:00:00+08:00';
