@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { PlacementBook, type CounterScope, type TradingStatus } from '../domain/orders/book.ts';
 import { TierPurchaseLimitPolicy, DEFAULT_TIER_LIMITS, type ItemLimit, type PurchaseLimitPolicy, type TierLimits } from '../domain/orders/limits.ts';
 import { counterKeyOf, lockCounters, lockSlots, lockWindows, loadOrderItems, nodeStatuses, type CounterKey, type OrderItem } from '../store/orders.ts';
-import { lockStock } from './stock-port.ts';
+import { lockItemBalances as lockStock } from '../store/inventory.ts';
 
 /**
  * Fills a `PlacementBook` for a set of orders inside a transaction, taking the row locks in the

@@ -13,7 +13,7 @@ import { postOperations } from '../store/inventory.ts';
 import { appendAudits, type AuditEntry } from '../store/auth.ts';
 import { addToCounters, bookDeliveries, insertOrders, reservationId, type CounterKey, type NewOrder } from '../store/orders.ts';
 import { isCapped, loadBook } from './order-book.ts';
-import { availableByCategory } from './stock-port.ts';
+import { availableByCategory } from '../store/inventory.ts';
 import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory.ts';
 
 /**

@@ -1243,6 +1243,16 @@ export async function availableByCategory(
   return r.rows.map((x) => ({ nodeId: x.node_id, itemId: x.item_id, category: items.get(x.item_id)!.category, essentialTier: items.get(x.item_id)!.essentialTier, available: Number(x.available) }));
 }
 
+/** Items a node holds (or held) that it can no longer promise to online orders. */
+export async function soldOutAt(db: Db, nodeId: string): Promise<Array<{ itemId: string; onHand: number; reserved: number }>> {
+  const r = await sql<any>`
+    SELECT b.item_id, b.on_hand, b.reserved FROM stock_item_balances b LEFT JOIN inventory_node_settings s ON s.node_id = b.node_id
+    WHERE b.node_id = ${nodeId} AND (b.on_hand > 0 OR b.reserved > 0 OR EXISTS (SELECT 1 FROM stock_movements m WHERE m.node_id = b.node_id AND m.item_id = b.item_id AND m.kind = 'reserve'))
+      AND b.on_hand - b.reserved - COALESCE(s.online_safety_buffer, 0) <= 0
+    ORDER BY b.item_id`.execute(db);
+  return r.rows.map((x) => ({ itemId: x.item_id, onHand: x.on_hand, reserved: x.reserved }));
+}
+
 function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }

@@ -14,7 +14,7 @@ import type { PlacementAnswer } from '../../flows/place-order.ts';
 import { defaultZoneDirectory } from '../../flows/zone-directory.ts';
 import { placeGroup } from '../../flows/group-order.ts';
 import { advanceOrder, cancelOrder, packOrder, startPicking } from '../../flows/order-lifecycle.ts';
-import { soldOutAt } from '../../flows/stock-port.ts';
+import { soldOutAt } from '../../store/inventory.ts';
 import * as store from '../../store/orders.ts';
 import { requireNode, requireItem } from '../../store/network.ts';
 import { registerOrdersDemo } from '../../flows/orders-demo.ts';
