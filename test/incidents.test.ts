@@ -178,6 +178,13 @@ describe('applying and lifting', () => {
     expect(Object.values(await slotCapacity('dazu-plaza')).every((c) => c === 0)).toBe(true);
   });
 
+  it('opens delivery slots at the new emergency warehouse, sized by the people rostered there', async () => {
+    const ew = await slotCapacity('yz-emergency');
+    const days = new Set(Object.keys(ew).map((k) => new Date(Date.parse(k) + 8 * 3_600_000).toISOString().slice(0, 10)));
+    expect([...days].sort()).toEqual(['2022-06-22', '2022-06-23', '2022-06-24']);
+    expect(Math.max(...Object.values(ew))).toBeGreaterThan(0);
+  });
+
   it('reconciles a day per node', async () => {
     const r = await call('GET', '/api/incidents/yz-2022-06/reconciliation?day=2022-06-22');
     expect(r.statusCode).toBe(200);

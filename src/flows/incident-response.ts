@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { MipSolver } from '../solver/model.ts';
-import { DomainException, fail } from '../domain/shared/result.ts';
+import { DomainException, fail, unwrap } from '../domain/shared/result.ts';
 import { circlePolygon } from '../domain/zones/control-area.ts';
 import { geometryAreaM2, geometryCentroid, type AreaGeometry } from '../domain/zones/geometry.ts';
 import { planReassignment } from '../domain/zones/reassignment.ts';
@@ -17,6 +17,8 @@ import * as zones from '../store/zones.ts';
 import * as planning from '../store/planning.ts';
 import * as inventory from '../store/inventory.ts';
 import * as store from '../store/incidents.ts';
+import * as orders from '../store/orders.ts';
+import { daySlots, localDay } from '../domain/orders/slots.ts';
 import { draftTrips } from './incident-trips.ts';
 import { loadScenario } from './incident-simulate.ts';
 import { loadScenarioNetwork } from '../store/demo.ts';
@@ -369,6 +371,22 @@ export async function runSteps(db: Db, steps: Step[], record: (position: number,
   return out;
 }
 
+/** Opens a node's delivery slots (the orders context's default day template) on the days from `fromIso` that have none and are not over. */
+async function openSlots(db: Db, nodeId: string, dailyOrderCapacity: number, fromIso: string, days: number, now: Date): Promise<string[]> {
+  if (dailyOrderCapacity <= 0) return [];
+  const have = new Set((await orders.slotViews(db, { nodeId })).slots.map((x) => x.serviceDay));
+  const today = localDay(now.getTime());
+  const opened: string[] = [];
+  for (let d = 0; d < days; d++) {
+    const day = localDay(Date.parse(fromIso) + d * 86_400_000 + 12 * 3_600_000);
+    if (day < today || have.has(day) || opened.includes(day)) continue;
+    const s = unwrap(daySlots(nodeId, day, dailyOrderCapacity));
+    await orders.upsertDay(db, s.slots, s.window);
+    opened.push(day);
+  }
+  return opened;
+}
+
 /** Applies the current draft plan. `failAtStep` (a drill) makes that step fail after its work, to rehearse the compensations. */
 export async function applyResponsePlan(deps: FlowDeps, incidentId: string, options: { failAtStep?: string } = {}) {
   const { db } = deps;
@@ -397,8 +415,11 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
         if (existing && existing.status === 'open') fail({ code: 'conflict', message: `node ${ew.id} already exists and trades`, field: 'emergency_warehouse.node.id', expected: 'a new node id', actual: ew.id });
         if (existing) await network.setNodeStatus(trx, ew.id, 'open', `incident ${incidentId}: emergency warehouse opened`, now);
         else await network.createNode(trx, ew, now);
+        // Delivery slots for the roster's days that have none yet (the staffing step then sizes
+        // them from the people rostered there); a new node would otherwise take no orders.
+        const slotDays = await openSlots(trx, ew.id, ew.dailyOrderCapacity ?? 0, part('staffing')?.roster?.startsAt ?? now.toISOString(), part('staffing')?.days ?? 3, now);
         drill('emergency_warehouse');
-        return { nodeId: ew.id };
+        return { nodeId: ew.id, slotDays };
       },
       compensate: async (trx, r) => {
         // Suspended, not closed: a closed node is gone for good, and a later apply reopens this one.
