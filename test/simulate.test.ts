@@ -168,7 +168,10 @@ describe('the built-in yizhuang-2022 scenario', () => {
     expect(c.b.summary.fillRate.key).toBeGreaterThan(c.a.summary.fillRate.key);
     // About 10,000 orders a day once the outbreak starts, as in the seed.
     const days = c.b.perDay.filter((r) => r.nodeId === '(all)' && r.day >= 1);
-    for (const d of days) expect(d.ordersPlaced).toBeGreaterThan(9000), expect(d.ordersPlaced).toBeLessThan(11000);
+    for (const d of days) {
+      expect(d.ordersPlaced).toBeGreaterThan(9000);
+      expect(d.ordersPlaced).toBeLessThan(11000);
+    }
     expect({ a: pick(c.a), b: pick(c.b) }).toMatchInlineSnapshot(`
       {
         "a": {
