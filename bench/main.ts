@@ -3,7 +3,7 @@
  * readable table; then this prints the headline figures as the very last line,
  * one JSON object, so runs can be compared.
  */
-const NAMES = ['ledger', 'zones', 'orders', 'sourcing', 'routing', 'staff', 'simulate'] as const;
+const NAMES = ['ledger', 'zones', 'orders', 'sourcing', 'routing', 'staff', 'simulate', 'incident'] as const;
 
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !NAMES.includes(name as (typeof NAMES)[number])) {
