@@ -89,7 +89,7 @@ export function MapView(props: MapViewProps) {
   // Create the map once, with the offline basemap.
   useEffect(() => {
     if (!el.current) return;
-    const m = L.map(el.current, { center: DEFAULT_CENTRE, zoom: 12, zoomSnap: 0.25, attributionControl: false, doubleClickZoom: false, preferCanvas: false });
+    const m = L.map(el.current, { center: DEFAULT_CENTRE, zoom: 12, zoomSnap: 0.25, attributionControl: false, doubleClickZoom: false, preferCanvas: false, fadeAnimation: false });
     map.current = m;
     // Panes keep the drawing order whatever loads first: basemap under zones under
     // control areas under trips under nodes under the area being drawn.
@@ -124,12 +124,18 @@ export function MapView(props: MapViewProps) {
         }).addTo(layers.current.basemap);
       })
       .catch(() => {});
-    const ro = new ResizeObserver(() => m.invalidateSize());
+    const ro = new ResizeObserver(() => {
+      if (map.current === m) m.invalidateSize({ animate: false });
+    });
     ro.observe(el.current);
     return () => {
+      // Stop any pan or zoom in flight first: Leaflet's animation callbacks would
+      // otherwise run on the removed map ("_leaflet_pos" of undefined).
       ro.disconnect();
-      m.remove();
       map.current = null;
+      m.stop();
+      m.off();
+      m.remove();
     };
   }, []);
 
@@ -140,7 +146,7 @@ export function MapView(props: MapViewProps) {
     // Frame the local nodes (within ~15 km of the centre), not far-away suppliers.
     const local = props.nodes.filter((n) => Math.abs(n.lat - DEFAULT_CENTRE[0]) < 0.08 && Math.abs(n.lng - DEFAULT_CENTRE[1]) < 0.12);
     const pts = (local.length >= 2 ? local : props.nodes).map((n) => L.latLng(n.lat, n.lng));
-    m.fitBounds(L.latLngBounds(pts).pad(0.25));
+    m.fitBounds(L.latLngBounds(pts).pad(0.25), { animate: false });
     fitted.current = true;
   }, [props.nodes]);
 
