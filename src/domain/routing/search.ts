@@ -38,6 +38,12 @@ export interface SearchResult {
 /** Share of the budget given to route elimination under the `vehicles` objective. */
 const ELIMINATION_SHARE = 0.4;
 const BLINK_RATE = 0.01;
+/**
+ * Where in the annealing the current solution goes back to the best one, so the cool end of the
+ * schedule intensifies around the best basin rather than wherever the walk drifted (0.6 beat no
+ * reset and 0.8 on the harder Solomon instances, 18 seeded runs each).
+ */
+const RESET_AT = 0.6;
 
 
 export function search(inst: Instance, assignable: number[], p: SearchParams): SearchResult {
@@ -136,6 +142,7 @@ export function search(inst: Instance, assignable: number[], p: SearchParams): S
   let cur = best.clone();
   let cand = new Solution(inst);
   let curCost = cur.cost;
+  let reset = false;
   const routeLimit = vehiclesMode ? best.vehicles : maxRoutes;
   for (;;) {
     const f = fraction();
@@ -143,6 +150,11 @@ export function search(inst: Instance, assignable: number[], p: SearchParams): S
     report(f, best);
     iterations++;
     const local = phaseStart >= 1 ? 1 : (f - phaseStart) / (1 - phaseStart);
+    if (!reset && local >= RESET_AT) {
+      reset = true;
+      cur = best.clone();
+      curCost = cur.cost;
+    }
     const temperature = tStart * Math.pow(tEnd / tStart, Math.max(0, local));
     cand.assignShared(cur);
     ruin(cand, nb, rng, defaultRuinParams, removed);
