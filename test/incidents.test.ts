@@ -134,9 +134,11 @@ const slotCapacity = async (nodeId: string) => {
 
 describe('applying and lifting', () => {
   let before: Record<string, number> = {};
+  let dazuBefore: Record<string, number> = {};
 
   it('undoes the steps already applied when a later step fails, the roster and slot capacities included', async () => {
     before = await slotCapacity('yicheng-jingyuan');
+    dazuBefore = await slotCapacity('dazu-plaza');
     const r = await call('POST', '/api/incidents/yz-2022-06/apply', { failAtStep: 'staffing' });
     expect(r.statusCode).toBeGreaterThanOrEqual(400);
     expect(r.json().details.steps.map((s: any) => [s.name, s.status])).toEqual([
@@ -192,12 +194,14 @@ describe('applying and lifting', () => {
     for (const l of r.json().lines) expect(l).toHaveProperty('differences');
   });
 
-  it('lifts the incident: the store reopens and the warehouse stops trading', async () => {
+  it('lifts the incident: the store reopens with its slots, the roster ends and the warehouse stops trading', async () => {
     const r = await call('POST', '/api/incidents/yz-2022-06/lift');
     expect(r.statusCode).toBe(200);
     expect(r.json().kind).toBe('lift');
     expect(await status('dazu-plaza')).toBe('open');
     expect(await status('yz-emergency')).toBe('suspended');
+    expect(await slotCapacity('dazu-plaza')).toEqual(dazuBefore);
+    expect((await call('GET', '/api/staffing-plans?status=applied')).json().plans).toEqual([]);
     expect((await call('POST', '/api/incidents/yz-2022-06/lift')).statusCode).toBe(409);
   }, 180_000);
 });

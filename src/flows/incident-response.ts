@@ -512,6 +512,13 @@ export async function liftIncident(deps: FlowDeps, incidentId: string) {
     await zones.revertReassignment(db, rid, now, `incident:${incidentId}`);
     actions.push({ action: 'zones_back', detail: { reassignmentId: rid } });
   }
+  // The incident's roster ends with it: the slots get their old capacity back (never below what is
+  // booked) and the staffing plans it superseded apply again.
+  const roster = stepResult('staffing') as RosterStepResult | undefined;
+  if (roster?.staffingPlanId) {
+    await undoRoster(db, roster, 'superseded');
+    actions.push({ action: 'roster_back', detail: { staffingPlanId: roster.staffingPlanId, restoredPlans: roster.superseded, slots: roster.slotCapacity?.changes.length ?? 0 } });
+  }
   const ewId = stepResult('emergency_warehouse')?.nodeId as string | undefined;
   let surplus: Array<{ itemId: string; surplusUnits: number }> = [];
   if (ewId) {

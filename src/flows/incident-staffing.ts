@@ -177,9 +177,9 @@ export async function applyRoster(db: Db, roster: StoredRoster | undefined, now:
   return { staffingPlanId: id, superseded, slotCapacity };
 }
 
-/** Compensation: the old slot capacities back, the plan back to draft, the plans it superseded applied again. */
-export async function undoRoster(db: Db, r: RosterStepResult): Promise<void> {
+/** Compensation (and lift): the old slot capacities back, the plan back to draft (superseded on lift), the plans it superseded applied again. */
+export async function undoRoster(db: Db, r: RosterStepResult, status: 'draft' | 'superseded' = 'draft'): Promise<void> {
   if (!r.staffingPlanId) return;
   if (r.slotCapacity) await restoreSlotCapacities(db, r.slotCapacity.changes);
-  await workforce.unapplyPlan(db, r.staffingPlanId, r.superseded);
+  await workforce.unapplyPlan(db, r.staffingPlanId, r.superseded, status);
 }

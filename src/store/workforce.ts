@@ -446,11 +446,12 @@ export async function appliedOverlapping(db: Db, startsAt: string, endsAt: strin
 }
 
 /**
- * Undoes `applyPlan` (an incident's compensation): the plan goes back to draft and the plans it
- * superseded (`restoreIds`, read with `appliedOverlapping` before applying) are applied again.
+ * Undoes `applyPlan`: the plan goes back to draft (an incident's compensation) or is superseded
+ * (an incident lifted), and the plans it superseded (`restoreIds`, read with `appliedOverlapping`
+ * before applying) are applied again.
  */
-export async function unapplyPlan(db: Db, id: string, restoreIds: string[]): Promise<void> {
-  await db.updateTable('staffing_plans').set({ status: 'draft', applied_at: null }).where('id', '=', id).where('status', '=', 'applied').execute();
+export async function unapplyPlan(db: Db, id: string, restoreIds: string[], status: 'draft' | 'superseded' = 'draft'): Promise<void> {
+  await db.updateTable('staffing_plans').set(status === 'draft' ? { status, applied_at: null } : { status }).where('id', '=', id).where('status', '=', 'applied').execute();
   if (restoreIds.length > 0) await db.updateTable('staffing_plans').set({ status: 'applied' }).where('id', 'in', restoreIds).where('status', '=', 'superseded').execute();
 }
 
