@@ -133,7 +133,8 @@ export const fmt = {
   int: (n: number | null | undefined) => (n === null || n === undefined || Number.isNaN(n) ? '–' : Math.round(n).toLocaleString()),
   dec: (n: number | null | undefined, d = 1) => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toFixed(d)),
   pct: (n: number | null | undefined, d = 0) => (n === null || n === undefined || Number.isNaN(n) ? '–' : `${(n * 100).toFixed(d)}%`),
-  yuan: (fen: number | null | undefined) => (fen === null || fen === undefined ? '–' : `¥${(fen / 100).toLocaleString(undefined, { maximumFractionDigits: 0 })}`),
+  yuan: (fen: number | null | undefined) =>
+    fen === null || fen === undefined ? '–' : `${fen < 0 ? '-' : ''}¥${(Math.abs(fen) / 100).toLocaleString(undefined, { maximumFractionDigits: fen !== 0 && Math.abs(fen) < 10000 ? 2 : 0 })}`,
   time: (iso: string | null | undefined) => {
     if (!iso) return '–';
     const d = new Date(iso);

@@ -30,7 +30,15 @@ export function OrdersPage() {
   const deliveryNodes = (nodes.data?.nodes ?? []).filter((n) => DELIVERY_KINDS.has(n.kind) && n.dailyOrderCapacity > 0 && Math.abs(n.lat - 39.79) < 0.1);
   const [nodeId, setNodeId] = useState('');
   const [day, setDay] = useState(beijingDay());
-  const node = deliveryNodes.find((n) => n.id === nodeId) ?? deliveryNodes.find((n) => n.status === 'open' || n.status === 'online_only') ?? deliveryNodes[0];
+  // Default: a trading node that has delivery slots that day.
+  const allSlots = useLoad((s) => ordersApi.slots({ day }, s), [day]);
+  const withSlots = new Set((allSlots.data?.windows ?? []).map((w) => w.nodeId));
+  const trading = (n: { status: string }) => n.status === 'open' || n.status === 'online_only';
+  const node =
+    deliveryNodes.find((n) => n.id === nodeId) ??
+    deliveryNodes.find((n) => trading(n) && withSlots.has(n.id)) ??
+    deliveryNodes.find(trading) ??
+    deliveryNodes[0];
   const slots = useLoad((s) => (node ? ordersApi.slots({ nodeId: node.id, day }, s) : Promise.resolve(undefined)), [node?.id, day]);
   const orders = useLoad((s) => ordersApi.orders({ day, limit: 20 }, s), [day]);
   const [refusals, setRefusals] = useState(loadRefusals);
