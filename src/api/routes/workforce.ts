@@ -78,7 +78,7 @@ const DailyLoadSchema = Type.Object({ nodeId: Type.String(), ordersPerDay: Type.
 
 const PlanRequestSchema = Type.Object(
   {
-    startsAt: Type.Optional(Type.String({ format: 'date-time', description: 'plan day 0 at 00:00; default: today 00:00 UTC' })),
+    startsAt: Type.Optional(Type.String({ format: 'date-time', description: 'plan day 0 at 00:00; default: today 00:00 Beijing time (UTC+8), so shifts line up with the delivery slots' })),
     days: Type.Optional(Type.Integer({ minimum: 1, maximum: 14, default: 3 })),
     shiftsPerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 6, default: 3 })),
     firstStartMin: Type.Optional(Type.Integer({ minimum: 0, maximum: 1439, description: 'first shift start, minutes after midnight (default 360)' })),
@@ -471,7 +471,9 @@ type PlanBody = {
 async function buildProblem(deps: AppDeps, body: PlanBody) {
   const { db, clock } = deps;
   const now = clock.now();
-  const startsAt = body.startsAt ? new Date(body.startsAt) : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  // Default: 00:00 Beijing time today, so shifts (06-14-22-06) line up with the orders context's
+  // delivery slots, which are Beijing wall-clock times (applying a plan sets their capacity).
+  const startsAt = body.startsAt ? new Date(body.startsAt) : new Date(Date.parse(`${new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)}T00:00:00+08:00`));
   const rates = unwrap(parseRates(body.rates ?? {}));
   let nodes = await store.planNodes(db);
   const staffAll = (await store.listStaff(db)).filter((s) => s.roles.length > 0);

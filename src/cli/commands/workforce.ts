@@ -42,7 +42,7 @@ export function registerWorkforceCommands(program: Command, ctx: CliContext): vo
   staff
     .command('plan')
     .description('plan staffing for a horizon (HiGHS MIP); prints the shortfall and the plan id')
-    .option('--starts-at <iso>', 'plan day 0 at 00:00 (default today, UTC)')
+    .option('--starts-at <iso>', 'plan day 0 at 00:00 (default today 00:00 Beijing time)')
     .option('--days <n>', 'days', '3')
     .option('--shifts-per-day <n>', 'shifts a day', '3')
     .option('--request <file.json>', 'a full plan request (loads, dailyLoads, rates, rules) as JSON')
