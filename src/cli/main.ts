@@ -11,6 +11,7 @@ import { registerIncidentCommands } from './commands/incidents.ts';
 import { registerWorkforceCommands } from './commands/workforce.ts';
 import { registerOrdersCommands } from './commands/orders.ts';
 import { registerTripsCommands } from './commands/trips.ts';
+import { registerRouteCommands } from './commands/route.ts';
 
 /**
  * The `baogong` CLI. Commands talk to a running server (--server / BAOGONG_URL),
@@ -40,6 +41,7 @@ registerIncidentCommands(program, ctx);
 registerWorkforceCommands(program, ctx);
 registerOrdersCommands(program, ctx);
 registerTripsCommands(program, ctx);
+registerRouteCommands(program);
 
 async function main(): Promise<void> {
   try {
