@@ -335,7 +335,6 @@ function registerImport<T>(
       if (header || (parsed.errors.length > 0 && !q.skipBadRows)) {
         return { status: 400, body: { ...report, code: 'validation_failed', message: `${parsed.errors.length} error(s) in the file; nothing was imported` } };
       }
-      report.skipped = parsed.records.length - good.length + (parsed.errors.length > 0 ? 0 : 0);
       if (!q.dryRun) {
         const r = await write(trx, good.map((g) => g.value));
         report.created = r.created;
