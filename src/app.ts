@@ -9,6 +9,7 @@ import { systemClock, type AppDeps, type Clock } from './api/deps.ts';
 import { defaultSolver } from './solver/highs.ts';
 import { randomBytes } from 'node:crypto';
 import { countUsers, createUser } from './store/auth.ts';
+import { tickControlAreas } from './store/zones.ts';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -24,6 +25,8 @@ export interface ServiceOptions {
   /** Orders a minute per client (env BAOGONG_ORDER_RATE_PER_MIN; 0 = no limit). */
   orderRatePerMin?: number;
   log?: (message: string) => void;
+  /** Run the periodic jobs (the control-area scheduler, every minute). Only `baogong serve` sets it. */
+  schedulers?: boolean;
 }
 
 export interface Service {
@@ -63,11 +66,29 @@ export async function openService(options: ServiceOptions = {}): Promise<Service
     },
   };
   const app = await buildApp(deps, { logger: options.logger });
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  if (options.schedulers) {
+    const runTick = async () => {
+      try {
+        const r = await database.db.transaction().execute((trx) => tickControlAreas(trx, clock.now()));
+        if (r.tookEffect.length || r.lifted.length) log(`control areas: took effect ${r.tookEffect.map((a) => a.areaId).join(', ') || '-'}; ended ${r.lifted.map((a) => a.areaId).join(', ') || '-'}`);
+      } catch (e) {
+        app.log.error({ err: e }, 'control-area scheduler failed');
+      }
+    };
+    const tick = () => (running = running.then(runTick));
+    await tick();
+    timer = setInterval(tick, 60_000);
+    timer.unref();
+  }
   return {
     app,
     database,
     deps,
     close: async () => {
+      if (timer) clearInterval(timer);
+      await running;
       await app.close();
       await database.close();
     },

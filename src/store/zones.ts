@@ -11,6 +11,7 @@ import { assignNearest, generateH3Zones, spreadDemand } from '../domain/zones/h3
 import { planReassignment, type NodeOverride, type ReassignmentProposal } from '../domain/zones/reassignment.ts';
 import { yizhuangDemoZones, type ScenarioControlArea, yizhuangControlAreas } from '../domain/zones/yizhuang-demo.ts';
 import { ZoneIndex, type ZoneLookup } from '../domain/zones/zone-index.ts';
+import { scheduleControlAreas, type AreaEffectState } from '../domain/zones/schedule.ts';
 import { checkZoneFields, findOverlap, parseZoneCollection, zoneAllocation, zonesToFeatureCollection, type DeliveryZone, type ZoneSplit } from '../domain/zones/zone.ts';
 import { getNode, listNodes, setNodeStatus, updateNode } from './network.ts';
 
@@ -402,6 +403,27 @@ export async function previewControlArea(db: Db, input: ControlAreaInput): Promi
   return { area, effects: computeAreaEffects(area, nodes.map((n) => ({ ...n, status: n.status as NodeStatusName })), zones) };
 }
 
+/** Applies an area's effects (node statuses through the network context) and records them so lifting can undo them. */
+async function recordEffects(db: Db, area: ControlArea, effects: readonly AreaEffect[], now: Date): Promise<void> {
+  for (const e of effects) {
+    if (e.kind === 'node_status') await setNodeStatus(db, e.nodeId, e.toStatus as NodeStatus, `${e.reason} (control area ${area.id})`, now);
+    await db
+      .insertInto('control_area_effects')
+      .values({
+        area_id: area.id,
+        kind: e.kind,
+        node_id: e.kind === 'zone_drop_points_only' ? null : e.nodeId,
+        zone_id: e.kind === 'zone_drop_points_only' ? e.zoneId : null,
+        from_status: e.kind === 'node_status' ? e.fromStatus : null,
+        to_status: e.kind === 'node_status' ? e.toStatus : null,
+        overlap_pct: e.kind === 'zone_drop_points_only' ? e.overlapPct : null,
+        reason: e.reason,
+        applied_at: now,
+      })
+      .execute();
+  }
+}
+
 /**
  * Declares a control area. When it is in force now, its effects are applied at once
  * (node statuses through the network context) and recorded so lifting can undo
@@ -416,27 +438,35 @@ export async function declareControlArea(db: Db, input: ControlAreaInput, now: D
     .values({ id: area.id, name: area.name, level: area.level, geometry: JSON.stringify(area.geometry), starts_at: area.startsAt, ends_at: area.endsAt, allow_online_only: area.allowOnlineOnly, drop_points: JSON.stringify(area.dropPoints), created_at: now })
     .execute();
   if (isInForce(area, now)) {
-    for (const e of effects) {
-      if (e.kind === 'node_status') await setNodeStatus(db, e.nodeId, e.toStatus as NodeStatus, `${e.reason} (control area ${area.id})`, now);
-      await db
-        .insertInto('control_area_effects')
-        .values({
-          area_id: area.id,
-          kind: e.kind,
-          node_id: e.kind === 'zone_drop_points_only' ? null : e.nodeId,
-          zone_id: e.kind === 'zone_drop_points_only' ? e.zoneId : null,
-          from_status: e.kind === 'node_status' ? e.fromStatus : null,
-          to_status: e.kind === 'node_status' ? e.toStatus : null,
-          overlap_pct: e.kind === 'zone_drop_points_only' ? e.overlapPct : null,
-          reason: e.reason,
-          applied_at: now,
-        })
-        .execute();
-    }
+    await recordEffects(db, area, effects, now);
+    await audit(db, now, 'control_area.took_effect', area.id, actor, { effects: effects.length, at: 'declaration' });
   }
   await bumpVersion(db);
   await audit(db, now, 'control_area.declared', area.id, actor, { level: area.level, effects: effects.length });
   return { area, effects: await areaEffects(db, area.id) };
+}
+
+/**
+ * Undoes an area's open effects: each node it changed goes back to the status it had
+ * before, unless another area still in force imposes one (then the strictest), or
+ * someone changed the node's status since (then it is left alone and the effect says why).
+ */
+async function undoEffects(db: Db, id: string, now: Date, why: 'lifted' | 'ended'): Promise<void> {
+  const others = (await listControlAreas(db)).filter((a) => a.id !== id && isInForce(a, now));
+  for (const e of await areaEffects(db, id)) {
+    if (e.revertedAt) continue;
+    let note: string = why;
+    if (e.kind === 'node_status' && e.nodeId) {
+      const node = await getNode(db, e.nodeId);
+      if (node && node.status === e.toStatus) {
+        const stillImposed = strictestStatus(others.filter((a) => computeAreaEffects(a, [{ ...node, status: 'open' }], []).length > 0).map(imposedStatus));
+        const target = stillImposed && isStricter(stillImposed, e.fromStatus as NodeStatusName) ? stillImposed : (e.fromStatus as NodeStatus);
+        if (target !== node.status) await setNodeStatus(db, e.nodeId, target as NodeStatus, `control area ${id} ${why}`, now);
+        note = target === e.fromStatus ? `restored to ${target}` : `kept ${target}: another area in force`;
+      } else note = `left as ${node?.status}: changed since the area was declared`;
+    }
+    await db.updateTable('control_area_effects').set({ reverted_at: now, revert_note: note }).where('id', '=', e.id).execute();
+  }
 }
 
 /**
@@ -449,24 +479,59 @@ export async function liftControlArea(db: Db, id: string, now: Date, actor = '')
   const area = await requireControlArea(db, id);
   if (area.liftedAt) fail({ code: 'conflict', message: `control area ${id} was already lifted at ${area.liftedAt}`, field: 'id', expected: 'an area not lifted', actual: id });
   await db.updateTable('control_areas').set({ lifted_at: now }).where('id', '=', id).execute();
-  const others = (await listControlAreas(db)).filter((a) => a.id !== id && isInForce(a, now));
-  for (const e of await areaEffects(db, id)) {
-    if (e.revertedAt) continue;
-    let note = 'lifted';
-    if (e.kind === 'node_status' && e.nodeId) {
-      const node = await getNode(db, e.nodeId);
-      if (node && node.status === e.toStatus) {
-        const stillImposed = strictestStatus(others.filter((a) => computeAreaEffects(a, [{ ...node, status: 'open' }], []).length > 0).map(imposedStatus));
-        const target = stillImposed && isStricter(stillImposed, e.fromStatus as NodeStatusName) ? stillImposed : (e.fromStatus as NodeStatus);
-        if (target !== node.status) await setNodeStatus(db, e.nodeId, target as NodeStatus, `control area ${id} lifted`, now);
-        note = target === e.fromStatus ? `restored to ${target}` : `kept ${target}: another area in force`;
-      } else note = `left as ${node?.status}: changed since the area was declared`;
-    }
-    await db.updateTable('control_area_effects').set({ reverted_at: now, revert_note: note }).where('id', '=', e.id).execute();
-  }
+  await undoEffects(db, id, now, 'lifted');
   await bumpVersion(db);
   await audit(db, now, 'control_area.lifted', id, actor, {});
   return { area: await requireControlArea(db, id), effects: await areaEffects(db, id) };
+}
+
+export interface TickReport {
+  at: string;
+  tookEffect: Array<{ areaId: string; effects: number }>;
+  lifted: Array<{ areaId: string; effects: number }>;
+}
+
+/**
+ * The control-area scheduler: applies the effects of areas whose start has come
+ * (declared with a future start) and undoes those of areas past their end. Running
+ * it twice changes nothing the second time. Call inside a transaction; the server
+ * runs it every minute.
+ */
+export async function tickControlAreas(db: Db, now: Date, actor = ''): Promise<TickReport> {
+  // One tick at a time: the zones_meta row serialises ticks (and declarations, which bump it).
+  await sql`SELECT version FROM zones_meta WHERE id = 1 FOR UPDATE`.execute(db);
+  const areas = await listControlAreas(db);
+  const effectRows = await db.selectFrom('control_area_effects').select(['area_id', 'reverted_at']).execute();
+  const marked = new Set((await db.selectFrom('zone_audit_events').select('subject_id').where('action', '=', 'control_area.took_effect').execute()).map((r) => r.subject_id as string));
+  const states = new Map<string, AreaEffectState>(areas.map((a) => [a.id, { areaId: a.id, tookEffect: marked.has(a.id), openEffects: 0 }]));
+  for (const r of effectRows) {
+    const st = states.get(r.area_id);
+    if (!st) continue;
+    st.tookEffect = true;
+    if (!r.reverted_at) st.openEffects += 1;
+  }
+  const plan = scheduleControlAreas(areas, [...states.values()], now);
+  const report: TickReport = { at: now.toISOString(), tookEffect: [], lifted: [] };
+  const byId = new Map(areas.map((a) => [a.id, a]));
+  // Lift first, so a node leaving an ended area and entering a new one ends with the new one's status.
+  for (const id of plan.lift) {
+    await undoEffects(db, id, now, 'ended');
+    await audit(db, now, 'control_area.ended', id, actor, { effects: states.get(id)!.openEffects });
+    report.lifted.push({ areaId: id, effects: states.get(id)!.openEffects });
+  }
+  if (plan.takeEffect.length) {
+    const zones = await listZones(db);
+    for (const id of plan.takeEffect) {
+      const area = byId.get(id)!;
+      const nodes = await listNodes(db);
+      const effects = computeAreaEffects(area, nodes.map((n) => ({ ...n, status: n.status as NodeStatusName })), zones);
+      await recordEffects(db, area, effects, now);
+      await audit(db, now, 'control_area.took_effect', id, actor, { effects: effects.length, at: 'tick' });
+      report.tookEffect.push({ areaId: id, effects: effects.length });
+    }
+  }
+  if (plan.lift.length || plan.takeEffect.length) await bumpVersion(db);
+  return report;
 }
 
 // ---------------------------------------------------------------------------

@@ -261,6 +261,20 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.liftControlArea(trx, (req.params as { id: string }).id, clock.now()) })),
   );
 
+  const TickItem = Type.Object({ areaId: Type.String(), effects: Type.Integer() });
+  app.post(
+    '/api/zones/control-areas/tick',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Run the control-area scheduler now: apply areas whose start has come, undo areas past their end (idempotent; the server runs it every minute)',
+        headers: IdempotencyHeader,
+        response: { 200: Type.Object({ at: Type.String(), tookEffect: Type.Array(TickItem), lifted: Type.Array(TickItem) }), ...errors },
+      },
+    },
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.tickControlAreas(trx, clock.now()) })),
+  );
+
   // ---- reassignment ----
   app.post(
     '/api/zones/reassignments',

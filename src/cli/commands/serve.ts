@@ -25,6 +25,7 @@ export function registerServeCommands(program: Command, _ctx: CliContext): void 
         demo: opts.demo,
         logger: { level: opts.logLevel },
         log: say,
+        schedulers: true,
       });
       const address = await svc.app.listen({ port, host: opts.host });
       say(`database: ${svc.database.kind} (${svc.database.location})`);

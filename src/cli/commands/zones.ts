@@ -110,6 +110,20 @@ export function registerZonesCommands(program: Command, ctx: CliContext): void {
       ctx.print(r, { json: json(), table: (x: any) => textTable(['effect', 'node', 'zone', 'undone'], x.effects.map((e: any) => [e.kind, e.nodeId ?? '', e.zoneId ?? '', e.revertNote ?? ''])) });
     });
 
+  zones
+    .command('tick')
+    .description('run the control-area scheduler now: apply areas whose start has come, undo areas past their end')
+    .action(async () => {
+      const r = await ctx.request('POST', '/api/zones/control-areas/tick');
+      ctx.print(r, {
+        json: json(),
+        table: (x: any) =>
+          x.tookEffect.length + x.lifted.length === 0
+            ? `nothing to do at ${x.at}`
+            : textTable(['area', 'change', 'effects'], [...x.tookEffect.map((a: any) => [a.areaId, 'took effect', a.effects]), ...x.lifted.map((a: any) => [a.areaId, 'ended, effects undone', a.effects])]),
+      });
+    });
+
   const printPlan = (r: any) => {
     const p = r.proposal;
     const head = `reassignment ${r.id} (${r.status}) by ${p.method}${p.fallbackReason ? ` — ${p.fallbackReason}` : ''}; gap ${p.gapPct === null ? '-' : p.gapPct.toFixed(3) + '%'}, ${p.solveTimeS.toFixed(2)} s`;
