@@ -26,7 +26,8 @@ import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory
  *      touch (`loadBook`);
  *   3. decide each order in arrival order with the pure placement rules, each seeing what the
  *      orders before it took; every order is atomic: all its accepted lines or none;
- *   4. reserve stock for every accepted line in the ledger (one `postOperations` for the batch);
+ *   4. reserve stock for every accepted line in the ledger (one `postOperations` for the batch, one
+ *      ledger idempotency row per order rather than per line);
  *   5. confirm: write the orders, book slots and windows, add to the purchase counters, store the
  *      answers under their idempotency keys (a key or a counter another transaction wrote meanwhile
  *      refuses the batch with a retryable error: its orders are decided again and replay).
@@ -158,6 +159,8 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
     // 3. Decide, in arrival order.
     const newOrders: NewOrder[] = [];
     const ops: Operation[] = [];
+    // One ledger idempotency row per order (its id is new), not one per line.
+    const opGroup = new Map<string, string>();
     const counters: Array<CounterKey & { quantity: number }> = [];
     const deliveries: Array<{ nodeId: string; startMs: number; serviceDay: string; deliveries: number }> = [];
     const rejectedKeys: number[] = [];
@@ -181,6 +184,7 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
         });
         deliveries.push({ nodeId: o.nodeId, startMs: o.slotStartMs, serviceDay: o.serviceDay, deliveries: 1 });
         o.lines.forEach((l, n) => {
+          opGroup.set(`order:${id}:${n}:reserve`, `order:${id}:reserve`);
           ops.push({ kind: 'reserve', key: `order:${id}:${n}:reserve`, nodeId: o.nodeId, itemId: l.itemId, quantity: l.quantity, reservationId: reservationId(id, n), reason: 'order' });
           if (isCapped(policy, items, l.itemId)) {
             counters.push({ scope: 'customer', subject: r.customerId, itemId: l.itemId, day: o.serviceDay, quantity: l.quantity });
@@ -199,7 +203,7 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
     }
 
     // 4. Reserve every accepted line in the ledger, all or nothing.
-    if (ops.length > 0) await postOperations(trx, ops, { now, atomic: true });
+    if (ops.length > 0) await postOperations(trx, ops, { now, atomic: true, groupKey: (op) => opGroup.get(op.key) });
     if (options.afterReserve) await options.afterReserve(trx);
 
     // 5. Confirm.

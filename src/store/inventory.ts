@@ -63,6 +63,15 @@ export interface PostOptions {
    * ones are reported in the outcome and the others are posted.
    */
   atomic?: boolean;
+  /**
+   * Operations that belong together (an order's reservations, one per line) may record ONE
+   * idempotency row for the group instead of one per operation: `groupKey` names the group of an
+   * operation (undefined: the operation keeps its own row). Only for operations whose keys are
+   * fresh by construction (the caller made up a new id): a group key already recorded refuses
+   * the group with a conflict instead of replaying it. The movement lines keep each operation's
+   * own key. Requires `atomic` (a group is posted whole or not at all).
+   */
+  groupKey?: (op: Operation) => string | undefined;
 }
 
 const hashOf = (op: Operation): string => createHash('sha256').update(canonicalJson(op)).digest('hex');
@@ -281,10 +290,21 @@ async function postPlanned(trx: Db, plan: Plan, options: PostOptions): Promise<P
 
   // 4. Idempotency keys. A key seen earlier in this batch is handled in memory.
   const firstIndex = new Map<string, number>();
+  const groupOf = options.groupKey;
+  if (groupOf && !atomic) throw new Error('postOperations: groupKey requires atomic posting');
+  const groups = new Map<string, { kind: string; hashes: string[] }>();
   const hashes = ops.map(hashOf);
   const fresh: number[] = [];
   ops.forEach((op, i) => {
     if (early.has(i)) return;
+    const g = groupOf?.(op);
+    if (g !== undefined) {
+      const e = groups.get(g) ?? { kind: op.kind, hashes: [] };
+      if (e.kind !== op.kind) e.kind = 'group';
+      e.hashes.push(hashes[i]);
+      groups.set(g, e);
+      return;
+    }
     if (!firstIndex.has(op.key)) {
       firstIndex.set(op.key, i);
       fresh.push(i);
@@ -299,6 +319,20 @@ async function postPlanned(trx: Db, plan: Plan, options: PostOptions): Promise<P
       RETURNING key`.execute(trx);
     const got = new Set(inserted.rows.map((r) => r.key));
     for (const i of fresh) if (!got.has(ops[i].key)) priorKeys.add(ops[i].key);
+  }
+  if (groups.size > 0) {
+    const gs = [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const inserted = await sql<{ key: string }>`
+      INSERT INTO stock_operations (key, kind, request_hash, posted_at)
+      SELECT k, kd, h, ${options.now}::timestamptz FROM unnest(${gs.map((g) => g[0])}::text[], ${gs.map((g) => g[1].kind)}::text[],
+        ${gs.map((g) => createHash('sha256').update(g[1].hashes.join('\u0000')).digest('hex'))}::text[]) AS t(k, kd, h)
+      ON CONFLICT (key) DO NOTHING
+      RETURNING key`.execute(trx);
+    if (inserted.rows.length !== gs.length) {
+      const got = new Set(inserted.rows.map((r) => r.key));
+      const dup = gs.find((g) => !got.has(g[0]))![0];
+      fail({ code: 'conflict', message: `operation group ${dup} was already posted`, field: 'key', expected: 'a new group key', actual: dup });
+    }
   }
   const priorHash = new Map<string, string>();
   let priorLines = new Map<string, MovementLine[]>();

@@ -286,7 +286,10 @@ export interface NewOrder {
   lines: Array<{ itemId: string; quantity: number }>;
 }
 
-/** Inserts orders, their lines and their first lifecycle event: one statement for any number of orders. */
+/**
+ * Inserts orders and their lines: one statement for any number of orders. The first lifecycle
+ * event (`placed`) is not stored: `orders.placed_at` records it and `orderEvents` shows it.
+ */
 export async function insertOrders(trx: Db, orders: NewOrder[], now: Date): Promise<void> {
   if (orders.length === 0) return;
   const col = <T>(f: (o: NewOrder) => T) => orders.map(f);
@@ -300,13 +303,9 @@ export async function insertOrders(trx: Db, orders: NewOrder[], now: Date): Prom
         ${col((o) => o.deliveryMode)}::text[], ${col((o) => (o.dropPoint ? JSON.stringify(o.dropPoint) : null))}::text[], ${col((o) => o.lat)}::float8[], ${col((o) => o.lng)}::float8[],
         ${col((o) => o.groupId)}::text[]) AS t(id, pl, c, h, n, z, st, d, dm, dp, la, ln, g)
       RETURNING id
-    ), l AS (
-      INSERT INTO order_lines (order_id, line_no, item_id, quantity)
-      SELECT * FROM unnest(${lines.map((l) => l.o)}::text[], ${lines.map((l) => l.i)}::int[], ${lines.map((l) => l.item)}::text[], ${lines.map((l) => l.q)}::int[])
-      RETURNING 1
     )
-    INSERT INTO order_events (order_id, from_status, to_status, note, at)
-    SELECT id, NULL, 'placed', '', ${now}::timestamptz FROM o`.execute(trx);
+    INSERT INTO order_lines (order_id, line_no, item_id, quantity)
+    SELECT * FROM unnest(${lines.map((l) => l.o)}::text[], ${lines.map((l) => l.i)}::int[], ${lines.map((l) => l.item)}::text[], ${lines.map((l) => l.q)}::int[])`.execute(trx);
 }
 
 /** The ledger reservation that holds an order line's stock. */
@@ -409,7 +408,13 @@ export async function setPickedQuantities(trx: Db, orderId: string, picked: Arra
 }
 
 export async function orderEvents(db: Db, id: string): Promise<Array<{ fromStatus: string | null; toStatus: string; note: string; at: string }>> {
-  const r = await sql<any>`SELECT * FROM order_events WHERE order_id = ${id} ORDER BY seq`.execute(db);
+  // The `placed` event is implied by the order row (orders written before that kept a stored one).
+  const r = await sql<any>`
+    SELECT 0::bigint AS seq, NULL AS from_status, 'placed' AS to_status, '' AS note, placed_at AS at FROM orders o
+    WHERE o.id = ${id} AND NOT EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = ${id} AND e.from_status IS NULL)
+    UNION ALL
+    SELECT seq, from_status, to_status, note, at FROM order_events WHERE order_id = ${id}
+    ORDER BY seq`.execute(db);
   return r.rows.map((e) => ({ fromStatus: e.from_status, toStatus: e.to_status, note: e.note, at: new Date(e.at).toISOString() }));
 }
 
