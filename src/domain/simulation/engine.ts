@@ -7,15 +7,21 @@ import { EventQueue, type SimEvent } from './events.ts';
 import { M, METRIC_COUNT, toDayKpi, summarise, type DayKpi, type KpiSummary, type Metric, type RefusalReason } from './kpi.ts';
 import { SECONDS_PER_DAY, tierIndex, type Replenishment, type SimAction, type SimInput, type StaffLevel, type TierNumbers } from './model.ts';
 import { ArrayStock, isoDay, LedgerStock, type StockBook } from './stock.ts';
+import { SimPlacementBook } from './orders-adapter.ts';
+import { placeOrder, type PlacementContext } from '../orders/placement.ts';
+import type { PurchaseLimitPolicy } from '../orders/limits.ts';
+import type { OrderRequest, RejectionCode, RoutingInfo } from '../orders/types.ts';
 
 /**
  * The discrete-event simulation of the days ahead. A virtual clock (seconds from
  * 00:00 of day 0) moves from event to event: day starts (expiry write-offs),
  * the world's and the policy's actions, replenishment waves leaving the source,
  * trucks arriving, hour ticks (which draw that hour's orders), and picks. Orders
- * are drawn per zone and hour (Poisson, by the hourly profile), routed to the
- * zone's first trading node that has a delivery slot and stock, reserved in the
- * stock book (the inventory ledger by default) and picked `pickDelayMin` later.
+ * are drawn per zone and hour (Poisson, by the hourly profile) and placed by the
+ * orders context's `placeOrder` (the live system's rules: serving then backup
+ * nodes by status, day and slot capacity, purchase limits, stock per line,
+ * partial acceptance) through `SimPlacementBook`, which reserves in the stock
+ * book (the inventory ledger by default); they are picked `pickDelayMin` later.
  *
  * Determinism: one seeded random stream, consumed only by demand (how many
  * orders, when, which items), never by routing or policy; so two policies run on
@@ -32,6 +38,8 @@ export interface RunOptions {
   onProgress?: (fractionDone: number) => void;
   /** Keep the hourly series for charts (default true). */
   series?: boolean;
+  /** Purchase limits the placement applies (default none: every simulated order is a new customer). */
+  purchaseLimits?: PurchaseLimitPolicy;
 }
 
 export interface HourPoint {
@@ -81,6 +89,22 @@ type Ev =
 const CLASS_IX: Record<TemperatureClass, number> = { ambient: 0, chilled: 1, frozen: 2 };
 const MAX_LINES = 16;
 
+/** The simulation's refusal reasons, from the orders context's codes. */
+function refusalReason(code: RejectionCode): RefusalReason {
+  switch (code) {
+    case 'zone_not_served':
+    case 'node_not_trading':
+    case 'slot_full':
+      return code;
+    case 'window_closed':
+      // The day's delivery capacity is gone: no slot left today.
+      return 'slot_full';
+    default:
+      // insufficient_stock, and over_purchase_limit when every line is over its cap.
+      return 'insufficient_stock';
+  }
+}
+
 export function runSimulation(input: SimInput, options: RunOptions = {}): SimReport {
   // A timer for the report's stats only; nothing the run decides depends on it.
   const wall0 = performance.now();
@@ -101,6 +125,7 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
   const stock: StockBook =
     options.stock === 'fast' ? new ArrayStock(N, I) : new LedgerStock(input.nodes.map((n) => n.id), input.items.map((i) => i.id), input.startDate);
   const wantSeries = options.series !== false;
+  const epochMs = Date.parse(`${input.startDate}T00:00:00.000Z`);
 
   // ---- state ----
   const status: NodeStatus[] = input.nodes.map((n) => n.status);
@@ -251,6 +276,7 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
           const z = zoneIx.get(zid);
           invariant(z !== undefined, `unknown zone ${zid}`);
           zoneNodes[z] = a.nodeIds.map(nodeOf);
+          routings[z] = undefined;
         }
         break;
       case 'demand':
@@ -409,87 +435,109 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
     if (wantSeries) hourly.push(point);
   }
 
+  // Orders are placed by the orders context's rules, through a book that reads and writes the engine's state.
+  const orderBook = new SimPlacementBook(
+    {
+      nodeIds: input.nodes.map((n) => n.id),
+      itemIds: input.items.map((i) => i.id),
+      stock,
+      status: (n) => (exists[n] ? status[n] : 'closed'),
+      hourCapacity,
+      hourUse,
+      dayUse,
+      dailyCap: (n) => dailyCap[n],
+      maxSlotDelayH: input.demand.maxSlotDelayH,
+    },
+    input.items.map((it) => ({ itemId: it.id, category: it.temperatureClass, essentialTier: it.tier })),
+    options.purchaseLimits,
+  );
+  const placement: PlacementContext = { book: orderBook, policy: orderBook.policy, nowMs: 0, utcOffsetMin: 0 };
+  const limitsOn = options.purchaseLimits !== undefined;
+  const itemIds = input.items.map((i) => i.id);
+  /** The zone lookup's answer per zone, rebuilt when a 'zones' action changes who serves it. */
+  const routings: Array<RoutingInfo | null | undefined> = new Array(Z);
+  function routingOf(z: number): RoutingInfo | null {
+    let r = routings[z];
+    if (r === undefined) {
+      const c = zoneNodes[z];
+      r = routings[z] = c.length === 0 ? null : { zoneId: input.zones[z].id, servingNodeId: input.nodes[c[0]].id, backupNodeIds: c.slice(1).map((n) => input.nodes[n].id), underLockdown: false };
+    }
+    return r;
+  }
   const lineItems = new Int32Array(MAX_LINES);
   const lineQty = new Int32Array(MAX_LINES);
   function order(atS: number, day: number, hour: number, z: number, point: HourPoint): void {
     const orderId = nextOrderId++;
-    const lines = Math.min(MAX_LINES, 1 + poisson(input.demand.linesPerOrder - 1, rng));
+    const drawn = Math.min(MAX_LINES, 1 + poisson(input.demand.linesPerOrder - 1, rng));
+    // One line per item: a customer who picks an item twice asks for the sum.
+    let lines = 0;
     let requested = 0;
-    for (let k = 0; k < lines; k++) {
+    for (let k = 0; k < drawn; k++) {
       const i = alias.draw(rng);
       const qty = rng.next() < input.demand.twoUnitShare ? 2 : 1;
-      lineItems[k] = i;
-      lineQty[k] = qty;
       requested += qty;
+      let j = 0;
+      while (j < lines && lineItems[j] !== i) j++;
+      if (j < lines) lineQty[j] += qty;
+      else {
+        lineItems[lines] = i;
+        lineQty[lines++] = qty;
+      }
     }
     const cands = zoneNodes[z];
     const home = cands.length > 0 ? cands[0] : N;
     point.ordersPlaced++;
     point.unitsRequested += requested;
-    let chosen = -1;
-    let chosenFill = 0;
-    let chosenSlot = -1;
-    let reason: RefusalReason | null = null;
-    if (cands.length === 0) reason = 'zone_not_served';
-    else {
-      let anyTrading = false;
-      for (const n of cands) {
-        if (!trading(n)) continue;
-        anyTrading = true;
-        if (dailyCap[n] > 0 && dayUse[n] >= dailyCap[n]) continue;
-        let slot = -1;
-        for (let s = hour; s <= Math.min(23, hour + input.demand.maxSlotDelayH); s++) {
-          if (hourUse[n * 24 + s] < hourCapacity(n, s)) {
-            slot = s;
-            break;
-          }
-        }
-        if (slot < 0) continue;
-        let fill = 0;
-        for (let k = 0; k < lines; k++) fill += Math.min(lineQty[k], Math.max(0, stock.available(n, lineItems[k])));
-        if (fill > chosenFill) {
-          chosen = n;
-          chosenFill = fill;
-          chosenSlot = slot;
-        }
-        if (fill === requested) break;
-        if (chosen < 0) {
-          chosen = n; // has a slot but no stock: remembered for the refusal reason
-          chosenSlot = slot;
-        }
+
+    const res = orderId * MAX_LINES;
+    const dayStartMs = epochMs + day * SECONDS_PER_DAY * 1000;
+    orderBook.beginOrder(dayStartMs, hour, cands, res);
+    placement.nowMs = epochMs + atS * 1000;
+    const reqLines: OrderRequest['lines'] = [];
+    for (let k = 0; k < lines; k++) reqLines.push({ itemId: itemIds[lineItems[k]], quantity: lineQty[k] });
+    // Every simulated order is a new customer; without limits the id is never read.
+    const customerId = limitsOn ? `c${orderId}` : 'c';
+    const req: OrderRequest = {
+      customerId,
+      address: { lat: 0, lng: 0, householdId: customerId },
+      lines: reqLines,
+      slotStartMs: dayStartMs + hour * 3_600_000,
+      allowSubstitution: false,
+      allowSplit: false,
+      acceptPartial: true,
+    };
+    const out = placeOrder(req, routingOf(z), placement);
+
+    if (out.status === 'rejected') {
+      const reason = refusalReason(out.code!);
+      // A stock refusal belongs to the node that had a slot; the others to the zone's home node.
+      let at = home;
+      if (reason === 'insufficient_stock') {
+        const refused = new Set(out.nodeRefusals.map((r) => r.nodeId));
+        const first = cands.find((n) => !refused.has(input.nodes[n].id));
+        if (first !== undefined) at = first;
       }
-      if (!anyTrading) reason = 'node_not_trading';
-      else if (chosen < 0) reason = 'slot_full';
-      else if (chosenFill === 0) reason = 'insufficient_stock';
-    }
-    const at = reason === null ? chosen : reason === 'insufficient_stock' ? chosen : home;
-    add(day, at, M.ordersPlaced, 1);
-    for (let k = 0; k < lines; k++) add(day, at, M.requestedNone + itemTier[lineItems[k]], lineQty[k]);
-    if (reason !== null) {
+      add(day, at, M.ordersPlaced, 1);
+      for (let k = 0; k < lines; k++) add(day, at, M.requestedNone + itemTier[lineItems[k]], lineQty[k]);
       const m = reason === 'zone_not_served' ? M.refusedZoneNotServed : reason === 'node_not_trading' ? M.refusedNodeNotTrading : reason === 'slot_full' ? M.refusedSlotFull : M.refusedInsufficientStock;
       add(day, at, m, 1);
       return;
     }
-    const n = chosen;
-    const res = orderId * MAX_LINES;
-    const items: number[] = [];
-    const qty: number[] = [];
-    for (let k = 0; k < lines; k++) {
-      const take = Math.min(lineQty[k], stock.available(n, lineItems[k]));
-      if (take <= 0) continue;
-      stock.reserve(n, lineItems[k], take, res + items.length);
-      items.push(lineItems[k]);
-      qty.push(take);
-      add(day, n, M.filledNone + itemTier[lineItems[k]], take);
-      point.unitsFilled += take;
+    invariant(out.orders.length === 1, 'an order that may not be split is placed at one node');
+    const n = orderBook.nodeIndex(out.orders[0].nodeId);
+    add(day, n, M.ordersPlaced, 1);
+    for (let k = 0; k < lines; k++) add(day, n, M.requestedNone + itemTier[lineItems[k]], lineQty[k]);
+    const items = orderBook.reservedItems;
+    const qty = orderBook.reservedQty;
+    for (let k = 0; k < items.length; k++) {
+      add(day, n, M.filledNone + itemTier[items[k]], qty[k]);
+      point.unitsFilled += qty[k];
     }
-    hourUse[n * 24 + chosenSlot]++;
-    dayUse[n]++;
     add(day, n, M.ordersServed, 1);
     const s = staff[n];
     if (s) add(day, n, M.staffHoursUsed, 1 / s.ordersPerStaffHour);
     point.ordersServed++;
-    const slotStart = day * SECONDS_PER_DAY + chosenSlot * 3600;
+    const slotStart = day * SECONDS_PER_DAY + orderBook.slotHour(n) * 3600;
     const pickAt = Math.min(Math.max(atS, slotStart) + input.demand.pickDelayMin * 60, (day + 1) * SECONDS_PER_DAY - 1);
     q.push({ kind: 'pick', atS: pickAt, priority: P_PICK, node: n, items, qty, res });
   }

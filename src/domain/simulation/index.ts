@@ -7,3 +7,4 @@ export * from './stock.ts';
 export * from './engine.ts';
 export * from './scenario.ts';
 export * from './report.ts';
+export * from './orders-adapter.ts';
