@@ -22,11 +22,9 @@
  * full view on PGlite (and on the server when DATABASE_URL is set, which is printed too).
  * `--full` posts more operations per measurement.
  */
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
-import { openDatabase, type Database } from '../src/store/db.ts';
-import { migrateToLatest } from '../src/store/migrate.ts';
+import type { Database } from '../src/store/db.ts';
+import { openScratchDatabase } from '../src/store/scratch.ts';
 import * as inv from '../src/store/inventory.ts';
 import { upsertDemand, upsertItems, upsertNodes } from '../src/store/network.ts';
 import { seededRandom } from '../src/domain/shared/random.ts';
@@ -41,39 +39,8 @@ interface Db {
 }
 
 async function freshDb(kind: 'pglite' | 'pg'): Promise<Db> {
-  if (kind === 'pglite') {
-    const database = await openDatabase();
-    await migrateToLatest(database.db);
-    return { database, db: database.db, close: () => database.close() };
-  }
-  const base = process.env.DATABASE_URL!;
-  const name = `bg_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  const database = await openDatabase({ url: u.toString(), poolSize: 12 });
-  await migrateToLatest(database.db);
-  return {
-    database,
-    db: database.db,
-    close: async () => {
-      await database.close();
-      const a = new pg.Client({ connectionString: base });
-      await a.connect();
-      // pool.end() resolves before every socket has closed: wait for them, so the forced drop
-      // does not kill a connection that still has listeners (an unhandled FATAL 57P01).
-      for (let i = 0; i < 40; i++) {
-        const r = await a.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
-        if (r.rows[0].n === 0) break;
-        await new Promise((res) => setTimeout(res, 50));
-      }
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
-  };
+  const scratch = await openScratchDatabase({ baseUrl: kind === 'pg' ? process.env.DATABASE_URL : undefined, prefix: 'bg_bench', poolSize: 12 });
+  return { database: scratch.database, db: scratch.database.db, close: scratch.close };
 }
 
 /** A stream of operations that mostly succeed: receipts, reservations, picks and releases. */

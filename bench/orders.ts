@@ -17,8 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
-import { openDatabase, type Database } from '../src/store/db.ts';
-import { migrateToLatest } from '../src/store/migrate.ts';
+import { openScratchDatabase } from '../src/store/scratch.ts';
 import { buildApp } from '../src/api/server.ts';
 import type { AppDeps } from '../src/api/deps.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
@@ -216,22 +215,9 @@ interface BackendResult extends LoadResult {
 }
 
 async function runBackend(kind: 'pg' | 'pglite', a: Args, url?: string): Promise<BackendResult> {
-  let database: Database;
-  let dropName: string | null = null;
-  let admin: pg.Client | null = null;
-  if (kind === 'pg') {
-    dropName = `bg_bench_orders_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-    admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dropName}`);
-    const u = new URL(url!);
-    u.pathname = `/${dropName}`;
-    database = await openDatabase({ url: u.toString(), poolSize: 12 });
-  } else {
-    database = await openDatabase();
-  }
+  const scratch = await openScratchDatabase({ baseUrl: kind === 'pg' ? url : undefined, prefix: 'bg_bench_orders', poolSize: 12 });
+  const database = scratch.database;
   try {
-    await migrateToLatest(database.db);
     await seed(database.db);
     const deps: AppDeps = { database, db: database.db, clock: { now: () => NOW }, solver: defaultSolver, config: { auth: { enabled: false, orderRatePerMin: 0 } } as AppDeps['config'] };
     const app = await buildApp(deps);
@@ -244,16 +230,7 @@ async function runBackend(kind: 'pg' | 'pglite', a: Args, url?: string): Promise
     const check = await oversold(database.db);
     return { ...load, ordersPerSec: (load.accepted + load.partial) / load.elapsedS, ...check };
   } finally {
-    await database.close();
-    if (admin && dropName) {
-      for (let i = 0; i < 40; i++) {
-        const r = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [dropName]);
-        if (r.rows[0].n === 0) break;
-        await new Promise((res) => setTimeout(res, 50));
-      }
-      await admin.query(`DROP DATABASE IF EXISTS ${dropName} WITH (FORCE)`);
-      await admin.end();
-    }
+    await scratch.close();
   }
 }
 

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { openDatabase, type Database } from '../../src/store/db.ts';
-import { migrateToLatest } from '../../src/store/migrate.ts';
+import type { Database } from '../../src/store/db.ts';
+import { openScratchDatabase } from '../../src/store/scratch.ts';
 import { buildApp } from '../../src/api/server.ts';
 import type { AppDeps, Clock } from '../../src/api/deps.ts';
 import { defaultSolver } from '../../src/solver/highs.ts';
@@ -24,41 +22,8 @@ export interface TestDb {
 export const usingPostgres = (): boolean => !!process.env.DATABASE_URL;
 
 export async function createTestDb(): Promise<TestDb> {
-  const base = process.env.DATABASE_URL;
-  if (!base) {
-    const database = await openDatabase();
-    await migrateToLatest(database.db);
-    return { database, db: database.db, close: () => database.close() };
-  }
-  const name = `bg_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  const url = u.toString();
-  const database = await openDatabase({ url, poolSize: 30 });
-  await migrateToLatest(database.db);
-  return {
-    database,
-    db: database.db,
-    url,
-    close: async () => {
-      await database.close();
-      const a = new pg.Client({ connectionString: base });
-      await a.connect();
-      // pool.end() resolves before every socket has closed; a forced drop would then kill
-      // connections that still have listeners and surface as unhandled FATAL 57P01 errors.
-      for (let i = 0; i < 40; i++) {
-        const r = await a.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
-        if (r.rows[0].n === 0) break;
-        await new Promise((res) => setTimeout(res, 50));
-      }
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
-  };
+  const scratch = await openScratchDatabase({ baseUrl: process.env.DATABASE_URL, prefix: 'bg_test', poolSize: 30 });
+  return { database: scratch.database, db: scratch.database.db, url: scratch.url, close: scratch.close };
 }
 
 /** A fixed clock that tests can move. */
