@@ -235,12 +235,14 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
     pending.push([col, packs]);
     fixed.add(col);
   };
-  const resolve = async (): Promise<Result<Float64Array>> => {
+  // Out of time in a re-solve (a loaded machine): null, and this region is left to the greedy completion.
+  const resolve = async (): Promise<Result<Float64Array | null>> => {
     pending.sort((a, b) => a[0] - b[0]);
     const cols = { index: Int32Array.from(pending, (x) => x[0]), lower: Float64Array.from(pending, (x) => x[1]), upper: Float64Array.from(pending, (x) => x[1]) };
     pending = [];
     const r = await session.solve({ timeLimitS }, { cols, ...(rows ? { rows } : {}) });
     rows = null;
+    if (!r.values && r.status === 'time_limit_no_solution') return ok(null);
     const f = failure(r);
     return f ?? ok(r.values!);
   };
@@ -254,12 +256,14 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
   if (rows) {
     const r = await resolve();
     if (!r.ok) return r;
+    if (!r.value) return ok([]);
     values = r.value;
   }
   for (let round = 0; round < 3; round++) {
     if (round > 0) {
       const r = await resolve();
       if (!r.ok) return r;
+      if (!r.value) return ok([]);
       values = r.value;
     }
     let changed = 0;
@@ -297,7 +301,8 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
     fix(ci, col, fits(ci, k) ? k : 0);
   }
   const r = await resolve();
-  return r.ok ? ok(flowsOf(p, built, r.value)) : r;
+  if (!r.ok) return r;
+  return ok(r.value ? flowsOf(p, built, r.value) : []);
 }
 
 /**
