@@ -25,6 +25,8 @@ export interface ServiceOptions {
   /** Orders a minute per client (env BAOGONG_ORDER_RATE_PER_MIN; 0 = no limit). */
   orderRatePerMin?: number;
   log?: (message: string) => void;
+  /** Apply pending migrations at start (default true; env BAOGONG_MIGRATE=off turns it off). */
+  migrate?: boolean;
   /** Where a secret meant for the operator's eyes only goes (default: stderr, never the log). */
   showSecret?: (text: string) => void;
   /** Run the periodic jobs (the control-area scheduler, every minute). Only `baogong serve` sets it. */
@@ -42,8 +44,12 @@ export interface Service {
 export async function openService(options: ServiceOptions = {}): Promise<Service> {
   const log = options.log ?? (() => {});
   const database = await openDatabase({ url: options.databaseUrl, dataDir: options.databaseUrl ? undefined : options.dataDir });
-  const applied = await migrateToLatest(database.db);
-  if (applied.length > 0) log(`applied ${applied.length} migration(s)`);
+  // A server running as a role that does not own the tables (docs/operations.md) skips
+  // migrations: the owner applies them (BAOGONG_MIGRATE=off for the application role).
+  if (options.migrate ?? process.env.BAOGONG_MIGRATE !== 'off') {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length > 0) log(`applied ${applied.length} migration(s)`);
+  }
   const clock = options.clock ?? systemClock;
   if ((options.demo ?? true) && (await isEmpty(database.db))) {
     log('empty database: loading the Yizhuang 2022 demo scenario…');

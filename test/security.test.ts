@@ -59,7 +59,7 @@ beforeAll(async () => {
   await ok('POST', '/api/inventory/transfers', { id: b.transferId, fromNodeId: 'B', toNodeId: 'A', lines: [{ itemId: 'eggs-1', quantity: 1 }], dispatch: false });
   await ok('POST', '/api/staff', { id: b.staffId, name: 'Li', homeNodeId: 'B', roles: ['picker'] });
   await ok('POST', '/api/staff', { id: 'S-A', name: 'Wang', homeNodeId: 'A', roles: ['picker'] });
-});
+}, 300_000);
 afterAll(async () => {
   await setup?.close();
   await t?.close();
@@ -260,5 +260,185 @@ describe('the browser session and the security headers', () => {
     expect(anon.json()).toEqual({ status: 'ok' });
     const admin = await as('admin', 'GET', '/health');
     expect(admin.json()).toHaveProperty('uptimeS');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// 4. The smaller holes.
+
+const auditRows = async (where: { reason?: string; status?: number; username?: string }) => {
+  let q = t.db.selectFrom('audit_log').selectAll();
+  if (where.reason) q = q.where('reason', '=', where.reason);
+  if (where.status) q = q.where('status_code', '=', where.status);
+  if (where.username) q = q.where('username', '=', where.username);
+  return q.execute();
+};
+const login = (username: string, password: string, remoteAddress = '127.0.0.1') =>
+  t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, remoteAddress });
+
+describe('sign-in', () => {
+  it('slows down repeated failures for one username, with a doubling wait, even for the right password', async () => {
+    for (let i = 0; i < 5; i++) expect((await login('viewer', 'wrong-guess', '10.0.0.1')).statusCode).toBe(401);
+    const blocked = await login('viewer', 'viewer-password', '10.0.0.3');
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.json()).toMatchObject({ code: 'rate_limited', field: 'username' });
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    clock.advance(1000);
+    expect((await login('viewer', 'wrong-again', '10.0.0.1')).statusCode).toBe(401);
+    expect((await login('viewer', 'viewer-password', '10.0.0.3')).statusCode).toBe(429); // now 2 s
+    clock.advance(2000);
+    expect((await login('viewer', 'viewer-password', '10.0.0.3')).statusCode).toBe(200);
+  });
+
+  it('slows down one client address that guesses many usernames', async () => {
+    for (let i = 0; i < 20; i++) expect((await login(`nobody-${i}`, 'guess', '10.0.0.2')).statusCode).toBe(401);
+    expect((await login('planner', 'planner-password', '10.0.0.2')).statusCode).toBe(429);
+    expect((await login('planner', 'planner-password', '10.0.0.4')).statusCode).toBe(200);
+    clock.advance(1000);
+    expect((await login('planner', 'planner-password', '10.0.0.2')).statusCode).toBe(200);
+  });
+
+  it('audits sign-ins, failed sign-ins, sign-outs, 401s and 403s, each naming its actor', async () => {
+    const l = await login('dispatcher', 'dispatcher-password');
+    await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization: `Bearer ${l.json().token}` } });
+    await as('viewer', 'POST', '/api/items', {});
+    await as(null, 'GET', '/api/users');
+    expect((await auditRows({ reason: 'signed in', username: 'dispatcher' })).length).toBeGreaterThan(0);
+    expect((await auditRows({ reason: 'signed out', username: 'dispatcher' })).length).toBe(1);
+    expect((await auditRows({ reason: 'sign-in failed', username: 'viewer' })).length).toBeGreaterThanOrEqual(5);
+    expect((await auditRows({ status: 403, username: 'viewer' })).length).toBeGreaterThan(0);
+    expect((await auditRows({ status: 401, username: 'anonymous' })).length).toBeGreaterThan(0);
+    const nameless = await t.db.selectFrom('audit_log').select('id').where('username', '=', '').execute();
+    expect(nameless).toEqual([]);
+  });
+
+  it('names the actor of zone changes in the zones audit trail', async () => {
+    const ring = [[116.49, 39.78], [116.51, 39.78], [116.51, 39.8], [116.49, 39.8], [116.49, 39.78]];
+    const z = await as('admin', 'POST', '/api/zones', { id: 'Z-SEC', name: 'zone', geometry: { type: 'Polygon', coordinates: [ring] }, servingNodeId: 'A' });
+    expect(z.statusCode, z.body).toBe(201);
+    const trail = await as('admin', 'GET', '/api/zones/audit?subjectId=Z-SEC');
+    expect(trail.json().events ?? trail.json()).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'zone.created', actor: 'admin' })]));
+  });
+
+  it('ends the other sessions of a user whose password changes, but not the admin’s own', async () => {
+    const second = (await login('counter-a', 'counter-a-password')).json().token;
+    const r = await as('admin', 'PATCH', `/api/users/${userIds['counter-a']}`, { password: 'a-new-password' });
+    expect(r.statusCode).toBe(200);
+    for (const token of [tokens['counter-a'], second]) {
+      expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401);
+    }
+    expect((await as('admin', 'GET', '/api/auth/me')).statusCode).toBe(200);
+    tokens['counter-a'] = (await login('counter-a', 'a-new-password')).json().token;
+  });
+});
+
+describe('API tokens', () => {
+  it('expire after 90 days by default, are listed without the secret, and can be revoked', async () => {
+    const r = await as('admin', 'POST', '/api/tokens', { userId: userIds.viewer, name: 'integration' });
+    expect(r.statusCode).toBe(201);
+    const { id, token, expiresAt } = r.json();
+    expect(new Date(expiresAt).getTime() - clock.now().getTime()).toBe(90 * 86400_000);
+    const list = (await as('admin', 'GET', `/api/tokens?userId=${userIds.viewer}&kind=api`)).json().tokens;
+    expect(list).toEqual([expect.objectContaining({ id, name: 'integration', kind: 'api', revokedAt: null })]);
+    expect(JSON.stringify(list)).not.toContain(token);
+    const bearerOf = { authorization: `Bearer ${token}` };
+    expect((await t.app.inject({ method: 'GET', url: '/api/nodes', headers: bearerOf })).statusCode).toBe(200);
+    clock.advance(91 * 86400_000);
+    expect((await t.app.inject({ method: 'GET', url: '/api/nodes', headers: bearerOf })).statusCode).toBe(401);
+    clock.advance(-91 * 86400_000);
+    expect((await as('admin', 'DELETE', `/api/tokens/${id}`)).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/nodes', headers: bearerOf })).statusCode).toBe(401);
+  });
+
+  it('writes the issuance audit row with the token, and a lone surrogate in the name issues nothing', async () => {
+    const count = async () => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM auth_tokens WHERE kind = 'api'`.execute(t.db)).rows[0].n);
+    const n = await count();
+    const bad = await as('admin', 'POST', '/api/tokens', `{"userId":"${userIds.viewer}","name":"\\ud800"}`, { 'content-type': 'application/json' });
+    expect(bad.statusCode).toBe(400);
+    expect(await count()).toBe(n);
+    const ok = await as('admin', 'POST', '/api/tokens', { userId: userIds.viewer, name: 'audited' });
+    const row = await t.db.selectFrom('audit_log').selectAll().where('route', '=', '/api/tokens').where('method', '=', 'POST').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(row.after).toMatchObject({ id: ok.json().id, name: 'audited' });
+    expect(JSON.stringify(row)).not.toContain(ok.json().token);
+  });
+});
+
+describe('the audit log', () => {
+  it('refuses TRUNCATE as it refuses UPDATE and DELETE', async () => {
+    await expect(sql`TRUNCATE audit_log`.execute(t.db)).rejects.toThrow(/append-only/);
+    expect((await auditRows({})).length).toBeGreaterThan(0);
+  });
+});
+
+describe('reservations held by orders', () => {
+  it('cannot be released by a manual movement, so the last unit is not sold twice', async () => {
+    const before = await dbFingerprint(t.db);
+    const release = await as('admin', 'POST', '/api/inventory/movements', { kind: 'release', reservationId: `${b.orderId}:0`, reason: 'manual' });
+    expect(release.statusCode).toBe(403);
+    expect(release.json()).toMatchObject({ code: 'not_allowed', field: 'reservationId' });
+    const batch = await as('admin', 'POST', '/api/inventory/movements/batch', { operations: [{ kind: 'release', reservationId: `${b.orderId}:0`, reason: 'manual' }] });
+    expect(batch.statusCode).toBe(403);
+    expect(await dbFingerprint(t.db)).toEqual(before);
+    const second = await as('admin', 'POST', '/api/orders', { customerId: 'c9', address: HOME, lines: [{ itemId: 'last-1', quantity: 1 }], slotStart: SLOT, allowSubstitution: false });
+    expect(second.statusCode).not.toBe(201);
+  });
+});
+
+describe('CSV exports', () => {
+  it('neutralise cells a spreadsheet would run as a formula', async () => {
+    const r = await as('admin', 'POST', '/api/items', { id: 'formula', nameZh: '=HYPERLINK("http://evil.example","x")', nameEn: '@SUM(1)', category: 'rice', unit: 'bag', temperatureClass: 'ambient', shelfLifeDays: 9 });
+    expect(r.statusCode, r.body).toBe(201);
+    const csv = (await as('admin', 'GET', '/api/items/export?format=csv')).body;
+    expect(csv).toContain(`'=HYPERLINK`);
+    expect(csv).toContain(`'@SUM(1)`);
+    expect(csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
+  });
+});
+
+describe('hostile input gets a 4xx in the one error shape and changes nothing', () => {
+  const shaped = (r: { statusCode: number; json(): any }) => {
+    expect(r.statusCode).toBeGreaterThanOrEqual(400);
+    expect(r.statusCode).toBeLessThan(500);
+    expect(r.json()).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
+  };
+  const node = { id: 'hostile', kind: 'store', nameZh: 'x', nameEn: 'x', lat: 39.79, lng: 116.5 };
+  it('NUL bytes, lone surrogates and __proto__ keys in JSON', async () => {
+    const before = await dbFingerprint(t.db);
+    for (const raw of [JSON.stringify({ ...node, nameZh: 'a\u0000b' }), JSON.stringify(node).replace('"x"', '"\\udc00"'), JSON.stringify(node).replace('{', '{"__proto__":{"admin":true},')]) {
+      const r = await as('admin', 'POST', '/api/nodes', raw, { 'content-type': 'application/json' });
+      shaped(r);
+      expect(r.json().code).toBe('validation_failed');
+    }
+    shaped(await as('admin', 'GET', '/api/nodes/a%00b'));
+    shaped(await as('admin', 'GET', '/api/items?q=%00'));
+    expect(await dbFingerprint(t.db)).toEqual(before);
+  });
+  it('null or text where a number belongs', async () => {
+    const before = await dbFingerprint(t.db);
+    for (const bad of [{ ...node, lng: null }, { ...node, lat: '39.79' }]) {
+      const r = await as('admin', 'POST', '/api/nodes', bad);
+      shaped(r);
+      expect(r.json().field).toMatch(/lng|lat/);
+    }
+    expect(await dbFingerprint(t.db)).toEqual(before);
+  });
+  it('deep nesting under any JSON media type, GeoJSON included', async () => {
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    for (const type of ['application/json', 'application/geo+json', 'application/vnd.baogong+json']) {
+      const r = await as('admin', 'POST', '/api/zones/import', `{"type":"FeatureCollection","features":${deep}}`, { 'content-type': type });
+      shaped(r);
+    }
+  });
+  it('malformed cookies and authorization headers', async () => {
+    for (const headers of [{ cookie: 'bg_session=%E0%A4%A' }, { cookie: 'bg_session=' + 'x'.repeat(5000) }, { authorization: 'Bearer' }, { authorization: 'Bearer \u00ff\u00fe' }]) {
+      const r = await t.app.inject({ method: 'GET', url: '/api/nodes', headers });
+      shaped(r);
+      expect(r.statusCode).toBe(401);
+    }
+  });
+  it('every write route declares a body schema (imports take a file and check it themselves)', async () => {
+    const doc = (await as('admin', 'GET', '/openapi.json')).json();
+    const without = openApiRoutes(doc).filter((r) => r.method !== 'GET' && !r.hasBody && !r.path.endsWith('/import'));
+    expect(without.map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
 });

@@ -81,6 +81,29 @@ const JSON_TYPES = /^application\/([a-z0-9!#$&^_.-]+\+)?json$/i;
 /** The body of a write that takes no input: none at all, `null`, or `{}`. */
 export const EMPTY_BODY = { anyOf: [{ type: 'object', properties: {}, additionalProperties: false }, { type: 'null' }] } as const;
 
+interface JsonObjectSchema {
+  type?: string;
+  properties?: Record<string, unknown>;
+  required?: string[];
+  allOf?: JsonObjectSchema[];
+  [k: string]: unknown;
+}
+
+/** An object schema that refuses properties it does not name (an `allOf` of objects is flattened first). */
+export function closedObject(schema: JsonObjectSchema | undefined): JsonObjectSchema {
+  if (!schema) return { type: 'object', properties: {}, additionalProperties: false };
+  if (Array.isArray(schema.allOf)) {
+    const parts = schema.allOf.map((p) => closedObject(p));
+    return {
+      type: 'object',
+      properties: Object.assign({}, ...parts.map((p) => p.properties ?? {})),
+      required: [...new Set(parts.flatMap((p) => p.required ?? []))],
+      additionalProperties: false,
+    };
+  }
+  return { ...schema, additionalProperties: false };
+}
+
 const isWrite = (m: string) => m !== 'GET' && m !== 'HEAD' && m !== 'OPTIONS';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
@@ -122,8 +145,7 @@ export function installInputHardening(app: FastifyInstance, sharedSchemas: objec
     if (!route.url.startsWith('/api/') && route.url !== '/health') return;
     const schema = (route.schema ??= {});
     // Unknown query parameters are refused, on every route (none of them reads one it does not declare).
-    const qs = schema.querystring as Record<string, unknown> | undefined;
-    schema.querystring = qs ? { ...qs, additionalProperties: false } : { type: 'object', properties: {}, additionalProperties: false };
+    schema.querystring = closedObject(schema.querystring as JsonObjectSchema | undefined);
     // A write that declares no body takes none (or `{}`); imports take a file and check it themselves.
     if (methods.some(isWrite) && schema.body === undefined && !route.url.endsWith('/import')) {
       schema.body = EMPTY_BODY;
