@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { createTestApp, testClock, type TestApp } from './support/app.ts';
+import { createTestApp, testClock, usingPostgres, type TestApp } from './support/app.ts';
+import { appRoleGrants } from '../src/store/roles.ts';
 import { dbFingerprint, openApiRoutes } from './support/fingerprint.ts';
 import { DAY, HOME, loadOrderFixture, SLOT } from './support/orders-fixture.ts';
 import { buildApp } from '../src/api/server.ts';
@@ -367,6 +368,30 @@ describe('the audit log', () => {
   it('refuses TRUNCATE as it refuses UPDATE and DELETE', async () => {
     await expect(sql`TRUNCATE audit_log`.execute(t.db)).rejects.toThrow(/append-only/);
     expect((await auditRows({})).length).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!usingPostgres())('running as a role that does not own the tables (PostgreSQL)', () => {
+  it('reads and writes the data, appends to the audit log, and cannot edit, empty or drop anything', async () => {
+    const role = `bg_app_${Math.random().toString(36).slice(2, 10)}`;
+    await sql.raw(`CREATE ROLE ${role} NOLOGIN`).execute(t.db);
+    try {
+      for (const stmt of appRoleGrants(role)) await sql.raw(stmt).execute(t.db);
+      const asApp = (statement: string) =>
+        t.db.transaction().execute(async (trx) => {
+          await sql.raw(`SET LOCAL ROLE ${role}`).execute(trx);
+          return sql.raw(statement).execute(trx);
+        });
+      await asApp(`SELECT count(*) FROM nodes`);
+      await asApp(`UPDATE nodes SET name_en = name_en WHERE id = 'A'`);
+      await asApp(`INSERT INTO audit_log (at, username, role, method, route, url, request_id, status_code) VALUES (now(), 'app', 'admin', 'POST', '/x', '/x', 'r', 200)`);
+      for (const forbidden of ['UPDATE audit_log SET username = username', 'DELETE FROM audit_log', 'TRUNCATE audit_log', 'DROP TABLE nodes', 'ALTER TABLE nodes ADD COLUMN x int', 'DROP TRIGGER audit_log_no_update ON audit_log']) {
+        await expect(asApp(forbidden), forbidden).rejects.toThrow(/permission denied|must be owner/);
+      }
+    } finally {
+      await sql.raw(`DROP OWNED BY ${role}`).execute(t.db);
+      await sql.raw(`DROP ROLE ${role}`).execute(t.db);
+    }
   });
 });
 
