@@ -10,8 +10,8 @@ import { notFoundItem } from '../domain/orders/validate.ts';
 import { DomainException, type DomainError } from '../domain/shared/result.ts';
 import { reserveOrderLines, type OrderReservation } from '../store/inventory.ts';
 import { appendAudits, type AuditEntry } from '../store/auth.ts';
-import { addToCounters, answeredKeys, bookDeliveries, insertOrders, isOrderKeyConflict, OrderKeyRace, reservationId, type CounterKey, type NewOrder } from '../store/orders.ts';
-import { isCapped, loadBook } from './order-book.ts';
+import { answeredKeys, bookDeliveries, insertOrders, isOrderKeyConflict, OrderKeyRace, reservationId, type NewOrder } from '../store/orders.ts';
+import { loadBook } from './order-book.ts';
 import { availableByCategory } from '../store/inventory.ts';
 import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory.ts';
 
@@ -29,9 +29,10 @@ import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory
  *      (`reserveOrderLines`: `UPDATE … FROM unnest(…) WHERE on_hand - reserved >= qty`, the ledger's
  *      movement lines and reservations, one ledger key per order);
  *   5. confirm: write the orders (the first order of a placement carries its Idempotency-Key and
- *      answer: the order is the key's record), book slots and windows, add to the purchase
- *      counters (a key or a counter another transaction wrote meanwhile refuses the batch with a
- *      retryable error: its orders are decided again and replay).
+ *      answer: the order is the key's record; a key another transaction stored meanwhile refuses
+ *      the batch with a retryable error: its orders are decided again and replay) and book slots
+ *      and windows. Purchase limits need no write: what a buyer bought is counted from its orders,
+ *      under a per-buyer advisory lock (`loadBook`).
  * A failure anywhere rolls the whole transaction back, which is the compensation of every step:
  * no reservation, booking or counter outlives a failed confirmation. When a batch fails for a
  * reason that is not an order's own (a deadlock, a bug), each of its orders is retried alone so
@@ -153,7 +154,7 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
         for (const l of r.lines) needs.stock.push([n, l.itemId]);
       }
     }
-    const { book, items, policy, existingCounters } = await loadBook(trx, needs, options.tiers ?? DEFAULT_TIER_LIMITS);
+    const { book, items, policy } = await loadBook(trx, needs, options.tiers ?? DEFAULT_TIER_LIMITS);
 
     // 3. Decide, in arrival order.
     const newOrders: NewOrder[] = [];
@@ -161,7 +162,6 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
     const reservations: OrderReservation[] = [];
     // The first order of each accepted placement (it will carry the placement's Idempotency-Key).
     const firstOrder = new Map<number, NewOrder>();
-    const counters: Array<CounterKey & { quantity: number }> = [];
     const deliveries: Array<{ nodeId: string; startMs: number; serviceDay: string; deliveries: number }> = [];
     const rejectedKeys: number[] = [];
     for (const i of active) {
@@ -187,10 +187,6 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
         deliveries.push({ nodeId: o.nodeId, startMs: o.slotStartMs, serviceDay: o.serviceDay, deliveries: 1 });
         o.lines.forEach((l, n) => {
           reservations.push({ groupKey: `order:${id}:reserve`, key: `order:${id}:${n}:reserve`, nodeId: o.nodeId, itemId: l.itemId, quantity: l.quantity, reservationId: reservationId(id, n) });
-          if (isCapped(policy, items, l.itemId)) {
-            counters.push({ scope: 'customer', subject: r.customerId, itemId: l.itemId, day: o.serviceDay, quantity: l.quantity });
-            counters.push({ scope: 'household', subject: household, itemId: l.itemId, day: o.serviceDay, quantity: l.quantity });
-          }
         });
         return {
           id, nodeId: o.nodeId, slotStart: new Date(o.slotStartMs).toISOString(), serviceDay: o.serviceDay, deliveryMode: o.deliveryMode,
@@ -224,7 +220,6 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
       throw isOrderKeyConflict(e) ? new OrderKeyRace(e) : e;
     }
     await bookDeliveries(trx, deliveries);
-    await addToCounters(trx, counters, existingCounters);
     const audits: AuditEntry[] = [];
     for (const i of active) {
       const r = results[i];

@@ -207,6 +207,54 @@ export async function lockCounters(trx: Db, keys: CounterKey[]): Promise<Array<C
   return r.rows.map((x) => ({ scope: x.scope, subject: x.subject, itemId: x.item_id, day: x.service_day, quantity: x.quantity }));
 }
 
+/**
+ * Serializes the purchases of these buyers (a customer or a household, on a service day): one
+ * transaction-scoped advisory lock per buyer, taken in a fixed order (sorted by its hash), so two
+ * transactions placing orders for the same buyer queue here and the second sees what the first
+ * bought (`boughtSoFar`). Advisory locks write nothing. Taken after the stock rows, where the
+ * counter rows used to be locked (the lock order of every flow).
+ */
+export async function lockBuyers(trx: Db, buyers: Array<{ scope: CounterScope; subject: string; day: string }>): Promise<void> {
+  if (buyers.length === 0) return;
+  // Unit separators (PostgreSQL text cannot hold NUL).
+  const keys = [...new Set(buyers.map((b) => `${b.scope}\u001f${b.subject}\u001f${b.day}`))];
+  await sql`
+    SELECT count(pg_advisory_xact_lock(${BUYER_LOCK_CLASS}::int, h)) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(${keys}::text[]) AS k ORDER BY h) AS s`.execute(trx);
+}
+
+/** The advisory lock class of buyer locks (the first key of the two-key form), so they cannot collide with other advisory locks. */
+const BUYER_LOCK_CLASS = 310;
+
+/**
+ * What these buyers have bought of these items on their service days, counted from their orders:
+ * every line of an order not cancelled, the picked quantity once packed (a short pick gives the
+ * rest back). Per customer and per household. Call under `lockBuyers`.
+ */
+export async function boughtSoFar(trx: Db, buyers: Array<{ customerId: string; household: string; day: string }>, itemIds: string[]): Promise<Array<CounterKey & { quantity: number }>> {
+  if (buyers.length === 0 || itemIds.length === 0) return [];
+  const cs = new Map<string, [string, string]>();
+  const hs = new Map<string, [string, string]>();
+  for (const b of buyers) {
+    cs.set(`${b.customerId}\u0000${b.day}`, [b.customerId, b.day]);
+    hs.set(`${b.household}\u0000${b.day}`, [b.household, b.day]);
+  }
+  const c = [...cs.values()];
+  const h = [...hs.values()];
+  const r = await sql<any>`
+    SELECT 'customer' AS scope, o.customer_id AS subject, l.item_id, o.service_day, sum(COALESCE(l.picked_quantity, l.quantity))::int AS quantity
+    FROM orders o JOIN order_lines l ON l.order_id = o.id
+    WHERE (o.customer_id, o.service_day) IN (SELECT * FROM unnest(${c.map((x) => x[0])}::text[], ${c.map((x) => x[1])}::text[]))
+      AND o.status <> 'cancelled' AND l.item_id = ANY(${itemIds}::text[])
+    GROUP BY o.customer_id, l.item_id, o.service_day
+    UNION ALL
+    SELECT 'household', o.household, l.item_id, o.service_day, sum(COALESCE(l.picked_quantity, l.quantity))::int
+    FROM orders o JOIN order_lines l ON l.order_id = o.id
+    WHERE (o.household, o.service_day) IN (SELECT * FROM unnest(${h.map((x) => x[0])}::text[], ${h.map((x) => x[1])}::text[]))
+      AND o.status <> 'cancelled' AND l.item_id = ANY(${itemIds}::text[])
+    GROUP BY o.household, l.item_id, o.service_day`.execute(trx);
+  return r.rows.map((x) => ({ scope: x.scope, subject: x.subject, itemId: x.item_id, day: x.service_day, quantity: Number(x.quantity) }));
+}
+
 /** A counter another transaction created between our read and our write: retry the orders. */
 export class CounterRace extends Error {
   readonly code = '40001';
