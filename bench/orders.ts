@@ -6,11 +6,12 @@
  * during the run; customers prefer the early delivery slots, which fill. The load generator is its
  * OWN process (`bench/orders-load.ts`), never a thread of the server. Runs, each on a fresh seeded
  * database:
- *  1. PostgreSQL, one server process (`bench/orders-server.ts`): accepted orders a second, p50/p99
+ *  1. PostgreSQL, one server (in this process): accepted orders a second, p50/p99
  *     latency, the rows written per accepted order (PostgreSQL's own statistics, inserts + updates
  *     + deletes of every table, measured around the run);
  *  2. pgbench's default TPC-B-like transaction on the same server, right after: the reference;
- *  3. PostgreSQL, two server processes sharing the database, the clients split between them;
+ *  3. PostgreSQL, two server processes (`bench/orders-server.ts`) sharing the database, the clients
+ *     split between them;
  *  4. PostgreSQL, in process: the same orders straight into the order batcher, no HTTP;
  *  5. PGlite: the server in this process (the database is embedded in it), the load generator
  *     still a separate process.
@@ -211,22 +212,39 @@ interface BackendResult extends LoadResult {
 
 const accepted = (r: LoadResult) => r.accepted + r.partial;
 
-/** PostgreSQL through HTTP: `servers` server processes on one fresh database, the load generator in another process. */
-async function runPgHttp(baseUrl: string, a: Args, servers: number): Promise<BackendResult> {
+/**
+ * PostgreSQL through HTTP on one fresh database, the load generator in its own process. One
+ * server: in this process (its connections are this process's, closed before the statistics are
+ * read); two servers: two processes of `bench/orders-server.ts`.
+ */
+async function runPgHttp(baseUrl: string, a: Args, servers: 1 | 2): Promise<BackendResult> {
   const scratch = await openScratchDatabase({ baseUrl, prefix: 'bg_bench_orders', poolSize: 4 });
   const url = scratch.url!;
   const name = new URL(url).pathname.slice(1);
   await seed(scratch.database.db);
-  // This process's connections end before the run, so the statistics around it count only the servers' writes.
+  // The seeding connections end before the run, so the statistics around it count only the servers' writes.
   await scratch.database.close();
   await quiesce(url);
   const before = await rowsWritten(url);
-  const procs = await Promise.all(Array.from({ length: servers }, () => startServerProcess(url, NOW, Math.max(4, Math.ceil(12 / servers)))));
   let out: { warm: LoadResult; load: LoadResult };
-  try {
-    out = await runLoadProcess(procs.map((p) => p.port), a.clients, a.seconds, 2022);
-  } finally {
-    await Promise.all(procs.map((p) => p.stop()));
+  if (servers === 1) {
+    const database = await openDatabase({ url, poolSize: 12 });
+    const deps: AppDeps = { database, db: database.db, clock: { now: () => NOW }, solver: defaultSolver, config: { auth: { enabled: false, orderRatePerMin: 0 } } as AppDeps['config'] };
+    const app = await buildApp(deps);
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      out = await runLoadProcess([(app.server.address() as { port: number }).port], a.clients, a.seconds, 2022);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  } else {
+    const procs = await Promise.all(Array.from({ length: servers }, () => startServerProcess(url, NOW, 6)));
+    try {
+      out = await runLoadProcess(procs.map((p) => p.port), a.clients, a.seconds, 2022);
+    } finally {
+      await Promise.all(procs.map((p) => p.stop()));
+    }
   }
   await quiesce(url);
   const after = await rowsWritten(url);
@@ -343,6 +361,17 @@ function printBackend(label: string, r: BackendResult): void {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
+/** Wall time of each phase, printed at the end (where the run's minute goes). */
+const phases: Array<[string, number]> = [];
+async function phase<T>(name: string, f: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await f();
+  } finally {
+    phases.push([name, (performance.now() - t0) / 1000]);
+  }
+}
+
 export async function run(args: string[]): Promise<Record<string, number>> {
   const a = parseArgs(args);
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -360,14 +389,14 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       process.stdout.write(`PostgreSQL at ${url} is not reachable (${(e as Error).message}); skipping it\n`);
     }
     if (pgOk) {
-      const r = await runPgHttp(url, a, 1);
-      printBackend('PostgreSQL server, one server process (HTTP)', r);
-      const tps = await pgbenchTps(url, a.seconds);
+      const r = await phase('PostgreSQL, one server', () => runPgHttp(url, a, 1));
+      printBackend('PostgreSQL server, one server (HTTP; server in this process, load generator in its own)', r);
+      const tps = await phase('pgbench', () => pgbenchTps(url, a.seconds));
       process.stdout.write(`\npgbench (default TPC-B-like, scale 10, 10 clients) on the same server: ${tps.toFixed(0)} tps\n`);
       process.stdout.write(`our accepted orders/s as a ratio of pgbench tps: ${(r.ordersPerSec / tps).toFixed(2)}\n`);
-      const two = await runPgHttp(url, a, 2);
+      const two = await phase('PostgreSQL, two server processes', () => runPgHttp(url, a, 2));
       printBackend('PostgreSQL server, two server processes on one database (HTTP)', two);
-      const inproc = await runInProcess(url, a);
+      const inproc = await phase('PostgreSQL, in process', () => runInProcess(url, a));
       printBackend('PostgreSQL server, in process (order batcher, no HTTP)', inproc);
       oversoldTotal += r.oversold + two.oversold + inproc.oversold;
       Object.assign(out, {
@@ -384,12 +413,13 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     }
   }
   if (a.pglite) {
-    const r = await runPglite(a);
+    const r = await phase('PGlite', () => runPglite(a));
     printBackend('PGlite (embedded; server in this process, load generator in its own)', r);
     oversoldTotal += r.oversold;
     out.ordersPerSecPglite = Math.round(r.ordersPerSec);
     out.p99MsPglite = round1(r.p99);
   }
+  process.stdout.write(`\nphase wall times: ${phases.map(([n, s]) => `${n} ${s.toFixed(1)} s`).join(', ')}\n`);
   out.clients = a.clients;
   out.oversold = oversoldTotal;
   return out;
