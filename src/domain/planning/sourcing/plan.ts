@@ -401,7 +401,8 @@ async function solveChunkedLp(p: Prepared, solver: MipSolver, chunkNeeds: number
       if (!r.ok) return r;
       chunkFlows.push(r.value);
     }
-    if (chunkNeeds.length > 1) await repair(p, solver, chunkNeeds, built, chunkFlows, shares, full, timeLimitS);
+    // Chunks whose first LP ran out of time have no session state to repair from.
+    if (chunkNeeds.length > 1) await repair(p, sessions, chunkNeeds, built, chunkFlows, shares, full, timeLimitS, firsts.map((f) => f.values !== null));
     return ok({ flows: chunkFlows.flat().sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
   } finally {
     for (const s of sessions) s.close();
@@ -409,11 +410,11 @@ async function solveChunkedLp(p: Prepared, solver: MipSolver, chunkNeeds: number
 }
 
 /** Step 3 of `solveChunkedLp`: re-rounds short chunks with what the other chunks left unused. */
-async function repair(p: Prepared, solver: MipSolver, chunkNeeds: number[][], built: BuiltModel[], chunkFlows: Flow[][], shares: Caps[], full: Caps, timeLimitS: number): Promise<void> {
+async function repair(p: Prepared, sessions: ModelSession[], chunkNeeds: number[][], built: BuiltModel[], chunkFlows: Flow[][], shares: Caps[], full: Caps, timeLimitS: number, solved: boolean[]): Promise<void> {
   const first = evaluate(p, chunkFlows.flat());
   const order = chunkNeeds
     .map((ns, c) => ({ c, short: ns.reduce((s, ni) => s + (first.shortByKey.get(key(p.needs[ni].nodeId, p.needs[ni].itemId)) ?? 0) * p.needs[ni].tierWeight, 0) }))
-    .filter((x) => x.short > 0)
+    .filter((x) => x.short > 0 && solved[x.c])
     .sort((a, b) => b.short - a.short);
   for (const { c } of order) {
     const before = evaluate(p, chunkFlows[c]).objective;
@@ -433,9 +434,16 @@ async function repair(p: Prepared, solver: MipSolver, chunkNeeds: number[][], bu
       caps.supplierUnits.set(k, (mine.supplierUnits.get(k) ?? 0) + Math.max(0, left));
     }
     if (!leftover) continue;
-    const r = await solveRegion(p, solver, chunkNeeds[c], caps, false, timeLimitS, []);
+    // Hot, in the chunk's own session: free the orders rounding fixed again and widen the rows.
+    const b = built[c];
+    const orderCols = [...b.candCol].filter(([ci]) => p.candidates[ci].kind === 'supplier_order').map(([, col]) => col).sort((x, y) => x - y);
+    const cols = { index: Int32Array.from(orderCols), lower: Float64Array.from(orderCols, (col) => b.model.cols.lower[col]), upper: Float64Array.from(orderCols, (col) => b.model.cols.upper[col]) };
+    const rows = capChanges(b, caps, shares[c]);
+    const first = await sessions[c].solve({ timeLimitS }, { cols, ...(rows ? { rows } : {}) });
+    if (!first.values) continue;
+    const r = await roundLp(p, b, sessions[c], first, caps, null, timeLimitS);
     // Other chunks' flows are fixed, so comparing this chunk's flows alone compares the whole plan.
-    if (r.ok && evaluate(p, r.value.flows).objective < before - 1e-6) chunkFlows[c] = r.value.flows;
+    if (r.ok && evaluate(p, r.value).objective < before - 1e-6) chunkFlows[c] = r.value;
   }
 }
 
