@@ -80,7 +80,7 @@ export async function planSourcing(input: SourcingInput, solver: MipSolver): Pro
       method = useMip ? 'mip' : 'lp_rounding';
       chunks = 1;
     } else {
-      const d = useMip ? await solveDecomposedMip(p, solver, p.params.maxColumnsMip, greedyFlows) : await solveChunkedLp(p, solver, lpChunks, p.params.timeLimitS);
+      const d = useMip ? await solveDecomposedMip(p, solver, p.params.maxColumnsMip, greedyFlows) : lpChunks.length > p.params.maxOpenChunks ? await solveChunkedLpInWaves(p, solver, lpChunks, p.params.timeLimitS) : await solveChunkedLp(p, solver, lpChunks, p.params.timeLimitS);
       if (!d.ok) return d;
       flows = d.value.flows;
       bound = d.value.bound;
@@ -407,6 +407,81 @@ async function solveChunkedLp(p: Prepared, solver: MipSolver, chunkNeeds: number
   } finally {
     for (const s of sessions) s.close();
   }
+}
+
+/**
+ * `solveChunkedLp` for many chunks, holding at most `maxOpenChunks` models at a time (memory:
+ * every open model lives in a worker's HiGHS heap and in this thread). Step 1 closes each
+ * chunk after its LP; step 2 builds and loads it again, solves it within its share and rounds
+ * it. No repair pass.
+ */
+async function solveChunkedLpInWaves(p: Prepared, solver: MipSolver, chunkNeeds: number[][], timeLimitS: number): Promise<Result<{ flows: Flow[]; bound: number; chunks: number }>> {
+  const full = fullCaps(p);
+  const wave = Math.max(1, p.params.maxOpenChunks);
+  const inWaves = async <T>(f: (c: number) => Promise<T>): Promise<T[]> => {
+    const out: T[] = [];
+    for (let start = 0; start < chunkNeeds.length; start += wave) {
+      const part = await Promise.all(chunkNeeds.slice(start, start + wave).map((_, k) => f(start + k)));
+      out.push(...part);
+    }
+    return out;
+  };
+  const use = new Map<string, Map<number, number>>();
+  const note = (k: string, c: number, v: number) => {
+    const m = use.get(k) ?? new Map<number, number>();
+    m.set(c, v);
+    use.set(k, m);
+  };
+  const firsts = await inWaves(async (c) => {
+    const b = buildModel(p, chunkNeeds[c], full, { relax: true });
+    const session = await openSession(solver, b.model);
+    try {
+      const r = await session.solve({ timeLimitS });
+      if (r.values) {
+        const rows = b.model.rows;
+        const activity = (row: number) => rows.indices[row].reduce((a, col, t) => a + rows.values[row][t] * r.values![col], 0);
+        for (const [k, row] of b.storageRows) note(`s|${k}`, c, activity(row) * 1000);
+        for (const [k, row] of b.supplierRows) note(`p|${k}`, c, activity(row));
+      }
+      return { status: r.status, objective: r.objective, solved: r.values !== null, failure: r.values ? null : failure(r) };
+    } finally {
+      session.close();
+    }
+  });
+  let bound = 0;
+  for (const r of firsts) {
+    if (r.solved) bound += r.objective ?? 0;
+    else if (r.status !== 'time_limit_no_solution' && r.failure) return r.failure;
+  }
+  const shareOf = (k: string, c: number, cap: number): number => {
+    const m = use.get(k);
+    if (!m || m.size <= 1) return cap;
+    let total = 0;
+    for (const v of m.values()) total += v;
+    return total > 1e-9 ? Math.floor((cap * (m.get(c) ?? 0)) / total) : Math.floor(cap / m.size);
+  };
+  const rounded = await inWaves(async (c): Promise<Result<Flow[]>> => {
+    if (!firsts[c].solved) return ok([]);
+    const b = buildModel(p, chunkNeeds[c], full, { relax: true });
+    const caps: Caps = { storageCm3: new Map(full.storageCm3), supplierUnits: new Map(full.supplierUnits) };
+    for (const k of b.storageRows.keys()) caps.storageCm3.set(k, shareOf(`s|${k}`, c, full.storageCm3.get(k) ?? 0));
+    for (const k of b.supplierRows.keys()) caps.supplierUnits.set(k, shareOf(`p|${k}`, c, full.supplierUnits.get(k) ?? 0));
+    const session = await openSession(solver, b.model);
+    try {
+      const rows = capChanges(b, caps, full);
+      const first = await session.solve({ timeLimitS }, rows ? { rows } : undefined);
+      if (!first.values) return first.status === 'time_limit_no_solution' ? ok([]) : failure(first)!;
+      return await roundLp(p, b, session, first, caps, null, timeLimitS);
+    } finally {
+      session.close();
+    }
+  });
+  const flows: Flow[] = [];
+  for (const r of rounded) {
+    if (!r.ok) return r;
+    flows.push(...r.value);
+  }
+  return ok({ flows: flows.sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
 }
 
 /** Step 3 of `solveChunkedLp`: re-rounds short chunks with what the other chunks left unused. */
