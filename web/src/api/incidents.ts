@@ -110,12 +110,16 @@ interface Reassignment {
   };
 }
 
-interface ResponsePlan {
+export interface ResponsePlan {
   id: string;
   incidentId: string;
+  kind?: string;
+  createdAt?: string;
+  appliedAt?: string | null;
+  steps?: Array<{ position: number; step: string; status: string; error: string | null; at: string }>;
   status: string;
   summary: Record<string, unknown> & { notes?: string[] };
-  parts: Array<{ part: string; content: Record<string, any> }>;
+  parts: Array<{ part: string; content: Record<string, any>; edited?: boolean }>;
 }
 interface Simulation {
   days: number;
@@ -123,7 +127,7 @@ interface Simulation {
 }
 
 /** Maps the drafted response plan (its parts) onto the view model. */
-function withResponsePlan(plan: IncidentPlan, r: ResponsePlan): IncidentPlan {
+export function withResponsePlan(plan: IncidentPlan, r: ResponsePlan): IncidentPlan {
   const part = (name: string) => r.parts.find((p) => p.part === name)?.content ?? {};
   const ns = part('node_status');
   const z = part('zones');
@@ -272,9 +276,67 @@ export const incidentsApi = {
     await api.post<Reassignment>('/api/zones/reassignments/{id}/apply', {}, { params: { id: plan.reassignmentId } });
     return { ...plan, stage: 'applied' };
   },
-  /** Withdraws a declared incident (or lifts the control area) when the plan is discarded. */
+  /** Withdraws a declared (not applied) incident, or lifts the control area, when the plan is discarded. */
   async discard(plan: IncidentPlan): Promise<void> {
-    if (plan.incidentId) await api.post('/api/incidents/{id}/lift', {}, { params: { id: plan.incidentId } });
+    if (plan.incidentId) await api.post('/api/incidents/{id}/discard', {}, { params: { id: plan.incidentId } });
     else await api.post('/api/control-areas/{id}/lift', {}, { params: { id: plan.areaId } });
   },
 };
+
+/** An incident as the incidents screen lists it (GET /api/incidents). */
+export interface IncidentArea {
+  id: string;
+  name?: string;
+  level: string;
+  startsAt: string;
+  endsAt?: string | null;
+}
+export interface Incident {
+  id: string;
+  name: string;
+  status: 'declared' | 'planned' | 'applied' | 'lifted' | 'discarded';
+  spec: { areas: IncidentArea[]; emergencyWarehouse?: { id: string; nameZh?: string; nameEn?: string } | null; reopenOnlineOnlyAt?: string | null };
+  declaredAt: string;
+  appliedAt: string | null;
+  liftedAt: string | null;
+  discardedAt?: string | null;
+}
+export interface IncidentDetail extends Incident {
+  plan: ResponsePlan | null;
+  liftPlan: (ResponsePlan & { parts: Array<{ part: string; content: any }> }) | null;
+}
+export interface TimelineEntry {
+  at: string;
+  kind: string;
+  params: Record<string, string | number | null>;
+  username: string | null;
+}
+
+/** The statuses in which an incident is still live (something may yet change on the network). */
+export const LIVE_STATUSES: ReadonlyArray<Incident['status']> = ['declared', 'planned', 'applied'];
+
+/** The view model of a stored incident's plan (for PlanReview), without the drawn ring. */
+export function planView(d: IncidentDetail): IncidentPlan | null {
+  if (!d.plan) return null;
+  const a = d.spec.areas[0];
+  const base: IncidentPlan = {
+    stage: d.status === 'applied' || d.status === 'lifted' ? 'applied' : 'declared',
+    incidentId: d.id, areaId: a?.id ?? '', name: d.name, level: a?.level ?? 'lockdown', ring: [], allowOnlineOnly: false, emergencyWarehouse: null,
+    reassignmentId: null, assignments: {}, nodeChanges: [], zonesInside: 0, zoneMoves: [], unservedZones: [], nodeLoads: [], summary: [], kpis: [], partFacts: [], notes: [],
+  };
+  return withResponsePlan(base, d.plan);
+}
+
+export const incidentList = {
+  list: (signal?: AbortSignal) => api.get<{ incidents: Incident[] }>('/api/incidents', { signal }),
+  get: (id: string, signal?: AbortSignal) => api.get<IncidentDetail>('/api/incidents/{id}', { params: { id }, signal }),
+  timeline: (id: string, signal?: AbortSignal) => api.get<{ entries: TimelineEntry[] }>('/api/incidents/{id}/timeline', { params: { id }, signal }),
+  draft: (id: string) => api.post<ResponsePlan>('/api/incidents/{id}/plan', {}, { params: { id } }),
+  apply: (id: string) => api.post<ResponsePlan>('/api/incidents/{id}/apply', {}, { params: { id } }),
+  lift: (id: string) => api.post<ResponsePlan>('/api/incidents/{id}/lift', {}, { params: { id } }),
+  discard: (id: string) => api.post<Incident>('/api/incidents/{id}/discard', {}, { params: { id } }),
+  extend: (id: string, endsAt: string | null) => api.post<{ incident: Incident }>('/api/incidents/{id}/extend', { endsAt }, { params: { id } }),
+  editPart: (id: string, part: string, content: unknown) => api.put<ResponsePlan>('/api/incidents/{id}/plan/parts/{part}', { content }, { params: { id, part } }),
+  simulate: (id: string, days = 3) => api.post<Simulation>('/api/incidents/{id}/simulate', { days }, { params: { id } }),
+};
+export type { Simulation };
