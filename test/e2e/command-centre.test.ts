@@ -69,7 +69,8 @@ describe.skipIf(!hasChromium)('the command centre runs the whole response', () =
     await page.getByTestId('plan-editor-save').click();
     await page.getByTestId('plan-editor-saved').waitFor({ timeout: 60_000 });
     await page.getByTestId('kpi-table').waitFor({ timeout: 180_000 });
-    expect(await page.getByTestId('plan-editor').innerText()).toContain('路区已由审核人修改');
+    // The server answers the simulation before the incident's reload, so wait for the edited mark.
+    await expect.poll(async () => page.getByTestId('plan-editor').innerText(), { timeout: 60_000 }).toContain('路区已由审核人修改');
     await screenshot(page, 'cc-2-plan-edited-simulated');
 
     // Apply asks to confirm, with the impacts.
@@ -154,8 +155,8 @@ describe.skipIf(!hasChromium)('the command centre runs the whole response', () =
     await screenshot(page, 'cc-10-discarded-phone-en');
 
     // Node status guard: apply a lockdown directly, then the store cannot simply reopen.
-    expect((await call('POST', '/api/control-areas', { id: 'guard-area', name: 'Chaolin guard', level: 'lockdown', geometry: { type: 'Polygon', coordinates: [[[116.495, 39.789], [116.505, 39.789], [116.505, 39.795], [116.495, 39.795], [116.495, 39.789]]] }, startsAt })).status).toBe(201);
-    const inside = (await call('GET', '/api/nodes')).body.nodes.find((n: any) => n.status === 'suspended' && n.lng > 116.495 && n.lng < 116.505 && n.lat > 39.789 && n.lat < 39.795);
+    expect((await call('POST', '/api/control-areas', { id: 'guard-area', name: 'Dazu guard', level: 'lockdown', geometry: { type: 'Polygon', coordinates: [[[116.503, 39.787], [116.511, 39.787], [116.511, 39.793], [116.503, 39.793], [116.503, 39.787]]] }, startsAt })).status).toBe(201);
+    const inside = (await call('GET', '/api/nodes')).body.nodes.find((n: any) => n.id === 'dazu-plaza' && n.status === 'suspended');
     expect(inside).toBeTruthy();
     await page.getByTestId('nav-map').click();
     await page.getByTestId(`node-${inside.id}`).locator('.node-head').click();

@@ -37,7 +37,7 @@ export interface IncidentPlan {
   assignments: Record<string, string | null>;
   nodeChanges: Array<{ nodeId: string; from: string; to: string }>;
   zonesInside: number;
-  zoneMoves: Array<{ zoneId: string; from: string | null; to: string | null; distanceM?: number | null }>;
+  zoneMoves: Array<{ zoneId: string; from: string | null; to: string | null; distanceM?: number | null; ordersPerDay?: number | null }>;
   unservedZones: Array<{ zoneId: string; reason: string; ordersPerDay?: number }>;
   nodeLoads: NodeLoad[];
   summary: Array<{ key: string; value: number | string }>;
@@ -46,6 +46,8 @@ export interface IncidentPlan {
   /** Other parts of the response plan (sourcing, trips, staffing, targets), as short facts. */
   partFacts: Array<{ part: string; key: string; value: number | string }>;
   notes: string[];
+  /** The notes as codes with parameters (translated by the screen), when the server sends them. */
+  noteCodes?: Array<{ code: string; params: Record<string, string | number> }>;
   simulationDays?: number;
 }
 
@@ -103,7 +105,7 @@ interface Reassignment {
     solverStatus: string;
     gapPct: number | null;
     solveTimeS: number;
-    changes: Array<{ zoneId: string; oldNodeId: string | null; newNodeId: string | null; distanceM: number | null }>;
+    changes: Array<{ zoneId: string; oldNodeId: string | null; newNodeId: string | null; distanceM: number | null; demandOrdersPerDay?: number }>;
     nodeLoads: NodeLoad[];
     unserved: Array<{ zoneId: string; ordersPerDay: number; reason: string; message: string }>;
     totals: Record<string, unknown>;
@@ -118,7 +120,7 @@ export interface ResponsePlan {
   appliedAt?: string | null;
   steps?: Array<{ position: number; step: string; status: string; error: string | null; at: string }>;
   status: string;
-  summary: Record<string, unknown> & { notes?: string[] };
+  summary: Record<string, unknown> & { notes?: string[]; noteCodes?: Array<{ code: string; params: Record<string, string | number> }> };
   parts: Array<{ part: string; content: Record<string, any>; edited?: boolean }>;
 }
 interface Simulation {
@@ -151,14 +153,15 @@ export function withResponsePlan(plan: IncidentPlan, r: ResponsePlan): IncidentP
     reassignmentId: null,
     nodeChanges: ((ns.changes ?? []) as Array<{ nodeId: string; from: string; to: string }>).map((c) => ({ nodeId: c.nodeId, from: c.from, to: c.to })),
     assignments,
-    zoneMoves: ((z.changes ?? []) as Array<{ zoneId: string; oldNodeId: string | null; newNodeId: string | null; distanceM: number | null }>)
+    zoneMoves: ((z.changes ?? []) as Array<{ zoneId: string; oldNodeId: string | null; newNodeId: string | null; distanceM: number | null; demandOrdersPerDay?: number }>)
       .filter((c) => c.oldNodeId !== c.newNodeId)
-      .map((c) => ({ zoneId: c.zoneId, from: c.oldNodeId, to: c.newNodeId, distanceM: c.distanceM })),
+      .map((c) => ({ zoneId: c.zoneId, from: c.oldNodeId, to: c.newNodeId, distanceM: c.distanceM, ordersPerDay: c.demandOrdersPerDay ?? null })),
     unservedZones: ((z.unserved ?? []) as Array<{ zoneId: string; reason: string; ordersPerDay: number }>).map((u) => ({ zoneId: u.zoneId, reason: u.reason, ordersPerDay: u.ordersPerDay })),
     nodeLoads: (z.nodeLoads ?? []) as NodeLoad[],
     summary,
     partFacts: facts,
     notes: r.summary.notes ?? [],
+    noteCodes: r.summary.noteCodes,
     solver: undefined,
   };
 }
@@ -184,7 +187,7 @@ function withProposal(plan: IncidentPlan, r: Reassignment): IncidentPlan {
     ...plan,
     reassignmentId: r.id,
     assignments,
-    zoneMoves: p.changes.filter((c) => c.oldNodeId !== c.newNodeId).map((c) => ({ zoneId: c.zoneId, from: c.oldNodeId, to: c.newNodeId, distanceM: c.distanceM })),
+    zoneMoves: p.changes.filter((c) => c.oldNodeId !== c.newNodeId).map((c) => ({ zoneId: c.zoneId, from: c.oldNodeId, to: c.newNodeId, distanceM: c.distanceM, ordersPerDay: c.demandOrdersPerDay ?? null })),
     unservedZones: p.unserved.map((u) => ({ zoneId: u.zoneId, reason: u.reason, ordersPerDay: u.ordersPerDay })),
     nodeLoads: p.nodeLoads,
     summary: totals,

@@ -16,6 +16,8 @@ export interface SourcingLine {
   arrivalH: number;
   costFen: number;
   reason: string;
+  /** The reason as codes with parameters (translated by the screen); the English `reason` is the fallback. */
+  reasonCodes?: Array<{ code: string; params: Record<string, string | number> }>;
   documentId: string | null;
 }
 export interface SourcingShortage {

@@ -174,7 +174,24 @@ function PlanLines(props: { plan: SourcingPlan }) {
             { key: 'q', label: t('common.quantity'), num: true, render: (l) => fmt.int(l.quantity) },
             { key: 'eta', label: t('sourcing.arrivesIn'), num: true, render: (l) => `${l.arrivalH.toFixed(1)} h` },
             { key: 'cost', label: t('sourcing.cost'), num: true, render: (l) => fmt.yuan(l.costFen) },
-            { key: 'reason', label: t('common.reason'), render: (l) => <span className="reason" title={l.reason}>{l.reason}</span> },
+            {
+              key: 'reason',
+              label: t('common.reason'),
+              render: (l) => {
+                // Codes with parameters from the planner; node ids become names. The English text is the fallback.
+                const text = l.reasonCodes
+                  ? l.reasonCodes
+                      .map((c) => t(`sourcingReason.${c.code}`, { ...c.params, node: c.params.nodeId !== undefined ? nodeName(String(c.params.nodeId)) : '', from: c.params.fromNodeId !== undefined ? nodeName(String(c.params.fromNodeId)) : '', defaultValue: '' }))
+                      .filter(Boolean)
+                      .join(' ')
+                  : l.reason;
+                return (
+                  <span className="reason" title={text || l.reason}>
+                    {text || l.reason}
+                  </span>
+                );
+              },
+            },
           ]}
         />
       </Card>
