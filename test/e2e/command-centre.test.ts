@@ -28,7 +28,7 @@ describe.skipIf(!hasChromium)('the command centre runs the whole response', () =
   beforeAll(async () => {
     ensureWebBuilt();
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  }, 360_000);
+  }, 900_000);
   afterAll(async () => {
     await browser?.close();
     await server?.stop();

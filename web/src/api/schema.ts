@@ -2768,6 +2768,12 @@ export interface paths {
                                 packs: number | null;
                                 quantity: number;
                                 reason: string;
+                                reasonCodes?: {
+                                    code: string;
+                                    params: {
+                                        [key: string]: string | number;
+                                    };
+                                }[];
                                 shipmentId: string | null;
                                 supplierId: string | null;
                                 toNodeId: string;
@@ -2870,6 +2876,12 @@ export interface paths {
                                 packs: number | null;
                                 quantity: number;
                                 reason: string;
+                                reasonCodes?: {
+                                    code: string;
+                                    params: {
+                                        [key: string]: string | number;
+                                    };
+                                }[];
                                 shipmentId: string | null;
                                 supplierId: string | null;
                                 toNodeId: string;
@@ -2978,6 +2990,12 @@ export interface paths {
                                 packs: number | null;
                                 quantity: number;
                                 reason: string;
+                                reasonCodes?: {
+                                    code: string;
+                                    params: {
+                                        [key: string]: string | number;
+                                    };
+                                }[];
                                 shipmentId: string | null;
                                 supplierId: string | null;
                                 toNodeId: string;
