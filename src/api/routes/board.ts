@@ -10,7 +10,7 @@ const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }
 const Alert = Type.Object({
   id: Type.String(),
   severity: Type.Union([Type.Literal('bad'), Type.Literal('warn')]),
-  code: Type.String({ description: 'zones.unserved | node.over_capacity | stock.key_out | stock.key_low | trip.late_departure | trip.late_arrival' }),
+  code: Type.String({ description: 'zones.unserved | node.over_capacity | node.fully_booked | stock.key_out | stock.key_low | trip.late_departure | trip.late_arrival' }),
   params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
   acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
   acknowledgedAt: Type.Union([Type.String(), Type.Null()]),

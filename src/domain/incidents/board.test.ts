@@ -65,10 +65,10 @@ describe('the network board', () => {
     expect(b.lateTrips.some((t) => t.ref === 'T-2')).toBe(false);
   });
 
-  it('raises over capacity when the day is fully booked or the zones ask more than the node can take', () => {
+  it('raises fully booked when every slot of the day is taken, and over capacity when the zones ask more than the node can take', () => {
     const full = base();
     full.slots = [{ nodeId: 'a', capacity: 40, booked: 40 }];
-    expect(codes(buildBoard(full))).toContain('node.over_capacity@a');
+    expect(codes(buildBoard(full))).toContain('node.fully_booked@a');
     const demand = base();
     demand.zones = [{ id: 'z1', servingNodeId: 'a', demandOrdersPerDay: 140 }];
     expect(codes(buildBoard(demand))).toContain('node.over_capacity@a');

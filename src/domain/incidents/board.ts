@@ -7,8 +7,8 @@
  *
  * Rules, in the order alerts are listed:
  * 1. `zones.unserved` (bad): zones whose orders no node serves.
- * 2. `node.over_capacity` (bad): a trading node whose day is fully booked, or whose
- *    zones ask more orders a day than its capacity.
+ * 2. `node.over_capacity` (bad): a trading node whose zones ask more orders a day than its
+ *    capacity; `node.fully_booked` (bad): one whose delivery slots of the day are all booked.
  * 3. `stock.key_out` (bad) / `stock.key_low` (warn): key essentials with demand that a
  *    trading node has none of to promise / under LOW_COVER_DAYS of cover.
  * 4. `trip.late_departure` (warn): a confirmed trip not dispatched DEPART_GRACE_S after
@@ -107,8 +107,11 @@ export function buildBoard(input: BoardInput): Board {
     const demand = Math.round(zoneDemand.get(n.id) ?? 0);
     nodes.push({ nodeId: n.id, nameZh: n.nameZh, nameEn: n.nameEn, kind: n.kind, status: n.status, trading: live, ordersBooked: sl.booked, slotCapacity: sl.capacity, dailyOrderCapacity: n.dailyOrderCapacity, zoneDemandOrdersPerDay: demand, keyOut: live ? st.out : [], keyLow: live ? st.low : [] });
     if (!live) continue;
-    if ((sl.capacity > 0 && sl.booked >= sl.capacity) || (n.dailyOrderCapacity > 0 && demand > n.dailyOrderCapacity)) {
-      alerts.push({ id: `node.over_capacity:${n.id}:${input.day}`, severity: 'bad', code: 'node.over_capacity', params: { nodeId: n.id, booked: sl.booked, slotCapacity: sl.capacity, demand, capacity: n.dailyOrderCapacity } });
+    if (n.dailyOrderCapacity > 0 && demand > n.dailyOrderCapacity) {
+      alerts.push({ id: `node.over_capacity:${n.id}:${input.day}`, severity: 'bad', code: 'node.over_capacity', params: { nodeId: n.id, demand, capacity: n.dailyOrderCapacity } });
+    }
+    if (sl.capacity > 0 && sl.booked >= sl.capacity) {
+      alerts.push({ id: `node.fully_booked:${n.id}:${input.day}`, severity: 'bad', code: 'node.fully_booked', params: { nodeId: n.id, booked: sl.booked, slotCapacity: sl.capacity } });
     }
   }
   for (const n of nodes) {

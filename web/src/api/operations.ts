@@ -48,6 +48,7 @@ export const API_OPERATIONS = [
   'POST /api/inventory/counts/{id}/post',
   'GET /api/planning/plans',
   'GET /api/planning/plans/{id}',
+  'GET /api/planning/suppliers',
   'POST /api/planning/plans',
   'POST /api/planning/plans/{id}/apply',
   'GET /api/trips',

@@ -44,6 +44,7 @@ export interface SourcingPlan extends SourcingPlanHeader {
 
 export const planningApi = {
   plans: (signal?: AbortSignal) => api.get<{ plans: SourcingPlanHeader[] }>('/api/planning/plans', { signal }),
+  suppliers: (signal?: AbortSignal) => api.get<{ suppliers: Array<{ id: string; name: string }> }>('/api/planning/suppliers', { signal }),
   plan: (id: string, signal?: AbortSignal) => api.get<SourcingPlan>('/api/planning/plans/{id}', { params: { id }, signal }),
   draft: () => api.post<SourcingPlan>('/api/planning/plans', {}),
   apply: (id: string) => api.post<unknown>('/api/planning/plans/{id}/apply', {}, { params: { id } }),

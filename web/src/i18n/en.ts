@@ -483,7 +483,8 @@ export const en = {
   },
   boardAlert: {
     'zones.unserved': '{{zones}} zones ({{ordersPerDay}} orders a day) have no node serving them.',
-    'node.over_capacity': '{{node}} is over capacity: {{booked}} of {{slotCapacity}} slot places booked, zones ask {{demand}} of {{capacity}} orders a day.',
+    'node.over_capacity': '{{node}} is over capacity: its zones ask {{demand}} orders a day, it can take {{capacity}}.',
+    'node.fully_booked': '{{node}} is fully booked today: {{booked}} of {{slotCapacity}} slot places.',
     'stock.key_out': '{{node}}: {{items}} key essentials out of stock.',
     'stock.key_low': '{{node}}: {{items}} key essentials under {{days}} day of cover.',
     'trip.late_departure': 'Trip {{ref}} has not left, {{minutes}} min after its departure time.',

@@ -485,7 +485,8 @@ export const zhCN: Messages = {
   },
   boardAlert: {
     'zones.unserved': '{{zones}} 个路区（每日 {{ordersPerDay}} 单）没有网点配送。',
-    'node.over_capacity': '{{node}} 超出运力：时段已约 {{booked}} / {{slotCapacity}}，路区需求每日 {{demand}} / {{capacity}} 单。',
+    'node.over_capacity': '{{node}} 超出运力：路区需求每日 {{demand}} 单，运力 {{capacity}} 单。',
+    'node.fully_booked': '{{node}} 今日时段已约满：{{booked}} / {{slotCapacity}}。',
     'stock.key_out': '{{node}}：{{items}} 个重点民生商品缺货。',
     'stock.key_low': '{{node}}：{{items}} 个重点民生商品可售不足 {{days}} 天。',
     'trip.late_departure': '车次 {{ref}} 超过发车时间 {{minutes}} 分钟仍未发车。',

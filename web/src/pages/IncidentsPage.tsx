@@ -126,7 +126,7 @@ function IncidentDetailView(props: { id: string }) {
 
   return (
     <div className="page">
-      <div className="row">
+      <div className="row wide">
         <a
           href="/app/incidents"
           data-testid="incidents-back"
@@ -303,8 +303,9 @@ function ApplyImpacts(props: { detail: IncidentDetail; plan: IncidentPlan | null
   const { t } = useTranslation();
   const s = (props.detail.plan?.summary ?? {}) as Record<string, unknown>;
   const num = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : null);
-  const sourcing = props.detail.plan?.parts.find((p) => p.part === 'sourcing')?.content as { summary?: { units?: number; totalUnits?: number } } | undefined;
-  const units = sourcing?.summary?.units ?? sourcing?.summary?.totalUnits ?? null;
+  // Units the sourcing part moves: what the receivers need, less what stays short.
+  const sourcing = props.detail.plan?.parts.find((p) => p.part === 'sourcing')?.content as { summary?: { needUnits?: number; shortageUnits?: number } } | undefined;
+  const units = typeof sourcing?.summary?.needUnits === 'number' ? sourcing.summary.needUnits - (sourcing.summary.shortageUnits ?? 0) : null;
   return (
     <div data-testid="apply-impacts">
       <p>{t('incidents.applyConsequences')}</p>

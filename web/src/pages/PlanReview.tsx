@@ -69,7 +69,8 @@ export function PlanReview(props: { plan: IncidentPlan; nodes: Node[]; simulatin
           { key: 'change', label: t('common.status'), render: (r) => `${t(`status.${r.from}`)} → ${t(`status.${r.to}`)}` },
         ]}
       />
-      <div className="small muted">{t('incident.zonesInside', { n: plan.zonesInside })}</div>
+      {/* Known when the area was drawn here (the effects preview); a stored incident's plan does not carry it. */}
+      {plan.ring.length > 0 && <div className="small muted">{t('incident.zonesInside', { n: plan.zonesInside })}</div>}
       {plan.stage !== 'preview' && (
         <>
           <h3>{t('incident.zoneMoves', { n: plan.zoneMoves.length })}</h3>
