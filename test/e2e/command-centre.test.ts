@@ -108,7 +108,8 @@ describe.skipIf(!hasChromium)('the command centre runs the whole response', () =
     await page.getByTestId('trip-dispatch-confirm').click();
     await expect.poll(async () => page.getByTestId('trip').first().innerText(), { timeout: 60_000 }).toContain('在途');
     await page.getByTestId('trip-arrive-1').click();
-    await expect.poll(async () => page.getByTestId('trip-detail').innerText(), { timeout: 30_000 }).toContain('已到达');
+    await expect.poll(async () => page.getByTestId('trip-stop-status-1').getAttribute('data-status'), { timeout: 30_000 }).toBe('arrived');
+    expect(await page.getByTestId('trip-stop-status-1').innerText()).toBe('已到达');
     expect(await page.getByTestId('trip-sheet').getAttribute('href')).toMatch(/\/sheet\?format=html$/);
     await screenshot(page, 'cc-6-trip-dispatched');
 

@@ -111,7 +111,7 @@ export function BoardPage() {
               </details>
             )}
           </Card>
-          <Card title={t('board.nodes')} testId="board-nodes">
+          <Card className="wide" title={t('board.nodes')} testId="board-nodes">
             <Table<BoardNode>
               rows={data.nodes}
               rowKey={(n) => n.nodeId}

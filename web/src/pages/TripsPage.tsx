@@ -177,7 +177,7 @@ function TripPlanner(props: { day: string; onConfirmed: () => void }) {
               rows={plan.result.unassigned}
               max={10}
               columns={[
-                { key: 'load', label: t('trips.load'), render: (u) => `${t(`trips.loadKind.${u.kind}`, { defaultValue: u.kind })} ${u.loadId.slice(0, 8)}` },
+                { key: 'load', label: t('trips.load'), render: (u) => `${t(`trips.loadKind.${u.kind}`, { defaultValue: u.kind })} ${u.loadId}` },
                 { key: 'reason', label: t('common.reason'), render: (u) => t(`trips.unassigned.${u.reason}`, { defaultValue: u.message }) },
               ]}
             />
@@ -298,7 +298,9 @@ function TripDetail(props: { trip: Trip; nodeName: (id: string) => string; vehic
                     {s.coolant && (s.coolant.icePacks || s.coolant.dryIceBags) ? ` · ${t('trips.icePacks')} ${s.coolant.icePacks ?? 0} · ${t('trips.dryIceBags')} ${s.coolant.dryIceBags ?? 0}` : ''}
                   </span>
                 </span>
-                <Badge tone={s.status === 'arrived' ? 'good' : late ? 'bad' : ''}>{late && s.status !== 'arrived' ? t('trips.late') : t(`trips.stopStatus.${s.status}`, { defaultValue: s.status })}</Badge>
+                <span data-testid={`trip-stop-status-${s.seq}`} data-status={s.status}>
+                  <Badge tone={s.status === 'arrived' ? 'good' : late ? 'bad' : ''}>{late && s.status !== 'arrived' ? t('trips.late') : t(`trips.stopStatus.${s.status}`, { defaultValue: s.status })}</Badge>
+                </span>
               </button>
               {trip.status === 'dispatched' && s.status !== 'arrived' && (
                 <button type="button" className="small" disabled={busy} data-testid={`trip-arrive-${s.seq}`} onClick={() => void run(() => tripsApi.arrive(trip.id, s.seq))}>
