@@ -73,6 +73,8 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
     schema: {
       tags, summary: 'Draft the response plan from the current network (node statuses, zones, targets, sourcing, trips, staffing) with a summary', params: Params, headers: IdempotencyHeader,
       description: 'Optional JSON body with budgets that keep the draft fast: {tripsBudgetMs (5000), tripsMaxIterations (400 per routing solve), tripsDays (2), rosterTimeLimitS (3), rosterDays (3), sourcingTimeLimitS (10)}. The trips part and the roster stop at them and say what they left.',
+      // Declared (not only checked by hand), so the write hardening does not reduce the route to an empty body.
+      body: orNull(DraftBody),
       response: { 201: Any, ...errors },
     },
   }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await draftResponsePlan(flow(trx), (req.params as { id: string }).id, optionalBody<DraftOptions>(DraftBody, req.body)) })));

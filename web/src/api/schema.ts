@@ -1212,7 +1212,20 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": Record<string, never> | null;
+                    "application/json": {
+                        /** @default 3 */
+                        rosterDays?: number;
+                        /** @default 3 */
+                        rosterTimeLimitS?: number;
+                        /** @default 10 */
+                        sourcingTimeLimitS?: number;
+                        /** @default 5000 */
+                        tripsBudgetMs?: number;
+                        /** @default 2 */
+                        tripsDays?: number;
+                        /** @default 400 */
+                        tripsMaxIterations?: number;
+                    } | null;
                 };
             };
             responses: {
