@@ -6,7 +6,7 @@ import { migrateToLatest } from './store/migrate.ts';
 import { isEmpty, loadDemo } from './store/demo.ts';
 import { buildApp } from './api/server.ts';
 import { systemClock, type AppDeps, type Clock } from './api/deps.ts';
-import { defaultSolver } from './solver/highs.ts';
+import { defaultSolverPool } from './solver/pool.ts';
 import { randomBytes } from 'node:crypto';
 import { countUsers, createUser } from './store/auth.ts';
 import { tickControlAreas } from './store/zones.ts';
@@ -59,7 +59,9 @@ export async function openService(options: ServiceOptions = {}): Promise<Service
     database,
     db: database.db,
     clock,
-    solver: defaultSolver,
+    // Every HiGHS and routing solve runs in the worker pool, off the API's event loop.
+    solver: defaultSolverPool().mip,
+    routing: defaultSolverPool().solveRouting,
     config: {
       webDir: path.join(ROOT_DIR, 'web', 'dist'),
       auth: { enabled: authEnabled, orderRatePerMin: options.orderRatePerMin ?? (envRate !== undefined ? Number(envRate) : 1200) },

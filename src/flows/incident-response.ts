@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { MipSolver } from '../solver/model.ts';
+import type { MipSolver } from '../domain/shared/mip.ts';
+import type { SolveFn } from '../domain/trips/plan.ts';
 import { DomainException, fail, unwrap } from '../domain/shared/result.ts';
 import { circlePolygon } from '../domain/zones/control-area.ts';
 import { geometryAreaM2, geometryCentroid, type AreaGeometry } from '../domain/zones/geometry.ts';
@@ -35,6 +36,8 @@ type Db = Kysely<any>;
 export interface FlowDeps {
   db: Db;
   solver: MipSolver;
+  /** The routing solver for the trips part (the server's worker pool); default in-process. */
+  routing?: SolveFn;
   now: () => Date;
 }
 
@@ -233,7 +236,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   let tripsPart: any = { trips: 0, coldChainTrips: 0, ambientTrips: 0, dryIceBags: 0, icePacks: 0, coolantPacks: 0, loads: 0, unassigned: [] };
   if (transferLines.length > 0) {
     try {
-      tripsPart = await draftTrips(db, transferLines, { fromMs, days: options.tripsDays ?? 2, budgetMs: options.tripsBudgetMs, maxIterations: options.tripsMaxIterations });
+      tripsPart = await draftTrips(db, transferLines, { fromMs, days: options.tripsDays ?? 2, budgetMs: options.tripsBudgetMs, maxIterations: options.tripsMaxIterations, solve: deps.routing });
       if (tripsPart.unassigned.length > 0) notes.push(`trips: ${tripsPart.unassigned.length} of ${tripsPart.loads} loads found no trip within ${tripsPart.days} day(s) (see the trips part)`);
     } catch (e) {
       notes.push(`trips: ${(e as Error).message}`);

@@ -7,6 +7,7 @@ import { IncidentInputSchema, type IncidentInput } from '../../domain/incidents/
 import * as store from '../../store/incidents.ts';
 import { applyResponsePlan, declareDemoIncident, declareIncident, draftResponsePlan, liftIncident, reconcileDay, simulateIncident, type DraftOptions, type FlowDeps } from '../../flows/incident-response.ts';
 import { fail } from '../../domain/shared/result.ts';
+import { solveInWorker } from '../../solver/routing.ts';
 
 const Err = { $ref: 'Error#' };
 const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
@@ -39,7 +40,7 @@ function optionalBody<T>(schema: TSchema, body: unknown): T {
 /** Incidents: declare, draft the response plan, review and edit its parts, simulate, apply, lift, reconcile. */
 export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { db, clock } = deps;
-  const flow = (trxDb = db): FlowDeps => ({ db: trxDb, solver: deps.solver, now: () => clock.now() });
+  const flow = (trxDb = db): FlowDeps => ({ db: trxDb, solver: deps.solver, routing: deps.routing ?? solveInWorker, now: () => clock.now() });
   const tags = ['incidents'];
 
   app.post('/api/incidents', { schema: { tags, summary: 'Declare an incident: control areas with levels and times, affected nodes, an emergency warehouse to open', headers: IdempotencyHeader, body: IncidentInputSchema, response: { 201: Any, ...errors } } },
