@@ -1,5 +1,5 @@
 /**
- * The solver-neutral linear model and the `MipSolver` port now live in the domain
+ * The solver-neutral linear model and the `MipSolver` port live in the domain
  * (`src/domain/shared/mip.ts`); adapters in `src/solver/` implement the port. This
  * re-export keeps outer-layer imports working.
  */

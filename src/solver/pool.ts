@@ -13,10 +13,8 @@
  * - Idle workers are unref'd, so a CLI command or test process exits without closing the pool.
  */
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnSolverWorker } from './spawn.ts';
 import type { LinearModel, MipSolver, SolveOptions, SolveResult } from '../domain/shared/mip.ts';
 import type { RoutingProblem, RoutingProgress, RoutingSolution } from '../domain/routing/model.ts';
 import type { SolveFn, SolveRequest } from '../domain/trips/plan.ts';
@@ -81,7 +79,7 @@ export class SolverPool {
   private terminated = 0;
   private closed = false;
 
-  /** The MIP solver port, backed by this pool. */
+  /** The MIP solver port, backed by this pool (no hot-started sessions: `openSession` falls back to re-solves). */
   readonly mip: MipSolver;
   /** The routing solver (`SolveFn` shape, as the trips planner takes it), backed by this pool. */
   readonly solveRouting: SolveFn;
@@ -271,16 +269,6 @@ export function withArrayTravel(problem: RoutingProblem): RoutingProblem {
   return { ...problem, travel: { kind: 'arrays', distance, duration } };
 }
 
-/**
- * Starts a pool worker. From TypeScript sources (tsx, vitest) the worker registers tsx's loader
- * itself before importing its entry: `execArgv: ['--import', 'tsx']` does not reach worker
- * threads on Node 20, so a short bootstrap does the same thing from inside the worker.
- */
 function spawnPoolWorker(): Worker {
-  const entry = new URL(import.meta.url.endsWith('.ts') ? './pool-worker.ts' : './pool-worker.js', import.meta.url);
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry);
-  const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
-  const tsxApi = pathToFileURL(join(dirname(tsxPackage), 'dist/esm/api/index.mjs')).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); }).catch((e) => { throw e; });`;
-  return new Worker(bootstrap, { eval: true });
+  return spawnSolverWorker('pool-worker');
 }

@@ -2,12 +2,11 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
-import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
+import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
 import { IncidentInputSchema, type IncidentInput } from '../../domain/incidents/model.ts';
 import * as store from '../../store/incidents.ts';
 import { applyResponsePlan, declareDemoIncident, declareIncident, draftResponsePlan, liftIncident, reconcileDay, simulateIncident, type DraftOptions, type FlowDeps } from '../../flows/incident-response.ts';
 import { fail } from '../../domain/shared/result.ts';
-import { solveInWorker } from '../../solver/routing.ts';
 
 const Err = { $ref: 'Error#' };
 const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
@@ -28,6 +27,11 @@ const DraftBody = Type.Object({
   sourcingTimeLimitS: Type.Optional(Type.Integer({ minimum: 1, maximum: 600, default: 10 })),
 }, { additionalProperties: false });
 
+const orNull = (schema: TSchema) => Type.Union([schema, Type.Null()]);
+const ApplyBody = Type.Object({
+  failAtStep: Type.Optional(Type.String({ enum: ['emergency_warehouse', 'control_areas', 'zones', 'staffing', 'sourcing'], description: 'a drill: make this step fail' })),
+}, { additionalProperties: false });
+
 /** An optional JSON body: absent, or an object matching `schema` (errors name the field). */
 function optionalBody<T>(schema: TSchema, body: unknown): T {
   if (body === undefined || body === '') return {} as T;
@@ -40,7 +44,7 @@ function optionalBody<T>(schema: TSchema, body: unknown): T {
 /** Incidents: declare, draft the response plan, review and edit its parts, simulate, apply, lift, reconcile. */
 export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { db, clock } = deps;
-  const flow = (trxDb = db): FlowDeps => ({ db: trxDb, solver: deps.solver, routing: deps.routing ?? solveInWorker, now: () => clock.now() });
+  const flow = (trxDb = db): FlowDeps => ({ db: trxDb, solver: deps.solver, routing: deps.routing, now: () => clock.now() });
   const tags = ['incidents'];
 
   app.post('/api/incidents', { schema: { tags, summary: 'Declare an incident: control areas with levels and times, affected nodes, an emergency warehouse to open', headers: IdempotencyHeader, body: IncidentInputSchema, response: { 201: Any, ...errors } } },
@@ -51,6 +55,7 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
       tags, summary: 'Declare the built-in scenario\'s incident (Yizhuang, June 2022): its three lockdown areas, the emergency warehouse and the store reopening online-only',
       description: 'Only declares (status declared): draft, simulate and apply it like any incident. Optional JSON body {"id": "yizhuang-2022", "startsAt": ISO}: default id yizhuang-2022 and the scenario\'s own dates (first area 2022-06-22T10:00+08:00); startsAt moves the whole incident (e.g. to now) keeping every offset.',
       headers: IdempotencyHeader,
+      body: orNull(DemoBody),
       response: { 201: Any, ...errors },
     },
   }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await declareDemoIncident(trx, clock.now(), optionalBody<{ id?: string; startsAt?: string }>(DemoBody, req.body)) })));
@@ -106,13 +111,14 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
   app.post('/api/incidents/:id/apply', {
     schema: {
       tags, summary: 'Apply the draft plan (or one whose apply failed and was undone): each part is a step with a compensation; a failure undoes the steps already applied', params: Params, headers: IdempotencyHeader,
-      description: 'Optional JSON body {"failAtStep": "zones"}: a drill that makes that step fail, to rehearse the compensations.',
+      description: 'Optional JSON body {"failAtStep": "zones"}: a drill that makes that step fail, to rehearse the compensations. A repeated Idempotency-Key replays the first answer.',
+      body: orNull(ApplyBody),
       response: { 200: Any, ...errors },
     },
-  }, async (req) => {
-    const body = (req.body ?? {}) as { failAtStep?: unknown };
-    if (body.failAtStep !== undefined && typeof body.failAtStep !== 'string') fail({ code: 'validation_failed', message: 'failAtStep must be a step name', field: 'failAtStep', expected: 'emergency_warehouse | control_areas | zones | staffing | sourcing', actual: body.failAtStep });
-    return applyResponsePlan(flow(), (req.params as { id: string }).id, { failAtStep: body.failAtStep as string | undefined });
+  }, async (req, reply) => {
+    const body = (req.body ?? {}) as { failAtStep?: string };
+    // The apply runs its own steps and compensations (several transactions), so the key is kept beside it.
+    return withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await applyResponsePlan(flow(), (req.params as { id: string }).id, { failAtStep: body.failAtStep }) }));
   });
 
   app.post('/api/incidents/:id/lift', { schema: { tags, summary: 'Lift the incident: areas lifted, zones back, the emergency warehouse’s surplus listed for rebalancing', params: Params, headers: IdempotencyHeader, response: { 200: Any, ...errors } } },
