@@ -317,7 +317,7 @@ export async function sourcingInput(db: Db, request: PlanRequest) {
 
 export async function createPlan(db: Db, solver: MipSolver, request: PlanRequest, now: Date): Promise<PlanView> {
   const input = await sourcingInput(db, request);
-  const plan = unwrap(await planSourcing(input, solver));
+  const plan = unwrap(await planSourcing(input, solver, () => performance.now()));
   const id = randomUUID();
   await sql`INSERT INTO planning_plans (id, status, created_at, request, summary, warnings)
     VALUES (${id}, 'draft', ${now}, ${JSON.stringify(request)}::jsonb, ${JSON.stringify(plan.summary)}::jsonb, ${JSON.stringify(plan.warnings)}::jsonb)`.execute(db);
@@ -343,6 +343,7 @@ export async function createPlan(db: Db, solver: MipSolver, request: PlanRequest
           unit_cost_fen: l.unitCostFen,
           cost_fen: l.costFen,
           reason: l.reason,
+          reason_codes: l.reasonCodes ? JSON.stringify(l.reasonCodes) : null,
         })),
       )
       .execute();
@@ -387,6 +388,7 @@ export async function getPlan(db: Db, id: string): Promise<PlanView | null> {
       unitCostFen: Number(l.unit_cost_fen),
       costFen: l.cost_fen,
       reason: l.reason,
+      ...(l.reason_codes ? { reasonCodes: typeof l.reason_codes === 'string' ? JSON.parse(l.reason_codes) : l.reason_codes } : {}),
       documentId: l.document_id,
     })),
     shortages: shortages.map((s) => ({ nodeId: s.node_id, itemId: s.item_id, tier: s.tier, needUnits: s.need_units, shortUnits: s.short_units, reason: s.reason })),

@@ -1,4 +1,4 @@
-import { openSession, type BoundChanges, type MipSolver, type ModelSession, type SolveResult } from '../../../solver/model.ts';
+import { openSession, type BoundChanges, type MipSolver, type ModelSession, type SolveResult } from '../../shared/mip.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { evaluate, type Flow, type PlanMetrics } from './evaluate.ts';
 import { explain, type PlanLine, type ShortageLine } from './explain.ts';
@@ -49,11 +49,16 @@ export interface SourcingPlan {
  * pass; see docs/planning.md). The result is never
  * worse than the greedy baseline: both are audited by `evaluate` and the better is kept.
  */
-export async function planSourcing(input: SourcingInput, solver: MipSolver): Promise<Result<SourcingPlan>> {
+export async function planSourcing(
+  input: SourcingInput,
+  solver: MipSolver,
+  /** Monotonic milliseconds (the caller's `performance.now`) for `summary.solveTimeS`; the domain reads no clock. Without it solveTimeS is 0. */
+  monotonicMs: () => number = () => 0,
+): Promise<Result<SourcingPlan>> {
   const prep = prepare(input);
   if (!prep.ok) return prep;
   const p = prep.value;
-  const started = performance.now();
+  const started = monotonicMs();
   const warnings: string[] = [];
   const greedyFlows = greedyPlan(p);
   const greedy = evaluate(p, greedyFlows);
@@ -124,7 +129,7 @@ export async function planSourcing(input: SourcingInput, solver: MipSolver): Pro
     gapPct: gapPct === null ? null : Math.round(gapPct * 1000) / 1000,
     columns,
     chunks,
-    solveTimeS: Math.round(performance.now() - started) / 1000,
+    solveTimeS: Math.round(monotonicMs() - started) / 1000,
     greedy: { weightedShortageUnits: greedy.weightedShortageUnits, costFen: greedy.costFen, objective: Math.round(greedy.objective) },
   };
   return ok({ lines, shortages, summary, warnings });
