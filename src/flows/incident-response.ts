@@ -9,6 +9,6 @@ export { declareIncident, declareDemoIncident } from './incident/declare.ts';
 export { draftResponsePlan, type DraftOptions } from './incident/draft.ts';
 export { applyResponsePlan } from './incident/apply.ts';
 export { liftIncident } from './incident/lift.ts';
-export { reconcileDay } from './incident/reconcile.ts';
+export { reconcileDay, reconciliationWorkbook, runDueReconciliations } from './incident/reconcile.ts';
 export { simulateIncident } from './incident/simulate.ts';
 export { runSteps, type Step, type StepOutcome } from './workflow.ts';

@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { toTable, writeTable, XLSX_MIME, type TableFormat } from '../tabular.ts';
 import { MOVEMENT_KINDS, isIsoDay, type Operation } from '../../domain/inventory/index.ts';
+import { operatingDay } from '../../domain/shared/calendar.ts';
 import { fail } from '../../domain/shared/result.ts';
 import * as inv from '../../store/inventory.ts';
 import { getNode, itemsByIds } from '../../store/network.ts';
@@ -141,9 +142,9 @@ const REPORT_COLUMNS = ['itemId', 'lotCode', 'snapshotQuantity', 'movedSinceSnap
 
 const ExportFormat = Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]));
 
-/** The operating day of the chain (Beijing time) for a moment. */
+/** The operating day of the chain for a moment (the operating calendar's). */
 export function beijingDay(now: Date): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  return operatingDay(now.getTime());
 }
 
 function opKey(req: FastifyRequest, body: { key?: string }): string {
@@ -295,7 +296,9 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       const body = req.body as { operations: Operation[]; atomic?: boolean };
       const ops = body.operations.map((o, i) => {
         if (o.kind === 'count_adjustment') fail({ code: 'not_allowed', message: 'count adjustments are posted by counts', field: `operations.${i}.kind`, expected: 'not count_adjustment', actual: o.kind });
-        return { ...o, key: o.key ?? randomUUID() } as Operation;
+        // A pick or dispatch with no date takes lots sellable on today's operating day, never an expired one.
+        const dated = (o.kind === 'pick' || o.kind === 'transfer_out') && !o.asOf ? { ...o, asOf: operatingDay(clock.now().getTime()) } : o;
+        return { ...dated, key: o.key ?? randomUUID() } as Operation;
       });
       return withIdempotency(db, req, reply, async (trx) => {
         const outcomes = await inv.postOperations(trx, ops, { now: clock.now(), atomic: body.atomic ?? true });

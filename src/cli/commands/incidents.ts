@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readFileArg, textTable, CliError, type CliContext } from '../context.ts';
 
@@ -47,13 +48,29 @@ export function registerIncidentCommands(program: Command, ctx: CliContext): voi
   inc.command('lift <id>').description('lift the incident and return to normal operations').action(async (id) => {
     ctx.print(await ctx.request('POST', `/api/incidents/${enc(id)}/lift`), { json: true });
   });
-  inc.command('reconcile <id> <day>').description('the nightly reconciliation for a day (YYYY-MM-DD)').action(async (id, day) => {
-    const r = await ctx.request('GET', `/api/incidents/${enc(id)}/reconciliation?day=${enc(day)}`);
-    ctx.print(r, {
-      json: json(),
-      table: (x: any) => textTable(['node', 'asked', 'sent', 'received', 'sold', 'written off', 'counted Δ', 'differences'], x.lines.map((l: any) => [l.nodeId, l.asked, l.sent, l.received, l.sold, l.writtenOff, l.countedDelta, l.differences.map((d: any) => d.kind).join(', ')])),
+  inc.command('reconcile <id> [day]').description('the reconciliation of an operating day (YYYY-MM-DD, default yesterday in Beijing), run now; --out file.xlsx to export')
+    .option('--out <file>', 'write the report to an .xlsx file')
+    .option('--runs', 'list the recorded runs (nightly and on demand) instead')
+    .action(async (id, day, o) => {
+      const q = day ? `?day=${enc(day)}` : '';
+      if (o.runs) {
+        const r = await ctx.request('GET', `/api/incidents/${enc(id)}/reconciliation/runs${q}`);
+        ctx.print(r, { json: json(), table: (x: any) => textTable(['day', 'finished', 'trigger', 'status', 'movements', 'differences', 'error'], x.runs.map((u: any) => [u.day, u.finishedAt, u.trigger, u.status, u.movements, u.differences, u.error ?? ''])) });
+        return;
+      }
+      if (o.out) {
+        const res = await ctx.call('GET', `/api/incidents/${enc(id)}/reconciliation/export${q}`);
+        if (res.status !== 200) throw new CliError(`export failed: ${res.status} ${res.raw.toString('utf8').slice(0, 300)}`, 1);
+        writeFileSync(o.out, res.raw);
+        process.stdout.write(`wrote ${o.out} (${res.raw.length} bytes)\n`);
+        return;
+      }
+      const r = await ctx.request('GET', `/api/incidents/${enc(id)}/reconciliation${q}`);
+      ctx.print(r, {
+        json: json(),
+        table: (x: any) => textTable(['node', 'asked', 'sent', 'received', 'opening bal.', 'sold', 'written off', 'counted Δ', 'movements', 'differences'], x.lines.map((l: any) => [l.nodeId, l.asked, l.sent, l.received, l.openingBalance ?? 0, l.sold, l.writtenOff, l.countedDelta, l.movements ?? 0, l.differences.map((d: any) => d.kind).join(', ')])),
+      });
     });
-  });
 }
 
 function summary(p: any): string {
