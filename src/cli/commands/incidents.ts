@@ -39,10 +39,25 @@ export function registerIncidentCommands(program: Command, ctx: CliContext): voi
   });
   inc.command('simulate <id>').description('simulate the plan against no response').option('--days <n>', 'days', '7').option('--seed <n>', 'seed', '1').action(async (id, o) => {
     const r = await ctx.request('POST', `/api/incidents/${enc(id)}/simulate`, { body: { days: Number(o.days), seed: Number(o.seed) } });
-    ctx.print(r, { json: json(), table: (x: any) => textTable(['KPI', 'no response', 'plan', 'B − A'], x.comparison.map((c: any) => [c.kpi, c.a ?? '—', c.b ?? '—', c.delta ?? '—'])) });
+    ctx.print(r, {
+      json: json(),
+      table: (x: any) => {
+        const scripted = new Map<string, unknown>((x.comparisonScripted ?? []).map((c: any) => [c.kpi, c.a]));
+        const head = `${x.days} days from ${x.startDate}, seed ${x.seed}, ${x.from}; demand surge ×${x.demand.surge} once (zones ${x.demand.zonesOrdersPerDay} orders a day)`;
+        const cols = ['KPI', 'no response', 'plan', 'plan − none', ...(x.scripted ? ['scripted 2022'] : [])];
+        return `${head}\n${textTable(cols, x.comparison.map((c: any) => [c.kpi, c.a ?? '—', c.b ?? '—', c.delta ?? '—', ...(x.scripted ? [scripted.get(c.kpi) ?? '—'] : [])]))}`;
+      },
+    });
   });
-  inc.command('apply <id>').description('apply the draft plan (steps with compensations)').option('--fail-at-step <step>', 'drill: make a step fail to rehearse the compensations').action(async (id, o) => {
-    const p = await ctx.request('POST', `/api/incidents/${enc(id)}/apply`, { body: o.failAtStep ? { failAtStep: o.failAtStep } : {} });
+  inc.command('apply <id>').description('apply the reviewed plan exactly (steps with compensations); resumes an apply stopped midway')
+    .option('--fail-at-step <step>', 'drill: make a step fail to rehearse the compensations')
+    .option('--override <reason>', 'apply although the plan changed since its last simulation, saying why')
+    .action(async (id, o) => {
+    const p = await ctx.request('POST', `/api/incidents/${enc(id)}/apply`, { body: { ...(o.failAtStep ? { failAtStep: o.failAtStep } : {}), ...(o.override ? { override: { reason: o.override } } : {}) } });
+    ctx.print(p, { json: json(), table: (x: any) => textTable(['step', 'status'], x.steps.map((s: any) => [s.step, s.status])) });
+  });
+  inc.command('undo-apply <id>').description('undo an apply stopped midway (e.g. the server was killed) or failed: every step done is compensated').action(async (id) => {
+    const p = await ctx.request('POST', `/api/incidents/${enc(id)}/apply/undo`, { body: {} });
     ctx.print(p, { json: json(), table: (x: any) => textTable(['step', 'status'], x.steps.map((s: any) => [s.step, s.status])) });
   });
   inc.command('lift <id>').description('lift the incident and return to normal operations').action(async (id) => {
