@@ -252,9 +252,9 @@ describe('the built-in yizhuang-2022 scenario', () => {
         },
         "b": {
           "coldTrips": 86,
-          "fillRate": 0.8434,
+          "fillRate": 0.8449,
           "ordersPlaced": 67075,
-          "ordersServed": 61145,
+          "ordersServed": 61139,
         },
       }
     `);
