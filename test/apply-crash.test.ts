@@ -58,6 +58,8 @@ describe(`an apply killed between steps, on ${usingPostgres() ? 'the PostgreSQL 
 
   afterAll(async () => {
     await tdb?.close();
+    // PGlite finishes writing its folder shortly after close; remove it once that is done.
+    await new Promise((r) => setTimeout(r, 3000));
     rmSync(dir, { recursive: true, force: true });
   });
 

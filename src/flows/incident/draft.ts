@@ -1,4 +1,4 @@
-import { fail } from '../../domain/shared/result.ts';
+import { DomainException, fail } from '../../domain/shared/result.ts';
 import { planReassignment } from '../../domain/zones/reassignment.ts';
 import { zoneAllocation } from '../../domain/zones/zone.ts';
 import { defaultTravel } from '../../domain/geo/travel.ts';
@@ -84,7 +84,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       { travel: defaultTravel, solver: deps.solver, timeLimitS: 20 },
     );
     if (r.ok) zonesPart = { method: r.value.method, changes: r.value.changes, unserved: r.value.unserved, nodeLoads: r.value.nodeLoads, totals: r.value.totals };
-    else notes.push(`zone planner: ${r.error.message}`);
+    else partFailed('zones', new DomainException(r.error));
   } else notes.push(zonesPart.note);
   const totalDemand = storedZones.reduce((a, z) => a + z.demandOrdersPerDay, 0);
   const movableServed = zonesPart.totals.servedOrdersPerDay ?? 0;
@@ -106,7 +106,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
     }
     targetsPart = { multipliers, nodes: [...byNode].map(([nodeId, b]) => ({ nodeId, ...b, daysOfCover: b.baselineUnits ? Math.round((10 * b.targetUnits) / b.baselineUnits) / 10 : null })) };
   } catch (e) {
-    notes.push(`targets: ${(e as Error).message}`);
+    partFailed('targets', e);
   }
   const tgt = targetsPart.nodes as Array<{ targetUnits: number; baselineUnits: number }>;
   const essentialDaysOfCover = tgt.length ? Math.round((10 * tgt.reduce((a, b) => a + b.targetUnits, 0)) / Math.max(1, tgt.reduce((a, b) => a + b.baselineUnits, 0))) / 10 : null;
@@ -136,7 +136,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       const others = (sp.lines as any[]).filter((l) => l.kind !== 'transfer').length;
       if (others > 0) notes.push(`trips: ${others} supplier-order and diversion lines arrive with the supplier's or the DC's own transport and are not in the trips part`);
     } catch (e) {
-      notes.push(`sourcing: ${(e as Error).message}`);
+      partFailed('sourcing', e);
     }
   }
   lap('sourcing');
@@ -148,7 +148,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       tripsPart = await draftTrips(db, transferLines, { fromMs, days: options.tripsDays ?? 2, budgetMs: options.tripsBudgetMs, maxIterations: options.tripsMaxIterations });
       if (tripsPart.unassigned.length > 0) notes.push(`trips: ${tripsPart.unassigned.length} of ${tripsPart.loads} loads found no trip within ${tripsPart.days} day(s) (see the trips part)`);
     } catch (e) {
-      notes.push(`trips: ${(e as Error).message}`);
+      partFailed('trips', e);
     }
   }
   lap('trips');
@@ -194,7 +194,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
     });
     if (staffingPart.unmetRoleHours > 0) notes.push(`staffing: ${staffingPart.unmetRoleHours} role-hours cannot be covered by the people within reach (see the staffing part)`);
   } catch (e) {
-    notes.push(`staffing: ${(e as Error).message}`);
+    partFailed('staffing', e);
   }
   lap('staffing');
 
@@ -227,4 +227,10 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   ], now);
   await store.setIncidentStatus(db, incidentId, 'planned', now);
   return plan;
+}
+
+/** A part that could not be drafted is an error naming the part (issue 16), not a note in the summary. */
+function partFailed(part: string, e: unknown): never {
+  if (e instanceof DomainException) throw new DomainException({ ...e.error, message: `drafting the ${part} part failed: ${e.error.message}`, field: e.error.field ? `${part}.${e.error.field}` : part });
+  throw new Error(`drafting the ${part} part failed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
 }

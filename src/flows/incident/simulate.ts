@@ -10,6 +10,7 @@ import { scenarioInstant } from '../../domain/incidents/demo.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as store from '../../store/incidents.ts';
+import * as planning from '../../store/planning.ts';
 import { loadScenario } from '../incident-simulate.ts';
 import { zonesPartProposal } from './apply.ts';
 import { DELIVERY, planFingerprint, type FlowDeps } from './common.ts';
@@ -18,8 +19,9 @@ import { DELIVERY, planFingerprint, type FlowDeps } from './common.ts';
  * Simulating the incident's drafted plan itself against no response (and, for the built-in
  * scenario, beside the chain's scripted 2022 response), on the one simulation engine the
  * scenario files use. The plan is played as its parts say: the zones part's exact assignments
- * and node changes, node statuses at their times, the targets part's multipliers, the roster's
- * people per node, the emergency warehouse opening when the plan opens it (at apply). Demand is
+ * and node changes, node statuses at their times, the targets part's multipliers, the sourcing
+ * part's lines arriving after their lead times, the roster's people per node, the emergency
+ * warehouse opening when the plan opens it (at apply). Demand is
  * the stored zones' (the level the plan is made for) with the incident's surge applied once, at
  * its start. After apply, the rest of the horizon is simulated from the network as it is now.
  */
@@ -114,6 +116,24 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
         nodeIds: c.newNodeId ? [c.newNodeId, c.newSplit?.nodeId, ...c.newBackupNodeIds].filter((x, i, a): x is string => !!x && a.indexOf(x) === i) : [],
       }));
       if (assignments.length) actions.push({ at: planAt, kind: 'assign_zones', assignments, note: 'the zones part, exactly' });
+    }
+    // The sourcing part's documents: each line arrives at its receiver after its lead time from
+    // the apply (transfers, supplier orders, diversions). The givers' side is not taken out.
+    const sourcingId = part('sourcing')?.planId as string | null | undefined;
+    const sp = !applied && sourcingId ? await planning.getPlan(db, sourcingId) : null;
+    if (sp) {
+      const byArrival = new Map<string, { nodeId: string; ms: number; lines: Map<string, number> }>();
+      for (const l of sp.lines) {
+        if (!nodes.some((n) => n.id === l.toNodeId) || l.quantity <= 0) continue;
+        const ms = applyMs + Math.round(l.arrivalH * 60) * 60_000;
+        const key = `${l.toNodeId}@${ms}`;
+        const g = byArrival.get(key) ?? { nodeId: l.toNodeId, ms, lines: new Map<string, number>() };
+        g.lines.set(l.itemId, (g.lines.get(l.itemId) ?? 0) + l.quantity);
+        byArrival.set(key, g);
+      }
+      for (const g of byArrival.values()) {
+        actions.push({ at: atMs(g.ms), kind: 'delivery', nodeId: g.nodeId, lines: [...g.lines].map(([itemId, quantity]) => ({ itemId, quantity })), note: 'the sourcing part' });
+      }
     }
     // The roster's people at the nodes it staffs (a day's staff-hours over a 16-hour day).
     const staffing = part('staffing');
