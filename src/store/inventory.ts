@@ -43,6 +43,7 @@ import {
   type TransferLine,
 } from '../domain/inventory/index.ts';
 import { DomainException, fail, type DomainError } from '../domain/shared/result.ts';
+import { addDays, operatingDay } from '../domain/shared/calendar.ts';
 import { demandByNode, itemsByIds, listDemand, listItems, listNodes } from './network.ts';
 
 type Db = Kysely<any>;
@@ -1369,9 +1370,6 @@ export async function soldOutAt(db: Db, nodeId: string): Promise<Array<{ itemId:
   return r.rows.map((x) => ({ itemId: x.item_id, onHand: x.on_hand, reserved: x.reserved }));
 }
 
-function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-}
 
 /**
  * The demo's opening stock, posted through the ledger as `opening_balance` receipts: every node
@@ -1383,7 +1381,7 @@ function addDays(day: string, n: number): string {
 export const inventoryDemoStep = {
   name: 'opening stock',
   run: async (db: Db, ctx: { now: Date; log: (m: string) => void }): Promise<void> => {
-    const today = new Date(ctx.now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const today = operatingDay(ctx.now.getTime());
     const { items } = await listItems(db, {});
     const shelf = new Map(items.map((i) => [i.id, i.shelfLifeDays]));
     const { rows: demand } = await listDemand(db, {});

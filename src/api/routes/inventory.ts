@@ -142,6 +142,11 @@ const REPORT_COLUMNS = ['itemId', 'lotCode', 'snapshotQuantity', 'movedSinceSnap
 
 const ExportFormat = Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]));
 
+/** A pick or dispatch with no date takes lots sellable on today's operating day, never an expired one. */
+function withOperatingDay<T extends { kind: string; asOf?: string }>(op: T, now: Date): T {
+  return (op.kind === 'pick' || op.kind === 'transfer_out') && !op.asOf ? { ...op, asOf: operatingDay(now.getTime()) } : op;
+}
+
 /** The operating day of the chain for a moment (the operating calendar's). */
 export function beijingDay(now: Date): string {
   return operatingDay(now.getTime());
@@ -263,7 +268,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
     async (req, reply) => {
       const body = req.body as Operation;
       if (body.kind === 'count_adjustment') fail({ code: 'not_allowed', message: 'count adjustments are posted by counts: POST /api/inventory/counts/:id/post', field: 'kind', expected: 'not count_adjustment', actual: body.kind });
-      const op = { ...body, key: opKey(req, body) } as Operation;
+      const op = { ...withOperatingDay(body, clock.now()), key: opKey(req, body) } as Operation;
       return withIdempotency(db, req, reply, async (trx) => {
         const [nodes, items] = refsOf(op);
         await checkRefs(trx, nodes, items);
@@ -296,9 +301,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       const body = req.body as { operations: Operation[]; atomic?: boolean };
       const ops = body.operations.map((o, i) => {
         if (o.kind === 'count_adjustment') fail({ code: 'not_allowed', message: 'count adjustments are posted by counts', field: `operations.${i}.kind`, expected: 'not count_adjustment', actual: o.kind });
-        // A pick or dispatch with no date takes lots sellable on today's operating day, never an expired one.
-        const dated = (o.kind === 'pick' || o.kind === 'transfer_out') && !o.asOf ? { ...o, asOf: operatingDay(clock.now().getTime()) } : o;
-        return { ...dated, key: o.key ?? randomUUID() } as Operation;
+        return { ...withOperatingDay(o, clock.now()), key: o.key ?? randomUUID() } as Operation;
       });
       return withIdempotency(db, req, reply, async (trx) => {
         const outcomes = await inv.postOperations(trx, ops, { now: clock.now(), atomic: body.atomic ?? true });

@@ -1,4 +1,5 @@
 import { DomainException, fail } from '../../domain/shared/result.ts';
+import { startOfOperatingDay } from '../../domain/shared/calendar.ts';
 import { planReassignment } from '../../domain/zones/reassignment.ts';
 import { zoneAllocation } from '../../domain/zones/zone.ts';
 import { defaultTravel } from '../../domain/geo/travel.ts';
@@ -184,7 +185,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   }
   let staffingPart: any = { staffHoursAssigned: 0, unmetRoleHours: 0, byNode: [], roster: null };
   try {
-    const rosterStart = Date.parse(`${new Date(fromMs + 8 * 3_600_000).toISOString().slice(0, 10)}T00:00:00+08:00`);
+    const rosterStart = startOfOperatingDay(fromMs);
     staffingPart = await draftRoster(db, deps.solver, {
       startsAtMs: rosterStart,
       days: options.rosterDays ?? 3,
