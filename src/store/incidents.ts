@@ -188,10 +188,10 @@ export async function simulationMark(db: Db, planId: string): Promise<{ fingerpr
 /** Starts an apply attempt: the plan becomes `applying`; returns the attempt number (1, 2, …). */
 export async function beginApply(db: Db, planId: string, override: string | null): Promise<number> {
   // Conditional: of two applies started at once, one takes the plan and the other is refused.
-  const r0 = await db.updateTable('response_plans').set((eb: any) => ({ status: 'applying', apply_attempt: eb('apply_attempt', '+', 1), apply_override: override }))
-    .where('id', '=', planId).where('status', 'in', ['draft', 'failed', 'undone']).executeTakeFirst();
-  if (Number(r0.numUpdatedRows) === 0) fail({ code: 'conflict', message: `plan ${planId} is being applied or was applied already`, field: 'id', expected: 'a draft, failed or undone plan', actual: 'applying or applied' });
-  const r = await db.selectFrom('response_plans').select('apply_attempt').where('id', '=', planId).executeTakeFirstOrThrow();
+  // (RETURNING, not the affected-row count, which the PGlite dialect does not report.)
+  const r = await db.updateTable('response_plans').set((eb: any) => ({ status: 'applying', apply_attempt: eb('apply_attempt', '+', 1), apply_override: override }))
+    .where('id', '=', planId).where('status', 'in', ['draft', 'failed', 'undone']).returning('apply_attempt').executeTakeFirst();
+  if (!r) fail({ code: 'conflict', message: `plan ${planId} is being applied or was applied already`, field: 'id', expected: 'a draft, failed or undone plan', actual: 'applying or applied' });
   return Number((r as any).apply_attempt);
 }
 
