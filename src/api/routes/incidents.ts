@@ -2,7 +2,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
-import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
+import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
 import { IncidentInputSchema, type IncidentInput } from '../../domain/incidents/model.ts';
 import * as store from '../../store/incidents.ts';
 import { undoApply } from '../../flows/incident/apply.ts';
@@ -30,8 +30,9 @@ const DraftBody = Type.Object({
   sourcingTimeLimitS: Type.Optional(Type.Integer({ minimum: 1, maximum: 600, default: 10 })),
 }, { additionalProperties: false });
 
+const orNull = (schema: TSchema) => Type.Union([schema, Type.Null()]);
 const ApplyBody = Type.Object({
-  failAtStep: Type.Optional(Type.String({ description: 'emergency_warehouse | control_areas | zones | staffing | sourcing' })),
+  failAtStep: Type.Optional(Type.String({ enum: ['emergency_warehouse', 'control_areas', 'zones', 'staffing', 'sourcing'], description: 'a drill: make this step fail' })),
   override: Type.Optional(Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500, description: 'why the plan is applied without simulating it as it is now' }) }, { additionalProperties: false })),
 }, { additionalProperties: false });
 
@@ -58,6 +59,7 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
       tags, summary: 'Declare the built-in scenario\'s incident (Yizhuang, June 2022): its three lockdown areas, the emergency warehouse and the store reopening online-only',
       description: 'Only declares (status declared): draft, simulate and apply it like any incident. Optional JSON body {"id": "yizhuang-2022", "startsAt": ISO}: default id yizhuang-2022 and the scenario\'s own dates (first area 2022-06-22T10:00+08:00); startsAt moves the whole incident (e.g. to now) keeping every offset.',
       headers: IdempotencyHeader,
+      body: orNull(DemoBody),
       response: { 201: Any, ...errors },
     },
   }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await declareDemoIncident(trx, clock.now(), optionalBody<{ id?: string; startsAt?: string }>(DemoBody, req.body)) })));
@@ -113,21 +115,23 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
   app.post('/api/incidents/:id/apply', {
     schema: {
       tags, summary: 'Apply the reviewed plan exactly (edits included, nothing planned again): each part is a step with a compensation; a failure undoes the steps already applied; a plan stopped midway resumes', params: Params, headers: IdempotencyHeader,
-      description: 'Optional JSON body {"override": {"reason": "..."}} to apply a plan changed since its last simulation (the reason is kept with the plan); {"failAtStep": "zones"}: a drill that makes that step fail, to rehearse the compensations.',
+      description: 'Optional JSON body {"override": {"reason": "..."}} to apply a plan changed since its last simulation (the reason is kept with the plan); {"failAtStep": "zones"}: a drill that makes that step fail, to rehearse the compensations. A repeated Idempotency-Key replays the first answer.',
+      body: orNull(ApplyBody),
       response: { 200: Any, ...errors },
     },
-  }, async (req) => {
-    const body = optionalBody<{ failAtStep?: string; override?: { reason: string } }>(ApplyBody, req.body);
-    return applyResponsePlan(flow(), (req.params as { id: string }).id, { failAtStep: body.failAtStep, override: body.override });
+  }, async (req, reply) => {
+    const body = (req.body ?? {}) as { failAtStep?: string; override?: { reason: string } };
+    // The apply runs its own steps and compensations (several transactions), so the key is kept beside it.
+    return withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await applyResponsePlan(flow(), (req.params as { id: string }).id, { failAtStep: body.failAtStep, override: body.override }) }));
   });
 
   app.post('/api/incidents/:id/apply/undo', {
     schema: { tags, summary: 'Undo an apply stopped midway (e.g. the server was killed) or failed: every step done is compensated in reverse order; the plan can then be applied again', params: Params, headers: IdempotencyHeader, response: { 200: Any, ...errors } },
-  }, async (req) => undoApply(flow(), (req.params as { id: string }).id));
+  }, async (req, reply) => withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await undoApply(flow(), (req.params as { id: string }).id) })));
 
   // Not in one transaction: the lift is a workflow whose steps commit one by one (a lift stopped midway resumes).
   app.post('/api/incidents/:id/lift', { schema: { tags, summary: 'Lift the incident: areas lifted, zones back, the roster ended, the emergency warehouse suspended with its surplus listed for rebalancing (a workflow, each step with a compensation)', params: Params, headers: IdempotencyHeader, response: { 200: Any, ...errors } } },
-    async (req) => liftIncident(flow(), (req.params as { id: string }).id));
+    async (req, reply) => withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await liftIncident(flow(), (req.params as { id: string }).id) })));
 
   const DayQuery = Type.Object({ day: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'an operating day YYYY-MM-DD (default: yesterday in the network\'s time zone, the day the nightly run covers)' })) });
   const dayOf = (q: { day?: string }) => q.day ?? addDays(operatingDay(clock.now().getTime()), -1);
