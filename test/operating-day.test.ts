@@ -16,7 +16,7 @@ beforeAll(async () => {
     const r = await post('/api/inventory/movements', { kind: 'receipt', key: `rcv-${code}`, nodeId: 'n1', itemId: 'MILK', quantity: 5, lot: { code, expiryDate }, reason: 'supplier_delivery' });
     expect(r.statusCode, r.body).toBe(201);
   }
-}, 120_000);
+}, 180_000);
 afterAll(async () => {
   await t?.close();
 });
