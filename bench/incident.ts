@@ -11,7 +11,8 @@ import { migrateToLatest } from '../src/store/migrate.ts';
 import { loadDemo } from '../src/store/demo.ts';
 import { registerOrdersDemo } from '../src/flows/orders-demo.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
-import { applyResponsePlan, declareDemoIncident, draftResponsePlan, type DraftOptions } from '../src/flows/incident-response.ts';
+import { applyResponsePlan, declareDemoIncident, draftResponsePlan, reconcileDay, simulateIncident, type DraftOptions } from '../src/flows/incident-response.ts';
+import { operatingDay } from '../src/domain/shared/calendar.ts';
 
 export async function run(args: string[]): Promise<Record<string, number>> {
   const full = args.includes('--full');
@@ -34,9 +35,20 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     const s = plan.summary as any;
     const staffing = plan.parts.find((p) => p.part === 'staffing')!.content;
     const trips = plan.parts.find((p) => p.part === 'trips')!.content;
+    // The drafted plan simulated over 7 days beside no response and the scripted 2022 response
+    // (same seed, network, zones and demand).
+    t = performance.now();
+    const sim = await simulateIncident(deps, 'yizhuang-2022', { days: 7, seed: 1 });
+    const simulateSec = (performance.now() - t) / 1000;
     t = performance.now();
     const applied = await applyResponsePlan(deps, 'yizhuang-2022');
     const applySec = (performance.now() - t) / 1000;
+    t = performance.now();
+    const after = await simulateIncident(deps, 'yizhuang-2022', { days: 7, seed: 1 });
+    const simulateAfterSec = (performance.now() - t) / 1000;
+    // The reconciliation of the operating day of the apply: asked from the sourcing documents.
+    const rec = await reconcileDay(deps, 'yizhuang-2022', operatingDay(now.getTime()));
+    const askedUnits = rec.reduce((a, l) => a + l.asked, 0);
     const ms = s.timingsMs as Record<string, number>;
     const rows: Array<[string, string]> = [
       ['demo load', `${demoSec.toFixed(1)} s`],
@@ -47,6 +59,10 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       ['coolant', `${s.dryIceBags} dry-ice bags, ${s.icePacks} ice packs`],
       ['roster', `${staffing.method}: ${s.staffHoursAssigned} staff-hours, ${staffing.peopleBorrowed} borrowed, ${s.unmetRoleHours} of ${staffing.requiredRoleHours} role-hours unmet`],
       ['orders a day covered / not', `${s.ordersPerDayCovered} / ${s.ordersPerDayNotCovered}`],
+      ['simulate (3 runs, 7 days)', `${simulateSec.toFixed(1)} s; fill rate no response ${sim.a.summary.fillRate.all}, plan ${sim.b.summary.fillRate.all}, scripted 2022 ${sim.scripted?.summary.fillRate.all ?? '-'}`],
+      ['  served a day (plan)', `${Math.round(sim.b.summary.ordersServed / sim.days)} of ${Math.round(sim.b.summary.ordersPlaced / sim.days)} placed`],
+      ['simulate after apply', `${simulateAfterSec.toFixed(1)} s, ${after.days} days from ${after.startDate}, fill rate ${after.b.summary.fillRate.all}`],
+      ['reconciliation (apply day)', `${rec.length} nodes, asked ${askedUnits} units`],
     ];
     const w = Math.max(...rows.map((r) => r[0].length));
     process.stdout.write(`incident draft on the demo network${full ? ' (--full budgets)' : ''}\n${rows.map(([a, b]) => `${a.padEnd(w)}  ${b}`).join('\n')}\n`);
@@ -62,6 +78,12 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       tripsUnassignedLoads: s.tripsUnassignedLoads,
       staffHoursAssigned: s.staffHoursAssigned,
       unmetRoleHours: s.unmetRoleHours,
+      planFillRate: sim.b.summary.fillRate.all,
+      scriptedFillRate: sim.scripted?.summary.fillRate.all ?? -1,
+      noResponseFillRate: sim.a.summary.fillRate.all,
+      simulateWallSec: Math.round(simulateSec * 10) / 10,
+      afterApplyFillRate: after.b.summary.fillRate.all,
+      reconciliationAskedUnits: askedUnits,
     };
   } finally {
     await database.close();

@@ -11,6 +11,8 @@ import { highsPool } from './solver/highs-pool.ts';
 import { randomBytes } from 'node:crypto';
 import { countUsers, createUser } from './store/auth.ts';
 import { tickControlAreas } from './store/zones.ts';
+import { runDueReconciliations } from './flows/incident/reconcile.ts';
+import { DEFAULT_CALENDAR } from './domain/shared/calendar.ts';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -42,6 +44,14 @@ export interface Service {
 }
 
 /** Opens the database (PGlite folder or PostgreSQL), migrates, loads the demo if empty, builds the app. */
+/** The nightly reconciliation hour from the environment (0-23), default the calendar's (04:00). */
+export function reconcileHour(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_CALENDAR.reconcileAtHour;
+  const h = Number(raw);
+  if (!Number.isInteger(h) || h < 0 || h > 23) throw new Error(`BAOGONG_RECONCILE_HOUR must be an hour 0-23, got ${JSON.stringify(raw)}`);
+  return h;
+}
+
 export async function openService(options: ServiceOptions = {}): Promise<Service> {
   const log = options.log ?? (() => {});
   const database = await openDatabase({ url: options.databaseUrl, dataDir: options.databaseUrl ? undefined : options.dataDir });
@@ -97,7 +107,21 @@ export async function openService(options: ServiceOptions = {}): Promise<Service
         app.log.error({ err: e }, 'control-area scheduler failed');
       }
     };
-    const tick = () => (running = running.then(runTick));
+    // The nightly reconciliation: due once the local clock passes the configured hour (default 04:00
+    // Asia/Shanghai, env BAOGONG_RECONCILE_HOUR); failures are logged and recorded, then retried.
+    const calendar = { ...DEFAULT_CALENDAR, reconcileAtHour: reconcileHour(process.env.BAOGONG_RECONCILE_HOUR) };
+    const runNightly = async () => {
+      try {
+        const r = await runDueReconciliations({ db: database.db, solver: deps.solver, now: () => clock.now() }, { calendar });
+        for (const x of r.ran) {
+          if (x.status === 'ok') log(`reconciliation ${x.incidentId} ${r.day}: ${x.lines} node(s)`);
+          else app.log.error({ incidentId: x.incidentId, day: r.day, error: x.error }, 'nightly reconciliation failed');
+        }
+      } catch (e) {
+        app.log.error({ err: e }, 'nightly reconciliation scheduler failed');
+      }
+    };
+    const tick = () => (running = running.then(runTick).then(runNightly));
     await tick();
     timer = setInterval(tick, 60_000);
     timer.unref();

@@ -118,12 +118,51 @@ describe('the response plan', () => {
     expect(r.json().parts.find((p: any) => p.part === 'targets')).toMatchObject({ edited: true, content: { note: 'set by hand' } });
   });
 
+  let simulated: any;
   it('is simulated against no response, and the plan serves more', async () => {
     const r = await call('POST', '/api/incidents/yz-2022-06/simulate', { days: 2, seed: 5 });
     expect(r.statusCode).toBe(200);
+    simulated = r.json();
+    expect(simulated.planId).toBe(plan.id);
+    expect(simulated.b.summary.ordersServed).toBeGreaterThan(simulated.a.summary.ordersServed);
+    expect(simulated.comparison.find((x: any) => x.kpi === 'fill rate (all)').better).toBe('b');
+  }, 180_000);
+
+  it('applies the demand surge once: orders placed a day are the stored zones\' demand, not three times it', async () => {
+    // This incident declares no surge: the zones already hold the demand the plan is made for.
+    expect(simulated.demand.surge).toBe(1);
+    const zonesTotal = simulated.demand.zonesOrdersPerDay;
+    expect(zonesTotal).toBeGreaterThan(0);
+    for (const d of simulated.perDay) {
+      expect(d.ordersPlaced).toBeGreaterThan(zonesTotal * 0.85);
+      expect(d.ordersPlaced).toBeLessThan(zonesTotal * 1.15);
+    }
+  });
+
+  it('plays the plan\'s own parts: with the zones part emptied by a reviewer, the plan serves fewer orders', async () => {
+    const zonesPart = part('zones');
+    expect(zonesPart.changes.length).toBeGreaterThan(5);
+    const edited = await call('PUT', '/api/incidents/yz-2022-06/plan/parts/zones', { content: { ...zonesPart, changes: [] } });
+    expect(edited.statusCode).toBe(200);
+    const r = await call('POST', '/api/incidents/yz-2022-06/simulate', { days: 2, seed: 5 });
+    expect(r.statusCode).toBe(200);
     const s = r.json();
-    expect(s.b.summary.ordersServed).toBeGreaterThan(s.a.summary.ordersServed);
-    expect(s.comparison.find((x: any) => x.kpi === 'fill rate (all)').better).toBe('b');
+    expect(s.a.summary).toEqual(simulated.a.summary); // same seed, same demand, same "no response"
+    expect(s.b.summary.ordersServed).toBeLessThan(simulated.b.summary.ordersServed);
+  }, 180_000);
+
+  it('refuses to apply a plan changed since its last simulation, unless an override says why', async () => {
+    // The reviewer keeps five of the zone moves: the plan changed since it was simulated.
+    const keep = part('zones').changes.slice(0, 5);
+    expect((await call('PUT', '/api/incidents/yz-2022-06/plan/parts/zones', { content: { ...part('zones'), changes: keep } })).statusCode).toBe(200);
+    const r = await call('POST', '/api/incidents/yz-2022-06/apply', { override: { reason: '' } });
+    expect(r.statusCode).toBe(400);
+    const refused = await call('POST', '/api/incidents/yz-2022-06/apply');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'conflict', field: 'override' });
+    expect(refused.json().message).toMatch(/changed since its last simulation/);
+    expect((await call('GET', '/api/nodes/yz-emergency')).statusCode).toBe(404);
+    expect((await call('POST', '/api/incidents/yz-2022-06/simulate', { days: 1, seed: 5 })).statusCode).toBe(200);
   }, 180_000);
 });
 
@@ -163,6 +202,13 @@ describe('applying and lifting', () => {
     expect(await status('dazu-plaza')).toBe('suspended');
     expect(await status('yz-emergency')).toBe('open');
     expect((await call('GET', '/api/incidents/yz-2022-06')).json().status).toBe('applied');
+    // Exactly the reviewed zones part (five moves kept by the reviewer), not planned again.
+    const kept = part('zones').changes.slice(0, 5);
+    expect(r.json().steps.find((s: any) => s.step === 'zones').result).toMatchObject({ changes: 5 });
+    const zones = (await call('GET', '/api/zones')).json().zones as Array<{ id: string; servingNodeId: string | null }>;
+    for (const c of kept) expect(zones.find((z) => z.id === c.zoneId)?.servingNodeId).toBe(c.newNodeId);
+    const movedOff = zones.filter((z) => z.servingNodeId === 'dazu-plaza').length;
+    expect(movedOff).toBeGreaterThan(0); // the zone moves the reviewer dropped were not made
     const staffing = r.json().steps.find((s: any) => s.step === 'staffing').result;
     expect((await call('GET', `/api/staffing-plans/${staffing.staffingPlanId}`)).json().status).toBe('applied');
   }, 180_000);
@@ -193,6 +239,15 @@ describe('applying and lifting', () => {
     expect(r.json().lines.map((l: any) => l.nodeId)).toContain('dazu-plaza');
     for (const l of r.json().lines) expect(l).toHaveProperty('differences');
   });
+
+  it('simulates the rest of the horizon after apply, from the network as it is now', async () => {
+    const r = await call('POST', '/api/incidents/yz-2022-06/simulate', { days: 2, seed: 5 });
+    expect(r.json().message ?? '').toBe('');
+    expect(r.statusCode).toBe(200);
+    expect(r.json().planStatus).toBe('applied');
+    expect(r.json().from).toMatch(/as it is now/);
+    expect(r.json().b.summary.ordersServed).toBeGreaterThan(0);
+  }, 180_000);
 
   it('lifts the incident: the store reopens with its slots, the roster ends and the warehouse stops trading', async () => {
     const r = await call('POST', '/api/incidents/yz-2022-06/lift');

@@ -9,6 +9,7 @@ import { pieceCapacity, transferLoads, type TransferLine } from '../domain/incid
 import { unwrap } from '../domain/shared/result.ts';
 import * as network from '../store/network.ts';
 import * as trips from '../store/trips.ts';
+import { addDays } from '../domain/shared/calendar.ts';
 
 /**
  * The response plan's trips part: the sourcing part's transfers planned as trips by the trips
@@ -53,7 +54,6 @@ export interface DraftTrip {
 }
 
 const clock = (s: number) => `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`;
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const CARRY = new Set(['fleet_exhausted', 'time_window_unreachable']);
 
 export async function draftTrips(db: Db, lines: TransferLine[], o: TripsDraftOptions) {

@@ -1,57 +1,137 @@
 import type { Kysely } from 'kysely';
 
 /**
- * The workflow runner: steps with a compensation each, run in order, each in its own transaction;
- * a failure compensates the steps already done in reverse order.
+ * The workflow runner: steps with a compensation each, run in order, each in its own transaction
+ * together with its journal record (a step is recorded `applied` if and only if its work
+ * committed). A failure compensates the steps already done in reverse order, each compensation in
+ * its own transaction with its record. A run stopped midway (the process killed) leaves a journal
+ * that `runWorkflow` resumes (the steps recorded applied are skipped) or `undoWorkflow` rolls back.
  */
 type Db = Kysely<any>;
 
 export interface Step {
   name: string;
-  /** Does the step; returns what its compensation needs. */
+  /** Does the step; returns what its compensation needs (stored as JSON in the journal). */
   run(trx: Db): Promise<unknown>;
   /** Undoes the step, given what `run` returned. */
   compensate(trx: Db, result: unknown): Promise<void>;
 }
 
+export type StepStatus = 'applied' | 'failed' | 'compensated' | 'compensation_failed';
+
 export interface StepOutcome {
   ok: boolean;
-  steps: Array<{ name: string; status: 'applied' | 'failed' | 'compensated' | 'compensation_failed'; error?: string }>;
+  steps: Array<{ name: string; status: StepStatus | 'pending'; error?: string; resumed?: boolean }>;
   error?: unknown;
 }
 
+export interface JournalEntry {
+  position: number;
+  step: string;
+  status: string;
+  result: unknown;
+}
+
+/** Where a workflow keeps its step records (e.g. an incident plan's applied steps). */
+export interface Journal {
+  load(db: Db): Promise<JournalEntry[]>;
+  /** Writes one step's record with `db`, which is the step's own transaction. */
+  record(db: Db, position: number, name: string, status: StepStatus, result: unknown, error: string | null): Promise<void>;
+}
+
+export interface RunOptions {
+  /** Called after each step committed (a test kills the process here to rehearse a crash). */
+  afterStep?: (name: string, position: number) => void | Promise<void>;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
 /**
- * Runs steps in order, each in its own transaction. When one fails, the steps
- * already applied are compensated in reverse order (each in its own
- * transaction), and every outcome is recorded through `record`.
+ * Runs (or resumes) the steps in order. A step the journal already records as applied, under
+ * the same name at the same position, is not run again: its recorded result is kept for the
+ * compensations. When a step fails, the steps applied (in this run or before a crash) are
+ * compensated in reverse order.
  */
-export async function runSteps(db: Db, steps: Step[], record: (position: number, name: string, status: string, result: unknown, error: string | null) => Promise<void>): Promise<StepOutcome> {
+export async function runWorkflow(db: Db, steps: Step[], journal: Journal, options: RunOptions = {}): Promise<StepOutcome> {
+  const recorded = new Map((await journal.load(db)).map((e) => [e.position, e]));
   const done: Array<{ step: Step; result: unknown; position: number }> = [];
-  const out: StepOutcome = { ok: true, steps: [] };
+  const out: StepOutcome = { ok: true, steps: steps.map((s) => ({ name: s.name, status: 'pending' })) };
   for (const [position, step] of steps.entries()) {
+    const prior = recorded.get(position);
+    if (prior && prior.step === step.name && prior.status === 'applied') {
+      done.push({ step, result: prior.result, position });
+      out.steps[position] = { name: step.name, status: 'applied', resumed: true };
+      continue;
+    }
     try {
-      const result = await db.transaction().execute((trx) => step.run(trx));
+      const result = await db.transaction().execute(async (trx) => {
+        const r = await step.run(trx);
+        await journal.record(trx, position, step.name, 'applied', r, null);
+        return r;
+      });
       done.push({ step, result, position });
-      out.steps.push({ name: step.name, status: 'applied' });
-      await record(position, step.name, 'applied', result, null);
+      out.steps[position] = { name: step.name, status: 'applied' };
+      await options.afterStep?.(step.name, position);
     } catch (e) {
       out.ok = false;
       out.error = e;
-      out.steps.push({ name: step.name, status: 'failed', error: (e as Error).message });
-      await record(position, step.name, 'failed', null, (e as Error).message);
-      for (const d of [...done].reverse()) {
-        try {
-          await db.transaction().execute((trx) => d.step.compensate(trx, d.result));
-          out.steps[d.position].status = 'compensated';
-          await record(d.position, d.step.name, 'compensated', d.result, null);
-        } catch (ce) {
-          out.steps[d.position].status = 'compensation_failed';
-          out.steps[d.position].error = (ce as Error).message;
-          await record(d.position, d.step.name, 'compensation_failed', d.result, (ce as Error).message);
-        }
-      }
+      out.steps[position] = { name: step.name, status: 'failed', error: message(e) };
+      await db.transaction().execute((trx) => journal.record(trx, position, step.name, 'failed', null, message(e)));
+      await compensate(db, done, journal, out);
+      out.steps = out.steps.slice(0, position + 1);
       break;
     }
   }
   return out;
+}
+
+async function compensate(db: Db, done: Array<{ step: Step; result: unknown; position: number }>, journal: Journal, out: StepOutcome): Promise<void> {
+  for (const d of [...done].reverse()) {
+    try {
+      await db.transaction().execute(async (trx) => {
+        await d.step.compensate(trx, d.result);
+        await journal.record(trx, d.position, d.step.name, 'compensated', d.result, null);
+      });
+      out.steps[d.position] = { ...out.steps[d.position], name: d.step.name, status: 'compensated' };
+    } catch (ce) {
+      out.steps[d.position] = { name: d.step.name, status: 'compensation_failed', error: message(ce) };
+      await db.transaction().execute((trx) => journal.record(trx, d.position, d.step.name, 'compensation_failed', d.result, message(ce)));
+    }
+  }
+}
+
+/**
+ * Rolls back a workflow stopped midway (or completed): compensates, in reverse order, every step
+ * the journal records as applied (or whose compensation failed before), using the step of the
+ * same name in `steps`.
+ */
+export async function undoWorkflow(db: Db, steps: Step[], journal: Journal): Promise<StepOutcome> {
+  const byName = new Map(steps.map((s) => [s.name, s]));
+  const entries = (await journal.load(db)).sort((a, b) => a.position - b.position);
+  const out: StepOutcome = { ok: true, steps: entries.map((e) => ({ name: e.step, status: e.status as StepStatus })) };
+  const done: Array<{ step: Step; result: unknown; position: number }> = [];
+  for (const [i, e] of entries.entries()) {
+    // Applied steps, and those whose compensation failed before (tried again).
+    if (e.status !== 'applied' && e.status !== 'compensation_failed') continue;
+    const step = byName.get(e.step);
+    if (!step) {
+      out.ok = false;
+      out.steps[i] = { name: e.step, status: 'compensation_failed', error: `no step named ${e.step} to undo it with` };
+      continue;
+    }
+    done.push({ step, result: e.result, position: i });
+  }
+  // Positions in `out.steps` are indexes into `entries`; record with the journal's own positions.
+  const positioned: Journal = { load: journal.load, record: (trx, i, name, status, result, error) => journal.record(trx, entries[i].position, name, status, result, error) };
+  await compensate(db, done, positioned, out);
+  if (out.steps.some((s) => s.status === 'compensation_failed')) out.ok = false;
+  return out;
+}
+
+/**
+ * The former interface: runs the steps with records written through `record` (now inside each
+ * step's transaction). Kept for callers that have no journal of their own.
+ */
+export async function runSteps(db: Db, steps: Step[], record: (position: number, name: string, status: string, result: unknown, error: string | null, trx?: Db) => Promise<void>): Promise<StepOutcome> {
+  return runWorkflow(db, steps, { load: async () => [], record: (trx, position, name, status, result, error) => record(position, name, status, result, error, trx) });
 }

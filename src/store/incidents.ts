@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { fail } from '../domain/shared/result.ts';
 import type { IncidentInput, PlanPart, PlanSummary } from '../domain/incidents/model.ts';
 
@@ -37,7 +37,7 @@ export interface ResponsePlan {
   id: string;
   incidentId: string;
   kind: 'response' | 'lift';
-  status: 'draft' | 'applied' | 'failed' | 'superseded';
+  status: 'draft' | 'applying' | 'applied' | 'failed' | 'superseded' | 'undone';
   summary: PlanSummary | Record<string, unknown>;
   createdAt: string;
   appliedAt: string | null;
@@ -129,9 +129,87 @@ export async function clearSteps(db: Db, planId: string): Promise<void> {
 
 export async function saveReconciliation(db: Db, incidentId: string, day: string, lines: Array<{ nodeId: string; differences: unknown[] } & Record<string, unknown>>, now: Date): Promise<void> {
   await db.deleteFrom('incident_reconciliations').where('incident_id', '=', incidentId).where('day', '=', day).execute();
-  for (const l of lines) {
-    await db.insertInto('incident_reconciliations').values({ incident_id: incidentId, day, node_id: l.nodeId, figures: JSON.stringify(l), differences: l.differences.length, created_at: now }).execute();
+  for (let i = 0; i < lines.length; i += 500) {
+    const chunk = lines.slice(i, i + 500);
+    if (chunk.length) await db.insertInto('incident_reconciliations').values(chunk.map((l) => ({ incident_id: incidentId, day, node_id: l.nodeId, figures: JSON.stringify(l), differences: l.differences.length, created_at: now }))).execute();
   }
+}
+
+/** The stored reconciliation of a day (empty when it never ran). */
+export async function reconciliationOf(db: Db, incidentId: string, day: string): Promise<Array<Record<string, any>>> {
+  const rows = await db.selectFrom('incident_reconciliations').select(['figures']).where('incident_id', '=', incidentId).where('day', '=', day).orderBy('node_id').execute();
+  return rows.map((r: any) => j(r.figures));
+}
+
+export interface ReconciliationRun {
+  id: string;
+  incidentId: string;
+  day: string;
+  trigger: 'nightly' | 'on_demand';
+  status: 'ok' | 'failed';
+  error: string | null;
+  movements: number;
+  lines: number;
+  differences: number;
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** Records one reconciliation run, a failure included (what failed and why). */
+export async function recordReconciliationRun(db: Db, run: Omit<ReconciliationRun, 'id'>): Promise<ReconciliationRun> {
+  const id = randomUUID();
+  await db.insertInto('incident_reconciliation_runs').values({
+    id, incident_id: run.incidentId, day: run.day, trigger: run.trigger, status: run.status, error: run.error, movements: run.movements, lines: run.lines, differences: run.differences, started_at: new Date(run.startedAt), finished_at: new Date(run.finishedAt),
+  }).execute();
+  return { id, ...run };
+}
+
+/** The reconciliation runs, newest first (optionally of one incident and day). */
+export async function reconciliationRuns(db: Db, filter: { incidentId?: string; day?: string; limit?: number } = {}): Promise<ReconciliationRun[]> {
+  let q = db.selectFrom('incident_reconciliation_runs').selectAll().select(sql<string>`day::text`.as('day_text'));
+  if (filter.incidentId) q = q.where('incident_id', '=', filter.incidentId);
+  if (filter.day) q = q.where('day', '=', filter.day);
+  const rows = await q.orderBy('finished_at', 'desc').limit(filter.limit ?? 100).execute();
+  return rows.map((r: any) => ({
+    id: r.id, incidentId: r.incident_id, day: r.day_text, trigger: r.trigger, status: r.status, error: r.error, movements: Number(r.movements), lines: r.lines, differences: r.differences,
+    startedAt: iso(r.started_at)!, finishedAt: iso(r.finished_at)!,
+  }));
+}
+
+/** Remembers the fingerprint of the parts a simulation played (apply compares it with the plan's current parts). */
+export async function markSimulated(db: Db, planId: string, fingerprint: string, now: Date): Promise<void> {
+  await db.updateTable('response_plans').set({ simulated_fingerprint: fingerprint, simulated_at: now }).where('id', '=', planId).execute();
+}
+
+/** The fingerprint of the plan's last simulation, and the stated override of an apply without one. */
+export async function simulationMark(db: Db, planId: string): Promise<{ fingerprint: string | null; at: string | null; override: string | null }> {
+  const r = await db.selectFrom('response_plans').select(['simulated_fingerprint', 'simulated_at', 'apply_override']).where('id', '=', planId).executeTakeFirst();
+  return { fingerprint: (r as any)?.simulated_fingerprint ?? null, at: iso((r as any)?.simulated_at), override: (r as any)?.apply_override ?? null };
+}
+
+/** Starts an apply attempt: the plan becomes `applying`; returns the attempt number (1, 2, …). */
+export async function beginApply(db: Db, planId: string, override: string | null): Promise<number> {
+  // Conditional: of two applies started at once, one takes the plan and the other is refused.
+  // (RETURNING, not the affected-row count, which the PGlite dialect does not report.)
+  const r = await db.updateTable('response_plans').set((eb: any) => ({ status: 'applying', apply_attempt: eb('apply_attempt', '+', 1), apply_override: override }))
+    .where('id', '=', planId).where('status', 'in', ['draft', 'failed', 'undone']).returning('apply_attempt').executeTakeFirst();
+  if (!r) fail({ code: 'conflict', message: `plan ${planId} is being applied or was applied already`, field: 'id', expected: 'a draft, failed or undone plan', actual: 'applying or applied' });
+  return Number((r as any).apply_attempt);
+}
+
+export async function applyAttempt(db: Db, planId: string): Promise<number> {
+  const r = await db.selectFrom('response_plans').select('apply_attempt').where('id', '=', planId).executeTakeFirst();
+  return Number((r as any)?.apply_attempt ?? 0);
+}
+
+export async function setApplyOverride(db: Db, planId: string, reason: string): Promise<void> {
+  await db.updateTable('response_plans').set({ apply_override: reason }).where('id', '=', planId).execute();
+}
+
+/** Incidents whose nightly reconciliation is due: applied, or lifted on or after `sinceDay`'s start. */
+export async function incidentsToReconcile(db: Db, sinceMs: number): Promise<string[]> {
+  const rows = await db.selectFrom('incidents').select('id').where((eb) => eb.or([eb('status', '=', 'applied'), eb.and([eb('status', '=', 'lifted'), eb('lifted_at', '>=', new Date(sinceMs))])])).orderBy('id').execute();
+  return rows.map((r: any) => r.id);
 }
 
 /** Rewrites the stored spec (e.g. the areas' new end), keeping the incident's status. */

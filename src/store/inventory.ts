@@ -43,6 +43,7 @@ import {
   type TransferLine,
 } from '../domain/inventory/index.ts';
 import { DomainException, fail, type DomainError } from '../domain/shared/result.ts';
+import { addDays, operatingDay } from '../domain/shared/calendar.ts';
 import { demandByNode, itemsByIds, listDemand, listItems, listNodes } from './network.ts';
 
 type Db = Kysely<any>;
@@ -818,6 +819,88 @@ export async function movements(
   return rows.rows.map((r) => ({ ...rowToLine(r), seq: Number(r.seq), operationKey: r.operation_key, note: r.note, postedAt: new Date(r.posted_at).toISOString() }));
 }
 
+/** One node's movement totals over a period (see `movementTotalsByNode`). */
+export interface NodeMovementTotals {
+  nodeId: string;
+  movements: number;
+  /** Receipts and transfer receipts, opening balances excluded. */
+  received: number;
+  /** Opening balances posted in the period (stock that was already there, not a delivery). */
+  openingBalance: number;
+  /** Units shipped out by this node (transfer out). */
+  shippedOut: number;
+  /** Units shipped toward this node by others (transfer out at the sender naming it). */
+  sentToward: number;
+  sold: number;
+  writtenOff: number;
+  countedDelta: number;
+  /** Other manual adjustments (on-hand delta). */
+  adjusted: number;
+  transferVariance: number;
+  openingOnHand: number;
+  closingOnHand: number;
+}
+
+/**
+ * Every movement of a period [fromMs, toMs) summed per node, set-based (a few GROUP BY
+ * statements, no row cap, whatever the number of movements), with the on-hand at the start and
+ * end of the period (today's balances minus what moved since).
+ */
+export async function movementTotalsByNode(db: Db, fromMs: number, toMs: number): Promise<NodeMovementTotals[]> {
+  const from = new Date(fromMs);
+  const to = new Date(toMs);
+  const day = await sql<any>`
+    SELECT node_id, count(*) AS movements,
+      coalesce(sum(CASE WHEN kind IN ('receipt', 'transfer_in') AND reason <> 'opening_balance' THEN on_hand_delta ELSE 0 END), 0) AS received,
+      coalesce(sum(CASE WHEN kind = 'receipt' AND reason = 'opening_balance' THEN on_hand_delta ELSE 0 END), 0) AS opening_balance,
+      coalesce(sum(CASE WHEN kind = 'transfer_out' THEN quantity ELSE 0 END), 0) AS shipped_out,
+      coalesce(sum(CASE WHEN kind = 'pick' THEN quantity ELSE 0 END), 0) AS sold,
+      coalesce(sum(CASE WHEN kind = 'write_off' THEN quantity ELSE 0 END), 0) AS written_off,
+      coalesce(sum(CASE WHEN kind = 'count_adjustment' THEN on_hand_delta ELSE 0 END), 0) AS counted_delta,
+      coalesce(sum(CASE WHEN kind = 'adjustment' THEN on_hand_delta ELSE 0 END), 0) AS adjusted,
+      coalesce(sum(CASE WHEN kind = 'transfer_in' THEN variance_quantity ELSE 0 END), 0) AS transfer_variance,
+      coalesce(sum(on_hand_delta), 0) AS on_hand_delta
+    FROM stock_movements WHERE posted_at >= ${from} AND posted_at < ${to} GROUP BY node_id`.execute(db);
+  const toward = await sql<any>`
+    SELECT counterparty_node_id AS node_id, coalesce(sum(quantity), 0) AS units FROM stock_movements
+    WHERE kind = 'transfer_out' AND counterparty_node_id IS NOT NULL AND posted_at >= ${from} AND posted_at < ${to} GROUP BY counterparty_node_id`.execute(db);
+  const since = await sql<any>`SELECT node_id, coalesce(sum(on_hand_delta), 0) AS delta FROM stock_movements WHERE posted_at >= ${to} GROUP BY node_id`.execute(db);
+  const now = await sql<any>`SELECT node_id, coalesce(sum(on_hand), 0) AS on_hand FROM stock_item_balances GROUP BY node_id`.execute(db);
+  const out = new Map<string, NodeMovementTotals>();
+  const get = (id: string) => {
+    let t = out.get(id);
+    if (!t) {
+      t = { nodeId: id, movements: 0, received: 0, openingBalance: 0, shippedOut: 0, sentToward: 0, sold: 0, writtenOff: 0, countedDelta: 0, adjusted: 0, transferVariance: 0, openingOnHand: 0, closingOnHand: 0 };
+      out.set(id, t);
+    }
+    return t;
+  };
+  const onHandNow = new Map(now.rows.map((r) => [r.node_id as string, Number(r.on_hand)]));
+  const deltaSince = new Map(since.rows.map((r) => [r.node_id as string, Number(r.delta)]));
+  for (const r of day.rows) {
+    const t = get(r.node_id);
+    t.movements = Number(r.movements);
+    t.received = Number(r.received);
+    t.openingBalance = Number(r.opening_balance);
+    t.shippedOut = Number(r.shipped_out);
+    t.sold = Number(r.sold);
+    t.writtenOff = Number(r.written_off);
+    t.countedDelta = Number(r.counted_delta);
+    t.adjusted = Number(r.adjusted);
+    t.transferVariance = Number(r.transfer_variance);
+    t.closingOnHand = (onHandNow.get(r.node_id) ?? 0) - (deltaSince.get(r.node_id) ?? 0);
+    t.openingOnHand = t.closingOnHand - Number(r.on_hand_delta);
+  }
+  for (const r of toward.rows) get(r.node_id).sentToward = Number(r.units);
+  for (const t of out.values()) {
+    if (t.movements === 0) {
+      t.closingOnHand = (onHandNow.get(t.nodeId) ?? 0) - (deltaSince.get(t.nodeId) ?? 0);
+      t.openingOnHand = t.closingOnHand;
+    }
+  }
+  return [...out.values()].sort((a, b) => a.nodeId.localeCompare(b.nodeId));
+}
+
 export async function setSafetyBuffer(db: Db, nodeId: string, units: number): Promise<void> {
   if (!Number.isSafeInteger(units) || units < 0) fail({ code: 'validation_failed', message: 'onlineSafetyBuffer must be an integer >= 0', field: 'onlineSafetyBuffer', expected: 'integer >= 0', actual: units });
   await sql`
@@ -1287,9 +1370,6 @@ export async function soldOutAt(db: Db, nodeId: string): Promise<Array<{ itemId:
   return r.rows.map((x) => ({ itemId: x.item_id, onHand: x.on_hand, reserved: x.reserved }));
 }
 
-function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-}
 
 /**
  * The demo's opening stock, posted through the ledger as `opening_balance` receipts: every node
@@ -1301,7 +1381,7 @@ function addDays(day: string, n: number): string {
 export const inventoryDemoStep = {
   name: 'opening stock',
   run: async (db: Db, ctx: { now: Date; log: (m: string) => void }): Promise<void> => {
-    const today = new Date(ctx.now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const today = operatingDay(ctx.now.getTime());
     const { items } = await listItems(db, {});
     const shelf = new Map(items.map((i) => [i.id, i.shelfLifeDays]));
     const { rows: demand } = await listDemand(db, {});

@@ -18,7 +18,7 @@ import { DEFAULT_MULTIPLIERS } from '../domain/planning/types.ts';
 import { DomainException, fail, unwrap } from '../domain/shared/result.ts';
 import type { MipSolver } from '../solver/model.ts';
 import type { DemoStep } from './demo.ts';
-import { balances as inventoryBalances, createDraftTransfer, dispatchTransfer, postOperations, safetyBuffers, type TransferView } from './inventory.ts';
+import { balances as inventoryBalances, cancelDraftTransfer, createDraftTransfer, dispatchTransfer, postOperations, safetyBuffers, type TransferView } from './inventory.ts';
 import { listDemand, listItems, listNodes } from './network.ts';
 
 type Db = Kysely<any>;
@@ -517,6 +517,57 @@ export async function applyPlan(trx: Db, id: string, now: Date): Promise<PlanVie
   return (await getPlan(trx, id))!;
 }
 
+/**
+ * Undoes `applyPlan` in the caller's transaction (the incident apply's compensation): the draft
+ * transfer orders are cancelled and their holds at the giver released, the open purchase orders
+ * cancelled, the diversions put back on their shipments, and the plan is a draft again (it can be
+ * applied later). Refused, naming the document, once any of them has moved on (a transfer
+ * dispatched, a purchase order or a diverted shipment received): then it is no longer an undo.
+ */
+export async function unapplyPlan(trx: Db, id: string, now: Date): Promise<{ planId: string; transfersCancelled: number; purchaseOrdersCancelled: number; diversionsReverted: number }> {
+  const locked = (await sql<any>`SELECT status, documents FROM planning_plans WHERE id = ${id} FOR UPDATE`.execute(trx)).rows[0];
+  if (!locked) fail({ code: 'not_found', message: `sourcing plan ${id} not found`, field: 'id', actual: id });
+  if (locked.status !== 'applied') fail({ code: 'conflict', message: `plan ${id} is ${locked.status}; only an applied plan can be undone`, field: 'id', expected: 'applied', actual: locked.status });
+  const docs = (typeof locked.documents === 'string' ? JSON.parse(locked.documents) : locked.documents) as PlanDocument[];
+  let transfers = 0;
+  let pos = 0;
+  let diversions = 0;
+  for (const d of docs) {
+    if (d.kind === 'transfer_order') {
+      const t = (await sql<any>`SELECT status FROM stock_transfers WHERE id = ${d.id} FOR UPDATE`.execute(trx)).rows[0];
+      if (!t || t.status === 'cancelled') continue;
+      if (t.status !== 'draft') fail({ code: 'conflict', message: `transfer ${d.id} is ${t.status}; the sourcing plan can no longer be undone`, field: 'documents', expected: 'draft transfers', actual: `${d.id}: ${t.status}` });
+      const outcomes = await postOperations(
+        trx,
+        d.lines.map((l) => ({ kind: 'release', key: `plan:${id}:unhold:${d.id}:${l.itemId}:${now.getTime()}`, reservationId: `transfer:${d.id}:${l.itemId}`, reason: 'manual', note: `sourcing plan ${id} undone` })),
+        { now, atomic: false },
+      );
+      const bad = outcomes.find((o) => !o.ok && o.error.code !== 'not_found');
+      if (bad && !bad.ok) throw new DomainException(bad.error);
+      await cancelDraftTransfer(trx, d.id);
+      transfers++;
+    } else if (d.kind === 'purchase_order') {
+      const po = (await sql<any>`SELECT status FROM planning_purchase_orders WHERE id = ${d.id} FOR UPDATE`.execute(trx)).rows[0];
+      if (!po || po.status === 'cancelled') continue;
+      if (po.status !== 'open') fail({ code: 'conflict', message: `purchase order ${d.id} is ${po.status}; the sourcing plan can no longer be undone`, field: 'documents', expected: 'open purchase orders', actual: `${d.id}: ${po.status}` });
+      await sql`UPDATE planning_purchase_orders SET status = 'cancelled' WHERE id = ${d.id}`.execute(trx);
+      pos++;
+    } else if (d.kind === 'diversion') {
+      const dv = (await sql<any>`SELECT * FROM planning_diversions WHERE id = ${d.id}`.execute(trx)).rows[0];
+      if (!dv) continue;
+      const ns = (await sql<any>`SELECT status FROM planning_dc_shipments WHERE id = ${dv.new_shipment_id} FOR UPDATE`.execute(trx)).rows[0];
+      if (ns && ns.status === 'cancelled') continue;
+      if (ns && ns.status === 'received') fail({ code: 'conflict', message: `diverted shipment ${dv.new_shipment_id} was received; the sourcing plan can no longer be undone`, field: 'documents', expected: 'diverted shipments not received', actual: `${dv.new_shipment_id}: received` });
+      await sql`UPDATE planning_dc_shipments SET status = 'cancelled', quantity = 0 WHERE id = ${dv.new_shipment_id}`.execute(trx);
+      await sql`UPDATE planning_dc_shipments SET quantity = quantity + ${dv.quantity} WHERE id = ${dv.shipment_id}`.execute(trx);
+      diversions++;
+    }
+  }
+  await sql`UPDATE planning_plan_lines SET document_id = NULL WHERE plan_id = ${id}`.execute(trx);
+  await sql`UPDATE planning_plans SET status = 'draft', applied_at = NULL, documents = '[]'::jsonb WHERE id = ${id}`.execute(trx);
+  return { planId: id, transfersCancelled: transfers, purchaseOrdersCancelled: pos, diversionsReverted: diversions };
+}
+
 function mergeLines(lines: Array<{ itemId: string; quantity: number }>): Array<{ itemId: string; quantity: number }> {
   const m = new Map<string, number>();
   for (const l of lines) m.set(l.itemId, (m.get(l.itemId) ?? 0) + l.quantity);
@@ -539,6 +590,20 @@ export async function dispatchPlanTransfer(trx: Db, transferId: string, key: str
     if (bad && !bad.ok) throw new DomainException(bad.error);
   }
   return dispatchTransfer(trx, { id: transferId, key }, now);
+}
+
+/**
+ * Units asked for per receiving node by the sourcing documents issued in [fromMs, toMs): the
+ * lines of the sourcing plans applied then (transfer orders, purchase orders, diversions), set-based.
+ */
+export async function askedUnitsByNode(db: Db, fromMs: number, toMs: number): Promise<Map<string, { units: number; documents: number }>> {
+  const rows = (
+    await sql<any>`SELECT l.to_node_id, coalesce(sum(l.quantity), 0) AS units, count(DISTINCT l.document_id) AS documents
+      FROM planning_plan_lines l JOIN planning_plans p ON p.id = l.plan_id
+      WHERE p.status = 'applied' AND p.applied_at >= ${new Date(fromMs)} AND p.applied_at < ${new Date(toMs)}
+      GROUP BY l.to_node_id`.execute(db)
+  ).rows;
+  return new Map(rows.map((r) => [r.to_node_id as string, { units: Number(r.units), documents: Number(r.documents) }]));
 }
 
 export async function listPurchaseOrders(db: Db, filter: { planId?: string; nodeId?: string } = {}) {

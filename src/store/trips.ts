@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { sql, type Kysely } from 'kysely';
 import { fail, unwrap, DomainException } from '../domain/shared/result.ts';
+import { operatingDay } from '../domain/shared/calendar.ts';
 import {
   auditTripPlan, DEFAULT_COOLANT_RULE, DEFAULT_PLAN_PARAMS, isCold, parseClock, parseCoolantRule, parseVehicleType, planTrips,
   secondsInDay, sizeLoad, tripSheet, tripSheetRows, FLEET_TEMPLATES,
@@ -37,7 +38,7 @@ function checkDay(day: unknown, field = 'day'): string {
 }
 
 /** The operating day (Beijing time) of an instant. */
-export const beijingDay = (now: Date): string => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+export const beijingDay = (now: Date): string => operatingDay(now.getTime());
 
 // ---------------------------------------------------------------------------------------------
 // Fleet

@@ -616,6 +616,18 @@ export async function planZoneReassignment(db: Db, request: PlanRequest, deps: {
   return requireReassignment(db, id);
 }
 
+/**
+ * Keeps a reassignment someone reviewed (e.g. an incident plan's zones part, edits included) as a
+ * proposal, without planning again: `applyReassignment` then applies exactly these changes and
+ * node overrides, and `revertReassignment` puts back what they replaced.
+ */
+export async function recordReviewedReassignment(db: Db, proposal: ReassignmentProposal, now: Date, actor = ''): Promise<StoredReassignment> {
+  const id = randomUUID();
+  await db.insertInto('zone_reassignments').values({ id, status: 'proposed', request: JSON.stringify({ reviewed: true }), proposal: JSON.stringify(proposal), created_at: now }).execute();
+  await audit(db, now, 'reassignment.recorded', id, actor, { changes: proposal.changes.length, overrides: proposal.overrides.length });
+  return requireReassignment(db, id);
+}
+
 export async function requireReassignment(db: Db, id: string, lock = false): Promise<StoredReassignment> {
   let q = db.selectFrom('zone_reassignments').selectAll().where('id', '=', id);
   if (lock) q = q.forUpdate();

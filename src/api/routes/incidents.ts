@@ -5,7 +5,10 @@ import type { AppDeps } from '../deps.ts';
 import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
 import { IncidentInputSchema, type IncidentInput } from '../../domain/incidents/model.ts';
 import * as store from '../../store/incidents.ts';
-import { applyResponsePlan, declareDemoIncident, declareIncident, discardIncident, draftResponsePlan, extendIncident, incidentTimeline, liftIncident, reconcileDay, simulateIncident, type DraftOptions, type FlowDeps } from '../../flows/incident-response.ts';
+import { undoApply } from '../../flows/incident/apply.ts';
+import { applyResponsePlan, declareDemoIncident, declareIncident, discardIncident, draftResponsePlan, extendIncident, incidentTimeline, liftIncident, reconcileDay, reconciliationWorkbook, simulateIncident, type DraftOptions, type FlowDeps } from '../../flows/incident-response.ts';
+import { addDays, operatingDay } from '../../domain/shared/calendar.ts';
+import { XLSX_MIME } from '../tabular.ts';
 import { fail } from '../../domain/shared/result.ts';
 import { queryAudit } from '../../store/auth.ts';
 
@@ -31,6 +34,7 @@ const DraftBody = Type.Object({
 const orNull = (schema: TSchema) => Type.Union([schema, Type.Null()]);
 const ApplyBody = Type.Object({
   failAtStep: Type.Optional(Type.String({ enum: ['emergency_warehouse', 'control_areas', 'zones', 'staffing', 'sourcing'], description: 'a drill: make this step fail' })),
+  override: Type.Optional(Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500, description: 'why the plan is applied without simulating it as it is now' }) }, { additionalProperties: false })),
 }, { additionalProperties: false });
 
 /** An optional JSON body: absent, or an object matching `schema` (errors name the field). */
@@ -113,19 +117,27 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
 
   app.post('/api/incidents/:id/apply', {
     schema: {
-      tags, summary: 'Apply the draft plan (or one whose apply failed and was undone): each part is a step with a compensation; a failure undoes the steps already applied', params: Params, headers: IdempotencyHeader,
-      description: 'Optional JSON body {"failAtStep": "zones"}: a drill that makes that step fail, to rehearse the compensations. A repeated Idempotency-Key replays the first answer.',
+      tags, summary: 'Apply the reviewed plan exactly (edits included, nothing planned again): each part is a step with a compensation; a failure undoes the steps already applied; a plan stopped midway resumes', params: Params, headers: IdempotencyHeader,
+      description: 'Optional JSON body {"override": {"reason": "..."}} to apply a plan changed since its last simulation (the reason is kept with the plan); {"failAtStep": "zones"}: a drill that makes that step fail, to rehearse the compensations. A repeated Idempotency-Key replays the first answer.',
       body: orNull(ApplyBody),
       response: { 200: Any, ...errors },
     },
   }, async (req, reply) => {
-    const body = (req.body ?? {}) as { failAtStep?: string };
+    const body = (req.body ?? {}) as { failAtStep?: string; override?: { reason: string } };
     // The apply runs its own steps and compensations (several transactions), so the key is kept beside it.
-    return withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await applyResponsePlan(flow(), (req.params as { id: string }).id, { failAtStep: body.failAtStep }) }));
+    return withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await applyResponsePlan(flow(), (req.params as { id: string }).id, { failAtStep: body.failAtStep, override: body.override }) }));
   });
 
-  app.post('/api/incidents/:id/lift', { schema: { tags, summary: 'Lift the incident: areas lifted, zones back, the emergency warehouse’s surplus listed for rebalancing', params: Params, headers: IdempotencyHeader, response: { 200: Any, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await liftIncident(flow(trx), (req.params as { id: string }).id) })));
+  app.post('/api/incidents/:id/apply/undo', {
+    schema: { tags, summary: 'Undo an apply stopped midway (e.g. the server was killed) or failed: every step done is compensated in reverse order; the plan can then be applied again', params: Params, headers: IdempotencyHeader, response: { 200: Any, ...errors } },
+  }, async (req, reply) => withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await undoApply(flow(), (req.params as { id: string }).id) })));
+
+  // Not in one transaction: the lift is a workflow whose steps commit one by one (a lift stopped midway resumes).
+  app.post('/api/incidents/:id/lift', { schema: { tags, summary: 'Lift the incident: areas lifted, zones back, the roster ended, the emergency warehouse suspended with its surplus listed for rebalancing (a workflow, each step with a compensation)', params: Params, headers: IdempotencyHeader, response: { 200: Any, ...errors } } },
+    async (req, reply) => withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await liftIncident(flow(), (req.params as { id: string }).id) })));
+
+  const DayQuery = Type.Object({ day: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'an operating day YYYY-MM-DD (default: yesterday in the network\'s time zone, the day the nightly run covers)' })) });
+  const dayOf = (q: { day?: string }) => q.day ?? addDays(operatingDay(clock.now().getTime()), -1);
 
   app.post('/api/incidents/:id/discard', {
     schema: {
@@ -160,10 +172,31 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
   });
 
   app.get('/api/incidents/:id/reconciliation', {
-    schema: { tags, summary: 'The nightly reconciliation: per node, asked / sent / received / sold / written off / counted, and the differences', params: Params, querystring: Type.Object({ day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' }) }), response: { 200: Any, ...errors } },
+    schema: {
+      tags, summary: 'The reconciliation of an operating day: per node, asked / sent / received / sold / written off / counted, and the differences (runs it now)',
+      description: 'Runs over every ledger movement of the operating day (local midnight to midnight, Asia/Shanghai), set-based; "asked" is the lines of the sourcing documents issued that day; opening balances are shown apart, not as receipts. The run is recorded (GET .../reconciliation/runs).',
+      params: Params, querystring: DayQuery, response: { 200: Any, ...errors },
+    },
   }, async (req) => {
-    const day = (req.query as { day: string }).day;
-    const lines = await db.transaction().execute((trx) => reconcileDay(flow(trx), (req.params as { id: string }).id, day));
+    const day = dayOf(req.query as { day?: string });
+    const lines = await reconcileDay(flow(), (req.params as { id: string }).id, day);
     return { day, lines, differences: lines.reduce((a, l) => a + l.differences.length, 0) };
+  });
+
+  app.get('/api/incidents/:id/reconciliation/runs', {
+    schema: { tags, summary: 'The reconciliation runs (nightly and on demand), newest first, failures with their error', params: Params, querystring: DayQuery, response: { 200: Type.Object({ runs: Type.Array(Any) }), ...errors } },
+  }, async (req) => {
+    const id = (req.params as { id: string }).id;
+    await store.requireIncident(db, id);
+    return { runs: await store.reconciliationRuns(db, { incidentId: id, day: (req.query as { day?: string }).day }) };
+  });
+
+  app.get('/api/incidents/:id/reconciliation/export', {
+    schema: { tags, summary: 'The reconciliation of an operating day as an .xlsx workbook (figures, differences, runs)', params: Params, querystring: DayQuery },
+  }, async (req, reply) => {
+    const day = dayOf(req.query as { day?: string });
+    const id = (req.params as { id: string }).id;
+    const buf = await reconciliationWorkbook(flow(), id, day);
+    return reply.header('content-type', XLSX_MIME).header('content-disposition', `attachment; filename="reconciliation-${id}-${day}.xlsx"`).send(buf);
   });
 }

@@ -6,6 +6,7 @@ import { refuseOrderReservations } from '../scope.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { toTable, writeTable, XLSX_MIME, type TableFormat } from '../tabular.ts';
 import { MOVEMENT_KINDS, isIsoDay, type Operation } from '../../domain/inventory/index.ts';
+import { operatingDay } from '../../domain/shared/calendar.ts';
 import { fail } from '../../domain/shared/result.ts';
 import * as inv from '../../store/inventory.ts';
 import { getNode, itemsByIds } from '../../store/network.ts';
@@ -142,9 +143,14 @@ const REPORT_COLUMNS = ['itemId', 'lotCode', 'snapshotQuantity', 'movedSinceSnap
 
 const ExportFormat = Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]));
 
-/** The operating day of the chain (Beijing time) for a moment. */
+/** A pick or dispatch with no date takes lots sellable on today's operating day, never an expired one. */
+function withOperatingDay<T extends { kind: string; asOf?: string }>(op: T, now: Date): T {
+  return (op.kind === 'pick' || op.kind === 'transfer_out') && !op.asOf ? { ...op, asOf: operatingDay(now.getTime()) } : op;
+}
+
+/** The operating day of the chain for a moment (the operating calendar's). */
 export function beijingDay(now: Date): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  return operatingDay(now.getTime());
 }
 
 function opKey(req: FastifyRequest, body: { key?: string }): string {
@@ -263,7 +269,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
     async (req, reply) => {
       const body = req.body as Operation;
       if (body.kind === 'count_adjustment') fail({ code: 'not_allowed', message: 'count adjustments are posted by counts: POST /api/inventory/counts/:id/post', field: 'kind', expected: 'not count_adjustment', actual: body.kind });
-      const op = { ...body, key: opKey(req, body) } as Operation;
+      const op = { ...withOperatingDay(body, clock.now()), key: opKey(req, body) } as Operation;
       return withIdempotency(db, req, reply, async (trx) => {
         await refuseOrderReservations(trx, [op as Record<string, any>]);
         const [nodes, items] = refsOf(op);
@@ -297,7 +303,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       const body = req.body as { operations: Operation[]; atomic?: boolean };
       const ops = body.operations.map((o, i) => {
         if (o.kind === 'count_adjustment') fail({ code: 'not_allowed', message: 'count adjustments are posted by counts', field: `operations.${i}.kind`, expected: 'not count_adjustment', actual: o.kind });
-        return { ...o, key: o.key ?? randomUUID() } as Operation;
+        return { ...withOperatingDay(o, clock.now()), key: o.key ?? randomUUID() } as Operation;
       });
       return withIdempotency(db, req, reply, async (trx) => {
         await refuseOrderReservations(trx, ops as Array<Record<string, any>>);

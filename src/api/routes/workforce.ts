@@ -7,6 +7,7 @@ import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { formatFrom, readTable, writeTable, XLSX_MIME, type TableFormat } from '../tabular.ts';
 import { applyStaffCapacity } from '../../flows/staff-capacity.ts';
 import { fail, unwrap, type DomainError } from '../../domain/shared/result.ts';
+import { startOfOperatingDay } from '../../domain/shared/calendar.ts';
 import {
   assembleProblem,
   capacityPerSlot,
@@ -473,7 +474,7 @@ async function buildProblem(deps: AppDeps, body: PlanBody) {
   const now = clock.now();
   // Default: 00:00 Beijing time today, so shifts (06-14-22-06) line up with the orders context's
   // delivery slots, which are Beijing wall-clock times (applying a plan sets their capacity).
-  const startsAt = body.startsAt ? new Date(body.startsAt) : new Date(Date.parse(`${new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)}T00:00:00+08:00`));
+  const startsAt = body.startsAt ? new Date(body.startsAt) : new Date(startOfOperatingDay(now.getTime()));
   const rates = unwrap(parseRates(body.rates ?? {}));
   let nodes = await store.planNodes(db);
   const staffAll = (await store.listStaff(db)).filter((s) => s.roles.length > 0);

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readFileArg, textTable, CliError, type CliContext } from '../context.ts';
 
@@ -38,22 +39,53 @@ export function registerIncidentCommands(program: Command, ctx: CliContext): voi
   });
   inc.command('simulate <id>').description('simulate the plan against no response').option('--days <n>', 'days', '7').option('--seed <n>', 'seed', '1').action(async (id, o) => {
     const r = await ctx.request('POST', `/api/incidents/${enc(id)}/simulate`, { body: { days: Number(o.days), seed: Number(o.seed) } });
-    ctx.print(r, { json: json(), table: (x: any) => textTable(['KPI', 'no response', 'plan', 'B − A'], x.comparison.map((c: any) => [c.kpi, c.a ?? '—', c.b ?? '—', c.delta ?? '—'])) });
+    ctx.print(r, {
+      json: json(),
+      table: (x: any) => {
+        const scripted = new Map<string, unknown>((x.comparisonScripted ?? []).map((c: any) => [c.kpi, c.a]));
+        const head = `${x.days} days from ${x.startDate}, seed ${x.seed}, ${x.from}; demand surge ×${x.demand.surge} once (zones ${x.demand.zonesOrdersPerDay} orders a day)`;
+        const cols = ['KPI', 'no response', 'plan', 'plan − none', ...(x.scripted ? ['scripted 2022'] : [])];
+        return `${head}\n${textTable(cols, x.comparison.map((c: any) => [c.kpi, c.a ?? '—', c.b ?? '—', c.delta ?? '—', ...(x.scripted ? [scripted.get(c.kpi) ?? '—'] : [])]))}`;
+      },
+    });
   });
-  inc.command('apply <id>').description('apply the draft plan (steps with compensations)').option('--fail-at-step <step>', 'drill: make a step fail to rehearse the compensations').action(async (id, o) => {
-    const p = await ctx.request('POST', `/api/incidents/${enc(id)}/apply`, { body: o.failAtStep ? { failAtStep: o.failAtStep } : {} });
+  inc.command('apply <id>').description('apply the reviewed plan exactly (steps with compensations); resumes an apply stopped midway')
+    .option('--fail-at-step <step>', 'drill: make a step fail to rehearse the compensations')
+    .option('--override <reason>', 'apply although the plan changed since its last simulation, saying why')
+    .action(async (id, o) => {
+    const p = await ctx.request('POST', `/api/incidents/${enc(id)}/apply`, { body: { ...(o.failAtStep ? { failAtStep: o.failAtStep } : {}), ...(o.override ? { override: { reason: o.override } } : {}) } });
+    ctx.print(p, { json: json(), table: (x: any) => textTable(['step', 'status'], x.steps.map((s: any) => [s.step, s.status])) });
+  });
+  inc.command('undo-apply <id>').description('undo an apply stopped midway (e.g. the server was killed) or failed: every step done is compensated').action(async (id) => {
+    const p = await ctx.request('POST', `/api/incidents/${enc(id)}/apply/undo`, { body: {} });
     ctx.print(p, { json: json(), table: (x: any) => textTable(['step', 'status'], x.steps.map((s: any) => [s.step, s.status])) });
   });
   inc.command('lift <id>').description('lift the incident and return to normal operations').action(async (id) => {
     ctx.print(await ctx.request('POST', `/api/incidents/${enc(id)}/lift`), { json: true });
   });
-  inc.command('reconcile <id> <day>').description('the nightly reconciliation for a day (YYYY-MM-DD)').action(async (id, day) => {
-    const r = await ctx.request('GET', `/api/incidents/${enc(id)}/reconciliation?day=${enc(day)}`);
-    ctx.print(r, {
-      json: json(),
-      table: (x: any) => textTable(['node', 'asked', 'sent', 'received', 'sold', 'written off', 'counted Δ', 'differences'], x.lines.map((l: any) => [l.nodeId, l.asked, l.sent, l.received, l.sold, l.writtenOff, l.countedDelta, l.differences.map((d: any) => d.kind).join(', ')])),
+  inc.command('reconcile <id> [day]').description('the reconciliation of an operating day (YYYY-MM-DD, default yesterday in Beijing), run now; --out file.xlsx to export')
+    .option('--out <file>', 'write the report to an .xlsx file')
+    .option('--runs', 'list the recorded runs (nightly and on demand) instead')
+    .action(async (id, day, o) => {
+      const q = day ? `?day=${enc(day)}` : '';
+      if (o.runs) {
+        const r = await ctx.request('GET', `/api/incidents/${enc(id)}/reconciliation/runs${q}`);
+        ctx.print(r, { json: json(), table: (x: any) => textTable(['day', 'finished', 'trigger', 'status', 'movements', 'differences', 'error'], x.runs.map((u: any) => [u.day, u.finishedAt, u.trigger, u.status, u.movements, u.differences, u.error ?? ''])) });
+        return;
+      }
+      if (o.out) {
+        const res = await ctx.call('GET', `/api/incidents/${enc(id)}/reconciliation/export${q}`);
+        if (res.status !== 200) throw new CliError(`export failed: ${res.status} ${res.raw.toString('utf8').slice(0, 300)}`, 1);
+        writeFileSync(o.out, res.raw);
+        process.stdout.write(`wrote ${o.out} (${res.raw.length} bytes)\n`);
+        return;
+      }
+      const r = await ctx.request('GET', `/api/incidents/${enc(id)}/reconciliation${q}`);
+      ctx.print(r, {
+        json: json(),
+        table: (x: any) => textTable(['node', 'asked', 'sent', 'received', 'opening bal.', 'sold', 'written off', 'counted Δ', 'movements', 'differences'], x.lines.map((l: any) => [l.nodeId, l.asked, l.sent, l.received, l.openingBalance ?? 0, l.sold, l.writtenOff, l.countedDelta, l.movements ?? 0, l.differences.map((d: any) => d.kind).join(', ')])),
+      });
     });
-  });
 }
 
 function summary(p: any): string {

@@ -14,6 +14,10 @@ export interface DemoScenarioFacts {
   emergencyWarehouse: { id: string; templateNodeId: string; nameZh: string; nameEn: string; lat: number; lng: number } | null;
   /** When the closed store reopens for online orders only, if the scenario says so. */
   reopenOnlineOnly: { day: number; time: string } | null;
+  /** The scenario's demand surge at the incident's start. */
+  demandSurge?: { ordersMultiplier: number; tierMultipliers?: { none: number; essential: number; key: number } } | null;
+  /** The scenario's name, when the incident comes from a built-in scenario. */
+  scenario?: string;
 }
 
 /** A scenario time (day, HH:MM Beijing) as an instant. */
@@ -33,5 +37,7 @@ export function demoIncident(facts: DemoScenarioFacts, o: { id?: string; startsA
     ...(facts.emergencyWarehouse ? { emergencyWarehouse: { ...facts.emergencyWarehouse } } : {}),
     multipliers: { essential: 5, key: 10 },
     ...(facts.reopenOnlineOnly ? { reopenOnlineOnlyAt: iso(scenarioInstant(facts.startDate, facts.reopenOnlineOnly)) } : {}),
+    ...(facts.demandSurge ? { demandSurge: facts.demandSurge } : {}),
+    ...(facts.scenario ? { scenario: facts.scenario } : {}),
   };
 }

@@ -51,6 +51,14 @@ export const IncidentInputSchema = Type.Object(
     affectedNodeIds: Type.Optional(Type.Array(Id, { maxItems: 10000, description: 'nodes affected beyond those inside the areas' })),
     emergencyWarehouse: Type.Optional(EmergencyWarehouseSchema),
     multipliers: Type.Optional(Type.Object({ essential: Type.Number({ exclusiveMinimum: 0, maximum: 100 }), key: Type.Number({ exclusiveMinimum: 0, maximum: 100 }) }, { additionalProperties: false })),
+    demandSurge: Type.Optional(Type.Object({
+      ordersMultiplier: Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'online orders a day during the incident relative to normal (e.g. 3.3)' }),
+      tierMultipliers: Type.Optional(Type.Object({ none: Type.Number({ minimum: 0, maximum: 100 }), essential: Type.Number({ minimum: 0, maximum: 100 }), key: Type.Number({ minimum: 0, maximum: 100 }) }, { additionalProperties: false, description: 'item mix weight by tier relative to normal' })),
+    }, {
+      additionalProperties: false,
+      description: 'how demand changes when the incident starts. The stored zones hold the demand the plan is made for (the incident level), so a simulation starts from zones ÷ ordersMultiplier and applies the surge once, at the start; default: no surge',
+    })),
+    scenario: Type.Optional(Type.String({ maxLength: 64, description: 'the built-in scenario this incident was declared from (its scripted 2022 response is simulated beside the plan)' })),
     /** Reopen nodes inside lockdown areas online-only at this time (the seed's store reopened on day 1-3). */
     reopenOnlineOnlyAt: Type.Optional(Type.String({ format: 'date-time' })),
   },

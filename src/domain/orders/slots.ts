@@ -1,5 +1,6 @@
 import { err, ok, type Result } from '../shared/result.ts';
 import type { RejectionCode } from './types.ts';
+import { DEFAULT_CALENDAR, localTimeMs as calendarTimeMs, operatingDay } from '../shared/calendar.ts';
 
 /**
  * Delivery slots and ordering windows.
@@ -30,19 +31,16 @@ export interface WindowState {
 }
 
 /** China Standard Time: the scenario's local time, UTC+8, no daylight saving. */
-export const DEFAULT_UTC_OFFSET_MIN = 480;
+export const DEFAULT_UTC_OFFSET_MIN = DEFAULT_CALENDAR.utcOffsetMin;
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** The local calendar day (`YYYY-MM-DD`) of an instant. */
+/** The local calendar day (`YYYY-MM-DD`) of an instant: the operating calendar's (../shared/calendar.ts). */
 export function localDay(ms: number, utcOffsetMin = DEFAULT_UTC_OFFSET_MIN): string {
-  const d = new Date(ms + utcOffsetMin * 60_000);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  return operatingDay(ms, { utcOffsetMin });
 }
 
-/** The instant of a local wall-clock time on a local day. */
+/** The instant of a local wall-clock time on a local day (../shared/calendar.ts). */
 export function localTimeMs(day: string, minutesOfDay: number, utcOffsetMin = DEFAULT_UTC_OFFSET_MIN): number {
-  return Date.parse(`${day}T00:00:00.000Z`) + (minutesOfDay - utcOffsetMin) * 60_000;
+  return calendarTimeMs(day, minutesOfDay, { utcOffsetMin });
 }
 
 export interface SlotCheck {

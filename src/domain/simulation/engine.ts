@@ -119,6 +119,7 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
   const rng: Random = seededRandom(input.seed);
   const nodeIx = new Map(input.nodes.map((n, k) => [n.id, k]));
   const zoneIx = new Map(input.zones.map((z, k) => [z.id, k]));
+  const itemIx = new Map(input.items.map((it, k) => [it.id, k]));
   const nodeOf = (id: string): number => {
     const k = nodeIx.get(id);
     invariant(k !== undefined, `unknown node ${id}`);
@@ -293,6 +294,25 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
       case 'capacity':
         dailyCap[nodeOf(a.nodeId)] = a.dailyOrderCapacity;
         break;
+      case 'delivery': {
+        // Received at once (the action's time is the arrival), through the same path as a wave's goods.
+        const n = nodeOf(a.nodeId);
+        const day = Math.floor(nowS / SECONDS_PER_DAY);
+        const items: number[] = [];
+        const qty: number[] = [];
+        const expiry: number[] = [];
+        for (const l of a.lines) {
+          const i = itemIx.get(l.itemId);
+          invariant(i !== undefined, `unknown item ${l.itemId}`);
+          if (l.quantity <= 0) continue;
+          items.push(i);
+          qty.push(l.quantity);
+          expiry.push(day + input.items[i].shelfLifeDays - 1);
+          inTransit[n * I + i] += l.quantity;
+        }
+        if (items.length) q.push({ kind: 'arrival', atS: nowS, priority: P_ARRIVAL, node: n, items, qty, expiry, ref: `delivery@${nowS}` });
+        break;
+      }
       case 'replenishment': {
         replenishment = a.replenishment;
         replVersion++;

@@ -103,7 +103,9 @@ export type SimAction =
   | { kind: 'demand'; atS: number; ordersMultiplier: number; tierMultipliers: TierNumbers; reason: string }
   | { kind: 'staff'; atS: number; level: StaffLevel; reason: string }
   | { kind: 'capacity'; atS: number; nodeId: string; dailyOrderCapacity: number; reason: string }
-  | { kind: 'replenishment'; atS: number; replenishment: Replenishment; reason: string };
+  | { kind: 'replenishment'; atS: number; replenishment: Replenishment; reason: string }
+  /** Goods a sourcing document brings to a node, arriving at `atS` (its lead time already counted). */
+  | { kind: 'delivery'; atS: number; nodeId: string; lines: Array<{ itemId: string; quantity: number }>; reason: string };
 
 /**
  * A response policy as data: the chain's own actions (status changes, zone

@@ -87,6 +87,25 @@ const ResponseAction = Type.Union(
     Type.Object({ at: At, kind: Type.Literal('targets'), coverDays: Tiers('stock target in days of normal demand'), waves: Type.Array(WaveSchema, { minItems: 1, maxItems: 24 }), note: Note }, { additionalProperties: false }),
     Type.Object({ at: At, kind: Type.Literal('reassign_zones'), scope: Type.Optional(Type.Union([Type.Literal('affected'), Type.Literal('all')])), note: Note }, { additionalProperties: false }),
     Type.Object({ at: At, kind: Type.Literal('restore_zones'), nodeId: Id, note: Note }, { additionalProperties: false }),
+    Type.Object(
+      {
+        at: At,
+        kind: Type.Literal('assign_zones'),
+        assignments: Type.Array(Type.Object({ zoneId: Id, nodeIds: Type.Array(Id, { maxItems: 10, description: 'serving node first, then backups; empty: unserved' }) }, { additionalProperties: false }), { maxItems: 1_000_000 }),
+        note: Note,
+      },
+      { additionalProperties: false, description: 'exactly these zone assignments (a reviewed plan\'s zones part), no planner' },
+    ),
+    Type.Object(
+      {
+        at: At,
+        kind: Type.Literal('delivery'),
+        nodeId: Id,
+        lines: Type.Array(Type.Object({ itemId: Id, quantity: NonNegInt('units') }, { additionalProperties: false }), { minItems: 1, maxItems: 100_000 }),
+        note: Note,
+      },
+      { additionalProperties: false, description: 'goods a sourcing document brings to a node, arriving at `at`' },
+    ),
     Type.Object({ at: At, kind: Type.Literal('node_status'), nodeId: Id, status: Status, note: Note }, { additionalProperties: false }),
     Type.Object(
       { at: At, kind: Type.Literal('node_settings'), nodeId: Id, dailyOrderCapacity: Type.Optional(NonNegInt('orders a day')), maxDeliveryRadiusM: Type.Optional(NonNegInt('metres')), note: Note },
@@ -116,7 +135,7 @@ const ResponseAction = Type.Union(
       { additionalProperties: false },
     ),
   ],
-  { description: 'a response action: targets, reassign_zones, restore_zones, node_status, node_settings, open_node or staff' },
+  { description: 'a response action: targets, reassign_zones, assign_zones, delivery, restore_zones, node_status, node_settings, open_node or staff' },
 );
 
 export const ScenarioSchema = Type.Object(
@@ -217,7 +236,7 @@ function sharpen(raw: unknown) {
       const a = (raw as any)?.response?.actions?.[Number(m[1])];
       const member = (ScenarioSchema.properties.response.properties.actions.items.anyOf as TSchema[]).find((s) => s.properties.kind.const === a?.kind);
       if (member) return schemaErrors(member, a, `${e.field}.`)[0] ?? e;
-      return { ...e, field: `${e.field}.kind`, expected: 'targets | reassign_zones | restore_zones | node_status | node_settings | open_node | staff', actual: a?.kind ?? '(missing)', message: `${e.field}.kind: unknown action kind` };
+      return { ...e, field: `${e.field}.kind`, expected: 'targets | reassign_zones | assign_zones | delivery | restore_zones | node_status | node_settings | open_node | staff', actual: a?.kind ?? '(missing)', message: `${e.field}.kind: unknown action kind` };
     }
     if (e.field === 'network') {
       const n = (raw as any)?.network;
@@ -320,6 +339,14 @@ export async function compileScenario(file: ScenarioFile, network: ScenarioNetwo
   for (const [k, a] of file.response.actions.entries()) {
     if ('nodeId' in a && !known.has(a.nodeId)) return refErr(`response.actions.${k}.nodeId`, a.nodeId);
     if (a.kind === 'staff') for (const [j, id] of (a.borrowedFrom ?? []).entries()) if (!known.has(id)) return refErr(`response.actions.${k}.borrowedFrom.${j}`, id);
+    if (a.kind === 'delivery') for (const [j, l] of a.lines.entries()) if (!itemIx.has(l.itemId)) return refErr(`response.actions.${k}.lines.${j}.itemId`, l.itemId, 'item');
+    if (a.kind === 'assign_zones') {
+      const zoneIds = new Set(file.zones.map((z) => z.id));
+      for (const [j, x] of a.assignments.entries()) {
+        if (!zoneIds.has(x.zoneId)) return refErr(`response.actions.${k}.assignments.${j}.zoneId`, x.zoneId, 'zone');
+        for (const [i, id] of x.nodeIds.entries()) if (!known.has(id)) return refErr(`response.actions.${k}.assignments.${j}.nodeIds.${i}`, id);
+      }
+    }
   }
 
   // What the world imposes: control areas (node statuses) and demand surges.
@@ -396,6 +423,15 @@ export async function compileScenario(file: ScenarioFile, network: ScenarioNetwo
         }
         break;
       }
+      case 'delivery':
+        actions.push({ kind: 'delivery', atS: t, nodeId: a.nodeId, lines: a.lines.map((l) => ({ ...l })), reason });
+        break;
+      case 'assign_zones':
+        for (const x of a.assignments) {
+          state.zones.set(x.zoneId, [...x.nodeIds]);
+          actions.push({ kind: 'zones', atS: t, zoneIds: [x.zoneId], nodeIds: [...x.nodeIds], reason });
+        }
+        break;
       case 'reassign_zones': {
         replay(t);
         const trading = (id: string) => state.exists.has(id) && (state.status.get(id) === 'open' || state.status.get(id) === 'online_only');

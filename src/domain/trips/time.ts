@@ -2,6 +2,7 @@
  * Clock times inside a plan's day: seconds from local midnight. "24:00" is the end of the day.
  */
 import { err, ok, type Result } from '../shared/result.ts';
+import { DEFAULT_CALENDAR } from '../shared/calendar.ts';
 
 const HHMM = /^([01]\d|2[0-4]):([0-5]\d)$/;
 
@@ -48,13 +49,13 @@ export function clipWindows(windows: [number, number][], from: number, to: numbe
 }
 
 /** The ISO instant of `seconds` after local midnight of `day` in a zone `utcOffsetH` hours east of UTC. */
-export function instantOf(day: string, seconds: number, utcOffsetH = 8): string {
+export function instantOf(day: string, seconds: number, utcOffsetH = DEFAULT_CALENDAR.utcOffsetMin / 60): string {
   const midnightUtcMs = Date.parse(`${day}T00:00:00.000Z`) - utcOffsetH * 3600_000;
   return new Date(midnightUtcMs + Math.round(seconds) * 1000).toISOString();
 }
 
 /** Seconds after local midnight of `day` for an ISO instant (may be negative or past 86400). */
-export function secondsInDay(day: string, iso: string, utcOffsetH = 8): number {
+export function secondsInDay(day: string, iso: string, utcOffsetH = DEFAULT_CALENDAR.utcOffsetMin / 60): number {
   const midnightUtcMs = Date.parse(`${day}T00:00:00.000Z`) - utcOffsetH * 3600_000;
   return Math.round((Date.parse(iso) - midnightUtcMs) / 1000);
 }

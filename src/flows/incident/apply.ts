@@ -1,25 +1,33 @@
 import { DomainException, fail, unwrap } from '../../domain/shared/result.ts';
 import { type NodeInput } from '../../domain/network/model.ts';
+import type { ReassignmentProposal, ZoneChange, NodeOverride } from '../../domain/zones/reassignment.ts';
+import { addDays, operatingDay } from '../../domain/shared/calendar.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
 import * as orders from '../../store/orders.ts';
-import { daySlots, localDay } from '../../domain/orders/slots.ts';
+import { daySlots } from '../../domain/orders/slots.ts';
 import { applyRoster, undoRoster, type RosterStepResult } from '../incident-staffing.ts';
-import { areaInput, emergencyNode, type Db, type FlowDeps } from './common.ts';
-import { runSteps, type Step } from '../workflow.ts';
+import { areaInput, planFingerprint, type Db, type FlowDeps } from './common.ts';
+import { runWorkflow, undoWorkflow, type Journal, type RunOptions, type Step } from '../workflow.ts';
 
-/** Applying the drafted plan as steps, each with a compensation (see ../workflow.ts). */
+/**
+ * Applying the reviewed plan as a workflow (../workflow.ts): each part is a step with a real
+ * compensation, executed exactly as the plan's parts say (edits included), never planned again.
+ * Each step's record is written in its own transaction, so an apply stopped midway (a crash) is
+ * resumed by applying again, or rolled back by `undoApply`.
+ */
 
-/** Opens a node's delivery slots (the orders context's default day template) on the days from `fromIso` that have none and are not over. */
+/** Opens a node's delivery slots (the orders context's default day template) on the operating days from `fromIso` that have none and are not over. */
 async function openSlots(db: Db, nodeId: string, dailyOrderCapacity: number, fromIso: string, days: number, now: Date): Promise<string[]> {
   if (dailyOrderCapacity <= 0) return [];
   const have = new Set((await orders.slotViews(db, { nodeId })).slots.map((x) => x.serviceDay));
-  const today = localDay(now.getTime());
+  const today = operatingDay(now.getTime());
+  const first = operatingDay(Date.parse(fromIso));
   const opened: string[] = [];
   for (let d = 0; d < days; d++) {
-    const day = localDay(Date.parse(fromIso) + d * 86_400_000 + 12 * 3_600_000);
+    const day = addDays(first, d);
     if (day < today || have.has(day) || opened.includes(day)) continue;
     const s = unwrap(daySlots(nodeId, day, dailyOrderCapacity));
     await orders.upsertDay(db, s.slots, s.window);
@@ -28,20 +36,57 @@ async function openSlots(db: Db, nodeId: string, dailyOrderCapacity: number, fro
   return opened;
 }
 
-/** Applies the current draft plan. `failAtStep` (a drill) makes that step fail after its work, to rehearse the compensations. */
-export async function applyResponsePlan(deps: FlowDeps, incidentId: string, options: { failAtStep?: string } = {}) {
-  const { db } = deps;
-  const inc = await store.requireIncident(db, incidentId);
-  const plan = await store.latestPlan(db, incidentId, 'response');
-  if (!plan || (plan.status !== 'draft' && plan.status !== 'failed')) fail({ code: 'conflict', message: `incident ${incidentId} has no draft response plan to apply`, field: 'id', expected: 'a drafted plan (POST /api/incidents/:id/plan), or one whose apply failed and was undone', actual: plan?.status ?? 'none' });
-  // A plan whose apply failed was undone step by step; it can be applied again once the cause is
-  // fixed, unless an undo itself failed (then someone must look first, and draft again).
-  const stuck = plan.steps.find((x) => x.status === 'compensation_failed');
-  if (plan.status === 'failed' && stuck) fail({ code: 'conflict', message: `the last apply of plan ${plan.id} could not undo step ${stuck.step} (${stuck.error}); check it by hand, then draft the plan again`, field: 'id', expected: 'a plan whose failed apply was fully undone', actual: stuck.step });
-  const retry = plan.status === 'failed' ? `-${deps.now().getTime().toString(36)}` : '';
-  if (retry) await store.clearSteps(db, plan.id);
+/** The node changes the zones part may carry (radius and capacity the plan raises). */
+export interface NodeChange {
+  nodeId: string;
+  maxDeliveryRadiusM?: { from: number; to: number };
+  dailyOrderCapacity?: { from: number; to: number };
+  reason?: string;
+}
+
+/** The reviewed zones part as a reassignment proposal: its changes and node changes, nothing planned again. */
+export function zonesPartProposal(part: any): ReassignmentProposal {
+  const bad = (field: string, expected: string, actual: unknown): never => fail({ code: 'validation_failed', message: `the zones part's ${field} is not ${expected}`, field: `zones.${field}`, expected, actual });
+  const rawChanges = part?.changes ?? [];
+  if (!Array.isArray(rawChanges)) bad('changes', 'an array of zone changes', rawChanges);
+  const changes: ZoneChange[] = rawChanges.map((c: any, i: number) => {
+    if (!c || typeof c.zoneId !== 'string') bad(`changes.${i}.zoneId`, 'a zone id', c?.zoneId);
+    if (c.newNodeId !== null && typeof c.newNodeId !== 'string') bad(`changes.${i}.newNodeId`, 'a node id or null', c.newNodeId);
+    return {
+      zoneId: c.zoneId, demandOrdersPerDay: Number(c.demandOrdersPerDay ?? 0), oldNodeId: c.oldNodeId ?? null, oldSplit: c.oldSplit ?? null, newNodeId: c.newNodeId ?? null, newSplit: c.newSplit ?? null,
+      distanceM: c.distanceM ?? null, newBackupNodeIds: Array.isArray(c.newBackupNodeIds) ? c.newBackupNodeIds : [], unservedOrdersPerDay: Number(c.unservedOrdersPerDay ?? 0),
+    };
+  });
+  const rawNodeChanges = part?.nodeChanges ?? [];
+  if (!Array.isArray(rawNodeChanges)) bad('nodeChanges', 'an array of node changes', rawNodeChanges);
+  const overrides: NodeOverride[] = (rawNodeChanges as NodeChange[]).map((n, i) => {
+    if (!n || typeof n.nodeId !== 'string') bad(`nodeChanges.${i}.nodeId`, 'a node id', (n as any)?.nodeId);
+    const o: NodeOverride = { nodeId: n.nodeId };
+    if (n.maxDeliveryRadiusM !== undefined) {
+      if (!Number.isInteger(n.maxDeliveryRadiusM?.to) || n.maxDeliveryRadiusM.to < 0) bad(`nodeChanges.${i}.maxDeliveryRadiusM.to`, 'an integer >= 0 (metres)', n.maxDeliveryRadiusM?.to);
+      o.maxDeliveryRadiusM = n.maxDeliveryRadiusM.to;
+    }
+    if (n.dailyOrderCapacity !== undefined) {
+      if (!Number.isInteger(n.dailyOrderCapacity?.to) || n.dailyOrderCapacity.to < 0) bad(`nodeChanges.${i}.dailyOrderCapacity.to`, 'an integer >= 0 (orders a day)', n.dailyOrderCapacity?.to);
+      o.dailyOrderCapacity = n.dailyOrderCapacity.to;
+    }
+    return o;
+  });
+  const served = changes.reduce((a, c) => a + (c.newNodeId ? c.demandOrdersPerDay - c.unservedOrdersPerDay : 0), 0);
+  const unserved = changes.reduce((a, c) => a + (c.newNodeId ? c.unservedOrdersPerDay : c.demandOrdersPerDay), 0);
+  return {
+    method: part?.method === 'mip' ? 'mip' : 'greedy', fallbackReason: null, solverStatus: 'not_run', gapPct: null, solveTimeS: 0, scope: 'affected', overrides, changes,
+    nodeLoads: Array.isArray(part?.nodeLoads) ? part.nodeLoads : [], unserved: Array.isArray(part?.unserved) ? part.unserved : [],
+    totals: part?.totals ?? { movableZones: changes.length, changedZones: changes.length, splitZones: 0, servedOrdersPerDay: served, unservedOrdersPerDay: unserved, travelCostOrderM: 0, meanDistanceM: 0 },
+  };
+}
+
+/** The steps of a plan's apply, built from its parts (the same steps on a resume and on an undo). */
+async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.Incident, attempt: number, options: { failAtStep?: string }): Promise<Step[]> {
+  const incidentId = inc.id;
   const part = (name: string) => plan.parts.find((p) => p.part === name)?.content;
   const now = deps.now();
+  const actor = `incident:${incidentId}`;
   const drill = (name: string) => {
     if (options.failAtStep === name) throw new Error(`drill: step ${name} failed on purpose`);
   };
@@ -51,7 +96,7 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
     steps.push({
       name: 'emergency_warehouse',
       run: async (trx) => {
-        // A node left closed by an earlier, undone apply is reopened rather than created again.
+        // A node left suspended by an earlier, undone apply is reopened rather than created again.
         const existing = await network.getNode(trx, ew.id);
         if (existing && existing.status === 'open') fail({ code: 'conflict', message: `node ${ew.id} already exists and trades`, field: 'emergency_warehouse.node.id', expected: 'a new node id', actual: ew.id });
         if (existing) await network.setNodeStatus(trx, ew.id, 'open', `incident ${incidentId}: emergency warehouse opened`, now);
@@ -60,7 +105,7 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
         // them from the people rostered there); a new node would otherwise take no orders.
         const slotDays = await openSlots(trx, ew.id, ew.dailyOrderCapacity ?? 0, part('staffing')?.roster?.startsAt ?? now.toISOString(), part('staffing')?.days ?? 3, now);
         drill('emergency_warehouse');
-        return { nodeId: ew.id, slotDays };
+        return { nodeId: ew.id, created: !existing, slotDays };
       },
       compensate: async (trx, r) => {
         // Suspended, not closed: a closed node is gone for good, and a later apply reopens this one.
@@ -72,31 +117,38 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
     name: 'control_areas',
     run: async (trx) => {
       const ids: string[] = [];
-      // One set of area ids per plan, so a plan drafted again after an undone apply can declare them anew.
+      // One set of area ids per plan and attempt, so an apply after an undone one declares them anew.
       for (const a of inc.spec.areas) {
-        const id = `${a.id}.${plan.id.slice(0, 8)}${retry}`;
-        await zones.declareControlArea(trx, { ...areaInput(a), id }, now, `incident:${incidentId}`);
+        const id = `${a.id}.${plan.id.slice(0, 8)}${attempt > 1 ? `-${attempt}` : ''}`;
+        await zones.declareControlArea(trx, { ...areaInput(a), id }, now, actor);
         ids.push(id);
       }
       drill('control_areas');
       return { areaIds: ids };
     },
     compensate: async (trx, r) => {
-      for (const id of (r as { areaIds: string[] }).areaIds) await zones.liftControlArea(trx, id, deps.now(), `incident:${incidentId}`);
+      for (const id of (r as { areaIds: string[] }).areaIds) await zones.liftControlArea(trx, id, deps.now(), actor);
     },
   });
+  const proposal = zonesPartProposal(part('zones'));
   steps.push({
     name: 'zones',
+    // Exactly the reviewed part: its zone changes and node changes (radius, capacity), no planner.
     run: async (trx) => {
-      if ((await zones.listZones(trx)).length === 0) return { reassignmentId: null };
-      const r = await zones.planZoneReassignment(trx, { scope: 'affected' }, { solver: deps.solver }, now, `incident:${incidentId}`);
-      await zones.applyReassignment(trx, r.id, now, `incident:${incidentId}`);
+      if (proposal.changes.length === 0 && proposal.overrides.length === 0) return { reassignmentId: null, changes: 0, nodeChanges: 0 };
+      for (const [i, c] of proposal.changes.entries()) {
+        for (const id of [c.newNodeId, c.newSplit?.nodeId].filter((x): x is string => !!x)) {
+          if (!(await network.getNode(trx, id))) fail({ code: 'validation_failed', message: `zone ${c.zoneId} is moved to node ${id}, which does not exist`, field: `zones.changes.${i}.newNodeId`, expected: 'an existing node id', actual: id });
+        }
+      }
+      const r = await zones.recordReviewedReassignment(trx, proposal, now, actor);
+      await zones.applyReassignment(trx, r.id, now, actor);
       drill('zones');
-      return { reassignmentId: r.id, changes: r.proposal.changes.length };
+      return { reassignmentId: r.id, changes: proposal.changes.length, nodeChanges: proposal.overrides.length };
     },
     compensate: async (trx, r) => {
       const id = (r as { reassignmentId: string | null }).reassignmentId;
-      if (id) await zones.revertReassignment(trx, id, deps.now(), `incident:${incidentId}`);
+      if (id) await zones.revertReassignment(trx, id, deps.now(), actor);
     },
   });
   steps.push({
@@ -112,17 +164,72 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
   const sourcingId = part('sourcing')?.planId as string | null;
   steps.push({
     name: 'sourcing',
-    // Last on purpose: its documents (transfer orders, purchase orders) are the one
-    // step without an automatic undo, so nothing after it can fail.
+    // The sourcing plan's documents (transfer orders with their holds, purchase orders,
+    // diversions); undone by cancelling them while none has moved on.
     run: async (trx) => {
-      drill('sourcing');
-      if (!sourcingId) return { planId: null };
+      if (!sourcingId) {
+        drill('sourcing');
+        return { planId: null };
+      }
       const p = await planning.applyPlan(trx, sourcingId, now);
+      drill('sourcing');
       return { planId: p.id, documents: p.documents.length };
     },
-    compensate: async () => {},
+    compensate: async (trx, r) => {
+      const id = (r as { planId: string | null }).planId;
+      if (id) await planning.unapplyPlan(trx, id, deps.now());
+    },
   });
-  const outcome = await runSteps(db, steps, (pos, name, status, result, error) => store.recordStep(db, plan.id, pos, name, status, result, error, deps.now()));
+  return steps;
+}
+
+const journalOf = (planId: string, deps: FlowDeps): Journal => ({
+  load: async (db) => (await store.requirePlan(db, planId)).steps.map((s) => ({ position: s.position, step: s.step, status: s.status, result: s.result })),
+  record: (trx, position, name, status, result, error) => store.recordStep(trx, planId, position, name, status, result, error, deps.now()),
+});
+
+export interface ApplyOptions extends RunOptions {
+  /** A drill: that step fails after its work, to rehearse the compensations. */
+  failAtStep?: string;
+  /** Apply although the plan changed since its last simulation: the stated reason is kept with the plan. */
+  override?: { reason: string };
+}
+
+/**
+ * Applies the current plan: a draft, one whose apply failed or was undone, or one stopped midway
+ * (status `applying`: the steps recorded applied are skipped, the rest run). A plan whose parts
+ * changed since its last simulation is refused unless an override states why.
+ */
+export async function applyResponsePlan(deps: FlowDeps, incidentId: string, options: ApplyOptions = {}) {
+  const { db } = deps;
+  const inc = await store.requireIncident(db, incidentId);
+  let plan = await store.latestPlan(db, incidentId, 'response');
+  const applicable = ['draft', 'failed', 'undone', 'applying'];
+  if (!plan || !applicable.includes(plan.status)) fail({ code: 'conflict', message: `incident ${incidentId} has no draft response plan to apply`, field: 'id', expected: 'a drafted plan (POST /api/incidents/:id/plan), one whose apply failed or was undone, or one stopped midway', actual: plan?.status ?? 'none' });
+  // A plan whose apply failed was undone step by step; it can be applied again once the cause is
+  // fixed, unless an undo itself failed (then someone must look first, and draft again).
+  const stuck = plan.steps.find((x) => x.status === 'compensation_failed');
+  if (plan.status === 'failed' && stuck) fail({ code: 'conflict', message: `the last apply of plan ${plan.id} could not undo step ${stuck.step} (${stuck.error}); check it by hand, then draft the plan again`, field: 'id', expected: 'a plan whose failed apply was fully undone', actual: stuck.step });
+  let attempt: number;
+  if (plan.status === 'applying') {
+    attempt = await store.applyAttempt(db, plan.id);
+  } else {
+    const mark = await store.simulationMark(db, plan.id);
+    const fingerprint = planFingerprint(plan.parts);
+    const reason = options.override?.reason?.trim();
+    if (mark.fingerprint !== null && mark.fingerprint !== fingerprint && !reason) {
+      fail({
+        code: 'conflict', message: `plan ${plan.id} changed since its last simulation (${mark.at}); simulate it again (POST /api/incidents/${incidentId}/simulate) or apply with an override stating why`,
+        field: 'override', expected: 'a simulation of the plan as it is now, or {"override": {"reason": "..."}}', actual: 'plan changed since simulated',
+      });
+    }
+    if (plan.status !== 'draft') await store.clearSteps(db, plan.id);
+    attempt = await store.beginApply(db, plan.id, reason ?? null);
+    plan = await store.requirePlan(db, plan.id);
+  }
+  const steps = await applySteps(deps, plan, inc, attempt, options);
+  const outcome = await runWorkflow(db, steps, journalOf(plan.id, deps), options);
+  const now = deps.now();
   await db.transaction().execute(async (trx) => {
     await store.setPlanStatus(trx, plan.id, outcome.ok ? 'applied' : 'failed', now);
     if (outcome.ok) await store.setIncidentStatus(trx, incidentId, 'applied', now);
@@ -135,3 +242,19 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
   return store.requirePlan(db, plan.id);
 }
 
+/**
+ * Rolls back an apply stopped midway (status `applying`, e.g. after a crash) or a failed one
+ * whose compensations did not all succeed: every step recorded applied is compensated in reverse
+ * order. The plan becomes `undone` (it can be applied again) or stays `failed` naming the step.
+ */
+export async function undoApply(deps: FlowDeps, incidentId: string) {
+  const { db } = deps;
+  const inc = await store.requireIncident(db, incidentId);
+  const plan = await store.latestPlan(db, incidentId, 'response');
+  if (!plan || (plan.status !== 'applying' && plan.status !== 'failed')) fail({ code: 'conflict', message: `incident ${incidentId} has no apply to undo (an applied plan is lifted instead)`, field: 'id', expected: 'a plan stopped midway (applying) or failed', actual: plan?.status ?? 'none' });
+  const steps = await applySteps(deps, plan, inc, await store.applyAttempt(db, plan.id), {});
+  const outcome = await undoWorkflow(db, steps, journalOf(plan.id, deps));
+  await store.setPlanStatus(db, plan.id, outcome.ok ? 'undone' : 'failed', deps.now());
+  if (!outcome.ok) fail({ code: 'conflict', message: `undoing the apply of plan ${plan.id} failed: ${outcome.steps.filter((s) => s.status === 'compensation_failed').map((s) => `${s.name} (${s.error})`).join('; ')}`, details: { steps: outcome.steps } });
+  return store.requirePlan(db, plan.id);
+}

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { MipSolver } from '../../domain/shared/mip.ts';
 import type { SolveFn } from '../../domain/trips/plan.ts';
@@ -39,3 +40,10 @@ export async function emergencyNode(db: Db, ew: NonNullable<IncidentInput['emerg
   } as NodeInput;
 }
 
+
+/** A fingerprint of a plan's parts: a simulation remembers it, apply compares it with the parts now. */
+export function planFingerprint(parts: ReadonlyArray<{ part: string; content: unknown }>): string {
+  const h = createHash('sha256');
+  for (const p of [...parts].sort((a, b) => a.part.localeCompare(b.part))) h.update(`${p.part}\n${JSON.stringify(p.content)}\n`);
+  return h.digest('hex').slice(0, 32);
+}

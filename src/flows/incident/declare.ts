@@ -49,6 +49,11 @@ export async function declareDemoIncident(db: Db, now: Date, o: { id?: string; s
     areas: (f.incident?.controlAreas ?? []).map((a: any) => ({ id: a.id, name: a.name ?? a.id, level: a.level, lat: a.lat, lng: a.lng, radiusM: a.radiusM, from: a.from })),
     emergencyWarehouse: ew ? { id: ew.id, templateNodeId: ew.templateNodeId, nameZh: ew.nameZh, nameEn: ew.nameEn, lat: ew.lat, lng: ew.lng } : null,
     reopenOnlineOnly: reopen ? reopen.at : null,
+    demandSurge: (() => {
+      const e = (f.incident?.events ?? []).find((x: any) => x.kind === 'demand');
+      return e ? { ordersMultiplier: e.ordersMultiplier, tierMultipliers: e.tierMultipliers } : null;
+    })(),
+    scenario: 'yizhuang-2022',
   };
   return declareIncident(db, demoIncident(facts, o), now);
 }

@@ -1,4 +1,5 @@
-import { fail } from '../../domain/shared/result.ts';
+import { DomainException, fail } from '../../domain/shared/result.ts';
+import { startOfOperatingDay } from '../../domain/shared/calendar.ts';
 import { planReassignment } from '../../domain/zones/reassignment.ts';
 import { zoneAllocation } from '../../domain/zones/zone.ts';
 import { defaultTravel } from '../../domain/geo/travel.ts';
@@ -90,7 +91,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       { travel: defaultTravel, solver: deps.solver, timeLimitS: 20 },
     );
     if (r.ok) zonesPart = { method: r.value.method, changes: r.value.changes, unserved: r.value.unserved, nodeLoads: r.value.nodeLoads, totals: r.value.totals };
-    else note('plan.zones_failed', { message: r.error.message }, `zone planner: ${r.error.message}`);
+    else partFailed('zones', new DomainException(r.error));
   } else note('plan.no_zones', {}, zonesPart.note);
   const totalDemand = storedZones.reduce((a, z) => a + z.demandOrdersPerDay, 0);
   const movableServed = zonesPart.totals.servedOrdersPerDay ?? 0;
@@ -112,7 +113,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
     }
     targetsPart = { multipliers, nodes: [...byNode].map(([nodeId, b]) => ({ nodeId, ...b, daysOfCover: b.baselineUnits ? Math.round((10 * b.targetUnits) / b.baselineUnits) / 10 : null })) };
   } catch (e) {
-    note('plan.targets_failed', { message: (e as Error).message }, `targets: ${(e as Error).message}`);
+    partFailed('targets', e);
   }
   const tgt = targetsPart.nodes as Array<{ targetUnits: number; baselineUnits: number }>;
   const essentialDaysOfCover = tgt.length ? Math.round((10 * tgt.reduce((a, b) => a + b.targetUnits, 0)) / Math.max(1, tgt.reduce((a, b) => a + b.baselineUnits, 0))) / 10 : null;
@@ -142,7 +143,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       const others = (sp.lines as any[]).filter((l) => l.kind !== 'transfer').length;
       if (others > 0) note('plan.lines_not_trips', { n: others }, `trips: ${others} supplier-order and diversion lines arrive with the supplier's or the DC's own transport and are not in the trips part`);
     } catch (e) {
-      note('plan.sourcing_failed', { message: (e as Error).message }, `sourcing: ${(e as Error).message}`);
+      partFailed('sourcing', e);
     }
   }
   lap('sourcing');
@@ -154,7 +155,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       tripsPart = await draftTrips(db, transferLines, { fromMs, days: options.tripsDays ?? 2, budgetMs: options.tripsBudgetMs, maxIterations: options.tripsMaxIterations, solve: deps.routing });
       if (tripsPart.unassigned.length > 0) note('plan.loads_without_trip', { n: tripsPart.unassigned.length, loads: tripsPart.loads, days: tripsPart.days }, `trips: ${tripsPart.unassigned.length} of ${tripsPart.loads} loads found no trip within ${tripsPart.days} day(s) (see the trips part)`);
     } catch (e) {
-      note('plan.trips_failed', { message: (e as Error).message }, `trips: ${(e as Error).message}`);
+      partFailed('trips', e);
     }
   }
   lap('trips');
@@ -190,7 +191,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   }
   let staffingPart: any = { staffHoursAssigned: 0, unmetRoleHours: 0, byNode: [], roster: null };
   try {
-    const rosterStart = Date.parse(`${new Date(fromMs + 8 * 3_600_000).toISOString().slice(0, 10)}T00:00:00+08:00`);
+    const rosterStart = startOfOperatingDay(fromMs);
     staffingPart = await draftRoster(db, deps.solver, {
       startsAtMs: rosterStart,
       days: options.rosterDays ?? 3,
@@ -200,7 +201,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
     });
     if (staffingPart.unmetRoleHours > 0) note('plan.role_hours_unmet', { n: staffingPart.unmetRoleHours }, `staffing: ${staffingPart.unmetRoleHours} role-hours cannot be covered by the people within reach (see the staffing part)`);
   } catch (e) {
-    note('plan.staffing_failed', { message: (e as Error).message }, `staffing: ${(e as Error).message}`);
+    partFailed('staffing', e);
   }
   lap('staffing');
 
@@ -234,4 +235,10 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   ], now);
   await store.setIncidentStatus(db, incidentId, 'planned', now);
   return plan;
+}
+
+/** A part that could not be drafted is an error naming the part (issue 16), not a note in the summary. */
+function partFailed(part: string, e: unknown): never {
+  if (e instanceof DomainException) throw new DomainException({ ...e.error, message: `drafting the ${part} part failed: ${e.error.message}`, field: e.error.field ? `${part}.${e.error.field}` : part });
+  throw new Error(`drafting the ${part} part failed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
 }

@@ -3,52 +3,134 @@ import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
-import { undoRoster, type RosterStepResult } from '../incident-staffing.ts';
-import type { FlowDeps } from './common.ts';
+import { applyRoster, undoRoster, type RosterStepResult } from '../incident-staffing.ts';
+import { runWorkflow, type Journal, type RunOptions, type Step } from '../workflow.ts';
+import { areaInput, type FlowDeps } from './common.ts';
 
-/** Lifting an applied incident: undoing what its plan did. */
-
-/** Lifts the incident: control areas lifted, zones back, the emergency warehouse closed, and its surplus stock listed for rebalancing. */
-export async function liftIncident(deps: FlowDeps, incidentId: string) {
+/**
+ * Lifting an applied incident as a workflow (../workflow.ts), undoing what its plan did: control
+ * areas lifted, zones back, the roster ended, the emergency warehouse suspended with its surplus
+ * listed for rebalancing. Each step has a compensation (a failed lift leaves the incident
+ * applied, as it was); a lift stopped midway resumes when lifted again.
+ */
+export async function liftIncident(deps: FlowDeps, incidentId: string, options: RunOptions = {}) {
   const { db } = deps;
-  const now = deps.now();
-  const inc = await store.requireIncident(db, incidentId, true);
+  const inc = await store.requireIncident(db, incidentId);
   if (inc.status !== 'applied') fail({ code: 'conflict', message: `incident ${incidentId} is ${inc.status}; only an applied incident can be lifted`, field: 'id', expected: 'applied', actual: inc.status });
   const applied = await store.latestPlan(db, incidentId, 'response');
   const stepResult = (name: string) => applied?.steps.find((s) => s.step === name && s.status === 'applied')?.result as any;
-  const actions: Array<{ action: string; detail: unknown }> = [];
-  for (const id of stepResult('control_areas')?.areaIds ?? []) {
-    const r = await zones.liftControlArea(db, id, now, `incident:${incidentId}`);
-    actions.push({ action: 'lift_control_area', detail: { areaId: id, effects: r.effects.map((e) => e.revertNote ?? null) } });
-  }
-  const rid = stepResult('zones')?.reassignmentId;
-  if (rid) {
-    await zones.revertReassignment(db, rid, now, `incident:${incidentId}`);
-    actions.push({ action: 'zones_back', detail: { reassignmentId: rid } });
-  }
-  // The incident's roster ends with it: the slots get their old capacity back (never below what is
-  // booked) and the staffing plans it superseded apply again.
+  const staffingRoster = applied?.parts.find((p) => p.part === 'staffing')?.content?.roster;
+  const now = deps.now();
+  const actor = `incident:${incidentId}`;
+
+  const areaIds: string[] = stepResult('control_areas')?.areaIds ?? [];
+  const rid: string | undefined = stepResult('zones')?.reassignmentId ?? undefined;
   const roster = stepResult('staffing') as RosterStepResult | undefined;
-  if (roster?.staffingPlanId) {
-    await undoRoster(db, roster, 'superseded');
-    actions.push({ action: 'roster_back', detail: { staffingPlanId: roster.staffingPlanId, restoredPlans: roster.superseded, slots: roster.slotCapacity?.changes.length ?? 0 } });
-  }
   const ewId = stepResult('emergency_warehouse')?.nodeId as string | undefined;
-  let surplus: Array<{ itemId: string; surplusUnits: number }> = [];
-  if (ewId) {
-    try {
-      surplus = (await planning.currentNetRequirements(db, { nodeId: ewId })).filter((r) => r.surplusUnits > 0 || r.onHand > 0).map((r) => ({ itemId: r.itemId, surplusUnits: Math.max(r.surplusUnits, r.onHand) }));
-    } catch (e) {
-      actions.push({ action: 'surplus_unknown', detail: (e as Error).message });
+
+  // Resume a lift stopped midway, or start one: the lift plan lists what it will do.
+  let plan = await store.latestPlan(db, incidentId, 'lift');
+  if (!plan || plan.status !== 'applying') {
+    let surplus: Array<{ itemId: string; surplusUnits: number }> = [];
+    const notes: string[] = [];
+    if (ewId) {
+      try {
+        surplus = (await planning.currentNetRequirements(db, { nodeId: ewId })).filter((r) => r.surplusUnits > 0 || r.onHand > 0).map((r) => ({ itemId: r.itemId, surplusUnits: Math.max(r.surplusUnits, r.onHand) }));
+      } catch (e) {
+        notes.push(`surplus unknown: ${(e as Error).message}`);
+      }
     }
-    await network.setNodeStatus(db, ewId, 'suspended', `incident ${incidentId} lifted: stock to be moved out`, now);
-    actions.push({ action: 'emergency_warehouse_suspended', detail: { nodeId: ewId, itemsWithStock: surplus.length, units: surplus.reduce((a, s) => a + s.surplusUnits, 0) } });
+    const actions = [
+      ...areaIds.map((id) => ({ action: 'lift_control_area', detail: { areaId: id } })),
+      ...(rid ? [{ action: 'zones_back', detail: { reassignmentId: rid } }] : []),
+      ...(roster?.staffingPlanId ? [{ action: 'roster_back', detail: { staffingPlanId: roster.staffingPlanId, restoredPlans: roster.superseded, slots: roster.slotCapacity?.changes.length ?? 0 } }] : []),
+      ...(ewId ? [{ action: 'emergency_warehouse_suspended', detail: { nodeId: ewId, itemsWithStock: surplus.length, units: surplus.reduce((a, s) => a + s.surplusUnits, 0) } }] : []),
+    ];
+    plan = await db.transaction().execute(async (trx) => {
+      const p = await store.createPlan(trx, incidentId, 'lift', { actions: actions.length, surplusUnits: surplus.reduce((a, s) => a + s.surplusUnits, 0), notes }, [
+        { part: 'actions', content: actions },
+        { part: 'surplus_rebalance', content: { fromNodeId: ewId ?? null, lines: surplus, note: 'move with a sourcing plan (transfers) to the nodes short of these items' } },
+      ], now);
+      await store.beginApply(trx, p.id, null);
+      return store.requirePlan(trx, p.id);
+    });
   }
-  const plan = await store.createPlan(db, incidentId, 'lift', { actions: actions.length, surplusUnits: surplus.reduce((a, s) => a + s.surplusUnits, 0) }, [
-    { part: 'actions', content: actions },
-    { part: 'surplus_rebalance', content: { fromNodeId: ewId ?? null, lines: surplus, note: 'move with a sourcing plan (transfers) to the nodes short of these items' } },
-  ], now);
-  await store.setPlanStatus(db, plan.id, 'applied', now);
-  await store.setIncidentStatus(db, incidentId, 'lifted', now);
-  return store.requirePlan(db, plan.id);
+  const liftPlan = plan;
+
+  const steps: Step[] = [];
+  if (areaIds.length) {
+    steps.push({
+      name: 'control_areas',
+      run: async (trx) => {
+        const effects: Array<{ areaId: string; effects: unknown[] }> = [];
+        for (const id of areaIds) {
+          const r = await zones.liftControlArea(trx, id, now, actor);
+          effects.push({ areaId: id, effects: r.effects.map((e) => e.revertNote ?? null) });
+        }
+        return { areaIds, effects };
+      },
+      // Declared again (new ids: a lifted area stays lifted in the zones context's history).
+      compensate: async (trx, r) => {
+        for (const [i, id] of (r as { areaIds: string[] }).areaIds.entries()) {
+          const a = inc.spec.areas[i] ?? inc.spec.areas.find((x) => id.startsWith(`${x.id}.`));
+          if (a) await zones.declareControlArea(trx, { ...areaInput(a), id: `${id}-r${deps.now().getTime().toString(36)}` }, deps.now(), actor);
+        }
+      },
+    });
+  }
+  if (rid) {
+    steps.push({
+      name: 'zones',
+      run: async (trx) => {
+        await zones.revertReassignment(trx, rid, now, actor);
+        return { reassignmentId: rid };
+      },
+      // The same reviewed changes applied again.
+      compensate: async (trx) => {
+        const r = await zones.requireReassignment(trx, rid);
+        const again = await zones.recordReviewedReassignment(trx, r.proposal, deps.now(), actor);
+        await zones.applyReassignment(trx, again.id, deps.now(), actor);
+      },
+    });
+  }
+  if (roster?.staffingPlanId) {
+    // The incident's roster ends with it: the slots get their old capacity back (never below what
+    // is booked) and the staffing plans it superseded apply again.
+    steps.push({
+      name: 'staffing',
+      run: async (trx) => {
+        await undoRoster(trx, roster, 'superseded');
+        return { staffingPlanId: roster.staffingPlanId, restoredPlans: roster.superseded };
+      },
+      compensate: async (trx) => {
+        await applyRoster(trx, staffingRoster, deps.now());
+      },
+    });
+  }
+  if (ewId) {
+    steps.push({
+      name: 'emergency_warehouse',
+      run: async (trx) => {
+        const before = (await network.requireNode(trx, ewId)).status;
+        await network.setNodeStatus(trx, ewId, 'suspended', `incident ${incidentId} lifted: stock to be moved out`, now);
+        return { nodeId: ewId, before };
+      },
+      compensate: async (trx, r) => {
+        await network.setNodeStatus(trx, ewId, (r as { before: any }).before ?? 'open', `incident ${incidentId}: lift undone`, deps.now());
+      },
+    });
+  }
+  const journal: Journal = {
+    load: async (d) => (await store.requirePlan(d, liftPlan.id)).steps.map((s) => ({ position: s.position, step: s.step, status: s.status, result: s.result })),
+    record: (trx, position, name, status, result, error) => store.recordStep(trx, liftPlan.id, position, name, status, result, error, deps.now()),
+  };
+  const outcome = await runWorkflow(db, steps, journal, options);
+  await db.transaction().execute(async (trx) => {
+    await store.setPlanStatus(trx, liftPlan.id, outcome.ok ? 'applied' : 'failed', deps.now());
+    if (outcome.ok) await store.setIncidentStatus(trx, incidentId, 'lifted', deps.now());
+  });
+  if (!outcome.ok) {
+    fail({ code: 'conflict', message: `lifting incident ${incidentId} failed at step ${outcome.steps.find((s) => s.status === 'failed')?.name}: ${(outcome.error as Error).message}; the steps already done were undone`, details: { steps: outcome.steps } });
+  }
+  return store.requirePlan(db, liftPlan.id);
 }

@@ -23,6 +23,8 @@ export async function discardIncident(deps: FlowDeps, incidentId: string) {
   const plan = await store.latestPlan(db, incidentId, 'response');
   const stuck = plan?.steps.find((x) => x.status === 'compensation_failed');
   if (stuck) fail({ code: 'conflict', message: `the last apply could not undo step ${stuck.step} (${stuck.error}); check it by hand before discarding`, field: 'id', expected: 'no step left half undone', actual: stuck.step, details: { messageCode: 'incident.undo_failed', params: { step: stuck.step } } });
+  // An apply stopped midway has steps in force: undo it first (POST …/apply/undo).
+  if (plan?.status === 'applying') fail({ code: 'conflict', message: `the apply of plan ${plan.id} stopped midway; undo it (POST /api/incidents/${incidentId}/apply/undo) or resume it before discarding`, field: 'id', expected: 'no apply stopped midway', actual: 'applying', details: { messageCode: 'incident.apply_stopped', params: {} } });
   if (plan && plan.status !== 'applied') await store.setPlanStatus(db, plan.id, 'superseded', now);
   await store.setIncidentStatus(db, incidentId, 'discarded', now);
   return store.requireIncident(db, incidentId);

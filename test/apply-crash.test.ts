@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openDatabase, type Database } from '../src/store/db.ts';
+import { migrateToLatest } from '../src/store/migrate.ts';
+import { loadDemo } from '../src/store/demo.ts';
+import { defaultSolver } from '../src/solver/highs.ts';
+import { declareIncident, draftResponsePlan } from '../src/flows/incident-response.ts';
+import { applyResponsePlan, undoApply } from '../src/flows/incident/apply.ts';
+import * as incidents from '../src/store/incidents.ts';
+import * as network from '../src/store/network.ts';
+import * as zones from '../src/store/zones.ts';
+import { createTestDb, usingPostgres, type TestDb } from './support/app.ts';
+
+/**
+ * A crash between apply steps: a real process applies the plan and is killed (SIGKILL) right
+ * after a step committed. The plan is left `applying` with exactly the committed steps recorded;
+ * it is then undone cleanly, or resumed to the end. On PostgreSQL when DATABASE_URL is set, else
+ * on PGlite's data folder.
+ */
+const NOW = '2022-06-22T06:00:00.000Z';
+const incident = {
+  id: 'crash-inc',
+  name: 'Outbreak, applied by a process that crashes',
+  areas: [{ id: 'dazu', name: 'Dazu Plaza', level: 'lockdown' as const, circle: { lat: 39.79, lng: 116.5069, radiusM: 400 }, startsAt: '2022-06-22T02:00:00Z' }],
+  emergencyWarehouse: { id: 'yz-emergency', templateNodeId: 'yz-satellite', nameZh: '亦庄保供仓', nameEn: 'Yizhuang emergency warehouse', lat: 39.77, lng: 116.54 },
+};
+
+describe(`an apply killed between steps, on ${usingPostgres() ? 'the PostgreSQL server' : "PGlite's data folder"}`, () => {
+  let dir: string;
+  let tdb: TestDb | null = null;
+  let env: NodeJS.ProcessEnv;
+  const deps = (database: Database) => ({ db: database.db, solver: defaultSolver, now: () => new Date(NOW) });
+  const open = () => openDatabase({ url: tdb?.url, dataDir: tdb ? undefined : path.join(dir, 'data') });
+  let zonesBefore: Map<string, string | null>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'baogong-apply-crash-'));
+    env = { ...process.env };
+    if (usingPostgres()) {
+      tdb = await createTestDb();
+      env.DATABASE_URL = tdb.url;
+    } else {
+      delete env.DATABASE_URL;
+      env.BAOGONG_DATA = path.join(dir, 'data');
+    }
+    const database = tdb ? tdb.database : await open();
+    await migrateToLatest(database.db);
+    await loadDemo(database.db, new Date(NOW));
+    await declareIncident(database.db, incident, new Date(NOW));
+    await draftResponsePlan(deps(database), incident.id, { tripsBudgetMs: 500, tripsMaxIterations: 50, rosterTimeLimitS: 1, sourcingTimeLimitS: 5 });
+    zonesBefore = new Map((await zones.listZones(database.db)).map((z) => [z.id, z.servingNodeId]));
+    if (!tdb) await database.close();
+  }, 300_000);
+
+  afterAll(async () => {
+    await tdb?.close();
+    // PGlite finishes writing its folder shortly after close; remove it once that is done.
+    await new Promise((r) => setTimeout(r, 3000));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Runs the apply in a child process that kills itself after `step`; resolves with its exit signal. */
+  const crashAfter = (step: string) =>
+    new Promise<{ killed: boolean; out: string }>((resolve) => {
+      const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+      const child = spawn(process.execPath, [tsx, path.resolve('test/support/apply-crash-child.ts'), incident.id, step, NOW], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      // tsx runs the script in a node process of its own: its death shows as SIGKILL or exit 137.
+      child.on('exit', (code, signal) => resolve({ killed: signal === 'SIGKILL' || code === 137, out }));
+    });
+
+  const withDb = async <T>(f: (d: Database) => Promise<T>): Promise<T> => {
+    const database = tdb ? tdb.database : await open();
+    try {
+      return await f(database);
+    } finally {
+      if (!tdb) await database.close();
+    }
+  };
+
+  it('leaves the plan applying with exactly the steps that committed, and undoes them cleanly', async () => {
+    const r = await crashAfter('control_areas');
+    expect(r.out).toContain('crashing after control_areas');
+    expect(r.killed, r.out).toBe(true);
+    await withDb(async (database) => {
+      const plan = (await incidents.latestPlan(database.db, incident.id))!;
+      expect(plan.status).toBe('applying');
+      expect(plan.steps.map((s) => [s.step, s.status])).toEqual([['emergency_warehouse', 'applied'], ['control_areas', 'applied']]);
+      expect((await network.requireNode(database.db, 'yz-emergency')).status).toBe('open');
+      expect((await network.requireNode(database.db, 'dazu-plaza')).status).toBe('suspended');
+
+      const undone = await undoApply(deps(database), incident.id);
+      expect(undone.status).toBe('undone');
+      expect(undone.steps.map((s) => [s.step, s.status])).toEqual([['emergency_warehouse', 'compensated'], ['control_areas', 'compensated']]);
+      expect((await network.requireNode(database.db, 'yz-emergency')).status).toBe('suspended');
+      expect((await network.requireNode(database.db, 'dazu-plaza')).status).toBe('open');
+      expect(new Map((await zones.listZones(database.db)).map((z) => [z.id, z.servingNodeId]))).toEqual(zonesBefore);
+    });
+  }, 300_000);
+
+  it('resumes an apply killed after its zones step: the steps done are not run again, the rest run', async () => {
+    const r = await crashAfter('zones');
+    expect(r.out).toContain('crashing after zones');
+    expect(r.killed, r.out).toBe(true);
+    await withDb(async (database) => {
+      const stopped = (await incidents.latestPlan(database.db, incident.id))!;
+      expect(stopped.status).toBe('applying');
+      expect(stopped.steps.map((s) => s.step)).toEqual(['emergency_warehouse', 'control_areas', 'zones']);
+      const reassignmentId = (stopped.steps[2].result as { reassignmentId: string }).reassignmentId;
+
+      const plan = await applyResponsePlan(deps(database), incident.id);
+      expect(plan.status).toBe('applied');
+      expect(plan.steps.map((s) => [s.step, s.status])).toEqual([['emergency_warehouse', 'applied'], ['control_areas', 'applied'], ['zones', 'applied'], ['staffing', 'applied'], ['sourcing', 'applied']]);
+      // The zones step was not run again: one reassignment, the one recorded before the crash.
+      expect((plan.steps[2].result as { reassignmentId: string }).reassignmentId).toBe(reassignmentId);
+      expect((await zones.listReassignments(database.db)).filter((x) => x.status === 'applied').map((x) => x.id)).toEqual([reassignmentId]);
+      expect((await incidents.requireIncident(database.db, incident.id)).status).toBe('applied');
+    });
+  }, 300_000);
+});
