@@ -12,6 +12,8 @@ import { loadDemo } from '../src/store/demo.ts';
 import { registerOrdersDemo } from '../src/flows/orders-demo.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
 import { applyResponsePlan, declareDemoIncident, draftResponsePlan, type DraftOptions } from '../src/flows/incident-response.ts';
+import { liftIncident } from '../src/flows/incident/lift.ts';
+import { incidentFigures, openAfterLift, servedBefore } from '../src/flows/incident/figures.ts';
 
 export async function run(args: string[]): Promise<Record<string, number>> {
   const full = args.includes('--full');
@@ -26,6 +28,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     await declareDemoIncident(database.db, now);
     const deps = { db: database.db, solver: defaultSolver, now: () => now };
     const options: DraftOptions = full ? { tripsBudgetMs: 30_000, tripsMaxIterations: 5000, rosterTimeLimitS: 30 } : {};
+    const before = await servedBefore(database.db);
     const cpu0 = process.cpuUsage();
     t = performance.now();
     const plan = await draftResponsePlan(deps, 'yizhuang-2022', options);
@@ -37,6 +40,9 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     t = performance.now();
     const applied = await applyResponsePlan(deps, 'yizhuang-2022');
     const applySec = (performance.now() - t) / 1000;
+    const figures = await incidentFigures(database.db, 'yizhuang-2022', before, applied);
+    const lift = await liftIncident({ ...deps, now: () => new Date(figures.day2NoonMs + 86_400_000) }, 'yizhuang-2022');
+    const open = await openAfterLift(database.db, applied, lift);
     const ms = s.timingsMs as Record<string, number>;
     const rows: Array<[string, string]> = [
       ['demo load', `${demoSec.toFixed(1)} s`],
@@ -47,6 +53,13 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       ['coolant', `${s.dryIceBags} dry-ice bags, ${s.icePacks} ice packs`],
       ['roster', `${staffing.method}: ${s.staffHoursAssigned} staff-hours, ${staffing.peopleBorrowed} borrowed, ${s.unmetRoleHours} of ${staffing.requiredRoleHours} role-hours unmet`],
       ['orders a day covered / not', `${s.ordersPerDayCovered} / ${s.ordersPerDayNotCovered}`],
+      ['servable on day 2 (orders/day)', `${figures.servableOrdersPerDayDay2} of ${figures.demandOrdersPerDay} (${figures.day2}); ${figures.limited}`],
+      ['zones newly unserved', String(figures.zonesNewlyUnserved)],
+      ['node changes (radius / capacity)', figures.nodeChanges],
+      ['emergency warehouse target items', String(figures.emergencyWarehouseTargetItems)],
+      ['lateral transfer units', String(figures.lateralTransferUnits)],
+      ['trips planned on apply / loads not fitting', `${figures.tripsPlannedOnApply} / ${figures.loadsNotFitting}`],
+      ['open after lift (transfers, holds, PO lines)', `${open.total} (${open.transfers}, ${open.holds}, ${open.poLines})`],
     ];
     const w = Math.max(...rows.map((r) => r[0].length));
     process.stdout.write(`incident draft on the demo network${full ? ' (--full budgets)' : ''}\n${rows.map(([a, b]) => `${a.padEnd(w)}  ${b}`).join('\n')}\n`);
@@ -62,6 +75,13 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       tripsUnassignedLoads: s.tripsUnassignedLoads,
       staffHoursAssigned: s.staffHoursAssigned,
       unmetRoleHours: s.unmetRoleHours,
+      servableOrdersPerDayDay2: figures.servableOrdersPerDayDay2,
+      zonesNewlyUnserved: figures.zonesNewlyUnserved,
+      emergencyWarehouseTargetItems: figures.emergencyWarehouseTargetItems,
+      lateralTransferUnits: figures.lateralTransferUnits,
+      tripsPlannedOnApply: figures.tripsPlannedOnApply,
+      loadsNotFitting: figures.loadsNotFitting,
+      openAfterLift: open.total,
     };
   } finally {
     await database.close();

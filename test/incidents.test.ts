@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/app.ts';
+import { incidentFigures, servedBefore } from '../src/flows/incident/figures.ts';
 
 /** The Yizhuang outbreak as an incident on the demo network (clock: 2022-06-22 06:00 UTC). */
 const outbreak = {
@@ -78,6 +79,22 @@ describe('the response plan', () => {
     expect(plan.summary).toHaveProperty('ordersPerDayCovered');
   }, 180_000);
 
+  it('leaves no zone unserved, changing nodes only within the per-kind limits the user sees', async () => {
+    const z = part('zones');
+    expect(z.totals.unservedOrdersPerDay).toBe(0);
+    expect(z.unserved).toEqual([]);
+    const limits = (await call('GET', '/api/zones/node-limits')).json().limits;
+    const kinds = new Map(((await call('GET', '/api/nodes')).json().nodes as any[]).map((n) => [n.id, n.kind]));
+    for (const c of z.nodeChanges) {
+      expect(c).toEqual({ nodeId: expect.any(String), maxDeliveryRadiusM: { from: expect.any(Number), to: expect.any(Number) }, dailyOrderCapacity: { from: expect.any(Number), to: expect.any(Number) }, reason: expect.any(String) });
+      const l = limits[kinds.get(c.nodeId) ?? 'emergency_warehouse'];
+      expect(c.maxDeliveryRadiusM.to).toBeLessThanOrEqual(Math.max(c.maxDeliveryRadiusM.from, l.maxDeliveryRadiusM));
+      expect(c.dailyOrderCapacity.to).toBeLessThanOrEqual(Math.max(c.dailyOrderCapacity.from, l.maxDailyOrderCapacity));
+    }
+    // Nodes after the plan carry no more orders a day than their (possibly raised) capacity.
+    for (const l of z.nodeLoads) expect(l.loadAfter).toBeLessThanOrEqual(l.dailyOrderCapacity);
+  });
+
   it('sources stock only for the affected nodes that keep trading, from givers anywhere', async () => {
     const s = part('sourcing');
     expect(s.receivers).toContain('dazu-plaza');
@@ -132,21 +149,25 @@ const slotCapacity = async (nodeId: string) => {
   return Object.fromEntries(slots.map((s) => [s.startAt, s.capacity]));
 };
 
+const APPLY_STEPS = ['emergency_warehouse', 'control_areas', 'zones', 'zone_slots', 'emergency_demand', 'staffing', 'sourcing', 'emergency_sourcing'];
+
 describe('applying and lifting', () => {
+  let served: Set<string>;
+  let applied: any;
   let before: Record<string, number> = {};
   let dazuBefore: Record<string, number> = {};
 
   it('undoes the steps already applied when a later step fails, the roster and slot capacities included', async () => {
     before = await slotCapacity('yicheng-jingyuan');
     dazuBefore = await slotCapacity('dazu-plaza');
+    served = await servedBefore(t.db);
     const r = await call('POST', '/api/incidents/yz-2022-06/apply', { failAtStep: 'staffing' });
     expect(r.statusCode).toBeGreaterThanOrEqual(400);
     expect(r.json().details.steps.map((s: any) => [s.name, s.status])).toEqual([
-      ['emergency_warehouse', 'compensated'],
-      ['control_areas', 'compensated'],
-      ['zones', 'compensated'],
+      ...APPLY_STEPS.slice(0, 5).map((s) => [s, 'compensated']),
       ['staffing', 'failed'],
     ]);
+    expect((await call('GET', '/api/slots?nodeId=taihe-plaza')).json().slots.every((s: any) => s.capacity === 0)).toBe(true);
     expect(await status('dazu-plaza')).toBe('open');
     expect(await status('yz-emergency')).toBe('suspended');
     expect(await slotCapacity('yicheng-jingyuan')).toEqual(before);
@@ -157,9 +178,8 @@ describe('applying and lifting', () => {
     const r = await call('POST', '/api/incidents/yz-2022-06/apply');
     expect(r.json().message ?? '').toBe('');
     expect(r.statusCode).toBe(200);
-    expect(r.json().steps.map((s: any) => [s.step, s.status])).toEqual([
-      ['emergency_warehouse', 'applied'], ['control_areas', 'applied'], ['zones', 'applied'], ['staffing', 'applied'], ['sourcing', 'applied'],
-    ]);
+    expect(r.json().steps.map((s: any) => [s.step, s.status])).toEqual(APPLY_STEPS.map((s) => [s, 'applied']));
+    applied = r.json();
     expect(await status('dazu-plaza')).toBe('suspended');
     expect(await status('yz-emergency')).toBe('open');
     expect((await call('GET', '/api/incidents/yz-2022-06')).json().status).toBe('applied');
@@ -187,6 +207,24 @@ describe('applying and lifting', () => {
     expect(Math.max(...Object.values(ew))).toBeGreaterThan(0);
   });
 
+  it('gives every node that gains zones delivery slots, keeps every zone outside the lockdown served, and stocks the emergency warehouse from the demand it takes over', async () => {
+    const zones = (await call('GET', '/api/zones')).json().zones as any[];
+    const serving = new Set(zones.map((z) => z.servingNodeId).filter(Boolean));
+    const days = ['2022-06-22', '2022-06-23', '2022-06-24'];
+    for (const id of serving) {
+      const slots = (await call('GET', `/api/slots?nodeId=${id}`)).json().slots as any[];
+      for (const d of days) expect(slots.some((s) => s.serviceDay === d), `${id} has slots on ${d}`).toBe(true);
+    }
+    const f = await incidentFigures(t.db, 'yz-2022-06', served, applied);
+    expect(f.zonesNewlyUnserved).toBe(0);
+    expect(f.emergencyWarehouseTargetItems).toBeGreaterThan(0);
+    const demand = applied.steps.find((s: any) => s.step === 'emergency_demand').result;
+    expect(demand.fromNodes.length).toBeGreaterThan(0);
+    expect(demand.items).toBeGreaterThan(0);
+    // The warehouse's sourcing plan sends it stock: documents toward it exist.
+    expect(applied.steps.find((s: any) => s.step === 'emergency_sourcing').result.documents).toBeGreaterThan(0);
+  }, 180_000);
+
   it('reconciles a day per node', async () => {
     const r = await call('GET', '/api/incidents/yz-2022-06/reconciliation?day=2022-06-22');
     expect(r.statusCode).toBe(200);
@@ -201,6 +239,8 @@ describe('applying and lifting', () => {
     expect(await status('dazu-plaza')).toBe('open');
     expect(await status('yz-emergency')).toBe('suspended');
     expect(await slotCapacity('dazu-plaza')).toEqual(dazuBefore);
+    // The slots the plan opened at nodes that gained zones end with it.
+    expect(Object.values(await slotCapacity('taihe-plaza')).every((c) => c === 0)).toBe(true);
     expect((await call('GET', '/api/staffing-plans?status=applied')).json().plans).toEqual([]);
     expect((await call('POST', '/api/incidents/yz-2022-06/lift')).statusCode).toBe(409);
   }, 180_000);

@@ -9,6 +9,7 @@ import { computeAreaEffects, imposedStatus, isInForce, isStricter, parseControlA
 import { geometryAreaM2, geometryCentroid, parseGeometry, type AreaGeometry } from '../domain/zones/geometry.ts';
 import { assignNearest, generateH3Zones, spreadDemand } from '../domain/zones/h3-grid.ts';
 import { planReassignment, type NodeOverride, type ReassignmentProposal } from '../domain/zones/reassignment.ts';
+import { checkLimits, DEFAULT_NODE_KIND_LIMITS, planWithWidening, type NodeKindLimits } from '../domain/zones/widening.ts';
 import { yizhuangDemoZones, type ScenarioControlArea, yizhuangControlAreas } from '../domain/zones/yizhuang-demo.ts';
 import { ZoneIndex, type ZoneLookup } from '../domain/zones/zone-index.ts';
 import { scheduleControlAreas, type AreaEffectState } from '../domain/zones/schedule.ts';
@@ -537,8 +538,39 @@ export async function tickControlAreas(db: Db, now: Date, actor = ''): Promise<T
 // ---------------------------------------------------------------------------
 // Reassignment
 
+// ---------------------------------------------------------------------------
+// Widening limits (settings)
+
+/** The per-node-kind limits the planner may widen to: the stored ones over the defaults. */
+export async function getNodeKindLimits(db: Db): Promise<NodeKindLimits> {
+  const rows = await db.selectFrom('zone_node_kind_limits').selectAll().execute();
+  const out: NodeKindLimits = structuredClone(DEFAULT_NODE_KIND_LIMITS);
+  for (const r of rows) out[r.node_kind as string] = { maxDeliveryRadiusM: r.max_delivery_radius_m, maxDailyOrderCapacity: r.max_daily_order_capacity };
+  return out;
+}
+
+/** Sets the limits of the kinds given (others unchanged); every field is checked and named on error. */
+export async function setNodeKindLimits(db: Db, patch: unknown, now: Date, actor = ''): Promise<NodeKindLimits> {
+  const limits = unwrap(checkLimits(patch));
+  for (const [kind, l] of Object.entries(limits)) {
+    await sql`
+      INSERT INTO zone_node_kind_limits (node_kind, max_delivery_radius_m, max_daily_order_capacity, updated_at)
+      VALUES (${kind}, ${l.maxDeliveryRadiusM}, ${l.maxDailyOrderCapacity}, ${now})
+      ON CONFLICT (node_kind) DO UPDATE SET max_delivery_radius_m = EXCLUDED.max_delivery_radius_m,
+        max_daily_order_capacity = EXCLUDED.max_daily_order_capacity, updated_at = EXCLUDED.updated_at`.execute(db);
+  }
+  await audit(db, now, 'node_kind_limits.set', 'node_kind_limits', actor, limits as Record<string, unknown>);
+  return getNodeKindLimits(db);
+}
+
 export interface PlanRequest {
   overrides?: NodeOverride[];
+  /**
+   * Widen radii and raise capacities of trading nodes within the per-kind limits
+   * (getNodeKindLimits) before leaving a zone unserved; the proposal then carries
+   * `nodeChanges` and `unservedExplained`.
+   */
+  widen?: boolean;
   scope?: 'affected' | 'all';
   allowSplit?: boolean;
   timeLimitS?: number;
@@ -566,17 +598,19 @@ function rowToReassignment(r: any): StoredReassignment {
 export async function planZoneReassignment(db: Db, request: PlanRequest, deps: { solver: MipSolver; travel?: TravelTimeProvider }, now: Date, actor = ''): Promise<StoredReassignment> {
   const zones = await listZones(db);
   const nodes = (await listNodes(db)).filter((n) => DELIVERY_KINDS.has(n.kind) || zones.some((z) => z.servingNodeId === n.id));
-  const r = await planReassignment(
-    {
-      zones: zones.map((z) => ({ id: z.id, centroid: z.centroid, demandOrdersPerDay: z.demandOrdersPerDay, current: zoneAllocation(z) })),
-      nodes: nodes.map((n) => ({ id: n.id, lat: n.lat, lng: n.lng, trading: takesOnlineOrders(n.status) && DELIVERY_KINDS.has(n.kind), dailyOrderCapacity: n.dailyOrderCapacity, maxDeliveryRadiusM: n.maxDeliveryRadiusM })),
-      overrides: request.overrides,
-      scope: request.scope,
-      allowSplit: request.allowSplit,
-    },
-    { travel: deps.travel ?? defaultTravel, solver: deps.solver, timeLimitS: request.timeLimitS, forceGreedy: request.greedy },
-  );
-  const proposal = unwrap(r);
+  const input = {
+    zones: zones.map((z) => ({ id: z.id, centroid: z.centroid, demandOrdersPerDay: z.demandOrdersPerDay, current: zoneAllocation(z) })),
+    nodes: nodes.map((n) => ({ id: n.id, kind: n.kind, lat: n.lat, lng: n.lng, trading: takesOnlineOrders(n.status) && DELIVERY_KINDS.has(n.kind), dailyOrderCapacity: n.dailyOrderCapacity, maxDeliveryRadiusM: n.maxDeliveryRadiusM })),
+    overrides: request.overrides,
+    scope: request.scope,
+    allowSplit: request.allowSplit,
+  };
+  const options = { travel: deps.travel ?? defaultTravel, solver: deps.solver, timeLimitS: request.timeLimitS, forceGreedy: request.greedy };
+  let proposal: ReassignmentProposal & { nodeChanges?: unknown; unservedExplained?: unknown; unservedWithoutWideningOrdersPerDay?: number };
+  if (request.widen) {
+    const w = unwrap(await planWithWidening(input, await getNodeKindLimits(db), options));
+    proposal = { ...w.proposal, nodeChanges: w.nodeChanges, unservedExplained: w.unserved, unservedWithoutWideningOrdersPerDay: w.unservedWithoutWideningOrdersPerDay };
+  } else proposal = unwrap(await planReassignment(input, options));
   const id = randomUUID();
   await db.insertInto('zone_reassignments').values({ id, status: 'proposed', request: JSON.stringify(request), proposal: JSON.stringify(proposal), created_at: now }).execute();
   await audit(db, now, 'reassignment.planned', id, actor, { method: proposal.method, changes: proposal.changes.length, unserved: proposal.totals.unservedOrdersPerDay });

@@ -9,6 +9,8 @@ import { daySlots, localDay } from '../../domain/orders/slots.ts';
 import { applyRoster, undoRoster, type RosterStepResult } from '../incident-staffing.ts';
 import { areaInput, emergencyNode, type Db, type FlowDeps } from './common.ts';
 import { runSteps, type Step } from '../workflow.ts';
+import { zoneSlotsStep } from './steps-slots.ts';
+import { emergencyDemandStep, emergencySourcingStep } from './steps-emergency.ts';
 
 /** Applying the drafted plan as steps, each with a compensation (see ../workflow.ts). */
 
@@ -89,7 +91,7 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
     name: 'zones',
     run: async (trx) => {
       if ((await zones.listZones(trx)).length === 0) return { reassignmentId: null };
-      const r = await zones.planZoneReassignment(trx, { scope: 'affected' }, { solver: deps.solver }, now, `incident:${incidentId}`);
+      const r = await zones.planZoneReassignment(trx, { scope: 'affected', allowSplit: false, widen: true }, { solver: deps.solver }, now, `incident:${incidentId}`);
       await zones.applyReassignment(trx, r.id, now, `incident:${incidentId}`);
       drill('zones');
       return { reassignmentId: r.id, changes: r.proposal.changes.length };
@@ -99,6 +101,8 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
       if (id) await zones.revertReassignment(trx, id, deps.now(), `incident:${incidentId}`);
     },
   });
+  steps.push(zoneSlotsStep(part('staffing')?.roster?.startsAt ?? now.toISOString(), part('staffing')?.days ?? 3, now));
+  if (ew) steps.push(emergencyDemandStep(ew.id));
   steps.push({
     name: 'staffing',
     // The roster becomes the applied staffing plan; its nodes' slots get the capacity it gives.
@@ -122,6 +126,7 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
     },
     compensate: async () => {},
   });
+  if (ew) steps.push(emergencySourcingStep(ew.id, deps.solver, inc.spec.multipliers, now));
   const outcome = await runSteps(db, steps, (pos, name, status, result, error) => store.recordStep(db, plan.id, pos, name, status, result, error, deps.now()));
   await db.transaction().execute(async (trx) => {
     await store.setPlanStatus(trx, plan.id, outcome.ok ? 'applied' : 'failed', now);

@@ -5,6 +5,7 @@ import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
 import { undoRoster, type RosterStepResult } from '../incident-staffing.ts';
 import type { FlowDeps } from './common.ts';
+import { endZoneSlots } from './steps-slots.ts';
 
 /** Lifting an applied incident: undoing what its plan did. */
 
@@ -33,6 +34,8 @@ export async function liftIncident(deps: FlowDeps, incidentId: string) {
     await undoRoster(db, roster, 'superseded');
     actions.push({ action: 'roster_back', detail: { staffingPlanId: roster.staffingPlanId, restoredPlans: roster.superseded, slots: roster.slotCapacity?.changes.length ?? 0 } });
   }
+  const slotsEnded = await endZoneSlots(db, stepResult('zone_slots'));
+  if (slotsEnded > 0) actions.push({ action: 'zone_slots_ended', detail: { slots: slotsEnded } });
   const ewId = stepResult('emergency_warehouse')?.nodeId as string | undefined;
   let surplus: Array<{ itemId: string; surplusUnits: number }> = [];
   if (ewId) {
