@@ -490,6 +490,95 @@ export interface TickReport {
   at: string;
   tookEffect: Array<{ areaId: string; effects: number }>;
   lifted: Array<{ areaId: string; effects: number }>;
+  /** Scheduled node status changes executed (or skipped, with why) by this tick. */
+  statusChanges?: Array<{ id: string; nodeId: string; from: string; to: string; note: string }>;
+}
+
+// ---------------------------------------------------------------------------
+// Scheduled node status changes (executed by the tick)
+
+export interface ScheduledStatus {
+  id: string;
+  nodeId: string;
+  toStatus: NodeStatus;
+  at: string;
+  reason: string;
+  actor: string;
+  fromStatus: string | null;
+  executedAt: string | null;
+  cancelledAt: string | null;
+  note: string | null;
+}
+
+function rowToScheduled(r: any): ScheduledStatus {
+  const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+  return { id: r.id, nodeId: r.node_id, toStatus: r.to_status, at: iso(r.at)!, reason: r.reason, actor: r.actor, fromStatus: r.from_status, executedAt: iso(r.executed_at), cancelledAt: iso(r.cancelled_at), note: r.note };
+}
+
+/** Schedules a node status change at a time; the tick executes it when the time has come. */
+export async function scheduleNodeStatus(db: Db, input: { nodeId: string; toStatus: NodeStatus; at: string; reason: string }, now: Date, actor = ''): Promise<ScheduledStatus> {
+  const node = await getNode(db, input.nodeId);
+  if (!node) fail({ code: 'not_found', message: `node ${input.nodeId} does not exist`, field: 'nodeId', expected: 'an existing node id', actual: input.nodeId });
+  if (Number.isNaN(Date.parse(input.at))) fail({ code: 'validation_failed', message: 'at must be a time', field: 'at', expected: 'an ISO 8601 time', actual: input.at });
+  const id = randomUUID();
+  await db.insertInto('zone_scheduled_node_status').values({ id, node_id: input.nodeId, to_status: input.toStatus, at: new Date(input.at), reason: input.reason, actor, created_at: now }).execute();
+  await audit(db, now, 'node_status.scheduled', input.nodeId, actor, { id, to: input.toStatus, at: input.at });
+  return rowToScheduled(await db.selectFrom('zone_scheduled_node_status').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+}
+
+export async function listScheduledStatuses(db: Db, filter: { ids?: string[]; pending?: boolean } = {}): Promise<ScheduledStatus[]> {
+  let q = db.selectFrom('zone_scheduled_node_status').selectAll().orderBy('at').orderBy('id');
+  if (filter.ids) {
+    if (filter.ids.length === 0) return [];
+    q = q.where('id', 'in', filter.ids);
+  }
+  if (filter.pending) q = q.where('executed_at', 'is', null).where('cancelled_at', 'is', null);
+  return (await q.execute()).map(rowToScheduled);
+}
+
+/**
+ * Cancels scheduled changes: pending ones never run; executed ones are undone (the node goes
+ * back to the status it had before) when the node still has the status they set.
+ */
+export async function cancelScheduledStatuses(db: Db, ids: string[], now: Date, actor = ''): Promise<Array<{ id: string; note: string }>> {
+  const out: Array<{ id: string; note: string }> = [];
+  for (const s of (await listScheduledStatuses(db, { ids })).reverse()) {
+    if (s.cancelledAt) continue;
+    let note = 'cancelled before it ran';
+    if (s.executedAt && s.fromStatus) {
+      const n = await getNode(db, s.nodeId);
+      if (n && n.status === s.toStatus) {
+        await setNodeStatus(db, s.nodeId, s.fromStatus as NodeStatus, `scheduled change ${s.id} undone`, now);
+        note = `undone: back to ${s.fromStatus}`;
+      } else note = `left as ${n?.status}: changed since it ran`;
+    }
+    await db.updateTable('zone_scheduled_node_status').set({ cancelled_at: now, note }).where('id', '=', s.id).execute();
+    await audit(db, now, 'node_status.schedule_cancelled', s.nodeId, actor, { id: s.id, note });
+    out.push({ id: s.id, note });
+  }
+  return out;
+}
+
+async function runDueStatuses(db: Db, now: Date, actor: string): Promise<NonNullable<TickReport['statusChanges']>> {
+  const due = (await listScheduledStatuses(db, { pending: true })).filter((s) => Date.parse(s.at) <= now.getTime());
+  const out: NonNullable<TickReport['statusChanges']> = [];
+  for (const s of due) {
+    const n = await getNode(db, s.nodeId);
+    let note = 'executed';
+    if (!n) note = 'node gone';
+    else if (n.status === s.toStatus) note = `already ${s.toStatus}`;
+    else {
+      try {
+        await setNodeStatus(db, s.nodeId, s.toStatus, s.reason || `scheduled change ${s.id}`, now);
+      } catch (e) {
+        note = `not possible: ${(e as Error).message}`;
+      }
+    }
+    await db.updateTable('zone_scheduled_node_status').set({ executed_at: now, from_status: n?.status ?? null, note }).where('id', '=', s.id).execute();
+    await audit(db, now, 'node_status.executed', s.nodeId, actor, { id: s.id, note });
+    out.push({ id: s.id, nodeId: s.nodeId, from: n?.status ?? '', to: s.toStatus, note });
+  }
+  return out;
 }
 
 /**
@@ -531,7 +620,10 @@ export async function tickControlAreas(db: Db, now: Date, actor = ''): Promise<T
       report.tookEffect.push({ areaId: id, effects: effects.length });
     }
   }
-  if (plan.lift.length || plan.takeEffect.length) await bumpVersion(db);
+  // Status changes with a time (after the areas, so a reopening follows the lockdown it relaxes).
+  const statusChanges = await runDueStatuses(db, now, actor);
+  if (statusChanges.length) report.statusChanges = statusChanges;
+  if (plan.lift.length || plan.takeEffect.length || statusChanges.length) await bumpVersion(db);
   return report;
 }
 

@@ -278,7 +278,15 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
         tags: TAG,
         summary: 'Run the control-area scheduler now: apply areas whose start has come, undo areas past their end (idempotent; the server runs it every minute)',
         headers: IdempotencyHeader,
-        response: { 200: Type.Object({ at: Type.String(), tookEffect: Type.Array(TickItem), lifted: Type.Array(TickItem) }), ...errors },
+        response: {
+          200: Type.Object({
+            at: Type.String(),
+            tookEffect: Type.Array(TickItem),
+            lifted: Type.Array(TickItem),
+            statusChanges: Type.Optional(Type.Array(Type.Object({ id: Type.String(), nodeId: Type.String(), from: Type.String(), to: Type.String(), note: Type.String() }), { description: 'scheduled node status changes (an incident plan’s reopening) executed by this tick' })),
+          }),
+          ...errors,
+        },
       },
     },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.tickControlAreas(trx, clock.now()) })),

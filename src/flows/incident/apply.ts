@@ -10,6 +10,7 @@ import { applyRoster, undoRoster, type RosterStepResult } from '../incident-staf
 import { areaInput, emergencyNode, type Db, type FlowDeps } from './common.ts';
 import { runSteps, type Step } from '../workflow.ts';
 import { zoneSlotsStep } from './steps-slots.ts';
+import { scheduledStatusesStep } from './steps-status.ts';
 import { emergencyDemandStep, emergencySourcingStep } from './steps-emergency.ts';
 
 /** Applying the drafted plan as steps, each with a compensation (see ../workflow.ts). */
@@ -87,6 +88,7 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
       for (const id of (r as { areaIds: string[] }).areaIds) await zones.liftControlArea(trx, id, deps.now(), `incident:${incidentId}`);
     },
   });
+  steps.push(scheduledStatusesStep(part('node_status')?.changes ?? [], now, `incident:${incidentId}`));
   steps.push({
     name: 'zones',
     run: async (trx) => {

@@ -6,6 +6,7 @@ import * as store from '../../store/incidents.ts';
 import { undoRoster, type RosterStepResult } from '../incident-staffing.ts';
 import type { FlowDeps } from './common.ts';
 import { endZoneSlots } from './steps-slots.ts';
+import { cancelPlanStatuses } from './steps-status.ts';
 
 /** Lifting an applied incident: undoing what its plan did. */
 
@@ -18,6 +19,9 @@ export async function liftIncident(deps: FlowDeps, incidentId: string) {
   const applied = await store.latestPlan(db, incidentId, 'response');
   const stepResult = (name: string) => applied?.steps.find((s) => s.step === name && s.status === 'applied')?.result as any;
   const actions: Array<{ action: string; detail: unknown }> = [];
+  // Scheduled status changes first (the reopening undone), so lifting the areas restores the status from before.
+  const cancelled = await cancelPlanStatuses(db, stepResult('scheduled_statuses'), now, `incident:${incidentId}`);
+  if (cancelled.length) actions.push({ action: 'scheduled_statuses_cancelled', detail: cancelled });
   for (const id of stepResult('control_areas')?.areaIds ?? []) {
     const r = await zones.liftControlArea(db, id, now, `incident:${incidentId}`);
     actions.push({ action: 'lift_control_area', detail: { areaId: id, effects: r.effects.map((e) => e.revertNote ?? null) } });
@@ -33,6 +37,15 @@ export async function liftIncident(deps: FlowDeps, incidentId: string) {
   if (roster?.staffingPlanId) {
     await undoRoster(db, roster, 'superseded');
     actions.push({ action: 'roster_back', detail: { staffingPlanId: roster.staffingPlanId, restoredPlans: roster.superseded, slots: roster.slotCapacity?.changes.length ?? 0 } });
+  }
+  // The sourcing documents the plan created: draft transfers cancelled with their holds released,
+  // open purchase orders cancelled, what is already under way listed for a decision.
+  for (const step of ['sourcing', 'emergency_sourcing']) {
+    const planId = stepResult(step)?.planId as string | undefined;
+    if (!planId) continue;
+    // The route runs lift inside its own transaction; the bench and the CLI's direct calls do not.
+    const r = db.isTransaction ? await planning.undoPlanDocuments(db, planId, now) : await db.transaction().execute((trx) => planning.undoPlanDocuments(trx, planId, now));
+    actions.push({ action: 'sourcing_documents_undone', detail: r });
   }
   const slotsEnded = await endZoneSlots(db, stepResult('zone_slots'));
   if (slotsEnded > 0) actions.push({ action: 'zone_slots_ended', detail: { slots: slotsEnded } });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { unwrap } from '../../domain/shared/result.ts';
 import { takesOnlineOrders } from '../../domain/network/model.ts';
 import { daySlots, localDay } from '../../domain/orders/slots.ts';
@@ -52,16 +53,24 @@ export async function openZoneSlots(db: Db, fromIso: string, days: number, now: 
   return out;
 }
 
-/** Ends the slots `openZoneSlots` opened: capacity 0 (the orders store keeps what is booked). */
+/**
+ * Ends the slots `openZoneSlots` opened: a day with nothing booked is removed (as if never
+ * opened); a day with orders keeps them and takes no more (capacity 0, never below what is booked).
+ */
 export async function endZoneSlots(db: Db, r: ZoneSlotsResult | null | undefined): Promise<number> {
   let n = 0;
   for (const o of r?.opened ?? []) {
     const view = await orders.slotViews(db, { nodeId: o.nodeId, day: o.serviceDay });
     const w = view.window[0];
     if (!w) continue;
-    const slots = view.slots.map((s) => ({ nodeId: s.nodeId, startMs: s.startMs, endMs: s.endMs, serviceDay: s.serviceDay, capacity: 0, booked: 0 }));
-    await orders.upsertDay(db, slots, { ...w, dayCapacity: w.booked });
-    n += slots.length;
+    if (w.booked === 0 && view.slots.every((s) => s.booked === 0)) {
+      await sql`DELETE FROM order_slots WHERE node_id = ${o.nodeId} AND service_day = ${o.serviceDay} AND booked = 0`.execute(db);
+      await sql`DELETE FROM order_windows WHERE node_id = ${o.nodeId} AND service_day = ${o.serviceDay} AND booked = 0`.execute(db);
+    } else {
+      const slots = view.slots.map((s) => ({ nodeId: s.nodeId, startMs: s.startMs, endMs: s.endMs, serviceDay: s.serviceDay, capacity: 0, booked: 0 }));
+      await orders.upsertDay(db, slots, { ...w, dayCapacity: w.booked });
+    }
+    n += view.slots.length;
   }
   return n;
 }
