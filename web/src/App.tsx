@@ -13,6 +13,8 @@ import { TripsPage } from './pages/TripsPage.tsx';
 import { StaffPage } from './pages/StaffPage.tsx';
 import { CountsPage } from './pages/CountsPage.tsx';
 import { ReconciliationPage } from './pages/ReconciliationPage.tsx';
+import { IncidentsPage } from './pages/IncidentsPage.tsx';
+import { BoardPage } from './pages/BoardPage.tsx';
 
 /** The language switch: 中文 ⇄ English. */
 export function LanguageSwitch() {
@@ -51,6 +53,10 @@ export function App() {
 
   const page = (() => {
     switch (route.screen) {
+      case 'board':
+        return <BoardPage />;
+      case 'incidents':
+        return <IncidentsPage id={route.rest[0]} />;
       case 'stock':
         return <StockPage />;
       case 'orders':

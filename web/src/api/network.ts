@@ -14,7 +14,7 @@ export type ItemList = Json<'/api/items', 'get'>;
 
 export const networkApi = {
   nodes: (signal?: AbortSignal) => api.get<NodeList>('/api/nodes', { signal }),
-  setStatus: (id: string, status: string, reason: string) => api.post<Node>('/api/nodes/{id}/status', { status, reason }, { params: { id } }),
+  setStatus: (id: string, status: string, reason: string, override?: boolean) => api.post<Node>('/api/nodes/{id}/status', { status, reason, ...(override ? { override: true } : {}) }, { params: { id } }),
   items: (query: { q?: string; limit?: number; offset?: number; category?: string }, signal?: AbortSignal) => api.get<ItemList>('/api/items', { query, signal }),
 };
 

@@ -5,6 +5,7 @@ import { incidentsApi, type IncidentPlan } from '../api/incidents.ts';
 import { Card, ErrorNote } from '../components/ui.tsx';
 import { PlanReview } from './PlanReview.tsx';
 import { localName } from '../i18n/index.ts';
+import { navigate } from '../router.ts';
 
 export interface IncidentPanelProps {
   nodes: Node[];
@@ -232,6 +233,19 @@ export function IncidentPanel(props: IncidentPanelProps) {
                 </button>
               </div>
             </>
+          )}
+          {plan.stage === 'declared' && plan.incidentId && (
+            <a
+              href={`/app/incidents/${encodeURIComponent(plan.incidentId)}`}
+              className="small"
+              data-testid="open-incident"
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(`/app/incidents/${encodeURIComponent(plan.incidentId!)}`);
+              }}
+            >
+              {t('incidents.openToEdit')}
+            </a>
           )}
           {plan.stage === 'declared' && (
             <div className="row">
