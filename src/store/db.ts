@@ -12,6 +12,8 @@ export interface Database {
   /** A human-readable location: the PGlite folder, or the PostgreSQL URL without password. */
   readonly location: string;
   close(): Promise<void>;
+  /** PGlite only: the data folder as a tarball (for test templates, see scratch.ts). */
+  dumpDataDir?(): Promise<Blob>;
 }
 
 export interface OpenOptions {
@@ -21,6 +23,8 @@ export interface OpenOptions {
   dataDir?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** PGlite in memory, started from this data folder tarball (from `dumpDataDir`) instead of initdb. */
+  loadDataDir?: Blob;
 }
 
 // PostgreSQL returns bigint (int8) and numeric as strings by default; our sums of
@@ -41,13 +45,14 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
       close: () => db.destroy(),
     };
   }
-  const { dialect, client } = await KyselyPGlite.create(options.dataDir);
+  const { dialect, client } = options.loadDataDir ? await KyselyPGlite.create({ loadDataDir: options.loadDataDir }) : await KyselyPGlite.create(options.dataDir);
   // PGlite returns int8 as bigint JS values by default in some versions; normalise via SQL casts where needed.
   const db = new Kysely<any>({ dialect });
   return {
     db,
     kind: 'pglite',
     location: options.dataDir ?? 'memory',
+    dumpDataDir: () => client.dumpDataDir('none'),
     close: async () => {
       await db.destroy();
       if (!client.closed) await client.close();

@@ -730,7 +730,7 @@ export async function planZoneReassignment(db: Db, request: PlanRequest, deps: {
     scope: request.scope,
     allowSplit: request.allowSplit,
   };
-  const options = { travel: deps.travel ?? defaultTravel, solver: deps.solver, timeLimitS: request.timeLimitS, forceGreedy: request.greedy };
+  const options = { travel: deps.travel ?? defaultTravel, solver: deps.solver, timeLimitS: request.timeLimitS, forceGreedy: request.greedy, monotonicMs: () => performance.now() };
   let proposal: ReassignmentProposal & { nodeChanges?: unknown; unservedExplained?: unknown; unservedWithoutWideningOrdersPerDay?: number };
   if (request.widen) {
     const w = unwrap(await planWithWidening(input, await getNodeKindLimits(db), options));
