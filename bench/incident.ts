@@ -13,6 +13,8 @@ import { registerOrdersDemo } from '../src/flows/orders-demo.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
 import { applyResponsePlan, declareDemoIncident, draftResponsePlan, reconcileDay, simulateIncident, type DraftOptions } from '../src/flows/incident-response.ts';
 import { operatingDay } from '../src/domain/shared/calendar.ts';
+import { liftIncident } from '../src/flows/incident/lift.ts';
+import { incidentFigures, openAfterLift, servedBefore } from '../src/flows/incident/figures.ts';
 
 export async function run(args: string[]): Promise<Record<string, number>> {
   const full = args.includes('--full');
@@ -27,6 +29,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     await declareDemoIncident(database.db, now);
     const deps = { db: database.db, solver: defaultSolver, now: () => now };
     const options: DraftOptions = full ? { tripsBudgetMs: 30_000, tripsMaxIterations: 5000, rosterTimeLimitS: 30 } : {};
+    const before = await servedBefore(database.db);
     const cpu0 = process.cpuUsage();
     t = performance.now();
     const plan = await draftResponsePlan(deps, 'yizhuang-2022', options);
@@ -49,6 +52,9 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     // The reconciliation of the operating day of the apply: asked from the sourcing documents.
     const rec = await reconcileDay(deps, 'yizhuang-2022', operatingDay(now.getTime()));
     const askedUnits = rec.reduce((a, l) => a + l.asked, 0);
+    const figures = await incidentFigures(database.db, 'yizhuang-2022', before, applied);
+    const lift = await liftIncident({ ...deps, now: () => new Date(figures.day2NoonMs + 86_400_000) }, 'yizhuang-2022');
+    const open = await openAfterLift(database.db, applied, lift);
     const ms = s.timingsMs as Record<string, number>;
     const rows: Array<[string, string]> = [
       ['demo load', `${demoSec.toFixed(1)} s`],
@@ -63,6 +69,13 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       ['  served a day (plan)', `${Math.round(sim.b.summary.ordersServed / sim.days)} of ${Math.round(sim.b.summary.ordersPlaced / sim.days)} placed`],
       ['simulate after apply', `${simulateAfterSec.toFixed(1)} s, ${after.days} days from ${after.startDate}, fill rate ${after.b.summary.fillRate.all}`],
       ['reconciliation (apply day)', `${rec.length} nodes, asked ${askedUnits} units`],
+      ['servable on day 2 (orders/day)', `${figures.servableOrdersPerDayDay2} of ${figures.demandOrdersPerDay} (${figures.day2}); ${figures.limited}`],
+      ['zones newly unserved', String(figures.zonesNewlyUnserved)],
+      ['node changes (radius / capacity)', figures.nodeChanges],
+      ['emergency warehouse target items', String(figures.emergencyWarehouseTargetItems)],
+      ['lateral transfer units', String(figures.lateralTransferUnits)],
+      ['trips planned on apply / loads not fitting', `${figures.tripsPlannedOnApply} / ${figures.loadsNotFitting}`],
+      ['open after lift (transfers, holds, PO lines)', `${open.total} (${open.transfers}, ${open.holds}, ${open.poLines})`],
     ];
     const w = Math.max(...rows.map((r) => r[0].length));
     process.stdout.write(`incident draft on the demo network${full ? ' (--full budgets)' : ''}\n${rows.map(([a, b]) => `${a.padEnd(w)}  ${b}`).join('\n')}\n`);
@@ -84,6 +97,13 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       simulateWallSec: Math.round(simulateSec * 10) / 10,
       afterApplyFillRate: after.b.summary.fillRate.all,
       reconciliationAskedUnits: askedUnits,
+      servableOrdersPerDayDay2: figures.servableOrdersPerDayDay2,
+      zonesNewlyUnserved: figures.zonesNewlyUnserved,
+      emergencyWarehouseTargetItems: figures.emergencyWarehouseTargetItems,
+      lateralTransferUnits: figures.lateralTransferUnits,
+      tripsPlannedOnApply: figures.tripsPlannedOnApply,
+      loadsNotFitting: figures.loadsNotFitting,
+      openAfterLift: open.total,
     };
   } finally {
     await database.close();

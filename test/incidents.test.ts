@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/app.ts';
+import { incidentFigures, servedBefore } from '../src/flows/incident/figures.ts';
 
 /** The Yizhuang outbreak as an incident on the demo network (clock: 2022-06-22 06:00 UTC). */
 const outbreak = {
@@ -77,6 +78,22 @@ describe('the response plan', () => {
     expect(plan.parts[1].content.node).toMatchObject({ id: 'yz-emergency', kind: 'emergency_warehouse' });
     expect(plan.summary).toHaveProperty('ordersPerDayCovered');
   }, 180_000);
+
+  it('leaves no zone unserved, changing nodes only within the per-kind limits the user sees', async () => {
+    const z = part('zones');
+    expect(z.totals.unservedOrdersPerDay).toBe(0);
+    expect(z.unserved).toEqual([]);
+    const limits = (await call('GET', '/api/zones/node-limits')).json().limits;
+    const kinds = new Map(((await call('GET', '/api/nodes')).json().nodes as any[]).map((n) => [n.id, n.kind]));
+    for (const c of z.nodeChanges) {
+      expect(c).toEqual({ nodeId: expect.any(String), maxDeliveryRadiusM: { from: expect.any(Number), to: expect.any(Number) }, dailyOrderCapacity: { from: expect.any(Number), to: expect.any(Number) }, reason: expect.any(String) });
+      const l = limits[kinds.get(c.nodeId) ?? 'emergency_warehouse'];
+      expect(c.maxDeliveryRadiusM.to).toBeLessThanOrEqual(Math.max(c.maxDeliveryRadiusM.from, l.maxDeliveryRadiusM));
+      expect(c.dailyOrderCapacity.to).toBeLessThanOrEqual(Math.max(c.dailyOrderCapacity.from, l.maxDailyOrderCapacity));
+    }
+    // Nodes after the plan carry no more orders a day than their (possibly raised) capacity.
+    for (const l of z.nodeLoads) expect(l.loadAfter).toBeLessThanOrEqual(l.dailyOrderCapacity);
+  });
 
   it('sources stock only for the affected nodes that keep trading, from givers anywhere', async () => {
     const s = part('sourcing');
@@ -171,21 +188,26 @@ const slotCapacity = async (nodeId: string) => {
   return Object.fromEntries(slots.map((s) => [s.startAt, s.capacity]));
 };
 
+const APPLY_STEPS = ['emergency_warehouse', 'control_areas', 'scheduled_statuses', 'zones', 'zone_slots', 'emergency_demand', 'staffing', 'sourcing', 'emergency_sourcing'];
+
 describe('applying and lifting', () => {
+  let served: Set<string>;
+  let applied: any;
   let before: Record<string, number> = {};
   let dazuBefore: Record<string, number> = {};
 
   it('undoes the steps already applied when a later step fails, the roster and slot capacities included', async () => {
     before = await slotCapacity('yicheng-jingyuan');
     dazuBefore = await slotCapacity('dazu-plaza');
+    served = await servedBefore(t.db);
     const r = await call('POST', '/api/incidents/yz-2022-06/apply', { failAtStep: 'staffing' });
     expect(r.statusCode).toBeGreaterThanOrEqual(400);
     expect(r.json().details.steps.map((s: any) => [s.name, s.status])).toEqual([
-      ['emergency_warehouse', 'compensated'],
-      ['control_areas', 'compensated'],
-      ['zones', 'compensated'],
+      ...APPLY_STEPS.slice(0, 6).map((s) => [s, 'compensated']),
       ['staffing', 'failed'],
     ]);
+    // The slots the zone_slots step opened at a node gaining zones are gone again.
+    expect((await call('GET', '/api/slots?nodeId=taihe-plaza')).json().slots).toEqual([]);
     expect(await status('dazu-plaza')).toBe('open');
     expect(await status('yz-emergency')).toBe('suspended');
     expect(await slotCapacity('yicheng-jingyuan')).toEqual(before);
@@ -196,9 +218,8 @@ describe('applying and lifting', () => {
     const r = await call('POST', '/api/incidents/yz-2022-06/apply');
     expect(r.json().message ?? '').toBe('');
     expect(r.statusCode).toBe(200);
-    expect(r.json().steps.map((s: any) => [s.step, s.status])).toEqual([
-      ['emergency_warehouse', 'applied'], ['control_areas', 'applied'], ['zones', 'applied'], ['staffing', 'applied'], ['sourcing', 'applied'],
-    ]);
+    expect(r.json().steps.map((s: any) => [s.step, s.status])).toEqual(APPLY_STEPS.map((s) => [s, 'applied']));
+    applied = r.json();
     expect(await status('dazu-plaza')).toBe('suspended');
     expect(await status('yz-emergency')).toBe('open');
     expect((await call('GET', '/api/incidents/yz-2022-06')).json().status).toBe('applied');
@@ -233,6 +254,27 @@ describe('applying and lifting', () => {
     expect(Math.max(...Object.values(ew))).toBeGreaterThan(0);
   });
 
+  it('gives every node that gains zones delivery slots, keeps every zone outside the lockdown served, and stocks the emergency warehouse from the demand it takes over', async () => {
+    const zones = (await call('GET', '/api/zones')).json().zones as any[];
+    const serving = new Set(zones.map((z) => z.servingNodeId).filter(Boolean));
+    const days = ['2022-06-22', '2022-06-23', '2022-06-24'];
+    for (const id of serving) {
+      const slots = (await call('GET', `/api/slots?nodeId=${id}`)).json().slots as any[];
+      for (const d of days) expect(slots.some((s) => s.serviceDay === d), `${id} has slots on ${d}`).toBe(true);
+    }
+    expect(await status('dazu-plaza')).toBe('suspended');
+    // The figures run the scheduler at noon on day 2: the store's online-only reopening, scheduled by the apply, has happened.
+    const f = await incidentFigures(t.db, 'yz-2022-06', served, applied);
+    expect(await status('dazu-plaza')).toBe('online_only');
+    expect(f.zonesNewlyUnserved).toBe(0);
+    expect(f.emergencyWarehouseTargetItems).toBeGreaterThan(0);
+    const demand = applied.steps.find((s: any) => s.step === 'emergency_demand').result;
+    expect(demand.fromNodes.length).toBeGreaterThan(0);
+    expect(demand.items).toBeGreaterThan(0);
+    // The warehouse's sourcing plan sends it stock: documents toward it exist.
+    expect(applied.steps.find((s: any) => s.step === 'emergency_sourcing').result.documents).toBeGreaterThan(0);
+  }, 180_000);
+
   it('reconciles a day per node', async () => {
     const r = await call('GET', '/api/incidents/yz-2022-06/reconciliation?day=2022-06-22');
     expect(r.statusCode).toBe(200);
@@ -251,11 +293,14 @@ describe('applying and lifting', () => {
 
   it('lifts the incident: the store reopens with its slots, the roster ends and the warehouse stops trading', async () => {
     const r = await call('POST', '/api/incidents/yz-2022-06/lift');
+    expect(r.json().message ?? '').toBe('');
     expect(r.statusCode).toBe(200);
     expect(r.json().kind).toBe('lift');
     expect(await status('dazu-plaza')).toBe('open');
     expect(await status('yz-emergency')).toBe('suspended');
     expect(await slotCapacity('dazu-plaza')).toEqual(dazuBefore);
+    // The slots the plan opened at nodes that gained zones end with it.
+    expect(await slotCapacity('taihe-plaza')).toEqual({});
     expect((await call('GET', '/api/staffing-plans?status=applied')).json().plans).toEqual([]);
     expect((await call('POST', '/api/incidents/yz-2022-06/lift')).statusCode).toBe(409);
   }, 180_000);

@@ -25,6 +25,36 @@ describe('zones API on the Yizhuang demo', () => {
     expect(new Set(body.zones.map((z: any) => z.servingNodeId))).toEqual(new Set(['dazu-plaza', 'yicheng-jingyuan', 'yz-satellite']));
   });
 
+  it('serves every zone before any incident: each node reaches its zones and has the capacity for them', async () => {
+    const nodes = new Map(((await get('/api/nodes')).json().nodes as any[]).map((n) => [n.id, n]));
+    const zones = (await get('/api/zones')).json().zones as any[];
+    const load = new Map<string, number>();
+    for (const z of zones) {
+      const n = nodes.get(z.servingNodeId)!;
+      const dLat = (z.centroid.lat - n.lat) * 111_195;
+      const dLng = (z.centroid.lng - n.lng) * 111_195 * Math.cos((n.lat * Math.PI) / 180);
+      expect(Math.hypot(dLat, dLng)).toBeLessThanOrEqual(n.maxDeliveryRadiusM + 50);
+      load.set(n.id, (load.get(n.id) ?? 0) + z.demandOrdersPerDay);
+    }
+    for (const [id, orders] of load) expect(orders).toBeLessThanOrEqual(nodes.get(id)!.dailyOrderCapacity);
+    const plan = await post('/api/zones/reassignments', { scope: 'all', allowSplit: false });
+    expect(plan.json().proposal.totals.unservedOrdersPerDay).toBe(0);
+  });
+
+  it('shows and sets the per-kind widening limits, refusing a bad value and naming the field', async () => {
+    const limits = (await get('/api/zones/node-limits')).json().limits;
+    expect(limits.store.maxDeliveryRadiusM).toBeGreaterThan(0);
+    const put = (payload: unknown) => t.app.inject({ method: 'PUT', url: '/api/zones/node-limits', payload: payload as never });
+    const bad = await put({ limits: { store: { maxDeliveryRadiusM: -5, maxDailyOrderCapacity: 100 } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().field).toContain('maxDeliveryRadiusM');
+    expect((await get('/api/zones/node-limits')).json().limits).toEqual(limits);
+    const ok = await put({ limits: { store: { maxDeliveryRadiusM: 7000, maxDailyOrderCapacity: 4500 } } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().limits).toEqual({ ...limits, store: { maxDeliveryRadiusM: 7000, maxDailyOrderCapacity: 4500 } });
+    await put({ limits: { store: limits.store } });
+  });
+
   it('looks up the zone and serving node of an address', async () => {
     const r = await get(`/api/zones/lookup?lat=${DAZU.lat}&lng=${DAZU.lng}`);
     expect(r.statusCode).toBe(200);
@@ -118,7 +148,7 @@ describe('zones API on the Yizhuang demo', () => {
     const reverted = await post(`/api/zones/reassignments/${plan.id}/revert`);
     expect(reverted.json().status).toBe('reverted');
     expect((await get('/api/zones?nodeId=dazu-plaza')).json().zones.length).toBe(plan.proposal.changes.length);
-    expect((await get('/api/nodes/yicheng-jingyuan')).json()).toMatchObject({ maxDeliveryRadiusM: 3000, dailyOrderCapacity: 3000 });
+    expect((await get('/api/nodes/yicheng-jingyuan')).json()).toMatchObject({ maxDeliveryRadiusM: 5600, dailyOrderCapacity: 3000 });
     const audit = (await get(`/api/zones/audit?subjectId=${plan.id}`)).json().events.map((e: any) => e.action);
     expect(audit).toEqual(['reassignment.reverted', 'reassignment.applied', 'reassignment.planned']);
   });

@@ -574,6 +574,49 @@ function mergeLines(lines: Array<{ itemId: string; quantity: number }>): Array<{
   return [...m].map(([itemId, quantity]) => ({ itemId, quantity })).sort((a, b) => a.itemId.localeCompare(b.itemId));
 }
 
+export interface UndoDocumentsReport {
+  planId: string;
+  transfersCancelled: string[];
+  holdsReleased: number;
+  purchaseOrdersCancelled: string[];
+  /** Documents already under way: someone decides (receive, return, keep). */
+  forDecision: Array<{ kind: 'transfer_order' | 'diversion'; id: string; status: string; note: string }>;
+}
+
+/**
+ * Undoes what an applied plan's documents still hold (an incident's lift): draft transfer orders
+ * are cancelled and their holds at the giver released, open purchase orders are cancelled;
+ * transfers in transit or received and the diversions are listed for a decision.
+ */
+export async function undoPlanDocuments(trx: Db, planId: string, now: Date): Promise<UndoDocumentsReport> {
+  const plan = await requirePlan(trx, planId);
+  const out: UndoDocumentsReport = { planId, transfersCancelled: [], holdsReleased: 0, purchaseOrdersCancelled: [], forDecision: [] };
+  for (const d of plan.documents) {
+    if (d.kind === 'transfer_order') {
+      const t = (await sql<any>`SELECT status FROM stock_transfers WHERE id = ${d.id} FOR UPDATE`.execute(trx)).rows[0];
+      if (!t) continue;
+      if (t.status === 'draft') {
+        const outcomes = await postOperations(
+          trx,
+          d.lines.map((l) => ({ kind: 'release', key: `plan:${planId}:undo:${d.id}:${l.itemId}`, reservationId: `transfer:${d.id}:${l.itemId}`, reason: 'manual' })),
+          { now, atomic: false },
+        );
+        const bad = outcomes.find((o) => !o.ok && o.error.code !== 'not_found');
+        if (bad && !bad.ok) throw new DomainException(bad.error);
+        out.holdsReleased += outcomes.filter((o) => o.ok).length;
+        await cancelDraftTransfer(trx, d.id);
+        out.transfersCancelled.push(d.id);
+      } else if (t.status === 'in_transit') out.forDecision.push({ kind: 'transfer_order', id: d.id, status: t.status, note: 'on the road: receive it, then move the stock back if it is not needed' });
+    } else if (d.kind === 'purchase_order') {
+      const r = await sql<any>`UPDATE planning_purchase_orders SET status = 'cancelled' WHERE id = ${d.id} AND status = 'open' RETURNING id`.execute(trx);
+      if (r.rows.length) out.purchaseOrdersCancelled.push(d.id);
+    } else if (d.kind === 'diversion') {
+      out.forDecision.push({ kind: 'diversion', id: d.id, status: 'applied', note: 'the DC shipment goes to the new node; send it back or keep it' });
+    }
+  }
+  return out;
+}
+
 /** Dispatches a transfer order the plan created: releases its holds at the giver, then ships it. */
 export async function dispatchPlanTransfer(trx: Db, transferId: string, key: string, now: Date): Promise<TransferView> {
   const lines = (await sql<any>`SELECT item_id FROM stock_transfer_lines WHERE transfer_id = ${transferId}`.execute(trx)).rows;

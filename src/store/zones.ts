@@ -9,6 +9,7 @@ import { computeAreaEffects, imposedStatus, isInForce, isStricter, parseControlA
 import { geometryAreaM2, geometryCentroid, parseGeometry, type AreaGeometry } from '../domain/zones/geometry.ts';
 import { assignNearest, generateH3Zones, spreadDemand } from '../domain/zones/h3-grid.ts';
 import { planReassignment, type NodeOverride, type ReassignmentProposal } from '../domain/zones/reassignment.ts';
+import { checkLimits, DEFAULT_NODE_KIND_LIMITS, planWithWidening, type NodeKindLimits } from '../domain/zones/widening.ts';
 import { yizhuangDemoZones, type ScenarioControlArea, yizhuangControlAreas } from '../domain/zones/yizhuang-demo.ts';
 import { ZoneIndex, type ZoneLookup } from '../domain/zones/zone-index.ts';
 import { scheduleControlAreas, type AreaEffectState } from '../domain/zones/schedule.ts';
@@ -522,6 +523,95 @@ export interface TickReport {
   at: string;
   tookEffect: Array<{ areaId: string; effects: number }>;
   lifted: Array<{ areaId: string; effects: number }>;
+  /** Scheduled node status changes executed (or skipped, with why) by this tick. */
+  statusChanges?: Array<{ id: string; nodeId: string; from: string; to: string; note: string }>;
+}
+
+// ---------------------------------------------------------------------------
+// Scheduled node status changes (executed by the tick)
+
+export interface ScheduledStatus {
+  id: string;
+  nodeId: string;
+  toStatus: NodeStatus;
+  at: string;
+  reason: string;
+  actor: string;
+  fromStatus: string | null;
+  executedAt: string | null;
+  cancelledAt: string | null;
+  note: string | null;
+}
+
+function rowToScheduled(r: any): ScheduledStatus {
+  const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+  return { id: r.id, nodeId: r.node_id, toStatus: r.to_status, at: iso(r.at)!, reason: r.reason, actor: r.actor, fromStatus: r.from_status, executedAt: iso(r.executed_at), cancelledAt: iso(r.cancelled_at), note: r.note };
+}
+
+/** Schedules a node status change at a time; the tick executes it when the time has come. */
+export async function scheduleNodeStatus(db: Db, input: { nodeId: string; toStatus: NodeStatus; at: string; reason: string }, now: Date, actor = ''): Promise<ScheduledStatus> {
+  const node = await getNode(db, input.nodeId);
+  if (!node) fail({ code: 'not_found', message: `node ${input.nodeId} does not exist`, field: 'nodeId', expected: 'an existing node id', actual: input.nodeId });
+  if (Number.isNaN(Date.parse(input.at))) fail({ code: 'validation_failed', message: 'at must be a time', field: 'at', expected: 'an ISO 8601 time', actual: input.at });
+  const id = randomUUID();
+  await db.insertInto('zone_scheduled_node_status').values({ id, node_id: input.nodeId, to_status: input.toStatus, at: new Date(input.at), reason: input.reason, actor, created_at: now }).execute();
+  await audit(db, now, 'node_status.scheduled', input.nodeId, actor, { id, to: input.toStatus, at: input.at });
+  return rowToScheduled(await db.selectFrom('zone_scheduled_node_status').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+}
+
+export async function listScheduledStatuses(db: Db, filter: { ids?: string[]; pending?: boolean } = {}): Promise<ScheduledStatus[]> {
+  let q = db.selectFrom('zone_scheduled_node_status').selectAll().orderBy('at').orderBy('id');
+  if (filter.ids) {
+    if (filter.ids.length === 0) return [];
+    q = q.where('id', 'in', filter.ids);
+  }
+  if (filter.pending) q = q.where('executed_at', 'is', null).where('cancelled_at', 'is', null);
+  return (await q.execute()).map(rowToScheduled);
+}
+
+/**
+ * Cancels scheduled changes: pending ones never run; executed ones are undone (the node goes
+ * back to the status it had before) when the node still has the status they set.
+ */
+export async function cancelScheduledStatuses(db: Db, ids: string[], now: Date, actor = ''): Promise<Array<{ id: string; note: string }>> {
+  const out: Array<{ id: string; note: string }> = [];
+  for (const s of (await listScheduledStatuses(db, { ids })).reverse()) {
+    if (s.cancelledAt) continue;
+    let note = 'cancelled before it ran';
+    if (s.executedAt && s.fromStatus) {
+      const n = await getNode(db, s.nodeId);
+      if (n && n.status === s.toStatus) {
+        await setNodeStatus(db, s.nodeId, s.fromStatus as NodeStatus, `scheduled change ${s.id} undone`, now);
+        note = `undone: back to ${s.fromStatus}`;
+      } else note = `left as ${n?.status}: changed since it ran`;
+    }
+    await db.updateTable('zone_scheduled_node_status').set({ cancelled_at: now, note }).where('id', '=', s.id).execute();
+    await audit(db, now, 'node_status.schedule_cancelled', s.nodeId, actor, { id: s.id, note });
+    out.push({ id: s.id, note });
+  }
+  return out;
+}
+
+async function runDueStatuses(db: Db, now: Date, actor: string): Promise<NonNullable<TickReport['statusChanges']>> {
+  const due = (await listScheduledStatuses(db, { pending: true })).filter((s) => Date.parse(s.at) <= now.getTime());
+  const out: NonNullable<TickReport['statusChanges']> = [];
+  for (const s of due) {
+    const n = await getNode(db, s.nodeId);
+    let note = 'executed';
+    if (!n) note = 'node gone';
+    else if (n.status === s.toStatus) note = `already ${s.toStatus}`;
+    else {
+      try {
+        await setNodeStatus(db, s.nodeId, s.toStatus, s.reason || `scheduled change ${s.id}`, now);
+      } catch (e) {
+        note = `not possible: ${(e as Error).message}`;
+      }
+    }
+    await db.updateTable('zone_scheduled_node_status').set({ executed_at: now, from_status: n?.status ?? null, note }).where('id', '=', s.id).execute();
+    await audit(db, now, 'node_status.executed', s.nodeId, actor, { id: s.id, note });
+    out.push({ id: s.id, nodeId: s.nodeId, from: n?.status ?? '', to: s.toStatus, note });
+  }
+  return out;
 }
 
 /**
@@ -563,15 +653,49 @@ export async function tickControlAreas(db: Db, now: Date, actor = 'system'): Pro
       report.tookEffect.push({ areaId: id, effects: effects.length });
     }
   }
-  if (plan.lift.length || plan.takeEffect.length) await bumpVersion(db);
+  // Status changes with a time (after the areas, so a reopening follows the lockdown it relaxes).
+  const statusChanges = await runDueStatuses(db, now, actor);
+  if (statusChanges.length) report.statusChanges = statusChanges;
+  if (plan.lift.length || plan.takeEffect.length || statusChanges.length) await bumpVersion(db);
   return report;
 }
 
 // ---------------------------------------------------------------------------
 // Reassignment
 
+// ---------------------------------------------------------------------------
+// Widening limits (settings)
+
+/** The per-node-kind limits the planner may widen to: the stored ones over the defaults. */
+export async function getNodeKindLimits(db: Db): Promise<NodeKindLimits> {
+  const rows = await db.selectFrom('zone_node_kind_limits').selectAll().execute();
+  const out: NodeKindLimits = structuredClone(DEFAULT_NODE_KIND_LIMITS);
+  for (const r of rows) out[r.node_kind as string] = { maxDeliveryRadiusM: r.max_delivery_radius_m, maxDailyOrderCapacity: r.max_daily_order_capacity };
+  return out;
+}
+
+/** Sets the limits of the kinds given (others unchanged); every field is checked and named on error. */
+export async function setNodeKindLimits(db: Db, patch: unknown, now: Date, actor = ''): Promise<NodeKindLimits> {
+  const limits = unwrap(checkLimits(patch));
+  for (const [kind, l] of Object.entries(limits)) {
+    await sql`
+      INSERT INTO zone_node_kind_limits (node_kind, max_delivery_radius_m, max_daily_order_capacity, updated_at)
+      VALUES (${kind}, ${l.maxDeliveryRadiusM}, ${l.maxDailyOrderCapacity}, ${now})
+      ON CONFLICT (node_kind) DO UPDATE SET max_delivery_radius_m = EXCLUDED.max_delivery_radius_m,
+        max_daily_order_capacity = EXCLUDED.max_daily_order_capacity, updated_at = EXCLUDED.updated_at`.execute(db);
+  }
+  await audit(db, now, 'node_kind_limits.set', 'node_kind_limits', actor, limits as Record<string, unknown>);
+  return getNodeKindLimits(db);
+}
+
 export interface PlanRequest {
   overrides?: NodeOverride[];
+  /**
+   * Widen radii and raise capacities of trading nodes within the per-kind limits
+   * (getNodeKindLimits) before leaving a zone unserved; the proposal then carries
+   * `nodeChanges` and `unservedExplained`.
+   */
+  widen?: boolean;
   scope?: 'affected' | 'all';
   allowSplit?: boolean;
   timeLimitS?: number;
@@ -599,17 +723,19 @@ function rowToReassignment(r: any): StoredReassignment {
 export async function planZoneReassignment(db: Db, request: PlanRequest, deps: { solver: MipSolver; travel?: TravelTimeProvider }, now: Date, actor = 'system'): Promise<StoredReassignment> {
   const zones = await listZones(db);
   const nodes = (await listNodes(db)).filter((n) => DELIVERY_KINDS.has(n.kind) || zones.some((z) => z.servingNodeId === n.id));
-  const r = await planReassignment(
-    {
-      zones: zones.map((z) => ({ id: z.id, centroid: z.centroid, demandOrdersPerDay: z.demandOrdersPerDay, current: zoneAllocation(z) })),
-      nodes: nodes.map((n) => ({ id: n.id, lat: n.lat, lng: n.lng, trading: takesOnlineOrders(n.status) && DELIVERY_KINDS.has(n.kind), dailyOrderCapacity: n.dailyOrderCapacity, maxDeliveryRadiusM: n.maxDeliveryRadiusM })),
-      overrides: request.overrides,
-      scope: request.scope,
-      allowSplit: request.allowSplit,
-    },
-    { travel: deps.travel ?? defaultTravel, solver: deps.solver, timeLimitS: request.timeLimitS, forceGreedy: request.greedy, monotonicMs: () => performance.now() },
-  );
-  const proposal = unwrap(r);
+  const input = {
+    zones: zones.map((z) => ({ id: z.id, centroid: z.centroid, demandOrdersPerDay: z.demandOrdersPerDay, current: zoneAllocation(z) })),
+    nodes: nodes.map((n) => ({ id: n.id, kind: n.kind, lat: n.lat, lng: n.lng, trading: takesOnlineOrders(n.status) && DELIVERY_KINDS.has(n.kind), dailyOrderCapacity: n.dailyOrderCapacity, maxDeliveryRadiusM: n.maxDeliveryRadiusM })),
+    overrides: request.overrides,
+    scope: request.scope,
+    allowSplit: request.allowSplit,
+  };
+  const options = { travel: deps.travel ?? defaultTravel, solver: deps.solver, timeLimitS: request.timeLimitS, forceGreedy: request.greedy, monotonicMs: () => performance.now() };
+  let proposal: ReassignmentProposal & { nodeChanges?: unknown; unservedExplained?: unknown; unservedWithoutWideningOrdersPerDay?: number };
+  if (request.widen) {
+    const w = unwrap(await planWithWidening(input, await getNodeKindLimits(db), options));
+    proposal = { ...w.proposal, nodeChanges: w.nodeChanges, unservedExplained: w.unserved, unservedWithoutWideningOrdersPerDay: w.unservedWithoutWideningOrdersPerDay };
+  } else proposal = unwrap(await planReassignment(input, options));
   const id = randomUUID();
   await db.insertInto('zone_reassignments').values({ id, status: 'proposed', request: JSON.stringify(request), proposal: JSON.stringify(proposal), created_at: now }).execute();
   await audit(db, now, 'reassignment.planned', id, actor, { method: proposal.method, changes: proposal.changes.length, unserved: proposal.totals.unservedOrdersPerDay });

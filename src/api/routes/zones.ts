@@ -92,9 +92,18 @@ const PlanBody = Type.Object(
     allowSplit: Type.Optional(Type.Boolean({ default: true })),
     timeLimitS: Type.Optional(Type.Number({ minimum: 1, maximum: 600 })),
     greedy: Type.Optional(Type.Boolean({ description: 'use the greedy heuristic instead of the MIP (for comparison)' })),
+    widen: Type.Optional(Type.Boolean({ description: 'widen radii and raise capacities of trading nodes within the per-kind limits (GET /api/zones/node-limits) before leaving a zone unserved; the proposal then lists nodeChanges and why each zone stays unserved' })),
   },
   { additionalProperties: false },
 );
+const KindLimit = Type.Object(
+  {
+    maxDeliveryRadiusM: Type.Integer({ minimum: 0, maximum: 100_000, description: 'metres' }),
+    maxDailyOrderCapacity: Type.Integer({ minimum: 0, maximum: 100_000, description: 'orders a day' }),
+  },
+  { additionalProperties: false },
+);
+const NodeKindLimits = Type.Record(Type.String({ pattern: '^[a-z_]{1,40}$' }), KindLimit, { description: 'per node kind (store, satellite_warehouse, emergency_warehouse…)' });
 const Proposal = Open({
   method: Type.String(),
   fallbackReason: Type.Union([Type.String(), Type.Null()]),
@@ -270,10 +279,38 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
         tags: TAG,
         summary: 'Run the control-area scheduler now: apply areas whose start has come, undo areas past their end (idempotent; the server runs it every minute)',
         headers: IdempotencyHeader,
-        response: { 200: Type.Object({ at: Type.String(), tookEffect: Type.Array(TickItem), lifted: Type.Array(TickItem) }), ...errors },
+        response: {
+          200: Type.Object({
+            at: Type.String(),
+            tookEffect: Type.Array(TickItem),
+            lifted: Type.Array(TickItem),
+            statusChanges: Type.Optional(Type.Array(Type.Object({ id: Type.String(), nodeId: Type.String(), from: Type.String(), to: Type.String(), note: Type.String() }), { description: 'scheduled node status changes (an incident plan’s reopening) executed by this tick' })),
+          }),
+          ...errors,
+        },
       },
     },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.tickControlAreas(trx, clock.now(), actorOf(req)) })),
+  );
+
+  // ---- widening limits (settings) ----
+  app.get(
+    '/api/zones/node-limits',
+    { schema: { tags: TAG, summary: 'Per node kind, how far the zone planner may widen a delivery radius and raise a daily order capacity before leaving a zone unserved', response: { 200: Type.Object({ limits: NodeKindLimits }) } } },
+    async () => ({ limits: await store.getNodeKindLimits(db) }),
+  );
+  app.put(
+    '/api/zones/node-limits',
+    {
+      schema: {
+        tags: TAG,
+        summary: 'Set the widening limits of the node kinds given (the others keep theirs)',
+        headers: IdempotencyHeader,
+        body: Type.Object({ limits: NodeKindLimits }, { additionalProperties: false }),
+        response: { 200: Type.Object({ limits: NodeKindLimits }), ...errors },
+      },
+    },
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: { limits: await store.setNodeKindLimits(trx, (req.body as { limits: unknown }).limits, clock.now()) } })),
   );
 
   // ---- reassignment ----

@@ -129,8 +129,13 @@ export function registerZonesCommands(program: Command, ctx: CliContext): void {
     const head = `reassignment ${r.id} (${r.status}) by ${p.method}${p.fallbackReason ? ` — ${p.fallbackReason}` : ''}; gap ${p.gapPct === null ? '-' : p.gapPct.toFixed(3) + '%'}, ${p.solveTimeS.toFixed(2)} s`;
     const diff = textTable(['zone', 'orders/day', 'old node', 'new node', 'split', 'distance m', 'unserved'], p.changes.map((c: any) => [c.zoneId, c.demandOrdersPerDay, c.oldNodeId ?? '-', c.newNodeId ?? '-', c.newSplit ? `${c.newSplit.nodeId}:${c.newSplit.ordersPerDay}` : '', c.distanceM ?? '-', c.unservedOrdersPerDay || '']));
     const loads = textTable(['node', 'capacity', 'radius m', 'load before', 'load after'], p.nodeLoads.map((l: any) => [l.nodeId, l.dailyOrderCapacity, l.maxDeliveryRadiusM, l.loadBefore, l.loadAfter]));
-    const uns = p.unserved.length ? `\nunserved: ${p.totals.unservedOrdersPerDay} orders a day\n` + p.unserved.map((u: any) => `  ${u.zoneId}: ${u.ordersPerDay} (${u.reason})`).join('\n') : '\nevery zone is served';
-    return `${head}\n\n${diff}\n\n${loads}${uns}`;
+    const why = new Map((p.unservedExplained ?? []).map((u: any) => [u.zoneId, u]));
+    const change = (c: any) => (c ? `; smallest change: ${c.nodeId} ${c.maxDeliveryRadiusM ? `radius ${c.maxDeliveryRadiusM.from} -> ${c.maxDeliveryRadiusM.to} m` : `capacity ${c.dailyOrderCapacity.from} -> ${c.dailyOrderCapacity.to}/day`}` : '');
+    const uns = p.unserved.length
+      ? `\nunserved: ${p.totals.unservedOrdersPerDay} orders a day\n` + p.unserved.map((u: any) => { const w: any = why.get(u.zoneId); return `  ${u.zoneId}: ${u.ordersPerDay} (${w ? `${w.why}${change(w.smallestChange)}` : u.reason})`; }).join('\n')
+      : '\nevery zone is served';
+    const nc = (p.nodeChanges ?? []).length ? `\n\nnode changes:\n` + p.nodeChanges.map((c: any) => `  ${c.nodeId}: radius ${c.maxDeliveryRadiusM.from} -> ${c.maxDeliveryRadiusM.to} m, capacity ${c.dailyOrderCapacity.from} -> ${c.dailyOrderCapacity.to}/day (${c.reason})`).join('\n') : '';
+    return `${head}\n\n${diff}\n\n${loads}${nc}${uns}`;
   };
   zones
     .command('plan')
@@ -140,6 +145,7 @@ export function registerZonesCommands(program: Command, ctx: CliContext): void {
     .option('--all', 'let every zone move, not only the affected ones')
     .option('--no-split', 'never split a zone between two nodes')
     .option('--greedy', 'use the greedy heuristic instead of the MIP')
+    .option('--widen-within-limits', 'widen radii and raise capacities within the per-kind limits (zones limits) before leaving a zone unserved')
     .action(async (o) => {
       const overrides = new Map<string, Record<string, unknown>>();
       const put = (spec: string | undefined, key: string) => {
@@ -151,8 +157,28 @@ export function registerZonesCommands(program: Command, ctx: CliContext): void {
       };
       put(o.widen, 'maxDeliveryRadiusM');
       put(o.capacity, 'dailyOrderCapacity');
-      const body = { overrides: [...overrides.values()], scope: o.all ? 'all' : 'affected', allowSplit: o.split !== false, greedy: !!o.greedy };
+      const body = { overrides: [...overrides.values()], scope: o.all ? 'all' : 'affected', allowSplit: o.split !== false, greedy: !!o.greedy, widen: !!o.widenWithinLimits };
       ctx.print(await ctx.request('POST', '/api/zones/reassignments', { body }), { json: json(), table: printPlan });
+    });
+  const limitsTable = (r: any) =>
+    textTable(['node kind', 'max radius m', 'max orders/day'], Object.entries(r.limits).map(([k, l]: [string, any]) => [k, l.maxDeliveryRadiusM, l.maxDailyOrderCapacity]));
+  const limits = zones.command('limits').description('per node kind, how far a plan may widen a delivery radius and raise a daily order capacity');
+  limits
+    .command('show', { isDefault: true })
+    .description('show the limits')
+    .action(async () => ctx.print(await ctx.request('GET', '/api/zones/node-limits'), { json: json(), table: limitsTable }));
+  limits
+    .command('set <kind>')
+    .description('set the limits of one node kind, e.g. zones limits set store --radius 8000 --capacity 5000')
+    .requiredOption('--radius <m>', 'maximum delivery radius in metres')
+    .requiredOption('--capacity <orders>', 'maximum daily order capacity')
+    .action(async (kind, o) => {
+      const int = (v: string, what: string) => {
+        if (!/^\d+$/.test(v)) throw new CliError(`${what} must be a whole number, got "${v}"`, 2);
+        return Number(v);
+      };
+      const body = { limits: { [kind]: { maxDeliveryRadiusM: int(o.radius, '--radius'), maxDailyOrderCapacity: int(o.capacity, '--capacity') } } };
+      ctx.print(await ctx.request('PUT', '/api/zones/node-limits', { body }), { json: json(), table: limitsTable });
     });
   zones
     .command('show-plan <id>')

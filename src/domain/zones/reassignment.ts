@@ -32,7 +32,16 @@ export interface PlannerZone {
   demandOrdersPerDay: number;
   /** How the zone is served today, primary first (empty when unserved). */
   current: Array<{ nodeId: string; ordersPerDay: number }>;
+  /**
+   * Served before and must stay served: leaving it unserved costs `PROTECTED_WEIGHT` times
+   * more than leaving a zone unserved that had no service (a plan never takes service away
+   * from a zone it can still serve).
+   */
+  protected?: boolean;
 }
+
+/** How much more an unserved order of a protected zone costs than one of another zone. */
+export const PROTECTED_WEIGHT = 20;
 
 /** A what-if change to a node for this plan (the seed widened a store's range). */
 export interface NodeOverride {
@@ -257,7 +266,7 @@ export function buildReassignmentModel(p: ReassignmentProblem, options: ModelOpt
     const cands = p.reach[zi];
     const xs: Array<[number, number]> = [];
     const splitting = !relaxed && p.allowSplit && cands.length > 1;
-    const u = b.addVar({ cost: d * p.unservedCostPerOrder, upper: 1, integer, name: `u_${zone.id}` });
+    const u = b.addVar({ cost: d * p.unservedCostPerOrder * (zone.protected ? PROTECTED_WEIGHT : 1), upper: 1, integer, name: `u_${zone.id}` });
     const assign: Array<[number, number]> = [[u, 1]];
     const ys: Array<[number, number]> = [];
     for (let k = 0; k < cands.length; k++) {
@@ -353,9 +362,9 @@ export function greedyAllocation(p: ReassignmentProblem): Allocation {
       const r = p.reach[zi];
       const d = p.zones[z].demandOrdersPerDay;
       const regret = r.length === 0 ? 0 : r.length === 1 ? Number.MAX_SAFE_INTEGER : (r[1].distanceM - r[0].distanceM) * d;
-      return { zi, regret, d };
+      return { zi, regret, d, prot: p.zones[z].protected ? 1 : 0 };
     })
-    .sort((a, b) => b.regret - a.regret || b.d - a.d || a.zi - b.zi);
+    .sort((a, b) => b.prot - a.prot || b.regret - a.regret || b.d - a.d || a.zi - b.zi);
   for (const { zi, d } of order) {
     if (d === 0) continue;
     const cands = p.reach[zi]
@@ -584,7 +593,7 @@ export async function solveReassignmentMip(p: ReassignmentProblem, solver: MipSo
       extraLoad[s.node] += d;
       fixedCost += d * ((p.reach[zi].find((c) => c.node === s.node)?.distanceM ?? 0) + moveCost(p, zi, s.node));
     }
-    if (served.length === 0) fixedCost += d * p.unservedCostPerOrder;
+    if (served.length === 0) fixedCost += d * p.unservedCostPerOrder * (p.zones[p.movable[zi]].protected ? PROTECTED_WEIGHT : 1);
   }
   const bound = lp.objective ?? 0;
   let objective = fixedCost;
@@ -650,7 +659,7 @@ export function allocationCost(p: ReassignmentProblem, a: Allocation): number {
       got += part.ordersPerDay;
       cost += part.ordersPerDay * ((p.reach[zi].find((c) => c.node === part.node)?.distanceM ?? 0) + moveCost(p, zi, part.node));
     }
-    cost += (d - got) * p.unservedCostPerOrder;
+    cost += (d - got) * p.unservedCostPerOrder * (p.zones[p.movable[zi]].protected ? PROTECTED_WEIGHT : 1);
     if (parts.length > 1) cost += d * p.splitCostPerOrder;
   });
   return cost;

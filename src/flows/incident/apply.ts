@@ -11,6 +11,9 @@ import { daySlots } from '../../domain/orders/slots.ts';
 import { applyRoster, undoRoster, type RosterStepResult } from '../incident-staffing.ts';
 import { areaInput, planFingerprint, type Db, type FlowDeps } from './common.ts';
 import { runWorkflow, undoWorkflow, type Journal, type RunOptions, type Step } from '../workflow.ts';
+import { zoneSlotsStep } from './steps-slots.ts';
+import { scheduledStatusesStep } from './steps-status.ts';
+import { emergencyDemandStep, emergencySourcingStep } from './steps-emergency.ts';
 
 /**
  * Applying the reviewed plan as a workflow (../workflow.ts): each part is a step with a real
@@ -130,6 +133,7 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
       for (const id of (r as { areaIds: string[] }).areaIds) await zones.liftControlArea(trx, id, deps.now(), actor);
     },
   });
+  steps.push(scheduledStatusesStep(part('node_status')?.changes ?? [], now, `incident:${incidentId}`));
   const proposal = zonesPartProposal(part('zones'));
   steps.push({
     name: 'zones',
@@ -151,6 +155,8 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
       if (id) await zones.revertReassignment(trx, id, deps.now(), actor);
     },
   });
+  steps.push(zoneSlotsStep(part('staffing')?.roster?.startsAt ?? now.toISOString(), part('staffing')?.days ?? 3, now));
+  if (ew) steps.push(emergencyDemandStep(ew.id));
   steps.push({
     name: 'staffing',
     // The roster becomes the applied staffing plan; its nodes' slots get the capacity it gives.
@@ -180,6 +186,7 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
       if (id) await planning.unapplyPlan(trx, id, deps.now());
     },
   });
+  if (ew) steps.push(emergencySourcingStep(ew.id, deps.solver, inc.spec.multipliers, now));
   return steps;
 }
 

@@ -1,6 +1,6 @@
 import { DomainException, fail } from '../../domain/shared/result.ts';
 import { startOfOperatingDay } from '../../domain/shared/calendar.ts';
-import { planReassignment } from '../../domain/zones/reassignment.ts';
+import { planWithWidening } from '../../domain/zones/widening.ts';
 import { zoneAllocation } from '../../domain/zones/zone.ts';
 import { defaultTravel } from '../../domain/geo/travel.ts';
 import { takesOnlineOrders, type NodeStatus } from '../../domain/network/model.ts';
@@ -81,17 +81,21 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   // 3. Zone reassignment by the zones context's planner, on the network as it will be right after the lockdown.
   const storedZones = await zones.listZones(db);
   const plannerNodes = [
-    ...nodes.filter((n) => DELIVERY.has(n.kind)).map((n) => ({ id: n.id, lat: n.lat, lng: n.lng, trading: takesOnlineOrders(immediate.get(n.id) ?? n.status), dailyOrderCapacity: n.dailyOrderCapacity, maxDeliveryRadiusM: n.maxDeliveryRadiusM })),
-    ...(ewNode ? [{ id: ewNode.id, lat: ewNode.lat, lng: ewNode.lng, trading: true, dailyOrderCapacity: ewNode.dailyOrderCapacity ?? 0, maxDeliveryRadiusM: ewNode.maxDeliveryRadiusM ?? 0 }] : []),
+    ...nodes.filter((n) => DELIVERY.has(n.kind)).map((n) => ({ id: n.id, kind: n.kind as string, lat: n.lat, lng: n.lng, trading: takesOnlineOrders(immediate.get(n.id) ?? n.status), dailyOrderCapacity: n.dailyOrderCapacity, maxDeliveryRadiusM: n.maxDeliveryRadiusM })),
+    ...(ewNode ? [{ id: ewNode.id, kind: 'emergency_warehouse', lat: ewNode.lat, lng: ewNode.lng, trading: true, dailyOrderCapacity: ewNode.dailyOrderCapacity ?? 0, maxDeliveryRadiusM: ewNode.maxDeliveryRadiusM ?? 0 }] : []),
   ];
   let zonesPart: any = { changes: [], unserved: [], totals: { servedOrdersPerDay: 0, unservedOrdersPerDay: 0 }, note: 'no delivery zones stored: import or generate zones first' };
   if (storedZones.length > 0) {
-    const r = await planReassignment(
+    // Widen radii and raise capacities within the per-kind limits before leaving a zone unserved.
+    const r = await planWithWidening(
       { zones: storedZones.map((z) => ({ id: z.id, centroid: z.centroid, demandOrdersPerDay: z.demandOrdersPerDay, current: zoneAllocation(z) })), nodes: plannerNodes, scope: 'affected', allowSplit: false },
+      await zones.getNodeKindLimits(db),
       { travel: defaultTravel, solver: deps.solver, timeLimitS: 20 },
     );
-    if (r.ok) zonesPart = { method: r.value.method, changes: r.value.changes, unserved: r.value.unserved, nodeLoads: r.value.nodeLoads, totals: r.value.totals };
-    else partFailed('zones', new DomainException(r.error));
+    if (r.ok) {
+      const p = r.value.proposal;
+      zonesPart = { method: p.method, changes: p.changes, nodeChanges: r.value.nodeChanges, unserved: r.value.unserved, nodeLoads: p.nodeLoads, totals: { ...p.totals, unservedWithoutWideningOrdersPerDay: r.value.unservedWithoutWideningOrdersPerDay } };
+    } else partFailed('zones', new DomainException(r.error));
   } else note('plan.no_zones', {}, zonesPart.note);
   const totalDemand = storedZones.reduce((a, z) => a + z.demandOrdersPerDay, 0);
   const movableServed = zonesPart.totals.servedOrdersPerDay ?? 0;

@@ -6,6 +6,8 @@ import * as store from '../../store/incidents.ts';
 import { applyRoster, undoRoster, type RosterStepResult } from '../incident-staffing.ts';
 import { runWorkflow, type Journal, type RunOptions, type Step } from '../workflow.ts';
 import { areaInput, type FlowDeps } from './common.ts';
+import { endZoneSlots, zoneSlotsStep } from './steps-slots.ts';
+import { cancelPlanStatuses, scheduledStatusesStep } from './steps-status.ts';
 
 /**
  * Lifting an applied incident as a workflow (../workflow.ts), undoing what its plan did: control
@@ -58,6 +60,19 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
   const liftPlan = plan;
 
   const steps: Step[] = [];
+  const partOf = (name: string) => applied?.parts.find((p) => p.part === name)?.content as any;
+  const scheduled = stepResult('scheduled_statuses');
+  if (scheduled?.scheduled?.length) {
+    // First, so that lifting the areas then restores each node's status from before the incident.
+    steps.push({
+      name: 'scheduled_statuses',
+      run: async (trx) => ({ cancelled: await cancelPlanStatuses(trx, scheduled, now, actor) }),
+      // The plan's timed status changes (the online-only reopening) scheduled again.
+      compensate: async (trx) => {
+        await scheduledStatusesStep(partOf('node_status')?.changes ?? [], deps.now(), actor).run(trx);
+      },
+    });
+  }
   if (areaIds.length) {
     steps.push({
       name: 'control_areas',
@@ -118,6 +133,31 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
       compensate: async (trx, r) => {
         await network.setNodeStatus(trx, ewId, (r as { before: any }).before ?? 'open', `incident ${incidentId}: lift undone`, deps.now());
       },
+    });
+  }
+  const slots = stepResult('zone_slots');
+  if (slots) {
+    steps.push({
+      name: 'zone_slots',
+      run: async (trx) => ({ slotsEnded: await endZoneSlots(trx, slots) }),
+      compensate: async (trx) => {
+        await zoneSlotsStep(partOf('staffing')?.roster?.startsAt ?? now.toISOString(), partOf('staffing')?.days ?? 3, deps.now()).run(trx);
+      },
+    });
+  }
+  const sourcingPlans = ['sourcing', 'emergency_sourcing'].map((name) => stepResult(name)?.planId as string | undefined).filter((x): x is string => !!x);
+  if (sourcingPlans.length) {
+    // Last on purpose: draft transfers cancelled with their holds released, open purchase orders
+    // cancelled, what is under way listed for a decision. Nothing after it can fail, so its
+    // compensation (documents cannot be un-cancelled) never has to run.
+    steps.push({
+      name: 'sourcing_documents',
+      run: async (trx) => {
+        const reports = [];
+        for (const planId of sourcingPlans) reports.push(await planning.undoPlanDocuments(trx, planId, now));
+        return { reports };
+      },
+      compensate: async () => {},
     });
   }
   const journal: Journal = {

@@ -34,6 +34,9 @@ export interface ShortageLine {
 
 const fmt = (x: number) => (Math.round(x * 10) / 10).toString();
 const km = (m: number) => `${fmt(m / 1000)} km`;
+/** What a giver keeps against its target, stated truly (never "110 ≥ 140"). */
+const keeps = (nodeId: string, after: number, floor: number) =>
+  after >= floor ? `${nodeId} keeps ${after} ≥ its target ${floor}` : `${nodeId} keeps ${after}, ${floor - after} below its target ${floor} (it does not trade, or its target weighs less than this need)`;
 
 function describe(c: Candidate): string {
   if (c.kind === 'transfer') return `transfer from ${c.fromNodeId}`;
@@ -111,14 +114,14 @@ export function explain(p: Prepared, flows: readonly Flow[], metrics: PlanMetric
     if (c.kind === 'transfer') {
       const s = p.state.get(key(c.fromNodeId, need.itemId))!;
       const after = s.position - (res.gives.get(key(c.fromNodeId, need.itemId)) ?? 0) - (res.away.get(key(c.fromNodeId, need.itemId)) ?? 0);
-      detail = `Transfer from ${c.fromNodeId} (${km(c.distanceM)}); ${c.fromNodeId} keeps ${after} ≥ its target ${s.floor}.`;
+      detail = `Transfer from ${c.fromNodeId} (${km(c.distanceM)}); ${keeps(c.fromNodeId, after, s.floor)}.`;
       codes.push({ code: 'sourcing.transfer', params: { nodeId: c.fromNodeId, distance: km(c.distanceM), keeps: after, target: s.floor } });
     } else if (c.kind === 'diversion') {
       const d = p.state.get(key(c.originalNodeId, need.itemId))!;
       const short = metrics.shortByKey.get(key(c.originalNodeId, need.itemId)) ?? 0;
       const after = d.position - (res.away.get(key(c.originalNodeId, need.itemId)) ?? 0) - (res.gives.get(key(c.originalNodeId, need.itemId)) ?? 0);
       detail = `Divert DC shipment ${c.shipmentId} (${c.fromNodeId} → ${c.originalNodeId}, ${km(c.distanceM)} to ${need.nodeId}); ` +
-        (short > 0 ? `${c.originalNodeId} is left ${short} short, which weighs less than ${need.nodeId}'s need.` : `${c.originalNodeId} keeps ${after} ≥ its target ${d.floor}.`);
+        (short > 0 ? `${c.originalNodeId} is left ${short} short, which weighs less than ${need.nodeId}'s need.` : `${keeps(c.originalNodeId, after, d.floor)}.`);
       codes.push(short > 0
         ? { code: 'sourcing.diversion_short', params: { fromNodeId: c.fromNodeId, nodeId: c.originalNodeId, distance: km(c.distanceM), short } }
         : { code: 'sourcing.diversion', params: { fromNodeId: c.fromNodeId, nodeId: c.originalNodeId, distance: km(c.distanceM), keeps: after, target: d.floor } });

@@ -171,6 +171,19 @@ describe('planSourcing at scale', () => {
     expect(evaluate(prep.value, greedyPlan(prep.value)).violations).toEqual([]);
   });
 
+  it('every reason that compares what a node keeps with its target states a true inequality', async () => {
+    for (const seed of [3, 7, 11, 19]) {
+      const input = syntheticSourcing({ nodes: 4, items: 20, random: seededRandom(seed) });
+      // Raised targets at some nodes make givers and diverted shipments tight.
+      input.targets = input.targets.map((t, i) => (i % 5 === 0 ? { ...t, targetUnits: t.targetUnits * 3 } : t));
+      const p = await plan(input);
+      for (const l of p.lines) {
+        for (const m of l.reason.matchAll(/keeps (\d+) ≥ its target (\d+)/g)) expect(Number(m[1]), l.reason).toBeGreaterThanOrEqual(Number(m[2]));
+        for (const m of l.reason.matchAll(/keeps (\d+), (\d+) below its target (\d+)/g)) expect(Number(m[1]) + Number(m[2])).toBe(Number(m[3]));
+      }
+    }
+  });
+
   it('no plan ever takes a giver below its own target (property)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 2, max: 5 }), fc.integer({ min: 5, max: 25 }), async (seed, nodes, items) => {

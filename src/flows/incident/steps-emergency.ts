@@ -1,0 +1,81 @@
+import { sql } from 'kysely';
+import type { MipSolver } from '../../solver/model.ts';
+import * as network from '../../store/network.ts';
+import * as zones from '../../store/zones.ts';
+import * as planning from '../../store/planning.ts';
+import type { Step } from '../workflow.ts';
+import type { Db } from './common.ts';
+
+/**
+ * The emergency warehouse's demand and stock (apply steps). A new warehouse has no baseline
+ * demand, so the planning context would give it no targets and no sourcing. Once the zones step
+ * has given it zones, `emergency_demand` gives it the demand it takes over: for each node whose
+ * zones moved to it, that node's baseline demand per item times the share of its orders that
+ * moved (orders moved ÷ the orders its zones had before). `emergency_sourcing` (the last step:
+ * its documents have no automatic undo) then plans and applies a sourcing plan for the
+ * warehouse alone, toward the essentials targets that demand gives (the assortment step).
+ */
+export interface EmergencyDemandResult {
+  nodeId: string;
+  items: number;
+  unitsPerDay: number;
+  fromNodes: Array<{ nodeId: string; ordersMoved: number; share: number }>;
+}
+
+/** The EW's share of each donor's demand, from the applied reassignment that moved zones to it. */
+export async function takeOverDemand(db: Db, ewId: string, reassignmentId: string | null): Promise<EmergencyDemandResult> {
+  const out: EmergencyDemandResult = { nodeId: ewId, items: 0, unitsPerDay: 0, fromNodes: [] };
+  if (!reassignmentId) return out;
+  const r = await zones.requireReassignment(db, reassignmentId);
+  const moved = new Map<string, number>();
+  for (const c of r.proposal.changes) {
+    if (!c.oldNodeId) continue;
+    const toEw = (c.newNodeId === ewId ? c.demandOrdersPerDay - (c.newSplit?.ordersPerDay ?? 0) - c.unservedOrdersPerDay : 0) + (c.newSplit?.nodeId === ewId ? c.newSplit.ordersPerDay : 0);
+    if (toEw > 0) moved.set(c.oldNodeId, (moved.get(c.oldNodeId) ?? 0) + toEw);
+  }
+  const before = new Map(r.proposal.nodeLoads.map((l) => [l.nodeId, l.loadBefore]));
+  const demand = new Map<string, number>();
+  for (const [nodeId, orders] of [...moved].sort()) {
+    const share = Math.min(1, orders / Math.max(1, before.get(nodeId) ?? orders));
+    out.fromNodes.push({ nodeId, ordersMoved: orders, share: Math.round(share * 1000) / 1000 });
+    for (const row of (await network.listDemand(db, { nodeId })).rows) demand.set(row.itemId, (demand.get(row.itemId) ?? 0) + row.dailyQuantity * share);
+  }
+  const rows = [...demand].map(([itemId, q]) => ({ nodeId: ewId, itemId, dailyQuantity: Math.round(q) })).filter((x) => x.dailyQuantity > 0);
+  await network.upsertDemand(db, rows);
+  out.items = rows.length;
+  out.unitsPerDay = rows.reduce((a, x) => a + x.dailyQuantity, 0);
+  return out;
+}
+
+/** After the zones step: the reassignment it applied is the latest applied one. */
+export function emergencyDemandStep(ewId: string): Step {
+  return {
+    name: 'emergency_demand',
+    run: async (trx) => takeOverDemand(trx, ewId, (await zones.listReassignments(trx)).find((r) => r.status === 'applied')?.id ?? null),
+    compensate: async (trx) => {
+      await sql`DELETE FROM baseline_demand WHERE node_id = ${ewId}`.execute(trx);
+    },
+  };
+}
+
+export interface EmergencySourcingResult {
+  planId: string | null;
+  documents: number;
+  targetItems: number;
+  note?: string;
+}
+
+export function emergencySourcingStep(ewId: string, solver: MipSolver, multipliers: { essential: number; key: number } | undefined, now: Date): Step {
+  return {
+    name: 'emergency_sourcing',
+    run: async (trx) => {
+      const targets = (await planning.currentTargets(trx, { nodeId: ewId, multipliers })).filter((t) => t.targetUnits > 0);
+      if (targets.length === 0) return { planId: null, documents: 0, targetItems: 0, note: 'the warehouse took no zones: no demand, no targets' } satisfies EmergencySourcingResult;
+      const p = await planning.createPlan(trx, solver, { multipliers, receivers: [ewId], params: { timeLimitS: 10 } }, now);
+      const applied = await planning.applyPlan(trx, p.id, now);
+      return { planId: p.id, documents: applied.documents.length, targetItems: targets.length } satisfies EmergencySourcingResult;
+    },
+    // Like the sourcing step: its documents are not undone automatically (it runs last).
+    compensate: async () => {},
+  };
+}
