@@ -27,6 +27,8 @@ export interface ServiceOptions {
   log?: (message: string) => void;
   /** Run the periodic jobs (the control-area scheduler, every minute). Only `baogong serve` sets it. */
   schedulers?: boolean;
+  /** What opens the database folder (`serve`, `cli`), written in its lock file. */
+  purpose?: string;
 }
 
 export interface Service {
@@ -39,7 +41,16 @@ export interface Service {
 /** Opens the database (PGlite folder or PostgreSQL), migrates, loads the demo if empty, builds the app. */
 export async function openService(options: ServiceOptions = {}): Promise<Service> {
   const log = options.log ?? (() => {});
-  const database = await openDatabase({ url: options.databaseUrl, dataDir: options.databaseUrl ? undefined : options.dataDir });
+  const database = await openDatabase({ url: options.databaseUrl, dataDir: options.databaseUrl ? undefined : options.dataDir, purpose: options.purpose });
+  try {
+    return await serviceOn(database, options, log);
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+}
+
+async function serviceOn(database: Database, options: ServiceOptions, log: (message: string) => void): Promise<Service> {
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) log(`applied ${applied.length} migration(s)`);
   const clock = options.clock ?? systemClock;

@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import compress from '@fastify/compress';
+import { constants as zlib } from 'node:zlib';
 import { existsSync } from 'node:fs';
 import type { AppDeps } from './deps.ts';
 import { ErrorSchema, installErrorHandler } from './errors.ts';
@@ -22,6 +24,16 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean | object 
     connectionTimeout: 120_000,
   });
   installErrorHandler(app);
+  // API answers (JSON, GeoJSON, CSV) compressed on the fly when the client accepts it:
+  // brotli at a low quality (fast: a few ms for a megabyte) or gzip. The web app's files
+  // are compressed once at build time (web/vite.config.ts) and served as they are.
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+    zlibOptions: { level: 6 },
+  });
   app.addSchema(ErrorSchema);
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addContentTypeParser([XLSX_MIME, 'application/octet-stream'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -62,8 +74,25 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean | object 
   const webDir = deps.config.webDir;
   if (webDir && existsSync(webDir)) {
     const fastifyStatic = (await import('@fastify/static')).default;
-    await app.register(fastifyStatic, { root: webDir, prefix: '/', index: 'index.html', wildcard: false });
-    app.get('/app/*', { schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html'));
+    // Hashed files under /assets/ never change (a new build has new names): cached for a
+    // year without revalidation. index.html (and the unhashed basemap) must be checked every
+    // time so a new build is picked up. The .br/.gz twins made at build are sent when the
+    // browser accepts them.
+    await app.register(fastifyStatic, {
+      root: webDir,
+      prefix: '/',
+      index: 'index.html',
+      wildcard: false,
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (reply, filePath) => void reply.header('cache-control', cacheControlFor(filePath)),
+    });
+    app.get('/app/*', { schema: { hide: true } }, (_req, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
   }
   return app;
+}
+
+/** Cache policy of a web file: immutable for content-hashed build output, revalidate otherwise. */
+export function cacheControlFor(filePath: string): string {
+  return /[\\/]assets[\\/][^\\/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+(\.br|\.gz)?$/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
