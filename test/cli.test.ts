@@ -112,6 +112,21 @@ describe('the baogong CLI', () => {
     expect(before).not.toBe('closed');
   });
 
+  it('places the demo incident on today\'s dates, and shows it as a short summary in Beijing time (--full for everything)', () => {
+    const declared = cli('incidents', 'declare-demo', '--today', '--id', 'demo-today');
+    expect(declared.status).toBe(0);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    expect(declared.stdout).toContain(`from ${today} 10:00 (UTC+8)`);
+    const shown = cli('incidents', 'show', 'demo-today');
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toMatch(/^incident demo-today: /);
+    expect(shown.stdout).toContain('(UTC+8)');
+    expect(() => JSON.parse(shown.stdout)).toThrow();
+    const full = cli('incidents', 'show', 'demo-today', '--full');
+    expect(JSON.parse(full.stdout)).toMatchObject({ id: 'demo-today', status: 'declared' });
+    expect(full.stdout.length).toBeGreaterThan(shown.stdout.length);
+  });
+
   it('says in one line that the port is in use, without a stack trace', () => {
     const port = new URL(server.url).port;
     const r = spawnSync(process.execPath, [BIN, 'serve', '--port', port, '--data', path.join(dir, 'other-data')], { env, encoding: 'utf8', timeout: 60_000 });

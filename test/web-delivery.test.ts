@@ -45,7 +45,7 @@ describe('serving the command centre to a phone', () => {
 
   it('makes the browser revalidate index.html and every /app/ path, so a new build is picked up', async () => {
     for (const url of ['/', '/app/stock']) {
-      const r = await withWeb.inject({ method: 'GET', url });
+      const r = await withWeb.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
       expect(r.statusCode).toBe(200);
       expect(r.headers['cache-control']).toBe('no-cache');
       expect(r.body).toContain('<div id="root">');

@@ -32,12 +32,54 @@ function precompress(): Plugin {
       for (const file of walk(outDir)) {
         if (!/\.(js|css|html|svg|json|geojson|txt)$/.test(file)) continue;
         const raw = readFileSync(file);
-        if (raw.length < 1024) continue;
+        // index.html always gets its twins (it is asked for on every visit); other tiny files are not worth it.
+        if (raw.length < 1024 && !file.endsWith('.html')) continue;
         const br = brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } });
         const gz = gzipSync(raw, { level: 9 });
-        if (br.length < raw.length) writeFileSync(`${file}.br`, br);
-        if (gz.length < raw.length) writeFileSync(`${file}.gz`, gz);
+        const keep = file.endsWith('.html');
+        if (keep || br.length < raw.length) writeFileSync(`${file}.br`, br);
+        if (keep || gz.length < raw.length) writeFileSync(`${file}.gz`, gz);
       }
+    },
+  };
+}
+
+/**
+ * The map is the screen most people open first (`/` and `/app/map`), but it is a lazy
+ * chunk: without a hint the browser learns of it only after the main script has run, one
+ * more round trip on a phone. This adds `<link rel="modulepreload">` (and the stylesheet)
+ * for the map screen's chunks to index.html, so they download alongside the main script.
+ */
+function preloadFirstScreen(entry = 'pages/MapPage.tsx'): Plugin {
+  return {
+    name: 'baogong-preload-first-screen',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const bundle = ctx.bundle;
+        if (!bundle) return [];
+        const chunks = Object.values(bundle).filter((c) => c.type === 'chunk');
+        const first = chunks.find((c) => c.type === 'chunk' && c.facadeModuleId?.endsWith(entry));
+        if (!first || first.type !== 'chunk') return [];
+        const files = new Set<string>();
+        const css = new Set<string>();
+        const visit = (name: string) => {
+          if (files.has(name)) return;
+          const c = bundle[name];
+          if (!c || c.type !== 'chunk' || c.isEntry) return;
+          files.add(name);
+          for (const f of (c as unknown as { viteMetadata?: { importedCss: Set<string> } }).viteMetadata?.importedCss ?? []) css.add(f);
+          c.imports.forEach(visit);
+        };
+        visit(first.fileName);
+        for (const f of [...files]) if (html.includes(`/${f}"`)) files.delete(f);
+        for (const f of [...css]) if (html.includes(`/${f}"`)) css.delete(f);
+        return [
+          ...[...files].map((f) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${f}` }, injectTo: 'head' as const })),
+          ...[...css].map((f) => ({ tag: 'link', attrs: { rel: 'stylesheet', crossorigin: true, href: `/${f}` }, injectTo: 'head' as const })),
+        ];
+      },
     },
   };
 }
@@ -45,7 +87,7 @@ function precompress(): Plugin {
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react(), precompress()],
+  plugins: [react(), preloadFirstScreen(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

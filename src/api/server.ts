@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import compress from '@fastify/compress';
@@ -81,13 +81,17 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean | object 
     await app.register(fastifyStatic, {
       root: webDir,
       prefix: '/',
-      index: 'index.html',
+      // `/` is served by the route below: @fastify/static's directory index with preCompressed
+      // answers 404 when index.html has no .br/.gz twin, sendFile falls back to the plain file.
+      index: false,
       wildcard: false,
       preCompressed: true,
       cacheControl: false,
       setHeaders: (reply, filePath) => void reply.header('cache-control', cacheControlFor(filePath)),
     });
-    app.get('/app/*', { schema: { hide: true } }, (_req, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
+    const indexHtml = (_req: unknown, reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
+    app.get('/', { schema: { hide: true } }, indexHtml);
+    app.get('/app/*', { schema: { hide: true } }, indexHtml);
   }
   return app;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readFileArg, textTable, CliError, localTime, type CliContext } from '../context.ts';
+import { readFileArg, textTable, CliError, localTime, networkTimeZone, type CliContext } from '../context.ts';
 
 /** Incidents: declare from a JSON file, draft and show the plan, simulate, apply, lift, reconcile. */
 export function registerIncidentCommands(program: Command, ctx: CliContext): void {
@@ -22,9 +22,14 @@ export function registerIncidentCommands(program: Command, ctx: CliContext): voi
     ctx.print(r, { json: json(), table: (x: any) => `declared ${x.id} (${x.name}), status ${x.status}, ${x.spec?.areas?.length ?? 0} area(s)\nnext: baogong incidents plan ${x.id}` });
   });
   inc.command('declare-demo').description('declare the built-in Yizhuang June 2022 incident (3 lockdown areas, emergency warehouse, online-only reopening)')
-    .option('--id <id>', 'incident id', 'yizhuang-2022').option('--starts-at <iso>', 'move the incident to start at this instant (default: the scenario\'s own dates)')
+    .option('--id <id>', 'incident id', 'yizhuang-2022')
+    .option('--today', 'place the scenario on today\'s dates: the first area starts today at 10:00 in the network\'s time zone (Asia/Shanghai), every other date keeps its offset')
+    .option('--starts-at <iso>', 'move the incident to start at this instant, or "now" (default: the scenario\'s own dates, 22 June 2022)')
     .action(async (o) => {
-      const r = await ctx.request('POST', '/api/incidents/demo', { body: { id: o.id, ...(o.startsAt ? { startsAt: o.startsAt } : {}) } });
+      if (o.today && o.startsAt) throw new CliError('--today and --starts-at: choose one', 2);
+      const startsAt = o.today ? todayAt10InNetworkZone() : o.startsAt === 'now' ? new Date().toISOString() : o.startsAt;
+      if (startsAt !== undefined && Number.isNaN(Date.parse(startsAt))) throw new CliError(`--starts-at: expected an ISO instant (e.g. 2026-12-05T10:00:00+08:00) or "now", got "${o.startsAt}"`, 2);
+      const r = await ctx.request('POST', '/api/incidents/demo', { body: { id: o.id, ...(startsAt ? { startsAt } : {}) } });
       ctx.print(r, { json: json(), table: (x: any) => [`declared ${x.id} (${x.name}), status ${x.status}`, ...x.spec.areas.map((a: any) => `  area ${a.id} ${a.level} from ${localTime(a.startsAt)}${a.endsAt ? ` to ${localTime(a.endsAt)}` : ''}`), `next: baogong incidents plan ${x.id}`].join('\n') });
     });
   inc.command('plan <id>').description('draft the response plan and print its summary')
@@ -104,4 +109,11 @@ function incidentSummary(x: any): string {
   }
   lines.push('', `(everything, as JSON: baogong incidents show ${x.id} --full)`);
   return lines.join('\n');
+}
+
+/** Today's date at 10:00 in the network's zone (the scenario's first area started at 10:00 Beijing time). */
+function todayAt10InNetworkZone(now = new Date()): string {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: networkTimeZone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  // Asia/Shanghai has had no daylight saving since 1991: +08:00 all year.
+  return `${day}T10:00:00+08:00`;
 }
