@@ -181,6 +181,7 @@ function PlaceOrder(props: { nodeLat: number; nodeLng: number; slots: Array<{ st
           quantities.forEach((q, i) => {
             if (!q.ok) problems[`q-${lines[i].itemId}`] = t(q.key, q.params);
           });
+          if (!slotStart) problems.slot = t('form.required', { field: t('orders.slot') });
           setInvalid(problems);
           if (!la.ok || !lo.ok || Object.keys(problems).length > 0) return;
           setBusy(true);
@@ -264,8 +265,13 @@ function PlaceOrder(props: { nodeLat: number; nodeLng: number; slots: Array<{ st
             ))}
           </select>
         </label>
+        {invalid.slot && (
+          <span className="field-error" role="alert" data-testid="order-slot-error">
+            {invalid.slot}
+          </span>
+        )}
         <ErrorNote error={error} />
-        <button type="submit" className="primary" disabled={busy || lines.length === 0 || !slotStart} data-testid="place-order-submit">
+        <button type="submit" className="primary" disabled={busy || lines.length === 0} data-testid="place-order-submit">
           {busy ? t('common.working') : t('orders.place')}
         </button>
         {answer && (
