@@ -1,23 +1,31 @@
 /**
- * `npm run bench -- orders [--full] [--seconds N] [--clients N] [--pg-only] [--pglite-only]`
+ * `npm run bench -- orders [--seconds N] [--clients N] [--pg-only] [--pglite-only]`
  *
  * The 6 a.m. rush: many concurrent clients post orders of ~5 lines to the real HTTP server, the
  * lines drawn from a catalogue in which a few items are very popular (Zipf, s = 1.1) and sell out
- * during the run; customers prefer the early delivery slots, which fill. It runs on the
- * PostgreSQL server (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres) and on
- * PGlite, and reports accepted orders a second, p50/p99 latency, rejections by reason, and the
- * oversell count, checked after the run by rebuilding stock from the ledger's movements (it must
- * be 0). On the same server it runs `pgbench` (its default TPC-B-like transaction) as the
- * reference and prints our orders a second as a ratio of pgbench's transactions a second.
- *
- * The load generator runs in a worker thread (its own event loop) with keep-alive connections.
+ * during the run; customers prefer the early delivery slots, which fill. The load generator is its
+ * OWN process (`bench/orders-load.ts`), never a thread of the server. Runs, each on a fresh seeded
+ * database:
+ *  1. PostgreSQL, one server (in this process): accepted orders a second, p50/p99
+ *     latency, the rows written per accepted order (PostgreSQL's own statistics, inserts + updates
+ *     + deletes of every table, measured around the run);
+ *  2. pgbench's default TPC-B-like transaction on the same server, right after: the reference;
+ *  3. PostgreSQL, two server processes (`bench/orders-server.ts`) sharing the database, the clients
+ *     split between them;
+ *  4. PostgreSQL, in process: the same orders straight into the order batcher, no HTTP;
+ *  5. PGlite: the server in this process (the database is embedded in it), the load generator
+ *     still a separate process.
+ * After every run the oversell count is checked by rebuilding stock from the ledger's movements
+ * (it must be 0) and by the inventory's projection check.
  */
-import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { randomUUID, createHash } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
-import { openScratchDatabase } from '../src/store/scratch.ts';
+import { dropDatabase, openScratchDatabase } from '../src/store/scratch.ts';
+import { openDatabase } from '../src/store/db.ts';
 import { buildApp } from '../src/api/server.ts';
 import type { AppDeps } from '../src/api/deps.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
@@ -25,8 +33,11 @@ import { upsertItems, upsertNodes } from '../src/store/network.ts';
 import { postOperations, checkProjection } from '../src/store/inventory.ts';
 import { upsertDay } from '../src/store/orders.ts';
 import { daySlots, localTimeMs } from '../src/domain/orders/slots.ts';
+import { parseOrderInput } from '../src/domain/orders/validate.ts';
+import { OrderBatcher } from '../src/flows/order-batcher.ts';
 import type { ItemInput, NodeInput } from '../src/domain/network/model.ts';
 import type { Operation } from '../src/domain/inventory/types.ts';
+import { emptyResult, finish, orderGenerator, tally, type LoadConfig, type LoadResult } from './orders-load.ts';
 
 const DAY = '2022-06-23';
 // The clock stands at 06:00:05 Beijing time: the window has just opened.
@@ -39,13 +50,14 @@ const NODES: NodeInput[] = [
   { id: 'rush-satellite', kind: 'satellite_warehouse', nameZh: '卫星仓', nameEn: 'Rush satellite', lat: 39.778, lng: 116.525, dailyOrderCapacity: 45_000, maxDeliveryRadiusM: 6000 },
   { id: 'rush-emergency', kind: 'emergency_warehouse', nameZh: '保供仓', nameEn: 'Rush emergency warehouse', lat: 39.77, lng: 116.54, dailyOrderCapacity: 30_000, maxDeliveryRadiusM: 6000 },
 ];
+const SLOTS = Array.from({ length: 15 }, (_, h) => new Date(localTimeMs(DAY, (7 + h) * 60)).toISOString());
+const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 interface Args {
   seconds: number;
   clients: number;
   pg: boolean;
   pglite: boolean;
-  full: boolean;
 }
 
 function parseArgs(args: string[]): Args {
@@ -55,9 +67,8 @@ function parseArgs(args: string[]): Args {
   };
   const full = args.includes('--full');
   return {
-    full,
-    seconds: num('--seconds', full ? 30 : 8),
-    clients: num('--clients', 256),
+    seconds: num('--seconds', full ? 30 : 5),
+    clients: num('--clients', 64),
     pg: !args.includes('--pglite-only'),
     pglite: !args.includes('--pg-only'),
   };
@@ -92,93 +103,76 @@ export async function seed(db: Kysely<any>): Promise<void> {
   }
 }
 
-// The load generator: plain JavaScript for a worker thread.
-const LOAD_GENERATOR = `
-const { parentPort, workerData } = require('node:worker_threads');
-const http = require('node:http');
-const { port, clients, seconds, catalogue, slots, seed } = workerData;
-const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-let s = seed >>> 0;
-const rnd = () => { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-// Zipf(1.1) over the catalogue, by inverse CDF.
-const w = []; let tot = 0; for (let k = 1; k <= catalogue; k++) { tot += 1 / Math.pow(k, 1.1); w.push(tot); }
-const zipf = () => { const u = rnd() * tot; let lo = 0, hi = w.length - 1; while (lo < hi) { const m = (lo + hi) >> 1; if (w[m] < u) lo = m + 1; else hi = m; } return lo; };
-const slotW = slots.map((_, i) => 1 / (i + 1)); const slotTot = slotW.reduce((a, b) => a + b, 0);
-const pickSlot = () => { let u = rnd() * slotTot; for (let i = 0; i < slots.length; i++) { u -= slotW[i]; if (u <= 0) return slots[i]; } return slots[0]; };
-const lat = []; const byReason = {}; let accepted = 0, partial = 0, rejected = 0, errors = 0, sent = 0, acceptedUnits = 0;
-function body(i) {
-  const items = new Set(); while (items.size < 5) items.add(zipf());
-  const cust = 'cust-' + Math.floor(rnd() * 200000);
-  return JSON.stringify({
-    customerId: cust,
-    address: { lat: 39.77 + rnd() * 0.03, lng: 116.50 + rnd() * 0.04, householdId: 'hh-' + cust },
-    lines: [...items].map((k) => ({ itemId: 'sku-' + String(k).padStart(4, '0'), quantity: 1 + Math.floor(rnd() * 2) })),
-    slotStart: pickSlot(),
-  });
-}
-function post(payload, key) {
-  return new Promise((resolve) => {
-    const t0 = process.hrtime.bigint();
-    const req = http.request({ host: '127.0.0.1', port, path: '/api/orders', method: 'POST', agent,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'idempotency-key': key } }, (res) => {
-      const chunks = []; res.on('data', (c) => chunks.push(c)); res.on('end', () => {
-        const ms = Number(process.hrtime.bigint() - t0) / 1e6; let b = null; try { b = JSON.parse(Buffer.concat(chunks).toString()); } catch {}
-        resolve({ status: res.statusCode, body: b, ms });
-      });
+/** Spawns a node process running a TypeScript file (through tsx); resolves with its first stdout line. */
+function spawnTs(file: string, args: string[], env: NodeJS.ProcessEnv): { proc: ChildProcess; firstLine: Promise<string>; exited: Promise<number | null> } {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, file), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+  const firstLine = new Promise<string>((resolve, reject) => {
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(out.slice(0, nl));
     });
-    req.on('error', () => resolve({ status: 0, body: null, ms: 0 }));
-    req.end(payload);
+    proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    void exited.then((code) => reject(new Error(`${file} exited with ${code} before answering:\n${err.slice(-2000)}`)));
   });
+  return { proc, firstLine, exited };
 }
-const until = Date.now() + seconds * 1000;
-async function client(c) {
-  let i = 0;
-  while (Date.now() < until) {
-    const r = await post(body(i++), 'k-' + c + '-' + i + '-' + seed);
-    sent++;
-    if (r.status === 201) {
-      lat.push(r.ms);
-      if (r.body.status === 'accepted') accepted++; else partial++;
-      for (const o of r.body.orders) for (const l of o.lines) acceptedUnits += l.quantity;
-      for (const x of r.body.rejectedLines) byReason['line:' + x.code] = (byReason['line:' + x.code] || 0) + 1;
-    } else if (r.status === 422) {
-      lat.push(r.ms); rejected++; const code = (r.body && r.body.code) || 'unknown'; byReason[code] = (byReason[code] || 0) + 1;
-    } else { errors++; byReason['http_' + r.status] = (byReason['http_' + r.status] || 0) + 1; }
+
+/** Starts one order-intake server process on the database at `url`. */
+export async function startServerProcess(url: string, now: Date, pool: number): Promise<{ port: number; stop: () => Promise<void> }> {
+  const s = spawnTs('orders-server.ts', [], { DATABASE_URL: url, BAOGONG_BENCH_NOW: now.toISOString(), BAOGONG_BENCH_POOL: String(pool) });
+  const { port } = JSON.parse(await s.firstLine) as { port: number };
+  return {
+    port,
+    stop: async () => {
+      s.proc.kill('SIGTERM');
+      await s.exited;
+    },
+  };
+}
+
+/** The load generator in its own process: a 1 s warm-up with a few clients, then the measured rush. */
+async function runLoadProcess(ports: number[], clients: number, seconds: number, seedValue: number): Promise<{ warm: LoadResult; load: LoadResult }> {
+  const warm: LoadConfig = { ports, clients: Math.min(8, clients), seconds: 1, catalogue: CATALOGUE, slots: SLOTS, seed: 7 };
+  const cfg: LoadConfig = { ports, clients, seconds, catalogue: CATALOGUE, slots: SLOTS, seed: seedValue };
+  const p = spawnTs('orders-load.ts', [JSON.stringify([warm, cfg])], {});
+  const line = await p.firstLine;
+  await p.exited;
+  const [w, l] = JSON.parse(line) as [LoadResult, LoadResult];
+  return { warm: w, load: l };
+}
+
+/** Rows inserted, updated and deleted in this database, as PostgreSQL's statistics count them. */
+async function rowsWritten(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const r = await c.query('SELECT COALESCE(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint AS n FROM pg_stat_user_tables');
+    return Number(r.rows[0].n);
+  } finally {
+    await c.end();
   }
 }
-const started = Date.now();
-Promise.all(Array.from({ length: clients }, (_, c) => client(c))).then(() => {
-  const elapsedS = (Date.now() - started) / 1000;
-  lat.sort((a, b) => a - b);
-  const q = (p) => lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] : 0;
-  agent.destroy();
-  parentPort.postMessage({ elapsedS, sent, accepted, partial, rejected, errors, acceptedUnits, byReason, p50: q(0.5), p99: q(0.99) });
-});
-`;
 
-interface LoadResult {
-  elapsedS: number;
-  sent: number;
-  accepted: number;
-  partial: number;
-  rejected: number;
-  errors: number;
-  acceptedUnits: number;
-  byReason: Record<string, number>;
-  p50: number;
-  p99: number;
-}
-
-function runLoad(port: number, clients: number, seconds: number, seedValue: number): Promise<LoadResult> {
-  const slots = Array.from({ length: 15 }, (_, h) => new Date(localTimeMs(DAY, (7 + h) * 60)).toISOString());
-  return new Promise((resolve, reject) => {
-    const w = new Worker(LOAD_GENERATOR, { eval: true, workerData: { port, clients, seconds, catalogue: CATALOGUE, slots, seed: seedValue } });
-    w.once('message', (m) => {
-      resolve(m as LoadResult);
-      void w.terminate();
-    });
-    w.once('error', reject);
-  });
+/** Waits until no connection to this database is left (each backend flushes its statistics as it exits). */
+async function quiesce(url: string): Promise<void> {
+  const u = new URL(url);
+  const name = u.pathname.slice(1);
+  u.pathname = '/postgres';
+  const c = new pg.Client({ connectionString: u.toString() });
+  await c.connect();
+  try {
+    for (let i = 0; i < 200; i++) {
+      const r = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+      if (r.rows[0].n === 0) return;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  } finally {
+    await c.end();
+  }
 }
 
 /** Rebuilds stock from the ledger and counts units promised beyond what was there. */
@@ -212,10 +206,104 @@ interface BackendResult extends LoadResult {
   oversold: number;
   projectionMismatches: number;
   orderedUnits: number;
+  /** Rows written per accepted order (PostgreSQL server runs through HTTP only). */
+  rowsPerOrder?: number;
 }
 
-async function runBackend(kind: 'pg' | 'pglite', a: Args, url?: string): Promise<BackendResult> {
-  const scratch = await openScratchDatabase({ baseUrl: kind === 'pg' ? url : undefined, prefix: 'bg_bench_orders', poolSize: 12 });
+const accepted = (r: LoadResult) => r.accepted + r.partial;
+
+/**
+ * PostgreSQL through HTTP on one fresh database, the load generator in its own process. One
+ * server: in this process (its connections are this process's, closed before the statistics are
+ * read); two servers: two processes of `bench/orders-server.ts`.
+ */
+async function runPgHttp(baseUrl: string, a: Args, servers: 1 | 2): Promise<BackendResult> {
+  const scratch = await openScratchDatabase({ baseUrl, prefix: 'bg_bench_orders', poolSize: 4 });
+  const url = scratch.url!;
+  const name = new URL(url).pathname.slice(1);
+  await seed(scratch.database.db);
+  // The seeding connections end before the run, so the statistics around it count only the servers' writes.
+  await scratch.database.close();
+  await quiesce(url);
+  const before = await rowsWritten(url);
+  let out: { warm: LoadResult; load: LoadResult };
+  if (servers === 1) {
+    const database = await openDatabase({ url, poolSize: 12 });
+    const deps: AppDeps = { database, db: database.db, clock: { now: () => NOW }, solver: defaultSolver, config: { auth: { enabled: false, orderRatePerMin: 0 } } as AppDeps['config'] };
+    const app = await buildApp(deps);
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      out = await runLoadProcess([(app.server.address() as { port: number }).port], a.clients, a.seconds, 2022);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  } else {
+    const procs = await Promise.all(Array.from({ length: servers }, () => startServerProcess(url, NOW, 6)));
+    try {
+      out = await runLoadProcess(procs.map((p) => p.port), a.clients, a.seconds, 2022);
+    } finally {
+      await Promise.all(procs.map((p) => p.stop()));
+    }
+  }
+  await quiesce(url);
+  const after = await rowsWritten(url);
+  const database = await openDatabase({ url, poolSize: 2 });
+  try {
+    const check = await oversold(database.db);
+    const { load, warm } = out;
+    return { ...load, ordersPerSec: accepted(load) / load.elapsedS, ...check, rowsPerOrder: (after - before) / Math.max(1, accepted(load) + accepted(warm)) };
+  } finally {
+    await database.close();
+    await dropDatabase(baseUrl, name);
+  }
+}
+
+/** The same orders straight into the order batcher of this process (no HTTP, no JSON): the flow's own rate. */
+async function runInProcess(baseUrl: string | undefined, a: Args): Promise<BackendResult> {
+  const scratch = await openScratchDatabase({ baseUrl, prefix: 'bg_bench_orders', poolSize: 12 });
+  try {
+    const db = scratch.database.db;
+    await seed(db);
+    const clock = { now: () => NOW };
+    const batcher = new OrderBatcher(db, clock, { maxBatch: 500, maxInFlight: scratch.database.kind === 'pg' ? 2 : 1 });
+    const rush = async (clients: number, seconds: number, seedValue: number): Promise<LoadResult> => {
+      const next = orderGenerator(seedValue, CATALOGUE, SLOTS);
+      const r = emptyResult();
+      const lat: number[] = [];
+      const started = Date.now();
+      const until = started + seconds * 1000;
+      await Promise.all(
+        Array.from({ length: clients }, async (_, c) => {
+          let i = 0;
+          while (Date.now() < until) {
+            const body = next();
+            const key = `k-${c}-${i++}-${seedValue}`;
+            const parsed = parseOrderInput(body as never);
+            const t0 = performance.now();
+            const x = parsed.ok
+              ? await batcher.place({ request: parsed.value, idempotency: { key, scope: 'POST /api/orders', hash: createHash('sha256').update(JSON.stringify(body)).digest('hex') } })
+              : { ok: false as const, error: parsed.error };
+            const ms = performance.now() - t0;
+            if (x.ok) tally(r, lat, x.status, x.body, ms);
+            else tally(r, lat, x.error.code === 'internal' ? 500 : 400, x.error, ms);
+          }
+        }),
+      );
+      return finish(r, lat, (Date.now() - started) / 1000);
+    };
+    await rush(Math.min(8, a.clients), 1, 7);
+    const load = await rush(a.clients, a.seconds, 2022);
+    const check = await oversold(db);
+    return { ...load, ordersPerSec: accepted(load) / load.elapsedS, ...check };
+  } finally {
+    await scratch.close();
+  }
+}
+
+/** PGlite: the server runs in this process (the database is embedded in it); the load generator is still its own process. */
+async function runPglite(a: Args): Promise<BackendResult> {
+  const scratch = await openScratchDatabase({ prefix: 'bg_bench_orders' });
   const database = scratch.database;
   try {
     await seed(database.db);
@@ -223,12 +311,10 @@ async function runBackend(kind: 'pg' | 'pglite', a: Args, url?: string): Promise
     const app = await buildApp(deps);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as { port: number }).port;
-    // A short warm-up (JIT, connection pools, prepared plans), then the measured rush.
-    await runLoad(port, Math.min(8, a.clients), 1, 7);
-    const load = await runLoad(port, a.clients, a.seconds, 2022);
+    const { load } = await runLoadProcess([port], a.clients, a.seconds, 2022);
     await app.close();
     const check = await oversold(database.db);
-    return { ...load, ordersPerSec: (load.accepted + load.partial) / load.elapsedS, ...check };
+    return { ...load, ordersPerSec: accepted(load) / load.elapsedS, ...check };
   } finally {
     await scratch.close();
   }
@@ -266,17 +352,32 @@ function printBackend(label: string, r: BackendResult): void {
     ['oversold units (must be 0)', String(r.oversold)],
     ['projection mismatches', String(r.projectionMismatches)],
   ];
+  if (r.rowsPerOrder !== undefined) rows.push(['rows written per order', r.rowsPerOrder.toFixed(1)]);
   process.stdout.write(`\n${label}\n`);
   for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(30)} ${v}\n`);
-  const reasons = Object.entries(r.byReason).sort((a, b) => b[1] - a[1]);
+  const reasons = Object.entries(r.byReason).sort((x, y) => y[1] - x[1]);
   if (reasons.length) process.stdout.write(`  rejections by reason: ${reasons.map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** Wall time of each phase, printed at the end (where the run's minute goes). */
+const phases: Array<[string, number]> = [];
+async function phase<T>(name: string, f: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await f();
+  } finally {
+    phases.push([name, (performance.now() - t0) / 1000]);
+  }
 }
 
 export async function run(args: string[]): Promise<Record<string, number>> {
   const a = parseArgs(args);
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  process.stdout.write(`orders: the 06:00 rush, ${a.clients} clients for ${a.seconds} s, orders of 5 lines over ${CATALOGUE} items (Zipf 1.1; the top ${HOT_ITEMS} hold ${HOT_STOCK} units a node)\n`);
+  process.stdout.write(`orders: the 06:00 rush, ${a.clients} clients for ${a.seconds} s a run, orders of 5 lines over ${CATALOGUE} items (Zipf 1.1; the top ${HOT_ITEMS} hold ${HOT_STOCK} units a node); load generator in its own process\n`);
   const out: Record<string, number> = {};
+  let oversoldTotal = 0;
   if (a.pg) {
     let pgOk = true;
     try {
@@ -288,24 +389,38 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       process.stdout.write(`PostgreSQL at ${url} is not reachable (${(e as Error).message}); skipping it\n`);
     }
     if (pgOk) {
-      const r = await runBackend('pg', a, url);
-      printBackend('PostgreSQL server', r);
-      const tps = await pgbenchTps(url, a.seconds);
+      const r = await phase('PostgreSQL, one server', () => runPgHttp(url, a, 1));
+      printBackend('PostgreSQL server, one server (HTTP; server in this process, load generator in its own)', r);
+      const tps = await phase('pgbench', () => pgbenchTps(url, a.seconds));
       process.stdout.write(`\npgbench (default TPC-B-like, scale 10, 10 clients) on the same server: ${tps.toFixed(0)} tps\n`);
       process.stdout.write(`our accepted orders/s as a ratio of pgbench tps: ${(r.ordersPerSec / tps).toFixed(2)}\n`);
-      Object.assign(out, { ordersPerSecPg: Math.round(r.ordersPerSec), pgbenchTps: Math.round(tps), ratioToPgbench: Math.round((r.ordersPerSec / tps) * 100) / 100, p50Ms: Math.round(r.p50 * 10) / 10, p99Ms: Math.round(r.p99 * 10) / 10, oversold: r.oversold });
+      const two = await phase('PostgreSQL, two server processes', () => runPgHttp(url, a, 2));
+      printBackend('PostgreSQL server, two server processes on one database (HTTP)', two);
+      const inproc = await phase('PostgreSQL, in process', () => runInProcess(url, a));
+      printBackend('PostgreSQL server, in process (order batcher, no HTTP)', inproc);
+      oversoldTotal += r.oversold + two.oversold + inproc.oversold;
+      Object.assign(out, {
+        ordersPerSecPg: Math.round(r.ordersPerSec),
+        pgbenchTps: Math.round(tps),
+        ratioToPgbench: Math.round((r.ordersPerSec / tps) * 100) / 100,
+        p50Ms: round1(r.p50),
+        p99Ms: round1(r.p99),
+        rowsWrittenPerOrder: round1(r.rowsPerOrder ?? NaN),
+        ordersPerSecTwoProcesses: Math.round(two.ordersPerSec),
+        p99MsTwoProcesses: round1(two.p99),
+        ordersPerSecInProcessPg: Math.round(inproc.ordersPerSec),
+      });
     }
   }
   if (a.pglite) {
-    const r = await runBackend('pglite', { ...a, clients: Math.min(a.clients, 128) }, undefined);
-    printBackend('PGlite (embedded)', r);
+    const r = await phase('PGlite', () => runPglite(a));
+    printBackend('PGlite (embedded; server in this process, load generator in its own)', r);
+    oversoldTotal += r.oversold;
     out.ordersPerSecPglite = Math.round(r.ordersPerSec);
-    out.oversold = (out.oversold ?? 0) + r.oversold;
-    if (out.p50Ms === undefined) {
-      out.p50Ms = Math.round(r.p50 * 10) / 10;
-      out.p99Ms = Math.round(r.p99 * 10) / 10;
-    }
-    out.p99MsPglite = Math.round(r.p99 * 10) / 10;
+    out.p99MsPglite = round1(r.p99);
   }
+  process.stdout.write(`\nphase wall times: ${phases.map(([n, s]) => `${n} ${s.toFixed(1)} s`).join(', ')}\n`);
+  out.clients = a.clients;
+  out.oversold = oversoldTotal;
   return out;
 }

@@ -21,6 +21,7 @@ import type { RoutingObjective, RoutingProblem, RoutingSolution, Stop, VehicleTy
 import { solveRouting } from '../src/domain/routing/solve.ts';
 import { validateSolution } from '../src/domain/routing/validator.ts';
 import { seededRandom } from '../src/domain/shared/random.ts';
+import { StraightLineTravel } from '../src/domain/geo/travel.ts';
 
 const DIR = '/work/shared/benchmarks/vrptw';
 const SOLOMON = ['C101', 'C105', 'C201', 'C205', 'R101', 'R105', 'R109', 'R201', 'R205', 'R209', 'RC101', 'RC105', 'RC201', 'RC205'];
@@ -113,17 +114,13 @@ const avg = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0)
 // Synthetic days around Beijing Yizhuang (39.79 N, 116.50 E).
 const YIZHUANG = { lat: 39.79, lng: 116.5 };
 const RAD = Math.PI / 180;
-function haversineM(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
-  const dLat = (b.lat - a.lat) * RAD;
-  const dLng = (b.lng - a.lng) * RAD;
-  const s = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * RAD) * Math.cos(b.lat * RAD) * Math.sin(dLng / 2) ** 2;
-  return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(s)));
-}
 
-/** Straight line × 1.3 detour, whole metres and seconds at the given speed. */
+/** The house travel model (haversine × 1.3 circuity), whole metres and seconds at the given speed. */
 function travelFor(points: { lat: number; lng: number }[], speedMps: number): RoutingProblem['travel'] {
-  const distance = points.map((a) => points.map((b) => Math.round(haversineM(a, b) * 1.3)));
-  const duration = distance.map((row) => row.map((d) => Math.round(d / speedMps)));
+  const table = new StraightLineTravel({ speedMps }).tableSync(points, points);
+  const n = points.length;
+  const distance = points.map((_, i) => Array.from(table.distanceM.subarray(i * n, (i + 1) * n)));
+  const duration = points.map((_, i) => Array.from(table.durationS.subarray(i * n, (i + 1) * n)));
   return { kind: 'arrays', distance, duration };
 }
 

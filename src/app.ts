@@ -25,6 +25,10 @@ export interface ServiceOptions {
   /** Orders a minute per client (env BAOGONG_ORDER_RATE_PER_MIN; 0 = no limit). */
   orderRatePerMin?: number;
   log?: (message: string) => void;
+  /** Apply pending migrations at start (default true; env BAOGONG_MIGRATE=off turns it off). */
+  migrate?: boolean;
+  /** Where a secret meant for the operator's eyes only goes (default: stderr, never the log). */
+  showSecret?: (text: string) => void;
   /** Run the periodic jobs (the control-area scheduler, every minute). Only `baogong serve` sets it. */
   schedulers?: boolean;
   /** What opens the database folder (`serve`, `cli`), written in its lock file. */
@@ -51,8 +55,12 @@ export async function openService(options: ServiceOptions = {}): Promise<Service
 }
 
 async function serviceOn(database: Database, options: ServiceOptions, log: (message: string) => void): Promise<Service> {
-  const applied = await migrateToLatest(database.db);
-  if (applied.length > 0) log(`applied ${applied.length} migration(s)`);
+  // A server running as a role that does not own the tables (docs/operations.md) skips
+  // migrations: the owner applies them (BAOGONG_MIGRATE=off for the application role).
+  if (options.migrate ?? process.env.BAOGONG_MIGRATE !== 'off') {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length > 0) log(`applied ${applied.length} migration(s)`);
+  }
   const clock = options.clock ?? systemClock;
   if ((options.demo ?? true) && (await isEmpty(database.db))) {
     log('empty database: loading the Yizhuang 2022 demo scenario…');
@@ -61,9 +69,16 @@ async function serviceOn(database: Database, options: ServiceOptions, log: (mess
   const authEnabled = options.auth ?? process.env.BAOGONG_AUTH !== 'off';
   if (authEnabled && (await countUsers(database.db)) === 0) {
     // The first admin: from BAOGONG_ADMIN_PASSWORD, or a random password printed once.
-    const password = process.env.BAOGONG_ADMIN_PASSWORD || randomBytes(9).toString('base64url');
+    // The password never goes to the log: one from the environment is not repeated, a generated one
+    // is written once straight to the terminal (stderr), outside the structured log.
+    const fromEnv = process.env.BAOGONG_ADMIN_PASSWORD;
+    const password = fromEnv || randomBytes(12).toString('base64url');
     await createUser(database.db, { username: 'admin', password, role: 'admin', displayName: 'Administrator' }, clock.now());
-    log(`created the first admin user — username: admin  password: ${password}  (change it; this is shown once)`);
+    if (fromEnv) log('created the first admin user "admin" with the password from BAOGONG_ADMIN_PASSWORD');
+    else {
+      log('created the first admin user "admin" with a generated password (shown once on the terminal)');
+      (options.showSecret ?? ((text: string) => process.stderr.write(text)))(`\n  first admin user — username: admin  password: ${password}\n  (shown once; change it with PATCH /api/users/:id)\n\n`);
+    }
   }
   const envRate = process.env.BAOGONG_ORDER_RATE_PER_MIN;
   const deps: AppDeps = {

@@ -1,8 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { sql } from 'kysely';
+import { createHash } from 'node:crypto';
 import type { AppDeps } from './deps.ts';
-import { decide, nodeRefsOf, ROLES, type Principal, type Role } from '../domain/auth/policy.ts';
+import { decide, isRead, NODE_SCOPED_ROLES, ROLES, type Principal, type Role } from '../domain/auth/policy.ts';
+import { nodesTouched } from './scope.ts';
+import { LoginThrottle } from './throttle.ts';
+import { EMPTY_BODY } from './hardening.ts';
 import { DomainException, fail } from '../domain/shared/result.ts';
 import * as auth from '../store/auth.ts';
 import { toTable, writeTable, XLSX_MIME, type TableFormat } from './tabular.ts';
@@ -27,55 +30,129 @@ export interface AuthConfig {
   orderRatePerMin: number;
 }
 
-export function bearer(request: FastifyRequest): string | null {
-  const h = request.headers.authorization;
-  if (h && /^Bearer\s+/i.test(h)) return h.replace(/^Bearer\s+/i, '').trim();
+/** Where a request's credential came from: the Authorization header (CLI, API tokens) or the browser's session cookie. */
+export interface Credential {
+  token: string;
+  via: 'header' | 'cookie';
+}
+
+export const SESSION_COOKIE = 'bg_session';
+export const CSRF_COOKIE = 'bg_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** A cookie's value, or null when it is absent or malformed (a broken cookie counts as no cookie). */
+export function cookieValue(request: FastifyRequest, name: string): string | null {
   const cookie = request.headers.cookie;
-  const m = cookie?.match(/(?:^|;\s*)bg_session=([^;]+)/);
-  return m ? decodeURIComponent(m[1]) : null;
+  if (typeof cookie !== 'string') return null;
+  for (const part of cookie.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1 || part.slice(0, eq).trim() !== name) continue;
+    try {
+      const v = decodeURIComponent(part.slice(eq + 1).trim());
+      return /^[\x21-\x7e]{1,200}$/.test(v) ? v : null;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+export function credential(request: FastifyRequest): Credential | null {
+  const h = request.headers.authorization;
+  if (typeof h === 'string' && /^Bearer\s+\S/i.test(h)) {
+    const token = h.replace(/^Bearer\s+/i, '').trim();
+    return /^[\x21-\x7e]{1,200}$/.test(token) ? { token, via: 'header' } : null;
+  }
+  const c = cookieValue(request, SESSION_COOKIE);
+  return c ? { token: c, via: 'cookie' } : null;
+}
+
+export function bearer(request: FastifyRequest): string | null {
+  return credential(request)?.token ?? null;
+}
+
+/**
+ * The CSRF token of a browser session: derived from the session token (so the
+ * server keeps no state), handed to the page in a readable cookie and the sign-in
+ * answer, and required in the X-CSRF-Token header on every write authenticated by
+ * the cookie. Another site can make the browser send the cookie, not the header.
+ */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHash('sha256').update('baogong-csrf\0').update(sessionToken).digest('base64url');
+}
+
+function deny(status: 401 | 403, message: string, rule: string, field?: string): never {
+  throw new DomainException({ code: status === 401 ? 'unauthorized' : 'forbidden', message, field, details: { rule } });
+}
+
+/** The name audit rows give the caller: the signed-in user, or "anonymous". */
+export function actorOf(request: FastifyRequest): string {
+  return request.principal?.username ?? 'anonymous';
 }
 
 /**
  * Installs authentication (a bearer token or the session cookie), authorisation
- * (the policy in src/domain/auth/policy.ts, checked after the body is parsed so
- * node scope can be read from it), the order rate limit and the audit fallback.
+ * (the policy in src/domain/auth/policy.ts, decided on the route Fastify matched:
+ * role before the body is parsed, node scope from the entities the write touches
+ * once it is), CSRF protection of cookie sessions, the order rate limit and the
+ * audit fallback. Refusals (401, 403) are audited too.
  */
 export function installAuth(app: FastifyInstance, deps: AppDeps, config: AuthConfig): void {
   app.decorateRequest('principal', null);
 
-  // Sign-in and role are checked before the body is even parsed, so an unauthorised
-  // caller learns nothing from validation; node scope is checked again once the body
-  // is there (a node named only in the body).
+  const refuse = async (request: FastifyRequest, status: 401 | 403, message: string, rule: string, field?: string): Promise<never> => {
+    try {
+      await auth.appendAudit(deps.db, { ...auditEntry(request, status, null, deps.clock.now()), reason: message });
+    } catch (e) {
+      request.log.error({ err: e }, 'could not write the audit log');
+    }
+    deny(status, message, rule, field);
+  };
+
   app.addHook('onRequest', async (request) => {
     if (!config.enabled) {
       request.principal = LOCAL_ADMIN;
       return;
     }
-    const token = bearer(request);
-    request.principal = token ? await auth.principalForToken(deps.db, token, deps.clock.now()) : null;
-    const path = request.url.split('?')[0];
-    if (token && !request.principal && path.startsWith('/api/') && path !== '/api/auth/login') {
-      throw new DomainException({ code: 'unauthorized', message: 'the token is unknown, expired or revoked; sign in again', field: 'Authorization' });
+    const route = request.routeOptions.url;
+    // No route matched: the not-found handler answers 404 and runs nothing.
+    if (route === undefined) return;
+    if ((request.routeOptions.config as { webAsset?: boolean } | undefined)?.webAsset && isRead(request.method)) return;
+    const cred = credential(request);
+    request.principal = cred ? await auth.principalForToken(deps.db, cred.token, deps.clock.now()) : null;
+    if (cred && !request.principal && route.startsWith('/api/') && route !== '/api/auth/login') {
+      await refuse(request, 401, 'the token is unknown, expired or revoked; sign in again', 'token', 'Authorization');
     }
-    const d = decide(request.principal, request.method, path, nodeRefsOf(path, (request.params ?? {}) as Record<string, unknown>, (request.query ?? {}) as Record<string, unknown>, undefined));
-    if (!d.allow && d.kind !== 'scope_missing') {
-      throw new DomainException({ code: d.status === 401 ? 'unauthorized' : 'forbidden', message: d.reason, details: { rule: d.rule } });
+    const d = decide(request.principal, request.method, route, null);
+    if (!d.allow) await refuse(request, d.status, d.reason, d.rule);
+    if (cred?.via === 'cookie' && request.principal && !isRead(request.method)) {
+      const sent = request.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || sent !== csrfTokenFor(cred.token)) {
+        await refuse(request, 403, 'a write from the browser session needs the X-CSRF-Token header (the bg_csrf cookie)', 'csrf', CSRF_HEADER);
+      }
+    }
+  });
+
+  // Node scope once the body is parsed and before it is validated (a caller outside
+  // its scope learns nothing from validation): the nodes come from the entities the
+  // write touches, never from the query string.
+  app.addHook('preValidation', async (request) => {
+    const route = request.routeOptions.url ?? '';
+    const p = request.principal;
+    if (config.enabled && p && NODE_SCOPED_ROLES.has(p.role) && !isRead(request.method)) {
+      const refs = await nodesTouched(deps.db, request.method, route, { params: (request.params ?? {}) as Record<string, string>, body: request.body });
+      const d = decide(p, request.method, route, refs);
+      if (!d.allow) await refuse(request, d.status, d.reason, d.rule);
     }
   });
 
   const buckets = new Map<string, { tokens: number; at: number }>();
   app.addHook('preHandler', async (request) => {
-    const path = request.url.split('?')[0];
-    if (config.enabled) {
-      let refs = nodeRefsOf(path, (request.params ?? {}) as Record<string, unknown>, (request.query ?? {}) as Record<string, unknown>, request.body);
-      if (refs.length === 0) refs = await nodesOfEntity(deps, path);
-      const d = decide(request.principal, request.method, path, refs);
-      if (!d.allow) {
-        throw new DomainException({ code: d.status === 401 ? 'unauthorized' : 'forbidden', message: d.reason, details: { rule: d.rule } });
-      }
-    }
-    if (config.orderRatePerMin > 0 && request.method === 'POST' && /^\/api\/(orders|group-orders)(\/|$)/.test(path) && !/\/(cancel|pick|pack|dispatch|deliver)/.test(path)) {
-      const key = bearer(request) ?? request.ip;
+    const route = request.routeOptions.url ?? '';
+    const p = request.principal;
+    if (config.orderRatePerMin > 0 && request.method === 'POST' && (route === '/api/orders' || route === '/api/group-orders')) {
+      // One allowance per user (however many sessions they open), or per address when anonymous.
+      const key = p && p.userId !== LOCAL_ADMIN.userId ? `user:${p.userId}` : `ip:${request.ip}`;
       const now = Date.now();
       const b = buckets.get(key) ?? { tokens: config.orderRatePerMin, at: now };
       b.tokens = Math.min(config.orderRatePerMin, b.tokens + ((now - b.at) / 60_000) * config.orderRatePerMin);
@@ -92,8 +169,9 @@ export function installAuth(app: FastifyInstance, deps: AppDeps, config: AuthCon
 
   // Writes that did not go through withIdempotency are audited after the answer.
   app.addHook('onResponse', async (request, reply) => {
-    if (request.audited || isReadMethod(request.method) || reply.statusCode >= 400) return;
-    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/auth/')) return;
+    const route = request.routeOptions.url;
+    if (request.audited || isReadMethod(request.method) || reply.statusCode >= 400 || !route) return;
+    if (!route.startsWith('/api/') || route.startsWith('/api/auth/')) return;
     try {
       await auth.appendAudit(deps.db, auditEntry(request, reply.statusCode, null, deps.clock.now()));
     } catch (e) {
@@ -102,43 +180,18 @@ export function installAuth(app: FastifyInstance, deps: AppDeps, config: AuthCon
   });
 }
 
-/**
- * For routes that act on a document by its id (a count, a transfer, an order), the
- * node it belongs to, so node-scoped roles can be checked against it.
- */
-const ENTITY_NODES: Array<{ path: RegExp; table: string; column: string }> = [
-  { path: /^\/api\/inventory\/counts\/([^/]+)/, table: 'stock_counts', column: 'node_id' },
-  { path: /^\/api\/inventory\/transfers\/([^/]+)\/receive/, table: 'stock_transfers', column: 'to_node_id' },
-  { path: /^\/api\/inventory\/transfers\/([^/]+)/, table: 'stock_transfers', column: 'from_node_id' },
-  { path: /^\/api\/orders\/([^/]+)\//, table: 'orders', column: 'node_id' },
-];
-
-async function nodesOfEntity(deps: AppDeps, path: string): Promise<string[]> {
-  for (const e of ENTITY_NODES) {
-    const m = path.match(e.path);
-    if (!m) continue;
-    try {
-      const r = await sql<{ n: string }>`SELECT ${sql.ref(e.column)} AS n FROM ${sql.table(e.table)} WHERE id = ${decodeURIComponent(m[1])}`.execute(deps.db);
-      return r.rows.map((x) => x.n).filter(Boolean);
-    } catch {
-      return [];
-    }
-  }
-  return [];
-}
-
 const isReadMethod = (m: string) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS';
 
 export function auditEntry(request: FastifyRequest, statusCode: number, after: unknown, now: Date): auth.AuditEntry {
-  const p = request.principal ?? LOCAL_ADMIN;
+  const p = request.principal ?? { userId: null, username: 'anonymous', role: 'anonymous' };
   const body = request.body as Record<string, unknown> | undefined;
   const reasonHeader = request.headers['x-reason'];
   const reason = typeof body?.reason === 'string' ? body.reason : typeof reasonHeader === 'string' ? reasonHeader : '';
   const sanitized = body && typeof body === 'object' && !Buffer.isBuffer(body) ? { ...body } : body === undefined ? null : { file: `${Buffer.isBuffer(body) ? body.length : String(body).length} bytes` };
-  if (sanitized && typeof sanitized === 'object' && 'password' in sanitized) (sanitized as Record<string, unknown>).password = '***';
+  if (sanitized && typeof sanitized === 'object') for (const k of ['password', 'token']) if (k in sanitized) (sanitized as Record<string, unknown>)[k] = '***';
   return {
     at: now,
-    userId: p.userId === 'local' ? null : p.userId,
+    userId: p.userId === LOCAL_ADMIN.userId ? null : p.userId,
     username: p.username,
     role: p.role,
     method: request.method,
@@ -164,32 +217,77 @@ const UserSchema = Type.Object({
   createdAt: Type.String(),
 });
 const Err = { $ref: 'Error#' };
+const EmptyBody = EMPTY_BODY;
 const RoleSchema = Type.String({ enum: [...ROLES], description: ROLES.join(', ') });
 
 export async function authRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { db, clock } = deps;
+  // Per username and per client address: a few free failures, then a doubling wait.
+  const byUser = new LoginThrottle({ freeFailures: 5, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, windowMs: 30 * 60_000 });
+  const byAddress = new LoginThrottle({ freeFailures: 20, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, windowMs: 30 * 60_000 });
+  const signInAudit = (req: FastifyRequest, status: number, username: string, message: string, after: unknown = null) =>
+    auth.appendAudit(db, { ...auditEntry(req, status, after, clock.now()), username: req.principal?.username ?? username, role: req.principal?.role ?? 'anonymous', reason: message });
+
   app.post(
     '/api/auth/login',
     {
       schema: {
         tags: ['auth'],
-        summary: 'Sign in with a username and password; returns a session token (also set as a cookie)',
-        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ token: Type.String(), expiresAt: Type.String(), user: UserSchema }), 400: Err, 401: Err },
+        summary: 'Sign in with a username and password; returns a session token (also set as an HttpOnly cookie)',
+        description:
+          'mode "token" (default, for the CLI and scripts) answers with the token; mode "cookie" (the web app) keeps it out of the answer: the session lives only in the HttpOnly bg_session cookie, ' +
+          'and writes must carry the X-CSRF-Token header (csrfToken here, also in the readable bg_csrf cookie). Repeated failures for a username or an address are slowed down (429 with Retry-After).',
+        body: Type.Object(
+          {
+            username: Type.String({ minLength: 1, maxLength: 100 }),
+            password: Type.String({ minLength: 1, maxLength: 200 }),
+            mode: Type.Optional(Type.Union([Type.Literal('token'), Type.Literal('cookie')])),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ token: Type.Optional(Type.String()), csrfToken: Type.String(), expiresAt: Type.String(), user: UserSchema }),
+          400: Err,
+          401: Err,
+          429: Err,
+        },
       },
     },
     async (req, reply) => {
-      const { username, password } = req.body as { username: string; password: string };
+      const { username, password, mode } = req.body as { username: string; password: string; mode?: 'token' | 'cookie' };
+      const nowMs = clock.now().getTime();
+      const userKey = username.toLowerCase();
+      const waitMs = Math.max(byUser.waitMs(userKey, nowMs), byAddress.waitMs(req.ip, nowMs));
+      if (waitMs > 0) {
+        const retryAfterS = Math.ceil(waitMs / 1000);
+        await signInAudit(req, 429, username, `sign-in throttled for ${retryAfterS} s`);
+        reply.header('retry-after', String(retryAfterS));
+        throw new DomainException({ code: 'rate_limited', message: `too many failed sign-ins; try again in ${retryAfterS} s`, field: 'username', details: { retryAfterS } });
+      }
       const r = await auth.login(db, username, password, clock.now());
-      if (!r) fail({ code: 'unauthorized', message: 'wrong username or password', field: 'password' });
-      reply.header('set-cookie', `bg_session=${encodeURIComponent(r.token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${12 * 3600}`);
-      return r;
+      if (!r) {
+        byUser.failed(userKey, nowMs);
+        byAddress.failed(req.ip, nowMs);
+        await signInAudit(req, 401, username, 'sign-in failed');
+        fail({ code: 'unauthorized', message: 'wrong username or password', field: 'password' });
+      }
+      byUser.succeeded(userKey);
+      byAddress.succeeded(req.ip);
+      await signInAudit(req, 200, r.user.username, 'signed in', { userId: r.user.id, mode: mode ?? 'token' });
+      const secure = req.protocol === 'https' ? '; Secure' : '';
+      const csrfToken = csrfTokenFor(r.token);
+      reply.header('set-cookie', [
+        `${SESSION_COOKIE}=${encodeURIComponent(r.token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${12 * 3600}${secure}`,
+        `${CSRF_COOKIE}=${csrfToken}; Path=/; SameSite=Strict; Max-Age=${12 * 3600}${secure}`,
+      ]);
+      return mode === 'cookie' ? { csrfToken, expiresAt: r.expiresAt, user: r.user } : { token: r.token, csrfToken, expiresAt: r.expiresAt, user: r.user };
     },
   );
-  app.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'End this session' } }, async (req, reply) => {
+  app.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'End this session', body: EmptyBody, response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async (req, reply) => {
     const t = bearer(req);
     if (t) await auth.revokeToken(db, t, clock.now());
-    reply.header('set-cookie', 'bg_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0');
+    if (req.principal && req.principal.userId !== LOCAL_ADMIN.userId) await signInAudit(req, 200, req.principal.username, 'signed out');
+    reply.header('set-cookie', [`${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`, `${CSRF_COOKIE}=; Path=/; SameSite=Strict; Max-Age=0`]);
     return { ok: true };
   });
   app.get(
@@ -253,32 +351,77 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
     },
     async (req) =>
       deps.db.transaction().execute(async (trx) => {
-        const u = await auth.updateUser(trx, (req.params as { id: string }).id, req.body as any);
+        const own = bearer(req);
+        const u = await auth.updateUser(trx, (req.params as { id: string }).id, req.body as any, clock.now(), own ? auth.tokenHash(own) : null);
         req.audited = true;
         await auth.appendAudit(trx, auditEntry(req, 200, u, clock.now()));
         return u;
       }),
   );
+  const TokenInfoSchema = Type.Object({
+    id: Type.String(),
+    userId: Type.String(),
+    username: Type.String(),
+    kind: Type.String({ enum: ['session', 'api'] }),
+    name: Type.String(),
+    createdAt: Type.String(),
+    expiresAt: Type.Union([Type.String(), Type.Null()]),
+    revokedAt: Type.Union([Type.String(), Type.Null()]),
+  });
   app.post(
     '/api/tokens',
     {
       schema: {
         tags: ['auth'],
-        summary: 'Issue an API token for a user, for integrations (admin)',
-        body: Type.Object({ userId: Type.String(), name: Type.String({ minLength: 1, maxLength: 100 }), expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ token: Type.String(), expiresAt: Type.Union([Type.String(), Type.Null()]) }), 400: Err, 404: Err },
+        summary: `Issue an API token for a user, for integrations (admin); it expires after expiresInDays (default ${auth.DEFAULT_API_TOKEN_DAYS})`,
+        body: Type.Object(
+          { userId: Type.String({ minLength: 1, maxLength: 200 }), name: Type.String({ minLength: 1, maxLength: 100 }), expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })) },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ id: Type.String(), token: Type.String(), expiresAt: Type.String() }), 400: Err, 404: Err },
       },
     },
     async (req, reply) => {
       const b = req.body as { userId: string; name: string; expiresInDays?: number };
-      const users = await auth.listUsers(db);
-      if (!users.some((u) => u.id === b.userId)) fail({ code: 'not_found', message: `user ${b.userId} does not exist`, field: 'userId', expected: 'an existing user id', actual: b.userId });
       const now = clock.now();
-      const exp = b.expiresInDays ? new Date(now.getTime() + b.expiresInDays * 86400_000) : null;
-      const token = await auth.issueToken(db, b.userId, 'api', b.name, now, exp);
-      reply.status(201);
-      return { token, expiresAt: exp?.toISOString() ?? null };
+      const exp = new Date(now.getTime() + (b.expiresInDays ?? auth.DEFAULT_API_TOKEN_DAYS) * 86400_000);
+      // The token and its audit row commit together, or not at all.
+      return db.transaction().execute(async (trx) => {
+        const user = await trx.selectFrom('users').select('id').where('id', '=', b.userId).executeTakeFirst();
+        if (!user) fail({ code: 'not_found', message: `user ${b.userId} does not exist`, field: 'userId', expected: 'an existing user id', actual: b.userId });
+        const token = await auth.issueToken(trx, b.userId, 'api', b.name, now, exp);
+        const id = auth.tokenHash(token).slice(0, 16);
+        req.audited = true;
+        await auth.appendAudit(trx, auditEntry(req, 201, { id, userId: b.userId, name: b.name, expiresAt: exp.toISOString() }, now));
+        reply.status(201);
+        return { id, token, expiresAt: exp.toISOString() };
+      });
     },
+  );
+  app.get(
+    '/api/tokens',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'List sessions and API tokens (admin); the token itself is never shown again',
+        querystring: Type.Object({ userId: Type.Optional(Type.String()), kind: Type.Optional(Type.Union([Type.Literal('session'), Type.Literal('api')])), includeRevoked: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ tokens: Type.Array(TokenInfoSchema) }) },
+      },
+    },
+    async (req) => ({ tokens: await auth.listTokens(db, req.query as { userId?: string; kind?: 'session' | 'api'; includeRevoked?: boolean }) }),
+  );
+  app.delete(
+    '/api/tokens/:id',
+    { schema: { tags: ['auth'], summary: 'Revoke a session or API token by its id (admin)', params: Type.Object({ id: Type.String() }), response: { 200: TokenInfoSchema, 404: Err } } },
+    async (req) =>
+      db.transaction().execute(async (trx) => {
+        const id = (req.params as { id: string }).id;
+        const t = await auth.revokeTokenById(trx, id, clock.now());
+        if (!t) fail({ code: 'not_found', message: `token ${id} does not exist`, field: 'id', expected: 'a token id from GET /api/tokens', actual: id });
+        req.audited = true;
+        await auth.appendAudit(trx, auditEntry(req, 200, t, clock.now()));
+        return t;
+      }),
   );
 
   const AuditQuery = Type.Object({

@@ -78,3 +78,56 @@ export const IdempotencyHeader = {
   type: 'object',
   properties: { 'idempotency-key': { type: 'string', maxLength: 200, description: 'retry-safe key: a repeated request with the same key is applied once' } },
 } as const;
+
+/**
+ * Idempotency for a write that manages its own transactions (the incident apply,
+ * a chain of steps with compensations): the key is claimed first in a short
+ * transaction, `fn` runs, and its answer is stored under the key. A retry with the
+ * same key gets the stored answer (header `Idempotent-Replay: true`) without
+ * running `fn`; one arriving while the first still runs is refused (409); a failed
+ * run releases the key so it can be retried. The audit row is written with the
+ * stored answer.
+ */
+export async function withIdempotentReplay<T>(db: Kysely<any>, request: FastifyRequest, reply: FastifyReply, fn: () => Promise<WriteResult<T>>): Promise<T> {
+  const key = headerKey(request);
+  if (!key) {
+    const out = await fn();
+    reply.status(out.status);
+    return out.body;
+  }
+  const scope = `${request.method} ${request.routeOptions.url ?? request.url}`;
+  const hash = createHash('sha256').update(request.url).update('\0').update(JSON.stringify(request.body ?? null)).digest('hex');
+  const prior = await db.transaction().execute(async (trx) => {
+    const inserted = await sql<{ key: string }>`
+      INSERT INTO idempotency_keys (key, scope, request_hash, status_code, response)
+      VALUES (${key}, ${scope}, ${hash}, 0, '{}'::jsonb)
+      ON CONFLICT (scope, key) DO NOTHING
+      RETURNING key`.execute(trx);
+    if (inserted.rows.length > 0) return null;
+    return trx.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirstOrThrow();
+  });
+  if (prior) {
+    if (prior.request_hash !== hash) fail({ code: 'conflict', message: 'this Idempotency-Key was already used for a different request', field: 'Idempotency-Key', expected: 'a new key for a new request', actual: key });
+    if (prior.status_code === 0) fail({ code: 'conflict', message: 'a request with this Idempotency-Key is still running; retry when it has finished', field: 'Idempotency-Key', expected: 'a finished request', actual: key });
+    request.audited = true;
+    reply.header('idempotent-replay', 'true');
+    reply.status(prior.status_code as number);
+    return prior.response as T;
+  }
+  let out: WriteResult<T>;
+  try {
+    out = await fn();
+  } catch (e) {
+    await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
+    throw e;
+  }
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('idempotency_keys').set({ status_code: out.status, response: JSON.stringify(out.body ?? null) }).where('scope', '=', scope).where('key', '=', key).execute();
+    if (out.status < 400) {
+      await appendAudit(trx, auditEntry(request, out.status, out.body, new Date()));
+      request.audited = true;
+    }
+  });
+  reply.status(out.status);
+  return out.body;
+}

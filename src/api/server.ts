@@ -9,6 +9,8 @@ import { ErrorSchema, installErrorHandler } from './errors.ts';
 import { XLSX_MIME } from './tabular.ts';
 import { routePlugins } from './routes/index.ts';
 import { authRoutes, installAuth } from './auth.ts';
+import { normalisePath } from './normalise.ts';
+import { installInputHardening, installSecurityHeaders } from './hardening.ts';
 
 /**
  * Builds the HTTP application: schemas, OpenAPI, error mapping, every context's
@@ -18,8 +20,12 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean | object 
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: deps.config.bodyLimitBytes ?? 10 * 1024 * 1024,
-    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
     genReqId: () => crypto.randomUUID(),
+    // One spelling per path: the router ignores case in the static parts of a route,
+    // doubled and trailing slashes; rewriteUrl decodes %-encoded letters and resolves
+    // dot segments, so every variant reaches the same route (and the same access decision).
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    rewriteUrl: (req) => normalisePath(req.url ?? '/'),
     requestTimeout: deps.config.requestTimeoutMs ?? 60_000,
     connectionTimeout: 120_000,
   });
@@ -35,18 +41,10 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean | object 
     zlibOptions: { level: 6 },
   });
   app.addSchema(ErrorSchema);
+  installInputHardening(app, [ErrorSchema]);
+  installSecurityHeaders(app);
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addContentTypeParser([XLSX_MIME, 'application/octet-stream'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.addContentTypeParser(['application/geo+json'], { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch (e) {
-      const err = e as Error & { statusCode?: number; code?: string };
-      err.statusCode = 400;
-      err.code = 'FST_ERR_CTP_INVALID_JSON_BODY';
-      done(err, undefined);
-    }
-  });
 
   await app.register(swagger, {
     openapi: {
@@ -74,24 +72,31 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean | object 
   const webDir = deps.config.webDir;
   if (webDir && existsSync(webDir)) {
     const fastifyStatic = (await import('@fastify/static')).default;
+    // The web app's files and its client-side routes are public by their own rule
+    // (WEB_ASSET_RULE): only the routes registered here carry the tag.
     // Hashed files under /assets/ never change (a new build has new names): cached for a
     // year without revalidation. index.html (and the unhashed basemap) must be checked every
     // time so a new build is picked up. The .br/.gz twins made at build are sent when the
     // browser accepts them.
-    await app.register(fastifyStatic, {
-      root: webDir,
-      prefix: '/',
-      // `/` is served by the route below: @fastify/static's directory index with preCompressed
-      // answers 404 when index.html has no .br/.gz twin, sendFile falls back to the plain file.
-      index: false,
-      wildcard: false,
-      preCompressed: true,
-      cacheControl: false,
-      setHeaders: (reply, filePath) => void reply.header('cache-control', cacheControlFor(filePath)),
+    await app.register(async (web) => {
+      web.addHook('onRoute', (route) => {
+        route.config = { ...(route.config as object), webAsset: true } as typeof route.config;
+      });
+      await web.register(fastifyStatic, {
+        root: webDir,
+        prefix: '/',
+        // `/` is served by the route below: @fastify/static's directory index with preCompressed
+        // answers 404 when index.html has no .br/.gz twin; sendFile falls back to the plain file.
+        index: false,
+        wildcard: false,
+        preCompressed: true,
+        cacheControl: false,
+        setHeaders: (reply, filePath) => void reply.header('cache-control', cacheControlFor(filePath)),
+      });
+      const indexHtml = (_req: unknown, reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
+      web.get('/', { schema: { hide: true } }, indexHtml);
+      web.get('/app/*', { schema: { hide: true } }, indexHtml);
     });
-    const indexHtml = (_req: unknown, reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
-    app.get('/', { schema: { hide: true } }, indexHtml);
-    app.get('/app/*', { schema: { hide: true } }, indexHtml);
   }
   return app;
 }

@@ -71,8 +71,19 @@ function cellText(v: unknown): string {
   return String(v);
 }
 
+/**
+ * A CSV cell a spreadsheet would read as a formula (it starts with = + - @, a tab
+ * or a carriage return) gets a leading apostrophe, so opening an export never runs
+ * anything. Plain numbers (-5, +3.5, -1e3) are left as they are.
+ */
+export function neutraliseCell(cell: string): string {
+  if (!/^[=+\-@\t\r]/.test(cell)) return cell;
+  if (/^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(cell)) return cell;
+  return `'${cell}`;
+}
+
 export async function writeTable(table: Table, format: TableFormat, sheetName = 'data'): Promise<Buffer> {
-  if (format === 'csv') return Buffer.from(stringify([table.header, ...table.rows]), 'utf8');
+  if (format === 'csv') return Buffer.from(stringify([table.header, ...table.rows].map((r) => r.map(neutraliseCell))), 'utf8');
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet(sheetName);
   ws.addRow(table.header);

@@ -8,8 +8,8 @@ import { notFoundItem } from '../domain/orders/validate.ts';
 import { fail } from '../domain/shared/result.ts';
 import type { Operation } from '../domain/inventory/types.ts';
 import { postOperations } from '../store/inventory.ts';
-import { addToCounters, bookDeliveries, insertGroupOrder, insertOrders, reservationId, type CounterKey, type NewOrder } from '../store/orders.ts';
-import { isCapped, loadBook } from './order-book.ts';
+import { bookDeliveries, insertGroupOrder, insertOrders, reservationId, type NewOrder } from '../store/orders.ts';
+import { loadBook } from './order-book.ts';
 
 /**
  * A community group order (团购) in one transaction: load and lock what the whole group touches,
@@ -26,7 +26,7 @@ export async function placeGroup(trx: Kysely<any>, req: GroupOrderRequest, routi
   const day = localDay(req.slotStartMs);
   const itemIds = [...new Set(req.members.flatMap((m) => m.lines.map((l) => l.itemId)))];
   const nodes = routing ? [routing.servingNodeId, ...routing.backupNodeIds].filter((x): x is string => !!x) : [];
-  const { book, items, policy, existingCounters } = await loadBook(trx, {
+  const { book, items, policy } = await loadBook(trx, {
     slots: nodes.map((n) => ({ nodeId: n, startMs: req.slotStartMs, day })),
     stock: nodes.flatMap((n) => itemIds.map((i) => [n, i] as [string, string])),
     items: itemIds,
@@ -42,7 +42,6 @@ export async function placeGroup(trx: Kysely<any>, req: GroupOrderRequest, routi
   const nodeId = outcome.nodeId!;
   const orders: NewOrder[] = [];
   const ops: Operation[] = [];
-  const counters: Array<CounterKey & { quantity: number }> = [];
   const answer: GroupAnswer['orders'] = [];
   const placementId = randomUUID();
   for (const m of req.members) {
@@ -54,9 +53,6 @@ export async function placeGroup(trx: Kysely<any>, req: GroupOrderRequest, routi
     });
     m.lines.forEach((l, n) => {
       ops.push({ kind: 'reserve', key: `order:${id}:${n}:reserve`, nodeId, itemId: l.itemId, quantity: l.quantity, reservationId: reservationId(id, n), reason: 'group_order' });
-      if (isCapped(policy, items, l.itemId)) {
-        counters.push({ scope: 'customer', subject: m.customerId, itemId: l.itemId, day, quantity: l.quantity }, { scope: 'household', subject: household, itemId: l.itemId, day, quantity: l.quantity });
-      }
     });
     answer.push({ id, customerId: m.customerId, householdId: m.householdId, lines: m.lines.map((l, n) => ({ lineNo: n, itemId: l.itemId, quantity: l.quantity })) });
   }
@@ -64,6 +60,5 @@ export async function placeGroup(trx: Kysely<any>, req: GroupOrderRequest, routi
   await insertGroupOrder(trx, { id: groupId, leaderId: req.leaderId, nodeId, zoneId: outcome.zoneId ?? null, dropPoint: req.dropPoint, slotStartMs: req.slotStartMs, serviceDay: day, minHouseholds: req.minHouseholds, households: outcome.households, members: req.members.length }, now);
   await insertOrders(trx, orders, now);
   await bookDeliveries(trx, [{ nodeId, startMs: req.slotStartMs, serviceDay: day, deliveries: 1 }]);
-  await addToCounters(trx, counters, existingCounters);
   return { status: 201, body: { ...outcome, groupId, orders: answer } };
 }

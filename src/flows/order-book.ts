@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { PlacementBook, type CounterScope, type TradingStatus } from '../domain/orders/book.ts';
 import { TierPurchaseLimitPolicy, DEFAULT_TIER_LIMITS, type ItemLimit, type PurchaseLimitPolicy, type TierLimits } from '../domain/orders/limits.ts';
-import { counterKeyOf, lockCounters, lockSlots, lockWindows, loadOrderItems, nodeStatuses, type CounterKey, type OrderItem } from '../store/orders.ts';
+import { boughtSoFar, lockBuyers, lockSlots, lockWindows, loadOrderItems, nodeStatuses, type OrderItem } from '../store/orders.ts';
 import { lockItemBalances as lockStock } from '../store/inventory.ts';
 
 /**
  * Fills a `PlacementBook` for a set of orders inside a transaction, taking the row locks in the
- * fixed order (windows, slots, stock, counters; each sorted) so that concurrent batches queue on
+ * fixed order (windows, slots, stock, buyers; each sorted) so that concurrent batches queue on
  * the rows they share instead of deadlocking. What a batch needs to know is gathered first, then
  * each table is read once.
  */
@@ -24,8 +24,6 @@ export interface LoadedBook {
   book: PlacementBook;
   items: Map<string, OrderItem>;
   policy: PurchaseLimitPolicy;
-  /** The purchase counters that exist (and are locked); pass to `addToCounters`. */
-  existingCounters: Set<string>;
 }
 
 export async function loadBook(trx: Kysely<any>, needs: BookNeeds, tiers: TierLimits = DEFAULT_TIER_LIMITS): Promise<LoadedBook> {
@@ -50,26 +48,23 @@ export async function loadBook(trx: Kysely<any>, needs: BookNeeds, tiers: TierLi
   for (const s of await lockSlots(trx, [...slotKeys.values()])) book.addSlot(s);
   for (const b of await lockStock(trx, needs.stock)) book.setStock(b.nodeId, b.itemId, { onHand: Math.max(b.reserved, b.onHand - b.safetyBuffer), reserved: b.reserved });
 
-  // Counters only for items with a cap: uncapped items need neither a row nor a lock.
-  const capped = (itemId: string) => {
-    const it = items.get(itemId);
-    if (!it) return false;
-    const l = policy.limitFor(it);
-    return l.perCustomerPerDay !== null || l.perHouseholdPerDay !== null;
-  };
-  const keys: CounterKey[] = [];
+  // What each buyer already bought, only for items with a cap (uncapped items need no count):
+  // counted from the buyers' own orders under one advisory lock per buyer and day, so placing an
+  // order writes no counter row.
+  const capped = (itemId: string) => isCapped(policy, items, itemId);
+  const cappedItems = new Set<string>();
+  const buyers = new Map<string, { customerId: string; household: string; day: string }>();
+  const locks: Array<{ scope: CounterScope; subject: string; day: string }> = [];
   for (const b of needs.buyers) {
-    for (const itemId of b.itemIds) {
-      if (!capped(itemId)) continue;
-      keys.push({ scope: 'customer', subject: b.customerId, itemId, day: b.day }, { scope: 'household', subject: b.household, itemId, day: b.day });
-    }
+    const mine = b.itemIds.filter(capped);
+    if (mine.length === 0) continue;
+    for (const i of mine) cappedItems.add(i);
+    buyers.set(`${b.customerId}\u0000${b.household}\u0000${b.day}`, { customerId: b.customerId, household: b.household, day: b.day });
+    locks.push({ scope: 'customer', subject: b.customerId, day: b.day }, { scope: 'household', subject: b.household, day: b.day });
   }
-  const existingCounters = new Set<string>();
-  for (const c of await lockCounters(trx, keys)) {
-    book.setBought(c.scope as CounterScope, c.subject, c.itemId, c.day, c.quantity);
-    existingCounters.add(counterKeyOf(c));
-  }
-  return { book, items, policy, existingCounters };
+  await lockBuyers(trx, locks);
+  for (const c of await boughtSoFar(trx, [...buyers.values()], [...cappedItems])) book.setBought(c.scope, c.subject, c.itemId, c.day, c.quantity);
+  return { book, items, policy };
 }
 
 /** Whether an item has a cap under the policy (so its counters are written). */

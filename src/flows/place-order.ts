@@ -8,11 +8,10 @@ import { sameCategorySubstitution, type SubstitutionPolicy } from '../domain/ord
 import type { LineRejection, OrderRequest, PlacementOutcome, RoutingInfo } from '../domain/orders/types.ts';
 import { notFoundItem } from '../domain/orders/validate.ts';
 import { DomainException, type DomainError } from '../domain/shared/result.ts';
-import type { Operation } from '../domain/inventory/types.ts';
-import { postOperations } from '../store/inventory.ts';
+import { reserveOrderLines, type OrderReservation } from '../store/inventory.ts';
 import { appendAudits, type AuditEntry } from '../store/auth.ts';
-import { addToCounters, bookDeliveries, insertOrders, reservationId, type CounterKey, type NewOrder } from '../store/orders.ts';
-import { isCapped, loadBook } from './order-book.ts';
+import { answeredKeys, bookDeliveries, insertOrders, isOrderKeyConflict, OrderKeyRace, reservationId, type NewOrder } from '../store/orders.ts';
+import { loadBook } from './order-book.ts';
 import { availableByCategory } from '../store/inventory.ts';
 import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory.ts';
 
@@ -26,11 +25,14 @@ import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory
  *      touch (`loadBook`);
  *   3. decide each order in arrival order with the pure placement rules, each seeing what the
  *      orders before it took; every order is atomic: all its accepted lines or none;
- *   4. reserve stock for every accepted line in the ledger (one `postOperations` for the batch, one
- *      ledger idempotency row per order rather than per line);
- *   5. confirm: write the orders, book slots and windows, add to the purchase counters, store the
- *      answers under their idempotency keys (a key or a counter another transaction wrote meanwhile
- *      refuses the batch with a retryable error: its orders are decided again and replay).
+ *   4. reserve stock for every accepted line of every order in ONE set-based statement
+ *      (`reserveOrderLines`: `UPDATE … FROM unnest(…) WHERE on_hand - reserved >= qty`, the ledger's
+ *      movement lines and reservations, one ledger key per order);
+ *   5. confirm: write the orders (the first order of a placement carries its Idempotency-Key and
+ *      answer: the order is the key's record; a key another transaction stored meanwhile refuses
+ *      the batch with a retryable error: its orders are decided again and replay) and book slots
+ *      and windows. Purchase limits need no write: what a buyer bought is counted from its orders,
+ *      under a per-buyer advisory lock (`loadBook`).
  * A failure anywhere rolls the whole transaction back, which is the compensation of every step:
  * no reservation, booking or counter outlives a failed confirmation. When a batch fails for a
  * reason that is not an order's own (a deadlock, a bug), each of its orders is retried alone so
@@ -125,15 +127,13 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
       // Optimistic: read the keys already answered; the answers of this batch are inserted at the
       // end, and a key another transaction answered meanwhile refuses the batch (retryable), so
       // each key is written once instead of claimed and then updated.
-      const rows = await sql<any>`
-        SELECT key, scope, request_hash, status_code, response FROM idempotency_keys
-        WHERE (scope, key) IN (SELECT * FROM unnest(${claimants.map((i) => jobs[i].idempotency!.scope)}::text[], ${claimants.map((i) => jobs[i].idempotency!.key)}::text[]))`.execute(trx);
-      const by = new Map(rows.rows.map((r) => [`${r.scope}\u0000${r.key}`, r]));
+      const rows = await answeredKeys(trx, claimants.map((i) => ({ scope: jobs[i].idempotency!.scope, key: jobs[i].idempotency!.key })));
+      const by = new Map(rows.map((r) => [`${r.scope}\u0000${r.key}`, r]));
       for (const i of claimants) {
         const r = by.get(`${jobs[i].idempotency!.scope}\u0000${jobs[i].idempotency!.key}`);
         if (!r) continue;
-        if (r.request_hash !== jobs[i].idempotency!.hash) results[i] = { ok: false, error: reusedKey(jobs[i].idempotency!.key) };
-        else results[i] = { ok: true, status: r.status_code, body: typeof r.response === 'string' ? JSON.parse(r.response) : r.response, replayed: true };
+        if (r.requestHash !== jobs[i].idempotency!.hash) results[i] = { ok: false, error: reusedKey(jobs[i].idempotency!.key) };
+        else results[i] = { ok: true, status: r.status, body: r.answer as PlacementAnswer, replayed: true };
       }
     }
     const mirrored = new Set(mirrors.map((m) => m[0]));
@@ -154,14 +154,14 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
         for (const l of r.lines) needs.stock.push([n, l.itemId]);
       }
     }
-    const { book, items, policy, existingCounters } = await loadBook(trx, needs, options.tiers ?? DEFAULT_TIER_LIMITS);
+    const { book, items, policy } = await loadBook(trx, needs, options.tiers ?? DEFAULT_TIER_LIMITS);
 
     // 3. Decide, in arrival order.
     const newOrders: NewOrder[] = [];
-    const ops: Operation[] = [];
-    // One ledger idempotency row per order (its id is new), not one per line.
-    const opGroup = new Map<string, string>();
-    const counters: Array<CounterKey & { quantity: number }> = [];
+    // Every accepted line of the batch, reserved by one statement; one ledger key per order.
+    const reservations: OrderReservation[] = [];
+    // The first order of each accepted placement (it will carry the placement's Idempotency-Key).
+    const firstOrder = new Map<number, NewOrder>();
     const deliveries: Array<{ nodeId: string; startMs: number; serviceDay: string; deliveries: number }> = [];
     const rejectedKeys: number[] = [];
     for (const i of active) {
@@ -177,19 +177,16 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
       const household = householdKey(r.address);
       const placed: PlacedOrder[] = outcome.orders.map((o) => {
         const id = randomUUID();
-        newOrders.push({
+        const order: NewOrder = {
           id, placementId: placementId!, customerId: r.customerId, household, nodeId: o.nodeId, zoneId: outcome.zoneId ?? null,
           slotStartMs: o.slotStartMs, serviceDay: o.serviceDay, deliveryMode: o.deliveryMode, dropPoint: o.dropPoint ?? null,
           lat: r.address.lat, lng: r.address.lng, groupId: null, lines: o.lines,
-        });
+        };
+        newOrders.push(order);
+        if (!firstOrder.has(i)) firstOrder.set(i, order);
         deliveries.push({ nodeId: o.nodeId, startMs: o.slotStartMs, serviceDay: o.serviceDay, deliveries: 1 });
         o.lines.forEach((l, n) => {
-          opGroup.set(`order:${id}:${n}:reserve`, `order:${id}:reserve`);
-          ops.push({ kind: 'reserve', key: `order:${id}:${n}:reserve`, nodeId: o.nodeId, itemId: l.itemId, quantity: l.quantity, reservationId: reservationId(id, n), reason: 'order' });
-          if (isCapped(policy, items, l.itemId)) {
-            counters.push({ scope: 'customer', subject: r.customerId, itemId: l.itemId, day: o.serviceDay, quantity: l.quantity });
-            counters.push({ scope: 'household', subject: household, itemId: l.itemId, day: o.serviceDay, quantity: l.quantity });
-          }
+          reservations.push({ groupKey: `order:${id}:reserve`, key: `order:${id}:${n}:reserve`, nodeId: o.nodeId, itemId: l.itemId, quantity: l.quantity, reservationId: reservationId(id, n) });
         });
         return {
           id, nodeId: o.nodeId, slotStart: new Date(o.slotStartMs).toISOString(), serviceDay: o.serviceDay, deliveryMode: o.deliveryMode,
@@ -202,25 +199,27 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
       if (outcome.status === 'rejected' && jobs[i].idempotency) rejectedKeys.push(i);
     }
 
-    // 4. Reserve every accepted line in the ledger, all or nothing.
-    if (ops.length > 0) await postOperations(trx, ops, { now, atomic: true, groupKey: (op) => opGroup.get(op.key) });
+    // 4. Reserve every accepted line of every order in one set-based statement, all or nothing.
+    await reserveOrderLines(trx, reservations, now);
     if (options.afterReserve) await options.afterReserve(trx);
 
-    // 5. Confirm.
-    await insertOrders(trx, newOrders, now);
-    await bookDeliveries(trx, deliveries);
-    await addToCounters(trx, counters, existingCounters);
-    const answered = active.filter((i) => jobs[i].idempotency && !rejectedKeys.includes(i)).sort((a, b) => (jobs[a].idempotency!.key < jobs[b].idempotency!.key ? -1 : 1));
-    if (answered.length > 0) {
-      // A refused order keeps no key: the customer may try again with it once stock is back.
-      const a = answered.map((i) => results[i] as Extract<PlaceResult, { ok: true }>);
-      const ins = await sql<{ key: string }>`
-        INSERT INTO idempotency_keys (key, scope, request_hash, status_code, response)
-        SELECT k, s, h, st, r::jsonb FROM unnest(${answered.map((i) => jobs[i].idempotency!.key)}::text[], ${answered.map((i) => jobs[i].idempotency!.scope)}::text[],
-          ${answered.map((i) => jobs[i].idempotency!.hash)}::text[], ${a.map((x) => x.status)}::int[], ${a.map((x) => JSON.stringify(x.body))}::text[]) AS t(k, s, h, st, r)
-        ON CONFLICT (scope, key) DO NOTHING RETURNING key`.execute(trx);
-      if (ins.rows.length !== answered.length) throw new IdempotencyRace(answered.length - ins.rows.length);
+    // 5. Confirm. An accepted placement's Idempotency-Key and answer go on its first order (the
+    // order is the key's record; unique, so a key another transaction stored first refuses the
+    // batch, which is decided again and replays). A refused order keeps no key: the customer may
+    // try again with it once stock is back.
+    for (const i of active) {
+      const j = jobs[i];
+      const first = firstOrder.get(i);
+      const res = results[i];
+      if (!j.idempotency || !first || !res?.ok || rejectedKeys.includes(i)) continue;
+      first.idempotency = { scope: j.idempotency.scope, key: j.idempotency.key, hash: j.idempotency.hash, status: res.status, answer: res.body };
     }
+    try {
+      await insertOrders(trx, newOrders, now);
+    } catch (e) {
+      throw isOrderKeyConflict(e) ? new OrderKeyRace(e) : e;
+    }
+    await bookDeliveries(trx, deliveries);
     const audits: AuditEntry[] = [];
     for (const i of active) {
       const r = results[i];
@@ -260,14 +259,6 @@ async function addSubstitutes(db: Kysely<any>, jobs: PlaceJob[], results: PlaceR
     const node = w.nodes[0];
     const cands = rows.filter((x) => x.nodeId === node).map((x) => ({ item: { itemId: x.itemId, category: x.category, essentialTier: x.essentialTier as 'none' }, available: x.available }));
     w.rej.substitutes = policy.substitutes(it, w.rej.quantity, cands);
-  }
-}
-
-/** An idempotency key answered by another transaction while this batch ran: decide again (it replays). */
-class IdempotencyRace extends Error {
-  readonly code = '40001';
-  constructor(n: number) {
-    super(`${n} idempotency key(s) were answered concurrently; the orders are decided again`);
   }
 }
 

@@ -1,6 +1,6 @@
 import * as highsModule from 'highs';
-import type { Highs } from 'highs';
-import type { LinearModel, MipSolver, SolveOptions, SolveResult } from './model.ts';
+import type { Highs, Model } from 'highs';
+import { pack, type BoundChanges, type LinearModel, type MipSolver, type ModelSession, type PackedModel, type SolveOptions, type SolveResult } from './model.ts';
 
 type HighsInstance = Highs;
 // The package ships ESM at runtime but CommonJS-style typings; take the loader from either shape.
@@ -9,9 +9,9 @@ const loadHighs: () => Promise<Highs> = ((highsModule as any).default ?? highsMo
 let shared: Promise<HighsInstance> | null = null;
 
 /**
- * Loads the HiGHS WASM module once per process. After an abort (for example out of
- * memory inside WASM) the instance is unusable, so `resetHighs` drops it and the
- * next solve loads a fresh one.
+ * Loads the HiGHS WASM module once per thread (each worker thread has its own). After an
+ * abort (for example out of memory inside WASM) the instance is unusable, so `resetHighs`
+ * drops it and the next solve loads a fresh one.
  */
 function instance(): Promise<HighsInstance> {
   if (!shared) shared = loadHighs();
@@ -22,74 +22,67 @@ function resetHighs(): void {
   shared = null;
 }
 
-function toCsr(model: LinearModel) {
-  const starts = new Int32Array(model.rows.lower.length + 1);
-  let nnz = 0;
-  for (let i = 0; i < model.rows.indices.length; i++) nnz += model.rows.indices[i].length;
-  const indices = new Int32Array(nnz);
-  const values = new Float64Array(nnz);
-  let k = 0;
-  for (let i = 0; i < model.rows.indices.length; i++) {
-    starts[i] = k;
-    const idx = model.rows.indices[i];
-    const val = model.rows.values[i];
-    for (let t = 0; t < idx.length; t++) {
-      indices[k] = idx[t];
-      values[k] = val[t];
-      k++;
-    }
-  }
-  starts[model.rows.indices.length] = k;
-  return { starts, indices, values };
-}
+/** One packed model loaded into HiGHS, solved any number of times with changed bounds (hot start). */
+export class LoadedModel {
+  private constructor(
+    private readonly highs: HighsInstance,
+    private readonly m: Model | null,
+    private readonly numCols: number,
+    private readonly isMip: boolean,
+  ) {}
 
-/** The default MipSolver: HiGHS through its sparse model API. */
-export class HighsSolver implements MipSolver {
-  async solve(model: LinearModel, options: SolveOptions = {}): Promise<SolveResult> {
+  static async load(p: PackedModel): Promise<LoadedModel> {
     const highs = await instance();
-    const numCols = model.cols.cost.length;
-    const numRows = model.rows.lower.length;
-    if (numCols === 0) {
-      return { status: 'optimal', values: new Float64Array(0), objective: 0, bound: 0, gapPct: 0, solveTimeS: 0 };
-    }
+    if (p.numCols === 0) return new LoadedModel(highs, null, 0, false);
     const inf = highs.infinity;
     const clamp = (v: number) => (v === Number.POSITIVE_INFINITY ? inf : v === Number.NEGATIVE_INFINITY ? -inf : v);
-    const csr = toCsr(model);
-    const isMip = model.cols.integer.some(Boolean);
-    const started = performance.now();
-    let m;
+    const isMip = p.integer.some((b) => b === 1);
+    let m: Model;
     try {
       m = highs.createModel({
-        numCols,
-        numRows,
-        sense: model.sense === 'maximize' ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
-        colCost: Float64Array.from(model.cols.cost),
-        colLower: Float64Array.from(model.cols.lower, clamp),
-        colUpper: Float64Array.from(model.cols.upper, clamp),
-        rowLower: Float64Array.from(model.rows.lower, clamp),
-        rowUpper: Float64Array.from(model.rows.upper, clamp),
-        matrix: { format: 'csr', numRows, numCols, ...csr },
-        ...(isMip
-          ? { integrality: Int32Array.from(model.cols.integer, (b) => (b ? 1 : 0)) as unknown as Int32Array }
-          : {}),
+        numCols: p.numCols,
+        numRows: p.numRows,
+        sense: p.sense === 'maximize' ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
+        colCost: p.colCost,
+        colLower: p.colLower.map(clamp),
+        colUpper: p.colUpper.map(clamp),
+        rowLower: p.rowLower.map(clamp),
+        rowUpper: p.rowUpper.map(clamp),
+        matrix: { format: 'csr', numRows: p.numRows, numCols: p.numCols, starts: p.starts, indices: p.indices, values: p.values },
+        ...(isMip ? { integrality: Int32Array.from(p.integer) as unknown as Int32Array } : {}),
       });
+      m.options.set({ output_flag: false });
     } catch (e) {
       resetHighs();
-      return failed(`HiGHS refused the model: ${(e as Error).message}`, started);
+      throw new Error(`HiGHS refused the model: ${(e as Error).message}`);
     }
+    return new LoadedModel(highs, m, p.numCols, isMip);
+  }
+
+  solve(options: SolveOptions = {}, changes?: BoundChanges): SolveResult {
+    const started = performance.now();
+    const m = this.m;
+    if (!m) return { status: 'optimal', values: new Float64Array(0), objective: 0, bound: 0, gapPct: 0, solveTimeS: 0 };
+    const highs = this.highs;
+    const inf = highs.infinity;
+    const clamp = (v: number) => (v === Number.POSITIVE_INFINITY ? inf : v === Number.NEGATIVE_INFINITY ? -inf : v);
     try {
-      m.options.set({ output_flag: false });
-      if (options.timeLimitS !== undefined) m.options.set('time_limit', options.timeLimitS);
-      if (options.mipRelGap !== undefined && isMip) m.options.set('mip_rel_gap', options.mipRelGap);
+      if (changes?.cols && changes.cols.index.length > 0) m.changeColsBounds({ kind: 'set', indices: changes.cols.index }, changes.cols.lower.map(clamp), changes.cols.upper.map(clamp));
+      if (changes?.rows && changes.rows.index.length > 0) m.changeRowsBounds({ kind: 'set', indices: changes.rows.index }, changes.rows.lower.map(clamp), changes.rows.upper.map(clamp));
+      // HiGHS's own default time limit is its 'infinity' (1e300 does not reach it exactly), so set it large.
+      m.options.set('time_limit', options.timeLimitS ?? 1e9);
+      if (this.isMip) {
+        if (options.mipRelGap !== undefined) m.options.set('mip_rel_gap', options.mipRelGap);
+        if (options.start && options.start.length === this.numCols) m.setSolution({ colValue: options.start });
+      }
       m.run();
       const code = m.getModelStatus();
       const S = highs.constants.modelStatus;
       const sol = m.getSolution();
-      const hasSolution = sol.colValue.length === numCols && (code === S.optimal || hasPrimal(m));
+      const hasSolution = sol.colValue.length === this.numCols && (code === S.optimal || hasPrimal(m));
       const solveTimeS = (performance.now() - started) / 1000;
       if (code === S.infeasible) return { status: 'infeasible', values: null, objective: null, bound: null, gapPct: null, solveTimeS };
-      if (code === S.unbounded || code === S.unboundedOrInfeasible)
-        return { status: 'unbounded', values: null, objective: null, bound: null, gapPct: null, solveTimeS };
+      if (code === S.unbounded || code === S.unboundedOrInfeasible) return { status: 'unbounded', values: null, objective: null, bound: null, gapPct: null, solveTimeS };
       if (!hasSolution) {
         const status = code === S.timeLimit ? 'time_limit_no_solution' : 'error';
         return { status, values: null, objective: null, bound: null, gapPct: null, solveTimeS, message: `HiGHS status ${code}` };
@@ -97,29 +90,47 @@ export class HighsSolver implements MipSolver {
       const objective = m.getObjectiveValue();
       let bound = objective;
       let gapPct = 0;
-      if (isMip) {
+      if (this.isMip) {
         bound = Number(m.info.get('mip_dual_bound'));
         const gap = Number(m.info.get('mip_gap'));
         gapPct = Number.isFinite(gap) ? Math.max(0, gap * 100) : 0;
       }
-      return {
-        status: code === S.optimal ? 'optimal' : 'feasible',
-        values: Float64Array.from(sol.colValue),
-        objective,
-        bound,
-        gapPct,
-        solveTimeS,
-      };
+      return { status: code === S.optimal ? 'optimal' : 'feasible', values: sol.colValue, objective, bound, gapPct, solveTimeS };
     } catch (e) {
       resetHighs();
       return failed(`HiGHS failed: ${(e as Error).message}`, started);
-    } finally {
-      try {
-        m.dispose();
-      } catch {
-        /* the instance may already be unusable after an abort */
-      }
     }
+  }
+
+  dispose(): void {
+    try {
+      this.m?.dispose();
+    } catch {
+      /* the instance may already be unusable after an abort */
+    }
+  }
+}
+
+/** The default MipSolver: HiGHS through its sparse model API, on the calling thread. */
+export class HighsSolver implements MipSolver {
+  async solve(model: LinearModel, options: SolveOptions = {}): Promise<SolveResult> {
+    const started = performance.now();
+    let loaded: LoadedModel;
+    try {
+      loaded = await LoadedModel.load(pack(model));
+    } catch (e) {
+      return failed((e as Error).message, started);
+    }
+    try {
+      return loaded.solve(options);
+    } finally {
+      loaded.dispose();
+    }
+  }
+
+  async open(model: LinearModel): Promise<ModelSession> {
+    const loaded = await LoadedModel.load(pack(model));
+    return { solve: async (options, changes) => loaded.solve(options, changes), close: () => loaded.dispose() };
   }
 }
 
@@ -132,7 +143,7 @@ function hasPrimal(m: { info: { get(name: string): unknown } }): boolean {
   }
 }
 
-function failed(message: string, started: number): SolveResult {
+export function failed(message: string, started: number): SolveResult {
   return { status: 'error', values: null, objective: null, bound: null, gapPct: null, solveTimeS: (performance.now() - started) / 1000, message };
 }
 

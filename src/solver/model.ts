@@ -46,7 +46,7 @@ export class ModelBuilder {
     this.cols.lower.push(opts.lower ?? 0);
     this.cols.upper.push(opts.upper ?? INF);
     this.cols.integer.push(opts.integer ?? false);
-    this.cols.names.push(opts.name ?? `x${j}`);
+    this.cols.names.push(opts.name ?? '');
     return j;
   }
 
@@ -67,7 +67,7 @@ export class ModelBuilder {
     this.rows.upper.push(upper);
     this.rows.indices.push(indices);
     this.rows.values.push(values);
-    this.rows.names.push(name ?? `r${i}`);
+    this.rows.names.push(name ?? '');
     return i;
   }
 
@@ -83,6 +83,27 @@ export interface SolveOptions {
   timeLimitS?: number;
   /** Relative MIP gap at which to stop (0.0001 = 0.01%). */
   mipRelGap?: number;
+  /**
+   * A known feasible point (one value per column) to start a MIP from, for instance a greedy
+   * plan: branch and bound starts with it as its incumbent. Ignored for LPs.
+   */
+  start?: Float64Array;
+}
+
+/** New bounds for some columns and rows of a model already opened in a session. */
+export interface BoundChanges {
+  cols?: { index: Int32Array; lower: Float64Array; upper: Float64Array };
+  rows?: { index: Int32Array; lower: Float64Array; upper: Float64Array };
+}
+
+/**
+ * One model kept loaded in the solver for a sequence of solves that differ only in bounds
+ * (fixing columns while rounding, sharing out a capacity row). The solver keeps its basis
+ * between solves, so each re-solve starts hot instead of from scratch.
+ */
+export interface ModelSession {
+  solve(options?: SolveOptions, changes?: BoundChanges): Promise<SolveResult>;
+  close(): void;
 }
 
 export interface SolveResult {
@@ -105,4 +126,89 @@ export interface SolveResult {
  */
 export interface MipSolver {
   solve(model: LinearModel, options?: SolveOptions): Promise<SolveResult>;
+  /** Opens a session on the model (hot-started re-solves); see `openSession` for solvers without one. */
+  open?(model: LinearModel): Promise<ModelSession>;
+}
+
+/**
+ * A session on any solver: the solver's own when it has one, else one that applies the bound
+ * changes to a copy of the model and solves it from scratch each time.
+ */
+export async function openSession(solver: MipSolver, model: LinearModel): Promise<ModelSession> {
+  if (solver.open) return solver.open(model);
+  const cols = { ...model.cols, lower: model.cols.lower.slice(), upper: model.cols.upper.slice() };
+  const rows = { ...model.rows, lower: model.rows.lower.slice(), upper: model.rows.upper.slice() };
+  const copy: LinearModel = { sense: model.sense, cols, rows };
+  return {
+    solve(options, changes) {
+      applyChanges(cols, changes?.cols);
+      applyChanges(rows, changes?.rows);
+      return solver.solve(copy, options);
+    },
+    close() {},
+  };
+}
+
+function applyChanges(target: { lower: number[]; upper: number[] }, c: { index: Int32Array; lower: Float64Array; upper: Float64Array } | undefined): void {
+  if (!c) return;
+  for (let k = 0; k < c.index.length; k++) {
+    target.lower[c.index[k]] = c.lower[k];
+    target.upper[c.index[k]] = c.upper[k];
+  }
+}
+
+/** A model in compressed sparse rows with typed arrays: what crosses a worker boundary cheaply. */
+export interface PackedModel {
+  sense: 'minimize' | 'maximize';
+  numCols: number;
+  numRows: number;
+  colCost: Float64Array;
+  colLower: Float64Array;
+  colUpper: Float64Array;
+  integer: Uint8Array;
+  rowLower: Float64Array;
+  rowUpper: Float64Array;
+  starts: Int32Array;
+  indices: Int32Array;
+  values: Float64Array;
+}
+
+export function pack(model: LinearModel): PackedModel {
+  const numRows = model.rows.lower.length;
+  const starts = new Int32Array(numRows + 1);
+  let nnz = 0;
+  for (let i = 0; i < numRows; i++) nnz += model.rows.indices[i].length;
+  const indices = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  let k = 0;
+  for (let i = 0; i < numRows; i++) {
+    starts[i] = k;
+    const idx = model.rows.indices[i];
+    const val = model.rows.values[i];
+    for (let t = 0; t < idx.length; t++) {
+      indices[k] = idx[t];
+      values[k] = val[t];
+      k++;
+    }
+  }
+  starts[numRows] = k;
+  return {
+    sense: model.sense,
+    numCols: model.cols.cost.length,
+    numRows,
+    colCost: Float64Array.from(model.cols.cost),
+    colLower: Float64Array.from(model.cols.lower),
+    colUpper: Float64Array.from(model.cols.upper),
+    integer: Uint8Array.from(model.cols.integer, (b) => (b ? 1 : 0)),
+    rowLower: Float64Array.from(model.rows.lower),
+    rowUpper: Float64Array.from(model.rows.upper),
+    starts,
+    indices,
+    values,
+  };
+}
+
+/** The typed arrays of a packed model, to transfer (not copy) to a worker. */
+export function transferList(m: PackedModel): ArrayBuffer[] {
+  return [m.colCost, m.colLower, m.colUpper, m.integer, m.rowLower, m.rowUpper, m.starts, m.indices, m.values].map((a) => a.buffer as ArrayBuffer);
 }

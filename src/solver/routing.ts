@@ -3,12 +3,10 @@
  * while it searches (a solve takes seconds). Travel given as functions is turned into arrays
  * first, because functions cannot cross the worker boundary.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { RoutingProblem, RoutingProgress, RoutingSolution, SolveOptions } from '../domain/routing/model.ts';
 import { err, type Result } from '../domain/shared/result.ts';
+import { spawnSolverWorker } from './spawn.ts';
 
 export type RoutingWorkerMessage =
   | { type: 'progress'; progress: RoutingProgress }
@@ -61,19 +59,6 @@ function withArrayTravel(problem: RoutingProblem): RoutingProblem {
   return { ...problem, travel: { kind: 'arrays', distance, duration } };
 }
 
-/**
- * Starts the worker. From TypeScript sources (tsx, vitest) the worker registers tsx's loader
- * itself before importing its entry: `execArgv: ['--import', 'tsx']` does not reach worker
- * threads on Node 20, so a short bootstrap does the same thing from inside the worker.
- */
 function spawnWorker(workerData: unknown): Worker {
-  const entry = new URL(import.meta.url.endsWith('.ts') ? './routing-worker.ts' : './routing-worker.js', import.meta.url);
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
-  // The ESM build of tsx's API (the `import` condition of its `./esm/api` export).
-  const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
-  const tsxApi = pathToFileURL(join(dirname(tsxPackage), 'dist/esm/api/index.mjs')).href;
-  const bootstrap =
-    `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })` +
-    `.catch((e) => { throw e; });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return spawnSolverWorker('routing-worker', workerData);
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Principal, Role } from '../domain/auth/policy.ts';
 import { fail } from '../domain/shared/result.ts';
 
@@ -34,7 +34,7 @@ function rowToUser(r: any): User {
   };
 }
 
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export async function createUser(
   db: Db,
@@ -67,7 +67,18 @@ export async function countUsers(db: Db): Promise<number> {
   return Number((await db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
 }
 
-export async function updateUser(db: Db, id: string, patch: { role?: Role; nodeIds?: string[]; disabled?: boolean; password?: string }): Promise<User> {
+/**
+ * Changes a user. A new password ends every session of the user except
+ * `keepTokenHash` (the one making the change, when it is their own); disabling
+ * a user ends all their sessions and API tokens.
+ */
+export async function updateUser(
+  db: Db,
+  id: string,
+  patch: { role?: Role; nodeIds?: string[]; disabled?: boolean; password?: string },
+  now: Date = new Date(),
+  keepTokenHash: string | null = null,
+): Promise<User> {
   const row: Record<string, unknown> = {};
   if (patch.role) row.role = patch.role;
   if (patch.nodeIds) row.node_ids = patch.nodeIds;
@@ -75,7 +86,12 @@ export async function updateUser(db: Db, id: string, patch: { role?: Role; nodeI
   if (patch.password) row.password_hash = await hash(patch.password);
   const r = await db.updateTable('users').set(row).where('id', '=', id).returningAll().executeTakeFirst();
   if (!r) fail({ code: 'not_found', message: `user ${id} does not exist`, field: 'id', expected: 'an existing user id', actual: id });
-  if (patch.disabled) await db.updateTable('auth_tokens').set({ revoked_at: new Date() }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
+  if (patch.disabled) await db.updateTable('auth_tokens').set({ revoked_at: now }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
+  else if (patch.password) {
+    let q = db.updateTable('auth_tokens').set({ revoked_at: now }).where('user_id', '=', id).where('kind', '=', 'session').where('revoked_at', 'is', null);
+    if (keepTokenHash) q = q.where('token_hash', '<>', keepTokenHash);
+    await q.execute();
+  }
   return rowToUser(r);
 }
 
@@ -97,6 +113,52 @@ export async function issueToken(db: Db, userId: string, kind: 'session' | 'api'
   const token = `bg_${randomBytes(32).toString('base64url')}`;
   await db.insertInto('auth_tokens').values({ token_hash: tokenHash(token), user_id: userId, kind, name, created_at: now, expires_at: expiresAt }).execute();
   return token;
+}
+
+/** API tokens expire after this many days unless the issuer asks for fewer or more. */
+export const DEFAULT_API_TOKEN_DAYS = 90;
+
+export interface TokenInfo {
+  /** The first 16 hex digits of the token's hash: names the token without revealing it. */
+  id: string;
+  userId: string;
+  username: string;
+  kind: 'session' | 'api';
+  name: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export async function listTokens(db: Db, filter: { userId?: string; kind?: 'session' | 'api'; includeRevoked?: boolean } = {}): Promise<TokenInfo[]> {
+  let q = db
+    .selectFrom('auth_tokens as t')
+    .innerJoin('users as u', 'u.id', 't.user_id')
+    .select(['t.token_hash', 't.user_id', 'u.username', 't.kind', 't.name', 't.created_at', 't.expires_at', 't.revoked_at']);
+  if (filter.userId) q = q.where('t.user_id', '=', filter.userId);
+  if (filter.kind) q = q.where('t.kind', '=', filter.kind);
+  if (!filter.includeRevoked) q = q.where('t.revoked_at', 'is', null);
+  const rows = await q.orderBy('t.created_at', 'desc').limit(10_000).execute();
+  const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null);
+  return rows.map((r: any) => ({
+    id: String(r.token_hash).slice(0, 16),
+    userId: r.user_id,
+    username: r.username,
+    kind: r.kind,
+    name: r.name,
+    createdAt: new Date(r.created_at).toISOString(),
+    expiresAt: iso(r.expires_at),
+    revokedAt: iso(r.revoked_at),
+  }));
+}
+
+/** Revokes the token whose id (hash prefix) is given; false when there is none. */
+export async function revokeTokenById(db: Db, id: string, now: Date): Promise<TokenInfo | null> {
+  if (!/^[0-9a-f]{16}$/.test(id)) return null;
+  const r = await db.selectFrom('auth_tokens').select('token_hash').where(sql`substr(token_hash, 1, 16)`, '=', id).executeTakeFirst();
+  if (!r) return null;
+  await db.updateTable('auth_tokens').set({ revoked_at: now }).where('token_hash', '=', r.token_hash).where('revoked_at', 'is', null).execute();
+  return (await listTokens(db, { includeRevoked: true })).find((t) => t.id === id) ?? null;
 }
 
 export async function revokeToken(db: Db, token: string, now: Date): Promise<void> {

@@ -1333,3 +1333,91 @@ export const inventoryDemoStep = {
     ctx.log(`demo: opening stock, ${ops.length} receipts`);
   },
 };
+
+/** Stock a concurrent writer took between a locking read and the set-based reservation: decide again. */
+export class StockRace extends Error {
+  readonly code = '40001';
+  constructor(n: number) {
+    super(`${n} stock row(s) no longer hold what was read; the orders must be decided again`);
+  }
+}
+
+/** One order line's reservation, for `reserveOrderLines`. */
+export interface OrderReservation {
+  /** The order's ledger operation key: one `stock_operations` row per order. */
+  groupKey: string;
+  /** The line's own operation key (kept on its movement line). */
+  key: string;
+  nodeId: string;
+  itemId: string;
+  quantity: number;
+  reservationId: string;
+}
+
+/**
+ * The order hot path's reservation: every line of every order of a batch reserved by ONE
+ * statement. It writes exactly what `postOperations` writes for `reserve` operations grouped per
+ * order (one `stock_operations` row per order, one `reserve` movement line and one reservation per
+ * line, the balance deltas), without the generic path's extra reads and row rewrites, and it guards
+ * the stock itself: a (node, item) row is only updated where `on_hand - reserved` still covers what
+ * the batch reserves there (`UPDATE … FROM unnest(…) WHERE on_hand - reserved >= qty`). The caller
+ * holds the balance rows locked (`lockItemBalances`) and decided on them, so a guard that fails
+ * means a bug or a writer outside the lock order: the statement is then refused as a whole
+ * (`StockRace`, retryable) and the transaction rolls back. Reservation ids and group keys must be
+ * fresh (the caller made up the order id); one that exists refuses the batch with a conflict.
+ */
+export async function reserveOrderLines(trx: Db, lines: OrderReservation[], now: Date): Promise<void> {
+  if (lines.length === 0) return;
+  for (const l of lines) {
+    if (!Number.isInteger(l.quantity) || l.quantity <= 0) fail({ code: 'validation_failed', message: 'a reservation must be a positive whole quantity', field: 'quantity', expected: 'an integer > 0', actual: l.quantity });
+  }
+  const sums = new Map<string, [string, string, number]>();
+  for (const l of lines) {
+    const k = nodeItemKey(l.nodeId, l.itemId);
+    const s = sums.get(k) ?? [l.nodeId, l.itemId, 0];
+    s[2] += l.quantity;
+    sums.set(k, s);
+  }
+  const pairs = [...sums.values()].sort((a, b) => cmpPair([a[0], a[1]], [b[0], b[1]]));
+  // The group's request hash as `postOperations` computes it (the hashes of its operations, joined).
+  const groups = new Map<string, string[]>();
+  for (const l of lines) {
+    const op: Operation = { kind: 'reserve', key: l.key, nodeId: l.nodeId, itemId: l.itemId, quantity: l.quantity, reservationId: l.reservationId, reason: 'order' };
+    const g = groups.get(l.groupKey) ?? [];
+    g.push(hashOf(op));
+    groups.set(l.groupKey, g);
+  }
+  const gs = [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const keyed: KeyedLine[] = lines.map((l) => ({
+    key: l.key,
+    note: null,
+    l: {
+      kind: 'reserve', reason: 'order', nodeId: l.nodeId, itemId: l.itemId, lotCode: NO_LOT, quantity: l.quantity, onHandDelta: 0, reservedDelta: l.quantity,
+      inTransitInDelta: 0, inTransitOutDelta: 0, counterpartyNodeId: null, documentType: 'order', documentRef: l.reservationId, reservationId: l.reservationId, varianceQuantity: 0,
+    },
+  }));
+  const r = await sql<{ it: number; op: number; ri: number }>`
+    WITH ${movementInsert(keyed, now)},
+    it AS (
+      UPDATE stock_item_balances AS b SET reserved = b.reserved + d.q
+      FROM unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[], ${pairs.map((p) => p[2])}::int[]) AS d(n, i, q)
+      WHERE b.node_id = d.n AND b.item_id = d.i AND b.on_hand - b.reserved >= d.q
+      RETURNING 1),
+    op AS (
+      INSERT INTO stock_operations (key, kind, request_hash, posted_at)
+      SELECT k, 'reserve', h, ${now}::timestamptz FROM unnest(${gs.map((g) => g[0])}::text[],
+        ${gs.map((g) => createHash('sha256').update(g[1].join('\u0000')).digest('hex'))}::text[]) AS t(k, h)
+      ON CONFLICT (key) DO NOTHING
+      RETURNING 1),
+    ri AS (
+      INSERT INTO stock_reservations (id, node_id, item_id, quantity)
+      SELECT * FROM unnest(${lines.map((l) => l.reservationId)}::text[], ${lines.map((l) => l.nodeId)}::text[], ${lines.map((l) => l.itemId)}::text[], ${lines.map((l) => l.quantity)}::int[])
+      ON CONFLICT (id) DO NOTHING
+      RETURNING 1)
+    SELECT (SELECT count(*) FROM it)::int AS it, (SELECT count(*) FROM op)::int AS op, (SELECT count(*) FROM ri)::int AS ri`.execute(trx);
+  const got = r.rows[0];
+  if (got.it !== pairs.length) throw new StockRace(pairs.length - got.it);
+  if (got.op !== gs.length || got.ri !== lines.length) {
+    fail({ code: 'conflict', message: `${gs.length - got.op} order operation key(s) or ${lines.length - got.ri} reservation id(s) already exist`, field: 'reservationId', expected: 'new reservation ids', actual: lines.length - got.ri });
+  }
+}

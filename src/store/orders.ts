@@ -207,6 +207,54 @@ export async function lockCounters(trx: Db, keys: CounterKey[]): Promise<Array<C
   return r.rows.map((x) => ({ scope: x.scope, subject: x.subject, itemId: x.item_id, day: x.service_day, quantity: x.quantity }));
 }
 
+/**
+ * Serializes the purchases of these buyers (a customer or a household, on a service day): one
+ * transaction-scoped advisory lock per buyer, taken in a fixed order (sorted by its hash), so two
+ * transactions placing orders for the same buyer queue here and the second sees what the first
+ * bought (`boughtSoFar`). Advisory locks write nothing. Taken after the stock rows, where the
+ * counter rows used to be locked (the lock order of every flow).
+ */
+export async function lockBuyers(trx: Db, buyers: Array<{ scope: CounterScope; subject: string; day: string }>): Promise<void> {
+  if (buyers.length === 0) return;
+  // Unit separators (PostgreSQL text cannot hold NUL).
+  const keys = [...new Set(buyers.map((b) => `${b.scope}\u001f${b.subject}\u001f${b.day}`))];
+  await sql`
+    SELECT count(pg_advisory_xact_lock(${BUYER_LOCK_CLASS}::int, h)) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(${keys}::text[]) AS k ORDER BY h) AS s`.execute(trx);
+}
+
+/** The advisory lock class of buyer locks (the first key of the two-key form), so they cannot collide with other advisory locks. */
+const BUYER_LOCK_CLASS = 310;
+
+/**
+ * What these buyers have bought of these items on their service days, counted from their orders:
+ * every line of an order not cancelled, the picked quantity once packed (a short pick gives the
+ * rest back). Per customer and per household. Call under `lockBuyers`.
+ */
+export async function boughtSoFar(trx: Db, buyers: Array<{ customerId: string; household: string; day: string }>, itemIds: string[]): Promise<Array<CounterKey & { quantity: number }>> {
+  if (buyers.length === 0 || itemIds.length === 0) return [];
+  const cs = new Map<string, [string, string]>();
+  const hs = new Map<string, [string, string]>();
+  for (const b of buyers) {
+    cs.set(`${b.customerId}\u0000${b.day}`, [b.customerId, b.day]);
+    hs.set(`${b.household}\u0000${b.day}`, [b.household, b.day]);
+  }
+  const c = [...cs.values()];
+  const h = [...hs.values()];
+  const r = await sql<any>`
+    SELECT 'customer' AS scope, o.customer_id AS subject, l.item_id, o.service_day, sum(COALESCE(l.picked_quantity, l.quantity))::int AS quantity
+    FROM orders o JOIN order_lines l ON l.order_id = o.id
+    WHERE (o.customer_id, o.service_day) IN (SELECT * FROM unnest(${c.map((x) => x[0])}::text[], ${c.map((x) => x[1])}::text[]))
+      AND o.status <> 'cancelled' AND l.item_id = ANY(${itemIds}::text[])
+    GROUP BY o.customer_id, l.item_id, o.service_day
+    UNION ALL
+    SELECT 'household', o.household, l.item_id, o.service_day, sum(COALESCE(l.picked_quantity, l.quantity))::int
+    FROM orders o JOIN order_lines l ON l.order_id = o.id
+    WHERE (o.household, o.service_day) IN (SELECT * FROM unnest(${h.map((x) => x[0])}::text[], ${h.map((x) => x[1])}::text[]))
+      AND o.status <> 'cancelled' AND l.item_id = ANY(${itemIds}::text[])
+    GROUP BY o.household, l.item_id, o.service_day`.execute(trx);
+  return r.rows.map((x) => ({ scope: x.scope, subject: x.subject, itemId: x.item_id, day: x.service_day, quantity: Number(x.quantity) }));
+}
+
 /** A counter another transaction created between our read and our write: retry the orders. */
 export class CounterRace extends Error {
   readonly code = '40001';
@@ -284,6 +332,8 @@ export interface NewOrder {
   lng: number;
   groupId: string | null;
   lines: Array<{ itemId: string; quantity: number }>;
+  /** The placement's Idempotency-Key and stored answer, on its first order only (the order is the key's record). */
+  idempotency?: { scope: string; key: string; hash: string; status: number; answer: unknown };
 }
 
 /**
@@ -296,16 +346,46 @@ export async function insertOrders(trx: Db, orders: NewOrder[], now: Date): Prom
   const lines = orders.flatMap((o) => o.lines.map((l, i) => ({ o: o.id, i, item: l.itemId, q: l.quantity })));
   await sql`
     WITH o AS (
-      INSERT INTO orders (id, placement_id, customer_id, household, node_id, zone_id, slot_start, service_day, status, delivery_mode, drop_point, address_lat, address_lng, group_id, placed_at, updated_at)
-      SELECT id, pl, c, h, n, z, st, d, 'placed', dm, dp::jsonb, la, ln, g, ${now}::timestamptz, ${now}::timestamptz
+      INSERT INTO orders (id, placement_id, customer_id, household, node_id, zone_id, slot_start, service_day, status, delivery_mode, drop_point, address_lat, address_lng, group_id, placed_at, updated_at,
+        idem_scope, idem_key, request_hash, answer_status, answer)
+      SELECT id, pl, c, h, n, z, st, d, 'placed', dm, dp::jsonb, la, ln, g, ${now}::timestamptz, ${now}::timestamptz, isc, ik, ih, ist, ia::jsonb
       FROM unnest(${col((o) => o.id)}::text[], ${col((o) => o.placementId)}::text[], ${col((o) => o.customerId)}::text[], ${col((o) => o.household)}::text[],
         ${col((o) => o.nodeId)}::text[], ${col((o) => o.zoneId)}::text[], ${col((o) => new Date(o.slotStartMs).toISOString())}::timestamptz[], ${col((o) => o.serviceDay)}::text[],
         ${col((o) => o.deliveryMode)}::text[], ${col((o) => (o.dropPoint ? JSON.stringify(o.dropPoint) : null))}::text[], ${col((o) => o.lat)}::float8[], ${col((o) => o.lng)}::float8[],
-        ${col((o) => o.groupId)}::text[]) AS t(id, pl, c, h, n, z, st, d, dm, dp, la, ln, g)
+        ${col((o) => o.groupId)}::text[], ${col((o) => o.idempotency?.scope ?? null)}::text[], ${col((o) => o.idempotency?.key ?? null)}::text[], ${col((o) => o.idempotency?.hash ?? null)}::text[],
+        ${col((o) => o.idempotency?.status ?? null)}::int[], ${col((o) => (o.idempotency ? JSON.stringify(o.idempotency.answer) : null))}::text[]) AS t(id, pl, c, h, n, z, st, d, dm, dp, la, ln, g, isc, ik, ih, ist, ia)
       RETURNING id
     )
     INSERT INTO order_lines (order_id, line_no, item_id, quantity)
     SELECT * FROM unnest(${lines.map((l) => l.o)}::text[], ${lines.map((l) => l.i)}::int[], ${lines.map((l) => l.item)}::text[], ${lines.map((l) => l.q)}::int[])`.execute(trx);
+}
+
+/** A placement's Idempotency-Key another transaction stored first (unique on orders): decide again, it then replays. */
+export class OrderKeyRace extends Error {
+  readonly code = '40001';
+  constructor(cause: unknown) {
+    super(`an Idempotency-Key was answered concurrently (${(cause as Error).message}); the orders are decided again`);
+  }
+}
+
+/** Whether a database error is the unique index that makes the order its own idempotency record. */
+export const isOrderKeyConflict = (e: unknown): boolean => (e as { code?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'orders_idempotency';
+
+/**
+ * The stored answers of these Idempotency-Keys: on the order that carries the key, or (keys
+ * answered before orders carried them) in `idempotency_keys`. One statement for a batch.
+ */
+export async function answeredKeys(db: Db, keys: Array<{ scope: string; key: string }>): Promise<Array<{ scope: string; key: string; requestHash: string; status: number; answer: unknown }>> {
+  if (keys.length === 0) return [];
+  const sc = keys.map((k) => k.scope);
+  const ks = keys.map((k) => k.key);
+  const r = await sql<any>`
+    WITH t AS (SELECT * FROM unnest(${sc}::text[], ${ks}::text[]) AS t(s, k))
+    SELECT o.idem_scope AS scope, o.idem_key AS key, o.request_hash, o.answer_status AS status_code, o.answer AS response
+    FROM orders o JOIN t ON o.idem_scope = t.s AND o.idem_key = t.k WHERE o.idem_key IS NOT NULL
+    UNION ALL
+    SELECT i.scope, i.key, i.request_hash, i.status_code, i.response FROM idempotency_keys i JOIN t ON i.scope = t.s AND i.key = t.k`.execute(db);
+  return r.rows.map((x) => ({ scope: x.scope, key: x.key, requestHash: x.request_hash, status: x.status_code, answer: typeof x.response === 'string' ? JSON.parse(x.response) : x.response }));
 }
 
 /** The ledger reservation that holds an order line's stock. */

@@ -147,7 +147,7 @@ export interface ImportReport {
 }
 
 /** Imports a GeoJSON FeatureCollection of zones, all or nothing. Call inside a transaction. */
-export async function importZones(db: Db, raw: unknown, now: Date, options: ImportOptions = {}): Promise<ImportReport> {
+export async function importZones(db: Db, raw: unknown, now: Date, options: ImportOptions = {}, actor = 'system'): Promise<ImportReport> {
   const tolerance = options.overlapTolerancePct ?? 1;
   const parsed = unwrap(parseZoneCollection(raw, { overlapTolerancePct: tolerance, knownNodeIds: await knownNodeIds(db) }));
   const mode = options.mode ?? 'merge';
@@ -178,7 +178,7 @@ export async function importZones(db: Db, raw: unknown, now: Date, options: Impo
   if (options.dryRun) return report;
   if (toDelete.length) await deleteZonesById(db, toDelete);
   await writeZones(db, parsed.zones, now);
-  await audit(db, now, 'zones.imported', 'zones', '', { mode, features: parsed.zones.length, deleted: toDelete.length });
+  await audit(db, now, 'zones.imported', 'zones', actor, { mode, features: parsed.zones.length, deleted: toDelete.length });
   return report;
 }
 
@@ -229,24 +229,24 @@ async function saveOne(db: Db, input: ZoneInput, now: Date, overlapTolerancePct 
   return (await getZone(db, zone.id))!;
 }
 
-export async function createZone(db: Db, input: ZoneInput, now: Date): Promise<StoredZone> {
+export async function createZone(db: Db, input: ZoneInput, now: Date, actor = 'system'): Promise<StoredZone> {
   if (await getZone(db, input.id)) fail({ code: 'duplicate', message: `zone ${input.id} already exists`, field: 'id', expected: 'a new zone id', actual: input.id });
   const z = await saveOne(db, input, now);
-  await audit(db, now, 'zone.created', z.id, '', {});
+  await audit(db, now, 'zone.created', z.id, actor, {});
   return z;
 }
 
-export async function updateZone(db: Db, id: string, patch: Partial<Omit<ZoneInput, 'id'>>, now: Date): Promise<StoredZone> {
+export async function updateZone(db: Db, id: string, patch: Partial<Omit<ZoneInput, 'id'>>, now: Date, actor = 'system'): Promise<StoredZone> {
   const before = await requireZone(db, id);
   const z = await saveOne(db, { ...before, ...patch, id }, now);
-  await audit(db, now, 'zone.updated', id, '', { fields: Object.keys(patch) });
+  await audit(db, now, 'zone.updated', id, actor, { fields: Object.keys(patch) });
   return z;
 }
 
-export async function deleteZone(db: Db, id: string, now: Date): Promise<void> {
+export async function deleteZone(db: Db, id: string, now: Date, actor = 'system'): Promise<void> {
   await requireZone(db, id);
   await deleteZonesById(db, [id]);
-  await audit(db, now, 'zone.deleted', id, '', {});
+  await audit(db, now, 'zone.deleted', id, actor, {});
 }
 
 export interface GenerateOptions {
@@ -262,7 +262,7 @@ export interface GenerateOptions {
 }
 
 /** Generates H3 zones, assigns each to the nearest trading delivery node in reach, and stores them. */
-export async function generateZones(db: Db, o: GenerateOptions, now: Date): Promise<{ created: number; deleted: number }> {
+export async function generateZones(db: Db, o: GenerateOptions, now: Date, actor = 'system'): Promise<{ created: number; deleted: number }> {
   const nodes = (await listNodes(db)).filter((n) => DELIVERY_KINDS.has(n.kind) && takesOnlineOrders(n.status));
   let area;
   if (o.nodeIds?.length) {
@@ -283,7 +283,7 @@ export async function generateZones(db: Db, o: GenerateOptions, now: Date): Prom
   );
   if (existing.length) await deleteZonesById(db, existing.map((r) => r.id as string));
   await writeZones(db, zones, now);
-  await audit(db, now, 'zones.generated', 'zones', '', { resolution: o.resolution, cells: zones.length });
+  await audit(db, now, 'zones.generated', 'zones', actor, { resolution: o.resolution, cells: zones.length });
   return { created: zones.length, deleted: existing.length };
 }
 
@@ -429,7 +429,7 @@ async function recordEffects(db: Db, area: ControlArea, effects: readonly AreaEf
  * (node statuses through the network context) and recorded so lifting can undo
  * them. Call inside a transaction.
  */
-export async function declareControlArea(db: Db, input: ControlAreaInput, now: Date, actor = ''): Promise<{ area: ControlArea; effects: StoredEffect[] }> {
+export async function declareControlArea(db: Db, input: ControlAreaInput, now: Date, actor = 'system'): Promise<{ area: ControlArea; effects: StoredEffect[] }> {
   const { area, effects } = await previewControlArea(db, input);
   const exists = await db.selectFrom('control_areas').select('id').where('id', '=', area.id).executeTakeFirst();
   if (exists) fail({ code: 'duplicate', message: `control area ${area.id} already exists`, field: 'id', expected: 'a new id', actual: area.id });
@@ -475,7 +475,7 @@ async function undoEffects(db: Db, id: string, now: Date, why: 'lifted' | 'ended
  * the strictest of those), or someone changed the node's status since (then it is
  * left alone and the effect says why).
  */
-export async function liftControlArea(db: Db, id: string, now: Date, actor = ''): Promise<{ area: ControlArea; effects: StoredEffect[] }> {
+export async function liftControlArea(db: Db, id: string, now: Date, actor = 'system'): Promise<{ area: ControlArea; effects: StoredEffect[] }> {
   const area = await requireControlArea(db, id);
   if (area.liftedAt) fail({ code: 'conflict', message: `control area ${id} was already lifted at ${area.liftedAt}`, field: 'id', expected: 'an area not lifted', actual: id });
   await db.updateTable('control_areas').set({ lifted_at: now }).where('id', '=', id).execute();
@@ -497,7 +497,7 @@ export interface TickReport {
  * it twice changes nothing the second time. Call inside a transaction; the server
  * runs it every minute.
  */
-export async function tickControlAreas(db: Db, now: Date, actor = ''): Promise<TickReport> {
+export async function tickControlAreas(db: Db, now: Date, actor = 'system'): Promise<TickReport> {
   // One tick at a time: the zones_meta row serialises ticks (and declarations, which bump it).
   await sql`SELECT version FROM zones_meta WHERE id = 1 FOR UPDATE`.execute(db);
   const areas = await listControlAreas(db);
@@ -563,7 +563,7 @@ function rowToReassignment(r: any): StoredReassignment {
 }
 
 /** Plans a reassignment of the stored zones over the stored delivery nodes and keeps the proposal for review. */
-export async function planZoneReassignment(db: Db, request: PlanRequest, deps: { solver: MipSolver; travel?: TravelTimeProvider }, now: Date, actor = ''): Promise<StoredReassignment> {
+export async function planZoneReassignment(db: Db, request: PlanRequest, deps: { solver: MipSolver; travel?: TravelTimeProvider }, now: Date, actor = 'system'): Promise<StoredReassignment> {
   const zones = await listZones(db);
   const nodes = (await listNodes(db)).filter((n) => DELIVERY_KINDS.has(n.kind) || zones.some((z) => z.servingNodeId === n.id));
   const r = await planReassignment(
@@ -605,7 +605,7 @@ const sameSnap = (a: Snapshot, b: Snapshot) => a.servingNodeId === b.servingNode
  * was there before is kept for revert. Refused when a zone changed since the plan.
  * Call inside a transaction.
  */
-export async function applyReassignment(db: Db, id: string, now: Date, actor = ''): Promise<StoredReassignment> {
+export async function applyReassignment(db: Db, id: string, now: Date, actor = 'system'): Promise<StoredReassignment> {
   const r = await requireReassignment(db, id, true);
   if (r.status !== 'proposed') fail({ code: 'conflict', message: `reassignment ${id} is ${r.status}, not proposed`, field: 'id', expected: 'proposed', actual: r.status });
   const zones = new Map((await listZones(db)).map((z) => [z.id, z]));
@@ -637,7 +637,7 @@ export async function applyReassignment(db: Db, id: string, now: Date, actor = '
 }
 
 /** Puts back what an applied proposal replaced; refused when a zone changed since. Call inside a transaction. */
-export async function revertReassignment(db: Db, id: string, now: Date, actor = ''): Promise<StoredReassignment> {
+export async function revertReassignment(db: Db, id: string, now: Date, actor = 'system'): Promise<StoredReassignment> {
   const r = await requireReassignment(db, id, true);
   if (r.status !== 'applied') fail({ code: 'conflict', message: `reassignment ${id} is ${r.status}, not applied`, field: 'id', expected: 'applied', actual: r.status });
   const row = await db.selectFrom('zone_reassignments').select(['zones_before', 'nodes_before']).where('id', '=', id).executeTakeFirstOrThrow();

@@ -61,7 +61,7 @@ export async function startServer(): Promise<RunningServer> {
   });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 300 s:\n${log}`)), 300_000); // the demo load takes minutes on 2 busy cores
+    const timer = setTimeout(() => reject(new Error(`server did not start in 300 s:\n${log}`)), 300_000);
     const onData = (b: Buffer) => {
       log += b.toString();
       const m = /Baogong is running at (http:\/\/\S+)/.exec(log);

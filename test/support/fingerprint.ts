@@ -37,7 +37,10 @@ export function openApiRoutes(doc: any): ApiRoute[] {
       if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
       const params = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
       const schema = op.requestBody?.content?.['application/json']?.schema;
-      const bodyRequiresFields = !!schema && (schema.type !== 'object' || (Array.isArray(schema.required) && schema.required.length > 0) || schema.minProperties > 0);
+      // A body that may be left out (an object with no required field, possibly `null`) does not require fields.
+      const alternatives: any[] = schema ? (schema.anyOf ?? schema.oneOf ?? [schema]) : [];
+      const optionalObject = alternatives.some((a) => a.type === 'object' && !(Array.isArray(a.required) && a.required.length > 0) && !(a.minProperties > 0));
+      const bodyRequiresFields = !!schema && !optionalObject;
       out.push({ method: method.toUpperCase(), path, hasBody: !!op.requestBody, bodyRequiresFields, params });
     }
   }

@@ -2,7 +2,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
-import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
+import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
 import { IncidentInputSchema, type IncidentInput } from '../../domain/incidents/model.ts';
 import * as store from '../../store/incidents.ts';
 import { applyResponsePlan, declareDemoIncident, declareIncident, draftResponsePlan, liftIncident, reconcileDay, simulateIncident, type DraftOptions, type FlowDeps } from '../../flows/incident-response.ts';
@@ -25,6 +25,11 @@ const DraftBody = Type.Object({
   rosterTimeLimitS: Type.Optional(Type.Integer({ minimum: 1, maximum: 120, default: 3 })),
   rosterDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 14, default: 3 })),
   sourcingTimeLimitS: Type.Optional(Type.Integer({ minimum: 1, maximum: 600, default: 10 })),
+}, { additionalProperties: false });
+
+const orNull = (schema: TSchema) => Type.Union([schema, Type.Null()]);
+const ApplyBody = Type.Object({
+  failAtStep: Type.Optional(Type.String({ enum: ['emergency_warehouse', 'control_areas', 'zones', 'staffing', 'sourcing'], description: 'a drill: make this step fail' })),
 }, { additionalProperties: false });
 
 /** An optional JSON body: absent, or an object matching `schema` (errors name the field). */
@@ -50,6 +55,7 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
       tags, summary: 'Declare the built-in scenario\'s incident (Yizhuang, June 2022): its three lockdown areas, the emergency warehouse and the store reopening online-only',
       description: 'Only declares (status declared): draft, simulate and apply it like any incident. Optional JSON body {"id": "yizhuang-2022", "startsAt": ISO}: default id yizhuang-2022 and the scenario\'s own dates (first area 2022-06-22T10:00+08:00); startsAt moves the whole incident (e.g. to now) keeping every offset.',
       headers: IdempotencyHeader,
+      body: orNull(DemoBody),
       response: { 201: Any, ...errors },
     },
   }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await declareDemoIncident(trx, clock.now(), optionalBody<{ id?: string; startsAt?: string }>(DemoBody, req.body)) })));
@@ -105,13 +111,14 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
   app.post('/api/incidents/:id/apply', {
     schema: {
       tags, summary: 'Apply the draft plan (or one whose apply failed and was undone): each part is a step with a compensation; a failure undoes the steps already applied', params: Params, headers: IdempotencyHeader,
-      description: 'Optional JSON body {"failAtStep": "zones"}: a drill that makes that step fail, to rehearse the compensations.',
+      description: 'Optional JSON body {"failAtStep": "zones"}: a drill that makes that step fail, to rehearse the compensations. A repeated Idempotency-Key replays the first answer.',
+      body: orNull(ApplyBody),
       response: { 200: Any, ...errors },
     },
-  }, async (req) => {
-    const body = (req.body ?? {}) as { failAtStep?: unknown };
-    if (body.failAtStep !== undefined && typeof body.failAtStep !== 'string') fail({ code: 'validation_failed', message: 'failAtStep must be a step name', field: 'failAtStep', expected: 'emergency_warehouse | control_areas | zones | staffing | sourcing', actual: body.failAtStep });
-    return applyResponsePlan(flow(), (req.params as { id: string }).id, { failAtStep: body.failAtStep as string | undefined });
+  }, async (req, reply) => {
+    const body = (req.body ?? {}) as { failAtStep?: string };
+    // The apply runs its own steps and compensations (several transactions), so the key is kept beside it.
+    return withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await applyResponsePlan(flow(), (req.params as { id: string }).id, { failAtStep: body.failAtStep }) }));
   });
 
   app.post('/api/incidents/:id/lift', { schema: { tags, summary: 'Lift the incident: areas lifted, zones back, the emergency warehouse’s surplus listed for rebalancing', params: Params, headers: IdempotencyHeader, response: { 200: Any, ...errors } } },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../deps.ts';
+import { refuseOrderReservations } from '../scope.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { toTable, writeTable, XLSX_MIME, type TableFormat } from '../tabular.ts';
 import { MOVEMENT_KINDS, isIsoDay, summarizeStock, type Operation } from '../../domain/inventory/index.ts';
@@ -319,6 +320,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       if (body.kind === 'count_adjustment') fail({ code: 'not_allowed', message: 'count adjustments are posted by counts: POST /api/inventory/counts/:id/post', field: 'kind', expected: 'not count_adjustment', actual: body.kind });
       const op = { ...body, key: opKey(req, body) } as Operation;
       return withIdempotency(db, req, reply, async (trx) => {
+        await refuseOrderReservations(trx, [op as Record<string, any>]);
         const [nodes, items] = refsOf(op);
         await checkRefs(trx, nodes, items);
         const r = await inv.post(trx, op, clock.now());
@@ -353,6 +355,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
         return { ...o, key: o.key ?? randomUUID() } as Operation;
       });
       return withIdempotency(db, req, reply, async (trx) => {
+        await refuseOrderReservations(trx, ops as Array<Record<string, any>>);
         const outcomes = await inv.postOperations(trx, ops, { now: clock.now(), atomic: body.atomic ?? true });
         return {
           status: 200,

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
+import { actorOf } from '../auth.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { parseLatLng } from '../../domain/geo/coordinates.ts';
 import { unwrap } from '../../domain/shared/result.ts';
@@ -176,7 +177,7 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
         response: { 200: Type.Object({ features: Type.Integer(), created: Type.Integer(), updated: Type.Integer(), deleted: Type.Integer(), rewound: Type.Array(Type.String()), dryRun: Type.Boolean() }), ...errors },
       },
     },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.importZones(trx, req.body, clock.now(), req.query as store.ImportOptions) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.importZones(trx, req.body, clock.now(), req.query as store.ImportOptions, actorOf(req)) })),
   );
 
   app.post(
@@ -200,7 +201,7 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
         response: { 200: Type.Object({ created: Type.Integer(), deleted: Type.Integer() }), ...errors },
       },
     },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.generateZones(trx, req.body as store.GenerateOptions, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.generateZones(trx, req.body as store.GenerateOptions, clock.now(), actorOf(req)) })),
   );
 
   app.get('/api/zones/:id', { schema: { tags: TAG, summary: 'One zone, with its geometry', params: IdParam, response: { 200: ZoneFull, ...errors } } }, async (req) =>
@@ -210,13 +211,13 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
   app.post(
     '/api/zones',
     { schema: { tags: TAG, summary: 'Create a zone', headers: IdempotencyHeader, body: ZoneBody, response: { 201: ZoneFull, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createZone(trx, req.body as store.ZoneInput, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createZone(trx, req.body as store.ZoneInput, clock.now(), actorOf(req)) })),
   );
 
   app.patch(
     '/api/zones/:id',
     { schema: { tags: TAG, summary: 'Change a zone', params: IdParam, headers: IdempotencyHeader, body: Type.Partial(Type.Omit(ZoneBody, ['id']), { additionalProperties: false, minProperties: 1 }), response: { 200: ZoneFull, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.updateZone(trx, (req.params as { id: string }).id, req.body as Partial<store.ZoneInput>, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.updateZone(trx, (req.params as { id: string }).id, req.body as Partial<store.ZoneInput>, clock.now(), actorOf(req)) })),
   );
 
   app.delete(
@@ -225,7 +226,7 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
     async (req, reply) =>
       withIdempotency(db, req, reply, async (trx) => {
         const id = (req.params as { id: string }).id;
-        await store.deleteZone(trx, id, clock.now());
+        await store.deleteZone(trx, id, clock.now(), actorOf(req));
         return { status: 200, body: { deleted: id } };
       }),
   );
@@ -252,13 +253,13 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
   app.post(
     '/api/control-areas',
     { schema: { tags: TAG, summary: 'Declare a control area; when in force, nodes inside are suspended (or online-only) at once', headers: IdempotencyHeader, body: AreaBody, response: { 201: AreaWithEffects, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.declareControlArea(trx, req.body as ControlAreaInput, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.declareControlArea(trx, req.body as ControlAreaInput, clock.now(), actorOf(req)) })),
   );
 
   app.post(
     '/api/control-areas/:id/lift',
     { schema: { tags: TAG, summary: 'Lift a control area and undo its effects', params: IdParam, headers: IdempotencyHeader, response: { 200: AreaWithEffects, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.liftControlArea(trx, (req.params as { id: string }).id, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.liftControlArea(trx, (req.params as { id: string }).id, clock.now(), actorOf(req)) })),
   );
 
   const TickItem = Type.Object({ areaId: Type.String(), effects: Type.Integer() });
@@ -272,7 +273,7 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
         response: { 200: Type.Object({ at: Type.String(), tookEffect: Type.Array(TickItem), lifted: Type.Array(TickItem) }), ...errors },
       },
     },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.tickControlAreas(trx, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.tickControlAreas(trx, clock.now(), actorOf(req)) })),
   );
 
   // ---- reassignment ----
@@ -280,7 +281,7 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
     '/api/zones/reassignments',
     { schema: { tags: TAG, summary: 'Plan a zone reassignment (切换路区) and keep it for review', headers: IdempotencyHeader, body: PlanBody, response: { 201: Reassignment, ...errors } } },
     async (req, reply) =>
-      withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.planZoneReassignment(trx, req.body as store.PlanRequest, { solver: deps.solver }, clock.now()) })),
+      withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.planZoneReassignment(trx, req.body as store.PlanRequest, { solver: deps.solver }, clock.now(), actorOf(req)) })),
   );
 
   app.get('/api/zones/reassignments', { schema: { tags: TAG, summary: 'Recent reassignment proposals', response: { 200: Type.Object({ reassignments: Type.Array(Reassignment) }) } } }, async () => ({
@@ -294,13 +295,13 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
   app.post(
     '/api/zones/reassignments/:id/apply',
     { schema: { tags: TAG, summary: 'Apply a proposal atomically (zones and node overrides), audited', params: IdParam, headers: IdempotencyHeader, response: { 200: Reassignment, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.applyReassignment(trx, (req.params as { id: string }).id, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.applyReassignment(trx, (req.params as { id: string }).id, clock.now(), actorOf(req)) })),
   );
 
   app.post(
     '/api/zones/reassignments/:id/revert',
     { schema: { tags: TAG, summary: 'Revert an applied proposal', params: IdParam, headers: IdempotencyHeader, response: { 200: Reassignment, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.revertReassignment(trx, (req.params as { id: string }).id, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.revertReassignment(trx, (req.params as { id: string }).id, clock.now(), actorOf(req)) })),
   );
 
   app.get(

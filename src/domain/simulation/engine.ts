@@ -1,4 +1,4 @@
-import { haversineM } from '../geo/distance.ts';
+import { roadDistanceM } from '../geo/travel.ts';
 import { takesOnlineOrders, type NodeStatus, type TemperatureClass } from '../network/model.ts';
 import { seededRandom, type Random } from '../shared/random.ts';
 import { invariant } from '../shared/result.ts';
@@ -140,7 +140,7 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
   input.items.forEach((it, i) => input.itemMix[i] > 0 && itemsByClass[CLASS_IX[it.temperatureClass]].push(i));
   const essentialItems = input.items.map((_, i) => i).filter((i) => itemTier[i] > 0 && input.itemMix[i] > 0);
   const inTransit = new Int32Array(N * I);
-  const distToSource = input.nodes.map((n) => haversineM(input.nodes[source], n) * input.fleet.roadFactor);
+  const distToSource = input.nodes.map((n) => roadDistanceM(input.nodes[source], n, input.fleet.roadFactor));
   let replenishment: Replenishment = input.replenishment;
   let replVersion = 0;
   let ordersMult = 1;

@@ -11,7 +11,7 @@
  *    equal to the load's lines.
  * It returns every violation found; an empty list means the plan is valid.
  */
-import { haversineExactM } from '../geo/distance.ts';
+import { roadDistanceM } from '../geo/travel.ts';
 import type { TripItem } from './loads.ts';
 import type { FleetVehicleType, Load, TripPlanResult } from './model.ts';
 
@@ -59,7 +59,7 @@ export function auditTripPlan(x: AuditInput): TripViolation[] {
   const types = new Map(x.fleet.map((t) => [t.id, t]));
   const loads = new Map(x.loads.map((l) => [l.id, l]));
   const seen = new Map<string, string>();
-  const road = (a: { lat: number; lng: number }, b: { lat: number; lng: number }) => Math.round(haversineExactM(a, b) * x.detourFactor);
+  const road = (a: { lat: number; lng: number }, b: { lat: number; lng: number }) => roadDistanceM(a, b, x.detourFactor);
   const clock = (t: string) => Number(t.slice(0, 2)) * 3600 + Number(t.slice(3, 5)) * 60;
   const byVehicle = new Map<string, Array<[number, number, string]>>();
 

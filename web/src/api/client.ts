@@ -1,7 +1,10 @@
 /**
  * The command centre's HTTP client. Every call goes to the same origin that served
- * the page. The session token (from POST /api/auth/login) is kept in localStorage
- * and sent as `Authorization: Bearer <token>`. Writes carry an Idempotency-Key so a
+ * the page. The session lives in the HttpOnly `bg_session` cookie that sign-in sets
+ * (mode "cookie"): script never sees the token. Writes echo the readable `bg_csrf`
+ * cookie in the X-CSRF-Token header (another site can make the browser send the
+ * cookie, not the header). Only the username is remembered in localStorage, to
+ * show who is signed in. Writes also carry an Idempotency-Key so a
  * retried click never applies twice. Errors keep the server's body
  * ({code, message, field, expected, actual}) so screens can show what was wrong.
  *
@@ -32,23 +35,29 @@ export class ApiError extends Error {
   }
 }
 
-const TOKEN_KEY = 'baogong.token';
 const USER_KEY = 'baogong.user';
+/** A session token left in localStorage by an older version of the app: removed on load. */
+const LEGACY_TOKEN_KEY = 'baogong.token';
+try {
+  localStorage.removeItem(LEGACY_TOKEN_KEY);
+} catch {
+  // storage unavailable: nothing to clean
+}
+
+/** The CSRF token the server set in the readable bg_csrf cookie at sign-in. */
+function csrfToken(): string | null {
+  const m = document.cookie.match(/(?:^|;\s*)bg_csrf=([^;]+)/);
+  return m ? decodeURIComponent(m[1]) : null;
+}
 
 export const session = {
-  token(): string | null {
-    return localStorage.getItem(TOKEN_KEY);
-  },
   user(): string | null {
     return localStorage.getItem(USER_KEY);
   },
-  set(token: string | null, user: string) {
-    if (token) localStorage.setItem(TOKEN_KEY, token);
-    else localStorage.removeItem(TOKEN_KEY);
+  set(user: string) {
     localStorage.setItem(USER_KEY, user);
   },
   clear() {
-    localStorage.removeItem(TOKEN_KEY);
     localStorage.removeItem(USER_KEY);
   },
   signedIn(): boolean {
@@ -94,15 +103,18 @@ export interface RequestOptions {
 
 export async function request<T, M extends Method = Method>(method: M, path: PathFor<M>, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  const token = session.token();
-  if (token && !opts.anonymous) headers.authorization = `Bearer ${token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET') headers['idempotency-key'] = crypto.randomUUID();
+  if (method !== 'GET') {
+    headers['idempotency-key'] = crypto.randomUUID();
+    const csrf = csrfToken();
+    if (csrf) headers['x-csrf-token'] = csrf;
+  }
   const res = await fetch(withQuery(fillPath(path as string, opts.params), opts.query), {
     method,
     headers,
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     signal: opts.signal,
+    credentials: 'same-origin',
   });
   const text = await res.text();
   let data: unknown = undefined;
@@ -132,12 +144,12 @@ export const api = {
 /** Signs in. Answers 'disabled' when the server has no auth route (404). */
 export async function signIn(username: string, password: string): Promise<'ok' | 'disabled'> {
   try {
-    const r = await request<{ token: string }, 'POST'>('POST', '/api/auth/login', { body: { username, password }, anonymous: true });
-    session.set(r.token, username);
+    await request<{ csrfToken: string }, 'POST'>('POST', '/api/auth/login', { body: { username, password, mode: 'cookie' }, anonymous: true });
+    session.set(username);
     return 'ok';
   } catch (e) {
     if (e instanceof ApiError && e.status === 404 && e.notAvailable) {
-      session.set(null, username || 'guest');
+      session.set(username || 'guest');
       return 'disabled';
     }
     throw e;
@@ -146,7 +158,7 @@ export async function signIn(username: string, password: string): Promise<'ok' |
 
 export async function signOut(): Promise<void> {
   try {
-    if (session.token()) await request<unknown, 'POST'>('POST', '/api/auth/logout', { body: {} });
+    if (csrfToken()) await request<unknown, 'POST'>('POST', '/api/auth/logout', { body: {} });
   } catch {
     // Signing out locally is enough when the server cannot be reached.
   }

@@ -20,6 +20,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        mode?: "token" | "cookie";
                         password: string;
                         username: string;
                     };
@@ -32,8 +33,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            csrfToken: string;
                             expiresAt: string;
-                            token: string;
+                            token?: string;
                             user: {
                                 createdAt: string;
                                 disabled: boolean;
@@ -56,6 +58,14 @@ export interface paths {
                     };
                 };
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -87,13 +97,21 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
             responses: {
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -274,7 +292,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
             responses: {
                 200: {
                     headers: {
@@ -614,7 +636,14 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        failAtStep?: "emergency_warehouse" | "control_areas" | "zones" | "staffing" | "sourcing";
+                    } | null;
+                };
+            };
             responses: {
                 200: {
                     headers: {
@@ -684,7 +713,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
             responses: {
                 200: {
                     headers: {
@@ -754,7 +787,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
             responses: {
                 201: {
                     headers: {
@@ -1364,7 +1401,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
             responses: {
                 200: {
                     headers: {
@@ -2508,7 +2549,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
             responses: {
                 200: {
                     headers: {
@@ -2865,7 +2910,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
             responses: {
                 200: {
                     headers: {
@@ -3164,7 +3213,11 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
             responses: {
                 200: {
                     headers: {

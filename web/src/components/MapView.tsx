@@ -3,6 +3,17 @@ import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useTranslation } from 'react-i18next';
 import { localName } from '../i18n/index.ts';
+
+/**
+ * A tooltip or label as a text node: Leaflet puts a string into the page as HTML,
+ * so names (which come from data: a node, zone or control area called
+ * `<img src=x onerror=…>`) are always handed over as an element whose text is set.
+ */
+export function textLabel(text: string): HTMLElement {
+  const span = document.createElement('span');
+  span.textContent = text;
+  return span;
+}
 import { LEVEL_COLOR, STATUS_COLOR, nodeColor } from './colors.ts';
 
 /**
@@ -150,7 +161,7 @@ export function MapView(props: MapViewProps) {
           pointToLayer: (_f, latlng) => L.circleMarker(latlng, { radius: 0, opacity: 0 }),
           onEachFeature: (f, layer) => {
             const name = f.properties?.nameZh || f.properties?.nameEn;
-            if (name && f.geometry.type !== 'Polygon') layer.bindTooltip(`${f.properties.nameZh ?? ''} ${f.properties.nameEn ?? ''}`, { permanent: false, sticky: true, className: 'road-label' });
+            if (name && f.geometry.type !== 'Polygon') layer.bindTooltip(textLabel(`${f.properties.nameZh ?? ''} ${f.properties.nameEn ?? ''}`), { permanent: false, sticky: true, className: 'road-label' });
           },
         }).addTo(layers.current.basemap);
       })
@@ -193,7 +204,7 @@ export function MapView(props: MapViewProps) {
         pane: 'zones',
         style: { color: z.changed ? '#111' : color, weight: z.changed ? 2.5 : 0.6, fillColor: color, fillOpacity: z.servingNodeId ? 0.35 : 0.12, dashArray: z.servingNodeId ? undefined : '3 3' },
       })
-        .bindTooltip(`${z.name ?? z.id} · ${z.demandOrdersPerDay ?? '?'} ${t('map.capacity')} → ${z.servingNodeId ? localName(nodeById.get(z.servingNodeId) ?? { id: z.servingNodeId }) : t('map.unserved')}`, { sticky: true })
+        .bindTooltip(textLabel(`${z.name ?? z.id} · ${z.demandOrdersPerDay ?? '?'} ${t('map.capacity')} → ${z.servingNodeId ? localName(nodeById.get(z.servingNodeId) ?? { id: z.servingNodeId }) : t('map.unserved')}`), { sticky: true })
         .addTo(g);
     }
     untab();
@@ -210,7 +221,7 @@ export function MapView(props: MapViewProps) {
       let layer: L.Layer | null = null;
       if (a.geometry) layer = L.geoJSON(a.geometry as GeoJSON.GeoJsonObject, { style });
       else if (a.lat !== undefined && a.lng !== undefined) layer = L.circle([a.lat, a.lng], { ...style, radius: a.radiusM ?? 300 });
-      if (layer) (layer as L.Path).bindTooltip(label, { sticky: true }).addTo(g);
+      if (layer) (layer as L.Path).bindTooltip(textLabel(label), { sticky: true }).addTo(g);
     }
     untab();
   }, [props.controlAreas, props.drawing, t, props.lang]);
@@ -222,7 +233,7 @@ export function MapView(props: MapViewProps) {
     for (const tr of props.trips ?? []) {
       if (tr.points.length < 2) continue;
       L.polyline(tr.points, { pane: 'trips', color: tr.color ?? '#444', weight: 3, opacity: 0.85 })
-        .bindTooltip(tr.label ?? tr.id, { sticky: true })
+        .bindTooltip(textLabel(tr.label ?? tr.id), { sticky: true })
         .addTo(g);
     }
     untab();
@@ -244,7 +255,7 @@ export function MapView(props: MapViewProps) {
         fillOpacity: 1,
         interactive: !props.drawing,
       });
-      marker.bindTooltip(`${localName(n)} · ${t(`status.${n.status}`)}`, { direction: 'top', offset: [0, -8], permanent: big, className: 'node-label' });
+      marker.bindTooltip(textLabel(`${localName(n)} · ${t(`status.${n.status}`)}`), { direction: 'top', offset: [0, -8], permanent: big, className: 'node-label' });
       marker.on('click', () => nodeClickRef.current?.(n.id));
       marker.addTo(g);
     }

@@ -30,8 +30,11 @@ export interface BuiltModel {
   candCol: Map<number, number>;
   storageRows: Map<string, number>;
   supplierRows: Map<string, number>;
-  /** Receiver pair key → its shortage column. */
+  /** Receiver pair key → its shortage column and its balance row. */
   shortCol: Map<string, number>;
+  balanceRows: Map<string, number>;
+  /** Order column → its 0/1 MOQ column, for orders whose MOQ exceeds one pack. */
+  moqCol: Map<number, number>;
 }
 
 export function fullCaps(p: Prepared): Caps {
@@ -56,6 +59,8 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
     else m.set(k, [t]);
   };
   const shortCol = new Map<string, number>();
+  const balanceRows = new Map<string, number>();
+  const moqCol = new Map<number, number>();
   const integer = !opts.relax;
   const integerFlows = integer && (opts.integerFlows ?? true);
   for (const ni of needIdx) {
@@ -66,19 +71,20 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
       const c = p.candidates[ci];
       if (c.kind === 'supplier_order') {
         if (c.maxPacks <= 0) continue;
-        const col = b.addVar({ cost: c.effectiveFenPerUnit * c.packSize, upper: c.maxPacks, integer, name: `o${ci}` });
+        const col = b.addVar({ cost: c.effectiveFenPerUnit * c.packSize, upper: c.maxPacks, integer });
         candCol.set(ci, col);
         push(inflow, nk, [col, c.packSize]);
         push(storage, sk, [col, (c.packSize * need.volumeCm3) / 1000]);
         push(supplier, c.supplierId, [col, c.packSize]);
         if (c.moqUnits > c.packSize) {
-          const y = b.addVar({ cost: 0, upper: 1, integer, name: `y${ci}` });
-          b.addRow([[col, c.packSize], [y, -c.moqUnits]], 0, INF, `moq${ci}`);
-          b.addRow([[col, 1], [y, -c.maxPacks]], -INF, 0, `use${ci}`);
+          const y = b.addVar({ cost: 0, upper: 1, integer });
+          moqCol.set(col, y);
+          b.addRow([[col, c.packSize], [y, -c.moqUnits]], 0, INF);
+          b.addRow([[col, 1], [y, -c.maxPacks]], -INF, 0);
         }
       } else {
         if (c.maxUnits <= 0) continue;
-        const col = b.addVar({ cost: c.effectiveFenPerUnit, upper: c.maxUnits, integer: integerFlows, name: `${c.kind === 'transfer' ? 't' : 'd'}${ci}` });
+        const col = b.addVar({ cost: c.effectiveFenPerUnit, upper: c.maxUnits, integer: integerFlows });
         candCol.set(ci, col);
         push(inflow, nk, [col, 1]);
         push(storage, sk, [col, need.volumeCm3 / 1000]);
@@ -97,11 +103,11 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
     if (!s.receiver) continue;
     const signedNeed = s.target - s.position;
     const w = tierWeightFromState(p, s.nodeId, s.itemId);
-    const short = b.addVar({ cost: p.params.shortageFenPerUnit * w, upper: Math.max(0, signedNeed) + sumUpper(b, away.get(k)), name: `s_${k}` });
+    const short = b.addVar({ cost: p.params.shortageFenPerUnit * w, upper: Math.max(0, signedNeed) + sumUpper(b, away.get(k)) });
     shortCol.set(k, short);
     const terms: Array<[number, number]> = [[short, 1], ...(inflow.get(k) ?? [])];
     for (const [col] of away.get(k) ?? []) terms.push([col, -1]);
-    b.addRow(terms, signedNeed, INF, `bal_${k}`);
+    balanceRows.set(k, b.addRow(terms, signedNeed, INF));
   }
   // Givers never go below their floor; non-receivers lose inbound only from their surplus.
   const giverKeys = new Set<string>([...gives.keys(), ...away.keys()]);
@@ -109,21 +115,45 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
     const s = p.state.get(k)!;
     const g = gives.get(k) ?? [];
     const a = away.get(k) ?? [];
-    if (g.length > 0) b.addRow(g, -INF, s.giveCap, `give_${k}`);
-    if ((g.length > 0 && a.length > 0) || (g.length === 0 && !s.receiver)) b.addRow([...g, ...a], -INF, s.surplusCap, `floor_${k}`);
+    if (g.length > 0) b.addRow(g, -INF, s.giveCap);
+    if ((g.length > 0 && a.length > 0) || (g.length === 0 && !s.receiver)) b.addRow([...g, ...a], -INF, s.surplusCap);
   }
-  for (const [id, terms] of ship) b.addRow(terms, -INF, p.shipments.get(id)!.quantity, `ship_${id}`);
+  for (const [id, terms] of ship) b.addRow(terms, -INF, p.shipments.get(id)!.quantity);
   const storageRows = new Map<string, number>();
-  for (const [k, terms] of storage) storageRows.set(k, b.addRow(terms, -INF, (caps.storageCm3.get(k) ?? 0) / 1000, `store_${k}`));
+  for (const [k, terms] of storage) storageRows.set(k, b.addRow(terms, -INF, (caps.storageCm3.get(k) ?? 0) / 1000));
   const supplierRows = new Map<string, number>();
-  for (const [id, terms] of supplier) supplierRows.set(id, b.addRow(terms, -INF, caps.supplierUnits.get(id) ?? 0, `sup_${id}`));
-  return { model: b.build(), candCol, storageRows, supplierRows, shortCol };
+  for (const [id, terms] of supplier) supplierRows.set(id, b.addRow(terms, -INF, caps.supplierUnits.get(id) ?? 0));
+  return { model: b.build(), candCol, storageRows, supplierRows, shortCol, balanceRows, moqCol };
 }
 
 function sumUpper(b: ModelBuilder, terms: Array<[number, number]> | undefined): number {
   if (!terms) return 0;
   const m = b.build();
   return terms.reduce((s, [col]) => s + m.cols.upper[col], 0);
+}
+
+/**
+ * A start point for branch and bound from a plan (for instance the greedy one): column values
+ * for its flows, the MOQ switches they need, and the shortage each balance row then has.
+ */
+export function startFrom(p: Prepared, built: BuiltModel, flows: readonly Flow[]): Float64Array {
+  const rows = built.model.rows;
+  const x = new Float64Array(built.model.cols.cost.length);
+  for (const f of flows) {
+    const col = built.candCol.get(f.cand);
+    if (col === undefined) continue;
+    const c = p.candidates[f.cand];
+    x[col] = c.kind === 'supplier_order' ? f.units / c.packSize : f.units;
+  }
+  for (const [col, y] of built.moqCol) if (x[col] > 0) x[y] = 1;
+  for (const [k, col] of built.shortCol) {
+    const s = p.state.get(k)!;
+    const row = built.balanceRows.get(k)!;
+    let inflow = 0;
+    rows.indices[row].forEach((c, t) => c !== col && (inflow += rows.values[row][t] * x[c]));
+    x[col] = Math.max(0, s.target - s.position - inflow);
+  }
+  return x;
 }
 
 /** Reads flows (integer units) from a solution vector. */

@@ -16,8 +16,9 @@ export interface SourcingParams {
     handlingFenPerUnit: number;
     /** Transport price per litre of goods and road kilometre. */
     fenPerLitreKm: number;
-    /** Road distance ≈ straight-line distance × this factor. */
+    /** Road distance ≈ straight-line distance × this factor (the travel model's circuity). */
     roadFactor: number;
+    /** Average truck speed of the travel model, km/h. */
     speedKmH: number;
     /** Picking and loading before a transfer leaves. */
     loadingH: number;
@@ -32,7 +33,11 @@ export interface SourcingParams {
   /** Nearest givers / shipments considered per need (keeps the model sparse). */
   maxGiversPerNeed: number;
   maxShipmentsPerNeed: number;
-  /** 'auto' solves the whole model as one MIP when it is small enough, else decomposes by item chunks. */
+  /**
+   * 'auto' solves a small model as one MIP (by item chunks above `maxColumnsMip`) and a big one
+   * by LP rounding per temperature class (above `splitColumns`); 'by_item' always decomposes;
+   * 'none' never does.
+   */
   decomposition: 'auto' | 'none' | 'by_item';
   /**
    * Models up to this many columns are solved by branch and bound (in chunks of `maxColumnsMip`);
@@ -43,7 +48,9 @@ export interface SourcingParams {
   maxTotalColumnsMip: number;
   /** Size of one branch-and-bound chunk, in columns. */
   maxColumnsMip: number;
-  /** Size of one LP-rounding chunk, in columns. */
+  /** LP-rounding models above this many columns are solved per temperature class (concurrently). */
+  splitColumns: number;
+  /** A temperature class above this many columns is split by item into chunks of about this size. */
   chunkColumns: number;
   timeLimitS: number;
   mipRelGap: number;
@@ -61,7 +68,8 @@ export const DEFAULT_SOURCING_PARAMS: SourcingParams = {
   decomposition: 'auto',
   maxTotalColumnsMip: 2_000,
   maxColumnsMip: 1_500,
-  chunkColumns: 30_000,
+  splitColumns: 20_000,
+  chunkColumns: 250_000,
   timeLimitS: 60,
   mipRelGap: 1e-4,
 };
@@ -81,14 +89,4 @@ export function withDefaults(p: SourcingParamsInput = {}): SourcingParams {
     transfer: { ...d.transfer, ...p.transfer },
     diversion: { ...d.diversion, ...p.diversion },
   };
-}
-
-const RAD = Math.PI / 180;
-
-/** Straight-line (haversine) distance in metres. */
-export function straightLineM(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
-  const dLat = (b.lat - a.lat) * RAD;
-  const dLng = (b.lng - a.lng) * RAD;
-  const s = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * RAD) * Math.cos(b.lat * RAD) * Math.sin(dLng / 2) ** 2;
-  return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(s)));
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultSolver } from '../../../solver/highs.ts';
+import { HighsPool } from '../../../solver/highs-pool.ts';
 import { seededRandom } from '../../shared/random.ts';
 import { divertBeatsExpedite, giverKeeps, keyFirst, packAndMoq, storageCap } from '../fixtures.ts';
 import { syntheticSourcing } from '../synthetic.ts';
@@ -114,6 +115,37 @@ describe('planSourcing at scale', () => {
     expect(p.warnings).toEqual([]);
     expect(p.summary.objective).toBeLessThanOrEqual(p.summary.greedy.objective);
     expect(p.summary.bound!).toBeLessThanOrEqual(p.summary.objective);
+  });
+
+  it('by temperature class in worker threads it obeys every rule, beats greedy on shortage and stays above its bound', async () => {
+    const input = syntheticSourcing({ nodes: 6, items: 90, random: seededRandom(5) });
+    const pool = new HighsPool(2);
+    try {
+      const r = await planSourcing({ ...input, params: { maxTotalColumnsMip: 0, splitColumns: 0 } }, pool);
+      if (!r.ok) throw new Error(r.error.message);
+      const s = r.value.summary;
+      expect(s.method).toBe('decomposed');
+      expect(s.chunks).toBe(3); // ambient, chilled, frozen
+      expect(r.value.warnings).toEqual([]);
+      expect(s.weightedShortageUnits).toBeLessThan(s.greedy.weightedShortageUnits);
+      expect(s.bound!).toBeLessThanOrEqual(s.objective);
+      // Capacities hold, recomputed here from the lines: free storage per receiver and class, supplier capacity.
+      const items = new Map(input.items.map((i) => [i.id, i]));
+      const prep = prepare(input);
+      if (!prep.ok) throw new Error(prep.error.message);
+      const stored = new Map<string, number>();
+      const ordered = new Map<string, number>();
+      for (const l of r.value.lines) {
+        const k = `${l.toNodeId}|${items.get(l.itemId)!.tempClass}`;
+        stored.set(k, (stored.get(k) ?? 0) + l.quantity * items.get(l.itemId)!.volumeCm3);
+        if (l.supplierId) ordered.set(l.supplierId, (ordered.get(l.supplierId) ?? 0) + l.quantity);
+      }
+      expect(stored.size).toBeGreaterThan(0);
+      for (const [k, v] of stored) expect(v).toBeLessThanOrEqual(prep.value.storageFreeCm3.get(k)!);
+      for (const s of input.suppliers!) expect(ordered.get(s.id) ?? 0).toBeLessThanOrEqual(s.dailyCapacityUnits);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('the greedy baseline obeys every rule the audit checks', () => {

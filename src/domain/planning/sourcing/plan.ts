@@ -1,9 +1,9 @@
-import type { MipSolver, SolveResult } from '../../../solver/model.ts';
+import { openSession, type BoundChanges, type MipSolver, type ModelSession, type SolveResult } from '../../../solver/model.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { evaluate, type Flow, type PlanMetrics } from './evaluate.ts';
 import { explain, type PlanLine, type ShortageLine } from './explain.ts';
 import { greedyPlan } from './greedy.ts';
-import { buildModel, fullCaps, usage, type BuiltModel, type Caps } from './model.ts';
+import { buildModel, fullCaps, startFrom, usage, type BuiltModel, type Caps } from './model.ts';
 import { columnsOf, key, prepare, type Prepared, type SourcingInput } from './prepare.ts';
 
 export type PlanMethod = 'empty' | 'mip' | 'lp_rounding' | 'decomposed' | 'greedy';
@@ -44,8 +44,9 @@ export interface SourcingPlan {
 /**
  * Plans sourcing for the receivers' net requirements: transfers from nodes above their
  * own target, diversions of DC shipments, and normal or expedited supplier orders, all
- * chosen together by one MIP (or, for large inputs, one MIP per chunk of items with the
- * coupling rows shared out and a repair pass; see docs/planning.md). The result is never
+ * chosen together by one MIP (or, for large inputs, LP rounding per temperature class, the
+ * classes solved concurrently with the shared supplier capacity shared out and a repair
+ * pass; see docs/planning.md). The result is never
  * worse than the greedy baseline: both are audited by `evaluate` and the better is kept.
  */
 export async function planSourcing(input: SourcingInput, solver: MipSolver): Promise<Result<SourcingPlan>> {
@@ -66,12 +67,12 @@ export async function planSourcing(input: SourcingInput, solver: MipSolver): Pro
   if (p.needs.length > 0) {
     const allNeeds = p.needs.map((n) => n.index);
     columns = allNeeds.reduce((s, ni) => s + columnsOf(p, ni), 0);
-    // Branch and bound pays off on small models; big ones go by LP rounding in big chunks.
+    // Branch and bound pays off on small models; big ones go by LP rounding, by temperature class.
     const useMip = columns <= p.params.maxTotalColumnsMip;
-    const chunkColumns = useMip ? p.params.maxColumnsMip : p.params.chunkColumns;
-    const decompose = p.params.decomposition === 'by_item' || (p.params.decomposition === 'auto' && columns > chunkColumns);
+    const lpChunks = useMip || p.params.decomposition === 'none' ? [allNeeds] : p.params.decomposition === 'by_item' || columns > p.params.splitColumns ? chunksByClass(p, p.params.chunkColumns) : [allNeeds];
+    const decompose = useMip ? p.params.decomposition === 'by_item' || (p.params.decomposition === 'auto' && columns > p.params.maxColumnsMip) : lpChunks.length > 1;
     if (!decompose) {
-      const r = await solveRegion(p, solver, allNeeds, fullCaps(p), useMip, p.params.timeLimitS);
+      const r = await solveRegion(p, solver, allNeeds, fullCaps(p), useMip, p.params.timeLimitS, greedyFlows);
       if (!r.ok) return r;
       flows = r.value.flows;
       bound = r.value.bound;
@@ -79,7 +80,7 @@ export async function planSourcing(input: SourcingInput, solver: MipSolver): Pro
       method = useMip ? 'mip' : 'lp_rounding';
       chunks = 1;
     } else {
-      const d = await solveDecomposed(p, solver, useMip, chunkColumns);
+      const d = useMip ? await solveDecomposedMip(p, solver, p.params.maxColumnsMip, greedyFlows) : await solveChunkedLp(p, solver, lpChunks, p.params.timeLimitS);
       if (!d.ok) return d;
       flows = d.value.flows;
       bound = d.value.bound;
@@ -146,17 +147,31 @@ interface RegionResult {
 }
 
 /**
- * Solves the model over some needs: as a MIP when the whole model is small, else by
- * iterative LP rounding (see `roundLp`). Flows of transfers and diversions are floored; the
- * caller completes the plan greedily, which covers the few units flooring may leave short.
+ * Solves the model over some needs: as a MIP when the whole model is small (started from the
+ * greedy plan, so branch and bound has an incumbent at once), else by iterative LP rounding
+ * (see `roundLp`). Flows of transfers and diversions are floored; the caller completes the
+ * plan greedily, which covers the few units flooring may leave short.
  */
-async function solveRegion(p: Prepared, solver: MipSolver, needIdx: number[], caps: Caps, useMip: boolean, timeLimitS: number): Promise<Result<RegionResult>> {
-  if (!useMip) return roundLp(p, solver, needIdx, caps, timeLimitS);
+async function solveRegion(p: Prepared, solver: MipSolver, needIdx: number[], caps: Caps, useMip: boolean, timeLimitS: number, greedy: readonly Flow[]): Promise<Result<RegionResult>> {
+  if (!useMip) {
+    const built = buildModel(p, needIdx, caps, { relax: true });
+    const session = await openSession(solver, built.model);
+    try {
+      const first = await session.solve({ timeLimitS });
+      if (!first.values && first.status === 'time_limit_no_solution') return ok({ flows: [], bound: 0, proven: false });
+      const f = failure(first);
+      if (f) return f;
+      const r = await roundLp(p, built, session, first, caps, null, timeLimitS);
+      return r.ok ? ok({ flows: r.value, bound: first.objective ?? 0, proven: false }) : r;
+    } finally {
+      session.close();
+    }
+  }
   const built = buildModel(p, needIdx, caps);
-  const r = await solver.solve(built.model, { timeLimitS, mipRelGap: p.params.mipRelGap });
+  const r = await solver.solve(built.model, { timeLimitS, mipRelGap: p.params.mipRelGap, start: startFrom(p, built, greedy) });
   if (!r.values) {
     // No incumbent within the time limit: LP rounding always has an answer.
-    if (r.status === 'time_limit_no_solution') return roundLp(p, solver, needIdx, caps, timeLimitS);
+    if (r.status === 'time_limit_no_solution') return solveRegion(p, solver, needIdx, caps, false, timeLimitS, greedy);
     const f = failure(r);
     if (f) return f;
   }
@@ -174,29 +189,42 @@ function flowsOf(p: Prepared, built: BuiltModel, values: Float64Array): Flow[] {
   return flows.sort((a, b) => a.cand - b.cand);
 }
 
+/** New row bounds for the coupling rows of a built model: its caps where they differ from `from`. */
+function capChanges(built: BuiltModel, caps: Caps, from: Caps): BoundChanges['rows'] | null {
+  const changed: Array<[number, number]> = [];
+  for (const [k, row] of built.storageRows) {
+    const v = caps.storageCm3.get(k) ?? 0;
+    if (v !== (from.storageCm3.get(k) ?? 0)) changed.push([row, v / 1000]);
+  }
+  for (const [k, row] of built.supplierRows) {
+    const v = caps.supplierUnits.get(k) ?? 0;
+    if (v !== (from.supplierUnits.get(k) ?? 0)) changed.push([row, v]);
+  }
+  if (changed.length === 0) return null;
+  changed.sort((a, b) => a[0] - b[0]);
+  return {
+    index: Int32Array.from(changed, (c) => c[0]),
+    lower: Float64Array.from(changed, () => Number.NEGATIVE_INFINITY),
+    upper: Float64Array.from(changed, (c) => c[1]),
+  };
+}
+
 /**
  * Iterative LP rounding, for models too big for branch and bound. Transfers and diversions
  * form a network whose LP optimum is integral or nearly so; only supplier orders (whole
- * packs, MOQ) are not. Each round solves the LP with the orders fixed so far and fixes the
- * fractional ones: an order at or above its MOQ goes up to whole packs (down if supplier
- * capacity or storage would overflow); an order the LP placed below its MOQ is first tried
- * at 0 (other sources may cover it), and put back at the MOQ in the next round if that need
- * then went short. The first LP is the bound.
+ * packs, MOQ) are not. Each round re-solves the LP (hot, in the same solver session) with the
+ * orders fixed so far and fixes the fractional ones: an order at or above its MOQ goes up to
+ * whole packs (down if supplier capacity or storage would overflow); an order the LP placed
+ * below its MOQ is first tried at 0 (other sources may cover it), and put back at the MOQ in
+ * the next round if that need then went short. `first` is the session's last LP answer;
+ * `rows`, when given, are new coupling-row bounds to apply before the first round.
  */
-async function roundLp(p: Prepared, solver: MipSolver, needIdx: number[], caps: Caps, timeLimitS: number): Promise<Result<RegionResult>> {
-  const built = buildModel(p, needIdx, caps, { relax: true });
-  const first = await solver.solve(built.model, { timeLimitS });
-  if (!first.values && first.status === 'time_limit_no_solution') {
-    // Out of time: leave this region to the greedy completion; 0 is still a valid bound.
-    return ok({ flows: [], bound: 0, proven: false });
-  }
-  const lower = built.model.cols.lower.slice();
-  const upper = built.model.cols.upper.slice();
-  const model = { ...built.model, cols: { ...built.model.cols, lower, upper } };
+async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, first: SolveResult, caps: Caps, rows: BoundChanges['rows'] | null, timeLimitS: number): Promise<Result<Flow[]>> {
   const supplierLeft = new Map(caps.supplierUnits);
   const storageLeft = new Map(caps.storageCm3);
   const orders = [...built.candCol].filter(([ci]) => p.candidates[ci].kind === 'supplier_order');
   const fixed = new Set<number>();
+  let pending: Array<[number, number]> = [];
   const fix = (ci: number, col: number, packs: number) => {
     const c = p.candidates[ci];
     if (c.kind !== 'supplier_order') return;
@@ -204,9 +232,17 @@ async function roundLp(p: Prepared, solver: MipSolver, needIdx: number[], caps: 
     const sk = `${need.nodeId}|${need.tempClass}`;
     supplierLeft.set(c.supplierId, (supplierLeft.get(c.supplierId) ?? 0) - packs * c.packSize);
     storageLeft.set(sk, (storageLeft.get(sk) ?? 0) - packs * c.packSize * need.volumeCm3);
-    lower[col] = packs;
-    upper[col] = packs;
+    pending.push([col, packs]);
     fixed.add(col);
+  };
+  const resolve = async (): Promise<Result<Float64Array>> => {
+    pending.sort((a, b) => a[0] - b[0]);
+    const cols = { index: Int32Array.from(pending, (x) => x[0]), lower: Float64Array.from(pending, (x) => x[1]), upper: Float64Array.from(pending, (x) => x[1]) };
+    pending = [];
+    const r = await session.solve({ timeLimitS }, { cols, ...(rows ? { rows } : {}) });
+    rows = null;
+    const f = failure(r);
+    return f ?? ok(r.values!);
   };
   const fits = (ci: number, packs: number) => {
     const c = p.candidates[ci];
@@ -214,14 +250,18 @@ async function roundLp(p: Prepared, solver: MipSolver, needIdx: number[], caps: 
     const need = p.needs[c.need];
     return packs * c.packSize <= (supplierLeft.get(c.supplierId) ?? 0) && packs * c.packSize * need.volumeCm3 <= (storageLeft.get(`${need.nodeId}|${need.tempClass}`) ?? 0) + 1e-6;
   };
-  let bound: number | null = null;
-  let values: Float64Array | null = null;
+  let values = first.values!;
+  if (rows) {
+    const r = await resolve();
+    if (!r.ok) return r;
+    values = r.value;
+  }
   for (let round = 0; round < 3; round++) {
-    const r = round === 0 ? first : await solver.solve(model, { timeLimitS });
-    const f = failure(r);
-    if (f) return f;
-    values = r.values!;
-    bound ??= r.objective ?? 0;
+    if (round > 0) {
+      const r = await resolve();
+      if (!r.ok) return r;
+      values = r.value;
+    }
     let changed = 0;
     for (const [ci, col] of orders) {
       if (fixed.has(col)) continue;
@@ -253,17 +293,149 @@ async function roundLp(p: Prepared, solver: MipSolver, needIdx: number[], caps: 
   // The last LP may have moved free orders again: solve once more with everything fixed.
   for (const [ci, col] of orders) {
     if (fixed.has(col)) continue;
-    const k = Math.round(values![col]);
+    const k = Math.round(values[col]);
     fix(ci, col, fits(ci, k) ? k : 0);
   }
-  const r = await solver.solve(model, { timeLimitS });
-  const f = failure(r);
-  if (f) return f;
-  return ok({ flows: flowsOf(p, built, r.values!), bound: bound ?? 0, proven: false });
+  const r = await resolve();
+  return r.ok ? ok(flowsOf(p, built, r.value)) : r;
 }
 
 /**
- * Decomposition by item. Items only meet in the storage rows (receiver × temperature
+ * Chunks of needs for LP rounding: one per temperature class (storage rows are per receiver
+ * and class, and givers, shipments and offers are per item, so classes meet only in supplier
+ * capacity), a class split by item into near-equal chunks when it has more than
+ * `chunkColumns` columns.
+ */
+function chunksByClass(p: Prepared, chunkColumns: number): number[][] {
+  const out: number[][] = [];
+  for (const tempClass of ['ambient', 'chilled', 'frozen'] as const) {
+    const byItem = new Map<string, number[]>();
+    let cols = 0;
+    for (const n of p.needs) {
+      if (n.tempClass !== tempClass) continue;
+      const l = byItem.get(n.itemId) ?? [];
+      l.push(n.index);
+      byItem.set(n.itemId, l);
+      cols += columnsOf(p, n.index);
+    }
+    if (byItem.size === 0) continue;
+    const parts = Math.max(1, Math.ceil(cols / chunkColumns));
+    const per = cols / parts;
+    let cur: number[] = [];
+    let curCols = 0;
+    for (const itemId of [...byItem.keys()].sort()) {
+      const ns = byItem.get(itemId)!;
+      const c = ns.reduce((s, ni) => s + columnsOf(p, ni), 0);
+      if (cur.length > 0 && curCols + c > per) {
+        out.push(cur);
+        cur = [];
+        curCols = 0;
+      }
+      cur.push(...ns);
+      curCols += c;
+    }
+    if (cur.length > 0) out.push(cur);
+  }
+  return out;
+}
+
+/**
+ * LP rounding over chunks (`chunksByClass`), each chunk in its own solver session, the chunks
+ * solved concurrently (with a worker-pool solver, in parallel, each with its own HiGHS):
+ *  1. every chunk's LP with the coupling rows at full capacity. That is a relaxation of the
+ *     whole model (a Lagrangian bound with zero multipliers on the rows chunks share), so the
+ *     sum of the chunks' LP optima is a valid bound; chunks of whole temperature classes share
+ *     only supplier capacity, which makes the bound tight;
+ *  2. every coupling row that chunks share is shared out in proportion to what each chunk's LP
+ *     used of it (so a row with room to spare leaves each chunk its LP use and more), and each
+ *     chunk is rounded within its share, hot-started from step 1;
+ *  3. repair: chunks still short, worst first, are rounded again with what they used plus
+ *     everything the others left unused (never worse: the old answer stays feasible).
+ */
+async function solveChunkedLp(p: Prepared, solver: MipSolver, chunkNeeds: number[][], timeLimitS: number): Promise<Result<{ flows: Flow[]; bound: number; chunks: number }>> {
+  const full = fullCaps(p);
+  const built = chunkNeeds.map((ns) => buildModel(p, ns, full, { relax: true }));
+  const sessions = await Promise.all(built.map((b) => openSession(solver, b.model)));
+  try {
+    const firsts = await Promise.all(sessions.map((s) => s.solve({ timeLimitS })));
+    let bound = 0;
+    // What each chunk's LP uses of each coupling row ('s|' storage in cm³, 'p|' supplier units).
+    const use = new Map<string, Map<number, number>>();
+    firsts.forEach((r, c) => {
+      if (!r.values) return;
+      bound += r.objective ?? 0;
+      const rows = built[c].model.rows;
+      const activity = (row: number) => rows.indices[row].reduce((a, col, t) => a + rows.values[row][t] * r.values![col], 0);
+      const note = (k: string, v: number) => {
+        const m = use.get(k) ?? new Map<number, number>();
+        m.set(c, v);
+        use.set(k, m);
+      };
+      for (const [k, row] of built[c].storageRows) note(`s|${k}`, activity(row) * 1000);
+      for (const [k, row] of built[c].supplierRows) note(`p|${k}`, activity(row));
+    });
+    for (const r of firsts) if (!r.values && r.status !== 'time_limit_no_solution') return failure(r)!;
+    const shares: Caps[] = built.map(() => ({ storageCm3: new Map(full.storageCm3), supplierUnits: new Map(full.supplierUnits) }));
+    built.forEach((b, c) => {
+      const shareOf = (k: string, cap: number): number => {
+        const m = use.get(k);
+        if (!m) return cap;
+        if (m.size <= 1) return cap;
+        let total = 0;
+        for (const v of m.values()) total += v;
+        return total > 1e-9 ? Math.floor((cap * (m.get(c) ?? 0)) / total) : Math.floor(cap / m.size);
+      };
+      for (const k of b.storageRows.keys()) shares[c].storageCm3.set(k, shareOf(`s|${k}`, full.storageCm3.get(k) ?? 0));
+      for (const k of b.supplierRows.keys()) shares[c].supplierUnits.set(k, shareOf(`p|${k}`, full.supplierUnits.get(k) ?? 0));
+    });
+    const rounded = await Promise.all(
+      built.map(async (b, c) => (firsts[c].values ? roundLp(p, b, sessions[c], firsts[c], shares[c], capChanges(b, shares[c], full), timeLimitS) : ok<Flow[]>([]))),
+    );
+    const chunkFlows: Flow[][] = [];
+    for (const r of rounded) {
+      if (!r.ok) return r;
+      chunkFlows.push(r.value);
+    }
+    if (chunkNeeds.length > 1) await repair(p, solver, chunkNeeds, built, chunkFlows, shares, full, timeLimitS);
+    return ok({ flows: chunkFlows.flat().sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
+  } finally {
+    for (const s of sessions) s.close();
+  }
+}
+
+/** Step 3 of `solveChunkedLp`: re-rounds short chunks with what the other chunks left unused. */
+async function repair(p: Prepared, solver: MipSolver, chunkNeeds: number[][], built: BuiltModel[], chunkFlows: Flow[][], shares: Caps[], full: Caps, timeLimitS: number): Promise<void> {
+  const first = evaluate(p, chunkFlows.flat());
+  const order = chunkNeeds
+    .map((ns, c) => ({ c, short: ns.reduce((s, ni) => s + (first.shortByKey.get(key(p.needs[ni].nodeId, p.needs[ni].itemId)) ?? 0) * p.needs[ni].tierWeight, 0) }))
+    .filter((x) => x.short > 0)
+    .sort((a, b) => b.short - a.short);
+  for (const { c } of order) {
+    const before = evaluate(p, chunkFlows[c]).objective;
+    const used = usage(p, chunkFlows.flat());
+    const mine = usage(p, chunkFlows[c]);
+    const caps: Caps = { storageCm3: new Map(full.storageCm3), supplierUnits: new Map(full.supplierUnits) };
+    // Worth a re-solve only if a row this chunk filled to its share has something left over.
+    let leftover = false;
+    for (const k of built[c].storageRows.keys()) {
+      const left = (full.storageCm3.get(k) ?? 0) - (used.storageCm3.get(k) ?? 0);
+      if (left > 0 && (mine.storageCm3.get(k) ?? 0) >= 0.98 * (shares[c].storageCm3.get(k) ?? 0)) leftover = true;
+      caps.storageCm3.set(k, (mine.storageCm3.get(k) ?? 0) + Math.max(0, left));
+    }
+    for (const k of built[c].supplierRows.keys()) {
+      const left = (full.supplierUnits.get(k) ?? 0) - (used.supplierUnits.get(k) ?? 0);
+      if (left > 0 && (mine.supplierUnits.get(k) ?? 0) >= 0.98 * (shares[c].supplierUnits.get(k) ?? 0)) leftover = true;
+      caps.supplierUnits.set(k, (mine.supplierUnits.get(k) ?? 0) + Math.max(0, left));
+    }
+    if (!leftover) continue;
+    const r = await solveRegion(p, solver, chunkNeeds[c], caps, false, timeLimitS, []);
+    // Other chunks' flows are fixed, so comparing this chunk's flows alone compares the whole plan.
+    if (r.ok && evaluate(p, r.value.flows).objective < before - 1e-6) chunkFlows[c] = r.value.flows;
+  }
+}
+
+/**
+ * Decomposition by item, for models small enough for branch and bound. Items only meet in the storage rows (receiver × temperature
  * class) and the supplier capacity rows, so needs are grouped into chunks of items (sorted
  * by temperature class, so that a storage row is shared by few chunks) and:
  *  1. every chunk is solved with the coupling rows at full capacity. That is a relaxation
@@ -277,7 +449,7 @@ async function roundLp(p: Prepared, solver: MipSolver, needIdx: number[], caps: 
  *     everything the others left unused (a chunk's previous answer stays feasible, so this
  *     never makes it worse).
  */
-async function solveDecomposed(p: Prepared, solver: MipSolver, useMip: boolean, chunkColumns: number): Promise<Result<{ flows: Flow[]; bound: number; chunks: number }>> {
+async function solveDecomposedMip(p: Prepared, solver: MipSolver, chunkColumns: number, greedy: readonly Flow[]): Promise<Result<{ flows: Flow[]; bound: number; chunks: number }>> {
   const byItem = new Map<string, number[]>();
   for (const n of p.needs) {
     const l = byItem.get(n.itemId) ?? [];
@@ -305,7 +477,7 @@ async function solveDecomposed(p: Prepared, solver: MipSolver, useMip: boolean, 
   }
   if (cur.length > 0) chunkNeeds.push(cur);
   const perChunkLimit = Math.max(10, p.params.timeLimitS / Math.max(1, chunkNeeds.length));
-  const solveChunk = (c: number, caps: Caps) => solveRegion(p, solver, chunkNeeds[c], caps, useMip, perChunkLimit);
+  const solveChunk = (c: number, caps: Caps) => solveRegion(p, solver, chunkNeeds[c], caps, true, perChunkLimit, greedy);
 
   // 1. Every chunk at full capacity: a relaxation of the whole model, so the sum of the chunks'
   // bounds is a bound; and when the coupling rows do not bind, the chunks' answers are the answer.
@@ -318,45 +490,19 @@ async function solveDecomposed(p: Prepared, solver: MipSolver, useMip: boolean, 
     for (const [k, v] of u.supplierUnits) if (v > (full.supplierUnits.get(k) ?? 0)) return true;
     return false;
   };
-  if (useMip) {
-    for (let c = 0; c < chunkNeeds.length; c++) {
-      const r = await solveChunk(c, full);
-      if (!r.ok) return r;
-      chunkFlows.push(r.value.flows);
-      bound += r.value.bound;
-    }
-    if (!overflow(chunkFlows.flat())) return ok({ flows: chunkFlows.flat().sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
-    // The coupling rows bind. The model is small (that is why it is solved by MIP), so the LP
-    // relaxation of the whole model is cheap, and it is a bound that knows the coupling rows.
-    const whole = await solver.solve(buildModel(p, p.needs.map((n) => n.index), full, { relax: true }).model, { timeLimitS: perChunkLimit });
-    if (whole.objective !== null) bound = Math.max(bound, whole.objective);
-  } else {
-    // LP rounding is dearer per chunk, so first only the LP relaxations: their sum is the
-    // bound, and their use of the coupling rows says whether the rows bind.
-    const used = new Map<string, number>();
-    for (let c = 0; c < chunkNeeds.length; c++) {
-      const built = buildModel(p, chunkNeeds[c], full, { relax: true });
-      const r = await solver.solve(built.model, { timeLimitS: perChunkLimit });
-      if (!r.values) continue; // no bound from this chunk: 0 stays valid
-      bound += r.objective ?? 0;
-      const rows = built.model.rows;
-      const activity = (row: number) => rows.indices[row].reduce((a, col, t) => a + rows.values[row][t] * r.values![col], 0);
-      for (const [k, row] of built.storageRows) used.set(`s|${k}`, (used.get(`s|${k}`) ?? 0) + activity(row) * 1000);
-      for (const [k, row] of built.supplierRows) used.set(`p|${k}`, (used.get(`p|${k}`) ?? 0) + activity(row));
-    }
-    // Rounding up adds a little: rows within 2% of full count as binding.
-    const binding = [...used].some(([k, v]) => v > 0.98 * ((k.startsWith('s|') ? full.storageCm3.get(k.slice(2)) : full.supplierUnits.get(k.slice(2))) ?? 0));
-    if (!binding) {
-      for (let c = 0; c < chunkNeeds.length; c++) {
-        const r = await solveChunk(c, full);
-        if (!r.ok) return r;
-        chunkFlows.push(r.value.flows);
-      }
-      if (!overflow(chunkFlows.flat())) return ok({ flows: chunkFlows.flat().sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
-    }
-    chunkFlows.length = 0;
-    for (let c = 0; c < chunkNeeds.length; c++) chunkFlows.push([]);
+  for (let c = 0; c < chunkNeeds.length; c++) {
+    const r = await solveChunk(c, full);
+    if (!r.ok) return r;
+    chunkFlows.push(r.value.flows);
+    bound += r.value.bound;
   }
+  if (!overflow(chunkFlows.flat())) return ok({ flows: chunkFlows.flat().sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
+  // The coupling rows bind. The model is small (that is why it is solved by MIP), so the LP
+  // relaxation of the whole model is cheap, and it is a bound that knows the coupling rows.
+  const whole = await solver.solve(buildModel(p, p.needs.map((n) => n.index), full, { relax: true }).model, { timeLimitS: perChunkLimit });
+  if (whole.objective !== null) bound = Math.max(bound, whole.objective);
+  chunkFlows.length = 0;
+  for (let c = 0; c < chunkNeeds.length; c++) chunkFlows.push([]);
 
   // 2. Shares of the coupling rows, by what each chunk asks.
   const askStorage = chunkNeeds.map(() => new Map<string, number>());

@@ -1,7 +1,8 @@
 import { err, ok, type Result } from '../../shared/result.ts';
 import type { Balance, DcShipment, PlanningItem, PlanningNode, StockTarget, Supplier, SupplierItem, TempClass } from '../types.ts';
 import { checkKnown, checkNonNegInt, checkNonNegNumber, checkPositiveInt, checkUnique } from '../validate.ts';
-import { straightLineM, withDefaults, type SourcingParams, type SourcingParamsInput } from './params.ts';
+import { StraightLineTravel, type TravelTable } from '../../geo/travel.ts';
+import { withDefaults, type SourcingParams, type SourcingParamsInput } from './params.ts';
 
 /** Everything the sourcing model reads, as plain data. */
 export interface SourcingInput {
@@ -16,6 +17,13 @@ export interface SourcingInput {
   /** Nodes whose shortage the plan minimises. Default: every node with a target. */
   receivers?: readonly string[];
   params?: SourcingParamsInput;
+  /**
+   * Road distances and times between the nodes from a `TravelTimeProvider` (for instance a
+   * road-network matrix service), `nodeIds` giving the order of the table's sources and
+   * destinations. Without it, the default travel model (haversine × `transfer.roadFactor`
+   * at `transfer.speedKmH`) is used.
+   */
+  roads?: { nodeIds: readonly string[]; table: TravelTable };
 }
 
 /** One node × item as the model sees it. */
@@ -237,6 +245,19 @@ export function prepare(input: SourcingInput): Result<Prepared> {
     offersByItem.set(o.itemId, l);
   }
   const tp = params.transfer;
+  const model = new StraightLineTravel({ detourFactor: tp.roadFactor, speedMps: tp.speedKmH / 3.6 });
+  const tableIndex = input.roads ? new Map(input.roads.nodeIds.map((id, k) => [id, k])) : null;
+  // Road distance (m) and driving time (h) from one node to another: the caller's table, else the model.
+  const travel = (from: PlanningNode, to: PlanningNode): { distanceM: number; hours: number } => {
+    const i = tableIndex?.get(from.id);
+    const j = tableIndex?.get(to.id);
+    if (input.roads && i !== undefined && j !== undefined) {
+      const t = input.roads.table;
+      return { distanceM: t.distanceM[i * t.destinations + j], hours: t.durationS[i * t.destinations + j] / 3600 };
+    }
+    const distanceM = model.exactDistanceM(from, to);
+    return { distanceM, hours: distanceM / 1000 / tp.speedKmH };
+  };
   const late = (arrivalH: number, w: number) => Math.max(0, arrivalH - params.neededWithinH) * params.latePenaltyFenPerUnitH * w;
   const round2 = (x: number) => Math.round(x * 100) / 100;
   const candidates: Candidate[] = [];
@@ -248,14 +269,13 @@ export function prepare(input: SourcingInput): Result<Prepared> {
   for (const need of needs) {
     const to = nodes.get(need.nodeId)!;
     const litres = need.volumeCm3 / 1000;
-    const road = (from: PlanningNode) => straightLineM(from, to) * tp.roadFactor;
     const givers = (giversByItem.get(need.itemId) ?? [])
       .filter((g) => g.nodeId !== need.nodeId)
-      .map((g) => ({ g, distanceM: road(nodes.get(g.nodeId)!) }))
+      .map((g) => ({ g, ...travel(nodes.get(g.nodeId)!, to) }))
       .sort((a, b) => a.distanceM - b.distanceM || a.g.nodeId.localeCompare(b.g.nodeId))
       .slice(0, params.maxGiversPerNeed);
-    for (const { g, distanceM } of givers) {
-      const arrivalH = round2(tp.loadingH + distanceM / 1000 / tp.speedKmH);
+    for (const { g, distanceM, hours } of givers) {
+      const arrivalH = round2(tp.loadingH + hours);
       const unitCostFen = round2(tp.handlingFenPerUnit + (distanceM / 1000) * tp.fenPerLitreKm * litres);
       push({ kind: 'transfer', need: need.index, fromNodeId: g.nodeId, distanceM: Math.round(distanceM), maxUnits: Math.min(g.giveCap, need.needUnits), arrivalH, unitCostFen, effectiveFenPerUnit: unitCostFen + late(arrivalH, need.tierWeight) });
     }
@@ -265,12 +285,12 @@ export function prepare(input: SourcingInput): Result<Prepared> {
         const dest = state.get(key(s.toNodeId, s.itemId))!;
         return dest.receiver || dest.surplusCap > 0;
       })
-      .map((s) => ({ s, distanceM: road(nodes.get(s.fromNodeId)!) }))
+      .map((s) => ({ s, ...travel(nodes.get(s.fromNodeId)!, to) }))
       .sort((a, b) => a.distanceM - b.distanceM || b.s.quantity - a.s.quantity || a.s.id.localeCompare(b.s.id))
       .slice(0, params.maxShipmentsPerNeed);
-    for (const { s, distanceM } of ships) {
+    for (const { s, distanceM, hours } of ships) {
       const dp = params.diversion;
-      const arrivalH = round2((s.status === 'planned' ? dp.plannedDispatchH : dp.inTransitRerouteH) + distanceM / 1000 / tp.speedKmH);
+      const arrivalH = round2((s.status === 'planned' ? dp.plannedDispatchH : dp.inTransitRerouteH) + hours);
       const unitCostFen = round2(dp.handlingFenPerUnit + (distanceM / 1000) * tp.fenPerLitreKm * litres);
       const dest = state.get(key(s.toNodeId, s.itemId))!;
       const maxUnits = Math.min(s.quantity, need.needUnits, dest.receiver ? s.quantity : dest.surplusCap);

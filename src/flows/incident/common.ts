@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { MipSolver } from '../../solver/model.ts';
+import { fail } from '../../domain/shared/result.ts';
+import { circlePolygon } from '../../domain/zones/control-area.ts';
+import { type NodeInput } from '../../domain/network/model.ts';
+import type { IncidentInput } from '../../domain/incidents/model.ts';
+import * as network from '../../store/network.ts';
+
+/**
+ * What the incident flows share: their dependencies, the delivery node kinds, a control area's
+ * input for the zones context, and the emergency warehouse as a node.
+ */
+export type Db = Kysely<any>;
+export interface FlowDeps {
+  db: Db;
+  solver: MipSolver;
+  now: () => Date;
+}
+
+export const DELIVERY = new Set(['store', 'satellite_warehouse', 'emergency_warehouse']);
+
+export function areaInput(a: IncidentInput['areas'][number]) {
+  const geometry = a.geometry ?? (a.circle ? circlePolygon({ lat: a.circle.lat, lng: a.circle.lng }, a.circle.radiusM) : null);
+  if (!geometry) fail({ code: 'validation_failed', message: `area ${a.id} needs a geometry or a circle`, field: `areas.${a.id}.geometry`, expected: 'a GeoJSON Polygon/MultiPolygon or circle {lat,lng,radiusM}', actual: '(missing)' });
+  return { id: a.id, name: a.name ?? a.id, level: a.level, geometry, startsAt: a.startsAt, endsAt: a.endsAt ?? null, allowOnlineOnly: a.allowOnlineOnly ?? false };
+}
+
+/** The emergency warehouse as a node: the template's settings, with the new id, name and place. */
+export async function emergencyNode(db: Db, ew: NonNullable<IncidentInput['emergencyWarehouse']>): Promise<NodeInput> {
+  const t = await network.requireNode(db, ew.templateNodeId, 'emergencyWarehouse.templateNodeId');
+  return {
+    id: ew.id, kind: 'emergency_warehouse', nameZh: ew.nameZh, nameEn: ew.nameEn, lat: ew.lat, lng: ew.lng, locationConfidence: 'estimate',
+    openingHours: t.openingHours, dailyOrderCapacity: ew.dailyOrderCapacity ?? t.dailyOrderCapacity, storageUnit: t.storageUnit,
+    storageAmbient: ew.storageAmbient ?? t.storageAmbient, storageChilled: ew.storageChilled ?? t.storageChilled, storageFrozen: ew.storageFrozen ?? t.storageFrozen,
+    maxDeliveryRadiusM: ew.maxDeliveryRadiusM ?? t.maxDeliveryRadiusM, statusReason: `emergency warehouse, settings copied from ${t.id}`,
+  } as NodeInput;
+}
+

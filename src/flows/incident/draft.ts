@@ -1,0 +1,230 @@
+import { fail } from '../../domain/shared/result.ts';
+import { planReassignment } from '../../domain/zones/reassignment.ts';
+import { zoneAllocation } from '../../domain/zones/zone.ts';
+import { defaultTravel } from '../../domain/geo/travel.ts';
+import { takesOnlineOrders, type NodeStatus } from '../../domain/network/model.ts';
+import type { PlanSummary } from '../../domain/incidents/model.ts';
+import * as network from '../../store/network.ts';
+import * as zones from '../../store/zones.ts';
+import * as planning from '../../store/planning.ts';
+import * as store from '../../store/incidents.ts';
+import { draftTrips } from '../incident-trips.ts';
+import { draftRoster, type SiteTimeline } from '../incident-staffing.ts';
+import { areaInput, DELIVERY, emergencyNode, type FlowDeps } from './common.ts';
+
+/**
+ * Drafting the response plan: each context's planner (zones: reassignment; planning: targets and
+ * sourcing; trips; workforce) writes one part of one reviewable plan.
+ */
+
+/** Budgets that keep a draft fast (a draft is a review document, not the final trips or roster). */
+export interface DraftOptions {
+  /** Wall time for the trips part (default 5 s) and iterations per routing solve (default 400). */
+  tripsBudgetMs?: number;
+  tripsMaxIterations?: number;
+  /** Days of trips from the draft time (default 2). */
+  tripsDays?: number;
+  /** Roster MIP time limit (default 3 s; the greedy roster is kept when it covers more) and days (default 3). */
+  rosterTimeLimitS?: number;
+  rosterDays?: number;
+  /** Sourcing solver time limit (default 10 s). */
+  sourcingTimeLimitS?: number;
+}
+
+/** Drafts the response plan from the current network: one document, every part reviewable. */
+export async function draftResponsePlan(deps: FlowDeps, incidentId: string, options: DraftOptions = {}) {
+  const { db } = deps;
+  const now = deps.now();
+  const timings: Record<string, number> = {};
+  let tick = Date.now();
+  const lap = (name: string) => {
+    const t = Date.now();
+    timings[name] = t - tick;
+    tick = t;
+  };
+  const inc = await store.requireIncident(db, incidentId);
+  if (inc.status === 'lifted') fail({ code: 'conflict', message: `incident ${incidentId} was lifted`, field: 'id', expected: 'an incident not lifted', actual: inc.status });
+  const spec = inc.spec;
+  const nodes = await network.listNodes(db);
+  const notes: string[] = [];
+
+  // 1. Node statuses: what the control areas impose, and the reopening online-only.
+  const statusChanges: Array<{ nodeId: string; from: NodeStatus; to: NodeStatus; reason: string; at: string }> = [];
+  for (const a of spec.areas) {
+    const { effects } = await zones.previewControlArea(db, areaInput(a));
+    for (const e of effects) if (e.kind === 'node_status') statusChanges.push({ nodeId: e.nodeId, from: e.fromStatus as NodeStatus, to: e.toStatus as NodeStatus, reason: e.reason, at: a.startsAt });
+  }
+  for (const id of spec.affectedNodeIds ?? []) if (!statusChanges.some((c) => c.nodeId === id)) {
+    const n = nodes.find((x) => x.id === id)!;
+    statusChanges.push({ nodeId: id, from: n.status, to: 'suspended', reason: 'named as affected by the incident', at: spec.areas[0].startsAt });
+  }
+  if (spec.reopenOnlineOnlyAt) {
+    for (const c of [...statusChanges]) if (c.to === 'suspended') statusChanges.push({ nodeId: c.nodeId, from: 'suspended', to: 'online_only', reason: 'reopens for online orders only, closed-loop staff', at: spec.reopenOnlineOnlyAt });
+  }
+  const finalStatus = new Map(nodes.map((n) => [n.id, n.status as NodeStatus]));
+  const immediate = new Map<string, NodeStatus>();
+  for (const c of statusChanges) {
+    if (c.to !== 'online_only' || !spec.reopenOnlineOnlyAt) immediate.set(c.nodeId, c.to);
+    finalStatus.set(c.nodeId, c.to);
+  }
+
+  // 2. The emergency warehouse, from its template.
+  const ewNode = spec.emergencyWarehouse ? await emergencyNode(db, spec.emergencyWarehouse) : null;
+
+  // 3. Zone reassignment by the zones context's planner, on the network as it will be right after the lockdown.
+  const storedZones = await zones.listZones(db);
+  const plannerNodes = [
+    ...nodes.filter((n) => DELIVERY.has(n.kind)).map((n) => ({ id: n.id, lat: n.lat, lng: n.lng, trading: takesOnlineOrders(immediate.get(n.id) ?? n.status), dailyOrderCapacity: n.dailyOrderCapacity, maxDeliveryRadiusM: n.maxDeliveryRadiusM })),
+    ...(ewNode ? [{ id: ewNode.id, lat: ewNode.lat, lng: ewNode.lng, trading: true, dailyOrderCapacity: ewNode.dailyOrderCapacity ?? 0, maxDeliveryRadiusM: ewNode.maxDeliveryRadiusM ?? 0 }] : []),
+  ];
+  let zonesPart: any = { changes: [], unserved: [], totals: { servedOrdersPerDay: 0, unservedOrdersPerDay: 0 }, note: 'no delivery zones stored: import or generate zones first' };
+  if (storedZones.length > 0) {
+    const r = await planReassignment(
+      { zones: storedZones.map((z) => ({ id: z.id, centroid: z.centroid, demandOrdersPerDay: z.demandOrdersPerDay, current: zoneAllocation(z) })), nodes: plannerNodes, scope: 'affected', allowSplit: false },
+      { travel: defaultTravel, solver: deps.solver, timeLimitS: 20 },
+    );
+    if (r.ok) zonesPart = { method: r.value.method, changes: r.value.changes, unserved: r.value.unserved, nodeLoads: r.value.nodeLoads, totals: r.value.totals };
+    else notes.push(`zone planner: ${r.error.message}`);
+  } else notes.push(zonesPart.note);
+  const totalDemand = storedZones.reduce((a, z) => a + z.demandOrdersPerDay, 0);
+  const movableServed = zonesPart.totals.servedOrdersPerDay ?? 0;
+  const unservedOrders = zonesPart.totals.unservedOrdersPerDay ?? 0;
+
+  // 4. Targets (planning context): essentials at the multipliers.
+  const multipliers = spec.multipliers ?? { essential: 5, key: 10 };
+  let targetsPart: any = { multipliers, nodes: [] };
+  try {
+    const targets = await planning.currentTargets(db, { multipliers });
+    const byNode = new Map<string, { items: number; targetUnits: number; baselineUnits: number; capped: number }>();
+    for (const t of targets) {
+      const b = byNode.get(t.nodeId) ?? { items: 0, targetUnits: 0, baselineUnits: 0, capped: 0 };
+      b.items++;
+      b.targetUnits += t.targetUnits;
+      b.baselineUnits += t.baselineDailyUnits;
+      if (t.cappedBy) b.capped++;
+      byNode.set(t.nodeId, b);
+    }
+    targetsPart = { multipliers, nodes: [...byNode].map(([nodeId, b]) => ({ nodeId, ...b, daysOfCover: b.baselineUnits ? Math.round((10 * b.targetUnits) / b.baselineUnits) / 10 : null })) };
+  } catch (e) {
+    notes.push(`targets: ${(e as Error).message}`);
+  }
+  const tgt = targetsPart.nodes as Array<{ targetUnits: number; baselineUnits: number }>;
+  const essentialDaysOfCover = tgt.length ? Math.round((10 * tgt.reduce((a, b) => a + b.targetUnits, 0)) / Math.max(1, tgt.reduce((a, b) => a + b.baselineUnits, 0))) / 10 : null;
+
+  lap('statuses_zones_targets');
+
+  // The nodes the incident touches: status changes, named nodes, nodes taking zones, the warehouse.
+  const affected = new Set<string>([...statusChanges.map((c) => c.nodeId), ...(spec.affectedNodeIds ?? [])]);
+  for (const c of zonesPart.changes ?? []) if (c.newNodeId) affected.add(c.newNodeId);
+  if (ewNode) affected.add(ewNode.id);
+  const startMs = Math.min(...spec.areas.map((a) => Date.parse(a.startsAt)));
+  const fromMs = Math.max(startMs, now.getTime());
+
+  // 5. Sourcing (planning context): a draft sourcing plan toward the targets, for the affected
+  // nodes that will trade (givers stay network-wide). The warehouse is a receiver once it exists.
+  const current = new Map(nodes.map((n) => [n.id, n.status as NodeStatus]));
+  const receivers = [...affected].filter((id) => current.has(id) && takesOnlineOrders(current.get(id)!) && takesOnlineOrders(finalStatus.get(id) ?? 'open')).sort();
+  if (ewNode && !current.has(ewNode.id)) notes.push(`sourcing: the emergency warehouse ${ewNode.id} is not a node until the plan is applied; plan its stock then (POST /api/planning/plans with receivers [${ewNode.id}])`);
+  let sourcingPart: any = { planId: null, summary: null, receivers };
+  let transferLines: Array<{ fromNodeId: string; toNodeId: string; itemId: string; quantity: number }> = [];
+  if (receivers.length === 0) notes.push('sourcing: no affected node that keeps trading needs stock');
+  else {
+    try {
+      const sp = await planning.createPlan(db, deps.solver, { multipliers, receivers, params: { timeLimitS: options.sourcingTimeLimitS ?? 10 } }, now);
+      sourcingPart = { planId: sp.id, receivers, summary: sp.summary, documents: sp.documents.length, lines: sp.lines.length, shortages: sp.shortages.length };
+      transferLines = (sp.lines as any[]).filter((l) => l.kind === 'transfer' && l.fromNodeId).map((l) => ({ fromNodeId: l.fromNodeId, toNodeId: l.toNodeId, itemId: l.itemId, quantity: l.quantity }));
+      const others = (sp.lines as any[]).filter((l) => l.kind !== 'transfer').length;
+      if (others > 0) notes.push(`trips: ${others} supplier-order and diversion lines arrive with the supplier's or the DC's own transport and are not in the trips part`);
+    } catch (e) {
+      notes.push(`sourcing: ${(e as Error).message}`);
+    }
+  }
+  lap('sourcing');
+
+  // 6. Trips (trips context): the transfers as trips, cold chain over the day and ambient on the waves.
+  let tripsPart: any = { trips: 0, coldChainTrips: 0, ambientTrips: 0, dryIceBags: 0, icePacks: 0, coolantPacks: 0, loads: 0, unassigned: [] };
+  if (transferLines.length > 0) {
+    try {
+      tripsPart = await draftTrips(db, transferLines, { fromMs, days: options.tripsDays ?? 2, budgetMs: options.tripsBudgetMs, maxIterations: options.tripsMaxIterations });
+      if (tripsPart.unassigned.length > 0) notes.push(`trips: ${tripsPart.unassigned.length} of ${tripsPart.loads} loads found no trip within ${tripsPart.days} day(s) (see the trips part)`);
+    } catch (e) {
+      notes.push(`trips: ${(e as Error).message}`);
+    }
+  }
+  lap('trips');
+
+  // 7. Staffing (workforce context): a roster for the affected nodes and their lenders.
+  const base = new Map<string, number>();
+  for (const z of storedZones) if (z.servingNodeId) base.set(z.servingNodeId, (base.get(z.servingNodeId) ?? 0) + z.demandOrdersPerDay);
+  const after = new Map(base);
+  const movedFrom = new Map<string, Array<{ to: string; orders: number }>>();
+  for (const c of zonesPart.changes ?? []) {
+    const served = Math.max(0, c.demandOrdersPerDay - (c.unservedOrdersPerDay ?? 0));
+    if (c.oldNodeId) after.set(c.oldNodeId, (after.get(c.oldNodeId) ?? 0) - c.demandOrdersPerDay);
+    if (c.newNodeId) after.set(c.newNodeId, (after.get(c.newNodeId) ?? 0) + served);
+    if (c.oldNodeId && c.newNodeId) movedFrom.set(c.oldNodeId, [...(movedFrom.get(c.oldNodeId) ?? []), { to: c.newNodeId, orders: served }]);
+  }
+  const reopenMs = spec.reopenOnlineOnlyAt ? Date.parse(spec.reopenOnlineOnlyAt) : null;
+  const reopened = new Set(statusChanges.filter((c) => c.to === 'online_only' && spec.reopenOnlineOnlyAt).map((c) => c.nodeId));
+  const lockdownIds = new Set(statusChanges.filter((c) => c.to === 'suspended' || c.to === 'online_only').map((c) => c.nodeId));
+  const timelines: SiteTimeline[] = [];
+  for (const n of [...nodes.filter((x) => DELIVERY.has(x.kind)), ...(ewNode ? [{ id: ewNode.id, status: 'closed' as NodeStatus }] : [])]) {
+    const trading0 = takesOnlineOrders(current.get(n.id) ?? 'closed');
+    const periods = [
+      { fromMs: 0, ordersPerDay: Math.max(0, base.get(n.id) ?? 0), trading: trading0 },
+      { fromMs: n.id === ewNode?.id ? Math.min(fromMs, startMs) : startMs, ordersPerDay: Math.max(0, after.get(n.id) ?? 0), trading: n.id === ewNode?.id || takesOnlineOrders(immediate.get(n.id) ?? (current.get(n.id) ?? 'closed')) },
+    ];
+    if (reopenMs !== null) {
+      // A node reopening online-only takes its own zones back; the nodes that held them give them up.
+      if (reopened.has(n.id)) periods.push({ fromMs: reopenMs, ordersPerDay: Math.max(0, base.get(n.id) ?? 0), trading: true });
+      const back = [...reopened].flatMap((id) => movedFrom.get(id) ?? []).filter((m) => m.to === n.id).reduce((a, m) => a + m.orders, 0);
+      if (back > 0) periods.push({ fromMs: reopenMs, ordersPerDay: Math.max(0, (after.get(n.id) ?? 0) - back), trading: periods[1].trading });
+    }
+    timelines.push({ nodeId: n.id, affected: affected.has(n.id), periods, controlled: lockdownIds.has(n.id), closedLoopFromMs: reopened.has(n.id) ? reopenMs : null });
+  }
+  let staffingPart: any = { staffHoursAssigned: 0, unmetRoleHours: 0, byNode: [], roster: null };
+  try {
+    const rosterStart = Date.parse(`${new Date(fromMs + 8 * 3_600_000).toISOString().slice(0, 10)}T00:00:00+08:00`);
+    staffingPart = await draftRoster(db, deps.solver, {
+      startsAtMs: rosterStart,
+      days: options.rosterDays ?? 3,
+      sites: timelines,
+      extraNodes: ewNode && !current.has(ewNode.id) ? [{ id: ewNode.id, name: ewNode.nameZh, lat: ewNode.lat, lng: ewNode.lng, status: 'open', dailyOrderCapacity: ewNode.dailyOrderCapacity ?? 0 }] : [],
+      timeLimitS: options.rosterTimeLimitS,
+    });
+    if (staffingPart.unmetRoleHours > 0) notes.push(`staffing: ${staffingPart.unmetRoleHours} role-hours cannot be covered by the people within reach (see the staffing part)`);
+  } catch (e) {
+    notes.push(`staffing: ${(e as Error).message}`);
+  }
+  lap('staffing');
+
+  const summary: PlanSummary = {
+    ordersPerDayCovered: Math.max(0, totalDemand - unservedOrders),
+    ordersPerDayNotCovered: unservedOrders,
+    essentialDaysOfCover,
+    trips: tripsPart.trips,
+    coldChainTrips: tripsPart.coldChainTrips,
+    ambientTrips: tripsPart.ambientTrips,
+    dryIceBags: tripsPart.dryIceBags,
+    icePacks: tripsPart.icePacks,
+    coolantPacks: tripsPart.coolantPacks,
+    tripsUnassignedLoads: tripsPart.unassigned.length,
+    staffHoursAssigned: staffingPart.staffHoursAssigned,
+    staffHoursPerDay: staffingPart.staffHoursPerDay ?? 0,
+    unmetRoleHours: staffingPart.unmetRoleHours,
+    notes,
+    timingsMs: timings,
+  };
+  void movableServed;
+  const plan = await store.createPlan(db, incidentId, 'response', summary, [
+    { part: 'node_status', content: { changes: statusChanges, controlAreas: spec.areas.map((a) => a.id) } },
+    { part: 'emergency_warehouse', content: { node: ewNode } },
+    { part: 'zones', content: zonesPart },
+    { part: 'targets', content: targetsPart },
+    { part: 'sourcing', content: sourcingPart },
+    { part: 'trips', content: tripsPart },
+    { part: 'staffing', content: staffingPart },
+  ], now);
+  await store.setIncidentStatus(db, incidentId, 'planned', now);
+  return plan;
+}

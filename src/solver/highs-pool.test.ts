@@ -1,0 +1,58 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { HighsPool } from './highs-pool.ts';
+import { defaultSolver } from './highs.ts';
+import { INF, ModelBuilder, openSession, type LinearModel } from './model.ts';
+
+const pool = new HighsPool(2);
+afterAll(() => pool.close());
+
+/** max 3x + 2y + z, x + y + z ≤ cap, x ≤ 2, integers: the optimum is known for every cap. */
+function knapsack(cap: number): LinearModel {
+  const b = new ModelBuilder('maximize');
+  const x = b.addVar({ cost: 3, upper: 2, integer: true });
+  const y = b.addVar({ cost: 2, upper: 10, integer: true });
+  const z = b.addVar({ cost: 1, upper: 10, integer: true });
+  b.addRow([[x, 1], [y, 1], [z, 1]], -INF, cap);
+  return b.build();
+}
+
+describe('HighsPool (HiGHS in worker threads)', () => {
+  it('gives the same answer as HiGHS on the calling thread', async () => {
+    const [inPool, here] = await Promise.all([pool.solve(knapsack(5)), defaultSolver.solve(knapsack(5))]);
+    expect(inPool.status).toBe('optimal');
+    expect(inPool.objective).toBe(here.objective);
+    expect(Array.from(inPool.values!)).toEqual([2, 3, 0]);
+  });
+
+  it('solves independent models concurrently, each to its own optimum', async () => {
+    const caps = [1, 2, 3, 4, 5, 6];
+    const results = await Promise.all(caps.map((c) => pool.solve(knapsack(c))));
+    // 3 per unit of cap for the first two units, 2 after that.
+    expect(results.map((r) => r.objective)).toEqual(caps.map((c) => 3 * Math.min(c, 2) + 2 * Math.max(0, c - 2)));
+  });
+
+  it('re-solves an open model after its bounds change, in the same worker', async () => {
+    const session = await openSession(pool, knapsack(5));
+    try {
+      expect((await session.solve()).objective).toBe(12);
+      // Fix x at 0 and widen the row to 6: 2 per unit for six units.
+      const r = await session.solve({}, {
+        cols: { index: Int32Array.of(0), lower: Float64Array.of(0), upper: Float64Array.of(0) },
+        rows: { index: Int32Array.of(0), lower: Float64Array.of(-INF), upper: Float64Array.of(6) },
+      });
+      expect(r.objective).toBe(12);
+      expect(Array.from(r.values!)).toEqual([0, 6, 0]);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('reports an infeasible model as a status from a worker too', async () => {
+    const b = new ModelBuilder();
+    const x = b.addVar({ upper: 1 });
+    b.addRow([[x, 1]], 2, INF);
+    const r = await pool.solve(b.build());
+    expect(r.status).toBe('infeasible');
+    expect(r.values).toBeNull();
+  });
+});

@@ -1,0 +1,8 @@
+import { sql, type Kysely } from 'kysely';
+
+// The audit log refuses TRUNCATE as it refuses UPDATE and DELETE (a statement-level trigger).
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql`
+    CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only()`.execute(db);
+}

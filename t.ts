@@ -1,0 +1,11 @@
+import { highsPool } from './src/solver/highs-pool.ts';
+import { ModelBuilder, INF, openSession } from './src/solver/model.ts';
+const b = new ModelBuilder('maximize');
+const x = b.addVar({ cost: 1, upper: 5, integer: true });
+const y = b.addVar({ cost: 2, upper: 5 });
+b.addRow([[x, 1], [y, 1]], -INF, 3);
+console.log(await highsPool.solve(b.build()));
+const s = await openSession(highsPool, b.build());
+console.log(await s.solve());
+console.log(await s.solve({}, { cols: { index: Int32Array.of(1), lower: Float64Array.of(0), upper: Float64Array.of(1) } }));
+s.close();
