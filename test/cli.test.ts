@@ -24,7 +24,7 @@ describe('the baogong CLI', () => {
     server = await startServer(env);
     const login = spawnSync(process.execPath, [BIN, '--server', server.url, 'login', '--username', 'admin', '--password', 'test-admin-pw'], { env, encoding: 'utf8' });
     expect(login.stdout).toContain('signed in as admin');
-  }, 120_000);
+  }, 320_000); // the demo load takes minutes on 2 busy cores
 
   afterAll(async () => {
     if (server) {

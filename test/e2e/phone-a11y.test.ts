@@ -38,7 +38,9 @@ async function recordTransfers(cdp: CDPSession): Promise<Transfer[]> {
 }
 
 async function axeViolations(page: Page): Promise<Array<{ id: string; impact: string; help: string; nodes: string[] }>> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  // Evaluated through the DevTools protocol: the app's Content-Security-Policy (no inline
+  // scripts) rightly refuses a <script> tag, and the page must not be weakened for the test.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(`${axeSource}\n;undefined`);
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
     const r = await axe.run(document, { resultTypes: ['violations'] });
