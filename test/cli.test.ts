@@ -80,6 +80,7 @@ describe('the baogong CLI', () => {
   });
 
   it('is refused without a token, and the refusal is 401', async () => {
+    await settle();
     const r = await fetch(`${server.url}/api/nodes`);
     expect(r.status).toBe(401);
     const anon = spawnSync(process.execPath, [BIN, '--server', server.url, 'nodes', 'list'], { env: { ...env, HOME: path.join(dir, 'nobody') }, encoding: 'utf8' });
@@ -97,6 +98,7 @@ describe('the baogong CLI', () => {
   it('never opens the database folder the server holds: it names the process and its URL, and changes nothing', async () => {
     if (process.env.DATABASE_URL) return; // a PostgreSQL server has no folder to lock; the shared-server case is the server's own
     const nodeStatus = async () => {
+      await settle();
       const token = readFileSync(path.join(dir, '.baogong', 'token'), 'utf8').trim();
       return (await (await fetch(`${server.url}/api/nodes/dazu-plaza`, { headers: { authorization: `Bearer ${token}` } })).json()).status;
     };
@@ -159,4 +161,14 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Lets the event loop run before a fetch that follows spawnSync: spawnSync blocks the loop
+ * for the whole CLI run, so the close of an idle keep-alive socket (the server closes them
+ * after 72 s) is not seen yet and undici would send the request on a dead socket
+ * ("other side closed").
+ */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 50));
 }
