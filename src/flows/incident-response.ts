@@ -9,6 +9,7 @@ export { declareIncident, declareDemoIncident } from './incident/declare.ts';
 export { draftResponsePlan, type DraftOptions } from './incident/draft.ts';
 export { applyResponsePlan } from './incident/apply.ts';
 export { liftIncident } from './incident/lift.ts';
+export { discardIncident, extendIncident, incidentTimeline, type TimelineEntry } from './incident/manage.ts';
 export { reconcileDay } from './incident/reconcile.ts';
 export { simulateIncident } from './incident/simulate.ts';
 export { runSteps, type Step, type StepOutcome } from './workflow.ts';

@@ -239,6 +239,8 @@ function truncate(v: unknown): unknown {
 export interface AuditFilter {
   username?: string;
   route?: string;
+  /** Requests whose URL starts with this (e.g. one incident's routes). */
+  urlPrefix?: string;
   since?: string;
   until?: string;
   limit?: number;
@@ -249,6 +251,7 @@ export async function queryAudit(db: Db, f: AuditFilter = {}): Promise<{ entries
   let q = db.selectFrom('audit_log');
   if (f.username) q = q.where('username', '=', f.username);
   if (f.route) q = q.where('route', 'like', `%${f.route}%`);
+  if (f.urlPrefix) q = q.where('url', 'like', `${f.urlPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   if (f.since) q = q.where('at', '>=', new Date(f.since));
   if (f.until) q = q.where('at', '<', new Date(f.until));
   const total = Number((await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);

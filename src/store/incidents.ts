@@ -12,7 +12,7 @@ type Db = Kysely<any>;
 const j = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
 
-export type IncidentStatus = 'declared' | 'planned' | 'applied' | 'lifted';
+export type IncidentStatus = 'declared' | 'planned' | 'applied' | 'lifted' | 'discarded';
 
 export interface Incident {
   id: string;
@@ -22,6 +22,7 @@ export interface Incident {
   declaredAt: string;
   appliedAt: string | null;
   liftedAt: string | null;
+  discardedAt: string | null;
 }
 
 export interface PlanPartView {
@@ -44,7 +45,7 @@ export interface ResponsePlan {
   steps: Array<{ position: number; step: string; status: string; result: unknown; error: string | null; at: string }>;
 }
 
-const toIncident = (r: any): Incident => ({ id: r.id, name: r.name, status: r.status, spec: j(r.spec), declaredAt: iso(r.declared_at)!, appliedAt: iso(r.applied_at), liftedAt: iso(r.lifted_at) });
+const toIncident = (r: any): Incident => ({ id: r.id, name: r.name, status: r.status, spec: j(r.spec), declaredAt: iso(r.declared_at)!, appliedAt: iso(r.applied_at), liftedAt: iso(r.lifted_at), discardedAt: iso(r.discarded_at) });
 
 export async function createIncident(db: Db, input: IncidentInput, now: Date): Promise<Incident> {
   const exists = await db.selectFrom('incidents').select('id').where('id', '=', input.id).executeTakeFirst();
@@ -72,6 +73,7 @@ export async function setIncidentStatus(db: Db, id: string, status: IncidentStat
   const patch: Record<string, unknown> = { status, updated_at: now };
   if (status === 'applied') patch.applied_at = now;
   if (status === 'lifted') patch.lifted_at = now;
+  if (status === 'discarded') patch.discarded_at = now;
   await db.updateTable('incidents').set(patch).where('id', '=', id).execute();
 }
 
@@ -130,4 +132,21 @@ export async function saveReconciliation(db: Db, incidentId: string, day: string
   for (const l of lines) {
     await db.insertInto('incident_reconciliations').values({ incident_id: incidentId, day, node_id: l.nodeId, figures: JSON.stringify(l), differences: l.differences.length, created_at: now }).execute();
   }
+}
+
+/** Rewrites the stored spec (e.g. the areas' new end), keeping the incident's status. */
+export async function updateSpec(db: Db, id: string, spec: IncidentInput, now: Date): Promise<void> {
+  await db.updateTable('incidents').set({ spec: JSON.stringify(spec), updated_at: now }).where('id', '=', id).execute();
+  for (const a of spec.areas) await db.updateTable('incident_areas').set({ input: JSON.stringify(a) }).where('incident_id', '=', id).where('area_id', '=', a.id).execute();
+}
+
+/** Every plan of an incident, newest first (superseded ones included), for the timeline. */
+export async function listPlans(db: Db, incidentId: string): Promise<Array<{ id: string; kind: string; status: string; createdAt: string; appliedAt: string | null; edits: Array<{ part: string; at: string }> }>> {
+  const rows = await db.selectFrom('response_plans').selectAll().where('incident_id', '=', incidentId).orderBy('created_at', 'desc').execute();
+  const out = [];
+  for (const r of rows as any[]) {
+    const parts = await db.selectFrom('response_plan_parts').select(['part', 'updated_at']).where('plan_id', '=', r.id).where('edited', '=', true).execute();
+    out.push({ id: r.id, kind: r.kind, status: r.status, createdAt: iso(r.created_at)!, appliedAt: iso(r.applied_at), edits: parts.map((p: any) => ({ part: p.part, at: iso(p.updated_at)! })) });
+  }
+  return out;
 }

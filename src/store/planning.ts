@@ -343,6 +343,7 @@ export async function createPlan(db: Db, solver: MipSolver, request: PlanRequest
           unit_cost_fen: l.unitCostFen,
           cost_fen: l.costFen,
           reason: l.reason,
+          reason_codes: l.reasonCodes ? JSON.stringify(l.reasonCodes) : null,
         })),
       )
       .execute();
@@ -387,6 +388,7 @@ export async function getPlan(db: Db, id: string): Promise<PlanView | null> {
       unitCostFen: Number(l.unit_cost_fen),
       costFen: l.cost_fen,
       reason: l.reason,
+      ...(l.reason_codes ? { reasonCodes: typeof l.reason_codes === 'string' ? JSON.parse(l.reason_codes) : l.reason_codes } : {}),
       documentId: l.document_id,
     })),
     shortages: shortages.map((s) => ({ nodeId: s.node_id, itemId: s.item_id, tier: s.tier, needUnits: s.need_units, shortUnits: s.short_units, reason: s.reason })),

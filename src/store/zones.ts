@@ -485,6 +485,39 @@ export async function liftControlArea(db: Db, id: string, now: Date, actor = 'sy
   return { area: await requireControlArea(db, id), effects: await areaEffects(db, id) };
 }
 
+/**
+ * Moves a control area's end (null: until lifted). The scheduler (tickControlAreas) ends it
+ * when the new end comes; an end in the past is refused (lift the area instead).
+ */
+export async function setControlAreaEnd(db: Db, id: string, endsAt: string | null, now: Date, actor = ''): Promise<ControlArea> {
+  const area = await requireControlArea(db, id);
+  if (area.liftedAt) fail({ code: 'conflict', message: `control area ${id} was lifted at ${area.liftedAt}`, field: 'id', expected: 'an area not lifted', actual: id });
+  if (endsAt !== null && !(Date.parse(endsAt) > Math.max(now.getTime(), Date.parse(area.startsAt)))) {
+    fail({ code: 'validation_failed', message: `endsAt ${endsAt} must be after now and after the area's start (${area.startsAt})`, field: 'endsAt', expected: `a time after ${new Date(Math.max(now.getTime(), Date.parse(area.startsAt))).toISOString()}`, actual: endsAt });
+  }
+  await db.updateTable('control_areas').set({ ends_at: endsAt === null ? null : new Date(endsAt) }).where('id', '=', id).execute();
+  await bumpVersion(db);
+  await audit(db, now, 'control_area.end_changed', id, actor, { from: area.endsAt, to: endsAt });
+  return requireControlArea(db, id);
+}
+
+/** The lockdown areas whose effect on this node is in force (not lifted, not reverted). */
+export async function activeLockdownsOf(db: Db, nodeId: string): Promise<Array<{ areaId: string; name: string; endsAt: string | null }>> {
+  const rows = await db
+    .selectFrom('control_area_effects as e')
+    .innerJoin('control_areas as a', 'a.id', 'e.area_id')
+    .select(['a.id as id', 'a.name as name', 'a.ends_at as ends_at'])
+    .where('e.node_id', '=', nodeId)
+    .where('e.kind', '=', 'node_status')
+    .where('e.reverted_at', 'is', null)
+    .where('a.lifted_at', 'is', null)
+    .where('a.level', '=', 'lockdown')
+    .execute();
+  const seen = new Map<string, { areaId: string; name: string; endsAt: string | null }>();
+  for (const r of rows as any[]) seen.set(r.id, { areaId: r.id, name: r.name, endsAt: r.ends_at ? new Date(r.ends_at).toISOString() : null });
+  return [...seen.values()];
+}
+
 export interface TickReport {
   at: string;
   tookEffect: Array<{ areaId: string; effects: number }>;

@@ -160,7 +160,7 @@ describe.skipIf(!hasChromium)('the command centre in Chromium', () => {
   });
 
   it('opens every screen on a laptop and on a phone, in both languages, with no script error', { timeout: 240_000 }, async () => {
-    const screens = ['stock', 'orders', 'sourcing', 'trips', 'staff', 'counts', 'reconciliation'];
+    const screens = ['board', 'incidents', 'stock', 'orders', 'sourcing', 'trips', 'staff', 'counts', 'reconciliation'];
     for (const [viewport, name, locale] of [
       [LAPTOP, 'laptop', 'zh-CN'],
       [PHONE, 'phone', 'en-US'],

@@ -16,6 +16,8 @@ const TripsPage = lazy(() => import('./pages/TripsPage.tsx').then((m) => ({ defa
 const StaffPage = lazy(() => import('./pages/StaffPage.tsx').then((m) => ({ default: m.StaffPage })));
 const CountsPage = lazy(() => import('./pages/CountsPage.tsx').then((m) => ({ default: m.CountsPage })));
 const ReconciliationPage = lazy(() => import('./pages/ReconciliationPage.tsx').then((m) => ({ default: m.ReconciliationPage })));
+const IncidentsPage = lazy(() => import('./pages/IncidentsPage.tsx').then((m) => ({ default: m.IncidentsPage })));
+const BoardPage = lazy(() => import('./pages/BoardPage.tsx').then((m) => ({ default: m.BoardPage })));
 
 /** The language switch: 中文 ⇄ English. */
 export function LanguageSwitch() {
@@ -54,6 +56,10 @@ export function App() {
 
   const page = (() => {
     switch (route.screen) {
+      case 'board':
+        return <BoardPage />;
+      case 'incidents':
+        return <IncidentsPage id={route.rest[0]} />;
       case 'stock':
         return <StockPage />;
       case 'orders':

@@ -10,8 +10,9 @@ export interface Loaded<T> {
 
 /**
  * Loads data with `load` when the component mounts and whenever `deps` change;
- * `reload()` fetches again (after a write). Keeps the last data while reloading so
- * screens do not flash.
+ * `reload()` fetches again (after a write). A reload keeps the last data so screens
+ * do not flash; a change of `deps` (another day, another node) drops it at once, so
+ * no figure of the old choice stays on screen while the new one loads.
  */
 export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[] = []): Loaded<T> {
   const [data, setData] = useState<T>();
@@ -20,8 +21,15 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  const depsKey = useRef<unknown[] | null>(null);
   useEffect(() => {
     const ac = new AbortController();
+    const prev = depsKey.current;
+    if (prev !== null && (prev.length !== deps.length || prev.some((d, i) => !Object.is(d, deps[i])))) {
+      setData(undefined);
+      setError(undefined);
+    }
+    depsKey.current = deps;
     setLoading(true);
     loadRef
       .current(ac.signal)

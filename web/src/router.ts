@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
  * A very small router: the screens live under /app/<screen> (the server answers
  * every /app/* path with index.html), so a link can be shared or bookmarked.
  */
-export const SCREENS = ['map', 'stock', 'orders', 'sourcing', 'trips', 'staff', 'counts', 'reconciliation'] as const;
+export const SCREENS = ['map', 'board', 'incidents', 'stock', 'orders', 'sourcing', 'trips', 'staff', 'counts', 'reconciliation'] as const;
 export type Screen = (typeof SCREENS)[number];
 
 function parse(pathname: string): { screen: Screen; rest: string[] } {

@@ -5,8 +5,9 @@ import type { AppDeps } from '../deps.ts';
 import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
 import { IncidentInputSchema, type IncidentInput } from '../../domain/incidents/model.ts';
 import * as store from '../../store/incidents.ts';
-import { applyResponsePlan, declareDemoIncident, declareIncident, draftResponsePlan, liftIncident, reconcileDay, simulateIncident, type DraftOptions, type FlowDeps } from '../../flows/incident-response.ts';
+import { applyResponsePlan, declareDemoIncident, declareIncident, discardIncident, draftResponsePlan, extendIncident, incidentTimeline, liftIncident, reconcileDay, simulateIncident, type DraftOptions, type FlowDeps } from '../../flows/incident-response.ts';
 import { fail } from '../../domain/shared/result.ts';
+import { queryAudit } from '../../store/auth.ts';
 
 const Err = { $ref: 'Error#' };
 const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
@@ -72,6 +73,8 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
     schema: {
       tags, summary: 'Draft the response plan from the current network (node statuses, zones, targets, sourcing, trips, staffing) with a summary', params: Params, headers: IdempotencyHeader,
       description: 'Optional JSON body with budgets that keep the draft fast: {tripsBudgetMs (5000), tripsMaxIterations (400 per routing solve), tripsDays (2), rosterTimeLimitS (3), rosterDays (3), sourcingTimeLimitS (10)}. The trips part and the roster stop at them and say what they left.',
+      // Declared (not only checked by hand), so the write hardening does not reduce the route to an empty body.
+      body: orNull(DraftBody),
       response: { 201: Any, ...errors },
     },
   }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await draftResponsePlan(flow(trx), (req.params as { id: string }).id, optionalBody<DraftOptions>(DraftBody, req.body)) })));
@@ -123,6 +126,38 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
 
   app.post('/api/incidents/:id/lift', { schema: { tags, summary: 'Lift the incident: areas lifted, zones back, the emergency warehouse’s surplus listed for rebalancing', params: Params, headers: IdempotencyHeader, response: { 200: Any, ...errors } } },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await liftIncident(flow(trx), (req.params as { id: string }).id) })));
+
+  app.post('/api/incidents/:id/discard', {
+    schema: {
+      tags, summary: 'Discard a declared or drafted incident that was never applied: its plans are set aside and nothing on the network changes (an applied incident is lifted instead)', params: Params, headers: IdempotencyHeader,
+      response: { 200: Any, ...errors },
+    },
+  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await discardIncident(flow(trx), (req.params as { id: string }).id) })));
+
+  app.post('/api/incidents/:id/extend', {
+    schema: {
+      tags, summary: 'Move the end of the incident\'s control areas (all, or those named); once applied, the areas in force end then', params: Params, headers: IdempotencyHeader,
+      body: Type.Object({
+        endsAt: Type.Union([Type.String({ format: 'date-time', description: 'ISO date-time after now and after each area\'s start' }), Type.Null()]),
+        areaIds: Type.Optional(Type.Array(Type.String(), { minItems: 1, maxItems: 1000 })),
+      }, { additionalProperties: false }),
+      response: { 200: Any, ...errors },
+    },
+  }, async (req, reply) => {
+    const body = req.body as { endsAt: string | null; areaIds?: string[] };
+    return withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await extendIncident(flow(trx), (req.params as { id: string }).id, body.endsAt, body.areaIds) }));
+  });
+
+  app.get('/api/incidents/:id/timeline', {
+    schema: {
+      tags, summary: 'The incident\'s timeline: declared, plans drafted, parts edited, apply steps, applied / lifted / discarded, and every write on its routes from the audit log (who, answer)', params: Params,
+      response: { 200: Type.Object({ incidentId: Type.String(), entries: Type.Array(Type.Object({ at: Type.String(), kind: Type.String(), params: Type.Record(Type.String(), Any), username: Type.Union([Type.String(), Type.Null()]) })) }), ...errors },
+    },
+  }, async (req) => {
+    const id = (req.params as { id: string }).id;
+    const audit = await queryAudit(db, { urlPrefix: `/api/incidents/${encodeURIComponent(id)}/`, limit: 500 });
+    return { incidentId: id, entries: await incidentTimeline(flow(), id, audit.entries) };
+  });
 
   app.get('/api/incidents/:id/reconciliation', {
     schema: { tags, summary: 'The nightly reconciliation: per node, asked / sent / received / sold / written off / counted, and the differences', params: Params, querystring: Type.Object({ day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' }) }), response: { 200: Any, ...errors } },

@@ -9,6 +9,7 @@ import planning from './planning.ts';
 import orders from './orders.ts';
 import trips from './trips.ts';
 import incidents from './incidents.ts';
+import board from './board.ts';
 
 export type RoutePlugin = (app: FastifyInstance, deps: AppDeps) => Promise<void>;
 
@@ -23,4 +24,5 @@ export const routePlugins: RoutePlugin[] = [
   orders,
   trips,
   incidents,
+  board,
 ];

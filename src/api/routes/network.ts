@@ -11,6 +11,8 @@ import {
   NODE_STATUSES,
   NodeInputSchema,
   StatusChangeSchema,
+  checkLockdownGuard,
+  type StatusChange,
   ESSENTIAL_TIERS,
   TEMPERATURE_CLASSES,
   type DemandInput,
@@ -22,7 +24,8 @@ import { parseRows, type RowError } from '../../domain/network/rows.ts';
 import * as store from '../../store/network.ts';
 import { searchPlaces, type Place } from '../../domain/network/places.ts';
 import { readFileSync } from 'node:fs';
-import { fail } from '../../domain/shared/result.ts';
+import * as zones from '../../store/zones.ts';
+import { fail, unwrap } from '../../domain/shared/result.ts';
 
 const Err = { $ref: 'Error#' };
 /** The most item ids one `GET /api/items?ids=` answers (one screen's names). */
@@ -202,6 +205,7 @@ export default async function networkRoutes(app: FastifyInstance, deps: AppDeps)
       schema: {
         tags: ['network'],
         summary: 'Change a node’s status (open / online_only / suspended / closed), with the reason',
+        description: 'Closed is final. Reopening (open) a node inside an active lockdown area is refused (409, field override) unless the body says override: true with a reason of at least 8 characters; the override is recorded in the status reason.',
         params: Type.Object({ id: Type.String() }),
         headers: IdempotencyHeader,
         body: StatusChangeSchema,
@@ -209,11 +213,15 @@ export default async function networkRoutes(app: FastifyInstance, deps: AppDeps)
       },
     },
     async (req, reply) => {
-      const body = req.body as { status: NodeStatus; reason: string };
-      return withIdempotency(db, req, reply, async (trx) => ({
-        status: 200,
-        body: await store.setNodeStatus(trx, (req.params as { id: string }).id, body.status, body.reason, clock.now()),
-      }));
+      const body = req.body as StatusChange;
+      const id = (req.params as { id: string }).id;
+      return withIdempotency(db, req, reply, async (trx) => {
+        // Reopening inside an active lockdown is refused unless overridden with a reason.
+        const lockdowns = body.status === 'open' ? await zones.activeLockdownsOf(trx, id) : [];
+        unwrap(checkLockdownGuard(body, lockdowns));
+        const reason = lockdowns.length > 0 ? `override of lockdown ${lockdowns.map((l) => l.areaId).join(', ')}: ${body.reason}` : body.reason;
+        return { status: 200, body: await store.setNodeStatus(trx, id, body.status, reason, clock.now()) };
+      });
     },
   );
 

@@ -98,6 +98,7 @@ const PlanLineSchema = Type.Object({
   unitCostFen: Type.Number(),
   costFen: Type.Integer(),
   reason: Type.String({ description: 'why this source: what was cheaper or faster, what the giver keeps' }),
+  reasonCodes: Type.Optional(Type.Array(Type.Object({ code: Type.String(), params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])) }), { description: 'the reason as codes with parameters (sourcing.transfer, sourcing.on_time, sourcing.cheapest …) for a UI to translate' })),
   documentId: Type.Union([Type.String(), Type.Null()]),
 });
 const ShortageSchema = Type.Object({ nodeId: Type.String(), itemId: Type.String(), tier: Type.String(), needUnits: Type.Integer(), shortUnits: Type.Integer(), reason: Type.String() });

@@ -79,6 +79,8 @@ export interface PlanSummary {
   staffHoursPerDay: number;
   unmetRoleHours: number;
   notes: string[];
+  /** The notes as codes with parameters (plan.*), in the same order, for the UI to translate. */
+  noteCodes?: Array<{ code: string; params: Record<string, string | number> }>;
   /** How long each part took to draft. */
   timingsMs?: Record<string, number>;
 }

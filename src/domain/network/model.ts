@@ -146,10 +146,34 @@ export const StatusChangeSchema = Type.Object(
   {
     status: Literals(NODE_STATUSES, 'node status'),
     reason: Type.String({ minLength: 1, maxLength: 500, description: 'why the status changes' }),
+    override: Type.Optional(Type.Boolean({ description: 'true to reopen a node inside an active lockdown anyway (the reason is recorded as the override\'s reason)' })),
   },
   { additionalProperties: false },
 );
-export type StatusChange = { status: NodeStatus; reason: string };
+export type StatusChange = { status: NodeStatus; reason: string; override?: boolean };
+
+/** The least a reason must say when it overrides a lockdown (a word is not a reason). */
+export const OVERRIDE_REASON_MIN_CHARS = 8;
+
+/**
+ * The lockdown guard on a status change, checked before the transition rules: a node
+ * that an active lockdown area holds may not be set back to `open` unless the request
+ * overrides it explicitly with a reason of at least OVERRIDE_REASON_MIN_CHARS. Online-only,
+ * suspended and closed stay possible (they restrict, not reopen). `lockdowns` are the
+ * areas holding the node now.
+ */
+export function checkLockdownGuard(change: StatusChange, lockdowns: ReadonlyArray<{ areaId: string; name: string }>): Result<true> {
+  if (change.status !== 'open' || lockdowns.length === 0) return ok(true);
+  const names = lockdowns.map((l) => l.name || l.areaId).join(', ');
+  const details = { messageCode: 'node.in_lockdown', params: { areas: names, minChars: OVERRIDE_REASON_MIN_CHARS }, areas: lockdowns.map((l) => l.areaId) };
+  if (change.override !== true) {
+    return err({ code: 'conflict', message: `the node is inside an active lockdown (${names}); reopening needs override: true and a reason`, field: 'override', expected: 'true, with a reason', actual: change.override ?? '(missing)', details });
+  }
+  if (change.reason.trim().length < OVERRIDE_REASON_MIN_CHARS) {
+    return err({ code: 'validation_failed', message: `an override of a lockdown needs a reason of at least ${OVERRIDE_REASON_MIN_CHARS} characters`, field: 'reason', expected: `at least ${OVERRIDE_REASON_MIN_CHARS} characters`, actual: change.reason, details: { ...details, messageCode: 'node.override_reason_short' } });
+  }
+  return ok(true);
+}
 
 /** Which status changes are allowed. A closed node is gone for good; the rest may move freely. */
 export function checkStatusTransition(from: NodeStatus, to: NodeStatus): Result<true> {

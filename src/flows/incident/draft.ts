@@ -43,10 +43,16 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
     tick = t;
   };
   const inc = await store.requireIncident(db, incidentId);
-  if (inc.status === 'lifted') fail({ code: 'conflict', message: `incident ${incidentId} was lifted`, field: 'id', expected: 'an incident not lifted', actual: inc.status });
+  if (inc.status === 'lifted' || inc.status === 'discarded') fail({ code: 'conflict', message: `incident ${incidentId} was ${inc.status}`, field: 'id', expected: 'an incident not lifted or discarded', actual: inc.status, details: { messageCode: `incident.${inc.status}`, params: {} } });
   const spec = inc.spec;
   const nodes = await network.listNodes(db);
   const notes: string[] = [];
+  // Each note also as a code with parameters, for the UI to translate (notes stay English for the CLI and logs).
+  const noteCodes: Array<{ code: string; params: Record<string, string | number> }> = [];
+  const note = (code: string, params: Record<string, string | number>, english: string) => {
+    notes.push(english);
+    noteCodes.push({ code, params });
+  };
 
   // 1. Node statuses: what the control areas impose, and the reopening online-only.
   const statusChanges: Array<{ nodeId: string; from: NodeStatus; to: NodeStatus; reason: string; at: string }> = [];
@@ -84,8 +90,8 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       { travel: defaultTravel, solver: deps.solver, timeLimitS: 20 },
     );
     if (r.ok) zonesPart = { method: r.value.method, changes: r.value.changes, unserved: r.value.unserved, nodeLoads: r.value.nodeLoads, totals: r.value.totals };
-    else notes.push(`zone planner: ${r.error.message}`);
-  } else notes.push(zonesPart.note);
+    else note('plan.zones_failed', { message: r.error.message }, `zone planner: ${r.error.message}`);
+  } else note('plan.no_zones', {}, zonesPart.note);
   const totalDemand = storedZones.reduce((a, z) => a + z.demandOrdersPerDay, 0);
   const movableServed = zonesPart.totals.servedOrdersPerDay ?? 0;
   const unservedOrders = zonesPart.totals.unservedOrdersPerDay ?? 0;
@@ -106,7 +112,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
     }
     targetsPart = { multipliers, nodes: [...byNode].map(([nodeId, b]) => ({ nodeId, ...b, daysOfCover: b.baselineUnits ? Math.round((10 * b.targetUnits) / b.baselineUnits) / 10 : null })) };
   } catch (e) {
-    notes.push(`targets: ${(e as Error).message}`);
+    note('plan.targets_failed', { message: (e as Error).message }, `targets: ${(e as Error).message}`);
   }
   const tgt = targetsPart.nodes as Array<{ targetUnits: number; baselineUnits: number }>;
   const essentialDaysOfCover = tgt.length ? Math.round((10 * tgt.reduce((a, b) => a + b.targetUnits, 0)) / Math.max(1, tgt.reduce((a, b) => a + b.baselineUnits, 0))) / 10 : null;
@@ -124,19 +130,19 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   // nodes that will trade (givers stay network-wide). The warehouse is a receiver once it exists.
   const current = new Map(nodes.map((n) => [n.id, n.status as NodeStatus]));
   const receivers = [...affected].filter((id) => current.has(id) && takesOnlineOrders(current.get(id)!) && takesOnlineOrders(finalStatus.get(id) ?? 'open')).sort();
-  if (ewNode && !current.has(ewNode.id)) notes.push(`sourcing: the emergency warehouse ${ewNode.id} is not a node until the plan is applied; plan its stock then (POST /api/planning/plans with receivers [${ewNode.id}])`);
+  if (ewNode && !current.has(ewNode.id)) note('plan.warehouse_not_sourced', { node: ewNode.nameZh, nodeEn: ewNode.nameEn ?? ewNode.nameZh }, `sourcing: the emergency warehouse ${ewNode.id} is not a node until the plan is applied; plan its stock then (POST /api/planning/plans with receivers [${ewNode.id}])`);
   let sourcingPart: any = { planId: null, summary: null, receivers };
   let transferLines: Array<{ fromNodeId: string; toNodeId: string; itemId: string; quantity: number }> = [];
-  if (receivers.length === 0) notes.push('sourcing: no affected node that keeps trading needs stock');
+  if (receivers.length === 0) note('plan.no_receivers', {}, 'sourcing: no affected node that keeps trading needs stock');
   else {
     try {
       const sp = await planning.createPlan(db, deps.solver, { multipliers, receivers, params: { timeLimitS: options.sourcingTimeLimitS ?? 10 } }, now);
       sourcingPart = { planId: sp.id, receivers, summary: sp.summary, documents: sp.documents.length, lines: sp.lines.length, shortages: sp.shortages.length };
       transferLines = (sp.lines as any[]).filter((l) => l.kind === 'transfer' && l.fromNodeId).map((l) => ({ fromNodeId: l.fromNodeId, toNodeId: l.toNodeId, itemId: l.itemId, quantity: l.quantity }));
       const others = (sp.lines as any[]).filter((l) => l.kind !== 'transfer').length;
-      if (others > 0) notes.push(`trips: ${others} supplier-order and diversion lines arrive with the supplier's or the DC's own transport and are not in the trips part`);
+      if (others > 0) note('plan.lines_not_trips', { n: others }, `trips: ${others} supplier-order and diversion lines arrive with the supplier's or the DC's own transport and are not in the trips part`);
     } catch (e) {
-      notes.push(`sourcing: ${(e as Error).message}`);
+      note('plan.sourcing_failed', { message: (e as Error).message }, `sourcing: ${(e as Error).message}`);
     }
   }
   lap('sourcing');
@@ -146,9 +152,9 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   if (transferLines.length > 0) {
     try {
       tripsPart = await draftTrips(db, transferLines, { fromMs, days: options.tripsDays ?? 2, budgetMs: options.tripsBudgetMs, maxIterations: options.tripsMaxIterations });
-      if (tripsPart.unassigned.length > 0) notes.push(`trips: ${tripsPart.unassigned.length} of ${tripsPart.loads} loads found no trip within ${tripsPart.days} day(s) (see the trips part)`);
+      if (tripsPart.unassigned.length > 0) note('plan.loads_without_trip', { n: tripsPart.unassigned.length, loads: tripsPart.loads, days: tripsPart.days }, `trips: ${tripsPart.unassigned.length} of ${tripsPart.loads} loads found no trip within ${tripsPart.days} day(s) (see the trips part)`);
     } catch (e) {
-      notes.push(`trips: ${(e as Error).message}`);
+      note('plan.trips_failed', { message: (e as Error).message }, `trips: ${(e as Error).message}`);
     }
   }
   lap('trips');
@@ -192,9 +198,9 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       extraNodes: ewNode && !current.has(ewNode.id) ? [{ id: ewNode.id, name: ewNode.nameZh, lat: ewNode.lat, lng: ewNode.lng, status: 'open', dailyOrderCapacity: ewNode.dailyOrderCapacity ?? 0 }] : [],
       timeLimitS: options.rosterTimeLimitS,
     });
-    if (staffingPart.unmetRoleHours > 0) notes.push(`staffing: ${staffingPart.unmetRoleHours} role-hours cannot be covered by the people within reach (see the staffing part)`);
+    if (staffingPart.unmetRoleHours > 0) note('plan.role_hours_unmet', { n: staffingPart.unmetRoleHours }, `staffing: ${staffingPart.unmetRoleHours} role-hours cannot be covered by the people within reach (see the staffing part)`);
   } catch (e) {
-    notes.push(`staffing: ${(e as Error).message}`);
+    note('plan.staffing_failed', { message: (e as Error).message }, `staffing: ${(e as Error).message}`);
   }
   lap('staffing');
 
@@ -213,6 +219,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
     staffHoursPerDay: staffingPart.staffHoursPerDay ?? 0,
     unmetRoleHours: staffingPart.unmetRoleHours,
     notes,
+    noteCodes,
     timingsMs: timings,
   };
   void movableServed;

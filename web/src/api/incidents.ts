@@ -37,7 +37,7 @@ export interface IncidentPlan {
   assignments: Record<string, string | null>;
   nodeChanges: Array<{ nodeId: string; from: string; to: string }>;
   zonesInside: number;
-  zoneMoves: Array<{ zoneId: string; from: string | null; to: string | null; distanceM?: number | null }>;
+  zoneMoves: Array<{ zoneId: string; from: string | null; to: string | null; distanceM?: number | null; ordersPerDay?: number | null }>;
   unservedZones: Array<{ zoneId: string; reason: string; ordersPerDay?: number }>;
   nodeLoads: NodeLoad[];
   summary: Array<{ key: string; value: number | string }>;
@@ -46,6 +46,8 @@ export interface IncidentPlan {
   /** Other parts of the response plan (sourcing, trips, staffing, targets), as short facts. */
   partFacts: Array<{ part: string; key: string; value: number | string }>;
   notes: string[];
+  /** The notes as codes with parameters (translated by the screen), when the server sends them. */
+  noteCodes?: Array<{ code: string; params: Record<string, string | number> }>;
   simulationDays?: number;
 }
 
@@ -103,19 +105,23 @@ interface Reassignment {
     solverStatus: string;
     gapPct: number | null;
     solveTimeS: number;
-    changes: Array<{ zoneId: string; oldNodeId: string | null; newNodeId: string | null; distanceM: number | null }>;
+    changes: Array<{ zoneId: string; oldNodeId: string | null; newNodeId: string | null; distanceM: number | null; demandOrdersPerDay?: number }>;
     nodeLoads: NodeLoad[];
     unserved: Array<{ zoneId: string; ordersPerDay: number; reason: string; message: string }>;
     totals: Record<string, unknown>;
   };
 }
 
-interface ResponsePlan {
+export interface ResponsePlan {
   id: string;
   incidentId: string;
+  kind?: string;
+  createdAt?: string;
+  appliedAt?: string | null;
+  steps?: Array<{ position: number; step: string; status: string; error: string | null; at: string }>;
   status: string;
-  summary: Record<string, unknown> & { notes?: string[] };
-  parts: Array<{ part: string; content: Record<string, any> }>;
+  summary: Record<string, unknown> & { notes?: string[]; noteCodes?: Array<{ code: string; params: Record<string, string | number> }> };
+  parts: Array<{ part: string; content: Record<string, any>; edited?: boolean }>;
 }
 interface Simulation {
   days: number;
@@ -123,7 +129,7 @@ interface Simulation {
 }
 
 /** Maps the drafted response plan (its parts) onto the view model. */
-function withResponsePlan(plan: IncidentPlan, r: ResponsePlan): IncidentPlan {
+export function withResponsePlan(plan: IncidentPlan, r: ResponsePlan): IncidentPlan {
   const part = (name: string) => r.parts.find((p) => p.part === name)?.content ?? {};
   const ns = part('node_status');
   const z = part('zones');
@@ -147,14 +153,15 @@ function withResponsePlan(plan: IncidentPlan, r: ResponsePlan): IncidentPlan {
     reassignmentId: null,
     nodeChanges: ((ns.changes ?? []) as Array<{ nodeId: string; from: string; to: string }>).map((c) => ({ nodeId: c.nodeId, from: c.from, to: c.to })),
     assignments,
-    zoneMoves: ((z.changes ?? []) as Array<{ zoneId: string; oldNodeId: string | null; newNodeId: string | null; distanceM: number | null }>)
+    zoneMoves: ((z.changes ?? []) as Array<{ zoneId: string; oldNodeId: string | null; newNodeId: string | null; distanceM: number | null; demandOrdersPerDay?: number }>)
       .filter((c) => c.oldNodeId !== c.newNodeId)
-      .map((c) => ({ zoneId: c.zoneId, from: c.oldNodeId, to: c.newNodeId, distanceM: c.distanceM })),
+      .map((c) => ({ zoneId: c.zoneId, from: c.oldNodeId, to: c.newNodeId, distanceM: c.distanceM, ordersPerDay: c.demandOrdersPerDay ?? null })),
     unservedZones: ((z.unserved ?? []) as Array<{ zoneId: string; reason: string; ordersPerDay: number }>).map((u) => ({ zoneId: u.zoneId, reason: u.reason, ordersPerDay: u.ordersPerDay })),
     nodeLoads: (z.nodeLoads ?? []) as NodeLoad[],
     summary,
     partFacts: facts,
     notes: r.summary.notes ?? [],
+    noteCodes: r.summary.noteCodes,
     solver: undefined,
   };
 }
@@ -180,7 +187,7 @@ function withProposal(plan: IncidentPlan, r: Reassignment): IncidentPlan {
     ...plan,
     reassignmentId: r.id,
     assignments,
-    zoneMoves: p.changes.filter((c) => c.oldNodeId !== c.newNodeId).map((c) => ({ zoneId: c.zoneId, from: c.oldNodeId, to: c.newNodeId, distanceM: c.distanceM })),
+    zoneMoves: p.changes.filter((c) => c.oldNodeId !== c.newNodeId).map((c) => ({ zoneId: c.zoneId, from: c.oldNodeId, to: c.newNodeId, distanceM: c.distanceM, ordersPerDay: c.demandOrdersPerDay ?? null })),
     unservedZones: p.unserved.map((u) => ({ zoneId: u.zoneId, reason: u.reason, ordersPerDay: u.ordersPerDay })),
     nodeLoads: p.nodeLoads,
     summary: totals,
@@ -272,9 +279,67 @@ export const incidentsApi = {
     await api.post<Reassignment>('/api/zones/reassignments/{id}/apply', {}, { params: { id: plan.reassignmentId } });
     return { ...plan, stage: 'applied' };
   },
-  /** Withdraws a declared incident (or lifts the control area) when the plan is discarded. */
+  /** Withdraws a declared (not applied) incident, or lifts the control area, when the plan is discarded. */
   async discard(plan: IncidentPlan): Promise<void> {
-    if (plan.incidentId) await api.post('/api/incidents/{id}/lift', {}, { params: { id: plan.incidentId } });
+    if (plan.incidentId) await api.post('/api/incidents/{id}/discard', {}, { params: { id: plan.incidentId } });
     else await api.post('/api/control-areas/{id}/lift', {}, { params: { id: plan.areaId } });
   },
 };
+
+/** An incident as the incidents screen lists it (GET /api/incidents). */
+export interface IncidentArea {
+  id: string;
+  name?: string;
+  level: string;
+  startsAt: string;
+  endsAt?: string | null;
+}
+export interface Incident {
+  id: string;
+  name: string;
+  status: 'declared' | 'planned' | 'applied' | 'lifted' | 'discarded';
+  spec: { areas: IncidentArea[]; emergencyWarehouse?: { id: string; nameZh?: string; nameEn?: string } | null; reopenOnlineOnlyAt?: string | null };
+  declaredAt: string;
+  appliedAt: string | null;
+  liftedAt: string | null;
+  discardedAt?: string | null;
+}
+export interface IncidentDetail extends Incident {
+  plan: ResponsePlan | null;
+  liftPlan: (ResponsePlan & { parts: Array<{ part: string; content: any }> }) | null;
+}
+export interface TimelineEntry {
+  at: string;
+  kind: string;
+  params: Record<string, string | number | null>;
+  username: string | null;
+}
+
+/** The statuses in which an incident is still live (something may yet change on the network). */
+export const LIVE_STATUSES: ReadonlyArray<Incident['status']> = ['declared', 'planned', 'applied'];
+
+/** The view model of a stored incident's plan (for PlanReview), without the drawn ring. */
+export function planView(d: IncidentDetail): IncidentPlan | null {
+  if (!d.plan) return null;
+  const a = d.spec.areas[0];
+  const base: IncidentPlan = {
+    stage: d.status === 'applied' || d.status === 'lifted' ? 'applied' : 'declared',
+    incidentId: d.id, areaId: a?.id ?? '', name: d.name, level: a?.level ?? 'lockdown', ring: [], allowOnlineOnly: false, emergencyWarehouse: null,
+    reassignmentId: null, assignments: {}, nodeChanges: [], zonesInside: 0, zoneMoves: [], unservedZones: [], nodeLoads: [], summary: [], kpis: [], partFacts: [], notes: [],
+  };
+  return withResponsePlan(base, d.plan);
+}
+
+export const incidentList = {
+  list: (signal?: AbortSignal) => api.get<{ incidents: Incident[] }>('/api/incidents', { signal }),
+  get: (id: string, signal?: AbortSignal) => api.get<IncidentDetail>('/api/incidents/{id}', { params: { id }, signal }),
+  timeline: (id: string, signal?: AbortSignal) => api.get<{ entries: TimelineEntry[] }>('/api/incidents/{id}/timeline', { params: { id }, signal }),
+  draft: (id: string) => api.post<ResponsePlan>('/api/incidents/{id}/plan', {}, { params: { id } }),
+  apply: (id: string) => api.post<ResponsePlan>('/api/incidents/{id}/apply', {}, { params: { id } }),
+  lift: (id: string) => api.post<ResponsePlan>('/api/incidents/{id}/lift', {}, { params: { id } }),
+  discard: (id: string) => api.post<Incident>('/api/incidents/{id}/discard', {}, { params: { id } }),
+  extend: (id: string, endsAt: string | null) => api.post<{ incident: Incident }>('/api/incidents/{id}/extend', { endsAt }, { params: { id } }),
+  editPart: (id: string, part: string, content: unknown) => api.put<ResponsePlan>('/api/incidents/{id}/plan/parts/{part}', { content }, { params: { id, part } }),
+  simulate: (id: string, days = 3) => api.post<Simulation>('/api/incidents/{id}/simulate', { days }, { params: { id } }),
+};
+export type { Simulation };

@@ -15,7 +15,7 @@ export type Place = Json<'/api/places', 'get'>['places'][number];
 
 export const networkApi = {
   nodes: (signal?: AbortSignal) => api.get<NodeList>('/api/nodes', { signal }),
-  setStatus: (id: string, status: string, reason: string) => api.post<Node>('/api/nodes/{id}/status', { status, reason }, { params: { id } }),
+  setStatus: (id: string, status: string, reason: string, override?: boolean) => api.post<Node>('/api/nodes/{id}/status', { status, reason, ...(override ? { override: true } : {}) }, { params: { id } }),
   places: (q: string, signal?: AbortSignal) => api.get<{ places: Place[] }>('/api/places', { query: { q, limit: 8 }, signal }),
   items: (query: { q?: string; ids?: string; limit?: number; offset?: number; category?: string }, signal?: AbortSignal) => api.get<ItemList>('/api/items', { query, signal }),
 };

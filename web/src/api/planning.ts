@@ -16,6 +16,8 @@ export interface SourcingLine {
   arrivalH: number;
   costFen: number;
   reason: string;
+  /** The reason as codes with parameters (translated by the screen); the English `reason` is the fallback. */
+  reasonCodes?: Array<{ code: string; params: Record<string, string | number> }>;
   documentId: string | null;
 }
 export interface SourcingShortage {
@@ -42,6 +44,7 @@ export interface SourcingPlan extends SourcingPlanHeader {
 
 export const planningApi = {
   plans: (signal?: AbortSignal) => api.get<{ plans: SourcingPlanHeader[] }>('/api/planning/plans', { signal }),
+  suppliers: (signal?: AbortSignal) => api.get<{ suppliers: Array<{ id: string; name: string }> }>('/api/planning/suppliers', { signal }),
   plan: (id: string, signal?: AbortSignal) => api.get<SourcingPlan>('/api/planning/plans/{id}', { params: { id }, signal }),
   draft: () => api.post<SourcingPlan>('/api/planning/plans', {}),
   apply: (id: string) => api.post<unknown>('/api/planning/plans/{id}/apply', {}, { params: { id } }),

@@ -41,8 +41,40 @@ export interface Trip {
   stops: TripStop[];
 }
 
+export interface TripPlan {
+  id: string;
+  day: string;
+  mode: string;
+  status: string;
+  result: {
+    trips: Array<{ stops: unknown[] }>;
+    unassigned: Array<{ loadId: string; kind: string; reason: string; message: string }>;
+    totals: { trips: number; vehicles: number; loads: number; assigned: number; unassigned: number; distanceM: number; costFen: number; dryIceBags: number; icePacks: number };
+    warnings: string[];
+  };
+  violations: Array<{ message?: string }>;
+}
+export interface Vehicle {
+  id: string;
+  vehicleTypeId: string;
+  plate: string;
+  driverName: string | null;
+  driverPhone: string | null;
+}
+
 export const tripsApi = {
   trips: (query: { day?: string; status?: string }, signal?: AbortSignal) => api.get<{ trips: Trip[] }>('/api/trips', { query, signal }),
+  plans: (day: string, signal?: AbortSignal) => api.get<{ plans: Array<Omit<TripPlan, 'result'> & { totals: TripPlan['result']['totals'] }> }>('/api/trips/plans', { query: { day }, signal }),
+  plan: (body: { day: string; mode: 'cold' | 'wave'; wave?: string; timeLimitS?: number }) => api.post<TripPlan>('/api/trips/plans', body),
+  confirm: (id: string) => api.post<TripPlan>('/api/trips/plans/{id}/confirm', {}, { params: { id } }),
+  discardPlan: (id: string) => api.post<TripPlan>('/api/trips/plans/{id}/discard', {}, { params: { id } }),
+  fleet: (day: string, signal?: AbortSignal) => api.get<{ vehicles: Vehicle[] }>('/api/fleet', { query: { day }, signal }),
+  assign: (id: string, patch: { vehicleId?: string | null; driverName?: string | null; driverPhone?: string | null }) => api.patch<Trip>('/api/trips/{id}', patch, { params: { id } }),
+  dispatch: (id: string) => api.post<Trip>('/api/trips/{id}/dispatch', {}, { params: { id } }),
+  arrive: (id: string, seq: number) => api.post<Trip>('/api/trips/{id}/arrive', { stops: [{ seq, asShipped: true }] }, { params: { id } }),
+  cancel: (id: string) => api.post<Trip>('/api/trips/{id}/cancel', {}, { params: { id } }),
+  /** The printable trip sheet (HTML from the server; the session cookie authenticates the new tab). */
+  sheetUrl: (id: string) => `/api/trips/${encodeURIComponent(id)}/sheet?format=html`,
 };
 
 /** "HH:MM" from seconds after midnight. */

@@ -3,6 +3,8 @@ import type { Screen } from '../router.ts';
 /** Line icons for the navigation, drawn inline so the app needs no icon font or emoji font. */
 const PATHS: Record<Screen, string> = {
   map: 'M3 6l6-2 6 2 6-2v14l-6 2-6-2-6 2z M9 4v14 M15 6v14',
+  board: 'M3 4h8v7H3z M13 4h8v4h-8z M13 10h8v10h-8z M3 13h8v7H3z',
+  incidents: 'M12 3l9 16H3z M12 9v5 M12 16.5v.5',
   stock: 'M3 7l9-4 9 4-9 4z M3 7v10l9 4 9-4V7 M12 11v10',
   orders: 'M6 3h12v18l-3-2-3 2-3-2-3 2z M9 8h6 M9 12h6',
   sourcing: 'M4 8h13l-3-3 M20 16H7l3 3',

@@ -40,9 +40,13 @@ export function ErrorNote(props: { error: unknown }) {
   if (!e) return null;
   if (e instanceof ApiError) {
     const b = e.body;
+    // The server's text is English; a code with parameters (details.messageCode + params) is
+    // translated, and the error code gets its own words. The English stays as a fallback.
+    const d = (b.details ?? {}) as { messageCode?: string; params?: Record<string, unknown> };
+    const text = d.messageCode ? t(`serverText.${d.messageCode}`, { ...(d.params ?? {}), defaultValue: b.message ?? '' }) : b.message;
     return (
-      <div className="note bad" role="alert">
-        <strong>{b.code ?? `HTTP ${e.status}`}</strong> {b.message}
+      <div className="note bad" role="alert" data-code={b.code} data-message-code={d.messageCode}>
+        <strong>{b.code ? t(`errorCode.${b.code}`, { defaultValue: b.code }) : `HTTP ${e.status}`}</strong> {text}
         {b.field && (
           <div className="small">
             {t('error.field')}: <code>{b.field}</code>

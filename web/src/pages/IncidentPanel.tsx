@@ -7,6 +7,7 @@ import { PlanReview } from './PlanReview.tsx';
 import { localName } from '../i18n/index.ts';
 import { AreaCoordinates } from '../components/AreaCoordinates.tsx';
 import { PlaceSearch } from '../components/PlaceSearch.tsx';
+import { navigate } from '../router.ts';
 
 export interface IncidentPanelProps {
   nodes: Node[];
@@ -240,6 +241,19 @@ export function IncidentPanel(props: IncidentPanelProps) {
                 </button>
               </div>
             </>
+          )}
+          {plan.stage === 'declared' && plan.incidentId && (
+            <a
+              href={`/app/incidents/${encodeURIComponent(plan.incidentId)}`}
+              className="small"
+              data-testid="open-incident"
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(`/app/incidents/${encodeURIComponent(plan.incidentId!)}`);
+              }}
+            >
+              {t('incidents.openToEdit')}
+            </a>
           )}
           {plan.stage === 'declared' && (
             <div className="row">

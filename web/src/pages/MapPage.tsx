@@ -44,6 +44,7 @@ export function MapPage() {
     const list: MapControlArea[] = [...(areas.data ?? [])];
     return list;
   }, [areas.data]);
+  const lockdowns = useMemo(() => mapAreas.filter((a) => a.level === 'lockdown'), [mapAreas]);
   const servingIds = useMemo(() => new Set(mapZones.map((z) => z.servingNodeId).filter(Boolean) as string[]), [mapZones]);
   // Colours for every node that serves a zone now or in the proposal, stable as nodes open.
   const zoneColors = useMemo(() => assignNodeColors([...(zones.data ?? []).map((z) => z.servingNodeId), ...servingIds].filter(Boolean) as string[]), [zones.data, servingIds]);
@@ -154,7 +155,7 @@ export function MapPage() {
             {(d) => (
               <ul className="node-list">
                 {d.nodes.map((n) => (
-                  <NodeRow key={n.id} node={n} open={selected === n.id} onToggle={() => setSelected(selected === n.id ? null : n.id)} onChanged={refreshAll} />
+                  <NodeRow key={`${n.id}:${n.status}`} node={n} lockdowns={lockdowns} open={selected === n.id} onToggle={() => setSelected(selected === n.id ? null : n.id)} onChanged={refreshAll} />
                 ))}
               </ul>
             )}
@@ -165,13 +166,55 @@ export function MapPage() {
   );
 }
 
-function NodeRow(props: { node: Node; open: boolean; onToggle: () => void; onChanged: () => void }) {
+/** Is [lat, lng] inside a GeoJSON polygon or multipolygon (ray casting on the outer rings, holes honoured)? */
+export function insideGeometry(lat: number, lng: number, g: GeoJSON.Geometry): boolean {
+  const inRing = (ring: number[][]) => {
+    let inside = false;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi, yi] = ring[i];
+      const [xj, yj] = ring[j];
+      if (yi > lat !== yj > lat && lng < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  };
+  const inPoly = (rings: number[][][]) => rings.length > 0 && inRing(rings[0]) && !rings.slice(1).some(inRing);
+  if (g.type === 'Polygon') return inPoly(g.coordinates);
+  if (g.type === 'MultiPolygon') return g.coordinates.some(inPoly);
+  return false;
+}
+
+/**
+ * The statuses a node can move to from its own: never its current one, nothing from
+ * closed (final). Reopening inside an active lockdown is offered, but only with an
+ * explicit override and a reason (the server refuses it otherwise).
+ */
+export function nextStatuses(current: string): Array<(typeof STATUSES)[number]> {
+  if (current === 'closed') return [];
+  return STATUSES.filter((s) => s !== current);
+}
+
+const OVERRIDE_REASON_MIN_CHARS = 8;
+
+/** Great-circle distance in metres. */
+function distanceM(lat1: number, lng1: number, lat2: number, lng2: number): number {
+  const r = Math.PI / 180;
+  const a = Math.sin(((lat2 - lat1) * r) / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(((lng2 - lng1) * r) / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.sqrt(a));
+}
+
+function NodeRow(props: { node: Node; open: boolean; onToggle: () => void; onChanged: () => void; lockdowns: MapControlArea[] }) {
   const { t } = useTranslation();
   const n = props.node;
-  const [status, setStatus] = useState(n.status);
+  const options = nextStatuses(n.status);
+  const [status, setStatus] = useState<string>(options[0] ?? n.status);
   const [reason, setReason] = useState('');
+  const [override, setOverride] = useState(false);
+  const [confirmClose, setConfirmClose] = useState(false);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const heldBy = props.lockdowns.filter((a) => (a.geometry ? insideGeometry(n.lat, n.lng, a.geometry) : a.lat !== undefined && a.lng !== undefined && a.radiusM !== undefined && distanceM(n.lat, n.lng, a.lat, a.lng) <= a.radiusM));
+  const reopening = status === 'open' && heldBy.length > 0;
+  const ready = !!reason.trim() && status !== n.status && (!reopening || (override && reason.trim().length >= OVERRIDE_REASON_MIN_CHARS)) && (status !== 'closed' || confirmClose);
   return (
     <li className={`node-row ${props.open ? 'open' : ''}`} data-testid={`node-${n.id}`}>
       <button type="button" className="node-head" onClick={props.onToggle}>
@@ -191,35 +234,76 @@ function NodeRow(props: { node: Node; open: boolean; onToggle: () => void; onCha
               {t('map.statusReason')}: {n.statusReason}
             </div>
           )}
-          <div className="row">
-            <select value={status} onChange={(e) => setStatus(e.target.value as Node['status'])} aria-label={t('map.newStatus')}>
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`status.${s}`)}
-                </option>
-              ))}
-            </select>
-            <input placeholder={t('map.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
-            <button
-              type="button"
-              disabled={busy || status === n.status || !reason.trim()}
-              onClick={async () => {
-                setBusy(true);
-                setError(undefined);
-                try {
-                  await networkApi.setStatus(n.id, status, reason.trim());
-                  setReason('');
-                  props.onChanged();
-                } catch (e) {
-                  setError(e);
-                } finally {
-                  setBusy(false);
-                }
-              }}
-            >
-              {t('common.save')}
-            </button>
-          </div>
+          {heldBy.length > 0 && (
+            <div className="note warn small" data-testid="node-in-lockdown">
+              {t('nodeStatus.inLockdown', { areas: heldBy.map((a) => localName(a)).join(', ') })}
+            </div>
+          )}
+          {options.length === 0 ? (
+            <div className="note muted small" data-testid="node-closed-final">
+              {t('nodeStatus.closedFinal')}
+            </div>
+          ) : (
+            <>
+              <div className="row">
+                <select
+                  value={status}
+                  data-testid="node-status-select"
+                  onChange={(e) => {
+                    setStatus(e.target.value);
+                    setConfirmClose(false);
+                    setOverride(false);
+                  }}
+                  aria-label={t('map.newStatus')}
+                >
+                  {options.map((s) => (
+                    <option key={s} value={s}>
+                      {t(`status.${s}`)}
+                    </option>
+                  ))}
+                </select>
+                <input placeholder={t('map.reason')} value={reason} data-testid="node-status-reason" maxLength={500} onChange={(e) => setReason(e.target.value)} />
+              </div>
+              <div className="small muted">{t(`nodeStatus.explain.${status}`, { defaultValue: '' })}</div>
+              {status === 'closed' && (
+                <label className="check note bad small">
+                  <input type="checkbox" checked={confirmClose} data-testid="node-close-confirm" onChange={(e) => setConfirmClose(e.target.checked)} />
+                  {t('nodeStatus.confirmClose', { name: localName(n) })}
+                </label>
+              )}
+              {reopening && (
+                <label className="check note warn small">
+                  <input type="checkbox" checked={override} data-testid="node-override" onChange={(e) => setOverride(e.target.checked)} />
+                  {t('nodeStatus.override', { n: OVERRIDE_REASON_MIN_CHARS })}
+                </label>
+              )}
+              <div className="row">
+                <button
+                  type="button"
+                  className={status === 'closed' ? 'danger' : ''}
+                  disabled={busy || !ready}
+                  data-testid="node-status-save"
+                  onClick={async () => {
+                    setBusy(true);
+                    setError(undefined);
+                    try {
+                      await networkApi.setStatus(n.id, status, reason.trim(), reopening ? override : undefined);
+                      setReason('');
+                      setOverride(false);
+                      setConfirmClose(false);
+                      props.onChanged();
+                    } catch (e) {
+                      setError(e);
+                    } finally {
+                      setBusy(false);
+                    }
+                  }}
+                >
+                  {t('common.save')}
+                </button>
+              </div>
+            </>
+          )}
           <ErrorNote error={error} />
         </div>
       )}

@@ -69,7 +69,8 @@ export function PlanReview(props: { plan: IncidentPlan; nodes: Node[]; simulatin
           { key: 'change', label: t('common.status'), render: (r) => `${t(`status.${r.from}`)} → ${t(`status.${r.to}`)}` },
         ]}
       />
-      <div className="small muted">{t('incident.zonesInside', { n: plan.zonesInside })}</div>
+      {/* Known when the area was drawn here (the effects preview); a stored incident's plan does not carry it. */}
+      {plan.ring.length > 0 && <div className="small muted">{t('incident.zonesInside', { n: plan.zonesInside })}</div>}
       {plan.stage !== 'preview' && (
         <>
           <h3>{t('incident.zoneMoves', { n: plan.zoneMoves.length })}</h3>
@@ -79,7 +80,7 @@ export function PlanReview(props: { plan: IncidentPlan; nodes: Node[]; simulatin
             testId="zone-moves"
             empty={t('incident.noZoneMoves')}
             columns={[
-              { key: 'zone', label: t('common.zone'), render: (r) => r.zoneId.replace(/^h3-/, '') },
+              { key: 'zone', label: t('common.zone'), render: (r) => t('planEdit.zoneN', { n: plan.zoneMoves.indexOf(r) + 1, orders: fmt.int(r.ordersPerDay) }) },
               { key: 'from', label: t('common.from'), render: (r) => nodeName(r.from) },
               { key: 'to', label: t('common.to'), render: (r) => nodeName(r.to) },
               { key: 'd', label: t('incident.distance'), num: true, render: (r) => fmt.km(r.distanceM) },
@@ -125,7 +126,15 @@ export function PlanReview(props: { plan: IncidentPlan; nodes: Node[]; simulatin
           ))}
         </dl>
       )}
-      {plan.notes.length > 0 && <div className="small muted">{plan.notes.join(' · ')}</div>}
+      {plan.noteCodes && plan.noteCodes.length > 0 ? (
+        <ul className="small muted" data-testid="plan-notes">
+          {plan.noteCodes.map((n, i) => (
+            <li key={i}>{t(`planNote.${n.code}`, { ...n.params, node: n.params.node !== undefined ? localName({ nameZh: String(n.params.node), nameEn: String(n.params.nodeEn ?? n.params.node) }) : '', defaultValue: plan.notes[i] ?? n.code })}</li>
+          ))}
+        </ul>
+      ) : (
+        plan.notes.length > 0 && <div className="small muted">{plan.notes.join(' · ')}</div>
+      )}
       {props.simulating && <div className="note info small">{t('incident.simulating')}</div>}
       {plan.kpis.length > 0 && (
         <>

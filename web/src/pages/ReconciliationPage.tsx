@@ -19,7 +19,9 @@ export function ReconciliationPage() {
   const nodes = useLoad((s) => networkApi.nodes(s), []);
   const [incidentId, setIncidentId] = useState('');
   const [day, setDay] = useState(beijingDay());
-  const id = incidentId || incidents.data?.incidents[0]?.id || '';
+  // Only incidents that were applied have anything to reconcile (a declared, drafted or discarded one moved no stock).
+  const reconcilable = (incidents.data?.incidents ?? []).filter((i) => i.status === 'applied' || i.status === 'lifted');
+  const id = incidentId || reconcilable[0]?.id || '';
   const rec = useLoad((s) => (id ? reconciliationApi.day(id, day, s) : Promise.resolve(undefined)), [id, day]);
   const nodeName = (n: string) => localName(nodes.data?.nodes.find((x) => x.id === n) ?? { id: n });
   const lines = rec.data?.lines ?? [];
@@ -45,9 +47,9 @@ export function ReconciliationPage() {
         testId="reconciliation-card"
         actions={
           <>
-            {incidents.data && incidents.data.incidents.length > 0 && (
+            {reconcilable.length > 0 && (
               <select value={id} onChange={(e) => setIncidentId(e.target.value)} aria-label={t('reconciliation.incident')}>
-                {incidents.data.incidents.map((i) => (
+                {reconcilable.map((i) => (
                   <option key={i.id} value={i.id}>
                     {i.name}
                   </option>
@@ -59,8 +61,8 @@ export function ReconciliationPage() {
         }
       >
         <DataState state={incidents} what={t('nav.reconciliation')}>
-          {(d) =>
-            d.incidents.length === 0 ? (
+          {() =>
+            reconcilable.length === 0 ? (
               <div className="note muted">{t('reconciliation.noIncident')}</div>
             ) : (
               <DataState state={rec}>

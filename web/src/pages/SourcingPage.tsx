@@ -108,6 +108,8 @@ function PlanLines(props: { plan: SourcingPlan }) {
   const { t, i18n } = useTranslation();
   const nodes = useLoad((s) => networkApi.nodes(s), []);
   const nodeName = (id: string | null) => (id ? localName(nodes.data?.nodes.find((n) => n.id === id) ?? { id }) : '–');
+  const suppliers = useLoad((s) => planningApi.suppliers(s), []);
+  const supplierName = (id: string | null) => (id ? (suppliers.data?.suppliers.find((x) => x.id === id)?.name ?? id) : '');
   const [kind, setKind] = useState<string>('transfer');
   const [node, setNode] = useState('');
   const { plan } = props;
@@ -169,12 +171,29 @@ function PlanLines(props: { plan: SourcingPlan }) {
           testId="sourcing-lines"
           columns={[
             { key: 'item', label: t('common.item'), render: (l) => names(l.itemId) },
-            { key: 'from', label: t('common.from'), render: (l) => (l.kind === 'supplier_order' ? `${l.supplierId ?? ''}${l.expedited ? ` (${t('sourcing.expedited')})` : ''}` : l.kind === 'diversion' ? `${l.shipmentId ?? ''} ← ${nodeName(l.originalNodeId)}` : nodeName(l.fromNodeId)) },
+            { key: 'from', label: t('common.from'), render: (l) => (l.kind === 'supplier_order' ? `${supplierName(l.supplierId)}${l.expedited ? ` (${t('sourcing.expedited')})` : ''}` : l.kind === 'diversion' ? `${l.shipmentId ?? ''} ← ${nodeName(l.originalNodeId)}` : nodeName(l.fromNodeId)) },
             { key: 'to', label: t('common.to'), render: (l) => nodeName(l.toNodeId) },
             { key: 'q', label: t('common.quantity'), num: true, render: (l) => fmt.int(l.quantity) },
             { key: 'eta', label: t('sourcing.arrivesIn'), num: true, render: (l) => `${l.arrivalH.toFixed(1)} h` },
             { key: 'cost', label: t('sourcing.cost'), num: true, render: (l) => fmt.yuan(l.costFen) },
-            { key: 'reason', label: t('common.reason'), render: (l) => <span className="reason" title={l.reason}>{l.reason}</span> },
+            {
+              key: 'reason',
+              label: t('common.reason'),
+              render: (l) => {
+                // Codes with parameters from the planner; node ids become names. The English text is the fallback.
+                const text = l.reasonCodes
+                  ? l.reasonCodes
+                      .map((c) => t(`sourcingReason.${c.code}`, { ...c.params, node: c.params.nodeId !== undefined ? nodeName(String(c.params.nodeId)) : '', from: c.params.fromNodeId !== undefined ? nodeName(String(c.params.fromNodeId)) : '', defaultValue: '' }))
+                      .filter(Boolean)
+                      .join(' ')
+                  : l.reason;
+                return (
+                  <span className="reason" title={text || l.reason}>
+                    {text || l.reason}
+                  </span>
+                );
+              },
+            },
           ]}
         />
       </Card>

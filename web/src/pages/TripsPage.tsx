@@ -2,11 +2,12 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { networkApi } from '../api/network.ts';
 import { beijingDay } from '../api/orders.ts';
-import { clock, tripsApi, type Trip } from '../api/trips.ts';
+import { clock, tripsApi, type Trip, type TripPlan, type Vehicle } from '../api/trips.ts';
+import { ConfirmAction } from '../components/Confirm.tsx';
 import { Chart, type ChartOption } from '../components/Chart.tsx';
 import { MapView, type MapTrip } from '../components/MapView.tsx';
 import { nodeColor } from '../components/colors.ts';
-import { Badge, Card, DataState, Kpi, Table, fmt } from '../components/ui.tsx';
+import { Badge, Card, DataState, ErrorNote, Kpi, Table, fmt } from '../components/ui.tsx';
 import { useLoad } from '../hooks.ts';
 import { localName } from '../i18n/index.ts';
 
@@ -20,8 +21,10 @@ export function TripsPage() {
   const [day, setDay] = useState(beijingDay());
   const trips = useLoad((s) => tripsApi.trips({ day }, s), [day]);
   const nodes = useLoad((s) => networkApi.nodes(s), []);
+  const fleet = useLoad((s) => tripsApi.fleet(day, s), [day]);
   const [selected, setSelected] = useState<string | null>(null);
-  const list = (trips.data?.trips ?? []).filter((x) => x.status !== 'cancelled');
+  // Trips of another day are not shown while the new day loads.
+  const list = trips.loading ? [] : (trips.data?.trips ?? []).filter((x) => x.status !== 'cancelled' && x.day === day);
   const trip = list.find((x) => x.id === selected) ?? null;
   const nodeName = (id: string) => localName(nodes.data?.nodes.find((n) => n.id === id) ?? { id });
   const order = list.map((x) => x.id);
@@ -85,6 +88,7 @@ export function TripsPage() {
           }
         </DataState>
       </Card>
+      <TripPlanner day={day} onConfirmed={trips.reload} />
       {list.length > 0 && (
         <>
           <Card title={t('trips.list')}>
@@ -111,7 +115,7 @@ export function TripsPage() {
               <MapView nodes={(nodes.data?.nodes ?? []).filter((n) => n.kind !== 'supplier')} trips={mapTrips} lang={i18n.language} />
             </div>
           </Card>
-          {trip ? <TripDetail trip={trip} nodeName={nodeName} /> : (
+          {trip ? <TripDetail key={trip.id} trip={trip} nodeName={nodeName} vehicles={fleet.data?.vehicles ?? []} onChanged={trips.reload} /> : (
             <Card title={t('trips.coolantChart')}>
               <Chart option={coolantOption} height={220} />
             </Card>
@@ -122,13 +126,161 @@ export function TripsPage() {
   );
 }
 
-function TripDetail(props: { trip: Trip; nodeName: (id: string) => string }) {
+/**
+ * Plans the day's trips from the open transfers (cold chain over the day, or an
+ * ambient wave), shows what the planner proposes and what it could not place, and
+ * confirms (the trips are created) or discards the proposal.
+ */
+function TripPlanner(props: { day: string; onConfirmed: () => void }) {
+  const { t } = useTranslation();
+  const [mode, setMode] = useState<'cold' | 'wave'>('cold');
+  const [wave, setWave] = useState('14:00');
+  const [plan, setPlan] = useState<TripPlan | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await fn();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const tot = plan?.result.totals;
+  return (
+    <Card title={t('trips.planTitle')} testId="trip-planner">
+      <div className="row">
+        <select value={mode} aria-label={t('trips.mode')} data-testid="trip-plan-mode" onChange={(e) => setMode(e.target.value as 'cold' | 'wave')}>
+          <option value="cold">{t('trips.modeCold')}</option>
+          <option value="wave">{t('trips.modeWave')}</option>
+        </select>
+        {mode === 'wave' && <input type="time" value={wave} aria-label={t('trips.wave')} onChange={(e) => setWave(e.target.value)} />}
+        <button type="button" className="primary" disabled={busy} data-testid="trip-plan" onClick={() => void run(async () => setPlan(await tripsApi.plan({ day: props.day, mode, ...(mode === 'wave' ? { wave } : {}), timeLimitS: 10 })))}>
+          {busy && !plan ? t('common.working') : t('trips.planButton')}
+        </button>
+      </div>
+      <ErrorNote error={error} />
+      {plan && tot && (
+        <div className="stack" data-testid="trip-proposal">
+          <div className="kpis">
+            <Kpi label={t('trips.trips')} value={fmt.int(tot.trips)} />
+            <Kpi label={t('trips.loadsPlaced')} value={`${fmt.int(tot.assigned)} / ${fmt.int(tot.loads)}`} tone={tot.unassigned > 0 ? 'warn' : 'good'} />
+            <Kpi label={t('trips.distance')} value={fmt.km(tot.distanceM)} />
+            <Kpi label={t('trips.cost')} value={fmt.yuan(tot.costFen)} />
+          </div>
+          {tot.loads === 0 && <div className="note muted small">{t('trips.nothingToPlan')}</div>}
+          {plan.result.unassigned.length > 0 && (
+            <Table
+              rows={plan.result.unassigned}
+              max={10}
+              columns={[
+                { key: 'load', label: t('trips.load'), render: (u) => `${t(`trips.loadKind.${u.kind}`, { defaultValue: u.kind })} ${u.loadId}` },
+                { key: 'reason', label: t('common.reason'), render: (u) => t(`trips.unassigned.${u.reason}`, { defaultValue: u.message }) },
+              ]}
+            />
+          )}
+          {plan.violations.length > 0 && <div className="note bad small">{t('trips.violations', { n: plan.violations.length })}</div>}
+          {plan.status === 'proposed' && (
+            <div className="row">
+              <ConfirmAction
+                testId="trip-plan-confirm"
+                tone="primary"
+                busy={busy}
+                disabled={tot.trips === 0 || plan.violations.length > 0}
+                label={t('trips.confirmPlan')}
+                title={t('trips.confirmTitle')}
+                consequences={t('trips.confirmConsequences', { n: tot.trips, loads: tot.assigned })}
+                onConfirm={() =>
+                  run(async () => {
+                    setPlan(await tripsApi.confirm(plan.id));
+                    props.onConfirmed();
+                  })
+                }
+              />
+              <button type="button" className="ghost" disabled={busy} onClick={() => void run(async () => setPlan(await tripsApi.discardPlan(plan.id)))}>
+                {t('trips.discardPlan')}
+              </button>
+            </div>
+          )}
+          {plan.status !== 'proposed' && <div className="note info small" data-testid="trip-plan-status">{t(`trips.planStatus.${plan.status}`, { defaultValue: plan.status })}</div>}
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function TripDetail(props: { trip: Trip; nodeName: (id: string) => string; vehicles: Vehicle[]; onChanged: () => void }) {
   const { t } = useTranslation();
   const { trip } = props;
   const [open, setOpen] = useState<number | null>(null);
+  const [vehicleId, setVehicleId] = useState(trip.vehicleId ?? '');
+  const [driver, setDriver] = useState(trip.driverName ?? '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const vehicles = props.vehicles.filter((v) => v.vehicleTypeId === trip.vehicleTypeId);
+  const run = async (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await fn();
+      props.onChanged();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <Card className="wide" title={`${trip.ref} · ${props.nodeName(trip.originNodeId)} → ${props.nodeName(trip.endNodeId)}`} testId="trip-detail">
       <div className="small muted">{trip.coolantNote}</div>
+      {trip.status === 'confirmed' && (
+        <div className="row" data-testid="trip-assign">
+          <select value={vehicleId} aria-label={t('trips.vehicle')} onChange={(e) => setVehicleId(e.target.value)}>
+            <option value="">{t('trips.anyVehicle')}</option>
+            {vehicles.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.plate}
+                {v.driverName ? ` · ${v.driverName}` : ''}
+              </option>
+            ))}
+          </select>
+          <input value={driver} placeholder={t('trips.driver')} aria-label={t('trips.driver')} data-testid="trip-driver" maxLength={100} onChange={(e) => setDriver(e.target.value)} />
+          <button type="button" disabled={busy} data-testid="trip-assign-save" onClick={() => void run(() => tripsApi.assign(trip.id, { vehicleId: vehicleId || null, driverName: driver.trim() || null }))}>
+            {t('common.save')}
+          </button>
+        </div>
+      )}
+      <div className="row">
+        {trip.status === 'confirmed' && (
+          <>
+            <ConfirmAction
+              testId="trip-dispatch"
+              tone="primary"
+              busy={busy}
+              label={t('trips.dispatch')}
+              title={t('trips.dispatchTitle')}
+              consequences={t('trips.dispatchConsequences', { n: trip.stops.length, from: props.nodeName(trip.originNodeId) })}
+              onConfirm={() => run(() => tripsApi.dispatch(trip.id))}
+            />
+            <ConfirmAction
+              testId="trip-cancel"
+              tone="danger"
+              busy={busy}
+              label={t('trips.cancel')}
+              title={t('trips.cancelTitle')}
+              consequences={t('trips.cancelConsequences')}
+              onConfirm={() => run(() => tripsApi.cancel(trip.id))}
+            />
+          </>
+        )}
+        <a className="button" href={tripsApi.sheetUrl(trip.id)} target="_blank" rel="noopener" data-testid="trip-sheet">
+          {t('trips.printSheet')}
+        </a>
+      </div>
+      <ErrorNote error={error} />
       <ol className="stops">
         {trip.stops.map((s) => {
           const late = s.windows.length > 0 && !s.windows.some(([a, b]) => s.arrivalS >= a && s.arrivalS <= b);
@@ -146,8 +298,15 @@ function TripDetail(props: { trip: Trip; nodeName: (id: string) => string }) {
                     {s.coolant && (s.coolant.icePacks || s.coolant.dryIceBags) ? ` · ${t('trips.icePacks')} ${s.coolant.icePacks ?? 0} · ${t('trips.dryIceBags')} ${s.coolant.dryIceBags ?? 0}` : ''}
                   </span>
                 </span>
-                <Badge tone={s.status === 'arrived' ? 'good' : late ? 'bad' : ''}>{late ? t('trips.late') : t(`trips.stopStatus.${s.status}`, { defaultValue: s.status })}</Badge>
+                <span data-testid={`trip-stop-status-${s.seq}`} data-status={s.status}>
+                  <Badge tone={s.status === 'arrived' ? 'good' : late ? 'bad' : ''}>{late && s.status !== 'arrived' ? t('trips.late') : t(`trips.stopStatus.${s.status}`, { defaultValue: s.status })}</Badge>
+                </span>
               </button>
+              {trip.status === 'dispatched' && s.status !== 'arrived' && (
+                <button type="button" className="small" disabled={busy} data-testid={`trip-arrive-${s.seq}`} onClick={() => void run(() => tripsApi.arrive(trip.id, s.seq))}>
+                  {t('trips.arrivedAsShipped')}
+                </button>
+              )}
               {open === s.seq && (
                 <Table
                   rows={s.manifest}

@@ -19,6 +19,8 @@ export interface PlanLine {
   unitCostFen: number;
   costFen: number;
   reason: string;
+  /** The reason as codes with parameters for a UI to translate: what (kind), when (timing), why this source (rank). Node ids in params are resolved to names by the UI. */
+  reasonCodes?: Array<{ code: string; params: Record<string, string | number> }>;
 }
 
 export interface ShortageLine {
@@ -94,6 +96,8 @@ export function explain(p: Prepared, flows: readonly Flow[], metrics: PlanMetric
     const cheaper = others.filter((o) => o.c.effectiveFenPerUnit < c.effectiveFenPerUnit - 1e-9);
     const timing = c.arrivalH <= deadline ? `arrives in ${fmt(c.arrivalH)} h, within the ${fmt(deadline)} h deadline` : `arrives in ${fmt(c.arrivalH)} h, ${fmt(c.arrivalH - deadline)} h after the deadline`;
     let rank: string;
+    const codes: Array<{ code: string; params: Record<string, string | number> }> = [];
+    const timingCode: { code: string; params: Record<string, string | number> } = c.arrivalH <= deadline ? { code: 'sourcing.on_time', params: { arrivalH: fmt(c.arrivalH), deadlineH: fmt(deadline) } } : { code: 'sourcing.late', params: { arrivalH: fmt(c.arrivalH), lateH: fmt(c.arrivalH - deadline) } };
     if (cheaper.length === 0) {
       const next = others.sort((a, b) => a.c.effectiveFenPerUnit - b.c.effectiveFenPerUnit)[0];
       rank = next
@@ -108,12 +112,16 @@ export function explain(p: Prepared, flows: readonly Flow[], metrics: PlanMetric
       const s = p.state.get(key(c.fromNodeId, need.itemId))!;
       const after = s.position - (res.gives.get(key(c.fromNodeId, need.itemId)) ?? 0) - (res.away.get(key(c.fromNodeId, need.itemId)) ?? 0);
       detail = `Transfer from ${c.fromNodeId} (${km(c.distanceM)}); ${c.fromNodeId} keeps ${after} ≥ its target ${s.floor}.`;
+      codes.push({ code: 'sourcing.transfer', params: { nodeId: c.fromNodeId, distance: km(c.distanceM), keeps: after, target: s.floor } });
     } else if (c.kind === 'diversion') {
       const d = p.state.get(key(c.originalNodeId, need.itemId))!;
       const short = metrics.shortByKey.get(key(c.originalNodeId, need.itemId)) ?? 0;
       const after = d.position - (res.away.get(key(c.originalNodeId, need.itemId)) ?? 0) - (res.gives.get(key(c.originalNodeId, need.itemId)) ?? 0);
       detail = `Divert DC shipment ${c.shipmentId} (${c.fromNodeId} → ${c.originalNodeId}, ${km(c.distanceM)} to ${need.nodeId}); ` +
         (short > 0 ? `${c.originalNodeId} is left ${short} short, which weighs less than ${need.nodeId}'s need.` : `${c.originalNodeId} keeps ${after} ≥ its target ${d.floor}.`);
+      codes.push(short > 0
+        ? { code: 'sourcing.diversion_short', params: { fromNodeId: c.fromNodeId, nodeId: c.originalNodeId, distance: km(c.distanceM), short } }
+        : { code: 'sourcing.diversion', params: { fromNodeId: c.fromNodeId, nodeId: c.originalNodeId, distance: km(c.distanceM), keeps: after, target: d.floor } });
     } else {
       const packs = f.units / c.packSize;
       detail = `${c.expedited ? 'Expedited' : 'Normal'} order from ${c.supplierId}: ${packs} × ${c.packSize} = ${f.units} units${c.moqUnits > 0 ? ` (MOQ ${c.moqUnits})` : ''}.`;
@@ -121,6 +129,8 @@ export function explain(p: Prepared, flows: readonly Flow[], metrics: PlanMetric
         detail += ` Normal lead time ${fmt(c.normalLeadTimeH)} h would be ${fmt(Math.max(0, c.normalLeadTimeH - deadline))} h late; the premium ${fmt(c.premiumFenPerUnit)} fen/unit is cheaper than the late penalty.`;
       }
       if (f.units > need.needUnits) detail += ` ${f.units - need.needUnits} above the need, from pack/MOQ rounding.`;
+      codes.push({ code: c.expedited ? 'sourcing.supplier_expedited' : 'sourcing.supplier', params: { supplierId: c.supplierId, packs, packSize: c.packSize, units: f.units, moq: c.moqUnits, premium: fmt(c.premiumFenPerUnit) } });
+      if (f.units > need.needUnits) codes.push({ code: 'sourcing.rounding', params: { units: f.units - need.needUnits } });
     }
     lines.push({
       kind: c.kind,
@@ -138,6 +148,7 @@ export function explain(p: Prepared, flows: readonly Flow[], metrics: PlanMetric
       unitCostFen: c.unitCostFen,
       costFen: Math.round(c.unitCostFen * f.units),
       reason: `${detail} ${timing}; ${rank}.`,
+      reasonCodes: [...codes, timingCode, cheaper.length === 0 ? (others.length === 0 ? { code: 'sourcing.only_source', params: {} } : { code: 'sourcing.cheapest', params: { sources: others.length + 1 } }) : { code: 'sourcing.cheaper_short', params: { n: cheaper.length } }],
     });
   }
   const needByKey = new Map(p.needs.map((n) => [key(n.nodeId, n.itemId), n]));

@@ -1,0 +1,19 @@
+import type { Kysely } from 'kysely';
+
+/** The network board's storage: acknowledgements of its alerts (the alerts themselves are computed). */
+type Db = Kysely<any>;
+
+export async function acknowledgements(db: Db): Promise<Map<string, { by: string; at: string; note: string }>> {
+  const rows = await db.selectFrom('board_alert_acks').selectAll().execute();
+  return new Map(rows.map((r: any) => [r.alert_id as string, { by: r.acknowledged_by as string, at: new Date(r.at).toISOString(), note: r.note as string }]));
+}
+
+/** Acknowledges an alert (again: the newest acknowledgement wins). */
+export async function acknowledge(db: Db, alertId: string, by: string, note: string, now: Date): Promise<{ alertId: string; acknowledgedBy: string; note: string; at: string }> {
+  await db
+    .insertInto('board_alert_acks')
+    .values({ alert_id: alertId, acknowledged_by: by, note, at: now })
+    .onConflict((oc) => oc.column('alert_id').doUpdateSet({ acknowledged_by: by, note, at: now }))
+    .execute();
+  return { alertId, acknowledgedBy: by, note, at: now.toISOString() };
+}

@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './support/app.ts';
+
+/**
+ * The incident's life as the command centre drives it: discard a drafted incident
+ * (nothing on the network changes), extend the areas of an applied one, the lockdown
+ * guard on node status, and the timeline. One small incident (one lockdown circle
+ * around Dazu Plaza) and short planner budgets keep the file fast.
+ */
+const area = (id: string) => ({ id, name: 'Dazu Plaza', level: 'lockdown', circle: { lat: 39.79, lng: 116.5069, radiusM: 400 }, startsAt: '2022-06-22T02:00:00Z' });
+const budgets = { tripsBudgetMs: 500, tripsMaxIterations: 50, tripsDays: 1, rosterTimeLimitS: 1, rosterDays: 1, sourcingTimeLimitS: 2 };
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ demo: true });
+}, 400_000); // loading the demo takes ~20 s alone, minutes on a shared busy machine
+afterAll(async () => {
+  await t?.close();
+});
+
+const call = (method: 'GET' | 'POST', url: string, payload?: unknown) => t.app.inject({ method, url, payload: payload as any });
+const status = async (id: string) => (await call('GET', `/api/nodes/${id}`)).json().status;
+
+describe('discarding a drafted incident', () => {
+  it('sets the draft aside, changes nothing on the network and leaves the incident discarded', async () => {
+    expect((await call('POST', '/api/incidents', { id: 'drill', name: 'Drill', areas: [area('drill-dazu')] })).statusCode).toBe(201);
+    expect((await call('POST', '/api/incidents/drill/plan', budgets)).statusCode).toBe(201);
+    expect((await call('GET', '/api/incidents/drill')).json().status).toBe('planned');
+
+    const r = await call('POST', '/api/incidents/drill/discard');
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ id: 'drill', status: 'discarded' });
+    expect(r.json().discardedAt).toBeTruthy();
+    expect(await status('dazu-plaza')).toBe('open');
+    expect((await call('GET', '/api/incidents/drill')).json().plan).toBeNull();
+    expect((await call('GET', '/api/control-areas')).json().areas?.some?.((a: any) => a.id.startsWith('drill')) ?? false).toBe(false);
+  }, 120_000);
+
+  it('refuses to draft, apply or discard it again, saying why', async () => {
+    const draft = await call('POST', '/api/incidents/drill/plan', budgets);
+    expect(draft.statusCode).toBe(409);
+    expect(draft.json()).toMatchObject({ field: 'id', actual: 'discarded', details: { messageCode: 'incident.discarded' } });
+    expect((await call('POST', '/api/incidents/drill/apply')).statusCode).toBe(409);
+    expect((await call('POST', '/api/incidents/drill/discard')).statusCode).toBe(409);
+  });
+});
+
+describe('an applied incident', () => {
+  it('is applied and the store inside the lockdown is suspended', async () => {
+    expect((await call('POST', '/api/incidents', { id: 'live', name: 'Live', areas: [area('live-dazu')] })).statusCode).toBe(201);
+    expect((await call('POST', '/api/incidents/live/plan', budgets)).statusCode).toBe(201);
+    const r = await call('POST', '/api/incidents/live/apply');
+    expect(r.statusCode, r.body).toBe(200);
+    expect(await status('dazu-plaza')).toBe('suspended');
+  }, 120_000);
+
+  it('cannot be discarded: the answer says to lift it', async () => {
+    const r = await call('POST', '/api/incidents/live/discard');
+    expect(r.statusCode).toBe(409);
+    expect(r.json()).toMatchObject({ actual: 'applied', details: { messageCode: 'incident.discard_applied' } });
+  });
+
+  it('has its areas’ end moved, in the incident and on the control area in force', async () => {
+    const endsAt = '2022-06-30T16:00:00.000Z';
+    const r = await call('POST', '/api/incidents/live/extend', { endsAt });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().areas).toEqual([{ areaId: 'live-dazu', controlAreaId: expect.stringMatching(/^live-dazu\./), endsAt }]);
+    const cid = r.json().areas[0].controlAreaId;
+    expect((await call('GET', '/api/incidents/live')).json().spec.areas[0].endsAt).toBe(endsAt);
+    const areas = (await call('GET', '/api/control-areas')).json();
+    const list = Array.isArray(areas) ? areas : areas.areas;
+    expect(list.find((a: any) => (a.area?.id ?? a.id) === cid)).toBeTruthy();
+    expect(JSON.stringify(list.find((a: any) => (a.area?.id ?? a.id) === cid))).toContain(endsAt);
+  });
+
+  it('refuses an end in the past, naming the field', async () => {
+    const r = await call('POST', '/api/incidents/live/extend', { endsAt: '2022-06-01T00:00:00Z' });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ field: 'endsAt', actual: '2022-06-01T00:00:00Z' });
+  });
+});
+
+describe('the lockdown guard on node status', () => {
+  it('refuses to reopen a store inside an active lockdown without an override, and changes nothing', async () => {
+    const r = await call('POST', '/api/nodes/dazu-plaza/status', { status: 'open', reason: 'manager asked' });
+    expect(r.statusCode).toBe(409);
+    expect(r.json()).toMatchObject({ field: 'override', details: { messageCode: 'node.in_lockdown', areas: [expect.stringMatching(/^live-dazu\./)] } });
+    expect(await status('dazu-plaza')).toBe('suspended');
+  });
+
+  it('wants a real reason with the override', async () => {
+    const r = await call('POST', '/api/nodes/dazu-plaza/status', { status: 'open', reason: 'ok', override: true });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ field: 'reason', actual: 'ok' });
+    expect(await status('dazu-plaza')).toBe('suspended');
+  });
+
+  it('still lets a locked-down store go online-only without an override', async () => {
+    const r = await call('POST', '/api/nodes/dazu-plaza/status', { status: 'online_only', reason: 'online orders with closed-loop staff' });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(await status('dazu-plaza')).toBe('online_only');
+  });
+
+  it('reopens with an explicit override and records it in the reason', async () => {
+    const r = await call('POST', '/api/nodes/dazu-plaza/status', { status: 'open', reason: 'district office allowed pickup', override: true });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ status: 'open' });
+    expect(r.json().statusReason).toMatch(/^override of lockdown live-dazu\.\w+: district office allowed pickup$/);
+  });
+});
+
+describe('the timeline', () => {
+  it('lists what happened to the incident in order, with the requests made on its routes', async () => {
+    const r = await call('GET', '/api/incidents/live/timeline');
+    expect(r.statusCode).toBe(200);
+    const kinds = r.json().entries.map((e: any) => e.kind);
+    expect(kinds[0]).toBe('declared');
+    for (const k of ['plan_drafted', 'step_applied', 'applied', 'request']) expect(kinds).toContain(k);
+    expect(kinds.indexOf('plan_drafted')).toBeLessThan(kinds.indexOf('applied'));
+    const ext = r.json().entries.find((e: any) => e.kind === 'request' && e.params.action === 'extend');
+    expect(ext).toMatchObject({ username: 'local', params: { method: 'POST', status: 200 } });
+    const at = r.json().entries.map((e: any) => e.at);
+    expect([...at].sort()).toEqual(at);
+  });
+
+  it('answers 404 for an unknown incident', async () => {
+    expect((await call('GET', '/api/incidents/nope/timeline')).statusCode).toBe(404);
+  });
+});
+
+describe('the network board', () => {
+  it('shows every delivery node with its orders and capacity, and alerts that a manager acknowledges', async () => {
+    const r = await call('GET', '/api/board?day=2022-06-22');
+    expect(r.statusCode, r.body).toBe(200);
+    const b = r.json();
+    expect(b.day).toBe('2022-06-22');
+    const delivery = (await call('GET', '/api/nodes')).json().nodes.filter((n: any) => ['store', 'satellite_warehouse', 'emergency_warehouse'].includes(n.kind));
+    expect(b.nodes.map((n: any) => n.nodeId).sort()).toEqual(delivery.map((n: any) => n.id).sort());
+    expect(b.nodes.every((n: any) => n.dailyOrderCapacity >= 0 && typeof n.nameZh === 'string')).toBe(true);
+    expect(b.alerts.length).toBeGreaterThan(0);
+    const first = b.alerts[0];
+    expect(first.acknowledgedBy).toBeNull();
+    const ack = await call('POST', `/api/board/alerts/${encodeURIComponent(first.id)}/ack`, { note: 'transfer on its way' });
+    expect(ack.statusCode, ack.body).toBe(200);
+    const again = (await call('GET', '/api/board?day=2022-06-22')).json();
+    expect(again.alerts.find((a: any) => a.id === first.id)).toMatchObject({ acknowledgedBy: 'local' });
+  });
+
+  it('refuses a malformed day, naming the field', async () => {
+    const r = await call('GET', '/api/board?day=22-06-2022');
+    expect(r.statusCode).toBe(400);
+    expect(r.json().field).toMatch(/day/);
+  });
+});

@@ -1,0 +1,157 @@
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { incidentList, type IncidentDetail, type IncidentPlan } from '../api/incidents.ts';
+import type { Node } from '../api/network.ts';
+import { Card, ErrorNote, Table, fmt } from '../components/ui.tsx';
+import { localName } from '../i18n/index.ts';
+
+interface ZoneChange {
+  zoneId: string;
+  demandOrdersPerDay: number;
+  oldNodeId: string | null;
+  newNodeId: string | null;
+  newSplit: unknown;
+  distanceM: number | null;
+  [k: string]: unknown;
+}
+interface NodeLoad {
+  nodeId: string;
+  loadBefore: number;
+  loadAfter: number;
+  dailyOrderCapacity: number;
+  [k: string]: unknown;
+}
+
+/**
+ * Moves a drafted plan's zones to other nodes before apply. The edit keeps the zones
+ * part's shape (the zones context's reassignment proposal): each moved zone's
+ * `newNodeId` changes (a split is dropped: the zone goes whole to the chosen node)
+ * and the node loads after are recomputed from the zones' orders a day; the part is
+ * saved with PUT /api/incidents/:id/plan/parts/zones and marked edited.
+ */
+export function moveZones(content: { changes: ZoneChange[]; nodeLoads: NodeLoad[] }, moves: Record<string, string | null>) {
+  const changes = content.changes.map((c) => (c.zoneId in moves && moves[c.zoneId] !== c.newNodeId ? { ...c, newNodeId: moves[c.zoneId], newSplit: null, distanceM: null } : c));
+  const delta = new Map<string, number>();
+  for (const [before, after] of content.changes.map((c, i) => [c, changes[i]] as const)) {
+    if (before.newNodeId === after.newNodeId) continue;
+    if (before.newNodeId) delta.set(before.newNodeId, (delta.get(before.newNodeId) ?? 0) - before.demandOrdersPerDay);
+    if (after.newNodeId) delta.set(after.newNodeId, (delta.get(after.newNodeId) ?? 0) + after.demandOrdersPerDay);
+  }
+  const nodeLoads = content.nodeLoads.map((l) => (delta.has(l.nodeId) ? { ...l, loadAfter: Math.max(0, Math.round(l.loadAfter + delta.get(l.nodeId)!)) } : l));
+  return { ...content, changes, nodeLoads };
+}
+
+export function PlanEditor(props: { incident: IncidentDetail; plan: IncidentPlan; nodes: Node[]; onChanged: () => void; onSimulate: () => void }) {
+  const { t } = useTranslation();
+  const zonesPart = props.incident.plan?.parts.find((p) => p.part === 'zones');
+  const content = zonesPart?.content as { changes: ZoneChange[]; nodeLoads: NodeLoad[] } | undefined;
+  const [moves, setMoves] = useState<Record<string, string | null>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState(false);
+  // Nodes that can take zones after the incident: those trading once its status changes apply.
+  const finalStatus = new Map(props.nodes.map((n) => [n.id, n.status as string]));
+  for (const c of props.plan.nodeChanges) finalStatus.set(c.nodeId, c.to);
+  const takers = props.nodes.filter((n) => ['store', 'satellite_warehouse', 'emergency_warehouse'].includes(n.kind) && (finalStatus.get(n.id) === 'open' || finalStatus.get(n.id) === 'online_only'));
+  const moved = (content?.changes ?? []).filter((c) => c.oldNodeId !== c.newNodeId || c.zoneId in moves);
+  const preview = useMemo(() => (content ? moveZones(content, moves) : null), [content, moves]);
+  const overloaded = (preview?.nodeLoads ?? []).filter((l) => l.loadAfter > l.dailyOrderCapacity && l.dailyOrderCapacity > 0);
+  const nodeName = (id: string | null) => (id ? localName(props.nodes.find((n) => n.id === id) ?? { id }) : t('map.unserved'));
+  const zoneName = (id: string, i: number) => t('planEdit.zoneN', { n: i + 1, orders: fmt.int((content?.changes.find((c) => c.zoneId === id)?.demandOrdersPerDay) ?? 0) });
+
+  if (!content) return null;
+  return (
+    <Card title={t('planEdit.title')} testId="plan-editor">
+      <p className="small muted">{t('planEdit.intro')}</p>
+      {zonesPart?.edited && <div className="note info small">{t('planEdit.edited')}</div>}
+      <Table
+        rows={moved}
+        max={40}
+        rowKey={(c) => c.zoneId}
+        testId="plan-editor-zones"
+        columns={[
+          { key: 'zone', label: t('common.zone'), render: (c) => zoneName(c.zoneId, moved.indexOf(c)) },
+          { key: 'from', label: t('common.from'), render: (c) => nodeName(c.oldNodeId) },
+          {
+            key: 'to',
+            label: t('common.to'),
+            render: (c) => (
+              <select
+                aria-label={t('planEdit.servedBy')}
+                data-testid={`plan-editor-zone-${moved.indexOf(c)}`}
+                value={(c.zoneId in moves ? moves[c.zoneId] : c.newNodeId) ?? ''}
+                onChange={(e) => {
+                  setSaved(false);
+                  setMoves((m) => ({ ...m, [c.zoneId]: e.target.value || null }));
+                }}
+              >
+                <option value="">{t('map.unserved')}</option>
+                {takers.map((n) => (
+                  <option key={n.id} value={n.id}>
+                    {localName(n)}
+                  </option>
+                ))}
+              </select>
+            ),
+          },
+          { key: 'orders', label: t('incident.ordersPerDay'), num: true, render: (c) => fmt.int(c.demandOrdersPerDay) },
+        ]}
+      />
+      {overloaded.length > 0 && (
+        <div className="note warn small" data-testid="plan-editor-overload">
+          {t('planEdit.overloaded', { nodes: overloaded.map((l) => `${nodeName(l.nodeId)} (${fmt.int(l.loadAfter)} / ${fmt.int(l.dailyOrderCapacity)})`).join(', ') })}
+        </div>
+      )}
+      <ErrorNote error={error} />
+      {saved && <div className="note good small" data-testid="plan-editor-saved">{t('planEdit.saved')}</div>}
+      <div className="row">
+        <button
+          type="button"
+          className="primary"
+          disabled={busy || Object.keys(moves).length === 0}
+          data-testid="plan-editor-save"
+          onClick={async () => {
+            setBusy(true);
+            setError(undefined);
+            try {
+              await incidentList.editPart(props.incident.id, 'zones', moveZones(content, moves));
+              setMoves({});
+              setSaved(true);
+              props.onChanged();
+              props.onSimulate();
+            } catch (e) {
+              setError(e);
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          {busy ? t('common.working') : t('planEdit.save')}
+        </button>
+        <button type="button" className="ghost" disabled={busy || Object.keys(moves).length === 0} onClick={() => setMoves({})}>
+          {t('planEdit.reset')}
+        </button>
+        <button
+          type="button"
+          disabled={busy}
+          data-testid="plan-editor-redraft"
+          onClick={async () => {
+            setBusy(true);
+            setError(undefined);
+            try {
+              await incidentList.draft(props.incident.id);
+              setMoves({});
+              props.onChanged();
+            } catch (e) {
+              setError(e);
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          {t('planEdit.redraft')}
+        </button>
+      </div>
+    </Card>
+  );
+}
