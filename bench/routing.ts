@@ -21,9 +21,10 @@ import type { RoutingObjective, RoutingProblem, RoutingSolution, Stop, VehicleTy
 import { solveRouting } from '../src/domain/routing/solve.ts';
 import { validateSolution } from '../src/domain/routing/validator.ts';
 import { seededRandom } from '../src/domain/shared/random.ts';
+import { VRPTW_DIR } from '../test/fixtures/vrptw.ts';
 import { StraightLineTravel } from '../src/domain/geo/travel.ts';
 
-const DIR = '/work/shared/benchmarks/vrptw';
+const DIR = VRPTW_DIR;
 const SOLOMON = ['C101', 'C105', 'C201', 'C205', 'R101', 'R105', 'R109', 'R201', 'R205', 'R209', 'RC101', 'RC105', 'RC201', 'RC205'];
 
 interface Row {

@@ -61,7 +61,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     const cpu = process.cpuUsage();
     peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
-    const r = await planSourcing(input, pool);
+    const r = await planSourcing(input, pool, () => performance.now());
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const seconds = (performance.now() - started) / 1000;
@@ -108,7 +108,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     input.params = { maxTotalColumnsMip: 20_000 };
     const started = performance.now();
     const cpu = process.cpuUsage();
-    const r = await planSourcing(input, defaultSolver);
+    const r = await planSourcing(input, defaultSolver, () => performance.now());
     if (!r.ok) throw new Error(`5x500 MIP: ${r.error.message}`);
     const used = process.cpuUsage(cpu);
     mip = { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, objective: r.value.summary.objective, gapPct: r.value.summary.gapPct };

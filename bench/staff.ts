@@ -8,6 +8,7 @@
 import { seededRandom } from '../src/domain/shared/random.ts';
 import { deriveNeeds, planStaffing, shiftGrid, ROLES, type Role, type Site, type StaffMember, type StaffingProblem } from '../src/domain/workforce/index.ts';
 import { unwrap } from '../src/domain/shared/result.ts';
+import { defaultSolver } from '../src/solver/highs.ts';
 
 export function syntheticStaffProblem(people: number, siteCount: number, days: number, seed = 7): StaffingProblem {
   const rnd = seededRandom(seed);
@@ -55,7 +56,7 @@ export function syntheticStaffProblem(people: number, siteCount: number, days: n
 async function measure(people: number, sites: number, days: number) {
   const problem = syntheticStaffProblem(people, sites, days);
   const t0 = performance.now();
-  const r = unwrap(await planStaffing(problem));
+  const r = unwrap(await planStaffing(problem, { solver: defaultSolver }));
   const sec = (performance.now() - t0) / 1000;
   return { sec, r };
 }

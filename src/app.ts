@@ -6,7 +6,8 @@ import { migrateToLatest } from './store/migrate.ts';
 import { isEmpty, loadDemo } from './store/demo.ts';
 import { buildApp } from './api/server.ts';
 import { systemClock, type AppDeps, type Clock } from './api/deps.ts';
-import { defaultSolver } from './solver/highs.ts';
+import { defaultSolverPool } from './solver/pool.ts';
+import { highsPool } from './solver/highs-pool.ts';
 import { randomBytes } from 'node:crypto';
 import { countUsers, createUser } from './store/auth.ts';
 import { tickControlAreas } from './store/zones.ts';
@@ -85,7 +86,11 @@ async function serviceOn(database: Database, options: ServiceOptions, log: (mess
     database,
     db: database.db,
     clock,
-    solver: defaultSolver,
+    // Every HiGHS and routing solve runs in worker threads, off the API's event loop: one-off
+    // solves in the solver pool (deadlines, cancellation), hot-started sessions (sourcing's LP
+    // rounding) in the HiGHS session pool.
+    solver: { solve: defaultSolverPool().mip.solve, open: (model) => highsPool.open(model) },
+    routing: defaultSolverPool().solveRouting,
     config: {
       webDir: path.join(ROOT_DIR, 'web', 'dist'),
       auth: { enabled: authEnabled, orderRatePerMin: options.orderRatePerMin ?? (envRate !== undefined ? Number(envRate) : 1200) },

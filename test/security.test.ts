@@ -467,3 +467,20 @@ describe('hostile input gets a 4xx in the one error shape and changes nothing', 
     expect(without.map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
 });
+
+describe('the order rate limit', () => {
+  it('counts per user, so signing in again does not multiply it', async () => {
+    const limited = await buildApp({ ...t.deps, config: { auth: { enabled: true, orderRatePerMin: 2 } } });
+    try {
+      await limited.ready();
+      const second = (await login('planner', 'planner-password', '10.0.0.9')).json().token;
+      const place = (token: string) =>
+        limited.inject({ method: 'POST', url: '/api/orders', headers: { authorization: `Bearer ${token}` }, payload: { customerId: `rl-${Math.random()}`, address: HOME, lines: [{ itemId: 'rice-2', quantity: 1 }], slotStart: SLOT } });
+      const codes = [(await place(tokens.planner)).statusCode, (await place(second)).statusCode, (await place(second)).statusCode];
+      expect(codes.slice(0, 2).every((c) => c !== 429)).toBe(true);
+      expect(codes[2]).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -19,7 +19,8 @@ import {
 } from '../src/domain/workforce/index.ts';
 import { unwrap } from '../src/domain/shared/result.ts';
 import { seededRandom } from '../src/domain/shared/random.ts';
-import type { MipSolver } from '../src/solver/model.ts';
+import type { MipSolver } from '../src/domain/shared/mip.ts';
+import { defaultSolver } from '../src/solver/highs.ts';
 
 // Small named fixtures: three sites a few kilometres apart, one day of three 8-hour shifts.
 const SHIFTS = unwrap(shiftGrid({ days: 1, shiftsPerDay: 3 })); // d1-early 06-14, d1-late 14-22, d1-night 22-06
@@ -48,7 +49,7 @@ function brief(list: Assignment[]): string[] {
 }
 
 async function plan(p: StaffingProblem, solver?: MipSolver) {
-  return unwrap(await planStaffing(p, solver ? { solver } : {}));
+  return unwrap(await planStaffing(p, { solver: solver ?? defaultSolver }));
 }
 
 describe('staffing plan (MIP)', () => {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/db.ts';
-import type { MipSolver } from '../solver/model.ts';
+import type { MipSolver } from '../domain/shared/mip.ts';
+import type { SolveFn } from '../domain/trips/plan.ts';
 
 export interface Clock {
   now(): Date;
@@ -13,7 +14,10 @@ export interface AppDeps {
   database: Database;
   db: Kysely<any>;
   clock: Clock;
+  /** LP/MIP solver: the solver pool's (`defaultSolverPool().mip`) in the server, so no solve runs on the event loop. */
   solver: MipSolver;
+  /** Routing solver; default the process-wide solver pool (src/solver/pool.ts). */
+  routing?: SolveFn;
   /** Extra settings: the demo flag, the data folder, the web build folder. */
   config: AppConfig;
 }

@@ -8,6 +8,7 @@ import type { AppDeps } from './deps.ts';
 import { ErrorSchema, installErrorHandler } from './errors.ts';
 import { XLSX_MIME } from './tabular.ts';
 import { routePlugins } from './routes/index.ts';
+import { toOpenApi30Document } from './openapi.ts';
 import { authRoutes, installAuth } from './auth.ts';
 import { normalisePath } from './normalise.ts';
 import { installInputHardening, installSecurityHeaders } from './hardening.ts';
@@ -59,6 +60,8 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean | object 
       },
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => (json.$id as string) ?? `def-${i}` },
+    // Route schemas are JSON Schema draft 7; the document is OpenAPI 3.0.3 (see openapi.ts).
+    transformObject: (doc) => toOpenApi30Document('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -30,7 +30,7 @@ export interface TripsDraftOptions {
   /** Wall time for the whole part (default 5,000 ms); each solve gets what is left. */
   budgetMs?: number;
   seed?: number;
-  /** The routing solver; default in-process with the budgets above. */
+  /** The routing solver (the server passes its worker pool); default in-process. The budgets above apply either way. */
   solve?: SolveFn;
 }
 
@@ -62,8 +62,12 @@ export async function draftTrips(db: Db, lines: TransferLine[], o: TripsDraftOpt
   const maxIterations = o.maxIterations ?? 400;
   const budgetMs = o.budgetMs ?? 5000;
   const deadline = t0 + budgetMs;
-  const solve: SolveFn = o.solve ?? (async (problem, s) =>
-    solveRouting(problem, { seed: s.seed, objective: s.objective, maxIterations: Math.min(s.maxIterations ?? maxIterations, maxIterations), timeLimitMs: Math.max(20, deadline - performance.now()), clock: () => performance.now() }));
+  // Each solve gets the iteration cap and what is left of the part's budget, in the worker pool
+  // when the caller passes it (the server), else in-process.
+  const budget = (s: Parameters<SolveFn>[1]) => ({ seed: s.seed, objective: s.objective, maxIterations: Math.min(s.maxIterations ?? maxIterations, maxIterations), timeLimitMs: Math.max(20, deadline - performance.now()) });
+  const solve: SolveFn = o.solve
+    ? (problem, s) => o.solve!(problem, budget(s))
+    : async (problem, s) => solveRouting(problem, { ...budget(s), clock: () => performance.now() });
   const settings = await trips.getSettings(db);
   const nodes = await network.listNodes(db);
   const places = new Map<string, PlanNode>(nodes.map((n) => [n.id, { id: n.id, name: n.nameEn, lat: n.lat, lng: n.lng, openingHours: n.openingHours }]));

@@ -15,6 +15,8 @@ export interface Database {
   /** The folder lock of an embedded database kept in a folder (see lock.ts). */
   readonly lock?: FolderLock;
   close(): Promise<void>;
+  /** PGlite only: the data folder as a tarball (for test templates, see scratch.ts). */
+  dumpDataDir?(): Promise<Blob>;
 }
 
 export interface OpenOptions {
@@ -26,6 +28,8 @@ export interface OpenOptions {
   poolSize?: number;
   /** What opens a PGlite folder (`serve`, `cli`), written in its lock file. */
   purpose?: string;
+  /** PGlite in memory, started from this data folder tarball (from `dumpDataDir`) instead of initdb. */
+  loadDataDir?: Blob;
 }
 
 // PostgreSQL returns bigint (int8) and numeric as strings by default; our sums of
@@ -51,7 +55,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
   const lock = options.dataDir ? acquireFolderLock(options.dataDir, options.purpose ?? 'process') : undefined;
   let created: Awaited<ReturnType<typeof KyselyPGlite.create>>;
   try {
-    created = await KyselyPGlite.create(options.dataDir);
+    created = options.loadDataDir ? await KyselyPGlite.create({ loadDataDir: options.loadDataDir }) : await KyselyPGlite.create(options.dataDir);
   } catch (e) {
     lock?.release();
     throw e;
@@ -64,6 +68,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
     kind: 'pglite',
     location: options.dataDir ?? 'memory',
     lock,
+    dumpDataDir: () => client.dumpDataDir('none'),
     close: async () => {
       try {
         await db.destroy();

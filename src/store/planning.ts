@@ -317,7 +317,7 @@ export async function sourcingInput(db: Db, request: PlanRequest) {
 
 export async function createPlan(db: Db, solver: MipSolver, request: PlanRequest, now: Date): Promise<PlanView> {
   const input = await sourcingInput(db, request);
-  const plan = unwrap(await planSourcing(input, solver));
+  const plan = unwrap(await planSourcing(input, solver, () => performance.now()));
   const id = randomUUID();
   await sql`INSERT INTO planning_plans (id, status, created_at, request, summary, warnings)
     VALUES (${id}, 'draft', ${now}, ${JSON.stringify(request)}::jsonb, ${JSON.stringify(plan.summary)}::jsonb, ${JSON.stringify(plan.warnings)}::jsonb)`.execute(db);

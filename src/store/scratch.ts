@@ -1,4 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type Database } from './db.ts';
 import { migrateToLatest } from './migrate.ts';
@@ -7,6 +11,17 @@ import { migrateToLatest } from './migrate.ts';
  * A throw-away, migrated database for tests and benchmarks: PGlite in memory when
  * `baseUrl` is unset, else a brand-new database on that PostgreSQL server, dropped on
  * close, so parallel runs never see each other's rows.
+ *
+ * Each scratch database is a copy of a template built once and reused by every test file,
+ * worker and run until the code it depends on changes:
+ * - PGlite: the data folder of a migrated database, dumped (`dumpDataDir`) to
+ *   `node_modules/.cache/baogong-db-templates/` and loaded with `loadDataDir`, which skips
+ *   initdb (the slowest part of opening PGlite) and the migrations;
+ * - PostgreSQL: a template database `bg_tpl_<hash>` on the server, copied with
+ *   `CREATE DATABASE x TEMPLATE bg_tpl_<hash>` (a file copy, no migrations).
+ * `seed` (e.g. the demo data) makes a second template level: migrated and seeded once, keyed
+ * by the seed's key and the source of src/ and data/, so a code change rebuilds it.
+ * `BAOGONG_DB_TEMPLATES=off` turns templates off (every scratch database migrated afresh).
  */
 export interface ScratchDatabase {
   database: Database;
@@ -15,20 +30,48 @@ export interface ScratchDatabase {
   close(): Promise<void>;
 }
 
-export async function openScratchDatabase(options: { baseUrl?: string; prefix: string; poolSize?: number }): Promise<ScratchDatabase> {
-  const { baseUrl } = options;
+export interface ScratchSeed {
+  /** Names what `load` writes, including every input it reads (e.g. `demo@2022-06-22T06:00:00.000Z`). */
+  key: string;
+  load(db: Kysely<any>): Promise<void>;
+}
+
+export interface ScratchOptions {
+  baseUrl?: string;
+  prefix: string;
+  poolSize?: number;
+  /** Data every copy starts with, loaded once into a template. */
+  seed?: ScratchSeed;
+}
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CACHE_DIR = path.join(REPO, 'node_modules', '.cache', 'baogong-db-templates');
+const templatesOn = (): boolean => process.env.BAOGONG_DB_TEMPLATES !== 'off';
+
+export async function openScratchDatabase(options: ScratchOptions): Promise<ScratchDatabase> {
+  const { baseUrl, seed } = options;
+  const prepare = async (db: Kysely<any>) => {
+    await migrateToLatest(db);
+    if (seed) await seed.load(db);
+  };
   if (!baseUrl) {
-    const database = await openDatabase();
+    if (!templatesOn()) {
+      const database = await openDatabase();
+      await prepare(database.db);
+      return { database, close: () => database.close() };
+    }
+    const blob = await pgliteTemplate(templateKey(seed), prepare);
+    const database = await openDatabase({ loadDataDir: blob });
+    // A no-op when the template is current; applies migrations added since it was built otherwise.
     await migrateToLatest(database.db);
     return { database, close: () => database.close() };
   }
   const name = `${options.prefix}_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  await withAdmin(baseUrl, (a) => a.query(`CREATE DATABASE ${name}`));
-  const u = new URL(baseUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
+  const template = templatesOn() ? await pgTemplate(baseUrl, templateKey(seed), prepare) : null;
+  await withAdmin(baseUrl, (a) => createDatabase(a, name, template));
+  const url = withDatabase(baseUrl, name);
   const database = await openDatabase({ url, poolSize: options.poolSize ?? 20 });
-  await migrateToLatest(database.db);
+  if (!template) await prepare(database.db);
   return {
     database,
     url,
@@ -40,17 +83,138 @@ export async function openScratchDatabase(options: { baseUrl?: string; prefix: s
 }
 
 /**
+ * The template's identity: the migrations' source (and, with a seed, the seed's key and
+ * every source file under src/ and data/ that loading it may run), hashed.
+ */
+function templateKey(seed: ScratchSeed | undefined): { name: string; hash: string } {
+  const h = createHash('sha256');
+  const roots = seed ? [path.join(REPO, 'src'), path.join(REPO, 'data')] : [path.join(REPO, 'src', 'store', 'migrations'), path.join(REPO, 'src', 'store', 'migrate.ts')];
+  for (const file of roots.flatMap(listFiles).sort()) {
+    if (file.endsWith('.test.ts')) continue;
+    h.update(path.relative(REPO, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  if (seed) h.update(`seed:${seed.key}`);
+  return { name: seed ? 'seeded' : 'migrated', hash: h.digest('hex').slice(0, 16) };
+}
+
+function listFiles(p: string): string[] {
+  const st = statSync(p, { throwIfNoEntry: false });
+  if (!st) return [];
+  if (!st.isDirectory()) return [p];
+  return readdirSync(p).flatMap((f) => listFiles(path.join(p, f)));
+}
+
+/** One template per process and key: built by the first caller, shared through the cache folder. */
+const pgliteTemplates = new Map<string, Promise<Blob>>();
+
+function pgliteTemplate(key: { name: string; hash: string }, prepare: (db: Kysely<any>) => Promise<void>): Promise<Blob> {
+  const file = path.join(CACHE_DIR, `${key.name}-${key.hash}.tar`);
+  let p = pgliteTemplates.get(file);
+  if (!p) {
+    p = (async () => {
+      const cached = statSync(file, { throwIfNoEntry: false });
+      if (cached) return new Blob([readFileSync(file)]);
+      const database = await openDatabase();
+      try {
+        await prepare(database.db);
+        const blob = await database.dumpDataDir!();
+        mkdirSync(CACHE_DIR, { recursive: true });
+        // Write then rename, so a parallel worker never loads a half-written file.
+        const tmp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+        writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
+        renameSync(tmp, file);
+        pruneCache(key.name, file);
+        return blob;
+      } finally {
+        await database.close();
+      }
+    })();
+    pgliteTemplates.set(file, p);
+    p.catch(() => pgliteTemplates.delete(file));
+  }
+  return p;
+}
+
+/** Removes older templates of the same kind once they have not been used for an hour. */
+function pruneCache(kind: string, keep: string): void {
+  const hourAgo = Date.now() - 3_600_000;
+  for (const f of readdirSync(CACHE_DIR)) {
+    const full = path.join(CACHE_DIR, f);
+    if (full === keep || !f.startsWith(`${kind}-`)) continue;
+    try {
+      if (statSync(full).mtimeMs < hourAgo) unlinkSync(full);
+    } catch {
+      /* another worker removed it */
+    }
+  }
+}
+
+/**
+ * The template database for `key` on the server, built under an advisory lock so parallel
+ * workers build it once; built under a temporary name and renamed, so a half-built template
+ * is never copied.
+ */
+async function pgTemplate(baseUrl: string, key: { name: string; hash: string }, prepare: (db: Kysely<any>) => Promise<void>): Promise<string> {
+  const template = `bg_tpl_${key.name}_${key.hash}`;
+  await withAdmin(baseUrl, async (a) => {
+    const lock = Number.parseInt(key.hash.slice(0, 8), 16) | 0;
+    await a.query('SELECT pg_advisory_lock($1)', [lock]);
+    try {
+      const exists = await a.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
+      if (exists.rowCount) return;
+      const building = `${template}_b${randomUUID().replace(/-/g, '').slice(0, 6)}`;
+      await a.query(`CREATE DATABASE ${building}`);
+      const database = await openDatabase({ url: withDatabase(baseUrl, building), poolSize: 4 });
+      try {
+        await prepare(database.db);
+      } finally {
+        await database.close();
+      }
+      await waitForNoConnections(a, building);
+      await a.query(`ALTER DATABASE ${building} RENAME TO ${template}`);
+    } finally {
+      await a.query('SELECT pg_advisory_unlock($1)', [lock]);
+    }
+  });
+  return template;
+}
+
+/** CREATE DATABASE, from a template when given; retried while another session briefly holds the template. */
+async function createDatabase(a: pg.Client, name: string, template: string | null): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await a.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
+      return;
+    } catch (e) {
+      // 55006: source database is being accessed by other users.
+      if ((e as { code?: string }).code !== '55006' || attempt >= 50) throw e;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+}
+
+function withDatabase(baseUrl: string, name: string): string {
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function waitForNoConnections(a: pg.Client, name: string): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    const r = await a.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+    if (r.rows[0].n === 0) return;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+/**
  * Drops a database once its connections are gone. pool.end() resolves before every
  * socket has closed; a forced drop would then kill connections that still have
  * listeners and surface as unhandled FATAL 57P01 errors.
  */
 export async function dropDatabase(baseUrl: string, name: string): Promise<void> {
   await withAdmin(baseUrl, async (a) => {
-    for (let i = 0; i < 40; i++) {
-      const r = await a.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
-      if (r.rows[0].n === 0) break;
-      await new Promise((res) => setTimeout(res, 50));
-    }
+    await waitForNoConnections(a, name);
     await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   });
 }

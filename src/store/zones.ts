@@ -607,7 +607,7 @@ export async function planZoneReassignment(db: Db, request: PlanRequest, deps: {
       scope: request.scope,
       allowSplit: request.allowSplit,
     },
-    { travel: deps.travel ?? defaultTravel, solver: deps.solver, timeLimitS: request.timeLimitS, forceGreedy: request.greedy },
+    { travel: deps.travel ?? defaultTravel, solver: deps.solver, timeLimitS: request.timeLimitS, forceGreedy: request.greedy, monotonicMs: () => performance.now() },
   );
   const proposal = unwrap(r);
   const id = randomUUID();

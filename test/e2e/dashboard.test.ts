@@ -14,7 +14,7 @@ describe.skipIf(!hasChromium)('the command centre in Chromium', () => {
   beforeAll(async () => {
     ensureWebBuilt();
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
+  }, 360_000);
   afterAll(async () => {
     await browser?.close();
     await server?.stop();

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/store/db.ts';
-import { openScratchDatabase } from '../../src/store/scratch.ts';
+import { openScratchDatabase, type ScratchSeed } from '../../src/store/scratch.ts';
 import { buildApp } from '../../src/api/server.ts';
 import type { AppDeps, Clock } from '../../src/api/deps.ts';
 import { defaultSolver } from '../../src/solver/highs.ts';
+import type { MipSolver } from '../../src/domain/shared/mip.ts';
 import { loadDemo } from '../../src/store/demo.ts';
 
 /**
@@ -21,8 +22,12 @@ export interface TestDb {
 
 export const usingPostgres = (): boolean => !!process.env.DATABASE_URL;
 
-export async function createTestDb(): Promise<TestDb> {
-  const scratch = await openScratchDatabase({ baseUrl: process.env.DATABASE_URL, prefix: 'bg_test', poolSize: 30 });
+/**
+ * A fresh database; `seed` data is loaded once into a template that later copies start from
+ * (see src/store/scratch.ts), so a file pays for migrations and the demo only the first time.
+ */
+export async function createTestDb(seed?: ScratchSeed): Promise<TestDb> {
+  const scratch = await openScratchDatabase({ baseUrl: process.env.DATABASE_URL, prefix: 'bg_test', poolSize: 30, seed });
   return { database: scratch.database, db: scratch.database.db, url: scratch.url, close: scratch.close };
 }
 
@@ -37,17 +42,20 @@ export interface TestApp extends TestDb {
   deps: AppDeps;
 }
 
-/** An app on a fresh database; `demo: true` loads the Yizhuang demo data first. */
-export async function createTestApp(options: { demo?: boolean; clock?: Clock; auth?: boolean; orderRatePerMin?: number } = {}): Promise<TestApp> {
-  const tdb = await createTestDb();
+/**
+ * An app on a fresh database; `demo: true` starts it with the Yizhuang demo data. HiGHS runs
+ * in-process unless a test passes `solver` (e.g. a SolverPool's `mip`, as the server does).
+ */
+export async function createTestApp(options: { demo?: boolean; clock?: Clock; auth?: boolean; orderRatePerMin?: number; solver?: MipSolver } = {}): Promise<TestApp> {
   const clock = options.clock ?? testClock();
-  if (options.demo) await loadDemo(tdb.db, clock.now());
+  const now = clock.now();
+  const tdb = await createTestDb(options.demo ? { key: `demo@${now.toISOString()}`, load: (db) => loadDemo(db, now) } : undefined);
   // Authentication is off unless a test asks for it: requests then act as the local admin.
   const deps: AppDeps = {
     database: tdb.database,
     db: tdb.db,
     clock,
-    solver: defaultSolver,
+    solver: options.solver ?? defaultSolver,
     config: { auth: { enabled: options.auth ?? false, orderRatePerMin: options.orderRatePerMin ?? 0 } },
   };
   const app = await buildApp(deps);

@@ -45,7 +45,7 @@ function optionalBody<T>(schema: TSchema, body: unknown): T {
 /** Incidents: declare, draft the response plan, review and edit its parts, simulate, apply, lift, reconcile. */
 export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { db, clock } = deps;
-  const flow = (trxDb = db): FlowDeps => ({ db: trxDb, solver: deps.solver, now: () => clock.now() });
+  const flow = (trxDb = db): FlowDeps => ({ db: trxDb, solver: deps.solver, routing: deps.routing, now: () => clock.now() });
   const tags = ['incidents'];
 
   app.post('/api/incidents', { schema: { tags, summary: 'Declare an incident: control areas with levels and times, affected nodes, an emergency warehouse to open', headers: IdempotencyHeader, body: IncidentInputSchema, response: { 201: Any, ...errors } } },

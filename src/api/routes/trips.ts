@@ -18,8 +18,8 @@ const Hhmm = Type.String({ pattern: '^([01]\\d|2[0-4]):[0-5]\\d$', description: 
 const Code = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' });
 const IdParam = Type.Object({ id: Type.String() });
 
-/** The routing solver in a worker thread, so the server stays responsive while it searches. */
-const workerSolve: SolveFn = (problem, options) => solveInWorker(problem, options);
+/** The routing solver in the solver pool's worker threads, so the server stays responsive while it searches. */
+const poolSolve: SolveFn = (problem, options) => solveInWorker(problem, options);
 
 const Compartment = Type.Object(
   {
@@ -181,7 +181,7 @@ export default async function tripsRoutes(app: FastifyInstance, deps: AppDeps): 
       },
     },
     async (req, reply) => {
-      const draft = await store.preparePlan(db, req.body as store.PlanRequest, workerSolve);
+      const draft = await store.preparePlan(db, req.body as store.PlanRequest, deps.routing ?? poolSolve);
       return write(req, reply, 201, (trx) => store.savePlan(trx, draft, clock.now()));
     },
   );

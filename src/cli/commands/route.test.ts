@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
 import { registerRouteCommands, routeSolve } from './route.ts';
+import path from 'node:path';
+import { VRPTW_DIR } from '../../../test/fixtures/vrptw.ts';
 
-const C101 = '/work/shared/benchmarks/vrptw/solomon/C101.txt';
+const C101 = path.join(VRPTW_DIR, 'solomon', 'C101.txt');
 
 describe('route solve', () => {
   it('solves C101 and reports the gap to the best-known solution from the csv beside it', () => {

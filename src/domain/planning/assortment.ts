@@ -1,4 +1,4 @@
-import { INF, ModelBuilder, type MipSolver } from '../../solver/model.ts';
+import { INF, ModelBuilder, type MipSolver } from '../shared/mip.ts';
 import { err, ok, type Result } from '../shared/result.ts';
 import { DEFAULT_MULTIPLIERS, TEMP_CLASSES, type BaselineDemand, type Multipliers, type PlanningItem, type PlanningNode, type TempClass } from './types.ts';
 import { checkKnown, checkNonNegInt, checkPositiveInt, checkUnique } from './validate.ts';

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { parseSolomon, solomonToProblem } from './formats/solomon.ts';
 import { solveRouting } from './solve.ts';
 import { validateSolution } from './validator.ts';
+import { VRPTW_DIR } from '../../../test/fixtures/vrptw.ts';
 
-const DIR = '/work/shared/benchmarks/vrptw';
+const DIR = VRPTW_DIR;
 
 function load(name: string) {
   const r = parseSolomon(readFileSync(`${DIR}/solomon/${name}.txt`, 'utf8'));

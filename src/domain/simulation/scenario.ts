@@ -6,7 +6,7 @@ import { err, ok, type DomainError, type Result } from '../shared/result.ts';
 import { circlePolygon, computeAreaEffects } from '../zones/control-area.ts';
 import { defaultTravel } from '../geo/travel.ts';
 import { planReassignment, type PlannerZone } from '../zones/reassignment.ts';
-import type { MipSolver } from '../../solver/model.ts';
+import type { MipSolver } from '../shared/mip.ts';
 import { DEFAULT_HOURLY_PROFILE, parseClock } from './demand.ts';
 import { SECONDS_PER_DAY, type Replenishment, type SimAction, type SimInput, type SimNode, type StaffLevel, type TierNumbers, type Wave } from './model.ts';
 

@@ -13,8 +13,7 @@
  * Max hours and rest are hard: a shortage shows up as unmet needs, never as overwork.
  * If the solver returns no roster, a greedy fallback builds one and the result says so.
  */
-import { defaultSolver } from '../../solver/highs.ts';
-import { INF, ModelBuilder, type MipSolver } from '../../solver/model.ts';
+import { INF, ModelBuilder, type MipSolver } from '../shared/mip.ts';
 import { err, ok, type Result } from '../shared/result.ts';
 import { entryCost, indexProblem, restCliques, type Indexed } from './candidates.ts';
 import { greedyRoster } from './greedy.ts';
@@ -22,15 +21,16 @@ import { overlaps, shiftDay, shiftEnd, validateProblem, type Assignment, type Ro
 import { reviewRoster } from './review.ts';
 
 export interface PlanOptions {
-  solver?: MipSolver;
+  /** The MIP solver, passed in (the HiGHS adapter, in-process or in the worker pool). */
+  solver: MipSolver;
 }
 
-export async function planStaffing(problem: StaffingProblem, options: PlanOptions = {}): Promise<Result<StaffingPlanResult>> {
+export async function planStaffing(problem: StaffingProblem, options: PlanOptions): Promise<Result<StaffingPlanResult>> {
   const valid = validateProblem(problem);
   if (!valid.ok) return err(valid.error);
   const ix = indexProblem(problem);
   const built = buildRosterModel(ix);
-  const solver = options.solver ?? defaultSolver;
+  const solver = options.solver;
   const r = await solver.solve(built.model, { timeLimitS: ix.rules.timeLimitS, mipRelGap: ix.rules.mipRelGap });
   const size = { variables: built.model.cols.cost.length, rows: built.model.rows.lower.length };
   const notes: string[] = [];

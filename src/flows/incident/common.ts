@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { MipSolver } from '../../solver/model.ts';
+import type { MipSolver } from '../../domain/shared/mip.ts';
+import type { SolveFn } from '../../domain/trips/plan.ts';
 import { fail } from '../../domain/shared/result.ts';
 import { circlePolygon } from '../../domain/zones/control-area.ts';
 import { type NodeInput } from '../../domain/network/model.ts';
@@ -14,6 +15,8 @@ export type Db = Kysely<any>;
 export interface FlowDeps {
   db: Db;
   solver: MipSolver;
+  /** The routing solver for the trips part (the server's solver pool); default in-process. */
+  routing?: SolveFn;
   now: () => Date;
 }
 

@@ -151,7 +151,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   let tripsPart: any = { trips: 0, coldChainTrips: 0, ambientTrips: 0, dryIceBags: 0, icePacks: 0, coolantPacks: 0, loads: 0, unassigned: [] };
   if (transferLines.length > 0) {
     try {
-      tripsPart = await draftTrips(db, transferLines, { fromMs, days: options.tripsDays ?? 2, budgetMs: options.tripsBudgetMs, maxIterations: options.tripsMaxIterations });
+      tripsPart = await draftTrips(db, transferLines, { fromMs, days: options.tripsDays ?? 2, budgetMs: options.tripsBudgetMs, maxIterations: options.tripsMaxIterations, solve: deps.routing });
       if (tripsPart.unassigned.length > 0) note('plan.loads_without_trip', { n: tripsPart.unassigned.length, loads: tripsPart.loads, days: tripsPart.days }, `trips: ${tripsPart.unassigned.length} of ${tripsPart.loads} loads found no trip within ${tripsPart.days} day(s) (see the trips part)`);
     } catch (e) {
       note('plan.trips_failed', { message: (e as Error).message }, `trips: ${(e as Error).message}`);

@@ -52,6 +52,8 @@ export interface SourcingParams {
   splitColumns: number;
   /** A temperature class above this many columns is split by item into chunks of about this size. */
   chunkColumns: number;
+  /** More chunks than this are solved in waves of this many, to bound memory (no repair pass then). */
+  maxOpenChunks: number;
   timeLimitS: number;
   mipRelGap: number;
 }
@@ -70,6 +72,7 @@ export const DEFAULT_SOURCING_PARAMS: SourcingParams = {
   maxColumnsMip: 1_500,
   splitColumns: 20_000,
   chunkColumns: 250_000,
+  maxOpenChunks: 4,
   timeLimitS: 60,
   mipRelGap: 1e-4,
 };

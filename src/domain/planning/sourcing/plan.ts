@@ -1,4 +1,4 @@
-import { openSession, type BoundChanges, type MipSolver, type ModelSession, type SolveResult } from '../../../solver/model.ts';
+import { openSession, type BoundChanges, type MipSolver, type ModelSession, type SolveResult } from '../../shared/mip.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { evaluate, type Flow, type PlanMetrics } from './evaluate.ts';
 import { explain, type PlanLine, type ShortageLine } from './explain.ts';
@@ -49,11 +49,16 @@ export interface SourcingPlan {
  * pass; see docs/planning.md). The result is never
  * worse than the greedy baseline: both are audited by `evaluate` and the better is kept.
  */
-export async function planSourcing(input: SourcingInput, solver: MipSolver): Promise<Result<SourcingPlan>> {
+export async function planSourcing(
+  input: SourcingInput,
+  solver: MipSolver,
+  /** Monotonic milliseconds (the caller's `performance.now`) for `summary.solveTimeS`; the domain reads no clock. Without it solveTimeS is 0. */
+  monotonicMs: () => number = () => 0,
+): Promise<Result<SourcingPlan>> {
   const prep = prepare(input);
   if (!prep.ok) return prep;
   const p = prep.value;
-  const started = performance.now();
+  const started = monotonicMs();
   const warnings: string[] = [];
   const greedyFlows = greedyPlan(p);
   const greedy = evaluate(p, greedyFlows);
@@ -80,7 +85,7 @@ export async function planSourcing(input: SourcingInput, solver: MipSolver): Pro
       method = useMip ? 'mip' : 'lp_rounding';
       chunks = 1;
     } else {
-      const d = useMip ? await solveDecomposedMip(p, solver, p.params.maxColumnsMip, greedyFlows) : await solveChunkedLp(p, solver, lpChunks, p.params.timeLimitS);
+      const d = useMip ? await solveDecomposedMip(p, solver, p.params.maxColumnsMip, greedyFlows) : lpChunks.length > p.params.maxOpenChunks ? await solveChunkedLpInWaves(p, solver, lpChunks, p.params.timeLimitS) : await solveChunkedLp(p, solver, lpChunks, p.params.timeLimitS);
       if (!d.ok) return d;
       flows = d.value.flows;
       bound = d.value.bound;
@@ -124,7 +129,7 @@ export async function planSourcing(input: SourcingInput, solver: MipSolver): Pro
     gapPct: gapPct === null ? null : Math.round(gapPct * 1000) / 1000,
     columns,
     chunks,
-    solveTimeS: Math.round(performance.now() - started) / 1000,
+    solveTimeS: Math.round(monotonicMs() - started) / 1000,
     greedy: { weightedShortageUnits: greedy.weightedShortageUnits, costFen: greedy.costFen, objective: Math.round(greedy.objective) },
   };
   return ok({ lines, shortages, summary, warnings });
@@ -235,12 +240,14 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
     pending.push([col, packs]);
     fixed.add(col);
   };
-  const resolve = async (): Promise<Result<Float64Array>> => {
+  // Out of time in a re-solve (a loaded machine): null, and this region is left to the greedy completion.
+  const resolve = async (): Promise<Result<Float64Array | null>> => {
     pending.sort((a, b) => a[0] - b[0]);
     const cols = { index: Int32Array.from(pending, (x) => x[0]), lower: Float64Array.from(pending, (x) => x[1]), upper: Float64Array.from(pending, (x) => x[1]) };
     pending = [];
     const r = await session.solve({ timeLimitS }, { cols, ...(rows ? { rows } : {}) });
     rows = null;
+    if (!r.values && r.status === 'time_limit_no_solution') return ok(null);
     const f = failure(r);
     return f ?? ok(r.values!);
   };
@@ -254,12 +261,14 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
   if (rows) {
     const r = await resolve();
     if (!r.ok) return r;
+    if (!r.value) return ok([]);
     values = r.value;
   }
   for (let round = 0; round < 3; round++) {
     if (round > 0) {
       const r = await resolve();
       if (!r.ok) return r;
+      if (!r.value) return ok([]);
       values = r.value;
     }
     let changed = 0;
@@ -297,7 +306,8 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
     fix(ci, col, fits(ci, k) ? k : 0);
   }
   const r = await resolve();
-  return r.ok ? ok(flowsOf(p, built, r.value)) : r;
+  if (!r.ok) return r;
+  return ok(r.value ? flowsOf(p, built, r.value) : []);
 }
 
 /**
@@ -396,19 +406,95 @@ async function solveChunkedLp(p: Prepared, solver: MipSolver, chunkNeeds: number
       if (!r.ok) return r;
       chunkFlows.push(r.value);
     }
-    if (chunkNeeds.length > 1) await repair(p, solver, chunkNeeds, built, chunkFlows, shares, full, timeLimitS);
+    // Chunks whose first LP ran out of time have no session state to repair from.
+    if (chunkNeeds.length > 1) await repair(p, sessions, chunkNeeds, built, chunkFlows, shares, full, timeLimitS, firsts.map((f) => f.values !== null));
     return ok({ flows: chunkFlows.flat().sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
   } finally {
     for (const s of sessions) s.close();
   }
 }
 
+/**
+ * `solveChunkedLp` for many chunks, holding at most `maxOpenChunks` models at a time (memory:
+ * every open model lives in a worker's HiGHS heap and in this thread). Step 1 closes each
+ * chunk after its LP; step 2 builds and loads it again, solves it within its share and rounds
+ * it. No repair pass.
+ */
+async function solveChunkedLpInWaves(p: Prepared, solver: MipSolver, chunkNeeds: number[][], timeLimitS: number): Promise<Result<{ flows: Flow[]; bound: number; chunks: number }>> {
+  const full = fullCaps(p);
+  const wave = Math.max(1, p.params.maxOpenChunks);
+  const inWaves = async <T>(f: (c: number) => Promise<T>): Promise<T[]> => {
+    const out: T[] = [];
+    for (let start = 0; start < chunkNeeds.length; start += wave) {
+      const part = await Promise.all(chunkNeeds.slice(start, start + wave).map((_, k) => f(start + k)));
+      out.push(...part);
+    }
+    return out;
+  };
+  const use = new Map<string, Map<number, number>>();
+  const note = (k: string, c: number, v: number) => {
+    const m = use.get(k) ?? new Map<number, number>();
+    m.set(c, v);
+    use.set(k, m);
+  };
+  const firsts = await inWaves(async (c) => {
+    const b = buildModel(p, chunkNeeds[c], full, { relax: true });
+    const session = await openSession(solver, b.model);
+    try {
+      const r = await session.solve({ timeLimitS });
+      if (r.values) {
+        const rows = b.model.rows;
+        const activity = (row: number) => rows.indices[row].reduce((a, col, t) => a + rows.values[row][t] * r.values![col], 0);
+        for (const [k, row] of b.storageRows) note(`s|${k}`, c, activity(row) * 1000);
+        for (const [k, row] of b.supplierRows) note(`p|${k}`, c, activity(row));
+      }
+      return { status: r.status, objective: r.objective, solved: r.values !== null, failure: r.values ? null : failure(r) };
+    } finally {
+      session.close();
+    }
+  });
+  let bound = 0;
+  for (const r of firsts) {
+    if (r.solved) bound += r.objective ?? 0;
+    else if (r.status !== 'time_limit_no_solution' && r.failure) return r.failure;
+  }
+  const shareOf = (k: string, c: number, cap: number): number => {
+    const m = use.get(k);
+    if (!m || m.size <= 1) return cap;
+    let total = 0;
+    for (const v of m.values()) total += v;
+    return total > 1e-9 ? Math.floor((cap * (m.get(c) ?? 0)) / total) : Math.floor(cap / m.size);
+  };
+  const rounded = await inWaves(async (c): Promise<Result<Flow[]>> => {
+    if (!firsts[c].solved) return ok([]);
+    const b = buildModel(p, chunkNeeds[c], full, { relax: true });
+    const caps: Caps = { storageCm3: new Map(full.storageCm3), supplierUnits: new Map(full.supplierUnits) };
+    for (const k of b.storageRows.keys()) caps.storageCm3.set(k, shareOf(`s|${k}`, c, full.storageCm3.get(k) ?? 0));
+    for (const k of b.supplierRows.keys()) caps.supplierUnits.set(k, shareOf(`p|${k}`, c, full.supplierUnits.get(k) ?? 0));
+    const session = await openSession(solver, b.model);
+    try {
+      const rows = capChanges(b, caps, full);
+      const first = await session.solve({ timeLimitS }, rows ? { rows } : undefined);
+      if (!first.values) return first.status === 'time_limit_no_solution' ? ok([]) : failure(first)!;
+      return await roundLp(p, b, session, first, caps, null, timeLimitS);
+    } finally {
+      session.close();
+    }
+  });
+  const flows: Flow[] = [];
+  for (const r of rounded) {
+    if (!r.ok) return r;
+    flows.push(...r.value);
+  }
+  return ok({ flows: flows.sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
+}
+
 /** Step 3 of `solveChunkedLp`: re-rounds short chunks with what the other chunks left unused. */
-async function repair(p: Prepared, solver: MipSolver, chunkNeeds: number[][], built: BuiltModel[], chunkFlows: Flow[][], shares: Caps[], full: Caps, timeLimitS: number): Promise<void> {
+async function repair(p: Prepared, sessions: ModelSession[], chunkNeeds: number[][], built: BuiltModel[], chunkFlows: Flow[][], shares: Caps[], full: Caps, timeLimitS: number, solved: boolean[]): Promise<void> {
   const first = evaluate(p, chunkFlows.flat());
   const order = chunkNeeds
     .map((ns, c) => ({ c, short: ns.reduce((s, ni) => s + (first.shortByKey.get(key(p.needs[ni].nodeId, p.needs[ni].itemId)) ?? 0) * p.needs[ni].tierWeight, 0) }))
-    .filter((x) => x.short > 0)
+    .filter((x) => x.short > 0 && solved[x.c])
     .sort((a, b) => b.short - a.short);
   for (const { c } of order) {
     const before = evaluate(p, chunkFlows[c]).objective;
@@ -428,9 +514,16 @@ async function repair(p: Prepared, solver: MipSolver, chunkNeeds: number[][], bu
       caps.supplierUnits.set(k, (mine.supplierUnits.get(k) ?? 0) + Math.max(0, left));
     }
     if (!leftover) continue;
-    const r = await solveRegion(p, solver, chunkNeeds[c], caps, false, timeLimitS, []);
+    // Hot, in the chunk's own session: free the orders rounding fixed again and widen the rows.
+    const b = built[c];
+    const orderCols = [...b.candCol].filter(([ci]) => p.candidates[ci].kind === 'supplier_order').map(([, col]) => col).sort((x, y) => x - y);
+    const cols = { index: Int32Array.from(orderCols), lower: Float64Array.from(orderCols, (col) => b.model.cols.lower[col]), upper: Float64Array.from(orderCols, (col) => b.model.cols.upper[col]) };
+    const rows = capChanges(b, caps, shares[c]);
+    const first = await sessions[c].solve({ timeLimitS }, { cols, ...(rows ? { rows } : {}) });
+    if (!first.values) continue;
+    const r = await roundLp(p, b, sessions[c], first, caps, null, timeLimitS);
     // Other chunks' flows are fixed, so comparing this chunk's flows alone compares the whole plan.
-    if (r.ok && evaluate(p, r.value.flows).objective < before - 1e-6) chunkFlows[c] = r.value.flows;
+    if (r.ok && evaluate(p, r.value).objective < before - 1e-6) chunkFlows[c] = r.value;
   }
 }
 

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { validateSolution } from '../validator.ts';
 import type { RoutingSolution } from '../model.ts';
 import { cvrpToProblem, parseCvrp, parseCvrpSolution } from './cvrplib.ts';
+import { VRPTW_DIR } from '../../../../test/fixtures/vrptw.ts';
 
-const DIR = '/work/shared/benchmarks/vrptw/cvrp_x';
+const DIR = `${VRPTW_DIR}/cvrp_x`;
 const tiny = ['NAME : tiny', 'TYPE : CVRP', 'DIMENSION : 3', 'EDGE_WEIGHT_TYPE : EUC_2D', 'CAPACITY : 10',
   'NODE_COORD_SECTION', '1 0 0', '2 3 4', '3 1 1', 'DEMAND_SECTION', '1 0', '2 4', '3 5', 'DEPOT_SECTION', '1', '-1', 'EOF'];
 

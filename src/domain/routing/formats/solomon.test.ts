@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSolomon, solomonToProblem } from './solomon.ts';
+import { VRPTW_DIR } from '../../../../test/fixtures/vrptw.ts';
 
-const DIR = '/work/shared/benchmarks/vrptw';
+const DIR = VRPTW_DIR;
 const small = ['C101', '', 'VEHICLE', 'NUMBER     CAPACITY', '  25         200', '', 'CUSTOMER',
   'CUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE   TIME', ' ',
   '    0      40         50          0          0       1236          0   ',

@@ -1,0 +1,274 @@
+/**
+ * One pool of `worker_threads` workers for every solver job of the server: HiGHS (the roster
+ * MIP, zone reassignment, sourcing, assortment) and the routing search. Solves are CPU-bound
+ * and synchronous (HiGHS is WASM), so run on the API's thread they stall every request: a
+ * roster held `/health` for 14 s. Here the event loop only posts a job and awaits its answer.
+ *
+ * - `pool.mip` is a `MipSolver` (the domain's port, src/domain/shared/mip.ts), so planners
+ *   take it like any solver; `pool.solveRouting` has the routing `SolveFn` shape.
+ * - Jobs queue FIFO when every worker is busy. Each has a deadline (the solver's own time
+ *   limit plus a grace period): past it the worker is terminated, a fresh one replaces it, and
+ *   the job answers `status: 'error'` (MIP) or `solver_failed` (routing) naming the deadline.
+ * - An `AbortSignal` cancels a job: dropped from the queue, or its worker terminated.
+ * - Idle workers are unref'd, so a CLI command or test process exits without closing the pool.
+ */
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { spawnSolverWorker } from './spawn.ts';
+import type { LinearModel, MipSolver, SolveOptions, SolveResult } from '../domain/shared/mip.ts';
+import type { RoutingProblem, RoutingProgress, RoutingSolution } from '../domain/routing/model.ts';
+import type { SolveFn, SolveRequest } from '../domain/trips/plan.ts';
+import { err, type Result } from '../domain/shared/result.ts';
+import type { WorkerSolveOptions } from './routing.ts';
+
+export type PoolJob =
+  | { kind: 'mip'; model: LinearModel; options: SolveOptions }
+  | { kind: 'routing'; problem: RoutingProblem; options: WorkerSolveOptions }
+  /** For tests of the pool itself: keeps the worker's thread busy for `ms`. */
+  | { kind: 'spin'; ms: number };
+
+export type PoolReply =
+  | { id: number; type: 'progress'; progress: RoutingProgress }
+  | { id: number; type: 'done'; result: unknown }
+  | { id: number; type: 'crashed'; message: string };
+
+export interface JobOptions {
+  /** Milliseconds from the job's start after which its worker is terminated. */
+  deadlineMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: RoutingProgress) => void;
+}
+
+export class JobFailed extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'deadline' | 'cancelled' | 'crashed',
+  ) {
+    super(message);
+  }
+}
+
+interface Pending {
+  id: number;
+  job: PoolJob;
+  options: JobOptions;
+  resolve(v: unknown): void;
+  reject(e: JobFailed): void;
+  onAbort?: () => void;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Pending | null;
+  timer: NodeJS.Timeout | null;
+}
+
+export interface PoolStats {
+  workers: number;
+  busy: number;
+  queued: number;
+  completed: number;
+  terminated: number;
+}
+
+export class SolverPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private completed = 0;
+  private terminated = 0;
+  private closed = false;
+
+  /** The MIP solver port, backed by this pool (no hot-started sessions: `openSession` falls back to re-solves). */
+  readonly mip: MipSolver;
+  /** The routing solver (`SolveFn` shape, as the trips planner takes it), backed by this pool. */
+  readonly solveRouting: SolveFn;
+
+  constructor(
+    readonly size: number = defaultPoolSize(),
+    /** Grace on top of a solver's own time limit before its worker is terminated. */
+    private readonly graceMs = 15_000,
+  ) {
+    this.mip = { solve: (model, options) => this.solveMip(model, options) };
+    this.solveRouting = (problem: RoutingProblem, o: SolveRequest) =>
+      this.routing(problem, { seed: o.seed, objective: o.objective, maxIterations: o.maxIterations, timeLimitMs: o.timeLimitMs });
+  }
+
+  /** Runs a MIP/LP in a worker. Never throws: a deadline or crash is a `status: 'error'` result. */
+  async solveMip(model: LinearModel, options: SolveOptions = {}, jobOptions: JobOptions = {}): Promise<SolveResult> {
+    const deadlineMs = jobOptions.deadlineMs ?? (options.timeLimitS !== undefined ? options.timeLimitS * 1000 + this.graceMs : undefined);
+    const started = performance.now();
+    try {
+      return (await this.run({ kind: 'mip', model, options }, { ...jobOptions, deadlineMs })) as SolveResult;
+    } catch (e) {
+      return { status: 'error', values: null, objective: null, bound: null, gapPct: null, solveTimeS: (performance.now() - started) / 1000, message: (e as Error).message };
+    }
+  }
+
+  /** Runs the routing search in a worker. Never throws: a deadline or crash is a `solver_failed` error value. */
+  async routing(problem: RoutingProblem, options: WorkerSolveOptions, jobOptions: JobOptions = {}): Promise<Result<RoutingSolution>> {
+    const deadlineMs = jobOptions.deadlineMs ?? (options.timeLimitMs !== undefined ? options.timeLimitMs + this.graceMs : undefined);
+    try {
+      return (await this.run({ kind: 'routing', problem: withArrayTravel(problem), options }, { ...jobOptions, deadlineMs })) as Result<RoutingSolution>;
+    } catch (e) {
+      return err({ code: 'solver_failed', message: `routing solver: ${(e as Error).message}` });
+    }
+  }
+
+  /** Runs one job; rejects with `JobFailed` on deadline, cancellation or a crashed worker. */
+  run(job: PoolJob, options: JobOptions = {}): Promise<unknown> {
+    if (this.closed) return Promise.reject(new JobFailed('the solver pool is closed', 'cancelled'));
+    if (options.signal?.aborted) return Promise.reject(new JobFailed('cancelled before it started', 'cancelled'));
+    return new Promise((resolve, reject) => {
+      const p: Pending = { id: this.nextId++, job, options, resolve, reject };
+      if (options.signal) {
+        p.onAbort = () => this.cancel(p);
+        options.signal.addEventListener('abort', p.onAbort, { once: true });
+      }
+      this.queue.push(p);
+      this.pump();
+    });
+  }
+
+  stats(): PoolStats {
+    return { workers: this.slots.length, busy: this.slots.filter((s) => s.job).length, queued: this.queue.length, completed: this.completed, terminated: this.terminated };
+  }
+
+  /** Cancels queued and running jobs and stops every worker. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.queue.splice(0)) this.settle(p, new JobFailed('the solver pool closed', 'cancelled'));
+    await Promise.all(
+      this.slots.splice(0).map(async (s) => {
+        if (s.timer) clearTimeout(s.timer);
+        if (s.job) this.settle(s.job, new JobFailed('the solver pool closed', 'cancelled'));
+        await s.worker.terminate();
+      }),
+    );
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => !s.job);
+      if (!slot && this.slots.length < this.size) slot = this.spawn();
+      if (!slot) return;
+      const p = this.queue.shift()!;
+      slot.job = p;
+      slot.worker.ref();
+      if (p.options.deadlineMs !== undefined) {
+        const s = slot;
+        slot.timer = setTimeout(() => this.kill(s, new JobFailed(`no answer within its deadline of ${Math.round(p.options.deadlineMs!)} ms; the worker was stopped`, 'deadline')), p.options.deadlineMs);
+      }
+      slot.worker.postMessage({ id: p.id, job: p.job });
+    }
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { worker: spawnPoolWorker(), job: null, timer: null };
+    slot.worker.on('message', (m: PoolReply) => {
+      const p = slot.job;
+      if (!p || p.id !== m.id) return;
+      if (m.type === 'progress') {
+        p.options.onProgress?.(m.progress);
+        return;
+      }
+      this.finish(slot);
+      if (m.type === 'done') p.resolve(m.result);
+      else p.reject(new JobFailed(`worker crashed: ${m.message}`, 'crashed'));
+      this.detach(p);
+      this.pump();
+    });
+    const lost = (why: string) => {
+      const i = this.slots.indexOf(slot);
+      if (i < 0) return;
+      this.slots.splice(i, 1);
+      if (slot.timer) clearTimeout(slot.timer);
+      if (slot.job) this.settle(slot.job, new JobFailed(why, 'crashed'));
+      slot.job = null;
+      this.pump();
+    };
+    slot.worker.on('error', (e) => lost(`worker failed: ${e.message}`));
+    slot.worker.on('exit', (code) => lost(`worker exited with code ${code}`));
+    slot.worker.unref();
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private finish(slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    slot.job = null;
+    slot.worker.unref();
+    this.completed++;
+  }
+
+  /** Terminates a slot's worker (its job answered with `why`); the next job gets a fresh worker. */
+  private kill(slot: Slot, why: JobFailed): void {
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    if (slot.timer) clearTimeout(slot.timer);
+    const p = slot.job;
+    slot.job = null;
+    this.terminated++;
+    void slot.worker.terminate();
+    if (p) this.settle(p, why);
+    this.pump();
+  }
+
+  private cancel(p: Pending): void {
+    const q = this.queue.indexOf(p);
+    if (q >= 0) {
+      this.queue.splice(q, 1);
+      this.settle(p, new JobFailed('cancelled while queued', 'cancelled'));
+      return;
+    }
+    const slot = this.slots.find((s) => s.job === p);
+    if (slot) this.kill(slot, new JobFailed('cancelled while running; the worker was stopped', 'cancelled'));
+  }
+
+  private settle(p: Pending, e: JobFailed): void {
+    this.detach(p);
+    p.reject(e);
+  }
+
+  private detach(p: Pending): void {
+    if (p.onAbort) p.options.signal?.removeEventListener('abort', p.onAbort);
+  }
+}
+
+export function defaultPoolSize(): number {
+  const env = Number(process.env.BAOGONG_SOLVER_WORKERS);
+  if (Number.isInteger(env) && env > 0) return env;
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+let shared: SolverPool | null = null;
+
+/** The process-wide pool the server uses (created on first use; workers start on demand). */
+export function defaultSolverPool(): SolverPool {
+  if (!shared) shared = new SolverPool();
+  return shared;
+}
+
+/** Travel given as functions cannot cross the worker boundary: turn it into arrays first. */
+export function withArrayTravel(problem: RoutingProblem): RoutingProblem {
+  const t = problem.travel;
+  if (t.kind === 'arrays') return problem;
+  const distance: number[][] = [];
+  const duration: number[][] = [];
+  for (let i = 0; i < t.size; i++) {
+    const d = new Array<number>(t.size);
+    const u = new Array<number>(t.size);
+    for (let j = 0; j < t.size; j++) {
+      d[j] = t.distance(i, j);
+      u[j] = t.duration(i, j);
+    }
+    distance.push(d);
+    duration.push(u);
+  }
+  return { ...problem, travel: { kind: 'arrays', distance, duration } };
+}
+
+function spawnPoolWorker(): Worker {
+  return spawnSolverWorker('pool-worker');
+}
