@@ -215,9 +215,13 @@ describe.skipIf(!hasChromium)('the command centre on a slow phone, by keyboard a
     await page.getByTestId('place-order').waitFor();
     await page.getByTestId('order-item').fill('CON-04-1-1');
     await page.getByTestId('order-item-results').locator('button').first().click();
+    // Checked when the field is left (and again on submit; the submit button stays disabled
+    // while no slot is open, late in the evening).
     await page.getByTestId('order-quantity').fill('-3');
+    await page.getByTestId('order-quantity').blur();
     await page.getByTestId('order-lat').fill('abc');
-    await page.getByTestId('place-order-submit').click();
+    await page.getByTestId('order-lat').blur();
+    if (await page.getByTestId('place-order-submit').isEnabled()) await page.getByTestId('place-order-submit').click();
     expect(await page.getByTestId('order-lat-error').innerText()).toContain('“abc” is not a number');
     expect(await page.getByTestId('order-quantity-error').innerText()).toContain('-3');
     expect(posted).toEqual([]);

@@ -206,7 +206,7 @@ function PlaceOrder(props: { nodeLat: number; nodeLng: number; slots: Array<{ st
           </label>
           <label>
             {t('orders.lat')}
-            <input value={lat} onChange={(e) => setLat(e.target.value)} inputMode="decimal" aria-invalid={invalid.lat ? true : undefined} aria-describedby={invalid.lat ? 'order-lat-error' : undefined} data-testid="order-lat" />
+            <input value={lat} onChange={(e) => setLat(e.target.value)} onBlur={() => { const c = checkLatitude(lat, t('form.latitude')); setInvalid((v) => ({ ...v, lat: c.ok ? '' : t(c.key, c.params) })); }} inputMode="decimal" aria-invalid={invalid.lat ? true : undefined} aria-describedby={invalid.lat ? 'order-lat-error' : undefined} data-testid="order-lat" />
             {invalid.lat && (
               <span id="order-lat-error" className="field-error" role="alert" data-testid="order-lat-error">
                 {invalid.lat}
@@ -215,7 +215,7 @@ function PlaceOrder(props: { nodeLat: number; nodeLng: number; slots: Array<{ st
           </label>
           <label>
             {t('orders.lng')}
-            <input value={lng} onChange={(e) => setLng(e.target.value)} inputMode="decimal" aria-invalid={invalid.lng ? true : undefined} aria-describedby={invalid.lng ? 'order-lng-error' : undefined} data-testid="order-lng" />
+            <input value={lng} onChange={(e) => setLng(e.target.value)} onBlur={() => { const c = checkLongitude(lng, t('form.longitude')); setInvalid((v) => ({ ...v, lng: c.ok ? '' : t(c.key, c.params) })); }} inputMode="decimal" aria-invalid={invalid.lng ? true : undefined} aria-describedby={invalid.lng ? 'order-lng-error' : undefined} data-testid="order-lng" />
             {invalid.lng && (
               <span id="order-lng-error" className="field-error" role="alert">
                 {invalid.lng}
@@ -242,6 +242,10 @@ function PlaceOrder(props: { nodeLat: number; nodeLng: number; slots: Array<{ st
               aria-label={`${t('common.quantity')}: ${l.name}`}
               aria-invalid={invalid[`q-${l.itemId}`] ? true : undefined}
               data-testid="order-quantity"
+              onBlur={() => {
+                const c = checkWhole(l.quantity, `${t('common.quantity')} (${l.name})`, 1);
+                setInvalid((v) => ({ ...v, [`q-${l.itemId}`]: c.ok ? '' : t(c.key, c.params) }));
+              }}
               onChange={(e) => setLines((ls) => ls.map((x, j) => (j === i ? { ...x, quantity: e.target.value } : x)))}
             />
             <button type="button" className="ghost" onClick={() => setLines((ls) => ls.filter((_, j) => j !== i))} aria-label={`✕ ${l.name}`}>
@@ -271,7 +275,7 @@ function PlaceOrder(props: { nodeLat: number; nodeLng: number; slots: Array<{ st
           </span>
         )}
         <ErrorNote error={error} />
-        <button type="submit" className="primary" disabled={busy || lines.length === 0} data-testid="place-order-submit">
+        <button type="submit" className="primary" disabled={busy || lines.length === 0 || !slotStart} data-testid="place-order-submit">
           {busy ? t('common.working') : t('orders.place')}
         </button>
         {answer && (
