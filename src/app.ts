@@ -34,6 +34,8 @@ export interface ServiceOptions {
   showSecret?: (text: string) => void;
   /** Run the periodic jobs (the control-area scheduler, every minute). Only `baogong serve` sets it. */
   schedulers?: boolean;
+  /** What opens the database folder (`serve`, `cli`), written in its lock file. */
+  purpose?: string;
 }
 
 export interface Service {
@@ -54,7 +56,16 @@ export function reconcileHour(raw: string | undefined): number {
 
 export async function openService(options: ServiceOptions = {}): Promise<Service> {
   const log = options.log ?? (() => {});
-  const database = await openDatabase({ url: options.databaseUrl, dataDir: options.databaseUrl ? undefined : options.dataDir });
+  const database = await openDatabase({ url: options.databaseUrl, dataDir: options.databaseUrl ? undefined : options.dataDir, purpose: options.purpose });
+  try {
+    return await serviceOn(database, options, log);
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+}
+
+async function serviceOn(database: Database, options: ServiceOptions, log: (message: string) => void): Promise<Service> {
   // A server running as a role that does not own the tables (docs/operations.md) skips
   // migrations: the owner applies them (BAOGONG_MIGRATE=off for the application role).
   if (options.migrate ?? process.env.BAOGONG_MIGRATE !== 'off') {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDb, type TestDb } from './support/app.ts';
@@ -23,7 +24,7 @@ describe('the baogong CLI', () => {
     server = await startServer(env);
     const login = spawnSync(process.execPath, [BIN, '--server', server.url, 'login', '--username', 'admin', '--password', 'test-admin-pw'], { env, encoding: 'utf8' });
     expect(login.stdout).toContain('signed in as admin');
-  }, 120_000);
+  }, 320_000); // the demo load takes minutes on 2 busy cores
 
   afterAll(async () => {
     if (server) {
@@ -79,6 +80,7 @@ describe('the baogong CLI', () => {
   });
 
   it('is refused without a token, and the refusal is 401', async () => {
+    await settle();
     const r = await fetch(`${server.url}/api/nodes`);
     expect(r.status).toBe(401);
     const anon = spawnSync(process.execPath, [BIN, '--server', server.url, 'nodes', 'list'], { env: { ...env, HOME: path.join(dir, 'nobody') }, encoding: 'utf8' });
@@ -93,9 +95,80 @@ describe('the baogong CLI', () => {
     expect(entries[0]).toMatchObject({ username: 'admin', reason: 'inside the lockdown area', statusCode: 200 });
   });
 
+  it('never opens the database folder the server holds: it names the process and its URL, and changes nothing', async () => {
+    if (process.env.DATABASE_URL) return; // a PostgreSQL server has no folder to lock; the shared-server case is the server's own
+    const nodeStatus = async () => {
+      await settle();
+      const token = readFileSync(path.join(dir, '.baogong', 'token'), 'utf8').trim();
+      return (await (await fetch(`${server.url}/api/nodes/dazu-plaza`, { headers: { authorization: `Bearer ${token}` } })).json()).status;
+    };
+    const before = await nodeStatus();
+    // No --server and nothing listening on the default port: the CLI would fall back to the folder.
+    const r = spawnSync(process.execPath, [BIN, 'nodes', 'status', 'dazu-plaza', 'closed', '--reason', 'lost write?'], { env: { ...env, PORT: String(await freePort()) }, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/in use by process \d+/);
+    expect(r.stderr).toContain(`--server ${server.url}`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+    expect(await nodeStatus()).toBe(before);
+    expect(before).not.toBe('closed');
+  });
+
+  it('places the demo incident on today\'s dates, and shows it as a short summary in Beijing time (--full for everything)', () => {
+    const declared = cli('incidents', 'declare-demo', '--today', '--id', 'demo-today');
+    expect(declared.status).toBe(0);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    expect(declared.stdout).toContain(`from ${today} 10:00 (UTC+8)`);
+    const shown = cli('incidents', 'show', 'demo-today');
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toMatch(/^incident demo-today: /);
+    expect(shown.stdout).toContain('(UTC+8)');
+    expect(() => JSON.parse(shown.stdout)).toThrow();
+    const full = cli('incidents', 'show', 'demo-today', '--full');
+    expect(JSON.parse(full.stdout)).toMatchObject({ id: 'demo-today', status: 'declared' });
+    expect(full.stdout.length).toBeGreaterThan(shown.stdout.length);
+  });
+
+  it('says in one line that the port is in use, without a stack trace', () => {
+    const port = new URL(server.url).port;
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--port', port, '--data', path.join(dir, 'other-data')], { env, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('says in one line that an export path cannot be written, without a stack trace', () => {
+    const r = cli('zones', 'export', path.join(dir, 'no-such-folder', 'zones.geojson'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('cannot write');
+    expect(r.stderr).toContain('its folder does not exist');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('prints help for every command', () => {
     const r = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
     expect(r.stdout).toContain('serve');
     expect(r.stdout).toContain('import');
   });
 });
+
+/** A port nothing listens on (taken and released at once). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Lets the event loop run before a fetch that follows spawnSync: spawnSync blocks the loop
+ * for the whole CLI run, so the close of an idle keep-alive socket (the server closes them
+ * after 72 s) is not seen yet and undici would send the request on a dead socket
+ * ("other side closed").
+ */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 50));
+}

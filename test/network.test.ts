@@ -180,6 +180,25 @@ describe('CSV and .xlsx import and export', () => {
     expect(r.json().errors[0].message).toContain('nameEn');
   });
 
+  it('refuses a row missing cells, naming them, instead of importing an item of defaults', async () => {
+    const before = await counts();
+    const header = 'id,nameZh,nameEn,category,unit,temperatureClass,shelfLifeDays,priceFen,volumeCm3';
+    const csv = `${header}\nFULL-1,米,Rice,rice,bag,ambient,10,1250,900\nSHORT-1,盐,Salt,salt,bag,ambient,10\n`;
+    const r = await t.app.inject({ method: 'POST', url: '/api/items/import', payload: csv, headers: { 'content-type': 'text/csv' } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().errors).toEqual([expect.objectContaining({ row: 3, column: 'priceFen,volumeCm3', actual: '7 cells' })]);
+    expect(r.json().errors[0].message).toContain('missing priceFen, volumeCm3');
+    expect(await counts()).toEqual(before);
+    const item = await t.app.inject({ method: 'GET', url: '/api/items/SHORT-1' });
+    expect(item.statusCode).toBe(404);
+  });
+
+  it('keeps an explicitly empty optional cell as "no value" (the row has every cell)', async () => {
+    const header = 'id,nameZh,nameEn,category,unit,temperatureClass,shelfLifeDays,priceFen';
+    const r = await t.app.inject({ method: 'POST', url: '/api/items/import', payload: `${header}\nEMPTY-1,盐,Salt,salt,bag,ambient,10,\n`, headers: { 'content-type': 'text/csv' } });
+    expect(r.statusCode).toBe(200);
+  });
+
   it('refuses an .xlsx that is not a workbook', async () => {
     const r = await t.app.inject({
       method: 'POST',

@@ -59,6 +59,14 @@ describe('staff records', () => {
     expect((await json('GET', '/api/staff/C-1')).json()).toMatchObject({ roles: ['picker', 'packer'], canLiveOnSite: true });
   });
 
+  it('refuses a staff row missing cells, naming the columns, instead of defaulting them', async () => {
+    const csv = 'id,name,homeNodeId,roles,canLiveOnSite\nC-9,丁,taihe-plaza\n';
+    const r = await t.app.inject({ method: 'POST', url: '/api/staff/import', payload: csv, headers: { 'content-type': 'text/csv' } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().errors).toEqual([expect.objectContaining({ row: 2, column: 'roles,canLiveOnSite' })]);
+    expect((await json('GET', '/api/staff/C-9')).statusCode).toBe(404);
+  });
+
   it('exports staff as .xlsx that imports back', async () => {
     const x = await json('GET', '/api/staff/export?format=xlsx');
     expect(x.headers['content-type']).toContain('spreadsheetml');

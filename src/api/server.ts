@@ -1,6 +1,8 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import compress from '@fastify/compress';
+import { constants as zlib } from 'node:zlib';
 import { existsSync } from 'node:fs';
 import type { AppDeps } from './deps.ts';
 import { ErrorSchema, installErrorHandler } from './errors.ts';
@@ -29,6 +31,16 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean | object 
     connectionTimeout: 120_000,
   });
   installErrorHandler(app);
+  // API answers (JSON, GeoJSON, CSV) compressed on the fly when the client accepts it:
+  // brotli at a low quality (fast: a few ms for a megabyte) or gzip. The web app's files
+  // are compressed once at build time (web/vite.config.ts) and served as they are.
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+    zlibOptions: { level: 6 },
+  });
   app.addSchema(ErrorSchema);
   installInputHardening(app, [ErrorSchema]);
   installSecurityHeaders(app);
@@ -65,13 +77,34 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean | object 
     const fastifyStatic = (await import('@fastify/static')).default;
     // The web app's files and its client-side routes are public by their own rule
     // (WEB_ASSET_RULE): only the routes registered here carry the tag.
+    // Hashed files under /assets/ never change (a new build has new names): cached for a
+    // year without revalidation. index.html (and the unhashed basemap) must be checked every
+    // time so a new build is picked up. The .br/.gz twins made at build are sent when the
+    // browser accepts them.
     await app.register(async (web) => {
       web.addHook('onRoute', (route) => {
         route.config = { ...(route.config as object), webAsset: true } as typeof route.config;
       });
-      await web.register(fastifyStatic, { root: webDir, prefix: '/', index: 'index.html', wildcard: false });
-      web.get('/app/*', { schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html'));
+      await web.register(fastifyStatic, {
+        root: webDir,
+        prefix: '/',
+        // `/` is served by the route below: @fastify/static's directory index with preCompressed
+        // answers 404 when index.html has no .br/.gz twin; sendFile falls back to the plain file.
+        index: false,
+        wildcard: false,
+        preCompressed: true,
+        cacheControl: false,
+        setHeaders: (reply, filePath) => void reply.header('cache-control', cacheControlFor(filePath)),
+      });
+      const indexHtml = (_req: unknown, reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
+      web.get('/', { schema: { hide: true } }, indexHtml);
+      web.get('/app/*', { schema: { hide: true } }, indexHtml);
     });
   }
   return app;
+}
+
+/** Cache policy of a web file: immutable for content-hashed build output, revalidate otherwise. */
+export function cacheControlFor(filePath: string): string {
+  return /[\\/]assets[\\/][^\\/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+(\.br|\.gz)?$/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }

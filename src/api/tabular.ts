@@ -52,7 +52,11 @@ export async function readTable(body: unknown, format: TableFormat): Promise<Tab
     all.push(cells);
   });
   if (all.length === 0) fail({ code: 'validation_failed', message: 'the worksheet is empty', field: 'body', expected: 'a header row', actual: 'nothing' });
-  return { header: all[0].map((h) => h.trim()), rows: all.slice(1) };
+  // A worksheet stores no trailing blank cells: a row that stops early there has empty
+  // cells, not missing ones (unlike a CSV line that was cut off), so it is padded.
+  const width = all[0].length;
+  const rows = all.slice(1).map((r) => (r.length < width ? [...r, ...Array<string>(width - r.length).fill('')] : r));
+  return { header: all[0].map((h) => h.trim()), rows };
 }
 
 function cellText(v: unknown): string {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { exitCodeFor } from '../api/errors.ts';
 
@@ -66,7 +66,16 @@ export function createCliContext(program: Command): CliContext {
   async function viaLocal(method: string, path: string, o: CallOptions): Promise<ApiResponse> {
     if (!local) {
       const { openService } = await import('../app.ts');
-      const svc = await openService({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.BAOGONG_DATA ?? './baogong-data', auth: false });
+      const { FolderLockedError } = await import('../store/lock.ts');
+      let svc: Awaited<ReturnType<typeof openService>>;
+      try {
+        // The folder lock refuses here when a server (or another command) holds the folder:
+        // two processes in one PGlite folder lose writes, so we never fall back silently.
+        svc = await openService({ databaseUrl: process.env.DATABASE_URL, dataDir: process.env.BAOGONG_DATA ?? './baogong-data', auth: false, purpose: 'cli' });
+      } catch (e) {
+        if (e instanceof FolderLockedError) throw new CliError(`no Baogong server answers at ${baseUrl()}, and ${e.message}`, 3);
+        throw e;
+      }
       local = { inject: (x) => svc.app.inject(x), close: () => svc.close() };
     }
     const headers: Record<string, string> = {};
@@ -171,4 +180,38 @@ export function readFileArg(file: string): Buffer {
   } catch (e) {
     throw new CliError(`cannot read ${file}: ${(e as Error).message}`, 2);
   }
+}
+
+/** Writes a file the user named (an export), with a one-line error instead of a stack trace. */
+export function writeFileArg(file: string, data: string | Uint8Array): void {
+  try {
+    writeFileSync(file, data);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'its folder does not exist' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'EISDIR' ? 'it is a folder' : err.message;
+    throw new CliError(`error: cannot write ${file}: ${why}. Nothing was written; choose another path.`, 2);
+  }
+}
+
+/**
+ * The network's time zone: the Yizhuang network runs on Beijing time, whatever the zone
+ * of the machine the CLI runs on. BAOGONG_TIME_ZONE overrides it for another network.
+ */
+export function networkTimeZone(): string {
+  return process.env.BAOGONG_TIME_ZONE || 'Asia/Shanghai';
+}
+
+/** An instant as wall time in the network's zone, e.g. `2026-12-05 21:47 (UTC+8)`. */
+export function localTime(isoOrDate: string | Date | null | undefined): string {
+  if (isoOrDate === null || isoOrDate === undefined || isoOrDate === '') return '—';
+  const d = typeof isoOrDate === 'string' ? new Date(isoOrDate) : isoOrDate;
+  if (Number.isNaN(d.getTime())) return String(isoOrDate);
+  const zone = networkTimeZone();
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset' })
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  );
+  const offset = (parts.timeZoneName ?? '').replace('GMT', 'UTC') || 'UTC';
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} (${offset})`;
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, createCliContext } from './context.ts';
+import { FolderLockedError } from '../store/lock.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerNetworkCommands } from './commands/network.ts';
 import { registerInventoryCommands } from './commands/inventory.ts';
@@ -52,8 +53,15 @@ async function main(): Promise<void> {
     } else if (e instanceof CliError) {
       process.stderr.write(e.message + '\n');
       process.exitCode = e.exitCode;
+    } else if (e instanceof FolderLockedError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exitCode = 3;
     } else {
-      process.stderr.write(`error: ${(e as Error).stack ?? e}\n`);
+      // A bug or an unexpected failure: one line for the person, the stack only when asked.
+      const err = e as NodeJS.ErrnoException;
+      process.stderr.write(`error: ${err?.message ?? String(e)}${err?.code ? ` (${err.code})` : ''}\n`);
+      if (process.env.BAOGONG_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+      else process.stderr.write('(set BAOGONG_DEBUG=1 to see the stack trace)\n');
       process.exitCode = 1;
     }
   }

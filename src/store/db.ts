@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, type Kysely as K } from 'kysely';
 import { KyselyPGlite } from 'kysely-pglite';
 import pg from 'pg';
+import { acquireFolderLock, type FolderLock } from './lock.ts';
 
 /**
  * The database handle every store module receives. `kind` tells which engine is
@@ -11,6 +12,8 @@ export interface Database {
   readonly kind: 'pglite' | 'pg';
   /** A human-readable location: the PGlite folder, or the PostgreSQL URL without password. */
   readonly location: string;
+  /** The folder lock of an embedded database kept in a folder (see lock.ts). */
+  readonly lock?: FolderLock;
   close(): Promise<void>;
   /** PGlite only: the data folder as a tarball (for test templates, see scratch.ts). */
   dumpDataDir?(): Promise<Blob>;
@@ -23,6 +26,8 @@ export interface OpenOptions {
   dataDir?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** What opens a PGlite folder (`serve`, `cli`), written in its lock file. */
+  purpose?: string;
   /** PGlite in memory, started from this data folder tarball (from `dumpDataDir`) instead of initdb. */
   loadDataDir?: Blob;
 }
@@ -45,17 +50,32 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
       close: () => db.destroy(),
     };
   }
-  const { dialect, client } = options.loadDataDir ? await KyselyPGlite.create({ loadDataDir: options.loadDataDir }) : await KyselyPGlite.create(options.dataDir);
+  // A folder is opened by one process at a time: this throws FolderLockedError (naming the
+  // holder and its URL) before PGlite touches a folder another process holds.
+  const lock = options.dataDir ? acquireFolderLock(options.dataDir, options.purpose ?? 'process') : undefined;
+  let created: Awaited<ReturnType<typeof KyselyPGlite.create>>;
+  try {
+    created = options.loadDataDir ? await KyselyPGlite.create({ loadDataDir: options.loadDataDir }) : await KyselyPGlite.create(options.dataDir);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+  const { dialect, client } = created;
   // PGlite returns int8 as bigint JS values by default in some versions; normalise via SQL casts where needed.
   const db = new Kysely<any>({ dialect });
   return {
     db,
     kind: 'pglite',
     location: options.dataDir ?? 'memory',
+    lock,
     dumpDataDir: () => client.dumpDataDir('none'),
     close: async () => {
-      await db.destroy();
-      if (!client.closed) await client.close();
+      try {
+        await db.destroy();
+        if (!client.closed) await client.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

@@ -210,6 +210,8 @@ export interface ItemFilter {
   temperatureClass?: string;
   essentialTier?: string;
   q?: string;
+  /** Exactly these items (a batch of names for a screen), in id order. */
+  ids?: string[];
   limit?: number;
   offset?: number;
 }
@@ -219,6 +221,10 @@ export async function listItems(db: Db, filter: ItemFilter = {}): Promise<{ item
   if (filter.category) q = q.where('category', '=', filter.category);
   if (filter.temperatureClass) q = q.where('temperature_class', '=', filter.temperatureClass);
   if (filter.essentialTier) q = q.where('essential_tier', '=', filter.essentialTier);
+  if (filter.ids) {
+    if (filter.ids.length === 0) return { items: [], total: 0 };
+    q = q.where('id', 'in', filter.ids);
+  }
   if (filter.q) {
     const like = `%${filter.q}%`;
     q = q.where((eb) => eb.or([eb('id', 'ilike', like), eb('name_zh', 'ilike', like), eb('name_en', 'ilike', like)]));

@@ -17,7 +17,7 @@ export function startServer(env: NodeJS.ProcessEnv, extraArgs: string[] = []): P
   let out = '';
   const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 120_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 300_000);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = out.match(/running at (http:\/\/[^\s]+)/);

@@ -1,20 +1,23 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { session, setUnauthorizedHandler, signOut } from './api/client.ts';
 import { currentLanguage } from './i18n/index.ts';
 import { navigate, SCREENS, useRoute } from './router.ts';
 import { NavIcon } from './components/icons.tsx';
 import { LoginPage } from './pages/Login.tsx';
-import { MapPage } from './pages/MapPage.tsx';
-import { StockPage } from './pages/StockPage.tsx';
-import { OrdersPage } from './pages/OrdersPage.tsx';
-import { SourcingPage } from './pages/SourcingPage.tsx';
-import { TripsPage } from './pages/TripsPage.tsx';
-import { StaffPage } from './pages/StaffPage.tsx';
-import { CountsPage } from './pages/CountsPage.tsx';
-import { ReconciliationPage } from './pages/ReconciliationPage.tsx';
-import { IncidentsPage } from './pages/IncidentsPage.tsx';
-import { BoardPage } from './pages/BoardPage.tsx';
+
+// One chunk per screen: a phone on a slow network downloads the map screen (Leaflet)
+// without the charts library and the other screens, which load when first opened.
+const MapPage = lazy(() => import('./pages/MapPage.tsx').then((m) => ({ default: m.MapPage })));
+const StockPage = lazy(() => import('./pages/StockPage.tsx').then((m) => ({ default: m.StockPage })));
+const OrdersPage = lazy(() => import('./pages/OrdersPage.tsx').then((m) => ({ default: m.OrdersPage })));
+const SourcingPage = lazy(() => import('./pages/SourcingPage.tsx').then((m) => ({ default: m.SourcingPage })));
+const TripsPage = lazy(() => import('./pages/TripsPage.tsx').then((m) => ({ default: m.TripsPage })));
+const StaffPage = lazy(() => import('./pages/StaffPage.tsx').then((m) => ({ default: m.StaffPage })));
+const CountsPage = lazy(() => import('./pages/CountsPage.tsx').then((m) => ({ default: m.CountsPage })));
+const ReconciliationPage = lazy(() => import('./pages/ReconciliationPage.tsx').then((m) => ({ default: m.ReconciliationPage })));
+const IncidentsPage = lazy(() => import('./pages/IncidentsPage.tsx').then((m) => ({ default: m.IncidentsPage })));
+const BoardPage = lazy(() => import('./pages/BoardPage.tsx').then((m) => ({ default: m.BoardPage })));
 
 /** The language switch: 中文 ⇄ English. */
 export function LanguageSwitch() {
@@ -119,7 +122,17 @@ export function App() {
           </a>
         ))}
       </nav>
-      <main className={`content content-${route.screen}`}>{page}</main>
+      <main className={`content content-${route.screen}`}>
+        <Suspense
+          fallback={
+            <div className="note muted screen-loading" role="status" data-testid="screen-loading">
+              {t('common.loading')}
+            </div>
+          }
+        >
+          {page}
+        </Suspense>
+      </main>
     </div>
   );
 }

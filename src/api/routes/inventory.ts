@@ -5,7 +5,7 @@ import type { AppDeps } from '../deps.ts';
 import { refuseOrderReservations } from '../scope.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { toTable, writeTable, XLSX_MIME, type TableFormat } from '../tabular.ts';
-import { MOVEMENT_KINDS, isIsoDay, type Operation } from '../../domain/inventory/index.ts';
+import { MOVEMENT_KINDS, isIsoDay, summarizeStock, type Operation } from '../../domain/inventory/index.ts';
 import { operatingDay } from '../../domain/shared/calendar.ts';
 import { fail } from '../../domain/shared/result.ts';
 import * as inv from '../../store/inventory.ts';
@@ -198,6 +198,61 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req) => inv.balances(db, req.query as inv.BalanceFilter),
+  );
+
+  app.get(
+    '/api/inventory/summary',
+    {
+      schema: {
+        tags: TAG,
+        summary: "One node's stock in a few numbers: items, stockouts, under 3 days of cover, lots expiring soon, a days-of-cover histogram and the lowest-cover items with their names",
+        description: 'What the Stock screen shows, computed on the server (a few kB instead of every balance row). Counts of stockouts and cover are over items with demand at the node.',
+        querystring: Type.Object({
+          nodeId: Type.String({ minLength: 1 }),
+          demand: Type.Optional(Type.String({ enum: ['baseline', 'surge'], description: 'days of cover against baseline or surge demand' })),
+          expiringWithinDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, default: 3 })),
+          lowest: Type.Optional(Type.Integer({ minimum: 0, maximum: 200, default: 15, description: 'how many lowest-cover items to list' })),
+        }),
+        response: {
+          200: Type.Object({
+            nodeId: Type.String(),
+            demand: Type.String(),
+            items: Type.Integer(),
+            itemsWithDemand: Type.Integer(),
+            stockouts: Type.Integer(),
+            underThreeDays: Type.Integer(),
+            expiringLots: Type.Integer(),
+            expiringBefore: Type.String(),
+            coverHistogram: Type.Array(Type.Object({ fromDays: Type.Number(), toDays: Type.Union([Type.Number(), Type.Null()]), count: Type.Integer() })),
+            lowest: Type.Array(Type.Intersect([BalanceRow, Type.Object({ nameZh: Type.String(), nameEn: Type.String(), unit: Type.String() })])),
+          }),
+          404: { $ref: 'Error#' },
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query as { nodeId: string; demand?: 'baseline' | 'surge'; expiringWithinDays?: number; lowest?: number };
+      if (!(await getNode(db, q.nodeId))) fail({ code: 'not_found', message: `node ${q.nodeId} does not exist`, field: 'nodeId', expected: 'an existing node id', actual: q.nodeId });
+      const demand = q.demand ?? 'baseline';
+      const { rows } = await inv.balances(db, { nodeId: q.nodeId, includeZero: true, demand });
+      const s = summarizeStock(rows, q.lowest ?? 15);
+      // Expiry is by calendar day in the network's time zone (Beijing, UTC+8).
+      const beijingToday = new Date(clock.now().getTime() + 8 * 3_600_000);
+      const expiringBefore = new Date(beijingToday.getTime() + (q.expiringWithinDays ?? 3) * 86_400_000).toISOString().slice(0, 10);
+      const lots = await inv.lotBalances(db, { nodeId: q.nodeId, expiringBefore });
+      const names = await itemsByIds(db, s.lowest.map((r) => r.itemId));
+      return {
+        nodeId: q.nodeId,
+        demand,
+        ...s,
+        expiringLots: lots.length,
+        expiringBefore,
+        lowest: s.lowest.map((r) => {
+          const it = names.get(r.itemId);
+          return { ...r, nameZh: it?.nameZh ?? r.itemId, nameEn: it?.nameEn ?? r.itemId, unit: it?.unit ?? '' };
+        }),
+      };
+    },
   );
 
   app.get(

@@ -22,10 +22,14 @@ import {
 } from '../../domain/network/model.ts';
 import { parseRows, type RowError } from '../../domain/network/rows.ts';
 import * as store from '../../store/network.ts';
+import { searchPlaces, type Place } from '../../domain/network/places.ts';
+import { readFileSync } from 'node:fs';
 import * as zones from '../../store/zones.ts';
 import { fail, unwrap } from '../../domain/shared/result.ts';
 
 const Err = { $ref: 'Error#' };
+/** The most item ids one `GET /api/items?ids=` answers (one screen's names). */
+const MAX_IDS = 500;
 const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
 
 const NodeSchema = Type.Object({
@@ -102,8 +106,52 @@ const exportSchema = (tag: string, what: string) => ({
   querystring: ExportQuery,
 });
 
+/** The points of interest shipped with the demo (data/places), read once; none if the file is missing. */
+function shippedPlaces(): Place[] {
+  try {
+    const file = new URL('../../../data/places/yizhuang-2022.places.json', import.meta.url);
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { places: Array<Omit<Place, 'source'>> };
+    return parsed.places.map((p) => ({ ...p, source: 'poi' as const }));
+  } catch {
+    return [];
+  }
+}
+
+const PlaceSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  nameZh: Type.String(),
+  nameEn: Type.String(),
+  address: Type.String(),
+  lat: Type.Number(),
+  lng: Type.Number(),
+  confidence: Type.String(),
+  source: Type.String({ enum: ['node', 'poi'] }),
+});
+
 export default async function networkRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { db, clock } = deps;
+  const pois = shippedPlaces();
+
+  // ---- address search ----
+  app.get(
+    '/api/places',
+    {
+      schema: {
+        tags: ['network'],
+        summary: "Search the network's known places by name or address: its nodes and the points of interest shipped with the demo (offline, no map service)",
+        querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })) }),
+        response: { 200: Type.Object({ places: Type.Array(PlaceSchema) }) },
+      },
+    },
+    async (req) => {
+      const q = req.query as { q?: string; limit?: number };
+      const nodes = (await store.listNodes(db)).map(
+        (n): Place => ({ id: n.id, kind: n.kind, nameZh: n.nameZh, nameEn: n.nameEn, address: n.address, lat: n.lat, lng: n.lng, confidence: n.locationConfidence, source: 'node' }),
+      );
+      return { places: searchPlaces([...nodes, ...pois], q.q ?? '', q.limit ?? 10) };
+    },
+  );
 
   // ---- nodes ----
   app.get(
@@ -206,13 +254,20 @@ export default async function networkRoutes(app: FastifyInstance, deps: AppDeps)
           temperatureClass: Type.Optional(Type.String({ enum: [...TEMPERATURE_CLASSES] })),
           essentialTier: Type.Optional(Type.String({ enum: [...ESSENTIAL_TIERS] })),
           q: Type.Optional(Type.String({ maxLength: 100 })),
+          ids: Type.Optional(Type.String({ maxLength: 40000, description: `comma-separated item ids (at most ${MAX_IDS}): their records in one request, e.g. the names a screen shows` })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 100 })),
           offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
         }),
         response: { 200: Type.Object({ items: Type.Array(ItemSchema), total: Type.Integer() }) },
       },
     },
-    async (req) => store.listItems(db, req.query as store.ItemFilter),
+    async (req) => {
+      const { ids, ...rest } = req.query as Omit<store.ItemFilter, 'ids'> & { ids?: string };
+      if (ids === undefined) return store.listItems(db, rest);
+      const list = [...new Set(ids.split(',').map((x) => x.trim()).filter(Boolean))];
+      if (list.length > MAX_IDS) fail({ code: 'validation_failed', message: `ids lists ${list.length} items; ask for at most ${MAX_IDS} at a time`, field: 'ids', expected: `at most ${MAX_IDS} ids`, actual: list.length });
+      return store.listItems(db, { ...rest, ids: list, limit: Math.max(1, list.length) });
+    },
   );
 
   app.get(

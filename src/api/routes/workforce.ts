@@ -19,6 +19,7 @@ import {
   type StaffMember,
 } from '../../domain/workforce/index.ts';
 import * as store from '../../store/workforce.ts';
+import { rowShapeError } from '../../domain/network/rows.ts';
 import { listNodes, requireNode } from '../../store/network.ts';
 
 const Err = { $ref: 'Error#' };
@@ -525,6 +526,11 @@ export function parseStaffTable(header: string[], rows: string[][], nodeIds: Set
   rows.forEach((cells, i) => {
     const rowNo = i + 2;
     if (cells.every((c) => String(c ?? '').trim() === '')) return;
+    const shape = rowShapeError(header, cells, rowNo);
+    if (shape) {
+      errs.push(shape);
+      return;
+    }
     const get = (c: string) => String(cells[header.indexOf(c)] ?? '').trim();
     const list = (c: string) => get(c).split(/[;|,]/).map((x) => x.trim()).filter(Boolean);
     const obj: Record<string, unknown> = { id: get('id'), homeNodeId: get('homeNodeId'), roles: list('roles') };

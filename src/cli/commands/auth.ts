@@ -34,7 +34,7 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
       const { migrateToLatest } = await import('../../store/migrate.ts');
       const { createUser } = await import('../../store/auth.ts');
       const { DomainException } = await import('../../domain/shared/result.ts');
-      const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.DATABASE_URL ? undefined : (process.env.BAOGONG_DATA ?? './baogong-data') });
+      const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.DATABASE_URL ? undefined : (process.env.BAOGONG_DATA ?? './baogong-data'), purpose: 'cli' });
       try {
         await migrateToLatest(database.db);
         const u = await createUser(database.db, { username: o.username, password: o.password, role: 'admin' }, new Date());

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { readFileArg, textTable, CliError, type CliContext } from '../context.ts';
+import { readFileArg, textTable, CliError, localTime, networkTimeZone, type CliContext } from '../context.ts';
 
 /** Incidents: declare from a JSON file, draft and show the plan, simulate, apply, lift, reconcile. */
 export function registerIncidentCommands(program: Command, ctx: CliContext): void {
@@ -10,7 +10,7 @@ export function registerIncidentCommands(program: Command, ctx: CliContext): voi
 
   inc.command('list').description('list incidents').action(async () => {
     const b = await ctx.request('GET', '/api/incidents');
-    ctx.print(b.incidents, { json: json(), table: (xs: any[]) => textTable(['id', 'name', 'status', 'declared'], xs.map((x) => [x.id, x.name, x.status, x.declaredAt])) });
+    ctx.print(b.incidents, { json: json(), table: (xs: any[]) => textTable(['id', 'name', 'status', 'declared'], xs.map((x) => [x.id, x.name, x.status, localTime(x.declaredAt)])) });
   });
   inc.command('declare <file>').description('declare an incident from a JSON file (see docs/incidents.md)').option('--idempotency-key <key>').action(async (file, o) => {
     let body: unknown;
@@ -19,13 +19,19 @@ export function registerIncidentCommands(program: Command, ctx: CliContext): voi
     } catch (e) {
       throw new CliError(`${file} is not valid JSON: ${(e as Error).message}`, 2);
     }
-    ctx.print(await ctx.request('POST', '/api/incidents', { body, idempotencyKey: o.idempotencyKey }), { json: true });
+    const r = await ctx.request('POST', '/api/incidents', { body, idempotencyKey: o.idempotencyKey });
+    ctx.print(r, { json: json(), table: (x: any) => `declared ${x.id} (${x.name}), status ${x.status}, ${x.spec?.areas?.length ?? 0} area(s)\nnext: baogong incidents plan ${x.id}` });
   });
   inc.command('declare-demo').description('declare the built-in Yizhuang June 2022 incident (3 lockdown areas, emergency warehouse, online-only reopening)')
-    .option('--id <id>', 'incident id', 'yizhuang-2022').option('--starts-at <iso>', 'move the incident to start at this instant (default: the scenario\'s own dates)')
+    .option('--id <id>', 'incident id', 'yizhuang-2022')
+    .option('--today', 'place the scenario on today\'s dates: the first area starts today at 10:00 in the network\'s time zone (Asia/Shanghai), every other date keeps its offset')
+    .option('--starts-at <iso>', 'move the incident to start at this instant, or "now" (default: the scenario\'s own dates, 22 June 2022)')
     .action(async (o) => {
-      const r = await ctx.request('POST', '/api/incidents/demo', { body: { id: o.id, ...(o.startsAt ? { startsAt: o.startsAt } : {}) } });
-      ctx.print(r, { json: json(), table: (x: any) => [`declared ${x.id} (${x.name}), status ${x.status}`, ...x.spec.areas.map((a: any) => `  area ${a.id} ${a.level} from ${a.startsAt}`), `next: baogong incidents plan ${x.id}`].join('\n') });
+      if (o.today && o.startsAt) throw new CliError('--today and --starts-at: choose one', 2);
+      const startsAt = o.today ? todayAt10InNetworkZone() : o.startsAt === 'now' ? new Date().toISOString() : o.startsAt;
+      if (startsAt !== undefined && Number.isNaN(Date.parse(startsAt))) throw new CliError(`--starts-at: expected an ISO instant (e.g. 2026-12-05T10:00:00+08:00) or "now", got "${o.startsAt}"`, 2);
+      const r = await ctx.request('POST', '/api/incidents/demo', { body: { id: o.id, ...(startsAt ? { startsAt } : {}) } });
+      ctx.print(r, { json: json(), table: (x: any) => [`declared ${x.id} (${x.name}), status ${x.status}`, ...x.spec.areas.map((a: any) => `  area ${a.id} ${a.level} from ${localTime(a.startsAt)}${a.endsAt ? ` to ${localTime(a.endsAt)}` : ''}`), `next: baogong incidents plan ${x.id}`].join('\n') });
     });
   inc.command('plan <id>').description('draft the response plan and print its summary')
     .option('--trips-budget-ms <n>', 'wall time for the trips part').option('--roster-time-limit <s>', 'roster MIP time limit, seconds')
@@ -34,9 +40,13 @@ export function registerIncidentCommands(program: Command, ctx: CliContext): voi
     const p = await ctx.request('POST', `/api/incidents/${enc(id)}/plan`, { body });
     ctx.print(p, { json: json(), table: summary });
   });
-  inc.command('show <id>').description('the incident and its current plan').action(async (id) => {
-    ctx.print(await ctx.request('GET', `/api/incidents/${enc(id)}`), { json: true });
-  });
+  inc.command('show <id>').description('the incident and its current plan: a summary (--full for every part, as JSON)')
+    .option('--full', 'everything: the incident, its plan parts and steps, as JSON')
+    .action(async (id, o) => {
+      const x = await ctx.request('GET', `/api/incidents/${enc(id)}`);
+      if (o.full) ctx.print(x, { json: true });
+      else ctx.print(x, { json: json(), table: incidentSummary });
+    });
   inc.command('simulate <id>').description('simulate the plan against no response').option('--days <n>', 'days', '7').option('--seed <n>', 'seed', '1').action(async (id, o) => {
     const r = await ctx.request('POST', `/api/incidents/${enc(id)}/simulate`, { body: { days: Number(o.days), seed: Number(o.seed) } });
     ctx.print(r, {
@@ -61,7 +71,8 @@ export function registerIncidentCommands(program: Command, ctx: CliContext): voi
     ctx.print(p, { json: json(), table: (x: any) => textTable(['step', 'status'], x.steps.map((s: any) => [s.step, s.status])) });
   });
   inc.command('lift <id>').description('lift the incident and return to normal operations').action(async (id) => {
-    ctx.print(await ctx.request('POST', `/api/incidents/${enc(id)}/lift`), { json: true });
+    const r = await ctx.request('POST', `/api/incidents/${enc(id)}/lift`);
+    ctx.print(r, { json: json(), table: (x: any) => (Array.isArray(x?.steps) ? `lifted ${id}\n` + textTable(['step', 'status'], x.steps.map((s: any) => [s.step, s.status])) : `lifted ${id}, status ${x?.status ?? x?.incident?.status ?? 'lifted'}`) });
   });
   inc.command('reconcile <id> [day]').description('the reconciliation of an operating day (YYYY-MM-DD, default yesterday in Beijing), run now; --out file.xlsx to export')
     .option('--out <file>', 'write the report to an .xlsx file')
@@ -99,4 +110,42 @@ function summary(p: any): string {
     ...p.parts.map((x: any) => `  part ${x.part}${x.edited ? ' (edited)' : ''}`),
     ...s.notes.map((n: string) => `  note: ${n}`),
   ].join('\n');
+}
+
+/** `incidents show` without --full: what a person reads first, a screen rather than 500 kB. */
+function incidentSummary(x: any): string {
+  const lines = [
+    `incident ${x.id}: ${x.name}`,
+    `status    ${x.status}`,
+    `declared  ${localTime(x.declaredAt)}${x.appliedAt ? `   applied ${localTime(x.appliedAt)}` : ''}${x.liftedAt ? `   lifted ${localTime(x.liftedAt)}` : ''}`,
+  ];
+  const areas: any[] = x.spec?.areas ?? [];
+  if (areas.length) {
+    lines.push('', textTable(['area', 'level', 'from', 'to'], areas.map((a) => [a.id, a.level, localTime(a.startsAt), a.endsAt ? localTime(a.endsAt) : 'open-ended'])));
+  }
+  for (const p of [x.plan, x.liftPlan].filter(Boolean)) {
+    lines.push('', `${p.kind} plan ${p.id} (${p.status}), drafted ${localTime(p.createdAt)}${p.appliedAt ? `, applied ${localTime(p.appliedAt)}` : ''}`);
+    const s = p.summary ?? {};
+    const facts: Array<[string, unknown]> = [
+      ['orders a day covered', s.ordersPerDayCovered],
+      ['orders a day not covered', s.ordersPerDayNotCovered],
+      ['essential days of cover', s.essentialDaysOfCover],
+      ['trips', s.trips],
+      ['staff-hours a day', s.staffHoursPerDay],
+      ['unmet role-hours', s.unmetRoleHours],
+    ];
+    const shown = facts.filter(([, v]) => v !== undefined && v !== null);
+    if (shown.length) lines.push(textTable(['figure', 'value'], shown.map(([k, v]) => [k, String(v)])));
+    if (p.parts?.length) lines.push(`parts: ${p.parts.map((pt: any) => pt.part + (pt.edited ? ' (edited)' : '')).join(', ')}`);
+    if (p.steps?.length) lines.push(textTable(['step', 'status', 'at'], p.steps.map((st: any) => [st.step, st.status, localTime(st.at)])));
+  }
+  lines.push('', `(everything, as JSON: baogong incidents show ${x.id} --full)`);
+  return lines.join('\n');
+}
+
+/** Today's date at 10:00 in the network's zone (the scenario's first area started at 10:00 Beijing time). */
+function todayAt10InNetworkZone(now = new Date()): string {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: networkTimeZone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  // Asia/Shanghai has had no daylight saving since 1991: +08:00 all year.
+  return `${day}T10:00:00+08:00`;
 }

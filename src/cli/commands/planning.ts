@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { CliError, textTable, type CliContext } from '../context.ts';
+import { CliError, textTable, writeFileArg, type CliContext } from '../context.ts';
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 
@@ -148,7 +147,7 @@ export function registerPlanningCommands(program: Command, ctx: CliContext): voi
     .action(async (id, file) => {
       const res = await ctx.call('GET', `/api/planning/plans/${encodeURIComponent(id)}/documents.xlsx`);
       if (res.status >= 400) throw new CliError(`export failed: ${res.raw.toString('utf8')}`, res.status === 404 ? 1 : 1);
-      writeFileSync(file, res.raw);
+      writeFileArg(file, res.raw);
       process.stderr.write(`wrote ${file}\n`);
     });
 }

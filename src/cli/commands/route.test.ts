@@ -15,11 +15,25 @@ describe('route solve', () => {
     expect(out.gapPct as number).toBeLessThan(3);
   });
 
-  it('prints JSON through commander', async () => {
-    const program = new Command().exitOverride();
+  it('prints a table by default, one line per route', async () => {
+    const program = new Command().option('--json').exitOverride();
     registerRouteCommands(program);
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    await program.parseAsync(['node', 'baogong', 'route', 'solve', C101, '--time-limit', '0.2', '--objective', 'vehicles', '--no-progress']);
+    await program.parseAsync(['node', 'baogong', 'route', 'solve', C101, '--time-limit', '0.2', '--no-progress']);
+    const printed = write.mock.calls.map((c) => String(c[0])).join('');
+    write.mockRestore();
+    expect(() => JSON.parse(printed)).toThrow();
+    expect(printed).toMatch(/^instance\s+C101\s*$/m);
+    expect(printed).toMatch(/^violations\s+none\s*$/m);
+    const routeLines = printed.split('\n').filter((l) => /^\S+\s+\d+\s+[\d.]+\s+\d+/.test(l));
+    expect(routeLines.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('prints JSON through commander with --json', async () => {
+    const program = new Command().option('--json').exitOverride();
+    registerRouteCommands(program);
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    await program.parseAsync(['node', 'baogong', '--json', 'route', 'solve', C101, '--time-limit', '0.2', '--objective', 'vehicles', '--no-progress']);
     const printed = write.mock.calls.map((c) => String(c[0])).join('');
     write.mockRestore();
     const json = JSON.parse(printed);

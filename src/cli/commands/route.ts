@@ -12,6 +12,7 @@ import { findBestKnown, parseInstance, type BestKnown } from '../../domain/routi
 import type { RoutingObjective } from '../../domain/routing/model.ts';
 import { solveRouting } from '../../domain/routing/solve.ts';
 import { validateSolution } from '../../domain/routing/validator.ts';
+import { textTable } from '../context.ts';
 
 /** Exit codes: 2 for bad input (as for usage errors), 1 for a failed solve. */
 class RouteCliError extends Error {
@@ -31,14 +32,15 @@ export function registerRouteCommands(program: Command): void {
   const route = program.command('route').description('vehicle routing (VRPTW): solve benchmark instances');
   route
     .command('solve <file>')
-    .description('solve a Solomon/Homberger .txt or CVRPLIB .vrp instance; prints JSON')
+    .description('solve a Solomon/Homberger .txt or CVRPLIB .vrp instance; prints a table (--json for the full result)')
     .requiredOption('--time-limit <seconds>', 'wall-time budget in seconds')
     .option('--seed <n>', 'random seed', '1')
     .option('--objective <objective>', 'distance | vehicles', 'distance')
     .option('--no-progress', 'no progress bar on stderr')
     .action((file: string, o: RouteSolveOptions) => {
       try {
-        process.stdout.write(JSON.stringify(routeSolve(file, o), null, 2) + '\n');
+        const r = routeSolve(file, o);
+        process.stdout.write((program.opts().json ? JSON.stringify(r, null, 2) : routeTable(r)) + '\n');
       } catch (e) {
         if (!(e instanceof RouteCliError)) throw e;
         process.stderr.write(`error: ${e.message}\n`);
@@ -99,6 +101,25 @@ export function routeSolve(file: string, o: RouteSolveOptions): Record<string, u
     })),
   };
 }
+
+/** The human form of a solve: totals, then one line per route. */
+export function routeTable(r: Record<string, any>): string {
+  const totals: Array<[string, string]> = [
+    ['instance', String(r.instance)],
+    ['objective', String(r.objective)],
+    ['vehicles', String(r.vehicles)],
+    ['distance', String(r.distance)],
+    ...(r.bks ? ([['best known', `${r.bks.vehicles} vehicles, ${r.bks.distance} (${r.bks.source})`], ['gap', `${r.gapPct} %`]] as Array<[string, string]>) : []),
+    ['time to best', `${r.timeToBestSec} s of ${r.timeLimitSec} s`],
+    ['iterations', String(r.iterations)],
+    ['violations', (r.violations as unknown[]).length === 0 ? 'none' : (r.violations as unknown[]).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ')],
+    ['unassigned', (r.unassigned as unknown[]).length === 0 ? 'none' : (r.unassigned as unknown[]).join(', ')],
+  ];
+  const routes = (r.routes as Array<Record<string, any>>).map((x) => [x.vehicle, x.stops.length, x.distance, x.load, x.start, x.end, shorten(x.stops.join(' '), 60)]);
+  return `${textTable(['', ''], totals).split('\n').slice(2).join('\n')}\n\n${textTable(['vehicle', 'stops', 'distance', 'load', 'start', 'end', 'sequence'], routes)}`;
+}
+
+const shorten = (s: string, n: number): string => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
 
 function lookUpBks(file: string, name: string, objective: RoutingObjective): BestKnown | null {
   const dir = path.dirname(path.resolve(file));

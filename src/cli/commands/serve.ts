@@ -1,5 +1,6 @@
+import { createServer } from 'node:net';
 import type { Command } from 'commander';
-import type { CliContext } from '../context.ts';
+import { CliError, type CliContext } from '../context.ts';
 
 /** `baogong serve`: the server. Reads PORT, HOST, DATABASE_URL and BAOGONG_DATA. */
 export function registerServeCommands(program: Command, _ctx: CliContext): void {
@@ -19,6 +20,8 @@ export function registerServeCommands(program: Command, _ctx: CliContext): void 
         process.exit(2);
       }
       const say = (m: string) => process.stderr.write(`[baogong] ${m}\n`);
+      // Say at once that the port is taken, rather than after loading the database.
+      if (port !== 0) await assertPortFree(port, opts.host);
       const svc = await openService({
         databaseUrl: process.env.DATABASE_URL,
         dataDir: opts.data,
@@ -26,8 +29,18 @@ export function registerServeCommands(program: Command, _ctx: CliContext): void 
         logger: { level: opts.logLevel },
         log: say,
         schedulers: true,
+        purpose: 'serve',
       });
-      const address = await svc.app.listen({ port, host: opts.host });
+      let address: string;
+      try {
+        address = await svc.app.listen({ port, host: opts.host });
+      } catch (e) {
+        await svc.close();
+        const code = (e as NodeJS.ErrnoException).code;
+        throw listenError(e, port, opts.host);
+      }
+      // A CLI command started later finds the folder locked and is told this URL.
+      svc.database.lock?.setUrl(address);
       say(`database: ${svc.database.kind} (${svc.database.location})`);
       say(`API:      ${address}/api`);
       say(`OpenAPI:  ${address}/openapi.json`);
@@ -43,4 +56,21 @@ export function registerServeCommands(program: Command, _ctx: CliContext): void 
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
+}
+
+function listenError(e: unknown, port: number, host: string): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new CliError(`error: port ${port} on ${host} is already in use by another process (is Baogong already running? see http://${host}:${port}/health). Choose another with --port, or --port 0 for any free port.`, 2);
+  if (code === 'EACCES') return new CliError(`error: not allowed to listen on port ${port} on ${host} (ports below 1024 need privileges). Choose another with --port.`, 2);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new CliError(`error: ${host} is not an address of this machine. Choose another with --host.`, 2);
+  return e;
+}
+
+/** Listens on the port for a moment and closes it; throws the same one-line error as listen would. */
+async function assertPortFree(port: number, host: string): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (e) => reject(listenError(e, port, host)));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }

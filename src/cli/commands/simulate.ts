@@ -1,7 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { CliError, textTable, type CliContext } from '../context.ts';
+import { CliError, textTable, writeFileArg, type CliContext } from '../context.ts';
 import { exitCodeFor } from '../../api/errors.ts';
 import { DomainException } from '../../domain/shared/result.ts';
 import { htmlReport } from '../../domain/simulation/report.ts';
@@ -59,7 +58,7 @@ export function registerSimulateCommands(program: Command, _ctx: CliContext): vo
           cmp = await simulateScenario(loaded.value, { days, seed, solver: defaultSolver }, run);
         }
         bar?.stop();
-        writeFileSync(o.out, htmlReport(cmp.a, cmp.b, cmp.rows));
+        writeFileArg(o.out, htmlReport(cmp.a, cmp.b, cmp.rows));
         if (json) {
           process.stdout.write(JSON.stringify({ scenario: cmp.a.scenario, seed: cmp.a.seed, days: cmp.a.days, a: { policy: cmp.a.policy, summary: cmp.a.summary }, b: { policy: cmp.b.policy, summary: cmp.b.summary }, comparison: cmp.rows, report: o.out }, null, 2) + '\n');
           return;

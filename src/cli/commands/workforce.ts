@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { readFileArg, textTable, CliError, type CliContext } from '../context.ts';
+import { readFileArg, textTable, CliError, writeFileArg, type CliContext } from '../context.ts';
 import { XLSX_MIME } from '../../api/tabular.ts';
 
 const h = (min: number) => (min / 60).toFixed(1);
@@ -85,7 +85,7 @@ export function registerWorkforceCommands(program: Command, ctx: CliContext): vo
     .action(async (id, o) => {
       const res = await ctx.call('GET', `/api/staffing-plans/${encodeURIComponent(id)}/roster.xlsx`);
       if (res.status >= 400) throw new CliError(`error ${res.status}: ${res.body?.message ?? res.raw.toString('utf8').slice(0, 300)}`, res.status === 404 ? 1 : 2);
-      writeFileSync(o.out, res.raw);
+      writeFileArg(o.out, res.raw);
       process.stdout.write(`wrote ${o.out} (${res.raw.length} bytes)\n`);
     });
 

@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { readFileArg, textTable, CliError, type CliContext } from '../context.ts';
+import { readFileArg, textTable, CliError, writeFileArg, type CliContext } from '../context.ts';
 
 const parseJson = (text: string, what: string): unknown => {
   try {
@@ -57,7 +56,7 @@ export function registerZonesCommands(program: Command, ctx: CliContext): void {
       const res = await ctx.call('GET', '/api/zones/export');
       if (res.status >= 400) throw new CliError(`export failed: ${res.raw.toString('utf8')}`, 1);
       if (file) {
-        writeFileSync(file, res.raw);
+        writeFileArg(file, res.raw);
         process.stderr.write(`wrote ${file}\n`);
       } else process.stdout.write(res.raw.toString('utf8') + '\n');
     });

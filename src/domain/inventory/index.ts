@@ -7,3 +7,4 @@ export * from './auditor.ts';
 export * from './counts.ts';
 export * from './availability.ts';
 export * from './expiry.ts';
+export * from './stock-summary.ts';

@@ -6,6 +6,9 @@ import { schemaErrors } from './model.ts';
  * numbers are converted where the schema wants a number, empty cells become
  * "absent", and every problem is reported as (row, column, expected, actual).
  * Row numbers are as a person sees them in the file: the header is row 1.
+ * A row with fewer cells than the header (a cut-off CSV line) is an error naming
+ * the columns it lacks, never a record filled with defaults: an empty cell is a
+ * choice the file made, a missing one is not.
  */
 export interface RowError {
   row: number;
@@ -18,6 +21,35 @@ export interface RowError {
 export interface RowsResult<T> {
   records: Array<{ row: number; value: T }>;
   errors: RowError[];
+}
+
+/**
+ * The shape check every spreadsheet import runs on a data row before reading its
+ * cells: the row must have one cell per header column (empty cells are fine, they
+ * mean "no value"). Returns the error for a short or long row, or null.
+ */
+export function rowShapeError(header: string[], cells: readonly unknown[], rowNo: number): RowError | null {
+  if (cells.length < header.length) {
+    const lacking = header.slice(cells.length).filter((h) => h !== '');
+    return {
+      row: rowNo,
+      column: lacking.join(','),
+      expected: `${header.length} cells (${header.join(', ')})`,
+      actual: `${cells.length} cells`,
+      message: `row ${rowNo} has ${cells.length} of ${header.length} cells: missing ${lacking.join(', ')}`,
+    };
+  }
+  const extra = cells.slice(header.length).filter((c) => c !== undefined && String(c).trim() !== '');
+  if (extra.length > 0) {
+    return {
+      row: rowNo,
+      column: '',
+      expected: `${header.length} cells (${header.join(', ')})`,
+      actual: `${cells.length} cells`,
+      message: `row ${rowNo} has ${cells.length} cells but the header names ${header.length} columns`,
+    };
+  }
+  return null;
 }
 
 export function parseRows<T>(schema: TSchema, header: string[], rows: string[][], firstDataRow = 2): RowsResult<T> {
@@ -45,6 +77,11 @@ export function parseRows<T>(schema: TSchema, header: string[], rows: string[][]
   rows.forEach((cells, i) => {
     const rowNo = firstDataRow + i;
     if (cells.every((c) => c === undefined || String(c).trim() === '')) return; // blank line
+    const shape = rowShapeError(header, cells, rowNo);
+    if (shape) {
+      errors.push(shape);
+      return;
+    }
     const obj: Record<string, unknown> = {};
     header.forEach((col, j) => {
       const raw = cells[j] === undefined ? '' : String(cells[j]).trim();

@@ -52,7 +52,22 @@ export interface CountReport extends CountSummary {
   totals: Record<string, number>;
 }
 
+/** One node's stock in a few numbers (GET /api/inventory/summary), as the Stock screen shows it. */
+export interface StockSummary {
+  nodeId: string;
+  demand: string;
+  items: number;
+  itemsWithDemand: number;
+  stockouts: number;
+  underThreeDays: number;
+  expiringLots: number;
+  expiringBefore: string;
+  coverHistogram: Array<{ fromDays: number; toDays: number | null; count: number }>;
+  lowest: Array<BalanceRow & { nameZh: string; nameEn: string; unit: string }>;
+}
+
 export const inventoryApi = {
+  summary: (query: { nodeId: string; demand?: 'baseline' | 'surge' }, signal?: AbortSignal) => api.get<StockSummary>('/api/inventory/summary', { query, signal }),
   balances: (query: { nodeId?: string; includeZero?: boolean; essentialTier?: string; limit?: number; demand?: 'baseline' | 'surge' }, signal?: AbortSignal) =>
     api.get<{ rows: BalanceRow[]; total: number }>('/api/inventory/balances', { query, signal }),
   lots: (query: { nodeId?: string; expiringBefore?: string }, signal?: AbortSignal) => api.get<{ lots: LotRow[] }>('/api/inventory/lots', { query, signal }),

@@ -11,11 +11,13 @@ type Json<P extends keyof paths, M extends 'get' | 'post', S extends number = 20
 export type NodeList = Json<'/api/nodes', 'get'>;
 export type Node = NodeList['nodes'][number];
 export type ItemList = Json<'/api/items', 'get'>;
+export type Place = Json<'/api/places', 'get'>['places'][number];
 
 export const networkApi = {
   nodes: (signal?: AbortSignal) => api.get<NodeList>('/api/nodes', { signal }),
   setStatus: (id: string, status: string, reason: string, override?: boolean) => api.post<Node>('/api/nodes/{id}/status', { status, reason, ...(override ? { override: true } : {}) }, { params: { id } }),
-  items: (query: { q?: string; limit?: number; offset?: number; category?: string }, signal?: AbortSignal) => api.get<ItemList>('/api/items', { query, signal }),
+  places: (q: string, signal?: AbortSignal) => api.get<{ places: Place[] }>('/api/places', { query: { q, limit: 8 }, signal }),
+  items: (query: { q?: string; ids?: string; limit?: number; offset?: number; category?: string }, signal?: AbortSignal) => api.get<ItemList>('/api/items', { query, signal }),
 };
 
 export type { components };

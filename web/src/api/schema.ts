@@ -2248,6 +2248,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/inventory/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query: {
+                    demand?: "baseline" | "surge";
+                    expiringWithinDays?: number;
+                    lowest?: number;
+                    nodeId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            coverHistogram: {
+                                count: number;
+                                fromDays: number;
+                                toDays: number | null;
+                            }[];
+                            demand: string;
+                            expiringBefore: string;
+                            expiringLots: number;
+                            items: number;
+                            itemsWithDemand: number;
+                            lowest: ({
+                                availableToPromise: number;
+                                category: string;
+                                dailyDemand: number;
+                                daysOfCover: number | null;
+                                essentialTier: string;
+                                inTransitIn: number;
+                                inTransitOut: number;
+                                itemId: string;
+                                nodeId: string;
+                                onHand: number;
+                                reserved: number;
+                                safetyBuffer: number;
+                                temperatureClass: string;
+                            } & {
+                                nameEn: string;
+                                nameZh: string;
+                                unit: string;
+                            })[];
+                            nodeId: string;
+                            stockouts: number;
+                            underThreeDays: number;
+                        };
+                    };
+                };
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/items": {
         parameters: {
             query?: never;
@@ -2260,6 +2340,7 @@ export interface paths {
                 query?: {
                     category?: string;
                     essentialTier?: "none" | "essential" | "key";
+                    ids?: string;
                     limit?: number;
                     offset?: number;
                     q?: string;
@@ -2706,6 +2787,56 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            places: {
+                                address: string;
+                                confidence: string;
+                                id: string;
+                                kind: string;
+                                lat: number;
+                                lng: number;
+                                nameEn: string;
+                                nameZh: string;
+                                /** @enum {string} */
+                                source: "node" | "poi";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -23,6 +23,13 @@ import { LEVEL_COLOR, STATUS_COLOR, nodeColor } from './colors.ts';
  * zones coloured by the node that serves them, control areas by level, trips as
  * lines, and nodes coloured by status. In drawing mode every click adds a corner of
  * a new control area.
+ *
+ * Keyboard and screen readers: the map is one tab stop (Leaflet's container: arrows pan,
+ * + and - zoom); the shapes on it are not (Leaflet's tooltip focus listeners make every
+ * SVG path focusable in Chromium: 300+ tab stops), their content is in the lists beside
+ * the map. While drawing, Enter or Space adds a corner at the crosshair in the middle
+ * of the map and Backspace removes the last one; corners can also be typed as
+ * coordinates (AreaCoordinates.tsx).
  */
 
 export interface MapNode {
@@ -79,6 +86,8 @@ export interface MapViewProps {
   /** A place being chosen (the emergency warehouse), drawn as a square marker. */
   pin?: [number, number] | null;
   onMapClick?: (lat: number, lng: number) => void;
+  /** Backspace while drawing with the keyboard: remove the last corner. */
+  onUndoCorner?: () => void;
   onNodeClick?: (id: string) => void;
   /** Changes when the language changes, to redraw labels. */
   lang?: string;
@@ -96,6 +105,15 @@ export function MapView(props: MapViewProps) {
   clickRef.current = props.onMapClick;
   const nodeClickRef = useRef(props.onNodeClick);
   nodeClickRef.current = props.onNodeClick;
+  const undoRef = useRef(props.onUndoCorner);
+  undoRef.current = props.onUndoCorner;
+  const drawingRef = useRef(props.drawing);
+  drawingRef.current = props.drawing;
+
+  /** Takes every shape out of the tab order (they stay clickable with a mouse). */
+  const untab = () => {
+    el.current?.querySelectorAll('path.leaflet-interactive, path[aria-describedby]').forEach((p) => p.setAttribute('tabindex', '-1'));
+  };
 
   // Create the map once, with the offline basemap.
   useEffect(() => {
@@ -112,6 +130,19 @@ export function MapView(props: MapViewProps) {
     }
     L.control.scale({ imperial: false }).addTo(m);
     m.on('click', (e: L.LeafletMouseEvent) => clickRef.current?.(e.latlng.lat, e.latlng.lng));
+    // Drawing by keyboard: Enter/Space puts a corner at the centre (the crosshair).
+    const onKey = (e: KeyboardEvent) => {
+      if (!drawingRef.current || e.target !== m.getContainer()) return;
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        const c = m.getCenter();
+        clickRef.current?.(c.lat, c.lng);
+      } else if (e.key === 'Backspace') {
+        e.preventDefault();
+        undoRef.current?.();
+      }
+    };
+    m.getContainer().addEventListener('keydown', onKey);
     fetch('/basemap/yizhuang.geojson')
       .then((r) => (r.ok ? r.json() : null))
       .then((gj: GeoJSON.FeatureCollection | null) => {
@@ -143,6 +174,7 @@ export function MapView(props: MapViewProps) {
       // Stop any pan or zoom in flight first: Leaflet's animation callbacks would
       // otherwise run on the removed map ("_leaflet_pos" of undefined).
       ro.disconnect();
+      m.getContainer().removeEventListener('keydown', onKey);
       map.current = null;
       m.stop();
       m.off();
@@ -175,6 +207,7 @@ export function MapView(props: MapViewProps) {
         .bindTooltip(textLabel(`${z.name ?? z.id} · ${z.demandOrdersPerDay ?? '?'} ${t('map.capacity')} → ${z.servingNodeId ? localName(nodeById.get(z.servingNodeId) ?? { id: z.servingNodeId }) : t('map.unserved')}`), { sticky: true })
         .addTo(g);
     }
+    untab();
   }, [props.zones, props.nodeOrder, props.zoneColors, props.nodes, t]);
 
   useEffect(() => {
@@ -190,6 +223,7 @@ export function MapView(props: MapViewProps) {
       else if (a.lat !== undefined && a.lng !== undefined) layer = L.circle([a.lat, a.lng], { ...style, radius: a.radiusM ?? 300 });
       if (layer) (layer as L.Path).bindTooltip(textLabel(label), { sticky: true }).addTo(g);
     }
+    untab();
   }, [props.controlAreas, props.drawing, t, props.lang]);
 
   useEffect(() => {
@@ -202,6 +236,7 @@ export function MapView(props: MapViewProps) {
         .bindTooltip(textLabel(tr.label ?? tr.id), { sticky: true })
         .addTo(g);
     }
+    untab();
   }, [props.trips]);
 
   useEffect(() => {
@@ -224,6 +259,7 @@ export function MapView(props: MapViewProps) {
       marker.on('click', () => nodeClickRef.current?.(n.id));
       marker.addTo(g);
     }
+    untab();
   }, [props.nodes, props.drawing, t, props.lang]);
 
   useEffect(() => {
@@ -249,7 +285,16 @@ export function MapView(props: MapViewProps) {
 
   useEffect(() => {
     el.current?.classList.toggle('drawing', !!props.drawing);
-  }, [props.drawing]);
+    // Leaflet's container is the map's one tab stop; say what it is and, while drawing, how to draw.
+    el.current?.setAttribute('aria-label', props.drawing ? t('a11y.keyboardDraw') : t('a11y.keyboardMap'));
+    el.current?.setAttribute('role', 'application');
+    el.current?.setAttribute('aria-roledescription', t('a11y.mapRole'));
+  }, [props.drawing, t]);
 
-  return <div ref={el} className="map" data-testid="map" />;
+  return (
+    <>
+      <div ref={el} className="map" data-testid="map" />
+      {props.drawing && <div className="map-crosshair" aria-hidden="true" />}
+    </>
+  );
 }

@@ -102,7 +102,8 @@ export function Table<R>(props: { rows: R[]; columns: Column<R>[]; empty?: React
   const rows = props.max ? props.rows.slice(0, props.max) : props.rows;
   if (props.rows.length === 0) return <div className="note muted">{props.empty ?? t('common.none')}</div>;
   return (
-    <div className="table-wrap" data-testid={props.testId}>
+    // Focusable so a keyboard can scroll a wide table sideways (axe: scrollable-region-focusable).
+    <div className="table-wrap" data-testid={props.testId} tabIndex={0}>
       <table>
         <thead>
           <tr>

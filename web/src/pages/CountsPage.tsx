@@ -5,6 +5,7 @@ import { networkApi } from '../api/network.ts';
 import { Card, DataState, ErrorNote, Table, fmt } from '../components/ui.tsx';
 import { NodeSelect, stockNodes } from '../components/NodeSelect.tsx';
 import { ItemPicker } from '../components/ItemPicker.tsx';
+import { checkWhole } from '../forms.ts';
 import { useItemNames } from '../components/useItemNames.ts';
 import { useLoad } from '../hooks.ts';
 import { localName } from '../i18n/index.ts';
@@ -106,10 +107,15 @@ function CountSheetCard(props: { id: string; onChanged: () => void }) {
   const [saved, setSaved] = useState(false);
   const key = (l: { itemId: string; lotCode: string }) => `${l.itemId}\u0000${l.lotCode}`;
 
+  const [invalid, setInvalid] = useState<string[]>([]);
   const save = async (s: CountSheet) => {
-    const lines = s.lines
-      .filter((l) => values[key(l)] !== undefined && values[key(l)] !== '')
-      .map((l) => ({ itemId: l.itemId, lotCode: l.lotCode, quantity: Math.floor(Number(values[key(l)])) }));
+    const typed = s.lines.filter((l) => values[key(l)] !== undefined && values[key(l)] !== '');
+    // A count is a whole number of at least 0: "-2" or "1.5" is refused here, never rounded.
+    const checked = typed.map((l) => checkWhole(values[key(l)], `${names(l.itemId)} (${l.lotCode || '–'})`, 0));
+    const problems = checked.flatMap((c) => (c.ok ? [] : [t(c.key, c.params)]));
+    setInvalid(problems);
+    if (problems.length > 0) return;
+    const lines = typed.map((l, i) => ({ itemId: l.itemId, lotCode: l.lotCode, quantity: (checked[i] as { value: number }).value }));
     if (lines.length === 0) return;
     setBusy(true);
     setError(undefined);
@@ -162,6 +168,13 @@ function CountSheetCard(props: { id: string; onChanged: () => void }) {
                   </div>
                 ))}
               </div>
+              {invalid.length > 0 && (
+                <div className="note bad small" role="alert" data-testid="count-invalid">
+                  {invalid.map((m) => (
+                    <div key={m}>{m}</div>
+                  ))}
+                </div>
+              )}
               <ErrorNote error={error} />
               {saved && <div className="note good" data-testid="count-saved">{t('counts.saved')}</div>}
               {s.status === 'open' && (

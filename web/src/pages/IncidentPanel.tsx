@@ -5,6 +5,8 @@ import { incidentsApi, type IncidentPlan } from '../api/incidents.ts';
 import { Card, ErrorNote } from '../components/ui.tsx';
 import { PlanReview } from './PlanReview.tsx';
 import { localName } from '../i18n/index.ts';
+import { AreaCoordinates } from '../components/AreaCoordinates.tsx';
+import { PlaceSearch } from '../components/PlaceSearch.tsx';
 import { navigate } from '../router.ts';
 
 export interface IncidentPanelProps {
@@ -14,6 +16,10 @@ export interface IncidentPanelProps {
   placing: boolean;
   warehouseAt: [number, number] | null;
   onStartPlacing: () => void;
+  /** The corners typed as coordinates (instead of clicked on the map). */
+  onDraftEntered?: (corners: Array<[number, number]>) => void;
+  /** The warehouse's place picked by name from the known places. */
+  onPlaceWarehouse?: (at: [number, number]) => void;
   onClearWarehouse: () => void;
   onStartDrawing: () => void;
   onUndo: () => void;
@@ -108,6 +114,7 @@ export function IncidentPanel(props: IncidentPanelProps) {
               {t('common.cancel')}
             </button>
           </div>
+          {props.onDraftEntered && <AreaCoordinates onUse={props.onDraftEntered} />}
         </>
       )}
       {ready && !plan && (
@@ -168,6 +175,7 @@ export function IncidentPanel(props: IncidentPanelProps) {
                   </span>
                 )}
               </div>
+              {props.onPlaceWarehouse && <PlaceSearch testId="warehouse-place-search" onPick={(p) => props.onPlaceWarehouse?.([p.lat, p.lng])} />}
               <label>
                 {t('incident.template')}
                 <select value={template} onChange={(e) => setTemplateId(e.target.value)}>

@@ -75,6 +75,7 @@ export function MapPage() {
               setPlacing(false);
             }
           }}
+          onUndoCorner={() => setDraft((d) => d.slice(0, -1))}
           onNodeClick={(id) => setSelected(id)}
         />
         <details className="map-legend" data-testid="legend" open={!phone}>
@@ -113,6 +114,15 @@ export function MapPage() {
           placing={placing}
           warehouseAt={warehouseAt}
           onStartPlacing={() => setPlacing(true)}
+          onDraftEntered={(corners) => {
+            setDraft(corners);
+            setDrawing(false);
+            setPreview(null);
+          }}
+          onPlaceWarehouse={(at) => {
+            setWarehouseAt(at);
+            setPlacing(false);
+          }}
           onClearWarehouse={() => {
             setPlacing(false);
             setWarehouseAt(null);

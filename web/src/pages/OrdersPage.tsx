@@ -7,6 +7,8 @@ import { Card, DataState, ErrorNote, Kpi, Table, fmt } from '../components/ui.ts
 import { useLoad } from '../hooks.ts';
 import { localName } from '../i18n/index.ts';
 import { ItemPicker } from '../components/ItemPicker.tsx';
+import { PlaceSearch } from '../components/PlaceSearch.tsx';
+import { checkLatitude, checkLongitude, checkWhole } from '../forms.ts';
 
 const DELIVERY_KINDS = new Set(['store', 'satellite_warehouse', 'emergency_warehouse']);
 
@@ -155,7 +157,9 @@ function PlaceOrder(props: { nodeLat: number; nodeLng: number; slots: Array<{ st
   const [customerId, setCustomerId] = useState(() => `web-${Math.floor(Math.random() * 1e6)}`);
   const [lat, setLat] = useState(() => (props.nodeLat + 0.004).toFixed(5));
   const [lng, setLng] = useState(() => (props.nodeLng + 0.003).toFixed(5));
-  const [lines, setLines] = useState<Array<{ itemId: string; name: string; quantity: number }>>([]);
+  // Quantities are kept as typed and checked on submit: "-3" is refused with a message, never turned into 1.
+  const [lines, setLines] = useState<Array<{ itemId: string; name: string; quantity: string }>>([]);
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
   const [slot, setSlot] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -167,11 +171,24 @@ function PlaceOrder(props: { nodeLat: number; nodeLng: number; slots: Array<{ st
         className="stack"
         onSubmit={async (e) => {
           e.preventDefault();
+          // Check every field before sending: the message names the field and what was typed.
+          const problems: Record<string, string> = {};
+          const la = checkLatitude(lat, t('form.latitude'));
+          const lo = checkLongitude(lng, t('form.longitude'));
+          if (!la.ok) problems.lat = t(la.key, la.params);
+          if (!lo.ok) problems.lng = t(lo.key, lo.params);
+          const quantities = lines.map((l) => checkWhole(l.quantity, `${t('common.quantity')} (${l.name})`, 1));
+          quantities.forEach((q, i) => {
+            if (!q.ok) problems[`q-${lines[i].itemId}`] = t(q.key, q.params);
+          });
+          if (!slotStart) problems.slot = t('form.required', { field: t('orders.slot') });
+          setInvalid(problems);
+          if (!la.ok || !lo.ok || Object.keys(problems).length > 0) return;
           setBusy(true);
           setError(undefined);
           setAnswer(null);
           try {
-            const a = await ordersApi.place({ customerId, address: { lat: Number(lat), lng: Number(lng) }, lines: lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity })), slotStart });
+            const a = await ordersApi.place({ customerId, address: { lat: la.value, lng: lo.value }, lines: lines.map((l, i) => ({ itemId: l.itemId, quantity: quantities[i].ok ? (quantities[i] as { value: number }).value : 0 })), slotStart });
             setAnswer(a);
             props.onAnswer(a);
             if (a.status !== 'rejected') setLines([]);
@@ -189,28 +206,56 @@ function PlaceOrder(props: { nodeLat: number; nodeLng: number; slots: Array<{ st
           </label>
           <label>
             {t('orders.lat')}
-            <input value={lat} onChange={(e) => setLat(e.target.value)} inputMode="decimal" />
+            <input value={lat} onChange={(e) => setLat(e.target.value)} onBlur={() => { const c = checkLatitude(lat, t('form.latitude')); setInvalid((v) => ({ ...v, lat: c.ok ? '' : t(c.key, c.params) })); }} inputMode="decimal" aria-invalid={invalid.lat ? true : undefined} aria-describedby={invalid.lat ? 'order-lat-error' : undefined} data-testid="order-lat" />
+            {invalid.lat && (
+              <span id="order-lat-error" className="field-error" role="alert" data-testid="order-lat-error">
+                {invalid.lat}
+              </span>
+            )}
           </label>
           <label>
             {t('orders.lng')}
-            <input value={lng} onChange={(e) => setLng(e.target.value)} inputMode="decimal" />
+            <input value={lng} onChange={(e) => setLng(e.target.value)} onBlur={() => { const c = checkLongitude(lng, t('form.longitude')); setInvalid((v) => ({ ...v, lng: c.ok ? '' : t(c.key, c.params) })); }} inputMode="decimal" aria-invalid={invalid.lng ? true : undefined} aria-describedby={invalid.lng ? 'order-lng-error' : undefined} data-testid="order-lng" />
+            {invalid.lng && (
+              <span id="order-lng-error" className="field-error" role="alert">
+                {invalid.lng}
+              </span>
+            )}
           </label>
         </div>
-        <ItemPicker onPick={(it) => setLines((ls) => (ls.some((l) => l.itemId === it.id) ? ls : [...ls, { itemId: it.id, name: localName(it), quantity: 1 }]))} testId="order-item" />
+        <PlaceSearch
+          testId="order-place-search"
+          onPick={(p) => {
+            setLat(p.lat.toFixed(5));
+            setLng(p.lng.toFixed(5));
+            setInvalid((v) => ({ ...v, lat: '', lng: '' }));
+          }}
+        />
+        <ItemPicker onPick={(it) => setLines((ls) => (ls.some((l) => l.itemId === it.id) ? ls : [...ls, { itemId: it.id, name: localName(it), quantity: '1' }]))} testId="order-item" />
         {lines.map((l, i) => (
           <div className="row" key={l.itemId}>
             <span style={{ flex: 1 }}>{l.name}</span>
             <input
-              type="number"
-              min={1}
+              inputMode="numeric"
               style={{ width: 80 }}
               value={l.quantity}
-              aria-label={t('common.quantity')}
-              onChange={(e) => setLines((ls) => ls.map((x, j) => (j === i ? { ...x, quantity: Math.max(1, Math.floor(Number(e.target.value) || 1)) } : x)))}
+              aria-label={`${t('common.quantity')}: ${l.name}`}
+              aria-invalid={invalid[`q-${l.itemId}`] ? true : undefined}
+              data-testid="order-quantity"
+              onBlur={() => {
+                const c = checkWhole(l.quantity, `${t('common.quantity')} (${l.name})`, 1);
+                setInvalid((v) => ({ ...v, [`q-${l.itemId}`]: c.ok ? '' : t(c.key, c.params) }));
+              }}
+              onChange={(e) => setLines((ls) => ls.map((x, j) => (j === i ? { ...x, quantity: e.target.value } : x)))}
             />
-            <button type="button" className="ghost" onClick={() => setLines((ls) => ls.filter((_, j) => j !== i))} aria-label="remove">
+            <button type="button" className="ghost" onClick={() => setLines((ls) => ls.filter((_, j) => j !== i))} aria-label={`✕ ${l.name}`}>
               ✕
             </button>
+            {invalid[`q-${l.itemId}`] && (
+              <span className="field-error" role="alert" data-testid="order-quantity-error">
+                {invalid[`q-${l.itemId}`]}
+              </span>
+            )}
           </div>
         ))}
         <label>
@@ -224,6 +269,11 @@ function PlaceOrder(props: { nodeLat: number; nodeLng: number; slots: Array<{ st
             ))}
           </select>
         </label>
+        {invalid.slot && (
+          <span className="field-error" role="alert" data-testid="order-slot-error">
+            {invalid.slot}
+          </span>
+        )}
         <ErrorNote error={error} />
         <button type="submit" className="primary" disabled={busy || lines.length === 0 || !slotStart} data-testid="place-order-submit">
           {busy ? t('common.working') : t('orders.place')}

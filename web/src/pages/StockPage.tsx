@@ -1,26 +1,21 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { inventoryApi, type BalanceRow } from '../api/inventory.ts';
+import { inventoryApi, type StockSummary } from '../api/inventory.ts';
 import { networkApi } from '../api/network.ts';
 import { Chart, type ChartOption } from '../components/Chart.tsx';
 import { NodeSelect, stockNodes } from '../components/NodeSelect.tsx';
 import { Card, DataState, Kpi, Table, fmt } from '../components/ui.tsx';
 import { useItemNames } from '../components/useItemNames.ts';
 import { useLoad } from '../hooks.ts';
+import { localName } from '../i18n/index.ts';
 
-const BUCKETS: Array<[number, number]> = [
-  [0, 0],
-  [0, 1],
-  [1, 3],
-  [3, 7],
-  [7, 14],
-  [14, Infinity],
-];
+type LowRow = StockSummary['lowest'][number];
 
 /**
  * Stock at one node: how many days each item lasts at the expected demand
  * (baseline or crisis surge), the items out of stock, the lowest cover, and lots
- * that expire in the next days.
+ * that expire in the next days. The server sums the node up
+ * (`GET /api/inventory/summary`, a few kB) rather than sending every balance row.
  */
 export function StockPage() {
   const { t, i18n } = useTranslation();
@@ -29,32 +24,24 @@ export function StockPage() {
   const [nodeId, setNodeId] = useState('');
   const [demand, setDemand] = useState<'baseline' | 'surge'>('baseline');
   const node = nodeId || list.find((n) => n.kind === 'store')?.id || list[0]?.id || '';
-  const balances = useLoad((s) => (node ? inventoryApi.balances({ nodeId: node, includeZero: true, limit: 5000, demand }, s) : Promise.resolve({ rows: [], total: 0 })), [node, demand]);
+  const summary = useLoad((s) => (node ? inventoryApi.summary({ nodeId: node, demand }, s) : Promise.resolve(undefined)), [node, demand]);
   const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
   const lots = useLoad((s) => (node ? inventoryApi.lots({ nodeId: node, expiringBefore: soon }, s) : Promise.resolve({ lots: [] })), [node, soon]);
+  const names = useItemNames((lots.data?.lots ?? []).slice(0, 15).map((l) => l.itemId), i18n.language);
 
-  const rows = balances.data?.rows ?? [];
-  const withDemand = rows.filter((r) => r.dailyDemand > 0);
-  const stockouts = withDemand.filter((r) => r.availableToPromise <= 0);
-  const low = [...withDemand].sort((a, b) => (a.daysOfCover ?? 0) - (b.daysOfCover ?? 0)).slice(0, 15);
-  const names = useItemNames([...low.map((r) => r.itemId), ...(lots.data?.lots ?? []).slice(0, 15).map((l) => l.itemId)], i18n.language);
-
+  const sum = summary.data;
+  const low = sum?.lowest ?? [];
   const option: ChartOption = useMemo(() => {
-    const counts = BUCKETS.map(([lo, hi]) =>
-      withDemand.filter((r) => {
-        const d = r.daysOfCover ?? 0;
-        return lo === hi ? d <= 0 : d > lo && d <= hi;
-      }).length,
-    );
-    const labels = BUCKETS.map(([lo, hi]) => (lo === hi ? '0' : hi === Infinity ? `>${lo}` : `${lo}–${hi}`));
+    const buckets = sum?.coverHistogram ?? [];
+    const labels = buckets.map((b) => (b.toDays === 0 ? '0' : b.toDays === null ? `>${b.fromDays}` : `${b.fromDays}–${b.toDays}`));
     return {
       tooltip: {},
       grid: { left: 6, right: 10, top: 10, bottom: 4, containLabel: true },
       xAxis: { type: 'category', data: labels, name: t('stock.days'), nameLocation: 'middle', nameGap: 24 },
       yAxis: { type: 'value', minInterval: 1 },
-      series: [{ type: 'bar', data: counts.map((c, i) => ({ value: c, itemStyle: { color: i <= 1 ? '#d23c3c' : i === 2 ? '#d98a00' : '#2e9d57' } })) }],
+      series: [{ type: 'bar', data: buckets.map((b, i) => ({ value: b.count, itemStyle: { color: i <= 1 ? '#d23c3c' : i === 2 ? '#d98a00' : '#2e9d57' } })) }],
     };
-  }, [withDemand, t]);
+  }, [sum, t]);
 
   return (
     <div className="page">
@@ -75,31 +62,31 @@ export function StockPage() {
           </>
         }
       >
-        <DataState state={balances} what={t('nav.stock')}>
+        <DataState state={summary} what={t('nav.stock')}>
           {(b) =>
-            b.rows.length === 0 ? (
+            !b || b.items === 0 ? (
               <div className="note muted">{t('stock.empty')}</div>
             ) : (
-              <div className="kpis">
-                <Kpi label={t('stock.items')} value={fmt.int(b.total)} />
-                <Kpi label={t('stock.stockouts')} value={fmt.int(stockouts.length)} tone={stockouts.length > 0 ? 'bad' : 'good'} testId="kpi-stockouts" />
-                <Kpi label={t('stock.under3')} value={fmt.int(withDemand.filter((r) => (r.daysOfCover ?? 0) < 3).length)} tone="warn" />
-                <Kpi label={t('stock.expiring')} value={fmt.int(lots.data?.lots.length)} tone={(lots.data?.lots.length ?? 0) > 0 ? 'warn' : undefined} />
+              <div className="kpis" aria-busy={summary.loading}>
+                <Kpi label={t('stock.items')} value={fmt.int(b.items)} />
+                <Kpi label={t('stock.stockouts')} value={fmt.int(b.stockouts)} tone={b.stockouts > 0 ? 'bad' : 'good'} testId="kpi-stockouts" />
+                <Kpi label={t('stock.under3')} value={fmt.int(b.underThreeDays)} tone="warn" />
+                <Kpi label={t('stock.expiring')} value={fmt.int(b.expiringLots)} tone={b.expiringLots > 0 ? 'warn' : undefined} />
               </div>
             )
           }
         </DataState>
       </Card>
-      {rows.length > 0 && (
+      {(sum?.items ?? 0) > 0 && (
         <>
           <Card title={t('stock.coverChart')}>
             <Chart option={option} height={220} testId="cover-chart" />
           </Card>
           <Card title={t('stock.lowest')}>
-            <Table<BalanceRow>
+            <Table<LowRow>
               rows={low}
               columns={[
-                { key: 'item', label: t('common.item'), render: (r) => names(r.itemId) },
+                { key: 'item', label: t('common.item'), render: (r) => localName(r) },
                 { key: 'onHand', label: t('stock.onHand'), num: true, render: (r) => fmt.int(r.onHand) },
                 { key: 'atp', label: t('stock.atp'), num: true, render: (r) => fmt.int(r.availableToPromise) },
                 { key: 'dd', label: t('stock.dailyDemand'), num: true, render: (r) => fmt.dec(r.dailyDemand, 1) },
