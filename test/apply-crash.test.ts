@@ -111,14 +111,17 @@ describe(`an apply killed between steps, on ${usingPostgres() ? 'the PostgreSQL 
     await withDb(async (database) => {
       const stopped = (await incidents.latestPlan(database.db, incident.id))!;
       expect(stopped.status).toBe('applying');
-      expect(stopped.steps.map((s) => s.step)).toEqual(['emergency_warehouse', 'control_areas', 'zones']);
-      const reassignmentId = (stopped.steps[2].result as { reassignmentId: string }).reassignmentId;
+      expect(stopped.steps.map((s) => s.step)).toEqual(['emergency_warehouse', 'control_areas', 'scheduled_statuses', 'zones']);
+      const zonesResult = (p: typeof stopped) => p.steps.find((s) => s.step === 'zones')!.result as { reassignmentId: string };
+      const reassignmentId = zonesResult(stopped).reassignmentId;
 
       const plan = await applyResponsePlan(deps(database), incident.id);
       expect(plan.status).toBe('applied');
-      expect(plan.steps.map((s) => [s.step, s.status])).toEqual([['emergency_warehouse', 'applied'], ['control_areas', 'applied'], ['zones', 'applied'], ['staffing', 'applied'], ['sourcing', 'applied']]);
+      expect(plan.steps.map((s) => [s.step, s.status])).toEqual(
+        ['emergency_warehouse', 'control_areas', 'scheduled_statuses', 'zones', 'zone_slots', 'emergency_demand', 'staffing', 'sourcing', 'emergency_sourcing'].map((step) => [step, 'applied']),
+      );
       // The zones step was not run again: one reassignment, the one recorded before the crash.
-      expect((plan.steps[2].result as { reassignmentId: string }).reassignmentId).toBe(reassignmentId);
+      expect(zonesResult(plan).reassignmentId).toBe(reassignmentId);
       expect((await zones.listReassignments(database.db)).filter((x) => x.status === 'applied').map((x) => x.id)).toEqual([reassignmentId]);
       expect((await incidents.requireIncident(database.db, incident.id)).status).toBe('applied');
     });
