@@ -18,7 +18,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const call = (method: 'GET' | 'POST', url: string, payload?: unknown) => t.app.inject({ method, url, payload: payload as any });
+const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) => t.app.inject({ method, url, payload: payload as any });
 const status = async (id: string) => (await call('GET', `/api/nodes/${id}`)).json().status;
 
 describe('discarding a drafted incident', () => {
@@ -137,13 +137,20 @@ describe('the network board', () => {
     const delivery = (await call('GET', '/api/nodes')).json().nodes.filter((n: any) => ['store', 'satellite_warehouse', 'emergency_warehouse'].includes(n.kind));
     expect(b.nodes.map((n: any) => n.nodeId).sort()).toEqual(delivery.map((n: any) => n.id).sort());
     expect(b.nodes.every((n: any) => n.dailyOrderCapacity >= 0 && typeof n.nameZh === 'string')).toBe(true);
-    expect(b.alerts.length).toBeGreaterThan(0);
-    const first = b.alerts[0];
+    // A trading node whose zones ask more than it can take raises an alert: make one so.
+    const busy = b.nodes.find((n: any) => n.trading && n.zoneDemandOrdersPerDay > 1);
+    expect(busy).toBeDefined();
+    const patched = await call('PATCH', `/api/nodes/${busy.nodeId}`, { dailyOrderCapacity: 1 });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const alerts = (await call('GET', '/api/board?day=2022-06-22')).json().alerts;
+    expect(alerts.map((a: any) => a.id)).toContain(`node.over_capacity:${busy.nodeId}:2022-06-22`);
+    const first = alerts.find((a: any) => a.id === `node.over_capacity:${busy.nodeId}:2022-06-22`);
     expect(first.acknowledgedBy).toBeNull();
     const ack = await call('POST', `/api/board/alerts/${encodeURIComponent(first.id)}/ack`, { note: 'transfer on its way' });
     expect(ack.statusCode, ack.body).toBe(200);
     const again = (await call('GET', '/api/board?day=2022-06-22')).json();
     expect(again.alerts.find((a: any) => a.id === first.id)).toMatchObject({ acknowledgedBy: 'local' });
+    expect((await call('PATCH', `/api/nodes/${busy.nodeId}`, { dailyOrderCapacity: busy.dailyOrderCapacity })).statusCode).toBe(200);
   });
 
   it('refuses a malformed day, naming the field', async () => {

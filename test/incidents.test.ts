@@ -259,6 +259,8 @@ describe('applying and lifting', () => {
     const serving = new Set(zones.map((z) => z.servingNodeId).filter(Boolean));
     const days = ['2022-06-22', '2022-06-23', '2022-06-24'];
     for (const id of serving) {
+      // A node inside the lockdown keeps the zones the reviewer chose not to move (see the edit above), but takes no orders.
+      if (!['open', 'online_only'].includes(await status(id))) continue;
       const slots = (await call('GET', `/api/slots?nodeId=${id}`)).json().slots as any[];
       for (const d of days) expect(slots.some((s) => s.serviceDay === d), `${id} has slots on ${d}`).toBe(true);
     }

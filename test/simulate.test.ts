@@ -251,10 +251,10 @@ describe('the built-in yizhuang-2022 scenario', () => {
           "ordersServed": 27724,
         },
         "b": {
-          "coldTrips": 86,
-          "fillRate": 0.8449,
+          "coldTrips": 89,
+          "fillRate": 0.8674,
           "ordersPlaced": 67075,
-          "ordersServed": 61139,
+          "ordersServed": 62588,
         },
       }
     `);
