@@ -746,6 +746,14 @@ export interface paths {
                             /** Format: date-time */
                             startsAt: string;
                         }[];
+                        demandSurge?: {
+                            ordersMultiplier: number;
+                            tierMultipliers?: {
+                                essential: number;
+                                key: number;
+                                none: number;
+                            };
+                        };
                         emergencyWarehouse?: {
                             dailyOrderCapacity?: number;
                             id: string;
@@ -767,6 +775,7 @@ export interface paths {
                         name: string;
                         /** Format: date-time */
                         reopenOnlineOnlyAt?: string;
+                        scenario?: string;
                     };
                 };
             };
@@ -912,6 +921,9 @@ export interface paths {
                     "application/json": {
                         /** @enum {string} */
                         failAtStep?: "emergency_warehouse" | "control_areas" | "zones" | "staffing" | "sourcing";
+                        override?: {
+                            reason: string;
+                        };
                     } | null;
                 };
             };
@@ -1363,8 +1375,8 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
-                    day: string;
+                query?: {
+                    day?: string;
                 };
                 header?: never;
                 path: {
@@ -4433,6 +4445,7 @@ export interface paths {
                         }[];
                         scope?: "affected" | "all";
                         timeLimitS?: number;
+                        widen?: boolean;
                     };
                 };
             };
