@@ -135,7 +135,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   // nodes that will trade (givers stay network-wide). The warehouse is a receiver once it exists.
   const current = new Map(nodes.map((n) => [n.id, n.status as NodeStatus]));
   const receivers = [...affected].filter((id) => current.has(id) && takesOnlineOrders(current.get(id)!) && takesOnlineOrders(finalStatus.get(id) ?? 'open')).sort();
-  if (ewNode && !current.has(ewNode.id)) note('plan.warehouse_not_sourced', { node: ewNode.nameZh, nodeEn: ewNode.nameEn ?? ewNode.nameZh }, `sourcing: the emergency warehouse ${ewNode.id} is not a node until the plan is applied; plan its stock then (POST /api/planning/plans with receivers [${ewNode.id}])`);
+  if (ewNode && !current.has(ewNode.id)) note('plan.warehouse_not_sourced', { node: ewNode.nameZh, nodeEn: ewNode.nameEn ?? ewNode.nameZh }, `sourcing: the emergency warehouse ${ewNode.id} is not a node until the plan is applied; apply gives it the demand it takes over and plans its stock (steps emergency_demand and emergency_sourcing)`);
   let sourcingPart: any = { planId: null, summary: null, receivers };
   let transferLines: Array<{ fromNodeId: string; toNodeId: string; itemId: string; quantity: number }> = [];
   if (receivers.length === 0) note('plan.no_receivers', {}, 'sourcing: no affected node that keeps trading needs stock');
