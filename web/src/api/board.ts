@@ -1,36 +1,13 @@
 import { api } from './client.ts';
+import type { paths } from './schema.ts';
 
-/** The network board (GET /api/board): the whole network at once, with alerts to acknowledge. */
-export interface BoardNode {
-  nodeId: string;
-  nameZh: string;
-  nameEn: string;
-  kind: string;
-  status: string;
-  trading: boolean;
-  ordersBooked: number;
-  slotCapacity: number;
-  dailyOrderCapacity: number;
-  zoneDemandOrdersPerDay: number;
-  keyOut: string[];
-  keyLow: string[];
-}
-export interface BoardAlert {
-  id: string;
-  severity: 'bad' | 'warn';
-  code: string;
-  params: Record<string, string | number>;
-  acknowledgedBy: string | null;
-  acknowledgedAt: string | null;
-}
-export interface Board {
-  day: string;
-  at: string;
-  nodes: BoardNode[];
-  unserved: { zones: number; ordersPerDay: number };
-  lateTrips: Array<{ tripId: string; ref: string; kind: string; minutesLate: number; originNodeId: string }>;
-  alerts: BoardAlert[];
-}
+/**
+ * The network board (GET /api/board): the whole network at once, with alerts to acknowledge.
+ * Its shapes come from the server's OpenAPI document (generated ./schema.ts), not restated here.
+ */
+export type Board = paths['/api/board']['get']['responses'][200]['content']['application/json'];
+export type BoardNode = Board['nodes'][number];
+export type BoardAlert = Board['alerts'][number];
 
 export const boardApi = {
   get: (day: string, signal?: AbortSignal) => api.get<Board>('/api/board', { query: { day }, signal }),
