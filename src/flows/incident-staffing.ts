@@ -15,9 +15,10 @@ import { applyStaffCapacity, restoreSlotCapacities, type StaffCapacityResult } f
  * first days. Sites are the affected nodes (those whose status or zones change, and the
  * emergency warehouse) plus the nearest nodes with staff who can lend people; each site expects,
  * shift by shift, the orders the zones part gives it while it trades (none while suspended),
- * and the inbound units to receive (15 per order, the workforce default). A node closed by a
- * lockdown that reopens online-only is controlled and closed-loop from its reopening day unless
- * the workforce settings already say otherwise. The roster MIP gets a short time limit; the
+ * and the inbound units to receive (15 per order, the workforce default). Site flags come from
+ * the incident's control areas only: a node inside a lockdown is controlled (cleared staff only)
+ * and, when it reopens online-only, closed-loop from its reopening day; the flags stored in the
+ * workforce site settings (the demo's) are not used here. The roster MIP gets a short time limit; the
  * workforce planner keeps the greedy roster when that covers more. Applying stores the roster as
  * a staffing plan, applies it and sets the slot capacity of its nodes (staff-capacity.ts).
  */
@@ -58,7 +59,6 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
   const t0 = Date.now();
   const days = input.days;
   const all: NodeForPlan[] = [...(await workforce.planNodes(db)), ...(input.extraNodes ?? [])];
-  const settings = new Set((await workforce.listSiteSettings(db)).map((s) => s.nodeId));
   const staffAll = (await workforce.listStaff(db)).filter((s) => s.active && s.roles.length > 0);
   const affected = new Set(input.sites.filter((s) => s.affected).map((s) => s.nodeId).filter((id) => all.some((n) => n.id === id)));
   const affectedNodes = all.filter((n) => affected.has(n.id));
@@ -73,12 +73,17 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
     .map((x) => x.n);
   const siteIds = new Set([...affected, ...lenders.map((n) => n.id)]);
   const timeline = new Map(input.sites.map((s) => [s.nodeId, s]));
+  // Site flags come from this incident's control areas alone (the timelines), never from site
+  // settings stored for another scenario: a node inside a lockdown is controlled (only cleared
+  // people work there), closed-loop from its online-only reopening and staffed first; every other
+  // node is none of these. The stored minimum staffing per shift still applies.
   const nodes: NodeForPlan[] = all.filter((n) => siteIds.has(n.id)).map((n) => {
     const s = timeline.get(n.id);
-    if (!s?.controlled || settings.has(n.id)) return n;
+    const plain = { ...n, controlled: false, priority: 1, closedLoopFromMs: null, closedLoopDays: null };
+    if (!s?.controlled) return plain;
     const loopFrom = s.closedLoopFromMs != null ? input.startsAtMs + Math.floor((s.closedLoopFromMs - input.startsAtMs) / DAY_MS) * DAY_MS : null;
     const loopDays = loopFrom != null ? Math.max(1, days - Math.floor((loopFrom - input.startsAtMs) / DAY_MS)) : null;
-    return { ...n, controlled: true, priority: Math.max(n.priority ?? 1, 3), closedLoopFromMs: loopFrom, closedLoopDays: loopDays };
+    return { ...plain, controlled: true, priority: 3, closedLoopFromMs: loopFrom, closedLoopDays: loopDays };
   });
 
   // Loads shift by shift: a site's orders while it trades; lenders keep their own orders.
@@ -165,7 +170,10 @@ export interface RosterStepResult {
   note?: string;
 }
 
-/** Apply step: the roster becomes an applied staffing plan, and its nodes' slots get its capacity. */
+/**
+ * Apply step: the roster becomes an applied staffing plan, and its nodes' slots get its capacity;
+ * a node outside the lockdown keeps at least the slot capacity it had before this step.
+ */
 export async function applyRoster(db: Db, roster: StoredRoster | undefined, now: Date): Promise<RosterStepResult> {
   if (!roster?.problem?.shifts || !roster.result?.assignments) return { staffingPlanId: null, superseded: [], slotCapacity: null, note: 'the staffing part holds no roster (edited by hand?): nothing stored' };
   const id = randomUUID();
@@ -173,7 +181,9 @@ export async function applyRoster(db: Db, roster: StoredRoster | undefined, now:
   const stored = await workforce.insertPlan(db, id, new Date(roster.startsAt), problem, roster.result, now, roster.rates);
   const superseded = await workforce.appliedOverlapping(db, stored.startsAt, stored.endsAt);
   await workforce.applyPlan(db, id, now);
-  const slotCapacity = await applyStaffCapacity(db, id);
+  // Nodes outside the lockdown (not controlled in the roster) never lose slot capacity they had.
+  const locked = new Set(roster.problem.sites.filter((s) => s.controlled).map((s) => s.id));
+  const slotCapacity = await applyStaffCapacity(db, id, { keepAtLeastBefore: (nodeId) => !locked.has(nodeId) });
   return { staffingPlanId: id, superseded, slotCapacity };
 }
 

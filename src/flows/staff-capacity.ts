@@ -11,7 +11,9 @@ import * as orders from '../store/orders.ts';
  * picker and packer minutes in the slot × utilisation ÷ rate). A capacity never drops below the
  * orders already booked in the slot (the orders store keeps `max(capacity, booked)`), the day's
  * ordering window is left as it is, and slots outside the horizon, or only partly inside it, keep
- * theirs. The changes are returned so that an undo (an incident's compensation) can put the old
+ * theirs. With `keepAtLeastBefore` (an incident's nodes outside its lockdown) a slot keeps at
+ * least the capacity it had: the roster adds people there, it never takes the node's own away.
+ * The changes are returned so that an undo (an incident's compensation) can put the old
  * capacities back with `restoreSlotCapacities`.
  */
 type Db = Kysely<any>;
@@ -23,16 +25,26 @@ export interface SlotCapacityChange {
   serviceDay: string;
   before: number;
   after: number;
+  /** What the roster alone gives (orders in the slot); `after` is more when the slot keeps its old capacity or bookings. */
+  roster?: number;
 }
 
 export interface StaffCapacityResult {
   planId: string;
-  nodes: Array<{ nodeId: string; slots: number; before: number; after: number }>;
+  nodes: Array<{ nodeId: string; slots: number; before: number; after: number; roster: number; keptBefore: boolean }>;
   changes: SlotCapacityChange[];
 }
 
+export interface StaffCapacityOptions {
+  /**
+   * Nodes whose slots never drop below the capacity they had before (an incident's nodes outside
+   * its lockdown: their own people keep working; the roster can only add). Default: none.
+   */
+  keepAtLeastBefore?: (nodeId: string) => boolean;
+}
+
 /** Sets the order slots of the plan's nodes to the capacity its roster gives; returns what changed. */
-export async function applyStaffCapacity(db: Db, planId: string): Promise<StaffCapacityResult> {
+export async function applyStaffCapacity(db: Db, planId: string, options: StaffCapacityOptions = {}): Promise<StaffCapacityResult> {
   const plan = await workforce.requirePlan(db, planId, 'planId');
   const startMs = Date.parse(plan.startsAt);
   const endMs = Date.parse(plan.endsAt);
@@ -44,16 +56,18 @@ export async function applyStaffCapacity(db: Db, planId: string): Promise<StaffC
     if (inside.length === 0) continue;
     const mine = all.filter((a) => a.siteId === nodeId);
     const changes: SlotCapacityChange[] = [];
+    const floor = options.keepAtLeastBefore?.(nodeId) ?? false;
     for (const s of inside) {
       const fromMin = Math.round((s.startMs - startMs) / 60_000);
       const toMin = Math.round((s.endMs - startMs) / 60_000);
       const [c] = capacityPerSlot(nodeId, mine, plan.shifts, { slotMin: toMin - fromMin, fromMin, toMin, rates: plan.rates });
-      const after = Math.max(c?.ordersPerSlot ?? 0, s.booked);
-      changes.push({ nodeId, startMs: s.startMs, endMs: s.endMs, serviceDay: s.serviceDay, before: s.capacity, after });
+      const roster = c?.ordersPerSlot ?? 0;
+      const after = Math.max(roster, s.booked, floor ? s.capacity : 0);
+      changes.push({ nodeId, startMs: s.startMs, endMs: s.endMs, serviceDay: s.serviceDay, before: s.capacity, after, roster });
     }
     await writeCapacities(db, changes.map((c) => ({ ...c, capacity: c.after })), view.window);
     out.changes.push(...changes);
-    out.nodes.push({ nodeId, slots: changes.length, before: changes.reduce((a, c) => a + c.before, 0), after: changes.reduce((a, c) => a + c.after, 0) });
+    out.nodes.push({ nodeId, slots: changes.length, before: changes.reduce((a, c) => a + c.before, 0), after: changes.reduce((a, c) => a + c.after, 0), roster: changes.reduce((a, c) => a + (c.roster ?? 0), 0), keptBefore: floor });
   }
   return out;
 }

@@ -168,12 +168,10 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   const base = new Map<string, number>();
   for (const z of storedZones) if (z.servingNodeId) base.set(z.servingNodeId, (base.get(z.servingNodeId) ?? 0) + z.demandOrdersPerDay);
   const after = new Map(base);
-  const movedFrom = new Map<string, Array<{ to: string; orders: number }>>();
   for (const c of zonesPart.changes ?? []) {
     const served = Math.max(0, c.demandOrdersPerDay - (c.unservedOrdersPerDay ?? 0));
     if (c.oldNodeId) after.set(c.oldNodeId, (after.get(c.oldNodeId) ?? 0) - c.demandOrdersPerDay);
     if (c.newNodeId) after.set(c.newNodeId, (after.get(c.newNodeId) ?? 0) + served);
-    if (c.oldNodeId && c.newNodeId) movedFrom.set(c.oldNodeId, [...(movedFrom.get(c.oldNodeId) ?? []), { to: c.newNodeId, orders: served }]);
   }
   const reopenMs = spec.reopenOnlineOnlyAt ? Date.parse(spec.reopenOnlineOnlyAt) : null;
   const reopened = new Set(statusChanges.filter((c) => c.to === 'online_only' && spec.reopenOnlineOnlyAt).map((c) => c.nodeId));
@@ -185,12 +183,9 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       { fromMs: 0, ordersPerDay: Math.max(0, base.get(n.id) ?? 0), trading: trading0 },
       { fromMs: n.id === ewNode?.id ? Math.min(fromMs, startMs) : startMs, ordersPerDay: Math.max(0, after.get(n.id) ?? 0), trading: n.id === ewNode?.id || takesOnlineOrders(immediate.get(n.id) ?? (current.get(n.id) ?? 'closed')) },
     ];
-    if (reopenMs !== null) {
-      // A node reopening online-only takes its own zones back; the nodes that held them give them up.
-      if (reopened.has(n.id)) periods.push({ fromMs: reopenMs, ordersPerDay: Math.max(0, base.get(n.id) ?? 0), trading: true });
-      const back = [...reopened].flatMap((id) => movedFrom.get(id) ?? []).filter((m) => m.to === n.id).reduce((a, m) => a + m.orders, 0);
-      if (back > 0) periods.push({ fromMs: reopenMs, ordersPerDay: Math.max(0, (after.get(n.id) ?? 0) - back), trading: periods[1].trading });
-    }
+    // A node reopening online-only trades again from then, with the zones the plan leaves it: apply
+    // does not move zones back at the reopening, so the nodes that took them keep them (and their people).
+    if (reopenMs !== null && reopened.has(n.id)) periods.push({ fromMs: reopenMs, ordersPerDay: Math.max(0, after.get(n.id) ?? 0), trading: true });
     timelines.push({ nodeId: n.id, affected: affected.has(n.id), periods, controlled: lockdownIds.has(n.id), closedLoopFromMs: reopened.has(n.id) ? reopenMs : null });
   }
   let staffingPart: any = { staffHoursAssigned: 0, unmetRoleHours: 0, byNode: [], roster: null };
