@@ -76,6 +76,21 @@ describe('staff records', () => {
   });
 });
 
+describe('staffing rules the user sets', () => {
+  it('has documented defaults, refuses a bad value naming the field without changing anything, and stores a good one', async () => {
+    expect((await json('GET', '/api/workforce/rules')).json()).toEqual({ minRestMin: 480, liveInMaxHoursPerDay: 16 });
+    const bad = await json('PUT', '/api/workforce/rules', { minRestMin: 480, liveInMaxHoursPerDay: 30 });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json())).toMatch(/liveInMaxHoursPerDay/);
+    expect((await json('GET', '/api/workforce/rules')).json()).toEqual({ minRestMin: 480, liveInMaxHoursPerDay: 16 });
+    const good = await json('PUT', '/api/workforce/rules', { minRestMin: 540, liveInMaxHoursPerDay: 14 });
+    expect(good.statusCode).toBe(200);
+    expect((await json('GET', '/api/workforce/rules')).json()).toEqual({ minRestMin: 540, liveInMaxHoursPerDay: 14 });
+    // Back to the defaults for the tests that follow.
+    await json('PUT', '/api/workforce/rules', { minRestMin: 480, liveInMaxHoursPerDay: 16 });
+  });
+});
+
 describe('a staffing plan for the Yizhuang demo', () => {
   it('previews the needs a request asks for', async () => {
     const r = await json('POST', '/api/workforce/needs/preview', { startsAt: '2022-06-22T00:00:00Z', days: 1 });

@@ -89,6 +89,8 @@ describe('staffing plan (MIP)', () => {
       sites: [loopSite, STORE_B],
       shifts: SHIFTS,
       needs: [need('store-a', 'd1-early', 'picker', 1), need('store-a', 'd1-night', 'picker', 1), need('store-b', 'd1-night', 'picker', 2)],
+      // Live-in staff on their own daily limit (12 h): one shift each.
+      rules: { liveInMaxHoursPerDay: 0 },
     });
     const inside = new Set(r.assignments.filter((a) => a.siteId === 'store-a').map((a) => a.staffId));
     for (const a of r.assignments) if (inside.has(a.staffId)) expect(a.siteId).toBe('store-a');
@@ -98,6 +100,49 @@ describe('staffing plan (MIP)', () => {
     expect(r.review.totals.unmetMin).toBe(480);
     expect(r.review.shortfallByRoleShift).toHaveLength(1);
     expect(r.review.shortfallByRoleShift[0]).toMatchObject({ role: 'picker', unmetMin: 480 });
+  });
+
+  it('live-in staff may work a long day inside their closed loop, within the rest rule, and no longer elsewhere', async () => {
+    // One live-in picker; store-a is closed-loop for the day and needs a picker early and at
+    // night (16 h, 8 h rest between). The default live-in limit (16 h) lets her do both; her own
+    // limit (12 h) still holds at store-b, which is not closed-loop.
+    const loopSite = { ...STORE_A, controlled: true, closedLoop: { startDay: 0, days: 1 } };
+    const inside = await plan({
+      staff: [person('v1', 'store-b', ['picker'], { canLiveOnSite: true })],
+      sites: [loopSite, STORE_B],
+      shifts: SHIFTS,
+      needs: [need('store-a', 'd1-early', 'picker', 1), need('store-a', 'd1-night', 'picker', 1)],
+    });
+    expect(brief(inside.assignments).sort()).toEqual(['v1@store-a/d1-early:picker', 'v1@store-a/d1-night:picker']);
+    expect(inside.review.overHours).toEqual([]);
+    expect(inside.review.violations).toEqual([]);
+    // The greedy fallback keeps the same rule.
+    const greedy = await plan({ staff: [person('v1', 'store-b', ['picker'], { canLiveOnSite: true })], sites: [loopSite, STORE_B], shifts: SHIFTS, needs: [need('store-a', 'd1-early', 'picker', 1), need('store-a', 'd1-night', 'picker', 1)] }, failingSolver);
+    expect(greedy.method).toBe('greedy');
+    expect(greedy.assignments).toHaveLength(2);
+    const outside = await plan({
+      staff: [person('v1', 'store-a', ['picker'], { canLiveOnSite: true })],
+      sites: [STORE_A, STORE_B],
+      shifts: SHIFTS,
+      needs: [need('store-b', 'd1-early', 'picker', 1), need('store-b', 'd1-night', 'picker', 1)],
+    });
+    expect(outside.assignments).toHaveLength(1);
+    expect(outside.review.totals.unmetMin).toBe(480);
+    // The rest rule the user sets still binds: with 9 h of rest, early (ends 14:00) and night (22:00) cannot both be worked.
+    const rested = await plan({
+      staff: [person('v1', 'store-b', ['picker'], { canLiveOnSite: true })],
+      sites: [loopSite, STORE_B],
+      shifts: SHIFTS,
+      needs: [need('store-a', 'd1-early', 'picker', 1), need('store-a', 'd1-night', 'picker', 1)],
+      rules: { minRestMin: 9 * 60 },
+    });
+    expect(rested.assignments).toHaveLength(1);
+    // A roster that gives a live-in person 16 h outside a loop is over hours.
+    const review = reviewRoster(
+      { staff: [person('v1', 'store-a', ['picker'], { canLiveOnSite: true })], sites: [STORE_A, STORE_B], shifts: SHIFTS, needs: [] },
+      [{ staffId: 'v1', siteId: 'store-b', shiftId: 'd1-early', role: 'picker' }, { staffId: 'v1', siteId: 'store-b', shiftId: 'd1-night', role: 'picker' }],
+    );
+    expect(review.overHours).toEqual([{ staffId: 'v1', day: 0, workedMin: 960, maxMin: 720 }]);
   });
 
   it('people already living inside a closed-loop site stay there', async () => {

@@ -63,7 +63,8 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
   const affected = new Set(input.sites.filter((s) => s.affected).map((s) => s.nodeId).filter((id) => all.some((n) => n.id === id)));
   const affectedNodes = all.filter((n) => affected.has(n.id));
   const withStaff = new Set(staffAll.map((s) => s.homeNodeId));
-  const rules = { timeLimitS: input.timeLimitS ?? 3, mipRelGap: 0.02 };
+  // The rules the user set (rest between shifts, live-in long days), with the draft's short solver budget.
+  const rules = { ...(await workforce.getStaffingRules(db)), timeLimitS: input.timeLimitS ?? 3, mipRelGap: 0.02 };
   const lenders = all
     .filter((n) => !affected.has(n.id) && withStaff.has(n.id))
     .map((n) => ({ n, d: Math.min(...affectedNodes.map((a) => distanceM(a, n))) }))
@@ -79,7 +80,9 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
   // node is none of these. The stored minimum staffing per shift still applies.
   const nodes: NodeForPlan[] = all.filter((n) => siteIds.has(n.id)).map((n) => {
     const s = timeline.get(n.id);
-    const plain = { ...n, controlled: false, priority: 1, closedLoopFromMs: null, closedLoopDays: null };
+    // A node the plan opens with no people of its own (the emergency warehouse) is staffed first:
+    // every other trading node keeps its own people (and its slot capacity, see applyRoster).
+    const plain = { ...n, controlled: false, priority: affected.has(n.id) && !withStaff.has(n.id) ? 3 : 1, closedLoopFromMs: null, closedLoopDays: null };
     if (!s?.controlled) return plain;
     const loopFrom = s.closedLoopFromMs != null ? input.startsAtMs + Math.floor((s.closedLoopFromMs - input.startsAtMs) / DAY_MS) * DAY_MS : null;
     const loopDays = loopFrom != null ? Math.max(1, days - Math.floor((loopFrom - input.startsAtMs) / DAY_MS)) : null;
@@ -181,9 +184,12 @@ export async function applyRoster(db: Db, roster: StoredRoster | undefined, now:
   const stored = await workforce.insertPlan(db, id, new Date(roster.startsAt), problem, roster.result, now, roster.rates);
   const superseded = await workforce.appliedOverlapping(db, stored.startsAt, stored.endsAt);
   await workforce.applyPlan(db, id, now);
-  // Nodes outside the lockdown (not controlled in the roster) never lose slot capacity they had.
+  // Nodes outside the lockdown (not controlled in the roster) with people of their own never lose
+  // slot capacity they had: their own people keep working, borrowed ones add to them. A node
+  // with no people of its own (the emergency warehouse) has what its roster gives.
   const locked = new Set(roster.problem.sites.filter((s) => s.controlled).map((s) => s.id));
-  const slotCapacity = await applyStaffCapacity(db, id, { keepAtLeastBefore: (nodeId) => !locked.has(nodeId) });
+  const own = new Set((await workforce.listStaff(db)).filter((s) => s.active).map((s) => s.homeNodeId));
+  const slotCapacity = await applyStaffCapacity(db, id, { keepAtLeastBefore: (nodeId) => !locked.has(nodeId) && own.has(nodeId) });
   return { staffingPlanId: id, superseded, slotCapacity };
 }
 

@@ -1,5 +1,5 @@
 /**
- * The workforce context's tables: staff, staff_roles, staff_unavailability, workforce_sites,
+ * The workforce context's tables: staff, staff_roles, staff_unavailability, workforce_sites, workforce_rules,
  * workforce_fixed_needs, staffing_plans, staffing_needs, staffing_assignments. Nodes belong to
  * the network context and are read through its functions only.
  */
@@ -8,6 +8,7 @@ import { fail } from '../domain/shared/result.ts';
 import {
   parseStaffMember,
   DEFAULT_RATES,
+  DEFAULT_RULES,
   ROLES,
   type WorkRates,
   type Assignment,
@@ -197,6 +198,34 @@ export async function addUnavailability(db: Db, staffId: string, fromAt: Date, t
   if (!(toAt.getTime() > fromAt.getTime())) fail({ code: 'validation_failed', message: `toAt must be after fromAt (${fromAt.toISOString()})`, field: 'toAt', expected: `after ${fromAt.toISOString()}`, actual: toAt.toISOString() });
   await db.insertInto('staff_unavailability').values({ staff_id: staffId, from_at: fromAt, to_at: toAt, reason }).execute();
   return (await getStaff(db, staffId))!;
+}
+
+// ---- staffing rules the user sets ----
+
+/** The rules a user sets for every roster (the rest are per request); defaults: DEFAULT_RULES. */
+export interface StoredStaffingRules {
+  /** Minimum rest between two shifts of one person, minutes (default 480). */
+  minRestMin: number;
+  /** Hours a day live-in staff may work inside their closed loop (default 16; 0: their own limit). */
+  liveInMaxHoursPerDay: number;
+}
+
+export async function getStaffingRules(db: Db): Promise<StoredStaffingRules> {
+  const r = await db.selectFrom('workforce_rules').selectAll().where('id', '=', 1).executeTakeFirst();
+  return r ? { minRestMin: r.min_rest_min, liveInMaxHoursPerDay: r.live_in_max_hours_per_day } : { minRestMin: DEFAULT_RULES.minRestMin, liveInMaxHoursPerDay: DEFAULT_RULES.liveInMaxHoursPerDay };
+}
+
+/** Sets the rules; a bad value is refused naming the field, and nothing changes. */
+export async function putStaffingRules(db: Db, r: StoredStaffingRules, now: Date): Promise<StoredStaffingRules> {
+  const check = (field: keyof StoredStaffingRules, max: number, unit: string) => {
+    const v = r[field];
+    if (!Number.isInteger(v) || v < 0 || v > max) fail({ code: 'validation_failed', message: `${field}: expected an integer 0..${max} (${unit}), got ${JSON.stringify(v)}`, field, expected: `an integer 0..${max} (${unit})`, actual: v });
+  };
+  check('minRestMin', 2880, 'minutes');
+  check('liveInMaxHoursPerDay', 24, 'hours');
+  const row = { min_rest_min: r.minRestMin, live_in_max_hours_per_day: r.liveInMaxHoursPerDay, updated_at: now };
+  await db.insertInto('workforce_rules').values({ id: 1, ...row }).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
+  return getStaffingRules(db);
 }
 
 // ---- node settings and fixed needs ----

@@ -93,6 +93,7 @@ const PlanRequestSchema = Type.Object(
       Type.Object(
         {
           minRestMin: Type.Optional(Type.Integer({ minimum: 0, maximum: 2880 })),
+          liveInMaxHoursPerDay: Type.Optional(Type.Integer({ minimum: 0, maximum: 24, description: 'hours a day live-in staff may work inside their closed loop (default: the stored rules)' })),
           maxTravelM: Type.Optional(Type.Integer({ minimum: 0 })),
           maxCandidateSites: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
           timeLimitS: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })),
@@ -281,6 +282,21 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
         items: mine.map((a) => ({ startsAt: a.startsAt, endsAt: a.endsAt, shiftId: a.shiftId, nodeId: a.siteId, nodeName: names.get(a.siteId) ?? a.siteId, role: a.role, tasks: a.tasks ?? [] })),
       };
     },
+  );
+
+  // ---- staffing rules the user sets ----
+  const RulesSchema = Type.Object(
+    {
+      minRestMin: Type.Integer({ minimum: 0, maximum: 2880, description: 'minimum rest between two shifts of one person, minutes (default 480)' }),
+      liveInMaxHoursPerDay: Type.Integer({ minimum: 0, maximum: 24, description: 'hours a day live-in (closed-loop) staff may work inside their loop (default 16; 0: their own daily limit)' }),
+    },
+    { additionalProperties: false },
+  );
+  app.get('/api/workforce/rules', { schema: { tags: TAG, summary: 'Staffing rules for every roster: rest between shifts, live-in long days', response: { 200: RulesSchema } } }, async () => store.getStaffingRules(db));
+  app.put(
+    '/api/workforce/rules',
+    { schema: { tags: TAG, summary: 'Set the staffing rules (rest between shifts, live-in long days)', headers: IdempotencyHeader, body: RulesSchema, response: { 200: RulesSchema, ...errors } } },
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.putStaffingRules(trx, req.body as store.StoredStaffingRules, clock.now()) })),
   );
 
   // ---- node settings and fixed needs ----
@@ -500,7 +516,7 @@ async function buildProblem(deps: AppDeps, body: PlanBody) {
       defaultLoads: body.defaultLoads,
       fixedNeeds: await store.listFixedNeeds(db),
       rates,
-      rules: body.rules,
+      rules: { ...(await store.getStaffingRules(db)), ...body.rules },
     },
     nodes,
     staff.map(({ unavailable, active: _a, ...s }) => ({ ...s, unavailableMs: unavailable.map((w) => ({ fromMs: Date.parse(w.fromAt), toMs: Date.parse(w.toAt) })) })),

@@ -6,12 +6,13 @@
  * what it cannot cover stays unmet and is reported by the review.
  */
 import { entryCost, type Candidate, type Indexed } from './candidates.ts';
-import { overlaps, shiftDay, shiftEnd, shiftsConflict, type Assignment, type Role } from './model.ts';
+import { dayLimitMin, overlaps, shiftDay, shiftEnd, shiftsConflict, type Assignment, type Role } from './model.ts';
 
 export function greedyRoster(ix: Indexed): Assignment[] {
   const { staff, sites, shifts, candidates, rules } = ix;
   const busy: number[][] = staff.map(() => []);
   const dayMin: Array<Map<number, number>> = staff.map(() => new Map());
+  const outOfLoopDay: Array<Map<number, boolean>> = staff.map(() => new Map());
   const inLoop: Array<number | null> = [...ix.lockedIn];
   const taken = new Set<string>();
   const headcount = new Map<string, number>();
@@ -30,7 +31,12 @@ export function greedyRoster(ix: Indexed): Assignment[] {
   const allowed = (c: Candidate): boolean => {
     const t = shifts[c.shift];
     if (busy[c.person].some((s) => s === c.shift || shiftsConflict(shifts[s], t, rules.minRestMin))) return false;
-    if ((dayMin[c.person].get(shiftDay(t)) ?? 0) + t.durationMin > staff[c.person].maxHoursPerDay * 60) return false;
+    // Live-in staff may work longer days inside their loop (rules.liveInMaxHoursPerDay); a day
+    // with any shift outside a loop keeps the person's own limit.
+    const d = shiftDay(t);
+    const allInLoop = c.inLoop && !(outOfLoopDay[c.person].get(d) ?? false);
+    if ((dayMin[c.person].get(d) ?? 0) + t.durationMin > dayLimitMin(staff[c.person], allInLoop, rules)) return false;
+    if (!c.inLoop && (dayMin[c.person].get(d) ?? 0) + t.durationMin > staff[c.person].maxHoursPerDay * 60) return false;
     const lk = inLoop[c.person];
     if (lk !== null && lk !== c.site) {
       const w = ix.loop[lk]!;
@@ -52,6 +58,7 @@ export function greedyRoster(ix: Indexed): Assignment[] {
     const t = shifts[c.shift];
     busy[c.person].push(c.shift);
     dayMin[c.person].set(shiftDay(t), (dayMin[c.person].get(shiftDay(t)) ?? 0) + t.durationMin);
+    if (!c.inLoop) outOfLoopDay[c.person].set(shiftDay(t), true);
     if (c.inLoop) inLoop[c.person] = c.site;
     taken.add(`${c.person}|${c.shift}`);
     headcount.set(`${c.site}|${c.shift}`, (headcount.get(`${c.site}|${c.shift}`) ?? 0) + 1);

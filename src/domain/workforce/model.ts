@@ -111,6 +111,13 @@ export function tasksOf(a: Assignment, durationMin: number): Task[] {
 export interface StaffingRules {
   /** Minimum rest between the end of one shift and the start of the next, minutes. */
   minRestMin: number;
+  /**
+   * Hours a day a person who lives on site may work inside a closed loop (闭环): the seed's
+   * live-in staff worked 14+ hours. It applies on a day whose shifts all fall in the loop of
+   * the site the person lives in; elsewhere the person's own `maxHoursPerDay` holds. The
+   * minimum rest between shifts still applies. Set it to 0 to give live-in staff no longer days.
+   */
+  liveInMaxHoursPerDay: number;
   /** A person is only considered for sites within this distance of where they are. */
   maxTravelM: number;
   /** ... and only for this many nearest such sites (plus their home and the site they are inside). */
@@ -132,6 +139,7 @@ export interface StaffingRules {
 
 export const DEFAULT_RULES: StaffingRules = {
   minRestMin: 8 * 60,
+  liveInMaxHoursPerDay: 16,
   maxTravelM: 60_000,
   maxCandidateSites: 5,
   assignmentCost: 1,
@@ -333,6 +341,7 @@ export function validateProblem(p: StaffingProblem): Result<StaffingProblem> {
   for (const k of ['minRestMin', 'maxTravelM', 'maxCandidateSites'] as const) {
     if (!isInt(r[k], 0)) return err(bad(`rules.${k}`, 'an integer >= 0', r[k]));
   }
+  if (!isInt(r.liveInMaxHoursPerDay, 0, 24)) return err(bad('rules.liveInMaxHoursPerDay', 'an integer 0..24 (hours)', r.liveInMaxHoursPerDay));
   return ok(p);
 }
 
@@ -363,4 +372,13 @@ export function shiftsConflict(a: Shift, b: Shift, minRestMin: number): boolean 
   if (a.id === b.id) return false;
   const [first, second] = a.startMin <= b.startMin ? [a, b] : [b, a];
   return second.startMin < shiftEnd(first) + minRestMin;
+}
+
+/**
+ * Minutes a person may work on one day: their own `maxHoursPerDay`, or, for someone who can
+ * live on site on a day spent entirely inside a closed loop, `liveInMaxHoursPerDay` when higher.
+ */
+export function dayLimitMin(person: StaffMember, allInLoop: boolean, rules: Pick<StaffingRules, 'liveInMaxHoursPerDay'>): number {
+  const own = person.maxHoursPerDay * 60;
+  return allInLoop && person.canLiveOnSite ? Math.max(own, (rules.liveInMaxHoursPerDay ?? 0) * 60) : own;
 }

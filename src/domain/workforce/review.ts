@@ -6,6 +6,7 @@
  */
 import {
   closedLoopWindow,
+  dayLimitMin,
   DEFAULT_RULES,
   overlaps,
   shiftDay,
@@ -94,9 +95,15 @@ export function reviewRoster(problem: StaffingProblem, assignments: Assignment[]
       }
     }
     const perDay = new Map<number, number>();
-    for (const { shift } of list) perDay.set(shiftDay(shift), (perDay.get(shiftDay(shift)) ?? 0) + shift.durationMin);
+    const outOfLoop = new Set<number>();
+    for (const { a, shift } of list) {
+      perDay.set(shiftDay(shift), (perDay.get(shiftDay(shift)) ?? 0) + shift.durationMin);
+      const loop = sites.get(a.siteId) ? closedLoopWindow(sites.get(a.siteId)!) : null;
+      if (!loop || !overlaps(loop[0], loop[1], shift.startMin, shiftEnd(shift))) outOfLoop.add(shiftDay(shift));
+    }
     for (const [day, workedMin] of perDay) {
-      if (workedMin > person.maxHoursPerDay * 60) overHours.push({ staffId, day, workedMin, maxMin: person.maxHoursPerDay * 60 });
+      const maxMin = dayLimitMin(person, !outOfLoop.has(day), rules);
+      if (workedMin > maxMin) overHours.push({ staffId, day, workedMin, maxMin });
     }
     for (const { a, shift } of list) {
       const site = sites.get(a.siteId)!;

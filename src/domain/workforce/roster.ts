@@ -17,7 +17,7 @@ import { INF, ModelBuilder, type MipSolver } from '../shared/mip.ts';
 import { err, ok, type Result } from '../shared/result.ts';
 import { entryCost, indexProblem, restCliques, type Indexed } from './candidates.ts';
 import { greedyRoster } from './greedy.ts';
-import { overlaps, shiftDay, shiftEnd, validateProblem, type Assignment, type Role, type Task, type StaffingPlanResult, type StaffingProblem } from './model.ts';
+import { dayLimitMin, overlaps, shiftDay, shiftEnd, validateProblem, type Assignment, type Role, type Task, type StaffingPlanResult, type StaffingProblem } from './model.ts';
 import { reviewRoster } from './review.ts';
 
 export interface PlanOptions {
@@ -212,17 +212,36 @@ export function buildRosterModel(ix: Indexed) {
       for (const s of c) for (const k of m.get(s) ?? []) terms.push([xCol[k], 1]);
       if (terms.length > 1) b.addRow(terms, -INF, 1, `rest_${staff[p].id}`);
     }
+    // Hours a day: the person's own limit outside closed loops; a live-in person's day spent in
+    // a loop may go up to rules.liveInMaxHoursPerDay (all of it, with the own limit on the rest).
     const maxMin = staff[p].maxHoursPerDay * 60;
+    const loopMax = dayLimitMin(staff[p], true, rules);
     for (const [day, list] of days) {
       const terms: Array<[number, number]> = [];
+      const outside: Array<[number, number]> = [];
       let total = 0;
+      let totalOutside = 0;
       for (const s of list) {
         const ks = m.get(s) ?? [];
         if (ks.length > 0) total += shifts[s].durationMin;
-        for (const k of ks) terms.push([xCol[k], shifts[s].durationMin]);
+        if (ks.some((k) => !candidates[k].inLoop)) totalOutside += shifts[s].durationMin;
+        for (const k of ks) {
+          terms.push([xCol[k], shifts[s].durationMin]);
+          if (!candidates[k].inLoop) outside.push([xCol[k], shifts[s].durationMin]);
+        }
       }
-      if (total > maxMin) {
-        b.addRow(terms, -INF, maxMin, `hours_${staff[p].id}_d${day}`);
+      if (loopMax === maxMin) {
+        if (total > maxMin) b.addRow(terms, -INF, maxMin, `hours_${staff[p].id}_d${day}`);
+        continue;
+      }
+      if (total > loopMax) b.addRow(terms, -INF, loopMax, `hours_${staff[p].id}_d${day}`);
+      if (totalOutside > maxMin) b.addRow(outside, -INF, maxMin, `hours_out_${staff[p].id}_d${day}`);
+      // A day mixing loop and non-loop shifts keeps the own limit: any shift outside the loop
+      // that day caps the whole day (big-M on the day's outside assignments).
+      if (outside.length > 0 && total > maxMin) {
+        const y = b.addVar({ cost: 0, lower: 0, upper: 1, integer: true, name: `outday_${staff[p].id}_d${day}` });
+        for (const [col] of outside) b.addRow([[col, 1], [y, -1]], -INF, 0, `outday_link_${staff[p].id}_${col}`);
+        b.addRow([...terms, [y, loopMax - maxMin]], -INF, loopMax, `hours_mixed_${staff[p].id}_d${day}`);
       }
     }
   }

@@ -3469,6 +3469,7 @@ export interface paths {
                             [key: string]: number;
                         };
                         rules?: {
+                            liveInMaxHoursPerDay?: number;
                             maxCandidateSites?: number;
                             maxTravelM?: number;
                             minRestMin?: number;
