@@ -4,9 +4,10 @@ import type { MipSolver } from '../solver/model.ts';
 import { unwrap } from '../domain/shared/result.ts';
 import { haversineM as distanceM } from '../domain/geo/distance.ts';
 import {
-  assembleProblem, planStaffing, shiftGrid, DEFAULT_RATES, ORDER_SHARE, INBOUND_SHARE,
+  assembleProblem, explainUnmet, planStaffing, shiftGrid, DEFAULT_RATES, INBOUND_SHARE,
   type ExpectedLoad, type NodeForPlan, type StaffingPlanResult, type StaffingProblem,
 } from '../domain/workforce/index.ts';
+import { DEFAULT_SLOT_TEMPLATE } from '../domain/orders/slots.ts';
 import * as workforce from '../store/workforce.ts';
 import { applyStaffCapacity, restoreSlotCapacities, type StaffCapacityResult } from './staff-capacity.ts';
 
@@ -91,6 +92,8 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
 
   // Loads shift by shift: a site's orders while it trades; lenders keep their own orders.
   const grid = unwrap(shiftGrid({ days, shiftsPerDay: 3 }));
+  const orderFactor = slotOrderFactors(grid.slice(0, 3));
+  const slotsPerShift = grid.slice(0, 3).map((g) => Math.ceil(g.durationMin / DEFAULT_SLOT_TEMPLATE.slotLengthMin));
   const loads: ExpectedLoad[] = [];
   const ordersPerDayOf = (nodeId: string, atMs: number): number => {
     const s = timeline.get(nodeId);
@@ -108,7 +111,9 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
       const perDay = Math.max(0, Math.round(ordersPerDayOf(n.id, mid)));
       if (perDay === 0) return;
       const slot = k % 3;
-      loads.push({ siteId: n.id, shiftId: shift.id, orders: Math.round((perDay * ORDER_SHARE[3][slot]) / 100), inboundUnits: Math.round((perDay * INBOUND_UNITS_PER_ORDER * INBOUND_SHARE[3][slot]) / 100) });
+      // Each slot's capacity is whole orders (rounded down): one more order per slot the shift covers.
+      const orders = orderFactor[slot] > 0 ? Math.ceil(perDay * orderFactor[slot]) + slotsPerShift[slot] : 0;
+      loads.push({ siteId: n.id, shiftId: shift.id, orders, inboundUnits: Math.round((perDay * INBOUND_UNITS_PER_ORDER * INBOUND_SHARE[3][slot]) / 100) });
     });
   }
   const staff = staffAll
@@ -129,7 +134,7 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
     return {
       nodeId: n.id,
       role: affected.has(n.id) ? 'affected' : 'lender',
-      ordersPerDay: Math.round(loads.filter((l) => l.siteId === n.id).reduce((a, l) => a + l.orders, 0) / days),
+      ordersPerDay: Math.round(grid.reduce((a, shift) => a + Math.max(0, ordersPerDayOf(n.id, input.startsAtMs + (shift.startMin + shift.durationMin / 2) * 60_000)), 0) / grid.length),
       people: new Set(mine.map((a) => a.staffId)).size,
       borrowed: new Set(mine.filter((a) => homes.get(a.staffId) !== n.id).map((a) => a.staffId)).size,
       staffHours: Math.round(mine.reduce((a, x) => a + (durations.get(x.shiftId) ?? 0), 0) / 60),
@@ -160,10 +165,31 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
     minStaffShortfalls: result.review.minStaffShortfalls.length,
     byNode,
     shortfallByRoleShift: result.review.shortfallByRoleShift.slice(0, 60),
+    /** Which needs stay unmet and why, per node and role (see domain/workforce/unmet.ts). */
+    unmetWhy: explainUnmet(problem, result.review),
     notes: result.notes,
     elapsedMs: Date.now() - t0,
     roster,
   };
+}
+
+/**
+ * Orders each shift of a day is staffed for, as a share of the day's orders: delivery orders
+ * are picked and packed for their slots (the orders context's day template, 07:00-22:00 local;
+ * the plan starts at a local midnight), and the slot capacity a roster gives counts only the
+ * minutes inside the slots. So a shift overlapping the slot hours is staffed for the orders of a
+ * whole shift at the slot hours' rate (the day's orders × its length ÷ the slot hours): its
+ * minutes inside the slots then give exactly its share, and a shift outside them (the night) picks
+ * none. The inbound work keeps its own spread (nights receive).
+ */
+export function slotOrderFactors(dayShifts: Array<{ startMin: number; durationMin: number }>, template = DEFAULT_SLOT_TEMPLATE): number[] {
+  const overlap = (s: { startMin: number; durationMin: number }) => {
+    let m = 0;
+    for (const base of [-1440, 0, 1440]) m += Math.max(0, Math.min(s.startMin + s.durationMin, base + template.lastEndMin) - Math.max(s.startMin, base + template.firstStartMin));
+    return m;
+  };
+  const slotHours = template.lastEndMin - template.firstStartMin;
+  return dayShifts.map((s) => (overlap(s) > 0 ? s.durationMin / slotHours : 0));
 }
 
 export interface RosterStepResult {

@@ -2,7 +2,7 @@
  * The greedy fallback, for when the solver returns no roster. It walks the needs shift by
  * shift (earliest first, largest need first) and gives each the cheapest eligible person who
  * breaks no rule: not already busy or short of rest, within daily hours, and consistent with
- * closed loops. Then it tops sites up to their minimum staffing. It never breaks a hard rule;
+ * closed loops. Sites' minimum staffing is filled first (a site lends only beyond it). It never breaks a hard rule;
  * what it cannot cover stays unmet and is reported by the review.
  */
 import { entryCost, type Candidate, type Indexed } from './candidates.ts';
@@ -75,6 +75,20 @@ export function greedyRoster(ix: Indexed): Assignment[] {
     entry.left -= minutes;
   };
 
+  // Each site's own minimum staffing first, from the people nearest (its own): a site lends
+  // people only beyond its minimum. Their shift's minutes then go to the site's own needs below.
+  for (let n = 0; n < sites.length; n++) {
+    const min = sites[n].minStaffPerShift;
+    if (min <= 0) continue;
+    for (let s = 0; s < shifts.length; s++) {
+      const pool = bySiteShift.get(`${n}|${s}`) ?? [];
+      while ((headcount.get(`${n}|${s}`) ?? 0) < min) {
+        const c = pool.filter((c) => !taken.has(`${c.person}|${c.shift}`) && allowed(c)).sort((a, b) => price(a) - price(b) || a.person - b.person)[0];
+        if (!c) break;
+        take(c);
+      }
+    }
+  }
   const needs: Array<{ site: number; shift: number; role: Role; min: number }> = [];
   for (let n = 0; n < sites.length; n++)
     for (let s = 0; s < shifts.length; s++) for (const [role, min] of ix.needMin[n][s]) needs.push({ site: n, shift: s, role, min });
@@ -109,18 +123,6 @@ export function greedyRoster(ix: Indexed): Assignment[] {
       const m = Math.min(left, entry.left);
       give(entry, need.role, m);
       left -= m;
-    }
-  }
-  for (let n = 0; n < sites.length; n++) {
-    const min = sites[n].minStaffPerShift;
-    if (min <= 0) continue;
-    for (let s = 0; s < shifts.length; s++) {
-      const pool = bySiteShift.get(`${n}|${s}`) ?? [];
-      while ((headcount.get(`${n}|${s}`) ?? 0) < min) {
-        const c = pool.filter((c) => !taken.has(`${c.person}|${c.shift}`) && allowed(c)).sort((a, b) => price(a) - price(b) || a.person - b.person)[0];
-        if (!c) break;
-        take(c);
-      }
     }
   }
   // Spare minutes go to the main task, so every assignment accounts for its whole shift.

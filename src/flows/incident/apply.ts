@@ -186,7 +186,7 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
       if (id) await planning.unapplyPlan(trx, id, deps.now());
     },
   });
-  if (ew) steps.push(emergencySourcingStep(ew.id, deps.solver, inc.spec.multipliers, now));
+  if (ew) steps.push(emergencySourcingStep(ew.id, deps.solver, part('targets')?.multipliers ?? inc.spec.multipliers, now));
   return steps;
 }
 

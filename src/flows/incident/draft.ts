@@ -30,6 +30,8 @@ export interface DraftOptions {
   rosterDays?: number;
   /** Sourcing solver time limit (default 10 s). */
   sourcingTimeLimitS?: number;
+  /** Days of its own demand a trading node that gains no zones keeps (it lends the rest; default 2). */
+  lenderDaysOfCover?: number;
 }
 
 /** Drafts the response plan from the current network: one document, every part reviewable. */
@@ -101,8 +103,40 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   const movableServed = zonesPart.totals.servedOrdersPerDay ?? 0;
   const unservedOrders = zonesPart.totals.unservedOrdersPerDay ?? 0;
 
-  // 4. Targets (planning context): essentials at the multipliers.
-  const multipliers = spec.multipliers ?? { essential: 5, key: 10 };
+  // Orders a day each node's zones bring before the plan and after its zone moves.
+  const base = new Map<string, number>();
+  for (const z of storedZones) if (z.servingNodeId) base.set(z.servingNodeId, (base.get(z.servingNodeId) ?? 0) + z.demandOrdersPerDay);
+  const after = new Map(base);
+  for (const c of zonesPart.changes ?? []) {
+    const served = Math.max(0, c.demandOrdersPerDay - (c.unservedOrdersPerDay ?? 0));
+    if (c.oldNodeId) after.set(c.oldNodeId, (after.get(c.oldNodeId) ?? 0) - c.demandOrdersPerDay);
+    if (c.newNodeId) after.set(c.newNodeId, (after.get(c.newNodeId) ?? 0) + served);
+  }
+
+  // 4. Targets (planning context): essentials at the multipliers, on the demand each node serves
+  // after the plan. A trading node that gains zones is surged on that demand (its multiplier ×
+  // orders after ÷ orders before); one that gains none only lends: it keeps `lenderDaysOfCover`
+  // days of its own demand, so the stock above that can go to the nodes that took the zones.
+  // A node with no zones before keeps the plain multipliers (no ratio to scale by); the
+  // emergency warehouse gets its demand and targets on apply (emergency_demand).
+  const surge = spec.multipliers ?? { essential: 5, key: 10 };
+  const lenderDays = options.lenderDaysOfCover ?? 2;
+  const byNode: Record<string, { essential: number; key: number }> = {};
+  const gaining: string[] = [];
+  const lending: string[] = [];
+  for (const n of nodes) {
+    if (!DELIVERY.has(n.kind) || !takesOnlineOrders(n.status)) continue;
+    const b = base.get(n.id) ?? 0;
+    const a = after.get(n.id) ?? 0;
+    if (a > b && b > 0) {
+      byNode[n.id] = { essential: Math.round(surge.essential * (a / b) * 100) / 100, key: Math.round(surge.key * (a / b) * 100) / 100 };
+      gaining.push(n.id);
+    } else if (a <= b) {
+      byNode[n.id] = { essential: lenderDays, key: lenderDays };
+      lending.push(n.id);
+    }
+  }
+  const multipliers = { essential: surge.essential, key: surge.key, byNode };
   let targetsPart: any = { multipliers, nodes: [] };
   try {
     const targets = await planning.currentTargets(db, { multipliers });
@@ -115,7 +149,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       if (t.cappedBy) b.capped++;
       byNode.set(t.nodeId, b);
     }
-    targetsPart = { multipliers, nodes: [...byNode].map(([nodeId, b]) => ({ nodeId, ...b, daysOfCover: b.baselineUnits ? Math.round((10 * b.targetUnits) / b.baselineUnits) / 10 : null })) };
+    targetsPart = { multipliers, surged: gaining, lendersOnly: lending, lenderDaysOfCover: lenderDays, nodes: [...byNode].map(([nodeId, b]) => ({ nodeId, ...b, daysOfCover: b.baselineUnits ? Math.round((10 * b.targetUnits) / b.baselineUnits) / 10 : null })) };
   } catch (e) {
     partFailed('targets', e);
   }
@@ -134,7 +168,9 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   // 5. Sourcing (planning context): a draft sourcing plan toward the targets, for the affected
   // nodes that will trade (givers stay network-wide). The warehouse is a receiver once it exists.
   const current = new Map(nodes.map((n) => [n.id, n.status as NodeStatus]));
-  const receivers = [...affected].filter((id) => current.has(id) && takesOnlineOrders(current.get(id)!) && takesOnlineOrders(finalStatus.get(id) ?? 'open')).sort();
+  // Receivers serve orders after the plan: a store inside the lockdown whose zones all moved away
+  // receives nothing (DC shipments bound to it are diverted from what is above its lender cover).
+  const receivers = [...affected].filter((id) => current.has(id) && takesOnlineOrders(current.get(id)!) && takesOnlineOrders(finalStatus.get(id) ?? 'open') && (after.get(id) ?? 0) > 0).sort();
   if (ewNode && !current.has(ewNode.id)) note('plan.warehouse_not_sourced', { node: ewNode.nameZh, nodeEn: ewNode.nameEn ?? ewNode.nameZh }, `sourcing: the emergency warehouse ${ewNode.id} is not a node until the plan is applied; apply gives it the demand it takes over and plans its stock (steps emergency_demand and emergency_sourcing)`);
   let sourcingPart: any = { planId: null, summary: null, receivers };
   let transferLines: Array<{ fromNodeId: string; toNodeId: string; itemId: string; quantity: number }> = [];
@@ -165,14 +201,6 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   lap('trips');
 
   // 7. Staffing (workforce context): a roster for the affected nodes and their lenders.
-  const base = new Map<string, number>();
-  for (const z of storedZones) if (z.servingNodeId) base.set(z.servingNodeId, (base.get(z.servingNodeId) ?? 0) + z.demandOrdersPerDay);
-  const after = new Map(base);
-  for (const c of zonesPart.changes ?? []) {
-    const served = Math.max(0, c.demandOrdersPerDay - (c.unservedOrdersPerDay ?? 0));
-    if (c.oldNodeId) after.set(c.oldNodeId, (after.get(c.oldNodeId) ?? 0) - c.demandOrdersPerDay);
-    if (c.newNodeId) after.set(c.newNodeId, (after.get(c.newNodeId) ?? 0) + served);
-  }
   const reopenMs = spec.reopenOnlineOnlyAt ? Date.parse(spec.reopenOnlineOnlyAt) : null;
   const reopened = new Set(statusChanges.filter((c) => c.to === 'online_only' && spec.reopenOnlineOnlyAt).map((c) => c.nodeId));
   const lockdownIds = new Set(statusChanges.filter((c) => c.to === 'suspended' || c.to === 'online_only').map((c) => c.nodeId));

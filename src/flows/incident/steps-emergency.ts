@@ -3,6 +3,7 @@ import type { MipSolver } from '../../solver/model.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
+import type { Multipliers } from '../../domain/planning/types.ts';
 import type { Step } from '../workflow.ts';
 import type { Db } from './common.ts';
 
@@ -65,7 +66,8 @@ export interface EmergencySourcingResult {
   note?: string;
 }
 
-export function emergencySourcingStep(ewId: string, solver: MipSolver, multipliers: { essential: number; key: number } | undefined, now: Date): Step {
+/** `multipliers`: the targets part's (lenders keep their lender cover, so they can give to the warehouse). */
+export function emergencySourcingStep(ewId: string, solver: MipSolver, multipliers: Multipliers | undefined, now: Date): Step {
   return {
     name: 'emergency_sourcing',
     run: async (trx) => {
