@@ -83,7 +83,8 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
     const s = timeline.get(n.id);
     // A node the plan opens with no people of its own (the emergency warehouse) is staffed first:
     // every other trading node keeps its own people (and its slot capacity, see applyRoster).
-    const plain = { ...n, controlled: false, priority: affected.has(n.id) && !withStaff.has(n.id) ? 3 : 1, closedLoopFromMs: null, closedLoopDays: null };
+    // A lender runs on its own people and lends beyond its minimum: no one is borrowed into it.
+    const plain = { ...n, controlled: false, priority: affected.has(n.id) && !withStaff.has(n.id) ? 3 : 1, closedLoopFromMs: null, closedLoopDays: null, takesBorrowed: affected.has(n.id) };
     if (!s?.controlled) return plain;
     const loopFrom = s.closedLoopFromMs != null ? input.startsAtMs + Math.floor((s.closedLoopFromMs - input.startsAtMs) / DAY_MS) * DAY_MS : null;
     const loopDays = loopFrom != null ? Math.max(1, days - Math.floor((loopFrom - input.startsAtMs) / DAY_MS)) : null;

@@ -24,6 +24,8 @@ export interface NodeForPlan {
   controlled?: boolean;
   minStaffPerShift?: number;
   priority?: number;
+  /** False: only its own people work here (a site that only lends). */
+  takesBorrowed?: boolean;
   /** Closed loop as a calendar day (epoch ms of its start) and a number of days. */
   closedLoopFromMs?: number | null;
   closedLoopDays?: number | null;
@@ -68,7 +70,7 @@ export function assembleProblem(req: PlanRequest, nodes: NodeForPlan[], staff: S
       const endDay = startDay + n.closedLoopDays;
       if (endDay > 0) closedLoop = { startDay: Math.max(0, startDay), days: endDay - Math.max(0, startDay) };
     }
-    return { id: n.id, name: n.name, lat: n.lat, lng: n.lng, controlled: !!n.controlled, closedLoop, minStaffPerShift: n.minStaffPerShift ?? 0, priority: n.priority ?? 1 };
+    return { id: n.id, name: n.name, lat: n.lat, lng: n.lng, controlled: !!n.controlled, closedLoop, minStaffPerShift: n.minStaffPerShift ?? 0, priority: n.priority ?? 1, ...(n.takesBorrowed === false ? { takesBorrowed: false } : {}) };
   });
   const toMin = (ms: number) => Math.round((ms - req.startsAtMs) / 60_000);
   const members: StaffMember[] = staff.map(({ unavailableMs, ...s }) => ({

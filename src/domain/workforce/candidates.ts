@@ -94,6 +94,7 @@ export function indexProblem(problem: StaffingProblem): Indexed {
     for (const [si, distM] of reach[pi]) {
       const site = sites[si];
       if (site.controlled && p.permitStatus !== 'cleared') continue;
+      if (site.takesBorrowed === false && si !== home && si !== location[pi]) continue;
       for (let ti = 0; ti < shifts.length; ti++) {
         const t = shifts[ti];
         if (p.unavailable.some((w) => overlaps(w.fromMin, w.toMin, t.startMin, shiftEnd(t)))) continue;

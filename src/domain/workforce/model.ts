@@ -64,6 +64,11 @@ export interface Site {
    * staffed first instead of each person staying at home.
    */
   priority?: number;
+  /**
+   * Whether people from elsewhere may be rostered here (default true). False for a site that only
+   * lends (an incident's unaffected node): it runs on its own people and lends beyond its minimum.
+   */
+  takesBorrowed?: boolean;
 }
 
 export interface Shift {
