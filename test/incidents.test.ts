@@ -95,9 +95,13 @@ describe('the response plan', () => {
     for (const l of z.nodeLoads) expect(l.loadAfter).toBeLessThanOrEqual(l.dailyOrderCapacity);
   });
 
-  it('sources stock only for the affected nodes that keep trading, from givers anywhere', async () => {
+  it('sources stock only for the affected nodes that keep trading and serve orders after the plan, from givers anywhere', async () => {
     const s = part('sourcing');
-    expect(s.receivers).toContain('dazu-plaza');
+    // Dazu Plaza reopens online-only, but all its zones moved to other nodes: it lends, it does not receive.
+    const movedAway = (part('zones').changes as Array<{ oldNodeId: string | null }>).filter((c) => c.oldNodeId === 'dazu-plaza').length;
+    expect(movedAway).toBeGreaterThan(0);
+    expect(s.receivers).not.toContain('dazu-plaza');
+    expect(part('targets').lendersOnly).toContain('dazu-plaza');
     expect(s.receivers).toContain('yicheng-jingyuan');
     for (const far of ['fengtai-dayue', 'fengtai-wannian', 'south-dc']) expect(s.receivers).not.toContain(far);
     expect(s.lines).toBeGreaterThan(0);
