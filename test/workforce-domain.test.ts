@@ -145,6 +145,29 @@ describe('staffing plan (MIP)', () => {
     expect(review.overHours).toEqual([{ staffId: 'v1', day: 0, workedMin: 960, maxMin: 720 }]);
   });
 
+  it('a site that only lends takes no one from elsewhere, and keeps its minimum staffing before lending (greedy too)', async () => {
+    const lender = { ...STORE_B, takesBorrowed: false, minStaffPerShift: 1 };
+    for (const solver of [undefined, failingSolver]) {
+      const r = await plan(
+        {
+          staff: [person('a1', 'store-a', ['picker']), person('b1', 'store-b', ['picker']), person('b2', 'store-b', ['picker'])],
+          sites: [STORE_A, lender],
+          shifts: SHIFTS.slice(0, 1),
+          needs: [need('store-a', 'd1-early', 'picker', 3), need('store-b', 'd1-early', 'picker', 2)],
+        },
+        solver,
+      );
+      expect(r.assignments.filter((a) => a.siteId === 'store-b').every((a) => a.staffId.startsWith('b'))).toBe(true);
+      expect(r.assignments.filter((a) => a.siteId === 'store-b').length).toBeGreaterThanOrEqual(1);
+      expect(r.review.violations).toEqual([]);
+    }
+    const review = reviewRoster(
+      { staff: [person('a1', 'store-a', ['picker'])], sites: [STORE_A, lender], shifts: SHIFTS, needs: [] },
+      [{ staffId: 'a1', siteId: 'store-b', shiftId: 'd1-early', role: 'picker' }],
+    );
+    expect(review.violations.map((v) => v.kind)).toEqual(['borrowed']);
+  });
+
   it('people already living inside a closed-loop site stay there', async () => {
     const loopSite = { ...STORE_A, closedLoop: { startDay: 0, days: 2 } };
     const r = await plan({

@@ -181,7 +181,7 @@ export interface OverHours {
 }
 
 export interface RosterViolation {
-  kind: 'rest' | 'double_booked' | 'closed_loop' | 'permit' | 'role' | 'unavailable' | 'unknown_ref';
+  kind: 'rest' | 'double_booked' | 'closed_loop' | 'permit' | 'role' | 'unavailable' | 'unknown_ref' | 'borrowed';
   staffId: string;
   message: string;
 }

@@ -160,6 +160,8 @@ export function reviewRoster(problem: StaffingProblem, assignments: Assignment[]
 function checkEligibility(person: StaffMember, site: Site, shift: Shift, out: RosterViolation[]): void {
   if (site.controlled && person.permitStatus !== 'cleared')
     out.push({ kind: 'permit', staffId: person.id, message: `${person.id} (permit ${person.permitStatus}) is rostered in controlled site ${site.id}` });
+  if (site.takesBorrowed === false && person.homeNodeId !== site.id && person.insideNodeId !== site.id)
+    out.push({ kind: 'borrowed', staffId: person.id, message: `${person.id} (home ${person.homeNodeId}) is rostered at ${site.id}, which only lends and takes no one from elsewhere` });
   const loop = closedLoopWindow(site);
   if (loop && overlaps(loop[0], loop[1], shift.startMin, shiftEnd(shift)) && !person.canLiveOnSite)
     out.push({ kind: 'closed_loop', staffId: person.id, message: `${person.id} cannot live on site but is rostered in closed-loop site ${site.id} (${shift.id})` });
