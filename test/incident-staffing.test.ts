@@ -127,6 +127,9 @@ describe('the Yizhuang plan, applied', () => {
     expect(f.zonesNewlyUnserved).toBe(0);
     expect(f.servableOrdersPerDayDay2).toBeGreaterThanOrEqual(10_000);
     expect(f.servableOrdersPerDayDay2).toBeLessThanOrEqual(f.demandOrdersPerDay);
+    // What the roster alone gives is counted too, and never more than what is servable.
+    expect(f.servableByRosterAloneDay2).toBeGreaterThan(0);
+    expect(f.servableByRosterAloneDay2).toBeLessThanOrEqual(f.servableOrdersPerDayDay2);
     expect(f.lateralTransferUnits).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -36,6 +36,13 @@ export async function incidentFigures(db: Db, incidentId: string, before: Set<st
   // The scheduler at day 2 noon: areas starting later take effect, status changes due happen.
   await db.transaction().execute((trx) => zones.tickControlAreas(trx, new Date(day2NoonMs), `incident:${incidentId}`));
   const servable = await servableOnDay(db, day2);
+  // The same count with each rostered node's slot capacity as its roster alone gives it (without
+  // the capacity kept at nodes outside the lockdown): what the borrowed and own people rostered can pick and pack.
+  const rosterCap = new Map<string, number>();
+  for (const c of (stepResult(applied, 'staffing')?.slotCapacity?.changes ?? []) as Array<{ nodeId: string; serviceDay: string; roster?: number; after: number }>) {
+    if (c.serviceDay === day2) rosterCap.set(c.nodeId, (rosterCap.get(c.nodeId) ?? 0) + (c.roster ?? c.after));
+  }
+  const byRosterAlone = servable.nodes.reduce((a, n) => a + (n.servableOrdersPerDay > 0 && rosterCap.has(n.nodeId) ? Math.min(n.servableOrdersPerDay, rosterCap.get(n.nodeId)!) : n.servableOrdersPerDay), 0);
   const newlyUnserved = await zonesNewlyUnserved(db, before);
   const ewId = stepResult(applied, 'emergency_warehouse')?.nodeId as string | undefined;
   const ewTargets = ewId ? (await planning.currentTargets(db, { nodeId: ewId, multipliers: inc.spec.multipliers })).filter((t) => t.targetUnits > 0).length : 0;
@@ -55,6 +62,7 @@ export async function incidentFigures(db: Db, incidentId: string, before: Set<st
     day2,
     day2NoonMs,
     servableOrdersPerDayDay2: servable.servableOrdersPerDay,
+    servableByRosterAloneDay2: byRosterAlone,
     demandOrdersPerDay: servable.demandOrdersPerDay,
     servableByNode: servable.nodes,
     limited: servable.nodes.filter((n) => n.limitedBy).map((n) => `${n.nodeId}: ${n.limitedBy}`).join(', ') || 'no node limited',
