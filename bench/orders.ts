@@ -1,30 +1,34 @@
 /**
- * `npm run bench -- orders [--seconds N] [--clients N] [--pg-only] [--pglite-only]`
+ * `npm run bench -- orders [--seconds N] [--clients N] [--pg-only] [--pglite-only] [--two-processes] [--full]`
  *
  * The 6 a.m. rush: many concurrent clients post orders of ~5 lines to the real HTTP server, the
  * lines drawn from a catalogue in which a few items are very popular (Zipf, s = 1.1) and sell out
  * during the run; customers prefer the early delivery slots, which fill. The load generator is its
- * OWN process (`bench/orders-load.ts`), never a thread of the server. Runs, each on a fresh seeded
- * database:
+ * OWN process (`bench/orders-load.ts`), never a thread of the server. Runs, each on a fresh copy of
+ * the seeded database (a template, seeded once):
  *  1. PostgreSQL, one server (in this process): accepted orders a second, p50/p99
  *     latency, the rows written per accepted order (PostgreSQL's own statistics, inserts + updates
  *     + deletes of every table, measured around the run);
  *  2. pgbench's default TPC-B-like transaction on the same server, right after: the reference;
- *  3. PostgreSQL, two server processes (`bench/orders-server.ts`) sharing the database, the clients
- *     split between them;
+ *  3. with `--two-processes` or `--full`: PostgreSQL, two server processes
+ *     (`bench/orders-server.ts`) sharing the database, the clients split between them;
  *  4. PostgreSQL, in process: the same orders straight into the order batcher, no HTTP;
  *  5. PGlite: the server in this process (the database is embedded in it), the load generator
  *     still a separate process.
- * After every run the oversell count is checked by rebuilding stock from the ledger's movements
- * (it must be 0) and by the inventory's projection check.
+ * Everything a run needs (databases, servers, the load generator, pgbench's tables) is started
+ * before the first run, so the default (4 s a run) takes under a minute on a quiet machine;
+ * `--full` runs 30 s each and the two-process run. After every run the oversold count is checked
+ * by rebuilding stock from the ledger's movements (it must be 0) and by the inventory's
+ * projection check. The keys name their unit; the load average is printed at start and end.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID, createHash } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
-import { dropDatabase, openScratchDatabase, type ScratchSeed } from '../src/store/scratch.ts';
+import { dropDatabase, openScratchDatabase, type ScratchDatabase, type ScratchSeed } from '../src/store/scratch.ts';
 import { openDatabase } from '../src/store/db.ts';
 import { buildApp } from '../src/api/server.ts';
 import type { AppDeps } from '../src/api/deps.ts';
@@ -58,6 +62,8 @@ interface Args {
   clients: number;
   pg: boolean;
   pglite: boolean;
+  /** The two-server-process run (its start-up, two `tsx` processes, takes longer than the rest): with `--full` or `--two-processes`. */
+  twoProcesses: boolean;
 }
 
 function parseArgs(args: string[]): Args {
@@ -67,10 +73,11 @@ function parseArgs(args: string[]): Args {
   };
   const full = args.includes('--full');
   return {
-    seconds: num('--seconds', full ? 30 : 5),
+    seconds: num('--seconds', full ? 30 : 4),
     clients: num('--clients', 64),
     pg: !args.includes('--pglite-only'),
     pglite: !args.includes('--pg-only'),
+    twoProcesses: full || args.includes('--two-processes'),
   };
 }
 
@@ -283,49 +290,67 @@ async function freshPgDatabase(baseUrl: string): Promise<{ url: string; name: st
   return { url, name: new URL(url).pathname.slice(1) };
 }
 
+interface PgTarget {
+  url: string;
+  name: string;
+  /** Rows written in the database before the run, read while no connection to it was open. */
+  rowsBefore: number;
+  /** The server in this process (one-server run), or the server processes on this database. */
+  here?: { app: Awaited<ReturnType<typeof buildApp>>; database: Awaited<ReturnType<typeof openDatabase>>; port: number };
+  servers?: ServerProcess[];
+}
+
+/** A fresh seeded database with its server(s) listening and idle, before any run. */
+async function preparePg(baseUrl: string, servers: 1 | 2): Promise<PgTarget> {
+  const { url, name } = await freshPgDatabase(baseUrl);
+  await quiesce(url);
+  const rowsBefore = await rowsWritten(url);
+  if (servers === 2) return { url, name, rowsBefore, servers: await Promise.all([startServerProcess(url, NOW, 6), startServerProcess(url, NOW, 6)]) };
+  const database = await openDatabase({ url, poolSize: 12 });
+  const deps: AppDeps = { database, db: database.db, clock: { now: () => NOW }, solver: defaultSolver, config: { auth: { enabled: false, orderRatePerMin: 0 } } as AppDeps['config'] };
+  const app = await buildApp(deps);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url, name, rowsBefore, here: { app, database, port: (app.server.address() as { port: number }).port } };
+}
+
+/** Closes what `preparePg` started and drops its database. */
+async function closePg(baseUrl: string, t: PgTarget): Promise<void> {
+  if (t.here) {
+    await t.here.app.close();
+    await t.here.database.close();
+  }
+  if (t.servers) await Promise.all(t.servers.map((p) => p.stop()));
+  await dropDatabase(baseUrl, t.name);
+}
+
 /**
- * PostgreSQL through HTTP on one fresh seeded database, the load generator in its own process.
- * Without `servers`: one server in this process (its connections are this process's, closed
- * before the statistics are read); with them: the server processes of `bench/orders-server.ts`
- * already listening on that database (started early, so their start-up is not in the run).
+ * PostgreSQL through HTTP on one fresh seeded database, the load generator in its own process:
+ * one server in this process, or the server processes of `bench/orders-server.ts` (both started
+ * before the run). The rows written are PostgreSQL's statistics after the servers' connections
+ * closed, less those before.
  */
-async function runPgHttp(baseUrl: string, target: { url: string; name: string }, a: Args, load: LoadProcess, servers?: ServerProcess[]): Promise<BackendResult> {
-  const { url, name } = target;
+async function runPgHttp(baseUrl: string, t: PgTarget, a: Args, load: LoadProcess): Promise<BackendResult> {
   try {
-    await quiesce(url);
-    const before = await rowsWritten(url);
-    let out: { warm: LoadResult; load: LoadResult };
-    if (!servers) {
-      const database = await openDatabase({ url, poolSize: 12 });
-      const deps: AppDeps = { database, db: database.db, clock: { now: () => NOW }, solver: defaultSolver, config: { auth: { enabled: false, orderRatePerMin: 0 } } as AppDeps['config'] };
-      const app = await buildApp(deps);
-      try {
-        await app.listen({ port: 0, host: '127.0.0.1' });
-        out = await load.rush([(app.server.address() as { port: number }).port], a.clients, a.seconds, 2022);
-      } finally {
-        await app.close();
-        await database.close();
-      }
-    } else {
-      try {
-        out = await load.rush(servers.map((p) => p.port), a.clients, a.seconds, 2022);
-      } finally {
-        await Promise.all(servers.map((p) => p.stop()));
-      }
+    const ports = t.here ? [t.here.port] : t.servers!.map((p) => p.port);
+    const out = await load.rush(ports, a.clients, a.seconds, 2022);
+    if (t.here) {
+      await t.here.app.close();
+      await t.here.database.close();
+      t.here = undefined;
     }
-    await quiesce(url);
-    const after = await rowsWritten(url);
-    const database = await openDatabase({ url, poolSize: 2 });
+    if (t.servers) await Promise.all(t.servers.map((p) => p.stop()));
+    await quiesce(t.url);
+    const after = await rowsWritten(t.url);
+    const database = await openDatabase({ url: t.url, poolSize: 2 });
     try {
       const check = await oversold(database.db);
       const { load: l, warm } = out;
-      return { ...l, ordersPerSec: accepted(l) / l.elapsedS, ...check, rowsPerOrder: (after - before) / Math.max(1, accepted(l) + accepted(warm)) };
+      return { ...l, ordersPerSec: accepted(l) / l.elapsedS, ...check, rowsPerOrder: (after - t.rowsBefore) / Math.max(1, accepted(l) + accepted(warm)) };
     } finally {
       await database.close();
     }
   } finally {
-    if (servers) await Promise.all(servers.map((p) => p.stop()));
-    await dropDatabase(baseUrl, name);
+    await closePg(baseUrl, t);
   }
 }
 
@@ -370,21 +395,25 @@ async function runInProcess(baseUrl: string | undefined, a: Args): Promise<Backe
   }
 }
 
-/** PGlite: the server runs in this process (the database is embedded in it); the load generator is still its own process. */
-async function runPglite(a: Args, loader: LoadProcess): Promise<BackendResult> {
+/** PGlite with the server in this process (the database is embedded in it), ready before any run. */
+async function preparePglite(): Promise<{ scratch: ScratchDatabase; app: Awaited<ReturnType<typeof buildApp>>; port: number }> {
   const scratch = await openScratchDatabase({ prefix: 'bg_bench_orders', seed: SEED });
   const database = scratch.database;
+  const deps: AppDeps = { database, db: database.db, clock: { now: () => NOW }, solver: defaultSolver, config: { auth: { enabled: false, orderRatePerMin: 0 } } as AppDeps['config'] };
+  const app = await buildApp(deps);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { scratch, app, port: (app.server.address() as { port: number }).port };
+}
+
+/** PGlite: the load generator is still its own process. */
+async function runPglite(a: Args, loader: LoadProcess, p: Awaited<ReturnType<typeof preparePglite>>): Promise<BackendResult> {
   try {
-    const deps: AppDeps = { database, db: database.db, clock: { now: () => NOW }, solver: defaultSolver, config: { auth: { enabled: false, orderRatePerMin: 0 } } as AppDeps['config'] };
-    const app = await buildApp(deps);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const port = (app.server.address() as { port: number }).port;
-    const { load } = await loader.rush([port], a.clients, a.seconds, 2022);
-    await app.close();
-    const check = await oversold(database.db);
+    const { load } = await loader.rush([p.port], a.clients, a.seconds, 2022);
+    await p.app.close();
+    const check = await oversold(p.scratch.database.db);
     return { ...load, ordersPerSec: accepted(load) / load.elapsedS, ...check };
   } finally {
-    await scratch.close();
+    await p.scratch.close();
   }
 }
 
@@ -479,68 +508,91 @@ async function phase<T>(name: string, f: () => Promise<T>): Promise<T> {
 export async function run(args: string[]): Promise<Record<string, number>> {
   const a = parseArgs(args);
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  process.stdout.write(`orders: the 06:00 rush, ${a.clients} clients for ${a.seconds} s a run, orders of 5 lines over ${CATALOGUE} items (Zipf 1.1; the top ${HOT_ITEMS} hold ${HOT_STOCK} units a node); load generator in its own process\n`);
+  const loadAvgStart = os.loadavg()[0];
+  process.stdout.write(`orders: the 06:00 rush, ${a.clients} clients for ${a.seconds} s a run, orders of 5 lines over ${CATALOGUE} items (Zipf 1.1; the top ${HOT_ITEMS} hold ${HOT_STOCK} units a node); load generator in its own process; load average ${loadAvgStart.toFixed(1)}\n`);
   const out: Record<string, number> = {};
   let oversoldTotal = 0;
-  let loader: LoadProcess | null = null;
-  let twoServers: ServerProcess[] = [];
-  try {
-    if (a.pg) {
-      let pgOk = true;
-      try {
-        const c = new pg.Client({ connectionString: url });
-        await c.connect();
-        await c.end();
-      } catch (e) {
-        pgOk = false;
-        process.stdout.write(`PostgreSQL at ${url} is not reachable (${(e as Error).message}); skipping it\n`);
-      }
-      if (pgOk) {
-        // Start-up, before any measurement: the load generator, both databases, the two server
-        // processes (listening, idle, until their run) and pgbench's tables.
-        const [oneDb, twoDb] = await phase('start-up', async () => {
-          const [l, one, two] = await Promise.all([startLoadProcess(), freshPgDatabase(url), freshPgDatabase(url), ensurePgbenchDatabase(url)]);
-          loader = l;
-          twoServers = await Promise.all([startServerProcess(two.url, NOW, 6), startServerProcess(two.url, NOW, 6)]);
-          return [one, two];
-        });
-        const r = await phase('PostgreSQL, one server', () => runPgHttp(url, oneDb, a, loader!));
-        printBackend('PostgreSQL server, one server (HTTP; server in this process, load generator in its own)', r);
-        const tps = await phase('pgbench', () => pgbenchTps(url, a.seconds));
-        process.stdout.write(`\npgbench (default TPC-B-like, scale 10, 10 clients) on the same server: ${tps.toFixed(0)} tps\n`);
-        process.stdout.write(`our accepted orders/s as a ratio of pgbench tps: ${(r.ordersPerSec / tps).toFixed(2)}\n`);
-        const two = await phase('PostgreSQL, two server processes', () => runPgHttp(url, twoDb, a, loader!, twoServers));
-        printBackend('PostgreSQL server, two server processes on one database (HTTP)', two);
-        const inproc = await phase('PostgreSQL, in process', () => runInProcess(url, a));
-        printBackend('PostgreSQL server, in process (order batcher, no HTTP)', inproc);
-        oversoldTotal += r.oversold + two.oversold + inproc.oversold;
-        Object.assign(out, {
-          ordersPerSecPg: Math.round(r.ordersPerSec),
-          pgbenchTps: Math.round(tps),
-          ratioToPgbench: Math.round((r.ordersPerSec / tps) * 100) / 100,
-          p50Ms: round1(r.p50),
-          p99Ms: round1(r.p99),
-          rowsWrittenPerOrder: round1(r.rowsPerOrder ?? NaN),
-          ordersPerSecTwoProcesses: Math.round(two.ordersPerSec),
-          p99MsTwoProcesses: round1(two.p99),
-          ordersPerSecInProcessPg: Math.round(inproc.ordersPerSec),
-        });
-      }
+  let pgOk = a.pg;
+  if (a.pg) {
+    try {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.end();
+    } catch (e) {
+      pgOk = false;
+      process.stdout.write(`PostgreSQL at ${url} is not reachable (${(e as Error).message}); skipping it\n`);
     }
-    if (a.pglite) {
-      loader ??= await phase('start-up', () => startLoadProcess());
-      const r = await phase('PGlite', () => runPglite(a, loader!));
+  }
+  // Start-up, before any measurement, in parallel: the load generator, the databases (copies of
+  // the seeded templates), pgbench's tables, the PGlite server and, when asked for, the two
+  // server processes (listening, idle, until their run).
+  let loader: LoadProcess | null = null;
+  let lite: Awaited<ReturnType<typeof preparePglite>> | null = null;
+  let oneDb: PgTarget | null = null;
+  let twoDb: PgTarget | null = null;
+  try {
+    await phase('start-up', async () => {
+      await Promise.all([
+        startLoadProcess().then((l) => (loader = l)),
+        pgOk ? preparePg(url, 1).then((d) => (oneDb = d)) : null,
+        pgOk ? ensurePgbenchDatabase(url) : null,
+        pgOk && a.twoProcesses ? preparePg(url, 2).then((d) => (twoDb = d)) : null,
+        a.pglite ? preparePglite().then((p) => (lite = p)) : null,
+      ]);
+    });
+    if (pgOk && oneDb) {
+      const one: PgTarget = oneDb;
+      oneDb = null;
+      const r = await phase('PostgreSQL, one server', () => runPgHttp(url, one, a, loader!));
+      printBackend('PostgreSQL server, one server (HTTP; server in this process, load generator in its own)', r);
+      const tps = await phase('pgbench', () => pgbenchTps(url, a.seconds));
+      process.stdout.write(`\npgbench (default TPC-B-like, scale ${PGBENCH_SCALE}, 10 clients) on the same server, right after: ${tps.toFixed(0)} tps\n`);
+      process.stdout.write(`our accepted orders/s as a ratio of pgbench tps: ${(r.ordersPerSec / tps).toFixed(2)}\n`);
+      oversoldTotal += r.oversold;
+      Object.assign(out, {
+        ordersPerSecPg: Math.round(r.ordersPerSec),
+        pgbenchTps: Math.round(tps),
+        ratioToPgbench: Math.round((r.ordersPerSec / tps) * 100) / 100,
+        p50Ms: round1(r.p50),
+        p99Ms: round1(r.p99),
+        rowsWrittenPerOrder: round1(r.rowsPerOrder ?? NaN),
+      });
+      if (twoDb) {
+        const t2: PgTarget = twoDb;
+        twoDb = null;
+        const two = await phase('PostgreSQL, two server processes', () => runPgHttp(url, t2, a, loader!));
+        printBackend('PostgreSQL server, two server processes on one database (HTTP)', two);
+        oversoldTotal += two.oversold;
+        Object.assign(out, { ordersPerSecTwoProcesses: Math.round(two.ordersPerSec), p99MsTwoProcesses: round1(two.p99) });
+      } else process.stdout.write('\n(two server processes: not run; add --two-processes or --full)\n');
+      const inproc = await phase('PostgreSQL, in process', () => runInProcess(url, a));
+      printBackend('PostgreSQL server, in process (order batcher, no HTTP)', inproc);
+      oversoldTotal += inproc.oversold;
+      out.ordersPerSecInProcessPg = Math.round(inproc.ordersPerSec);
+    }
+    if (lite) {
+      const p = lite;
+      lite = null;
+      const r = await phase('PGlite', () => runPglite(a, loader!, p));
       printBackend('PGlite (embedded; server in this process, load generator in its own)', r);
       oversoldTotal += r.oversold;
       out.ordersPerSecPglite = Math.round(r.ordersPerSec);
       out.p99MsPglite = round1(r.p99);
     }
   } finally {
-    await Promise.all(twoServers.map((p) => p.stop()));
-    await loader?.stop();
+    await (loader as LoadProcess | null)?.stop();
+    const l = lite as Awaited<ReturnType<typeof preparePglite>> | null;
+    if (l) {
+      await l.app.close();
+      await l.scratch.close();
+    }
+    for (const d of [oneDb, twoDb] as Array<PgTarget | null>) if (d) await closePg(url, d);
   }
   process.stdout.write(`\nphase wall times: ${phases.map(([n, s]) => `${n} ${s.toFixed(1)} s`).join(', ')}\n`);
-  out.clients = a.clients;
-  out.oversold = oversoldTotal;
+  out.clientsCount = a.clients;
+  out.secondsPerRun = a.seconds;
+  out.oversoldUnits = oversoldTotal;
+  out.loadAvg1mAtStart = round1(loadAvgStart);
+  out.loadAvg1mAtEnd = round1(os.loadavg()[0]);
   return out;
 }
