@@ -16,7 +16,8 @@
  *  5. PGlite: the server in this process (the database is embedded in it), the load generator
  *     still a separate process.
  * Everything a run needs (databases, servers, the load generator, pgbench's tables) is started
- * before the first run, so the default (4 s a run) takes under a minute on a quiet machine;
+ * before the first run, so no run pays for another's start-up (the default, 4 s a run, measured
+ * 57-63 s inside the benchmark plus ~20 s of `tsx` import at load 18; see docs/orders.md);
  * `--full` runs 30 s each and the two-process run. After every run the oversold count is checked
  * by rebuilding stock from the ledger's movements (it must be 0) and by the inventory's
  * projection check. The keys name their unit; the load average is printed at start and end.
