@@ -5,6 +5,7 @@ import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
 import type { Step } from '../workflow.ts';
 import type { Db } from './common.ts';
+import { applySourcingAsLoads } from './loads.ts';
 
 /**
  * The emergency warehouse's demand and stock (apply steps). A new warehouse has no baseline
@@ -72,7 +73,7 @@ export function emergencySourcingStep(ewId: string, solver: MipSolver, multiplie
       const targets = (await planning.currentTargets(trx, { nodeId: ewId, multipliers })).filter((t) => t.targetUnits > 0);
       if (targets.length === 0) return { planId: null, documents: 0, targetItems: 0, note: 'the warehouse took no zones: no demand, no targets' } satisfies EmergencySourcingResult;
       const p = await planning.createPlan(trx, solver, { multipliers, receivers: [ewId], params: { timeLimitS: 10 } }, now);
-      const applied = await planning.applyPlan(trx, p.id, now);
+      const applied = await applySourcingAsLoads(trx, p.id, now);
       return { planId: p.id, documents: applied.documents.length, targetItems: targets.length } satisfies EmergencySourcingResult;
     },
     // Like the sourcing step: its documents are not undone automatically (it runs last).
