@@ -15,6 +15,7 @@ import { zoneSlotsStep } from './steps-slots.ts';
 import { scheduledStatusesStep } from './steps-status.ts';
 import { emergencyDemandStep, emergencySourcingStep } from './steps-emergency.ts';
 import { applySourcingAsLoads } from './loads.ts';
+import { tripsStep } from './steps-trips.ts';
 
 /**
  * Applying the reviewed plan as a workflow (../workflow.ts): each part is a step with a real
@@ -189,6 +190,12 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
     },
   });
   if (ew) steps.push(emergencySourcingStep(ew.id, deps.solver, inc.spec.multipliers, now));
+  // The first 24 hours of trips for the loads the sourcing steps created (their plans, from the journal).
+  const planId = plan.id;
+  steps.push(tripsStep(async (trx) => {
+    const done = (await store.requirePlan(trx, planId)).steps.filter((s) => s.status === 'applied' && (s.step === 'sourcing' || s.step === 'emergency_sourcing'));
+    return done.map((s) => (s.result as { planId?: string | null })?.planId).filter((x): x is string => !!x);
+  }, now, { solve: deps.routing }));
   return steps;
 }
 
