@@ -78,7 +78,7 @@ function runsOf(nowMs: number, waves: string[]): Array<{ day: string; s: number;
 }
 
 /** Transfer orders still draft, as loads. */
-async function transferLoads(db: Db, ids: string[], nowMs: number): Promise<ReadyLoad[]> {
+async function draftTransferLoads(db: Db, ids: string[], nowMs: number): Promise<ReadyLoad[]> {
   const nodes = new Map((await network.listNodes(db)).map((n) => [n.id, n]));
   const out: ReadyLoad[] = [];
   for (const id of ids) {
@@ -130,7 +130,7 @@ export async function planTripsFor(db: Db, input: { transferIds: string[]; poPla
   const budget = (s: Parameters<SolveFn>[1]) => ({ seed: s.seed, objective: s.objective, maxIterations: Math.min(s.maxIterations ?? maxIterations, maxIterations), timeLimitMs: Math.max(20, deadline - performance.now()) });
   const solve: SolveFn = o.solve ? (problem, s) => o.solve!(problem, budget(s)) : async (problem, s) => solveRouting(problem, { ...budget(s), clock: () => performance.now() });
 
-  const transfers = await transferLoads(db, input.transferIds, nowMs);
+  const transfers = await draftTransferLoads(db, input.transferIds, nowMs);
   const poLines = (await Promise.all(input.poPlanIds.map((id) => planning.listPurchaseOrders(db, { planId: id })))).flat();
   const items = await tripItems(db, [...transfers.flatMap((x) => x.load.lines.map((l) => l.itemId)), ...poLines.map((l) => l.itemId)]);
   const pos = await purchaseOrderLoads(db, input.poPlanIds, items, day0);
