@@ -214,6 +214,16 @@ describe('applying and lifting', () => {
     expect((await call('GET', '/api/staffing-plans?status=applied')).json().plans).toEqual([]);
   }, 180_000);
 
+  it('undoes both sourcing plans’ documents when the last step, the trips, fails: no transfer is left held, no trip is left', async () => {
+    const tripsBefore = (await call('GET', '/api/trips')).json().trips.length;
+    const r = await call('POST', '/api/incidents/yz-2022-06/apply', { failAtStep: 'trips' });
+    expect(r.statusCode).toBeGreaterThanOrEqual(400);
+    expect(r.json().details.steps.map((s: any) => [s.name, s.status])).toEqual([...APPLY_STEPS.slice(0, -1).map((s) => [s, 'compensated']), ['trips', 'failed']]);
+    expect((await call('GET', '/api/trips')).json().trips.length).toBe(tripsBefore);
+    expect((await call('GET', '/api/inventory/transfers?status=draft')).json().transfers).toEqual([]);
+    expect(await status('yz-emergency')).toBe('suspended');
+  }, 240_000);
+
   it('applies the same plan again once the failure is undone: the store inside the lockdown is suspended, the warehouse opens, the roster applies', async () => {
     const r = await call('POST', '/api/incidents/yz-2022-06/apply');
     expect(r.json().message ?? '').toBe('');

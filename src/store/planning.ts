@@ -447,7 +447,12 @@ export async function applyPlan(trx: Db, id: string, now: Date, options: ApplyPl
   if (!locked) fail({ code: 'not_found', message: `sourcing plan ${id} not found`, field: 'id', actual: id });
   if (locked.status !== 'draft') fail({ code: 'conflict', message: `plan ${id} is ${locked.status}; only a draft can be applied`, field: 'id', expected: 'draft', actual: locked.status });
   const plan = (await getPlan(trx, id))!;
-  const short = id.slice(0, 8);
+  // A plan applied again after an undo (an incident apply that failed later) keeps its old,
+  // cancelled documents; the new ones get a round suffix (`TR-<plan>r2-001`) so their ids are new.
+  let short = id.slice(0, 8);
+  const taken = async (tag: string) =>
+    (await sql<any>`SELECT 1 FROM stock_transfers WHERE id = ${`TR-${tag}-001`} UNION ALL SELECT 1 FROM planning_purchase_orders WHERE id = ${`PO-${tag}-001`} UNION ALL SELECT 1 FROM planning_diversions WHERE id = ${`DV-${tag}-001`}`.execute(trx)).rows.length > 0;
+  for (let round = 2; await taken(short); round++) short = `${id.slice(0, 8)}r${round}`;
   const documents: PlanDocument[] = [];
   const lineDoc = new Map<number, string>();
 
