@@ -91,6 +91,7 @@ export const en = {
     zoneServedBy: 'Zones served by',
     unserved: 'unserved',
     schematic: 'Schematic basemap, no tiles: roads approximate.',
+    loadingMap: 'Loading the map…',
     capacity: 'orders/day',
     radius: 'reach',
     estimatedLocation: 'location estimated',

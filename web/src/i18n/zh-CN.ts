@@ -93,6 +93,7 @@ export const zhCN: Messages = {
     zoneServedBy: '路区归属',
     unserved: '无人配送',
     schematic: '示意底图（无瓦片），道路位置为近似。',
+    loadingMap: '地图加载中…',
     capacity: '单/天',
     radius: '配送半径',
     estimatedLocation: '位置为估计',
