@@ -479,6 +479,17 @@ export const en = {
     reset: 'Undo my changes',
     redraft: 'Draft the whole plan again',
   },
+  planRerun: {
+    title: 'Nodes and receivers for this incident',
+    intro: 'Change a node’s delivery radius or daily capacity for the incident, or take it out of the zone assignment, then run the zone assignment again; choose the nodes that receive stock and run sourcing and its trips again. Nothing changes on the network before apply.',
+    receivesZones: 'Takes zones',
+    radiusKm: 'Radius (km)',
+    capacity: 'Orders a day',
+    rerunZones: 'Run the zone assignment again ({{n}} nodes changed)',
+    receivers: 'Nodes that receive stock',
+    rerunSourcing: 'Run sourcing and trips again for {{n}} nodes',
+    done: { zones: 'The zone assignment ran again: the zones part is marked edited.', sourcing: 'Sourcing and trips ran again: both parts are marked edited.' },
+  },
   nodeStatus: {
     inLockdown: 'Inside an active lockdown ({{areas}}).',
     closedFinal: 'Closed is final: a closed node cannot change status again.',

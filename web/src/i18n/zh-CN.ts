@@ -481,6 +481,17 @@ export const zhCN: Messages = {
     reset: '撤销我的修改',
     redraft: '重新起草整个方案',
   },
+  planRerun: {
+    title: '本次事件的网点与收货网点',
+    intro: '可为本次事件调整网点的配送半径或日单量上限，或让它不接收片区，然后重新分配片区；选择收货网点后重新生成调货计划及其车次。执行方案前，网络不会有任何变化。',
+    receivesZones: '接收片区',
+    radiusKm: '半径（公里）',
+    capacity: '日单量',
+    rerunZones: '重新分配片区（已改 {{n}} 个网点）',
+    receivers: '收货网点',
+    rerunSourcing: '为 {{n}} 个网点重新生成调货与车次',
+    done: { zones: '片区已重新分配：片区部分标记为已编辑。', sourcing: '调货与车次已重新生成：两部分均标记为已编辑。' },
+  },
   nodeStatus: {
     inLockdown: '位于执行中的封控区内（{{areas}}）。',
     closedFinal: '"已关闭"是最终状态：关闭的网点不能再改状态。',
