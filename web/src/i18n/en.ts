@@ -176,6 +176,18 @@ export const en = {
     lines: 'Units',
   },
   placement: { accepted: 'Accepted', partially_accepted: 'Partly accepted', rejected: 'Refused' },
+  orderAnswer: {
+    accepted: 'All {{n}} lines accepted at {{where}}.',
+    partially_accepted: '{{ok}} of {{n}} lines accepted at {{where}}.',
+    rejectedLines: 'No order was placed: {{n}} lines cannot be served as asked (below).',
+    node_not_trading: '{{node}} is not taking orders{{more}}.',
+    noBackup: ', and no backup node can take the order either',
+    zone_not_served: 'No delivery zone or node serves this address.',
+    slot_full: 'The chosen slot is full at {{node}}.',
+    window_closed: 'Ordering for that day is closed at {{node}}.',
+    insufficient_stock: 'only {{available}} left, {{quantity}} asked.',
+    over_purchase_limit: 'the purchase limit allows {{left}} more today, {{quantity}} asked.',
+  },
   refusal: {
     insufficient_stock: 'Out of stock',
     zone_not_served: 'Address not served',

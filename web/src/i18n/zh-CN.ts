@@ -178,6 +178,18 @@ export const zhCN: Messages = {
     lines: '件数',
   },
   placement: { accepted: '已接单', partially_accepted: '部分接单', rejected: '拒单' },
+  orderAnswer: {
+    accepted: '全部 {{n}} 行已接单，由{{where}}配送。',
+    partially_accepted: '{{n}} 行中 {{ok}} 行已接单，由{{where}}配送。',
+    rejectedLines: '未下单：有 {{n}} 行无法按要求供应（见下）。',
+    node_not_trading: '{{node}}暂不接单{{more}}。',
+    noBackup: '，备用网点也无法接单',
+    zone_not_served: '该地址没有配送片区或网点覆盖。',
+    slot_full: '{{node}}所选时段已满。',
+    window_closed: '{{node}}当天的下单时间已截止。',
+    insufficient_stock: '仅剩 {{available}}，需要 {{quantity}}。',
+    over_purchase_limit: '今日限购还可买 {{left}}，需要 {{quantity}}。',
+  },
   refusal: {
     insufficient_stock: '缺货',
     zone_not_served: '地址不在配送范围',
