@@ -153,6 +153,38 @@ describe('the network board', () => {
     expect((await call('PATCH', `/api/nodes/${busy.nodeId}`, { dailyOrderCapacity: busy.dailyOrderCapacity })).statusCode).toBe(200);
   });
 
+  it('is pushed as server-sent events: the board at once, then again when it changes', async () => {
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const ac = new AbortController();
+    const res = await fetch(`${address}/api/board/stream?day=2022-06-22`, { signal: ac.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    let buffer = '';
+    const nextBoard = async (): Promise<any> => {
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end >= 0) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (/^event: board$/m.test(event)) return JSON.parse(/^data: (.*)$/m.exec(event)![1]);
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('the stream ended');
+        buffer += new TextDecoder().decode(value);
+      }
+    };
+    const first = await nextBoard();
+    expect(first.day).toBe('2022-06-22');
+    const node = first.nodes.find((n: any) => n.trading);
+    expect((await call('PATCH', `/api/nodes/${node.nodeId}`, { dailyOrderCapacity: node.dailyOrderCapacity + 7 })).statusCode).toBe(200);
+    const second = await nextBoard();
+    expect(second.nodes.find((n: any) => n.nodeId === node.nodeId).dailyOrderCapacity).toBe(node.dailyOrderCapacity + 7);
+    ac.abort();
+    expect((await call('PATCH', `/api/nodes/${node.nodeId}`, { dailyOrderCapacity: node.dailyOrderCapacity })).statusCode).toBe(200);
+  }, 60_000);
+
   it('refuses a malformed day, naming the field', async () => {
     const r = await call('GET', '/api/board?day=22-06-2022');
     expect(r.statusCode).toBe(400);

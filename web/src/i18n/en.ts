@@ -517,6 +517,7 @@ export const en = {
   board: {
     title: 'Network board',
     refreshed: 'Updated {{at}} (Beijing); refreshes every {{s}} s',
+    live: 'Updated {{at}} (Beijing); live: the server sends every change',
     alertsOpen: 'Open alerts',
     unserved: 'Unserved orders/day',
     unservedZones: '{{n}} zones',

@@ -519,6 +519,7 @@ export const zhCN: Messages = {
   board: {
     title: '全网看板',
     refreshed: '更新于 {{at}}（北京时间），每 {{s}} 秒自动刷新',
+    live: '更新于 {{at}}（北京时间），实时：服务器推送每次变化',
     alertsOpen: '未处理预警',
     unserved: '每日无法配送订单',
     unservedZones: '{{n}} 个路区',
