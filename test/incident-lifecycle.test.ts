@@ -156,7 +156,7 @@ describe('the network board', () => {
   it('is pushed as server-sent events: the board at once, then again when it changes', async () => {
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const ac = new AbortController();
-    const res = await fetch(`${address}/api/board/stream?day=2022-06-22`, { signal: ac.signal });
+    const res = await fetch(`${address}/api/board/stream?day=2022-06-22`, { signal: ac.signal, headers: { accept: 'text/event-stream' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const reader = res.body!.getReader();
@@ -183,6 +183,10 @@ describe('the network board', () => {
     expect(second.nodes.find((n: any) => n.nodeId === node.nodeId).dailyOrderCapacity).toBe(node.dailyOrderCapacity + 7);
     ac.abort();
     expect((await call('PATCH', `/api/nodes/${node.nodeId}`, { dailyOrderCapacity: node.dailyOrderCapacity })).statusCode).toBe(200);
+    // Without asking for an event stream, the board comes once and the response ends.
+    const once = await call('GET', '/api/board/stream?day=2022-06-22');
+    expect(once.statusCode).toBe(200);
+    expect(once.body.match(/^event: board$/gm)).toHaveLength(1);
   }, 60_000);
 
   it('refuses a malformed day, naming the field', async () => {

@@ -57,13 +57,17 @@ export default async function boardRoutes(app: FastifyInstance, deps: AppDeps): 
   // when the stream cannot be opened. The board's time ("at") alone is not a change.
   app.get('/api/board/stream', {
     schema: {
-      tags, summary: 'The network board pushed as server-sent events (event "board", data = GET /api/board\'s JSON): once at once, then on every change',
+      tags, summary: 'The network board pushed as server-sent events (event "board", data = GET /api/board\'s JSON): at once, then on every change while the caller accepts text/event-stream (otherwise once)',
       querystring: Type.Object({ day: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (Beijing); default today' })) }),
       produces: ['text/event-stream'],
       response: { 200: Type.String({ description: 'text/event-stream: "event: board" lines with the board as JSON' }), 400: Err },
     },
   }, async (req, reply) => {
     const day = (req.query as { day?: string }).day;
+    // A caller that does not ask for an event stream (EventSource always sends this Accept)
+    // gets the board once, as one event, and the response ends: a script or a route sweep
+    // never holds a connection open by accident.
+    const follow = /text\/event-stream/.test(String(req.headers.accept ?? ''));
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no', 'x-content-type-options': 'nosniff' });
@@ -106,6 +110,11 @@ export default async function boardRoutes(app: FastifyInstance, deps: AppDeps): 
       streams.delete(end);
     });
     await push();
+    if (!follow) {
+      stop();
+      streams.delete(end);
+      res.end();
+    }
   });
 
   app.post('/api/board/alerts/:id/ack', {
