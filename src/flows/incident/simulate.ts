@@ -49,7 +49,18 @@ export interface SimulateOptions {
   multipliers?: { essential: number; key: number };
   /** Also run the built-in scenario's scripted 2022 response (default: when the incident comes from it). */
   scripted?: boolean;
+  /** Minutes after the incident's start at which the drafted plan is taken to be applied (default 120). */
+  applyAfterMin?: number;
 }
+
+/**
+ * A drafted plan is played as if applied this long after the incident starts: the 2022 chain's
+ * first actions came two hours after the lockdown (10:00 → 12:00), so the plan and the scripted
+ * response start on the same footing. Never the draft's wall-clock time: a plan drafted with
+ * today's clock for an incident on other dates would otherwise act outside the horizon, and
+ * the same plan would give different figures depending on when it was drafted.
+ */
+export const APPLY_AFTER_START_MIN = 120;
 
 type Run = { policy: string; summary: SimReport['summary'] };
 
@@ -94,7 +105,7 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
   const source = nodes.find((n) => n.kind === 'distribution_centre') ?? nodes[0];
 
   // The plan's parts as response actions.
-  const applyMs = Math.max(incidentStartMs, plan ? Date.parse(plan.createdAt) : incidentStartMs);
+  const applyMs = incidentStartMs + (o.applyAfterMin ?? APPLY_AFTER_START_MIN) * 60_000;
   const multipliers = o.multipliers ?? part('targets')?.multipliers ?? inc.spec.multipliers ?? { essential: 5, key: 10 };
   const ew = part('emergency_warehouse')?.node as NodeInput | null | undefined;
   const statusPart = part('node_status') as { changes: Array<{ nodeId: string; to: NodeStatus; at: string }> } | undefined;
