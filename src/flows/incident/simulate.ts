@@ -5,12 +5,14 @@ import { type NodeInput, type NodeStatus } from '../../domain/network/model.ts';
 import { compileScenario, type ResponseActionInput, type ScenarioFile } from '../../domain/simulation/scenario.ts';
 import { runSimulation, type SimReport } from '../../domain/simulation/engine.ts';
 import { compareSummaries } from '../../domain/simulation/kpi.ts';
+import { capacityPerSlot, type Assignment, type Shift, type WorkRates } from '../../domain/workforce/index.ts';
 import { DEFAULT_CALENDAR, localTimeMs, operatingDay } from '../../domain/shared/calendar.ts';
 import { scenarioInstant } from '../../domain/incidents/demo.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as store from '../../store/incidents.ts';
 import * as planning from '../../store/planning.ts';
+import * as tripsStore from '../../store/trips.ts';
 import { loadScenario } from '../incident-simulate.ts';
 import { zonesPartProposal } from './apply.ts';
 import { DELIVERY, planFingerprint, type FlowDeps } from './common.ts';
@@ -30,8 +32,6 @@ import { DELIVERY, planFingerprint, type FlowDeps } from './common.ts';
 const ORDERS_PER_STAFF_HOUR = 6;
 const SHIFT = '06:00-22:00';
 const SHIFT_H = 16;
-const COLD_TRIP_L = 6000;
-const AMBIENT_TRIP_L = 8000;
 const COOLANT_PER_COLD_TRIP = 300;
 const SURGE_WAVES = [
   { depart: '03:00', classes: ['chilled', 'frozen'], leadTimeMin: 150 },
@@ -128,30 +128,27 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
       }));
       if (assignments.length) actions.push({ at: planAt, kind: 'assign_zones', assignments, note: 'the zones part, exactly' });
     }
-    // The sourcing part's documents: each line arrives at its receiver after its lead time from
-    // the apply (transfers, supplier orders, diversions). The givers' side is not taken out.
+    // The sourcing part's documents, each line from the apply: supplier orders (and diversions)
+    // arrive after their lead time; transfers leave their giver, as far as it has the goods
+    // (the DC within its day's shipping), and arrive on the trips part's trips to that node.
     const sourcingId = part('sourcing')?.planId as string | null | undefined;
     const sp = !applied && sourcingId ? await planning.getPlan(db, sourcingId) : null;
-    if (sp) {
-      const byArrival = new Map<string, { nodeId: string; ms: number; lines: Map<string, number> }>();
-      for (const l of sp.lines) {
-        if (!nodes.some((n) => n.id === l.toNodeId) || l.quantity <= 0) continue;
-        const ms = applyMs + Math.round(l.arrivalH * 60) * 60_000;
-        const key = `${l.toNodeId}@${ms}`;
-        const g = byArrival.get(key) ?? { nodeId: l.toNodeId, ms, lines: new Map<string, number>() };
-        g.lines.set(l.itemId, (g.lines.get(l.itemId) ?? 0) + l.quantity);
-        byArrival.set(key, g);
+    if (sp) actions.push(...sourcingActions(sp.lines, { nodeIds: new Set(nodes.map((n) => n.id)), itemClass: new Map(items.map((it) => [it.id, it.temperatureClass])), applyMs, trips: part('trips'), atMs }));
+    // The roster as apply sets it: each of its nodes' orders per hour (the workforce context's
+    // capacityPerSlot, the slot capacity apply writes), its day 0 the apply's operating day.
+    const roster = part('staffing')?.roster as RosterPart | undefined;
+    if (roster?.problem?.shifts && roster.result?.assignments) {
+      // The roster's own days (a last night shift spilling past them is counted in its day's hours).
+      const rosterDays = Math.max(1, Number(part('staffing')?.days) || Math.floor(Math.max(...roster.problem.shifts.map((x) => x.startMin)) / 1440) + 1);
+      const dayOfApply = applied ? 0 : atMs(applyMs).day;
+      for (const site of roster.problem.sites) {
+        if (!nodes.some((n) => n.id === site.id) && site.id !== ew?.id) continue;
+        const perHour = capacityPerSlot(site.id, roster.result.assignments, roster.problem.shifts, { slotMin: 60, fromMin: 0, toMin: rosterDays * 1440, rates: roster.rates }).map((c) => c.ordersPerSlot);
+        // From the apply's hour on: the hours of the apply's day before it keep the staff there was.
+        const fromHour = applied ? 0 : Math.ceil((applyMs - day0Ms) / 3_600_000);
+        const skip = fromHour - dayOfApply * 24;
+        actions.push({ at: { day: Math.floor(fromHour / 24), time: `${String(fromHour % 24).padStart(2, '0')}:00` }, kind: 'slot_capacity', nodeId: site.id, ordersPerHour: perHour.slice(Math.max(0, skip)), note: 'the roster' });
       }
-      for (const g of byArrival.values()) {
-        actions.push({ at: atMs(g.ms), kind: 'delivery', nodeId: g.nodeId, lines: [...g.lines].map(([itemId, quantity]) => ({ itemId, quantity })), note: 'the sourcing part' });
-      }
-    }
-    // The roster's people at the nodes it staffs (a day's staff-hours over a 16-hour day).
-    const staffing = part('staffing');
-    const rosterDays = Math.max(1, Number(staffing?.days ?? 1));
-    for (const b of (staffing?.byNode ?? []) as Array<{ nodeId: string; role: string; staffHours: number }>) {
-      if (b.role !== 'affected' || !(nodes.some((n) => n.id === b.nodeId) || b.nodeId === ew?.id)) continue;
-      actions.push({ at: planAt, kind: 'staff', nodeId: b.nodeId, staff: Math.round(b.staffHours / rosterDays / SHIFT_H), ordersPerStaffHour: ORDERS_PER_STAFF_HOUR, shift: SHIFT, note: 'the roster' });
     }
     for (const c of statusPart?.changes ?? []) {
       if (c.to !== 'online_only' || !nodes.some((n) => n.id === c.nodeId)) continue;
@@ -180,7 +177,7 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
     zones: zoneList,
     demand: { linesPerOrder: 4, twoUnitShare: 0.3 },
     staff: delivery.filter((n) => n.dailyOrderCapacity > 0).map((n) => ({ nodeId: n.id, staff: Math.max(1, Math.ceil(n.dailyOrderCapacity / SHIFT_H / ORDERS_PER_STAFF_HOUR)), ordersPerStaffHour: ORDERS_PER_STAFF_HOUR, shift: SHIFT })),
-    fleet: { sourceNodeId: source.id, coldTripCapacityL: COLD_TRIP_L, ambientTripCapacityL: AMBIENT_TRIP_L, coolantPacksPerColdTrip: COOLANT_PER_COLD_TRIP, dailyUnits: 10_000_000 },
+    fleet: { sourceNodeId: source.id, coolantPacksPerColdTrip: COOLANT_PER_COLD_TRIP, ...(await fleetLimits(db, startDate, items, demand)) },
     normal: { coverDays: { none: 1.5, essential: 1.5, key: 1.5 }, waves: [{ depart: '03:00', classes: ['chilled', 'frozen', 'ambient'], leadTimeMin: 180 }] },
     incident: { name: inc.name, controlAreas: areas, events },
     response: { name: plan ? `plan ${plan.id.slice(0, 8)}` : 'no plan drafted', actions },
@@ -223,3 +220,95 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
   };
 }
 
+
+type RosterPart = { problem: { sites: Array<{ id: string }>; shifts: Shift[] }; result: { assignments: Assignment[] }; rates: WorkRates; startsAt: string };
+type SourcingLine = { kind: string; fromNodeId: string | null; toNodeId: string; itemId: string; quantity: number; arrivalH: number };
+type TripsPart = { firstDay?: string; list?: Array<{ day: string; mode: 'cold' | 'wave'; depart: string; back: string; stops: string[] }>; unassigned?: unknown[] };
+
+/**
+ * The sourcing part's lines as response actions. Supplier orders and diversions (no giver in the
+ * network) arrive `arrivalH` after the apply. Transfers leave their giver at the apply and reach
+ * the receiver on the trips part's trips: a receiver's transfers of a temperature class are shared
+ * over the stops the trips make there for that class (cold-chain trips for chilled and frozen,
+ * the waves for ambient), each arriving half-way through its trip; a trip's day counts from the
+ * apply's operating day (trips' day k = the apply's day + k), never before the apply. Without
+ * trips to a node, its transfers arrive after their lead time, as the sourcing plan says.
+ */
+function sourcingActions(lines: SourcingLine[], c: { nodeIds: Set<string>; itemClass: Map<string, string>; applyMs: number; trips: TripsPart | undefined; atMs: (ms: number) => { day: number; time: string } }): ResponseActionInput[] {
+  const out: ResponseActionInput[] = [];
+  const cls = (itemId: string) => (c.itemClass.get(itemId) === 'ambient' ? 'wave' : 'cold');
+  const applyDay = operatingDay(c.applyMs, DEFAULT_CALENDAR);
+  const tripsDay0 = c.trips?.firstDay;
+  const stops = new Map<string, number[]>();
+  for (const t of c.trips?.list ?? []) {
+    if (!tripsDay0) break;
+    const k = Math.round((Date.parse(`${t.day}T00:00:00Z`) - Date.parse(`${tripsDay0}T00:00:00Z`)) / 86_400_000);
+    const [dh, dm] = t.depart.split(':').map(Number);
+    const [bh, bm] = t.back.split(':').map(Number);
+    const mid = ((dh * 60 + dm) + (bh * 60 + bm)) / 2;
+    const ms = Math.max(c.applyMs, localTimeMs(applyDay, 0, DEFAULT_CALENDAR) + k * 86_400_000 + Math.round(mid) * 60_000);
+    for (const s of t.stops) {
+      const key = `${s}|${t.mode}`;
+      stops.set(key, [...(stops.get(key) ?? []), ms]);
+    }
+  }
+  const groups = new Map<string, { from: string | null; to: string; ms: number; lines: Map<string, number> }>();
+  const put = (from: string | null, to: string, ms: number, itemId: string, q: number) => {
+    if (q <= 0) return;
+    const key = `${from ?? ''}>${to}@${ms}`;
+    const g = groups.get(key) ?? { from, to, ms, lines: new Map<string, number>() };
+    g.lines.set(itemId, (g.lines.get(itemId) ?? 0) + q);
+    groups.set(key, g);
+  };
+  for (const l of lines) {
+    if (!c.nodeIds.has(l.toNodeId) || l.quantity <= 0) continue;
+    const leadMs = c.applyMs + Math.round(l.arrivalH * 60) * 60_000;
+    if (l.kind !== 'transfer' || !l.fromNodeId || !c.nodeIds.has(l.fromNodeId)) {
+      put(null, l.toNodeId, leadMs, l.itemId, l.quantity);
+      continue;
+    }
+    const at = (stops.get(`${l.toNodeId}|${cls(l.itemId)}`) ?? []).sort((a, b) => a - b);
+    if (at.length === 0) {
+      put(l.fromNodeId, l.toNodeId, leadMs, l.itemId, l.quantity);
+      continue;
+    }
+    // Shared over the stops in whole units, the remainder on the first ones.
+    const each = Math.floor(l.quantity / at.length);
+    at.forEach((ms, k) => put(l.fromNodeId, l.toNodeId, ms, l.itemId, each + (k < l.quantity - each * at.length ? 1 : 0)));
+  }
+  for (const g of groups.values()) {
+    const lineList = [...g.lines].map(([itemId, quantity]) => ({ itemId, quantity }));
+    if (g.from) out.push({ at: c.atMs(c.applyMs), kind: 'transfer', fromNodeId: g.from, nodeId: g.to, arrive: c.atMs(g.ms), lines: lineList, note: 'the sourcing part\'s transfer, on the trips part\'s trips' });
+    else out.push({ at: c.atMs(g.ms), kind: 'delivery', nodeId: g.to, lines: lineList, note: 'the sourcing part\'s supplier order or diversion' });
+  }
+  return out;
+}
+
+/**
+ * What the fleet can carry from the source in a day, for the waves and the transfers together:
+ * the trips context's trucks and vans of the day (riders excluded), their refrigerated
+ * compartments on `maxRounds` rounds and their ambient ones on each ambient wave, in units of
+ * the district's mean unit volume; and the truck sizes the waves count trips with. Without a
+ * fleet on record, the engine's old unbounded source and 6,000 / 8,000 L trucks.
+ */
+async function fleetLimits(db: FlowDeps['db'], day: string, items: Array<{ id: string; volumeCm3?: number | null }>, demand: Array<{ itemId: string; dailyQuantity: number }>) {
+  const fleet = (await tripsStore.fleetForDay(db, day)).filter((v) => v.kind !== 'rider_ebike' && v.count > 0);
+  const settings = await tripsStore.getSettings(db);
+  const cold = fleet.flatMap((v) => v.compartments.filter((c) => c.refrigerated).map((c) => ({ l: c.maxVolumeL, n: v.count })));
+  const amb = fleet.flatMap((v) => v.compartments.filter((c) => !c.refrigerated).map((c) => ({ l: c.maxVolumeL, n: v.count })));
+  const litres = cold.reduce((a, c) => a + c.l * c.n, 0) * Math.max(1, settings.times.maxRounds) + amb.reduce((a, c) => a + c.l * c.n, 0) * Math.max(1, settings.waves.length);
+  const vol = new Map(items.map((it) => [it.id, it.volumeCm3 ?? 0]));
+  let units = 0;
+  let cm3 = 0;
+  for (const d of demand) {
+    units += d.dailyQuantity;
+    cm3 += d.dailyQuantity * (vol.get(d.itemId) ?? 0);
+  }
+  const meanCm3 = units > 0 && cm3 > 0 ? cm3 / units : 0;
+  const mean = (xs: Array<{ l: number; n: number }>, dflt: number) => (xs.length ? Math.round(xs.reduce((a, c) => a + c.l * c.n, 0) / xs.reduce((a, c) => a + c.n, 0)) : dflt);
+  return {
+    coldTripCapacityL: mean(cold, 6000),
+    ambientTripCapacityL: mean(amb, 8000),
+    dailyUnits: litres > 0 && meanCm3 > 0 ? Math.floor((litres * 1000) / meanCm3) : 10_000_000,
+  };
+}
