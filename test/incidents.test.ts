@@ -97,7 +97,9 @@ describe('the response plan', () => {
 
   it('sources stock only for the affected nodes that keep trading, from givers anywhere', async () => {
     const s = part('sourcing');
-    expect(s.receivers).toContain('dazu-plaza');
+    // The store the lockdown suspends at the apply gets nothing sent into it while it is sealed,
+    // though it reopens online-only later (it was asked 44,851 units in the reconciliation).
+    expect(s.receivers).not.toContain('dazu-plaza');
     expect(s.receivers).toContain('yicheng-jingyuan');
     for (const far of ['fengtai-dayue', 'fengtai-wannian', 'south-dc']) expect(s.receivers).not.toContain(far);
     expect(s.lines).toBeGreaterThan(0);
