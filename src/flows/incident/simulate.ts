@@ -51,6 +51,8 @@ export interface SimulateOptions {
   scripted?: boolean;
   /** Minutes after the incident's start at which the drafted plan is taken to be applied (default 120). */
   applyAfterMin?: number;
+  /** Also return the three runs' full reports (hourly series included), e.g. for the HTML report. */
+  reports?: boolean;
 }
 
 /**
@@ -140,14 +142,19 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
     if (roster?.problem?.shifts && roster.result?.assignments) {
       // The roster's own days (a last night shift spilling past them is counted in its day's hours).
       const rosterDays = Math.max(1, Number(part('staffing')?.days) || Math.floor(Math.max(...roster.problem.shifts.map((x) => x.startMin)) / 1440) + 1);
-      const dayOfApply = applied ? 0 : atMs(applyMs).day;
+      // Roster hour 0 is the apply's operating day at 00:00 for a drafted plan (whenever it was
+      // drafted); after apply it is the roster's own start, and today may be past its end.
+      const rosterHour0 = applied ? Math.round((day0Ms - Date.parse(roster.startsAt)) / 3_600_000) : -atMs(applyMs).day * 24;
       for (const site of roster.problem.sites) {
         if (!nodes.some((n) => n.id === site.id) && site.id !== ew?.id) continue;
         const perHour = capacityPerSlot(site.id, roster.result.assignments, roster.problem.shifts, { slotMin: 60, fromMin: 0, toMin: rosterDays * 1440, rates: roster.rates }).map((c) => c.ordersPerSlot);
         // From the apply's hour on: the hours of the apply's day before it keep the staff there was.
         const fromHour = applied ? 0 : Math.ceil((applyMs - day0Ms) / 3_600_000);
-        const skip = fromHour - dayOfApply * 24;
-        actions.push({ at: { day: Math.floor(fromHour / 24), time: `${String(fromHour % 24).padStart(2, '0')}:00` }, kind: 'slot_capacity', nodeId: site.id, ordersPerHour: perHour.slice(Math.max(0, skip)), note: 'the roster' });
+        const skip = fromHour + rosterHour0;
+        // Past the roster's end its last day repeats (the engine does the same after the list ends).
+        const lastDay = perHour.slice(Math.max(0, perHour.length - 24));
+        const hours = skip < perHour.length ? perHour.slice(Math.max(0, skip)) : [...lastDay.slice((skip - perHour.length) % 24), ...lastDay.slice(0, (skip - perHour.length) % 24)];
+        actions.push({ at: { day: Math.floor(fromHour / 24), time: `${String(fromHour % 24).padStart(2, '0')}:00` }, kind: 'slot_capacity', nodeId: site.id, ordersPerHour: hours, note: 'the roster' });
       }
     }
     for (const c of statusPart?.changes ?? []) {
@@ -184,11 +191,13 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
   } as ScenarioFile;
   const compiled = await compileScenario(file, file.network as any, { solver: deps.solver });
   if (!compiled.ok) throw new DomainException(compiled.error);
-  const a = runSimulation(compiled.value.noResponse, { stock: 'fast', series: false });
-  const b = runSimulation(compiled.value.response, { stock: 'fast', series: false });
+  const runOptions = { stock: 'fast' as const, series: o.reports === true };
+  const a = runSimulation(compiled.value.noResponse, runOptions);
+  const b = runSimulation(compiled.value.response, runOptions);
 
   // The chain's scripted 2022 response, on the same network, zones, demand and seed.
   let scripted: Run | null = null;
+  let scriptedReport: SimReport | null = null;
   if ((o.scripted ?? !!inc.spec.scenario) && inc.spec.scenario && !applied) {
     const loaded = loadScenario(inc.spec.scenario);
     if (!loaded.ok) throw new DomainException(loaded.error);
@@ -198,8 +207,9 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
     const moved = sf.response.actions.map((x) => ({ ...x, at: atMs(scenarioInstant(sf.startDate, { day: x.at.day, time: x.at.time ?? '00:00' }) + shift) }));
     const sc = await compileScenario({ ...file, response: { name: `${sf.response.name} (scripted 2022)`, actions: moved } } as ScenarioFile, file.network as any, { solver: deps.solver });
     if (!sc.ok) throw new DomainException(sc.error);
-    const c = runSimulation(sc.value.response, { stock: 'fast', series: false });
+    const c = runSimulation(sc.value.response, runOptions);
     scripted = { policy: c.policy, summary: c.summary };
+    scriptedReport = c;
   }
 
   const fingerprint = plan ? planFingerprint(plan.parts) : null;
@@ -217,6 +227,7 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
     comparison: compareSummaries(a.summary, b.summary),
     comparisonScripted: scripted ? compareSummaries(scripted.summary, b.summary) : null,
     perDay: b.perDay.filter((r) => r.nodeId === '(all)'),
+    ...(o.reports ? { reports: { a, b, scripted: scriptedReport } } : {}),
   };
 }
 
