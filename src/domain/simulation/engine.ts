@@ -198,10 +198,10 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
     if (r && r.perHour.length > 0) {
       const abs = Math.max(0, currentDay) * 24 + hour;
       if (abs >= r.fromHour) {
-        let k = abs - r.fromHour;
-        // Past the roster's end its last day repeats (a next roster would be drafted like it).
-        if (k >= r.perHour.length) k = Math.max(0, r.perHour.length - 24) + ((k - r.perHour.length) % Math.min(24, r.perHour.length));
-        return r.perHour[k];
+        // Past the roster's end the node's own staff model again, as apply leaves the slots
+        // after the roster's horizon at the capacity they had.
+        const k = abs - r.fromHour;
+        if (k < r.perHour.length) return r.perHour[k];
       }
     }
     const m = hour * 60;

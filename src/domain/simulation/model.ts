@@ -114,7 +114,7 @@ export type SimAction =
   | { kind: 'transfer'; atS: number; fromNodeId: string; toNodeId: string; arriveAtS: number; lines: Array<{ itemId: string; quantity: number }>; reason: string }
   /**
    * The orders a node can pick and pack hour by hour from `atS` (a whole hour), as a roster gives
-   * them (the slot capacity apply would set); after the last hour its last day repeats.
+   * them (the slot capacity apply would set); after the last hour the node's staff model again.
    */
   | { kind: 'slot_capacity'; atS: number; nodeId: string; ordersPerHour: number[]; reason: string };
 

@@ -44,13 +44,14 @@ describe('plan actions in a scenario', () => {
     for (const r of moved.perDay) expect(r.openingOnHand + r.unitsReceived - r.unitsSold - r.unitsTransferredOut - r.unitsWrittenOff).toBe(r.closingOnHand);
   });
 
-  it('slot_capacity gives a node the roster\'s orders per hour: none staffed, none served; its last day repeats after the end', async () => {
-    const zero = await run((f) => f.response.actions.push({ at: { day: 0, time: '00:00' }, kind: 'slot_capacity', nodeId: 'store-b', ordersPerHour: new Array(24).fill(0) }));
+  it('slot_capacity gives a node the roster\'s orders per hour: none staffed, none served; after the roster, its own staff again', async () => {
+    const zero = await run((f) => f.response.actions.push({ at: { day: 0, time: '00:00' }, kind: 'slot_capacity', nodeId: 'store-b', ordersPerHour: new Array(48).fill(0) }));
     const served = (r: typeof zero, day: number) => r.perDay.find((d) => d.nodeId === 'store-b' && d.day === day)?.ordersServed ?? 0;
-    expect([0, 1, 2].map((d) => served(zero, d))).toEqual([0, 0, 0]);
-    const some = await run((f) => f.response.actions.push({ at: { day: 0, time: '00:00' }, kind: 'slot_capacity', nodeId: 'store-b', ordersPerHour: new Array(24).fill(0).map((_, h) => (h === 10 ? 3 : 0)) }));
-    for (const d of [0, 1, 2]) expect(served(some, d)).toBeLessThanOrEqual(3);
-    expect(served(some, 2)).toBeGreaterThan(0);
+    expect([0, 1].map((d) => served(zero, d))).toEqual([0, 0]);
+    expect(served(zero, 2)).toBeGreaterThan(10);
+    const some = await run((f) => f.response.actions.push({ at: { day: 0, time: '00:00' }, kind: 'slot_capacity', nodeId: 'store-b', ordersPerHour: new Array(48).fill(0).map((_, h) => (h % 24 === 10 ? 3 : 0)) }));
+    for (const d of [0, 1]) expect(served(some, d)).toBeLessThanOrEqual(3);
+    expect(served(some, 1)).toBeGreaterThan(0);
   });
 
   it('refuses a delivery of an unknown item, naming the field', async () => {

@@ -126,7 +126,7 @@ const ResponseAction = Type.Union(
         ordersPerHour: Type.Array(NonNegInt('orders the node can pick and pack in the hour', 1_000_000), { minItems: 1, maxItems: 24 * 90 }),
         note: Note,
       },
-      { additionalProperties: false, description: 'a roster\'s capacity, hour by hour from `at` (its last day repeats after the end)' },
+      { additionalProperties: false, description: 'a roster\'s capacity, hour by hour from `at` (after the end, the node\'s staff model again)' },
     ),
     Type.Object({ at: At, kind: Type.Literal('node_status'), nodeId: Id, status: Status, note: Note }, { additionalProperties: false }),
     Type.Object(

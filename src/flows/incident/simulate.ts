@@ -137,7 +137,8 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
     const sp = !applied && sourcingId ? await planning.getPlan(db, sourcingId) : null;
     if (sp) actions.push(...sourcingActions(sp.lines, { nodeIds: new Set(nodes.map((n) => n.id)), itemClass: new Map(items.map((it) => [it.id, it.temperatureClass])), applyMs, trips: part('trips'), atMs }));
     // The roster as apply sets it: each of its nodes' orders per hour (the workforce context's
-    // capacityPerSlot, the slot capacity apply writes), its day 0 the apply's operating day.
+    // capacityPerSlot, the slot capacity apply writes), its day 0 the apply's operating day; after
+    // its horizon, the node's capacity as before (apply leaves those slots as they were).
     const roster = part('staffing')?.roster as RosterPart | undefined;
     if (roster?.problem?.shifts && roster.result?.assignments) {
       // The roster's own days (a last night shift spilling past them is counted in its day's hours).
@@ -150,10 +151,10 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
         const perHour = capacityPerSlot(site.id, roster.result.assignments, roster.problem.shifts, { slotMin: 60, fromMin: 0, toMin: rosterDays * 1440, rates: roster.rates }).map((c) => c.ordersPerSlot);
         // From the apply's hour on: the hours of the apply's day before it keep the staff there was.
         const fromHour = applied ? 0 : Math.ceil((applyMs - day0Ms) / 3_600_000);
-        const skip = fromHour + rosterHour0;
-        // Past the roster's end its last day repeats (the engine does the same after the list ends).
-        const lastDay = perHour.slice(Math.max(0, perHour.length - 24));
-        const hours = skip < perHour.length ? perHour.slice(Math.max(0, skip)) : [...lastDay.slice((skip - perHour.length) % 24), ...lastDay.slice(0, (skip - perHour.length) % 24)];
+        // Past the roster's end (after apply, today may be) the node's own staffing again: apply
+        // sets the slots inside the roster's horizon only, later ones keep the node's capacity.
+        const hours = perHour.slice(Math.max(0, fromHour + rosterHour0));
+        if (hours.length === 0) continue;
         actions.push({ at: { day: Math.floor(fromHour / 24), time: `${String(fromHour % 24).padStart(2, '0')}:00` }, kind: 'slot_capacity', nodeId: site.id, ordersPerHour: hours, note: 'the roster' });
       }
     }
