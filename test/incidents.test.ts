@@ -174,6 +174,22 @@ describe('the response plan', () => {
     }
   });
 
+  it('plays the plan\'s roster as its slot capacity: with the roster\'s people taken off, the plan serves fewer orders', async () => {
+    const staffing = part('staffing');
+    expect(staffing.roster.result.assignments.length).toBeGreaterThan(0);
+    const stripped = { ...staffing, roster: { ...staffing.roster, result: { ...staffing.roster.result, assignments: [] } } };
+    expect((await call('PUT', '/api/incidents/yz-2022-06/plan/parts/staffing', { content: stripped })).statusCode).toBe(200);
+    try {
+      const r = await call('POST', '/api/incidents/yz-2022-06/simulate', { days: 2, seed: 5 });
+      expect(r.statusCode).toBe(200);
+      expect(r.json().a.summary).toEqual(simulated.a.summary);
+      expect(r.json().b.summary.ordersServed).toBeLessThan(simulated.b.summary.ordersServed);
+      expect(r.json().b.summary.refused.slot_full).toBeGreaterThan(simulated.b.summary.refused.slot_full);
+    } finally {
+      expect((await call('PUT', '/api/incidents/yz-2022-06/plan/parts/staffing', { content: staffing })).statusCode).toBe(200);
+    }
+  }, 180_000);
+
   it('plays the plan\'s own parts: with the zones part emptied by a reviewer, the plan serves fewer orders', async () => {
     const zonesPart = part('zones');
     expect(zonesPart.changes.length).toBeGreaterThan(5);
