@@ -137,7 +137,7 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
   const dailyCap = input.nodes.map((n) => n.dailyOrderCapacity);
   const staff: Array<StaffLevel | null> = input.nodes.map(() => null);
   /** A roster's orders per hour at a node, from an absolute hour (a 'slot_capacity' action). */
-  const rosterCap: Array<{ fromHour: number; perHour: number[] } | null> = input.nodes.map(() => null);
+  const rosterCap: Array<{ fromHour: number; perHour: number[]; staffPerHour?: number[] } | null> = input.nodes.map(() => null);
   let nextTransferRes = 0;
   /** The day being simulated (-1 before the first day starts). */
   let currentDay = -1;
@@ -329,7 +329,7 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
         break;
       }
       case 'slot_capacity':
-        rosterCap[nodeOf(a.nodeId)] = { fromHour: Math.floor(nowS / 3600), perHour: a.ordersPerHour };
+        rosterCap[nodeOf(a.nodeId)] = { fromHour: Math.floor(nowS / 3600), perHour: a.ordersPerHour, staffPerHour: a.staffPerHour };
         break;
       case 'transfer':
         transfer(a, nowS);
@@ -478,7 +478,12 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
     for (let n = 0; n < N; n++) {
       if (!exists[n] || !isDeliveryNode(n)) continue;
       const s = staff[n];
-      if (s && trading(n) && hour * 60 >= s.shiftStartMin && hour * 60 < s.shiftEndMin) add(day, n, M.staffHours, s.staff);
+      const r = rosterCap[n];
+      const k = r ? day * 24 + hour - r.fromHour : -1;
+      if (r && k >= 0 && k < r.perHour.length) {
+        // A roster's hour: its own people at work then (pickers and packers).
+        if (trading(n)) add(day, n, M.staffHours, r.staffPerHour?.[k] ?? 0);
+      } else if (s && trading(n) && hour * 60 >= s.shiftStartMin && hour * 60 < s.shiftEndMin) add(day, n, M.staffHours, s.staff);
       const live = trading(n);
       let out = 0;
       for (const i of essentialItems) {

@@ -116,7 +116,7 @@ export type SimAction =
    * The orders a node can pick and pack hour by hour from `atS` (a whole hour), as a roster gives
    * them (the slot capacity apply would set); after the last hour the node's staff model again.
    */
-  | { kind: 'slot_capacity'; atS: number; nodeId: string; ordersPerHour: number[]; reason: string };
+  | { kind: 'slot_capacity'; atS: number; nodeId: string; ordersPerHour: number[]; staffPerHour?: number[]; reason: string };
 
 /**
  * A response policy as data: the chain's own actions (status changes, zone

@@ -124,6 +124,7 @@ const ResponseAction = Type.Union(
         kind: Type.Literal('slot_capacity'),
         nodeId: Id,
         ordersPerHour: Type.Array(NonNegInt('orders the node can pick and pack in the hour', 1_000_000), { minItems: 1, maxItems: 24 * 90 }),
+        staffPerHour: Type.Optional(Type.Array(NonNegInt('people at work in the hour (for the staff-hours KPI)', 100_000), { maxItems: 24 * 90 })),
         note: Note,
       },
       { additionalProperties: false, description: 'a roster\'s capacity, hour by hour from `at` (after the end, the node\'s staff model again)' },
@@ -453,7 +454,7 @@ export async function compileScenario(file: ScenarioFile, network: ScenarioNetwo
         actions.push({ kind: 'transfer', atS: t, fromNodeId: a.fromNodeId, toNodeId: a.nodeId, arriveAtS: Math.max(t, atS(a.arrive)), lines: a.lines.map((l) => ({ ...l })), reason });
         break;
       case 'slot_capacity':
-        actions.push({ kind: 'slot_capacity', atS: Math.floor(t / 3600) * 3600, nodeId: a.nodeId, ordersPerHour: [...a.ordersPerHour], reason });
+        actions.push({ kind: 'slot_capacity', atS: Math.floor(t / 3600) * 3600, nodeId: a.nodeId, ordersPerHour: [...a.ordersPerHour], ...(a.staffPerHour ? { staffPerHour: [...a.staffPerHour] } : {}), reason });
         break;
       case 'assign_zones':
         for (const x of a.assignments) {

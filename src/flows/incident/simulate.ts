@@ -148,14 +148,16 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
       const rosterHour0 = applied ? Math.round((day0Ms - Date.parse(roster.startsAt)) / 3_600_000) : -atMs(applyMs).day * 24;
       for (const site of roster.problem.sites) {
         if (!nodes.some((n) => n.id === site.id) && site.id !== ew?.id) continue;
-        const perHour = capacityPerSlot(site.id, roster.result.assignments, roster.problem.shifts, { slotMin: 60, fromMin: 0, toMin: rosterDays * 1440, rates: roster.rates }).map((c) => c.ordersPerSlot);
+        const slots = capacityPerSlot(site.id, roster.result.assignments, roster.problem.shifts, { slotMin: 60, fromMin: 0, toMin: rosterDays * 1440, rates: roster.rates });
+        const perHour = slots.map((c) => c.ordersPerSlot);
         // From the apply's hour on: the hours of the apply's day before it keep the staff there was.
         const fromHour = applied ? 0 : Math.ceil((applyMs - day0Ms) / 3_600_000);
         // Past the roster's end (after apply, today may be) the node's own staffing again: apply
         // sets the slots inside the roster's horizon only, later ones keep the node's capacity.
         const hours = perHour.slice(Math.max(0, fromHour + rosterHour0));
+        const staffPerHour = slots.map((c) => c.pickers + c.packers).slice(Math.max(0, fromHour + rosterHour0));
         if (hours.length === 0) continue;
-        actions.push({ at: { day: Math.floor(fromHour / 24), time: `${String(fromHour % 24).padStart(2, '0')}:00` }, kind: 'slot_capacity', nodeId: site.id, ordersPerHour: hours, note: 'the roster' });
+        actions.push({ at: { day: Math.floor(fromHour / 24), time: `${String(fromHour % 24).padStart(2, '0')}:00` }, kind: 'slot_capacity', nodeId: site.id, ordersPerHour: hours, staffPerHour, note: 'the roster' });
       }
     }
     for (const c of statusPart?.changes ?? []) {
