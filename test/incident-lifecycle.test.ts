@@ -49,7 +49,11 @@ describe('an applied incident', () => {
   it('is applied and the store inside the lockdown is suspended', async () => {
     expect((await call('POST', '/api/incidents', { id: 'live', name: 'Live', areas: [area('live-dazu')] })).statusCode).toBe(201);
     expect((await call('POST', '/api/incidents/live/plan', budgets)).statusCode).toBe(201);
-    const r = await call('POST', '/api/incidents/live/apply');
+    // Applied without a simulation: the override states why (a never-simulated plan is refused otherwise).
+    const refused = await call('POST', '/api/incidents/live/apply');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'plan_not_simulated', field: 'override', details: { messageCode: 'incident.plan_never_simulated' } });
+    const r = await call('POST', '/api/incidents/live/apply', { override: { reason: 'lifecycle test: the simulation is tested elsewhere' } });
     expect(r.statusCode, r.body).toBe(200);
     expect(await status('dazu-plaza')).toBe('suspended');
   }, 120_000);
