@@ -55,7 +55,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
   const lock = options.dataDir ? acquireFolderLock(options.dataDir, options.purpose ?? 'process') : undefined;
   let created: Awaited<ReturnType<typeof KyselyPGlite.create>>;
   try {
-    created = options.loadDataDir ? await KyselyPGlite.create(options.dataDir, { loadDataDir: options.loadDataDir }) : await KyselyPGlite.create(options.dataDir);
+    created = options.loadDataDir ? await KyselyPGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir }) : await KyselyPGlite.create(options.dataDir);
   } catch (e) {
     lock?.release();
     throw e;
