@@ -21,4 +21,4 @@ export function typed(app: FastifyInstance): TypedApp {
 }
 
 /** A string schema `{ enum: values }` (as `Type.String({ enum })` writes it), typed as the union of the values. */
-export const StringEnum = <T extends readonly string[]>(values: T, options: StringOptions = {}) => Type.Unsafe<T[number]>(Type.String({ ...options, enum: [...values] }));
+export const StringEnum = <T extends readonly string[]>(values: T, options: StringOptions = {}) => Type.Unsafe<T[number]>(Type.String({ enum: [...values], ...options }));
