@@ -56,6 +56,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     const lift = await liftIncident({ ...deps, now: () => new Date(figures.day2NoonMs + 86_400_000) }, 'yizhuang-2022');
     const open = await openAfterLift(database.db, applied, lift);
     const ms = s.timingsMs as Record<string, number>;
+    const applyTrips = applied.steps.find((x) => x.step === 'trips')?.result as any;
     const rows: Array<[string, string]> = [
       ['demo load', `${demoSec.toFixed(1)} s`],
       ['draft (wall / CPU)', `${draftSec.toFixed(1)} s / ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`],
@@ -75,7 +76,8 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       ['emergency warehouse target items', String(figures.emergencyWarehouseTargetItems)],
       ['lateral transfer units', String(figures.lateralTransferUnits)],
       ['trips planned on apply / loads not fitting', `${figures.tripsPlannedOnApply} / ${figures.loadsNotFitting}`],
-      ['open after lift (transfers, holds, PO lines)', `${open.total} (${open.transfers}, ${open.holds}, ${open.poLines})`],
+      ['trips on apply (cold / ambient), coolant', `${applyTrips?.tripIds?.length ?? 0} (${applyTrips?.coldChainTrips ?? 0} / ${applyTrips?.ambientTrips ?? 0}), ${applyTrips?.onTrips ?? 0} of ${(applyTrips?.loads?.transfers ?? 0) + (applyTrips?.loads?.purchaseOrders ?? 0)} loads (${applyTrips?.loads?.purchaseOrders ?? 0} PO), ${applyTrips?.dryIceBags ?? 0} dry-ice bags, ${applyTrips?.icePacks ?? 0} ice packs; without a trip: ${Object.entries(((applyTrips?.unassigned ?? []) as Array<{ reason: string }>).reduce((a: Record<string, number>, u) => ({ ...a, [u.reason]: (a[u.reason] ?? 0) + 1 }), {})).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`],
+      ['open after lift (transfers, holds, PO lines, trips)', `${open.total} (${open.transfers}, ${open.holds}, ${open.poLines}, ${open.trips})`],
     ];
     const w = Math.max(...rows.map((r) => r[0].length));
     process.stdout.write(`incident draft on the demo network${full ? ' (--full budgets)' : ''}\n${rows.map(([a, b]) => `${a.padEnd(w)}  ${b}`).join('\n')}\n`);

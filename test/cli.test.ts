@@ -79,6 +79,20 @@ describe('the baogong CLI', () => {
     expect(r.stderr).toContain('not_found');
   });
 
+  it('moves a node’s frozen stock with stock move (搬仓), and refuses the same node with exit 2', () => {
+    const same = cli('stock', 'move', 'yz-satellite', 'yz-satellite');
+    expect(same.status).toBe(2);
+    expect(same.stderr).toContain('toNodeId');
+    const r = cli('stock', 'move', 'yz-satellite', 'yicheng-jingyuan', '--temperature', 'frozen');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^搬仓 MV-\S+: \d+ units of \d+ items from yz-satellite to yicheng-jingyuan/);
+    expect(r.stdout).toMatch(/\d+ trips confirmed/);
+    const again = cli('stock', 'move', 'yz-satellite', 'yicheng-jingyuan', '--temperature', 'frozen');
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('nothing free to move');
+  });
+
   it('is refused without a token, and the refusal is 401', async () => {
     await settle();
     const r = await fetch(`${server.url}/api/nodes`);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/app.ts';
-import { incidentFigures, servedBefore } from '../src/flows/incident/figures.ts';
+import { incidentFigures, openAfterLift, servedBefore, transfersNotFitting } from '../src/flows/incident/figures.ts';
 
 /** The Yizhuang outbreak as an incident on the demo network (clock: 2022-06-22 06:00 UTC). */
 const outbreak = {
@@ -188,7 +188,7 @@ const slotCapacity = async (nodeId: string) => {
   return Object.fromEntries(slots.map((s) => [s.startAt, s.capacity]));
 };
 
-const APPLY_STEPS = ['emergency_warehouse', 'control_areas', 'scheduled_statuses', 'zones', 'zone_slots', 'emergency_demand', 'staffing', 'sourcing', 'emergency_sourcing'];
+const APPLY_STEPS = ['emergency_warehouse', 'control_areas', 'scheduled_statuses', 'zones', 'zone_slots', 'emergency_demand', 'staffing', 'sourcing', 'emergency_sourcing', 'trips'];
 
 describe('applying and lifting', () => {
   let served: Set<string>;
@@ -213,6 +213,16 @@ describe('applying and lifting', () => {
     expect(await slotCapacity('yicheng-jingyuan')).toEqual(before);
     expect((await call('GET', '/api/staffing-plans?status=applied')).json().plans).toEqual([]);
   }, 180_000);
+
+  it('undoes both sourcing plans’ documents when the last step, the trips, fails: no transfer is left held, no trip is left', async () => {
+    const tripsBefore = (await call('GET', '/api/trips')).json().trips.length;
+    const r = await call('POST', '/api/incidents/yz-2022-06/apply', { failAtStep: 'trips' });
+    expect(r.statusCode).toBeGreaterThanOrEqual(400);
+    expect(r.json().details.steps.map((s: any) => [s.name, s.status])).toEqual([...APPLY_STEPS.slice(0, -1).map((s) => [s, 'compensated']), ['trips', 'failed']]);
+    expect((await call('GET', '/api/trips')).json().trips.length).toBe(tripsBefore);
+    expect((await call('GET', '/api/inventory/transfers?status=draft')).json().transfers).toEqual([]);
+    expect(await status('yz-emergency')).toBe('suspended');
+  }, 240_000);
 
   it('applies the same plan again once the failure is undone: the store inside the lockdown is suspended, the warehouse opens, the roster applies', async () => {
     const r = await call('POST', '/api/incidents/yz-2022-06/apply');
@@ -277,6 +287,26 @@ describe('applying and lifting', () => {
     expect(applied.steps.find((s: any) => s.step === 'emergency_sourcing').result.documents).toBeGreaterThan(0);
   }, 180_000);
 
+  it('makes every transfer a load one vehicle carries and plans the first day’s trips for them and the purchase orders, on the Trips screen', async () => {
+    const planIds = ['sourcing', 'emergency_sourcing'].map((n) => applied.steps.find((s: any) => s.step === n).result.planId).filter(Boolean);
+    const transferIds: string[] = [];
+    for (const id of planIds) for (const d of (await call('GET', `/api/planning/plans/${id}`)).json().documents) if (d.kind === 'transfer_order') transferIds.push(d.id);
+    expect(transferIds.length).toBeGreaterThan(planIds.length);
+    expect(await transfersNotFitting(t.db, transferIds, '2022-06-22')).toBe(0);
+    const r = applied.steps.find((s: any) => s.step === 'trips').result;
+    expect(r.tripIds.length).toBeGreaterThan(0);
+    expect(r.coldChainTrips + r.ambientTrips).toBe(r.tripIds.length);
+    const listed = (await call('GET', '/api/trips')).json().trips as any[];
+    const ours = listed.filter((x) => r.tripIds.includes(x.id));
+    expect(ours).toHaveLength(r.tripIds.length);
+    expect(ours.every((x) => x.status === 'confirmed')).toBe(true);
+    // Every stop is one of the apply's transfer orders or a purchase order's load; each load is on one trip only.
+    const stops = ours.flatMap((x) => x.stops.map((s: any) => s.loadId as string));
+    expect(new Set(stops).size).toBe(stops.length);
+    for (const id of stops) expect(transferIds.includes(id) || /^PO-/.test(id), id).toBe(true);
+    expect(r.onTrips).toBe(stops.length);
+  }, 180_000);
+
   it('reconciles a day per node', async () => {
     const r = await call('GET', '/api/incidents/yz-2022-06/reconciliation?day=2022-06-22');
     expect(r.statusCode).toBe(200);
@@ -304,6 +334,11 @@ describe('applying and lifting', () => {
     // The slots the plan opened at nodes that gained zones end with it.
     expect(await slotCapacity('taihe-plaza')).toEqual({});
     expect((await call('GET', '/api/staffing-plans?status=applied')).json().plans).toEqual([]);
+    // The trips not yet dispatched are cancelled with the transfers they carried; nothing the plan created stays open.
+    const tripIds: string[] = applied.steps.find((s: any) => s.step === 'trips').result.tripIds;
+    const after = (await call('GET', '/api/trips')).json().trips.filter((x: any) => tripIds.includes(x.id));
+    expect(after.map((x: any) => x.status)).toEqual(tripIds.map(() => 'cancelled'));
+    expect(await openAfterLift(t.db, applied, r.json())).toMatchObject({ total: 0 });
     expect((await call('POST', '/api/incidents/yz-2022-06/lift')).statusCode).toBe(409);
   }, 180_000);
 });

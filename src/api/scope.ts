@@ -59,6 +59,7 @@ export const SCOPE_RESOLVERS: Record<string, Resolver> = {
   },
   'POST /api/inventory/expiry-write-offs': async (_db, r) => [obj(r.body).nodeId],
   'POST /api/inventory/transfers': async (_db, r) => [obj(r.body).fromNodeId, obj(r.body).toNodeId],
+  'POST /api/stock-moves': async (_db, r) => [obj(r.body).fromNodeId, obj(r.body).toNodeId],
   'POST /api/inventory/transfers/:id/dispatch': (db, r) => transferEnds(db, r.params.id),
   'POST /api/inventory/transfers/:id/receive': (db, r) => transferEnds(db, r.params.id),
   'POST /api/inventory/transfers/:id/cancel': (db, r) => transferEnds(db, r.params.id),

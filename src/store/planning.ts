@@ -15,7 +15,7 @@ import type { SourcingParamsInput } from '../domain/planning/sourcing/params.ts'
 import { computeTargets, netRequirements } from '../domain/planning/targets.ts';
 import type { Balance, DcShipment, Multipliers, NetRequirement, PlanningItem, PlanningNode, StockTarget, Supplier, SupplierItem, Tier } from '../domain/planning/types.ts';
 import { DEFAULT_MULTIPLIERS } from '../domain/planning/types.ts';
-import { DomainException, fail, unwrap } from '../domain/shared/result.ts';
+import { DomainException, fail, invariant, unwrap } from '../domain/shared/result.ts';
 import type { MipSolver } from '../solver/model.ts';
 import type { DemoStep } from './demo.ts';
 import { balances as inventoryBalances, cancelDraftTransfer, createDraftTransfer, dispatchTransfer, postOperations, safetyBuffers, type TransferView } from './inventory.ts';
@@ -424,8 +424,8 @@ export async function discardPlan(db: Db, id: string): Promise<PlanView> {
 
 /**
  * Applies a draft plan in the caller's transaction, all or nothing:
- *  - transfers, grouped by (giver, receiver), become draft transfer orders in the inventory
- *    ledger, and their stock is reserved at the giver until dispatch (reservation id
+ *  - transfers, grouped by (giver, receiver) and split as `options.splitTransfer` says (vehicle-
+ *    sized loads on an incident's apply), become draft transfer orders in the inventory ledger, and their stock is reserved at the giver until dispatch (reservation id
  *    `transfer:<transfer id>:<item>`); a giver that no longer has the stock fails the whole
  *    apply with insufficient_stock;
  *  - supplier orders, grouped by (supplier, receiver, mode), become purchase orders (inbound
@@ -433,12 +433,26 @@ export async function discardPlan(db: Db, id: string): Promise<PlanView> {
  *  - diversions split the DC shipment: its quantity shrinks and a new shipment to the new
  *    receiver records `diverted_from`; a shipment that changed since planning is a conflict.
  */
-export async function applyPlan(trx: Db, id: string, now: Date): Promise<PlanView> {
+export interface ApplyPlanOptions {
+  /**
+   * Splits one giver-to-receiver transfer into the pieces that become transfer orders of their
+   * own (the incident apply passes vehicle-sized loads per temperature class, from the trips
+   * context's fleet); every unit must be in exactly one piece. Default: one transfer order.
+   */
+  splitTransfer?: (fromNodeId: string, toNodeId: string, lines: Array<{ itemId: string; quantity: number }>) => Array<Array<{ itemId: string; quantity: number }>>;
+}
+
+export async function applyPlan(trx: Db, id: string, now: Date, options: ApplyPlanOptions = {}): Promise<PlanView> {
   const locked = (await sql<any>`SELECT status FROM planning_plans WHERE id = ${id} FOR UPDATE`.execute(trx)).rows[0];
   if (!locked) fail({ code: 'not_found', message: `sourcing plan ${id} not found`, field: 'id', actual: id });
   if (locked.status !== 'draft') fail({ code: 'conflict', message: `plan ${id} is ${locked.status}; only a draft can be applied`, field: 'id', expected: 'draft', actual: locked.status });
   const plan = (await getPlan(trx, id))!;
-  const short = id.slice(0, 8);
+  // A plan applied again after an undo (an incident apply that failed later) keeps its old,
+  // cancelled documents; the new ones get a round suffix (`TR-<plan>r2-001`) so their ids are new.
+  let short = id.slice(0, 8);
+  const taken = async (tag: string) =>
+    (await sql<any>`SELECT 1 FROM stock_transfers WHERE id = ${`TR-${tag}-001`} UNION ALL SELECT 1 FROM planning_purchase_orders WHERE id = ${`PO-${tag}-001`} UNION ALL SELECT 1 FROM planning_diversions WHERE id = ${`DV-${tag}-001`}`.execute(trx)).rows.length > 0;
+  for (let round = 2; await taken(short); round++) short = `${id.slice(0, 8)}r${round}`;
   const documents: PlanDocument[] = [];
   const lineDoc = new Map<number, string>();
 
@@ -451,18 +465,24 @@ export async function applyPlan(trx: Db, id: string, now: Date): Promise<PlanVie
   }
   let n = 0;
   for (const [, lines] of [...transfers].sort(([a], [b]) => a.localeCompare(b))) {
-    const trId = `TR-${short}-${String(++n).padStart(3, '0')}`;
     const from = lines[0].fromNodeId!;
     const to = lines[0].toNodeId;
-    const merged = mergeLines(lines);
-    await createDraftTransfer(trx, { id: trId, fromNodeId: from, toNodeId: to, lines: merged, note: `sourcing plan ${id}` }, now);
-    await postOperations(
-      trx,
-      merged.map((l) => ({ kind: 'reserve', key: `plan:${id}:hold:${trId}:${l.itemId}`, nodeId: from, itemId: l.itemId, quantity: l.quantity, reservationId: `transfer:${trId}:${l.itemId}`, reason: 'manual_hold', note: `held for transfer ${trId}` })),
-      { now, atomic: true },
-    );
-    documents.push({ kind: 'transfer_order', id: trId, fromId: from, toNodeId: to, lines: merged });
-    for (const l of lines) lineDoc.set(l.lineNo, trId);
+    const all = mergeLines(lines);
+    const pieces = options.splitTransfer ? options.splitTransfer(from, to, all).map(mergeLines).filter((p) => p.length > 0) : [all];
+    const inPieces = mergeLines(pieces.flat());
+    invariant(JSON.stringify(inPieces) === JSON.stringify(all), `the split of transfer ${from} > ${to} must keep every unit in exactly one piece`);
+    for (const merged of pieces) {
+      const trId = `TR-${short}-${String(++n).padStart(3, '0')}`;
+      await createDraftTransfer(trx, { id: trId, fromNodeId: from, toNodeId: to, lines: merged, note: `sourcing plan ${id}${pieces.length > 1 ? ` (load ${pieces.indexOf(merged) + 1} of ${pieces.length})` : ''}` }, now);
+      await postOperations(
+        trx,
+        merged.map((l) => ({ kind: 'reserve', key: `plan:${id}:hold:${trId}:${l.itemId}`, nodeId: from, itemId: l.itemId, quantity: l.quantity, reservationId: `transfer:${trId}:${l.itemId}`, reason: 'manual_hold', note: `held for transfer ${trId}` })),
+        { now, atomic: true },
+      );
+      documents.push({ kind: 'transfer_order', id: trId, fromId: from, toNodeId: to, lines: merged });
+      // A plan line split over several loads names the first of them.
+      for (const l of lines) if (!lineDoc.has(l.lineNo) && merged.some((x) => x.itemId === l.itemId)) lineDoc.set(l.lineNo, trId);
+    }
   }
 
   // Purchase orders.

@@ -328,6 +328,17 @@ export async function preparePlan(db: Db, request: PlanRequest, solve: SolveFn):
   } else {
     fail({ code: 'validation_failed', field: 'mode', message: `mode: expected cold, wave or orders, got ${JSON.stringify(request.mode)}`, expected: ['cold', 'wave', 'orders'], actual: request.mode });
   }
+  return solvePlan(db, { day, request, wave, window, fleet, planNodes, loads, params, coolant: settings.coolant }, solve);
+}
+
+/** Plans given loads (and audits the result): the common end of `preparePlan` and `prepareLoadsPlan`. Reads only. */
+async function solvePlan(
+  db: Db,
+  x: { day: string; request: PlanRequest; wave: string | null; window: [number, number]; fleet: FleetVehicleType[]; planNodes: Map<string, PlanNode>; loads: Load[]; params: Partial<PlanParams>; coolant: CoolantRule },
+  solve: SolveFn,
+): Promise<PlanDraft> {
+  const { day, request, wave, window, fleet, planNodes, loads, params } = x;
+  const settings = { coolant: x.coolant };
   const items = await loadItems(db, loads);
   const busyUntil = await busyVehicles(db, day, params.turnaroundS ?? DEFAULT_PLAN_PARAMS.turnaroundS);
   const input: PlanInput = {
@@ -340,6 +351,44 @@ export async function preparePlan(db: Db, request: PlanRequest, solve: SolveFn):
   const c = settings.coolant;
   const coolantNote = `rule: frozen ${c.dryIceGPerM3Hour} g dry ice per m³ per hour (min ${c.minDryIceG} g, bags of ${c.dryIceBagG} g); chilled ${c.icePacksPerCrate} + ${c.icePacksPerCrateHour}/h ice packs per ${c.crateL} L crate; ±${c.perDegreePct}%/°C from ${c.referenceTempC} °C (outside ${p.outsideTempC} °C); ${c.refrigeratedPct}% in refrigerated compartments`;
   return { id: `TP-${day}-${randomUUID().slice(0, 6)}`, request: { ...request, ...(wave ? { wave } : {}) }, loads, result, violations, coolantNote };
+}
+
+export interface LoadsPlanRequest {
+  day: string;
+  /** Cold chain over the rest of the day from `fromS`, or an ambient wave (leaves at its time, one round). */
+  mode: 'cold' | 'wave';
+  wave?: string;
+  /** Seconds from midnight: no trip leaves earlier (the loads are ready then). */
+  fromS: number;
+  loads: Load[];
+  seed?: number;
+  maxIterations?: number;
+  timeLimitS?: number;
+}
+
+/**
+ * Plans loads the caller gives (an incident's apply, a 搬仓), rather than the open transfers: the
+ * same fleet (no riders), settings, audit and draft as `preparePlan`. Reads only; `savePlan` and
+ * `confirmPlan` then make them trips.
+ */
+export async function prepareLoadsPlan(db: Db, r: LoadsPlanRequest, solve: SolveFn): Promise<PlanDraft> {
+  const day = checkDay(r.day);
+  const settings = await getSettings(db);
+  const planNodes = new Map<string, PlanNode>((await listNodes(db)).map((n) => [n.id, { id: n.id, name: n.nameEn, lat: n.lat, lng: n.lng, openingHours: n.openingHours }]));
+  const fleet = (await fleetForDay(db, day)).map(({ defaultCount: _d, ...t }) => t).filter((v) => v.kind !== 'rider_ebike');
+  const t = settings.times;
+  const params: Partial<PlanParams> = {
+    loadingS: t.loadingS, stopFixedS: t.stopFixedS, stopSPerTonne: t.stopSPerTonne, turnaroundS: t.turnaroundS, detourFactor: t.detourPct / 100, maxRounds: t.maxRounds, outsideTempC: settings.outsideTempC,
+  };
+  let window: [number, number] = [Math.max(0, Math.min(86_400, r.fromS)), 86_400];
+  if (r.mode === 'wave') {
+    const w = unwrap(parseClock(r.wave, 'wave'));
+    window = [w, Math.min(86_400, w + settings.waveHours * 3600)];
+    params.fixedDeparture = true;
+    params.maxRounds = 1;
+  }
+  const request: PlanRequest = { day, mode: r.mode, ...(r.wave ? { wave: r.wave } : {}), seed: r.seed ?? 1, ...(r.timeLimitS !== undefined ? { timeLimitS: r.timeLimitS } : { maxIterations: r.maxIterations ?? 2000 }) };
+  return solvePlan(db, { day, request, wave: r.wave ?? null, window, fleet, planNodes, loads: r.loads, params, coolant: settings.coolant }, solve);
 }
 
 function nextWave(waves: string[]): string {
@@ -656,6 +705,23 @@ export async function cancelTrip(db: Db, id: string): Promise<TripView> {
   if (t.status !== 'confirmed') fail({ code: 'conflict', field: 'id', message: `trip ${id} is ${t.status}; only a confirmed trip can be cancelled`, expected: 'confirmed', actual: t.status });
   await sql`UPDATE trips SET status = 'cancelled' WHERE id = ${id}`.execute(db);
   await sql`UPDATE trip_stops SET active = false WHERE trip_id = ${id}`.execute(db);
+  return requireTrip(db, id);
+}
+
+/**
+ * Puts a trip cancelled by an undo back (the compensation of a lift's trips step): confirmed again
+ * with its stops active. Refused when one of its loads went on another trip meanwhile.
+ */
+export async function reinstateTrip(db: Db, id: string): Promise<TripView> {
+  const t = await requireTrip(db, id, true);
+  if (t.status !== 'cancelled') return t;
+  try {
+    await sql`UPDATE trip_stops SET active = true WHERE trip_id = ${id}`.execute(db);
+  } catch (e) {
+    if (/unique|duplicate/i.test(String((e as Error).message))) fail({ code: 'conflict', field: 'id', message: `a load of trip ${id} is on another trip now; plan again`, expected: 'loads on no other trip', actual: id });
+    throw e;
+  }
+  await sql`UPDATE trips SET status = 'confirmed' WHERE id = ${id}`.execute(db);
   return requireTrip(db, id);
 }
 

@@ -33,7 +33,7 @@ const DraftBody = Type.Object({
 
 const orNull = (schema: TSchema) => Type.Union([schema, Type.Null()]);
 const ApplyBody = Type.Object({
-  failAtStep: Type.Optional(Type.String({ enum: ['emergency_warehouse', 'control_areas', 'zones', 'staffing', 'sourcing'], description: 'a drill: make this step fail' })),
+  failAtStep: Type.Optional(Type.String({ enum: ['emergency_warehouse', 'control_areas', 'zones', 'staffing', 'sourcing', 'trips'], description: 'a drill: make this step fail' })),
   override: Type.Optional(Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500, description: 'why the plan is applied without simulating it as it is now' }) }, { additionalProperties: false })),
 }, { additionalProperties: false });
 

@@ -10,6 +10,7 @@ import orders from './orders.ts';
 import trips from './trips.ts';
 import incidents from './incidents.ts';
 import board from './board.ts';
+import stockMoves from './stock-moves.ts';
 
 export type RoutePlugin = (app: FastifyInstance, deps: AppDeps) => Promise<void>;
 
@@ -25,4 +26,5 @@ export const routePlugins: RoutePlugin[] = [
   trips,
   incidents,
   board,
+  stockMoves,
 ];

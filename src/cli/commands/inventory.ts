@@ -200,6 +200,27 @@ export function registerInventoryCommands(program: Command, ctx: CliContext): vo
     });
 
   stock
+    .command('move <from> <to>')
+    .description('搬仓: move a node’s stock (all, or by category or temperature class) to another node: vehicle-sized transfers held at <from>, and the trips for the next 24 hours')
+    .option('--category <category...>', 'only items of these categories')
+    .option('--temperature <class...>', 'only items of these classes: ambient, chilled, frozen')
+    .option('--note <text>', 'a note on the transfers')
+    .option('--key <key>', 'idempotency key (default: a fresh one)')
+    .action(async (from, to, o) => {
+      const scope = { ...(o.category ? { categories: o.category } : {}), ...(o.temperature ? { temperatureClasses: o.temperature } : {}) };
+      const r = await ctx.request('POST', '/api/stock-moves', { body: { fromNodeId: from, toNodeId: to, scope, ...(o.note ? { note: o.note } : {}) }, idempotencyKey: key(o) });
+      ctx.print(r, {
+        json: json(),
+        table: (x: any) =>
+          `搬仓 ${x.moveId}: ${x.units} units of ${x.items} items from ${x.fromNodeId} to ${x.toNodeId}\n` +
+          textTable(['transfer', 'class', 'units'], x.transfers.map((t: any) => [t.id, t.temperatureClass ?? '-', t.units])) +
+          `\n${x.trips.tripIds.length} trips confirmed (${x.trips.coldChainTrips} cold chain, ${x.trips.ambientTrips} ambient), ${x.trips.dryIceBags} dry-ice bags, ${x.trips.icePacks} ice packs` +
+          (x.trips.unassigned.length ? `\n${x.trips.unassigned.length} loads without a trip:\n` + x.trips.unassigned.map((u: any) => `  ${u.loadId}: ${u.reason} (${u.message})`).join('\n') : '') +
+          '\nsee: baogong trips list',
+      });
+    });
+
+  stock
     .command('check')
     .description('recompute every balance from the movements and report differences (exit 1 if any)')
     .action(async () => {

@@ -1,12 +1,12 @@
 /**
  * The loads a response plan's trips part plans: the sourcing part's transfer lines, before any
- * transfer order exists. Applying the sourcing plan makes one transfer per giver and receiver;
- * for the draft those are split here by temperature class (goods of a class ride only in a
+ * transfer order exists. The draft and the apply split them the same way (`splitTransfer` makes
+ * each piece a transfer order of its own on apply): by temperature class (goods of a class ride only in a
  * compartment of that class) and into pieces that fit the smallest truck compartment of that
  * class in the fleet, so the trips planner sees what the chain would actually load on a truck rather than
  * a 20-tonne "transfer" no vehicle can carry. Pure.
  */
-import type { FleetVehicleType, Load, Place, TemperatureClass } from '../trips/model.ts';
+import { TEMPERATURE_CLASSES, type FleetVehicleType, type Load, type LoadLine, type Place, type TemperatureClass } from '../trips/model.ts';
 import type { TripItem } from '../trips/loads.ts';
 
 export interface TransferLine {
@@ -83,40 +83,93 @@ export function transferLoads(
   }
   const loads: Load[] = [];
   for (const [key, g] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const cap = capacity[g.cls]!;
     const dest = places.get(g.to)!;
-    let piece: Array<{ itemId: string; quantity: number }> = [];
-    let w = 0;
-    let v = 0;
-    let k = 0;
-    const close = () => {
-      if (piece.length === 0) return;
-      loads.push({ id: `${prefix}${key}:${++k}`, kind: 'transfer', originNodeId: g.from, destination: { id: dest.id, name: dest.name, lat: dest.lat, lng: dest.lng }, lines: piece });
-      piece = [];
-      w = 0;
-      v = 0;
-    };
-    for (const [itemId, qty] of [...g.lines].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const it = items.get(itemId)!;
-      let left = qty;
-      while (left > 0) {
-        const byW = it.weightG > 0 ? Math.floor((cap.weightG - w) / it.weightG) : left;
-        const byV = it.volumeCm3 > 0 ? Math.floor((cap.volumeCm3 - v) / it.volumeCm3) : left;
-        let q = Math.min(left, byW, byV);
-        if (q <= 0) {
-          if (piece.length > 0) {
-            close();
-            continue;
-          }
-          q = 1; // one unit bigger than any compartment: the planner will say so
-        }
-        piece.push({ itemId, quantity: q });
-        w += q * it.weightG;
-        v += q * it.volumeCm3;
-        left -= q;
-      }
+    for (const [k, piece] of fillPieces([...g.lines], items, capacity[g.cls]!).entries()) {
+      loads.push({ id: `${prefix}${key}:${k + 1}`, kind: 'transfer', originNodeId: g.from, destination: { id: dest.id, name: dest.name, lat: dest.lat, lng: dest.lng }, lines: piece });
     }
-    close();
   }
   return { loads, skipped };
+}
+
+/**
+ * Fills pieces of one temperature class up to `cap`, items in id order; a line bigger than what
+ * is left of the piece is split by units. A single unit bigger than `cap` travels alone (the
+ * trips planner then says no vehicle can carry it), so every unit is in exactly one piece.
+ */
+export function fillPieces(lines: Array<[string, number]>, items: ReadonlyMap<string, TripItem>, cap: PieceCapacity): LoadLine[][] {
+  const pieces: LoadLine[][] = [];
+  let piece: LoadLine[] = [];
+  let w = 0;
+  let v = 0;
+  const close = () => {
+    if (piece.length === 0) return;
+    pieces.push(piece);
+    piece = [];
+    w = 0;
+    v = 0;
+  };
+  for (const [itemId, qty] of [...lines].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const it = items.get(itemId)!;
+    let left = qty;
+    while (left > 0) {
+      const byW = it.weightG > 0 ? Math.floor((cap.weightG - w) / it.weightG) : left;
+      const byV = it.volumeCm3 > 0 ? Math.floor((cap.volumeCm3 - v) / it.volumeCm3) : left;
+      let q = Math.min(left, byW, byV);
+      if (q <= 0) {
+        if (piece.length > 0) {
+          close();
+          continue;
+        }
+        q = 1; // one unit bigger than any compartment: the planner will say so
+      }
+      const same = piece.find((x) => x.itemId === itemId);
+      if (same) same.quantity += q;
+      else piece.push({ itemId, quantity: q });
+      w += q * it.weightG;
+      v += q * it.volumeCm3;
+      left -= q;
+    }
+  }
+  close();
+  return pieces;
+}
+
+/** One vehicle-sized piece of a transfer: goods of one temperature class (null: lines no vehicle class could be chosen for). */
+export interface TransferPiece {
+  temperatureClass: TemperatureClass | null;
+  lines: LoadLine[];
+  /** Why these lines could not be sized (unknown item, no compartment of the class in the fleet); null when sized. */
+  unsized: string | null;
+}
+
+/**
+ * Splits one transfer (one giver, one receiver) into the pieces the ledger records as separate
+ * transfer orders: by temperature class, then up to the class's smallest truck compartment
+ * (`pieceCapacity`), so each piece fits any vehicle that carries its class. Lines that cannot be
+ * sized are not dropped: they go in one piece per reason, marked `unsized`, so every unit the
+ * plan moves is in exactly one piece and what cannot be carried is visible. Pure.
+ */
+export function splitTransfer(
+  lines: ReadonlyArray<{ itemId: string; quantity: number }>,
+  items: ReadonlyMap<string, TripItem>,
+  capacity: Partial<Record<TemperatureClass, PieceCapacity>>,
+): TransferPiece[] {
+  const byClass = new Map<TemperatureClass, Map<string, number>>();
+  const unsized = new Map<string, { cls: TemperatureClass | null; lines: Map<string, number> }>();
+  for (const l of lines) {
+    if (!Number.isInteger(l.quantity) || l.quantity <= 0) continue;
+    const item = items.get(l.itemId);
+    const reason = !item ? 'unknown item' : !capacity[item.temperatureClass] ? `no vehicle in the fleet has a ${item.temperatureClass} compartment` : null;
+    const m = reason
+      ? (unsized.get(reason) ?? unsized.set(reason, { cls: item?.temperatureClass ?? null, lines: new Map() }).get(reason)!).lines
+      : byClass.get(item!.temperatureClass) ?? byClass.set(item!.temperatureClass, new Map()).get(item!.temperatureClass)!;
+    m.set(l.itemId, (m.get(l.itemId) ?? 0) + l.quantity);
+  }
+  const out: TransferPiece[] = [];
+  for (const cls of TEMPERATURE_CLASSES) {
+    const m = byClass.get(cls);
+    if (m) for (const p of fillPieces([...m], items, capacity[cls]!)) out.push({ temperatureClass: cls, lines: p, unsized: null });
+  }
+  for (const [reason, u] of unsized) out.push({ temperatureClass: u.cls, lines: [...u.lines].sort(([a], [b]) => (a < b ? -1 : 1)).map(([itemId, quantity]) => ({ itemId, quantity })), unsized: reason });
+  return out;
 }

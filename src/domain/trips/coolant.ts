@@ -28,16 +28,22 @@ export interface CoolantRule {
   handlingMin: number;
 }
 
+/**
+ * Calibrated to the seed: its 33 cold-chain trips of 24-25 June 2022 needed over 10,000 dry-ice
+ * bags and ice packs, about 330 a trip. A trip of that kind (a 4.2 m reefer or freezer at 80 % of
+ * its volume, 20 km from the processing centre, 30 °C outside) gets about 440 packs (chilled) or
+ * 120 bags (frozen) from these values; see docs/trips.md and coolant-calibration.test.ts.
+ */
 export const DEFAULT_COOLANT_RULE: CoolantRule = {
   referenceTempC: 25,
   perDegreePct: 3,
-  dryIceGPerM3Hour: 3000,
+  dryIceGPerM3Hour: 20_000,
   minDryIceG: 1000,
   dryIceBagG: 1000,
   crateL: 40,
-  icePacksPerCrate: 1,
+  icePacksPerCrate: 2,
   icePacksPerCrateHour: 1,
-  refrigeratedPct: 25,
+  refrigeratedPct: 50,
   handlingMin: 30,
 };
 

@@ -14,6 +14,8 @@ import { runWorkflow, undoWorkflow, type Journal, type RunOptions, type Step } f
 import { zoneSlotsStep } from './steps-slots.ts';
 import { scheduledStatusesStep } from './steps-status.ts';
 import { emergencyDemandStep, emergencySourcingStep } from './steps-emergency.ts';
+import { applySourcingAsLoads } from './loads.ts';
+import { tripsStep } from './steps-trips.ts';
 
 /**
  * Applying the reviewed plan as a workflow (../workflow.ts): each part is a step with a real
@@ -170,14 +172,15 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
   const sourcingId = part('sourcing')?.planId as string | null;
   steps.push({
     name: 'sourcing',
-    // The sourcing plan's documents (transfer orders with their holds, purchase orders,
-    // diversions); undone by cancelling them while none has moved on.
+    // The sourcing plan's documents (transfer orders with their holds, one per vehicle-sized load
+    // of one temperature class; purchase orders; diversions); undone by cancelling them while none
+    // has moved on.
     run: async (trx) => {
       if (!sourcingId) {
         drill('sourcing');
         return { planId: null };
       }
-      const p = await planning.applyPlan(trx, sourcingId, now);
+      const p = await applySourcingAsLoads(trx, sourcingId, now);
       drill('sourcing');
       return { planId: p.id, documents: p.documents.length };
     },
@@ -187,6 +190,20 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
     },
   });
   if (ew) steps.push(emergencySourcingStep(ew.id, deps.solver, inc.spec.multipliers, now));
+  // The first 24 hours of trips for the loads the sourcing steps created (their plans, from the journal).
+  const planId = plan.id;
+  const trips = tripsStep(async (trx) => {
+    const done = (await store.requirePlan(trx, planId)).steps.filter((s) => s.status === 'applied' && (s.step === 'sourcing' || s.step === 'emergency_sourcing'));
+    return done.map((s) => (s.result as { planId?: string | null })?.planId).filter((x): x is string => !!x);
+  }, now, { solve: deps.routing });
+  steps.push({
+    ...trips,
+    run: async (trx) => {
+      const r = await trips.run(trx);
+      drill('trips');
+      return r;
+    },
+  });
   return steps;
 }
 

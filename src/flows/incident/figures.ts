@@ -104,7 +104,7 @@ export async function transfersNotFitting(db: Db, transferIds: string[], day: st
   return n;
 }
 
-/** What the plan created that is still open after lift: draft or in-transit transfers, their holds, open PO lines. */
+/** What the plan created that is still open after lift: draft or in-transit transfers, their holds, open PO lines, trips not dispatched. */
 export async function openAfterLift(db: Db, applied: PlanLike, _lift: unknown) {
   const ids = sourcingPlanIds(applied);
   let transfers = 0;
@@ -119,5 +119,7 @@ export async function openAfterLift(db: Db, applied: PlanLike, _lift: unknown) {
     }
     poLines += Number((await sql<any>`SELECT count(*)::int AS n FROM planning_purchase_order_lines l JOIN planning_purchase_orders o ON o.id = l.purchase_order_id WHERE o.plan_id = ${id} AND o.status = 'open'`.execute(db)).rows[0].n);
   }
-  return { transfers, holds, poLines, total: transfers + holds + poLines };
+  const tripIds: string[] = stepResult(applied, 'trips')?.tripIds ?? [];
+  const openTrips = tripIds.length ? Number((await sql<any>`SELECT count(*)::int AS n FROM trips WHERE id IN (SELECT unnest(${tripIds}::text[])) AND status = 'confirmed'`.execute(db)).rows[0].n) : 0;
+  return { transfers, holds, poLines, trips: openTrips, total: transfers + holds + poLines + openTrips };
 }

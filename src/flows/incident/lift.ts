@@ -8,11 +8,13 @@ import { runWorkflow, type Journal, type RunOptions, type Step } from '../workfl
 import { areaInput, type FlowDeps } from './common.ts';
 import { endZoneSlots, zoneSlotsStep } from './steps-slots.ts';
 import { cancelPlanStatuses, scheduledStatusesStep } from './steps-status.ts';
+import { cancelOpenTrips } from './steps-trips.ts';
+import * as trips from '../../store/trips.ts';
 
 /**
  * Lifting an applied incident as a workflow (../workflow.ts), undoing what its plan did: control
  * areas lifted, zones back, the roster ended, the emergency warehouse suspended with its surplus
- * listed for rebalancing. Each step has a compensation (a failed lift leaves the incident
+ * listed for rebalancing, the trips not yet dispatched cancelled, the sourcing documents undone. Each step has a compensation (a failed lift leaves the incident
  * applied, as it was); a lift stopped midway resumes when lifted again.
  */
 export async function liftIncident(deps: FlowDeps, incidentId: string, options: RunOptions = {}) {
@@ -142,6 +144,18 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
       run: async (trx) => ({ slotsEnded: await endZoneSlots(trx, slots) }),
       compensate: async (trx) => {
         await zoneSlotsStep(partOf('staffing')?.roster?.startsAt ?? now.toISOString(), partOf('staffing')?.days ?? 3, deps.now()).run(trx);
+      },
+    });
+  }
+  const tripIds: string[] = stepResult('trips')?.tripIds ?? [];
+  if (tripIds.length) {
+    // Before the documents: a trip not yet dispatched is cancelled (its transfers are then
+    // cancelled below); one on the road or done is listed for a decision.
+    steps.push({
+      name: 'trips',
+      run: async (trx) => cancelOpenTrips(trx, tripIds),
+      compensate: async (trx, r) => {
+        for (const id of (r as { cancelled: string[] }).cancelled) await trips.reinstateTrip(trx, id);
       },
     });
   }

@@ -5,14 +5,15 @@ import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
 import type { Step } from '../workflow.ts';
 import type { Db } from './common.ts';
+import { applySourcingAsLoads } from './loads.ts';
 
 /**
  * The emergency warehouse's demand and stock (apply steps). A new warehouse has no baseline
  * demand, so the planning context would give it no targets and no sourcing. Once the zones step
  * has given it zones, `emergency_demand` gives it the demand it takes over: for each node whose
  * zones moved to it, that node's baseline demand per item times the share of its orders that
- * moved (orders moved ÷ the orders its zones had before). `emergency_sourcing` (the last step:
- * its documents have no automatic undo) then plans and applies a sourcing plan for the
+ * moved (orders moved ÷ the orders its zones had before). `emergency_sourcing` (before the
+ * trips step; undone like the sourcing step) then plans and applies a sourcing plan for the
  * warehouse alone, toward the essentials targets that demand gives (the assortment step).
  */
 export interface EmergencyDemandResult {
@@ -72,10 +73,14 @@ export function emergencySourcingStep(ewId: string, solver: MipSolver, multiplie
       const targets = (await planning.currentTargets(trx, { nodeId: ewId, multipliers })).filter((t) => t.targetUnits > 0);
       if (targets.length === 0) return { planId: null, documents: 0, targetItems: 0, note: 'the warehouse took no zones: no demand, no targets' } satisfies EmergencySourcingResult;
       const p = await planning.createPlan(trx, solver, { multipliers, receivers: [ewId], params: { timeLimitS: 10 } }, now);
-      const applied = await planning.applyPlan(trx, p.id, now);
+      const applied = await applySourcingAsLoads(trx, p.id, now);
       return { planId: p.id, documents: applied.documents.length, targetItems: targets.length } satisfies EmergencySourcingResult;
     },
-    // Like the sourcing step: its documents are not undone automatically (it runs last).
-    compensate: async () => {},
+    // Like the sourcing step: the documents are cancelled while none has moved on (the trips step
+    // runs after it, so a failure there undoes this one too).
+    compensate: async (trx, r) => {
+      const id = (r as EmergencySourcingResult).planId;
+      if (id) await planning.unapplyPlan(trx, id, now);
+    },
   };
 }

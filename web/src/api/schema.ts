@@ -920,7 +920,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        failAtStep?: "emergency_warehouse" | "control_areas" | "zones" | "staffing" | "sourcing";
+                        failAtStep?: "emergency_warehouse" | "control_areas" | "zones" | "staffing" | "sourcing" | "trips";
                         override?: {
                             reason: string;
                         };

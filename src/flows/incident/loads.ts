@@ -1,0 +1,31 @@
+import { pieceCapacity, splitTransfer } from '../../domain/incidents/trip-loads.ts';
+import type { TripItem } from '../../domain/trips/loads.ts';
+import type { FleetVehicleType } from '../../domain/trips/model.ts';
+import * as network from '../../store/network.ts';
+import * as planning from '../../store/planning.ts';
+import * as trips from '../../store/trips.ts';
+import type { Db } from './common.ts';
+
+/**
+ * Applying a sourcing plan as vehicle-sized loads: each giver-to-receiver transfer becomes one
+ * transfer order per temperature class and truckload (the same split as the draft's trips part,
+ * src/domain/incidents/trip-loads.ts), so every transfer order the plan creates fits a vehicle of
+ * the day's fleet and can be put on a trip. The fleet is the trips context's, for the operating
+ * day of `now`; riders do not count.
+ */
+export async function tripItems(db: Db, ids: string[]): Promise<Map<string, TripItem>> {
+  const rows = await network.itemsByIds(db, [...new Set(ids)]);
+  return new Map([...rows.values()].map((i) => [i.id, { id: i.id, name: i.nameEn, unit: i.unit, temperatureClass: i.temperatureClass, weightG: i.weightG, volumeCm3: i.volumeCm3 }]));
+}
+
+/** The fleet that can carry loads between nodes on a day: no riders, at least one vehicle. */
+export async function truckFleet(db: Db, day: string): Promise<FleetVehicleType[]> {
+  return (await trips.fleetForDay(db, day)).map(({ defaultCount: _d, ...t }) => t).filter((v) => v.kind !== 'rider_ebike' && v.count > 0);
+}
+
+export async function applySourcingAsLoads(trx: Db, planId: string, now: Date) {
+  const plan = await planning.requirePlan(trx, planId);
+  const items = await tripItems(trx, plan.lines.filter((l) => l.kind === 'transfer').map((l) => l.itemId));
+  const capacity = pieceCapacity(await truckFleet(trx, trips.beijingDay(now)));
+  return planning.applyPlan(trx, planId, now, { splitTransfer: (_from, _to, lines) => splitTransfer(lines, items, capacity).map((p) => p.lines) });
+}

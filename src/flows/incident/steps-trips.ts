@@ -1,0 +1,221 @@
+import { performance } from 'node:perf_hooks';
+import { solveRouting } from '../../domain/routing/solve.ts';
+import { pieceCapacity, splitTransfer } from '../../domain/incidents/trip-loads.ts';
+import { isCold, parseClock, secondsInDay, sizeLoad, type Load, type SolveFn, type TripItem, type UnassignedLoad } from '../../domain/trips/index.ts';
+import { addDays } from '../../domain/shared/calendar.ts';
+import { unwrap } from '../../domain/shared/result.ts';
+import * as inventory from '../../store/inventory.ts';
+import * as network from '../../store/network.ts';
+import * as planning from '../../store/planning.ts';
+import * as trips from '../../store/trips.ts';
+import type { Step } from '../workflow.ts';
+import { tripItems, truckFleet } from './loads.ts';
+import type { Db } from './common.ts';
+
+/**
+ * Trips for what a plan moves (the apply's `trips` step, and 搬仓): the transfer orders (one per
+ * vehicle-sized load, see ./loads.ts) and the purchase-order deliveries, planned by the trips
+ * context's planner and confirmed as trips, so they are on the Trips screen and in
+ * `baogong trips list`.
+ *
+ * A purchase order is delivered by the supplier to the chain's hub, the processing & logistics
+ * centre for chilled and frozen goods and the distribution centre for ambient ones (either when
+ * the other is missing); the chain's trucks take it on from there, split like a transfer. A load
+ * is ready when its goods are at its origin: a transfer at once, a purchase order at its expected
+ * arrival. Over the 24 hours from `now` the step runs the planner at `now` and at each wave
+ * time (trips settings): cold-chain loads ready by then over the rest of that day (several rounds
+ * per vehicle), then the ambient loads ready by a wave on that wave (leaving at its time, one
+ * round). A load the fleet had no time for waits for the next run; what is left at the end is
+ * reported with the planner's reason, never dropped silently. Since a run only takes loads
+ * already ready, no trip leaves before its goods are there.
+ */
+
+export interface PlannedTrips {
+  fromIso: string;
+  tripPlanIds: string[];
+  tripIds: string[];
+  loads: { transfers: number; purchaseOrders: number };
+  onTrips: number;
+  coldChainTrips: number;
+  ambientTrips: number;
+  dryIceBags: number;
+  icePacks: number;
+  /** Loads with no trip in the 24 hours, with the planner's last reason (or `not_ready`). */
+  unassigned: Array<{ loadId: string; reason: string; message: string }>;
+  /** Plans whose audit failed: kept proposed, their loads unassigned. */
+  violations: number;
+  runs: Array<{ day: string; mode: 'cold' | 'wave'; at: string; loads: number; trips: number }>;
+}
+
+export interface TripsOptions {
+  solve?: SolveFn;
+  /** Iterations per routing solve (default 400) and wall time for all solves (default 15 s). */
+  maxIterations?: number;
+  budgetMs?: number;
+  seed?: number;
+}
+
+interface ReadyLoad {
+  load: Load;
+  readyMs: number;
+  cold: boolean;
+}
+
+const CARRY = new Set(['fleet_exhausted', 'time_window_unreachable']);
+
+/** The runs of the 24 hours from `nowMs`: now, then each wave time (ascending), each as day + seconds. */
+function runsOf(nowMs: number, waves: string[]): Array<{ day: string; s: number; ms: number; wave: string | null }> {
+  const day0 = trips.beijingDay(new Date(nowMs));
+  const out: Array<{ day: string; s: number; ms: number; wave: string | null }> = [{ day: day0, s: secondsInDay(day0, new Date(nowMs).toISOString()), ms: nowMs, wave: null }];
+  for (const day of [day0, addDays(day0, 1)]) {
+    for (const w of waves) {
+      const s = unwrap(parseClock(w, 'waves'));
+      const ms = nowMs + (s - secondsInDay(day, new Date(nowMs).toISOString())) * 1000;
+      if (ms >= nowMs && ms < nowMs + 86_400_000) out.push({ day, s, ms, wave: w });
+    }
+  }
+  return out.sort((a, b) => a.ms - b.ms);
+}
+
+/** Transfer orders still draft, as loads. */
+async function draftTransferLoads(db: Db, ids: string[], nowMs: number): Promise<ReadyLoad[]> {
+  const nodes = new Map((await network.listNodes(db)).map((n) => [n.id, n]));
+  const out: ReadyLoad[] = [];
+  for (const id of ids) {
+    const t = await inventory.getTransfer(db, id);
+    const dest = t ? nodes.get(t.toNodeId) : undefined;
+    if (!t || t.status !== 'draft' || !dest) continue;
+    out.push({ load: { id, kind: 'transfer', originNodeId: t.fromNodeId, destination: { id: dest.id, name: dest.nameEn, lat: dest.lat, lng: dest.lng }, lines: t.lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity })) }, readyMs: nowMs, cold: false });
+  }
+  return out;
+}
+
+/** Open purchase orders of the sourcing plans, split by class and truckload, from the hub of their class. */
+async function purchaseOrderLoads(db: Db, planIds: string[], items: Map<string, TripItem>, day: string): Promise<ReadyLoad[]> {
+  const nodes = await network.listNodes(db);
+  const hubOf = (kind: string) => nodes.find((n) => n.kind === kind && n.status !== 'closed');
+  const coldHub = hubOf('processing_centre') ?? hubOf('distribution_centre');
+  const ambientHub = hubOf('distribution_centre') ?? hubOf('processing_centre');
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const capacity = pieceCapacity(await truckFleet(db, day));
+  const out: ReadyLoad[] = [];
+  for (const planId of planIds) {
+    const pos = new Map<string, { toNodeId: string; expectedAt: string; lines: Array<{ itemId: string; quantity: number }> }>();
+    for (const l of await planning.listPurchaseOrders(db, { planId })) {
+      if (l.status !== 'open') continue;
+      const po = pos.get(l.id) ?? { toNodeId: l.toNodeId, expectedAt: l.expectedAt, lines: [] as Array<{ itemId: string; quantity: number }> };
+      po.lines.push({ itemId: l.itemId, quantity: l.quantity });
+      pos.set(l.id, po);
+    }
+    for (const [poId, po] of pos) {
+      const dest = byId.get(po.toNodeId);
+      if (!dest) continue;
+      for (const [k, piece] of splitTransfer(po.lines, items, capacity).entries()) {
+        const hub = piece.temperatureClass === 'ambient' ? ambientHub : coldHub;
+        if (!hub || piece.unsized) continue;
+        out.push({ load: { id: `${poId}:${k + 1}`, kind: 'purchase_order', originNodeId: hub.id, destination: { id: dest.id, name: dest.nameEn, lat: dest.lat, lng: dest.lng }, lines: piece.lines }, readyMs: Date.parse(po.expectedAt), cold: false });
+      }
+    }
+  }
+  return out;
+}
+
+/** Plans and confirms trips for the transfer orders `transferIds` and the open purchase orders of `poPlanIds`. */
+export async function planTripsFor(db: Db, input: { transferIds: string[]; poPlanIds: string[]; now: Date }, o: TripsOptions = {}): Promise<PlannedTrips> {
+  const nowMs = input.now.getTime();
+  const day0 = trips.beijingDay(input.now);
+  const t0 = performance.now();
+  const maxIterations = o.maxIterations ?? 400;
+  const deadline = t0 + (o.budgetMs ?? 15_000);
+  const budget = (s: Parameters<SolveFn>[1]) => ({ seed: s.seed, objective: s.objective, maxIterations: Math.min(s.maxIterations ?? maxIterations, maxIterations), timeLimitMs: Math.max(20, deadline - performance.now()) });
+  const solve: SolveFn = o.solve ? (problem, s) => o.solve!(problem, budget(s)) : async (problem, s) => solveRouting(problem, { ...budget(s), clock: () => performance.now() });
+
+  const transfers = await draftTransferLoads(db, input.transferIds, nowMs);
+  const poLines = (await Promise.all(input.poPlanIds.map((id) => planning.listPurchaseOrders(db, { planId: id })))).flat();
+  const items = await tripItems(db, [...transfers.flatMap((x) => x.load.lines.map((l) => l.itemId)), ...poLines.map((l) => l.itemId)]);
+  const pos = await purchaseOrderLoads(db, input.poPlanIds, items, day0);
+  let pending: ReadyLoad[] = [...transfers, ...pos];
+  for (const r of pending) r.cold = isCold(sizeLoad(r.load, items).size);
+
+  const settings = await trips.getSettings(db);
+  const out: PlannedTrips = {
+    fromIso: input.now.toISOString(), tripPlanIds: [], tripIds: [], loads: { transfers: transfers.length, purchaseOrders: pos.length }, onTrips: 0,
+    coldChainTrips: 0, ambientTrips: 0, dryIceBags: 0, icePacks: 0, unassigned: [], violations: 0, runs: [],
+  };
+  const lastReason = new Map<string, UnassignedLoad>();
+  for (const run of runsOf(nowMs, settings.waves)) {
+    const modes: Array<'cold' | 'wave'> = run.wave ? ['cold', 'wave'] : ['cold'];
+    for (const mode of modes) {
+      const these = pending.filter((r) => r.readyMs <= run.ms && r.cold === (mode === 'cold'));
+      if (these.length === 0 || performance.now() > deadline) continue;
+      const draft = await trips.prepareLoadsPlan(db, { day: run.day, mode, ...(mode === 'wave' && run.wave ? { wave: run.wave } : {}), fromS: run.s, loads: these.map((r) => r.load), seed: (o.seed ?? 1) + out.runs.length, maxIterations }, solve);
+      const saved = await trips.savePlan(db, draft, input.now);
+      out.tripPlanIds.push(saved.id);
+      const done = new Set<string>();
+      if (draft.violations.length > 0) {
+        out.violations += draft.violations.length;
+      } else if (draft.result.trips.length > 0) {
+        const confirmed = await trips.confirmPlan(db, saved.id, input.now);
+        out.tripIds.push(...confirmed.tripIds);
+        for (const trip of draft.result.trips) {
+          const cold = trip.load.weightG.chilled + trip.load.weightG.frozen + trip.load.volumeCm3.chilled + trip.load.volumeCm3.frozen > 0;
+          if (cold) out.coldChainTrips++;
+          else out.ambientTrips++;
+          out.dryIceBags += trip.coolant.dryIceBags;
+          out.icePacks += trip.coolant.icePacks;
+          for (const s of trip.stops) done.add(s.loadId);
+        }
+      }
+      for (const u of draft.result.unassigned) {
+        lastReason.set(u.loadId, u);
+        if (!CARRY.has(u.reason)) {
+          out.unassigned.push({ loadId: u.loadId, reason: u.reason, message: u.message });
+          done.add(u.loadId);
+        }
+      }
+      out.onTrips += draft.result.trips.reduce((a, t) => a + t.stops.length, 0);
+      pending = pending.filter((r) => !done.has(r.load.id));
+      out.runs.push({ day: run.day, mode, at: clockOf(run.s), loads: these.length, trips: draft.result.trips.length });
+    }
+  }
+  for (const r of pending) {
+    const u = lastReason.get(r.load.id);
+    out.unassigned.push(u ? { loadId: u.loadId, reason: u.reason, message: `${u.message} (no trip within 24 hours)` } : { loadId: r.load.id, reason: 'not_ready', message: `ready at ${new Date(r.readyMs).toISOString()}, after the last run of the 24 hours (or the planning budget ran out)` });
+  }
+  return out;
+}
+
+const clockOf = (s: number) => `${String(Math.floor(s / 3600) % 24).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`;
+
+/** Cancels the trips not yet dispatched; lists the others (on the road, done) for a decision. */
+export async function cancelOpenTrips(db: Db, tripIds: string[]): Promise<{ cancelled: string[]; underWay: Array<{ id: string; status: string }> }> {
+  const out = { cancelled: [] as string[], underWay: [] as Array<{ id: string; status: string }> };
+  for (const id of tripIds) {
+    const t = await trips.requireTrip(db, id);
+    if (t.status === 'confirmed') {
+      await trips.cancelTrip(db, id);
+      out.cancelled.push(id);
+    } else if (t.status !== 'cancelled') out.underWay.push({ id, status: t.status });
+  }
+  return out;
+}
+
+/**
+ * The apply's `trips` step (after sourcing and emergency sourcing): trips for the transfer orders
+ * and purchase orders of the sourcing plans the apply created, read from the apply's journal.
+ * Compensation: the trips not dispatched are cancelled (their loads are open again).
+ */
+export function tripsStep(sourcingPlanIds: (trx: Db) => Promise<string[]>, now: Date, options: TripsOptions): Step {
+  return {
+    name: 'trips',
+    run: async (trx) => {
+      const planIds = await sourcingPlanIds(trx);
+      const transferIds: string[] = [];
+      for (const id of planIds) for (const d of (await planning.requirePlan(trx, id)).documents) if (d.kind === 'transfer_order') transferIds.push(d.id);
+      return planTripsFor(trx, { transferIds, poPlanIds: planIds, now }, options);
+    },
+    compensate: async (trx, r) => {
+      await cancelOpenTrips(trx, (r as PlannedTrips).tripIds ?? []);
+    },
+  };
+}

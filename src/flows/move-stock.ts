@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { stockToMove, type MoveScope } from '../domain/inventory/move-stock.ts';
+import { pieceCapacity, splitTransfer } from '../domain/incidents/trip-loads.ts';
+import { DomainException, unwrap } from '../domain/shared/result.ts';
+import type { SolveFn } from '../domain/trips/plan.ts';
+import * as inventory from '../store/inventory.ts';
+import * as network from '../store/network.ts';
+import * as trips from '../store/trips.ts';
+import { tripItems, truckFleet } from './incident/loads.ts';
+import { planTripsFor, type PlannedTrips } from './incident/steps-trips.ts';
+
+/**
+ * 搬仓 as one operation (the seed's day 3-4: 100,000+ items moved out of the emergency warehouse
+ * within 24 hours): the stock in scope at the giver (src/domain/inventory/move-stock.ts) becomes
+ * draft transfer orders, one per temperature class and vehicle-sized load, each held at the giver
+ * (reservation `transfer:<id>:<item>`, released on dispatch like a sourcing plan's), and the trips
+ * for the next 24 hours are planned and confirmed. Dispatch and arrival are the trips context's:
+ * arrival receives each transfer with the counted quantities, and the ledger and the manifest
+ * record the variances. All in the caller's transaction: nothing is created when a check fails.
+ */
+type Db = Kysely<any>;
+
+export interface MoveStockRequest {
+  fromNodeId: string;
+  toNodeId: string;
+  scope?: MoveScope;
+  note?: string;
+}
+
+export interface MoveStockResult {
+  moveId: string;
+  fromNodeId: string;
+  toNodeId: string;
+  scope: MoveScope;
+  items: number;
+  units: number;
+  transfers: Array<{ id: string; temperatureClass: string | null; units: number }>;
+  trips: PlannedTrips;
+}
+
+export async function moveStock(trx: Db, request: MoveStockRequest, now: Date, options: { solve?: SolveFn } = {}): Promise<MoveStockResult> {
+  await network.requireNode(trx, request.fromNodeId, 'fromNodeId');
+  await network.requireNode(trx, request.toNodeId, 'toNodeId');
+  const scope: MoveScope = request.scope ?? {};
+  const stock = (await inventory.balances(trx, { nodeId: request.fromNodeId })).rows.map((r) => ({ itemId: r.itemId, category: r.category, temperatureClass: r.temperatureClass, onHand: r.onHand, reserved: r.reserved }));
+  const lines = unwrap(stockToMove({ fromNodeId: request.fromNodeId, toNodeId: request.toNodeId, scope, stock }));
+  const items = await tripItems(trx, lines.map((l) => l.itemId));
+  const pieces = splitTransfer(lines, items, pieceCapacity(await truckFleet(trx, trips.beijingDay(now))));
+  const moveId = `MV-${randomUUID().slice(0, 8)}`;
+  const transfers: MoveStockResult['transfers'] = [];
+  for (const [k, p] of pieces.entries()) {
+    const id = `${moveId}-${String(k + 1).padStart(3, '0')}`;
+    await inventory.createDraftTransfer(trx, { id, fromNodeId: request.fromNodeId, toNodeId: request.toNodeId, lines: p.lines, note: `搬仓 ${moveId}: load ${k + 1} of ${pieces.length}${p.temperatureClass ? ` (${p.temperatureClass})` : ''}${request.note ? `; ${request.note}` : ''}` }, now);
+    const outcomes = await inventory.postOperations(
+      trx,
+      p.lines.map((l) => ({ kind: 'reserve', key: `move:${moveId}:hold:${id}:${l.itemId}`, nodeId: request.fromNodeId, itemId: l.itemId, quantity: l.quantity, reservationId: `transfer:${id}:${l.itemId}`, reason: 'manual_hold', note: `held for 搬仓 ${moveId}` })),
+      { now, atomic: true },
+    );
+    const bad = outcomes.find((o) => !o.ok);
+    if (bad && !bad.ok) throw new DomainException(bad.error);
+    transfers.push({ id, temperatureClass: p.temperatureClass, units: p.lines.reduce((a, l) => a + l.quantity, 0) });
+  }
+  const planned = await planTripsFor(trx, { transferIds: transfers.map((t) => t.id), poPlanIds: [], now }, { solve: options.solve });
+  return {
+    moveId, fromNodeId: request.fromNodeId, toNodeId: request.toNodeId, scope, items: lines.length, units: lines.reduce((a, l) => a + l.quantity, 0), transfers, trips: planned,
+  };
+}
