@@ -57,7 +57,8 @@ export interface RunningServer {
  */
 export async function startServer(): Promise<RunningServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'baogong-e2e-'));
-  await seedDemoFolder(dataDir);
+  // BAOGONG_DB_TEMPLATES=off (see src/store/scratch.ts): the server loads the demo itself, as on a first start.
+  if (process.env.BAOGONG_DB_TEMPLATES !== 'off') await seedDemoFolder(dataDir);
   const env: NodeJS.ProcessEnv = { ...process.env, BAOGONG_DATA: dataDir, LOG_LEVEL: 'warn', BAOGONG_ADMIN_PASSWORD: CREDENTIALS.password };
   delete env.DATABASE_URL; // the embedded database, always
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn'], {
