@@ -1,7 +1,7 @@
 /**
  * The orders benchmark's load generator, run as its OWN process (`node --import tsx
- * bench/orders-load.ts '<json config>'`), never inside the server's: `clients` keep-alive HTTP
- * clients post 5-line orders for `seconds` to the given ports (clients spread evenly over them)
+ * bench/orders-load.ts '<json config>'`, or with `--stdin`, one JSON line of configs per rush),
+ * never inside the server's: `clients` keep-alive HTTP clients post 5-line orders for `seconds` to the given ports (clients spread evenly over them)
  * and it prints one JSON line with what it saw (counts, latency quantiles). `orderGenerator` is
  * also used by the in-process measurement, so both send the same orders.
  *
@@ -9,6 +9,7 @@
  * out during the run), 1–2 units each, customers among 200,000, early delivery slots preferred.
  */
 import http from 'node:http';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 
 export interface LoadConfig {
@@ -158,9 +159,21 @@ async function main(cfg: LoadConfig): Promise<LoadResult> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // One config, or several run one after the other (a warm-up, then the measured rush).
-  const arg = JSON.parse(process.argv[2]) as LoadConfig | LoadConfig[];
-  const out: LoadResult[] = [];
-  for (const cfg of Array.isArray(arg) ? arg : [arg]) out.push(await main(cfg));
-  process.stdout.write(JSON.stringify(Array.isArray(arg) ? out : out[0]) + '\n');
+  if (process.argv[2] === '--stdin') {
+    // Serves the whole benchmark: one JSON line of configs in (run one after the other, e.g. a
+    // warm-up then the measured rush), one JSON line of results out; an empty list only answers.
+    const lines = createInterface({ input: process.stdin });
+    for await (const line of lines) {
+      if (!line.trim()) continue;
+      const out: LoadResult[] = [];
+      for (const cfg of JSON.parse(line) as LoadConfig[]) out.push(await main(cfg));
+      process.stdout.write(JSON.stringify(out) + '\n');
+    }
+  } else {
+    // One config, or several run one after the other (a warm-up, then the measured rush).
+    const arg = JSON.parse(process.argv[2]) as LoadConfig | LoadConfig[];
+    const out: LoadResult[] = [];
+    for (const cfg of Array.isArray(arg) ? arg : [arg]) out.push(await main(cfg));
+    process.stdout.write(JSON.stringify(Array.isArray(arg) ? out : out[0]) + '\n');
+  }
 }

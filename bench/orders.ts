@@ -1,30 +1,35 @@
 /**
- * `npm run bench -- orders [--seconds N] [--clients N] [--pg-only] [--pglite-only]`
+ * `npm run bench -- orders [--seconds N] [--clients N] [--pg-only] [--pglite-only] [--two-processes] [--full]`
  *
  * The 6 a.m. rush: many concurrent clients post orders of ~5 lines to the real HTTP server, the
  * lines drawn from a catalogue in which a few items are very popular (Zipf, s = 1.1) and sell out
  * during the run; customers prefer the early delivery slots, which fill. The load generator is its
- * OWN process (`bench/orders-load.ts`), never a thread of the server. Runs, each on a fresh seeded
- * database:
+ * OWN process (`bench/orders-load.ts`), never a thread of the server. Runs, each on a fresh copy of
+ * the seeded database (a template, seeded once):
  *  1. PostgreSQL, one server (in this process): accepted orders a second, p50/p99
  *     latency, the rows written per accepted order (PostgreSQL's own statistics, inserts + updates
  *     + deletes of every table, measured around the run);
  *  2. pgbench's default TPC-B-like transaction on the same server, right after: the reference;
- *  3. PostgreSQL, two server processes (`bench/orders-server.ts`) sharing the database, the clients
- *     split between them;
+ *  3. with `--two-processes` or `--full`: PostgreSQL, two server processes
+ *     (`bench/orders-server.ts`) sharing the database, the clients split between them;
  *  4. PostgreSQL, in process: the same orders straight into the order batcher, no HTTP;
  *  5. PGlite: the server in this process (the database is embedded in it), the load generator
  *     still a separate process.
- * After every run the oversell count is checked by rebuilding stock from the ledger's movements
- * (it must be 0) and by the inventory's projection check.
+ * Everything a run needs (databases, servers, the load generator, pgbench's tables) is started
+ * before the first run, so no run pays for another's start-up (the default, 4 s a run, measured
+ * 57-63 s inside the benchmark plus ~20 s of `tsx` import at load 18; see docs/orders.md);
+ * `--full` runs 30 s each and the two-process run. After every run the oversold count is checked
+ * by rebuilding stock from the ledger's movements (it must be 0) and by the inventory's
+ * projection check. The keys name their unit; the load average is printed at start and end.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID, createHash } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
-import { dropDatabase, openScratchDatabase } from '../src/store/scratch.ts';
+import { dropDatabase, openScratchDatabase, type ScratchDatabase, type ScratchSeed } from '../src/store/scratch.ts';
 import { openDatabase } from '../src/store/db.ts';
 import { buildApp } from '../src/api/server.ts';
 import type { AppDeps } from '../src/api/deps.ts';
@@ -58,6 +63,8 @@ interface Args {
   clients: number;
   pg: boolean;
   pglite: boolean;
+  /** The two-server-process run (its start-up, two `tsx` processes, takes longer than the rest): with `--full` or `--two-processes`. */
+  twoProcesses: boolean;
 }
 
 function parseArgs(args: string[]): Args {
@@ -67,11 +74,25 @@ function parseArgs(args: string[]): Args {
   };
   const full = args.includes('--full');
   return {
-    seconds: num('--seconds', full ? 30 : 5),
+    seconds: num('--seconds', full ? 30 : 4),
     clients: num('--clients', 64),
     pg: !args.includes('--pglite-only'),
     pglite: !args.includes('--pg-only'),
+    twoProcesses: full || args.includes('--two-processes'),
   };
+}
+
+/**
+ * The seeded database every run starts from, built once into a template (PostgreSQL: a template
+ * database; PGlite: a dumped data folder) and copied per run; its key hashes the seed's code and
+ * inputs, so changing either rebuilds it.
+ */
+const SEED: ScratchSeed = {
+  key: `bench-orders@${createHash('sha256').update(JSON.stringify({ DAY, NOW, CATALOGUE, HOT_ITEMS, HOT_STOCK, NODES })).update(seedSource()).digest('hex').slice(0, 16)}`,
+  load: (db) => seed(db),
+};
+function seedSource(): string {
+  return seed.toString();
 }
 
 export async function seed(db: Kysely<any>): Promise<void> {
@@ -122,27 +143,76 @@ function spawnTs(file: string, args: string[], env: NodeJS.ProcessEnv): { proc: 
 }
 
 /** Starts one order-intake server process on the database at `url`. */
-export async function startServerProcess(url: string, now: Date, pool: number): Promise<{ port: number; stop: () => Promise<void> }> {
+export interface ServerProcess {
+  port: number;
+  stop: () => Promise<void>;
+}
+
+export async function startServerProcess(url: string, now: Date, pool: number): Promise<ServerProcess> {
   const s = spawnTs('orders-server.ts', [], { DATABASE_URL: url, BAOGONG_BENCH_NOW: now.toISOString(), BAOGONG_BENCH_POOL: String(pool) });
   const { port } = JSON.parse(await s.firstLine) as { port: number };
+  let stopping: Promise<unknown> | null = null;
   return {
     port,
-    stop: async () => {
-      s.proc.kill('SIGTERM');
-      await s.exited;
+    stop: () => {
+      if (!stopping) {
+        s.proc.kill('SIGTERM');
+        stopping = s.exited;
+      }
+      return stopping.then(() => undefined);
     },
   };
 }
 
-/** The load generator in its own process: a 1 s warm-up with a few clients, then the measured rush. */
-async function runLoadProcess(ports: number[], clients: number, seconds: number, seedValue: number): Promise<{ warm: LoadResult; load: LoadResult }> {
-  const warm: LoadConfig = { ports, clients: Math.min(8, clients), seconds: 1, catalogue: CATALOGUE, slots: SLOTS, seed: 7 };
-  const cfg: LoadConfig = { ports, clients, seconds, catalogue: CATALOGUE, slots: SLOTS, seed: seedValue };
-  const p = spawnTs('orders-load.ts', [JSON.stringify([warm, cfg])], {});
-  const line = await p.firstLine;
-  await p.exited;
-  const [w, l] = JSON.parse(line) as [LoadResult, LoadResult];
-  return { warm: w, load: l };
+interface LoadProcess {
+  /** A 1 s warm-up with a few clients, then the measured rush, run by the load generator process. */
+  rush: (ports: number[], clients: number, seconds: number, seedValue: number) => Promise<{ warm: LoadResult; load: LoadResult }>;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The load generator, ONE process for the whole benchmark (started once, so its start-up is in no
+ * run): it reads one JSON line of configs on stdin per rush and answers one JSON line.
+ */
+async function startLoadProcess(): Promise<LoadProcess> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'orders-load.ts'), '--stdin'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const waiting: Array<{ resolve: (line: string) => void; reject: (e: Error) => void }> = [];
+  proc.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
+      const line = out.slice(0, nl);
+      out = out.slice(nl + 1);
+      waiting.shift()?.resolve(line);
+    }
+  });
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<void>((r) =>
+    proc.on('exit', (code) => {
+      for (const w of waiting.splice(0)) w.reject(new Error(`orders-load.ts exited with ${code}:\n${err.slice(-2000)}`));
+      r();
+    }),
+  );
+  const ask = (msg: unknown) =>
+    new Promise<string>((resolve, reject) => {
+      waiting.push({ resolve, reject });
+      proc.stdin!.write(JSON.stringify(msg) + '\n');
+    });
+  // Answers once loaded (an empty list of configs).
+  await ask([]);
+  return {
+    rush: async (ports, clients, seconds, seedValue) => {
+      const warm: LoadConfig = { ports, clients: Math.min(8, clients), seconds: 1, catalogue: CATALOGUE, slots: SLOTS, seed: 7 };
+      const cfg: LoadConfig = { ports, clients, seconds, catalogue: CATALOGUE, slots: SLOTS, seed: seedValue };
+      const [w, l] = JSON.parse(await ask([warm, cfg])) as [LoadResult, LoadResult];
+      return { warm: w, load: l };
+    },
+    stop: async () => {
+      proc.stdin!.end();
+      await exited;
+    },
+  };
 }
 
 /** Rows inserted, updated and deleted in this database, as PostgreSQL's statistics count them. */
@@ -212,59 +282,84 @@ interface BackendResult extends LoadResult {
 
 const accepted = (r: LoadResult) => r.accepted + r.partial;
 
-/**
- * PostgreSQL through HTTP on one fresh database, the load generator in its own process. One
- * server: in this process (its connections are this process's, closed before the statistics are
- * read); two servers: two processes of `bench/orders-server.ts`.
- */
-async function runPgHttp(baseUrl: string, a: Args, servers: 1 | 2): Promise<BackendResult> {
-  const scratch = await openScratchDatabase({ baseUrl, prefix: 'bg_bench_orders', poolSize: 4 });
+/** A fresh copy of the seeded database on the server, with no connection left open to it. */
+async function freshPgDatabase(baseUrl: string): Promise<{ url: string; name: string }> {
+  const scratch = await openScratchDatabase({ baseUrl, prefix: 'bg_bench_orders', poolSize: 1, seed: SEED });
   const url = scratch.url!;
-  const name = new URL(url).pathname.slice(1);
-  await seed(scratch.database.db);
-  // The seeding connections end before the run, so the statistics around it count only the servers' writes.
+  // Only the pool ends here; the database stays until `dropDatabase`.
   await scratch.database.close();
+  return { url, name: new URL(url).pathname.slice(1) };
+}
+
+interface PgTarget {
+  url: string;
+  name: string;
+  /** Rows written in the database before the run, read while no connection to it was open. */
+  rowsBefore: number;
+  /** The server in this process (one-server run), or the server processes on this database. */
+  here?: { app: Awaited<ReturnType<typeof buildApp>>; database: Awaited<ReturnType<typeof openDatabase>>; port: number };
+  servers?: ServerProcess[];
+}
+
+/** A fresh seeded database with its server(s) listening and idle, before any run. */
+async function preparePg(baseUrl: string, servers: 1 | 2): Promise<PgTarget> {
+  const { url, name } = await freshPgDatabase(baseUrl);
   await quiesce(url);
-  const before = await rowsWritten(url);
-  let out: { warm: LoadResult; load: LoadResult };
-  if (servers === 1) {
-    const database = await openDatabase({ url, poolSize: 12 });
-    const deps: AppDeps = { database, db: database.db, clock: { now: () => NOW }, solver: defaultSolver, config: { auth: { enabled: false, orderRatePerMin: 0 } } as AppDeps['config'] };
-    const app = await buildApp(deps);
+  const rowsBefore = await rowsWritten(url);
+  if (servers === 2) return { url, name, rowsBefore, servers: await Promise.all([startServerProcess(url, NOW, 6), startServerProcess(url, NOW, 6)]) };
+  const database = await openDatabase({ url, poolSize: 12 });
+  const deps: AppDeps = { database, db: database.db, clock: { now: () => NOW }, solver: defaultSolver, config: { auth: { enabled: false, orderRatePerMin: 0 } } as AppDeps['config'] };
+  const app = await buildApp(deps);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url, name, rowsBefore, here: { app, database, port: (app.server.address() as { port: number }).port } };
+}
+
+/** Closes what `preparePg` started and drops its database. */
+async function closePg(baseUrl: string, t: PgTarget): Promise<void> {
+  if (t.here) {
+    await t.here.app.close();
+    await t.here.database.close();
+  }
+  if (t.servers) await Promise.all(t.servers.map((p) => p.stop()));
+  await dropDatabase(baseUrl, t.name);
+}
+
+/**
+ * PostgreSQL through HTTP on one fresh seeded database, the load generator in its own process:
+ * one server in this process, or the server processes of `bench/orders-server.ts` (both started
+ * before the run). The rows written are PostgreSQL's statistics after the servers' connections
+ * closed, less those before.
+ */
+async function runPgHttp(baseUrl: string, t: PgTarget, a: Args, load: LoadProcess): Promise<BackendResult> {
+  try {
+    const ports = t.here ? [t.here.port] : t.servers!.map((p) => p.port);
+    const out = await load.rush(ports, a.clients, a.seconds, 2022);
+    if (t.here) {
+      await t.here.app.close();
+      await t.here.database.close();
+      t.here = undefined;
+    }
+    if (t.servers) await Promise.all(t.servers.map((p) => p.stop()));
+    await quiesce(t.url);
+    const after = await rowsWritten(t.url);
+    const database = await openDatabase({ url: t.url, poolSize: 2 });
     try {
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      out = await runLoadProcess([(app.server.address() as { port: number }).port], a.clients, a.seconds, 2022);
+      const check = await oversold(database.db);
+      const { load: l, warm } = out;
+      return { ...l, ordersPerSec: accepted(l) / l.elapsedS, ...check, rowsPerOrder: (after - t.rowsBefore) / Math.max(1, accepted(l) + accepted(warm)) };
     } finally {
-      await app.close();
       await database.close();
     }
-  } else {
-    const procs = await Promise.all(Array.from({ length: servers }, () => startServerProcess(url, NOW, 6)));
-    try {
-      out = await runLoadProcess(procs.map((p) => p.port), a.clients, a.seconds, 2022);
-    } finally {
-      await Promise.all(procs.map((p) => p.stop()));
-    }
-  }
-  await quiesce(url);
-  const after = await rowsWritten(url);
-  const database = await openDatabase({ url, poolSize: 2 });
-  try {
-    const check = await oversold(database.db);
-    const { load, warm } = out;
-    return { ...load, ordersPerSec: accepted(load) / load.elapsedS, ...check, rowsPerOrder: (after - before) / Math.max(1, accepted(load) + accepted(warm)) };
   } finally {
-    await database.close();
-    await dropDatabase(baseUrl, name);
+    await closePg(baseUrl, t);
   }
 }
 
 /** The same orders straight into the order batcher of this process (no HTTP, no JSON): the flow's own rate. */
 async function runInProcess(baseUrl: string | undefined, a: Args): Promise<BackendResult> {
-  const scratch = await openScratchDatabase({ baseUrl, prefix: 'bg_bench_orders', poolSize: 12 });
+  const scratch = await openScratchDatabase({ baseUrl, prefix: 'bg_bench_orders', poolSize: 12, seed: SEED });
   try {
     const db = scratch.database.db;
-    await seed(db);
     const clock = { now: () => NOW };
     const batcher = new OrderBatcher(db, clock, { maxBatch: 500, maxInFlight: scratch.database.kind === 'pg' ? 2 : 1 });
     const rush = async (clients: number, seconds: number, seedValue: number): Promise<LoadResult> => {
@@ -301,40 +396,79 @@ async function runInProcess(baseUrl: string | undefined, a: Args): Promise<Backe
   }
 }
 
-/** PGlite: the server runs in this process (the database is embedded in it); the load generator is still its own process. */
-async function runPglite(a: Args): Promise<BackendResult> {
-  const scratch = await openScratchDatabase({ prefix: 'bg_bench_orders' });
+/** PGlite with the server in this process (the database is embedded in it), ready before any run. */
+async function preparePglite(): Promise<{ scratch: ScratchDatabase; app: Awaited<ReturnType<typeof buildApp>>; port: number }> {
+  const scratch = await openScratchDatabase({ prefix: 'bg_bench_orders', seed: SEED });
   const database = scratch.database;
+  const deps: AppDeps = { database, db: database.db, clock: { now: () => NOW }, solver: defaultSolver, config: { auth: { enabled: false, orderRatePerMin: 0 } } as AppDeps['config'] };
+  const app = await buildApp(deps);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { scratch, app, port: (app.server.address() as { port: number }).port };
+}
+
+/** PGlite: the load generator is still its own process. */
+async function runPglite(a: Args, loader: LoadProcess, p: Awaited<ReturnType<typeof preparePglite>>): Promise<BackendResult> {
   try {
-    await seed(database.db);
-    const deps: AppDeps = { database, db: database.db, clock: { now: () => NOW }, solver: defaultSolver, config: { auth: { enabled: false, orderRatePerMin: 0 } } as AppDeps['config'] };
-    const app = await buildApp(deps);
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const port = (app.server.address() as { port: number }).port;
-    const { load } = await runLoadProcess([port], a.clients, a.seconds, 2022);
-    await app.close();
-    const check = await oversold(database.db);
+    const { load } = await loader.rush([p.port], a.clients, a.seconds, 2022);
+    await p.app.close();
+    const check = await oversold(p.scratch.database.db);
     return { ...load, ordersPerSec: accepted(load) / load.elapsedS, ...check };
   } finally {
-    await scratch.close();
+    await p.scratch.close();
+  }
+}
+
+const PGBENCH_SCALE = 10;
+const PGBENCH_DB = `bg_bench_pgbench_s${PGBENCH_SCALE}`;
+const PGBENCH_LOCK = 0x0b9b0e5c;
+
+function pgbenchEnv(url: string, database: string): NodeJS.ProcessEnv {
+  const u = new URL(url);
+  return { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username || 'postgres'), PGPASSWORD: decodeURIComponent(u.password || ''), PGDATABASE: database };
+}
+
+/**
+ * pgbench's tables at scale 10, initialised once on the server and kept (`pgbench -i` takes
+ * longer than the run itself); built under another name and renamed, so a half-built one is never
+ * used. Each run starts as pgbench's own does: it vacuums the small tables and empties the history.
+ */
+async function ensurePgbenchDatabase(url: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query('SELECT pg_advisory_lock($1)', [PGBENCH_LOCK]);
+    try {
+      if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [PGBENCH_DB])).rowCount) return;
+      const building = `${PGBENCH_DB}_b${randomUUID().replace(/-/g, '').slice(0, 6)}`;
+      await admin.query(`CREATE DATABASE ${building}`);
+      try {
+        execFileSync('pgbench', ['-i', '-q', '-s', String(PGBENCH_SCALE)], { env: pgbenchEnv(url, building), stdio: 'pipe' });
+        await admin.query(`ALTER DATABASE ${building} RENAME TO ${PGBENCH_DB}`);
+      } catch (e) {
+        await admin.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+        throw e;
+      }
+    } finally {
+      await admin.query('SELECT pg_advisory_unlock($1)', [PGBENCH_LOCK]);
+    }
+  } finally {
+    await admin.end();
   }
 }
 
 /** pgbench's default (TPC-B-like) transaction rate on the same server, scale 10, 10 clients, 2 threads. */
 async function pgbenchTps(url: string, seconds: number): Promise<number> {
-  const u = new URL(url);
-  const name = `bg_bench_pgbench_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+  await ensurePgbenchDatabase(url);
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const env = { ...process.env, PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: decodeURIComponent(u.username || 'postgres'), PGPASSWORD: decodeURIComponent(u.password || ''), PGDATABASE: name };
+  // One pgbench run on these tables at a time (another benchmark on the same server waits).
+  await admin.query('SELECT pg_advisory_lock($1)', [PGBENCH_LOCK]);
   try {
-    execFileSync('pgbench', ['-i', '-q', '-s', '10'], { env, stdio: 'pipe' });
-    const out = execFileSync('pgbench', ['-c', '10', '-j', '2', '-T', String(seconds)], { env, stdio: 'pipe' }).toString();
+    const out = execFileSync('pgbench', ['-c', '10', '-j', '2', '-T', String(seconds)], { env: pgbenchEnv(url, PGBENCH_DB), stdio: 'pipe' }).toString();
     const m = out.match(/tps = ([\d.]+) \(without initial connection time\)/) ?? out.match(/tps = ([\d.]+)/);
     return m ? Number(m[1]) : NaN;
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query('SELECT pg_advisory_unlock($1)', [PGBENCH_LOCK]);
     await admin.end();
   }
 }
@@ -375,11 +509,12 @@ async function phase<T>(name: string, f: () => Promise<T>): Promise<T> {
 export async function run(args: string[]): Promise<Record<string, number>> {
   const a = parseArgs(args);
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  process.stdout.write(`orders: the 06:00 rush, ${a.clients} clients for ${a.seconds} s a run, orders of 5 lines over ${CATALOGUE} items (Zipf 1.1; the top ${HOT_ITEMS} hold ${HOT_STOCK} units a node); load generator in its own process\n`);
+  const loadAvgStart = os.loadavg()[0];
+  process.stdout.write(`orders: the 06:00 rush, ${a.clients} clients for ${a.seconds} s a run, orders of 5 lines over ${CATALOGUE} items (Zipf 1.1; the top ${HOT_ITEMS} hold ${HOT_STOCK} units a node); load generator in its own process; load average ${loadAvgStart.toFixed(1)}\n`);
   const out: Record<string, number> = {};
   let oversoldTotal = 0;
+  let pgOk = a.pg;
   if (a.pg) {
-    let pgOk = true;
     try {
       const c = new pg.Client({ connectionString: url });
       await c.connect();
@@ -388,17 +523,33 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       pgOk = false;
       process.stdout.write(`PostgreSQL at ${url} is not reachable (${(e as Error).message}); skipping it\n`);
     }
-    if (pgOk) {
-      const r = await phase('PostgreSQL, one server', () => runPgHttp(url, a, 1));
+  }
+  // Start-up, before any measurement, in parallel: the load generator, the databases (copies of
+  // the seeded templates), pgbench's tables, the PGlite server and, when asked for, the two
+  // server processes (listening, idle, until their run).
+  let loader: LoadProcess | null = null;
+  let lite: Awaited<ReturnType<typeof preparePglite>> | null = null;
+  let oneDb: PgTarget | null = null;
+  let twoDb: PgTarget | null = null;
+  try {
+    await phase('start-up', async () => {
+      await Promise.all([
+        startLoadProcess().then((l) => (loader = l)),
+        pgOk ? preparePg(url, 1).then((d) => (oneDb = d)) : null,
+        pgOk ? ensurePgbenchDatabase(url) : null,
+        pgOk && a.twoProcesses ? preparePg(url, 2).then((d) => (twoDb = d)) : null,
+        a.pglite ? preparePglite().then((p) => (lite = p)) : null,
+      ]);
+    });
+    if (pgOk && oneDb) {
+      const one: PgTarget = oneDb;
+      oneDb = null;
+      const r = await phase('PostgreSQL, one server', () => runPgHttp(url, one, a, loader!));
       printBackend('PostgreSQL server, one server (HTTP; server in this process, load generator in its own)', r);
       const tps = await phase('pgbench', () => pgbenchTps(url, a.seconds));
-      process.stdout.write(`\npgbench (default TPC-B-like, scale 10, 10 clients) on the same server: ${tps.toFixed(0)} tps\n`);
+      process.stdout.write(`\npgbench (default TPC-B-like, scale ${PGBENCH_SCALE}, 10 clients) on the same server, right after: ${tps.toFixed(0)} tps\n`);
       process.stdout.write(`our accepted orders/s as a ratio of pgbench tps: ${(r.ordersPerSec / tps).toFixed(2)}\n`);
-      const two = await phase('PostgreSQL, two server processes', () => runPgHttp(url, a, 2));
-      printBackend('PostgreSQL server, two server processes on one database (HTTP)', two);
-      const inproc = await phase('PostgreSQL, in process', () => runInProcess(url, a));
-      printBackend('PostgreSQL server, in process (order batcher, no HTTP)', inproc);
-      oversoldTotal += r.oversold + two.oversold + inproc.oversold;
+      oversoldTotal += r.oversold;
       Object.assign(out, {
         ordersPerSecPg: Math.round(r.ordersPerSec),
         pgbenchTps: Math.round(tps),
@@ -406,21 +557,43 @@ export async function run(args: string[]): Promise<Record<string, number>> {
         p50Ms: round1(r.p50),
         p99Ms: round1(r.p99),
         rowsWrittenPerOrder: round1(r.rowsPerOrder ?? NaN),
-        ordersPerSecTwoProcesses: Math.round(two.ordersPerSec),
-        p99MsTwoProcesses: round1(two.p99),
-        ordersPerSecInProcessPg: Math.round(inproc.ordersPerSec),
       });
+      if (twoDb) {
+        const t2: PgTarget = twoDb;
+        twoDb = null;
+        const two = await phase('PostgreSQL, two server processes', () => runPgHttp(url, t2, a, loader!));
+        printBackend('PostgreSQL server, two server processes on one database (HTTP)', two);
+        oversoldTotal += two.oversold;
+        Object.assign(out, { ordersPerSecTwoProcesses: Math.round(two.ordersPerSec), p99MsTwoProcesses: round1(two.p99) });
+      } else process.stdout.write('\n(two server processes: not run; add --two-processes or --full)\n');
+      const inproc = await phase('PostgreSQL, in process', () => runInProcess(url, a));
+      printBackend('PostgreSQL server, in process (order batcher, no HTTP)', inproc);
+      oversoldTotal += inproc.oversold;
+      out.ordersPerSecInProcessPg = Math.round(inproc.ordersPerSec);
     }
-  }
-  if (a.pglite) {
-    const r = await phase('PGlite', () => runPglite(a));
-    printBackend('PGlite (embedded; server in this process, load generator in its own)', r);
-    oversoldTotal += r.oversold;
-    out.ordersPerSecPglite = Math.round(r.ordersPerSec);
-    out.p99MsPglite = round1(r.p99);
+    if (lite) {
+      const p = lite;
+      lite = null;
+      const r = await phase('PGlite', () => runPglite(a, loader!, p));
+      printBackend('PGlite (embedded; server in this process, load generator in its own)', r);
+      oversoldTotal += r.oversold;
+      out.ordersPerSecPglite = Math.round(r.ordersPerSec);
+      out.p99MsPglite = round1(r.p99);
+    }
+  } finally {
+    await (loader as LoadProcess | null)?.stop();
+    const l = lite as Awaited<ReturnType<typeof preparePglite>> | null;
+    if (l) {
+      await l.app.close();
+      await l.scratch.close();
+    }
+    for (const d of [oneDb, twoDb] as Array<PgTarget | null>) if (d) await closePg(url, d);
   }
   process.stdout.write(`\nphase wall times: ${phases.map(([n, s]) => `${n} ${s.toFixed(1)} s`).join(', ')}\n`);
-  out.clients = a.clients;
-  out.oversold = oversoldTotal;
+  out.clientsCount = a.clients;
+  out.secondsPerRun = a.seconds;
+  out.oversoldUnits = oversoldTotal;
+  out.loadAvg1mAtStart = round1(loadAvgStart);
+  out.loadAvg1mAtEnd = round1(os.loadavg()[0]);
   return out;
 }

@@ -49,7 +49,11 @@ describe('an applied incident', () => {
   it('is applied and the store inside the lockdown is suspended', async () => {
     expect((await call('POST', '/api/incidents', { id: 'live', name: 'Live', areas: [area('live-dazu')] })).statusCode).toBe(201);
     expect((await call('POST', '/api/incidents/live/plan', budgets)).statusCode).toBe(201);
-    const r = await call('POST', '/api/incidents/live/apply');
+    // Applied without a simulation: the override states why (a never-simulated plan is refused otherwise).
+    const refused = await call('POST', '/api/incidents/live/apply');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'plan_not_simulated', field: 'override', details: { messageCode: 'incident.plan_never_simulated' } });
+    const r = await call('POST', '/api/incidents/live/apply', { override: { reason: 'lifecycle test: the simulation is tested elsewhere' } });
     expect(r.statusCode, r.body).toBe(200);
     expect(await status('dazu-plaza')).toBe('suspended');
   }, 120_000);
@@ -152,6 +156,42 @@ describe('the network board', () => {
     expect(again.alerts.find((a: any) => a.id === first.id)).toMatchObject({ acknowledgedBy: 'local' });
     expect((await call('PATCH', `/api/nodes/${busy.nodeId}`, { dailyOrderCapacity: busy.dailyOrderCapacity })).statusCode).toBe(200);
   });
+
+  it('is pushed as server-sent events: the board at once, then again when it changes', async () => {
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const ac = new AbortController();
+    const res = await fetch(`${address}/api/board/stream?day=2022-06-22`, { signal: ac.signal, headers: { accept: 'text/event-stream' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    let buffer = '';
+    const nextBoard = async (): Promise<any> => {
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end >= 0) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (/^event: board$/m.test(event)) return JSON.parse(/^data: (.*)$/m.exec(event)![1]);
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('the stream ended');
+        buffer += new TextDecoder().decode(value);
+      }
+    };
+    const first = await nextBoard();
+    expect(first.day).toBe('2022-06-22');
+    const node = first.nodes.find((n: any) => n.trading);
+    expect((await call('PATCH', `/api/nodes/${node.nodeId}`, { dailyOrderCapacity: node.dailyOrderCapacity + 7 })).statusCode).toBe(200);
+    const second = await nextBoard();
+    expect(second.nodes.find((n: any) => n.nodeId === node.nodeId).dailyOrderCapacity).toBe(node.dailyOrderCapacity + 7);
+    ac.abort();
+    expect((await call('PATCH', `/api/nodes/${node.nodeId}`, { dailyOrderCapacity: node.dailyOrderCapacity })).statusCode).toBe(200);
+    // Without asking for an event stream, the board comes once and the response ends.
+    const once = await call('GET', '/api/board/stream?day=2022-06-22');
+    expect(once.statusCode).toBe(200);
+    expect(once.body.match(/^event: board$/gm)).toHaveLength(1);
+  }, 60_000);
 
   it('refuses a malformed day, naming the field', async () => {
     const r = await call('GET', '/api/board?day=22-06-2022');

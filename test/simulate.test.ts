@@ -78,7 +78,7 @@ describe('a simulation run', () => {
     expect(checked).toEqual([0, 1, 2]);
     for (const r of report.perDay) {
       // What was there, plus what came in, minus what went out, is what is there.
-      expect(r.openingOnHand + r.unitsReceived - r.unitsSold - r.unitsWrittenOff).toBe(r.closingOnHand);
+      expect(r.openingOnHand + r.unitsReceived - r.unitsSold - r.unitsTransferredOut - r.unitsWrittenOff).toBe(r.closingOnHand);
     }
   });
 

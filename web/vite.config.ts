@@ -84,18 +84,25 @@ function preloadFirstScreen(entry = 'pages/MapPage.tsx'): Plugin {
   };
 }
 
-export default defineConfig({
-  root,
-  base: '/',
-  plugins: [react(), preloadFirstScreen(), precompress()],
-  build: {
-    outDir: 'dist',
-    emptyOutDir: true,
-    // Each screen is its own chunk (React.lazy in App.tsx); the first screen loads only what it needs.
-    chunkSizeWarningLimit: 700,
-    sourcemap: false,
-  },
-  server: {
-    proxy: { '/api': 'http://127.0.0.1:8080', '/health': 'http://127.0.0.1:8080', '/openapi.json': 'http://127.0.0.1:8080' },
-  },
+export default defineConfig(({ command }) => {
+  // A build is always the production app. Vite and the React plugin take their mode from
+  // NODE_ENV when it is set, and a build started from a test run (vitest sets NODE_ENV=test)
+  // shipped React's development bundle and JSX with source locations: 554 kB instead of
+  // 341 kB of script, and several times slower to run on a phone.
+  if (command === 'build') process.env.NODE_ENV = 'production';
+  return {
+    root,
+    base: '/',
+    plugins: [react(), preloadFirstScreen(), precompress()],
+    build: {
+      outDir: 'dist',
+      emptyOutDir: true,
+      // Each screen is its own chunk (React.lazy in App.tsx); the first screen loads only what it needs.
+      chunkSizeWarningLimit: 700,
+      sourcemap: false,
+    },
+    server: {
+      proxy: { '/api': 'http://127.0.0.1:8080', '/health': 'http://127.0.0.1:8080', '/openapi.json': 'http://127.0.0.1:8080' },
+    },
+  };
 });

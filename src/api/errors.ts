@@ -6,6 +6,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   validation_failed: 400,
   not_found: 404,
   conflict: 409,
+  plan_not_simulated: 409,
   duplicate: 409,
   not_allowed: 403,
   unauthorized: 401,

@@ -27,7 +27,9 @@ import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory
  *      orders before it took; every order is atomic: all its accepted lines or none;
  *   4. reserve stock for every accepted line of every order in ONE set-based statement
  *      (`reserveOrderLines`: `UPDATE … FROM unnest(…) WHERE on_hand - reserved >= qty`, the ledger's
- *      movement lines and reservations, one ledger key per order);
+ *      movement lines and reservations, one ledger operation key for the whole batch: each line's
+ *      movement keeps its own key and its order line as document, so a batch-wide operation row
+ *      costs one row per batch instead of one per order);
  *   5. confirm: write the orders (the first order of a placement carries its Idempotency-Key and
  *      answer: the order is the key's record; a key another transaction stored meanwhile refuses
  *      the batch with a retryable error: its orders are decided again and replay) and book slots
@@ -158,7 +160,8 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
 
     // 3. Decide, in arrival order.
     const newOrders: NewOrder[] = [];
-    // Every accepted line of the batch, reserved by one statement; one ledger key per order.
+    // Every accepted line of the batch, reserved by one statement under one ledger operation key.
+    const batchKey = `orders:${randomUUID()}:reserve`;
     const reservations: OrderReservation[] = [];
     // The first order of each accepted placement (it will carry the placement's Idempotency-Key).
     const firstOrder = new Map<number, NewOrder>();
@@ -186,7 +189,7 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
         if (!firstOrder.has(i)) firstOrder.set(i, order);
         deliveries.push({ nodeId: o.nodeId, startMs: o.slotStartMs, serviceDay: o.serviceDay, deliveries: 1 });
         o.lines.forEach((l, n) => {
-          reservations.push({ groupKey: `order:${id}:reserve`, key: `order:${id}:${n}:reserve`, nodeId: o.nodeId, itemId: l.itemId, quantity: l.quantity, reservationId: reservationId(id, n) });
+          reservations.push({ groupKey: batchKey, key: `order:${id}:${n}:reserve`, nodeId: o.nodeId, itemId: l.itemId, quantity: l.quantity, reservationId: reservationId(id, n) });
         });
         return {
           id, nodeId: o.nodeId, slotStart: new Date(o.slotStartMs).toISOString(), serviceDay: o.serviceDay, deliveryMode: o.deliveryMode,

@@ -113,6 +113,12 @@ export async function editPart(db: Db, planId: string, part: string, content: un
   return requirePlan(db, planId);
 }
 
+/** Replaces some figures of a plan's summary (after one part was re-run), keeping the others. */
+export async function patchPlanSummary(db: Db, planId: string, patch: Record<string, unknown>): Promise<void> {
+  const plan = await requirePlan(db, planId);
+  await db.updateTable('response_plans').set({ summary: JSON.stringify({ ...plan.summary, ...patch }) }).where('id', '=', planId).execute();
+}
+
 export async function setPlanStatus(db: Db, planId: string, status: ResponsePlan['status'], now: Date): Promise<void> {
   await db.updateTable('response_plans').set({ status, applied_at: status === 'applied' ? now : null }).where('id', '=', planId).execute();
 }

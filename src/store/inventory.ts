@@ -1424,7 +1424,7 @@ export class StockRace extends Error {
 
 /** One order line's reservation, for `reserveOrderLines`. */
 export interface OrderReservation {
-  /** The order's ledger operation key: one `stock_operations` row per order. */
+  /** The ledger operation key of the lines' group: one `stock_operations` row per group (the order flow: per batch). */
   groupKey: string;
   /** The line's own operation key (kept on its movement line). */
   key: string;
@@ -1436,8 +1436,8 @@ export interface OrderReservation {
 
 /**
  * The order hot path's reservation: every line of every order of a batch reserved by ONE
- * statement. It writes exactly what `postOperations` writes for `reserve` operations grouped per
- * order (one `stock_operations` row per order, one `reserve` movement line and one reservation per
+ * statement. It writes exactly what `postOperations` writes for `reserve` operations grouped by
+ * `groupKey` (one `stock_operations` row per group, one `reserve` movement line and one reservation per
  * line, the balance deltas), without the generic path's extra reads and row rewrites, and it guards
  * the stock itself: a (node, item) row is only updated where `on_hand - reserved` still covers what
  * the batch reserves there (`UPDATE … FROM unnest(…) WHERE on_hand - reserved >= qty`). The caller

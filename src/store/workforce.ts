@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { fail } from '../domain/shared/result.ts';
+import { localTimeMs, operatingDay } from '../domain/shared/calendar.ts';
 import {
   parseStaffMember,
   DEFAULT_RATES,
@@ -281,7 +282,8 @@ export async function planNodes(db: Db) {
         controlled: s?.controlled ?? false,
         minStaffPerShift: s?.minStaffPerShift ?? 0,
         priority: s?.priority ?? 1,
-        closedLoopFromMs: s?.closedLoopFrom ? Date.parse(`${s.closedLoopFrom}T00:00:00Z`) : null,
+        // closedLoopFrom is an operating day (Beijing): its start is local midnight, not UTC's.
+        closedLoopFromMs: s?.closedLoopFrom ? localTimeMs(s.closedLoopFrom, 0) : null,
         closedLoopDays: s?.closedLoopDays ?? null,
       };
     });
@@ -475,7 +477,7 @@ export async function loadWorkforceDemo(db: Db, now: Date): Promise<{ staff: num
   const nodes = new Set((await listNodes(db)).map((n) => n.id));
   const staff = yizhuangDemoStaff().filter((s) => nodes.has(s.homeNodeId));
   await upsertStaff(db, staff, now);
-  const day = now.toISOString().slice(0, 10);
+  const day = operatingDay(now.getTime());
   const settings: SiteSettings[] = [
     { nodeId: 'dazu-plaza', controlled: true, minStaffPerShift: 0, closedLoopFrom: day, closedLoopDays: 3, priority: 3 },
     ...['yicheng-jingyuan', 'fengtai-dayue', 'fengtai-wannian', 'taihe-plaza', 'yz-satellite'].map((nodeId) => ({ nodeId, controlled: false, minStaffPerShift: 2, closedLoopFrom: null, closedLoopDays: null, priority: 1 })),

@@ -73,6 +73,19 @@ describe.skipIf(!hasChromium)('the command centre runs the whole response', () =
     await expect.poll(async () => page.getByTestId('plan-editor').innerText(), { timeout: 60_000 }).toContain('路区已由审核人修改');
     await screenshot(page, 'cc-2-plan-edited-simulated');
 
+    // Re-run a part with the planner's settings: a capacity that is not a number is refused
+    // before sending; a valid one runs the zone assignment again on the server.
+    await page.getByTestId('plan-rerun-capacity-yicheng-jingyuan').fill('abc');
+    await page.getByTestId('plan-rerun-zones').click();
+    expect(await page.getByTestId('plan-rerun-problems').innerText()).toContain('abc');
+    await page.getByTestId('plan-rerun-capacity-yicheng-jingyuan').fill('3600');
+    await page.getByTestId('plan-rerun-zones').click();
+    await page.getByTestId('plan-rerun-done').waitFor({ timeout: 120_000 });
+    // The re-run part is simulated again before apply (the button is busy meanwhile).
+    await expect.poll(() => page.getByTestId('incident-simulate').isEnabled(), { timeout: 180_000 }).toBe(true);
+    await settled(page);
+    await screenshot(page, 'cc-2b-plan-rerun');
+
     // Apply asks to confirm, with the impacts.
     await page.getByTestId('incident-apply').click();
     await page.getByTestId('apply-impacts').waitFor();

@@ -37,6 +37,31 @@ async function recordTransfers(cdp: CDPSession): Promise<Transfer[]> {
   return out;
 }
 
+/**
+ * Watches a navigation that started at `started` (Date.now()) until the map is complete,
+ * and answers when two things were first on screen: the first useful screen (every node
+ * with its status, in the list and on the map pane: Leaflet's markers or the sketch shown
+ * while Leaflet loads) and the full map (Leaflet's node markers).
+ */
+async function timeScreens(page: Page, started: number, nodes = 11): Promise<{ firstMs: number; mapMs: number }> {
+  let firstMs: number | null = null;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const c = await page
+      .evaluate(() => ({
+        rows: document.querySelectorAll('.node-row').length,
+        dots: document.querySelectorAll('.node-sketch-dot').length,
+        markers: document.querySelectorAll('.node-marker').length,
+      }))
+      .catch(() => ({ rows: 0, dots: 0, markers: 0 }));
+    const at = Date.now() - started;
+    if (firstMs === null && c.rows >= nodes && Math.max(c.dots, c.markers) >= nodes) firstMs = at;
+    if (c.markers >= nodes) return { firstMs: firstMs ?? at, mapMs: at };
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`the map did not show ${nodes} nodes within 60 s (first screen at ${firstMs} ms)`);
+}
+
 async function axeViolations(page: Page): Promise<Array<{ id: string; impact: string; help: string; nodes: string[] }>> {
   // Evaluated through the DevTools protocol: the app's Content-Security-Policy (no inline
   // scripts) rightly refuses a <script> tag, and the page must not be weakened for the test.
@@ -63,7 +88,7 @@ describe.skipIf(!hasChromium)('the command centre on a slow phone, by keyboard a
     await server?.stop();
   });
 
-  it('shows the first useful screen (the map with every node) quickly on a slow phone network with 4x CPU slowdown, and a reload downloads no script', { timeout: 240_000 }, async () => {
+  it('shows the first useful screen (every node with its status, in the list and on the map pane) quickly on a slow phone network with 4x CPU slowdown, and a reload downloads no script', { timeout: 240_000 }, async () => {
     // A context of its own, without the harness's request routing: Playwright turns the HTTP
     // cache off when routes are installed, and the reload below is about the cache. Requests
     // leaving the origin are still caught (recorded and failed on).
@@ -84,20 +109,22 @@ describe.skipIf(!hasChromium)('the command centre on a slow phone, by keyboard a
 
     transfers.length = 0;
     const started = Date.now();
-    await page.goto(`${server.url}/app/map`);
-    await expect.poll(() => page.locator('.node-marker').count(), { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(11);
-    const coldMs = Date.now() - started;
+    const navigated = page.goto(`${server.url}/app/map`);
+    const { firstMs: coldMs, mapMs: coldMapMs } = await timeScreens(page, started);
+    await navigated;
     const coldBytes = transfers.reduce((n, t) => n + t.bytes, 0);
     const coldScripts = transfers.filter((t) => t.url.endsWith('.js'));
     // (A request already under way when recording began has no URL: shown as "?".)
     const timeline = transfers.map((t) => `${t.url.replace(server.url, '').replace(/^\/assets\//, '')} ${Math.round(t.bytes / 1024)} kB @${t.at - started} ms`).join(', ');
     await screenshot(page, 'phone-throttled-map');
+    const coldNodesAt = transfers.find((t) => t.url.endsWith('/api/nodes'))?.at ?? Infinity;
+    const coldMainAt = transfers.find((t) => /\/assets\/index-[^/]*\.js$/.test(t.url))?.at ?? -Infinity;
 
     transfers.length = 0;
     const again = Date.now();
-    await page.reload();
-    await expect.poll(() => page.locator('.node-marker').count(), { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(11);
-    const warmMs = Date.now() - again;
+    const reloaded = page.reload();
+    const { firstMs: warmMs } = await timeScreens(page, again);
+    await reloaded;
     const warmScriptBytes = transfers.filter((t) => t.url.endsWith('.js')).reduce((n, t) => n + t.bytes, 0);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
@@ -108,13 +135,14 @@ describe.skipIf(!hasChromium)('the command centre on a slow phone, by keyboard a
     await cdp.send('Network.clearBrowserCache');
     await cdp.send('Network.emulateNetworkConditions', SLOW_NETWORK);
     const netStarted = Date.now();
-    await page.goto(`${server.url}/app/map`);
-    await expect.poll(() => page.locator('.node-marker').count(), { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(11);
-    const networkOnlyMs = Date.now() - netStarted;
+    const again2 = page.goto(`${server.url}/app/map`);
+    const { firstMs: networkOnlyMs, mapMs: networkOnlyMapMs } = await timeScreens(page, netStarted);
+    await again2;
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 
     console.log(
       `[phone] first useful screen, cold cache: ${coldMs} ms with 4x CPU slowdown, ${networkOnlyMs} ms network-throttled only; ` +
+        `the full map at ${coldMapMs} ms (${networkOnlyMapMs} ms network only); ` +
         `${Math.round(coldBytes / 1024)} kB on the wire, ${coldScripts.length} scripts ${Math.round(coldScripts.reduce((n, t) => n + t.bytes, 0) / 1024)} kB; ` +
         `reload ${warmMs} ms with ${warmScriptBytes} B of script\n[phone] timeline: ${timeline}`,
     );
@@ -126,6 +154,10 @@ describe.skipIf(!hasChromium)('the command centre on a slow phone, by keyboard a
     const budgetMs = Number(process.env.BAOGONG_PHONE_BUDGET_MS ?? 10_000);
     expect(coldMs).toBeLessThan(budgetMs);
     expect(networkOnlyMs).toBeLessThan(budgetMs);
+    // The first screen does not wait for the map library: it comes before the full map.
+    expect(coldMs).toBeLessThan(coldMapMs);
+    // The node list is asked for by index.html while the scripts download: it arrives before the main script.
+    expect(coldNodesAt).toBeLessThan(coldMainAt);
     expect(coldBytes).toBeLessThan(300 * 1024);
     expect(warmMs).toBeLessThan(coldMs);
     // The charts library (the biggest chunk) is not part of the map screen.

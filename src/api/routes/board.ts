@@ -29,6 +29,11 @@ const BoardOut = Type.Object({
   alerts: Type.Array(Alert),
 });
 
+/** How often a board stream recomputes the board; it sends it only when something changed. */
+export const BOARD_STREAM_MS = Number(process.env.BAOGONG_BOARD_STREAM_MS ?? 5000);
+/** A comment line this often keeps proxies from closing a quiet stream. */
+const HEARTBEAT_MS = 20_000;
+
 /** The network board: orders against capacity per node, unserved demand, key essentials short, late trips, and alerts to acknowledge. */
 export default async function boardRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = typed(scope);
@@ -41,6 +46,78 @@ export default async function boardRoutes(scope: FastifyInstance, deps: AppDeps)
       response: { 200: BoardOut, 400: Err },
     },
   }, async (req) => networkBoard(db, clock.now(), req.query.day));
+
+  // Open streams end when the server closes (a stream never ends by itself).
+  const streams = new Set<() => void>();
+  app.addHook('onClose', async () => {
+    for (const end of streams) end();
+    streams.clear();
+  });
+
+  // Server-sent events: the board as it is now, then again whenever it changes (recomputed every
+  // BOARD_STREAM_MS while the connection is open). The screen falls back to polling GET /api/board
+  // when the stream cannot be opened. The board's time ("at") alone is not a change.
+  app.get('/api/board/stream', {
+    schema: {
+      tags, summary: 'The network board pushed as server-sent events (event "board", data = GET /api/board\'s JSON): at once, then on every change while the caller accepts text/event-stream (otherwise once)',
+      querystring: Type.Object({ day: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (Beijing); default today' })) }),
+      produces: ['text/event-stream'],
+      response: { 200: Type.String({ description: 'text/event-stream: "event: board" lines with the board as JSON' }), 400: Err },
+    },
+  }, async (req, reply) => {
+    const day = (req.query as { day?: string }).day;
+    // A caller that does not ask for an event stream (EventSource always sends this Accept)
+    // gets the board once, as one event, and the response ends: a script or a route sweep
+    // never holds a connection open by accident.
+    const follow = /text\/event-stream/.test(String(req.headers.accept ?? ''));
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no', 'x-content-type-options': 'nosniff' });
+    let last = '';
+    let closed = false;
+    let running = false;
+    const push = async () => {
+      if (closed || running) return;
+      running = true;
+      try {
+        const b = await networkBoard(db, clock.now(), day);
+        const key = JSON.stringify({ ...b, at: undefined });
+        if (key !== last && !closed) {
+          last = key;
+          res.write(`event: board\ndata: ${JSON.stringify(b)}\n\n`);
+        }
+      } catch (e) {
+        if (!closed) res.write(`event: failed\ndata: ${JSON.stringify({ code: 'internal', message: (e as Error).message })}\n\n`);
+      } finally {
+        running = false;
+      }
+    };
+    res.write(`retry: ${BOARD_STREAM_MS}\n\n`);
+    const tick = setInterval(() => void push(), BOARD_STREAM_MS);
+    const beat = setInterval(() => {
+      if (!closed) res.write(': still here\n\n');
+    }, HEARTBEAT_MS);
+    const stop = () => {
+      closed = true;
+      clearInterval(tick);
+      clearInterval(beat);
+    };
+    const end = () => {
+      stop();
+      res.end();
+    };
+    streams.add(end);
+    req.raw.on('close', () => {
+      stop();
+      streams.delete(end);
+    });
+    await push();
+    if (!follow) {
+      stop();
+      streams.delete(end);
+      res.end();
+    }
+  });
 
   app.post('/api/board/alerts/:id/ack', {
     schema: {

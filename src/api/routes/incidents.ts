@@ -11,6 +11,7 @@ import { addDays, operatingDay } from '../../domain/shared/calendar.ts';
 import { XLSX_MIME } from '../tabular.ts';
 import { fail } from '../../domain/shared/result.ts';
 import { queryAudit } from '../../store/auth.ts';
+import { rerunPlanPart, RERUNNABLE_PARTS, type RerunInput } from '../../flows/incident/rerun.ts';
 
 const Err = { $ref: 'Error#' };
 const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
@@ -100,6 +101,28 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
       if (!p) fail({ code: 'not_found', message: `incident ${id} has no response plan`, field: 'id', actual: id });
       return { status: 200, body: await store.editPart(trx, p.id, part, (req.body as { content: unknown }).content, clock.now()) };
     });
+  });
+
+  const RerunBody = Type.Object({
+    nodes: Type.Optional(Type.Array(Type.Object({
+      nodeId: Type.String({ minLength: 1 }),
+      maxDeliveryRadiusM: Type.Optional(Type.Integer({ minimum: 0, maximum: 50_000, description: 'metres' })),
+      dailyOrderCapacity: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'orders a day' })),
+      receivesZones: Type.Optional(Type.Boolean({ description: 'false: the node takes no zone in this plan' })),
+    }, { additionalProperties: false }), { maxItems: 500 })),
+    receivers: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 500, description: 'sourcing: the nodes that receive stock' })),
+    sourcingTimeLimitS: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })),
+    tripsBudgetMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
+  }, { additionalProperties: false });
+  app.post('/api/incidents/:id/plan/parts/:part/rerun', {
+    schema: {
+      tags, summary: 'Re-run one part of the draft plan with the planner\'s choices: zones (a node\'s radius, capacity, whether it receives zones) or sourcing (the receiving nodes; the trips part follows)',
+      description: `Parts: ${RERUNNABLE_PARTS.join(', ')}. zones: {"nodes": [{"nodeId", "maxDeliveryRadiusM"?, "dailyOrderCapacity"?, "receivesZones"?}]}; sourcing: {"receivers": [node ids]}. The parts saved are marked edited: simulate again before apply.`,
+      params: Type.Object({ id: Type.String(), part: Type.String({ enum: [...RERUNNABLE_PARTS] }) }), headers: IdempotencyHeader, body: RerunBody, response: { 200: Any, ...errors },
+    },
+  }, async (req, reply) => {
+    const { id, part } = req.params as { id: string; part: string };
+    return withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await rerunPlanPart(flow(trx), id, part, (req.body ?? {}) as RerunInput) }));
   });
 
   app.post('/api/incidents/:id/simulate', {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CliError, readFileArg, textTable, type CliContext } from '../context.ts';
+import { CliError, readFileArg, textTable, localTime, type CliContext } from '../context.ts';
 
 /**
  * The stock ledger from the command line: balances and their export, movements, transfers,
@@ -285,7 +285,7 @@ export function registerInventoryCommands(program: Command, ctx: CliContext): vo
     .option('--status <s>', 'open, posted, cancelled')
     .action(async (o) => {
       const b = await ctx.request('GET', `/api/inventory/counts?${qs({ nodeId: o.node, status: o.status })}`);
-      ctx.print(b.counts, { json: json(), table: (cs: any[]) => textTable(['id', 'node', 'status', 'opened', 'scope'], cs.map((c) => [c.id, c.nodeId, c.status, c.openedAt, JSON.stringify(c.scope)])) });
+      ctx.print(b.counts, { json: json(), table: (cs: any[]) => textTable(['id', 'node', 'status', 'opened', 'scope'], cs.map((c) => [c.id, c.nodeId, c.status, localTime(c.openedAt), JSON.stringify(c.scope)])) });
     });
   counts
     .command('open <node>')

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { readFileArg, textTable, CliError, type CliContext } from '../context.ts';
+import { readFileArg, textTable, localTime, CliError, type CliContext } from '../context.ts';
 import { XLSX_MIME } from '../../api/tabular.ts';
 
 const KINDS = ['nodes', 'items', 'demand'] as const;
@@ -53,7 +53,7 @@ export function registerNetworkCommands(program: Command, ctx: CliContext): void
     .requiredOption('--reason <text>', 'why (kept in the status history)')
     .action(async (id, status, o) => {
       const n = await ctx.request('POST', `/api/nodes/${encodeURIComponent(id)}/status`, { body: { status, reason: o.reason } });
-      ctx.print(n, { json: json(), table: (x) => `${x.id} is now ${x.status} (${x.statusReason}) since ${x.statusChangedAt}` });
+      ctx.print(n, { json: json(), table: (x) => `${x.id} is now ${x.status} (${x.statusReason}) since ${localTime(x.statusChangedAt)}` });
     });
 
   const items = program.command('items').description('the catalogue (SKUs)');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { CliError, textTable, type CliContext } from '../context.ts';
+import { CliError, textTable, localTime, type CliContext } from '../context.ts';
 
 /**
  * `baogong orders place|show|list|pick|pack|dispatch|deliver|cancel` and `baogong slots`:
@@ -47,7 +47,7 @@ export function registerOrdersCommands(program: Command, ctx: CliContext): void 
         table: (x: any) => {
           const out = [`${x.status}: ${x.message}`];
           for (const ord of x.orders) {
-            out.push(`order ${ord.id} at ${ord.nodeId}, slot ${ord.slotStart}, ${ord.deliveryMode === 'drop_point' ? `drop point ${ord.dropPoint?.name}` : 'to the door'}`);
+            out.push(`order ${ord.id} at ${ord.nodeId}, slot ${localTime(ord.slotStart)}, ${ord.deliveryMode === 'drop_point' ? `drop point ${ord.dropPoint?.name}` : 'to the door'}`);
             out.push(textTable(['line', 'item', 'qty'], ord.lines.map((l: any) => [l.lineNo, l.itemId, l.quantity])));
           }
           if (x.rejectedLines.length) {
@@ -70,7 +70,7 @@ export function registerOrdersCommands(program: Command, ctx: CliContext): void 
         json: json(),
         table: (x: any) =>
           [
-            `order ${x.id}  ${x.status}  node ${x.nodeId}  slot ${x.slotStart}  customer ${x.customerId}`,
+            `order ${x.id}  ${x.status}  node ${x.nodeId}  slot ${localTime(x.slotStart)}  customer ${x.customerId}`,
             textTable(['line', 'item', 'qty', 'picked'], x.lines.map((l: any) => [l.lineNo, l.itemId, l.quantity, l.pickedQuantity ?? ''])),
             ...x.events.map((e: any) => `${e.at}  ${e.fromStatus ?? '-'} → ${e.toStatus}${e.note ? `  (${e.note})` : ''}`),
           ].join('\n'),
@@ -90,7 +90,7 @@ export function registerOrdersCommands(program: Command, ctx: CliContext): void 
       const b = await ctx.request('GET', `/api/orders?${qs}`);
       ctx.print(b, {
         json: json(),
-        table: (x: any) => textTable(['id', 'node', 'slot', 'status', 'customer', 'lines'], x.orders.map((r: any) => [r.id, r.nodeId, r.slotStart, r.status, r.customerId, r.lines.length])) + `\n${x.orders.length} of ${x.total}`,
+        table: (x: any) => textTable(['id', 'node', 'slot', 'status', 'customer', 'lines'], x.orders.map((r: any) => [r.id, r.nodeId, localTime(r.slotStart), r.status, r.customerId, r.lines.length])) + `\n${x.orders.length} of ${x.total}`,
       });
     });
 
@@ -148,8 +148,8 @@ export function registerOrdersCommands(program: Command, ctx: CliContext): void 
         json: json(),
         table: (x: any) =>
           [
-            ...x.windows.map((w: any) => `${w.nodeId} ${w.serviceDay}: opens ${w.opensAt}, ${w.booked}/${w.dayCapacity} orders${w.soldOut ? ' — SOLD OUT' : ''}`),
-            textTable(['node', 'slot start', 'booked', 'capacity', 'left', 'backlog'], x.slots.map((s: any) => [s.nodeId, s.startAt, s.booked, s.capacity, s.remaining, s.backlog])),
+            ...x.windows.map((w: any) => `${w.nodeId} ${w.serviceDay}: opens ${localTime(w.opensAt)}, ${w.booked}/${w.dayCapacity} orders${w.soldOut ? ' — SOLD OUT' : ''}`),
+            textTable(['node', 'slot start', 'booked', 'capacity', 'left', 'backlog'], x.slots.map((s: any) => [s.nodeId, localTime(s.startAt), s.booked, s.capacity, s.remaining, s.backlog])),
             `backlog: ${x.backlog}`,
             ...(x.soldOutItems ? [`sold out: ${x.soldOutItems.map((i: any) => i.itemId).join(', ') || '(nothing)'}`] : []),
           ].join('\n'),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CliError, textTable, writeFileArg, type CliContext } from '../context.ts';
+import { CliError, textTable, localTime, writeFileArg, type CliContext } from '../context.ts';
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 
@@ -126,7 +126,7 @@ export function registerPlanningCommands(program: Command, ctx: CliContext): voi
     .command('list')
     .action(async () => {
       const r = await ctx.request('GET', '/api/planning/plans');
-      ctx.print(r.plans, { json: json(), table: (ps: any[]) => textTable(['id', 'status', 'created', 'method', 'short', 'cost ¥'], ps.map((p) => [p.id, p.status, p.createdAt, p.summary.method, p.summary.weightedShortageUnits, yuan(p.summary.costFen)])) });
+      ctx.print(r.plans, { json: json(), table: (ps: any[]) => textTable(['id', 'status', 'created', 'method', 'short', 'cost ¥'], ps.map((p) => [p.id, p.status, localTime(p.createdAt), p.summary.method, p.summary.weightedShortageUnits, yuan(p.summary.costFen)])) });
     });
 
   plan

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { readFileArg, textTable, CliError, writeFileArg, type CliContext } from '../context.ts';
+import { readFileArg, textTable, localTime, CliError, writeFileArg, type CliContext } from '../context.ts';
 import { XLSX_MIME } from '../../api/tabular.ts';
 
 const h = (min: number) => (min / 60).toFixed(1);
@@ -75,7 +75,7 @@ export function registerWorkforceCommands(program: Command, ctx: CliContext): vo
     .description('apply a draft plan: it becomes the roster')
     .action(async (id) => {
       const p = await ctx.request('POST', `/api/staffing-plans/${encodeURIComponent(id)}/apply`);
-      ctx.print(p, { json: json(), table: (x) => `plan ${x.id} applied at ${x.appliedAt}` });
+      ctx.print(p, { json: json(), table: (x) => `plan ${x.id} applied at ${localTime(x.appliedAt)}` });
     });
 
   staff
@@ -100,7 +100,7 @@ export function registerWorkforceCommands(program: Command, ctx: CliContext): vo
         json: json(),
         table: (x) =>
           `${x.staffId} ${x.name} — plan ${x.planId ?? '(none applied)'}\n` +
-          textTable(['starts', 'ends', 'shift', 'node', 'role', 'tasks'], x.items.map((i: any) => [i.startsAt, i.endsAt, i.shiftId, i.nodeName, i.role, i.tasks.map((t: any) => `${t.role} ${t.minutes}m`).join(', ')])),
+          textTable(['starts', 'ends', 'shift', 'node', 'role', 'tasks'], x.items.map((i: any) => [localTime(i.startsAt), localTime(i.endsAt), i.shiftId, i.nodeName, i.role, i.tasks.map((t: any) => `${t.role} ${t.minutes}m`).join(', ')])),
       });
     });
 
@@ -112,14 +112,14 @@ export function registerWorkforceCommands(program: Command, ctx: CliContext): vo
     .action(async (id, o) => {
       const qs = new URLSearchParams({ slotMin: o.slotMin, ...(o.plan ? { planId: o.plan } : {}) });
       const c = await ctx.request('GET', `/api/nodes/${encodeURIComponent(id)}/capacity?${qs}`);
-      ctx.print(c, { json: json(), table: (x) => textTable(['starts', 'ends', 'pickers', 'packers', 'orders/slot'], x.slots.map((s: any) => [s.startsAt, s.endsAt, s.pickers, s.packers, s.ordersPerSlot])) });
+      ctx.print(c, { json: json(), table: (x) => textTable(['starts', 'ends', 'pickers', 'packers', 'orders/slot'], x.slots.map((s: any) => [localTime(s.startsAt), localTime(s.endsAt), s.pickers, s.packers, s.ordersPerSlot])) });
     });
 }
 
 function planSummary(p: any): string {
   const t = p.review.totals;
   const lines = [
-    `plan ${p.id} (${p.status}), ${p.startsAt} → ${p.endsAt}, method ${p.method}, solver ${p.solver.status} in ${p.solver.solveTimeS.toFixed(1)} s`,
+    `plan ${p.id} (${p.status}), ${localTime(p.startsAt)} → ${localTime(p.endsAt)}, method ${p.method}, solver ${p.solver.status} in ${p.solver.solveTimeS.toFixed(1)} s`,
     `needed ${h(t.requiredMin)} role-hours, covered ${h(t.coveredMin)}, unmet ${t.unmetRoleHours}; ${t.assignments} assignments, ${t.peopleRostered} people (${t.peopleBorrowed} borrowed); over hours: ${p.review.overHours.length}`,
     ...p.notes,
   ];

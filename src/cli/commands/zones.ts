@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readFileArg, textTable, CliError, writeFileArg, type CliContext } from '../context.ts';
+import { readFileArg, textTable, localTime, CliError, writeFileArg, type CliContext } from '../context.ts';
 
 const parseJson = (text: string, what: string): unknown => {
   try {
@@ -86,7 +86,7 @@ export function registerZonesCommands(program: Command, ctx: CliContext): void {
     .command('list')
     .action(async () => {
       const b = await ctx.request('GET', '/api/control-areas');
-      ctx.print(b.areas, { json: json(), table: (as: any[]) => textTable(['id', 'level', 'name', 'starts', 'ends', 'lifted'], as.map((a) => [a.id, a.level, a.name, a.startsAt, a.endsAt ?? '-', a.liftedAt ?? '-'])) });
+      ctx.print(b.areas, { json: json(), table: (as: any[]) => textTable(['id', 'level', 'name', 'starts', 'ends', 'lifted'], as.map((a) => [a.id, a.level, a.name, localTime(a.startsAt), a.endsAt ? localTime(a.endsAt) : '-', a.liftedAt ? localTime(a.liftedAt) : '-'])) });
     });
   areas
     .command('show <id>')
@@ -185,9 +185,9 @@ export function registerZonesCommands(program: Command, ctx: CliContext): void {
   zones
     .command('apply <id>')
     .description('apply a planned reassignment atomically')
-    .action(async (id) => ctx.print(await ctx.request('POST', `/api/zones/reassignments/${encodeURIComponent(id)}/apply`), { json: json(), table: (r: any) => `reassignment ${r.id} applied at ${r.appliedAt}: ${r.proposal.changes.length} zones moved` }));
+    .action(async (id) => ctx.print(await ctx.request('POST', `/api/zones/reassignments/${encodeURIComponent(id)}/apply`), { json: json(), table: (r: any) => `reassignment ${r.id} applied at ${localTime(r.appliedAt)}: ${r.proposal.changes.length} zones moved` }));
   zones
     .command('revert <id>')
     .description('revert an applied reassignment')
-    .action(async (id) => ctx.print(await ctx.request('POST', `/api/zones/reassignments/${encodeURIComponent(id)}/revert`), { json: json(), table: (r: any) => `reassignment ${r.id} reverted at ${r.revertedAt}` }));
+    .action(async (id) => ctx.print(await ctx.request('POST', `/api/zones/reassignments/${encodeURIComponent(id)}/revert`), { json: json(), table: (r: any) => `reassignment ${r.id} reverted at ${localTime(r.revertedAt)}` }));
 }

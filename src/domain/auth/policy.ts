@@ -55,6 +55,7 @@ export const ACCESS_RULES: AccessRule[] = [
   { name: 'orders', methods: 'write', route: /^\/api\/(orders|group-orders|slots)(\/|$)/, roles: ['admin', 'planner', 'node_manager'] },
   { name: 'trips', methods: 'write', route: /^\/api\/(trips|fleet)(\/|$)/, roles: ['admin', 'planner', 'dispatcher'] },
   { name: 'staff', methods: 'write', route: /^\/api\/(staff|workforce)(\/|$)/, roles: ['admin', 'planner', 'node_manager'] },
+  { name: 'incident plans', methods: 'write', route: /^\/api\/incidents(\/|$)/, roles: WRITE_ALL },
   { name: 'stock moves (搬仓)', methods: 'write', route: /^\/api\/stock-moves$/, roles: ['admin', 'planner'] },
   { name: 'other writes', methods: 'write', route: /^\/api\//, roles: WRITE_ALL },
 ];

@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'validation_failed'
   | 'not_found'
   | 'conflict'
+  /** A response plan applied without a simulation of its parts as they are now (and without an override). */
+  | 'plan_not_simulated'
   | 'duplicate'
   | 'not_allowed'
   | 'unauthorized'

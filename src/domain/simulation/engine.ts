@@ -136,6 +136,11 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
   const exists = input.nodes.map((n) => n.existsFromS === undefined || n.existsFromS <= 0);
   const dailyCap = input.nodes.map((n) => n.dailyOrderCapacity);
   const staff: Array<StaffLevel | null> = input.nodes.map(() => null);
+  /** A roster's orders per hour at a node, from an absolute hour (a 'slot_capacity' action). */
+  const rosterCap: Array<{ fromHour: number; perHour: number[]; staffPerHour?: number[] } | null> = input.nodes.map(() => null);
+  let nextTransferRes = 0;
+  /** The day being simulated (-1 before the first day starts). */
+  let currentDay = -1;
   for (const s of input.staff) staff[nodeOf(s.nodeId)] = s;
   const zoneNodes: number[][] = input.zones.map((z) => z.nodeIds.map(nodeOf));
   const itemTier = Int8Array.from(input.items, (it) => tierIndex(it.tier));
@@ -189,6 +194,16 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
 
   function hourCapacity(n: number, hour: number): number {
     const node = input.nodes[n];
+    const r = rosterCap[n];
+    if (r && r.perHour.length > 0) {
+      const abs = Math.max(0, currentDay) * 24 + hour;
+      if (abs >= r.fromHour) {
+        // Past the roster's end the node's own staff model again, as apply leaves the slots
+        // after the roster's horizon at the capacity they had.
+        const k = abs - r.fromHour;
+        if (k < r.perHour.length) return r.perHour[k];
+      }
+    }
     const m = hour * 60;
     const s = staff[n];
     if (s) return m >= s.shiftStartMin && m < s.shiftEndMin ? Math.floor(s.staff * s.ordersPerStaffHour) : 0;
@@ -313,6 +328,12 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
         if (items.length) q.push({ kind: 'arrival', atS: nowS, priority: P_ARRIVAL, node: n, items, qty, expiry, ref: `delivery@${nowS}` });
         break;
       }
+      case 'slot_capacity':
+        rosterCap[nodeOf(a.nodeId)] = { fromHour: Math.floor(nowS / 3600), perHour: a.ordersPerHour, staffPerHour: a.staffPerHour };
+        break;
+      case 'transfer':
+        transfer(a, nowS);
+        break;
       case 'replenishment': {
         replenishment = a.replenishment;
         replVersion++;
@@ -321,6 +342,42 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
         break;
       }
     }
+  }
+
+  /** A sourcing transfer leaves its giver with what the giver has, and arrives later. */
+  function transfer(a: Extract<SimAction, { kind: 'transfer' }>, nowS: number): void {
+    const from = nodeOf(a.fromNodeId);
+    const to = nodeOf(a.toNodeId);
+    const day = Math.floor(nowS / SECONDS_PER_DAY);
+    const arrivalDay = Math.floor(a.arriveAtS / SECONDS_PER_DAY);
+    const items: number[] = [];
+    const qty: number[] = [];
+    const expiry: number[] = [];
+    for (const l of a.lines) {
+      const i = itemIx.get(l.itemId);
+      invariant(i !== undefined, `unknown item ${l.itemId}`);
+      let take = l.quantity;
+      if (from === source) {
+        // The source's stock is not modelled: its daily shipping (shared with the waves) is the limit.
+        take = Math.min(take, Math.max(0, input.fleet.dailyUnits - shippedToday));
+        shippedToday += take;
+      } else {
+        take = Math.min(take, Math.max(0, stock.available(from, i)));
+        if (take > 0) {
+          const res = -1 - nextTransferRes++;
+          stock.reserve(from, i, take, res);
+          stock.pick(from, i, take, res, day);
+          add(day, from, M.unitsTransferredOut, take);
+        }
+      }
+      if (take <= 0) continue;
+      add(day, to, M.unitsSent, take);
+      items.push(i);
+      qty.push(take);
+      expiry.push(arrivalDay + input.items[i].shelfLifeDays - 1);
+      inTransit[to * I + i] += take;
+    }
+    if (items.length) q.push({ kind: 'arrival', atS: Math.max(nowS, a.arriveAtS), priority: P_ARRIVAL, node: to, items, qty, expiry, ref: `transfer@${nowS}` });
   }
 
   function wave(e: Extract<Ev, { kind: 'wave' }>): void {
@@ -421,7 +478,12 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
     for (let n = 0; n < N; n++) {
       if (!exists[n] || !isDeliveryNode(n)) continue;
       const s = staff[n];
-      if (s && trading(n) && hour * 60 >= s.shiftStartMin && hour * 60 < s.shiftEndMin) add(day, n, M.staffHours, s.staff);
+      const r = rosterCap[n];
+      const k = r ? day * 24 + hour - r.fromHour : -1;
+      if (r && k >= 0 && k < r.perHour.length) {
+        // A roster's hour: its own people at work then (pickers and packers).
+        if (trading(n)) add(day, n, M.staffHours, r.staffPerHour?.[k] ?? 0);
+      } else if (s && trading(n) && hour * 60 >= s.shiftStartMin && hour * 60 < s.shiftEndMin) add(day, n, M.staffHours, s.staff);
       const live = trading(n);
       let out = 0;
       for (const i of essentialItems) {
@@ -565,7 +627,6 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
     q.push({ kind: 'pick', atS: pickAt, priority: P_PICK, node: n, items, qty, res });
   }
 
-  let currentDay = -1;
   function handle(e: Ev): void {
     events++;
     const day = Math.floor(e.atS / SECONDS_PER_DAY);

@@ -24,6 +24,7 @@ export const METRICS = [
   'unitsAsked',
   'unitsSent',
   'unitsReceived',
+  'unitsTransferredOut',
   'unitsSold',
   'unitsWrittenOff',
   'openingOnHand',
@@ -65,6 +66,8 @@ export interface DayKpi {
   unitsAsked: number;
   unitsSent: number;
   unitsReceived: number;
+  /** Units a sourcing transfer took from this node's stock to send to another. */
+  unitsTransferredOut: number;
   unitsSold: number;
   unitsWrittenOff: number;
   openingOnHand: number;
@@ -112,6 +115,7 @@ export function toDayKpi(v: (m: Metric) => number, day: number, date: string, no
     unitsAsked: v('unitsAsked'),
     unitsSent: v('unitsSent'),
     unitsReceived: v('unitsReceived'),
+    unitsTransferredOut: v('unitsTransferredOut'),
     unitsSold: v('unitsSold'),
     unitsWrittenOff: v('unitsWrittenOff'),
     openingOnHand: v('openingOnHand'),

@@ -105,7 +105,18 @@ export type SimAction =
   | { kind: 'capacity'; atS: number; nodeId: string; dailyOrderCapacity: number; reason: string }
   | { kind: 'replenishment'; atS: number; replenishment: Replenishment; reason: string }
   /** Goods a sourcing document brings to a node, arriving at `atS` (its lead time already counted). */
-  | { kind: 'delivery'; atS: number; nodeId: string; lines: Array<{ itemId: string; quantity: number }>; reason: string };
+  | { kind: 'delivery'; atS: number; nodeId: string; lines: Array<{ itemId: string; quantity: number }>; reason: string }
+  /**
+   * Goods a sourcing transfer sends from one node to another: they leave at `atS` as far as the
+   * giver has them (a store's available stock; the fleet's source within its daily units) and
+   * arrive at `arriveAtS`. What the giver lacks is not sent.
+   */
+  | { kind: 'transfer'; atS: number; fromNodeId: string; toNodeId: string; arriveAtS: number; lines: Array<{ itemId: string; quantity: number }>; reason: string }
+  /**
+   * The orders a node can pick and pack hour by hour from `atS` (a whole hour), as a roster gives
+   * them (the slot capacity apply would set); after the last hour the node's staff model again.
+   */
+  | { kind: 'slot_capacity'; atS: number; nodeId: string; ordersPerHour: number[]; staffPerHour?: number[]; reason: string };
 
 /**
  * A response policy as data: the chain's own actions (status changes, zone

@@ -31,6 +31,29 @@ describe('plan actions in a scenario', () => {
     expect(received(delivered, 2)).toBeLessThanOrEqual(received(base, 2));
   });
 
+  it('a transfer sends only what the giver has: the rest is not sent, and the giver\'s stock goes down by what left', async () => {
+    const base = await run(() => {});
+    const asked = 1_000_000;
+    const moved = await run((f) => f.response.actions.push({ at: { day: 1, time: '07:00' }, kind: 'transfer', fromNodeId: 'store-a', nodeId: 'store-b', arrive: { day: 1, time: '09:00' }, lines: [{ itemId: 'RICE', quantity: asked }] }));
+    const row = (r: typeof base, node: string) => r.perDay.find((d) => d.nodeId === node && d.day === 1)!;
+    const out = row(moved, 'store-a').unitsTransferredOut;
+    expect(out).toBeGreaterThan(0);
+    expect(out).toBeLessThan(asked);
+    expect(row(moved, 'store-b').unitsReceived - row(base, 'store-b').unitsReceived).toBe(out);
+    // The stock flow still balances at the giver, the transfer out counted.
+    for (const r of moved.perDay) expect(r.openingOnHand + r.unitsReceived - r.unitsSold - r.unitsTransferredOut - r.unitsWrittenOff).toBe(r.closingOnHand);
+  });
+
+  it('slot_capacity gives a node the roster\'s orders per hour: none staffed, none served; after the roster, its own staff again', async () => {
+    const zero = await run((f) => f.response.actions.push({ at: { day: 0, time: '00:00' }, kind: 'slot_capacity', nodeId: 'store-b', ordersPerHour: new Array(48).fill(0) }));
+    const served = (r: typeof zero, day: number) => r.perDay.find((d) => d.nodeId === 'store-b' && d.day === day)?.ordersServed ?? 0;
+    expect([0, 1].map((d) => served(zero, d))).toEqual([0, 0]);
+    expect(served(zero, 2)).toBeGreaterThan(10);
+    const some = await run((f) => f.response.actions.push({ at: { day: 0, time: '00:00' }, kind: 'slot_capacity', nodeId: 'store-b', ordersPerHour: new Array(48).fill(0).map((_, h) => (h % 24 === 10 ? 3 : 0)) }));
+    for (const d of [0, 1]) expect(served(some, d)).toBeLessThanOrEqual(3);
+    expect(served(some, 1)).toBeGreaterThan(0);
+  });
+
   it('refuses a delivery of an unknown item, naming the field', async () => {
     const f = twoStores();
     f.response.actions = [{ at: { day: 0 }, kind: 'delivery', nodeId: 'store-b', lines: [{ itemId: 'NOPE', quantity: 1 }] }] as any;

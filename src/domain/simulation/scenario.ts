@@ -106,6 +106,29 @@ const ResponseAction = Type.Union(
       },
       { additionalProperties: false, description: 'goods a sourcing document brings to a node, arriving at `at`' },
     ),
+    Type.Object(
+      {
+        at: At,
+        kind: Type.Literal('transfer'),
+        fromNodeId: Id,
+        nodeId: Id,
+        arrive: At,
+        lines: Type.Array(Type.Object({ itemId: Id, quantity: NonNegInt('units') }, { additionalProperties: false }), { minItems: 1, maxItems: 100_000 }),
+        note: Note,
+      },
+      { additionalProperties: false, description: 'a sourcing transfer: leaves `fromNodeId` at `at` with what it has, reaches `nodeId` at `arrive`' },
+    ),
+    Type.Object(
+      {
+        at: At,
+        kind: Type.Literal('slot_capacity'),
+        nodeId: Id,
+        ordersPerHour: Type.Array(NonNegInt('orders the node can pick and pack in the hour', 1_000_000), { minItems: 1, maxItems: 24 * 90 }),
+        staffPerHour: Type.Optional(Type.Array(NonNegInt('people at work in the hour (for the staff-hours KPI)', 100_000), { maxItems: 24 * 90 })),
+        note: Note,
+      },
+      { additionalProperties: false, description: 'a roster\'s capacity, hour by hour from `at` (after the end, the node\'s staff model again)' },
+    ),
     Type.Object({ at: At, kind: Type.Literal('node_status'), nodeId: Id, status: Status, note: Note }, { additionalProperties: false }),
     Type.Object(
       { at: At, kind: Type.Literal('node_settings'), nodeId: Id, dailyOrderCapacity: Type.Optional(NonNegInt('orders a day')), maxDeliveryRadiusM: Type.Optional(NonNegInt('metres')), note: Note },
@@ -135,7 +158,7 @@ const ResponseAction = Type.Union(
       { additionalProperties: false },
     ),
   ],
-  { description: 'a response action: targets, reassign_zones, assign_zones, delivery, restore_zones, node_status, node_settings, open_node or staff' },
+  { description: 'a response action: targets, reassign_zones, assign_zones, delivery, transfer, slot_capacity, restore_zones, node_status, node_settings, open_node or staff' },
 );
 
 export const ScenarioSchema = Type.Object(
@@ -236,7 +259,7 @@ function sharpen(raw: unknown) {
       const a = (raw as any)?.response?.actions?.[Number(m[1])];
       const member = (ScenarioSchema.properties.response.properties.actions.items.anyOf as TSchema[]).find((s) => s.properties.kind.const === a?.kind);
       if (member) return schemaErrors(member, a, `${e.field}.`)[0] ?? e;
-      return { ...e, field: `${e.field}.kind`, expected: 'targets | reassign_zones | assign_zones | delivery | restore_zones | node_status | node_settings | open_node | staff', actual: a?.kind ?? '(missing)', message: `${e.field}.kind: unknown action kind` };
+      return { ...e, field: `${e.field}.kind`, expected: 'targets | reassign_zones | assign_zones | delivery | transfer | slot_capacity | restore_zones | node_status | node_settings | open_node | staff', actual: a?.kind ?? '(missing)', message: `${e.field}.kind: unknown action kind` };
     }
     if (e.field === 'network') {
       const n = (raw as any)?.network;
@@ -339,7 +362,8 @@ export async function compileScenario(file: ScenarioFile, network: ScenarioNetwo
   for (const [k, a] of file.response.actions.entries()) {
     if ('nodeId' in a && !known.has(a.nodeId)) return refErr(`response.actions.${k}.nodeId`, a.nodeId);
     if (a.kind === 'staff') for (const [j, id] of (a.borrowedFrom ?? []).entries()) if (!known.has(id)) return refErr(`response.actions.${k}.borrowedFrom.${j}`, id);
-    if (a.kind === 'delivery') for (const [j, l] of a.lines.entries()) if (!itemIx.has(l.itemId)) return refErr(`response.actions.${k}.lines.${j}.itemId`, l.itemId, 'item');
+    if (a.kind === 'delivery' || a.kind === 'transfer') for (const [j, l] of a.lines.entries()) if (!itemIx.has(l.itemId)) return refErr(`response.actions.${k}.lines.${j}.itemId`, l.itemId, 'item');
+    if (a.kind === 'transfer' && !known.has(a.fromNodeId)) return refErr(`response.actions.${k}.fromNodeId`, a.fromNodeId);
     if (a.kind === 'assign_zones') {
       const zoneIds = new Set(file.zones.map((z) => z.id));
       for (const [j, x] of a.assignments.entries()) {
@@ -425,6 +449,12 @@ export async function compileScenario(file: ScenarioFile, network: ScenarioNetwo
       }
       case 'delivery':
         actions.push({ kind: 'delivery', atS: t, nodeId: a.nodeId, lines: a.lines.map((l) => ({ ...l })), reason });
+        break;
+      case 'transfer':
+        actions.push({ kind: 'transfer', atS: t, fromNodeId: a.fromNodeId, toNodeId: a.nodeId, arriveAtS: Math.max(t, atS(a.arrive)), lines: a.lines.map((l) => ({ ...l })), reason });
+        break;
+      case 'slot_capacity':
+        actions.push({ kind: 'slot_capacity', atS: Math.floor(t / 3600) * 3600, nodeId: a.nodeId, ordersPerHour: [...a.ordersPerHour], ...(a.staffPerHour ? { staffPerHour: [...a.staffPerHour] } : {}), reason });
         break;
       case 'assign_zones':
         for (const x of a.assignments) {

@@ -241,10 +241,17 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
     const mark = await store.simulationMark(db, plan.id);
     const fingerprint = planFingerprint(plan.parts);
     const reason = options.override?.reason?.trim();
-    if (mark.fingerprint !== null && mark.fingerprint !== fingerprint && !reason) {
+    // What is applied must be what was reviewed: a plan never simulated, or edited since, is
+    // refused unless the override says why (the reason is kept with the plan).
+    if (mark.fingerprint !== fingerprint && !reason) {
+      const never = mark.fingerprint === null;
       fail({
-        code: 'conflict', message: `plan ${plan.id} changed since its last simulation (${mark.at}); simulate it again (POST /api/incidents/${incidentId}/simulate) or apply with an override stating why`,
-        field: 'override', expected: 'a simulation of the plan as it is now, or {"override": {"reason": "..."}}', actual: 'plan changed since simulated',
+        code: 'plan_not_simulated',
+        message: never
+          ? `plan ${plan.id} was never simulated; simulate it (POST /api/incidents/${incidentId}/simulate, baogong incidents simulate ${incidentId}) or apply with an override stating why (--override "reason")`
+          : `plan ${plan.id} changed since its last simulation (${mark.at}); simulate it again (POST /api/incidents/${incidentId}/simulate, baogong incidents simulate ${incidentId}) or apply with an override stating why (--override "reason")`,
+        field: 'override', expected: 'a simulation of the plan as it is now, or {"override": {"reason": "..."}}', actual: never ? 'plan never simulated' : 'plan changed since simulated',
+        details: { messageCode: never ? 'incident.plan_never_simulated' : 'incident.plan_changed_since_simulated', params: { planId: plan.id, simulatedAt: mark.at ?? '' } },
       });
     }
     if (plan.status !== 'draft') await store.clearSteps(db, plan.id);

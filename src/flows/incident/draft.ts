@@ -134,7 +134,10 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   // 5. Sourcing (planning context): a draft sourcing plan toward the targets, for the affected
   // nodes that will trade (givers stay network-wide). The warehouse is a receiver once it exists.
   const current = new Map(nodes.map((n) => [n.id, n.status as NodeStatus]));
-  const receivers = [...affected].filter((id) => current.has(id) && takesOnlineOrders(current.get(id)!) && takesOnlineOrders(finalStatus.get(id) ?? 'open')).sort();
+  // A node the lockdown suspends at the apply is no receiver, even if it reopens online-only later:
+  // goods sent now would sit in a sealed store (the Dazu Plaza store was asked 44,851 units while
+  // suspended); it is stocked again by the ordinary replenishment once it trades.
+  const receivers = [...affected].filter((id) => current.has(id) && takesOnlineOrders(immediate.get(id) ?? current.get(id)!) && takesOnlineOrders(finalStatus.get(id) ?? 'open')).sort();
   if (ewNode && !current.has(ewNode.id)) note('plan.warehouse_not_sourced', { node: ewNode.nameZh, nodeEn: ewNode.nameEn ?? ewNode.nameZh }, `sourcing: the emergency warehouse ${ewNode.id} is not a node until the plan is applied; apply gives it the demand it takes over and plans its stock (steps emergency_demand and emergency_sourcing)`);
   let sourcingPart: any = { planId: null, summary: null, receivers };
   let transferLines: Array<{ fromNodeId: string; toNodeId: string; itemId: string; quantity: number }> = [];

@@ -5,12 +5,14 @@ import { type NodeInput, type NodeStatus } from '../../domain/network/model.ts';
 import { compileScenario, type ResponseActionInput, type ScenarioFile } from '../../domain/simulation/scenario.ts';
 import { runSimulation, type SimReport } from '../../domain/simulation/engine.ts';
 import { compareSummaries } from '../../domain/simulation/kpi.ts';
+import { capacityPerSlot, type Assignment, type Shift, type WorkRates } from '../../domain/workforce/index.ts';
 import { DEFAULT_CALENDAR, localTimeMs, operatingDay } from '../../domain/shared/calendar.ts';
 import { scenarioInstant } from '../../domain/incidents/demo.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as store from '../../store/incidents.ts';
 import * as planning from '../../store/planning.ts';
+import * as tripsStore from '../../store/trips.ts';
 import { loadScenario } from '../incident-simulate.ts';
 import { zonesPartProposal } from './apply.ts';
 import { DELIVERY, planFingerprint, type FlowDeps } from './common.ts';
@@ -30,8 +32,6 @@ import { DELIVERY, planFingerprint, type FlowDeps } from './common.ts';
 const ORDERS_PER_STAFF_HOUR = 6;
 const SHIFT = '06:00-22:00';
 const SHIFT_H = 16;
-const COLD_TRIP_L = 6000;
-const AMBIENT_TRIP_L = 8000;
 const COOLANT_PER_COLD_TRIP = 300;
 const SURGE_WAVES = [
   { depart: '03:00', classes: ['chilled', 'frozen'], leadTimeMin: 150 },
@@ -49,7 +49,20 @@ export interface SimulateOptions {
   multipliers?: { essential: number; key: number };
   /** Also run the built-in scenario's scripted 2022 response (default: when the incident comes from it). */
   scripted?: boolean;
+  /** Minutes after the incident's start at which the drafted plan is taken to be applied (default 120). */
+  applyAfterMin?: number;
+  /** Also return the three runs' full reports (hourly series included), e.g. for the HTML report. */
+  reports?: boolean;
 }
+
+/**
+ * A drafted plan is played as if applied this long after the incident starts: the 2022 chain's
+ * first actions came two hours after the lockdown (10:00 → 12:00), so the plan and the scripted
+ * response start on the same footing. Never the draft's wall-clock time: a plan drafted with
+ * today's clock for an incident on other dates would otherwise act outside the horizon, and
+ * the same plan would give different figures depending on when it was drafted.
+ */
+export const APPLY_AFTER_START_MIN = 120;
 
 type Run = { policy: string; summary: SimReport['summary'] };
 
@@ -94,7 +107,7 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
   const source = nodes.find((n) => n.kind === 'distribution_centre') ?? nodes[0];
 
   // The plan's parts as response actions.
-  const applyMs = Math.max(incidentStartMs, plan ? Date.parse(plan.createdAt) : incidentStartMs);
+  const applyMs = incidentStartMs + (o.applyAfterMin ?? APPLY_AFTER_START_MIN) * 60_000;
   const multipliers = o.multipliers ?? part('targets')?.multipliers ?? inc.spec.multipliers ?? { essential: 5, key: 10 };
   const ew = part('emergency_warehouse')?.node as NodeInput | null | undefined;
   const statusPart = part('node_status') as { changes: Array<{ nodeId: string; to: NodeStatus; at: string }> } | undefined;
@@ -117,30 +130,35 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
       }));
       if (assignments.length) actions.push({ at: planAt, kind: 'assign_zones', assignments, note: 'the zones part, exactly' });
     }
-    // The sourcing part's documents: each line arrives at its receiver after its lead time from
-    // the apply (transfers, supplier orders, diversions). The givers' side is not taken out.
+    // The sourcing part's documents, each line from the apply: supplier orders (and diversions)
+    // arrive after their lead time; transfers leave their giver, as far as it has the goods
+    // (the DC within its day's shipping), and arrive on the trips part's trips to that node.
     const sourcingId = part('sourcing')?.planId as string | null | undefined;
     const sp = !applied && sourcingId ? await planning.getPlan(db, sourcingId) : null;
-    if (sp) {
-      const byArrival = new Map<string, { nodeId: string; ms: number; lines: Map<string, number> }>();
-      for (const l of sp.lines) {
-        if (!nodes.some((n) => n.id === l.toNodeId) || l.quantity <= 0) continue;
-        const ms = applyMs + Math.round(l.arrivalH * 60) * 60_000;
-        const key = `${l.toNodeId}@${ms}`;
-        const g = byArrival.get(key) ?? { nodeId: l.toNodeId, ms, lines: new Map<string, number>() };
-        g.lines.set(l.itemId, (g.lines.get(l.itemId) ?? 0) + l.quantity);
-        byArrival.set(key, g);
+    if (sp) actions.push(...sourcingActions(sp.lines, { nodeIds: new Set(nodes.map((n) => n.id)), itemClass: new Map(items.map((it) => [it.id, it.temperatureClass])), applyMs, trips: part('trips'), atMs }));
+    // The roster as apply sets it: each of its nodes' orders per hour (the workforce context's
+    // capacityPerSlot, the slot capacity apply writes), its day 0 the apply's operating day; after
+    // its horizon, the node's capacity as before (apply leaves those slots as they were).
+    const roster = part('staffing')?.roster as RosterPart | undefined;
+    if (roster?.problem?.shifts && roster.result?.assignments) {
+      // The roster's own days (a last night shift spilling past them is counted in its day's hours).
+      const rosterDays = Math.max(1, Number(part('staffing')?.days) || Math.floor(Math.max(...roster.problem.shifts.map((x) => x.startMin)) / 1440) + 1);
+      // Roster hour 0 is the apply's operating day at 00:00 for a drafted plan (whenever it was
+      // drafted); after apply it is the roster's own start, and today may be past its end.
+      const rosterHour0 = applied ? Math.round((day0Ms - Date.parse(roster.startsAt)) / 3_600_000) : -atMs(applyMs).day * 24;
+      for (const site of roster.problem.sites) {
+        if (!nodes.some((n) => n.id === site.id) && site.id !== ew?.id) continue;
+        const slots = capacityPerSlot(site.id, roster.result.assignments, roster.problem.shifts, { slotMin: 60, fromMin: 0, toMin: rosterDays * 1440, rates: roster.rates });
+        const perHour = slots.map((c) => c.ordersPerSlot);
+        // From the apply's hour on: the hours of the apply's day before it keep the staff there was.
+        const fromHour = applied ? 0 : Math.ceil((applyMs - day0Ms) / 3_600_000);
+        // Past the roster's end (after apply, today may be) the node's own staffing again: apply
+        // sets the slots inside the roster's horizon only, later ones keep the node's capacity.
+        const hours = perHour.slice(Math.max(0, fromHour + rosterHour0));
+        const staffPerHour = slots.map((c) => c.pickers + c.packers).slice(Math.max(0, fromHour + rosterHour0));
+        if (hours.length === 0) continue;
+        actions.push({ at: { day: Math.floor(fromHour / 24), time: `${String(fromHour % 24).padStart(2, '0')}:00` }, kind: 'slot_capacity', nodeId: site.id, ordersPerHour: hours, staffPerHour, note: 'the roster' });
       }
-      for (const g of byArrival.values()) {
-        actions.push({ at: atMs(g.ms), kind: 'delivery', nodeId: g.nodeId, lines: [...g.lines].map(([itemId, quantity]) => ({ itemId, quantity })), note: 'the sourcing part' });
-      }
-    }
-    // The roster's people at the nodes it staffs (a day's staff-hours over a 16-hour day).
-    const staffing = part('staffing');
-    const rosterDays = Math.max(1, Number(staffing?.days ?? 1));
-    for (const b of (staffing?.byNode ?? []) as Array<{ nodeId: string; role: string; staffHours: number }>) {
-      if (b.role !== 'affected' || !(nodes.some((n) => n.id === b.nodeId) || b.nodeId === ew?.id)) continue;
-      actions.push({ at: planAt, kind: 'staff', nodeId: b.nodeId, staff: Math.round(b.staffHours / rosterDays / SHIFT_H), ordersPerStaffHour: ORDERS_PER_STAFF_HOUR, shift: SHIFT, note: 'the roster' });
     }
     for (const c of statusPart?.changes ?? []) {
       if (c.to !== 'online_only' || !nodes.some((n) => n.id === c.nodeId)) continue;
@@ -169,18 +187,20 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
     zones: zoneList,
     demand: { linesPerOrder: 4, twoUnitShare: 0.3 },
     staff: delivery.filter((n) => n.dailyOrderCapacity > 0).map((n) => ({ nodeId: n.id, staff: Math.max(1, Math.ceil(n.dailyOrderCapacity / SHIFT_H / ORDERS_PER_STAFF_HOUR)), ordersPerStaffHour: ORDERS_PER_STAFF_HOUR, shift: SHIFT })),
-    fleet: { sourceNodeId: source.id, coldTripCapacityL: COLD_TRIP_L, ambientTripCapacityL: AMBIENT_TRIP_L, coolantPacksPerColdTrip: COOLANT_PER_COLD_TRIP, dailyUnits: 10_000_000 },
+    fleet: { sourceNodeId: source.id, coolantPacksPerColdTrip: COOLANT_PER_COLD_TRIP, ...(await fleetLimits(db, startDate, items, demand)) },
     normal: { coverDays: { none: 1.5, essential: 1.5, key: 1.5 }, waves: [{ depart: '03:00', classes: ['chilled', 'frozen', 'ambient'], leadTimeMin: 180 }] },
     incident: { name: inc.name, controlAreas: areas, events },
     response: { name: plan ? `plan ${plan.id.slice(0, 8)}` : 'no plan drafted', actions },
   } as ScenarioFile;
   const compiled = await compileScenario(file, file.network as any, { solver: deps.solver });
   if (!compiled.ok) throw new DomainException(compiled.error);
-  const a = runSimulation(compiled.value.noResponse, { stock: 'fast', series: false });
-  const b = runSimulation(compiled.value.response, { stock: 'fast', series: false });
+  const runOptions = { stock: 'fast' as const, series: o.reports === true };
+  const a = runSimulation(compiled.value.noResponse, runOptions);
+  const b = runSimulation(compiled.value.response, runOptions);
 
   // The chain's scripted 2022 response, on the same network, zones, demand and seed.
   let scripted: Run | null = null;
+  let scriptedReport: SimReport | null = null;
   if ((o.scripted ?? !!inc.spec.scenario) && inc.spec.scenario && !applied) {
     const loaded = loadScenario(inc.spec.scenario);
     if (!loaded.ok) throw new DomainException(loaded.error);
@@ -190,8 +210,9 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
     const moved = sf.response.actions.map((x) => ({ ...x, at: atMs(scenarioInstant(sf.startDate, { day: x.at.day, time: x.at.time ?? '00:00' }) + shift) }));
     const sc = await compileScenario({ ...file, response: { name: `${sf.response.name} (scripted 2022)`, actions: moved } } as ScenarioFile, file.network as any, { solver: deps.solver });
     if (!sc.ok) throw new DomainException(sc.error);
-    const c = runSimulation(sc.value.response, { stock: 'fast', series: false });
+    const c = runSimulation(sc.value.response, runOptions);
     scripted = { policy: c.policy, summary: c.summary };
+    scriptedReport = c;
   }
 
   const fingerprint = plan ? planFingerprint(plan.parts) : null;
@@ -209,6 +230,99 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
     comparison: compareSummaries(a.summary, b.summary),
     comparisonScripted: scripted ? compareSummaries(scripted.summary, b.summary) : null,
     perDay: b.perDay.filter((r) => r.nodeId === '(all)'),
+    ...(o.reports ? { reports: { a, b, scripted: scriptedReport } } : {}),
   };
 }
 
+
+type RosterPart = { problem: { sites: Array<{ id: string }>; shifts: Shift[] }; result: { assignments: Assignment[] }; rates: WorkRates; startsAt: string };
+type SourcingLine = { kind: string; fromNodeId: string | null; toNodeId: string; itemId: string; quantity: number; arrivalH: number };
+type TripsPart = { firstDay?: string; list?: Array<{ day: string; mode: 'cold' | 'wave'; depart: string; back: string; stops: string[] }>; unassigned?: unknown[] };
+
+/**
+ * The sourcing part's lines as response actions. Supplier orders and diversions (no giver in the
+ * network) arrive `arrivalH` after the apply. Transfers leave their giver at the apply and reach
+ * the receiver on the trips part's trips: a receiver's transfers of a temperature class are shared
+ * over the stops the trips make there for that class (cold-chain trips for chilled and frozen,
+ * the waves for ambient), each arriving half-way through its trip; a trip's day counts from the
+ * apply's operating day (trips' day k = the apply's day + k), never before the apply. Without
+ * trips to a node, its transfers arrive after their lead time, as the sourcing plan says.
+ */
+function sourcingActions(lines: SourcingLine[], c: { nodeIds: Set<string>; itemClass: Map<string, string>; applyMs: number; trips: TripsPart | undefined; atMs: (ms: number) => { day: number; time: string } }): ResponseActionInput[] {
+  const out: ResponseActionInput[] = [];
+  const cls = (itemId: string) => (c.itemClass.get(itemId) === 'ambient' ? 'wave' : 'cold');
+  const applyDay = operatingDay(c.applyMs, DEFAULT_CALENDAR);
+  const tripsDay0 = c.trips?.firstDay;
+  const stops = new Map<string, number[]>();
+  for (const t of c.trips?.list ?? []) {
+    if (!tripsDay0) break;
+    const k = Math.round((Date.parse(`${t.day}T00:00:00Z`) - Date.parse(`${tripsDay0}T00:00:00Z`)) / 86_400_000);
+    const [dh, dm] = t.depart.split(':').map(Number);
+    const [bh, bm] = t.back.split(':').map(Number);
+    const mid = ((dh * 60 + dm) + (bh * 60 + bm)) / 2;
+    const ms = Math.max(c.applyMs, localTimeMs(applyDay, 0, DEFAULT_CALENDAR) + k * 86_400_000 + Math.round(mid) * 60_000);
+    for (const s of t.stops) {
+      const key = `${s}|${t.mode}`;
+      stops.set(key, [...(stops.get(key) ?? []), ms]);
+    }
+  }
+  const groups = new Map<string, { from: string | null; to: string; ms: number; lines: Map<string, number> }>();
+  const put = (from: string | null, to: string, ms: number, itemId: string, q: number) => {
+    if (q <= 0) return;
+    const key = `${from ?? ''}>${to}@${ms}`;
+    const g = groups.get(key) ?? { from, to, ms, lines: new Map<string, number>() };
+    g.lines.set(itemId, (g.lines.get(itemId) ?? 0) + q);
+    groups.set(key, g);
+  };
+  for (const l of lines) {
+    if (!c.nodeIds.has(l.toNodeId) || l.quantity <= 0) continue;
+    const leadMs = c.applyMs + Math.round(l.arrivalH * 60) * 60_000;
+    if (l.kind !== 'transfer' || !l.fromNodeId || !c.nodeIds.has(l.fromNodeId)) {
+      put(null, l.toNodeId, leadMs, l.itemId, l.quantity);
+      continue;
+    }
+    const at = (stops.get(`${l.toNodeId}|${cls(l.itemId)}`) ?? []).sort((a, b) => a - b);
+    if (at.length === 0) {
+      put(l.fromNodeId, l.toNodeId, leadMs, l.itemId, l.quantity);
+      continue;
+    }
+    // Shared over the stops in whole units, the remainder on the first ones.
+    const each = Math.floor(l.quantity / at.length);
+    at.forEach((ms, k) => put(l.fromNodeId, l.toNodeId, ms, l.itemId, each + (k < l.quantity - each * at.length ? 1 : 0)));
+  }
+  for (const g of groups.values()) {
+    const lineList = [...g.lines].map(([itemId, quantity]) => ({ itemId, quantity }));
+    if (g.from) out.push({ at: c.atMs(c.applyMs), kind: 'transfer', fromNodeId: g.from, nodeId: g.to, arrive: c.atMs(g.ms), lines: lineList, note: 'the sourcing part\'s transfer, on the trips part\'s trips' });
+    else out.push({ at: c.atMs(g.ms), kind: 'delivery', nodeId: g.to, lines: lineList, note: 'the sourcing part\'s supplier order or diversion' });
+  }
+  return out;
+}
+
+/**
+ * What the fleet can carry from the source in a day, for the waves and the transfers together:
+ * the trips context's trucks and vans of the day (riders excluded), their refrigerated
+ * compartments on `maxRounds` rounds and their ambient ones on each ambient wave, in units of
+ * the district's mean unit volume; and the truck sizes the waves count trips with. Without a
+ * fleet on record, the engine's old unbounded source and 6,000 / 8,000 L trucks.
+ */
+async function fleetLimits(db: FlowDeps['db'], day: string, items: Array<{ id: string; volumeCm3?: number | null }>, demand: Array<{ itemId: string; dailyQuantity: number }>) {
+  const fleet = (await tripsStore.fleetForDay(db, day)).filter((v) => v.kind !== 'rider_ebike' && v.count > 0);
+  const settings = await tripsStore.getSettings(db);
+  const cold = fleet.flatMap((v) => v.compartments.filter((c) => c.refrigerated).map((c) => ({ l: c.maxVolumeL, n: v.count })));
+  const amb = fleet.flatMap((v) => v.compartments.filter((c) => !c.refrigerated).map((c) => ({ l: c.maxVolumeL, n: v.count })));
+  const litres = cold.reduce((a, c) => a + c.l * c.n, 0) * Math.max(1, settings.times.maxRounds) + amb.reduce((a, c) => a + c.l * c.n, 0) * Math.max(1, settings.waves.length);
+  const vol = new Map(items.map((it) => [it.id, it.volumeCm3 ?? 0]));
+  let units = 0;
+  let cm3 = 0;
+  for (const d of demand) {
+    units += d.dailyQuantity;
+    cm3 += d.dailyQuantity * (vol.get(d.itemId) ?? 0);
+  }
+  const meanCm3 = units > 0 && cm3 > 0 ? cm3 / units : 0;
+  const mean = (xs: Array<{ l: number; n: number }>, dflt: number) => (xs.length ? Math.round(xs.reduce((a, c) => a + c.l * c.n, 0) / xs.reduce((a, c) => a + c.n, 0)) : dflt);
+  return {
+    coldTripCapacityL: mean(cold, 6000),
+    ambientTripCapacityL: mean(amb, 8000),
+    dailyUnits: litres > 0 && meanCm3 > 0 ? Math.floor((litres * 1000) / meanCm3) : 10_000_000,
+  };
+}

@@ -33,6 +33,8 @@ export const API_OPERATIONS = [
   'POST /api/incidents/{id}/discard',
   'POST /api/incidents/{id}/extend',
   'PUT /api/incidents/{id}/plan/parts/{part}',
+  'GET /api/board/stream',
+  'POST /api/incidents/{id}/plan/parts/{part}/rerun',
   'GET /api/incidents/{id}/reconciliation',
   'GET /api/board',
   'POST /api/board/alerts/{id}/ack',

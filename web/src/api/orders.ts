@@ -47,7 +47,7 @@ export interface PlacementAnswer {
   message: string;
   zoneId?: string;
   orders: Array<{ id: string; nodeId: string; slotStart: string; deliveryMode: string; lines: Array<{ itemId: string; quantity: number }> }>;
-  rejectedLines: Array<{ line: number; itemId: string; quantity: number; code: string; message: string; available?: number; substitutes?: Array<{ itemId: string; available: number }> }>;
+  rejectedLines: Array<{ line: number; itemId: string; quantity: number; code: string; message: string; available?: number; limitRemaining?: number; substitutes?: Array<{ itemId: string; available: number }> }>;
   nodeRefusals: Array<{ nodeId: string; code: string; message: string }>;
 }
 export interface OrderInput {

@@ -1,13 +1,42 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { boardApi, type BoardAlert, type BoardNode } from '../api/board.ts';
+import { boardApi, type Board, type BoardAlert, type BoardNode } from '../api/board.ts';
 import { beijingDay } from '../api/orders.ts';
 import { Badge, Card, DataState, ErrorNote, Kpi, Table, fmt } from '../components/ui.tsx';
 import { useLoad } from '../hooks.ts';
 import { localName } from '../i18n/index.ts';
 
-/** How often the board refreshes by itself. */
+/** How often the board refreshes by itself when the server's push (server-sent events) is not available. */
 export const BOARD_REFRESH_MS = 15_000;
+
+/**
+ * The board the server pushes (GET /api/board/stream, server-sent events): null until the
+ * first event, and `live` false when the stream could not be opened or was closed (the
+ * screen then polls). EventSource reconnects by itself after a dropped connection.
+ */
+function useBoardStream(day: string): { pushed: Board | null; live: boolean } {
+  const [pushed, setPushed] = useState<Board | null>(null);
+  const [live, setLive] = useState(false);
+  useEffect(() => {
+    setPushed(null);
+    setLive(false);
+    if (typeof EventSource === 'undefined') return;
+    const es = new EventSource(`/api/board/stream?day=${encodeURIComponent(day)}`);
+    es.addEventListener('board', (e) => {
+      try {
+        setPushed(JSON.parse((e as MessageEvent<string>).data) as Board);
+        setLive(true);
+      } catch {
+        setLive(false);
+      }
+    });
+    es.onerror = () => {
+      if (es.readyState !== EventSource.OPEN) setLive(false);
+    };
+    return () => es.close();
+  }, [day]);
+  return { pushed, live };
+}
 
 /**
  * The network board: every delivery node's orders against capacity, unserved demand,
@@ -23,15 +52,21 @@ export function BoardPage() {
   const [busy, setBusy] = useState<string | null>(null);
   const [showAcked, setShowAcked] = useState(false);
 
+  const stream = useBoardStream(day);
+
+  // Polling only while the server's push is not live.
   useEffect(() => {
+    if (stream.live) return;
     const h = window.setInterval(() => {
       if (document.visibilityState === 'visible') board.reload();
     }, BOARD_REFRESH_MS);
     return () => window.clearInterval(h);
-  }, [board.reload]);
+  }, [board.reload, stream.live]);
 
-  // A board for another day is not shown under this day's heading while it loads.
-  const data = board.data && board.data.day === day ? board.data : undefined;
+  // The newest of the loaded and the pushed board; one for another day is not shown under
+  // this day's heading while it loads.
+  const newest = stream.pushed && (!board.data || stream.pushed.at >= board.data.at) ? stream.pushed : board.data;
+  const data = newest && newest.day === day ? newest : undefined;
   const nodeName = (id: string | number) => {
     const n = data?.nodes.find((x) => x.nodeId === id);
     return n ? localName({ nameZh: n.nameZh, nameEn: n.nameEn }) : String(id);
@@ -54,7 +89,7 @@ export function BoardPage() {
         }
       >
         <div className="small muted" data-testid="board-refreshed">
-          {board.loading ? t('common.loading') : data ? t('board.refreshed', { at: fmt.hm(data.at), s: BOARD_REFRESH_MS / 1000 }) : ''}
+          {board.loading && !data ? t('common.loading') : data ? (stream.live ? t('board.live', { at: fmt.hm(data.at) }) : t('board.refreshed', { at: fmt.hm(data.at), s: BOARD_REFRESH_MS / 1000 })) : ''}
         </div>
         {data && (
           <div className="kpis">

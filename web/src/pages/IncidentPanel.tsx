@@ -260,7 +260,8 @@ export function IncidentPanel(props: IncidentPanelProps) {
               <button
                 type="button"
                 className="primary"
-                disabled={busy}
+                // The server refuses a plan never simulated (plan_not_simulated): wait for the simulation.
+                disabled={busy || simulating}
                 data-testid="apply-plan"
                 onClick={() =>
                   void run(async () => {

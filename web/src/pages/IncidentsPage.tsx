@@ -9,6 +9,7 @@ import { useLoad } from '../hooks.ts';
 import { navigate } from '../router.ts';
 import { PlanReview } from './PlanReview.tsx';
 import { PlanEditor } from './PlanEditor.tsx';
+import { PlanRerun } from './PlanRerun.tsx';
 
 const STATUS_TONE: Record<Incident['status'], string> = { declared: 'warn', planned: 'warn', applied: 'bad', lifted: 'good', discarded: '' };
 
@@ -248,6 +249,7 @@ function IncidentDetailView(props: { id: string }) {
               {d.status === 'planned' && d.plan && plan && (
                 <PlanEditor incident={d} plan={plan} nodes={nodes.data?.nodes ?? []} onChanged={reload} onSimulate={() => void simulate()} />
               )}
+              {d.status === 'planned' && d.plan?.status === 'draft' && <PlanRerun incident={d} nodes={nodes.data?.nodes ?? []} onChanged={reload} onSimulate={() => void simulate()} />}
               {plan && (
                 <Card title={d.status === 'planned' ? t('incidents.planDraft') : t('incidents.planApplied')} testId="incident-plan">
                   <PlanReview plan={plan} nodes={nodes.data?.nodes ?? []} simulating={simulating} />

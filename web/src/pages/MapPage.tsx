@@ -1,8 +1,9 @@
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { networkApi, type Node } from '../api/network.ts';
 import { Card, DataState, ErrorNote } from '../components/ui.tsx';
-import { MapView, type MapControlArea, type MapZone } from '../components/MapView.tsx';
+import type { MapControlArea, MapZone } from '../components/MapView.tsx';
+import { NodeSketch } from '../components/NodeSketch.tsx';
 import { LEVEL_COLOR, STATUS_COLOR, assignNodeColors, nodeColor } from '../components/colors.ts';
 import { useLoad, useMedia } from '../hooks.ts';
 import { localName } from '../i18n/index.ts';
@@ -10,6 +11,13 @@ import { IncidentPanel } from './IncidentPanel.tsx';
 import { zonesApi } from '../api/zones.ts';
 
 const STATUSES = ['open', 'online_only', 'suspended', 'closed'] as const;
+
+// The map library (Leaflet, ~40 kB compressed) is a chunk of its own, asked for as soon as
+// this screen's module runs: the first screen (the node list, and every node as a dot on a
+// sketch) does not wait for it on a slow phone.
+const loadMapView = () => import('../components/MapView.tsx');
+const MapView = lazy(() => loadMapView().then((m) => ({ default: m.MapView })));
+if (typeof window !== 'undefined') void loadMapView().catch(() => {});
 
 /**
  * The map screen: the district with nodes, delivery zones, control areas and trips,
@@ -58,26 +66,28 @@ export function MapPage() {
   return (
     <div className="map-screen">
       <div className="map-pane">
-        <MapView
-          nodes={nodeList}
-          zones={mapZones}
-          controlAreas={mapAreas}
-          nodeOrder={nodeOrder}
-          zoneColors={zoneColors}
-          drawing={drawing || placing}
-          draft={draft}
-          pin={warehouseAt}
-          lang={i18n.language}
-          onMapClick={(lat, lng) => {
-            if (drawing) setDraft((d) => [...d, [lat, lng]]);
-            else if (placing) {
-              setWarehouseAt([lat, lng]);
-              setPlacing(false);
-            }
-          }}
-          onUndoCorner={() => setDraft((d) => d.slice(0, -1))}
-          onNodeClick={(id) => setSelected(id)}
-        />
+        <Suspense fallback={<NodeSketch nodes={nodeList} />}>
+          <MapView
+            nodes={nodeList}
+            zones={mapZones}
+            controlAreas={mapAreas}
+            nodeOrder={nodeOrder}
+            zoneColors={zoneColors}
+            drawing={drawing || placing}
+            draft={draft}
+            pin={warehouseAt}
+            lang={i18n.language}
+            onMapClick={(lat, lng) => {
+              if (drawing) setDraft((d) => [...d, [lat, lng]]);
+              else if (placing) {
+                setWarehouseAt([lat, lng]);
+                setPlacing(false);
+              }
+            }}
+            onUndoCorner={() => setDraft((d) => d.slice(0, -1))}
+            onNodeClick={(id) => setSelected(id)}
+          />
+        </Suspense>
         <details className="map-legend" data-testid="legend" open={!phone}>
           <summary>{t('map.legend')}</summary>
           <div className="legend-title">{t('map.nodeStatus')}</div>

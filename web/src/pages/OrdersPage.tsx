@@ -124,7 +124,7 @@ export function OrdersPage() {
           }
         </DataState>
       </Card>
-      {node && <PlaceOrder key={node.id} nodeLat={node.lat} nodeLng={node.lng} slots={slotRows.filter((s) => !s.full && new Date(s.endAt).getTime() > Date.now())} onAnswer={onAnswer} />}
+      {node && <PlaceOrder key={node.id} nodes={nodes.data?.nodes ?? []} nodeLat={node.lat} nodeLng={node.lng} slots={slotRows.filter((s) => !s.full && new Date(s.endAt).getTime() > Date.now())} onAnswer={onAnswer} />}
       <Card title={t('orders.refusalsTitle')} testId="refusals-card">
         {Object.keys(refusals).length === 0 ? <div className="note muted">{t('orders.noRefusals')}</div> : <Chart option={refusalOption} height={180} />}
         <div className="small muted">{t('orders.refusalsNote')}</div>
@@ -152,7 +152,7 @@ export function OrdersPage() {
   );
 }
 
-function PlaceOrder(props: { nodeLat: number; nodeLng: number; slots: Array<{ startAt: string; endAt: string; remaining: number }>; onAnswer: (a: PlacementAnswer) => void }) {
+function PlaceOrder(props: { nodes: Array<{ id: string; nameZh?: string; nameEn?: string }>; nodeLat: number; nodeLng: number; slots: Array<{ startAt: string; endAt: string; remaining: number }>; onAnswer: (a: PlacementAnswer) => void }) {
   const { t } = useTranslation();
   const [customerId, setCustomerId] = useState(() => `web-${Math.floor(Math.random() * 1e6)}`);
   const [lat, setLat] = useState(() => (props.nodeLat + 0.004).toFixed(5));
@@ -165,6 +165,26 @@ function PlaceOrder(props: { nodeLat: number; nodeLng: number; slots: Array<{ st
   const [error, setError] = useState<unknown>();
   const [answer, setAnswer] = useState<PlacementAnswer | null>(null);
   const slotStart = slot || props.slots[0]?.startAt || '';
+
+  // The answer in the screen's language, from its codes and figures (the server's English
+  // message stays the fallback for a code this screen does not know).
+  const nodeName = (id: string) => localName(props.nodes.find((n) => n.id === id) ?? { id });
+  const lineName = (itemId: string) => lines.find((l) => l.itemId === itemId)?.name ?? itemId;
+  const lineText = (r: PlacementAnswer['rejectedLines'][number]) => {
+    if (r.code === 'insufficient_stock' && r.available !== undefined) return t('orderAnswer.insufficient_stock', { available: r.available, quantity: r.quantity });
+    if (r.code === 'over_purchase_limit' && r.limitRemaining !== undefined) return t('orderAnswer.over_purchase_limit', { left: r.limitRemaining, quantity: r.quantity });
+    return t(`orderAnswer.${r.code}`, { defaultValue: r.message });
+  };
+  const answerText = (a: PlacementAnswer) => {
+    const where = [...new Set(a.orders.map((o) => nodeName(o.nodeId)))].join(' + ');
+    const total = a.orders.reduce((n, o) => n + o.lines.length, 0) + a.rejectedLines.length;
+    if (a.status === 'accepted') return t('orderAnswer.accepted', { n: total, where });
+    if (a.status === 'partially_accepted') return t('orderAnswer.partially_accepted', { ok: total - a.rejectedLines.length, n: total, where });
+    const refusal = a.nodeRefusals[0];
+    if (a.code === 'node_not_trading' && refusal) return t('orderAnswer.node_not_trading', { node: nodeName(refusal.nodeId), more: a.nodeRefusals.length > 1 ? t('orderAnswer.noBackup') : '' });
+    if (a.rejectedLines.length > 0) return t('orderAnswer.rejectedLines', { n: a.rejectedLines.length });
+    return a.code ? t(`orderAnswer.${a.code}`, { defaultValue: a.message, node: refusal ? nodeName(refusal.nodeId) : '', more: '' }) : a.message;
+  };
   return (
     <Card title={t('orders.placeTitle')} testId="place-order">
       <form
@@ -280,7 +300,7 @@ function PlaceOrder(props: { nodeLat: number; nodeLng: number; slots: Array<{ st
         </button>
         {answer && (
           <div className={`note ${answer.status === 'accepted' ? 'good' : answer.status === 'rejected' ? 'bad' : 'warn'}`} data-testid="order-answer" data-status={answer.status}>
-            <strong>{t(`placement.${answer.status}`)}</strong> {answer.message}
+            <strong>{t(`placement.${answer.status}`)}</strong> {answerText(answer)}
             {answer.orders.map((o) => (
               <div key={o.id} className="small">
                 {o.id} → {o.nodeId} · {fmt.time(o.slotStart)}
@@ -288,7 +308,7 @@ function PlaceOrder(props: { nodeLat: number; nodeLng: number; slots: Array<{ st
             ))}
             {answer.rejectedLines.map((r) => (
               <div key={r.line} className="small">
-                {r.itemId}: {t(`refusal.${r.code}`, { defaultValue: r.code })} — {r.message}
+                {lineName(r.itemId)}: {t(`refusal.${r.code}`, { defaultValue: r.code })} — {lineText(r)}
               </div>
             ))}
           </div>

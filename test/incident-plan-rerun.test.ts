@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './support/app.ts';
+
+/**
+ * Re-running one part of a drafted response plan with the planner's choices
+ * (POST /api/incidents/:id/plan/parts/:part/rerun): a node that should take no zone, a
+ * node's capacity and radius for the incident, the receiving nodes of the sourcing plan.
+ * One lockdown circle around Dazu Plaza and short budgets keep the file fast.
+ */
+const area = { id: 'rerun-dazu', name: 'Dazu Plaza', level: 'lockdown', circle: { lat: 39.79, lng: 116.5069, radiusM: 400 }, startsAt: '2022-06-22T02:00:00Z' };
+const budgets = { tripsBudgetMs: 500, tripsMaxIterations: 50, tripsDays: 1, rosterTimeLimitS: 1, rosterDays: 1, sourcingTimeLimitS: 2 };
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ demo: true });
+  expect((await call('POST', '/api/incidents', { id: 'rerun', name: 'Rerun', areas: [area] })).statusCode).toBe(201);
+  const r = await call('POST', '/api/incidents/rerun/plan', budgets);
+  expect(r.statusCode, r.body).toBe(201);
+}, 400_000);
+afterAll(async () => {
+  await t?.close();
+});
+
+const call = (method: 'GET' | 'POST', url: string, payload?: unknown) => t.app.inject({ method, url, payload: payload as any });
+const part = async (name: string) => (await call('GET', '/api/incidents/rerun/plan')).json().parts.find((p: any) => p.part === name);
+const takers = (zones: any) => new Map<string, number>((zones.content.changes as any[]).filter((c) => c.newNodeId).map((c) => [c.newNodeId, 0]));
+
+describe('re-running the zones part', () => {
+  it('gives no zone to a node the planner says receives none, and marks the part edited', async () => {
+    const before = await part('zones');
+    const moved = (before.content.changes as any[]).filter((c) => c.newNodeId);
+    expect(moved.length).toBeGreaterThan(0);
+    // The node that took the most orders a day in the draft.
+    const load = new Map<string, number>();
+    for (const c of moved) load.set(c.newNodeId, (load.get(c.newNodeId) ?? 0) + c.demandOrdersPerDay);
+    const busiest = [...load].sort((a, b) => b[1] - a[1])[0][0];
+
+    const r = await call('POST', '/api/incidents/rerun/plan/parts/zones/rerun', { nodes: [{ nodeId: busiest, receivesZones: false }] });
+    expect(r.statusCode, r.body).toBe(200);
+    const after = await part('zones');
+    expect(after.edited).toBe(true);
+    expect(takers(after).has(busiest)).toBe(false);
+    expect(after.content.notReceiving).toEqual([busiest]);
+    // The same zones are still decided: each is moved to another node or listed unserved.
+    expect(new Set((after.content.changes as any[]).map((c) => c.zoneId))).toEqual(new Set((before.content.changes as any[]).map((c) => c.zoneId)));
+  }, 120_000);
+
+  it('keeps a node’s capacity and radius for the incident as node changes that apply will set', async () => {
+    const nodes = (await call('GET', '/api/nodes')).json().nodes as any[];
+    const taker = nodes.find((n) => n.kind === 'store' && n.status === 'open' && n.id !== 'dazu-plaza')!;
+    const r = await call('POST', '/api/incidents/rerun/plan/parts/zones/rerun', { nodes: [{ nodeId: taker.id, dailyOrderCapacity: taker.dailyOrderCapacity + 500, maxDeliveryRadiusM: taker.maxDeliveryRadiusM + 1000 }] });
+    expect(r.statusCode, r.body).toBe(200);
+    const change = ((await part('zones')).content.nodeChanges as any[]).find((c) => c.nodeId === taker.id);
+    expect(change.dailyOrderCapacity.from).toBe(taker.dailyOrderCapacity);
+    expect(change.dailyOrderCapacity.to).toBeGreaterThanOrEqual(taker.dailyOrderCapacity + 500);
+    expect(change.maxDeliveryRadiusM.from).toBe(taker.maxDeliveryRadiusM);
+    expect(change.maxDeliveryRadiusM.to).toBeGreaterThanOrEqual(taker.maxDeliveryRadiusM + 1000);
+    // Nothing on the network changes before apply.
+    expect((await call('GET', `/api/nodes/${taker.id}`)).json().dailyOrderCapacity).toBe(taker.dailyOrderCapacity);
+  }, 120_000);
+
+  it('refuses a node that is not a delivery node of the plan, naming it, and leaves the part as it was', async () => {
+    const before = await part('zones');
+    const r = await call('POST', '/api/incidents/rerun/plan/parts/zones/rerun', { nodes: [{ nodeId: 'no-such-node', receivesZones: false }] });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ code: 'validation_failed', field: 'nodes.0.nodeId', actual: 'no-such-node' });
+    expect((await part('zones')).content).toEqual(before.content);
+  });
+
+  it('refuses a part that cannot be re-run on its own', async () => {
+    const r = await call('POST', '/api/incidents/rerun/plan/parts/staffing/rerun', {});
+    expect(r.statusCode).toBe(400);
+    expect(r.json().field).toContain('part');
+  });
+});
+
+describe('re-running the sourcing part', () => {
+  it('plans stock for the chosen receivers only, discards the sourcing draft it replaces and redrafts the trips', async () => {
+    const before = await part('sourcing');
+    const nodes = (await call('GET', '/api/nodes')).json().nodes as any[];
+    const receiver = nodes.find((n) => n.kind === 'store' && n.status === 'open')!.id;
+    const r = await call('POST', '/api/incidents/rerun/plan/parts/sourcing/rerun', { receivers: [receiver], sourcingTimeLimitS: 2, tripsBudgetMs: 500 });
+    expect(r.statusCode, r.body).toBe(200);
+    const after = await part('sourcing');
+    expect(after.content.receivers).toEqual([receiver]);
+    expect(after.content.planId).not.toBe(before.content.planId);
+    expect((await part('trips')).edited).toBe(true);
+    if (before.content.planId) expect((await call('GET', `/api/planning/plans/${before.content.planId}`)).json().status).toBe('discarded');
+  }, 120_000);
+
+  it('refuses a receiver that does not exist, naming it', async () => {
+    const r = await call('POST', '/api/incidents/rerun/plan/parts/sourcing/rerun', { receivers: ['nowhere'] });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ field: 'receivers.0', actual: 'nowhere' });
+  });
+});
