@@ -28,7 +28,7 @@ export interface OpenOptions {
   poolSize?: number;
   /** What opens a PGlite folder (`serve`, `cli`), written in its lock file. */
   purpose?: string;
-  /** PGlite in memory, started from this data folder tarball (from `dumpDataDir`) instead of initdb. */
+  /** PGlite started from this data folder tarball (from `dumpDataDir`) instead of initdb: in memory, or into an empty `dataDir`. */
   loadDataDir?: Blob;
 }
 
@@ -55,7 +55,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
   const lock = options.dataDir ? acquireFolderLock(options.dataDir, options.purpose ?? 'process') : undefined;
   let created: Awaited<ReturnType<typeof KyselyPGlite.create>>;
   try {
-    created = options.loadDataDir ? await KyselyPGlite.create({ loadDataDir: options.loadDataDir }) : await KyselyPGlite.create(options.dataDir);
+    created = options.loadDataDir ? await KyselyPGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir }) : await KyselyPGlite.create(options.dataDir);
   } catch (e) {
     lock?.release();
     throw e;

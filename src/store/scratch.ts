@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type Database } from './db.ts';
+import { acquireFolderLock, FolderLockedError, type FolderLock } from './lock.ts';
 import { migrateToLatest } from './migrate.ts';
 
 /**
@@ -82,6 +83,44 @@ export async function openScratchDatabase(options: ScratchOptions): Promise<Scra
   };
 }
 
+/** Data a test server's folder starts with, loaded at a recent time (see `seedDataFolder`). */
+export interface FolderSeed {
+  /** Names what `load` writes apart from the time it is loaded at (e.g. `demo@2026-12-06`, with the operating day). */
+  key: string;
+  /** A template built longer ago than this is rebuilt, so the data's clock stays near the real one. */
+  maxAgeMs: number;
+  load(db: Kysely<any>, loadedAt: Date): Promise<void>;
+}
+
+/**
+ * Fills the empty PGlite folder `dir` (for a test that starts a real server with `--data dir`)
+ * with a migrated database seeded by `seed`, from a template tarball built once under the build
+ * lock and reused while younger than `seed.maxAgeMs`: the servers a test run starts share one
+ * demo load instead of each loading it (~30 s idle, minutes on busy cores).
+ */
+export async function seedDataFolder(dir: string, seed: FolderSeed): Promise<void> {
+  const key = templateKey({ key: seed.key, load: async () => {} });
+  const kind = 'folder';
+  const file = path.join(CACHE_DIR, `${kind}-${key.hash}.tar`);
+  const fresh = () => {
+    const st = statSync(file, { throwIfNoEntry: false });
+    return !!st && Date.now() - st.mtimeMs < seed.maxAgeMs;
+  };
+  if (!fresh()) {
+    await withBuildLock(kind, async () => {
+      if (fresh()) return;
+      const blob = await buildPgliteTemplate(async (db) => {
+        await migrateToLatest(db);
+        await seed.load(db, new Date());
+      });
+      await writeTemplate(file, blob);
+      pruneCache(kind, file);
+    });
+  }
+  const database = await openDatabase({ dataDir: dir, loadDataDir: new Blob([readFileSync(file)]) });
+  await database.close();
+}
+
 /**
  * The template's identity: the migrations' source (and, with a seed, the seed's key and
  * every source file under src/ and data/ that loading it may run), hashed.
@@ -112,27 +151,65 @@ function pgliteTemplate(key: { name: string; hash: string }, prepare: (db: Kysel
   let p = pgliteTemplates.get(file);
   if (!p) {
     p = (async () => {
-      const cached = statSync(file, { throwIfNoEntry: false });
-      if (cached) return new Blob([readFileSync(file)]);
-      const database = await openDatabase();
-      try {
-        await prepare(database.db);
-        const blob = await database.dumpDataDir!();
-        mkdirSync(CACHE_DIR, { recursive: true });
-        // Write then rename, so a parallel worker never loads a half-written file.
-        const tmp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
-        writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
-        renameSync(tmp, file);
+      if (statSync(file, { throwIfNoEntry: false })) return new Blob([readFileSync(file)]);
+      // One builder across worker processes: the others wait for its file rather than build it too.
+      return withBuildLock(key.name, async () => {
+        if (statSync(file, { throwIfNoEntry: false })) return new Blob([readFileSync(file)]);
+        const blob = await buildPgliteTemplate(prepare);
+        await writeTemplate(file, blob);
         pruneCache(key.name, file);
         return blob;
-      } finally {
-        await database.close();
-      }
+      });
     })();
     pgliteTemplates.set(file, p);
     p.catch(() => pgliteTemplates.delete(file));
   }
   return p;
+}
+
+/** A migrated (and prepared) in-memory PGlite database, dumped as a data folder tarball. */
+async function buildPgliteTemplate(prepare: (db: Kysely<any>) => Promise<void>): Promise<Blob> {
+  const database = await openDatabase();
+  try {
+    await prepare(database.db);
+    return await database.dumpDataDir!();
+  } finally {
+    await database.close();
+  }
+}
+
+/** Writes then renames, so a parallel worker never loads a half-written file. */
+async function writeTemplate(file: string, blob: Blob): Promise<void> {
+  const buf = Buffer.from(await blob.arrayBuffer());
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+  writeFileSync(tmp, buf);
+  renameSync(tmp, file);
+}
+
+/**
+ * Runs `build` holding the cache folder's `<kind>.lock` (the folder lock of src/store/lock.ts: a
+ * lock whose process died is taken over), so of several workers that find no template of a kind
+ * one builds it and the others wait for its file instead of each paying for PGlite's initdb, the
+ * migrations and the seed at the same time on the same cores.
+ */
+async function withBuildLock<T>(kind: string, build: () => Promise<T>): Promise<T> {
+  const folder = path.join(CACHE_DIR, `${kind}.lock`);
+  let lock: FolderLock;
+  for (;;) {
+    try {
+      lock = acquireFolderLock(folder, 'template build');
+      break;
+    } catch (e) {
+      if (!(e instanceof FolderLockedError)) throw e;
+      await new Promise((res) => setTimeout(res, 250));
+    }
+  }
+  try {
+    return await build();
+  } finally {
+    lock.release();
+  }
 }
 
 /** Removes older templates of the same kind once they have not been used for an hour. */

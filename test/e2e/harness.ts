@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { seedDemoFolder } from '../support/demo-folder.ts';
 
 /**
  * End-to-end harness: builds the web app when web/dist is missing, starts the real
  * server (`baogong serve`) as a child process on a free port with a fresh embedded
- * database in a temporary BAOGONG_DATA folder, and drives Debian's Chromium
+ * database (a copy of the shared demo template) in a temporary BAOGONG_DATA folder, and drives Debian's Chromium
  * (/usr/bin/chromium, headless) with playwright-core. Screenshots go to
  * test-artifacts/ (git-ignored).
  */
@@ -49,9 +50,15 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts `baogong serve --port 0` on a fresh data folder and waits for its address. */
+/**
+ * Starts `baogong serve --port 0` on a fresh data folder holding the demo and waits for its
+ * address. The folder is a copy of a demo template the e2e files share (test/support/demo-folder.ts):
+ * the demo is loaded once per run, not once per server.
+ */
 export async function startServer(): Promise<RunningServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'baogong-e2e-'));
+  // BAOGONG_DB_TEMPLATES=off (see src/store/scratch.ts): the server loads the demo itself, as on a first start.
+  if (process.env.BAOGONG_DB_TEMPLATES !== 'off') await seedDemoFolder(dataDir);
   const env: NodeJS.ProcessEnv = { ...process.env, BAOGONG_DATA: dataDir, LOG_LEVEL: 'warn', BAOGONG_ADMIN_PASSWORD: CREDENTIALS.password };
   delete env.DATABASE_URL; // the embedded database, always
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn'], {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
+import { typed } from '../typebox.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { networkBoard } from '../../flows/network-board.ts';
 import * as board from '../../store/board.ts';
@@ -34,7 +35,8 @@ export const BOARD_STREAM_MS = Number(process.env.BAOGONG_BOARD_STREAM_MS ?? 500
 const HEARTBEAT_MS = 20_000;
 
 /** The network board: orders against capacity per node, unserved demand, key essentials short, late trips, and alerts to acknowledge. */
-export default async function boardRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export default async function boardRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = typed(scope);
   const { db, clock } = deps;
   const tags = ['board'];
   app.get('/api/board', {
@@ -43,7 +45,7 @@ export default async function boardRoutes(app: FastifyInstance, deps: AppDeps): 
       querystring: Type.Object({ day: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (Beijing); default today' })) }),
       response: { 200: BoardOut, 400: Err },
     },
-  }, async (req) => networkBoard(db, clock.now(), (req.query as { day?: string }).day));
+  }, async (req) => networkBoard(db, clock.now(), req.query.day));
 
   // Open streams end when the server closes (a stream never ends by itself).
   const streams = new Set<() => void>();
@@ -125,6 +127,6 @@ export default async function boardRoutes(app: FastifyInstance, deps: AppDeps): 
     },
   }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({
     status: 200,
-    body: await board.acknowledge(trx, (req.params as { id: string }).id, req.principal?.username ?? 'local', (req.body as { note?: string } | undefined)?.note ?? '', clock.now()),
+    body: await board.acknowledge(trx, req.params.id, req.principal?.username ?? 'local', req.body?.note ?? '', clock.now()),
   })));
 }

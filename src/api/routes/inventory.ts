@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../deps.ts';
+import { StringEnum, typed } from '../typebox.ts';
 import { refuseOrderReservations } from '../scope.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { toTable, writeTable, XLSX_MIME, type TableFormat } from '../tabular.ts';
@@ -37,7 +38,7 @@ const PostedSchema = Type.Object({ key: Type.String(), kind: Type.String(), repl
 
 const OperationBody = Type.Object(
   {
-    kind: Type.String({ enum: [...MOVEMENT_KINDS] }),
+    kind: StringEnum(MOVEMENT_KINDS),
     key: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'idempotency key of the movement; defaults to the Idempotency-Key header, else a new id' })),
   },
   {
@@ -54,10 +55,10 @@ const BalanceQuery = Type.Object({
   nodeId: Type.Optional(Type.String()),
   itemId: Type.Optional(Type.String()),
   category: Type.Optional(Type.String()),
-  temperatureClass: Type.Optional(Type.String({ enum: ['ambient', 'chilled', 'frozen'] })),
-  essentialTier: Type.Optional(Type.String({ enum: ['none', 'essential', 'key'] })),
+  temperatureClass: Type.Optional(StringEnum(['ambient', 'chilled', 'frozen'] as const)),
+  essentialTier: Type.Optional(StringEnum(['none', 'essential', 'key'] as const)),
   includeZero: Type.Optional(Type.Boolean()),
-  demand: Type.Optional(Type.String({ enum: ['baseline', 'surge'], description: 'days of cover against baseline or surge demand' })),
+  demand: Type.Optional(StringEnum(['baseline', 'surge'] as const, { description: 'days of cover against baseline or surge demand' })),
   surgePercent: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: 'surge demand as % of baseline (default 300)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
   offset: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -116,7 +117,7 @@ const SheetLine = Type.Object({
   lotCode: Type.String(),
   countedQuantity: Type.Union([Type.Integer(), Type.Null()]),
   recountQuantity: Type.Union([Type.Integer(), Type.Null()]),
-  status: Type.String({ enum: ['not_counted', 'recount_required', 'counted'] }),
+  status: StringEnum(['not_counted', 'recount_required', 'counted'] as const),
 });
 const ReportLine = Type.Object({
   itemId: Type.String(),
@@ -183,7 +184,8 @@ async function sendTable(reply: FastifyReply, rows: object[], columns: string[],
   return reply.send(buf);
 }
 
-export default async function inventoryRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export default async function inventoryRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = typed(scope);
   const { db, clock } = deps;
 
   // ---- balances ----
@@ -197,7 +199,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
         response: { 200: Type.Object({ rows: Type.Array(BalanceRow), total: Type.Integer() }) },
       },
     },
-    async (req) => inv.balances(db, req.query as inv.BalanceFilter),
+    async (req) => inv.balances(db, req.query),
   );
 
   app.get(
@@ -209,7 +211,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
         description: 'What the Stock screen shows, computed on the server (a few kB instead of every balance row). Counts of stockouts and cover are over items with demand at the node.',
         querystring: Type.Object({
           nodeId: Type.String({ minLength: 1 }),
-          demand: Type.Optional(Type.String({ enum: ['baseline', 'surge'], description: 'days of cover against baseline or surge demand' })),
+          demand: Type.Optional(StringEnum(['baseline', 'surge'] as const, { description: 'days of cover against baseline or surge demand' })),
           expiringWithinDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, default: 3 })),
           lowest: Type.Optional(Type.Integer({ minimum: 0, maximum: 200, default: 15, description: 'how many lowest-cover items to list' })),
         }),
@@ -231,7 +233,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req) => {
-      const q = req.query as { nodeId: string; demand?: 'baseline' | 'surge'; expiringWithinDays?: number; lowest?: number };
+      const q = req.query;
       if (!(await getNode(db, q.nodeId))) fail({ code: 'not_found', message: `node ${q.nodeId} does not exist`, field: 'nodeId', expected: 'an existing node id', actual: q.nodeId });
       const demand = q.demand ?? 'baseline';
       const { rows } = await inv.balances(db, { nodeId: q.nodeId, includeZero: true, demand });
@@ -259,7 +261,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
     '/api/inventory/balances/export',
     { schema: { tags: TAG, summary: 'The balance view as CSV or .xlsx (same filters)', querystring: Type.Intersect([BalanceQuery, Type.Object({ format: ExportFormat })]) } },
     async (req, reply) => {
-      const q = req.query as inv.BalanceFilter & { format?: TableFormat };
+      const q = req.query;
       const { rows } = await inv.balances(db, q);
       return sendTable(reply, rows, BALANCE_COLUMNS, q.format ?? 'csv', 'stock-balances');
     },
@@ -281,7 +283,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
         },
       },
     },
-    async (req) => ({ lots: await inv.lotBalances(db, req.query as any) }),
+    async (req) => ({ lots: await inv.lotBalances(db, req.query) }),
   );
 
   // ---- movements ----
@@ -294,7 +296,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
         querystring: Type.Object({
           nodeId: Type.Optional(Type.String()),
           itemId: Type.Optional(Type.String()),
-          kind: Type.Optional(Type.String({ enum: [...MOVEMENT_KINDS] })),
+          kind: Type.Optional(StringEnum(MOVEMENT_KINDS)),
           documentRef: Type.Optional(Type.String()),
           afterSeq: Type.Optional(Type.Integer({ minimum: 0 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 500 })),
@@ -306,7 +308,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
         },
       },
     },
-    async (req) => ({ movements: await inv.movements(db, req.query as any) }),
+    async (req) => ({ movements: await inv.movements(db, req.query) }),
   );
 
   app.post(
@@ -322,7 +324,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req, reply) => {
-      const body = req.body as Operation;
+      const body = req.body;
       if (body.kind === 'count_adjustment') fail({ code: 'not_allowed', message: 'count adjustments are posted by counts: POST /api/inventory/counts/:id/post', field: 'kind', expected: 'not count_adjustment', actual: body.kind });
       const op = { ...withOperatingDay(body, clock.now()), key: opKey(req, body) } as Operation;
       return withIdempotency(db, req, reply, async (trx) => {
@@ -355,7 +357,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req, reply) => {
-      const body = req.body as { operations: Operation[]; atomic?: boolean };
+      const body = req.body;
       const ops = body.operations.map((o, i) => {
         if (o.kind === 'count_adjustment') fail({ code: 'not_allowed', message: 'count adjustments are posted by counts', field: `operations.${i}.kind`, expected: 'not count_adjustment', actual: o.kind });
         return { ...withOperatingDay(o, clock.now()), key: o.key ?? randomUUID() } as Operation;
@@ -388,8 +390,8 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req, reply) => {
-      const { nodeId } = req.params as { nodeId: string };
-      const { onlineSafetyBuffer } = req.body as { onlineSafetyBuffer: number };
+      const { nodeId } = req.params;
+      const { onlineSafetyBuffer } = req.body;
       return withIdempotency(db, req, reply, async (trx) => {
         await checkRefs(trx, [nodeId], []);
         await inv.setSafetyBuffer(trx, nodeId, onlineSafetyBuffer);
@@ -451,17 +453,17 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       schema: {
         tags: TAG,
         summary: 'Transfer orders (调拨单)',
-        querystring: Type.Object({ status: Type.Optional(Type.String({ enum: ['draft', 'in_transit', 'received', 'cancelled'] })), nodeId: Type.Optional(Type.String()) }),
+        querystring: Type.Object({ status: Type.Optional(StringEnum(['draft', 'in_transit', 'received', 'cancelled'] as const)), nodeId: Type.Optional(Type.String()) }),
         response: { 200: Type.Object({ transfers: Type.Array(TransferSchema) }) },
       },
     },
-    async (req) => ({ transfers: await inv.listTransfers(db, req.query as any) }),
+    async (req) => ({ transfers: await inv.listTransfers(db, req.query) }),
   );
 
   app.get(
     '/api/inventory/transfers/:id',
     { schema: { tags: TAG, summary: 'One transfer with its lines, lots and variances', params: Type.Object({ id: Type.String() }), response: { 200: TransferSchema, ...errors } } },
-    async (req) => inv.requireTransfer(db, (req.params as { id: string }).id),
+    async (req) => inv.requireTransfer(db, req.params.id),
   );
 
   app.post(
@@ -487,7 +489,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req, reply) => {
-      const b = req.body as { id?: string; fromNodeId: string; toNodeId: string; lines: { itemId: string; quantity: number }[]; dispatch?: boolean; asOf?: string; note?: string };
+      const b = req.body;
       const id = b.id ?? `TR-${randomUUID().slice(0, 8)}`;
       return withIdempotency(db, req, reply, async (trx) => {
         await checkRefs(trx, [b.fromNodeId, b.toNodeId], b.lines.map((l) => l.itemId));
@@ -512,8 +514,8 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req, reply) => {
-      const { id } = req.params as { id: string };
-      const asOf = (req.body as { asOf?: string } | undefined)?.asOf;
+      const { id } = req.params;
+      const asOf = req.body?.asOf;
       return withIdempotency(db, req, reply, async (trx) => ({
         status: 200,
         body: await inv.dispatchTransfer(trx, { id, key: `transfer:${id}:dispatch`, asOf: asOf ?? beijingDay(clock.now()) }, clock.now()),
@@ -537,8 +539,8 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req, reply) => {
-      const { id } = req.params as { id: string };
-      const { lines } = req.body as { lines: { itemId: string; receivedQuantity: number }[] };
+      const { id } = req.params;
+      const { lines } = req.body;
       return withIdempotency(db, req, reply, async (trx) => {
         const t = await inv.requireTransfer(trx, id);
         if (t.status === 'draft' || t.status === 'cancelled') fail({ code: 'conflict', message: `transfer ${id} is ${t.status}, not in transit`, field: 'id', expected: 'in_transit', actual: t.status });
@@ -551,7 +553,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
   app.post(
     '/api/inventory/transfers/:id/cancel',
     { schema: { tags: TAG, summary: 'Cancel a draft transfer', params: Type.Object({ id: Type.String() }), headers: IdempotencyHeader, response: { 200: TransferSchema, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await inv.cancelDraftTransfer(trx, (req.params as { id: string }).id) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await inv.cancelDraftTransfer(trx, req.params.id) })),
   );
 
   // ---- counts ----
@@ -561,11 +563,11 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       schema: {
         tags: TAG,
         summary: 'Stock counts (盘点)',
-        querystring: Type.Object({ nodeId: Type.Optional(Type.String()), status: Type.Optional(Type.String({ enum: ['open', 'posted', 'cancelled'] })) }),
+        querystring: Type.Object({ nodeId: Type.Optional(Type.String()), status: Type.Optional(StringEnum(['open', 'posted', 'cancelled'] as const)) }),
         response: { 200: Type.Object({ counts: Type.Array(CountHeader) }) },
       },
     },
-    async (req) => ({ counts: await inv.listCounts(db, req.query as any) }),
+    async (req) => ({ counts: await inv.listCounts(db, req.query) }),
   );
 
   app.post(
@@ -589,7 +591,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req, reply) => {
-      const b = req.body as { id?: string; nodeId: string; category?: string; itemIds?: string[]; recountThreshold?: number };
+      const b = req.body;
       return withIdempotency(db, req, reply, async (trx) => {
         await checkRefs(trx, [b.nodeId], b.itemIds ?? []);
         const scope: inv.CountScope = {};
@@ -610,7 +612,7 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
         response: { 200: Type.Intersect([CountHeader, Type.Object({ lines: Type.Array(SheetLine) })]), ...errors },
       },
     },
-    async (req) => inv.countSheet(db, (req.params as { id: string }).id),
+    async (req) => inv.countSheet(db, req.params.id),
   );
 
   app.post(
@@ -642,8 +644,8 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req, reply) => {
-      const { id } = req.params as { id: string };
-      const { lines } = req.body as { lines: inv.CountEntry[] };
+      const { id } = req.params;
+      const { lines } = req.body;
       return withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: { lines: await inv.enterCounts(trx, id, lines) } }));
     },
   );
@@ -660,8 +662,8 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req, reply) => {
-      const report = await inv.getCountReport(db, (req.params as { id: string }).id);
-      const format = (req.query as { format?: TableFormat }).format;
+      const report = await inv.getCountReport(db, req.params.id);
+      const format = req.query.format;
       if (format) return sendTable(reply, report.lines, REPORT_COLUMNS, format, `count-${report.id}`);
       return report;
     },
@@ -678,12 +680,12 @@ export default async function inventoryRoutes(app: FastifyInstance, deps: AppDep
         response: { 200: CountReportSchema, ...errors },
       },
     },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await inv.postCount(trx, (req.params as { id: string }).id, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await inv.postCount(trx, req.params.id, clock.now()) })),
   );
 
   app.post(
     '/api/inventory/counts/:id/cancel',
     { schema: { tags: TAG, summary: 'Cancel an open count (nothing is posted)', params: Type.Object({ id: Type.String() }), headers: IdempotencyHeader, response: { 200: CountHeader, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await inv.cancelCount(trx, (req.params as { id: string }).id) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await inv.cancelCount(trx, req.params.id) })),
   );
 }

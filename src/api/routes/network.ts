@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
 import type { AppDeps } from '../deps.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
-import { formatFrom, readTable, toTable, writeTable, XLSX_MIME, type TableFormat } from '../tabular.ts';
+import { StringEnum, typed, type TypedApp } from '../typebox.ts';
+import { formatFrom, readTable, toTable, writeTable, XLSX_MIME } from '../tabular.ts';
 import {
   DemandInputSchema,
   ItemInputSchema,
@@ -12,7 +13,6 @@ import {
   NodeInputSchema,
   StatusChangeSchema,
   checkLockdownGuard,
-  type StatusChange,
   ESSENTIAL_TIERS,
   TEMPERATURE_CLASSES,
   type DemandInput,
@@ -34,14 +34,14 @@ const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
 
 const NodeSchema = Type.Object({
   id: Type.String(),
-  kind: Type.String({ enum: [...NODE_KINDS] }),
+  kind: StringEnum(NODE_KINDS),
   nameZh: Type.String(),
   nameEn: Type.String(),
   lat: Type.Number(),
   lng: Type.Number(),
   address: Type.String(),
   locationConfidence: Type.String(),
-  status: Type.String({ enum: [...NODE_STATUSES] }),
+  status: StringEnum(NODE_STATUSES),
   statusChangedAt: Type.String({ format: 'date-time' }),
   statusReason: Type.String(),
   openingHours: Type.String(),
@@ -59,13 +59,13 @@ const ItemSchema = Type.Object({
   nameEn: Type.String(),
   category: Type.String(),
   unit: Type.String(),
-  temperatureClass: Type.String({ enum: [...TEMPERATURE_CLASSES] }),
+  temperatureClass: StringEnum(TEMPERATURE_CLASSES),
   shelfLifeDays: Type.Integer(),
   packSize: Type.Integer(),
   weightG: Type.Integer(),
   volumeCm3: Type.Integer(),
   priceFen: Type.Integer(),
-  essentialTier: Type.String({ enum: [...ESSENTIAL_TIERS] }),
+  essentialTier: StringEnum(ESSENTIAL_TIERS),
 });
 
 const NODE_EXPORT_COLUMNS = Object.keys(NodeInputSchema.properties);
@@ -129,7 +129,8 @@ const PlaceSchema = Type.Object({
   source: Type.String({ enum: ['node', 'poi'] }),
 });
 
-export default async function networkRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export default async function networkRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = typed(scope);
   const { db, clock } = deps;
   const pois = shippedPlaces();
 
@@ -145,7 +146,7 @@ export default async function networkRoutes(app: FastifyInstance, deps: AppDeps)
       },
     },
     async (req) => {
-      const q = req.query as { q?: string; limit?: number };
+      const q = req.query;
       const nodes = (await store.listNodes(db)).map(
         (n): Place => ({ id: n.id, kind: n.kind, nameZh: n.nameZh, nameEn: n.nameEn, address: n.address, lat: n.lat, lng: n.lng, confidence: n.locationConfidence, source: 'node' }),
       );
@@ -160,24 +161,24 @@ export default async function networkRoutes(app: FastifyInstance, deps: AppDeps)
       schema: {
         tags: ['network'],
         summary: 'List nodes',
-        querystring: Type.Object({ kind: Type.Optional(Type.String({ enum: [...NODE_KINDS] })), status: Type.Optional(Type.String({ enum: [...NODE_STATUSES] })) }),
+        querystring: Type.Object({ kind: Type.Optional(StringEnum(NODE_KINDS)), status: Type.Optional(StringEnum(NODE_STATUSES)) }),
         response: { 200: Type.Object({ nodes: Type.Array(NodeSchema) }) },
       },
     },
-    async (req) => ({ nodes: await store.listNodes(db, req.query as store.NodeFilter) }),
+    async (req) => ({ nodes: await store.listNodes(db, req.query) }),
   );
 
   app.get(
     '/api/nodes/:id',
     { schema: { tags: ['network'], summary: 'One node', params: Type.Object({ id: Type.String() }), response: { 200: NodeSchema, ...errors } } },
-    async (req) => store.requireNode(db, (req.params as { id: string }).id, 'id'),
+    async (req) => store.requireNode(db, req.params.id, 'id'),
   );
 
   app.post(
     '/api/nodes',
     { schema: { tags: ['network'], summary: 'Create a node', headers: IdempotencyHeader, body: NodeInputSchema, response: { 201: NodeSchema, ...errors } } },
     async (req, reply) =>
-      withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createNode(trx, req.body as NodeInput, clock.now()) })),
+      withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createNode(trx, req.body, clock.now()) })),
   );
 
   app.patch(
@@ -195,7 +196,7 @@ export default async function networkRoutes(app: FastifyInstance, deps: AppDeps)
     async (req, reply) =>
       withIdempotency(db, req, reply, async (trx) => ({
         status: 200,
-        body: await store.updateNode(trx, (req.params as { id: string }).id, req.body as store.NodePatch, clock.now()),
+        body: await store.updateNode(trx, req.params.id, req.body, clock.now()),
       })),
   );
 
@@ -213,8 +214,8 @@ export default async function networkRoutes(app: FastifyInstance, deps: AppDeps)
       },
     },
     async (req, reply) => {
-      const body = req.body as StatusChange;
-      const id = (req.params as { id: string }).id;
+      const body = req.body;
+      const id = req.params.id;
       return withIdempotency(db, req, reply, async (trx) => {
         // Reopening inside an active lockdown is refused unless overridden with a reason.
         const lockdowns = body.status === 'open' ? await zones.activeLockdownsOf(trx, id) : [];
@@ -236,7 +237,7 @@ export default async function networkRoutes(app: FastifyInstance, deps: AppDeps)
       },
     },
     async (req) => {
-      const id = (req.params as { id: string }).id;
+      const id = req.params.id;
       await store.requireNode(db, id, 'id');
       return { events: await store.nodeStatusHistory(db, id) };
     },
@@ -251,8 +252,8 @@ export default async function networkRoutes(app: FastifyInstance, deps: AppDeps)
         summary: 'List items (SKUs), filtered and paged',
         querystring: Type.Object({
           category: Type.Optional(Type.String()),
-          temperatureClass: Type.Optional(Type.String({ enum: [...TEMPERATURE_CLASSES] })),
-          essentialTier: Type.Optional(Type.String({ enum: [...ESSENTIAL_TIERS] })),
+          temperatureClass: Type.Optional(StringEnum(TEMPERATURE_CLASSES)),
+          essentialTier: Type.Optional(StringEnum(ESSENTIAL_TIERS)),
           q: Type.Optional(Type.String({ maxLength: 100 })),
           ids: Type.Optional(Type.String({ maxLength: 40000, description: `comma-separated item ids (at most ${MAX_IDS}): their records in one request, e.g. the names a screen shows` })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 100 })),
@@ -262,7 +263,7 @@ export default async function networkRoutes(app: FastifyInstance, deps: AppDeps)
       },
     },
     async (req) => {
-      const { ids, ...rest } = req.query as Omit<store.ItemFilter, 'ids'> & { ids?: string };
+      const { ids, ...rest } = req.query;
       if (ids === undefined) return store.listItems(db, rest);
       const list = [...new Set(ids.split(',').map((x) => x.trim()).filter(Boolean))];
       if (list.length > MAX_IDS) fail({ code: 'validation_failed', message: `ids lists ${list.length} items; ask for at most ${MAX_IDS} at a time`, field: 'ids', expected: `at most ${MAX_IDS} ids`, actual: list.length });
@@ -273,14 +274,14 @@ export default async function networkRoutes(app: FastifyInstance, deps: AppDeps)
   app.get(
     '/api/items/:id',
     { schema: { tags: ['network'], summary: 'One item', params: Type.Object({ id: Type.String() }), response: { 200: ItemSchema, ...errors } } },
-    async (req) => store.requireItem(db, (req.params as { id: string }).id, 'id'),
+    async (req) => store.requireItem(db, req.params.id, 'id'),
   );
 
   app.post(
     '/api/items',
     { schema: { tags: ['network'], summary: 'Create an item', headers: IdempotencyHeader, body: ItemInputSchema, response: { 201: ItemSchema, ...errors } } },
     async (req, reply) =>
-      withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createItem(trx, req.body as ItemInput, clock.now()) })),
+      withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createItem(trx, req.body, clock.now()) })),
   );
 
   app.patch(
@@ -298,7 +299,7 @@ export default async function networkRoutes(app: FastifyInstance, deps: AppDeps)
     async (req, reply) =>
       withIdempotency(db, req, reply, async (trx) => ({
         status: 200,
-        body: await store.updateItem(trx, (req.params as { id: string }).id, req.body as Partial<ItemInput>, clock.now()),
+        body: await store.updateItem(trx, req.params.id, req.body, clock.now()),
       })),
   );
 
@@ -318,7 +319,7 @@ export default async function networkRoutes(app: FastifyInstance, deps: AppDeps)
         response: { 200: Type.Object({ rows: Type.Array(DemandInputSchema), total: Type.Integer() }) },
       },
     },
-    async (req) => store.listDemand(db, req.query as store.DemandFilter),
+    async (req) => store.listDemand(db, req.query),
   );
 
   app.put(
@@ -333,7 +334,7 @@ export default async function networkRoutes(app: FastifyInstance, deps: AppDeps)
       },
     },
     async (req, reply) => {
-      const rows = (req.body as { rows: DemandInput[] }).rows;
+      const rows = req.body.rows;
       return withIdempotency(db, req, reply, async (trx) => {
         const bad = await store.unknownDemandRefs(trx, rows);
         const first = [...bad.entries()][0];
@@ -369,7 +370,7 @@ export default async function networkRoutes(app: FastifyInstance, deps: AppDeps)
 }
 
 function registerImport<T>(
-  app: FastifyInstance,
+  app: TypedApp,
   deps: AppDeps,
   url: string,
   what: string,
@@ -377,8 +378,8 @@ function registerImport<T>(
   write: (trx: any, records: T[]) => Promise<{ created: number; updated: number }>,
   checkRefs?: (trx: any, records: Array<{ row: number; value: T }>) => Promise<RowError[]>,
 ): void {
-  app.post(url, { schema: importSchema('network', what) }, async (req: FastifyRequest, reply: FastifyReply) => {
-    const q = req.query as { format?: TableFormat; skipBadRows?: boolean; dryRun?: boolean };
+  app.post(url, { schema: importSchema('network', what) }, async (req, reply) => {
+    const q = req.query;
     const table = await readTable(req.body, formatFrom(req.headers['content-type'], q.format));
     const parsed = parseRows<T>(schema, table.header, table.rows);
     const seen = new Map<string, number>();
@@ -410,9 +411,9 @@ function registerImport<T>(
   });
 }
 
-function registerExport(app: FastifyInstance, url: string, what: string, load: () => Promise<{ header: string[]; rows: string[][] }>): void {
+function registerExport(app: TypedApp, url: string, what: string, load: () => Promise<{ header: string[]; rows: string[][] }>): void {
   app.get(url, { schema: exportSchema('network', what) }, async (req, reply) => {
-    const format = ((req.query as { format?: TableFormat }).format ?? 'csv') as TableFormat;
+    const format = req.query.format ?? 'csv';
     const buf = await writeTable(await load(), format, what);
     const name = `${what.replace(/\s+/g, '-')}.${format}`;
     reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_MIME);

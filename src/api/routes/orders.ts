@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../deps.ts';
+import { StringEnum, typed } from '../typebox.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { auditEntry } from '../auth.ts';
 import { DomainException, fail, unwrap } from '../../domain/shared/result.ts';
-import { parseOrderInput, type OrderInput } from '../../domain/orders/validate.ts';
-import { parseGroupOrderInput, type GroupOrderInput } from '../../domain/orders/group.ts';
+import { parseOrderInput } from '../../domain/orders/validate.ts';
+import { parseGroupOrderInput } from '../../domain/orders/group.ts';
 import { ORDER_STATUSES } from '../../domain/orders/types.ts';
 import { daySlots, DEFAULT_SLOT_TEMPLATE, type SlotTemplate } from '../../domain/orders/slots.ts';
 import { OrderBatcher } from '../../flows/order-batcher.ts';
@@ -126,7 +127,8 @@ function batcherSettings(deps: AppDeps): { maxBatch: number; maxInFlight: number
   return { maxBatch: env('BAOGONG_ORDER_BATCH', 500), maxInFlight: env('BAOGONG_ORDER_INFLIGHT', deps.database.kind === 'pg' ? 2 : 1), lingerMs: env('BAOGONG_ORDER_LINGER_MS', 5) };
 }
 
-export default async function orderRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export default async function orderRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = typed(scope);
   const { db, clock } = deps;
   const batcher = new OrderBatcher(db, clock, batcherSettings(deps));
 
@@ -144,7 +146,7 @@ export default async function orderRoutes(app: FastifyInstance, deps: AppDeps): 
       },
     },
     async (req, reply) => {
-      const request = unwrap(parseOrderInput(req.body as OrderInput));
+      const request = unwrap(parseOrderInput(req.body));
       const r = await batcher.place({ request, idempotency: idempotencyOf(req), audit: (status, body) => auditEntry(req, status, auditSummary(body as PlacementAnswer), clock.now()) });
       // Accepted orders were audited inside their batch's transaction; a replay changes nothing.
       req.audited = true;
@@ -164,7 +166,7 @@ export default async function orderRoutes(app: FastifyInstance, deps: AppDeps): 
         querystring: Type.Object({
           nodeId: Type.Optional(Type.String()),
           customerId: Type.Optional(Type.String()),
-          status: Type.Optional(Type.String({ enum: [...ORDER_STATUSES] })),
+          status: Type.Optional(StringEnum(ORDER_STATUSES)),
           placementId: Type.Optional(Type.String()),
           groupId: Type.Optional(Type.String()),
           day: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
@@ -174,14 +176,14 @@ export default async function orderRoutes(app: FastifyInstance, deps: AppDeps): 
         response: { 200: Type.Object({ orders: Type.Array(OrderSchema), total: Type.Integer() }) },
       },
     },
-    async (req) => store.listOrders(db, req.query as store.OrderFilter),
+    async (req) => store.listOrders(db, req.query),
   );
 
   app.get(
     '/api/orders/:id',
     { schema: { tags: ['orders'], summary: 'One order, with its lifecycle history', params: IdParams, response: { 200: OrderSchema, ...errors } } },
     async (req) => {
-      const id = (req.params as { id: string }).id;
+      const id = req.params.id;
       return { ...(await store.requireOrder(db, id)), events: await store.orderEvents(db, id) };
     },
   );
@@ -203,7 +205,7 @@ export default async function orderRoutes(app: FastifyInstance, deps: AppDeps): 
         },
       },
     },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await startPicking(trx, (req.params as { id: string }).id, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await startPicking(trx, req.params.id, clock.now()) })),
   );
 
   app.post(
@@ -221,7 +223,7 @@ export default async function orderRoutes(app: FastifyInstance, deps: AppDeps): 
     async (req, reply) =>
       withIdempotency(db, req, reply, async (trx) => ({
         status: 200,
-        body: await packOrder(trx, (req.params as { id: string }).id, (req.body as { lines?: Array<{ lineNo: number; pickedQuantity: number }> } | undefined)?.lines, clock.now()),
+        body: await packOrder(trx, req.params.id, req.body?.lines, clock.now()),
       })),
   );
 
@@ -232,7 +234,7 @@ export default async function orderRoutes(app: FastifyInstance, deps: AppDeps): 
     app.post(
       `/api/orders/:id/${path}`,
       { schema: { tags: ['orders'], summary, params: IdParams, headers: IdempotencyHeader, response: { 200: OrderSchema, ...errors } } },
-      async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await advanceOrder(trx, (req.params as { id: string }).id, event, clock.now()) })),
+      async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await advanceOrder(trx, req.params.id, event, clock.now()) })),
     );
   }
 
@@ -251,7 +253,7 @@ export default async function orderRoutes(app: FastifyInstance, deps: AppDeps): 
     async (req, reply) =>
       withIdempotency(db, req, reply, async (trx) => ({
         status: 200,
-        body: await cancelOrder(trx, (req.params as { id: string }).id, (req.body as { reason?: string } | undefined)?.reason ?? 'cancelled', clock.now()),
+        body: await cancelOrder(trx, req.params.id, req.body?.reason ?? 'cancelled', clock.now()),
       })),
   );
 
@@ -277,7 +279,7 @@ export default async function orderRoutes(app: FastifyInstance, deps: AppDeps): 
       },
     },
     async (req, reply) => {
-      const g = unwrap(parseGroupOrderInput(req.body as GroupOrderInput));
+      const g = unwrap(parseGroupOrderInput(req.body));
       const now = clock.now();
       const routing = (await defaultZoneDirectory(db, now)).lookup(g.dropPoint.lat, g.dropPoint.lng);
       return withIdempotency(db, req, reply, async (trx) => placeGroup(trx, g, routing, now));
@@ -288,7 +290,7 @@ export default async function orderRoutes(app: FastifyInstance, deps: AppDeps): 
     '/api/group-orders/:id',
     { schema: { tags: ['orders'], summary: 'A group order with its members’ orders', params: IdParams, response: { 200: Type.Any(), ...errors } } },
     async (req) => {
-      const id = (req.params as { id: string }).id;
+      const id = req.params.id;
       const g = await store.getGroupOrder(db, id);
       if (!g) fail({ code: 'not_found', message: `group order ${id} does not exist`, field: 'id', expected: 'an existing group order id', actual: id });
       return { ...g, orders: (await store.listOrders(db, { groupId: id, limit: 1000 })).orders };
@@ -307,7 +309,7 @@ export default async function orderRoutes(app: FastifyInstance, deps: AppDeps): 
       },
     },
     async (req) => {
-      const q = req.query as { nodeId?: string; day?: string };
+      const q = req.query;
       const v = await store.slotViews(db, q);
       const soldOut = q.nodeId ? await soldOutAt(db, q.nodeId) : undefined;
       return {
@@ -342,7 +344,7 @@ export default async function orderRoutes(app: FastifyInstance, deps: AppDeps): 
       },
     },
     async (req, reply) => {
-      const b = req.body as { nodeId: string; day: string; dailyOrderCapacity?: number; firstStart?: string; lastEnd?: string; slotMinutes?: number; windowOpens?: string };
+      const b = req.body;
       return withIdempotency(db, req, reply, async (trx) => {
         const node = await requireNode(trx, b.nodeId, 'nodeId');
         const mins = (s: string | undefined, d: number) => (s ? Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5)) : d);
@@ -383,8 +385,8 @@ export default async function orderRoutes(app: FastifyInstance, deps: AppDeps): 
       },
     },
     async (req, reply) => {
-      const itemId = (req.params as { itemId: string }).itemId;
-      const b = req.body as { perCustomerPerDay: number | null; perHouseholdPerDay: number | null };
+      const itemId = req.params.itemId;
+      const b = req.body;
       return withIdempotency(db, req, reply, async (trx) => {
         await requireItem(trx, itemId, 'itemId');
         await store.setPurchaseLimit(trx, itemId, b, clock.now());

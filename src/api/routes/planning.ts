@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
+import { typed } from '../typebox.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { XLSX_MIME } from '../tabular.ts';
 import * as store from '../../store/planning.ts';
@@ -115,7 +116,8 @@ const PlanHeader = {
 const PlanSchema = Type.Object({ ...PlanHeader, lines: Type.Array(PlanLineSchema), shortages: Type.Array(ShortageSchema) });
 const Id = Type.Object({ id: Type.String() });
 
-export default async function planningRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export default async function planningRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = typed(scope);
   const { db, clock, solver } = deps;
 
   // ---- the assortment ----
@@ -126,7 +128,7 @@ export default async function planningRoutes(app: FastifyInstance, deps: AppDeps
   app.put(
     '/api/planning/settings',
     { schema: { tags: TAG, summary: 'Change assortment settings and multipliers (run the assortment again to apply)', headers: IdempotencyHeader, body: SettingsPatchSchema, response: { 200: Type.Any(), ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.saveSettings(trx, req.body as Partial<store.PlanningSettings>, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.saveSettings(trx, req.body, clock.now()) })),
   );
 
   app.post(
@@ -139,7 +141,7 @@ export default async function planningRoutes(app: FastifyInstance, deps: AppDeps
     '/api/planning/assortment',
     { schema: { tags: TAG, summary: 'The current assortment with tiers and why each item is in it', querystring: Type.Object({ tier: Type.Optional(Type.String()), category: Type.Optional(Type.String()) }), response: { 200: Type.Any() } } },
     async (req) => {
-      const q = req.query as { tier?: string; category?: string };
+      const q = req.query;
       const rows = (await store.currentAssortment(db)).filter((r) => (!q.tier || r.tier === q.tier) && (!q.category || r.category === q.category));
       return { items: rows, total: rows.length, key: rows.filter((r) => r.tier === 'key').length };
     },
@@ -155,7 +157,7 @@ export default async function planningRoutes(app: FastifyInstance, deps: AppDeps
         body: Type.Object(
           {
             itemId: Code,
-            mark: Type.Union(['pin', 'drop', 'unpin', 'key', 'not_key', 'key_rule'].map((m) => Type.Literal(m)), { description: 'key_rule clears a hand-made key mark' }),
+            mark: Type.Union((['pin', 'drop', 'unpin', 'key', 'not_key', 'key_rule'] as const).map((m) => Type.Literal(m)), { description: 'key_rule clears a hand-made key mark' }),
             rerun: Type.Optional(Type.Boolean({ default: true })),
           },
           { additionalProperties: false },
@@ -164,7 +166,7 @@ export default async function planningRoutes(app: FastifyInstance, deps: AppDeps
       },
     },
     async (req, reply) => {
-      const b = req.body as { itemId: string; mark: 'pin' | 'drop' | 'unpin' | 'key' | 'not_key' | 'key_rule'; rerun?: boolean };
+      const b = req.body;
       return withIdempotency(db, req, reply, async (trx) => {
         const settings = await store.saveSettings(trx, store.withMark(await store.getSettings(trx), b.itemId, b.mark), clock.now());
         const assortment = b.rerun === false ? null : await store.runAssortment(trx, solver, clock.now());
@@ -178,7 +180,7 @@ export default async function planningRoutes(app: FastifyInstance, deps: AppDeps
     '/api/planning/targets',
     { schema: { tags: TAG, summary: 'Surge stock targets per node and item, capped by storage, with days of cover', querystring: Type.Object({ nodeId: Type.Optional(Type.String()) }), response: { 200: Type.Any() } } },
     async (req) => {
-      const targets = await store.currentTargets(db, { nodeId: (req.query as { nodeId?: string }).nodeId });
+      const targets = await store.currentTargets(db, { nodeId: req.query.nodeId });
       return { targets, total: targets.length, capped: targets.filter((t) => t.cappedBy !== null).length };
     },
   );
@@ -194,7 +196,7 @@ export default async function planningRoutes(app: FastifyInstance, deps: AppDeps
       },
     },
     async (req) => {
-      const rows = await store.currentNetRequirements(db, req.query as { nodeId?: string; onlyShort?: boolean });
+      const rows = await store.currentNetRequirements(db, req.query);
       return { rows, total: rows.length, needUnits: rows.reduce((s, r) => s + r.needUnits, 0), surplusUnits: rows.reduce((s, r) => s + r.surplusUnits, 0) };
     },
   );
@@ -214,7 +216,7 @@ export default async function planningRoutes(app: FastifyInstance, deps: AppDeps
       },
     },
     async (req, reply) => {
-      const b = req.body as { suppliers: any[]; supplierItems?: any[] };
+      const b = req.body;
       return withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.upsertSuppliers(trx, b.suppliers, b.supplierItems ?? []) }));
     },
   );
@@ -222,7 +224,7 @@ export default async function planningRoutes(app: FastifyInstance, deps: AppDeps
   app.get(
     '/api/planning/shipments',
     { schema: { tags: TAG, summary: 'DC shipments (planned, in transit, diverted)', querystring: Type.Object({ open: Type.Optional(Type.Boolean()), nodeId: Type.Optional(Type.String()) }), response: { 200: Type.Any() } } },
-    async (req) => ({ shipments: await store.listShipments(db, req.query as { open?: boolean; nodeId?: string }) }),
+    async (req) => ({ shipments: await store.listShipments(db, req.query) }),
   );
 
   app.put(
@@ -230,7 +232,7 @@ export default async function planningRoutes(app: FastifyInstance, deps: AppDeps
     {
       schema: { tags: TAG, summary: 'Record DC shipments planned or in transit', headers: IdempotencyHeader, body: Type.Object({ shipments: Type.Array(ShipmentSchema, { maxItems: 200_000 }) }, { additionalProperties: false }), response: { 200: Type.Any(), ...errors } },
     },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: { shipments: await store.upsertShipments(trx, (req.body as { shipments: any[] }).shipments, clock.now()) } })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: { shipments: await store.upsertShipments(trx, req.body.shipments, clock.now()) } })),
   );
 
   app.post(
@@ -251,7 +253,7 @@ export default async function planningRoutes(app: FastifyInstance, deps: AppDeps
         response: { 201: PlanSchema, ...errors },
       },
     },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createPlan(trx, solver, req.body as store.PlanRequest, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createPlan(trx, solver, req.body, clock.now()) })),
   );
 
   app.get('/api/planning/plans', { schema: { tags: TAG, summary: 'Sourcing plans, newest first', response: { 200: Type.Object({ plans: Type.Array(Type.Object(PlanHeader)) }) } } }, async () => ({
@@ -259,7 +261,7 @@ export default async function planningRoutes(app: FastifyInstance, deps: AppDeps
   }));
 
   app.get('/api/planning/plans/:id', { schema: { tags: TAG, summary: 'Review a plan: every line with its reason, every shortage with its reason', params: Id, response: { 200: PlanSchema, ...errors } } }, async (req) =>
-    store.requirePlan(db, (req.params as { id: string }).id),
+    store.requirePlan(db, req.params.id),
   );
 
   app.post(
@@ -273,20 +275,20 @@ export default async function planningRoutes(app: FastifyInstance, deps: AppDeps
         response: { 200: PlanSchema, ...errors },
       },
     },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.applyPlan(trx, (req.params as { id: string }).id, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.applyPlan(trx, req.params.id, clock.now()) })),
   );
 
   app.post(
     '/api/planning/plans/:id/discard',
     { schema: { tags: TAG, summary: 'Discard a draft plan', params: Id, headers: IdempotencyHeader, response: { 200: PlanSchema, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.discardPlan(trx, (req.params as { id: string }).id) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.discardPlan(trx, req.params.id) })),
   );
 
   app.get(
     '/api/planning/plans/:id/documents.xlsx',
     { schema: { tags: TAG, summary: "The plan's documents as a workbook: transfers, purchase orders, diversions, shortages", params: Id } },
     async (req, reply) => {
-      const id = (req.params as { id: string }).id;
+      const id = req.params.id;
       const buf = await store.documentsWorkbook(db, id);
       reply.header('content-type', XLSX_MIME);
       reply.header('content-disposition', `attachment; filename="sourcing-${id.slice(0, 8)}.xlsx"`);
@@ -297,26 +299,26 @@ export default async function planningRoutes(app: FastifyInstance, deps: AppDeps
   app.get(
     '/api/planning/purchase-orders',
     { schema: { tags: TAG, summary: 'Purchase orders (one row per line)', querystring: Type.Object({ planId: Type.Optional(Type.String()), nodeId: Type.Optional(Type.String()) }), response: { 200: Type.Any() } } },
-    async (req) => ({ lines: await store.listPurchaseOrders(db, req.query as { planId?: string; nodeId?: string }) }),
+    async (req) => ({ lines: await store.listPurchaseOrders(db, req.query) }),
   );
 
   app.post(
     '/api/planning/purchase-orders/:id/receive',
     { schema: { tags: TAG, summary: 'Receive a purchase order in full: receipts at the receiver in the ledger', params: Id, headers: IdempotencyHeader, response: { 200: Type.Any(), ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.receivePurchaseOrder(trx, (req.params as { id: string }).id, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.receivePurchaseOrder(trx, req.params.id, clock.now()) })),
   );
 
   app.post(
     '/api/planning/shipments/:id/receive',
     { schema: { tags: TAG, summary: 'Receive a DC shipment (diverted or not) at its destination', params: Id, headers: IdempotencyHeader, response: { 200: Type.Any(), ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.receiveShipment(trx, (req.params as { id: string }).id, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.receiveShipment(trx, req.params.id, clock.now()) })),
   );
 
   app.post(
     '/api/planning/transfers/:id/dispatch',
     { schema: { tags: TAG, summary: "Dispatch a plan's transfer order: release its hold at the giver and ship it", params: Id, headers: IdempotencyHeader, response: { 200: Type.Any(), ...errors } } },
     async (req, reply) => {
-      const id = (req.params as { id: string }).id;
+      const id = req.params.id;
       const key = (req.headers['idempotency-key'] as string | undefined) ?? `dispatch:${id}`;
       return withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.dispatchPlanTransfer(trx, id, `plan-dispatch:${key}`, clock.now()) }));
     },

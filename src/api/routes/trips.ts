@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
+import { StringEnum, typed } from '../typebox.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { fail } from '../../domain/shared/result.ts';
 import { VEHICLE_KINDS, tripSheetHtml, type SolveFn } from '../../domain/trips/index.ts';
@@ -23,7 +24,7 @@ const poolSolve: SolveFn = (problem, options) => solveInWorker(problem, options)
 
 const Compartment = Type.Object(
   {
-    temperatureClass: Type.String({ enum: ['ambient', 'chilled', 'frozen'] }),
+    temperatureClass: StringEnum(['ambient', 'chilled', 'frozen'] as const),
     maxWeightKg: Type.Integer({ minimum: 0 }),
     maxVolumeL: Type.Optional(Type.Integer({ minimum: 0 })),
     pallets: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -39,7 +40,7 @@ const VehicleTypeBody = Type.Object(
   {
     id: Code,
     name: Type.Optional(Type.String({ maxLength: 200 })),
-    kind: Type.String({ enum: [...VEHICLE_KINDS], description: 'refrigerated_truck (0-4 °C), frozen_truck (-18 °C), multi_temperature_truck, ambient_van, rider_ebike' }),
+    kind: StringEnum(VEHICLE_KINDS, { description: 'refrigerated_truck (0-4 °C), frozen_truck (-18 °C), multi_temperature_truck, ambient_van, rider_ebike' }),
     compartments: Type.Optional(Type.Array(Compartment, { minItems: 1, maxItems: 3, description: 'one per temperature class; default from the kind' })),
     speedKmh: Type.Optional(Type.Integer({ minimum: 1, maximum: 120 })),
     costPerKmFen: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -58,7 +59,7 @@ const TripOut = Open({ id: Type.String(), planId: Type.String(), status: Type.St
 const PlanBody = Type.Object(
   {
     day: Day,
-    mode: Type.String({ enum: ['cold', 'wave', 'orders'], description: 'cold: open chilled/frozen transfers over the day; wave: open ambient transfers leaving together at a wave time; orders: a node\'s customer orders of one delivery slot on its riders and vans' }),
+    mode: StringEnum(['cold', 'wave', 'orders'] as const, { description: 'cold: open chilled/frozen transfers over the day; wave: open ambient transfers leaving together at a wave time; orders: a node\'s customer orders of one delivery slot on its riders and vans' }),
     wave: Type.Optional(Hhmm),
     nodeId: Type.Optional(Type.String()),
     slotStart: Type.Optional(Type.String({ description: 'ISO date-time of the slot start (mode orders)' })),
@@ -83,7 +84,8 @@ const ArriveBody = Type.Object(
 );
 
 /** The fleet, trip plans, trips, trip sheets, dispatch and arrival. */
-export default async function tripsRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export default async function tripsRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = typed(scope);
   const { db, clock } = deps;
   const write = <T>(req: any, reply: any, status: number, fn: (trx: any) => Promise<T>) => withIdempotency(db, req, reply, async (trx) => ({ status, body: await fn(trx) }));
 
@@ -92,7 +94,7 @@ export default async function tripsRoutes(app: FastifyInstance, deps: AppDeps): 
     '/api/fleet',
     { schema: { tags: FLEET, summary: 'The fleet: vehicle types (with the count available on a day) and named vehicles', querystring: Type.Object({ day: Type.Optional(Day) }), response: { 200: Open({ day: Type.String(), vehicleTypes: Type.Array(VehicleTypeOut), vehicles: Type.Array(VehicleOut) }) } } },
     async (req) => {
-      const day = (req.query as { day?: string }).day ?? store.beijingDay(clock.now());
+      const day = req.query.day ?? store.beijingDay(clock.now());
       return { day, vehicleTypes: await store.fleetForDay(db, day), vehicles: await store.listVehicles(db) };
     },
   );
@@ -102,19 +104,19 @@ export default async function tripsRoutes(app: FastifyInstance, deps: AppDeps): 
     async (req, reply) => write(req, reply, 201, (trx) => store.createVehicleType(trx, req.body, clock.now())),
   );
   app.get('/api/fleet/vehicle-types/:id', { schema: { tags: FLEET, summary: 'One vehicle type', params: IdParam, response: { 200: VehicleTypeOut, ...errors } } }, async (req) =>
-    store.requireVehicleType(db, (req.params as { id: string }).id),
+    store.requireVehicleType(db, req.params.id),
   );
   app.patch(
     '/api/fleet/vehicle-types/:id',
     { schema: { tags: FLEET, summary: 'Change a vehicle type', params: IdParam, headers: IdempotencyHeader, body: Type.Partial(Type.Omit(VehicleTypeBody, ['id']), { additionalProperties: false, minProperties: 1 }), response: { 200: VehicleTypeOut, ...errors } } },
-    async (req, reply) => write(req, reply, 200, (trx) => store.updateVehicleType(trx, (req.params as { id: string }).id, req.body as Record<string, unknown>, clock.now())),
+    async (req, reply) => write(req, reply, 200, (trx) => store.updateVehicleType(trx, req.params.id, req.body, clock.now())),
   );
   app.delete(
     '/api/fleet/vehicle-types/:id',
     { schema: { tags: FLEET, summary: 'Remove a vehicle type (refused while one of its trips is under way)', params: IdParam, headers: IdempotencyHeader, response: { 200: Type.Object({ deleted: Type.String() }), ...errors } } },
     async (req, reply) =>
       write(req, reply, 200, async (trx) => {
-        const id = (req.params as { id: string }).id;
+        const id = req.params.id;
         await store.deleteVehicleType(trx, id);
         return { deleted: id };
       }),
@@ -129,8 +131,8 @@ export default async function tripsRoutes(app: FastifyInstance, deps: AppDeps): 
       },
     },
     async (req, reply) => {
-      const b = req.body as { vehicleTypeId: string; plate: string; driverName?: string | null; driverPhone?: string | null };
-      return write(req, reply, 200, (trx) => store.upsertVehicle(trx, { id: (req.params as { id: string }).id, vehicleTypeId: b.vehicleTypeId, plate: b.plate, driverName: b.driverName ?? null, driverPhone: b.driverPhone ?? null }, clock.now()));
+      const b = req.body;
+      return write(req, reply, 200, (trx) => store.upsertVehicle(trx, { id: req.params.id, vehicleTypeId: b.vehicleTypeId, plate: b.plate, driverName: b.driverName ?? null, driverPhone: b.driverPhone ?? null }, clock.now()));
     },
   );
   app.delete(
@@ -138,7 +140,7 @@ export default async function tripsRoutes(app: FastifyInstance, deps: AppDeps): 
     { schema: { tags: FLEET, summary: 'Remove a named vehicle', params: IdParam, headers: IdempotencyHeader, response: { 200: Type.Object({ deleted: Type.String() }), ...errors } } },
     async (req, reply) =>
       write(req, reply, 200, async (trx) => {
-        const id = (req.params as { id: string }).id;
+        const id = req.params.id;
         await store.deleteVehicle(trx, id);
         return { deleted: id };
       }),
@@ -153,7 +155,7 @@ export default async function tripsRoutes(app: FastifyInstance, deps: AppDeps): 
       },
     },
     async (req, reply) => {
-      const b = req.body as { vehicleTypeId: string; day: string; available: number };
+      const b = req.body;
       return write(req, reply, 200, async (trx) => {
         await store.setAvailability(trx, b.vehicleTypeId, b.day, b.available);
         return b;
@@ -166,7 +168,7 @@ export default async function tripsRoutes(app: FastifyInstance, deps: AppDeps): 
   app.patch(
     '/api/trips/settings',
     { schema: { tags: TRIPS, summary: 'Change waves (e.g. ["06:00","14:00"]), the coolant rule\'s parameters, outside temperature, planning times', headers: IdempotencyHeader, body: Type.Object({}, { additionalProperties: true, minProperties: 1 }), response: { 200: Open({ waves: Type.Array(Type.String()) }), ...errors } } },
-    async (req, reply) => write(req, reply, 200, (trx) => store.saveSettings(trx, req.body as Record<string, unknown>, clock.now())),
+    async (req, reply) => write(req, reply, 200, (trx) => store.saveSettings(trx, req.body, clock.now())),
   );
 
   // ---- plans ----
@@ -181,57 +183,57 @@ export default async function tripsRoutes(app: FastifyInstance, deps: AppDeps): 
       },
     },
     async (req, reply) => {
-      const draft = await store.preparePlan(db, req.body as store.PlanRequest, deps.routing ?? poolSolve);
+      const draft = await store.preparePlan(db, req.body, deps.routing ?? poolSolve);
       return write(req, reply, 201, (trx) => store.savePlan(trx, draft, clock.now()));
     },
   );
   app.get(
     '/api/trips/plans',
     { schema: { tags: TRIPS, summary: 'Recent trip plans (totals only)', querystring: Type.Object({ day: Type.Optional(Day) }), response: { 200: Type.Object({ plans: Type.Array(Open({})) }) } } },
-    async (req) => ({ plans: await store.listPlans(db, req.query as { day?: string }) }),
+    async (req) => ({ plans: await store.listPlans(db, req.query) }),
   );
   app.get('/api/trips/plans/:id', { schema: { tags: TRIPS, summary: 'One trip plan with its trips, unassigned loads and audit', params: IdParam, response: { 200: PlanOut, ...errors } } }, async (req) =>
-    store.requirePlan(db, (req.params as { id: string }).id),
+    store.requirePlan(db, req.params.id),
   );
   app.post(
     '/api/trips/plans/:id/confirm',
     { schema: { tags: TRIPS, summary: 'Confirm a plan: its trips are created and their loads taken off the open list', params: IdParam, headers: IdempotencyHeader, response: { 200: PlanOut, ...errors } } },
-    async (req, reply) => write(req, reply, 200, (trx) => store.confirmPlan(trx, (req.params as { id: string }).id, clock.now())),
+    async (req, reply) => write(req, reply, 200, (trx) => store.confirmPlan(trx, req.params.id, clock.now())),
   );
   app.post(
     '/api/trips/plans/:id/discard',
     { schema: { tags: TRIPS, summary: 'Discard a proposed plan', params: IdParam, headers: IdempotencyHeader, response: { 200: PlanOut, ...errors } } },
-    async (req, reply) => write(req, reply, 200, (trx) => store.discardPlan(trx, (req.params as { id: string }).id, clock.now())),
+    async (req, reply) => write(req, reply, 200, (trx) => store.discardPlan(trx, req.params.id, clock.now())),
   );
 
   // ---- trips ----
   app.get(
     '/api/trips',
-    { schema: { tags: TRIPS, summary: 'Trips, by day, status or plan', querystring: Type.Object({ day: Type.Optional(Day), status: Type.Optional(Type.String({ enum: ['confirmed', 'dispatched', 'completed', 'cancelled'] })), planId: Type.Optional(Type.String()) }), response: { 200: Type.Object({ trips: Type.Array(TripOut) }) } } },
-    async (req) => ({ trips: await store.listTrips(db, req.query as { day?: string; status?: string; planId?: string }) }),
+    { schema: { tags: TRIPS, summary: 'Trips, by day, status or plan', querystring: Type.Object({ day: Type.Optional(Day), status: Type.Optional(StringEnum(['confirmed', 'dispatched', 'completed', 'cancelled'] as const)), planId: Type.Optional(Type.String()) }), response: { 200: Type.Object({ trips: Type.Array(TripOut) }) } } },
+    async (req) => ({ trips: await store.listTrips(db, req.query) }),
   );
   app.get(
     '/api/trips/sheets',
     { schema: { tags: TRIPS, summary: 'Every trip sheet of a day in one .xlsx workbook (a sheet per trip)', querystring: Type.Object({ day: Day }) } },
     async (req, reply) => {
-      const trips = await store.listTrips(db, { day: (req.query as { day: string }).day });
+      const trips = await store.listTrips(db, { day: req.query.day });
       const sheets = [];
       for (const t of trips.filter((x) => x.status !== 'cancelled')) sheets.push(await store.sheetOf(db, t.id));
       reply.header('content-type', XLSX_MIME);
-      reply.header('content-disposition', `attachment; filename="trip-sheets-${(req.query as { day: string }).day}.xlsx"`);
+      reply.header('content-disposition', `attachment; filename="trip-sheets-${req.query.day}.xlsx"`);
       return reply.send(await store.sheetWorkbook(sheets));
     },
   );
   app.get('/api/trips/:id', { schema: { tags: TRIPS, summary: 'One trip with its stops and manifests (received quantities and variances after arrival)', params: IdParam, response: { 200: TripOut, ...errors } } }, async (req) =>
-    store.requireTrip(db, (req.params as { id: string }).id),
+    store.requireTrip(db, req.params.id),
   );
   app.get(
     '/api/trips/:id/sheet',
-    { schema: { tags: TRIPS, summary: 'The trip sheet (派车单): JSON, printable HTML or .xlsx', params: IdParam, querystring: Type.Object({ format: Type.Optional(Type.String({ enum: ['json', 'html', 'xlsx'] })) }) } },
+    { schema: { tags: TRIPS, summary: 'The trip sheet (派车单): JSON, printable HTML or .xlsx', params: IdParam, querystring: Type.Object({ format: Type.Optional(StringEnum(['json', 'html', 'xlsx'] as const)) }) } },
     async (req, reply) => {
-      const id = (req.params as { id: string }).id;
+      const id = req.params.id;
       const sheet = await store.sheetOf(db, id);
-      const format = (req.query as { format?: string }).format ?? 'json';
+      const format = req.query.format ?? 'json';
       if (format === 'html') {
         reply.header('content-type', 'text/html; charset=utf-8');
         return reply.send(tripSheetHtml(sheet));
@@ -253,12 +255,12 @@ export default async function tripsRoutes(app: FastifyInstance, deps: AppDeps): 
         response: { 200: TripOut, ...errors },
       },
     },
-    async (req, reply) => write(req, reply, 200, (trx) => store.assignTrip(trx, (req.params as { id: string }).id, req.body as any)),
+    async (req, reply) => write(req, reply, 200, (trx) => store.assignTrip(trx, req.params.id, req.body)),
   );
   app.post(
     '/api/trips/:id/dispatch',
     { schema: { tags: TRIPS, summary: 'Dispatch: every transfer on the trip leaves its origin and is in transit (all or none)', params: IdParam, headers: IdempotencyHeader, response: { 200: TripOut, ...errors } } },
-    async (req, reply) => write(req, reply, 200, (trx) => store.dispatchTrip(trx, (req.params as { id: string }).id, clock.now())),
+    async (req, reply) => write(req, reply, 200, (trx) => store.dispatchTrip(trx, req.params.id, clock.now())),
   );
   app.post(
     '/api/trips/:id/arrive',
@@ -270,18 +272,18 @@ export default async function tripsRoutes(app: FastifyInstance, deps: AppDeps): 
       },
     },
     async (req, reply) => {
-      const stops = (req.body as { stops: store.ArrivalInput[] }).stops;
+      const stops = req.body.stops;
       const seqs = new Set<number>();
       stops.forEach((s, i) => {
         if (seqs.has(s.seq)) fail({ code: 'validation_failed', field: `stops.${i}.seq`, message: `stops.${i}.seq: stop ${s.seq} is given twice`, actual: s.seq });
         seqs.add(s.seq);
       });
-      return write(req, reply, 200, (trx) => store.arriveTrip(trx, (req.params as { id: string }).id, stops, clock.now()));
+      return write(req, reply, 200, (trx) => store.arriveTrip(trx, req.params.id, stops, clock.now()));
     },
   );
   app.post(
     '/api/trips/:id/cancel',
     { schema: { tags: TRIPS, summary: 'Cancel a confirmed trip; its loads are open again', params: IdParam, headers: IdempotencyHeader, response: { 200: TripOut, ...errors } } },
-    async (req, reply) => write(req, reply, 200, (trx) => store.cancelTrip(trx, (req.params as { id: string }).id)),
+    async (req, reply) => write(req, reply, 200, (trx) => store.cancelTrip(trx, req.params.id)),
   );
 }

@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
+import { StringEnum, typed } from '../typebox.ts';
 import { actorOf } from '../auth.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { parseLatLng } from '../../domain/geo/coordinates.ts';
 import { unwrap } from '../../domain/shared/result.ts';
-import { CONTROL_LEVELS, type ControlAreaInput } from '../../domain/zones/control-area.ts';
+import { CONTROL_LEVELS } from '../../domain/zones/control-area.ts';
 import * as store from '../../store/zones.ts';
 
 const Err = { $ref: 'Error#' };
@@ -63,7 +64,7 @@ const AreaBody = Type.Object(
   {
     id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$' }),
     name: Type.Optional(Type.String({ maxLength: 200 })),
-    level: Type.String({ enum: [...CONTROL_LEVELS], description: 'lockdown 封控区, controlled 管控区, precaution 防范区' }),
+    level: StringEnum(CONTROL_LEVELS, { description: 'lockdown 封控区, controlled 管控区, precaution 防范区' }),
     geometry: Type.Any({ description: 'GeoJSON Polygon or MultiPolygon (WGS84)' }),
     startsAt: Type.String({ description: 'ISO date-time' }),
     endsAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
@@ -129,7 +130,8 @@ const Reassignment = Type.Object({
 const IdParam = Type.Object({ id: Type.String() });
 
 /** Delivery zones, control areas and the zone-reassignment planner. */
-export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export default async function zonesRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = typed(scope);
   const { db, clock } = deps;
   const strip = ({ geometry: _g, ...z }: store.StoredZone) => z;
 
@@ -137,7 +139,7 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
     '/api/zones',
     { schema: { tags: TAG, summary: 'List delivery zones (without geometry; see /api/zones/export for GeoJSON)', querystring: Type.Object({ nodeId: Type.Optional(Type.String()) }), response: { 200: Type.Object({ zones: Type.Array(ZoneSummary), totalOrdersPerDay: Type.Integer() }) } } },
     async (req) => {
-      const zones = await store.listZones(db, req.query as { nodeId?: string });
+      const zones = await store.listZones(db, req.query);
       return { zones: zones.map(strip), totalOrdersPerDay: zones.reduce((s, z) => s + z.demandOrdersPerDay, 0) };
     },
   );
@@ -153,7 +155,7 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
       },
     },
     async (req) => {
-      const q = req.query as { lat: unknown; lng: unknown };
+      const q = req.query;
       const p = unwrap(parseLatLng(q.lat, q.lng));
       return { lookup: await store.lookupZone(db, p.lat, p.lng, clock.now()) };
     },
@@ -186,7 +188,7 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
         response: { 200: Type.Object({ features: Type.Integer(), created: Type.Integer(), updated: Type.Integer(), deleted: Type.Integer(), rewound: Type.Array(Type.String()), dryRun: Type.Boolean() }), ...errors },
       },
     },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.importZones(trx, req.body, clock.now(), req.query as store.ImportOptions, actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.importZones(trx, req.body, clock.now(), req.query, actorOf(req)) })),
   );
 
   app.post(
@@ -210,23 +212,23 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
         response: { 200: Type.Object({ created: Type.Integer(), deleted: Type.Integer() }), ...errors },
       },
     },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.generateZones(trx, req.body as store.GenerateOptions, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.generateZones(trx, req.body, clock.now(), actorOf(req)) })),
   );
 
   app.get('/api/zones/:id', { schema: { tags: TAG, summary: 'One zone, with its geometry', params: IdParam, response: { 200: ZoneFull, ...errors } } }, async (req) =>
-    store.requireZone(db, (req.params as { id: string }).id),
+    store.requireZone(db, req.params.id),
   );
 
   app.post(
     '/api/zones',
     { schema: { tags: TAG, summary: 'Create a zone', headers: IdempotencyHeader, body: ZoneBody, response: { 201: ZoneFull, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createZone(trx, req.body as store.ZoneInput, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createZone(trx, req.body, clock.now(), actorOf(req)) })),
   );
 
   app.patch(
     '/api/zones/:id',
     { schema: { tags: TAG, summary: 'Change a zone', params: IdParam, headers: IdempotencyHeader, body: Type.Partial(Type.Omit(ZoneBody, ['id']), { additionalProperties: false, minProperties: 1 }), response: { 200: ZoneFull, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.updateZone(trx, (req.params as { id: string }).id, req.body as Partial<store.ZoneInput>, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.updateZone(trx, req.params.id, req.body, clock.now(), actorOf(req)) })),
   );
 
   app.delete(
@@ -234,7 +236,7 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
     { schema: { tags: TAG, summary: 'Delete a zone', params: IdParam, headers: IdempotencyHeader, response: { 200: Type.Object({ deleted: Type.String() }), ...errors } } },
     async (req, reply) =>
       withIdempotency(db, req, reply, async (trx) => {
-        const id = (req.params as { id: string }).id;
+        const id = req.params.id;
         await store.deleteZone(trx, id, clock.now(), actorOf(req));
         return { status: 200, body: { deleted: id } };
       }),
@@ -246,7 +248,7 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
   }));
 
   app.get('/api/control-areas/:id', { schema: { tags: TAG, summary: 'One control area and the effects it had on nodes and zones', params: IdParam, response: { 200: AreaWithEffects, ...errors } } }, async (req) => {
-    const id = (req.params as { id: string }).id;
+    const id = req.params.id;
     return { area: await store.requireControlArea(db, id), effects: await store.areaEffects(db, id) };
   });
 
@@ -254,7 +256,7 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
     '/api/control-areas/preview',
     { schema: { tags: TAG, summary: 'What declaring this area would do to nodes and zones, without doing it', body: AreaBody, response: { 200: AreaWithEffects, ...errors } } },
     async (req) => {
-      const r = await store.previewControlArea(db, req.body as ControlAreaInput);
+      const r = await store.previewControlArea(db, req.body);
       return { area: r.area, effects: r.effects.map((e) => ({ nodeId: null, zoneId: null, ...e })) };
     },
   );
@@ -262,13 +264,13 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
   app.post(
     '/api/control-areas',
     { schema: { tags: TAG, summary: 'Declare a control area; when in force, nodes inside are suspended (or online-only) at once', headers: IdempotencyHeader, body: AreaBody, response: { 201: AreaWithEffects, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.declareControlArea(trx, req.body as ControlAreaInput, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.declareControlArea(trx, req.body, clock.now(), actorOf(req)) })),
   );
 
   app.post(
     '/api/control-areas/:id/lift',
     { schema: { tags: TAG, summary: 'Lift a control area and undo its effects', params: IdParam, headers: IdempotencyHeader, response: { 200: AreaWithEffects, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.liftControlArea(trx, (req.params as { id: string }).id, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.liftControlArea(trx, req.params.id, clock.now(), actorOf(req)) })),
   );
 
   const TickItem = Type.Object({ areaId: Type.String(), effects: Type.Integer() });
@@ -310,7 +312,7 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
         response: { 200: Type.Object({ limits: NodeKindLimits }), ...errors },
       },
     },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: { limits: await store.setNodeKindLimits(trx, (req.body as { limits: unknown }).limits, clock.now()) } })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: { limits: await store.setNodeKindLimits(trx, req.body.limits, clock.now()) } })),
   );
 
   // ---- reassignment ----
@@ -318,7 +320,7 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
     '/api/zones/reassignments',
     { schema: { tags: TAG, summary: 'Plan a zone reassignment (切换路区) and keep it for review', headers: IdempotencyHeader, body: PlanBody, response: { 201: Reassignment, ...errors } } },
     async (req, reply) =>
-      withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.planZoneReassignment(trx, req.body as store.PlanRequest, { solver: deps.solver }, clock.now(), actorOf(req)) })),
+      withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.planZoneReassignment(trx, req.body, { solver: deps.solver }, clock.now(), actorOf(req)) })),
   );
 
   app.get('/api/zones/reassignments', { schema: { tags: TAG, summary: 'Recent reassignment proposals', response: { 200: Type.Object({ reassignments: Type.Array(Reassignment) }) } } }, async () => ({
@@ -326,24 +328,24 @@ export default async function zonesRoutes(app: FastifyInstance, deps: AppDeps): 
   }));
 
   app.get('/api/zones/reassignments/:id', { schema: { tags: TAG, summary: 'One reassignment proposal (the diff)', params: IdParam, response: { 200: Reassignment, ...errors } } }, async (req) =>
-    store.requireReassignment(db, (req.params as { id: string }).id),
+    store.requireReassignment(db, req.params.id),
   );
 
   app.post(
     '/api/zones/reassignments/:id/apply',
     { schema: { tags: TAG, summary: 'Apply a proposal atomically (zones and node overrides), audited', params: IdParam, headers: IdempotencyHeader, response: { 200: Reassignment, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.applyReassignment(trx, (req.params as { id: string }).id, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.applyReassignment(trx, req.params.id, clock.now(), actorOf(req)) })),
   );
 
   app.post(
     '/api/zones/reassignments/:id/revert',
     { schema: { tags: TAG, summary: 'Revert an applied proposal', params: IdParam, headers: IdempotencyHeader, response: { 200: Reassignment, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.revertReassignment(trx, (req.params as { id: string }).id, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.revertReassignment(trx, req.params.id, clock.now(), actorOf(req)) })),
   );
 
   app.get(
     '/api/zones/audit',
     { schema: { tags: TAG, summary: 'Audit trail of zone changes, control areas and reassignments', querystring: Type.Object({ subjectId: Type.Optional(Type.String()) }), response: { 200: Type.Object({ events: Type.Array(Open({ at: Type.String(), action: Type.String(), subjectId: Type.String() })) }) } } },
-    async (req) => ({ events: await store.auditTrail(db, (req.query as { subjectId?: string }).subjectId) }),
+    async (req) => ({ events: await store.auditTrail(db, req.query.subjectId) }),
   );
 }

@@ -29,8 +29,9 @@ export type EssentialTier = (typeof ESSENTIAL_TIERS)[number];
 
 const Code = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', description: 'a code: letters, digits, _ . - (max 64)' });
 const NonNegInt = (description: string) => Type.Integer({ minimum: 0, maximum: 2_000_000_000, description });
+/** One of `values` (JSON Schema anyOf of constants), typed as their union so routes read it without a cast. */
 const Literals = <T extends readonly string[]>(values: T, description: string) =>
-  Type.Union(values.map((v) => Type.Literal(v)), { description }) as unknown as TSchema;
+  Type.Unsafe<T[number]>(Type.Union(values.map((v) => Type.Literal(v)), { description }));
 
 export const NodeInputSchema = Type.Object(
   {

@@ -118,7 +118,8 @@ export interface ControlAreaInput {
   startsAt: string;
   endsAt?: string | null;
   allowOnlineOnly?: boolean;
-  dropPoints?: DropPoint[];
+  /** A drop point without a name is named by its id. */
+  dropPoints?: Array<Omit<DropPoint, 'name'> & { name?: string }>;
 }
 
 /** Parses and validates a control area; the error names the field. */

@@ -1,0 +1,24 @@
+import { Type, type Static, type StringOptions, type TSchema } from '@sinclair/typebox';
+import type { FastifyBaseLogger, FastifyInstance, FastifyTypeProvider, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+
+/**
+ * The TypeBox type provider: a route's `req.params`, `req.query`, `req.body` and `req.headers`
+ * get the static types of the TypeBox schemas it declares (the same schemas that validate the
+ * request and describe it in /openapi.json), so handlers need no `req.params as { … }` casts.
+ * Replies stay unchecked by type (`serializer: unknown`): the response schemas shape them.
+ */
+export interface TypeBoxTypeProvider extends FastifyTypeProvider {
+  validator: this['schema'] extends TSchema ? Static<this['schema']> : unknown;
+  serializer: unknown;
+}
+
+/** A Fastify instance whose routes take their request types from their schemas. */
+export type TypedApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** The same instance, typed by its routes' TypeBox schemas (`const app = typed(scope)`). */
+export function typed(app: FastifyInstance): TypedApp {
+  return app.withTypeProvider<TypeBoxTypeProvider>();
+}
+
+/** A string schema `{ enum: values }` (as `Type.String({ enum })` writes it), typed as the union of the values. */
+export const StringEnum = <T extends readonly string[]>(values: T, options: StringOptions = {}) => Type.Unsafe<T[number]>(Type.String({ enum: [...values], ...options }));
