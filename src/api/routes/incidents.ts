@@ -2,8 +2,9 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
+import { typed } from '../typebox.ts';
 import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
-import { IncidentInputSchema, type IncidentInput } from '../../domain/incidents/model.ts';
+import { IncidentInputSchema } from '../../domain/incidents/model.ts';
 import * as store from '../../store/incidents.ts';
 import { undoApply } from '../../flows/incident/apply.ts';
 import { applyResponsePlan, declareDemoIncident, declareIncident, discardIncident, draftResponsePlan, extendIncident, incidentTimeline, liftIncident, reconcileDay, reconciliationWorkbook, simulateIncident, type DraftOptions, type FlowDeps } from '../../flows/incident-response.ts';
@@ -11,7 +12,7 @@ import { addDays, operatingDay } from '../../domain/shared/calendar.ts';
 import { XLSX_MIME } from '../tabular.ts';
 import { fail } from '../../domain/shared/result.ts';
 import { queryAudit } from '../../store/auth.ts';
-import { rerunPlanPart, RERUNNABLE_PARTS, type RerunInput } from '../../flows/incident/rerun.ts';
+import { rerunPlanPart, RERUNNABLE_PARTS } from '../../flows/incident/rerun.ts';
 
 const Err = { $ref: 'Error#' };
 const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
@@ -32,7 +33,7 @@ const DraftBody = Type.Object({
   sourcingTimeLimitS: Type.Optional(Type.Integer({ minimum: 1, maximum: 600, default: 10 })),
 }, { additionalProperties: false });
 
-const orNull = (schema: TSchema) => Type.Union([schema, Type.Null()]);
+const orNull = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const ApplyBody = Type.Object({
   failAtStep: Type.Optional(Type.String({ enum: ['emergency_warehouse', 'control_areas', 'zones', 'staffing', 'sourcing', 'trips'], description: 'a drill: make this step fail' })),
   override: Type.Optional(Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500, description: 'why the plan is applied without simulating it as it is now' }) }, { additionalProperties: false })),
@@ -48,13 +49,14 @@ function optionalBody<T>(schema: TSchema, body: unknown): T {
 }
 
 /** Incidents: declare, draft the response plan, review and edit its parts, simulate, apply, lift, reconcile. */
-export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export default async function incidentRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = typed(scope);
   const { db, clock } = deps;
   const flow = (trxDb = db): FlowDeps => ({ db: trxDb, solver: deps.solver, routing: deps.routing, now: () => clock.now() });
   const tags = ['incidents'];
 
   app.post('/api/incidents', { schema: { tags, summary: 'Declare an incident: control areas with levels and times, affected nodes, an emergency warehouse to open', headers: IdempotencyHeader, body: IncidentInputSchema, response: { 201: Any, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await declareIncident(trx, req.body as IncidentInput, clock.now()) })));
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await declareIncident(trx, req.body, clock.now()) })));
 
   app.post('/api/incidents/demo', {
     schema: {
@@ -69,7 +71,7 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
   app.get('/api/incidents', { schema: { tags, summary: 'List incidents', response: { 200: Type.Object({ incidents: Type.Array(Any) }) } } }, async () => ({ incidents: await store.listIncidents(db) }));
 
   app.get('/api/incidents/:id', { schema: { tags, summary: 'One incident with its current plan', params: Params, response: { 200: Any, ...errors } } }, async (req) => {
-    const id = (req.params as { id: string }).id;
+    const id = req.params.id;
     const incident = await store.requireIncident(db, id);
     return { ...incident, plan: await store.latestPlan(db, id, 'response'), liftPlan: await store.latestPlan(db, id, 'lift') };
   });
@@ -82,10 +84,10 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
       body: orNull(DraftBody),
       response: { 201: Any, ...errors },
     },
-  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await draftResponsePlan(flow(trx), (req.params as { id: string }).id, optionalBody<DraftOptions>(DraftBody, req.body)) })));
+  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await draftResponsePlan(flow(trx), req.params.id, optionalBody<DraftOptions>(DraftBody, req.body)) })));
 
   app.get('/api/incidents/:id/plan', { schema: { tags, summary: 'The current response plan', params: Params, response: { 200: Any, ...errors } } }, async (req) => {
-    const id = (req.params as { id: string }).id;
+    const id = req.params.id;
     await store.requireIncident(db, id);
     const p = await store.latestPlan(db, id, 'response');
     if (!p) fail({ code: 'not_found', message: `incident ${id} has no response plan yet`, field: 'id', expected: 'a drafted plan (POST /api/incidents/:id/plan)', actual: 'none' });
@@ -95,11 +97,11 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
   app.put('/api/incidents/:id/plan/parts/:part', {
     schema: { tags, summary: 'Edit one part of the draft plan (the content replaces the drafted one and is marked edited)', params: Type.Object({ id: Type.String(), part: Type.String() }), headers: IdempotencyHeader, body: Type.Object({ content: Any }, { additionalProperties: false }), response: { 200: Any, ...errors } },
   }, async (req, reply) => {
-    const { id, part } = req.params as { id: string; part: string };
+    const { id, part } = req.params;
     return withIdempotency(db, req, reply, async (trx) => {
       const p = await store.latestPlan(trx, id, 'response');
       if (!p) fail({ code: 'not_found', message: `incident ${id} has no response plan`, field: 'id', actual: id });
-      return { status: 200, body: await store.editPart(trx, p.id, part, (req.body as { content: unknown }).content, clock.now()) };
+      return { status: 200, body: await store.editPart(trx, p.id, part, req.body.content, clock.now()) };
     });
   });
 
@@ -121,8 +123,8 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
       params: Type.Object({ id: Type.String(), part: Type.String({ enum: [...RERUNNABLE_PARTS] }) }), headers: IdempotencyHeader, body: RerunBody, response: { 200: Any, ...errors },
     },
   }, async (req, reply) => {
-    const { id, part } = req.params as { id: string; part: string };
-    return withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await rerunPlanPart(flow(trx), id, part, (req.body ?? {}) as RerunInput) }));
+    const { id, part } = req.params;
+    return withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await rerunPlanPart(flow(trx), id, part, req.body) }));
   });
 
   app.post('/api/incidents/:id/simulate', {
@@ -136,7 +138,7 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
       }, { additionalProperties: false }),
       response: { 200: Any, ...errors },
     },
-  }, async (req) => simulateIncident(flow(), (req.params as { id: string }).id, (req.body ?? {}) as any));
+  }, async (req) => simulateIncident(flow(), req.params.id, req.body ?? {}));
 
   app.post('/api/incidents/:id/apply', {
     schema: {
@@ -146,18 +148,18 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
       response: { 200: Any, ...errors },
     },
   }, async (req, reply) => {
-    const body = (req.body ?? {}) as { failAtStep?: string; override?: { reason: string } };
+    const body = req.body ?? {};
     // The apply runs its own steps and compensations (several transactions), so the key is kept beside it.
-    return withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await applyResponsePlan(flow(), (req.params as { id: string }).id, { failAtStep: body.failAtStep, override: body.override }) }));
+    return withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await applyResponsePlan(flow(), req.params.id, { failAtStep: body.failAtStep, override: body.override }) }));
   });
 
   app.post('/api/incidents/:id/apply/undo', {
     schema: { tags, summary: 'Undo an apply stopped midway (e.g. the server was killed) or failed: every step done is compensated in reverse order; the plan can then be applied again', params: Params, headers: IdempotencyHeader, response: { 200: Any, ...errors } },
-  }, async (req, reply) => withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await undoApply(flow(), (req.params as { id: string }).id) })));
+  }, async (req, reply) => withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await undoApply(flow(), req.params.id) })));
 
   // Not in one transaction: the lift is a workflow whose steps commit one by one (a lift stopped midway resumes).
   app.post('/api/incidents/:id/lift', { schema: { tags, summary: 'Lift the incident: areas lifted, zones back, the roster ended, the emergency warehouse suspended with its surplus listed for rebalancing (a workflow, each step with a compensation)', params: Params, headers: IdempotencyHeader, response: { 200: Any, ...errors } } },
-    async (req, reply) => withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await liftIncident(flow(), (req.params as { id: string }).id) })));
+    async (req, reply) => withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await liftIncident(flow(), req.params.id) })));
 
   const DayQuery = Type.Object({ day: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'an operating day YYYY-MM-DD (default: yesterday in the network\'s time zone, the day the nightly run covers)' })) });
   const dayOf = (q: { day?: string }) => q.day ?? addDays(operatingDay(clock.now().getTime()), -1);
@@ -167,7 +169,7 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
       tags, summary: 'Discard a declared or drafted incident that was never applied: its plans are set aside and nothing on the network changes (an applied incident is lifted instead)', params: Params, headers: IdempotencyHeader,
       response: { 200: Any, ...errors },
     },
-  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await discardIncident(flow(trx), (req.params as { id: string }).id) })));
+  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await discardIncident(flow(trx), req.params.id) })));
 
   app.post('/api/incidents/:id/extend', {
     schema: {
@@ -179,8 +181,8 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
       response: { 200: Any, ...errors },
     },
   }, async (req, reply) => {
-    const body = req.body as { endsAt: string | null; areaIds?: string[] };
-    return withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await extendIncident(flow(trx), (req.params as { id: string }).id, body.endsAt, body.areaIds) }));
+    const { body } = req;
+    return withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await extendIncident(flow(trx), req.params.id, body.endsAt, body.areaIds) }));
   });
 
   app.get('/api/incidents/:id/timeline', {
@@ -189,7 +191,7 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
       response: { 200: Type.Object({ incidentId: Type.String(), entries: Type.Array(Type.Object({ at: Type.String(), kind: Type.String(), params: Type.Record(Type.String(), Any), username: Type.Union([Type.String(), Type.Null()]) })) }), ...errors },
     },
   }, async (req) => {
-    const id = (req.params as { id: string }).id;
+    const id = req.params.id;
     const audit = await queryAudit(db, { urlPrefix: `/api/incidents/${encodeURIComponent(id)}/`, limit: 500 });
     return { incidentId: id, entries: await incidentTimeline(flow(), id, audit.entries) };
   });
@@ -201,24 +203,24 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDeps
       params: Params, querystring: DayQuery, response: { 200: Any, ...errors },
     },
   }, async (req) => {
-    const day = dayOf(req.query as { day?: string });
-    const lines = await reconcileDay(flow(), (req.params as { id: string }).id, day);
+    const day = dayOf(req.query);
+    const lines = await reconcileDay(flow(), req.params.id, day);
     return { day, lines, differences: lines.reduce((a, l) => a + l.differences.length, 0) };
   });
 
   app.get('/api/incidents/:id/reconciliation/runs', {
     schema: { tags, summary: 'The reconciliation runs (nightly and on demand), newest first, failures with their error', params: Params, querystring: DayQuery, response: { 200: Type.Object({ runs: Type.Array(Any) }), ...errors } },
   }, async (req) => {
-    const id = (req.params as { id: string }).id;
+    const id = req.params.id;
     await store.requireIncident(db, id);
-    return { runs: await store.reconciliationRuns(db, { incidentId: id, day: (req.query as { day?: string }).day }) };
+    return { runs: await store.reconciliationRuns(db, { incidentId: id, day: (req.query).day }) };
   });
 
   app.get('/api/incidents/:id/reconciliation/export', {
     schema: { tags, summary: 'The reconciliation of an operating day as an .xlsx workbook (figures, differences, runs)', params: Params, querystring: DayQuery },
   }, async (req, reply) => {
-    const day = dayOf(req.query as { day?: string });
-    const id = (req.params as { id: string }).id;
+    const day = dayOf(req.query);
+    const id = req.params.id;
     const buf = await reconciliationWorkbook(flow(), id, day);
     return reply.header('content-type', XLSX_MIME).header('content-disposition', `attachment; filename="reconciliation-${id}-${day}.xlsx"`).send(buf);
   });
