@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
+import { StringEnum, typed } from '../typebox.ts';
 import type { AppDeps } from '../deps.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { formatFrom, readTable, writeTable, XLSX_MIME, type TableFormat } from '../tabular.ts';
@@ -25,7 +26,7 @@ import { listNodes, requireNode } from '../../store/network.ts';
 const Err = { $ref: 'Error#' };
 const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
 const TAG = ['workforce'];
-const Role = Type.String({ enum: [...ROLES] });
+const Role = StringEnum(ROLES);
 
 const StaffInputSchema = Type.Object(
   {
@@ -135,7 +136,8 @@ const AssignmentSchema = Type.Object({
 
 const Id = Type.Object({ id: Type.String() });
 
-export default async function workforceRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export default async function workforceRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = typed(scope);
   const { db, clock } = deps;
 
   // ---- staff ----
@@ -149,18 +151,18 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
         response: { 200: Type.Object({ staff: Type.Array(StaffSchema) }) },
       },
     },
-    async (req) => ({ staff: await store.listStaff(db, req.query as store.StaffFilter) }),
+    async (req) => ({ staff: await store.listStaff(db, req.query) }),
   );
 
   app.get('/api/staff/:id', { schema: { tags: TAG, summary: 'One staff member', params: Id, response: { 200: StaffSchema, ...errors } } }, async (req) =>
-    store.requireStaff(db, (req.params as { id: string }).id, 'id'),
+    store.requireStaff(db, req.params.id, 'id'),
   );
 
   app.post(
     '/api/staff',
     { schema: { tags: TAG, summary: 'Create a staff member', headers: IdempotencyHeader, body: StaffInputSchema, response: { 201: StaffSchema, ...errors } } },
     async (req, reply) =>
-      withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createStaff(trx, await store.parseStaffInput(trx, req.body as store.StaffInput), clock.now()) })),
+      withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createStaff(trx, await store.parseStaffInput(trx, req.body), clock.now()) })),
   );
 
   app.patch(
@@ -176,13 +178,13 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req, reply) =>
-      withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.updateStaff(trx, (req.params as { id: string }).id, req.body as store.StaffInput, clock.now()) })),
+      withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.updateStaff(trx, req.params.id, req.body, clock.now()) })),
   );
 
   app.delete(
     '/api/staff/:id',
     { schema: { tags: TAG, summary: 'Make a staff member inactive (plans keep referring to them)', params: Id, headers: IdempotencyHeader, response: { 200: StaffSchema, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.deactivateStaff(trx, (req.params as { id: string }).id, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.deactivateStaff(trx, req.params.id, clock.now()) })),
   );
 
   app.post(
@@ -198,10 +200,10 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req, reply) => {
-      const b = req.body as { fromAt: string; toAt: string; reason?: string };
+      const b = req.body;
       return withIdempotency(db, req, reply, async (trx) => ({
         status: 200,
-        body: await store.addUnavailability(trx, (req.params as { id: string }).id, new Date(b.fromAt), new Date(b.toAt), b.reason ?? ''),
+        body: await store.addUnavailability(trx, req.params.id, new Date(b.fromAt), new Date(b.toAt), b.reason ?? ''),
       }));
     },
   );
@@ -218,7 +220,7 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req, reply) => {
-      const q = req.query as { format?: TableFormat; skipBadRows?: boolean; dryRun?: boolean };
+      const q = req.query;
       const table = await readTable(req.body, formatFrom(req.headers['content-type'], q.format));
       return withIdempotency(db, req, reply, async (trx) => {
         const nodeIds = new Set((await listNodes(trx)).map((n) => n.id));
@@ -239,7 +241,7 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
     '/api/staff/export',
     { schema: { tags: TAG, summary: 'Export staff as CSV or .xlsx (the import format)', querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])) }) } },
     async (req, reply) => {
-      const format = ((req.query as { format?: TableFormat }).format ?? 'csv') as TableFormat;
+      const format = (req.query.format ?? 'csv') as TableFormat;
       const staff = await store.listStaff(db);
       const rows = staff.map((s) => [s.id, s.name, s.homeNodeId, s.roles.join(';'), s.skills.join(';'), s.permitStatus, String(s.canLiveOnSite), String(s.maxHoursPerDay), s.insideNodeId ?? '']);
       const buf = await writeTable({ header: STAFF_COLUMNS, rows }, format, 'staff');
@@ -269,8 +271,8 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req) => {
-      const person = await store.requireStaff(db, (req.params as { id: string }).id, 'id');
-      const planId = (req.query as { planId?: string }).planId;
+      const person = await store.requireStaff(db, req.params.id, 'id');
+      const planId = req.query.planId;
       const plan = planId ? await store.requirePlan(db, planId, 'planId') : await store.currentPlan(db, clock.now());
       if (!plan) return { staffId: person.id, name: person.name, planId: null, items: [] };
       const names = new Map((await listNodes(db)).map((n) => [n.id, n.nameZh]));
@@ -296,7 +298,7 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
   app.put(
     '/api/workforce/rules',
     { schema: { tags: TAG, summary: 'Set the staffing rules (rest between shifts, live-in long days)', headers: IdempotencyHeader, body: RulesSchema, response: { 200: RulesSchema, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.putStaffingRules(trx, req.body as store.StoredStaffingRules, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.putStaffingRules(trx, req.body, clock.now()) })),
   );
 
   // ---- node settings and fixed needs ----
@@ -319,14 +321,14 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
     async (req, reply) =>
       withIdempotency(db, req, reply, async (trx) => ({
         status: 200,
-        body: await store.putSiteSettings(trx, { ...(req.body as Omit<store.SiteSettings, 'nodeId'>), nodeId: (req.params as { nodeId: string }).nodeId }, clock.now()),
+        body: await store.putSiteSettings(trx, { ...req.body, priority: req.body.priority ?? 1, nodeId: req.params.nodeId }, clock.now()),
       })),
   );
 
   app.get(
     '/api/workforce/needs',
     { schema: { tags: TAG, summary: 'Fixed needs entered by hand (headcount per node, role and shift label)', querystring: Type.Object({ nodeId: Type.Optional(Type.String()) }), response: { 200: Type.Object({ needs: Type.Array(FixedNeedSchema) }) } } },
-    async (req) => ({ needs: await store.listFixedNeeds(db, (req.query as { nodeId?: string }).nodeId) }),
+    async (req) => ({ needs: await store.listFixedNeeds(db, req.query.nodeId) }),
   );
 
   app.put(
@@ -341,7 +343,7 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req, reply) =>
-      withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: { stored: await store.replaceFixedNeeds(trx, (req.body as { needs: store.FixedNeed[] }).needs) } })),
+      withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: { stored: await store.replaceFixedNeeds(trx, req.body.needs) } })),
   );
 
   app.post(
@@ -355,7 +357,7 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req) => {
-      const { problem } = await buildProblem(deps, req.body as PlanBody);
+      const { problem } = await buildProblem(deps, req.body);
       return { shifts: problem.shifts, needs: problem.needs };
     },
   );
@@ -376,7 +378,7 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
     },
     async (req, reply) => {
       // Solve outside the write transaction (it can take seconds); only the insert is transactional.
-      const { problem, startsAt, rates } = await buildProblem(deps, req.body as PlanBody);
+      const { problem, startsAt, rates } = await buildProblem(deps, req.body);
       const result = unwrap(await planStaffing(problem, { solver: deps.solver }));
       return withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.insertPlan(trx, randomUUID(), startsAt, problem, result, clock.now(), rates) }));
     },
@@ -385,11 +387,11 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
   app.get(
     '/api/staffing-plans',
     { schema: { tags: TAG, summary: 'Staffing plans, newest first', querystring: Type.Object({ status: Type.Optional(Type.String({ enum: ['draft', 'applied', 'superseded'] })) }), response: { 200: Type.Object({ plans: Type.Array(PlanSchema) }) } } },
-    async (req) => ({ plans: await store.listPlans(db, (req.query as { status?: string }).status) }),
+    async (req) => ({ plans: await store.listPlans(db, req.query.status) }),
   );
 
   app.get('/api/staffing-plans/:id', { schema: { tags: TAG, summary: 'A plan with its review', params: Id, response: { 200: PlanSchema, ...errors } } }, async (req) =>
-    store.requirePlan(db, (req.params as { id: string }).id),
+    store.requirePlan(db, req.params.id),
   );
 
   app.get(
@@ -404,9 +406,9 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req) => {
-      const id = (req.params as { id: string }).id;
+      const id = req.params.id;
       await store.requirePlan(db, id);
-      return { assignments: await store.planAssignments(db, id, req.query as { nodeId?: string; staffId?: string }) };
+      return { assignments: await store.planAssignments(db, id, req.query) };
     },
   );
 
@@ -415,7 +417,7 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
     { schema: { tags: TAG, summary: 'Apply a draft plan: it becomes the roster; overlapping applied plans are superseded; its nodes\' order slots in the horizon get the capacity the roster gives', params: Id, headers: IdempotencyHeader, response: { 200: PlanSchema, ...errors } } },
     async (req, reply) =>
       withIdempotency(db, req, reply, async (trx) => {
-        const plan = await store.applyPlan(trx, (req.params as { id: string }).id, clock.now());
+        const plan = await store.applyPlan(trx, req.params.id, clock.now());
         const cap = await applyStaffCapacity(trx, plan.id);
         return { status: 200, body: { ...plan, slotCapacity: { slots: cap.changes.length, nodes: cap.nodes } } };
       }),
@@ -425,7 +427,7 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
     '/api/staffing-plans/:id/roster.xlsx',
     { schema: { tags: TAG, summary: 'The roster as an Excel workbook: roster, shortfall, over hours, needs', params: Id } },
     async (req, reply) => {
-      const plan = await store.requirePlan(db, (req.params as { id: string }).id);
+      const plan = await store.requirePlan(db, req.params.id);
       const buf = await rosterWorkbook(deps, plan);
       reply.header('content-type', XLSX_MIME);
       reply.header('content-disposition', `attachment; filename="roster-${plan.id.slice(0, 8)}.xlsx"`);
@@ -453,9 +455,9 @@ export default async function workforceRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (req) => {
-      const nodeId = (req.params as { id: string }).id;
+      const nodeId = req.params.id;
       await requireNode(db, nodeId, 'id');
-      const q = req.query as { planId?: string; slotMin?: number };
+      const q = req.query;
       const slotMin = q.slotMin ?? 60;
       const plan = q.planId ? await store.requirePlan(db, q.planId, 'planId') : await store.currentPlan(db, clock.now());
       if (!plan) return { nodeId, planId: null, slotMin, slots: [] };
