@@ -65,7 +65,7 @@ export default async function boardRoutes(scope: FastifyInstance, deps: AppDeps)
       response: { 200: Type.String({ description: 'text/event-stream: "event: board" lines with the board as JSON' }), 400: Err },
     },
   }, async (req, reply) => {
-    const day = (req.query as { day?: string }).day;
+    const day = req.query.day;
     // A caller that does not ask for an event stream (EventSource always sends this Accept)
     // gets the board once, as one event, and the response ends: a script or a route sweep
     // never holds a connection open by accident.

@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { StringEnum, typed } from '../typebox.ts';
 import type { AppDeps } from '../deps.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import type { SolveFn } from '../../domain/trips/index.ts';
 import { solveInWorker } from '../../solver/routing.ts';
-import { moveStock, type MoveStockRequest } from '../../flows/move-stock.ts';
+import { moveStock } from '../../flows/move-stock.ts';
 
 const Err = { $ref: 'Error#' };
 const errors = { 400: Err, 403: Err, 404: Err, 409: Err, 422: Err };
@@ -18,7 +19,7 @@ const MoveBody = Type.Object(
       Type.Object(
         {
           categories: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 100, description: 'only items of these categories (default: all)' })),
-          temperatureClasses: Type.Optional(Type.Array(Type.String({ enum: ['ambient', 'chilled', 'frozen'] }), { maxItems: 3, description: 'only items of these classes (default: all)' })),
+          temperatureClasses: Type.Optional(Type.Array(StringEnum(['ambient', 'chilled', 'frozen'] as const), { maxItems: 3, description: 'only items of these classes (default: all)' })),
         },
         { additionalProperties: false },
       ),
@@ -42,7 +43,8 @@ const MoveOut = Type.Object(
 );
 
 /** 搬仓: move a node's stock (all, or by category or temperature class) to another node as one operation. */
-export default async function routes(app: FastifyInstance, deps: AppDeps) {
+export default async function routes(scope: FastifyInstance, deps: AppDeps) {
+  const app = typed(scope);
   const { db, clock } = deps;
   app.post(
     '/api/stock-moves',
@@ -54,6 +56,6 @@ export default async function routes(app: FastifyInstance, deps: AppDeps) {
         headers: IdempotencyHeader, body: MoveBody, response: { 201: MoveOut, ...errors },
       },
     },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await moveStock(trx, req.body as MoveStockRequest, clock.now(), { solve: deps.routing ?? poolSolve }) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await moveStock(trx, req.body, clock.now(), { solve: deps.routing ?? poolSolve }) })),
   );
 }
