@@ -25,7 +25,8 @@ import type { Db } from './common.ts';
  * arrival. Over the 24 hours from `now` the step runs the planner at `now` and at each wave
  * time (trips settings): cold-chain loads ready by then over the rest of that day (several rounds
  * per vehicle), then the ambient loads ready by a wave on that wave (leaving at its time, one
- * round). A load the fleet had no time for waits for the next run; what is left at the end is
+ * round), then the ambient loads that wave had no vehicle for over the rest of the day (rounds
+ * after the vehicles return, as the cold chain). A load the fleet had no time for waits for the next run; what is left at the end is
  * reported with the planner's reason, never dropped silently. Since a run only takes loads
  * already ready, no trip leaves before its goods are there.
  */
@@ -44,7 +45,7 @@ export interface PlannedTrips {
   unassigned: Array<{ loadId: string; reason: string; message: string }>;
   /** Plans whose audit failed: kept proposed, their loads unassigned. */
   violations: number;
-  runs: Array<{ day: string; mode: 'cold' | 'wave'; at: string; loads: number; trips: number }>;
+  runs: Array<{ day: string; mode: 'cold' | 'wave' | 'after_wave'; at: string; loads: number; trips: number }>;
 }
 
 export interface TripsOptions {
@@ -149,11 +150,14 @@ export async function planTripsFor(db: Db, input: { transferIds: string[]; poPla
   };
   const lastReason = new Map<string, UnassignedLoad>();
   for (const run of runsOf(nowMs, settings.waves)) {
-    const modes: Array<'cold' | 'wave'> = run.wave ? ['cold', 'wave'] : ['cold'];
+    const modes: Array<'cold' | 'wave' | 'after_wave'> = run.wave ? ['cold', 'wave', 'after_wave'] : ['cold'];
     for (const mode of modes) {
       const these = pending.filter((r) => r.readyMs <= run.ms && r.cold === (mode === 'cold'));
       if (these.length === 0 || performance.now() > deadline) continue;
-      const draft = await trips.prepareLoadsPlan(db, { day: run.day, mode, ...(mode === 'wave' && run.wave ? { wave: run.wave } : {}), fromS: run.s, loads: these.map((r) => r.load), seed: (o.seed ?? 1) + out.runs.length, maxIterations }, solve);
+      // After a wave, the ambient loads it had no vehicle for go over the rest of the day like the
+      // cold chain: each vehicle takes further rounds once it is back (within its shift).
+      const storeMode = mode === 'after_wave' ? 'cold' : mode;
+      const draft = await trips.prepareLoadsPlan(db, { day: run.day, mode: storeMode, ...(mode === 'wave' && run.wave ? { wave: run.wave } : {}), fromS: run.s, loads: these.map((r) => r.load), seed: (o.seed ?? 1) + out.runs.length, maxIterations }, solve);
       const saved = await trips.savePlan(db, draft, input.now);
       out.tripPlanIds.push(saved.id);
       const done = new Set<string>();
