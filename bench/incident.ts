@@ -78,6 +78,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       ['lateral transfer units', String(figures.lateralTransferUnits)],
       ['trips planned on apply / loads not fitting', `${figures.tripsPlannedOnApply} / ${figures.loadsNotFitting}`],
       ['trips on apply (cold / ambient), coolant', `${applyTrips?.tripIds?.length ?? 0} (${applyTrips?.coldChainTrips ?? 0} / ${applyTrips?.ambientTrips ?? 0}), ${applyTrips?.onTrips ?? 0} of ${(applyTrips?.loads?.transfers ?? 0) + (applyTrips?.loads?.purchaseOrders ?? 0)} loads (${applyTrips?.loads?.purchaseOrders ?? 0} PO), ${applyTrips?.dryIceBags ?? 0} dry-ice bags, ${applyTrips?.icePacks ?? 0} ice packs; without a trip: ${Object.entries(((applyTrips?.unassigned ?? []) as Array<{ reason: string }>).reduce((a: Record<string, number>, u) => ({ ...a, [u.reason]: (a[u.reason] ?? 0) + 1 }), {})).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`],
+      ['trips on apply, runs (at mode: loads -> trips)', ((applyTrips?.runs ?? []) as Array<{ at: string; mode: string; loads: number; trips: number }>).map((r) => `${r.at} ${r.mode}: ${r.loads} -> ${r.trips}`).join('; ') || 'none'],
       ['open after lift (transfers, holds, PO lines, trips)', `${open.total} (${open.transfers}, ${open.holds}, ${open.poLines}, ${open.trips})`],
     ];
     const w = Math.max(...rows.map((r) => r[0].length));

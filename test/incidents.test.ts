@@ -347,6 +347,8 @@ describe('applying and lifting', () => {
     expect(new Set(stops).size).toBe(stops.length);
     for (const id of stops) expect(transferIds.includes(id) || /^PO-/.test(id), id).toBe(true);
     expect(r.onTrips).toBe(stops.length);
+    // The first day can be carried: most of its loads get a trip within the 24 hours.
+    expect(r.onTrips).toBeGreaterThan(r.unassigned.length);
   }, 180_000);
 
   it('reconciles a day per node', async () => {

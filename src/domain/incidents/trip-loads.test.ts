@@ -17,15 +17,15 @@ const places = new Map<string, Place>([
 const line = (itemId: string, quantity: number, from = 'dc', to = 'store'): TransferLine => ({ fromNodeId: from, toNodeId: to, itemId, quantity });
 
 describe('the loads of a drafted trips part', () => {
-  it('sizes pieces by the smallest truck compartment of each class and ignores riders', () => {
+  it('sizes pieces by the largest truck compartment of each class and ignores riders', () => {
     const cap = pieceCapacity([
       vehicle('reefer', 'refrigerated_truck', 'dc', 2),
       vehicle('multi', 'multi_temperature_truck', 'dc', 1),
       vehicle('van', 'ambient_van', 'dc', 3),
       vehicle('rider', 'rider_ebike', 'store', 5),
     ]);
-    expect(cap.ambient).toEqual({ weightG: 1_000_000, volumeCm3: 6_000_000 });
-    expect(cap.chilled).toEqual({ weightG: 2_000_000, volumeCm3: 10_000_000 });
+    expect(cap.ambient).toEqual({ weightG: 2_000_000, volumeCm3: 12_000_000 });
+    expect(cap.chilled).toEqual({ weightG: 2_000_000, volumeCm3: 12_000_000 });
     expect(cap.frozen).toEqual({ weightG: 1_500_000, volumeCm3: 8_000_000 });
   });
 

@@ -2,7 +2,7 @@
  * The loads a response plan's trips part plans: the sourcing part's transfer lines, before any
  * transfer order exists. The draft and the apply split them the same way (`splitTransfer` makes
  * each piece a transfer order of its own on apply): by temperature class (goods of a class ride only in a
- * compartment of that class) and into pieces that fit the smallest truck compartment of that
+ * compartment of that class) and into pieces that fit the largest truck compartment of that
  * class in the fleet, so the trips planner sees what the chain would actually load on a truck rather than
  * a 20-tonne "transfer" no vehicle can carry. Pure.
  */
@@ -22,9 +22,11 @@ export interface PieceCapacity {
 }
 
 /**
- * Per class, the smallest compartment (by volume, then weight) among the vehicles that are not
- * riders: a piece of that size fits every vehicle that carries the class, and the routing solver
- * puts several pieces on a bigger truck when it pays.
+ * Per class, the largest compartment (by volume, then weight) among the vehicles that are not
+ * riders: a piece of that size fits the biggest vehicle that carries the class (the routing
+ * solver puts a piece only on a vehicle it fits, and several small pieces on one vehicle when it
+ * pays). Sizing to the smallest compartment (a van's) made twice as many loads as the trucks need
+ * trips for, and the first day's fleet could not carry them.
  */
 export function pieceCapacity(fleet: FleetVehicleType[]): Partial<Record<TemperatureClass, PieceCapacity>> {
   const out: Partial<Record<TemperatureClass, PieceCapacity>> = {};
@@ -34,7 +36,7 @@ export function pieceCapacity(fleet: FleetVehicleType[]): Partial<Record<Tempera
       const cap = { weightG: c.maxWeightKg * 1000, volumeCm3: c.maxVolumeL * 1000 };
       if (cap.weightG <= 0 || cap.volumeCm3 <= 0) continue;
       const cur = out[c.temperatureClass];
-      if (!cur || cap.volumeCm3 < cur.volumeCm3 || (cap.volumeCm3 === cur.volumeCm3 && cap.weightG < cur.weightG)) out[c.temperatureClass] = cap;
+      if (!cur || cap.volumeCm3 > cur.volumeCm3 || (cap.volumeCm3 === cur.volumeCm3 && cap.weightG > cur.weightG)) out[c.temperatureClass] = cap;
     }
   }
   return out;
@@ -48,7 +50,7 @@ export interface TransferLoads {
 
 /**
  * Groups the lines by giver, receiver and temperature class, then fills pieces up to the class's
- * smallest compartment; a line bigger than what is left is split by units. Piece ids are
+ * largest compartment; a line bigger than what is left is split by units. Piece ids are
  * `<prefix><from>><to>:<class>:<k>`. Items with no weight or volume count as zero in that
  * dimension (the trips planner warns about them).
  */
@@ -144,8 +146,8 @@ export interface TransferPiece {
 
 /**
  * Splits one transfer (one giver, one receiver) into the pieces the ledger records as separate
- * transfer orders: by temperature class, then up to the class's smallest truck compartment
- * (`pieceCapacity`), so each piece fits any vehicle that carries its class. Lines that cannot be
+ * transfer orders: by temperature class, then up to the class's largest truck compartment
+ * (`pieceCapacity`), so each piece fits the biggest vehicle that carries its class. Lines that cannot be
  * sized are not dropped: they go in one piece per reason, marked `unsized`, so every unit the
  * plan moves is in exactly one piece and what cannot be carried is visible. Pure.
  */

@@ -25,7 +25,8 @@ import type { Db } from './common.ts';
  * arrival. Over the 24 hours from `now` the step runs the planner at `now` and at each wave
  * time (trips settings): cold-chain loads ready by then over the rest of that day (several rounds
  * per vehicle), then the ambient loads ready by a wave on that wave (leaving at its time, one
- * round). A load the fleet had no time for waits for the next run; what is left at the end is
+ * round), then the ambient loads that wave had no vehicle for over the rest of the day (rounds
+ * after the vehicles return, as the cold chain). A load the fleet had no time for waits for the next run; what is left at the end is
  * reported with the planner's reason, never dropped silently. Since a run only takes loads
  * already ready, no trip leaves before its goods are there.
  */
@@ -44,7 +45,7 @@ export interface PlannedTrips {
   unassigned: Array<{ loadId: string; reason: string; message: string }>;
   /** Plans whose audit failed: kept proposed, their loads unassigned. */
   violations: number;
-  runs: Array<{ day: string; mode: 'cold' | 'wave'; at: string; loads: number; trips: number }>;
+  runs: Array<{ day: string; mode: 'cold' | 'wave' | 'after_wave'; at: string; loads: number; trips: number }>;
 }
 
 export interface TripsOptions {
@@ -90,7 +91,7 @@ async function draftTransferLoads(db: Db, ids: string[], nowMs: number): Promise
   return out;
 }
 
-/** Open purchase orders of the sourcing plans, split by class and truckload, from the hub of their class. */
+/** Open purchase orders of the sourcing plans, merged per receiver and arrival, split by class and truckload, from the hub of their class. */
 async function purchaseOrderLoads(db: Db, planIds: string[], items: Map<string, TripItem>, day: string): Promise<ReadyLoad[]> {
   const nodes = await network.listNodes(db);
   const hubOf = (kind: string) => nodes.find((n) => n.kind === kind && n.status !== 'closed');
@@ -98,23 +99,28 @@ async function purchaseOrderLoads(db: Db, planIds: string[], items: Map<string, 
   const ambientHub = hubOf('distribution_centre') ?? hubOf('processing_centre');
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const capacity = pieceCapacity(await truckFleet(db, day));
-  const out: ReadyLoad[] = [];
+  // The open lines of every purchase order, grouped by receiver and expected arrival: the goods of
+  // several small orders that reach the hub together go on together (one load per truckload of a
+  // class), rather than each order's few cases taking a trip of its own.
+  const groups = new Map<string, { toNodeId: string; expectedAt: string; poIds: string[]; lines: Array<{ itemId: string; quantity: number }> }>();
   for (const planId of planIds) {
-    const pos = new Map<string, { toNodeId: string; expectedAt: string; lines: Array<{ itemId: string; quantity: number }> }>();
     for (const l of await planning.listPurchaseOrders(db, { planId })) {
       if (l.status !== 'open') continue;
-      const po = pos.get(l.id) ?? { toNodeId: l.toNodeId, expectedAt: l.expectedAt, lines: [] as Array<{ itemId: string; quantity: number }> };
-      po.lines.push({ itemId: l.itemId, quantity: l.quantity });
-      pos.set(l.id, po);
+      const key = `${l.toNodeId}@${Date.parse(l.expectedAt)}`;
+      const g = groups.get(key) ?? groups.set(key, { toNodeId: l.toNodeId, expectedAt: l.expectedAt, poIds: [], lines: [] }).get(key)!;
+      if (!g.poIds.includes(l.id)) g.poIds.push(l.id);
+      g.lines.push({ itemId: l.itemId, quantity: l.quantity });
     }
-    for (const [poId, po] of pos) {
-      const dest = byId.get(po.toNodeId);
-      if (!dest) continue;
-      for (const [k, piece] of splitTransfer(po.lines, items, capacity).entries()) {
-        const hub = piece.temperatureClass === 'ambient' ? ambientHub : coldHub;
-        if (!hub || piece.unsized) continue;
-        out.push({ load: { id: `${poId}:${k + 1}`, kind: 'purchase_order', originNodeId: hub.id, destination: { id: dest.id, name: dest.nameEn, lat: dest.lat, lng: dest.lng }, lines: piece.lines }, readyMs: Date.parse(po.expectedAt), cold: false });
-      }
+  }
+  const out: ReadyLoad[] = [];
+  for (const g of groups.values()) {
+    const dest = byId.get(g.toNodeId);
+    if (!dest) continue;
+    const id = g.poIds.length > 1 ? `${g.poIds[0]}+${g.poIds.length - 1}` : g.poIds[0];
+    for (const [k, piece] of splitTransfer(g.lines, items, capacity).entries()) {
+      const hub = piece.temperatureClass === 'ambient' ? ambientHub : coldHub;
+      if (!hub || piece.unsized) continue;
+      out.push({ load: { id: `${id}:${k + 1}`, kind: 'purchase_order', originNodeId: hub.id, destination: { id: dest.id, name: dest.nameEn, lat: dest.lat, lng: dest.lng }, lines: piece.lines }, readyMs: Date.parse(g.expectedAt), cold: false });
     }
   }
   return out;
@@ -144,11 +150,14 @@ export async function planTripsFor(db: Db, input: { transferIds: string[]; poPla
   };
   const lastReason = new Map<string, UnassignedLoad>();
   for (const run of runsOf(nowMs, settings.waves)) {
-    const modes: Array<'cold' | 'wave'> = run.wave ? ['cold', 'wave'] : ['cold'];
+    const modes: Array<'cold' | 'wave' | 'after_wave'> = run.wave ? ['cold', 'wave', 'after_wave'] : ['cold'];
     for (const mode of modes) {
       const these = pending.filter((r) => r.readyMs <= run.ms && r.cold === (mode === 'cold'));
       if (these.length === 0 || performance.now() > deadline) continue;
-      const draft = await trips.prepareLoadsPlan(db, { day: run.day, mode, ...(mode === 'wave' && run.wave ? { wave: run.wave } : {}), fromS: run.s, loads: these.map((r) => r.load), seed: (o.seed ?? 1) + out.runs.length, maxIterations }, solve);
+      // After a wave, the ambient loads it had no vehicle for go over the rest of the day like the
+      // cold chain: each vehicle takes further rounds once it is back (within its shift).
+      const storeMode = mode === 'after_wave' ? 'cold' : mode;
+      const draft = await trips.prepareLoadsPlan(db, { day: run.day, mode: storeMode, ...(mode === 'wave' && run.wave ? { wave: run.wave } : {}), fromS: run.s, loads: these.map((r) => r.load), seed: (o.seed ?? 1) + out.runs.length, maxIterations }, solve);
       const saved = await trips.savePlan(db, draft, input.now);
       out.tripPlanIds.push(saved.id);
       const done = new Set<string>();
