@@ -57,6 +57,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     const open = await openAfterLift(database.db, applied, lift);
     const ms = s.timingsMs as Record<string, number>;
     const applyTrips = applied.steps.find((x) => x.step === 'trips')?.result as any;
+    const short = (applyTrips?.vehiclesShortDay1 ?? []) as Array<{ capability: string; vehiclesShort: number }>;
     const rows: Array<[string, string]> = [
       ['demo load', `${demoSec.toFixed(1)} s`],
       ['draft (wall / CPU)', `${draftSec.toFixed(1)} s / ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`],
@@ -78,6 +79,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       ['lateral transfer units', String(figures.lateralTransferUnits)],
       ['trips planned on apply / loads not fitting', `${figures.tripsPlannedOnApply} / ${figures.loadsNotFitting}`],
       ['trips on apply (cold / ambient), coolant', `${applyTrips?.tripIds?.length ?? 0} (${applyTrips?.coldChainTrips ?? 0} / ${applyTrips?.ambientTrips ?? 0}), ${applyTrips?.onTrips ?? 0} of ${(applyTrips?.loads?.transfers ?? 0) + (applyTrips?.loads?.purchaseOrders ?? 0)} loads (${applyTrips?.loads?.purchaseOrders ?? 0} PO), ${applyTrips?.dryIceBags ?? 0} dry-ice bags, ${applyTrips?.icePacks ?? 0} ice packs; without a trip: ${Object.entries(((applyTrips?.unassigned ?? []) as Array<{ reason: string }>).reduce((a: Record<string, number>, u) => ({ ...a, [u.reason]: (a[u.reason] ?? 0) + 1 }), {})).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`],
+      ['vehicles short on day 1 (estimate: loads left / loads per vehicle a day)', applyTrips?.vehiclesShortText ?? 'n/a'],
       ['trips on apply, runs (at mode: loads -> trips)', ((applyTrips?.runs ?? []) as Array<{ at: string; mode: string; loads: number; trips: number }>).map((r) => `${r.at} ${r.mode}: ${r.loads} -> ${r.trips}`).join('; ') || 'none'],
       ['open after lift (transfers, holds, PO lines, trips)', `${open.total} (${open.transfers}, ${open.holds}, ${open.poLines}, ${open.trips})`],
     ];
@@ -93,6 +95,10 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       trips: s.trips,
       coldChainTrips: s.coldChainTrips,
       tripsUnassignedLoads: s.tripsUnassignedLoads,
+      // An estimate: the extra vehicles per capability the first day would need for the loads the fleet had no vehicle for.
+      vehiclesShortDay1: short.reduce((a, v) => a + v.vehiclesShort, 0),
+      vehiclesShortDay1ColdChain: short.find((v) => v.capability === 'cold_chain')?.vehiclesShort ?? 0,
+      vehiclesShortDay1Ambient: short.find((v) => v.capability === 'ambient')?.vehiclesShort ?? 0,
       staffHoursAssigned: s.staffHoursAssigned,
       unmetRoleHours: s.unmetRoleHours,
       planFillRate: sim.b.summary.fillRate.all,

@@ -64,7 +64,8 @@ export function registerIncidentCommands(program: Command, ctx: CliContext): voi
     .option('--override <reason>', 'apply although the plan changed since its last simulation, saying why')
     .action(async (id, o) => {
     const p = await ctx.request('POST', `/api/incidents/${enc(id)}/apply`, { body: { ...(o.failAtStep ? { failAtStep: o.failAtStep } : {}), ...(o.override ? { override: { reason: o.override } } : {}) } });
-    ctx.print(p, { json: json(), table: (x: any) => textTable(['step', 'status'], x.steps.map((s: any) => [s.step, s.status])) });
+    const short = (x: any) => x.steps.find((s: any) => s.step === 'trips')?.result?.vehiclesShortText;
+    ctx.print(p, { json: json(), table: (x: any) => textTable(['step', 'status'], x.steps.map((s: any) => [s.step, s.status])) + (short(x) ? `\nfleet on day 1: ${short(x)}\n` : '') });
   });
   inc.command('undo-apply <id>').description('undo an apply stopped midway (e.g. the server was killed) or failed: every step done is compensated').action(async (id) => {
     const p = await ctx.request('POST', `/api/incidents/${enc(id)}/apply/undo`, { body: {} });

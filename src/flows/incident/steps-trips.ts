@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { solveRouting } from '../../domain/routing/solve.ts';
 import { pieceCapacity, splitTransfer } from '../../domain/incidents/trip-loads.ts';
+import { vehiclesShort, vehiclesShortText, type TripDone, type VehiclesShort } from '../../domain/incidents/vehicles-short.ts';
 import { isCold, parseClock, secondsInDay, sizeLoad, type Load, type SolveFn, type TripItem, type UnassignedLoad } from '../../domain/trips/index.ts';
 import { addDays } from '../../domain/shared/calendar.ts';
 import { unwrap } from '../../domain/shared/result.ts';
@@ -45,6 +46,13 @@ export interface PlannedTrips {
   unassigned: Array<{ loadId: string; reason: string; message: string }>;
   /** Plans whose audit failed: kept proposed, their loads unassigned. */
   violations: number;
+  /**
+   * An estimate of the vehicles the day lacks, per capability, for the loads the fleet had no
+   * vehicle for (`fleet_exhausted`): those loads over the loads a vehicle of the kind carried in
+   * the plan's day, rounded up. `vehiclesShortText` says it in a line, as an estimate.
+   */
+  vehiclesShortDay1: VehiclesShort[];
+  vehiclesShortText: string;
   runs: Array<{ day: string; mode: 'cold' | 'wave' | 'after_wave'; at: string; loads: number; trips: number }>;
 }
 
@@ -146,9 +154,10 @@ export async function planTripsFor(db: Db, input: { transferIds: string[]; poPla
   const settings = await trips.getSettings(db);
   const out: PlannedTrips = {
     fromIso: input.now.toISOString(), tripPlanIds: [], tripIds: [], loads: { transfers: transfers.length, purchaseOrders: pos.length }, onTrips: 0,
-    coldChainTrips: 0, ambientTrips: 0, dryIceBags: 0, icePacks: 0, unassigned: [], violations: 0, runs: [],
+    coldChainTrips: 0, ambientTrips: 0, dryIceBags: 0, icePacks: 0, unassigned: [], violations: 0, vehiclesShortDay1: [], vehiclesShortText: '', runs: [],
   };
   const lastReason = new Map<string, UnassignedLoad>();
+  const tripsDone: TripDone[] = [];
   for (const run of runsOf(nowMs, settings.waves)) {
     const modes: Array<'cold' | 'wave' | 'after_wave'> = run.wave ? ['cold', 'wave', 'after_wave'] : ['cold'];
     for (const mode of modes) {
@@ -168,6 +177,7 @@ export async function planTripsFor(db: Db, input: { transferIds: string[]; poPla
         out.tripIds.push(...confirmed.tripIds);
         for (const trip of draft.result.trips) {
           const cold = trip.load.weightG.chilled + trip.load.weightG.frozen + trip.load.volumeCm3.chilled + trip.load.volumeCm3.frozen > 0;
+          tripsDone.push({ capability: cold ? 'cold_chain' : 'ambient', vehicleKey: trip.vehicleKey, loads: trip.stops.length });
           if (cold) out.coldChainTrips++;
           else out.ambientTrips++;
           out.dryIceBags += trip.coolant.dryIceBags;
@@ -191,6 +201,10 @@ export async function planTripsFor(db: Db, input: { transferIds: string[]; poPla
     const u = lastReason.get(r.load.id);
     out.unassigned.push(u ? { loadId: u.loadId, reason: u.reason, message: `${u.message} (no trip within 24 hours)` } : { loadId: r.load.id, reason: 'not_ready', message: `ready at ${new Date(r.readyMs).toISOString()}, after the last run of the 24 hours (or the planning budget ran out)` });
   }
+  const short = { cold_chain: 0, ambient: 0 };
+  for (const r of pending) if (lastReason.get(r.load.id)?.reason === 'fleet_exhausted') short[r.cold ? 'cold_chain' : 'ambient']++;
+  out.vehiclesShortDay1 = vehiclesShort(tripsDone, short);
+  out.vehiclesShortText = vehiclesShortText(out.vehiclesShortDay1);
   return out;
 }
 
