@@ -382,6 +382,8 @@ describe('applying and lifting', () => {
     const tripIds: string[] = applied.steps.find((s: any) => s.step === 'trips').result.tripIds;
     const after = (await call('GET', '/api/trips')).json().trips.filter((x: any) => tripIds.includes(x.id));
     expect(after.map((x: any) => x.status)).toEqual(tripIds.map(() => 'cancelled'));
+    // Their plans are no longer shown as confirmed.
+    for (const planId of new Set(after.map((x: any) => x.planId as string))) expect((await call('GET', `/api/trips/plans/${planId}`)).json().status).toBe('cancelled');
     expect(await openAfterLift(t.db, applied, r.json())).toMatchObject({ total: 0 });
     expect((await call('POST', '/api/incidents/yz-2022-06/lift')).statusCode).toBe(409);
   }, 180_000);

@@ -150,15 +150,27 @@ describe('cold-chain trips from open transfers, end to end', () => {
 });
 
 describe('ambient waves', () => {
+  let wavePlanId = '';
   it('puts the ambient transfers on the 14:00 wave, every trip leaving at 14:00', async () => {
     const s = await ok(t.app.inject({ method: 'PATCH', url: '/api/trips/settings', payload: { waves: ['06:00', '14:00'], outsideTempC: 33 } }));
     expect(s.waves).toEqual(['06:00', '14:00']);
     const plan = await ok(post('/api/trips/plans', { day: DAY, mode: 'wave', wave: '14:00', seed: 1, maxIterations: 200 }), 201);
     expect(plan.wave).toBe('14:00');
+    wavePlanId = plan.id;
     expect(plan.violations).toEqual([]);
     expect(plan.result.trips.length).toBeGreaterThan(0);
     for (const trip of plan.result.trips) expect(trip.departS).toBe(14 * 3600);
     expect(plan.result.trips.flatMap((x: any) => x.stops.map((st: any) => st.loadId)).sort()).toEqual(['TR-RICE-A', 'TR-RICE-B']);
+  });
+
+  it('shows a confirmed plan as cancelled once every one of its trips is cancelled, not before', async () => {
+    expect((await ok(post(`/api/trips/plans/${wavePlanId}/confirm`))).status).toBe('confirmed');
+    const ids = (await ok(get(`/api/trips?planId=${wavePlanId}`))).trips.map((x: any) => x.id) as string[];
+    expect(ids.length).toBeGreaterThan(0);
+    for (const [i, id] of ids.entries()) {
+      await ok(post(`/api/trips/${id}/cancel`));
+      expect((await ok(get(`/api/trips/plans/${wavePlanId}`))).status).toBe(i === ids.length - 1 ? 'cancelled' : 'confirmed');
+    }
   });
 
   it('refuses a bad setting, naming it', async () => {

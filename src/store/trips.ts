@@ -244,7 +244,8 @@ export interface PlanView extends PlanDraft {
   day: string;
   mode: string;
   wave: string | null;
-  status: 'proposed' | 'confirmed' | 'discarded';
+  /** `cancelled`: was confirmed, and every one of its trips has been cancelled since. */
+  status: 'proposed' | 'confirmed' | 'discarded' | 'cancelled';
   createdAt: string;
   decidedAt: string | null;
 }
@@ -705,6 +706,9 @@ export async function cancelTrip(db: Db, id: string): Promise<TripView> {
   if (t.status !== 'confirmed') fail({ code: 'conflict', field: 'id', message: `trip ${id} is ${t.status}; only a confirmed trip can be cancelled`, expected: 'confirmed', actual: t.status });
   await sql`UPDATE trips SET status = 'cancelled' WHERE id = ${id}`.execute(db);
   await sql`UPDATE trip_stops SET active = false WHERE trip_id = ${id}`.execute(db);
+  // The plan is no longer shown as confirmed once none of its trips is left.
+  await sql`UPDATE trip_plans SET status = 'cancelled' WHERE id = ${t.planId} AND status = 'confirmed'
+    AND NOT EXISTS (SELECT 1 FROM trips WHERE plan_id = ${t.planId} AND status <> 'cancelled')`.execute(db);
   return requireTrip(db, id);
 }
 
@@ -722,6 +726,7 @@ export async function reinstateTrip(db: Db, id: string): Promise<TripView> {
     throw e;
   }
   await sql`UPDATE trips SET status = 'confirmed' WHERE id = ${id}`.execute(db);
+  await sql`UPDATE trip_plans SET status = 'confirmed' WHERE id = ${t.planId} AND status = 'cancelled'`.execute(db);
   return requireTrip(db, id);
 }
 

@@ -268,7 +268,7 @@ export const en = {
     rostered: 'People rostered',
     borrowed: 'Borrowed from other nodes',
     unmetByRoleShift: 'Unmet hours by role and shift',
-    planStatus: { draft: 'Draft', applied: 'Applied', superseded: 'Superseded' },
+    planStatus: { cancelled: 'Cancelled: all its trips were cancelled.', draft: 'Draft', applied: 'Applied', superseded: 'Superseded' },
   },
   role: { picker: 'Picker', packer: 'Packer', receiver: 'Receiver', shelver: 'Shelver', driver: 'Driver', rider: 'Rider', manager: 'Manager' },
   permit: { cleared: 'Cleared', pending: 'Pending', not_cleared: 'Not cleared' },

@@ -270,7 +270,7 @@ export const zhCN: Messages = {
     rostered: '排班人数',
     borrowed: '跨店借调',
     unmetByRoleShift: '按岗位和班次的缺口工时',
-    planStatus: { draft: '草稿', applied: '已执行', superseded: '已替代' },
+    planStatus: { cancelled: '已取消：其车次均已取消。', draft: '草稿', applied: '已执行', superseded: '已替代' },
   },
   role: { picker: '拣货', packer: '打包', receiver: '收货', shelver: '上架', driver: '司机', rider: '骑手', manager: '店长' },
   permit: { cleared: '已办理', pending: '办理中', not_cleared: '未办理' },
