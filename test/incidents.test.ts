@@ -349,6 +349,11 @@ describe('applying and lifting', () => {
     expect(r.onTrips).toBe(stops.length);
     // The first day can be carried: most of its loads get a trip within the 24 hours.
     expect(r.onTrips).toBeGreaterThan(r.unassigned.length);
+    // The loads the fleet had no vehicle for are told as an estimate of the vehicles the day lacks.
+    const exhausted = r.unassigned.filter((u: any) => u.reason === 'fleet_exhausted').length;
+    expect(r.vehiclesShortDay1.reduce((a: number, v: any) => a + v.loadsWithoutTrip, 0)).toBe(exhausted);
+    for (const v of r.vehiclesShortDay1) expect(v.vehiclesShort * v.loadsPerVehicleDay).toBeGreaterThanOrEqual(v.loadsWithoutTrip);
+    if (exhausted > 0) expect(r.vehiclesShortText).toMatch(/^estimate: /);
   }, 180_000);
 
   it('reconciles a day per node', async () => {
