@@ -6,8 +6,8 @@
  * class in the fleet, so the trips planner sees what the chain would actually load on a truck rather than
  * a 20-tonne "transfer" no vehicle can carry. Pure.
  */
-import { TEMPERATURE_CLASSES, type FleetVehicleType, type Load, type LoadLine, type Place, type TemperatureClass } from '../trips/model.ts';
-import type { TripItem } from '../trips/loads.ts';
+import { TEMPERATURE_CLASSES, type FleetVehicleType, type Load, type LoadLine, type Place, type TemperatureClass } from '../trips/index.ts';
+import type { TripItem } from '../trips/index.ts';
 
 export interface TransferLine {
   fromNodeId: string;
