@@ -33,7 +33,7 @@ const DraftBody = Type.Object({
 }, { additionalProperties: false });
 
 const orNull = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Open = (props: Parameters<typeof Type.Object>[0], description?: string) => Type.Object(props, { additionalProperties: true, description });
+const Open = (props: Parameters<typeof Type.Object>[0], description?: string) => Type.Object(props, { additionalProperties: true, ...(description ? { description } : {}) });
 const IncidentSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),

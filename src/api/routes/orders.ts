@@ -103,7 +103,7 @@ const OrderSchema = Type.Object({
   events: Type.Optional(Type.Array(Type.Object({ fromStatus: Type.Union([Type.String(), Type.Null()]), toStatus: Type.String(), note: Type.String(), at: Type.String() }))),
 });
 const IdParams = Type.Object({ id: Type.String() });
-const Open = (props: Parameters<typeof Type.Object>[0], description?: string) => Type.Object(props, { additionalProperties: true, description });
+const Open = (props: Parameters<typeof Type.Object>[0], description?: string) => Type.Object(props, { additionalProperties: true, ...(description ? { description } : {}) });
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const GroupAnswerSchema = Open({
   status: StringEnum(['accepted', 'refused'] as const),

@@ -103,7 +103,7 @@ const PlanLineSchema = Type.Object({
   documentId: Type.Union([Type.String(), Type.Null()]),
 });
 const ShortageSchema = Type.Object({ nodeId: Type.String(), itemId: Type.String(), tier: Type.String(), needUnits: Type.Integer(), shortUnits: Type.Integer(), reason: Type.String() });
-const Open = (props: Parameters<typeof Type.Object>[0], description?: string) => Type.Object(props, { additionalProperties: true, description });
+const Open = (props: Parameters<typeof Type.Object>[0], description?: string) => Type.Object(props, { additionalProperties: true, ...(description ? { description } : {}) });
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Tier = StringEnum(['essential', 'key'] as const);
 const MultipliersOut = Open({

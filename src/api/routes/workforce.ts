@@ -106,7 +106,7 @@ const PlanRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const WOpen = (props: Parameters<typeof Type.Object>[0], description?: string) => Type.Object(props, { additionalProperties: true, description });
+const WOpen = (props: Parameters<typeof Type.Object>[0], description?: string) => Type.Object(props, { additionalProperties: true, ...(description ? { description } : {}) });
 const WShift = WOpen({ id: Type.String(), startMin: Type.Integer(), durationMin: Type.Integer(), startsAt: Type.Optional(Type.String()), endsAt: Type.Optional(Type.String()) });
 
 const PlanSchema = Type.Object({
