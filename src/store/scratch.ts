@@ -197,9 +197,9 @@ export function isUnneededWal(name: string, redo: string, cur: string): boolean 
  * The tarball without the regular-file entries `drop` names. Returns the input unchanged when it
  * holds an entry this reader does not know (long-name or pax headers), rather than guess.
  */
-export function dropTarEntries(tar: Uint8Array, drop: (name: string) => boolean): Uint8Array {
+export function dropTarEntries(tar: Uint8Array<ArrayBuffer>, drop: (name: string) => boolean): Uint8Array<ArrayBuffer> {
   const text = (a: number, b: number) => new TextDecoder().decode(tar.subarray(a, b)).replace(/\0.*$/s, '');
-  const parts: Uint8Array[] = [];
+  const parts: Uint8Array<ArrayBuffer>[] = [];
   let at = 0;
   let dropped = 0;
   while (at + 512 <= tar.length) {
