@@ -72,7 +72,7 @@ export async function prepareMoveStock(db: Db, request: MoveStockRequest, now: D
   const { lines, pieces } = await linesAndPieces(db, request, now);
   const moveId = `MV-${randomUUID().slice(0, 8)}`;
   const transfers = pieces.map((p, k) => ({ id: transferId(moveId, k), fromNodeId: request.fromNodeId, toNodeId: request.toNodeId, lines: p.lines }));
-  return { moveId, lines, pieces, trips: await prepareTrips(db, { transfers, poPlanIds: [], now }, { solve: options.solve }) };
+  return { moveId, lines, pieces, trips: await prepareTrips(db, { transfers, purchaseOrders: [], now }, { solve: options.solve }) };
 }
 
 /**

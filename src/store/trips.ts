@@ -370,6 +370,8 @@ export interface LoadsPlanRequest {
   busyUntil?: ReadonlyMap<string, number>;
   /** Restrict the fleet to the vehicles that have a compartment of one of these classes. */
   classes?: TemperatureClass[];
+  /** Rounds per vehicle over the rest of the day (not for a wave); default the settings' `times.maxRounds`. */
+  maxRounds?: number;
   seed?: number;
   maxIterations?: number;
   timeLimitS?: number;
@@ -395,7 +397,7 @@ export async function prepareLoadsPlan(db: Db, r: LoadsPlanRequest, solve: Solve
     window = [w, Math.min(86_400, w + settings.waveHours * 3600)];
     params.fixedDeparture = true;
     params.maxRounds = 1;
-  }
+  } else if (r.maxRounds !== undefined) params.maxRounds = r.maxRounds;
   const request: PlanRequest = { day, mode: r.mode, ...(r.wave ? { wave: r.wave } : {}), seed: r.seed ?? 1, ...(r.timeLimitS !== undefined ? { timeLimitS: r.timeLimitS } : { maxIterations: r.maxIterations ?? 2000 }) };
   return solvePlan(db, { day, request, wave: r.wave ?? null, window, fleet, planNodes, loads: r.loads, params, coolant: settings.coolant, ...(r.busyUntil ? { busyUntil: r.busyUntil } : {}) }, solve);
 }

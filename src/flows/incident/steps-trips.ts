@@ -93,16 +93,19 @@ interface ReadyLoad {
 }
 
 const CARRY = new Set(['fleet_exhausted', 'time_window_unreachable']);
+/** Rounds per vehicle in a day run (the planner stops earlier when a round places nothing). */
+const DAY_RUN_ROUNDS = 8;
 
-/** The runs of the 24 hours from `nowMs`: now, then each wave time (ascending), each as day + seconds; a wave at `now` is one run. */
-function runsOf(nowMs: number, waves: string[]): Array<{ day: string; s: number; ms: number; wave: string | null }> {
+/** The runs of the `hours` from `nowMs`: now, then each wave time (ascending), each as day + seconds; a wave at `now` is one run. */
+function runsOf(nowMs: number, waves: string[], hours: number): Array<{ day: string; s: number; ms: number; wave: string | null }> {
   const day0 = trips.beijingDay(new Date(nowMs));
   const out: Array<{ day: string; s: number; ms: number; wave: string | null }> = [];
-  for (const day of [day0, addDays(day0, 1)]) {
+  for (let d = 0; d <= Math.ceil(hours / 24); d++) {
+    const day = addDays(day0, d);
     for (const w of waves) {
       const s = unwrap(parseClock(w, 'waves'));
       const ms = nowMs + (s - secondsInDay(day, new Date(nowMs).toISOString())) * 1000;
-      if (ms >= nowMs && ms < nowMs + 86_400_000) out.push({ day, s, ms, wave: w });
+      if (ms >= nowMs && ms < nowMs + hours * 3_600_000) out.push({ day, s, ms, wave: w });
     }
   }
   if (!out.some((r) => r.ms === nowMs)) out.push({ day: day0, s: secondsInDay(day0, new Date(nowMs).toISOString()), ms: nowMs, wave: null });
@@ -130,26 +133,44 @@ async function transferLoadsOf(db: Db, transfers: TransferToCarry[], nowMs: numb
   return out;
 }
 
-/** Open purchase orders of the sourcing plans, merged per receiver and arrival, split by class and truckload, from the hub of their class. */
-async function purchaseOrderLoads(db: Db, planIds: string[], items: Map<string, TripItem>, day: string): Promise<ReadyLoad[]> {
+/** A purchase order the supplier delivers to the chain's hub, at `expectedAt`, for `toNodeId`. */
+export interface PurchaseOrderToCarry {
+  id: string;
+  toNodeId: string;
+  expectedAt: string;
+  lines: Array<{ itemId: string; quantity: number }>;
+}
+
+/** The open purchase orders of the sourcing plans `planIds`, one entry per order. */
+export async function openPurchaseOrders(db: Db, planIds: string[]): Promise<PurchaseOrderToCarry[]> {
+  const byId = new Map<string, PurchaseOrderToCarry>();
+  for (const planId of planIds) {
+    for (const l of await planning.listPurchaseOrders(db, { planId })) {
+      if (l.status !== 'open') continue;
+      const po = byId.get(l.id) ?? byId.set(l.id, { id: l.id, toNodeId: l.toNodeId, expectedAt: l.expectedAt, lines: [] }).get(l.id)!;
+      po.lines.push({ itemId: l.itemId, quantity: l.quantity });
+    }
+  }
+  return [...byId.values()];
+}
+
+/** Purchase orders merged per receiver and arrival, split by class and piece size, from the hub of their class. */
+async function purchaseOrderLoads(db: Db, orders: PurchaseOrderToCarry[], items: Map<string, TripItem>, day: string): Promise<ReadyLoad[]> {
   const nodes = await network.listNodes(db);
   const hubOf = (kind: string) => nodes.find((n) => n.kind === kind && n.status !== 'closed');
   const coldHub = hubOf('processing_centre') ?? hubOf('distribution_centre');
   const ambientHub = hubOf('distribution_centre') ?? hubOf('processing_centre');
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const capacity = pieceCapacity(await truckFleet(db, day));
-  // The open lines of every purchase order, grouped by receiver and expected arrival: the goods of
-  // several small orders that reach the hub together go on together (one load per truckload of a
+  // The lines of every purchase order, grouped by receiver and expected arrival: the goods of
+  // several small orders that reach the hub together go on together (one load per piece of a
   // class), rather than each order's few cases taking a trip of its own.
   const groups = new Map<string, { toNodeId: string; expectedAt: string; poIds: string[]; lines: Array<{ itemId: string; quantity: number }> }>();
-  for (const planId of planIds) {
-    for (const l of await planning.listPurchaseOrders(db, { planId })) {
-      if (l.status !== 'open') continue;
-      const key = `${l.toNodeId}@${Date.parse(l.expectedAt)}`;
-      const g = groups.get(key) ?? groups.set(key, { toNodeId: l.toNodeId, expectedAt: l.expectedAt, poIds: [], lines: [] }).get(key)!;
-      if (!g.poIds.includes(l.id)) g.poIds.push(l.id);
-      g.lines.push({ itemId: l.itemId, quantity: l.quantity });
-    }
+  for (const po of orders) {
+    const key = `${po.toNodeId}@${Date.parse(po.expectedAt)}`;
+    const g = groups.get(key) ?? groups.set(key, { toNodeId: po.toNodeId, expectedAt: po.expectedAt, poIds: [], lines: [] }).get(key)!;
+    if (!g.poIds.includes(po.id)) g.poIds.push(po.id);
+    g.lines.push(...po.lines);
   }
   const out: ReadyLoad[] = [];
   for (const g of groups.values()) {
@@ -169,7 +190,7 @@ async function purchaseOrderLoads(db: Db, planIds: string[], items: Map<string, 
  * Plans the trips for `transfers` and the open purchase orders of `poPlanIds` over the 24 hours
  * from `now`. Reads only: nothing is stored (see `writeTrips`).
  */
-export async function prepareTrips(db: Db, input: { transfers: TransferToCarry[]; poPlanIds: string[]; now: Date }, o: TripsOptions = {}): Promise<PreparedTrips> {
+export async function prepareTrips(db: Db, input: { transfers: TransferToCarry[]; purchaseOrders: PurchaseOrderToCarry[]; now: Date; hours?: number }, o: TripsOptions = {}): Promise<PreparedTrips> {
   const nowMs = input.now.getTime();
   const day0 = trips.beijingDay(input.now);
   const t0 = performance.now();
@@ -179,9 +200,8 @@ export async function prepareTrips(db: Db, input: { transfers: TransferToCarry[]
   const solve: SolveFn = o.solve ? (problem, s) => o.solve!(problem, budget(s)) : async (problem, s) => solveRouting(problem, { ...budget(s), clock: () => performance.now() });
 
   const transfers = await transferLoadsOf(db, input.transfers, nowMs);
-  const poLines = (await Promise.all(input.poPlanIds.map((id) => planning.listPurchaseOrders(db, { planId: id })))).flat();
-  const items = await tripItems(db, [...transfers.flatMap((x) => x.load.lines.map((l) => l.itemId)), ...poLines.map((l) => l.itemId)]);
-  const pos = await purchaseOrderLoads(db, input.poPlanIds, items, day0);
+  const items = await tripItems(db, [...transfers.flatMap((x) => x.load.lines.map((l) => l.itemId)), ...input.purchaseOrders.flatMap((po) => po.lines.map((l) => l.itemId))]);
+  const pos = await purchaseOrderLoads(db, input.purchaseOrders, items, day0);
   let pending: ReadyLoad[] = [...transfers, ...pos];
   for (const r of pending) r.cold = isCold(sizeLoad(r.load, items).size);
 
@@ -196,13 +216,18 @@ export async function prepareTrips(db: Db, input: { transfers: TransferToCarry[]
   // When each vehicle is free again, per day: the stored trips, then those of the runs planned here.
   const busy = new Map<string, Map<string, number>>();
   const busyOn = async (day: string) => busy.get(day) ?? busy.set(day, await trips.busyVehicles(db, day, settings.times.turnaroundS)).get(day)!;
-  for (const run of runsOf(nowMs, settings.waves)) {
+  const hours = input.hours ?? 24;
+  // A day run lets each vehicle go round again while its shift lasts (the planner stops when a
+  // round places nothing); the settings' rounds bound one plan, and a vehicle back at noon would
+  // otherwise stand idle for the afternoon while loads wait.
+  const dayRounds = DAY_RUN_ROUNDS;
+  for (const run of runsOf(nowMs, settings.waves, hours)) {
     const modes: Array<'wave' | 'day'> = run.wave ? ['wave', 'day'] : ['day'];
     for (const mode of modes) {
       const these = pending.filter((r) => r.readyMs <= run.ms && (mode === 'day' || !r.cold));
       if (these.length === 0 || performance.now() > deadline) continue;
       const busyUntil = await busyOn(run.day);
-      const draft = await trips.prepareLoadsPlan(db, { day: run.day, mode: mode === 'wave' ? 'wave' : 'cold', ...(mode === 'wave' && run.wave ? { wave: run.wave } : {}), fromS: run.s, loads: these.map((r) => r.load), busyUntil, seed: (o.seed ?? 1) + out.runs.length, maxIterations }, solve);
+      const draft = await trips.prepareLoadsPlan(db, { day: run.day, mode: mode === 'wave' ? 'wave' : 'cold', ...(mode === 'wave' && run.wave ? { wave: run.wave } : { maxRounds: dayRounds }), fromS: run.s, loads: these.map((r) => r.load), busyUntil, seed: (o.seed ?? 1) + out.runs.length, maxIterations }, solve);
       drafts.push(draft);
       const done = new Set<string>();
       if (draft.violations.length > 0) {
@@ -233,7 +258,7 @@ export async function prepareTrips(db: Db, input: { transfers: TransferToCarry[]
   }
   for (const r of pending) {
     const u = lastReason.get(r.load.id);
-    out.unassigned.push(u ? { loadId: u.loadId, reason: u.reason, message: `${u.message} (no trip within 24 hours)` } : { loadId: r.load.id, reason: 'not_ready', message: `ready at ${new Date(r.readyMs).toISOString()}, after the last run of the 24 hours (or the planning budget ran out)` });
+    out.unassigned.push(u ? { loadId: u.loadId, reason: u.reason, message: `${u.message} (no trip within ${hours} hours)` } : { loadId: r.load.id, reason: 'not_ready', message: `ready at ${new Date(r.readyMs).toISOString()}, after the last run of the ${hours} hours (or the planning budget ran out)` });
   }
   const short = { cold_chain: 0, ambient: 0 };
   for (const r of pending) if (lastReason.get(r.load.id)?.reason === 'fleet_exhausted') short[r.cold ? 'cold_chain' : 'ambient']++;
@@ -260,7 +285,7 @@ export async function writeTrips(trx: Db, prepared: PreparedTrips, now: Date): P
 
 /** Plans and confirms trips for the transfer orders `transferIds` and the open purchase orders of `poPlanIds`, with one database handle. */
 export async function planTripsFor(db: Db, input: { transferIds: string[]; poPlanIds: string[]; now: Date }, o: TripsOptions = {}): Promise<PlannedTrips> {
-  return writeTrips(db, await prepareTrips(db, { transfers: await draftTransfers(db, input.transferIds), poPlanIds: input.poPlanIds, now: input.now }, o), input.now);
+  return writeTrips(db, await prepareTrips(db, { transfers: await draftTransfers(db, input.transferIds), purchaseOrders: await openPurchaseOrders(db, input.poPlanIds), now: input.now }, o), input.now);
 }
 
 const clockOf = (s: number) => `${String(Math.floor(s / 3600) % 24).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`;
@@ -289,7 +314,7 @@ export function tripsStep(sourcingPlanIds: (db: Db) => Promise<string[]>, now: D
     const planIds = await sourcingPlanIds(db);
     const transferIds: string[] = [];
     for (const id of planIds) for (const d of (await planning.requirePlan(db, id)).documents) if (d.kind === 'transfer_order') transferIds.push(d.id);
-    return prepareTrips(db, { transfers: await draftTransfers(db, transferIds), poPlanIds: planIds, now }, options);
+    return prepareTrips(db, { transfers: await draftTransfers(db, transferIds), purchaseOrders: await openPurchaseOrders(db, planIds), now }, options);
   };
   return {
     name: 'trips',
