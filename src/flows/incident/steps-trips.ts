@@ -258,7 +258,9 @@ export async function prepareTrips(db: Db, input: { transfers: TransferToCarry[]
   }
   for (const r of pending) {
     const u = lastReason.get(r.load.id);
-    out.unassigned.push(u ? { loadId: u.loadId, reason: u.reason, message: `${u.message} (no trip within ${hours} hours)` } : { loadId: r.load.id, reason: 'not_ready', message: `ready at ${new Date(r.readyMs).toISOString()}, after the last run of the ${hours} hours (or the planning budget ran out)` });
+    // A purchase order the chain's fleet cannot take on: the supplier's own transport is the other way.
+    const po = r.load.kind === 'purchase_order' && u?.reason === 'fleet_exhausted' ? `; or have the supplier deliver it to ${r.load.destination.name} itself` : '';
+    out.unassigned.push(u ? { loadId: u.loadId, reason: u.reason, message: `${u.message} (no trip within ${hours} hours)${po}` } : { loadId: r.load.id, reason: 'not_ready', message: `ready at ${new Date(r.readyMs).toISOString()}, after the last run of the ${hours} hours (or the planning budget ran out)` });
   }
   const short = { cold_chain: 0, ambient: 0 };
   for (const r of pending) if (lastReason.get(r.load.id)?.reason === 'fleet_exhausted') short[r.cold ? 'cold_chain' : 'ambient']++;
