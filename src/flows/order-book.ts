@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { PlacementBook, type CounterScope, type TradingStatus } from '../domain/orders/book.ts';
 import { TierPurchaseLimitPolicy, DEFAULT_TIER_LIMITS, type ItemLimit, type PurchaseLimitPolicy, type TierLimits } from '../domain/orders/limits.ts';
 import {
-  answeredKeysFromRows, answeredKeysQuery, boughtSoFar, lockBuyersQuery, lockSlotsQuery, lockWindowsQuery, nodeStatusesQuery, orderItemsFromRows, orderItemsQuery, rowToSlot, rowToWindow, type OrderItem,
+  answeredKeysFromRows, answeredKeysQuery, boughtSoFarFromRows, boughtSoFarQuery, lockBuyersQuery, lockSlotsQuery, lockWindowsQuery, nodeStatusesQuery, orderItemsFromRows, orderItemsQuery, rowToSlot, rowToWindow, type OrderItem,
 } from '../store/orders.ts';
 import { lockedStockFromRows, lockItemBalancesQuery } from '../store/inventory.ts';
 
@@ -40,6 +40,12 @@ export interface LoadedBook {
  * the transactions that held them first.
  */
 export async function loadBook(trx: Kysely<any>, needs: BookNeeds, tiers: TierLimits = DEFAULT_TIER_LIMITS, keys: Array<{ scope: string; key: string }> = []): Promise<LoadedBook & { answered: ReturnType<typeof answeredKeysFromRows> }> {
+  const row = (await bookQuery(needs, keys).execute(trx)).rows[0];
+  return bookFromRow(row, needs, tiers, async (q) => (await q.execute(trx)).rows);
+}
+
+/** The statement of `loadBook` (one row), to send as the first of a transaction. */
+export function bookQuery(needs: BookNeeds, keys: Array<{ scope: string; key: string }> = []): RawBuilder<Record<string, unknown>> {
   const itemIds = [...new Set(needs.items)];
   const nodeIds = [...new Set(needs.slots.map((s) => s.nodeId))];
   const winKeys = new Map<string, [string, string]>();
@@ -63,7 +69,11 @@ export async function loadBook(trx: Kysely<any>, needs: BookNeeds, tiers: TierLi
     ['buyers', buyerLocks.length > 0 ? lockBuyersQuery(buyerLocks) : null],
   ];
   const cols = parts.map(([name, q]) => (q ? sql`(SELECT COALESCE(json_agg(q), '[]'::json) FROM (${q}) AS q) AS ${sql.ref(name)}` : sql`'[]'::json AS ${sql.ref(name)}`));
-  const row = (await sql<Record<string, unknown>>`SELECT ${sql.join(cols)}`.execute(trx)).rows[0];
+  return sql<Record<string, unknown>>`SELECT ${sql.join(cols)}`;
+}
+
+/** The book from `bookQuery`'s row; what the buyers bought is read by `query` (a second statement, after the buyer locks). */
+export async function bookFromRow(row: Record<string, unknown>, needs: BookNeeds, tiers: TierLimits, query: <R>(q: RawBuilder<R>) => Promise<R[]>): Promise<LoadedBook & { answered: ReturnType<typeof answeredKeysFromRows> }> {
   const rows = (name: string): any[] => {
     const v = row[name];
     return (typeof v === 'string' ? JSON.parse(v) : v) as any[];
@@ -94,7 +104,10 @@ export async function loadBook(trx: Kysely<any>, needs: BookNeeds, tiers: TierLi
     for (const i of mine) cappedItems.add(i);
     buyers.set(`${b.customerId}\u0000${b.household}\u0000${b.day}`, { customerId: b.customerId, household: b.household, day: b.day });
   }
-  for (const c of await boughtSoFar(trx, [...buyers.values()], [...cappedItems])) book.setBought(c.scope, c.subject, c.itemId, c.day, c.quantity);
+  const buyerList = [...buyers.values()];
+  if (buyerList.length > 0 && cappedItems.size > 0) {
+    for (const c of boughtSoFarFromRows(await query(boughtSoFarQuery(buyerList, [...cappedItems])))) book.setBought(c.scope, c.subject, c.itemId, c.day, c.quantity);
+  }
   return { book, items, policy, answered: answeredKeysFromRows(rows('keys')) };
 }
 

@@ -11,7 +11,9 @@ import { DomainException, type DomainError } from '../domain/shared/result.ts';
 import { orderReservationPart, type OrderReservation } from '../store/inventory.ts';
 import { appendAuditsPart, type AuditEntry } from '../store/auth.ts';
 import { bookDeliveriesPart, insertOrdersPart, isOrderKeyConflict, OrderKeyRace, reservationId, type NewOrder } from '../store/orders.ts';
-import { loadBook } from './order-book.ts';
+import { bookFromRow, bookQuery } from './order-book.ts';
+import { batchTransaction } from '../store/batch-transaction.ts';
+import type { PipelinedConnection } from '../store/db.ts';
 import { availableByCategory } from '../store/inventory.ts';
 import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory.ts';
 
@@ -72,6 +74,8 @@ export interface PlaceOptions {
   substitution?: SubstitutionPolicy | null;
   /** Test hook: runs after the batch's writes (stock reserved, orders written) and before its commit. */
   afterReserve?: (trx: Kysely<any>) => Promise<void> | void;
+  /** A pipelined PostgreSQL connection (`Database.pipelined`): a batch then costs two round trips (three with a capped item). */
+  pipelined?: () => Promise<PipelinedConnection>;
 }
 
 export async function placeOrders(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], options: PlaceOptions = {}): Promise<PlaceResult[]> {
@@ -112,41 +116,46 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
   const routings: Array<RoutingInfo | null> = jobs.map((j) => directory.lookup(j.request.address.lat, j.request.address.lng));
   const results: Array<PlaceResult | undefined> = new Array(jobs.length);
 
-  const committed = await db.transaction().execute(async (trx) => {
-    // 1. Idempotency keys: the first job with a key claims it; later jobs in the batch with the
-    // same key mirror its result; a key answered by an earlier transaction replays its answer.
-    const keyed = new Map<string, number>();
-    const mirrors: Array<[number, number]> = [];
-    jobs.forEach((j, i) => {
-      if (!j.idempotency) return;
-      const k = `${j.idempotency.scope}\u0000${j.idempotency.key}`;
-      const first = keyed.get(k);
-      if (first === undefined) keyed.set(k, i);
-      else if (jobs[first].idempotency!.hash !== j.idempotency.hash) results[i] = { ok: false, error: reusedKey(j.idempotency.key) };
-      else mirrors.push([i, first]);
-    });
-    const claimants = [...keyed.values()];
-    const mirrored = new Set(mirrors.map((m) => m[0]));
-    // Every job that may be decided here (a key answered earlier only shows once read, below: its
-    // rows are read and locked with the others', which is harmless and saves a round trip).
-    const candidates = jobs.map((_, i) => i).filter((i) => results[i] === undefined && !mirrored.has(i));
+  // 1. Idempotency keys: the first job with a key claims it; later jobs in the batch with the
+  // same key mirror its result; a key answered by an earlier transaction replays its answer.
+  const keyed = new Map<string, number>();
+  const mirrors: Array<[number, number]> = [];
+  jobs.forEach((j, i) => {
+    if (!j.idempotency) return;
+    const k = `${j.idempotency.scope}\u0000${j.idempotency.key}`;
+    const first = keyed.get(k);
+    if (first === undefined) keyed.set(k, i);
+    else if (jobs[first].idempotency!.hash !== j.idempotency.hash) results[i] = { ok: false, error: reusedKey(j.idempotency.key) };
+    else mirrors.push([i, first]);
+  });
+  const claimants = [...keyed.values()];
+  const mirrored = new Set(mirrors.map((m) => m[0]));
+  // Every job that may be decided here (a key answered earlier only shows once read, below: its
+  // rows are read and locked with the others', which is harmless and saves a round trip).
+  const candidates = jobs.map((_, i) => i).filter((i) => results[i] === undefined && !mirrored.has(i));
 
-    // 2. Load what the orders touch, under locks, and the keys already answered: one statement.
-    const itemIds = [...new Set(candidates.flatMap((i) => jobs[i].request.lines.map((l) => l.itemId)))];
-    const needs = { slots: [] as Array<{ nodeId: string; startMs: number; day: string }>, stock: [] as Array<[string, string]>, items: itemIds, buyers: [] as Array<{ customerId: string; household: string; day: string; itemIds: string[] }> };
-    for (const i of candidates) {
-      const r = jobs[i].request;
-      const routing = routings[i];
-      const day = localDay(r.slotStartMs);
-      needs.buyers.push({ customerId: r.customerId, household: householdKey(r.address), day, itemIds: r.lines.map((l) => l.itemId) });
-      if (!routing) continue;
-      for (const n of [routing.servingNodeId, ...routing.backupNodeIds]) {
-        if (!n) continue;
-        needs.slots.push({ nodeId: n, startMs: r.slotStartMs, day });
-        for (const l of r.lines) needs.stock.push([n, l.itemId]);
-      }
+  // 2. Load what the orders touch, under locks, and the keys already answered: one statement.
+  const itemIds = [...new Set(candidates.flatMap((i) => jobs[i].request.lines.map((l) => l.itemId)))];
+  const needs = { slots: [] as Array<{ nodeId: string; startMs: number; day: string }>, stock: [] as Array<[string, string]>, items: itemIds, buyers: [] as Array<{ customerId: string; household: string; day: string; itemIds: string[] }> };
+  for (const i of candidates) {
+    const r = jobs[i].request;
+    const routing = routings[i];
+    const day = localDay(r.slotStartMs);
+    needs.buyers.push({ customerId: r.customerId, household: householdKey(r.address), day, itemIds: r.lines.map((l) => l.itemId) });
+    if (!routing) continue;
+    for (const n of [routing.servingNodeId, ...routing.backupNodeIds]) {
+      if (!n) continue;
+      needs.slots.push({ nodeId: n, startMs: r.slotStartMs, day });
+      for (const l of r.lines) needs.stock.push([n, l.itemId]);
     }
-    const { book, items, policy, answered } = await loadBook(trx, needs, options.tiers ?? DEFAULT_TIER_LIMITS, claimants.map((i) => ({ scope: jobs[i].idempotency!.scope, key: jobs[i].idempotency!.key })));
+  }
+  const keys = claimants.map((i) => ({ scope: jobs[i].idempotency!.scope, key: jobs[i].idempotency!.key }));
+
+  // A pipelined connection sends BEGIN with the read and COMMIT with the write (two round trips);
+  // the crash test's hook needs the transaction between the write and the commit.
+  const source = options.afterReserve ? { db } : { db, pipelined: options.pipelined };
+  await batchTransaction(source, bookQuery(needs, keys), async ([row], tx) => {
+    const { book, items, policy, answered } = await bookFromRow(row, needs, options.tiers ?? DEFAULT_TIER_LIMITS, tx.query);
     // Optimistic: the keys already answered replay their answer; the answers of this batch are
     // inserted at the end, and a key another transaction answered meanwhile refuses the batch
     // (retryable), so each key is written once instead of claimed and then updated.
@@ -224,24 +233,22 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
     }
     const reserve = orderReservationPart(reservations, now);
     const parts = [reserve?.ctes, insertOrdersPart(newOrders, now), bookDeliveriesPart(deliveries), appendAuditsPart(audits)].filter((x) => !!x);
-    if (parts.length > 0) {
-      let row: Record<string, number>;
-      try {
-        row = (await sql<Record<string, number>>`WITH ${sql.join(parts)} SELECT ${reserve ? reserve.counts : sql`1 AS none`}`.execute(trx)).rows[0];
-      } catch (e) {
-        throw isOrderKeyConflict(e) ? new OrderKeyRace(e) : e;
-      }
-      reserve?.verify(row);
-    }
-    // Test hook: a crash after the batch's writes and before its commit.
-    if (options.afterReserve) await options.afterReserve(trx);
+    // The write checks its own guards (`baogong_guard`): the COMMIT sent behind it commits nothing when one fails.
+    const write = parts.length > 0 ? sql`WITH ${sql.join(parts)} SELECT ${reserve ? reserve.counts : sql`1 AS none`}` : null;
     for (const [i, first] of mirrors) {
       const f = results[first]!;
       results[i] = f.ok ? { ...f, replayed: true } : f;
     }
-    return true;
+    if (options.afterReserve && tx.kysely) {
+      // Test hook: a crash after the batch's writes and before its commit.
+      if (write) await tx.query(write);
+      await options.afterReserve(tx.kysely);
+      return { last: null, result: true };
+    }
+    return { last: write, result: true };
+  }).catch((e) => {
+    throw isOrderKeyConflict(e) ? new OrderKeyRace(e) : e;
   });
-  void committed;
 
   // Substitutes are suggestions read after the commit: they hold no stock and take no locks.
   if (options.substitution !== null) await addSubstitutes(db, jobs, results as PlaceResult[], routings, options.substitution ?? sameCategorySubstitution);

@@ -1517,7 +1517,11 @@ export function orderReservationPart(lines: OrderReservation[], now: Date): { ct
       SELECT * FROM unnest(${lines.map((l) => l.reservationId)}::text[], ${lines.map((l) => l.nodeId)}::text[], ${lines.map((l) => l.itemId)}::text[], ${lines.map((l) => l.quantity)}::int[])
       ON CONFLICT (id) DO NOTHING
       RETURNING 1)`;
-  const counts = sql`(SELECT count(*) FROM res_it)::int AS res_it, (SELECT count(*) FROM res_op)::int AS res_op, (SELECT count(*) FROM res_ri)::int AS res_ri`;
+  // The stock guard is checked by the statement itself (`baogong_guard`, SQLSTATE 40001), so that a
+  // COMMIT sent right behind it never commits a batch whose guard failed.
+  const counts = sql`(SELECT count(*) FROM res_it)::int AS res_it, (SELECT count(*) FROM res_op)::int AS res_op, (SELECT count(*) FROM res_ri)::int AS res_ri,
+    baogong_guard((SELECT count(*) FROM res_it) = ${pairs.length}, '40001', 'stock rows no longer hold what was read; the orders must be decided again') AS res_guard,
+    baogong_guard((SELECT count(*) FROM res_op) = ${gs.length} AND (SELECT count(*) FROM res_ri) = ${lines.length}, '23505', 'an order operation key or reservation id already exists') AS res_fresh`;
   const verify = (got: Record<string, number>) => {
     if (got.res_it !== pairs.length) throw new StockRace(pairs.length - got.res_it);
     if (got.res_op !== gs.length || got.res_ri !== lines.length) {

@@ -262,6 +262,11 @@ const BUYER_LOCK_CLASS = 310;
  */
 export async function boughtSoFar(trx: Db, buyers: Array<{ customerId: string; household: string; day: string }>, itemIds: string[]): Promise<Array<CounterKey & { quantity: number }>> {
   if (buyers.length === 0 || itemIds.length === 0) return [];
+  return boughtSoFarFromRows((await boughtSoFarQuery(buyers, itemIds).execute(trx)).rows);
+}
+
+/** The statement of `boughtSoFar` (rows for `boughtSoFarFromRows`); buyers and items must not be empty. */
+export function boughtSoFarQuery(buyers: Array<{ customerId: string; household: string; day: string }>, itemIds: string[]): RawBuilder<any> {
   const cs = new Map<string, [string, string]>();
   const hs = new Map<string, [string, string]>();
   for (const b of buyers) {
@@ -270,7 +275,7 @@ export async function boughtSoFar(trx: Db, buyers: Array<{ customerId: string; h
   }
   const c = [...cs.values()];
   const h = [...hs.values()];
-  const r = await sql<any>`
+  return sql<any>`
     SELECT 'customer' AS scope, o.customer_id AS subject, l.item_id, o.service_day, sum(COALESCE(l.picked_quantity, l.quantity))::int AS quantity
     FROM orders o JOIN order_lines l ON l.order_id = o.id
     WHERE (o.customer_id, o.service_day) IN (SELECT * FROM unnest(${c.map((x) => x[0])}::text[], ${c.map((x) => x[1])}::text[]))
@@ -281,8 +286,11 @@ export async function boughtSoFar(trx: Db, buyers: Array<{ customerId: string; h
     FROM orders o JOIN order_lines l ON l.order_id = o.id
     WHERE (o.household, o.service_day) IN (SELECT * FROM unnest(${h.map((x) => x[0])}::text[], ${h.map((x) => x[1])}::text[]))
       AND o.status <> 'cancelled' AND l.item_id = ANY(${itemIds}::text[])
-    GROUP BY o.household, l.item_id, o.service_day`.execute(trx);
-  return r.rows.map((x) => ({ scope: x.scope, subject: x.subject, itemId: x.item_id, day: x.service_day, quantity: Number(x.quantity) }));
+    GROUP BY o.household, l.item_id, o.service_day`;
+}
+
+export function boughtSoFarFromRows(rows: any[]): Array<CounterKey & { quantity: number }> {
+  return rows.map((x) => ({ scope: x.scope, subject: x.subject, itemId: x.item_id, day: x.service_day, quantity: Number(x.quantity) }));
 }
 
 /** A counter another transaction created between our read and our write: retry the orders. */
