@@ -197,7 +197,7 @@ function batcherSettings(deps: AppDeps): { maxBatch: number; maxInFlight: number
 export default async function orderRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = typed(scope);
   const { db, clock } = deps;
-  const batcher = new OrderBatcher(db, clock, batcherSettings(deps));
+  const batcher = new OrderBatcher(db, clock, { ...batcherSettings(deps), pipelined: deps.database.pipelined });
 
   app.post(
     '/api/orders',
