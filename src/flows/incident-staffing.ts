@@ -121,7 +121,7 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
     .filter((s) => siteIds.has(s.homeNodeId) && (!s.insideNodeId || siteIds.has(s.insideNodeId)))
     .map(({ unavailable, active: _a, ...s }) => ({ ...s, unavailableMs: unavailable.map((w) => ({ fromMs: Date.parse(w.fromAt), toMs: Date.parse(w.toAt) })) }));
   const problem = unwrap(assembleProblem(
-    { startsAtMs: input.startsAtMs, days, shiftsPerDay: 3, loads, defaultLoads: false, fixedNeeds: await workforce.listFixedNeeds(db), rates: DEFAULT_RATES, rules },
+    { startsAtMs: input.startsAtMs, days, shiftsPerDay: 3, longShifts: longDayShifts(), loads, defaultLoads: false, fixedNeeds: await workforce.listFixedNeeds(db), rates: DEFAULT_RATES, rules },
     nodes,
     staff,
   ));
@@ -172,6 +172,24 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
     elapsedMs: Date.now() - t0,
     roster,
   };
+}
+
+/**
+ * Twelve-hour days laid over the 8-hour grid, at the two ends of the delivery slot hours (07:00-19:00
+ * and 10:00-22:00 with the default template): people may work their own daily limit (12 hours by
+ * default) in one shift, which the grid alone never allows (two of its shifts need 8 hours of
+ * rest between them). Each covers the grid shifts it overlaps; whoever has a shorter limit simply
+ * gets no long day. The seed's crews worked such days; rest and daily limits still hold.
+ */
+export const LONG_DAY_MIN = 12 * 60;
+export function longDayShifts(template = DEFAULT_SLOT_TEMPLATE): Array<{ startMin: number; durationMin: number; label: string }> {
+  const from = template.firstStartMin;
+  const to = template.lastEndMin;
+  if (to - from <= LONG_DAY_MIN) return [{ startMin: from, durationMin: Math.min(LONG_DAY_MIN, to - from), label: 'long' }];
+  return [
+    { startMin: from, durationMin: LONG_DAY_MIN, label: 'long-am' },
+    { startMin: to - LONG_DAY_MIN, durationMin: LONG_DAY_MIN, label: 'long-pm' },
+  ];
 }
 
 /**
