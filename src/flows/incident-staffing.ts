@@ -4,7 +4,7 @@ import type { MipSolver } from '../solver/model.ts';
 import { unwrap } from '../domain/shared/result.ts';
 import { haversineM as distanceM } from '../domain/geo/distance.ts';
 import {
-  assembleProblem, explainUnmet, planStaffing, shiftGrid, DEFAULT_RATES, INBOUND_SHARE,
+  assembleProblem, explainUnmet, hiresToCover, planStaffing, shiftGrid, DEFAULT_RATES, INBOUND_SHARE,
   type ExpectedLoad, type NodeForPlan, type StaffingPlanResult, type StaffingProblem,
 } from '../domain/workforce/index.ts';
 import { DEFAULT_SLOT_TEMPLATE } from '../domain/orders/slots.ts';
@@ -117,8 +117,14 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
       loads.push({ siteId: n.id, shiftId: shift.id, orders, inboundUnits: Math.round((perDay * INBOUND_UNITS_PER_ORDER * INBOUND_SHARE[3][slot]) / 100) });
     });
   }
+  // People not cleared whose home node lies inside the lockdown stay at home inside it: they may
+  // not cross the control line, and the node itself is controlled (cleared people only), so they
+  // are not rostered anywhere (the demo's Dazu Plaza staff; the seed sent 48 others in instead).
+  const insideLockdown = new Set(input.sites.filter((s) => s.controlled).map((s) => s.nodeId));
+  const lockedAtHome = staffAll.filter((s) => siteIds.has(s.homeNodeId) && insideLockdown.has(s.homeNodeId) && s.permitStatus !== 'cleared');
   const staff = staffAll
     .filter((s) => siteIds.has(s.homeNodeId) && (!s.insideNodeId || siteIds.has(s.insideNodeId)))
+    .filter((s) => !(insideLockdown.has(s.homeNodeId) && s.permitStatus !== 'cleared'))
     .map(({ unavailable, active: _a, ...s }) => ({ ...s, unavailableMs: unavailable.map((w) => ({ fromMs: Date.parse(w.fromAt), toMs: Date.parse(w.toAt) })) }));
   const problem = unwrap(assembleProblem(
     { startsAtMs: input.startsAtMs, days, shiftsPerDay: 3, longShifts: longDayShifts(), loads, defaultLoads: false, fixedNeeds: await workforce.listFixedNeeds(db), rates: DEFAULT_RATES, rules },
@@ -144,6 +150,16 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
     };
   });
   const staffHoursAssigned = Math.round(result.assignments.reduce((a, x) => a + (durations.get(x.shiftId) ?? 0), 0) / 60);
+  // What stays unmet, as the smallest fix: people to hire (or riders to contract) per node and role.
+  const hires = hiresToCover(problem, result.review);
+  const notes = [...result.notes];
+  if (lockedAtHome.length > 0) notes.push(`${lockedAtHome.length} people not cleared live inside the lockdown (home ${[...new Set(lockedAtHome.map((s) => s.homeNodeId))].join(', ')}) and are not rostered.`);
+  if (hires.length > 0) {
+    const byRole = new Map<string, number>();
+    for (const h of hires) byRole.set(h.role, (byRole.get(h.role) ?? 0) + h.people);
+    const text = [...byRole].sort((a, b) => b[1] - a[1]).map(([role, n]) => `${n} ${role}${n === 1 ? '' : 's'}`).join(', ');
+    notes.push(`To cover what stays unmet: ${text}, one 8-hour shift a day each (per node and shift in hires)${byRole.has('rider') ? '; riders can be contracted from a third-party delivery platform' : ''}.`);
+  }
   const roster: StoredRoster = {
     startsAt: new Date(input.startsAtMs).toISOString(),
     rates: DEFAULT_RATES,
@@ -168,7 +184,11 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
     shortfallByRoleShift: result.review.shortfallByRoleShift.slice(0, 60),
     /** Which needs stay unmet and why, per node and role (see domain/workforce/unmet.ts). */
     unmetWhy: explainUnmet(problem, result.review),
-    notes: result.notes,
+    /** The smallest fix for what stays unmet: people per node and role (see domain/workforce/unmet.ts). */
+    hires,
+    /** Not cleared and at home inside the lockdown: not rostered. */
+    lockedAtHome: lockedAtHome.length,
+    notes,
     elapsedMs: Date.now() - t0,
     roster,
   };

@@ -38,6 +38,7 @@ export function greedyRoster(ix: Indexed): Assignment[] {
   // Candidates by (site, covered shift, role) and, for minimum staffing, by (site, ordinary shift).
   const byNeed = new Map<string, Candidate[]>();
   const bySiteShift = new Map<string, Candidate[]>();
+  const byCovering = new Map<string, Candidate[]>();
   const usefulElsewhere = staff.map(() => 0);
   for (const c of candidates) {
     for (const role of c.roles) {
@@ -51,6 +52,11 @@ export function greedyRoster(ix: Indexed): Assignment[] {
     if (!shifts[c.shift].covers) {
       const k2 = `${c.site}|${c.shift}`;
       (bySiteShift.get(k2) ?? bySiteShift.set(k2, []).get(k2)!).push(c);
+    } else if (c.roles.length > 0) {
+      for (const cv of cover[c.shift]) {
+        const k3 = `${c.site}|${cv.shift}`;
+        (byCovering.get(k3) ?? byCovering.set(k3, []).get(k3)!).push(c);
+      }
     }
   }
 
@@ -77,11 +83,16 @@ export function greedyRoster(ix: Indexed): Assignment[] {
     return true;
   };
   const price = (c: Candidate) => c.cost + (c.inLoop && inLoop[c.person] !== c.site ? entryCost(ix, c.person, c.site) : 0);
+  // Between two people covering the same unmet minutes: the cheaper; then the longer shift (a long
+  // day adds hands in the slot hours beyond the need it was taken for); then the one holding
+  // fewer needed roles; then the lower index.
+  const preferred = (c: Candidate, best: Candidate): boolean =>
+    (price(c) - price(best) || shifts[best.shift].durationMin - shifts[c.shift].durationMin || c.roles.length - best.roles.length || c.person - best.person) < 0;
   const needKey = (site: number, shift: number, role: Role) => `${site}|${shift}|${role}`;
   const leftOf = (site: number, shift: number, role: Role) => (ix.needMin[site][shift].get(role) ?? 0) - (covered.get(needKey(site, shift, role)) ?? 0);
   const cover1 = (site: number, shift: number, role: Role, minutes: number) => covered.set(needKey(site, shift, role), (covered.get(needKey(site, shift, role)) ?? 0) + minutes);
   // Open assignments in ordinary shifts by person and shift, with the minutes not yet given to a task.
-  const open = new Map<string, { a: Assignment; site: number; left: number }>();
+  const open = new Map<string, { a: Assignment; site: number; left: number; person: number }>();
   const openBySiteShift = new Map<string, Array<{ a: Assignment; site: number; left: number; person: number }>>();
   const take = (c: Candidate) => {
     const t = shifts[c.shift];
@@ -108,19 +119,39 @@ export function greedyRoster(ix: Indexed): Assignment[] {
     entry.left -= minutes;
   };
 
-  // 1. Minimum staffing.
+  // 1. Minimum staffing. A long shift covering the shift counts (and gives the site 12 hours of
+  // work instead of 8) when the person has work here; otherwise an ordinary shift will do.
+  const bestRole = (c: Candidate): Role | null => {
+    let best: Role | null = null;
+    let bestMin = 0;
+    for (const role of c.roles) {
+      let m = 0;
+      for (const cv of cover[c.shift]) m += Math.min(cv.minutes, Math.max(0, leftOf(c.site, cv.shift, role)));
+      if (m > bestMin) [best, bestMin] = [role, m];
+    }
+    return best;
+  };
   for (let n = 0; n < sites.length; n++) {
     const min = sites[n].minStaffPerShift;
     if (min <= 0) continue;
     for (let s = 0; s < shifts.length; s++) {
       if (shifts[s].covers) continue;
-      const pool = bySiteShift.get(`${n}|${s}`) ?? [];
+      const pool = [...(bySiteShift.get(`${n}|${s}`) ?? []), ...(byCovering.get(`${n}|${s}`) ?? [])];
       while ((headcount.get(`${n}|${s}`) ?? 0) < min) {
+        const work = (c: Candidate) => (bestRole(c) ? 1 : 0);
         const c = pool
           .filter((c) => !taken.has(`${c.person}|${c.shift}`) && allowed(c))
-          .sort((a, b) => Number(b.roles.length > 0) - Number(a.roles.length > 0) || price(a) - price(b) || usefulElsewhere[a.person] - usefulElsewhere[b.person] || a.person - b.person)[0];
+          .sort((a, b) => work(b) - work(a) || work(b) * (shifts[b.shift].durationMin - shifts[a.shift].durationMin) || price(a) - price(b) || usefulElsewhere[a.person] - usefulElsewhere[b.person] || a.person - b.person)[0];
         if (!c) break;
         const entry = take(c);
+        if (shifts[c.shift].covers) {
+          const role = bestRole(c);
+          if (role) {
+            give(entry, role, entry.left);
+            for (const cv of cover[c.shift]) cover1(c.site, cv.shift, role, cv.minutes);
+          }
+          continue;
+        }
         // Their minutes go to the site's own needs in this shift, if it has any.
         for (const role of c.roles) {
           const m = Math.min(entry.left, Math.max(0, leftOf(n, s, role)));
@@ -174,7 +205,7 @@ export function greedyRoster(ix: Indexed): Assignment[] {
         if (
           !best ||
           useful > bestUseful ||
-          (useful === bestUseful && (price(c) < price(best) || (price(c) === price(best) && (c.roles.length < best.roles.length || (c.roles.length === best.roles.length && c.person < best.person)))))
+          (useful === bestUseful && preferred(c, best))
         ) {
           best = c;
           bestUseful = useful;
@@ -194,6 +225,53 @@ export function greedyRoster(ix: Indexed): Assignment[] {
         give(entry, need.role, m);
         cover1(need.site, need.shift, need.role, m);
       }
+    }
+  }
+  // 3. Surplus handed over: someone working one role where it is covered beyond the need moves, in
+  // the same shift (so rest and hours stay as they are), to a site where that role is short, when
+  // that covers more unmet minutes (weighted by site priority) than it leaves. Sites keep their
+  // minimum staffing; closed loops are left alone.
+  const candidateAt = new Map(candidates.map((c) => [`${c.person}|${c.site}|${c.shift}`, c]));
+  const prio = (n: number) => sites[n].priority ?? 1;
+  for (let pass = 0; pass < 2; pass++) {
+    for (const entry of open.values()) {
+      const a = entry.a;
+      if (a.tasks!.length !== 1) continue;
+      const t = ix.shiftIndex.get(a.shiftId)!;
+      const from = entry.site;
+      const here = candidateAt.get(`${entry.person}|${from}|${t}`);
+      if (!here || here.inLoop) continue;
+      const role = a.tasks![0].role;
+      const minutes = a.tasks![0].minutes + (a.tasks![0].role === a.role ? entry.left : 0);
+      const dur = shifts[t].durationMin;
+      if (cover[t].some((cv) => (headcount.get(`${from}|${cv.shift}`) ?? 0) - 1 < sites[from].minStaffPerShift)) continue;
+      let loss = 0;
+      for (const cv of cover[t]) {
+        const share = (a.tasks![0].minutes * cv.minutes) / dur;
+        loss += Math.max(0, share - Math.max(0, -leftOf(from, cv.shift, role))) * prio(from);
+      }
+      let target = -1;
+      let gain = loss + 1e-6;
+      for (let n = 0; n < sites.length; n++) {
+        if (n === from) continue;
+        const c = candidateAt.get(`${entry.person}|${n}|${t}`);
+        if (!c || c.inLoop || !c.roles.includes(role)) continue;
+        let g = 0;
+        for (const cv of cover[t]) g += Math.min((minutes * cv.minutes) / dur, Math.max(0, leftOf(n, cv.shift, role))) * prio(n);
+        if (g > gain) [target, gain] = [n, g];
+      }
+      if (target < 0) continue;
+      for (const cv of cover[t]) {
+        cover1(from, cv.shift, role, -(a.tasks![0].minutes * cv.minutes) / dur);
+        cover1(target, cv.shift, role, (minutes * cv.minutes) / dur);
+        headcount.set(`${from}|${cv.shift}`, headcount.get(`${from}|${cv.shift}`)! - 1);
+        headcount.set(`${target}|${cv.shift}`, (headcount.get(`${target}|${cv.shift}`) ?? 0) + 1);
+      }
+      a.tasks![0].minutes = minutes;
+      a.role = role;
+      entry.left = 0;
+      a.siteId = sites[target].id;
+      entry.site = target;
     }
   }
   // Spare minutes go to the main task, so every assignment accounts for its whole shift.
