@@ -93,8 +93,6 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
 
   // Loads shift by shift: a site's orders while it trades; lenders keep their own orders.
   const grid = unwrap(shiftGrid({ days, shiftsPerDay: 3 }));
-  const orderFactor = slotOrderFactors(grid.slice(0, 3));
-  const slotsPerShift = grid.slice(0, 3).map((g) => Math.ceil(g.durationMin / DEFAULT_SLOT_TEMPLATE.slotLengthMin));
   const loads: ExpectedLoad[] = [];
   const ordersPerDayOf = (nodeId: string, atMs: number): number => {
     const s = timeline.get(nodeId);
@@ -111,10 +109,7 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
       const mid = input.startsAtMs + (shift.startMin + shift.durationMin / 2) * 60_000;
       const perDay = Math.max(0, Math.round(ordersPerDayOf(n.id, mid)));
       if (perDay === 0) return;
-      const slot = k % 3;
-      // Each slot's capacity is whole orders (rounded down): one more order per slot the shift covers.
-      const orders = orderFactor[slot] > 0 ? Math.ceil(perDay * orderFactor[slot]) + slotsPerShift[slot] : 0;
-      loads.push({ siteId: n.id, shiftId: shift.id, orders, inboundUnits: Math.round((perDay * INBOUND_UNITS_PER_ORDER * INBOUND_SHARE[3][slot]) / 100) });
+      loads.push(shiftLoad(n.id, shift.id, k, perDay, grid));
     });
   }
   // People not cleared whose home node lies inside the lockdown stay at home inside it: they may
@@ -192,6 +187,20 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
     elapsedMs: Date.now() - t0,
     roster,
   };
+}
+
+/**
+ * The load of grid shift `k` (of 3 a day) at a site expecting `perDay` orders that day: the orders
+ * picked in the slot hours it overlaps (see `slotOrderFactors`; one more order per slot it covers,
+ * as each slot's capacity is rounded down) and its share of the inbound units (nights receive).
+ */
+export function shiftLoad(siteId: string, shiftId: string, k: number, perDay: number, grid: Array<{ startMin: number; durationMin: number }>): ExpectedLoad {
+  const day = grid.slice(0, 3);
+  const slot = k % 3;
+  const factor = slotOrderFactors(day)[slot];
+  const slots = Math.ceil(day[slot].durationMin / DEFAULT_SLOT_TEMPLATE.slotLengthMin);
+  const orders = factor > 0 ? Math.ceil(perDay * factor) + slots : 0;
+  return { siteId, shiftId, orders, inboundUnits: Math.round((perDay * INBOUND_UNITS_PER_ORDER * INBOUND_SHARE[3][slot]) / 100) };
 }
 
 /**

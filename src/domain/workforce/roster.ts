@@ -40,7 +40,15 @@ export async function planStaffing(problem: StaffingProblem, options: PlanOption
   const notes: string[] = [];
   let assignments: Assignment[];
   let method: StaffingPlanResult['method'] = 'mip';
-  if (r.values && (r.status === 'optimal' || r.status === 'feasible')) {
+  let startObjective = 0;
+  for (let j = 0; j < start.length; j++) startObjective += start[j] * built.model.cols.cost[j];
+  const improved = r.values !== null && r.objective !== null && r.objective < startObjective - 1e-6 * Math.max(1, Math.abs(startObjective));
+  if (r.values && r.status === 'feasible' && !improved) {
+    // Stopped at its limit with nothing better than where it started: the greedy roster itself.
+    method = 'greedy';
+    assignments = greedy;
+    notes.push(`The solver found no better roster than the greedy one it started from within its ${ix.rules.timeLimitS} s limit${r.bound !== null && Number.isFinite(r.bound) ? '' : ' (it had no bound yet)'}; the greedy roster is used.`);
+  } else if (r.values && (r.status === 'optimal' || r.status === 'feasible')) {
     assignments = [];
     for (let k = 0; k < ix.candidates.length; k++) {
       if (r.values[built.xCol[k]] > 0.5) {
