@@ -15,7 +15,7 @@
  *    fewest other needed roles (keep the flexible people for later), the lowest index.
  */
 import { entryCost, type Candidate, type Indexed } from './candidates.ts';
-import { dayLimitMin, overlaps, shiftDay, shiftEnd, shiftsConflict, type Assignment, type Role } from './model.ts';
+import { dayLimitMin, overlaps, ROLES, shiftDay, shiftEnd, shiftsConflict, type Assignment, type Role } from './model.ts';
 
 interface Need {
   site: number;
@@ -31,9 +31,16 @@ export function greedyRoster(ix: Indexed): Assignment[] {
   const dayMin: Array<Map<number, number>> = staff.map(() => new Map());
   const outOfLoopDay: Array<Map<number, boolean>> = staff.map(() => new Map());
   const inLoop: Array<number | null> = [...ix.lockedIn];
-  const taken = new Set<string>();
-  const headcount = new Map<string, number>();
-  const covered = new Map<string, number>();
+  // Dense state (numbers, not string keys: the greedy runs on the caller's thread and must be quick).
+  const S = shifts.length;
+  const R = ROLES.length;
+  const roleIx = new Map(ROLES.map((r, i) => [r, i]));
+  const takenA = new Uint8Array(staff.length * S);
+  const isTaken = (c: Candidate) => takenA[c.person * S + c.shift] === 1;
+  const headA = new Int32Array(sites.length * S);
+  const covered = new Float64Array(sites.length * S * R);
+  const needA = new Float64Array(sites.length * S * R);
+  for (let n = 0; n < sites.length; n++) for (let s = 0; s < S; s++) for (const [role, m] of ix.needMin[n][s]) needA[(n * S + s) * R + roleIx.get(role)!] = m;
   const out: Assignment[] = [];
   // Candidates by (site, covered shift, role) and, for minimum staffing, by (site, ordinary shift).
   const byNeed = new Map<string, Candidate[]>();
@@ -89,8 +96,11 @@ export function greedyRoster(ix: Indexed): Assignment[] {
   const preferred = (c: Candidate, best: Candidate): boolean =>
     (price(c) - price(best) || shifts[best.shift].durationMin - shifts[c.shift].durationMin || c.roles.length - best.roles.length || c.person - best.person) < 0;
   const needKey = (site: number, shift: number, role: Role) => `${site}|${shift}|${role}`;
-  const leftOf = (site: number, shift: number, role: Role) => (ix.needMin[site][shift].get(role) ?? 0) - (covered.get(needKey(site, shift, role)) ?? 0);
-  const cover1 = (site: number, shift: number, role: Role, minutes: number) => covered.set(needKey(site, shift, role), (covered.get(needKey(site, shift, role)) ?? 0) + minutes);
+  const at = (site: number, shift: number, role: Role) => (site * S + shift) * R + roleIx.get(role)!;
+  const leftOf = (site: number, shift: number, role: Role) => needA[at(site, shift, role)] - covered[at(site, shift, role)];
+  const cover1 = (site: number, shift: number, role: Role, minutes: number) => {
+    covered[at(site, shift, role)] += minutes;
+  };
   // Open assignments in ordinary shifts by person and shift, with the minutes not yet given to a task.
   const open = new Map<string, { a: Assignment; site: number; left: number; person: number }>();
   const openBySiteShift = new Map<string, Array<{ a: Assignment; site: number; left: number; person: number }>>();
@@ -100,8 +110,8 @@ export function greedyRoster(ix: Indexed): Assignment[] {
     dayMin[c.person].set(shiftDay(t), (dayMin[c.person].get(shiftDay(t)) ?? 0) + t.durationMin);
     if (!c.inLoop) outOfLoopDay[c.person].set(shiftDay(t), true);
     if (c.inLoop) inLoop[c.person] = c.site;
-    taken.add(`${c.person}|${c.shift}`);
-    for (const cv of cover[c.shift]) headcount.set(`${c.site}|${cv.shift}`, (headcount.get(`${c.site}|${cv.shift}`) ?? 0) + 1);
+    takenA[c.person * S + c.shift] = 1;
+    for (const cv of cover[c.shift]) headA[c.site * S + cv.shift]++;
     const a: Assignment = { staffId: staff[c.person].id, siteId: sites[c.site].id, shiftId: t.id, role: c.mainRole, tasks: [] };
     out.push(a);
     const entry = { a, site: c.site, left: t.durationMin, person: c.person };
@@ -137,11 +147,11 @@ export function greedyRoster(ix: Indexed): Assignment[] {
     for (let s = 0; s < shifts.length; s++) {
       if (shifts[s].covers) continue;
       const pool = [...(bySiteShift.get(`${n}|${s}`) ?? []), ...(byCovering.get(`${n}|${s}`) ?? [])];
-      while ((headcount.get(`${n}|${s}`) ?? 0) < min) {
-        const work = (c: Candidate) => (bestRole(c) ? 1 : 0);
-        const c = pool
-          .filter((c) => !taken.has(`${c.person}|${c.shift}`) && allowed(c))
-          .sort((a, b) => work(b) - work(a) || work(b) * (shifts[b.shift].durationMin - shifts[a.shift].durationMin) || price(a) - price(b) || usefulElsewhere[a.person] - usefulElsewhere[b.person] || a.person - b.person)[0];
+      while (headA[n * S + s] < min) {
+        const ready = pool.filter((c) => !isTaken(c) && allowed(c)).map((c) => ({ c, work: bestRole(c) ? 1 : 0 }));
+        const c = ready.sort(
+          (a, b) => b.work - a.work || b.work * (shifts[b.c.shift].durationMin - shifts[a.c.shift].durationMin) || price(a.c) - price(b.c) || usefulElsewhere[a.c.person] - usefulElsewhere[b.c.person] || a.c.person - b.c.person,
+        )[0]?.c;
         if (!c) break;
         const entry = take(c);
         if (shifts[c.shift].covers) {
@@ -199,7 +209,7 @@ export function greedyRoster(ix: Indexed): Assignment[] {
       let best: Candidate | null = null;
       let bestUseful = 0;
       for (const c of byNeed.get(needKey(need.site, need.shift, need.role)) ?? []) {
-        if (taken.has(`${c.person}|${c.shift}`) || !allowed(c)) continue;
+        if (isTaken(c) || !allowed(c)) continue;
         let useful = 0;
         for (const cv of cover[c.shift]) useful += Math.min(cv.minutes, Math.max(0, leftOf(c.site, cv.shift, need.role)));
         if (
@@ -244,7 +254,7 @@ export function greedyRoster(ix: Indexed): Assignment[] {
       const role = a.tasks![0].role;
       const minutes = a.tasks![0].minutes + (a.tasks![0].role === a.role ? entry.left : 0);
       const dur = shifts[t].durationMin;
-      if (cover[t].some((cv) => (headcount.get(`${from}|${cv.shift}`) ?? 0) - 1 < sites[from].minStaffPerShift)) continue;
+      if (cover[t].some((cv) => headA[from * S + cv.shift] - 1 < sites[from].minStaffPerShift)) continue;
       let loss = 0;
       for (const cv of cover[t]) {
         const share = (a.tasks![0].minutes * cv.minutes) / dur;
@@ -264,8 +274,8 @@ export function greedyRoster(ix: Indexed): Assignment[] {
       for (const cv of cover[t]) {
         cover1(from, cv.shift, role, -(a.tasks![0].minutes * cv.minutes) / dur);
         cover1(target, cv.shift, role, (minutes * cv.minutes) / dur);
-        headcount.set(`${from}|${cv.shift}`, headcount.get(`${from}|${cv.shift}`)! - 1);
-        headcount.set(`${target}|${cv.shift}`, (headcount.get(`${target}|${cv.shift}`) ?? 0) + 1);
+        headA[from * S + cv.shift]--;
+        headA[target * S + cv.shift]++;
       }
       a.tasks![0].minutes = minutes;
       a.role = role;
