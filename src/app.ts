@@ -101,6 +101,7 @@ async function serviceOn(database: Database, options: ServiceOptions, log: (mess
     // rounding) in the HiGHS session pool.
     solver: { solve: defaultSolverPool().mip.solve, open: (model) => highsPool.open(model) },
     routing: defaultSolverPool().solveRouting,
+    roster: defaultSolverPool().planRoster,
     config: {
       webDir: path.join(ROOT_DIR, 'web', 'dist'),
       auth: { enabled: authEnabled, orderRatePerMin: options.orderRatePerMin ?? (envRate !== undefined ? Number(envRate) : 1200) },

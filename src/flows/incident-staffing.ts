@@ -5,7 +5,7 @@ import { unwrap } from '../domain/shared/result.ts';
 import { haversineM as distanceM } from '../domain/geo/distance.ts';
 import {
   assembleProblem, explainUnmet, hiresToCover, planStaffing, shiftGrid, DEFAULT_RATES, INBOUND_SHARE,
-  type ExpectedLoad, type NodeForPlan, type StaffingPlanResult, type StaffingProblem,
+  type ExpectedLoad, type NodeForPlan, type RosterPlanner, type StaffingPlanResult, type StaffingProblem,
 } from '../domain/workforce/index.ts';
 import { DEFAULT_SLOT_TEMPLATE } from '../domain/orders/slots.ts';
 import * as workforce from '../store/workforce.ts';
@@ -47,6 +47,8 @@ export interface RosterDraftInput {
   /** Nearest nodes with staff added as lenders (default 8). */
   maxLenders?: number;
   timeLimitS?: number;
+  /** Plans the roster (the server's solver pool, off the event loop); default `planStaffing` with `solver` here. */
+  planner?: RosterPlanner;
 }
 
 export interface StoredRoster {
@@ -126,7 +128,7 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
     nodes,
     staff,
   ));
-  const result = unwrap(await planStaffing(problem, { solver }));
+  const result = unwrap(await (input.planner ? input.planner(problem) : planStaffing(problem, { solver })));
   const durations = new Map(problem.shifts.map((s) => [s.id, s.durationMin]));
   const homes = new Map(staff.map((s) => [s.id, s.homeNodeId]));
   const byNode = nodes.map((n) => {

@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { solveRouting } from '../domain/routing/solve.ts';
 import { HighsSolver } from './highs.ts';
+import { planStaffing } from '../domain/workforce/roster.ts';
 import type { PoolJob, PoolReply } from './pool.ts';
 
 const highs = new HighsSolver();
@@ -17,6 +18,8 @@ parentPort!.on('message', async ({ id, job }: { id: number; job: PoolJob }) => {
   try {
     if (job.kind === 'mip') {
       post({ id, type: 'done', result: await highs.solve(job.model, job.options) });
+    } else if (job.kind === 'roster') {
+      post({ id, type: 'done', result: await planStaffing(job.problem, { solver: highs }) });
     } else if (job.kind === 'routing') {
       const result = solveRouting(job.problem, { ...job.options, clock: () => performance.now(), onProgress: (p) => post({ id, type: 'progress', progress: p }) });
       post({ id, type: 'done', result });

@@ -20,6 +20,13 @@ import { greedyRoster } from './greedy.ts';
 import { dayLimitMin, overlaps, shiftDay, shiftEnd, validateProblem, type Assignment, type Role, type Task, type StaffingPlanResult, type StaffingProblem } from './model.ts';
 import { reviewRoster } from './review.ts';
 
+/**
+ * Plans a roster end to end (greedy, then the MIP from it): `planStaffing` with a solver, or the
+ * same run in the server's solver pool, so that neither the greedy nor the model building holds
+ * the API's event loop.
+ */
+export type RosterPlanner = (problem: StaffingProblem) => Promise<Result<StaffingPlanResult>>;
+
 export interface PlanOptions {
   /** The MIP solver, passed in (the HiGHS adapter, in-process or in the worker pool). */
   solver: MipSolver;
