@@ -8,7 +8,7 @@
  * 200 × 5,000. Sizes not run report -1.
  */
 import { defaultSolver } from '../src/solver/highs.ts';
-import { HighsPool } from '../src/solver/highs-pool.ts';
+import { SolverPool } from '../src/solver/pool.ts';
 import { ModelBuilder } from '../src/solver/model.ts';
 import { planSourcing } from '../src/domain/planning/sourcing/plan.ts';
 import { syntheticSourcing } from '../src/domain/planning/synthetic.ts';
@@ -48,12 +48,12 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       : [[5, 500], [50, 2000]];
 
   // The planner's LP chunks solve in a pool of worker threads, each with its own HiGHS.
-  const pool = new HighsPool();
+  const pool = new SolverPool();
   // Load the solver once so that the first size does not pay for it.
   const warm = new ModelBuilder();
   warm.addVar({ cost: 1, integer: true });
   await defaultSolver.solve(warm.build());
-  await Promise.all(Array.from({ length: pool.size }, () => pool.solve(warm.build())));
+  await Promise.all(Array.from({ length: pool.size }, () => pool.mip.solve(warm.build())));
 
   const rows: Row[] = [];
   for (const [nodes, items] of sizes) {
@@ -62,7 +62,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     const cpu = process.cpuUsage();
     peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
-    const r = await planSourcing(input, pool, () => performance.now());
+    const r = await planSourcing(input, pool.mip, () => performance.now());
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const seconds = (performance.now() - started) / 1000;

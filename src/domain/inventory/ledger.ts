@@ -17,7 +17,7 @@
  *  4. every balance equals the sum of its movement lines (true by construction here; the
  *     store's projection is checked against its movements by `checkProjection`).
  */
-import { err, ok, invariant, type DomainError, type Result } from '../shared/result.ts';
+import { err, ok, invariant, type DomainError, type Result } from '../shared/index.ts';
 import { fefoOrder, sellableQuantity, takeFefo, type LotStock } from './fefo.ts';
 import { canonicalJson, validateOperation } from './validate.ts';
 import {

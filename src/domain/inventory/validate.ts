@@ -3,7 +3,7 @@
  * so a refused request tells the caller exactly what to fix. These run before any rule, so a
  * malformed operation never reaches the balances.
  */
-import type { DomainError } from '../shared/result.ts';
+import type { DomainError } from '../shared/index.ts';
 import {
   ADJUSTMENT_REASONS,
   PICK_REASONS,

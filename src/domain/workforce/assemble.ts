@@ -8,7 +8,7 @@
  * daily order capacity and its inbound units to 15 per order (stock roughly replaces what is
  * sold; a crisis basket is ~15 units). Both are estimates, labelled in docs/workforce.md.
  */
-import { err, ok, type Result } from '../shared/result.ts';
+import { err, ok, type Result } from '../shared/index.ts';
 import { deriveNeeds, type ExpectedLoad, type ManualNeed, type WorkRates, DEFAULT_RATES } from './needs.ts';
 import { shiftGrid } from './shifts.ts';
 import type { Role, Site, StaffingProblem, StaffingRules, StaffMember } from './model.ts';

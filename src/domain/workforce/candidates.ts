@@ -7,7 +7,7 @@
  * Restricting reach this way is what keeps a 200-person, 10-site plan small enough to solve in
  * seconds: a person is never sent across the city when a nearer site needs the same role.
  */
-import { haversineM } from '../geo/distance.ts';
+import { haversineM } from '../geo/index.ts';
 import {
   closedLoopWindow,
   DEFAULT_RULES,

@@ -5,7 +5,7 @@
  * (`startMin`), so the domain never reads a clock; the store converts to and from timestamps.
  * Work is counted in person-minutes (`requiredMin`, `coveredMin`); reports also give hours.
  */
-import { err, ok, type DomainError, type Result } from '../shared/result.ts';
+import { err, ok, type DomainError, type Result } from '../shared/index.ts';
 
 /** What a person can be put to work as. One role per assignment. */
 export const ROLES = ['picker', 'packer', 'receiver', 'shelver', 'driver', 'rider', 'manager'] as const;

@@ -13,8 +13,8 @@
  * Max hours and rest are hard: a shortage shows up as unmet needs, never as overwork.
  * If the solver returns no roster, a greedy fallback builds one and the result says so.
  */
-import { INF, ModelBuilder, type MipSolver } from '../shared/mip.ts';
-import { err, ok, type Result } from '../shared/result.ts';
+import { INF, ModelBuilder, type MipSolver } from '../shared/index.ts';
+import { err, ok, type Result } from '../shared/index.ts';
 import { entryCost, indexProblem, restCliques, type Indexed } from './candidates.ts';
 import { greedyRoster } from './greedy.ts';
 import { dayLimitMin, overlaps, shiftDay, shiftEnd, validateProblem, type Assignment, type Role, type Task, type StaffingPlanResult, type StaffingProblem } from './model.ts';

@@ -2,7 +2,7 @@
  * Shift grids. A plan's shifts are plain data; this builds the usual grid (N days of K equal
  * shifts starting at a given time of day) so callers do not write them by hand.
  */
-import { err, ok, type Result } from '../shared/result.ts';
+import { err, ok, type Result } from '../shared/index.ts';
 import type { Shift } from './model.ts';
 
 export interface ShiftGridSpec {

@@ -7,7 +7,7 @@
  * - `all_rostered`: people in reach hold the role and are cleared, but in the short shifts each
  *   of them is already rostered (elsewhere or in another role), resting, off or at their daily limit.
  */
-import { haversineM } from '../geo/distance.ts';
+import { haversineM } from '../geo/index.ts';
 import { DEFAULT_RULES, type Role, type RosterReview, type StaffingProblem } from './model.ts';
 
 export type UnmetReason = 'no_one_with_role_in_reach' | 'not_cleared' | 'all_rostered';

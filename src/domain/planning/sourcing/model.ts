@@ -1,4 +1,4 @@
-import { INF, ModelBuilder, type LinearModel } from '../../shared/mip.ts';
+import { INF, ModelBuilder, type LinearModel } from '../../shared/index.ts';
 import type { Flow } from './evaluate.ts';
 import { tierWeightFromState } from './evaluate.ts';
 import { key, type Prepared } from './prepare.ts';

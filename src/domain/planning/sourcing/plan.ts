@@ -1,5 +1,5 @@
-import { openSession, type BoundChanges, type MipSolver, type ModelSession, type SolveResult } from '../../shared/mip.ts';
-import { err, ok, type Result } from '../../shared/result.ts';
+import { openSession, type BoundChanges, type MipSolver, type ModelSession, type SolveResult } from '../../shared/index.ts';
+import { err, ok, type Result } from '../../shared/index.ts';
 import { evaluate, type Flow, type PlanMetrics } from './evaluate.ts';
 import { explain, type PlanLine, type ShortageLine } from './explain.ts';
 import { greedyPlan } from './greedy.ts';

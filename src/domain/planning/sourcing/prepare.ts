@@ -1,7 +1,7 @@
-import { err, ok, type Result } from '../../shared/result.ts';
+import { err, ok, type Result } from '../../shared/index.ts';
 import type { Balance, DcShipment, PlanningItem, PlanningNode, StockTarget, Supplier, SupplierItem, TempClass } from '../types.ts';
 import { checkKnown, checkNonNegInt, checkNonNegNumber, checkPositiveInt, checkUnique } from '../validate.ts';
-import { StraightLineTravel, type TravelTable } from '../../geo/travel.ts';
+import { StraightLineTravel, type TravelTable } from '../../geo/index.ts';
 import { withDefaults, type SourcingParams, type SourcingParamsInput } from './params.ts';
 
 /** Everything the sourcing model reads, as plain data. */
