@@ -2572,6 +2572,10 @@ export interface paths {
                                 /** Format: date-time */
                                 statusChangedAt: string;
                                 statusReason: string;
+                                statusReasonCode: string;
+                                statusReasonParams: {
+                                    [key: string]: string | number;
+                                };
                                 storageAmbient: number;
                                 storageChilled: number;
                                 storageFrozen: number;
@@ -2643,6 +2647,10 @@ export interface paths {
                             /** Format: date-time */
                             statusChangedAt: string;
                             statusReason: string;
+                            statusReasonCode: string;
+                            statusReasonParams: {
+                                [key: string]: string | number;
+                            };
                             storageAmbient: number;
                             storageChilled: number;
                             storageFrozen: number;

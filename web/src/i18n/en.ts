@@ -16,6 +16,7 @@ export const en = {
     incidents: 'Incidents',
   },
   common: {
+    unnamed: '(unnamed)',
     loading: 'Loading…',
     noData: 'No data.',
     none: 'Nothing to show.',
@@ -294,6 +295,7 @@ export const en = {
     short: 'Short',
   },
   trips: {
+    coolantRule: 'Coolant rule: frozen {{dryIceGPerM3Hour}} g dry ice per m³ per hour (at least {{minDryIceG}} g, bags of {{dryIceBagG}} g); chilled {{icePacksPerCrate}} + {{icePacksPerCrateHour}} per hour ice packs per {{crateL}} L crate; ±{{perDegreePct}}% per °C from {{referenceTempC}} °C (outside {{outsideTempC}} °C); {{refrigeratedPct}}% in refrigerated compartments.',
     title: 'Trips',
     none: 'No trips on this day.',
     trips: 'Trips',
@@ -501,6 +503,20 @@ export const en = {
     receivers: 'Nodes that receive stock',
     rerunSourcing: 'Run sourcing and trips again for {{n}} nodes',
     done: { zones: 'The zone assignment ran again: the zones part is marked edited.', sourcing: 'Sourcing and trips ran again: both parts are marked edited.' },
+  },
+  statusReason: {
+    manual: '{{text}}',
+    manual_override: 'Lockdown overridden ({{areas}}): {{text}}',
+    import: 'Changed by a node import',
+    area_in_force: 'Inside the {{level}} “{{area}}”',
+    area_undone_lifted: 'The control area “{{area}}” was lifted',
+    area_undone_ended: 'The control area “{{area}}” ended',
+    schedule_ran: 'Scheduled change to “{{status}}”',
+    schedule_undone: 'A scheduled change was cancelled and undone',
+    incident_ew_opened: 'Emergency warehouse opened for the incident “{{incident}}”',
+    incident_apply_undone: 'The apply of the incident “{{incident}}” was undone',
+    incident_lifted: 'The incident “{{incident}}” was lifted: stock to be moved out',
+    incident_lift_undone: 'The lift of the incident “{{incident}}” was undone',
   },
   nodeStatus: {
     inLockdown: 'Inside an active lockdown ({{areas}}).',

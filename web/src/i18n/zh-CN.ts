@@ -18,6 +18,7 @@ export const zhCN: Messages = {
     incidents: '事件',
   },
   common: {
+    unnamed: '（未命名）',
     loading: '加载中…',
     noData: '暂无数据。',
     none: '暂无内容。',
@@ -296,6 +297,7 @@ export const zhCN: Messages = {
     short: '缺口',
   },
   trips: {
+    coolantRule: '冷媒规则：冷冻品每立方米每小时 {{dryIceGPerM3Hour}} 克干冰（至少 {{minDryIceG}} 克，每袋 {{dryIceBagG}} 克）；冷藏品每个 {{crateL}} 升周转箱 {{icePacksPerCrate}} 个冰袋，每小时另加 {{icePacksPerCrateHour}} 个；以 {{referenceTempC}}°C 为基准每度 ±{{perDegreePct}}%（室外 {{outsideTempC}}°C）；{{refrigeratedPct}}% 装在冷藏车厢。',
     title: '车次',
     none: '当天没有车次。',
     trips: '车次',
@@ -503,6 +505,20 @@ export const zhCN: Messages = {
     receivers: '收货网点',
     rerunSourcing: '为 {{n}} 个网点重新生成调货与车次',
     done: { zones: '片区已重新分配：片区部分标记为已编辑。', sourcing: '调货与车次已重新生成：两部分均标记为已编辑。' },
+  },
+  statusReason: {
+    manual: '{{text}}',
+    manual_override: '越过封控（{{areas}}）：{{text}}',
+    import: '由网点导入修改',
+    area_in_force: '位于{{level}}“{{area}}”内',
+    area_undone_lifted: '管控区“{{area}}”已解除',
+    area_undone_ended: '管控区“{{area}}”已到期',
+    schedule_ran: '按计划改为“{{status}}”',
+    schedule_undone: '计划的状态变更已取消并撤回',
+    incident_ew_opened: '为事件“{{incident}}”启用应急仓',
+    incident_apply_undone: '事件“{{incident}}”的执行已撤回',
+    incident_lifted: '事件“{{incident}}”已解除：库存待移出',
+    incident_lift_undone: '事件“{{incident}}”的解除已撤回',
   },
   nodeStatus: {
     inLockdown: '位于执行中的封控区内（{{areas}}）。',

@@ -9,6 +9,7 @@ import { useLoad, useMedia } from '../hooks.ts';
 import { localName } from '../i18n/index.ts';
 import { IncidentPanel } from './IncidentPanel.tsx';
 import { zonesApi } from '../api/zones.ts';
+import { statusReasonLabel } from '../components/statusReason.ts';
 
 const STATUSES = ['open', 'online_only', 'suspended', 'closed'] as const;
 
@@ -223,6 +224,7 @@ function NodeRow(props: { node: Node; open: boolean; onToggle: () => void; onCha
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const heldBy = props.lockdowns.filter((a) => (a.geometry ? insideGeometry(n.lat, n.lng, a.geometry) : a.lat !== undefined && a.lng !== undefined && a.radiusM !== undefined && distanceM(n.lat, n.lng, a.lat, a.lng) <= a.radiusM));
+  const reasonText = statusReasonLabel(t, n.statusReasonCode, n.statusReasonParams);
   const reopening = status === 'open' && heldBy.length > 0;
   const ready = !!reason.trim() && status !== n.status && (!reopening || (override && reason.trim().length >= OVERRIDE_REASON_MIN_CHARS)) && (status !== 'closed' || confirmClose);
   return (
@@ -239,9 +241,9 @@ function NodeRow(props: { node: Node; open: boolean; onToggle: () => void; onCha
             {n.address} · {t('map.capacity')}: {n.dailyOrderCapacity.toLocaleString()} · {t('map.radius')}: {(n.maxDeliveryRadiusM / 1000).toFixed(1)} km
             {n.locationConfidence === 'estimate' && <> · {t('map.estimatedLocation')}</>}
           </div>
-          {n.statusReason && (
-            <div className="small">
-              {t('map.statusReason')}: {n.statusReason}
+          {reasonText && (
+            <div className="small" data-testid="node-status-reason">
+              {t('map.statusReason')}: {reasonText}
             </div>
           )}
           {heldBy.length > 0 && (
