@@ -169,6 +169,25 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
     },
     compensate: async (trx, r) => undoRoster(trx, r as RosterStepResult),
   });
+  // An assortment size chosen for this plan (the targets part re-run): put that assortment in
+  // force, keeping the one before so an undo puts it back.
+  const chosenAssortment = part('targets')?.assortment?.lines as Array<[string, 'essential' | 'key', string, string, string | null, number, number]> | undefined;
+  if (chosenAssortment) {
+    const rows = (lines: typeof chosenAssortment) =>
+      lines.map(([itemId, tier, category, reason, keyReason, dailyDemandUnits, categoryRank]) => ({ itemId, tier, category, reason, keyReason, dailyDemandUnits, categoryRank }));
+    steps.push({
+      name: 'assortment',
+      run: async (trx) => {
+        const before = await planning.currentAssortment(trx);
+        await planning.saveAssortment(trx, rows(chosenAssortment), now);
+        drill('assortment');
+        return { items: chosenAssortment.length, before: before.map((r) => [r.itemId, r.tier, r.category, r.reason, r.keyReason, r.dailyDemandUnits, r.categoryRank]) };
+      },
+      compensate: async (trx, r) => {
+        await planning.saveAssortment(trx, rows((r as { before: typeof chosenAssortment }).before), deps.now());
+      },
+    });
+  }
   const sourcingId = part('sourcing')?.planId as string | null;
   steps.push({
     name: 'sourcing',
