@@ -1427,13 +1427,14 @@ export interface paths {
                 };
                 path: {
                     id: string;
-                    part: "zones" | "sourcing";
+                    part: "zones" | "sourcing" | "targets";
                 };
                 cookie?: never;
             };
             requestBody: {
                 content: {
                     "application/json": {
+                        assortmentSize?: number;
                         nodes?: {
                             dailyOrderCapacity?: number;
                             maxDeliveryRadiusM?: number;
@@ -3392,6 +3393,40 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

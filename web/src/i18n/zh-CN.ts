@@ -484,6 +484,11 @@ export const zhCN: Messages = {
   },
   timelineAction: { plan: '请求起草', apply: '请求执行', lift: '请求解除', discard: '请求放弃', extend: '调整结束时间', simulate: '推演', 'plan/parts/zones': '修改路区' },
   planEdit: {
+    mapHint: '在地图上：先点一个配送片区，再点应服务它的网点（也可在列表中选择）。已调整的片区显示黑色边框。',
+    picked: '已选片区：{{zone}}，由 {{node}} 服务。',
+    pickNode: '服务网点',
+    notTaker: '事件的状态变更生效后，{{node}} 不再承接片区：请选择仍在营业的网点。',
+    clearPick: '完成',
     title: '执行前修改方案',
     intro: '把路区改由事件后仍营业的其他网点配送；网点负荷会重新计算，修改保存为"已编辑"并重新推演。重新起草则回到规划器的方案。',
     edited: '路区已由审核人修改。',
@@ -496,6 +501,10 @@ export const zhCN: Messages = {
     redraft: '重新起草整个方案',
   },
   planRerun: {
+    assortment: '应急商品清单',
+    assortmentSize: '清单商品数',
+    assortmentNow: '本方案备货 {{items}} 种商品（其中重点 {{key}} 种），覆盖日常需求的 {{share}}。',
+    rerunTargets: '按 {{n}} 种商品重新计算备货目标、调货与车次',
     title: '本次事件的网点与收货网点',
     intro: '可为本次事件调整网点的配送半径或日单量上限，或让它不接收片区，然后重新分配片区；选择收货网点后重新生成调货计划及其车次。执行方案前，网络不会有任何变化。',
     receivesZones: '接收片区',
@@ -504,7 +513,7 @@ export const zhCN: Messages = {
     rerunZones: '重新分配片区（已改 {{n}} 个网点）',
     receivers: '收货网点',
     rerunSourcing: '为 {{n}} 个网点重新生成调货与车次',
-    done: { zones: '片区已重新分配：片区部分标记为已编辑。', sourcing: '调货与车次已重新生成：两部分均标记为已编辑。' },
+    done: { targets: '已按新的清单规模重新计算备货目标、调货与车次：这些部分已标为已修改。', zones: '片区已重新分配：片区部分标记为已编辑。', sourcing: '调货与车次已重新生成：两部分均标记为已编辑。' },
   },
   statusReason: {
     manual: '{{text}}',

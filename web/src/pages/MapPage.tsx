@@ -242,7 +242,7 @@ function NodeRow(props: { node: Node; open: boolean; onToggle: () => void; onCha
             {n.locationConfidence === 'estimate' && <> · {t('map.estimatedLocation')}</>}
           </div>
           {reasonText && (
-            <div className="small" data-testid="node-status-reason">
+            <div className="small" data-testid="node-status-why">
               {t('map.statusReason')}: {reasonText}
             </div>
           )}
