@@ -484,10 +484,10 @@ export const zhCN: Messages = {
   },
   timelineAction: { plan: '请求起草', apply: '请求执行', lift: '请求解除', discard: '请求放弃', extend: '调整结束时间', simulate: '推演', 'plan/parts/zones': '修改路区' },
   planEdit: {
-    mapHint: '在地图上：先点一个配送片区，再点应服务它的网点（也可在列表中选择）。已调整的片区显示黑色边框。',
-    picked: '已选片区：{{zone}}，由 {{node}} 服务。',
+    mapHint: '在地图上：先点一个路区，再点应服务它的网点（也可在列表中选择）。已调整的路区显示黑色边框。',
+    picked: '已选路区：{{zone}}，由 {{node}} 服务。',
     pickNode: '服务网点',
-    notTaker: '事件的状态变更生效后，{{node}} 不再承接片区：请选择仍在营业的网点。',
+    notTaker: '事件的状态变更生效后，{{node}} 不再承接路区：请选择仍在营业的网点。',
     clearPick: '完成',
     title: '执行前修改方案',
     intro: '把路区改由事件后仍营业的其他网点配送；网点负荷会重新计算，修改保存为"已编辑"并重新推演。重新起草则回到规划器的方案。',
