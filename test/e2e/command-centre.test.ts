@@ -37,7 +37,7 @@ describe.skipIf(!hasChromium)('the command centre runs the whole response', () =
   it('declares on the map, edits, simulates and applies the plan, dispatches a trip, acknowledges an alert and lifts, in Chinese on a laptop', { timeout: 600_000 }, async () => {
     const { context, page, errors } = await newPage(browser, { viewport: LAPTOP, locale: 'zh-CN' });
     await signIn(page, server.url);
-    await expect.poll(() => page.locator('.leaflet-zones-pane path').count()).toBeGreaterThan(50);
+    await expect.poll(() => page.locator('.leaflet-zones-pane path').count(), { timeout: 60_000 }).toBeGreaterThan(50);
 
     // Declare: draw a lockdown area around Dazu Plaza and draft the plan.
     const box = (await page.locator('.node-marker-dazu-plaza').boundingBox())!;
