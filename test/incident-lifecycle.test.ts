@@ -110,6 +110,8 @@ describe('the lockdown guard on node status', () => {
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json()).toMatchObject({ status: 'open' });
     expect(r.json().statusReason).toMatch(/^override of lockdown live-dazu\.\w+: district office allowed pickup$/);
+    // For the command centre: a code with the area's name, not its id.
+    expect(r.json()).toMatchObject({ statusReasonCode: 'manual_override', statusReasonParams: { text: 'district office allowed pickup', areas: 'Dazu Plaza' } });
   });
 });
 

@@ -94,3 +94,33 @@ describe('re-running the sourcing part', () => {
     expect(r.json()).toMatchObject({ field: 'receivers.0', actual: 'nowhere' });
   });
 });
+
+describe('re-running the targets part with another assortment size', () => {
+  it('selects a smaller assortment for this plan only, and the targets and sourcing follow it', async () => {
+    const inForce = (await call('GET', '/api/planning/assortment')).json();
+    const beforeTargets = await part('targets');
+    const itemsBefore = Math.max(...(beforeTargets.content.nodes as any[]).map((n) => n.items));
+    // Above the category minimums of the demo settings (178 items), below what the draft stocked.
+    const size = 300;
+    const r = await call('POST', '/api/incidents/rerun/plan/parts/targets/rerun', { assortmentSize: size, sourcingTimeLimitS: 2, tripsBudgetMs: 500 });
+    expect(r.statusCode, r.body).toBe(200);
+    const after = await part('targets');
+    expect(after.edited).toBe(true);
+    expect(after.content.assortment.size).toBe(size);
+    expect(after.content.assortment.items).toBeLessThanOrEqual(size);
+    expect(after.content.assortment.items).toBeGreaterThan(0);
+    // Fewer items in the assortment, fewer items with a target at any node.
+    expect(Math.max(...(after.content.nodes as any[]).map((n) => n.items))).toBeLessThan(itemsBefore);
+    expect((await part('sourcing')).edited).toBe(true);
+    // The assortment in force is not touched before apply.
+    expect((await call('GET', '/api/planning/assortment')).json().total).toBe(inForce.total);
+  }, 120_000);
+
+  it('refuses a size that is not a positive whole number, naming the field', async () => {
+    const before = await part('targets');
+    const r = await call('POST', '/api/incidents/rerun/plan/parts/targets/rerun', { assortmentSize: 0 });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().field).toContain('assortmentSize');
+    expect((await part('targets')).content).toEqual(before.content);
+  });
+});

@@ -95,6 +95,9 @@ describe('nodes', () => {
     await post('/api/nodes/s1/status', { status: 'online_only', reason: 'reopened for online orders' });
     const h = await t.app.inject({ method: 'GET', url: '/api/nodes/s1/status-history' });
     expect(h.json().events.map((e: any) => e.toStatus)).toEqual(['suspended', 'online_only']);
+    // The reason also comes as a code with parameters, for the command centre to word.
+    expect(r.json()).toMatchObject({ statusReasonCode: 'manual', statusReasonParams: { text: 'inside a lockdown area' } });
+    expect(h.json().events[1]).toMatchObject({ reasonCode: 'manual', reasonParams: { text: 'reopened for online orders' } });
   });
 
   it('refuses a status change to the same status with 409', async () => {

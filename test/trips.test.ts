@@ -101,6 +101,9 @@ describe('cold-chain trips from open transfers, end to end', () => {
     tripId = milk.id;
     expect(milk).toMatchObject({ status: 'confirmed', vehicleId: 'reefer-1', driverName: 'Wang Wei' });
     expect(milk.stops.map((s: any) => s.loadId).sort()).toEqual(['TR-MILK-A', 'TR-MILK-B']);
+    // The coolant note comes as a code with the rule's figures, for the command centre to word.
+    expect(milk.coolantNoteCode).toBe('coolant_rule');
+    expect(milk.coolantNoteParams).toMatchObject({ dryIceBagG: expect.any(Number), outsideTempC: expect.any(Number), crateL: expect.any(Number) });
   });
 
   it('prints the trip sheet as JSON, printable HTML and .xlsx', async () => {

@@ -11,6 +11,7 @@ import {
   type NodeStatus,
 } from '../domain/network/model.ts';
 import { fail, unwrap } from '../domain/shared/result.ts';
+import { manualReason, readStatusReason, statusReasonText, toStatusReason, type StatusReason, type StatusReasonCode, type StatusReasonParams } from '../domain/network/status-reason.ts';
 
 /**
  * The network context's storage: nodes, items, baseline demand. Other contexts
@@ -19,7 +20,7 @@ import { fail, unwrap } from '../domain/shared/result.ts';
  */
 type Db = Kysely<any>;
 
-const NODE_COLUMNS: Record<keyof Omit<Node, 'statusChangedAt'>, string> = {
+const NODE_COLUMNS: Record<keyof Omit<Node, 'statusChangedAt' | 'statusReasonCode' | 'statusReasonParams'>, string> = {
   id: 'id',
   kind: 'kind',
   nameZh: 'name_zh',
@@ -67,6 +68,7 @@ function rowToNode(r: any): Node {
     status: r.status,
     statusChangedAt: new Date(r.status_changed_at).toISOString(),
     statusReason: r.status_reason,
+    ...reasonFields(r.status_reason_code, r.status_reason_params, r.status_reason),
     openingHours: r.opening_hours,
     dailyOrderCapacity: r.daily_order_capacity,
     storageUnit: r.storage_unit,
@@ -100,7 +102,15 @@ function nodeRow(input: NodeInput, now: Date): Record<string, unknown> {
   for (const [k, col] of Object.entries(NODE_COLUMNS)) row[col] = (full as any)[k];
   row.status_changed_at = now;
   row.updated_at = now;
+  const reason = manualReason(full.statusReason ?? '');
+  row.status_reason_code = reason.code;
+  row.status_reason_params = JSON.stringify(reason.params);
   return row;
+}
+
+function reasonFields(code: string, params: unknown, text: string): { statusReasonCode: StatusReasonCode; statusReasonParams: StatusReasonParams } {
+  const r = readStatusReason(code, typeof params === 'string' ? JSON.parse(params) : params, text ?? '');
+  return { statusReasonCode: r.code, statusReasonParams: r.params };
 }
 
 function itemRow(input: ItemInput, now: Date): Record<string, unknown> {
@@ -134,10 +144,13 @@ export async function requireNode(db: Db, id: string, field = 'nodeId'): Promise
   return n;
 }
 
-export async function createNode(db: Db, input: NodeInput, now: Date): Promise<Node> {
+/** Creates a node; `reason` says why it has its status (default: the input's statusReason, a person's words). */
+export async function createNode(db: Db, input: NodeInput, now: Date, reason?: StatusReason): Promise<Node> {
   const exists = await getNode(db, input.id);
   if (exists) fail({ code: 'duplicate', message: `node ${input.id} already exists`, field: 'id', expected: 'a new node id', actual: input.id });
-  await db.insertInto('nodes').values(nodeRow(input, now)).execute();
+  const row = nodeRow(input, now);
+  if (reason) Object.assign(row, { status_reason: statusReasonText(reason), status_reason_code: reason.code, status_reason_params: JSON.stringify(reason.params) });
+  await db.insertInto('nodes').values(row).execute();
   return (await getNode(db, input.id))!;
 }
 
@@ -153,7 +166,7 @@ export async function upsertNodes(db: Db, inputs: NodeInput[], now: Date): Promi
     } else {
       const row = nodeRow({ ...input, status: input.status ?? before.status }, now);
       if ((input.status ?? before.status) === before.status) row.status_changed_at = new Date(before.statusChangedAt);
-      else await recordStatusEvent(db, input.id, before.status, input.status!, input.statusReason ?? 'import', now);
+      else await recordStatusEvent(db, input.id, before.status, input.status!, input.statusReason ? manualReason(input.statusReason) : { code: 'import', params: {} }, now);
       await db.updateTable('nodes').set(row).where('id', '=', input.id).execute();
       updated++;
     }
@@ -174,18 +187,25 @@ export async function updateNode(db: Db, id: string, patch: NodePatch, now: Date
   return (await getNode(db, id))!;
 }
 
-async function recordStatusEvent(db: Db, nodeId: string, from: NodeStatus, to: NodeStatus, reason: string, at: Date) {
-  await db.insertInto('node_status_events').values({ node_id: nodeId, from_status: from, to_status: to, reason, at }).execute();
+async function recordStatusEvent(db: Db, nodeId: string, from: NodeStatus, to: NodeStatus, reason: StatusReason, at: Date) {
+  await db
+    .insertInto('node_status_events')
+    .values({ node_id: nodeId, from_status: from, to_status: to, reason: statusReasonText(reason), status_reason_code: reason.code, status_reason_params: JSON.stringify(reason.params), at })
+    .execute();
 }
 
-/** Changes a node's status, recording when and why. Call inside a transaction. */
-export async function setNodeStatus(db: Db, id: string, status: NodeStatus, reason: string, now: Date): Promise<Node> {
+/**
+ * Changes a node's status, recording when and why. The reason is a code with parameters
+ * (src/domain/network/status-reason.ts); a string is a person's own words. Call inside a transaction.
+ */
+export async function setNodeStatus(db: Db, id: string, status: NodeStatus, why: string | StatusReason, now: Date): Promise<Node> {
+  const reason = toStatusReason(why);
   const before = await db.selectFrom('nodes').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   if (!before) fail({ code: 'not_found', message: `node ${id} does not exist`, field: 'id', expected: 'an existing node id', actual: id });
   unwrap(checkStatusTransition(before.status, status));
   await db
     .updateTable('nodes')
-    .set({ status, status_reason: reason, status_changed_at: now, updated_at: now })
+    .set({ status, status_reason: statusReasonText(reason), status_reason_code: reason.code, status_reason_params: JSON.stringify(reason.params), status_changed_at: now, updated_at: now })
     .where('id', '=', id)
     .execute();
   await recordStatusEvent(db, id, before.status, status, reason, now);
@@ -197,12 +217,19 @@ export interface StatusEvent {
   fromStatus: NodeStatus;
   toStatus: NodeStatus;
   reason: string;
+  reasonCode: StatusReasonCode;
+  reasonParams: StatusReasonParams;
   at: string;
+}
+
+function reasonOf(r: any): { reasonCode: StatusReasonCode; reasonParams: StatusReasonParams } {
+  const f = reasonFields(r.status_reason_code, r.status_reason_params, r.reason);
+  return { reasonCode: f.statusReasonCode, reasonParams: f.statusReasonParams };
 }
 
 export async function nodeStatusHistory(db: Db, id: string): Promise<StatusEvent[]> {
   const rows = await db.selectFrom('node_status_events').selectAll().where('node_id', '=', id).orderBy('id').execute();
-  return rows.map((r: any) => ({ nodeId: r.node_id, fromStatus: r.from_status, toStatus: r.to_status, reason: r.reason, at: new Date(r.at).toISOString() }));
+  return rows.map((r: any) => ({ nodeId: r.node_id, fromStatus: r.from_status, toStatus: r.to_status, reason: r.reason, ...reasonOf(r), at: new Date(r.at).toISOString() }));
 }
 
 export interface ItemFilter {

@@ -102,11 +102,27 @@ export function withMark(s: PlanningSettings, itemId: string, mark: 'pin' | 'dro
 
 /** Runs the assortment selection with the saved settings and replaces the current assortment. */
 export async function runAssortment(db: Db, solver: MipSolver, now: Date): Promise<AssortmentResult> {
+  const r = await previewAssortment(db, solver);
+  await saveAssortment(db, r.lines, now);
+  return r;
+}
+
+/**
+ * Selects the assortment from the stored settings (and `overrides`, e.g. another size for an
+ * incident's plan) without keeping it: the caller uses the lines as `tiers` for targets and a
+ * sourcing plan, or saves them with saveAssortment.
+ */
+export async function previewAssortment(db: Db, solver: MipSolver, overrides: { size?: number } = {}): Promise<AssortmentResult> {
   const settings = await getSettings(db);
   const { nodes, items, demand } = await loadNetwork(db);
-  const r = unwrap(
-    await selectAssortment({ items: items.map((i) => toPlanningItem(i)), demand, nodes: nodes.map(toPlanningNode), options: settings }, solver),
+  return unwrap(
+    await selectAssortment({ items: items.map((i) => toPlanningItem(i)), demand, nodes: nodes.map(toPlanningNode), options: { ...settings, ...overrides } }, solver),
   );
+}
+
+/** Replaces the stored assortment with these lines (the assortment in force). */
+export async function saveAssortment(db: Db, lines: ReadonlyArray<Omit<AssortmentRow, 'keyReason'> & { keyReason: string | null }>, now: Date): Promise<void> {
+  const r = { lines };
   await sql`DELETE FROM planning_assortment`.execute(db);
   for (let k = 0; k < r.lines.length; k += 500) {
     const chunk = r.lines.slice(k, k + 500);
@@ -115,7 +131,6 @@ export async function runAssortment(db: Db, solver: MipSolver, now: Date): Promi
       .values(chunk.map((l) => ({ item_id: l.itemId, tier: l.tier, category: l.category, reason: l.reason, key_reason: l.keyReason, daily_demand_units: l.dailyDemandUnits, category_rank: l.categoryRank, selected_at: now })))
       .execute();
   }
-  return r;
 }
 
 export interface AssortmentRow {
@@ -138,18 +153,22 @@ export async function currentAssortment(db: Db): Promise<AssortmentRow[]> {
 // ---------------------------------------------------------------------------------------------
 
 /** Items with their assortment tier; with no assortment yet, the catalogue's tiers stand in. */
-async function assortmentItems(db: Db, items: Item[]): Promise<Array<PlanningItem & { packSize: number }>> {
+/** Tiers of an assortment not (yet) stored: an incident plan's choice. */
+export type AssortmentTiers = Record<string, 'essential' | 'key'>;
+
+async function assortmentItems(db: Db, items: Item[], tiers?: AssortmentTiers): Promise<Array<PlanningItem & { packSize: number }>> {
+  if (tiers) return items.map((i) => toPlanningItem(i, tiers[i.id] ?? 'none'));
   const rows = await currentAssortment(db);
   if (rows.length === 0) return items.map((i) => toPlanningItem(i));
   const tier = new Map(rows.map((r) => [r.itemId, r.tier]));
   return items.map((i) => toPlanningItem(i, tier.get(i.id) ?? 'none'));
 }
 
-export async function currentTargets(db: Db, filter: { nodeId?: string; multipliers?: Multipliers } = {}): Promise<StockTarget[]> {
+export async function currentTargets(db: Db, filter: { nodeId?: string; multipliers?: Multipliers; tiers?: AssortmentTiers } = {}): Promise<StockTarget[]> {
   const { nodes, items, demand } = await loadNetwork(db);
   const settings = await getSettings(db);
   const targets = unwrap(
-    computeTargets({ nodes: nodes.map(toPlanningNode), items: await assortmentItems(db, items), demand, multipliers: filter.multipliers ?? settings.multipliers }),
+    computeTargets({ nodes: nodes.map(toPlanningNode), items: await assortmentItems(db, items, filter.tiers), demand, multipliers: filter.multipliers ?? settings.multipliers }),
   );
   return filter.nodeId ? targets.filter((t) => t.nodeId === filter.nodeId) : targets;
 }
@@ -271,6 +290,8 @@ export interface PlanRequest {
   receivers?: string[];
   multipliers?: Multipliers;
   params?: SourcingParamsInput;
+  /** An assortment other than the stored one (an incident plan's chosen size), as item tiers. */
+  tiers?: AssortmentTiers;
 }
 
 export type StoredPlanLine = PlanLine & { lineNo: number; documentId: string | null };
@@ -297,7 +318,7 @@ export interface PlanDocument {
 export async function sourcingInput(db: Db, request: PlanRequest) {
   const { nodes, items, demand } = await loadNetwork(db);
   const settings = await getSettings(db);
-  const planningItems = await assortmentItems(db, items);
+  const planningItems = await assortmentItems(db, items, request.tiers);
   const planningNodes = nodes.map(toPlanningNode);
   const targets = unwrap(computeTargets({ nodes: planningNodes, items: planningItems, demand, multipliers: request.multipliers ?? settings.multipliers }));
   const { suppliers, supplierItems } = await listSuppliers(db);

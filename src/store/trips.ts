@@ -238,7 +238,12 @@ export interface PlanDraft {
   violations: TripViolation[];
   /** Facts for the coolant line of the sheets. */
   coolantNote: string;
+  /** The same facts as figures, for the command centre to word (code `coolant_rule`). */
+  coolantNoteParams: CoolantNoteParams;
 }
+
+/** The coolant rule's figures behind a plan's trips, and the outside temperature planned for. */
+export type CoolantNoteParams = Record<string, number>;
 
 export interface PlanView extends PlanDraft {
   day: string;
@@ -351,7 +356,11 @@ async function solvePlan(
   const violations = auditTripPlan({ plan: result, fleet, items, loads, nodes: planNodes, detourFactor: p.detourFactor, loadingS: p.loadingS, stopFixedS: p.stopFixedS, stopSPerTonne: p.stopSPerTonne, busyUntil });
   const c = settings.coolant;
   const coolantNote = `rule: frozen ${c.dryIceGPerM3Hour} g dry ice per m³ per hour (min ${c.minDryIceG} g, bags of ${c.dryIceBagG} g); chilled ${c.icePacksPerCrate} + ${c.icePacksPerCrateHour}/h ice packs per ${c.crateL} L crate; ±${c.perDegreePct}%/°C from ${c.referenceTempC} °C (outside ${p.outsideTempC} °C); ${c.refrigeratedPct}% in refrigerated compartments`;
-  return { id: `TP-${day}-${randomUUID().slice(0, 6)}`, request: { ...request, ...(wave ? { wave } : {}) }, loads, result, violations, coolantNote };
+  const coolantNoteParams: CoolantNoteParams = {
+    dryIceGPerM3Hour: c.dryIceGPerM3Hour, minDryIceG: c.minDryIceG, dryIceBagG: c.dryIceBagG, icePacksPerCrate: c.icePacksPerCrate, icePacksPerCrateHour: c.icePacksPerCrateHour,
+    crateL: c.crateL, perDegreePct: c.perDegreePct, referenceTempC: c.referenceTempC, outsideTempC: p.outsideTempC, refrigeratedPct: c.refrigeratedPct,
+  };
+  return { id: `TP-${day}-${randomUUID().slice(0, 6)}`, request: { ...request, ...(wave ? { wave } : {}) }, loads, result, violations, coolantNote, coolantNoteParams };
 }
 
 export interface LoadsPlanRequest {
@@ -421,17 +430,17 @@ export async function busyVehicles(db: Db, day: string, turnaroundS: number): Pr
 export async function savePlan(db: Db, d: PlanDraft, now: Date): Promise<PlanView> {
   await sql`
     INSERT INTO trip_plans (id, day, mode, wave, status, request, loads, result, violations, created_at)
-    VALUES (${d.id}, ${d.request.day}, ${d.request.mode}, ${d.request.wave ?? null}, 'proposed', ${JSON.stringify({ ...d.request, coolantNote: d.coolantNote })}::jsonb,
+    VALUES (${d.id}, ${d.request.day}, ${d.request.mode}, ${d.request.wave ?? null}, 'proposed', ${JSON.stringify({ ...d.request, coolantNote: d.coolantNote, coolantNoteParams: d.coolantNoteParams })}::jsonb,
       ${JSON.stringify(d.loads)}::jsonb, ${JSON.stringify(d.result)}::jsonb, ${JSON.stringify(d.violations)}::jsonb, ${now})`.execute(db);
   return (await getPlan(db, d.id))!;
 }
 
 function rowToPlan(r: any): PlanView {
-  const request = json<PlanRequest & { coolantNote?: string }>(r.request);
-  const { coolantNote, ...req } = request;
+  const request = json<PlanRequest & { coolantNote?: string; coolantNoteParams?: CoolantNoteParams }>(r.request);
+  const { coolantNote, coolantNoteParams, ...req } = request;
   return {
     id: r.id, day: r.day, mode: r.mode, wave: r.wave, status: r.status, request: req, loads: json(r.loads), result: json(r.result), violations: json(r.violations),
-    coolantNote: coolantNote ?? '', createdAt: iso(r.created_at)!, decidedAt: iso(r.decided_at),
+    coolantNote: coolantNote ?? '', coolantNoteParams: coolantNoteParams ?? {}, createdAt: iso(r.created_at)!, decidedAt: iso(r.decided_at),
   };
 }
 
@@ -493,10 +502,10 @@ export async function confirmPlan(db: Db, id: string, now: Date): Promise<PlanVi
     const v = named.get(trip.vehicleTypeId)?.[k] ?? null;
     await sql`
       INSERT INTO trips (id, plan_id, ref, day, status, vehicle_type_id, vehicle_key, vehicle_id, driver_name, driver_phone, origin_node_id, end_node_id,
-        leave_home_s, depart_s, return_s, distance_m, deadhead_m, travel_s, cost_fen, load, coolant, coolant_note, created_at)
+        leave_home_s, depart_s, return_s, distance_m, deadhead_m, travel_s, cost_fen, load, coolant, coolant_note, coolant_note_params, created_at)
       VALUES (${tripId}, ${p.id}, ${trip.ref}, ${p.day}, 'confirmed', ${trip.vehicleTypeId}, ${trip.vehicleKey}, ${v?.id ?? null}, ${v?.driverName ?? null}, ${v?.driverPhone ?? null},
         ${trip.originNodeId}, ${trip.endNodeId}, ${trip.leaveHomeS}, ${trip.departS}, ${trip.returnS}, ${trip.distanceM}, ${trip.deadheadM}, ${trip.travelS}, ${trip.costFen},
-        ${JSON.stringify(trip.load)}::jsonb, ${JSON.stringify(trip.coolant)}::jsonb, ${p.coolantNote}, ${now})`.execute(db);
+        ${JSON.stringify(trip.load)}::jsonb, ${JSON.stringify(trip.coolant)}::jsonb, ${p.coolantNote}, ${p.coolantNoteParams && Object.keys(p.coolantNoteParams).length > 0 ? JSON.stringify(p.coolantNoteParams) : null}::jsonb, ${now})`.execute(db);
     for (const s of trip.stops) {
       try {
         await sql`
@@ -561,6 +570,9 @@ export interface TripView {
   load: { weightG: Record<string, number>; volumeCm3: Record<string, number> };
   coolant: { dryIceG: number; dryIceBags: number; icePacks: number };
   coolantNote: string;
+  /** `coolant_rule` with the rule's figures for the command centre to word; '' for trips planned before these were kept. */
+  coolantNoteCode: 'coolant_rule' | '';
+  coolantNoteParams: CoolantNoteParams;
   createdAt: string;
   dispatchedAt: string | null;
   completedAt: string | null;
@@ -572,7 +584,7 @@ function rowToTrip(r: any, stops: TripStopView[]): TripView {
     id: r.id, planId: r.plan_id, ref: r.ref, day: r.day, status: r.status, vehicleTypeId: r.vehicle_type_id, vehicleKey: r.vehicle_key, vehicleId: r.vehicle_id,
     driverName: r.driver_name, driverPhone: r.driver_phone, originNodeId: r.origin_node_id, endNodeId: r.end_node_id, leaveHomeS: r.leave_home_s, departS: r.depart_s,
     returnS: r.return_s, distanceM: r.distance_m, deadheadM: r.deadhead_m, travelS: r.travel_s, costFen: r.cost_fen, load: json(r.load), coolant: json(r.coolant),
-    coolantNote: r.coolant_note, createdAt: iso(r.created_at)!, dispatchedAt: iso(r.dispatched_at), completedAt: iso(r.completed_at), stops,
+    coolantNote: r.coolant_note, coolantNoteCode: r.coolant_note_params ? 'coolant_rule' : '', coolantNoteParams: r.coolant_note_params ? json(r.coolant_note_params) : {}, createdAt: iso(r.created_at)!, dispatchedAt: iso(r.dispatched_at), completedAt: iso(r.completed_at), stops,
   };
 }
 

@@ -407,7 +407,7 @@ export async function previewControlArea(db: Db, input: ControlAreaInput): Promi
 /** Applies an area's effects (node statuses through the network context) and records them so lifting can undo them. */
 async function recordEffects(db: Db, area: ControlArea, effects: readonly AreaEffect[], now: Date): Promise<void> {
   for (const e of effects) {
-    if (e.kind === 'node_status') await setNodeStatus(db, e.nodeId, e.toStatus as NodeStatus, `${e.reason} (control area ${area.id})`, now);
+    if (e.kind === 'node_status') await setNodeStatus(db, e.nodeId, e.toStatus as NodeStatus, { code: 'area_in_force', params: { areaId: area.id, areaName: area.name, level: area.level } }, now);
     await db
       .insertInto('control_area_effects')
       .values({
@@ -453,7 +453,9 @@ export async function declareControlArea(db: Db, input: ControlAreaInput, now: D
  * someone changed the node's status since (then it is left alone and the effect says why).
  */
 async function undoEffects(db: Db, id: string, now: Date, why: 'lifted' | 'ended'): Promise<void> {
-  const others = (await listControlAreas(db)).filter((a) => a.id !== id && isInForce(a, now));
+  const all = await listControlAreas(db);
+  const areaName = all.find((a) => a.id === id)?.name;
+  const others = all.filter((a) => a.id !== id && isInForce(a, now));
   for (const e of await areaEffects(db, id)) {
     if (e.revertedAt) continue;
     let note: string = why;
@@ -462,7 +464,7 @@ async function undoEffects(db: Db, id: string, now: Date, why: 'lifted' | 'ended
       if (node && node.status === e.toStatus) {
         const stillImposed = strictestStatus(others.filter((a) => computeAreaEffects(a, [{ ...node, status: 'open' }], []).length > 0).map(imposedStatus));
         const target = stillImposed && isStricter(stillImposed, e.fromStatus as NodeStatusName) ? stillImposed : (e.fromStatus as NodeStatus);
-        if (target !== node.status) await setNodeStatus(db, e.nodeId, target as NodeStatus, `control area ${id} ${why}`, now);
+        if (target !== node.status) await setNodeStatus(db, e.nodeId, target as NodeStatus, { code: 'area_undone', params: { areaId: id, areaName: areaName ?? id, why } }, now);
         note = target === e.fromStatus ? `restored to ${target}` : `kept ${target}: another area in force`;
       } else note = `left as ${node?.status}: changed since the area was declared`;
     }
@@ -581,7 +583,7 @@ export async function cancelScheduledStatuses(db: Db, ids: string[], now: Date, 
     if (s.executedAt && s.fromStatus) {
       const n = await getNode(db, s.nodeId);
       if (n && n.status === s.toStatus) {
-        await setNodeStatus(db, s.nodeId, s.fromStatus as NodeStatus, `scheduled change ${s.id} undone`, now);
+        await setNodeStatus(db, s.nodeId, s.fromStatus as NodeStatus, { code: 'schedule_undone', params: { scheduleId: s.id } }, now);
         note = `undone: back to ${s.fromStatus}`;
       } else note = `left as ${n?.status}: changed since it ran`;
     }
@@ -602,7 +604,7 @@ async function runDueStatuses(db: Db, now: Date, actor: string): Promise<NonNull
     else if (n.status === s.toStatus) note = `already ${s.toStatus}`;
     else {
       try {
-        await setNodeStatus(db, s.nodeId, s.toStatus, s.reason || `scheduled change ${s.id}`, now);
+        await setNodeStatus(db, s.nodeId, s.toStatus, { code: 'schedule_ran', params: { scheduleId: s.id, toStatus: s.toStatus, text: s.reason } }, now);
       } catch (e) {
         note = `not possible: ${(e as Error).message}`;
       }

@@ -17,7 +17,7 @@ async function settled(page: Page): Promise<void> {
 }
 async function rawKeys(page: Page): Promise<string[]> {
   const text = await page.locator('main').innerText();
-  return text.match(/\b(?:incidents|board|trips|planEdit|nodeStatus|timeline|serverText|errorCode|summary|applyStep|boardAlert)\.[a-zA-Z_.]+\b/g) ?? [];
+  return text.match(/\b(?:incidents|board|trips|planEdit|planRerun|nodeStatus|statusReason|timeline|serverText|errorCode|summary|applyStep|boardAlert)\.[a-zA-Z_.]+\b/g) ?? [];
 }
 const small = { tripsBudgetMs: 1000, tripsMaxIterations: 100, rosterTimeLimitS: 1, sourcingTimeLimitS: 3 };
 
@@ -37,7 +37,7 @@ describe.skipIf(!hasChromium)('the command centre runs the whole response', () =
   it('declares on the map, edits, simulates and applies the plan, dispatches a trip, acknowledges an alert and lifts, in Chinese on a laptop', { timeout: 600_000 }, async () => {
     const { context, page, errors } = await newPage(browser, { viewport: LAPTOP, locale: 'zh-CN' });
     await signIn(page, server.url);
-    await expect.poll(() => page.locator('.leaflet-zones-pane path').count()).toBeGreaterThan(50);
+    await expect.poll(() => page.locator('.leaflet-zones-pane path').count(), { timeout: 60_000 }).toBeGreaterThan(50);
 
     // Declare: draw a lockdown area around Dazu Plaza and draft the plan.
     const box = (await page.locator('.node-marker-dazu-plaza').boundingBox())!;
@@ -66,6 +66,18 @@ describe.skipIf(!hasChromium)('the command centre runs the whole response', () =
     const current = await select.inputValue();
     const other = (await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).find((v) => v && v !== current)!;
     await select.selectOption(other);
+    // On the map: click a zone, then the node that should serve it (Leaflet takes the click on the shape itself).
+    const map = page.getByTestId('plan-editor-map');
+    await expect.poll(() => map.locator('path.zone-shape').count(), { timeout: 60_000 }).toBeGreaterThan(1);
+    await map.locator('path.zone-shape').nth(1).dispatchEvent('click');
+    const picked = page.getByTestId('plan-editor-picked-node');
+    await picked.waitFor();
+    const servedBy = await picked.inputValue();
+    const taker = (await picked.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).find((v) => v && v !== servedBy)!;
+    await map.locator(`path.node-marker-${taker}`).dispatchEvent('click');
+    await expect.poll(() => picked.inputValue()).toBe(taker);
+    expect(await page.getByTestId('plan-editor-zones').innerText()).toContain('路区');
+    await screenshot(page, 'cc-2a-zone-moved-on-map');
     await page.getByTestId('plan-editor-save').click();
     await page.getByTestId('plan-editor-saved').waitFor({ timeout: 60_000 });
     await page.getByTestId('kpi-table').waitFor({ timeout: 180_000 });
@@ -85,6 +97,17 @@ describe.skipIf(!hasChromium)('the command centre runs the whole response', () =
     await expect.poll(() => page.getByTestId('incident-simulate').isEnabled(), { timeout: 180_000 }).toBe(true);
     await settled(page);
     await screenshot(page, 'cc-2b-plan-rerun');
+
+    // The assortment size: checked before sending, then targets, sourcing and trips run again.
+    await page.getByTestId('plan-rerun-assortment-size').fill('-3');
+    await page.getByTestId('plan-rerun-targets').click();
+    expect(await page.getByTestId('plan-rerun-problems').innerText()).toContain('-3');
+    await page.getByTestId('plan-rerun-assortment-size').fill('300');
+    await page.getByTestId('plan-rerun-targets').click();
+    await page.getByTestId('plan-rerun-assortment-now').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('plan-rerun-assortment-now').innerText()).toMatch(/本方案备货 \d+ 种商品/);
+    await expect.poll(() => page.getByTestId('incident-simulate').isEnabled(), { timeout: 180_000 }).toBe(true);
+    await settled(page);
 
     // Apply asks to confirm, with the impacts.
     await page.getByTestId('incident-apply').click();
@@ -116,6 +139,8 @@ describe.skipIf(!hasChromium)('the command centre runs the whole response', () =
     await page.getByTestId('trip-driver').fill('王师傅');
     await page.getByTestId('trip-assign-save').click();
     await expect.poll(async () => page.getByTestId('trip').first().innerText()).toContain('王师傅');
+    // The coolant rule in the screen's language, from the figures the server sends.
+    expect(await page.getByTestId('trip-coolant-note').innerText()).toContain('冷媒规则');
     await screenshot(page, 'cc-5-trip-confirmed');
     await page.getByTestId('trip-dispatch').click();
     await page.getByTestId('trip-dispatch-confirm').click();
@@ -178,6 +203,8 @@ describe.skipIf(!hasChromium)('the command centre runs the whole response', () =
     await page.getByTestId('nav-map').click();
     await page.getByTestId(`node-${inside.id}`).locator('.node-head').click();
     await page.getByTestId('node-in-lockdown').waitFor();
+    // Why it is suspended, in English words with the area's name (no id, no raw key).
+    expect(await page.getByTestId('node-status-why').innerText()).toContain('Inside “Dazu guard” (Lockdown area)');
     await page.getByTestId('node-status-select').selectOption('open');
     await page.getByTestId('node-status-reason').fill('ok');
     expect(await page.getByTestId('node-status-save').isDisabled()).toBe(true);

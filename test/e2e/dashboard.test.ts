@@ -24,7 +24,7 @@ describe.skipIf(!hasChromium)('the command centre in Chromium', () => {
     const { context, page, errors } = await newPage(browser, { viewport: LAPTOP, locale: 'zh-CN' });
     await signIn(page, server.url);
     await expect.poll(() => page.locator('.node-row').count()).toBe(11);
-    await expect.poll(() => page.locator('.leaflet-zones-pane path').count()).toBeGreaterThan(50);
+    await expect.poll(() => page.locator('.leaflet-zones-pane path').count(), { timeout: 60_000 }).toBeGreaterThan(50);
     expect(await page.getByTestId('nav-map').innerText()).toContain('地图');
     await screenshot(page, 'map-laptop-zh');
     await page.getByTestId('lang-switch').click();
@@ -37,7 +37,7 @@ describe.skipIf(!hasChromium)('the command centre in Chromium', () => {
   it('draws a lockdown area around a store, reviews the response plan and its simulation, and applies it: the store stops and its zones change colour', { timeout: 420_000 }, async () => {
     const { context, page, errors } = await newPage(browser, { viewport: LAPTOP, locale: 'zh-CN' });
     await signIn(page, server.url);
-    await expect.poll(() => page.locator('.leaflet-zones-pane path').count()).toBeGreaterThan(50);
+    await expect.poll(() => page.locator('.leaflet-zones-pane path').count(), { timeout: 60_000 }).toBeGreaterThan(50);
     const before = await zoneColours(page);
 
     const box = (await page.locator('.node-marker-dazu-plaza').boundingBox())!;

@@ -62,3 +62,38 @@ export function useMedia(query: string): boolean {
   }, [query]);
   return match;
 }
+
+/**
+ * Searches as the user types: waits `delayMs` after the last keystroke, then calls
+ * `search` with the trimmed query and an abort signal; a newer keystroke aborts the
+ * request in flight, so an old answer never overwrites a newer one. An empty query
+ * gives `null` (nothing asked); a failed or aborted request keeps the last results.
+ */
+export function useDebouncedSearch<T>(query: string, search: (q: string, signal: AbortSignal) => Promise<T>, delayMs = 200): [T | null, (v: T | null) => void] {
+  const [found, setFound] = useState<T | null>(null);
+  const searchRef = useRef(search);
+  searchRef.current = search;
+  useEffect(() => {
+    const q = query.trim();
+    if (q.length === 0) {
+      setFound(null);
+      return;
+    }
+    const ac = new AbortController();
+    const timer = setTimeout(() => {
+      searchRef
+        .current(q, ac.signal)
+        .then((r) => {
+          if (!ac.signal.aborted) setFound(r);
+        })
+        .catch(() => {
+          /* aborted or offline: keep the last results */
+        });
+    }, delayMs);
+    return () => {
+      clearTimeout(timer);
+      ac.abort();
+    };
+  }, [query, delayMs]);
+  return [found, setFound];
+}

@@ -5,6 +5,7 @@ import { typed } from '../typebox.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { networkBoard } from '../../flows/network-board.ts';
 import * as board from '../../store/board.ts';
+import { SharedFeed } from '../../flows/board-feed.ts';
 
 const Err = { $ref: 'Error#' };
 const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
@@ -47,16 +48,23 @@ export default async function boardRoutes(scope: FastifyInstance, deps: AppDeps)
     },
   }, async (req) => networkBoard(db, clock.now(), req.query.day));
 
-  // Open streams end when the server closes (a stream never ends by itself).
+  // One computation per tick per board day, whatever the number of open streams
+  // (src/flows/board-feed.ts); open streams end when the server closes.
+  const feed = new SharedFeed(async (day) => {
+    const b = await networkBoard(db, clock.now(), day === '' ? undefined : day);
+    // The board's time ("at") alone is not a change.
+    return { payload: `event: board\ndata: ${JSON.stringify(b)}\n\n`, changeKey: JSON.stringify({ ...b, at: undefined }) };
+  }, BOARD_STREAM_MS);
   const streams = new Set<() => void>();
   app.addHook('onClose', async () => {
     for (const end of streams) end();
     streams.clear();
+    feed.close();
   });
 
   // Server-sent events: the board as it is now, then again whenever it changes (recomputed every
-  // BOARD_STREAM_MS while the connection is open). The screen falls back to polling GET /api/board
-  // when the stream cannot be opened. The board's time ("at") alone is not a change.
+  // BOARD_STREAM_MS, once for all the open streams of that day). The screen falls back to polling
+  // GET /api/board when the stream cannot be opened.
   app.get('/api/board/stream', {
     schema: {
       tags, summary: 'The network board pushed as server-sent events (event "board", data = GET /api/board\'s JSON): at once, then on every change while the caller accepts text/event-stream (otherwise once)',
@@ -73,50 +81,46 @@ export default async function boardRoutes(scope: FastifyInstance, deps: AppDeps)
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no', 'x-content-type-options': 'nosniff' });
-    let last = '';
-    let closed = false;
-    let running = false;
-    const push = async () => {
-      if (closed || running) return;
-      running = true;
+    res.write(`retry: ${BOARD_STREAM_MS}\n\n`);
+    const failed = (e: Error) => `event: failed\ndata: ${JSON.stringify({ code: 'internal', message: e.message })}\n\n`;
+    if (!follow) {
       try {
         const b = await networkBoard(db, clock.now(), day);
-        const key = JSON.stringify({ ...b, at: undefined });
-        if (key !== last && !closed) {
-          last = key;
-          res.write(`event: board\ndata: ${JSON.stringify(b)}\n\n`);
-        }
+        res.write(`event: board\ndata: ${JSON.stringify(b)}\n\n`);
       } catch (e) {
-        if (!closed) res.write(`event: failed\ndata: ${JSON.stringify({ code: 'internal', message: (e as Error).message })}\n\n`);
-      } finally {
-        running = false;
+        res.write(failed(e as Error));
       }
+      res.end();
+      return;
+    }
+    let closed = false;
+    const sub = {
+      send: (payload: string) => {
+        if (!closed) res.write(payload);
+      },
+      fail: (e: Error) => {
+        if (!closed) res.write(failed(e));
+      },
     };
-    res.write(`retry: ${BOARD_STREAM_MS}\n\n`);
-    const tick = setInterval(() => void push(), BOARD_STREAM_MS);
     const beat = setInterval(() => {
       if (!closed) res.write(': still here\n\n');
     }, HEARTBEAT_MS);
+    let unsubscribe: (() => void) | null = null;
     const stop = () => {
       closed = true;
-      clearInterval(tick);
       clearInterval(beat);
+      unsubscribe?.();
+      streams.delete(end);
     };
     const end = () => {
       stop();
       res.end();
     };
     streams.add(end);
-    req.raw.on('close', () => {
-      stop();
-      streams.delete(end);
-    });
-    await push();
-    if (!follow) {
-      stop();
-      streams.delete(end);
-      res.end();
-    }
+    req.raw.on('close', stop);
+    const off = await feed.subscribe(day ?? '', sub);
+    if (closed) off();
+    else unsubscribe = off;
   });
 
   app.post('/api/board/alerts/:id/ack', {

@@ -169,13 +169,14 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
       receivesZones: Type.Optional(Type.Boolean({ description: 'false: the node takes no zone in this plan' })),
     }, { additionalProperties: false }), { maxItems: 500 })),
     receivers: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 500, description: 'sourcing: the nodes that receive stock' })),
+    assortmentSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, description: 'targets: how many items the emergency assortment holds' })),
     sourcingTimeLimitS: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })),
     tripsBudgetMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
   }, { additionalProperties: false });
   app.post('/api/incidents/:id/plan/parts/:part/rerun', {
     schema: {
-      tags, summary: 'Re-run one part of the draft plan with the planner\'s choices: zones (a node\'s radius, capacity, whether it receives zones) or sourcing (the receiving nodes; the trips part follows)',
-      description: `Parts: ${RERUNNABLE_PARTS.join(', ')}. zones: {"nodes": [{"nodeId", "maxDeliveryRadiusM"?, "dailyOrderCapacity"?, "receivesZones"?}]}; sourcing: {"receivers": [node ids]}. The parts saved are marked edited: simulate again before apply.`,
+      tags, summary: 'Re-run one part of the draft plan with the planner\'s choices: zones (a node\'s radius, capacity, whether it receives zones) sourcing (the receiving nodes; the trips part follows) or targets (the assortment size; sourcing and trips follow)',
+      description: `Parts: ${RERUNNABLE_PARTS.join(', ')}. zones: {"nodes": [{"nodeId", "maxDeliveryRadiusM"?, "dailyOrderCapacity"?, "receivesZones"?}]}; sourcing: {"receivers": [node ids]}; targets: {"assortmentSize": n} (the sourcing plan and trips follow). The parts saved are marked edited: simulate again before apply.`,
       params: Type.Object({ id: Type.String(), part: Type.String({ enum: [...RERUNNABLE_PARTS] }) }), headers: IdempotencyHeader, body: RerunBody, response: { 200: PlanSchema, ...errors },
     },
   }, async (req, reply) => {

@@ -22,6 +22,7 @@ import {
 } from '../../domain/network/model.ts';
 import { parseRows, type RowError } from '../../domain/network/rows.ts';
 import * as store from '../../store/network.ts';
+import { manualReason, type StatusReason } from '../../domain/network/status-reason.ts';
 import { searchPlaces, type Place } from '../../domain/network/places.ts';
 import { readFileSync } from 'node:fs';
 import * as zones from '../../store/zones.ts';
@@ -44,6 +45,8 @@ const NodeSchema = Type.Object({
   status: StringEnum(NODE_STATUSES),
   statusChangedAt: Type.String({ format: 'date-time' }),
   statusReason: Type.String(),
+  statusReasonCode: Type.String({ description: 'the reason as a code the UI translates: manual, manual_override, import, area_in_force, area_undone, schedule_ran, schedule_undone, incident_ew_opened, incident_apply_undone, incident_lifted, incident_lift_undone' }),
+  statusReasonParams: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
   openingHours: Type.String(),
   dailyOrderCapacity: Type.Integer(),
   storageUnit: Type.String(),
@@ -220,7 +223,7 @@ export default async function networkRoutes(scope: FastifyInstance, deps: AppDep
         // Reopening inside an active lockdown is refused unless overridden with a reason.
         const lockdowns = body.status === 'open' ? await zones.activeLockdownsOf(trx, id) : [];
         unwrap(checkLockdownGuard(body, lockdowns));
-        const reason = lockdowns.length > 0 ? `override of lockdown ${lockdowns.map((l) => l.areaId).join(', ')}: ${body.reason}` : body.reason;
+        const reason: StatusReason = lockdowns.length > 0 ? { code: 'manual_override', params: { text: body.reason, areas: lockdowns.map((l) => l.name || l.areaId).join(', '), areaIds: lockdowns.map((l) => l.areaId).join(', ') } } : manualReason(body.reason);
         return { status: 200, body: await store.setNodeStatus(trx, id, body.status, reason, clock.now()) };
       });
     },
@@ -233,7 +236,7 @@ export default async function networkRoutes(scope: FastifyInstance, deps: AppDep
         tags: ['network'],
         summary: 'When and why a node’s status changed',
         params: Type.Object({ id: Type.String() }),
-        response: { 200: Type.Object({ events: Type.Array(Type.Object({ nodeId: Type.String(), fromStatus: Type.String(), toStatus: Type.String(), reason: Type.String(), at: Type.String() })) }), ...errors },
+        response: { 200: Type.Object({ events: Type.Array(Type.Object({ nodeId: Type.String(), fromStatus: Type.String(), toStatus: Type.String(), reason: Type.String(), reasonCode: Type.String(), reasonParams: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])), at: Type.String() })) }), ...errors },
       },
     },
     async (req) => {

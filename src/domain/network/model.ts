@@ -74,6 +74,9 @@ export interface Node {
   status: NodeStatus;
   statusChangedAt: string;
   statusReason: string;
+  /** The reason as a code with parameters the UI translates (src/domain/network/status-reason.ts). */
+  statusReasonCode?: string;
+  statusReasonParams?: Record<string, string | number>;
   openingHours: string;
   dailyOrderCapacity: number;
   storageUnit: 'm2' | 'pallets';

@@ -104,8 +104,8 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
         // A node left suspended by an earlier, undone apply is reopened rather than created again.
         const existing = await network.getNode(trx, ew.id);
         if (existing && existing.status === 'open') fail({ code: 'conflict', message: `node ${ew.id} already exists and trades`, field: 'emergency_warehouse.node.id', expected: 'a new node id', actual: ew.id });
-        if (existing) await network.setNodeStatus(trx, ew.id, 'open', `incident ${incidentId}: emergency warehouse opened`, now);
-        else await network.createNode(trx, ew, now);
+        if (existing) await network.setNodeStatus(trx, ew.id, 'open', { code: 'incident_ew_opened', params: { incidentId, incidentName: inc.name } }, now);
+        else await network.createNode(trx, ew, now, { code: 'incident_ew_opened', params: { incidentId, incidentName: inc.name } });
         // Delivery slots for the roster's days that have none yet (the staffing step then sizes
         // them from the people rostered there); a new node would otherwise take no orders.
         const slotDays = await openSlots(trx, ew.id, ew.dailyOrderCapacity ?? 0, part('staffing')?.roster?.startsAt ?? now.toISOString(), part('staffing')?.days ?? 3, now);
@@ -114,7 +114,7 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
       },
       compensate: async (trx, r) => {
         // Suspended, not closed: a closed node is gone for good, and a later apply reopens this one.
-        await network.setNodeStatus(trx, (r as { nodeId: string }).nodeId, 'suspended', `incident ${incidentId}: apply undone`, deps.now());
+        await network.setNodeStatus(trx, (r as { nodeId: string }).nodeId, 'suspended', { code: 'incident_apply_undone', params: { incidentId, incidentName: inc.name } }, deps.now());
       },
     });
   }
@@ -169,6 +169,25 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
     },
     compensate: async (trx, r) => undoRoster(trx, r as RosterStepResult),
   });
+  // An assortment size chosen for this plan (the targets part re-run): put that assortment in
+  // force, keeping the one before so an undo puts it back.
+  const chosenAssortment = part('targets')?.assortment?.lines as Array<[string, 'essential' | 'key', string, string, string | null, number, number]> | undefined;
+  if (chosenAssortment) {
+    const rows = (lines: typeof chosenAssortment) =>
+      lines.map(([itemId, tier, category, reason, keyReason, dailyDemandUnits, categoryRank]) => ({ itemId, tier, category, reason, keyReason, dailyDemandUnits, categoryRank }));
+    steps.push({
+      name: 'assortment',
+      run: async (trx) => {
+        const before = await planning.currentAssortment(trx);
+        await planning.saveAssortment(trx, rows(chosenAssortment), now);
+        drill('assortment');
+        return { items: chosenAssortment.length, before: before.map((r) => [r.itemId, r.tier, r.category, r.reason, r.keyReason, r.dailyDemandUnits, r.categoryRank]) };
+      },
+      compensate: async (trx, r) => {
+        await planning.saveAssortment(trx, rows((r as { before: typeof chosenAssortment }).before), deps.now());
+      },
+    });
+  }
   const sourcingId = part('sourcing')?.planId as string | null;
   steps.push({
     name: 'sourcing',

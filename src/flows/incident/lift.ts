@@ -129,11 +129,11 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
       name: 'emergency_warehouse',
       run: async (trx) => {
         const before = (await network.requireNode(trx, ewId)).status;
-        await network.setNodeStatus(trx, ewId, 'suspended', `incident ${incidentId} lifted: stock to be moved out`, now);
+        await network.setNodeStatus(trx, ewId, 'suspended', { code: 'incident_lifted', params: { incidentId, incidentName: inc.name } }, now);
         return { nodeId: ewId, before };
       },
       compensate: async (trx, r) => {
-        await network.setNodeStatus(trx, ewId, (r as { before: any }).before ?? 'open', `incident ${incidentId}: lift undone`, deps.now());
+        await network.setNodeStatus(trx, ewId, (r as { before: any }).before ?? 'open', { code: 'incident_lift_undone', params: { incidentId, incidentName: inc.name } }, deps.now());
       },
     });
   }

@@ -20,6 +20,10 @@ import type { NodeChange } from './apply.ts';
  *   node changes of the zones part, which apply sets on the nodes (and lift puts back).
  * - `sourcing`: which nodes receive stock. The sourcing plan is drafted again for them, and the
  *   trips part with it (trips carry the sourcing plan's transfers, so they cannot stay as they were).
+ * - `targets`: the assortment size (how many items the emergency assortment holds). The assortment
+ *   is selected again at that size without replacing the one in force; the targets follow, then
+ *   the sourcing plan toward them (same receivers) and its trips. Apply puts that assortment in
+ *   force (a step whose compensation restores the one before).
  *
  * Checks, in this order: the incident exists and is not lifted or discarded; its plan is a draft;
  * the part is one that can be re-run; every node named exists and can take the role asked of it.
@@ -37,11 +41,30 @@ export interface RerunInput {
   nodes?: NodeSetting[];
   /** sourcing: the nodes that receive stock (default: the drafted receivers). */
   receivers?: string[];
+  /** targets: how many items the emergency assortment holds. */
+  assortmentSize?: number;
   sourcingTimeLimitS?: number;
   tripsBudgetMs?: number;
 }
 
-export const RERUNNABLE_PARTS = ['zones', 'sourcing'] as const;
+export const RERUNNABLE_PARTS = ['zones', 'sourcing', 'targets'] as const;
+
+/** The most items an assortment may hold when chosen for an incident. */
+export const MAX_ASSORTMENT_SIZE = 5000;
+
+/** Per node: how many items have a target, their units against a day of baseline, and how many were capped by storage. */
+export function targetsByNode(targets: ReadonlyArray<{ nodeId: string; targetUnits: number; baselineDailyUnits: number; cappedBy?: unknown }>) {
+  const byNode = new Map<string, { items: number; targetUnits: number; baselineUnits: number; capped: number }>();
+  for (const t of targets) {
+    const b = byNode.get(t.nodeId) ?? { items: 0, targetUnits: 0, baselineUnits: 0, capped: 0 };
+    b.items++;
+    b.targetUnits += t.targetUnits;
+    b.baselineUnits += t.baselineDailyUnits;
+    if (t.cappedBy) b.capped++;
+    byNode.set(t.nodeId, b);
+  }
+  return [...byNode].map(([nodeId, b]) => ({ nodeId, ...b, daysOfCover: b.baselineUnits ? Math.round((10 * b.targetUnits) / b.baselineUnits) / 10 : null }));
+}
 
 export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: string, input: RerunInput) {
   const { db } = deps;
@@ -117,6 +140,33 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
     return store.requirePlan(db, plan.id);
   }
 
+  let tiers = content('targets')?.assortment?.tiers as planning.AssortmentTiers | undefined;
+  if (part === 'targets') {
+    const size = input.assortmentSize;
+    if (size === undefined || !Number.isInteger(size) || size < 1 || size > MAX_ASSORTMENT_SIZE) {
+      fail({ code: 'validation_failed', message: `the assortment size must be a whole number from 1 to ${MAX_ASSORTMENT_SIZE}`, field: 'assortmentSize', expected: `an integer 1..${MAX_ASSORTMENT_SIZE}`, actual: size ?? '(missing)' });
+    }
+    const sel = await planning.previewAssortment(db, deps.solver, { size });
+    tiers = Object.fromEntries(sel.lines.map((l) => [l.itemId, l.tier]));
+    const old = content('targets') ?? {};
+    const multipliers = old.multipliers ?? inc.spec.multipliers ?? { essential: 5, key: 10 };
+    const perNode = targetsByNode(await planning.currentTargets(db, { multipliers, tiers }));
+    const targetsPart = {
+      ...old,
+      multipliers,
+      nodes: perNode,
+      assortment: {
+        size, items: sel.lines.length, keyItems: sel.lines.filter((l) => l.tier === 'key').length, coverageShare: sel.coverageShare, tiers,
+        // What apply stores as the assortment in force: [item, tier, category, reason, key reason, daily units, rank].
+        lines: sel.lines.map((l) => [l.itemId, l.tier, l.category, l.reason, l.keyReason, l.dailyDemandUnits, l.categoryRank]),
+      },
+    };
+    await store.editPart(db, plan.id, 'targets', targetsPart, now);
+    const t = perNode;
+    await store.patchPlanSummary(db, plan.id, { essentialDaysOfCover: t.length ? Math.round((10 * t.reduce((a, b) => a + b.targetUnits, 0)) / Math.max(1, t.reduce((a, b) => a + b.baselineUnits, 0))) / 10 : null });
+    // The sourcing plan and its trips follow the new targets (same receivers), below.
+  }
+
   // sourcing (and the trips that carry it)
   const drafted = content('sourcing') ?? {};
   const receivers = [...new Set(input.receivers ?? (drafted.receivers as string[] | undefined) ?? [])].sort();
@@ -125,9 +175,13 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
     if (!n) fail({ code: 'validation_failed', message: `node ${id} does not exist${ew && id === ew.id ? ' yet (the emergency warehouse becomes a node when the plan is applied; apply plans its stock)' : ''}`, field: `receivers.${i}`, expected: 'an existing node id', actual: id });
     if (!takesOnlineOrders(n.status)) fail({ code: 'validation_failed', message: `node ${id} is ${n.status} and cannot receive stock now`, field: `receivers.${i}`, expected: 'a node that is open or online-only', actual: n.status });
   });
-  if (receivers.length === 0) fail({ code: 'validation_failed', message: 'choose at least one receiving node', field: 'receivers', expected: 'a non-empty list of node ids', actual: [] });
+  if (receivers.length === 0) {
+    // A plan with no receivers (nothing needed stock when drafted) keeps no sourcing plan: re-running the targets changes only them.
+    if (part === 'targets') return store.requirePlan(db, plan.id);
+    fail({ code: 'validation_failed', message: 'choose at least one receiving node', field: 'receivers', expected: 'a non-empty list of node ids', actual: [] });
+  }
   const multipliers = inc.spec.multipliers ?? { essential: 5, key: 10 };
-  const sp = await planning.createPlan(db, deps.solver, { multipliers, receivers, params: { timeLimitS: input.sourcingTimeLimitS ?? 10 } }, now);
+  const sp = await planning.createPlan(db, deps.solver, { multipliers, receivers, params: { timeLimitS: input.sourcingTimeLimitS ?? 10 }, ...(tiers ? { tiers } : {}) }, now);
   // The sourcing plan drafted before is replaced: discard it so it cannot be applied by mistake.
   if (typeof drafted.planId === 'string' && drafted.planId !== sp.id) {
     const old = await planning.getPlan(db, drafted.planId);

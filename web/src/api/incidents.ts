@@ -340,7 +340,7 @@ export const incidentList = {
   discard: (id: string) => api.post<Incident>('/api/incidents/{id}/discard', {}, { params: { id } }),
   extend: (id: string, endsAt: string | null) => api.post<{ incident: Incident }>('/api/incidents/{id}/extend', { endsAt }, { params: { id } }),
   editPart: (id: string, part: string, content: unknown) => api.put<ResponsePlan>('/api/incidents/{id}/plan/parts/{part}', { content }, { params: { id, part } }),
-  rerunPart: (id: string, part: 'zones' | 'sourcing', body: unknown) => api.post<ResponsePlan>('/api/incidents/{id}/plan/parts/{part}/rerun', body, { params: { id, part } }),
+  rerunPart: (id: string, part: 'zones' | 'sourcing' | 'targets', body: unknown) => api.post<ResponsePlan>('/api/incidents/{id}/plan/parts/{part}/rerun', body, { params: { id, part } }),
   simulate: (id: string, days = 3) => api.post<Simulation>('/api/incidents/{id}/simulate', { days }, { params: { id } }),
 };
 export type { Simulation };

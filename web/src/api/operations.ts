@@ -50,6 +50,7 @@ export const API_OPERATIONS = [
   'POST /api/inventory/counts/{id}/entries',
   'GET /api/inventory/counts/{id}/report',
   'POST /api/inventory/counts/{id}/post',
+  'GET /api/planning/settings',
   'GET /api/planning/plans',
   'GET /api/planning/plans/{id}',
   'GET /api/planning/suppliers',

@@ -43,6 +43,8 @@ export interface SourcingPlan extends SourcingPlanHeader {
 }
 
 export const planningApi = {
+  /** The assortment settings (the size an incident plan starts from). */
+  settings: (signal?: AbortSignal) => api.get<{ size?: number }>('/api/planning/settings', { signal }),
   plans: (signal?: AbortSignal) => api.get<{ plans: SourcingPlanHeader[] }>('/api/planning/plans', { signal }),
   suppliers: (signal?: AbortSignal) => api.get<{ suppliers: Array<{ id: string; name: string }> }>('/api/planning/suppliers', { signal }),
   plan: (id: string, signal?: AbortSignal) => api.get<SourcingPlan>('/api/planning/plans/{id}', { params: { id }, signal }),

@@ -1731,13 +1731,14 @@ export interface paths {
                 };
                 path: {
                     id: string;
-                    part: "zones" | "sourcing";
+                    part: "zones" | "sourcing" | "targets";
                 };
                 cookie?: never;
             };
             requestBody: {
                 content: {
                     "application/json": {
+                        assortmentSize?: number;
                         nodes?: {
                             dailyOrderCapacity?: number;
                             maxDeliveryRadiusM?: number;
@@ -2928,6 +2929,10 @@ export interface paths {
                                 /** Format: date-time */
                                 statusChangedAt: string;
                                 statusReason: string;
+                                statusReasonCode: string;
+                                statusReasonParams: {
+                                    [key: string]: string | number;
+                                };
                                 storageAmbient: number;
                                 storageChilled: number;
                                 storageFrozen: number;
@@ -2999,6 +3004,10 @@ export interface paths {
                             /** Format: date-time */
                             statusChangedAt: string;
                             statusReason: string;
+                            statusReasonCode: string;
+                            statusReasonParams: {
+                                [key: string]: string | number;
+                            };
                             storageAmbient: number;
                             storageChilled: number;
                             storageFrozen: number;
@@ -3992,6 +4001,40 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/planning/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

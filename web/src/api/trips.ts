@@ -38,6 +38,9 @@ export interface Trip {
   costFen: number;
   coolant: Coolant;
   coolantNote?: string;
+  /** `coolant_rule` with the rule's figures (the screen words them); '' for older trips. */
+  coolantNoteCode?: 'coolant_rule' | '';
+  coolantNoteParams?: Record<string, number>;
   stops: TripStop[];
 }
 

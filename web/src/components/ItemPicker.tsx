@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { networkApi, type ItemList } from '../api/network.ts';
 import { localName } from '../i18n/index.ts';
+import { useDebouncedSearch } from '../hooks.ts';
 
 type Item = ItemList['items'][number];
 
@@ -9,24 +10,8 @@ type Item = ItemList['items'][number];
 export function ItemPicker(props: { onPick: (item: Item) => void; testId?: string }) {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
-  const [items, setItems] = useState<Item[]>([]);
-  useEffect(() => {
-    if (q.trim().length < 1) {
-      setItems([]);
-      return;
-    }
-    const ac = new AbortController();
-    const timer = setTimeout(() => {
-      networkApi
-        .items({ q: q.trim(), limit: 8 }, ac.signal)
-        .then((r) => setItems(r.items))
-        .catch(() => {});
-    }, 200);
-    return () => {
-      clearTimeout(timer);
-      ac.abort();
-    };
-  }, [q]);
+  const [result, setResult] = useDebouncedSearch(q, (query, signal) => networkApi.items({ q: query, limit: 8 }, signal));
+  const items: Item[] = result?.items ?? [];
   return (
     <div className="picker">
       <input value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('orders.searchItem')} data-testid={props.testId} aria-label={t('orders.searchItem')} />
@@ -39,7 +24,7 @@ export function ItemPicker(props: { onPick: (item: Item) => void; testId?: strin
                 onClick={() => {
                   props.onPick(it);
                   setQ('');
-                  setItems([]);
+                  setResult(null);
                 }}
               >
                 {localName(it)} <span className="muted small">{it.id} · {it.unit}</span>

@@ -89,6 +89,10 @@ export interface MapViewProps {
   /** Backspace while drawing with the keyboard: remove the last corner. */
   onUndoCorner?: () => void;
   onNodeClick?: (id: string) => void;
+  /** A click on a delivery zone (plan editing: pick the zone, then the node to serve it). */
+  onZoneClick?: (id: string) => void;
+  /** The zone picked: drawn with a thick blue outline. */
+  selectedZoneId?: string | null;
   /** Changes when the language changes, to redraw labels. */
   lang?: string;
 }
@@ -105,6 +109,8 @@ export function MapView(props: MapViewProps) {
   clickRef.current = props.onMapClick;
   const nodeClickRef = useRef(props.onNodeClick);
   nodeClickRef.current = props.onNodeClick;
+  const zoneClickRef = useRef(props.onZoneClick);
+  zoneClickRef.current = props.onZoneClick;
   const undoRef = useRef(props.onUndoCorner);
   undoRef.current = props.onUndoCorner;
   const drawingRef = useRef(props.drawing);
@@ -200,15 +206,27 @@ export function MapView(props: MapViewProps) {
     const nodeById = new Map(props.nodes.map((n) => [n.id, n]));
     for (const z of props.zones ?? []) {
       const color = (z.servingNodeId && props.zoneColors?.get(z.servingNodeId)) || nodeColor(z.servingNodeId, props.nodeOrder);
-      L.geoJSON(z.geometry as GeoJSON.GeoJsonObject, {
+      const picked = props.selectedZoneId === z.id;
+      const layer = L.geoJSON(z.geometry as GeoJSON.GeoJsonObject, {
         pane: 'zones',
-        style: { color: z.changed ? '#111' : color, weight: z.changed ? 2.5 : 0.6, fillColor: color, fillOpacity: z.servingNodeId ? 0.35 : 0.12, dashArray: z.servingNodeId ? undefined : '3 3' },
-      })
-        .bindTooltip(textLabel(`${z.name ?? z.id} · ${z.demandOrdersPerDay ?? '?'} ${t('map.capacity')} → ${z.servingNodeId ? localName(nodeById.get(z.servingNodeId) ?? { id: z.servingNodeId }) : t('map.unserved')}`), { sticky: true })
-        .addTo(g);
+        style: {
+          color: picked ? '#1565c0' : z.changed ? '#111' : color,
+          weight: picked ? 4 : z.changed ? 2.5 : 0.6,
+          fillColor: color,
+          fillOpacity: z.servingNodeId ? 0.35 : 0.12,
+          dashArray: z.servingNodeId ? undefined : '3 3',
+          className: `zone-shape zone-shape-${z.id}`,
+        },
+      }).bindTooltip(textLabel(`${z.name ?? z.id} · ${z.demandOrdersPerDay ?? '?'} ${t('map.capacity')} → ${z.servingNodeId ? localName(nodeById.get(z.servingNodeId) ?? { id: z.servingNodeId }) : t('map.unserved')}`), { sticky: true });
+      layer.on('click', (e: L.LeafletEvent) => {
+        if (!zoneClickRef.current) return;
+        L.DomEvent.stopPropagation(e as L.LeafletMouseEvent);
+        zoneClickRef.current(z.id);
+      });
+      layer.addTo(g);
     }
     untab();
-  }, [props.zones, props.nodeOrder, props.zoneColors, props.nodes, t]);
+  }, [props.zones, props.nodeOrder, props.zoneColors, props.nodes, props.selectedZoneId, t]);
 
   useEffect(() => {
     const g = layers.current.areas;

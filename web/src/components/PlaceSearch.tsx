@@ -1,7 +1,8 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { networkApi, type Place } from '../api/network.ts';
 import { localName } from '../i18n/index.ts';
+import { useDebouncedSearch } from '../hooks.ts';
 
 /**
  * Finds an address by name among the network's known places (its nodes and the points
@@ -12,27 +13,9 @@ export function PlaceSearch(props: { onPick: (p: Place) => void; testId?: string
   const { t } = useTranslation();
   const id = useId();
   const [q, setQ] = useState('');
-  const [found, setFound] = useState<Place[] | null>(null);
   const [picked, setPicked] = useState<Place | null>(null);
-  useEffect(() => {
-    if (q.trim().length === 0) {
-      setFound(null);
-      return;
-    }
-    const ac = new AbortController();
-    const timer = setTimeout(() => {
-      networkApi
-        .places(q.trim(), ac.signal)
-        .then((r) => setFound(r.places))
-        .catch(() => {
-          /* aborted or offline: keep the last list */
-        });
-    }, 200);
-    return () => {
-      clearTimeout(timer);
-      ac.abort();
-    };
-  }, [q]);
+  const [result, setFound] = useDebouncedSearch(q, (query, signal) => networkApi.places(query, signal));
+  const found = result?.places ?? null;
   return (
     <div className="place-search stack" data-testid={props.testId ?? 'place-search'}>
       <label htmlFor={`${id}-q`}>{t('places.search')}</label>

@@ -24,6 +24,9 @@ void i18n
     detection: { order: ['localStorage', 'navigator'], lookupLocalStorage: 'baogong.lang', caches: ['localStorage'] },
     interpolation: { escapeValue: false },
     returnNull: false,
+    // Both languages are in the bundle: initialise at once, so the first render has its texts
+    // instead of waiting a task (and a suspended render) for them.
+    initAsync: false,
   });
 
 i18n.on('languageChanged', (lng) => {

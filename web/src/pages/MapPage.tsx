@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { networkApi, type Node } from '../api/network.ts';
 import { Card, DataState, ErrorNote } from '../components/ui.tsx';
@@ -9,15 +9,34 @@ import { useLoad, useMedia } from '../hooks.ts';
 import { localName } from '../i18n/index.ts';
 import { IncidentPanel } from './IncidentPanel.tsx';
 import { zonesApi } from '../api/zones.ts';
+import { statusReasonLabel } from '../components/statusReason.ts';
 
 const STATUSES = ['open', 'online_only', 'suspended', 'closed'] as const;
 
 // The map library (Leaflet, ~40 kB compressed) is a chunk of its own, asked for as soon as
 // this screen's module runs: the first screen (the node list, and every node as a dot on a
 // sketch) does not wait for it on a slow phone.
-const loadMapView = () => import('../components/MapView.tsx');
-const MapView = lazy(() => loadMapView().then((m) => ({ default: m.MapView })));
-if (typeof window !== 'undefined') void loadMapView().catch(() => {});
+// Leaflet (the MapView chunk) is asked for only once the first screen (the node list and the
+// sketch of the district) is on screen: on a slow phone its download and evaluation would
+// otherwise compete with the first screen for the network and the main thread.
+const MapView = lazy(() => import('../components/MapView.tsx').then((m) => ({ default: m.MapView })));
+
+/** True from the frame after `ready` first becomes true: the browser has painted what `ready` shows. */
+function useAfterPaint(ready: boolean): boolean {
+  const [after, setAfter] = useState(false);
+  useEffect(() => {
+    if (!ready || after) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setAfter(true), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [ready, after]);
+  return after;
+}
 
 /**
  * The map screen: the district with nodes, delivery zones, control areas and trips,
@@ -27,8 +46,10 @@ if (typeof window !== 'undefined') void loadMapView().catch(() => {});
 export function MapPage() {
   const { t, i18n } = useTranslation();
   const nodes = useLoad((s) => networkApi.nodes(s), []);
-  const zones = useLoad((s) => zonesApi.zonesWithGeometry(s), []);
-  const areas = useLoad((s) => zonesApi.controlAreas(s), []);
+  // The map's layers (332 zone shapes) are asked for after the first screen, with Leaflet.
+  const mapWanted = useAfterPaint(nodes.data !== undefined || nodes.error !== undefined);
+  const zones = useLoad((s) => (mapWanted ? zonesApi.zonesWithGeometry(s) : Promise.resolve([])), [mapWanted]);
+  const areas = useLoad((s) => (mapWanted ? zonesApi.controlAreas(s) : Promise.resolve([])), [mapWanted]);
   const [drawing, setDrawing] = useState(false);
   const [draft, setDraft] = useState<Array<[number, number]>>([]);
   const [preview, setPreview] = useState<Record<string, string | null> | null>(null);
@@ -66,28 +87,32 @@ export function MapPage() {
   return (
     <div className="map-screen">
       <div className="map-pane">
-        <Suspense fallback={<NodeSketch nodes={nodeList} />}>
-          <MapView
-            nodes={nodeList}
-            zones={mapZones}
-            controlAreas={mapAreas}
-            nodeOrder={nodeOrder}
-            zoneColors={zoneColors}
-            drawing={drawing || placing}
-            draft={draft}
-            pin={warehouseAt}
-            lang={i18n.language}
-            onMapClick={(lat, lng) => {
-              if (drawing) setDraft((d) => [...d, [lat, lng]]);
-              else if (placing) {
-                setWarehouseAt([lat, lng]);
-                setPlacing(false);
-              }
-            }}
-            onUndoCorner={() => setDraft((d) => d.slice(0, -1))}
-            onNodeClick={(id) => setSelected(id)}
-          />
-        </Suspense>
+        {mapWanted ? (
+          <Suspense fallback={<NodeSketch nodes={nodeList} />}>
+            <MapView
+              nodes={nodeList}
+              zones={mapZones}
+              controlAreas={mapAreas}
+              nodeOrder={nodeOrder}
+              zoneColors={zoneColors}
+              drawing={drawing || placing}
+              draft={draft}
+              pin={warehouseAt}
+              lang={i18n.language}
+              onMapClick={(lat, lng) => {
+                if (drawing) setDraft((d) => [...d, [lat, lng]]);
+                else if (placing) {
+                  setWarehouseAt([lat, lng]);
+                  setPlacing(false);
+                }
+              }}
+              onUndoCorner={() => setDraft((d) => d.slice(0, -1))}
+              onNodeClick={(id) => setSelected(id)}
+            />
+          </Suspense>
+        ) : (
+          <NodeSketch nodes={nodeList} />
+        )}
         <details className="map-legend" data-testid="legend" open={!phone}>
           <summary>{t('map.legend')}</summary>
           <div className="legend-title">{t('map.nodeStatus')}</div>
@@ -223,6 +248,7 @@ function NodeRow(props: { node: Node; open: boolean; onToggle: () => void; onCha
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const heldBy = props.lockdowns.filter((a) => (a.geometry ? insideGeometry(n.lat, n.lng, a.geometry) : a.lat !== undefined && a.lng !== undefined && a.radiusM !== undefined && distanceM(n.lat, n.lng, a.lat, a.lng) <= a.radiusM));
+  const reasonText = statusReasonLabel(t, n.statusReasonCode, n.statusReasonParams);
   const reopening = status === 'open' && heldBy.length > 0;
   const ready = !!reason.trim() && status !== n.status && (!reopening || (override && reason.trim().length >= OVERRIDE_REASON_MIN_CHARS)) && (status !== 'closed' || confirmClose);
   return (
@@ -239,9 +265,9 @@ function NodeRow(props: { node: Node; open: boolean; onToggle: () => void; onCha
             {n.address} · {t('map.capacity')}: {n.dailyOrderCapacity.toLocaleString()} · {t('map.radius')}: {(n.maxDeliveryRadiusM / 1000).toFixed(1)} km
             {n.locationConfidence === 'estimate' && <> · {t('map.estimatedLocation')}</>}
           </div>
-          {n.statusReason && (
-            <div className="small">
-              {t('map.statusReason')}: {n.statusReason}
+          {reasonText && (
+            <div className="small" data-testid="node-status-why">
+              {t('map.statusReason')}: {reasonText}
             </div>
           )}
           {heldBy.length > 0 && (

@@ -1,9 +1,16 @@
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { incidentList, type IncidentDetail, type IncidentPlan } from '../api/incidents.ts';
 import type { Node } from '../api/network.ts';
 import { Card, ErrorNote, Table, fmt } from '../components/ui.tsx';
 import { localName } from '../i18n/index.ts';
+import { zonesApi } from '../api/zones.ts';
+import { useLoad } from '../hooks.ts';
+import { assignNodeColors } from '../components/colors.ts';
+import { NodeSketch } from '../components/NodeSketch.tsx';
+import type { MapZone } from '../components/MapView.tsx';
+
+const MapView = lazy(() => import('../components/MapView.tsx').then((m) => ({ default: m.MapView })));
 
 interface ZoneChange {
   zoneId: string;
@@ -42,13 +49,16 @@ export function moveZones(content: { changes: ZoneChange[]; nodeLoads: NodeLoad[
 }
 
 export function PlanEditor(props: { incident: IncidentDetail; plan: IncidentPlan; nodes: Node[]; onChanged: () => void; onSimulate: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const zonesPart = props.incident.plan?.parts.find((p) => p.part === 'zones');
   const content = zonesPart?.content as { changes: ZoneChange[]; nodeLoads: NodeLoad[] } | undefined;
   const [moves, setMoves] = useState<Record<string, string | null>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
+  const [pickedZone, setPickedZone] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const geometry = useLoad((s) => zonesApi.zonesWithGeometry(s), []);
   // Nodes that can take zones after the incident: those trading once its status changes apply.
   const finalStatus = new Map(props.nodes.map((n) => [n.id, n.status as string]));
   for (const c of props.plan.nodeChanges) finalStatus.set(c.nodeId, c.to);
@@ -57,20 +67,91 @@ export function PlanEditor(props: { incident: IncidentDetail; plan: IncidentPlan
   const preview = useMemo(() => (content ? moveZones(content, moves) : null), [content, moves]);
   const overloaded = (preview?.nodeLoads ?? []).filter((l) => l.loadAfter > l.dailyOrderCapacity && l.dailyOrderCapacity > 0);
   const nodeName = (id: string | null) => (id ? localName(props.nodes.find((n) => n.id === id) ?? { id }) : t('map.unserved'));
-  const zoneName = (id: string, i: number) => t('planEdit.zoneN', { n: i + 1, orders: fmt.int((content?.changes.find((c) => c.zoneId === id)?.demandOrdersPerDay) ?? 0) });
+  // Zones have no names: "Zone n" numbers them in the plan's order, on the map and in the list alike.
+  const zoneName = (id: string) => {
+    const i = content?.changes.findIndex((c) => c.zoneId === id) ?? -1;
+    return t('planEdit.zoneN', { n: i + 1, orders: fmt.int(content?.changes[i]?.demandOrdersPerDay ?? 0) });
+  };
+
+  // The map shows the zones the plan decides, coloured by the node that serves each after the edits.
+  const planned = useMemo(() => new Map((preview?.changes ?? []).map((c) => [c.zoneId, c])), [preview]);
+  const mapZones: MapZone[] = useMemo(
+    () =>
+      (geometry.data ?? [])
+        .filter((z) => planned.has(z.id))
+        .map((z) => {
+          const c = planned.get(z.id)!;
+          return { ...z, name: zoneName(z.id), demandOrdersPerDay: c.demandOrdersPerDay, servingNodeId: c.newNodeId, changed: z.id in moves };
+        }),
+    // zoneName reads the language through t.
+    [geometry.data, planned, moves, t],
+  );
+  const zoneColors = useMemo(() => assignNodeColors(takers.map((n) => n.id)), [takers.map((n) => n.id).join(',')]);
+  const mapNodes = useMemo(() => props.nodes.filter((n) => n.kind !== 'supplier' && n.kind !== 'distribution_centre').map((n) => ({ ...n, status: finalStatus.get(n.id) ?? n.status })), [props.nodes, props.plan]);
+  const move = (zoneId: string, nodeId: string | null) => {
+    setSaved(false);
+    setMoves((m) => ({ ...m, [zoneId]: nodeId }));
+  };
+  const servingOf = (zoneId: string) => (zoneId in moves ? moves[zoneId] : (content?.changes.find((c) => c.zoneId === zoneId)?.newNodeId ?? null));
 
   if (!content) return null;
   return (
     <Card title={t('planEdit.title')} testId="plan-editor">
       <p className="small muted">{t('planEdit.intro')}</p>
       {zonesPart?.edited && <div className="note info small">{t('planEdit.edited')}</div>}
+      <p className="small">{t('planEdit.mapHint')}</p>
+      <div className="plan-editor-map" data-testid="plan-editor-map">
+        <Suspense fallback={<NodeSketch nodes={mapNodes} />}>
+          <MapView
+            nodes={mapNodes}
+            zones={mapZones}
+            zoneColors={zoneColors}
+            selectedZoneId={pickedZone}
+            lang={i18n.language}
+            onZoneClick={(id) => {
+              setNotice(null);
+              setPickedZone(id);
+            }}
+            onNodeClick={(id) => {
+              if (!pickedZone) return;
+              if (!takers.some((n) => n.id === id)) {
+                setNotice(t('planEdit.notTaker', { node: nodeName(id) }));
+                return;
+              }
+              setNotice(null);
+              move(pickedZone, id);
+            }}
+          />
+        </Suspense>
+      </div>
+      {pickedZone && planned.has(pickedZone) && (
+        <div className="row" data-testid="plan-editor-picked">
+          <span className="small">{t('planEdit.picked', { zone: zoneName(pickedZone), node: nodeName(servingOf(pickedZone)) })}</span>
+          <select aria-label={t('planEdit.pickNode')} data-testid="plan-editor-picked-node" value={servingOf(pickedZone) ?? ''} onChange={(e) => move(pickedZone, e.target.value || null)}>
+            <option value="">{t('map.unserved')}</option>
+            {takers.map((n) => (
+              <option key={n.id} value={n.id}>
+                {localName(n)}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="ghost" onClick={() => setPickedZone(null)}>
+            {t('planEdit.clearPick')}
+          </button>
+        </div>
+      )}
+      {notice && (
+        <div className="note warn small" role="status" data-testid="plan-editor-notice">
+          {notice}
+        </div>
+      )}
       <Table
         rows={moved}
         max={40}
         rowKey={(c) => c.zoneId}
         testId="plan-editor-zones"
         columns={[
-          { key: 'zone', label: t('common.zone'), render: (c) => zoneName(c.zoneId, moved.indexOf(c)) },
+          { key: 'zone', label: t('common.zone'), render: (c) => zoneName(c.zoneId) },
           { key: 'from', label: t('common.from'), render: (c) => nodeName(c.oldNodeId) },
           {
             key: 'to',
@@ -80,10 +161,7 @@ export function PlanEditor(props: { incident: IncidentDetail; plan: IncidentPlan
                 aria-label={t('planEdit.servedBy')}
                 data-testid={`plan-editor-zone-${moved.indexOf(c)}`}
                 value={(c.zoneId in moves ? moves[c.zoneId] : c.newNodeId) ?? ''}
-                onChange={(e) => {
-                  setSaved(false);
-                  setMoves((m) => ({ ...m, [c.zoneId]: e.target.value || null }));
-                }}
+                onChange={(e) => move(c.zoneId, e.target.value || null)}
               >
                 <option value="">{t('map.unserved')}</option>
                 {takers.map((n) => (

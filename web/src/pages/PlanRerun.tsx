@@ -5,6 +5,8 @@ import type { Node } from '../api/network.ts';
 import { Card, ErrorNote, Table, fmt } from '../components/ui.tsx';
 import { checkNumber, checkWhole } from '../forms.ts';
 import { localName } from '../i18n/index.ts';
+import { planningApi } from '../api/planning.ts';
+import { useLoad } from '../hooks.ts';
 
 interface NodeChange {
   nodeId: string;
@@ -19,13 +21,16 @@ interface Row {
 }
 
 const TRADING = new Set(['open', 'online_only']);
+/** The largest assortment the server accepts for a plan (src/flows/incident/rerun.ts). */
+const MAX_ASSORTMENT = 5000;
 const DELIVERY = new Set(['store', 'satellite_warehouse', 'emergency_warehouse']);
 
 /**
  * The planner's settings for a drafted plan, re-run part by part on the server
  * (POST /api/incidents/:id/plan/parts/:part/rerun): each delivery node's radius and daily
  * capacity for the incident and whether it takes zones (the zone assignment runs again),
- * and which nodes receive stock (the sourcing plan and its trips are drafted again). Values
+ * which nodes receive stock (the sourcing plan and its trips are drafted again), and the
+ * assortment size (targets, sourcing and trips follow). Values
  * are checked before sending; a re-run part is marked edited and simulated again.
  */
 export function PlanRerun(props: { incident: IncidentDetail; nodes: Node[]; onChanged: () => void; onSimulate: () => void }) {
@@ -33,6 +38,10 @@ export function PlanRerun(props: { incident: IncidentDetail; nodes: Node[]; onCh
   const parts = props.incident.plan?.parts ?? [];
   const zones = parts.find((p) => p.part === 'zones')?.content as { nodeChanges?: NodeChange[]; notReceiving?: string[] } | undefined;
   const sourcing = parts.find((p) => p.part === 'sourcing')?.content as { receivers?: string[] } | undefined;
+  const assortment = (parts.find((p) => p.part === 'targets')?.content as { assortment?: { size: number; items: number; keyItems: number; coverageShare: number } } | undefined)?.assortment;
+  const settings = useLoad((s) => planningApi.settings(s), []);
+  const [sizeText, setSizeText] = useState<string | null>(null);
+  const size = sizeText ?? String(assortment?.size ?? settings.data?.size ?? 500);
   const changes = new Map((zones?.nodeChanges ?? []).map((c) => [c.nodeId, c]));
   const notReceiving = new Set(zones?.notReceiving ?? []);
   // A node trades during the incident when it trades now and the plan's status changes leave it trading.
@@ -47,7 +56,7 @@ export function PlanRerun(props: { incident: IncidentDetail; nodes: Node[]; onCh
   });
   const [edits, setEdits] = useState<Record<string, Row>>({});
   const [receivers, setReceivers] = useState<string[] | null>(null);
-  const [busy, setBusy] = useState<'zones' | 'sourcing' | null>(null);
+  const [busy, setBusy] = useState<'zones' | 'sourcing' | 'targets' | null>(null);
   const [error, setError] = useState<unknown>();
   const [problems, setProblems] = useState<string[]>([]);
   const [done, setDone] = useState<string | null>(null);
@@ -58,14 +67,15 @@ export function PlanRerun(props: { incident: IncidentDetail; nodes: Node[]; onCh
     setEdits((e) => ({ ...e, [n.id]: { ...row(n), ...patch } }));
   };
 
-  const run = async (part: 'zones' | 'sourcing', body: unknown) => {
+  const run = async (part: 'zones' | 'sourcing' | 'targets', body: unknown) => {
     setBusy(part);
     setError(undefined);
     try {
       await incidentList.rerunPart(props.incident.id, part, body);
       setDone(part);
       if (part === 'zones') setEdits({});
-      else setReceivers(null);
+      else if (part === 'sourcing') setReceivers(null);
+      else setSizeText(null);
       props.onChanged();
       props.onSimulate();
     } catch (e) {
@@ -89,6 +99,13 @@ export function PlanRerun(props: { incident: IncidentDetail; nodes: Node[]; onCh
     }
     setProblems(bad);
     if (bad.length === 0 && nodes.length > 0) void run('zones', { nodes });
+  };
+
+  const rerunTargets = () => {
+    const n = checkWhole(size, t('planRerun.assortmentSize'), 1);
+    const bad = !n.ok ? [t(n.key, n.params)] : n.value > MAX_ASSORTMENT ? [t('form.outOfRange', { field: t('planRerun.assortmentSize'), min: 1, max: MAX_ASSORTMENT, value: size })] : [];
+    setProblems(bad);
+    if (n.ok && bad.length === 0) void run('targets', { assortmentSize: n.value });
   };
 
   return (
@@ -164,6 +181,30 @@ export function PlanRerun(props: { incident: IncidentDetail; nodes: Node[]; onCh
       <div className="row">
         <button type="button" className="primary" disabled={busy !== null || receivers === null || chosen.length === 0} data-testid="plan-rerun-sourcing" onClick={() => void run('sourcing', { receivers: chosen })}>
           {busy === 'sourcing' ? t('common.working') : t('planRerun.rerunSourcing', { n: fmt.int(chosen.length) })}
+        </button>
+      </div>
+      <h3 className="small">{t('planRerun.assortment')}</h3>
+      {assortment && (
+        <div className="small muted" data-testid="plan-rerun-assortment-now">
+          {t('planRerun.assortmentNow', { items: fmt.int(assortment.items), key: fmt.int(assortment.keyItems), share: `${Math.round(assortment.coverageShare * 100)}%` })}
+        </div>
+      )}
+      <div className="row">
+        <label>
+          {t('planRerun.assortmentSize')}{' '}
+          <input
+            className="num-input"
+            inputMode="numeric"
+            data-testid="plan-rerun-assortment-size"
+            value={size}
+            onChange={(e) => {
+              setDone(null);
+              setSizeText(e.target.value);
+            }}
+          />
+        </label>
+        <button type="button" className="primary" disabled={busy !== null || sizeText === null} data-testid="plan-rerun-targets" onClick={rerunTargets}>
+          {busy === 'targets' ? t('common.working') : t('planRerun.rerunTargets', { n: size })}
         </button>
       </div>
       <ErrorNote error={error} />

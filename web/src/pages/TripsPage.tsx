@@ -235,7 +235,11 @@ function TripDetail(props: { trip: Trip; nodeName: (id: string) => string; vehic
   };
   return (
     <Card className="wide" title={`${trip.ref} · ${props.nodeName(trip.originNodeId)} → ${props.nodeName(trip.endNodeId)}`} testId="trip-detail">
-      <div className="small muted">{trip.coolantNote}</div>
+      {trip.coolantNoteCode === 'coolant_rule' && (
+        <div className="small muted" data-testid="trip-coolant-note">
+          {t('trips.coolantRule', trip.coolantNoteParams)}
+        </div>
+      )}
       {trip.status === 'confirmed' && (
         <div className="row" data-testid="trip-assign">
           <select value={vehicleId} aria-label={t('trips.vehicle')} onChange={(e) => setVehicleId(e.target.value)}>
