@@ -4028,7 +4028,40 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            categoryMinimums?: {
+                                [key: string]: number;
+                            };
+                            dropped?: string[];
+                            essentialCategories?: string[];
+                            keyDropped?: string[];
+                            keyPinned?: string[];
+                            keyRule?: ({
+                                categories: string[];
+                                topPerCategory: number;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            multipliers: {
+                                byNode?: {
+                                    [key: string]: {
+                                        essential?: number;
+                                        key?: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                                essential: number;
+                                key: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            pinned?: string[];
+                            size?: number;
+                            timeLimitS?: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
                     };
                 };
             };
