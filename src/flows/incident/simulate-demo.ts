@@ -17,7 +17,7 @@ import { simulateIncident } from './simulate.ts';
  */
 export const DEMO_CLOCK = '2022-06-22T06:00:00.000Z';
 
-export async function simulateBuiltInFromDemo(o: { solver: MipSolver; days?: number; seed?: number; log?: (m: string) => void; now?: Date }) {
+export async function simulateBuiltInFromDemo(o: { solver: MipSolver; days?: number; seed?: number; applyAfterMin?: number; log?: (m: string) => void; now?: Date }) {
   const now = o.now ?? new Date(DEMO_CLOCK);
   const database = await openDatabase();
   try {
@@ -30,7 +30,7 @@ export async function simulateBuiltInFromDemo(o: { solver: MipSolver; days?: num
     o.log?.('drafting the response plan');
     await draftResponsePlan(deps, 'yizhuang-2022', {});
     o.log?.('simulating no response, the drafted plan and the scripted 2022 response');
-    return await simulateIncident(deps, 'yizhuang-2022', { days: o.days ?? 7, seed: o.seed ?? 1, reports: true });
+    return await simulateIncident(deps, 'yizhuang-2022', { days: o.days ?? 7, seed: o.seed ?? 1, ...(o.applyAfterMin !== undefined ? { applyAfterMin: o.applyAfterMin } : {}), reports: true });
   } finally {
     await database.close();
   }
