@@ -8,7 +8,9 @@ import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
 import { draftTrips } from '../incident-trips.ts';
+import { planHandBack } from '../../domain/zones/hand-back.ts';
 import { DELIVERY, type FlowDeps } from './common.ts';
+import { reopenings } from './draft.ts';
 import type { NodeChange } from './apply.ts';
 
 /**
@@ -109,6 +111,7 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
       method: p.method, changes: p.changes, nodeChanges: [...changes.values()], unserved: r.value.unserved, nodeLoads: p.nodeLoads,
       totals: { ...p.totals, unservedWithoutWideningOrdersPerDay: r.value.unservedWithoutWideningOrdersPerDay },
       settings, notReceiving: settings.filter((s) => s.receivesZones === false).map((s) => s.nodeId),
+      handBack: planHandBack(storedZones, p.changes, reopenings(content('node_status')?.changes ?? [], spec.reopenOnlineOnlyAt)),
     };
     await store.editPart(db, plan.id, 'zones', zonesPart, now);
     const totalDemand = storedZones.reduce((a, z) => a + z.demandOrdersPerDay, 0);
@@ -127,7 +130,10 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
   });
   if (receivers.length === 0) fail({ code: 'validation_failed', message: 'choose at least one receiving node', field: 'receivers', expected: 'a non-empty list of node ids', actual: [] });
   const multipliers = inc.spec.multipliers ?? { essential: 5, key: 10 };
-  const sp = await planning.createPlan(db, deps.solver, { multipliers, receivers, params: { timeLimitS: input.sourcingTimeLimitS ?? 10 } }, now);
+  // Givers as the lockdown leaves them at the apply (draft.ts): a store it suspends gives nothing.
+  const atApply: Record<string, NodeStatus> = {};
+  for (const c of (content('node_status')?.changes ?? []) as Array<{ nodeId: string; to: NodeStatus }>) if (c.to !== 'online_only' || !inc.spec.reopenOnlineOnlyAt) atApply[c.nodeId] = c.to;
+  const sp = await planning.createPlan(db, deps.solver, { multipliers, receivers, statuses: atApply, params: { timeLimitS: input.sourcingTimeLimitS ?? 10 } }, now);
   // The sourcing plan drafted before is replaced: discard it so it cannot be applied by mistake.
   if (typeof drafted.planId === 'string' && drafted.planId !== sp.id) {
     const old = await planning.getPlan(db, drafted.planId);

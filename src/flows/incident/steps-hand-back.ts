@@ -1,0 +1,55 @@
+import { fail } from '../../domain/shared/result.ts';
+import type { ZoneHandBack } from '../../domain/zones/hand-back.ts';
+import { zonesPartProposal } from './zones-part.ts';
+import * as zones from '../../store/zones.ts';
+import type { Step } from '../workflow.ts';
+import type { Db } from './common.ts';
+
+/**
+ * Apply step `zone_hand_back`, after `zones`: each store that reopens online-only takes back, at
+ * its reopening, the zones the zones part lists for it (`handBack`, the zones context's
+ * `planHandBack`). Each hand-back is recorded as a reviewed reassignment and scheduled at its
+ * time; the control-area scheduler tick applies it after the reopening's status change (and skips
+ * it, zones left as they are, if the store does not take online orders then). Undo and lift
+ * cancel those pending and revert those applied, before the zones step is reverted.
+ */
+export interface HandBackResult {
+  scheduled: Array<{ id: string; reassignmentId: string; nodeId: string; at: string; zones: number }>;
+}
+
+/** The zones part's hand-back, checked: a list of { nodeId, at, changes } (changes as the zones part's). */
+export function handBackOf(zonesPart: any): ZoneHandBack[] {
+  const raw = zonesPart?.handBack ?? [];
+  if (!Array.isArray(raw)) fail({ code: 'validation_failed', message: 'the zones part\'s handBack is not a list', field: 'zones.handBack', expected: 'an array of { nodeId, at, changes }', actual: raw });
+  return raw.map((h: any, i: number) => {
+    if (typeof h?.nodeId !== 'string') fail({ code: 'validation_failed', message: `the zones part's handBack.${i}.nodeId is not a node id`, field: `zones.handBack.${i}.nodeId`, expected: 'a node id', actual: h?.nodeId });
+    if (typeof h.at !== 'string' || Number.isNaN(Date.parse(h.at))) fail({ code: 'validation_failed', message: `the zones part's handBack.${i}.at is not a time`, field: `zones.handBack.${i}.at`, expected: 'an ISO 8601 time', actual: h.at });
+    return { nodeId: h.nodeId, at: new Date(h.at).toISOString(), changes: zonesPartProposal({ changes: h.changes ?? [] }).changes };
+  });
+}
+
+export async function scheduleHandBack(trx: Db, handBack: ZoneHandBack[], now: Date, actor: string): Promise<HandBackResult> {
+  const out: HandBackResult = { scheduled: [] };
+  for (const h of handBack) {
+    const proposal = zonesPartProposal({ changes: h.changes });
+    const r = await zones.recordReviewedReassignment(trx, proposal, now, actor);
+    const s = await zones.scheduleReassignment(trx, { reassignmentId: r.id, nodeId: h.nodeId, at: h.at, reason: `${h.nodeId} reopens online-only and takes back ${h.changes.length} zone(s)` }, now, actor);
+    out.scheduled.push({ id: s.id, reassignmentId: r.id, nodeId: h.nodeId, at: s.at, zones: h.changes.length });
+  }
+  return out;
+}
+
+export async function cancelHandBack(trx: Db, r: HandBackResult | null | undefined, now: Date, actor: string) {
+  return zones.cancelScheduledReassignments(trx, (r?.scheduled ?? []).map((s) => s.id), now, actor);
+}
+
+export function handBackStep(zonesPart: unknown, now: () => Date, actor: string): Step {
+  const handBack = handBackOf(zonesPart);
+  return {
+    name: 'zone_hand_back',
+    run: async (trx) => scheduleHandBack(trx, handBack, now(), actor),
+    compensate: async (trx, r) => {
+      await cancelHandBack(trx, r as HandBackResult, now(), actor);
+    },
+  };
+}
