@@ -255,7 +255,7 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
 
 type RosterPart = { problem: { sites: Array<{ id: string }>; shifts: Shift[] }; result: { assignments: Assignment[] }; rates: WorkRates; startsAt: string };
 type SourcingLine = { kind: string; fromNodeId: string | null; toNodeId: string; itemId: string; quantity: number; arrivalH: number };
-type TripsPart = { firstDay?: string; list?: Array<{ day: string; mode: 'cold' | 'wave'; depart: string; back: string; stops: string[] }>; unassigned?: unknown[] };
+type TripsPart = { firstDay?: string; list?: Array<{ day: string; mode: 'cold' | 'wave'; depart: string; back: string; stops: string[]; originNodeId?: string; deliveries?: Array<{ nodeId: string; arrive: string; lines: Array<{ itemId: string; quantity: number }> }> }>; unassigned?: unknown[] };
 
 /**
  * The sourcing part's lines as response actions. Supplier orders and diversions (no giver in the
@@ -267,6 +267,8 @@ type TripsPart = { firstDay?: string; list?: Array<{ day: string; mode: 'cold' |
  * trips to a node, its transfers arrive after their lead time, as the sourcing plan says.
  */
 function sourcingActions(lines: SourcingLine[], c: { nodeIds: Set<string>; itemClass: Map<string, string>; applyMs: number; trips: TripsPart | undefined; atMs: (ms: number) => { day: number; time: string } }): ResponseActionInput[] {
+  const list = c.trips?.list ?? [];
+  if (list.length > 0 && list.every((t) => Array.isArray(t.deliveries) && t.originNodeId)) return tripActions(lines, { ...c, trips: c.trips! });
   const out: ResponseActionInput[] = [];
   const cls = (itemId: string) => (c.itemClass.get(itemId) === 'ambient' ? 'wave' : 'cold');
   const applyDay = operatingDay(c.applyMs, DEFAULT_CALENDAR);
@@ -343,4 +345,49 @@ async function fleetLimits(db: FlowDeps['db'], day: string, items: Array<{ id: s
     ambientTripCapacityL: mean(amb, 8000),
     dailyUnits: litres > 0 && meanCm3 > 0 ? Math.floor((litres * 1000) / meanCm3) : 10_000_000,
   };
+}
+
+/**
+ * The sourcing part's lines played on the trips part's vehicles: supplier orders and diversions
+ * arrive `arrivalH` after the apply (their own transport); a transfer moves only as the trips
+ * carry it. Each trip's stop is one transfer from the trip's origin to the stop's node with the
+ * stop's manifest: it leaves the giver when the trip departs (as far as the giver has the goods
+ * then; the DC within its day's shipping) and arrives at the stop's arrival, so no receiver gets
+ * more than its trips carry (each within its vehicle's compartments, as the trips planner sized
+ * them) and a transfer that found no trip brings nothing. A trip's day counts from the apply's
+ * operating day (trips' day k = the apply's day + k); a trip drafted to leave before the apply
+ * leaves at the apply, its stops as much later.
+ */
+function tripActions(lines: SourcingLine[], c: { nodeIds: Set<string>; applyMs: number; trips: TripsPart; atMs: (ms: number) => { day: number; time: string } }): ResponseActionInput[] {
+  const out: ResponseActionInput[] = [];
+  const arrivals = new Map<string, { to: string; ms: number; lines: Map<string, number> }>();
+  for (const l of lines) {
+    if (!c.nodeIds.has(l.toNodeId) || l.quantity <= 0) continue;
+    if (l.kind === 'transfer' && l.fromNodeId && c.nodeIds.has(l.fromNodeId)) continue;
+    const ms = c.applyMs + Math.round(l.arrivalH * 60) * 60_000;
+    const g = arrivals.get(`${l.toNodeId}@${ms}`) ?? { to: l.toNodeId, ms, lines: new Map<string, number>() };
+    g.lines.set(l.itemId, (g.lines.get(l.itemId) ?? 0) + l.quantity);
+    arrivals.set(`${l.toNodeId}@${ms}`, g);
+  }
+  for (const g of arrivals.values()) out.push({ at: c.atMs(g.ms), kind: 'delivery', nodeId: g.to, lines: [...g.lines].map(([itemId, quantity]) => ({ itemId, quantity })), note: 'the sourcing part\'s supplier order or diversion' });
+  const applyDay = operatingDay(c.applyMs, DEFAULT_CALENDAR);
+  const day0 = c.trips.firstDay ?? applyDay;
+  const minutes = (hhmm: string) => {
+    const [h, m] = hhmm.split(':').map(Number);
+    return h * 60 + m;
+  };
+  for (const t of c.trips.list ?? []) {
+    if (!t.originNodeId || !c.nodeIds.has(t.originNodeId)) continue;
+    const k = Math.round((Date.parse(`${t.day}T00:00:00Z`) - Date.parse(`${day0}T00:00:00Z`)) / 86_400_000);
+    const dayMs = localTimeMs(applyDay, 0, DEFAULT_CALENDAR) + k * 86_400_000;
+    const departMs = dayMs + minutes(t.depart) * 60_000;
+    const late = Math.max(0, c.applyMs - departMs);
+    for (const d of t.deliveries ?? []) {
+      if (!c.nodeIds.has(d.nodeId) || d.lines.length === 0) continue;
+      let arriveMs = dayMs + minutes(d.arrive) * 60_000;
+      if (arriveMs < departMs) arriveMs += 86_400_000; // a stop past midnight
+      out.push({ at: c.atMs(departMs + late), kind: 'transfer', fromNodeId: t.originNodeId, nodeId: d.nodeId, arrive: c.atMs(arriveMs + late), lines: d.lines.map((x) => ({ ...x })), note: 'a trip of the trips part: its stop\'s manifest' });
+    }
+  }
+  return out;
 }
