@@ -48,7 +48,7 @@ export function toPlanningNode(n: Node): PlanningNode {
 }
 
 export function toPlanningItem(i: Item, tier?: Tier): PlanningItem & { packSize: number } {
-  return { id: i.id, name: i.nameEn, category: i.category, tempClass: i.temperatureClass, volumeCm3: i.volumeCm3, tier: tier ?? i.essentialTier, packSize: i.packSize };
+  return { id: i.id, name: i.nameEn, category: i.category, tempClass: i.temperatureClass, volumeCm3: i.volumeCm3, tier: tier ?? i.essentialTier, packSize: i.packSize, shelfLifeDays: i.shelfLifeDays };
 }
 
 async function loadNetwork(db: Db) {

@@ -136,6 +136,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   const byNode: Record<string, { essential: number; key: number }> = {};
   const gaining: string[] = [];
   const lending: string[] = [];
+  const untilHandBack: string[] = [];
   // Zones a node holds only until a store's hand-back are stocked for that time, no longer: their
   // cover (in days) is at most the days until the hand-back, so no stock is left for zones that
   // have moved away (it was: Yicheng wrote off 13,117 units in the simulation).
@@ -154,13 +155,14 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       // No zones of its own, and those it takes go back at the hand-back: stocked for that time
       // only (Taihe Plaza wrote off 9,427 units when stocked at the plain multipliers).
       byNode[n.id] = { essential: Math.round(Math.min(surge.essential, holdDays) * 100) / 100, key: Math.round(Math.min(surge.key, holdDays) * 100) / 100 };
-      gaining.push(n.id);
+      untilHandBack.push(n.id);
     } else if (a <= b) {
       byNode[n.id] = { essential: lenderDays, key: lenderDays };
       lending.push(n.id);
     }
   }
-  const multipliers = { essential: surge.essential, key: surge.key, byNode };
+  // Capped at each item's shelf life: fresh goods at 5-10 days of cover expired unsold (write-offs).
+  const multipliers = { essential: surge.essential, key: surge.key, byNode, capAtShelfLife: true };
   let targetsPart: any = { multipliers, nodes: [] };
   try {
     const targets = await planning.currentTargets(db, { multipliers });
@@ -173,7 +175,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       if (t.cappedBy) b.capped++;
       byNode.set(t.nodeId, b);
     }
-    targetsPart = { multipliers, surged: gaining, lendersOnly: lending, lenderDaysOfCover: lenderDays, nodes: [...byNode].map(([nodeId, b]) => ({ nodeId, ...b, daysOfCover: b.baselineUnits ? Math.round((10 * b.targetUnits) / b.baselineUnits) / 10 : null })) };
+    targetsPart = { multipliers, surged: gaining, untilHandBack, holdDays: Number.isFinite(holdDays) ? Math.round(holdDays * 100) / 100 : null, lendersOnly: lending, lenderDaysOfCover: lenderDays, nodes: [...byNode].map(([nodeId, b]) => ({ nodeId, ...b, daysOfCover: b.baselineUnits ? Math.round((10 * b.targetUnits) / b.baselineUnits) / 10 : null })) };
   } catch (e) {
     partFailed('targets', e);
   }
