@@ -17,8 +17,19 @@ export interface HandBackResult {
   scheduled: Array<{ id: string; reassignmentId: string; nodeId: string; at: string; zones: number }>;
 }
 
-/** The zones part's hand-back, checked: a list of { nodeId, at, changes } (changes as the zones part's). */
+/**
+ * The zones part's hand-back, checked: a list of { nodeId, at, changes } (changes as the zones
+ * part's). A zone is handed back from where the part's own changes put it: one whose move a
+ * reviewer dropped from `changes` (or changed) is left out, as the hand-back would find it elsewhere.
+ */
 export function handBackOf(zonesPart: any): ZoneHandBack[] {
+  const moved = new Map<string, string | null>(zonesPartProposal(zonesPart).changes.map((c) => [c.zoneId, c.newNodeId]));
+  return parseHandBack(zonesPart)
+    .map((h) => ({ ...h, changes: h.changes.filter((c) => moved.has(c.zoneId) && moved.get(c.zoneId) === c.oldNodeId) }))
+    .filter((h) => h.changes.length > 0);
+}
+
+function parseHandBack(zonesPart: any): ZoneHandBack[] {
   const raw = zonesPart?.handBack ?? [];
   if (!Array.isArray(raw)) fail({ code: 'validation_failed', message: 'the zones part\'s handBack is not a list', field: 'zones.handBack', expected: 'an array of { nodeId, at, changes }', actual: raw });
   return raw.map((h: any, i: number) => {
