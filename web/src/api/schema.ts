@@ -1586,6 +1586,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @default 120 */
+                        applyAfterMin?: number;
                         /** @default 7 */
                         days?: number;
                         multipliers?: {
