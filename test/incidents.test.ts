@@ -289,7 +289,8 @@ describe('applying and lifting', () => {
     // The store's hand-back is scheduled at its reopening, for exactly the kept moves of its zones.
     const handBack = r.json().steps.find((s: any) => s.step === 'zone_hand_back').result.scheduled;
     const fromDazu = kept.filter((c: any) => c.oldNodeId === 'dazu-plaza' && c.newNodeId !== 'dazu-plaza');
-    expect(handBack.map((h: any) => [h.nodeId, h.at, h.zones])).toEqual(fromDazu.length ? [['dazu-plaza', '2022-06-23T20:00:00.000Z', fromDazu.length]] : []);
+    expect(fromDazu.length).toBeGreaterThan(0);
+    expect(handBack.map((h: any) => [h.nodeId, h.at, h.zones])).toEqual([['dazu-plaza', '2022-06-23T20:00:00.000Z', fromDazu.length]]);
   }, 180_000);
 
   it('gives the nodes’ order slots the capacity the roster gives, never less than they had outside the lockdown', async () => {
@@ -335,7 +336,7 @@ describe('applying and lifting', () => {
     // And the tick that reopened it gave it back its zones, as the simulation plays it.
     const handedBack = applied.steps.find((s: any) => s.step === 'zone_hand_back').result.scheduled as any[];
     const moved = part('zones').changes.slice(0, 5).filter((c: any) => c.oldNodeId === 'dazu-plaza');
-    expect(handedBack.length).toBe(moved.length ? 1 : 0);
+    expect(handedBack.length).toBe(1);
     const zonesNow = (await call('GET', '/api/zones')).json().zones as Array<{ id: string; servingNodeId: string | null }>;
     for (const c of moved) expect(zonesNow.find((z) => z.id === c.zoneId)?.servingNodeId, c.zoneId).toBe('dazu-plaza');
     expect(f.zonesNewlyUnserved).toBe(0);
