@@ -12,6 +12,7 @@ const outbreak = {
   ],
   emergencyWarehouse: { id: 'yz-emergency', templateNodeId: 'yz-satellite', nameZh: '亦庄保供仓', nameEn: 'Yizhuang emergency warehouse', lat: 39.77, lng: 116.54 },
   reopenOnlineOnlyAt: '2022-06-23T20:00:00Z',
+  zoneHandBack: 'all',
 };
 
 let t: TestApp;

@@ -116,7 +116,7 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
     },
   });
   // The zones a store reopening online-only takes back, scheduled at its reopening (the tick runs it).
-  steps.push(handBackStep(part('zones'), deps.now, actor));
+  steps.push(handBackStep(part('zones'), deps.now, actor, { fromIso: part('staffing')?.roster?.startsAt ?? now.toISOString(), days: part('staffing')?.days ?? 3 }));
   steps.push(zoneSlotsStep(part('staffing')?.roster?.startsAt ?? now.toISOString(), part('staffing')?.days ?? 3, now));
   if (ew) steps.push(emergencyDemandStep(ew.id));
   steps.push({

@@ -99,7 +99,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       const p = r.value.proposal;
       zonesPart = { method: p.method, changes: p.changes, nodeChanges: r.value.nodeChanges, unserved: r.value.unserved, nodeLoads: p.nodeLoads, totals: { ...p.totals, unservedWithoutWideningOrdersPerDay: r.value.unservedWithoutWideningOrdersPerDay } };
       // A store reopening online-only takes back the zones it served before (apply schedules it).
-      zonesPart.handBack = planHandBack(storedZones, p.changes, reopenings(statusChanges, spec.reopenOnlineOnlyAt));
+      zonesPart.handBack = spec.zoneHandBack === 'all' ? planHandBack(storedZones, p.changes, reopenings(statusChanges, spec.reopenOnlineOnlyAt)) : [];
     } else partFailed('zones', new DomainException(r.error));
   } else note('plan.no_zones', {}, zonesPart.note);
   const totalDemand = storedZones.reduce((a, z) => a + z.demandOrdersPerDay, 0);
@@ -144,7 +144,8 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   const holdDays = reopenAtMs === null ? Infinity : Math.max(0, (reopenAtMs - Math.max(Math.min(...spec.areas.map((a) => Date.parse(a.startsAt))), now.getTime())) / 86_400_000);
   const scaled = (m: number, a: number, h: number, b: number) => Math.round((m * (Math.min(a, h) / b) + Math.min(m, holdDays) * (Math.max(0, a - h) / b)) * 100) / 100;
   for (const n of nodes) {
-    if (!DELIVERY.has(n.kind) || !takesOnlineOrders(n.status)) continue;
+    // A store the lockdown suspends at the apply is neither surged nor a lender (it gives nothing).
+    if (!DELIVERY.has(n.kind) || !takesOnlineOrders(immediate.get(n.id) ?? n.status)) continue;
     const b = base.get(n.id) ?? 0;
     const a = after.get(n.id) ?? 0;
     const h = Math.max(0, afterHandBack.get(n.id) ?? a);

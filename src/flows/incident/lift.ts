@@ -86,7 +86,7 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
       run: async (trx) => ({ cancelled: await cancelHandBack(trx, handBack, now, actor) }),
       // The hand-back scheduled again (the tick applies it at once if its time is past).
       compensate: async (trx) => {
-        await handBackStep(partOf('zones'), deps.now, actor).run(trx);
+        await handBackStep(partOf('zones'), deps.now, actor, { fromIso: partOf('staffing')?.roster?.startsAt ?? now.toISOString(), days: partOf('staffing')?.days ?? 3 }).run(trx);
       },
     });
   }

@@ -111,7 +111,7 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
       method: p.method, changes: p.changes, nodeChanges: [...changes.values()], unserved: r.value.unserved, nodeLoads: p.nodeLoads,
       totals: { ...p.totals, unservedWithoutWideningOrdersPerDay: r.value.unservedWithoutWideningOrdersPerDay },
       settings, notReceiving: settings.filter((s) => s.receivesZones === false).map((s) => s.nodeId),
-      handBack: planHandBack(storedZones, p.changes, reopenings(content('node_status')?.changes ?? [], spec.reopenOnlineOnlyAt)),
+      handBack: spec.zoneHandBack === 'all' ? planHandBack(storedZones, p.changes, reopenings(content('node_status')?.changes ?? [], spec.reopenOnlineOnlyAt)) : [],
     };
     await store.editPart(db, plan.id, 'zones', zonesPart, now);
     const totalDemand = storedZones.reduce((a, z) => a + z.demandOrdersPerDay, 0);

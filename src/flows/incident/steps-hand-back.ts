@@ -2,6 +2,11 @@ import { fail } from '../../domain/shared/result.ts';
 import type { ZoneHandBack } from '../../domain/zones/hand-back.ts';
 import { zonesPartProposal } from './zones-part.ts';
 import * as zones from '../../store/zones.ts';
+import * as network from '../../store/network.ts';
+import * as orders from '../../store/orders.ts';
+import { unwrap } from '../../domain/shared/result.ts';
+import { daySlots, localDay } from '../../domain/orders/slots.ts';
+import { endZoneSlots, type ZoneSlotsResult } from './steps-slots.ts';
 import type { Step } from '../workflow.ts';
 import type { Db } from './common.ts';
 
@@ -15,6 +20,8 @@ import type { Db } from './common.ts';
  */
 export interface HandBackResult {
   scheduled: Array<{ id: string; reassignmentId: string; nodeId: string; at: string; zones: number }>;
+  /** Delivery slots opened at the stores taking zones back, from their reopening day (the staffing step then sizes them by the roster). */
+  slots?: ZoneSlotsResult;
 }
 
 /**
@@ -39,9 +46,28 @@ function parseHandBack(zonesPart: any): ZoneHandBack[] {
   });
 }
 
-export async function scheduleHandBack(trx: Db, handBack: ZoneHandBack[], now: Date, actor: string): Promise<HandBackResult> {
-  const out: HandBackResult = { scheduled: [] };
+export async function scheduleHandBack(trx: Db, handBack: ZoneHandBack[], now: Date, actor: string, horizon?: { fromIso: string; days: number }): Promise<HandBackResult> {
+  const out: HandBackResult = { scheduled: [], slots: { opened: [] } };
   for (const h of handBack) {
+    // Slots on the plan's days from the reopening, sized to the zones it takes back (the staffing
+    // step then gives them the roster's capacity): zones handed back to a store with no slots
+    // would have every order refused.
+    const node = await network.getNode(trx, h.nodeId);
+    const load = Math.round(h.changes.reduce((a, c) => a + c.demandOrdersPerDay, 0));
+    if (node && horizon && load > 0 && node.dailyOrderCapacity > 0) {
+      const have = new Set((await orders.slotViews(trx, { nodeId: h.nodeId })).slots.map((x) => x.serviceDay));
+      const first = localDay(Date.parse(h.at));
+      const today = localDay(now.getTime());
+      for (let d = 0; d < horizon.days; d++) {
+        const day = localDay(Date.parse(horizon.fromIso) + d * 86_400_000 + 12 * 3_600_000);
+        if (day < first || day < today || have.has(day)) continue;
+        const capacity = Math.min(node.dailyOrderCapacity, load);
+        const sl = unwrap(daySlots(h.nodeId, day, capacity));
+        await orders.upsertDay(trx, sl.slots, sl.window);
+        have.add(day);
+        out.slots!.opened.push({ nodeId: h.nodeId, serviceDay: day, dailyOrderCapacity: capacity });
+      }
+    }
     const proposal = zonesPartProposal({ changes: h.changes });
     const r = await zones.recordReviewedReassignment(trx, proposal, now, actor);
     const s = await zones.scheduleReassignment(trx, { reassignmentId: r.id, nodeId: h.nodeId, at: h.at, reason: `${h.nodeId} reopens online-only and takes back ${h.changes.length} zone(s)` }, now, actor);
@@ -51,14 +77,16 @@ export async function scheduleHandBack(trx: Db, handBack: ZoneHandBack[], now: D
 }
 
 export async function cancelHandBack(trx: Db, r: HandBackResult | null | undefined, now: Date, actor: string) {
-  return zones.cancelScheduledReassignments(trx, (r?.scheduled ?? []).map((s) => s.id), now, actor);
+  const cancelled = await zones.cancelScheduledReassignments(trx, (r?.scheduled ?? []).map((s) => s.id), now, actor);
+  await endZoneSlots(trx, r?.slots);
+  return cancelled;
 }
 
-export function handBackStep(zonesPart: unknown, now: () => Date, actor: string): Step {
+export function handBackStep(zonesPart: unknown, now: () => Date, actor: string, horizon?: { fromIso: string; days: number }): Step {
   const handBack = handBackOf(zonesPart);
   return {
     name: 'zone_hand_back',
-    run: async (trx) => scheduleHandBack(trx, handBack, now(), actor),
+    run: async (trx) => scheduleHandBack(trx, handBack, now(), actor, horizon),
     compensate: async (trx, r) => {
       await cancelHandBack(trx, r as HandBackResult, now(), actor);
     },

@@ -820,6 +820,7 @@ export interface paths {
                         /** Format: date-time */
                         reopenOnlineOnlyAt?: string;
                         scenario?: string;
+                        zoneHandBack?: "all" | "none";
                     };
                 };
             };
