@@ -122,17 +122,19 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
 
   // sourcing (and the trips that carry it)
   const drafted = content('sourcing') ?? {};
+  // Givers and receivers as the lockdown leaves them at the apply (draft.ts): a store it suspends
+  // neither gives nor receives.
+  const atApply: Record<string, NodeStatus> = {};
+  for (const c of (content('node_status')?.changes ?? []) as Array<{ nodeId: string; to: NodeStatus }>) if (c.to !== 'online_only' || !inc.spec.reopenOnlineOnlyAt) atApply[c.nodeId] = c.to;
   const receivers = [...new Set(input.receivers ?? (drafted.receivers as string[] | undefined) ?? [])].sort();
   receivers.forEach((id, i) => {
+    if (atApply[id] && !takesOnlineOrders(atApply[id])) fail({ code: 'validation_failed', message: `node ${id} is ${atApply[id]} by the incident's lockdown when the plan is applied and cannot receive stock`, field: `receivers.${i}`, expected: 'a node that trades when the plan is applied', actual: id });
     const n = byId.get(id);
     if (!n) fail({ code: 'validation_failed', message: `node ${id} does not exist${ew && id === ew.id ? ' yet (the emergency warehouse becomes a node when the plan is applied; apply plans its stock)' : ''}`, field: `receivers.${i}`, expected: 'an existing node id', actual: id });
     if (!takesOnlineOrders(n.status)) fail({ code: 'validation_failed', message: `node ${id} is ${n.status} and cannot receive stock now`, field: `receivers.${i}`, expected: 'a node that is open or online-only', actual: n.status });
   });
   if (receivers.length === 0) fail({ code: 'validation_failed', message: 'choose at least one receiving node', field: 'receivers', expected: 'a non-empty list of node ids', actual: [] });
   const multipliers = inc.spec.multipliers ?? { essential: 5, key: 10 };
-  // Givers as the lockdown leaves them at the apply (draft.ts): a store it suspends gives nothing.
-  const atApply: Record<string, NodeStatus> = {};
-  for (const c of (content('node_status')?.changes ?? []) as Array<{ nodeId: string; to: NodeStatus }>) if (c.to !== 'online_only' || !inc.spec.reopenOnlineOnlyAt) atApply[c.nodeId] = c.to;
   const sp = await planning.createPlan(db, deps.solver, { multipliers, receivers, statuses: atApply, params: { timeLimitS: input.sourcingTimeLimitS ?? 10 } }, now);
   // The sourcing plan drafted before is replaced: discard it so it cannot be applied by mistake.
   if (typeof drafted.planId === 'string' && drafted.planId !== sp.id) {
