@@ -361,7 +361,7 @@ async function runInProcess(baseUrl: string | undefined, a: Args): Promise<Backe
   try {
     const db = scratch.database.db;
     const clock = { now: () => NOW };
-    const batcher = new OrderBatcher(db, clock, { maxBatch: 500, maxInFlight: scratch.database.kind === 'pg' ? 2 : 1 });
+    const batcher = new OrderBatcher(db, clock, { maxBatch: 500, maxInFlight: scratch.database.kind === 'pg' ? 2 : 1, pipelined: scratch.database.pipelined });
     const rush = async (clients: number, seconds: number, seedValue: number): Promise<LoadResult> => {
       const next = orderGenerator(seedValue, CATALOGUE, SLOTS);
       const r = emptyResult();

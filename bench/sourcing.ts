@@ -8,7 +8,7 @@
  * 200 × 5,000. Sizes not run report -1.
  */
 import { defaultSolver } from '../src/solver/highs.ts';
-import { HighsPool } from '../src/solver/highs-pool.ts';
+import { SolverPool } from '../src/solver/pool.ts';
 import { ModelBuilder } from '../src/solver/model.ts';
 import { planSourcing } from '../src/domain/planning/sourcing/plan.ts';
 import { syntheticSourcing } from '../src/domain/planning/synthetic.ts';
@@ -29,6 +29,7 @@ interface Row {
   objective: number;
   greedyObjective: number;
   gapPct: number | null;
+  bound: number | null;
   peakRssMb: number;
 }
 
@@ -47,12 +48,12 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       : [[5, 500], [50, 2000]];
 
   // The planner's LP chunks solve in a pool of worker threads, each with its own HiGHS.
-  const pool = new HighsPool();
+  const pool = new SolverPool();
   // Load the solver once so that the first size does not pay for it.
   const warm = new ModelBuilder();
   warm.addVar({ cost: 1, integer: true });
   await defaultSolver.solve(warm.build());
-  await Promise.all(Array.from({ length: pool.size }, () => pool.solve(warm.build())));
+  await Promise.all(Array.from({ length: pool.size }, () => pool.mip.solve(warm.build())));
 
   const rows: Row[] = [];
   for (const [nodes, items] of sizes) {
@@ -61,7 +62,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     const cpu = process.cpuUsage();
     peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
-    const r = await planSourcing(input, pool, () => performance.now());
+    const r = await planSourcing(input, pool.mip, () => performance.now());
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const seconds = (performance.now() - started) / 1000;
@@ -86,6 +87,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       objective: s.objective,
       greedyObjective: s.greedy.objective,
       gapPct: s.gapPct,
+      bound: s.bound,
       peakRssMb: peakRss / 1e6,
     });
     process.stdout.write(`  ${nodes}x${items}: ${seconds.toFixed(2)} s (${cpuSeconds.toFixed(2)} s CPU, peak RSS ${(peakRss / 1e6).toFixed(0)} MB, ${s.method}, gap ${s.gapPct}%)\n`);
@@ -135,6 +137,9 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     gapPctLargest: ref.gapPct ?? -1,
     seedScaleMipWallSec: round(mip?.seconds ?? -1),
     seedScaleMipCpuSec: round(mip?.cpuSeconds ?? -1),
+    // How far the LP bound (what gapPct* divides by) lies below the proven optimum at the seed's
+    // scale: a plan cannot get closer to its LP bound than this.
+    seedScaleLpBoundBelowOptimumPct: mip && mip.gapPct !== null && mip.gapPct <= 0.01 && bySize('5x500')?.bound != null ? round(((mip.objective - bySize('5x500')!.bound!) / mip.objective) * 100) : -1,
     seedScaleDefaultOverMipObjective: round(mip && bySize('5x500') ? bySize('5x500')!.objective / mip.objective : -1),
   };
   process.stdout.write(`\nratios (greedy over the plan) from ${ref.size}; proven gap of the plan to its bound ${ref.gapPct ?? '-'}%\n`);

@@ -7,7 +7,6 @@ import { isEmpty, loadDemo } from './store/demo.ts';
 import { buildApp } from './api/server.ts';
 import { systemClock, type AppDeps, type Clock } from './api/deps.ts';
 import { defaultSolverPool } from './solver/pool.ts';
-import { highsPool } from './solver/highs-pool.ts';
 import { randomBytes } from 'node:crypto';
 import { countUsers, createUser } from './store/auth.ts';
 import { tickControlAreas } from './store/zones.ts';
@@ -96,11 +95,11 @@ async function serviceOn(database: Database, options: ServiceOptions, log: (mess
     database,
     db: database.db,
     clock,
-    // Every HiGHS and routing solve runs in worker threads, off the API's event loop: one-off
-    // solves in the solver pool (deadlines, cancellation), hot-started sessions (sourcing's LP
-    // rounding) in the HiGHS session pool.
-    solver: { solve: defaultSolverPool().mip.solve, open: (model) => highsPool.open(model) },
+    // Every HiGHS and routing solve runs in the solver pool's worker threads, off the API's event
+    // loop, with deadlines and cancellation; hot-started sessions (sourcing's LP rounding) too.
+    solver: defaultSolverPool().mip,
     routing: defaultSolverPool().solveRouting,
+    roster: defaultSolverPool().planRoster,
     config: {
       webDir: path.join(ROOT_DIR, 'web', 'dist'),
       auth: { enabled: authEnabled, orderRatePerMin: options.orderRatePerMin ?? (envRate !== undefined ? Number(envRate) : 1200) },

@@ -121,6 +121,9 @@ describe('the response plan', () => {
     expect(tr.dryIceBags + tr.icePacks).toBeGreaterThan(0);
     expect(plan.summary).toMatchObject({ trips: tr.trips, coldChainTrips: tr.coldChainTrips, coolantPacks: tr.dryIceBags + tr.icePacks, tripsUnassignedLoads: tr.unassigned.length });
     expect(tr.budget.elapsedMs).toBeLessThan(tr.budget.budgetMs + 2000);
+    // The part plans the supplier orders as the apply does (from the hub, on the chain's trucks), and every load is on a trip or has a reason.
+    expect(tr.loadsByKind.purchaseOrders).toBeGreaterThan(0);
+    expect(tr.onTrips + tr.unassigned.length).toBe(tr.loads);
   });
 
   it('rosters named people for the affected nodes, borrowing from the lending stores, and shows what stays unmet', async () => {
@@ -374,6 +377,31 @@ describe('applying and lifting', () => {
     expect(r.onTrips).toBe(stops.length);
     // The first day can be carried: most of its loads get a trip within the 24 hours.
     expect(r.onTrips).toBeGreaterThan(r.unassigned.length);
+    // Every first-day load (transfer orders and purchase-order deliveries) is on one trip or has a stated reason.
+    expect(r.onTrips + r.unassigned.length).toBe(r.loads.transfers + r.loads.purchaseOrders);
+    expect(r.loads.purchaseOrders).toBeGreaterThan(0);
+    for (const u of r.unassigned) {
+      expect(['fleet_exhausted', 'time_window_unreachable', 'not_ready', 'incompatible', 'demand_exceeds_capacity', 'invalid_load'], u.loadId).toContain(u.reason);
+      expect(u.message.length, u.loadId).toBeGreaterThan(10);
+      expect(stops.includes(u.loadId), `${u.loadId} is on a trip and unassigned`).toBe(false);
+    }
+    // Every trip's goods fit its vehicle's compartments, class by class (nothing rides where the vehicle has no compartment).
+    const fleet = (await call('GET', '/api/fleet?day=2022-06-22')).json().vehicleTypes as any[];
+    for (const trip of ours) {
+      const vt = fleet.find((v) => v.id === trip.vehicleTypeId);
+      for (const cls of ['ambient', 'chilled', 'frozen']) {
+        const c = vt.compartments.find((x: any) => x.temperatureClass === cls);
+        expect(trip.load.weightG[cls], `${trip.id} ${cls} kg`).toBeLessThanOrEqual(c ? c.maxWeightKg * 1000 : 0);
+        expect(trip.load.volumeCm3[cls], `${trip.id} ${cls} L`).toBeLessThanOrEqual(c ? c.maxVolumeL * 1000 : 0);
+      }
+    }
+    // The loads are sized so the whole fleet can take them: while ambient loads wait for a vehicle,
+    // every vehicle type with an ambient compartment (the vans as well as the multi-temperature trucks) carries some.
+    const ambientShort = r.vehiclesShortDay1.some((v: any) => v.capability === 'ambient');
+    if (ambientShort) {
+      for (const vt of fleet.filter((v) => v.kind !== 'rider_ebike' && v.count > 0 && v.compartments.some((c: any) => c.temperatureClass === 'ambient')))
+        expect(ours.some((x) => x.vehicleTypeId === vt.id && x.load.weightG.ambient > 0), `${vt.id} carries ambient goods`).toBe(true);
+    }
     // The loads the fleet had no vehicle for are told as an estimate of the vehicles the day lacks.
     const exhausted = r.unassigned.filter((u: any) => u.reason === 'fleet_exhausted').length;
     expect(r.vehiclesShortDay1.reduce((a: number, v: any) => a + v.loadsWithoutTrip, 0)).toBe(exhausted);

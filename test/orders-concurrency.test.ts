@@ -5,6 +5,7 @@ import { OrderBatcher } from '../src/flows/order-batcher.ts';
 import { parseOrderInput } from '../src/domain/orders/validate.ts';
 import { unwrap } from '../src/domain/shared/result.ts';
 import * as inv from '../src/store/inventory.ts';
+import { batchTransaction } from '../src/store/batch-transaction.ts';
 import { createTestApp, testClock, usingPostgres, type TestApp } from './support/app.ts';
 import { loadOrderFixture, order, reservedAt, SLOT } from './support/orders-fixture.ts';
 
@@ -115,5 +116,32 @@ describe('a failure between reserving and confirming', () => {
     // And the same key can be used again once the system is back.
     const again = await placeOrders(t.db, t.deps.clock, [jobs[0]]);
     expect(again[0]).toMatchObject({ ok: true, status: 201, replayed: false });
+  });
+});
+
+describe('a batch whose write fails its own guard', () => {
+  it('commits nothing, also when its COMMIT was sent right behind it (pipelined PostgreSQL connection)', async () => {
+    const before = await reservedAt(t.db, 'A', 'rice-2');
+    const source = { db: t.db, pipelined: t.deps.database.pipelined };
+    const bump = sql`UPDATE stock_item_balances SET reserved = reserved + 1 WHERE node_id = 'A' AND item_id = 'rice-2' RETURNING reserved`;
+    const attempt = batchTransaction(source, bump, async () => {
+      return { last: sql`WITH b AS (${bump}) SELECT baogong_guard((SELECT count(*) FROM b) = 2, '40001', 'the test guard failed') AS ok`, result: 'committed' };
+    });
+    await expect(attempt).rejects.toMatchObject({ code: '40001' });
+    expect(await reservedAt(t.db, 'A', 'rice-2')).toEqual(before);
+    // The same transaction with a guard that holds commits both bumps; the connection is reusable.
+    const ok = await batchTransaction(source, bump, async () => ({ last: sql`WITH b AS (${bump}) SELECT baogong_guard((SELECT count(*) FROM b) = 1, '40001', 'unexpected') AS ok`, result: 'committed' }));
+    expect(ok).toBe('committed');
+    expect((await reservedAt(t.db, 'A', 'rice-2')).reserved).toBe(before.reserved + 2);
+    await t.db.transaction().execute((trx) => sql`UPDATE stock_item_balances SET reserved = reserved - 2 WHERE node_id = 'A' AND item_id = 'rice-2'`.execute(trx));
+  });
+
+  it('refuses a reservation the stock no longer covers (retryable) and reserves nothing', async () => {
+    const before = await reservedAt(t.db, 'A', 'rice-2');
+    const reserve = t.db.transaction().execute((trx) =>
+      inv.reserveOrderLines(trx, [{ groupKey: 'guard-test', key: 'guard-test:0', nodeId: 'A', itemId: 'rice-2', quantity: 10_000_000, reservationId: 'guard-test:0' }], t.deps.clock.now()),
+    );
+    await expect(reserve).rejects.toMatchObject({ code: '40001' });
+    expect(await reservedAt(t.db, 'A', 'rice-2')).toEqual(before);
   });
 });

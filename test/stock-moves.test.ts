@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { transfersNotFitting } from '../src/flows/incident/figures.ts';
+import { moveStock, prepareMoveStock } from '../src/flows/move-stock.ts';
+import { receipt } from '../src/store/inventory.ts';
 
 /** 搬仓 through the API on the demo network (clock: 2022-06-22 06:00 UTC, 14:00 in Beijing). */
 let t: TestApp;
@@ -83,4 +85,22 @@ describe('moving a node’s stock to another node (搬仓)', () => {
     expect(line.varianceQuantity).toBe(-1);
     expect((await balances('yicheng-jingyuan')).find((b) => b.itemId === short.itemId)!.onHand).toBe(before + short.quantity - 1);
   }, 60_000);
+
+  it('plans its trips before the transaction, and plans again inside when the stock moved in between', async () => {
+    const body = { fromNodeId: 'yz-satellite', toNodeId: 'yicheng-jingyuan', scope: { temperatureClasses: ['chilled' as const] } };
+    const now = new Date('2022-06-22T06:00:00Z'); // the test app's clock
+    const chilled = (await balances('yz-satellite')).filter((b) => b.temperatureClass === 'chilled' && b.onHand - b.reserved > 0);
+    expect(chilled.length).toBeGreaterThan(0);
+    const prepared = await prepareMoveStock(t.db, body, now);
+    expect(prepared.trips.drafts.length).toBeGreaterThan(0);
+    const plannedUnits = prepared.lines.reduce((a, l) => a + l.quantity, 0);
+    // Goods arrive at the giver after the planning: the write sees other stock, and plans for it.
+    await t.db.transaction().execute((trx) => receipt(trx, { key: 'stock-moves:race', nodeId: 'yz-satellite', itemId: chilled[0].itemId, quantity: 5, reason: 'supplier_delivery' }, now));
+    const moved = await t.db.transaction().execute((trx) => moveStock(trx, body, now, { prepared }));
+    expect(moved.moveId).not.toBe(prepared.moveId);
+    expect(moved.units).toBe(plannedUnits + 5);
+    const loads = moved.transfers.map((x) => x.id).sort();
+    const listed = (await call('GET', '/api/trips')).json().trips.filter((x: any) => moved.trips.tripIds.includes(x.id));
+    expect([...listed.flatMap((x: any) => x.stops.map((st: any) => st.loadId)), ...moved.trips.unassigned.map((u) => u.loadId)].sort()).toEqual(loads);
+  }, 120_000);
 });

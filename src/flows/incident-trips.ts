@@ -1,24 +1,23 @@
 import { performance } from 'node:perf_hooks';
 import type { Kysely } from 'kysely';
-import { solveRouting } from '../domain/routing/solve.ts';
-import {
-  auditTripPlan, isCold, planTrips, secondsInDay, sizeLoad, parseClock,
-  type FleetVehicleType, type Load, type PlanNode, type PlanParams, type SolveFn, type Trip, type TripItem, type UnassignedLoad,
-} from '../domain/trips/index.ts';
+import type { PlanNode, SolveFn, Trip, TripItem } from '../domain/trips/index.ts';
 import { pieceCapacity, transferLoads, type TransferLine } from '../domain/incidents/trip-loads.ts';
-import { unwrap } from '../domain/shared/result.ts';
 import * as network from '../store/network.ts';
 import * as trips from '../store/trips.ts';
-import { addDays } from '../domain/shared/calendar.ts';
+import { prepareTrips, type PurchaseOrderToCarry } from './incident/steps-trips.ts';
 
 /**
- * The response plan's trips part: the sourcing part's transfers planned as trips by the trips
- * context's planner (routing solver), without any transfer order in the ledger yet. Loads are
- * the transfer lines split by temperature class and truckload (src/domain/incidents/trip-loads.ts).
- * Day by day from the draft time: cold-chain loads over the day (several rounds per vehicle),
- * then the ambient loads on each wave (settings `waves`, `waveHours`) with the vehicles the cold
- * trips left free; what the fleet could not take that day moves to the next day. Budget: an
- * iteration cap per solve and a wall-time budget for the whole part, so a draft stays fast.
+ * The response plan's trips part: what the sourcing part moves, planned as trips by the same
+ * planner as the apply's `trips` step (./incident/steps-trips.ts, `prepareTrips`), without any
+ * transfer or purchase order in the ledger yet, so the plan shows what the apply will do. Loads:
+ * the transfer lines split by temperature class and piece size (src/domain/incidents/trip-loads.ts),
+ * and the supplier orders, which the supplier delivers to the chain's hub of their class and the
+ * chain's trucks take on from there when the goods are in (draft time + the line's arrival hours,
+ * as the apply dates the purchase order). Runs at the draft time and at each wave: the ambient
+ * loads on the wave, then every load still waiting over the rest of the day (several rounds per
+ * vehicle); what the fleet could not take waits for the next run, over `days` days. Budget: an
+ * iteration cap per solve and a wall-time budget for the whole part, so a draft stays fast. Reads
+ * only: the plans are not stored.
  */
 type Db = Kysely<any>;
 
@@ -33,6 +32,16 @@ export interface TripsDraftOptions {
   seed?: number;
   /** The routing solver (the server passes its worker pool); default in-process. The budgets above apply either way. */
   solve?: SolveFn;
+}
+
+/** A supplier-order line of the sourcing part: the goods reach the hub `arrivalH` hours after `fromMs`. */
+export interface SupplierLine {
+  supplierId: string | null;
+  toNodeId: string;
+  itemId: string;
+  quantity: number;
+  expedited: boolean;
+  arrivalH: number;
 }
 
 export interface DraftTrip {
@@ -60,132 +69,94 @@ export interface DraftTrip {
 }
 
 const clock = (s: number) => `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`;
-const CARRY = new Set(['fleet_exhausted', 'time_window_unreachable']);
 
-export async function draftTrips(db: Db, lines: TransferLine[], o: TripsDraftOptions) {
+export async function draftTrips(db: Db, lines: TransferLine[], o: TripsDraftOptions, supplierLines: SupplierLine[] = []) {
   const t0 = performance.now();
   const days = o.days ?? 2;
   const maxIterations = o.maxIterations ?? 400;
   const budgetMs = o.budgetMs ?? 5000;
-  const deadline = t0 + budgetMs;
-  // Each solve gets the iteration cap and what is left of the part's budget, in the worker pool
-  // when the caller passes it (the server), else in-process.
-  const budget = (s: Parameters<SolveFn>[1]) => ({ seed: s.seed, objective: s.objective, maxIterations: Math.min(s.maxIterations ?? maxIterations, maxIterations), timeLimitMs: Math.max(20, deadline - performance.now()) });
-  const solve: SolveFn = o.solve
-    ? (problem, s) => o.solve!(problem, budget(s))
-    : async (problem, s) => solveRouting(problem, { ...budget(s), clock: () => performance.now() });
-  const settings = await trips.getSettings(db);
   const nodes = await network.listNodes(db);
   const places = new Map<string, PlanNode>(nodes.map((n) => [n.id, { id: n.id, name: n.nameEn, lat: n.lat, lng: n.lng, openingHours: n.openingHours }]));
   const itemRows = await network.itemsByIds(db, [...new Set(lines.map((l) => l.itemId))]);
   const items = new Map<string, TripItem>([...itemRows.values()].map((i) => [i.id, { id: i.id, name: i.nameEn, unit: i.unit, temperatureClass: i.temperatureClass, weightG: i.weightG, volumeCm3: i.volumeCm3 }]));
   const firstDay = trips.beijingDay(new Date(o.fromMs));
-  const fleetOf = async (day: string): Promise<FleetVehicleType[]> => (await trips.fleetForDay(db, day)).map(({ defaultCount: _d, ...t }) => t).filter((v) => v.kind !== 'rider_ebike' && v.count > 0);
-  const { loads, skipped } = transferLoads(lines, items, places, pieceCapacity(await fleetOf(firstDay)));
-  const t = settings.times;
-  const base: Partial<PlanParams> = { loadingS: t.loadingS, stopFixedS: t.stopFixedS, stopSPerTonne: t.stopSPerTonne, turnaroundS: t.turnaroundS, detourFactor: t.detourPct / 100, maxRounds: t.maxRounds, outsideTempC: settings.outsideTempC };
-  const cold = new Set(loads.filter((l) => isCold(sizeLoad(l, items).size)).map((l) => l.id));
-
-  let pending: Load[] = loads;
+  const fleet = (await trips.fleetForDay(db, firstDay)).map(({ defaultCount: _d, ...t }) => t).filter((v) => v.kind !== 'rider_ebike' && v.count > 0);
+  const { loads, skipped } = transferLoads(lines, items, places, pieceCapacity(fleet));
+  // Purchase orders as the apply makes them: one per supplier, receiver and mode, due at the latest line's arrival.
+  const orders = new Map<string, PurchaseOrderToCarry>();
+  for (const l of supplierLines) {
+    const k = `${l.supplierId}>${l.toNodeId}>${l.expedited ? 'x' : 'n'}`;
+    const po = orders.get(k) ?? orders.set(k, { id: `draft-po:${k}`, toNodeId: l.toNodeId, expectedAt: new Date(o.fromMs).toISOString(), lines: [] }).get(k)!;
+    po.lines.push({ itemId: l.itemId, quantity: l.quantity });
+    po.expectedAt = new Date(Math.max(Date.parse(po.expectedAt), o.fromMs + l.arrivalH * 3_600_000)).toISOString();
+  }
+  const prepared = await prepareTrips(
+    db,
+    { transfers: loads.map((l) => ({ id: l.id, fromNodeId: l.originNodeId, toNodeId: l.destination.id, lines: l.lines })), purchaseOrders: [...orders.values()], now: new Date(o.fromMs), hours: days * 24 },
+    { maxIterations, budgetMs, seed: o.seed ?? 1, ...(o.solve ? { solve: o.solve } : {}) },
+  );
+  const f = prepared.figures;
   const planned: DraftTrip[] = [];
-  const final: UnassignedLoad[] = [];
-  const lastReason = new Map<string, UnassignedLoad>();
   const warnings = new Set<string>();
-  const runs: Array<{ day: string; mode: string; wave: string | null; loads: number; trips: number; unassigned: number; violations: number; elapsedMs: number }> = [];
-  let violations = 0;
-  let dryIceBags = 0;
-  let icePacks = 0;
   let distanceM = 0;
   let solves = 0;
-
-  for (let d = 0; d < days && pending.length > 0; d++) {
-    const day = addDays(firstDay, d);
-    const fleet = await fleetOf(day);
-    const startS = d === 0 ? Math.max(0, Math.min(86_400, secondsInDay(day, new Date(o.fromMs).toISOString()))) : 0;
-    const busy = new Map<string, number>(await trips.busyVehicles(db, day, t.turnaroundS));
-    const plan = async (mode: 'cold' | 'wave', wave: string | null, window: [number, number], these: Load[], params: Partial<PlanParams>) => {
-      if (these.length === 0 || window[1] <= window[0]) return;
-      const r = await planTrips({ day, window, fleet, nodes: places, items, loads: these, busyUntil: busy, params, coolant: settings.coolant, seed: (o.seed ?? 1) + d * 100 + runs.length, maxIterations }, solve);
-      const p = { ...base, ...params } as PlanParams;
-      const v = auditTripPlan({ plan: r, fleet, items, loads: these, nodes: places, detourFactor: p.detourFactor, loadingS: p.loadingS, stopFixedS: p.stopFixedS, stopSPerTonne: p.stopSPerTonne, busyUntil: busy });
-      violations += v.length;
-      solves += r.stats.solves;
-      for (const w of r.warnings) warnings.add(w);
-      const done = new Set<string>();
-      for (const trip of r.trips) {
-        planned.push(toDraft(day, mode, wave, trip));
-        busy.set(trip.vehicleKey, Math.max(busy.get(trip.vehicleKey) ?? 0, trip.returnS + p.turnaroundS));
-        dryIceBags += trip.coolant.dryIceBags;
-        icePacks += trip.coolant.icePacks;
-        distanceM += trip.distanceM;
-        for (const s of trip.stops) done.add(s.loadId);
-      }
-      for (const u of r.unassigned) {
-        lastReason.set(u.loadId, u);
-        if (!CARRY.has(u.reason)) {
-          final.push(u);
-          done.add(u.loadId);
-        }
-      }
-      pending = pending.filter((l) => !done.has(l.id));
-      runs.push({ day, mode, wave, loads: these.length, trips: r.trips.length, unassigned: r.unassigned.length, violations: v.length, elapsedMs: Math.round(r.stats.elapsedMs) });
-    };
-    // Cold chain first, over the rest of the day.
-    await plan('cold', null, [startS, 86_400], pending.filter((l) => cold.has(l.id)), {});
-    // Ambient goods on the waves still ahead, with the vehicles the cold trips left.
-    for (const wave of settings.waves) {
-      const w = unwrap(parseClock(wave, 'waves'));
-      if (w < startS) continue;
-      await plan('wave', wave, [w, Math.min(86_400, w + settings.waveHours * 3600)], pending.filter((l) => !cold.has(l.id)), { fixedDeparture: true, maxRounds: 1 });
+  for (const d of prepared.drafts) {
+    for (const w of d.result.warnings) warnings.add(w);
+    solves += d.result.stats.solves;
+    if (d.violations.length > 0) continue;
+    for (const trip of d.result.trips) {
+      planned.push(toDraft(d.request.day, d.request.mode === 'wave' ? 'wave' : 'cold', d.request.wave ?? null, trip));
+      distanceM += trip.distanceM;
     }
-    if (performance.now() > deadline) break;
-  }
-  for (const l of pending) {
-    const u = lastReason.get(l.id);
-    final.push(u ? { ...u, message: `${u.message} (not placed within ${days} day(s) of trips)` } : { loadId: l.id, kind: 'transfer', reason: 'fleet_exhausted', message: `not planned: no wave or day left within the draft's ${days} day(s) and ${budgetMs} ms budget` });
   }
   const byNode = new Map<string, { nodeId: string; stops: number; coldStops: number }>();
   for (const trip of planned) {
-    for (const s of trip.stops) {
-      const b = byNode.get(s) ?? { nodeId: s, stops: 0, coldStops: 0 };
+    for (const st of trip.stops) {
+      const b = byNode.get(st) ?? { nodeId: st, stops: 0, coldStops: 0 };
       b.stops++;
       if (trip.coldChain) b.coldStops++;
-      byNode.set(s, b);
+      byNode.set(st, b);
     }
   }
-  const coldChainTrips = planned.filter((x) => x.coldChain).length;
   return {
-    method: 'trips planner (routing solver) on the sourcing part\'s transfers, split by temperature class and truckload',
+    method: 'trips planner (routing solver) on the sourcing part\'s transfers and supplier orders (from the hub), split by temperature class and piece size; the apply plans the same way',
     firstDay,
     days,
     trips: planned.length,
-    coldChainTrips,
-    ambientTrips: planned.length - coldChainTrips,
+    coldChainTrips: f.coldChainTrips,
+    ambientTrips: f.ambientTrips,
     vehicles: new Set(planned.map((x) => `${x.day}/${x.vehicleKey}`)).size,
     distanceKm: Math.round(distanceM / 1000),
-    dryIceBags,
-    icePacks,
-    coolantPacks: dryIceBags + icePacks,
-    loads: loads.length,
-    unassigned: final.map((u) => ({ loadId: u.loadId, reason: u.reason, message: u.message })),
+    dryIceBags: f.dryIceBags,
+    icePacks: f.icePacks,
+    coolantPacks: f.dryIceBags + f.icePacks,
+    loads: f.loads.transfers + f.loads.purchaseOrders,
+    /** Loads by kind: transfers, and purchase orders the chain carries on from the hub. */
+    loadsByKind: f.loads,
+    onTrips: f.onTrips,
+    unassigned: f.unassigned,
+    vehiclesShort: f.vehiclesShortDay1,
+    vehiclesShortText: f.vehiclesShortText,
     skippedLines: skipped.length,
-    skipped: skipped.slice(0, 50).map((s) => ({ ...s.line, reason: s.reason })),
-    violations,
+    skipped: skipped.slice(0, 50).map((x) => ({ ...x.line, reason: x.reason })),
+    violations: f.violations,
     byNode: [...byNode.values()].sort((a, b) => b.stops - a.stops),
-    runs,
+    runs: f.runs,
     list: planned,
     warnings: [...warnings].slice(0, 20),
     budget: { maxIterations, budgetMs, elapsedMs: Math.round(performance.now() - t0), solves },
   };
 }
 
-function toDraft(day: string, mode: 'cold' | 'wave', wave: string | null, t: Trip): DraftTrip {
+/** A trip of the draft; `mode` is the cargo's for a day run (cold when it carries chilled or frozen goods, else wave). */
+function toDraft(day: string, runMode: 'cold' | 'wave', wave: string | null, t: Trip): DraftTrip {
   const c = t.load;
+  const coldChain = c.weightG.chilled + c.weightG.frozen + c.volumeCm3.chilled + c.volumeCm3.frozen > 0;
+  const mode = runMode === 'wave' ? 'wave' : coldChain ? 'cold' : 'wave';
   return {
-    day, mode, wave, ref: `${day}/${mode === 'cold' ? 'C' : `W${wave}`}/${t.ref}`, vehicleTypeId: t.vehicleTypeId, vehicleKey: t.vehicleKey, originNodeId: t.originNodeId,
+    day, mode, wave, ref: `${day}/${runMode === 'cold' ? 'D' : `W${wave}`}/${t.ref}`, vehicleTypeId: t.vehicleTypeId, vehicleKey: t.vehicleKey, originNodeId: t.originNodeId,
     depart: clock(t.departS), back: clock(t.returnS), stops: t.stops.map((s) => s.place.id), loads: t.stops.length,
-    coldChain: c.weightG.chilled + c.weightG.frozen + c.volumeCm3.chilled + c.volumeCm3.frozen > 0,
-    distanceKm: Math.round(t.distanceM / 100) / 10, dryIceBags: t.coolant.dryIceBags, icePacks: t.coolant.icePacks,
+    coldChain, distanceKm: Math.round(t.distanceM / 100) / 10, dryIceBags: t.coolant.dryIceBags, icePacks: t.coolant.icePacks,
     deliveries: t.stops.map((s) => ({ nodeId: s.place.id, arrive: clock(s.arrivalS), lines: s.manifest.map((m) => ({ itemId: m.itemId, quantity: m.quantity })) })),
   };
 }

@@ -8,10 +8,12 @@ import { sameCategorySubstitution, type SubstitutionPolicy } from '../domain/ord
 import type { LineRejection, OrderRequest, PlacementOutcome, RoutingInfo } from '../domain/orders/types.ts';
 import { notFoundItem } from '../domain/orders/validate.ts';
 import { DomainException, type DomainError } from '../domain/shared/result.ts';
-import { reserveOrderLines, type OrderReservation } from '../store/inventory.ts';
-import { appendAudits, type AuditEntry } from '../store/auth.ts';
-import { answeredKeys, bookDeliveries, insertOrders, isOrderKeyConflict, OrderKeyRace, reservationId, type NewOrder } from '../store/orders.ts';
-import { loadBook } from './order-book.ts';
+import { orderReservationPart, type OrderReservation } from '../store/inventory.ts';
+import { appendAuditsPart, type AuditEntry } from '../store/auth.ts';
+import { bookDeliveriesPart, insertOrdersPart, isOrderKeyConflict, OrderKeyRace, reservationId, type NewOrder } from '../store/orders.ts';
+import { bookFromRow, bookQuery } from './order-book.ts';
+import { batchTransaction } from '../store/batch-transaction.ts';
+import type { PipelinedConnection } from '../store/db.ts';
 import { availableByCategory } from '../store/inventory.ts';
 import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory.ts';
 
@@ -19,21 +21,22 @@ import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory
  * Placing orders: the flow that spans zones (where does the address go), the network (is the
  * node trading), orders (window, slot, purchase limits) and the inventory ledger (reserve stock).
  *
- * Steps, for a batch of orders that arrived together (group commit), in ONE database transaction:
- *   1. read the idempotency keys (a key already answered replays its answer, placing nothing);
- *   2. look up each address's zone (in memory) and load, under row locks, everything the orders
- *      touch (`loadBook`);
+ * Steps, for a batch of orders that arrived together (group commit), in ONE database transaction
+ * of four round trips (BEGIN, one read, one write, COMMIT; a fifth read when a buyer has a capped
+ * item):
+ *   1-2. look up each address's zone (in memory), then read in one statement (`loadBook`) the
+ *      idempotency keys already answered (such a key replays its answer, placing nothing) and,
+ *      under row locks, everything the orders touch;
  *   3. decide each order in arrival order with the pure placement rules, each seeing what the
  *      orders before it took; every order is atomic: all its accepted lines or none;
- *   4. reserve stock for every accepted line of every order in ONE set-based statement
- *      (`reserveOrderLines`: `UPDATE … FROM unnest(…) WHERE on_hand - reserved >= qty`, the ledger's
- *      movement lines and reservations, one ledger operation key for the whole batch: each line's
- *      movement keeps its own key and its order line as document, so a batch-wide operation row
- *      costs one row per batch instead of one per order);
- *   5. confirm: write the orders (the first order of a placement carries its Idempotency-Key and
- *      answer: the order is the key's record; a key another transaction stored meanwhile refuses
- *      the batch with a retryable error: its orders are decided again and replay) and book slots
- *      and windows. Purchase limits need no write: what a buyer bought is counted from its orders,
+ *   4-5. write the batch in ONE statement: the stock reservation of every accepted line of every
+ *      order (`orderReservationPart`: `UPDATE … FROM unnest(…) WHERE on_hand - reserved >= qty`,
+ *      the ledger's movement lines and reservations, one ledger operation key for the whole batch:
+ *      each line's movement keeps its own key and its order line as document), the orders (the
+ *      first order of a placement carries its Idempotency-Key and answer: the order is the key's
+ *      record; a key another transaction stored meanwhile refuses the batch with a retryable
+ *      error: its orders are decided again and replay), the slots and windows booked, and the
+ *      audit rows. Purchase limits need no write: what a buyer bought is counted from its orders,
  *      under a per-buyer advisory lock (`loadBook`).
  * A failure anywhere rolls the whole transaction back, which is the compensation of every step:
  * no reservation, booking or counter outlives a failed confirmation. When a batch fails for a
@@ -69,8 +72,10 @@ export interface PlaceOptions {
   tiers?: TierLimits;
   /** null: no substitutes in the answer. */
   substitution?: SubstitutionPolicy | null;
-  /** Test hook: runs after stock is reserved and before the order is confirmed. */
+  /** Test hook: runs after the batch's writes (stock reserved, orders written) and before its commit. */
   afterReserve?: (trx: Kysely<any>) => Promise<void> | void;
+  /** A pipelined PostgreSQL connection (`Database.pipelined`): a batch then costs two round trips (three with a capped item). */
+  pipelined?: () => Promise<PipelinedConnection>;
 }
 
 export async function placeOrders(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], options: PlaceOptions = {}): Promise<PlaceResult[]> {
@@ -111,52 +116,57 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
   const routings: Array<RoutingInfo | null> = jobs.map((j) => directory.lookup(j.request.address.lat, j.request.address.lng));
   const results: Array<PlaceResult | undefined> = new Array(jobs.length);
 
-  const committed = await db.transaction().execute(async (trx) => {
-    // 1. Idempotency keys: the first job with a key claims it; later jobs in the batch with the
-    // same key mirror its result; a key answered by an earlier transaction replays its answer.
-    const keyed = new Map<string, number>();
-    const mirrors: Array<[number, number]> = [];
-    jobs.forEach((j, i) => {
-      if (!j.idempotency) return;
-      const k = `${j.idempotency.scope}\u0000${j.idempotency.key}`;
-      const first = keyed.get(k);
-      if (first === undefined) keyed.set(k, i);
-      else if (jobs[first].idempotency!.hash !== j.idempotency.hash) results[i] = { ok: false, error: reusedKey(j.idempotency.key) };
-      else mirrors.push([i, first]);
-    });
-    const claimants = [...keyed.values()];
-    if (claimants.length > 0) {
-      // Optimistic: read the keys already answered; the answers of this batch are inserted at the
-      // end, and a key another transaction answered meanwhile refuses the batch (retryable), so
-      // each key is written once instead of claimed and then updated.
-      const rows = await answeredKeys(trx, claimants.map((i) => ({ scope: jobs[i].idempotency!.scope, key: jobs[i].idempotency!.key })));
-      const by = new Map(rows.map((r) => [`${r.scope}\u0000${r.key}`, r]));
-      for (const i of claimants) {
-        const r = by.get(`${jobs[i].idempotency!.scope}\u0000${jobs[i].idempotency!.key}`);
-        if (!r) continue;
-        if (r.requestHash !== jobs[i].idempotency!.hash) results[i] = { ok: false, error: reusedKey(jobs[i].idempotency!.key) };
-        else results[i] = { ok: true, status: r.status, body: r.answer as PlacementAnswer, replayed: true };
-      }
-    }
-    const mirrored = new Set(mirrors.map((m) => m[0]));
-    const active = jobs.map((_, i) => i).filter((i) => results[i] === undefined && !mirrored.has(i));
+  // 1. Idempotency keys: the first job with a key claims it; later jobs in the batch with the
+  // same key mirror its result; a key answered by an earlier transaction replays its answer.
+  const keyed = new Map<string, number>();
+  const mirrors: Array<[number, number]> = [];
+  jobs.forEach((j, i) => {
+    if (!j.idempotency) return;
+    const k = `${j.idempotency.scope}\u0000${j.idempotency.key}`;
+    const first = keyed.get(k);
+    if (first === undefined) keyed.set(k, i);
+    else if (jobs[first].idempotency!.hash !== j.idempotency.hash) results[i] = { ok: false, error: reusedKey(j.idempotency.key) };
+    else mirrors.push([i, first]);
+  });
+  const claimants = [...keyed.values()];
+  const mirrored = new Set(mirrors.map((m) => m[0]));
+  // Every job that may be decided here (a key answered earlier only shows once read, below: its
+  // rows are read and locked with the others', which is harmless and saves a round trip).
+  const candidates = jobs.map((_, i) => i).filter((i) => results[i] === undefined && !mirrored.has(i));
 
-    // 2. Load what the orders touch, under locks.
-    const itemIds = [...new Set(active.flatMap((i) => jobs[i].request.lines.map((l) => l.itemId)))];
-    const needs = { slots: [] as Array<{ nodeId: string; startMs: number; day: string }>, stock: [] as Array<[string, string]>, items: itemIds, buyers: [] as Array<{ customerId: string; household: string; day: string; itemIds: string[] }> };
-    for (const i of active) {
-      const r = jobs[i].request;
-      const routing = routings[i];
-      const day = localDay(r.slotStartMs);
-      needs.buyers.push({ customerId: r.customerId, household: householdKey(r.address), day, itemIds: r.lines.map((l) => l.itemId) });
-      if (!routing) continue;
-      for (const n of [routing.servingNodeId, ...routing.backupNodeIds]) {
-        if (!n) continue;
-        needs.slots.push({ nodeId: n, startMs: r.slotStartMs, day });
-        for (const l of r.lines) needs.stock.push([n, l.itemId]);
-      }
+  // 2. Load what the orders touch, under locks, and the keys already answered: one statement.
+  const itemIds = [...new Set(candidates.flatMap((i) => jobs[i].request.lines.map((l) => l.itemId)))];
+  const needs = { slots: [] as Array<{ nodeId: string; startMs: number; day: string }>, stock: [] as Array<[string, string]>, items: itemIds, buyers: [] as Array<{ customerId: string; household: string; day: string; itemIds: string[] }> };
+  for (const i of candidates) {
+    const r = jobs[i].request;
+    const routing = routings[i];
+    const day = localDay(r.slotStartMs);
+    needs.buyers.push({ customerId: r.customerId, household: householdKey(r.address), day, itemIds: r.lines.map((l) => l.itemId) });
+    if (!routing) continue;
+    for (const n of [routing.servingNodeId, ...routing.backupNodeIds]) {
+      if (!n) continue;
+      needs.slots.push({ nodeId: n, startMs: r.slotStartMs, day });
+      for (const l of r.lines) needs.stock.push([n, l.itemId]);
     }
-    const { book, items, policy } = await loadBook(trx, needs, options.tiers ?? DEFAULT_TIER_LIMITS);
+  }
+  const keys = claimants.map((i) => ({ scope: jobs[i].idempotency!.scope, key: jobs[i].idempotency!.key }));
+
+  // A pipelined connection sends BEGIN with the read and COMMIT with the write (two round trips);
+  // the crash test's hook needs the transaction between the write and the commit.
+  const source = options.afterReserve ? { db } : { db, pipelined: options.pipelined };
+  await batchTransaction(source, bookQuery(needs, keys), async ([row], tx) => {
+    const { book, items, policy, answered } = await bookFromRow(row, needs, options.tiers ?? DEFAULT_TIER_LIMITS, tx.query);
+    // Optimistic: the keys already answered replay their answer; the answers of this batch are
+    // inserted at the end, and a key another transaction answered meanwhile refuses the batch
+    // (retryable), so each key is written once instead of claimed and then updated.
+    const by = new Map(answered.map((r) => [`${r.scope}\u0000${r.key}`, r]));
+    for (const i of claimants) {
+      const r = by.get(`${jobs[i].idempotency!.scope}\u0000${jobs[i].idempotency!.key}`);
+      if (!r) continue;
+      if (r.requestHash !== jobs[i].idempotency!.hash) results[i] = { ok: false, error: reusedKey(jobs[i].idempotency!.key) };
+      else results[i] = { ok: true, status: r.status, body: r.answer as PlacementAnswer, replayed: true };
+    }
+    const active = candidates.filter((i) => results[i] === undefined);
 
     // 3. Decide, in arrival order.
     const newOrders: NewOrder[] = [];
@@ -202,14 +212,13 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
       if (outcome.status === 'rejected' && jobs[i].idempotency) rejectedKeys.push(i);
     }
 
-    // 4. Reserve every accepted line of every order in one set-based statement, all or nothing.
-    await reserveOrderLines(trx, reservations, now);
-    if (options.afterReserve) await options.afterReserve(trx);
-
-    // 5. Confirm. An accepted placement's Idempotency-Key and answer go on its first order (the
-    // order is the key's record; unique, so a key another transaction stored first refuses the
-    // batch, which is decided again and replays). A refused order keeps no key: the customer may
-    // try again with it once stock is back.
+    // 4-5. Reserve every accepted line of every order and confirm, in ONE statement (one round
+    // trip for the batch's writes, all or nothing): the ledger's reservation (a guard that fails
+    // refuses it as a whole), the orders and lines, the slots and windows booked, the audit rows.
+    // An accepted placement's Idempotency-Key and answer go on its first order (the order is the
+    // key's record; unique, so a key another transaction stored first refuses the batch, which is
+    // decided again and replays). A refused order keeps no key: the customer may try again with it
+    // once stock is back.
     for (const i of active) {
       const j = jobs[i];
       const first = firstOrder.get(i);
@@ -217,25 +226,29 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
       if (!j.idempotency || !first || !res?.ok || rejectedKeys.includes(i)) continue;
       first.idempotency = { scope: j.idempotency.scope, key: j.idempotency.key, hash: j.idempotency.hash, status: res.status, answer: res.body };
     }
-    try {
-      await insertOrders(trx, newOrders, now);
-    } catch (e) {
-      throw isOrderKeyConflict(e) ? new OrderKeyRace(e) : e;
-    }
-    await bookDeliveries(trx, deliveries);
     const audits: AuditEntry[] = [];
     for (const i of active) {
       const r = results[i];
       if (r?.ok && r.status < 400 && jobs[i].audit) audits.push(jobs[i].audit!(r.status, r.body));
     }
-    await appendAudits(trx, audits);
+    const reserve = orderReservationPart(reservations, now);
+    const parts = [reserve?.ctes, insertOrdersPart(newOrders, now), bookDeliveriesPart(deliveries), appendAuditsPart(audits)].filter((x) => !!x);
+    // The write checks its own guards (`baogong_guard`): the COMMIT sent behind it commits nothing when one fails.
+    const write = parts.length > 0 ? sql`WITH ${sql.join(parts)} SELECT ${reserve ? reserve.counts : sql`1 AS none`}` : null;
     for (const [i, first] of mirrors) {
       const f = results[first]!;
       results[i] = f.ok ? { ...f, replayed: true } : f;
     }
-    return true;
+    if (options.afterReserve && tx.kysely) {
+      // Test hook: a crash after the batch's writes and before its commit.
+      if (write) await tx.query(write);
+      await options.afterReserve(tx.kysely);
+      return { last: null, result: true };
+    }
+    return { last: write, result: true };
+  }).catch((e) => {
+    throw isOrderKeyConflict(e) ? new OrderKeyRace(e) : e;
   });
-  void committed;
 
   // Substitutes are suggestions read after the commit: they hold no stock and take no locks.
   if (options.substitution !== null) await addSubstitutes(db, jobs, results as PlaceResult[], routings, options.substitution ?? sameCategorySubstitution);

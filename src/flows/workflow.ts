@@ -11,8 +11,16 @@ type Db = Kysely<any>;
 
 export interface Step {
   name: string;
+  /**
+   * Optional: the slow, read-only part of the step (a solver run), done before its transaction
+   * with the database as committed so far; `run` gets what it returns and writes it in the
+   * transaction, checking again that the state it planned on still holds. When `run` refuses
+   * with a conflict (the state moved in between), the step is prepared and run again, up to
+   * `PREPARE_ATTEMPTS` times.
+   */
+  prepare?(db: Db): Promise<unknown>;
   /** Does the step; returns what its compensation needs (stored as JSON in the journal). */
-  run(trx: Db): Promise<unknown>;
+  run(trx: Db, prepared?: unknown): Promise<unknown>;
   /** Undoes the step, given what `run` returned. */
   compensate(trx: Db, result: unknown): Promise<void>;
 }
@@ -46,6 +54,27 @@ export interface RunOptions {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** How many times a step with `prepare` is prepared and run when its run finds the state moved. */
+export const PREPARE_ATTEMPTS = 3;
+
+const isConflict = (e: unknown): boolean => (e as { error?: { code?: string } } | null)?.error?.code === 'conflict';
+
+/** One step: prepared outside any transaction when it has `prepare`, then run with its record in one transaction. */
+async function runStep(db: Db, step: Step, position: number, journal: Journal): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    const prepared = step.prepare ? await step.prepare(db) : undefined;
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const r = await step.run(trx, prepared);
+        await journal.record(trx, position, step.name, 'applied', r, null);
+        return r;
+      });
+    } catch (e) {
+      if (!step.prepare || attempt >= PREPARE_ATTEMPTS || !isConflict(e)) throw e;
+    }
+  }
+}
+
 /**
  * Runs (or resumes) the steps in order. A step the journal already records as applied, under
  * the same name at the same position, is not run again: its recorded result is kept for the
@@ -64,11 +93,7 @@ export async function runWorkflow(db: Db, steps: Step[], journal: Journal, optio
       continue;
     }
     try {
-      const result = await db.transaction().execute(async (trx) => {
-        const r = await step.run(trx);
-        await journal.record(trx, position, step.name, 'applied', r, null);
-        return r;
-      });
+      const result = await runStep(db, step, position, journal);
       done.push({ step, result, position });
       out.steps[position] = { name: step.name, status: 'applied' };
       await options.afterStep?.(step.name, position);

@@ -1,22 +1,40 @@
 /**
  * Entry of a solver-pool worker (see pool.ts): answers one job at a time, posted as
  * `{ id, job }`, with `{ id, type: 'done', result }` (and `progress` messages for routing).
- * HiGHS is loaded once per worker; the worker owns the clock (performance.now) so the
- * domain solvers stay pure.
+ * HiGHS is loaded once per worker; the models of the sessions open in this worker stay loaded
+ * (`{ close: session }` drops one), so their re-solves start hot. The worker owns the clock
+ * (performance.now) so the domain solvers stay pure.
  */
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { solveRouting } from '../domain/routing/solve.ts';
-import { HighsSolver } from './highs.ts';
-import type { PoolJob, PoolReply } from './pool.ts';
+import { failed, HighsSolver, LoadedModel } from './highs.ts';
+import { planStaffing } from '../domain/workforce/roster.ts';
+import type { PoolMessage, PoolReply } from './pool.ts';
 
 const highs = new HighsSolver();
-const post = (m: PoolReply): void => parentPort!.postMessage(m);
+const sessions = new Map<number, LoadedModel>();
+const post = (m: PoolReply, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(m, transfer);
 
-parentPort!.on('message', async ({ id, job }: { id: number; job: PoolJob }) => {
+parentPort!.on('message', async (m: PoolMessage) => {
+  if ('close' in m) {
+    sessions.get(m.close)?.dispose();
+    sessions.delete(m.close);
+    return;
+  }
+  const { id, job } = m;
   try {
     if (job.kind === 'mip') {
       post({ id, type: 'done', result: await highs.solve(job.model, job.options) });
+    } else if (job.kind === 'open') {
+      sessions.set(job.session, await LoadedModel.load(job.model));
+      post({ id, type: 'done', result: null });
+    } else if (job.kind === 'session') {
+      const loaded = sessions.get(job.session);
+      const result = loaded ? loaded.solve(job.options, job.changes) : failed(`no open model ${job.session} in this worker`, performance.now());
+      post({ id, type: 'done', result }, result.values ? [result.values.buffer as ArrayBuffer] : []);
+    } else if (job.kind === 'roster') {
+      post({ id, type: 'done', result: await planStaffing(job.problem, { solver: highs }) });
     } else if (job.kind === 'routing') {
       const result = solveRouting(job.problem, { ...job.options, clock: () => performance.now(), onProgress: (p) => post({ id, type: 'progress', progress: p }) });
       post({ id, type: 'done', result });

@@ -6,6 +6,10 @@
  *
  * - `pool.mip` is a `MipSolver` (the domain's port, src/domain/shared/mip.ts), so planners
  *   take it like any solver; `pool.solveRouting` has the routing `SolveFn` shape.
+ * - `pool.mip.open(model)` opens a session: the model is loaded once into one worker and kept
+ *   there, so re-solves with changed bounds start from the last basis (sourcing's LP rounding).
+ *   The session's jobs are pinned to that worker and wait for it; other jobs use any worker.
+ *   Sessions share workers (several may be open at once, more than there are workers).
  * - Jobs queue FIFO when every worker is busy. Each has a deadline (the solver's own time
  *   limit plus a grace period): past it the worker is terminated, a fresh one replaces it, and
  *   the job answers `status: 'error'` (MIP) or `solver_failed` (routing) naming the deadline.
@@ -15,15 +19,23 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { spawnSolverWorker } from './spawn.ts';
-import type { LinearModel, MipSolver, SolveOptions, SolveResult } from '../domain/shared/mip.ts';
+import { pack, transferList, type BoundChanges, type LinearModel, type MipSolver, type ModelSession, type PackedModel, type SolveOptions, type SolveResult } from '../domain/shared/mip.ts';
 import type { RoutingProblem, RoutingProgress, RoutingSolution } from '../domain/routing/model.ts';
 import type { SolveFn, SolveRequest } from '../domain/trips/plan.ts';
 import { err, type Result } from '../domain/shared/result.ts';
 import type { WorkerSolveOptions } from './routing.ts';
+import type { RosterPlanner } from '../domain/workforce/roster.ts';
+import type { StaffingPlanResult, StaffingProblem } from '../domain/workforce/model.ts';
 
 export type PoolJob =
   | { kind: 'mip'; model: LinearModel; options: SolveOptions }
   | { kind: 'routing'; problem: RoutingProblem; options: WorkerSolveOptions }
+  /** Loads a model into the worker and keeps it under `session` (answers null). */
+  | { kind: 'open'; session: number; model: PackedModel }
+  /** Re-solves a session's model, after changing its bounds. */
+  | { kind: 'session'; session: number; options: SolveOptions; changes?: BoundChanges }
+  /** A whole roster (greedy, model, MIP from the greedy start), src/domain/workforce/roster.ts. */
+  | { kind: 'roster'; problem: StaffingProblem }
   /** For tests of the pool itself: keeps the worker's thread busy for `ms`. */
   | { kind: 'spin'; ms: number };
 
@@ -48,10 +60,15 @@ export class JobFailed extends Error {
   }
 }
 
+/** What the main thread posts to a worker: a job, or the end of a session. */
+export type PoolMessage = { id: number; job: PoolJob } | { close: number };
+
 interface Pending {
   id: number;
   job: PoolJob;
   options: JobOptions;
+  /** Buffers moved, not copied, to the worker (a packed model's arrays). */
+  transfer?: ArrayBuffer[];
   resolve(v: unknown): void;
   reject(e: JobFailed): void;
   onAbort?: () => void;
@@ -61,6 +78,10 @@ interface Slot {
   worker: Worker;
   job: Pending | null;
   timer: NodeJS.Timeout | null;
+  /** Jobs of the sessions open in this worker, waiting for it. */
+  pinned: Pending[];
+  /** Sessions open in this worker. */
+  sessions: number;
 }
 
 export interface PoolStats {
@@ -75,23 +96,38 @@ export class SolverPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 1;
+  private nextSession = 1;
   private completed = 0;
   private terminated = 0;
   private closed = false;
 
-  /** The MIP solver port, backed by this pool (no hot-started sessions: `openSession` falls back to re-solves). */
+  /** The MIP solver port, backed by this pool, with hot-started sessions (`open`). */
   readonly mip: MipSolver;
   /** The routing solver (`SolveFn` shape, as the trips planner takes it), backed by this pool. */
   readonly solveRouting: SolveFn;
+  /** The roster planner (greedy and MIP in one job), backed by this pool. */
+  readonly planRoster: RosterPlanner;
 
   constructor(
     readonly size: number = defaultPoolSize(),
     /** Grace on top of a solver's own time limit before its worker is terminated. */
     private readonly graceMs = 15_000,
   ) {
-    this.mip = { solve: (model, options) => this.solveMip(model, options) };
+    this.mip = { solve: (model, options) => this.solveMip(model, options), open: (model) => this.openSession(model) };
     this.solveRouting = (problem: RoutingProblem, o: SolveRequest) =>
       this.routing(problem, { seed: o.seed, objective: o.objective, maxIterations: o.maxIterations, timeLimitMs: o.timeLimitMs });
+    this.planRoster = (problem) => this.roster(problem);
+  }
+
+  /** Plans a roster in a worker. Never throws: a deadline or crash is a `solver_failed` error value. */
+  async roster(problem: StaffingProblem, jobOptions: JobOptions = {}): Promise<Result<StaffingPlanResult>> {
+    const limitS = problem.rules?.timeLimitS ?? 30;
+    const deadlineMs = jobOptions.deadlineMs ?? limitS * 1000 + this.graceMs;
+    try {
+      return (await this.run({ kind: 'roster', problem }, { ...jobOptions, deadlineMs })) as Result<StaffingPlanResult>;
+    } catch (e) {
+      return err({ code: 'solver_failed', message: `roster planner: ${(e as Error).message}` });
+    }
   }
 
   /** Runs a MIP/LP in a worker. Never throws: a deadline or crash is a `status: 'error'` result. */
@@ -103,6 +139,45 @@ export class SolverPool {
     } catch (e) {
       return { status: 'error', values: null, objective: null, bound: null, gapPct: null, solveTimeS: (performance.now() - started) / 1000, message: (e as Error).message };
     }
+  }
+
+  /**
+   * Opens a session on `model` in the worker with the fewest sessions (a new one while the pool
+   * is below its size). Its solves never throw either: a worker lost (deadline, crash, closed
+   * pool) answers `status: 'error'`, and so does every later solve of the session.
+   */
+  async openSession(model: LinearModel): Promise<ModelSession> {
+    const packed = pack(model);
+    const session = this.nextSession++;
+    const slot = this.sessionSlot();
+    slot.sessions++;
+    const started = performance.now();
+    const failedWith = (message: string): SolveResult => ({ status: 'error', values: null, objective: null, bound: null, gapPct: null, solveTimeS: (performance.now() - started) / 1000, message });
+    try {
+      await this.enqueue({ kind: 'open', session, model: packed }, {}, slot, transferList(packed));
+    } catch (e) {
+      slot.sessions--;
+      throw new Error(`HiGHS worker could not load the model: ${(e as Error).message}`);
+    }
+    let closed = false;
+    return {
+      solve: async (options = {}, changes) => {
+        if (closed) return failedWith('session closed');
+        if (!this.slots.includes(slot)) return failedWith('the worker holding this session is gone (deadline, crash or the pool closed)');
+        const deadlineMs = options.timeLimitS !== undefined ? options.timeLimitS * 1000 + this.graceMs : undefined;
+        try {
+          return (await this.enqueue({ kind: 'session', session, options, changes }, { deadlineMs }, slot)) as SolveResult;
+        } catch (e) {
+          return failedWith((e as Error).message);
+        }
+      },
+      close: () => {
+        if (closed) return;
+        closed = true;
+        slot.sessions--;
+        if (this.slots.includes(slot)) slot.worker.postMessage({ close: session } satisfies PoolMessage);
+      },
+    };
   }
 
   /** Runs the routing search in a worker. Never throws: a deadline or crash is a `solver_failed` error value. */
@@ -117,21 +192,35 @@ export class SolverPool {
 
   /** Runs one job; rejects with `JobFailed` on deadline, cancellation or a crashed worker. */
   run(job: PoolJob, options: JobOptions = {}): Promise<unknown> {
+    return this.enqueue(job, options, null);
+  }
+
+  /** Queues a job: on the shared queue, or pinned to one worker (a session's). */
+  private enqueue(job: PoolJob, options: JobOptions, pin: Slot | null, transfer?: ArrayBuffer[]): Promise<unknown> {
     if (this.closed) return Promise.reject(new JobFailed('the solver pool is closed', 'cancelled'));
     if (options.signal?.aborted) return Promise.reject(new JobFailed('cancelled before it started', 'cancelled'));
+    if (pin && !this.slots.includes(pin)) return Promise.reject(new JobFailed('the worker holding this session is gone', 'crashed'));
     return new Promise((resolve, reject) => {
-      const p: Pending = { id: this.nextId++, job, options, resolve, reject };
+      const p: Pending = { id: this.nextId++, job, options, transfer, resolve, reject };
       if (options.signal) {
         p.onAbort = () => this.cancel(p);
         options.signal.addEventListener('abort', p.onAbort, { once: true });
       }
-      this.queue.push(p);
+      (pin ? pin.pinned : this.queue).push(p);
       this.pump();
     });
   }
 
+  /** The worker a new session goes to: a new one while below size, else the one with the fewest sessions, then jobs. */
+  private sessionSlot(): Slot {
+    if (this.slots.length < this.size) return this.spawn();
+    const load = (s: Slot) => s.sessions * 1000 + s.pinned.length + (s.job ? 1 : 0);
+    return this.slots.reduce((a, b) => (load(b) < load(a) ? b : a));
+  }
+
   stats(): PoolStats {
-    return { workers: this.slots.length, busy: this.slots.filter((s) => s.job).length, queued: this.queue.length, completed: this.completed, terminated: this.terminated };
+    const pinned = this.slots.reduce((n, s) => n + s.pinned.length, 0);
+    return { workers: this.slots.length, busy: this.slots.filter((s) => s.job).length, queued: this.queue.length + pinned, completed: this.completed, terminated: this.terminated };
   }
 
   /** Cancels queued and running jobs and stops every worker. */
@@ -142,29 +231,34 @@ export class SolverPool {
       this.slots.splice(0).map(async (s) => {
         if (s.timer) clearTimeout(s.timer);
         if (s.job) this.settle(s.job, new JobFailed('the solver pool closed', 'cancelled'));
+        for (const p of s.pinned.splice(0)) this.settle(p, new JobFailed('the solver pool closed', 'cancelled'));
         await s.worker.terminate();
       }),
     );
   }
 
   private pump(): void {
+    // A session's jobs first, on their own worker.
+    for (const slot of this.slots) if (!slot.job && slot.pinned.length > 0) this.start(slot, slot.pinned.shift()!);
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => !s.job);
+      let slot = this.slots.find((s) => !s.job && s.pinned.length === 0);
       if (!slot && this.slots.length < this.size) slot = this.spawn();
       if (!slot) return;
-      const p = this.queue.shift()!;
-      slot.job = p;
-      slot.worker.ref();
-      if (p.options.deadlineMs !== undefined) {
-        const s = slot;
-        slot.timer = setTimeout(() => this.kill(s, new JobFailed(`no answer within its deadline of ${Math.round(p.options.deadlineMs!)} ms; the worker was stopped`, 'deadline')), p.options.deadlineMs);
-      }
-      slot.worker.postMessage({ id: p.id, job: p.job });
+      this.start(slot, this.queue.shift()!);
     }
   }
 
+  private start(slot: Slot, p: Pending): void {
+    slot.job = p;
+    slot.worker.ref();
+    if (p.options.deadlineMs !== undefined) {
+      slot.timer = setTimeout(() => this.kill(slot, new JobFailed(`no answer within its deadline of ${Math.round(p.options.deadlineMs!)} ms; the worker was stopped`, 'deadline')), p.options.deadlineMs);
+    }
+    slot.worker.postMessage({ id: p.id, job: p.job } satisfies PoolMessage, p.transfer ?? []);
+  }
+
   private spawn(): Slot {
-    const slot: Slot = { worker: spawnPoolWorker(), job: null, timer: null };
+    const slot: Slot = { worker: spawnPoolWorker(), job: null, timer: null, pinned: [], sessions: 0 };
     slot.worker.on('message', (m: PoolReply) => {
       const p = slot.job;
       if (!p || p.id !== m.id) return;
@@ -185,6 +279,7 @@ export class SolverPool {
       if (slot.timer) clearTimeout(slot.timer);
       if (slot.job) this.settle(slot.job, new JobFailed(why, 'crashed'));
       slot.job = null;
+      for (const p of slot.pinned.splice(0)) this.settle(p, new JobFailed(why, 'crashed'));
       this.pump();
     };
     slot.worker.on('error', (e) => lost(`worker failed: ${e.message}`));
@@ -212,13 +307,16 @@ export class SolverPool {
     this.terminated++;
     void slot.worker.terminate();
     if (p) this.settle(p, why);
+    // The sessions in this worker are gone with it.
+    for (const q of slot.pinned.splice(0)) this.settle(q, new JobFailed(`the worker holding this session was stopped: ${why.message}`, why.reason));
     this.pump();
   }
 
   private cancel(p: Pending): void {
-    const q = this.queue.indexOf(p);
-    if (q >= 0) {
-      this.queue.splice(q, 1);
+    for (const list of [this.queue, ...this.slots.map((s) => s.pinned)]) {
+      const q = list.indexOf(p);
+      if (q < 0) continue;
+      list.splice(q, 1);
       this.settle(p, new JobFailed('cancelled while queued', 'cancelled'));
       return;
     }

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-/** `name` without extension, e.g. 'highs-worker'; resolved next to this file (.ts from sources, .js when built). */
+/** `name` without extension, e.g. 'pool-worker'; resolved next to this file (.ts from sources, .js when built). */
 export function spawnSolverWorker(name: string, workerData?: unknown): Worker {
   const fromSources = import.meta.url.endsWith('.ts');
   const entry = new URL(`./${name}${fromSources ? '.ts' : '.js'}`, import.meta.url);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Principal, Role } from '../domain/auth/policy.ts';
 import { fail } from '../domain/shared/result.ts';
 
@@ -227,6 +227,21 @@ export async function appendAudits(db: Db, entries: AuditEntry[]): Promise<void>
       before: JSON.stringify(e.before ?? null), after: JSON.stringify(truncate(e.after)), ip: e.ip,
     })))
     .execute();
+}
+
+/** `appendAudits` as a common table expression (`aud`) for a larger statement (the order batcher writes a batch in one round trip); null when there is nothing to audit. */
+export function appendAuditsPart(entries: AuditEntry[]): RawBuilder<unknown> | null {
+  if (entries.length === 0) return null;
+  const col = <T>(f: (e: AuditEntry) => T) => entries.map(f);
+  const json = (v: unknown) => JSON.stringify(v ?? null);
+  return sql`
+    aud AS (
+      INSERT INTO audit_log (at, user_id, username, role, method, route, url, request_id, status_code, reason, params, before, after, ip)
+      SELECT * FROM unnest(${col((e) => e.at.toISOString())}::timestamptz[], ${col((e) => e.userId)}::text[], ${col((e) => e.username)}::text[], ${col((e) => e.role)}::text[],
+        ${col((e) => e.method)}::text[], ${col((e) => e.route)}::text[], ${col((e) => e.url.slice(0, 2000))}::text[], ${col((e) => e.requestId)}::text[], ${col((e) => e.statusCode)}::int[],
+        ${col((e) => e.reason.slice(0, 1000))}::text[], ${col((e) => json(e.params))}::jsonb[], ${col((e) => json(e.before))}::jsonb[], ${col((e) => json(truncate(e.after)))}::jsonb[], ${col((e) => e.ip)}::text[])
+      RETURNING 1
+    )`;
 }
 
 /** Keeps audit rows readable: very large bodies (imports) are summarised. */

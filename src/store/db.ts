@@ -17,6 +17,19 @@ export interface Database {
   close(): Promise<void>;
   /** PGlite only: the data folder as a tarball (for test templates, see scratch.ts). */
   dumpDataDir?(): Promise<Blob>;
+  /**
+   * PostgreSQL only: a connection of a small pool of its own in pipeline mode, where a statement
+   * is sent without waiting for the answer to the one before (BEGIN and a first statement, or a
+   * last statement and COMMIT, then cost one round trip). Used by the order batcher.
+   */
+  pipelined?(): Promise<PipelinedConnection>;
+}
+
+/** A raw connection in pipeline mode: `query` sends at once; answers come back in order. */
+export interface PipelinedConnection {
+  query(text: string, params: readonly unknown[]): Promise<{ rows: any[] }>;
+  /** Back to the pool; `broken` closes it instead (after an error that may leave it in a transaction). */
+  release(broken?: boolean): void;
 }
 
 export interface OpenOptions {
@@ -43,11 +56,25 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
     const client = await pool.connect();
     client.release();
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    let pipePool: pg.Pool | null = null;
+    const url = options.url;
     return {
       db,
       kind: 'pg',
       location: redact(options.url),
-      close: () => db.destroy(),
+      pipelined: async () => {
+        if (!pipePool) {
+          pipePool = new pg.Pool({ connectionString: url, max: 4, pipeline: true } as pg.PoolConfig);
+          // An idle connection the server ended (a restart, a dropped database) leaves the pool; not a crash.
+          pipePool.on('error', () => undefined);
+        }
+        const c = await pipePool.connect();
+        return { query: (text, params) => c.query(text, params as unknown[]), release: (broken) => c.release(broken) };
+      },
+      close: async () => {
+        await db.destroy();
+        if (pipePool) await pipePool.end();
+      },
     };
   }
   // A folder is opened by one process at a time: this throws FolderLockedError (naming the

@@ -18,7 +18,7 @@
  * `rebuildProjection` rewrites them. CHECK constraints on the tables back the rules up.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import {
   applyOperation,
   availability,
@@ -398,9 +398,9 @@ const WRITE_CHUNK = 5000;
 type KeyedLine = { key: string; note: string | null; l: MovementLine };
 
 /** A CTE `mv` inserting movement lines (unnest arrays: one parameter per column, any row count). */
-function movementInsert(c: KeyedLine[], now: Date) {
+function movementInsert(c: KeyedLine[], now: Date, name = 'mv') {
   const col = <T>(f: (x: KeyedLine) => T) => c.map(f);
-  return sql`mv AS (
+  return sql`${sql.raw(name)} AS (
       INSERT INTO stock_movements (operation_key, kind, reason, node_id, item_id, lot_code, quantity, on_hand_delta, reserved_delta,
         in_transit_in_delta, in_transit_out_delta, counterparty_node_id, document_type, document_ref, reservation_id, variance_quantity, note, posted_at)
       SELECT k, kd, rs, n, i, lc, q, oh, rv, ti, tout, cp, dt, dr, rid, v, nt, ${now}::timestamptz
@@ -1331,14 +1331,24 @@ export interface LockedStock {
  * decide on the figures and then post in the same transaction without deadlocking the ledger.
  */
 export async function lockItemBalances(trx: Db, pairs: [string, string][]): Promise<LockedStock[]> {
+  const q = lockItemBalancesQuery(pairs);
+  if (!q) return [];
+  return lockedStockFromRows((await q.execute(trx)).rows);
+}
+
+/** The statement of `lockItemBalances` (rows for `lockedStockFromRows`), to run alone or inside a larger one; null for no pair. */
+export function lockItemBalancesQuery(pairs: [string, string][]): RawBuilder<any> | null {
   const ps = uniquePairs(pairs);
-  if (ps.length === 0) return [];
-  const r = await sql<any>`
+  if (ps.length === 0) return null;
+  return sql<any>`
     SELECT b.node_id, b.item_id, b.on_hand, b.reserved, COALESCE(s.online_safety_buffer, 0) AS buffer
     FROM stock_item_balances b LEFT JOIN inventory_node_settings s ON s.node_id = b.node_id
     WHERE (b.node_id, b.item_id) IN (SELECT * FROM unnest(${ps.map((p) => p[0])}::text[], ${ps.map((p) => p[1])}::text[]))
-    ORDER BY b.node_id, b.item_id FOR UPDATE OF b`.execute(trx);
-  return r.rows.map((x) => ({ nodeId: x.node_id, itemId: x.item_id, onHand: x.on_hand, reserved: x.reserved, safetyBuffer: x.buffer }));
+    ORDER BY b.node_id, b.item_id FOR UPDATE OF b`;
+}
+
+export function lockedStockFromRows(rows: any[]): LockedStock[] {
+  return rows.map((x) => ({ nodeId: x.node_id, itemId: x.item_id, onHand: Number(x.on_hand), reserved: Number(x.reserved), safetyBuffer: Number(x.buffer) }));
 }
 
 /** Items of these categories these nodes can promise (available to promise > 0), with how many. */
@@ -1447,7 +1457,21 @@ export interface OrderReservation {
  * fresh (the caller made up the order id); one that exists refuses the batch with a conflict.
  */
 export async function reserveOrderLines(trx: Db, lines: OrderReservation[], now: Date): Promise<void> {
-  if (lines.length === 0) return;
+  const part = orderReservationPart(lines, now);
+  if (!part) return;
+  const r = await sql<Record<string, number>>`WITH ${part.ctes} SELECT ${part.counts}`.execute(trx);
+  part.verify(r.rows[0]);
+}
+
+/**
+ * `reserveOrderLines` as a part of a larger statement (the order flow writes a whole batch in one
+ * round trip): `ctes` are common table expressions (`res_mv`, `res_it`, `res_op`, `res_ri`) to put in a `WITH`,
+ * `counts` the select-list columns (`res_it`, `res_op`, `res_ri`) that `verify` checks on the
+ * statement's row (a failed guard: `StockRace`; an existing key or reservation id: a conflict).
+ * Null when there is nothing to reserve.
+ */
+export function orderReservationPart(lines: OrderReservation[], now: Date): { ctes: RawBuilder<unknown>; counts: RawBuilder<unknown>; verify: (row: Record<string, number>) => void } | null {
+  if (lines.length === 0) return null;
   for (const l of lines) {
     if (!Number.isInteger(l.quantity) || l.quantity <= 0) fail({ code: 'validation_failed', message: 'a reservation must be a positive whole quantity', field: 'quantity', expected: 'an integer > 0', actual: l.quantity });
   }
@@ -1476,28 +1500,33 @@ export async function reserveOrderLines(trx: Db, lines: OrderReservation[], now:
       inTransitInDelta: 0, inTransitOutDelta: 0, counterpartyNodeId: null, documentType: 'order', documentRef: l.reservationId, reservationId: l.reservationId, varianceQuantity: 0,
     },
   }));
-  const r = await sql<{ it: number; op: number; ri: number }>`
-    WITH ${movementInsert(keyed, now)},
-    it AS (
+  const ctes = sql`${movementInsert(keyed, now, 'res_mv')},
+    res_it AS (
       UPDATE stock_item_balances AS b SET reserved = b.reserved + d.q
       FROM unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[], ${pairs.map((p) => p[2])}::int[]) AS d(n, i, q)
       WHERE b.node_id = d.n AND b.item_id = d.i AND b.on_hand - b.reserved >= d.q
       RETURNING 1),
-    op AS (
+    res_op AS (
       INSERT INTO stock_operations (key, kind, request_hash, posted_at)
       SELECT k, 'reserve', h, ${now}::timestamptz FROM unnest(${gs.map((g) => g[0])}::text[],
         ${gs.map((g) => createHash('sha256').update(g[1].join('\u0000')).digest('hex'))}::text[]) AS t(k, h)
       ON CONFLICT (key) DO NOTHING
       RETURNING 1),
-    ri AS (
+    res_ri AS (
       INSERT INTO stock_reservations (id, node_id, item_id, quantity)
       SELECT * FROM unnest(${lines.map((l) => l.reservationId)}::text[], ${lines.map((l) => l.nodeId)}::text[], ${lines.map((l) => l.itemId)}::text[], ${lines.map((l) => l.quantity)}::int[])
       ON CONFLICT (id) DO NOTHING
-      RETURNING 1)
-    SELECT (SELECT count(*) FROM it)::int AS it, (SELECT count(*) FROM op)::int AS op, (SELECT count(*) FROM ri)::int AS ri`.execute(trx);
-  const got = r.rows[0];
-  if (got.it !== pairs.length) throw new StockRace(pairs.length - got.it);
-  if (got.op !== gs.length || got.ri !== lines.length) {
-    fail({ code: 'conflict', message: `${gs.length - got.op} order operation key(s) or ${lines.length - got.ri} reservation id(s) already exist`, field: 'reservationId', expected: 'new reservation ids', actual: lines.length - got.ri });
-  }
+      RETURNING 1)`;
+  // The stock guard is checked by the statement itself (`baogong_guard`, SQLSTATE 40001), so that a
+  // COMMIT sent right behind it never commits a batch whose guard failed.
+  const counts = sql`(SELECT count(*) FROM res_it)::int AS res_it, (SELECT count(*) FROM res_op)::int AS res_op, (SELECT count(*) FROM res_ri)::int AS res_ri,
+    baogong_guard((SELECT count(*) FROM res_it) = ${pairs.length}, '40001', 'stock rows no longer hold what was read; the orders must be decided again') AS res_guard,
+    baogong_guard((SELECT count(*) FROM res_op) = ${gs.length} AND (SELECT count(*) FROM res_ri) = ${lines.length}, '23505', 'an order operation key or reservation id already exists') AS res_fresh`;
+  const verify = (got: Record<string, number>) => {
+    if (got.res_it !== pairs.length) throw new StockRace(pairs.length - got.res_it);
+    if (got.res_op !== gs.length || got.res_ri !== lines.length) {
+      fail({ code: 'conflict', message: `${gs.length - got.res_op} order operation key(s) or ${lines.length - got.res_ri} reservation id(s) already exist`, field: 'reservationId', expected: 'new reservation ids', actual: lines.length - got.res_ri });
+    }
+  };
+  return { ctes, counts, verify };
 }

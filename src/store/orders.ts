@@ -8,7 +8,7 @@
  * Lock order, the same in every flow so that concurrent batches cannot deadlock: idempotency keys,
  * orders, ordering windows, slots, stock balances (inventory), purchase counters; each sorted.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { CounterScope } from '../domain/orders/book.ts';
 import type { ItemLimit, LimitItem } from '../domain/orders/limits.ts';
 import type { SlotState, WindowState } from '../domain/orders/slots.ts';
@@ -44,34 +44,49 @@ export async function upsertDay(db: Db, slots: SlotState[], window: WindowState)
     ON CONFLICT (node_id, start_at) DO UPDATE SET end_at = EXCLUDED.end_at, service_day = EXCLUDED.service_day, capacity = GREATEST(EXCLUDED.capacity, s.booked)`.execute(db);
 }
 
-function rowToSlot(r: any): SlotState {
+export function rowToSlot(r: any): SlotState {
   return { nodeId: r.node_id, startMs: ms(r.start_at), endMs: ms(r.end_at), serviceDay: r.service_day, capacity: r.capacity, booked: r.booked };
 }
-function rowToWindow(r: any): WindowState {
+export function rowToWindow(r: any): WindowState {
   return { nodeId: r.node_id, serviceDay: r.service_day, opensAtMs: ms(r.opens_at), closesAtMs: r.closes_at ? ms(r.closes_at) : null, dayCapacity: r.day_capacity, booked: r.booked };
 }
 
 export async function lockWindows(trx: Db, keys: Array<[string, string]>): Promise<WindowState[]> {
   if (keys.length === 0) return [];
+  return (await lockWindowsQuery(keys).execute(trx)).rows.map(rowToWindow);
+}
+
+/** The statement of `lockWindows` (rows for `rowToWindow`), to run alone or inside a larger one. */
+export function lockWindowsQuery(keys: Array<[string, string]>): RawBuilder<any> {
   const k = [...keys].sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]));
-  const r = await sql<any>`
+  return sql<any>`
     SELECT * FROM order_windows WHERE (node_id, service_day) IN (SELECT * FROM unnest(${k.map((x) => x[0])}::text[], ${k.map((x) => x[1])}::text[]))
-    ORDER BY node_id, service_day FOR UPDATE`.execute(trx);
-  return r.rows.map(rowToWindow);
+    ORDER BY node_id, service_day FOR UPDATE`;
 }
 
 export async function lockSlots(trx: Db, keys: Array<[string, number]>): Promise<SlotState[]> {
   if (keys.length === 0) return [];
+  return (await lockSlotsQuery(keys).execute(trx)).rows.map(rowToSlot);
+}
+
+/** The statement of `lockSlots` (rows for `rowToSlot`), to run alone or inside a larger one. */
+export function lockSlotsQuery(keys: Array<[string, number]>): RawBuilder<any> {
   const k = [...keys].sort((a, b) => cmp(a[0], b[0]) || a[1] - b[1]);
-  const r = await sql<any>`
+  return sql<any>`
     SELECT * FROM order_slots WHERE (node_id, start_at) IN (SELECT * FROM unnest(${k.map((x) => x[0])}::text[], ${k.map((x) => new Date(x[1]).toISOString())}::timestamptz[]))
-    ORDER BY node_id, start_at FOR UPDATE`.execute(trx);
-  return r.rows.map(rowToSlot);
+    ORDER BY node_id, start_at FOR UPDATE`;
 }
 
 /** Adds booked deliveries (negative to give them back) to slots and their windows. */
 export async function bookDeliveries(trx: Db, deltas: Array<{ nodeId: string; startMs: number; serviceDay: string; deliveries: number }>): Promise<void> {
-  if (deltas.length === 0) return;
+  // One round trip for both tables (the rows are already locked by the caller, windows first).
+  const part = bookDeliveriesPart(deltas);
+  if (part) await sql`WITH ${part} SELECT 1`.execute(trx);
+}
+
+/** `bookDeliveries` as common table expressions (`book_w`, `book_s`) for a larger statement; null when there is nothing to book. */
+export function bookDeliveriesPart(deltas: Array<{ nodeId: string; startMs: number; serviceDay: string; deliveries: number }>): RawBuilder<unknown> | null {
+  if (deltas.length === 0) return null;
   const slots = new Map<string, { n: string; s: number; d: number }>();
   const wins = new Map<string, { n: string; day: string; d: number }>();
   for (const x of deltas) {
@@ -82,17 +97,19 @@ export async function bookDeliveries(trx: Db, deltas: Array<{ nodeId: string; st
   }
   const w = [...wins.values()].sort((a, b) => cmp(a.n, b.n) || cmp(a.day, b.day));
   const s = [...slots.values()].sort((a, b) => cmp(a.n, b.n) || a.s - b.s);
-  // One round trip for both tables (the rows are already locked by the caller, windows first).
-  await sql`
-    WITH w AS (
+  return sql`
+    book_w AS (
       UPDATE order_windows AS w SET booked = w.booked + t.d
       FROM unnest(${w.map((x) => x.n)}::text[], ${w.map((x) => x.day)}::text[], ${w.map((x) => x.d)}::int[]) AS t(n, day, d)
       WHERE w.node_id = t.n AND w.service_day = t.day
       RETURNING 1
-    )
-    UPDATE order_slots AS s SET booked = s.booked + t.d
-    FROM unnest(${s.map((x) => x.n)}::text[], ${s.map((x) => new Date(x.s).toISOString())}::timestamptz[], ${s.map((x) => x.d)}::int[]) AS t(n, st, d)
-    WHERE s.node_id = t.n AND s.start_at = t.st`.execute(trx);
+    ),
+    book_s AS (
+      UPDATE order_slots AS s SET booked = s.booked + t.d
+      FROM unnest(${s.map((x) => x.n)}::text[], ${s.map((x) => new Date(x.s).toISOString())}::timestamptz[], ${s.map((x) => x.d)}::int[]) AS t(n, st, d)
+      WHERE s.node_id = t.n AND s.start_at = t.st
+      RETURNING 1
+    )`;
 }
 
 export interface SlotView extends SlotState {
@@ -153,11 +170,19 @@ export interface OrderItem extends LimitItem {
 /** The items' category and tier (network context's table, read-only) with their limit overrides. */
 export async function loadOrderItems(db: Db, itemIds: string[]): Promise<Map<string, OrderItem>> {
   if (itemIds.length === 0) return new Map();
-  const r = await sql<any>`
+  return orderItemsFromRows((await orderItemsQuery(itemIds).execute(db)).rows);
+}
+
+/** The statement of `loadOrderItems` (rows for `orderItemsFromRows`), to run alone or inside a larger one. */
+export function orderItemsQuery(itemIds: string[]): RawBuilder<any> {
+  return sql<any>`
     SELECT i.id, i.category, i.essential_tier, l.per_customer_per_day, l.per_household_per_day, l.item_id AS has_limit
-    FROM items i LEFT JOIN purchase_limits l ON l.item_id = i.id WHERE i.id = ANY(${itemIds}::text[])`.execute(db);
+    FROM items i LEFT JOIN purchase_limits l ON l.item_id = i.id WHERE i.id = ANY(${itemIds}::text[])`;
+}
+
+export function orderItemsFromRows(rows: any[]): Map<string, OrderItem> {
   return new Map(
-    r.rows.map((x) => [
+    rows.map((x) => [
       x.id,
       {
         itemId: x.id,
@@ -216,10 +241,15 @@ export async function lockCounters(trx: Db, keys: CounterKey[]): Promise<Array<C
  */
 export async function lockBuyers(trx: Db, buyers: Array<{ scope: CounterScope; subject: string; day: string }>): Promise<void> {
   if (buyers.length === 0) return;
+  await lockBuyersQuery(buyers).execute(trx);
+}
+
+/** The statement of `lockBuyers` (one row, the count of locks taken), to run alone or inside a larger one. */
+export function lockBuyersQuery(buyers: Array<{ scope: CounterScope; subject: string; day: string }>): RawBuilder<any> {
   // Unit separators (PostgreSQL text cannot hold NUL).
   const keys = [...new Set(buyers.map((b) => `${b.scope}\u001f${b.subject}\u001f${b.day}`))];
-  await sql`
-    SELECT count(pg_advisory_xact_lock(${BUYER_LOCK_CLASS}::int, h)) FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(${keys}::text[]) AS k ORDER BY h) AS s`.execute(trx);
+  return sql<any>`
+    SELECT count(pg_advisory_xact_lock(${BUYER_LOCK_CLASS}::int, h)) AS n FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(${keys}::text[]) AS k ORDER BY h) AS s`;
 }
 
 /** The advisory lock class of buyer locks (the first key of the two-key form), so they cannot collide with other advisory locks. */
@@ -232,6 +262,11 @@ const BUYER_LOCK_CLASS = 310;
  */
 export async function boughtSoFar(trx: Db, buyers: Array<{ customerId: string; household: string; day: string }>, itemIds: string[]): Promise<Array<CounterKey & { quantity: number }>> {
   if (buyers.length === 0 || itemIds.length === 0) return [];
+  return boughtSoFarFromRows((await boughtSoFarQuery(buyers, itemIds).execute(trx)).rows);
+}
+
+/** The statement of `boughtSoFar` (rows for `boughtSoFarFromRows`); buyers and items must not be empty. */
+export function boughtSoFarQuery(buyers: Array<{ customerId: string; household: string; day: string }>, itemIds: string[]): RawBuilder<any> {
   const cs = new Map<string, [string, string]>();
   const hs = new Map<string, [string, string]>();
   for (const b of buyers) {
@@ -240,7 +275,7 @@ export async function boughtSoFar(trx: Db, buyers: Array<{ customerId: string; h
   }
   const c = [...cs.values()];
   const h = [...hs.values()];
-  const r = await sql<any>`
+  return sql<any>`
     SELECT 'customer' AS scope, o.customer_id AS subject, l.item_id, o.service_day, sum(COALESCE(l.picked_quantity, l.quantity))::int AS quantity
     FROM orders o JOIN order_lines l ON l.order_id = o.id
     WHERE (o.customer_id, o.service_day) IN (SELECT * FROM unnest(${c.map((x) => x[0])}::text[], ${c.map((x) => x[1])}::text[]))
@@ -251,8 +286,11 @@ export async function boughtSoFar(trx: Db, buyers: Array<{ customerId: string; h
     FROM orders o JOIN order_lines l ON l.order_id = o.id
     WHERE (o.household, o.service_day) IN (SELECT * FROM unnest(${h.map((x) => x[0])}::text[], ${h.map((x) => x[1])}::text[]))
       AND o.status <> 'cancelled' AND l.item_id = ANY(${itemIds}::text[])
-    GROUP BY o.household, l.item_id, o.service_day`.execute(trx);
-  return r.rows.map((x) => ({ scope: x.scope, subject: x.subject, itemId: x.item_id, day: x.service_day, quantity: Number(x.quantity) }));
+    GROUP BY o.household, l.item_id, o.service_day`;
+}
+
+export function boughtSoFarFromRows(rows: any[]): Array<CounterKey & { quantity: number }> {
+  return rows.map((x) => ({ scope: x.scope, subject: x.subject, itemId: x.item_id, day: x.service_day, quantity: Number(x.quantity) }));
 }
 
 /** A counter another transaction created between our read and our write: retry the orders. */
@@ -309,8 +347,13 @@ export async function addToCounters(trx: Db, deltas: Array<CounterKey & { quanti
 
 export async function nodeStatuses(db: Db, ids: string[]): Promise<Array<{ id: string; status: string }>> {
   if (ids.length === 0) return [];
-  const r = await sql<any>`SELECT id, status FROM nodes WHERE id = ANY(${ids}::text[])`.execute(db);
+  const r = await nodeStatusesQuery(ids).execute(db);
   return r.rows.map((x) => ({ id: x.id, status: x.status }));
+}
+
+/** The statement of `nodeStatuses` (rows of id and status), to run alone or inside a larger one. */
+export function nodeStatusesQuery(ids: string[]): RawBuilder<any> {
+  return sql<any>`SELECT id, status FROM nodes WHERE id = ANY(${ids}::text[])`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -341,11 +384,20 @@ export interface NewOrder {
  * event (`placed`) is not stored: `orders.placed_at` records it and `orderEvents` shows it.
  */
 export async function insertOrders(trx: Db, orders: NewOrder[], now: Date): Promise<void> {
-  if (orders.length === 0) return;
+  const part = insertOrdersPart(orders, now);
+  if (part) await sql`WITH ${part} SELECT 1`.execute(trx);
+}
+
+/**
+ * `insertOrders` as common table expressions (`ins_o`, `ins_ol`) for a larger statement (the
+ * order flow writes a batch in one round trip); null when there is no order.
+ */
+export function insertOrdersPart(orders: NewOrder[], now: Date): RawBuilder<unknown> | null {
+  if (orders.length === 0) return null;
   const col = <T>(f: (o: NewOrder) => T) => orders.map(f);
   const lines = orders.flatMap((o) => o.lines.map((l, i) => ({ o: o.id, i, item: l.itemId, q: l.quantity })));
-  await sql`
-    WITH o AS (
+  return sql`
+    ins_o AS (
       INSERT INTO orders (id, placement_id, customer_id, household, node_id, zone_id, slot_start, service_day, status, delivery_mode, drop_point, address_lat, address_lng, group_id, placed_at, updated_at,
         idem_scope, idem_key, request_hash, answer_status, answer)
       SELECT id, pl, c, h, n, z, st, d, 'placed', dm, dp::jsonb, la, ln, g, ${now}::timestamptz, ${now}::timestamptz, isc, ik, ih, ist, ia::jsonb
@@ -354,10 +406,13 @@ export async function insertOrders(trx: Db, orders: NewOrder[], now: Date): Prom
         ${col((o) => o.deliveryMode)}::text[], ${col((o) => (o.dropPoint ? JSON.stringify(o.dropPoint) : null))}::text[], ${col((o) => o.lat)}::float8[], ${col((o) => o.lng)}::float8[],
         ${col((o) => o.groupId)}::text[], ${col((o) => o.idempotency?.scope ?? null)}::text[], ${col((o) => o.idempotency?.key ?? null)}::text[], ${col((o) => o.idempotency?.hash ?? null)}::text[],
         ${col((o) => o.idempotency?.status ?? null)}::int[], ${col((o) => (o.idempotency ? JSON.stringify(o.idempotency.answer) : null))}::text[]) AS t(id, pl, c, h, n, z, st, d, dm, dp, la, ln, g, isc, ik, ih, ist, ia)
-      RETURNING id
-    )
-    INSERT INTO order_lines (order_id, line_no, item_id, quantity)
-    SELECT * FROM unnest(${lines.map((l) => l.o)}::text[], ${lines.map((l) => l.i)}::int[], ${lines.map((l) => l.item)}::text[], ${lines.map((l) => l.q)}::int[])`.execute(trx);
+      RETURNING 1
+    ),
+    ins_ol AS (
+      INSERT INTO order_lines (order_id, line_no, item_id, quantity)
+      SELECT * FROM unnest(${lines.map((l) => l.o)}::text[], ${lines.map((l) => l.i)}::int[], ${lines.map((l) => l.item)}::text[], ${lines.map((l) => l.q)}::int[])
+      RETURNING 1
+    )`;
 }
 
 /** A placement's Idempotency-Key another transaction stored first (unique on orders): decide again, it then replays. */
@@ -377,15 +432,23 @@ export const isOrderKeyConflict = (e: unknown): boolean => (e as { code?: string
  */
 export async function answeredKeys(db: Db, keys: Array<{ scope: string; key: string }>): Promise<Array<{ scope: string; key: string; requestHash: string; status: number; answer: unknown }>> {
   if (keys.length === 0) return [];
+  return answeredKeysFromRows((await answeredKeysQuery(keys).execute(db)).rows);
+}
+
+/** The statement of `answeredKeys` (rows for `answeredKeysFromRows`), to run alone or inside a larger one. */
+export function answeredKeysQuery(keys: Array<{ scope: string; key: string }>): RawBuilder<any> {
   const sc = keys.map((k) => k.scope);
   const ks = keys.map((k) => k.key);
-  const r = await sql<any>`
+  return sql<any>`
     WITH t AS (SELECT * FROM unnest(${sc}::text[], ${ks}::text[]) AS t(s, k))
     SELECT o.idem_scope AS scope, o.idem_key AS key, o.request_hash, o.answer_status AS status_code, o.answer AS response
     FROM orders o JOIN t ON o.idem_scope = t.s AND o.idem_key = t.k WHERE o.idem_key IS NOT NULL
     UNION ALL
-    SELECT i.scope, i.key, i.request_hash, i.status_code, i.response FROM idempotency_keys i JOIN t ON i.scope = t.s AND i.key = t.k`.execute(db);
-  return r.rows.map((x) => ({ scope: x.scope, key: x.key, requestHash: x.request_hash, status: x.status_code, answer: typeof x.response === 'string' ? JSON.parse(x.response) : x.response }));
+    SELECT i.scope, i.key, i.request_hash, i.status_code, i.response FROM idempotency_keys i JOIN t ON i.scope = t.s AND i.key = t.k`;
+}
+
+export function answeredKeysFromRows(rows: any[]): Array<{ scope: string; key: string; requestHash: string; status: number; answer: unknown }> {
+  return rows.map((x) => ({ scope: x.scope, key: x.key, requestHash: x.request_hash, status: x.status_code, answer: typeof x.response === 'string' ? JSON.parse(x.response) : x.response }));
 }
 
 /** The ledger reservation that holds an order line's stock. */

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type Database } from './db.ts';
 import { acquireFolderLock, FolderLockedError, type FolderLock } from './lock.ts';
@@ -167,15 +167,63 @@ function pgliteTemplate(key: { name: string; hash: string }, prepare: (db: Kysel
   return p;
 }
 
-/** A migrated (and prepared) in-memory PGlite database, dumped as a data folder tarball. */
+/**
+ * A migrated (and prepared) in-memory PGlite database, dumped as a data folder tarball without
+ * the WAL segments a restart does not read: after a CHECKPOINT, recovery starts in the segment
+ * of its redo point, so older segments (kept for recycling) and pre-allocated later ones only
+ * cost every copy time and memory (the demo's template: 145 MB, of which 84 MB WAL).
+ */
 async function buildPgliteTemplate(prepare: (db: Kysely<any>) => Promise<void>): Promise<Blob> {
   const database = await openDatabase();
   try {
     await prepare(database.db);
-    return await database.dumpDataDir!();
+    await sql`CHECKPOINT`.execute(database.db);
+    const r = await sql<{ redo: string; cur: string }>`SELECT (SELECT redo_wal_file FROM pg_control_checkpoint()) AS redo, pg_walfile_name(pg_current_wal_insert_lsn()) AS cur`.execute(database.db);
+    const { redo, cur } = r.rows[0];
+    const blob = await database.dumpDataDir!();
+    return new Blob([dropTarEntries(new Uint8Array(await blob.arrayBuffer()), (name) => isUnneededWal(name, redo, cur))]);
   } finally {
     await database.close();
   }
+}
+
+/** A WAL segment file outside [redo, cur] (segment names sort in WAL order). */
+export function isUnneededWal(name: string, redo: string, cur: string): boolean {
+  const m = /(?:^|\/)pg_wal\/([0-9A-F]{24})$/.exec(name);
+  return !!m && (m[1] < redo || m[1] > cur);
+}
+
+/**
+ * The tarball without the regular-file entries `drop` names. Returns the input unchanged when it
+ * holds an entry this reader does not know (long-name or pax headers), rather than guess.
+ */
+export function dropTarEntries(tar: Uint8Array<ArrayBuffer>, drop: (name: string) => boolean): Uint8Array<ArrayBuffer> {
+  const text = (a: number, b: number) => new TextDecoder().decode(tar.subarray(a, b)).replace(/\0.*$/s, '');
+  const parts: Uint8Array<ArrayBuffer>[] = [];
+  let at = 0;
+  let dropped = 0;
+  while (at + 512 <= tar.length) {
+    const header = tar.subarray(at, at + 512);
+    if (header.every((b) => b === 0)) break;
+    const type = String.fromCharCode(header[156] || 48);
+    if (type !== '0' && type !== '5') return tar;
+    const prefix = text(at + 345, at + 500);
+    const name = prefix ? `${prefix}/${text(at, at + 100)}` : text(at, at + 100);
+    const size = Number.parseInt(text(at + 124, at + 136).trim() || '0', 8);
+    const end = at + 512 + Math.ceil(size / 512) * 512;
+    if (type === '0' && drop(name)) dropped++;
+    else parts.push(tar.subarray(at, end));
+    at = end;
+  }
+  if (dropped === 0) return tar;
+  parts.push(new Uint8Array(1024)); // the end-of-archive marker
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 /** Writes then renames, so a parallel worker never loads a half-written file. */

@@ -18,7 +18,7 @@ import {
   auditTripPlan, DEFAULT_COOLANT_RULE, DEFAULT_PLAN_PARAMS, isCold, parseClock, parseCoolantRule, parseVehicleType, planTrips,
   secondsInDay, sizeLoad, tripSheet, tripSheetRows, FLEET_TEMPLATES,
   type CoolantRule, type FleetVehicleType, type Load, type PlanInput, type PlanNode, type PlanParams, type SolveFn, type TripItem,
-  type TripPlanResult, type TripSheet, type TripViolation, type VehicleKind,
+  type TemperatureClass, type TripPlanResult, type TripSheet, type TripViolation, type VehicleKind,
 } from '../domain/trips/index.ts';
 import { getTransfer, receiveTransfer, type TransferView } from './inventory.ts';
 import { itemsByIds, listNodes, requireNode } from './network.ts';
@@ -335,13 +335,13 @@ export async function preparePlan(db: Db, request: PlanRequest, solve: SolveFn):
 /** Plans given loads (and audits the result): the common end of `preparePlan` and `prepareLoadsPlan`. Reads only. */
 async function solvePlan(
   db: Db,
-  x: { day: string; request: PlanRequest; wave: string | null; window: [number, number]; fleet: FleetVehicleType[]; planNodes: Map<string, PlanNode>; loads: Load[]; params: Partial<PlanParams>; coolant: CoolantRule },
+  x: { day: string; request: PlanRequest; wave: string | null; window: [number, number]; fleet: FleetVehicleType[]; planNodes: Map<string, PlanNode>; loads: Load[]; params: Partial<PlanParams>; coolant: CoolantRule; busyUntil?: ReadonlyMap<string, number> },
   solve: SolveFn,
 ): Promise<PlanDraft> {
   const { day, request, wave, window, fleet, planNodes, loads, params } = x;
   const settings = { coolant: x.coolant };
   const items = await loadItems(db, loads);
-  const busyUntil = await busyVehicles(db, day, params.turnaroundS ?? DEFAULT_PLAN_PARAMS.turnaroundS);
+  const busyUntil = x.busyUntil ?? (await busyVehicles(db, day, params.turnaroundS ?? DEFAULT_PLAN_PARAMS.turnaroundS));
   const input: PlanInput = {
     day, window, fleet, nodes: planNodes, items, loads, busyUntil, params, coolant: settings.coolant, seed: request.seed ?? 1,
     ...(request.timeLimitS !== undefined ? { timeLimitMs: request.timeLimitS * 1000 } : { maxIterations: request.maxIterations ?? 2000 }),
@@ -362,6 +362,16 @@ export interface LoadsPlanRequest {
   /** Seconds from midnight: no trip leaves earlier (the loads are ready then). */
   fromS: number;
   loads: Load[];
+  /**
+   * When each vehicle is free again (`type#k` -> seconds, turnaround included), for a caller that
+   * plans several runs before it confirms any (the trips of its earlier runs are not stored yet);
+   * default: from the day's confirmed trips. `confirmPlan` checks again against the stored trips.
+   */
+  busyUntil?: ReadonlyMap<string, number>;
+  /** Restrict the fleet to the vehicles that have a compartment of one of these classes. */
+  classes?: TemperatureClass[];
+  /** Rounds per vehicle over the rest of the day (not for a wave); default the settings' `times.maxRounds`. */
+  maxRounds?: number;
   seed?: number;
   maxIterations?: number;
   timeLimitS?: number;
@@ -376,7 +386,7 @@ export async function prepareLoadsPlan(db: Db, r: LoadsPlanRequest, solve: Solve
   const day = checkDay(r.day);
   const settings = await getSettings(db);
   const planNodes = new Map<string, PlanNode>((await listNodes(db)).map((n) => [n.id, { id: n.id, name: n.nameEn, lat: n.lat, lng: n.lng, openingHours: n.openingHours }]));
-  const fleet = (await fleetForDay(db, day)).map(({ defaultCount: _d, ...t }) => t).filter((v) => v.kind !== 'rider_ebike');
+  const fleet = (await fleetForDay(db, day)).map(({ defaultCount: _d, ...t }) => t).filter((v) => v.kind !== 'rider_ebike' && (!r.classes || v.compartments.some((c) => r.classes!.includes(c.temperatureClass))));
   const t = settings.times;
   const params: Partial<PlanParams> = {
     loadingS: t.loadingS, stopFixedS: t.stopFixedS, stopSPerTonne: t.stopSPerTonne, turnaroundS: t.turnaroundS, detourFactor: t.detourPct / 100, maxRounds: t.maxRounds, outsideTempC: settings.outsideTempC,
@@ -387,9 +397,9 @@ export async function prepareLoadsPlan(db: Db, r: LoadsPlanRequest, solve: Solve
     window = [w, Math.min(86_400, w + settings.waveHours * 3600)];
     params.fixedDeparture = true;
     params.maxRounds = 1;
-  }
+  } else if (r.maxRounds !== undefined) params.maxRounds = r.maxRounds;
   const request: PlanRequest = { day, mode: r.mode, ...(r.wave ? { wave: r.wave } : {}), seed: r.seed ?? 1, ...(r.timeLimitS !== undefined ? { timeLimitS: r.timeLimitS } : { maxIterations: r.maxIterations ?? 2000 }) };
-  return solvePlan(db, { day, request, wave: r.wave ?? null, window, fleet, planNodes, loads: r.loads, params, coolant: settings.coolant }, solve);
+  return solvePlan(db, { day, request, wave: r.wave ?? null, window, fleet, planNodes, loads: r.loads, params, coolant: settings.coolant, ...(r.busyUntil ? { busyUntil: r.busyUntil } : {}) }, solve);
 }
 
 function nextWave(waves: string[]): string {

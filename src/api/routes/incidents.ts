@@ -2,7 +2,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
-import { typed } from '../typebox.ts';
+import { StringEnum, typed } from '../typebox.ts';
 import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
 import { IncidentInputSchema } from '../../domain/incidents/model.ts';
 import * as store from '../../store/incidents.ts';
@@ -17,7 +17,6 @@ import { rerunPlanPart, RERUNNABLE_PARTS } from '../../flows/incident/rerun.ts';
 const Err = { $ref: 'Error#' };
 const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
 const Params = Type.Object({ id: Type.String() });
-const Any = Type.Any();
 
 /** Optional bodies, checked by hand: an absent body is fine, anything else must match. */
 const DemoBody = Type.Object({
@@ -34,6 +33,63 @@ const DraftBody = Type.Object({
 }, { additionalProperties: false });
 
 const orNull = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Open = (props: Parameters<typeof Type.Object>[0], description?: string) => Type.Object(props, { additionalProperties: true, ...(description ? { description } : {}) });
+const IncidentSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  status: StringEnum(['declared', 'planned', 'applied', 'lifted', 'discarded'] as const),
+  spec: Open({ id: Type.String(), name: Type.String(), areas: Type.Array(Open({ id: Type.String(), level: Type.String() })) }, 'the incident as declared (areas, affected nodes, the emergency warehouse)'),
+  declaredAt: Type.String(),
+  appliedAt: orNull(Type.String()),
+  liftedAt: orNull(Type.String()),
+  discardedAt: orNull(Type.String()),
+});
+const PlanSchema = Type.Object({
+  id: Type.String(),
+  incidentId: Type.String(),
+  kind: StringEnum(['response', 'lift'] as const),
+  status: StringEnum(['draft', 'applying', 'applied', 'failed', 'superseded', 'undone'] as const),
+  summary: Open({}, 'what the plan does, per part, and what it leaves unserved'),
+  createdAt: Type.String(),
+  appliedAt: orNull(Type.String()),
+  parts: Type.Array(
+    Type.Object({
+      part: Type.String({ description: 'node_status, emergency_warehouse, zones, targets, sourcing, trips or staffing' }),
+      position: Type.Integer(),
+      content: Type.Unknown({ description: "the part's content, as drafted or as edited" }),
+      edited: Type.Boolean(),
+      updatedAt: Type.String(),
+    }),
+  ),
+  steps: Type.Array(Type.Object({ position: Type.Integer(), step: Type.String(), status: Type.String(), result: Type.Unknown(), error: orNull(Type.String()), at: Type.String() }), { description: 'the apply (or lift) workflow steps, with their results' }),
+});
+const IncidentWithPlans = Type.Object({ ...IncidentSchema.properties, plan: orNull(PlanSchema), liftPlan: orNull(PlanSchema) });
+const SimulationSchema = Open(
+  {
+    planId: orNull(Type.String()),
+    planStatus: orNull(Type.String()),
+    fingerprint: orNull(Type.String()),
+    from: Type.String(),
+    days: Type.Integer(),
+    seed: Type.Integer(),
+    comparison: Type.Unknown({ description: 'the KPIs of no response (a) against the plan (b)' }),
+  },
+  'no response (a) against the plan (b): summaries, their comparison, per-day figures',
+);
+const ReconciliationLineSchema = Open({ nodeId: Type.String(), differences: Type.Array(Open({ kind: Type.String(), quantity: Type.Integer(), message: Type.String() })) });
+const ReconciliationRunSchema = Type.Object({
+  id: Type.String(),
+  incidentId: Type.String(),
+  day: Type.String(),
+  trigger: StringEnum(['nightly', 'on_demand'] as const),
+  status: StringEnum(['ok', 'failed'] as const),
+  error: orNull(Type.String()),
+  movements: Type.Integer(),
+  lines: Type.Integer(),
+  differences: Type.Integer(),
+  startedAt: Type.String(),
+  finishedAt: Type.String(),
+});
 const ApplyBody = Type.Object({
   failAtStep: Type.Optional(Type.String({ enum: ['emergency_warehouse', 'control_areas', 'zones', 'staffing', 'sourcing', 'trips'], description: 'a drill: make this step fail' })),
   override: Type.Optional(Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500, description: 'why the plan is applied without simulating it as it is now' }) }, { additionalProperties: false })),
@@ -52,10 +108,10 @@ function optionalBody<T>(schema: TSchema, body: unknown): T {
 export default async function incidentRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = typed(scope);
   const { db, clock } = deps;
-  const flow = (trxDb = db): FlowDeps => ({ db: trxDb, solver: deps.solver, routing: deps.routing, now: () => clock.now() });
+  const flow = (trxDb = db): FlowDeps => ({ db: trxDb, solver: deps.solver, routing: deps.routing, roster: deps.roster, now: () => clock.now() });
   const tags = ['incidents'];
 
-  app.post('/api/incidents', { schema: { tags, summary: 'Declare an incident: control areas with levels and times, affected nodes, an emergency warehouse to open', headers: IdempotencyHeader, body: IncidentInputSchema, response: { 201: Any, ...errors } } },
+  app.post('/api/incidents', { schema: { tags, summary: 'Declare an incident: control areas with levels and times, affected nodes, an emergency warehouse to open', headers: IdempotencyHeader, body: IncidentInputSchema, response: { 201: IncidentSchema, ...errors } } },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await declareIncident(trx, req.body, clock.now()) })));
 
   app.post('/api/incidents/demo', {
@@ -64,13 +120,13 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
       description: 'Only declares (status declared): draft, simulate and apply it like any incident. Optional JSON body {"id": "yizhuang-2022", "startsAt": ISO}: default id yizhuang-2022 and the scenario\'s own dates (first area 2022-06-22T10:00+08:00); startsAt moves the whole incident (e.g. to now) keeping every offset.',
       headers: IdempotencyHeader,
       body: orNull(DemoBody),
-      response: { 201: Any, ...errors },
+      response: { 201: IncidentSchema, ...errors },
     },
   }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await declareDemoIncident(trx, clock.now(), optionalBody<{ id?: string; startsAt?: string }>(DemoBody, req.body)) })));
 
-  app.get('/api/incidents', { schema: { tags, summary: 'List incidents', response: { 200: Type.Object({ incidents: Type.Array(Any) }) } } }, async () => ({ incidents: await store.listIncidents(db) }));
+  app.get('/api/incidents', { schema: { tags, summary: 'List incidents', response: { 200: Type.Object({ incidents: Type.Array(IncidentSchema) }) } } }, async () => ({ incidents: await store.listIncidents(db) }));
 
-  app.get('/api/incidents/:id', { schema: { tags, summary: 'One incident with its current plan', params: Params, response: { 200: Any, ...errors } } }, async (req) => {
+  app.get('/api/incidents/:id', { schema: { tags, summary: 'One incident with its current plan', params: Params, response: { 200: IncidentWithPlans, ...errors } } }, async (req) => {
     const id = req.params.id;
     const incident = await store.requireIncident(db, id);
     return { ...incident, plan: await store.latestPlan(db, id, 'response'), liftPlan: await store.latestPlan(db, id, 'lift') };
@@ -82,11 +138,11 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
       description: 'Optional JSON body with budgets that keep the draft fast: {tripsBudgetMs (5000), tripsMaxIterations (400 per routing solve), tripsDays (2), rosterTimeLimitS (3), rosterDays (3), sourcingTimeLimitS (10)}. The trips part and the roster stop at them and say what they left.',
       // Declared (not only checked by hand), so the write hardening does not reduce the route to an empty body.
       body: orNull(DraftBody),
-      response: { 201: Any, ...errors },
+      response: { 201: PlanSchema, ...errors },
     },
   }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await draftResponsePlan(flow(trx), req.params.id, optionalBody<DraftOptions>(DraftBody, req.body)) })));
 
-  app.get('/api/incidents/:id/plan', { schema: { tags, summary: 'The current response plan', params: Params, response: { 200: Any, ...errors } } }, async (req) => {
+  app.get('/api/incidents/:id/plan', { schema: { tags, summary: 'The current response plan', params: Params, response: { 200: PlanSchema, ...errors } } }, async (req) => {
     const id = req.params.id;
     await store.requireIncident(db, id);
     const p = await store.latestPlan(db, id, 'response');
@@ -95,7 +151,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
   });
 
   app.put('/api/incidents/:id/plan/parts/:part', {
-    schema: { tags, summary: 'Edit one part of the draft plan (the content replaces the drafted one and is marked edited)', params: Type.Object({ id: Type.String(), part: Type.String() }), headers: IdempotencyHeader, body: Type.Object({ content: Any }, { additionalProperties: false }), response: { 200: Any, ...errors } },
+    schema: { tags, summary: 'Edit one part of the draft plan (the content replaces the drafted one and is marked edited)', params: Type.Object({ id: Type.String(), part: Type.String() }), headers: IdempotencyHeader, body: Type.Object({ content: Type.Unknown() }, { additionalProperties: false }), response: { 200: PlanSchema, ...errors } },
   }, async (req, reply) => {
     const { id, part } = req.params;
     return withIdempotency(db, req, reply, async (trx) => {
@@ -120,7 +176,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
     schema: {
       tags, summary: 'Re-run one part of the draft plan with the planner\'s choices: zones (a node\'s radius, capacity, whether it receives zones) or sourcing (the receiving nodes; the trips part follows)',
       description: `Parts: ${RERUNNABLE_PARTS.join(', ')}. zones: {"nodes": [{"nodeId", "maxDeliveryRadiusM"?, "dailyOrderCapacity"?, "receivesZones"?}]}; sourcing: {"receivers": [node ids]}. The parts saved are marked edited: simulate again before apply.`,
-      params: Type.Object({ id: Type.String(), part: Type.String({ enum: [...RERUNNABLE_PARTS] }) }), headers: IdempotencyHeader, body: RerunBody, response: { 200: Any, ...errors },
+      params: Type.Object({ id: Type.String(), part: Type.String({ enum: [...RERUNNABLE_PARTS] }) }), headers: IdempotencyHeader, body: RerunBody, response: { 200: PlanSchema, ...errors },
     },
   }, async (req, reply) => {
     const { id, part } = req.params;
@@ -137,7 +193,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
         multipliers: Type.Optional(Type.Object({ essential: Type.Number({ exclusiveMinimum: 0, maximum: 100 }), key: Type.Number({ exclusiveMinimum: 0, maximum: 100 }) }, { additionalProperties: false })),
         applyAfterMin: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080, default: 120, description: 'minutes after the incident starts at which the drafted plan is taken to be applied (whole minutes, 0 to 7 days)' })),
       }, { additionalProperties: false }),
-      response: { 200: Any, ...errors },
+      response: { 200: SimulationSchema, ...errors },
     },
   }, async (req) => simulateIncident(flow(), req.params.id, req.body ?? {}));
 
@@ -146,7 +202,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
       tags, summary: 'Apply the reviewed plan exactly (edits included, nothing planned again): each part is a step with a compensation; a failure undoes the steps already applied; a plan stopped midway resumes', params: Params, headers: IdempotencyHeader,
       description: 'Optional JSON body {"override": {"reason": "..."}} to apply a plan changed since its last simulation (the reason is kept with the plan); {"failAtStep": "zones"}: a drill that makes that step fail, to rehearse the compensations. A repeated Idempotency-Key replays the first answer.',
       body: orNull(ApplyBody),
-      response: { 200: Any, ...errors },
+      response: { 200: PlanSchema, ...errors },
     },
   }, async (req, reply) => {
     const body = req.body ?? {};
@@ -155,11 +211,11 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
   });
 
   app.post('/api/incidents/:id/apply/undo', {
-    schema: { tags, summary: 'Undo an apply stopped midway (e.g. the server was killed) or failed: every step done is compensated in reverse order; the plan can then be applied again', params: Params, headers: IdempotencyHeader, response: { 200: Any, ...errors } },
+    schema: { tags, summary: 'Undo an apply stopped midway (e.g. the server was killed) or failed: every step done is compensated in reverse order; the plan can then be applied again', params: Params, headers: IdempotencyHeader, response: { 200: PlanSchema, ...errors } },
   }, async (req, reply) => withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await undoApply(flow(), req.params.id) })));
 
   // Not in one transaction: the lift is a workflow whose steps commit one by one (a lift stopped midway resumes).
-  app.post('/api/incidents/:id/lift', { schema: { tags, summary: 'Lift the incident: areas lifted, zones back, the roster ended, the emergency warehouse suspended with its surplus listed for rebalancing (a workflow, each step with a compensation)', params: Params, headers: IdempotencyHeader, response: { 200: Any, ...errors } } },
+  app.post('/api/incidents/:id/lift', { schema: { tags, summary: 'Lift the incident: areas lifted, zones back, the roster ended, the emergency warehouse suspended with its surplus listed for rebalancing (a workflow, each step with a compensation)', params: Params, headers: IdempotencyHeader, response: { 200: PlanSchema, ...errors } } },
     async (req, reply) => withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await liftIncident(flow(), req.params.id) })));
 
   const DayQuery = Type.Object({ day: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'an operating day YYYY-MM-DD (default: yesterday in the network\'s time zone, the day the nightly run covers)' })) });
@@ -168,7 +224,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
   app.post('/api/incidents/:id/discard', {
     schema: {
       tags, summary: 'Discard a declared or drafted incident that was never applied: its plans are set aside and nothing on the network changes (an applied incident is lifted instead)', params: Params, headers: IdempotencyHeader,
-      response: { 200: Any, ...errors },
+      response: { 200: IncidentSchema, ...errors },
     },
   }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await discardIncident(flow(trx), req.params.id) })));
 
@@ -179,7 +235,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
         endsAt: Type.Union([Type.String({ format: 'date-time', description: 'ISO date-time after now and after each area\'s start' }), Type.Null()]),
         areaIds: Type.Optional(Type.Array(Type.String(), { minItems: 1, maxItems: 1000 })),
       }, { additionalProperties: false }),
-      response: { 200: Any, ...errors },
+      response: { 200: Type.Object({ incident: IncidentSchema, areas: Type.Array(Type.Object({ areaId: Type.String(), controlAreaId: orNull(Type.String()), endsAt: orNull(Type.String()) })) }), ...errors },
     },
   }, async (req, reply) => {
     const { body } = req;
@@ -189,7 +245,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
   app.get('/api/incidents/:id/timeline', {
     schema: {
       tags, summary: 'The incident\'s timeline: declared, plans drafted, parts edited, apply steps, applied / lifted / discarded, and every write on its routes from the audit log (who, answer)', params: Params,
-      response: { 200: Type.Object({ incidentId: Type.String(), entries: Type.Array(Type.Object({ at: Type.String(), kind: Type.String(), params: Type.Record(Type.String(), Any), username: Type.Union([Type.String(), Type.Null()]) })) }), ...errors },
+      response: { 200: Type.Object({ incidentId: Type.String(), entries: Type.Array(Type.Object({ at: Type.String(), kind: Type.String(), params: Type.Record(Type.String(), Type.Unknown()), username: Type.Union([Type.String(), Type.Null()]) })) }), ...errors },
     },
   }, async (req) => {
     const id = req.params.id;
@@ -201,7 +257,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
     schema: {
       tags, summary: 'The reconciliation of an operating day: per node, asked / sent / received / sold / written off / counted, and the differences (runs it now)',
       description: 'Runs over every ledger movement of the operating day (local midnight to midnight, Asia/Shanghai), set-based; "asked" is the lines of the sourcing documents issued that day; opening balances are shown apart, not as receipts. The run is recorded (GET .../reconciliation/runs).',
-      params: Params, querystring: DayQuery, response: { 200: Any, ...errors },
+      params: Params, querystring: DayQuery, response: { 200: Type.Object({ day: Type.String(), lines: Type.Array(ReconciliationLineSchema), differences: Type.Integer() }), ...errors },
     },
   }, async (req) => {
     const day = dayOf(req.query);
@@ -210,7 +266,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
   });
 
   app.get('/api/incidents/:id/reconciliation/runs', {
-    schema: { tags, summary: 'The reconciliation runs (nightly and on demand), newest first, failures with their error', params: Params, querystring: DayQuery, response: { 200: Type.Object({ runs: Type.Array(Any) }), ...errors } },
+    schema: { tags, summary: 'The reconciliation runs (nightly and on demand), newest first, failures with their error', params: Params, querystring: DayQuery, response: { 200: Type.Object({ runs: Type.Array(ReconciliationRunSchema) }), ...errors } },
   }, async (req) => {
     const id = req.params.id;
     await store.requireIncident(db, id);

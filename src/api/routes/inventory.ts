@@ -350,7 +350,7 @@ export default async function inventoryRoutes(scope: FastifyInstance, deps: AppD
           200: Type.Object({
             posted: Type.Integer(),
             refused: Type.Integer(),
-            outcomes: Type.Array(Type.Object({ key: Type.String(), ok: Type.Boolean(), replayed: Type.Optional(Type.Boolean()), lines: Type.Optional(Type.Array(Line)), error: Type.Optional(Type.Any()) })),
+            outcomes: Type.Array(Type.Object({ key: Type.String(), ok: Type.Boolean(), replayed: Type.Optional(Type.Boolean()), lines: Type.Optional(Type.Array(Line)), error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String(), field: Type.Optional(Type.String()), expected: Type.Optional(Type.Unknown()), actual: Type.Optional(Type.Unknown()) }, { additionalProperties: true })) })),
           }),
           ...errors,
         },

@@ -87,7 +87,7 @@ const ImportReport = Type.Object({
   skipped: Type.Integer(),
   dryRun: Type.Boolean(),
   errors: Type.Array(
-    Type.Object({ row: Type.Integer(), column: Type.String(), expected: Type.Any(), actual: Type.Any(), message: Type.String() }),
+    Type.Object({ row: Type.Integer(), column: Type.String(), expected: Type.Unknown(), actual: Type.Unknown(), message: Type.String() }),
   ),
 });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import { StringEnum, typed } from '../typebox.ts';
@@ -103,6 +103,73 @@ const OrderSchema = Type.Object({
   events: Type.Optional(Type.Array(Type.Object({ fromStatus: Type.Union([Type.String(), Type.Null()]), toStatus: Type.String(), note: Type.String(), at: Type.String() }))),
 });
 const IdParams = Type.Object({ id: Type.String() });
+const Open = (props: Parameters<typeof Type.Object>[0], description?: string) => Type.Object(props, { additionalProperties: true, ...(description ? { description } : {}) });
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const GroupAnswerSchema = Open({
+  status: StringEnum(['accepted', 'refused'] as const),
+  code: Type.Optional(Type.String()),
+  message: Type.String(),
+  zoneId: Type.Optional(Type.String()),
+  nodeId: Type.Optional(Type.String()),
+  serviceDay: Type.Optional(Type.String()),
+  households: Type.Integer(),
+  totals: Type.Array(Type.Object({ itemId: Type.String(), quantity: Type.Integer() })),
+  rejectedLines: Type.Array(Rejection),
+  nodeRefusals: Type.Array(NodeRefusal),
+  groupId: Nullable(Type.String()),
+  orders: Type.Array(Open({ id: Type.String(), customerId: Type.String(), householdId: Type.String(), lines: Type.Array(Type.Object({ lineNo: Type.Integer(), itemId: Type.String(), quantity: Type.Integer() })) })),
+});
+const GroupOrderSchema = Open({
+  id: Type.String(),
+  leaderId: Type.String(),
+  nodeId: Type.String(),
+  zoneId: Nullable(Type.String()),
+  dropPoint: Open({ name: Type.String(), lat: Type.Number(), lng: Type.Number() }),
+  slotStartMs: Type.Number(),
+  slotStart: Type.String(),
+  serviceDay: Type.String(),
+  minHouseholds: Type.Integer(),
+  households: Type.Integer(),
+  members: Type.Integer(),
+  createdAt: Type.String(),
+  orders: Type.Array(OrderSchema),
+});
+const SlotsSchema = Type.Object({
+  windows: Type.Array(
+    Open({
+      nodeId: Type.String(),
+      serviceDay: Type.String(),
+      opensAtMs: Type.Number(),
+      closesAtMs: Nullable(Type.Number()),
+      dayCapacity: Type.Integer(),
+      booked: Type.Integer(),
+      opensAt: Type.String(),
+      closesAt: Nullable(Type.String({ description: 'null: open until the day’s capacity is gone' })),
+      remaining: Type.Integer(),
+      soldOut: Type.Boolean(),
+    }),
+  ),
+  slots: Type.Array(
+    Open({
+      nodeId: Type.String(),
+      startMs: Type.Number(),
+      endMs: Type.Number(),
+      serviceDay: Type.String(),
+      capacity: Type.Integer(),
+      booked: Type.Integer(),
+      startAt: Type.String(),
+      endAt: Type.String(),
+      remaining: Type.Integer(),
+      full: Type.Boolean(),
+      orders: Type.Record(Type.String(), Type.Integer(), { description: 'orders in this slot by status' }),
+      backlog: Type.Integer(),
+    }),
+  ),
+  backlog: Type.Integer(),
+  soldOutItems: Type.Optional(Type.Array(Type.Object({ itemId: Type.String(), onHand: Type.Integer(), reserved: Type.Integer() }), { description: 'with nodeId: the items sold out there' })),
+});
+const ItemLimitSchema = Type.Object({ itemId: Type.String(), perCustomerPerDay: Nullable(Type.Integer()), perHouseholdPerDay: Nullable(Type.Integer()) });
+
 
 /** What the audit log keeps of a placement: which orders, where (the full answer is kept under the idempotency key). */
 function auditSummary(b: PlacementAnswer): unknown {
@@ -130,7 +197,7 @@ function batcherSettings(deps: AppDeps): { maxBatch: number; maxInFlight: number
 export default async function orderRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = typed(scope);
   const { db, clock } = deps;
-  const batcher = new OrderBatcher(db, clock, batcherSettings(deps));
+  const batcher = new OrderBatcher(db, clock, { ...batcherSettings(deps), pipelined: deps.database.pipelined });
 
   app.post(
     '/api/orders',
@@ -275,7 +342,7 @@ export default async function orderRoutes(scope: FastifyInstance, deps: AppDeps)
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Any(), 422: Type.Any(), 400: Err, 404: Err, 409: Err },
+        response: { 201: GroupAnswerSchema, 422: GroupAnswerSchema, 400: Err, 404: Err, 409: Err },
       },
     },
     async (req, reply) => {
@@ -288,7 +355,7 @@ export default async function orderRoutes(scope: FastifyInstance, deps: AppDeps)
 
   app.get(
     '/api/group-orders/:id',
-    { schema: { tags: ['orders'], summary: 'A group order with its members’ orders', params: IdParams, response: { 200: Type.Any(), ...errors } } },
+    { schema: { tags: ['orders'], summary: 'A group order with its members’ orders', params: IdParams, response: { 200: GroupOrderSchema, ...errors } } },
     async (req) => {
       const id = req.params.id;
       const g = await store.getGroupOrder(db, id);
@@ -305,7 +372,7 @@ export default async function orderRoutes(scope: FastifyInstance, deps: AppDeps)
         tags: ['orders'],
         summary: 'Slots and capacity per node: orders per slot against capacity, backlog, and what is sold out',
         querystring: Type.Object({ nodeId: Type.Optional(Type.String()), day: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })) }),
-        response: { 200: Type.Any() },
+        response: { 200: SlotsSchema },
       },
     },
     async (req) => {
@@ -340,7 +407,7 @@ export default async function orderRoutes(scope: FastifyInstance, deps: AppDeps)
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Any(), ...errors },
+        response: { 200: Type.Object({ nodeId: Type.String(), day: Type.String(), slots: Type.Integer(), dayCapacity: Type.Integer(), opensAt: Type.String() }), ...errors },
       },
     },
     async (req, reply) => {
@@ -365,7 +432,7 @@ export default async function orderRoutes(scope: FastifyInstance, deps: AppDeps)
   // ---- purchase limits ----
   app.get(
     '/api/purchase-limits',
-    { schema: { tags: ['orders'], summary: 'Per-item purchase-limit overrides (the tier defaults apply to the rest)', response: { 200: Type.Any() } } },
+    { schema: { tags: ['orders'], summary: 'Per-item purchase-limit overrides (the tier defaults apply to the rest)', response: { 200: Type.Object({ overrides: Type.Array(ItemLimitSchema) }) } } },
     async () => ({ overrides: await store.listPurchaseLimits(db) }),
   );
 
@@ -381,7 +448,7 @@ export default async function orderRoutes(scope: FastifyInstance, deps: AppDeps)
           { perCustomerPerDay: Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 100000 })]), perHouseholdPerDay: Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 100000 })]) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Any(), ...errors },
+        response: { 200: ItemLimitSchema, ...errors },
       },
     },
     async (req, reply) => {

@@ -1,7 +1,7 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
-import { typed } from '../typebox.ts';
+import { StringEnum, typed } from '../typebox.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { XLSX_MIME } from '../tabular.ts';
 import * as store from '../../store/planning.ts';
@@ -103,43 +103,189 @@ const PlanLineSchema = Type.Object({
   documentId: Type.Union([Type.String(), Type.Null()]),
 });
 const ShortageSchema = Type.Object({ nodeId: Type.String(), itemId: Type.String(), tier: Type.String(), needUnits: Type.Integer(), shortUnits: Type.Integer(), reason: Type.String() });
+const Open = (props: Parameters<typeof Type.Object>[0], description?: string) => Type.Object(props, { additionalProperties: true, ...(description ? { description } : {}) });
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Tier = StringEnum(['essential', 'key'] as const);
+const MultipliersOut = Open({
+  essential: Type.Number(),
+  key: Type.Number(),
+  byNode: Type.Optional(Type.Record(Type.String(), Open({ essential: Type.Optional(Type.Number()), key: Type.Optional(Type.Number()) }))),
+});
+const PlanSummarySchema = Open(
+  {
+    method: Type.Optional(Type.String()),
+    status: Type.Optional(Type.String({ description: 'optimal when proven, else feasible' })),
+    receivers: Type.Optional(Type.Array(Type.String())),
+    needs: Type.Optional(Type.Integer()),
+    needUnits: Type.Optional(Type.Integer()),
+    shortageUnits: Type.Optional(Type.Integer()),
+    weightedShortageUnits: Type.Optional(Type.Number()),
+    costFen: Type.Optional(Type.Number()),
+    transportFen: Type.Optional(Type.Number()),
+    deliveryFen: Type.Optional(Type.Number()),
+    premiumFen: Type.Optional(Type.Number()),
+    lateUnitH: Type.Optional(Type.Number()),
+    objective: Type.Optional(Type.Number()),
+    bound: Type.Optional(Nullable(Type.Number())),
+    gapPct: Type.Optional(Nullable(Type.Number())),
+    columns: Type.Optional(Type.Integer()),
+    chunks: Type.Optional(Type.Integer()),
+    solveTimeS: Type.Optional(Type.Number()),
+    greedy: Type.Optional(Open({ weightedShortageUnits: Type.Number(), costFen: Type.Number(), objective: Type.Number() })),
+  },
+  'method, shortage (weighted), cost, bound and gap, the greedy baseline',
+);
+const PlanDocumentSchema = Open({
+  kind: StringEnum(['transfer_order', 'purchase_order', 'diversion'] as const),
+  id: Type.String(),
+  fromId: Type.String(),
+  toNodeId: Type.String(),
+  lines: Type.Array(Open({ itemId: Type.String(), quantity: Type.Integer() })),
+});
 const PlanHeader = {
   id: Type.String(),
   status: Type.String({ description: 'draft, applied or discarded' }),
   createdAt: Type.String(),
   appliedAt: Type.Union([Type.String(), Type.Null()]),
-  request: Type.Any(),
-  summary: Type.Any({ description: 'method, shortage (weighted), cost, bound and gap, the greedy baseline' }),
+  request: Open({ receivers: Type.Optional(Type.Array(Type.String())), multipliers: Type.Optional(MultipliersOut), params: Type.Optional(Open({})) }, 'the request the plan was made from'),
+  summary: PlanSummarySchema,
   warnings: Type.Array(Type.String()),
-  documents: Type.Any({ description: 'transfer orders, purchase orders and diversions created by applying' }),
+  documents: Type.Array(PlanDocumentSchema, { description: 'transfer orders, purchase orders and diversions created by applying' }),
 };
 const PlanSchema = Type.Object({ ...PlanHeader, lines: Type.Array(PlanLineSchema), shortages: Type.Array(ShortageSchema) });
 const Id = Type.Object({ id: Type.String() });
+
+const SettingsOut = Open({
+  size: Type.Optional(Type.Integer()),
+  essentialCategories: Type.Optional(Type.Array(Type.String())),
+  categoryMinimums: Type.Optional(Type.Record(Type.String(), Type.Integer())),
+  pinned: Type.Optional(Type.Array(Type.String())),
+  dropped: Type.Optional(Type.Array(Type.String())),
+  keyPinned: Type.Optional(Type.Array(Type.String())),
+  keyDropped: Type.Optional(Type.Array(Type.String())),
+  keyRule: Type.Optional(Nullable(Open({ categories: Type.Array(Type.String()), topPerCategory: Type.Integer() }))),
+  multipliers: MultipliersOut,
+  timeLimitS: Type.Optional(Type.Number()),
+});
+const AssortmentLineOut = Open({
+  itemId: Type.String(),
+  tier: Tier,
+  category: Type.String(),
+  reason: Type.String({ description: 'pinned or demand' }),
+  keyReason: Nullable(Type.String()),
+  dailyDemandUnits: Type.Number(),
+  categoryRank: Type.Integer(),
+});
+const AssortmentRunOut = Open({
+  lines: Type.Array(Open({ ...AssortmentLineOut.properties, tempClass: Type.String() })),
+  coverageShare: Type.Number({ description: 'selected demand / demand of all eligible items, 0..1' }),
+  selectedDemandUnits: Type.Number(),
+  eligibleDemandUnits: Type.Number(),
+  boundDemandUnits: Type.Number(),
+  status: Type.String({ description: 'optimal or feasible' }),
+  warnings: Type.Array(Type.String()),
+  byCategory: Type.Array(Open({ category: Type.String(), selected: Type.Integer(), minimum: Type.Integer(), eligible: Type.Integer() })),
+});
+const TargetOut = Open({
+  nodeId: Type.String(),
+  itemId: Type.String(),
+  tier: Tier,
+  baselineDailyUnits: Type.Number(),
+  multiplier: Type.Number(),
+  uncappedUnits: Type.Number(),
+  targetUnits: Type.Integer(),
+  daysOfCover: Type.Number(),
+  cappedBy: Nullable(Type.String({ description: 'the temperature class whose storage cut the target' })),
+});
+const NetRequirementOut = Open({
+  nodeId: Type.String(),
+  itemId: Type.String(),
+  targetUnits: Type.Integer(),
+  onHand: Type.Integer(),
+  inbound: Type.Integer(),
+  reserved: Type.Integer(),
+  positionUnits: Type.Integer(),
+  needUnits: Type.Integer(),
+  surplusUnits: Type.Integer(),
+});
+const SupplierOut = Open({ id: Type.String(), name: Type.String(), dailyCapacityUnits: Type.Integer() });
+const SupplierItemOut = Open({
+  supplierId: Type.String(),
+  itemId: Type.String(),
+  packSize: Type.Integer(),
+  moqUnits: Type.Integer(),
+  leadTimeH: Type.Number(),
+  expeditedLeadTimeH: Nullable(Type.Number()),
+  expeditePremiumFenPerUnit: Type.Integer(),
+  deliveryFenPerUnit: Type.Integer(),
+});
+const ShipmentOut = Open({
+  id: Type.String(),
+  fromNodeId: Type.String(),
+  toNodeId: Type.String(),
+  itemId: Type.String(),
+  quantity: Type.Integer(),
+  status: Type.String({ description: 'planned, in_transit, received or diverted' }),
+  divertedFrom: Nullable(Type.String()),
+});
+const PurchaseOrderLineOut = Open({
+  id: Type.String(),
+  planId: Nullable(Type.String()),
+  supplierId: Type.String(),
+  toNodeId: Type.String(),
+  expedited: Type.Boolean(),
+  status: Type.String(),
+  expectedAt: Type.String(),
+  itemId: Type.String(),
+  quantity: Type.Integer(),
+  packs: Type.Integer(),
+  packSize: Type.Integer(),
+});
+const TransferOut = Open({
+  id: Type.String(),
+  fromNodeId: Type.String(),
+  toNodeId: Type.String(),
+  status: StringEnum(['draft', 'in_transit', 'received', 'cancelled'] as const),
+  note: Type.String(),
+  createdAt: Type.String(),
+  dispatchedAt: Nullable(Type.String()),
+  receivedAt: Nullable(Type.String()),
+  lines: Type.Array(
+    Open({
+      itemId: Type.String(),
+      quantity: Type.Integer(),
+      lots: Type.Array(Open({ lotCode: Type.String(), quantity: Type.Integer(), receivedQuantity: Nullable(Type.Integer()) })),
+      receivedQuantity: Nullable(Type.Integer()),
+      varianceQuantity: Nullable(Type.Integer()),
+    }),
+  ),
+});
+
 
 export default async function planningRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = typed(scope);
   const { db, clock, solver } = deps;
 
   // ---- the assortment ----
-  app.get('/api/planning/settings', { schema: { tags: TAG, summary: 'Assortment settings: size, category minimums, pins, drops, key marks, multipliers', response: { 200: Type.Any() } } }, async () =>
+  app.get('/api/planning/settings', { schema: { tags: TAG, summary: 'Assortment settings: size, category minimums, pins, drops, key marks, multipliers', response: { 200: SettingsOut } } }, async () =>
     store.getSettings(db),
   );
 
   app.put(
     '/api/planning/settings',
-    { schema: { tags: TAG, summary: 'Change assortment settings and multipliers (run the assortment again to apply)', headers: IdempotencyHeader, body: SettingsPatchSchema, response: { 200: Type.Any(), ...errors } } },
+    { schema: { tags: TAG, summary: 'Change assortment settings and multipliers (run the assortment again to apply)', headers: IdempotencyHeader, body: SettingsPatchSchema, response: { 200: SettingsOut, ...errors } } },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.saveSettings(trx, req.body, clock.now()) })),
   );
 
   app.post(
     '/api/planning/assortment/run',
-    { schema: { tags: TAG, summary: 'Select the emergency assortment (a MIP over the catalogue and baseline demand) and make it current', headers: IdempotencyHeader, response: { 200: Type.Any(), ...errors } } },
+    { schema: { tags: TAG, summary: 'Select the emergency assortment (a MIP over the catalogue and baseline demand) and make it current', headers: IdempotencyHeader, response: { 200: AssortmentRunOut, ...errors } } },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.runAssortment(trx, solver, clock.now()) })),
   );
 
   app.get(
     '/api/planning/assortment',
-    { schema: { tags: TAG, summary: 'The current assortment with tiers and why each item is in it', querystring: Type.Object({ tier: Type.Optional(Type.String()), category: Type.Optional(Type.String()) }), response: { 200: Type.Any() } } },
+    { schema: { tags: TAG, summary: 'The current assortment with tiers and why each item is in it', querystring: Type.Object({ tier: Type.Optional(Type.String()), category: Type.Optional(Type.String()) }), response: { 200: Type.Object({ items: Type.Array(AssortmentLineOut), total: Type.Integer(), key: Type.Integer() }) } } },
     async (req) => {
       const q = req.query;
       const rows = (await store.currentAssortment(db)).filter((r) => (!q.tier || r.tier === q.tier) && (!q.category || r.category === q.category));
@@ -162,7 +308,7 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Any(), ...errors },
+        response: { 200: Type.Object({ settings: SettingsOut, assortment: Nullable(AssortmentRunOut) }), ...errors },
       },
     },
     async (req, reply) => {
@@ -178,7 +324,7 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
   // ---- targets and net requirements ----
   app.get(
     '/api/planning/targets',
-    { schema: { tags: TAG, summary: 'Surge stock targets per node and item, capped by storage, with days of cover', querystring: Type.Object({ nodeId: Type.Optional(Type.String()) }), response: { 200: Type.Any() } } },
+    { schema: { tags: TAG, summary: 'Surge stock targets per node and item, capped by storage, with days of cover', querystring: Type.Object({ nodeId: Type.Optional(Type.String()) }), response: { 200: Type.Object({ targets: Type.Array(TargetOut), total: Type.Integer(), capped: Type.Integer() }) } } },
     async (req) => {
       const targets = await store.currentTargets(db, { nodeId: req.query.nodeId });
       return { targets, total: targets.length, capped: targets.filter((t) => t.cappedBy !== null).length };
@@ -192,7 +338,7 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
         tags: TAG,
         summary: 'Net requirements: target − (on hand + inbound − reserved), and surplus above target',
         querystring: Type.Object({ nodeId: Type.Optional(Type.String()), onlyShort: Type.Optional(Type.Boolean()) }),
-        response: { 200: Type.Any() },
+        response: { 200: Type.Object({ rows: Type.Array(NetRequirementOut), total: Type.Integer(), needUnits: Type.Integer(), surplusUnits: Type.Integer() }) },
       },
     },
     async (req) => {
@@ -202,7 +348,7 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
   );
 
   // ---- suppliers and DC shipments ----
-  app.get('/api/planning/suppliers', { schema: { tags: TAG, summary: 'Suppliers and what they sell (packs, MOQ, lead times, premiums)', response: { 200: Type.Any() } } }, async () => store.listSuppliers(db));
+  app.get('/api/planning/suppliers', { schema: { tags: TAG, summary: 'Suppliers and what they sell (packs, MOQ, lead times, premiums)', response: { 200: Type.Object({ suppliers: Type.Array(SupplierOut), supplierItems: Type.Array(SupplierItemOut) }) } } }, async () => store.listSuppliers(db));
 
   app.put(
     '/api/planning/suppliers',
@@ -212,7 +358,7 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
         summary: 'Create or update suppliers and their items',
         headers: IdempotencyHeader,
         body: Type.Object({ suppliers: Type.Array(SupplierSchema, { maxItems: 1000 }), supplierItems: Type.Optional(Type.Array(SupplierItemSchema, { maxItems: 200_000 })) }, { additionalProperties: false }),
-        response: { 200: Type.Any(), ...errors },
+        response: { 200: Type.Object({ suppliers: Type.Integer(), supplierItems: Type.Integer() }, { description: 'rows written' }), ...errors },
       },
     },
     async (req, reply) => {
@@ -223,21 +369,21 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
 
   app.get(
     '/api/planning/shipments',
-    { schema: { tags: TAG, summary: 'DC shipments (planned, in transit, diverted)', querystring: Type.Object({ open: Type.Optional(Type.Boolean()), nodeId: Type.Optional(Type.String()) }), response: { 200: Type.Any() } } },
+    { schema: { tags: TAG, summary: 'DC shipments (planned, in transit, diverted)', querystring: Type.Object({ open: Type.Optional(Type.Boolean()), nodeId: Type.Optional(Type.String()) }), response: { 200: Type.Object({ shipments: Type.Array(ShipmentOut) }) } } },
     async (req) => ({ shipments: await store.listShipments(db, req.query) }),
   );
 
   app.put(
     '/api/planning/shipments',
     {
-      schema: { tags: TAG, summary: 'Record DC shipments planned or in transit', headers: IdempotencyHeader, body: Type.Object({ shipments: Type.Array(ShipmentSchema, { maxItems: 200_000 }) }, { additionalProperties: false }), response: { 200: Type.Any(), ...errors } },
+      schema: { tags: TAG, summary: 'Record DC shipments planned or in transit', headers: IdempotencyHeader, body: Type.Object({ shipments: Type.Array(ShipmentSchema, { maxItems: 200_000 }) }, { additionalProperties: false }), response: { 200: Type.Object({ shipments: Type.Integer({ description: 'rows written' }) }), ...errors } },
     },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: { shipments: await store.upsertShipments(trx, req.body.shipments, clock.now()) } })),
   );
 
   app.post(
     '/api/planning/demo',
-    { schema: { tags: TAG, summary: 'Load the Yizhuang demo suppliers and DC shipments', headers: IdempotencyHeader, response: { 200: Type.Any(), ...errors } } },
+    { schema: { tags: TAG, summary: 'Load the Yizhuang demo suppliers and DC shipments', headers: IdempotencyHeader, response: { 200: Type.Object({ suppliers: Type.Integer(), supplierItems: Type.Integer(), shipments: Type.Integer() }), ...errors } } },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.loadPlanningDemo(trx, clock.now()) })),
   );
 
@@ -298,25 +444,25 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
 
   app.get(
     '/api/planning/purchase-orders',
-    { schema: { tags: TAG, summary: 'Purchase orders (one row per line)', querystring: Type.Object({ planId: Type.Optional(Type.String()), nodeId: Type.Optional(Type.String()) }), response: { 200: Type.Any() } } },
+    { schema: { tags: TAG, summary: 'Purchase orders (one row per line)', querystring: Type.Object({ planId: Type.Optional(Type.String()), nodeId: Type.Optional(Type.String()) }), response: { 200: Type.Object({ lines: Type.Array(PurchaseOrderLineOut) }) } } },
     async (req) => ({ lines: await store.listPurchaseOrders(db, req.query) }),
   );
 
   app.post(
     '/api/planning/purchase-orders/:id/receive',
-    { schema: { tags: TAG, summary: 'Receive a purchase order in full: receipts at the receiver in the ledger', params: Id, headers: IdempotencyHeader, response: { 200: Type.Any(), ...errors } } },
+    { schema: { tags: TAG, summary: 'Receive a purchase order in full: receipts at the receiver in the ledger', params: Id, headers: IdempotencyHeader, response: { 200: Type.Object({ id: Type.String(), status: Type.String(), received: Type.Integer() }), ...errors } } },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.receivePurchaseOrder(trx, req.params.id, clock.now()) })),
   );
 
   app.post(
     '/api/planning/shipments/:id/receive',
-    { schema: { tags: TAG, summary: 'Receive a DC shipment (diverted or not) at its destination', params: Id, headers: IdempotencyHeader, response: { 200: Type.Any(), ...errors } } },
+    { schema: { tags: TAG, summary: 'Receive a DC shipment (diverted or not) at its destination', params: Id, headers: IdempotencyHeader, response: { 200: ShipmentOut, ...errors } } },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.receiveShipment(trx, req.params.id, clock.now()) })),
   );
 
   app.post(
     '/api/planning/transfers/:id/dispatch',
-    { schema: { tags: TAG, summary: "Dispatch a plan's transfer order: release its hold at the giver and ship it", params: Id, headers: IdempotencyHeader, response: { 200: Type.Any(), ...errors } } },
+    { schema: { tags: TAG, summary: "Dispatch a plan's transfer order: release its hold at the giver and ship it", params: Id, headers: IdempotencyHeader, response: { 200: TransferOut, ...errors } } },
     async (req, reply) => {
       const id = req.params.id;
       const key = (req.headers['idempotency-key'] as string | undefined) ?? `dispatch:${id}`;

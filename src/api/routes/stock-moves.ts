@@ -5,7 +5,7 @@ import type { AppDeps } from '../deps.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import type { SolveFn } from '../../domain/trips/index.ts';
 import { solveInWorker } from '../../solver/routing.ts';
-import { moveStock } from '../../flows/move-stock.ts';
+import { moveStock, prepareMoveStock } from '../../flows/move-stock.ts';
 
 const Err = { $ref: 'Error#' };
 const errors = { 400: Err, 403: Err, 404: Err, 409: Err, 422: Err };
@@ -56,6 +56,14 @@ export default async function routes(scope: FastifyInstance, deps: AppDeps) {
         headers: IdempotencyHeader, body: MoveBody, response: { 201: MoveOut, ...errors },
       },
     },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await moveStock(trx, req.body, clock.now(), { solve: deps.routing ?? poolSolve }) })),
+    async (req, reply) => {
+      // The trips are planned before the transaction (the solver takes seconds); the transaction
+      // writes them, checking the stock again. A request that cannot be prepared (bad input, a
+      // replay whose stock has moved already) goes on unprepared: the transaction answers it.
+      const now = clock.now();
+      const solve = deps.routing ?? poolSolve;
+      const prepared = await prepareMoveStock(db, req.body, now, { solve }).catch(() => undefined);
+      return withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await moveStock(trx, req.body, now, { solve, prepared }) }));
+    },
   );
 }

@@ -106,6 +106,9 @@ const PlanRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const WOpen = (props: Parameters<typeof Type.Object>[0], description?: string) => Type.Object(props, { additionalProperties: true, ...(description ? { description } : {}) });
+const WShift = WOpen({ id: Type.String(), startMin: Type.Integer(), durationMin: Type.Integer(), startsAt: Type.Optional(Type.String()), endsAt: Type.Optional(Type.String()) });
+
 const PlanSchema = Type.Object({
   id: Type.String(),
   status: Type.String(),
@@ -114,14 +117,32 @@ const PlanSchema = Type.Object({
   createdAt: Type.String(),
   appliedAt: Type.Union([Type.String(), Type.Null()]),
   method: Type.String({ description: 'mip, or greedy when the solver failed (see notes)' }),
-  solver: Type.Any(),
-  review: Type.Any({ description: 'unmet needs, shortfall by role and shift, who is over hours, violations, totals' }),
+  solver: WOpen({ status: Type.String(), solveTimeS: Type.Number(), gapPct: Type.Union([Type.Number(), Type.Null()]), message: Type.Optional(Type.String()) }),
+  review: WOpen(
+    {
+      unmet: Type.Array(WOpen({ siteId: Type.String(), shiftId: Type.String(), role: Type.String(), requiredMin: Type.Integer(), coveredMin: Type.Integer(), unmetMin: Type.Integer() })),
+      shortfallByRoleShift: Type.Array(WOpen({ role: Type.String(), shiftId: Type.String(), unmetMin: Type.Integer() })),
+      overHours: Type.Array(WOpen({ staffId: Type.String(), day: Type.Integer(), workedMin: Type.Integer(), maxMin: Type.Integer() })),
+      minStaffShortfalls: Type.Array(WOpen({ siteId: Type.String(), shiftId: Type.String(), required: Type.Integer(), assigned: Type.Integer() })),
+      violations: Type.Array(WOpen({ kind: Type.String(), staffId: Type.String(), message: Type.String() })),
+      totals: WOpen({
+        requiredMin: Type.Integer(),
+        coveredMin: Type.Integer(),
+        unmetMin: Type.Integer(),
+        unmetRoleHours: Type.Number(),
+        assignments: Type.Integer(),
+        peopleRostered: Type.Integer(),
+        peopleBorrowed: Type.Integer(),
+      }),
+    },
+    'unmet needs, shortfall by role and shift, who is over hours, violations, totals',
+  ),
   notes: Type.Array(Type.String()),
-  shifts: Type.Any(),
-  sites: Type.Any(),
-  rules: Type.Any(),
-  rates: Type.Any(),
-  slotCapacity: Type.Optional(Type.Any({ description: 'on apply: order slots whose capacity now comes from the roster, per node (before/after orders)' })),
+  shifts: Type.Array(WShift),
+  sites: Type.Array(WOpen({ id: Type.String(), name: Type.Optional(Type.String()), lat: Type.Number(), lng: Type.Number(), controlled: Type.Boolean() })),
+  rules: WOpen({}, 'the staffing rules the plan was made with (hours, rest, borrowing)'),
+  rates: WOpen({}, 'the work rates that turned orders and units into role-minutes'),
+  slotCapacity: Type.Optional(WOpen({}, 'on apply: order slots whose capacity now comes from the roster, per node (before/after orders)')),
 });
 
 const AssignmentSchema = Type.Object({
@@ -353,7 +374,7 @@ export default async function workforceRoutes(scope: FastifyInstance, deps: AppD
         tags: TAG,
         summary: 'The role-minutes a plan request would ask for, per node, shift and role (nothing is stored)',
         body: PlanRequestSchema,
-        response: { 200: Type.Object({ shifts: Type.Any(), needs: Type.Array(Type.Object({ siteId: Type.String(), shiftId: Type.String(), role: Type.String(), requiredMin: Type.Integer(), source: Type.String() })) }), ...errors },
+        response: { 200: Type.Object({ shifts: Type.Array(WShift), needs: Type.Array(Type.Object({ siteId: Type.String(), shiftId: Type.String(), role: Type.String(), requiredMin: Type.Integer(), source: Type.String() })) }), ...errors },
       },
     },
     async (req) => {
@@ -379,7 +400,7 @@ export default async function workforceRoutes(scope: FastifyInstance, deps: AppD
     async (req, reply) => {
       // Solve outside the write transaction (it can take seconds); only the insert is transactional.
       const { problem, startsAt, rates } = await buildProblem(deps, req.body);
-      const result = unwrap(await planStaffing(problem, { solver: deps.solver }));
+      const result = unwrap(await (deps.roster ? deps.roster(problem) : planStaffing(problem, { solver: deps.solver })));
       return withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.insertPlan(trx, randomUUID(), startsAt, problem, result, clock.now(), rates) }));
     },
   );

@@ -15,7 +15,7 @@ const TAG = ['zones'];
 const Open = (props: Parameters<typeof Type.Object>[0], description?: string) => Type.Object(props, { additionalProperties: true, description });
 
 const Geometry = Type.Object(
-  { type: Type.String({ description: 'Polygon or MultiPolygon' }), coordinates: Type.Array(Type.Any(), { description: 'RFC 7946 coordinates: [longitude, latitude], WGS84' }) },
+  { type: Type.String({ description: 'Polygon or MultiPolygon' }), coordinates: Type.Array(Type.Unknown(), { description: 'RFC 7946 coordinates: [longitude, latitude], WGS84 (rings of positions for a Polygon, polygons for a MultiPolygon)' }) },
   { additionalProperties: true },
 );
 const Split = Type.Union([Type.Null(), Type.Object({ nodeId: Type.String(), ordersPerDay: Type.Integer({ minimum: 1 }) })]);
@@ -74,7 +74,7 @@ const AreaBody = Type.Object(
   { additionalProperties: false },
 );
 const Effect = Open({ kind: Type.String(), nodeId: Type.Union([Type.String(), Type.Null()]), zoneId: Type.Union([Type.String(), Type.Null()]), reason: Type.String() });
-const AreaOut = Open({ id: Type.String(), name: Type.String(), level: Type.String(), geometry: Geometry, startsAt: Type.String(), endsAt: Type.Union([Type.String(), Type.Null()]), allowOnlineOnly: Type.Boolean(), dropPoints: Type.Array(Type.Any()), liftedAt: Type.Union([Type.String(), Type.Null()]) });
+const AreaOut = Open({ id: Type.String(), name: Type.String(), level: Type.String(), geometry: Geometry, startsAt: Type.String(), endsAt: Type.Union([Type.String(), Type.Null()]), allowOnlineOnly: Type.Boolean(), dropPoints: Type.Array(Open({ id: Type.String(), name: Type.String(), lat: Type.Number(), lng: Type.Number() })), liftedAt: Type.Union([Type.String(), Type.Null()]) });
 const AreaWithEffects = Type.Object({ area: AreaOut, effects: Type.Array(Effect) });
 
 const Override = Type.Object(
@@ -112,7 +112,7 @@ const Proposal = Open({
   gapPct: Type.Union([Type.Number(), Type.Null()]),
   solveTimeS: Type.Number(),
   scope: Type.String(),
-  overrides: Type.Array(Type.Any()),
+  overrides: Type.Array(Open({ nodeId: Type.String(), dailyOrderCapacity: Type.Optional(Type.Integer()), maxDeliveryRadiusM: Type.Optional(Type.Number()), maxTravelS: Type.Optional(Type.Union([Type.Number(), Type.Null()])) })),
   changes: Type.Array(Open({ zoneId: Type.String(), oldNodeId: Type.Union([Type.String(), Type.Null()]), newNodeId: Type.Union([Type.String(), Type.Null()]), distanceM: Type.Union([Type.Integer(), Type.Null()]) })),
   nodeLoads: Type.Array(Open({ nodeId: Type.String(), loadBefore: Type.Integer(), loadAfter: Type.Integer(), dailyOrderCapacity: Type.Integer() })),
   unserved: Type.Array(Open({ zoneId: Type.String(), ordersPerDay: Type.Integer(), reason: Type.String(), message: Type.String() })),

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../shared/result.ts';
+import { err, ok, type Result } from '../shared/index.ts';
 
 /** A WGS84 position. Latitude and longitude are in decimal degrees. */
 export interface LatLng {

@@ -1,6 +1,6 @@
 import Flatbush from 'flatbush';
 import type { Position } from './coordinates.ts';
-import { invariant } from '../shared/result.ts';
+import { invariant } from '../shared/index.ts';
 
 /** A shape as GeoJSON MultiPolygon coordinates: polygons → rings → positions. */
 export type MultiPolygonCoords = Position[][][];

@@ -14,7 +14,7 @@
  */
 import type { LatLng } from './coordinates.ts';
 import { haversineExactM } from './distance.ts';
-import { invariant } from '../shared/result.ts';
+import { invariant } from '../shared/index.ts';
 
 /**
  * Travel distances and times between sources (nodes) and destinations (zone

@@ -17,16 +17,21 @@ const places = new Map<string, Place>([
 const line = (itemId: string, quantity: number, from = 'dc', to = 'store'): TransferLine => ({ fromNodeId: from, toNodeId: to, itemId, quantity });
 
 describe('the loads of a drafted trips part', () => {
-  it('sizes pieces by the largest truck compartment of each class and ignores riders', () => {
+  it('sizes pieces so the fleet carries the most of each class at once, and ignores riders', () => {
     const cap = pieceCapacity([
       vehicle('reefer', 'refrigerated_truck', 'dc', 2),
       vehicle('multi', 'multi_temperature_truck', 'dc', 1),
       vehicle('van', 'ambient_van', 'dc', 3),
       vehicle('rider', 'rider_ebike', 'store', 5),
     ]);
-    expect(cap.ambient).toEqual({ weightG: 2_000_000, volumeCm3: 12_000_000 });
-    expect(cap.chilled).toEqual({ weightG: 2_000_000, volumeCm3: 12_000_000 });
+    // Van-sized ambient pieces: three vans and the truck (two pieces) carry 5 half-truckloads at once, not 1 truckload.
+    expect(cap.ambient).toEqual({ weightG: 1_000_000, volumeCm3: 6_000_000 });
+    // The reefers' 12 m³ would leave the multi-temperature truck's 10 m³ chilled compartment out: 3 pieces of 10 m³ beat 2 of 12.
+    expect(cap.chilled).toEqual({ weightG: 2_000_000, volumeCm3: 10_000_000 });
     expect(cap.frozen).toEqual({ weightG: 1_500_000, volumeCm3: 8_000_000 });
+    // A van that takes 60% of a truckload: a truck would carry one van-sized piece only, so three trucks and a van carry more in truckloads.
+    const bigVan = vehicle('van', 'ambient_van', 'dc', 1, { compartments: [{ temperatureClass: 'ambient', maxWeightKg: 1200, maxVolumeL: 7200, refrigerated: false }] });
+    expect(pieceCapacity([vehicle('multi', 'multi_temperature_truck', 'dc', 3), bigVan]).ambient).toEqual({ weightG: 2_000_000, volumeCm3: 12_000_000 });
   });
 
   it.each([

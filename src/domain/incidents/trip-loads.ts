@@ -2,12 +2,12 @@
  * The loads a response plan's trips part plans: the sourcing part's transfer lines, before any
  * transfer order exists. The draft and the apply split them the same way (`splitTransfer` makes
  * each piece a transfer order of its own on apply): by temperature class (goods of a class ride only in a
- * compartment of that class) and into pieces that fit the largest truck compartment of that
- * class in the fleet, so the trips planner sees what the chain would actually load on a truck rather than
+ * compartment of that class) and into pieces sized to a truck compartment of that class in the
+ * fleet (`pieceCapacity`), so the trips planner sees what the chain would actually load on a truck rather than
  * a 20-tonne "transfer" no vehicle can carry. Pure.
  */
-import { TEMPERATURE_CLASSES, type FleetVehicleType, type Load, type LoadLine, type Place, type TemperatureClass } from '../trips/model.ts';
-import type { TripItem } from '../trips/loads.ts';
+import { TEMPERATURE_CLASSES, type FleetVehicleType, type Load, type LoadLine, type Place, type TemperatureClass } from '../trips/index.ts';
+import type { TripItem } from '../trips/index.ts';
 
 export interface TransferLine {
   fromNodeId: string;
@@ -22,22 +22,40 @@ export interface PieceCapacity {
 }
 
 /**
- * Per class, the largest compartment (by volume, then weight) among the vehicles that are not
- * riders: a piece of that size fits the biggest vehicle that carries the class (the routing
- * solver puts a piece only on a vehicle it fits, and several small pieces on one vehicle when it
- * pays). Sizing to the smallest compartment (a van's) made twice as many loads as the trucks need
- * trips for, and the first day's fleet could not carry them.
+ * Per class, the piece size that lets the day's fleet (riders aside) carry the most goods of the
+ * class in one round: each compartment size of the class is a candidate, and a candidate scores
+ * the pieces every vehicle fits at once (count x whole pieces per compartment) times the piece's
+ * size (the smaller of its weight and volume as a share of the class's largest compartment); ties
+ * go to the larger piece (fewer stops). Every piece fits at least the vehicles it was sized for.
+ * Sizing to the largest compartment made ambient pieces of 2 t that only the three
+ * multi-temperature trucks could take (the vans carry 1 t): the vans stood idle while 46 of the
+ * first day's loads found no vehicle. Sizing to the smallest compartment of all would make a
+ * frozen truck carry one small piece where it could carry one big one.
  */
 export function pieceCapacity(fleet: FleetVehicleType[]): Partial<Record<TemperatureClass, PieceCapacity>> {
-  const out: Partial<Record<TemperatureClass, PieceCapacity>> = {};
+  const byClass = new Map<TemperatureClass, Array<{ cap: PieceCapacity; count: number }>>();
   for (const v of fleet) {
     if (v.kind === 'rider_ebike' || v.count <= 0) continue;
     for (const c of v.compartments) {
       const cap = { weightG: c.maxWeightKg * 1000, volumeCm3: c.maxVolumeL * 1000 };
       if (cap.weightG <= 0 || cap.volumeCm3 <= 0) continue;
-      const cur = out[c.temperatureClass];
-      if (!cur || cap.volumeCm3 > cur.volumeCm3 || (cap.volumeCm3 === cur.volumeCm3 && cap.weightG > cur.weightG)) out[c.temperatureClass] = cap;
+      const list = byClass.get(c.temperatureClass) ?? byClass.set(c.temperatureClass, []).get(c.temperatureClass)!;
+      list.push({ cap, count: v.count });
     }
+  }
+  const out: Partial<Record<TemperatureClass, PieceCapacity>> = {};
+  for (const [cls, list] of byClass) {
+    const maxW = Math.max(...list.map((x) => x.cap.weightG));
+    const maxV = Math.max(...list.map((x) => x.cap.volumeCm3));
+    let best: { cap: PieceCapacity; score: number; share: number } | null = null;
+    for (const { cap } of list) {
+      const share = Math.min(cap.weightG / maxW, cap.volumeCm3 / maxV);
+      const pieces = list.reduce((a, x) => a + x.count * Math.floor(Math.min(x.cap.weightG / cap.weightG, x.cap.volumeCm3 / cap.volumeCm3)), 0);
+      const score = pieces * share;
+      const better = !best || score > best.score + 1e-9 || (Math.abs(score - best.score) <= 1e-9 && (share > best.share || (share === best.share && cap.volumeCm3 > best.cap.volumeCm3)));
+      if (better) best = { cap, score, share };
+    }
+    out[cls] = best!.cap;
   }
   return out;
 }
@@ -50,7 +68,7 @@ export interface TransferLoads {
 
 /**
  * Groups the lines by giver, receiver and temperature class, then fills pieces up to the class's
- * largest compartment; a line bigger than what is left is split by units. Piece ids are
+ * piece size (`pieceCapacity`); a line bigger than what is left is split by units. Piece ids are
  * `<prefix><from>><to>:<class>:<k>`. Items with no weight or volume count as zero in that
  * dimension (the trips planner warns about them).
  */
@@ -146,8 +164,7 @@ export interface TransferPiece {
 
 /**
  * Splits one transfer (one giver, one receiver) into the pieces the ledger records as separate
- * transfer orders: by temperature class, then up to the class's largest truck compartment
- * (`pieceCapacity`), so each piece fits the biggest vehicle that carries its class. Lines that cannot be
+ * transfer orders: by temperature class, then up to the class's piece size (`pieceCapacity`), so each piece fits the vehicles it was sized for. Lines that cannot be
  * sized are not dropped: they go in one piece per reason, marked `unsized`, so every unit the
  * plan moves is in exactly one piece and what cannot be carried is visible. Pure.
  */

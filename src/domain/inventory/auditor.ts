@@ -8,7 +8,7 @@
  * documents) so that a bug in the ledger's bookkeeping is not repeated here. A disagreement
  * throws an `AuditFailure` naming the operation and what differed.
  */
-import type { Result } from '../shared/result.ts';
+import type { Result } from '../shared/index.ts';
 import type { PostResult } from './ledger.ts';
 import type { ItemBalance, LotBalance, MovementLine, Operation } from './types.ts';
 

@@ -7,7 +7,7 @@
  * recount threshold must be counted again before the count can be posted; the recount is final.
  * Posting turns every non-zero difference into one count adjustment, all or nothing.
  */
-import { err, ok, type Result } from '../shared/result.ts';
+import { err, ok, type Result } from '../shared/index.ts';
 import type { CountAdjustmentLine } from './types.ts';
 
 export type CountLineStatus = 'not_counted' | 'recount_required' | 'counted';

@@ -9,7 +9,7 @@
  * Checks, in this order: the scope's values are known (field `scope.*`), the two nodes differ
  * (`toNodeId`), something in scope is free to move (`scope`, code `conflict`).
  */
-import { err, ok, type Result } from '../shared/result.ts';
+import { err, ok, type Result } from '../shared/index.ts';
 
 export const MOVE_TEMPERATURE_CLASSES = ['ambient', 'chilled', 'frozen'] as const;
 

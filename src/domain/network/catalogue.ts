@@ -1,4 +1,4 @@
-import type { Random } from '../shared/random.ts';
+import type { Random } from '../shared/index.ts';
 import type { DemandInput, EssentialTier, ItemInput, TemperatureClass } from './model.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { err, ok, type DomainError, type Result } from '../shared/result.ts';
+import { err, ok, type DomainError, type Result } from '../shared/index.ts';
 
 /**
  * The network: nodes (stores, warehouses, the DC, suppliers), items (SKUs) and

@@ -1,5 +1,5 @@
-import { err, type Result } from '../shared/result.ts';
-import type { DropPoint } from '../zones/control-area.ts';
+import { err, type Result } from '../shared/index.ts';
+import type { DropPoint } from '../zones/index.ts';
 import { householdKey, remainingAllowance } from './limits.ts';
 import { eligibleNodes, firstByPrecedence, type PlacementContext } from './placement.ts';
 import { DEFAULT_UTC_OFFSET_MIN, localDay } from './slots.ts';

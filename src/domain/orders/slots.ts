@@ -1,6 +1,6 @@
-import { err, ok, type Result } from '../shared/result.ts';
+import { err, ok, type Result } from '../shared/index.ts';
 import type { RejectionCode } from './types.ts';
-import { DEFAULT_CALENDAR, localTimeMs as calendarTimeMs, operatingDay } from '../shared/calendar.ts';
+import { DEFAULT_CALENDAR, localTimeMs as calendarTimeMs, operatingDay } from '../shared/index.ts';
 
 /**
  * Delivery slots and ordering windows.

@@ -10,7 +10,7 @@
  * Times are epoch milliseconds (`...AtMs`) or ISO strings at the edges; quantities are integers in
  * the item's unit; a service day is a local calendar day `YYYY-MM-DD`.
  */
-import type { DropPoint } from '../zones/control-area.ts';
+import type { DropPoint } from '../zones/index.ts';
 
 export const ORDER_STATUSES = ['placed', 'picking', 'packed', 'out_for_delivery', 'delivered', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];

@@ -1,4 +1,4 @@
-import { err, ok, type DomainError, type Result } from '../shared/result.ts';
+import { err, ok, type DomainError, type Result } from '../shared/index.ts';
 import type { OrderLineRequest, OrderRequest } from './types.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { INF, ModelBuilder, type MipSolver } from '../shared/mip.ts';
-import { err, ok, type Result } from '../shared/result.ts';
+import { INF, ModelBuilder, type MipSolver } from '../shared/index.ts';
+import { err, ok, type Result } from '../shared/index.ts';
 import { DEFAULT_MULTIPLIERS, TEMP_CLASSES, type BaselineDemand, type Multipliers, type PlanningItem, type PlanningNode, type TempClass } from './types.ts';
 import { checkKnown, checkNonNegInt, checkPositiveInt, checkUnique } from './validate.ts';
 import { multiplierFor, tradingNode } from './targets.ts';

@@ -1,4 +1,4 @@
-import type { Random } from '../shared/random.ts';
+import type { Random } from '../shared/index.ts';
 import type { SourcingInput } from './sourcing/prepare.ts';
 import { computeTargets } from './targets.ts';
 import { TEMP_CLASSES, type Balance, type BaselineDemand, type DcShipment, type PlanningItem, type PlanningNode, type Supplier, type SupplierItem } from './types.ts';

@@ -1,4 +1,4 @@
-import { ok, type Result } from '../shared/result.ts';
+import { ok, type Result } from '../shared/index.ts';
 import {
   DEFAULT_MULTIPLIERS,
   TEMP_CLASSES,

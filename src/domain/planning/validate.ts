@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../shared/result.ts';
+import { err, ok, type Result } from '../shared/index.ts';
 
 /**
  * Small checks shared by the planning inputs. Each returns a `validation_failed`

@@ -4,7 +4,7 @@
  * matrix per distinct (cost per distance, cost per duration) pair. Compiling checks every
  * field once, so the search code can assume a valid instance.
  */
-import { err, ok, type Result } from '../shared/result.ts';
+import { err, ok, type Result } from '../shared/index.ts';
 import type { RoutingProblem } from './model.ts';
 
 export interface VehicleInst {

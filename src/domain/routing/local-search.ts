@@ -3,7 +3,7 @@
  * operator on (u, v) and apply the first improving move, until no move improves. Pairs whose
  * two routes have not changed since u was last examined are skipped.
  */
-import type { Random } from '../shared/random.ts';
+import type { Random } from '../shared/index.ts';
 import type { Neighbours } from './neighbours.ts';
 import { createCrossExchange } from './operators/cross-exchange.ts';
 import type { LsContext, Operator } from './operators/operator.ts';

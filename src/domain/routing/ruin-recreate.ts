@@ -5,7 +5,7 @@
  * stop back greedily, each at its cheapest feasible position, skipping positions at random
  * ("blinks") so the same solution can be rebuilt in different ways.
  */
-import type { Random } from '../shared/random.ts';
+import type { Random } from '../shared/index.ts';
 import type { Instance } from './instance.ts';
 import type { Neighbours } from './neighbours.ts';
 import { insertionDelta, routeCanTake, singletonCost, type Solution } from './solution.ts';

@@ -9,7 +9,7 @@
  * temperature follows the fraction of the budget used, so a run with only an iteration limit
  * is exactly reproducible from its seed.
  */
-import type { Random } from '../shared/random.ts';
+import type { Random } from '../shared/index.ts';
 import { regretInsertion } from './construction.ts';
 import type { Instance } from './instance.ts';
 import { createLocalSearch, defaultOperators } from './local-search.ts';

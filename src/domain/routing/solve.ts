@@ -3,8 +3,8 @@
  * sets aside stops no vehicle could ever serve (with a reason), runs the search and reports
  * routes with their schedules. Pure: time comes from `options.clock`, randomness from the seed.
  */
-import { err, ok, type Result } from '../shared/result.ts';
-import { seededRandom } from '../shared/random.ts';
+import { err, ok, type Result } from '../shared/index.ts';
+import { seededRandom } from '../shared/index.ts';
 import { compatible, compileProblem, fitsCapacity, serviceStart, type Instance } from './instance.ts';
 import type {
   RouteResult, RoutingProblem, RoutingSolution, ScheduledStop, SolveOptions, UnassignedReason, UnassignedStop,

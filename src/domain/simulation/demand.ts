@@ -1,5 +1,5 @@
-import type { Random } from '../shared/random.ts';
-import { invariant } from '../shared/result.ts';
+import type { Random } from '../shared/index.ts';
+import { invariant } from '../shared/index.ts';
 
 /**
  * Demand sampling: how many orders arrive in an hour (Poisson), when in the hour,

@@ -1,16 +1,16 @@
-import { roadDistanceM } from '../geo/travel.ts';
-import { takesOnlineOrders, type NodeStatus, type TemperatureClass } from '../network/model.ts';
-import { seededRandom, type Random } from '../shared/random.ts';
-import { invariant } from '../shared/result.ts';
+import { roadDistanceM } from '../geo/index.ts';
+import { takesOnlineOrders, type NodeStatus, type TemperatureClass } from '../network/index.ts';
+import { seededRandom, type Random } from '../shared/index.ts';
+import { invariant } from '../shared/index.ts';
 import { AliasTable, poisson } from './demand.ts';
 import { EventQueue, type SimEvent } from './events.ts';
 import { M, METRIC_COUNT, toDayKpi, summarise, type DayKpi, type KpiSummary, type Metric, type RefusalReason } from './kpi.ts';
 import { SECONDS_PER_DAY, tierIndex, type Replenishment, type SimAction, type SimInput, type StaffLevel, type TierNumbers } from './model.ts';
 import { ArrayStock, isoDay, LedgerStock, type StockBook } from './stock.ts';
 import { SimPlacementBook } from './orders-adapter.ts';
-import { placeOrder, type PlacementContext } from '../orders/placement.ts';
-import type { PurchaseLimitPolicy } from '../orders/limits.ts';
-import type { OrderRequest, RejectionCode, RoutingInfo } from '../orders/types.ts';
+import { placeOrder, type PlacementContext } from '../orders/index.ts';
+import type { PurchaseLimitPolicy } from '../orders/index.ts';
+import type { OrderRequest, RejectionCode, RoutingInfo } from '../orders/index.ts';
 
 /**
  * The discrete-event simulation of the days ahead. A virtual clock (seconds from

@@ -1,4 +1,4 @@
-import type { NodeStatus, TemperatureClass, EssentialTier, NodeKind } from '../network/model.ts';
+import type { NodeStatus, TemperatureClass, EssentialTier, NodeKind } from '../network/index.ts';
 
 /**
  * What the engine runs: a city (nodes, items, zones, the item mix), the events

@@ -1,6 +1,6 @@
-import { PlacementBook, type NodeInfo } from '../orders/book.ts';
-import { NO_LIMITS, type LimitItem, type PurchaseLimitPolicy } from '../orders/limits.ts';
-import type { SlotState, WindowState } from '../orders/slots.ts';
+import { PlacementBook, type NodeInfo } from '../orders/index.ts';
+import { NO_LIMITS, type LimitItem, type PurchaseLimitPolicy } from '../orders/index.ts';
+import type { SlotState, WindowState } from '../orders/index.ts';
 import type { StockBook } from './stock.ts';
 
 /**

@@ -1,12 +1,12 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { generateBaselineDemand, generateCatalogue } from '../network/catalogue.ts';
-import { ItemInputSchema, NodeInputSchema, schemaErrors, NODE_DEFAULTS, ITEM_DEFAULTS, type DemandInput, type ItemInput, type NodeInput, type NodeStatus, type TemperatureClass } from '../network/model.ts';
-import { seededRandom } from '../shared/random.ts';
-import { err, ok, type DomainError, type Result } from '../shared/result.ts';
-import { circlePolygon, computeAreaEffects } from '../zones/control-area.ts';
-import { defaultTravel } from '../geo/travel.ts';
-import { planReassignment, type PlannerZone } from '../zones/reassignment.ts';
-import type { MipSolver } from '../shared/mip.ts';
+import { generateBaselineDemand, generateCatalogue } from '../network/index.ts';
+import { ItemInputSchema, NodeInputSchema, schemaErrors, NODE_DEFAULTS, ITEM_DEFAULTS, type DemandInput, type ItemInput, type NodeInput, type NodeStatus, type TemperatureClass } from '../network/index.ts';
+import { seededRandom } from '../shared/index.ts';
+import { err, ok, type DomainError, type Result } from '../shared/index.ts';
+import { circlePolygon, computeAreaEffects } from '../zones/index.ts';
+import { defaultTravel } from '../geo/index.ts';
+import { planReassignment, type PlannerZone } from '../zones/index.ts';
+import type { MipSolver } from '../shared/index.ts';
 import { DEFAULT_HOURLY_PROFILE, parseClock } from './demand.ts';
 import { SECONDS_PER_DAY, type Replenishment, type SimAction, type SimInput, type SimNode, type StaffLevel, type TierNumbers, type Wave } from './model.ts';
 

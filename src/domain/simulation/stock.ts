@@ -1,5 +1,5 @@
 import { InMemoryLedger, nodeItemKey, planExpiryWriteOffs, type ItemBalance, type Operation } from '../inventory/index.ts';
-import { invariant } from '../shared/result.ts';
+import { invariant } from '../shared/index.ts';
 
 /**
  * Where the simulation keeps stock. Two books with the same rules:

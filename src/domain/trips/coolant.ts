@@ -12,7 +12,7 @@
  * where `r = refrigeratedPct / 100` when the compartment has its own cooling unit (the coolant is
  * then only a buffer for door openings and breakdowns) and 1 for a passive insulated box.
  */
-import { err, ok, type Result } from '../shared/result.ts';
+import { err, ok, type Result } from '../shared/index.ts';
 import type { Coolant, LoadSize } from './model.ts';
 
 export interface CoolantRule {

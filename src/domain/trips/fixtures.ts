@@ -2,7 +2,7 @@
  * Tiny named instances for the trips tests, small enough to check by hand. Coordinates are the
  * Yizhuang scenario's (WGS84).
  */
-import { solveRouting } from '../routing/solve.ts';
+import { solveRouting } from '../routing/index.ts';
 import { DEFAULT_COOLANT_RULE } from './coolant.ts';
 import { FLEET_TEMPLATES } from './fleet.ts';
 import type { TripItem } from './loads.ts';

@@ -4,8 +4,8 @@
  * (a 4.2 m refrigerated truck, a 9.6 m frozen truck, …) for the demo and for a quick start.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { parseWith } from '../network/model.ts';
-import { err, ok, type Result } from '../shared/result.ts';
+import { parseWith } from '../network/index.ts';
+import { err, ok, type Result } from '../shared/index.ts';
 import { PALLET_VOLUME_L, VEHICLE_KINDS, type Compartment, type FleetVehicleType, type TemperatureClass, type VehicleKind } from './model.ts';
 import { parseClock } from './time.ts';
 

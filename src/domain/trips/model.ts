@@ -7,7 +7,7 @@
  * shift "06:00-20:00" is [21600, 72000] and a stop's ETA prints as HH:MM without a time zone
  * library. Weights are grams, volumes cubic centimetres, distances metres, money fen.
  */
-import type { TemperatureClass } from '../network/model.ts';
+import type { TemperatureClass } from '../network/index.ts';
 
 export type { TemperatureClass };
 export const TEMPERATURE_CLASSES: readonly TemperatureClass[] = ['ambient', 'chilled', 'frozen'];

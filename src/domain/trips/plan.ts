@@ -22,8 +22,8 @@
  * `fleet_exhausted`. Nothing is dropped silently: every load is on a trip or in `unassigned`.
  * Pure: the solver is passed in (in the server it runs in a worker thread).
  */
-import type { RouteResult, RoutingProblem, RoutingSolution, RoutingObjective, Stop, VehicleType } from '../routing/model.ts';
-import { invariant, type Result } from '../shared/result.ts';
+import type { RouteResult, RoutingProblem, RoutingSolution, RoutingObjective, Stop, VehicleType } from '../routing/index.ts';
+import { invariant, type Result } from '../shared/index.ts';
 import { addCoolant, coolantFor, noCoolant, type CoolantRule } from './coolant.ts';
 import { compartmentOf } from './fleet.ts';
 import { addSize, classesOf, emptySize, sizeLoad, totalWeightG, totalVolumeCm3, type SizedLoad, type TripItem } from './loads.ts';

@@ -1,8 +1,8 @@
 /**
  * Clock times inside a plan's day: seconds from local midnight. "24:00" is the end of the day.
  */
-import { err, ok, type Result } from '../shared/result.ts';
-import { DEFAULT_CALENDAR } from '../shared/calendar.ts';
+import { err, ok, type Result } from '../shared/index.ts';
+import { DEFAULT_CALENDAR } from '../shared/index.ts';
 
 const HHMM = /^([01]\d|2[0-4]):([0-5]\d)$/;
 

@@ -3,8 +3,8 @@
  * circuity, at the vehicle's average speed). Whole metres and seconds, so schedules are
  * integers and replay exactly.
  */
-import type { LatLng } from '../geo/coordinates.ts';
-import { DEFAULT_CIRCUITY, roadDistanceM as geoRoadDistanceM, travelS } from '../geo/travel.ts';
+import type { LatLng } from '../geo/index.ts';
+import { DEFAULT_CIRCUITY, roadDistanceM as geoRoadDistanceM, travelS } from '../geo/index.ts';
 
 export const DEFAULT_DETOUR_FACTOR = DEFAULT_CIRCUITY;
 

@@ -11,7 +11,7 @@
  *    equal to the load's lines.
  * It returns every violation found; an empty list means the plan is valid.
  */
-import { roadDistanceM } from '../geo/travel.ts';
+import { roadDistanceM } from '../geo/index.ts';
 import type { TripItem } from './loads.ts';
 import type { FleetVehicleType, Load, TripPlanResult } from './model.ts';
 

@@ -9,7 +9,7 @@
  * Everything else (headcounts per node, role mix, names) is a plausible estimate generated
  * from a fixed seed, labelled as such in docs/workforce.md.
  */
-import { seededRandom } from '../shared/random.ts';
+import { seededRandom } from '../shared/index.ts';
 import type { Role, StaffMember } from './model.ts';
 
 interface Group {

@@ -9,7 +9,7 @@
  * trade press reports for normal times). People are productive 85% of a shift, so the work is
  * divided by 0.85 to get the minutes to roster.
  */
-import { err, ok, type Result } from '../shared/result.ts';
+import { err, ok, type Result } from '../shared/index.ts';
 import type { Role, RoleNeed } from './model.ts';
 import { isRole } from './model.ts';
 

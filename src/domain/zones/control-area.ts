@@ -1,6 +1,6 @@
-import type { LatLng, Position } from '../geo/coordinates.ts';
-import { haversineExactM } from '../geo/distance.ts';
-import { err, ok, type Result } from '../shared/result.ts';
+import type { LatLng, Position } from '../geo/index.ts';
+import { haversineExactM } from '../geo/index.ts';
+import { err, ok, type Result } from '../shared/index.ts';
 import { geometryAreaM2, geometryContains, overlapAreaM2, parseGeometry, type AreaGeometry } from './geometry.ts';
 import { ZONE_ID_PATTERN } from './zone.ts';
 

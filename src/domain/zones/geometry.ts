@@ -1,6 +1,6 @@
-import { localProjection, type BBox, type LatLng, type LocalProjection, type Position } from '../geo/coordinates.ts';
-import type { MultiPolygonCoords } from '../geo/spatial-index.ts';
-import { err, ok, type DomainError, type Result } from '../shared/result.ts';
+import { localProjection, type BBox, type LatLng, type LocalProjection, type Position } from '../geo/index.ts';
+import type { MultiPolygonCoords } from '../geo/index.ts';
+import { err, ok, type DomainError, type Result } from '../shared/index.ts';
 
 /** A zone or control-area shape: RFC 7946 Polygon or MultiPolygon in WGS84. */
 export type AreaGeometry =

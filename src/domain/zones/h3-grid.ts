@@ -1,7 +1,7 @@
 import { cellToBoundary, cellToLatLng, getHexagonEdgeLengthAvg, gridDisk, latLngToCell, polygonToCells } from 'h3-js';
-import type { BBox, LatLng, Position } from '../geo/coordinates.ts';
-import { haversineExactM } from '../geo/distance.ts';
-import { err, invariant, ok, type Result } from '../shared/result.ts';
+import type { BBox, LatLng, Position } from '../geo/index.ts';
+import { haversineExactM } from '../geo/index.ts';
+import { err, invariant, ok, type Result } from '../shared/index.ts';
 import type { DeliveryZone } from './zone.ts';
 
 /** A node as the zone generator and planner see it: where it is and how far it delivers. */

@@ -1,8 +1,8 @@
-import type { LatLng } from '../geo/coordinates.ts';
-import { haversineExactM } from '../geo/distance.ts';
-import type { TravelTable, TravelTimeProvider } from '../geo/travel.ts';
-import { err, invariant, ok, type Result } from '../shared/result.ts';
-import { INF, ModelBuilder, type LinearModel, type MipSolver, type SolveResult } from '../shared/mip.ts';
+import type { LatLng } from '../geo/index.ts';
+import { haversineExactM } from '../geo/index.ts';
+import type { TravelTable, TravelTimeProvider } from '../geo/index.ts';
+import { err, invariant, ok, type Result } from '../shared/index.ts';
+import { INF, ModelBuilder, type LinearModel, type MipSolver, type SolveResult } from '../shared/index.ts';
 
 /**
  * The zone-reassignment planner (切换路区). When nodes are suspended or their

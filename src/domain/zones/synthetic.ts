@@ -1,5 +1,5 @@
-import { haversineExactM } from '../geo/distance.ts';
-import { seededRandom } from '../shared/random.ts';
+import { haversineExactM } from '../geo/index.ts';
+import { seededRandom } from '../shared/index.ts';
 import type { PlannerNode, PlannerZone, ReassignmentInput } from './reassignment.ts';
 
 export interface SyntheticOptions {

@@ -1,5 +1,5 @@
-import { haversineExactM } from '../geo/distance.ts';
-import { err, ok, type Result } from '../shared/result.ts';
+import { haversineExactM } from '../geo/index.ts';
+import { err, ok, type Result } from '../shared/index.ts';
 import { planReassignment, type NodeOverride, type PlanOptions, type PlannerNode, type ReassignmentInput, type ReassignmentProposal } from './reassignment.ts';
 
 /**

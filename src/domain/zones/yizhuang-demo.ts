@@ -1,7 +1,7 @@
-import type { BBox } from '../geo/coordinates.ts';
-import { haversineExactM } from '../geo/distance.ts';
-import { seededRandom } from '../shared/random.ts';
-import { unwrap } from '../shared/result.ts';
+import type { BBox } from '../geo/index.ts';
+import { haversineExactM } from '../geo/index.ts';
+import { seededRandom } from '../shared/index.ts';
+import { unwrap } from '../shared/index.ts';
 import { circlePolygon, type ControlArea, type ControlLevel } from './control-area.ts';
 import { geometryCentroid } from './geometry.ts';
 import { assignNearest, generateH3Zones, spreadDemand, type ZoneNode } from './h3-grid.ts';

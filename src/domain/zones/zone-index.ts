@@ -1,4 +1,4 @@
-import { PolygonIndex, type PolygonIndexOptions } from '../geo/spatial-index.ts';
+import { PolygonIndex, type PolygonIndexOptions } from '../geo/index.ts';
 import { nearestDropPoint, type ControlArea, type ControlLevel, type DropPoint } from './control-area.ts';
 import { geometryBBox, toMultiPolygon } from './geometry.ts';
 import type { DeliveryZone } from './zone.ts';

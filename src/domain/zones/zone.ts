@@ -1,5 +1,5 @@
 import Flatbush from 'flatbush';
-import { err, ok, type DomainError, type Result } from '../shared/result.ts';
+import { err, ok, type DomainError, type Result } from '../shared/index.ts';
 import { geometryAreaM2, geometryBBox, overlapAreaM2, parseGeometry, type AreaGeometry } from './geometry.ts';
 
 /**

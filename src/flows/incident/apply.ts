@@ -152,14 +152,14 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
   if (ew) steps.push(emergencySourcingStep(ew.id, deps.solver, part('targets')?.multipliers ?? inc.spec.multipliers, now));
   // The first 24 hours of trips for the loads the sourcing steps created (their plans, from the journal).
   const planId = plan.id;
-  const trips = tripsStep(async (trx) => {
-    const done = (await store.requirePlan(trx, planId)).steps.filter((s) => s.status === 'applied' && (s.step === 'sourcing' || s.step === 'emergency_sourcing'));
+  const trips = tripsStep(async (db) => {
+    const done = (await store.requirePlan(db, planId)).steps.filter((s) => s.status === 'applied' && (s.step === 'sourcing' || s.step === 'emergency_sourcing'));
     return done.map((s) => (s.result as { planId?: string | null })?.planId).filter((x): x is string => !!x);
   }, now, { solve: deps.routing });
   steps.push({
     ...trips,
-    run: async (trx) => {
-      const r = await trips.run(trx);
+    run: async (trx, prepared) => {
+      const r = await trips.run(trx, prepared);
       drill('trips');
       return r;
     },

@@ -10,7 +10,7 @@ import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
-import { draftTrips } from '../incident-trips.ts';
+import { draftTrips, type SupplierLine } from '../incident-trips.ts';
 import { draftRoster, type SiteTimeline } from '../incident-staffing.ts';
 import { areaInput, DELIVERY, emergencyNode, type FlowDeps } from './common.ts';
 
@@ -203,6 +203,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   if (ewNode && !current.has(ewNode.id)) note('plan.warehouse_not_sourced', { node: ewNode.nameZh, nodeEn: ewNode.nameEn ?? ewNode.nameZh }, `sourcing: the emergency warehouse ${ewNode.id} is not a node until the plan is applied; apply gives it the demand it takes over and plans its stock (steps emergency_demand and emergency_sourcing)`);
   let sourcingPart: any = { planId: null, summary: null, receivers };
   let transferLines: Array<{ fromNodeId: string; toNodeId: string; itemId: string; quantity: number }> = [];
+  let supplierLines: SupplierLine[] = [];
   if (receivers.length === 0) note('plan.no_receivers', {}, 'sourcing: no affected node that keeps trading needs stock');
   else {
     try {
@@ -212,8 +213,10 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       const sp = await planning.createPlan(db, deps.solver, { multipliers, receivers, statuses: Object.fromEntries(immediate), params: { timeLimitS: options.sourcingTimeLimitS ?? 10 } }, now);
       sourcingPart = { planId: sp.id, receivers, summary: sp.summary, documents: sp.documents.length, lines: sp.lines.length, shortages: sp.shortages.length };
       transferLines = (sp.lines as any[]).filter((l) => l.kind === 'transfer' && l.fromNodeId).map((l) => ({ fromNodeId: l.fromNodeId, toNodeId: l.toNodeId, itemId: l.itemId, quantity: l.quantity }));
-      const others = (sp.lines as any[]).filter((l) => l.kind !== 'transfer').length;
-      if (others > 0) note('plan.lines_not_trips', { n: others }, `trips: ${others} supplier-order and diversion lines arrive with the supplier's or the DC's own transport and are not in the trips part`);
+      // Supplier orders reach the chain's hub; the chain's trucks take them on (the trips part plans them as the apply does).
+      supplierLines = (sp.lines as any[]).filter((l) => l.kind === 'supplier_order').map((l) => ({ supplierId: l.supplierId, toNodeId: l.toNodeId, itemId: l.itemId, quantity: l.quantity, expedited: !!l.expedited, arrivalH: Number(l.arrivalH) }));
+      const others = (sp.lines as any[]).filter((l) => l.kind !== 'transfer' && l.kind !== 'supplier_order').length;
+      if (others > 0) note('plan.lines_not_trips', { n: others }, `trips: ${others} diversion lines arrive with the DC's own transport and are not in the trips part`);
     } catch (e) {
       partFailed('sourcing', e);
     }
@@ -222,9 +225,9 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
 
   // 6. Trips (trips context): the transfers as trips, cold chain over the day and ambient on the waves.
   let tripsPart: any = { trips: 0, coldChainTrips: 0, ambientTrips: 0, dryIceBags: 0, icePacks: 0, coolantPacks: 0, loads: 0, unassigned: [] };
-  if (transferLines.length > 0) {
+  if (transferLines.length + supplierLines.length > 0) {
     try {
-      tripsPart = await draftTrips(db, transferLines, { fromMs, days: options.tripsDays ?? 2, budgetMs: options.tripsBudgetMs, maxIterations: options.tripsMaxIterations, solve: deps.routing });
+      tripsPart = await draftTrips(db, transferLines, { fromMs, days: options.tripsDays ?? 2, budgetMs: options.tripsBudgetMs, maxIterations: options.tripsMaxIterations, solve: deps.routing }, supplierLines);
       if (tripsPart.unassigned.length > 0) note('plan.loads_without_trip', { n: tripsPart.unassigned.length, loads: tripsPart.loads, days: tripsPart.days }, `trips: ${tripsPart.unassigned.length} of ${tripsPart.loads} loads found no trip within ${tripsPart.days} day(s) (see the trips part)`);
     } catch (e) {
       partFailed('trips', e);
@@ -259,6 +262,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       sites: timelines,
       extraNodes: ewNode && !current.has(ewNode.id) ? [{ id: ewNode.id, name: ewNode.nameZh, lat: ewNode.lat, lng: ewNode.lng, status: 'open', dailyOrderCapacity: ewNode.dailyOrderCapacity ?? 0 }] : [],
       timeLimitS: options.rosterTimeLimitS,
+      planner: deps.roster,
     });
     if (staffingPart.unmetRoleHours > 0) note('plan.role_hours_unmet', { n: staffingPart.unmetRoleHours }, `staffing: ${staffingPart.unmetRoleHours} role-hours cannot be covered by the people within reach (see the staffing part)`);
   } catch (e) {

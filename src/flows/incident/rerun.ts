@@ -147,8 +147,9 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
   const oldTrips = content('trips') ?? {};
   const startMs = Math.min(...inc.spec.areas.map((a) => Date.parse(a.startsAt)));
   const fromMs = Math.max(startMs, now.getTime());
-  const tripsPart: any = transferLines.length > 0
-    ? await draftTrips(db, transferLines, { fromMs, days: Number(oldTrips.days ?? 2), budgetMs: input.tripsBudgetMs, solve: deps.routing })
+  const supplierLines = (sp.lines as any[]).filter((l) => l.kind === 'supplier_order').map((l) => ({ supplierId: l.supplierId, toNodeId: l.toNodeId, itemId: l.itemId, quantity: l.quantity, expedited: !!l.expedited, arrivalH: Number(l.arrivalH) }));
+  const tripsPart: any = transferLines.length + supplierLines.length > 0
+    ? await draftTrips(db, transferLines, { fromMs, days: Number(oldTrips.days ?? 2), budgetMs: input.tripsBudgetMs, solve: deps.routing }, supplierLines)
     : { trips: 0, coldChainTrips: 0, ambientTrips: 0, dryIceBags: 0, icePacks: 0, coolantPacks: 0, loads: 0, unassigned: [] };
   await store.editPart(db, plan.id, 'trips', tripsPart, now);
   await store.patchPlanSummary(db, plan.id, {

@@ -328,7 +328,14 @@ export interface paths {
                         "application/json": {
                             areas: ({
                                 allowOnlineOnly: boolean;
-                                dropPoints: unknown[];
+                                dropPoints: ({
+                                    id: string;
+                                    lat: number;
+                                    lng: number;
+                                    name: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
                                 endsAt: string | null;
                                 geometry: {
                                     coordinates: unknown[];
@@ -388,7 +395,14 @@ export interface paths {
                         "application/json": {
                             area: {
                                 allowOnlineOnly: boolean;
-                                dropPoints: unknown[];
+                                dropPoints: ({
+                                    id: string;
+                                    lat: number;
+                                    lng: number;
+                                    name: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
                                 endsAt: string | null;
                                 geometry: {
                                     coordinates: unknown[];
@@ -489,7 +503,14 @@ export interface paths {
                         "application/json": {
                             area: {
                                 allowOnlineOnly: boolean;
-                                dropPoints: unknown[];
+                                dropPoints: ({
+                                    id: string;
+                                    lat: number;
+                                    lng: number;
+                                    name: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
                                 endsAt: string | null;
                                 geometry: {
                                     coordinates: unknown[];
@@ -601,7 +622,14 @@ export interface paths {
                         "application/json": {
                             area: {
                                 allowOnlineOnly: boolean;
-                                dropPoints: unknown[];
+                                dropPoints: ({
+                                    id: string;
+                                    lat: number;
+                                    lng: number;
+                                    name: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
                                 endsAt: string | null;
                                 geometry: {
                                     coordinates: unknown[];
@@ -754,7 +782,28 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            incidents: unknown[];
+                            incidents: {
+                                appliedAt: string | null;
+                                declaredAt: string;
+                                discardedAt: string | null;
+                                id: string;
+                                liftedAt: string | null;
+                                name: string;
+                                spec: {
+                                    areas: ({
+                                        id: string;
+                                        level: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    id: string;
+                                    name: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                status: "declared" | "planned" | "applied" | "lifted" | "discarded";
+                            }[];
                         };
                     };
                 };
@@ -830,7 +879,28 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            appliedAt: string | null;
+                            declaredAt: string;
+                            discardedAt: string | null;
+                            id: string;
+                            liftedAt: string | null;
+                            name: string;
+                            spec: {
+                                areas: ({
+                                    id: string;
+                                    level: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                id: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "declared" | "planned" | "applied" | "lifted" | "discarded";
+                        };
                     };
                 };
                 400: {
@@ -896,7 +966,84 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            appliedAt: string | null;
+                            declaredAt: string;
+                            discardedAt: string | null;
+                            id: string;
+                            liftedAt: string | null;
+                            liftPlan: {
+                                appliedAt: string | null;
+                                createdAt: string;
+                                id: string;
+                                incidentId: string;
+                                /** @enum {string} */
+                                kind: "response" | "lift";
+                                parts: {
+                                    content: unknown;
+                                    edited: boolean;
+                                    part: string;
+                                    position: number;
+                                    updatedAt: string;
+                                }[];
+                                /** @enum {string} */
+                                status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
+                                steps: {
+                                    at: string;
+                                    error: string | null;
+                                    position: number;
+                                    result: unknown;
+                                    status: string;
+                                    step: string;
+                                }[];
+                                summary: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
+                            name: string;
+                            plan: {
+                                appliedAt: string | null;
+                                createdAt: string;
+                                id: string;
+                                incidentId: string;
+                                /** @enum {string} */
+                                kind: "response" | "lift";
+                                parts: {
+                                    content: unknown;
+                                    edited: boolean;
+                                    part: string;
+                                    position: number;
+                                    updatedAt: string;
+                                }[];
+                                /** @enum {string} */
+                                status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
+                                steps: {
+                                    at: string;
+                                    error: string | null;
+                                    position: number;
+                                    result: unknown;
+                                    status: string;
+                                    step: string;
+                                }[];
+                                summary: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
+                            spec: {
+                                areas: ({
+                                    id: string;
+                                    level: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                id: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "declared" | "planned" | "applied" | "lifted" | "discarded";
+                        };
                     };
                 };
                 400: {
@@ -978,7 +1125,34 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            appliedAt: string | null;
+                            createdAt: string;
+                            id: string;
+                            incidentId: string;
+                            /** @enum {string} */
+                            kind: "response" | "lift";
+                            parts: {
+                                content: unknown;
+                                edited: boolean;
+                                part: string;
+                                position: number;
+                                updatedAt: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
+                            steps: {
+                                at: string;
+                                error: string | null;
+                                position: number;
+                                result: unknown;
+                                status: string;
+                                step: string;
+                            }[];
+                            summary: {
+                                [key: string]: unknown;
+                            };
+                        };
                     };
                 };
                 400: {
@@ -1052,7 +1226,28 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            appliedAt: string | null;
+                            declaredAt: string;
+                            discardedAt: string | null;
+                            id: string;
+                            liftedAt: string | null;
+                            name: string;
+                            spec: {
+                                areas: ({
+                                    id: string;
+                                    level: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                id: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "declared" | "planned" | "applied" | "lifted" | "discarded";
+                        };
                     };
                 };
                 400: {
@@ -1130,7 +1325,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            areas: {
+                                areaId: string;
+                                controlAreaId: string | null;
+                                endsAt: string | null;
+                            }[];
+                            incident: {
+                                appliedAt: string | null;
+                                declaredAt: string;
+                                discardedAt: string | null;
+                                id: string;
+                                liftedAt: string | null;
+                                name: string;
+                                spec: {
+                                    areas: ({
+                                        id: string;
+                                        level: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    id: string;
+                                    name: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                status: "declared" | "planned" | "applied" | "lifted" | "discarded";
+                            };
+                        };
                     };
                 };
                 400: {
@@ -1204,7 +1427,34 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            appliedAt: string | null;
+                            createdAt: string;
+                            id: string;
+                            incidentId: string;
+                            /** @enum {string} */
+                            kind: "response" | "lift";
+                            parts: {
+                                content: unknown;
+                                edited: boolean;
+                                part: string;
+                                position: number;
+                                updatedAt: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
+                            steps: {
+                                at: string;
+                                error: string | null;
+                                position: number;
+                                result: unknown;
+                                status: string;
+                                step: string;
+                            }[];
+                            summary: {
+                                [key: string]: unknown;
+                            };
+                        };
                     };
                 };
                 400: {
@@ -1291,7 +1541,34 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            appliedAt: string | null;
+                            createdAt: string;
+                            id: string;
+                            incidentId: string;
+                            /** @enum {string} */
+                            kind: "response" | "lift";
+                            parts: {
+                                content: unknown;
+                                edited: boolean;
+                                part: string;
+                                position: number;
+                                updatedAt: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
+                            steps: {
+                                at: string;
+                                error: string | null;
+                                position: number;
+                                result: unknown;
+                                status: string;
+                                step: string;
+                            }[];
+                            summary: {
+                                [key: string]: unknown;
+                            };
+                        };
                     };
                 };
                 400: {
@@ -1367,7 +1644,34 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            appliedAt: string | null;
+                            createdAt: string;
+                            id: string;
+                            incidentId: string;
+                            /** @enum {string} */
+                            kind: "response" | "lift";
+                            parts: {
+                                content: unknown;
+                                edited: boolean;
+                                part: string;
+                                position: number;
+                                updatedAt: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
+                            steps: {
+                                at: string;
+                                error: string | null;
+                                position: number;
+                                result: unknown;
+                                status: string;
+                                step: string;
+                            }[];
+                            summary: {
+                                [key: string]: unknown;
+                            };
+                        };
                     };
                 };
                 400: {
@@ -1453,7 +1757,34 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            appliedAt: string | null;
+                            createdAt: string;
+                            id: string;
+                            incidentId: string;
+                            /** @enum {string} */
+                            kind: "response" | "lift";
+                            parts: {
+                                content: unknown;
+                                edited: boolean;
+                                part: string;
+                                position: number;
+                                updatedAt: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
+                            steps: {
+                                at: string;
+                                error: string | null;
+                                position: number;
+                                result: unknown;
+                                status: string;
+                                step: string;
+                            }[];
+                            summary: {
+                                [key: string]: unknown;
+                            };
+                        };
                     };
                 };
                 400: {
@@ -1521,7 +1852,22 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            day: string;
+                            differences: number;
+                            lines: ({
+                                differences: ({
+                                    kind: string;
+                                    message: string;
+                                    quantity: number;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                nodeId: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        };
                     };
                 };
                 400: {
@@ -1606,7 +1952,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            comparison: unknown;
+                            days: number;
+                            fingerprint: string | null;
+                            from: string;
+                            planId: string | null;
+                            planStatus: string | null;
+                            seed: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
                     };
                 };
                 400: {
@@ -3012,11 +3368,74 @@ export interface paths {
                             plans: {
                                 appliedAt: string | null;
                                 createdAt: string;
-                                documents: unknown;
+                                documents: ({
+                                    fromId: string;
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "transfer_order" | "purchase_order" | "diversion";
+                                    lines: ({
+                                        itemId: string;
+                                        quantity: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    toNodeId: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
                                 id: string;
-                                request: unknown;
+                                request: {
+                                    multipliers?: {
+                                        byNode?: {
+                                            [key: string]: {
+                                                essential?: number;
+                                                key?: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
+                                        };
+                                        essential: number;
+                                        key: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    params?: {
+                                        [key: string]: unknown;
+                                    };
+                                    receivers?: string[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 status: string;
-                                summary: unknown;
+                                summary: {
+                                    bound?: number | null;
+                                    chunks?: number;
+                                    columns?: number;
+                                    costFen?: number;
+                                    deliveryFen?: number;
+                                    gapPct?: number | null;
+                                    greedy?: {
+                                        costFen: number;
+                                        objective: number;
+                                        weightedShortageUnits: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    lateUnitH?: number;
+                                    method?: string;
+                                    needs?: number;
+                                    needUnits?: number;
+                                    objective?: number;
+                                    premiumFen?: number;
+                                    receivers?: string[];
+                                    shortageUnits?: number;
+                                    solveTimeS?: number;
+                                    status?: string;
+                                    transportFen?: number;
+                                    weightedShortageUnits?: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 warnings: string[];
                             }[];
                         };
@@ -3085,7 +3504,21 @@ export interface paths {
                         "application/json": {
                             appliedAt: string | null;
                             createdAt: string;
-                            documents: unknown;
+                            documents: ({
+                                fromId: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "transfer_order" | "purchase_order" | "diversion";
+                                lines: ({
+                                    itemId: string;
+                                    quantity: number;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                toNodeId: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                             id: string;
                             lines: {
                                 arrivalH: number;
@@ -3112,7 +3545,28 @@ export interface paths {
                                 toNodeId: string;
                                 unitCostFen: number;
                             }[];
-                            request: unknown;
+                            request: {
+                                multipliers?: {
+                                    byNode?: {
+                                        [key: string]: {
+                                            essential?: number;
+                                            key?: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                    };
+                                    essential: number;
+                                    key: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                                receivers?: string[];
+                            } & {
+                                [key: string]: unknown;
+                            };
                             shortages: {
                                 itemId: string;
                                 needUnits: number;
@@ -3122,7 +3576,35 @@ export interface paths {
                                 tier: string;
                             }[];
                             status: string;
-                            summary: unknown;
+                            summary: {
+                                bound?: number | null;
+                                chunks?: number;
+                                columns?: number;
+                                costFen?: number;
+                                deliveryFen?: number;
+                                gapPct?: number | null;
+                                greedy?: {
+                                    costFen: number;
+                                    objective: number;
+                                    weightedShortageUnits: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                lateUnitH?: number;
+                                method?: string;
+                                needs?: number;
+                                needUnits?: number;
+                                objective?: number;
+                                premiumFen?: number;
+                                receivers?: string[];
+                                shortageUnits?: number;
+                                solveTimeS?: number;
+                                status?: string;
+                                transportFen?: number;
+                                weightedShortageUnits?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
                             warnings: string[];
                         };
                     };
@@ -3193,7 +3675,21 @@ export interface paths {
                         "application/json": {
                             appliedAt: string | null;
                             createdAt: string;
-                            documents: unknown;
+                            documents: ({
+                                fromId: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "transfer_order" | "purchase_order" | "diversion";
+                                lines: ({
+                                    itemId: string;
+                                    quantity: number;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                toNodeId: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                             id: string;
                             lines: {
                                 arrivalH: number;
@@ -3220,7 +3716,28 @@ export interface paths {
                                 toNodeId: string;
                                 unitCostFen: number;
                             }[];
-                            request: unknown;
+                            request: {
+                                multipliers?: {
+                                    byNode?: {
+                                        [key: string]: {
+                                            essential?: number;
+                                            key?: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                    };
+                                    essential: number;
+                                    key: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                                receivers?: string[];
+                            } & {
+                                [key: string]: unknown;
+                            };
                             shortages: {
                                 itemId: string;
                                 needUnits: number;
@@ -3230,7 +3747,35 @@ export interface paths {
                                 tier: string;
                             }[];
                             status: string;
-                            summary: unknown;
+                            summary: {
+                                bound?: number | null;
+                                chunks?: number;
+                                columns?: number;
+                                costFen?: number;
+                                deliveryFen?: number;
+                                gapPct?: number | null;
+                                greedy?: {
+                                    costFen: number;
+                                    objective: number;
+                                    weightedShortageUnits: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                lateUnitH?: number;
+                                method?: string;
+                                needs?: number;
+                                needUnits?: number;
+                                objective?: number;
+                                premiumFen?: number;
+                                receivers?: string[];
+                                shortageUnits?: number;
+                                solveTimeS?: number;
+                                status?: string;
+                                transportFen?: number;
+                                weightedShortageUnits?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
                             warnings: string[];
                         };
                     };
@@ -3311,7 +3856,21 @@ export interface paths {
                         "application/json": {
                             appliedAt: string | null;
                             createdAt: string;
-                            documents: unknown;
+                            documents: ({
+                                fromId: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "transfer_order" | "purchase_order" | "diversion";
+                                lines: ({
+                                    itemId: string;
+                                    quantity: number;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                toNodeId: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                             id: string;
                             lines: {
                                 arrivalH: number;
@@ -3338,7 +3897,28 @@ export interface paths {
                                 toNodeId: string;
                                 unitCostFen: number;
                             }[];
-                            request: unknown;
+                            request: {
+                                multipliers?: {
+                                    byNode?: {
+                                        [key: string]: {
+                                            essential?: number;
+                                            key?: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                    };
+                                    essential: number;
+                                    key: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                params?: {
+                                    [key: string]: unknown;
+                                };
+                                receivers?: string[];
+                            } & {
+                                [key: string]: unknown;
+                            };
                             shortages: {
                                 itemId: string;
                                 needUnits: number;
@@ -3348,7 +3928,35 @@ export interface paths {
                                 tier: string;
                             }[];
                             status: string;
-                            summary: unknown;
+                            summary: {
+                                bound?: number | null;
+                                chunks?: number;
+                                columns?: number;
+                                costFen?: number;
+                                deliveryFen?: number;
+                                gapPct?: number | null;
+                                greedy?: {
+                                    costFen: number;
+                                    objective: number;
+                                    weightedShortageUnits: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                lateUnitH?: number;
+                                method?: string;
+                                needs?: number;
+                                needUnits?: number;
+                                objective?: number;
+                                premiumFen?: number;
+                                receivers?: string[];
+                                shortageUnits?: number;
+                                solveTimeS?: number;
+                                status?: string;
+                                transportFen?: number;
+                                weightedShortageUnits?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
                             warnings: string[];
                         };
                     };
@@ -3414,7 +4022,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            supplierItems: ({
+                                deliveryFenPerUnit: number;
+                                expeditedLeadTimeH: number | null;
+                                expeditePremiumFenPerUnit: number;
+                                itemId: string;
+                                leadTimeH: number;
+                                moqUnits: number;
+                                packSize: number;
+                                supplierId: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            suppliers: ({
+                                dailyCapacityUnits: number;
+                                id: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        };
                     };
                 };
             };
@@ -3451,7 +4079,46 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": unknown;
+                        "application/json": {
+                            backlog: number;
+                            slots: ({
+                                backlog: number;
+                                booked: number;
+                                capacity: number;
+                                endAt: string;
+                                endMs: number;
+                                full: boolean;
+                                nodeId: string;
+                                orders: {
+                                    [key: string]: number;
+                                };
+                                remaining: number;
+                                serviceDay: string;
+                                startAt: string;
+                                startMs: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            soldOutItems?: {
+                                itemId: string;
+                                onHand: number;
+                                reserved: number;
+                            }[];
+                            windows: ({
+                                booked: number;
+                                closesAt: string | null;
+                                closesAtMs: number | null;
+                                dayCapacity: number;
+                                nodeId: string;
+                                opensAt: string;
+                                opensAtMs: number;
+                                remaining: number;
+                                serviceDay: string;
+                                soldOut: boolean;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        };
                     };
                 };
             };
@@ -3552,13 +4219,96 @@ export interface paths {
                                 id: string;
                                 method: string;
                                 notes: string[];
-                                rates: unknown;
-                                review: unknown;
-                                rules: unknown;
-                                shifts: unknown;
-                                sites: unknown;
-                                slotCapacity?: unknown;
-                                solver: unknown;
+                                rates: {
+                                    [key: string]: unknown;
+                                };
+                                review: {
+                                    minStaffShortfalls: ({
+                                        assigned: number;
+                                        required: number;
+                                        shiftId: string;
+                                        siteId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    overHours: ({
+                                        day: number;
+                                        maxMin: number;
+                                        staffId: string;
+                                        workedMin: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    shortfallByRoleShift: ({
+                                        role: string;
+                                        shiftId: string;
+                                        unmetMin: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    totals: {
+                                        assignments: number;
+                                        coveredMin: number;
+                                        peopleBorrowed: number;
+                                        peopleRostered: number;
+                                        requiredMin: number;
+                                        unmetMin: number;
+                                        unmetRoleHours: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    unmet: ({
+                                        coveredMin: number;
+                                        requiredMin: number;
+                                        role: string;
+                                        shiftId: string;
+                                        siteId: string;
+                                        unmetMin: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    violations: ({
+                                        kind: string;
+                                        message: string;
+                                        staffId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                rules: {
+                                    [key: string]: unknown;
+                                };
+                                shifts: ({
+                                    durationMin: number;
+                                    endsAt?: string;
+                                    id: string;
+                                    startMin: number;
+                                    startsAt?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                sites: ({
+                                    controlled: boolean;
+                                    id: string;
+                                    lat: number;
+                                    lng: number;
+                                    name?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                slotCapacity?: {
+                                    [key: string]: unknown;
+                                };
+                                solver: {
+                                    gapPct: number | null;
+                                    message?: string;
+                                    solveTimeS: number;
+                                    status: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 startsAt: string;
                                 status: string;
                             }[];
@@ -3627,13 +4377,96 @@ export interface paths {
                             id: string;
                             method: string;
                             notes: string[];
-                            rates: unknown;
-                            review: unknown;
-                            rules: unknown;
-                            shifts: unknown;
-                            sites: unknown;
-                            slotCapacity?: unknown;
-                            solver: unknown;
+                            rates: {
+                                [key: string]: unknown;
+                            };
+                            review: {
+                                minStaffShortfalls: ({
+                                    assigned: number;
+                                    required: number;
+                                    shiftId: string;
+                                    siteId: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                overHours: ({
+                                    day: number;
+                                    maxMin: number;
+                                    staffId: string;
+                                    workedMin: number;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                shortfallByRoleShift: ({
+                                    role: string;
+                                    shiftId: string;
+                                    unmetMin: number;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                totals: {
+                                    assignments: number;
+                                    coveredMin: number;
+                                    peopleBorrowed: number;
+                                    peopleRostered: number;
+                                    requiredMin: number;
+                                    unmetMin: number;
+                                    unmetRoleHours: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                unmet: ({
+                                    coveredMin: number;
+                                    requiredMin: number;
+                                    role: string;
+                                    shiftId: string;
+                                    siteId: string;
+                                    unmetMin: number;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                violations: ({
+                                    kind: string;
+                                    message: string;
+                                    staffId: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            rules: {
+                                [key: string]: unknown;
+                            };
+                            shifts: ({
+                                durationMin: number;
+                                endsAt?: string;
+                                id: string;
+                                startMin: number;
+                                startsAt?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            sites: ({
+                                controlled: boolean;
+                                id: string;
+                                lat: number;
+                                lng: number;
+                                name?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            slotCapacity?: {
+                                [key: string]: unknown;
+                            };
+                            solver: {
+                                gapPct: number | null;
+                                message?: string;
+                                solveTimeS: number;
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
                             startsAt: string;
                             status: string;
                         };
@@ -3717,13 +4550,96 @@ export interface paths {
                             id: string;
                             method: string;
                             notes: string[];
-                            rates: unknown;
-                            review: unknown;
-                            rules: unknown;
-                            shifts: unknown;
-                            sites: unknown;
-                            slotCapacity?: unknown;
-                            solver: unknown;
+                            rates: {
+                                [key: string]: unknown;
+                            };
+                            review: {
+                                minStaffShortfalls: ({
+                                    assigned: number;
+                                    required: number;
+                                    shiftId: string;
+                                    siteId: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                overHours: ({
+                                    day: number;
+                                    maxMin: number;
+                                    staffId: string;
+                                    workedMin: number;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                shortfallByRoleShift: ({
+                                    role: string;
+                                    shiftId: string;
+                                    unmetMin: number;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                totals: {
+                                    assignments: number;
+                                    coveredMin: number;
+                                    peopleBorrowed: number;
+                                    peopleRostered: number;
+                                    requiredMin: number;
+                                    unmetMin: number;
+                                    unmetRoleHours: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                unmet: ({
+                                    coveredMin: number;
+                                    requiredMin: number;
+                                    role: string;
+                                    shiftId: string;
+                                    siteId: string;
+                                    unmetMin: number;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                violations: ({
+                                    kind: string;
+                                    message: string;
+                                    staffId: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            rules: {
+                                [key: string]: unknown;
+                            };
+                            shifts: ({
+                                durationMin: number;
+                                endsAt?: string;
+                                id: string;
+                                startMin: number;
+                                startsAt?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            sites: ({
+                                controlled: boolean;
+                                id: string;
+                                lat: number;
+                                lng: number;
+                                name?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            slotCapacity?: {
+                                [key: string]: unknown;
+                            };
+                            solver: {
+                                gapPct: number | null;
+                                message?: string;
+                                solveTimeS: number;
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
                             startsAt: string;
                             status: string;
                         };
@@ -4612,7 +5528,14 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 })[];
-                                overrides: unknown[];
+                                overrides: ({
+                                    dailyOrderCapacity?: number;
+                                    maxDeliveryRadiusM?: number;
+                                    maxTravelS?: number | null;
+                                    nodeId: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
                                 scope: string;
                                 solverStatus: string;
                                 solveTimeS: number;
@@ -4734,7 +5657,14 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 })[];
-                                overrides: unknown[];
+                                overrides: ({
+                                    dailyOrderCapacity?: number;
+                                    maxDeliveryRadiusM?: number;
+                                    maxTravelS?: number | null;
+                                    nodeId: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
                                 scope: string;
                                 solverStatus: string;
                                 solveTimeS: number;

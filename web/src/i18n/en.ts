@@ -582,7 +582,7 @@ export const en = {
     'plan.targets_failed': 'Stock targets: {{message}}',
     'plan.warehouse_not_sourced': 'The emergency warehouse {{node}} is not a node until the plan is applied: applying it gives the warehouse the demand it takes over and plans its stock.',
     'plan.no_receivers': 'Sourcing: no affected node that keeps trading needs stock.',
-    'plan.lines_not_trips': '{{n}} supplier-order and diversion lines come with the supplier’s or the DC’s own transport and are not in the trips.',
+    'plan.lines_not_trips': '{{n}} diversion lines come with the DC’s own transport and are not in the trips.',
     'plan.sourcing_failed': 'Sourcing: {{message}}',
     'plan.loads_without_trip': '{{n}} of {{loads}} loads found no trip within {{days}} days (see the trips).',
     'plan.trips_failed': 'Trips: {{message}}',

@@ -584,7 +584,7 @@ export const zhCN: Messages = {
     'plan.targets_failed': '库存目标：{{message}}',
     'plan.warehouse_not_sourced': '应急保供仓{{node}}在方案执行前还不是网点：执行方案时会把它接手的需求交给它，并为它安排调货。',
     'plan.no_receivers': '调货：受影响且继续营业的网点都不缺货。',
-    'plan.lines_not_trips': '{{n}} 行供应商订单和配送中心改配由供应商或配送中心自行运输，不在车次内。',
+    'plan.lines_not_trips': '{{n}} 行配送中心改配由配送中心自行运输，不在车次内。',
     'plan.sourcing_failed': '调货：{{message}}',
     'plan.loads_without_trip': '{{loads}} 批货物中有 {{n}} 批在 {{days}} 天内没排上车（见车次）。',
     'plan.trips_failed': '车次：{{message}}',

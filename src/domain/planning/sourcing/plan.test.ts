@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultSolver } from '../../../solver/highs.ts';
-import { HighsPool } from '../../../solver/highs-pool.ts';
+import { SolverPool } from '../../../solver/pool.ts';
 import { seededRandom } from '../../shared/random.ts';
 import { divertBeatsExpedite, giverKeeps, keyFirst, packAndMoq, storageCap } from '../fixtures.ts';
 import { syntheticSourcing } from '../synthetic.ts';
@@ -119,9 +119,9 @@ describe('planSourcing at scale', () => {
 
   it('by temperature class in worker threads it obeys every rule, beats greedy on shortage and stays above its bound', async () => {
     const input = syntheticSourcing({ nodes: 6, items: 90, random: seededRandom(5) });
-    const pool = new HighsPool(2);
+    const pool = new SolverPool(2);
     try {
-      const r = await planSourcing({ ...input, params: { maxTotalColumnsMip: 0, splitColumns: 0 } }, pool);
+      const r = await planSourcing({ ...input, params: { maxTotalColumnsMip: 0, splitColumns: 0 } }, pool.mip);
       if (!r.ok) throw new Error(r.error.message);
       const s = r.value.summary;
       expect(s.method).toBe('decomposed');

@@ -4,7 +4,7 @@
  * Only EUC_2D is supported; by the CVRPLIB convention each edge is rounded to the nearest
  * integer. In `.sol` files customers are numbered 1..n, i.e. `.vrp` node id minus one.
  */
-import { err, ok, type Result } from '../../shared/result.ts';
+import { err, ok, type Result } from '../../shared/index.ts';
 import type { RoutingProblem } from '../model.ts';
 
 export interface CvrpInstance {

@@ -2,7 +2,7 @@
  * Format detection and best-known-solution look-up for benchmark files. Pure: callers read
  * the files and pass their text.
  */
-import { ok, type Result } from '../../shared/result.ts';
+import { ok, type Result } from '../../shared/index.ts';
 import type { RoutingObjective, RoutingProblem } from '../model.ts';
 import { cvrpToProblem, parseCvrp } from './cvrplib.ts';
 import { parseSolomon, solomonToProblem } from './solomon.ts';

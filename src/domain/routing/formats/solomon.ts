@@ -4,7 +4,7 @@
  * `CUST NO. XCOORD. YCOORD. DEMAND READY_TIME DUE_DATE SERVICE_TIME`, node 0 being the depot.
  * Distances are real-valued Euclidean (never rounded) and travel time equals distance.
  */
-import { err, ok, type Result } from '../../shared/result.ts';
+import { err, ok, type Result } from '../../shared/index.ts';
 import type { RoutingProblem } from '../model.ts';
 
 export interface SolomonNode {

@@ -1,10 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { HighsPool } from './highs-pool.ts';
+import { SolverPool } from './pool.ts';
 import { defaultSolver } from './highs.ts';
 import { INF, ModelBuilder, openSession, type LinearModel } from './model.ts';
 
-const pool = new HighsPool(2);
-afterAll(() => pool.close());
+const solverPool = new SolverPool(2);
+const pool = solverPool.mip;
+afterAll(() => solverPool.close());
 
 /** max 3x + 2y + z, x + y + z ≤ cap, x ≤ 2, integers: the optimum is known for every cap. */
 function knapsack(cap: number): LinearModel {
@@ -16,7 +17,7 @@ function knapsack(cap: number): LinearModel {
   return b.build();
 }
 
-describe('HighsPool (HiGHS in worker threads)', () => {
+describe('the solver pool\'s MIP port (HiGHS in worker threads, sessions pinned to a worker)', () => {
   it('gives the same answer as HiGHS on the calling thread', async () => {
     const [inPool, here] = await Promise.all([pool.solve(knapsack(5)), defaultSolver.solve(knapsack(5))]);
     expect(inPool.status).toBe('optimal');
@@ -54,5 +55,18 @@ describe('HighsPool (HiGHS in worker threads)', () => {
     const r = await pool.solve(b.build());
     expect(r.status).toBe('infeasible');
     expect(r.values).toBeNull();
+  });
+
+  it('opens more sessions than workers at once, each answering for its own model', async () => {
+    const caps = [1, 3, 5];
+    const sessions = await Promise.all(caps.map((c) => openSession(pool, knapsack(c))));
+    try {
+      const results = await Promise.all(sessions.map((s) => s.solve()));
+      expect(results.map((r) => r.objective)).toEqual(caps.map((c) => 3 * Math.min(c, 2) + 2 * Math.max(0, c - 2)));
+      expect(solverPool.stats().workers).toBeLessThanOrEqual(2);
+    } finally {
+      for (const s of sessions) s.close();
+    }
+    expect((await sessions[0].solve()).status).toBe('error');
   });
 });

@@ -1,0 +1,7 @@
+/** The incidents context's pure rules: the incident model, the board, reconciliation, trip loads and vehicles short. Other contexts import this context through this file. */
+export * from './board.ts';
+export * from './demo.ts';
+export * from './model.ts';
+export * from './reconciliation.ts';
+export * from './trip-loads.ts';
+export * from './vehicles-short.ts';
