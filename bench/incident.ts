@@ -15,6 +15,7 @@ import { applyResponsePlan, declareDemoIncident, draftResponsePlan, reconcileDay
 import { operatingDay } from '../src/domain/shared/calendar.ts';
 import { liftIncident } from '../src/flows/incident/lift.ts';
 import { incidentFigures, openAfterLift, servedBefore } from '../src/flows/incident/figures.ts';
+import { simulateBuiltIn } from '../src/flows/incident/simulate-demo.ts';
 
 export async function run(args: string[]): Promise<Record<string, number>> {
   const full = args.includes('--full');
@@ -41,7 +42,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     // The drafted plan simulated over 7 days beside no response and the scripted 2022 response
     // (same seed, network, zones and demand).
     t = performance.now();
-    const sim = await simulateIncident(deps, 'yizhuang-2022', { days: 7, seed: 1 });
+    const sim = await simulateBuiltIn(deps, { days: 7, seed: 1 });
     const simulateSec = (performance.now() - t) / 1000;
     t = performance.now();
     const applied = await applyResponsePlan(deps, 'yizhuang-2022');

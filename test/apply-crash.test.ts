@@ -118,7 +118,7 @@ describe(`an apply killed between steps, on ${usingPostgres() ? 'the PostgreSQL 
       const plan = await applyResponsePlan(deps(database), incident.id);
       expect(plan.status).toBe('applied');
       expect(plan.steps.map((s) => [s.step, s.status])).toEqual(
-        ['emergency_warehouse', 'control_areas', 'scheduled_statuses', 'zones', 'zone_slots', 'emergency_demand', 'staffing', 'sourcing', 'emergency_sourcing', 'trips'].map((step) => [step, 'applied']),
+        ['emergency_warehouse', 'control_areas', 'scheduled_statuses', 'zones', 'zone_hand_back', 'zone_slots', 'emergency_demand', 'staffing', 'sourcing', 'emergency_sourcing', 'trips'].map((step) => [step, 'applied']),
       );
       // The zones step was not run again: one reassignment, the one recorded before the crash.
       expect(zonesResult(plan).reassignmentId).toBe(reassignmentId);

@@ -78,7 +78,9 @@ describe('re-running the sourcing part', () => {
   it('plans stock for the chosen receivers only, discards the sourcing draft it replaces and redrafts the trips', async () => {
     const before = await part('sourcing');
     const nodes = (await call('GET', '/api/nodes')).json().nodes as any[];
-    const receiver = nodes.find((n) => n.kind === 'store' && n.status === 'open')!.id;
+    // A store that trades when the plan is applied (not one its lockdown suspends).
+    const sealed = new Set(((await part('node_status')).content.changes as any[]).filter((c) => c.to === 'suspended').map((c) => c.nodeId));
+    const receiver = nodes.find((n) => n.kind === 'store' && n.status === 'open' && !sealed.has(n.id))!.id;
     const r = await call('POST', '/api/incidents/rerun/plan/parts/sourcing/rerun', { receivers: [receiver], sourcingTimeLimitS: 2, tripsBudgetMs: 500 });
     expect(r.statusCode, r.body).toBe(200);
     const after = await part('sourcing');
@@ -87,6 +89,14 @@ describe('re-running the sourcing part', () => {
     expect((await part('trips')).edited).toBe(true);
     if (before.content.planId) expect((await call('GET', `/api/planning/plans/${before.content.planId}`)).json().status).toBe('discarded');
   }, 120_000);
+
+  it('refuses a receiver the lockdown suspends when the plan is applied, naming it', async () => {
+    const changes = (await part('node_status')).content.changes as any[];
+    const sealed = changes.find((c) => c.to === 'suspended')!.nodeId;
+    const r = await call('POST', '/api/incidents/rerun/plan/parts/sourcing/rerun', { receivers: [sealed] });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ field: 'receivers.0', actual: sealed });
+  });
 
   it('refuses a receiver that does not exist, naming it', async () => {
     const r = await call('POST', '/api/incidents/rerun/plan/parts/sourcing/rerun', { receivers: ['nowhere'] });

@@ -4,6 +4,7 @@ import { defaultSolver } from '../src/solver/highs.ts';
 import { applyResponsePlan, declareDemoIncident, draftResponsePlan } from '../src/flows/incident-response.ts';
 import { declareIncident } from '../src/flows/incident/declare.ts';
 import { incidentFigures, servedBefore } from '../src/flows/incident/figures.ts';
+import { simulateBuiltIn } from '../src/flows/incident/simulate-demo.ts';
 import * as planning from '../src/store/planning.ts';
 import * as workforce from '../src/store/workforce.ts';
 
@@ -77,12 +78,27 @@ describe('the Yizhuang plan, applied', () => {
   let plan: any;
   let applied: any;
   let before: Set<string>;
+  let viaApi: any;
+  let viaCli: Awaited<ReturnType<typeof simulateBuiltIn>>;
   beforeAll(async () => {
     await declareDemoIncident(t.db, t.deps.clock.now());
     before = await servedBefore(t.db);
     plan = await draftResponsePlan(deps(), 'yizhuang-2022');
+    // A short horizon through the API and through the run `baogong simulate yizhuang-2022` and the bench make.
+    viaApi = (await t.app.inject({ method: 'POST', url: '/api/incidents/yizhuang-2022/simulate', payload: { days: 1, seed: 3, applyAfterMin: 150 } })).json();
+    viaCli = await simulateBuiltIn(deps(), { days: 1, seed: 3, applyAfterMin: 150 });
     applied = await applyResponsePlan(deps(), 'yizhuang-2022', { override: { reason: 'staffing test: the figures after apply, not the simulation' } });
   }, 400_000);
+
+  it('gives the same figures through the API as through `baogong simulate yizhuang-2022` and the bench, for the same seed, horizon and apply time', () => {
+    expect(viaApi.message ?? '').toBe('');
+    expect([viaApi.days, viaApi.seed, viaApi.applyAfterMin]).toEqual([1, 3, 150]);
+    expect([viaCli.days, viaCli.seed, viaCli.applyAfterMin]).toEqual([1, 3, 150]);
+    expect(viaApi.a.summary).toEqual(viaCli.a.summary);
+    expect(viaApi.b.summary).toEqual(viaCli.b.summary);
+    expect(viaApi.scripted.summary).toEqual(viaCli.scripted!.summary);
+    expect(viaApi.b.summary.ordersServed).toBeGreaterThan(viaApi.a.summary.ordersServed);
+  });
 
   it('surges only the nodes that take zones, on the demand they serve after the plan; lenders keep a lender cover', () => {
     const targets = part(plan, 'targets');

@@ -60,6 +60,12 @@ export interface DraftTrip {
   distanceKm: number;
   dryIceBags: number;
   icePacks: number;
+  /**
+   * What the trip hands over at each stop, in order: the receiver, the arrival (clock time on the
+   * trip's day) and the units per item (the stop's manifest). The simulation plays these, so a
+   * receiver gets what its trips carry, when they arrive, and nothing that found no trip.
+   */
+  deliveries: Array<{ nodeId: string; arrive: string; lines: Array<{ itemId: string; quantity: number }> }>;
 }
 
 const clock = (s: number) => `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`;
@@ -151,5 +157,6 @@ function toDraft(day: string, runMode: 'cold' | 'wave', wave: string | null, t: 
     day, mode, wave, ref: `${day}/${runMode === 'cold' ? 'D' : `W${wave}`}/${t.ref}`, vehicleTypeId: t.vehicleTypeId, vehicleKey: t.vehicleKey, originNodeId: t.originNodeId,
     depart: clock(t.departS), back: clock(t.returnS), stops: t.stops.map((s) => s.place.id), loads: t.stops.length,
     coldChain, distanceKm: Math.round(t.distanceM / 100) / 10, dryIceBags: t.coolant.dryIceBags, icePacks: t.coolant.icePacks,
+    deliveries: t.stops.map((s) => ({ nodeId: s.place.id, arrive: clock(s.arrivalS), lines: s.manifest.map((m) => ({ itemId: m.itemId, quantity: m.quantity })) })),
   };
 }

@@ -13,7 +13,7 @@ import { yizhuangDcShipments, yizhuangSuppliers } from '../domain/planning/demo.
 import { planSourcing, type PlanLine, type SourcingPlan } from '../domain/planning/sourcing/plan.ts';
 import type { SourcingParamsInput } from '../domain/planning/sourcing/params.ts';
 import { computeTargets, netRequirements } from '../domain/planning/targets.ts';
-import type { Balance, DcShipment, Multipliers, NetRequirement, PlanningItem, PlanningNode, StockTarget, Supplier, SupplierItem, Tier } from '../domain/planning/types.ts';
+import type { Balance, DcShipment, Multipliers, NetRequirement, PlanningItem, PlanningNode, PlanningNodeStatus, StockTarget, Supplier, SupplierItem, Tier } from '../domain/planning/types.ts';
 import { DEFAULT_MULTIPLIERS } from '../domain/planning/types.ts';
 import { DomainException, fail, invariant, unwrap } from '../domain/shared/result.ts';
 import type { MipSolver } from '../solver/model.ts';
@@ -48,7 +48,7 @@ export function toPlanningNode(n: Node): PlanningNode {
 }
 
 export function toPlanningItem(i: Item, tier?: Tier): PlanningItem & { packSize: number } {
-  return { id: i.id, name: i.nameEn, category: i.category, tempClass: i.temperatureClass, volumeCm3: i.volumeCm3, tier: tier ?? i.essentialTier, packSize: i.packSize };
+  return { id: i.id, name: i.nameEn, category: i.category, tempClass: i.temperatureClass, volumeCm3: i.volumeCm3, tier: tier ?? i.essentialTier, packSize: i.packSize, shelfLifeDays: i.shelfLifeDays };
 }
 
 async function loadNetwork(db: Db) {
@@ -292,6 +292,13 @@ export interface PlanRequest {
   params?: SourcingParamsInput;
   /** An assortment other than the stored one (an incident plan's chosen size), as item tiers. */
   tiers?: AssortmentTiers;
+  /**
+   * Node statuses to plan with instead of the stored ones: an incident plan drafted before its
+   * apply passes the statuses the lockdown gives the nodes at the apply. A node suspended then
+   * gives nothing (sourcing's rule: a suspended store is sealed, nobody may pick there), though
+   * it trades today.
+   */
+  statuses?: Record<string, PlanningNodeStatus>;
 }
 
 export type StoredPlanLine = PlanLine & { lineNo: number; documentId: string | null };
@@ -319,7 +326,7 @@ export async function sourcingInput(db: Db, request: PlanRequest) {
   const { nodes, items, demand } = await loadNetwork(db);
   const settings = await getSettings(db);
   const planningItems = await assortmentItems(db, items, request.tiers);
-  const planningNodes = nodes.map(toPlanningNode);
+  const planningNodes = nodes.map(toPlanningNode).map((n) => (request.statuses?.[n.id] ? { ...n, status: request.statuses[n.id] } : n));
   const targets = unwrap(computeTargets({ nodes: planningNodes, items: planningItems, demand, multipliers: request.multipliers ?? settings.multipliers }));
   const { suppliers, supplierItems } = await listSuppliers(db);
   const inAssortment = new Set(planningItems.filter((i) => i.tier !== 'none').map((i) => i.id));

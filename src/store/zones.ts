@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { BBox } from '../domain/geo/coordinates.ts';
 import { defaultTravel, type TravelTimeProvider } from '../domain/geo/travel.ts';
 import { takesOnlineOrders, type NodeStatus } from '../domain/network/model.ts';
-import { fail, unwrap } from '../domain/shared/result.ts';
+import { DomainException, fail, unwrap } from '../domain/shared/result.ts';
 import type { MipSolver } from '../solver/model.ts';
 import { computeAreaEffects, imposedStatus, isInForce, isStricter, parseControlArea, strictestStatus, type AreaEffect, type ControlArea, type ControlAreaInput, type NodeStatusName } from '../domain/zones/control-area.ts';
 import { geometryAreaM2, geometryCentroid, parseGeometry, type AreaGeometry } from '../domain/zones/geometry.ts';
@@ -527,6 +527,8 @@ export interface TickReport {
   lifted: Array<{ areaId: string; effects: number }>;
   /** Scheduled node status changes executed (or skipped, with why) by this tick. */
   statusChanges?: Array<{ id: string; nodeId: string; from: string; to: string; note: string }>;
+  /** Scheduled zone reassignments (a reopened store's hand-back) applied (or skipped, with why) by this tick. */
+  reassignments?: Array<{ id: string; reassignmentId: string; nodeId: string; note: string }>;
 }
 
 // ---------------------------------------------------------------------------
@@ -658,8 +660,110 @@ export async function tickControlAreas(db: Db, now: Date, actor = 'system'): Pro
   // Status changes with a time (after the areas, so a reopening follows the lockdown it relaxes).
   const statusChanges = await runDueStatuses(db, now, actor);
   if (statusChanges.length) report.statusChanges = statusChanges;
-  if (plan.lift.length || plan.takeEffect.length || statusChanges.length) await bumpVersion(db);
+  // Zone reassignments with a time (after the statuses: a hand-back follows the reopening).
+  const handBacks = await runDueReassignments(db, now, actor);
+  if (handBacks.length) report.reassignments = handBacks;
+  if (plan.lift.length || plan.takeEffect.length || statusChanges.length || handBacks.length) await bumpVersion(db);
   return report;
+}
+
+// ---------------------------------------------------------------------------
+// Scheduled zone reassignments (executed by the tick)
+
+export interface ScheduledReassignment {
+  id: string;
+  reassignmentId: string;
+  /** The node the zones go to (the store reopening). */
+  nodeId: string;
+  at: string;
+  reason: string;
+  executedAt: string | null;
+  cancelledAt: string | null;
+  note: string | null;
+}
+
+function rowToScheduledReassignment(r: any): ScheduledReassignment {
+  const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+  return { id: r.id, reassignmentId: r.reassignment_id, nodeId: r.node_id, at: iso(r.at)!, reason: r.reason, executedAt: iso(r.executed_at), cancelledAt: iso(r.cancelled_at), note: r.note };
+}
+
+/**
+ * Schedules a reviewed reassignment (proposed, e.g. an incident plan's zone hand-back) at a time:
+ * the tick applies it when the time has come and its node takes online orders; a node that does
+ * not (its reopening was cancelled or has not run) is skipped with a note, its zones left as they are.
+ */
+export async function scheduleReassignment(db: Db, input: { reassignmentId: string; nodeId: string; at: string; reason: string }, now: Date, actor = ''): Promise<ScheduledReassignment> {
+  const r = await requireReassignment(db, input.reassignmentId);
+  if (r.status !== 'proposed') fail({ code: 'conflict', message: `reassignment ${r.id} is ${r.status}, not proposed`, field: 'reassignmentId', expected: 'proposed', actual: r.status });
+  if (Number.isNaN(Date.parse(input.at))) fail({ code: 'validation_failed', message: 'at must be a time', field: 'at', expected: 'an ISO 8601 time', actual: input.at });
+  const id = randomUUID();
+  await db.insertInto('zone_scheduled_reassignment').values({ id, reassignment_id: input.reassignmentId, node_id: input.nodeId, at: new Date(input.at), reason: input.reason, actor, created_at: now }).execute();
+  await audit(db, now, 'reassignment.scheduled', input.reassignmentId, actor, { id, nodeId: input.nodeId, at: input.at, zones: r.proposal.changes.length });
+  return rowToScheduledReassignment(await db.selectFrom('zone_scheduled_reassignment').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+}
+
+export async function listScheduledReassignments(db: Db, filter: { ids?: string[]; pending?: boolean } = {}): Promise<ScheduledReassignment[]> {
+  let q = db.selectFrom('zone_scheduled_reassignment').selectAll().orderBy('at').orderBy('id');
+  if (filter.ids) {
+    if (filter.ids.length === 0) return [];
+    q = q.where('id', 'in', filter.ids);
+  }
+  if (filter.pending) q = q.where('executed_at', 'is', null).where('cancelled_at', 'is', null);
+  return (await q.execute()).map(rowToScheduledReassignment);
+}
+
+/**
+ * Cancels scheduled reassignments, newest first: pending ones never run; applied ones are
+ * reverted (the zones go back to the nodes they had before the hand-back), unless a zone
+ * changed since (then it is left, with a note).
+ */
+export async function cancelScheduledReassignments(db: Db, ids: string[], now: Date, actor = ''): Promise<Array<{ id: string; note: string }>> {
+  const out: Array<{ id: string; note: string }> = [];
+  for (const s of (await listScheduledReassignments(db, { ids })).reverse()) {
+    if (s.cancelledAt) continue;
+    let note = 'cancelled before it ran';
+    if (s.executedAt) {
+      const r = await requireReassignment(db, s.reassignmentId);
+      if (r.status === 'applied') {
+        try {
+          await revertReassignment(db, s.reassignmentId, now, actor);
+          note = 'undone: zones back to the nodes that held them';
+        } catch (e) {
+          if (!(e instanceof DomainException) || e.error.code !== 'conflict') throw e;
+          note = `left: ${e.error.message}`;
+        }
+      } else note = `left: the reassignment is ${r.status}`;
+    }
+    await db.updateTable('zone_scheduled_reassignment').set({ cancelled_at: now, note }).where('id', '=', s.id).execute();
+    await audit(db, now, 'reassignment.schedule_cancelled', s.reassignmentId, actor, { id: s.id, note });
+    out.push({ id: s.id, note });
+  }
+  return out;
+}
+
+async function runDueReassignments(db: Db, now: Date, actor: string): Promise<NonNullable<TickReport['reassignments']>> {
+  const due = (await listScheduledReassignments(db, { pending: true })).filter((s) => Date.parse(s.at) <= now.getTime());
+  const out: NonNullable<TickReport['reassignments']> = [];
+  for (const s of due) {
+    const n = await getNode(db, s.nodeId);
+    let note = 'executed';
+    if (!n) note = 'node gone';
+    else if (!takesOnlineOrders(n.status)) note = `skipped: node ${s.nodeId} is ${n.status}`;
+    else {
+      try {
+        await applyReassignment(db, s.reassignmentId, now, actor);
+      } catch (e) {
+        if (!(e instanceof DomainException)) throw e;
+        note = `not possible: ${e.error.message}`;
+      }
+    }
+    // A skipped or refused one is done with (cancelled), so a revert never touches zones it did not move.
+    const ran = note === 'executed';
+    await db.updateTable('zone_scheduled_reassignment').set(ran ? { executed_at: now, note } : { cancelled_at: now, note }).where('id', '=', s.id).execute();
+    await audit(db, now, 'reassignment.executed', s.reassignmentId, actor, { id: s.id, note });
+    out.push({ id: s.id, reassignmentId: s.reassignmentId, nodeId: s.nodeId, note });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------

@@ -192,6 +192,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
         seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295 })),
         ordersMultiplier: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
         multipliers: Type.Optional(Type.Object({ essential: Type.Number({ exclusiveMinimum: 0, maximum: 100 }), key: Type.Number({ exclusiveMinimum: 0, maximum: 100 }) }, { additionalProperties: false })),
+        applyAfterMin: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_080, default: 120, description: 'minutes after the incident starts at which the drafted plan is taken to be applied (whole minutes, 0 to 7 days)' })),
       }, { additionalProperties: false }),
       response: { 200: SimulationSchema, ...errors },
     },

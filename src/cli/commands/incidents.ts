@@ -47,8 +47,10 @@ export function registerIncidentCommands(program: Command, ctx: CliContext): voi
       if (o.full) ctx.print(x, { json: true });
       else ctx.print(x, { json: json(), table: incidentSummary });
     });
-  inc.command('simulate <id>').description('simulate the plan against no response').option('--days <n>', 'days', '7').option('--seed <n>', 'seed', '1').action(async (id, o) => {
-    const r = await ctx.request('POST', `/api/incidents/${enc(id)}/simulate`, { body: { days: Number(o.days), seed: Number(o.seed) } });
+  inc.command('simulate <id>').description('simulate the plan against no response').option('--days <n>', 'days', '7').option('--seed <n>', 'seed', '1')
+    .option('--apply-after <min>', 'minutes after the incident starts at which the drafted plan is taken to be applied (default 120)')
+    .action(async (id, o) => {
+    const r = await ctx.request('POST', `/api/incidents/${enc(id)}/simulate`, { body: { days: Number(o.days), seed: Number(o.seed), ...(o.applyAfter !== undefined ? { applyAfterMin: Number(o.applyAfter) } : {}) } });
     ctx.print(r, {
       json: json(),
       table: (x: any) => {

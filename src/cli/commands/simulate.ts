@@ -25,6 +25,7 @@ export function registerSimulateCommands(program: Command, _ctx: CliContext): vo
     .option('--stock <book>', 'ledger (the inventory ledger, default) or fast (typed arrays)', 'ledger')
     .option('--multipliers <essential,key>', 'compare the response plan with these stock multipliers instead of no response, e.g. 3,6')
     .option('--file-only', 'built-in scenario: the scenario file\'s own zones and scripted response, without the demo network\'s drafted plan')
+    .option('--apply-after <min>', 'built-in scenario: minutes after the incident starts at which the drafted plan is taken to be applied (default 120)')
     .option('--no-progress', 'no progress bar')
     .action(async (scenario: string, o) => {
       const json = !!program.opts().json;
@@ -32,7 +33,8 @@ export function registerSimulateCommands(program: Command, _ctx: CliContext): vo
       const seed = o.seed === undefined ? undefined : intArg('--seed', o.seed, 0, 4_294_967_295);
       if (o.stock !== 'ledger' && o.stock !== 'fast') throw new CliError(`--stock must be ledger or fast, got ${JSON.stringify(o.stock)}`, 2);
       if ((BUILT_IN_SCENARIOS as readonly string[]).includes(scenario) && !o.fileOnly && !o.multipliers) {
-        await runBuiltInFromDemo(scenario, { days, seed, out: o.out, json });
+        const applyAfterMin = o.applyAfter === undefined ? undefined : intArg('--apply-after', o.applyAfter, 0, 10_080);
+        await runBuiltInFromDemo(scenario, { days, seed, applyAfterMin, out: o.out, json });
         return;
       }
       const loaded = loadScenario(scenario);
@@ -104,11 +106,11 @@ function describe(e: { message: string; field?: string; expected?: unknown; actu
 }
 
 /** The built-in scenario through the incident flow on the demo network: no response, the drafted plan and the scripted 2022 response. */
-async function runBuiltInFromDemo(scenario: string, o: { days?: number; seed?: number; out: string; json: boolean }): Promise<void> {
+async function runBuiltInFromDemo(scenario: string, o: { days?: number; seed?: number; applyAfterMin?: number; out: string; json: boolean }): Promise<void> {
   const { simulateBuiltInFromDemo } = await import('../../flows/incident/simulate-demo.ts');
   let sim;
   try {
-    sim = await simulateBuiltInFromDemo({ solver: defaultSolver, days: o.days, seed: o.seed, log: o.json ? undefined : (m) => process.stderr.write(`${m}…\n`) });
+    sim = await simulateBuiltInFromDemo({ solver: defaultSolver, days: o.days, seed: o.seed, applyAfterMin: o.applyAfterMin, log: o.json ? undefined : (m) => process.stderr.write(`${m}…\n`) });
   } catch (e) {
     if (e instanceof DomainException) throw new CliError(describe(e.error), exitCodeFor(e.error.code));
     throw e;
@@ -123,5 +125,5 @@ async function runBuiltInFromDemo(scenario: string, o: { days?: number; seed?: n
   const f = (v: number | null | undefined) => (v === null || v === undefined ? '—' : Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(v < 1 && v > -1 ? 4 : 1));
   process.stdout.write(`\n${scenario} on the demo network: ${sim.days} days from ${sim.startDate}, seed ${sim.seed}; the drafted plan beside no response and the chain's scripted 2022 response (same zones, demand and seed)\n\n`);
   process.stdout.write(textTable(['KPI', `A: ${sim.a.policy}`, `B: ${sim.b.policy}`, 'B − A', 'better', 'scripted 2022'], sim.comparison.map((r) => [r.kpi, f(r.a), f(r.b), f(r.delta), r.better ?? '', f(scripted.get(r.kpi))])) + '\n\n');
-  process.stdout.write(`wrote ${o.out}\nreproduce with: baogong simulate ${scenario} --seed ${sim.seed} --days ${sim.days} (the same figures as baogong incidents simulate ${scenario} on the demo)\n`);
+  process.stdout.write(`wrote ${o.out}\nreproduce with: baogong simulate ${scenario} --seed ${sim.seed} --days ${sim.days}${o.applyAfterMin !== undefined ? ` --apply-after ${o.applyAfterMin}` : ''} (the same figures as baogong incidents simulate ${scenario} on the demo)\n`);
 }

@@ -61,6 +61,13 @@ export const IncidentInputSchema = Type.Object(
     scenario: Type.Optional(Type.String({ maxLength: 64, description: 'the built-in scenario this incident was declared from (its scripted 2022 response is simulated beside the plan)' })),
     /** Reopen nodes inside lockdown areas online-only at this time (the seed's store reopened on day 1-3). */
     reopenOnlineOnlyAt: Type.Optional(Type.String({ format: 'date-time' })),
+    /**
+     * Whether a store reopening online-only takes back, at its reopening, the zones the plan moved
+     * away from it ('all'), or leaves them with the nodes that took them ('none', the default: the
+     * roster staffs those nodes for them, while a closed-loop store can rarely be staffed for all
+     * its zones — on the demo, handing all back cut the orders servable on day 2 from 10,000 to 5,983).
+     */
+    zoneHandBack: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('none')], { description: 'at the online-only reopening, the store takes back the zones the plan moved away (all) or not (none, default)' })),
   },
   { additionalProperties: false },
 );

@@ -75,7 +75,9 @@ export function computeTargets(input: TargetsInput): Result<StockTarget[]> {
       for (const [itemId, base] of perItem) {
         const item = itemById.get(itemId)!;
         if (item.tempClass !== t) continue;
-        group.push({ item, base, mult: multiplierFor(m, nodeId, item.tier === 'key' ? 'key' : 'essential') });
+        const mult = multiplierFor(m, nodeId, item.tier === 'key' ? 'key' : 'essential');
+        const keeps = m.capAtShelfLife && item.shelfLifeDays ? Math.max(1, item.shelfLifeDays - 1) : Infinity;
+        group.push({ item, base, mult: Math.min(mult, keeps) });
       }
       if (group.length === 0) continue;
       const level = waterLevel(group.map((g) => ({ slope: g.item.volumeCm3 * g.base, cap: g.mult, unitVolume: g.item.volumeCm3 })), node.storageCm3[t]);

@@ -45,6 +45,8 @@ export interface PlanningItem {
   volumeCm3: number;
   /** Tier from the catalogue or the assortment; defaults to 'none'. */
   tier?: Tier;
+  /** Days the item keeps once received (for `Multipliers.capAtShelfLife`). */
+  shelfLifeDays?: number;
 }
 
 /** Normal (pre-crisis) daily demand of one item at one node, in the item's unit. */
@@ -105,6 +107,12 @@ export interface Multipliers {
   essential: number;
   key: number;
   byNode?: Record<string, Partial<{ essential: number; key: number }>>;
+  /**
+   * Never more days of cover than an item keeps: its multiplier is at most its shelf life less
+   * one day (the day it arrives), so a surge never stocks fresh goods that must be written off
+   * before they can sell at the baseline rate. Items with no shelf life given are not capped.
+   */
+  capAtShelfLife?: boolean;
 }
 
 export const DEFAULT_MULTIPLIERS: Multipliers = { essential: 5, key: 10 };

@@ -361,6 +361,10 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
         // The source's stock is not modelled: its daily shipping (shared with the waves) is the limit.
         take = Math.min(take, Math.max(0, input.fleet.dailyUnits - shippedToday));
         shippedToday += take;
+      } else if (!trading(from)) {
+        // A store the lockdown suspends is sealed: nobody may pick there, so nothing leaves it
+        // (from its online-only reopening, closed-loop staff pick again and it may give).
+        take = 0;
       } else {
         take = Math.min(take, Math.max(0, stock.available(from, i)));
         if (take > 0) {

@@ -109,7 +109,8 @@ export type SimAction =
   /**
    * Goods a sourcing transfer sends from one node to another: they leave at `atS` as far as the
    * giver has them (a store's available stock; the fleet's source within its daily units) and
-   * arrive at `arriveAtS`. What the giver lacks is not sent.
+   * arrive at `arriveAtS`. What the giver lacks is not sent, and a giver that does not trade then (a
+   * store the lockdown suspends: sealed, nobody picks there) sends nothing.
    */
   | { kind: 'transfer'; atS: number; fromNodeId: string; toNodeId: string; arriveAtS: number; lines: Array<{ itemId: string; quantity: number }>; reason: string }
   /**

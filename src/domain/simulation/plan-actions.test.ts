@@ -34,14 +34,22 @@ describe('plan actions in a scenario', () => {
   it('a transfer sends only what the giver has: the rest is not sent, and the giver\'s stock goes down by what left', async () => {
     const base = await run(() => {});
     const asked = 1_000_000;
-    const moved = await run((f) => f.response.actions.push({ at: { day: 1, time: '07:00' }, kind: 'transfer', fromNodeId: 'store-a', nodeId: 'store-b', arrive: { day: 1, time: '09:00' }, lines: [{ itemId: 'RICE', quantity: asked }] }));
+    // From B (trading) to A (the store inside the lockdown, which may receive but not give).
+    const moved = await run((f) => f.response.actions.push({ at: { day: 1, time: '07:00' }, kind: 'transfer', fromNodeId: 'store-b', nodeId: 'store-a', arrive: { day: 1, time: '09:00' }, lines: [{ itemId: 'RICE', quantity: asked }] }));
     const row = (r: typeof base, node: string) => r.perDay.find((d) => d.nodeId === node && d.day === 1)!;
-    const out = row(moved, 'store-a').unitsTransferredOut;
+    const out = row(moved, 'store-b').unitsTransferredOut;
     expect(out).toBeGreaterThan(0);
     expect(out).toBeLessThan(asked);
-    expect(row(moved, 'store-b').unitsReceived - row(base, 'store-b').unitsReceived).toBe(out);
+    expect(row(moved, 'store-a').unitsReceived - row(base, 'store-a').unitsReceived).toBe(out);
     // The stock flow still balances at the giver, the transfer out counted.
     for (const r of moved.perDay) expect(r.openingOnHand + r.unitsReceived - r.unitsSold - r.unitsTransferredOut - r.unitsWrittenOff).toBe(r.closingOnHand);
+  });
+
+  it('a transfer from the store the lockdown suspends (A) sends nothing: it is sealed, nobody picks there', async () => {
+    const moved = await run((f) => {
+      f.response.actions.push({ at: { day: 1, time: '07:00' }, kind: 'transfer', fromNodeId: 'store-a', nodeId: 'store-b', arrive: { day: 1, time: '09:00' }, lines: [{ itemId: 'RICE', quantity: 100 }] });
+    });
+    expect(moved.perDay.find((d) => d.nodeId === 'store-a' && d.day === 1)!.unitsTransferredOut).toBe(0);
   });
 
   it('slot_capacity gives a node the roster\'s orders per hour: none staffed, none served; after the roster, its own staff again', async () => {

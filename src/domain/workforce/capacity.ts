@@ -62,6 +62,18 @@ export function capacityPerSlot(
   return out;
 }
 
+/**
+ * Orders one staff-hour picks and packs, the hour shared between picking and packing as an order
+ * needs them: the rates' seconds per order (pick + pack) at their utilisation. The same rule as
+ * `capacityPerSlot` for a roster whose pickers and packers are in the rates' proportion (with the
+ * default rates, 3,600 s × 85 % ÷ 330 s ≈ 9.27 orders); a model that counts people, not roles
+ * (the simulation's staff levels), uses it so that its staff-hours agree with the roster's.
+ */
+export function ordersPerStaffHour(rates: WorkRates = DEFAULT_RATES): number {
+  const s = rates.pickSPerOrder + rates.packSPerOrder;
+  return s > 0 ? (3600 * rates.utilizationPct) / 100 / s : Number.POSITIVE_INFINITY;
+}
+
 /** One person's own schedule: their assignments in time order, with the shift times. */
 export function personSchedule(staffId: string, assignments: Assignment[], shifts: Shift[]) {
   const byId = new Map(shifts.map((s) => [s.id, s]));

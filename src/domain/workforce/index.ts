@@ -4,7 +4,7 @@ export * from './shifts.ts';
 export * from './needs.ts';
 export * from './review.ts';
 export { planStaffing, buildRosterModel, type PlanOptions, type RosterPlanner } from './roster.ts';
-export { capacityPerSlot, personSchedule, type SlotCapacity } from './capacity.ts';
+export { capacityPerSlot, ordersPerStaffHour, personSchedule, type SlotCapacity } from './capacity.ts';
 export { yizhuangDemoStaff } from './demo.ts';
 export { assembleProblem, ORDER_SHARE, INBOUND_SHARE, type NodeForPlan, type StaffForPlan, type PlanRequest } from './assemble.ts';
 export { explainUnmet, hiresToCover, type HireFix, type UnmetExplained, type UnmetReason } from './unmet.ts';

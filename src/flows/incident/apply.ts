@@ -1,6 +1,5 @@
 import { DomainException, fail, unwrap } from '../../domain/shared/result.ts';
 import { type NodeInput } from '../../domain/network/model.ts';
-import type { ReassignmentProposal, ZoneChange, NodeOverride } from '../../domain/zones/reassignment.ts';
 import { addDays, operatingDay } from '../../domain/shared/calendar.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
@@ -16,6 +15,8 @@ import { scheduledStatusesStep } from './steps-status.ts';
 import { emergencyDemandStep, emergencySourcingStep } from './steps-emergency.ts';
 import { applySourcingAsLoads } from './loads.ts';
 import { tripsStep } from './steps-trips.ts';
+import { handBackStep } from './steps-hand-back.ts';
+import { zonesPartProposal } from './zones-part.ts';
 
 /**
  * Applying the reviewed plan as a workflow (../workflow.ts): each part is a step with a real
@@ -41,50 +42,7 @@ async function openSlots(db: Db, nodeId: string, dailyOrderCapacity: number, fro
   return opened;
 }
 
-/** The node changes the zones part may carry (radius and capacity the plan raises). */
-export interface NodeChange {
-  nodeId: string;
-  maxDeliveryRadiusM?: { from: number; to: number };
-  dailyOrderCapacity?: { from: number; to: number };
-  reason?: string;
-}
-
-/** The reviewed zones part as a reassignment proposal: its changes and node changes, nothing planned again. */
-export function zonesPartProposal(part: any): ReassignmentProposal {
-  const bad = (field: string, expected: string, actual: unknown): never => fail({ code: 'validation_failed', message: `the zones part's ${field} is not ${expected}`, field: `zones.${field}`, expected, actual });
-  const rawChanges = part?.changes ?? [];
-  if (!Array.isArray(rawChanges)) bad('changes', 'an array of zone changes', rawChanges);
-  const changes: ZoneChange[] = rawChanges.map((c: any, i: number) => {
-    if (!c || typeof c.zoneId !== 'string') bad(`changes.${i}.zoneId`, 'a zone id', c?.zoneId);
-    if (c.newNodeId !== null && typeof c.newNodeId !== 'string') bad(`changes.${i}.newNodeId`, 'a node id or null', c.newNodeId);
-    return {
-      zoneId: c.zoneId, demandOrdersPerDay: Number(c.demandOrdersPerDay ?? 0), oldNodeId: c.oldNodeId ?? null, oldSplit: c.oldSplit ?? null, newNodeId: c.newNodeId ?? null, newSplit: c.newSplit ?? null,
-      distanceM: c.distanceM ?? null, newBackupNodeIds: Array.isArray(c.newBackupNodeIds) ? c.newBackupNodeIds : [], unservedOrdersPerDay: Number(c.unservedOrdersPerDay ?? 0),
-    };
-  });
-  const rawNodeChanges = part?.nodeChanges ?? [];
-  if (!Array.isArray(rawNodeChanges)) bad('nodeChanges', 'an array of node changes', rawNodeChanges);
-  const overrides: NodeOverride[] = (rawNodeChanges as NodeChange[]).map((n, i) => {
-    if (!n || typeof n.nodeId !== 'string') bad(`nodeChanges.${i}.nodeId`, 'a node id', (n as any)?.nodeId);
-    const o: NodeOverride = { nodeId: n.nodeId };
-    if (n.maxDeliveryRadiusM !== undefined) {
-      if (!Number.isInteger(n.maxDeliveryRadiusM?.to) || n.maxDeliveryRadiusM.to < 0) bad(`nodeChanges.${i}.maxDeliveryRadiusM.to`, 'an integer >= 0 (metres)', n.maxDeliveryRadiusM?.to);
-      o.maxDeliveryRadiusM = n.maxDeliveryRadiusM.to;
-    }
-    if (n.dailyOrderCapacity !== undefined) {
-      if (!Number.isInteger(n.dailyOrderCapacity?.to) || n.dailyOrderCapacity.to < 0) bad(`nodeChanges.${i}.dailyOrderCapacity.to`, 'an integer >= 0 (orders a day)', n.dailyOrderCapacity?.to);
-      o.dailyOrderCapacity = n.dailyOrderCapacity.to;
-    }
-    return o;
-  });
-  const served = changes.reduce((a, c) => a + (c.newNodeId ? c.demandOrdersPerDay - c.unservedOrdersPerDay : 0), 0);
-  const unserved = changes.reduce((a, c) => a + (c.newNodeId ? c.unservedOrdersPerDay : c.demandOrdersPerDay), 0);
-  return {
-    method: part?.method === 'mip' ? 'mip' : 'greedy', fallbackReason: null, solverStatus: 'not_run', gapPct: null, solveTimeS: 0, scope: 'affected', overrides, changes,
-    nodeLoads: Array.isArray(part?.nodeLoads) ? part.nodeLoads : [], unserved: Array.isArray(part?.unserved) ? part.unserved : [],
-    totals: part?.totals ?? { movableZones: changes.length, changedZones: changes.length, splitZones: 0, servedOrdersPerDay: served, unservedOrdersPerDay: unserved, travelCostOrderM: 0, meanDistanceM: 0 },
-  };
-}
+export { zonesPartProposal, type NodeChange } from './zones-part.ts';
 
 /** The steps of a plan's apply, built from its parts (the same steps on a resume and on an undo). */
 async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.Incident, attempt: number, options: { failAtStep?: string }): Promise<Step[]> {
@@ -157,6 +115,8 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
       if (id) await zones.revertReassignment(trx, id, deps.now(), actor);
     },
   });
+  // The zones a store reopening online-only takes back, scheduled at its reopening (the tick runs it).
+  steps.push(handBackStep(part('zones'), deps.now, actor, { fromIso: part('staffing')?.roster?.startsAt ?? now.toISOString(), days: part('staffing')?.days ?? 3 }));
   steps.push(zoneSlotsStep(part('staffing')?.roster?.startsAt ?? now.toISOString(), part('staffing')?.days ?? 3, now));
   if (ew) steps.push(emergencyDemandStep(ew.id));
   steps.push({

@@ -2,6 +2,7 @@ import { DomainException, fail } from '../../domain/shared/result.ts';
 import { startOfOperatingDay } from '../../domain/shared/calendar.ts';
 import { planWithWidening } from '../../domain/zones/widening.ts';
 import { zoneAllocation } from '../../domain/zones/zone.ts';
+import { planHandBack, type ZoneHandBack } from '../../domain/zones/hand-back.ts';
 import { defaultTravel } from '../../domain/geo/travel.ts';
 import { takesOnlineOrders, type NodeStatus } from '../../domain/network/model.ts';
 import type { PlanSummary } from '../../domain/incidents/model.ts';
@@ -97,6 +98,8 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
     if (r.ok) {
       const p = r.value.proposal;
       zonesPart = { method: p.method, changes: p.changes, nodeChanges: r.value.nodeChanges, unserved: r.value.unserved, nodeLoads: p.nodeLoads, totals: { ...p.totals, unservedWithoutWideningOrdersPerDay: r.value.unservedWithoutWideningOrdersPerDay } };
+      // A store reopening online-only takes back the zones it served before (apply schedules it).
+      zonesPart.handBack = spec.zoneHandBack === 'all' ? planHandBack(storedZones, p.changes, reopenings(statusChanges, spec.reopenOnlineOnlyAt)) : [];
     } else partFailed('zones', new DomainException(r.error));
   } else note('plan.no_zones', {}, zonesPart.note);
   const totalDemand = storedZones.reduce((a, z) => a + z.demandOrdersPerDay, 0);
@@ -112,6 +115,15 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
     if (c.oldNodeId) after.set(c.oldNodeId, (after.get(c.oldNodeId) ?? 0) - c.demandOrdersPerDay);
     if (c.newNodeId) after.set(c.newNodeId, (after.get(c.newNodeId) ?? 0) + served);
   }
+  // And after the hand-back at the reopening: the reopened store's zones are its own again.
+  const afterHandBack = new Map(after);
+  for (const h of (zonesPart.handBack ?? []) as ZoneHandBack[]) {
+    for (const c of h.changes) {
+      const took = c.oldNodeId ? (zonesPart.changes as Array<{ zoneId: string; demandOrdersPerDay: number; unservedOrdersPerDay?: number }>).find((x) => x.zoneId === c.zoneId) : undefined;
+      if (c.oldNodeId) afterHandBack.set(c.oldNodeId, (afterHandBack.get(c.oldNodeId) ?? 0) - Math.max(0, (took?.demandOrdersPerDay ?? c.demandOrdersPerDay) - (took?.unservedOrdersPerDay ?? 0)));
+      if (c.newNodeId) afterHandBack.set(c.newNodeId, (afterHandBack.get(c.newNodeId) ?? 0) + c.demandOrdersPerDay);
+    }
+  }
 
   // 4. Targets (planning context): essentials at the multipliers, on the demand each node serves
   // after the plan. A trading node that gains zones is surged on that demand (its multiplier ×
@@ -124,19 +136,34 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   const byNode: Record<string, { essential: number; key: number }> = {};
   const gaining: string[] = [];
   const lending: string[] = [];
+  const untilHandBack: string[] = [];
+  // Zones a node holds only until a store's hand-back are stocked for that time, no longer: their
+  // cover (in days) is at most the days until the hand-back, so no stock is left for zones that
+  // have moved away (it was: Yicheng wrote off 13,117 units in the simulation).
+  const reopenAtMs = spec.reopenOnlineOnlyAt ? Date.parse(spec.reopenOnlineOnlyAt) : null;
+  const holdDays = reopenAtMs === null ? Infinity : Math.max(0, (reopenAtMs - Math.max(Math.min(...spec.areas.map((a) => Date.parse(a.startsAt))), now.getTime())) / 86_400_000);
+  const scaled = (m: number, a: number, h: number, b: number) => Math.round((m * (Math.min(a, h) / b) + Math.min(m, holdDays) * (Math.max(0, a - h) / b)) * 100) / 100;
   for (const n of nodes) {
-    if (!DELIVERY.has(n.kind) || !takesOnlineOrders(n.status)) continue;
+    // A store the lockdown suspends at the apply is neither surged nor a lender (it gives nothing).
+    if (!DELIVERY.has(n.kind) || !takesOnlineOrders(immediate.get(n.id) ?? n.status)) continue;
     const b = base.get(n.id) ?? 0;
     const a = after.get(n.id) ?? 0;
+    const h = Math.max(0, afterHandBack.get(n.id) ?? a);
     if (a > b && b > 0) {
-      byNode[n.id] = { essential: Math.round(surge.essential * (a / b) * 100) / 100, key: Math.round(surge.key * (a / b) * 100) / 100 };
+      byNode[n.id] = { essential: scaled(surge.essential, a, h, b), key: scaled(surge.key, a, h, b) };
       gaining.push(n.id);
+    } else if (a > b && h === 0 && holdDays < Infinity) {
+      // No zones of its own, and those it takes go back at the hand-back: stocked for that time
+      // only (Taihe Plaza wrote off 9,427 units when stocked at the plain multipliers).
+      byNode[n.id] = { essential: Math.round(Math.min(surge.essential, holdDays) * 100) / 100, key: Math.round(Math.min(surge.key, holdDays) * 100) / 100 };
+      untilHandBack.push(n.id);
     } else if (a <= b) {
       byNode[n.id] = { essential: lenderDays, key: lenderDays };
       lending.push(n.id);
     }
   }
-  const multipliers = { essential: surge.essential, key: surge.key, byNode };
+  // Capped at each item's shelf life: fresh goods at 5-10 days of cover expired unsold (write-offs).
+  const multipliers = { essential: surge.essential, key: surge.key, byNode, capAtShelfLife: true };
   let targetsPart: any = { multipliers, nodes: [] };
   try {
     const targets = await planning.currentTargets(db, { multipliers });
@@ -149,7 +176,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       if (t.cappedBy) b.capped++;
       byNode.set(t.nodeId, b);
     }
-    targetsPart = { multipliers, surged: gaining, lendersOnly: lending, lenderDaysOfCover: lenderDays, nodes: [...byNode].map(([nodeId, b]) => ({ nodeId, ...b, daysOfCover: b.baselineUnits ? Math.round((10 * b.targetUnits) / b.baselineUnits) / 10 : null })) };
+    targetsPart = { multipliers, surged: gaining, untilHandBack, holdDays: Number.isFinite(holdDays) ? Math.round(holdDays * 100) / 100 : null, lendersOnly: lending, lenderDaysOfCover: lenderDays, nodes: [...byNode].map(([nodeId, b]) => ({ nodeId, ...b, daysOfCover: b.baselineUnits ? Math.round((10 * b.targetUnits) / b.baselineUnits) / 10 : null })) };
   } catch (e) {
     partFailed('targets', e);
   }
@@ -180,7 +207,10 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   if (receivers.length === 0) note('plan.no_receivers', {}, 'sourcing: no affected node that keeps trading needs stock');
   else {
     try {
-      const sp = await planning.createPlan(db, deps.solver, { multipliers, receivers, params: { timeLimitS: options.sourcingTimeLimitS ?? 10 } }, now);
+      // Givers as the lockdown leaves them at the apply: a store it suspends gives nothing (sealed,
+      // no one may pick there; Dazu Plaza was lending 24,609 units); from its online-only reopening
+      // it needs its stock for the zones it takes back, so it lends nothing in this plan either.
+      const sp = await planning.createPlan(db, deps.solver, { multipliers, receivers, statuses: Object.fromEntries(immediate), params: { timeLimitS: options.sourcingTimeLimitS ?? 10 } }, now);
       sourcingPart = { planId: sp.id, receivers, summary: sp.summary, documents: sp.documents.length, lines: sp.lines.length, shortages: sp.shortages.length };
       transferLines = (sp.lines as any[]).filter((l) => l.kind === 'transfer' && l.fromNodeId).map((l) => ({ fromNodeId: l.fromNodeId, toNodeId: l.toNodeId, itemId: l.itemId, quantity: l.quantity }));
       // Supplier orders reach the chain's hub; the chain's trucks take them on (the trips part plans them as the apply does).
@@ -216,9 +246,11 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       { fromMs: 0, ordersPerDay: Math.max(0, base.get(n.id) ?? 0), trading: trading0 },
       { fromMs: n.id === ewNode?.id ? Math.min(fromMs, startMs) : startMs, ordersPerDay: Math.max(0, after.get(n.id) ?? 0), trading: n.id === ewNode?.id || takesOnlineOrders(immediate.get(n.id) ?? (current.get(n.id) ?? 'closed')) },
     ];
-    // A node reopening online-only trades again from then, with the zones the plan leaves it: apply
-    // does not move zones back at the reopening, so the nodes that took them keep them (and their people).
-    if (reopenMs !== null && reopened.has(n.id)) periods.push({ fromMs: reopenMs, ordersPerDay: Math.max(0, after.get(n.id) ?? 0), trading: true });
+    // At the reopening the store trades again and takes its zones back (the zones part's hand-back,
+    // which apply schedules then): it needs people for them, and the nodes that took them need fewer.
+    if (reopenMs !== null && (reopened.has(n.id) || (afterHandBack.get(n.id) ?? 0) !== (after.get(n.id) ?? 0))) {
+      periods.push({ fromMs: reopenMs, ordersPerDay: Math.max(0, afterHandBack.get(n.id) ?? 0), trading: reopened.has(n.id) || periods[periods.length - 1].trading });
+    }
     timelines.push({ nodeId: n.id, affected: affected.has(n.id), periods, controlled: lockdownIds.has(n.id), closedLoopFromMs: reopened.has(n.id) ? reopenMs : null });
   }
   let staffingPart: any = { staffHoursAssigned: 0, unmetRoleHours: 0, byNode: [], roster: null };
@@ -274,4 +306,10 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
 function partFailed(part: string, e: unknown): never {
   if (e instanceof DomainException) throw new DomainException({ ...e.error, message: `drafting the ${part} part failed: ${e.error.message}`, field: e.error.field ? `${part}.${e.error.field}` : part });
   throw new Error(`drafting the ${part} part failed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+}
+
+/** The stores that reopen online-only during the incident, and when (the node_status part's changes). */
+export function reopenings(changes: ReadonlyArray<{ nodeId: string; from: string; to: string; at: string }>, reopenOnlineOnlyAt: string | undefined): Array<{ nodeId: string; at: string }> {
+  if (!reopenOnlineOnlyAt) return [];
+  return changes.filter((c) => c.to === 'online_only' && c.from === 'suspended').map((c) => ({ nodeId: c.nodeId, at: c.at }));
 }

@@ -9,6 +9,7 @@ import { areaInput, type FlowDeps } from './common.ts';
 import { endZoneSlots, zoneSlotsStep } from './steps-slots.ts';
 import { cancelPlanStatuses, scheduledStatusesStep } from './steps-status.ts';
 import { cancelOpenTrips } from './steps-trips.ts';
+import { cancelHandBack, handBackStep, type HandBackResult } from './steps-hand-back.ts';
 import * as trips from '../../store/trips.ts';
 
 /**
@@ -46,6 +47,7 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
     }
     const actions = [
       ...areaIds.map((id) => ({ action: 'lift_control_area', detail: { areaId: id } })),
+      ...((stepResult('zone_hand_back') as HandBackResult | undefined)?.scheduled ?? []).map((h) => ({ action: 'hand_back_undone', detail: { reassignmentId: h.reassignmentId, nodeId: h.nodeId, zones: h.zones } })),
       ...(rid ? [{ action: 'zones_back', detail: { reassignmentId: rid } }] : []),
       ...(roster?.staffingPlanId ? [{ action: 'roster_back', detail: { staffingPlanId: roster.staffingPlanId, restoredPlans: roster.superseded, slots: roster.slotCapacity?.changes.length ?? 0 } }] : []),
       ...(ewId ? [{ action: 'emergency_warehouse_suspended', detail: { nodeId: ewId, itemsWithStock: surplus.length, units: surplus.reduce((a, s) => a + s.surplusUnits, 0) } }] : []),
@@ -72,6 +74,19 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
       // The plan's timed status changes (the online-only reopening) scheduled again.
       compensate: async (trx) => {
         await scheduledStatusesStep(partOf('node_status')?.changes ?? [], deps.now(), actor).run(trx);
+      },
+    });
+  }
+  const handBack = stepResult('zone_hand_back') as HandBackResult | undefined;
+  if (handBack?.scheduled?.length) {
+    // Before the zones step: the zones handed back return to the nodes that held them, so the
+    // zones step then finds them as it left them and puts back what was there before the incident.
+    steps.push({
+      name: 'zone_hand_back',
+      run: async (trx) => ({ cancelled: await cancelHandBack(trx, handBack, now, actor) }),
+      // The hand-back scheduled again (the tick applies it at once if its time is past).
+      compensate: async (trx) => {
+        await handBackStep(partOf('zones'), deps.now, actor, { fromIso: partOf('staffing')?.roster?.startsAt ?? now.toISOString(), days: partOf('staffing')?.days ?? 3 }).run(trx);
       },
     });
   }

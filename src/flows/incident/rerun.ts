@@ -8,7 +8,9 @@ import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
 import { draftTrips } from '../incident-trips.ts';
+import { planHandBack } from '../../domain/zones/hand-back.ts';
 import { DELIVERY, type FlowDeps } from './common.ts';
+import { reopenings } from './draft.ts';
 import type { NodeChange } from './apply.ts';
 
 /**
@@ -132,6 +134,7 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
       method: p.method, changes: p.changes, nodeChanges: [...changes.values()], unserved: r.value.unserved, nodeLoads: p.nodeLoads,
       totals: { ...p.totals, unservedWithoutWideningOrdersPerDay: r.value.unservedWithoutWideningOrdersPerDay },
       settings, notReceiving: settings.filter((s) => s.receivesZones === false).map((s) => s.nodeId),
+      handBack: spec.zoneHandBack === 'all' ? planHandBack(storedZones, p.changes, reopenings(content('node_status')?.changes ?? [], spec.reopenOnlineOnlyAt)) : [],
     };
     await store.editPart(db, plan.id, 'zones', zonesPart, now);
     const totalDemand = storedZones.reduce((a, z) => a + z.demandOrdersPerDay, 0);
@@ -169,8 +172,13 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
 
   // sourcing (and the trips that carry it)
   const drafted = content('sourcing') ?? {};
+  // Givers and receivers as the lockdown leaves them at the apply (draft.ts): a store it suspends
+  // neither gives nor receives.
+  const atApply: Record<string, NodeStatus> = {};
+  for (const c of (content('node_status')?.changes ?? []) as Array<{ nodeId: string; to: NodeStatus }>) if (c.to !== 'online_only' || !inc.spec.reopenOnlineOnlyAt) atApply[c.nodeId] = c.to;
   const receivers = [...new Set(input.receivers ?? (drafted.receivers as string[] | undefined) ?? [])].sort();
   receivers.forEach((id, i) => {
+    if (atApply[id] && !takesOnlineOrders(atApply[id])) fail({ code: 'validation_failed', message: `node ${id} is ${atApply[id]} by the incident's lockdown when the plan is applied and cannot receive stock`, field: `receivers.${i}`, expected: 'a node that trades when the plan is applied', actual: id });
     const n = byId.get(id);
     if (!n) fail({ code: 'validation_failed', message: `node ${id} does not exist${ew && id === ew.id ? ' yet (the emergency warehouse becomes a node when the plan is applied; apply plans its stock)' : ''}`, field: `receivers.${i}`, expected: 'an existing node id', actual: id });
     if (!takesOnlineOrders(n.status)) fail({ code: 'validation_failed', message: `node ${id} is ${n.status} and cannot receive stock now`, field: `receivers.${i}`, expected: 'a node that is open or online-only', actual: n.status });
@@ -181,7 +189,7 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
     fail({ code: 'validation_failed', message: 'choose at least one receiving node', field: 'receivers', expected: 'a non-empty list of node ids', actual: [] });
   }
   const multipliers = inc.spec.multipliers ?? { essential: 5, key: 10 };
-  const sp = await planning.createPlan(db, deps.solver, { multipliers, receivers, params: { timeLimitS: input.sourcingTimeLimitS ?? 10 }, ...(tiers ? { tiers } : {}) }, now);
+  const sp = await planning.createPlan(db, deps.solver, { multipliers, receivers, statuses: atApply, params: { timeLimitS: input.sourcingTimeLimitS ?? 10 }, ...(tiers ? { tiers } : {}) }, now);
   // The sourcing plan drafted before is replaced: discard it so it cannot be applied by mistake.
   if (typeof drafted.planId === 'string' && drafted.planId !== sp.id) {
     const old = await planning.getPlan(db, drafted.planId);

@@ -6,6 +6,7 @@ import { registerOrdersDemo } from '../orders-demo.ts';
 import { declareDemoIncident } from './declare.ts';
 import { draftResponsePlan } from './draft.ts';
 import { simulateIncident } from './simulate.ts';
+import type { FlowDeps } from './common.ts';
 
 /**
  * The built-in scenario the way an operations manager meets it: the demo network in a fresh
@@ -17,7 +18,12 @@ import { simulateIncident } from './simulate.ts';
  */
 export const DEMO_CLOCK = '2022-06-22T06:00:00.000Z';
 
-export async function simulateBuiltInFromDemo(o: { solver: MipSolver; days?: number; seed?: number; log?: (m: string) => void; now?: Date }) {
+/** `baogong simulate yizhuang-2022`'s run once the demo is ready (the bench runs it too): the three runs, with their reports. */
+export function simulateBuiltIn(deps: FlowDeps, o: { days?: number; seed?: number; applyAfterMin?: number } = {}) {
+  return simulateIncident(deps, 'yizhuang-2022', { days: o.days ?? 7, seed: o.seed ?? 1, ...(o.applyAfterMin !== undefined ? { applyAfterMin: o.applyAfterMin } : {}), reports: true });
+}
+
+export async function simulateBuiltInFromDemo(o: { solver: MipSolver; days?: number; seed?: number; applyAfterMin?: number; log?: (m: string) => void; now?: Date }) {
   const now = o.now ?? new Date(DEMO_CLOCK);
   const database = await openDatabase();
   try {
@@ -30,7 +36,7 @@ export async function simulateBuiltInFromDemo(o: { solver: MipSolver; days?: num
     o.log?.('drafting the response plan');
     await draftResponsePlan(deps, 'yizhuang-2022', {});
     o.log?.('simulating no response, the drafted plan and the scripted 2022 response');
-    return await simulateIncident(deps, 'yizhuang-2022', { days: o.days ?? 7, seed: o.seed ?? 1, reports: true });
+    return await simulateBuiltIn(deps, o);
   } finally {
     await database.close();
   }

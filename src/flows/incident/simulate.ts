@@ -5,7 +5,7 @@ import { type NodeInput, type NodeStatus } from '../../domain/network/model.ts';
 import { compileScenario, type ResponseActionInput, type ScenarioFile } from '../../domain/simulation/scenario.ts';
 import { runSimulation, type SimReport } from '../../domain/simulation/engine.ts';
 import { compareSummaries } from '../../domain/simulation/kpi.ts';
-import { capacityPerSlot, type Assignment, type Shift, type WorkRates } from '../../domain/workforce/index.ts';
+import { capacityPerSlot, DEFAULT_RATES, ordersPerStaffHour, type Assignment, type Shift, type WorkRates } from '../../domain/workforce/index.ts';
 import { DEFAULT_CALENDAR, localTimeMs, operatingDay } from '../../domain/shared/calendar.ts';
 import { scenarioInstant } from '../../domain/incidents/demo.ts';
 import * as network from '../../store/network.ts';
@@ -14,7 +14,9 @@ import * as store from '../../store/incidents.ts';
 import * as planning from '../../store/planning.ts';
 import * as tripsStore from '../../store/trips.ts';
 import { loadScenario } from '../incident-simulate.ts';
-import { zonesPartProposal } from './apply.ts';
+import { zonesPartProposal } from './zones-part.ts';
+import { handBackOf } from './steps-hand-back.ts';
+import { handBackNodeIds } from '../../domain/zones/hand-back.ts';
 import { DELIVERY, planFingerprint, type FlowDeps } from './common.ts';
 
 /**
@@ -28,8 +30,7 @@ import { DELIVERY, planFingerprint, type FlowDeps } from './common.ts';
  * its start. After apply, the rest of the horizon is simulated from the network as it is now.
  */
 
-/** The engine's staff model: orders picked and packed per staff-hour, on a 16-hour day. */
-const ORDERS_PER_STAFF_HOUR = 6;
+/** The engine's staff model: people on a 16-hour day (their orders per staff-hour: the workforce context's rule). */
 const SHIFT = '06:00-22:00';
 const SHIFT_H = 16;
 const COOLANT_PER_COLD_TRIP = 300;
@@ -69,6 +70,9 @@ type Run = { policy: string; summary: SimReport['summary'] };
 export async function simulateIncident(deps: FlowDeps, incidentId: string, o: SimulateOptions = {}) {
   const { db } = deps;
   const cal = DEFAULT_CALENDAR;
+  if (o.applyAfterMin !== undefined && (!Number.isInteger(o.applyAfterMin) || o.applyAfterMin < 0 || o.applyAfterMin > 10_080)) {
+    throw new DomainException({ code: 'validation_failed', message: 'applyAfterMin must be whole minutes from 0 to 10,080 (7 days) after the incident starts', field: 'applyAfterMin', expected: 'an integer from 0 to 10080', actual: o.applyAfterMin });
+  }
   const inc = await store.requireIncident(db, incidentId);
   const plan = await store.latestPlan(db, incidentId, 'response');
   const applied = plan?.status === 'applied';
@@ -165,10 +169,22 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
       const t = Date.parse(c.at);
       if (applied && t <= nowMs) continue;
       actions.push({ at: atMs(t), kind: 'node_status', nodeId: c.nodeId, status: 'online_only', note: 'reopens online-only' });
-      actions.push({ at: atMs(t), kind: 'restore_zones', nodeId: c.nodeId, note: 'takes its zones back' });
+    }
+    // The zones part's hand-back, exactly as apply schedules it: at its time, after the reopening
+    // (the tick runs statuses first; here the actions keep their order at the same time). After
+    // apply, one already run is in the stored zones.
+    for (const h of handBackOf(part('zones'))) {
+      const t = Date.parse(h.at);
+      if (applied && t <= nowMs) continue;
+      const assignments = h.changes.filter((c) => zoneIds.has(c.zoneId)).map((c) => ({ zoneId: c.zoneId, nodeIds: handBackNodeIds(c) }));
+      if (assignments.length) actions.push({ at: atMs(t), kind: 'assign_zones', assignments, note: `${h.nodeId} takes back its zones (the zones part's hand-back)` });
     }
   }
 
+  // Orders per staff-hour as the workforce context counts them (the roster's rates, else its
+  // defaults): the staff-hours the simulation reports are those the roster would need.
+  const rosterRates = (part('staffing')?.roster as RosterPart | undefined)?.rates;
+  const perStaffHour = Math.round(ordersPerStaffHour(rosterRates ?? DEFAULT_RATES) * 100) / 100;
   const areas = applied ? [] : inc.spec.areas.map((a) => {
     const g = (a.geometry ?? circlePolygon({ lat: a.circle!.lat, lng: a.circle!.lng }, a.circle!.radiusM)) as AreaGeometry;
     const c = a.circle ?? { ...geometryCentroid(g), radiusM: Math.max(10, Math.round(Math.sqrt(geometryAreaM2(g) / Math.PI))) };
@@ -186,7 +202,7 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
     network: { nodes: nodes.map(({ statusChangedAt: _s, ...n }) => ({ ...n })), items, baselineDemand: demand } as any,
     zones: zoneList,
     demand: { linesPerOrder: 4, twoUnitShare: 0.3 },
-    staff: delivery.filter((n) => n.dailyOrderCapacity > 0).map((n) => ({ nodeId: n.id, staff: Math.max(1, Math.ceil(n.dailyOrderCapacity / SHIFT_H / ORDERS_PER_STAFF_HOUR)), ordersPerStaffHour: ORDERS_PER_STAFF_HOUR, shift: SHIFT })),
+    staff: delivery.filter((n) => n.dailyOrderCapacity > 0).map((n) => ({ nodeId: n.id, staff: Math.max(1, Math.ceil(n.dailyOrderCapacity / SHIFT_H / perStaffHour)), ordersPerStaffHour: perStaffHour, shift: SHIFT })),
     fleet: { sourceNodeId: source.id, coolantPacksPerColdTrip: COOLANT_PER_COLD_TRIP, ...(await fleetLimits(db, startDate, items, demand)) },
     normal: { coverDays: { none: 1.5, essential: 1.5, key: 1.5 }, waves: [{ depart: '03:00', classes: ['chilled', 'frozen', 'ambient'], leadTimeMin: 180 }] },
     incident: { name: inc.name, controlAreas: areas, events },
@@ -223,6 +239,8 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
     fingerprint,
     from: applied ? 'the network as it is now (plan applied)' : 'the network before the incident',
     startDate, days: a.days, seed: a.seed,
+    /** Minutes after the incident's start at which the drafted plan was played as applied (null: applied already). */
+    applyAfterMin: applied ? null : (o.applyAfterMin ?? APPLY_AFTER_START_MIN),
     demand: { surge: surgeInside ? surge : 1, tierMultipliers: surgeInside ? tiers : null, zonesOrdersPerDay: Math.round(stored.reduce((s, z) => s + z.demandOrdersPerDay, 0)) },
     a: { policy: a.policy, summary: a.summary },
     b: { policy: b.policy, summary: b.summary },
@@ -237,7 +255,7 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
 
 type RosterPart = { problem: { sites: Array<{ id: string }>; shifts: Shift[] }; result: { assignments: Assignment[] }; rates: WorkRates; startsAt: string };
 type SourcingLine = { kind: string; fromNodeId: string | null; toNodeId: string; itemId: string; quantity: number; arrivalH: number };
-type TripsPart = { firstDay?: string; list?: Array<{ day: string; mode: 'cold' | 'wave'; depart: string; back: string; stops: string[] }>; unassigned?: unknown[] };
+type TripsPart = { firstDay?: string; list?: Array<{ day: string; mode: 'cold' | 'wave'; depart: string; back: string; stops: string[]; originNodeId?: string; deliveries?: Array<{ nodeId: string; arrive: string; lines: Array<{ itemId: string; quantity: number }> }> }>; unassigned?: unknown[] };
 
 /**
  * The sourcing part's lines as response actions. Supplier orders and diversions (no giver in the
@@ -249,6 +267,8 @@ type TripsPart = { firstDay?: string; list?: Array<{ day: string; mode: 'cold' |
  * trips to a node, its transfers arrive after their lead time, as the sourcing plan says.
  */
 function sourcingActions(lines: SourcingLine[], c: { nodeIds: Set<string>; itemClass: Map<string, string>; applyMs: number; trips: TripsPart | undefined; atMs: (ms: number) => { day: number; time: string } }): ResponseActionInput[] {
+  const list = c.trips?.list ?? [];
+  if (list.length > 0 && list.every((t) => Array.isArray(t.deliveries) && t.originNodeId)) return tripActions(lines, { ...c, trips: c.trips! });
   const out: ResponseActionInput[] = [];
   const cls = (itemId: string) => (c.itemClass.get(itemId) === 'ambient' ? 'wave' : 'cold');
   const applyDay = operatingDay(c.applyMs, DEFAULT_CALENDAR);
@@ -325,4 +345,49 @@ async function fleetLimits(db: FlowDeps['db'], day: string, items: Array<{ id: s
     ambientTripCapacityL: mean(amb, 8000),
     dailyUnits: litres > 0 && meanCm3 > 0 ? Math.floor((litres * 1000) / meanCm3) : 10_000_000,
   };
+}
+
+/**
+ * The sourcing part's lines played on the trips part's vehicles: supplier orders and diversions
+ * arrive `arrivalH` after the apply (their own transport); a transfer moves only as the trips
+ * carry it. Each trip's stop is one transfer from the trip's origin to the stop's node with the
+ * stop's manifest: it leaves the giver when the trip departs (as far as the giver has the goods
+ * then; the DC within its day's shipping) and arrives at the stop's arrival, so no receiver gets
+ * more than its trips carry (each within its vehicle's compartments, as the trips planner sized
+ * them) and a transfer that found no trip brings nothing. A trip's day counts from the apply's
+ * operating day (trips' day k = the apply's day + k); a trip drafted to leave before the apply
+ * leaves at the apply, its stops as much later.
+ */
+function tripActions(lines: SourcingLine[], c: { nodeIds: Set<string>; applyMs: number; trips: TripsPart; atMs: (ms: number) => { day: number; time: string } }): ResponseActionInput[] {
+  const out: ResponseActionInput[] = [];
+  const arrivals = new Map<string, { to: string; ms: number; lines: Map<string, number> }>();
+  for (const l of lines) {
+    if (!c.nodeIds.has(l.toNodeId) || l.quantity <= 0) continue;
+    if (l.kind === 'transfer' && l.fromNodeId && c.nodeIds.has(l.fromNodeId)) continue;
+    const ms = c.applyMs + Math.round(l.arrivalH * 60) * 60_000;
+    const g = arrivals.get(`${l.toNodeId}@${ms}`) ?? { to: l.toNodeId, ms, lines: new Map<string, number>() };
+    g.lines.set(l.itemId, (g.lines.get(l.itemId) ?? 0) + l.quantity);
+    arrivals.set(`${l.toNodeId}@${ms}`, g);
+  }
+  for (const g of arrivals.values()) out.push({ at: c.atMs(g.ms), kind: 'delivery', nodeId: g.to, lines: [...g.lines].map(([itemId, quantity]) => ({ itemId, quantity })), note: 'the sourcing part\'s supplier order or diversion' });
+  const applyDay = operatingDay(c.applyMs, DEFAULT_CALENDAR);
+  const day0 = c.trips.firstDay ?? applyDay;
+  const minutes = (hhmm: string) => {
+    const [h, m] = hhmm.split(':').map(Number);
+    return h * 60 + m;
+  };
+  for (const t of c.trips.list ?? []) {
+    if (!t.originNodeId || !c.nodeIds.has(t.originNodeId)) continue;
+    const k = Math.round((Date.parse(`${t.day}T00:00:00Z`) - Date.parse(`${day0}T00:00:00Z`)) / 86_400_000);
+    const dayMs = localTimeMs(applyDay, 0, DEFAULT_CALENDAR) + k * 86_400_000;
+    const departMs = dayMs + minutes(t.depart) * 60_000;
+    const late = Math.max(0, c.applyMs - departMs);
+    for (const d of t.deliveries ?? []) {
+      if (!c.nodeIds.has(d.nodeId) || d.lines.length === 0) continue;
+      let arriveMs = dayMs + minutes(d.arrive) * 60_000;
+      if (arriveMs < departMs) arriveMs += 86_400_000; // a stop past midnight
+      out.push({ at: c.atMs(departMs + late), kind: 'transfer', fromNodeId: t.originNodeId, nodeId: d.nodeId, arrive: c.atMs(arriveMs + late), lines: d.lines.map((x) => ({ ...x })), note: 'a trip of the trips part: its stop\'s manifest' });
+    }
+  }
+  return out;
 }

@@ -869,6 +869,7 @@ export interface paths {
                         /** Format: date-time */
                         reopenOnlineOnlyAt?: string;
                         scenario?: string;
+                        zoneHandBack?: "all" | "none";
                     };
                 };
             };
@@ -1933,6 +1934,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @default 120 */
+                        applyAfterMin?: number;
                         /** @default 7 */
                         days?: number;
                         multipliers?: {
