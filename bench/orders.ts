@@ -482,6 +482,12 @@ function printBackend(label: string, r: BackendResult): void {
     ['errors', String(r.errors)],
     ['accepted orders/s', r.ordersPerSec.toFixed(0)],
     ['latency p50 / p99 ms', `${r.p50.toFixed(1)} / ${r.p99.toFixed(1)}`],
+    ...(r.connectionsOpen
+      ? ([
+          ['connections pre-opened', `${r.connectionsOpen} in ${r.connectMs.toFixed(0)} ms (untimed; warmed pool)`],
+          ['connections opened in the run', String(r.newConnectionsInRun)],
+        ] as Array<[string, string]>)
+      : []),
     ['units ordered (ledger check)', String(r.orderedUnits)],
     ['oversold units (must be 0)', String(r.oversold)],
     ['projection mismatches', String(r.projectionMismatches)],
@@ -513,6 +519,8 @@ export async function run(args: string[]): Promise<Record<string, number>> {
   process.stdout.write(`orders: the 06:00 rush, ${a.clients} clients for ${a.seconds} s a run, orders of 5 lines over ${CATALOGUE} items (Zipf 1.1; the top ${HOT_ITEMS} hold ${HOT_STOCK} units a node); load generator in its own process; load average ${loadAvgStart.toFixed(1)}\n`);
   const out: Record<string, number> = {};
   let oversoldTotal = 0;
+  // Sockets the timed HTTP phases still had to open (0 when every client used its pre-opened connection).
+  let newConnections = 0;
   let pgOk = a.pg;
   if (a.pg) {
     try {
@@ -557,14 +565,17 @@ export async function run(args: string[]): Promise<Record<string, number>> {
         p50Ms: round1(r.p50),
         p99Ms: round1(r.p99),
         rowsWrittenPerOrder: round1(r.rowsPerOrder ?? NaN),
+        connectMsPg: Math.round(r.connectMs),
       });
+      newConnections += r.newConnectionsInRun;
       if (twoDb) {
         const t2: PgTarget = twoDb;
         twoDb = null;
         const two = await phase('PostgreSQL, two server processes', () => runPgHttp(url, t2, a, loader!));
         printBackend('PostgreSQL server, two server processes on one database (HTTP)', two);
         oversoldTotal += two.oversold;
-        Object.assign(out, { ordersPerSecTwoProcesses: Math.round(two.ordersPerSec), p99MsTwoProcesses: round1(two.p99) });
+        newConnections += two.newConnectionsInRun;
+        Object.assign(out, { ordersPerSecTwoProcesses: Math.round(two.ordersPerSec), p99MsTwoProcesses: round1(two.p99), connectMsTwoProcesses: Math.round(two.connectMs) });
       } else process.stdout.write('\n(two server processes: not run; add --two-processes or --full)\n');
       const inproc = await phase('PostgreSQL, in process', () => runInProcess(url, a));
       printBackend('PostgreSQL server, in process (order batcher, no HTTP)', inproc);
@@ -579,6 +590,8 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       oversoldTotal += r.oversold;
       out.ordersPerSecPglite = Math.round(r.ordersPerSec);
       out.p99MsPglite = round1(r.p99);
+      out.connectMsPglite = Math.round(r.connectMs);
+      newConnections += r.newConnectionsInRun;
     }
   } finally {
     await (loader as LoadProcess | null)?.stop();
@@ -593,6 +606,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
   out.clientsCount = a.clients;
   out.secondsPerRun = a.seconds;
   out.oversoldUnits = oversoldTotal;
+  out.connectionsOpenedInRunsCount = newConnections;
   out.loadAvg1mAtStart = round1(loadAvgStart);
   out.loadAvg1mAtEnd = round1(os.loadavg()[0]);
   return out;
