@@ -60,6 +60,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 interface Args {
   seconds: number;
+  /** The warm-up before each measured run (8 clients): 0.5 s by default, 1 s with `--full`. */
+  warmSeconds: number;
   clients: number;
   pg: boolean;
   pglite: boolean;
@@ -74,7 +76,8 @@ function parseArgs(args: string[]): Args {
   };
   const full = args.includes('--full');
   return {
-    seconds: num('--seconds', full ? 30 : 4),
+    seconds: num('--seconds', full ? 30 : 3),
+    warmSeconds: full ? 1 : 0.5,
     clients: num('--clients', 64),
     pg: !args.includes('--pglite-only'),
     pglite: !args.includes('--pg-only'),
@@ -165,8 +168,8 @@ export async function startServerProcess(url: string, now: Date, pool: number): 
 }
 
 interface LoadProcess {
-  /** A 1 s warm-up with a few clients, then the measured rush, run by the load generator process. */
-  rush: (ports: number[], clients: number, seconds: number, seedValue: number) => Promise<{ warm: LoadResult; load: LoadResult }>;
+  /** A short warm-up with a few clients, then the measured rush, run by the load generator process. */
+  rush: (ports: number[], clients: number, seconds: number, warmSeconds: number, seedValue: number) => Promise<{ warm: LoadResult; load: LoadResult }>;
   stop: () => Promise<void>;
 }
 
@@ -202,8 +205,8 @@ async function startLoadProcess(): Promise<LoadProcess> {
   // Answers once loaded (an empty list of configs).
   await ask([]);
   return {
-    rush: async (ports, clients, seconds, seedValue) => {
-      const warm: LoadConfig = { ports, clients: Math.min(8, clients), seconds: 1, catalogue: CATALOGUE, slots: SLOTS, seed: 7 };
+    rush: async (ports, clients, seconds, warmSeconds, seedValue) => {
+      const warm: LoadConfig = { ports, clients: Math.min(8, clients), seconds: warmSeconds, catalogue: CATALOGUE, slots: SLOTS, seed: 7 };
       const cfg: LoadConfig = { ports, clients, seconds, catalogue: CATALOGUE, slots: SLOTS, seed: seedValue };
       const [w, l] = JSON.parse(await ask([warm, cfg])) as [LoadResult, LoadResult];
       return { warm: w, load: l };
@@ -333,7 +336,7 @@ async function closePg(baseUrl: string, t: PgTarget): Promise<void> {
 async function runPgHttp(baseUrl: string, t: PgTarget, a: Args, load: LoadProcess): Promise<BackendResult> {
   try {
     const ports = t.here ? [t.here.port] : t.servers!.map((p) => p.port);
-    const out = await load.rush(ports, a.clients, a.seconds, 2022);
+    const out = await load.rush(ports, a.clients, a.seconds, a.warmSeconds, 2022);
     if (t.here) {
       await t.here.app.close();
       await t.here.database.close();
@@ -387,7 +390,7 @@ async function runInProcess(baseUrl: string | undefined, a: Args): Promise<Backe
       );
       return finish(r, lat, (Date.now() - started) / 1000);
     };
-    await rush(Math.min(8, a.clients), 1, 7);
+    await rush(Math.min(8, a.clients), a.warmSeconds, 7);
     const load = await rush(a.clients, a.seconds, 2022);
     const check = await oversold(db);
     return { ...load, ordersPerSec: accepted(load) / load.elapsedS, ...check };
@@ -409,7 +412,7 @@ async function preparePglite(): Promise<{ scratch: ScratchDatabase; app: Awaited
 /** PGlite: the load generator is still its own process. */
 async function runPglite(a: Args, loader: LoadProcess, p: Awaited<ReturnType<typeof preparePglite>>): Promise<BackendResult> {
   try {
-    const { load } = await loader.rush([p.port], a.clients, a.seconds, 2022);
+    const { load } = await loader.rush([p.port], a.clients, a.seconds, a.warmSeconds, 2022);
     await p.app.close();
     const check = await oversold(p.scratch.database.db);
     return { ...load, ordersPerSec: accepted(load) / load.elapsedS, ...check };
@@ -464,7 +467,7 @@ async function pgbenchTps(url: string, seconds: number): Promise<number> {
   // One pgbench run on these tables at a time (another benchmark on the same server waits).
   await admin.query('SELECT pg_advisory_lock($1)', [PGBENCH_LOCK]);
   try {
-    const out = execFileSync('pgbench', ['-c', '10', '-j', '2', '-T', String(seconds)], { env: pgbenchEnv(url, PGBENCH_DB), stdio: 'pipe' }).toString();
+    const out = execFileSync('pgbench', ['-c', '10', '-j', '2', '-T', String(Math.max(1, Math.round(seconds)))], { env: pgbenchEnv(url, PGBENCH_DB), stdio: 'pipe' }).toString();
     const m = out.match(/tps = ([\d.]+) \(without initial connection time\)/) ?? out.match(/tps = ([\d.]+)/);
     return m ? Number(m[1]) : NaN;
   } finally {
@@ -542,11 +545,11 @@ export async function run(args: string[]): Promise<Record<string, number>> {
   try {
     await phase('start-up', async () => {
       await Promise.all([
-        startLoadProcess().then((l) => (loader = l)),
-        pgOk ? preparePg(url, 1).then((d) => (oneDb = d)) : null,
-        pgOk ? ensurePgbenchDatabase(url) : null,
-        pgOk && a.twoProcesses ? preparePg(url, 2).then((d) => (twoDb = d)) : null,
-        a.pglite ? preparePglite().then((p) => (lite = p)) : null,
+        phase('start-up: load generator', () => startLoadProcess()).then((l) => (loader = l)),
+        pgOk ? phase('start-up: PostgreSQL server', () => preparePg(url, 1)).then((d) => (oneDb = d)) : null,
+        pgOk ? phase('start-up: pgbench tables', () => ensurePgbenchDatabase(url)) : null,
+        pgOk && a.twoProcesses ? phase('start-up: two server processes', () => preparePg(url, 2)).then((d) => (twoDb = d)) : null,
+        a.pglite ? phase('start-up: PGlite server', () => preparePglite()).then((p) => (lite = p)) : null,
       ]);
     });
     if (pgOk && oneDb) {
