@@ -16,9 +16,11 @@
  *  5. PGlite: the server in this process (the database is embedded in it), the load generator
  *     still a separate process.
  * Everything a run needs (databases, servers, the load generator, pgbench's tables) is started
- * before the first run, so no run pays for another's start-up (the default, 4 s a run, measured
- * 57-63 s inside the benchmark plus ~20 s of `tsx` import at load 18; see docs/orders.md);
- * `--full` runs 30 s each and the two-process run. After every run the oversold count is checked
+ * before the first run, so no run pays for another's start-up (the default: 3 s a run after a 0.5 s
+ * warm-up, under a minute wall at load ~13; see docs/orders.md); `--full` runs 30 s each (1 s
+ * warm-ups) and the two-process run. The HTTP runs measure a warmed pool: the load generator opens
+ * and checks every client's keep-alive connection before the clock starts, as wrk and k6 do, and
+ * reports that set-up apart (`connectMs*`). After every run the oversold count is checked
  * by rebuilding stock from the ledger's movements (it must be 0) and by the inventory's
  * projection check. The keys name their unit; the load average is printed at start and end.
  */
