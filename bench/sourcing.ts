@@ -29,6 +29,7 @@ interface Row {
   objective: number;
   greedyObjective: number;
   gapPct: number | null;
+  bound: number | null;
   peakRssMb: number;
 }
 
@@ -86,6 +87,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       objective: s.objective,
       greedyObjective: s.greedy.objective,
       gapPct: s.gapPct,
+      bound: s.bound,
       peakRssMb: peakRss / 1e6,
     });
     process.stdout.write(`  ${nodes}x${items}: ${seconds.toFixed(2)} s (${cpuSeconds.toFixed(2)} s CPU, peak RSS ${(peakRss / 1e6).toFixed(0)} MB, ${s.method}, gap ${s.gapPct}%)\n`);
@@ -135,6 +137,9 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     gapPctLargest: ref.gapPct ?? -1,
     seedScaleMipWallSec: round(mip?.seconds ?? -1),
     seedScaleMipCpuSec: round(mip?.cpuSeconds ?? -1),
+    // How far the LP bound (what gapPct* divides by) lies below the proven optimum at the seed's
+    // scale: a plan cannot get closer to its LP bound than this.
+    seedScaleLpBoundBelowOptimumPct: mip && mip.gapPct !== null && mip.gapPct <= 0.01 && bySize('5x500')?.bound != null ? round(((mip.objective - bySize('5x500')!.bound!) / mip.objective) * 100) : -1,
     seedScaleDefaultOverMipObjective: round(mip && bySize('5x500') ? bySize('5x500')!.objective / mip.objective : -1),
   };
   process.stdout.write(`\nratios (greedy over the plan) from ${ref.size}; proven gap of the plan to its bound ${ref.gapPct ?? '-'}%\n`);

@@ -99,6 +99,7 @@ async function serviceOn(database: Database, options: ServiceOptions, log: (mess
     // loop, with deadlines and cancellation; hot-started sessions (sourcing's LP rounding) too.
     solver: defaultSolverPool().mip,
     routing: defaultSolverPool().solveRouting,
+    roster: defaultSolverPool().planRoster,
     config: {
       webDir: path.join(ROOT_DIR, 'web', 'dist'),
       auth: { enabled: authEnabled, orderRatePerMin: options.orderRatePerMin ?? (envRate !== undefined ? Number(envRate) : 1200) },

@@ -110,12 +110,17 @@ describe('the Yizhuang plan, applied', () => {
   it('keeps every lender within its home minimum staffing and says why each unmet need stays unmet', () => {
     const staffing = part(plan, 'staffing');
     const sites = staffing.roster.problem.sites as Array<{ id: string; minStaffPerShift: number }>;
-    const shifts = staffing.roster.problem.shifts as Array<{ id: string }>;
+    const shifts = staffing.roster.problem.shifts as Array<{ id: string; covers?: string[] }>;
     const assignments = staffing.roster.result.assignments as Array<{ siteId: string; shiftId: string }>;
+    // People on a long day (covers) count in each grid shift it covers.
+    const covering = new Map(shifts.map((s) => [s.id, s.covers ?? [s.id]]));
     for (const id of staffing.lenders as string[]) {
       const min = sites.find((s) => s.id === id)!.minStaffPerShift;
-      for (const sh of shifts) expect(assignments.filter((a) => a.siteId === id && a.shiftId === sh.id).length, `${id} ${sh.id}`).toBeGreaterThanOrEqual(min);
+      for (const sh of shifts.filter((s) => !s.covers)) expect(assignments.filter((a) => a.siteId === id && covering.get(a.shiftId)!.includes(sh.id)).length, `${id} ${sh.id}`).toBeGreaterThanOrEqual(min);
     }
+    // Uncleared people at home inside the lockdown are rostered nowhere; what stays unmet comes with the hires that would cover it.
+    expect(staffing.lockedAtHome).toBeGreaterThan(0);
+    if (staffing.unmetRoleHours > 0) expect(staffing.hires.length).toBeGreaterThan(0);
     const explained = (staffing.unmetWhy as Array<{ unmetHours: number; reason: string }>).reduce((a, u) => a + u.unmetHours, 0);
     expect(Math.abs(explained - staffing.unmetRoleHours)).toBeLessThan(1 + staffing.unmetWhy.length * 0.1);
   });
@@ -135,6 +140,9 @@ describe('the Yizhuang plan, applied', () => {
     // What the roster alone gives is counted too, and never more than what is servable.
     expect(f.servableByRosterAloneDay2).toBeGreaterThan(0);
     expect(f.servableByRosterAloneDay2).toBeLessThanOrEqual(f.servableOrdersPerDayDay2);
+    // The people within reach can pick and pack the district's orders on 12-hour days: the roster
+    // alone serves nearly all of them (it served ~76% with one 8-hour shift a day per person).
+    expect(f.servableByRosterAloneDay2).toBeGreaterThanOrEqual(Math.floor(0.95 * f.demandOrdersPerDay));
     expect(f.lateralTransferUnits).toBeGreaterThan(0);
   }, 120_000);
 });

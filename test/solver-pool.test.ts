@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelBuilder, type LinearModel } from '../src/domain/shared/mip.ts';
 import { HighsSolver } from '../src/solver/highs.ts';
 import { JobFailed, SolverPool } from '../src/solver/pool.ts';
+import { planStaffing } from '../src/domain/workforce/roster.ts';
+import type { StaffingProblem } from '../src/domain/workforce/model.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 
 /** max 5a + 4b + 3c  s.t.  2a + 3b + c <= 5,  4a + b + 2c <= 11,  3a + 4b + 2c <= 8, integers. */
@@ -26,6 +28,21 @@ describe('the solver pool', () => {
     expect(inPool.status).toBe('optimal');
     expect(inPool.objective).toBe(inProcess.objective);
     expect(Array.from(inPool.values!)).toEqual(Array.from(inProcess.values!));
+  });
+
+  it('plans a roster in a worker with the roster the in-process planner gives', async () => {
+    const problem: StaffingProblem = {
+      staff: ['a', 'b', 'c'].map((id) => ({ id, name: id, homeNodeId: 's1', roles: ['picker' as const, 'packer' as const], skills: [], permitStatus: 'cleared' as const, canLiveOnSite: false, maxHoursPerDay: 12, unavailable: [], insideNodeId: null })),
+      sites: [{ id: 's1', lat: 39.8, lng: 116.5, controlled: false, closedLoop: null, minStaffPerShift: 0 }],
+      shifts: [{ id: 'd1-early', startMin: 360, durationMin: 480 }, { id: 'd1-late', startMin: 840, durationMin: 480 }, { id: 'd1-long', startMin: 420, durationMin: 720, covers: ['d1-early', 'd1-late'] }],
+      needs: [{ siteId: 's1', shiftId: 'd1-early', role: 'picker', requiredMin: 600, source: 'manual' }, { siteId: 's1', shiftId: 'd1-late', role: 'packer', requiredMin: 400, source: 'manual' }],
+      rules: { timeLimitS: 5 },
+    };
+    const [inPool, inProcess] = await Promise.all([pool.planRoster(problem), planStaffing(problem, { solver: new HighsSolver() })]);
+    expect(inPool.ok && inProcess.ok).toBe(true);
+    if (!inPool.ok || !inProcess.ok) return;
+    expect(inPool.value.review.totals).toEqual(inProcess.value.review.totals);
+    expect(inPool.value.review.violations).toEqual([]);
   });
 
   it('stops a job past its deadline and answers the next one on a fresh worker', async () => {
@@ -61,7 +78,7 @@ describe('/health while a staffing plan solves in the pool', () => {
   let t: TestApp;
   let base = '';
   beforeAll(async () => {
-    t = await createTestApp({ demo: true, solver: pool.mip });
+    t = await createTestApp({ demo: true, solver: pool.mip, roster: pool.planRoster });
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {

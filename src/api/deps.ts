@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/db.ts';
 import type { MipSolver } from '../domain/shared/mip.ts';
 import type { SolveFn } from '../domain/trips/plan.ts';
+import type { RosterPlanner } from '../domain/workforce/roster.ts';
 
 export interface Clock {
   now(): Date;
@@ -18,6 +19,8 @@ export interface AppDeps {
   solver: MipSolver;
   /** Routing solver; default the process-wide solver pool (src/solver/pool.ts). */
   routing?: SolveFn;
+  /** Roster planner (greedy and MIP); default in-process with `solver`; the server's runs in the solver pool. */
+  roster?: RosterPlanner;
   /** Extra settings: the demo flag, the data folder, the web build folder. */
   config: AppConfig;
 }

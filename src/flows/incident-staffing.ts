@@ -4,8 +4,8 @@ import type { MipSolver } from '../solver/model.ts';
 import { unwrap } from '../domain/shared/result.ts';
 import { haversineM as distanceM } from '../domain/geo/distance.ts';
 import {
-  assembleProblem, explainUnmet, planStaffing, shiftGrid, DEFAULT_RATES, INBOUND_SHARE,
-  type ExpectedLoad, type NodeForPlan, type StaffingPlanResult, type StaffingProblem,
+  assembleProblem, explainUnmet, hiresToCover, planStaffing, shiftGrid, DEFAULT_RATES, INBOUND_SHARE,
+  type ExpectedLoad, type NodeForPlan, type RosterPlanner, type StaffingPlanResult, type StaffingProblem,
 } from '../domain/workforce/index.ts';
 import { DEFAULT_SLOT_TEMPLATE } from '../domain/orders/slots.ts';
 import * as workforce from '../store/workforce.ts';
@@ -47,6 +47,8 @@ export interface RosterDraftInput {
   /** Nearest nodes with staff added as lenders (default 8). */
   maxLenders?: number;
   timeLimitS?: number;
+  /** Plans the roster (the server's solver pool, off the event loop); default `planStaffing` with `solver` here. */
+  planner?: RosterPlanner;
 }
 
 export interface StoredRoster {
@@ -93,8 +95,6 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
 
   // Loads shift by shift: a site's orders while it trades; lenders keep their own orders.
   const grid = unwrap(shiftGrid({ days, shiftsPerDay: 3 }));
-  const orderFactor = slotOrderFactors(grid.slice(0, 3));
-  const slotsPerShift = grid.slice(0, 3).map((g) => Math.ceil(g.durationMin / DEFAULT_SLOT_TEMPLATE.slotLengthMin));
   const loads: ExpectedLoad[] = [];
   const ordersPerDayOf = (nodeId: string, atMs: number): number => {
     const s = timeline.get(nodeId);
@@ -111,21 +111,24 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
       const mid = input.startsAtMs + (shift.startMin + shift.durationMin / 2) * 60_000;
       const perDay = Math.max(0, Math.round(ordersPerDayOf(n.id, mid)));
       if (perDay === 0) return;
-      const slot = k % 3;
-      // Each slot's capacity is whole orders (rounded down): one more order per slot the shift covers.
-      const orders = orderFactor[slot] > 0 ? Math.ceil(perDay * orderFactor[slot]) + slotsPerShift[slot] : 0;
-      loads.push({ siteId: n.id, shiftId: shift.id, orders, inboundUnits: Math.round((perDay * INBOUND_UNITS_PER_ORDER * INBOUND_SHARE[3][slot]) / 100) });
+      loads.push(shiftLoad(n.id, shift.id, k, perDay, grid));
     });
   }
+  // People not cleared whose home node lies inside the lockdown stay at home inside it: they may
+  // not cross the control line, and the node itself is controlled (cleared people only), so they
+  // are not rostered anywhere (the demo's Dazu Plaza staff; the seed sent 48 others in instead).
+  const insideLockdown = new Set(input.sites.filter((s) => s.controlled).map((s) => s.nodeId));
+  const lockedAtHome = staffAll.filter((s) => siteIds.has(s.homeNodeId) && insideLockdown.has(s.homeNodeId) && s.permitStatus !== 'cleared');
   const staff = staffAll
     .filter((s) => siteIds.has(s.homeNodeId) && (!s.insideNodeId || siteIds.has(s.insideNodeId)))
+    .filter((s) => !(insideLockdown.has(s.homeNodeId) && s.permitStatus !== 'cleared'))
     .map(({ unavailable, active: _a, ...s }) => ({ ...s, unavailableMs: unavailable.map((w) => ({ fromMs: Date.parse(w.fromAt), toMs: Date.parse(w.toAt) })) }));
   const problem = unwrap(assembleProblem(
-    { startsAtMs: input.startsAtMs, days, shiftsPerDay: 3, loads, defaultLoads: false, fixedNeeds: await workforce.listFixedNeeds(db), rates: DEFAULT_RATES, rules },
+    { startsAtMs: input.startsAtMs, days, shiftsPerDay: 3, longShifts: longDayShifts(), loads, defaultLoads: false, fixedNeeds: await workforce.listFixedNeeds(db), rates: DEFAULT_RATES, rules },
     nodes,
     staff,
   ));
-  const result = unwrap(await planStaffing(problem, { solver }));
+  const result = unwrap(await (input.planner ? input.planner(problem) : planStaffing(problem, { solver })));
   const durations = new Map(problem.shifts.map((s) => [s.id, s.durationMin]));
   const homes = new Map(staff.map((s) => [s.id, s.homeNodeId]));
   const byNode = nodes.map((n) => {
@@ -144,6 +147,16 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
     };
   });
   const staffHoursAssigned = Math.round(result.assignments.reduce((a, x) => a + (durations.get(x.shiftId) ?? 0), 0) / 60);
+  // What stays unmet, as the smallest fix: people to hire (or riders to contract) per node and role.
+  const hires = hiresToCover(problem, result.review);
+  const notes = [...result.notes];
+  if (lockedAtHome.length > 0) notes.push(`${lockedAtHome.length} people not cleared live inside the lockdown (home ${[...new Set(lockedAtHome.map((s) => s.homeNodeId))].join(', ')}) and are not rostered.`);
+  if (hires.length > 0) {
+    const byRole = new Map<string, number>();
+    for (const h of hires) byRole.set(h.role, (byRole.get(h.role) ?? 0) + h.people);
+    const text = [...byRole].sort((a, b) => b[1] - a[1]).map(([role, n]) => `${n} ${role}${n === 1 ? '' : 's'}`).join(', ');
+    notes.push(`To cover what stays unmet: ${text}, one 8-hour shift a day each (per node and shift in hires)${byRole.has('rider') ? '; riders can be contracted from a third-party delivery platform' : ''}.`);
+  }
   const roster: StoredRoster = {
     startsAt: new Date(input.startsAtMs).toISOString(),
     rates: DEFAULT_RATES,
@@ -168,10 +181,46 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
     shortfallByRoleShift: result.review.shortfallByRoleShift.slice(0, 60),
     /** Which needs stay unmet and why, per node and role (see domain/workforce/unmet.ts). */
     unmetWhy: explainUnmet(problem, result.review),
-    notes: result.notes,
+    /** The smallest fix for what stays unmet: people per node and role (see domain/workforce/unmet.ts). */
+    hires,
+    /** Not cleared and at home inside the lockdown: not rostered. */
+    lockedAtHome: lockedAtHome.length,
+    notes,
     elapsedMs: Date.now() - t0,
     roster,
   };
+}
+
+/**
+ * The load of grid shift `k` (of 3 a day) at a site expecting `perDay` orders that day: the orders
+ * picked in the slot hours it overlaps (see `slotOrderFactors`; one more order per slot it covers,
+ * as each slot's capacity is rounded down) and its share of the inbound units (nights receive).
+ */
+export function shiftLoad(siteId: string, shiftId: string, k: number, perDay: number, grid: Array<{ startMin: number; durationMin: number }>): ExpectedLoad {
+  const day = grid.slice(0, 3);
+  const slot = k % 3;
+  const factor = slotOrderFactors(day)[slot];
+  const slots = Math.ceil(day[slot].durationMin / DEFAULT_SLOT_TEMPLATE.slotLengthMin);
+  const orders = factor > 0 ? Math.ceil(perDay * factor) + slots : 0;
+  return { siteId, shiftId, orders, inboundUnits: Math.round((perDay * INBOUND_UNITS_PER_ORDER * INBOUND_SHARE[3][slot]) / 100) };
+}
+
+/**
+ * Twelve-hour days laid over the 8-hour grid, at the two ends of the delivery slot hours (07:00-19:00
+ * and 10:00-22:00 with the default template): people may work their own daily limit (12 hours by
+ * default) in one shift, which the grid alone never allows (two of its shifts need 8 hours of
+ * rest between them). Each covers the grid shifts it overlaps; whoever has a shorter limit simply
+ * gets no long day. The seed's crews worked such days; rest and daily limits still hold.
+ */
+export const LONG_DAY_MIN = 12 * 60;
+export function longDayShifts(template = DEFAULT_SLOT_TEMPLATE): Array<{ startMin: number; durationMin: number; label: string }> {
+  const from = template.firstStartMin;
+  const to = template.lastEndMin;
+  if (to - from <= LONG_DAY_MIN) return [{ startMin: from, durationMin: Math.min(LONG_DAY_MIN, to - from), label: 'long' }];
+  return [
+    { startMin: from, durationMin: LONG_DAY_MIN, label: 'long-am' },
+    { startMin: to - LONG_DAY_MIN, durationMin: LONG_DAY_MIN, label: 'long-pm' },
+  ];
 }
 
 /**

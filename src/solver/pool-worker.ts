@@ -9,6 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { solveRouting } from '../domain/routing/solve.ts';
 import { failed, HighsSolver, LoadedModel } from './highs.ts';
+import { planStaffing } from '../domain/workforce/roster.ts';
 import type { PoolMessage, PoolReply } from './pool.ts';
 
 const highs = new HighsSolver();
@@ -32,6 +33,8 @@ parentPort!.on('message', async (m: PoolMessage) => {
       const loaded = sessions.get(job.session);
       const result = loaded ? loaded.solve(job.options, job.changes) : failed(`no open model ${job.session} in this worker`, performance.now());
       post({ id, type: 'done', result }, result.values ? [result.values.buffer as ArrayBuffer] : []);
+    } else if (job.kind === 'roster') {
+      post({ id, type: 'done', result: await planStaffing(job.problem, { solver: highs }) });
     } else if (job.kind === 'routing') {
       const result = solveRouting(job.problem, { ...job.options, clock: () => performance.now(), onProgress: (p) => post({ id, type: 'progress', progress: p }) });
       post({ id, type: 'done', result });

@@ -24,6 +24,8 @@ import type { RoutingProblem, RoutingProgress, RoutingSolution } from '../domain
 import type { SolveFn, SolveRequest } from '../domain/trips/plan.ts';
 import { err, type Result } from '../domain/shared/result.ts';
 import type { WorkerSolveOptions } from './routing.ts';
+import type { RosterPlanner } from '../domain/workforce/roster.ts';
+import type { StaffingPlanResult, StaffingProblem } from '../domain/workforce/model.ts';
 
 export type PoolJob =
   | { kind: 'mip'; model: LinearModel; options: SolveOptions }
@@ -32,6 +34,8 @@ export type PoolJob =
   | { kind: 'open'; session: number; model: PackedModel }
   /** Re-solves a session's model, after changing its bounds. */
   | { kind: 'session'; session: number; options: SolveOptions; changes?: BoundChanges }
+  /** A whole roster (greedy, model, MIP from the greedy start), src/domain/workforce/roster.ts. */
+  | { kind: 'roster'; problem: StaffingProblem }
   /** For tests of the pool itself: keeps the worker's thread busy for `ms`. */
   | { kind: 'spin'; ms: number };
 
@@ -101,6 +105,8 @@ export class SolverPool {
   readonly mip: MipSolver;
   /** The routing solver (`SolveFn` shape, as the trips planner takes it), backed by this pool. */
   readonly solveRouting: SolveFn;
+  /** The roster planner (greedy and MIP in one job), backed by this pool. */
+  readonly planRoster: RosterPlanner;
 
   constructor(
     readonly size: number = defaultPoolSize(),
@@ -110,6 +116,18 @@ export class SolverPool {
     this.mip = { solve: (model, options) => this.solveMip(model, options), open: (model) => this.openSession(model) };
     this.solveRouting = (problem: RoutingProblem, o: SolveRequest) =>
       this.routing(problem, { seed: o.seed, objective: o.objective, maxIterations: o.maxIterations, timeLimitMs: o.timeLimitMs });
+    this.planRoster = (problem) => this.roster(problem);
+  }
+
+  /** Plans a roster in a worker. Never throws: a deadline or crash is a `solver_failed` error value. */
+  async roster(problem: StaffingProblem, jobOptions: JobOptions = {}): Promise<Result<StaffingPlanResult>> {
+    const limitS = problem.rules?.timeLimitS ?? 30;
+    const deadlineMs = jobOptions.deadlineMs ?? limitS * 1000 + this.graceMs;
+    try {
+      return (await this.run({ kind: 'roster', problem }, { ...jobOptions, deadlineMs })) as Result<StaffingPlanResult>;
+    } catch (e) {
+      return err({ code: 'solver_failed', message: `roster planner: ${(e as Error).message}` });
+    }
   }
 
   /** Runs a MIP/LP in a worker. Never throws: a deadline or crash is a `status: 'error'` result. */

@@ -5,6 +5,7 @@ import { openScratchDatabase, type ScratchSeed } from '../../src/store/scratch.t
 import { buildApp } from '../../src/api/server.ts';
 import type { AppDeps, Clock } from '../../src/api/deps.ts';
 import { defaultSolver } from '../../src/solver/highs.ts';
+import type { RosterPlanner } from '../../src/domain/workforce/roster.ts';
 import type { MipSolver } from '../../src/domain/shared/mip.ts';
 import { loadDemo } from '../../src/store/demo.ts';
 
@@ -44,9 +45,10 @@ export interface TestApp extends TestDb {
 
 /**
  * An app on a fresh database; `demo: true` starts it with the Yizhuang demo data. HiGHS runs
- * in-process unless a test passes `solver` (e.g. a SolverPool's `mip`, as the server does).
+ * in-process unless a test passes `solver` (e.g. a SolverPool's `mip`, as the server does) and
+ * `roster` (a SolverPool's `planRoster`: the whole roster planner in a worker).
  */
-export async function createTestApp(options: { demo?: boolean; clock?: Clock; auth?: boolean; orderRatePerMin?: number; solver?: MipSolver } = {}): Promise<TestApp> {
+export async function createTestApp(options: { demo?: boolean; clock?: Clock; auth?: boolean; orderRatePerMin?: number; solver?: MipSolver; roster?: RosterPlanner } = {}): Promise<TestApp> {
   const clock = options.clock ?? testClock();
   const now = clock.now();
   const tdb = await createTestDb(options.demo ? { key: `demo@${now.toISOString()}`, load: (db) => loadDemo(db, now) } : undefined);
@@ -56,6 +58,7 @@ export async function createTestApp(options: { demo?: boolean; clock?: Clock; au
     db: tdb.db,
     clock,
     solver: options.solver ?? defaultSolver,
+    ...(options.roster ? { roster: options.roster } : {}),
     config: { auth: { enabled: options.auth ?? false, orderRatePerMin: options.orderRatePerMin ?? 0 } },
   };
   const app = await buildApp(deps);

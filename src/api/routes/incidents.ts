@@ -108,7 +108,7 @@ function optionalBody<T>(schema: TSchema, body: unknown): T {
 export default async function incidentRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
   const app = typed(scope);
   const { db, clock } = deps;
-  const flow = (trxDb = db): FlowDeps => ({ db: trxDb, solver: deps.solver, routing: deps.routing, now: () => clock.now() });
+  const flow = (trxDb = db): FlowDeps => ({ db: trxDb, solver: deps.solver, routing: deps.routing, roster: deps.roster, now: () => clock.now() });
   const tags = ['incidents'];
 
   app.post('/api/incidents', { schema: { tags, summary: 'Declare an incident: control areas with levels and times, affected nodes, an emergency warehouse to open', headers: IdempotencyHeader, body: IncidentInputSchema, response: { 201: IncidentSchema, ...errors } } },

@@ -400,7 +400,7 @@ export default async function workforceRoutes(scope: FastifyInstance, deps: AppD
     async (req, reply) => {
       // Solve outside the write transaction (it can take seconds); only the insert is transactional.
       const { problem, startsAt, rates } = await buildProblem(deps, req.body);
-      const result = unwrap(await planStaffing(problem, { solver: deps.solver }));
+      const result = unwrap(await (deps.roster ? deps.roster(problem) : planStaffing(problem, { solver: deps.solver })));
       return withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.insertPlan(trx, randomUUID(), startsAt, problem, result, clock.now(), rates) }));
     },
   );

@@ -10,7 +10,7 @@
  */
 import { err, ok, type Result } from '../shared/index.ts';
 import { deriveNeeds, type ExpectedLoad, type ManualNeed, type WorkRates, DEFAULT_RATES } from './needs.ts';
-import { shiftGrid } from './shifts.ts';
+import { longShifts, shiftGrid, type LongShiftSpec } from './shifts.ts';
 import type { Role, Site, StaffingProblem, StaffingRules, StaffMember } from './model.ts';
 
 export interface NodeForPlan {
@@ -40,6 +40,8 @@ export interface PlanRequest {
   days: number;
   shiftsPerDay: number;
   firstStartMin?: number;
+  /** Long shifts laid over the grid each day (e.g. 07:00-19:00): they cover the grid's needs (see `longShifts`). */
+  longShifts?: LongShiftSpec[];
   /** Per-shift loads (shift ids as in the grid: d1-early …). */
   loads?: ExpectedLoad[];
   /** Per-day loads, spread over the day's shifts by `ORDER_SHARE` / `INBOUND_SHARE`. */
@@ -62,6 +64,8 @@ export function assembleProblem(req: PlanRequest, nodes: NodeForPlan[], staff: S
   const grid = shiftGrid({ days: req.days, shiftsPerDay: req.shiftsPerDay, firstStartMin: req.firstStartMin });
   if (!grid.ok) return grid;
   const shifts = grid.value;
+  const long = longShifts(shifts, req.days, req.longShifts ?? []);
+  if (!long.ok) return long;
   const nodeIds = new Set(nodes.map((n) => n.id));
   const sites: Site[] = nodes.map((n) => {
     let closedLoop: Site['closedLoop'] = null;
@@ -117,5 +121,6 @@ export function assembleProblem(req: PlanRequest, nodes: NodeForPlan[], staff: S
   const durations = new Map(shifts.map((s) => [s.id, s.durationMin]));
   const needs = deriveNeeds(loads, manual, (id) => durations.get(id), req.rates ?? DEFAULT_RATES);
   if (!needs.ok) return needs;
-  return ok({ staff: members, sites, shifts, needs: needs.value, rules: req.rules });
+  // The long shifts come after the grid, so the grid's order (k % shiftsPerDay) above still holds.
+  return ok({ staff: members, sites, shifts: [...shifts, ...long.value], needs: needs.value, rules: req.rules });
 }

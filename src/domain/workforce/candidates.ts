@@ -10,8 +10,10 @@
 import { haversineM } from '../geo/index.ts';
 import {
   closedLoopWindow,
+  dayLimitMin,
   DEFAULT_RULES,
   overlaps,
+  shiftCoverage,
   shiftEnd,
   type Role,
   type Shift,
@@ -44,6 +46,8 @@ export interface Indexed {
   shiftIndex: Map<string, number>;
   /** needMin[site][shift] → role → minutes. */
   needMin: Array<Array<Map<Role, number>>>;
+  /** cover[shift] → the shifts whose needs it counts toward and the minutes it gives each (see `shiftCoverage`). */
+  cover: Array<Array<{ shift: number; minutes: number }>>;
   /** For each person, the sites they may work at and the distance from where they are. */
   reach: Array<Map<number, number>>;
   /** Where each person is now (inside site or home). */
@@ -67,6 +71,7 @@ export function indexProblem(problem: StaffingProblem): Indexed {
     m.set(n.role, (m.get(n.role) ?? 0) + n.requiredMin);
   }
   const loop = sites.map(closedLoopWindow);
+  const cover = shiftCoverage(shifts);
   const location = staff.map((p) => siteIndex.get(p.insideNodeId ?? p.homeNodeId)!);
   const lockedIn = staff.map((p) => {
     if (!p.insideNodeId) return null;
@@ -103,17 +108,19 @@ export function indexProblem(problem: StaffingProblem): Indexed {
         const lp = loop[si];
         const inLoop = lp !== null && overlaps(lp[0], lp[1], t.startMin, shiftEnd(t));
         if (inLoop && !p.canLiveOnSite && lk !== si) continue;
+        // A shift longer than the person may work in a day (a long day for someone on 8 hours) is no option.
+        if (t.durationMin > dayLimitMin(p, inLoop, rules)) continue;
         const travel = si === location[pi] ? 0 : rules.borrowCost + (distM / 1000) * rules.costPerKm;
         const cost = rules.assignmentCost + (inLoop ? 0 : travel);
-        const needs = needMin[si][ti];
-        const roles = p.roles.filter((r) => (needs.get(r) ?? 0) > 0);
-        // A home site with a minimum headcount can use its own people even with no need for their role.
-        if (roles.length > 0 || (si === home && site.minStaffPerShift > 0))
+        const roles = p.roles.filter((r) => cover[ti].some((c) => c.minutes > 0 && (needMin[si][c.shift].get(r) ?? 0) > 0));
+        // A home site with a minimum headcount can use its own people even with no need for their role
+        // (in its ordinary shifts: the minimum is per shift of the grid).
+        if (roles.length > 0 || (si === home && site.minStaffPerShift > 0 && !t.covers))
           candidates.push({ person: pi, site: si, shift: ti, roles, mainRole: roles[0] ?? p.roles[0], cost, inLoop });
       }
     }
   }
-  return { rules, staff, sites, shifts, siteIndex, shiftIndex, needMin, reach, location, lockedIn, loop, candidates };
+  return { rules, staff, sites, shifts, siteIndex, shiftIndex, needMin, cover, reach, location, lockedIn, loop, candidates };
 }
 
 /** One-off cost of moving into a closed-loop site (travel once; nothing for people already in). */

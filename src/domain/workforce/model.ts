@@ -76,6 +76,12 @@ export interface Shift {
   /** Minutes from the plan start. */
   startMin: number;
   durationMin: number;
+  /**
+   * A long shift laid over the grid (a 12-hour day over two 8-hour shifts): it carries no needs
+   * of its own, and the minutes it overlaps each of these shifts count toward their needs (and
+   * its people toward their headcount). Absent for an ordinary shift, which covers itself only.
+   */
+  covers?: string[];
 }
 
 /** Person-minutes of one role wanted at one site in one shift. */
@@ -326,6 +332,17 @@ export function validateProblem(p: StaffingProblem): Result<StaffingProblem> {
     if (!isInt(s.startMin, 0)) return err(bad(`shifts.${i}.startMin`, 'an integer >= 0', s.startMin));
     if (!isInt(s.durationMin, 1, 24 * 60)) return err(bad(`shifts.${i}.durationMin`, 'an integer 1..1440', s.durationMin));
   }
+  const byShiftId = new Map(p.shifts.map((s) => [s.id, s]));
+  for (let i = 0; i < p.shifts.length; i++) {
+    const s = p.shifts[i];
+    if (s.covers === undefined) continue;
+    if (!Array.isArray(s.covers)) return err(bad(`shifts.${i}.covers`, 'a list of shift ids', s.covers));
+    for (let j = 0; j < s.covers.length; j++) {
+      const u = byShiftId.get(s.covers[j]);
+      if (!u || u.covers) return err(bad(`shifts.${i}.covers.${j}`, 'the id of an ordinary shift (one without covers)', s.covers[j]));
+      if (!overlaps(s.startMin, shiftEnd(s), u.startMin, shiftEnd(u))) return err(bad(`shifts.${i}.covers.${j}`, `a shift overlapping ${s.id} [${s.startMin}, ${shiftEnd(s)})`, s.covers[j]));
+    }
+  }
   const staffIds = new Set<string>();
   for (let i = 0; i < p.staff.length; i++) {
     const m = p.staff[i];
@@ -339,6 +356,7 @@ export function validateProblem(p: StaffingProblem): Result<StaffingProblem> {
     const n = p.needs[i];
     if (!siteIds.has(n.siteId)) return err(bad(`needs.${i}.siteId`, 'one of the plan sites', n.siteId));
     if (!shiftIds.has(n.shiftId)) return err(bad(`needs.${i}.shiftId`, 'one of the plan shifts', n.shiftId));
+    if (byShiftId.get(n.shiftId)?.covers) return err(bad(`needs.${i}.shiftId`, 'an ordinary shift (a long shift with covers carries no needs)', n.shiftId));
     if (!isRole(n.role)) return err(bad(`needs.${i}.role`, ROLES.join('|'), n.role));
     if (!isInt(n.requiredMin, 0)) return err(bad(`needs.${i}.requiredMin`, 'an integer >= 0', n.requiredMin));
   }
@@ -357,6 +375,23 @@ export function shiftDay(s: Shift): number {
 
 export function shiftEnd(s: Shift): number {
   return s.startMin + s.durationMin;
+}
+
+/**
+ * For each shift (by index), the shifts whose needs and headcount it counts toward, with the
+ * minutes it gives each when worked whole: an ordinary shift gives its own needs its length; a
+ * long shift (`covers`) gives each covered shift the minutes they overlap. A task of m minutes
+ * in a long shift gives each covered shift its share, m × overlap ÷ length.
+ */
+export function shiftCoverage(shifts: Shift[]): Array<Array<{ shift: number; minutes: number }>> {
+  const index = new Map(shifts.map((s, i) => [s.id, i]));
+  return shifts.map((t, i) => {
+    if (!t.covers) return [{ shift: i, minutes: t.durationMin }];
+    return t.covers.map((id) => {
+      const u = shifts[index.get(id)!];
+      return { shift: index.get(id)!, minutes: Math.max(0, Math.min(shiftEnd(t), shiftEnd(u)) - Math.max(t.startMin, u.startMin)) };
+    });
+  });
 }
 
 /** The [from, to) minutes a site is closed-loop, or null. */

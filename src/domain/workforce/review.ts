@@ -11,6 +11,7 @@ import {
   overlaps,
   shiftDay,
   shiftEnd,
+  shiftCoverage,
   shiftsConflict,
   tasksOf,
   type Assignment,
@@ -29,6 +30,9 @@ export function reviewRoster(problem: StaffingProblem, assignments: Assignment[]
   const staff = new Map(problem.staff.map((s) => [s.id, s]));
   const sites = new Map(problem.sites.map((s) => [s.id, s]));
   const shifts = new Map(problem.shifts.map((s) => [s.id, s]));
+  // A long shift (covers) counts toward the shifts it covers, by its share of each.
+  const coverage = shiftCoverage(problem.shifts);
+  const coverOf = new Map(problem.shifts.map((s, i) => [s.id, coverage[i].map((c) => ({ shiftId: problem.shifts[c.shift].id, minutes: c.minutes }))]));
   const violations: RosterViolation[] = [];
 
   // Coverage per (site, shift, role).
@@ -47,14 +51,17 @@ export function reviewRoster(problem: StaffingProblem, assignments: Assignment[]
     const tasks = tasksOf(a, shift.durationMin);
     let used = 0;
     for (const t of tasks) {
-      covered.set(key(a.siteId, a.shiftId, t.role), (covered.get(key(a.siteId, a.shiftId, t.role)) ?? 0) + t.minutes);
+      for (const c of coverOf.get(a.shiftId)!) {
+        const k = key(a.siteId, c.shiftId, t.role);
+        covered.set(k, (covered.get(k) ?? 0) + (t.minutes * c.minutes) / shift.durationMin);
+      }
       used += t.minutes;
       if (!person.roles.includes(t.role))
         violations.push({ kind: 'role', staffId: person.id, message: `${person.id} is given ${t.role} work but holds ${person.roles.join(', ')}` });
     }
     if (used > shift.durationMin)
       violations.push({ kind: 'double_booked', staffId: person.id, message: `${person.id} has ${used} min of tasks in ${shift.id}, which lasts ${shift.durationMin} min` });
-    headcount.set(`${a.siteId}\u0000${a.shiftId}`, (headcount.get(`${a.siteId}\u0000${a.shiftId}`) ?? 0) + 1);
+    for (const c of coverOf.get(a.shiftId)!) headcount.set(`${a.siteId}\u0000${c.shiftId}`, (headcount.get(`${a.siteId}\u0000${c.shiftId}`) ?? 0) + 1);
     const list = byPerson.get(a.staffId) ?? [];
     list.push({ a, shift });
     byPerson.set(a.staffId, list);
@@ -131,6 +138,7 @@ export function reviewRoster(problem: StaffingProblem, assignments: Assignment[]
   for (const site of problem.sites) {
     if (site.minStaffPerShift <= 0) continue;
     for (const shift of problem.shifts) {
+      if (shift.covers) continue;
       const h = headcount.get(`${site.id}\u0000${shift.id}`) ?? 0;
       if (h < site.minStaffPerShift) minStaffShortfalls.push({ siteId: site.id, shiftId: shift.id, required: site.minStaffPerShift, assigned: h });
     }

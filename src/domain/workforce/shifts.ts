@@ -43,3 +43,35 @@ export function shiftGrid(spec: ShiftGridSpec): Result<Shift[]> {
   }
   return ok(shifts);
 }
+
+export interface LongShiftSpec {
+  /** Start, minutes after midnight of each plan day. */
+  startMin: number;
+  durationMin: number;
+  /** Id suffix: `d1-${label}`. */
+  label: string;
+}
+
+/**
+ * Long shifts laid over a grid, one per spec and day: each covers the grid shifts it overlaps
+ * (see `Shift.covers`), so a person whose daily limit allows it can work 12 hours in one go
+ * instead of the 8 the grid allows (two grid shifts are never both possible within 8 hours of
+ * rest). They carry no needs of their own.
+ */
+export function longShifts(grid: Shift[], days: number, specs: LongShiftSpec[]): Result<Shift[]> {
+  const out: Shift[] = [];
+  for (let i = 0; i < specs.length; i++) {
+    const l = specs[i];
+    if (!Number.isInteger(l.startMin) || l.startMin < 0 || l.startMin >= 1440)
+      return err({ code: 'validation_failed', message: `longShifts.${i}.startMin: expected an integer 0..1439, got ${l.startMin}`, field: `longShifts.${i}.startMin`, expected: '0..1439', actual: l.startMin });
+    if (!Number.isInteger(l.durationMin) || l.durationMin < 1 || l.durationMin > 1440)
+      return err({ code: 'validation_failed', message: `longShifts.${i}.durationMin: expected an integer 1..1440, got ${l.durationMin}`, field: `longShifts.${i}.durationMin`, expected: '1..1440', actual: l.durationMin });
+    for (let d = 0; d < days; d++) {
+      const from = d * 1440 + l.startMin;
+      const to = from + l.durationMin;
+      const covers = grid.filter((g) => !g.covers && g.startMin < to && from < g.startMin + g.durationMin).map((g) => g.id);
+      if (covers.length > 0) out.push({ id: `d${d + 1}-${l.label}`, startMin: from, durationMin: l.durationMin, covers });
+    }
+  }
+  return ok(out);
+}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { MipSolver } from '../../domain/shared/mip.ts';
 import type { SolveFn } from '../../domain/trips/plan.ts';
+import type { RosterPlanner } from '../../domain/workforce/roster.ts';
 import { fail } from '../../domain/shared/result.ts';
 import { circlePolygon } from '../../domain/zones/control-area.ts';
 import { type NodeInput } from '../../domain/network/model.ts';
@@ -18,6 +19,8 @@ export interface FlowDeps {
   solver: MipSolver;
   /** The routing solver for the trips part (the server's solver pool); default in-process. */
   routing?: SolveFn;
+  /** The roster planner for the staffing part (the server's solver pool); default in-process with `solver`. */
+  roster?: RosterPlanner;
   now: () => Date;
 }
 

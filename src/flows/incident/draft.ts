@@ -230,6 +230,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       sites: timelines,
       extraNodes: ewNode && !current.has(ewNode.id) ? [{ id: ewNode.id, name: ewNode.nameZh, lat: ewNode.lat, lng: ewNode.lng, status: 'open', dailyOrderCapacity: ewNode.dailyOrderCapacity ?? 0 }] : [],
       timeLimitS: options.rosterTimeLimitS,
+      planner: deps.roster,
     });
     if (staffingPart.unmetRoleHours > 0) note('plan.role_hours_unmet', { n: staffingPart.unmetRoleHours }, `staffing: ${staffingPart.unmetRoleHours} role-hours cannot be covered by the people within reach (see the staffing part)`);
   } catch (e) {

@@ -35,6 +35,16 @@ export interface BuiltModel {
   balanceRows: Map<string, number>;
   /** Order column → its 0/1 MOQ column, for orders whose MOQ exceeds one pack. */
   moqCol: Map<number, number>;
+  /** Order column → the column of the units of it its pair can use, when the last pack is partly surplus. */
+  usefulCol: Map<number, UsefulUnits>;
+}
+
+export interface UsefulUnits {
+  col: number;
+  packSize: number;
+  usable: number;
+  lastPackUnits: number;
+  fullPacks: number;
 }
 
 export function fullCaps(p: Prepared): Caps {
@@ -61,6 +71,8 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
   const shortCol = new Map<string, number>();
   const balanceRows = new Map<string, number>();
   const moqCol = new Map<number, number>();
+  const orderInflow: Array<[string, number, number, number]> = [];
+  const usefulCol = new Map<number, UsefulUnits>();
   const integer = !opts.relax;
   const integerFlows = integer && (opts.integerFlows ?? true);
   for (const ni of needIdx) {
@@ -73,7 +85,7 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
         if (c.maxPacks <= 0) continue;
         const col = b.addVar({ cost: c.effectiveFenPerUnit * c.packSize, upper: c.maxPacks, integer });
         candCol.set(ci, col);
-        push(inflow, nk, [col, c.packSize]);
+        orderInflow.push([nk, col, c.packSize, Math.max(1, Math.ceil(c.moqUnits / c.packSize))]);
         push(storage, sk, [col, (c.packSize * need.volumeCm3) / 1000]);
         push(supplier, c.supplierId, [col, c.packSize]);
         if (c.moqUnits > c.packSize) {
@@ -95,6 +107,30 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
         }
       }
     }
+  }
+  // An order's packs count in the balance only up to what the pair can use: an order is 0 or at
+  // least `minPacks` packs, so each pack counts min(pack, most the pair can use / minPacks). At
+  // every integer point that is at least what the order covers (exact when the MOQ is below the
+  // need), and the LP can no longer take a sliver of an MOQ or a pack as if it came alone.
+  // Likewise the last pack counts only for the units it adds: when the pair can use N units and
+  // N is not a whole number of packs, the order's useful units u obey u ≤ pack·k and
+  // u ≤ N − r·(⌊N/pack⌋ + 1 − k), r = N mod pack (the upper hull of min(pack·k, N) over whole k),
+  // so that the LP pays for the whole last pack as the plan will.
+  for (const [nk, col, packSize, minPacks] of orderInflow) {
+    const s = p.state.get(nk)!;
+    const usable = Math.max(0, s.target - s.position) + sumUpper(b, away.get(nk));
+    const full = Math.floor(usable / packSize);
+    const r = usable - full * packSize;
+    // Branch and bound needs no help here (whole packs do it), and the extra rows slow it down.
+    if (full < minPacks || r <= 1e-9 || integer) {
+      push(inflow, nk, [col, full < minPacks ? usable / minPacks : packSize]);
+      continue;
+    }
+    const u = b.addVar({ cost: 0, upper: usable });
+    usefulCol.set(col, { col: u, packSize, usable, lastPackUnits: r, fullPacks: full });
+    b.addRow([[u, 1], [col, -packSize]], -INF, 0);
+    b.addRow([[u, 1], [col, -r]], -INF, usable - r * (full + 1));
+    push(inflow, nk, [u, 1]);
   }
   // Balance rows for every receiver pair that is short or loses inbound.
   const balanceKeys = new Set<string>([...needIdx.map((ni) => key(p.needs[ni].nodeId, p.needs[ni].itemId)), ...away.keys()]);
@@ -123,7 +159,7 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
   for (const [k, terms] of storage) storageRows.set(k, b.addRow(terms, -INF, (caps.storageCm3.get(k) ?? 0) / 1000));
   const supplierRows = new Map<string, number>();
   for (const [id, terms] of supplier) supplierRows.set(id, b.addRow(terms, -INF, caps.supplierUnits.get(id) ?? 0));
-  return { model: b.build(), candCol, storageRows, supplierRows, shortCol, balanceRows, moqCol };
+  return { model: b.build(), candCol, storageRows, supplierRows, shortCol, balanceRows, moqCol, usefulCol };
 }
 
 function sumUpper(b: ModelBuilder, terms: Array<[number, number]> | undefined): number {
@@ -146,6 +182,7 @@ export function startFrom(p: Prepared, built: BuiltModel, flows: readonly Flow[]
     x[col] = c.kind === 'supplier_order' ? f.units / c.packSize : f.units;
   }
   for (const [col, y] of built.moqCol) if (x[col] > 0) x[y] = 1;
+  for (const [col, u] of built.usefulCol) x[u.col] = Math.max(0, Math.min(u.packSize * x[col], u.usable - u.lastPackUnits * (u.fullPacks + 1 - x[col])));
   for (const [k, col] of built.shortCol) {
     const s = p.state.get(k)!;
     const row = built.balanceRows.get(k)!;

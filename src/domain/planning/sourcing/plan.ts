@@ -272,6 +272,17 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
       values = r.value;
     }
     let changed = 0;
+    // Room left in each storage (litres) and supplier (units) row at this LP answer: rounding an
+    // order up past it would push other units out (shortage elsewhere), so such an order goes down.
+    const slack = new Map<number, number>();
+    const rowsOf = built.model.rows;
+    for (const row of [...built.storageRows.values(), ...built.supplierRows.values()]) {
+      let act = 0;
+      const idx = rowsOf.indices[row];
+      const val = rowsOf.values[row];
+      for (let t = 0; t < idx.length; t++) act += val[t] * values[idx[t]];
+      slack.set(row, rowUpper(built, caps, row) - act);
+    }
     for (const [ci, col] of orders) {
       if (fixed.has(col)) continue;
       const c = p.candidates[ci];
@@ -283,18 +294,16 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
       changed++;
       const up = Math.min(c.maxPacks, Math.max(minPacks, Math.ceil(k - 1e-6)));
       const down = Math.floor(k + 1e-6) >= minPacks ? Math.floor(k + 1e-6) : 0;
-      // Up wastes the overshoot; down needs the rest from the next-cheapest source that has room.
-      const overshootFen = (up - k) * c.packSize * c.effectiveFenPerUnit;
-      const rest = (k - down) * c.packSize;
-      let restFen = Number.POSITIVE_INFINITY;
-      for (const oi of p.byNeed[c.need]) {
-        const o = p.candidates[oi];
-        const oc = built.candCol.get(oi);
-        if (oi === ci || o.kind === 'supplier_order' || oc === undefined) continue;
-        if (o.maxUnits - values[oc] >= rest - 1e-6) restFen = Math.min(restFen, rest * Math.max(0, o.effectiveFenPerUnit - c.effectiveFenPerUnit));
-      }
-      const preferDown = restFen < overshootFen;
+      const need = p.needs[c.need];
+      const storageRow = built.storageRows.get(`${need.nodeId}|${need.tempClass}`)!;
+      const supplierRow = built.supplierRows.get(c.supplierId)!;
+      const litresPerPack = (c.packSize * need.volumeCm3) / 1000;
+      const upRoom = (up - k) * litresPerPack <= slack.get(storageRow)! + 1e-6 && (up - k) * c.packSize <= slack.get(supplierRow)! + 1e-6;
+      // Up when the rows have room for it (overshoot costs money, a short unit far more), else down.
+      const preferDown = !upRoom;
       const packs = preferDown ? (fits(ci, down) ? down : fits(ci, up) ? up : 0) : fits(ci, up) ? up : fits(ci, down) ? down : 0;
+      slack.set(storageRow, slack.get(storageRow)! - (packs - k) * litresPerPack);
+      slack.set(supplierRow, slack.get(supplierRow)! - (packs - k) * c.packSize);
       fix(ci, col, packs);
     }
     if (changed === 0) break;
@@ -308,6 +317,13 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
   const r = await resolve();
   if (!r.ok) return r;
   return ok(r.value ? flowsOf(p, built, r.value) : []);
+}
+
+/** The upper bound of a storage or supplier row under `caps` (litres for storage, units for a supplier). */
+function rowUpper(built: BuiltModel, caps: Caps, row: number): number {
+  for (const [k, r] of built.storageRows) if (r === row) return (caps.storageCm3.get(k) ?? 0) / 1000;
+  for (const [k, r] of built.supplierRows) if (r === row) return caps.supplierUnits.get(k) ?? 0;
+  return Number.POSITIVE_INFINITY;
 }
 
 /**

@@ -108,22 +108,20 @@ export function prepare(input: SourcingInput): Result<Prepared> {
     checkNonNegNumber('params.shortageFenPerUnit', params.shortageFenPerUnit) ??
     checkPositiveInt('params.maxGiversPerNeed', params.maxGiversPerNeed) ??
     input.items.map((i, k) => checkNonNegInt(`items.${k}.volumeCm3`, i.volumeCm3)).find(Boolean) ??
-    input.targets
-      .flatMap((t, k) => [
-        checkKnown(`targets.${k}.nodeId`, t.nodeId, nodes, 'node'),
-        checkKnown(`targets.${k}.itemId`, t.itemId, items, 'item'),
-        checkNonNegInt(`targets.${k}.targetUnits`, t.targetUnits),
-      ])
-      .find(Boolean) ??
-    input.balances
-      .flatMap((b, k) => [
-        checkKnown(`balances.${k}.nodeId`, b.nodeId, nodes, 'node'),
-        checkNonNegInt(`balances.${k}.onHand`, b.onHand),
-        checkNonNegInt(`balances.${k}.reserved`, b.reserved),
-        checkNonNegInt(`balances.${k}.inbound`, b.inbound),
-        b.safetyStock === undefined ? null : checkNonNegInt(`balances.${k}.safetyStock`, b.safetyStock),
-      ])
-      .find(Boolean) ??
+    // The two long lists are checked value first, the field named only for the first bad one.
+    firstBad(input.targets, (t) => nodes.has(t.nodeId) && items.has(t.itemId) && isNonNegInt(t.targetUnits), (t, k) =>
+      checkKnown(`targets.${k}.nodeId`, t.nodeId, nodes, 'node') ?? checkKnown(`targets.${k}.itemId`, t.itemId, items, 'item') ?? checkNonNegInt(`targets.${k}.targetUnits`, t.targetUnits),
+    ) ??
+    firstBad(
+      input.balances,
+      (b) => nodes.has(b.nodeId) && isNonNegInt(b.onHand) && isNonNegInt(b.reserved) && isNonNegInt(b.inbound) && (b.safetyStock === undefined || isNonNegInt(b.safetyStock)),
+      (b, k) =>
+        checkKnown(`balances.${k}.nodeId`, b.nodeId, nodes, 'node') ??
+        checkNonNegInt(`balances.${k}.onHand`, b.onHand) ??
+        checkNonNegInt(`balances.${k}.reserved`, b.reserved) ??
+        checkNonNegInt(`balances.${k}.inbound`, b.inbound) ??
+        (b.safetyStock === undefined ? null : checkNonNegInt(`balances.${k}.safetyStock`, b.safetyStock)),
+    ) ??
     shipments
       .flatMap((s, k) => [
         checkKnown(`shipments.${k}.fromNodeId`, s.fromNodeId, nodes, 'node'),
@@ -258,6 +256,31 @@ export function prepare(input: SourcingInput): Result<Prepared> {
     const distanceM = model.exactDistanceM(from, to);
     return { distanceM, hours: distanceM / 1000 / tp.speedKmH };
   };
+  // Travel between two nodes is the same for every item: computed once per pair.
+  const travelCache = new Map<string, { distanceM: number; hours: number }>();
+  const travelCached = (from: PlanningNode, to: PlanningNode) => {
+    const k = `${from.id}>${to.id}`;
+    let t = travelCache.get(k);
+    if (!t) {
+      t = travel(from, to);
+      travelCache.set(k, t);
+    }
+    return t;
+  };
+  // Per receiver, every giving node nearest first (ties by id): a need takes the first ones that hold its item.
+  const giverNodeIds = [...new Set([...state.values()].filter((s) => s.giveCap > 0).map((s) => s.nodeId))];
+  const giverOrder = new Map<string, Array<{ nodeId: string; distanceM: number; hours: number }>>();
+  const giversNear = (to: PlanningNode) => {
+    let l = giverOrder.get(to.id);
+    if (!l) {
+      l = giverNodeIds
+        .filter((id) => id !== to.id)
+        .map((id) => ({ nodeId: id, ...travelCached(nodes.get(id)!, to) }))
+        .sort((a, b) => a.distanceM - b.distanceM || a.nodeId.localeCompare(b.nodeId));
+      giverOrder.set(to.id, l);
+    }
+    return l;
+  };
   const late = (arrivalH: number, w: number) => Math.max(0, arrivalH - params.neededWithinH) * params.latePenaltyFenPerUnitH * w;
   const round2 = (x: number) => Math.round(x * 100) / 100;
   const candidates: Candidate[] = [];
@@ -269,11 +292,15 @@ export function prepare(input: SourcingInput): Result<Prepared> {
   for (const need of needs) {
     const to = nodes.get(need.nodeId)!;
     const litres = need.volumeCm3 / 1000;
-    const givers = (giversByItem.get(need.itemId) ?? [])
-      .filter((g) => g.nodeId !== need.nodeId)
-      .map((g) => ({ g, ...travel(nodes.get(g.nodeId)!, to) }))
-      .sort((a, b) => a.distanceM - b.distanceM || a.g.nodeId.localeCompare(b.g.nodeId))
-      .slice(0, params.maxGiversPerNeed);
+    const givers: Array<{ g: NodeItemState; distanceM: number; hours: number }> = [];
+    if (giversByItem.has(need.itemId)) {
+      for (const near of giversNear(to)) {
+        const g = state.get(key(near.nodeId, need.itemId));
+        if (!g || g.giveCap <= 0) continue;
+        givers.push({ g, distanceM: near.distanceM, hours: near.hours });
+        if (givers.length >= params.maxGiversPerNeed) break;
+      }
+    }
     for (const { g, distanceM, hours } of givers) {
       const arrivalH = round2(tp.loadingH + hours);
       const unitCostFen = round2(tp.handlingFenPerUnit + (distanceM / 1000) * tp.fenPerLitreKm * litres);
@@ -285,7 +312,7 @@ export function prepare(input: SourcingInput): Result<Prepared> {
         const dest = state.get(key(s.toNodeId, s.itemId))!;
         return dest.receiver || dest.surplusCap > 0;
       })
-      .map((s) => ({ s, ...travel(nodes.get(s.fromNodeId)!, to) }))
+      .map((s) => ({ s, ...travelCached(nodes.get(s.fromNodeId)!, to) }))
       .sort((a, b) => a.distanceM - b.distanceM || b.s.quantity - a.s.quantity || a.s.id.localeCompare(b.s.id))
       .slice(0, params.maxShipmentsPerNeed);
     for (const { s, distanceM, hours } of ships) {
@@ -312,6 +339,13 @@ export function prepare(input: SourcingInput): Result<Prepared> {
     }
   }
   return ok({ params, nodes, items, state, needs, candidates, byNeed, shipments: new Map(shipments.map((s) => [s.id, s])), suppliers, storageFreeCm3, receivers });
+}
+
+const isNonNegInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+function firstBad<T>(list: readonly T[], fine: (x: T) => boolean, problem: (x: T, k: number) => Result<never> | null): Result<never> | null {
+  for (let k = 0; k < list.length; k++) if (!fine(list[k])) return problem(list[k], k);
+  return null;
 }
 
 /** Columns a need's candidates take in the model (supplier orders with a MOQ add a 0/1 column). */
