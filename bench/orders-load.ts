@@ -2,7 +2,10 @@
  * The orders benchmark's load generator, run as its OWN process (`node --import tsx
  * bench/orders-load.ts '<json config>'`, or with `--stdin`, one JSON line of configs per rush),
  * never inside the server's: `clients` keep-alive HTTP clients post 5-line orders for `seconds` to the given ports (clients spread evenly over them)
- * and it prints one JSON line with what it saw (counts, latency quantiles). `orderGenerator` is
+ * and it prints one JSON line with what it saw (counts, latency quantiles). As wrk and k6 do, every
+ * client's connection is opened and checked with one `GET /health` BEFORE the timed phase starts
+ * (`connectMs`, reported apart): the timed phase measures a warmed pool of keep-alive connections,
+ * not connection set-up (`newConnectionsInRun` counts any socket the timed phase still had to open). `orderGenerator` is
  * also used by the in-process measurement, so both send the same orders.
  *
  * The orders: lines drawn from the catalogue by Zipf (s = 1.1, a few items very popular; they sell
@@ -32,6 +35,12 @@ export interface LoadResult {
   byReason: Record<string, number>;
   p50: number;
   p99: number;
+  /** Wall ms to open every client's connection and get one answer to `GET /health` on each, before the timed phase. */
+  connectMs: number;
+  /** Connections open (and idle) when the timed phase started. */
+  connectionsOpen: number;
+  /** Sockets the timed phase had to open itself (0 when the pool held: a dropped connection is reopened). */
+  newConnectionsInRun: number;
 }
 
 /** A deterministic stream of order bodies (the same seed gives the same orders). */
@@ -105,7 +114,7 @@ export function tally(r: LoadResult, lat: number[], status: number, body: any, m
 }
 
 export function emptyResult(): LoadResult {
-  return { elapsedS: 0, sent: 0, accepted: 0, partial: 0, rejected: 0, errors: 0, acceptedUnits: 0, byReason: {}, p50: 0, p99: 0 };
+  return { elapsedS: 0, sent: 0, accepted: 0, partial: 0, rejected: 0, errors: 0, acceptedUnits: 0, byReason: {}, p50: 0, p99: 0, connectMs: 0, connectionsOpen: 0, newConnectionsInRun: 0 };
 }
 
 export function finish(r: LoadResult, lat: number[], elapsedS: number): LoadResult {
@@ -119,6 +128,20 @@ async function main(cfg: LoadConfig): Promise<LoadResult> {
   const next = orderGenerator(cfg.seed, cfg.catalogue, cfg.slots);
   const r = emptyResult();
   const lat: number[] = [];
+  // Sockets opened by the connect phase; any other socket the timed phase uses is counted.
+  const pooled = new Set<unknown>();
+  let timed = false;
+  const health = (c: number) =>
+    new Promise<number>((resolve) => {
+      const p = c % cfg.ports.length;
+      const req = http.request({ host: '127.0.0.1', port: cfg.ports[p], path: '/health', method: 'GET', agent: agents[p] }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('socket', (s) => pooled.add(s));
+      req.on('error', () => resolve(0));
+      req.end();
+    });
   const post = (c: number, payload: string, key: string) =>
     new Promise<{ status: number; body: any; ms: number }>((resolve) => {
       const t0 = process.hrtime.bigint();
@@ -140,9 +163,23 @@ async function main(cfg: LoadConfig): Promise<LoadResult> {
           });
         },
       );
+      req.on('socket', (s) => {
+        if (timed && !pooled.has(s)) {
+          pooled.add(s);
+          r.newConnectionsInRun++;
+        }
+      });
       req.on('error', () => resolve({ status: 0, body: null, ms: 0 }));
       req.end(payload);
     });
+  // Connect phase (untimed): all clients at once, so each opens its own keep-alive connection.
+  const c0 = process.hrtime.bigint();
+  const statuses = await Promise.all(Array.from({ length: cfg.clients }, (_, c) => health(c)));
+  r.connectMs = Number(process.hrtime.bigint() - c0) / 1e6;
+  const bad = statuses.filter((x) => x !== 200).length;
+  if (bad) throw new Error(`load generator: ${bad} of ${cfg.clients} connections did not answer GET /health with 200 (statuses ${[...new Set(statuses)].join(', ')})`);
+  r.connectionsOpen = agents.reduce((n, a) => n + Object.values(a.freeSockets).reduce((m, l) => m + (l?.length ?? 0), 0), 0);
+  timed = true;
   const started = Date.now();
   const until = started + cfg.seconds * 1000;
   await Promise.all(
