@@ -55,3 +55,37 @@ export function planHandBack(
 export function handBackNodeIds(c: Pick<ZoneChange, 'newNodeId' | 'newSplit' | 'newBackupNodeIds'>): string[] {
   return [c.newNodeId, c.newSplit?.nodeId, ...c.newBackupNodeIds].filter((x, i, a): x is string => !!x && a.indexOf(x) === i);
 }
+
+/**
+ * The capacity-limited hand-back (`zoneHandBack: "fit"`): each reopening store takes back only as
+ * many of its listed zones as it can serve, `capacityOrdersPerDay` (the orders a day its roster can
+ * pick and pack on the hand-back day, no more than its order capacity). Zones go back nearest
+ * first (`distanceM`, zone to its store; a zone without a distance comes after those with one),
+ * then largest demand first; a zone that does not fit is skipped and smaller ones after it may
+ * still fit. The other zones stay where the plan put them. A store with no capacity takes none
+ * back; a reopening with no zone left is dropped.
+ */
+export function fitHandBack(
+  handBack: ReadonlyArray<ZoneHandBack>,
+  capacityOrdersPerDay: ReadonlyMap<string, number>,
+  distanceM: ReadonlyMap<string, number> = new Map(),
+): ZoneHandBack[] {
+  const out: ZoneHandBack[] = [];
+  for (const h of handBack) {
+    let left = Math.max(0, Math.floor(capacityOrdersPerDay.get(h.nodeId) ?? 0));
+    const order = [...h.changes].sort((a, b) =>
+      (distanceM.get(a.zoneId) ?? Infinity) - (distanceM.get(b.zoneId) ?? Infinity)
+      || b.demandOrdersPerDay - a.demandOrdersPerDay
+      || (a.zoneId < b.zoneId ? -1 : a.zoneId > b.zoneId ? 1 : 0));
+    const taken = new Set<string>();
+    for (const c of order) {
+      if (c.demandOrdersPerDay > left) continue;
+      taken.add(c.zoneId);
+      left -= c.demandOrdersPerDay;
+    }
+    // In the list's own order (as planHandBack gives it).
+    const changes = h.changes.filter((c) => taken.has(c.zoneId));
+    if (changes.length > 0) out.push({ nodeId: h.nodeId, at: h.at, changes });
+  }
+  return out;
+}
