@@ -67,7 +67,7 @@ export const IncidentInputSchema = Type.Object(
      * roster staffs those nodes for them, while a closed-loop store can rarely be staffed for all
      * its zones — on the demo, handing all back cut the orders servable on day 2 from 10,000 to 5,983).
      */
-    zoneHandBack: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('none')], { description: 'at the online-only reopening, the store takes back the zones the plan moved away (all) or not (none, default)' })),
+    zoneHandBack: Type.Optional(Type.Union([Type.Literal('fit'), Type.Literal('all'), Type.Literal('none')], { description: 'at the online-only reopening, the store takes back the zones the plan moved away that its roster can serve, nearest first (fit, default), all of them (all) or none (none)' })),
   },
   { additionalProperties: false },
 );

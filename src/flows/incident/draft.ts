@@ -2,7 +2,10 @@ import { DomainException, fail } from '../../domain/shared/result.ts';
 import { startOfOperatingDay } from '../../domain/shared/calendar.ts';
 import { planWithWidening } from '../../domain/zones/widening.ts';
 import { zoneAllocation } from '../../domain/zones/zone.ts';
-import { planHandBack, type ZoneHandBack } from '../../domain/zones/hand-back.ts';
+import { fitHandBack, planHandBack, type ZoneHandBack } from '../../domain/zones/hand-back.ts';
+import { haversineM } from '../../domain/geo/distance.ts';
+import { capacityPerSlot } from '../../domain/workforce/capacity.ts';
+import { DEFAULT_SLOT_TEMPLATE } from '../../domain/orders/slots.ts';
 import { defaultTravel } from '../../domain/geo/travel.ts';
 import { takesOnlineOrders, type NodeStatus } from '../../domain/network/model.ts';
 import type { PlanSummary } from '../../domain/incidents/model.ts';
@@ -11,7 +14,7 @@ import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
 import { draftTrips, type SupplierLine } from '../incident-trips.ts';
-import { draftRoster, type SiteTimeline } from '../incident-staffing.ts';
+import { draftRoster, type SiteTimeline, type StoredRoster } from '../incident-staffing.ts';
 import { areaInput, DELIVERY, emergencyNode, type FlowDeps } from './common.ts';
 
 /**
@@ -99,7 +102,9 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       const p = r.value.proposal;
       zonesPart = { method: p.method, changes: p.changes, nodeChanges: r.value.nodeChanges, unserved: r.value.unserved, nodeLoads: p.nodeLoads, totals: { ...p.totals, unservedWithoutWideningOrdersPerDay: r.value.unservedWithoutWideningOrdersPerDay } };
       // A store reopening online-only takes back the zones it served before (apply schedules it).
-      zonesPart.handBack = spec.zoneHandBack === 'all' ? planHandBack(storedZones, p.changes, reopenings(statusChanges, spec.reopenOnlineOnlyAt)) : [];
+      // "fit" (the default) lists them all here and keeps, below, only those its roster can serve.
+      zonesPart.handBackMode = spec.zoneHandBack ?? 'fit';
+      zonesPart.handBack = zonesPart.handBackMode === 'none' ? [] : planHandBack(storedZones, p.changes, reopenings(statusChanges, spec.reopenOnlineOnlyAt));
     } else partFailed('zones', new DomainException(r.error));
   } else note('plan.no_zones', {}, zonesPart.note);
   const totalDemand = storedZones.reduce((a, z) => a + z.demandOrdersPerDay, 0);
@@ -116,14 +121,94 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
     if (c.newNodeId) after.set(c.newNodeId, (after.get(c.newNodeId) ?? 0) + served);
   }
   // And after the hand-back at the reopening: the reopened store's zones are its own again.
-  const afterHandBack = new Map(after);
-  for (const h of (zonesPart.handBack ?? []) as ZoneHandBack[]) {
-    for (const c of h.changes) {
-      const took = c.oldNodeId ? (zonesPart.changes as Array<{ zoneId: string; demandOrdersPerDay: number; unservedOrdersPerDay?: number }>).find((x) => x.zoneId === c.zoneId) : undefined;
-      if (c.oldNodeId) afterHandBack.set(c.oldNodeId, (afterHandBack.get(c.oldNodeId) ?? 0) - Math.max(0, (took?.demandOrdersPerDay ?? c.demandOrdersPerDay) - (took?.unservedOrdersPerDay ?? 0)));
-      if (c.newNodeId) afterHandBack.set(c.newNodeId, (afterHandBack.get(c.newNodeId) ?? 0) + c.demandOrdersPerDay);
+  const afterHandBackOf = (handBack: ZoneHandBack[]) => {
+    const m = new Map(after);
+    for (const h of handBack) {
+      for (const c of h.changes) {
+        const took = c.oldNodeId ? (zonesPart.changes as Array<{ zoneId: string; demandOrdersPerDay: number; unservedOrdersPerDay?: number }>).find((x) => x.zoneId === c.zoneId) : undefined;
+        if (c.oldNodeId) m.set(c.oldNodeId, (m.get(c.oldNodeId) ?? 0) - Math.max(0, (took?.demandOrdersPerDay ?? c.demandOrdersPerDay) - (took?.unservedOrdersPerDay ?? 0)));
+        if (c.newNodeId) m.set(c.newNodeId, (m.get(c.newNodeId) ?? 0) + c.demandOrdersPerDay);
+      }
+    }
+    return m;
+  };
+
+  // The nodes the incident touches: status changes, named nodes, nodes taking zones, the warehouse.
+  const affected = new Set<string>([...statusChanges.map((c) => c.nodeId), ...(spec.affectedNodeIds ?? [])]);
+  for (const c of zonesPart.changes ?? []) if (c.newNodeId) affected.add(c.newNodeId);
+  if (ewNode) affected.add(ewNode.id);
+  const startMs = Math.min(...spec.areas.map((a) => Date.parse(a.startsAt)));
+  const fromMs = Math.max(startMs, now.getTime());
+  const current = new Map(nodes.map((n) => [n.id, n.status as NodeStatus]));
+  const rosterStart = startOfOperatingDay(fromMs);
+  const rosterDays = options.rosterDays ?? 3;
+
+  // The staffing timelines (workforce context) for the nodes' orders after the plan and after a hand-back.
+  const reopenMs = spec.reopenOnlineOnlyAt ? Date.parse(spec.reopenOnlineOnlyAt) : null;
+  const reopened = new Set(statusChanges.filter((c) => c.to === 'online_only' && spec.reopenOnlineOnlyAt).map((c) => c.nodeId));
+  const lockdownIds = new Set(statusChanges.filter((c) => c.to === 'suspended' || c.to === 'online_only').map((c) => c.nodeId));
+  const timelinesFor = (afterHB: Map<string, number>): SiteTimeline[] => {
+    const timelines: SiteTimeline[] = [];
+    for (const n of [...nodes.filter((x) => DELIVERY.has(x.kind)), ...(ewNode ? [{ id: ewNode.id, status: 'closed' as NodeStatus }] : [])]) {
+      const trading0 = takesOnlineOrders(current.get(n.id) ?? 'closed');
+      const periods = [
+        { fromMs: 0, ordersPerDay: Math.max(0, base.get(n.id) ?? 0), trading: trading0 },
+        { fromMs: n.id === ewNode?.id ? Math.min(fromMs, startMs) : startMs, ordersPerDay: Math.max(0, after.get(n.id) ?? 0), trading: n.id === ewNode?.id || takesOnlineOrders(immediate.get(n.id) ?? (current.get(n.id) ?? 'closed')) },
+      ];
+      // At the reopening the store trades again and takes its zones back (the zones part's hand-back,
+      // which apply schedules then): it needs people for them, and the nodes that took them need fewer.
+      if (reopenMs !== null && (reopened.has(n.id) || (afterHB.get(n.id) ?? 0) !== (after.get(n.id) ?? 0))) {
+        periods.push({ fromMs: reopenMs, ordersPerDay: Math.max(0, afterHB.get(n.id) ?? 0), trading: reopened.has(n.id) || periods[periods.length - 1].trading });
+      }
+      timelines.push({ nodeId: n.id, affected: affected.has(n.id), periods, controlled: lockdownIds.has(n.id), closedLoopFromMs: reopened.has(n.id) ? reopenMs : null });
+    }
+    return timelines;
+  };
+  const roster = (afterHB: Map<string, number>) => draftRoster(db, deps.solver, {
+    startsAtMs: rosterStart,
+    days: rosterDays,
+    sites: timelinesFor(afterHB),
+    extraNodes: ewNode && !current.has(ewNode.id) ? [{ id: ewNode.id, name: ewNode.nameZh, lat: ewNode.lat, lng: ewNode.lng, status: 'open', dailyOrderCapacity: ewNode.dailyOrderCapacity ?? 0 }] : [],
+    timeLimitS: options.rosterTimeLimitS,
+    planner: deps.roster,
+  });
+
+  // "fit": a reopened store takes back only the zones its roster can serve. The roster is drafted
+  // once as if it took them all (its closed-loop people go there); its slot capacity on the
+  // hand-back day, no more than its order capacity, bounds the zones it takes back, nearest first.
+  if (zonesPart.handBackMode === 'fit' && (zonesPart.handBack ?? []).length > 0) {
+    const listed = zonesPart.handBack as ZoneHandBack[];
+    try {
+      const probe = await roster(afterHandBackOf(listed));
+      const capacity = new Map<string, number>();
+      const distances = new Map<string, number>();
+      for (const h of listed) {
+        const node = nodes.find((n) => n.id === h.nodeId);
+        const fromRoster = handBackDayCapacity(probe.roster, h.nodeId, Date.parse(h.at), rosterStart, rosterDays);
+        capacity.set(h.nodeId, Math.min(fromRoster, node?.dailyOrderCapacity ?? 0));
+        for (const c of h.changes) {
+          const z = storedZones.find((x) => x.id === c.zoneId);
+          if (z && node) distances.set(c.zoneId, haversineM(node, z.centroid));
+        }
+      }
+      const fitted = fitHandBack(listed, capacity, distances);
+      const zonesOf = (hs: ZoneHandBack[], id: string) => hs.find((h) => h.nodeId === id)?.changes ?? [];
+      zonesPart.handBackFit = listed.map((h) => ({
+        nodeId: h.nodeId,
+        capacityOrdersPerDay: capacity.get(h.nodeId) ?? 0,
+        listedZones: h.changes.length,
+        listedOrdersPerDay: h.changes.reduce((a, c) => a + c.demandOrdersPerDay, 0),
+        handedBackZones: zonesOf(fitted, h.nodeId).length,
+        handedBackOrdersPerDay: zonesOf(fitted, h.nodeId).reduce((a, c) => a + c.demandOrdersPerDay, 0),
+      }));
+      zonesPart.handBack = fitted;
+    } catch (e) {
+      // Without the roster's capacity nothing is handed back (as "none").
+      zonesPart.handBack = [];
+      note('plan.hand_back_not_fitted', { reason: e instanceof Error ? e.message : String(e) }, `zone hand-back: the roster's capacity could not be drafted, no zone is handed back (${e instanceof Error ? e.message : String(e)})`);
     }
   }
+  const afterHandBack = afterHandBackOf((zonesPart.handBack ?? []) as ZoneHandBack[]);
 
   // 4. Targets (planning context): essentials at the multipliers, on the demand each node serves
   // after the plan. A trading node that gains zones is surged on that demand (its multiplier ×
@@ -185,16 +270,9 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
 
   lap('statuses_zones_targets');
 
-  // The nodes the incident touches: status changes, named nodes, nodes taking zones, the warehouse.
-  const affected = new Set<string>([...statusChanges.map((c) => c.nodeId), ...(spec.affectedNodeIds ?? [])]);
-  for (const c of zonesPart.changes ?? []) if (c.newNodeId) affected.add(c.newNodeId);
-  if (ewNode) affected.add(ewNode.id);
-  const startMs = Math.min(...spec.areas.map((a) => Date.parse(a.startsAt)));
-  const fromMs = Math.max(startMs, now.getTime());
 
   // 5. Sourcing (planning context): a draft sourcing plan toward the targets, for the affected
   // nodes that will trade (givers stay network-wide). The warehouse is a receiver once it exists.
-  const current = new Map(nodes.map((n) => [n.id, n.status as NodeStatus]));
   // Receivers serve orders after the plan. A node the lockdown suspends at the apply is no
   // receiver, even if it reopens online-only later: goods sent now would sit in a sealed store (the
   // Dazu Plaza store was asked 44,851 units while suspended); it is stocked again by the ordinary
@@ -236,34 +314,9 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   lap('trips');
 
   // 7. Staffing (workforce context): a roster for the affected nodes and their lenders.
-  const reopenMs = spec.reopenOnlineOnlyAt ? Date.parse(spec.reopenOnlineOnlyAt) : null;
-  const reopened = new Set(statusChanges.filter((c) => c.to === 'online_only' && spec.reopenOnlineOnlyAt).map((c) => c.nodeId));
-  const lockdownIds = new Set(statusChanges.filter((c) => c.to === 'suspended' || c.to === 'online_only').map((c) => c.nodeId));
-  const timelines: SiteTimeline[] = [];
-  for (const n of [...nodes.filter((x) => DELIVERY.has(x.kind)), ...(ewNode ? [{ id: ewNode.id, status: 'closed' as NodeStatus }] : [])]) {
-    const trading0 = takesOnlineOrders(current.get(n.id) ?? 'closed');
-    const periods = [
-      { fromMs: 0, ordersPerDay: Math.max(0, base.get(n.id) ?? 0), trading: trading0 },
-      { fromMs: n.id === ewNode?.id ? Math.min(fromMs, startMs) : startMs, ordersPerDay: Math.max(0, after.get(n.id) ?? 0), trading: n.id === ewNode?.id || takesOnlineOrders(immediate.get(n.id) ?? (current.get(n.id) ?? 'closed')) },
-    ];
-    // At the reopening the store trades again and takes its zones back (the zones part's hand-back,
-    // which apply schedules then): it needs people for them, and the nodes that took them need fewer.
-    if (reopenMs !== null && (reopened.has(n.id) || (afterHandBack.get(n.id) ?? 0) !== (after.get(n.id) ?? 0))) {
-      periods.push({ fromMs: reopenMs, ordersPerDay: Math.max(0, afterHandBack.get(n.id) ?? 0), trading: reopened.has(n.id) || periods[periods.length - 1].trading });
-    }
-    timelines.push({ nodeId: n.id, affected: affected.has(n.id), periods, controlled: lockdownIds.has(n.id), closedLoopFromMs: reopened.has(n.id) ? reopenMs : null });
-  }
   let staffingPart: any = { staffHoursAssigned: 0, unmetRoleHours: 0, byNode: [], roster: null };
   try {
-    const rosterStart = startOfOperatingDay(fromMs);
-    staffingPart = await draftRoster(db, deps.solver, {
-      startsAtMs: rosterStart,
-      days: options.rosterDays ?? 3,
-      sites: timelines,
-      extraNodes: ewNode && !current.has(ewNode.id) ? [{ id: ewNode.id, name: ewNode.nameZh, lat: ewNode.lat, lng: ewNode.lng, status: 'open', dailyOrderCapacity: ewNode.dailyOrderCapacity ?? 0 }] : [],
-      timeLimitS: options.rosterTimeLimitS,
-      planner: deps.roster,
-    });
+    staffingPart = await roster(afterHandBack);
     if (staffingPart.unmetRoleHours > 0) note('plan.role_hours_unmet', { n: staffingPart.unmetRoleHours }, `staffing: ${staffingPart.unmetRoleHours} role-hours cannot be covered by the people within reach (see the staffing part)`);
   } catch (e) {
     partFailed('staffing', e);
@@ -312,4 +365,22 @@ function partFailed(part: string, e: unknown): never {
 export function reopenings(changes: ReadonlyArray<{ nodeId: string; from: string; to: string; at: string }>, reopenOnlineOnlyAt: string | undefined): Array<{ nodeId: string; at: string }> {
   if (!reopenOnlineOnlyAt) return [];
   return changes.filter((c) => c.to === 'online_only' && c.from === 'suspended').map((c) => ({ nodeId: c.nodeId, at: c.at }));
+}
+
+/**
+ * The orders a day a node's roster can serve from a hand-back on: its order slots' capacity
+ * (the day's slot template, as apply sets it from the roster: staff-capacity.ts), on the least
+ * staffed roster day from the hand-back's day to the roster's end (0 when none is left).
+ */
+export function handBackDayCapacity(roster: StoredRoster | null | undefined, nodeId: string, atMs: number, rosterStartMs: number, rosterDays: number): number {
+  if (!roster) return 0;
+  const t = DEFAULT_SLOT_TEMPLATE;
+  const first = Math.max(0, Math.floor((atMs - rosterStartMs) / 86_400_000));
+  let least: number | null = null;
+  for (let d = first; d < rosterDays; d++) {
+    const slots = capacityPerSlot(nodeId, roster.result.assignments, roster.problem.shifts, { slotMin: t.slotLengthMin, fromMin: d * 1440 + t.firstStartMin, toMin: d * 1440 + t.lastEndMin, rates: roster.rates });
+    const day = slots.reduce((a, c) => a + c.ordersPerSlot, 0);
+    least = least === null ? day : Math.min(least, day);
+  }
+  return least ?? 0;
 }

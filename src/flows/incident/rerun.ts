@@ -8,9 +8,10 @@ import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
 import { draftTrips } from '../incident-trips.ts';
-import { planHandBack } from '../../domain/zones/hand-back.ts';
+import { fitHandBack, planHandBack } from '../../domain/zones/hand-back.ts';
+import { haversineM } from '../../domain/geo/distance.ts';
 import { DELIVERY, type FlowDeps } from './common.ts';
-import { reopenings } from './draft.ts';
+import { handBackDayCapacity, reopenings } from './draft.ts';
 import type { NodeChange } from './apply.ts';
 
 /**
@@ -134,8 +135,25 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
       method: p.method, changes: p.changes, nodeChanges: [...changes.values()], unserved: r.value.unserved, nodeLoads: p.nodeLoads,
       totals: { ...p.totals, unservedWithoutWideningOrdersPerDay: r.value.unservedWithoutWideningOrdersPerDay },
       settings, notReceiving: settings.filter((s) => s.receivesZones === false).map((s) => s.nodeId),
-      handBack: spec.zoneHandBack === 'all' ? planHandBack(storedZones, p.changes, reopenings(content('node_status')?.changes ?? [], spec.reopenOnlineOnlyAt)) : [],
+      handBackMode: spec.zoneHandBack ?? 'fit',
+      handBack: (spec.zoneHandBack ?? 'fit') === 'none' ? [] : planHandBack(storedZones, p.changes, reopenings(content('node_status')?.changes ?? [], spec.reopenOnlineOnlyAt)),
     };
+    if (zonesPart.handBackMode === 'fit' && zonesPart.handBack.length > 0) {
+      // "fit": only the zones the plan's roster (its staffing part) can serve at the reopened store.
+      const staffing = content('staffing');
+      const capacity = new Map<string, number>();
+      const distances = new Map<string, number>();
+      for (const h of zonesPart.handBack) {
+        const node = byId.get(h.nodeId);
+        const startMs = staffing?.roster?.startsAt ? Date.parse(staffing.roster.startsAt) : 0;
+        capacity.set(h.nodeId, Math.min(handBackDayCapacity(staffing?.roster, h.nodeId, Date.parse(h.at), startMs, staffing?.days ?? 3), node?.dailyOrderCapacity ?? 0));
+        for (const c of h.changes) {
+          const z = storedZones.find((x) => x.id === c.zoneId);
+          if (z && node) distances.set(c.zoneId, haversineM(node, z.centroid));
+        }
+      }
+      zonesPart.handBack = fitHandBack(zonesPart.handBack, capacity, distances);
+    }
     await store.editPart(db, plan.id, 'zones', zonesPart, now);
     const totalDemand = storedZones.reduce((a, z) => a + z.demandOrdersPerDay, 0);
     const unserved = p.totals.unservedOrdersPerDay ?? 0;
