@@ -39,6 +39,9 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     const s = plan.summary as any;
     const staffing = plan.parts.find((p) => p.part === 'staffing')!.content;
     const trips = plan.parts.find((p) => p.part === 'trips')!.content;
+    const zonesContent = plan.parts.find((p) => p.part === 'zones')!.content as any;
+    const handBackText = ((zonesContent.handBackFit ?? []) as Array<{ nodeId: string; capacityOrdersPerDay: number; listedZones: number; listedOrdersPerDay: number; handedBackZones: number; handedBackOrdersPerDay: number }>)
+      .map((h) => `${h.nodeId}: ${h.handedBackZones} of ${h.listedZones} zones, ${h.handedBackOrdersPerDay} of ${h.listedOrdersPerDay} orders/day (roster capacity ${h.capacityOrdersPerDay})`).join('; ') || `${zonesContent.handBackMode ?? 'none'}: ${(zonesContent.handBack ?? []).reduce((a: number, h: any) => a + h.changes.length, 0)} zones`;
     // The drafted plan simulated over 7 days beside no response and the scripted 2022 response
     // (same seed, network, zones and demand).
     t = performance.now();
@@ -73,6 +76,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       ['  served a day (plan)', `${Math.round(sim.b.summary.ordersServed / sim.days)} of ${Math.round(sim.b.summary.ordersPlaced / sim.days)} placed`],
       ['simulate after apply', `${simulateAfterSec.toFixed(1)} s, ${after.days} days from ${after.startDate}, fill rate ${after.b.summary.fillRate.all}`],
       ['reconciliation (apply day)', `${rec.length} nodes, asked ${askedUnits} units`],
+      ['zone hand-back (' + (zonesContent.handBackMode ?? 'none') + ')', handBackText],
       ['servable on day 2 (orders/day)', `${figures.servableOrdersPerDayDay2} of ${figures.demandOrdersPerDay} (${figures.day2}); ${figures.limited}`],
       ['  by the roster alone', String(figures.servableByRosterAloneDay2)],
       ['zones newly unserved', String(figures.zonesNewlyUnserved)],

@@ -160,5 +160,12 @@ describe('the Yizhuang plan, applied', () => {
     // alone serves nearly all of them (it served ~76% with one 8-hour shift a day per person).
     expect(f.servableByRosterAloneDay2).toBeGreaterThanOrEqual(Math.floor(0.95 * f.demandOrdersPerDay));
     expect(f.lateralTransferUnits).toBeGreaterThan(0);
+    // zoneHandBack "fit" (the default): Dazu Plaza, reopened online-only with closed-loop people,
+    // takes back only the zones its roster can serve, and serves orders on day 2.
+    const fit = part(plan, 'zones').handBackFit.find((h: any) => h.nodeId === 'dazu-plaza');
+    expect(fit.handedBackOrdersPerDay).toBeGreaterThan(0);
+    expect(fit.handedBackOrdersPerDay).toBeLessThanOrEqual(fit.capacityOrdersPerDay);
+    expect(fit.handedBackOrdersPerDay).toBeLessThanOrEqual(fit.listedOrdersPerDay);
+    expect(f.servableByNode.find((n: any) => n.nodeId === 'dazu-plaza')!.servableOrdersPerDay).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -869,7 +869,7 @@ export interface paths {
                         /** Format: date-time */
                         reopenOnlineOnlyAt?: string;
                         scenario?: string;
-                        zoneHandBack?: "all" | "none";
+                        zoneHandBack?: "fit" | "all" | "none";
                     };
                 };
             };
