@@ -134,3 +134,35 @@ describe('re-running the targets part with another assortment size', () => {
     expect((await part('targets')).content).toEqual(before.content);
   });
 });
+
+describe('applying and lifting a plan with a chosen assortment', () => {
+  // Runs after the targets re-run above (the plan's targets part holds a 300-item assortment).
+  const inForce = async () => ((await call('GET', '/api/planning/assortment')).json().items as any[]).map((i) => `${i.itemId}:${i.tier}`).sort();
+  const override = { reason: 'test: the chosen assortment is applied without a new simulation' };
+  let before: string[] = [];
+  let chosen: string[] = [];
+
+  it('apply puts the chosen assortment in force, and a failed apply puts the previous one back', async () => {
+    before = await inForce();
+    chosen = ((await part('targets')).content.assortment.lines as any[]).map((l) => `${l[0]}:${l[1]}`).sort();
+    expect(chosen).not.toEqual(before);
+    // A drill: sourcing (after the assortment step) fails, the assortment step is compensated.
+    const failed = await call('POST', '/api/incidents/rerun/apply', { override, failAtStep: 'sourcing' });
+    expect(failed.statusCode, failed.body).toBeGreaterThanOrEqual(400);
+    const plan = (await call('GET', '/api/incidents/rerun/plan')).json();
+    expect(plan.steps.find((s: any) => s.step === 'assortment')?.status).toBe('compensated');
+    expect(await inForce()).toEqual(before);
+
+    const r = await call('POST', '/api/incidents/rerun/apply', { override });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(await inForce()).toEqual(chosen);
+  }, 120_000);
+
+  it('lifting the incident puts back the assortment in force before the apply', async () => {
+    expect(chosen.length).toBeGreaterThan(0);
+    const r = await call('POST', '/api/incidents/rerun/lift');
+    expect(r.statusCode, r.body).toBe(200);
+    expect((r.json().steps as any[]).find((s) => s.step === 'assortment')?.status).toBe('applied');
+    expect(await inForce()).toEqual(before);
+  }, 120_000);
+});

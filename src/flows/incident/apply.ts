@@ -44,6 +44,12 @@ async function openSlots(db: Db, nodeId: string, dailyOrderCapacity: number, fro
 
 export { zonesPartProposal, type NodeChange } from './zones-part.ts';
 
+/** An assortment row as the targets part and the step journals keep it: [item, tier, category, reason, key reason, daily units, rank]. */
+export type AssortmentLine = [string, 'essential' | 'key', string, string, string | null, number, number];
+export const assortmentRows = (lines: readonly AssortmentLine[]): planning.AssortmentRow[] =>
+  lines.map(([itemId, tier, category, reason, keyReason, dailyDemandUnits, categoryRank]) => ({ itemId, tier, category, reason, keyReason, dailyDemandUnits, categoryRank }));
+export const assortmentLine = (r: planning.AssortmentRow): AssortmentLine => [r.itemId, r.tier, r.category, r.reason, r.keyReason, r.dailyDemandUnits, r.categoryRank];
+
 /** The steps of a plan's apply, built from its parts (the same steps on a resume and on an undo). */
 async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.Incident, attempt: number, options: { failAtStep?: string }): Promise<Step[]> {
   const incidentId = inc.id;
@@ -131,20 +137,18 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
   });
   // An assortment size chosen for this plan (the targets part re-run): put that assortment in
   // force, keeping the one before so an undo puts it back.
-  const chosenAssortment = part('targets')?.assortment?.lines as Array<[string, 'essential' | 'key', string, string, string | null, number, number]> | undefined;
+  const chosenAssortment = part('targets')?.assortment?.lines as AssortmentLine[] | undefined;
   if (chosenAssortment) {
-    const rows = (lines: typeof chosenAssortment) =>
-      lines.map(([itemId, tier, category, reason, keyReason, dailyDemandUnits, categoryRank]) => ({ itemId, tier, category, reason, keyReason, dailyDemandUnits, categoryRank }));
     steps.push({
       name: 'assortment',
       run: async (trx) => {
         const before = await planning.currentAssortment(trx);
-        await planning.saveAssortment(trx, rows(chosenAssortment), now);
+        await planning.saveAssortment(trx, assortmentRows(chosenAssortment), now);
         drill('assortment');
-        return { items: chosenAssortment.length, before: before.map((r) => [r.itemId, r.tier, r.category, r.reason, r.keyReason, r.dailyDemandUnits, r.categoryRank]) };
+        return { items: chosenAssortment.length, before: before.map(assortmentLine) };
       },
       compensate: async (trx, r) => {
-        await planning.saveAssortment(trx, rows((r as { before: typeof chosenAssortment }).before), deps.now());
+        await planning.saveAssortment(trx, assortmentRows((r as { before: AssortmentLine[] }).before), deps.now());
       },
     });
   }

@@ -11,11 +11,12 @@ import { cancelPlanStatuses, scheduledStatusesStep } from './steps-status.ts';
 import { cancelOpenTrips } from './steps-trips.ts';
 import { cancelHandBack, handBackStep, type HandBackResult } from './steps-hand-back.ts';
 import * as trips from '../../store/trips.ts';
+import { assortmentLine, assortmentRows, type AssortmentLine } from './apply.ts';
 
 /**
  * Lifting an applied incident as a workflow (../workflow.ts), undoing what its plan did: control
  * areas lifted, zones back, the roster ended, the emergency warehouse suspended with its surplus
- * listed for rebalancing, the trips not yet dispatched cancelled, the sourcing documents undone. Each step has a compensation (a failed lift leaves the incident
+ * listed for rebalancing, the trips not yet dispatched cancelled, the assortment in force before the apply put back, the sourcing documents undone. Each step has a compensation (a failed lift leaves the incident
  * applied, as it was); a lift stopped midway resumes when lifted again.
  */
 export async function liftIncident(deps: FlowDeps, incidentId: string, options: RunOptions = {}) {
@@ -32,6 +33,8 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
   const rid: string | undefined = stepResult('zones')?.reassignmentId ?? undefined;
   const roster = stepResult('staffing') as RosterStepResult | undefined;
   const ewId = stepResult('emergency_warehouse')?.nodeId as string | undefined;
+  // The assortment in force before the apply put the plan's chosen one in force (apply's `assortment` step).
+  const assortmentBefore = stepResult('assortment')?.before as AssortmentLine[] | undefined;
 
   // Resume a lift stopped midway, or start one: the lift plan lists what it will do.
   let plan = await store.latestPlan(db, incidentId, 'lift');
@@ -50,6 +53,7 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
       ...((stepResult('zone_hand_back') as HandBackResult | undefined)?.scheduled ?? []).map((h) => ({ action: 'hand_back_undone', detail: { reassignmentId: h.reassignmentId, nodeId: h.nodeId, zones: h.zones } })),
       ...(rid ? [{ action: 'zones_back', detail: { reassignmentId: rid } }] : []),
       ...(roster?.staffingPlanId ? [{ action: 'roster_back', detail: { staffingPlanId: roster.staffingPlanId, restoredPlans: roster.superseded, slots: roster.slotCapacity?.changes.length ?? 0 } }] : []),
+      ...(assortmentBefore ? [{ action: 'assortment_back', detail: { items: assortmentBefore.length } }] : []),
       ...(ewId ? [{ action: 'emergency_warehouse_suspended', detail: { nodeId: ewId, itemsWithStock: surplus.length, units: surplus.reduce((a, s) => a + s.surplusUnits, 0) } }] : []),
     ];
     plan = await db.transaction().execute(async (trx) => {
@@ -159,6 +163,21 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
       run: async (trx) => ({ slotsEnded: await endZoneSlots(trx, slots) }),
       compensate: async (trx) => {
         await zoneSlotsStep(partOf('staffing')?.roster?.startsAt ?? now.toISOString(), partOf('staffing')?.days ?? 3, deps.now()).run(trx);
+      },
+    });
+  }
+  if (assortmentBefore) {
+    // The assortment chosen for the incident ends with it: the one in force before the apply is
+    // put back (as an undo of the apply does); the one replaced is kept for the compensation.
+    steps.push({
+      name: 'assortment',
+      run: async (trx) => {
+        const replaced = (await planning.currentAssortment(trx)).map(assortmentLine);
+        await planning.saveAssortment(trx, assortmentRows(assortmentBefore), now);
+        return { items: assortmentBefore.length, replaced };
+      },
+      compensate: async (trx, r) => {
+        await planning.saveAssortment(trx, assortmentRows((r as { replaced: AssortmentLine[] }).replaced), deps.now());
       },
     });
   }
