@@ -50,3 +50,17 @@ export function planFingerprint(parts: ReadonlyArray<{ part: string; content: un
   for (const p of [...parts].sort((a, b) => a.part.localeCompare(b.part))) h.update(`${p.part}\n${JSON.stringify(p.content)}\n`);
   return h.digest('hex').slice(0, 32);
 }
+
+/** Per node: how many items have a target, their units against a day of baseline, and how many were capped by storage. */
+export function targetsByNode(targets: ReadonlyArray<{ nodeId: string; targetUnits: number; baselineDailyUnits: number; cappedBy?: unknown }>) {
+  const byNode = new Map<string, { items: number; targetUnits: number; baselineUnits: number; capped: number }>();
+  for (const t of targets) {
+    const b = byNode.get(t.nodeId) ?? { items: 0, targetUnits: 0, baselineUnits: 0, capped: 0 };
+    b.items++;
+    b.targetUnits += t.targetUnits;
+    b.baselineUnits += t.baselineDailyUnits;
+    if (t.cappedBy) b.capped++;
+    byNode.set(t.nodeId, b);
+  }
+  return [...byNode].map(([nodeId, b]) => ({ nodeId, ...b, daysOfCover: b.baselineUnits ? Math.round((10 * b.targetUnits) / b.baselineUnits) / 10 : null }));
+}

@@ -15,7 +15,7 @@ import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
 import { draftTrips, type SupplierLine } from '../incident-trips.ts';
 import { draftRoster, type SiteTimeline, type StoredRoster } from '../incident-staffing.ts';
-import { areaInput, DELIVERY, emergencyNode, type FlowDeps } from './common.ts';
+import { areaInput, DELIVERY, emergencyNode, targetsByNode, type FlowDeps } from './common.ts';
 
 /**
  * Drafting the response plan: each context's planner (zones: reassignment; planning: targets and
@@ -252,16 +252,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   let targetsPart: any = { multipliers, nodes: [] };
   try {
     const targets = await planning.currentTargets(db, { multipliers });
-    const byNode = new Map<string, { items: number; targetUnits: number; baselineUnits: number; capped: number }>();
-    for (const t of targets) {
-      const b = byNode.get(t.nodeId) ?? { items: 0, targetUnits: 0, baselineUnits: 0, capped: 0 };
-      b.items++;
-      b.targetUnits += t.targetUnits;
-      b.baselineUnits += t.baselineDailyUnits;
-      if (t.cappedBy) b.capped++;
-      byNode.set(t.nodeId, b);
-    }
-    targetsPart = { multipliers, surged: gaining, untilHandBack, holdDays: Number.isFinite(holdDays) ? Math.round(holdDays * 100) / 100 : null, lendersOnly: lending, lenderDaysOfCover: lenderDays, nodes: [...byNode].map(([nodeId, b]) => ({ nodeId, ...b, daysOfCover: b.baselineUnits ? Math.round((10 * b.targetUnits) / b.baselineUnits) / 10 : null })) };
+    targetsPart = { multipliers, surged: gaining, untilHandBack, holdDays: Number.isFinite(holdDays) ? Math.round(holdDays * 100) / 100 : null, lendersOnly: lending, lenderDaysOfCover: lenderDays, nodes: targetsByNode(targets) };
   } catch (e) {
     partFailed('targets', e);
   }

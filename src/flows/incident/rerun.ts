@@ -10,7 +10,7 @@ import * as store from '../../store/incidents.ts';
 import { draftTrips } from '../incident-trips.ts';
 import { fitHandBack, planHandBack } from '../../domain/zones/hand-back.ts';
 import { haversineM } from '../../domain/geo/distance.ts';
-import { DELIVERY, type FlowDeps } from './common.ts';
+import { DELIVERY, targetsByNode, type FlowDeps } from './common.ts';
 import { handBackDayCapacity, reopenings } from './draft.ts';
 import type { NodeChange } from './apply.ts';
 
@@ -55,19 +55,6 @@ export const RERUNNABLE_PARTS = ['zones', 'sourcing', 'targets'] as const;
 /** The most items an assortment may hold when chosen for an incident. */
 export const MAX_ASSORTMENT_SIZE = 5000;
 
-/** Per node: how many items have a target, their units against a day of baseline, and how many were capped by storage. */
-export function targetsByNode(targets: ReadonlyArray<{ nodeId: string; targetUnits: number; baselineDailyUnits: number; cappedBy?: unknown }>) {
-  const byNode = new Map<string, { items: number; targetUnits: number; baselineUnits: number; capped: number }>();
-  for (const t of targets) {
-    const b = byNode.get(t.nodeId) ?? { items: 0, targetUnits: 0, baselineUnits: 0, capped: 0 };
-    b.items++;
-    b.targetUnits += t.targetUnits;
-    b.baselineUnits += t.baselineDailyUnits;
-    if (t.cappedBy) b.capped++;
-    byNode.set(t.nodeId, b);
-  }
-  return [...byNode].map(([nodeId, b]) => ({ nodeId, ...b, daysOfCover: b.baselineUnits ? Math.round((10 * b.targetUnits) / b.baselineUnits) / 10 : null }));
-}
 
 export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: string, input: RerunInput) {
   const { db } = deps;

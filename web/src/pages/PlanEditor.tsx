@@ -48,6 +48,21 @@ export function moveZones(content: { changes: ZoneChange[]; nodeLoads: NodeLoad[
   return { ...content, changes, nodeLoads };
 }
 
+/** The node that serves a zone, chosen among the nodes that take zones; "" means unserved. */
+function ServedBySelect(props: { label: string; testId: string; takers: Node[]; value: string | null | undefined; onChange: (nodeId: string | null) => void }) {
+  const { t } = useTranslation();
+  return (
+    <select aria-label={props.label} data-testid={props.testId} value={props.value ?? ''} onChange={(e) => props.onChange(e.target.value || null)}>
+      <option value="">{t('map.unserved')}</option>
+      {props.takers.map((n) => (
+        <option key={n.id} value={n.id}>
+          {localName(n)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export function PlanEditor(props: { incident: IncidentDetail; plan: IncidentPlan; nodes: Node[]; onChanged: () => void; onSimulate: () => void }) {
   const { t, i18n } = useTranslation();
   const zonesPart = props.incident.plan?.parts.find((p) => p.part === 'zones');
@@ -127,14 +142,7 @@ export function PlanEditor(props: { incident: IncidentDetail; plan: IncidentPlan
       {pickedZone && planned.has(pickedZone) && (
         <div className="row" data-testid="plan-editor-picked">
           <span className="small">{t('planEdit.picked', { zone: zoneName(pickedZone), node: nodeName(servingOf(pickedZone)) })}</span>
-          <select aria-label={t('planEdit.pickNode')} data-testid="plan-editor-picked-node" value={servingOf(pickedZone) ?? ''} onChange={(e) => move(pickedZone, e.target.value || null)}>
-            <option value="">{t('map.unserved')}</option>
-            {takers.map((n) => (
-              <option key={n.id} value={n.id}>
-                {localName(n)}
-              </option>
-            ))}
-          </select>
+          <ServedBySelect label={t('planEdit.pickNode')} testId="plan-editor-picked-node" takers={takers} value={servingOf(pickedZone)} onChange={(id) => move(pickedZone, id)} />
           <button type="button" className="ghost" onClick={() => setPickedZone(null)}>
             {t('planEdit.clearPick')}
           </button>
@@ -157,19 +165,13 @@ export function PlanEditor(props: { incident: IncidentDetail; plan: IncidentPlan
             key: 'to',
             label: t('common.to'),
             render: (c) => (
-              <select
-                aria-label={t('planEdit.servedBy')}
-                data-testid={`plan-editor-zone-${moved.indexOf(c)}`}
-                value={(c.zoneId in moves ? moves[c.zoneId] : c.newNodeId) ?? ''}
-                onChange={(e) => move(c.zoneId, e.target.value || null)}
-              >
-                <option value="">{t('map.unserved')}</option>
-                {takers.map((n) => (
-                  <option key={n.id} value={n.id}>
-                    {localName(n)}
-                  </option>
-                ))}
-              </select>
+              <ServedBySelect
+                label={t('planEdit.servedBy')}
+                testId={`plan-editor-zone-${moved.indexOf(c)}`}
+                takers={takers}
+                value={c.zoneId in moves ? moves[c.zoneId] : c.newNodeId}
+                onChange={(id) => move(c.zoneId, id)}
+              />
             ),
           },
           { key: 'orders', label: t('incident.ordersPerDay'), num: true, render: (c) => fmt.int(c.demandOrdersPerDay) },
