@@ -46,10 +46,10 @@ import type { ItemInput, NodeInput } from '../src/domain/network/model.ts';
 import type { Operation } from '../src/domain/inventory/types.ts';
 import { emptyResult, finish, orderGenerator, tally, type LoadConfig, type LoadResult } from './orders-load.ts';
 
-const DAY = '2022-06-23';
+export const DAY = '2022-06-23';
 // The clock stands at 06:00:05 Beijing time: the window has just opened.
-const NOW = new Date(localTimeMs(DAY, 6 * 60) + 5000);
-const CATALOGUE = 400;
+export const NOW = new Date(localTimeMs(DAY, 6 * 60) + 5000);
+export const CATALOGUE = 400;
 const HOT_ITEMS = 12;
 const HOT_STOCK = 400;
 const NODES: NodeInput[] = [
@@ -57,7 +57,7 @@ const NODES: NodeInput[] = [
   { id: 'rush-satellite', kind: 'satellite_warehouse', nameZh: '卫星仓', nameEn: 'Rush satellite', lat: 39.778, lng: 116.525, dailyOrderCapacity: 45_000, maxDeliveryRadiusM: 6000 },
   { id: 'rush-emergency', kind: 'emergency_warehouse', nameZh: '保供仓', nameEn: 'Rush emergency warehouse', lat: 39.77, lng: 116.54, dailyOrderCapacity: 30_000, maxDeliveryRadiusM: 6000 },
 ];
-const SLOTS = Array.from({ length: 15 }, (_, h) => new Date(localTimeMs(DAY, (7 + h) * 60)).toISOString());
+export const SLOTS = Array.from({ length: 15 }, (_, h) => new Date(localTimeMs(DAY, (7 + h) * 60)).toISOString());
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 interface Args {
@@ -92,7 +92,7 @@ function parseArgs(args: string[]): Args {
  * database; PGlite: a dumped data folder) and copied per run; its key hashes the seed's code and
  * inputs, so changing either rebuilds it.
  */
-const SEED: ScratchSeed = {
+export const SEED: ScratchSeed = {
   key: `bench-orders@${createHash('sha256').update(JSON.stringify({ DAY, NOW, CATALOGUE, HOT_ITEMS, HOT_STOCK, NODES })).update(seedSource()).digest('hex').slice(0, 16)}`,
   load: (db) => seed(db),
 };

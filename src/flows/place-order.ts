@@ -11,7 +11,7 @@ import { DomainException, type DomainError } from '../domain/shared/result.ts';
 import { orderReservationPart, type OrderReservation } from '../store/inventory.ts';
 import { appendAuditsPart, type AuditEntry } from '../store/auth.ts';
 import { bookDeliveriesPart, insertOrdersPart, isOrderKeyConflict, OrderKeyRace, reservationId, type NewOrder } from '../store/orders.ts';
-import { bookFromRow, bookQuery } from './order-book.ts';
+import { bookFromRow, bookQuery, boughtQuery } from './order-book.ts';
 import { batchTransaction } from '../store/batch-transaction.ts';
 import type { PipelinedConnection } from '../store/db.ts';
 import { availableByCategory } from '../store/inventory.ts';
@@ -154,8 +154,9 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
   // A pipelined connection sends BEGIN with the read and COMMIT with the write (two round trips);
   // the crash test's hook needs the transaction between the write and the commit.
   const source = options.afterReserve ? { db } : { db, pipelined: options.pipelined };
-  await batchTransaction(source, bookQuery(needs, keys), async ([row], tx) => {
-    const { book, items, policy, answered } = await bookFromRow(row, needs, options.tiers ?? DEFAULT_TIER_LIMITS, tx.query);
+  const bought = boughtQuery(needs);
+  await batchTransaction(source, bookQuery(needs, keys), async ([row], tx, [boughtRows]) => {
+    const { book, items, policy, answered } = await bookFromRow(row, needs, options.tiers ?? DEFAULT_TIER_LIMITS, tx.query, bought ? boughtRows : []);
     // Optimistic: the keys already answered replay their answer; the answers of this batch are
     // inserted at the end, and a key another transaction answered meanwhile refuses the batch
     // (retryable), so each key is written once instead of claimed and then updated.
@@ -246,7 +247,7 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
       return { last: null, result: true };
     }
     return { last: write, result: true };
-  }).catch((e) => {
+  }, bought ? [bought] : []).catch((e) => {
     throw isOrderKeyConflict(e) ? new OrderKeyRace(e) : e;
   });
 
