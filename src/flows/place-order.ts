@@ -22,22 +22,23 @@ import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory
  * node trading), orders (window, slot, purchase limits) and the inventory ledger (reserve stock).
  *
  * Steps, for a batch of orders that arrived together (group commit), in ONE database transaction
- * of four round trips (BEGIN, one read, one write, COMMIT; a fifth read when a buyer has a capped
- * item):
+ * of two round trips on a pipelined connection (BEGIN, the locked read and the purchase counts
+ * behind it; the write and COMMIT), five statements one after the other elsewhere:
  *   1-2. look up each address's zone (in memory), then read in one statement (`loadBook`) the
  *      idempotency keys already answered (such a key replays its answer, placing nothing) and,
  *      under row locks, everything the orders touch;
  *   3. decide each order in arrival order with the pure placement rules, each seeing what the
  *      orders before it took; every order is atomic: all its accepted lines or none;
  *   4-5. write the batch in ONE statement: the stock reservation of every accepted line of every
- *      order (`orderReservationPart`: `UPDATE … FROM unnest(…) WHERE on_hand - reserved >= qty`,
+ *      order (`orderReservationPart`: `UPDATE … FROM json_to_recordset(…) WHERE on_hand - reserved >= qty`,
  *      the ledger's movement lines and reservations, one ledger operation key for the whole batch:
  *      each line's movement keeps its own key and its order line as document), the orders (the
  *      first order of a placement carries its Idempotency-Key and answer: the order is the key's
  *      record; a key another transaction stored meanwhile refuses the batch with a retryable
  *      error: its orders are decided again and replay), the slots and windows booked, and the
  *      audit rows. Purchase limits need no write: what a buyer bought is counted from its orders,
- *      under a per-buyer advisory lock (`loadBook`).
+ *      under a per-buyer advisory lock (`bookQuery`), by a statement sent right behind the read
+ *      (`boughtQuery`: it starts once the locks are held, yet costs no round trip of its own).
  * A failure anywhere rolls the whole transaction back, which is the compensation of every step:
  * no reservation, booking or counter outlives a failed confirmation. When a batch fails for a
  * reason that is not an order's own (a deadlock, a bug), each of its orders is retried alone so
@@ -74,7 +75,7 @@ export interface PlaceOptions {
   substitution?: SubstitutionPolicy | null;
   /** Test hook: runs after the batch's writes (stock reserved, orders written) and before its commit. */
   afterReserve?: (trx: Kysely<any>) => Promise<void> | void;
-  /** A pipelined PostgreSQL connection (`Database.pipelined`): a batch then costs two round trips (three with a capped item). */
+  /** A pipelined PostgreSQL connection (`Database.pipelined`): a batch then costs two round trips. */
   pipelined?: () => Promise<PipelinedConnection>;
 }
 
