@@ -1342,7 +1342,7 @@ export function lockItemBalancesQuery(pairs: [string, string][]): RawBuilder<any
   return sql<any>`
     SELECT b.node_id, b.item_id, b.on_hand, b.reserved, COALESCE(s.online_safety_buffer, 0) AS buffer
     FROM stock_item_balances b LEFT JOIN inventory_node_settings s ON s.node_id = b.node_id
-    WHERE (b.node_id, b.item_id) IN (SELECT * FROM unnest(${ps.map((p) => p[0])}::text[], ${ps.map((p) => p[1])}::text[]))
+    WHERE (b.node_id, b.item_id) IN (SELECT n, i FROM ${jsonRecordset(ps.map((p) => ({ n: p[0], i: p[1] })), 'p', 'n text, i text')})
     ORDER BY b.node_id, b.item_id FOR UPDATE OF b`;
 }
 

@@ -279,13 +279,13 @@ export function boughtSoFarQuery(buyers: Array<{ customerId: string; household: 
   return sql<any>`
     SELECT 'customer' AS scope, o.customer_id AS subject, l.item_id, o.service_day, sum(COALESCE(l.picked_quantity, l.quantity))::int AS quantity
     FROM orders o JOIN order_lines l ON l.order_id = o.id
-    WHERE (o.customer_id, o.service_day) IN (SELECT * FROM unnest(${c.map((x) => x[0])}::text[], ${c.map((x) => x[1])}::text[]))
+    WHERE (o.customer_id, o.service_day) IN (SELECT s, d FROM ${jsonRecordset(c.map((x) => ({ s: x[0], d: x[1] })), 'b', 's text, d text')})
       AND o.status <> 'cancelled' AND l.item_id = ANY(${itemIds}::text[])
     GROUP BY o.customer_id, l.item_id, o.service_day
     UNION ALL
     SELECT 'household', o.household, l.item_id, o.service_day, sum(COALESCE(l.picked_quantity, l.quantity))::int
     FROM orders o JOIN order_lines l ON l.order_id = o.id
-    WHERE (o.household, o.service_day) IN (SELECT * FROM unnest(${h.map((x) => x[0])}::text[], ${h.map((x) => x[1])}::text[]))
+    WHERE (o.household, o.service_day) IN (SELECT s, d FROM ${jsonRecordset(h.map((x) => ({ s: x[0], d: x[1] })), 'b', 's text, d text')})
       AND o.status <> 'cancelled' AND l.item_id = ANY(${itemIds}::text[])
     GROUP BY o.household, l.item_id, o.service_day`;
 }
