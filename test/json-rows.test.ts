@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../test/support/app.ts';
-import { jsonRecordset } from './json-rows.ts';
+import { createTestDb, type TestDb } from './support/app.ts';
+import { jsonRecordset } from '../src/store/json-rows.ts';
 
 let t: TestDb;
 beforeAll(async () => {
