@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { countUsers, createUser } from './store/auth.ts';
 import { tickControlAreas } from './store/zones.ts';
 import { runDueReconciliations } from './flows/incident/reconcile.ts';
-import { DEFAULT_CALENDAR } from './domain/shared/calendar.ts';
+import { DEFAULT_CALENDAR } from './domain/shared/index.ts';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { createHash } from 'node:crypto';
 import type { AppDeps } from './deps.ts';
-import { decide, isRead, NODE_SCOPED_ROLES, ROLES, type Principal, type Role } from '../domain/auth/policy.ts';
+import { decide, isRead, NODE_SCOPED_ROLES, ROLES, type Principal, type Role } from '../domain/auth/index.ts';
 import { nodesTouched } from './scope.ts';
 import { LoginThrottle } from './throttle.ts';
 import { EMPTY_BODY } from './hardening.ts';
-import { DomainException, fail } from '../domain/shared/result.ts';
+import { DomainException, fail } from '../domain/shared/index.ts';
 import * as auth from '../store/auth.ts';
 import { toTable, writeTable, XLSX_MIME, type TableFormat } from './tabular.ts';
 

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { DomainException, InvariantError, type DomainError, type ErrorCode } from '../domain/shared/result.ts';
+import { DomainException, InvariantError, type DomainError, type ErrorCode } from '../domain/shared/index.ts';
 
 /** The one place where error codes become HTTP statuses. */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { DomainException } from '../domain/shared/result.ts';
+import { DomainException } from '../domain/shared/index.ts';
 
 /**
  * Hostile input stops at the door with a 400 in the one error shape: JSON bodies

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { fail } from '../domain/shared/result.ts';
+import { fail } from '../domain/shared/index.ts';
 
 /**
  * The nodes a write touches, read from the entities it names: the node in the

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { fail } from '../domain/shared/result.ts';
+import { fail } from '../domain/shared/index.ts';
 
 /** Spreadsheet I/O shared by every context: CSV and Excel .xlsx, as header + string cells. */
 export type TableFormat = 'csv' | 'xlsx';

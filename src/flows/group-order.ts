@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { groupHousehold, placeGroupOrder, type GroupOrderRequest, type GroupOutcome } from '../domain/orders/group.ts';
-import { DEFAULT_TIER_LIMITS, type TierLimits } from '../domain/orders/limits.ts';
-import { localDay } from '../domain/orders/slots.ts';
-import type { RoutingInfo } from '../domain/orders/types.ts';
-import { notFoundItem } from '../domain/orders/validate.ts';
-import { fail } from '../domain/shared/result.ts';
-import type { Operation } from '../domain/inventory/types.ts';
+import { groupHousehold, placeGroupOrder, type GroupOrderRequest, type GroupOutcome, DEFAULT_TIER_LIMITS, type TierLimits, localDay, type RoutingInfo, notFoundItem } from '../domain/orders/index.ts';
+import { fail } from '../domain/shared/index.ts';
+import type { Operation } from '../domain/inventory/index.ts';
 import { postOperations } from '../store/inventory.ts';
 import { bookDeliveries, insertGroupOrder, insertOrders, reservationId, type NewOrder } from '../store/orders.ts';
 import { loadBook } from './order-book.ts';

@@ -1,10 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DATA_DIR } from '../store/demo.ts';
-import { DomainException, err, ok, type Result } from '../domain/shared/result.ts';
-import { compileScenario, parseScenario, type CompileOptions, type ScenarioFile, type ScenarioNetwork } from '../domain/simulation/scenario.ts';
-import { runSimulation, type RunOptions, type SimReport } from '../domain/simulation/engine.ts';
-import { compareSummaries, type ComparisonRow } from '../domain/simulation/kpi.ts';
+import { DomainException, err, ok, type Result } from '../domain/shared/index.ts';
+import { compileScenario, parseScenario, type CompileOptions, type ScenarioFile, type ScenarioNetwork, runSimulation, type RunOptions, type SimReport, compareSummaries, type ComparisonRow } from '../domain/simulation/index.ts';
 
 /**
  * Loading a scenario (a built-in name or a file path), resolving its network

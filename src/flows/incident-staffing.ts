@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { MipSolver } from '../solver/model.ts';
-import { unwrap } from '../domain/shared/result.ts';
-import { haversineM as distanceM } from '../domain/geo/distance.ts';
+import { unwrap } from '../domain/shared/index.ts';
+import { haversineM as distanceM } from '../domain/geo/index.ts';
 import {
   assembleProblem, explainUnmet, hiresToCover, planStaffing, shiftGrid, DEFAULT_RATES, INBOUND_SHARE,
   type ExpectedLoad, type NodeForPlan, type RosterPlanner, type StaffingPlanResult, type StaffingProblem,
 } from '../domain/workforce/index.ts';
-import { DEFAULT_SLOT_TEMPLATE } from '../domain/orders/slots.ts';
+import { DEFAULT_SLOT_TEMPLATE } from '../domain/orders/index.ts';
 import * as workforce from '../store/workforce.ts';
 import { applyStaffCapacity, restoreSlotCapacities, type StaffCapacityResult } from './staff-capacity.ts';
 

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Kysely } from 'kysely';
 import type { PlanNode, SolveFn, Trip, TripItem } from '../domain/trips/index.ts';
-import { pieceCapacity, transferLoads, type TransferLine } from '../domain/incidents/trip-loads.ts';
+import { pieceCapacity, transferLoads, type TransferLine } from '../domain/incidents/index.ts';
 import * as network from '../store/network.ts';
 import * as trips from '../store/trips.ts';
 import { prepareTrips, type PurchaseOrderToCarry } from './incident/steps-trips.ts';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { stockToMove, type MoveScope } from '../domain/inventory/move-stock.ts';
-import { pieceCapacity, splitTransfer, type TransferPiece } from '../domain/incidents/trip-loads.ts';
-import { DomainException, unwrap } from '../domain/shared/result.ts';
-import type { SolveFn } from '../domain/trips/plan.ts';
+import { stockToMove, type MoveScope } from '../domain/inventory/index.ts';
+import { pieceCapacity, splitTransfer, type TransferPiece } from '../domain/incidents/index.ts';
+import { DomainException, unwrap } from '../domain/shared/index.ts';
+import type { SolveFn } from '../domain/trips/index.ts';
 import * as inventory from '../store/inventory.ts';
 import * as network from '../store/network.ts';
 import * as trips from '../store/trips.ts';

@@ -1,6 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { PlacementBook, type CounterScope, type TradingStatus } from '../domain/orders/book.ts';
-import { TierPurchaseLimitPolicy, DEFAULT_TIER_LIMITS, type ItemLimit, type PurchaseLimitPolicy, type TierLimits } from '../domain/orders/limits.ts';
+import { PlacementBook, type CounterScope, type TradingStatus, TierPurchaseLimitPolicy, DEFAULT_TIER_LIMITS, type ItemLimit, type PurchaseLimitPolicy, type TierLimits } from '../domain/orders/index.ts';
 import {
   answeredKeysFromRows, answeredKeysQuery, boughtSoFarFromRows, boughtSoFarQuery, lockBuyersQuery, lockSlotsQuery, lockWindowsQuery, nodeStatusesQuery, orderItemsFromRows, orderItemsQuery, rowToSlot, rowToWindow, type OrderItem,
 } from '../store/orders.ts';

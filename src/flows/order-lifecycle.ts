@@ -1,9 +1,7 @@
 import type { Kysely } from 'kysely';
-import { takeFefo } from '../domain/inventory/fefo.ts';
-import type { Operation } from '../domain/inventory/types.ts';
-import { checkPackedQuantities, holdsReservation, transition, type OrderEvent } from '../domain/orders/lifecycle.ts';
-import { localDay } from '../domain/orders/slots.ts';
-import { fail, unwrap } from '../domain/shared/result.ts';
+import { takeFefo, type Operation } from '../domain/inventory/index.ts';
+import { checkPackedQuantities, holdsReservation, transition, type OrderEvent, localDay } from '../domain/orders/index.ts';
+import { fail, unwrap } from '../domain/shared/index.ts';
 import { lotBalances, postOperations } from '../store/inventory.ts';
 import {
   bookDeliveries,

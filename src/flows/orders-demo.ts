@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { daySlots, localDay } from '../domain/orders/slots.ts';
-import { unwrap } from '../domain/shared/result.ts';
+import { daySlots, localDay } from '../domain/orders/index.ts';
+import { unwrap } from '../domain/shared/index.ts';
 import { demoSteps, type DemoContext } from '../store/demo.ts';
 import { listNodes } from '../store/network.ts';
 import { upsertDay } from '../store/orders.ts';

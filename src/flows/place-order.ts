@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../api/deps.ts';
-import { householdKey, DEFAULT_TIER_LIMITS, type TierLimits } from '../domain/orders/limits.ts';
-import { placeOrder } from '../domain/orders/placement.ts';
-import { localDay } from '../domain/orders/slots.ts';
-import { sameCategorySubstitution, type SubstitutionPolicy } from '../domain/orders/substitution.ts';
-import type { LineRejection, OrderRequest, PlacementOutcome, RoutingInfo } from '../domain/orders/types.ts';
-import { notFoundItem } from '../domain/orders/validate.ts';
-import { DomainException, type DomainError } from '../domain/shared/result.ts';
+import { householdKey, DEFAULT_TIER_LIMITS, type TierLimits, placeOrder, localDay, sameCategorySubstitution, type SubstitutionPolicy, type LineRejection, type OrderRequest, type PlacementOutcome, type RoutingInfo, notFoundItem } from '../domain/orders/index.ts';
+import { DomainException, type DomainError } from '../domain/shared/index.ts';
 import { orderReservationPart, type OrderReservation } from '../store/inventory.ts';
 import { appendAuditsPart, type AuditEntry } from '../store/auth.ts';
 import { bookDeliveriesPart, insertOrdersPart, isOrderKeyConflict, OrderKeyRace, reservationId, type NewOrder } from '../store/orders.ts';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { capacityPerSlot } from '../domain/workforce/capacity.ts';
-import type { SlotState } from '../domain/orders/slots.ts';
+import { capacityPerSlot } from '../domain/workforce/index.ts';
+import type { SlotState } from '../domain/orders/index.ts';
 import * as workforce from '../store/workforce.ts';
 import * as orders from '../store/orders.ts';
 

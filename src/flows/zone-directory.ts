@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { haversineM } from '../domain/geo/distance.ts';
-import type { RoutingInfo } from '../domain/orders/types.ts';
+import { haversineM } from '../domain/geo/index.ts';
+import type { RoutingInfo } from '../domain/orders/index.ts';
 import { getZoneIndex } from '../store/zones.ts';
 import { listNodes } from '../store/network.ts';
 

@@ -1,8 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Principal, Role } from '../domain/auth/policy.ts';
-import { fail } from '../domain/shared/result.ts';
+import type { Principal, Role } from '../domain/auth/index.ts';
+import { fail } from '../domain/shared/index.ts';
 
 /**
  * Users, sessions and API tokens, and the audit log. Passwords are hashed with

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { fail } from '../domain/shared/result.ts';
-import type { IncidentInput, PlanPart, PlanSummary } from '../domain/incidents/model.ts';
+import { fail } from '../domain/shared/index.ts';
+import type { IncidentInput, PlanPart, PlanSummary } from '../domain/incidents/index.ts';
 
 /**
  * The incident context's storage: incidents, their areas, response plans with

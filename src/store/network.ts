@@ -1,17 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import {
-  checkStatusTransition,
-  ITEM_DEFAULTS,
-  NODE_DEFAULTS,
-  type DemandInput,
-  type Item,
-  type ItemInput,
-  type Node,
-  type NodeInput,
-  type NodeStatus,
-} from '../domain/network/model.ts';
-import { fail, unwrap } from '../domain/shared/result.ts';
-import { manualReason, readStatusReason, statusReasonText, toStatusReason, type StatusReason, type StatusReasonCode, type StatusReasonParams } from '../domain/network/status-reason.ts';
+import { checkStatusTransition, ITEM_DEFAULTS, NODE_DEFAULTS, type DemandInput, type Item, type ItemInput, type Node, type NodeInput, type NodeStatus, manualReason, readStatusReason, statusReasonText, toStatusReason, type StatusReason, type StatusReasonCode, type StatusReasonParams } from '../domain/network/index.ts';
+import { fail, unwrap } from '../domain/shared/index.ts';
 
 /**
  * The network context's storage: nodes, items, baseline demand. Other contexts

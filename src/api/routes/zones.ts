@@ -4,9 +4,9 @@ import type { AppDeps } from '../deps.ts';
 import { StringEnum, typed } from '../typebox.ts';
 import { actorOf } from '../auth.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
-import { parseLatLng } from '../../domain/geo/coordinates.ts';
-import { unwrap } from '../../domain/shared/result.ts';
-import { CONTROL_LEVELS } from '../../domain/zones/control-area.ts';
+import { parseLatLng } from '../../domain/geo/index.ts';
+import { unwrap } from '../../domain/shared/index.ts';
+import { CONTROL_LEVELS } from '../../domain/zones/index.ts';
 import * as store from '../../store/zones.ts';
 
 const Err = { $ref: 'Error#' };

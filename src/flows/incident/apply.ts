@@ -1,12 +1,11 @@
-import { DomainException, fail, unwrap } from '../../domain/shared/result.ts';
-import { type NodeInput } from '../../domain/network/model.ts';
-import { addDays, operatingDay } from '../../domain/shared/calendar.ts';
+import { DomainException, fail, unwrap, addDays, operatingDay } from '../../domain/shared/index.ts';
+import type { NodeInput } from '../../domain/network/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
 import * as orders from '../../store/orders.ts';
-import { daySlots } from '../../domain/orders/slots.ts';
+import { daySlots } from '../../domain/orders/index.ts';
 import { applyRoster, undoRoster, type RosterStepResult } from '../incident-staffing.ts';
 import { areaInput, planFingerprint, type Db, type FlowDeps } from './common.ts';
 import { runWorkflow, undoWorkflow, type Journal, type RunOptions, type Step } from '../workflow.ts';

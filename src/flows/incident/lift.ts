@@ -1,4 +1,4 @@
-import { fail } from '../../domain/shared/result.ts';
+import { fail } from '../../domain/shared/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';

@@ -1,6 +1,5 @@
-import { pieceCapacity, splitTransfer } from '../../domain/incidents/trip-loads.ts';
-import type { TripItem } from '../../domain/trips/loads.ts';
-import type { FleetVehicleType } from '../../domain/trips/model.ts';
+import { pieceCapacity, splitTransfer } from '../../domain/incidents/index.ts';
+import type { TripItem, FleetVehicleType } from '../../domain/trips/index.ts';
 import * as network from '../../store/network.ts';
 import * as planning from '../../store/planning.ts';
 import * as trips from '../../store/trips.ts';

@@ -1,4 +1,4 @@
-import { fail } from '../../domain/shared/result.ts';
+import { fail } from '../../domain/shared/index.ts';
 import * as zones from '../../store/zones.ts';
 import * as store from '../../store/incidents.ts';
 import type { FlowDeps } from './common.ts';

@@ -1,7 +1,6 @@
 import ExcelJS from 'exceljs';
-import { reconcile, RECONCILIATION_COLUMNS, type DayFigures, type ReconciliationLine } from '../../domain/incidents/reconciliation.ts';
-import { addDays, dayBounds, DEFAULT_CALENDAR, isDay, localTimeMs, operatingDay, type OperatingCalendar } from '../../domain/shared/calendar.ts';
-import { fail } from '../../domain/shared/result.ts';
+import { reconcile, RECONCILIATION_COLUMNS, type DayFigures, type ReconciliationLine } from '../../domain/incidents/index.ts';
+import { addDays, dayBounds, DEFAULT_CALENDAR, isDay, localTimeMs, operatingDay, type OperatingCalendar, fail } from '../../domain/shared/index.ts';
 import * as network from '../../store/network.ts';
 import * as planning from '../../store/planning.ts';
 import * as inventory from '../../store/inventory.ts';

@@ -1,5 +1,5 @@
-import { takesOnlineOrders } from '../../domain/network/model.ts';
-import { geometryContains } from '../../domain/zones/geometry.ts';
+import { takesOnlineOrders } from '../../domain/network/index.ts';
+import { geometryContains } from '../../domain/zones/index.ts';
 import type { StoredZone } from '../../store/zones.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';

@@ -1,7 +1,7 @@
 import { openDatabase } from '../../store/db.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
 import { loadDemo } from '../../store/demo.ts';
-import type { MipSolver } from '../../domain/shared/mip.ts';
+import type { MipSolver } from '../../domain/shared/index.ts';
 import { registerOrdersDemo } from '../orders-demo.ts';
 import { declareDemoIncident } from './declare.ts';
 import { draftResponsePlan } from './draft.ts';

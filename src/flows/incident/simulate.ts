@@ -1,13 +1,9 @@
-import { DomainException } from '../../domain/shared/result.ts';
-import { circlePolygon } from '../../domain/zones/control-area.ts';
-import { geometryAreaM2, geometryCentroid, type AreaGeometry } from '../../domain/zones/geometry.ts';
-import { type NodeInput, type NodeStatus } from '../../domain/network/model.ts';
-import { compileScenario, type ResponseActionInput, type ScenarioFile } from '../../domain/simulation/scenario.ts';
-import { runSimulation, type SimReport } from '../../domain/simulation/engine.ts';
-import { compareSummaries } from '../../domain/simulation/kpi.ts';
+import { DomainException, DEFAULT_CALENDAR, localTimeMs, operatingDay } from '../../domain/shared/index.ts';
+import { circlePolygon, geometryAreaM2, geometryCentroid, type AreaGeometry, handBackNodeIds } from '../../domain/zones/index.ts';
+import type { NodeInput, NodeStatus } from '../../domain/network/index.ts';
+import { compileScenario, type ResponseActionInput, type ScenarioFile, runSimulation, type SimReport, compareSummaries } from '../../domain/simulation/index.ts';
 import { capacityPerSlot, DEFAULT_RATES, ordersPerStaffHour, type Assignment, type Shift, type WorkRates } from '../../domain/workforce/index.ts';
-import { DEFAULT_CALENDAR, localTimeMs, operatingDay } from '../../domain/shared/calendar.ts';
-import { scenarioInstant } from '../../domain/incidents/demo.ts';
+import { scenarioInstant } from '../../domain/incidents/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as store from '../../store/incidents.ts';
@@ -16,7 +12,6 @@ import * as tripsStore from '../../store/trips.ts';
 import { loadScenario } from '../incident-simulate.ts';
 import { zonesPartProposal } from './zones-part.ts';
 import { handBackOf } from './steps-hand-back.ts';
-import { handBackNodeIds } from '../../domain/zones/hand-back.ts';
 import { DELIVERY, planFingerprint, type FlowDeps } from './common.ts';
 
 /**

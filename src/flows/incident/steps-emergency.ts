@@ -3,7 +3,7 @@ import type { MipSolver } from '../../solver/model.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
-import type { Multipliers } from '../../domain/planning/types.ts';
+import type { Multipliers } from '../../domain/planning/index.ts';
 import type { Step } from '../workflow.ts';
 import type { Db } from './common.ts';
 import { applySourcingAsLoads } from './loads.ts';

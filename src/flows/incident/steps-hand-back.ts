@@ -1,11 +1,10 @@
-import { fail } from '../../domain/shared/result.ts';
-import type { ZoneHandBack } from '../../domain/zones/hand-back.ts';
+import { fail, unwrap } from '../../domain/shared/index.ts';
+import type { ZoneHandBack } from '../../domain/zones/index.ts';
 import { zonesPartProposal } from './zones-part.ts';
 import * as zones from '../../store/zones.ts';
 import * as network from '../../store/network.ts';
 import * as orders from '../../store/orders.ts';
-import { unwrap } from '../../domain/shared/result.ts';
-import { daySlots, localDay } from '../../domain/orders/slots.ts';
+import { daySlots, localDay } from '../../domain/orders/index.ts';
 import { endZoneSlots, type ZoneSlotsResult } from './steps-slots.ts';
 import type { Step } from '../workflow.ts';
 import type { Db } from './common.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { unwrap } from '../../domain/shared/result.ts';
-import { takesOnlineOrders } from '../../domain/network/model.ts';
-import { daySlots, localDay } from '../../domain/orders/slots.ts';
+import { unwrap } from '../../domain/shared/index.ts';
+import { takesOnlineOrders } from '../../domain/network/index.ts';
+import { daySlots, localDay } from '../../domain/orders/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as orders from '../../store/orders.ts';

@@ -1,4 +1,4 @@
-import type { NodeStatus } from '../../domain/network/model.ts';
+import type { NodeStatus } from '../../domain/network/index.ts';
 import * as zones from '../../store/zones.ts';
 import type { Step } from '../workflow.ts';
 import type { Db } from './common.ts';

@@ -1,10 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { solveRouting } from '../../domain/routing/solve.ts';
-import { pieceCapacity, splitTransfer } from '../../domain/incidents/trip-loads.ts';
-import { vehiclesShort, vehiclesShortText, type TripDone, type VehiclesShort } from '../../domain/incidents/vehicles-short.ts';
+import { solveRouting } from '../../domain/routing/index.ts';
+import { pieceCapacity, splitTransfer, vehiclesShort, vehiclesShortText, type TripDone, type VehiclesShort } from '../../domain/incidents/index.ts';
 import { isCold, parseClock, secondsInDay, sizeLoad, type Load, type SolveFn, type TripItem, type UnassignedLoad } from '../../domain/trips/index.ts';
-import { addDays } from '../../domain/shared/calendar.ts';
-import { unwrap } from '../../domain/shared/result.ts';
+import { addDays, unwrap } from '../../domain/shared/index.ts';
 import * as inventory from '../../store/inventory.ts';
 import * as network from '../../store/network.ts';
 import * as planning from '../../store/planning.ts';
