@@ -1,3 +1,4 @@
+/** Declaring an incident (and the built-in Yizhuang 2022 one). */
 import { DomainException, fail } from '../../domain/shared/index.ts';
 import { type IncidentInput, demoIncident, type DemoScenarioFacts } from '../../domain/incidents/index.ts';
 import * as network from '../../store/network.ts';
@@ -6,8 +7,6 @@ import * as store from '../../store/incidents.ts';
 import { loadScenario } from '../incident-simulate.ts';
 import { loadScenarioNetwork } from '../../store/demo.ts';
 import { areaInput, type Db } from './common.ts';
-
-/** Declaring an incident (and the built-in Yizhuang 2022 one). */
 
 /** Declares an incident: checks its references (template node, affected nodes) and stores it. */
 export async function declareIncident(db: Db, input: IncidentInput, now: Date) {

@@ -1,3 +1,7 @@
+/**
+ * Drafting the response plan: each context's planner (zones: reassignment; planning: targets and
+ * sourcing; trips; workforce) writes one part of one reviewable plan.
+ */
 import { DomainException, fail, startOfOperatingDay } from '../../domain/shared/index.ts';
 import { planWithWidening, zoneAllocation, fitHandBack, planHandBack, type ZoneHandBack } from '../../domain/zones/index.ts';
 import { haversineM, defaultTravel } from '../../domain/geo/index.ts';
@@ -12,11 +16,6 @@ import * as store from '../../store/incidents.ts';
 import { draftTrips, type SupplierLine } from '../incident-trips.ts';
 import { draftRoster, type SiteTimeline, type StoredRoster } from '../incident-staffing.ts';
 import { areaInput, DELIVERY, emergencyNode, targetsByNode, type FlowDeps } from './common.ts';
-
-/**
- * Drafting the response plan: each context's planner (zones: reassignment; planning: targets and
- * sourcing; trips; workforce) writes one part of one reviewable plan.
- */
 
 /** Budgets that keep a draft fast (a draft is a review document, not the final trips or roster). */
 export interface DraftOptions {

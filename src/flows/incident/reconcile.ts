@@ -1,3 +1,10 @@
+/**
+ * The nightly reconciliation of demand, stock and documents, per operating day of the network's
+ * calendar (Asia/Shanghai by default): set-based sums over every movement of the day (no row
+ * cap), "asked" from the sourcing documents issued that day, opening balances kept apart from
+ * receipts. Every run is recorded, a failure with its error; `runDueReconciliations` is what
+ * `serve` calls each minute so the run happens by itself at the configured hour.
+ */
 import ExcelJS from 'exceljs';
 import { reconcile, RECONCILIATION_COLUMNS, type DayFigures, type ReconciliationLine } from '../../domain/incidents/index.ts';
 import { addDays, dayBounds, DEFAULT_CALENDAR, isDay, localTimeMs, operatingDay, type OperatingCalendar, fail } from '../../domain/shared/index.ts';
@@ -6,14 +13,6 @@ import * as planning from '../../store/planning.ts';
 import * as inventory from '../../store/inventory.ts';
 import * as store from '../../store/incidents.ts';
 import { DELIVERY, type FlowDeps } from './common.ts';
-
-/**
- * The nightly reconciliation of demand, stock and documents, per operating day of the network's
- * calendar (Asia/Shanghai by default): set-based sums over every movement of the day (no row
- * cap), "asked" from the sourcing documents issued that day, opening balances kept apart from
- * receipts. Every run is recorded, a failure with its error; `runDueReconciliations` is what
- * `serve` calls each minute so the run happens by itself at the configured hour.
- */
 
 export interface ReconcileOptions {
   calendar?: OperatingCalendar;

@@ -1,3 +1,13 @@
+/**
+ * Simulating the incident's drafted plan itself against no response (and, for the built-in
+ * scenario, beside the chain's scripted 2022 response), on the one simulation engine the
+ * scenario files use. The plan is played as its parts say: the zones part's exact assignments
+ * and node changes, node statuses at their times, the targets part's multipliers, the sourcing
+ * part's lines arriving after their lead times, the roster's people per node, the emergency
+ * warehouse opening when the plan opens it (at apply). Demand is
+ * the stored zones' (the level the plan is made for) with the incident's surge applied once, at
+ * its start. After apply, the rest of the horizon is simulated from the network as it is now.
+ */
 import { DomainException, DEFAULT_CALENDAR, localTimeMs, operatingDay } from '../../domain/shared/index.ts';
 import { circlePolygon, geometryAreaM2, geometryCentroid, type AreaGeometry, handBackNodeIds } from '../../domain/zones/index.ts';
 import type { NodeInput, NodeStatus } from '../../domain/network/index.ts';
@@ -13,17 +23,6 @@ import { loadScenario } from '../incident-simulate.ts';
 import { zonesPartProposal } from './zones-part.ts';
 import { handBackOf } from './steps-hand-back.ts';
 import { DELIVERY, planFingerprint, type FlowDeps } from './common.ts';
-
-/**
- * Simulating the incident's drafted plan itself against no response (and, for the built-in
- * scenario, beside the chain's scripted 2022 response), on the one simulation engine the
- * scenario files use. The plan is played as its parts say: the zones part's exact assignments
- * and node changes, node statuses at their times, the targets part's multipliers, the sourcing
- * part's lines arriving after their lead times, the roster's people per node, the emergency
- * warehouse opening when the plan opens it (at apply). Demand is
- * the stored zones' (the level the plan is made for) with the incident's surge applied once, at
- * its start. After apply, the rest of the horizon is simulated from the network as it is now.
- */
 
 /** The engine's staff model: people on a 16-hour day (their orders per staff-hour: the workforce context's rule). */
 const SHIFT = '06:00-22:00';
