@@ -1,3 +1,15 @@
+/**
+ * The response plan's staffing part: a roster from the workforce context for the incident's
+ * first days. Sites are the affected nodes (those whose status or zones change, and the
+ * emergency warehouse) plus the nearest nodes with staff who can lend people; each site expects,
+ * shift by shift, the orders the zones part gives it while it trades (none while suspended),
+ * and the inbound units to receive (15 per order, the workforce default). Site flags come from
+ * the incident's control areas only: a node inside a lockdown is controlled (cleared staff only)
+ * and, when it reopens online-only, closed-loop from its reopening day; the flags stored in the
+ * workforce site settings (the demo's) are not used here. The roster MIP gets a short time limit; the
+ * workforce planner keeps the greedy roster when that covers more. Applying stores the roster as
+ * a staffing plan, applies it and sets the slot capacity of its nodes (staff-capacity.ts).
+ */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { MipSolver } from '../solver/model.ts';
@@ -11,18 +23,6 @@ import { DEFAULT_SLOT_TEMPLATE } from '../domain/orders/index.ts';
 import * as workforce from '../store/workforce.ts';
 import { applyStaffCapacity, restoreSlotCapacities, type StaffCapacityResult } from './staff-capacity.ts';
 
-/**
- * The response plan's staffing part: a roster from the workforce context for the incident's
- * first days. Sites are the affected nodes (those whose status or zones change, and the
- * emergency warehouse) plus the nearest nodes with staff who can lend people; each site expects,
- * shift by shift, the orders the zones part gives it while it trades (none while suspended),
- * and the inbound units to receive (15 per order, the workforce default). Site flags come from
- * the incident's control areas only: a node inside a lockdown is controlled (cleared staff only)
- * and, when it reopens online-only, closed-loop from its reopening day; the flags stored in the
- * workforce site settings (the demo's) are not used here. The roster MIP gets a short time limit; the
- * workforce planner keeps the greedy roster when that covers more. Applying stores the roster as
- * a staffing plan, applies it and sets the slot capacity of its nodes (staff-capacity.ts).
- */
 type Db = Kysely<any>;
 const DAY_MS = 86_400_000;
 const INBOUND_UNITS_PER_ORDER = 15;

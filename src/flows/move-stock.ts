@@ -1,3 +1,14 @@
+/**
+ * 搬仓 as one operation (the seed's day 3-4: 100,000+ items moved out of the emergency warehouse
+ * within 24 hours): the stock in scope at the giver (src/domain/inventory/move-stock.ts) becomes
+ * draft transfer orders, one per temperature class and vehicle-sized load, each held at the giver
+ * (reservation `transfer:<id>:<item>`, released on dispatch like a sourcing plan's), and the trips
+ * for the next 24 hours are planned and confirmed. Dispatch and arrival are the trips context's:
+ * arrival receives each transfer with the counted quantities, and the ledger and the manifest
+ * record the variances. `prepareMoveStock` plans first, outside any transaction (the routing
+ * solver); `moveStock` then writes in the caller's transaction: nothing is created when a check
+ * fails.
+ */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { stockToMove, type MoveScope } from '../domain/inventory/index.ts';
@@ -10,17 +21,6 @@ import * as trips from '../store/trips.ts';
 import { tripItems, truckFleet } from './incident/loads.ts';
 import { planTripsFor, prepareTrips, writeTrips, type PlannedTrips, type PreparedTrips } from './incident/steps-trips.ts';
 
-/**
- * 搬仓 as one operation (the seed's day 3-4: 100,000+ items moved out of the emergency warehouse
- * within 24 hours): the stock in scope at the giver (src/domain/inventory/move-stock.ts) becomes
- * draft transfer orders, one per temperature class and vehicle-sized load, each held at the giver
- * (reservation `transfer:<id>:<item>`, released on dispatch like a sourcing plan's), and the trips
- * for the next 24 hours are planned and confirmed. Dispatch and arrival are the trips context's:
- * arrival receives each transfer with the counted quantities, and the ledger and the manifest
- * record the variances. `prepareMoveStock` plans first, outside any transaction (the routing
- * solver); `moveStock` then writes in the caller's transaction: nothing is created when a check
- * fails.
- */
 type Db = Kysely<any>;
 
 export interface MoveStockRequest {

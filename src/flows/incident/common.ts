@@ -1,3 +1,7 @@
+/**
+ * What the incident flows share: their dependencies, the delivery node kinds, a control area's
+ * input for the zones context, and the emergency warehouse as a node.
+ */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { type MipSolver, fail } from '../../domain/shared/index.ts';
@@ -8,10 +12,6 @@ import type { NodeInput } from '../../domain/network/index.ts';
 import type { IncidentInput } from '../../domain/incidents/index.ts';
 import * as network from '../../store/network.ts';
 
-/**
- * What the incident flows share: their dependencies, the delivery node kinds, a control area's
- * input for the zones context, and the emergency warehouse as a node.
- */
 export type Db = Kysely<any>;
 export interface FlowDeps {
   db: Db;

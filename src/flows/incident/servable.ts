@@ -1,3 +1,12 @@
+/**
+ * What the network can serve on a day, counted honestly (issue 15): orders a day in zones whose
+ * node trades, has delivery slots that day, has people (rostered there that day by the applied
+ * staffing plan, or home staff when no applied plan covers it) and stocks the essentials (at
+ * least `STOCKED_SHARE` of the assortment's essential and key items on hand or inbound on an
+ * open document); each node counts the smallest of its zones' orders, its slot capacity that day
+ * and its daily order capacity. Read only: call it with the network as it is on that day (after
+ * the scheduler has run at that time).
+ */
 import { takesOnlineOrders } from '../../domain/network/index.ts';
 import { geometryContains } from '../../domain/zones/index.ts';
 import type { StoredZone } from '../../store/zones.ts';
@@ -9,15 +18,6 @@ import * as workforce from '../../store/workforce.ts';
 import { servedLoads } from './steps-slots.ts';
 import { DELIVERY, type Db } from './common.ts';
 
-/**
- * What the network can serve on a day, counted honestly (issue 15): orders a day in zones whose
- * node trades, has delivery slots that day, has people (rostered there that day by the applied
- * staffing plan, or home staff when no applied plan covers it) and stocks the essentials (at
- * least `STOCKED_SHARE` of the assortment's essential and key items on hand or inbound on an
- * open document); each node counts the smallest of its zones' orders, its slot capacity that day
- * and its daily order capacity. Read only: call it with the network as it is on that day (after
- * the scheduler has run at that time).
- */
 export const STOCKED_SHARE = 0.8;
 
 export interface ServableNode {

@@ -1,3 +1,11 @@
+/**
+ * The built-in scenario the way an operations manager meets it: the demo network in a fresh
+ * in-memory database (the clock at the scenario's day, 14:00 Beijing, as the bench sets it), the
+ * incident declared from the scenario, the response plan drafted by the planners, and
+ * `simulateIncident` playing no response, the drafted plan and the chain's scripted 2022 response
+ * on the same zones, demand and seed. This is the one path `baogong simulate yizhuang-2022`,
+ * `baogong incidents simulate` and the bench share, so their figures agree.
+ */
 import { openDatabase } from '../../store/db.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
 import { loadDemo } from '../../store/demo.ts';
@@ -8,14 +16,6 @@ import { draftResponsePlan } from './draft.ts';
 import { simulateIncident } from './simulate.ts';
 import type { FlowDeps } from './common.ts';
 
-/**
- * The built-in scenario the way an operations manager meets it: the demo network in a fresh
- * in-memory database (the clock at the scenario's day, 14:00 Beijing, as the bench sets it), the
- * incident declared from the scenario, the response plan drafted by the planners, and
- * `simulateIncident` playing no response, the drafted plan and the chain's scripted 2022 response
- * on the same zones, demand and seed. This is the one path `baogong simulate yizhuang-2022`,
- * `baogong incidents simulate` and the bench share, so their figures agree.
- */
 export const DEMO_CLOCK = '2022-06-22T06:00:00.000Z';
 
 /** `baogong simulate yizhuang-2022`'s run once the demo is ready (the bench runs it too): the three runs, with their reports. */

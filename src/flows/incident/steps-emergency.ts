@@ -1,3 +1,12 @@
+/**
+ * The emergency warehouse's demand and stock (apply steps). A new warehouse has no baseline
+ * demand, so the planning context would give it no targets and no sourcing. Once the zones step
+ * has given it zones, `emergency_demand` gives it the demand it takes over: for each node whose
+ * zones moved to it, that node's baseline demand per item times the share of its orders that
+ * moved (orders moved ÷ the orders its zones had before). `emergency_sourcing` (before the
+ * trips step; undone like the sourcing step) then plans and applies a sourcing plan for the
+ * warehouse alone, toward the essentials targets that demand gives (the assortment step).
+ */
 import { sql } from 'kysely';
 import type { MipSolver } from '../../solver/model.ts';
 import * as network from '../../store/network.ts';
@@ -8,15 +17,6 @@ import type { Step } from '../workflow.ts';
 import type { Db } from './common.ts';
 import { applySourcingAsLoads } from './loads.ts';
 
-/**
- * The emergency warehouse's demand and stock (apply steps). A new warehouse has no baseline
- * demand, so the planning context would give it no targets and no sourcing. Once the zones step
- * has given it zones, `emergency_demand` gives it the demand it takes over: for each node whose
- * zones moved to it, that node's baseline demand per item times the share of its orders that
- * moved (orders moved ÷ the orders its zones had before). `emergency_sourcing` (before the
- * trips step; undone like the sourcing step) then plans and applies a sourcing plan for the
- * warehouse alone, toward the essentials targets that demand gives (the assortment step).
- */
 export interface EmergencyDemandResult {
   nodeId: string;
   items: number;

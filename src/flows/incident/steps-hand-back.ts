@@ -1,3 +1,11 @@
+/**
+ * Apply step `zone_hand_back`, after `zones`: each store that reopens online-only takes back, at
+ * its reopening, the zones the zones part lists for it (`handBack`, the zones context's
+ * `planHandBack`). Each hand-back is recorded as a reviewed reassignment and scheduled at its
+ * time; the control-area scheduler tick applies it after the reopening's status change (and skips
+ * it, zones left as they are, if the store does not take online orders then). Undo and lift
+ * cancel those pending and revert those applied, before the zones step is reverted.
+ */
 import { fail, unwrap } from '../../domain/shared/index.ts';
 import type { ZoneHandBack } from '../../domain/zones/index.ts';
 import { zonesPartProposal } from './zones-part.ts';
@@ -9,14 +17,6 @@ import { endZoneSlots, type ZoneSlotsResult } from './steps-slots.ts';
 import type { Step } from '../workflow.ts';
 import type { Db } from './common.ts';
 
-/**
- * Apply step `zone_hand_back`, after `zones`: each store that reopens online-only takes back, at
- * its reopening, the zones the zones part lists for it (`handBack`, the zones context's
- * `planHandBack`). Each hand-back is recorded as a reviewed reassignment and scheduled at its
- * time; the control-area scheduler tick applies it after the reopening's status change (and skips
- * it, zones left as they are, if the store does not take online orders then). Undo and lift
- * cancel those pending and revert those applied, before the zones step is reverted.
- */
 export interface HandBackResult {
   scheduled: Array<{ id: string; reassignmentId: string; nodeId: string; at: string; zones: number }>;
   /** Delivery slots opened at the stores taking zones back, from their reopening day (the staffing step then sizes them by the roster). */

@@ -1,3 +1,11 @@
+/**
+ * Apply step `zone_slots`: every trading delivery node that serves zones after the zones step
+ * gets delivery slots (the orders context's default day template) on the plan's days that have
+ * none, sized to the smaller of its daily order capacity and the orders a day its zones bring.
+ * The staffing step that follows then sizes the slots of the rostered nodes by the people there
+ * (slot capacity follows the roster). Undo and lift end the slots it opened: capacity 0, never
+ * below what is already booked.
+ */
 import { sql } from 'kysely';
 import { unwrap } from '../../domain/shared/index.ts';
 import { takesOnlineOrders } from '../../domain/network/index.ts';
@@ -8,14 +16,6 @@ import * as orders from '../../store/orders.ts';
 import type { Step } from '../workflow.ts';
 import { DELIVERY, type Db } from './common.ts';
 
-/**
- * Apply step `zone_slots`: every trading delivery node that serves zones after the zones step
- * gets delivery slots (the orders context's default day template) on the plan's days that have
- * none, sized to the smaller of its daily order capacity and the orders a day its zones bring.
- * The staffing step that follows then sizes the slots of the rostered nodes by the people there
- * (slot capacity follows the roster). Undo and lift end the slots it opened: capacity 0, never
- * below what is already booked.
- */
 export interface ZoneSlotsResult {
   opened: Array<{ nodeId: string; serviceDay: string; dailyOrderCapacity: number }>;
 }
