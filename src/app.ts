@@ -1,3 +1,7 @@
+/**
+ * The service: opens the database, migrates, loads the demo on first start, builds the app and runs
+ * the scheduler ticks and the nightly reconciliation.
+ */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';

@@ -1,3 +1,7 @@
+/**
+ * Authentication and authorisation for the API: sessions, bearer tokens and CSRF, the role policy
+ * on every route, the audit log entries, and the /api/auth routes.
+ */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { createHash } from 'node:crypto';

@@ -1,3 +1,4 @@
+/** What every route plugin receives (AppDeps: database, clock, solvers, config), and the system clock. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/db.ts';
 import type { MipSolver } from '../domain/shared/index.ts';

@@ -1,3 +1,4 @@
+/** Idempotent writes: a write keyed by its Idempotency-Key header runs once; a retry replays the stored answer. */
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FastifyReply, FastifyRequest } from 'fastify';

@@ -1,3 +1,4 @@
+/** The network board's data: gathered from each context's store functions, figured by the pure board. */
 import type { Kysely } from 'kysely';
 import { buildBoard, type Board } from '../domain/incidents/index.ts';
 import { localDay } from '../domain/orders/index.ts';

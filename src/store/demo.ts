@@ -1,3 +1,4 @@
+/** Loading the built-in Yizhuang demo: its network file, then each context's demo step, in one transaction. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';

@@ -1,3 +1,7 @@
+/**
+ * Routes of the incidents context (/api/incidents): declare, draft, review and edit, simulate, apply,
+ * lift, reconcile and the timeline.
+ */
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';

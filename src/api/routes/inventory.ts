@@ -1,3 +1,7 @@
+/**
+ * Routes of the inventory context (/api/inventory): balances, lots, movements, transfers, stock
+ * counts, expiry write-offs and the ledger check.
+ */
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

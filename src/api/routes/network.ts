@@ -1,3 +1,7 @@
+/**
+ * Routes of the network context: nodes (and their status), items, baseline demand, their
+ * import and export, and place search.
+ */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';

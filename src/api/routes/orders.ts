@@ -1,3 +1,4 @@
+/** Routes of the orders context: placing and following orders, group orders, delivery slots and purchase limits. */
 import { createHash } from 'node:crypto';
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';

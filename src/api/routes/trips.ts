@@ -1,3 +1,4 @@
+/** Routes of the trips context: the fleet and its availability, trip plans, trips, their sheets and settings. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';

@@ -1,3 +1,7 @@
+/**
+ * Routes of the workforce context: staff (with CSV/Excel import and export), sites, needs, rules
+ * and staffing plans.
+ */
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import ExcelJS from 'exceljs';

@@ -1,3 +1,4 @@
+/** Routes of the zones context (/api/zones): delivery zones, control areas and the zone-reassignment planner. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';

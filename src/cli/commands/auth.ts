@@ -1,3 +1,4 @@
+/** CLI commands for sign-in, users and the audit log. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';

@@ -1,3 +1,4 @@
+/** The `baogong simulate` command: a scenario's no response against its response, in-process, with an HTML report. */
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { CliError, textTable, writeFileArg, type CliContext } from '../context.ts';

@@ -1,3 +1,4 @@
+/** The reviewed zones part of a response plan read back as a zone-reassignment proposal. */
 import { fail } from '../../domain/shared/index.ts';
 import type { ReassignmentProposal, ZoneChange, NodeOverride } from '../../domain/zones/index.ts';
 
