@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // Restructured on other branches at the same time; each gets its header there.
 // TODO(issue 18): remove these once those branches are merged.
@@ -13,10 +13,11 @@ const PENDING = new Set(['src/store/planning.ts', 'src/store/trips.ts', 'src/sto
 
 const isSource = (file: string) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !/\.test\.ts$/.test(file);
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+/** Repo-relative paths of the source files under `dir` (relative to `root`). */
+function sourceFiles(root: string, dir: string): string[] {
+  return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
     const p = path.posix.join(dir, e.name);
-    return e.isDirectory() ? sourceFiles(p) : isSource(p) ? [p] : [];
+    return e.isDirectory() ? sourceFiles(root, p) : isSource(p) ? [p] : [];
   });
 }
 
@@ -40,15 +41,21 @@ export function hasHeader(text: string): boolean {
   return /\w/.test(block.join('\n').replace(/\/\*+|\*\//g, ''));
 }
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-process.chdir(root);
-const missing = sourceFiles('src').filter((f) => !PENDING.has(f)).filter((f) => {
-  const text = readFileSync(f, 'utf8');
-  return !GENERATED.test(text.slice(0, 400)) && !hasHeader(text);
-});
-if (missing.length) {
-  console.error(`file header check failed: ${missing.length} file(s) do not open with a comment saying what they hold:`);
-  for (const f of missing) console.error(`  ${f}`);
-  process.exit(1);
+/** The files under `<root>/src` (repo-relative paths) that need a header and have none. */
+export function filesWithoutHeader(root: string): string[] {
+  return sourceFiles(root, 'src').filter((f) => !PENDING.has(f)).filter((f) => {
+    const text = readFileSync(path.join(root, f), 'utf8');
+    return !GENERATED.test(text.slice(0, 400)) && !hasHeader(text);
+  });
 }
-console.log(`file header check: ok (${sourceFiles('src').length} files${PENDING.size ? `, ${PENDING.size} pending: ${[...PENDING].join(', ')}` : ''})`);
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const missing = filesWithoutHeader(root);
+  if (missing.length) {
+    console.error(`file header check failed: ${missing.length} file(s) do not open with a comment saying what they hold:`);
+    for (const f of missing) console.error(`  ${f}`);
+    process.exit(1);
+  }
+  console.log(`file header check: ok (${sourceFiles(root, 'src').length} files${PENDING.size ? `, ${PENDING.size} pending: ${[...PENDING].join(', ')}` : ''})`);
+}
