@@ -1,3 +1,6 @@
+/**
+ * Rows passed to PostgreSQL as one JSON statement parameter (`jsonRecordset`), for the batch writers.
+ */
 import { sql, type RawBuilder } from 'kysely';
 
 /**
