@@ -4788,12 +4788,76 @@ export interface paths {
                     content: {
                         "application/json": {
                             trips: ({
+                                completedAt: string | null;
+                                coolant: {
+                                    dryIceBags: number;
+                                    dryIceG: number;
+                                    icePacks: number;
+                                };
+                                coolantNote: string;
+                                /** @enum {string} */
+                                coolantNoteCode: "coolant_rule" | "";
+                                coolantNoteParams: {
+                                    [key: string]: number;
+                                };
+                                costFen: number;
+                                createdAt: string;
+                                day: string;
+                                deadheadM: number;
+                                departS: number;
+                                dispatchedAt: string | null;
+                                distanceM: number;
+                                driverName: string | null;
+                                driverPhone: string | null;
+                                endNodeId: string;
                                 id: string;
+                                leaveHomeS: number;
+                                originNodeId: string;
                                 planId: string;
-                                status: string;
-                                stops: {
+                                ref: string;
+                                returnS: number;
+                                /** @enum {string} */
+                                status: "confirmed" | "dispatched" | "completed" | "cancelled";
+                                stops: ({
+                                    arrivalS: number;
+                                    arrivedAt: string | null;
+                                    coolant: {
+                                        dryIceBags: number;
+                                        dryIceG: number;
+                                        icePacks: number;
+                                    };
+                                    departureS: number;
+                                    loadId: string;
+                                    loadKind: string;
+                                    manifest: {
+                                        itemId: string;
+                                        name: string;
+                                        quantity: number;
+                                        receivedQuantity: number | null;
+                                        temperatureClass: string;
+                                        unit: string;
+                                        varianceQuantity: number | null;
+                                    }[];
+                                    place: {
+                                        id: string;
+                                        lat: number;
+                                        lng: number;
+                                        name: string;
+                                    };
+                                    seq: number;
+                                    startS: number;
+                                    /** @enum {string} */
+                                    status: "pending" | "arrived";
+                                    volumeCm3: number;
+                                    weightG: number;
+                                    windows: number[][];
+                                } & {
                                     [key: string]: unknown;
-                                }[];
+                                })[];
+                                travelS: number;
+                                vehicleId: string | null;
+                                vehicleKey: string;
+                                vehicleTypeId: string;
                             } & {
                                 [key: string]: unknown;
                             })[];
@@ -4850,12 +4914,76 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            completedAt: string | null;
+                            coolant: {
+                                dryIceBags: number;
+                                dryIceG: number;
+                                icePacks: number;
+                            };
+                            coolantNote: string;
+                            /** @enum {string} */
+                            coolantNoteCode: "coolant_rule" | "";
+                            coolantNoteParams: {
+                                [key: string]: number;
+                            };
+                            costFen: number;
+                            createdAt: string;
+                            day: string;
+                            deadheadM: number;
+                            departS: number;
+                            dispatchedAt: string | null;
+                            distanceM: number;
+                            driverName: string | null;
+                            driverPhone: string | null;
+                            endNodeId: string;
                             id: string;
+                            leaveHomeS: number;
+                            originNodeId: string;
                             planId: string;
-                            status: string;
-                            stops: {
+                            ref: string;
+                            returnS: number;
+                            /** @enum {string} */
+                            status: "confirmed" | "dispatched" | "completed" | "cancelled";
+                            stops: ({
+                                arrivalS: number;
+                                arrivedAt: string | null;
+                                coolant: {
+                                    dryIceBags: number;
+                                    dryIceG: number;
+                                    icePacks: number;
+                                };
+                                departureS: number;
+                                loadId: string;
+                                loadKind: string;
+                                manifest: {
+                                    itemId: string;
+                                    name: string;
+                                    quantity: number;
+                                    receivedQuantity: number | null;
+                                    temperatureClass: string;
+                                    unit: string;
+                                    varianceQuantity: number | null;
+                                }[];
+                                place: {
+                                    id: string;
+                                    lat: number;
+                                    lng: number;
+                                    name: string;
+                                };
+                                seq: number;
+                                startS: number;
+                                /** @enum {string} */
+                                status: "pending" | "arrived";
+                                volumeCm3: number;
+                                weightG: number;
+                                windows: number[][];
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
+                            travelS: number;
+                            vehicleId: string | null;
+                            vehicleKey: string;
+                            vehicleTypeId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -4946,12 +5074,76 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            completedAt: string | null;
+                            coolant: {
+                                dryIceBags: number;
+                                dryIceG: number;
+                                icePacks: number;
+                            };
+                            coolantNote: string;
+                            /** @enum {string} */
+                            coolantNoteCode: "coolant_rule" | "";
+                            coolantNoteParams: {
+                                [key: string]: number;
+                            };
+                            costFen: number;
+                            createdAt: string;
+                            day: string;
+                            deadheadM: number;
+                            departS: number;
+                            dispatchedAt: string | null;
+                            distanceM: number;
+                            driverName: string | null;
+                            driverPhone: string | null;
+                            endNodeId: string;
                             id: string;
+                            leaveHomeS: number;
+                            originNodeId: string;
                             planId: string;
-                            status: string;
-                            stops: {
+                            ref: string;
+                            returnS: number;
+                            /** @enum {string} */
+                            status: "confirmed" | "dispatched" | "completed" | "cancelled";
+                            stops: ({
+                                arrivalS: number;
+                                arrivedAt: string | null;
+                                coolant: {
+                                    dryIceBags: number;
+                                    dryIceG: number;
+                                    icePacks: number;
+                                };
+                                departureS: number;
+                                loadId: string;
+                                loadKind: string;
+                                manifest: {
+                                    itemId: string;
+                                    name: string;
+                                    quantity: number;
+                                    receivedQuantity: number | null;
+                                    temperatureClass: string;
+                                    unit: string;
+                                    varianceQuantity: number | null;
+                                }[];
+                                place: {
+                                    id: string;
+                                    lat: number;
+                                    lng: number;
+                                    name: string;
+                                };
+                                seq: number;
+                                startS: number;
+                                /** @enum {string} */
+                                status: "pending" | "arrived";
+                                volumeCm3: number;
+                                weightG: number;
+                                windows: number[][];
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
+                            travelS: number;
+                            vehicleId: string | null;
+                            vehicleKey: string;
+                            vehicleTypeId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -5037,12 +5229,76 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            completedAt: string | null;
+                            coolant: {
+                                dryIceBags: number;
+                                dryIceG: number;
+                                icePacks: number;
+                            };
+                            coolantNote: string;
+                            /** @enum {string} */
+                            coolantNoteCode: "coolant_rule" | "";
+                            coolantNoteParams: {
+                                [key: string]: number;
+                            };
+                            costFen: number;
+                            createdAt: string;
+                            day: string;
+                            deadheadM: number;
+                            departS: number;
+                            dispatchedAt: string | null;
+                            distanceM: number;
+                            driverName: string | null;
+                            driverPhone: string | null;
+                            endNodeId: string;
                             id: string;
+                            leaveHomeS: number;
+                            originNodeId: string;
                             planId: string;
-                            status: string;
-                            stops: {
+                            ref: string;
+                            returnS: number;
+                            /** @enum {string} */
+                            status: "confirmed" | "dispatched" | "completed" | "cancelled";
+                            stops: ({
+                                arrivalS: number;
+                                arrivedAt: string | null;
+                                coolant: {
+                                    dryIceBags: number;
+                                    dryIceG: number;
+                                    icePacks: number;
+                                };
+                                departureS: number;
+                                loadId: string;
+                                loadKind: string;
+                                manifest: {
+                                    itemId: string;
+                                    name: string;
+                                    quantity: number;
+                                    receivedQuantity: number | null;
+                                    temperatureClass: string;
+                                    unit: string;
+                                    varianceQuantity: number | null;
+                                }[];
+                                place: {
+                                    id: string;
+                                    lat: number;
+                                    lng: number;
+                                    name: string;
+                                };
+                                seq: number;
+                                startS: number;
+                                /** @enum {string} */
+                                status: "pending" | "arrived";
+                                volumeCm3: number;
+                                weightG: number;
+                                windows: number[][];
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
+                            travelS: number;
+                            vehicleId: string | null;
+                            vehicleKey: string;
+                            vehicleTypeId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -5128,12 +5384,76 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            completedAt: string | null;
+                            coolant: {
+                                dryIceBags: number;
+                                dryIceG: number;
+                                icePacks: number;
+                            };
+                            coolantNote: string;
+                            /** @enum {string} */
+                            coolantNoteCode: "coolant_rule" | "";
+                            coolantNoteParams: {
+                                [key: string]: number;
+                            };
+                            costFen: number;
+                            createdAt: string;
+                            day: string;
+                            deadheadM: number;
+                            departS: number;
+                            dispatchedAt: string | null;
+                            distanceM: number;
+                            driverName: string | null;
+                            driverPhone: string | null;
+                            endNodeId: string;
                             id: string;
+                            leaveHomeS: number;
+                            originNodeId: string;
                             planId: string;
-                            status: string;
-                            stops: {
+                            ref: string;
+                            returnS: number;
+                            /** @enum {string} */
+                            status: "confirmed" | "dispatched" | "completed" | "cancelled";
+                            stops: ({
+                                arrivalS: number;
+                                arrivedAt: string | null;
+                                coolant: {
+                                    dryIceBags: number;
+                                    dryIceG: number;
+                                    icePacks: number;
+                                };
+                                departureS: number;
+                                loadId: string;
+                                loadKind: string;
+                                manifest: {
+                                    itemId: string;
+                                    name: string;
+                                    quantity: number;
+                                    receivedQuantity: number | null;
+                                    temperatureClass: string;
+                                    unit: string;
+                                    varianceQuantity: number | null;
+                                }[];
+                                place: {
+                                    id: string;
+                                    lat: number;
+                                    lng: number;
+                                    name: string;
+                                };
+                                seq: number;
+                                startS: number;
+                                /** @enum {string} */
+                                status: "pending" | "arrived";
+                                volumeCm3: number;
+                                weightG: number;
+                                windows: number[][];
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
+                            travelS: number;
+                            vehicleId: string | null;
+                            vehicleKey: string;
+                            vehicleTypeId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -5211,9 +5531,34 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            plans: {
+                            plans: ({
+                                createdAt: string;
+                                day: string;
+                                decidedAt: string | null;
+                                id: string;
+                                mode: string;
+                                status: string;
+                                totals: {
+                                    assigned: number;
+                                    costFen: number;
+                                    distanceM: number;
+                                    dryIceBags: number;
+                                    icePacks: number;
+                                    loads: number;
+                                    trips: number;
+                                    unassigned: number;
+                                    vehicles: number;
+                                };
+                                violations: ({
+                                    code: string;
+                                    message: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                wave: string | null;
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
                         };
                     };
                 };
@@ -5253,16 +5598,49 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            createdAt: string;
                             day: string;
+                            decidedAt: string | null;
                             id: string;
                             mode: string;
                             result: {
+                                totals: {
+                                    assigned: number;
+                                    costFen: number;
+                                    distanceM: number;
+                                    dryIceBags: number;
+                                    icePacks: number;
+                                    loads: number;
+                                    trips: number;
+                                    unassigned: number;
+                                    vehicles: number;
+                                };
+                                trips: ({
+                                    ref: string;
+                                    stops: {
+                                        [key: string]: unknown;
+                                    }[];
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                unassigned: {
+                                    kind: string;
+                                    loadId: string;
+                                    message: string;
+                                    reason: string;
+                                }[];
+                                warnings: string[];
+                            } & {
                                 [key: string]: unknown;
                             };
                             status: string;
-                            violations: {
+                            violations: ({
+                                code: string;
+                                message: string;
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
+                            wave: string | null;
                         } & {
                             [key: string]: unknown;
                         };
@@ -5348,16 +5726,49 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            createdAt: string;
                             day: string;
+                            decidedAt: string | null;
                             id: string;
                             mode: string;
                             result: {
+                                totals: {
+                                    assigned: number;
+                                    costFen: number;
+                                    distanceM: number;
+                                    dryIceBags: number;
+                                    icePacks: number;
+                                    loads: number;
+                                    trips: number;
+                                    unassigned: number;
+                                    vehicles: number;
+                                };
+                                trips: ({
+                                    ref: string;
+                                    stops: {
+                                        [key: string]: unknown;
+                                    }[];
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                unassigned: {
+                                    kind: string;
+                                    loadId: string;
+                                    message: string;
+                                    reason: string;
+                                }[];
+                                warnings: string[];
+                            } & {
                                 [key: string]: unknown;
                             };
                             status: string;
-                            violations: {
+                            violations: ({
+                                code: string;
+                                message: string;
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
+                            wave: string | null;
                         } & {
                             [key: string]: unknown;
                         };
@@ -5443,16 +5854,49 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            createdAt: string;
                             day: string;
+                            decidedAt: string | null;
                             id: string;
                             mode: string;
                             result: {
+                                totals: {
+                                    assigned: number;
+                                    costFen: number;
+                                    distanceM: number;
+                                    dryIceBags: number;
+                                    icePacks: number;
+                                    loads: number;
+                                    trips: number;
+                                    unassigned: number;
+                                    vehicles: number;
+                                };
+                                trips: ({
+                                    ref: string;
+                                    stops: {
+                                        [key: string]: unknown;
+                                    }[];
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                unassigned: {
+                                    kind: string;
+                                    loadId: string;
+                                    message: string;
+                                    reason: string;
+                                }[];
+                                warnings: string[];
+                            } & {
                                 [key: string]: unknown;
                             };
                             status: string;
-                            violations: {
+                            violations: ({
+                                code: string;
+                                message: string;
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
+                            wave: string | null;
                         } & {
                             [key: string]: unknown;
                         };
