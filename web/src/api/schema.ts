@@ -419,9 +419,11 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             effects: ({
+                                fromStatus?: string;
                                 kind: string;
                                 nodeId: string | null;
                                 reason: string;
+                                toStatus?: string;
                                 zoneId: string | null;
                             } & {
                                 [key: string]: unknown;
@@ -527,9 +529,11 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             effects: ({
+                                fromStatus?: string;
                                 kind: string;
                                 nodeId: string | null;
                                 reason: string;
+                                toStatus?: string;
                                 zoneId: string | null;
                             } & {
                                 [key: string]: unknown;
@@ -646,9 +650,11 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             effects: ({
+                                fromStatus?: string;
                                 kind: string;
                                 nodeId: string | null;
                                 reason: string;
+                                toStatus?: string;
                                 zoneId: string | null;
                             } & {
                                 [key: string]: unknown;
@@ -791,13 +797,24 @@ export interface paths {
                                 name: string;
                                 spec: {
                                     areas: ({
+                                        endsAt?: string | null;
                                         id: string;
                                         level: string;
+                                        name?: string;
+                                        startsAt: string;
                                     } & {
                                         [key: string]: unknown;
                                     })[];
+                                    emergencyWarehouse?: {
+                                        id: string;
+                                        nameEn: string;
+                                        nameZh: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
                                     id: string;
                                     name: string;
+                                    reopenOnlineOnlyAt?: string;
                                 } & {
                                     [key: string]: unknown;
                                 };
@@ -888,13 +905,24 @@ export interface paths {
                             name: string;
                             spec: {
                                 areas: ({
+                                    endsAt?: string | null;
                                     id: string;
                                     level: string;
+                                    name?: string;
+                                    startsAt: string;
                                 } & {
                                     [key: string]: unknown;
                                 })[];
+                                emergencyWarehouse?: {
+                                    id: string;
+                                    nameEn: string;
+                                    nameZh: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 id: string;
                                 name: string;
+                                reopenOnlineOnlyAt?: string;
                             } & {
                                 [key: string]: unknown;
                             };
@@ -997,6 +1025,14 @@ export interface paths {
                                     step: string;
                                 }[];
                                 summary: {
+                                    noteCodes?: {
+                                        code: string;
+                                        params: {
+                                            [key: string]: string | number;
+                                        };
+                                    }[];
+                                    notes?: string[];
+                                } & {
                                     [key: string]: unknown;
                                 };
                             } | null;
@@ -1026,18 +1062,37 @@ export interface paths {
                                     step: string;
                                 }[];
                                 summary: {
+                                    noteCodes?: {
+                                        code: string;
+                                        params: {
+                                            [key: string]: string | number;
+                                        };
+                                    }[];
+                                    notes?: string[];
+                                } & {
                                     [key: string]: unknown;
                                 };
                             } | null;
                             spec: {
                                 areas: ({
+                                    endsAt?: string | null;
                                     id: string;
                                     level: string;
+                                    name?: string;
+                                    startsAt: string;
                                 } & {
                                     [key: string]: unknown;
                                 })[];
+                                emergencyWarehouse?: {
+                                    id: string;
+                                    nameEn: string;
+                                    nameZh: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 id: string;
                                 name: string;
+                                reopenOnlineOnlyAt?: string;
                             } & {
                                 [key: string]: unknown;
                             };
@@ -1150,6 +1205,14 @@ export interface paths {
                                 step: string;
                             }[];
                             summary: {
+                                noteCodes?: {
+                                    code: string;
+                                    params: {
+                                        [key: string]: string | number;
+                                    };
+                                }[];
+                                notes?: string[];
+                            } & {
                                 [key: string]: unknown;
                             };
                         };
@@ -1235,13 +1298,24 @@ export interface paths {
                             name: string;
                             spec: {
                                 areas: ({
+                                    endsAt?: string | null;
                                     id: string;
                                     level: string;
+                                    name?: string;
+                                    startsAt: string;
                                 } & {
                                     [key: string]: unknown;
                                 })[];
+                                emergencyWarehouse?: {
+                                    id: string;
+                                    nameEn: string;
+                                    nameZh: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 id: string;
                                 name: string;
+                                reopenOnlineOnlyAt?: string;
                             } & {
                                 [key: string]: unknown;
                             };
@@ -1340,13 +1414,24 @@ export interface paths {
                                 name: string;
                                 spec: {
                                     areas: ({
+                                        endsAt?: string | null;
                                         id: string;
                                         level: string;
+                                        name?: string;
+                                        startsAt: string;
                                     } & {
                                         [key: string]: unknown;
                                     })[];
+                                    emergencyWarehouse?: {
+                                        id: string;
+                                        nameEn: string;
+                                        nameZh: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
                                     id: string;
                                     name: string;
+                                    reopenOnlineOnlyAt?: string;
                                 } & {
                                     [key: string]: unknown;
                                 };
@@ -1452,6 +1537,14 @@ export interface paths {
                                 step: string;
                             }[];
                             summary: {
+                                noteCodes?: {
+                                    code: string;
+                                    params: {
+                                        [key: string]: string | number;
+                                    };
+                                }[];
+                                notes?: string[];
+                            } & {
                                 [key: string]: unknown;
                             };
                         };
@@ -1566,6 +1659,14 @@ export interface paths {
                                 step: string;
                             }[];
                             summary: {
+                                noteCodes?: {
+                                    code: string;
+                                    params: {
+                                        [key: string]: string | number;
+                                    };
+                                }[];
+                                notes?: string[];
+                            } & {
                                 [key: string]: unknown;
                             };
                         };
@@ -1669,6 +1770,14 @@ export interface paths {
                                 step: string;
                             }[];
                             summary: {
+                                noteCodes?: {
+                                    code: string;
+                                    params: {
+                                        [key: string]: string | number;
+                                    };
+                                }[];
+                                notes?: string[];
+                            } & {
                                 [key: string]: unknown;
                             };
                         };
@@ -1783,6 +1892,14 @@ export interface paths {
                                 step: string;
                             }[];
                             summary: {
+                                noteCodes?: {
+                                    code: string;
+                                    params: {
+                                        [key: string]: string | number;
+                                    };
+                                }[];
+                                notes?: string[];
+                            } & {
                                 [key: string]: unknown;
                             };
                         };
@@ -1857,6 +1974,9 @@ export interface paths {
                             day: string;
                             differences: number;
                             lines: ({
+                                asked: number;
+                                countedDelta: number;
+                                day: string;
                                 differences: ({
                                     kind: string;
                                     message: string;
@@ -1865,6 +1985,11 @@ export interface paths {
                                     [key: string]: unknown;
                                 })[];
                                 nodeId: string;
+                                received: number;
+                                sent: number;
+                                sold: number;
+                                transferVariance: number;
+                                writtenOff: number;
                             } & {
                                 [key: string]: unknown;
                             })[];
@@ -1954,7 +2079,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            comparison: unknown;
+                            comparison: {
+                                a: number | null;
+                                b: number | null;
+                                /** @enum {string|null} */
+                                better: "a" | "b" | "same" | null;
+                                delta: number | null;
+                                kpi: string;
+                            }[];
                             days: number;
                             fingerprint: string | null;
                             from: string;
@@ -5970,7 +6102,32 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            features: ({
+                                geometry: {
+                                    coordinates: unknown[];
+                                    type: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                id: string;
+                                properties: {
+                                    backupNodeIds: string[];
+                                    demandOrdersPerDay: number;
+                                    id: string;
+                                    name: string;
+                                    servingNodeId: string | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                type: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            type: string;
+                        };
+                    };
                 };
             };
         };
@@ -6030,6 +6187,7 @@ export interface paths {
                             id: string;
                             proposal: {
                                 changes: ({
+                                    demandOrdersPerDay?: number;
                                     distanceM: number | null;
                                     newNodeId: string | null;
                                     oldNodeId: string | null;
@@ -6159,6 +6317,7 @@ export interface paths {
                             id: string;
                             proposal: {
                                 changes: ({
+                                    demandOrdersPerDay?: number;
                                     distanceM: number | null;
                                     newNodeId: string | null;
                                     oldNodeId: string | null;
