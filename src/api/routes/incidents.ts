@@ -45,7 +45,7 @@ const IncidentSchema = Type.Object({
     {
       id: Type.String(),
       name: Type.String(),
-      areas: Type.Array(Open({ id: Type.String(), name: Type.Optional(Type.String()), level: Type.String(), startsAt: Type.String(), endsAt: Type.Optional(orNull(Type.String())) })),
+      areas: Type.Array(Open({ id: Type.String(), name: Type.Optional(Type.String()), level: StringEnum(['lockdown', 'controlled', 'precaution'] as const), startsAt: Type.String(), endsAt: Type.Optional(orNull(Type.String())) })),
       emergencyWarehouse: Type.Optional(Open({ id: Type.String(), nameZh: Type.String(), nameEn: Type.String() })),
       reopenOnlineOnlyAt: Type.Optional(Type.String()),
     },

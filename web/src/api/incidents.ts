@@ -1,5 +1,5 @@
 import { api, ApiError } from './client.ts';
-import type { Item, Known, ResponseOf } from './contract.ts';
+import type { BodyOf, Item, Known, ResponseOf } from './contract.ts';
 
 /**
  * The incident workflow as the screen sees it. With the zones context it runs in
@@ -25,7 +25,7 @@ export interface IncidentPlan {
   incidentId: string | null;
   areaId: string;
   name: string;
-  level: string;
+  level: AreaLevel;
   ring: Array<[number, number]>;
   allowOnlineOnly: boolean;
   emergencyWarehouse: WarehouseInput | null;
@@ -58,7 +58,7 @@ export interface WarehouseInput {
 
 export interface ProposeInput {
   name: string;
-  level: string;
+  level: AreaLevel;
   ring: Array<[number, number]>;
   /** Nodes inside a lockdown area go online-only instead of suspended. */
   allowOnlineOnly?: boolean;
@@ -87,6 +87,10 @@ type Reassignment = ResponseOf<'/api/zones/reassignments', 'post', 201>;
 /** A response (or lift) plan as the server stores it; its parts' contents are read by `withResponsePlan`. */
 export type ResponsePlan = ResponseOf<'/api/incidents/{id}/plan', 'post', 201>;
 export type Simulation = ResponseOf<'/api/incidents/{id}/simulate', 'post'>;
+/** What re-running one part of a drafted plan takes (zones: nodes; sourcing: receivers; targets: assortment size). */
+export type RerunBody = BodyOf<'/api/incidents/{id}/plan/parts/{part}/rerun', 'post'>;
+/** A control area's level: lockdown, controlled or precaution. */
+export type AreaLevel = Item<BodyOf<'/api/incidents', 'post'>['areas']>['level'];
 
 /** Maps the drafted response plan (its parts) onto the view model. */
 export function withResponsePlan(plan: IncidentPlan, r: ResponsePlan): IncidentPlan {
@@ -127,7 +131,7 @@ export function withResponsePlan(plan: IncidentPlan, r: ResponsePlan): IncidentP
   };
 }
 
-function areaBody(plan: Pick<IncidentPlan, 'areaId' | 'name' | 'level' | 'ring' | 'allowOnlineOnly'>, now: Date) {
+function areaBody(plan: Pick<IncidentPlan, 'areaId' | 'name' | 'level' | 'ring' | 'allowOnlineOnly'>, now: Date): BodyOf<'/api/control-areas/preview', 'post'> & Item<BodyOf<'/api/incidents', 'post'>['areas']> {
   return { id: plan.areaId, name: plan.name, level: plan.level, geometry: ringToPolygon(plan.ring), startsAt: new Date(now.getTime() - 60_000).toISOString(), allowOnlineOnly: plan.allowOnlineOnly };
 }
 
@@ -200,7 +204,7 @@ export const incidentsApi = {
   async declareAndPlan(plan: IncidentPlan, now = new Date()): Promise<IncidentPlan> {
     const incidentId = `inc-${now.getTime().toString(36)}`;
     try {
-      await api.post('/api/incidents', {
+      const declare: BodyOf<'/api/incidents', 'post'> = {
         id: incidentId,
         name: plan.name,
         areas: [areaBody(plan, now)],
@@ -214,12 +218,14 @@ export const incidentsApi = {
               },
             }
           : {}),
-      });
+      };
+      await api.post('/api/incidents', declare);
     } catch (e) {
       if (!(e instanceof ApiError && e.notAvailable)) throw e;
       const declared = await api.post<AreaWithEffects>('/api/control-areas', areaBody(plan, now));
       const withE = { ...withEffects(plan, declared), stage: 'declared' as const };
-      const r = await api.post<Reassignment>('/api/zones/reassignments', { scope: 'affected', allowSplit: true, timeLimitS: 20 });
+      const body: BodyOf<'/api/zones/reassignments', 'post'> = { scope: 'affected', allowSplit: true, timeLimitS: 20 };
+      const r = await api.post<Reassignment>('/api/zones/reassignments', body);
       return withProposal(withE, r);
     }
     const drafted = await api.post<ResponsePlan>('/api/incidents/{id}/plan', {}, { params: { id: incidentId } });
@@ -280,9 +286,9 @@ export const incidentList = {
   draft: (id: string) => api.post<ResponsePlan>('/api/incidents/{id}/plan', {}, { params: { id } }),
   apply: (id: string) => api.post<ResponsePlan>('/api/incidents/{id}/apply', {}, { params: { id } }),
   lift: (id: string) => api.post<ResponsePlan>('/api/incidents/{id}/lift', {}, { params: { id } }),
-  discard: (id: string) => api.post<Incident>('/api/incidents/{id}/discard', {}, { params: { id } }),
-  extend: (id: string, endsAt: string | null) => api.post<{ incident: Incident }>('/api/incidents/{id}/extend', { endsAt }, { params: { id } }),
+  discard: (id: string) => api.post<ResponseOf<'/api/incidents/{id}/discard', 'post'>>('/api/incidents/{id}/discard', {}, { params: { id } }),
+  extend: (id: string, endsAt: string | null) => api.post<ResponseOf<'/api/incidents/{id}/extend', 'post'>>('/api/incidents/{id}/extend', { endsAt }, { params: { id } }),
   editPart: (id: string, part: string, content: unknown) => api.put<ResponsePlan>('/api/incidents/{id}/plan/parts/{part}', { content }, { params: { id, part } }),
-  rerunPart: (id: string, part: 'zones' | 'sourcing' | 'targets', body: unknown) => api.post<ResponsePlan>('/api/incidents/{id}/plan/parts/{part}/rerun', body, { params: { id, part } }),
+  rerunPart: (id: string, part: 'zones' | 'sourcing' | 'targets', body: RerunBody) => api.post<ResponsePlan>('/api/incidents/{id}/plan/parts/{part}/rerun', body, { params: { id, part } }),
   simulate: (id: string, days = 3) => api.post<Simulation>('/api/incidents/{id}/simulate', { days }, { params: { id } }),
 };

@@ -799,7 +799,8 @@ export interface paths {
                                     areas: ({
                                         endsAt?: string | null;
                                         id: string;
-                                        level: string;
+                                        /** @enum {string} */
+                                        level: "lockdown" | "controlled" | "precaution";
                                         name?: string;
                                         startsAt: string;
                                     } & {
@@ -907,7 +908,8 @@ export interface paths {
                                 areas: ({
                                     endsAt?: string | null;
                                     id: string;
-                                    level: string;
+                                    /** @enum {string} */
+                                    level: "lockdown" | "controlled" | "precaution";
                                     name?: string;
                                     startsAt: string;
                                 } & {
@@ -1077,7 +1079,8 @@ export interface paths {
                                 areas: ({
                                     endsAt?: string | null;
                                     id: string;
-                                    level: string;
+                                    /** @enum {string} */
+                                    level: "lockdown" | "controlled" | "precaution";
                                     name?: string;
                                     startsAt: string;
                                 } & {
@@ -1300,7 +1303,8 @@ export interface paths {
                                 areas: ({
                                     endsAt?: string | null;
                                     id: string;
-                                    level: string;
+                                    /** @enum {string} */
+                                    level: "lockdown" | "controlled" | "precaution";
                                     name?: string;
                                     startsAt: string;
                                 } & {
@@ -1416,7 +1420,8 @@ export interface paths {
                                     areas: ({
                                         endsAt?: string | null;
                                         id: string;
-                                        level: string;
+                                        /** @enum {string} */
+                                        level: "lockdown" | "controlled" | "precaution";
                                         name?: string;
                                         startsAt: string;
                                     } & {
