@@ -127,6 +127,7 @@ const PlanSummarySchema = Open(
     lateUnitH: Type.Optional(Type.Number()),
     objective: Type.Optional(Type.Number()),
     bound: Type.Optional(Nullable(Type.Number())),
+    boundKind: Type.Optional(Nullable(StringEnum(['mip', 'lp', 'lagrangian'] as const))),
     gapPct: Type.Optional(Nullable(Type.Number())),
     columns: Type.Optional(Type.Integer()),
     chunks: Type.Optional(Type.Integer()),
