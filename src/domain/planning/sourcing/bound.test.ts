@@ -1,3 +1,4 @@
+/** The sourcing bound: valid (LP ≤ Lagrangian ≤ proven optimum ≤ plan) and the exact per-need block minimum. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultSolver } from '../../../solver/highs.ts';

@@ -1,3 +1,4 @@
+/** The Lagrangian bound of the sourcing model at an LP answer's duals: per-need blocks solved exactly, item blocks as small MIPs. */
 import type { BuiltModel } from './model.ts';
 import { key, type Prepared } from './prepare.ts';
 
