@@ -3,3 +3,4 @@ export * from './catalogue.ts';
 export * from './model.ts';
 export * from './places.ts';
 export * from './rows.ts';
+export * from './status-reason.ts';

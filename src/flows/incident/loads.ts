@@ -4,6 +4,7 @@ import type { FleetVehicleType } from '../../domain/trips/model.ts';
 import * as network from '../../store/network.ts';
 import * as planning from '../../store/planning.ts';
 import * as trips from '../../store/trips.ts';
+import { applySourcingPlanIn } from '../plan-apply.ts';
 import type { Db } from './common.ts';
 
 /**
@@ -27,5 +28,5 @@ export async function applySourcingAsLoads(trx: Db, planId: string, now: Date) {
   const plan = await planning.requirePlan(trx, planId);
   const items = await tripItems(trx, plan.lines.filter((l) => l.kind === 'transfer').map((l) => l.itemId));
   const capacity = pieceCapacity(await truckFleet(trx, trips.beijingDay(now)));
-  return planning.applyPlan(trx, planId, now, { splitTransfer: (_from, _to, lines) => splitTransfer(lines, items, capacity).map((p) => p.lines) });
+  return applySourcingPlanIn(trx, planId, now, { splitTransfer: (_from, _to, lines) => splitTransfer(lines, items, capacity).map((p) => p.lines) });
 }
