@@ -25,8 +25,11 @@ import { getTransfer, listTransfers, type TransferView } from './inventory.ts';
 import { itemsByIds, listNodes, requireNode } from './network.ts';
 import { listOrders, slotViews } from './orders.ts';
 import type { DemoStep } from './demo.ts';
+import type { DB } from './tables.ts';
 
 type Db = Kysely<any>;
+/** The typed view of a handle (src/store/tables.ts). */
+const k = (db: Db) => db as unknown as Kysely<DB>;
 const iso = (d: unknown): string | null => (d ? new Date(d as string).toISOString() : null);
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -660,13 +663,13 @@ export async function startDispatch(db: Db, id: string, now: Date): Promise<Arra
     if (tr.status === 'cancelled') fail({ code: 'conflict', field: `stops.${s.seq}.loadId`, message: `transfer ${s.loadId} on stop ${s.seq} was cancelled; cancel the trip and plan again`, expected: 'draft', actual: tr.status });
     out.push({ seq: s.seq, transferId: s.loadId });
   }
-  await sql`UPDATE trips SET status = 'dispatched', dispatched_at = ${now} WHERE id = ${id}`.execute(db);
+  await k(db).updateTable('trips').set({ status: 'dispatched', dispatched_at: now }).where('id', '=', id).execute();
   return out;
 }
 
 /** Undoes `startDispatch` (a dispatch whose stock could not move): the trip is confirmed again. */
 export async function undoDispatch(db: Db, id: string): Promise<void> {
-  await sql`UPDATE trips SET status = 'confirmed', dispatched_at = NULL WHERE id = ${id} AND status = 'dispatched'`.execute(db);
+  await k(db).updateTable('trips').set({ status: 'confirmed', dispatched_at: null }).where('id', '=', id).where('status', '=', 'dispatched').execute();
 }
 
 export interface ArrivalInput {
@@ -714,20 +717,20 @@ export async function recordArrival(db: Db, id: string, arrivals: ArrivalInput[]
       counted = new Map(stop.manifest.map((m) => [m.itemId, m.quantity]));
       for (const l of a.lines ?? []) counted.set(l.itemId, l.receivedQuantity);
     }
-    for (const [itemId, q] of counted)
-      await sql`UPDATE trip_manifest_lines SET received_quantity = ${q} WHERE trip_id = ${id} AND seq = ${a.seq} AND item_id = ${itemId}`.execute(db);
-    await sql`UPDATE trip_stops SET status = 'arrived', arrived_at = ${now} WHERE trip_id = ${id} AND seq = ${a.seq}`.execute(db);
+    for (const [itemId, q] of counted) await k(db).updateTable('trip_manifest_lines').set({ received_quantity: q }).where('trip_id', '=', id).where('seq', '=', a.seq).where('item_id', '=', itemId).execute();
+    await k(db).updateTable('trip_stops').set({ status: 'arrived', arrived_at: now }).where('trip_id', '=', id).where('seq', '=', a.seq).execute();
   }
-  const pending = (await sql<any>`SELECT count(*)::int AS n FROM trip_stops WHERE trip_id = ${id} AND status = 'pending'`.execute(db)).rows[0].n;
-  if (pending === 0) await sql`UPDATE trips SET status = 'completed', completed_at = ${now} WHERE id = ${id}`.execute(db);
+  const pending = await k(db).selectFrom('trip_stops').select('seq').where('trip_id', '=', id).where('status', '=', 'pending').limit(1).executeTakeFirst();
+  if (!pending) await k(db).updateTable('trips').set({ status: 'completed', completed_at: now }).where('id', '=', id).execute();
   return receipts;
 }
 
 /** Undoes `recordArrival` for these stops (an arrival whose receipts could not be posted): pending again, nothing counted, the trip dispatched. */
 export async function undoArrival(db: Db, id: string, seqs: number[]): Promise<void> {
-  await sql`UPDATE trip_manifest_lines SET received_quantity = NULL WHERE trip_id = ${id} AND seq = ANY(${seqs}::int[])`.execute(db);
-  await sql`UPDATE trip_stops SET status = 'pending', arrived_at = NULL WHERE trip_id = ${id} AND seq = ANY(${seqs}::int[])`.execute(db);
-  await sql`UPDATE trips SET status = 'dispatched', completed_at = NULL WHERE id = ${id} AND status = 'completed'`.execute(db);
+  if (seqs.length === 0) return;
+  await k(db).updateTable('trip_manifest_lines').set({ received_quantity: null }).where('trip_id', '=', id).where('seq', 'in', seqs).execute();
+  await k(db).updateTable('trip_stops').set({ status: 'pending', arrived_at: null }).where('trip_id', '=', id).where('seq', 'in', seqs).execute();
+  await k(db).updateTable('trips').set({ status: 'dispatched', completed_at: null }).where('id', '=', id).where('status', '=', 'completed').execute();
 }
 
 /** Cancels a confirmed trip: its loads are open again for the next plan. */

@@ -1,21 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { BBox } from '../domain/geo/coordinates.ts';
-import { defaultTravel, type TravelTimeProvider } from '../domain/geo/travel.ts';
-import { takesOnlineOrders, type NodeStatus } from '../domain/network/model.ts';
+import { defaultTravel, type BBox, type TravelTimeProvider } from '../domain/geo/index.ts';
+import { takesOnlineOrders, type NodeStatus, type StatusReason } from '../domain/network/index.ts';
 import { DomainException, fail, unwrap } from '../domain/shared/result.ts';
 import type { MipSolver } from '../solver/model.ts';
-import { computeAreaEffects, imposedStatus, isInForce, isStricter, parseControlArea, strictestStatus, type AreaEffect, type ControlArea, type ControlAreaInput, type NodeStatusName } from '../domain/zones/control-area.ts';
-import { geometryAreaM2, geometryCentroid, parseGeometry, type AreaGeometry } from '../domain/zones/geometry.ts';
-import { assignNearest, generateH3Zones, spreadDemand } from '../domain/zones/h3-grid.ts';
-import { planReassignment, type NodeOverride, type ReassignmentProposal } from '../domain/zones/reassignment.ts';
-import { checkLimits, DEFAULT_NODE_KIND_LIMITS, planWithWidening, type NodeKindLimits } from '../domain/zones/widening.ts';
-import { yizhuangDemoZones, type ScenarioControlArea, yizhuangControlAreas } from '../domain/zones/yizhuang-demo.ts';
-import { ZoneIndex, type ZoneLookup } from '../domain/zones/zone-index.ts';
-import { scheduleControlAreas, type AreaEffectState } from '../domain/zones/schedule.ts';
-import { checkZoneFields, findOverlap, parseZoneCollection, zoneAllocation, zonesToFeatureCollection, type DeliveryZone, type ZoneSplit } from '../domain/zones/zone.ts';
+import {
+  assignNearest, checkLimits, checkZoneFields, computeAreaEffects, DEFAULT_NODE_KIND_LIMITS, findOverlap, generateH3Zones, geometryAreaM2, geometryCentroid, imposedStatus,
+  isInForce, isStricter, parseControlArea, parseGeometry, parseZoneCollection, planReassignment, planWithWidening, scheduleControlAreas, spreadDemand, strictestStatus,
+  yizhuangControlAreas, yizhuangDemoZones, zoneAllocation, ZoneIndex, zonesToFeatureCollection,
+  type AreaEffect, type AreaEffectState, type AreaGeometry, type ControlArea, type ControlAreaInput, type DeliveryZone, type NodeKindLimits, type NodeOverride,
+  type NodeStatusName, type ReassignmentProposal, type ScenarioControlArea, type ZoneLookup, type ZoneSplit,
+} from '../domain/zones/index.ts';
 import { getNode, listNodes } from './network.ts';
-import type { StatusReason } from '../domain/network/index.ts';
 
 type Db = Kysely<any>;
 
