@@ -14,8 +14,8 @@ import {
   type AssortmentOptions, type AssortmentResult, type Balance, type DcShipment, type Multipliers, type NetRequirement, type PlanLine, type PlanningItem,
   type PlanningNode, type PlanningNodeStatus, type SourcingParamsInput, type SourcingPlan, type StockTarget, type Supplier, type SupplierItem, type Tier,
 } from '../domain/planning/index.ts';
-import { fail, invariant, unwrap } from '../domain/shared/result.ts';
-import type { MipSolver } from '../solver/model.ts';
+import { fail, invariant, unwrap } from '../domain/shared/index.ts';
+import type { MipSolver } from '../domain/shared/index.ts';
 import type { DemoStep } from './demo.ts';
 import { balances as inventoryBalances, getTransfer, safetyBuffers } from './inventory.ts';
 import type { DB } from './tables.ts';

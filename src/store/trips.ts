@@ -13,8 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { sql, type Kysely } from 'kysely';
-import { fail, unwrap } from '../domain/shared/result.ts';
-import { operatingDay } from '../domain/shared/calendar.ts';
+import { fail, operatingDay, unwrap } from '../domain/shared/index.ts';
 import {
   auditTripPlan, DEFAULT_COOLANT_RULE, DEFAULT_PLAN_PARAMS, isCold, parseClock, parseCoolantRule, parseVehicleType, planTrips,
   secondsInDay, sizeLoad, tripSheet, tripSheetRows, FLEET_TEMPLATES,

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { defaultTravel, type BBox, type TravelTimeProvider } from '../domain/geo/index.ts';
 import { takesOnlineOrders, type NodeStatus, type StatusReason } from '../domain/network/index.ts';
-import { DomainException, fail, unwrap } from '../domain/shared/result.ts';
-import type { MipSolver } from '../solver/model.ts';
+import { DomainException, fail, unwrap } from '../domain/shared/index.ts';
+import type { MipSolver } from '../domain/shared/index.ts';
 import {
   assignNearest, checkLimits, checkZoneFields, computeAreaEffects, DEFAULT_NODE_KIND_LIMITS, findOverlap, generateH3Zones, geometryAreaM2, geometryCentroid, imposedStatus,
   isInForce, isStricter, parseControlArea, parseGeometry, parseZoneCollection, planReassignment, planWithWidening, scheduleControlAreas, spreadDemand, strictestStatus,
