@@ -1,3 +1,9 @@
+/**
+ * The zones context's storage: delivery zones and their lookup, control areas and their effects,
+ * scheduled node-status changes and reassignments, the per-kind limits, and reassignment planning.
+ * Only the zones tables: the node writes these changes make (status, radius, capacity) come in as
+ * `NodeWrites`, which src/flows/zone-node-status.ts fills with the network context's functions.
+ */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { defaultTravel, type BBox, type TravelTimeProvider } from '../domain/geo/index.ts';
