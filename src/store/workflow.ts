@@ -33,7 +33,11 @@ export function workflowJournal(workflow: string, runId: string, now: () => Date
       await k(db)
         .insertInto('workflow_steps')
         .values(row)
-        .onConflict((oc) => oc.columns(['workflow', 'run_id', 'position']).doUpdateSet({ step, status, result: row.result, error, at: row.at }))
+        // A run that fails a step another run has applied (two requests at once) does not overwrite that run's record.
+        .onConflict((oc) => {
+          const update = oc.columns(['workflow', 'run_id', 'position']).doUpdateSet({ step, status, result: row.result, error, at: row.at });
+          return status === 'failed' ? update.where('workflow_steps.status', '<>', 'applied') : update;
+        })
         .execute();
     },
     async clear(db): Promise<void> {
