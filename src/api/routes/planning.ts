@@ -145,7 +145,7 @@ const PlanDocumentSchema = Open({
 });
 const PlanHeader = {
   id: Type.String(),
-  status: Type.String({ description: 'draft, applied or discarded' }),
+  status: Type.String({ description: 'draft, applying (an apply under way, or stopped midway: apply again to finish it), applied or discarded' }),
   createdAt: Type.String(),
   appliedAt: Type.Union([Type.String(), Type.Null()]),
   request: Open({ receivers: Type.Optional(Type.Array(Type.String())), multipliers: Type.Optional(MultipliersOut), params: Type.Optional(Open({})) }, 'the request the plan was made from'),
