@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ItemInput, NodeInput } from '../src/domain/network/model.ts';
+import type { ItemInput, NodeInput } from '../src/domain/network/index.ts';
 import { openDatabase, type Database } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { defaultSolver } from '../src/solver/highs.ts';

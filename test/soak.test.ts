@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, testClock, type TestApp } from './support/app.ts';
 import * as inv from '../src/store/inventory.ts';
-import type { Operation } from '../src/domain/inventory/types.ts';
+import type { Operation } from '../src/domain/inventory/index.ts';
 
 /**
  * A bounded soak over loopback: the real HTTP server takes orders at a steady rate

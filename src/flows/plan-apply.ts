@@ -15,7 +15,7 @@
  * again, or rolled back by `undoSourcingPlanApply`. An incident's apply, itself a workflow step,
  * runs the same steps in its step's transaction (`applySourcingPlanIn`, `unapplySourcingPlanIn`).
  */
-import { DomainException, fail } from '../domain/shared/result.ts';
+import { DomainException, fail } from '../domain/shared/index.ts';
 import * as inventory from '../store/inventory.ts';
 import * as planning from '../store/planning.ts';
 import { workflowJournal } from '../store/workflow.ts';

@@ -17,7 +17,7 @@
  * killed midway is resumed by the same request (the journal is keyed by the trip).
  */
 import type { Kysely } from 'kysely';
-import { DomainException, fail } from '../domain/shared/result.ts';
+import { DomainException, fail } from '../domain/shared/index.ts';
 import * as inventory from '../store/inventory.ts';
 import * as trips from '../store/trips.ts';
 import { workflowJournal } from '../store/workflow.ts';

@@ -1,9 +1,12 @@
+/**
+ * The journal of the workflows that are not an incident's apply (src/flows/workflow.ts): a
+ * sourcing plan's apply, a trip's confirmation, dispatch and arrival. One row per step of one run,
+ * written in the step's own transaction, so a run stopped midway (the process killed) is resumed
+ * or undone. `workflow` names the kind of run, `run_id` the run (a plan id, a trip id). Sourcing
+ * plans get the status `applying` (an apply under way, or stopped midway).
+ */
 import { sql, type Kysely } from 'kysely';
 
-// The journal of the workflows that are not an incident's apply (src/flows/workflow.ts): a
-// sourcing plan's apply, a trip's dispatch and arrival. One row per step of one run, written in
-// the step's own transaction, so a run stopped midway (the process killed) is resumed or undone.
-// `workflow` names the kind of run, `run_id` the run (a plan id, a trip id).
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE workflow_steps (
@@ -17,7 +20,6 @@ export async function up(db: Kysely<any>): Promise<void> {
       at timestamptz NOT NULL,
       PRIMARY KEY (workflow, run_id, position)
     )`.execute(db);
-  // A sourcing plan whose apply has started and not finished (its documents written, the plan not yet applied).
   await sql`ALTER TABLE planning_plans DROP CONSTRAINT IF EXISTS planning_plans_status_check`.execute(db);
   await sql`ALTER TABLE planning_plans ADD CONSTRAINT planning_plans_status_check CHECK (status IN ('draft','applying','applied','discarded'))`.execute(db);
 }
