@@ -121,6 +121,7 @@ export const MODULE_CONTEXT: Record<string, Context> = {
   demo: 'platform',
   tables: 'platform',
   workflow: 'platform',
+  'json-rows': 'platform',
 };
 
 /**
