@@ -114,10 +114,14 @@ export function isoDay(startDate: string, day: number): string {
 /** The inventory context's in-memory ledger behind the StockBook interface. */
 export class LedgerStock implements StockBook {
   readonly kind = 'ledger' as const;
-  readonly ledger = new InMemoryLedger();
+  /** Every key is posted once (numbered below), so the ledger keeps no replay record per key. */
+  readonly ledger = new InMemoryLedger({ keys: 'unique' });
   private seq = 0;
   private readonly days = new Map<number, string>();
-  /** The ledger's balance objects, which it updates in place: read without building a key each time. */
+  /**
+   * The ledger's balance objects, which it updates in place: read without a lookup each time. A
+   * balance comes to be only with a receipt, posted here, so a cell without one holds nothing.
+   */
   private readonly cells: Array<ItemBalance | undefined>;
 
   constructor(private readonly nodeIds: readonly string[], private readonly itemIds: readonly string[], private readonly startDate: string) {
@@ -125,13 +129,7 @@ export class LedgerStock implements StockBook {
   }
 
   private cell(n: number, i: number): ItemBalance | undefined {
-    const c = n * this.itemIds.length + i;
-    let b = this.cells[c];
-    if (!b) {
-      b = this.ledger.state.peekItem(this.nodeIds[n], this.itemIds[i]);
-      if (b) this.cells[c] = b;
-    }
-    return b;
+    return this.cells[n * this.itemIds.length + i];
   }
 
   private iso(day: number): string {
@@ -157,6 +155,7 @@ export class LedgerStock implements StockBook {
   receive(n: number, i: number, q: number, expiryDay: number, ref: string): void {
     const expiryDate = this.iso(expiryDay);
     this.post({ kind: 'receipt', key: `rcv:${++this.seq}`, nodeId: this.nodeIds[n], itemId: this.itemIds[i], quantity: q, lot: { code: `E${expiryDate}`, expiryDate }, reason: 'dc_replenishment', sourceRef: ref });
+    this.cells[n * this.itemIds.length + i] ??= this.ledger.state.peekItem(this.nodeIds[n], this.itemIds[i]);
   }
 
   reserve(n: number, i: number, q: number, reservationId: number): void {
