@@ -611,6 +611,12 @@ export interface InMemoryLedgerOptions {
    * week's millions of postings keep no hash or posting each.
    */
   keys?: 'replay' | 'unique';
+  /**
+   * 'keep' (default): every posted movement line stays in `movements` (the journal, for checks).
+   * 'count': the lines are made and applied by the same rules but not kept, only counted
+   * (`movementCount`): a simulated week makes millions, which nobody reads.
+   */
+  movements?: 'keep' | 'count';
 }
 
 /**
@@ -619,13 +625,18 @@ export interface InMemoryLedgerOptions {
  */
 export class InMemoryLedger {
   readonly state = new LedgerState();
+  /** Every movement line posted, in order (empty with `movements: 'count'`). */
   readonly movements: MovementLine[] = [];
+  /** How many movement lines were posted. */
+  movementCount = 0;
   /** Per key, a 53-bit hash of the operation's canonical JSON (not the text: a week of simulation posts millions). */
   private readonly done = new Map<string, { hash: number; posting: Posting }>();
   private readonly replay: boolean;
+  private readonly keepLines: boolean;
 
   constructor(options: InMemoryLedgerOptions = {}) {
     this.replay = (options.keys ?? 'replay') === 'replay';
+    this.keepLines = (options.movements ?? 'keep') === 'keep';
   }
 
   post(op: Operation): Result<PostResult> {
@@ -650,7 +661,8 @@ export class InMemoryLedger {
     const r = applyOperation(this.state, op);
     if (!r.ok) return r;
     if (this.replay) this.done.set(op.key, { hash, posting: r.value });
-    for (const l of r.value.lines) this.movements.push(l);
+    this.movementCount += r.value.lines.length;
+    if (this.keepLines) for (const l of r.value.lines) this.movements.push(l);
     return ok({ posting: r.value, replayed: false });
   }
 

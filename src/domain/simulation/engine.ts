@@ -32,6 +32,8 @@ import type { OrderRequest, RejectionCode, RoutingInfo } from '../orders/index.t
 export interface RunOptions {
   /** 'ledger' (default): the inventory context's in-memory ledger; 'fast': typed arrays. */
   stock?: 'ledger' | 'fast';
+  /** With the ledger book: keep every movement line in memory, e.g. to check balances against them in `onDayEnd` (default false: a week makes millions). */
+  keepMovements?: boolean;
   /** Called at the end of each simulated day (after closing counts), e.g. to check invariants. */
   onDayEnd?: (day: number, stock: StockBook) => void;
   /** Called after each simulated hour with the fraction done (0-1). */
@@ -127,7 +129,7 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
   };
   const source = nodeOf(input.fleet.sourceNodeId);
   const stock: StockBook =
-    options.stock === 'fast' ? new ArrayStock(N, I) : new LedgerStock(input.nodes.map((n) => n.id), input.items.map((i) => i.id), input.startDate);
+    options.stock === 'fast' ? new ArrayStock(N, I) : new LedgerStock(input.nodes.map((n) => n.id), input.items.map((i) => i.id), input.startDate, options.keepMovements === true);
   const wantSeries = options.series !== false;
   const epochMs = Date.parse(`${input.startDate}T00:00:00.000Z`);
 

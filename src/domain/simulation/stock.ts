@@ -114,18 +114,28 @@ export function isoDay(startDate: string, day: number): string {
 /** The inventory context's in-memory ledger behind the StockBook interface. */
 export class LedgerStock implements StockBook {
   readonly kind = 'ledger' as const;
-  /** Every key is posted once (numbered below), so the ledger keeps no replay record per key. */
-  readonly ledger = new InMemoryLedger({ keys: 'unique' });
+  /**
+   * Every key is posted once (numbered below), so the ledger keeps no replay record per key; its
+   * movement lines are kept only when asked (`keepMovements`, for checks), else counted.
+   */
+  readonly ledger: InMemoryLedger;
   private seq = 0;
   private readonly days = new Map<number, string>();
+  private readonly lotCodes = new Map<number, string>();
   /**
    * The ledger's balance objects, which it updates in place: read without a lookup each time. A
    * balance comes to be only with a receipt, posted here, so a cell without one holds nothing.
    */
   private readonly cells: Array<ItemBalance | undefined>;
 
-  constructor(private readonly nodeIds: readonly string[], private readonly itemIds: readonly string[], private readonly startDate: string) {
+  constructor(
+    private readonly nodeIds: readonly string[],
+    private readonly itemIds: readonly string[],
+    private readonly startDate: string,
+    keepMovements = false,
+  ) {
     this.cells = new Array(nodeIds.length * itemIds.length);
+    this.ledger = new InMemoryLedger({ keys: 'unique', movements: keepMovements ? 'keep' : 'count' });
   }
 
   private cell(n: number, i: number): ItemBalance | undefined {
@@ -135,6 +145,13 @@ export class LedgerStock implements StockBook {
   private iso(day: number): string {
     let s = this.days.get(day);
     if (!s) this.days.set(day, (s = isoDay(this.startDate, day)));
+    return s;
+  }
+
+  /** The lot code of goods expiring on `day` (one string per day). */
+  private lotCode(day: number): string {
+    let s = this.lotCodes.get(day);
+    if (!s) this.lotCodes.set(day, (s = `E${this.iso(day)}`));
     return s;
   }
 
@@ -153,17 +170,23 @@ export class LedgerStock implements StockBook {
   }
 
   receive(n: number, i: number, q: number, expiryDay: number, ref: string): void {
-    const expiryDate = this.iso(expiryDay);
-    this.post({ kind: 'receipt', key: `rcv:${++this.seq}`, nodeId: this.nodeIds[n], itemId: this.itemIds[i], quantity: q, lot: { code: `E${expiryDate}`, expiryDate }, reason: 'dc_replenishment', sourceRef: ref });
+    this.post({ kind: 'receipt', key: `rcv:${++this.seq}`, nodeId: this.nodeIds[n], itemId: this.itemIds[i], quantity: q, lot: { code: this.lotCode(expiryDay), expiryDate: this.iso(expiryDay) }, reason: 'dc_replenishment', sourceRef: ref });
     this.cells[n * this.itemIds.length + i] ??= this.ledger.state.peekItem(this.nodeIds[n], this.itemIds[i]);
   }
 
+  /** The ledger's id of each reservation not yet picked (the pick finds the same string: no second one to build and hash). */
+  private readonly open = new Map<number, string>();
+
   reserve(n: number, i: number, q: number, reservationId: number): void {
-    this.post({ kind: 'reserve', key: `res:${reservationId}`, nodeId: this.nodeIds[n], itemId: this.itemIds[i], quantity: q, reservationId: `r${reservationId}`, reason: 'order' });
+    const id = `r${reservationId}`;
+    this.open.set(reservationId, id);
+    this.post({ kind: 'reserve', key: `res:${reservationId}`, nodeId: this.nodeIds[n], itemId: this.itemIds[i], quantity: q, reservationId: id, reason: 'order' });
   }
 
   pick(n: number, i: number, q: number, reservationId: number, day: number): void {
-    this.post({ kind: 'pick', key: `pick:${reservationId}`, nodeId: this.nodeIds[n], itemId: this.itemIds[i], quantity: q, reservationId: `r${reservationId}`, reason: 'order_pick', asOf: this.iso(day) });
+    const id = this.open.get(reservationId) ?? `r${reservationId}`;
+    this.open.delete(reservationId);
+    this.post({ kind: 'pick', key: `pick:${reservationId}`, nodeId: this.nodeIds[n], itemId: this.itemIds[i], quantity: q, reservationId: id, reason: 'order_pick', asOf: this.iso(day) });
   }
 
   expire(day: number, onWriteOff: (n: number, i: number, q: number) => void): void {
@@ -184,6 +207,7 @@ export class LedgerStock implements StockBook {
  */
 export function ledgerProblems(ledger: InMemoryLedger): string[] {
   const problems: string[] = [];
+  if (ledger.movements.length !== ledger.movementCount) problems.push(`${ledger.movementCount} movement lines posted but ${ledger.movements.length} kept: make the ledger keep them (keepMovements) to check it`);
   const sums = new Map<string, { onHand: number; reserved: number }>();
   for (const m of ledger.movements) {
     const k = nodeItemKey(m.nodeId, m.itemId);
