@@ -39,11 +39,10 @@ import { defaultSolver } from '../src/solver/highs.ts';
 import { upsertItems, upsertNodes } from '../src/store/network.ts';
 import { postOperations, checkProjection } from '../src/store/inventory.ts';
 import { upsertDay } from '../src/store/orders.ts';
-import { daySlots, localTimeMs } from '../src/domain/orders/slots.ts';
-import { parseOrderInput } from '../src/domain/orders/validate.ts';
+import { daySlots, localTimeMs, parseOrderInput } from '../src/domain/orders/index.ts';
 import { OrderBatcher } from '../src/flows/order-batcher.ts';
-import type { ItemInput, NodeInput } from '../src/domain/network/model.ts';
-import type { Operation } from '../src/domain/inventory/types.ts';
+import type { ItemInput, NodeInput } from '../src/domain/network/index.ts';
+import type { Operation } from '../src/domain/inventory/index.ts';
 import { emptyResult, finish, orderGenerator, tally, type LoadConfig, type LoadResult } from './orders-load.ts';
 
 const DAY = '2022-06-23';

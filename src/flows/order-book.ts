@@ -1,17 +1,16 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { PlacementBook, type CounterScope, type TradingStatus } from '../domain/orders/book.ts';
-import { TierPurchaseLimitPolicy, DEFAULT_TIER_LIMITS, type ItemLimit, type PurchaseLimitPolicy, type TierLimits } from '../domain/orders/limits.ts';
-import {
-  answeredKeysFromRows, answeredKeysQuery, boughtSoFarFromRows, boughtSoFarQuery, lockBuyersQuery, lockSlotsQuery, lockWindowsQuery, nodeStatusesQuery, orderItemsFromRows, orderItemsQuery, rowToSlot, rowToWindow, type OrderItem,
-} from '../store/orders.ts';
-import { lockedStockFromRows, lockItemBalancesQuery } from '../store/inventory.ts';
-
 /**
  * Fills a `PlacementBook` for a set of orders inside a transaction, taking the row locks in the
  * fixed order (windows, slots, stock, buyers; each sorted) so that concurrent batches queue on
  * the rows they share instead of deadlocking. What a batch needs to know is gathered first, then
  * each table is read once.
  */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { PlacementBook, type CounterScope, type TradingStatus, TierPurchaseLimitPolicy, DEFAULT_TIER_LIMITS, type ItemLimit, type PurchaseLimitPolicy, type TierLimits } from '../domain/orders/index.ts';
+import {
+  answeredKeysFromRows, answeredKeysQuery, boughtSoFarFromRows, boughtSoFarQuery, lockBuyersQuery, lockSlotsQuery, lockWindowsQuery, nodeStatusesQuery, orderItemsFromRows, orderItemsQuery, rowToSlot, rowToWindow, type OrderItem,
+} from '../store/orders.ts';
+import { lockedStockFromRows, lockItemBalancesQuery } from '../store/inventory.ts';
+
 export interface BookNeeds {
   /** (node, slot start, service day) for every candidate node of every order. */
   slots: Array<{ nodeId: string; startMs: number; day: string }>;

@@ -1,22 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import type { Clock } from '../api/deps.ts';
-import { householdKey, DEFAULT_TIER_LIMITS, type TierLimits } from '../domain/orders/limits.ts';
-import { placeOrder } from '../domain/orders/placement.ts';
-import { localDay } from '../domain/orders/slots.ts';
-import { sameCategorySubstitution, type SubstitutionPolicy } from '../domain/orders/substitution.ts';
-import type { LineRejection, OrderRequest, PlacementOutcome, RoutingInfo } from '../domain/orders/types.ts';
-import { notFoundItem } from '../domain/orders/validate.ts';
-import { DomainException, type DomainError } from '../domain/shared/result.ts';
-import { orderReservationPart, type OrderReservation } from '../store/inventory.ts';
-import { appendAuditsPart, type AuditEntry } from '../store/auth.ts';
-import { bookDeliveriesPart, insertOrdersPart, isOrderKeyConflict, OrderKeyRace, reservationId, type NewOrder } from '../store/orders.ts';
-import { bookFromRow, bookQuery } from './order-book.ts';
-import { batchTransaction } from '../store/batch-transaction.ts';
-import type { PipelinedConnection } from '../store/db.ts';
-import { availableByCategory } from '../store/inventory.ts';
-import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory.ts';
-
 /**
  * Placing orders: the flow that spans zones (where does the address go), the network (is the
  * node trading), orders (window, slot, purchase limits) and the inventory ledger (reserve stock).
@@ -43,6 +24,20 @@ import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory
  * reason that is not an order's own (a deadlock, a bug), each of its orders is retried alone so
  * that one bad order cannot fail the others.
  */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Clock } from '../api/deps.ts';
+import { householdKey, DEFAULT_TIER_LIMITS, type TierLimits, placeOrder, localDay, sameCategorySubstitution, type SubstitutionPolicy, type LineRejection, type OrderRequest, type PlacementOutcome, type RoutingInfo, notFoundItem } from '../domain/orders/index.ts';
+import { DomainException, type DomainError } from '../domain/shared/index.ts';
+import { orderReservationPart, type OrderReservation } from '../store/inventory.ts';
+import { appendAuditsPart, type AuditEntry } from '../store/auth.ts';
+import { bookDeliveriesPart, insertOrdersPart, isOrderKeyConflict, OrderKeyRace, reservationId, type NewOrder } from '../store/orders.ts';
+import { bookFromRow, bookQuery } from './order-book.ts';
+import { batchTransaction } from '../store/batch-transaction.ts';
+import type { PipelinedConnection } from '../store/db.ts';
+import { availableByCategory } from '../store/inventory.ts';
+import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory.ts';
+
 export interface PlaceJob {
   request: OrderRequest;
   idempotency?: { key: string; scope: string; hash: string };

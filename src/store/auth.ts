@@ -1,13 +1,13 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Principal, Role } from '../domain/auth/policy.ts';
-import { fail } from '../domain/shared/result.ts';
-
 /**
  * Users, sessions and API tokens, and the audit log. Passwords are hashed with
  * argon2id; tokens are random 256-bit values of which only a SHA-256 is stored.
  */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Principal, Role } from '../domain/auth/index.ts';
+import { fail } from '../domain/shared/index.ts';
+
 type Db = Kysely<any>;
 
 export interface User {

@@ -9,12 +9,9 @@
  * orders, ordering windows, slots, stock balances (inventory), purchase counters; each sorted.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { CounterScope } from '../domain/orders/book.ts';
-import type { ItemLimit, LimitItem } from '../domain/orders/limits.ts';
-import type { SlotState, WindowState } from '../domain/orders/slots.ts';
-import type { DeliveryMode, OrderStatus } from '../domain/orders/types.ts';
-import type { DropPoint } from '../domain/zones/control-area.ts';
-import { fail } from '../domain/shared/result.ts';
+import type { CounterScope, ItemLimit, LimitItem, SlotState, WindowState, DeliveryMode, OrderStatus } from '../domain/orders/index.ts';
+import type { DropPoint } from '../domain/zones/index.ts';
+import { fail } from '../domain/shared/index.ts';
 
 type Db = Kysely<any>;
 
