@@ -32,12 +32,17 @@ export interface StockBook {
   expire(day: number, onWriteOff: (node: number, item: number, quantity: number) => void): void;
 }
 
-/** Typed-array stock: on hand, reserved, and per cell a FIFO of lots [quantity, expiryDay, …]. */
+/**
+ * Typed-array stock: on hand, reserved, and per cell a FIFO of lots [quantity, expiryDay, …] read
+ * from `head` (emptied lots are stepped over, not spliced off one by one: a pick allocates nothing).
+ */
 export class ArrayStock implements StockBook {
   readonly kind = 'fast' as const;
   private readonly on: Int32Array;
   private readonly res: Int32Array;
   private readonly lots: Array<number[] | undefined>;
+  /** Where each cell's live lots start in its array. */
+  private readonly head: Int32Array;
   /** Cells that hold lots, so expiry does not scan empty cells. */
   private readonly touched: number[] = [];
 
@@ -45,6 +50,7 @@ export class ArrayStock implements StockBook {
     this.on = new Int32Array(nodes * items);
     this.res = new Int32Array(nodes * items);
     this.lots = new Array(nodes * items);
+    this.head = new Int32Array(nodes * items);
   }
 
   onHand(n: number, i: number): number {
@@ -64,9 +70,10 @@ export class ArrayStock implements StockBook {
       this.touched.push(c);
     }
     // Lots of one item arrive in expiry order except the opening stock; keep FEFO order.
+    const h = this.head[c];
     let k = l.length;
-    while (k >= 2 && l[k - 1] > expiryDay) k -= 2;
-    if (k >= 2 && l[k - 1] === expiryDay) l[k - 2] += q;
+    while (k >= h + 2 && l[k - 1] > expiryDay) k -= 2;
+    if (k >= h + 2 && l[k - 1] === expiryDay) l[k - 2] += q;
     else l.splice(k, 0, q, expiryDay);
     this.on[c] += q;
   }
@@ -83,23 +90,36 @@ export class ArrayStock implements StockBook {
     this.res[c] -= q;
     this.on[c] -= q;
     const l = this.lots[c]!;
+    let h = this.head[c];
     let left = q;
     while (left > 0) {
-      const take = Math.min(left, l[0]);
-      l[0] -= take;
+      const take = Math.min(left, l[h]);
+      l[h] -= take;
       left -= take;
-      if (l[0] === 0) l.splice(0, 2);
+      if (l[h] === 0) h += 2;
     }
+    this.setHead(c, l, h);
+  }
+
+  /** Moves a cell's head; drops the emptied lots once they are half its array. */
+  private setHead(c: number, l: number[], h: number): void {
+    if (h >= 16 && 2 * h >= l.length) {
+      l.splice(0, h);
+      h = 0;
+    }
+    this.head[c] = h;
   }
 
   expire(day: number, onWriteOff: (n: number, i: number, q: number) => void): void {
     for (const c of this.touched) {
       const l = this.lots[c]!;
+      let h = this.head[c];
       let q = 0;
-      while (l.length > 0 && l[1] < day) {
-        q += l[0];
-        l.splice(0, 2);
+      while (h < l.length && l[h + 1] < day) {
+        q += l[h];
+        h += 2;
       }
+      this.setHead(c, l, h);
       if (q > 0) {
         invariant(this.on[c] - q >= this.res[c], 'expired stock is never reserved overnight');
         this.on[c] -= q;
