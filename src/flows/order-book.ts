@@ -71,8 +71,23 @@ export function bookQuery(needs: BookNeeds, keys: Array<{ scope: string; key: st
   return sql<Record<string, unknown>>`SELECT ${sql.join(cols)}`;
 }
 
-/** The book from `bookQuery`'s row; what the buyers bought is read by `query` (a second statement, after the buyer locks). */
-export async function bookFromRow(row: Record<string, unknown>, needs: BookNeeds, tiers: TierLimits, query: <R>(q: RawBuilder<R>) => Promise<R[]>): Promise<LoadedBook & { answered: ReturnType<typeof answeredKeysFromRows> }> {
+/**
+ * What every buyer of the batch bought of every item of the batch (a superset of the capped
+ * items, which are only known once the items are read), to send right behind `bookQuery` in the
+ * same transaction: it starts once that statement has ended, so under the buyer locks it took and
+ * with a snapshot that sees every order their earlier holders committed; pipelined, it costs no
+ * round trip of its own. Null when the batch has no buyer.
+ */
+export function boughtQuery(needs: BookNeeds): RawBuilder<any> | null {
+  const items = [...new Set(needs.buyers.flatMap((b) => b.itemIds))];
+  return items.length > 0 ? boughtSoFarQuery(needs.buyers, items) : null;
+}
+
+/**
+ * The book from `bookQuery`'s row; what the buyers bought is `bought` (the rows of `boughtQuery`,
+ * read behind it) or else read by `query` (a second statement, after the buyer locks).
+ */
+export async function bookFromRow(row: Record<string, unknown>, needs: BookNeeds, tiers: TierLimits, query: <R>(q: RawBuilder<R>) => Promise<R[]>, bought?: any[]): Promise<LoadedBook & { answered: ReturnType<typeof answeredKeysFromRows> }> {
   const rows = (name: string): any[] => {
     const v = row[name];
     return (typeof v === 'string' ? JSON.parse(v) : v) as any[];
@@ -105,7 +120,8 @@ export async function bookFromRow(row: Record<string, unknown>, needs: BookNeeds
   }
   const buyerList = [...buyers.values()];
   if (buyerList.length > 0 && cappedItems.size > 0) {
-    for (const c of boughtSoFarFromRows(await query(boughtSoFarQuery(buyerList, [...cappedItems])))) book.setBought(c.scope, c.subject, c.itemId, c.day, c.quantity);
+    const rows = bought ?? (await query(boughtSoFarQuery(buyerList, [...cappedItems])));
+    for (const c of boughtSoFarFromRows(rows)) if (cappedItems.has(c.itemId)) book.setBought(c.scope, c.subject, c.itemId, c.day, c.quantity);
   }
   return { book, items, policy, answered: answeredKeysFromRows(rows('keys')) };
 }
