@@ -3555,6 +3555,8 @@ export interface paths {
                                 status: string;
                                 summary: {
                                     bound?: number | null;
+                                    /** @enum {string|null} */
+                                    boundKind?: "mip" | "lp" | "lagrangian" | null;
                                     chunks?: number;
                                     columns?: number;
                                     costFen?: number;
@@ -3724,6 +3726,8 @@ export interface paths {
                             status: string;
                             summary: {
                                 bound?: number | null;
+                                /** @enum {string|null} */
+                                boundKind?: "mip" | "lp" | "lagrangian" | null;
                                 chunks?: number;
                                 columns?: number;
                                 costFen?: number;
@@ -3895,6 +3899,8 @@ export interface paths {
                             status: string;
                             summary: {
                                 bound?: number | null;
+                                /** @enum {string|null} */
+                                boundKind?: "mip" | "lp" | "lagrangian" | null;
                                 chunks?: number;
                                 columns?: number;
                                 costFen?: number;
@@ -4076,6 +4082,8 @@ export interface paths {
                             status: string;
                             summary: {
                                 bound?: number | null;
+                                /** @enum {string|null} */
+                                boundKind?: "mip" | "lp" | "lagrangian" | null;
                                 chunks?: number;
                                 columns?: number;
                                 costFen?: number;
