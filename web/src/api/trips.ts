@@ -1,4 +1,5 @@
-import { api } from './client.ts';
+import { api, fillPath } from './client.ts';
+import type { PathFor } from './operations.ts';
 import type { BodyOf, Item, Known, QueryOf, ResponseOf } from './contract.ts';
 
 /**
@@ -27,7 +28,11 @@ export const tripsApi = {
   arrive: (id: string, seq: number) => api.post<Trip>('/api/trips/{id}/arrive', { stops: [{ seq, asShipped: true }] }, { params: { id } }),
   cancel: (id: string) => api.post<Trip>('/api/trips/{id}/cancel', {}, { params: { id } }),
   /** The printable trip sheet (HTML from the server; the session cookie authenticates the new tab). */
-  sheetUrl: (id: string) => `/api/trips/${encodeURIComponent(id)}/sheet?format=html`,
+  sheetUrl: (id: string) => {
+    const path: PathFor<'GET'> = '/api/trips/{id}/sheet';
+    const format: QueryOf<'/api/trips/{id}/sheet', 'get'>['format'] = 'html';
+    return `${fillPath(path, { id })}?format=${format}`;
+  },
 };
 
 /** "HH:MM" from seconds after midnight. */
