@@ -84,6 +84,8 @@ export function ringToPolygon(ring: Array<[number, number]>): GeoJSON.Polygon {
 /** Server shapes, from the generated schema (./contract.ts). */
 type AreaWithEffects = ResponseOf<'/api/control-areas/preview', 'post'>;
 type Reassignment = ResponseOf<'/api/zones/reassignments', 'post', 201>;
+/** The zones context's reassignment proposal (also the shape of an incident plan's zones part). */
+export type ZonesProposal = Reassignment['proposal'];
 /** A response (or lift) plan as the server stores it; its parts' contents are read by `withResponsePlan`. */
 export type ResponsePlan = ResponseOf<'/api/incidents/{id}/plan', 'post', 201>;
 export type Simulation = ResponseOf<'/api/incidents/{id}/simulate', 'post'>;
