@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/app.ts';
+import { latestPlan } from '../src/store/incidents.ts';
 import { incidentFigures, openAfterLift, servedBefore, transfersNotFitting } from '../src/flows/incident/figures.ts';
 
 /** The Yizhuang outbreak as an incident on the demo network (clock: 2022-06-22 06:00 UTC). */
@@ -136,6 +137,21 @@ describe('the response plan', () => {
     expect(ew.people).toBeGreaterThan(0); // the warehouse has no staff of its own
     expect(plan.summary).toMatchObject({ staffHoursAssigned: st.staffHoursAssigned, unmetRoleHours: st.unmetRoleHours });
     expect(plan.summary.staffHoursAssigned).toBeGreaterThan(0);
+  });
+
+  it('serves every part exactly as the store holds it: the parts\' schemas drop and round nothing', async () => {
+    const stored = await latestPlan(t.db, 'yz-2022-06', 'response');
+    const served = (await call('GET', '/api/incidents/yz-2022-06')).json().plan;
+    expect(served.parts.length).toBe(7);
+    expect(served.parts).toEqual(JSON.parse(JSON.stringify(stored!.parts)));
+  });
+
+  it('refuses an edit that does not keep the part\'s shape, naming the field, and changes nothing', async () => {
+    const before = part('zones');
+    const r = await call('PUT', '/api/incidents/yz-2022-06/plan/parts/zones', { content: { ...before, changes: [{ zoneId: 'z1', oldNodeId: null, newNodeId: 7, distanceM: null, demandOrdersPerDay: 1 }] } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().field).toMatch(/^content\.changes\.0/);
+    expect((await call('GET', '/api/incidents/yz-2022-06')).json().plan.parts.find((p: any) => p.part === 'zones')).toMatchObject({ edited: false, content: before });
   });
 
   it('lets a reviewer edit a part', async () => {
@@ -430,6 +446,8 @@ describe('applying and lifting', () => {
     expect(r.json().message ?? '').toBe('');
     expect(r.statusCode).toBe(200);
     expect(r.json().kind).toBe('lift');
+    // The lift plan's parts (actions, surplus_rebalance) come back as stored, too.
+    expect(r.json().parts).toEqual(JSON.parse(JSON.stringify((await latestPlan(t.db, 'yz-2022-06', 'lift'))!.parts)));
     expect(await status('dazu-plaza')).toBe('open');
     expect(await status('yz-emergency')).toBe('suspended');
     expect(await slotCapacity('dazu-plaza')).toEqual(dazuBefore);

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import { StringEnum, typed } from '../typebox.ts';
 import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
-import { IncidentInputSchema } from '../../domain/incidents/index.ts';
+import { IncidentInputSchema, PLAN_PART_CONTENT, isPlanPartName } from '../../domain/incidents/index.ts';
 import * as store from '../../store/incidents.ts';
 import { undoApply } from '../../flows/incident/apply.ts';
 import { applyResponsePlan, declareDemoIncident, declareIncident, discardIncident, draftResponsePlan, extendIncident, incidentTimeline, liftIncident, reconcileDay, reconciliationWorkbook, simulateIncident, type DraftOptions, type FlowDeps } from '../../flows/incident-response.ts';
@@ -56,6 +56,16 @@ const IncidentSchema = Type.Object({
   liftedAt: orNull(Type.String()),
   discardedAt: orNull(Type.String()),
 });
+/** One part of a plan: its content's schema is the part's (domain/incidents/parts.ts), told apart by `part`. */
+const PlanPartSchema = Type.Union(
+  (Object.keys(PLAN_PART_CONTENT) as Array<keyof typeof PLAN_PART_CONTENT>).map((name) => Type.Object({
+    part: Type.Literal(name),
+    position: Type.Integer(),
+    content: PLAN_PART_CONTENT[name],
+    edited: Type.Boolean(),
+    updatedAt: Type.String(),
+  })),
+);
 const PlanSchema = Type.Object({
   id: Type.String(),
   incidentId: Type.String(),
@@ -70,15 +80,7 @@ const PlanSchema = Type.Object({
   ),
   createdAt: Type.String(),
   appliedAt: orNull(Type.String()),
-  parts: Type.Array(
-    Type.Object({
-      part: Type.String({ description: 'node_status, emergency_warehouse, zones, targets, sourcing, trips or staffing' }),
-      position: Type.Integer(),
-      content: Type.Unknown({ description: "the part's content, as drafted or as edited" }),
-      edited: Type.Boolean(),
-      updatedAt: Type.String(),
-    }),
-  ),
+  parts: Type.Array(PlanPartSchema, { description: 'a response plan: node_status, emergency_warehouse, zones, targets, sourcing, trips, staffing; a lift plan: actions, surplus_rebalance' }),
   steps: Type.Array(Type.Object({ position: Type.Integer(), step: Type.String(), status: Type.String(), result: Type.Unknown(), error: orNull(Type.String()), at: Type.String() }), { description: 'the apply (or lift) workflow steps, with their results' }),
 });
 const IncidentWithPlans = Type.Object({ ...IncidentSchema.properties, plan: orNull(PlanSchema), liftPlan: orNull(PlanSchema) });
@@ -118,6 +120,14 @@ const ApplyBody = Type.Object({
   failAtStep: Type.Optional(Type.String({ enum: ['emergency_warehouse', 'control_areas', 'zones', 'staffing', 'sourcing', 'trips'], description: 'a drill: make this step fail' })),
   override: Type.Optional(Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500, description: 'why the plan is applied without simulating it as it is now' }) }, { additionalProperties: false })),
 }, { additionalProperties: false });
+
+/** An edited part's content must keep the part's shape (the plan is served by that schema); the error names the field. */
+function checkPartContent(part: string, content: unknown): void {
+  if (!isPlanPartName(part)) return; // the store answers 404 for a part the plan does not hold
+  const schema = PLAN_PART_CONTENT[part];
+  const e = Value.Errors(schema, content).First();
+  if (e) fail({ code: 'validation_failed', message: `content${e.path}: ${e.message}`, field: `content${e.path.replace(/\//g, '.')}`, expected: e.schema.description ?? JSON.stringify(e.schema).slice(0, 200), actual: e.value });
+}
 
 /** An optional JSON body: absent, or an object matching `schema` (errors name the field). */
 function optionalBody<T>(schema: TSchema, body: unknown): T {
@@ -181,6 +191,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
     return withIdempotency(db, req, reply, async (trx) => {
       const p = await store.latestPlan(trx, id, 'response');
       if (!p) fail({ code: 'not_found', message: `incident ${id} has no response plan`, field: 'id', actual: id });
+      checkPartContent(part, req.body.content);
       return { status: 200, body: await store.editPart(trx, p.id, part, req.body.content, clock.now()) };
     });
   });

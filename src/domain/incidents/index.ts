@@ -2,6 +2,7 @@
 export * from './board.ts';
 export * from './demo.ts';
 export * from './model.ts';
+export * from './parts.ts';
 export * from './reconciliation.ts';
 export * from './trip-loads.ts';
 export * from './vehicles-short.ts';

@@ -89,6 +89,15 @@ export type ZonesProposal = Reassignment['proposal'];
 /** A response (or lift) plan as the server stores it; its parts' contents are read by `withResponsePlan`. */
 export type ResponsePlan = ResponseOf<'/api/incidents/{id}/plan', 'post', 201>;
 export type Simulation = ResponseOf<'/api/incidents/{id}/simulate', 'post'>;
+/** One part of a plan; the generated schema tells the parts apart by `part` (node_status, zones, … actions). */
+export type PlanPart = Item<ResponsePlan['parts']>;
+/** The content of the part named `K`, as the server's schema describes it. */
+export type PartContent<K extends PlanPart['part']> = Extract<PlanPart, { part: K }>['content'];
+/** The content of a plan's part `name` (undefined when the plan has none, or no plan). */
+export function partContent<K extends PlanPart['part']>(plan: { parts: readonly PlanPart[] } | null | undefined, name: K): PartContent<K> | undefined {
+  // The part named `name` holds that part's content (the schema's union is told apart by `part`).
+  return plan?.parts.find((p) => p.part === name)?.content as PartContent<K> | undefined;
+}
 /** What re-running one part of a drafted plan takes (zones: nodes; sourcing: receivers; targets: assortment size). */
 export type RerunBody = BodyOf<'/api/incidents/{id}/plan/parts/{part}/rerun', 'post'>;
 /** A control area's level: lockdown, controlled or precaution. */
@@ -96,35 +105,31 @@ export type AreaLevel = Item<BodyOf<'/api/incidents', 'post'>['areas']>['level']
 
 /** Maps the drafted response plan (its parts) onto the view model. */
 export function withResponsePlan(plan: IncidentPlan, r: ResponsePlan): IncidentPlan {
-  // The parts' contents are not described by the server's schema yet (Type.Unknown): read as loose records here.
-  const part = (name: string) => (r.parts.find((p) => p.part === name)?.content ?? {}) as Record<string, any>;
-  const ns = part('node_status');
-  const z = part('zones');
+  const ns = partContent(r, 'node_status');
+  const z = partContent(r, 'zones');
   const assignments: Record<string, string | null> = {};
-  for (const c of (z.changes ?? []) as Array<{ zoneId: string; newNodeId: string | null }>) assignments[c.zoneId] = c.newNodeId;
-  const src = part('sourcing');
-  const trips = part('trips');
-  const ew = part('emergency_warehouse');
+  for (const c of z?.changes ?? []) assignments[c.zoneId] = c.newNodeId;
+  const src = partContent(r, 'sourcing');
+  const ew = partContent(r, 'emergency_warehouse');
   const facts: IncidentPlan['partFacts'] = [];
-  if (ew.node) facts.push({ part: 'emergency_warehouse', key: 'node', value: String(ew.node.nameZh ?? ew.node.id) });
-  if (typeof src.lines === 'number') facts.push({ part: 'sourcing', key: 'lines', value: src.lines });
-  if (src.summary && typeof src.summary.costFen === 'number') facts.push({ part: 'sourcing', key: 'costYuan', value: Math.round(src.summary.costFen / 100) });
-  if (typeof src.shortages === 'number') facts.push({ part: 'sourcing', key: 'shortages', value: src.shortages });
+  if (ew?.node) facts.push({ part: 'emergency_warehouse', key: 'node', value: ew.node.nameZh || ew.node.id });
+  if (typeof src?.lines === 'number') facts.push({ part: 'sourcing', key: 'lines', value: src.lines });
+  if (src?.summary) facts.push({ part: 'sourcing', key: 'costYuan', value: Math.round(src.summary.costFen / 100) });
+  if (typeof src?.shortages === 'number') facts.push({ part: 'sourcing', key: 'shortages', value: src.shortages });
   // Trips and staffing figures are in the plan summary already.
-  void trips;
   const summary = Object.entries(r.summary)
     .filter(([, v]) => typeof v === 'number')
     .map(([key, value]) => ({ key, value: value as number }));
   return {
     ...plan,
     reassignmentId: null,
-    nodeChanges: ((ns.changes ?? []) as Array<{ nodeId: string; from: string; to: string }>).map((c) => ({ nodeId: c.nodeId, from: c.from, to: c.to })),
+    nodeChanges: (ns?.changes ?? []).map((c) => ({ nodeId: c.nodeId, from: c.from, to: c.to })),
     assignments,
-    zoneMoves: ((z.changes ?? []) as Array<{ zoneId: string; oldNodeId: string | null; newNodeId: string | null; distanceM: number | null; demandOrdersPerDay?: number }>)
+    zoneMoves: (z?.changes ?? [])
       .filter((c) => c.oldNodeId !== c.newNodeId)
-      .map((c) => ({ zoneId: c.zoneId, from: c.oldNodeId, to: c.newNodeId, distanceM: c.distanceM, ordersPerDay: c.demandOrdersPerDay ?? null })),
-    unservedZones: ((z.unserved ?? []) as Array<{ zoneId: string; reason: string; ordersPerDay: number }>).map((u) => ({ zoneId: u.zoneId, reason: u.reason, ordersPerDay: u.ordersPerDay })),
-    nodeLoads: (z.nodeLoads ?? []) as NodeLoad[],
+      .map((c) => ({ zoneId: c.zoneId, from: c.oldNodeId, to: c.newNodeId, distanceM: c.distanceM, ordersPerDay: c.demandOrdersPerDay })),
+    unservedZones: (z?.unserved ?? []).map((u) => ({ zoneId: u.zoneId, reason: u.reason, ordersPerDay: u.ordersPerDay })),
+    nodeLoads: z?.nodeLoads ?? [],
     summary,
     partFacts: facts,
     notes: r.summary.notes ?? [],

@@ -1009,13 +1009,394 @@ export interface paths {
                                 incidentId: string;
                                 /** @enum {string} */
                                 kind: "response" | "lift";
-                                parts: {
-                                    content: unknown;
+                                parts: ({
+                                    content: {
+                                        changes: ({
+                                            at: string;
+                                            from: string;
+                                            nodeId: string;
+                                            reason: string;
+                                            to: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        controlAreas: string[];
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
                                     edited: boolean;
-                                    part: string;
+                                    /** @enum {string} */
+                                    part: "node_status";
                                     position: number;
                                     updatedAt: string;
-                                }[];
+                                } | {
+                                    content: {
+                                        node: ({
+                                            dailyOrderCapacity?: number | null;
+                                            id: string;
+                                            kind: string;
+                                            lat: number;
+                                            lng: number;
+                                            maxDeliveryRadiusM?: number | null;
+                                            nameEn?: string;
+                                            nameZh: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        }) | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    edited: boolean;
+                                    /** @enum {string} */
+                                    part: "emergency_warehouse";
+                                    position: number;
+                                    updatedAt: string;
+                                } | {
+                                    content: {
+                                        changes: ({
+                                            demandOrdersPerDay: number;
+                                            distanceM: number | null;
+                                            newBackupNodeIds?: string[];
+                                            newNodeId: string | null;
+                                            newSplit?: ({
+                                                nodeId: string;
+                                                ordersPerDay: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            oldNodeId: string | null;
+                                            oldSplit?: ({
+                                                nodeId: string;
+                                                ordersPerDay: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            unservedOrdersPerDay?: number;
+                                            zoneId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        handBack?: ({
+                                            at: string;
+                                            changes: ({
+                                                demandOrdersPerDay: number;
+                                                distanceM: number | null;
+                                                newBackupNodeIds?: string[];
+                                                newNodeId: string | null;
+                                                newSplit?: ({
+                                                    nodeId: string;
+                                                    ordersPerDay: number;
+                                                } & {
+                                                    [key: string]: unknown;
+                                                }) | null;
+                                                oldNodeId: string | null;
+                                                oldSplit?: ({
+                                                    nodeId: string;
+                                                    ordersPerDay: number;
+                                                } & {
+                                                    [key: string]: unknown;
+                                                }) | null;
+                                                unservedOrdersPerDay?: number;
+                                                zoneId: string;
+                                            } & {
+                                                [key: string]: unknown;
+                                            })[];
+                                            nodeId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        handBackFit?: ({
+                                            capacityOrdersPerDay: number;
+                                            handedBackOrdersPerDay: number;
+                                            handedBackZones: number;
+                                            listedOrdersPerDay: number;
+                                            listedZones: number;
+                                            nodeId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        handBackMode?: "fit" | "all" | "none";
+                                        method?: string;
+                                        nodeChanges?: ({
+                                            dailyOrderCapacity?: {
+                                                from: number;
+                                                to: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
+                                            maxDeliveryRadiusM?: {
+                                                from: number;
+                                                to: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
+                                            nodeId: string;
+                                            reason?: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        nodeLoads?: ({
+                                            dailyOrderCapacity: number;
+                                            loadAfter: number;
+                                            loadBefore: number;
+                                            maxDeliveryRadiusM?: number;
+                                            nodeId: string;
+                                            trading?: boolean;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        note?: string;
+                                        notReceiving?: string[];
+                                        settings?: ({
+                                            dailyOrderCapacity?: number;
+                                            maxDeliveryRadiusM?: number;
+                                            nodeId: string;
+                                            receivesZones?: boolean;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        totals: {
+                                            servedOrdersPerDay?: number;
+                                            unservedOrdersPerDay?: number;
+                                            unservedWithoutWideningOrdersPerDay?: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        unserved: ({
+                                            message?: string;
+                                            ordersPerDay: number;
+                                            reason: string;
+                                            zoneId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    edited: boolean;
+                                    /** @enum {string} */
+                                    part: "zones";
+                                    position: number;
+                                    updatedAt: string;
+                                } | {
+                                    content: {
+                                        assortment?: {
+                                            coverageShare: number;
+                                            items: number;
+                                            keyItems: number;
+                                            lines: unknown[][];
+                                            size: number;
+                                            tiers: {
+                                                [key: string]: string;
+                                            };
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        holdDays?: number | null;
+                                        lenderDaysOfCover?: number;
+                                        lendersOnly?: string[];
+                                        multipliers?: {
+                                            byNode?: {
+                                                [key: string]: {
+                                                    essential: number;
+                                                    key: number;
+                                                } & {
+                                                    [key: string]: unknown;
+                                                };
+                                            };
+                                            capAtShelfLife?: boolean;
+                                            essential: number;
+                                            key: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        nodes: ({
+                                            baselineUnits: number;
+                                            capped: number;
+                                            daysOfCover: number | null;
+                                            items: number;
+                                            nodeId: string;
+                                            targetUnits: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        surged?: string[];
+                                        untilHandBack?: string[];
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    edited: boolean;
+                                    /** @enum {string} */
+                                    part: "targets";
+                                    position: number;
+                                    updatedAt: string;
+                                } | {
+                                    content: {
+                                        documents?: number;
+                                        lines?: number;
+                                        planId: string | null;
+                                        receivers: string[];
+                                        shortages?: number;
+                                        summary: ({
+                                            costFen: number;
+                                            method: string;
+                                            needs: number;
+                                            needUnits: number;
+                                            shortageUnits: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        }) | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    edited: boolean;
+                                    /** @enum {string} */
+                                    part: "sourcing";
+                                    position: number;
+                                    updatedAt: string;
+                                } | {
+                                    content: {
+                                        ambientTrips: number;
+                                        byNode?: ({
+                                            coldStops: number;
+                                            nodeId: string;
+                                            stops: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        coldChainTrips: number;
+                                        coolantPacks: number;
+                                        days?: number;
+                                        distanceKm?: number;
+                                        dryIceBags: number;
+                                        firstDay?: string;
+                                        icePacks: number;
+                                        list?: ({
+                                            back: string;
+                                            coldChain: boolean;
+                                            day: string;
+                                            deliveries: ({
+                                                arrive: string;
+                                                lines: ({
+                                                    itemId: string;
+                                                    quantity: number;
+                                                } & {
+                                                    [key: string]: unknown;
+                                                })[];
+                                                nodeId: string;
+                                            } & {
+                                                [key: string]: unknown;
+                                            })[];
+                                            depart: string;
+                                            distanceKm: number;
+                                            dryIceBags: number;
+                                            icePacks: number;
+                                            loads: number;
+                                            mode: string;
+                                            originNodeId: string;
+                                            ref: string;
+                                            stops: string[];
+                                            vehicleKey: string;
+                                            vehicleTypeId: string;
+                                            wave: string | null;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        loads: number;
+                                        method?: string;
+                                        trips: number;
+                                        unassigned: unknown[];
+                                        vehicles?: number;
+                                        warnings?: string[];
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    edited: boolean;
+                                    /** @enum {string} */
+                                    part: "trips";
+                                    position: number;
+                                    updatedAt: string;
+                                } | {
+                                    content: {
+                                        affected?: string[];
+                                        byNode: ({
+                                            borrowed: number;
+                                            nodeId: string;
+                                            ordersPerDay: number;
+                                            people: number;
+                                            requiredRoleHours: number;
+                                            role: string;
+                                            staffHours: number;
+                                            unmetRoleHours: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        days?: number;
+                                        lenders?: string[];
+                                        method?: string;
+                                        notes?: string[];
+                                        peopleBorrowed?: number;
+                                        peopleRostered?: number;
+                                        requiredRoleHours?: number;
+                                        roster: ({
+                                            problem: {
+                                                [key: string]: unknown;
+                                            };
+                                            rates: {
+                                                [key: string]: unknown;
+                                            };
+                                            result: {
+                                                [key: string]: unknown;
+                                            };
+                                            startsAt: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        }) | null;
+                                        staffHoursAssigned: number;
+                                        staffHoursPerDay?: number;
+                                        startsAt?: string;
+                                        unmetRoleHours: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    edited: boolean;
+                                    /** @enum {string} */
+                                    part: "staffing";
+                                    position: number;
+                                    updatedAt: string;
+                                } | {
+                                    content: ({
+                                        action: string;
+                                        detail: {
+                                            [key: string]: unknown;
+                                        };
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    edited: boolean;
+                                    /** @enum {string} */
+                                    part: "actions";
+                                    position: number;
+                                    updatedAt: string;
+                                } | {
+                                    content: {
+                                        fromNodeId: string | null;
+                                        lines: ({
+                                            itemId: string;
+                                            surplusUnits: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        note?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    edited: boolean;
+                                    /** @enum {string} */
+                                    part: "surplus_rebalance";
+                                    position: number;
+                                    updatedAt: string;
+                                })[];
                                 /** @enum {string} */
                                 status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
                                 steps: {
@@ -1046,13 +1427,394 @@ export interface paths {
                                 incidentId: string;
                                 /** @enum {string} */
                                 kind: "response" | "lift";
-                                parts: {
-                                    content: unknown;
+                                parts: ({
+                                    content: {
+                                        changes: ({
+                                            at: string;
+                                            from: string;
+                                            nodeId: string;
+                                            reason: string;
+                                            to: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        controlAreas: string[];
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
                                     edited: boolean;
-                                    part: string;
+                                    /** @enum {string} */
+                                    part: "node_status";
                                     position: number;
                                     updatedAt: string;
-                                }[];
+                                } | {
+                                    content: {
+                                        node: ({
+                                            dailyOrderCapacity?: number | null;
+                                            id: string;
+                                            kind: string;
+                                            lat: number;
+                                            lng: number;
+                                            maxDeliveryRadiusM?: number | null;
+                                            nameEn?: string;
+                                            nameZh: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        }) | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    edited: boolean;
+                                    /** @enum {string} */
+                                    part: "emergency_warehouse";
+                                    position: number;
+                                    updatedAt: string;
+                                } | {
+                                    content: {
+                                        changes: ({
+                                            demandOrdersPerDay: number;
+                                            distanceM: number | null;
+                                            newBackupNodeIds?: string[];
+                                            newNodeId: string | null;
+                                            newSplit?: ({
+                                                nodeId: string;
+                                                ordersPerDay: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            oldNodeId: string | null;
+                                            oldSplit?: ({
+                                                nodeId: string;
+                                                ordersPerDay: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            unservedOrdersPerDay?: number;
+                                            zoneId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        handBack?: ({
+                                            at: string;
+                                            changes: ({
+                                                demandOrdersPerDay: number;
+                                                distanceM: number | null;
+                                                newBackupNodeIds?: string[];
+                                                newNodeId: string | null;
+                                                newSplit?: ({
+                                                    nodeId: string;
+                                                    ordersPerDay: number;
+                                                } & {
+                                                    [key: string]: unknown;
+                                                }) | null;
+                                                oldNodeId: string | null;
+                                                oldSplit?: ({
+                                                    nodeId: string;
+                                                    ordersPerDay: number;
+                                                } & {
+                                                    [key: string]: unknown;
+                                                }) | null;
+                                                unservedOrdersPerDay?: number;
+                                                zoneId: string;
+                                            } & {
+                                                [key: string]: unknown;
+                                            })[];
+                                            nodeId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        handBackFit?: ({
+                                            capacityOrdersPerDay: number;
+                                            handedBackOrdersPerDay: number;
+                                            handedBackZones: number;
+                                            listedOrdersPerDay: number;
+                                            listedZones: number;
+                                            nodeId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        handBackMode?: "fit" | "all" | "none";
+                                        method?: string;
+                                        nodeChanges?: ({
+                                            dailyOrderCapacity?: {
+                                                from: number;
+                                                to: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
+                                            maxDeliveryRadiusM?: {
+                                                from: number;
+                                                to: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
+                                            nodeId: string;
+                                            reason?: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        nodeLoads?: ({
+                                            dailyOrderCapacity: number;
+                                            loadAfter: number;
+                                            loadBefore: number;
+                                            maxDeliveryRadiusM?: number;
+                                            nodeId: string;
+                                            trading?: boolean;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        note?: string;
+                                        notReceiving?: string[];
+                                        settings?: ({
+                                            dailyOrderCapacity?: number;
+                                            maxDeliveryRadiusM?: number;
+                                            nodeId: string;
+                                            receivesZones?: boolean;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        totals: {
+                                            servedOrdersPerDay?: number;
+                                            unservedOrdersPerDay?: number;
+                                            unservedWithoutWideningOrdersPerDay?: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        unserved: ({
+                                            message?: string;
+                                            ordersPerDay: number;
+                                            reason: string;
+                                            zoneId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    edited: boolean;
+                                    /** @enum {string} */
+                                    part: "zones";
+                                    position: number;
+                                    updatedAt: string;
+                                } | {
+                                    content: {
+                                        assortment?: {
+                                            coverageShare: number;
+                                            items: number;
+                                            keyItems: number;
+                                            lines: unknown[][];
+                                            size: number;
+                                            tiers: {
+                                                [key: string]: string;
+                                            };
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        holdDays?: number | null;
+                                        lenderDaysOfCover?: number;
+                                        lendersOnly?: string[];
+                                        multipliers?: {
+                                            byNode?: {
+                                                [key: string]: {
+                                                    essential: number;
+                                                    key: number;
+                                                } & {
+                                                    [key: string]: unknown;
+                                                };
+                                            };
+                                            capAtShelfLife?: boolean;
+                                            essential: number;
+                                            key: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        nodes: ({
+                                            baselineUnits: number;
+                                            capped: number;
+                                            daysOfCover: number | null;
+                                            items: number;
+                                            nodeId: string;
+                                            targetUnits: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        surged?: string[];
+                                        untilHandBack?: string[];
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    edited: boolean;
+                                    /** @enum {string} */
+                                    part: "targets";
+                                    position: number;
+                                    updatedAt: string;
+                                } | {
+                                    content: {
+                                        documents?: number;
+                                        lines?: number;
+                                        planId: string | null;
+                                        receivers: string[];
+                                        shortages?: number;
+                                        summary: ({
+                                            costFen: number;
+                                            method: string;
+                                            needs: number;
+                                            needUnits: number;
+                                            shortageUnits: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        }) | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    edited: boolean;
+                                    /** @enum {string} */
+                                    part: "sourcing";
+                                    position: number;
+                                    updatedAt: string;
+                                } | {
+                                    content: {
+                                        ambientTrips: number;
+                                        byNode?: ({
+                                            coldStops: number;
+                                            nodeId: string;
+                                            stops: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        coldChainTrips: number;
+                                        coolantPacks: number;
+                                        days?: number;
+                                        distanceKm?: number;
+                                        dryIceBags: number;
+                                        firstDay?: string;
+                                        icePacks: number;
+                                        list?: ({
+                                            back: string;
+                                            coldChain: boolean;
+                                            day: string;
+                                            deliveries: ({
+                                                arrive: string;
+                                                lines: ({
+                                                    itemId: string;
+                                                    quantity: number;
+                                                } & {
+                                                    [key: string]: unknown;
+                                                })[];
+                                                nodeId: string;
+                                            } & {
+                                                [key: string]: unknown;
+                                            })[];
+                                            depart: string;
+                                            distanceKm: number;
+                                            dryIceBags: number;
+                                            icePacks: number;
+                                            loads: number;
+                                            mode: string;
+                                            originNodeId: string;
+                                            ref: string;
+                                            stops: string[];
+                                            vehicleKey: string;
+                                            vehicleTypeId: string;
+                                            wave: string | null;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        loads: number;
+                                        method?: string;
+                                        trips: number;
+                                        unassigned: unknown[];
+                                        vehicles?: number;
+                                        warnings?: string[];
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    edited: boolean;
+                                    /** @enum {string} */
+                                    part: "trips";
+                                    position: number;
+                                    updatedAt: string;
+                                } | {
+                                    content: {
+                                        affected?: string[];
+                                        byNode: ({
+                                            borrowed: number;
+                                            nodeId: string;
+                                            ordersPerDay: number;
+                                            people: number;
+                                            requiredRoleHours: number;
+                                            role: string;
+                                            staffHours: number;
+                                            unmetRoleHours: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        days?: number;
+                                        lenders?: string[];
+                                        method?: string;
+                                        notes?: string[];
+                                        peopleBorrowed?: number;
+                                        peopleRostered?: number;
+                                        requiredRoleHours?: number;
+                                        roster: ({
+                                            problem: {
+                                                [key: string]: unknown;
+                                            };
+                                            rates: {
+                                                [key: string]: unknown;
+                                            };
+                                            result: {
+                                                [key: string]: unknown;
+                                            };
+                                            startsAt: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        }) | null;
+                                        staffHoursAssigned: number;
+                                        staffHoursPerDay?: number;
+                                        startsAt?: string;
+                                        unmetRoleHours: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    edited: boolean;
+                                    /** @enum {string} */
+                                    part: "staffing";
+                                    position: number;
+                                    updatedAt: string;
+                                } | {
+                                    content: ({
+                                        action: string;
+                                        detail: {
+                                            [key: string]: unknown;
+                                        };
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    edited: boolean;
+                                    /** @enum {string} */
+                                    part: "actions";
+                                    position: number;
+                                    updatedAt: string;
+                                } | {
+                                    content: {
+                                        fromNodeId: string | null;
+                                        lines: ({
+                                            itemId: string;
+                                            surplusUnits: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        note?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    edited: boolean;
+                                    /** @enum {string} */
+                                    part: "surplus_rebalance";
+                                    position: number;
+                                    updatedAt: string;
+                                })[];
                                 /** @enum {string} */
                                 status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
                                 steps: {
@@ -1190,13 +1952,394 @@ export interface paths {
                             incidentId: string;
                             /** @enum {string} */
                             kind: "response" | "lift";
-                            parts: {
-                                content: unknown;
+                            parts: ({
+                                content: {
+                                    changes: ({
+                                        at: string;
+                                        from: string;
+                                        nodeId: string;
+                                        reason: string;
+                                        to: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    controlAreas: string[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 edited: boolean;
-                                part: string;
+                                /** @enum {string} */
+                                part: "node_status";
                                 position: number;
                                 updatedAt: string;
-                            }[];
+                            } | {
+                                content: {
+                                    node: ({
+                                        dailyOrderCapacity?: number | null;
+                                        id: string;
+                                        kind: string;
+                                        lat: number;
+                                        lng: number;
+                                        maxDeliveryRadiusM?: number | null;
+                                        nameEn?: string;
+                                        nameZh: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "emergency_warehouse";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    changes: ({
+                                        demandOrdersPerDay: number;
+                                        distanceM: number | null;
+                                        newBackupNodeIds?: string[];
+                                        newNodeId: string | null;
+                                        newSplit?: ({
+                                            nodeId: string;
+                                            ordersPerDay: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        }) | null;
+                                        oldNodeId: string | null;
+                                        oldSplit?: ({
+                                            nodeId: string;
+                                            ordersPerDay: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        }) | null;
+                                        unservedOrdersPerDay?: number;
+                                        zoneId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    handBack?: ({
+                                        at: string;
+                                        changes: ({
+                                            demandOrdersPerDay: number;
+                                            distanceM: number | null;
+                                            newBackupNodeIds?: string[];
+                                            newNodeId: string | null;
+                                            newSplit?: ({
+                                                nodeId: string;
+                                                ordersPerDay: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            oldNodeId: string | null;
+                                            oldSplit?: ({
+                                                nodeId: string;
+                                                ordersPerDay: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            unservedOrdersPerDay?: number;
+                                            zoneId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        nodeId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    handBackFit?: ({
+                                        capacityOrdersPerDay: number;
+                                        handedBackOrdersPerDay: number;
+                                        handedBackZones: number;
+                                        listedOrdersPerDay: number;
+                                        listedZones: number;
+                                        nodeId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    handBackMode?: "fit" | "all" | "none";
+                                    method?: string;
+                                    nodeChanges?: ({
+                                        dailyOrderCapacity?: {
+                                            from: number;
+                                            to: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        maxDeliveryRadiusM?: {
+                                            from: number;
+                                            to: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        nodeId: string;
+                                        reason?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    nodeLoads?: ({
+                                        dailyOrderCapacity: number;
+                                        loadAfter: number;
+                                        loadBefore: number;
+                                        maxDeliveryRadiusM?: number;
+                                        nodeId: string;
+                                        trading?: boolean;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    note?: string;
+                                    notReceiving?: string[];
+                                    settings?: ({
+                                        dailyOrderCapacity?: number;
+                                        maxDeliveryRadiusM?: number;
+                                        nodeId: string;
+                                        receivesZones?: boolean;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    totals: {
+                                        servedOrdersPerDay?: number;
+                                        unservedOrdersPerDay?: number;
+                                        unservedWithoutWideningOrdersPerDay?: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    unserved: ({
+                                        message?: string;
+                                        ordersPerDay: number;
+                                        reason: string;
+                                        zoneId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "zones";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    assortment?: {
+                                        coverageShare: number;
+                                        items: number;
+                                        keyItems: number;
+                                        lines: unknown[][];
+                                        size: number;
+                                        tiers: {
+                                            [key: string]: string;
+                                        };
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    holdDays?: number | null;
+                                    lenderDaysOfCover?: number;
+                                    lendersOnly?: string[];
+                                    multipliers?: {
+                                        byNode?: {
+                                            [key: string]: {
+                                                essential: number;
+                                                key: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
+                                        };
+                                        capAtShelfLife?: boolean;
+                                        essential: number;
+                                        key: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    nodes: ({
+                                        baselineUnits: number;
+                                        capped: number;
+                                        daysOfCover: number | null;
+                                        items: number;
+                                        nodeId: string;
+                                        targetUnits: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    surged?: string[];
+                                    untilHandBack?: string[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "targets";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    documents?: number;
+                                    lines?: number;
+                                    planId: string | null;
+                                    receivers: string[];
+                                    shortages?: number;
+                                    summary: ({
+                                        costFen: number;
+                                        method: string;
+                                        needs: number;
+                                        needUnits: number;
+                                        shortageUnits: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "sourcing";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    ambientTrips: number;
+                                    byNode?: ({
+                                        coldStops: number;
+                                        nodeId: string;
+                                        stops: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    coldChainTrips: number;
+                                    coolantPacks: number;
+                                    days?: number;
+                                    distanceKm?: number;
+                                    dryIceBags: number;
+                                    firstDay?: string;
+                                    icePacks: number;
+                                    list?: ({
+                                        back: string;
+                                        coldChain: boolean;
+                                        day: string;
+                                        deliveries: ({
+                                            arrive: string;
+                                            lines: ({
+                                                itemId: string;
+                                                quantity: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            })[];
+                                            nodeId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        depart: string;
+                                        distanceKm: number;
+                                        dryIceBags: number;
+                                        icePacks: number;
+                                        loads: number;
+                                        mode: string;
+                                        originNodeId: string;
+                                        ref: string;
+                                        stops: string[];
+                                        vehicleKey: string;
+                                        vehicleTypeId: string;
+                                        wave: string | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    loads: number;
+                                    method?: string;
+                                    trips: number;
+                                    unassigned: unknown[];
+                                    vehicles?: number;
+                                    warnings?: string[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "trips";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    affected?: string[];
+                                    byNode: ({
+                                        borrowed: number;
+                                        nodeId: string;
+                                        ordersPerDay: number;
+                                        people: number;
+                                        requiredRoleHours: number;
+                                        role: string;
+                                        staffHours: number;
+                                        unmetRoleHours: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    days?: number;
+                                    lenders?: string[];
+                                    method?: string;
+                                    notes?: string[];
+                                    peopleBorrowed?: number;
+                                    peopleRostered?: number;
+                                    requiredRoleHours?: number;
+                                    roster: ({
+                                        problem: {
+                                            [key: string]: unknown;
+                                        };
+                                        rates: {
+                                            [key: string]: unknown;
+                                        };
+                                        result: {
+                                            [key: string]: unknown;
+                                        };
+                                        startsAt: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                    staffHoursAssigned: number;
+                                    staffHoursPerDay?: number;
+                                    startsAt?: string;
+                                    unmetRoleHours: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "staffing";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: ({
+                                    action: string;
+                                    detail: {
+                                        [key: string]: unknown;
+                                    };
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "actions";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    fromNodeId: string | null;
+                                    lines: ({
+                                        itemId: string;
+                                        surplusUnits: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    note?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "surplus_rebalance";
+                                position: number;
+                                updatedAt: string;
+                            })[];
                             /** @enum {string} */
                             status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
                             steps: {
@@ -1524,13 +2667,394 @@ export interface paths {
                             incidentId: string;
                             /** @enum {string} */
                             kind: "response" | "lift";
-                            parts: {
-                                content: unknown;
+                            parts: ({
+                                content: {
+                                    changes: ({
+                                        at: string;
+                                        from: string;
+                                        nodeId: string;
+                                        reason: string;
+                                        to: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    controlAreas: string[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 edited: boolean;
-                                part: string;
+                                /** @enum {string} */
+                                part: "node_status";
                                 position: number;
                                 updatedAt: string;
-                            }[];
+                            } | {
+                                content: {
+                                    node: ({
+                                        dailyOrderCapacity?: number | null;
+                                        id: string;
+                                        kind: string;
+                                        lat: number;
+                                        lng: number;
+                                        maxDeliveryRadiusM?: number | null;
+                                        nameEn?: string;
+                                        nameZh: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "emergency_warehouse";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    changes: ({
+                                        demandOrdersPerDay: number;
+                                        distanceM: number | null;
+                                        newBackupNodeIds?: string[];
+                                        newNodeId: string | null;
+                                        newSplit?: ({
+                                            nodeId: string;
+                                            ordersPerDay: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        }) | null;
+                                        oldNodeId: string | null;
+                                        oldSplit?: ({
+                                            nodeId: string;
+                                            ordersPerDay: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        }) | null;
+                                        unservedOrdersPerDay?: number;
+                                        zoneId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    handBack?: ({
+                                        at: string;
+                                        changes: ({
+                                            demandOrdersPerDay: number;
+                                            distanceM: number | null;
+                                            newBackupNodeIds?: string[];
+                                            newNodeId: string | null;
+                                            newSplit?: ({
+                                                nodeId: string;
+                                                ordersPerDay: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            oldNodeId: string | null;
+                                            oldSplit?: ({
+                                                nodeId: string;
+                                                ordersPerDay: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            unservedOrdersPerDay?: number;
+                                            zoneId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        nodeId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    handBackFit?: ({
+                                        capacityOrdersPerDay: number;
+                                        handedBackOrdersPerDay: number;
+                                        handedBackZones: number;
+                                        listedOrdersPerDay: number;
+                                        listedZones: number;
+                                        nodeId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    handBackMode?: "fit" | "all" | "none";
+                                    method?: string;
+                                    nodeChanges?: ({
+                                        dailyOrderCapacity?: {
+                                            from: number;
+                                            to: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        maxDeliveryRadiusM?: {
+                                            from: number;
+                                            to: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        nodeId: string;
+                                        reason?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    nodeLoads?: ({
+                                        dailyOrderCapacity: number;
+                                        loadAfter: number;
+                                        loadBefore: number;
+                                        maxDeliveryRadiusM?: number;
+                                        nodeId: string;
+                                        trading?: boolean;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    note?: string;
+                                    notReceiving?: string[];
+                                    settings?: ({
+                                        dailyOrderCapacity?: number;
+                                        maxDeliveryRadiusM?: number;
+                                        nodeId: string;
+                                        receivesZones?: boolean;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    totals: {
+                                        servedOrdersPerDay?: number;
+                                        unservedOrdersPerDay?: number;
+                                        unservedWithoutWideningOrdersPerDay?: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    unserved: ({
+                                        message?: string;
+                                        ordersPerDay: number;
+                                        reason: string;
+                                        zoneId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "zones";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    assortment?: {
+                                        coverageShare: number;
+                                        items: number;
+                                        keyItems: number;
+                                        lines: unknown[][];
+                                        size: number;
+                                        tiers: {
+                                            [key: string]: string;
+                                        };
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    holdDays?: number | null;
+                                    lenderDaysOfCover?: number;
+                                    lendersOnly?: string[];
+                                    multipliers?: {
+                                        byNode?: {
+                                            [key: string]: {
+                                                essential: number;
+                                                key: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
+                                        };
+                                        capAtShelfLife?: boolean;
+                                        essential: number;
+                                        key: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    nodes: ({
+                                        baselineUnits: number;
+                                        capped: number;
+                                        daysOfCover: number | null;
+                                        items: number;
+                                        nodeId: string;
+                                        targetUnits: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    surged?: string[];
+                                    untilHandBack?: string[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "targets";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    documents?: number;
+                                    lines?: number;
+                                    planId: string | null;
+                                    receivers: string[];
+                                    shortages?: number;
+                                    summary: ({
+                                        costFen: number;
+                                        method: string;
+                                        needs: number;
+                                        needUnits: number;
+                                        shortageUnits: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "sourcing";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    ambientTrips: number;
+                                    byNode?: ({
+                                        coldStops: number;
+                                        nodeId: string;
+                                        stops: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    coldChainTrips: number;
+                                    coolantPacks: number;
+                                    days?: number;
+                                    distanceKm?: number;
+                                    dryIceBags: number;
+                                    firstDay?: string;
+                                    icePacks: number;
+                                    list?: ({
+                                        back: string;
+                                        coldChain: boolean;
+                                        day: string;
+                                        deliveries: ({
+                                            arrive: string;
+                                            lines: ({
+                                                itemId: string;
+                                                quantity: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            })[];
+                                            nodeId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        depart: string;
+                                        distanceKm: number;
+                                        dryIceBags: number;
+                                        icePacks: number;
+                                        loads: number;
+                                        mode: string;
+                                        originNodeId: string;
+                                        ref: string;
+                                        stops: string[];
+                                        vehicleKey: string;
+                                        vehicleTypeId: string;
+                                        wave: string | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    loads: number;
+                                    method?: string;
+                                    trips: number;
+                                    unassigned: unknown[];
+                                    vehicles?: number;
+                                    warnings?: string[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "trips";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    affected?: string[];
+                                    byNode: ({
+                                        borrowed: number;
+                                        nodeId: string;
+                                        ordersPerDay: number;
+                                        people: number;
+                                        requiredRoleHours: number;
+                                        role: string;
+                                        staffHours: number;
+                                        unmetRoleHours: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    days?: number;
+                                    lenders?: string[];
+                                    method?: string;
+                                    notes?: string[];
+                                    peopleBorrowed?: number;
+                                    peopleRostered?: number;
+                                    requiredRoleHours?: number;
+                                    roster: ({
+                                        problem: {
+                                            [key: string]: unknown;
+                                        };
+                                        rates: {
+                                            [key: string]: unknown;
+                                        };
+                                        result: {
+                                            [key: string]: unknown;
+                                        };
+                                        startsAt: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                    staffHoursAssigned: number;
+                                    staffHoursPerDay?: number;
+                                    startsAt?: string;
+                                    unmetRoleHours: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "staffing";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: ({
+                                    action: string;
+                                    detail: {
+                                        [key: string]: unknown;
+                                    };
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "actions";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    fromNodeId: string | null;
+                                    lines: ({
+                                        itemId: string;
+                                        surplusUnits: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    note?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "surplus_rebalance";
+                                position: number;
+                                updatedAt: string;
+                            })[];
                             /** @enum {string} */
                             status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
                             steps: {
@@ -1646,13 +3170,394 @@ export interface paths {
                             incidentId: string;
                             /** @enum {string} */
                             kind: "response" | "lift";
-                            parts: {
-                                content: unknown;
+                            parts: ({
+                                content: {
+                                    changes: ({
+                                        at: string;
+                                        from: string;
+                                        nodeId: string;
+                                        reason: string;
+                                        to: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    controlAreas: string[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 edited: boolean;
-                                part: string;
+                                /** @enum {string} */
+                                part: "node_status";
                                 position: number;
                                 updatedAt: string;
-                            }[];
+                            } | {
+                                content: {
+                                    node: ({
+                                        dailyOrderCapacity?: number | null;
+                                        id: string;
+                                        kind: string;
+                                        lat: number;
+                                        lng: number;
+                                        maxDeliveryRadiusM?: number | null;
+                                        nameEn?: string;
+                                        nameZh: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "emergency_warehouse";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    changes: ({
+                                        demandOrdersPerDay: number;
+                                        distanceM: number | null;
+                                        newBackupNodeIds?: string[];
+                                        newNodeId: string | null;
+                                        newSplit?: ({
+                                            nodeId: string;
+                                            ordersPerDay: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        }) | null;
+                                        oldNodeId: string | null;
+                                        oldSplit?: ({
+                                            nodeId: string;
+                                            ordersPerDay: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        }) | null;
+                                        unservedOrdersPerDay?: number;
+                                        zoneId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    handBack?: ({
+                                        at: string;
+                                        changes: ({
+                                            demandOrdersPerDay: number;
+                                            distanceM: number | null;
+                                            newBackupNodeIds?: string[];
+                                            newNodeId: string | null;
+                                            newSplit?: ({
+                                                nodeId: string;
+                                                ordersPerDay: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            oldNodeId: string | null;
+                                            oldSplit?: ({
+                                                nodeId: string;
+                                                ordersPerDay: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            unservedOrdersPerDay?: number;
+                                            zoneId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        nodeId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    handBackFit?: ({
+                                        capacityOrdersPerDay: number;
+                                        handedBackOrdersPerDay: number;
+                                        handedBackZones: number;
+                                        listedOrdersPerDay: number;
+                                        listedZones: number;
+                                        nodeId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    handBackMode?: "fit" | "all" | "none";
+                                    method?: string;
+                                    nodeChanges?: ({
+                                        dailyOrderCapacity?: {
+                                            from: number;
+                                            to: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        maxDeliveryRadiusM?: {
+                                            from: number;
+                                            to: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        nodeId: string;
+                                        reason?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    nodeLoads?: ({
+                                        dailyOrderCapacity: number;
+                                        loadAfter: number;
+                                        loadBefore: number;
+                                        maxDeliveryRadiusM?: number;
+                                        nodeId: string;
+                                        trading?: boolean;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    note?: string;
+                                    notReceiving?: string[];
+                                    settings?: ({
+                                        dailyOrderCapacity?: number;
+                                        maxDeliveryRadiusM?: number;
+                                        nodeId: string;
+                                        receivesZones?: boolean;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    totals: {
+                                        servedOrdersPerDay?: number;
+                                        unservedOrdersPerDay?: number;
+                                        unservedWithoutWideningOrdersPerDay?: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    unserved: ({
+                                        message?: string;
+                                        ordersPerDay: number;
+                                        reason: string;
+                                        zoneId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "zones";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    assortment?: {
+                                        coverageShare: number;
+                                        items: number;
+                                        keyItems: number;
+                                        lines: unknown[][];
+                                        size: number;
+                                        tiers: {
+                                            [key: string]: string;
+                                        };
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    holdDays?: number | null;
+                                    lenderDaysOfCover?: number;
+                                    lendersOnly?: string[];
+                                    multipliers?: {
+                                        byNode?: {
+                                            [key: string]: {
+                                                essential: number;
+                                                key: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
+                                        };
+                                        capAtShelfLife?: boolean;
+                                        essential: number;
+                                        key: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    nodes: ({
+                                        baselineUnits: number;
+                                        capped: number;
+                                        daysOfCover: number | null;
+                                        items: number;
+                                        nodeId: string;
+                                        targetUnits: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    surged?: string[];
+                                    untilHandBack?: string[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "targets";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    documents?: number;
+                                    lines?: number;
+                                    planId: string | null;
+                                    receivers: string[];
+                                    shortages?: number;
+                                    summary: ({
+                                        costFen: number;
+                                        method: string;
+                                        needs: number;
+                                        needUnits: number;
+                                        shortageUnits: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "sourcing";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    ambientTrips: number;
+                                    byNode?: ({
+                                        coldStops: number;
+                                        nodeId: string;
+                                        stops: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    coldChainTrips: number;
+                                    coolantPacks: number;
+                                    days?: number;
+                                    distanceKm?: number;
+                                    dryIceBags: number;
+                                    firstDay?: string;
+                                    icePacks: number;
+                                    list?: ({
+                                        back: string;
+                                        coldChain: boolean;
+                                        day: string;
+                                        deliveries: ({
+                                            arrive: string;
+                                            lines: ({
+                                                itemId: string;
+                                                quantity: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            })[];
+                                            nodeId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        depart: string;
+                                        distanceKm: number;
+                                        dryIceBags: number;
+                                        icePacks: number;
+                                        loads: number;
+                                        mode: string;
+                                        originNodeId: string;
+                                        ref: string;
+                                        stops: string[];
+                                        vehicleKey: string;
+                                        vehicleTypeId: string;
+                                        wave: string | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    loads: number;
+                                    method?: string;
+                                    trips: number;
+                                    unassigned: unknown[];
+                                    vehicles?: number;
+                                    warnings?: string[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "trips";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    affected?: string[];
+                                    byNode: ({
+                                        borrowed: number;
+                                        nodeId: string;
+                                        ordersPerDay: number;
+                                        people: number;
+                                        requiredRoleHours: number;
+                                        role: string;
+                                        staffHours: number;
+                                        unmetRoleHours: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    days?: number;
+                                    lenders?: string[];
+                                    method?: string;
+                                    notes?: string[];
+                                    peopleBorrowed?: number;
+                                    peopleRostered?: number;
+                                    requiredRoleHours?: number;
+                                    roster: ({
+                                        problem: {
+                                            [key: string]: unknown;
+                                        };
+                                        rates: {
+                                            [key: string]: unknown;
+                                        };
+                                        result: {
+                                            [key: string]: unknown;
+                                        };
+                                        startsAt: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                    staffHoursAssigned: number;
+                                    staffHoursPerDay?: number;
+                                    startsAt?: string;
+                                    unmetRoleHours: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "staffing";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: ({
+                                    action: string;
+                                    detail: {
+                                        [key: string]: unknown;
+                                    };
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "actions";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    fromNodeId: string | null;
+                                    lines: ({
+                                        itemId: string;
+                                        surplusUnits: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    note?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "surplus_rebalance";
+                                position: number;
+                                updatedAt: string;
+                            })[];
                             /** @enum {string} */
                             status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
                             steps: {
@@ -1757,13 +3662,394 @@ export interface paths {
                             incidentId: string;
                             /** @enum {string} */
                             kind: "response" | "lift";
-                            parts: {
-                                content: unknown;
+                            parts: ({
+                                content: {
+                                    changes: ({
+                                        at: string;
+                                        from: string;
+                                        nodeId: string;
+                                        reason: string;
+                                        to: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    controlAreas: string[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 edited: boolean;
-                                part: string;
+                                /** @enum {string} */
+                                part: "node_status";
                                 position: number;
                                 updatedAt: string;
-                            }[];
+                            } | {
+                                content: {
+                                    node: ({
+                                        dailyOrderCapacity?: number | null;
+                                        id: string;
+                                        kind: string;
+                                        lat: number;
+                                        lng: number;
+                                        maxDeliveryRadiusM?: number | null;
+                                        nameEn?: string;
+                                        nameZh: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "emergency_warehouse";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    changes: ({
+                                        demandOrdersPerDay: number;
+                                        distanceM: number | null;
+                                        newBackupNodeIds?: string[];
+                                        newNodeId: string | null;
+                                        newSplit?: ({
+                                            nodeId: string;
+                                            ordersPerDay: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        }) | null;
+                                        oldNodeId: string | null;
+                                        oldSplit?: ({
+                                            nodeId: string;
+                                            ordersPerDay: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        }) | null;
+                                        unservedOrdersPerDay?: number;
+                                        zoneId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    handBack?: ({
+                                        at: string;
+                                        changes: ({
+                                            demandOrdersPerDay: number;
+                                            distanceM: number | null;
+                                            newBackupNodeIds?: string[];
+                                            newNodeId: string | null;
+                                            newSplit?: ({
+                                                nodeId: string;
+                                                ordersPerDay: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            oldNodeId: string | null;
+                                            oldSplit?: ({
+                                                nodeId: string;
+                                                ordersPerDay: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            unservedOrdersPerDay?: number;
+                                            zoneId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        nodeId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    handBackFit?: ({
+                                        capacityOrdersPerDay: number;
+                                        handedBackOrdersPerDay: number;
+                                        handedBackZones: number;
+                                        listedOrdersPerDay: number;
+                                        listedZones: number;
+                                        nodeId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    handBackMode?: "fit" | "all" | "none";
+                                    method?: string;
+                                    nodeChanges?: ({
+                                        dailyOrderCapacity?: {
+                                            from: number;
+                                            to: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        maxDeliveryRadiusM?: {
+                                            from: number;
+                                            to: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        nodeId: string;
+                                        reason?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    nodeLoads?: ({
+                                        dailyOrderCapacity: number;
+                                        loadAfter: number;
+                                        loadBefore: number;
+                                        maxDeliveryRadiusM?: number;
+                                        nodeId: string;
+                                        trading?: boolean;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    note?: string;
+                                    notReceiving?: string[];
+                                    settings?: ({
+                                        dailyOrderCapacity?: number;
+                                        maxDeliveryRadiusM?: number;
+                                        nodeId: string;
+                                        receivesZones?: boolean;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    totals: {
+                                        servedOrdersPerDay?: number;
+                                        unservedOrdersPerDay?: number;
+                                        unservedWithoutWideningOrdersPerDay?: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    unserved: ({
+                                        message?: string;
+                                        ordersPerDay: number;
+                                        reason: string;
+                                        zoneId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "zones";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    assortment?: {
+                                        coverageShare: number;
+                                        items: number;
+                                        keyItems: number;
+                                        lines: unknown[][];
+                                        size: number;
+                                        tiers: {
+                                            [key: string]: string;
+                                        };
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    holdDays?: number | null;
+                                    lenderDaysOfCover?: number;
+                                    lendersOnly?: string[];
+                                    multipliers?: {
+                                        byNode?: {
+                                            [key: string]: {
+                                                essential: number;
+                                                key: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
+                                        };
+                                        capAtShelfLife?: boolean;
+                                        essential: number;
+                                        key: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    nodes: ({
+                                        baselineUnits: number;
+                                        capped: number;
+                                        daysOfCover: number | null;
+                                        items: number;
+                                        nodeId: string;
+                                        targetUnits: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    surged?: string[];
+                                    untilHandBack?: string[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "targets";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    documents?: number;
+                                    lines?: number;
+                                    planId: string | null;
+                                    receivers: string[];
+                                    shortages?: number;
+                                    summary: ({
+                                        costFen: number;
+                                        method: string;
+                                        needs: number;
+                                        needUnits: number;
+                                        shortageUnits: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "sourcing";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    ambientTrips: number;
+                                    byNode?: ({
+                                        coldStops: number;
+                                        nodeId: string;
+                                        stops: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    coldChainTrips: number;
+                                    coolantPacks: number;
+                                    days?: number;
+                                    distanceKm?: number;
+                                    dryIceBags: number;
+                                    firstDay?: string;
+                                    icePacks: number;
+                                    list?: ({
+                                        back: string;
+                                        coldChain: boolean;
+                                        day: string;
+                                        deliveries: ({
+                                            arrive: string;
+                                            lines: ({
+                                                itemId: string;
+                                                quantity: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            })[];
+                                            nodeId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        depart: string;
+                                        distanceKm: number;
+                                        dryIceBags: number;
+                                        icePacks: number;
+                                        loads: number;
+                                        mode: string;
+                                        originNodeId: string;
+                                        ref: string;
+                                        stops: string[];
+                                        vehicleKey: string;
+                                        vehicleTypeId: string;
+                                        wave: string | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    loads: number;
+                                    method?: string;
+                                    trips: number;
+                                    unassigned: unknown[];
+                                    vehicles?: number;
+                                    warnings?: string[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "trips";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    affected?: string[];
+                                    byNode: ({
+                                        borrowed: number;
+                                        nodeId: string;
+                                        ordersPerDay: number;
+                                        people: number;
+                                        requiredRoleHours: number;
+                                        role: string;
+                                        staffHours: number;
+                                        unmetRoleHours: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    days?: number;
+                                    lenders?: string[];
+                                    method?: string;
+                                    notes?: string[];
+                                    peopleBorrowed?: number;
+                                    peopleRostered?: number;
+                                    requiredRoleHours?: number;
+                                    roster: ({
+                                        problem: {
+                                            [key: string]: unknown;
+                                        };
+                                        rates: {
+                                            [key: string]: unknown;
+                                        };
+                                        result: {
+                                            [key: string]: unknown;
+                                        };
+                                        startsAt: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                    staffHoursAssigned: number;
+                                    staffHoursPerDay?: number;
+                                    startsAt?: string;
+                                    unmetRoleHours: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "staffing";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: ({
+                                    action: string;
+                                    detail: {
+                                        [key: string]: unknown;
+                                    };
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "actions";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    fromNodeId: string | null;
+                                    lines: ({
+                                        itemId: string;
+                                        surplusUnits: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    note?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "surplus_rebalance";
+                                position: number;
+                                updatedAt: string;
+                            })[];
                             /** @enum {string} */
                             status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
                             steps: {
@@ -1879,13 +4165,394 @@ export interface paths {
                             incidentId: string;
                             /** @enum {string} */
                             kind: "response" | "lift";
-                            parts: {
-                                content: unknown;
+                            parts: ({
+                                content: {
+                                    changes: ({
+                                        at: string;
+                                        from: string;
+                                        nodeId: string;
+                                        reason: string;
+                                        to: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    controlAreas: string[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 edited: boolean;
-                                part: string;
+                                /** @enum {string} */
+                                part: "node_status";
                                 position: number;
                                 updatedAt: string;
-                            }[];
+                            } | {
+                                content: {
+                                    node: ({
+                                        dailyOrderCapacity?: number | null;
+                                        id: string;
+                                        kind: string;
+                                        lat: number;
+                                        lng: number;
+                                        maxDeliveryRadiusM?: number | null;
+                                        nameEn?: string;
+                                        nameZh: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "emergency_warehouse";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    changes: ({
+                                        demandOrdersPerDay: number;
+                                        distanceM: number | null;
+                                        newBackupNodeIds?: string[];
+                                        newNodeId: string | null;
+                                        newSplit?: ({
+                                            nodeId: string;
+                                            ordersPerDay: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        }) | null;
+                                        oldNodeId: string | null;
+                                        oldSplit?: ({
+                                            nodeId: string;
+                                            ordersPerDay: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        }) | null;
+                                        unservedOrdersPerDay?: number;
+                                        zoneId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    handBack?: ({
+                                        at: string;
+                                        changes: ({
+                                            demandOrdersPerDay: number;
+                                            distanceM: number | null;
+                                            newBackupNodeIds?: string[];
+                                            newNodeId: string | null;
+                                            newSplit?: ({
+                                                nodeId: string;
+                                                ordersPerDay: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            oldNodeId: string | null;
+                                            oldSplit?: ({
+                                                nodeId: string;
+                                                ordersPerDay: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            }) | null;
+                                            unservedOrdersPerDay?: number;
+                                            zoneId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        nodeId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    handBackFit?: ({
+                                        capacityOrdersPerDay: number;
+                                        handedBackOrdersPerDay: number;
+                                        handedBackZones: number;
+                                        listedOrdersPerDay: number;
+                                        listedZones: number;
+                                        nodeId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    handBackMode?: "fit" | "all" | "none";
+                                    method?: string;
+                                    nodeChanges?: ({
+                                        dailyOrderCapacity?: {
+                                            from: number;
+                                            to: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        maxDeliveryRadiusM?: {
+                                            from: number;
+                                            to: number;
+                                        } & {
+                                            [key: string]: unknown;
+                                        };
+                                        nodeId: string;
+                                        reason?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    nodeLoads?: ({
+                                        dailyOrderCapacity: number;
+                                        loadAfter: number;
+                                        loadBefore: number;
+                                        maxDeliveryRadiusM?: number;
+                                        nodeId: string;
+                                        trading?: boolean;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    note?: string;
+                                    notReceiving?: string[];
+                                    settings?: ({
+                                        dailyOrderCapacity?: number;
+                                        maxDeliveryRadiusM?: number;
+                                        nodeId: string;
+                                        receivesZones?: boolean;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    totals: {
+                                        servedOrdersPerDay?: number;
+                                        unservedOrdersPerDay?: number;
+                                        unservedWithoutWideningOrdersPerDay?: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    unserved: ({
+                                        message?: string;
+                                        ordersPerDay: number;
+                                        reason: string;
+                                        zoneId: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "zones";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    assortment?: {
+                                        coverageShare: number;
+                                        items: number;
+                                        keyItems: number;
+                                        lines: unknown[][];
+                                        size: number;
+                                        tiers: {
+                                            [key: string]: string;
+                                        };
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    holdDays?: number | null;
+                                    lenderDaysOfCover?: number;
+                                    lendersOnly?: string[];
+                                    multipliers?: {
+                                        byNode?: {
+                                            [key: string]: {
+                                                essential: number;
+                                                key: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            };
+                                        };
+                                        capAtShelfLife?: boolean;
+                                        essential: number;
+                                        key: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    nodes: ({
+                                        baselineUnits: number;
+                                        capped: number;
+                                        daysOfCover: number | null;
+                                        items: number;
+                                        nodeId: string;
+                                        targetUnits: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    surged?: string[];
+                                    untilHandBack?: string[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "targets";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    documents?: number;
+                                    lines?: number;
+                                    planId: string | null;
+                                    receivers: string[];
+                                    shortages?: number;
+                                    summary: ({
+                                        costFen: number;
+                                        method: string;
+                                        needs: number;
+                                        needUnits: number;
+                                        shortageUnits: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "sourcing";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    ambientTrips: number;
+                                    byNode?: ({
+                                        coldStops: number;
+                                        nodeId: string;
+                                        stops: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    coldChainTrips: number;
+                                    coolantPacks: number;
+                                    days?: number;
+                                    distanceKm?: number;
+                                    dryIceBags: number;
+                                    firstDay?: string;
+                                    icePacks: number;
+                                    list?: ({
+                                        back: string;
+                                        coldChain: boolean;
+                                        day: string;
+                                        deliveries: ({
+                                            arrive: string;
+                                            lines: ({
+                                                itemId: string;
+                                                quantity: number;
+                                            } & {
+                                                [key: string]: unknown;
+                                            })[];
+                                            nodeId: string;
+                                        } & {
+                                            [key: string]: unknown;
+                                        })[];
+                                        depart: string;
+                                        distanceKm: number;
+                                        dryIceBags: number;
+                                        icePacks: number;
+                                        loads: number;
+                                        mode: string;
+                                        originNodeId: string;
+                                        ref: string;
+                                        stops: string[];
+                                        vehicleKey: string;
+                                        vehicleTypeId: string;
+                                        wave: string | null;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    loads: number;
+                                    method?: string;
+                                    trips: number;
+                                    unassigned: unknown[];
+                                    vehicles?: number;
+                                    warnings?: string[];
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "trips";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    affected?: string[];
+                                    byNode: ({
+                                        borrowed: number;
+                                        nodeId: string;
+                                        ordersPerDay: number;
+                                        people: number;
+                                        requiredRoleHours: number;
+                                        role: string;
+                                        staffHours: number;
+                                        unmetRoleHours: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    days?: number;
+                                    lenders?: string[];
+                                    method?: string;
+                                    notes?: string[];
+                                    peopleBorrowed?: number;
+                                    peopleRostered?: number;
+                                    requiredRoleHours?: number;
+                                    roster: ({
+                                        problem: {
+                                            [key: string]: unknown;
+                                        };
+                                        rates: {
+                                            [key: string]: unknown;
+                                        };
+                                        result: {
+                                            [key: string]: unknown;
+                                        };
+                                        startsAt: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    }) | null;
+                                    staffHoursAssigned: number;
+                                    staffHoursPerDay?: number;
+                                    startsAt?: string;
+                                    unmetRoleHours: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "staffing";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: ({
+                                    action: string;
+                                    detail: {
+                                        [key: string]: unknown;
+                                    };
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "actions";
+                                position: number;
+                                updatedAt: string;
+                            } | {
+                                content: {
+                                    fromNodeId: string | null;
+                                    lines: ({
+                                        itemId: string;
+                                        surplusUnits: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                    note?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                edited: boolean;
+                                /** @enum {string} */
+                                part: "surplus_rebalance";
+                                position: number;
+                                updatedAt: string;
+                            })[];
                             /** @enum {string} */
                             status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
                             steps: {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { incidentList, kpiRows, planView, type Incident, type IncidentDetail, type IncidentPlan, type KpiComparison, type TimelineEntry } from '../api/incidents.ts';
+import { incidentList, kpiRows, partContent, planView, type Incident, type IncidentDetail, type IncidentPlan, type KpiComparison, type TimelineEntry } from '../api/incidents.ts';
 import { networkApi } from '../api/network.ts';
 import { ConfirmAction } from '../components/Confirm.tsx';
 import { Badge, Card, DataState, ErrorNote, Kpi, Table, fmt } from '../components/ui.tsx';
@@ -304,8 +304,8 @@ function ApplyImpacts(props: { detail: IncidentDetail; plan: IncidentPlan | null
   const s = (props.detail.plan?.summary ?? {}) as Record<string, unknown>;
   const num = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : null);
   // Units the sourcing part moves: what the receivers need, less what stays short.
-  const sourcing = props.detail.plan?.parts.find((p) => p.part === 'sourcing')?.content as { summary?: { needUnits?: number; shortageUnits?: number } } | undefined;
-  const units = typeof sourcing?.summary?.needUnits === 'number' ? sourcing.summary.needUnits - (sourcing.summary.shortageUnits ?? 0) : null;
+  const summary = partContent(props.detail.plan, 'sourcing')?.summary;
+  const units = summary ? summary.needUnits - summary.shortageUnits : null;
   return (
     <div data-testid="apply-impacts">
       <p>{t('incidents.applyConsequences')}</p>
@@ -323,9 +323,8 @@ function ApplyImpacts(props: { detail: IncidentDetail; plan: IncidentPlan | null
 
 function LiftSummary(props: { detail: IncidentDetail }) {
   const { t } = useTranslation();
-  const parts = props.detail.liftPlan?.parts ?? [];
-  const actions = (parts.find((p) => p.part === 'actions')?.content ?? []) as Array<{ action: string }>;
-  const surplus = parts.find((p) => p.part === 'surplus_rebalance')?.content as { lines?: Array<{ itemId: string; surplusUnits: number }> } | undefined;
+  const actions = partContent(props.detail.liftPlan, 'actions') ?? [];
+  const surplus = partContent(props.detail.liftPlan, 'surplus_rebalance');
   return (
     <Card title={t('incidents.lifted')} testId="incident-lift-summary">
       <ul>
@@ -333,7 +332,7 @@ function LiftSummary(props: { detail: IncidentDetail }) {
           <li key={i}>{t(`liftAction.${a.action}`, { defaultValue: a.action })}</li>
         ))}
       </ul>
-      {(surplus?.lines ?? []).length > 0 && <div className="note info small">{t('incidents.surplus', { n: surplus!.lines!.length, units: fmt.int(surplus!.lines!.reduce((a, l) => a + l.surplusUnits, 0)) })}</div>}
+      {(surplus?.lines ?? []).length > 0 && <div className="note info small">{t('incidents.surplus', { n: surplus!.lines.length, units: fmt.int(surplus!.lines.reduce((a, l) => a + l.surplusUnits, 0)) })}</div>}
     </Card>
   );
 }

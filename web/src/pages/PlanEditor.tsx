@@ -1,6 +1,6 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { incidentList, type IncidentDetail, type IncidentPlan, type ZonesProposal } from '../api/incidents.ts';
+import { incidentList, partContent, type IncidentDetail, type IncidentPlan, type PartContent } from '../api/incidents.ts';
 import type { Node } from '../api/network.ts';
 import { Card, ErrorNote, Table, fmt } from '../components/ui.tsx';
 import { localName } from '../i18n/index.ts';
@@ -12,8 +12,8 @@ import type { MapZone } from '../components/MapView.tsx';
 
 const MapView = lazy(() => import('../components/MapView.tsx').then((m) => ({ default: m.MapView })));
 
-/** The zones part has the shape of the zones context's reassignment proposal (generated schema). */
-type ZonesPart = Pick<ZonesProposal, 'changes' | 'nodeLoads'>;
+/** The plan's zones part as the server's schema describes it (generated schema). */
+type ZonesPart = PartContent<'zones'>;
 
 /**
  * Moves a drafted plan's zones to other nodes before apply. The edit keeps the zones
@@ -30,7 +30,7 @@ export function moveZones(content: ZonesPart, moves: Record<string, string | nul
     if (before.newNodeId) delta.set(before.newNodeId, (delta.get(before.newNodeId) ?? 0) - (before.demandOrdersPerDay ?? 0));
     if (after.newNodeId) delta.set(after.newNodeId, (delta.get(after.newNodeId) ?? 0) + (after.demandOrdersPerDay ?? 0));
   }
-  const nodeLoads = content.nodeLoads.map((l) => (delta.has(l.nodeId) ? { ...l, loadAfter: Math.max(0, Math.round(l.loadAfter + delta.get(l.nodeId)!)) } : l));
+  const nodeLoads = content.nodeLoads?.map((l) => (delta.has(l.nodeId) ? { ...l, loadAfter: Math.max(0, Math.round(l.loadAfter + delta.get(l.nodeId)!)) } : l));
   return { ...content, changes, nodeLoads };
 }
 
@@ -52,7 +52,7 @@ function ServedBySelect(props: { label: string; testId: string; takers: Node[]; 
 export function PlanEditor(props: { incident: IncidentDetail; plan: IncidentPlan; nodes: Node[]; onChanged: () => void; onSimulate: () => void }) {
   const { t, i18n } = useTranslation();
   const zonesPart = props.incident.plan?.parts.find((p) => p.part === 'zones');
-  const content = zonesPart?.content as ZonesPart | undefined;
+  const content = partContent(props.incident.plan, 'zones');
   const [moves, setMoves] = useState<Record<string, string | null>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();

@@ -1,18 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { incidentList, type IncidentDetail, type RerunBody } from '../api/incidents.ts';
+import { incidentList, partContent, type IncidentDetail, type RerunBody } from '../api/incidents.ts';
 import type { Node } from '../api/network.ts';
 import { Card, ErrorNote, Table, fmt } from '../components/ui.tsx';
 import { checkNumber, checkWhole } from '../forms.ts';
 import { localName } from '../i18n/index.ts';
 import { planningApi } from '../api/planning.ts';
 import { useLoad } from '../hooks.ts';
-
-interface NodeChange {
-  nodeId: string;
-  maxDeliveryRadiusM?: { from: number; to: number };
-  dailyOrderCapacity?: { from: number; to: number };
-}
 
 interface Row {
   radiusKm: string;
@@ -35,10 +29,10 @@ const DELIVERY = new Set(['store', 'satellite_warehouse', 'emergency_warehouse']
  */
 export function PlanRerun(props: { incident: IncidentDetail; nodes: Node[]; onChanged: () => void; onSimulate: () => void }) {
   const { t } = useTranslation();
-  const parts = props.incident.plan?.parts ?? [];
-  const zones = parts.find((p) => p.part === 'zones')?.content as { nodeChanges?: NodeChange[]; notReceiving?: string[] } | undefined;
-  const sourcing = parts.find((p) => p.part === 'sourcing')?.content as { receivers?: string[] } | undefined;
-  const assortment = (parts.find((p) => p.part === 'targets')?.content as { assortment?: { size: number; items: number; keyItems: number; coverageShare: number } } | undefined)?.assortment;
+  const plan = props.incident.plan;
+  const zones = partContent(plan, 'zones');
+  const sourcing = partContent(plan, 'sourcing');
+  const assortment = partContent(plan, 'targets')?.assortment;
   const settings = useLoad((s) => planningApi.settings(s), []);
   const [sizeText, setSizeText] = useState<string | null>(null);
   const size = sizeText ?? String(assortment?.size ?? settings.data?.size ?? 500);
@@ -46,7 +40,7 @@ export function PlanRerun(props: { incident: IncidentDetail; nodes: Node[]; onCh
   const notReceiving = new Set(zones?.notReceiving ?? []);
   // A node trades during the incident when it trades now and the plan's status changes leave it trading.
   const statusAfter = new Map(props.nodes.map((n) => [n.id, n.status as string]));
-  for (const c of (parts.find((p) => p.part === 'node_status')?.content as { changes?: Array<{ nodeId: string; to: string }> } | undefined)?.changes ?? []) statusAfter.set(c.nodeId, c.to);
+  for (const c of partContent(plan, 'node_status')?.changes ?? []) statusAfter.set(c.nodeId, c.to);
   const trades = (n: Node) => TRADING.has(n.status) && TRADING.has(statusAfter.get(n.id) ?? n.status);
   const delivery = props.nodes.filter((n) => DELIVERY.has(n.kind));
   const planned = (n: Node): Row => ({
