@@ -10,6 +10,7 @@ import {
 import { DEFAULT_SLOT_TEMPLATE } from '../domain/orders/slots.ts';
 import * as workforce from '../store/workforce.ts';
 import { applyStaffCapacity, restoreSlotCapacities, type StaffCapacityResult } from './staff-capacity.ts';
+import type { DB } from '../store/tables.ts';
 
 /**
  * The response plan's staffing part: a roster from the workforce context for the incident's
@@ -23,7 +24,7 @@ import { applyStaffCapacity, restoreSlotCapacities, type StaffCapacityResult } f
  * workforce planner keeps the greedy roster when that covers more. Applying stores the roster as
  * a staffing plan, applies it and sets the slot capacity of its nodes (staff-capacity.ts).
  */
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 const DAY_MS = 86_400_000;
 const INBOUND_UNITS_PER_ORDER = 15;
 

@@ -5,6 +5,7 @@ import { pieceCapacity, transferLoads, type TransferLine } from '../domain/incid
 import * as network from '../store/network.ts';
 import * as trips from '../store/trips.ts';
 import { prepareTrips, type PurchaseOrderToCarry } from './incident/steps-trips.ts';
+import type { DB } from '../store/tables.ts';
 
 /**
  * The response plan's trips part: what the sourcing part moves, planned as trips by the same
@@ -19,7 +20,7 @@ import { prepareTrips, type PurchaseOrderToCarry } from './incident/steps-trips.
  * iteration cap per solve and a wall-time budget for the whole part, so a draft stays fast. Reads
  * only: the plans are not stored.
  */
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 export interface TripsDraftOptions {
   /** From when trips may leave (the draft time, or the incident's start when later). */

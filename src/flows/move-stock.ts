@@ -9,6 +9,7 @@ import * as network from '../store/network.ts';
 import * as trips from '../store/trips.ts';
 import { tripItems, truckFleet } from './incident/loads.ts';
 import { planTripsFor, prepareTrips, writeTrips, type PlannedTrips, type PreparedTrips } from './incident/steps-trips.ts';
+import type { DB } from '../store/tables.ts';
 
 /**
  * 搬仓 as one operation (the seed's day 3-4: 100,000+ items moved out of the emergency warehouse
@@ -21,7 +22,7 @@ import { planTripsFor, prepareTrips, writeTrips, type PlannedTrips, type Prepare
  * solver); `moveStock` then writes in the caller's transaction: nothing is created when a check
  * fails.
  */
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 export interface MoveStockRequest {
   fromNodeId: string;

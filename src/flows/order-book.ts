@@ -5,6 +5,7 @@ import {
   answeredKeysFromRows, answeredKeysQuery, boughtSoFarFromRows, boughtSoFarQuery, lockBuyersQuery, lockSlotsQuery, lockWindowsQuery, nodeStatusesQuery, orderItemsFromRows, orderItemsQuery, rowToSlot, rowToWindow, type OrderItem,
 } from '../store/orders.ts';
 import { lockedStockFromRows, lockItemBalancesQuery } from '../store/inventory.ts';
+import type { DB } from '../store/tables.ts';
 
 /**
  * Fills a `PlacementBook` for a set of orders inside a transaction, taking the row locks in the
@@ -39,7 +40,7 @@ export interface LoadedBook {
  * statement, which starts after the buyer locks are held and so sees every order committed by
  * the transactions that held them first.
  */
-export async function loadBook(trx: Kysely<any>, needs: BookNeeds, tiers: TierLimits = DEFAULT_TIER_LIMITS, keys: Array<{ scope: string; key: string }> = []): Promise<LoadedBook & { answered: ReturnType<typeof answeredKeysFromRows> }> {
+export async function loadBook(trx: Kysely<DB>, needs: BookNeeds, tiers: TierLimits = DEFAULT_TIER_LIMITS, keys: Array<{ scope: string; key: string }> = []): Promise<LoadedBook & { answered: ReturnType<typeof answeredKeysFromRows> }> {
   const row = (await bookQuery(needs, keys).execute(trx)).rows[0];
   return bookFromRow(row, needs, tiers, async (q) => (await q.execute(trx)).rows);
 }

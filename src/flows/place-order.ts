@@ -16,6 +16,7 @@ import { batchTransaction } from '../store/batch-transaction.ts';
 import type { PipelinedConnection } from '../store/db.ts';
 import { availableByCategory } from '../store/inventory.ts';
 import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory.ts';
+import type { DB } from '../store/tables.ts';
 
 /**
  * Placing orders: the flow that spans zones (where does the address go), the network (is the
@@ -73,12 +74,12 @@ export interface PlaceOptions {
   /** null: no substitutes in the answer. */
   substitution?: SubstitutionPolicy | null;
   /** Test hook: runs after the batch's writes (stock reserved, orders written) and before its commit. */
-  afterReserve?: (trx: Kysely<any>) => Promise<void> | void;
+  afterReserve?: (trx: Kysely<DB>) => Promise<void> | void;
   /** A pipelined PostgreSQL connection (`Database.pipelined`): a batch then costs two round trips (three with a capped item). */
   pipelined?: () => Promise<PipelinedConnection>;
 }
 
-export async function placeOrders(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], options: PlaceOptions = {}): Promise<PlaceResult[]> {
+export async function placeOrders(db: Kysely<DB>, clock: Clock, jobs: PlaceJob[], options: PlaceOptions = {}): Promise<PlaceResult[]> {
   try {
     return await placeBatch(db, clock, jobs, options);
   } catch (e) {
@@ -109,7 +110,7 @@ export async function placeOrders(db: Kysely<any>, clock: Clock, jobs: PlaceJob[
   }
 }
 
-async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], options: PlaceOptions): Promise<PlaceResult[]> {
+async function placeBatch(db: Kysely<DB>, clock: Clock, jobs: PlaceJob[], options: PlaceOptions): Promise<PlaceResult[]> {
   const now = clock.now();
   const nowMs = now.getTime();
   const directory = await (options.directory ?? defaultZoneDirectory)(db, now);
@@ -255,7 +256,7 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
   return results as PlaceResult[];
 }
 
-async function addSubstitutes(db: Kysely<any>, jobs: PlaceJob[], results: PlaceResult[], routings: Array<RoutingInfo | null>, policy: SubstitutionPolicy): Promise<void> {
+async function addSubstitutes(db: Kysely<DB>, jobs: PlaceJob[], results: PlaceResult[], routings: Array<RoutingInfo | null>, policy: SubstitutionPolicy): Promise<void> {
   const wanted: Array<{ rej: LineRejection; nodes: string[] }> = [];
   results.forEach((r, i) => {
     if (!r.ok || r.replayed || !jobs[i].request.allowSubstitution) return;

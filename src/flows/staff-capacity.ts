@@ -3,6 +3,7 @@ import { capacityPerSlot } from '../domain/workforce/capacity.ts';
 import type { SlotState } from '../domain/orders/slots.ts';
 import * as workforce from '../store/workforce.ts';
 import * as orders from '../store/orders.ts';
+import type { DB } from '../store/tables.ts';
 
 /**
  * Staffing → slot capacity (issue 8): when a staffing plan is applied, each of its nodes' order
@@ -16,7 +17,7 @@ import * as orders from '../store/orders.ts';
  * The changes are returned so that an undo (an incident's compensation) can put the old
  * capacities back with `restoreSlotCapacities`.
  */
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 export interface SlotCapacityChange {
   nodeId: string;

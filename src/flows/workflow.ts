@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { DB } from '../store/tables.ts';
 
 /**
  * The workflow runner: steps with a compensation each, run in order, each in its own transaction
@@ -7,7 +8,7 @@ import type { Kysely } from 'kysely';
  * its own transaction with its record. A run stopped midway (the process killed) leaves a journal
  * that `runWorkflow` resumes (the steps recorded applied are skipped) or `undoWorkflow` rolls back.
  */
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 export interface Step {
   name: string;

@@ -3,6 +3,7 @@ import { haversineM } from '../domain/geo/distance.ts';
 import type { RoutingInfo } from '../domain/orders/types.ts';
 import { getZoneIndex } from '../store/zones.ts';
 import { listNodes } from '../store/network.ts';
+import type { DB } from '../store/tables.ts';
 
 /**
  * Where an order from an address goes: its zone, serving node, backups, and whether it is under
@@ -15,7 +16,7 @@ export interface ZoneDirectory {
   lookup(lat: number, lng: number): RoutingInfo | null;
 }
 
-export type ZoneDirectorySource = (db: Kysely<any>, now: Date) => Promise<ZoneDirectory>;
+export type ZoneDirectorySource = (db: Kysely<DB>, now: Date) => Promise<ZoneDirectory>;
 
 const DELIVERY_KINDS = new Set(['store', 'satellite_warehouse', 'emergency_warehouse']);
 

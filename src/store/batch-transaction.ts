@@ -10,16 +10,17 @@
  */
 import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import type { PipelinedConnection } from './db.ts';
+import type { DB } from './tables.ts';
 
 export interface BatchTransaction {
   /** Statements between the first and the last. */
   query<R>(q: RawBuilder<R>): Promise<R[]>;
   /** The transaction as a Kysely handle (not on a pipelined connection). */
-  kysely?: Kysely<any>;
+  kysely?: Kysely<DB>;
 }
 
 export interface BatchTransactionSource {
-  db: Kysely<any>;
+  db: Kysely<DB>;
   pipelined?: () => Promise<PipelinedConnection>;
 }
 
@@ -31,7 +32,7 @@ export interface BatchTransactionSource {
 export async function batchTransaction<F, R>(
   src: BatchTransactionSource,
   first: RawBuilder<F>,
-  body: (firstRows: F[], tx: BatchTransaction) => Promise<{ last: RawBuilder<any> | null; result: R }>,
+  body: (firstRows: F[], tx: BatchTransaction) => Promise<{ last: RawBuilder<unknown> | null; result: R }>,
 ): Promise<R> {
   if (src.pipelined) return pipelinedTransaction(src.db, await src.pipelined(), first, body);
   return src.db.connection().execute(async (conn) => {
@@ -50,10 +51,10 @@ export async function batchTransaction<F, R>(
 }
 
 async function pipelinedTransaction<F, R>(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   c: PipelinedConnection,
   first: RawBuilder<F>,
-  body: (firstRows: F[], tx: BatchTransaction) => Promise<{ last: RawBuilder<any> | null; result: R }>,
+  body: (firstRows: F[], tx: BatchTransaction) => Promise<{ last: RawBuilder<unknown> | null; result: R }>,
 ): Promise<R> {
   const send = (q: CompiledQuery) => c.query(q.sql, q.parameters);
   let open = false;
@@ -63,7 +64,7 @@ async function pipelinedTransaction<F, R>(
     const head = send(first.compile(db));
     // Both are on the wire; wait for both (a failed BEGIN fails the read too).
     const [, firstRes] = await Promise.all([begin, head]);
-    const { last, result } = await body(firstRes.rows as F[], { query: async (q) => (await send(q.compile(db))).rows as any[] });
+    const { last, result } = await body(firstRes.rows as F[], { query: async <Q>(q: RawBuilder<Q>) => (await send(q.compile(db))).rows as Q[] });
     const tail = last ? send(last.compile(db)) : null;
     const commit = c.query('COMMIT', []);
     // A failed last statement fails the transaction: its COMMIT then rolls back.

@@ -8,12 +8,13 @@ import { circlePolygon } from '../../domain/zones/control-area.ts';
 import { type NodeInput } from '../../domain/network/model.ts';
 import type { IncidentInput } from '../../domain/incidents/model.ts';
 import * as network from '../../store/network.ts';
+import type { DB } from '../../store/tables.ts';
 
 /**
  * What the incident flows share: their dependencies, the delivery node kinds, a control area's
  * input for the zones context, and the emergency warehouse as a node.
  */
-export type Db = Kysely<any>;
+export type Db = Kysely<DB>;
 export interface FlowDeps {
   db: Db;
   solver: MipSolver;
