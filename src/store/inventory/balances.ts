@@ -6,7 +6,10 @@ import { sql } from 'kysely';
 import { availability, dailyDemand, type DemandBasis, type MovementLine } from '../../domain/inventory/index.ts';
 import { fail } from '../../domain/shared/result.ts';
 import { demandByNode, itemsByIds, listItems } from '../network.ts';
-import { rowToLine, type Db } from './common.ts';
+import { rowToLine, type Db, type MovementRowDb } from './common.ts';
+
+/** A sum or count: int8 (a number, see db.ts) or numeric (a string); read through `Number`. */
+type Sum = number | string;
 
 export interface BalanceFilter {
   nodeId?: string;
@@ -121,7 +124,7 @@ export interface LotRow {
 
 /** Lot balances, first-expired-first-out within each node and item. */
 export async function lotBalances(db: Db, filter: { nodeId?: string; itemId?: string; expiringBefore?: string } = {}): Promise<LotRow[]> {
-  const rows = await sql<any>`
+  const rows = await sql<{ node_id: string; item_id: string; lot_code: string; on_hand: number; in_transit_in: number; in_transit_out: number; expiry_date: string | null }>`
     SELECT b.*, l.expiry_date FROM stock_balances b LEFT JOIN stock_lots l ON l.item_id = b.item_id AND l.lot_code = b.lot_code
     WHERE (b.on_hand <> 0 OR b.in_transit_in <> 0 OR b.in_transit_out <> 0)
       ${filter.nodeId ? sql`AND b.node_id = ${filter.nodeId}` : sql``}
@@ -150,7 +153,7 @@ export async function movements(
   db: Db,
   filter: { nodeId?: string; itemId?: string; kind?: string; documentRef?: string; afterSeq?: number; limit?: number } = {},
 ): Promise<MovementRow[]> {
-  const rows = await sql<any>`
+  const rows = await sql<MovementRowDb>`
     SELECT * FROM stock_movements WHERE true
       ${filter.nodeId ? sql`AND node_id = ${filter.nodeId}` : sql``}
       ${filter.itemId ? sql`AND item_id = ${filter.itemId}` : sql``}
@@ -191,7 +194,9 @@ export interface NodeMovementTotals {
 export async function movementTotalsByNode(db: Db, fromMs: number, toMs: number): Promise<NodeMovementTotals[]> {
   const from = new Date(fromMs);
   const to = new Date(toMs);
-  const day = await sql<any>`
+  const day = await sql<{
+    node_id: string; movements: Sum; received: Sum; opening_balance: Sum; shipped_out: Sum; sold: Sum; written_off: Sum; counted_delta: Sum; adjusted: Sum; transfer_variance: Sum; on_hand_delta: Sum;
+  }>`
     SELECT node_id, count(*) AS movements,
       coalesce(sum(CASE WHEN kind IN ('receipt', 'transfer_in') AND reason <> 'opening_balance' THEN on_hand_delta ELSE 0 END), 0) AS received,
       coalesce(sum(CASE WHEN kind = 'receipt' AND reason = 'opening_balance' THEN on_hand_delta ELSE 0 END), 0) AS opening_balance,
@@ -203,11 +208,11 @@ export async function movementTotalsByNode(db: Db, fromMs: number, toMs: number)
       coalesce(sum(CASE WHEN kind = 'transfer_in' THEN variance_quantity ELSE 0 END), 0) AS transfer_variance,
       coalesce(sum(on_hand_delta), 0) AS on_hand_delta
     FROM stock_movements WHERE posted_at >= ${from} AND posted_at < ${to} GROUP BY node_id`.execute(db);
-  const toward = await sql<any>`
+  const toward = await sql<{ node_id: string; units: Sum }>`
     SELECT counterparty_node_id AS node_id, coalesce(sum(quantity), 0) AS units FROM stock_movements
     WHERE kind = 'transfer_out' AND counterparty_node_id IS NOT NULL AND posted_at >= ${from} AND posted_at < ${to} GROUP BY counterparty_node_id`.execute(db);
-  const since = await sql<any>`SELECT node_id, coalesce(sum(on_hand_delta), 0) AS delta FROM stock_movements WHERE posted_at >= ${to} GROUP BY node_id`.execute(db);
-  const now = await sql<any>`SELECT node_id, coalesce(sum(on_hand), 0) AS on_hand FROM stock_item_balances GROUP BY node_id`.execute(db);
+  const since = await sql<{ node_id: string; delta: Sum }>`SELECT node_id, coalesce(sum(on_hand_delta), 0) AS delta FROM stock_movements WHERE posted_at >= ${to} GROUP BY node_id`.execute(db);
+  const now = await sql<{ node_id: string; on_hand: Sum }>`SELECT node_id, coalesce(sum(on_hand), 0) AS on_hand FROM stock_item_balances GROUP BY node_id`.execute(db);
   const out = new Map<string, NodeMovementTotals>();
   const get = (id: string) => {
     let t = out.get(id);
@@ -217,8 +222,8 @@ export async function movementTotalsByNode(db: Db, fromMs: number, toMs: number)
     }
     return t;
   };
-  const onHandNow = new Map(now.rows.map((r) => [r.node_id as string, Number(r.on_hand)]));
-  const deltaSince = new Map(since.rows.map((r) => [r.node_id as string, Number(r.delta)]));
+  const onHandNow = new Map(now.rows.map((r) => [r.node_id, Number(r.on_hand)]));
+  const deltaSince = new Map(since.rows.map((r) => [r.node_id, Number(r.delta)]));
   for (const r of day.rows) {
     const t = get(r.node_id);
     t.movements = Number(r.movements);
@@ -251,6 +256,6 @@ export async function setSafetyBuffer(db: Db, nodeId: string, units: number): Pr
 }
 
 export async function safetyBuffers(db: Db): Promise<Map<string, number>> {
-  const rows = await sql<any>`SELECT node_id, online_safety_buffer FROM inventory_node_settings`.execute(db);
+  const rows = await sql<{ node_id: string; online_safety_buffer: number }>`SELECT node_id, online_safety_buffer FROM inventory_node_settings`.execute(db);
   return new Map(rows.rows.map((r) => [r.node_id, r.online_safety_buffer]));
 }

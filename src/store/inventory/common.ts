@@ -8,7 +8,11 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { canonicalJson, type MovementLine, type Operation, type TransferDoc } from '../../domain/inventory/index.ts';
 import type { DB, StockMovementsTable, StockTransferLinesTable, StockTransfersTable } from '../tables.ts';
-import type { Wire } from '../rows.ts';
+
+/** Rows as `SELECT *` returns them. */
+export type TransferRow = Selectable<StockTransfersTable>;
+export type TransferLineRow = Selectable<StockTransferLinesTable>;
+export type MovementRowDb = Selectable<StockMovementsTable>;
 
 export type Db = Kysely<DB>;
 
@@ -22,12 +26,12 @@ export function uniquePairs(pairs: [string, string][]): [string, string][] {
   return [...seen.values()].sort(cmpPair);
 }
 
-export function rowToTransfer(t: any, lines: any[]): TransferDoc {
+export function rowToTransfer(t: TransferRow, lines: TransferLineRow[]): TransferDoc {
   return {
     id: t.id,
     fromNodeId: t.from_node_id,
     toNodeId: t.to_node_id,
-    status: t.status,
+    status: t.status as TransferDoc['status'],
     lines: lines.map((l) => ({
       itemId: l.item_id,
       quantity: l.quantity,
@@ -37,9 +41,9 @@ export function rowToTransfer(t: any, lines: any[]): TransferDoc {
   };
 }
 
-export function rowToLine(r: any): MovementLine {
+export function rowToLine(r: MovementRowDb): MovementLine {
   return {
-    kind: r.kind,
+    kind: r.kind as MovementLine['kind'],
     reason: r.reason,
     nodeId: r.node_id,
     itemId: r.item_id,
@@ -50,7 +54,7 @@ export function rowToLine(r: any): MovementLine {
     inTransitInDelta: r.in_transit_in_delta,
     inTransitOutDelta: r.in_transit_out_delta,
     counterpartyNodeId: r.counterparty_node_id,
-    documentType: r.document_type,
+    documentType: r.document_type as MovementLine['documentType'],
     documentRef: r.document_ref,
     reservationId: r.reservation_id,
     varianceQuantity: r.variance_quantity,

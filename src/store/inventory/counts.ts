@@ -3,11 +3,12 @@
  * count report, posting the differences as one count adjustment, cancelling.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { countAdjustments, countReport, lotKey, NO_LOT, type CountLine, type CountReport } from '../../domain/inventory/index.ts';
 import { DomainException, fail } from '../../domain/shared/result.ts';
 import { itemsByIds, listItems } from '../network.ts';
 import type { Db } from './common.ts';
+import type { StockCountLinesTable, StockCountsTable } from '../tables.ts';
 import { post } from './posting.ts';
 
 export interface CountScope {
@@ -25,12 +26,12 @@ export interface CountHeader {
   postedAt: string | null;
 }
 
-function rowToCount(r: any): CountHeader {
+function rowToCount(r: Selectable<StockCountsTable>): CountHeader {
   return {
     id: r.id,
     nodeId: r.node_id,
     scope: typeof r.scope === 'string' ? JSON.parse(r.scope) : r.scope,
-    status: r.status,
+    status: r.status as CountHeader['status'],
     recountThreshold: r.recount_threshold,
     openedAt: new Date(r.opened_at).toISOString(),
     postedAt: r.posted_at ? new Date(r.posted_at).toISOString() : null,
@@ -38,7 +39,7 @@ function rowToCount(r: any): CountHeader {
 }
 
 async function currentSeq(trx: Db): Promise<number> {
-  return Number((await sql<any>`SELECT COALESCE(MAX(seq), 0) AS s FROM stock_movements`.execute(trx)).rows[0].s);
+  return Number((await sql<{ s: number | string }>`SELECT COALESCE(MAX(seq), 0) AS s FROM stock_movements`.execute(trx)).rows[0].s);
 }
 
 /**
@@ -61,14 +62,14 @@ export async function openCount(
     const inCat = (await listItems(trx, { category: scope.category })).items.map((i) => i.id);
     itemIds = itemIds ? itemIds.filter((i) => inCat.includes(i)) : inCat;
   }
-  const clash = await sql<any>`SELECT 1 FROM stock_counts WHERE id = ${id}`.execute(trx);
+  const clash = await sql<Record<string, unknown>>`SELECT 1 FROM stock_counts WHERE id = ${id}`.execute(trx);
   if (clash.rows.length > 0) fail({ code: 'duplicate', message: `count ${id} already exists`, field: 'id', expected: 'a new count id', actual: id });
   await sql`
     SELECT 1 FROM stock_item_balances WHERE node_id = ${input.nodeId}
     ${itemIds ? sql`AND item_id = ANY(${itemIds}::text[])` : sql``}
     ORDER BY item_id FOR SHARE`.execute(trx);
   const seq = await currentSeq(trx);
-  const lots = await sql<any>`
+  const lots = await sql<{ item_id: string; lot_code: string; on_hand: number }>`
     SELECT item_id, lot_code, on_hand FROM stock_balances WHERE node_id = ${input.nodeId} AND on_hand > 0
     ${itemIds ? sql`AND item_id = ANY(${itemIds}::text[])` : sql``}`.execute(trx);
   const lines = new Map<string, { itemId: string; lotCode: string; q: number }>();
@@ -88,13 +89,13 @@ export async function openCount(
 }
 
 export async function requireCount(db: Db, id: string): Promise<CountHeader> {
-  const r = (await sql<any>`SELECT * FROM stock_counts WHERE id = ${id}`.execute(db)).rows[0];
+  const r = (await sql<Selectable<StockCountsTable>>`SELECT * FROM stock_counts WHERE id = ${id}`.execute(db)).rows[0];
   if (!r) fail({ code: 'not_found', message: `count ${id} not found`, field: 'id', actual: id });
   return rowToCount(r);
 }
 
 export async function listCounts(db: Db, filter: { nodeId?: string; status?: string } = {}): Promise<CountHeader[]> {
-  const rows = await sql<any>`
+  const rows = await sql<Selectable<StockCountsTable>>`
     SELECT * FROM stock_counts WHERE true
       ${filter.nodeId ? sql`AND node_id = ${filter.nodeId}` : sql``}
       ${filter.status ? sql`AND status = ${filter.status}` : sql``}
@@ -120,7 +121,7 @@ export interface CountSheetLine {
 
 async function loadCountLines(db: Db, count: CountHeader): Promise<CountLine[]> {
   // Movements between the snapshot and the latest entry of each line, summed per line.
-  const rows = await sql<any>`
+  const rows = await sql<Selectable<StockCountLinesTable> & { moved: number | string }>`
     SELECT l.*, COALESCE((
       SELECT SUM(m.on_hand_delta) FROM stock_movements m
       WHERE m.node_id = ${count.nodeId} AND m.item_id = l.item_id AND m.lot_code = l.lot_code
@@ -128,7 +129,7 @@ async function loadCountLines(db: Db, count: CountHeader): Promise<CountLine[]> 
     ), 0)::bigint AS moved
     FROM stock_count_lines l JOIN stock_counts c ON c.id = l.count_id
     WHERE l.count_id = ${count.id} ORDER BY l.item_id, l.lot_code`.execute(db);
-  const prices = await itemsByIds(db, [...new Set(rows.rows.map((r) => r.item_id as string))]);
+  const prices = await itemsByIds(db, [...new Set(rows.rows.map((r) => r.item_id))]);
   return rows.rows.map((r) => ({
     itemId: r.item_id,
     lotCode: r.lot_code,
@@ -206,7 +207,7 @@ export async function getCountReport(db: Db, id: string): Promise<CountHeader & 
 
 /** Posts every difference as one count adjustment, all or nothing, and closes the count. */
 export async function postCount(trx: Db, id: string, now: Date): Promise<CountHeader & CountReport & { movements: number }> {
-  const locked = (await sql<any>`SELECT * FROM stock_counts WHERE id = ${id} FOR UPDATE`.execute(trx)).rows[0];
+  const locked = (await sql<Selectable<StockCountsTable>>`SELECT * FROM stock_counts WHERE id = ${id} FOR UPDATE`.execute(trx)).rows[0];
   if (!locked) fail({ code: 'not_found', message: `count ${id} not found`, field: 'id', actual: id });
   const c = rowToCount(locked);
   if (c.status !== 'open') fail({ code: 'conflict', message: `count ${id} is ${c.status}`, field: 'id', expected: 'open', actual: c.status });

@@ -10,6 +10,15 @@ import { fail } from '../../domain/shared/result.ts';
 import { listItems } from '../network.ts';
 import { cmpPair, hashOf, movementInsert, uniquePairs, type Db, type KeyedLine } from './common.ts';
 
+/** A row of `lockItemBalancesQuery`. */
+export interface LockedStockRow {
+  node_id: string;
+  item_id: string;
+  on_hand: number;
+  reserved: number;
+  buffer: number;
+}
+
 export interface LockedStock {
   nodeId: string;
   itemId: string;
@@ -31,17 +40,17 @@ export async function lockItemBalances(trx: Db, pairs: [string, string][]): Prom
 }
 
 /** The statement of `lockItemBalances` (rows for `lockedStockFromRows`), to run alone or inside a larger one; null for no pair. */
-export function lockItemBalancesQuery(pairs: [string, string][]): RawBuilder<any> | null {
+export function lockItemBalancesQuery(pairs: [string, string][]): RawBuilder<LockedStockRow> | null {
   const ps = uniquePairs(pairs);
   if (ps.length === 0) return null;
-  return sql<any>`
+  return sql<LockedStockRow>`
     SELECT b.node_id, b.item_id, b.on_hand, b.reserved, COALESCE(s.online_safety_buffer, 0) AS buffer
     FROM stock_item_balances b LEFT JOIN inventory_node_settings s ON s.node_id = b.node_id
     WHERE (b.node_id, b.item_id) IN (SELECT * FROM unnest(${ps.map((p) => p[0])}::text[], ${ps.map((p) => p[1])}::text[]))
     ORDER BY b.node_id, b.item_id FOR UPDATE OF b`;
 }
 
-export function lockedStockFromRows(rows: any[]): LockedStock[] {
+export function lockedStockFromRows(rows: LockedStockRow[]): LockedStock[] {
   return rows.map((x) => ({ nodeId: x.node_id, itemId: x.item_id, onHand: Number(x.on_hand), reserved: Number(x.reserved), safetyBuffer: Number(x.buffer) }));
 }
 
@@ -55,7 +64,7 @@ export async function availableByCategory(
   const items = new Map<string, { category: string; essentialTier: string }>();
   for (const c of new Set(categories)) for (const i of (await listItems(db, { category: c })).items) items.set(i.id, i);
   if (items.size === 0) return [];
-  const r = await sql<any>`
+  const r = await sql<{ node_id: string; item_id: string; available: number }>`
     SELECT b.node_id, b.item_id, b.on_hand - b.reserved - COALESCE(s.online_safety_buffer, 0) AS available
     FROM stock_item_balances b LEFT JOIN inventory_node_settings s ON s.node_id = b.node_id
     WHERE b.node_id = ANY(${nodeIds}::text[]) AND b.item_id = ANY(${[...items.keys()]}::text[])
@@ -66,7 +75,7 @@ export async function availableByCategory(
 
 /** Items a node holds (or held) that it can no longer promise to online orders. */
 export async function soldOutAt(db: Db, nodeId: string): Promise<Array<{ itemId: string; onHand: number; reserved: number }>> {
-  const r = await sql<any>`
+  const r = await sql<{ item_id: string; on_hand: number; reserved: number }>`
     SELECT b.item_id, b.on_hand, b.reserved FROM stock_item_balances b LEFT JOIN inventory_node_settings s ON s.node_id = b.node_id
     WHERE b.node_id = ${nodeId} AND (b.on_hand > 0 OR b.reserved > 0 OR EXISTS (SELECT 1 FROM stock_movements m WHERE m.node_id = b.node_id AND m.item_id = b.item_id AND m.kind = 'reserve'))
       AND b.on_hand - b.reserved - COALESCE(s.online_safety_buffer, 0) <= 0

@@ -4,7 +4,7 @@
  * receipts set-based; `writeOffExpired` is the expiry job. See src/store/inventory.ts for the steps.
  */
 import { randomUUID, createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import {
   applyOperation,
   LedgerState,
@@ -20,7 +20,10 @@ import {
   type TransferDoc,
 } from '../../domain/inventory/index.ts';
 import { DomainException, fail, type DomainError } from '../../domain/shared/result.ts';
-import { hashOf, movementInsert, rowToLine, rowToTransfer, uniquePairs, type Db, type KeyedLine } from './common.ts';
+import { hashOf, movementInsert, rowToLine, rowToTransfer, uniquePairs, type Db, type KeyedLine, type MovementRowDb, type TransferLineRow, type TransferRow } from './common.ts';
+import type { StockBalancesTable, StockItemBalancesTable, StockLotsTable, StockReservationsTable } from '../tables.ts';
+
+type LotBalanceRow = Selectable<StockBalancesTable> & { expiry_date: string | null };
 
 export type PostOutcome =
   | { key: string; ok: true; replayed: boolean; posting: Posting }
@@ -96,7 +99,7 @@ async function lockAndLoad(trx: Db, state: LedgerState, pairs: [string, string][
     const items = pairs.map((p) => p[1]);
     // One statement creates missing rows and locks every row, in the sorted order of `pairs`, so
     // two batches over overlapping stock always lock in the same order and cannot deadlock.
-    const locked = await sql<any>`
+    const locked = await sql<Selectable<StockItemBalancesTable>>`
       INSERT INTO stock_item_balances AS b (node_id, item_id)
       SELECT * FROM unnest(${nodes}::text[], ${items}::text[])
       ON CONFLICT (node_id, item_id) DO UPDATE SET on_hand = b.on_hand
@@ -111,7 +114,7 @@ async function lockAndLoad(trx: Db, state: LedgerState, pairs: [string, string][
         inTransitOut: r.in_transit_out,
       });
     }
-    const lots = await sql<any>`
+    const lots = await sql<LotBalanceRow>`
       SELECT b.node_id, b.item_id, b.lot_code, b.on_hand, b.in_transit_in, b.in_transit_out, l.expiry_date
       FROM stock_balances b
       LEFT JOIN stock_lots l ON l.item_id = b.item_id AND l.lot_code = b.lot_code
@@ -130,14 +133,14 @@ async function lockAndLoad(trx: Db, state: LedgerState, pairs: [string, string][
   }
   const missingLots = lotRefs.filter(([i, l]) => !state.lotInfo.has(lotKey(i, l)));
   if (missingLots.length > 0) {
-    const rows = await sql<any>`
+    const rows = await sql<Selectable<StockLotsTable>>`
       SELECT item_id, lot_code, expiry_date FROM stock_lots
       WHERE (item_id, lot_code) IN (SELECT * FROM unnest(${missingLots.map((x) => x[0])}::text[], ${missingLots.map((x) => x[1])}::text[]))`.execute(trx);
     for (const r of rows.rows) state.lotInfo.set(lotKey(r.item_id, r.lot_code), { itemId: r.item_id, lotCode: r.lot_code, expiryDate: r.expiry_date });
   }
   if (reservationIds.length > 0) {
     // Read after the balance rows are locked: every writer of a reservation holds its balance row.
-    const rows = await sql<any>`SELECT id, node_id, item_id, quantity FROM stock_reservations WHERE id = ANY(${reservationIds}::text[])`.execute(trx);
+    const rows = await sql<Selectable<StockReservationsTable>>`SELECT id, node_id, item_id, quantity FROM stock_reservations WHERE id = ANY(${reservationIds}::text[])`.execute(trx);
     for (const r of rows.rows) state.reservations.set(r.id, { id: r.id, nodeId: r.node_id, itemId: r.item_id, quantity: r.quantity });
   }
 }
@@ -146,7 +149,7 @@ async function lockAndLoad(trx: Db, state: LedgerState, pairs: [string, string][
 async function storedPostings(trx: Db, keys: string[]): Promise<Map<string, MovementLine[]>> {
   const out = new Map<string, MovementLine[]>(keys.map((k) => [k, []]));
   if (keys.length === 0) return out;
-  const rows = await sql<any>`SELECT * FROM stock_movements WHERE operation_key = ANY(${keys}::text[]) ORDER BY seq`.execute(trx);
+  const rows = await sql<MovementRowDb>`SELECT * FROM stock_movements WHERE operation_key = ANY(${keys}::text[]) ORDER BY seq`.execute(trx);
   for (const r of rows.rows) out.get(r.operation_key)!.push(rowToLine(r));
   return out;
 }
@@ -190,16 +193,16 @@ async function postPlanned(trx: Db, plan: Plan, options: PostOptions): Promise<P
   const releaseIds = [...new Set(ops.filter((o, i) => o.kind === 'release' && !early.has(i)).map((o) => (o as { reservationId: string }).reservationId))];
   const releaseHolds = new Map<string, { nodeId: string; itemId: string }>();
   if (releaseIds.length > 0) {
-    const rows = await sql<any>`SELECT id, node_id, item_id FROM stock_reservations WHERE id = ANY(${releaseIds}::text[])`.execute(trx);
+    const rows = await sql<Pick<Selectable<StockReservationsTable>, 'id' | 'node_id' | 'item_id'>>`SELECT id, node_id, item_id FROM stock_reservations WHERE id = ANY(${releaseIds}::text[])`.execute(trx);
     for (const r of rows.rows) releaseHolds.set(r.id, { nodeId: r.node_id, itemId: r.item_id });
   }
   const transferIds = [...new Set(ops.filter((o, i) => (o.kind === 'transfer_in' || o.kind === 'transfer_out') && !early.has(i)).map((o) => (o as { transferId: string }).transferId))].sort();
   if (transferIds.length > 0) {
     // Transfer documents are locked before balances (the fixed lock order: documents, then stock).
-    const ts = await sql<any>`SELECT * FROM stock_transfers WHERE id = ANY(${transferIds}::text[]) ORDER BY id FOR UPDATE`.execute(trx);
+    const ts = await sql<TransferRow>`SELECT * FROM stock_transfers WHERE id = ANY(${transferIds}::text[]) ORDER BY id FOR UPDATE`.execute(trx);
     const active = ts.rows.filter((t) => t.status === 'in_transit' || t.status === 'received');
     if (active.length > 0) {
-      const ls = await sql<any>`SELECT * FROM stock_transfer_lines WHERE transfer_id = ANY(${active.map((t) => t.id)}::text[]) ORDER BY transfer_id, item_id`.execute(trx);
+      const ls = await sql<TransferLineRow>`SELECT * FROM stock_transfer_lines WHERE transfer_id = ANY(${active.map((t) => t.id)}::text[]) ORDER BY transfer_id, item_id`.execute(trx);
       for (const t of active) state.transfers.set(t.id, rowToTransfer(t, ls.rows.filter((l) => l.transfer_id === t.id)));
     }
   }
@@ -265,7 +268,7 @@ async function postPlanned(trx: Db, plan: Plan, options: PostOptions): Promise<P
   const priorHash = new Map<string, string>();
   let priorLines = new Map<string, MovementLine[]>();
   if (priorKeys.size > 0) {
-    const rows = await sql<any>`SELECT key, request_hash FROM stock_operations WHERE key = ANY(${[...priorKeys]}::text[])`.execute(trx);
+    const rows = await sql<{ key: string; request_hash: string }>`SELECT key, request_hash FROM stock_operations WHERE key = ANY(${[...priorKeys]}::text[])`.execute(trx);
     for (const r of rows.rows) priorHash.set(r.key, r.request_hash);
     priorLines = await storedPostings(trx, [...priorKeys]);
   }
@@ -334,7 +337,7 @@ async function writePostings(trx: Db, postings: (Posting & { note?: string })[],
   for (const p of postings) for (const lot of p.newLots) newLots.set(lotKey(lot.itemId, lot.lotCode), lot);
   if (newLots.size > 0) {
     const ls = [...newLots.values()];
-    const rows = await sql<any>`
+    const rows = await sql<Selectable<StockLotsTable>>`
       INSERT INTO stock_lots AS s (item_id, lot_code, expiry_date)
       SELECT * FROM unnest(${ls.map((l) => l.itemId)}::text[], ${ls.map((l) => l.lotCode)}::text[], ${ls.map((l) => l.expiryDate)}::text[])
       ON CONFLICT (item_id, lot_code) DO UPDATE SET expiry_date = s.expiry_date
@@ -497,7 +500,7 @@ export async function postReceipts(trx: Db, ops: Extract<Operation, { kind: 'rec
   for (const o of todo) if (o.lot) lots.set(lotKey(o.itemId, o.lot.code), { itemId: o.itemId, lotCode: o.lot.code, expiryDate: o.lot.expiryDate });
   if (lots.size > 0) {
     const ls = [...lots.values()];
-    const rows = await sql<any>`
+    const rows = await sql<Selectable<StockLotsTable>>`
       INSERT INTO stock_lots AS s (item_id, lot_code, expiry_date)
       SELECT * FROM unnest(${ls.map((l) => l.itemId)}::text[], ${ls.map((l) => l.lotCode)}::text[], ${ls.map((l) => l.expiryDate)}::text[])
       ON CONFLICT (item_id, lot_code) DO UPDATE SET expiry_date = s.expiry_date
@@ -544,7 +547,7 @@ export interface ExpiryReport {
  * Reserved stock is left and reported as blocked. Running it twice writes off nothing new.
  */
 export async function writeOffExpired(trx: Db, input: { asOf: string; nodeId?: string; runKey?: string }, now: Date): Promise<ExpiryReport> {
-  const rows = await sql<any>`
+  const rows = await sql<{ node_id: string; item_id: string }>`
     SELECT DISTINCT b.node_id, b.item_id FROM stock_balances b
     JOIN stock_lots l ON l.item_id = b.item_id AND l.lot_code = b.lot_code
     WHERE l.expiry_date < ${input.asOf} AND b.on_hand > 0 ${input.nodeId ? sql`AND b.node_id = ${input.nodeId}` : sql``}`.execute(trx);

@@ -5,6 +5,9 @@
 import { sql } from 'kysely';
 import type { Db } from './common.ts';
 
+/** A balance column (null where the row is missing) or a sum of movements (int8: a number, see db.ts; null where none). */
+type Figure = number | string | null;
+
 export interface ProjectionMismatch {
   table: 'stock_item_balances' | 'stock_balances' | 'stock_reservations';
   key: string;
@@ -18,7 +21,7 @@ export interface ProjectionMismatch {
  */
 export async function checkProjection(db: Db): Promise<ProjectionMismatch[]> {
   const out: ProjectionMismatch[] = [];
-  const items = await sql<any>`
+  const items = await sql<{ node_id: string; item_id: string; on_hand: Figure; reserved: Figure; in_transit_in: Figure; in_transit_out: Figure; oh: Figure; rv: Figure; ti: Figure; tout: Figure }>`
     WITH m AS (
       SELECT node_id, item_id, SUM(on_hand_delta)::bigint AS oh, SUM(reserved_delta)::bigint AS rv, SUM(in_transit_in_delta)::bigint AS ti, SUM(in_transit_out_delta)::bigint AS tout
       FROM stock_movements GROUP BY node_id, item_id)
@@ -35,7 +38,7 @@ export async function checkProjection(db: Db): Promise<ProjectionMismatch[]> {
       fromMovements: [r.oh, r.rv, r.ti, r.tout].map((x) => Number(x ?? 0)),
     });
   }
-  const lots = await sql<any>`
+  const lots = await sql<{ node_id: string; item_id: string; lot_code: string; on_hand: Figure; in_transit_in: Figure; in_transit_out: Figure; oh: Figure; ti: Figure; tout: Figure }>`
     WITH m AS (
       SELECT node_id, item_id, lot_code, SUM(on_hand_delta)::bigint AS oh, SUM(in_transit_in_delta)::bigint AS ti, SUM(in_transit_out_delta)::bigint AS tout
       FROM stock_movements GROUP BY node_id, item_id, lot_code)
@@ -51,7 +54,7 @@ export async function checkProjection(db: Db): Promise<ProjectionMismatch[]> {
       fromMovements: [r.oh, r.ti, r.tout].map((x) => Number(x ?? 0)),
     });
   }
-  const res = await sql<any>`
+  const res = await sql<{ id: string; quantity: Figure; q: Figure }>`
     WITH m AS (SELECT reservation_id AS id, SUM(reserved_delta)::bigint AS q FROM stock_movements WHERE reservation_id IS NOT NULL GROUP BY reservation_id)
     SELECT COALESCE(r.id, m.id) AS id, r.quantity, m.q FROM stock_reservations r FULL JOIN m ON m.id = r.id
     WHERE COALESCE(r.quantity, 0) <> COALESCE(m.q, 0)`.execute(db);
