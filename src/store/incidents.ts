@@ -29,6 +29,7 @@ export interface Incident {
 export interface PlanPartView {
   part: PlanPart | string;
   position: number;
+  /** The part's own shape (see src/domain/incidents/model.ts); left untyped until plan parts get their types. */
   content: any;
   edited: boolean;
   updatedAt: string;
@@ -142,8 +143,8 @@ export async function saveReconciliation(db: Db, incidentId: string, day: string
   }
 }
 
-/** The stored reconciliation of a day (empty when it never ran). */
-export async function reconciliationOf(db: Db, incidentId: string, day: string): Promise<Array<Record<string, any>>> {
+/** The stored reconciliation of a day (empty when it never ran): the lines as `saveReconciliation` stored them. */
+export async function reconciliationOf(db: Db, incidentId: string, day: string): Promise<unknown[]> {
   const rows = await db.selectFrom('incident_reconciliations').select(['figures']).where('incident_id', '=', incidentId).where('day', '=', day).orderBy('node_id').execute();
   return rows.map((r) => j(r.figures));
 }
