@@ -267,9 +267,9 @@ async function addSubstitutes(db: Kysely<DB>, jobs: PlaceJob[], results: PlaceRe
   });
   if (wanted.length === 0) return;
   const itemIds = [...new Set(wanted.map((w) => w.rej.itemId))];
-  const cats = await sql<any>`SELECT id, category, essential_tier FROM items WHERE id = ANY(${itemIds}::text[])`.execute(db);
-  const info = new Map(cats.rows.map((c) => [c.id, { itemId: c.id as string, category: c.category as string, essentialTier: c.essential_tier }]));
-  const rows = await availableByCategory(db, [...new Set(wanted.flatMap((w) => w.nodes))], [...new Set(cats.rows.map((c) => c.category as string))]);
+  const cats = await sql<{ id: string; category: string; essential_tier: string }>`SELECT id, category, essential_tier FROM items WHERE id = ANY(${itemIds}::text[])`.execute(db);
+  const info = new Map(cats.rows.map((c) => [c.id, { itemId: c.id, category: c.category, essentialTier: c.essential_tier as 'none' | 'essential' | 'key' }]));
+  const rows = await availableByCategory(db, [...new Set(wanted.flatMap((w) => w.nodes))], [...new Set(cats.rows.map((c) => c.category))]);
   for (const w of wanted) {
     const it = info.get(w.rej.itemId);
     if (!it) continue;

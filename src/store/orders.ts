@@ -19,8 +19,8 @@ import type { Wire } from './rows.ts';
 import type { DB, GroupOrdersTable, OrderEventsTable, OrderLinesTable, OrderSlotsTable, OrdersTable, OrderWindowsTable, PurchaseCountersTable, PurchaseLimitsTable } from './tables.ts';
 
 type Db = Kysely<DB>;
-type SlotRow = Selectable<OrderSlotsTable>;
-type WindowRow = Selectable<OrderWindowsTable>;
+export type SlotRow = Selectable<OrderSlotsTable>;
+export type WindowRow = Selectable<OrderWindowsTable>;
 type OrderRow = Selectable<OrdersTable>;
 type OrderLineRow = Selectable<OrderLinesTable>;
 /** A row of `orderItemsQuery`: an item with its purchase limit override, if any. */
