@@ -1,7 +1,3 @@
-import { sql, type Kysely } from 'kysely';
-import { fail } from '../domain/shared/result.ts';
-import type { DB } from '../store/tables.ts';
-
 /**
  * The nodes a write touches, read from the entities it names: the node in the
  * path, the order's node, the count's node, both ends of a transfer, the staff
@@ -11,6 +7,10 @@ import type { DB } from '../store/tables.ts';
  * route that is not listed here names no node, and node-scoped roles are refused
  * on it (deny by default).
  */
+import { sql, type Kysely } from 'kysely';
+import { fail } from '../domain/shared/index.ts';
+import type { DB } from '../store/tables.ts';
+
 type Db = Kysely<DB>;
 type Req = { params: Record<string, string>; body: any };
 type Resolver = (db: Db, req: Req) => Promise<Array<string | null | undefined>>;

@@ -1,12 +1,3 @@
-import { performance } from 'node:perf_hooks';
-import type { Kysely } from 'kysely';
-import type { PlanNode, SolveFn, Trip, TripItem } from '../domain/trips/index.ts';
-import { pieceCapacity, transferLoads, type TransferLine } from '../domain/incidents/trip-loads.ts';
-import * as network from '../store/network.ts';
-import * as trips from '../store/trips.ts';
-import { prepareTrips, type PurchaseOrderToCarry } from './incident/steps-trips.ts';
-import type { DB } from '../store/tables.ts';
-
 /**
  * The response plan's trips part: what the sourcing part moves, planned as trips by the same
  * planner as the apply's `trips` step (./incident/steps-trips.ts, `prepareTrips`), without any
@@ -20,6 +11,15 @@ import type { DB } from '../store/tables.ts';
  * iteration cap per solve and a wall-time budget for the whole part, so a draft stays fast. Reads
  * only: the plans are not stored.
  */
+import { performance } from 'node:perf_hooks';
+import type { Kysely } from 'kysely';
+import type { PlanNode, SolveFn, Trip, TripItem } from '../domain/trips/index.ts';
+import { pieceCapacity, transferLoads, type TransferLine } from '../domain/incidents/index.ts';
+import * as network from '../store/network.ts';
+import * as trips from '../store/trips.ts';
+import { prepareTrips, type PurchaseOrderToCarry } from './incident/steps-trips.ts';
+import type { DB } from '../store/tables.ts';
+
 type Db = Kysely<DB>;
 
 export interface TripsDraftOptions {

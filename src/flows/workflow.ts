@@ -1,6 +1,3 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../store/tables.ts';
-
 /**
  * The workflow runner: steps with a compensation each, run in order, each in its own transaction
  * together with its journal record (a step is recorded `applied` if and only if its work
@@ -8,6 +5,9 @@ import type { DB } from '../store/tables.ts';
  * its own transaction with its record. A run stopped midway (the process killed) leaves a journal
  * that `runWorkflow` resumes (the steps recorded applied are skipped) or `undoWorkflow` rolls back.
  */
+import type { Kysely } from 'kysely';
+import type { DB } from '../store/tables.ts';
+
 type Db = Kysely<DB>;
 
 export interface Step {

@@ -1,7 +1,7 @@
+/** The network board's storage: acknowledgements of its alerts (the alerts themselves are computed). */
 import type { Kysely } from 'kysely';
 import type { DB } from './tables.ts';
 
-/** The network board's storage: acknowledgements of its alerts (the alerts themselves are computed). */
 type Db = Kysely<DB>;
 
 export async function acknowledgements(db: Db): Promise<Map<string, { by: string; at: string; note: string }>> {

@@ -1,13 +1,13 @@
+/**
+ * The database handle every store module receives. `kind` tells which engine is
+ * behind it; the SQL is the same for both.
+ */
 import { Kysely, PostgresDialect, type Kysely as K } from 'kysely';
 import { KyselyPGlite } from 'kysely-pglite';
 import pg from 'pg';
 import { acquireFolderLock, type FolderLock } from './lock.ts';
 import type { DB } from './tables.ts';
 
-/**
- * The database handle every store module receives. `kind` tells which engine is
- * behind it; the SQL is the same for both.
- */
 export interface Database {
   readonly db: K<DB>;
   readonly kind: 'pglite' | 'pg';

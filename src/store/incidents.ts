@@ -1,14 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
-import { fail } from '../domain/shared/result.ts';
-import type { IncidentInput, PlanPart, PlanSummary } from '../domain/incidents/model.ts';
-import type { DB, IncidentsTable } from './tables.ts';
-
 /**
  * The incident context's storage: incidents, their areas, response plans with
  * parts, applied steps and reconciliations. Other contexts are reached through
  * their own store functions (see src/flows/incident-*.ts), never their tables.
  */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { fail } from '../domain/shared/index.ts';
+import type { IncidentInput, PlanPart, PlanSummary } from '../domain/incidents/index.ts';
+import type { DB, IncidentsTable } from './tables.ts';
+
 type Db = Kysely<DB>;
 const j = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 const iso = (v: Date | string | null | undefined) => (v ? new Date(v).toISOString() : null);

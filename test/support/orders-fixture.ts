@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import * as inv from '../../src/store/inventory.ts';
-import type { Operation } from '../../src/domain/inventory/types.ts';
+import type { Operation } from '../../src/domain/inventory/index.ts';
 import type { DB } from '../../src/store/tables.ts';
 
 /**

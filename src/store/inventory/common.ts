@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { canonicalJson, type MovementLine, type Operation, type TransferDoc } from '../../domain/inventory/index.ts';
+import { jsonRecordset } from '../json-rows.ts';
 import type { DB, StockMovementsTable, StockTransferLinesTable, StockTransfersTable } from '../tables.ts';
 
 /** Rows as `SELECT *` returns them. */
@@ -66,17 +67,15 @@ export type KeyedLine = { key: string; note: string | null; l: MovementLine };
 
 /** A CTE `mv` inserting movement lines (unnest arrays: one parameter per column, any row count). */
 export function movementInsert(c: KeyedLine[], now: Date, name = 'mv') {
-  const col = <T>(f: (x: KeyedLine) => T) => c.map(f);
+  // One JSON parameter for every line (`jsonRecordset`), not one array per column.
+  const rows = c.map((x) => ({
+    k: x.key, kd: x.l.kind, rs: x.l.reason, n: x.l.nodeId, i: x.l.itemId, lc: x.l.lotCode, q: x.l.quantity, oh: x.l.onHandDelta, rv: x.l.reservedDelta,
+    ti: x.l.inTransitInDelta, tout: x.l.inTransitOutDelta, cp: x.l.counterpartyNodeId, dt: x.l.documentType, dr: x.l.documentRef, rid: x.l.reservationId, v: x.l.varianceQuantity, nt: x.note,
+  }));
   return sql`${sql.raw(name)} AS (
       INSERT INTO stock_movements (operation_key, kind, reason, node_id, item_id, lot_code, quantity, on_hand_delta, reserved_delta,
         in_transit_in_delta, in_transit_out_delta, counterparty_node_id, document_type, document_ref, reservation_id, variance_quantity, note, posted_at)
       SELECT k, kd, rs, n, i, lc, q, oh, rv, ti, tout, cp, dt, dr, rid, v, nt, ${now}::timestamptz
-      FROM unnest(
-        ${col((x) => x.key)}::text[], ${col((x) => x.l.kind)}::text[], ${col((x) => x.l.reason)}::text[], ${col((x) => x.l.nodeId)}::text[],
-        ${col((x) => x.l.itemId)}::text[], ${col((x) => x.l.lotCode)}::text[], ${col((x) => x.l.quantity)}::int[], ${col((x) => x.l.onHandDelta)}::int[],
-        ${col((x) => x.l.reservedDelta)}::int[], ${col((x) => x.l.inTransitInDelta)}::int[], ${col((x) => x.l.inTransitOutDelta)}::int[],
-        ${col((x) => x.l.counterpartyNodeId)}::text[], ${col((x) => x.l.documentType)}::text[], ${col((x) => x.l.documentRef)}::text[],
-        ${col((x) => x.l.reservationId)}::text[], ${col((x) => x.l.varianceQuantity)}::int[], ${col((x) => x.note)}::text[]
-      ) AS t(k, kd, rs, n, i, lc, q, oh, rv, ti, tout, cp, dt, dr, rid, v, nt)
+      FROM ${jsonRecordset(rows, 't', 'k text, kd text, rs text, n text, i text, lc text, q int, oh int, rv int, ti int, tout int, cp text, dt text, dr text, rid text, v int, nt text')}
       RETURNING 1)`;
 }

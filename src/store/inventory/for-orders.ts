@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import { nodeItemKey, NO_LOT, type Operation } from '../../domain/inventory/index.ts';
 import { fail } from '../../domain/shared/result.ts';
+import { jsonRecordset } from '../json-rows.ts';
 import { listItems } from '../network.ts';
 import { cmpPair, hashOf, movementInsert, uniquePairs, type Db, type KeyedLine } from './common.ts';
 
@@ -46,7 +47,7 @@ export function lockItemBalancesQuery(pairs: [string, string][]): RawBuilder<Loc
   return sql<LockedStockRow>`
     SELECT b.node_id, b.item_id, b.on_hand, b.reserved, COALESCE(s.online_safety_buffer, 0) AS buffer
     FROM stock_item_balances b LEFT JOIN inventory_node_settings s ON s.node_id = b.node_id
-    WHERE (b.node_id, b.item_id) IN (SELECT * FROM unnest(${ps.map((p) => p[0])}::text[], ${ps.map((p) => p[1])}::text[]))
+    WHERE (b.node_id, b.item_id) IN (SELECT n, i FROM ${jsonRecordset(ps.map((p) => ({ n: p[0], i: p[1] })), 'p', 'n text, i text')})
     ORDER BY b.node_id, b.item_id FOR UPDATE OF b`;
 }
 
@@ -162,7 +163,7 @@ export function orderReservationPart(lines: OrderReservation[], now: Date): { ct
   const ctes = sql`${movementInsert(keyed, now, 'res_mv')},
     res_it AS (
       UPDATE stock_item_balances AS b SET reserved = b.reserved + d.q
-      FROM unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[], ${pairs.map((p) => p[2])}::int[]) AS d(n, i, q)
+      FROM ${jsonRecordset(pairs.map((p) => ({ n: p[0], i: p[1], q: p[2] })), 'd', 'n text, i text, q int')}
       WHERE b.node_id = d.n AND b.item_id = d.i AND b.on_hand - b.reserved >= d.q
       RETURNING 1),
     res_op AS (
@@ -173,7 +174,7 @@ export function orderReservationPart(lines: OrderReservation[], now: Date): { ct
       RETURNING 1),
     res_ri AS (
       INSERT INTO stock_reservations (id, node_id, item_id, quantity)
-      SELECT * FROM unnest(${lines.map((l) => l.reservationId)}::text[], ${lines.map((l) => l.nodeId)}::text[], ${lines.map((l) => l.itemId)}::text[], ${lines.map((l) => l.quantity)}::int[])
+      SELECT id, n, i, q FROM ${jsonRecordset(lines.map((l) => ({ id: l.reservationId, n: l.nodeId, i: l.itemId, q: l.quantity })), 't', 'id text, n text, i text, q int')}
       ON CONFLICT (id) DO NOTHING
       RETURNING 1)`;
   // The stock guard is checked by the statement itself (`baogong_guard`, SQLSTATE 40001), so that a
