@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import { availability, dailyDemand, type DemandBasis, type MovementLine } from '../../domain/inventory/index.ts';
-import { fail } from '../../domain/shared/result.ts';
+import { fail } from '../../domain/shared/index.ts';
 import { demandByNode, itemsByIds, listItems } from '../network.ts';
 import { rowToLine, type Db, type MovementRowDb } from './common.ts';
 

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import { countAdjustments, countReport, lotKey, NO_LOT, type CountLine, type CountReport } from '../../domain/inventory/index.ts';
-import { DomainException, fail } from '../../domain/shared/result.ts';
+import { DomainException, fail } from '../../domain/shared/index.ts';
 import { itemsByIds, listItems } from '../network.ts';
 import type { Db } from './common.ts';
 import type { StockCountLinesTable, StockCountsTable } from '../tables.ts';

@@ -1,7 +1,7 @@
 /**
  * The demo's opening stock for the inventory context (a step of src/store/demo.ts).
  */
-import { addDays, operatingDay } from '../../domain/shared/calendar.ts';
+import { addDays, operatingDay } from '../../domain/shared/index.ts';
 import type { Operation } from '../../domain/inventory/index.ts';
 import { listDemand, listItems, listNodes } from '../network.ts';
 import type { Db } from './common.ts';

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import { nodeItemKey, NO_LOT, type Operation } from '../../domain/inventory/index.ts';
-import { fail } from '../../domain/shared/result.ts';
+import { fail } from '../../domain/shared/index.ts';
 import { jsonRecordset } from '../json-rows.ts';
 import { listItems } from '../network.ts';
 import { cmpPair, hashOf, movementInsert, uniquePairs, type Db, type KeyedLine } from './common.ts';

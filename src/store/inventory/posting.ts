@@ -19,7 +19,7 @@ import {
   type Posting,
   type TransferDoc,
 } from '../../domain/inventory/index.ts';
-import { DomainException, fail, type DomainError } from '../../domain/shared/result.ts';
+import { DomainException, fail, type DomainError } from '../../domain/shared/index.ts';
 import { hashOf, movementInsert, rowToLine, rowToTransfer, uniquePairs, type Db, type KeyedLine, type MovementRowDb, type TransferLineRow, type TransferRow } from './common.ts';
 import type { StockBalancesTable, StockItemBalancesTable, StockLotsTable, StockReservationsTable } from '../tables.ts';
 

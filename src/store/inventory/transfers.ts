@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import { validateOperation, type TransferLine } from '../../domain/inventory/index.ts';
-import { DomainException, fail } from '../../domain/shared/result.ts';
+import { DomainException, fail } from '../../domain/shared/index.ts';
 import { rowToTransfer, type Db, type TransferLineRow, type TransferRow } from './common.ts';
 import { post } from './posting.ts';
 
