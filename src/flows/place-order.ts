@@ -32,7 +32,7 @@ import { householdKey, DEFAULT_TIER_LIMITS, type TierLimits, placeOrder, localDa
 import { DomainException, type DomainError } from '../domain/shared/index.ts';
 import { orderReservationPart, type OrderReservation } from '../store/inventory.ts';
 import { appendAuditsPart, type AuditEntry } from '../store/auth.ts';
-import { bookDeliveriesPart, insertOrdersPart, isOrderKeyConflict, OrderKeyRace, reservationId, type NewOrder } from '../store/orders.ts';
+import { bookDeliveriesPart, insertOrdersPart, isOrderKeyConflict, OrderKeyRace, reservationId, type BoughtRow, type NewOrder } from '../store/orders.ts';
 import { bookFromRow, bookQuery, boughtQuery } from './order-book.ts';
 import { batchTransaction } from '../store/batch-transaction.ts';
 import type { PipelinedConnection } from '../store/db.ts';
@@ -153,7 +153,7 @@ async function placeBatch(db: Kysely<DB>, clock: Clock, jobs: PlaceJob[], option
   const source = options.afterReserve ? { db } : { db, pipelined: options.pipelined };
   const bought = boughtQuery(needs);
   await batchTransaction(source, bookQuery(needs, keys), async ([row], tx, [boughtRows]) => {
-    const { book, items, policy, answered } = await bookFromRow(row, needs, options.tiers ?? DEFAULT_TIER_LIMITS, tx.query, bought ? boughtRows : []);
+    const { book, items, policy, answered } = await bookFromRow(row, needs, options.tiers ?? DEFAULT_TIER_LIMITS, tx.query, bought ? (boughtRows as BoughtRow[]) : []);
     // Optimistic: the keys already answered replay their answer; the answers of this batch are
     // inserted at the end, and a key another transaction answered meanwhile refuses the batch
     // (retryable), so each key is written once instead of claimed and then updated.
