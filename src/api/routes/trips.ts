@@ -3,12 +3,13 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import { StringEnum, typed } from '../typebox.ts';
-import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
+import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
 import { fail } from '../../domain/shared/index.ts';
 import { VEHICLE_KINDS, tripSheetHtml, type SolveFn } from '../../domain/trips/index.ts';
 import { solveInWorker } from '../../solver/routing.ts';
 import { XLSX_MIME } from '../tabular.ts';
 import * as store from '../../store/trips.ts';
+import { arriveTrip, confirmTripPlan, dispatchTrip } from '../../flows/trip-dispatch.ts';
 
 const Err = { $ref: 'Error#' };
 const errors = { 400: Err, 403: Err, 404: Err, 409: Err, 422: Err };
@@ -89,6 +90,8 @@ export default async function tripsRoutes(scope: FastifyInstance, deps: AppDeps)
   const app = typed(scope);
   const { db, clock } = deps;
   const write = <T>(req: any, reply: any, status: number, fn: (trx: any) => Promise<T>) => withIdempotency(db, req, reply, async (trx) => ({ status, body: await fn(trx) }));
+  // A workflow (src/flows/trip-dispatch.ts) commits step by step, so its key is kept apart from its transactions.
+  const flow = <T>(req: any, reply: any, fn: () => Promise<T>) => withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await fn() }));
 
   // ---- fleet ----
   app.get(
@@ -199,7 +202,7 @@ export default async function tripsRoutes(scope: FastifyInstance, deps: AppDeps)
   app.post(
     '/api/trips/plans/:id/confirm',
     { schema: { tags: TRIPS, summary: 'Confirm a plan: its trips are created and their loads taken off the open list', params: IdParam, headers: IdempotencyHeader, response: { 200: PlanOut, ...errors } } },
-    async (req, reply) => write(req, reply, 200, (trx) => store.confirmPlan(trx, req.params.id, clock.now())),
+    async (req, reply) => flow(req, reply, () => confirmTripPlan(db, req.params.id, () => clock.now())),
   );
   app.post(
     '/api/trips/plans/:id/discard',
@@ -261,7 +264,7 @@ export default async function tripsRoutes(scope: FastifyInstance, deps: AppDeps)
   app.post(
     '/api/trips/:id/dispatch',
     { schema: { tags: TRIPS, summary: 'Dispatch: every transfer on the trip leaves its origin and is in transit (all or none)', params: IdParam, headers: IdempotencyHeader, response: { 200: TripOut, ...errors } } },
-    async (req, reply) => write(req, reply, 200, (trx) => store.dispatchTrip(trx, req.params.id, clock.now())),
+    async (req, reply) => flow(req, reply, () => dispatchTrip(db, req.params.id, () => clock.now())),
   );
   app.post(
     '/api/trips/:id/arrive',
@@ -279,7 +282,7 @@ export default async function tripsRoutes(scope: FastifyInstance, deps: AppDeps)
         if (seqs.has(s.seq)) fail({ code: 'validation_failed', field: `stops.${i}.seq`, message: `stops.${i}.seq: stop ${s.seq} is given twice`, actual: s.seq });
         seqs.add(s.seq);
       });
-      return write(req, reply, 200, (trx) => store.arriveTrip(trx, req.params.id, stops, clock.now()));
+      return flow(req, reply, () => arriveTrip(db, req.params.id, stops, () => clock.now()));
     },
   );
   app.post(

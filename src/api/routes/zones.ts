@@ -9,6 +9,7 @@ import { parseLatLng } from '../../domain/geo/index.ts';
 import { unwrap } from '../../domain/shared/index.ts';
 import { CONTROL_LEVELS } from '../../domain/zones/index.ts';
 import * as store from '../../store/zones.ts';
+import * as zoneFlows from '../../flows/zone-node-status.ts';
 
 const Err = { $ref: 'Error#' };
 const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
@@ -265,13 +266,13 @@ export default async function zonesRoutes(scope: FastifyInstance, deps: AppDeps)
   app.post(
     '/api/control-areas',
     { schema: { tags: TAG, summary: 'Declare a control area; when in force, nodes inside are suspended (or online-only) at once', headers: IdempotencyHeader, body: AreaBody, response: { 201: AreaWithEffects, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.declareControlArea(trx, req.body, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await zoneFlows.declareControlArea(trx, req.body, clock.now(), actorOf(req)) })),
   );
 
   app.post(
     '/api/control-areas/:id/lift',
     { schema: { tags: TAG, summary: 'Lift a control area and undo its effects', params: IdParam, headers: IdempotencyHeader, response: { 200: AreaWithEffects, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.liftControlArea(trx, req.params.id, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await zoneFlows.liftControlArea(trx, req.params.id, clock.now(), actorOf(req)) })),
   );
 
   const TickItem = Type.Object({ areaId: Type.String(), effects: Type.Integer() });
@@ -293,7 +294,7 @@ export default async function zonesRoutes(scope: FastifyInstance, deps: AppDeps)
         },
       },
     },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.tickControlAreas(trx, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await zoneFlows.tickControlAreas(trx, clock.now(), actorOf(req)) })),
   );
 
   // ---- widening limits (settings) ----
@@ -335,13 +336,13 @@ export default async function zonesRoutes(scope: FastifyInstance, deps: AppDeps)
   app.post(
     '/api/zones/reassignments/:id/apply',
     { schema: { tags: TAG, summary: 'Apply a proposal atomically (zones and node overrides), audited', params: IdParam, headers: IdempotencyHeader, response: { 200: Reassignment, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.applyReassignment(trx, req.params.id, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await zoneFlows.applyReassignment(trx, req.params.id, clock.now(), actorOf(req)) })),
   );
 
   app.post(
     '/api/zones/reassignments/:id/revert',
     { schema: { tags: TAG, summary: 'Revert an applied proposal', params: IdParam, headers: IdempotencyHeader, response: { 200: Reassignment, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.revertReassignment(trx, req.params.id, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await zoneFlows.revertReassignment(trx, req.params.id, clock.now(), actorOf(req)) })),
   );
 
   app.get(

@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
+import * as zoneFlows from '../zone-node-status.ts';
 import * as planning from '../../store/planning.ts';
 import * as trips from '../../store/trips.ts';
 import * as store from '../../store/incidents.ts';
@@ -34,7 +35,7 @@ export async function incidentFigures(db: Db, incidentId: string, before: Set<st
   const start = Math.min(...inc.spec.areas.map((a) => Date.parse(a.startsAt)));
   const { day: day2, noonMs: day2NoonMs } = incidentDay(start, 2);
   // The scheduler at day 2 noon: areas starting later take effect, status changes due happen.
-  await db.transaction().execute((trx) => zones.tickControlAreas(trx, new Date(day2NoonMs), `incident:${incidentId}`));
+  await db.transaction().execute((trx) => zoneFlows.tickControlAreas(trx, new Date(day2NoonMs), `incident:${incidentId}`));
   const servable = await servableOnDay(db, day2);
   // The same count with each rostered node's slot capacity as its roster alone gives it (without
   // the capacity kept at nodes outside the lockdown): what the borrowed and own people rostered can pick and pack.

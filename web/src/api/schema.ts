@@ -3418,6 +3418,8 @@ export interface paths {
                                 status: string;
                                 summary: {
                                     bound?: number | null;
+                                    /** @enum {string|null} */
+                                    boundKind?: "mip" | "lp" | "lagrangian" | null;
                                     chunks?: number;
                                     columns?: number;
                                     costFen?: number;
@@ -3587,6 +3589,8 @@ export interface paths {
                             status: string;
                             summary: {
                                 bound?: number | null;
+                                /** @enum {string|null} */
+                                boundKind?: "mip" | "lp" | "lagrangian" | null;
                                 chunks?: number;
                                 columns?: number;
                                 costFen?: number;
@@ -3758,6 +3762,8 @@ export interface paths {
                             status: string;
                             summary: {
                                 bound?: number | null;
+                                /** @enum {string|null} */
+                                boundKind?: "mip" | "lp" | "lagrangian" | null;
                                 chunks?: number;
                                 columns?: number;
                                 costFen?: number;
@@ -3939,6 +3945,8 @@ export interface paths {
                             status: string;
                             summary: {
                                 bound?: number | null;
+                                /** @enum {string|null} */
+                                boundKind?: "mip" | "lp" | "lagrangian" | null;
                                 chunks?: number;
                                 columns?: number;
                                 costFen?: number;
