@@ -19,6 +19,19 @@ const throughIndex = (depth) => {
 };
 const domainImports = (depth) => ['error', { paths: purityPaths, patterns: [...purityPatterns, throughIndex(depth)] }];
 
+// The outer layers (store, flows, api, cli, solver adapters, the app, benchmarks) reach a domain
+// context only through its public face, src/domain/<context>/index.ts. Tests may also import a
+// context's test fixtures (fixtures.ts, fixtures/, arbitraries.ts).
+const publicFace = (fixturesToo) => ['error', {
+  patterns: [{
+    regex: fixturesToo ? '(^|/)domain/[a-z-]+/(?!index\\.ts$|fixtures(\\.ts$|/)|arbitraries\\.ts$).+' : '(^|/)domain/[a-z-]+/(?!index\\.ts$).+',
+    message: 'import a domain context through its public face, src/domain/<context>/index.ts (export what you need from there)',
+  }],
+}];
+// Restructured on other branches at the same time; they route their own imports (issue 18).
+// TODO: drop this list once those branches are merged.
+const publicFacePending = ['src/store/planning.ts', 'src/store/trips.ts', 'src/store/zones.ts', 'src/store/inventory.ts'];
+
 // Lint: typescript-eslint's recommended rules, plus the purity rule for the domain core.
 export default tseslint.config(
   { ignores: ['node_modules/**', 'web/dist/**', 'baogong-data/**', 'test-artifacts/**'] },
@@ -40,6 +53,14 @@ export default tseslint.config(
         { object: 'Math', property: 'random', message: 'pass a seeded Random in (src/domain/shared/random.ts)' },
         { object: 'Date', property: 'now', message: 'pass the time in' },
         { object: 'performance', property: 'now', message: 'pass a monotonic clock in (e.g. monotonicMs)' },
+        { object: 'process', property: 'hrtime', message: 'pass a monotonic clock in (e.g. monotonicMs)' },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'the domain core reads no environment, clock or process state: pass what it needs in' },
+        { name: 'crypto', message: 'pass ids or a seeded Random in (src/domain/shared/random.ts)' },
+        { name: 'setTimeout', message: 'the domain core schedules nothing: the caller does' },
+        { name: 'setInterval', message: 'the domain core schedules nothing: the caller does' },
       ],
       'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'pass the time in; new Date() reads the wall clock' }],
     },
@@ -58,5 +79,15 @@ export default tseslint.config(
     files: ['src/domain/*/*/*/*.ts'],
     ignores: ['src/domain/**/*.test.ts'],
     rules: { 'no-restricted-imports': domainImports(3) },
+  },
+  {
+    files: ['src/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['src/domain/**', '**/*.test.ts', ...publicFacePending],
+    rules: { 'no-restricted-imports': publicFace(false) },
+  },
+  {
+    files: ['src/**/*.test.ts', 'test/**/*.ts'],
+    ignores: ['src/domain/**'],
+    rules: { 'no-restricted-imports': publicFace(true) },
   },
 );

@@ -12,7 +12,7 @@ import { loadDemo } from '../src/store/demo.ts';
 import { registerOrdersDemo } from '../src/flows/orders-demo.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
 import { applyResponsePlan, declareDemoIncident, draftResponsePlan, reconcileDay, simulateIncident, type DraftOptions } from '../src/flows/incident-response.ts';
-import { operatingDay } from '../src/domain/shared/calendar.ts';
+import { operatingDay } from '../src/domain/shared/index.ts';
 import { liftIncident } from '../src/flows/incident/lift.ts';
 import { incidentFigures, openAfterLift, servedBefore } from '../src/flows/incident/figures.ts';
 import { simulateBuiltIn } from '../src/flows/incident/simulate-demo.ts';

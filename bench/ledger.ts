@@ -27,7 +27,7 @@ import type { Database } from '../src/store/db.ts';
 import { openScratchDatabase } from '../src/store/scratch.ts';
 import * as inv from '../src/store/inventory.ts';
 import { upsertDemand, upsertItems, upsertNodes } from '../src/store/network.ts';
-import { seededRandom } from '../src/domain/shared/random.ts';
+import { seededRandom } from '../src/domain/shared/index.ts';
 import type { Operation } from '../src/domain/inventory/index.ts';
 
 const NOW = new Date('2022-06-22T06:00:00Z');

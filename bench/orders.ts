@@ -26,6 +26,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID, createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,17 +40,16 @@ import { defaultSolver } from '../src/solver/highs.ts';
 import { upsertItems, upsertNodes } from '../src/store/network.ts';
 import { postOperations, checkProjection } from '../src/store/inventory.ts';
 import { upsertDay } from '../src/store/orders.ts';
-import { daySlots, localTimeMs } from '../src/domain/orders/slots.ts';
-import { parseOrderInput } from '../src/domain/orders/validate.ts';
+import { daySlots, localTimeMs, parseOrderInput } from '../src/domain/orders/index.ts';
 import { OrderBatcher } from '../src/flows/order-batcher.ts';
-import type { ItemInput, NodeInput } from '../src/domain/network/model.ts';
-import type { Operation } from '../src/domain/inventory/types.ts';
+import type { ItemInput, NodeInput } from '../src/domain/network/index.ts';
+import type { Operation } from '../src/domain/inventory/index.ts';
 import { emptyResult, finish, orderGenerator, tally, type LoadConfig, type LoadResult } from './orders-load.ts';
 
-const DAY = '2022-06-23';
+export const DAY = '2022-06-23';
 // The clock stands at 06:00:05 Beijing time: the window has just opened.
-const NOW = new Date(localTimeMs(DAY, 6 * 60) + 5000);
-const CATALOGUE = 400;
+export const NOW = new Date(localTimeMs(DAY, 6 * 60) + 5000);
+export const CATALOGUE = 400;
 const HOT_ITEMS = 12;
 const HOT_STOCK = 400;
 const NODES: NodeInput[] = [
@@ -57,7 +57,7 @@ const NODES: NodeInput[] = [
   { id: 'rush-satellite', kind: 'satellite_warehouse', nameZh: '卫星仓', nameEn: 'Rush satellite', lat: 39.778, lng: 116.525, dailyOrderCapacity: 45_000, maxDeliveryRadiusM: 6000 },
   { id: 'rush-emergency', kind: 'emergency_warehouse', nameZh: '保供仓', nameEn: 'Rush emergency warehouse', lat: 39.77, lng: 116.54, dailyOrderCapacity: 30_000, maxDeliveryRadiusM: 6000 },
 ];
-const SLOTS = Array.from({ length: 15 }, (_, h) => new Date(localTimeMs(DAY, (7 + h) * 60)).toISOString());
+export const SLOTS = Array.from({ length: 15 }, (_, h) => new Date(localTimeMs(DAY, (7 + h) * 60)).toISOString());
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 interface Args {
@@ -92,7 +92,7 @@ function parseArgs(args: string[]): Args {
  * database; PGlite: a dumped data folder) and copied per run; its key hashes the seed's code and
  * inputs, so changing either rebuilds it.
  */
-const SEED: ScratchSeed = {
+export const SEED: ScratchSeed = {
   key: `bench-orders@${createHash('sha256').update(JSON.stringify({ DAY, NOW, CATALOGUE, HOT_ITEMS, HOT_STOCK, NODES })).update(seedSource()).digest('hex').slice(0, 16)}`,
   load: (db) => seed(db),
 };
@@ -170,6 +170,7 @@ export async function startServerProcess(url: string, now: Date, pool: number): 
 }
 
 interface LoadProcess {
+  pid: number;
   /** A short warm-up with a few clients, then the measured rush, run by the load generator process. */
   rush: (ports: number[], clients: number, seconds: number, warmSeconds: number, seedValue: number) => Promise<{ warm: LoadResult; load: LoadResult }>;
   stop: () => Promise<void>;
@@ -207,6 +208,7 @@ async function startLoadProcess(): Promise<LoadProcess> {
   // Answers once loaded (an empty list of configs).
   await ask([]);
   return {
+    pid: proc.pid!,
     rush: async (ports, clients, seconds, warmSeconds, seedValue) => {
       const warm: LoadConfig = { ports, clients: Math.min(8, clients), seconds: warmSeconds, catalogue: CATALOGUE, slots: SLOTS, seed: 7 };
       const cfg: LoadConfig = { ports, clients, seconds, catalogue: CATALOGUE, slots: SLOTS, seed: seedValue };
@@ -227,6 +229,32 @@ async function rowsWritten(url: string): Promise<number> {
   try {
     const r = await c.query('SELECT COALESCE(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint AS n FROM pg_stat_user_tables');
     return Number(r.rows[0].n);
+  } finally {
+    await c.end();
+  }
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (0 where /proc cannot tell). */
+function procCpuMs(pid: number): number {
+  try {
+    const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS_PER_S = 100;
+
+/** The PostgreSQL backends serving this database (their process ids). */
+async function backendPids(url: string): Promise<number[]> {
+  const u = new URL(url);
+  const name = u.pathname.slice(1);
+  u.pathname = '/postgres';
+  const c = new pg.Client({ connectionString: u.toString() });
+  await c.connect();
+  try {
+    return (await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name])).rows.map((r) => r.pid as number);
   } finally {
     await c.end();
   }
@@ -283,6 +311,8 @@ interface BackendResult extends LoadResult {
   orderedUnits: number;
   /** Rows written per accepted order (PostgreSQL server runs through HTTP only). */
   rowsPerOrder?: number;
+  /** CPU ms per accepted order (warm-up included) of the server process, the load generator and the PostgreSQL backends (one server in this process only). */
+  cpu?: { server: number; loadGen: number; pgBackends: number };
 }
 
 const accepted = (r: LoadResult) => r.accepted + r.partial;
@@ -338,7 +368,16 @@ async function closePg(baseUrl: string, t: PgTarget): Promise<void> {
 async function runPgHttp(baseUrl: string, t: PgTarget, a: Args, load: LoadProcess): Promise<BackendResult> {
   try {
     const ports = t.here ? [t.here.port] : t.servers!.map((p) => p.port);
+    // CPU around the rush (warm-up and run): this process (only the server works in it meanwhile),
+    // the load generator's, and the backends serving the database (read before they close).
+    const pg0 = new Map((t.here ? await backendPids(t.url) : []).map((p) => [p, procCpuMs(p)]));
+    const me0 = process.cpuUsage();
+    const load0 = procCpuMs(load.pid);
     const out = await load.rush(ports, a.clients, a.seconds, a.warmSeconds, 2022);
+    const meUs = process.cpuUsage(me0);
+    const loadMs = procCpuMs(load.pid) - load0;
+    let pgMs = 0;
+    for (const p of t.here ? await backendPids(t.url) : []) pgMs += procCpuMs(p) - (pg0.get(p) ?? 0);
     if (t.here) {
       await t.here.app.close();
       await t.here.database.close();
@@ -351,7 +390,9 @@ async function runPgHttp(baseUrl: string, t: PgTarget, a: Args, load: LoadProces
     try {
       const check = await oversold(database.db);
       const { load: l, warm } = out;
-      return { ...l, ordersPerSec: accepted(l) / l.elapsedS, ...check, rowsPerOrder: (after - t.rowsBefore) / Math.max(1, accepted(l) + accepted(warm)) };
+      const n = Math.max(1, accepted(l) + accepted(warm));
+      const cpu = ports.length === 1 ? { server: (meUs.user + meUs.system) / 1000 / n, loadGen: loadMs / n, pgBackends: pgMs / n } : undefined;
+      return { ...l, ordersPerSec: accepted(l) / l.elapsedS, ...check, rowsPerOrder: (after - t.rowsBefore) / n, cpu };
     } finally {
       await database.close();
     }
@@ -498,6 +539,7 @@ function printBackend(label: string, r: BackendResult): void {
     ['projection mismatches', String(r.projectionMismatches)],
   ];
   if (r.rowsPerOrder !== undefined) rows.push(['rows written per order', r.rowsPerOrder.toFixed(1)]);
+  if (r.cpu) rows.push(['CPU ms per order', `server ${r.cpu.server.toFixed(2)}, load generator ${r.cpu.loadGen.toFixed(2)}, PostgreSQL backends ${r.cpu.pgBackends.toFixed(2)}`]);
   process.stdout.write(`\n${label}\n`);
   for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(30)} ${v}\n`);
   const reasons = Object.entries(r.byReason).sort((x, y) => y[1] - x[1]);
@@ -505,6 +547,7 @@ function printBackend(label: string, r: BackendResult): void {
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Wall time of each phase, printed at the end (where the run's minute goes). */
 const phases: Array<[string, number]> = [];
@@ -570,6 +613,9 @@ export async function run(args: string[]): Promise<Record<string, number>> {
         p50Ms: round1(r.p50),
         p99Ms: round1(r.p99),
         rowsWrittenPerOrder: round1(r.rowsPerOrder ?? NaN),
+        ...(r.cpu
+          ? { cpuMsPerOrderServer: round2(r.cpu.server), cpuMsPerOrderLoadGen: round2(r.cpu.loadGen), cpuMsPerOrderPgBackends: round2(r.cpu.pgBackends) }
+          : {}),
         connectMsPg: Math.round(r.connectMs),
       });
       newConnections += r.newConnectionsInRun;

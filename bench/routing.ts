@@ -16,13 +16,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { findBestKnown, parseInstance } from '../src/domain/routing/formats/index.ts';
-import type { RoutingObjective, RoutingProblem, RoutingSolution, Stop, VehicleType } from '../src/domain/routing/model.ts';
-import { solveRouting } from '../src/domain/routing/solve.ts';
-import { validateSolution } from '../src/domain/routing/validator.ts';
-import { seededRandom } from '../src/domain/shared/random.ts';
+import { findBestKnown, parseInstance, type RoutingObjective, type RoutingProblem, type RoutingSolution, type Stop, type VehicleType, solveRouting, validateSolution } from '../src/domain/routing/index.ts';
+import { seededRandom } from '../src/domain/shared/index.ts';
 import { VRPTW_DIR } from '../test/fixtures/vrptw.ts';
-import { StraightLineTravel } from '../src/domain/geo/travel.ts';
+import { StraightLineTravel } from '../src/domain/geo/index.ts';
 
 const DIR = VRPTW_DIR;
 const SOLOMON = ['C101', 'C105', 'C201', 'C205', 'R101', 'R105', 'R109', 'R201', 'R205', 'R209', 'RC101', 'RC105', 'RC201', 'RC205'];

@@ -5,8 +5,8 @@
  * figure is then 7 × that, marked as estimated); `--full` runs the city for 7 days
  * and the built-in scenario on the inventory ledger as well.
  */
-import { generateBaselineDemand, generateCatalogue } from '../src/domain/network/catalogue.ts';
-import { seededRandom } from '../src/domain/shared/random.ts';
+import { generateBaselineDemand, generateCatalogue } from '../src/domain/network/index.ts';
+import { seededRandom } from '../src/domain/shared/index.ts';
 import { DEFAULT_HOURLY_PROFILE, runSimulation, type SimInput, type SimNode } from '../src/domain/simulation/index.ts';
 import { loadScenario, simulateScenario } from '../src/flows/incident-simulate.ts';
 

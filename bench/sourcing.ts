@@ -10,9 +10,8 @@
 import { defaultSolver } from '../src/solver/highs.ts';
 import { SolverPool } from '../src/solver/pool.ts';
 import { ModelBuilder } from '../src/solver/model.ts';
-import { planSourcing } from '../src/domain/planning/sourcing/plan.ts';
-import { syntheticSourcing } from '../src/domain/planning/synthetic.ts';
-import { seededRandom } from '../src/domain/shared/random.ts';
+import { planSourcing, syntheticSourcing } from '../src/domain/planning/index.ts';
+import { seededRandom } from '../src/domain/shared/index.ts';
 
 interface Row {
   size: string;

@@ -5,9 +5,8 @@
  * unmetRoleHours (what the people cannot cover; the instance is sized to be a little short).
  * `--full` adds 400 people × 20 sites.
  */
-import { seededRandom } from '../src/domain/shared/random.ts';
+import { seededRandom, unwrap } from '../src/domain/shared/index.ts';
 import { deriveNeeds, planStaffing, shiftGrid, ROLES, type Role, type Site, type StaffMember, type StaffingProblem } from '../src/domain/workforce/index.ts';
-import { unwrap } from '../src/domain/shared/result.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
 
 export function syntheticStaffProblem(people: number, siteCount: number, days: number, seed = 7): StaffingProblem {

@@ -1,13 +1,8 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import Flatbush from 'flatbush';
-import { seededRandom } from '../src/domain/shared/random.ts';
-import { defaultTravel } from '../src/domain/geo/travel.ts';
-import { generateH3Zones } from '../src/domain/zones/h3-grid.ts';
-import { geometryBBox } from '../src/domain/zones/geometry.ts';
-import { ZoneIndex } from '../src/domain/zones/zone-index.ts';
-import type { DeliveryZone } from '../src/domain/zones/zone.ts';
-import { allocationCost, buildProblem, decodeShares, greedyAllocation, solveReassignmentMip } from '../src/domain/zones/reassignment.ts';
-import { syntheticReassignment } from '../src/domain/zones/synthetic.ts';
+import { seededRandom } from '../src/domain/shared/index.ts';
+import { defaultTravel } from '../src/domain/geo/index.ts';
+import { generateH3Zones, geometryBBox, ZoneIndex, type DeliveryZone, allocationCost, buildProblem, decodeShares, greedyAllocation, solveReassignmentMip, syntheticReassignment } from '../src/domain/zones/index.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
 
 /**

@@ -1,3 +1,7 @@
+/**
+ * The service: opens the database, migrates, loads the demo on first start, builds the app and runs
+ * the scheduler ticks and the nightly reconciliation.
+ */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -11,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { countUsers, createUser } from './store/auth.ts';
 import { tickControlAreas } from './store/zones.ts';
 import { runDueReconciliations } from './flows/incident/reconcile.ts';
-import { DEFAULT_CALENDAR } from './domain/shared/calendar.ts';
+import { DEFAULT_CALENDAR } from './domain/shared/index.ts';
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { dbFingerprint, fillPath, openApiRoutes } from './support/fingerprint.ts';
 import { createUser } from '../src/store/auth.ts';
-import type { Role } from '../src/domain/auth/policy.ts';
+import type { Role } from '../src/domain/auth/index.ts';
 
 let t: TestApp;
 const tokens: Record<string, string> = {};

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../src/domain/shared/random.ts';
-import { DomainException } from '../src/domain/shared/result.ts';
+import { seededRandom, DomainException } from '../src/domain/shared/index.ts';
 import type { Operation } from '../src/domain/inventory/index.ts';
 import * as inv from '../src/store/inventory.ts';
 import { createTestDb, usingPostgres, type TestDb } from './support/app.ts';

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opsArb } from '../src/domain/inventory/arbitraries.ts';
 import { LedgerAuditor, type Operation, type PostResult } from '../src/domain/inventory/index.ts';
-import { err, ok } from '../src/domain/shared/result.ts';
+import { err, ok } from '../src/domain/shared/index.ts';
 import * as inv from '../src/store/inventory.ts';
 import { createTestDb, type TestDb } from './support/app.ts';
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess } from '../bench/orders.ts';
-import { daySlots, localTimeMs } from '../src/domain/orders/slots.ts';
+import { daySlots, localTimeMs } from '../src/domain/orders/index.ts';
 import * as inv from '../src/store/inventory.ts';
 import { upsertItems, upsertNodes } from '../src/store/network.ts';
 import { upsertDay } from '../src/store/orders.ts';

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ItemInput, NodeInput } from '../src/domain/network/model.ts';
+import type { ItemInput, NodeInput } from '../src/domain/network/index.ts';
 import { postOperations, balances } from '../src/store/inventory.ts';
 import { upsertDemand, upsertItems, upsertNodes } from '../src/store/network.ts';
 import { createTestApp, type TestApp } from './support/app.ts';

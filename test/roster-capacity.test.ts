@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { unwrap } from '../src/domain/shared/result.ts';
+import { unwrap } from '../src/domain/shared/index.ts';
 import { assembleProblem, capacityPerSlot, DEFAULT_RATES, hiresToCover, reviewRoster, shiftGrid, type NodeForPlan, type Role, type StaffForPlan } from '../src/domain/workforce/index.ts';
+// The roster's internals, to compare the greedy start with the MIP (not part of the context's public face).
+// eslint-disable-next-line no-restricted-imports -- the greedy start is compared with the MIP here
 import { greedyRoster } from '../src/domain/workforce/greedy.ts';
+// eslint-disable-next-line no-restricted-imports -- the roster's candidate index, to run the greedy start
 import { indexProblem } from '../src/domain/workforce/candidates.ts';
-import { DEFAULT_SLOT_TEMPLATE } from '../src/domain/orders/slots.ts';
+import { DEFAULT_SLOT_TEMPLATE } from '../src/domain/orders/index.ts';
 import { longDayShifts, shiftLoad } from '../src/flows/incident-staffing.ts';
 
 /**

@@ -8,7 +8,7 @@ import { DAY, HOME, loadOrderFixture, SLOT } from './support/orders-fixture.ts';
 import { buildApp } from '../src/api/server.ts';
 import { createUser } from '../src/store/auth.ts';
 import * as inv from '../src/store/inventory.ts';
-import type { Role } from '../src/domain/auth/policy.ts';
+import type { Role } from '../src/domain/auth/index.ts';
 
 /**
  * Issue 14: access is decided on the route the server matched, node scope comes

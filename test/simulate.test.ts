@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileScenario, parseScenario, runSimulation, ledgerProblems, LedgerStock, EventQueue, AliasTable, poisson, htmlReport, compareSummaries, type SimInput, type SimEvent } from '../src/domain/simulation/index.ts';
 import { twoStores } from '../src/domain/simulation/fixtures.ts';
-import { seededRandom } from '../src/domain/shared/random.ts';
+import { seededRandom } from '../src/domain/shared/index.ts';
 import { SimPlacementBook, ArrayStock as SimArrayStock, type SimOrdersState } from '../src/domain/simulation/index.ts';
 import { placeOrder, TierPurchaseLimitPolicy, type OrderRequest } from '../src/domain/orders/index.ts';
 import { loadScenario, simulateScenario, fromObject } from '../src/flows/incident-simulate.ts';

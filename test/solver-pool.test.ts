@@ -1,10 +1,9 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelBuilder, type LinearModel } from '../src/domain/shared/mip.ts';
+import { ModelBuilder, type LinearModel } from '../src/domain/shared/index.ts';
 import { HighsSolver } from '../src/solver/highs.ts';
 import { JobFailed, SolverPool } from '../src/solver/pool.ts';
-import { planStaffing } from '../src/domain/workforce/roster.ts';
-import type { StaffingProblem } from '../src/domain/workforce/model.ts';
+import { planStaffing, type StaffingProblem } from '../src/domain/workforce/index.ts';
 import { createTestApp, type TestApp } from './support/app.ts';
 
 /** max 5a + 4b + 3c  s.t.  2a + 3b + c <= 5,  4a + b + 2c <= 11,  3a + 4b + 2c <= 8, integers. */

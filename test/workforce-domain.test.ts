@@ -17,9 +17,7 @@ import {
   type StaffMember,
   type StaffingProblem,
 } from '../src/domain/workforce/index.ts';
-import { unwrap } from '../src/domain/shared/result.ts';
-import { seededRandom } from '../src/domain/shared/random.ts';
-import type { MipSolver } from '../src/domain/shared/mip.ts';
+import { unwrap, seededRandom, type MipSolver } from '../src/domain/shared/index.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
 
 // Small named fixtures: three sites a few kilometres apart, one day of three 8-hour shifts.

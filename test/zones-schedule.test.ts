@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scheduleControlAreas, type AreaEffectState } from '../src/domain/zones/schedule.ts';
+import { scheduleControlAreas, type AreaEffectState } from '../src/domain/zones/index.ts';
 import { createTestApp, testClock, type TestApp } from './support/app.ts';
 
 const window = (id: string, startsAt: string, endsAt: string | null = null, liftedAt: string | null = null) => ({ id, startsAt, endsAt, liftedAt });

@@ -1,12 +1,16 @@
+/**
+ * Authentication and authorisation for the API: sessions, bearer tokens and CSRF, the role policy
+ * on every route, the audit log entries, and the /api/auth routes.
+ */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { createHash } from 'node:crypto';
 import type { AppDeps } from './deps.ts';
-import { decide, isRead, NODE_SCOPED_ROLES, ROLES, type Principal, type Role } from '../domain/auth/policy.ts';
+import { decide, isRead, NODE_SCOPED_ROLES, ROLES, type Principal, type Role } from '../domain/auth/index.ts';
 import { nodesTouched } from './scope.ts';
 import { LoginThrottle } from './throttle.ts';
 import { EMPTY_BODY } from './hardening.ts';
-import { DomainException, fail } from '../domain/shared/result.ts';
+import { DomainException, fail } from '../domain/shared/index.ts';
 import * as auth from '../store/auth.ts';
 import { toTable, writeTable, XLSX_MIME, type TableFormat } from './tabular.ts';
 

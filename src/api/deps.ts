@@ -1,8 +1,9 @@
+/** What every route plugin receives (AppDeps: database, clock, solvers, config), and the system clock. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/db.ts';
-import type { MipSolver } from '../domain/shared/mip.ts';
-import type { SolveFn } from '../domain/trips/plan.ts';
-import type { RosterPlanner } from '../domain/workforce/roster.ts';
+import type { MipSolver } from '../domain/shared/index.ts';
+import type { SolveFn } from '../domain/trips/index.ts';
+import type { RosterPlanner } from '../domain/workforce/index.ts';
 
 export interface Clock {
   now(): Date;

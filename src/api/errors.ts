@@ -1,7 +1,7 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { DomainException, InvariantError, type DomainError, type ErrorCode } from '../domain/shared/result.ts';
-
 /** The one place where error codes become HTTP statuses. */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { DomainException, InvariantError, type DomainError, type ErrorCode } from '../domain/shared/index.ts';
+
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   validation_failed: 400,
   not_found: 404,

@@ -1,8 +1,3 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Ajv, type Options as AjvOptions } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import { DomainException } from '../domain/shared/result.ts';
-
 /**
  * Hostile input stops at the door with a 400 in the one error shape: JSON bodies
  * (any JSON media type, GeoJSON included) nested deeper than MAX_JSON_DEPTH, text
@@ -10,6 +5,11 @@ import { DomainException } from '../domain/shared/result.ts';
  * 500), and `__proto__` keys. Querystrings accept only the parameters their schema
  * names, and a write route without a body schema accepts only an empty body.
  */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Ajv, type Options as AjvOptions } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { DomainException } from '../domain/shared/index.ts';
+
 export const MAX_JSON_DEPTH = 64;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -1,7 +1,8 @@
+/** Idempotent writes: a write keyed by its Idempotency-Key header runs once; a retry replays the stored answer. */
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { fail } from '../domain/shared/result.ts';
+import { fail } from '../domain/shared/index.ts';
 import { appendAudit } from '../store/auth.ts';
 import { auditEntry } from './auth.ts';
 

@@ -1,6 +1,3 @@
-import type { Kysely } from 'kysely';
-import { fail } from '../domain/shared/result.ts';
-
 /**
  * The nodes a write touches, read from the entities it names: the node in the
  * path, the order's node, the count's node, both ends of a transfer, the staff
@@ -10,6 +7,9 @@ import { fail } from '../domain/shared/result.ts';
  * route that is not listed here names no node, and node-scoped roles are refused
  * on it (deny by default).
  */
+import type { Kysely } from 'kysely';
+import { fail } from '../domain/shared/index.ts';
+
 type Db = Kysely<any>;
 type Req = { params: Record<string, string>; body: any };
 type Resolver = (db: Db, req: Req) => Promise<Array<string | null | undefined>>;

@@ -1,3 +1,4 @@
+/** Building the HTTP application: schemas, OpenAPI, error mapping, auth, every context's routes and the web command centre. */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';

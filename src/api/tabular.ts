@@ -1,9 +1,9 @@
+/** Spreadsheet I/O shared by every context: CSV and Excel .xlsx, as header + string cells. */
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { fail } from '../domain/shared/result.ts';
+import { fail } from '../domain/shared/index.ts';
 
-/** Spreadsheet I/O shared by every context: CSV and Excel .xlsx, as header + string cells. */
 export type TableFormat = 'csv' | 'xlsx';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -1,12 +1,12 @@
-import { Type, type Static, type StringOptions, type TSchema } from '@sinclair/typebox';
-import type { FastifyBaseLogger, FastifyInstance, FastifyTypeProvider, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
-
 /**
  * The TypeBox type provider: a route's `req.params`, `req.query`, `req.body` and `req.headers`
  * get the static types of the TypeBox schemas it declares (the same schemas that validate the
  * request and describe it in /openapi.json), so handlers need no `req.params as { … }` casts.
  * Replies stay unchecked by type (`serializer: unknown`): the response schemas shape them.
  */
+import { Type, type Static, type StringOptions, type TSchema } from '@sinclair/typebox';
+import type { FastifyBaseLogger, FastifyInstance, FastifyTypeProvider, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+
 export interface TypeBoxTypeProvider extends FastifyTypeProvider {
   validator: this['schema'] extends TSchema ? Static<this['schema']> : unknown;
   serializer: unknown;

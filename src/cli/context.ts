@@ -1,13 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
-import { exitCodeFor } from '../api/errors.ts';
-
 /**
  * How CLI commands reach the system: over HTTP to a running server
  * (`--server`, BAOGONG_URL, default http://127.0.0.1:8080), or, when none answers,
  * in-process on the local database (BAOGONG_DATA / DATABASE_URL) through the same
  * routes. Either way the same validation and errors apply.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { exitCodeFor } from '../api/errors.ts';
+
 export interface ApiResponse {
   status: number;
   body: any;

@@ -1,3 +1,7 @@
+/**
+ * The `baogong` CLI. Commands talk to a running server (--server / BAOGONG_URL),
+ * or, when none answers, to the local database in-process.
+ */
 import { Command, CommanderError } from 'commander';
 import { CliError, createCliContext } from './context.ts';
 import { FolderLockedError } from '../store/lock.ts';
@@ -14,10 +18,6 @@ import { registerOrdersCommands } from './commands/orders.ts';
 import { registerTripsCommands } from './commands/trips.ts';
 import { registerRouteCommands } from './commands/route.ts';
 
-/**
- * The `baogong` CLI. Commands talk to a running server (--server / BAOGONG_URL),
- * or, when none answers, to the local database in-process.
- */
 const program = new Command();
 program
   .name('baogong')

@@ -1,22 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import { groupHousehold, placeGroupOrder, type GroupOrderRequest, type GroupOutcome } from '../domain/orders/group.ts';
-import { DEFAULT_TIER_LIMITS, type TierLimits } from '../domain/orders/limits.ts';
-import { localDay } from '../domain/orders/slots.ts';
-import type { RoutingInfo } from '../domain/orders/types.ts';
-import { notFoundItem } from '../domain/orders/validate.ts';
-import { fail } from '../domain/shared/result.ts';
-import type { Operation } from '../domain/inventory/types.ts';
-import { postOperations } from '../store/inventory.ts';
-import { bookDeliveries, insertGroupOrder, insertOrders, reservationId, type NewOrder } from '../store/orders.ts';
-import { loadBook } from './order-book.ts';
-
 /**
  * A community group order (团购) in one transaction: load and lock what the whole group touches,
  * decide it as a whole (`placeGroupOrder`), and when accepted reserve every member's lines in the
  * ledger, write one order per member (all delivered to the group's drop point, linked by the group
  * id) and book one delivery. A refusal writes nothing.
  */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { groupHousehold, placeGroupOrder, type GroupOrderRequest, type GroupOutcome, DEFAULT_TIER_LIMITS, type TierLimits, localDay, type RoutingInfo, notFoundItem } from '../domain/orders/index.ts';
+import { fail } from '../domain/shared/index.ts';
+import type { Operation } from '../domain/inventory/index.ts';
+import { postOperations } from '../store/inventory.ts';
+import { bookDeliveries, insertGroupOrder, insertOrders, reservationId, type NewOrder } from '../store/orders.ts';
+import { loadBook } from './order-book.ts';
+
 export interface GroupAnswer extends GroupOutcome {
   groupId: string | null;
   orders: Array<{ id: string; customerId: string; householdId: string; lines: Array<{ lineNo: number; itemId: string; quantity: number }> }>;

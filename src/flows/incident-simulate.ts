@@ -1,16 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { DATA_DIR } from '../store/demo.ts';
-import { DomainException, err, ok, type Result } from '../domain/shared/result.ts';
-import { compileScenario, parseScenario, type CompileOptions, type ScenarioFile, type ScenarioNetwork } from '../domain/simulation/scenario.ts';
-import { runSimulation, type RunOptions, type SimReport } from '../domain/simulation/engine.ts';
-import { compareSummaries, type ComparisonRow } from '../domain/simulation/kpi.ts';
-
 /**
  * Loading a scenario (a built-in name or a file path), resolving its network
  * reference, and running "no response" against the response plan. This is the
  * one place that reads scenario files from disk; the domain below stays pure.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DATA_DIR } from '../store/demo.ts';
+import { DomainException, err, ok, type Result } from '../domain/shared/index.ts';
+import { compileScenario, parseScenario, type CompileOptions, type ScenarioFile, type ScenarioNetwork, runSimulation, type RunOptions, type SimReport, compareSummaries, type ComparisonRow } from '../domain/simulation/index.ts';
+
 export const BUILT_IN_SCENARIOS = ['yizhuang-2022'] as const;
 
 export interface LoadedScenario {

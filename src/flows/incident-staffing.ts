@@ -1,16 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { MipSolver } from '../solver/model.ts';
-import { unwrap } from '../domain/shared/result.ts';
-import { haversineM as distanceM } from '../domain/geo/distance.ts';
-import {
-  assembleProblem, explainUnmet, hiresToCover, planStaffing, shiftGrid, DEFAULT_RATES, INBOUND_SHARE,
-  type ExpectedLoad, type NodeForPlan, type RosterPlanner, type StaffingPlanResult, type StaffingProblem,
-} from '../domain/workforce/index.ts';
-import { DEFAULT_SLOT_TEMPLATE } from '../domain/orders/slots.ts';
-import * as workforce from '../store/workforce.ts';
-import { applyStaffCapacity, restoreSlotCapacities, type StaffCapacityResult } from './staff-capacity.ts';
-
 /**
  * The response plan's staffing part: a roster from the workforce context for the incident's
  * first days. Sites are the affected nodes (those whose status or zones change, and the
@@ -23,6 +10,19 @@ import { applyStaffCapacity, restoreSlotCapacities, type StaffCapacityResult } f
  * workforce planner keeps the greedy roster when that covers more. Applying stores the roster as
  * a staffing plan, applies it and sets the slot capacity of its nodes (staff-capacity.ts).
  */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { MipSolver } from '../solver/model.ts';
+import { unwrap } from '../domain/shared/index.ts';
+import { haversineM as distanceM } from '../domain/geo/index.ts';
+import {
+  assembleProblem, explainUnmet, hiresToCover, planStaffing, shiftGrid, DEFAULT_RATES, INBOUND_SHARE,
+  type ExpectedLoad, type NodeForPlan, type RosterPlanner, type StaffingPlanResult, type StaffingProblem,
+} from '../domain/workforce/index.ts';
+import { DEFAULT_SLOT_TEMPLATE } from '../domain/orders/index.ts';
+import * as workforce from '../store/workforce.ts';
+import { applyStaffCapacity, restoreSlotCapacities, type StaffCapacityResult } from './staff-capacity.ts';
+
 type Db = Kysely<any>;
 const DAY_MS = 86_400_000;
 const INBOUND_UNITS_PER_ORDER = 15;

@@ -1,11 +1,3 @@
-import { performance } from 'node:perf_hooks';
-import type { Kysely } from 'kysely';
-import type { PlanNode, SolveFn, Trip, TripItem } from '../domain/trips/index.ts';
-import { pieceCapacity, transferLoads, type TransferLine } from '../domain/incidents/trip-loads.ts';
-import * as network from '../store/network.ts';
-import * as trips from '../store/trips.ts';
-import { prepareTrips, type PurchaseOrderToCarry } from './incident/steps-trips.ts';
-
 /**
  * The response plan's trips part: what the sourcing part moves, planned as trips by the same
  * planner as the apply's `trips` step (./incident/steps-trips.ts, `prepareTrips`), without any
@@ -19,6 +11,14 @@ import { prepareTrips, type PurchaseOrderToCarry } from './incident/steps-trips.
  * iteration cap per solve and a wall-time budget for the whole part, so a draft stays fast. Reads
  * only: the plans are not stored.
  */
+import { performance } from 'node:perf_hooks';
+import type { Kysely } from 'kysely';
+import type { PlanNode, SolveFn, Trip, TripItem } from '../domain/trips/index.ts';
+import { pieceCapacity, transferLoads, type TransferLine } from '../domain/incidents/index.ts';
+import * as network from '../store/network.ts';
+import * as trips from '../store/trips.ts';
+import { prepareTrips, type PurchaseOrderToCarry } from './incident/steps-trips.ts';
+
 type Db = Kysely<any>;
 
 export interface TripsDraftOptions {

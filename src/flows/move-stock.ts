@@ -1,15 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import { stockToMove, type MoveScope } from '../domain/inventory/move-stock.ts';
-import { pieceCapacity, splitTransfer, type TransferPiece } from '../domain/incidents/trip-loads.ts';
-import { DomainException, unwrap } from '../domain/shared/result.ts';
-import type { SolveFn } from '../domain/trips/plan.ts';
-import * as inventory from '../store/inventory.ts';
-import * as network from '../store/network.ts';
-import * as trips from '../store/trips.ts';
-import { tripItems, truckFleet } from './incident/loads.ts';
-import { planTripsFor, prepareTrips, writeTrips, type PlannedTrips, type PreparedTrips } from './incident/steps-trips.ts';
-
 /**
  * 搬仓 as one operation (the seed's day 3-4: 100,000+ items moved out of the emergency warehouse
  * within 24 hours): the stock in scope at the giver (src/domain/inventory/move-stock.ts) becomes
@@ -21,6 +9,18 @@ import { planTripsFor, prepareTrips, writeTrips, type PlannedTrips, type Prepare
  * solver); `moveStock` then writes in the caller's transaction: nothing is created when a check
  * fails.
  */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { stockToMove, type MoveScope } from '../domain/inventory/index.ts';
+import { pieceCapacity, splitTransfer, type TransferPiece } from '../domain/incidents/index.ts';
+import { DomainException, unwrap } from '../domain/shared/index.ts';
+import type { SolveFn } from '../domain/trips/index.ts';
+import * as inventory from '../store/inventory.ts';
+import * as network from '../store/network.ts';
+import * as trips from '../store/trips.ts';
+import { tripItems, truckFleet } from './incident/loads.ts';
+import { planTripsFor, prepareTrips, writeTrips, type PlannedTrips, type PreparedTrips } from './incident/steps-trips.ts';
+
 type Db = Kysely<any>;
 
 export interface MoveStockRequest {

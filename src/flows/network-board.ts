@@ -1,6 +1,7 @@
+/** The network board's data: gathered from each context's store functions, figured by the pure board. */
 import type { Kysely } from 'kysely';
-import { buildBoard, type Board } from '../domain/incidents/board.ts';
-import { localDay } from '../domain/orders/slots.ts';
+import { buildBoard, type Board } from '../domain/incidents/index.ts';
+import { localDay } from '../domain/orders/index.ts';
 import * as network from '../store/network.ts';
 import * as zones from '../store/zones.ts';
 import * as orders from '../store/orders.ts';

@@ -1,7 +1,3 @@
-import type { Kysely } from 'kysely';
-import type { Clock } from '../api/deps.ts';
-import { placeOrders, type PlaceJob, type PlaceOptions, type PlaceResult } from './place-order.ts';
-
 /**
  * Group commit for order placement. Requests that arrive while a batch is being written wait and
  * go together in the next one: under a rush, each transaction carries many orders (each still
@@ -12,6 +8,10 @@ import { placeOrders, type PlaceJob, type PlaceOptions, type PlaceResult } from 
  * `maxInFlight` batches may be written at the same time (PostgreSQL: several connections; they
  * queue on the rows they share). `maxBatch` caps a batch's size so its latency stays bounded.
  */
+import type { Kysely } from 'kysely';
+import type { Clock } from '../api/deps.ts';
+import { placeOrders, type PlaceJob, type PlaceOptions, type PlaceResult } from './place-order.ts';
+
 export interface BatcherOptions extends PlaceOptions {
   maxBatch?: number;
   maxInFlight?: number;

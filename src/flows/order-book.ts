@@ -1,17 +1,16 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { PlacementBook, type CounterScope, type TradingStatus } from '../domain/orders/book.ts';
-import { TierPurchaseLimitPolicy, DEFAULT_TIER_LIMITS, type ItemLimit, type PurchaseLimitPolicy, type TierLimits } from '../domain/orders/limits.ts';
-import {
-  answeredKeysFromRows, answeredKeysQuery, boughtSoFarFromRows, boughtSoFarQuery, lockBuyersQuery, lockSlotsQuery, lockWindowsQuery, nodeStatusesQuery, orderItemsFromRows, orderItemsQuery, rowToSlot, rowToWindow, type OrderItem,
-} from '../store/orders.ts';
-import { lockedStockFromRows, lockItemBalancesQuery } from '../store/inventory.ts';
-
 /**
  * Fills a `PlacementBook` for a set of orders inside a transaction, taking the row locks in the
  * fixed order (windows, slots, stock, buyers; each sorted) so that concurrent batches queue on
  * the rows they share instead of deadlocking. What a batch needs to know is gathered first, then
  * each table is read once.
  */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { PlacementBook, type CounterScope, type TradingStatus, TierPurchaseLimitPolicy, DEFAULT_TIER_LIMITS, type ItemLimit, type PurchaseLimitPolicy, type TierLimits } from '../domain/orders/index.ts';
+import {
+  answeredKeysFromRows, answeredKeysQuery, boughtSoFarFromRows, boughtSoFarQuery, lockBuyersQuery, lockSlotsQuery, lockWindowsQuery, nodeStatusesQuery, orderItemsFromRows, orderItemsQuery, rowToSlot, rowToWindow, type OrderItem,
+} from '../store/orders.ts';
+import { lockedStockFromRows, lockItemBalancesQuery } from '../store/inventory.ts';
+
 export interface BookNeeds {
   /** (node, slot start, service day) for every candidate node of every order. */
   slots: Array<{ nodeId: string; startMs: number; day: string }>;
@@ -72,8 +71,23 @@ export function bookQuery(needs: BookNeeds, keys: Array<{ scope: string; key: st
   return sql<Record<string, unknown>>`SELECT ${sql.join(cols)}`;
 }
 
-/** The book from `bookQuery`'s row; what the buyers bought is read by `query` (a second statement, after the buyer locks). */
-export async function bookFromRow(row: Record<string, unknown>, needs: BookNeeds, tiers: TierLimits, query: <R>(q: RawBuilder<R>) => Promise<R[]>): Promise<LoadedBook & { answered: ReturnType<typeof answeredKeysFromRows> }> {
+/**
+ * What every buyer of the batch bought of every item of the batch (a superset of the capped
+ * items, which are only known once the items are read), to send right behind `bookQuery` in the
+ * same transaction: it starts once that statement has ended, so under the buyer locks it took and
+ * with a snapshot that sees every order their earlier holders committed; pipelined, it costs no
+ * round trip of its own. Null when the batch has no buyer.
+ */
+export function boughtQuery(needs: BookNeeds): RawBuilder<any> | null {
+  const items = [...new Set(needs.buyers.flatMap((b) => b.itemIds))];
+  return items.length > 0 ? boughtSoFarQuery(needs.buyers, items) : null;
+}
+
+/**
+ * The book from `bookQuery`'s row; what the buyers bought is `bought` (the rows of `boughtQuery`,
+ * read behind it) or else read by `query` (a second statement, after the buyer locks).
+ */
+export async function bookFromRow(row: Record<string, unknown>, needs: BookNeeds, tiers: TierLimits, query: <R>(q: RawBuilder<R>) => Promise<R[]>, bought?: any[]): Promise<LoadedBook & { answered: ReturnType<typeof answeredKeysFromRows> }> {
   const rows = (name: string): any[] => {
     const v = row[name];
     return (typeof v === 'string' ? JSON.parse(v) : v) as any[];
@@ -106,7 +120,8 @@ export async function bookFromRow(row: Record<string, unknown>, needs: BookNeeds
   }
   const buyerList = [...buyers.values()];
   if (buyerList.length > 0 && cappedItems.size > 0) {
-    for (const c of boughtSoFarFromRows(await query(boughtSoFarQuery(buyerList, [...cappedItems])))) book.setBought(c.scope, c.subject, c.itemId, c.day, c.quantity);
+    const rows = bought ?? (await query(boughtSoFarQuery(buyerList, [...cappedItems])));
+    for (const c of boughtSoFarFromRows(rows)) if (cappedItems.has(c.itemId)) book.setBought(c.scope, c.subject, c.itemId, c.day, c.quantity);
   }
   return { book, items, policy, answered: answeredKeysFromRows(rows('keys')) };
 }

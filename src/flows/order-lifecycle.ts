@@ -1,9 +1,16 @@
+/**
+ * The order lifecycle through the stock ledger. Each function runs inside the caller's
+ * transaction and locks the order row first (then slots, then stock, the same order as placing).
+ *  - start picking: the pick list, lots first-expired-first-out;
+ *  - pack: the picked quantities leave stock (a ledger pick consuming the reservation, lots
+ *    FEFO); a short pick releases what was not picked and gives the purchase allowance back;
+ *  - dispatch, deliver: status only;
+ *  - cancel: releases everything the order still holds and gives back the slot and the allowance.
+ */
 import type { Kysely } from 'kysely';
-import { takeFefo } from '../domain/inventory/fefo.ts';
-import type { Operation } from '../domain/inventory/types.ts';
-import { checkPackedQuantities, holdsReservation, transition, type OrderEvent } from '../domain/orders/lifecycle.ts';
-import { localDay } from '../domain/orders/slots.ts';
-import { fail, unwrap } from '../domain/shared/result.ts';
+import { takeFefo, type Operation } from '../domain/inventory/index.ts';
+import { checkPackedQuantities, holdsReservation, transition, type OrderEvent, localDay } from '../domain/orders/index.ts';
+import { fail, unwrap } from '../domain/shared/index.ts';
 import { lotBalances, postOperations } from '../store/inventory.ts';
 import {
   bookDeliveries,
@@ -15,15 +22,6 @@ import {
   type OrderView,
 } from '../store/orders.ts';
 
-/**
- * The order lifecycle through the stock ledger. Each function runs inside the caller's
- * transaction and locks the order row first (then slots, then stock, the same order as placing).
- *  - start picking: the pick list, lots first-expired-first-out;
- *  - pack: the picked quantities leave stock (a ledger pick consuming the reservation, lots
- *    FEFO); a short pick releases what was not picked and gives the purchase allowance back;
- *  - dispatch, deliver: status only;
- *  - cancel: releases everything the order still holds and gives back the slot and the allowance.
- */
 export interface PickListLine {
   lineNo: number;
   itemId: string;

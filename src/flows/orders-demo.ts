@@ -1,15 +1,15 @@
-import type { Kysely } from 'kysely';
-import { daySlots, localDay } from '../domain/orders/slots.ts';
-import { unwrap } from '../domain/shared/result.ts';
-import { demoSteps, type DemoContext } from '../store/demo.ts';
-import { listNodes } from '../store/network.ts';
-import { upsertDay } from '../store/orders.ts';
-
 /**
  * Demo step: hourly delivery slots 07:00-22:00 for the Yizhuang delivery nodes (stores, satellite
  * and emergency warehouses with an order capacity), today and tomorrow in Beijing time, each day's
  * capacity the node's daily order capacity; ordering for a day opens at 06:00 that day.
  */
+import type { Kysely } from 'kysely';
+import { daySlots, localDay } from '../domain/orders/index.ts';
+import { unwrap } from '../domain/shared/index.ts';
+import { demoSteps, type DemoContext } from '../store/demo.ts';
+import { listNodes } from '../store/network.ts';
+import { upsertDay } from '../store/orders.ts';
+
 export const YIZHUANG_ORDER_NODE_IDS = ['dazu-plaza', 'yicheng-jingyuan', 'yz-satellite', 'yz-emergency'];
 
 export async function loadDemoSlots(db: Kysely<any>, ctx: Pick<DemoContext, 'now' | 'log'>, nodeIds = YIZHUANG_ORDER_NODE_IDS): Promise<number> {

@@ -1,48 +1,44 @@
-import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import type { Clock } from '../api/deps.ts';
-import { householdKey, DEFAULT_TIER_LIMITS, type TierLimits } from '../domain/orders/limits.ts';
-import { placeOrder } from '../domain/orders/placement.ts';
-import { localDay } from '../domain/orders/slots.ts';
-import { sameCategorySubstitution, type SubstitutionPolicy } from '../domain/orders/substitution.ts';
-import type { LineRejection, OrderRequest, PlacementOutcome, RoutingInfo } from '../domain/orders/types.ts';
-import { notFoundItem } from '../domain/orders/validate.ts';
-import { DomainException, type DomainError } from '../domain/shared/result.ts';
-import { orderReservationPart, type OrderReservation } from '../store/inventory.ts';
-import { appendAuditsPart, type AuditEntry } from '../store/auth.ts';
-import { bookDeliveriesPart, insertOrdersPart, isOrderKeyConflict, OrderKeyRace, reservationId, type NewOrder } from '../store/orders.ts';
-import { bookFromRow, bookQuery } from './order-book.ts';
-import { batchTransaction } from '../store/batch-transaction.ts';
-import type { PipelinedConnection } from '../store/db.ts';
-import { availableByCategory } from '../store/inventory.ts';
-import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory.ts';
-
 /**
  * Placing orders: the flow that spans zones (where does the address go), the network (is the
  * node trading), orders (window, slot, purchase limits) and the inventory ledger (reserve stock).
  *
  * Steps, for a batch of orders that arrived together (group commit), in ONE database transaction
- * of four round trips (BEGIN, one read, one write, COMMIT; a fifth read when a buyer has a capped
- * item):
+ * of two round trips on a pipelined connection (BEGIN, the locked read and the purchase counts
+ * behind it; the write and COMMIT), five statements one after the other elsewhere:
  *   1-2. look up each address's zone (in memory), then read in one statement (`loadBook`) the
  *      idempotency keys already answered (such a key replays its answer, placing nothing) and,
  *      under row locks, everything the orders touch;
  *   3. decide each order in arrival order with the pure placement rules, each seeing what the
  *      orders before it took; every order is atomic: all its accepted lines or none;
  *   4-5. write the batch in ONE statement: the stock reservation of every accepted line of every
- *      order (`orderReservationPart`: `UPDATE … FROM unnest(…) WHERE on_hand - reserved >= qty`,
+ *      order (`orderReservationPart`: `UPDATE … FROM json_to_recordset(…) WHERE on_hand - reserved >= qty`,
  *      the ledger's movement lines and reservations, one ledger operation key for the whole batch:
  *      each line's movement keeps its own key and its order line as document), the orders (the
  *      first order of a placement carries its Idempotency-Key and answer: the order is the key's
  *      record; a key another transaction stored meanwhile refuses the batch with a retryable
  *      error: its orders are decided again and replay), the slots and windows booked, and the
  *      audit rows. Purchase limits need no write: what a buyer bought is counted from its orders,
- *      under a per-buyer advisory lock (`loadBook`).
+ *      under a per-buyer advisory lock (`bookQuery`), by a statement sent right behind the read
+ *      (`boughtQuery`: it starts once the locks are held, yet costs no round trip of its own).
  * A failure anywhere rolls the whole transaction back, which is the compensation of every step:
  * no reservation, booking or counter outlives a failed confirmation. When a batch fails for a
  * reason that is not an order's own (a deadlock, a bug), each of its orders is retried alone so
  * that one bad order cannot fail the others.
  */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Clock } from '../api/deps.ts';
+import { householdKey, DEFAULT_TIER_LIMITS, type TierLimits, placeOrder, localDay, sameCategorySubstitution, type SubstitutionPolicy, type LineRejection, type OrderRequest, type PlacementOutcome, type RoutingInfo, notFoundItem } from '../domain/orders/index.ts';
+import { DomainException, type DomainError } from '../domain/shared/index.ts';
+import { orderReservationPart, type OrderReservation } from '../store/inventory.ts';
+import { appendAuditsPart, type AuditEntry } from '../store/auth.ts';
+import { bookDeliveriesPart, insertOrdersPart, isOrderKeyConflict, OrderKeyRace, reservationId, type NewOrder } from '../store/orders.ts';
+import { bookFromRow, bookQuery, boughtQuery } from './order-book.ts';
+import { batchTransaction } from '../store/batch-transaction.ts';
+import type { PipelinedConnection } from '../store/db.ts';
+import { availableByCategory } from '../store/inventory.ts';
+import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory.ts';
+
 export interface PlaceJob {
   request: OrderRequest;
   idempotency?: { key: string; scope: string; hash: string };
@@ -74,7 +70,7 @@ export interface PlaceOptions {
   substitution?: SubstitutionPolicy | null;
   /** Test hook: runs after the batch's writes (stock reserved, orders written) and before its commit. */
   afterReserve?: (trx: Kysely<any>) => Promise<void> | void;
-  /** A pipelined PostgreSQL connection (`Database.pipelined`): a batch then costs two round trips (three with a capped item). */
+  /** A pipelined PostgreSQL connection (`Database.pipelined`): a batch then costs two round trips. */
   pipelined?: () => Promise<PipelinedConnection>;
 }
 
@@ -154,8 +150,9 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
   // A pipelined connection sends BEGIN with the read and COMMIT with the write (two round trips);
   // the crash test's hook needs the transaction between the write and the commit.
   const source = options.afterReserve ? { db } : { db, pipelined: options.pipelined };
-  await batchTransaction(source, bookQuery(needs, keys), async ([row], tx) => {
-    const { book, items, policy, answered } = await bookFromRow(row, needs, options.tiers ?? DEFAULT_TIER_LIMITS, tx.query);
+  const bought = boughtQuery(needs);
+  await batchTransaction(source, bookQuery(needs, keys), async ([row], tx, [boughtRows]) => {
+    const { book, items, policy, answered } = await bookFromRow(row, needs, options.tiers ?? DEFAULT_TIER_LIMITS, tx.query, bought ? boughtRows : []);
     // Optimistic: the keys already answered replay their answer; the answers of this batch are
     // inserted at the end, and a key another transaction answered meanwhile refuses the batch
     // (retryable), so each key is written once instead of claimed and then updated.
@@ -246,7 +243,7 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
       return { last: null, result: true };
     }
     return { last: write, result: true };
-  }).catch((e) => {
+  }, bought ? [bought] : []).catch((e) => {
     throw isOrderKeyConflict(e) ? new OrderKeyRace(e) : e;
   });
 

@@ -1,9 +1,3 @@
-import type { Kysely } from 'kysely';
-import { capacityPerSlot } from '../domain/workforce/capacity.ts';
-import type { SlotState } from '../domain/orders/slots.ts';
-import * as workforce from '../store/workforce.ts';
-import * as orders from '../store/orders.ts';
-
 /**
  * Staffing → slot capacity (issue 8): when a staffing plan is applied, each of its nodes' order
  * slots inside the plan's horizon gets the capacity the roster gives — the orders per slot the
@@ -16,6 +10,12 @@ import * as orders from '../store/orders.ts';
  * The changes are returned so that an undo (an incident's compensation) can put the old
  * capacities back with `restoreSlotCapacities`.
  */
+import type { Kysely } from 'kysely';
+import { capacityPerSlot } from '../domain/workforce/index.ts';
+import type { SlotState } from '../domain/orders/index.ts';
+import * as workforce from '../store/workforce.ts';
+import * as orders from '../store/orders.ts';
+
 type Db = Kysely<any>;
 
 export interface SlotCapacityChange {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../store/db.ts';
-import { DomainException } from '../domain/shared/result.ts';
+import { DomainException } from '../domain/shared/index.ts';
 import { runWorkflow, PREPARE_ATTEMPTS, type Journal, type JournalEntry, type Step } from './workflow.ts';
 
 // The runner needs transactions only: an empty in-memory database with one table, no migrations.

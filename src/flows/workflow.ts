@@ -1,5 +1,3 @@
-import type { Kysely } from 'kysely';
-
 /**
  * The workflow runner: steps with a compensation each, run in order, each in its own transaction
  * together with its journal record (a step is recorded `applied` if and only if its work
@@ -7,6 +5,8 @@ import type { Kysely } from 'kysely';
  * its own transaction with its record. A run stopped midway (the process killed) leaves a journal
  * that `runWorkflow` resumes (the steps recorded applied are skipped) or `undoWorkflow` rolls back.
  */
+import type { Kysely } from 'kysely';
+
 type Db = Kysely<any>;
 
 export interface Step {

@@ -1,9 +1,3 @@
-import type { Kysely } from 'kysely';
-import { haversineM } from '../domain/geo/distance.ts';
-import type { RoutingInfo } from '../domain/orders/types.ts';
-import { getZoneIndex } from '../store/zones.ts';
-import { listNodes } from '../store/network.ts';
-
 /**
  * Where an order from an address goes: its zone, serving node, backups, and whether it is under
  * lockdown (then, the drop point). The zones context answers when delivery zones are defined;
@@ -11,6 +5,12 @@ import { listNodes } from '../store/network.ts';
  * radius reaches it (the way stores worked before zones were drawn), so a fresh system takes
  * orders as soon as it has nodes.
  */
+import type { Kysely } from 'kysely';
+import { haversineM } from '../domain/geo/index.ts';
+import type { RoutingInfo } from '../domain/orders/index.ts';
+import { getZoneIndex } from '../store/zones.ts';
+import { listNodes } from '../store/network.ts';
+
 export interface ZoneDirectory {
   lookup(lat: number, lng: number): RoutingInfo | null;
 }

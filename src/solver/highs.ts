@@ -1,3 +1,7 @@
+/**
+ * The HiGHS adapter of the MipSolver port: HiGHS WASM loaded once per thread, models loaded and
+ * solved (with hot starts) on the calling thread.
+ */
 import * as highsModule from 'highs';
 import type { Highs, Model } from 'highs';
 import { pack, type BoundChanges, type LinearModel, type MipSolver, type ModelSession, type PackedModel, type SolveOptions, type SolveResult } from './model.ts';

@@ -3,4 +3,7 @@
  * (`src/domain/shared/mip.ts`); adapters in `src/solver/` implement the port. This
  * re-export keeps outer-layer imports working.
  */
-export * from '../domain/shared/mip.ts';
+export {
+  INF, ModelBuilder, openSession, pack, transferList,
+  type BoundChanges, type LinearModel, type MipSolver, type ModelSession, type PackedModel, type SolveOptions, type SolveResult, type SolveStatus,
+} from '../domain/shared/index.ts';

@@ -7,9 +7,9 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { solveRouting } from '../domain/routing/solve.ts';
+import { solveRouting } from '../domain/routing/index.ts';
 import { failed, HighsSolver, LoadedModel } from './highs.ts';
-import { planStaffing } from '../domain/workforce/roster.ts';
+import { planStaffing } from '../domain/workforce/index.ts';
 import type { PoolMessage, PoolReply } from './pool.ts';
 
 const highs = new HighsSolver();

@@ -19,13 +19,11 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { spawnSolverWorker } from './spawn.ts';
-import { pack, transferList, type BoundChanges, type LinearModel, type MipSolver, type ModelSession, type PackedModel, type SolveOptions, type SolveResult } from '../domain/shared/mip.ts';
-import type { RoutingProblem, RoutingProgress, RoutingSolution } from '../domain/routing/model.ts';
-import type { SolveFn, SolveRequest } from '../domain/trips/plan.ts';
-import { err, type Result } from '../domain/shared/result.ts';
+import { pack, transferList, type BoundChanges, type LinearModel, type MipSolver, type ModelSession, type PackedModel, type SolveOptions, type SolveResult, err, type Result } from '../domain/shared/index.ts';
+import type { RoutingProblem, RoutingProgress, RoutingSolution } from '../domain/routing/index.ts';
+import type { SolveFn, SolveRequest } from '../domain/trips/index.ts';
 import type { WorkerSolveOptions } from './routing.ts';
-import type { RosterPlanner } from '../domain/workforce/roster.ts';
-import type { StaffingPlanResult, StaffingProblem } from '../domain/workforce/model.ts';
+import type { RosterPlanner, StaffingPlanResult, StaffingProblem } from '../domain/workforce/index.ts';
 
 export type PoolJob =
   | { kind: 'mip'; model: LinearModel; options: SolveOptions }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { okSmall, OK_SMALL_OPTIMUM } from '../domain/routing/fixtures/small.ts';
-import { validateSolution } from '../domain/routing/validator.ts';
-import type { RoutingProblem } from '../domain/routing/model.ts';
+import { validateSolution, type RoutingProblem } from '../domain/routing/index.ts';
 import { solveInWorker } from './routing.ts';
 
 describe('solveInWorker', () => {

@@ -4,8 +4,8 @@
  * Travel given as functions is turned into arrays first, because functions cannot cross the
  * worker boundary.
  */
-import type { RoutingProblem, RoutingProgress, RoutingSolution, SolveOptions } from '../domain/routing/model.ts';
-import type { Result } from '../domain/shared/result.ts';
+import type { RoutingProblem, RoutingProgress, RoutingSolution, SolveOptions } from '../domain/routing/index.ts';
+import type { Result } from '../domain/shared/index.ts';
 import { defaultSolverPool } from './pool.ts';
 
 export type WorkerSolveOptions = Omit<SolveOptions, 'clock' | 'onProgress'>;

@@ -1,13 +1,14 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Principal, Role } from '../domain/auth/policy.ts';
-import { fail } from '../domain/shared/result.ts';
-
 /**
  * Users, sessions and API tokens, and the audit log. Passwords are hashed with
  * argon2id; tokens are random 256-bit values of which only a SHA-256 is stored.
  */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Principal, Role } from '../domain/auth/index.ts';
+import { fail } from '../domain/shared/index.ts';
+import { jsonRecordset } from './json-rows.ts';
+
 type Db = Kysely<any>;
 
 export interface User {
@@ -232,14 +233,18 @@ export async function appendAudits(db: Db, entries: AuditEntry[]): Promise<void>
 /** `appendAudits` as a common table expression (`aud`) for a larger statement (the order batcher writes a batch in one round trip); null when there is nothing to audit. */
 export function appendAuditsPart(entries: AuditEntry[]): RawBuilder<unknown> | null {
   if (entries.length === 0) return null;
-  const col = <T>(f: (e: AuditEntry) => T) => entries.map(f);
+  // One JSON parameter for every row (`jsonRecordset`), not one array per column; the JSON
+  // columns keep their value as JSON text (a JSON null stays a JSON null, not SQL NULL).
   const json = (v: unknown) => JSON.stringify(v ?? null);
+  const rows = entries.map((e) => ({
+    at: e.at.toISOString(), u: e.userId, un: e.username, r: e.role, m: e.method, rt: e.route, url: e.url.slice(0, 2000), rq: e.requestId, sc: e.statusCode,
+    rs: e.reason.slice(0, 1000), p: json(e.params), b: json(e.before), a: json(truncate(e.after)), ip: e.ip,
+  }));
   return sql`
     aud AS (
       INSERT INTO audit_log (at, user_id, username, role, method, route, url, request_id, status_code, reason, params, before, after, ip)
-      SELECT * FROM unnest(${col((e) => e.at.toISOString())}::timestamptz[], ${col((e) => e.userId)}::text[], ${col((e) => e.username)}::text[], ${col((e) => e.role)}::text[],
-        ${col((e) => e.method)}::text[], ${col((e) => e.route)}::text[], ${col((e) => e.url.slice(0, 2000))}::text[], ${col((e) => e.requestId)}::text[], ${col((e) => e.statusCode)}::int[],
-        ${col((e) => e.reason.slice(0, 1000))}::text[], ${col((e) => json(e.params))}::jsonb[], ${col((e) => json(e.before))}::jsonb[], ${col((e) => json(truncate(e.after)))}::jsonb[], ${col((e) => e.ip)}::text[])
+      SELECT at, u, un, r, m, rt, url, rq, sc, rs, p::jsonb, b::jsonb, a::jsonb, ip
+      FROM ${jsonRecordset(rows, 't', 'at timestamptz, u text, un text, r text, m text, rt text, url text, rq text, sc int, rs text, p text, b text, a text, ip text')}
       RETURNING 1
     )`;
 }

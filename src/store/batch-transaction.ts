@@ -23,22 +23,24 @@ export interface BatchTransactionSource {
   pipelined?: () => Promise<PipelinedConnection>;
 }
 
+type Body<F, R> = (firstRows: F[], tx: BatchTransaction, thenRows: any[][]) => Promise<{ last: RawBuilder<any> | null; result: R }>;
+
 /**
- * Runs `body` in a transaction: `first` is sent with the BEGIN, `body` gets its rows and answers
- * the last statement (or null: nothing to write, the transaction just ends), which is sent with
- * the COMMIT. Any error rolls back and is rethrown.
+ * Runs `body` in a transaction: `first` is sent with the BEGIN, then the statements of `then`
+ * (each starts once the one before it has ended, so it sees what the locks taken before it
+ * protect, yet on a pipelined connection all go out at once: no round trip more); `body` gets
+ * their rows and answers the last statement (or null: nothing to write, the transaction just
+ * ends), which is sent with the COMMIT. Any error rolls back and is rethrown.
  */
-export async function batchTransaction<F, R>(
-  src: BatchTransactionSource,
-  first: RawBuilder<F>,
-  body: (firstRows: F[], tx: BatchTransaction) => Promise<{ last: RawBuilder<any> | null; result: R }>,
-): Promise<R> {
-  if (src.pipelined) return pipelinedTransaction(src.db, await src.pipelined(), first, body);
+export async function batchTransaction<F, R>(src: BatchTransactionSource, first: RawBuilder<F>, body: Body<F, R>, then: Array<RawBuilder<any>> = []): Promise<R> {
+  if (src.pipelined) return pipelinedTransaction(src.db, await src.pipelined(), first, then, body);
   return src.db.connection().execute(async (conn) => {
     await sql`BEGIN`.execute(conn);
     try {
       const firstRows = (await first.execute(conn)).rows;
-      const { last, result } = await body(firstRows, { query: async (q) => (await q.execute(conn)).rows, kysely: conn });
+      const thenRows: any[][] = [];
+      for (const q of then) thenRows.push((await q.execute(conn)).rows as any[]);
+      const { last, result } = await body(firstRows, { query: async (q) => (await q.execute(conn)).rows, kysely: conn }, thenRows);
       if (last) await last.execute(conn);
       await sql`COMMIT`.execute(conn);
       return result;
@@ -53,7 +55,8 @@ async function pipelinedTransaction<F, R>(
   db: Kysely<any>,
   c: PipelinedConnection,
   first: RawBuilder<F>,
-  body: (firstRows: F[], tx: BatchTransaction) => Promise<{ last: RawBuilder<any> | null; result: R }>,
+  then: Array<RawBuilder<any>>,
+  body: Body<F, R>,
 ): Promise<R> {
   const send = (q: CompiledQuery) => c.query(q.sql, q.parameters);
   let open = false;
@@ -61,9 +64,10 @@ async function pipelinedTransaction<F, R>(
     const begin = c.query('BEGIN', []);
     open = true;
     const head = send(first.compile(db));
-    // Both are on the wire; wait for both (a failed BEGIN fails the read too).
-    const [, firstRes] = await Promise.all([begin, head]);
-    const { last, result } = await body(firstRes.rows as F[], { query: async (q) => (await send(q.compile(db))).rows as any[] });
+    // All are on the wire; wait for all (a failed BEGIN fails the reads too).
+    const more = then.map((q) => send(q.compile(db)));
+    const [, firstRes, ...thenRes] = await Promise.all([begin, head, ...more]);
+    const { last, result } = await body(firstRes.rows as F[], { query: async (q) => (await send(q.compile(db))).rows as any[] }, thenRes.map((r) => r.rows as any[]));
     const tail = last ? send(last.compile(db)) : null;
     const commit = c.query('COMMIT', []);
     // A failed last statement fails the transaction: its COMMIT then rolls back.

@@ -1,6 +1,6 @@
+/** The network board's storage: acknowledgements of its alerts (the alerts themselves are computed). */
 import type { Kysely } from 'kysely';
 
-/** The network board's storage: acknowledgements of its alerts (the alerts themselves are computed). */
 type Db = Kysely<any>;
 
 export async function acknowledgements(db: Db): Promise<Map<string, { by: string; at: string; note: string }>> {

@@ -1,13 +1,13 @@
+/**
+ * The database handle every store module receives. `kind` tells which engine is
+ * behind it; the SQL is the same for both.
+ */
 import { Kysely, PostgresDialect, type Kysely as K } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { acquireFolderLock, type FolderLock } from './lock.ts';
 import { pgliteDialect } from './pglite-dialect.ts';
 
-/**
- * The database handle every store module receives. `kind` tells which engine is
- * behind it; the SQL is the same for both.
- */
 export interface Database {
   readonly db: K<any>;
   readonly kind: 'pglite' | 'pg';

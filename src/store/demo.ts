@@ -1,10 +1,10 @@
+/** Loading the built-in Yizhuang demo: its network file, then each context's demo step, in one transaction. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { generateBaselineDemand, generateCatalogue } from '../domain/network/catalogue.ts';
-import type { NodeInput } from '../domain/network/model.ts';
-import { seededRandom } from '../domain/shared/random.ts';
+import { generateBaselineDemand, generateCatalogue, type NodeInput } from '../domain/network/index.ts';
+import { seededRandom } from '../domain/shared/index.ts';
 import { networkCounts, upsertDemand, upsertItems, upsertNodes } from './network.ts';
 import { zonesDemoStep } from './zones.ts';
 import { planningDemoStep } from './planning.ts';

@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import { fail } from '../domain/shared/result.ts';
-import type { IncidentInput, PlanPart, PlanSummary } from '../domain/incidents/model.ts';
-
 /**
  * The incident context's storage: incidents, their areas, response plans with
  * parts, applied steps and reconciliations. Other contexts are reached through
  * their own store functions (see src/flows/incident-*.ts), never their tables.
  */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { fail } from '../domain/shared/index.ts';
+import type { IncidentInput, PlanPart, PlanSummary } from '../domain/incidents/index.ts';
+
 type Db = Kysely<any>;
 const j = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);

@@ -44,6 +44,7 @@ import {
 } from '../domain/inventory/index.ts';
 import { DomainException, fail, type DomainError } from '../domain/shared/result.ts';
 import { addDays, operatingDay } from '../domain/shared/calendar.ts';
+import { jsonRecordset } from './json-rows.ts';
 import { demandByNode, itemsByIds, listDemand, listItems, listNodes } from './network.ts';
 
 type Db = Kysely<any>;
@@ -399,18 +400,16 @@ type KeyedLine = { key: string; note: string | null; l: MovementLine };
 
 /** A CTE `mv` inserting movement lines (unnest arrays: one parameter per column, any row count). */
 function movementInsert(c: KeyedLine[], now: Date, name = 'mv') {
-  const col = <T>(f: (x: KeyedLine) => T) => c.map(f);
+  // One JSON parameter for every line (`jsonRecordset`), not one array per column.
+  const rows = c.map((x) => ({
+    k: x.key, kd: x.l.kind, rs: x.l.reason, n: x.l.nodeId, i: x.l.itemId, lc: x.l.lotCode, q: x.l.quantity, oh: x.l.onHandDelta, rv: x.l.reservedDelta,
+    ti: x.l.inTransitInDelta, tout: x.l.inTransitOutDelta, cp: x.l.counterpartyNodeId, dt: x.l.documentType, dr: x.l.documentRef, rid: x.l.reservationId, v: x.l.varianceQuantity, nt: x.note,
+  }));
   return sql`${sql.raw(name)} AS (
       INSERT INTO stock_movements (operation_key, kind, reason, node_id, item_id, lot_code, quantity, on_hand_delta, reserved_delta,
         in_transit_in_delta, in_transit_out_delta, counterparty_node_id, document_type, document_ref, reservation_id, variance_quantity, note, posted_at)
       SELECT k, kd, rs, n, i, lc, q, oh, rv, ti, tout, cp, dt, dr, rid, v, nt, ${now}::timestamptz
-      FROM unnest(
-        ${col((x) => x.key)}::text[], ${col((x) => x.l.kind)}::text[], ${col((x) => x.l.reason)}::text[], ${col((x) => x.l.nodeId)}::text[],
-        ${col((x) => x.l.itemId)}::text[], ${col((x) => x.l.lotCode)}::text[], ${col((x) => x.l.quantity)}::int[], ${col((x) => x.l.onHandDelta)}::int[],
-        ${col((x) => x.l.reservedDelta)}::int[], ${col((x) => x.l.inTransitInDelta)}::int[], ${col((x) => x.l.inTransitOutDelta)}::int[],
-        ${col((x) => x.l.counterpartyNodeId)}::text[], ${col((x) => x.l.documentType)}::text[], ${col((x) => x.l.documentRef)}::text[],
-        ${col((x) => x.l.reservationId)}::text[], ${col((x) => x.l.varianceQuantity)}::int[], ${col((x) => x.note)}::text[]
-      ) AS t(k, kd, rs, n, i, lc, q, oh, rv, ti, tout, cp, dt, dr, rid, v, nt)
+      FROM ${jsonRecordset(rows, 't', 'k text, kd text, rs text, n text, i text, lc text, q int, oh int, rv int, ti int, tout int, cp text, dt text, dr text, rid text, v int, nt text')}
       RETURNING 1)`;
 }
 
@@ -1343,7 +1342,7 @@ export function lockItemBalancesQuery(pairs: [string, string][]): RawBuilder<any
   return sql<any>`
     SELECT b.node_id, b.item_id, b.on_hand, b.reserved, COALESCE(s.online_safety_buffer, 0) AS buffer
     FROM stock_item_balances b LEFT JOIN inventory_node_settings s ON s.node_id = b.node_id
-    WHERE (b.node_id, b.item_id) IN (SELECT * FROM unnest(${ps.map((p) => p[0])}::text[], ${ps.map((p) => p[1])}::text[]))
+    WHERE (b.node_id, b.item_id) IN (SELECT n, i FROM ${jsonRecordset(ps.map((p) => ({ n: p[0], i: p[1] })), 'p', 'n text, i text')})
     ORDER BY b.node_id, b.item_id FOR UPDATE OF b`;
 }
 
@@ -1503,7 +1502,7 @@ export function orderReservationPart(lines: OrderReservation[], now: Date): { ct
   const ctes = sql`${movementInsert(keyed, now, 'res_mv')},
     res_it AS (
       UPDATE stock_item_balances AS b SET reserved = b.reserved + d.q
-      FROM unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[], ${pairs.map((p) => p[2])}::int[]) AS d(n, i, q)
+      FROM ${jsonRecordset(pairs.map((p) => ({ n: p[0], i: p[1], q: p[2] })), 'd', 'n text, i text, q int')}
       WHERE b.node_id = d.n AND b.item_id = d.i AND b.on_hand - b.reserved >= d.q
       RETURNING 1),
     res_op AS (
@@ -1514,7 +1513,7 @@ export function orderReservationPart(lines: OrderReservation[], now: Date): { ct
       RETURNING 1),
     res_ri AS (
       INSERT INTO stock_reservations (id, node_id, item_id, quantity)
-      SELECT * FROM unnest(${lines.map((l) => l.reservationId)}::text[], ${lines.map((l) => l.nodeId)}::text[], ${lines.map((l) => l.itemId)}::text[], ${lines.map((l) => l.quantity)}::int[])
+      SELECT id, n, i, q FROM ${jsonRecordset(lines.map((l) => ({ id: l.reservationId, n: l.nodeId, i: l.itemId, q: l.quantity })), 't', 'id text, n text, i text, q int')}
       ON CONFLICT (id) DO NOTHING
       RETURNING 1)`;
   // The stock guard is checked by the statement itself (`baogong_guard`, SQLSTATE 40001), so that a

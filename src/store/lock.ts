@@ -1,7 +1,3 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
-import path from 'node:path';
-
 /**
  * One process at a time in an embedded (PGlite) database folder.
  *
@@ -15,6 +11,10 @@ import path from 'node:path';
  * A lock whose process is gone (same host, pid no longer alive) is stale: it is taken
  * over. A lock from another host is never taken over (we cannot see its processes).
  */
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+
 export const LOCK_FILE = 'baogong.lock';
 
 export interface LockHolder {

@@ -1,13 +1,13 @@
-import { readdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-
 /**
  * Migrations live in src/store/migrations as `NNNN_<context>_<what>.ts`, each
  * exporting `up(db)`. Each context has its own number range (docs/CONVENTIONS.md),
  * so migrations are applied in name order but allowed to arrive out of order.
  */
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
 class FolderProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');

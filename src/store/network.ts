@@ -1,23 +1,12 @@
-import { sql, type Kysely } from 'kysely';
-import {
-  checkStatusTransition,
-  ITEM_DEFAULTS,
-  NODE_DEFAULTS,
-  type DemandInput,
-  type Item,
-  type ItemInput,
-  type Node,
-  type NodeInput,
-  type NodeStatus,
-} from '../domain/network/model.ts';
-import { fail, unwrap } from '../domain/shared/result.ts';
-import { manualReason, readStatusReason, statusReasonText, toStatusReason, type StatusReason, type StatusReasonCode, type StatusReasonParams } from '../domain/network/status-reason.ts';
-
 /**
  * The network context's storage: nodes, items, baseline demand. Other contexts
  * read nodes and items through these functions (never through the tables).
  * Every function takes a Kysely handle, which may be a transaction.
  */
+import { sql, type Kysely } from 'kysely';
+import { checkStatusTransition, ITEM_DEFAULTS, NODE_DEFAULTS, type DemandInput, type Item, type ItemInput, type Node, type NodeInput, type NodeStatus, manualReason, readStatusReason, statusReasonText, toStatusReason, type StatusReason, type StatusReasonCode, type StatusReasonParams } from '../domain/network/index.ts';
+import { fail, unwrap } from '../domain/shared/index.ts';
+
 type Db = Kysely<any>;
 
 const NODE_COLUMNS: Record<keyof Omit<Node, 'statusChangedAt' | 'statusReasonCode' | 'statusReasonParams'>, string> = {

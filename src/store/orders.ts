@@ -9,12 +9,10 @@
  * orders, ordering windows, slots, stock balances (inventory), purchase counters; each sorted.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { CounterScope } from '../domain/orders/book.ts';
-import type { ItemLimit, LimitItem } from '../domain/orders/limits.ts';
-import type { SlotState, WindowState } from '../domain/orders/slots.ts';
-import type { DeliveryMode, OrderStatus } from '../domain/orders/types.ts';
-import type { DropPoint } from '../domain/zones/control-area.ts';
-import { fail } from '../domain/shared/result.ts';
+import type { CounterScope, ItemLimit, LimitItem, SlotState, WindowState, DeliveryMode, OrderStatus } from '../domain/orders/index.ts';
+import type { DropPoint } from '../domain/zones/index.ts';
+import { fail } from '../domain/shared/index.ts';
+import { jsonRecordset } from './json-rows.ts';
 
 type Db = Kysely<any>;
 
@@ -100,13 +98,13 @@ export function bookDeliveriesPart(deltas: Array<{ nodeId: string; startMs: numb
   return sql`
     book_w AS (
       UPDATE order_windows AS w SET booked = w.booked + t.d
-      FROM unnest(${w.map((x) => x.n)}::text[], ${w.map((x) => x.day)}::text[], ${w.map((x) => x.d)}::int[]) AS t(n, day, d)
+      FROM ${jsonRecordset(w, 't', 'n text, day text, d int')}
       WHERE w.node_id = t.n AND w.service_day = t.day
       RETURNING 1
     ),
     book_s AS (
       UPDATE order_slots AS s SET booked = s.booked + t.d
-      FROM unnest(${s.map((x) => x.n)}::text[], ${s.map((x) => new Date(x.s).toISOString())}::timestamptz[], ${s.map((x) => x.d)}::int[]) AS t(n, st, d)
+      FROM ${jsonRecordset(s.map((x) => ({ n: x.n, st: new Date(x.s).toISOString(), d: x.d })), 't', 'n text, st timestamptz, d int')}
       WHERE s.node_id = t.n AND s.start_at = t.st
       RETURNING 1
     )`;
@@ -278,13 +276,13 @@ export function boughtSoFarQuery(buyers: Array<{ customerId: string; household: 
   return sql<any>`
     SELECT 'customer' AS scope, o.customer_id AS subject, l.item_id, o.service_day, sum(COALESCE(l.picked_quantity, l.quantity))::int AS quantity
     FROM orders o JOIN order_lines l ON l.order_id = o.id
-    WHERE (o.customer_id, o.service_day) IN (SELECT * FROM unnest(${c.map((x) => x[0])}::text[], ${c.map((x) => x[1])}::text[]))
+    WHERE (o.customer_id, o.service_day) IN (SELECT s, d FROM ${jsonRecordset(c.map((x) => ({ s: x[0], d: x[1] })), 'b', 's text, d text')})
       AND o.status <> 'cancelled' AND l.item_id = ANY(${itemIds}::text[])
     GROUP BY o.customer_id, l.item_id, o.service_day
     UNION ALL
     SELECT 'household', o.household, l.item_id, o.service_day, sum(COALESCE(l.picked_quantity, l.quantity))::int
     FROM orders o JOIN order_lines l ON l.order_id = o.id
-    WHERE (o.household, o.service_day) IN (SELECT * FROM unnest(${h.map((x) => x[0])}::text[], ${h.map((x) => x[1])}::text[]))
+    WHERE (o.household, o.service_day) IN (SELECT s, d FROM ${jsonRecordset(h.map((x) => ({ s: x[0], d: x[1] })), 'b', 's text, d text')})
       AND o.status <> 'cancelled' AND l.item_id = ANY(${itemIds}::text[])
     GROUP BY o.household, l.item_id, o.service_day`;
 }
@@ -394,23 +392,24 @@ export async function insertOrders(trx: Db, orders: NewOrder[], now: Date): Prom
  */
 export function insertOrdersPart(orders: NewOrder[], now: Date): RawBuilder<unknown> | null {
   if (orders.length === 0) return null;
-  const col = <T>(f: (o: NewOrder) => T) => orders.map(f);
-  const lines = orders.flatMap((o) => o.lines.map((l, i) => ({ o: o.id, i, item: l.itemId, q: l.quantity })));
+  // One JSON parameter per table (`jsonRecordset`), not one array per column.
+  const os = orders.map((o) => ({
+    id: o.id, pl: o.placementId, c: o.customerId, h: o.household, n: o.nodeId, z: o.zoneId, st: new Date(o.slotStartMs).toISOString(), d: o.serviceDay,
+    dm: o.deliveryMode, dp: o.dropPoint, la: o.lat, ln: o.lng, g: o.groupId,
+    isc: o.idempotency?.scope, ik: o.idempotency?.key, ih: o.idempotency?.hash, ist: o.idempotency?.status, ia: o.idempotency?.answer,
+  }));
+  const lines = orders.flatMap((o) => o.lines.map((l, i) => ({ o: o.id, i, it: l.itemId, q: l.quantity })));
   return sql`
     ins_o AS (
       INSERT INTO orders (id, placement_id, customer_id, household, node_id, zone_id, slot_start, service_day, status, delivery_mode, drop_point, address_lat, address_lng, group_id, placed_at, updated_at,
         idem_scope, idem_key, request_hash, answer_status, answer)
-      SELECT id, pl, c, h, n, z, st, d, 'placed', dm, dp::jsonb, la, ln, g, ${now}::timestamptz, ${now}::timestamptz, isc, ik, ih, ist, ia::jsonb
-      FROM unnest(${col((o) => o.id)}::text[], ${col((o) => o.placementId)}::text[], ${col((o) => o.customerId)}::text[], ${col((o) => o.household)}::text[],
-        ${col((o) => o.nodeId)}::text[], ${col((o) => o.zoneId)}::text[], ${col((o) => new Date(o.slotStartMs).toISOString())}::timestamptz[], ${col((o) => o.serviceDay)}::text[],
-        ${col((o) => o.deliveryMode)}::text[], ${col((o) => (o.dropPoint ? JSON.stringify(o.dropPoint) : null))}::text[], ${col((o) => o.lat)}::float8[], ${col((o) => o.lng)}::float8[],
-        ${col((o) => o.groupId)}::text[], ${col((o) => o.idempotency?.scope ?? null)}::text[], ${col((o) => o.idempotency?.key ?? null)}::text[], ${col((o) => o.idempotency?.hash ?? null)}::text[],
-        ${col((o) => o.idempotency?.status ?? null)}::int[], ${col((o) => (o.idempotency ? JSON.stringify(o.idempotency.answer) : null))}::text[]) AS t(id, pl, c, h, n, z, st, d, dm, dp, la, ln, g, isc, ik, ih, ist, ia)
+      SELECT id, pl, c, h, n, z, st, d, 'placed', dm, dp, la, ln, g, ${now}::timestamptz, ${now}::timestamptz, isc, ik, ih, ist, ia
+      FROM ${jsonRecordset(os, 't', 'id text, pl text, c text, h text, n text, z text, st timestamptz, d text, dm text, dp jsonb, la float8, ln float8, g text, isc text, ik text, ih text, ist int, ia jsonb')}
       RETURNING 1
     ),
     ins_ol AS (
       INSERT INTO order_lines (order_id, line_no, item_id, quantity)
-      SELECT * FROM unnest(${lines.map((l) => l.o)}::text[], ${lines.map((l) => l.i)}::int[], ${lines.map((l) => l.item)}::text[], ${lines.map((l) => l.q)}::int[])
+      SELECT o, i, it, q FROM ${jsonRecordset(lines, 't', 'o text, i int, it text, q int')}
       RETURNING 1
     )`;
 }

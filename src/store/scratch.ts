@@ -1,13 +1,3 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
-import { openDatabase, type Database } from './db.ts';
-import { acquireFolderLock, FolderLockedError, type FolderLock } from './lock.ts';
-import { migrateToLatest } from './migrate.ts';
-
 /**
  * A throw-away, migrated database for tests and benchmarks: PGlite in memory when
  * `baseUrl` is unset, else a brand-new database on that PostgreSQL server, dropped on
@@ -24,6 +14,16 @@ import { migrateToLatest } from './migrate.ts';
  * by the seed's key and the source of src/ and data/, so a code change rebuilds it.
  * `BAOGONG_DB_TEMPLATES=off` turns templates off (every scratch database migrated afresh).
  */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { openDatabase, type Database } from './db.ts';
+import { acquireFolderLock, FolderLockedError, type FolderLock } from './lock.ts';
+import { migrateToLatest } from './migrate.ts';
+
 export interface ScratchDatabase {
   database: Database;
   /** The scratch database's URL (PostgreSQL only). */

@@ -4,23 +4,8 @@
  * the network context and are read through its functions only.
  */
 import type { Kysely } from 'kysely';
-import { fail } from '../domain/shared/result.ts';
-import { localTimeMs, operatingDay } from '../domain/shared/calendar.ts';
-import {
-  parseStaffMember,
-  DEFAULT_RATES,
-  DEFAULT_RULES,
-  ROLES,
-  type WorkRates,
-  type Assignment,
-  type Role,
-  type RoleNeed,
-  type Shift,
-  type StaffMember,
-  type StaffingPlanResult,
-  type StaffingProblem,
-} from '../domain/workforce/index.ts';
-import { yizhuangDemoStaff } from '../domain/workforce/demo.ts';
+import { fail, localTimeMs, operatingDay } from '../domain/shared/index.ts';
+import { parseStaffMember, DEFAULT_RATES, DEFAULT_RULES, ROLES, type WorkRates, type Assignment, type Role, type RoleNeed, type Shift, type StaffMember, type StaffingPlanResult, type StaffingProblem, yizhuangDemoStaff } from '../domain/workforce/index.ts';
 import { getNode, listNodes } from './network.ts';
 import type { DemoStep } from './demo.ts';
 

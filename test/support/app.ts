@@ -5,8 +5,8 @@ import { openScratchDatabase, type ScratchSeed } from '../../src/store/scratch.t
 import { buildApp } from '../../src/api/server.ts';
 import type { AppDeps, Clock } from '../../src/api/deps.ts';
 import { defaultSolver } from '../../src/solver/highs.ts';
-import type { RosterPlanner } from '../../src/domain/workforce/roster.ts';
-import type { MipSolver } from '../../src/domain/shared/mip.ts';
+import type { RosterPlanner } from '../../src/domain/workforce/index.ts';
+import type { MipSolver } from '../../src/domain/shared/index.ts';
 import { loadDemo } from '../../src/store/demo.ts';
 
 /**

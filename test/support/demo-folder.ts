@@ -1,4 +1,4 @@
-import { operatingDay } from '../../src/domain/shared/calendar.ts';
+import { operatingDay } from '../../src/domain/shared/index.ts';
 import { loadDemo } from '../../src/store/demo.ts';
 import { seedDataFolder } from '../../src/store/scratch.ts';
 

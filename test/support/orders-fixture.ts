@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import * as inv from '../../src/store/inventory.ts';
-import type { Operation } from '../../src/domain/inventory/types.ts';
+import type { Operation } from '../../src/domain/inventory/index.ts';
 
 /**
  * A small named network for the order tests: store A and satellite warehouse B, 600 m apart in

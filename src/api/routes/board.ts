@@ -1,3 +1,4 @@
+/** Routes of the network board: /api/board, its live stream and alert acknowledgements. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';

@@ -1,16 +1,19 @@
+/**
+ * Routes of the incidents context (/api/incidents): declare, draft, review and edit, simulate, apply,
+ * lift, reconcile and the timeline.
+ */
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import { StringEnum, typed } from '../typebox.ts';
 import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
-import { IncidentInputSchema } from '../../domain/incidents/model.ts';
+import { IncidentInputSchema } from '../../domain/incidents/index.ts';
 import * as store from '../../store/incidents.ts';
 import { undoApply } from '../../flows/incident/apply.ts';
 import { applyResponsePlan, declareDemoIncident, declareIncident, discardIncident, draftResponsePlan, extendIncident, incidentTimeline, liftIncident, reconcileDay, reconciliationWorkbook, simulateIncident, type DraftOptions, type FlowDeps } from '../../flows/incident-response.ts';
-import { addDays, operatingDay } from '../../domain/shared/calendar.ts';
+import { addDays, operatingDay, fail } from '../../domain/shared/index.ts';
 import { XLSX_MIME } from '../tabular.ts';
-import { fail } from '../../domain/shared/result.ts';
 import { queryAudit } from '../../store/auth.ts';
 import { rerunPlanPart, RERUNNABLE_PARTS } from '../../flows/incident/rerun.ts';
 

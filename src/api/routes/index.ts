@@ -1,3 +1,4 @@
+/** The list of route plugins, one per context. */
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import system from './system.ts';

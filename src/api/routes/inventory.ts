@@ -1,3 +1,7 @@
+/**
+ * Routes of the inventory context (/api/inventory): balances, lots, movements, transfers, stock
+ * counts, expiry write-offs and the ledger check.
+ */
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -7,8 +11,7 @@ import { refuseOrderReservations } from '../scope.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { toTable, writeTable, XLSX_MIME, type TableFormat } from '../tabular.ts';
 import { MOVEMENT_KINDS, isIsoDay, summarizeStock, type Operation } from '../../domain/inventory/index.ts';
-import { operatingDay } from '../../domain/shared/calendar.ts';
-import { fail } from '../../domain/shared/result.ts';
+import { operatingDay, fail } from '../../domain/shared/index.ts';
 import * as inv from '../../store/inventory.ts';
 import { getNode, itemsByIds } from '../../store/network.ts';
 

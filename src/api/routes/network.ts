@@ -1,3 +1,7 @@
+/**
+ * Routes of the network context: nodes (and their status), items, baseline demand, their
+ * import and export, and place search.
+ */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
@@ -5,28 +9,11 @@ import type { AppDeps } from '../deps.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { StringEnum, typed, type TypedApp } from '../typebox.ts';
 import { formatFrom, readTable, toTable, writeTable, XLSX_MIME } from '../tabular.ts';
-import {
-  DemandInputSchema,
-  ItemInputSchema,
-  NODE_KINDS,
-  NODE_STATUSES,
-  NodeInputSchema,
-  StatusChangeSchema,
-  checkLockdownGuard,
-  ESSENTIAL_TIERS,
-  TEMPERATURE_CLASSES,
-  type DemandInput,
-  type ItemInput,
-  type NodeInput,
-  type NodeStatus,
-} from '../../domain/network/model.ts';
-import { parseRows, type RowError } from '../../domain/network/rows.ts';
+import { DemandInputSchema, ItemInputSchema, NODE_KINDS, NODE_STATUSES, NodeInputSchema, StatusChangeSchema, checkLockdownGuard, ESSENTIAL_TIERS, TEMPERATURE_CLASSES, type DemandInput, type ItemInput, type NodeInput, type NodeStatus, parseRows, type RowError, manualReason, type StatusReason, searchPlaces, type Place } from '../../domain/network/index.ts';
 import * as store from '../../store/network.ts';
-import { manualReason, type StatusReason } from '../../domain/network/status-reason.ts';
-import { searchPlaces, type Place } from '../../domain/network/places.ts';
 import { readFileSync } from 'node:fs';
 import * as zones from '../../store/zones.ts';
-import { fail, unwrap } from '../../domain/shared/result.ts';
+import { fail, unwrap } from '../../domain/shared/index.ts';
 
 const Err = { $ref: 'Error#' };
 /** The most item ids one `GET /api/items?ids=` answers (one screen's names). */

@@ -1,3 +1,4 @@
+/** Routes of the orders context: placing and following orders, group orders, delivery slots and purchase limits. */
 import { createHash } from 'node:crypto';
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -5,11 +6,8 @@ import type { AppDeps } from '../deps.ts';
 import { StringEnum, typed } from '../typebox.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { auditEntry } from '../auth.ts';
-import { DomainException, fail, unwrap } from '../../domain/shared/result.ts';
-import { parseOrderInput } from '../../domain/orders/validate.ts';
-import { parseGroupOrderInput } from '../../domain/orders/group.ts';
-import { ORDER_STATUSES } from '../../domain/orders/types.ts';
-import { daySlots, DEFAULT_SLOT_TEMPLATE, type SlotTemplate } from '../../domain/orders/slots.ts';
+import { DomainException, fail, unwrap } from '../../domain/shared/index.ts';
+import { parseOrderInput, parseGroupOrderInput, ORDER_STATUSES, daySlots, DEFAULT_SLOT_TEMPLATE, type SlotTemplate } from '../../domain/orders/index.ts';
 import { OrderBatcher } from '../../flows/order-batcher.ts';
 import type { PlacementAnswer } from '../../flows/place-order.ts';
 import { defaultZoneDirectory } from '../../flows/zone-directory.ts';

@@ -1,3 +1,7 @@
+/**
+ * Routes of the planning context (/api/planning): the assortment and its settings, targets, net
+ * requirements, suppliers and shipments, sourcing plans and the documents applying them creates.
+ */
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';

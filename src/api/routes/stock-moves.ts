@@ -1,3 +1,4 @@
+/** The route for 搬仓: moving a node's stock to another node as one operation. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { StringEnum, typed } from '../typebox.ts';

@@ -1,3 +1,4 @@
+/** System routes: /health and /api/summary. */
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';

@@ -1,9 +1,10 @@
+/** Routes of the trips context: the fleet and its availability, trip plans, trips, their sheets and settings. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import { StringEnum, typed } from '../typebox.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
-import { fail } from '../../domain/shared/result.ts';
+import { fail } from '../../domain/shared/index.ts';
 import { VEHICLE_KINDS, tripSheetHtml, type SolveFn } from '../../domain/trips/index.ts';
 import { solveInWorker } from '../../solver/routing.ts';
 import { XLSX_MIME } from '../tabular.ts';

@@ -1,3 +1,7 @@
+/**
+ * Routes of the workforce context: staff (with CSV/Excel import and export), sites, needs, rules
+ * and staffing plans.
+ */
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import ExcelJS from 'exceljs';
@@ -7,8 +11,7 @@ import type { AppDeps } from '../deps.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { formatFrom, readTable, writeTable, XLSX_MIME, type TableFormat } from '../tabular.ts';
 import { applyStaffCapacity } from '../../flows/staff-capacity.ts';
-import { fail, unwrap, type DomainError } from '../../domain/shared/result.ts';
-import { startOfOperatingDay } from '../../domain/shared/calendar.ts';
+import { fail, unwrap, type DomainError, startOfOperatingDay } from '../../domain/shared/index.ts';
 import {
   assembleProblem,
   capacityPerSlot,
@@ -20,7 +23,7 @@ import {
   type StaffMember,
 } from '../../domain/workforce/index.ts';
 import * as store from '../../store/workforce.ts';
-import { rowShapeError } from '../../domain/network/rows.ts';
+import { rowShapeError } from '../../domain/network/index.ts';
 import { listNodes, requireNode } from '../../store/network.ts';
 
 const Err = { $ref: 'Error#' };

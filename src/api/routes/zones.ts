@@ -1,12 +1,13 @@
+/** Routes of the zones context (/api/zones): delivery zones, control areas and the zone-reassignment planner. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import { StringEnum, typed } from '../typebox.ts';
 import { actorOf } from '../auth.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
-import { parseLatLng } from '../../domain/geo/coordinates.ts';
-import { unwrap } from '../../domain/shared/result.ts';
-import { CONTROL_LEVELS } from '../../domain/zones/control-area.ts';
+import { parseLatLng } from '../../domain/geo/index.ts';
+import { unwrap } from '../../domain/shared/index.ts';
+import { CONTROL_LEVELS } from '../../domain/zones/index.ts';
 import * as store from '../../store/zones.ts';
 
 const Err = { $ref: 'Error#' };

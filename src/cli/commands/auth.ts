@@ -1,8 +1,9 @@
+/** CLI commands for sign-in, users and the audit log. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CliError, textTable, tokenFile, type CliContext } from '../context.ts';
-import { ROLES } from '../../domain/auth/policy.ts';
+import { ROLES } from '../../domain/auth/index.ts';
 
 /** Sign-in, users and the audit log. */
 export function registerAuthCommands(program: Command, ctx: CliContext): void {
@@ -33,7 +34,7 @@ export function registerAuthCommands(program: Command, ctx: CliContext): void {
       const { openDatabase } = await import('../../store/db.ts');
       const { migrateToLatest } = await import('../../store/migrate.ts');
       const { createUser } = await import('../../store/auth.ts');
-      const { DomainException } = await import('../../domain/shared/result.ts');
+      const { DomainException } = await import('../../domain/shared/index.ts');
       const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.DATABASE_URL ? undefined : (process.env.BAOGONG_DATA ?? './baogong-data'), purpose: 'cli' });
       try {
         await migrateToLatest(database.db);

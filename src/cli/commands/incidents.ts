@@ -1,3 +1,4 @@
+/** CLI commands for incidents: declare, draft and show the plan, simulate, apply, lift, reconcile. */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readFileArg, textTable, CliError, localTime, networkTimeZone, type CliContext } from '../context.ts';

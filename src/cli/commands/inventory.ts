@@ -1,3 +1,4 @@
+/** CLI commands for the stock ledger: balances, movements, transfers, stock counts and the expiry job. */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+/** CLI commands for nodes, items and baseline demand. */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';

@@ -1,3 +1,4 @@
+/** CLI commands for orders (place, show, list, pick, pack, dispatch, deliver, cancel) and delivery slots. */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { CliError, textTable, localTime, type CliContext } from '../context.ts';

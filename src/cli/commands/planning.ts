@@ -1,3 +1,4 @@
+/** CLI commands for the assortment, surge targets, net requirements and sourcing plans. */
 import type { Command } from 'commander';
 import { CliError, textTable, localTime, writeFileArg, type CliContext } from '../context.ts';
 

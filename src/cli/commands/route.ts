@@ -8,10 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { findBestKnown, parseInstance, type BestKnown } from '../../domain/routing/formats/index.ts';
-import type { RoutingObjective } from '../../domain/routing/model.ts';
-import { solveRouting } from '../../domain/routing/solve.ts';
-import { validateSolution } from '../../domain/routing/validator.ts';
+import { findBestKnown, parseInstance, type BestKnown, type RoutingObjective, solveRouting, validateSolution } from '../../domain/routing/index.ts';
 import { textTable } from '../context.ts';
 
 /** Exit codes: 2 for bad input (as for usage errors), 1 for a failed solve. */

@@ -1,3 +1,4 @@
+/** The `baogong serve` command: runs the server. */
 import { createServer } from 'node:net';
 import type { Command } from 'commander';
 import { CliError, type CliContext } from '../context.ts';

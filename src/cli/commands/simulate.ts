@@ -1,9 +1,10 @@
+/** The `baogong simulate` command: a scenario's no response against its response, in-process, with an HTML report. */
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { CliError, textTable, writeFileArg, type CliContext } from '../context.ts';
 import { exitCodeFor } from '../../api/errors.ts';
-import { DomainException } from '../../domain/shared/result.ts';
-import { htmlReport } from '../../domain/simulation/report.ts';
+import { DomainException } from '../../domain/shared/index.ts';
+import { htmlReport } from '../../domain/simulation/index.ts';
 import { loadScenario, simulateScenario, BUILT_IN_SCENARIOS } from '../../flows/incident-simulate.ts';
 import { defaultSolver } from '../../solver/highs.ts';
 
@@ -62,7 +63,7 @@ export function registerSimulateCommands(program: Command, _ctx: CliContext): vo
           const other = await simulateScenario(loaded.value, { days, seed, solver: defaultSolver, responseCoverDays: { essential: e, key: k } }, { ...run, onRun: (w) => (w === 'b' ? run.onRun('b') : undefined) });
           other.b.policy = `${other.b.policy} (${e}x/${k}x)`;
           base.b.policy = `${base.b.policy} (scenario multipliers)`;
-          const { compareSummaries } = await import('../../domain/simulation/kpi.ts');
+          const { compareSummaries } = await import('../../domain/simulation/index.ts');
           cmp = { a: base.b, b: other.b, rows: compareSummaries(base.b.summary, other.b.summary) };
         } else {
           cmp = await simulateScenario(loaded.value, { days, seed, solver: defaultSolver }, run);

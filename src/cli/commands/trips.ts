@@ -1,3 +1,4 @@
+/** CLI commands for trips (plan, confirm, sheets, dispatch, arrival) and the fleet. */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';

@@ -1,3 +1,4 @@
+/** CLI commands for staff and staffing plans. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';

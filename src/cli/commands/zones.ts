@@ -1,3 +1,4 @@
+/** CLI commands for delivery zones, control areas and zone reassignment. */
 import type { Command } from 'commander';
 import { readFileArg, textTable, localTime, CliError, writeFileArg, type CliContext } from '../context.ts';
 

@@ -1,3 +1,7 @@
+/**
+ * WGS84 positions (LatLng, GeoJSON Position), parsing a latitude and longitude, bounding boxes and a local
+ * flat projection in metres around a point.
+ */
 import { err, ok, type Result } from '../shared/index.ts';
 
 /** A WGS84 position. Latitude and longitude are in decimal degrees. */

@@ -1,3 +1,4 @@
+/** Great-circle (haversine) distance between two positions, in metres. */
 import { EARTH_RADIUS_M, type LatLng } from './coordinates.ts';
 
 const RAD = Math.PI / 180;

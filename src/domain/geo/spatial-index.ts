@@ -1,3 +1,4 @@
+/** A spatial index over polygons (Flatbush boxes, then point-in-polygon): which shapes contain a point. */
 import Flatbush from 'flatbush';
 import type { Position } from './coordinates.ts';
 import { invariant } from '../shared/index.ts';

@@ -1,3 +1,4 @@
+/** The built-in Yizhuang June 2022 incident, as an incident to declare (optionally moved in time). */
 import type { IncidentInput } from './model.ts';
 
 /**

@@ -1,3 +1,7 @@
+/**
+ * The incident's input (control areas, emergency warehouse, multipliers) as TypeBox schemas, and
+ * the response plan's parts and summary.
+ */
 import { Type, type Static } from '@sinclair/typebox';
 
 /**

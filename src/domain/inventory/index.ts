@@ -8,3 +8,4 @@ export * from './counts.ts';
 export * from './availability.ts';
 export * from './expiry.ts';
 export * from './stock-summary.ts';
+export { MOVE_TEMPERATURE_CLASSES, stockToMove, type MoveLine, type MoveScope, type StockAtNode } from './move-stock.ts';

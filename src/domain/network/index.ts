@@ -3,3 +3,4 @@ export * from './catalogue.ts';
 export * from './model.ts';
 export * from './places.ts';
 export * from './rows.ts';
+export { STATUS_REASON_CODES, manualReason, readStatusReason, statusReasonText, toStatusReason, type StatusReason, type StatusReasonCode, type StatusReasonParams } from './status-reason.ts';

@@ -1,12 +1,11 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
-import { err, ok, type DomainError, type Result } from '../shared/index.ts';
-
 /**
  * The network: nodes (stores, warehouses, the DC, suppliers), items (SKUs) and
  * the baseline demand that surge multipliers scale. Each input type has one
  * schema; HTTP bodies, CSV rows and spreadsheet rows are all parsed by it.
  */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { err, ok, type DomainError, type Result } from '../shared/index.ts';
 
 export const NODE_KINDS = [
   'store',

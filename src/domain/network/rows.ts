@@ -1,3 +1,4 @@
+/** Spreadsheet rows (string cells) to typed records by one schema, with every problem named by row and column. */
 import type { TSchema } from '@sinclair/typebox';
 import { schemaErrors } from './model.ts';
 

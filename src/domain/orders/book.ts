@@ -1,3 +1,7 @@
+/**
+ * The placement book: the in-memory state (statuses, slots, windows, stock, purchase counters) a
+ * batch of placements reads and changes.
+ */
 import type { LimitItem } from './limits.ts';
 import type { SlotState, WindowState } from './slots.ts';
 

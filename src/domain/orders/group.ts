@@ -1,3 +1,4 @@
+/** Community group orders (团购): parsing, and placing a group as a whole for one drop point. */
 import { err, type Result } from '../shared/index.ts';
 import type { DropPoint } from '../zones/index.ts';
 import { householdKey, remainingAllowance } from './limits.ts';

@@ -1,3 +1,4 @@
+/** The order lifecycle: allowed transitions, which states hold a reservation, and packed-quantity checks. */
 import { err, ok, type Result } from '../shared/index.ts';
 import type { OrderStatus } from './types.ts';
 

@@ -1,3 +1,4 @@
+/** The placement rules: which node accepts which lines of an order, given a zone lookup and a placement book. */
 import type { PlacementBook } from './book.ts';
 import { householdKey, remainingAllowance, type PurchaseLimitPolicy } from './limits.ts';
 import { checkSlot, checkWindow, localDay, DEFAULT_UTC_OFFSET_MIN } from './slots.ts';

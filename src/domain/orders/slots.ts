@@ -1,3 +1,4 @@
+/** Delivery slots and ordering windows: the day's slots from a template, and checking a slot and window. */
 import { err, ok, type Result } from '../shared/index.ts';
 import type { RejectionCode } from './types.ts';
 import { DEFAULT_CALENDAR, localTimeMs as calendarTimeMs, operatingDay } from '../shared/index.ts';

@@ -1,3 +1,4 @@
+/** Substitution policies: which items may be suggested for one a node cannot supply. */
 import type { LimitItem } from './limits.ts';
 import type { Substitute } from './types.ts';
 

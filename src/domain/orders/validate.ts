@@ -1,3 +1,4 @@
+/** Parsing an order's wire form into an OrderRequest, naming the first bad field. */
 import { err, ok, type DomainError, type Result } from '../shared/index.ts';
 import type { OrderLineRequest, OrderRequest } from './types.ts';
 

@@ -1,9 +1,3 @@
-import { INF, ModelBuilder, type MipSolver } from '../shared/index.ts';
-import { err, ok, type Result } from '../shared/index.ts';
-import { DEFAULT_MULTIPLIERS, TEMP_CLASSES, type BaselineDemand, type Multipliers, type PlanningItem, type PlanningNode, type TempClass } from './types.ts';
-import { checkKnown, checkNonNegInt, checkPositiveInt, checkUnique } from './validate.ts';
-import { multiplierFor, tradingNode } from './targets.ts';
-
 /**
  * The emergency assortment: which N items (default 500) to stock up, chosen to cover the
  * most baseline demand of everyday needs.
@@ -19,6 +13,11 @@ import { multiplierFor, tradingNode } from './targets.ts';
  * minimums cannot fit, the storage rows are dropped and the result carries a warning: the
  * targets step caps each node's stock by storage anyway, so the plan stays usable.
  */
+import { INF, ModelBuilder, type MipSolver } from '../shared/index.ts';
+import { err, ok, type Result } from '../shared/index.ts';
+import { DEFAULT_MULTIPLIERS, TEMP_CLASSES, type BaselineDemand, type Multipliers, type PlanningItem, type PlanningNode, type TempClass } from './types.ts';
+import { checkKnown, checkNonNegInt, checkPositiveInt, checkUnique } from './validate.ts';
+import { multiplierFor, tradingNode } from './targets.ts';
 
 export const DEFAULT_ESSENTIAL_CATEGORIES = [
   'rice', 'flour', 'oil', 'noodles', 'vegetables', 'fruit', 'eggs', 'meat', 'dairy', 'tofu', 'frozen', 'condiments', 'household', 'baby',

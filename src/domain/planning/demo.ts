@@ -1,3 +1,4 @@
+/** Demo suppliers and DC shipments for the Yizhuang scenario (plausible estimates). */
 import type { BaselineDemand, DcShipment, PlanningItem, Supplier, SupplierItem } from './types.ts';
 
 /**

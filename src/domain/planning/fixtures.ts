@@ -1,3 +1,4 @@
+/** Tiny named sourcing instances for the tests, each small enough to solve by hand. */
 import type { SourcingInput } from './sourcing/prepare.ts';
 import type { PlanningItem, PlanningNode, StockTarget } from './types.ts';
 

@@ -1,3 +1,4 @@
+/** A seeded synthetic sourcing instance for benchmarks and property tests. */
 import type { Random } from '../shared/index.ts';
 import type { SourcingInput } from './sourcing/prepare.ts';
 import { computeTargets } from './targets.ts';

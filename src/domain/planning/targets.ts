@@ -1,3 +1,4 @@
+/** Surge stock targets per node and item (multipliers cut to fit storage), and net requirements. */
 import { ok, type Result } from '../shared/index.ts';
 import {
   DEFAULT_MULTIPLIERS,

@@ -1,3 +1,4 @@
+/** Small checks shared by the planning inputs, each returning a validation_failed error or null. */
 import { err, ok, type Result } from '../shared/index.ts';
 
 /**

@@ -1,19 +1,10 @@
-/** Vehicle routing: the model, instances and formats, construction, local search and its operators, the solver and the validator. Other contexts import this context through this file. */
-export * from './construction.ts';
-export * from './instance.ts';
-export * from './local-search.ts';
+/**
+ * Vehicle routing's public face: the problem and solution model, `solveRouting` and the independent
+ * validator, and the instance file formats (Solomon, CVRPLIB) with their best-known
+ * results. The search's internals (construction, local search and its operators, ruin and
+ * recreate, the compiled instance) stay inside the context. Other contexts import it through this file.
+ */
 export * from './model.ts';
-export * from './neighbours.ts';
-export * from './operators/cross-exchange.ts';
-export * from './operators/operator.ts';
-export * from './operators/or-opt.ts';
-export * from './operators/relocate.ts';
-export * from './operators/swap.ts';
-export * from './operators/two-opt-star.ts';
-export * from './operators/two-opt.ts';
-export * from './ruin-recreate.ts';
-export * from './search.ts';
-export * from './solution.ts';
 export * from './solve.ts';
 export * from './validator.ts';
 export * from './formats/index.ts';

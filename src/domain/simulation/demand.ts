@@ -1,11 +1,10 @@
-import type { Random } from '../shared/index.ts';
-import { invariant } from '../shared/index.ts';
-
 /**
  * Demand sampling: how many orders arrive in an hour (Poisson), when in the hour,
  * and which items they hold (an alias table over the item mix, reweighted by the
  * surge multiplier of each item's tier).
  */
+import type { Random } from '../shared/index.ts';
+import { invariant } from '../shared/index.ts';
 
 /**
  * The default share of a day's online orders by hour of day (0-23). Ordering opens

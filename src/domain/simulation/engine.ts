@@ -1,17 +1,3 @@
-import { roadDistanceM } from '../geo/index.ts';
-import { takesOnlineOrders, type NodeStatus, type TemperatureClass } from '../network/index.ts';
-import { seededRandom, type Random } from '../shared/index.ts';
-import { invariant } from '../shared/index.ts';
-import { AliasTable, poisson } from './demand.ts';
-import { EventQueue, type SimEvent } from './events.ts';
-import { M, METRIC_COUNT, toDayKpi, summarise, type DayKpi, type KpiSummary, type Metric, type RefusalReason } from './kpi.ts';
-import { SECONDS_PER_DAY, tierIndex, type Replenishment, type SimAction, type SimInput, type StaffLevel, type TierNumbers } from './model.ts';
-import { ArrayStock, isoDay, LedgerStock, type StockBook } from './stock.ts';
-import { SimPlacementBook } from './orders-adapter.ts';
-import { placeOrder, type PlacementContext } from '../orders/index.ts';
-import type { PurchaseLimitPolicy } from '../orders/index.ts';
-import type { OrderRequest, RejectionCode, RoutingInfo } from '../orders/index.ts';
-
 /**
  * The discrete-event simulation of the days ahead. A virtual clock (seconds from
  * 00:00 of day 0) moves from event to event: day starts (expiry write-offs),
@@ -28,6 +14,19 @@ import type { OrderRequest, RejectionCode, RoutingInfo } from '../orders/index.t
  * the same seed see exactly the same orders (common random numbers), and the same
  * seed always gives the same report.
  */
+import { roadDistanceM } from '../geo/index.ts';
+import { takesOnlineOrders, type NodeStatus, type TemperatureClass } from '../network/index.ts';
+import { seededRandom, type Random } from '../shared/index.ts';
+import { invariant } from '../shared/index.ts';
+import { AliasTable, poisson } from './demand.ts';
+import { EventQueue, type SimEvent } from './events.ts';
+import { M, METRIC_COUNT, toDayKpi, summarise, type DayKpi, type KpiSummary, type Metric, type RefusalReason } from './kpi.ts';
+import { SECONDS_PER_DAY, tierIndex, type Replenishment, type SimAction, type SimInput, type StaffLevel, type TierNumbers } from './model.ts';
+import { ArrayStock, isoDay, LedgerStock, type StockBook } from './stock.ts';
+import { SimPlacementBook } from './orders-adapter.ts';
+import { placeOrder, type PlacementContext } from '../orders/index.ts';
+import type { PurchaseLimitPolicy } from '../orders/index.ts';
+import type { OrderRequest, RejectionCode, RoutingInfo } from '../orders/index.ts';
 
 export interface RunOptions {
   /** 'ledger' (default): the inventory context's in-memory ledger; 'fast': typed arrays. */

@@ -1,3 +1,4 @@
+/** TwoStores: the smallest scenario that shows a response, for the simulation tests. */
 import type { ScenarioFile } from './scenario.ts';
 
 /**

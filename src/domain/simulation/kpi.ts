@@ -1,3 +1,7 @@
+/**
+ * The simulation's KPIs: counters per day, node and metric, their daily rows, the run's summary and
+ * the comparison of two runs.
+ */
 import type { TierNumbers } from './model.ts';
 
 /**

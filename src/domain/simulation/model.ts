@@ -1,11 +1,10 @@
-import type { NodeStatus, TemperatureClass, EssentialTier, NodeKind } from '../network/index.ts';
-
 /**
  * What the engine runs: a city (nodes, items, zones, the item mix), the events
  * the world imposes (control areas, demand surges) and one response policy.
  * Everything is plain data, already checked (see scenario.ts for the file format
  * and its validation); times are seconds since 00:00 of day 0.
  */
+import type { NodeStatus, TemperatureClass, EssentialTier, NodeKind } from '../network/index.ts';
 
 export interface SimNode {
   id: string;

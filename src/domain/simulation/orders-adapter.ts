@@ -1,3 +1,7 @@
+/**
+ * The simulation's PlacementBook: simulated orders are placed by the orders context's own rules
+ * against the engine's state.
+ */
 import { PlacementBook, type NodeInfo } from '../orders/index.ts';
 import { NO_LIMITS, type LimitItem, type PurchaseLimitPolicy } from '../orders/index.ts';
 import type { SlotState, WindowState } from '../orders/index.ts';

@@ -1,3 +1,4 @@
+/** A self-contained HTML report of a simulation comparison (KPI table, per-day figures, SVG charts). */
 import type { SimReport } from './engine.ts';
 import type { ComparisonRow } from './kpi.ts';
 

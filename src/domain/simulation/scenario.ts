@@ -1,3 +1,12 @@
+/**
+ * The scenario file format (JSON, documented in docs/scenario-format.md): a city
+ * (nodes, items, baseline demand — inline or by reference to a network file),
+ * delivery zones, demand by hour, staff, fleet, normal replenishment, the incident
+ * (control areas and demand surges: what the world does) and the response (what
+ * the chain does). `parseScenario` checks a file and names the field at fault;
+ * `compileScenario` turns it into two engine inputs, "no response" and the
+ * response plan, that share everything but the policy.
+ */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { generateBaselineDemand, generateCatalogue } from '../network/index.ts';
 import { ItemInputSchema, NodeInputSchema, schemaErrors, NODE_DEFAULTS, ITEM_DEFAULTS, type DemandInput, type ItemInput, type NodeInput, type NodeStatus, type TemperatureClass } from '../network/index.ts';
@@ -9,16 +18,6 @@ import { planReassignment, type PlannerZone } from '../zones/index.ts';
 import type { MipSolver } from '../shared/index.ts';
 import { DEFAULT_HOURLY_PROFILE, parseClock } from './demand.ts';
 import { SECONDS_PER_DAY, type Replenishment, type SimAction, type SimInput, type SimNode, type StaffLevel, type TierNumbers, type Wave } from './model.ts';
-
-/**
- * The scenario file format (JSON, documented in docs/scenario-format.md): a city
- * (nodes, items, baseline demand — inline or by reference to a network file),
- * delivery zones, demand by hour, staff, fleet, normal replenishment, the incident
- * (control areas and demand surges: what the world does) and the response (what
- * the chain does). `parseScenario` checks a file and names the field at fault;
- * `compileScenario` turns it into two engine inputs, "no response" and the
- * response plan, that share everything but the policy.
- */
 
 const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$', description: 'an id: letters, digits, _ . : - (max 64)' });
 const Clock = Type.String({ pattern: '^([01]\\d|2[0-4]):[0-5]\\d$', description: 'HH:MM' });

@@ -1,3 +1,7 @@
+/**
+ * Where the simulation keeps stock: LedgerStock (the inventory ledger's rules) or ArrayStock (typed
+ * arrays, for city-scale runs).
+ */
 import { InMemoryLedger, nodeItemKey, planExpiryWriteOffs, type ItemBalance, type Operation } from '../inventory/index.ts';
 import { invariant } from '../shared/index.ts';
 

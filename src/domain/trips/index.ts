@@ -1,3 +1,7 @@
+/**
+ * The trips context's public face: the fleet, loads, coolant, travel times, the trip planner, its
+ * validation and trip sheets. Other contexts import this context through this file.
+ */
 export * from './model.ts';
 export * from './time.ts';
 export * from './fleet.ts';

@@ -1,3 +1,7 @@
+/**
+ * Control areas (lockdown, controlled, precaution): parsing, when they are in force, and their
+ * reversible effects on nodes and zones.
+ */
 import type { LatLng, Position } from '../geo/index.ts';
 import { haversineExactM } from '../geo/index.ts';
 import { err, ok, type Result } from '../shared/index.ts';

@@ -1,3 +1,7 @@
+/**
+ * Zone and control-area shapes (GeoJSON Polygon or MultiPolygon): parsing with named problems,
+ * bounding box, area, centroid, overlap and containment.
+ */
 import { localProjection, type BBox, type LatLng, type LocalProjection, type Position } from '../geo/index.ts';
 import type { MultiPolygonCoords } from '../geo/index.ts';
 import { err, ok, type DomainError, type Result } from '../shared/index.ts';

@@ -1,3 +1,4 @@
+/** Generating delivery zones on an H3 grid, spreading demand over them and assigning each to its nearest node. */
 import { cellToBoundary, cellToLatLng, getHexagonEdgeLengthAvg, gridDisk, latLngToCell, polygonToCells } from 'h3-js';
 import type { BBox, LatLng, Position } from '../geo/index.ts';
 import { haversineExactM } from '../geo/index.ts';

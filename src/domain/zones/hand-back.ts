@@ -1,3 +1,7 @@
+/**
+ * The zone hand-back of a store that reopens during an incident: which zones it takes back, fitted
+ * to its capacity.
+ */
 import type { DeliveryZone } from './zone.ts';
 import type { ZoneChange } from './reassignment.ts';
 

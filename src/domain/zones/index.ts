@@ -9,3 +9,4 @@ export * from './widening.ts';
 export * from './yizhuang-demo.ts';
 export * from './zone-index.ts';
 export * from './zone.ts';
+export { fitHandBack, handBackNodeIds, planHandBack, type ZoneHandBack } from './hand-back.ts';

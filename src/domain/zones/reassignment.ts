@@ -1,9 +1,3 @@
-import type { LatLng } from '../geo/index.ts';
-import { haversineExactM } from '../geo/index.ts';
-import type { TravelTable, TravelTimeProvider } from '../geo/index.ts';
-import { err, invariant, ok, type Result } from '../shared/index.ts';
-import { INF, ModelBuilder, type LinearModel, type MipSolver, type SolveResult } from '../shared/index.ts';
-
 /**
  * The zone-reassignment planner (切换路区). When nodes are suspended or their
  * capacity or reach changes, it proposes which node serves each affected zone:
@@ -13,6 +7,11 @@ import { INF, ModelBuilder, type LinearModel, type MipSolver, type SolveResult }
  * and why. The model is a MIP solved by the injected solver (HiGHS by default); a
  * greedy heuristic runs only when the solver fails, and the result says so.
  */
+import type { LatLng } from '../geo/index.ts';
+import { haversineExactM } from '../geo/index.ts';
+import type { TravelTable, TravelTimeProvider } from '../geo/index.ts';
+import { err, invariant, ok, type Result } from '../shared/index.ts';
+import { INF, ModelBuilder, type LinearModel, type MipSolver, type SolveResult } from '../shared/index.ts';
 
 export interface PlannerNode {
   id: string;

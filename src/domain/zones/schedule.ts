@@ -1,3 +1,4 @@
+/** Which control areas must take effect and which must be lifted at a given time. */
 import { isInForce, type ControlArea } from './control-area.ts';
 
 /** What the store knows about an area's effects, for the scheduler. */

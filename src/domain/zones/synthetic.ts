@@ -1,3 +1,4 @@
+/** A seeded synthetic zone-reassignment instance for benchmarks and property tests. */
 import { haversineExactM } from '../geo/index.ts';
 import { seededRandom } from '../shared/index.ts';
 import type { PlannerNode, PlannerZone, ReassignmentInput } from './reassignment.ts';

@@ -1,7 +1,3 @@
-import { haversineExactM } from '../geo/index.ts';
-import { err, ok, type Result } from '../shared/index.ts';
-import { planReassignment, type NodeOverride, type PlanOptions, type PlannerNode, type ReassignmentInput, type ReassignmentProposal } from './reassignment.ts';
-
 /**
  * Widening before dropping (the seed's key move: 亦城景园 and the satellite warehouse widened
  * their range). When the nodes as they are leave orders unserved, the planner may raise each
@@ -10,6 +6,9 @@ import { planReassignment, type NodeOverride, type PlanOptions, type PlannerNode
  * still unserved says why (radius, capacity, no node) and the smallest change that would serve
  * it. Pure (the travel provider and solver are passed in).
  */
+import { haversineExactM } from '../geo/index.ts';
+import { err, ok, type Result } from '../shared/index.ts';
+import { planReassignment, type NodeOverride, type PlanOptions, type PlannerNode, type ReassignmentInput, type ReassignmentProposal } from './reassignment.ts';
 
 /** Per node kind: how far a node may deliver and how many orders a day it may take, at most. */
 export interface NodeKindLimit {

@@ -1,3 +1,4 @@
+/** The Yizhuang demo's delivery zones (an H3 grid over the development area) and its 2022 control areas. */
 import type { BBox } from '../geo/index.ts';
 import { haversineExactM } from '../geo/index.ts';
 import { seededRandom } from '../shared/index.ts';

@@ -1,3 +1,4 @@
+/** The zone index for the order hot path: which zone, serving and backup nodes an address falls in. */
 import { PolygonIndex, type PolygonIndexOptions } from '../geo/index.ts';
 import { nearestDropPoint, type ControlArea, type ControlLevel, type DropPoint } from './control-area.ts';
 import { geometryBBox, toMultiPolygon } from './geometry.ts';

@@ -1,3 +1,7 @@
+/**
+ * Delivery zones (路区): the zone type and its split, field checks, parsing a GeoJSON collection,
+ * overlaps, and the per-node allocation of a zone's demand.
+ */
 import Flatbush from 'flatbush';
 import { err, ok, type DomainError, type Result } from '../shared/index.ts';
 import { geometryAreaM2, geometryBBox, overlapAreaM2, parseGeometry, type AreaGeometry } from './geometry.ts';

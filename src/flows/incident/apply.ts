@@ -1,12 +1,17 @@
-import { DomainException, fail, unwrap } from '../../domain/shared/result.ts';
-import { type NodeInput } from '../../domain/network/model.ts';
-import { addDays, operatingDay } from '../../domain/shared/calendar.ts';
+/**
+ * Applying the reviewed plan as a workflow (../workflow.ts): each part is a step with a real
+ * compensation, executed exactly as the plan's parts say (edits included), never planned again.
+ * Each step's record is written in its own transaction, so an apply stopped midway (a crash) is
+ * resumed by applying again, or rolled back by `undoApply`.
+ */
+import { DomainException, fail, unwrap, addDays, operatingDay } from '../../domain/shared/index.ts';
+import type { NodeInput } from '../../domain/network/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
 import * as orders from '../../store/orders.ts';
-import { daySlots } from '../../domain/orders/slots.ts';
+import { daySlots } from '../../domain/orders/index.ts';
 import { applyRoster, undoRoster, type RosterStepResult } from '../incident-staffing.ts';
 import { areaInput, planFingerprint, type Db, type FlowDeps } from './common.ts';
 import { runWorkflow, undoWorkflow, type Journal, type RunOptions, type Step } from '../workflow.ts';
@@ -17,13 +22,6 @@ import { applySourcingAsLoads } from './loads.ts';
 import { tripsStep } from './steps-trips.ts';
 import { handBackStep } from './steps-hand-back.ts';
 import { zonesPartProposal } from './zones-part.ts';
-
-/**
- * Applying the reviewed plan as a workflow (../workflow.ts): each part is a step with a real
- * compensation, executed exactly as the plan's parts say (edits included), never planned again.
- * Each step's record is written in its own transaction, so an apply stopped midway (a crash) is
- * resumed by applying again, or rolled back by `undoApply`.
- */
 
 /** Opens a node's delivery slots (the orders context's default day template) on the operating days from `fromIso` that have none and are not over. */
 async function openSlots(db: Db, nodeId: string, dailyOrderCapacity: number, fromIso: string, days: number, now: Date): Promise<string[]> {

@@ -1,18 +1,17 @@
-import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { MipSolver } from '../../domain/shared/mip.ts';
-import type { SolveFn } from '../../domain/trips/plan.ts';
-import type { RosterPlanner } from '../../domain/workforce/roster.ts';
-import { fail } from '../../domain/shared/result.ts';
-import { circlePolygon } from '../../domain/zones/control-area.ts';
-import { type NodeInput } from '../../domain/network/model.ts';
-import type { IncidentInput } from '../../domain/incidents/model.ts';
-import * as network from '../../store/network.ts';
-
 /**
  * What the incident flows share: their dependencies, the delivery node kinds, a control area's
  * input for the zones context, and the emergency warehouse as a node.
  */
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { type MipSolver, fail } from '../../domain/shared/index.ts';
+import type { SolveFn } from '../../domain/trips/index.ts';
+import type { RosterPlanner } from '../../domain/workforce/index.ts';
+import { circlePolygon } from '../../domain/zones/index.ts';
+import type { NodeInput } from '../../domain/network/index.ts';
+import type { IncidentInput } from '../../domain/incidents/index.ts';
+import * as network from '../../store/network.ts';
+
 export type Db = Kysely<any>;
 export interface FlowDeps {
   db: Db;

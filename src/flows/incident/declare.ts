@@ -1,14 +1,12 @@
-import { DomainException, fail } from '../../domain/shared/result.ts';
-import type { IncidentInput } from '../../domain/incidents/model.ts';
+/** Declaring an incident (and the built-in Yizhuang 2022 one). */
+import { DomainException, fail } from '../../domain/shared/index.ts';
+import { type IncidentInput, demoIncident, type DemoScenarioFacts } from '../../domain/incidents/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as store from '../../store/incidents.ts';
 import { loadScenario } from '../incident-simulate.ts';
 import { loadScenarioNetwork } from '../../store/demo.ts';
-import { demoIncident, type DemoScenarioFacts } from '../../domain/incidents/demo.ts';
 import { areaInput, type Db } from './common.ts';
-
-/** Declaring an incident (and the built-in Yizhuang 2022 one). */
 
 /** Declares an incident: checks its references (template node, affected nodes) and stores it. */
 export async function declareIncident(db: Db, input: IncidentInput, now: Date) {

@@ -1,14 +1,14 @@
-import { DomainException, fail } from '../../domain/shared/result.ts';
-import { startOfOperatingDay } from '../../domain/shared/calendar.ts';
-import { planWithWidening } from '../../domain/zones/widening.ts';
-import { zoneAllocation } from '../../domain/zones/zone.ts';
-import { fitHandBack, planHandBack, type ZoneHandBack } from '../../domain/zones/hand-back.ts';
-import { haversineM } from '../../domain/geo/distance.ts';
-import { capacityPerSlot } from '../../domain/workforce/capacity.ts';
-import { DEFAULT_SLOT_TEMPLATE } from '../../domain/orders/slots.ts';
-import { defaultTravel } from '../../domain/geo/travel.ts';
-import { takesOnlineOrders, type NodeStatus } from '../../domain/network/model.ts';
-import type { PlanSummary } from '../../domain/incidents/model.ts';
+/**
+ * Drafting the response plan: each context's planner (zones: reassignment; planning: targets and
+ * sourcing; trips; workforce) writes one part of one reviewable plan.
+ */
+import { DomainException, fail, startOfOperatingDay } from '../../domain/shared/index.ts';
+import { planWithWidening, zoneAllocation, fitHandBack, planHandBack, type ZoneHandBack } from '../../domain/zones/index.ts';
+import { haversineM, defaultTravel } from '../../domain/geo/index.ts';
+import { capacityPerSlot } from '../../domain/workforce/index.ts';
+import { DEFAULT_SLOT_TEMPLATE } from '../../domain/orders/index.ts';
+import { takesOnlineOrders, type NodeStatus } from '../../domain/network/index.ts';
+import type { PlanSummary } from '../../domain/incidents/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
@@ -16,11 +16,6 @@ import * as store from '../../store/incidents.ts';
 import { draftTrips, type SupplierLine } from '../incident-trips.ts';
 import { draftRoster, type SiteTimeline, type StoredRoster } from '../incident-staffing.ts';
 import { areaInput, DELIVERY, emergencyNode, targetsByNode, type FlowDeps } from './common.ts';
-
-/**
- * Drafting the response plan: each context's planner (zones: reassignment; planning: targets and
- * sourcing; trips; workforce) writes one part of one reviewable plan.
- */
 
 /** Budgets that keep a draft fast (a draft is a review document, not the final trips or roster). */
 export interface DraftOptions {

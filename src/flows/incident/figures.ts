@@ -1,3 +1,9 @@
+/**
+ * The figures issue 15 asks of an applied response plan (the incident benchmark and the tests
+ * print and assert them): orders servable on day 2, zones newly unserved, the emergency
+ * warehouse's target items, lateral transfer units, trips planned on apply, loads that fit no
+ * vehicle, and what the plan created that is still open after lift. Read only.
+ */
 import { sql } from 'kysely';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
@@ -7,12 +13,6 @@ import * as store from '../../store/incidents.ts';
 import { servableOnDay, servedZoneIds, zonesNewlyUnserved } from './servable.ts';
 import { DELIVERY, type Db } from './common.ts';
 
-/**
- * The figures issue 15 asks of an applied response plan (the incident benchmark and the tests
- * print and assert them): orders servable on day 2, zones newly unserved, the emergency
- * warehouse's target items, lateral transfer units, trips planned on apply, loads that fit no
- * vehicle, and what the plan created that is still open after lift. Read only.
- */
 type PlanLike = { steps: Array<{ step: string; status: string; result: unknown }> };
 const stepResult = (p: PlanLike, name: string) => p.steps.find((s) => s.step === name && s.status === 'applied')?.result as any;
 

@@ -1,4 +1,8 @@
-import { fail } from '../../domain/shared/result.ts';
+/**
+ * Lifting an applied incident: a workflow that undoes what its plan did, step by step, each with
+ * a compensation.
+ */
+import { fail } from '../../domain/shared/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';

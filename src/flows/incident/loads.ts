@@ -1,11 +1,3 @@
-import { pieceCapacity, splitTransfer } from '../../domain/incidents/trip-loads.ts';
-import type { TripItem } from '../../domain/trips/loads.ts';
-import type { FleetVehicleType } from '../../domain/trips/model.ts';
-import * as network from '../../store/network.ts';
-import * as planning from '../../store/planning.ts';
-import * as trips from '../../store/trips.ts';
-import type { Db } from './common.ts';
-
 /**
  * Applying a sourcing plan as vehicle-sized loads: each giver-to-receiver transfer becomes one
  * transfer order per temperature class and truckload (the same split as the draft's trips part,
@@ -13,6 +5,13 @@ import type { Db } from './common.ts';
  * the day's fleet and can be put on a trip. The fleet is the trips context's, for the operating
  * day of `now`; riders do not count.
  */
+import { pieceCapacity, splitTransfer } from '../../domain/incidents/index.ts';
+import type { TripItem, FleetVehicleType } from '../../domain/trips/index.ts';
+import * as network from '../../store/network.ts';
+import * as planning from '../../store/planning.ts';
+import * as trips from '../../store/trips.ts';
+import type { Db } from './common.ts';
+
 export async function tripItems(db: Db, ids: string[]): Promise<Map<string, TripItem>> {
   const rows = await network.itemsByIds(db, [...new Set(ids)]);
   return new Map([...rows.values()].map((i) => [i.id, { id: i.id, name: i.nameEn, unit: i.unit, temperatureClass: i.temperatureClass, weightG: i.weightG, volumeCm3: i.volumeCm3 }]));

@@ -1,12 +1,12 @@
-import { fail } from '../../domain/shared/result.ts';
-import * as zones from '../../store/zones.ts';
-import * as store from '../../store/incidents.ts';
-import type { FlowDeps } from './common.ts';
-
 /**
  * Managing an incident besides its main stages: discard one never applied, move its
  * areas' end, and read its timeline (recorded facts merged with the audit log).
  */
+import { fail } from '../../domain/shared/index.ts';
+import * as zones from '../../store/zones.ts';
+import * as store from '../../store/incidents.ts';
+import type { FlowDeps } from './common.ts';
+
 /**
  * Discards an incident that was declared or drafted but never applied (or whose apply
  * failed and was fully undone): its plans are superseded and it leaves every live

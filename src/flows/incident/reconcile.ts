@@ -1,13 +1,3 @@
-import ExcelJS from 'exceljs';
-import { reconcile, RECONCILIATION_COLUMNS, type DayFigures, type ReconciliationLine } from '../../domain/incidents/reconciliation.ts';
-import { addDays, dayBounds, DEFAULT_CALENDAR, isDay, localTimeMs, operatingDay, type OperatingCalendar } from '../../domain/shared/calendar.ts';
-import { fail } from '../../domain/shared/result.ts';
-import * as network from '../../store/network.ts';
-import * as planning from '../../store/planning.ts';
-import * as inventory from '../../store/inventory.ts';
-import * as store from '../../store/incidents.ts';
-import { DELIVERY, type FlowDeps } from './common.ts';
-
 /**
  * The nightly reconciliation of demand, stock and documents, per operating day of the network's
  * calendar (Asia/Shanghai by default): set-based sums over every movement of the day (no row
@@ -15,6 +5,14 @@ import { DELIVERY, type FlowDeps } from './common.ts';
  * receipts. Every run is recorded, a failure with its error; `runDueReconciliations` is what
  * `serve` calls each minute so the run happens by itself at the configured hour.
  */
+import ExcelJS from 'exceljs';
+import { reconcile, RECONCILIATION_COLUMNS, type DayFigures, type ReconciliationLine } from '../../domain/incidents/index.ts';
+import { addDays, dayBounds, DEFAULT_CALENDAR, isDay, localTimeMs, operatingDay, type OperatingCalendar, fail } from '../../domain/shared/index.ts';
+import * as network from '../../store/network.ts';
+import * as planning from '../../store/planning.ts';
+import * as inventory from '../../store/inventory.ts';
+import * as store from '../../store/incidents.ts';
+import { DELIVERY, type FlowDeps } from './common.ts';
 
 export interface ReconcileOptions {
   calendar?: OperatingCalendar;

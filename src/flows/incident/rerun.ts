@@ -1,19 +1,3 @@
-import { fail } from '../../domain/shared/result.ts';
-import { planWithWidening } from '../../domain/zones/widening.ts';
-import { zoneAllocation } from '../../domain/zones/zone.ts';
-import { defaultTravel } from '../../domain/geo/travel.ts';
-import { takesOnlineOrders, type NodeStatus } from '../../domain/network/model.ts';
-import * as network from '../../store/network.ts';
-import * as zones from '../../store/zones.ts';
-import * as planning from '../../store/planning.ts';
-import * as store from '../../store/incidents.ts';
-import { draftTrips } from '../incident-trips.ts';
-import { fitHandBack, planHandBack } from '../../domain/zones/hand-back.ts';
-import { haversineM } from '../../domain/geo/distance.ts';
-import { DELIVERY, targetsByNode, type FlowDeps } from './common.ts';
-import { handBackDayCapacity, reopenings } from './draft.ts';
-import type { NodeChange } from './apply.ts';
-
 /**
  * Re-running one part of a drafted response plan with the manager's choices, leaving the other
  * parts as they are (each saved part is marked edited, so a simulation must follow before apply):
@@ -31,6 +15,19 @@ import type { NodeChange } from './apply.ts';
  * Checks, in this order: the incident exists and is not lifted or discarded; its plan is a draft;
  * the part is one that can be re-run; every node named exists and can take the role asked of it.
  */
+import { fail } from '../../domain/shared/index.ts';
+import { planWithWidening, zoneAllocation, fitHandBack, planHandBack } from '../../domain/zones/index.ts';
+import { defaultTravel, haversineM } from '../../domain/geo/index.ts';
+import { takesOnlineOrders, type NodeStatus } from '../../domain/network/index.ts';
+import * as network from '../../store/network.ts';
+import * as zones from '../../store/zones.ts';
+import * as planning from '../../store/planning.ts';
+import * as store from '../../store/incidents.ts';
+import { draftTrips } from '../incident-trips.ts';
+import { DELIVERY, targetsByNode, type FlowDeps } from './common.ts';
+import { handBackDayCapacity, reopenings } from './draft.ts';
+import type { NodeChange } from './apply.ts';
+
 export interface NodeSetting {
   nodeId: string;
   maxDeliveryRadiusM?: number;

@@ -1,14 +1,3 @@
-import { takesOnlineOrders } from '../../domain/network/model.ts';
-import { geometryContains } from '../../domain/zones/geometry.ts';
-import type { StoredZone } from '../../store/zones.ts';
-import * as network from '../../store/network.ts';
-import * as zones from '../../store/zones.ts';
-import * as orders from '../../store/orders.ts';
-import * as planning from '../../store/planning.ts';
-import * as workforce from '../../store/workforce.ts';
-import { servedLoads } from './steps-slots.ts';
-import { DELIVERY, type Db } from './common.ts';
-
 /**
  * What the network can serve on a day, counted honestly (issue 15): orders a day in zones whose
  * node trades, has delivery slots that day, has people (rostered there that day by the applied
@@ -18,6 +7,17 @@ import { DELIVERY, type Db } from './common.ts';
  * and its daily order capacity. Read only: call it with the network as it is on that day (after
  * the scheduler has run at that time).
  */
+import { takesOnlineOrders } from '../../domain/network/index.ts';
+import { geometryContains } from '../../domain/zones/index.ts';
+import type { StoredZone } from '../../store/zones.ts';
+import * as network from '../../store/network.ts';
+import * as zones from '../../store/zones.ts';
+import * as orders from '../../store/orders.ts';
+import * as planning from '../../store/planning.ts';
+import * as workforce from '../../store/workforce.ts';
+import { servedLoads } from './steps-slots.ts';
+import { DELIVERY, type Db } from './common.ts';
+
 export const STOCKED_SHARE = 0.8;
 
 export interface ServableNode {

@@ -1,13 +1,3 @@
-import { openDatabase } from '../../store/db.ts';
-import { migrateToLatest } from '../../store/migrate.ts';
-import { loadDemo } from '../../store/demo.ts';
-import type { MipSolver } from '../../domain/shared/mip.ts';
-import { registerOrdersDemo } from '../orders-demo.ts';
-import { declareDemoIncident } from './declare.ts';
-import { draftResponsePlan } from './draft.ts';
-import { simulateIncident } from './simulate.ts';
-import type { FlowDeps } from './common.ts';
-
 /**
  * The built-in scenario the way an operations manager meets it: the demo network in a fresh
  * in-memory database (the clock at the scenario's day, 14:00 Beijing, as the bench sets it), the
@@ -16,6 +6,16 @@ import type { FlowDeps } from './common.ts';
  * on the same zones, demand and seed. This is the one path `baogong simulate yizhuang-2022`,
  * `baogong incidents simulate` and the bench share, so their figures agree.
  */
+import { openDatabase } from '../../store/db.ts';
+import { migrateToLatest } from '../../store/migrate.ts';
+import { loadDemo } from '../../store/demo.ts';
+import type { MipSolver } from '../../domain/shared/index.ts';
+import { registerOrdersDemo } from '../orders-demo.ts';
+import { declareDemoIncident } from './declare.ts';
+import { draftResponsePlan } from './draft.ts';
+import { simulateIncident } from './simulate.ts';
+import type { FlowDeps } from './common.ts';
+
 export const DEMO_CLOCK = '2022-06-22T06:00:00.000Z';
 
 /** `baogong simulate yizhuang-2022`'s run once the demo is ready (the bench runs it too): the three runs, with their reports. */

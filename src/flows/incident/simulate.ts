@@ -1,24 +1,3 @@
-import { DomainException } from '../../domain/shared/result.ts';
-import { circlePolygon } from '../../domain/zones/control-area.ts';
-import { geometryAreaM2, geometryCentroid, type AreaGeometry } from '../../domain/zones/geometry.ts';
-import { type NodeInput, type NodeStatus } from '../../domain/network/model.ts';
-import { compileScenario, type ResponseActionInput, type ScenarioFile } from '../../domain/simulation/scenario.ts';
-import { runSimulation, type SimReport } from '../../domain/simulation/engine.ts';
-import { compareSummaries } from '../../domain/simulation/kpi.ts';
-import { capacityPerSlot, DEFAULT_RATES, ordersPerStaffHour, type Assignment, type Shift, type WorkRates } from '../../domain/workforce/index.ts';
-import { DEFAULT_CALENDAR, localTimeMs, operatingDay } from '../../domain/shared/calendar.ts';
-import { scenarioInstant } from '../../domain/incidents/demo.ts';
-import * as network from '../../store/network.ts';
-import * as zones from '../../store/zones.ts';
-import * as store from '../../store/incidents.ts';
-import * as planning from '../../store/planning.ts';
-import * as tripsStore from '../../store/trips.ts';
-import { loadScenario } from '../incident-simulate.ts';
-import { zonesPartProposal } from './zones-part.ts';
-import { handBackOf } from './steps-hand-back.ts';
-import { handBackNodeIds } from '../../domain/zones/hand-back.ts';
-import { DELIVERY, planFingerprint, type FlowDeps } from './common.ts';
-
 /**
  * Simulating the incident's drafted plan itself against no response (and, for the built-in
  * scenario, beside the chain's scripted 2022 response), on the one simulation engine the
@@ -29,6 +8,21 @@ import { DELIVERY, planFingerprint, type FlowDeps } from './common.ts';
  * the stored zones' (the level the plan is made for) with the incident's surge applied once, at
  * its start. After apply, the rest of the horizon is simulated from the network as it is now.
  */
+import { DomainException, DEFAULT_CALENDAR, localTimeMs, operatingDay } from '../../domain/shared/index.ts';
+import { circlePolygon, geometryAreaM2, geometryCentroid, type AreaGeometry, handBackNodeIds } from '../../domain/zones/index.ts';
+import type { NodeInput, NodeStatus } from '../../domain/network/index.ts';
+import { compileScenario, type ResponseActionInput, type ScenarioFile, runSimulation, type SimReport, compareSummaries } from '../../domain/simulation/index.ts';
+import { capacityPerSlot, DEFAULT_RATES, ordersPerStaffHour, type Assignment, type Shift, type WorkRates } from '../../domain/workforce/index.ts';
+import { scenarioInstant } from '../../domain/incidents/index.ts';
+import * as network from '../../store/network.ts';
+import * as zones from '../../store/zones.ts';
+import * as store from '../../store/incidents.ts';
+import * as planning from '../../store/planning.ts';
+import * as tripsStore from '../../store/trips.ts';
+import { loadScenario } from '../incident-simulate.ts';
+import { zonesPartProposal } from './zones-part.ts';
+import { handBackOf } from './steps-hand-back.ts';
+import { DELIVERY, planFingerprint, type FlowDeps } from './common.ts';
 
 /** The engine's staff model: people on a 16-hour day (their orders per staff-hour: the workforce context's rule). */
 const SHIFT = '06:00-22:00';

@@ -1,13 +1,3 @@
-import { sql } from 'kysely';
-import type { MipSolver } from '../../solver/model.ts';
-import * as network from '../../store/network.ts';
-import * as zones from '../../store/zones.ts';
-import * as planning from '../../store/planning.ts';
-import type { Multipliers } from '../../domain/planning/types.ts';
-import type { Step } from '../workflow.ts';
-import type { Db } from './common.ts';
-import { applySourcingAsLoads } from './loads.ts';
-
 /**
  * The emergency warehouse's demand and stock (apply steps). A new warehouse has no baseline
  * demand, so the planning context would give it no targets and no sourcing. Once the zones step
@@ -17,6 +7,16 @@ import { applySourcingAsLoads } from './loads.ts';
  * trips step; undone like the sourcing step) then plans and applies a sourcing plan for the
  * warehouse alone, toward the essentials targets that demand gives (the assortment step).
  */
+import { sql } from 'kysely';
+import type { MipSolver } from '../../solver/model.ts';
+import * as network from '../../store/network.ts';
+import * as zones from '../../store/zones.ts';
+import * as planning from '../../store/planning.ts';
+import type { Multipliers } from '../../domain/planning/index.ts';
+import type { Step } from '../workflow.ts';
+import type { Db } from './common.ts';
+import { applySourcingAsLoads } from './loads.ts';
+
 export interface EmergencyDemandResult {
   nodeId: string;
   items: number;

@@ -1,15 +1,3 @@
-import { fail } from '../../domain/shared/result.ts';
-import type { ZoneHandBack } from '../../domain/zones/hand-back.ts';
-import { zonesPartProposal } from './zones-part.ts';
-import * as zones from '../../store/zones.ts';
-import * as network from '../../store/network.ts';
-import * as orders from '../../store/orders.ts';
-import { unwrap } from '../../domain/shared/result.ts';
-import { daySlots, localDay } from '../../domain/orders/slots.ts';
-import { endZoneSlots, type ZoneSlotsResult } from './steps-slots.ts';
-import type { Step } from '../workflow.ts';
-import type { Db } from './common.ts';
-
 /**
  * Apply step `zone_hand_back`, after `zones`: each store that reopens online-only takes back, at
  * its reopening, the zones the zones part lists for it (`handBack`, the zones context's
@@ -18,6 +6,17 @@ import type { Db } from './common.ts';
  * it, zones left as they are, if the store does not take online orders then). Undo and lift
  * cancel those pending and revert those applied, before the zones step is reverted.
  */
+import { fail, unwrap } from '../../domain/shared/index.ts';
+import type { ZoneHandBack } from '../../domain/zones/index.ts';
+import { zonesPartProposal } from './zones-part.ts';
+import * as zones from '../../store/zones.ts';
+import * as network from '../../store/network.ts';
+import * as orders from '../../store/orders.ts';
+import { daySlots, localDay } from '../../domain/orders/index.ts';
+import { endZoneSlots, type ZoneSlotsResult } from './steps-slots.ts';
+import type { Step } from '../workflow.ts';
+import type { Db } from './common.ts';
+
 export interface HandBackResult {
   scheduled: Array<{ id: string; reassignmentId: string; nodeId: string; at: string; zones: number }>;
   /** Delivery slots opened at the stores taking zones back, from their reopening day (the staffing step then sizes them by the roster). */

@@ -1,13 +1,3 @@
-import { sql } from 'kysely';
-import { unwrap } from '../../domain/shared/result.ts';
-import { takesOnlineOrders } from '../../domain/network/model.ts';
-import { daySlots, localDay } from '../../domain/orders/slots.ts';
-import * as network from '../../store/network.ts';
-import * as zones from '../../store/zones.ts';
-import * as orders from '../../store/orders.ts';
-import type { Step } from '../workflow.ts';
-import { DELIVERY, type Db } from './common.ts';
-
 /**
  * Apply step `zone_slots`: every trading delivery node that serves zones after the zones step
  * gets delivery slots (the orders context's default day template) on the plan's days that have
@@ -16,6 +6,16 @@ import { DELIVERY, type Db } from './common.ts';
  * (slot capacity follows the roster). Undo and lift end the slots it opened: capacity 0, never
  * below what is already booked.
  */
+import { sql } from 'kysely';
+import { unwrap } from '../../domain/shared/index.ts';
+import { takesOnlineOrders } from '../../domain/network/index.ts';
+import { daySlots, localDay } from '../../domain/orders/index.ts';
+import * as network from '../../store/network.ts';
+import * as zones from '../../store/zones.ts';
+import * as orders from '../../store/orders.ts';
+import type { Step } from '../workflow.ts';
+import { DELIVERY, type Db } from './common.ts';
+
 export interface ZoneSlotsResult {
   opened: Array<{ nodeId: string; serviceDay: string; dailyOrderCapacity: number }>;
 }

@@ -1,8 +1,3 @@
-import type { NodeStatus } from '../../domain/network/model.ts';
-import * as zones from '../../store/zones.ts';
-import type { Step } from '../workflow.ts';
-import type { Db } from './common.ts';
-
 /**
  * Apply step `scheduled_statuses`: the plan's node status changes that no control area imposes
  * (the online-only reopening of a store inside a lockdown, the seed's day 3) are scheduled at
@@ -11,6 +6,11 @@ import type { Db } from './common.ts';
  * pending and put back the status of those that ran (lift does so before the areas are lifted,
  * so the areas then restore the node's status from before the incident).
  */
+import type { NodeStatus } from '../../domain/network/index.ts';
+import * as zones from '../../store/zones.ts';
+import type { Step } from '../workflow.ts';
+import type { Db } from './common.ts';
+
 export interface ScheduledStatusesResult {
   scheduled: Array<{ id: string; nodeId: string; to: string; at: string }>;
 }

@@ -1,19 +1,3 @@
-import { performance } from 'node:perf_hooks';
-import { solveRouting } from '../../domain/routing/solve.ts';
-import { pieceCapacity, splitTransfer } from '../../domain/incidents/trip-loads.ts';
-import { vehiclesShort, vehiclesShortText, type TripDone, type VehiclesShort } from '../../domain/incidents/vehicles-short.ts';
-import { isCold, parseClock, secondsInDay, sizeLoad, type Load, type SolveFn, type TripItem, type UnassignedLoad } from '../../domain/trips/index.ts';
-import { addDays } from '../../domain/shared/calendar.ts';
-import { unwrap } from '../../domain/shared/result.ts';
-import * as inventory from '../../store/inventory.ts';
-import * as network from '../../store/network.ts';
-import * as planning from '../../store/planning.ts';
-import * as trips from '../../store/trips.ts';
-import type { Step } from '../workflow.ts';
-import type { PlanDraft } from '../../store/trips.ts';
-import { tripItems, truckFleet } from './loads.ts';
-import type { Db } from './common.ts';
-
 /**
  * Trips for what a plan moves (the apply's `trips` step, and 搬仓): the transfer orders (one per
  * vehicle-sized load, see ./loads.ts) and the purchase-order deliveries, planned by the trips
@@ -39,6 +23,19 @@ import type { Db } from './common.ts';
  * confirms the plans in the caller's transaction, and `confirmPlan` refuses (a conflict) when a
  * load or a vehicle was taken in between, so the caller plans again.
  */
+import { performance } from 'node:perf_hooks';
+import { solveRouting } from '../../domain/routing/index.ts';
+import { pieceCapacity, splitTransfer, vehiclesShort, vehiclesShortText, type TripDone, type VehiclesShort } from '../../domain/incidents/index.ts';
+import { isCold, parseClock, secondsInDay, sizeLoad, type Load, type SolveFn, type TripItem, type UnassignedLoad } from '../../domain/trips/index.ts';
+import { addDays, unwrap } from '../../domain/shared/index.ts';
+import * as inventory from '../../store/inventory.ts';
+import * as network from '../../store/network.ts';
+import * as planning from '../../store/planning.ts';
+import * as trips from '../../store/trips.ts';
+import type { Step } from '../workflow.ts';
+import type { PlanDraft } from '../../store/trips.ts';
+import { tripItems, truckFleet } from './loads.ts';
+import type { Db } from './common.ts';
 
 export interface PlannedTrips {
   fromIso: string;

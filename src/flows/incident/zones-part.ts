@@ -1,5 +1,6 @@
-import { fail } from '../../domain/shared/result.ts';
-import type { ReassignmentProposal, ZoneChange, NodeOverride } from '../../domain/zones/reassignment.ts';
+/** The reviewed zones part of a response plan read back as a zone-reassignment proposal. */
+import { fail } from '../../domain/shared/index.ts';
+import type { ReassignmentProposal, ZoneChange, NodeOverride } from '../../domain/zones/index.ts';
 
 /** The node changes the zones part may carry (radius and capacity the plan raises). */
 export interface NodeChange {

@@ -1,6 +1,6 @@
+// The network context: nodes, their status history, items and baseline demand.
 import { sql, type Kysely } from 'kysely';
 
-// The network context: nodes, their status history, items and baseline demand.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE nodes (

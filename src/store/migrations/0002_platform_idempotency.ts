@@ -1,7 +1,7 @@
-import { sql, type Kysely } from 'kysely';
-
 // Stored responses of writes, keyed by the client's Idempotency-Key, so that a
 // retried request replays the first answer instead of writing twice.
+import { sql, type Kysely } from 'kysely';
+
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE idempotency_keys (

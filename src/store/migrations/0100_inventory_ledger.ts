@@ -1,9 +1,9 @@
-import { sql, type Kysely } from 'kysely';
-
 // The inventory context: an append-only stock ledger (operations → movement lines), its balance
 // projections (per node and item, and per node, item and lot), lots, reservations, transfer
 // documents, stock counts and the per-node online safety buffer. Node and item ids refer to the
 // network context by value only (no foreign keys across contexts).
+import { sql, type Kysely } from 'kysely';
+
 export async function up(db: Kysely<any>): Promise<void> {
   // One row per accepted operation, keyed by its idempotency key.
   await sql`

@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
-
 // The zones context: delivery zones and their backup nodes, control areas and the
 // effects they had (so lifting an area can undo them), reassignment proposals with
 // what they replaced (so applying can be reverted), and an audit trail.
+import { sql, type Kysely } from 'kysely';
+
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE delivery_zones (

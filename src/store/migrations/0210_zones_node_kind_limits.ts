@@ -1,7 +1,7 @@
-import { sql, type Kysely } from 'kysely';
-
 // Per node kind, how far the zone planner may widen a node's delivery radius and raise its daily
 // order capacity before it leaves a zone unserved (user settings; defaults in domain/zones/widening.ts).
+import { sql, type Kysely } from 'kysely';
+
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE zone_node_kind_limits (

@@ -1,7 +1,7 @@
-import { sql, type Kysely } from 'kysely';
-
 // Node status changes with a time (an incident plan's online-only reopening): the control-area
 // scheduler tick executes those whose time has come; a lift or an undone apply cancels the rest.
+import { sql, type Kysely } from 'kysely';
+
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE zone_scheduled_node_status (

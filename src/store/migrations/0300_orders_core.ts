@@ -1,10 +1,10 @@
-import { sql, type Kysely } from 'kysely';
-
 // The orders context: delivery slots and ordering windows per node, orders and their lines (one
 // order per fulfilling node; orders from one request share a placement id), the lifecycle history,
 // purchase-limit counters and per-item limit overrides, and community group orders. Node and item
 // ids refer to the network context by value; stock is held in the inventory ledger under
 // reservation ids `<order id>:<line no>`.
+import { sql, type Kysely } from 'kysely';
+
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE order_windows (

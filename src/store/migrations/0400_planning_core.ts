@@ -1,10 +1,10 @@
-import { sql, type Kysely } from 'kysely';
-
 // The planning context: the emergency assortment and its settings, suppliers and what they
 // sell, DC shipments (planned or in transit, which a plan may divert), sourcing plans with
 // their lines and shortages, and the purchase orders and diversions applying a plan creates.
 // Transfer orders are the inventory context's documents (stock_transfers); a plan line keeps
 // their id.
+import { sql, type Kysely } from 'kysely';
+
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE planning_settings (

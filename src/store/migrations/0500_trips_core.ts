@@ -1,10 +1,10 @@
-import { sql, type Kysely } from 'kysely';
-
 // The trips context: the fleet (vehicle types with compartments, named vehicles with their
 // drivers, availability per day), the settings (ambient waves, coolant rule, planning times),
 // trip plans kept for review, and the confirmed trips with their stops and manifests. A load
 // (a transfer, an order) is on at most one active trip: the partial unique index enforces it.
 // Node and item ids refer to the network context by value.
+import { sql, type Kysely } from 'kysely';
+
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE trip_vehicle_types (

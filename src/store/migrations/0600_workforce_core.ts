@@ -1,7 +1,7 @@
-import { sql, type Kysely } from 'kysely';
-
 // The workforce context: staff and their roles and availability, per-node staffing settings,
 // fixed needs entered by hand, staffing plans with their needs and assignments.
+import { sql, type Kysely } from 'kysely';
+
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE staff (

@@ -1,7 +1,7 @@
-import { sql, type Kysely } from 'kysely';
-
 // The staffing rules the user sets (one row): minimum rest between shifts and the long days
 // live-in (closed-loop) staff may work. Absent row: the workforce defaults (DEFAULT_RULES).
+import { sql, type Kysely } from 'kysely';
+
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE workforce_rules (

@@ -1,9 +1,9 @@
-import { sql, type Kysely } from 'kysely';
-
 // The incident context: the incident (its control areas, affected nodes and the
 // optional emergency warehouse), its response plans with one row per reviewable
 // part, the steps an apply ran (so a failure can be compensated and a lift can
 // undo them), and stored reconciliations.
+import { sql, type Kysely } from 'kysely';
+
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE incidents (

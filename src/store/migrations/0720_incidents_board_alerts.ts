@@ -1,7 +1,7 @@
-import { sql, type Kysely } from 'kysely';
-
 // The network board's alerts are computed on every read; an acknowledgement is kept by the
 // alert's stable id (e.g. `stock.key_out:<node>:<day>`), with who acknowledged it and why.
+import { sql, type Kysely } from 'kysely';
+
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE board_alert_acks (

@@ -1,10 +1,10 @@
-import { sql, type Kysely } from 'kysely';
-
 // The review loop (issue 16): a plan is `applying` while its workflow runs (a crash leaves it so,
 // to be resumed or undone), remembers the fingerprint of the parts its last simulation played
 // (apply refuses a plan changed since, unless told why), and every nightly reconciliation run is
 // recorded, failures included. The index on stock_movements.posted_at lets the reconciliation
 // sum one operating day's movements set-based (the inventory context's table, read-only here).
+import { sql, type Kysely } from 'kysely';
+
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE response_plans DROP CONSTRAINT IF EXISTS response_plans_status_check`.execute(db);
   await sql`ALTER TABLE response_plans ADD CONSTRAINT response_plans_status_check CHECK (status IN ('draft', 'applying', 'applied', 'failed', 'superseded', 'undone'))`.execute(db);

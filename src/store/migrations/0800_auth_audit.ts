@@ -1,6 +1,6 @@
+// Users, their sessions and API tokens (stored as hashes), and the append-only audit log.
 import { sql, type Kysely } from 'kysely';
 
-// Users, their sessions and API tokens (stored as hashes), and the append-only audit log.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE users (

@@ -1,6 +1,6 @@
+// The audit log refuses TRUNCATE as it refuses UPDATE and DELETE (a statement-level trigger).
 import { sql, type Kysely } from 'kysely';
 
-// The audit log refuses TRUNCATE as it refuses UPDATE and DELETE (a statement-level trigger).
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log

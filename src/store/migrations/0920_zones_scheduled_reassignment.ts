@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
-
 // Zone reassignments with a time (an incident plan's zone hand-back to a store reopening
 // online-only): the control-area scheduler tick applies those whose time has come, after the
 // timed status changes; a lift or an undone apply cancels the rest and reverts those that ran.
+import { sql, type Kysely } from 'kysely';
+
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE zone_scheduled_reassignment (

@@ -1,3 +1,4 @@
+/** The sourcing auditor: recomputes balances from a set of flows, checks every rule and prices the result. */
 import { key, type Prepared } from './prepare.ts';
 
 /** One chosen quantity of one candidate source: units for transfers and diversions, packs × pack size for orders. */

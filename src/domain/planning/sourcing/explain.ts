@@ -1,3 +1,4 @@
+/** Turns chosen flows into plan lines and shortage lines, each with the reason in words and codes. */
 import type { Flow, PlanMetrics } from './evaluate.ts';
 import { key, type Candidate, type Prepared } from './prepare.ts';
 

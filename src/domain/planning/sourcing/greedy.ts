@@ -1,3 +1,4 @@
+/** The greedy sourcing baseline (roughly what people did by hand), also used to complete a rounded plan. */
 import type { Flow } from './evaluate.ts';
 import { key, type Prepared } from './prepare.ts';
 

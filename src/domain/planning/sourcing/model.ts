@@ -1,3 +1,7 @@
+/**
+ * The sourcing MIP over a set of needs: columns per candidate source and shortage, rows per rule;
+ * building it, warm starts and decoding a solution.
+ */
 import { INF, ModelBuilder, type LinearModel } from '../../shared/index.ts';
 import type { Flow } from './evaluate.ts';
 import { tierWeightFromState } from './evaluate.ts';

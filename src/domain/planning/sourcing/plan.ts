@@ -1,3 +1,7 @@
+/**
+ * planSourcing: chooses how to solve (MIP, LP rounding, decomposition by items, greedy), solves with
+ * the injected MipSolver and returns the audited, explained plan.
+ */
 import { openSession, type BoundChanges, type MipSolver, type ModelSession, type SolveResult } from '../../shared/index.ts';
 import { err, ok, type Result } from '../../shared/index.ts';
 import { evaluate, type Flow, type PlanMetrics } from './evaluate.ts';

@@ -1,3 +1,7 @@
+/**
+ * Sourcing input as plain data, checked and indexed: receivers' needs, and candidate sources
+ * (transfers, diversions, supplier orders) with their distances and arrival times.
+ */
 import { err, ok, type Result } from '../../shared/index.ts';
 import type { Balance, DcShipment, PlanningItem, PlanningNode, StockTarget, Supplier, SupplierItem, TempClass } from '../types.ts';
 import { checkKnown, checkNonNegInt, checkNonNegNumber, checkPositiveInt, checkUnique } from '../validate.ts';
