@@ -1,6 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
-import { CompiledQuery, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type DatabaseConnection, type Dialect, type Driver, type QueryResult } from 'kysely';
-
 /**
  * Kysely on an embedded PGlite: PostgreSQL's SQL compiler and adapter, and a driver whose one
  * connection is PGlite's one session (PGlite runs a statement at a time).
@@ -9,6 +6,10 @@ import { CompiledQuery, PostgresAdapter, PostgresIntrospector, PostgresQueryComp
  * and migration CLI (kysely-codegen, jiti, globby): ~1.2 s of CPU at every start of a process that
  * opens a database (each CLI command, server and test worker), for nothing we use.
  */
+import type { PGlite } from '@electric-sql/pglite';
+import { CompiledQuery, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type DatabaseConnection, type Dialect, type Driver, type QueryResult } from 'kysely';
+
+/** The dialect for one open PGlite. */
 export function pgliteDialect(client: PGlite): Dialect {
   return {
     createAdapter: () => new PostgresAdapter(),
