@@ -13,7 +13,7 @@ import { systemClock, type AppDeps, type Clock } from './api/deps.ts';
 import { defaultSolverPool } from './solver/pool.ts';
 import { randomBytes } from 'node:crypto';
 import { countUsers, createUser } from './store/auth.ts';
-import { tickControlAreas } from './store/zones.ts';
+import { tickControlAreas } from './flows/zone-node-status.ts';
 import { runDueReconciliations } from './flows/incident/reconcile.ts';
 import { DEFAULT_CALENDAR } from './domain/shared/index.ts';
 

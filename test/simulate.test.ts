@@ -70,6 +70,7 @@ describe('a simulation run', () => {
     const checked: number[] = [];
     const report = runSimulation(c.response, {
       stock: 'ledger',
+      keepMovements: true,
       onDayEnd: (day, stock) => {
         expect(ledgerProblems((stock as LedgerStock).ledger)).toEqual([]);
         checked.push(day);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { createTestApp, testClock, type TestApp } from './support/app.ts';
-import { receipt } from '../src/store/inventory.ts';
+import { receipt, writeOff } from '../src/store/inventory.ts';
+import { workflowJournal } from '../src/store/workflow.ts';
 
 // A small network: the processing centre and the DC send to two stores.
 const NODES = [
@@ -131,6 +132,19 @@ describe('cold-chain trips from open transfers, end to end', () => {
     expect(bal.rows[0]).toMatchObject({ onHand: 1500 });
     const again = await post(`/api/trips/${tripId}/dispatch`);
     expect(again.statusCode).toBe(409);
+  });
+
+  it('undoes a dispatch whose stock cannot leave: the trip is confirmed again and nothing moved', async () => {
+    const ice = (await ok(get(`/api/trips?day=${DAY}`))).trips.find((x: any) => x.stops.some((s: any) => s.loadId === 'TR-ICE-A'));
+    // 1000 dumplings at plc, 900 written off: the 150 on the trip are no longer there.
+    await t.db.transaction().execute((trx) => writeOff(trx, { key: 'wo:plc:dumpling', nodeId: 'plc', itemId: 'DUMPLING', lotCode: '', quantity: 900, reason: 'spoiled' }, clock.now()));
+    const r = await post(`/api/trips/${ice.id}/dispatch`);
+    expect(r.statusCode).toBe(422);
+    expect(r.json()).toMatchObject({ code: 'insufficient_stock', details: { tripId: ice.id, transferId: 'TR-ICE-A' } });
+    expect((await ok(get(`/api/trips/${ice.id}`))).status).toBe('confirmed');
+    expect((await ok(get('/api/inventory/transfers/TR-ICE-A'))).status).toBe('draft');
+    const steps = await workflowJournal('trip_dispatch', ice.id, () => clock.now()).load(t.db);
+    expect(steps.map((e) => [e.step, e.status])).toEqual([['trip', 'compensated'], ['transfers', 'failed']]);
   });
 
   it('arrival receives the counted quantities and records short as a variance', async () => {

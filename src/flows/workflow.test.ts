@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../store/db.ts';
 import { DomainException } from '../domain/shared/index.ts';
-import { runWorkflow, PREPARE_ATTEMPTS, type Journal, type JournalEntry, type Step } from './workflow.ts';
+import { runOrResume, runWorkflow, PREPARE_ATTEMPTS, type ClearableJournal, type Journal, type JournalEntry, type Step } from './workflow.ts';
 
 // The runner needs transactions only: an empty in-memory database with one table, no migrations.
 let database: Database;
@@ -87,5 +87,53 @@ describe('a step prepared outside its transaction', () => {
     expect(out.ok).toBe(false);
     expect(out.steps[0]).toMatchObject({ status: 'failed', error: 'bad input' });
     expect(prepares).toBe(1);
+  });
+});
+
+/** A journal kept by position, as the tables keep it (a record replaces the one at its position). */
+const clearableJournal = (initial: JournalEntry[] = []): ClearableJournal & { entries: JournalEntry[] } => {
+  const j = {
+    entries: [...initial],
+    load: async () => [...j.entries].sort((a, b) => a.position - b.position),
+    record: async (_trx: unknown, position: number, step: string, status: string, result: unknown) => {
+      j.entries = [...j.entries.filter((e) => e.position !== position), { position, step, status, result }];
+    },
+    clear: async () => {
+      j.entries = [];
+    },
+  };
+  return j;
+};
+
+describe('a workflow keyed by what it acts on (runOrResume)', () => {
+  const steps = (ran: string[]): Step[] => [
+    { name: 'a', run: async () => (ran.push('a'), { made: 'A' }), compensate: async () => void ran.push('undo a') },
+    { name: 'b', run: async (_trx, _p, earlier) => (ran.push(`b after ${JSON.stringify(earlier)}`), { made: 'B' }), compensate: async () => void ran.push('undo b') },
+  ];
+
+  it('resumes a run stopped midway: the recorded step is not run again, and the next one gets its recorded result', async () => {
+    const ran: string[] = [];
+    const journal = clearableJournal([{ position: 0, step: 'a', status: 'applied', result: { made: 'A before the crash' } }]);
+    const out = await runOrResume(database.db, steps(ran), journal);
+    expect(out.ok).toBe(true);
+    expect(out.resumed).toBe(true);
+    expect(ran).toEqual(['b after [{"made":"A before the crash"}]']);
+    expect(journal.entries.map((e) => [e.step, e.status])).toEqual([['a', 'applied'], ['b', 'applied']]);
+  });
+
+  it('starts afresh after a run that finished, so every step checks the state again', async () => {
+    const ran: string[] = [];
+    const journal = clearableJournal([
+      { position: 0, step: 'a', status: 'applied', result: {} },
+      { position: 1, step: 'b', status: 'applied', result: {} },
+    ]);
+    const out = await runOrResume(database.db, steps(ran), journal);
+    expect(out.resumed).toBe(false);
+    expect(ran).toEqual(['a', 'b after [{"made":"A"}]']);
+  });
+
+  it('refuses to run over a step whose compensation failed', async () => {
+    const journal = clearableJournal([{ position: 0, step: 'a', status: 'compensation_failed', result: {} }]);
+    await expect(runOrResume(database.db, steps([]), journal)).rejects.toMatchObject({ error: { code: 'conflict' } });
   });
 });

@@ -6,8 +6,10 @@
  * that `runWorkflow` resumes (the steps recorded applied are skipped) or `undoWorkflow` rolls back.
  */
 import type { Kysely } from 'kysely';
+import { fail } from '../domain/shared/index.ts';
+import type { DB } from '../store/tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 export interface Step {
   name: string;
@@ -19,8 +21,11 @@ export interface Step {
    * `PREPARE_ATTEMPTS` times.
    */
   prepare?(db: Db): Promise<unknown>;
-  /** Does the step; returns what its compensation needs (stored as JSON in the journal). */
-  run(trx: Db, prepared?: unknown): Promise<unknown>;
+  /**
+   * Does the step; returns what its compensation needs (stored as JSON in the journal). `earlier`
+   * holds the results of the steps before it, by position (recorded ones on a resume).
+   */
+  run(trx: Db, prepared?: unknown, earlier?: readonly unknown[]): Promise<unknown>;
   /** Undoes the step, given what `run` returned. */
   compensate(trx: Db, result: unknown): Promise<void>;
 }
@@ -47,6 +52,11 @@ export interface Journal {
   record(db: Db, position: number, name: string, status: StepStatus, result: unknown, error: string | null): Promise<void>;
 }
 
+/** A journal that can be emptied: a run that finished (or never started) leaves nothing to resume. */
+export interface ClearableJournal extends Journal {
+  clear(db: Db): Promise<void>;
+}
+
 export interface RunOptions {
   /** Called after each step committed (a test kills the process here to rehearse a crash). */
   afterStep?: (name: string, position: number) => void | Promise<void>;
@@ -60,12 +70,12 @@ export const PREPARE_ATTEMPTS = 3;
 const isConflict = (e: unknown): boolean => (e as { error?: { code?: string } } | null)?.error?.code === 'conflict';
 
 /** One step: prepared outside any transaction when it has `prepare`, then run with its record in one transaction. */
-async function runStep(db: Db, step: Step, position: number, journal: Journal): Promise<unknown> {
+async function runStep(db: Db, step: Step, position: number, journal: Journal, earlier: readonly unknown[]): Promise<unknown> {
   for (let attempt = 1; ; attempt++) {
     const prepared = step.prepare ? await step.prepare(db) : undefined;
     try {
       return await db.transaction().execute(async (trx) => {
-        const r = await step.run(trx, prepared);
+        const r = await step.run(trx, prepared, earlier);
         await journal.record(trx, position, step.name, 'applied', r, null);
         return r;
       });
@@ -93,7 +103,7 @@ export async function runWorkflow(db: Db, steps: Step[], journal: Journal, optio
       continue;
     }
     try {
-      const result = await runStep(db, step, position, journal);
+      const result = await runStep(db, step, position, journal, done.map((d) => d.result));
       done.push({ step, result, position });
       out.steps[position] = { name: step.name, status: 'applied' };
       await options.afterStep?.(step.name, position);
@@ -159,4 +169,28 @@ export async function undoWorkflow(db: Db, steps: Step[], journal: Journal): Pro
  */
 export async function runSteps(db: Db, steps: Step[], record: (position: number, name: string, status: string, result: unknown, error: string | null, trx?: Db) => Promise<void>): Promise<StepOutcome> {
   return runWorkflow(db, steps, { load: async () => [], record: (trx, position, name, status, result, error) => record(position, name, status, result, error, trx) });
+}
+
+/**
+ * Runs a workflow whose journal is keyed by what it acts on (a plan, a trip), so the same run id
+ * serves every attempt: a run stopped midway (its journal holds only applied steps, fewer than
+ * the steps) is resumed; otherwise (no journal, or a run that finished, applied or compensated)
+ * the journal is cleared and the steps run afresh, so they check the state again. A run whose
+ * compensation failed is refused: someone decides first (`undoWorkflow` tries it again).
+ */
+export async function runOrResume(db: Db, steps: Step[], journal: ClearableJournal, options: RunOptions = {}): Promise<StepOutcome & { resumed: boolean }> {
+  const entries = await journal.load(db);
+  const broken = entries.find((e) => e.status === 'compensation_failed');
+  if (broken) {
+    fail({ code: 'conflict', message: `step ${broken.step} of an earlier run could not be undone; undo it first`, field: 'id', expected: 'no step left half undone', actual: broken.step });
+  }
+  const inFlight = entries.length > 0 && entries.length < steps.length && entries.every((e, i) => e.status === 'applied' && e.position === i && steps[i]?.name === e.step);
+  if (!inFlight && entries.length > 0) await db.transaction().execute((trx) => journal.clear(trx));
+  return { ...(await runWorkflow(db, steps, journal, options)), resumed: inFlight };
+}
+
+/** The error a failed run stopped on, thrown (so a route answers it as the step's own error). */
+export function throwIfFailed<T extends StepOutcome>(out: T): T {
+  if (!out.ok) throw out.error instanceof Error ? out.error : new Error(message(out.error));
+  return out;
 }

@@ -99,7 +99,8 @@ export class LoadedModel {
         const gap = Number(m.info.get('mip_gap'));
         gapPct = Number.isFinite(gap) ? Math.max(0, gap * 100) : 0;
       }
-      return { status: code === S.optimal ? 'optimal' : 'feasible', values: sol.colValue, objective, bound, gapPct, solveTimeS };
+      const rowDuals = !this.isMip && code === S.optimal && sol.rowDual.length > 0 ? sol.rowDual : undefined;
+      return { status: code === S.optimal ? 'optimal' : 'feasible', values: sol.colValue, objective, bound, gapPct, solveTimeS, ...(rowDuals ? { rowDuals } : {}) };
     } catch (e) {
       resetHighs();
       return failed(`HiGHS failed: ${(e as Error).message}`, started);

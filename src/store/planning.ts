@@ -1,24 +1,24 @@
 /**
  * The planning context's storage: assortment settings and the current assortment, suppliers,
- * DC shipments, sourcing plans, and applying a plan (transfer orders through the inventory
- * context, purchase orders and diversions in this context's tables), all in the caller's
- * transaction so a plan is applied all or nothing.
+ * DC shipments, sourcing plans, and this context's steps of applying a plan (purchase orders and
+ * diversions, the plan's status) and of receiving purchase orders and shipments. Only the
+ * planning tables: what touches the stock ledger too (transfer orders and their holds, receipts)
+ * is composed in src/flows/plan-apply.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import ExcelJS from 'exceljs';
-import type { Item, Node } from '../domain/network/model.ts';
-import { selectAssortment, type AssortmentOptions, type AssortmentResult } from '../domain/planning/assortment.ts';
-import { yizhuangDcShipments, yizhuangSuppliers } from '../domain/planning/demo.ts';
-import { planSourcing, type PlanLine, type SourcingPlan } from '../domain/planning/sourcing/plan.ts';
-import type { SourcingParamsInput } from '../domain/planning/sourcing/params.ts';
-import { computeTargets, netRequirements } from '../domain/planning/targets.ts';
-import type { Balance, DcShipment, Multipliers, NetRequirement, PlanningItem, PlanningNode, PlanningNodeStatus, StockTarget, Supplier, SupplierItem, Tier } from '../domain/planning/types.ts';
-import { DEFAULT_MULTIPLIERS } from '../domain/planning/types.ts';
-import { DomainException, fail, invariant, unwrap } from '../domain/shared/result.ts';
-import type { MipSolver } from '../solver/model.ts';
+import type { Item, Node } from '../domain/network/index.ts';
+import {
+  computeTargets, DEFAULT_MULTIPLIERS, netRequirements, planSourcing, selectAssortment, yizhuangDcShipments, yizhuangSuppliers,
+  type AssortmentOptions, type AssortmentResult, type Balance, type DcShipment, type Multipliers, type NetRequirement, type PlanLine, type PlanningItem,
+  type PlanningNode, type PlanningNodeStatus, type SourcingParamsInput, type SourcingPlan, type StockTarget, type Supplier, type SupplierItem, type Tier,
+} from '../domain/planning/index.ts';
+import { fail, invariant, unwrap } from '../domain/shared/index.ts';
+import type { MipSolver } from '../domain/shared/index.ts';
 import type { DemoStep } from './demo.ts';
-import { balances as inventoryBalances, cancelDraftTransfer, createDraftTransfer, dispatchTransfer, postOperations, safetyBuffers, type TransferView } from './inventory.ts';
+import { balances as inventoryBalances, getTransfer, safetyBuffers } from './inventory.ts';
+import type { DB } from './tables.ts';
 import { listDemand, listItems, listNodes } from './network.ts';
 
 type Db = Kysely<any>;
@@ -306,7 +306,7 @@ export type StoredPlanLine = PlanLine & { lineNo: number; documentId: string | n
 export interface PlanView extends Omit<SourcingPlan, 'lines'> {
   lines: StoredPlanLine[];
   id: string;
-  status: 'draft' | 'applied' | 'discarded';
+  status: 'draft' | 'applying' | 'applied' | 'discarded';
   createdAt: string;
   appliedAt: string | null;
   request: PlanRequest;
@@ -451,15 +451,17 @@ export async function discardPlan(db: Db, id: string): Promise<PlanView> {
 }
 
 /**
- * Applies a draft plan in the caller's transaction, all or nothing:
- *  - transfers, grouped by (giver, receiver) and split as `options.splitTransfer` says (vehicle-
- *    sized loads on an incident's apply), become draft transfer orders in the inventory ledger, and their stock is reserved at the giver until dispatch (reservation id
- *    `transfer:<transfer id>:<item>`); a giver that no longer has the stock fails the whole
- *    apply with insufficient_stock;
- *  - supplier orders, grouped by (supplier, receiver, mode), become purchase orders (inbound
- *    at the receiver);
- *  - diversions split the DC shipment: its quantity shrinks and a new shipment to the new
- *    receiver records `diverted_from`; a shipment that changed since planning is a conflict.
+ * Applying a draft plan is a workflow (src/flows/plan-apply.ts) over two contexts; this module
+ * holds the planning context's steps, each in the caller's transaction:
+ *  - `startPlanApply`: the plan's documents are decided (ids, lines): transfers grouped by
+ *    (giver, receiver) and split as `options.splitTransfer` says; supplier orders, grouped by
+ *    (supplier, receiver, mode), become purchase orders (inbound at the receiver); diversions
+ *    split the DC shipment (its quantity shrinks and a new shipment to the new receiver records
+ *    `diverted_from`; a shipment that changed since planning is a conflict). The plan is
+ *    `applying`. The transfer orders themselves (and their holds at the giver) are the inventory
+ *    context's, made by the flow from the documents this returns.
+ *  - `finishPlanApply`: the plan is `applied`.
+ * and their compensations (`revertPlanApply`, `unfinishPlanApply`).
  */
 export interface ApplyPlanOptions {
   /**
@@ -470,8 +472,10 @@ export interface ApplyPlanOptions {
   splitTransfer?: (fromNodeId: string, toNodeId: string, lines: Array<{ itemId: string; quantity: number }>) => Array<Array<{ itemId: string; quantity: number }>>;
 }
 
-export async function applyPlan(trx: Db, id: string, now: Date, options: ApplyPlanOptions = {}): Promise<PlanView> {
-  const locked = (await sql<any>`SELECT status FROM planning_plans WHERE id = ${id} FOR UPDATE`.execute(trx)).rows[0];
+const k = (db: Db) => db as unknown as Kysely<DB>;
+
+export async function startPlanApply(trx: Db, id: string, now: Date, options: ApplyPlanOptions = {}): Promise<{ planId: string; documents: PlanDocument[] }> {
+  const locked = await k(trx).selectFrom('planning_plans').select('status').where('id', '=', id).forUpdate().executeTakeFirst();
   if (!locked) fail({ code: 'not_found', message: `sourcing plan ${id} not found`, field: 'id', actual: id });
   if (locked.status !== 'draft') fail({ code: 'conflict', message: `plan ${id} is ${locked.status}; only a draft can be applied`, field: 'id', expected: 'draft', actual: locked.status });
   const plan = (await getPlan(trx, id))!;
@@ -479,17 +483,19 @@ export async function applyPlan(trx: Db, id: string, now: Date, options: ApplyPl
   // cancelled documents; the new ones get a round suffix (`TR-<plan>r2-001`) so their ids are new.
   let short = id.slice(0, 8);
   const taken = async (tag: string) =>
-    (await sql<any>`SELECT 1 FROM stock_transfers WHERE id = ${`TR-${tag}-001`} UNION ALL SELECT 1 FROM planning_purchase_orders WHERE id = ${`PO-${tag}-001`} UNION ALL SELECT 1 FROM planning_diversions WHERE id = ${`DV-${tag}-001`}`.execute(trx)).rows.length > 0;
+    (await getTransfer(trx, `TR-${tag}-001`)) !== null ||
+    (await k(trx).selectFrom('planning_purchase_orders').select('id').where('id', '=', `PO-${tag}-001`).executeTakeFirst()) !== undefined ||
+    (await k(trx).selectFrom('planning_diversions').select('id').where('id', '=', `DV-${tag}-001`).executeTakeFirst()) !== undefined;
   for (let round = 2; await taken(short); round++) short = `${id.slice(0, 8)}r${round}`;
   const documents: PlanDocument[] = [];
   const lineDoc = new Map<number, string>();
 
-  // Transfer orders + holds at the giver.
+  // Transfer orders (made by the inventory context from these documents).
   const transfers = new Map<string, StoredPlanLine[]>();
   for (const l of plan.lines) {
     if (l.kind !== 'transfer') continue;
-    const k = `${l.fromNodeId}>${l.toNodeId}`;
-    transfers.set(k, [...(transfers.get(k) ?? []), l]);
+    const key = `${l.fromNodeId}>${l.toNodeId}`;
+    transfers.set(key, [...(transfers.get(key) ?? []), l]);
   }
   let n = 0;
   for (const [, lines] of [...transfers].sort(([a], [b]) => a.localeCompare(b))) {
@@ -501,12 +507,6 @@ export async function applyPlan(trx: Db, id: string, now: Date, options: ApplyPl
     invariant(JSON.stringify(inPieces) === JSON.stringify(all), `the split of transfer ${from} > ${to} must keep every unit in exactly one piece`);
     for (const merged of pieces) {
       const trId = `TR-${short}-${String(++n).padStart(3, '0')}`;
-      await createDraftTransfer(trx, { id: trId, fromNodeId: from, toNodeId: to, lines: merged, note: `sourcing plan ${id}${pieces.length > 1 ? ` (load ${pieces.indexOf(merged) + 1} of ${pieces.length})` : ''}` }, now);
-      await postOperations(
-        trx,
-        merged.map((l) => ({ kind: 'reserve', key: `plan:${id}:hold:${trId}:${l.itemId}`, nodeId: from, itemId: l.itemId, quantity: l.quantity, reservationId: `transfer:${trId}:${l.itemId}`, reason: 'manual_hold', note: `held for transfer ${trId}` })),
-        { now, atomic: true },
-      );
       documents.push({ kind: 'transfer_order', id: trId, fromId: from, toNodeId: to, lines: merged });
       // A plan line split over several loads names the first of them.
       for (const l of lines) if (!lineDoc.has(l.lineNo) && merged.some((x) => x.itemId === l.itemId)) lineDoc.set(l.lineNo, trId);
@@ -517,16 +517,15 @@ export async function applyPlan(trx: Db, id: string, now: Date, options: ApplyPl
   const orders = new Map<string, StoredPlanLine[]>();
   for (const l of plan.lines) {
     if (l.kind !== 'supplier_order') continue;
-    const k = `${l.supplierId}>${l.toNodeId}>${l.expedited ? 'x' : 'n'}`;
-    orders.set(k, [...(orders.get(k) ?? []), l]);
+    const key = `${l.supplierId}>${l.toNodeId}>${l.expedited ? 'x' : 'n'}`;
+    orders.set(key, [...(orders.get(key) ?? []), l]);
   }
   n = 0;
   for (const [, lines] of [...orders].sort(([a], [b]) => a.localeCompare(b))) {
     const poId = `PO-${short}-${String(++n).padStart(3, '0')}`;
     const first = lines[0];
     const expectedAt = new Date(now.getTime() + Math.max(...lines.map((l) => l.arrivalH)) * 3_600_000);
-    await sql`INSERT INTO planning_purchase_orders (id, plan_id, supplier_id, to_node_id, expedited, status, created_at, expected_at)
-      VALUES (${poId}, ${id}, ${first.supplierId}, ${first.toNodeId}, ${first.expedited}, 'open', ${now}, ${expectedAt})`.execute(trx);
+    await k(trx).insertInto('planning_purchase_orders').values({ id: poId, plan_id: id, supplier_id: first.supplierId!, to_node_id: first.toNodeId, expedited: first.expedited ?? false, status: 'open', created_at: now, expected_at: expectedAt }).execute();
     const merged = new Map<string, { quantity: number; packs: number; packSize: number }>();
     for (const l of lines) {
       const m = merged.get(l.itemId) ?? { quantity: 0, packs: 0, packSize: l.quantity / (l.packs ?? 1) };
@@ -535,9 +534,7 @@ export async function applyPlan(trx: Db, id: string, now: Date, options: ApplyPl
       merged.set(l.itemId, m);
       lineDoc.set(l.lineNo, poId);
     }
-    for (const [itemId, m] of merged) {
-      await sql`INSERT INTO planning_purchase_order_lines (purchase_order_id, item_id, quantity, packs, pack_size) VALUES (${poId}, ${itemId}, ${m.quantity}, ${m.packs}, ${m.packSize})`.execute(trx);
-    }
+    for (const [itemId, m] of merged) await k(trx).insertInto('planning_purchase_order_lines').values({ purchase_order_id: poId, item_id: itemId, quantity: m.quantity, packs: m.packs, pack_size: m.packSize }).execute();
     documents.push({ kind: 'purchase_order', id: poId, fromId: first.supplierId!, toNodeId: first.toNodeId, lines: [...merged].map(([itemId, m]) => ({ itemId, quantity: m.quantity })) });
   }
 
@@ -545,75 +542,79 @@ export async function applyPlan(trx: Db, id: string, now: Date, options: ApplyPl
   n = 0;
   for (const l of plan.lines) {
     if (l.kind !== 'diversion') continue;
-    const s = (await sql<any>`SELECT * FROM planning_dc_shipments WHERE id = ${l.shipmentId} FOR UPDATE`.execute(trx)).rows[0];
+    const s = await k(trx).selectFrom('planning_dc_shipments').selectAll().where('id', '=', l.shipmentId!).forUpdate().executeTakeFirst();
     if (!s || !['planned', 'in_transit'].includes(s.status) || s.quantity < l.quantity) {
       fail({ code: 'conflict', message: `shipment ${l.shipmentId} can no longer give ${l.quantity} (now ${s ? `${s.status}, ${s.quantity}` : 'missing'}); plan again`, field: `lines.${l.lineNo}.shipmentId`, expected: `an open shipment with >= ${l.quantity}`, actual: s ? s.quantity : null });
     }
     const dvId = `DV-${short}-${String(++n).padStart(3, '0')}`;
     const newShipment = `${l.shipmentId}>${dvId}`;
-    await sql`UPDATE planning_dc_shipments SET quantity = quantity - ${l.quantity} WHERE id = ${l.shipmentId}`.execute(trx);
-    await sql`INSERT INTO planning_dc_shipments (id, from_node_id, to_node_id, item_id, quantity, status, diverted_from, created_at)
-      VALUES (${newShipment}, ${s.from_node_id}, ${l.toNodeId}, ${l.itemId}, ${l.quantity}, ${s.status}, ${l.shipmentId}, ${now})`.execute(trx);
-    await sql`INSERT INTO planning_diversions (id, plan_id, shipment_id, new_shipment_id, from_node_id, to_node_id, item_id, quantity, created_at)
-      VALUES (${dvId}, ${id}, ${l.shipmentId}, ${newShipment}, ${s.to_node_id}, ${l.toNodeId}, ${l.itemId}, ${l.quantity}, ${now})`.execute(trx);
+    await k(trx).updateTable('planning_dc_shipments').set((eb) => ({ quantity: eb('quantity', '-', l.quantity) })).where('id', '=', l.shipmentId!).execute();
+    await k(trx).insertInto('planning_dc_shipments').values({ id: newShipment, from_node_id: s.from_node_id, to_node_id: l.toNodeId, item_id: l.itemId, quantity: l.quantity, status: s.status, diverted_from: l.shipmentId!, created_at: now }).execute();
+    await k(trx).insertInto('planning_diversions').values({ id: dvId, plan_id: id, shipment_id: l.shipmentId!, new_shipment_id: newShipment, from_node_id: s.to_node_id, to_node_id: l.toNodeId, item_id: l.itemId, quantity: l.quantity, created_at: now }).execute();
     documents.push({ kind: 'diversion', id: dvId, fromId: l.shipmentId!, toNodeId: l.toNodeId, lines: [{ itemId: l.itemId, quantity: l.quantity }] });
     lineDoc.set(l.lineNo, dvId);
   }
 
-  for (const [lineNo, docId] of lineDoc) await sql`UPDATE planning_plan_lines SET document_id = ${docId} WHERE plan_id = ${id} AND line_no = ${lineNo}`.execute(trx);
-  await sql`UPDATE planning_plans SET status = 'applied', applied_at = ${now}, documents = ${JSON.stringify(documents)}::jsonb WHERE id = ${id}`.execute(trx);
+  for (const [lineNo, docId] of lineDoc) await k(trx).updateTable('planning_plan_lines').set({ document_id: docId }).where('plan_id', '=', id).where('line_no', '=', lineNo).execute();
+  await k(trx).updateTable('planning_plans').set({ status: 'applying', documents: JSON.stringify(documents) }).where('id', '=', id).execute();
+  return { planId: id, documents };
+}
+
+/** The last step of an apply: an `applying` plan is `applied` (its documents all made). */
+export async function finishPlanApply(trx: Db, id: string, now: Date): Promise<PlanView> {
+  const r = await k(trx).updateTable('planning_plans').set({ status: 'applied', applied_at: now }).where('id', '=', id).where('status', '=', 'applying').returning('id').execute();
+  if (r.length === 0) {
+    const p = await requirePlan(trx, id);
+    fail({ code: 'conflict', message: `plan ${id} is ${p.status}; only a plan being applied can be finished`, field: 'id', expected: 'applying', actual: p.status });
+  }
   return (await getPlan(trx, id))!;
 }
 
-/**
- * Undoes `applyPlan` in the caller's transaction (the incident apply's compensation): the draft
- * transfer orders are cancelled and their holds at the giver released, the open purchase orders
- * cancelled, the diversions put back on their shipments, and the plan is a draft again (it can be
- * applied later). Refused, naming the document, once any of them has moved on (a transfer
- * dispatched, a purchase order or a diverted shipment received): then it is no longer an undo.
- */
-export async function unapplyPlan(trx: Db, id: string, now: Date): Promise<{ planId: string; transfersCancelled: number; purchaseOrdersCancelled: number; diversionsReverted: number }> {
-  const locked = (await sql<any>`SELECT status, documents FROM planning_plans WHERE id = ${id} FOR UPDATE`.execute(trx)).rows[0];
+/** Undoes `finishPlanApply`: an applied plan is `applying` again (its documents are undone next). */
+export async function unfinishPlanApply(trx: Db, id: string): Promise<{ planId: string; documents: PlanDocument[] }> {
+  const locked = await k(trx).selectFrom('planning_plans').select(['status', 'documents']).where('id', '=', id).forUpdate().executeTakeFirst();
   if (!locked) fail({ code: 'not_found', message: `sourcing plan ${id} not found`, field: 'id', actual: id });
   if (locked.status !== 'applied') fail({ code: 'conflict', message: `plan ${id} is ${locked.status}; only an applied plan can be undone`, field: 'id', expected: 'applied', actual: locked.status });
-  const docs = (typeof locked.documents === 'string' ? JSON.parse(locked.documents) : locked.documents) as PlanDocument[];
-  let transfers = 0;
+  await k(trx).updateTable('planning_plans').set({ status: 'applying', applied_at: null }).where('id', '=', id).execute();
+  return { planId: id, documents: parseDocuments(locked.documents) };
+}
+
+const parseDocuments = (v: unknown): PlanDocument[] => (typeof v === 'string' ? JSON.parse(v) : v) as PlanDocument[];
+
+/**
+ * Undoes `startPlanApply` in the caller's transaction: the open purchase orders are cancelled,
+ * the diversions put back on their shipments, and the plan is a draft again (it can be applied
+ * later). Refused, naming the document, once one has moved on (a purchase order or a diverted
+ * shipment received): then it is no longer an undo. The transfer orders are the inventory
+ * context's, undone by the flow before this.
+ */
+export async function revertPlanApply(trx: Db, id: string): Promise<{ planId: string; purchaseOrdersCancelled: number; diversionsReverted: number }> {
+  const locked = await k(trx).selectFrom('planning_plans').select(['status', 'documents']).where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!locked) fail({ code: 'not_found', message: `sourcing plan ${id} not found`, field: 'id', actual: id });
+  if (locked.status !== 'applying') fail({ code: 'conflict', message: `plan ${id} is ${locked.status}; only an applied plan can be undone`, field: 'id', expected: 'applied', actual: locked.status });
   let pos = 0;
   let diversions = 0;
-  for (const d of docs) {
-    if (d.kind === 'transfer_order') {
-      const t = (await sql<any>`SELECT status FROM stock_transfers WHERE id = ${d.id} FOR UPDATE`.execute(trx)).rows[0];
-      if (!t || t.status === 'cancelled') continue;
-      if (t.status !== 'draft') fail({ code: 'conflict', message: `transfer ${d.id} is ${t.status}; the sourcing plan can no longer be undone`, field: 'documents', expected: 'draft transfers', actual: `${d.id}: ${t.status}` });
-      const outcomes = await postOperations(
-        trx,
-        d.lines.map((l) => ({ kind: 'release', key: `plan:${id}:unhold:${d.id}:${l.itemId}:${now.getTime()}`, reservationId: `transfer:${d.id}:${l.itemId}`, reason: 'manual', note: `sourcing plan ${id} undone` })),
-        { now, atomic: false },
-      );
-      const bad = outcomes.find((o) => !o.ok && o.error.code !== 'not_found');
-      if (bad && !bad.ok) throw new DomainException(bad.error);
-      await cancelDraftTransfer(trx, d.id);
-      transfers++;
-    } else if (d.kind === 'purchase_order') {
-      const po = (await sql<any>`SELECT status FROM planning_purchase_orders WHERE id = ${d.id} FOR UPDATE`.execute(trx)).rows[0];
+  for (const d of parseDocuments(locked.documents)) {
+    if (d.kind === 'purchase_order') {
+      const po = await k(trx).selectFrom('planning_purchase_orders').select('status').where('id', '=', d.id).forUpdate().executeTakeFirst();
       if (!po || po.status === 'cancelled') continue;
       if (po.status !== 'open') fail({ code: 'conflict', message: `purchase order ${d.id} is ${po.status}; the sourcing plan can no longer be undone`, field: 'documents', expected: 'open purchase orders', actual: `${d.id}: ${po.status}` });
-      await sql`UPDATE planning_purchase_orders SET status = 'cancelled' WHERE id = ${d.id}`.execute(trx);
+      await k(trx).updateTable('planning_purchase_orders').set({ status: 'cancelled' }).where('id', '=', d.id).execute();
       pos++;
     } else if (d.kind === 'diversion') {
-      const dv = (await sql<any>`SELECT * FROM planning_diversions WHERE id = ${d.id}`.execute(trx)).rows[0];
+      const dv = await k(trx).selectFrom('planning_diversions').selectAll().where('id', '=', d.id).executeTakeFirst();
       if (!dv) continue;
-      const ns = (await sql<any>`SELECT status FROM planning_dc_shipments WHERE id = ${dv.new_shipment_id} FOR UPDATE`.execute(trx)).rows[0];
+      const ns = await k(trx).selectFrom('planning_dc_shipments').select('status').where('id', '=', dv.new_shipment_id).forUpdate().executeTakeFirst();
       if (ns && ns.status === 'cancelled') continue;
       if (ns && ns.status === 'received') fail({ code: 'conflict', message: `diverted shipment ${dv.new_shipment_id} was received; the sourcing plan can no longer be undone`, field: 'documents', expected: 'diverted shipments not received', actual: `${dv.new_shipment_id}: received` });
-      await sql`UPDATE planning_dc_shipments SET status = 'cancelled', quantity = 0 WHERE id = ${dv.new_shipment_id}`.execute(trx);
-      await sql`UPDATE planning_dc_shipments SET quantity = quantity + ${dv.quantity} WHERE id = ${dv.shipment_id}`.execute(trx);
+      await k(trx).updateTable('planning_dc_shipments').set({ status: 'cancelled', quantity: 0 }).where('id', '=', dv.new_shipment_id).execute();
+      await k(trx).updateTable('planning_dc_shipments').set((eb) => ({ quantity: eb('quantity', '+', dv.quantity) })).where('id', '=', dv.shipment_id).execute();
       diversions++;
     }
   }
-  await sql`UPDATE planning_plan_lines SET document_id = NULL WHERE plan_id = ${id}`.execute(trx);
-  await sql`UPDATE planning_plans SET status = 'draft', applied_at = NULL, documents = '[]'::jsonb WHERE id = ${id}`.execute(trx);
-  return { planId: id, transfersCancelled: transfers, purchaseOrdersCancelled: pos, diversionsReverted: diversions };
+  await k(trx).updateTable('planning_plan_lines').set({ document_id: null }).where('plan_id', '=', id).execute();
+  await k(trx).updateTable('planning_plans').set({ status: 'draft', applied_at: null, documents: '[]' }).where('id', '=', id).execute();
+  return { planId: id, purchaseOrdersCancelled: pos, diversionsReverted: diversions };
 }
 
 function mergeLines(lines: Array<{ itemId: string; quantity: number }>): Array<{ itemId: string; quantity: number }> {
@@ -622,67 +623,11 @@ function mergeLines(lines: Array<{ itemId: string; quantity: number }>): Array<{
   return [...m].map(([itemId, quantity]) => ({ itemId, quantity })).sort((a, b) => a.itemId.localeCompare(b.itemId));
 }
 
-export interface UndoDocumentsReport {
-  planId: string;
-  transfersCancelled: string[];
-  holdsReleased: number;
-  purchaseOrdersCancelled: string[];
-  /** Documents already under way: someone decides (receive, return, keep). */
-  forDecision: Array<{ kind: 'transfer_order' | 'diversion'; id: string; status: string; note: string }>;
+/** Cancels a purchase order if it is still open (an incident's lift); whether it was. */
+export async function cancelOpenPurchaseOrder(trx: Db, id: string): Promise<boolean> {
+  const r = await k(trx).updateTable('planning_purchase_orders').set({ status: 'cancelled' }).where('id', '=', id).where('status', '=', 'open').returning('id').execute();
+  return r.length > 0;
 }
-
-/**
- * Undoes what an applied plan's documents still hold (an incident's lift): draft transfer orders
- * are cancelled and their holds at the giver released, open purchase orders are cancelled;
- * transfers in transit or received and the diversions are listed for a decision.
- */
-export async function undoPlanDocuments(trx: Db, planId: string, now: Date): Promise<UndoDocumentsReport> {
-  const plan = await requirePlan(trx, planId);
-  const out: UndoDocumentsReport = { planId, transfersCancelled: [], holdsReleased: 0, purchaseOrdersCancelled: [], forDecision: [] };
-  for (const d of plan.documents) {
-    if (d.kind === 'transfer_order') {
-      const t = (await sql<any>`SELECT status FROM stock_transfers WHERE id = ${d.id} FOR UPDATE`.execute(trx)).rows[0];
-      if (!t) continue;
-      if (t.status === 'draft') {
-        const outcomes = await postOperations(
-          trx,
-          d.lines.map((l) => ({ kind: 'release', key: `plan:${planId}:undo:${d.id}:${l.itemId}`, reservationId: `transfer:${d.id}:${l.itemId}`, reason: 'manual' })),
-          { now, atomic: false },
-        );
-        const bad = outcomes.find((o) => !o.ok && o.error.code !== 'not_found');
-        if (bad && !bad.ok) throw new DomainException(bad.error);
-        out.holdsReleased += outcomes.filter((o) => o.ok).length;
-        await cancelDraftTransfer(trx, d.id);
-        out.transfersCancelled.push(d.id);
-      } else if (t.status === 'in_transit') out.forDecision.push({ kind: 'transfer_order', id: d.id, status: t.status, note: 'on the road: receive it, then move the stock back if it is not needed' });
-    } else if (d.kind === 'purchase_order') {
-      const r = await sql<any>`UPDATE planning_purchase_orders SET status = 'cancelled' WHERE id = ${d.id} AND status = 'open' RETURNING id`.execute(trx);
-      if (r.rows.length) out.purchaseOrdersCancelled.push(d.id);
-    } else if (d.kind === 'diversion') {
-      out.forDecision.push({ kind: 'diversion', id: d.id, status: 'applied', note: 'the DC shipment goes to the new node; send it back or keep it' });
-    }
-  }
-  return out;
-}
-
-/** Dispatches a transfer order the plan created: releases its holds at the giver, then ships it. */
-export async function dispatchPlanTransfer(trx: Db, transferId: string, key: string, now: Date): Promise<TransferView> {
-  const lines = (await sql<any>`SELECT item_id FROM stock_transfer_lines WHERE transfer_id = ${transferId}`.execute(trx)).rows;
-  if (lines.length === 0) fail({ code: 'not_found', message: `transfer ${transferId} not found`, field: 'id', actual: transferId });
-  const holds = await sql<any>`SELECT 1 FROM stock_operations WHERE key = ${`${key}:release:${lines[0].item_id}`}`.execute(trx);
-  if (holds.rows.length === 0) {
-    const outcomes = await postOperations(
-      trx,
-      lines.map((l) => ({ kind: 'release', key: `${key}:release:${l.item_id}`, reservationId: `transfer:${transferId}:${l.item_id}`, reason: 'manual' })),
-      { now, atomic: false },
-    );
-    // A hold that no longer exists (released by hand) is fine; anything else is not.
-    const bad = outcomes.find((o) => !o.ok && o.error.code !== 'not_found');
-    if (bad && !bad.ok) throw new DomainException(bad.error);
-  }
-  return dispatchTransfer(trx, { id: transferId, key }, now);
-}
-
 /**
  * Units asked for per receiving node by the sourcing documents issued in [fromMs, toMs): the
  * lines of the sourcing plans applied then (transfer orders, purchase orders, diversions), set-based.
@@ -721,37 +666,36 @@ export async function listPurchaseOrders(db: Db, filter: { planId?: string; node
 }
 
 /**
- * Receives a purchase order in full: posts one receipt per line at the receiver (reason
- * `expedited_supplier_order` or `supplier_delivery`) and closes the order, in the caller's
- * transaction. A second call is a conflict. Short deliveries are a TODO: today the ledger's
- * count at the receiver catches them.
+ * The planning side of receiving a purchase order in full (src/flows/plan-apply.ts posts the
+ * receipts in the ledger between the two): `takeOpenPurchaseOrder` locks the order and refuses
+ * one not open (a second receive is a conflict); `closePurchaseOrder` marks it received. Short
+ * deliveries are a TODO: today the ledger's count at the receiver catches them.
  */
-export async function receivePurchaseOrder(trx: Db, id: string, now: Date): Promise<{ id: string; status: string; received: number }> {
-  const po = (await sql<any>`SELECT * FROM planning_purchase_orders WHERE id = ${id} FOR UPDATE`.execute(trx)).rows[0];
+export async function takeOpenPurchaseOrder(trx: Db, id: string): Promise<{ id: string; toNodeId: string; expedited: boolean; lines: Array<{ itemId: string; quantity: number }> }> {
+  const po = await k(trx).selectFrom('planning_purchase_orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   if (!po) fail({ code: 'not_found', message: `purchase order ${id} not found`, field: 'id', actual: id });
   if (po.status !== 'open') fail({ code: 'conflict', message: `purchase order ${id} is ${po.status}`, field: 'id', expected: 'open', actual: po.status });
-  const lines = (await sql<any>`SELECT item_id, quantity FROM planning_purchase_order_lines WHERE purchase_order_id = ${id} ORDER BY item_id`.execute(trx)).rows;
-  await postOperations(
-    trx,
-    lines.map((l) => ({ kind: 'receipt', key: `po:${id}:${l.item_id}`, nodeId: po.to_node_id, itemId: l.item_id, quantity: l.quantity, reason: po.expedited ? 'expedited_supplier_order' : 'supplier_delivery', note: `purchase order ${id}` })),
-    { now, atomic: true },
-  );
-  await sql`UPDATE planning_purchase_orders SET status = 'received' WHERE id = ${id}`.execute(trx);
-  return { id, status: 'received', received: lines.reduce((a, l) => a + Number(l.quantity), 0) };
+  const lines = await k(trx).selectFrom('planning_purchase_order_lines').select(['item_id', 'quantity']).where('purchase_order_id', '=', id).orderBy('item_id').execute();
+  return { id, toNodeId: po.to_node_id, expedited: po.expedited, lines: lines.map((l) => ({ itemId: l.item_id, quantity: Number(l.quantity) })) };
 }
 
-/** Receives a DC shipment at its (possibly new) destination: a receipt (`dc_diversion` if it was diverted, else `dc_replenishment`). */
-export async function receiveShipment(trx: Db, id: string, now: Date): Promise<ShipmentRow> {
-  const s = (await sql<any>`SELECT * FROM planning_dc_shipments WHERE id = ${id} FOR UPDATE`.execute(trx)).rows[0];
+export async function closePurchaseOrder(trx: Db, id: string): Promise<void> {
+  await k(trx).updateTable('planning_purchase_orders').set({ status: 'received' }).where('id', '=', id).execute();
+}
+
+/** Locks an open DC shipment for its receipt (planned or in transit), or refuses. */
+export async function takeOpenShipment(trx: Db, id: string): Promise<ShipmentRow> {
+  const s = await k(trx).selectFrom('planning_dc_shipments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   if (!s) fail({ code: 'not_found', message: `shipment ${id} not found`, field: 'id', actual: id });
   if (!['planned', 'in_transit'].includes(s.status)) fail({ code: 'conflict', message: `shipment ${id} is ${s.status}`, field: 'id', expected: 'planned or in_transit', actual: s.status });
-  if (s.quantity > 0) {
-    await postOperations(trx, [{ kind: 'receipt', key: `dc-shipment:${id}`, nodeId: s.to_node_id, itemId: s.item_id, quantity: s.quantity, reason: s.diverted_from ? 'dc_diversion' : 'dc_replenishment', note: `DC shipment ${id}` }], { now, atomic: true });
-  }
-  await sql`UPDATE planning_dc_shipments SET status = 'received' WHERE id = ${id}`.execute(trx);
-  return (await listShipments(trx)).find((x) => x.id === id)!;
+  return { id: s.id, fromNodeId: s.from_node_id, toNodeId: s.to_node_id, itemId: s.item_id, quantity: s.quantity, status: s.status as ShipmentRow['status'], divertedFrom: s.diverted_from };
 }
 
+/** Marks a DC shipment received; its row as it is now. */
+export async function closeShipment(trx: Db, id: string): Promise<ShipmentRow> {
+  await k(trx).updateTable('planning_dc_shipments').set({ status: 'received' }).where('id', '=', id).execute();
+  return (await listShipments(trx)).find((x) => x.id === id)!;
+}
 /** The applied plan's documents as a workbook for the people who act on them. */
 export async function documentsWorkbook(db: Db, planId: string): Promise<Buffer> {
   const plan = await requirePlan(db, planId);

@@ -732,6 +732,17 @@ export interface UsersTable {
   created_at: Generated<Date>;
 }
 
+export interface WorkflowStepsTable {
+  workflow: string;
+  run_id: string;
+  position: number;
+  step: string;
+  status: string;
+  result: Json;
+  error: string | null;
+  at: Date;
+}
+
 export interface WorkforceFixedNeedsTable {
   node_id: string;
   role: string;
@@ -887,6 +898,7 @@ export interface DB {
   trip_vehicles: TripVehiclesTable;
   trips: TripsTable;
   users: UsersTable;
+  workflow_steps: WorkflowStepsTable;
   workforce_fixed_needs: WorkforceFixedNeedsTable;
   workforce_rules: WorkforceRulesTable;
   workforce_sites: WorkforceSitesTable;

@@ -1,8 +1,9 @@
 /**
- * The trips context's storage and flows: the fleet, the settings (waves, coolant rule), trip plans
- * (planned from open transfer orders or a node's slot orders, kept for review), confirmed trips
- * with stops and manifests, and the dispatch and arrival flows that move stock through the
- * inventory ledger inside the caller's transaction.
+ * The trips context's storage: the fleet, the settings (waves, coolant rule), trip plans (planned
+ * from open transfer orders or a node's slot orders, kept for review), confirmed trips with stops
+ * and manifests, and this context's part of a dispatch and an arrival (the trip's status, the
+ * counted quantities). Only the trips tables: moving the stock through the inventory ledger is
+ * composed with these in src/flows/trip-dispatch.ts.
  *
  * Planning solves outside any transaction (a solve takes seconds and PGlite has one connection):
  * `preparePlan` reads the inputs and runs the solver, `savePlan` stores the result in the
@@ -12,21 +13,22 @@
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { sql, type Kysely } from 'kysely';
-import { fail, unwrap, DomainException } from '../domain/shared/result.ts';
-import { operatingDay } from '../domain/shared/calendar.ts';
+import { fail, operatingDay, unwrap } from '../domain/shared/index.ts';
 import {
   auditTripPlan, DEFAULT_COOLANT_RULE, DEFAULT_PLAN_PARAMS, isCold, parseClock, parseCoolantRule, parseVehicleType, planTrips,
   secondsInDay, sizeLoad, tripSheet, tripSheetRows, FLEET_TEMPLATES,
   type CoolantRule, type FleetVehicleType, type Load, type PlanInput, type PlanNode, type PlanParams, type SolveFn, type TripItem,
   type TemperatureClass, type TripPlanResult, type TripSheet, type TripViolation, type VehicleKind,
 } from '../domain/trips/index.ts';
-import { getTransfer, receiveTransfer, type TransferView } from './inventory.ts';
+import { getTransfer, listTransfers, type TransferView } from './inventory.ts';
 import { itemsByIds, listNodes, requireNode } from './network.ts';
 import { listOrders, slotViews } from './orders.ts';
-import { dispatchPlanTransfer } from './planning.ts';
 import type { DemoStep } from './demo.ts';
+import type { DB } from './tables.ts';
 
 type Db = Kysely<any>;
+/** The typed view of a handle (src/store/tables.ts). */
+const k = (db: Db) => db as unknown as Kysely<DB>;
 const iso = (d: unknown): string | null => (d ? new Date(d as string).toISOString() : null);
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -262,11 +264,8 @@ async function claimedLoads(db: Db, kind: string): Promise<Set<string>> {
 }
 
 async function openTransfers(db: Db): Promise<TransferView[]> {
-  const ids = (await sql<any>`SELECT id FROM stock_transfers WHERE status = 'draft' ORDER BY id`.execute(db)).rows.map((r) => r.id as string);
   const claimed = await claimedLoads(db, 'transfer');
-  const out: TransferView[] = [];
-  for (const id of ids) if (!claimed.has(id)) out.push((await getTransfer(db, id))!);
-  return out;
+  return (await listTransfers(db, { status: 'draft' })).filter((t) => !claimed.has(t.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Reads the inputs, plans through `solve` and audits the result. Reads only: nothing is stored. */
@@ -648,27 +647,28 @@ export async function assignTrip(db: Db, id: string, patch: { vehicleId?: string
 }
 
 /**
- * Dispatch: every transfer on the trip leaves its origin (first-expired-first-out) and is in
- * transit, in the caller's transaction, so either all of them move or none does. The ledger key
- * is the transfer's own dispatch key, so a transfer dispatched by hand meanwhile is not moved twice.
+ * The trips context's part of a dispatch (src/flows/trip-dispatch.ts moves the stock): a
+ * confirmed trip whose transfers all still exist (none cancelled) is `dispatched`. Answers the
+ * transfer stops, in order, for the ledger.
  */
-export async function dispatchTrip(db: Db, id: string, now: Date): Promise<TripView> {
+export async function startDispatch(db: Db, id: string, now: Date): Promise<Array<{ seq: number; transferId: string }>> {
   const t = await requireTrip(db, id, true);
   if (t.status !== 'confirmed') fail({ code: 'conflict', field: 'id', message: `trip ${id} is ${t.status}; only a confirmed trip can be dispatched`, expected: 'confirmed', actual: t.status });
+  const out: Array<{ seq: number; transferId: string }> = [];
   for (const s of t.stops) {
     if (s.loadKind !== 'transfer') continue;
     const tr = await getTransfer(db, s.loadId);
     if (!tr) fail({ code: 'not_found', field: `stops.${s.seq}.loadId`, message: `transfer ${s.loadId} on stop ${s.seq} does not exist`, actual: s.loadId });
     if (tr.status === 'cancelled') fail({ code: 'conflict', field: `stops.${s.seq}.loadId`, message: `transfer ${s.loadId} on stop ${s.seq} was cancelled; cancel the trip and plan again`, expected: 'draft', actual: tr.status });
-    try {
-      await dispatchPlanTransfer(db, s.loadId, `transfer:${s.loadId}:dispatch`, now);
-    } catch (e) {
-      if (e instanceof DomainException) throw new DomainException({ ...e.error, message: `stop ${s.seq}, transfer ${s.loadId}: ${e.error.message}`, details: { ...(e.error.details ?? {}), tripId: id, stop: s.seq, transferId: s.loadId } });
-      throw e;
-    }
+    out.push({ seq: s.seq, transferId: s.loadId });
   }
-  await sql`UPDATE trips SET status = 'dispatched', dispatched_at = ${now} WHERE id = ${id}`.execute(db);
-  return requireTrip(db, id);
+  await k(db).updateTable('trips').set({ status: 'dispatched', dispatched_at: now }).where('id', '=', id).execute();
+  return out;
+}
+
+/** Undoes `startDispatch` (a dispatch whose stock could not move): the trip is confirmed again. */
+export async function undoDispatch(db: Db, id: string): Promise<void> {
+  await k(db).updateTable('trips').set({ status: 'confirmed', dispatched_at: null }).where('id', '=', id).where('status', '=', 'dispatched').execute();
 }
 
 export interface ArrivalInput {
@@ -679,13 +679,16 @@ export interface ArrivalInput {
 }
 
 /**
- * Arrival at stops: a transfer stop is received at its destination with the counted quantities
- * (short and over are recorded by the ledger as variances); the manifest keeps what was counted.
- * When every stop has arrived the trip is completed.
+ * The trips context's part of an arrival at stops (src/flows/trip-dispatch.ts receives the
+ * transfers): each stop's counted quantities are checked against what was shipped (a transfer
+ * stop's lines, read through the inventory context) and kept on the manifest, the stops are
+ * arrived, and when every stop has arrived the trip is completed. Answers the transfer receipts
+ * to post, in order.
  */
-export async function arriveTrip(db: Db, id: string, arrivals: ArrivalInput[], now: Date): Promise<TripView> {
+export async function recordArrival(db: Db, id: string, arrivals: ArrivalInput[], now: Date): Promise<Array<{ seq: number; transferId: string; lines: Array<{ itemId: string; receivedQuantity: number }> }>> {
   const t = await requireTrip(db, id, true);
   if (t.status !== 'dispatched') fail({ code: 'conflict', field: 'id', message: `trip ${id} is ${t.status}; only a dispatched trip can arrive`, expected: 'dispatched', actual: t.status });
+  const receipts: Array<{ seq: number; transferId: string; lines: Array<{ itemId: string; receivedQuantity: number }> }> = [];
   for (const [ai, a] of arrivals.entries()) {
     const f = `stops.${ai}`;
     const stop = t.stops.find((s) => s.seq === a.seq);
@@ -708,18 +711,25 @@ export async function arriveTrip(db: Db, id: string, arrivals: ArrivalInput[], n
         const missing = shipped.find((x) => !counted.has(x.itemId));
         if (missing) fail({ code: 'validation_failed', field: `${f}.lines`, message: `${f}.lines: no counted quantity for item ${missing.itemId} (count 0 if nothing arrived)`, expected: shipped.map((x) => x.itemId), actual: [...counted.keys()] });
       }
-      await receiveTransfer(db, { key: `transfer:${tr.id}:receive`, transferId: tr.id, lines: [...counted].map(([itemId, receivedQuantity]) => ({ itemId, receivedQuantity })) }, now);
+      receipts.push({ seq: a.seq, transferId: tr.id, lines: [...counted].map(([itemId, receivedQuantity]) => ({ itemId, receivedQuantity })) });
     } else {
       counted = new Map(stop.manifest.map((m) => [m.itemId, m.quantity]));
       for (const l of a.lines ?? []) counted.set(l.itemId, l.receivedQuantity);
     }
-    for (const [itemId, q] of counted)
-      await sql`UPDATE trip_manifest_lines SET received_quantity = ${q} WHERE trip_id = ${id} AND seq = ${a.seq} AND item_id = ${itemId}`.execute(db);
-    await sql`UPDATE trip_stops SET status = 'arrived', arrived_at = ${now} WHERE trip_id = ${id} AND seq = ${a.seq}`.execute(db);
+    for (const [itemId, q] of counted) await k(db).updateTable('trip_manifest_lines').set({ received_quantity: q }).where('trip_id', '=', id).where('seq', '=', a.seq).where('item_id', '=', itemId).execute();
+    await k(db).updateTable('trip_stops').set({ status: 'arrived', arrived_at: now }).where('trip_id', '=', id).where('seq', '=', a.seq).execute();
   }
-  const pending = (await sql<any>`SELECT count(*)::int AS n FROM trip_stops WHERE trip_id = ${id} AND status = 'pending'`.execute(db)).rows[0].n;
-  if (pending === 0) await sql`UPDATE trips SET status = 'completed', completed_at = ${now} WHERE id = ${id}`.execute(db);
-  return requireTrip(db, id);
+  const pending = await k(db).selectFrom('trip_stops').select('seq').where('trip_id', '=', id).where('status', '=', 'pending').limit(1).executeTakeFirst();
+  if (!pending) await k(db).updateTable('trips').set({ status: 'completed', completed_at: now }).where('id', '=', id).execute();
+  return receipts;
+}
+
+/** Undoes `recordArrival` for these stops (an arrival whose receipts could not be posted): pending again, nothing counted, the trip dispatched. */
+export async function undoArrival(db: Db, id: string, seqs: number[]): Promise<void> {
+  if (seqs.length === 0) return;
+  await k(db).updateTable('trip_manifest_lines').set({ received_quantity: null }).where('trip_id', '=', id).where('seq', 'in', seqs).execute();
+  await k(db).updateTable('trip_stops').set({ status: 'pending', arrived_at: null }).where('trip_id', '=', id).where('seq', 'in', seqs).execute();
+  await k(db).updateTable('trips').set({ status: 'dispatched', completed_at: null }).where('id', '=', id).where('status', '=', 'completed').execute();
 }
 
 /** Cancels a confirmed trip: its loads are open again for the next plan. */

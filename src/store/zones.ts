@@ -1,22 +1,36 @@
+/**
+ * The zones context's storage: delivery zones and their lookup, control areas and their effects,
+ * scheduled node-status changes and reassignments, the per-kind limits, and reassignment planning.
+ * Only the zones tables: the node writes these changes make (status, radius, capacity) come in as
+ * `NodeWrites`, which src/flows/zone-node-status.ts fills with the network context's functions.
+ */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { BBox } from '../domain/geo/coordinates.ts';
-import { defaultTravel, type TravelTimeProvider } from '../domain/geo/travel.ts';
-import { takesOnlineOrders, type NodeStatus } from '../domain/network/model.ts';
-import { DomainException, fail, unwrap } from '../domain/shared/result.ts';
-import type { MipSolver } from '../solver/model.ts';
-import { computeAreaEffects, imposedStatus, isInForce, isStricter, parseControlArea, strictestStatus, type AreaEffect, type ControlArea, type ControlAreaInput, type NodeStatusName } from '../domain/zones/control-area.ts';
-import { geometryAreaM2, geometryCentroid, parseGeometry, type AreaGeometry } from '../domain/zones/geometry.ts';
-import { assignNearest, generateH3Zones, spreadDemand } from '../domain/zones/h3-grid.ts';
-import { planReassignment, type NodeOverride, type ReassignmentProposal } from '../domain/zones/reassignment.ts';
-import { checkLimits, DEFAULT_NODE_KIND_LIMITS, planWithWidening, type NodeKindLimits } from '../domain/zones/widening.ts';
-import { yizhuangDemoZones, type ScenarioControlArea, yizhuangControlAreas } from '../domain/zones/yizhuang-demo.ts';
-import { ZoneIndex, type ZoneLookup } from '../domain/zones/zone-index.ts';
-import { scheduleControlAreas, type AreaEffectState } from '../domain/zones/schedule.ts';
-import { checkZoneFields, findOverlap, parseZoneCollection, zoneAllocation, zonesToFeatureCollection, type DeliveryZone, type ZoneSplit } from '../domain/zones/zone.ts';
-import { getNode, listNodes, setNodeStatus, updateNode } from './network.ts';
+import { defaultTravel, type BBox, type TravelTimeProvider } from '../domain/geo/index.ts';
+import { takesOnlineOrders, type NodeStatus, type StatusReason } from '../domain/network/index.ts';
+import { DomainException, fail, unwrap } from '../domain/shared/index.ts';
+import type { MipSolver } from '../domain/shared/index.ts';
+import {
+  assignNearest, checkLimits, checkZoneFields, computeAreaEffects, DEFAULT_NODE_KIND_LIMITS, findOverlap, generateH3Zones, geometryAreaM2, geometryCentroid, imposedStatus,
+  isInForce, isStricter, parseControlArea, parseGeometry, parseZoneCollection, planReassignment, planWithWidening, scheduleControlAreas, spreadDemand, strictestStatus,
+  yizhuangControlAreas, yizhuangDemoZones, zoneAllocation, ZoneIndex, zonesToFeatureCollection,
+  type AreaEffect, type AreaEffectState, type AreaGeometry, type ControlArea, type ControlAreaInput, type DeliveryZone, type NodeKindLimits, type NodeOverride,
+  type NodeStatusName, type ReassignmentProposal, type ScenarioControlArea, type ZoneLookup, type ZoneSplit,
+} from '../domain/zones/index.ts';
+import { getNode, listNodes } from './network.ts';
 
 type Db = Kysely<any>;
+
+/**
+ * The network context's node writes that a zones change makes (a control area's node statuses, a
+ * scheduled status change, a reassignment's radius and capacity overrides). This module never
+ * writes the network's tables itself: a flow passes these in (src/flows/zone-node-status.ts
+ * wires the network context's store functions), each call in the caller's transaction.
+ */
+export interface NodeWrites {
+  setStatus(db: Db, nodeId: string, status: NodeStatus, why: StatusReason, now: Date): Promise<unknown>;
+  update(db: Db, nodeId: string, patch: { dailyOrderCapacity?: number; maxDeliveryRadiusM?: number }, now: Date): Promise<unknown>;
+}
 
 /** A stored zone with the figures derived from its geometry. */
 export interface StoredZone extends DeliveryZone {
@@ -78,7 +92,7 @@ async function bumpVersion(db: Db): Promise<void> {
 }
 
 async function knownNodeIds(db: Db): Promise<Set<string>> {
-  return new Set((await db.selectFrom('nodes').select('id').execute()).map((r) => r.id as string));
+  return new Set((await listNodes(db)).map((n) => n.id));
 }
 
 async function writeZones(db: Db, zones: readonly DeliveryZone[], now: Date): Promise<{ created: number; updated: number }> {
@@ -405,9 +419,9 @@ export async function previewControlArea(db: Db, input: ControlAreaInput): Promi
 }
 
 /** Applies an area's effects (node statuses through the network context) and records them so lifting can undo them. */
-async function recordEffects(db: Db, area: ControlArea, effects: readonly AreaEffect[], now: Date): Promise<void> {
+async function recordEffects(db: Db, nodes: NodeWrites, area: ControlArea, effects: readonly AreaEffect[], now: Date): Promise<void> {
   for (const e of effects) {
-    if (e.kind === 'node_status') await setNodeStatus(db, e.nodeId, e.toStatus as NodeStatus, { code: 'area_in_force', params: { areaId: area.id, areaName: area.name, level: area.level } }, now);
+    if (e.kind === 'node_status') await nodes.setStatus(db, e.nodeId, e.toStatus as NodeStatus, { code: 'area_in_force', params: { areaId: area.id, areaName: area.name, level: area.level } }, now);
     await db
       .insertInto('control_area_effects')
       .values({
@@ -430,7 +444,7 @@ async function recordEffects(db: Db, area: ControlArea, effects: readonly AreaEf
  * (node statuses through the network context) and recorded so lifting can undo
  * them. Call inside a transaction.
  */
-export async function declareControlArea(db: Db, input: ControlAreaInput, now: Date, actor = 'system'): Promise<{ area: ControlArea; effects: StoredEffect[] }> {
+export async function declareControlArea(db: Db, nodes: NodeWrites, input: ControlAreaInput, now: Date, actor = 'system'): Promise<{ area: ControlArea; effects: StoredEffect[] }> {
   const { area, effects } = await previewControlArea(db, input);
   const exists = await db.selectFrom('control_areas').select('id').where('id', '=', area.id).executeTakeFirst();
   if (exists) fail({ code: 'duplicate', message: `control area ${area.id} already exists`, field: 'id', expected: 'a new id', actual: area.id });
@@ -439,7 +453,7 @@ export async function declareControlArea(db: Db, input: ControlAreaInput, now: D
     .values({ id: area.id, name: area.name, level: area.level, geometry: JSON.stringify(area.geometry), starts_at: area.startsAt, ends_at: area.endsAt, allow_online_only: area.allowOnlineOnly, drop_points: JSON.stringify(area.dropPoints), created_at: now })
     .execute();
   if (isInForce(area, now)) {
-    await recordEffects(db, area, effects, now);
+    await recordEffects(db, nodes, area, effects, now);
     await audit(db, now, 'control_area.took_effect', area.id, actor, { effects: effects.length, at: 'declaration' });
   }
   await bumpVersion(db);
@@ -452,7 +466,7 @@ export async function declareControlArea(db: Db, input: ControlAreaInput, now: D
  * before, unless another area still in force imposes one (then the strictest), or
  * someone changed the node's status since (then it is left alone and the effect says why).
  */
-async function undoEffects(db: Db, id: string, now: Date, why: 'lifted' | 'ended'): Promise<void> {
+async function undoEffects(db: Db, nodes: NodeWrites, id: string, now: Date, why: 'lifted' | 'ended'): Promise<void> {
   const all = await listControlAreas(db);
   const areaName = all.find((a) => a.id === id)?.name;
   const others = all.filter((a) => a.id !== id && isInForce(a, now));
@@ -464,7 +478,7 @@ async function undoEffects(db: Db, id: string, now: Date, why: 'lifted' | 'ended
       if (node && node.status === e.toStatus) {
         const stillImposed = strictestStatus(others.filter((a) => computeAreaEffects(a, [{ ...node, status: 'open' }], []).length > 0).map(imposedStatus));
         const target = stillImposed && isStricter(stillImposed, e.fromStatus as NodeStatusName) ? stillImposed : (e.fromStatus as NodeStatus);
-        if (target !== node.status) await setNodeStatus(db, e.nodeId, target as NodeStatus, { code: 'area_undone', params: { areaId: id, areaName: areaName ?? id, why } }, now);
+        if (target !== node.status) await nodes.setStatus(db, e.nodeId, target as NodeStatus, { code: 'area_undone', params: { areaId: id, areaName: areaName ?? id, why } }, now);
         note = target === e.fromStatus ? `restored to ${target}` : `kept ${target}: another area in force`;
       } else note = `left as ${node?.status}: changed since the area was declared`;
     }
@@ -478,11 +492,11 @@ async function undoEffects(db: Db, id: string, now: Date, why: 'lifted' | 'ended
  * the strictest of those), or someone changed the node's status since (then it is
  * left alone and the effect says why).
  */
-export async function liftControlArea(db: Db, id: string, now: Date, actor = 'system'): Promise<{ area: ControlArea; effects: StoredEffect[] }> {
+export async function liftControlArea(db: Db, nodes: NodeWrites, id: string, now: Date, actor = 'system'): Promise<{ area: ControlArea; effects: StoredEffect[] }> {
   const area = await requireControlArea(db, id);
   if (area.liftedAt) fail({ code: 'conflict', message: `control area ${id} was already lifted at ${area.liftedAt}`, field: 'id', expected: 'an area not lifted', actual: id });
   await db.updateTable('control_areas').set({ lifted_at: now }).where('id', '=', id).execute();
-  await undoEffects(db, id, now, 'lifted');
+  await undoEffects(db, nodes, id, now, 'lifted');
   await bumpVersion(db);
   await audit(db, now, 'control_area.lifted', id, actor, {});
   return { area: await requireControlArea(db, id), effects: await areaEffects(db, id) };
@@ -577,7 +591,7 @@ export async function listScheduledStatuses(db: Db, filter: { ids?: string[]; pe
  * Cancels scheduled changes: pending ones never run; executed ones are undone (the node goes
  * back to the status it had before) when the node still has the status they set.
  */
-export async function cancelScheduledStatuses(db: Db, ids: string[], now: Date, actor = ''): Promise<Array<{ id: string; note: string }>> {
+export async function cancelScheduledStatuses(db: Db, nodes: NodeWrites, ids: string[], now: Date, actor = ''): Promise<Array<{ id: string; note: string }>> {
   const out: Array<{ id: string; note: string }> = [];
   for (const s of (await listScheduledStatuses(db, { ids })).reverse()) {
     if (s.cancelledAt) continue;
@@ -585,7 +599,7 @@ export async function cancelScheduledStatuses(db: Db, ids: string[], now: Date, 
     if (s.executedAt && s.fromStatus) {
       const n = await getNode(db, s.nodeId);
       if (n && n.status === s.toStatus) {
-        await setNodeStatus(db, s.nodeId, s.fromStatus as NodeStatus, { code: 'schedule_undone', params: { scheduleId: s.id } }, now);
+        await nodes.setStatus(db, s.nodeId, s.fromStatus as NodeStatus, { code: 'schedule_undone', params: { scheduleId: s.id } }, now);
         note = `undone: back to ${s.fromStatus}`;
       } else note = `left as ${n?.status}: changed since it ran`;
     }
@@ -596,7 +610,7 @@ export async function cancelScheduledStatuses(db: Db, ids: string[], now: Date, 
   return out;
 }
 
-async function runDueStatuses(db: Db, now: Date, actor: string): Promise<NonNullable<TickReport['statusChanges']>> {
+async function runDueStatuses(db: Db, nodes: NodeWrites, now: Date, actor: string): Promise<NonNullable<TickReport['statusChanges']>> {
   const due = (await listScheduledStatuses(db, { pending: true })).filter((s) => Date.parse(s.at) <= now.getTime());
   const out: NonNullable<TickReport['statusChanges']> = [];
   for (const s of due) {
@@ -606,7 +620,7 @@ async function runDueStatuses(db: Db, now: Date, actor: string): Promise<NonNull
     else if (n.status === s.toStatus) note = `already ${s.toStatus}`;
     else {
       try {
-        await setNodeStatus(db, s.nodeId, s.toStatus, { code: 'schedule_ran', params: { scheduleId: s.id, toStatus: s.toStatus, text: s.reason } }, now);
+        await nodes.setStatus(db, s.nodeId, s.toStatus, { code: 'schedule_ran', params: { scheduleId: s.id, toStatus: s.toStatus, text: s.reason } }, now);
       } catch (e) {
         note = `not possible: ${(e as Error).message}`;
       }
@@ -624,7 +638,7 @@ async function runDueStatuses(db: Db, now: Date, actor: string): Promise<NonNull
  * it twice changes nothing the second time. Call inside a transaction; the server
  * runs it every minute.
  */
-export async function tickControlAreas(db: Db, now: Date, actor = 'system'): Promise<TickReport> {
+export async function tickControlAreas(db: Db, nodes: NodeWrites, now: Date, actor = 'system'): Promise<TickReport> {
   // One tick at a time: the zones_meta row serialises ticks (and declarations, which bump it).
   await sql`SELECT version FROM zones_meta WHERE id = 1 FOR UPDATE`.execute(db);
   const areas = await listControlAreas(db);
@@ -642,7 +656,7 @@ export async function tickControlAreas(db: Db, now: Date, actor = 'system'): Pro
   const byId = new Map(areas.map((a) => [a.id, a]));
   // Lift first, so a node leaving an ended area and entering a new one ends with the new one's status.
   for (const id of plan.lift) {
-    await undoEffects(db, id, now, 'ended');
+    await undoEffects(db, nodes, id, now, 'ended');
     await audit(db, now, 'control_area.ended', id, actor, { effects: states.get(id)!.openEffects });
     report.lifted.push({ areaId: id, effects: states.get(id)!.openEffects });
   }
@@ -650,18 +664,18 @@ export async function tickControlAreas(db: Db, now: Date, actor = 'system'): Pro
     const zones = await listZones(db);
     for (const id of plan.takeEffect) {
       const area = byId.get(id)!;
-      const nodes = await listNodes(db);
-      const effects = computeAreaEffects(area, nodes.map((n) => ({ ...n, status: n.status as NodeStatusName })), zones);
-      await recordEffects(db, area, effects, now);
+      const nodeList = await listNodes(db);
+      const effects = computeAreaEffects(area, nodeList.map((n) => ({ ...n, status: n.status as NodeStatusName })), zones);
+      await recordEffects(db, nodes, area, effects, now);
       await audit(db, now, 'control_area.took_effect', id, actor, { effects: effects.length, at: 'tick' });
       report.tookEffect.push({ areaId: id, effects: effects.length });
     }
   }
   // Status changes with a time (after the areas, so a reopening follows the lockdown it relaxes).
-  const statusChanges = await runDueStatuses(db, now, actor);
+  const statusChanges = await runDueStatuses(db, nodes, now, actor);
   if (statusChanges.length) report.statusChanges = statusChanges;
   // Zone reassignments with a time (after the statuses: a hand-back follows the reopening).
-  const handBacks = await runDueReassignments(db, now, actor);
+  const handBacks = await runDueReassignments(db, nodes, now, actor);
   if (handBacks.length) report.reassignments = handBacks;
   if (plan.lift.length || plan.takeEffect.length || statusChanges.length || handBacks.length) await bumpVersion(db);
   return report;
@@ -717,7 +731,7 @@ export async function listScheduledReassignments(db: Db, filter: { ids?: string[
  * reverted (the zones go back to the nodes they had before the hand-back), unless a zone
  * changed since (then it is left, with a note).
  */
-export async function cancelScheduledReassignments(db: Db, ids: string[], now: Date, actor = ''): Promise<Array<{ id: string; note: string }>> {
+export async function cancelScheduledReassignments(db: Db, nodes: NodeWrites, ids: string[], now: Date, actor = ''): Promise<Array<{ id: string; note: string }>> {
   const out: Array<{ id: string; note: string }> = [];
   for (const s of (await listScheduledReassignments(db, { ids })).reverse()) {
     if (s.cancelledAt) continue;
@@ -726,7 +740,7 @@ export async function cancelScheduledReassignments(db: Db, ids: string[], now: D
       const r = await requireReassignment(db, s.reassignmentId);
       if (r.status === 'applied') {
         try {
-          await revertReassignment(db, s.reassignmentId, now, actor);
+          await revertReassignment(db, nodes, s.reassignmentId, now, actor);
           note = 'undone: zones back to the nodes that held them';
         } catch (e) {
           if (!(e instanceof DomainException) || e.error.code !== 'conflict') throw e;
@@ -741,7 +755,7 @@ export async function cancelScheduledReassignments(db: Db, ids: string[], now: D
   return out;
 }
 
-async function runDueReassignments(db: Db, now: Date, actor: string): Promise<NonNullable<TickReport['reassignments']>> {
+async function runDueReassignments(db: Db, nodes: NodeWrites, now: Date, actor: string): Promise<NonNullable<TickReport['reassignments']>> {
   const due = (await listScheduledReassignments(db, { pending: true })).filter((s) => Date.parse(s.at) <= now.getTime());
   const out: NonNullable<TickReport['reassignments']> = [];
   for (const s of due) {
@@ -751,7 +765,7 @@ async function runDueReassignments(db: Db, now: Date, actor: string): Promise<No
     else if (!takesOnlineOrders(n.status)) note = `skipped: node ${s.nodeId} is ${n.status}`;
     else {
       try {
-        await applyReassignment(db, s.reassignmentId, now, actor);
+        await applyReassignment(db, nodes, s.reassignmentId, now, actor);
       } catch (e) {
         if (!(e instanceof DomainException)) throw e;
         note = `not possible: ${e.error.message}`;
@@ -882,7 +896,7 @@ const sameSnap = (a: Snapshot, b: Snapshot) => a.servingNodeId === b.servingNode
  * was there before is kept for revert. Refused when a zone changed since the plan.
  * Call inside a transaction.
  */
-export async function applyReassignment(db: Db, id: string, now: Date, actor = 'system'): Promise<StoredReassignment> {
+export async function applyReassignment(db: Db, nodes: NodeWrites, id: string, now: Date, actor = 'system'): Promise<StoredReassignment> {
   const r = await requireReassignment(db, id, true);
   if (r.status !== 'proposed') fail({ code: 'conflict', message: `reassignment ${id} is ${r.status}, not proposed`, field: 'id', expected: 'proposed', actual: r.status });
   const zones = new Map((await listZones(db)).map((z) => [z.id, z]));
@@ -905,7 +919,7 @@ export async function applyReassignment(db: Db, id: string, now: Date, actor = '
     const patch: Record<string, number> = {};
     if (o.dailyOrderCapacity !== undefined) patch.dailyOrderCapacity = o.dailyOrderCapacity;
     if (o.maxDeliveryRadiusM !== undefined) patch.maxDeliveryRadiusM = o.maxDeliveryRadiusM;
-    if (Object.keys(patch).length) await updateNode(db, o.nodeId, patch, now);
+    if (Object.keys(patch).length) await nodes.update(db, o.nodeId, patch, now);
   }
   await writeZones(db, next, now);
   await db.updateTable('zone_reassignments').set({ status: 'applied', applied_at: now, zones_before: JSON.stringify(before), nodes_before: JSON.stringify(nodesBefore) }).where('id', '=', id).execute();
@@ -914,7 +928,7 @@ export async function applyReassignment(db: Db, id: string, now: Date, actor = '
 }
 
 /** Puts back what an applied proposal replaced; refused when a zone changed since. Call inside a transaction. */
-export async function revertReassignment(db: Db, id: string, now: Date, actor = 'system'): Promise<StoredReassignment> {
+export async function revertReassignment(db: Db, nodes: NodeWrites, id: string, now: Date, actor = 'system'): Promise<StoredReassignment> {
   const r = await requireReassignment(db, id, true);
   if (r.status !== 'applied') fail({ code: 'conflict', message: `reassignment ${id} is ${r.status}, not applied`, field: 'id', expected: 'applied', actual: r.status });
   const row = await db.selectFrom('zone_reassignments').select(['zones_before', 'nodes_before']).where('id', '=', id).executeTakeFirstOrThrow();
@@ -930,7 +944,7 @@ export async function revertReassignment(db: Db, id: string, now: Date, actor = 
     }
     restored.push({ ...z, ...before[c.zoneId] });
   }
-  for (const [nodeId, v] of Object.entries(nodesBefore)) await updateNode(db, nodeId, v, now);
+  for (const [nodeId, v] of Object.entries(nodesBefore)) await nodes.update(db, nodeId, v, now);
   await writeZones(db, restored, now);
   await db.updateTable('zone_reassignments').set({ status: 'reverted', reverted_at: now }).where('id', '=', id).execute();
   await audit(db, now, 'reassignment.reverted', id, actor, { zones: restored.length });

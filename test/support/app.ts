@@ -8,6 +8,7 @@ import { defaultSolver } from '../../src/solver/highs.ts';
 import type { RosterPlanner } from '../../src/domain/workforce/index.ts';
 import type { MipSolver } from '../../src/domain/shared/index.ts';
 import { loadDemo } from '../../src/store/demo.ts';
+import type { DB } from '../../src/store/tables.ts';
 
 /**
  * A fresh database for one test file: PGlite in memory by default, or a brand-new
@@ -16,7 +17,7 @@ import { loadDemo } from '../../src/store/demo.ts';
  */
 export interface TestDb {
   database: Database;
-  db: Kysely<any>;
+  db: Kysely<DB>;
   url?: string;
   close(): Promise<void>;
 }

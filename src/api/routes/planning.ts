@@ -6,9 +6,10 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import { StringEnum, typed } from '../typebox.ts';
-import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
+import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
 import { XLSX_MIME } from '../tabular.ts';
 import * as store from '../../store/planning.ts';
+import { applySourcingPlan, dispatchPlanTransfer, receivePurchaseOrder, receiveShipment } from '../../flows/plan-apply.ts';
 
 const Err = { $ref: 'Error#' };
 const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
@@ -131,6 +132,7 @@ const PlanSummarySchema = Open(
     lateUnitH: Type.Optional(Type.Number()),
     objective: Type.Optional(Type.Number()),
     bound: Type.Optional(Nullable(Type.Number())),
+    boundKind: Type.Optional(Nullable(StringEnum(['mip', 'lp', 'lagrangian'] as const))),
     gapPct: Type.Optional(Nullable(Type.Number())),
     columns: Type.Optional(Type.Integer()),
     chunks: Type.Optional(Type.Integer()),
@@ -148,7 +150,7 @@ const PlanDocumentSchema = Open({
 });
 const PlanHeader = {
   id: Type.String(),
-  status: Type.String({ description: 'draft, applied or discarded' }),
+  status: Type.String({ description: 'draft, applying (an apply under way, or stopped midway: apply again to finish it), applied or discarded' }),
   createdAt: Type.String(),
   appliedAt: Type.Union([Type.String(), Type.Null()]),
   request: Open({ receivers: Type.Optional(Type.Array(Type.String())), multipliers: Type.Optional(MultipliersOut), params: Type.Optional(Open({})) }, 'the request the plan was made from'),
@@ -425,7 +427,8 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
         response: { 200: PlanSchema, ...errors },
       },
     },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.applyPlan(trx, req.params.id, clock.now()) })),
+    // A workflow (src/flows/plan-apply.ts): each step commits with its journal record, so the key is kept apart.
+    async (req, reply) => withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await applySourcingPlan(db, req.params.id, () => clock.now()) })),
   );
 
   app.post(
@@ -455,13 +458,13 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
   app.post(
     '/api/planning/purchase-orders/:id/receive',
     { schema: { tags: TAG, summary: 'Receive a purchase order in full: receipts at the receiver in the ledger', params: Id, headers: IdempotencyHeader, response: { 200: Type.Object({ id: Type.String(), status: Type.String(), received: Type.Integer() }), ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.receivePurchaseOrder(trx, req.params.id, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await receivePurchaseOrder(trx, req.params.id, clock.now()) })),
   );
 
   app.post(
     '/api/planning/shipments/:id/receive',
     { schema: { tags: TAG, summary: 'Receive a DC shipment (diverted or not) at its destination', params: Id, headers: IdempotencyHeader, response: { 200: ShipmentOut, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.receiveShipment(trx, req.params.id, clock.now()) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await receiveShipment(trx, req.params.id, clock.now()) })),
   );
 
   app.post(
@@ -470,7 +473,7 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
     async (req, reply) => {
       const id = req.params.id;
       const key = (req.headers['idempotency-key'] as string | undefined) ?? `dispatch:${id}`;
-      return withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.dispatchPlanTransfer(trx, id, `plan-dispatch:${key}`, clock.now()) }));
+      return withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await dispatchPlanTransfer(trx, id, `plan-dispatch:${key}`, clock.now()) }));
     },
   );
 }

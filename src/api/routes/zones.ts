@@ -9,6 +9,7 @@ import { parseLatLng } from '../../domain/geo/index.ts';
 import { unwrap } from '../../domain/shared/index.ts';
 import { CONTROL_LEVELS } from '../../domain/zones/index.ts';
 import * as store from '../../store/zones.ts';
+import * as zoneFlows from '../../flows/zone-node-status.ts';
 
 const Err = { $ref: 'Error#' };
 const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
@@ -31,6 +32,16 @@ const ZoneSummary = Type.Object({
   centroid: Type.Object({ lat: Type.Number(), lng: Type.Number() }),
   areaM2: Type.Integer(),
   updatedAt: Type.String(),
+});
+/** GET /api/zones/export (sent as a pre-serialised string, so this documents the shape; it does not filter it). */
+const ZoneFeatureCollection = Type.Object({
+  type: Type.String({ description: 'FeatureCollection' }),
+  features: Type.Array(Open({
+    type: Type.String({ description: 'Feature' }),
+    id: Type.String(),
+    properties: Open({ id: Type.String(), name: Type.String(), demandOrdersPerDay: Type.Integer(), servingNodeId: Type.Union([Type.String(), Type.Null()]), backupNodeIds: Type.Array(Type.String()) }),
+    geometry: Geometry,
+  })),
 });
 const ZoneFull = Type.Composite([ZoneSummary, Type.Object({ geometry: Geometry })]);
 
@@ -74,7 +85,10 @@ const AreaBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const Effect = Open({ kind: Type.String(), nodeId: Type.Union([Type.String(), Type.Null()]), zoneId: Type.Union([Type.String(), Type.Null()]), reason: Type.String() });
+const Effect = Open({
+  kind: Type.String(), nodeId: Type.Union([Type.String(), Type.Null()]), zoneId: Type.Union([Type.String(), Type.Null()]), reason: Type.String(),
+  fromStatus: Type.Optional(Type.String({ description: 'node_status: the status before' })), toStatus: Type.Optional(Type.String({ description: 'node_status: the status the area imposes' })),
+});
 const AreaOut = Open({ id: Type.String(), name: Type.String(), level: Type.String(), geometry: Geometry, startsAt: Type.String(), endsAt: Type.Union([Type.String(), Type.Null()]), allowOnlineOnly: Type.Boolean(), dropPoints: Type.Array(Open({ id: Type.String(), name: Type.String(), lat: Type.Number(), lng: Type.Number() })), liftedAt: Type.Union([Type.String(), Type.Null()]) });
 const AreaWithEffects = Type.Object({ area: AreaOut, effects: Type.Array(Effect) });
 
@@ -114,7 +128,7 @@ const Proposal = Open({
   solveTimeS: Type.Number(),
   scope: Type.String(),
   overrides: Type.Array(Open({ nodeId: Type.String(), dailyOrderCapacity: Type.Optional(Type.Integer()), maxDeliveryRadiusM: Type.Optional(Type.Number()), maxTravelS: Type.Optional(Type.Union([Type.Number(), Type.Null()])) })),
-  changes: Type.Array(Open({ zoneId: Type.String(), oldNodeId: Type.Union([Type.String(), Type.Null()]), newNodeId: Type.Union([Type.String(), Type.Null()]), distanceM: Type.Union([Type.Integer(), Type.Null()]) })),
+  changes: Type.Array(Open({ zoneId: Type.String(), oldNodeId: Type.Union([Type.String(), Type.Null()]), newNodeId: Type.Union([Type.String(), Type.Null()]), distanceM: Type.Union([Type.Integer(), Type.Null()]), demandOrdersPerDay: Type.Optional(Type.Number()) })),
   nodeLoads: Type.Array(Open({ nodeId: Type.String(), loadBefore: Type.Integer(), loadAfter: Type.Integer(), dailyOrderCapacity: Type.Integer() })),
   unserved: Type.Array(Open({ zoneId: Type.String(), ordersPerDay: Type.Integer(), reason: Type.String(), message: Type.String() })),
   totals: Open({}),
@@ -164,7 +178,7 @@ export default async function zonesRoutes(scope: FastifyInstance, deps: AppDeps)
 
   app.get(
     '/api/zones/export',
-    { schema: { tags: TAG, summary: 'Every zone as a GeoJSON FeatureCollection (RFC 7946)' } },
+    { schema: { tags: TAG, summary: 'Every zone as a GeoJSON FeatureCollection (RFC 7946)', response: { 200: ZoneFeatureCollection } } },
     async (_req, reply) => {
       reply.header('content-type', 'application/geo+json; charset=utf-8');
       reply.header('content-disposition', 'attachment; filename="zones.geojson"');
@@ -265,13 +279,13 @@ export default async function zonesRoutes(scope: FastifyInstance, deps: AppDeps)
   app.post(
     '/api/control-areas',
     { schema: { tags: TAG, summary: 'Declare a control area; when in force, nodes inside are suspended (or online-only) at once', headers: IdempotencyHeader, body: AreaBody, response: { 201: AreaWithEffects, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.declareControlArea(trx, req.body, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await zoneFlows.declareControlArea(trx, req.body, clock.now(), actorOf(req)) })),
   );
 
   app.post(
     '/api/control-areas/:id/lift',
     { schema: { tags: TAG, summary: 'Lift a control area and undo its effects', params: IdParam, headers: IdempotencyHeader, response: { 200: AreaWithEffects, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.liftControlArea(trx, req.params.id, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await zoneFlows.liftControlArea(trx, req.params.id, clock.now(), actorOf(req)) })),
   );
 
   const TickItem = Type.Object({ areaId: Type.String(), effects: Type.Integer() });
@@ -293,7 +307,7 @@ export default async function zonesRoutes(scope: FastifyInstance, deps: AppDeps)
         },
       },
     },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.tickControlAreas(trx, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await zoneFlows.tickControlAreas(trx, clock.now(), actorOf(req)) })),
   );
 
   // ---- widening limits (settings) ----
@@ -335,13 +349,13 @@ export default async function zonesRoutes(scope: FastifyInstance, deps: AppDeps)
   app.post(
     '/api/zones/reassignments/:id/apply',
     { schema: { tags: TAG, summary: 'Apply a proposal atomically (zones and node overrides), audited', params: IdParam, headers: IdempotencyHeader, response: { 200: Reassignment, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.applyReassignment(trx, req.params.id, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await zoneFlows.applyReassignment(trx, req.params.id, clock.now(), actorOf(req)) })),
   );
 
   app.post(
     '/api/zones/reassignments/:id/revert',
     { schema: { tags: TAG, summary: 'Revert an applied proposal', params: IdParam, headers: IdempotencyHeader, response: { 200: Reassignment, ...errors } } },
-    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.revertReassignment(trx, req.params.id, clock.now(), actorOf(req)) })),
+    async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await zoneFlows.revertReassignment(trx, req.params.id, clock.now(), actorOf(req)) })),
   );
 
   app.get(

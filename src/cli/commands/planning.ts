@@ -95,7 +95,7 @@ export function registerPlanningCommands(program: Command, ctx: CliContext): voi
     return (
       `plan ${p.id} (${p.status}): ${s.method}, ${s.status}; ${s.needs} needs (${s.needUnits} units) at ${s.receivers.length} node(s)\n` +
       `short ${s.shortageUnits} units (weighted ${s.weightedShortageUnits}), cost ¥${yuan(s.costFen)} (transport ${yuan(s.transportFen)}, delivery ${yuan(s.deliveryFen)}, premiums ${yuan(s.premiumFen)}); ` +
-      `gap to bound ${s.gapPct ?? '-'}%; greedy: short ${s.greedy.weightedShortageUnits}, cost ¥${yuan(s.greedy.costFen)}; ${s.solveTimeS} s` +
+      `gap to ${s.boundKind ? `the ${s.boundKind} ` : ''}bound ${s.gapPct ?? '-'}%; greedy: short ${s.greedy.weightedShortageUnits}, cost ¥${yuan(s.greedy.costFen)}; ${s.solveTimeS} s` +
       (p.warnings.length ? `\nwarnings: ${p.warnings.join('; ')}` : '')
     );
   };

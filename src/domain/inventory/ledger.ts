@@ -19,7 +19,7 @@
  */
 import { err, ok, invariant, type DomainError, type Result } from '../shared/index.ts';
 import { fefoOrder, sellableQuantity, takeFefo, type LotStock } from './fefo.ts';
-import { canonicalJson, validateOperation } from './validate.ts';
+import { canonicalHash53, validateOperation } from './validate.ts';
 import {
   NO_LOT,
   type AdjustmentOp,
@@ -41,40 +41,86 @@ import {
   type WriteOffOp,
 } from './types.ts';
 
-export const nodeItemKey = (nodeId: string, itemId: string): string => `${nodeId}\u0000${itemId}`;
-export const lotKey = (itemId: string, lotCode: string): string => `${itemId}\u0000${lotCode}`;
+const SEP = '\u0000';
+export const nodeItemKey = (nodeId: string, itemId: string): string => `${nodeId}${SEP}${itemId}`;
+export const lotKey = (itemId: string, lotCode: string): string => `${itemId}${SEP}${lotCode}`;
+
+/**
+ * A map keyed by a pair's joined key (`nodeItemKey`, `lotKey`: the first part holds no NUL) that
+ * also answers `getPair(a, b)` from a nested index, without building the joined string: the hot
+ * paths look balances up millions of times (a simulated week), and a joined key is a new string
+ * to hash each time. Every write goes through `set`/`delete`/`clear`, which keep the index.
+ */
+export class PairMap<V> extends Map<string, V> {
+  private readonly byFirst = new Map<string, Map<string, V>>();
+
+  constructor() {
+    // No initial entries: Map's constructor would call `set` before the index exists.
+    super();
+  }
+
+  /** Sets the value of the pair (a, b): its joined key and the index, with the caller's strings. */
+  setPair(a: string, b: string, value: V): this {
+    super.set(`${a}${SEP}${b}`, value);
+    let m = this.byFirst.get(a);
+    if (!m) this.byFirst.set(a, (m = new Map()));
+    m.set(b, value);
+    return this;
+  }
+
+  override set(key: string, value: V): this {
+    const cut = key.indexOf(SEP);
+    invariant(cut >= 0, `a pair key joins two parts with NUL: ${JSON.stringify(key)}`);
+    return this.setPair(key.slice(0, cut), key.slice(cut + 1), value);
+  }
+
+  override delete(key: string): boolean {
+    const had = super.delete(key);
+    const cut = key.indexOf(SEP);
+    if (had && cut >= 0) this.byFirst.get(key.slice(0, cut))?.delete(key.slice(cut + 1));
+    return had;
+  }
+
+  override clear(): void {
+    super.clear();
+    this.byFirst.clear();
+  }
+
+  getPair(a: string, b: string): V | undefined {
+    return this.byFirst.get(a)?.get(b);
+  }
+}
 
 /**
  * The ledger state: balances per (node, item) and per (node, item, lot), lot expiry dates, open
- * reservations and transfer documents. Plain maps so the store can fill in only what it loaded.
+ * reservations and transfer documents. Plain maps (the pair maps are `Map`s keyed by the joined
+ * key) so the store can fill in only what it loaded.
  */
 export class LedgerState {
-  readonly items = new Map<string, ItemBalance>();
-  readonly lots = new Map<string, Map<string, LotBalance>>();
-  readonly lotInfo = new Map<string, LotInfo>();
+  readonly items = new PairMap<ItemBalance>();
+  readonly lots = new PairMap<Map<string, LotBalance>>();
+  readonly lotInfo = new PairMap<LotInfo>();
   readonly reservations = new Map<string, Reservation>();
   readonly transfers = new Map<string, TransferDoc>();
 
   item(nodeId: string, itemId: string): ItemBalance {
-    const k = nodeItemKey(nodeId, itemId);
-    let b = this.items.get(k);
+    let b = this.items.getPair(nodeId, itemId);
     if (!b) {
       b = { nodeId, itemId, onHand: 0, reserved: 0, inTransitIn: 0, inTransitOut: 0 };
-      this.items.set(k, b);
+      this.items.setPair(nodeId, itemId, b);
     }
     return b;
   }
 
   peekItem(nodeId: string, itemId: string): ItemBalance | undefined {
-    return this.items.get(nodeItemKey(nodeId, itemId));
+    return this.items.getPair(nodeId, itemId);
   }
 
   lotsOf(nodeId: string, itemId: string): Map<string, LotBalance> {
-    const k = nodeItemKey(nodeId, itemId);
-    let m = this.lots.get(k);
+    let m = this.lots.getPair(nodeId, itemId);
     if (!m) {
       m = new Map();
-      this.lots.set(k, m);
+      this.lots.setPair(nodeId, itemId, m);
     }
     return m;
   }
@@ -90,7 +136,7 @@ export class LedgerState {
   }
 
   expiryOf(itemId: string, lotCode: string): string | null {
-    return this.lotInfo.get(lotKey(itemId, lotCode))?.expiryDate ?? null;
+    return this.lotInfo.getPair(itemId, lotCode)?.expiryDate ?? null;
   }
 
   /**
@@ -99,7 +145,7 @@ export class LedgerState {
    * gathers hundreds over a week.
    */
   lotStock(nodeId: string, itemId: string): LotStock[] {
-    const m = this.lots.get(nodeItemKey(nodeId, itemId));
+    const m = this.lots.getPair(nodeId, itemId);
     if (!m) return [];
     const out: LotStock[] = [];
     for (const b of m.values()) if (b.onHand > 0) out.push({ lotCode: b.lotCode, expiryDate: this.expiryOf(itemId, b.lotCode), onHand: b.onHand });
@@ -127,26 +173,31 @@ function expiredShort(nodeId: string, itemId: string, requested: number, stock: 
   return expired > 0 ? { ...e, message: `${e.message} (${expired} more on hand in lots expired on ${asOf}, waiting for the expiry write-off)`, details: { ...e.details, expiredOnHand: expired } } : e;
 }
 
-function line(partial: Partial<MovementLine> & Pick<MovementLine, 'kind' | 'reason' | 'nodeId' | 'itemId' | 'quantity'>): MovementLine {
+/** A movement line: the fields given, the others at their zero (field by field: one object of one shape per line). */
+function line(p: Partial<MovementLine> & Pick<MovementLine, 'kind' | 'reason' | 'nodeId' | 'itemId' | 'quantity'>): MovementLine {
   return {
-    lotCode: NO_LOT,
-    onHandDelta: 0,
-    reservedDelta: 0,
-    inTransitInDelta: 0,
-    inTransitOutDelta: 0,
-    counterpartyNodeId: null,
-    documentType: null,
-    documentRef: null,
-    reservationId: null,
-    varianceQuantity: 0,
-    ...partial,
+    lotCode: p.lotCode ?? NO_LOT,
+    onHandDelta: p.onHandDelta ?? 0,
+    reservedDelta: p.reservedDelta ?? 0,
+    inTransitInDelta: p.inTransitInDelta ?? 0,
+    inTransitOutDelta: p.inTransitOutDelta ?? 0,
+    counterpartyNodeId: p.counterpartyNodeId ?? null,
+    documentType: p.documentType ?? null,
+    documentRef: p.documentRef ?? null,
+    reservationId: p.reservationId ?? null,
+    varianceQuantity: p.varianceQuantity ?? 0,
+    kind: p.kind,
+    reason: p.reason,
+    nodeId: p.nodeId,
+    itemId: p.itemId,
+    quantity: p.quantity,
   };
 }
 
 /** Checks a lot against what the ledger knows; returns the new lot to record, if any. */
 function resolveLot(state: LedgerState, itemId: string, lotCode: string, expiryDate: string | undefined, field: string): Result<LotInfo | null> {
   if (lotCode === NO_LOT) return ok(null);
-  const known = state.lotInfo.get(lotKey(itemId, lotCode));
+  const known = state.lotInfo.getPair(itemId, lotCode);
   if (known) {
     if (expiryDate !== undefined && known.expiryDate !== expiryDate) {
       return err({
@@ -413,7 +464,7 @@ function decrease(
   const available = b ? b.onHand - b.reserved : 0;
   if (quantity > available) return err(insufficient(nodeId, itemId, quantity, available, field));
   if (lotCode !== undefined) {
-    const lotOnHand = state.lots.get(nodeItemKey(nodeId, itemId))?.get(lotCode)?.onHand ?? 0;
+    const lotOnHand = state.lots.getPair(nodeId, itemId)?.get(lotCode)?.onHand ?? 0;
     if (quantity > lotOnHand) return err(insufficient(nodeId, itemId, quantity, lotOnHand, field, lotCode));
     return ok([{ lotCode, quantity }]);
   }
@@ -452,7 +503,7 @@ function countAdjustment(state: LedgerState, op: CountAdjustmentOp): Result<Omit
   const netByItem = new Map<string, number>();
   for (let i = 0; i < op.lines.length; i++) {
     const l = op.lines[i];
-    const lotOnHand = state.lots.get(nodeItemKey(op.nodeId, l.itemId))?.get(l.lotCode)?.onHand ?? 0;
+    const lotOnHand = state.lots.getPair(op.nodeId, l.itemId)?.get(l.lotCode)?.onHand ?? 0;
     if (lotOnHand + l.quantityDelta < 0) return err(insufficient(op.nodeId, l.itemId, -l.quantityDelta, lotOnHand, `lines.${i}.quantityDelta`, l.lotCode));
     if (l.quantityDelta > 0) {
       const lot = resolveLot(state, l.itemId, l.lotCode, l.expiryDate, `lines.${i}.expiryDate`);
@@ -493,7 +544,7 @@ function countAdjustment(state: LedgerState, op: CountAdjustmentOp): Result<Omit
 
 /** Changes the state by exactly these lines (and records new lots and the transfer document). */
 export function applyPosting(state: LedgerState, posting: Pick<Posting, 'lines' | 'newLots' | 'transfer'>): void {
-  for (const lot of posting.newLots) state.lotInfo.set(lotKey(lot.itemId, lot.lotCode), lot);
+  for (const lot of posting.newLots) state.lotInfo.setPair(lot.itemId, lot.lotCode, lot);
   for (const l of posting.lines) {
     const b = state.item(l.nodeId, l.itemId);
     b.onHand += l.onHandDelta;
@@ -551,21 +602,21 @@ export interface PostResult {
   replayed: boolean;
 }
 
-/**
- * A 53-bit hash of a text (two 32-bit multiplicative lanes): tells a retry from a key reused for
- * a different operation, with a false "same" once in about 2^53 reused keys.
- */
-function hash53(text: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+export interface InMemoryLedgerOptions {
+  /**
+   * 'replay' (default): each key's operation is remembered (a 53-bit hash of its canonical JSON and
+   * its posting), so a retry replays and a reused key is a conflict, as in the store.
+   * 'unique': the caller numbers its operations and never posts a key twice (the simulation), so
+   * nothing is remembered per key: the rules and the movement lines are the same, and a simulated
+   * week's millions of postings keep no hash or posting each.
+   */
+  keys?: 'replay' | 'unique';
+  /**
+   * 'keep' (default): every posted movement line stays in `movements` (the journal, for checks).
+   * 'count': the lines are made and applied by the same rules but not kept, only counted
+   * (`movementCount`): a simulated week makes millions, which nobody reads.
+   */
+  movements?: 'keep' | 'count';
 }
 
 /**
@@ -574,12 +625,23 @@ function hash53(text: string): number {
  */
 export class InMemoryLedger {
   readonly state = new LedgerState();
+  /** Every movement line posted, in order (empty with `movements: 'count'`). */
   readonly movements: MovementLine[] = [];
+  /** How many movement lines were posted. */
+  movementCount = 0;
   /** Per key, a 53-bit hash of the operation's canonical JSON (not the text: a week of simulation posts millions). */
   private readonly done = new Map<string, { hash: number; posting: Posting }>();
+  private readonly replay: boolean;
+  private readonly keepLines: boolean;
+
+  constructor(options: InMemoryLedgerOptions = {}) {
+    this.replay = (options.keys ?? 'replay') === 'replay';
+    this.keepLines = (options.movements ?? 'keep') === 'keep';
+  }
 
   post(op: Operation): Result<PostResult> {
-    const hash = hash53(canonicalJson(op));
+    if (!this.replay) return this.apply(op, 0);
+    const hash = canonicalHash53(op);
     const prior = this.done.get(op.key);
     if (prior) {
       if (prior.hash !== hash) {
@@ -592,10 +654,15 @@ export class InMemoryLedger {
       }
       return ok({ posting: prior.posting, replayed: true });
     }
+    return this.apply(op, hash);
+  }
+
+  private apply(op: Operation, hash: number): Result<PostResult> {
     const r = applyOperation(this.state, op);
     if (!r.ok) return r;
-    this.done.set(op.key, { hash, posting: r.value });
-    for (const l of r.value.lines) this.movements.push(l);
+    if (this.replay) this.done.set(op.key, { hash, posting: r.value });
+    this.movementCount += r.value.lines.length;
+    if (this.keepLines) for (const l of r.value.lines) this.movements.push(l);
     return ok({ posting: r.value, replayed: false });
   }
 
@@ -606,7 +673,7 @@ export class InMemoryLedger {
 
   /** Lots at a node, first-expired-first-out. */
   lotBalances(nodeId: string, itemId: string): (LotBalance & { expiryDate: string | null })[] {
-    const m = this.state.lots.get(nodeItemKey(nodeId, itemId));
+    const m = this.state.lots.getPair(nodeId, itemId);
     if (!m) return [];
     return fefoOrder([...m.values()].map((b) => ({ ...b, expiryDate: this.state.expiryOf(itemId, b.lotCode) })));
   }

@@ -116,6 +116,8 @@ export interface SolveResult {
   bound: number | null;
   /** Relative gap in percent between objective and bound (0 when proven optimal). */
   gapPct: number | null;
+  /** Row duals (shadow prices) of an LP solved to optimality, in the model's sense; absent for a MIP. */
+  rowDuals?: Float64Array;
   solveTimeS: number;
   message?: string;
 }

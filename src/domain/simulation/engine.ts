@@ -31,6 +31,8 @@ import type { OrderRequest, RejectionCode, RoutingInfo } from '../orders/index.t
 export interface RunOptions {
   /** 'ledger' (default): the inventory context's in-memory ledger; 'fast': typed arrays. */
   stock?: 'ledger' | 'fast';
+  /** With the ledger book: keep every movement line in memory, e.g. to check balances against them in `onDayEnd` (default false: a week makes millions). */
+  keepMovements?: boolean;
   /** Called at the end of each simulated day (after closing counts), e.g. to check invariants. */
   onDayEnd?: (day: number, stock: StockBook) => void;
   /** Called after each simulated hour with the fraction done (0-1). */
@@ -126,7 +128,7 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
   };
   const source = nodeOf(input.fleet.sourceNodeId);
   const stock: StockBook =
-    options.stock === 'fast' ? new ArrayStock(N, I) : new LedgerStock(input.nodes.map((n) => n.id), input.items.map((i) => i.id), input.startDate);
+    options.stock === 'fast' ? new ArrayStock(N, I) : new LedgerStock(input.nodes.map((n) => n.id), input.items.map((i) => i.id), input.startDate, options.keepMovements === true);
   const wantSeries = options.series !== false;
   const epochMs = Date.parse(`${input.startDate}T00:00:00.000Z`);
 
@@ -312,19 +314,13 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
         // Received at once (the action's time is the arrival), through the same path as a wave's goods.
         const n = nodeOf(a.nodeId);
         const day = Math.floor(nowS / SECONDS_PER_DAY);
-        const items: number[] = [];
-        const qty: number[] = [];
-        const expiry: number[] = [];
+        const s = newShipment();
         for (const l of a.lines) {
           const i = itemIx.get(l.itemId);
           invariant(i !== undefined, `unknown item ${l.itemId}`);
-          if (l.quantity <= 0) continue;
-          items.push(i);
-          qty.push(l.quantity);
-          expiry.push(day + input.items[i].shelfLifeDays - 1);
-          inTransit[n * I + i] += l.quantity;
+          if (l.quantity > 0) load(s, n, i, l.quantity, day);
         }
-        if (items.length) q.push({ kind: 'arrival', atS: nowS, priority: P_ARRIVAL, node: n, items, qty, expiry, ref: `delivery@${nowS}` });
+        send(s, n, nowS, `delivery@${nowS}`);
         break;
       }
       case 'slot_capacity':
@@ -349,9 +345,7 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
     const to = nodeOf(a.toNodeId);
     const day = Math.floor(nowS / SECONDS_PER_DAY);
     const arrivalDay = Math.floor(a.arriveAtS / SECONDS_PER_DAY);
-    const items: number[] = [];
-    const qty: number[] = [];
-    const expiry: number[] = [];
+    const s = newShipment();
     for (const l of a.lines) {
       const i = itemIx.get(l.itemId);
       invariant(i !== undefined, `unknown item ${l.itemId}`);
@@ -375,12 +369,30 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
       }
       if (take <= 0) continue;
       add(day, to, M.unitsSent, take);
-      items.push(i);
-      qty.push(take);
-      expiry.push(arrivalDay + input.items[i].shelfLifeDays - 1);
-      inTransit[to * I + i] += take;
+      load(s, to, i, take, arrivalDay);
     }
-    if (items.length) q.push({ kind: 'arrival', atS: Math.max(nowS, a.arriveAtS), priority: P_ARRIVAL, node: to, items, qty, expiry, ref: `transfer@${nowS}` });
+    send(s, to, Math.max(nowS, a.arriveAtS), `transfer@${nowS}`);
+  }
+
+  /** Goods on their way to one node: item, quantity and expiry day per line. */
+  interface Shipment {
+    items: number[];
+    qty: number[];
+    expiry: number[];
+  }
+  function newShipment(): Shipment {
+    return { items: [], qty: [], expiry: [] };
+  }
+  /** Puts `qty` of item i on a shipment to node `to` arriving on `arrivalDay` (in transit until it arrives; the lot expires after the item's shelf life). */
+  function load(s: Shipment, to: number, i: number, qty: number, arrivalDay: number): void {
+    s.items.push(i);
+    s.qty.push(qty);
+    s.expiry.push(arrivalDay + input.items[i].shelfLifeDays - 1);
+    inTransit[to * I + i] += qty;
+  }
+  /** Queues the shipment's arrival at node `to` (nothing when it carries nothing). */
+  function send(s: Shipment, to: number, atS: number, ref: string): void {
+    if (s.items.length > 0) q.push({ kind: 'arrival', atS, priority: P_ARRIVAL, node: to, items: s.items, qty: s.qty, expiry: s.expiry, ref });
   }
 
   function wave(e: Extract<Ev, { kind: 'wave' }>): void {
@@ -419,7 +431,7 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
         }
       }
     }
-    const perNode = new Map<number, { items: number[]; qty: number[]; expiry: number[]; coldCm3: number; ambientCm3: number }>();
+    const perNode = new Map<number, { s: Shipment; coldCm3: number; ambientCm3: number }>();
     const arrivalS = e.atS + e.leadTimeMin * 60;
     const arrivalDay = Math.floor(arrivalS / SECONDS_PER_DAY);
     for (const t of [2, 1, 0]) {
@@ -431,12 +443,9 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
         const qq = share === 1 ? x.q : Math.floor(x.q * share);
         if (qq <= 0) continue;
         shippedToday += qq;
-        inTransit[x.n * I + x.i] += qq;
         let p = perNode.get(x.n);
-        if (!p) perNode.set(x.n, (p = { items: [], qty: [], expiry: [], coldCm3: 0, ambientCm3: 0 }));
-        p.items.push(x.i);
-        p.qty.push(qq);
-        p.expiry.push(arrivalDay + input.items[x.i].shelfLifeDays - 1);
+        if (!p) perNode.set(x.n, (p = { s: newShipment(), coldCm3: 0, ambientCm3: 0 }));
+        load(p.s, x.n, x.i, qq, arrivalDay);
         const vol = qq * input.items[x.i].volumeCm3;
         if (itemClass[x.i] === 0) p.ambientCm3 += vol;
         else p.coldCm3 += vol;
@@ -450,7 +459,7 @@ export function runSimulation(input: SimInput, options: RunOptions = {}): SimRep
       add(day, n, M.ambientTrips, amb);
       add(day, n, M.distanceM, (cold + amb) * 2 * distToSource[n]);
       add(day, n, M.coolantPacks, cold * input.fleet.coolantPacksPerColdTrip);
-      q.push({ kind: 'arrival', atS: arrivalS, priority: P_ARRIVAL, node: n, items: p.items, qty: p.qty, expiry: p.expiry, ref: `wave@${e.atS}` });
+      send(p.s, n, arrivalS, `wave@${e.atS}`);
     }
   }
 

@@ -32,12 +32,17 @@ export interface StockBook {
   expire(day: number, onWriteOff: (node: number, item: number, quantity: number) => void): void;
 }
 
-/** Typed-array stock: on hand, reserved, and per cell a FIFO of lots [quantity, expiryDay, …]. */
+/**
+ * Typed-array stock: on hand, reserved, and per cell a FIFO of lots [quantity, expiryDay, …] read
+ * from `head` (emptied lots are stepped over, not spliced off one by one: a pick allocates nothing).
+ */
 export class ArrayStock implements StockBook {
   readonly kind = 'fast' as const;
   private readonly on: Int32Array;
   private readonly res: Int32Array;
   private readonly lots: Array<number[] | undefined>;
+  /** Where each cell's live lots start in its array. */
+  private readonly head: Int32Array;
   /** Cells that hold lots, so expiry does not scan empty cells. */
   private readonly touched: number[] = [];
 
@@ -45,6 +50,7 @@ export class ArrayStock implements StockBook {
     this.on = new Int32Array(nodes * items);
     this.res = new Int32Array(nodes * items);
     this.lots = new Array(nodes * items);
+    this.head = new Int32Array(nodes * items);
   }
 
   onHand(n: number, i: number): number {
@@ -64,9 +70,10 @@ export class ArrayStock implements StockBook {
       this.touched.push(c);
     }
     // Lots of one item arrive in expiry order except the opening stock; keep FEFO order.
+    const h = this.head[c];
     let k = l.length;
-    while (k >= 2 && l[k - 1] > expiryDay) k -= 2;
-    if (k >= 2 && l[k - 1] === expiryDay) l[k - 2] += q;
+    while (k >= h + 2 && l[k - 1] > expiryDay) k -= 2;
+    if (k >= h + 2 && l[k - 1] === expiryDay) l[k - 2] += q;
     else l.splice(k, 0, q, expiryDay);
     this.on[c] += q;
   }
@@ -83,23 +90,36 @@ export class ArrayStock implements StockBook {
     this.res[c] -= q;
     this.on[c] -= q;
     const l = this.lots[c]!;
+    let h = this.head[c];
     let left = q;
     while (left > 0) {
-      const take = Math.min(left, l[0]);
-      l[0] -= take;
+      const take = Math.min(left, l[h]);
+      l[h] -= take;
       left -= take;
-      if (l[0] === 0) l.splice(0, 2);
+      if (l[h] === 0) h += 2;
     }
+    this.setHead(c, l, h);
+  }
+
+  /** Moves a cell's head; drops the emptied lots once they are half its array. */
+  private setHead(c: number, l: number[], h: number): void {
+    if (h >= 16 && 2 * h >= l.length) {
+      l.splice(0, h);
+      h = 0;
+    }
+    this.head[c] = h;
   }
 
   expire(day: number, onWriteOff: (n: number, i: number, q: number) => void): void {
     for (const c of this.touched) {
       const l = this.lots[c]!;
+      let h = this.head[c];
       let q = 0;
-      while (l.length > 0 && l[1] < day) {
-        q += l[0];
-        l.splice(0, 2);
+      while (h < l.length && l[h + 1] < day) {
+        q += l[h];
+        h += 2;
       }
+      this.setHead(c, l, h);
       if (q > 0) {
         invariant(this.on[c] - q >= this.res[c], 'expired stock is never reserved overnight');
         this.on[c] -= q;
@@ -118,29 +138,44 @@ export function isoDay(startDate: string, day: number): string {
 /** The inventory context's in-memory ledger behind the StockBook interface. */
 export class LedgerStock implements StockBook {
   readonly kind = 'ledger' as const;
-  readonly ledger = new InMemoryLedger();
+  /**
+   * Every key is posted once (numbered below), so the ledger keeps no replay record per key; its
+   * movement lines are kept only when asked (`keepMovements`, for checks), else counted.
+   */
+  readonly ledger: InMemoryLedger;
   private seq = 0;
   private readonly days = new Map<number, string>();
-  /** The ledger's balance objects, which it updates in place: read without building a key each time. */
+  private readonly lotCodes = new Map<number, string>();
+  /**
+   * The ledger's balance objects, which it updates in place: read without a lookup each time. A
+   * balance comes to be only with a receipt, posted here, so a cell without one holds nothing.
+   */
   private readonly cells: Array<ItemBalance | undefined>;
 
-  constructor(private readonly nodeIds: readonly string[], private readonly itemIds: readonly string[], private readonly startDate: string) {
+  constructor(
+    private readonly nodeIds: readonly string[],
+    private readonly itemIds: readonly string[],
+    private readonly startDate: string,
+    keepMovements = false,
+  ) {
     this.cells = new Array(nodeIds.length * itemIds.length);
+    this.ledger = new InMemoryLedger({ keys: 'unique', movements: keepMovements ? 'keep' : 'count' });
   }
 
   private cell(n: number, i: number): ItemBalance | undefined {
-    const c = n * this.itemIds.length + i;
-    let b = this.cells[c];
-    if (!b) {
-      b = this.ledger.state.peekItem(this.nodeIds[n], this.itemIds[i]);
-      if (b) this.cells[c] = b;
-    }
-    return b;
+    return this.cells[n * this.itemIds.length + i];
   }
 
   private iso(day: number): string {
     let s = this.days.get(day);
     if (!s) this.days.set(day, (s = isoDay(this.startDate, day)));
+    return s;
+  }
+
+  /** The lot code of goods expiring on `day` (one string per day). */
+  private lotCode(day: number): string {
+    let s = this.lotCodes.get(day);
+    if (!s) this.lotCodes.set(day, (s = `E${this.iso(day)}`));
     return s;
   }
 
@@ -159,16 +194,23 @@ export class LedgerStock implements StockBook {
   }
 
   receive(n: number, i: number, q: number, expiryDay: number, ref: string): void {
-    const expiryDate = this.iso(expiryDay);
-    this.post({ kind: 'receipt', key: `rcv:${++this.seq}`, nodeId: this.nodeIds[n], itemId: this.itemIds[i], quantity: q, lot: { code: `E${expiryDate}`, expiryDate }, reason: 'dc_replenishment', sourceRef: ref });
+    this.post({ kind: 'receipt', key: `rcv:${++this.seq}`, nodeId: this.nodeIds[n], itemId: this.itemIds[i], quantity: q, lot: { code: this.lotCode(expiryDay), expiryDate: this.iso(expiryDay) }, reason: 'dc_replenishment', sourceRef: ref });
+    this.cells[n * this.itemIds.length + i] ??= this.ledger.state.peekItem(this.nodeIds[n], this.itemIds[i]);
   }
 
+  /** The ledger's id of each reservation not yet picked (the pick finds the same string: no second one to build and hash). */
+  private readonly open = new Map<number, string>();
+
   reserve(n: number, i: number, q: number, reservationId: number): void {
-    this.post({ kind: 'reserve', key: `res:${reservationId}`, nodeId: this.nodeIds[n], itemId: this.itemIds[i], quantity: q, reservationId: `r${reservationId}`, reason: 'order' });
+    const id = `r${reservationId}`;
+    this.open.set(reservationId, id);
+    this.post({ kind: 'reserve', key: `res:${reservationId}`, nodeId: this.nodeIds[n], itemId: this.itemIds[i], quantity: q, reservationId: id, reason: 'order' });
   }
 
   pick(n: number, i: number, q: number, reservationId: number, day: number): void {
-    this.post({ kind: 'pick', key: `pick:${reservationId}`, nodeId: this.nodeIds[n], itemId: this.itemIds[i], quantity: q, reservationId: `r${reservationId}`, reason: 'order_pick', asOf: this.iso(day) });
+    const id = this.open.get(reservationId) ?? `r${reservationId}`;
+    this.open.delete(reservationId);
+    this.post({ kind: 'pick', key: `pick:${reservationId}`, nodeId: this.nodeIds[n], itemId: this.itemIds[i], quantity: q, reservationId: id, reason: 'order_pick', asOf: this.iso(day) });
   }
 
   expire(day: number, onWriteOff: (n: number, i: number, q: number) => void): void {
@@ -189,6 +231,7 @@ export class LedgerStock implements StockBook {
  */
 export function ledgerProblems(ledger: InMemoryLedger): string[] {
   const problems: string[] = [];
+  if (ledger.movements.length !== ledger.movementCount) problems.push(`${ledger.movementCount} movement lines posted but ${ledger.movements.length} kept: make the ledger keep them (keepMovements) to check it`);
   const sums = new Map<string, { onHand: number; reserved: number }>();
   for (const m of ledger.movements) {
     const k = nodeItemKey(m.nodeId, m.itemId);

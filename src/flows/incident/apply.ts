@@ -8,6 +8,7 @@ import { DomainException, fail, unwrap, addDays, operatingDay } from '../../doma
 import type { NodeInput } from '../../domain/network/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
+import * as zoneFlows from '../zone-node-status.ts';
 import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
 import * as orders from '../../store/orders.ts';
@@ -22,6 +23,7 @@ import { applySourcingAsLoads } from './loads.ts';
 import { tripsStep } from './steps-trips.ts';
 import { handBackStep } from './steps-hand-back.ts';
 import { zonesPartProposal } from './zones-part.ts';
+import { unapplySourcingPlanIn } from '../plan-apply.ts';
 
 /** Opens a node's delivery slots (the orders context's default day template) on the operating days from `fromIso` that have none and are not over. */
 async function openSlots(db: Db, nodeId: string, dailyOrderCapacity: number, fromIso: string, days: number, now: Date): Promise<string[]> {
@@ -87,14 +89,14 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
       // One set of area ids per plan and attempt, so an apply after an undone one declares them anew.
       for (const a of inc.spec.areas) {
         const id = `${a.id}.${plan.id.slice(0, 8)}${attempt > 1 ? `-${attempt}` : ''}`;
-        await zones.declareControlArea(trx, { ...areaInput(a), id }, now, actor);
+        await zoneFlows.declareControlArea(trx, { ...areaInput(a), id }, now, actor);
         ids.push(id);
       }
       drill('control_areas');
       return { areaIds: ids };
     },
     compensate: async (trx, r) => {
-      for (const id of (r as { areaIds: string[] }).areaIds) await zones.liftControlArea(trx, id, deps.now(), actor);
+      for (const id of (r as { areaIds: string[] }).areaIds) await zoneFlows.liftControlArea(trx, id, deps.now(), actor);
     },
   });
   steps.push(scheduledStatusesStep(part('node_status')?.changes ?? [], now, `incident:${incidentId}`));
@@ -110,13 +112,13 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
         }
       }
       const r = await zones.recordReviewedReassignment(trx, proposal, now, actor);
-      await zones.applyReassignment(trx, r.id, now, actor);
+      await zoneFlows.applyReassignment(trx, r.id, now, actor);
       drill('zones');
       return { reassignmentId: r.id, changes: proposal.changes.length, nodeChanges: proposal.overrides.length };
     },
     compensate: async (trx, r) => {
       const id = (r as { reassignmentId: string | null }).reassignmentId;
-      if (id) await zones.revertReassignment(trx, id, deps.now(), actor);
+      if (id) await zoneFlows.revertReassignment(trx, id, deps.now(), actor);
     },
   });
   // The zones a store reopening online-only takes back, scheduled at its reopening (the tick runs it).
@@ -167,7 +169,7 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
     },
     compensate: async (trx, r) => {
       const id = (r as { planId: string | null }).planId;
-      if (id) await planning.unapplyPlan(trx, id, deps.now());
+      if (id) await unapplySourcingPlanIn(trx, id, deps.now());
     },
   });
   if (ew) steps.push(emergencySourcingStep(ew.id, deps.solver, part('targets')?.multipliers ?? inc.spec.multipliers, now));

@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
+import * as zoneFlows from '../zone-node-status.ts';
 import * as planning from '../../store/planning.ts';
 import * as trips from '../../store/trips.ts';
 import * as store from '../../store/incidents.ts';
@@ -34,7 +35,7 @@ export async function incidentFigures(db: Db, incidentId: string, before: Set<st
   const start = Math.min(...inc.spec.areas.map((a) => Date.parse(a.startsAt)));
   const { day: day2, noonMs: day2NoonMs } = incidentDay(start, 2);
   // The scheduler at day 2 noon: areas starting later take effect, status changes due happen.
-  await db.transaction().execute((trx) => zones.tickControlAreas(trx, new Date(day2NoonMs), `incident:${incidentId}`));
+  await db.transaction().execute((trx) => zoneFlows.tickControlAreas(trx, new Date(day2NoonMs), `incident:${incidentId}`));
   const servable = await servableOnDay(db, day2);
   // The same count with each rostered node's slot capacity as its roster alone gives it (without
   // the capacity kept at nodes outside the lockdown): what the borrowed and own people rostered can pick and pack.
@@ -87,8 +88,8 @@ export async function transfersNotFitting(db: Db, transferIds: string[], day: st
     const b = biggest.get(c.temperatureClass) ?? { w: 0, v: 0 };
     biggest.set(c.temperatureClass, { w: Math.max(b.w, c.maxWeightKg * 1000), v: Math.max(b.v, c.maxVolumeL * 1000) });
   }
-  const rows = (await sql<any>`SELECT transfer_id, item_id, quantity FROM stock_transfer_lines WHERE transfer_id IN (SELECT unnest(${transferIds}::text[]))`.execute(db)).rows;
-  const items = await network.itemsByIds(db, [...new Set(rows.map((r) => r.item_id as string))]);
+  const rows = (await sql<{ transfer_id: string; item_id: string; quantity: number }>`SELECT transfer_id, item_id, quantity FROM stock_transfer_lines WHERE transfer_id IN (SELECT unnest(${transferIds}::text[]))`.execute(db)).rows;
+  const items = await network.itemsByIds(db, [...new Set(rows.map((r) => r.item_id))]);
   const per = new Map<string, Map<string, { w: number; v: number }>>();
   for (const r of rows) {
     const it = items.get(r.item_id);
@@ -122,12 +123,12 @@ export async function openAfterLift(db: Db, applied: PlanLike, _lift: unknown) {
     const p = await planning.requirePlan(db, id);
     const tr = p.documents.filter((d) => d.kind === 'transfer_order').map((d) => d.id);
     if (tr.length) {
-      transfers += Number((await sql<any>`SELECT count(*)::int AS n FROM stock_transfers WHERE id IN (SELECT unnest(${tr}::text[])) AND status IN ('draft','in_transit')`.execute(db)).rows[0].n);
-      holds += Number((await sql<any>`SELECT count(*)::int AS n FROM stock_reservations WHERE quantity > 0 AND id IN (SELECT 'transfer:' || t || ':' || l.item_id FROM unnest(${tr}::text[]) AS t JOIN stock_transfer_lines l ON l.transfer_id = t)`.execute(db)).rows[0].n);
+      transfers += Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM stock_transfers WHERE id IN (SELECT unnest(${tr}::text[])) AND status IN ('draft','in_transit')`.execute(db)).rows[0].n);
+      holds += Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM stock_reservations WHERE quantity > 0 AND id IN (SELECT 'transfer:' || t || ':' || l.item_id FROM unnest(${tr}::text[]) AS t JOIN stock_transfer_lines l ON l.transfer_id = t)`.execute(db)).rows[0].n);
     }
-    poLines += Number((await sql<any>`SELECT count(*)::int AS n FROM planning_purchase_order_lines l JOIN planning_purchase_orders o ON o.id = l.purchase_order_id WHERE o.plan_id = ${id} AND o.status = 'open'`.execute(db)).rows[0].n);
+    poLines += Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM planning_purchase_order_lines l JOIN planning_purchase_orders o ON o.id = l.purchase_order_id WHERE o.plan_id = ${id} AND o.status = 'open'`.execute(db)).rows[0].n);
   }
   const tripIds: string[] = stepResult(applied, 'trips')?.tripIds ?? [];
-  const openTrips = tripIds.length ? Number((await sql<any>`SELECT count(*)::int AS n FROM trips WHERE id IN (SELECT unnest(${tripIds}::text[])) AND status = 'confirmed'`.execute(db)).rows[0].n) : 0;
+  const openTrips = tripIds.length ? Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM trips WHERE id IN (SELECT unnest(${tripIds}::text[])) AND status = 'confirmed'`.execute(db)).rows[0].n) : 0;
   return { transfers, holds, poLines, trips: openTrips, total: transfers + holds + poLines + openTrips };
 }

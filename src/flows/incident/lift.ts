@@ -5,6 +5,7 @@
 import { fail } from '../../domain/shared/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
+import * as zoneFlows from '../zone-node-status.ts';
 import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
 import { applyRoster, undoRoster, type RosterStepResult } from '../incident-staffing.ts';
@@ -16,6 +17,7 @@ import { cancelOpenTrips } from './steps-trips.ts';
 import { cancelHandBack, handBackStep, type HandBackResult } from './steps-hand-back.ts';
 import * as trips from '../../store/trips.ts';
 import { assortmentLine, assortmentRows, type AssortmentLine } from './apply.ts';
+import { undoPlanDocuments } from '../plan-apply.ts';
 
 /**
  * Lifting an applied incident as a workflow (../workflow.ts), undoing what its plan did: control
@@ -104,7 +106,7 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
       run: async (trx) => {
         const effects: Array<{ areaId: string; effects: unknown[] }> = [];
         for (const id of areaIds) {
-          const r = await zones.liftControlArea(trx, id, now, actor);
+          const r = await zoneFlows.liftControlArea(trx, id, now, actor);
           effects.push({ areaId: id, effects: r.effects.map((e) => e.revertNote ?? null) });
         }
         return { areaIds, effects };
@@ -113,7 +115,7 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
       compensate: async (trx, r) => {
         for (const [i, id] of (r as { areaIds: string[] }).areaIds.entries()) {
           const a = inc.spec.areas[i] ?? inc.spec.areas.find((x) => id.startsWith(`${x.id}.`));
-          if (a) await zones.declareControlArea(trx, { ...areaInput(a), id: `${id}-r${deps.now().getTime().toString(36)}` }, deps.now(), actor);
+          if (a) await zoneFlows.declareControlArea(trx, { ...areaInput(a), id: `${id}-r${deps.now().getTime().toString(36)}` }, deps.now(), actor);
         }
       },
     });
@@ -122,14 +124,14 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
     steps.push({
       name: 'zones',
       run: async (trx) => {
-        await zones.revertReassignment(trx, rid, now, actor);
+        await zoneFlows.revertReassignment(trx, rid, now, actor);
         return { reassignmentId: rid };
       },
       // The same reviewed changes applied again.
       compensate: async (trx) => {
         const r = await zones.requireReassignment(trx, rid);
         const again = await zones.recordReviewedReassignment(trx, r.proposal, deps.now(), actor);
-        await zones.applyReassignment(trx, again.id, deps.now(), actor);
+        await zoneFlows.applyReassignment(trx, again.id, deps.now(), actor);
       },
     });
   }
@@ -206,7 +208,7 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
       name: 'sourcing_documents',
       run: async (trx) => {
         const reports = [];
-        for (const planId of sourcingPlans) reports.push(await planning.undoPlanDocuments(trx, planId, now));
+        for (const planId of sourcingPlans) reports.push(await undoPlanDocuments(trx, planId, now));
         return { reports };
       },
       compensate: async () => {},

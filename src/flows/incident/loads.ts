@@ -10,6 +10,7 @@ import type { TripItem, FleetVehicleType } from '../../domain/trips/index.ts';
 import * as network from '../../store/network.ts';
 import * as planning from '../../store/planning.ts';
 import * as trips from '../../store/trips.ts';
+import { applySourcingPlanIn } from '../plan-apply.ts';
 import type { Db } from './common.ts';
 
 export async function tripItems(db: Db, ids: string[]): Promise<Map<string, TripItem>> {
@@ -26,5 +27,5 @@ export async function applySourcingAsLoads(trx: Db, planId: string, now: Date) {
   const plan = await planning.requirePlan(trx, planId);
   const items = await tripItems(trx, plan.lines.filter((l) => l.kind === 'transfer').map((l) => l.itemId));
   const capacity = pieceCapacity(await truckFleet(trx, trips.beijingDay(now)));
-  return planning.applyPlan(trx, planId, now, { splitTransfer: (_from, _to, lines) => splitTransfer(lines, items, capacity).map((p) => p.lines) });
+  return applySourcingPlanIn(trx, planId, now, { splitTransfer: (_from, _to, lines) => splitTransfer(lines, items, capacity).map((p) => p.lines) });
 }

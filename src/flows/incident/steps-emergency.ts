@@ -16,6 +16,7 @@ import type { Multipliers } from '../../domain/planning/index.ts';
 import type { Step } from '../workflow.ts';
 import type { Db } from './common.ts';
 import { applySourcingAsLoads } from './loads.ts';
+import { unapplySourcingPlanIn } from '../plan-apply.ts';
 
 export interface EmergencyDemandResult {
   nodeId: string;
@@ -82,7 +83,7 @@ export function emergencySourcingStep(ewId: string, solver: MipSolver, multiplie
     // runs after it, so a failure there undoes this one too).
     compensate: async (trx, r) => {
       const id = (r as EmergencySourcingResult).planId;
-      if (id) await planning.unapplyPlan(trx, id, now);
+      if (id) await unapplySourcingPlanIn(trx, id, now);
     },
   };
 }

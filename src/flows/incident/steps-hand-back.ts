@@ -10,6 +10,7 @@ import { fail, unwrap } from '../../domain/shared/index.ts';
 import type { ZoneHandBack } from '../../domain/zones/index.ts';
 import { zonesPartProposal } from './zones-part.ts';
 import * as zones from '../../store/zones.ts';
+import * as zoneFlows from '../zone-node-status.ts';
 import * as network from '../../store/network.ts';
 import * as orders from '../../store/orders.ts';
 import { daySlots, localDay } from '../../domain/orders/index.ts';
@@ -76,7 +77,7 @@ export async function scheduleHandBack(trx: Db, handBack: ZoneHandBack[], now: D
 }
 
 export async function cancelHandBack(trx: Db, r: HandBackResult | null | undefined, now: Date, actor: string) {
-  const cancelled = await zones.cancelScheduledReassignments(trx, (r?.scheduled ?? []).map((s) => s.id), now, actor);
+  const cancelled = await zoneFlows.cancelScheduledReassignments(trx, (r?.scheduled ?? []).map((s) => s.id), now, actor);
   await endZoneSlots(trx, r?.slots);
   return cancelled;
 }

@@ -8,6 +8,7 @@
  */
 import type { NodeStatus } from '../../domain/network/index.ts';
 import * as zones from '../../store/zones.ts';
+import * as zoneFlows from '../zone-node-status.ts';
 import type { Step } from '../workflow.ts';
 import type { Db } from './common.ts';
 
@@ -29,12 +30,12 @@ export function scheduledStatusesStep(changes: StatusChange[], now: Date, actor:
       return out;
     },
     compensate: async (trx, r) => {
-      await zones.cancelScheduledStatuses(trx, ((r as ScheduledStatusesResult)?.scheduled ?? []).map((s) => s.id), new Date(), actor);
+      await zoneFlows.cancelScheduledStatuses(trx, ((r as ScheduledStatusesResult)?.scheduled ?? []).map((s) => s.id), new Date(), actor);
     },
   };
 }
 
 /** For lift: cancels the plan's scheduled changes and undoes those that ran. */
 export async function cancelPlanStatuses(db: Db, r: ScheduledStatusesResult | undefined, now: Date, actor: string) {
-  return zones.cancelScheduledStatuses(db, (r?.scheduled ?? []).map((s) => s.id), now, actor);
+  return zoneFlows.cancelScheduledStatuses(db, (r?.scheduled ?? []).map((s) => s.id), now, actor);
 }

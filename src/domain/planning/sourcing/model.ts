@@ -41,6 +41,8 @@ export interface BuiltModel {
   moqCol: Map<number, number>;
   /** Order column → the column of the units of it its pair can use, when the last pack is partly surplus. */
   usefulCol: Map<number, UsefulUnits>;
+  /** Rows that join needs (giver, surplus, shipment, storage, supplier): what the Lagrangian bound prices out. */
+  linkRows: number[];
 }
 
 export interface UsefulUnits {
@@ -151,19 +153,21 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
   }
   // Givers never go below their floor; non-receivers lose inbound only from their surplus.
   const giverKeys = new Set<string>([...gives.keys(), ...away.keys()]);
+  const linkRows: number[] = [];
   for (const k of giverKeys) {
     const s = p.state.get(k)!;
     const g = gives.get(k) ?? [];
     const a = away.get(k) ?? [];
-    if (g.length > 0) b.addRow(g, -INF, s.giveCap);
-    if ((g.length > 0 && a.length > 0) || (g.length === 0 && !s.receiver)) b.addRow([...g, ...a], -INF, s.surplusCap);
+    if (g.length > 0) linkRows.push(b.addRow(g, -INF, s.giveCap));
+    if ((g.length > 0 && a.length > 0) || (g.length === 0 && !s.receiver)) linkRows.push(b.addRow([...g, ...a], -INF, s.surplusCap));
   }
-  for (const [id, terms] of ship) b.addRow(terms, -INF, p.shipments.get(id)!.quantity);
+  for (const [id, terms] of ship) linkRows.push(b.addRow(terms, -INF, p.shipments.get(id)!.quantity));
   const storageRows = new Map<string, number>();
   for (const [k, terms] of storage) storageRows.set(k, b.addRow(terms, -INF, (caps.storageCm3.get(k) ?? 0) / 1000));
   const supplierRows = new Map<string, number>();
   for (const [id, terms] of supplier) supplierRows.set(id, b.addRow(terms, -INF, caps.supplierUnits.get(id) ?? 0));
-  return { model: b.build(), candCol, storageRows, supplierRows, shortCol, balanceRows, moqCol, usefulCol };
+  linkRows.push(...storageRows.values(), ...supplierRows.values());
+  return { model: b.build(), candCol, storageRows, supplierRows, shortCol, balanceRows, moqCol, usefulCol, linkRows };
 }
 
 function sumUpper(b: ModelBuilder, terms: Array<[number, number]> | undefined): number {

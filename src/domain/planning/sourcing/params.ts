@@ -56,6 +56,14 @@ export interface SourcingParams {
   maxOpenChunks: number;
   timeLimitS: number;
   mipRelGap: number;
+  /**
+   * Time for lifting the LP bound of a large model (solved by LP rounding) towards the optimum:
+   * items' blocks of the Lagrangian bound solved as small MIPs, most promising first, until this
+   * many seconds (by the caller's clock) or `boundMaxItems` items. 0: the bound from the LP
+   * and the per-need blocks only (see bound.ts).
+   */
+  boundTimeS: number;
+  boundMaxItems: number;
 }
 
 export const DEFAULT_SOURCING_PARAMS: SourcingParams = {
@@ -75,6 +83,8 @@ export const DEFAULT_SOURCING_PARAMS: SourcingParams = {
   maxOpenChunks: 4,
   timeLimitS: 60,
   mipRelGap: 1e-4,
+  boundTimeS: 5,
+  boundMaxItems: 400,
 };
 
 export type SourcingParamsInput = Partial<Omit<SourcingParams, 'tierWeight' | 'transfer' | 'diversion'>> & {

@@ -7,6 +7,7 @@ import { err, ok, type Result } from '../../shared/index.ts';
 import { evaluate, type Flow, type PlanMetrics } from './evaluate.ts';
 import { explain, type PlanLine, type ShortageLine } from './explain.ts';
 import { greedyPlan } from './greedy.ts';
+import { blockModel, itemBlocks, lagrangianLift, type ItemBlock } from './bound.ts';
 import { buildModel, fullCaps, startFrom, usage, type BuiltModel, type Caps } from './model.ts';
 import { columnsOf, key, prepare, type Prepared, type SourcingInput } from './prepare.ts';
 
@@ -27,8 +28,10 @@ export interface PlanSummary {
   premiumFen: number;
   lateUnitH: number;
   objective: number;
-  /** A lower bound on the objective (MIP dual bound, or the LP bound of the decomposition). */
+  /** A lower bound on the objective (MIP dual bound, or the LP bound of the decomposition, lifted by the Lagrangian blocks). */
   bound: number | null;
+  /** Where `bound` comes from: branch and bound ('mip'), the LP relaxation ('lp') or the Lagrangian bound at the LP's duals ('lagrangian', see bound.ts). */
+  boundKind: 'mip' | 'lp' | 'lagrangian' | null;
   /** (objective − bound) / objective in percent. */
   gapPct: number | null;
   columns: number;
@@ -70,6 +73,8 @@ export async function planSourcing(
   let flows: Flow[] = [];
   let method: PlanMethod = 'empty';
   let bound: number | null = 0;
+  let boundKind: PlanSummary['boundKind'] = 'mip';
+  let lps: ChunkLp[] | null = null;
   let proven = true;
   let columns = 0;
   let chunks = 0;
@@ -85,6 +90,7 @@ export async function planSourcing(
       if (!r.ok) return r;
       flows = r.value.flows;
       bound = r.value.bound;
+      lps = r.value.lps ?? null;
       proven = r.value.proven;
       method = useMip ? 'mip' : 'lp_rounding';
       chunks = 1;
@@ -93,12 +99,18 @@ export async function planSourcing(
       if (!d.ok) return d;
       flows = d.value.flows;
       bound = d.value.bound;
+      lps = d.value.lps ?? null;
       proven = false;
       method = 'decomposed';
       chunks = d.value.chunks;
     }
     // Flooring and chunking can leave a few units short that a residual source could still cover.
     if (!proven) flows = greedyPlan(p, flows);
+    if (lps) {
+      const lifted = await liftedBound(p, solver, lps, monotonicMs);
+      bound = lifted.bound;
+      boundKind = lifted.kind;
+    }
   }
   let metrics = evaluate(p, flows);
   if (metrics.violations.length > 0) {
@@ -130,6 +142,7 @@ export async function planSourcing(
     lateUnitH: metrics.lateUnitH,
     objective: Math.round(metrics.objective),
     bound: bound === null ? null : Math.round(bound),
+    boundKind: bound === null ? null : boundKind,
     gapPct: gapPct === null ? null : Math.round(gapPct * 1000) / 1000,
     columns,
     chunks,
@@ -153,6 +166,58 @@ interface RegionResult {
   /** A lower bound on this region's objective (MIP dual bound or LP relaxation). */
   bound: number;
   proven: boolean;
+  /** The LP answers the bound came from, for the Lagrangian lift (LP rounding only). */
+  lps?: ChunkLp[];
+}
+
+/** One LP of the model over some needs, at full capacity, with what the Lagrangian bound needs of it. */
+interface ChunkLp {
+  lp: number;
+  /** Per item: the lift from solving the item's needs' blocks exactly (bound.ts). */
+  needLift: Map<string, number>;
+  blocks: ItemBlock[];
+  storageDual: Map<string, number>;
+  supplierDual: Map<string, number>;
+}
+
+function chunkLp(p: Prepared, built: BuiltModel, needIdx: readonly number[], r: SolveResult): ChunkLp {
+  const lp = r.objective ?? 0;
+  if (!r.values || !r.rowDuals || r.status !== 'optimal') return { lp, needLift: new Map(), blocks: [], storageDual: new Map(), supplierDual: new Map() };
+  const { byItem } = lagrangianLift(p, built, needIdx, r.values, r.rowDuals);
+  return { lp, needLift: byItem, ...itemBlocks(p, built, needIdx, r.values, r.rowDuals) };
+}
+
+/**
+ * The bound of an LP-rounded plan: Σ of the chunks' LPs (each at full capacity, so the sum is a
+ * relaxation of the whole model), lifted by the Lagrangian blocks (bound.ts): every need's block
+ * solved exactly (cheap), then items' blocks as small MIPs, most promising first, two at a time,
+ * while `boundTimeS` lasts. An item solved counts the larger of its two lifts (both are valid).
+ */
+async function liftedBound(p: Prepared, solver: MipSolver, lps: ChunkLp[], monotonicMs: () => number): Promise<{ bound: number; kind: 'lp' | 'lagrangian' }> {
+  const started = monotonicMs();
+  const queue = lps.flatMap((ch, c) => ch.blocks.map((b) => ({ c, b }))).sort((x, y) => y.b.promise - x.b.promise || x.c - y.c || x.b.itemId.localeCompare(y.b.itemId));
+  const solved = new Map<string, number>();
+  const full = fullCaps(p);
+  let next = 0;
+  const more = () => next < queue.length && solved.size < p.params.boundMaxItems && monotonicMs() - started < p.params.boundTimeS * 1000;
+  const lane = async () => {
+    while (more()) {
+      const { c, b } = queue[next++];
+      const m = blockModel(buildModel(p, b.needs, full), lps[c].storageDual, lps[c].supplierDual);
+      // A block MIP stopped at 1% still gives its dual bound, valid, and most of the lift for far less time.
+      const r = await solver.solve(m.model, { timeLimitS: Math.min(2, p.params.boundTimeS), mipRelGap: 1e-3 });
+      if (r.bound !== null && Number.isFinite(r.bound) && r.status !== 'error') solved.set(`${c}|${b.itemId}`, r.bound - b.lpValue);
+    }
+  };
+  if (p.params.boundTimeS > 0) await Promise.all([lane(), lane()]);
+  let bound = 0;
+  let lift = 0;
+  lps.forEach((ch, c) => {
+    bound += ch.lp;
+    const items = new Set([...ch.needLift.keys(), ...ch.blocks.map((b) => b.itemId)]);
+    for (const itemId of items) lift += Math.max(ch.needLift.get(itemId) ?? 0, solved.get(`${c}|${itemId}`) ?? Number.NEGATIVE_INFINITY);
+  });
+  return lift > 1e-6 ? { bound: bound + lift, kind: 'lagrangian' } : { bound, kind: 'lp' };
 }
 
 /**
@@ -170,8 +235,9 @@ async function solveRegion(p: Prepared, solver: MipSolver, needIdx: number[], ca
       if (!first.values && first.status === 'time_limit_no_solution') return ok({ flows: [], bound: 0, proven: false });
       const f = failure(first);
       if (f) return f;
+      const lps = [chunkLp(p, built, needIdx, first)];
       const r = await roundLp(p, built, session, first, caps, null, timeLimitS);
-      return r.ok ? ok({ flows: r.value, bound: first.objective ?? 0, proven: false }) : r;
+      return r.ok ? ok({ flows: r.value, bound: first.objective ?? 0, proven: false, lps }) : r;
     } finally {
       session.close();
     }
@@ -253,6 +319,7 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
     rows = null;
     if (!r.values && r.status === 'time_limit_no_solution') return ok(null);
     const f = failure(r);
+    duals = r.rowDuals ?? null;
     return f ?? ok(r.values!);
   };
   const fits = (ci: number, packs: number) => {
@@ -262,62 +329,93 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
     return packs * c.packSize <= (supplierLeft.get(c.supplierId) ?? 0) && packs * c.packSize * need.volumeCm3 <= (storageLeft.get(`${need.nodeId}|${need.tempClass}`) ?? 0) + 1e-6;
   };
   let values = first.values!;
+  // Shadow prices of the rows at the last LP answer (the solver's sign: ≤ 0 on a binding ≤ row of a minimisation).
+  let duals: Float64Array | null = first.rowDuals ?? null;
   if (rows) {
     const r = await resolve();
     if (!r.ok) return r;
     if (!r.value) return ok([]);
     values = r.value;
   }
-  for (let round = 0; round < 3; round++) {
-    if (round > 0) {
-      const r = await resolve();
-      if (!r.ok) return r;
-      if (!r.value) return ok([]);
-      values = r.value;
-    }
-    let changed = 0;
-    // Room left in each storage (litres) and supplier (units) row at this LP answer: rounding an
-    // order up past it would push other units out (shortage elsewhere), so such an order goes down.
-    const slack = new Map<number, number>();
-    const rowsOf = built.model.rows;
+  // Rounding as a knapsack per coupling row: every order still to decide first goes down (to
+  // whole packs, or to 0 below its MOQ), which frees room in its storage and supplier rows; then
+  // orders go up, the most shortage saved per litre first (tier weight × units of its need that
+  // the rest of the plan leaves uncovered), while the freed room and the rows' slack last.
+  // Rounding up into room that other flows hold would only move the shortage elsewhere.
+  const rowsOf = built.model.rows;
+  const round = (values: Float64Array, all: boolean): number => {
+    const room = new Map<number, number>();
     for (const row of [...built.storageRows.values(), ...built.supplierRows.values()]) {
       let act = 0;
       const idx = rowsOf.indices[row];
       const val = rowsOf.values[row];
       for (let t = 0; t < idx.length; t++) act += val[t] * values[idx[t]];
-      slack.set(row, rowUpper(built, caps, row) - act);
+      room.set(row, rowUpper(built, caps, row) - act);
     }
+    const todo: Array<{ ci: number; col: number; up: number; down: number; storageRow: number; supplierRow: number; litresPerPack: number; packSize: number; saved: number; costPerPack: number; density: number }> = [];
+    const dualOf = (row: number) => (duals ? Math.max(0, -duals[row]) : 0);
     for (const [ci, col] of orders) {
       if (fixed.has(col)) continue;
       const c = p.candidates[ci];
       if (c.kind !== 'supplier_order') continue;
       const k = values[col];
-      if (k < 1e-6) continue;
+      if (k < 1e-6) {
+        if (all) fix(ci, col, 0);
+        continue;
+      }
       const minPacks = Math.max(1, Math.ceil(c.moqUnits / c.packSize));
-      if (Math.abs(k - Math.round(k)) < 1e-6 && Math.round(k) >= minPacks && round < 2) continue;
-      changed++;
+      if (!all && Math.abs(k - Math.round(k)) < 1e-6 && Math.round(k) >= minPacks) continue;
       const up = Math.min(c.maxPacks, Math.max(minPacks, Math.ceil(k - 1e-6)));
       const down = Math.floor(k + 1e-6) >= minPacks ? Math.floor(k + 1e-6) : 0;
       const need = p.needs[c.need];
+      const nk = key(need.nodeId, need.itemId);
       const storageRow = built.storageRows.get(`${need.nodeId}|${need.tempClass}`)!;
       const supplierRow = built.supplierRows.get(c.supplierId)!;
       const litresPerPack = (c.packSize * need.volumeCm3) / 1000;
-      const upRoom = (up - k) * litresPerPack <= slack.get(storageRow)! + 1e-6 && (up - k) * c.packSize <= slack.get(supplierRow)! + 1e-6;
-      // Up when the rows have room for it (overshoot costs money, a short unit far more), else down.
-      const preferDown = !upRoom;
-      const packs = preferDown ? (fits(ci, down) ? down : fits(ci, up) ? up : 0) : fits(ci, up) ? up : fits(ci, down) ? down : 0;
-      slack.set(storageRow, slack.get(storageRow)! - (packs - k) * litresPerPack);
-      slack.set(supplierRow, slack.get(supplierRow)! - (packs - k) * c.packSize);
-      fix(ci, col, packs);
+      room.set(storageRow, room.get(storageRow)! + (k - down) * litresPerPack);
+      room.set(supplierRow, room.get(supplierRow)! + (k - down) * c.packSize);
+      // Units of the need the other sources leave uncovered at this LP answer.
+      const brow = built.balanceRows.get(nk);
+      let residual = 0;
+      if (brow !== undefined) {
+        const shortCol = built.shortCol.get(nk);
+        const useful = built.usefulCol.get(col)?.col;
+        let others = 0;
+        const idx = rowsOf.indices[brow];
+        const val = rowsOf.values[brow];
+        for (let t = 0; t < idx.length; t++) if (idx[t] !== shortCol && idx[t] !== col && idx[t] !== useful) others += val[t] * values[idx[t]];
+        residual = Math.max(0, rowsOf.lower[brow] - others);
+      }
+      const gain = (packs: number) => (packs >= minPacks ? Math.min(packs * c.packSize, residual) : 0);
+      const litres = (up - down) * litresPerPack;
+      const saved = need.tierWeight * (gain(up) - gain(down));
+      todo.push({ ci, col, up, down, storageRow, supplierRow, litresPerPack, packSize: c.packSize, saved, costPerPack: c.effectiveFenPerUnit * c.packSize, density: litres > 1e-9 ? saved / litres : saved * 1e9 });
     }
-    if (changed === 0) break;
+    todo.sort((x, y) => y.density - x.density || x.ci - y.ci);
+    for (const o of todo) {
+      const extra = o.up - o.down;
+      const overL = Math.max(0, extra * o.litresPerPack - Math.max(0, room.get(o.storageRow)!));
+      const overU = Math.max(0, extra * o.packSize - Math.max(0, room.get(o.supplierRow)!));
+      // Beyond the room, going up pushes other flows out of the row, at its shadow price.
+      const displaced = overL * dualOf(o.storageRow) + overU * dualOf(o.supplierRow);
+      const goUp = extra > 0 && o.density > 0 && fits(o.ci, o.up) && (displaced <= 1e-9 || o.saved * p.params.shortageFenPerUnit - extra * o.costPerPack > displaced);
+      const packs = goUp ? o.up : fits(o.ci, o.down) ? o.down : 0;
+      room.set(o.storageRow, room.get(o.storageRow)! - (packs - o.down) * o.litresPerPack);
+      room.set(o.supplierRow, room.get(o.supplierRow)! - (packs - o.down) * o.packSize);
+      fix(o.ci, o.col, packs);
+    }
+    return todo.length;
+  };
+  // Two rounds with a re-solve after each (the flows and the orders still free move into the
+  // room rounding left), then every order is fixed and the flows solved once more.
+  for (let pass = 0; pass < 2; pass++) {
+    if (round(values, false) === 0) break;
+    const r = await resolve();
+    if (!r.ok) return r;
+    if (!r.value) return ok([]);
+    values = r.value;
   }
-  // The last LP may have moved free orders again: solve once more with everything fixed.
-  for (const [ci, col] of orders) {
-    if (fixed.has(col)) continue;
-    const k = Math.round(values[col]);
-    fix(ci, col, fits(ci, k) ? k : 0);
-  }
+  round(values, true);
   const r = await resolve();
   if (!r.ok) return r;
   return ok(r.value ? flowsOf(p, built, r.value) : []);
@@ -382,12 +480,13 @@ function chunksByClass(p: Prepared, chunkColumns: number): number[][] {
  *  3. repair: chunks still short, worst first, are rounded again with what they used plus
  *     everything the others left unused (never worse: the old answer stays feasible).
  */
-async function solveChunkedLp(p: Prepared, solver: MipSolver, chunkNeeds: number[][], timeLimitS: number): Promise<Result<{ flows: Flow[]; bound: number; chunks: number }>> {
+async function solveChunkedLp(p: Prepared, solver: MipSolver, chunkNeeds: number[][], timeLimitS: number): Promise<Result<{ flows: Flow[]; bound: number; chunks: number; lps?: ChunkLp[] }>> {
   const full = fullCaps(p);
   const built = chunkNeeds.map((ns) => buildModel(p, ns, full, { relax: true }));
   const sessions = await Promise.all(built.map((b) => openSession(solver, b.model)));
   try {
     const firsts = await Promise.all(sessions.map((s) => s.solve({ timeLimitS })));
+    const lps = built.map((b, c) => chunkLp(p, b, chunkNeeds[c], firsts[c]));
     let bound = 0;
     // What each chunk's LP uses of each coupling row ('s|' storage in cm³, 'p|' supplier units).
     const use = new Map<string, Map<number, number>>();
@@ -428,7 +527,7 @@ async function solveChunkedLp(p: Prepared, solver: MipSolver, chunkNeeds: number
     }
     // Chunks whose first LP ran out of time have no session state to repair from.
     if (chunkNeeds.length > 1) await repair(p, sessions, chunkNeeds, built, chunkFlows, shares, full, timeLimitS, firsts.map((f) => f.values !== null));
-    return ok({ flows: chunkFlows.flat().sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
+    return ok({ flows: chunkFlows.flat().sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length, lps });
   } finally {
     for (const s of sessions) s.close();
   }
@@ -440,7 +539,7 @@ async function solveChunkedLp(p: Prepared, solver: MipSolver, chunkNeeds: number
  * chunk after its LP; step 2 builds and loads it again, solves it within its share and rounds
  * it. No repair pass.
  */
-async function solveChunkedLpInWaves(p: Prepared, solver: MipSolver, chunkNeeds: number[][], timeLimitS: number): Promise<Result<{ flows: Flow[]; bound: number; chunks: number }>> {
+async function solveChunkedLpInWaves(p: Prepared, solver: MipSolver, chunkNeeds: number[][], timeLimitS: number): Promise<Result<{ flows: Flow[]; bound: number; chunks: number; lps?: ChunkLp[] }>> {
   const full = fullCaps(p);
   const wave = Math.max(1, p.params.maxOpenChunks);
   const inWaves = async <T>(f: (c: number) => Promise<T>): Promise<T[]> => {
@@ -468,7 +567,7 @@ async function solveChunkedLpInWaves(p: Prepared, solver: MipSolver, chunkNeeds:
         for (const [k, row] of b.storageRows) note(`s|${k}`, c, activity(row) * 1000);
         for (const [k, row] of b.supplierRows) note(`p|${k}`, c, activity(row));
       }
-      return { status: r.status, objective: r.objective, solved: r.values !== null, failure: r.values ? null : failure(r) };
+      return { status: r.status, objective: r.objective, solved: r.values !== null, failure: r.values ? null : failure(r), lp: chunkLp(p, b, chunkNeeds[c], r) };
     } finally {
       session.close();
     }
@@ -506,7 +605,7 @@ async function solveChunkedLpInWaves(p: Prepared, solver: MipSolver, chunkNeeds:
     if (!r.ok) return r;
     flows.push(...r.value);
   }
-  return ok({ flows: flows.sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length });
+  return ok({ flows: flows.sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length, lps: firsts.map((f) => f.lp) });
 }
 
 /** Step 3 of `solveChunkedLp`: re-rounds short chunks with what the other chunks left unused. */
@@ -562,7 +661,7 @@ async function repair(p: Prepared, sessions: ModelSession[], chunkNeeds: number[
  *     everything the others left unused (a chunk's previous answer stays feasible, so this
  *     never makes it worse).
  */
-async function solveDecomposedMip(p: Prepared, solver: MipSolver, chunkColumns: number, greedy: readonly Flow[]): Promise<Result<{ flows: Flow[]; bound: number; chunks: number }>> {
+async function solveDecomposedMip(p: Prepared, solver: MipSolver, chunkColumns: number, greedy: readonly Flow[]): Promise<Result<{ flows: Flow[]; bound: number; chunks: number; lps?: ChunkLp[] }>> {
   const byItem = new Map<string, number[]>();
   for (const n of p.needs) {
     const l = byItem.get(n.itemId) ?? [];

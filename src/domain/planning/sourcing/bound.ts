@@ -1,0 +1,209 @@
+/** The Lagrangian bound of the sourcing model at an LP answer's duals: per-need blocks solved exactly, item blocks as small MIPs. */
+import type { BuiltModel } from './model.ts';
+import { key, type Prepared } from './prepare.ts';
+
+/**
+ * A Lagrangian lower bound from one LP answer of the sourcing model (a minimisation).
+ *
+ * Relax every row that joins needs (giver floors, shipments, storage, supplier capacity: the
+ * model's `linkRows`) with the LP's row duals y as multipliers: what is left falls apart into one
+ * small problem per need (its balance row, its orders' packs and MOQ, its flows' bounds), and
+ *   L(y) = Σ_blocks min_block (c − Aᵀy)·x + yᵀb  ≤  the optimum of the MIP
+ * for any y of the right sign. At the LP's own optimal duals, each block's LP optimum is what the
+ * LP answer x* spends in it at those reduced costs (complementary slackness), so
+ *   L(y*) = LP + Σ_needs (z_need − z_need^LP),
+ * where z_need is the need's exact minimum with whole packs and the MOQ (found by enumerating the
+ * packs of its orders; flows stay continuous, which only relaxes) and z_need^LP = Σ (c − Aᵀy*)·x*
+ * over its columns. The LP bound is L with every block at its LP value; solving the blocks exactly
+ * is what lifts it. Needs joined by a diversion taken from another receiver's inbound (a column in
+ * two balance rows) keep their LP value (no gain), and so do needs with more than two offers.
+ */
+export interface LagrangianLift {
+  /** Σ over needs of (exact block minimum − block LP value): add it to the LP objective. */
+  lift: number;
+  /** The same sum per item. */
+  byItem: Map<string, number>;
+  /** Needs whose block was solved exactly. */
+  blocks: number;
+}
+
+export function lagrangianLift(p: Prepared, built: BuiltModel, needIdx: readonly number[], values: Float64Array, rowDuals: Float64Array): LagrangianLift {
+  const { cols, rows } = built.model;
+  // Reduced costs with respect to the relaxed rows only.
+  const cbar = Float64Array.from(cols.cost);
+  for (const r of built.linkRows) {
+    const y = rowDuals[r];
+    if (y === 0) continue;
+    const idx = rows.indices[r];
+    const val = rows.values[r];
+    for (let t = 0; t < idx.length; t++) cbar[idx[t]] -= y * val[t];
+  }
+  // Needs joined through a column with −1 in a balance row (inbound diverted away from a receiver).
+  const needOfKey = new Map<string, number>();
+  for (const ni of needIdx) needOfKey.set(key(p.needs[ni].nodeId, p.needs[ni].itemId), ni);
+  const needOfCol = new Map<number, number>();
+  for (const ni of needIdx) for (const ci of p.byNeed[ni]) {
+    const col = built.candCol.get(ci);
+    if (col !== undefined) needOfCol.set(col, ni);
+  }
+  const coupled = new Set<number>();
+  for (const [k, row] of built.balanceRows) {
+    const val = rows.values[row];
+    const idx = rows.indices[row];
+    for (let t = 0; t < idx.length; t++) {
+      if (val[t] >= 0) continue;
+      const own = needOfKey.get(k);
+      if (own !== undefined) coupled.add(own);
+      const other = needOfCol.get(idx[t]);
+      if (other !== undefined) coupled.add(other);
+    }
+  }
+
+  let lift = 0;
+  let blocks = 0;
+  const byItem = new Map<string, number>();
+  const flows: Array<{ cost: number; ub: number }> = [];
+  const orders: Array<{ costPerPack: number; pack: number; minPacks: number; maxPacks: number }> = [];
+  for (const ni of needIdx) {
+    if (coupled.has(ni)) continue;
+    const need = p.needs[ni];
+    const nk = key(need.nodeId, need.itemId);
+    const row = built.balanceRows.get(nk);
+    const shortCol = built.shortCol.get(nk);
+    if (row === undefined || shortCol === undefined) continue;
+    flows.length = 0;
+    orders.length = 0;
+    let zLp = cbar[shortCol] * values[shortCol];
+    for (const ci of p.byNeed[ni]) {
+      const col = built.candCol.get(ci);
+      if (col === undefined) continue;
+      zLp += cbar[col] * values[col];
+      const c = p.candidates[ci];
+      if (c.kind === 'supplier_order') orders.push({ costPerPack: cbar[col], pack: c.packSize, minPacks: Math.max(1, Math.ceil(c.moqUnits / c.packSize)), maxPacks: cols.upper[col] });
+      else flows.push({ cost: cbar[col], ub: cols.upper[col] });
+    }
+    if (orders.length === 0 || orders.length > 2) continue;
+    const z = needMinimum(rows.lower[row], cbar[shortCol], flows, orders);
+    lift += z - zLp;
+    byItem.set(need.itemId, (byItem.get(need.itemId) ?? 0) + z - zLp);
+    blocks++;
+  }
+  return { lift, byItem, blocks };
+}
+
+/**
+ * min Σ cost·x + Σ costPerPack·k + shortPrice·s  s.t.  s + Σ x + Σ pack·k ≥ units, 0 ≤ x ≤ ub,
+ * k ∈ {0} ∪ [minPacks, maxPacks] whole, s ≥ 0: the exact minimum of one need's block (x continuous).
+ * The fill cost of what orders leave is convex in the units left, so the last order's packs are
+ * scanned upward only while the total falls.
+ */
+export function needMinimum(units: number, shortPrice: number, flows: ReadonlyArray<{ cost: number; ub: number }>, orders: ReadonlyArray<{ costPerPack: number; pack: number; minPacks: number; maxPacks: number }>): number {
+  const steps = flows.filter((f) => f.ub > 0 && f.cost < shortPrice).sort((a, b) => a.cost - b.cost);
+  const fill = (left: number): number => {
+    let cost = 0;
+    for (const s of steps) {
+      if (left <= 0) return cost;
+      const q = Math.min(left, s.ub);
+      cost += q * s.cost;
+      left -= q;
+    }
+    return left > 0 ? cost + left * shortPrice : cost;
+  };
+  const last = (o: { costPerPack: number; pack: number; minPacks: number; maxPacks: number }, left: number): number => {
+    let best = fill(left);
+    let prev = Number.POSITIVE_INFINITY;
+    for (let k = o.minPacks; k <= o.maxPacks; k++) {
+      const v = k * o.costPerPack + fill(Math.max(0, left - k * o.pack));
+      if (v < best) best = v;
+      if (v >= prev) break;
+      prev = v;
+    }
+    return best;
+  };
+  if (orders.length === 1) return last(orders[0], units);
+  const [a, b] = orders;
+  let best = last(b, units);
+  for (let k = a.minPacks; k <= a.maxPacks; k++) best = Math.min(best, k * a.costPerPack + last(b, Math.max(0, units - k * a.pack)));
+  return best;
+}
+
+/**
+ * The per-item blocks of the same Lagrangian, for a lift beyond `lagrangianLift`: relax only the
+ * storage and supplier rows (the rows that join items) with the LP's duals; an item's block (its
+ * needs, givers, shipments and orders) is then a small MIP of its own, whose dual bound is a valid
+ * lower bound of the block's minimum. `items` are the blocks to solve, most promising first; the
+ * caller stops when its time is up and adds `lift` (Σ solved items' MIP bound − their LP value)
+ * to the LP objective, together with `lagrangianLift` over the needs of the items not solved.
+ */
+export interface ItemBlock {
+  itemId: string;
+  needs: number[];
+  /** The block's LP value at the relaxed rows' reduced costs. */
+  lpValue: number;
+  /** Fractional order packs in the LP answer, weighted by their price: the order to solve blocks in. */
+  promise: number;
+}
+
+/** Column costs with the storage and supplier duals priced in, and each item's block. */
+export function itemBlocks(p: Prepared, built: BuiltModel, needIdx: readonly number[], values: Float64Array, rowDuals: Float64Array): { blocks: ItemBlock[]; storageDual: Map<string, number>; supplierDual: Map<string, number> } {
+  const { cols, rows } = built.model;
+  const ctil = Float64Array.from(cols.cost);
+  for (const r of [...built.storageRows.values(), ...built.supplierRows.values()]) {
+    const y = rowDuals[r];
+    if (y === 0) continue;
+    const idx = rows.indices[r];
+    const val = rows.values[r];
+    for (let t = 0; t < idx.length; t++) ctil[idx[t]] -= y * val[t];
+  }
+  const byItem = new Map<string, number[]>();
+  for (const ni of needIdx) {
+    const l = byItem.get(p.needs[ni].itemId);
+    if (l) l.push(ni);
+    else byItem.set(p.needs[ni].itemId, [ni]);
+  }
+  const shortByItem = new Map<string, number[]>();
+  for (const [k, col] of built.shortCol) {
+    const itemId = k.slice(k.indexOf('|') + 1);
+    const l = shortByItem.get(itemId);
+    if (l) l.push(col);
+    else shortByItem.set(itemId, [col]);
+  }
+  const blocks: ItemBlock[] = [];
+  for (const [itemId, needs] of byItem) {
+    let lpValue = 0;
+    let promise = 0;
+    for (const col of shortByItem.get(itemId) ?? []) lpValue += ctil[col] * values[col];
+    for (const ni of needs) for (const ci of p.byNeed[ni]) {
+      const col = built.candCol.get(ci);
+      if (col === undefined) continue;
+      lpValue += ctil[col] * values[col];
+      const c = p.candidates[ci];
+      if (c.kind !== 'supplier_order') continue;
+      const k = values[col];
+      const minPacks = Math.max(1, Math.ceil(c.moqUnits / c.packSize));
+      const off = k < minPacks ? (k > 1e-6 ? minPacks - k : 0) : Math.abs(k - Math.round(k));
+      promise += off * Math.abs(ctil[col]);
+    }
+    if (promise > 1e-6) blocks.push({ itemId, needs, lpValue, promise });
+  }
+  blocks.sort((a, b) => b.promise - a.promise || a.itemId.localeCompare(b.itemId));
+  const storageDual = new Map<string, number>();
+  for (const [k, r] of built.storageRows) storageDual.set(k, rowDuals[r]);
+  const supplierDual = new Map<string, number>();
+  for (const [k, r] of built.supplierRows) supplierDual.set(k, rowDuals[r]);
+  return { blocks, storageDual, supplierDual };
+}
+
+/** An item block as a MIP: the item's model with the storage and supplier rows priced in at `duals` and dropped. */
+export function blockModel(built: BuiltModel, storageDual: Map<string, number>, supplierDual: Map<string, number>): BuiltModel {
+  const { cols, rows } = built.model;
+  const price = (row: number, y: number) => {
+    const idx = rows.indices[row];
+    const val = rows.values[row];
+    for (let t = 0; t < idx.length; t++) cols.cost[idx[t]] -= y * val[t];
+    rows.upper[row] = Number.POSITIVE_INFINITY;
+  };
+  for (const [k, r] of built.storageRows) price(r, storageDual.get(k) ?? 0);
+  for (const [k, r] of built.supplierRows) price(r, supplierDual.get(k) ?? 0);
+  return built;
+}
