@@ -3,9 +3,10 @@
  * behind it; the SQL is the same for both.
  */
 import { Kysely, PostgresDialect, type Kysely as K } from 'kysely';
-import { KyselyPGlite } from 'kysely-pglite';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { acquireFolderLock, type FolderLock } from './lock.ts';
+import { pgliteDialect } from './pglite-dialect.ts';
 import type { DB } from './tables.ts';
 
 export interface Database {
@@ -81,16 +82,15 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
   // A folder is opened by one process at a time: this throws FolderLockedError (naming the
   // holder and its URL) before PGlite touches a folder another process holds.
   const lock = options.dataDir ? acquireFolderLock(options.dataDir, options.purpose ?? 'process') : undefined;
-  let created: Awaited<ReturnType<typeof KyselyPGlite.create>>;
+  let client: PGlite;
   try {
-    created = options.loadDataDir ? await KyselyPGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir }) : await KyselyPGlite.create(options.dataDir);
+    client = await PGlite.create({ dataDir: options.dataDir, ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
   } catch (e) {
     lock?.release();
     throw e;
   }
-  const { dialect, client } = created;
   // PGlite returns int8 as bigint JS values by default in some versions; normalise via SQL casts where needed.
-  const db = new Kysely<DB>({ dialect });
+  const db = new Kysely<DB>({ dialect: pgliteDialect(client) });
   return {
     db,
     kind: 'pglite',

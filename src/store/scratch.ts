@@ -44,6 +44,11 @@ export interface ScratchOptions {
   poolSize?: number;
   /** Data every copy starts with, loaded once into a template. */
   seed?: ScratchSeed;
+  /**
+   * PGlite only: the copy is written to this empty data folder (left in place on close, for a
+   * process the test starts to open) instead of kept in memory.
+   */
+  dataDir?: string;
 }
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -51,19 +56,19 @@ const CACHE_DIR = path.join(REPO, 'node_modules', '.cache', 'baogong-db-template
 const templatesOn = (): boolean => process.env.BAOGONG_DB_TEMPLATES !== 'off';
 
 export async function openScratchDatabase(options: ScratchOptions): Promise<ScratchDatabase> {
-  const { baseUrl, seed } = options;
+  const { baseUrl, seed, dataDir } = options;
   const prepare = async (db: Kysely<DB>) => {
     await migrateToLatest(db);
     if (seed) await seed.load(db);
   };
   if (!baseUrl) {
     if (!templatesOn()) {
-      const database = await openDatabase();
+      const database = await openDatabase({ dataDir });
       await prepare(database.db);
       return { database, close: () => database.close() };
     }
     const blob = await pgliteTemplate(templateKey(seed), prepare);
-    const database = await openDatabase({ loadDataDir: blob });
+    const database = await openDatabase({ dataDir, loadDataDir: blob });
     // A no-op when the template is current; applies migrations added since it was built otherwise.
     await migrateToLatest(database.db);
     return { database, close: () => database.close() };
