@@ -42,7 +42,7 @@ export function lagrangianLift(p: Prepared, built: BuiltModel, needIdx: readonly
   const needOfKey = new Map<string, number>();
   for (const ni of needIdx) needOfKey.set(key(p.needs[ni].nodeId, p.needs[ni].itemId), ni);
   const needOfCol = new Map<number, number>();
-  for (const ni of needIdx) for (const ci of p.byNeed[ni]) {
+  for (const ni of needIdx) for (const ci of p.candidates.ofNeed(ni)) {
     const col = built.candCol.get(ci);
     if (col !== undefined) needOfCol.set(col, ni);
   }
@@ -74,11 +74,11 @@ export function lagrangianLift(p: Prepared, built: BuiltModel, needIdx: readonly
     flows.length = 0;
     orders.length = 0;
     let zLp = cbar[shortCol] * values[shortCol];
-    for (const ci of p.byNeed[ni]) {
+    for (const ci of p.candidates.ofNeed(ni)) {
       const col = built.candCol.get(ci);
       if (col === undefined) continue;
       zLp += cbar[col] * values[col];
-      const c = p.candidates[ci];
+      const c = p.candidates.at(ci);
       if (c.kind === 'supplier_order') orders.push({ costPerPack: cbar[col], pack: c.packSize, minPacks: Math.max(1, Math.ceil(c.moqUnits / c.packSize)), maxPacks: cols.upper[col] });
       else flows.push({ cost: cbar[col], ub: cols.upper[col] });
     }
@@ -173,11 +173,11 @@ export function itemBlocks(p: Prepared, built: BuiltModel, needIdx: readonly num
     let lpValue = 0;
     let promise = 0;
     for (const col of shortByItem.get(itemId) ?? []) lpValue += ctil[col] * values[col];
-    for (const ni of needs) for (const ci of p.byNeed[ni]) {
+    for (const ni of needs) for (const ci of p.candidates.ofNeed(ni)) {
       const col = built.candCol.get(ci);
       if (col === undefined) continue;
       lpValue += ctil[col] * values[col];
-      const c = p.candidates[ci];
+      const c = p.candidates.at(ci);
       if (c.kind !== 'supplier_order') continue;
       const k = values[col];
       const minPacks = Math.max(1, Math.ceil(c.moqUnits / c.packSize));

@@ -22,7 +22,7 @@ export function greedyPlan(p: Prepared, start: readonly Flow[] = []): Flow[] {
   const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
   // Completion mode: start from another plan's flows and fill only what is still missing.
   for (const f of start) {
-    const c = p.candidates[f.cand];
+    const c = p.candidates.at(f.cand);
     const need = p.needs[c.need];
     received.set(c.need, (received.get(c.need) ?? 0) + f.units);
     add(storageLeft, `${need.nodeId}|${need.tempClass}`, -f.units * need.volumeCm3);
@@ -40,12 +40,12 @@ export function greedyPlan(p: Prepared, start: readonly Flow[] = []): Flow[] {
     // Inbound diverted away from this receiver adds to what it needs.
     let left = need.needUnits - (received.get(need.index) ?? 0) + (away.get(key(need.nodeId, need.itemId)) ?? 0);
     const sk = `${need.nodeId}|${need.tempClass}`;
-    const cands = p.byNeed[need.index]
+    const cands = p.candidates.ofNeed(need.index)
       .slice()
-      .sort((x, y) => p.candidates[x].arrivalH - p.candidates[y].arrivalH || p.candidates[x].unitCostFen - p.candidates[y].unitCostFen || x - y);
+      .sort((x, y) => p.candidates.at(x).arrivalH - p.candidates.at(y).arrivalH || p.candidates.at(x).unitCostFen - p.candidates.at(y).unitCostFen || x - y);
     for (const ci of cands) {
       if (left <= 0) break;
-      const c = p.candidates[ci];
+      const c = p.candidates.at(ci);
       const fit = need.volumeCm3 === 0 ? Number.POSITIVE_INFINITY : Math.floor((storageLeft.get(sk) ?? 0) / need.volumeCm3);
       let q = 0;
       if (c.kind === 'transfer') {

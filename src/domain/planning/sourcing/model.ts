@@ -85,8 +85,8 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
     const need = p.needs[ni];
     const nk = key(need.nodeId, need.itemId);
     const sk = `${need.nodeId}|${need.tempClass}`;
-    for (const ci of p.byNeed[ni]) {
-      const c = p.candidates[ci];
+    for (const ci of p.candidates.ofNeed(ni)) {
+      const c = p.candidates.at(ci);
       if (c.kind === 'supplier_order') {
         if (c.maxPacks <= 0) continue;
         const col = b.addVar({ cost: c.effectiveFenPerUnit * c.packSize, upper: c.maxPacks, integer });
@@ -186,7 +186,7 @@ export function startFrom(p: Prepared, built: BuiltModel, flows: readonly Flow[]
   for (const f of flows) {
     const col = built.candCol.get(f.cand);
     if (col === undefined) continue;
-    const c = p.candidates[f.cand];
+    const c = p.candidates.at(f.cand);
     x[col] = c.kind === 'supplier_order' ? f.units / c.packSize : f.units;
   }
   for (const [col, y] of built.moqCol) if (x[col] > 0) x[y] = 1;
@@ -207,7 +207,7 @@ export function decode(p: Prepared, built: BuiltModel, values: Float64Array): Fl
   for (const [ci, col] of built.candCol) {
     const v = Math.round(values[col]);
     if (v <= 0) continue;
-    const c = p.candidates[ci];
+    const c = p.candidates.at(ci);
     flows.push({ cand: ci, units: c.kind === 'supplier_order' ? v * c.packSize : v });
   }
   flows.sort((a, b) => a.cand - b.cand);
@@ -219,7 +219,7 @@ export function usage(p: Prepared, flows: readonly Flow[]): Caps {
   const storageCm3 = new Map<string, number>();
   const supplierUnits = new Map<string, number>();
   for (const f of flows) {
-    const c = p.candidates[f.cand];
+    const c = p.candidates.at(f.cand);
     const need = p.needs[c.need];
     const sk = `${need.nodeId}|${need.tempClass}`;
     storageCm3.set(sk, (storageCm3.get(sk) ?? 0) + f.units * need.volumeCm3);

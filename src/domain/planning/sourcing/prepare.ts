@@ -6,6 +6,7 @@ import { err, ok, type Result } from '../../shared/index.ts';
 import type { Balance, DcShipment, PlanningItem, PlanningNode, StockTarget, Supplier, SupplierItem, TempClass } from '../types.ts';
 import { checkKnown, checkNonNegInt, checkNonNegNumber, checkPositiveInt, checkUnique } from '../validate.ts';
 import { StraightLineTravel, type TravelTable } from '../../geo/index.ts';
+import { CandidateTable, SUPPLIER_ORDER, type Candidate } from './candidates.ts';
 import { withDefaults, type SourcingParams, type SourcingParamsInput } from './params.ts';
 
 /** Everything the sourcing model reads, as plain data. */
@@ -61,20 +62,7 @@ export interface Need {
   needUnits: number;
 }
 
-interface CandidateBase {
-  need: number;
-  arrivalH: number;
-  /** Money per unit: transport, handling, delivery, premium. */
-  unitCostFen: number;
-  /** Money + late penalty per unit: what the model minimises per unit. */
-  effectiveFenPerUnit: number;
-}
-export type Candidate = CandidateBase &
-  (
-    | { kind: 'transfer'; fromNodeId: string; distanceM: number; maxUnits: number }
-    | { kind: 'diversion'; shipmentId: string; fromNodeId: string; originalNodeId: string; distanceM: number; maxUnits: number }
-    | { kind: 'supplier_order'; supplierId: string; expedited: boolean; premiumFenPerUnit: number; normalLeadTimeH: number; packSize: number; moqUnits: number; maxPacks: number }
-  );
+export type { Candidate } from './candidates.ts';
 
 export interface Prepared {
   params: SourcingParams;
@@ -82,9 +70,8 @@ export interface Prepared {
   items: Map<string, PlanningItem>;
   state: Map<string, NodeItemState>;
   needs: Need[];
-  candidates: Candidate[];
-  /** Candidate indices per need. */
-  byNeed: number[][];
+  /** Candidate sources, need by need (a need's candidates are `candidates.needStart[n]` up to `needStart[n + 1]`). */
+  candidates: CandidateTable;
   shipments: Map<string, DcShipment>;
   suppliers: Map<string, Supplier>;
   /** Free storage per receiver and temperature class, cm³: `${nodeId}|${class}`. */
@@ -289,12 +276,8 @@ export function prepare(input: SourcingInput): Result<Prepared> {
   };
   const late = (arrivalH: number, w: number) => Math.max(0, arrivalH - params.neededWithinH) * params.latePenaltyFenPerUnitH * w;
   const round2 = (x: number) => Math.round(x * 100) / 100;
-  const candidates: Candidate[] = [];
-  const byNeed: number[][] = needs.map(() => []);
-  const push = (c: Candidate) => {
-    byNeed[c.need].push(candidates.length);
-    candidates.push(c);
-  };
+  const candidates = new CandidateTable([...nodes.keys()], shipments.map((s) => s.id), [...suppliers.keys()], needs.length);
+  const push = (c: Candidate) => candidates.push(c);
   for (const need of needs) {
     const to = nodes.get(need.nodeId)!;
     const litres = need.volumeCm3 / 1000;
@@ -344,7 +327,8 @@ export function prepare(input: SourcingInput): Result<Prepared> {
       push({ kind: 'supplier_order', need: need.index, supplierId: o.supplierId, expedited, premiumFenPerUnit, normalLeadTimeH: o.leadTimeH, packSize: o.packSize, moqUnits: o.moqUnits, maxPacks, arrivalH, unitCostFen, effectiveFenPerUnit: unitCostFen + late(arrivalH, need.tierWeight) });
     }
   }
-  return ok({ params, nodes, items, state, needs, candidates, byNeed, shipments: new Map(shipments.map((s) => [s.id, s])), suppliers, storageFreeCm3, receivers });
+  candidates.seal();
+  return ok({ params, nodes, items, state, needs, candidates, shipments: new Map(shipments.map((s) => [s.id, s])), suppliers, storageFreeCm3, receivers });
 }
 
 const isNonNegInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -357,9 +341,7 @@ function firstBad<T>(list: readonly T[], fine: (x: T) => boolean, problem: (x: T
 /** Columns a need's candidates take in the model (supplier orders with a MOQ add a 0/1 column). */
 export function columnsOf(p: Prepared, needIndex: number): number {
   let n = 1; // the shortage column
-  for (const c of p.byNeed[needIndex]) {
-    const cand = p.candidates[c];
-    n += cand.kind === 'supplier_order' && cand.moqUnits > cand.packSize ? 2 : 1;
-  }
+  const cs = p.candidates;
+  for (let c = cs.needStart[needIndex]; c < cs.needStart[needIndex + 1]; c++) n += cs.kind[c] === SUPPLIER_ORDER && cs.moqUnits[c] > cs.packSize[c] ? 2 : 1;
   return n;
 }
