@@ -133,13 +133,16 @@ export class CandidateTable {
 
   /** The candidate as an object (allocates: for explanations and cold paths). */
   at(i: number): Candidate {
-    const base = { need: this.need[i], arrivalH: this.arrivalH[i], unitCostFen: this.unitCostFen[i], effectiveFenPerUnit: this.effectiveFenPerUnit[i] };
-    const kind = KINDS[this.kind[i]];
-    if (kind === 'supplier_order') {
-      return { ...base, kind, supplierId: this.supplierIds[this.supplier[i]], expedited: this.expedited[i] === 1, premiumFenPerUnit: this.premiumFenPerUnit[i], normalLeadTimeH: this.normalLeadTimeH[i], packSize: this.packSize[i], moqUnits: this.moqUnits[i], maxPacks: this.maxPacks[i] };
+    const need = this.need[i];
+    const arrivalH = this.arrivalH[i];
+    const unitCostFen = this.unitCostFen[i];
+    const effectiveFenPerUnit = this.effectiveFenPerUnit[i];
+    const k = this.kind[i];
+    if (k === SUPPLIER_ORDER) {
+      return { kind: 'supplier_order', need, arrivalH, unitCostFen, effectiveFenPerUnit, supplierId: this.supplierIds[this.supplier[i]], expedited: this.expedited[i] === 1, premiumFenPerUnit: this.premiumFenPerUnit[i], normalLeadTimeH: this.normalLeadTimeH[i], packSize: this.packSize[i], moqUnits: this.moqUnits[i], maxPacks: this.maxPacks[i] };
     }
-    if (kind === 'transfer') return { ...base, kind, fromNodeId: this.nodeIds[this.from[i]], distanceM: this.distanceM[i], maxUnits: this.maxUnits[i] };
-    return { ...base, kind, shipmentId: this.shipmentIds[this.shipment[i]], fromNodeId: this.nodeIds[this.from[i]], originalNodeId: this.nodeIds[this.original[i]], distanceM: this.distanceM[i], maxUnits: this.maxUnits[i] };
+    if (k === TRANSFER) return { kind: 'transfer', need, arrivalH, unitCostFen, effectiveFenPerUnit, fromNodeId: this.nodeIds[this.from[i]], distanceM: this.distanceM[i], maxUnits: this.maxUnits[i] };
+    return { kind: 'diversion', need, arrivalH, unitCostFen, effectiveFenPerUnit, shipmentId: this.shipmentIds[this.shipment[i]], fromNodeId: this.nodeIds[this.from[i]], originalNodeId: this.nodeIds[this.original[i]], distanceM: this.distanceM[i], maxUnits: this.maxUnits[i] };
   }
 
   kindOf(i: number): Candidate['kind'] {

@@ -6,6 +6,7 @@ import { INF, ModelBuilder, type LinearModel } from '../../shared/index.ts';
 import type { Flow } from './evaluate.ts';
 import { tierWeightFromState } from './evaluate.ts';
 import { key, type Prepared } from './prepare.ts';
+import { SUPPLIER_ORDER, TRANSFER } from './candidates.ts';
 
 /**
  * The sourcing model over a set of needs (all of them, or one chunk of items).
@@ -85,31 +86,35 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
     const need = p.needs[ni];
     const nk = key(need.nodeId, need.itemId);
     const sk = `${need.nodeId}|${need.tempClass}`;
-    for (const ci of p.candidates.ofNeed(ni)) {
-      const c = p.candidates.at(ci);
-      if (c.kind === 'supplier_order') {
-        if (c.maxPacks <= 0) continue;
-        const col = b.addVar({ cost: c.effectiveFenPerUnit * c.packSize, upper: c.maxPacks, integer });
+    const cs = p.candidates;
+    for (let ci = cs.needStart[ni]; ci < cs.needStart[ni + 1]; ci++) {
+      if (cs.kind[ci] === SUPPLIER_ORDER) {
+        const maxPacks = cs.maxPacks[ci];
+        const packSize = cs.packSize[ci];
+        const moqUnits = cs.moqUnits[ci];
+        if (maxPacks <= 0) continue;
+        const col = b.addVar({ cost: cs.effectiveFenPerUnit[ci] * packSize, upper: maxPacks, integer });
         candCol.set(ci, col);
-        orderInflow.push([nk, col, c.packSize, Math.max(1, Math.ceil(c.moqUnits / c.packSize))]);
-        push(storage, sk, [col, (c.packSize * need.volumeCm3) / 1000]);
-        push(supplier, c.supplierId, [col, c.packSize]);
-        if (c.moqUnits > c.packSize) {
+        orderInflow.push([nk, col, packSize, Math.max(1, Math.ceil(moqUnits / packSize))]);
+        push(storage, sk, [col, (packSize * need.volumeCm3) / 1000]);
+        push(supplier, cs.supplierIdOf(ci), [col, packSize]);
+        if (moqUnits > packSize) {
           const y = b.addVar({ cost: 0, upper: 1, integer });
           moqCol.set(col, y);
-          b.addRow([[col, c.packSize], [y, -c.moqUnits]], 0, INF);
-          b.addRow([[col, 1], [y, -c.maxPacks]], -INF, 0);
+          b.addRow([[col, packSize], [y, -moqUnits]], 0, INF);
+          b.addRow([[col, 1], [y, -maxPacks]], -INF, 0);
         }
       } else {
-        if (c.maxUnits <= 0) continue;
-        const col = b.addVar({ cost: c.effectiveFenPerUnit, upper: c.maxUnits, integer: integerFlows });
+        const maxUnits = cs.maxUnits[ci];
+        if (maxUnits <= 0) continue;
+        const col = b.addVar({ cost: cs.effectiveFenPerUnit[ci], upper: maxUnits, integer: integerFlows });
         candCol.set(ci, col);
         push(inflow, nk, [col, 1]);
         push(storage, sk, [col, need.volumeCm3 / 1000]);
-        if (c.kind === 'transfer') push(gives, key(c.fromNodeId, need.itemId), [col, 1]);
+        if (cs.kind[ci] === TRANSFER) push(gives, key(cs.fromNodeIdOf(ci), need.itemId), [col, 1]);
         else {
-          push(away, key(c.originalNodeId, need.itemId), [col, 1]);
-          push(ship, c.shipmentId, [col, 1]);
+          push(away, key(cs.originalNodeIdOf(ci), need.itemId), [col, 1]);
+          push(ship, cs.shipmentIdOf(ci), [col, 1]);
         }
       }
     }
