@@ -79,7 +79,7 @@ export function lagrangianLift(p: Prepared, built: BuiltModel, needIdx: readonly
       if (col === undefined) continue;
       zLp += cbar[col] * values[col];
       const cs = p.candidates;
-      if (cs.isOrder(ci)) orders.push({ costPerPack: cbar[col], pack: cs.packSize[ci], minPacks: Math.max(1, Math.ceil(cs.moqUnits[ci] / cs.packSize[ci])), maxPacks: cols.upper[col] });
+      if (cs.isOrder(ci)) orders.push({ costPerPack: cbar[col], pack: cs.packSizeOf(ci), minPacks: Math.max(1, Math.ceil(cs.moqUnitsOf(ci) / cs.packSizeOf(ci))), maxPacks: cols.upper[col] });
       else flows.push({ cost: cbar[col], ub: cols.upper[col] });
     }
     if (orders.length === 0 || orders.length > 2) continue;
@@ -179,7 +179,7 @@ export function itemBlocks(p: Prepared, built: BuiltModel, needIdx: readonly num
       lpValue += ctil[col] * values[col];
       if (!p.candidates.isOrder(ci)) continue;
       const k = values[col];
-      const minPacks = Math.max(1, Math.ceil(p.candidates.moqUnits[ci] / p.candidates.packSize[ci]));
+      const minPacks = Math.max(1, Math.ceil(p.candidates.moqUnitsOf(ci) / p.candidates.packSizeOf(ci)));
       const off = k < minPacks ? (k > 1e-6 ? minPacks - k : 0) : Math.abs(k - Math.round(k));
       promise += off * Math.abs(ctil[col]);
     }

@@ -68,8 +68,8 @@ export function greedyPlan(p: Prepared, start: readonly Flow[] = []): Flow[] {
         }
       } else {
         const supplierId = cs.supplierIdOf(ci);
-        const packSize = cs.packSize[ci];
-        const moqUnits = cs.moqUnits[ci];
+        const packSize = cs.packSizeOf(ci);
+        const moqUnits = cs.moqUnitsOf(ci);
         const capLeft = p.suppliers.get(supplierId)!.dailyCapacityUnits - (supplierUsed.get(supplierId) ?? 0);
         const maxPacks = Math.floor(Math.min(capLeft, fit) / packSize);
         let packs = Math.min(Math.ceil(Math.max(left, moqUnits) / packSize), maxPacks);

@@ -89,9 +89,9 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
     const cs = p.candidates;
     for (let ci = cs.needStart[ni]; ci < cs.needStart[ni + 1]; ci++) {
       if (cs.kind[ci] === SUPPLIER_ORDER) {
-        const maxPacks = cs.maxPacks[ci];
-        const packSize = cs.packSize[ci];
-        const moqUnits = cs.moqUnits[ci];
+        const maxPacks = cs.cap[ci];
+        const packSize = cs.packSizeOf(ci);
+        const moqUnits = cs.moqUnitsOf(ci);
         if (maxPacks <= 0) continue;
         const col = b.addVar({ cost: cs.effectiveFenPerUnit[ci] * packSize, upper: maxPacks, integer });
         candCol.set(ci, col);
@@ -105,7 +105,7 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
           b.addRow([[col, 1], [y, -maxPacks]], -INF, 0);
         }
       } else {
-        const maxUnits = cs.maxUnits[ci];
+        const maxUnits = cs.cap[ci];
         if (maxUnits <= 0) continue;
         const col = b.addVar({ cost: cs.effectiveFenPerUnit[ci], upper: maxUnits, integer: integerFlows });
         candCol.set(ci, col);

@@ -259,7 +259,7 @@ function flowsOf(p: Prepared, built: BuiltModel, values: Float64Array): Flow[] {
     const order = p.candidates.isOrder(ci);
     const x = values[col];
     const v = order ? Math.round(x) : Math.floor(x + 1e-6);
-    if (v > 0) flows.push({ cand: ci, units: order ? v * p.candidates.packSize[ci] : v });
+    if (v > 0) flows.push({ cand: ci, units: order ? v * p.candidates.packSizeOf(ci) : v });
   }
   return flows.sort((a, b) => a.cand - b.cand);
 }

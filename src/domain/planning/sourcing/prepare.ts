@@ -276,8 +276,9 @@ export function prepare(input: SourcingInput): Result<Prepared> {
   };
   const late = (arrivalH: number, w: number) => Math.max(0, arrivalH - params.neededWithinH) * params.latePenaltyFenPerUnitH * w;
   const round2 = (x: number) => Math.round(x * 100) / 100;
-  const candidates = new CandidateTable([...nodes.keys()], shipments.map((s) => s.id), [...suppliers.keys()], needs.length);
-  const push = (c: Candidate) => candidates.push(c);
+  const candidates = new CandidateTable([...nodes.keys()], shipments.map((s) => s.id), needs.length, Math.max(1024, needs.length * 8));
+  // The offer object itself goes in (the table shares one entry per offer).
+  const push = (c: Candidate, offer?: SupplierItem) => candidates.push(c, offer);
   for (const need of needs) {
     const to = nodes.get(need.nodeId)!;
     const litres = need.volumeCm3 / 1000;
@@ -324,7 +325,7 @@ export function prepare(input: SourcingInput): Result<Prepared> {
       const arrivalH = expedited ? o.expeditedLeadTimeH! : o.leadTimeH;
       const premiumFenPerUnit = expedited ? o.expeditePremiumFenPerUnit : 0;
       const unitCostFen = o.deliveryFenPerUnit + premiumFenPerUnit;
-      push({ kind: 'supplier_order', need: need.index, supplierId: o.supplierId, expedited, premiumFenPerUnit, normalLeadTimeH: o.leadTimeH, packSize: o.packSize, moqUnits: o.moqUnits, maxPacks, arrivalH, unitCostFen, effectiveFenPerUnit: unitCostFen + late(arrivalH, need.tierWeight) });
+      push({ kind: 'supplier_order', need: need.index, supplierId: o.supplierId, expedited, premiumFenPerUnit, normalLeadTimeH: o.leadTimeH, packSize: o.packSize, moqUnits: o.moqUnits, maxPacks, arrivalH, unitCostFen, effectiveFenPerUnit: unitCostFen + late(arrivalH, need.tierWeight) }, o);
     }
   }
   candidates.seal();
@@ -342,6 +343,6 @@ function firstBad<T>(list: readonly T[], fine: (x: T) => boolean, problem: (x: T
 export function columnsOf(p: Prepared, needIndex: number): number {
   let n = 1; // the shortage column
   const cs = p.candidates;
-  for (let c = cs.needStart[needIndex]; c < cs.needStart[needIndex + 1]; c++) n += cs.kind[c] === SUPPLIER_ORDER && cs.moqUnits[c] > cs.packSize[c] ? 2 : 1;
+  for (let c = cs.needStart[needIndex]; c < cs.needStart[needIndex + 1]; c++) n += cs.kind[c] === SUPPLIER_ORDER && cs.moqUnitsOf(c) > cs.packSizeOf(c) ? 2 : 1;
   return n;
 }
