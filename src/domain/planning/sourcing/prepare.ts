@@ -215,12 +215,13 @@ export function prepare(input: SourcingInput): Result<Prepared> {
   needs.forEach((n, k) => (n.index = k));
 
   // Candidate sources per need.
-  const giversByItem = new Map<string, NodeItemState[]>();
+  // Per item, its givers by node: a need scans its receiver's nearest nodes without building keys.
+  const giversByItem = new Map<string, Map<string, NodeItemState>>();
   for (const s of state.values()) {
     if (s.giveCap <= 0) continue;
-    const l = giversByItem.get(s.itemId) ?? [];
-    l.push(s);
-    giversByItem.set(s.itemId, l);
+    let m = giversByItem.get(s.itemId);
+    if (!m) giversByItem.set(s.itemId, (m = new Map()));
+    m.set(s.nodeId, s);
   }
   const shipmentsByItem = new Map<string, DcShipment[]>();
   for (const s of shipments) {
@@ -283,10 +284,11 @@ export function prepare(input: SourcingInput): Result<Prepared> {
     const to = nodes.get(need.nodeId)!;
     const litres = need.volumeCm3 / 1000;
     const givers: Array<{ g: NodeItemState; distanceM: number; hours: number }> = [];
-    if (giversByItem.has(need.itemId)) {
+    const itemGivers = giversByItem.get(need.itemId);
+    if (itemGivers) {
       for (const near of giversNear(to)) {
-        const g = state.get(key(near.nodeId, need.itemId));
-        if (!g || g.giveCap <= 0) continue;
+        const g = itemGivers.get(near.nodeId);
+        if (!g) continue;
         givers.push({ g, distanceM: near.distanceM, hours: near.hours });
         if (givers.length >= params.maxGiversPerNeed) break;
       }
