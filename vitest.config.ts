@@ -20,5 +20,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // A worker runs its test files one after another in one module graph: the app's modules,
+    // PGlite's and HiGHS's WASM load once per worker, not once per file (import time: see
+    // docs/CONVENTIONS.md, Tests). Test files keep their own state in beforeAll/afterAll.
+    isolate: false,
   },
 });

@@ -29,12 +29,13 @@ import * as inv from '../src/store/inventory.ts';
 import { upsertDemand, upsertItems, upsertNodes } from '../src/store/network.ts';
 import { seededRandom } from '../src/domain/shared/index.ts';
 import type { Operation } from '../src/domain/inventory/index.ts';
+import type { DB } from '../src/store/tables.ts';
 
 const NOW = new Date('2022-06-22T06:00:00Z');
 
 interface Db {
   database: Database;
-  db: Kysely<any>;
+  db: Kysely<DB>;
   close(): Promise<void>;
 }
 
@@ -71,7 +72,7 @@ function workload(prefix: string, n: number, seed: number, items: number): Opera
   return ops;
 }
 
-async function seedStock(db: Kysely<any>, items: number): Promise<void> {
+async function seedStock(db: Kysely<DB>, items: number): Promise<void> {
   const ops: Operation[] = [];
   for (let n = 0; n < 5; n++) for (let i = 0; i < items; i++) ops.push({ kind: 'receipt', key: `seed-N${n}-I${i}`, nodeId: `N${n}`, itemId: `I${i}`, quantity: 1000, reason: 'opening_balance' });
   for (let s = 0; s < ops.length; s += 5000) await db.transaction().execute((trx) => inv.postOperations(trx, ops.slice(s, s + 5000), { now: NOW }));

@@ -45,6 +45,7 @@ import { OrderBatcher } from '../src/flows/order-batcher.ts';
 import type { ItemInput, NodeInput } from '../src/domain/network/index.ts';
 import type { Operation } from '../src/domain/inventory/index.ts';
 import { emptyResult, finish, orderGenerator, tally, type LoadConfig, type LoadResult } from './orders-load.ts';
+import type { DB } from '../src/store/tables.ts';
 
 export const DAY = '2022-06-23';
 // The clock stands at 06:00:05 Beijing time: the window has just opened.
@@ -100,7 +101,7 @@ function seedSource(): string {
   return seed.toString();
 }
 
-export async function seed(db: Kysely<any>): Promise<void> {
+export async function seed(db: Kysely<DB>): Promise<void> {
   await upsertNodes(db, NODES, NOW);
   const items: ItemInput[] = Array.from({ length: CATALOGUE }, (_, i) => ({
     id: `sku-${String(i).padStart(4, '0')}`,
@@ -279,7 +280,7 @@ async function quiesce(url: string): Promise<void> {
 }
 
 /** Rebuilds stock from the ledger and counts units promised beyond what was there. */
-async function oversold(db: Kysely<any>): Promise<{ oversold: number; projectionMismatches: number; orderedUnits: number; reservedUnits: number }> {
+async function oversold(db: Kysely<DB>): Promise<{ oversold: number; projectionMismatches: number; orderedUnits: number; reservedUnits: number }> {
   const r = await sql<any>`
     WITH m AS (
       SELECT node_id, item_id, sum(on_hand_delta)::bigint AS on_hand, sum(reserved_delta)::bigint AS reserved,

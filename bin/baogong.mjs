@@ -1,13 +1,11 @@
 #!/usr/bin/env node
-// The `baogong` command: runs the TypeScript CLI through tsx (no build step).
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+// The `baogong` command: runs the TypeScript CLI through tsx (no build step), in this process:
+// tsx's loader is registered here rather than by `tsx` spawning a second node process, so a
+// command starts one process, not two (about 0.4 s of CPU less per command).
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { register } from 'tsx/esm/api';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-const tsx = require.resolve('tsx/cli');
-const main = path.join(here, '..', 'src', 'cli', 'main.ts');
-const r = spawnSync(process.execPath, [tsx, main, ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+register();
+await import(pathToFileURL(path.join(here, '..', 'src', 'cli', 'main.ts')).href);

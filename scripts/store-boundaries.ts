@@ -122,6 +122,7 @@ export const MODULE_CONTEXT: Record<string, Context> = {
   tables: 'platform',
   workflow: 'platform',
   'json-rows': 'platform',
+  rows: 'platform',
 };
 
 /**

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Database } from '../src/store/db.ts';
-import { migrateToLatest } from '../src/store/migrate.ts';
 import { loadDemo } from '../src/store/demo.ts';
+import { openScratchDatabase } from '../src/store/scratch.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
 import { declareIncident, draftResponsePlan } from '../src/flows/incident-response.ts';
 import { applyResponsePlan, undoApply } from '../src/flows/incident/apply.ts';
@@ -40,16 +40,18 @@ describe(`an apply killed between steps, on ${usingPostgres() ? 'the PostgreSQL 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'baogong-apply-crash-'));
     env = { ...process.env };
+    // The demo as createTestApp({ demo: true }) loads it at NOW: a copy of the same template.
+    const seed = { key: `demo@${NOW}`, load: (db: Database['db']) => loadDemo(db, new Date(NOW)) };
+    let database: Database;
     if (usingPostgres()) {
-      tdb = await createTestDb();
+      tdb = await createTestDb(seed);
       env.DATABASE_URL = tdb.url;
+      database = tdb.database;
     } else {
       delete env.DATABASE_URL;
       env.BAOGONG_DATA = path.join(dir, 'data');
+      database = (await openScratchDatabase({ prefix: 'bg_test', dataDir: env.BAOGONG_DATA, seed })).database;
     }
-    const database = tdb ? tdb.database : await open();
-    await migrateToLatest(database.db);
-    await loadDemo(database.db, new Date(NOW));
     await declareIncident(database.db, incident, new Date(NOW));
     await draftResponsePlan(deps(database), incident.id, { tripsBudgetMs: 500, tripsMaxIterations: 50, rosterTimeLimitS: 1, sourcingTimeLimitS: 5 });
     zonesBefore = new Map((await zones.listZones(database.db)).map((z) => [z.id, z.servingNodeId]));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDb, usingPostgres, type TestDb } from './support/app.ts';
+import { createTestDb, fillDataFolder, usingPostgres, type TestDb } from './support/app.ts';
 import { killTree, login, startServer, type RunningServer } from './support/server.ts';
 
 /**
@@ -23,6 +23,9 @@ describe(`crash safety on ${usingPostgres() ? 'the PostgreSQL server' : "PGlite'
     if (usingPostgres()) {
       tdb = await createTestDb();
       env.DATABASE_URL = tdb.url;
+    } else {
+      // A migrated, empty folder: the server starts without initdb and migrations.
+      await fillDataFolder(env.BAOGONG_DATA!);
     }
   }, 120_000);
 

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDb, usingPostgres, type TestDb } from './support/app.ts';
+import { createTestDb, fillDataFolder, usingPostgres, type TestDb } from './support/app.ts';
 import { installErrorHandler } from '../src/api/errors.ts';
 import { withIdempotentReplay } from '../src/api/idempotency.ts';
 import { openService } from '../src/app.ts';
@@ -60,6 +60,8 @@ describe.skipIf(usingPostgres())('the first admin’s password', () => {
   it('is never logged: a generated one is shown once outside the log, one from the environment not at all', async () => {
     for (const fromEnv of [undefined, 'env-secret-password']) {
       const dir = mkdtempSync(path.join(tmpdir(), 'bg-admin-'));
+      // A migrated database with no user yet (a copy of the template: no initdb, no migrations).
+      await fillDataFolder(dir);
       const logged: string[] = [];
       const shown: string[] = [];
       const saved = process.env.BAOGONG_ADMIN_PASSWORD;

@@ -4,6 +4,7 @@ import type { Database } from '../store/db.ts';
 import type { MipSolver } from '../domain/shared/index.ts';
 import type { SolveFn } from '../domain/trips/index.ts';
 import type { RosterPlanner } from '../domain/workforce/index.ts';
+import type { DB } from '../store/tables.ts';
 
 export interface Clock {
   now(): Date;
@@ -14,7 +15,7 @@ export const systemClock: Clock = { now: () => new Date() };
 /** What every route plugin receives. Tests build one with a fresh database. */
 export interface AppDeps {
   database: Database;
-  db: Kysely<any>;
+  db: Kysely<DB>;
   clock: Clock;
   /** LP/MIP solver: the solver pool's (`defaultSolverPool().mip`) in the server, so no solve runs on the event loop. */
   solver: MipSolver;

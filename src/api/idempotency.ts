@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { fail } from '../domain/shared/index.ts';
 import { appendAudit } from '../store/auth.ts';
 import { auditEntry } from './auth.ts';
+import type { DB } from '../store/tables.ts';
 
 export interface WriteResult<T = unknown> {
   status: number;
@@ -21,14 +22,14 @@ export interface WriteResult<T = unknown> {
  * a failed request may be retried with the same key.
  */
 export async function withIdempotency<T>(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   request: FastifyRequest,
   reply: FastifyReply,
-  fn: (trx: Transaction<any>) => Promise<WriteResult<T>>,
+  fn: (trx: Transaction<DB>) => Promise<WriteResult<T>>,
 ): Promise<T> {
   const key = headerKey(request);
   // Every write is audited in its own transaction: if it commits, so does its audit row.
-  const audited = async (trx: Transaction<any>): Promise<WriteResult<T>> => {
+  const audited = async (trx: Transaction<DB>): Promise<WriteResult<T>> => {
     const out = await fn(trx);
     if (out.status < 400) {
       await appendAudit(trx, auditEntry(request, out.status, out.body, new Date()));
@@ -89,7 +90,7 @@ export const IdempotencyHeader = {
  * run releases the key so it can be retried. The audit row is written with the
  * stored answer.
  */
-export async function withIdempotentReplay<T>(db: Kysely<any>, request: FastifyRequest, reply: FastifyReply, fn: () => Promise<WriteResult<T>>): Promise<T> {
+export async function withIdempotentReplay<T>(db: Kysely<DB>, request: FastifyRequest, reply: FastifyReply, fn: () => Promise<WriteResult<T>>): Promise<T> {
   const key = headerKey(request);
   if (!key) {
     const out = await fn();

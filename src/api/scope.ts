@@ -7,20 +7,22 @@
  * route that is not listed here names no node, and node-scoped roles are refused
  * on it (deny by default).
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { fail } from '../domain/shared/index.ts';
+import type { DB } from '../store/tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 type Req = { params: Record<string, string>; body: any };
 type Resolver = (db: Db, req: Req) => Promise<Array<string | null | undefined>>;
 
 const obj = (v: unknown): Record<string, any> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, any>) : {});
 const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 
-async function column(db: Db, table: string, columns: string[], id: unknown): Promise<Array<string | null>> {
+async function column(db: Db, table: keyof DB, columns: string[], id: unknown): Promise<Array<string | null>> {
   if (typeof id !== 'string') return [];
-  const row = await db.selectFrom(table).select(columns).where('id', '=', id).executeTakeFirst();
-  return row ? columns.map((c) => (row as Record<string, string | null>)[c]) : [];
+  const { rows } = await sql<Record<string, string | null>>`SELECT ${sql.join(columns.map((c) => sql.ref(c)))} FROM ${sql.table(table)} WHERE id = ${id}`.execute(db);
+  const row = rows[0];
+  return row ? columns.map((c) => row[c]) : [];
 }
 
 const transferEnds = (db: Db, id: unknown) => column(db, 'stock_transfers', ['from_node_id', 'to_node_id'], id);

@@ -12,13 +12,14 @@ import type { Operation } from '../domain/inventory/index.ts';
 import { postOperations } from '../store/inventory.ts';
 import { bookDeliveries, insertGroupOrder, insertOrders, reservationId, type NewOrder } from '../store/orders.ts';
 import { loadBook } from './order-book.ts';
+import type { DB } from '../store/tables.ts';
 
 export interface GroupAnswer extends GroupOutcome {
   groupId: string | null;
   orders: Array<{ id: string; customerId: string; householdId: string; lines: Array<{ lineNo: number; itemId: string; quantity: number }> }>;
 }
 
-export async function placeGroup(trx: Kysely<any>, req: GroupOrderRequest, routing: RoutingInfo | null, now: Date, tiers: TierLimits = DEFAULT_TIER_LIMITS): Promise<{ status: number; body: GroupAnswer }> {
+export async function placeGroup(trx: Kysely<DB>, req: GroupOrderRequest, routing: RoutingInfo | null, now: Date, tiers: TierLimits = DEFAULT_TIER_LIMITS): Promise<{ status: number; body: GroupAnswer }> {
   const day = localDay(req.slotStartMs);
   const itemIds = [...new Set(req.members.flatMap((m) => m.lines.map((l) => l.itemId)))];
   const nodes = routing ? [routing.servingNodeId, ...routing.backupNodeIds].filter((x): x is string => !!x) : [];

@@ -22,8 +22,9 @@ import {
 import { DEFAULT_SLOT_TEMPLATE } from '../domain/orders/index.ts';
 import * as workforce from '../store/workforce.ts';
 import { applyStaffCapacity, restoreSlotCapacities, type StaffCapacityResult } from './staff-capacity.ts';
+import type { DB } from '../store/tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 const DAY_MS = 86_400_000;
 const INBOUND_UNITS_PER_ORDER = 15;
 

@@ -18,8 +18,9 @@ import { pieceCapacity, transferLoads, type TransferLine } from '../domain/incid
 import * as network from '../store/network.ts';
 import * as trips from '../store/trips.ts';
 import { prepareTrips, type PurchaseOrderToCarry } from './incident/steps-trips.ts';
+import type { DB } from '../store/tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 export interface TripsDraftOptions {
   /** From when trips may leave (the draft time, or the incident's start when later). */

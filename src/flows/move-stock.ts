@@ -20,8 +20,9 @@ import * as network from '../store/network.ts';
 import * as trips from '../store/trips.ts';
 import { tripItems, truckFleet } from './incident/loads.ts';
 import { planTripsFor, prepareTrips, writeTrips, type PlannedTrips, type PreparedTrips } from './incident/steps-trips.ts';
+import type { DB } from '../store/tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 export interface MoveStockRequest {
   fromNodeId: string;

@@ -8,6 +8,7 @@ import * as orders from '../store/orders.ts';
 import * as inventory from '../store/inventory.ts';
 import * as trips from '../store/trips.ts';
 import * as board from '../store/board.ts';
+import type { DB } from '../store/tables.ts';
 
 /** Beijing: the network's time zone (UTC+8, no daylight saving). */
 const UTC_OFFSET_MIN = 8 * 60;
@@ -17,7 +18,7 @@ const UTC_OFFSET_MIN = 8 * 60;
  * slots, key-essential balances, the day's trips, acknowledgements) and lets the
  * pure board (src/domain/incidents/board.ts) work out the figures and the alerts.
  */
-export async function networkBoard(db: Kysely<any>, now: Date, day = localDay(now.getTime(), UTC_OFFSET_MIN)): Promise<Board> {
+export async function networkBoard(db: Kysely<DB>, now: Date, day = localDay(now.getTime(), UTC_OFFSET_MIN)): Promise<Board> {
   const dayStartMs = Date.parse(`${day}T00:00:00Z`) - UTC_OFFSET_MIN * 60_000;
   const [nodes, zoneList, slots, stock, tripList, acks] = await Promise.all([
     network.listNodes(db),

@@ -11,6 +11,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../api/deps.ts';
 import { placeOrders, type PlaceJob, type PlaceOptions, type PlaceResult } from './place-order.ts';
+import type { DB } from '../store/tables.ts';
 
 export interface BatcherOptions extends PlaceOptions {
   maxBatch?: number;
@@ -40,7 +41,7 @@ export class OrderBatcher {
   private lingering = false;
 
   constructor(
-    private readonly db: Kysely<any>,
+    private readonly db: Kysely<DB>,
     private readonly clock: Clock,
     private readonly options: BatcherOptions = {},
   ) {

@@ -7,9 +7,11 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { PlacementBook, type CounterScope, type TradingStatus, TierPurchaseLimitPolicy, DEFAULT_TIER_LIMITS, type ItemLimit, type PurchaseLimitPolicy, type TierLimits } from '../domain/orders/index.ts';
 import {
-  answeredKeysFromRows, answeredKeysQuery, boughtSoFarFromRows, boughtSoFarQuery, lockBuyersQuery, lockSlotsQuery, lockWindowsQuery, nodeStatusesQuery, orderItemsFromRows, orderItemsQuery, rowToSlot, rowToWindow, type OrderItem,
+  answeredKeysFromRows, answeredKeysQuery, boughtSoFarFromRows, boughtSoFarQuery, lockBuyersQuery, lockSlotsQuery, lockWindowsQuery, nodeStatusesQuery, orderItemsFromRows, orderItemsQuery, rowToSlot, rowToWindow, type AnsweredKeyRow, type BoughtRow, type OrderItem, type OrderItemRow, type SlotRow, type WindowRow,
 } from '../store/orders.ts';
-import { lockedStockFromRows, lockItemBalancesQuery } from '../store/inventory.ts';
+import { lockedStockFromRows, lockItemBalancesQuery, type LockedStockRow } from '../store/inventory.ts';
+import type { Wire } from '../store/rows.ts';
+import type { DB } from '../store/tables.ts';
 
 export interface BookNeeds {
   /** (node, slot start, service day) for every candidate node of every order. */
@@ -38,7 +40,7 @@ export interface LoadedBook {
  * statement, which starts after the buyer locks are held and so sees every order committed by
  * the transactions that held them first.
  */
-export async function loadBook(trx: Kysely<any>, needs: BookNeeds, tiers: TierLimits = DEFAULT_TIER_LIMITS, keys: Array<{ scope: string; key: string }> = []): Promise<LoadedBook & { answered: ReturnType<typeof answeredKeysFromRows> }> {
+export async function loadBook(trx: Kysely<DB>, needs: BookNeeds, tiers: TierLimits = DEFAULT_TIER_LIMITS, keys: Array<{ scope: string; key: string }> = []): Promise<LoadedBook & { answered: ReturnType<typeof answeredKeysFromRows> }> {
   const row = (await bookQuery(needs, keys).execute(trx)).rows[0];
   return bookFromRow(row, needs, tiers, async (q) => (await q.execute(trx)).rows);
 }
@@ -58,7 +60,7 @@ export function bookQuery(needs: BookNeeds, keys: Array<{ scope: string; key: st
     if (b.itemIds.length === 0) continue;
     buyerLocks.push({ scope: 'customer', subject: b.customerId, day: b.day }, { scope: 'household', subject: b.household, day: b.day });
   }
-  const parts: Array<[string, RawBuilder<any> | null]> = [
+  const parts: Array<[string, RawBuilder<unknown> | null]> = [
     ['keys', keys.length > 0 ? answeredKeysQuery(keys) : null],
     ['items', itemIds.length > 0 ? orderItemsQuery(itemIds) : null],
     ['nodes', nodeIds.length > 0 ? nodeStatusesQuery(nodeIds) : null],
@@ -78,7 +80,7 @@ export function bookQuery(needs: BookNeeds, keys: Array<{ scope: string; key: st
  * with a snapshot that sees every order their earlier holders committed; pipelined, it costs no
  * round trip of its own. Null when the batch has no buyer.
  */
-export function boughtQuery(needs: BookNeeds): RawBuilder<any> | null {
+export function boughtQuery(needs: BookNeeds): RawBuilder<BoughtRow> | null {
   const items = [...new Set(needs.buyers.flatMap((b) => b.itemIds))];
   return items.length > 0 ? boughtSoFarQuery(needs.buyers, items) : null;
 }
@@ -87,24 +89,25 @@ export function boughtQuery(needs: BookNeeds): RawBuilder<any> | null {
  * The book from `bookQuery`'s row; what the buyers bought is `bought` (the rows of `boughtQuery`,
  * read behind it) or else read by `query` (a second statement, after the buyer locks).
  */
-export async function bookFromRow(row: Record<string, unknown>, needs: BookNeeds, tiers: TierLimits, query: <R>(q: RawBuilder<R>) => Promise<R[]>, bought?: any[]): Promise<LoadedBook & { answered: ReturnType<typeof answeredKeysFromRows> }> {
-  const rows = (name: string): any[] => {
+export async function bookFromRow(row: Record<string, unknown>, needs: BookNeeds, tiers: TierLimits, query: <R>(q: RawBuilder<R>) => Promise<R[]>, bought?: BoughtRow[]): Promise<LoadedBook & { answered: ReturnType<typeof answeredKeysFromRows> }> {
+  // Each part's rows through json_agg (timestamps as ISO strings): the row type of its statement.
+  const rows = <T>(name: string): T[] => {
     const v = row[name];
-    return (typeof v === 'string' ? JSON.parse(v) : v) as any[];
+    return (typeof v === 'string' ? JSON.parse(v) : v) as T[];
   };
 
   const book = new PlacementBook();
-  const items = orderItemsFromRows(rows('items'));
+  const items = orderItemsFromRows(rows<OrderItemRow>('items'));
   const overrides = new Map<string, ItemLimit>();
   for (const it of items.values()) {
     book.addItem({ itemId: it.itemId, category: it.category, essentialTier: it.essentialTier });
     if (it.override) overrides.set(it.itemId, it.override);
   }
   const policy = new TierPurchaseLimitPolicy(tiers, overrides);
-  for (const n of rows('nodes')) book.addNode({ id: n.id, status: n.status as TradingStatus });
-  for (const w of rows('windows')) book.addWindow(rowToWindow(w));
-  for (const s of rows('slots')) book.addSlot(rowToSlot(s));
-  for (const b of lockedStockFromRows(rows('stock'))) book.setStock(b.nodeId, b.itemId, { onHand: Math.max(b.reserved, b.onHand - b.safetyBuffer), reserved: b.reserved });
+  for (const n of rows<{ id: string; status: string }>('nodes')) book.addNode({ id: n.id, status: n.status as TradingStatus });
+  for (const w of rows<Wire<WindowRow>>('windows')) book.addWindow(rowToWindow(w));
+  for (const s of rows<Wire<SlotRow>>('slots')) book.addSlot(rowToSlot(s));
+  for (const b of lockedStockFromRows(rows<LockedStockRow>('stock'))) book.setStock(b.nodeId, b.itemId, { onHand: Math.max(b.reserved, b.onHand - b.safetyBuffer), reserved: b.reserved });
 
   // What each buyer already bought, only for items with a cap (uncapped items need no count):
   // counted from the buyers' own orders under the buyer locks taken above, so placing an order
@@ -123,7 +126,7 @@ export async function bookFromRow(row: Record<string, unknown>, needs: BookNeeds
     const rows = bought ?? (await query(boughtSoFarQuery(buyerList, [...cappedItems])));
     for (const c of boughtSoFarFromRows(rows)) if (cappedItems.has(c.itemId)) book.setBought(c.scope, c.subject, c.itemId, c.day, c.quantity);
   }
-  return { book, items, policy, answered: answeredKeysFromRows(rows('keys')) };
+  return { book, items, policy, answered: answeredKeysFromRows(rows<AnsweredKeyRow>('keys')) };
 }
 
 /** Whether an item has a cap under the policy (so its counters are written). */

@@ -21,6 +21,7 @@ import {
   type CounterKey,
   type OrderView,
 } from '../store/orders.ts';
+import type { DB } from '../store/tables.ts';
 
 export interface PickListLine {
   lineNo: number;
@@ -30,7 +31,7 @@ export interface PickListLine {
   lots: Array<{ lotCode: string; expiryDate: string | null; quantity: number }>;
 }
 
-export async function startPicking(trx: Kysely<any>, id: string, now: Date): Promise<{ order: OrderView; pickList: PickListLine[] }> {
+export async function startPicking(trx: Kysely<DB>, id: string, now: Date): Promise<{ order: OrderView; pickList: PickListLine[] }> {
   const o = await requireOrder(trx, id, { forUpdate: true });
   const to = unwrap(transition(id, o.status, 'start_picking'));
   await setOrderStatus(trx, id, o.status, to, '', now);
@@ -46,7 +47,7 @@ export async function startPicking(trx: Kysely<any>, id: string, now: Date): Pro
   return { order: await requireOrder(trx, id), pickList };
 }
 
-export async function packOrder(trx: Kysely<any>, id: string, picked: Array<{ lineNo: number; pickedQuantity: number }> | undefined, now: Date): Promise<{ order: OrderView; shortLines: Array<{ lineNo: number; itemId: string; shortBy: number }> }> {
+export async function packOrder(trx: Kysely<DB>, id: string, picked: Array<{ lineNo: number; pickedQuantity: number }> | undefined, now: Date): Promise<{ order: OrderView; shortLines: Array<{ lineNo: number; itemId: string; shortBy: number }> }> {
   const o = await requireOrder(trx, id, { forUpdate: true });
   const to = unwrap(transition(id, o.status, 'pack'));
   const byLine = new Map((picked ?? []).map((p) => [p.lineNo, p.pickedQuantity]));
@@ -73,14 +74,14 @@ export async function packOrder(trx: Kysely<any>, id: string, picked: Array<{ li
   return { order: await requireOrder(trx, id), shortLines };
 }
 
-export async function advanceOrder(trx: Kysely<any>, id: string, event: Extract<OrderEvent, 'dispatch' | 'deliver'>, now: Date): Promise<OrderView> {
+export async function advanceOrder(trx: Kysely<DB>, id: string, event: Extract<OrderEvent, 'dispatch' | 'deliver'>, now: Date): Promise<OrderView> {
   const o = await requireOrder(trx, id, { forUpdate: true });
   const to = unwrap(transition(id, o.status, event));
   await setOrderStatus(trx, id, o.status, to, '', now);
   return requireOrder(trx, id);
 }
 
-export async function cancelOrder(trx: Kysely<any>, id: string, reason: string, now: Date): Promise<OrderView> {
+export async function cancelOrder(trx: Kysely<DB>, id: string, reason: string, now: Date): Promise<OrderView> {
   const o = await requireOrder(trx, id, { forUpdate: true });
   const to = unwrap(transition(id, o.status, 'cancel'));
   if (holdsReservation(o.status)) {

@@ -9,10 +9,11 @@ import { unwrap } from '../domain/shared/index.ts';
 import { demoSteps, type DemoContext } from '../store/demo.ts';
 import { listNodes } from '../store/network.ts';
 import { upsertDay } from '../store/orders.ts';
+import type { DB } from '../store/tables.ts';
 
 export const YIZHUANG_ORDER_NODE_IDS = ['dazu-plaza', 'yicheng-jingyuan', 'yz-satellite', 'yz-emergency'];
 
-export async function loadDemoSlots(db: Kysely<any>, ctx: Pick<DemoContext, 'now' | 'log'>, nodeIds = YIZHUANG_ORDER_NODE_IDS): Promise<number> {
+export async function loadDemoSlots(db: Kysely<DB>, ctx: Pick<DemoContext, 'now' | 'log'>, nodeIds = YIZHUANG_ORDER_NODE_IDS): Promise<number> {
   const nodes = (await listNodes(db)).filter((n) => nodeIds.includes(n.id) && n.dailyOrderCapacity > 0);
   const today = localDay(ctx.now.getTime());
   const tomorrow = localDay(ctx.now.getTime() + 86_400_000);

@@ -32,12 +32,13 @@ import { householdKey, DEFAULT_TIER_LIMITS, type TierLimits, placeOrder, localDa
 import { DomainException, type DomainError } from '../domain/shared/index.ts';
 import { orderReservationPart, type OrderReservation } from '../store/inventory.ts';
 import { appendAuditsPart, type AuditEntry } from '../store/auth.ts';
-import { bookDeliveriesPart, insertOrdersPart, isOrderKeyConflict, OrderKeyRace, reservationId, type NewOrder } from '../store/orders.ts';
+import { bookDeliveriesPart, insertOrdersPart, isOrderKeyConflict, OrderKeyRace, reservationId, type BoughtRow, type NewOrder } from '../store/orders.ts';
 import { bookFromRow, bookQuery, boughtQuery } from './order-book.ts';
 import { batchTransaction } from '../store/batch-transaction.ts';
 import type { PipelinedConnection } from '../store/db.ts';
 import { availableByCategory } from '../store/inventory.ts';
 import { defaultZoneDirectory, type ZoneDirectorySource } from './zone-directory.ts';
+import type { DB } from '../store/tables.ts';
 
 export interface PlaceJob {
   request: OrderRequest;
@@ -69,12 +70,12 @@ export interface PlaceOptions {
   /** null: no substitutes in the answer. */
   substitution?: SubstitutionPolicy | null;
   /** Test hook: runs after the batch's writes (stock reserved, orders written) and before its commit. */
-  afterReserve?: (trx: Kysely<any>) => Promise<void> | void;
+  afterReserve?: (trx: Kysely<DB>) => Promise<void> | void;
   /** A pipelined PostgreSQL connection (`Database.pipelined`): a batch then costs two round trips. */
   pipelined?: () => Promise<PipelinedConnection>;
 }
 
-export async function placeOrders(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], options: PlaceOptions = {}): Promise<PlaceResult[]> {
+export async function placeOrders(db: Kysely<DB>, clock: Clock, jobs: PlaceJob[], options: PlaceOptions = {}): Promise<PlaceResult[]> {
   try {
     return await placeBatch(db, clock, jobs, options);
   } catch (e) {
@@ -105,7 +106,7 @@ export async function placeOrders(db: Kysely<any>, clock: Clock, jobs: PlaceJob[
   }
 }
 
-async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], options: PlaceOptions): Promise<PlaceResult[]> {
+async function placeBatch(db: Kysely<DB>, clock: Clock, jobs: PlaceJob[], options: PlaceOptions): Promise<PlaceResult[]> {
   const now = clock.now();
   const nowMs = now.getTime();
   const directory = await (options.directory ?? defaultZoneDirectory)(db, now);
@@ -152,7 +153,7 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
   const source = options.afterReserve ? { db } : { db, pipelined: options.pipelined };
   const bought = boughtQuery(needs);
   await batchTransaction(source, bookQuery(needs, keys), async ([row], tx, [boughtRows]) => {
-    const { book, items, policy, answered } = await bookFromRow(row, needs, options.tiers ?? DEFAULT_TIER_LIMITS, tx.query, bought ? boughtRows : []);
+    const { book, items, policy, answered } = await bookFromRow(row, needs, options.tiers ?? DEFAULT_TIER_LIMITS, tx.query, bought ? (boughtRows as BoughtRow[]) : []);
     // Optimistic: the keys already answered replay their answer; the answers of this batch are
     // inserted at the end, and a key another transaction answered meanwhile refuses the batch
     // (retryable), so each key is written once instead of claimed and then updated.
@@ -252,7 +253,7 @@ async function placeBatch(db: Kysely<any>, clock: Clock, jobs: PlaceJob[], optio
   return results as PlaceResult[];
 }
 
-async function addSubstitutes(db: Kysely<any>, jobs: PlaceJob[], results: PlaceResult[], routings: Array<RoutingInfo | null>, policy: SubstitutionPolicy): Promise<void> {
+async function addSubstitutes(db: Kysely<DB>, jobs: PlaceJob[], results: PlaceResult[], routings: Array<RoutingInfo | null>, policy: SubstitutionPolicy): Promise<void> {
   const wanted: Array<{ rej: LineRejection; nodes: string[] }> = [];
   results.forEach((r, i) => {
     if (!r.ok || r.replayed || !jobs[i].request.allowSubstitution) return;
@@ -263,9 +264,9 @@ async function addSubstitutes(db: Kysely<any>, jobs: PlaceJob[], results: PlaceR
   });
   if (wanted.length === 0) return;
   const itemIds = [...new Set(wanted.map((w) => w.rej.itemId))];
-  const cats = await sql<any>`SELECT id, category, essential_tier FROM items WHERE id = ANY(${itemIds}::text[])`.execute(db);
-  const info = new Map(cats.rows.map((c) => [c.id, { itemId: c.id as string, category: c.category as string, essentialTier: c.essential_tier }]));
-  const rows = await availableByCategory(db, [...new Set(wanted.flatMap((w) => w.nodes))], [...new Set(cats.rows.map((c) => c.category as string))]);
+  const cats = await sql<{ id: string; category: string; essential_tier: string }>`SELECT id, category, essential_tier FROM items WHERE id = ANY(${itemIds}::text[])`.execute(db);
+  const info = new Map(cats.rows.map((c) => [c.id, { itemId: c.id, category: c.category, essentialTier: c.essential_tier as 'none' | 'essential' | 'key' }]));
+  const rows = await availableByCategory(db, [...new Set(wanted.flatMap((w) => w.nodes))], [...new Set(cats.rows.map((c) => c.category))]);
   for (const w of wanted) {
     const it = info.get(w.rej.itemId);
     if (!it) continue;

@@ -21,8 +21,9 @@ import * as planning from '../store/planning.ts';
 import { workflowJournal } from '../store/workflow.ts';
 import { runOrResume, throwIfFailed, undoWorkflow, type RunOptions, type Step, type StepOutcome } from './workflow.ts';
 import type { Kysely } from 'kysely';
+import type { DB } from '../store/tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 export const PLAN_APPLY = 'plan_apply';
 

@@ -15,8 +15,9 @@ import { capacityPerSlot } from '../domain/workforce/index.ts';
 import type { SlotState } from '../domain/orders/index.ts';
 import * as workforce from '../store/workforce.ts';
 import * as orders from '../store/orders.ts';
+import type { DB } from '../store/tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 export interface SlotCapacityChange {
   nodeId: string;

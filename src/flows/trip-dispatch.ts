@@ -23,8 +23,9 @@ import * as trips from '../store/trips.ts';
 import { workflowJournal } from '../store/workflow.ts';
 import { dispatchPlanTransfer } from './plan-apply.ts';
 import { runOrResume, throwIfFailed, type RunOptions, type Step } from './workflow.ts';
+import type { DB } from '../store/tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 const stockMoved = (what: string, tripId: string): never =>
   fail({ code: 'conflict', field: 'id', message: `the stock of trip ${tripId} has ${what}; it is not moved back by an undo (receive it, or move it back with a transfer)`, expected: 'stock not moved', actual: tripId });

@@ -7,8 +7,9 @@
  */
 import type { Kysely } from 'kysely';
 import { fail } from '../domain/shared/index.ts';
+import type { DB } from '../store/tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 export interface Step {
   name: string;

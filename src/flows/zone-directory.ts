@@ -10,12 +10,13 @@ import { haversineM } from '../domain/geo/index.ts';
 import type { RoutingInfo } from '../domain/orders/index.ts';
 import { getZoneIndex } from '../store/zones.ts';
 import { listNodes } from '../store/network.ts';
+import type { DB } from '../store/tables.ts';
 
 export interface ZoneDirectory {
   lookup(lat: number, lng: number): RoutingInfo | null;
 }
 
-export type ZoneDirectorySource = (db: Kysely<any>, now: Date) => Promise<ZoneDirectory>;
+export type ZoneDirectorySource = (db: Kysely<DB>, now: Date) => Promise<ZoneDirectory>;
 
 const DELIVERY_KINDS = new Set(['store', 'satellite_warehouse', 'emergency_warehouse']);
 

@@ -9,8 +9,9 @@
 import type { Kysely } from 'kysely';
 import * as network from '../store/network.ts';
 import * as zones from '../store/zones.ts';
+import type { DB } from '../store/tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 /** The network context's node writes, as the zones context asks for them. */
 export const networkNodeWrites: zones.NodeWrites = {

@@ -4,12 +4,13 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import type { Principal, Role } from '../domain/auth/index.ts';
 import { fail } from '../domain/shared/index.ts';
 import { jsonRecordset } from './json-rows.ts';
+import type { DB, UsersTable } from './tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 export interface User {
   id: string;
@@ -23,12 +24,12 @@ export interface User {
 
 const SESSION_HOURS = 12;
 
-function rowToUser(r: any): User {
+function rowToUser(r: Selectable<UsersTable>): User {
   return {
     id: r.id,
     username: r.username,
     displayName: r.display_name,
-    role: r.role,
+    role: r.role as Role,
     nodeIds: r.node_ids ?? [],
     disabled: r.disabled,
     createdAt: new Date(r.created_at).toISOString(),
@@ -80,7 +81,7 @@ export async function updateUser(
   now: Date = new Date(),
   keepTokenHash: string | null = null,
 ): Promise<User> {
-  const row: Record<string, unknown> = {};
+  const row: Updateable<UsersTable> = {};
   if (patch.role) row.role = patch.role;
   if (patch.nodeIds) row.node_ids = patch.nodeIds;
   if (patch.disabled !== undefined) row.disabled = patch.disabled;
@@ -141,11 +142,11 @@ export async function listTokens(db: Db, filter: { userId?: string; kind?: 'sess
   if (!filter.includeRevoked) q = q.where('t.revoked_at', 'is', null);
   const rows = await q.orderBy('t.created_at', 'desc').limit(10_000).execute();
   const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null);
-  return rows.map((r: any) => ({
-    id: String(r.token_hash).slice(0, 16),
+  return rows.map((r) => ({
+    id: r.token_hash.slice(0, 16),
     userId: r.user_id,
     username: r.username,
-    kind: r.kind,
+    kind: r.kind as TokenInfo['kind'],
     name: r.name,
     createdAt: new Date(r.created_at).toISOString(),
     expiresAt: iso(r.expires_at),
@@ -175,7 +176,7 @@ export async function principalForToken(db: Db, token: string, now: Date): Promi
     .executeTakeFirst();
   if (!r || r.disabled || r.revoked_at) return null;
   if (r.expires_at && new Date(r.expires_at).getTime() <= now.getTime()) return null;
-  return { userId: r.id, username: r.username, role: r.role, nodeIds: r.node_ids ?? [] };
+  return { userId: r.id, username: r.username, role: r.role as Role, nodeIds: r.node_ids ?? [] };
 }
 
 export interface AuditEntry {
@@ -267,7 +268,25 @@ export interface AuditFilter {
   offset?: number;
 }
 
-export async function queryAudit(db: Db, f: AuditFilter = {}): Promise<{ entries: any[]; total: number }> {
+/** One audit log row as the API shows it. */
+export interface AuditRow {
+  id: number;
+  at: string;
+  username: string;
+  role: string;
+  method: string;
+  route: string;
+  url: string;
+  requestId: string;
+  statusCode: number;
+  reason: string;
+  params: unknown;
+  before: unknown;
+  after: unknown;
+  ip: string;
+}
+
+export async function queryAudit(db: Db, f: AuditFilter = {}): Promise<{ entries: AuditRow[]; total: number }> {
   let q = db.selectFrom('audit_log');
   if (f.username) q = q.where('username', '=', f.username);
   if (f.route) q = q.where('route', 'like', `%${f.route}%`);
@@ -278,7 +297,7 @@ export async function queryAudit(db: Db, f: AuditFilter = {}): Promise<{ entries
   const rows = await q.selectAll().orderBy('id', 'desc').limit(f.limit ?? 100).offset(f.offset ?? 0).execute();
   return {
     total,
-    entries: rows.map((r: any) => ({
+    entries: rows.map((r) => ({
       id: Number(r.id),
       at: new Date(r.at).toISOString(),
       username: r.username,

@@ -10,20 +10,21 @@
  */
 import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import type { PipelinedConnection } from './db.ts';
+import type { DB } from './tables.ts';
 
 export interface BatchTransaction {
   /** Statements between the first and the last. */
   query<R>(q: RawBuilder<R>): Promise<R[]>;
   /** The transaction as a Kysely handle (not on a pipelined connection). */
-  kysely?: Kysely<any>;
+  kysely?: Kysely<DB>;
 }
 
 export interface BatchTransactionSource {
-  db: Kysely<any>;
+  db: Kysely<DB>;
   pipelined?: () => Promise<PipelinedConnection>;
 }
 
-type Body<F, R> = (firstRows: F[], tx: BatchTransaction, thenRows: any[][]) => Promise<{ last: RawBuilder<any> | null; result: R }>;
+type Body<F, R> = (firstRows: F[], tx: BatchTransaction, thenRows: unknown[][]) => Promise<{ last: RawBuilder<unknown> | null; result: R }>;
 
 /**
  * Runs `body` in a transaction: `first` is sent with the BEGIN, then the statements of `then`
@@ -32,14 +33,14 @@ type Body<F, R> = (firstRows: F[], tx: BatchTransaction, thenRows: any[][]) => P
  * their rows and answers the last statement (or null: nothing to write, the transaction just
  * ends), which is sent with the COMMIT. Any error rolls back and is rethrown.
  */
-export async function batchTransaction<F, R>(src: BatchTransactionSource, first: RawBuilder<F>, body: Body<F, R>, then: Array<RawBuilder<any>> = []): Promise<R> {
+export async function batchTransaction<F, R>(src: BatchTransactionSource, first: RawBuilder<F>, body: Body<F, R>, then: Array<RawBuilder<unknown>> = []): Promise<R> {
   if (src.pipelined) return pipelinedTransaction(src.db, await src.pipelined(), first, then, body);
   return src.db.connection().execute(async (conn) => {
     await sql`BEGIN`.execute(conn);
     try {
       const firstRows = (await first.execute(conn)).rows;
-      const thenRows: any[][] = [];
-      for (const q of then) thenRows.push((await q.execute(conn)).rows as any[]);
+      const thenRows: unknown[][] = [];
+      for (const q of then) thenRows.push((await q.execute(conn)).rows);
       const { last, result } = await body(firstRows, { query: async (q) => (await q.execute(conn)).rows, kysely: conn }, thenRows);
       if (last) await last.execute(conn);
       await sql`COMMIT`.execute(conn);
@@ -52,10 +53,10 @@ export async function batchTransaction<F, R>(src: BatchTransactionSource, first:
 }
 
 async function pipelinedTransaction<F, R>(
-  db: Kysely<any>,
+  db: Kysely<DB>,
   c: PipelinedConnection,
   first: RawBuilder<F>,
-  then: Array<RawBuilder<any>>,
+  then: Array<RawBuilder<unknown>>,
   body: Body<F, R>,
 ): Promise<R> {
   const send = (q: CompiledQuery) => c.query(q.sql, q.parameters);
@@ -67,7 +68,7 @@ async function pipelinedTransaction<F, R>(
     // All are on the wire; wait for all (a failed BEGIN fails the reads too).
     const more = then.map((q) => send(q.compile(db)));
     const [, firstRes, ...thenRes] = await Promise.all([begin, head, ...more]);
-    const { last, result } = await body(firstRes.rows as F[], { query: async (q) => (await send(q.compile(db))).rows as any[] }, thenRes.map((r) => r.rows as any[]));
+    const { last, result } = await body(firstRes.rows as F[], { query: async <Q>(q: RawBuilder<Q>) => (await send(q.compile(db))).rows as Q[] }, thenRes.map((r) => r.rows));
     const tail = last ? send(last.compile(db)) : null;
     const commit = c.query('COMMIT', []);
     // A failed last statement fails the transaction: its COMMIT then rolls back.

@@ -1,11 +1,12 @@
 /** The network board's storage: acknowledgements of its alerts (the alerts themselves are computed). */
 import type { Kysely } from 'kysely';
+import type { DB } from './tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 export async function acknowledgements(db: Db): Promise<Map<string, { by: string; at: string; note: string }>> {
   const rows = await db.selectFrom('board_alert_acks').selectAll().execute();
-  return new Map(rows.map((r: any) => [r.alert_id as string, { by: r.acknowledged_by as string, at: new Date(r.at).toISOString(), note: r.note as string }]));
+  return new Map(rows.map((r) => [r.alert_id, { by: r.acknowledged_by, at: new Date(r.at).toISOString(), note: r.note }]));
 }
 
 /** Acknowledges an alert (again: the newest acknowledgement wins). */

@@ -3,12 +3,14 @@
  * behind it; the SQL is the same for both.
  */
 import { Kysely, PostgresDialect, type Kysely as K } from 'kysely';
-import { KyselyPGlite } from 'kysely-pglite';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { acquireFolderLock, type FolderLock } from './lock.ts';
+import { pgliteDialect } from './pglite-dialect.ts';
+import type { DB } from './tables.ts';
 
 export interface Database {
-  readonly db: K<any>;
+  readonly db: K<DB>;
   readonly kind: 'pglite' | 'pg';
   /** A human-readable location: the PGlite folder, or the PostgreSQL URL without password. */
   readonly location: string;
@@ -27,7 +29,7 @@ export interface Database {
 
 /** A raw connection in pipeline mode: `query` sends at once; answers come back in order. */
 export interface PipelinedConnection {
-  query(text: string, params: readonly unknown[]): Promise<{ rows: any[] }>;
+  query(text: string, params: readonly unknown[]): Promise<{ rows: unknown[] }>;
   /** Back to the pool; `broken` closes it instead (after an error that may leave it in a transaction). */
   release(broken?: boolean): void;
 }
@@ -55,7 +57,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
     // Fail fast with a clear message if the server is not there.
     const client = await pool.connect();
     client.release();
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     let pipePool: pg.Pool | null = null;
     const url = options.url;
     return {
@@ -80,16 +82,15 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
   // A folder is opened by one process at a time: this throws FolderLockedError (naming the
   // holder and its URL) before PGlite touches a folder another process holds.
   const lock = options.dataDir ? acquireFolderLock(options.dataDir, options.purpose ?? 'process') : undefined;
-  let created: Awaited<ReturnType<typeof KyselyPGlite.create>>;
+  let client: PGlite;
   try {
-    created = options.loadDataDir ? await KyselyPGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir }) : await KyselyPGlite.create(options.dataDir);
+    client = await PGlite.create({ dataDir: options.dataDir, ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
   } catch (e) {
     lock?.release();
     throw e;
   }
-  const { dialect, client } = created;
   // PGlite returns int8 as bigint JS values by default in some versions; normalise via SQL casts where needed.
-  const db = new Kysely<any>({ dialect });
+  const db = new Kysely<DB>({ dialect: pgliteDialect(client) });
   return {
     db,
     kind: 'pglite',

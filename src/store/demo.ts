@@ -11,6 +11,7 @@ import { planningDemoStep } from './planning.ts';
 import { workforceDemoStep } from './workforce.ts';
 import { tripsDemoStep } from './trips.ts';
 import { inventoryDemoStep } from './inventory.ts';
+import type { DB } from './tables.ts';
 
 /** The built-in scenario's network file, as shipped in data/scenarios. */
 export interface ScenarioNetwork {
@@ -40,17 +41,17 @@ export interface DemoContext {
  * One step of loading the demo, owned by a context (zones, stock, staff, suppliers…).
  * Steps run in order, each in the same transaction as the network load.
  */
-export type DemoStep = { name: string; run: (db: Kysely<any>, ctx: DemoContext) => Promise<void> };
+export type DemoStep = { name: string; run: (db: Kysely<DB>, ctx: DemoContext) => Promise<void> };
 
 /** Other contexts append their steps here (one line each). */
 export const demoSteps: DemoStep[] = [inventoryDemoStep, zonesDemoStep, workforceDemoStep, tripsDemoStep, planningDemoStep];
 
-export async function isEmpty(db: Kysely<any>): Promise<boolean> {
+export async function isEmpty(db: Kysely<DB>): Promise<boolean> {
   return (await networkCounts(db)).nodes === 0;
 }
 
 /** Loads the Yizhuang demo network (nodes, catalogue, baseline demand) and every context's demo data. */
-export async function loadDemo(db: Kysely<any>, now: Date, log: (m: string) => void = () => {}): Promise<void> {
+export async function loadDemo(db: Kysely<DB>, now: Date, log: (m: string) => void = () => {}): Promise<void> {
   const scenario = loadScenarioNetwork();
   await db.transaction().execute(async (trx) => {
     const nodes = scenario.nodes.map(({ baselineUnitsPerDay: _u, ...n }) => n as NodeInput);

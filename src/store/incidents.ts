@@ -4,13 +4,14 @@
  * their own store functions (see src/flows/incident-*.ts), never their tables.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { fail } from '../domain/shared/index.ts';
 import type { IncidentInput, PlanPart, PlanSummary } from '../domain/incidents/index.ts';
+import type { DB, IncidentsTable } from './tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 const j = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
-const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+const iso = (v: Date | string | null | undefined) => (v ? new Date(v).toISOString() : null);
 
 export type IncidentStatus = 'declared' | 'planned' | 'applied' | 'lifted' | 'discarded';
 
@@ -28,6 +29,7 @@ export interface Incident {
 export interface PlanPartView {
   part: PlanPart | string;
   position: number;
+  /** The part's own shape (see src/domain/incidents/model.ts); left untyped until plan parts get their types. */
   content: any;
   edited: boolean;
   updatedAt: string;
@@ -45,7 +47,7 @@ export interface ResponsePlan {
   steps: Array<{ position: number; step: string; status: string; result: unknown; error: string | null; at: string }>;
 }
 
-const toIncident = (r: any): Incident => ({ id: r.id, name: r.name, status: r.status, spec: j(r.spec), declaredAt: iso(r.declared_at)!, appliedAt: iso(r.applied_at), liftedAt: iso(r.lifted_at), discardedAt: iso(r.discarded_at) });
+const toIncident = (r: Selectable<IncidentsTable>): Incident => ({ id: r.id, name: r.name, status: r.status as IncidentStatus, spec: j(r.spec), declaredAt: iso(r.declared_at)!, appliedAt: iso(r.applied_at), liftedAt: iso(r.lifted_at), discardedAt: iso(r.discarded_at) });
 
 export async function createIncident(db: Db, input: IncidentInput, now: Date): Promise<Incident> {
   const exists = await db.selectFrom('incidents').select('id').where('id', '=', input.id).executeTakeFirst();
@@ -70,7 +72,7 @@ export async function requireIncident(db: Db, id: string, lock = false): Promise
 }
 
 export async function setIncidentStatus(db: Db, id: string, status: IncidentStatus, now: Date): Promise<void> {
-  const patch: Record<string, unknown> = { status, updated_at: now };
+  const patch: Updateable<IncidentsTable> = { status, updated_at: now };
   if (status === 'applied') patch.applied_at = now;
   if (status === 'lifted') patch.lifted_at = now;
   if (status === 'discarded') patch.discarded_at = now;
@@ -93,9 +95,9 @@ export async function requirePlan(db: Db, id: string): Promise<ResponsePlan> {
   const parts = await db.selectFrom('response_plan_parts').selectAll().where('plan_id', '=', id).orderBy('position').execute();
   const steps = await db.selectFrom('incident_applied_steps').selectAll().where('plan_id', '=', id).orderBy('position').execute();
   return {
-    id: r.id, incidentId: r.incident_id, kind: r.kind, status: r.status, summary: j(r.summary), createdAt: iso(r.created_at)!, appliedAt: iso(r.applied_at),
-    parts: parts.map((p: any) => ({ part: p.part, position: p.position, content: j(p.content), edited: p.edited, updatedAt: iso(p.updated_at)! })),
-    steps: steps.map((s: any) => ({ position: s.position, step: s.step, status: s.status, result: j(s.result), error: s.error, at: iso(s.at)! })),
+    id: r.id, incidentId: r.incident_id, kind: r.kind as ResponsePlan['kind'], status: r.status as ResponsePlan['status'], summary: j(r.summary), createdAt: iso(r.created_at)!, appliedAt: iso(r.applied_at),
+    parts: parts.map((p) => ({ part: p.part, position: p.position, content: j(p.content), edited: p.edited, updatedAt: iso(p.updated_at)! })),
+    steps: steps.map((s) => ({ position: s.position, step: s.step, status: s.status, result: j(s.result), error: s.error, at: iso(s.at)! })),
   };
 }
 
@@ -141,10 +143,10 @@ export async function saveReconciliation(db: Db, incidentId: string, day: string
   }
 }
 
-/** The stored reconciliation of a day (empty when it never ran). */
-export async function reconciliationOf(db: Db, incidentId: string, day: string): Promise<Array<Record<string, any>>> {
+/** The stored reconciliation of a day (empty when it never ran): the lines as `saveReconciliation` stored them. */
+export async function reconciliationOf(db: Db, incidentId: string, day: string): Promise<unknown[]> {
   const rows = await db.selectFrom('incident_reconciliations').select(['figures']).where('incident_id', '=', incidentId).where('day', '=', day).orderBy('node_id').execute();
-  return rows.map((r: any) => j(r.figures));
+  return rows.map((r) => j(r.figures));
 }
 
 export interface ReconciliationRun {
@@ -176,8 +178,8 @@ export async function reconciliationRuns(db: Db, filter: { incidentId?: string; 
   if (filter.incidentId) q = q.where('incident_id', '=', filter.incidentId);
   if (filter.day) q = q.where('day', '=', filter.day);
   const rows = await q.orderBy('finished_at', 'desc').limit(filter.limit ?? 100).execute();
-  return rows.map((r: any) => ({
-    id: r.id, incidentId: r.incident_id, day: r.day_text, trigger: r.trigger, status: r.status, error: r.error, movements: Number(r.movements), lines: r.lines, differences: r.differences,
+  return rows.map((r) => ({
+    id: r.id, incidentId: r.incident_id, day: r.day_text, trigger: r.trigger as ReconciliationRun['trigger'], status: r.status as ReconciliationRun['status'], error: r.error, movements: Number(r.movements), lines: r.lines, differences: r.differences,
     startedAt: iso(r.started_at)!, finishedAt: iso(r.finished_at)!,
   }));
 }
@@ -190,22 +192,22 @@ export async function markSimulated(db: Db, planId: string, fingerprint: string,
 /** The fingerprint of the plan's last simulation, and the stated override of an apply without one. */
 export async function simulationMark(db: Db, planId: string): Promise<{ fingerprint: string | null; at: string | null; override: string | null }> {
   const r = await db.selectFrom('response_plans').select(['simulated_fingerprint', 'simulated_at', 'apply_override']).where('id', '=', planId).executeTakeFirst();
-  return { fingerprint: (r as any)?.simulated_fingerprint ?? null, at: iso((r as any)?.simulated_at), override: (r as any)?.apply_override ?? null };
+  return { fingerprint: r?.simulated_fingerprint ?? null, at: iso(r?.simulated_at), override: r?.apply_override ?? null };
 }
 
 /** Starts an apply attempt: the plan becomes `applying`; returns the attempt number (1, 2, …). */
 export async function beginApply(db: Db, planId: string, override: string | null): Promise<number> {
   // Conditional: of two applies started at once, one takes the plan and the other is refused.
   // (RETURNING, not the affected-row count, which the PGlite dialect does not report.)
-  const r = await db.updateTable('response_plans').set((eb: any) => ({ status: 'applying', apply_attempt: eb('apply_attempt', '+', 1), apply_override: override }))
+  const r = await db.updateTable('response_plans').set((eb) => ({ status: 'applying', apply_attempt: eb('apply_attempt', '+', 1), apply_override: override }))
     .where('id', '=', planId).where('status', 'in', ['draft', 'failed', 'undone']).returning('apply_attempt').executeTakeFirst();
   if (!r) fail({ code: 'conflict', message: `plan ${planId} is being applied or was applied already`, field: 'id', expected: 'a draft, failed or undone plan', actual: 'applying or applied' });
-  return Number((r as any).apply_attempt);
+  return Number(r.apply_attempt);
 }
 
 export async function applyAttempt(db: Db, planId: string): Promise<number> {
   const r = await db.selectFrom('response_plans').select('apply_attempt').where('id', '=', planId).executeTakeFirst();
-  return Number((r as any)?.apply_attempt ?? 0);
+  return Number(r?.apply_attempt ?? 0);
 }
 
 export async function setApplyOverride(db: Db, planId: string, reason: string): Promise<void> {
@@ -215,7 +217,7 @@ export async function setApplyOverride(db: Db, planId: string, reason: string): 
 /** Incidents whose nightly reconciliation is due: applied, or lifted on or after `sinceDay`'s start. */
 export async function incidentsToReconcile(db: Db, sinceMs: number): Promise<string[]> {
   const rows = await db.selectFrom('incidents').select('id').where((eb) => eb.or([eb('status', '=', 'applied'), eb.and([eb('status', '=', 'lifted'), eb('lifted_at', '>=', new Date(sinceMs))])])).orderBy('id').execute();
-  return rows.map((r: any) => r.id);
+  return rows.map((r) => r.id);
 }
 
 /** Rewrites the stored spec (e.g. the areas' new end), keeping the incident's status. */
@@ -228,9 +230,9 @@ export async function updateSpec(db: Db, id: string, spec: IncidentInput, now: D
 export async function listPlans(db: Db, incidentId: string): Promise<Array<{ id: string; kind: string; status: string; createdAt: string; appliedAt: string | null; edits: Array<{ part: string; at: string }> }>> {
   const rows = await db.selectFrom('response_plans').selectAll().where('incident_id', '=', incidentId).orderBy('created_at', 'desc').execute();
   const out = [];
-  for (const r of rows as any[]) {
+  for (const r of rows) {
     const parts = await db.selectFrom('response_plan_parts').select(['part', 'updated_at']).where('plan_id', '=', r.id).where('edited', '=', true).execute();
-    out.push({ id: r.id, kind: r.kind, status: r.status, createdAt: iso(r.created_at)!, appliedAt: iso(r.applied_at), edits: parts.map((p: any) => ({ part: p.part, at: iso(p.updated_at)! })) });
+    out.push({ id: r.id, kind: r.kind, status: r.status, createdAt: iso(r.created_at)!, appliedAt: iso(r.applied_at), edits: parts.map((p) => ({ part: p.part, at: iso(p.updated_at)! })) });
   }
   return out;
 }

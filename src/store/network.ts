@@ -3,13 +3,14 @@
  * read nodes and items through these functions (never through the tables).
  * Every function takes a Kysely handle, which may be a transaction.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { checkStatusTransition, ITEM_DEFAULTS, NODE_DEFAULTS, type DemandInput, type Item, type ItemInput, type Node, type NodeInput, type NodeStatus, manualReason, readStatusReason, statusReasonText, toStatusReason, type StatusReason, type StatusReasonCode, type StatusReasonParams } from '../domain/network/index.ts';
 import { fail, unwrap } from '../domain/shared/index.ts';
+import type { DB, ItemsTable, NodesTable, NodeStatusEventsTable } from './tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
-const NODE_COLUMNS: Record<keyof Omit<Node, 'statusChangedAt' | 'statusReasonCode' | 'statusReasonParams'>, string> = {
+const NODE_COLUMNS: Record<keyof Omit<Node, 'statusChangedAt' | 'statusReasonCode' | 'statusReasonParams'>, keyof NodesTable> = {
   id: 'id',
   kind: 'kind',
   nameZh: 'name_zh',
@@ -29,7 +30,7 @@ const NODE_COLUMNS: Record<keyof Omit<Node, 'statusChangedAt' | 'statusReasonCod
   maxDeliveryRadiusM: 'max_delivery_radius_m',
 };
 
-const ITEM_COLUMNS: Record<keyof Item, string> = {
+const ITEM_COLUMNS: Record<keyof Item, keyof ItemsTable> = {
   id: 'id',
   nameZh: 'name_zh',
   nameEn: 'name_en',
@@ -44,23 +45,23 @@ const ITEM_COLUMNS: Record<keyof Item, string> = {
   essentialTier: 'essential_tier',
 };
 
-function rowToNode(r: any): Node {
+function rowToNode(r: Selectable<NodesTable>): Node {
   return {
     id: r.id,
-    kind: r.kind,
+    kind: r.kind as Node['kind'],
     nameZh: r.name_zh,
     nameEn: r.name_en,
     lat: Number(r.lat),
     lng: Number(r.lng),
     address: r.address,
-    locationConfidence: r.location_confidence,
-    status: r.status,
+    locationConfidence: r.location_confidence as Node['locationConfidence'],
+    status: r.status as NodeStatus,
     statusChangedAt: new Date(r.status_changed_at).toISOString(),
     statusReason: r.status_reason,
     ...reasonFields(r.status_reason_code, r.status_reason_params, r.status_reason),
     openingHours: r.opening_hours,
     dailyOrderCapacity: r.daily_order_capacity,
-    storageUnit: r.storage_unit,
+    storageUnit: r.storage_unit as Node['storageUnit'],
     storageAmbient: r.storage_ambient,
     storageChilled: r.storage_chilled,
     storageFrozen: r.storage_frozen,
@@ -68,33 +69,49 @@ function rowToNode(r: any): Node {
   };
 }
 
-function rowToItem(r: any): Item {
+function rowToItem(r: Selectable<ItemsTable>): Item {
   return {
     id: r.id,
     nameZh: r.name_zh,
     nameEn: r.name_en,
     category: r.category,
     unit: r.unit,
-    temperatureClass: r.temperature_class,
+    temperatureClass: r.temperature_class as Item['temperatureClass'],
     shelfLifeDays: r.shelf_life_days,
     packSize: r.pack_size,
     weightG: r.weight_g,
     volumeCm3: r.volume_cm3,
     priceFen: r.price_fen,
-    essentialTier: r.essential_tier,
+    essentialTier: r.essential_tier as Item['essentialTier'],
   };
 }
 
-function nodeRow(input: NodeInput, now: Date): Record<string, unknown> {
+function nodeRow(input: NodeInput, now: Date): Insertable<NodesTable> {
   const full = { ...NODE_DEFAULTS, ...input };
-  const row: Record<string, unknown> = {};
-  for (const [k, col] of Object.entries(NODE_COLUMNS)) row[col] = (full as any)[k];
-  row.status_changed_at = now;
-  row.updated_at = now;
   const reason = manualReason(full.statusReason ?? '');
-  row.status_reason_code = reason.code;
-  row.status_reason_params = JSON.stringify(reason.params);
-  return row;
+  return {
+    id: full.id,
+    kind: full.kind,
+    name_zh: full.nameZh,
+    name_en: full.nameEn,
+    lat: full.lat,
+    lng: full.lng,
+    address: full.address,
+    location_confidence: full.locationConfidence,
+    status: full.status,
+    status_reason: full.statusReason,
+    opening_hours: full.openingHours,
+    daily_order_capacity: full.dailyOrderCapacity,
+    storage_unit: full.storageUnit,
+    storage_ambient: full.storageAmbient,
+    storage_chilled: full.storageChilled,
+    storage_frozen: full.storageFrozen,
+    max_delivery_radius_m: full.maxDeliveryRadiusM,
+    status_changed_at: now,
+    updated_at: now,
+    status_reason_code: reason.code,
+    status_reason_params: JSON.stringify(reason.params),
+  };
 }
 
 function reasonFields(code: string, params: unknown, text: string): { statusReasonCode: StatusReasonCode; statusReasonParams: StatusReasonParams } {
@@ -102,12 +119,23 @@ function reasonFields(code: string, params: unknown, text: string): { statusReas
   return { statusReasonCode: r.code, statusReasonParams: r.params };
 }
 
-function itemRow(input: ItemInput, now: Date): Record<string, unknown> {
+function itemRow(input: ItemInput, now: Date): Insertable<ItemsTable> {
   const full = { ...ITEM_DEFAULTS, ...input };
-  const row: Record<string, unknown> = {};
-  for (const [k, col] of Object.entries(ITEM_COLUMNS)) row[col] = (full as any)[k];
-  row.updated_at = now;
-  return row;
+  return {
+    id: full.id,
+    name_zh: full.nameZh,
+    name_en: full.nameEn,
+    category: full.category,
+    unit: full.unit,
+    temperature_class: full.temperatureClass,
+    shelf_life_days: full.shelfLifeDays,
+    pack_size: full.packSize,
+    weight_g: full.weightG,
+    volume_cm3: full.volumeCm3,
+    price_fen: full.priceFen,
+    essential_tier: full.essentialTier,
+    updated_at: now,
+  };
 }
 
 export interface NodeFilter {
@@ -172,7 +200,7 @@ export async function updateNode(db: Db, id: string, patch: NodePatch, now: Date
     const col = (NODE_COLUMNS as Record<string, string>)[k];
     if (col && v !== undefined) row[col] = v;
   }
-  await db.updateTable('nodes').set(row).where('id', '=', id).execute();
+  await db.updateTable('nodes').set(row as Updateable<NodesTable>).where('id', '=', id).execute();
   return (await getNode(db, id))!;
 }
 
@@ -191,13 +219,14 @@ export async function setNodeStatus(db: Db, id: string, status: NodeStatus, why:
   const reason = toStatusReason(why);
   const before = await db.selectFrom('nodes').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   if (!before) fail({ code: 'not_found', message: `node ${id} does not exist`, field: 'id', expected: 'an existing node id', actual: id });
-  unwrap(checkStatusTransition(before.status, status));
+  const from = before.status as NodeStatus;
+  unwrap(checkStatusTransition(from, status));
   await db
     .updateTable('nodes')
     .set({ status, status_reason: statusReasonText(reason), status_reason_code: reason.code, status_reason_params: JSON.stringify(reason.params), status_changed_at: now, updated_at: now })
     .where('id', '=', id)
     .execute();
-  await recordStatusEvent(db, id, before.status, status, reason, now);
+  await recordStatusEvent(db, id, from, status, reason, now);
   return (await getNode(db, id))!;
 }
 
@@ -211,14 +240,14 @@ export interface StatusEvent {
   at: string;
 }
 
-function reasonOf(r: any): { reasonCode: StatusReasonCode; reasonParams: StatusReasonParams } {
+function reasonOf(r: Selectable<NodeStatusEventsTable>): { reasonCode: StatusReasonCode; reasonParams: StatusReasonParams } {
   const f = reasonFields(r.status_reason_code, r.status_reason_params, r.reason);
   return { reasonCode: f.statusReasonCode, reasonParams: f.statusReasonParams };
 }
 
 export async function nodeStatusHistory(db: Db, id: string): Promise<StatusEvent[]> {
   const rows = await db.selectFrom('node_status_events').selectAll().where('node_id', '=', id).orderBy('id').execute();
-  return rows.map((r: any) => ({ nodeId: r.node_id, fromStatus: r.from_status, toStatus: r.to_status, reason: r.reason, ...reasonOf(r), at: new Date(r.at).toISOString() }));
+  return rows.map((r) => ({ nodeId: r.node_id, fromStatus: r.from_status as NodeStatus, toStatus: r.to_status as NodeStatus, reason: r.reason, ...reasonOf(r), at: new Date(r.at).toISOString() }));
 }
 
 export interface ItemFilter {
@@ -267,7 +296,7 @@ export async function requireItem(db: Db, id: string, field = 'itemId'): Promise
 export async function itemsByIds(db: Db, ids: string[]): Promise<Map<string, Item>> {
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('items').selectAll().where('id', 'in', ids).execute();
-  return new Map(rows.map((r: any) => [r.id, rowToItem(r)]));
+  return new Map(rows.map((r) => [r.id, rowToItem(r)]));
 }
 
 export async function createItem(db: Db, input: ItemInput, now: Date): Promise<Item> {
@@ -283,7 +312,7 @@ export async function updateItem(db: Db, id: string, patch: Partial<Omit<ItemInp
     const col = (ITEM_COLUMNS as Record<string, string>)[k];
     if (col && v !== undefined) row[col] = v;
   }
-  await db.updateTable('items').set(row).where('id', '=', id).execute();
+  await db.updateTable('items').set(row as Updateable<ItemsTable>).where('id', '=', id).execute();
   return (await getItem(db, id))!;
 }
 
@@ -328,14 +357,14 @@ export async function listDemand(db: Db, filter: DemandFilter = {}): Promise<{ r
   if (filter.limit !== undefined) rows = rows.limit(filter.limit);
   if (filter.offset !== undefined) rows = rows.offset(filter.offset);
   return {
-    rows: (await rows.execute()).map((r: any) => ({ nodeId: r.node_id, itemId: r.item_id, dailyQuantity: r.daily_quantity })),
+    rows: (await rows.execute()).map((r) => ({ nodeId: r.node_id, itemId: r.item_id, dailyQuantity: r.daily_quantity })),
     total,
   };
 }
 
 /** Checks that every referenced node and item exists; returns the first unknown reference per row index. */
 export async function unknownDemandRefs(db: Db, rows: DemandInput[]): Promise<Map<number, { field: string; value: string }>> {
-  const nodeIds = new Set((await db.selectFrom('nodes').select('id').execute()).map((r: any) => r.id as string));
+  const nodeIds = new Set((await db.selectFrom('nodes').select('id').execute()).map((r) => r.id));
   const itemIdsWanted = [...new Set(rows.map((r) => r.itemId))];
   const itemIds = new Set<string>();
   for (let i = 0; i < itemIdsWanted.length; i += CHUNK) {
@@ -361,7 +390,7 @@ export async function upsertDemand(db: Db, rows: DemandInput[]): Promise<number>
 }
 
 export async function networkCounts(db: Db): Promise<{ nodes: number; items: number; demandRows: number }> {
-  const one = async (t: string) => Number((await db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
+  const one = async (t: 'nodes' | 'items' | 'baseline_demand') => Number((await db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
   return { nodes: await one('nodes'), items: await one('items'), demandRows: await one('baseline_demand') };
 }
 

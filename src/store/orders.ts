@@ -8,15 +8,46 @@
  * Lock order, the same in every flow so that concurrent batches cannot deadlock: idempotency keys,
  * orders, ordering windows, slots, stock balances (inventory), purchase counters; each sorted.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { CounterScope, ItemLimit, LimitItem, SlotState, WindowState, DeliveryMode, OrderStatus } from '../domain/orders/index.ts';
 import type { DropPoint } from '../domain/zones/index.ts';
 import { fail } from '../domain/shared/index.ts';
 import { jsonRecordset } from './json-rows.ts';
+import type { Wire } from './rows.ts';
+import type { DB, GroupOrdersTable, OrderEventsTable, OrderLinesTable, OrderSlotsTable, OrdersTable, OrderWindowsTable, PurchaseCountersTable, PurchaseLimitsTable } from './tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
+export type SlotRow = Selectable<OrderSlotsTable>;
+export type WindowRow = Selectable<OrderWindowsTable>;
+type OrderRow = Selectable<OrdersTable>;
+type OrderLineRow = Selectable<OrderLinesTable>;
+/** A row of `orderItemsQuery`: an item with its purchase limit override, if any. */
+export interface OrderItemRow {
+  id: string;
+  category: string;
+  essential_tier: string;
+  per_customer_per_day: number | null;
+  per_household_per_day: number | null;
+  has_limit: string | null;
+}
+/** A row of `boughtSoFarQuery`. */
+export interface BoughtRow {
+  scope: CounterScope;
+  subject: string;
+  item_id: string;
+  service_day: string;
+  quantity: number;
+}
+/** A row of `answeredKeysQuery`. */
+export interface AnsweredKeyRow {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: unknown;
+}
 
-const ms = (d: unknown): number => (d instanceof Date ? d.getTime() : new Date(d as string).getTime());
+const ms = (d: Date | string): number => (d instanceof Date ? d.getTime() : new Date(d).getTime());
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 // ---------------------------------------------------------------------------------------------
@@ -25,13 +56,13 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Creates or resizes a node's slots and window for a day. Booked counts are kept; a capacity below what is booked is refused. */
 export async function upsertDay(db: Db, slots: SlotState[], window: WindowState): Promise<void> {
-  const w = await sql<{ booked: number }>`
+  const w = await sql<{ booked: number; day_capacity: number }>`
     INSERT INTO order_windows AS w (node_id, service_day, opens_at, closes_at, day_capacity)
     VALUES (${window.nodeId}, ${window.serviceDay}, ${new Date(window.opensAtMs)}, ${window.closesAtMs === null ? null : new Date(window.closesAtMs)}, ${window.dayCapacity})
     ON CONFLICT (node_id, service_day) DO UPDATE SET opens_at = EXCLUDED.opens_at, closes_at = EXCLUDED.closes_at,
       day_capacity = GREATEST(EXCLUDED.day_capacity, w.booked)
     RETURNING booked, day_capacity`.execute(db);
-  if ((w.rows[0] as any).day_capacity !== window.dayCapacity) {
+  if (w.rows[0].day_capacity !== window.dayCapacity) {
     fail({ code: 'conflict', message: `node ${window.nodeId} already has ${w.rows[0].booked} orders for ${window.serviceDay}`, field: 'dayCapacity', expected: `>= ${w.rows[0].booked}`, actual: window.dayCapacity });
   }
   if (slots.length === 0) return;
@@ -42,10 +73,10 @@ export async function upsertDay(db: Db, slots: SlotState[], window: WindowState)
     ON CONFLICT (node_id, start_at) DO UPDATE SET end_at = EXCLUDED.end_at, service_day = EXCLUDED.service_day, capacity = GREATEST(EXCLUDED.capacity, s.booked)`.execute(db);
 }
 
-export function rowToSlot(r: any): SlotState {
+export function rowToSlot(r: Wire<SlotRow>): SlotState {
   return { nodeId: r.node_id, startMs: ms(r.start_at), endMs: ms(r.end_at), serviceDay: r.service_day, capacity: r.capacity, booked: r.booked };
 }
-export function rowToWindow(r: any): WindowState {
+export function rowToWindow(r: Wire<WindowRow>): WindowState {
   return { nodeId: r.node_id, serviceDay: r.service_day, opensAtMs: ms(r.opens_at), closesAtMs: r.closes_at ? ms(r.closes_at) : null, dayCapacity: r.day_capacity, booked: r.booked };
 }
 
@@ -55,9 +86,9 @@ export async function lockWindows(trx: Db, keys: Array<[string, string]>): Promi
 }
 
 /** The statement of `lockWindows` (rows for `rowToWindow`), to run alone or inside a larger one. */
-export function lockWindowsQuery(keys: Array<[string, string]>): RawBuilder<any> {
+export function lockWindowsQuery(keys: Array<[string, string]>): RawBuilder<WindowRow> {
   const k = [...keys].sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]));
-  return sql<any>`
+  return sql<WindowRow>`
     SELECT * FROM order_windows WHERE (node_id, service_day) IN (SELECT * FROM unnest(${k.map((x) => x[0])}::text[], ${k.map((x) => x[1])}::text[]))
     ORDER BY node_id, service_day FOR UPDATE`;
 }
@@ -68,9 +99,9 @@ export async function lockSlots(trx: Db, keys: Array<[string, number]>): Promise
 }
 
 /** The statement of `lockSlots` (rows for `rowToSlot`), to run alone or inside a larger one. */
-export function lockSlotsQuery(keys: Array<[string, number]>): RawBuilder<any> {
+export function lockSlotsQuery(keys: Array<[string, number]>): RawBuilder<SlotRow> {
   const k = [...keys].sort((a, b) => cmp(a[0], b[0]) || a[1] - b[1]);
-  return sql<any>`
+  return sql<SlotRow>`
     SELECT * FROM order_slots WHERE (node_id, start_at) IN (SELECT * FROM unnest(${k.map((x) => x[0])}::text[], ${k.map((x) => new Date(x[1]).toISOString())}::timestamptz[]))
     ORDER BY node_id, start_at FOR UPDATE`;
 }
@@ -122,13 +153,13 @@ export interface SlotView extends SlotState {
 }
 
 export async function slotViews(db: Db, filter: { nodeId?: string; day?: string }): Promise<{ window: WindowState[]; slots: SlotView[] }> {
-  const slots = await sql<any>`
+  const slots = await sql<SlotRow>`
     SELECT * FROM order_slots WHERE true ${filter.nodeId ? sql`AND node_id = ${filter.nodeId}` : sql``} ${filter.day ? sql`AND service_day = ${filter.day}` : sql``}
     ORDER BY node_id, start_at`.execute(db);
-  const windows = await sql<any>`
+  const windows = await sql<WindowRow>`
     SELECT * FROM order_windows WHERE true ${filter.nodeId ? sql`AND node_id = ${filter.nodeId}` : sql``} ${filter.day ? sql`AND service_day = ${filter.day}` : sql``}
     ORDER BY node_id, service_day`.execute(db);
-  const counts = await sql<any>`
+  const counts = await sql<{ node_id: string; slot_start: Date; status: string; n: number }>`
     SELECT node_id, slot_start, status, count(*)::int AS n FROM orders
     WHERE true ${filter.nodeId ? sql`AND node_id = ${filter.nodeId}` : sql``} ${filter.day ? sql`AND service_day = ${filter.day}` : sql``}
     GROUP BY node_id, slot_start, status`.execute(db);
@@ -172,20 +203,20 @@ export async function loadOrderItems(db: Db, itemIds: string[]): Promise<Map<str
 }
 
 /** The statement of `loadOrderItems` (rows for `orderItemsFromRows`), to run alone or inside a larger one. */
-export function orderItemsQuery(itemIds: string[]): RawBuilder<any> {
-  return sql<any>`
+export function orderItemsQuery(itemIds: string[]): RawBuilder<OrderItemRow> {
+  return sql<OrderItemRow>`
     SELECT i.id, i.category, i.essential_tier, l.per_customer_per_day, l.per_household_per_day, l.item_id AS has_limit
     FROM items i LEFT JOIN purchase_limits l ON l.item_id = i.id WHERE i.id = ANY(${itemIds}::text[])`;
 }
 
-export function orderItemsFromRows(rows: any[]): Map<string, OrderItem> {
+export function orderItemsFromRows(rows: OrderItemRow[]): Map<string, OrderItem> {
   return new Map(
     rows.map((x) => [
       x.id,
       {
         itemId: x.id,
         category: x.category,
-        essentialTier: x.essential_tier,
+        essentialTier: x.essential_tier as OrderItem['essentialTier'],
         override: x.has_limit ? { perCustomerPerDay: x.per_customer_per_day, perHouseholdPerDay: x.per_household_per_day } : null,
       },
     ]),
@@ -199,7 +230,7 @@ export async function setPurchaseLimit(db: Db, itemId: string, limit: ItemLimit,
 }
 
 export async function listPurchaseLimits(db: Db): Promise<Array<{ itemId: string } & ItemLimit>> {
-  const r = await sql<any>`SELECT * FROM purchase_limits ORDER BY item_id`.execute(db);
+  const r = await sql<Selectable<PurchaseLimitsTable>>`SELECT * FROM purchase_limits ORDER BY item_id`.execute(db);
   return r.rows.map((x) => ({ itemId: x.item_id, perCustomerPerDay: x.per_customer_per_day, perHouseholdPerDay: x.per_household_per_day }));
 }
 
@@ -223,11 +254,11 @@ export async function lockCounters(trx: Db, keys: CounterKey[]): Promise<Array<C
   const uniq = new Map<string, CounterKey>();
   for (const k of keys) uniq.set(counterKeyOf(k), k);
   const ks = [...uniq.values()].sort((a, b) => cmp(a.scope, b.scope) || cmp(a.subject, b.subject) || cmp(a.itemId, b.itemId) || cmp(a.day, b.day));
-  const r = await sql<any>`
+  const r = await sql<Selectable<PurchaseCountersTable>>`
     SELECT scope, subject, item_id, service_day, quantity FROM purchase_counters
     WHERE (scope, subject, item_id, service_day) IN (SELECT * FROM unnest(${ks.map((k) => k.scope)}::text[], ${ks.map((k) => k.subject)}::text[], ${ks.map((k) => k.itemId)}::text[], ${ks.map((k) => k.day)}::text[]))
     ORDER BY scope, subject, item_id, service_day FOR UPDATE`.execute(trx);
-  return r.rows.map((x) => ({ scope: x.scope, subject: x.subject, itemId: x.item_id, day: x.service_day, quantity: x.quantity }));
+  return r.rows.map((x) => ({ scope: x.scope as CounterScope, subject: x.subject, itemId: x.item_id, day: x.service_day, quantity: x.quantity }));
 }
 
 /**
@@ -243,10 +274,10 @@ export async function lockBuyers(trx: Db, buyers: Array<{ scope: CounterScope; s
 }
 
 /** The statement of `lockBuyers` (one row, the count of locks taken), to run alone or inside a larger one. */
-export function lockBuyersQuery(buyers: Array<{ scope: CounterScope; subject: string; day: string }>): RawBuilder<any> {
+export function lockBuyersQuery(buyers: Array<{ scope: CounterScope; subject: string; day: string }>): RawBuilder<{ n: number }> {
   // Unit separators (PostgreSQL text cannot hold NUL).
   const keys = [...new Set(buyers.map((b) => `${b.scope}\u001f${b.subject}\u001f${b.day}`))];
-  return sql<any>`
+  return sql<{ n: number }>`
     SELECT count(pg_advisory_xact_lock(${BUYER_LOCK_CLASS}::int, h)) AS n FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(${keys}::text[]) AS k ORDER BY h) AS s`;
 }
 
@@ -264,7 +295,7 @@ export async function boughtSoFar(trx: Db, buyers: Array<{ customerId: string; h
 }
 
 /** The statement of `boughtSoFar` (rows for `boughtSoFarFromRows`); buyers and items must not be empty. */
-export function boughtSoFarQuery(buyers: Array<{ customerId: string; household: string; day: string }>, itemIds: string[]): RawBuilder<any> {
+export function boughtSoFarQuery(buyers: Array<{ customerId: string; household: string; day: string }>, itemIds: string[]): RawBuilder<BoughtRow> {
   const cs = new Map<string, [string, string]>();
   const hs = new Map<string, [string, string]>();
   for (const b of buyers) {
@@ -273,7 +304,7 @@ export function boughtSoFarQuery(buyers: Array<{ customerId: string; household: 
   }
   const c = [...cs.values()];
   const h = [...hs.values()];
-  return sql<any>`
+  return sql<BoughtRow>`
     SELECT 'customer' AS scope, o.customer_id AS subject, l.item_id, o.service_day, sum(COALESCE(l.picked_quantity, l.quantity))::int AS quantity
     FROM orders o JOIN order_lines l ON l.order_id = o.id
     WHERE (o.customer_id, o.service_day) IN (SELECT s, d FROM ${jsonRecordset(c.map((x) => ({ s: x[0], d: x[1] })), 'b', 's text, d text')})
@@ -287,7 +318,7 @@ export function boughtSoFarQuery(buyers: Array<{ customerId: string; household: 
     GROUP BY o.household, l.item_id, o.service_day`;
 }
 
-export function boughtSoFarFromRows(rows: any[]): Array<CounterKey & { quantity: number }> {
+export function boughtSoFarFromRows(rows: BoughtRow[]): Array<CounterKey & { quantity: number }> {
   return rows.map((x) => ({ scope: x.scope, subject: x.subject, itemId: x.item_id, day: x.service_day, quantity: Number(x.quantity) }));
 }
 
@@ -350,8 +381,8 @@ export async function nodeStatuses(db: Db, ids: string[]): Promise<Array<{ id: s
 }
 
 /** The statement of `nodeStatuses` (rows of id and status), to run alone or inside a larger one. */
-export function nodeStatusesQuery(ids: string[]): RawBuilder<any> {
-  return sql<any>`SELECT id, status FROM nodes WHERE id = ANY(${ids}::text[])`;
+export function nodeStatusesQuery(ids: string[]): RawBuilder<{ id: string; status: string }> {
+  return sql<{ id: string; status: string }>`SELECT id, status FROM nodes WHERE id = ANY(${ids}::text[])`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -435,10 +466,10 @@ export async function answeredKeys(db: Db, keys: Array<{ scope: string; key: str
 }
 
 /** The statement of `answeredKeys` (rows for `answeredKeysFromRows`), to run alone or inside a larger one. */
-export function answeredKeysQuery(keys: Array<{ scope: string; key: string }>): RawBuilder<any> {
+export function answeredKeysQuery(keys: Array<{ scope: string; key: string }>): RawBuilder<AnsweredKeyRow> {
   const sc = keys.map((k) => k.scope);
   const ks = keys.map((k) => k.key);
-  return sql<any>`
+  return sql<AnsweredKeyRow>`
     WITH t AS (SELECT * FROM unnest(${sc}::text[], ${ks}::text[]) AS t(s, k))
     SELECT o.idem_scope AS scope, o.idem_key AS key, o.request_hash, o.answer_status AS status_code, o.answer AS response
     FROM orders o JOIN t ON o.idem_scope = t.s AND o.idem_key = t.k WHERE o.idem_key IS NOT NULL
@@ -446,7 +477,7 @@ export function answeredKeysQuery(keys: Array<{ scope: string; key: string }>): 
     SELECT i.scope, i.key, i.request_hash, i.status_code, i.response FROM idempotency_keys i JOIN t ON i.scope = t.s AND i.key = t.k`;
 }
 
-export function answeredKeysFromRows(rows: any[]): Array<{ scope: string; key: string; requestHash: string; status: number; answer: unknown }> {
+export function answeredKeysFromRows(rows: AnsweredKeyRow[]): Array<{ scope: string; key: string; requestHash: string; status: number; answer: unknown }> {
   return rows.map((x) => ({ scope: x.scope, key: x.key, requestHash: x.request_hash, status: x.status_code, answer: typeof x.response === 'string' ? JSON.parse(x.response) : x.response }));
 }
 
@@ -472,7 +503,7 @@ export interface OrderView {
   lines: Array<{ lineNo: number; itemId: string; quantity: number; pickedQuantity: number | null; reservationId: string }>;
 }
 
-function rowToOrder(r: any, lines: any[]): OrderView {
+function rowToOrder(r: OrderRow, lines: OrderLineRow[]): OrderView {
   return {
     id: r.id,
     placementId: r.placement_id,
@@ -482,8 +513,8 @@ function rowToOrder(r: any, lines: any[]): OrderView {
     zoneId: r.zone_id,
     slotStart: new Date(r.slot_start).toISOString(),
     serviceDay: r.service_day,
-    status: r.status,
-    deliveryMode: r.delivery_mode,
+    status: r.status as OrderStatus,
+    deliveryMode: r.delivery_mode as DeliveryMode,
     dropPoint: r.drop_point ? (typeof r.drop_point === 'string' ? JSON.parse(r.drop_point) : r.drop_point) : null,
     address: { lat: Number(r.address_lat), lng: Number(r.address_lng) },
     groupId: r.group_id,
@@ -495,10 +526,10 @@ function rowToOrder(r: any, lines: any[]): OrderView {
 
 export async function getOrder(db: Db, id: string, opts: { forUpdate?: boolean } = {}): Promise<OrderView | null> {
   const r = opts.forUpdate
-    ? await sql<any>`SELECT * FROM orders WHERE id = ${id} FOR UPDATE`.execute(db)
-    : await sql<any>`SELECT * FROM orders WHERE id = ${id}`.execute(db);
+    ? await sql<OrderRow>`SELECT * FROM orders WHERE id = ${id} FOR UPDATE`.execute(db)
+    : await sql<OrderRow>`SELECT * FROM orders WHERE id = ${id}`.execute(db);
   if (r.rows.length === 0) return null;
-  const lines = await sql<any>`SELECT * FROM order_lines WHERE order_id = ${id} ORDER BY line_no`.execute(db);
+  const lines = await sql<OrderLineRow>`SELECT * FROM order_lines WHERE order_id = ${id} ORDER BY line_no`.execute(db);
   return rowToOrder(r.rows[0], lines.rows);
 }
 
@@ -527,11 +558,11 @@ export async function listOrders(db: Db, f: OrderFilter = {}): Promise<{ orders:
     ${f.placementId ? sql`AND placement_id = ${f.placementId}` : sql``}
     ${f.groupId ? sql`AND group_id = ${f.groupId}` : sql``}
     ${f.day ? sql`AND service_day = ${f.day}` : sql``}`;
-  const total = Number((await sql<any>`SELECT count(*)::int AS n FROM orders WHERE ${where}`.execute(db)).rows[0].n);
-  const rows = await sql<any>`SELECT * FROM orders WHERE ${where} ORDER BY placed_at, id LIMIT ${f.limit ?? 100} OFFSET ${f.offset ?? 0}`.execute(db);
+  const total = Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM orders WHERE ${where}`.execute(db)).rows[0].n);
+  const rows = await sql<OrderRow>`SELECT * FROM orders WHERE ${where} ORDER BY placed_at, id LIMIT ${f.limit ?? 100} OFFSET ${f.offset ?? 0}`.execute(db);
   const ids = rows.rows.map((r) => r.id);
-  const lines = ids.length ? await sql<any>`SELECT * FROM order_lines WHERE order_id = ANY(${ids}::text[]) ORDER BY order_id, line_no`.execute(db) : { rows: [] as any[] };
-  const byOrder = new Map<string, any[]>();
+  const lines = ids.length ? await sql<OrderLineRow>`SELECT * FROM order_lines WHERE order_id = ANY(${ids}::text[]) ORDER BY order_id, line_no`.execute(db) : { rows: [] as OrderLineRow[] };
+  const byOrder = new Map<string, OrderLineRow[]>();
   for (const l of lines.rows) byOrder.set(l.order_id, [...(byOrder.get(l.order_id) ?? []), l]);
   return { total, orders: rows.rows.map((r) => rowToOrder(r, byOrder.get(r.id) ?? [])) };
 }
@@ -551,7 +582,7 @@ export async function setPickedQuantities(trx: Db, orderId: string, picked: Arra
 
 export async function orderEvents(db: Db, id: string): Promise<Array<{ fromStatus: string | null; toStatus: string; note: string; at: string }>> {
   // The `placed` event is implied by the order row (orders written before that kept a stored one).
-  const r = await sql<any>`
+  const r = await sql<Pick<Selectable<OrderEventsTable>, 'seq' | 'from_status' | 'to_status' | 'note' | 'at'>>`
     SELECT 0::bigint AS seq, NULL AS from_status, 'placed' AS to_status, '' AS note, placed_at AS at FROM orders o
     WHERE o.id = ${id} AND NOT EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = ${id} AND e.from_status IS NULL)
     UNION ALL
@@ -580,7 +611,7 @@ export async function insertGroupOrder(trx: Db, g: NewGroupOrder, now: Date): Pr
 }
 
 export async function getGroupOrder(db: Db, id: string): Promise<(NewGroupOrder & { createdAt: string; slotStart: string }) | null> {
-  const r = await sql<any>`SELECT * FROM group_orders WHERE id = ${id}`.execute(db);
+  const r = await sql<Selectable<GroupOrdersTable>>`SELECT * FROM group_orders WHERE id = ${id}`.execute(db);
   const g = r.rows[0];
   if (!g) return null;
   return {

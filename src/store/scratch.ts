@@ -23,6 +23,7 @@ import pg from 'pg';
 import { openDatabase, type Database } from './db.ts';
 import { acquireFolderLock, FolderLockedError, type FolderLock } from './lock.ts';
 import { migrateToLatest } from './migrate.ts';
+import type { DB } from './tables.ts';
 
 export interface ScratchDatabase {
   database: Database;
@@ -34,7 +35,7 @@ export interface ScratchDatabase {
 export interface ScratchSeed {
   /** Names what `load` writes, including every input it reads (e.g. `demo@2022-06-22T06:00:00.000Z`). */
   key: string;
-  load(db: Kysely<any>): Promise<void>;
+  load(db: Kysely<DB>): Promise<void>;
 }
 
 export interface ScratchOptions {
@@ -43,6 +44,11 @@ export interface ScratchOptions {
   poolSize?: number;
   /** Data every copy starts with, loaded once into a template. */
   seed?: ScratchSeed;
+  /**
+   * PGlite only: the copy is written to this empty data folder (left in place on close, for a
+   * process the test starts to open) instead of kept in memory.
+   */
+  dataDir?: string;
 }
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -50,19 +56,19 @@ const CACHE_DIR = path.join(REPO, 'node_modules', '.cache', 'baogong-db-template
 const templatesOn = (): boolean => process.env.BAOGONG_DB_TEMPLATES !== 'off';
 
 export async function openScratchDatabase(options: ScratchOptions): Promise<ScratchDatabase> {
-  const { baseUrl, seed } = options;
-  const prepare = async (db: Kysely<any>) => {
+  const { baseUrl, seed, dataDir } = options;
+  const prepare = async (db: Kysely<DB>) => {
     await migrateToLatest(db);
     if (seed) await seed.load(db);
   };
   if (!baseUrl) {
     if (!templatesOn()) {
-      const database = await openDatabase();
+      const database = await openDatabase({ dataDir });
       await prepare(database.db);
       return { database, close: () => database.close() };
     }
     const blob = await pgliteTemplate(templateKey(seed), prepare);
-    const database = await openDatabase({ loadDataDir: blob });
+    const database = await openDatabase({ dataDir, loadDataDir: blob });
     // A no-op when the template is current; applies migrations added since it was built otherwise.
     await migrateToLatest(database.db);
     return { database, close: () => database.close() };
@@ -89,7 +95,7 @@ export interface FolderSeed {
   key: string;
   /** A template built longer ago than this is rebuilt, so the data's clock stays near the real one. */
   maxAgeMs: number;
-  load(db: Kysely<any>, loadedAt: Date): Promise<void>;
+  load(db: Kysely<DB>, loadedAt: Date): Promise<void>;
 }
 
 /**
@@ -146,7 +152,7 @@ function listFiles(p: string): string[] {
 /** One template per process and key: built by the first caller, shared through the cache folder. */
 const pgliteTemplates = new Map<string, Promise<Blob>>();
 
-function pgliteTemplate(key: { name: string; hash: string }, prepare: (db: Kysely<any>) => Promise<void>): Promise<Blob> {
+function pgliteTemplate(key: { name: string; hash: string }, prepare: (db: Kysely<DB>) => Promise<void>): Promise<Blob> {
   const file = path.join(CACHE_DIR, `${key.name}-${key.hash}.tar`);
   let p = pgliteTemplates.get(file);
   if (!p) {
@@ -173,7 +179,7 @@ function pgliteTemplate(key: { name: string; hash: string }, prepare: (db: Kysel
  * of its redo point, so older segments (kept for recycling) and pre-allocated later ones only
  * cost every copy time and memory (the demo's template: 145 MB, of which 84 MB WAL).
  */
-async function buildPgliteTemplate(prepare: (db: Kysely<any>) => Promise<void>): Promise<Blob> {
+async function buildPgliteTemplate(prepare: (db: Kysely<DB>) => Promise<void>): Promise<Blob> {
   const database = await openDatabase();
   try {
     await prepare(database.db);
@@ -279,7 +285,7 @@ function pruneCache(kind: string, keep: string): void {
  * workers build it once; built under a temporary name and renamed, so a half-built template
  * is never copied.
  */
-async function pgTemplate(baseUrl: string, key: { name: string; hash: string }, prepare: (db: Kysely<any>) => Promise<void>): Promise<string> {
+async function pgTemplate(baseUrl: string, key: { name: string; hash: string }, prepare: (db: Kysely<DB>) => Promise<void>): Promise<string> {
   const template = `bg_tpl_${key.name}_${key.hash}`;
   await withAdmin(baseUrl, async (a) => {
     const lock = Number.parseInt(key.hash.slice(0, 8), 16) | 0;

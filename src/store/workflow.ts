@@ -15,22 +15,21 @@ export interface WorkflowStepRecord {
 }
 
 export interface WorkflowJournal {
-  load(db: Kysely<any>): Promise<WorkflowStepRecord[]>;
-  record(db: Kysely<any>, position: number, step: string, status: 'applied' | 'failed' | 'compensated' | 'compensation_failed', result: unknown, error: string | null): Promise<void>;
-  clear(db: Kysely<any>): Promise<void>;
+  load(db: Kysely<DB>): Promise<WorkflowStepRecord[]>;
+  record(db: Kysely<DB>, position: number, step: string, status: 'applied' | 'failed' | 'compensated' | 'compensation_failed', result: unknown, error: string | null): Promise<void>;
+  clear(db: Kysely<DB>): Promise<void>;
 }
 
 /** The journal of one run of a workflow (e.g. `plan_apply`, the plan's id). `now` dates the records. */
 export function workflowJournal(workflow: string, runId: string, now: () => Date): WorkflowJournal {
-  const k = (db: Kysely<any>) => db as unknown as Kysely<DB>;
   return {
     async load(db): Promise<WorkflowStepRecord[]> {
-      const rows = await k(db).selectFrom('workflow_steps').select(['position', 'step', 'status', 'result']).where('workflow', '=', workflow).where('run_id', '=', runId).orderBy('position').execute();
+      const rows = await db.selectFrom('workflow_steps').select(['position', 'step', 'status', 'result']).where('workflow', '=', workflow).where('run_id', '=', runId).orderBy('position').execute();
       return rows.map((r) => ({ position: r.position, step: r.step, status: r.status, result: typeof r.result === 'string' ? JSON.parse(r.result) : r.result }));
     },
     async record(db, position: number, step: string, status: 'applied' | 'failed' | 'compensated' | 'compensation_failed', result: unknown, error: string | null): Promise<void> {
       const row = { workflow, run_id: runId, position, step, status, result: JSON.stringify(result ?? null), error, at: now() };
-      await k(db)
+      await db
         .insertInto('workflow_steps')
         .values(row)
         // A run that fails a step another run has applied (two requests at once) does not overwrite that run's record.
@@ -41,7 +40,7 @@ export function workflowJournal(workflow: string, runId: string, now: () => Date
         .execute();
     },
     async clear(db): Promise<void> {
-      await k(db).deleteFrom('workflow_steps').where('workflow', '=', workflow).where('run_id', '=', runId).execute();
+      await db.deleteFrom('workflow_steps').where('workflow', '=', workflow).where('run_id', '=', runId).execute();
     },
   };
 }

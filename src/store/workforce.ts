@@ -3,13 +3,14 @@
  * workforce_fixed_needs, staffing_plans, staffing_needs, staffing_assignments. Nodes belong to
  * the network context and are read through its functions only.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { fail, localTimeMs, operatingDay } from '../domain/shared/index.ts';
 import { parseStaffMember, DEFAULT_RATES, DEFAULT_RULES, ROLES, type WorkRates, type Assignment, type Role, type RoleNeed, type Shift, type StaffMember, type StaffingPlanResult, type StaffingProblem, yizhuangDemoStaff } from '../domain/workforce/index.ts';
 import { getNode, listNodes } from './network.ts';
 import type { DemoStep } from './demo.ts';
+import type { DB, StaffingPlansTable, StaffTable, WorkforceSitesTable } from './tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 export interface StaffRecord extends Omit<StaffMember, 'unavailable'> {
   active: boolean;
@@ -37,14 +38,14 @@ async function unavailabilityOf(db: Db, ids: string[]): Promise<Map<string, Staf
   return out;
 }
 
-function rowToStaff(r: any, roles: Role[], unavailable: StaffRecord['unavailable']): StaffRecord {
+function rowToStaff(r: Selectable<StaffTable>, roles: Role[], unavailable: StaffRecord['unavailable']): StaffRecord {
   return {
     id: r.id,
     name: r.name,
     homeNodeId: r.home_node_id,
     roles,
     skills: typeof r.skills === 'string' ? JSON.parse(r.skills) : r.skills,
-    permitStatus: r.permit_status,
+    permitStatus: r.permit_status as StaffMember['permitStatus'],
     canLiveOnSite: r.can_live_on_site,
     maxHoursPerDay: r.max_hours_per_day,
     insideNodeId: r.inside_node_id ?? null,
@@ -65,7 +66,7 @@ export async function listStaff(db: Db, filter: StaffFilter = {}): Promise<Staff
   if (!filter.includeInactive) q = q.where('active', '=', true);
   if (filter.role) q = q.where('id', 'in', db.selectFrom('staff_roles').select('staff_id').where('role', '=', filter.role));
   const rows = await q.execute();
-  const ids = rows.map((r) => r.id as string);
+  const ids = rows.map((r) => r.id);
   const [roles, un] = await Promise.all([rolesOf(db, ids), unavailabilityOf(db, ids)]);
   return rows.map((r) => rowToStaff(r, roles.get(r.id) ?? [], un.get(r.id) ?? []));
 }
@@ -227,7 +228,7 @@ export interface SiteSettings {
   priority: number;
 }
 
-function rowToSite(r: any): SiteSettings {
+function rowToSite(r: Selectable<WorkforceSitesTable>): SiteSettings {
   const from = r.closed_loop_from;
   return {
     nodeId: r.node_id,
@@ -263,7 +264,7 @@ export interface FixedNeed {
 export async function listFixedNeeds(db: Db, nodeId?: string): Promise<FixedNeed[]> {
   let q = db.selectFrom('workforce_fixed_needs').selectAll().orderBy('node_id').orderBy('role').orderBy('shift_label');
   if (nodeId) q = q.where('node_id', '=', nodeId);
-  return (await q.execute()).map((r) => ({ nodeId: r.node_id, role: r.role, shiftLabel: r.shift_label, headcount: r.headcount }));
+  return (await q.execute()).map((r) => ({ nodeId: r.node_id, role: r.role as Role, shiftLabel: r.shift_label, headcount: r.headcount }));
 }
 
 /** Replaces the fixed needs of the nodes named in `needs` (a node not named keeps its own). */
@@ -324,11 +325,11 @@ export interface StoredPlan {
 
 const parseJson = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 
-function rowToPlan(r: any): StoredPlan {
+function rowToPlan(r: Selectable<StaffingPlansTable>): StoredPlan {
   const problem = parseJson(r.problem) as { shifts: StoredPlan['shifts']; sites: StoredPlan['sites']; rules: StoredPlan['rules']; rates?: WorkRates };
   return {
     id: r.id,
-    status: r.status,
+    status: r.status as StoredPlan['status'],
     startsAt: iso(r.starts_at),
     endsAt: iso(r.ends_at),
     createdAt: iso(r.created_at),
@@ -382,8 +383,8 @@ export async function insertPlan(
     shift_id: a.shiftId,
     role: a.role,
     tasks: JSON.stringify(a.tasks ?? []),
-    starts_at: byShift.get(a.shiftId)!.startsAt,
-    ends_at: byShift.get(a.shiftId)!.endsAt,
+    starts_at: new Date(byShift.get(a.shiftId)!.startsAt),
+    ends_at: new Date(byShift.get(a.shiftId)!.endsAt),
   }));
   for (let i = 0; i < rows.length; i += 500) await db.insertInto('staffing_assignments').values(rows.slice(i, i + 500)).execute();
   return (await getPlan(db, id))!;
@@ -419,7 +420,7 @@ export async function planAssignments(db: Db, planId: string, filter: { staffId?
     staffId: r.staff_id,
     siteId: r.node_id,
     shiftId: r.shift_id,
-    role: r.role,
+    role: r.role as Role,
     tasks: parseJson(r.tasks),
     startsAt: iso(r.starts_at),
     endsAt: iso(r.ends_at),
@@ -430,9 +431,9 @@ export async function planNeeds(db: Db, planId: string): Promise<RoleNeed[]> {
   return (await db.selectFrom('staffing_needs').selectAll().where('plan_id', '=', planId).execute()).map((r) => ({
     siteId: r.node_id,
     shiftId: r.shift_id,
-    role: r.role,
+    role: r.role as Role,
     requiredMin: r.required_min,
-    source: r.source,
+    source: r.source as RoleNeed['source'],
   }));
 }
 

@@ -8,6 +8,7 @@ import { defaultSolver } from '../../src/solver/highs.ts';
 import type { RosterPlanner } from '../../src/domain/workforce/index.ts';
 import type { MipSolver } from '../../src/domain/shared/index.ts';
 import { loadDemo } from '../../src/store/demo.ts';
+import type { DB } from '../../src/store/tables.ts';
 
 /**
  * A fresh database for one test file: PGlite in memory by default, or a brand-new
@@ -16,7 +17,7 @@ import { loadDemo } from '../../src/store/demo.ts';
  */
 export interface TestDb {
   database: Database;
-  db: Kysely<any>;
+  db: Kysely<DB>;
   url?: string;
   close(): Promise<void>;
 }
@@ -30,6 +31,16 @@ export const usingPostgres = (): boolean => !!process.env.DATABASE_URL;
 export async function createTestDb(seed?: ScratchSeed): Promise<TestDb> {
   const scratch = await openScratchDatabase({ baseUrl: process.env.DATABASE_URL, prefix: 'bg_test', poolSize: 30, seed });
   return { database: scratch.database, db: scratch.database.db, url: scratch.url, close: scratch.close };
+}
+
+/**
+ * Fills the empty PGlite folder `dir` with a copy of the migrated template (and `seed`'s data), for
+ * a process the test then starts on it (a server, a CLI command): it skips PGlite's initdb and the
+ * migrations, which a test of what that process does with its data need not pay for.
+ */
+export async function fillDataFolder(dir: string, seed?: ScratchSeed): Promise<void> {
+  const scratch = await openScratchDatabase({ prefix: 'bg_test', dataDir: dir, seed });
+  await scratch.close();
 }
 
 /** A fixed clock that tests can move. */

@@ -1,10 +1,11 @@
 import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../src/store/tables.ts';
 
 /**
  * A digest of every table's rows (except the audit log and idempotency keys,
  * which legitimately grow), to prove that a refused request changed nothing.
  */
-export async function dbFingerprint(db: Kysely<any>): Promise<Record<string, string>> {
+export async function dbFingerprint(db: Kysely<DB>): Promise<Record<string, string>> {
   const tables = await sql<{ table_name: string }>`
     SELECT table_name FROM information_schema.tables
     WHERE table_schema = 'public' AND table_type = 'BASE TABLE'

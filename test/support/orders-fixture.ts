@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import * as inv from '../../src/store/inventory.ts';
 import type { Operation } from '../../src/domain/inventory/index.ts';
+import type { DB } from '../../src/store/tables.ts';
 
 /**
  * A small named network for the order tests: store A and satellite warehouse B, 600 m apart in
@@ -38,7 +39,7 @@ export const STOCK: Array<[string, string, number, string?]> = [
   ['B', 'eggs-1', 50, '2022-06-29'],
 ];
 
-export async function loadOrderFixture(app: FastifyInstance, db: Kysely<any>, opts: { lastUnits?: number } = {}): Promise<void> {
+export async function loadOrderFixture(app: FastifyInstance, db: Kysely<DB>, opts: { lastUnits?: number } = {}): Promise<void> {
   for (const n of NODES) expectOk(await app.inject({ method: 'POST', url: '/api/nodes', payload: n }));
   for (const i of ITEMS) expectOk(await app.inject({ method: 'POST', url: '/api/items', payload: i }));
   const ops: Operation[] = STOCK.map(([nodeId, itemId, quantity, expiry], k) => ({
@@ -67,7 +68,7 @@ export const order = (lines: Array<[string, number]>, extra: Record<string, unkn
   ...extra,
 });
 
-export async function reservedAt(db: Kysely<any>, nodeId: string, itemId: string): Promise<{ onHand: number; reserved: number }> {
+export async function reservedAt(db: Kysely<DB>, nodeId: string, itemId: string): Promise<{ onHand: number; reserved: number }> {
   const r = (await inv.balances(db, { nodeId, itemId, includeZero: true })).rows[0];
   return { onHand: r?.onHand ?? 0, reserved: r?.reserved ?? 0 };
 }

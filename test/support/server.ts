@@ -35,7 +35,7 @@ export function startServer(env: NodeJS.ProcessEnv, extraArgs: string[] = []): P
   });
 }
 
-/** Kills the real node process under bin/baogong.mjs (the wrapper spawns tsx, which spawns node). */
+/** Kills the process under bin/baogong.mjs and any process it started. */
 export async function killTree(proc: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   const { execSync } = await import('node:child_process');
   const pids: number[] = [];

@@ -41,7 +41,16 @@ const IncidentSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
   status: StringEnum(['declared', 'planned', 'applied', 'lifted', 'discarded'] as const),
-  spec: Open({ id: Type.String(), name: Type.String(), areas: Type.Array(Open({ id: Type.String(), level: Type.String() })) }, 'the incident as declared (areas, affected nodes, the emergency warehouse)'),
+  spec: Open(
+    {
+      id: Type.String(),
+      name: Type.String(),
+      areas: Type.Array(Open({ id: Type.String(), name: Type.Optional(Type.String()), level: StringEnum(['lockdown', 'controlled', 'precaution'] as const), startsAt: Type.String(), endsAt: Type.Optional(orNull(Type.String())) })),
+      emergencyWarehouse: Type.Optional(Open({ id: Type.String(), nameZh: Type.String(), nameEn: Type.String() })),
+      reopenOnlineOnlyAt: Type.Optional(Type.String()),
+    },
+    'the incident as declared (areas, affected nodes, the emergency warehouse)',
+  ),
   declaredAt: Type.String(),
   appliedAt: orNull(Type.String()),
   liftedAt: orNull(Type.String()),
@@ -52,7 +61,13 @@ const PlanSchema = Type.Object({
   incidentId: Type.String(),
   kind: StringEnum(['response', 'lift'] as const),
   status: StringEnum(['draft', 'applying', 'applied', 'failed', 'superseded', 'undone'] as const),
-  summary: Open({}, 'what the plan does, per part, and what it leaves unserved'),
+  summary: Open(
+    {
+      notes: Type.Optional(Type.Array(Type.String())),
+      noteCodes: Type.Optional(Type.Array(Type.Object({ code: Type.String(), params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])) }), { description: 'the notes as codes with parameters, in the same order, for the command centre to word' })),
+    },
+    'what the plan does, per part, and what it leaves unserved',
+  ),
   createdAt: Type.String(),
   appliedAt: orNull(Type.String()),
   parts: Type.Array(
@@ -75,11 +90,17 @@ const SimulationSchema = Open(
     from: Type.String(),
     days: Type.Integer(),
     seed: Type.Integer(),
-    comparison: Type.Unknown({ description: 'the KPIs of no response (a) against the plan (b)' }),
+    comparison: Type.Array(
+      Type.Object({ kpi: Type.String(), a: orNull(Type.Number()), b: orNull(Type.Number()), delta: orNull(Type.Number()), better: orNull(StringEnum(['a', 'b', 'same'] as const)) }),
+      { description: 'the KPIs of no response (a) against the plan (b); better names the run that did better by the KPI\'s direction' },
+    ),
   },
   'no response (a) against the plan (b): summaries, their comparison, per-day figures',
 );
-const ReconciliationLineSchema = Open({ nodeId: Type.String(), differences: Type.Array(Open({ kind: Type.String(), quantity: Type.Integer(), message: Type.String() })) });
+const ReconciliationLineSchema = Open({
+  nodeId: Type.String(), day: Type.String(), asked: Type.Number(), sent: Type.Number(), received: Type.Number(), sold: Type.Number(), writtenOff: Type.Number(), countedDelta: Type.Number(), transferVariance: Type.Number(),
+  differences: Type.Array(Open({ kind: Type.String(), quantity: Type.Integer(), message: Type.String() })),
+});
 const ReconciliationRunSchema = Type.Object({
   id: Type.String(),
   incidentId: Type.String(),

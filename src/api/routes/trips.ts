@@ -1,5 +1,5 @@
 /** Routes of the trips context: the fleet and its availability, trip plans, trips, their sheets and settings. */
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import { StringEnum, typed } from '../typebox.ts';
@@ -55,8 +55,39 @@ const VehicleTypeBody = Type.Object(
   { additionalProperties: false },
 );
 const VehicleOut = Type.Object({ id: Type.String(), vehicleTypeId: Type.String(), plate: Type.String(), driverName: Type.Union([Type.String(), Type.Null()]), driverPhone: Type.Union([Type.String(), Type.Null()]) });
-const PlanOut = Open({ id: Type.String(), day: Type.String(), mode: Type.String(), status: Type.String(), result: Open({}), violations: Type.Array(Open({})) });
-const TripOut = Open({ id: Type.String(), planId: Type.String(), status: Type.String(), stops: Type.Array(Open({})) });
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const CoolantOut = Type.Object({ dryIceG: Type.Number(), dryIceBags: Type.Number(), icePacks: Type.Number() });
+const PlanTotalsOut = Type.Object({
+  trips: Type.Integer(), vehicles: Type.Integer(), loads: Type.Integer(), assigned: Type.Integer(), unassigned: Type.Integer(), distanceM: Type.Number(), costFen: Type.Number(), dryIceBags: Type.Number(), icePacks: Type.Number(),
+});
+const UnassignedOut = Type.Object({ loadId: Type.String(), kind: Type.String(), reason: Type.String({ description: 'a code the screen words (e.g. demand_exceeds_capacity)' }), message: Type.String() });
+const PlanHeaderProps = {
+  id: Type.String(), day: Type.String(), mode: Type.String(), wave: Nullable(Type.String()), status: Type.String(), createdAt: Type.String(), decidedAt: Nullable(Type.String()),
+  violations: Type.Array(Open({ code: Type.String(), message: Type.String() })),
+};
+const PlanOut = Open({
+  ...PlanHeaderProps,
+  result: Open({ trips: Type.Array(Open({ ref: Type.String(), stops: Type.Array(Open({})) })), unassigned: Type.Array(UnassignedOut), totals: PlanTotalsOut, warnings: Type.Array(Type.String()) }),
+});
+const PlanListOut = Open({ ...PlanHeaderProps, totals: PlanTotalsOut });
+const TripStopOut = Open({
+  seq: Type.Integer(), loadKind: Type.String(), loadId: Type.String(), place: Type.Object({ id: Type.String(), name: Type.String(), lat: Type.Number(), lng: Type.Number() }),
+  arrivalS: Type.Number(), startS: Type.Number(), departureS: Type.Number(),
+  windows: Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }), { description: '[from, to] in seconds after midnight' }),
+  weightG: Type.Number(), volumeCm3: Type.Number(), coolant: CoolantOut, status: StringEnum(['pending', 'arrived'] as const), arrivedAt: Nullable(Type.String()),
+  manifest: Type.Array(Type.Object({
+    itemId: Type.String(), name: Type.String(), unit: Type.String(), temperatureClass: Type.String(), quantity: Type.Number(), receivedQuantity: Nullable(Type.Number()), varianceQuantity: Nullable(Type.Number()),
+  })),
+});
+const TripOut = Open({
+  id: Type.String(), planId: Type.String(), ref: Type.String(), day: Type.String(), status: StringEnum(['confirmed', 'dispatched', 'completed', 'cancelled'] as const),
+  vehicleTypeId: Type.String(), vehicleKey: Type.String(), vehicleId: Nullable(Type.String()), driverName: Nullable(Type.String()), driverPhone: Nullable(Type.String()),
+  originNodeId: Type.String(), endNodeId: Type.String(), leaveHomeS: Type.Number(), departS: Type.Number(), returnS: Type.Number(), distanceM: Type.Number(), deadheadM: Type.Number(),
+  travelS: Type.Number(), costFen: Type.Number(), coolant: CoolantOut, coolantNote: Type.String(),
+  coolantNoteCode: StringEnum(['coolant_rule', ''] as const, { description: '`coolant_rule` with the rule\'s figures in coolantNoteParams (the screen words them); empty for older trips' }),
+  coolantNoteParams: Type.Record(Type.String(), Type.Number()), createdAt: Type.String(), dispatchedAt: Nullable(Type.String()), completedAt: Nullable(Type.String()),
+  stops: Type.Array(TripStopOut),
+});
 
 const PlanBody = Type.Object(
   {
@@ -193,7 +224,7 @@ export default async function tripsRoutes(scope: FastifyInstance, deps: AppDeps)
   );
   app.get(
     '/api/trips/plans',
-    { schema: { tags: TRIPS, summary: 'Recent trip plans (totals only)', querystring: Type.Object({ day: Type.Optional(Day) }), response: { 200: Type.Object({ plans: Type.Array(Open({})) }) } } },
+    { schema: { tags: TRIPS, summary: 'Recent trip plans (totals only)', querystring: Type.Object({ day: Type.Optional(Day) }), response: { 200: Type.Object({ plans: Type.Array(PlanListOut) }) } } },
     async (req) => ({ plans: await store.listPlans(db, req.query) }),
   );
   app.get('/api/trips/plans/:id', { schema: { tags: TRIPS, summary: 'One trip plan with its trips, unassigned loads and audit', params: IdParam, response: { 200: PlanOut, ...errors } } }, async (req) =>

@@ -33,6 +33,16 @@ const ZoneSummary = Type.Object({
   areaM2: Type.Integer(),
   updatedAt: Type.String(),
 });
+/** GET /api/zones/export (sent as a pre-serialised string, so this documents the shape; it does not filter it). */
+const ZoneFeatureCollection = Type.Object({
+  type: Type.String({ description: 'FeatureCollection' }),
+  features: Type.Array(Open({
+    type: Type.String({ description: 'Feature' }),
+    id: Type.String(),
+    properties: Open({ id: Type.String(), name: Type.String(), demandOrdersPerDay: Type.Integer(), servingNodeId: Type.Union([Type.String(), Type.Null()]), backupNodeIds: Type.Array(Type.String()) }),
+    geometry: Geometry,
+  })),
+});
 const ZoneFull = Type.Composite([ZoneSummary, Type.Object({ geometry: Geometry })]);
 
 const ZoneBody = Type.Object(
@@ -75,7 +85,10 @@ const AreaBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const Effect = Open({ kind: Type.String(), nodeId: Type.Union([Type.String(), Type.Null()]), zoneId: Type.Union([Type.String(), Type.Null()]), reason: Type.String() });
+const Effect = Open({
+  kind: Type.String(), nodeId: Type.Union([Type.String(), Type.Null()]), zoneId: Type.Union([Type.String(), Type.Null()]), reason: Type.String(),
+  fromStatus: Type.Optional(Type.String({ description: 'node_status: the status before' })), toStatus: Type.Optional(Type.String({ description: 'node_status: the status the area imposes' })),
+});
 const AreaOut = Open({ id: Type.String(), name: Type.String(), level: Type.String(), geometry: Geometry, startsAt: Type.String(), endsAt: Type.Union([Type.String(), Type.Null()]), allowOnlineOnly: Type.Boolean(), dropPoints: Type.Array(Open({ id: Type.String(), name: Type.String(), lat: Type.Number(), lng: Type.Number() })), liftedAt: Type.Union([Type.String(), Type.Null()]) });
 const AreaWithEffects = Type.Object({ area: AreaOut, effects: Type.Array(Effect) });
 
@@ -115,7 +128,7 @@ const Proposal = Open({
   solveTimeS: Type.Number(),
   scope: Type.String(),
   overrides: Type.Array(Open({ nodeId: Type.String(), dailyOrderCapacity: Type.Optional(Type.Integer()), maxDeliveryRadiusM: Type.Optional(Type.Number()), maxTravelS: Type.Optional(Type.Union([Type.Number(), Type.Null()])) })),
-  changes: Type.Array(Open({ zoneId: Type.String(), oldNodeId: Type.Union([Type.String(), Type.Null()]), newNodeId: Type.Union([Type.String(), Type.Null()]), distanceM: Type.Union([Type.Integer(), Type.Null()]) })),
+  changes: Type.Array(Open({ zoneId: Type.String(), oldNodeId: Type.Union([Type.String(), Type.Null()]), newNodeId: Type.Union([Type.String(), Type.Null()]), distanceM: Type.Union([Type.Integer(), Type.Null()]), demandOrdersPerDay: Type.Optional(Type.Number()) })),
   nodeLoads: Type.Array(Open({ nodeId: Type.String(), loadBefore: Type.Integer(), loadAfter: Type.Integer(), dailyOrderCapacity: Type.Integer() })),
   unserved: Type.Array(Open({ zoneId: Type.String(), ordersPerDay: Type.Integer(), reason: Type.String(), message: Type.String() })),
   totals: Open({}),
@@ -165,7 +178,7 @@ export default async function zonesRoutes(scope: FastifyInstance, deps: AppDeps)
 
   app.get(
     '/api/zones/export',
-    { schema: { tags: TAG, summary: 'Every zone as a GeoJSON FeatureCollection (RFC 7946)' } },
+    { schema: { tags: TAG, summary: 'Every zone as a GeoJSON FeatureCollection (RFC 7946)', response: { 200: ZoneFeatureCollection } } },
     async (_req, reply) => {
       reply.header('content-type', 'application/geo+json; charset=utf-8');
       reply.header('content-disposition', 'attachment; filename="zones.geojson"');

@@ -11,8 +11,9 @@ import { circlePolygon } from '../../domain/zones/index.ts';
 import type { NodeInput } from '../../domain/network/index.ts';
 import type { IncidentInput } from '../../domain/incidents/index.ts';
 import * as network from '../../store/network.ts';
+import type { DB } from '../../store/tables.ts';
 
-export type Db = Kysely<any>;
+export type Db = Kysely<DB>;
 export interface FlowDeps {
   db: Db;
   solver: MipSolver;

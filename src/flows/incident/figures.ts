@@ -88,8 +88,8 @@ export async function transfersNotFitting(db: Db, transferIds: string[], day: st
     const b = biggest.get(c.temperatureClass) ?? { w: 0, v: 0 };
     biggest.set(c.temperatureClass, { w: Math.max(b.w, c.maxWeightKg * 1000), v: Math.max(b.v, c.maxVolumeL * 1000) });
   }
-  const rows = (await sql<any>`SELECT transfer_id, item_id, quantity FROM stock_transfer_lines WHERE transfer_id IN (SELECT unnest(${transferIds}::text[]))`.execute(db)).rows;
-  const items = await network.itemsByIds(db, [...new Set(rows.map((r) => r.item_id as string))]);
+  const rows = (await sql<{ transfer_id: string; item_id: string; quantity: number }>`SELECT transfer_id, item_id, quantity FROM stock_transfer_lines WHERE transfer_id IN (SELECT unnest(${transferIds}::text[]))`.execute(db)).rows;
+  const items = await network.itemsByIds(db, [...new Set(rows.map((r) => r.item_id))]);
   const per = new Map<string, Map<string, { w: number; v: number }>>();
   for (const r of rows) {
     const it = items.get(r.item_id);
@@ -123,12 +123,12 @@ export async function openAfterLift(db: Db, applied: PlanLike, _lift: unknown) {
     const p = await planning.requirePlan(db, id);
     const tr = p.documents.filter((d) => d.kind === 'transfer_order').map((d) => d.id);
     if (tr.length) {
-      transfers += Number((await sql<any>`SELECT count(*)::int AS n FROM stock_transfers WHERE id IN (SELECT unnest(${tr}::text[])) AND status IN ('draft','in_transit')`.execute(db)).rows[0].n);
-      holds += Number((await sql<any>`SELECT count(*)::int AS n FROM stock_reservations WHERE quantity > 0 AND id IN (SELECT 'transfer:' || t || ':' || l.item_id FROM unnest(${tr}::text[]) AS t JOIN stock_transfer_lines l ON l.transfer_id = t)`.execute(db)).rows[0].n);
+      transfers += Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM stock_transfers WHERE id IN (SELECT unnest(${tr}::text[])) AND status IN ('draft','in_transit')`.execute(db)).rows[0].n);
+      holds += Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM stock_reservations WHERE quantity > 0 AND id IN (SELECT 'transfer:' || t || ':' || l.item_id FROM unnest(${tr}::text[]) AS t JOIN stock_transfer_lines l ON l.transfer_id = t)`.execute(db)).rows[0].n);
     }
-    poLines += Number((await sql<any>`SELECT count(*)::int AS n FROM planning_purchase_order_lines l JOIN planning_purchase_orders o ON o.id = l.purchase_order_id WHERE o.plan_id = ${id} AND o.status = 'open'`.execute(db)).rows[0].n);
+    poLines += Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM planning_purchase_order_lines l JOIN planning_purchase_orders o ON o.id = l.purchase_order_id WHERE o.plan_id = ${id} AND o.status = 'open'`.execute(db)).rows[0].n);
   }
   const tripIds: string[] = stepResult(applied, 'trips')?.tripIds ?? [];
-  const openTrips = tripIds.length ? Number((await sql<any>`SELECT count(*)::int AS n FROM trips WHERE id IN (SELECT unnest(${tripIds}::text[])) AND status = 'confirmed'`.execute(db)).rows[0].n) : 0;
+  const openTrips = tripIds.length ? Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM trips WHERE id IN (SELECT unnest(${tripIds}::text[])) AND status = 'confirmed'`.execute(db)).rows[0].n) : 0;
   return { transfers, holds, poLines, trips: openTrips, total: transfers + holds + poLines + openTrips };
 }

@@ -1,15 +1,15 @@
 import { api } from './client.ts';
-import type { paths } from './schema.ts';
+import type { Item, ResponseOf } from './contract.ts';
 
 /**
  * The network board (GET /api/board): the whole network at once, with alerts to acknowledge.
  * Its shapes come from the server's OpenAPI document (generated ./schema.ts), not restated here.
  */
-export type Board = paths['/api/board']['get']['responses'][200]['content']['application/json'];
-export type BoardNode = Board['nodes'][number];
-export type BoardAlert = Board['alerts'][number];
+export type Board = ResponseOf<'/api/board', 'get'>;
+export type BoardNode = Item<Board['nodes']>;
+export type BoardAlert = Item<Board['alerts']>;
 
 export const boardApi = {
   get: (day: string, signal?: AbortSignal) => api.get<Board>('/api/board', { query: { day }, signal }),
-  ack: (id: string, note = '') => api.post<{ alertId: string }>('/api/board/alerts/{id}/ack', { note }, { params: { id } }),
+  ack: (id: string, note = '') => api.post<ResponseOf<'/api/board/alerts/{id}/ack', 'post'>>('/api/board/alerts/{id}/ack', { note }, { params: { id } }),
 };

@@ -9,18 +9,15 @@
  * ({code, message, field, expected, actual}) so screens can show what was wrong.
  *
  * Every path the app calls is listed in `API_OPERATIONS` (./operations.ts); a test
- * checks each one against the server's /openapi.json, and web/src/api/schema.d.ts is
- * generated from the same document for the response types.
+ * checks each one against the server's /openapi.json, and web/src/api/schema.ts is
+ * generated from the same document for the request and response types (./contract.ts).
  */
 
-export interface ApiErrorBody {
-  code?: string;
-  message?: string;
-  field?: string;
-  expected?: unknown;
-  actual?: unknown;
-  details?: unknown;
-}
+/**
+ * The server's error shape (components.schemas.Error of the generated schema), every field
+ * optional: a proxy or a crashed server may answer without one.
+ */
+export type ApiErrorBody = Partial<components['schemas']['Error']>;
 
 export class ApiError extends Error {
   constructor(
@@ -72,6 +69,8 @@ export function setUnauthorizedHandler(fn: () => void): void {
 }
 
 import type { Method, PathFor } from './operations.ts';
+import type { components } from './schema.ts';
+import type { BodyOf, ResponseOf } from './contract.ts';
 
 type Query = Record<string, string | number | boolean | undefined | null>;
 
@@ -170,7 +169,8 @@ export const api = {
 /** Signs in. Answers 'disabled' when the server has no auth route (404). */
 export async function signIn(username: string, password: string): Promise<'ok' | 'disabled'> {
   try {
-    await request<{ csrfToken: string }, 'POST'>('POST', '/api/auth/login', { body: { username, password, mode: 'cookie' }, anonymous: true });
+    const body: BodyOf<'/api/auth/login', 'post'> = { username, password, mode: 'cookie' };
+    await request<ResponseOf<'/api/auth/login', 'post'>, 'POST'>('POST', '/api/auth/login', { body, anonymous: true });
     session.set(username);
     return 'ok';
   } catch (e) {

@@ -1,4 +1,5 @@
 import { api, ApiError } from './client.ts';
+import type { BodyOf, Item, Known, ResponseOf } from './contract.ts';
 
 /**
  * The incident workflow as the screen sees it. With the zones context it runs in
@@ -15,12 +16,8 @@ export interface KpiComparison {
   better: 'plan' | 'none' | 'same' | null;
 }
 
-export interface NodeLoad {
-  nodeId: string;
-  loadBefore: number;
-  loadAfter: number;
-  dailyOrderCapacity: number;
-}
+/** A node's orders a day before and after against its capacity (the zones planner's figures). */
+export type NodeLoad = Known<Item<Reassignment['proposal']['nodeLoads']>>;
 
 export interface IncidentPlan {
   stage: 'preview' | 'declared' | 'applied';
@@ -28,7 +25,7 @@ export interface IncidentPlan {
   incidentId: string | null;
   areaId: string;
   name: string;
-  level: string;
+  level: AreaLevel;
   ring: Array<[number, number]>;
   allowOnlineOnly: boolean;
   emergencyWarehouse: WarehouseInput | null;
@@ -47,7 +44,7 @@ export interface IncidentPlan {
   partFacts: Array<{ part: string; key: string; value: number | string }>;
   notes: string[];
   /** The notes as codes with parameters (translated by the screen), when the server sends them. */
-  noteCodes?: Array<{ code: string; params: Record<string, string | number> }>;
+  noteCodes?: ResponsePlan['summary']['noteCodes'];
   simulationDays?: number;
 }
 
@@ -61,7 +58,7 @@ export interface WarehouseInput {
 
 export interface ProposeInput {
   name: string;
-  level: string;
+  level: AreaLevel;
   ring: Array<[number, number]>;
   /** Nodes inside a lockdown area go online-only instead of suspended. */
   allowOnlineOnly?: boolean;
@@ -84,53 +81,23 @@ export function ringToPolygon(ring: Array<[number, number]>): GeoJSON.Polygon {
   return { type: 'Polygon', coordinates: [coords] };
 }
 
-interface Effect {
-  kind: string;
-  nodeId: string | null;
-  zoneId: string | null;
-  reason: string;
-  fromStatus?: string;
-  toStatus?: string;
-}
-interface AreaWithEffects {
-  area: { id: string; name: string; level: string };
-  effects: Effect[];
-}
-interface Reassignment {
-  id: string;
-  status: string;
-  proposal: {
-    method: string;
-    fallbackReason: string | null;
-    solverStatus: string;
-    gapPct: number | null;
-    solveTimeS: number;
-    changes: Array<{ zoneId: string; oldNodeId: string | null; newNodeId: string | null; distanceM: number | null; demandOrdersPerDay?: number }>;
-    nodeLoads: NodeLoad[];
-    unserved: Array<{ zoneId: string; ordersPerDay: number; reason: string; message: string }>;
-    totals: Record<string, unknown>;
-  };
-}
-
-export interface ResponsePlan {
-  id: string;
-  incidentId: string;
-  kind?: string;
-  createdAt?: string;
-  appliedAt?: string | null;
-  steps?: Array<{ position: number; step: string; status: string; error: string | null; at: string }>;
-  status: string;
-  summary: Record<string, unknown> & { notes?: string[]; noteCodes?: Array<{ code: string; params: Record<string, string | number> }> };
-  parts: Array<{ part: string; content: Record<string, any>; edited?: boolean }>;
-}
-interface Simulation {
-  days: number;
-  comparison: Array<{ kpi: string; a: number; b: number; delta: number; better: 'a' | 'b' | 'same' | null }>;
-}
+/** Server shapes, from the generated schema (./contract.ts). */
+type AreaWithEffects = ResponseOf<'/api/control-areas/preview', 'post'>;
+type Reassignment = ResponseOf<'/api/zones/reassignments', 'post', 201>;
+/** The zones context's reassignment proposal (also the shape of an incident plan's zones part). */
+export type ZonesProposal = Reassignment['proposal'];
+/** A response (or lift) plan as the server stores it; its parts' contents are read by `withResponsePlan`. */
+export type ResponsePlan = ResponseOf<'/api/incidents/{id}/plan', 'post', 201>;
+export type Simulation = ResponseOf<'/api/incidents/{id}/simulate', 'post'>;
+/** What re-running one part of a drafted plan takes (zones: nodes; sourcing: receivers; targets: assortment size). */
+export type RerunBody = BodyOf<'/api/incidents/{id}/plan/parts/{part}/rerun', 'post'>;
+/** A control area's level: lockdown, controlled or precaution. */
+export type AreaLevel = Item<BodyOf<'/api/incidents', 'post'>['areas']>['level'];
 
 /** Maps the drafted response plan (its parts) onto the view model. */
 export function withResponsePlan(plan: IncidentPlan, r: ResponsePlan): IncidentPlan {
-  const part = (name: string) => r.parts.find((p) => p.part === name)?.content ?? {};
+  // The parts' contents are not described by the server's schema yet (Type.Unknown): read as loose records here.
+  const part = (name: string) => (r.parts.find((p) => p.part === name)?.content ?? {}) as Record<string, any>;
   const ns = part('node_status');
   const z = part('zones');
   const assignments: Record<string, string | null> = {};
@@ -166,7 +133,7 @@ export function withResponsePlan(plan: IncidentPlan, r: ResponsePlan): IncidentP
   };
 }
 
-function areaBody(plan: Pick<IncidentPlan, 'areaId' | 'name' | 'level' | 'ring' | 'allowOnlineOnly'>, now: Date) {
+function areaBody(plan: Pick<IncidentPlan, 'areaId' | 'name' | 'level' | 'ring' | 'allowOnlineOnly'>, now: Date): BodyOf<'/api/control-areas/preview', 'post'> & Item<BodyOf<'/api/incidents', 'post'>['areas']> {
   return { id: plan.areaId, name: plan.name, level: plan.level, geometry: ringToPolygon(plan.ring), startsAt: new Date(now.getTime() - 60_000).toISOString(), allowOnlineOnly: plan.allowOnlineOnly };
 }
 
@@ -193,6 +160,13 @@ function withProposal(plan: IncidentPlan, r: Reassignment): IncidentPlan {
     summary: totals,
     solver: { method: p.method, status: p.solverStatus, timeS: p.solveTimeS, gapPct: p.gapPct, fallbackReason: p.fallbackReason },
   };
+}
+
+/** The simulation's KPI lines with a figure on both sides, as the view model compares them. */
+export function kpiRows(r: Simulation): KpiComparison[] {
+  return r.comparison.flatMap((c) =>
+    c.a !== null && c.b !== null ? [{ key: c.kpi, noResponse: c.a, plan: c.b, better: c.better === 'b' ? 'plan' : c.better === 'a' ? 'none' : c.better === 'same' ? 'same' : null }] : [],
+  );
 }
 
 export const incidentsApi = {
@@ -232,7 +206,7 @@ export const incidentsApi = {
   async declareAndPlan(plan: IncidentPlan, now = new Date()): Promise<IncidentPlan> {
     const incidentId = `inc-${now.getTime().toString(36)}`;
     try {
-      await api.post('/api/incidents', {
+      const declare: BodyOf<'/api/incidents', 'post'> = {
         id: incidentId,
         name: plan.name,
         areas: [areaBody(plan, now)],
@@ -246,12 +220,14 @@ export const incidentsApi = {
               },
             }
           : {}),
-      });
+      };
+      await api.post('/api/incidents', declare);
     } catch (e) {
       if (!(e instanceof ApiError && e.notAvailable)) throw e;
       const declared = await api.post<AreaWithEffects>('/api/control-areas', areaBody(plan, now));
       const withE = { ...withEffects(plan, declared), stage: 'declared' as const };
-      const r = await api.post<Reassignment>('/api/zones/reassignments', { scope: 'affected', allowSplit: true, timeLimitS: 20 });
+      const body: BodyOf<'/api/zones/reassignments', 'post'> = { scope: 'affected', allowSplit: true, timeLimitS: 20 };
+      const r = await api.post<Reassignment>('/api/zones/reassignments', body);
       return withProposal(withE, r);
     }
     const drafted = await api.post<ResponsePlan>('/api/incidents/{id}/plan', {}, { params: { id: incidentId } });
@@ -264,9 +240,7 @@ export const incidentsApi = {
     return {
       ...plan,
       simulationDays: r.days,
-      kpis: r.comparison
-        .filter((c) => typeof c.a === 'number' && typeof c.b === 'number')
-        .map((c) => ({ key: c.kpi, noResponse: c.a, plan: c.b, better: c.better === 'b' ? 'plan' : c.better === 'a' ? 'none' : c.better === 'same' ? 'same' : null })),
+      kpis: kpiRows(r),
     };
   },
   /** Applies the reviewed plan: the incident's steps, or the zone reassignment alone. */
@@ -287,33 +261,10 @@ export const incidentsApi = {
 };
 
 /** An incident as the incidents screen lists it (GET /api/incidents). */
-export interface IncidentArea {
-  id: string;
-  name?: string;
-  level: string;
-  startsAt: string;
-  endsAt?: string | null;
-}
-export interface Incident {
-  id: string;
-  name: string;
-  status: 'declared' | 'planned' | 'applied' | 'lifted' | 'discarded';
-  spec: { areas: IncidentArea[]; emergencyWarehouse?: { id: string; nameZh?: string; nameEn?: string } | null; reopenOnlineOnlyAt?: string | null };
-  declaredAt: string;
-  appliedAt: string | null;
-  liftedAt: string | null;
-  discardedAt?: string | null;
-}
-export interface IncidentDetail extends Incident {
-  plan: ResponsePlan | null;
-  liftPlan: (ResponsePlan & { parts: Array<{ part: string; content: any }> }) | null;
-}
-export interface TimelineEntry {
-  at: string;
-  kind: string;
-  params: Record<string, string | number | null>;
-  username: string | null;
-}
+export type Incident = Item<ResponseOf<'/api/incidents', 'get'>['incidents']>;
+export type IncidentArea = Known<Item<Incident['spec']['areas']>>;
+export type IncidentDetail = ResponseOf<'/api/incidents/{id}', 'get'>;
+export type TimelineEntry = Item<ResponseOf<'/api/incidents/{id}/timeline', 'get'>['entries']>;
 
 /** The statuses in which an incident is still live (something may yet change on the network). */
 export const LIVE_STATUSES: ReadonlyArray<Incident['status']> = ['declared', 'planned', 'applied'];
@@ -337,10 +288,9 @@ export const incidentList = {
   draft: (id: string) => api.post<ResponsePlan>('/api/incidents/{id}/plan', {}, { params: { id } }),
   apply: (id: string) => api.post<ResponsePlan>('/api/incidents/{id}/apply', {}, { params: { id } }),
   lift: (id: string) => api.post<ResponsePlan>('/api/incidents/{id}/lift', {}, { params: { id } }),
-  discard: (id: string) => api.post<Incident>('/api/incidents/{id}/discard', {}, { params: { id } }),
-  extend: (id: string, endsAt: string | null) => api.post<{ incident: Incident }>('/api/incidents/{id}/extend', { endsAt }, { params: { id } }),
+  discard: (id: string) => api.post<ResponseOf<'/api/incidents/{id}/discard', 'post'>>('/api/incidents/{id}/discard', {}, { params: { id } }),
+  extend: (id: string, endsAt: string | null) => api.post<ResponseOf<'/api/incidents/{id}/extend', 'post'>>('/api/incidents/{id}/extend', { endsAt }, { params: { id } }),
   editPart: (id: string, part: string, content: unknown) => api.put<ResponsePlan>('/api/incidents/{id}/plan/parts/{part}', { content }, { params: { id, part } }),
-  rerunPart: (id: string, part: 'zones' | 'sourcing' | 'targets', body: unknown) => api.post<ResponsePlan>('/api/incidents/{id}/plan/parts/{part}/rerun', body, { params: { id, part } }),
+  rerunPart: (id: string, part: 'zones' | 'sourcing' | 'targets', body: RerunBody) => api.post<ResponsePlan>('/api/incidents/{id}/plan/parts/{part}/rerun', body, { params: { id, part } }),
   simulate: (id: string, days = 3) => api.post<Simulation>('/api/incidents/{id}/simulate', { days }, { params: { id } }),
 };
-export type { Simulation };

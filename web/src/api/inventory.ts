@@ -1,81 +1,30 @@
 import { api } from './client.ts';
+import type { BodyOf, Item, QueryOf, ResponseOf } from './contract.ts';
 
-/** Stock balances, lots and counts, as the stock and count screens use them (see src/api/routes/inventory.ts). */
-export interface BalanceRow {
-  nodeId: string;
-  itemId: string;
-  category: string;
-  temperatureClass: string;
-  essentialTier: string;
-  onHand: number;
-  reserved: number;
-  inTransitIn: number;
-  inTransitOut: number;
-  safetyBuffer: number;
-  availableToPromise: number;
-  dailyDemand: number;
-  daysOfCover: number | null;
-}
-export interface LotRow {
-  nodeId: string;
-  itemId: string;
-  lotCode: string;
-  expiryDate: string | null;
-  onHand: number;
-}
-export interface CountSummary {
-  id: string;
-  nodeId: string;
-  scope: { category?: string; itemIds?: string[] };
-  status: string;
-  recountThreshold: number;
-  openedAt: string;
-  postedAt: string | null;
-}
-export interface CountSheetLine {
-  itemId: string;
-  lotCode: string;
-  countedQuantity: number | null;
-  recountQuantity: number | null;
-  status: 'not_counted' | 'recount_required' | 'counted';
-}
-export interface CountSheet extends CountSummary {
-  lines: CountSheetLine[];
-}
-export interface CountReportLine extends CountSheetLine {
-  bookQuantity: number;
-  differenceQuantity: number | null;
-  differenceValueFen: number | null;
-}
-export interface CountReport extends CountSummary {
-  lines: CountReportLine[];
-  totals: Record<string, number>;
-}
-
+/**
+ * Stock balances, lots and counts, as the stock and count screens use them (see
+ * src/api/routes/inventory.ts). The shapes come from the generated schema (./contract.ts).
+ */
+export type BalanceRow = Item<ResponseOf<'/api/inventory/balances', 'get'>['rows']>;
+export type LotRow = Item<ResponseOf<'/api/inventory/lots', 'get'>['lots']>;
+export type CountSummary = Item<ResponseOf<'/api/inventory/counts', 'get'>['counts']>;
+export type CountSheet = ResponseOf<'/api/inventory/counts/{id}', 'get'>;
+export type CountSheetLine = Item<CountSheet['lines']>;
+export type CountReport = ResponseOf<'/api/inventory/counts/{id}/report', 'get'>;
+export type CountReportLine = Item<CountReport['lines']>;
 /** One node's stock in a few numbers (GET /api/inventory/summary), as the Stock screen shows it. */
-export interface StockSummary {
-  nodeId: string;
-  demand: string;
-  items: number;
-  itemsWithDemand: number;
-  stockouts: number;
-  underThreeDays: number;
-  expiringLots: number;
-  expiringBefore: string;
-  coverHistogram: Array<{ fromDays: number; toDays: number | null; count: number }>;
-  lowest: Array<BalanceRow & { nameZh: string; nameEn: string; unit: string }>;
-}
+export type StockSummary = ResponseOf<'/api/inventory/summary', 'get'>;
 
 export const inventoryApi = {
-  summary: (query: { nodeId: string; demand?: 'baseline' | 'surge' }, signal?: AbortSignal) => api.get<StockSummary>('/api/inventory/summary', { query, signal }),
-  balances: (query: { nodeId?: string; includeZero?: boolean; essentialTier?: string; limit?: number; demand?: 'baseline' | 'surge' }, signal?: AbortSignal) =>
-    api.get<{ rows: BalanceRow[]; total: number }>('/api/inventory/balances', { query, signal }),
-  lots: (query: { nodeId?: string; expiringBefore?: string }, signal?: AbortSignal) => api.get<{ lots: LotRow[] }>('/api/inventory/lots', { query, signal }),
-  counts: (query: { nodeId?: string; status?: string }, signal?: AbortSignal) => api.get<{ counts: CountSummary[] }>('/api/inventory/counts', { query, signal }),
-  openCount: (body: { nodeId: string; category?: string; itemIds?: string[] }) => api.post<CountSummary>('/api/inventory/counts', body),
+  summary: (query: QueryOf<'/api/inventory/summary', 'get'>, signal?: AbortSignal) => api.get<StockSummary>('/api/inventory/summary', { query, signal }),
+  balances: (query: QueryOf<'/api/inventory/balances', 'get'>, signal?: AbortSignal) =>
+    api.get<ResponseOf<'/api/inventory/balances', 'get'>>('/api/inventory/balances', { query, signal }),
+  lots: (query: QueryOf<'/api/inventory/lots', 'get'>, signal?: AbortSignal) => api.get<ResponseOf<'/api/inventory/lots', 'get'>>('/api/inventory/lots', { query, signal }),
+  counts: (query: QueryOf<'/api/inventory/counts', 'get'>, signal?: AbortSignal) => api.get<ResponseOf<'/api/inventory/counts', 'get'>>('/api/inventory/counts', { query, signal }),
+  openCount: (body: BodyOf<'/api/inventory/counts', 'post'>) => api.post<ResponseOf<'/api/inventory/counts', 'post', 201>>('/api/inventory/counts', body),
   sheet: (id: string, signal?: AbortSignal) => api.get<CountSheet>('/api/inventory/counts/{id}', { params: { id }, signal }),
-  enter: (id: string, lines: Array<{ itemId: string; lotCode: string; quantity: number }>) =>
-    api.post<{ lines: CountSheetLine[] }>('/api/inventory/counts/{id}/entries', { lines }, { params: { id } }),
+  enter: (id: string, lines: BodyOf<'/api/inventory/counts/{id}/entries', 'post'>['lines']) =>
+    api.post<ResponseOf<'/api/inventory/counts/{id}/entries', 'post'>>('/api/inventory/counts/{id}/entries', { lines }, { params: { id } }),
   report: (id: string, signal?: AbortSignal) => api.get<CountReport>('/api/inventory/counts/{id}/report', { params: { id }, signal }),
-  post: (id: string) => api.post<unknown>('/api/inventory/counts/{id}/post', {}, { params: { id } }),
+  post: (id: string) => api.post<ResponseOf<'/api/inventory/counts/{id}/post', 'post'>>('/api/inventory/counts/{id}/post', {}, { params: { id } }),
 };

@@ -66,6 +66,7 @@ export const API_OPERATIONS = [
   'POST /api/trips/{id}/dispatch',
   'POST /api/trips/{id}/arrive',
   'POST /api/trips/{id}/cancel',
+  'GET /api/trips/{id}/sheet',
   'GET /api/staff',
   'GET /api/staffing-plans',
   'POST /api/staffing-plans',

@@ -1,65 +1,22 @@
 import { api, ApiError } from './client.ts';
+import type { BodyOf, Item, QueryOf, ResponseOf } from './contract.ts';
 
-/** Slots, orders and placement, as the orders screen uses them (see src/api/routes/orders.ts). */
-export interface SlotRow {
-  nodeId: string;
-  serviceDay: string;
-  startAt: string;
-  endAt: string;
-  capacity: number;
-  booked: number;
-  remaining: number;
-  full: boolean;
-  backlog: number;
-  orders: Record<string, number>;
-}
-export interface WindowRow {
-  nodeId: string;
-  serviceDay: string;
-  dayCapacity: number;
-  booked: number;
-  opensAt: string;
-  closesAt: string | null;
-  remaining: number;
-  soldOut: boolean;
-}
-export interface SlotsView {
-  windows: WindowRow[];
-  slots: SlotRow[];
-  backlog: number;
-  soldOutItems?: Array<{ itemId: string } & Record<string, unknown>>;
-}
-export interface OrderRow {
-  id: string;
-  customerId: string;
-  nodeId: string;
-  zoneId: string | null;
-  slotStart: string;
-  status: string;
-  deliveryMode: string;
-  placedAt: string;
-  lines: Array<{ lineNo: number; itemId: string; quantity: number }>;
-}
-export interface PlacementAnswer {
-  placementId: string | null;
-  status: 'accepted' | 'partially_accepted' | 'rejected';
-  code?: string;
-  message: string;
-  zoneId?: string;
-  orders: Array<{ id: string; nodeId: string; slotStart: string; deliveryMode: string; lines: Array<{ itemId: string; quantity: number }> }>;
-  rejectedLines: Array<{ line: number; itemId: string; quantity: number; code: string; message: string; available?: number; limitRemaining?: number; substitutes?: Array<{ itemId: string; available: number }> }>;
-  nodeRefusals: Array<{ nodeId: string; code: string; message: string }>;
-}
-export interface OrderInput {
-  customerId: string;
-  address: { lat: number; lng: number; householdId?: string };
-  lines: Array<{ itemId: string; quantity: number }>;
-  slotStart: string;
-}
+/**
+ * Slots, orders and placement, as the orders screen uses them (see src/api/routes/orders.ts).
+ * The shapes come from the generated schema (./contract.ts).
+ */
+export type SlotsView = ResponseOf<'/api/slots', 'get'>;
+export type SlotRow = Item<SlotsView['slots']>;
+export type WindowRow = Item<SlotsView['windows']>;
+export type OrderList = ResponseOf<'/api/orders', 'get'>;
+export type OrderRow = Item<OrderList['orders']>;
+/** The placement answer: 201 when something was accepted, 422 (same shape) when every line was refused. */
+export type PlacementAnswer = ResponseOf<'/api/orders', 'post', 201> | ResponseOf<'/api/orders', 'post', 422>;
+export type OrderInput = BodyOf<'/api/orders', 'post'>;
 
 export const ordersApi = {
-  slots: (query: { nodeId?: string; day?: string }, signal?: AbortSignal) => api.get<SlotsView>('/api/slots', { query, signal }),
-  orders: (query: { nodeId?: string; day?: string; limit?: number }, signal?: AbortSignal) => api.get<{ orders: OrderRow[]; total: number }>('/api/orders', { query, signal }),
+  slots: (query: QueryOf<'/api/slots', 'get'>, signal?: AbortSignal) => api.get<SlotsView>('/api/slots', { query, signal }),
+  orders: (query: QueryOf<'/api/orders', 'get'>, signal?: AbortSignal) => api.get<OrderList>('/api/orders', { query, signal }),
   /** Places an order. A refusal (HTTP 422 with the placement answer) is returned as an answer, not thrown. */
   async place(input: OrderInput): Promise<PlacementAnswer> {
     try {

@@ -419,9 +419,11 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             effects: ({
+                                fromStatus?: string;
                                 kind: string;
                                 nodeId: string | null;
                                 reason: string;
+                                toStatus?: string;
                                 zoneId: string | null;
                             } & {
                                 [key: string]: unknown;
@@ -527,9 +529,11 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             effects: ({
+                                fromStatus?: string;
                                 kind: string;
                                 nodeId: string | null;
                                 reason: string;
+                                toStatus?: string;
                                 zoneId: string | null;
                             } & {
                                 [key: string]: unknown;
@@ -646,9 +650,11 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             effects: ({
+                                fromStatus?: string;
                                 kind: string;
                                 nodeId: string | null;
                                 reason: string;
+                                toStatus?: string;
                                 zoneId: string | null;
                             } & {
                                 [key: string]: unknown;
@@ -791,13 +797,25 @@ export interface paths {
                                 name: string;
                                 spec: {
                                     areas: ({
+                                        endsAt?: string | null;
                                         id: string;
-                                        level: string;
+                                        /** @enum {string} */
+                                        level: "lockdown" | "controlled" | "precaution";
+                                        name?: string;
+                                        startsAt: string;
                                     } & {
                                         [key: string]: unknown;
                                     })[];
+                                    emergencyWarehouse?: {
+                                        id: string;
+                                        nameEn: string;
+                                        nameZh: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
                                     id: string;
                                     name: string;
+                                    reopenOnlineOnlyAt?: string;
                                 } & {
                                     [key: string]: unknown;
                                 };
@@ -888,13 +906,25 @@ export interface paths {
                             name: string;
                             spec: {
                                 areas: ({
+                                    endsAt?: string | null;
                                     id: string;
-                                    level: string;
+                                    /** @enum {string} */
+                                    level: "lockdown" | "controlled" | "precaution";
+                                    name?: string;
+                                    startsAt: string;
                                 } & {
                                     [key: string]: unknown;
                                 })[];
+                                emergencyWarehouse?: {
+                                    id: string;
+                                    nameEn: string;
+                                    nameZh: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 id: string;
                                 name: string;
+                                reopenOnlineOnlyAt?: string;
                             } & {
                                 [key: string]: unknown;
                             };
@@ -997,6 +1027,14 @@ export interface paths {
                                     step: string;
                                 }[];
                                 summary: {
+                                    noteCodes?: {
+                                        code: string;
+                                        params: {
+                                            [key: string]: string | number;
+                                        };
+                                    }[];
+                                    notes?: string[];
+                                } & {
                                     [key: string]: unknown;
                                 };
                             } | null;
@@ -1026,18 +1064,38 @@ export interface paths {
                                     step: string;
                                 }[];
                                 summary: {
+                                    noteCodes?: {
+                                        code: string;
+                                        params: {
+                                            [key: string]: string | number;
+                                        };
+                                    }[];
+                                    notes?: string[];
+                                } & {
                                     [key: string]: unknown;
                                 };
                             } | null;
                             spec: {
                                 areas: ({
+                                    endsAt?: string | null;
                                     id: string;
-                                    level: string;
+                                    /** @enum {string} */
+                                    level: "lockdown" | "controlled" | "precaution";
+                                    name?: string;
+                                    startsAt: string;
                                 } & {
                                     [key: string]: unknown;
                                 })[];
+                                emergencyWarehouse?: {
+                                    id: string;
+                                    nameEn: string;
+                                    nameZh: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 id: string;
                                 name: string;
+                                reopenOnlineOnlyAt?: string;
                             } & {
                                 [key: string]: unknown;
                             };
@@ -1150,6 +1208,14 @@ export interface paths {
                                 step: string;
                             }[];
                             summary: {
+                                noteCodes?: {
+                                    code: string;
+                                    params: {
+                                        [key: string]: string | number;
+                                    };
+                                }[];
+                                notes?: string[];
+                            } & {
                                 [key: string]: unknown;
                             };
                         };
@@ -1235,13 +1301,25 @@ export interface paths {
                             name: string;
                             spec: {
                                 areas: ({
+                                    endsAt?: string | null;
                                     id: string;
-                                    level: string;
+                                    /** @enum {string} */
+                                    level: "lockdown" | "controlled" | "precaution";
+                                    name?: string;
+                                    startsAt: string;
                                 } & {
                                     [key: string]: unknown;
                                 })[];
+                                emergencyWarehouse?: {
+                                    id: string;
+                                    nameEn: string;
+                                    nameZh: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 id: string;
                                 name: string;
+                                reopenOnlineOnlyAt?: string;
                             } & {
                                 [key: string]: unknown;
                             };
@@ -1340,13 +1418,25 @@ export interface paths {
                                 name: string;
                                 spec: {
                                     areas: ({
+                                        endsAt?: string | null;
                                         id: string;
-                                        level: string;
+                                        /** @enum {string} */
+                                        level: "lockdown" | "controlled" | "precaution";
+                                        name?: string;
+                                        startsAt: string;
                                     } & {
                                         [key: string]: unknown;
                                     })[];
+                                    emergencyWarehouse?: {
+                                        id: string;
+                                        nameEn: string;
+                                        nameZh: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
                                     id: string;
                                     name: string;
+                                    reopenOnlineOnlyAt?: string;
                                 } & {
                                     [key: string]: unknown;
                                 };
@@ -1452,6 +1542,14 @@ export interface paths {
                                 step: string;
                             }[];
                             summary: {
+                                noteCodes?: {
+                                    code: string;
+                                    params: {
+                                        [key: string]: string | number;
+                                    };
+                                }[];
+                                notes?: string[];
+                            } & {
                                 [key: string]: unknown;
                             };
                         };
@@ -1566,6 +1664,14 @@ export interface paths {
                                 step: string;
                             }[];
                             summary: {
+                                noteCodes?: {
+                                    code: string;
+                                    params: {
+                                        [key: string]: string | number;
+                                    };
+                                }[];
+                                notes?: string[];
+                            } & {
                                 [key: string]: unknown;
                             };
                         };
@@ -1669,6 +1775,14 @@ export interface paths {
                                 step: string;
                             }[];
                             summary: {
+                                noteCodes?: {
+                                    code: string;
+                                    params: {
+                                        [key: string]: string | number;
+                                    };
+                                }[];
+                                notes?: string[];
+                            } & {
                                 [key: string]: unknown;
                             };
                         };
@@ -1783,6 +1897,14 @@ export interface paths {
                                 step: string;
                             }[];
                             summary: {
+                                noteCodes?: {
+                                    code: string;
+                                    params: {
+                                        [key: string]: string | number;
+                                    };
+                                }[];
+                                notes?: string[];
+                            } & {
                                 [key: string]: unknown;
                             };
                         };
@@ -1857,6 +1979,9 @@ export interface paths {
                             day: string;
                             differences: number;
                             lines: ({
+                                asked: number;
+                                countedDelta: number;
+                                day: string;
                                 differences: ({
                                     kind: string;
                                     message: string;
@@ -1865,6 +1990,11 @@ export interface paths {
                                     [key: string]: unknown;
                                 })[];
                                 nodeId: string;
+                                received: number;
+                                sent: number;
+                                sold: number;
+                                transferVariance: number;
+                                writtenOff: number;
                             } & {
                                 [key: string]: unknown;
                             })[];
@@ -1954,7 +2084,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            comparison: unknown;
+                            comparison: {
+                                a: number | null;
+                                b: number | null;
+                                /** @enum {string|null} */
+                                better: "a" | "b" | "same" | null;
+                                delta: number | null;
+                                kpi: string;
+                            }[];
                             days: number;
                             fingerprint: string | null;
                             from: string;
@@ -4796,12 +4933,76 @@ export interface paths {
                     content: {
                         "application/json": {
                             trips: ({
+                                completedAt: string | null;
+                                coolant: {
+                                    dryIceBags: number;
+                                    dryIceG: number;
+                                    icePacks: number;
+                                };
+                                coolantNote: string;
+                                /** @enum {string} */
+                                coolantNoteCode: "coolant_rule" | "";
+                                coolantNoteParams: {
+                                    [key: string]: number;
+                                };
+                                costFen: number;
+                                createdAt: string;
+                                day: string;
+                                deadheadM: number;
+                                departS: number;
+                                dispatchedAt: string | null;
+                                distanceM: number;
+                                driverName: string | null;
+                                driverPhone: string | null;
+                                endNodeId: string;
                                 id: string;
+                                leaveHomeS: number;
+                                originNodeId: string;
                                 planId: string;
-                                status: string;
-                                stops: {
+                                ref: string;
+                                returnS: number;
+                                /** @enum {string} */
+                                status: "confirmed" | "dispatched" | "completed" | "cancelled";
+                                stops: ({
+                                    arrivalS: number;
+                                    arrivedAt: string | null;
+                                    coolant: {
+                                        dryIceBags: number;
+                                        dryIceG: number;
+                                        icePacks: number;
+                                    };
+                                    departureS: number;
+                                    loadId: string;
+                                    loadKind: string;
+                                    manifest: {
+                                        itemId: string;
+                                        name: string;
+                                        quantity: number;
+                                        receivedQuantity: number | null;
+                                        temperatureClass: string;
+                                        unit: string;
+                                        varianceQuantity: number | null;
+                                    }[];
+                                    place: {
+                                        id: string;
+                                        lat: number;
+                                        lng: number;
+                                        name: string;
+                                    };
+                                    seq: number;
+                                    startS: number;
+                                    /** @enum {string} */
+                                    status: "pending" | "arrived";
+                                    volumeCm3: number;
+                                    weightG: number;
+                                    windows: number[][];
+                                } & {
                                     [key: string]: unknown;
-                                }[];
+                                })[];
+                                travelS: number;
+                                vehicleId: string | null;
+                                vehicleKey: string;
+                                vehicleTypeId: string;
                             } & {
                                 [key: string]: unknown;
                             })[];
@@ -4858,12 +5059,76 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            completedAt: string | null;
+                            coolant: {
+                                dryIceBags: number;
+                                dryIceG: number;
+                                icePacks: number;
+                            };
+                            coolantNote: string;
+                            /** @enum {string} */
+                            coolantNoteCode: "coolant_rule" | "";
+                            coolantNoteParams: {
+                                [key: string]: number;
+                            };
+                            costFen: number;
+                            createdAt: string;
+                            day: string;
+                            deadheadM: number;
+                            departS: number;
+                            dispatchedAt: string | null;
+                            distanceM: number;
+                            driverName: string | null;
+                            driverPhone: string | null;
+                            endNodeId: string;
                             id: string;
+                            leaveHomeS: number;
+                            originNodeId: string;
                             planId: string;
-                            status: string;
-                            stops: {
+                            ref: string;
+                            returnS: number;
+                            /** @enum {string} */
+                            status: "confirmed" | "dispatched" | "completed" | "cancelled";
+                            stops: ({
+                                arrivalS: number;
+                                arrivedAt: string | null;
+                                coolant: {
+                                    dryIceBags: number;
+                                    dryIceG: number;
+                                    icePacks: number;
+                                };
+                                departureS: number;
+                                loadId: string;
+                                loadKind: string;
+                                manifest: {
+                                    itemId: string;
+                                    name: string;
+                                    quantity: number;
+                                    receivedQuantity: number | null;
+                                    temperatureClass: string;
+                                    unit: string;
+                                    varianceQuantity: number | null;
+                                }[];
+                                place: {
+                                    id: string;
+                                    lat: number;
+                                    lng: number;
+                                    name: string;
+                                };
+                                seq: number;
+                                startS: number;
+                                /** @enum {string} */
+                                status: "pending" | "arrived";
+                                volumeCm3: number;
+                                weightG: number;
+                                windows: number[][];
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
+                            travelS: number;
+                            vehicleId: string | null;
+                            vehicleKey: string;
+                            vehicleTypeId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -4954,12 +5219,76 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            completedAt: string | null;
+                            coolant: {
+                                dryIceBags: number;
+                                dryIceG: number;
+                                icePacks: number;
+                            };
+                            coolantNote: string;
+                            /** @enum {string} */
+                            coolantNoteCode: "coolant_rule" | "";
+                            coolantNoteParams: {
+                                [key: string]: number;
+                            };
+                            costFen: number;
+                            createdAt: string;
+                            day: string;
+                            deadheadM: number;
+                            departS: number;
+                            dispatchedAt: string | null;
+                            distanceM: number;
+                            driverName: string | null;
+                            driverPhone: string | null;
+                            endNodeId: string;
                             id: string;
+                            leaveHomeS: number;
+                            originNodeId: string;
                             planId: string;
-                            status: string;
-                            stops: {
+                            ref: string;
+                            returnS: number;
+                            /** @enum {string} */
+                            status: "confirmed" | "dispatched" | "completed" | "cancelled";
+                            stops: ({
+                                arrivalS: number;
+                                arrivedAt: string | null;
+                                coolant: {
+                                    dryIceBags: number;
+                                    dryIceG: number;
+                                    icePacks: number;
+                                };
+                                departureS: number;
+                                loadId: string;
+                                loadKind: string;
+                                manifest: {
+                                    itemId: string;
+                                    name: string;
+                                    quantity: number;
+                                    receivedQuantity: number | null;
+                                    temperatureClass: string;
+                                    unit: string;
+                                    varianceQuantity: number | null;
+                                }[];
+                                place: {
+                                    id: string;
+                                    lat: number;
+                                    lng: number;
+                                    name: string;
+                                };
+                                seq: number;
+                                startS: number;
+                                /** @enum {string} */
+                                status: "pending" | "arrived";
+                                volumeCm3: number;
+                                weightG: number;
+                                windows: number[][];
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
+                            travelS: number;
+                            vehicleId: string | null;
+                            vehicleKey: string;
+                            vehicleTypeId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -5045,12 +5374,76 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            completedAt: string | null;
+                            coolant: {
+                                dryIceBags: number;
+                                dryIceG: number;
+                                icePacks: number;
+                            };
+                            coolantNote: string;
+                            /** @enum {string} */
+                            coolantNoteCode: "coolant_rule" | "";
+                            coolantNoteParams: {
+                                [key: string]: number;
+                            };
+                            costFen: number;
+                            createdAt: string;
+                            day: string;
+                            deadheadM: number;
+                            departS: number;
+                            dispatchedAt: string | null;
+                            distanceM: number;
+                            driverName: string | null;
+                            driverPhone: string | null;
+                            endNodeId: string;
                             id: string;
+                            leaveHomeS: number;
+                            originNodeId: string;
                             planId: string;
-                            status: string;
-                            stops: {
+                            ref: string;
+                            returnS: number;
+                            /** @enum {string} */
+                            status: "confirmed" | "dispatched" | "completed" | "cancelled";
+                            stops: ({
+                                arrivalS: number;
+                                arrivedAt: string | null;
+                                coolant: {
+                                    dryIceBags: number;
+                                    dryIceG: number;
+                                    icePacks: number;
+                                };
+                                departureS: number;
+                                loadId: string;
+                                loadKind: string;
+                                manifest: {
+                                    itemId: string;
+                                    name: string;
+                                    quantity: number;
+                                    receivedQuantity: number | null;
+                                    temperatureClass: string;
+                                    unit: string;
+                                    varianceQuantity: number | null;
+                                }[];
+                                place: {
+                                    id: string;
+                                    lat: number;
+                                    lng: number;
+                                    name: string;
+                                };
+                                seq: number;
+                                startS: number;
+                                /** @enum {string} */
+                                status: "pending" | "arrived";
+                                volumeCm3: number;
+                                weightG: number;
+                                windows: number[][];
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
+                            travelS: number;
+                            vehicleId: string | null;
+                            vehicleKey: string;
+                            vehicleTypeId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -5136,12 +5529,76 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            completedAt: string | null;
+                            coolant: {
+                                dryIceBags: number;
+                                dryIceG: number;
+                                icePacks: number;
+                            };
+                            coolantNote: string;
+                            /** @enum {string} */
+                            coolantNoteCode: "coolant_rule" | "";
+                            coolantNoteParams: {
+                                [key: string]: number;
+                            };
+                            costFen: number;
+                            createdAt: string;
+                            day: string;
+                            deadheadM: number;
+                            departS: number;
+                            dispatchedAt: string | null;
+                            distanceM: number;
+                            driverName: string | null;
+                            driverPhone: string | null;
+                            endNodeId: string;
                             id: string;
+                            leaveHomeS: number;
+                            originNodeId: string;
                             planId: string;
-                            status: string;
-                            stops: {
+                            ref: string;
+                            returnS: number;
+                            /** @enum {string} */
+                            status: "confirmed" | "dispatched" | "completed" | "cancelled";
+                            stops: ({
+                                arrivalS: number;
+                                arrivedAt: string | null;
+                                coolant: {
+                                    dryIceBags: number;
+                                    dryIceG: number;
+                                    icePacks: number;
+                                };
+                                departureS: number;
+                                loadId: string;
+                                loadKind: string;
+                                manifest: {
+                                    itemId: string;
+                                    name: string;
+                                    quantity: number;
+                                    receivedQuantity: number | null;
+                                    temperatureClass: string;
+                                    unit: string;
+                                    varianceQuantity: number | null;
+                                }[];
+                                place: {
+                                    id: string;
+                                    lat: number;
+                                    lng: number;
+                                    name: string;
+                                };
+                                seq: number;
+                                startS: number;
+                                /** @enum {string} */
+                                status: "pending" | "arrived";
+                                volumeCm3: number;
+                                weightG: number;
+                                windows: number[][];
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
+                            travelS: number;
+                            vehicleId: string | null;
+                            vehicleKey: string;
+                            vehicleTypeId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -5195,6 +5652,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/trips/{id}/sheet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    format?: "json" | "html" | "xlsx";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/trips/plans": {
         parameters: {
             query?: never;
@@ -5219,9 +5712,34 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            plans: {
+                            plans: ({
+                                createdAt: string;
+                                day: string;
+                                decidedAt: string | null;
+                                id: string;
+                                mode: string;
+                                status: string;
+                                totals: {
+                                    assigned: number;
+                                    costFen: number;
+                                    distanceM: number;
+                                    dryIceBags: number;
+                                    icePacks: number;
+                                    loads: number;
+                                    trips: number;
+                                    unassigned: number;
+                                    vehicles: number;
+                                };
+                                violations: ({
+                                    code: string;
+                                    message: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                wave: string | null;
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
                         };
                     };
                 };
@@ -5261,16 +5779,49 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            createdAt: string;
                             day: string;
+                            decidedAt: string | null;
                             id: string;
                             mode: string;
                             result: {
+                                totals: {
+                                    assigned: number;
+                                    costFen: number;
+                                    distanceM: number;
+                                    dryIceBags: number;
+                                    icePacks: number;
+                                    loads: number;
+                                    trips: number;
+                                    unassigned: number;
+                                    vehicles: number;
+                                };
+                                trips: ({
+                                    ref: string;
+                                    stops: {
+                                        [key: string]: unknown;
+                                    }[];
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                unassigned: {
+                                    kind: string;
+                                    loadId: string;
+                                    message: string;
+                                    reason: string;
+                                }[];
+                                warnings: string[];
+                            } & {
                                 [key: string]: unknown;
                             };
                             status: string;
-                            violations: {
+                            violations: ({
+                                code: string;
+                                message: string;
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
+                            wave: string | null;
                         } & {
                             [key: string]: unknown;
                         };
@@ -5356,16 +5907,49 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            createdAt: string;
                             day: string;
+                            decidedAt: string | null;
                             id: string;
                             mode: string;
                             result: {
+                                totals: {
+                                    assigned: number;
+                                    costFen: number;
+                                    distanceM: number;
+                                    dryIceBags: number;
+                                    icePacks: number;
+                                    loads: number;
+                                    trips: number;
+                                    unassigned: number;
+                                    vehicles: number;
+                                };
+                                trips: ({
+                                    ref: string;
+                                    stops: {
+                                        [key: string]: unknown;
+                                    }[];
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                unassigned: {
+                                    kind: string;
+                                    loadId: string;
+                                    message: string;
+                                    reason: string;
+                                }[];
+                                warnings: string[];
+                            } & {
                                 [key: string]: unknown;
                             };
                             status: string;
-                            violations: {
+                            violations: ({
+                                code: string;
+                                message: string;
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
+                            wave: string | null;
                         } & {
                             [key: string]: unknown;
                         };
@@ -5451,16 +6035,49 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            createdAt: string;
                             day: string;
+                            decidedAt: string | null;
                             id: string;
                             mode: string;
                             result: {
+                                totals: {
+                                    assigned: number;
+                                    costFen: number;
+                                    distanceM: number;
+                                    dryIceBags: number;
+                                    icePacks: number;
+                                    loads: number;
+                                    trips: number;
+                                    unassigned: number;
+                                    vehicles: number;
+                                };
+                                trips: ({
+                                    ref: string;
+                                    stops: {
+                                        [key: string]: unknown;
+                                    }[];
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                unassigned: {
+                                    kind: string;
+                                    loadId: string;
+                                    message: string;
+                                    reason: string;
+                                }[];
+                                warnings: string[];
+                            } & {
                                 [key: string]: unknown;
                             };
                             status: string;
-                            violations: {
+                            violations: ({
+                                code: string;
+                                message: string;
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
+                            wave: string | null;
                         } & {
                             [key: string]: unknown;
                         };
@@ -5534,7 +6151,32 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            features: ({
+                                geometry: {
+                                    coordinates: unknown[];
+                                    type: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                id: string;
+                                properties: {
+                                    backupNodeIds: string[];
+                                    demandOrdersPerDay: number;
+                                    id: string;
+                                    name: string;
+                                    servingNodeId: string | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                type: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            type: string;
+                        };
+                    };
                 };
             };
         };
@@ -5594,6 +6236,7 @@ export interface paths {
                             id: string;
                             proposal: {
                                 changes: ({
+                                    demandOrdersPerDay?: number;
                                     distanceM: number | null;
                                     newNodeId: string | null;
                                     oldNodeId: string | null;
@@ -5723,6 +6366,7 @@ export interface paths {
                             id: string;
                             proposal: {
                                 changes: ({
+                                    demandOrdersPerDay?: number;
                                     distanceM: number | null;
                                     newNodeId: string | null;
                                     oldNodeId: string | null;

@@ -1,83 +1,38 @@
-import { api } from './client.ts';
+import { api, fillPath } from './client.ts';
+import type { PathFor } from './operations.ts';
+import type { BodyOf, Item, Known, QueryOf, ResponseOf } from './contract.ts';
 
-/** Trips, as the trips screen uses them (see src/api/routes/trips.ts). Times are seconds after midnight of the trip's day (Beijing). */
-export interface Coolant {
-  dryIceG?: number;
-  dryIceBags?: number;
-  icePacks?: number;
-}
-export interface TripStop {
-  seq: number;
-  loadKind: string;
-  loadId: string;
-  place: { id: string; lat: number; lng: number; name: string };
-  arrivalS: number;
-  startS: number;
-  departureS: number;
-  windows: Array<[number, number]>;
-  weightG: number;
-  coolant: Coolant;
-  status: string;
-  arrivedAt: string | null;
-  manifest: Array<{ itemId: string; name: string; unit: string; quantity: number; temperatureClass: string }>;
-}
-export interface Trip {
-  id: string;
-  planId: string;
-  status: string;
-  ref: string;
-  day: string;
-  vehicleTypeId: string;
-  vehicleId: string | null;
-  driverName: string | null;
-  originNodeId: string;
-  endNodeId: string;
-  departS: number;
-  returnS: number;
-  distanceM: number;
-  costFen: number;
-  coolant: Coolant;
-  coolantNote?: string;
-  /** `coolant_rule` with the rule's figures (the screen words them); '' for older trips. */
-  coolantNoteCode?: 'coolant_rule' | '';
-  coolantNoteParams?: Record<string, number>;
-  stops: TripStop[];
-}
-
-export interface TripPlan {
-  id: string;
-  day: string;
-  mode: string;
-  status: string;
-  result: {
-    trips: Array<{ stops: unknown[] }>;
-    unassigned: Array<{ loadId: string; kind: string; reason: string; message: string }>;
-    totals: { trips: number; vehicles: number; loads: number; assigned: number; unassigned: number; distanceM: number; costFen: number; dryIceBags: number; icePacks: number };
-    warnings: string[];
-  };
-  violations: Array<{ message?: string }>;
-}
-export interface Vehicle {
-  id: string;
-  vehicleTypeId: string;
-  plate: string;
-  driverName: string | null;
-  driverPhone: string | null;
-}
+/**
+ * Trips, as the trips screen uses them (see src/api/routes/trips.ts); the shapes come from the
+ * generated schema (./contract.ts). Times are seconds after midnight of the trip's day (Beijing).
+ */
+export type TripList = ResponseOf<'/api/trips', 'get'>;
+export type Trip = Known<Item<TripList['trips']>>;
+export type TripStop = Known<Item<Trip['stops']>>;
+export type Coolant = Trip['coolant'];
+export type TripPlan = Known<ResponseOf<'/api/trips/plans', 'post', 201>>;
+export type TripPlanHeader = Known<Item<ResponseOf<'/api/trips/plans', 'get'>['plans']>>;
+export type Fleet = ResponseOf<'/api/fleet', 'get'>;
+export type Vehicle = Item<Fleet['vehicles']>;
+export type TripPatch = BodyOf<'/api/trips/{id}', 'patch'>;
 
 export const tripsApi = {
-  trips: (query: { day?: string; status?: string }, signal?: AbortSignal) => api.get<{ trips: Trip[] }>('/api/trips', { query, signal }),
-  plans: (day: string, signal?: AbortSignal) => api.get<{ plans: Array<Omit<TripPlan, 'result'> & { totals: TripPlan['result']['totals'] }> }>('/api/trips/plans', { query: { day }, signal }),
-  plan: (body: { day: string; mode: 'cold' | 'wave'; wave?: string; timeLimitS?: number }) => api.post<TripPlan>('/api/trips/plans', body),
+  trips: (query: QueryOf<'/api/trips', 'get'>, signal?: AbortSignal) => api.get<TripList>('/api/trips', { query, signal }),
+  plans: (day: string, signal?: AbortSignal) => api.get<ResponseOf<'/api/trips/plans', 'get'>>('/api/trips/plans', { query: { day }, signal }),
+  plan: (body: BodyOf<'/api/trips/plans', 'post'>) => api.post<TripPlan>('/api/trips/plans', body),
   confirm: (id: string) => api.post<TripPlan>('/api/trips/plans/{id}/confirm', {}, { params: { id } }),
   discardPlan: (id: string) => api.post<TripPlan>('/api/trips/plans/{id}/discard', {}, { params: { id } }),
-  fleet: (day: string, signal?: AbortSignal) => api.get<{ vehicles: Vehicle[] }>('/api/fleet', { query: { day }, signal }),
-  assign: (id: string, patch: { vehicleId?: string | null; driverName?: string | null; driverPhone?: string | null }) => api.patch<Trip>('/api/trips/{id}', patch, { params: { id } }),
+  fleet: (day: string, signal?: AbortSignal) => api.get<Fleet>('/api/fleet', { query: { day }, signal }),
+  assign: (id: string, patch: TripPatch) => api.patch<Trip>('/api/trips/{id}', patch, { params: { id } }),
   dispatch: (id: string) => api.post<Trip>('/api/trips/{id}/dispatch', {}, { params: { id } }),
   arrive: (id: string, seq: number) => api.post<Trip>('/api/trips/{id}/arrive', { stops: [{ seq, asShipped: true }] }, { params: { id } }),
   cancel: (id: string) => api.post<Trip>('/api/trips/{id}/cancel', {}, { params: { id } }),
   /** The printable trip sheet (HTML from the server; the session cookie authenticates the new tab). */
-  sheetUrl: (id: string) => `/api/trips/${encodeURIComponent(id)}/sheet?format=html`,
+  sheetUrl: (id: string) => {
+    const path: PathFor<'GET'> = '/api/trips/{id}/sheet';
+    const format: QueryOf<'/api/trips/{id}/sheet', 'get'>['format'] = 'html';
+    return `${fillPath(path, { id })}?format=${format}`;
+  },
 };
 
 /** "HH:MM" from seconds after midnight. */

@@ -1,39 +1,17 @@
 import { api } from './client.ts';
+import type { BodyOf, Item, QueryOf, ResponseOf } from './contract.ts';
 
-/** Staff and staffing plans, as the staff screen uses them (see src/api/routes/workforce.ts). */
-export interface StaffRow {
-  id: string;
-  name: string;
-  homeNodeId: string;
-  roles: string[];
-  permitStatus: string;
-  canLiveOnSite: boolean;
-  maxHoursPerDay: number;
-  insideNodeId: string | null;
-  active: boolean;
-}
-export interface StaffingReview {
-  unmet: Array<{ siteId: string; shiftId: string; role: string; requiredMin: number; coveredMin: number; unmetMin: number }>;
-  shortfallByRoleShift: Array<{ role: string; shiftId: string; unmetMin: number }>;
-  overHours: unknown[];
-  violations: Array<{ kind: string; staffId: string; message: string }>;
-  totals: { requiredMin: number; coveredMin: number; unmetMin: number; unmetRoleHours: number; assignments: number; peopleRostered: number; peopleBorrowed: number };
-}
-export interface StaffingPlan {
-  id: string;
-  status: string;
-  startsAt: string;
-  endsAt: string;
-  createdAt: string;
-  appliedAt: string | null;
-  method: string;
-  review: StaffingReview;
-  notes: string[];
-}
+/**
+ * Staff and staffing plans, as the staff screen uses them (see src/api/routes/workforce.ts).
+ * The shapes come from the generated schema (./contract.ts).
+ */
+export type StaffRow = Item<ResponseOf<'/api/staff', 'get'>['staff']>;
+export type StaffingPlan = Item<ResponseOf<'/api/staffing-plans', 'get'>['plans']>;
+export type StaffingReview = StaffingPlan['review'];
 
 export const workforceApi = {
-  staff: (query: { homeNodeId?: string }, signal?: AbortSignal) => api.get<{ staff: StaffRow[] }>('/api/staff', { query, signal }),
-  plans: (signal?: AbortSignal) => api.get<{ plans: StaffingPlan[] }>('/api/staffing-plans', { signal }),
-  plan: (body: { days: number; rules?: { timeLimitS?: number } }) => api.post<StaffingPlan>('/api/staffing-plans', body),
-  apply: (id: string) => api.post<StaffingPlan>('/api/staffing-plans/{id}/apply', {}, { params: { id } }),
+  staff: (query: QueryOf<'/api/staff', 'get'>, signal?: AbortSignal) => api.get<ResponseOf<'/api/staff', 'get'>>('/api/staff', { query, signal }),
+  plans: (signal?: AbortSignal) => api.get<ResponseOf<'/api/staffing-plans', 'get'>>('/api/staffing-plans', { signal }),
+  plan: (body: BodyOf<'/api/staffing-plans', 'post'>) => api.post<ResponseOf<'/api/staffing-plans', 'post', 201>>('/api/staffing-plans', body),
+  apply: (id: string) => api.post<ResponseOf<'/api/staffing-plans/{id}/apply', 'post'>>('/api/staffing-plans/{id}/apply', {}, { params: { id } }),
 };

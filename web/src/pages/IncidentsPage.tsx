@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { incidentList, planView, type Incident, type IncidentDetail, type IncidentPlan, type KpiComparison, type TimelineEntry } from '../api/incidents.ts';
+import { incidentList, kpiRows, planView, type Incident, type IncidentDetail, type IncidentPlan, type KpiComparison, type TimelineEntry } from '../api/incidents.ts';
 import { networkApi } from '../api/network.ts';
 import { ConfirmAction } from '../components/Confirm.tsx';
 import { Badge, Card, DataState, ErrorNote, Kpi, Table, fmt } from '../components/ui.tsx';
@@ -114,9 +114,7 @@ function IncidentDetailView(props: { id: string }) {
       const r = await incidentList.simulate(props.id);
       setKpis({
         days: r.days,
-        rows: r.comparison
-          .filter((c) => typeof c.a === 'number' && typeof c.b === 'number')
-          .map((c) => ({ key: c.kpi, noResponse: c.a, plan: c.b, better: c.better === 'b' ? 'plan' : c.better === 'a' ? 'none' : c.better === 'same' ? 'same' : null })),
+        rows: kpiRows(r),
       });
     } catch (e) {
       setError(e);

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { incidentList, type IncidentDetail, type IncidentPlan } from '../api/incidents.ts';
+import { incidentList, type IncidentDetail, type IncidentPlan, type ZonesProposal } from '../api/incidents.ts';
 import type { Node } from '../api/network.ts';
 import { Card, ErrorNote, Table, fmt } from '../components/ui.tsx';
 import { localName } from '../i18n/index.ts';
@@ -12,22 +12,8 @@ import type { MapZone } from '../components/MapView.tsx';
 
 const MapView = lazy(() => import('../components/MapView.tsx').then((m) => ({ default: m.MapView })));
 
-interface ZoneChange {
-  zoneId: string;
-  demandOrdersPerDay: number;
-  oldNodeId: string | null;
-  newNodeId: string | null;
-  newSplit: unknown;
-  distanceM: number | null;
-  [k: string]: unknown;
-}
-interface NodeLoad {
-  nodeId: string;
-  loadBefore: number;
-  loadAfter: number;
-  dailyOrderCapacity: number;
-  [k: string]: unknown;
-}
+/** The zones part has the shape of the zones context's reassignment proposal (generated schema). */
+type ZonesPart = Pick<ZonesProposal, 'changes' | 'nodeLoads'>;
 
 /**
  * Moves a drafted plan's zones to other nodes before apply. The edit keeps the zones
@@ -36,13 +22,13 @@ interface NodeLoad {
  * and the node loads after are recomputed from the zones' orders a day; the part is
  * saved with PUT /api/incidents/:id/plan/parts/zones and marked edited.
  */
-export function moveZones(content: { changes: ZoneChange[]; nodeLoads: NodeLoad[] }, moves: Record<string, string | null>) {
+export function moveZones(content: ZonesPart, moves: Record<string, string | null>) {
   const changes = content.changes.map((c) => (c.zoneId in moves && moves[c.zoneId] !== c.newNodeId ? { ...c, newNodeId: moves[c.zoneId], newSplit: null, distanceM: null } : c));
   const delta = new Map<string, number>();
   for (const [before, after] of content.changes.map((c, i) => [c, changes[i]] as const)) {
     if (before.newNodeId === after.newNodeId) continue;
-    if (before.newNodeId) delta.set(before.newNodeId, (delta.get(before.newNodeId) ?? 0) - before.demandOrdersPerDay);
-    if (after.newNodeId) delta.set(after.newNodeId, (delta.get(after.newNodeId) ?? 0) + after.demandOrdersPerDay);
+    if (before.newNodeId) delta.set(before.newNodeId, (delta.get(before.newNodeId) ?? 0) - (before.demandOrdersPerDay ?? 0));
+    if (after.newNodeId) delta.set(after.newNodeId, (delta.get(after.newNodeId) ?? 0) + (after.demandOrdersPerDay ?? 0));
   }
   const nodeLoads = content.nodeLoads.map((l) => (delta.has(l.nodeId) ? { ...l, loadAfter: Math.max(0, Math.round(l.loadAfter + delta.get(l.nodeId)!)) } : l));
   return { ...content, changes, nodeLoads };
@@ -66,7 +52,7 @@ function ServedBySelect(props: { label: string; testId: string; takers: Node[]; 
 export function PlanEditor(props: { incident: IncidentDetail; plan: IncidentPlan; nodes: Node[]; onChanged: () => void; onSimulate: () => void }) {
   const { t, i18n } = useTranslation();
   const zonesPart = props.incident.plan?.parts.find((p) => p.part === 'zones');
-  const content = zonesPart?.content as { changes: ZoneChange[]; nodeLoads: NodeLoad[] } | undefined;
+  const content = zonesPart?.content as ZonesPart | undefined;
   const [moves, setMoves] = useState<Record<string, string | null>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { incidentList, type IncidentDetail } from '../api/incidents.ts';
+import { incidentList, type IncidentDetail, type RerunBody } from '../api/incidents.ts';
 import type { Node } from '../api/network.ts';
 import { Card, ErrorNote, Table, fmt } from '../components/ui.tsx';
 import { checkNumber, checkWhole } from '../forms.ts';
@@ -67,7 +67,7 @@ export function PlanRerun(props: { incident: IncidentDetail; nodes: Node[]; onCh
     setEdits((e) => ({ ...e, [n.id]: { ...row(n), ...patch } }));
   };
 
-  const run = async (part: 'zones' | 'sourcing' | 'targets', body: unknown) => {
+  const run = async (part: 'zones' | 'sourcing' | 'targets', body: RerunBody) => {
     setBusy(part);
     setError(undefined);
     try {
