@@ -123,6 +123,7 @@ export const MODULE_CONTEXT: Record<string, Context> = {
   workflow: 'platform',
   'json-rows': 'platform',
   rows: 'platform',
+  'pglite-dialect': 'platform',
 };
 
 /**

@@ -6,7 +6,7 @@ import { fail } from '../domain/shared/index.ts';
 
 export type TableFormat = 'csv' | 'xlsx';
 
-export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export { XLSX_MIME } from './mime.ts';
 
 export interface Table {
   header: string[];

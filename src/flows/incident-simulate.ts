@@ -9,7 +9,9 @@ import { DATA_DIR } from '../store/demo.ts';
 import { DomainException, err, ok, type Result } from '../domain/shared/index.ts';
 import { compileScenario, parseScenario, type CompileOptions, type ScenarioFile, type ScenarioNetwork, runSimulation, type RunOptions, type SimReport, compareSummaries, type ComparisonRow } from '../domain/simulation/index.ts';
 
-export const BUILT_IN_SCENARIOS = ['yizhuang-2022'] as const;
+import { BUILT_IN_SCENARIOS } from './built-in-scenarios.ts';
+
+export { BUILT_IN_SCENARIOS };
 
 export interface LoadedScenario {
   file: ScenarioFile;

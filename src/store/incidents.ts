@@ -30,6 +30,7 @@ export interface PlanPartView {
   part: PlanPart | string;
   position: number;
   /** The part's own shape (see src/domain/incidents/model.ts); left untyped until plan parts get their types. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: typed when plan parts get their types
   content: any;
   edited: boolean;
   updatedAt: string;

@@ -6,7 +6,7 @@
  * is composed in src/flows/plan-apply.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import ExcelJS from 'exceljs';
 import type { Item, Node } from '../domain/network/index.ts';
 import {
@@ -18,10 +18,13 @@ import { fail, invariant, unwrap } from '../domain/shared/index.ts';
 import type { MipSolver } from '../domain/shared/index.ts';
 import type { DemoStep } from './demo.ts';
 import { balances as inventoryBalances, getTransfer, safetyBuffers } from './inventory.ts';
-import type { DB } from './tables.ts';
+import type {
+  DB, PlanningAssortmentTable, PlanningDcShipmentsTable, PlanningPlanLinesTable, PlanningPlanShortagesTable, PlanningPlansTable, PlanningPurchaseOrderLinesTable,
+  PlanningPurchaseOrdersTable, PlanningSettingsTable, PlanningSupplierItemsTable, PlanningSuppliersTable,
+} from './tables.ts';
 import { listDemand, listItems, listNodes } from './network.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 // ---------------------------------------------------------------------------------------------
 // Network → planning inputs
@@ -69,7 +72,7 @@ export interface PlanningSettings extends AssortmentOptions {
 const DEFAULT_SETTINGS: PlanningSettings = { size: 500, multipliers: DEFAULT_MULTIPLIERS, pinned: [], dropped: [], keyPinned: [], keyDropped: [] };
 
 export async function getSettings(db: Db): Promise<PlanningSettings> {
-  const r = (await sql<any>`SELECT options FROM planning_settings WHERE id = 1`.execute(db)).rows[0];
+  const r = (await sql<Pick<Selectable<PlanningSettingsTable>, 'options'>>`SELECT options FROM planning_settings WHERE id = 1`.execute(db)).rows[0];
   return { ...DEFAULT_SETTINGS, ...(r?.options ?? {}) };
 }
 
@@ -144,8 +147,8 @@ export interface AssortmentRow {
 }
 
 export async function currentAssortment(db: Db): Promise<AssortmentRow[]> {
-  const rows = (await sql<any>`SELECT * FROM planning_assortment ORDER BY category, category_rank, item_id`.execute(db)).rows;
-  return rows.map((r) => ({ itemId: r.item_id, tier: r.tier, category: r.category, reason: r.reason, keyReason: r.key_reason, dailyDemandUnits: r.daily_demand_units, categoryRank: r.category_rank }));
+  const rows = (await sql<Selectable<PlanningAssortmentTable>>`SELECT * FROM planning_assortment ORDER BY category, category_rank, item_id`.execute(db)).rows;
+  return rows.map((r) => ({ itemId: r.item_id, tier: r.tier as AssortmentRow['tier'], category: r.category, reason: r.reason, keyReason: r.key_reason, dailyDemandUnits: r.daily_demand_units, categoryRank: r.category_rank }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,7 +197,7 @@ export async function planningBalances(db: Db): Promise<Balance[]> {
     b.inbound += r.inTransitIn;
     b.safetyStock = buffers.get(r.nodeId) ?? 0;
   }
-  const pos = await sql<any>`
+  const pos = await sql<{ to_node_id: string; item_id: string; q: number }>`
     SELECT o.to_node_id, l.item_id, SUM(l.quantity)::int AS q FROM planning_purchase_orders o
     JOIN planning_purchase_order_lines l ON l.purchase_order_id = o.id WHERE o.status = 'open' GROUP BY 1, 2`.execute(db);
   for (const r of pos.rows) get(r.to_node_id, r.item_id).inbound += Number(r.q);
@@ -238,8 +241,8 @@ export async function upsertSuppliers(db: Db, suppliers: Supplier[], supplierIte
 }
 
 export async function listSuppliers(db: Db): Promise<{ suppliers: Supplier[]; supplierItems: SupplierItem[] }> {
-  const s = (await sql<any>`SELECT * FROM planning_suppliers ORDER BY id`.execute(db)).rows;
-  const o = (await sql<any>`SELECT * FROM planning_supplier_items ORDER BY supplier_id, item_id`.execute(db)).rows;
+  const s = (await sql<Selectable<PlanningSuppliersTable>>`SELECT * FROM planning_suppliers ORDER BY id`.execute(db)).rows;
+  const o = (await sql<Selectable<PlanningSupplierItemsTable>>`SELECT * FROM planning_supplier_items ORDER BY supplier_id, item_id`.execute(db)).rows;
   return {
     suppliers: s.map((r) => ({ id: r.id, name: r.name, dailyCapacityUnits: r.daily_capacity_units })),
     supplierItems: o.map((r) => ({
@@ -273,12 +276,12 @@ export interface ShipmentRow extends DcShipment {
 
 export async function listShipments(db: Db, filter: { open?: boolean; nodeId?: string } = {}): Promise<ShipmentRow[]> {
   const rows = (
-    await sql<any>`SELECT * FROM planning_dc_shipments WHERE true
+    await sql<Selectable<PlanningDcShipmentsTable>>`SELECT * FROM planning_dc_shipments WHERE true
       ${filter.open ? sql`AND status IN ('planned','in_transit') AND quantity > 0` : sql``}
       ${filter.nodeId ? sql`AND (to_node_id = ${filter.nodeId} OR from_node_id = ${filter.nodeId})` : sql``}
       ORDER BY id`.execute(db)
   ).rows;
-  return rows.map((r) => ({ id: r.id, fromNodeId: r.from_node_id, toNodeId: r.to_node_id, itemId: r.item_id, quantity: r.quantity, status: r.status, divertedFrom: r.diverted_from }));
+  return rows.map((r) => ({ id: r.id, fromNodeId: r.from_node_id, toNodeId: r.to_node_id, itemId: r.item_id, quantity: r.quantity, status: r.status as ShipmentRow['status'], divertedFrom: r.diverted_from }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -386,13 +389,13 @@ export async function createPlan(db: Db, solver: MipSolver, request: PlanRequest
 }
 
 export async function getPlan(db: Db, id: string): Promise<PlanView | null> {
-  const p = (await sql<any>`SELECT * FROM planning_plans WHERE id = ${id}`.execute(db)).rows[0];
+  const p = (await sql<Selectable<PlanningPlansTable>>`SELECT * FROM planning_plans WHERE id = ${id}`.execute(db)).rows[0];
   if (!p) return null;
-  const lines = (await sql<any>`SELECT * FROM planning_plan_lines WHERE plan_id = ${id} ORDER BY line_no`.execute(db)).rows;
-  const shortages = (await sql<any>`SELECT * FROM planning_plan_shortages WHERE plan_id = ${id} ORDER BY short_units DESC, node_id, item_id`.execute(db)).rows;
+  const lines = (await sql<Selectable<PlanningPlanLinesTable>>`SELECT * FROM planning_plan_lines WHERE plan_id = ${id} ORDER BY line_no`.execute(db)).rows;
+  const shortages = (await sql<Selectable<PlanningPlanShortagesTable>>`SELECT * FROM planning_plan_shortages WHERE plan_id = ${id} ORDER BY short_units DESC, node_id, item_id`.execute(db)).rows;
   return {
     id: p.id,
-    status: p.status,
+    status: p.status as PlanView['status'],
     createdAt: new Date(p.created_at).toISOString(),
     appliedAt: p.applied_at ? new Date(p.applied_at).toISOString() : null,
     request: p.request,
@@ -401,7 +404,7 @@ export async function getPlan(db: Db, id: string): Promise<PlanView | null> {
     documents: p.documents,
     lines: lines.map((l) => ({
       lineNo: l.line_no,
-      kind: l.kind,
+      kind: l.kind as StoredPlanLine['kind'],
       itemId: l.item_id,
       toNodeId: l.to_node_id,
       quantity: l.quantity,
@@ -419,7 +422,7 @@ export async function getPlan(db: Db, id: string): Promise<PlanView | null> {
       ...(l.reason_codes ? { reasonCodes: typeof l.reason_codes === 'string' ? JSON.parse(l.reason_codes) : l.reason_codes } : {}),
       documentId: l.document_id,
     })),
-    shortages: shortages.map((s) => ({ nodeId: s.node_id, itemId: s.item_id, tier: s.tier, needUnits: s.need_units, shortUnits: s.short_units, reason: s.reason })),
+    shortages: shortages.map((s) => ({ nodeId: s.node_id, itemId: s.item_id, tier: s.tier as PlanView['shortages'][number]['tier'], needUnits: s.need_units, shortUnits: s.short_units, reason: s.reason })),
   };
 }
 
@@ -430,10 +433,10 @@ export async function requirePlan(db: Db, id: string): Promise<PlanView> {
 }
 
 export async function listPlans(db: Db): Promise<Array<Omit<PlanView, 'lines' | 'shortages'>>> {
-  const rows = (await sql<any>`SELECT * FROM planning_plans ORDER BY created_at DESC, id LIMIT 200`.execute(db)).rows;
+  const rows = (await sql<Selectable<PlanningPlansTable>>`SELECT * FROM planning_plans ORDER BY created_at DESC, id LIMIT 200`.execute(db)).rows;
   return rows.map((p) => ({
     id: p.id,
-    status: p.status,
+    status: p.status as PlanView['status'],
     createdAt: new Date(p.created_at).toISOString(),
     appliedAt: p.applied_at ? new Date(p.applied_at).toISOString() : null,
     request: p.request,
@@ -472,10 +475,9 @@ export interface ApplyPlanOptions {
   splitTransfer?: (fromNodeId: string, toNodeId: string, lines: Array<{ itemId: string; quantity: number }>) => Array<Array<{ itemId: string; quantity: number }>>;
 }
 
-const k = (db: Db) => db as unknown as Kysely<DB>;
 
 export async function startPlanApply(trx: Db, id: string, now: Date, options: ApplyPlanOptions = {}): Promise<{ planId: string; documents: PlanDocument[] }> {
-  const locked = await k(trx).selectFrom('planning_plans').select('status').where('id', '=', id).forUpdate().executeTakeFirst();
+  const locked = await trx.selectFrom('planning_plans').select('status').where('id', '=', id).forUpdate().executeTakeFirst();
   if (!locked) fail({ code: 'not_found', message: `sourcing plan ${id} not found`, field: 'id', actual: id });
   if (locked.status !== 'draft') fail({ code: 'conflict', message: `plan ${id} is ${locked.status}; only a draft can be applied`, field: 'id', expected: 'draft', actual: locked.status });
   const plan = (await getPlan(trx, id))!;
@@ -484,8 +486,8 @@ export async function startPlanApply(trx: Db, id: string, now: Date, options: Ap
   let short = id.slice(0, 8);
   const taken = async (tag: string) =>
     (await getTransfer(trx, `TR-${tag}-001`)) !== null ||
-    (await k(trx).selectFrom('planning_purchase_orders').select('id').where('id', '=', `PO-${tag}-001`).executeTakeFirst()) !== undefined ||
-    (await k(trx).selectFrom('planning_diversions').select('id').where('id', '=', `DV-${tag}-001`).executeTakeFirst()) !== undefined;
+    (await trx.selectFrom('planning_purchase_orders').select('id').where('id', '=', `PO-${tag}-001`).executeTakeFirst()) !== undefined ||
+    (await trx.selectFrom('planning_diversions').select('id').where('id', '=', `DV-${tag}-001`).executeTakeFirst()) !== undefined;
   for (let round = 2; await taken(short); round++) short = `${id.slice(0, 8)}r${round}`;
   const documents: PlanDocument[] = [];
   const lineDoc = new Map<number, string>();
@@ -525,7 +527,7 @@ export async function startPlanApply(trx: Db, id: string, now: Date, options: Ap
     const poId = `PO-${short}-${String(++n).padStart(3, '0')}`;
     const first = lines[0];
     const expectedAt = new Date(now.getTime() + Math.max(...lines.map((l) => l.arrivalH)) * 3_600_000);
-    await k(trx).insertInto('planning_purchase_orders').values({ id: poId, plan_id: id, supplier_id: first.supplierId!, to_node_id: first.toNodeId, expedited: first.expedited ?? false, status: 'open', created_at: now, expected_at: expectedAt }).execute();
+    await trx.insertInto('planning_purchase_orders').values({ id: poId, plan_id: id, supplier_id: first.supplierId!, to_node_id: first.toNodeId, expedited: first.expedited ?? false, status: 'open', created_at: now, expected_at: expectedAt }).execute();
     const merged = new Map<string, { quantity: number; packs: number; packSize: number }>();
     for (const l of lines) {
       const m = merged.get(l.itemId) ?? { quantity: 0, packs: 0, packSize: l.quantity / (l.packs ?? 1) };
@@ -534,7 +536,7 @@ export async function startPlanApply(trx: Db, id: string, now: Date, options: Ap
       merged.set(l.itemId, m);
       lineDoc.set(l.lineNo, poId);
     }
-    for (const [itemId, m] of merged) await k(trx).insertInto('planning_purchase_order_lines').values({ purchase_order_id: poId, item_id: itemId, quantity: m.quantity, packs: m.packs, pack_size: m.packSize }).execute();
+    for (const [itemId, m] of merged) await trx.insertInto('planning_purchase_order_lines').values({ purchase_order_id: poId, item_id: itemId, quantity: m.quantity, packs: m.packs, pack_size: m.packSize }).execute();
     documents.push({ kind: 'purchase_order', id: poId, fromId: first.supplierId!, toNodeId: first.toNodeId, lines: [...merged].map(([itemId, m]) => ({ itemId, quantity: m.quantity })) });
   }
 
@@ -542,27 +544,27 @@ export async function startPlanApply(trx: Db, id: string, now: Date, options: Ap
   n = 0;
   for (const l of plan.lines) {
     if (l.kind !== 'diversion') continue;
-    const s = await k(trx).selectFrom('planning_dc_shipments').selectAll().where('id', '=', l.shipmentId!).forUpdate().executeTakeFirst();
+    const s = await trx.selectFrom('planning_dc_shipments').selectAll().where('id', '=', l.shipmentId!).forUpdate().executeTakeFirst();
     if (!s || !['planned', 'in_transit'].includes(s.status) || s.quantity < l.quantity) {
       fail({ code: 'conflict', message: `shipment ${l.shipmentId} can no longer give ${l.quantity} (now ${s ? `${s.status}, ${s.quantity}` : 'missing'}); plan again`, field: `lines.${l.lineNo}.shipmentId`, expected: `an open shipment with >= ${l.quantity}`, actual: s ? s.quantity : null });
     }
     const dvId = `DV-${short}-${String(++n).padStart(3, '0')}`;
     const newShipment = `${l.shipmentId}>${dvId}`;
-    await k(trx).updateTable('planning_dc_shipments').set((eb) => ({ quantity: eb('quantity', '-', l.quantity) })).where('id', '=', l.shipmentId!).execute();
-    await k(trx).insertInto('planning_dc_shipments').values({ id: newShipment, from_node_id: s.from_node_id, to_node_id: l.toNodeId, item_id: l.itemId, quantity: l.quantity, status: s.status, diverted_from: l.shipmentId!, created_at: now }).execute();
-    await k(trx).insertInto('planning_diversions').values({ id: dvId, plan_id: id, shipment_id: l.shipmentId!, new_shipment_id: newShipment, from_node_id: s.to_node_id, to_node_id: l.toNodeId, item_id: l.itemId, quantity: l.quantity, created_at: now }).execute();
+    await trx.updateTable('planning_dc_shipments').set((eb) => ({ quantity: eb('quantity', '-', l.quantity) })).where('id', '=', l.shipmentId!).execute();
+    await trx.insertInto('planning_dc_shipments').values({ id: newShipment, from_node_id: s.from_node_id, to_node_id: l.toNodeId, item_id: l.itemId, quantity: l.quantity, status: s.status, diverted_from: l.shipmentId!, created_at: now }).execute();
+    await trx.insertInto('planning_diversions').values({ id: dvId, plan_id: id, shipment_id: l.shipmentId!, new_shipment_id: newShipment, from_node_id: s.to_node_id, to_node_id: l.toNodeId, item_id: l.itemId, quantity: l.quantity, created_at: now }).execute();
     documents.push({ kind: 'diversion', id: dvId, fromId: l.shipmentId!, toNodeId: l.toNodeId, lines: [{ itemId: l.itemId, quantity: l.quantity }] });
     lineDoc.set(l.lineNo, dvId);
   }
 
-  for (const [lineNo, docId] of lineDoc) await k(trx).updateTable('planning_plan_lines').set({ document_id: docId }).where('plan_id', '=', id).where('line_no', '=', lineNo).execute();
-  await k(trx).updateTable('planning_plans').set({ status: 'applying', documents: JSON.stringify(documents) }).where('id', '=', id).execute();
+  for (const [lineNo, docId] of lineDoc) await trx.updateTable('planning_plan_lines').set({ document_id: docId }).where('plan_id', '=', id).where('line_no', '=', lineNo).execute();
+  await trx.updateTable('planning_plans').set({ status: 'applying', documents: JSON.stringify(documents) }).where('id', '=', id).execute();
   return { planId: id, documents };
 }
 
 /** The last step of an apply: an `applying` plan is `applied` (its documents all made). */
 export async function finishPlanApply(trx: Db, id: string, now: Date): Promise<PlanView> {
-  const r = await k(trx).updateTable('planning_plans').set({ status: 'applied', applied_at: now }).where('id', '=', id).where('status', '=', 'applying').returning('id').execute();
+  const r = await trx.updateTable('planning_plans').set({ status: 'applied', applied_at: now }).where('id', '=', id).where('status', '=', 'applying').returning('id').execute();
   if (r.length === 0) {
     const p = await requirePlan(trx, id);
     fail({ code: 'conflict', message: `plan ${id} is ${p.status}; only a plan being applied can be finished`, field: 'id', expected: 'applying', actual: p.status });
@@ -572,10 +574,10 @@ export async function finishPlanApply(trx: Db, id: string, now: Date): Promise<P
 
 /** Undoes `finishPlanApply`: an applied plan is `applying` again (its documents are undone next). */
 export async function unfinishPlanApply(trx: Db, id: string): Promise<{ planId: string; documents: PlanDocument[] }> {
-  const locked = await k(trx).selectFrom('planning_plans').select(['status', 'documents']).where('id', '=', id).forUpdate().executeTakeFirst();
+  const locked = await trx.selectFrom('planning_plans').select(['status', 'documents']).where('id', '=', id).forUpdate().executeTakeFirst();
   if (!locked) fail({ code: 'not_found', message: `sourcing plan ${id} not found`, field: 'id', actual: id });
   if (locked.status !== 'applied') fail({ code: 'conflict', message: `plan ${id} is ${locked.status}; only an applied plan can be undone`, field: 'id', expected: 'applied', actual: locked.status });
-  await k(trx).updateTable('planning_plans').set({ status: 'applying', applied_at: null }).where('id', '=', id).execute();
+  await trx.updateTable('planning_plans').set({ status: 'applying', applied_at: null }).where('id', '=', id).execute();
   return { planId: id, documents: parseDocuments(locked.documents) };
 }
 
@@ -589,31 +591,31 @@ const parseDocuments = (v: unknown): PlanDocument[] => (typeof v === 'string' ? 
  * context's, undone by the flow before this.
  */
 export async function revertPlanApply(trx: Db, id: string): Promise<{ planId: string; purchaseOrdersCancelled: number; diversionsReverted: number }> {
-  const locked = await k(trx).selectFrom('planning_plans').select(['status', 'documents']).where('id', '=', id).forUpdate().executeTakeFirst();
+  const locked = await trx.selectFrom('planning_plans').select(['status', 'documents']).where('id', '=', id).forUpdate().executeTakeFirst();
   if (!locked) fail({ code: 'not_found', message: `sourcing plan ${id} not found`, field: 'id', actual: id });
   if (locked.status !== 'applying') fail({ code: 'conflict', message: `plan ${id} is ${locked.status}; only an applied plan can be undone`, field: 'id', expected: 'applied', actual: locked.status });
   let pos = 0;
   let diversions = 0;
   for (const d of parseDocuments(locked.documents)) {
     if (d.kind === 'purchase_order') {
-      const po = await k(trx).selectFrom('planning_purchase_orders').select('status').where('id', '=', d.id).forUpdate().executeTakeFirst();
+      const po = await trx.selectFrom('planning_purchase_orders').select('status').where('id', '=', d.id).forUpdate().executeTakeFirst();
       if (!po || po.status === 'cancelled') continue;
       if (po.status !== 'open') fail({ code: 'conflict', message: `purchase order ${d.id} is ${po.status}; the sourcing plan can no longer be undone`, field: 'documents', expected: 'open purchase orders', actual: `${d.id}: ${po.status}` });
-      await k(trx).updateTable('planning_purchase_orders').set({ status: 'cancelled' }).where('id', '=', d.id).execute();
+      await trx.updateTable('planning_purchase_orders').set({ status: 'cancelled' }).where('id', '=', d.id).execute();
       pos++;
     } else if (d.kind === 'diversion') {
-      const dv = await k(trx).selectFrom('planning_diversions').selectAll().where('id', '=', d.id).executeTakeFirst();
+      const dv = await trx.selectFrom('planning_diversions').selectAll().where('id', '=', d.id).executeTakeFirst();
       if (!dv) continue;
-      const ns = await k(trx).selectFrom('planning_dc_shipments').select('status').where('id', '=', dv.new_shipment_id).forUpdate().executeTakeFirst();
+      const ns = await trx.selectFrom('planning_dc_shipments').select('status').where('id', '=', dv.new_shipment_id).forUpdate().executeTakeFirst();
       if (ns && ns.status === 'cancelled') continue;
       if (ns && ns.status === 'received') fail({ code: 'conflict', message: `diverted shipment ${dv.new_shipment_id} was received; the sourcing plan can no longer be undone`, field: 'documents', expected: 'diverted shipments not received', actual: `${dv.new_shipment_id}: received` });
-      await k(trx).updateTable('planning_dc_shipments').set({ status: 'cancelled', quantity: 0 }).where('id', '=', dv.new_shipment_id).execute();
-      await k(trx).updateTable('planning_dc_shipments').set((eb) => ({ quantity: eb('quantity', '+', dv.quantity) })).where('id', '=', dv.shipment_id).execute();
+      await trx.updateTable('planning_dc_shipments').set({ status: 'cancelled', quantity: 0 }).where('id', '=', dv.new_shipment_id).execute();
+      await trx.updateTable('planning_dc_shipments').set((eb) => ({ quantity: eb('quantity', '+', dv.quantity) })).where('id', '=', dv.shipment_id).execute();
       diversions++;
     }
   }
-  await k(trx).updateTable('planning_plan_lines').set({ document_id: null }).where('plan_id', '=', id).execute();
-  await k(trx).updateTable('planning_plans').set({ status: 'draft', applied_at: null, documents: '[]' }).where('id', '=', id).execute();
+  await trx.updateTable('planning_plan_lines').set({ document_id: null }).where('plan_id', '=', id).execute();
+  await trx.updateTable('planning_plans').set({ status: 'draft', applied_at: null, documents: '[]' }).where('id', '=', id).execute();
   return { planId: id, purchaseOrdersCancelled: pos, diversionsReverted: diversions };
 }
 
@@ -625,7 +627,7 @@ function mergeLines(lines: Array<{ itemId: string; quantity: number }>): Array<{
 
 /** Cancels a purchase order if it is still open (an incident's lift); whether it was. */
 export async function cancelOpenPurchaseOrder(trx: Db, id: string): Promise<boolean> {
-  const r = await k(trx).updateTable('planning_purchase_orders').set({ status: 'cancelled' }).where('id', '=', id).where('status', '=', 'open').returning('id').execute();
+  const r = await trx.updateTable('planning_purchase_orders').set({ status: 'cancelled' }).where('id', '=', id).where('status', '=', 'open').returning('id').execute();
   return r.length > 0;
 }
 /**
@@ -634,17 +636,17 @@ export async function cancelOpenPurchaseOrder(trx: Db, id: string): Promise<bool
  */
 export async function askedUnitsByNode(db: Db, fromMs: number, toMs: number): Promise<Map<string, { units: number; documents: number }>> {
   const rows = (
-    await sql<any>`SELECT l.to_node_id, coalesce(sum(l.quantity), 0) AS units, count(DISTINCT l.document_id) AS documents
+    await sql<{ to_node_id: string; units: number | string; documents: number | string }>`SELECT l.to_node_id, coalesce(sum(l.quantity), 0) AS units, count(DISTINCT l.document_id) AS documents
       FROM planning_plan_lines l JOIN planning_plans p ON p.id = l.plan_id
       WHERE p.status = 'applied' AND p.applied_at >= ${new Date(fromMs)} AND p.applied_at < ${new Date(toMs)}
       GROUP BY l.to_node_id`.execute(db)
   ).rows;
-  return new Map(rows.map((r) => [r.to_node_id as string, { units: Number(r.units), documents: Number(r.documents) }]));
+  return new Map(rows.map((r) => [r.to_node_id, { units: Number(r.units), documents: Number(r.documents) }]));
 }
 
 export async function listPurchaseOrders(db: Db, filter: { planId?: string; nodeId?: string } = {}) {
   const rows = (
-    await sql<any>`SELECT o.*, l.item_id, l.quantity, l.packs, l.pack_size FROM planning_purchase_orders o
+    await sql<Selectable<PlanningPurchaseOrdersTable> & Pick<Selectable<PlanningPurchaseOrderLinesTable>, 'item_id' | 'quantity' | 'packs' | 'pack_size'>>`SELECT o.*, l.item_id, l.quantity, l.packs, l.pack_size FROM planning_purchase_orders o
       JOIN planning_purchase_order_lines l ON l.purchase_order_id = o.id WHERE true
       ${filter.planId ? sql`AND o.plan_id = ${filter.planId}` : sql``}
       ${filter.nodeId ? sql`AND o.to_node_id = ${filter.nodeId}` : sql``}
@@ -672,20 +674,20 @@ export async function listPurchaseOrders(db: Db, filter: { planId?: string; node
  * deliveries are a TODO: today the ledger's count at the receiver catches them.
  */
 export async function takeOpenPurchaseOrder(trx: Db, id: string): Promise<{ id: string; toNodeId: string; expedited: boolean; lines: Array<{ itemId: string; quantity: number }> }> {
-  const po = await k(trx).selectFrom('planning_purchase_orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  const po = await trx.selectFrom('planning_purchase_orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   if (!po) fail({ code: 'not_found', message: `purchase order ${id} not found`, field: 'id', actual: id });
   if (po.status !== 'open') fail({ code: 'conflict', message: `purchase order ${id} is ${po.status}`, field: 'id', expected: 'open', actual: po.status });
-  const lines = await k(trx).selectFrom('planning_purchase_order_lines').select(['item_id', 'quantity']).where('purchase_order_id', '=', id).orderBy('item_id').execute();
+  const lines = await trx.selectFrom('planning_purchase_order_lines').select(['item_id', 'quantity']).where('purchase_order_id', '=', id).orderBy('item_id').execute();
   return { id, toNodeId: po.to_node_id, expedited: po.expedited, lines: lines.map((l) => ({ itemId: l.item_id, quantity: Number(l.quantity) })) };
 }
 
 export async function closePurchaseOrder(trx: Db, id: string): Promise<void> {
-  await k(trx).updateTable('planning_purchase_orders').set({ status: 'received' }).where('id', '=', id).execute();
+  await trx.updateTable('planning_purchase_orders').set({ status: 'received' }).where('id', '=', id).execute();
 }
 
 /** Locks an open DC shipment for its receipt (planned or in transit), or refuses. */
 export async function takeOpenShipment(trx: Db, id: string): Promise<ShipmentRow> {
-  const s = await k(trx).selectFrom('planning_dc_shipments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  const s = await trx.selectFrom('planning_dc_shipments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   if (!s) fail({ code: 'not_found', message: `shipment ${id} not found`, field: 'id', actual: id });
   if (!['planned', 'in_transit'].includes(s.status)) fail({ code: 'conflict', message: `shipment ${id} is ${s.status}`, field: 'id', expected: 'planned or in_transit', actual: s.status });
   return { id: s.id, fromNodeId: s.from_node_id, toNodeId: s.to_node_id, itemId: s.item_id, quantity: s.quantity, status: s.status as ShipmentRow['status'], divertedFrom: s.diverted_from };
@@ -693,7 +695,7 @@ export async function takeOpenShipment(trx: Db, id: string): Promise<ShipmentRow
 
 /** Marks a DC shipment received; its row as it is now. */
 export async function closeShipment(trx: Db, id: string): Promise<ShipmentRow> {
-  await k(trx).updateTable('planning_dc_shipments').set({ status: 'received' }).where('id', '=', id).execute();
+  await trx.updateTable('planning_dc_shipments').set({ status: 'received' }).where('id', '=', id).execute();
   return (await listShipments(trx)).find((x) => x.id === id)!;
 }
 /** The applied plan's documents as a workbook for the people who act on them. */

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { fail, operatingDay, unwrap } from '../domain/shared/index.ts';
 import {
   auditTripPlan, DEFAULT_COOLANT_RULE, DEFAULT_PLAN_PARAMS, isCold, parseClock, parseCoolantRule, parseVehicleType, planTrips,
@@ -24,11 +24,9 @@ import { getTransfer, listTransfers, type TransferView } from './inventory.ts';
 import { itemsByIds, listNodes, requireNode } from './network.ts';
 import { listOrders, slotViews } from './orders.ts';
 import type { DemoStep } from './demo.ts';
-import type { DB } from './tables.ts';
+import type { DB, TripManifestLinesTable, TripPlansTable, TripsTable, TripStopsTable, TripVehiclesTable, TripVehicleTypesTable } from './tables.ts';
 
-type Db = Kysely<any>;
-/** The typed view of a handle (src/store/tables.ts). */
-const k = (db: Db) => db as unknown as Kysely<DB>;
+type Db = Kysely<DB>;
 const iso = (d: unknown): string | null => (d ? new Date(d as string).toISOString() : null);
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -54,20 +52,20 @@ export interface VehicleView {
   driverPhone: string | null;
 }
 
-function rowToType(r: any): FleetVehicleType {
+function rowToType(r: Selectable<TripVehicleTypesTable>): FleetVehicleType {
   return {
-    id: r.id, name: r.name, kind: r.kind, compartments: json(r.compartments), speedKmh: r.speed_kmh, costPerKmFen: r.cost_per_km_fen,
+    id: r.id, name: r.name, kind: r.kind as VehicleKind, compartments: json(r.compartments), speedKmh: r.speed_kmh, costPerKmFen: r.cost_per_km_fen,
     costPerHourFen: r.cost_per_hour_fen, shiftStart: r.shift_start, shiftEnd: r.shift_end, homeNodeId: r.home_node_id, count: r.count,
   };
 }
-const rowToVehicle = (r: any): VehicleView => ({ id: r.id, vehicleTypeId: r.vehicle_type_id, plate: r.plate, driverName: r.driver_name, driverPhone: r.driver_phone });
+const rowToVehicle = (r: Selectable<TripVehiclesTable>): VehicleView => ({ id: r.id, vehicleTypeId: r.vehicle_type_id, plate: r.plate, driverName: r.driver_name, driverPhone: r.driver_phone });
 
 export async function listVehicleTypes(db: Db): Promise<FleetVehicleType[]> {
-  return (await sql<any>`SELECT * FROM trip_vehicle_types ORDER BY id`.execute(db)).rows.map(rowToType);
+  return (await sql<Selectable<TripVehicleTypesTable>>`SELECT * FROM trip_vehicle_types ORDER BY id`.execute(db)).rows.map(rowToType);
 }
 
 export async function requireVehicleType(db: Db, id: string, field = 'id'): Promise<FleetVehicleType> {
-  const r = (await sql<any>`SELECT * FROM trip_vehicle_types WHERE id = ${id}`.execute(db)).rows[0];
+  const r = (await sql<Selectable<TripVehicleTypesTable>>`SELECT * FROM trip_vehicle_types WHERE id = ${id}`.execute(db)).rows[0];
   if (!r) fail({ code: 'not_found', field, message: `vehicle type ${id} does not exist`, expected: 'an existing vehicle type id', actual: id });
   return rowToType(r);
 }
@@ -75,7 +73,7 @@ export async function requireVehicleType(db: Db, id: string, field = 'id'): Prom
 async function writeType(db: Db, v: FleetVehicleType, now: Date, insert: boolean): Promise<void> {
   await requireNode(db, v.homeNodeId, 'homeNodeId');
   if (insert) {
-    const r = await sql<any>`
+    const r = await sql<{ id: string }>`
       INSERT INTO trip_vehicle_types (id, name, kind, compartments, speed_kmh, cost_per_km_fen, cost_per_hour_fen, shift_start, shift_end, home_node_id, count, created_at, updated_at)
       VALUES (${v.id}, ${v.name}, ${v.kind}, ${JSON.stringify(v.compartments)}::jsonb, ${v.speedKmh}, ${v.costPerKmFen}, ${v.costPerHourFen}, ${v.shiftStart}, ${v.shiftEnd}, ${v.homeNodeId}, ${v.count}, ${now}, ${now})
       ON CONFLICT (id) DO NOTHING RETURNING id`.execute(db);
@@ -106,13 +104,13 @@ export async function updateVehicleType(db: Db, id: string, patch: Record<string
 
 export async function deleteVehicleType(db: Db, id: string): Promise<void> {
   await requireVehicleType(db, id);
-  const busy = (await sql<any>`SELECT id FROM trips WHERE vehicle_type_id = ${id} AND status IN ('confirmed','dispatched') LIMIT 1`.execute(db)).rows[0];
+  const busy = (await sql<{ id: string }>`SELECT id FROM trips WHERE vehicle_type_id = ${id} AND status IN ('confirmed','dispatched') LIMIT 1`.execute(db)).rows[0];
   if (busy) fail({ code: 'conflict', field: 'id', message: `vehicle type ${id} has trip ${busy.id} under way; finish or cancel it first`, expected: 'no active trips', actual: busy.id });
   await sql`DELETE FROM trip_vehicle_types WHERE id = ${id}`.execute(db);
 }
 
 export async function listVehicles(db: Db, vehicleTypeId?: string): Promise<VehicleView[]> {
-  return (await sql<any>`SELECT * FROM trip_vehicles WHERE true ${vehicleTypeId ? sql`AND vehicle_type_id = ${vehicleTypeId}` : sql``} ORDER BY vehicle_type_id, id`.execute(db)).rows.map(rowToVehicle);
+  return (await sql<Selectable<TripVehiclesTable>>`SELECT * FROM trip_vehicles WHERE true ${vehicleTypeId ? sql`AND vehicle_type_id = ${vehicleTypeId}` : sql``} ORDER BY vehicle_type_id, id`.execute(db)).rows.map(rowToVehicle);
 }
 
 /** Creates or changes a named vehicle (a plate and its usual driver). */
@@ -142,7 +140,7 @@ export async function setAvailability(db: Db, vehicleTypeId: string, day: string
 /** The fleet on a day: each type with `count` = vehicles available that day. */
 export async function fleetForDay(db: Db, day: string): Promise<Array<FleetVehicleType & { defaultCount: number }>> {
   const types = await listVehicleTypes(db);
-  const av = new Map((await sql<any>`SELECT vehicle_type_id, available FROM trip_fleet_availability WHERE day = ${day}`.execute(db)).rows.map((r) => [r.vehicle_type_id, r.available as number]));
+  const av = new Map((await sql<{ vehicle_type_id: string; available: number }>`SELECT vehicle_type_id, available FROM trip_fleet_availability WHERE day = ${day}`.execute(db)).rows.map((r) => [r.vehicle_type_id, r.available]));
   return types.map((t) => ({ ...t, defaultCount: t.count, count: av.get(t.id) ?? t.count }));
 }
 
@@ -173,7 +171,7 @@ export const DEFAULT_TRIP_SETTINGS: TripSettings = {
 };
 
 export async function getSettings(db: Db): Promise<TripSettings> {
-  const r = (await sql<any>`SELECT settings FROM trip_settings WHERE id = 1`.execute(db)).rows[0];
+  const r = (await sql<{ settings: unknown }>`SELECT settings FROM trip_settings WHERE id = 1`.execute(db)).rows[0];
   if (!r) return structuredClone(DEFAULT_TRIP_SETTINGS);
   const s = json<Partial<TripSettings>>(r.settings);
   return { ...DEFAULT_TRIP_SETTINGS, ...s, coolant: { ...DEFAULT_COOLANT_RULE, ...(s.coolant ?? {}) }, times: { ...DEFAULT_TRIP_SETTINGS.times, ...(s.times ?? {}) }, orderTimes: { ...DEFAULT_TRIP_SETTINGS.orderTimes, ...(s.orderTimes ?? {}) } };
@@ -185,7 +183,7 @@ function intIn(v: unknown, lo: number, hi: number, field: string): number {
 }
 
 /** Merges a patch into the settings; every field is checked and named on error. */
-export async function saveSettings(db: Db, patch: Record<string, any>, now: Date): Promise<TripSettings> {
+export async function saveSettings(db: Db, patch: Record<string, unknown>, now: Date): Promise<TripSettings> {
   const s = await getSettings(db);
   for (const key of Object.keys(patch)) if (!(key in DEFAULT_TRIP_SETTINGS)) fail({ code: 'validation_failed', field: key, message: `${key}: unknown setting`, expected: Object.keys(DEFAULT_TRIP_SETTINGS), actual: key });
   if (patch.waves !== undefined) {
@@ -260,7 +258,7 @@ export interface PlanView extends PlanDraft {
 const ACTIVE_ORDER_STATUSES = new Set(['placed', 'picking', 'packed']);
 
 async function claimedLoads(db: Db, kind: string): Promise<Set<string>> {
-  return new Set((await sql<any>`SELECT load_id FROM trip_stops WHERE active AND load_kind = ${kind}`.execute(db)).rows.map((r) => r.load_id));
+  return new Set((await sql<{ load_id: string }>`SELECT load_id FROM trip_stops WHERE active AND load_kind = ${kind}`.execute(db)).rows.map((r) => r.load_id));
 }
 
 async function openTransfers(db: Db): Promise<TransferView[]> {
@@ -422,7 +420,7 @@ async function loadItems(db: Db, loads: Load[]): Promise<Map<string, TripItem>> 
 
 /** When each vehicle is free again after the day's confirmed and dispatched trips. */
 export async function busyVehicles(db: Db, day: string, turnaroundS: number): Promise<Map<string, number>> {
-  const rows = (await sql<any>`SELECT vehicle_key, max(return_s)::int AS r FROM trips WHERE day = ${day} AND status IN ('confirmed','dispatched','completed') GROUP BY vehicle_key`.execute(db)).rows;
+  const rows = (await sql<{ vehicle_key: string; r: number }>`SELECT vehicle_key, max(return_s)::int AS r FROM trips WHERE day = ${day} AND status IN ('confirmed','dispatched','completed') GROUP BY vehicle_key`.execute(db)).rows;
   return new Map(rows.map((r) => [r.vehicle_key, r.r + turnaroundS]));
 }
 
@@ -434,28 +432,28 @@ export async function savePlan(db: Db, d: PlanDraft, now: Date): Promise<PlanVie
   return (await getPlan(db, d.id))!;
 }
 
-function rowToPlan(r: any): PlanView {
+function rowToPlan(r: Selectable<TripPlansTable>): PlanView {
   const request = json<PlanRequest & { coolantNote?: string; coolantNoteParams?: CoolantNoteParams }>(r.request);
   const { coolantNote, coolantNoteParams, ...req } = request;
   return {
-    id: r.id, day: r.day, mode: r.mode, wave: r.wave, status: r.status, request: req, loads: json(r.loads), result: json(r.result), violations: json(r.violations),
+    id: r.id, day: r.day, mode: r.mode, wave: r.wave, status: r.status as PlanView['status'], request: req, loads: json(r.loads), result: json(r.result), violations: json(r.violations),
     coolantNote: coolantNote ?? '', coolantNoteParams: coolantNoteParams ?? {}, createdAt: iso(r.created_at)!, decidedAt: iso(r.decided_at),
   };
 }
 
 export async function getPlan(db: Db, id: string): Promise<PlanView | null> {
-  const r = (await sql<any>`SELECT * FROM trip_plans WHERE id = ${id}`.execute(db)).rows[0];
+  const r = (await sql<Selectable<TripPlansTable>>`SELECT * FROM trip_plans WHERE id = ${id}`.execute(db)).rows[0];
   return r ? rowToPlan(r) : null;
 }
 
 export async function requirePlan(db: Db, id: string, forUpdate = false): Promise<PlanView> {
-  const r = (forUpdate ? await sql<any>`SELECT * FROM trip_plans WHERE id = ${id} FOR UPDATE`.execute(db) : await sql<any>`SELECT * FROM trip_plans WHERE id = ${id}`.execute(db)).rows[0];
+  const r = (forUpdate ? await sql<Selectable<TripPlansTable>>`SELECT * FROM trip_plans WHERE id = ${id} FOR UPDATE`.execute(db) : await sql<Selectable<TripPlansTable>>`SELECT * FROM trip_plans WHERE id = ${id}`.execute(db)).rows[0];
   if (!r) fail({ code: 'not_found', field: 'id', message: `trip plan ${id} does not exist`, actual: id });
   return rowToPlan(r);
 }
 
 export async function listPlans(db: Db, filter: { day?: string } = {}): Promise<Array<Omit<PlanView, 'loads' | 'result'> & { totals: TripPlanResult['totals'] }>> {
-  const rows = (await sql<any>`SELECT * FROM trip_plans WHERE true ${filter.day ? sql`AND day = ${filter.day}` : sql``} ORDER BY created_at DESC, id LIMIT 200`.execute(db)).rows;
+  const rows = (await sql<Selectable<TripPlansTable>>`SELECT * FROM trip_plans WHERE true ${filter.day ? sql`AND day = ${filter.day}` : sql``} ORDER BY created_at DESC, id LIMIT 200`.execute(db)).rows;
   return rows.map((r) => {
     const { loads: _l, result, ...rest } = rowToPlan(r);
     return { ...rest, totals: result.totals };
@@ -578,27 +576,29 @@ export interface TripView {
   stops: TripStopView[];
 }
 
-function rowToTrip(r: any, stops: TripStopView[]): TripView {
+type TripRow = Selectable<TripsTable>;
+
+function rowToTrip(r: TripRow, stops: TripStopView[]): TripView {
   return {
-    id: r.id, planId: r.plan_id, ref: r.ref, day: r.day, status: r.status, vehicleTypeId: r.vehicle_type_id, vehicleKey: r.vehicle_key, vehicleId: r.vehicle_id,
+    id: r.id, planId: r.plan_id, ref: r.ref, day: r.day, status: r.status as TripView['status'], vehicleTypeId: r.vehicle_type_id, vehicleKey: r.vehicle_key, vehicleId: r.vehicle_id,
     driverName: r.driver_name, driverPhone: r.driver_phone, originNodeId: r.origin_node_id, endNodeId: r.end_node_id, leaveHomeS: r.leave_home_s, departS: r.depart_s,
     returnS: r.return_s, distanceM: r.distance_m, deadheadM: r.deadhead_m, travelS: r.travel_s, costFen: r.cost_fen, load: json(r.load), coolant: json(r.coolant),
     coolantNote: r.coolant_note, coolantNoteCode: r.coolant_note_params ? 'coolant_rule' : '', coolantNoteParams: r.coolant_note_params ? json(r.coolant_note_params) : {}, createdAt: iso(r.created_at)!, dispatchedAt: iso(r.dispatched_at), completedAt: iso(r.completed_at), stops,
   };
 }
 
-async function tripsWithStops(db: Db, rows: any[]): Promise<TripView[]> {
+async function tripsWithStops(db: Db, rows: TripRow[]): Promise<TripView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const stops = (await sql<any>`SELECT * FROM trip_stops WHERE trip_id = ANY(${ids}::text[]) ORDER BY trip_id, seq`.execute(db)).rows;
-  const lines = (await sql<any>`SELECT * FROM trip_manifest_lines WHERE trip_id = ANY(${ids}::text[]) ORDER BY trip_id, seq, item_id`.execute(db)).rows;
-  const linesOf = new Map<string, any[]>();
+  const stops = (await sql<Selectable<TripStopsTable>>`SELECT * FROM trip_stops WHERE trip_id = ANY(${ids}::text[]) ORDER BY trip_id, seq`.execute(db)).rows;
+  const lines = (await sql<Selectable<TripManifestLinesTable>>`SELECT * FROM trip_manifest_lines WHERE trip_id = ANY(${ids}::text[]) ORDER BY trip_id, seq, item_id`.execute(db)).rows;
+  const linesOf = new Map<string, Array<Selectable<TripManifestLinesTable>>>();
   for (const l of lines) linesOf.set(`${l.trip_id}\u0000${l.seq}`, [...(linesOf.get(`${l.trip_id}\u0000${l.seq}`) ?? []), l]);
   const stopsOf = new Map<string, TripStopView[]>();
   for (const s of stops) {
     const v: TripStopView = {
       seq: s.seq, loadKind: s.load_kind, loadId: s.load_id, place: json(s.place), arrivalS: s.arrival_s, startS: s.start_s, departureS: s.departure_s, windows: json(s.windows),
-      weightG: Number(s.weight_g), volumeCm3: Number(s.volume_cm3), coolant: json(s.coolant), status: s.status, arrivedAt: iso(s.arrived_at),
+      weightG: Number(s.weight_g), volumeCm3: Number(s.volume_cm3), coolant: json(s.coolant), status: s.status as TripStopView['status'], arrivedAt: iso(s.arrived_at),
       manifest: (linesOf.get(`${s.trip_id}\u0000${s.seq}`) ?? []).map((l) => ({
         itemId: l.item_id, name: l.name, unit: l.unit, temperatureClass: l.temperature_class, quantity: l.quantity, receivedQuantity: l.received_quantity,
         varianceQuantity: l.received_quantity === null ? null : l.received_quantity - l.quantity,
@@ -610,7 +610,7 @@ async function tripsWithStops(db: Db, rows: any[]): Promise<TripView[]> {
 }
 
 export async function listTrips(db: Db, filter: { day?: string; status?: string; planId?: string } = {}): Promise<TripView[]> {
-  const rows = (await sql<any>`
+  const rows = (await sql<TripRow>`
     SELECT * FROM trips WHERE true ${filter.day ? sql`AND day = ${filter.day}` : sql``} ${filter.status ? sql`AND status = ${filter.status}` : sql``}
       ${filter.planId ? sql`AND plan_id = ${filter.planId}` : sql``}
     ORDER BY day, depart_s, id LIMIT 1000`.execute(db)).rows;
@@ -618,7 +618,7 @@ export async function listTrips(db: Db, filter: { day?: string; status?: string;
 }
 
 export async function requireTrip(db: Db, id: string, forUpdate = false): Promise<TripView> {
-  const r = (forUpdate ? await sql<any>`SELECT * FROM trips WHERE id = ${id} FOR UPDATE`.execute(db) : await sql<any>`SELECT * FROM trips WHERE id = ${id}`.execute(db)).rows[0];
+  const r = (forUpdate ? await sql<TripRow>`SELECT * FROM trips WHERE id = ${id} FOR UPDATE`.execute(db) : await sql<TripRow>`SELECT * FROM trips WHERE id = ${id}`.execute(db)).rows[0];
   if (!r) fail({ code: 'not_found', field: 'id', message: `trip ${id} does not exist`, actual: id });
   return (await tripsWithStops(db, [r]))[0];
 }
@@ -662,13 +662,13 @@ export async function startDispatch(db: Db, id: string, now: Date): Promise<Arra
     if (tr.status === 'cancelled') fail({ code: 'conflict', field: `stops.${s.seq}.loadId`, message: `transfer ${s.loadId} on stop ${s.seq} was cancelled; cancel the trip and plan again`, expected: 'draft', actual: tr.status });
     out.push({ seq: s.seq, transferId: s.loadId });
   }
-  await k(db).updateTable('trips').set({ status: 'dispatched', dispatched_at: now }).where('id', '=', id).execute();
+  await db.updateTable('trips').set({ status: 'dispatched', dispatched_at: now }).where('id', '=', id).execute();
   return out;
 }
 
 /** Undoes `startDispatch` (a dispatch whose stock could not move): the trip is confirmed again. */
 export async function undoDispatch(db: Db, id: string): Promise<void> {
-  await k(db).updateTable('trips').set({ status: 'confirmed', dispatched_at: null }).where('id', '=', id).where('status', '=', 'dispatched').execute();
+  await db.updateTable('trips').set({ status: 'confirmed', dispatched_at: null }).where('id', '=', id).where('status', '=', 'dispatched').execute();
 }
 
 export interface ArrivalInput {
@@ -716,20 +716,20 @@ export async function recordArrival(db: Db, id: string, arrivals: ArrivalInput[]
       counted = new Map(stop.manifest.map((m) => [m.itemId, m.quantity]));
       for (const l of a.lines ?? []) counted.set(l.itemId, l.receivedQuantity);
     }
-    for (const [itemId, q] of counted) await k(db).updateTable('trip_manifest_lines').set({ received_quantity: q }).where('trip_id', '=', id).where('seq', '=', a.seq).where('item_id', '=', itemId).execute();
-    await k(db).updateTable('trip_stops').set({ status: 'arrived', arrived_at: now }).where('trip_id', '=', id).where('seq', '=', a.seq).execute();
+    for (const [itemId, q] of counted) await db.updateTable('trip_manifest_lines').set({ received_quantity: q }).where('trip_id', '=', id).where('seq', '=', a.seq).where('item_id', '=', itemId).execute();
+    await db.updateTable('trip_stops').set({ status: 'arrived', arrived_at: now }).where('trip_id', '=', id).where('seq', '=', a.seq).execute();
   }
-  const pending = await k(db).selectFrom('trip_stops').select('seq').where('trip_id', '=', id).where('status', '=', 'pending').limit(1).executeTakeFirst();
-  if (!pending) await k(db).updateTable('trips').set({ status: 'completed', completed_at: now }).where('id', '=', id).execute();
+  const pending = await db.selectFrom('trip_stops').select('seq').where('trip_id', '=', id).where('status', '=', 'pending').limit(1).executeTakeFirst();
+  if (!pending) await db.updateTable('trips').set({ status: 'completed', completed_at: now }).where('id', '=', id).execute();
   return receipts;
 }
 
 /** Undoes `recordArrival` for these stops (an arrival whose receipts could not be posted): pending again, nothing counted, the trip dispatched. */
 export async function undoArrival(db: Db, id: string, seqs: number[]): Promise<void> {
   if (seqs.length === 0) return;
-  await k(db).updateTable('trip_manifest_lines').set({ received_quantity: null }).where('trip_id', '=', id).where('seq', 'in', seqs).execute();
-  await k(db).updateTable('trip_stops').set({ status: 'pending', arrived_at: null }).where('trip_id', '=', id).where('seq', 'in', seqs).execute();
-  await k(db).updateTable('trips').set({ status: 'dispatched', completed_at: null }).where('id', '=', id).where('status', '=', 'completed').execute();
+  await db.updateTable('trip_manifest_lines').set({ received_quantity: null }).where('trip_id', '=', id).where('seq', 'in', seqs).execute();
+  await db.updateTable('trip_stops').set({ status: 'pending', arrived_at: null }).where('trip_id', '=', id).where('seq', 'in', seqs).execute();
+  await db.updateTable('trips').set({ status: 'dispatched', completed_at: null }).where('id', '=', id).where('status', '=', 'completed').execute();
 }
 
 /** Cancels a confirmed trip: its loads are open again for the next plan. */
@@ -768,18 +768,18 @@ export async function reinstateTrip(db: Db, id: string): Promise<TripView> {
 
 export async function sheetOf(db: Db, id: string): Promise<TripSheet> {
   const t = await requireTrip(db, id);
-  const type = (await sql<any>`SELECT name FROM trip_vehicle_types WHERE id = ${t.vehicleTypeId}`.execute(db)).rows[0];
-  const plate = t.vehicleId ? (await sql<any>`SELECT plate FROM trip_vehicles WHERE id = ${t.vehicleId}`.execute(db)).rows[0]?.plate ?? null : null;
+  const type = (await sql<{ name: string }>`SELECT name FROM trip_vehicle_types WHERE id = ${t.vehicleTypeId}`.execute(db)).rows[0];
+  const plate = t.vehicleId ? (await sql<{ plate: string }>`SELECT plate FROM trip_vehicles WHERE id = ${t.vehicleId}`.execute(db)).rows[0]?.plate ?? null : null;
   const names = new Map((await listNodes(db)).map((n) => [n.id, `${n.nameZh} ${n.nameEn}`]));
   return tripSheet({
     id: t.id, planId: t.planId, day: t.day, status: t.status, vehicleTypeId: t.vehicleTypeId, vehicleTypeName: type?.name ?? t.vehicleTypeId, vehicleKey: t.vehicleKey,
     plate, driverName: t.driverName, driverPhone: t.driverPhone,
     origin: { id: t.originNodeId, name: names.get(t.originNodeId) ?? t.originNodeId }, end: { id: t.endNodeId, name: names.get(t.endNodeId) ?? t.endNodeId },
-    departS: t.departS, returnS: t.returnS, distanceM: t.distanceM + t.deadheadM, loadWeightG: t.load.weightG as any, coolant: t.coolant, coolantNote: t.coolantNote,
+    departS: t.departS, returnS: t.returnS, distanceM: t.distanceM + t.deadheadM, loadWeightG: t.load.weightG as Record<TemperatureClass, number>, coolant: t.coolant, coolantNote: t.coolantNote,
     stops: t.stops.map((s) => ({
       seq: s.seq, loadId: s.loadId, loadKind: s.loadKind, placeName: names.get(s.place.id) ?? s.place.name, arrivalS: s.arrivalS, startS: s.startS, windows: s.windows,
       weightG: s.weightG, coolant: s.coolant, status: s.status,
-      manifest: s.manifest.map((m) => ({ itemId: m.itemId, name: m.name, unit: m.unit, temperatureClass: m.temperatureClass as any, quantity: m.quantity })),
+      manifest: s.manifest.map((m) => ({ itemId: m.itemId, name: m.name, unit: m.unit, temperatureClass: m.temperatureClass as TemperatureClass, quantity: m.quantity })),
     })),
   });
 }
@@ -820,7 +820,7 @@ export async function loadTripsDemo(db: Db, now: Date): Promise<number> {
   for (const n of nodes) if (n.kind === 'store' || n.kind === 'satellite_warehouse' || n.kind === 'emergency_warehouse') types.push({ id: `rider-${n.id}`.slice(0, 64), kind: 'rider_ebike', homeNodeId: n.id, count: 2 });
   let vehicles = 0;
   for (const t of types) {
-    const exists = (await sql<any>`SELECT 1 FROM trip_vehicle_types WHERE id = ${t.id}`.execute(db)).rows.length > 0;
+    const exists = (await sql<{ '?column?': number }>`SELECT 1 FROM trip_vehicle_types WHERE id = ${t.id}`.execute(db)).rows.length > 0;
     if (exists) continue;
     await createVehicleType(db, { id: t.id, kind: t.kind, homeNodeId: t.homeNodeId, count: t.count, name: FLEET_TEMPLATES[t.kind].name }, now);
     if (t.kind !== 'rider_ebike') {

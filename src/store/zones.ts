@@ -5,7 +5,7 @@
  * `NodeWrites`, which src/flows/zone-node-status.ts fills with the network context's functions.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { defaultTravel, type BBox, type TravelTimeProvider } from '../domain/geo/index.ts';
 import { takesOnlineOrders, type NodeStatus, type StatusReason } from '../domain/network/index.ts';
 import { DomainException, fail, unwrap } from '../domain/shared/index.ts';
@@ -18,8 +18,9 @@ import {
   type NodeStatusName, type ReassignmentProposal, type ScenarioControlArea, type ZoneLookup, type ZoneSplit,
 } from '../domain/zones/index.ts';
 import { getNode, listNodes } from './network.ts';
+import type { ControlAreasTable, DB, DeliveryZonesTable, ZoneReassignmentsTable, ZoneScheduledNodeStatusTable, ZoneScheduledReassignmentTable } from './tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<DB>;
 
 /**
  * The network context's node writes that a zones change makes (a control area's node statuses, a
@@ -44,7 +45,7 @@ const DELIVERY_KINDS = new Set(['store', 'satellite_warehouse', 'emergency_wareh
 // ---------------------------------------------------------------------------
 // Zones
 
-function rowToZone(r: any, backups: string[]): StoredZone {
+function rowToZone(r: Selectable<DeliveryZonesTable>, backups: string[]): StoredZone {
   return {
     id: r.id,
     name: r.name,
@@ -351,13 +352,13 @@ export async function lookupZone(db: Db, lat: number, lng: number, now: Date): P
 // ---------------------------------------------------------------------------
 // Control areas
 
-function rowToArea(r: any): ControlArea {
+function rowToArea(r: Selectable<ControlAreasTable>): ControlArea {
   const j = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
   return {
     id: r.id,
     name: r.name,
-    level: r.level,
+    level: r.level as ControlArea['level'],
     geometry: j(r.geometry),
     startsAt: iso(r.starts_at)!,
     endsAt: iso(r.ends_at),
@@ -391,7 +392,7 @@ export async function areaEffects(db: Db, areaId: string): Promise<StoredEffect[
   return rows.map((r) => ({
     id: Number(r.id),
     areaId: r.area_id,
-    kind: r.kind,
+    kind: r.kind as StoredEffect['kind'],
     nodeId: r.node_id,
     zoneId: r.zone_id,
     fromStatus: r.from_status,
@@ -450,7 +451,7 @@ export async function declareControlArea(db: Db, nodes: NodeWrites, input: Contr
   if (exists) fail({ code: 'duplicate', message: `control area ${area.id} already exists`, field: 'id', expected: 'a new id', actual: area.id });
   await db
     .insertInto('control_areas')
-    .values({ id: area.id, name: area.name, level: area.level, geometry: JSON.stringify(area.geometry), starts_at: area.startsAt, ends_at: area.endsAt, allow_online_only: area.allowOnlineOnly, drop_points: JSON.stringify(area.dropPoints), created_at: now })
+    .values({ id: area.id, name: area.name, level: area.level, geometry: JSON.stringify(area.geometry), starts_at: new Date(area.startsAt), ends_at: area.endsAt === null ? null : new Date(area.endsAt), allow_online_only: area.allowOnlineOnly, drop_points: JSON.stringify(area.dropPoints), created_at: now })
     .execute();
   if (isInForce(area, now)) {
     await recordEffects(db, nodes, area, effects, now);
@@ -531,7 +532,7 @@ export async function activeLockdownsOf(db: Db, nodeId: string): Promise<Array<{
     .where('a.level', '=', 'lockdown')
     .execute();
   const seen = new Map<string, { areaId: string; name: string; endsAt: string | null }>();
-  for (const r of rows as any[]) seen.set(r.id, { areaId: r.id, name: r.name, endsAt: r.ends_at ? new Date(r.ends_at).toISOString() : null });
+  for (const r of rows) seen.set(r.id, { areaId: r.id, name: r.name, endsAt: r.ends_at ? new Date(r.ends_at).toISOString() : null });
   return [...seen.values()];
 }
 
@@ -561,9 +562,9 @@ export interface ScheduledStatus {
   note: string | null;
 }
 
-function rowToScheduled(r: any): ScheduledStatus {
+function rowToScheduled(r: Selectable<ZoneScheduledNodeStatusTable>): ScheduledStatus {
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
-  return { id: r.id, nodeId: r.node_id, toStatus: r.to_status, at: iso(r.at)!, reason: r.reason, actor: r.actor, fromStatus: r.from_status, executedAt: iso(r.executed_at), cancelledAt: iso(r.cancelled_at), note: r.note };
+  return { id: r.id, nodeId: r.node_id, toStatus: r.to_status as NodeStatus, at: iso(r.at)!, reason: r.reason, actor: r.actor, fromStatus: r.from_status, executedAt: iso(r.executed_at), cancelledAt: iso(r.cancelled_at), note: r.note };
 }
 
 /** Schedules a node status change at a time; the tick executes it when the time has come. */
@@ -696,7 +697,7 @@ export interface ScheduledReassignment {
   note: string | null;
 }
 
-function rowToScheduledReassignment(r: any): ScheduledReassignment {
+function rowToScheduledReassignment(r: Selectable<ZoneScheduledReassignmentTable>): ScheduledReassignment {
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
   return { id: r.id, reassignmentId: r.reassignment_id, nodeId: r.node_id, at: iso(r.at)!, reason: r.reason, executedAt: iso(r.executed_at), cancelledAt: iso(r.cancelled_at), note: r.note };
 }
@@ -833,10 +834,10 @@ export interface StoredReassignment {
   proposal: ReassignmentProposal;
 }
 
-function rowToReassignment(r: any): StoredReassignment {
+function rowToReassignment(r: Selectable<ZoneReassignmentsTable>): StoredReassignment {
   const j = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
   const iso = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
-  return { id: r.id, status: r.status, createdAt: iso(r.created_at)!, appliedAt: iso(r.applied_at), revertedAt: iso(r.reverted_at), request: j(r.request), proposal: j(r.proposal) };
+  return { id: r.id, status: r.status as StoredReassignment['status'], createdAt: iso(r.created_at)!, appliedAt: iso(r.applied_at), revertedAt: iso(r.reverted_at), request: j(r.request), proposal: j(r.proposal) };
 }
 
 /** Plans a reassignment of the stored zones over the stored delivery nodes and keeps the proposal for review. */

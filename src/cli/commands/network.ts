@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readFileArg, textTable, localTime, CliError, type CliContext } from '../context.ts';
-import { XLSX_MIME } from '../../api/tabular.ts';
+import { XLSX_MIME } from '../../api/mime.ts';
 
 const KINDS = ['nodes', 'items', 'demand'] as const;
 

@@ -4,9 +4,17 @@ import cliProgress from 'cli-progress';
 import { CliError, textTable, writeFileArg, type CliContext } from '../context.ts';
 import { exitCodeFor } from '../../api/errors.ts';
 import { DomainException } from '../../domain/shared/index.ts';
-import { htmlReport } from '../../domain/simulation/index.ts';
-import { loadScenario, simulateScenario, BUILT_IN_SCENARIOS } from '../../flows/incident-simulate.ts';
-import { defaultSolver } from '../../solver/highs.ts';
+import { BUILT_IN_SCENARIOS } from '../../flows/built-in-scenarios.ts';
+
+/** The simulation, the planners and HiGHS load only when a simulation runs (every other command starts faster). */
+async function simulationModules() {
+  const [{ htmlReport }, { loadScenario, simulateScenario }, { defaultSolver }] = await Promise.all([
+    import('../../domain/simulation/index.ts'),
+    import('../../flows/incident-simulate.ts'),
+    import('../../solver/highs.ts'),
+  ]);
+  return { htmlReport, loadScenario, simulateScenario, defaultSolver };
+}
 
 /**
  * `baogong simulate yizhuang-2022|FILE`: runs "no response" and a response over the next days on
@@ -38,6 +46,7 @@ export function registerSimulateCommands(program: Command, _ctx: CliContext): vo
         await runBuiltInFromDemo(scenario, { days, seed, applyAfterMin, out: o.out, json });
         return;
       }
+      const { htmlReport, loadScenario, simulateScenario, defaultSolver } = await simulationModules();
       const loaded = loadScenario(scenario);
       if (!loaded.ok) throw new CliError(describe(loaded.error), exitCodeFor(loaded.error.code) === 1 && loaded.error.code === 'not_found' ? 2 : exitCodeFor(loaded.error.code));
       const bar = o.progress && !json && process.stderr.isTTY !== false ? new cliProgress.SingleBar({ format: ' {run} [{bar}] {percentage}% | day {day}/{days}', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
@@ -109,6 +118,7 @@ function describe(e: { message: string; field?: string; expected?: unknown; actu
 /** The built-in scenario through the incident flow on the demo network: no response, the drafted plan and the scripted 2022 response. */
 async function runBuiltInFromDemo(scenario: string, o: { days?: number; seed?: number; applyAfterMin?: number; out: string; json: boolean }): Promise<void> {
   const { simulateBuiltInFromDemo } = await import('../../flows/incident/simulate-demo.ts');
+  const { htmlReport, defaultSolver } = await simulationModules();
   let sim;
   try {
     sim = await simulateBuiltInFromDemo({ solver: defaultSolver, days: o.days, seed: o.seed, applyAfterMin: o.applyAfterMin, log: o.json ? undefined : (m) => process.stderr.write(`${m}…\n`) });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { readFileArg, textTable, localTime, CliError, writeFileArg, type CliContext } from '../context.ts';
-import { XLSX_MIME } from '../../api/tabular.ts';
+import { XLSX_MIME } from '../../api/mime.ts';
 
 const h = (min: number) => (min / 60).toFixed(1);
 
