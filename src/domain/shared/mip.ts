@@ -53,14 +53,31 @@ export class ModelBuilder {
 
   /** Adds `lower <= sum(terms) <= upper`. Terms on the same column are summed. */
   addRow(terms: Array<[number, number]>, lower: number, upper: number, name?: string): number {
-    const merged = new Map<number, number>();
-    for (const [col, coef] of terms) merged.set(col, (merged.get(col) ?? 0) + coef);
-    const indices: number[] = [];
-    const values: number[] = [];
-    for (const [col, coef] of merged) {
-      if (coef !== 0) {
-        indices.push(col);
-        values.push(coef);
+    let indices: number[] = [];
+    let values: number[] = [];
+    if (terms.length <= 16) {
+      // Short rows (most of them): merge by a linear scan, in first-seen order like the map below.
+      for (const [col, coef] of terms) {
+        const at = indices.indexOf(col);
+        if (at >= 0) values[at] += coef;
+        else {
+          indices.push(col);
+          values.push(coef);
+        }
+      }
+      if (values.includes(0)) {
+        const keep = values.map((v) => v !== 0);
+        indices = indices.filter((_, t) => keep[t]);
+        values = values.filter((_, t) => keep[t]);
+      }
+    } else {
+      const merged = new Map<number, number>();
+      for (const [col, coef] of terms) merged.set(col, (merged.get(col) ?? 0) + coef);
+      for (const [col, coef] of merged) {
+        if (coef !== 0) {
+          indices.push(col);
+          values.push(coef);
+        }
       }
     }
     const i = this.rows.lower.length;

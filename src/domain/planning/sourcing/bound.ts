@@ -42,7 +42,7 @@ export function lagrangianLift(p: Prepared, built: BuiltModel, needIdx: readonly
   const needOfKey = new Map<string, number>();
   for (const ni of needIdx) needOfKey.set(key(p.needs[ni].nodeId, p.needs[ni].itemId), ni);
   const needOfCol = new Map<number, number>();
-  for (const ni of needIdx) for (const ci of p.byNeed[ni]) {
+  for (const ni of needIdx) for (let ci = p.candidates.needStart[ni]; ci < p.candidates.needStart[ni + 1]; ci++) {
     const col = built.candCol.get(ci);
     if (col !== undefined) needOfCol.set(col, ni);
   }
@@ -74,12 +74,12 @@ export function lagrangianLift(p: Prepared, built: BuiltModel, needIdx: readonly
     flows.length = 0;
     orders.length = 0;
     let zLp = cbar[shortCol] * values[shortCol];
-    for (const ci of p.byNeed[ni]) {
+    for (let ci = p.candidates.needStart[ni]; ci < p.candidates.needStart[ni + 1]; ci++) {
       const col = built.candCol.get(ci);
       if (col === undefined) continue;
       zLp += cbar[col] * values[col];
-      const c = p.candidates[ci];
-      if (c.kind === 'supplier_order') orders.push({ costPerPack: cbar[col], pack: c.packSize, minPacks: Math.max(1, Math.ceil(c.moqUnits / c.packSize)), maxPacks: cols.upper[col] });
+      const cs = p.candidates;
+      if (cs.isOrder(ci)) orders.push({ costPerPack: cbar[col], pack: cs.packSizeOf(ci), minPacks: Math.max(1, Math.ceil(cs.moqUnitsOf(ci) / cs.packSizeOf(ci))), maxPacks: cols.upper[col] });
       else flows.push({ cost: cbar[col], ub: cols.upper[col] });
     }
     if (orders.length === 0 || orders.length > 2) continue;
@@ -173,14 +173,13 @@ export function itemBlocks(p: Prepared, built: BuiltModel, needIdx: readonly num
     let lpValue = 0;
     let promise = 0;
     for (const col of shortByItem.get(itemId) ?? []) lpValue += ctil[col] * values[col];
-    for (const ni of needs) for (const ci of p.byNeed[ni]) {
+    for (const ni of needs) for (let ci = p.candidates.needStart[ni]; ci < p.candidates.needStart[ni + 1]; ci++) {
       const col = built.candCol.get(ci);
       if (col === undefined) continue;
       lpValue += ctil[col] * values[col];
-      const c = p.candidates[ci];
-      if (c.kind !== 'supplier_order') continue;
+      if (!p.candidates.isOrder(ci)) continue;
       const k = values[col];
-      const minPacks = Math.max(1, Math.ceil(c.moqUnits / c.packSize));
+      const minPacks = Math.max(1, Math.ceil(p.candidates.moqUnitsOf(ci) / p.candidates.packSizeOf(ci)));
       const off = k < minPacks ? (k > 1e-6 ? minPacks - k : 0) : Math.abs(k - Math.round(k));
       promise += off * Math.abs(ctil[col]);
     }

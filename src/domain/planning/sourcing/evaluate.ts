@@ -48,7 +48,7 @@ export function evaluate(p: Prepared, flows: readonly Flow[]): PlanMetrics {
   let latePenalty = 0;
   for (const f of flows) {
     if (f.units === 0) continue;
-    const c = p.candidates[f.cand];
+    const c = p.candidates.at(f.cand);
     const need = p.needs[c.need];
     if (!Number.isInteger(f.units) || f.units < 0) violations.push(`flow ${f.cand} has a non-integer or negative quantity ${f.units}`);
     const k = key(need.nodeId, need.itemId);

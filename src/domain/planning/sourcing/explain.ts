@@ -54,7 +54,7 @@ function residuals(p: Prepared, flows: readonly Flow[]) {
   const stor = new Map<string, number>();
   const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
   for (const f of flows) {
-    const c = p.candidates[f.cand];
+    const c = p.candidates.at(f.cand);
     const need = p.needs[c.need];
     add(stor, `${need.nodeId}|${need.tempClass}`, f.units * need.volumeCm3);
     if (c.kind === 'transfer') add(gives, key(c.fromNodeId, need.itemId), f.units);
@@ -64,7 +64,7 @@ function residuals(p: Prepared, flows: readonly Flow[]) {
     } else add(sup, c.supplierId, f.units);
   }
   const why = (ci: number): string | null => {
-    const c = p.candidates[ci];
+    const c = p.candidates.at(ci);
     const need = p.needs[c.need];
     const freeCm3 = (p.storageFreeCm3.get(`${need.nodeId}|${need.tempClass}`) ?? 0) - (stor.get(`${need.nodeId}|${need.tempClass}`) ?? 0);
     if (c.kind === 'transfer') {
@@ -94,9 +94,9 @@ export function explain(p: Prepared, flows: readonly Flow[], metrics: PlanMetric
   const deadline = p.params.neededWithinH;
   const lines: PlanLine[] = [];
   for (const f of flows) {
-    const c = p.candidates[f.cand];
+    const c = p.candidates.at(f.cand);
     const need = p.needs[c.need];
-    const others = p.byNeed[c.need].filter((ci) => ci !== f.cand).map((ci) => ({ ci, c: p.candidates[ci] }));
+    const others = p.candidates.ofNeed(c.need).filter((ci) => ci !== f.cand).map((ci) => ({ ci, c: p.candidates.at(ci) }));
     const cheaper = others.filter((o) => o.c.effectiveFenPerUnit < c.effectiveFenPerUnit - 1e-9);
     const timing = c.arrivalH <= deadline ? `arrives in ${fmt(c.arrivalH)} h, within the ${fmt(deadline)} h deadline` : `arrives in ${fmt(c.arrivalH)} h, ${fmt(c.arrivalH - deadline)} h after the deadline`;
     let rank: string;
@@ -163,9 +163,9 @@ export function explain(p: Prepared, flows: readonly Flow[], metrics: PlanMetric
     const tier = need ? need.tier : p.items.get(s.itemId)?.tier === 'key' ? 'key' : 'essential';
     let reason: string;
     if (!need) reason = `its inbound was diverted to a node whose need weighs more`;
-    else if (p.byNeed[need.index].length === 0) reason = `no source: no node within the ${p.params.maxGiversPerNeed} nearest has stock above its target, no DC shipment of this item, no supplier sells it`;
+    else if (p.candidates.ofNeed(need.index).length === 0) reason = `no source: no node within the ${p.params.maxGiversPerNeed} nearest has stock above its target, no DC shipment of this item, no supplier sells it`;
     else {
-      const whys = p.byNeed[need.index].map((ci) => `${describe(p.candidates[ci])}: ${res.why(ci) ?? 'remaining quantity below a pack or the MOQ'}`);
+      const whys = p.candidates.ofNeed(need.index).map((ci) => `${describe(p.candidates.at(ci))}: ${res.why(ci) ?? 'remaining quantity below a pack or the MOQ'}`);
       reason = `every source is used up (${[...new Set(whys)].join('; ')})`;
     }
     shortages.push({ nodeId: s.nodeId, itemId: s.itemId, tier, needUnits: Math.max(0, s.target - s.position), shortUnits: short, reason });

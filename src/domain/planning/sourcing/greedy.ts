@@ -1,6 +1,7 @@
 /** The greedy sourcing baseline (roughly what people did by hand), also used to complete a rounded plan. */
 import type { Flow } from './evaluate.ts';
 import { key, type Prepared } from './prepare.ts';
+import { DIVERSION, TRANSFER } from './candidates.ts';
 
 /**
  * The greedy baseline, roughly what people did by hand: take the receivers one after
@@ -22,7 +23,7 @@ export function greedyPlan(p: Prepared, start: readonly Flow[] = []): Flow[] {
   const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
   // Completion mode: start from another plan's flows and fill only what is still missing.
   for (const f of start) {
-    const c = p.candidates[f.cand];
+    const c = p.candidates.at(f.cand);
     const need = p.needs[c.need];
     received.set(c.need, (received.get(c.need) ?? 0) + f.units);
     add(storageLeft, `${need.nodeId}|${need.tempClass}`, -f.units * need.volumeCm3);
@@ -40,38 +41,41 @@ export function greedyPlan(p: Prepared, start: readonly Flow[] = []): Flow[] {
     // Inbound diverted away from this receiver adds to what it needs.
     let left = need.needUnits - (received.get(need.index) ?? 0) + (away.get(key(need.nodeId, need.itemId)) ?? 0);
     const sk = `${need.nodeId}|${need.tempClass}`;
-    const cands = p.byNeed[need.index]
-      .slice()
-      .sort((x, y) => p.candidates[x].arrivalH - p.candidates[y].arrivalH || p.candidates[x].unitCostFen - p.candidates[y].unitCostFen || x - y);
+    const { arrivalH, unitCostFen } = p.candidates;
+    const cands = p.candidates.ofNeed(need.index).sort((x, y) => arrivalH[x] - arrivalH[y] || unitCostFen[x] - unitCostFen[y] || x - y);
     for (const ci of cands) {
       if (left <= 0) break;
-      const c = p.candidates[ci];
+      const cs = p.candidates;
       const fit = need.volumeCm3 === 0 ? Number.POSITIVE_INFINITY : Math.floor((storageLeft.get(sk) ?? 0) / need.volumeCm3);
       let q = 0;
-      if (c.kind === 'transfer') {
-        const gk = key(c.fromNodeId, need.itemId);
+      if (cs.kind[ci] === TRANSFER) {
+        const gk = key(cs.fromNodeIdOf(ci), need.itemId);
         const s = p.state.get(gk)!;
         const avail = Math.min(s.giveCap - (gives.get(gk) ?? 0), s.surplusCap - (gives.get(gk) ?? 0) - (away.get(gk) ?? 0));
         q = Math.min(left, avail, fit);
         if (q > 0) add(gives, gk, q);
-      } else if (c.kind === 'diversion') {
-        const dk = key(c.originalNodeId, need.itemId);
+      } else if (cs.kind[ci] === DIVERSION) {
+        const dk = key(cs.originalNodeIdOf(ci), need.itemId);
         const d = p.state.get(dk)!;
-        const ship = p.shipments.get(c.shipmentId)!;
+        const shipmentId = cs.shipmentIdOf(ci);
+        const ship = p.shipments.get(shipmentId)!;
         // By hand, people only held back what the original destination could spare.
         const spare = d.surplusCap - (gives.get(dk) ?? 0) - (away.get(dk) ?? 0);
-        q = Math.min(left, ship.quantity - (shipUsed.get(c.shipmentId) ?? 0), spare, fit);
+        q = Math.min(left, ship.quantity - (shipUsed.get(shipmentId) ?? 0), spare, fit);
         if (q > 0) {
           add(away, dk, q);
-          add(shipUsed, c.shipmentId, q);
+          add(shipUsed, shipmentId, q);
         }
       } else {
-        const capLeft = p.suppliers.get(c.supplierId)!.dailyCapacityUnits - (supplierUsed.get(c.supplierId) ?? 0);
-        const maxPacks = Math.floor(Math.min(capLeft, fit) / c.packSize);
-        let packs = Math.min(Math.ceil(Math.max(left, c.moqUnits) / c.packSize), maxPacks);
-        if (packs * c.packSize < c.moqUnits) packs = 0;
-        q = packs * c.packSize;
-        if (q > 0) add(supplierUsed, c.supplierId, q);
+        const supplierId = cs.supplierIdOf(ci);
+        const packSize = cs.packSizeOf(ci);
+        const moqUnits = cs.moqUnitsOf(ci);
+        const capLeft = p.suppliers.get(supplierId)!.dailyCapacityUnits - (supplierUsed.get(supplierId) ?? 0);
+        const maxPacks = Math.floor(Math.min(capLeft, fit) / packSize);
+        let packs = Math.min(Math.ceil(Math.max(left, moqUnits) / packSize), maxPacks);
+        if (packs * packSize < moqUnits) packs = 0;
+        q = packs * packSize;
+        if (q > 0) add(supplierUsed, supplierId, q);
       }
       if (q <= 0) continue;
       const existing = byCand.get(ci);

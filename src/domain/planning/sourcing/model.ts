@@ -6,6 +6,7 @@ import { INF, ModelBuilder, type LinearModel } from '../../shared/index.ts';
 import type { Flow } from './evaluate.ts';
 import { tierWeightFromState } from './evaluate.ts';
 import { key, type Prepared } from './prepare.ts';
+import { SUPPLIER_ORDER, TRANSFER } from './candidates.ts';
 
 /**
  * The sourcing model over a set of needs (all of them, or one chunk of items).
@@ -85,31 +86,35 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
     const need = p.needs[ni];
     const nk = key(need.nodeId, need.itemId);
     const sk = `${need.nodeId}|${need.tempClass}`;
-    for (const ci of p.byNeed[ni]) {
-      const c = p.candidates[ci];
-      if (c.kind === 'supplier_order') {
-        if (c.maxPacks <= 0) continue;
-        const col = b.addVar({ cost: c.effectiveFenPerUnit * c.packSize, upper: c.maxPacks, integer });
+    const cs = p.candidates;
+    for (let ci = cs.needStart[ni]; ci < cs.needStart[ni + 1]; ci++) {
+      if (cs.kind[ci] === SUPPLIER_ORDER) {
+        const maxPacks = cs.cap[ci];
+        const packSize = cs.packSizeOf(ci);
+        const moqUnits = cs.moqUnitsOf(ci);
+        if (maxPacks <= 0) continue;
+        const col = b.addVar({ cost: cs.effectiveFenPerUnit[ci] * packSize, upper: maxPacks, integer });
         candCol.set(ci, col);
-        orderInflow.push([nk, col, c.packSize, Math.max(1, Math.ceil(c.moqUnits / c.packSize))]);
-        push(storage, sk, [col, (c.packSize * need.volumeCm3) / 1000]);
-        push(supplier, c.supplierId, [col, c.packSize]);
-        if (c.moqUnits > c.packSize) {
+        orderInflow.push([nk, col, packSize, Math.max(1, Math.ceil(moqUnits / packSize))]);
+        push(storage, sk, [col, (packSize * need.volumeCm3) / 1000]);
+        push(supplier, cs.supplierIdOf(ci), [col, packSize]);
+        if (moqUnits > packSize) {
           const y = b.addVar({ cost: 0, upper: 1, integer });
           moqCol.set(col, y);
-          b.addRow([[col, c.packSize], [y, -c.moqUnits]], 0, INF);
-          b.addRow([[col, 1], [y, -c.maxPacks]], -INF, 0);
+          b.addRow([[col, packSize], [y, -moqUnits]], 0, INF);
+          b.addRow([[col, 1], [y, -maxPacks]], -INF, 0);
         }
       } else {
-        if (c.maxUnits <= 0) continue;
-        const col = b.addVar({ cost: c.effectiveFenPerUnit, upper: c.maxUnits, integer: integerFlows });
+        const maxUnits = cs.cap[ci];
+        if (maxUnits <= 0) continue;
+        const col = b.addVar({ cost: cs.effectiveFenPerUnit[ci], upper: maxUnits, integer: integerFlows });
         candCol.set(ci, col);
         push(inflow, nk, [col, 1]);
         push(storage, sk, [col, need.volumeCm3 / 1000]);
-        if (c.kind === 'transfer') push(gives, key(c.fromNodeId, need.itemId), [col, 1]);
+        if (cs.kind[ci] === TRANSFER) push(gives, key(cs.fromNodeIdOf(ci), need.itemId), [col, 1]);
         else {
-          push(away, key(c.originalNodeId, need.itemId), [col, 1]);
-          push(ship, c.shipmentId, [col, 1]);
+          push(away, key(cs.originalNodeIdOf(ci), need.itemId), [col, 1]);
+          push(ship, cs.shipmentIdOf(ci), [col, 1]);
         }
       }
     }
@@ -186,7 +191,7 @@ export function startFrom(p: Prepared, built: BuiltModel, flows: readonly Flow[]
   for (const f of flows) {
     const col = built.candCol.get(f.cand);
     if (col === undefined) continue;
-    const c = p.candidates[f.cand];
+    const c = p.candidates.at(f.cand);
     x[col] = c.kind === 'supplier_order' ? f.units / c.packSize : f.units;
   }
   for (const [col, y] of built.moqCol) if (x[col] > 0) x[y] = 1;
@@ -207,7 +212,7 @@ export function decode(p: Prepared, built: BuiltModel, values: Float64Array): Fl
   for (const [ci, col] of built.candCol) {
     const v = Math.round(values[col]);
     if (v <= 0) continue;
-    const c = p.candidates[ci];
+    const c = p.candidates.at(ci);
     flows.push({ cand: ci, units: c.kind === 'supplier_order' ? v * c.packSize : v });
   }
   flows.sort((a, b) => a.cand - b.cand);
@@ -219,7 +224,7 @@ export function usage(p: Prepared, flows: readonly Flow[]): Caps {
   const storageCm3 = new Map<string, number>();
   const supplierUnits = new Map<string, number>();
   for (const f of flows) {
-    const c = p.candidates[f.cand];
+    const c = p.candidates.at(f.cand);
     const need = p.needs[c.need];
     const sk = `${need.nodeId}|${need.tempClass}`;
     storageCm3.set(sk, (storageCm3.get(sk) ?? 0) + f.units * need.volumeCm3);

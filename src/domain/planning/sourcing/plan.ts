@@ -256,10 +256,10 @@ async function solveRegion(p: Prepared, solver: MipSolver, needIdx: number[], ca
 function flowsOf(p: Prepared, built: BuiltModel, values: Float64Array): Flow[] {
   const flows: Flow[] = [];
   for (const [ci, col] of built.candCol) {
-    const c = p.candidates[ci];
+    const order = p.candidates.isOrder(ci);
     const x = values[col];
-    const v = c.kind === 'supplier_order' ? Math.round(x) : Math.floor(x + 1e-6);
-    if (v > 0) flows.push({ cand: ci, units: c.kind === 'supplier_order' ? v * c.packSize : v });
+    const v = order ? Math.round(x) : Math.floor(x + 1e-6);
+    if (v > 0) flows.push({ cand: ci, units: order ? v * p.candidates.packSizeOf(ci) : v });
   }
   return flows.sort((a, b) => a.cand - b.cand);
 }
@@ -297,11 +297,11 @@ function capChanges(built: BuiltModel, caps: Caps, from: Caps): BoundChanges['ro
 async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, first: SolveResult, caps: Caps, rows: BoundChanges['rows'] | null, timeLimitS: number): Promise<Result<Flow[]>> {
   const supplierLeft = new Map(caps.supplierUnits);
   const storageLeft = new Map(caps.storageCm3);
-  const orders = [...built.candCol].filter(([ci]) => p.candidates[ci].kind === 'supplier_order');
+  const orders = [...built.candCol].filter(([ci]) => p.candidates.isOrder(ci));
   const fixed = new Set<number>();
   let pending: Array<[number, number]> = [];
   const fix = (ci: number, col: number, packs: number) => {
-    const c = p.candidates[ci];
+    const c = p.candidates.at(ci);
     if (c.kind !== 'supplier_order') return;
     const need = p.needs[c.need];
     const sk = `${need.nodeId}|${need.tempClass}`;
@@ -323,7 +323,7 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
     return f ?? ok(r.values!);
   };
   const fits = (ci: number, packs: number) => {
-    const c = p.candidates[ci];
+    const c = p.candidates.at(ci);
     if (c.kind !== 'supplier_order') return false;
     const need = p.needs[c.need];
     return packs * c.packSize <= (supplierLeft.get(c.supplierId) ?? 0) && packs * c.packSize * need.volumeCm3 <= (storageLeft.get(`${need.nodeId}|${need.tempClass}`) ?? 0) + 1e-6;
@@ -356,7 +356,7 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
     const dualOf = (row: number) => (duals ? Math.max(0, -duals[row]) : 0);
     for (const [ci, col] of orders) {
       if (fixed.has(col)) continue;
-      const c = p.candidates[ci];
+      const c = p.candidates.at(ci);
       if (c.kind !== 'supplier_order') continue;
       const k = values[col];
       if (k < 1e-6) {
@@ -635,7 +635,7 @@ async function repair(p: Prepared, sessions: ModelSession[], chunkNeeds: number[
     if (!leftover) continue;
     // Hot, in the chunk's own session: free the orders rounding fixed again and widen the rows.
     const b = built[c];
-    const orderCols = [...b.candCol].filter(([ci]) => p.candidates[ci].kind === 'supplier_order').map(([, col]) => col).sort((x, y) => x - y);
+    const orderCols = [...b.candCol].filter(([ci]) => p.candidates.isOrder(ci)).map(([, col]) => col).sort((x, y) => x - y);
     const cols = { index: Int32Array.from(orderCols), lower: Float64Array.from(orderCols, (col) => b.model.cols.lower[col]), upper: Float64Array.from(orderCols, (col) => b.model.cols.upper[col]) };
     const rows = capChanges(b, caps, shares[c]);
     const first = await sessions[c].solve({ timeLimitS }, { cols, ...(rows ? { rows } : {}) });
@@ -729,12 +729,13 @@ async function solveDecomposedMip(p: Prepared, solver: MipSolver, chunkColumns: 
       add(askStorage[c], `${n.nodeId}|${n.tempClass}`, v);
       add(totalStorage, `${n.nodeId}|${n.tempClass}`, v);
       const seen = new Set<string>();
-      for (const ci of p.byNeed[ni]) {
-        const cand = p.candidates[ci];
-        if (cand.kind !== 'supplier_order' || seen.has(cand.supplierId)) continue;
-        seen.add(cand.supplierId);
-        add(askSupplier[c], cand.supplierId, n.needUnits);
-        add(totalSupplier, cand.supplierId, n.needUnits);
+      for (let ci = p.candidates.needStart[ni]; ci < p.candidates.needStart[ni + 1]; ci++) {
+        if (!p.candidates.isOrder(ci)) continue;
+        const supplierId = p.candidates.supplierIdOf(ci);
+        if (seen.has(supplierId)) continue;
+        seen.add(supplierId);
+        add(askSupplier[c], supplierId, n.needUnits);
+        add(totalSupplier, supplierId, n.needUnits);
       }
     }
   });

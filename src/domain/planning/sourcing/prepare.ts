@@ -6,6 +6,7 @@ import { err, ok, type Result } from '../../shared/index.ts';
 import type { Balance, DcShipment, PlanningItem, PlanningNode, StockTarget, Supplier, SupplierItem, TempClass } from '../types.ts';
 import { checkKnown, checkNonNegInt, checkNonNegNumber, checkPositiveInt, checkUnique } from '../validate.ts';
 import { StraightLineTravel, type TravelTable } from '../../geo/index.ts';
+import { CandidateTable, SUPPLIER_ORDER, type Candidate } from './candidates.ts';
 import { withDefaults, type SourcingParams, type SourcingParamsInput } from './params.ts';
 
 /** Everything the sourcing model reads, as plain data. */
@@ -61,20 +62,7 @@ export interface Need {
   needUnits: number;
 }
 
-interface CandidateBase {
-  need: number;
-  arrivalH: number;
-  /** Money per unit: transport, handling, delivery, premium. */
-  unitCostFen: number;
-  /** Money + late penalty per unit: what the model minimises per unit. */
-  effectiveFenPerUnit: number;
-}
-export type Candidate = CandidateBase &
-  (
-    | { kind: 'transfer'; fromNodeId: string; distanceM: number; maxUnits: number }
-    | { kind: 'diversion'; shipmentId: string; fromNodeId: string; originalNodeId: string; distanceM: number; maxUnits: number }
-    | { kind: 'supplier_order'; supplierId: string; expedited: boolean; premiumFenPerUnit: number; normalLeadTimeH: number; packSize: number; moqUnits: number; maxPacks: number }
-  );
+export type { Candidate } from './candidates.ts';
 
 export interface Prepared {
   params: SourcingParams;
@@ -82,9 +70,8 @@ export interface Prepared {
   items: Map<string, PlanningItem>;
   state: Map<string, NodeItemState>;
   needs: Need[];
-  candidates: Candidate[];
-  /** Candidate indices per need. */
-  byNeed: number[][];
+  /** Candidate sources, need by need (a need's candidates are `candidates.needStart[n]` up to `needStart[n + 1]`). */
+  candidates: CandidateTable;
   shipments: Map<string, DcShipment>;
   suppliers: Map<string, Supplier>;
   /** Free storage per receiver and temperature class, cm³: `${nodeId}|${class}`. */
@@ -228,12 +215,13 @@ export function prepare(input: SourcingInput): Result<Prepared> {
   needs.forEach((n, k) => (n.index = k));
 
   // Candidate sources per need.
-  const giversByItem = new Map<string, NodeItemState[]>();
+  // Per item, its givers by node: a need scans its receiver's nearest nodes without building keys.
+  const giversByItem = new Map<string, Map<string, NodeItemState>>();
   for (const s of state.values()) {
     if (s.giveCap <= 0) continue;
-    const l = giversByItem.get(s.itemId) ?? [];
-    l.push(s);
-    giversByItem.set(s.itemId, l);
+    let m = giversByItem.get(s.itemId);
+    if (!m) giversByItem.set(s.itemId, (m = new Map()));
+    m.set(s.nodeId, s);
   }
   const shipmentsByItem = new Map<string, DcShipment[]>();
   for (const s of shipments) {
@@ -289,20 +277,18 @@ export function prepare(input: SourcingInput): Result<Prepared> {
   };
   const late = (arrivalH: number, w: number) => Math.max(0, arrivalH - params.neededWithinH) * params.latePenaltyFenPerUnitH * w;
   const round2 = (x: number) => Math.round(x * 100) / 100;
-  const candidates: Candidate[] = [];
-  const byNeed: number[][] = needs.map(() => []);
-  const push = (c: Candidate) => {
-    byNeed[c.need].push(candidates.length);
-    candidates.push(c);
-  };
+  const candidates = new CandidateTable([...nodes.keys()], shipments.map((s) => s.id), needs.length, Math.max(1024, needs.length * 8));
+  // The offer object itself goes in (the table shares one entry per offer).
+  const push = (c: Candidate, offer?: SupplierItem) => candidates.push(c, offer);
   for (const need of needs) {
     const to = nodes.get(need.nodeId)!;
     const litres = need.volumeCm3 / 1000;
     const givers: Array<{ g: NodeItemState; distanceM: number; hours: number }> = [];
-    if (giversByItem.has(need.itemId)) {
+    const itemGivers = giversByItem.get(need.itemId);
+    if (itemGivers) {
       for (const near of giversNear(to)) {
-        const g = state.get(key(near.nodeId, need.itemId));
-        if (!g || g.giveCap <= 0) continue;
+        const g = itemGivers.get(near.nodeId);
+        if (!g) continue;
         givers.push({ g, distanceM: near.distanceM, hours: near.hours });
         if (givers.length >= params.maxGiversPerNeed) break;
       }
@@ -341,10 +327,11 @@ export function prepare(input: SourcingInput): Result<Prepared> {
       const arrivalH = expedited ? o.expeditedLeadTimeH! : o.leadTimeH;
       const premiumFenPerUnit = expedited ? o.expeditePremiumFenPerUnit : 0;
       const unitCostFen = o.deliveryFenPerUnit + premiumFenPerUnit;
-      push({ kind: 'supplier_order', need: need.index, supplierId: o.supplierId, expedited, premiumFenPerUnit, normalLeadTimeH: o.leadTimeH, packSize: o.packSize, moqUnits: o.moqUnits, maxPacks, arrivalH, unitCostFen, effectiveFenPerUnit: unitCostFen + late(arrivalH, need.tierWeight) });
+      push({ kind: 'supplier_order', need: need.index, supplierId: o.supplierId, expedited, premiumFenPerUnit, normalLeadTimeH: o.leadTimeH, packSize: o.packSize, moqUnits: o.moqUnits, maxPacks, arrivalH, unitCostFen, effectiveFenPerUnit: unitCostFen + late(arrivalH, need.tierWeight) }, o);
     }
   }
-  return ok({ params, nodes, items, state, needs, candidates, byNeed, shipments: new Map(shipments.map((s) => [s.id, s])), suppliers, storageFreeCm3, receivers });
+  candidates.seal();
+  return ok({ params, nodes, items, state, needs, candidates, shipments: new Map(shipments.map((s) => [s.id, s])), suppliers, storageFreeCm3, receivers });
 }
 
 const isNonNegInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -357,9 +344,7 @@ function firstBad<T>(list: readonly T[], fine: (x: T) => boolean, problem: (x: T
 /** Columns a need's candidates take in the model (supplier orders with a MOQ add a 0/1 column). */
 export function columnsOf(p: Prepared, needIndex: number): number {
   let n = 1; // the shortage column
-  for (const c of p.byNeed[needIndex]) {
-    const cand = p.candidates[c];
-    n += cand.kind === 'supplier_order' && cand.moqUnits > cand.packSize ? 2 : 1;
-  }
+  const cs = p.candidates;
+  for (let c = cs.needStart[needIndex]; c < cs.needStart[needIndex + 1]; c++) n += cs.kind[c] === SUPPLIER_ORDER && cs.moqUnitsOf(c) > cs.packSizeOf(c) ? 2 : 1;
   return n;
 }
