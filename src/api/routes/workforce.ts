@@ -1,29 +1,29 @@
 /**
  * Routes of the workforce context: staff (with CSV/Excel import and export), sites, needs, rules
- * and staffing plans.
+ * and staffing plans. The staff table parser is in the domain (workforce/staff-table.ts) and the
+ * roster workbook a flow (flows/roster-workbook.ts); this file only wires them to HTTP.
  */
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { StringEnum, typed } from '../typebox.ts';
 import type { AppDeps } from '../deps.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { formatFrom, readTable, writeTable, XLSX_MIME, type TableFormat } from '../tabular.ts';
 import { applyStaffCapacity } from '../../flows/staff-capacity.ts';
-import { fail, unwrap, type DomainError, startOfOperatingDay } from '../../domain/shared/index.ts';
+import { rosterWorkbook } from '../../flows/roster-workbook.ts';
+import { fail, unwrap, startOfOperatingDay } from '../../domain/shared/index.ts';
 import {
   assembleProblem,
   capacityPerSlot,
   parseRates,
-  parseStaffMember,
+  parseStaffTable,
   planStaffing,
+  STAFF_COLUMNS,
   PERMIT_STATUSES,
   ROLES,
-  type StaffMember,
 } from '../../domain/workforce/index.ts';
 import * as store from '../../store/workforce.ts';
-import { rowShapeError } from '../../domain/network/index.ts';
 import { listNodes, requireNode } from '../../store/network.ts';
 
 const Err = { $ref: 'Error#' };
@@ -452,7 +452,7 @@ export default async function workforceRoutes(scope: FastifyInstance, deps: AppD
     { schema: { tags: TAG, summary: 'The roster as an Excel workbook: roster, shortfall, over hours, needs', params: Id } },
     async (req, reply) => {
       const plan = await store.requirePlan(db, req.params.id);
-      const buf = await rosterWorkbook(deps, plan);
+      const buf = await rosterWorkbook(deps.db, plan);
       reply.header('content-type', XLSX_MIME);
       reply.header('content-disposition', `attachment; filename="roster-${plan.id.slice(0, 8)}.xlsx"`);
       return reply.send(buf);
@@ -548,125 +548,4 @@ async function buildProblem(deps: AppDeps, body: PlanBody) {
     staff.map(({ unavailable, active: _a, ...s }) => ({ ...s, unavailableMs: unavailable.map((w) => ({ fromMs: Date.parse(w.fromAt), toMs: Date.parse(w.toAt) })) })),
   );
   return { problem: unwrap(r), startsAt, rates };
-}
-
-const STAFF_COLUMNS = ['id', 'name', 'homeNodeId', 'roles', 'skills', 'permitStatus', 'canLiveOnSite', 'maxHoursPerDay', 'insideNodeId'];
-const TRUE = new Set(['true', 'yes', 'y', '1', '是']);
-const FALSE = new Set(['false', 'no', 'n', '0', '否', '']);
-
-/** Staff rows from a spreadsheet: every problem as (row, column, expected, actual), header is row 1. */
-export function parseStaffTable(header: string[], rows: string[][], nodeIds: Set<string>) {
-  const errs: Array<{ row: number; column: string; expected: unknown; actual: unknown; message: string }> = [];
-  const members: StaffMember[] = [];
-  const unknown = header.filter((h) => h !== '' && !STAFF_COLUMNS.includes(h));
-  const missing = ['id', 'homeNodeId', 'roles'].filter((c) => !header.includes(c));
-  if (unknown.length || missing.length) {
-    errs.push({ row: 1, column: [...missing, ...unknown].join(','), expected: `columns ${STAFF_COLUMNS.join(', ')} (id, homeNodeId, roles required)`, actual: header.join(','), message: missing.length ? `missing column(s): ${missing.join(', ')}` : `unknown column(s): ${unknown.join(', ')}` });
-    return { members, errors: errs };
-  }
-  const seen = new Map<string, number>();
-  rows.forEach((cells, i) => {
-    const rowNo = i + 2;
-    if (cells.every((c) => String(c ?? '').trim() === '')) return;
-    const shape = rowShapeError(header, cells, rowNo);
-    if (shape) {
-      errs.push(shape);
-      return;
-    }
-    const get = (c: string) => String(cells[header.indexOf(c)] ?? '').trim();
-    const list = (c: string) => get(c).split(/[;|,]/).map((x) => x.trim()).filter(Boolean);
-    const obj: Record<string, unknown> = { id: get('id'), homeNodeId: get('homeNodeId'), roles: list('roles') };
-    if (header.includes('name') && get('name')) obj.name = get('name');
-    if (header.includes('skills')) obj.skills = list('skills');
-    if (header.includes('permitStatus') && get('permitStatus')) obj.permitStatus = get('permitStatus');
-    if (header.includes('canLiveOnSite')) {
-      const v = get('canLiveOnSite').toLowerCase();
-      if (TRUE.has(v)) obj.canLiveOnSite = true;
-      else if (FALSE.has(v)) obj.canLiveOnSite = false;
-      else obj.canLiveOnSite = v;
-    }
-    if (header.includes('maxHoursPerDay') && get('maxHoursPerDay')) obj.maxHoursPerDay = Number(get('maxHoursPerDay'));
-    if (header.includes('insideNodeId') && get('insideNodeId')) obj.insideNodeId = get('insideNodeId');
-    const r = parseStaffMember(obj);
-    if (!r.ok) {
-      const e: DomainError = r.error;
-      errs.push({ row: rowNo, column: (e.field ?? '').split('.')[0], expected: e.expected, actual: e.actual, message: e.message });
-      return;
-    }
-    for (const f of ['homeNodeId', 'insideNodeId'] as const) {
-      const v = r.value[f];
-      if (v && !nodeIds.has(v)) {
-        errs.push({ row: rowNo, column: f, expected: 'an existing node id', actual: v, message: `${f} ${v} does not exist` });
-        return;
-      }
-    }
-    const prior = seen.get(r.value.id);
-    if (prior !== undefined) {
-      errs.push({ row: rowNo, column: 'id', expected: 'a value not already in the file', actual: r.value.id, message: `duplicate of row ${prior}` });
-      return;
-    }
-    seen.set(r.value.id, rowNo);
-    members.push(r.value);
-  });
-  return { members, errors: errs };
-}
-
-
-async function rosterWorkbook(deps: AppDeps, plan: store.StoredPlan): Promise<Buffer> {
-  const { db } = deps;
-  const [assignments, staff, nodes] = await Promise.all([store.planAssignments(db, plan.id), store.listStaff(db, { includeInactive: true }), listNodes(db)]);
-  const people = new Map(staff.map((s) => [s.id, s]));
-  const names = new Map(nodes.map((n) => [n.id, n.nameZh]));
-  const wb = new ExcelJS.Workbook();
-  const sheet = (name: string, header: string[], rows: Array<Array<string | number>>) => {
-    const ws = wb.addWorksheet(name);
-    ws.addRow(header);
-    ws.getRow(1).font = { bold: true };
-    ws.views = [{ state: 'frozen', ySplit: 1 }];
-    for (const r of rows) ws.addRow(r);
-    ws.columns.forEach((c) => (c.width = 18));
-  };
-  const shiftTimes = new Map(plan.shifts.map((s) => [s.id, s]));
-  sheet(
-    'Roster',
-    ['shift', 'starts', 'ends', 'node', 'node name', 'staff id', 'name', 'home node', 'borrowed', 'role', 'tasks (min)'],
-    assignments.map((a) => {
-      const p = people.get(a.staffId);
-      return [
-        a.shiftId,
-        a.startsAt,
-        a.endsAt,
-        a.siteId,
-        names.get(a.siteId) ?? a.siteId,
-        a.staffId,
-        p?.name ?? '',
-        p?.homeNodeId ?? '',
-        p && p.homeNodeId !== a.siteId ? 'yes' : '',
-        a.role,
-        (a.tasks ?? []).map((t) => `${t.role} ${t.minutes}`).join('; '),
-      ];
-    }),
-  );
-  sheet(
-    'Shortfall',
-    ['shift', 'starts', 'node', 'role', 'required h', 'covered h', 'unmet h'],
-    plan.review.unmet.map((u) => [u.shiftId, shiftTimes.get(u.shiftId)?.startsAt ?? '', u.siteId, u.role, +(u.requiredMin / 60).toFixed(1), +(u.coveredMin / 60).toFixed(1), +(u.unmetMin / 60).toFixed(1)]),
-  );
-  sheet('Over hours', ['staff id', 'name', 'plan day', 'worked h', 'max h'], plan.review.overHours.map((o) => [o.staffId, people.get(o.staffId)?.name ?? '', o.day + 1, o.workedMin / 60, o.maxMin / 60]));
-  sheet('Minimum staffing', ['shift', 'node', 'required', 'assigned'], plan.review.minStaffShortfalls.map((m) => [m.shiftId, m.siteId, m.required, m.assigned]));
-  const needs = await store.planNeeds(db, plan.id);
-  sheet('Needs', ['shift', 'node', 'role', 'required min', 'source'], needs.map((n) => [n.shiftId, n.siteId, n.role, n.requiredMin, n.source]));
-  sheet('Summary', ['field', 'value'], [
-    ['plan', plan.id],
-    ['status', plan.status],
-    ['method', plan.method],
-    ['solver status', plan.solver.status],
-    ['required role-hours', +(plan.review.totals.requiredMin / 60).toFixed(1)],
-    ['unmet role-hours', plan.review.totals.unmetRoleHours],
-    ['assignments', plan.review.totals.assignments],
-    ['people rostered', plan.review.totals.peopleRostered],
-    ['people borrowed', plan.review.totals.peopleBorrowed],
-    ...plan.notes.map((n, i): [string, string] => [`note ${i + 1}`, n]),
-  ]);
-  return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -8,3 +8,4 @@ export { capacityPerSlot, ordersPerStaffHour, personSchedule, type SlotCapacity 
 export { yizhuangDemoStaff } from './demo.ts';
 export { assembleProblem, ORDER_SHARE, INBOUND_SHARE, type NodeForPlan, type StaffForPlan, type PlanRequest } from './assemble.ts';
 export { explainUnmet, hiresToCover, type HireFix, type UnmetExplained, type UnmetReason } from './unmet.ts';
+export { parseStaffTable, STAFF_COLUMNS } from './staff-table.ts';
