@@ -9,17 +9,16 @@
  * this database, read from /proc), optionally with a CPU profile of this process for the rush.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { buildApp } from '../src/api/server.ts';
 import type { AppDeps } from '../src/api/deps.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
 import { openScratchDatabase } from '../src/store/scratch.ts';
-import { CATALOGUE, NOW, SEED, SLOTS } from './orders.ts';
+import { backendPids, CATALOGUE, NOW, procCpuMs, SEED, SLOTS } from './orders.ts';
 import type { LoadConfig, LoadResult } from './orders-load.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -33,30 +32,6 @@ const clients = Number(opt('--clients', '64'));
 const profileOut = opt('--profile', '');
 const pglite = args.includes('--pglite');
 const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-const TICK_MS = 10;
-function procCpuMs(pid: number): number {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * TICK_MS;
-  } catch {
-    return 0;
-  }
-}
-
-async function backendPids(url: string): Promise<number[]> {
-  const u = new URL(url);
-  const name = u.pathname.slice(1);
-  u.pathname = '/postgres';
-  const c = new pg.Client({ connectionString: u.toString() });
-  await c.connect();
-  try {
-    return (await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name])).rows.map((r) => r.pid as number);
-  } finally {
-    await c.end();
-  }
-}
 
 const scratch = await openScratchDatabase({ baseUrl: pglite ? undefined : baseUrl, prefix: 'bg_probe_orders', poolSize: 12, seed: SEED });
 const database = scratch.database;

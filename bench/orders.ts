@@ -236,7 +236,7 @@ async function rowsWritten(url: string): Promise<number> {
 }
 
 /** CPU time (user + system, ms) a process has used so far, from /proc (0 where /proc cannot tell). */
-function procCpuMs(pid: number): number {
+export function procCpuMs(pid: number): number {
   try {
     const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
@@ -248,7 +248,7 @@ function procCpuMs(pid: number): number {
 const CLOCK_TICKS_PER_S = 100;
 
 /** The PostgreSQL backends serving this database (their process ids). */
-async function backendPids(url: string): Promise<number[]> {
+export async function backendPids(url: string): Promise<number[]> {
   const u = new URL(url);
   const name = u.pathname.slice(1);
   u.pathname = '/postgres';

@@ -268,23 +268,8 @@ export interface AuditFilter {
   offset?: number;
 }
 
-/** One audit log row as the API shows it. */
-export interface AuditRow {
-  id: number;
-  at: string;
-  username: string;
-  role: string;
-  method: string;
-  route: string;
-  url: string;
-  requestId: string;
-  statusCode: number;
-  reason: string;
-  params: unknown;
-  before: unknown;
-  after: unknown;
-  ip: string;
-}
+/** One audit log row as the API shows it: the entry as appended, with its id and the time as ISO text. */
+export type AuditRow = Omit<AuditEntry, 'at' | 'userId'> & { id: number; at: string };
 
 export async function queryAudit(db: Db, f: AuditFilter = {}): Promise<{ entries: AuditRow[]; total: number }> {
   let q = db.selectFrom('audit_log');

@@ -325,7 +325,23 @@ async function postPlanned(trx: Db, plan: Plan, options: PostOptions): Promise<P
 
 const WRITE_CHUNK = 5000;
 
-
+/**
+ * Creates the lots (keyed by `lotKey`) that do not exist yet; a lot a concurrent writer created must
+ * agree on its expiry date, else the posting fails naming `field`.
+ */
+async function insertLots(trx: Db, lots: Map<string, { itemId: string; lotCode: string; expiryDate: string | null }>, field: string): Promise<void> {
+  if (lots.size === 0) return;
+  const ls = [...lots.values()];
+  const rows = await sql<Selectable<StockLotsTable>>`
+    INSERT INTO stock_lots AS s (item_id, lot_code, expiry_date)
+    SELECT * FROM unnest(${ls.map((l) => l.itemId)}::text[], ${ls.map((l) => l.lotCode)}::text[], ${ls.map((l) => l.expiryDate)}::text[])
+    ON CONFLICT (item_id, lot_code) DO UPDATE SET expiry_date = s.expiry_date
+    RETURNING item_id, lot_code, expiry_date`.execute(trx);
+  for (const r of rows.rows) {
+    const want = lots.get(lotKey(r.item_id, r.lot_code))!;
+    if (want.expiryDate !== r.expiry_date) fail({ code: 'conflict', message: `lot ${r.lot_code} of item ${r.item_id} expires on ${r.expiry_date}, not ${want.expiryDate}`, field, expected: r.expiry_date, actual: want.expiryDate });
+  }
+}
 
 async function writePostings(trx: Db, postings: (Posting & { note?: string })[], now: Date): Promise<void> {
   if (postings.length === 0) return;
@@ -335,20 +351,7 @@ async function writePostings(trx: Db, postings: (Posting & { note?: string })[],
   // New lots: a concurrent writer may have created the same lot; its expiry date must agree.
   const newLots = new Map<string, { itemId: string; lotCode: string; expiryDate: string | null }>();
   for (const p of postings) for (const lot of p.newLots) newLots.set(lotKey(lot.itemId, lot.lotCode), lot);
-  if (newLots.size > 0) {
-    const ls = [...newLots.values()];
-    const rows = await sql<Selectable<StockLotsTable>>`
-      INSERT INTO stock_lots AS s (item_id, lot_code, expiry_date)
-      SELECT * FROM unnest(${ls.map((l) => l.itemId)}::text[], ${ls.map((l) => l.lotCode)}::text[], ${ls.map((l) => l.expiryDate)}::text[])
-      ON CONFLICT (item_id, lot_code) DO UPDATE SET expiry_date = s.expiry_date
-      RETURNING item_id, lot_code, expiry_date`.execute(trx);
-    for (const r of rows.rows) {
-      const want = newLots.get(lotKey(r.item_id, r.lot_code))!;
-      if (want.expiryDate !== r.expiry_date) {
-        fail({ code: 'conflict', message: `lot ${r.lot_code} of item ${r.item_id} expires on ${r.expiry_date}, not ${want.expiryDate}`, field: 'expiryDate', expected: r.expiry_date, actual: want.expiryDate });
-      }
-    }
-  }
+  await insertLots(trx, newLots, 'expiryDate');
 
   // Deltas, summed per row, applied as deltas (never as absolute values).
   const itemDelta = new Map<string, [string, string, number, number, number, number]>();
@@ -498,18 +501,7 @@ export async function postReceipts(trx: Db, ops: Extract<Operation, { kind: 'rec
   if (todo.length === 0) return { posted: 0, skipped: ops.length };
   const lots = new Map<string, { itemId: string; lotCode: string; expiryDate: string }>();
   for (const o of todo) if (o.lot) lots.set(lotKey(o.itemId, o.lot.code), { itemId: o.itemId, lotCode: o.lot.code, expiryDate: o.lot.expiryDate });
-  if (lots.size > 0) {
-    const ls = [...lots.values()];
-    const rows = await sql<Selectable<StockLotsTable>>`
-      INSERT INTO stock_lots AS s (item_id, lot_code, expiry_date)
-      SELECT * FROM unnest(${ls.map((l) => l.itemId)}::text[], ${ls.map((l) => l.lotCode)}::text[], ${ls.map((l) => l.expiryDate)}::text[])
-      ON CONFLICT (item_id, lot_code) DO UPDATE SET expiry_date = s.expiry_date
-      RETURNING item_id, lot_code, expiry_date`.execute(trx);
-    for (const r of rows.rows) {
-      const want = lots.get(lotKey(r.item_id, r.lot_code))!;
-      if (want.expiryDate !== r.expiry_date) fail({ code: 'conflict', message: `lot ${r.lot_code} of item ${r.item_id} expires on ${r.expiry_date}, not ${want.expiryDate}`, field: 'lot.expiryDate', expected: r.expiry_date, actual: want.expiryDate });
-    }
-  }
+  await insertLots(trx, lots, 'lot.expiryDate');
   const col = <T>(f: (o: (typeof todo)[number]) => T) => todo.map(f);
   await sql`
     WITH m AS (
