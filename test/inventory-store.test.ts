@@ -128,6 +128,16 @@ describe('bulk receipts', () => {
     expect(total).toBe(ops.reduce((s, o) => s + o.quantity, 0));
     expect(await inv.checkProjection(t.db)).toEqual([]);
   });
+
+  it('refuses a lot already known with another expiry date, naming the field, and posts nothing', async () => {
+    await wipe();
+    const receipt = (key: string, expiryDate: string) => ({ kind: 'receipt' as const, key, nodeId: 'n1', itemId: 'milk', quantity: 4, reason: 'supplier_delivery' as const, lot: { code: 'L1', expiryDate } });
+    expect(await inTrx((trx) => inv.postReceipts(trx, [receipt('a', '2022-07-01')], NOW))).toEqual({ posted: 1, skipped: 0 });
+    await expect(inTrx((trx) => inv.postReceipts(trx, [receipt('b', '2022-07-05')], NOW))).rejects.toMatchObject({
+      error: { code: 'conflict', field: 'lot.expiryDate', expected: '2022-07-01', actual: '2022-07-05' },
+    });
+    expect((await itemBalances()).reduce((s, b) => s + b.onHand, 0)).toBe(4);
+  });
 });
 
 describe('transfers', () => {
