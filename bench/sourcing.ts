@@ -66,7 +66,9 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     const cpu = process.cpuUsage();
     peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
-    const r = await planSourcing(input, pool.mip, () => performance.now());
+    // A progress line on stderr at each stage: seconds since the start and resident memory.
+    const progress = (stage: string) => process.stderr.write(`  [${nodes}x${items} ${((performance.now() - started) / 1000).toFixed(1)} s, RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB] ${stage}\n`);
+    const r = await planSourcing(input, pool.mip, () => performance.now(), progress);
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const seconds = (performance.now() - started) / 1000;

@@ -11,6 +11,10 @@ type HighsInstance = Highs;
 const loadHighs: () => Promise<Highs> = ((highsModule as any).default ?? highsModule) as () => Promise<Highs>;
 
 let shared: Promise<HighsInstance> | null = null;
+/** The loaded instance behind `shared`, once it has resolved (to read its memory size). */
+let current: HighsInstance | null = null;
+/** Set when a HiGHS call threw (an abort, e.g. out of memory): the thread's instance is unusable. */
+let aborted = false;
 
 /**
  * Loads the HiGHS WASM module once per thread (each worker thread has its own). After an
@@ -18,12 +22,34 @@ let shared: Promise<HighsInstance> | null = null;
  * drops it and the next solve loads a fresh one.
  */
 function instance(): Promise<HighsInstance> {
-  if (!shared) shared = loadHighs();
+  if (!shared) {
+    shared = loadHighs();
+    void shared.then((h) => (current = h)).catch(() => {});
+  }
   return shared;
 }
 
 function resetHighs(): void {
   shared = null;
+  current = null;
+  aborted = true;
+}
+
+/** Whether a HiGHS call on this thread threw since the thread started: its old instance may be broken. */
+export function highsAborted(): boolean {
+  return aborted;
+}
+
+/**
+ * Drops this thread's HiGHS instance when its WASM memory has grown beyond `maxBytes` (a WASM heap
+ * never shrinks, and one big model leaves it big): the next solve loads a fresh, small one. Only
+ * when no model is loaded in it any more (the caller knows: e.g. a pool worker with no session open).
+ */
+export function releaseHighsIfLarge(maxBytes: number): boolean {
+  if (!current || current.memoryBytes <= maxBytes) return false;
+  shared = null;
+  current = null;
+  return true;
 }
 
 /** One packed model loaded into HiGHS, solved any number of times with changed bounds (hot start). */
@@ -75,6 +101,7 @@ export class LoadedModel {
       if (changes?.rows && changes.rows.index.length > 0) m.changeRowsBounds({ kind: 'set', indices: changes.rows.index }, changes.rows.lower.map(clamp), changes.rows.upper.map(clamp));
       // HiGHS's own default time limit is its 'infinity' (1e300 does not reach it exactly), so set it large.
       m.options.set('time_limit', options.timeLimitS ?? 1e9);
+      if (!this.isMip && options.basis && options.basis.colStatus.length === this.numCols) m.setBasis(options.basis as Parameters<Model['setBasis']>[0]);
       if (this.isMip) {
         if (options.mipRelGap !== undefined) m.options.set('mip_rel_gap', options.mipRelGap);
         if (options.start && options.start.length === this.numCols) m.setSolution({ colValue: options.start });
@@ -100,7 +127,17 @@ export class LoadedModel {
         gapPct = Number.isFinite(gap) ? Math.max(0, gap * 100) : 0;
       }
       const rowDuals = !this.isMip && code === S.optimal && sol.rowDual.length > 0 ? sol.rowDual : undefined;
-      return { status: code === S.optimal ? 'optimal' : 'feasible', values: sol.colValue, objective, bound, gapPct, solveTimeS, ...(rowDuals ? { rowDuals } : {}) };
+      const basis = !this.isMip && code === S.optimal && options.withBasis ? m.getBasis() : undefined;
+      return {
+        status: code === S.optimal ? 'optimal' : 'feasible',
+        values: sol.colValue,
+        objective,
+        bound,
+        gapPct,
+        solveTimeS,
+        ...(rowDuals ? { rowDuals } : {}),
+        ...(basis ? { basis: { colStatus: basis.colStatus, rowStatus: basis.rowStatus } } : {}),
+      };
     } catch (e) {
       resetHighs();
       return failed(`HiGHS failed: ${(e as Error).message}`, started);

@@ -8,31 +8,39 @@
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { solveRouting } from '../domain/routing/index.ts';
-import { failed, HighsSolver, LoadedModel } from './highs.ts';
+import { failed, highsAborted, HighsSolver, LoadedModel, releaseHighsIfLarge } from './highs.ts';
 import { planStaffing } from '../domain/workforce/index.ts';
 import type { PoolMessage, PoolReply } from './pool.ts';
+import type { SolveResult } from './model.ts';
 
 const highs = new HighsSolver();
 const sessions = new Map<number, LoadedModel>();
-const post = (m: PoolReply, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(m, transfer);
+/** A HiGHS heap above this is dropped once no session holds a model in it (WASM memory never shrinks). */
+const RELEASE_HEAP_BYTES = 256 * 1024 * 1024;
+// After a HiGHS abort (out of memory, for instance) the instance is unusable: the answer asks the
+// pool to retire this worker (`retire`), which then starts a fresh one for the next job.
+const post = (m: PoolReply, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(m.type === 'done' && highsAborted() ? { ...m, retire: true } : m, transfer);
+const buffersOf = (r: SolveResult): ArrayBuffer[] => [r.values, r.rowDuals, r.basis?.colStatus, r.basis?.rowStatus].filter((a) => a !== undefined && a !== null).map((a) => a.buffer as ArrayBuffer);
 
 parentPort!.on('message', async (m: PoolMessage) => {
   if ('close' in m) {
     sessions.get(m.close)?.dispose();
     sessions.delete(m.close);
+    if (sessions.size === 0) releaseHighsIfLarge(RELEASE_HEAP_BYTES);
     return;
   }
   const { id, job } = m;
   try {
     if (job.kind === 'mip') {
-      post({ id, type: 'done', result: await highs.solve(job.model, job.options) });
+      const result = await highs.solve(job.model, job.options);
+      post({ id, type: 'done', result }, buffersOf(result));
     } else if (job.kind === 'open') {
       sessions.set(job.session, await LoadedModel.load(job.model));
       post({ id, type: 'done', result: null });
     } else if (job.kind === 'session') {
       const loaded = sessions.get(job.session);
       const result = loaded ? loaded.solve(job.options, job.changes) : failed(`no open model ${job.session} in this worker`, performance.now());
-      post({ id, type: 'done', result }, result.values ? [result.values.buffer as ArrayBuffer] : []);
+      post({ id, type: 'done', result }, buffersOf(result));
     } else if (job.kind === 'roster') {
       post({ id, type: 'done', result: await planStaffing(job.problem, { solver: highs }) });
     } else if (job.kind === 'routing') {

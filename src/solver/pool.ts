@@ -39,7 +39,8 @@ export type PoolJob =
 
 export type PoolReply =
   | { id: number; type: 'progress'; progress: RoutingProgress }
-  | { id: number; type: 'done'; result: unknown }
+  /** `retire`: the worker's HiGHS aborted (e.g. out of memory); the pool replaces the worker. */
+  | { id: number; type: 'done'; result: unknown; retire?: boolean }
   | { id: number; type: 'crashed'; message: string };
 
 export interface JobOptions {
@@ -111,7 +112,7 @@ export class SolverPool {
     /** Grace on top of a solver's own time limit before its worker is terminated. */
     private readonly graceMs = 15_000,
   ) {
-    this.mip = { solve: (model, options) => this.solveMip(model, options), open: (model) => this.openSession(model) };
+    this.mip = { solve: (model, options) => this.solveMip(model, options), open: (model) => this.openSession(model), concurrency: size };
     this.solveRouting = (problem: RoutingProblem, o: SolveRequest) =>
       this.routing(problem, { seed: o.seed, objective: o.objective, maxIterations: o.maxIterations, timeLimitMs: o.timeLimitMs });
     this.planRoster = (problem) => this.roster(problem);
@@ -268,6 +269,7 @@ export class SolverPool {
       if (m.type === 'done') p.resolve(m.result);
       else p.reject(new JobFailed(`worker crashed: ${m.message}`, 'crashed'));
       this.detach(p);
+      if (m.type === 'done' && m.retire) this.retire(slot);
       this.pump();
     });
     const lost = (why: string) => {
@@ -308,6 +310,16 @@ export class SolverPool {
     // The sessions in this worker are gone with it.
     for (const q of slot.pinned.splice(0)) this.settle(q, new JobFailed(`the worker holding this session was stopped: ${why.message}`, why.reason));
     this.pump();
+  }
+
+  /** Stops a worker whose HiGHS is unusable (its sessions fail); the next job gets a fresh worker. */
+  private retire(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return;
+    this.slots.splice(i, 1);
+    this.terminated++;
+    for (const q of slot.pinned.splice(0)) this.settle(q, new JobFailed('the worker holding this session was retired after a HiGHS abort', 'crashed'));
+    void slot.worker.terminate();
   }
 
   private cancel(p: Pending): void {

@@ -106,6 +106,20 @@ export interface SolveOptions {
    * plan: branch and bound starts with it as its incumbent. Ignored for LPs.
    */
   start?: Float64Array;
+  /** A simplex basis of the same model (an earlier solve's `basis`) to start an LP from. Ignored for MIPs. */
+  basis?: Basis;
+  /** Return the LP's final basis (`SolveResult.basis`), to start a later solve of the same model from it. */
+  withBasis?: boolean;
+}
+
+/**
+ * A simplex basis: one status per column and per row (0 at lower bound, 1 basic, 2 at upper bound,
+ * 3 zero, 4 nonbasic). Small next to the model (4 bytes a column and a row), so a model can be
+ * closed and loaded again later without solving from scratch.
+ */
+export interface Basis {
+  colStatus: Int32Array;
+  rowStatus: Int32Array;
 }
 
 /** New bounds for some columns and rows of a model already opened in a session. */
@@ -135,6 +149,8 @@ export interface SolveResult {
   gapPct: number | null;
   /** Row duals (shadow prices) of an LP solved to optimality, in the model's sense; absent for a MIP. */
   rowDuals?: Float64Array;
+  /** The LP's final basis, when asked for (`SolveOptions.withBasis`) and the LP was solved to optimality. */
+  basis?: Basis;
   solveTimeS: number;
   message?: string;
 }
@@ -148,6 +164,8 @@ export interface MipSolver {
   solve(model: LinearModel, options?: SolveOptions): Promise<SolveResult>;
   /** Opens a session on the model (hot-started re-solves); see `openSession` for solvers without one. */
   open?(model: LinearModel): Promise<ModelSession>;
+  /** How many solves it runs at the same time (a worker pool's size); 1 when absent. */
+  readonly concurrency?: number;
 }
 
 /**

@@ -61,14 +61,18 @@ export async function planSourcing(
   solver: MipSolver,
   /** Monotonic milliseconds (the caller's `performance.now`) for `summary.solveTimeS`; the domain reads no clock. Without it solveTimeS is 0. */
   monotonicMs: () => number = () => 0,
+  /** Called with a short line at each stage (prepared, greedy, each chunk's LP and rounding, bound): a long run's progress. */
+  progress: (stage: string) => void = () => {},
 ): Promise<Result<SourcingPlan>> {
   const prep = prepare(input);
   if (!prep.ok) return prep;
   const p = prep.value;
+  progress(`prepared: ${p.needs.length} needs, ${p.candidates.count} candidates`);
   const started = monotonicMs();
   const warnings: string[] = [];
   const greedyFlows = greedyPlan(p);
   const greedy = evaluate(p, greedyFlows);
+  progress(`greedy: objective ${Math.round(greedy.objective)}`);
 
   let flows: Flow[] = [];
   let method: PlanMethod = 'empty';
@@ -95,7 +99,7 @@ export async function planSourcing(
       method = useMip ? 'mip' : 'lp_rounding';
       chunks = 1;
     } else {
-      const d = useMip ? await solveDecomposedMip(p, solver, p.params.maxColumnsMip, greedyFlows) : lpChunks.length > p.params.maxOpenChunks ? await solveChunkedLpInWaves(p, solver, lpChunks, p.params.timeLimitS) : await solveChunkedLp(p, solver, lpChunks, p.params.timeLimitS);
+      const d = useMip ? await solveDecomposedMip(p, solver, p.params.maxColumnsMip, greedyFlows) : lpChunks.length > p.params.maxOpenChunks ? await solveChunkedLpInWaves(p, solver, lpChunks, p.params.timeLimitS, progress) : await solveChunkedLp(p, solver, lpChunks, p.params.timeLimitS, progress);
       if (!d.ok) return d;
       flows = d.value.flows;
       bound = d.value.bound;
@@ -106,10 +110,12 @@ export async function planSourcing(
     }
     // Flooring and chunking can leave a few units short that a residual source could still cover.
     if (!proven) flows = greedyPlan(p, flows);
+    progress(`solved: ${method}, ${chunks} chunk(s), ${columns} columns`);
     if (lps) {
       const lifted = await liftedBound(p, solver, lps, monotonicMs);
       bound = lifted.bound;
       boundKind = lifted.kind;
+      progress(`bound: ${lifted.kind} ${Math.round(lifted.bound)}`);
     }
   }
   let metrics = evaluate(p, flows);
@@ -480,12 +486,13 @@ function chunksByClass(p: Prepared, chunkColumns: number): number[][] {
  *  3. repair: chunks still short, worst first, are rounded again with what they used plus
  *     everything the others left unused (never worse: the old answer stays feasible).
  */
-async function solveChunkedLp(p: Prepared, solver: MipSolver, chunkNeeds: number[][], timeLimitS: number): Promise<Result<{ flows: Flow[]; bound: number; chunks: number; lps?: ChunkLp[] }>> {
+async function solveChunkedLp(p: Prepared, solver: MipSolver, chunkNeeds: number[][], timeLimitS: number, progress: (stage: string) => void): Promise<Result<{ flows: Flow[]; bound: number; chunks: number; lps?: ChunkLp[] }>> {
   const full = fullCaps(p);
   const built = chunkNeeds.map((ns) => buildModel(p, ns, full, { relax: true }));
   const sessions = await Promise.all(built.map((b) => openSession(solver, b.model)));
   try {
     const firsts = await Promise.all(sessions.map((s) => s.solve({ timeLimitS })));
+    progress(`${chunkNeeds.length} chunk LPs: ${firsts.map((f) => f.status).join(', ')}`);
     const lps = built.map((b, c) => chunkLp(p, b, chunkNeeds[c], firsts[c]));
     let bound = 0;
     // What each chunk's LP uses of each coupling row ('s|' storage in cm³, 'p|' supplier units).
@@ -525,6 +532,7 @@ async function solveChunkedLp(p: Prepared, solver: MipSolver, chunkNeeds: number
       if (!r.ok) return r;
       chunkFlows.push(r.value);
     }
+    progress(`${chunkNeeds.length} chunks rounded`);
     // Chunks whose first LP ran out of time have no session state to repair from.
     if (chunkNeeds.length > 1) await repair(p, sessions, chunkNeeds, built, chunkFlows, shares, full, timeLimitS, firsts.map((f) => f.values !== null));
     return ok({ flows: chunkFlows.flat().sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length, lps });
@@ -534,20 +542,28 @@ async function solveChunkedLp(p: Prepared, solver: MipSolver, chunkNeeds: number
 }
 
 /**
- * `solveChunkedLp` for many chunks, holding at most `maxOpenChunks` models at a time (memory:
- * every open model lives in a worker's HiGHS heap and in this thread). Step 1 closes each
- * chunk after its LP; step 2 builds and loads it again, solves it within its share and rounds
- * it. No repair pass.
+ * `solveChunkedLp` for many chunks, holding at most `maxOpenChunks` models at a time, and no more
+ * than the solver runs at once (`solver.concurrency`, a pool's workers): every open model lives in
+ * a worker's HiGHS heap and in this thread, and one more open model than there are workers only
+ * waits. A chunk is built when a lane frees up (biggest chunks first, so the lanes end together).
+ * Step 1 closes each chunk after its LP and keeps its basis (a few MB); step 2 builds and loads
+ * it again, starts from that basis with its share of the coupling rows and rounds it. No repair pass.
  */
-async function solveChunkedLpInWaves(p: Prepared, solver: MipSolver, chunkNeeds: number[][], timeLimitS: number): Promise<Result<{ flows: Flow[]; bound: number; chunks: number; lps?: ChunkLp[] }>> {
+async function solveChunkedLpInWaves(p: Prepared, solver: MipSolver, chunkNeeds: number[][], timeLimitS: number, progress: (stage: string) => void): Promise<Result<{ flows: Flow[]; bound: number; chunks: number; lps?: ChunkLp[] }>> {
   const full = fullCaps(p);
-  const wave = Math.max(1, p.params.maxOpenChunks);
-  const inWaves = async <T>(f: (c: number) => Promise<T>): Promise<T[]> => {
-    const out: T[] = [];
-    for (let start = 0; start < chunkNeeds.length; start += wave) {
-      const part = await Promise.all(chunkNeeds.slice(start, start + wave).map((_, k) => f(start + k)));
-      out.push(...part);
-    }
+  const lanes = Math.max(1, Math.min(p.params.maxOpenChunks, solver.concurrency ?? 1, chunkNeeds.length));
+  const columns = chunkNeeds.map((ns) => ns.reduce((s, ni) => s + columnsOf(p, ni), 0));
+  const biggestFirst = chunkNeeds.map((_, c) => c).sort((a, b) => columns[b] - columns[a] || a - b);
+  const inLanes = async <T>(f: (c: number) => Promise<T>): Promise<T[]> => {
+    const out = new Array<T>(chunkNeeds.length);
+    let next = 0;
+    const lane = async () => {
+      while (next < biggestFirst.length) {
+        const c = biggestFirst[next++];
+        out[c] = await f(c);
+      }
+    };
+    await Promise.all(Array.from({ length: lanes }, lane));
     return out;
   };
   const use = new Map<string, Map<number, number>>();
@@ -556,18 +572,18 @@ async function solveChunkedLpInWaves(p: Prepared, solver: MipSolver, chunkNeeds:
     m.set(c, v);
     use.set(k, m);
   };
-  const firsts = await inWaves(async (c) => {
+  let done = 0;
+  const firsts = await inLanes(async (c) => {
     const b = buildModel(p, chunkNeeds[c], full, { relax: true });
     const session = await openSession(solver, b.model);
     try {
-      const r = await session.solve({ timeLimitS });
+      const r = await session.solve({ timeLimitS, withBasis: true });
       if (r.values) {
-        const rows = b.model.rows;
-        const activity = (row: number) => rows.indices[row].reduce((a, col, t) => a + rows.values[row][t] * r.values![col], 0);
-        for (const [k, row] of b.storageRows) note(`s|${k}`, c, activity(row) * 1000);
-        for (const [k, row] of b.supplierRows) note(`p|${k}`, c, activity(row));
+        for (const [k, row] of b.storageRows) note(`s|${k}`, c, rowActivity(b, row, r.values) * 1000);
+        for (const [k, row] of b.supplierRows) note(`p|${k}`, c, rowActivity(b, row, r.values));
       }
-      return { status: r.status, objective: r.objective, solved: r.values !== null, failure: r.values ? null : failure(r), lp: chunkLp(p, b, chunkNeeds[c], r) };
+      progress(`chunk LP ${++done}/${chunkNeeds.length} (chunk ${c + 1}): ${r.status}, ${b.model.cols.cost.length} columns, ${r.solveTimeS.toFixed(1)} s in the solver`);
+      return { status: r.status, objective: r.objective, solved: r.values !== null, basis: r.basis, failure: r.values ? null : failure(r), lp: chunkLp(p, b, chunkNeeds[c], r) };
     } finally {
       session.close();
     }
@@ -584,7 +600,8 @@ async function solveChunkedLpInWaves(p: Prepared, solver: MipSolver, chunkNeeds:
     for (const v of m.values()) total += v;
     return total > 1e-9 ? Math.floor((cap * (m.get(c) ?? 0)) / total) : Math.floor(cap / m.size);
   };
-  const rounded = await inWaves(async (c): Promise<Result<Flow[]>> => {
+  done = 0;
+  const rounded = await inLanes(async (c): Promise<Result<Flow[]>> => {
     if (!firsts[c].solved) return ok([]);
     const b = buildModel(p, chunkNeeds[c], full, { relax: true });
     const caps: Caps = { storageCm3: new Map(full.storageCm3), supplierUnits: new Map(full.supplierUnits) };
@@ -593,9 +610,14 @@ async function solveChunkedLpInWaves(p: Prepared, solver: MipSolver, chunkNeeds:
     const session = await openSession(solver, b.model);
     try {
       const rows = capChanges(b, caps, full);
-      const first = await session.solve({ timeLimitS }, rows ? { rows } : undefined);
+      // From step 1's optimal basis: only the shared rows changed, so a few dual simplex steps.
+      const basis = firsts[c].basis;
+      firsts[c].basis = undefined;
+      const first = await session.solve({ timeLimitS, ...(basis ? { basis } : {}) }, rows ? { rows } : undefined);
       if (!first.values) return first.status === 'time_limit_no_solution' ? ok([]) : failure(first)!;
-      return await roundLp(p, b, session, first, caps, null, timeLimitS);
+      const r = await roundLp(p, b, session, first, caps, null, timeLimitS);
+      progress(`chunk rounded ${++done}/${chunkNeeds.length} (chunk ${c + 1})`);
+      return r;
     } finally {
       session.close();
     }
@@ -606,6 +628,15 @@ async function solveChunkedLpInWaves(p: Prepared, solver: MipSolver, chunkNeeds:
     flows.push(...r.value);
   }
   return ok({ flows: flows.sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length, lps: firsts.map((f) => f.lp) });
+}
+
+/** Σ coefficient × value over one row of a built model. */
+function rowActivity(built: BuiltModel, row: number, values: Float64Array): number {
+  const idx = built.model.rows.indices[row];
+  const val = built.model.rows.values[row];
+  let a = 0;
+  for (let t = 0; t < idx.length; t++) a += val[t] * values[idx[t]];
+  return a;
 }
 
 /** Step 3 of `solveChunkedLp`: re-rounds short chunks with what the other chunks left unused. */
