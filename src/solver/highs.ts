@@ -155,7 +155,7 @@ export class LoadedModel {
 
 /** The default MipSolver: HiGHS through its sparse model API, on the calling thread. */
 export class HighsSolver implements MipSolver {
-  async solve(model: LinearModel, options: SolveOptions = {}): Promise<SolveResult> {
+  async solve(model: LinearModel | PackedModel, options: SolveOptions = {}): Promise<SolveResult> {
     const started = performance.now();
     let loaded: LoadedModel;
     try {
@@ -170,7 +170,7 @@ export class HighsSolver implements MipSolver {
     }
   }
 
-  async open(model: LinearModel): Promise<ModelSession> {
+  async open(model: LinearModel | PackedModel): Promise<ModelSession> {
     const loaded = await LoadedModel.load(pack(model));
     return { solve: async (options, changes) => loaded.solve(options, changes), close: () => loaded.dispose() };
   }

@@ -4,6 +4,7 @@
  * re-export keeps outer-layer imports working.
  */
 export {
-  INF, ModelBuilder, openSession, pack, transferList,
+  INF, ModelBuilder, PackedModelBuilder, copyPacked, isPacked, openSession, pack, transferList,
+  type Basis,
   type BoundChanges, type LinearModel, type MipSolver, type ModelSession, type PackedModel, type SolveOptions, type SolveResult, type SolveStatus,
 } from '../domain/shared/index.ts';

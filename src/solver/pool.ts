@@ -19,14 +19,14 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { spawnSolverWorker } from './spawn.ts';
-import { pack, transferList, type BoundChanges, type LinearModel, type MipSolver, type ModelSession, type PackedModel, type SolveOptions, type SolveResult, err, type Result } from '../domain/shared/index.ts';
+import { copyPacked, isPacked, pack, transferList, type BoundChanges, type LinearModel, type MipSolver, type ModelSession, type PackedModel, type SolveOptions, type SolveResult, err, type Result } from '../domain/shared/index.ts';
 import type { RoutingProblem, RoutingProgress, RoutingSolution } from '../domain/routing/index.ts';
 import type { SolveFn, SolveRequest } from '../domain/trips/index.ts';
 import type { WorkerSolveOptions } from './routing.ts';
 import type { RosterPlanner, StaffingPlanResult, StaffingProblem } from '../domain/workforce/index.ts';
 
 export type PoolJob =
-  | { kind: 'mip'; model: LinearModel; options: SolveOptions }
+  | { kind: 'mip'; model: LinearModel | PackedModel; options: SolveOptions }
   | { kind: 'routing'; problem: RoutingProblem; options: WorkerSolveOptions }
   /** Loads a model into the worker and keeps it under `session` (answers null). */
   | { kind: 'open'; session: number; model: PackedModel }
@@ -130,7 +130,7 @@ export class SolverPool {
   }
 
   /** Runs a MIP/LP in a worker. Never throws: a deadline or crash is a `status: 'error'` result. */
-  async solveMip(model: LinearModel, options: SolveOptions = {}, jobOptions: JobOptions = {}): Promise<SolveResult> {
+  async solveMip(model: LinearModel | PackedModel, options: SolveOptions = {}, jobOptions: JobOptions = {}): Promise<SolveResult> {
     const deadlineMs = jobOptions.deadlineMs ?? (options.timeLimitS !== undefined ? options.timeLimitS * 1000 + this.graceMs : undefined);
     const started = performance.now();
     try {
@@ -145,8 +145,9 @@ export class SolverPool {
    * is below its size). Its solves never throw either: a worker lost (deadline, crash, closed
    * pool) answers `status: 'error'`, and so does every later solve of the session.
    */
-  async openSession(model: LinearModel): Promise<ModelSession> {
-    const packed = pack(model);
+  async openSession(model: LinearModel | PackedModel): Promise<ModelSession> {
+    // The packed arrays are moved to the worker, so a caller's packed model is copied first.
+    const packed = isPacked(model) ? copyPacked(model) : pack(model);
     const session = this.nextSession++;
     const slot = this.sessionSlot();
     slot.sessions++;

@@ -161,9 +161,10 @@ export interface SolveResult {
  * model that is merely infeasible: that is a status.
  */
 export interface MipSolver {
-  solve(model: LinearModel, options?: SolveOptions): Promise<SolveResult>;
+  /** A model built straight into compressed sparse rows (`PackedModel`, e.g. by `PackedModelBuilder`) is taken as it is. */
+  solve(model: LinearModel | PackedModel, options?: SolveOptions): Promise<SolveResult>;
   /** Opens a session on the model (hot-started re-solves); see `openSession` for solvers without one. */
-  open?(model: LinearModel): Promise<ModelSession>;
+  open?(model: LinearModel | PackedModel): Promise<ModelSession>;
   /** How many solves it runs at the same time (a worker pool's size); 1 when absent. */
   readonly concurrency?: number;
 }
@@ -172,8 +173,19 @@ export interface MipSolver {
  * A session on any solver: the solver's own when it has one, else one that applies the bound
  * changes to a copy of the model and solves it from scratch each time.
  */
-export async function openSession(solver: MipSolver, model: LinearModel): Promise<ModelSession> {
+export async function openSession(solver: MipSolver, model: LinearModel | PackedModel): Promise<ModelSession> {
   if (solver.open) return solver.open(model);
+  if (isPacked(model)) {
+    const copy: PackedModel = { ...model, colLower: model.colLower.slice(), colUpper: model.colUpper.slice(), rowLower: model.rowLower.slice(), rowUpper: model.rowUpper.slice() };
+    return {
+      solve(options, changes) {
+        applyChanges({ lower: copy.colLower, upper: copy.colUpper }, changes?.cols);
+        applyChanges({ lower: copy.rowLower, upper: copy.rowUpper }, changes?.rows);
+        return solver.solve(copy, options);
+      },
+      close() {},
+    };
+  }
   const cols = { ...model.cols, lower: model.cols.lower.slice(), upper: model.cols.upper.slice() };
   const rows = { ...model.rows, lower: model.rows.lower.slice(), upper: model.rows.upper.slice() };
   const copy: LinearModel = { sense: model.sense, cols, rows };
@@ -187,7 +199,7 @@ export async function openSession(solver: MipSolver, model: LinearModel): Promis
   };
 }
 
-function applyChanges(target: { lower: number[]; upper: number[] }, c: { index: Int32Array; lower: Float64Array; upper: Float64Array } | undefined): void {
+function applyChanges(target: { lower: number[] | Float64Array; upper: number[] | Float64Array }, c: { index: Int32Array; lower: Float64Array; upper: Float64Array } | undefined): void {
   if (!c) return;
   for (let k = 0; k < c.index.length; k++) {
     target.lower[c.index[k]] = c.lower[k];
@@ -211,7 +223,177 @@ export interface PackedModel {
   values: Float64Array;
 }
 
-export function pack(model: LinearModel): PackedModel {
+export function isPacked(model: LinearModel | PackedModel): model is PackedModel {
+  return 'starts' in model;
+}
+
+/** A packed model with its own copies of every array (to transfer to a worker without detaching the caller's). */
+export function copyPacked(m: PackedModel): PackedModel {
+  return {
+    ...m,
+    colCost: m.colCost.slice(),
+    colLower: m.colLower.slice(),
+    colUpper: m.colUpper.slice(),
+    integer: m.integer.slice(),
+    rowLower: m.rowLower.slice(),
+    rowUpper: m.rowUpper.slice(),
+    starts: m.starts.slice(),
+    indices: m.indices.slice(),
+    values: m.values.slice(),
+  };
+}
+
+/**
+ * Builds a model straight into compressed sparse rows (typed arrays that grow by doubling), for
+ * models with hundreds of thousands of columns, where `ModelBuilder`'s array per row costs memory
+ * and garbage collection. Rows merge terms on the same column and drop zero coefficients, keeping
+ * the first-seen order, exactly as `ModelBuilder.addRow` does, so both give the same model.
+ */
+export class PackedModelBuilder {
+  private nCols = 0;
+  private nRows = 0;
+  private nnz = 0;
+  private colCost = new Float64Array(1024);
+  private colLower = new Float64Array(1024);
+  private colUpper = new Float64Array(1024);
+  private integer = new Uint8Array(1024);
+  private rowLower = new Float64Array(1024);
+  private rowUpper = new Float64Array(1024);
+  private starts = new Int32Array(1025);
+  private indices = new Int32Array(4096);
+  private values = new Float64Array(4096);
+
+  constructor(private readonly sense: 'minimize' | 'maximize' = 'minimize') {}
+
+  get numCols(): number {
+    return this.nCols;
+  }
+
+  get numRows(): number {
+    return this.nRows;
+  }
+
+  /** A column's upper bound as added. */
+  upperOf(col: number): number {
+    return this.colUpper[col];
+  }
+
+  addVar(opts: { cost?: number; lower?: number; upper?: number; integer?: boolean } = {}): number {
+    const j = this.nCols;
+    if (j === this.colCost.length) {
+      const n = j * 2;
+      this.colCost = grown(this.colCost, n);
+      this.colLower = grown(this.colLower, n);
+      this.colUpper = grown(this.colUpper, n);
+      this.integer = grown(this.integer, n);
+    }
+    this.colCost[j] = opts.cost ?? 0;
+    this.colLower[j] = opts.lower ?? 0;
+    this.colUpper[j] = opts.upper ?? INF;
+    this.integer[j] = opts.integer ? 1 : 0;
+    this.nCols = j + 1;
+    return j;
+  }
+
+  /**
+   * Adds `lower <= sum(coef * x) <= upper` from terms given flat, `[col, coef, col, coef, …]`
+   * (`length` numbers of `flat`, all of it by default). Terms on the same column are summed.
+   */
+  addRowFlat(flat: ArrayLike<number>, lower: number, upper: number, length = flat.length): number {
+    const i = this.nRows;
+    if (i === this.rowLower.length) {
+      const n = i * 2;
+      this.rowLower = grown(this.rowLower, n);
+      this.rowUpper = grown(this.rowUpper, n);
+      this.starts = grown(this.starts, n + 1);
+    }
+    const terms = length / 2;
+    if (this.nnz + terms > this.indices.length) {
+      const n = Math.max(this.indices.length * 2, this.nnz + terms);
+      this.indices = grown(this.indices, n);
+      this.values = grown(this.values, n);
+    }
+    const start = this.nnz;
+    let end = start;
+    if (terms <= 16) {
+      for (let t = 0; t < length; t += 2) {
+        const col = flat[t];
+        let at = -1;
+        for (let k = start; k < end; k++) {
+          if (this.indices[k] === col) {
+            at = k;
+            break;
+          }
+        }
+        if (at >= 0) this.values[at] += flat[t + 1];
+        else {
+          this.indices[end] = col;
+          this.values[end] = flat[t + 1];
+          end++;
+        }
+      }
+    } else {
+      const merged = new Map<number, number>();
+      for (let t = 0; t < length; t += 2) merged.set(flat[t], (merged.get(flat[t]) ?? 0) + flat[t + 1]);
+      for (const [col, coef] of merged) {
+        this.indices[end] = col;
+        this.values[end] = coef;
+        end++;
+      }
+    }
+    // Zero coefficients out, order kept.
+    let w = start;
+    for (let k = start; k < end; k++) {
+      if (this.values[k] === 0) continue;
+      this.indices[w] = this.indices[k];
+      this.values[w] = this.values[k];
+      w++;
+    }
+    this.nnz = w;
+    this.rowLower[i] = lower;
+    this.rowUpper[i] = upper;
+    this.starts[i] = start;
+    this.starts[i + 1] = w;
+    this.nRows = i + 1;
+    return i;
+  }
+
+  addRow(terms: ReadonlyArray<readonly [number, number]>, lower: number, upper: number): number {
+    const flat = new Array<number>(terms.length * 2);
+    terms.forEach(([col, coef], t) => {
+      flat[2 * t] = col;
+      flat[2 * t + 1] = coef;
+    });
+    return this.addRowFlat(flat, lower, upper);
+  }
+
+  /** The model, trimmed to size (the builder is not to be used after). */
+  build(): PackedModel {
+    return {
+      sense: this.sense,
+      numCols: this.nCols,
+      numRows: this.nRows,
+      colCost: this.colCost.slice(0, this.nCols),
+      colLower: this.colLower.slice(0, this.nCols),
+      colUpper: this.colUpper.slice(0, this.nCols),
+      integer: this.integer.slice(0, this.nCols),
+      rowLower: this.rowLower.slice(0, this.nRows),
+      rowUpper: this.rowUpper.slice(0, this.nRows),
+      starts: this.starts.slice(0, this.nRows + 1),
+      indices: this.indices.slice(0, this.nnz),
+      values: this.values.slice(0, this.nnz),
+    };
+  }
+}
+
+function grown<T extends Float64Array | Int32Array | Uint8Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a.subarray(0, Math.min(a.length, size)) as never);
+  return b;
+}
+
+export function pack(model: LinearModel | PackedModel): PackedModel {
+  if (isPacked(model)) return model;
   const numRows = model.rows.lower.length;
   const starts = new Int32Array(numRows + 1);
   let nnz = 0;

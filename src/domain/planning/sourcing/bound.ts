@@ -28,15 +28,13 @@ export interface LagrangianLift {
 }
 
 export function lagrangianLift(p: Prepared, built: BuiltModel, needIdx: readonly number[], values: Float64Array, rowDuals: Float64Array): LagrangianLift {
-  const { cols, rows } = built.model;
+  const m = built.model;
   // Reduced costs with respect to the relaxed rows only.
-  const cbar = Float64Array.from(cols.cost);
+  const cbar = m.colCost.slice();
   for (const r of built.linkRows) {
     const y = rowDuals[r];
     if (y === 0) continue;
-    const idx = rows.indices[r];
-    const val = rows.values[r];
-    for (let t = 0; t < idx.length; t++) cbar[idx[t]] -= y * val[t];
+    for (let t = m.starts[r]; t < m.starts[r + 1]; t++) cbar[m.indices[t]] -= y * m.values[t];
   }
   // Needs joined through a column with −1 in a balance row (inbound diverted away from a receiver).
   const needOfKey = new Map<string, number>();
@@ -48,13 +46,11 @@ export function lagrangianLift(p: Prepared, built: BuiltModel, needIdx: readonly
   }
   const coupled = new Set<number>();
   for (const [k, row] of built.balanceRows) {
-    const val = rows.values[row];
-    const idx = rows.indices[row];
-    for (let t = 0; t < idx.length; t++) {
-      if (val[t] >= 0) continue;
+    for (let t = m.starts[row]; t < m.starts[row + 1]; t++) {
+      if (m.values[t] >= 0) continue;
       const own = needOfKey.get(k);
       if (own !== undefined) coupled.add(own);
-      const other = needOfCol.get(idx[t]);
+      const other = needOfCol.get(m.indices[t]);
       if (other !== undefined) coupled.add(other);
     }
   }
@@ -79,11 +75,11 @@ export function lagrangianLift(p: Prepared, built: BuiltModel, needIdx: readonly
       if (col === undefined) continue;
       zLp += cbar[col] * values[col];
       const cs = p.candidates;
-      if (cs.isOrder(ci)) orders.push({ costPerPack: cbar[col], pack: cs.packSizeOf(ci), minPacks: Math.max(1, Math.ceil(cs.moqUnitsOf(ci) / cs.packSizeOf(ci))), maxPacks: cols.upper[col] });
-      else flows.push({ cost: cbar[col], ub: cols.upper[col] });
+      if (cs.isOrder(ci)) orders.push({ costPerPack: cbar[col], pack: cs.packSizeOf(ci), minPacks: Math.max(1, Math.ceil(cs.moqUnitsOf(ci) / cs.packSizeOf(ci))), maxPacks: m.colUpper[col] });
+      else flows.push({ cost: cbar[col], ub: m.colUpper[col] });
     }
     if (orders.length === 0 || orders.length > 2) continue;
-    const z = needMinimum(rows.lower[row], cbar[shortCol], flows, orders);
+    const z = needMinimum(m.rowLower[row], cbar[shortCol], flows, orders);
     lift += z - zLp;
     byItem.set(need.itemId, (byItem.get(need.itemId) ?? 0) + z - zLp);
     blocks++;
@@ -146,14 +142,12 @@ export interface ItemBlock {
 
 /** Column costs with the storage and supplier duals priced in, and each item's block. */
 export function itemBlocks(p: Prepared, built: BuiltModel, needIdx: readonly number[], values: Float64Array, rowDuals: Float64Array): { blocks: ItemBlock[]; storageDual: Map<string, number>; supplierDual: Map<string, number> } {
-  const { cols, rows } = built.model;
-  const ctil = Float64Array.from(cols.cost);
+  const m = built.model;
+  const ctil = m.colCost.slice();
   for (const r of [...built.storageRows.values(), ...built.supplierRows.values()]) {
     const y = rowDuals[r];
     if (y === 0) continue;
-    const idx = rows.indices[r];
-    const val = rows.values[r];
-    for (let t = 0; t < idx.length; t++) ctil[idx[t]] -= y * val[t];
+    for (let t = m.starts[r]; t < m.starts[r + 1]; t++) ctil[m.indices[t]] -= y * m.values[t];
   }
   const byItem = new Map<string, number[]>();
   for (const ni of needIdx) {
@@ -195,12 +189,10 @@ export function itemBlocks(p: Prepared, built: BuiltModel, needIdx: readonly num
 
 /** An item block as a MIP: the item's model with the storage and supplier rows priced in at `duals` and dropped. */
 export function blockModel(built: BuiltModel, storageDual: Map<string, number>, supplierDual: Map<string, number>): BuiltModel {
-  const { cols, rows } = built.model;
+  const m = built.model;
   const price = (row: number, y: number) => {
-    const idx = rows.indices[row];
-    const val = rows.values[row];
-    for (let t = 0; t < idx.length; t++) cols.cost[idx[t]] -= y * val[t];
-    rows.upper[row] = Number.POSITIVE_INFINITY;
+    for (let t = m.starts[row]; t < m.starts[row + 1]; t++) m.colCost[m.indices[t]] -= y * m.values[t];
+    m.rowUpper[row] = Number.POSITIVE_INFINITY;
   };
   for (const [k, r] of built.storageRows) price(r, storageDual.get(k) ?? 0);
   for (const [k, r] of built.supplierRows) price(r, supplierDual.get(k) ?? 0);

@@ -2,7 +2,7 @@
  * The sourcing MIP over a set of needs: columns per candidate source and shortage, rows per rule;
  * building it, warm starts and decoding a solution.
  */
-import { INF, ModelBuilder, type LinearModel } from '../../shared/index.ts';
+import { INF, PackedModelBuilder, type PackedModel } from '../../shared/index.ts';
 import type { Flow } from './evaluate.ts';
 import { tierWeightFromState } from './evaluate.ts';
 import { key, type Prepared } from './prepare.ts';
@@ -30,7 +30,8 @@ export interface Caps {
 }
 
 export interface BuiltModel {
-  model: LinearModel;
+  /** In compressed sparse rows: row r's terms are `indices`/`values` from `starts[r]` to `starts[r + 1]`. */
+  model: PackedModel;
   /** Candidate → column (units or packs). */
   candCol: Map<number, number>;
   storageRows: Map<string, number>;
@@ -62,18 +63,19 @@ export function fullCaps(p: Prepared): Caps {
 }
 
 export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, opts: { relax?: boolean; integerFlows?: boolean } = {}): BuiltModel {
-  const b = new ModelBuilder('minimize');
+  const b = new PackedModelBuilder('minimize');
   const candCol = new Map<number, number>();
-  const inflow = new Map<string, Array<[number, number]>>();
-  const gives = new Map<string, Array<[number, number]>>();
-  const away = new Map<string, Array<[number, number]>>();
-  const ship = new Map<string, Array<[number, number]>>();
-  const storage = new Map<string, Array<[number, number]>>();
-  const supplier = new Map<string, Array<[number, number]>>();
-  const push = (m: Map<string, Array<[number, number]>>, k: string, t: [number, number]) => {
+  // Each row's terms, flat ([col, coef, col, coef, …]), by the key of the row.
+  const inflow = new Map<string, number[]>();
+  const gives = new Map<string, number[]>();
+  const away = new Map<string, number[]>();
+  const ship = new Map<string, number[]>();
+  const storage = new Map<string, number[]>();
+  const supplier = new Map<string, number[]>();
+  const push = (m: Map<string, number[]>, k: string, col: number, coef: number) => {
     const l = m.get(k);
-    if (l) l.push(t);
-    else m.set(k, [t]);
+    if (l) l.push(col, coef);
+    else m.set(k, [col, coef]);
   };
   const shortCol = new Map<string, number>();
   const balanceRows = new Map<string, number>();
@@ -82,6 +84,7 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
   const usefulCol = new Map<number, UsefulUnits>();
   const integer = !opts.relax;
   const integerFlows = integer && (opts.integerFlows ?? true);
+  const pair = [0, 0, 0, 0];
   for (const ni of needIdx) {
     const need = p.needs[ni];
     const nk = key(need.nodeId, need.itemId);
@@ -96,25 +99,31 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
         const col = b.addVar({ cost: cs.effectiveFenPerUnit[ci] * packSize, upper: maxPacks, integer });
         candCol.set(ci, col);
         orderInflow.push([nk, col, packSize, Math.max(1, Math.ceil(moqUnits / packSize))]);
-        push(storage, sk, [col, (packSize * need.volumeCm3) / 1000]);
-        push(supplier, cs.supplierIdOf(ci), [col, packSize]);
+        push(storage, sk, col, (packSize * need.volumeCm3) / 1000);
+        push(supplier, cs.supplierIdOf(ci), col, packSize);
         if (moqUnits > packSize) {
           const y = b.addVar({ cost: 0, upper: 1, integer });
           moqCol.set(col, y);
-          b.addRow([[col, packSize], [y, -moqUnits]], 0, INF);
-          b.addRow([[col, 1], [y, -maxPacks]], -INF, 0);
+          pair[0] = col;
+          pair[1] = packSize;
+          pair[2] = y;
+          pair[3] = -moqUnits;
+          b.addRowFlat(pair, 0, INF);
+          pair[1] = 1;
+          pair[3] = -maxPacks;
+          b.addRowFlat(pair, -INF, 0);
         }
       } else {
         const maxUnits = cs.cap[ci];
         if (maxUnits <= 0) continue;
         const col = b.addVar({ cost: cs.effectiveFenPerUnit[ci], upper: maxUnits, integer: integerFlows });
         candCol.set(ci, col);
-        push(inflow, nk, [col, 1]);
-        push(storage, sk, [col, need.volumeCm3 / 1000]);
-        if (cs.kind[ci] === TRANSFER) push(gives, key(cs.fromNodeIdOf(ci), need.itemId), [col, 1]);
+        push(inflow, nk, col, 1);
+        push(storage, sk, col, need.volumeCm3 / 1000);
+        if (cs.kind[ci] === TRANSFER) push(gives, key(cs.fromNodeIdOf(ci), need.itemId), col, 1);
         else {
-          push(away, key(cs.originalNodeIdOf(ci), need.itemId), [col, 1]);
-          push(ship, cs.shipmentIdOf(ci), [col, 1]);
+          push(away, key(cs.originalNodeIdOf(ci), need.itemId), col, 1);
+          push(ship, cs.shipmentIdOf(ci), col, 1);
         }
       }
     }
@@ -134,27 +143,37 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
     const r = usable - full * packSize;
     // Branch and bound needs no help here (whole packs do it), and the extra rows slow it down.
     if (full < minPacks || r <= 1e-9 || integer) {
-      push(inflow, nk, [col, full < minPacks ? usable / minPacks : packSize]);
+      push(inflow, nk, col, full < minPacks ? usable / minPacks : packSize);
       continue;
     }
     const u = b.addVar({ cost: 0, upper: usable });
     usefulCol.set(col, { col: u, packSize, usable, lastPackUnits: r, fullPacks: full });
-    b.addRow([[u, 1], [col, -packSize]], -INF, 0);
-    b.addRow([[u, 1], [col, -r]], -INF, usable - r * (full + 1));
-    push(inflow, nk, [u, 1]);
+    pair[0] = u;
+    pair[1] = 1;
+    pair[2] = col;
+    pair[3] = -packSize;
+    b.addRowFlat(pair, -INF, 0);
+    pair[3] = -r;
+    b.addRowFlat(pair, -INF, usable - r * (full + 1));
+    push(inflow, nk, u, 1);
   }
   // Balance rows for every receiver pair that is short or loses inbound.
   const balanceKeys = new Set<string>([...needIdx.map((ni) => key(p.needs[ni].nodeId, p.needs[ni].itemId)), ...away.keys()]);
+  const terms: number[] = [];
   for (const k of balanceKeys) {
     const s = p.state.get(k)!;
     if (!s.receiver) continue;
     const signedNeed = s.target - s.position;
     const w = tierWeightFromState(p, s.nodeId, s.itemId);
-    const short = b.addVar({ cost: p.params.shortageFenPerUnit * w, upper: Math.max(0, signedNeed) + sumUpper(b, away.get(k)) });
+    const a = away.get(k);
+    const short = b.addVar({ cost: p.params.shortageFenPerUnit * w, upper: Math.max(0, signedNeed) + sumUpper(b, a) });
     shortCol.set(k, short);
-    const terms: Array<[number, number]> = [[short, 1], ...(inflow.get(k) ?? [])];
-    for (const [col] of away.get(k) ?? []) terms.push([col, -1]);
-    balanceRows.set(k, b.addRow(terms, signedNeed, INF));
+    terms.length = 0;
+    terms.push(short, 1);
+    const inf = inflow.get(k);
+    if (inf) for (let t = 0; t < inf.length; t++) terms.push(inf[t]);
+    if (a) for (let t = 0; t < a.length; t += 2) terms.push(a[t], -1);
+    balanceRows.set(k, b.addRowFlat(terms, signedNeed, INF));
   }
   // Givers never go below their floor; non-receivers lose inbound only from their surplus.
   const giverKeys = new Set<string>([...gives.keys(), ...away.keys()]);
@@ -163,22 +182,30 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
     const s = p.state.get(k)!;
     const g = gives.get(k) ?? [];
     const a = away.get(k) ?? [];
-    if (g.length > 0) linkRows.push(b.addRow(g, -INF, s.giveCap));
-    if ((g.length > 0 && a.length > 0) || (g.length === 0 && !s.receiver)) linkRows.push(b.addRow([...g, ...a], -INF, s.surplusCap));
+    if (g.length > 0) linkRows.push(b.addRowFlat(g, -INF, s.giveCap));
+    if ((g.length > 0 && a.length > 0) || (g.length === 0 && !s.receiver)) linkRows.push(b.addRowFlat(g.concat(a), -INF, s.surplusCap));
   }
-  for (const [id, terms] of ship) linkRows.push(b.addRow(terms, -INF, p.shipments.get(id)!.quantity));
+  for (const [id, t] of ship) linkRows.push(b.addRowFlat(t, -INF, p.shipments.get(id)!.quantity));
   const storageRows = new Map<string, number>();
-  for (const [k, terms] of storage) storageRows.set(k, b.addRow(terms, -INF, (caps.storageCm3.get(k) ?? 0) / 1000));
+  for (const [k, t] of storage) storageRows.set(k, b.addRowFlat(t, -INF, (caps.storageCm3.get(k) ?? 0) / 1000));
   const supplierRows = new Map<string, number>();
-  for (const [id, terms] of supplier) supplierRows.set(id, b.addRow(terms, -INF, caps.supplierUnits.get(id) ?? 0));
+  for (const [id, t] of supplier) supplierRows.set(id, b.addRowFlat(t, -INF, caps.supplierUnits.get(id) ?? 0));
   linkRows.push(...storageRows.values(), ...supplierRows.values());
   return { model: b.build(), candCol, storageRows, supplierRows, shortCol, balanceRows, moqCol, usefulCol, linkRows };
 }
 
-function sumUpper(b: ModelBuilder, terms: Array<[number, number]> | undefined): number {
-  if (!terms) return 0;
-  const m = b.build();
-  return terms.reduce((s, [col]) => s + m.cols.upper[col], 0);
+function sumUpper(b: PackedModelBuilder, flat: number[] | undefined): number {
+  if (!flat) return 0;
+  let s = 0;
+  for (let t = 0; t < flat.length; t += 2) s += b.upperOf(flat[t]);
+  return s;
+}
+
+/** Σ coefficient × value over one row of a built model. */
+export function rowActivity(model: PackedModel, row: number, values: Float64Array): number {
+  let a = 0;
+  for (let k = model.starts[row]; k < model.starts[row + 1]; k++) a += model.values[k] * values[model.indices[k]];
+  return a;
 }
 
 /**
@@ -186,8 +213,8 @@ function sumUpper(b: ModelBuilder, terms: Array<[number, number]> | undefined): 
  * for its flows, the MOQ switches they need, and the shortage each balance row then has.
  */
 export function startFrom(p: Prepared, built: BuiltModel, flows: readonly Flow[]): Float64Array {
-  const rows = built.model.rows;
-  const x = new Float64Array(built.model.cols.cost.length);
+  const m = built.model;
+  const x = new Float64Array(m.numCols);
   for (const f of flows) {
     const col = built.candCol.get(f.cand);
     if (col === undefined) continue;
@@ -200,7 +227,7 @@ export function startFrom(p: Prepared, built: BuiltModel, flows: readonly Flow[]
     const s = p.state.get(k)!;
     const row = built.balanceRows.get(k)!;
     let inflow = 0;
-    rows.indices[row].forEach((c, t) => c !== col && (inflow += rows.values[row][t] * x[c]));
+    for (let t = m.starts[row]; t < m.starts[row + 1]; t++) if (m.indices[t] !== col) inflow += m.values[t] * x[m.indices[t]];
     x[col] = Math.max(0, s.target - s.position - inflow);
   }
   return x;

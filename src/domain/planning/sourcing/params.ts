@@ -54,6 +54,13 @@ export interface SourcingParams {
   chunkColumns: number;
   /** More chunks than this are solved in waves of this many, to bound memory (no repair pass then). */
   maxOpenChunks: number;
+  /**
+   * Chunk size, in columns, when the chunks are solved in waves (a model too big for `maxOpenChunks`
+   * chunks of `chunkColumns`): smaller chunks keep each worker's HiGHS heap small (~1.6 KB a column
+   * at the LP's peak) and each LP well within `timeLimitS`, at the price of more chunks sharing a
+   * storage row.
+   */
+  waveChunkColumns: number;
   timeLimitS: number;
   mipRelGap: number;
   /**
@@ -81,6 +88,7 @@ export const DEFAULT_SOURCING_PARAMS: SourcingParams = {
   splitColumns: 20_000,
   chunkColumns: 250_000,
   maxOpenChunks: 4,
+  waveChunkColumns: 100_000,
   timeLimitS: 60,
   mipRelGap: 1e-4,
   boundTimeS: 5,

@@ -8,7 +8,7 @@ import { evaluate, type Flow, type PlanMetrics } from './evaluate.ts';
 import { explain, type PlanLine, type ShortageLine } from './explain.ts';
 import { greedyPlan } from './greedy.ts';
 import { blockModel, itemBlocks, lagrangianLift, type ItemBlock } from './bound.ts';
-import { buildModel, fullCaps, startFrom, usage, type BuiltModel, type Caps } from './model.ts';
+import { buildModel, fullCaps, rowActivity, startFrom, usage, type BuiltModel, type Caps } from './model.ts';
 import { columnsOf, key, prepare, type Prepared, type SourcingInput } from './prepare.ts';
 
 export type PlanMethod = 'empty' | 'mip' | 'lp_rounding' | 'decomposed' | 'greedy';
@@ -87,7 +87,9 @@ export async function planSourcing(
     columns = allNeeds.reduce((s, ni) => s + columnsOf(p, ni), 0);
     // Branch and bound pays off on small models; big ones go by LP rounding, by temperature class.
     const useMip = columns <= p.params.maxTotalColumnsMip;
-    const lpChunks = useMip || p.params.decomposition === 'none' ? [allNeeds] : p.params.decomposition === 'by_item' || columns > p.params.splitColumns ? chunksByClass(p, p.params.chunkColumns) : [allNeeds];
+    let lpChunks = useMip || p.params.decomposition === 'none' ? [allNeeds] : p.params.decomposition === 'by_item' || columns > p.params.splitColumns ? chunksByClass(p, p.params.chunkColumns) : [allNeeds];
+    // Too many chunks to hold at once: solved in waves, in chunks of their own (smaller) size.
+    if (!useMip && lpChunks.length > p.params.maxOpenChunks && p.params.waveChunkColumns < p.params.chunkColumns) lpChunks = chunksByClass(p, p.params.waveChunkColumns);
     const decompose = useMip ? p.params.decomposition === 'by_item' || (p.params.decomposition === 'auto' && columns > p.params.maxColumnsMip) : lpChunks.length > 1;
     if (!decompose) {
       const r = await solveRegion(p, solver, allNeeds, fullCaps(p), useMip, p.params.timeLimitS, greedyFlows);
@@ -348,16 +350,10 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
   // orders go up, the most shortage saved per litre first (tier weight × units of its need that
   // the rest of the plan leaves uncovered), while the freed room and the rows' slack last.
   // Rounding up into room that other flows hold would only move the shortage elsewhere.
-  const rowsOf = built.model.rows;
+  const m = built.model;
   const round = (values: Float64Array, all: boolean): number => {
     const room = new Map<number, number>();
-    for (const row of [...built.storageRows.values(), ...built.supplierRows.values()]) {
-      let act = 0;
-      const idx = rowsOf.indices[row];
-      const val = rowsOf.values[row];
-      for (let t = 0; t < idx.length; t++) act += val[t] * values[idx[t]];
-      room.set(row, rowUpper(built, caps, row) - act);
-    }
+    for (const row of [...built.storageRows.values(), ...built.supplierRows.values()]) room.set(row, rowUpper(built, caps, row) - rowActivity(m, row, values));
     const todo: Array<{ ci: number; col: number; up: number; down: number; storageRow: number; supplierRow: number; litresPerPack: number; packSize: number; saved: number; costPerPack: number; density: number }> = [];
     const dualOf = (row: number) => (duals ? Math.max(0, -duals[row]) : 0);
     for (const [ci, col] of orders) {
@@ -387,10 +383,11 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
         const shortCol = built.shortCol.get(nk);
         const useful = built.usefulCol.get(col)?.col;
         let others = 0;
-        const idx = rowsOf.indices[brow];
-        const val = rowsOf.values[brow];
-        for (let t = 0; t < idx.length; t++) if (idx[t] !== shortCol && idx[t] !== col && idx[t] !== useful) others += val[t] * values[idx[t]];
-        residual = Math.max(0, rowsOf.lower[brow] - others);
+        for (let t = m.starts[brow]; t < m.starts[brow + 1]; t++) {
+          const c = m.indices[t];
+          if (c !== shortCol && c !== col && c !== useful) others += m.values[t] * values[c];
+        }
+        residual = Math.max(0, m.rowLower[brow] - others);
       }
       const gain = (packs: number) => (packs >= minPacks ? Math.min(packs * c.packSize, residual) : 0);
       const litres = (up - down) * litresPerPack;
@@ -500,8 +497,7 @@ async function solveChunkedLp(p: Prepared, solver: MipSolver, chunkNeeds: number
     firsts.forEach((r, c) => {
       if (!r.values) return;
       bound += r.objective ?? 0;
-      const rows = built[c].model.rows;
-      const activity = (row: number) => rows.indices[row].reduce((a, col, t) => a + rows.values[row][t] * r.values![col], 0);
+      const activity = (row: number) => rowActivity(built[c].model, row, r.values!);
       const note = (k: string, v: number) => {
         const m = use.get(k) ?? new Map<number, number>();
         m.set(c, v);
@@ -579,10 +575,10 @@ async function solveChunkedLpInWaves(p: Prepared, solver: MipSolver, chunkNeeds:
     try {
       const r = await session.solve({ timeLimitS, withBasis: true });
       if (r.values) {
-        for (const [k, row] of b.storageRows) note(`s|${k}`, c, rowActivity(b, row, r.values) * 1000);
-        for (const [k, row] of b.supplierRows) note(`p|${k}`, c, rowActivity(b, row, r.values));
+        for (const [k, row] of b.storageRows) note(`s|${k}`, c, rowActivity(b.model, row, r.values) * 1000);
+        for (const [k, row] of b.supplierRows) note(`p|${k}`, c, rowActivity(b.model, row, r.values));
       }
-      progress(`chunk LP ${++done}/${chunkNeeds.length} (chunk ${c + 1}): ${r.status}, ${b.model.cols.cost.length} columns, ${r.solveTimeS.toFixed(1)} s in the solver`);
+      progress(`chunk LP ${++done}/${chunkNeeds.length} (chunk ${c + 1}): ${r.status}, ${b.model.numCols} columns, ${r.solveTimeS.toFixed(1)} s in the solver`);
       return { status: r.status, objective: r.objective, solved: r.values !== null, basis: r.basis, failure: r.values ? null : failure(r), lp: chunkLp(p, b, chunkNeeds[c], r) };
     } finally {
       session.close();
@@ -630,15 +626,6 @@ async function solveChunkedLpInWaves(p: Prepared, solver: MipSolver, chunkNeeds:
   return ok({ flows: flows.sort((a, b) => a.cand - b.cand), bound, chunks: chunkNeeds.length, lps: firsts.map((f) => f.lp) });
 }
 
-/** Σ coefficient × value over one row of a built model. */
-function rowActivity(built: BuiltModel, row: number, values: Float64Array): number {
-  const idx = built.model.rows.indices[row];
-  const val = built.model.rows.values[row];
-  let a = 0;
-  for (let t = 0; t < idx.length; t++) a += val[t] * values[idx[t]];
-  return a;
-}
-
 /** Step 3 of `solveChunkedLp`: re-rounds short chunks with what the other chunks left unused. */
 async function repair(p: Prepared, sessions: ModelSession[], chunkNeeds: number[][], built: BuiltModel[], chunkFlows: Flow[][], shares: Caps[], full: Caps, timeLimitS: number, solved: boolean[]): Promise<void> {
   const first = evaluate(p, chunkFlows.flat());
@@ -667,7 +654,7 @@ async function repair(p: Prepared, sessions: ModelSession[], chunkNeeds: number[
     // Hot, in the chunk's own session: free the orders rounding fixed again and widen the rows.
     const b = built[c];
     const orderCols = [...b.candCol].filter(([ci]) => p.candidates.isOrder(ci)).map(([, col]) => col).sort((x, y) => x - y);
-    const cols = { index: Int32Array.from(orderCols), lower: Float64Array.from(orderCols, (col) => b.model.cols.lower[col]), upper: Float64Array.from(orderCols, (col) => b.model.cols.upper[col]) };
+    const cols = { index: Int32Array.from(orderCols), lower: Float64Array.from(orderCols, (col) => b.model.colLower[col]), upper: Float64Array.from(orderCols, (col) => b.model.colUpper[col]) };
     const rows = capChanges(b, caps, shares[c]);
     const first = await sessions[c].solve({ timeLimitS }, { cols, ...(rows ? { rows } : {}) });
     if (!first.values) continue;
