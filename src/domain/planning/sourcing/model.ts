@@ -80,7 +80,7 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
   const shortCol = new Map<string, number>();
   const balanceRows = new Map<string, number>();
   const moqCol = new Map<number, number>();
-  const orderInflow: Array<[string, number, number, number]> = [];
+  const orderInflow: Array<[string, number, number, number, number]> = [];
   const usefulCol = new Map<number, UsefulUnits>();
   const integer = !opts.relax;
   const integerFlows = integer && (opts.integerFlows ?? true);
@@ -98,7 +98,7 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
         if (maxPacks <= 0) continue;
         const col = b.addVar({ cost: cs.effectiveFenPerUnit[ci] * packSize, upper: maxPacks, integer });
         candCol.set(ci, col);
-        orderInflow.push([nk, col, packSize, Math.max(1, Math.ceil(moqUnits / packSize))]);
+        orderInflow.push([nk, col, packSize, Math.max(1, Math.ceil(moqUnits / packSize)), ni]);
         push(storage, sk, col, (packSize * need.volumeCm3) / 1000);
         push(supplier, cs.supplierIdOf(ci), col, packSize);
         if (moqUnits > packSize) {
@@ -136,8 +136,8 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
   // N is not a whole number of packs, the order's useful units u obey u ≤ pack·k and
   // u ≤ N − r·(⌊N/pack⌋ + 1 − k), r = N mod pack (the upper hull of min(pack·k, N) over whole k),
   // so that the LP pays for the whole last pack as the plan will.
-  for (const [nk, col, packSize, minPacks] of orderInflow) {
-    const s = p.state.get(nk)!;
+  for (const [nk, col, packSize, minPacks, ni] of orderInflow) {
+    const s = p.state.of(p.needs[ni].nodeId, p.needs[ni].itemId)!;
     const usable = Math.max(0, s.target - s.position) + sumUpper(b, away.get(nk));
     const full = Math.floor(usable / packSize);
     const r = usable - full * packSize;

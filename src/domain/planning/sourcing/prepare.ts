@@ -8,6 +8,7 @@ import { checkKnown, checkNonNegInt, checkNonNegNumber, checkPositiveInt, checkU
 import { StraightLineTravel, type TravelTable } from '../../geo/index.ts';
 import { CandidateTable, SUPPLIER_ORDER, type Candidate } from './candidates.ts';
 import { withDefaults, type SourcingParams, type SourcingParamsInput } from './params.ts';
+import { NodeItemStates, type NodeItemState } from './state.ts';
 
 /** Everything the sourcing model reads, as plain data. */
 export interface SourcingInput {
@@ -31,24 +32,7 @@ export interface SourcingInput {
   roads?: { nodeIds: readonly string[]; table: TravelTable };
 }
 
-/** One node × item as the model sees it. */
-export interface NodeItemState {
-  nodeId: string;
-  itemId: string;
-  target: number;
-  onHand: number;
-  reserved: number;
-  inbound: number;
-  position: number;
-  /** target + safety stock: a giver never goes below it. */
-  floor: number;
-  /** What the node can ship now without going below its floor: min(onHand − reserved, position − floor), ≥ 0. */
-  giveCap: number;
-  /** What may leave in total (transfers and diverted inbound) without going below the floor, ≥ 0. */
-  surplusCap: number;
-  receiver: boolean;
-  canGive: boolean;
-}
+export type { NodeItemState } from './state.ts';
 
 export interface Need {
   index: number;
@@ -68,7 +52,8 @@ export interface Prepared {
   params: SourcingParams;
   nodes: Map<string, PlanningNode>;
   items: Map<string, PlanningItem>;
-  state: Map<string, NodeItemState>;
+  /** Node × item states, by node and item (`state.of(nodeId, itemId)`, or `state.get(key(nodeId, itemId))`). */
+  state: NodeItemStates;
   needs: Need[];
   /** Candidate sources, need by need (a need's candidates are `candidates.needStart[n]` up to `needStart[n + 1]`). */
   candidates: CandidateTable;
@@ -152,12 +137,11 @@ export function prepare(input: SourcingInput): Result<Prepared> {
   const receiverSet = new Set(receivers);
 
   // Node × item states: every pair with a target, a balance or a shipment.
-  const state = new Map<string, NodeItemState>();
+  const state = new NodeItemStates([...nodes.keys()], [...items.keys()]);
   const balanceByKey = new Map(input.balances.map((b) => [key(b.nodeId, b.itemId), b]));
-  const touch = (nodeId: string, itemId: string): NodeItemState => {
+  const touch = (nodeId: string, itemId: string): void => {
+    if (state.has(nodeId, itemId)) return;
     const k = key(nodeId, itemId);
-    let s = state.get(k);
-    if (s) return s;
     const b = balanceByKey.get(k);
     const t = targetByKey.get(k);
     const node = nodes.get(nodeId)!;
@@ -167,7 +151,7 @@ export function prepare(input: SourcingInput): Result<Prepared> {
     const position = onHand + inbound - reserved;
     const floor = (t?.targetUnits ?? 0) + (b?.safetyStock ?? 0);
     const canGive = node.kind !== 'supplier' && node.status !== 'suspended' && node.status !== 'closed';
-    s = {
+    const s: NodeItemState = {
       nodeId,
       itemId,
       target: t?.targetUnits ?? 0,
@@ -181,12 +165,12 @@ export function prepare(input: SourcingInput): Result<Prepared> {
       receiver: receiverSet.has(nodeId) && t !== undefined,
       canGive,
     };
-    state.set(k, s);
-    return s;
+    state.add(s);
   };
   for (const t of input.targets) if (items.has(t.itemId)) touch(t.nodeId, t.itemId);
   for (const b of input.balances) if (items.has(b.itemId)) touch(b.nodeId, b.itemId);
   for (const s of shipments) touch(s.toNodeId, s.itemId);
+  state.seal();
 
   // Free storage per receiver and class counts every balance at the node, assortment or not.
   const storageFreeCm3 = new Map<string, number>();
@@ -216,12 +200,15 @@ export function prepare(input: SourcingInput): Result<Prepared> {
 
   // Candidate sources per need.
   // Per item, its givers by node: a need scans its receiver's nearest nodes without building keys.
-  const giversByItem = new Map<string, Map<string, NodeItemState>>();
-  for (const s of state.values()) {
+  const giversByItem = new Map<string, Map<string, number>>();
+  const giverNodes = new Set<string>();
+  for (let r = 0; r < state.size; r++) {
+    const s = state.at(r);
     if (s.giveCap <= 0) continue;
     let m = giversByItem.get(s.itemId);
     if (!m) giversByItem.set(s.itemId, (m = new Map()));
-    m.set(s.nodeId, s);
+    m.set(s.nodeId, r);
+    giverNodes.add(s.nodeId);
   }
   const shipmentsByItem = new Map<string, DcShipment[]>();
   for (const s of shipments) {
@@ -262,7 +249,7 @@ export function prepare(input: SourcingInput): Result<Prepared> {
     return t;
   };
   // Per receiver, every giving node nearest first (ties by id): a need takes the first ones that hold its item.
-  const giverNodeIds = [...new Set([...state.values()].filter((s) => s.giveCap > 0).map((s) => s.nodeId))];
+  const giverNodeIds = [...giverNodes];
   const giverOrder = new Map<string, Array<{ nodeId: string; distanceM: number; hours: number }>>();
   const giversNear = (to: PlanningNode) => {
     let l = giverOrder.get(to.id);
@@ -287,9 +274,9 @@ export function prepare(input: SourcingInput): Result<Prepared> {
     const itemGivers = giversByItem.get(need.itemId);
     if (itemGivers) {
       for (const near of giversNear(to)) {
-        const g = itemGivers.get(near.nodeId);
-        if (!g) continue;
-        givers.push({ g, distanceM: near.distanceM, hours: near.hours });
+        const r = itemGivers.get(near.nodeId);
+        if (r === undefined) continue;
+        givers.push({ g: state.at(r), distanceM: near.distanceM, hours: near.hours });
         if (givers.length >= params.maxGiversPerNeed) break;
       }
     }
@@ -301,7 +288,7 @@ export function prepare(input: SourcingInput): Result<Prepared> {
     const ships = (shipmentsByItem.get(need.itemId) ?? [])
       .filter((s) => {
         if (s.toNodeId === need.nodeId) return false;
-        const dest = state.get(key(s.toNodeId, s.itemId))!;
+        const dest = state.of(s.toNodeId, s.itemId)!;
         return dest.receiver || dest.surplusCap > 0;
       })
       .map((s) => ({ s, ...travelCached(nodes.get(s.fromNodeId)!, to) }))
@@ -311,7 +298,7 @@ export function prepare(input: SourcingInput): Result<Prepared> {
       const dp = params.diversion;
       const arrivalH = round2((s.status === 'planned' ? dp.plannedDispatchH : dp.inTransitRerouteH) + hours);
       const unitCostFen = round2(dp.handlingFenPerUnit + (distanceM / 1000) * tp.fenPerLitreKm * litres);
-      const dest = state.get(key(s.toNodeId, s.itemId))!;
+      const dest = state.of(s.toNodeId, s.itemId)!;
       const maxUnits = Math.min(s.quantity, need.needUnits, dest.receiver ? s.quantity : dest.surplusCap);
       push({ kind: 'diversion', need: need.index, shipmentId: s.id, fromNodeId: s.fromNodeId, originalNodeId: s.toNodeId, distanceM: Math.round(distanceM), maxUnits, arrivalH, unitCostFen, effectiveFenPerUnit: unitCostFen + late(arrivalH, need.tierWeight) });
     }
