@@ -602,6 +602,7 @@ export const en = {
     'incident.end_too_early': 'The end of {{area}} must be after now and after its start.',
   },
   planNote: {
+    'plan.drafted_as_of_incident': 'Drafted in the incident’s own timeline, as of {{asOf}}: it was declared more than a week after it started, so the roster, the trips and the stock held until a reopening are planned for its dates, not from today.',
     'plan.zones_failed': 'Zone planner: {{message}}',
     'plan.no_zones': 'No delivery zones are stored: import or generate zones first.',
     'plan.targets_failed': 'Stock targets: {{message}}',

@@ -604,6 +604,7 @@ export const zhCN: Messages = {
     'incident.end_too_early': '{{area}} 的结束时间必须晚于现在和开始时间。',
   },
   planNote: {
+    'plan.drafted_as_of_incident': '该事件在开始一周多以后才登记，方案按事件自身的时间线（截至 {{asOf}}）编制：排班、车次和重开前的备货都按事件当时的日期安排，而不是从今天起。',
     'plan.zones_failed': '路区规划：{{message}}',
     'plan.no_zones': '尚未保存配送路区：请先导入或生成路区。',
     'plan.targets_failed': '库存目标：{{message}}',
