@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './support/app.ts';
+import { createTestApp, testClock, type TestApp } from './support/app.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
 import { declareDemoIncident, draftResponsePlan, simulateIncident } from '../src/flows/incident-response.ts';
 import { APPLY_AFTER_START_MIN } from '../src/domain/incidents/index.ts';
@@ -17,8 +17,9 @@ const budgets = { tripsBudgetMs: 500, tripsMaxIterations: 50, tripsDays: 2, rost
 const DAYS = 4;
 
 let t: TestApp;
+const clock = testClock(INCIDENT_CLOCK.toISOString());
 beforeAll(async () => {
-  t = await createTestApp({ demo: true });
+  t = await createTestApp({ demo: true, clock });
   await declareDemoIncident(t.db, REAL_CLOCK);
 }, 180_000);
 afterAll(async () => t?.close());
@@ -55,5 +56,23 @@ describe('a past incident drafted with today’s clock', () => {
     expect(today.none).toBe(own.none);
     expect(today.fill).toBeGreaterThan(today.none);
     expect(today.fill).toBeGreaterThanOrEqual(own.fill - 0.01);
+  });
+});
+
+describe('applying a replayed incident’s plan today', () => {
+  it('is refused over the API with a 409 that names the dates and how to run it live, and changes nothing', async () => {
+    // The plan drafted last (with today’s clock) is simulated, so only the replay rule stands in the way.
+    clock.set(REAL_CLOCK.toISOString());
+    const statuses = async () => (await t.db.selectFrom('nodes').select(['id', 'status']).orderBy('id').execute());
+    const before = await statuses();
+    const res = await t.app.inject({ method: 'POST', url: '/api/incidents/yizhuang-2022/apply', payload: {} });
+    expect(res.statusCode).toBe(409);
+    const body = res.json();
+    expect(body).toMatchObject({ field: 'id', expected: expect.stringContaining('within 7 days') });
+    expect(JSON.stringify(body)).toContain('declare-demo --today');
+    expect(JSON.stringify(body)).toContain('incident.replay_not_applicable');
+    expect(await statuses()).toEqual(before);
+    const plan = (await t.app.inject({ method: 'GET', url: '/api/incidents/yizhuang-2022/plan' })).json();
+    expect(plan.status).toBe('draft');
   });
 });

@@ -594,6 +594,7 @@ export const en = {
     'node.in_lockdown': 'The node is inside an active lockdown ({{areas}}): reopening needs an explicit override with a reason.',
     'node.override_reason_short': 'An override of a lockdown needs a reason of at least {{minChars}} characters.',
     'incident.lifted': 'This incident was lifted: nothing more can be done with it.',
+    'incident.replay_not_applicable': 'This incident started on {{startsAt}} and was declared more than a week later: its plan is a replay, to review and simulate, not to apply today. To run it live, declare it on today’s dates.',
     'incident.plan_never_simulated': 'This plan was never simulated: simulate it, review the figures, then apply.',
     'incident.plan_changed_since_simulated': 'This plan changed since its last simulation ({{simulatedAt}}): simulate it again, then apply.',
     'incident.discarded': 'This incident was discarded: nothing more can be done with it.',
