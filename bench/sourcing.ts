@@ -7,7 +7,9 @@
  * Default sizes: 5 nodes × 500 items (the seed's scale) and 50 × 2,000; `--full` adds
  * 200 × 5,000. Sizes not run report -1. `--bound-time S` gives the planner S seconds (its
  * `boundTimeS`, default 5) to lift the bound of LP-rounded plans with item blocks (bound.ts):
- * the gap keys are measured against what that time proves.
+ * the gap keys are measured against what that time proves. Each stage of a plan (prepared,
+ * greedy, every chunk's LP and rounding, bound, audit, explanations) prints a progress line on
+ * stderr with the seconds since the plan started, the process's RSS and the main thread's JS heap.
  */
 import { defaultSolver } from '../src/solver/highs.ts';
 import { SolverPool } from '../src/solver/pool.ts';
@@ -67,7 +69,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
     peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
     // A progress line on stderr at each stage: seconds since the start and resident memory.
-    const progress = (stage: string) => process.stderr.write(`  [${nodes}x${items} ${((performance.now() - started) / 1000).toFixed(1)} s, RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB] ${stage}\n`);
+    const progress = (stage: string) => process.stderr.write(`  [${nodes}x${items} ${((performance.now() - started) / 1000).toFixed(1)} s, RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB, JS heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB] ${stage}\n`);
     const r = await planSourcing(input, pool.mip, () => performance.now(), progress);
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);

@@ -133,7 +133,10 @@ export async function planSourcing(
     metrics = greedy;
     method = 'greedy';
   }
+  lps = null;
+  progress(`audited: objective ${Math.round(metrics.objective)}, ${flows.length} flows`);
   const { lines, shortages } = explain(p, flows, metrics);
+  progress(`explained: ${lines.length} lines, ${shortages.length} shortages`);
   const gapPct = bound === null ? null : metrics.objective <= 0 ? 0 : Math.max(0, ((metrics.objective - bound) / metrics.objective) * 100);
   const summary: PlanSummary = {
     method,
