@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from '../src/api/server.ts';
 import type { AppDeps } from '../src/api/deps.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
-import { openScratchDatabase } from '../src/store/scratch.ts';
-import { backendPids, CATALOGUE, NOW, procCpuMs, SEED, SLOTS } from './orders.ts';
+import { dropDatabase, openScratchDatabase } from '../src/store/scratch.ts';
+import { backendPids, CATALOGUE, NOW, procCpuMs, quiesce, rowsWrittenByTable, SEED, SLOTS } from './orders.ts';
 import type { LoadConfig, LoadResult } from './orders-load.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -36,6 +36,8 @@ const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/
 const scratch = await openScratchDatabase({ baseUrl: pglite ? undefined : baseUrl, prefix: 'bg_probe_orders', poolSize: 12, seed: SEED });
 const database = scratch.database;
 const deps: AppDeps = { database, db: database.db, clock: { now: () => NOW }, solver: defaultSolver, config: { auth: { enabled: false, orderRatePerMin: 0 } } as AppDeps['config'] };
+// Rows written (PostgreSQL's statistics), read before anything is placed and after the server's connections closed.
+const rows0 = pglite ? new Map<string, number>() : await rowsWrittenByTable(scratch.url!);
 const app = await buildApp(deps);
 await app.listen({ port: 0, host: '127.0.0.1' });
 const port = (app.server.address() as { port: number }).port;
@@ -57,7 +59,7 @@ const ask = (cfgs: LoadConfig[]) =>
     load.stdin!.write(JSON.stringify(cfgs) + '\n');
   });
 await ask([]);
-await ask([{ ports: [port], clients: 8, seconds: 1, catalogue: CATALOGUE, slots: SLOTS, seed: 7 }]);
+const [warm] = await ask([{ ports: [port], clients: 8, seconds: 1, catalogue: CATALOGUE, slots: SLOTS, seed: 7 }]);
 
 const pids0 = pglite ? [] : await backendPids(scratch.url!);
 const pg0 = new Map(pids0.map((p) => [p, procCpuMs(p)]));
@@ -83,6 +85,22 @@ let pgCpu = 0;
 for (const p of pids1) pgCpu += procCpuMs(p) - (pg0.get(p) ?? 0);
 const acc = r.accepted + r.partial;
 const per = (x: number) => Math.round((x / Math.max(1, acc)) * 1000) / 1000;
+load.stdin!.end();
+await app.close();
+await database.close();
+// Per accepted order of the warm-up and the rush together (both wrote).
+const rowsByTable: Record<string, number> = {};
+let rowsAll = 0;
+if (!pglite) {
+  await quiesce(scratch.url!);
+  const accAll = Math.max(1, acc + warm.accepted + warm.partial);
+  for (const [t, n] of await rowsWrittenByTable(scratch.url!)) {
+    const d = n - (rows0.get(t) ?? 0);
+    rowsAll += d;
+    if (d > 0) rowsByTable[t] = Math.round((d / accAll) * 100) / 100;
+  }
+  rowsAll /= accAll;
+}
 process.stdout.write(
   JSON.stringify({
     ordersPerSec: Math.round(acc / r.elapsedS),
@@ -96,9 +114,11 @@ process.stdout.write(
     backends: pids1.length,
     wallS: r.elapsedS,
     loadAvg1m: Math.round(loadAvg * 10) / 10,
+    rowsWrittenPerOrder: Math.round(rowsAll * 100) / 100,
+    rowsWrittenPerOrderByTable: rowsByTable,
   }) + '\n',
 );
-load.stdin!.end();
-await app.close();
-await scratch.close();
+// The pool is closed above; only the scratch database is left to drop.
+if (pglite) await scratch.close().catch(() => undefined);
+else await dropDatabase(baseUrl, new URL(scratch.url!).pathname.slice(1));
 process.exit(0);

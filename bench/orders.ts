@@ -225,11 +225,18 @@ async function startLoadProcess(): Promise<LoadProcess> {
 
 /** Rows inserted, updated and deleted in this database, as PostgreSQL's statistics count them. */
 async function rowsWritten(url: string): Promise<number> {
+  let n = 0;
+  for (const v of (await rowsWrittenByTable(url)).values()) n += v;
+  return n;
+}
+
+/** Rows inserted, updated and deleted per table of this database (PostgreSQL's statistics). */
+export async function rowsWrittenByTable(url: string): Promise<Map<string, number>> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    const r = await c.query('SELECT COALESCE(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint AS n FROM pg_stat_user_tables');
-    return Number(r.rows[0].n);
+    const r = await c.query('SELECT relname, (n_tup_ins + n_tup_upd + n_tup_del)::bigint AS n FROM pg_stat_user_tables');
+    return new Map(r.rows.map((x) => [x.relname as string, Number(x.n)]));
   } finally {
     await c.end();
   }
@@ -262,7 +269,7 @@ export async function backendPids(url: string): Promise<number[]> {
 }
 
 /** Waits until no connection to this database is left (each backend flushes its statistics as it exits). */
-async function quiesce(url: string): Promise<void> {
+export async function quiesce(url: string): Promise<void> {
   const u = new URL(url);
   const name = u.pathname.slice(1);
   u.pathname = '/postgres';
