@@ -18,7 +18,7 @@ import { buildApp } from '../src/api/server.ts';
 import type { AppDeps } from '../src/api/deps.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
 import { dropDatabase, openScratchDatabase } from '../src/store/scratch.ts';
-import { backendPids, CATALOGUE, NOW, procCpuMs, quiesce, rowsWrittenByTable, SEED, SLOTS } from './orders.ts';
+import { backendPids, CATALOGUE, NOW, procCpuMs, quiesce, SEED, tableWrites, SLOTS } from './orders.ts';
 import type { LoadConfig, LoadResult } from './orders-load.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -37,7 +37,7 @@ const scratch = await openScratchDatabase({ baseUrl: pglite ? undefined : baseUr
 const database = scratch.database;
 const deps: AppDeps = { database, db: database.db, clock: { now: () => NOW }, solver: defaultSolver, config: { auth: { enabled: false, orderRatePerMin: 0 } } as AppDeps['config'] };
 // Rows written (PostgreSQL's statistics), read before anything is placed and after the server's connections closed.
-const rows0 = pglite ? new Map<string, number>() : await rowsWrittenByTable(scratch.url!);
+const rows0 = pglite ? new Map<string, { rows: number; updates: number; hotUpdates: number }>() : await tableWrites(scratch.url!);
 const app = await buildApp(deps);
 await app.listen({ port: 0, host: '127.0.0.1' });
 const port = (app.server.address() as { port: number }).port;
@@ -90,12 +90,16 @@ await app.close();
 await database.close();
 // Per accepted order of the warm-up and the rush together (both wrote).
 const rowsByTable: Record<string, number> = {};
+// Of the rows updated, the share PostgreSQL could update in place without new index entries (HOT).
+const hotUpdatePctByTable: Record<string, number> = {};
 let rowsAll = 0;
 if (!pglite) {
   await quiesce(scratch.url!);
   const accAll = Math.max(1, acc + warm.accepted + warm.partial);
-  for (const [t, n] of await rowsWrittenByTable(scratch.url!)) {
-    const d = n - (rows0.get(t) ?? 0);
+  for (const [t, w] of await tableWrites(scratch.url!)) {
+    const w0 = rows0.get(t) ?? { rows: 0, updates: 0, hotUpdates: 0 };
+    const d = w.rows - w0.rows;
+    if (w.updates > w0.updates) hotUpdatePctByTable[t] = Math.round((100 * (w.hotUpdates - w0.hotUpdates)) / (w.updates - w0.updates));
     rowsAll += d;
     if (d > 0) rowsByTable[t] = Math.round((d / accAll) * 100) / 100;
   }
@@ -116,6 +120,7 @@ process.stdout.write(
     loadAvg1m: Math.round(loadAvg * 10) / 10,
     rowsWrittenPerOrder: Math.round(rowsAll * 100) / 100,
     rowsWrittenPerOrderByTable: rowsByTable,
+    hotUpdatePctByTable,
   }) + '\n',
 );
 // The pool is closed above; only the scratch database is left to drop.
