@@ -1,6 +1,6 @@
 /**
  * Where an order's time goes (a profiling probe for issue 17, not a benchmark of record):
- * `node --import tsx bench/orders-probe.ts [--seconds N] [--clients N] [--profile out.cpuprofile] [--pglite]`
+ * `node --import tsx bench/orders-probe.ts [--seconds N] [--clients N] [--profile out.cpuprofile] [--pglite] [--logger]`
  *
  * One fresh copy of the orders benchmark's seeded database, the HTTP server in this process, the
  * load generator (`bench/orders-load.ts`) in its own; after a warm-up it measures one rush and
@@ -31,6 +31,8 @@ const seconds = Number(opt('--seconds', '6'));
 const clients = Number(opt('--clients', '64'));
 const profileOut = opt('--profile', '');
 const pglite = args.includes('--pglite');
+// `--logger`: the server logs as `baogong serve` does (level info), into /dev/null.
+const logger = args.includes('--logger') ? { level: 'info', file: '/dev/null' } : false;
 const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const scratch = await openScratchDatabase({ baseUrl: pglite ? undefined : baseUrl, prefix: 'bg_probe_orders', poolSize: 12, seed: SEED });
@@ -38,7 +40,7 @@ const database = scratch.database;
 const deps: AppDeps = { database, db: database.db, clock: { now: () => NOW }, solver: defaultSolver, config: { auth: { enabled: false, orderRatePerMin: 0 } } as AppDeps['config'] };
 // Rows written (PostgreSQL's statistics), read before anything is placed and after the server's connections closed.
 const rows0 = pglite ? new Map<string, { rows: number; updates: number; hotUpdates: number }>() : await tableWrites(scratch.url!);
-const app = await buildApp(deps);
+const app = await buildApp(deps, { logger });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const port = (app.server.address() as { port: number }).port;
 
