@@ -150,7 +150,7 @@ export function orderReservationPart(lines: OrderReservation[], now: Date): { ct
   // key is never replayed (posting an existing group key is refused as a conflict), and a generic
   // operation reusing one is refused too, since no operation's SHA-256 equals the marker. What the
   // lines hold is checked from the movement lines themselves (`checkProjection`, the auditor).
-  const gs = [...new Map(lines.map((l) => [l.groupKey, 0])).keys()].sort();
+  const gs = [...new Set(lines.map((l) => l.groupKey))].sort();
   const keyed: KeyedLine[] = lines.map((l) => ({
     key: l.key,
     note: null,
