@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SolverPool } from './pool.ts';
 import { defaultSolver } from './highs.ts';
-import { INF, ModelBuilder, openSession, type LinearModel } from './model.ts';
+import { INF, ModelBuilder, openSession, pack, type LinearModel, type PackedModel } from './model.ts';
 
 const solverPool = new SolverPool(2);
 const pool = solverPool.mip;
@@ -69,4 +69,21 @@ describe('the solver pool\'s MIP port (HiGHS in worker threads, sessions pinned 
     }
     expect((await sessions[0].solve()).status).toBe('error');
   });
+
+  it('retires a worker whose HiGHS failed and answers the next job from a fresh one', async () => {
+    const own = new SolverPool(1);
+    try {
+      // A row that names column 5 of a one-column model: HiGHS refuses it, which leaves the worker's instance suspect.
+      const bad: PackedModel = { ...pack(knapsack(3)), numCols: 1, colCost: Float64Array.of(1), colLower: Float64Array.of(0), colUpper: Float64Array.of(1), integer: Uint8Array.of(0), starts: Int32Array.of(0, 1), indices: Int32Array.of(5), values: Float64Array.of(1) };
+      const r = await own.mip.solve(bad);
+      expect(r.status).toBe('error');
+      expect(own.stats().terminated).toBe(1);
+      const next = await own.mip.solve(knapsack(5));
+      expect(next.status).toBe('optimal');
+      expect(next.objective).toBe(12);
+    } finally {
+      await own.close();
+    }
+  });
 });
+

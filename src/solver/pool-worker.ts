@@ -20,7 +20,8 @@ const RELEASE_HEAP_BYTES = 256 * 1024 * 1024;
 // After a HiGHS abort (out of memory, for instance) the instance is unusable: the answer asks the
 // pool to retire this worker (`retire`), which then starts a fresh one for the next job.
 const post = (m: PoolReply, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(m.type === 'done' && highsAborted() ? { ...m, retire: true } : m, transfer);
-const buffersOf = (r: SolveResult): ArrayBuffer[] => [r.values, r.rowDuals, r.basis?.colStatus, r.basis?.rowStatus].filter((a) => a !== undefined && a !== null).map((a) => a.buffer as ArrayBuffer);
+// The answer's arrays are moved, not copied (each buffer once: a transfer list must not repeat one).
+const buffersOf = (r: SolveResult): ArrayBuffer[] => [...new Set([r.values, r.rowDuals, r.basis?.colStatus, r.basis?.rowStatus].filter((a) => a !== undefined && a !== null).map((a) => a.buffer as ArrayBuffer))];
 
 parentPort!.on('message', async (m: PoolMessage) => {
   if ('close' in m) {
@@ -33,6 +34,8 @@ parentPort!.on('message', async (m: PoolMessage) => {
   try {
     if (job.kind === 'mip') {
       const result = await highs.solve(job.model, job.options);
+      // A one-off model is disposed after its solve: a heap it grew can go if no session needs it.
+      if (sessions.size === 0) releaseHighsIfLarge(RELEASE_HEAP_BYTES);
       post({ id, type: 'done', result }, buffersOf(result));
     } else if (job.kind === 'open') {
       sessions.set(job.session, await LoadedModel.load(job.model));
