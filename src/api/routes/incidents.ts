@@ -2,7 +2,7 @@
  * Routes of the incidents context (/api/incidents): declare, draft, review and edit, simulate, apply,
  * lift, reconcile and the timeline.
  */
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
@@ -11,7 +11,7 @@ import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../ide
 import { IncidentInputSchema, PLAN_PART_CONTENT, isPlanPartName } from '../../domain/incidents/index.ts';
 import * as store from '../../store/incidents.ts';
 import { undoApply } from '../../flows/incident/apply.ts';
-import { applyResponsePlan, declareDemoIncident, declareIncident, discardIncident, draftResponsePlan, extendIncident, incidentTimeline, liftIncident, reconcileDay, reconciliationWorkbook, simulateIncident, type DraftOptions, type FlowDeps } from '../../flows/incident-response.ts';
+import { applyResponsePlan, declareDemoIncident, declareIncident, discardIncident, draftResponsePlan, extendIncident, incidentTimeline, liftIncident, reconcileDay, reconciliationWorkbook, simulateIncident, type FlowDeps } from '../../flows/incident-response.ts';
 import { addDays, operatingDay, fail } from '../../domain/shared/index.ts';
 import { XLSX_MIME } from '../tabular.ts';
 import { queryAudit } from '../../store/auth.ts';
@@ -130,12 +130,12 @@ function checkPartContent(part: string, content: unknown): void {
 }
 
 /** An optional JSON body: absent, or an object matching `schema` (errors name the field). */
-function optionalBody<T>(schema: TSchema, body: unknown): T {
-  if (body === undefined || body === '') return {} as T;
+function optionalBody<S extends TObject>(schema: S, body: unknown): Static<S> {
+  if (body === undefined || body === '') return {} as Static<S>;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) fail({ code: 'validation_failed', message: 'the body must be a JSON object (or empty)', field: '(body)', expected: 'an object', actual: body });
   const e = Value.Errors(schema, body).First();
   if (e) fail({ code: 'validation_failed', message: `${e.path || '(body)'}: ${e.message}`, field: e.path.replace(/^\//, '').replace(/\//g, '.') || '(body)', expected: e.schema.description ?? JSON.stringify(e.schema).slice(0, 200), actual: e.value });
-  return body as T;
+  return body as Static<S>;
 }
 
 /** Incidents: declare, draft the response plan, review and edit its parts, simulate, apply, lift, reconcile. */
@@ -156,7 +156,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
       body: orNull(DemoBody),
       response: { 201: IncidentSchema, ...errors },
     },
-  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await declareDemoIncident(trx, clock.now(), optionalBody<{ id?: string; startsAt?: string }>(DemoBody, req.body)) })));
+  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await declareDemoIncident(trx, clock.now(), optionalBody(DemoBody, req.body)) })));
 
   app.get('/api/incidents', { schema: { tags, summary: 'List incidents', response: { 200: Type.Object({ incidents: Type.Array(IncidentSchema) }) } } }, async () => ({ incidents: await store.listIncidents(db) }));
 
@@ -174,7 +174,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
       body: orNull(DraftBody),
       response: { 201: PlanSchema, ...errors },
     },
-  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await draftResponsePlan(flow(trx), req.params.id, optionalBody<DraftOptions>(DraftBody, req.body)) })));
+  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await draftResponsePlan(flow(trx), req.params.id, optionalBody(DraftBody, req.body)) })));
 
   app.get('/api/incidents/:id/plan', { schema: { tags, summary: 'The current response plan', params: Params, response: { 200: PlanSchema, ...errors } } }, async (req) => {
     const id = req.params.id;
