@@ -5,7 +5,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
-import { StringEnum, typed } from '../typebox.ts';
+import { Ref, StringEnum, typed } from '../typebox.ts';
 import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
 import { XLSX_MIME } from '../tabular.ts';
 import * as store from '../../store/planning.ts';
@@ -158,7 +158,9 @@ const PlanHeader = {
   warnings: Type.Array(Type.String()),
   documents: Type.Array(PlanDocumentSchema, { description: 'transfer orders, purchase orders and diversions created by applying' }),
 };
-const PlanSchema = Type.Object({ ...PlanHeader, lines: Type.Array(PlanLineSchema), shortages: Type.Array(ShortageSchema) });
+const PlanSchema = Type.Object({ ...PlanHeader, lines: Type.Array(PlanLineSchema), shortages: Type.Array(ShortageSchema) }, { $id: 'SourcingPlan' });
+/** Schemas the server registers once (server.ts) and routes answer with by `Ref`: one entry each in /openapi.json's components. */
+export const sharedSchemas = [PlanSchema];
 const Id = Type.Object({ id: Type.String() });
 
 const SettingsOut = Open({
@@ -402,7 +404,7 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
         summary: 'Plan sourcing (transfers, DC diversions, normal or expedited supplier orders) for some nodes or the whole network; saved as a draft to review',
         headers: IdempotencyHeader,
         body: PlanRequestSchema,
-        response: { 201: PlanSchema, ...errors },
+        response: { 201: Ref(PlanSchema), ...errors },
       },
     },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createPlan(trx, solver, req.body, clock.now()) })),
@@ -412,7 +414,7 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
     plans: await store.listPlans(db),
   }));
 
-  app.get('/api/planning/plans/:id', { schema: { tags: TAG, summary: 'Review a plan: every line with its reason, every shortage with its reason', params: Id, response: { 200: PlanSchema, ...errors } } }, async (req) =>
+  app.get('/api/planning/plans/:id', { schema: { tags: TAG, summary: 'Review a plan: every line with its reason, every shortage with its reason', params: Id, response: { 200: Ref(PlanSchema), ...errors } } }, async (req) =>
     store.requirePlan(db, req.params.id),
   );
 
@@ -424,7 +426,7 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
         summary: 'Apply a draft plan atomically: transfer orders (stock held at the giver), purchase orders, diversions',
         params: Id,
         headers: IdempotencyHeader,
-        response: { 200: PlanSchema, ...errors },
+        response: { 200: Ref(PlanSchema), ...errors },
       },
     },
     // A workflow (src/flows/plan-apply.ts): each step commits with its journal record, so the key is kept apart.
@@ -433,7 +435,7 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
 
   app.post(
     '/api/planning/plans/:id/discard',
-    { schema: { tags: TAG, summary: 'Discard a draft plan', params: Id, headers: IdempotencyHeader, response: { 200: PlanSchema, ...errors } } },
+    { schema: { tags: TAG, summary: 'Discard a draft plan', params: Id, headers: IdempotencyHeader, response: { 200: Ref(PlanSchema), ...errors } } },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.discardPlan(trx, req.params.id) })),
   );
 
