@@ -5339,6 +5339,20 @@ export interface components {
                         [key: string]: unknown;
                     })[];
                     days?: number;
+                    hires?: ({
+                        byShift: ({
+                            people: number;
+                            shiftId: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        people: number;
+                        role: string;
+                        siteId: string;
+                        unmetHours: number;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
                     lenders?: string[];
                     method?: string;
                     notes?: string[];
