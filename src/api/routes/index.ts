@@ -34,5 +34,7 @@ export const routePlugins: RoutePlugin[] = [
 /**
  * Response schemas several routes answer with, each with an `$id`: the server registers them
  * once (app.addSchema) and routes point at them with `Ref(schema)` (src/api/typebox.ts).
+ * Registered at the root, not in the plugin: a plugin scope that adds a schema gets Fastify's
+ * default (strict) validator instead of the one installInputHardening sets.
  */
 export const sharedSchemas: TSchema[] = [...workforceSchemas, ...planningSchemas, ...tripsSchemas, ...incidentSchemas];
