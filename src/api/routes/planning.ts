@@ -116,7 +116,7 @@ const MultipliersOut = Open({
   key: Type.Number(),
   byNode: Type.Optional(Type.Record(Type.String(), Open({ essential: Type.Optional(Type.Number()), key: Type.Optional(Type.Number()) }))),
 });
-const PlanSummarySchema = Open(
+const PlanSummarySchema = Type.Object(
   {
     method: Type.Optional(Type.String()),
     status: Type.Optional(Type.String({ description: 'optimal when proven, else feasible' })),
@@ -139,7 +139,7 @@ const PlanSummarySchema = Open(
     solveTimeS: Type.Optional(Type.Number()),
     greedy: Type.Optional(Open({ weightedShortageUnits: Type.Number(), costFen: Type.Number(), objective: Type.Number() })),
   },
-  'method, shortage (weighted), cost, bound and gap, the greedy baseline',
+  { additionalProperties: true, description: 'method, shortage (weighted), cost, bound and gap, the greedy baseline', $id: 'SourcingPlanSummary' },
 );
 const PlanDocumentSchema = Open({
   kind: StringEnum(['transfer_order', 'purchase_order', 'diversion'] as const),
@@ -154,13 +154,13 @@ const PlanHeader = {
   createdAt: Type.String(),
   appliedAt: Type.Union([Type.String(), Type.Null()]),
   request: Open({ receivers: Type.Optional(Type.Array(Type.String())), multipliers: Type.Optional(MultipliersOut), params: Type.Optional(Open({})) }, 'the request the plan was made from'),
-  summary: PlanSummarySchema,
+  summary: Ref(PlanSummarySchema),
   warnings: Type.Array(Type.String()),
   documents: Type.Array(PlanDocumentSchema, { description: 'transfer orders, purchase orders and diversions created by applying' }),
 };
 const PlanSchema = Type.Object({ ...PlanHeader, lines: Type.Array(PlanLineSchema), shortages: Type.Array(ShortageSchema) }, { $id: 'SourcingPlan' });
 /** Schemas the server registers once (server.ts) and routes answer with by `Ref`: one entry each in /openapi.json's components. */
-export const sharedSchemas = [PlanSchema];
+export const sharedSchemas = [PlanSummarySchema, PlanSchema];
 const Id = Type.Object({ id: Type.String() });
 
 const SettingsOut = Open({

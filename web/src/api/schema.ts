@@ -3176,37 +3176,7 @@ export interface paths {
                                     [key: string]: unknown;
                                 };
                                 status: string;
-                                summary: {
-                                    bound?: number | null;
-                                    /** @enum {string|null} */
-                                    boundKind?: "mip" | "lp" | "lagrangian" | null;
-                                    chunks?: number;
-                                    columns?: number;
-                                    costFen?: number;
-                                    deliveryFen?: number;
-                                    gapPct?: number | null;
-                                    greedy?: {
-                                        costFen: number;
-                                        objective: number;
-                                        weightedShortageUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    lateUnitH?: number;
-                                    method?: string;
-                                    needs?: number;
-                                    needUnits?: number;
-                                    objective?: number;
-                                    premiumFen?: number;
-                                    receivers?: string[];
-                                    shortageUnits?: number;
-                                    solveTimeS?: number;
-                                    status?: string;
-                                    transportFen?: number;
-                                    weightedShortageUnits?: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
+                                summary: components["schemas"]["SourcingPlanSummary"];
                                 warnings: string[];
                             }[];
                         };
@@ -5515,38 +5485,39 @@ export interface components {
                 tier: string;
             }[];
             status: string;
-            summary: {
-                bound?: number | null;
-                /** @enum {string|null} */
-                boundKind?: "mip" | "lp" | "lagrangian" | null;
-                chunks?: number;
-                columns?: number;
-                costFen?: number;
-                deliveryFen?: number;
-                gapPct?: number | null;
-                greedy?: {
-                    costFen: number;
-                    objective: number;
-                    weightedShortageUnits: number;
-                } & {
-                    [key: string]: unknown;
-                };
-                lateUnitH?: number;
-                method?: string;
-                needs?: number;
-                needUnits?: number;
-                objective?: number;
-                premiumFen?: number;
-                receivers?: string[];
-                shortageUnits?: number;
-                solveTimeS?: number;
-                status?: string;
-                transportFen?: number;
-                weightedShortageUnits?: number;
+            summary: components["schemas"]["SourcingPlanSummary"];
+            warnings: string[];
+        };
+        SourcingPlanSummary: {
+            bound?: number | null;
+            /** @enum {string|null} */
+            boundKind?: "mip" | "lp" | "lagrangian" | null;
+            chunks?: number;
+            columns?: number;
+            costFen?: number;
+            deliveryFen?: number;
+            gapPct?: number | null;
+            greedy?: {
+                costFen: number;
+                objective: number;
+                weightedShortageUnits: number;
             } & {
                 [key: string]: unknown;
             };
-            warnings: string[];
+            lateUnitH?: number;
+            method?: string;
+            needs?: number;
+            needUnits?: number;
+            objective?: number;
+            premiumFen?: number;
+            receivers?: string[];
+            shortageUnits?: number;
+            solveTimeS?: number;
+            status?: string;
+            transportFen?: number;
+            weightedShortageUnits?: number;
+        } & {
+            [key: string]: unknown;
         };
         StaffingPlan: {
             appliedAt: string | null;
