@@ -6,13 +6,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { createHash } from 'node:crypto';
 import type { AppDeps } from './deps.ts';
-import { decide, isRead, NODE_SCOPED_ROLES, ROLES, type Principal, type Role } from '../domain/auth/index.ts';
+import { decide, isRead, NODE_SCOPED_ROLES, ROLES, type Principal } from '../domain/auth/index.ts';
 import { nodesTouched } from './scope.ts';
 import { LoginThrottle } from './throttle.ts';
 import { EMPTY_BODY } from './hardening.ts';
 import { DomainException, fail } from '../domain/shared/index.ts';
 import * as auth from '../store/auth.ts';
-import { toTable, writeTable, XLSX_MIME, type TableFormat } from './tabular.ts';
+import { toTable, writeTable, XLSX_MIME } from './tabular.ts';
+import { StringEnum, typed } from './typebox.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -267,16 +268,17 @@ const UserSchema = Type.Object({
   id: Type.String(),
   username: Type.String(),
   displayName: Type.String(),
-  role: Type.String({ enum: [...ROLES] }),
+  role: StringEnum(ROLES),
   nodeIds: Type.Array(Type.String()),
   disabled: Type.Boolean(),
   createdAt: Type.String(),
 });
 const Err = { $ref: 'Error#' };
 const EmptyBody = EMPTY_BODY;
-const RoleSchema = Type.String({ enum: [...ROLES], description: ROLES.join(', ') });
+const RoleSchema = StringEnum(ROLES, { description: ROLES.join(', ') });
 
-export async function authRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function authRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
+  const app = typed(scope);
   const { db, clock } = deps;
   // Per username and per client address: a few free failures, then a doubling wait.
   const byUser = new LoginThrottle({ freeFailures: 5, baseDelayMs: 1000, maxDelayMs: 15 * 60_000, windowMs: 30 * 60_000 });
@@ -310,7 +312,7 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
       },
     },
     async (req, reply) => {
-      const { username, password, mode } = req.body as { username: string; password: string; mode?: 'token' | 'cookie' };
+      const { username, password, mode } = req.body;
       const nowMs = clock.now().getTime();
       const userKey = username.toLowerCase();
       const waitMs = Math.max(byUser.waitMs(userKey, nowMs), byAddress.waitMs(req.ip, nowMs));
@@ -376,7 +378,7 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
       },
     },
     async (req, reply) => {
-      const body = req.body as { username: string; password: string; role: Role; nodeIds?: string[]; displayName?: string };
+      const body = req.body;
       return deps.db.transaction().execute(async (trx) => {
         if (body.nodeIds?.length) {
           const found = await trx.selectFrom('nodes').select('id').where('id', 'in', body.nodeIds).execute();
@@ -408,7 +410,7 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
     async (req) =>
       deps.db.transaction().execute(async (trx) => {
         const own = bearer(req);
-        const u = await auth.updateUser(trx, (req.params as { id: string }).id, req.body as any, clock.now(), own ? auth.tokenHash(own) : null);
+        const u = await auth.updateUser(trx, req.params.id, req.body, clock.now(), own ? auth.tokenHash(own) : null);
         req.audited = true;
         await auth.appendAudit(trx, auditEntry(req, 200, u, clock.now()));
         return u;
@@ -438,7 +440,7 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
       },
     },
     async (req, reply) => {
-      const b = req.body as { userId: string; name: string; expiresInDays?: number };
+      const b = req.body;
       const now = clock.now();
       const exp = new Date(now.getTime() + (b.expiresInDays ?? auth.DEFAULT_API_TOKEN_DAYS) * 86400_000);
       // The token and its audit row commit together, or not at all.
@@ -464,14 +466,14 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
         response: { 200: Type.Object({ tokens: Type.Array(TokenInfoSchema) }) },
       },
     },
-    async (req) => ({ tokens: await auth.listTokens(db, req.query as { userId?: string; kind?: 'session' | 'api'; includeRevoked?: boolean }) }),
+    async (req) => ({ tokens: await auth.listTokens(db, req.query) }),
   );
   app.delete(
     '/api/tokens/:id',
     { schema: { tags: ['auth'], summary: 'Revoke a session or API token by its id (admin)', params: Type.Object({ id: Type.String() }), response: { 200: TokenInfoSchema, 404: Err } } },
     async (req) =>
       db.transaction().execute(async (trx) => {
-        const id = (req.params as { id: string }).id;
+        const { id } = req.params;
         const t = await auth.revokeTokenById(trx, id, clock.now());
         if (!t) fail({ code: 'not_found', message: `token ${id} does not exist`, field: 'id', expected: 'a token id from GET /api/tokens', actual: id });
         req.audited = true;
@@ -489,13 +491,13 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
     offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
   });
   app.get('/api/audit', { schema: { tags: ['auth'], summary: 'The audit log: who did what, when, why (admin; read-only)', querystring: AuditQuery } }, async (req) =>
-    auth.queryAudit(db, req.query as auth.AuditFilter),
+    auth.queryAudit(db, req.query),
   );
   app.get(
     '/api/audit/export',
     { schema: { tags: ['auth'], summary: 'Export the audit log as CSV or .xlsx (admin)', querystring: Type.Composite([AuditQuery, Type.Object({ format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])) })]) } },
     async (req, reply) => {
-      const q = req.query as auth.AuditFilter & { format?: TableFormat };
+      const q = req.query;
       const { entries } = await auth.queryAudit(db, { ...q, limit: q.limit ?? 10000 });
       const rows = entries.map((e) => ({ ...e, params: JSON.stringify(e.params), before: JSON.stringify(e.before), after: JSON.stringify(e.after) }));
       const format = q.format ?? 'csv';

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import type { AppDeps } from './deps.ts';
 import { ErrorSchema, installErrorHandler } from './errors.ts';
 import { XLSX_MIME } from './tabular.ts';
-import { routePlugins } from './routes/index.ts';
+import { routePlugins, sharedSchemas } from './routes/index.ts';
 import { toOpenApi30Document } from './openapi.ts';
 import { authRoutes, installAuth } from './auth.ts';
 import { normalisePath } from './normalise.ts';
@@ -43,6 +43,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean | object 
     zlibOptions: { level: 6 },
   });
   app.addSchema(ErrorSchema);
+  for (const schema of sharedSchemas) app.addSchema(schema);
   installInputHardening(app, [ErrorSchema]);
   installSecurityHeaders(app);
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));

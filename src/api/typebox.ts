@@ -22,3 +22,13 @@ export function typed(app: FastifyInstance): TypedApp {
 
 /** A string schema `{ enum: values }` (as `Type.String({ enum })` writes it), typed as the union of the values. */
 export const StringEnum = <T extends readonly string[]>(values: T, options: StringOptions = {}) => Type.Unsafe<T[number]>(Type.String({ enum: [...values], ...options }));
+
+/**
+ * A reference to a schema registered once with `scope.addSchema(schema)` (it has an `$id`),
+ * typed as that schema. /openapi.json lists it once under components.schemas and every route
+ * answering with it points there, so the web's generated types hold it once too.
+ */
+export function Ref<T extends TSchema>(schema: T) {
+  if (!schema.$id) throw new Error('Ref: the schema has no $id (give it one and register it with addSchema)');
+  return Type.Unsafe<Static<T>>(Type.Ref(schema.$id));
+}

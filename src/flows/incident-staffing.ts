@@ -20,6 +20,7 @@ import {
   type ExpectedLoad, type NodeForPlan, type RosterPlanner, type StaffingPlanResult, type StaffingProblem,
 } from '../domain/workforce/index.ts';
 import { DEFAULT_SLOT_TEMPLATE } from '../domain/orders/index.ts';
+import type { StaffingPart } from '../domain/incidents/index.ts';
 import * as workforce from '../store/workforce.ts';
 import { applyStaffCapacity, restoreSlotCapacities, type StaffCapacityResult } from './staff-capacity.ts';
 import type { DB } from '../store/tables.ts';
@@ -57,6 +58,15 @@ export interface StoredRoster {
   rates: typeof DEFAULT_RATES;
   problem: Omit<StaffingProblem, 'staff'>;
   result: Omit<StaffingPlanResult, 'review'> & { review: StaffingPlanResult['review'] };
+}
+
+/**
+ * The roster a staffing part holds, as the draft stored it. The part's schema keeps the roster open
+ * (problem and result are the workforce context's shapes), so this is where it is read as one;
+ * `applyRoster` checks it holds shifts and assignments before storing it (a hand edit may not).
+ */
+export function storedRoster(part: StaffingPart | undefined): StoredRoster | undefined {
+  return (part?.roster ?? undefined) as StoredRoster | undefined;
 }
 
 export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftInput) {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { fail } from '../domain/shared/index.ts';
-import type { IncidentInput, PlanPart, PlanSummary } from '../domain/incidents/index.ts';
+import type { IncidentInput, PlanPartEntry, PlanPartName, PlanSummary } from '../domain/incidents/index.ts';
 import type { DB, IncidentsTable } from './tables.ts';
 
 type Db = Kysely<DB>;
@@ -26,15 +26,12 @@ export interface Incident {
   discardedAt: string | null;
 }
 
-export interface PlanPartView {
-  part: PlanPart | string;
+/** A part as the plan holds it: its name, its content typed by the part's schema (src/domain/incidents/parts.ts), and its review state. */
+export type PlanPartView = PlanPartEntry & {
   position: number;
-  /** The part's own shape (see src/domain/incidents/model.ts); left untyped until plan parts get their types. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: typed when plan parts get their types
-  content: any;
   edited: boolean;
   updatedAt: string;
-}
+};
 
 export interface ResponsePlan {
   id: string;
@@ -80,7 +77,7 @@ export async function setIncidentStatus(db: Db, id: string, status: IncidentStat
   await db.updateTable('incidents').set(patch).where('id', '=', id).execute();
 }
 
-export async function createPlan(db: Db, incidentId: string, kind: 'response' | 'lift', summary: unknown, parts: Array<{ part: string; content: unknown }>, now: Date): Promise<ResponsePlan> {
+export async function createPlan(db: Db, incidentId: string, kind: 'response' | 'lift', summary: unknown, parts: PlanPartEntry[], now: Date): Promise<ResponsePlan> {
   await db.updateTable('response_plans').set({ status: 'superseded' }).where('incident_id', '=', incidentId).where('kind', '=', kind).where('status', 'in', ['draft', 'failed']).execute();
   const id = randomUUID();
   await db.insertInto('response_plans').values({ id, incident_id: incidentId, kind, status: 'draft', summary: JSON.stringify(summary), created_at: now }).execute();
@@ -97,7 +94,8 @@ export async function requirePlan(db: Db, id: string): Promise<ResponsePlan> {
   const steps = await db.selectFrom('incident_applied_steps').selectAll().where('plan_id', '=', id).orderBy('position').execute();
   return {
     id: r.id, incidentId: r.incident_id, kind: r.kind as ResponsePlan['kind'], status: r.status as ResponsePlan['status'], summary: j(r.summary), createdAt: iso(r.created_at)!, appliedAt: iso(r.applied_at),
-    parts: parts.map((p) => ({ part: p.part, position: p.position, content: j(p.content), edited: p.edited, updatedAt: iso(p.updated_at)! })),
+    // Parts are written by the draft, a re-run or the lift, or edited through their schema (the route checks it).
+    parts: parts.map((p) => ({ part: p.part as PlanPartName, position: p.position, content: j(p.content), edited: p.edited, updatedAt: iso(p.updated_at)! })),
     steps: steps.map((s) => ({ position: s.position, step: s.step, status: s.status, result: j(s.result), error: s.error, at: iso(s.at)! })),
   };
 }

@@ -2,16 +2,16 @@
  * Routes of the incidents context (/api/incidents): declare, draft, review and edit, simulate, apply,
  * lift, reconcile and the timeline.
  */
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
-import { StringEnum, typed } from '../typebox.ts';
+import { Ref, StringEnum, typed } from '../typebox.ts';
 import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
 import { IncidentInputSchema, PLAN_PART_CONTENT, isPlanPartName } from '../../domain/incidents/index.ts';
 import * as store from '../../store/incidents.ts';
 import { undoApply } from '../../flows/incident/apply.ts';
-import { applyResponsePlan, declareDemoIncident, declareIncident, discardIncident, draftResponsePlan, extendIncident, incidentTimeline, liftIncident, reconcileDay, reconciliationWorkbook, simulateIncident, type DraftOptions, type FlowDeps } from '../../flows/incident-response.ts';
+import { applyResponsePlan, declareDemoIncident, declareIncident, discardIncident, draftResponsePlan, extendIncident, incidentTimeline, liftIncident, reconcileDay, reconciliationWorkbook, simulateIncident, type FlowDeps } from '../../flows/incident-response.ts';
 import { addDays, operatingDay, fail } from '../../domain/shared/index.ts';
 import { XLSX_MIME } from '../tabular.ts';
 import { queryAudit } from '../../store/auth.ts';
@@ -55,7 +55,7 @@ const IncidentSchema = Type.Object({
   appliedAt: orNull(Type.String()),
   liftedAt: orNull(Type.String()),
   discardedAt: orNull(Type.String()),
-});
+}, { $id: 'Incident' });
 /** One part of a plan: its content's schema is the part's (domain/incidents/parts.ts), told apart by `part`. */
 const PlanPartSchema = Type.Union(
   (Object.keys(PLAN_PART_CONTENT) as Array<keyof typeof PLAN_PART_CONTENT>).map((name) => Type.Object({
@@ -82,8 +82,8 @@ const PlanSchema = Type.Object({
   appliedAt: orNull(Type.String()),
   parts: Type.Array(PlanPartSchema, { description: 'a response plan: node_status, emergency_warehouse, zones, targets, sourcing, trips, staffing; a lift plan: actions, surplus_rebalance' }),
   steps: Type.Array(Type.Object({ position: Type.Integer(), step: Type.String(), status: Type.String(), result: Type.Unknown(), error: orNull(Type.String()), at: Type.String() }), { description: 'the apply (or lift) workflow steps, with their results' }),
-});
-const IncidentWithPlans = Type.Object({ ...IncidentSchema.properties, plan: orNull(PlanSchema), liftPlan: orNull(PlanSchema) });
+}, { $id: 'IncidentPlan' });
+const IncidentWithPlans = Type.Object({ ...IncidentSchema.properties, plan: orNull(Ref(PlanSchema)), liftPlan: orNull(Ref(PlanSchema)) });
 const SimulationSchema = Open(
   {
     planId: orNull(Type.String()),
@@ -130,13 +130,16 @@ function checkPartContent(part: string, content: unknown): void {
 }
 
 /** An optional JSON body: absent, or an object matching `schema` (errors name the field). */
-function optionalBody<T>(schema: TSchema, body: unknown): T {
-  if (body === undefined || body === '') return {} as T;
+function optionalBody<S extends TObject>(schema: S, body: unknown): Static<S> {
+  if (body === undefined || body === '') return {} as Static<S>;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) fail({ code: 'validation_failed', message: 'the body must be a JSON object (or empty)', field: '(body)', expected: 'an object', actual: body });
   const e = Value.Errors(schema, body).First();
   if (e) fail({ code: 'validation_failed', message: `${e.path || '(body)'}: ${e.message}`, field: e.path.replace(/^\//, '').replace(/\//g, '.') || '(body)', expected: e.schema.description ?? JSON.stringify(e.schema).slice(0, 200), actual: e.value });
-  return body as T;
+  return body as Static<S>;
 }
+
+/** Schemas the server registers once (server.ts) and routes answer with by `Ref`: one entry each in /openapi.json's components. */
+export const sharedSchemas = [IncidentSchema, PlanSchema];
 
 /** Incidents: declare, draft the response plan, review and edit its parts, simulate, apply, lift, reconcile. */
 export default async function incidentRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -145,7 +148,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
   const flow = (trxDb = db): FlowDeps => ({ db: trxDb, solver: deps.solver, routing: deps.routing, roster: deps.roster, now: () => clock.now() });
   const tags = ['incidents'];
 
-  app.post('/api/incidents', { schema: { tags, summary: 'Declare an incident: control areas with levels and times, affected nodes, an emergency warehouse to open', headers: IdempotencyHeader, body: IncidentInputSchema, response: { 201: IncidentSchema, ...errors } } },
+  app.post('/api/incidents', { schema: { tags, summary: 'Declare an incident: control areas with levels and times, affected nodes, an emergency warehouse to open', headers: IdempotencyHeader, body: IncidentInputSchema, response: { 201: Ref(IncidentSchema), ...errors } } },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await declareIncident(trx, req.body, clock.now()) })));
 
   app.post('/api/incidents/demo', {
@@ -154,11 +157,11 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
       description: 'Only declares (status declared): draft, simulate and apply it like any incident. Optional JSON body {"id": "yizhuang-2022", "startsAt": ISO}: default id yizhuang-2022 and the scenario\'s own dates (first area 2022-06-22T10:00+08:00); startsAt moves the whole incident (e.g. to now) keeping every offset.',
       headers: IdempotencyHeader,
       body: orNull(DemoBody),
-      response: { 201: IncidentSchema, ...errors },
+      response: { 201: Ref(IncidentSchema), ...errors },
     },
-  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await declareDemoIncident(trx, clock.now(), optionalBody<{ id?: string; startsAt?: string }>(DemoBody, req.body)) })));
+  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await declareDemoIncident(trx, clock.now(), optionalBody(DemoBody, req.body)) })));
 
-  app.get('/api/incidents', { schema: { tags, summary: 'List incidents', response: { 200: Type.Object({ incidents: Type.Array(IncidentSchema) }) } } }, async () => ({ incidents: await store.listIncidents(db) }));
+  app.get('/api/incidents', { schema: { tags, summary: 'List incidents', response: { 200: Type.Object({ incidents: Type.Array(Ref(IncidentSchema)) }) } } }, async () => ({ incidents: await store.listIncidents(db) }));
 
   app.get('/api/incidents/:id', { schema: { tags, summary: 'One incident with its current plan', params: Params, response: { 200: IncidentWithPlans, ...errors } } }, async (req) => {
     const id = req.params.id;
@@ -172,11 +175,11 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
       description: 'Optional JSON body with budgets that keep the draft fast: {tripsBudgetMs (5000), tripsMaxIterations (400 per routing solve), tripsDays (2), rosterTimeLimitS (3), rosterDays (3), sourcingTimeLimitS (10)}. The trips part and the roster stop at them and say what they left.',
       // Declared (not only checked by hand), so the write hardening does not reduce the route to an empty body.
       body: orNull(DraftBody),
-      response: { 201: PlanSchema, ...errors },
+      response: { 201: Ref(PlanSchema), ...errors },
     },
-  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await draftResponsePlan(flow(trx), req.params.id, optionalBody<DraftOptions>(DraftBody, req.body)) })));
+  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await draftResponsePlan(flow(trx), req.params.id, optionalBody(DraftBody, req.body)) })));
 
-  app.get('/api/incidents/:id/plan', { schema: { tags, summary: 'The current response plan', params: Params, response: { 200: PlanSchema, ...errors } } }, async (req) => {
+  app.get('/api/incidents/:id/plan', { schema: { tags, summary: 'The current response plan', params: Params, response: { 200: Ref(PlanSchema), ...errors } } }, async (req) => {
     const id = req.params.id;
     await store.requireIncident(db, id);
     const p = await store.latestPlan(db, id, 'response');
@@ -185,7 +188,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
   });
 
   app.put('/api/incidents/:id/plan/parts/:part', {
-    schema: { tags, summary: 'Edit one part of the draft plan (the content replaces the drafted one and is marked edited)', params: Type.Object({ id: Type.String(), part: Type.String() }), headers: IdempotencyHeader, body: Type.Object({ content: Type.Unknown() }, { additionalProperties: false }), response: { 200: PlanSchema, ...errors } },
+    schema: { tags, summary: 'Edit one part of the draft plan (the content replaces the drafted one and is marked edited)', params: Type.Object({ id: Type.String(), part: Type.String() }), headers: IdempotencyHeader, body: Type.Object({ content: Type.Unknown() }, { additionalProperties: false }), response: { 200: Ref(PlanSchema), ...errors } },
   }, async (req, reply) => {
     const { id, part } = req.params;
     return withIdempotency(db, req, reply, async (trx) => {
@@ -212,7 +215,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
     schema: {
       tags, summary: 'Re-run one part of the draft plan with the planner\'s choices: zones (a node\'s radius, capacity, whether it receives zones) sourcing (the receiving nodes; the trips part follows) or targets (the assortment size; sourcing and trips follow)',
       description: `Parts: ${RERUNNABLE_PARTS.join(', ')}. zones: {"nodes": [{"nodeId", "maxDeliveryRadiusM"?, "dailyOrderCapacity"?, "receivesZones"?}]}; sourcing: {"receivers": [node ids]}; targets: {"assortmentSize": n} (the sourcing plan and trips follow). The parts saved are marked edited: simulate again before apply.`,
-      params: Type.Object({ id: Type.String(), part: Type.String({ enum: [...RERUNNABLE_PARTS] }) }), headers: IdempotencyHeader, body: RerunBody, response: { 200: PlanSchema, ...errors },
+      params: Type.Object({ id: Type.String(), part: Type.String({ enum: [...RERUNNABLE_PARTS] }) }), headers: IdempotencyHeader, body: RerunBody, response: { 200: Ref(PlanSchema), ...errors },
     },
   }, async (req, reply) => {
     const { id, part } = req.params;
@@ -238,7 +241,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
       tags, summary: 'Apply the reviewed plan exactly (edits included, nothing planned again): each part is a step with a compensation; a failure undoes the steps already applied; a plan stopped midway resumes', params: Params, headers: IdempotencyHeader,
       description: 'Optional JSON body {"override": {"reason": "..."}} to apply a plan changed since its last simulation (the reason is kept with the plan); {"failAtStep": "zones"}: a drill that makes that step fail, to rehearse the compensations. A repeated Idempotency-Key replays the first answer.',
       body: orNull(ApplyBody),
-      response: { 200: PlanSchema, ...errors },
+      response: { 200: Ref(PlanSchema), ...errors },
     },
   }, async (req, reply) => {
     const body = req.body ?? {};
@@ -247,11 +250,11 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
   });
 
   app.post('/api/incidents/:id/apply/undo', {
-    schema: { tags, summary: 'Undo an apply stopped midway (e.g. the server was killed) or failed: every step done is compensated in reverse order; the plan can then be applied again', params: Params, headers: IdempotencyHeader, response: { 200: PlanSchema, ...errors } },
+    schema: { tags, summary: 'Undo an apply stopped midway (e.g. the server was killed) or failed: every step done is compensated in reverse order; the plan can then be applied again', params: Params, headers: IdempotencyHeader, response: { 200: Ref(PlanSchema), ...errors } },
   }, async (req, reply) => withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await undoApply(flow(), req.params.id) })));
 
   // Not in one transaction: the lift is a workflow whose steps commit one by one (a lift stopped midway resumes).
-  app.post('/api/incidents/:id/lift', { schema: { tags, summary: 'Lift the incident: areas lifted, zones back, the roster ended, the emergency warehouse suspended with its surplus listed for rebalancing (a workflow, each step with a compensation)', params: Params, headers: IdempotencyHeader, response: { 200: PlanSchema, ...errors } } },
+  app.post('/api/incidents/:id/lift', { schema: { tags, summary: 'Lift the incident: areas lifted, zones back, the roster ended, the emergency warehouse suspended with its surplus listed for rebalancing (a workflow, each step with a compensation)', params: Params, headers: IdempotencyHeader, response: { 200: Ref(PlanSchema), ...errors } } },
     async (req, reply) => withIdempotentReplay(db, req, reply, async () => ({ status: 200, body: await liftIncident(flow(), req.params.id) })));
 
   const DayQuery = Type.Object({ day: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'an operating day YYYY-MM-DD (default: yesterday in the network\'s time zone, the day the nightly run covers)' })) });
@@ -260,7 +263,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
   app.post('/api/incidents/:id/discard', {
     schema: {
       tags, summary: 'Discard a declared or drafted incident that was never applied: its plans are set aside and nothing on the network changes (an applied incident is lifted instead)', params: Params, headers: IdempotencyHeader,
-      response: { 200: IncidentSchema, ...errors },
+      response: { 200: Ref(IncidentSchema), ...errors },
     },
   }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await discardIncident(flow(trx), req.params.id) })));
 
@@ -271,7 +274,7 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
         endsAt: Type.Union([Type.String({ format: 'date-time', description: 'ISO date-time after now and after each area\'s start' }), Type.Null()]),
         areaIds: Type.Optional(Type.Array(Type.String(), { minItems: 1, maxItems: 1000 })),
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ incident: IncidentSchema, areas: Type.Array(Type.Object({ areaId: Type.String(), controlAreaId: orNull(Type.String()), endsAt: orNull(Type.String()) })) }), ...errors },
+      response: { 200: Type.Object({ incident: Ref(IncidentSchema), areas: Type.Array(Type.Object({ areaId: Type.String(), controlAreaId: orNull(Type.String()), endsAt: orNull(Type.String()) })) }), ...errors },
     },
   }, async (req, reply) => {
     const { body } = req;

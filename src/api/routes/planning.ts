@@ -5,7 +5,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
-import { StringEnum, typed } from '../typebox.ts';
+import { Ref, StringEnum, typed } from '../typebox.ts';
 import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
 import { XLSX_MIME } from '../tabular.ts';
 import * as store from '../../store/planning.ts';
@@ -116,7 +116,7 @@ const MultipliersOut = Open({
   key: Type.Number(),
   byNode: Type.Optional(Type.Record(Type.String(), Open({ essential: Type.Optional(Type.Number()), key: Type.Optional(Type.Number()) }))),
 });
-const PlanSummarySchema = Open(
+const PlanSummarySchema = Type.Object(
   {
     method: Type.Optional(Type.String()),
     status: Type.Optional(Type.String({ description: 'optimal when proven, else feasible' })),
@@ -139,7 +139,7 @@ const PlanSummarySchema = Open(
     solveTimeS: Type.Optional(Type.Number()),
     greedy: Type.Optional(Open({ weightedShortageUnits: Type.Number(), costFen: Type.Number(), objective: Type.Number() })),
   },
-  'method, shortage (weighted), cost, bound and gap, the greedy baseline',
+  { additionalProperties: true, description: 'method, shortage (weighted), cost, bound and gap, the greedy baseline', $id: 'SourcingPlanSummary' },
 );
 const PlanDocumentSchema = Open({
   kind: StringEnum(['transfer_order', 'purchase_order', 'diversion'] as const),
@@ -154,11 +154,13 @@ const PlanHeader = {
   createdAt: Type.String(),
   appliedAt: Type.Union([Type.String(), Type.Null()]),
   request: Open({ receivers: Type.Optional(Type.Array(Type.String())), multipliers: Type.Optional(MultipliersOut), params: Type.Optional(Open({})) }, 'the request the plan was made from'),
-  summary: PlanSummarySchema,
+  summary: Ref(PlanSummarySchema),
   warnings: Type.Array(Type.String()),
   documents: Type.Array(PlanDocumentSchema, { description: 'transfer orders, purchase orders and diversions created by applying' }),
 };
-const PlanSchema = Type.Object({ ...PlanHeader, lines: Type.Array(PlanLineSchema), shortages: Type.Array(ShortageSchema) });
+const PlanSchema = Type.Object({ ...PlanHeader, lines: Type.Array(PlanLineSchema), shortages: Type.Array(ShortageSchema) }, { $id: 'SourcingPlan' });
+/** Schemas the server registers once (server.ts) and routes answer with by `Ref`: one entry each in /openapi.json's components. */
+export const sharedSchemas = [PlanSummarySchema, PlanSchema];
 const Id = Type.Object({ id: Type.String() });
 
 const SettingsOut = Open({
@@ -402,7 +404,7 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
         summary: 'Plan sourcing (transfers, DC diversions, normal or expedited supplier orders) for some nodes or the whole network; saved as a draft to review',
         headers: IdempotencyHeader,
         body: PlanRequestSchema,
-        response: { 201: PlanSchema, ...errors },
+        response: { 201: Ref(PlanSchema), ...errors },
       },
     },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.createPlan(trx, solver, req.body, clock.now()) })),
@@ -412,7 +414,7 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
     plans: await store.listPlans(db),
   }));
 
-  app.get('/api/planning/plans/:id', { schema: { tags: TAG, summary: 'Review a plan: every line with its reason, every shortage with its reason', params: Id, response: { 200: PlanSchema, ...errors } } }, async (req) =>
+  app.get('/api/planning/plans/:id', { schema: { tags: TAG, summary: 'Review a plan: every line with its reason, every shortage with its reason', params: Id, response: { 200: Ref(PlanSchema), ...errors } } }, async (req) =>
     store.requirePlan(db, req.params.id),
   );
 
@@ -424,7 +426,7 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
         summary: 'Apply a draft plan atomically: transfer orders (stock held at the giver), purchase orders, diversions',
         params: Id,
         headers: IdempotencyHeader,
-        response: { 200: PlanSchema, ...errors },
+        response: { 200: Ref(PlanSchema), ...errors },
       },
     },
     // A workflow (src/flows/plan-apply.ts): each step commits with its journal record, so the key is kept apart.
@@ -433,7 +435,7 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
 
   app.post(
     '/api/planning/plans/:id/discard',
-    { schema: { tags: TAG, summary: 'Discard a draft plan', params: Id, headers: IdempotencyHeader, response: { 200: PlanSchema, ...errors } } },
+    { schema: { tags: TAG, summary: 'Discard a draft plan', params: Id, headers: IdempotencyHeader, response: { 200: Ref(PlanSchema), ...errors } } },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await store.discardPlan(trx, req.params.id) })),
   );
 

@@ -2,7 +2,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
-import { StringEnum, typed } from '../typebox.ts';
+import { Ref, StringEnum, typed } from '../typebox.ts';
 import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
 import { fail } from '../../domain/shared/index.ts';
 import { VEHICLE_KINDS, tripSheetHtml, type SolveFn } from '../../domain/trips/index.ts';
@@ -65,10 +65,10 @@ const PlanHeaderProps = {
   id: Type.String(), day: Type.String(), mode: Type.String(), wave: Nullable(Type.String()), status: Type.String(), createdAt: Type.String(), decidedAt: Nullable(Type.String()),
   violations: Type.Array(Open({ code: Type.String(), message: Type.String() })),
 };
-const PlanOut = Open({
+const PlanOut = Type.Object({
   ...PlanHeaderProps,
   result: Open({ trips: Type.Array(Open({ ref: Type.String(), stops: Type.Array(Open({})) })), unassigned: Type.Array(UnassignedOut), totals: PlanTotalsOut, warnings: Type.Array(Type.String()) }),
-});
+}, { additionalProperties: true, $id: 'TripPlan' });
 const PlanListOut = Open({ ...PlanHeaderProps, totals: PlanTotalsOut });
 const TripStopOut = Open({
   seq: Type.Integer(), loadKind: Type.String(), loadId: Type.String(), place: Type.Object({ id: Type.String(), name: Type.String(), lat: Type.Number(), lng: Type.Number() }),
@@ -79,7 +79,7 @@ const TripStopOut = Open({
     itemId: Type.String(), name: Type.String(), unit: Type.String(), temperatureClass: Type.String(), quantity: Type.Number(), receivedQuantity: Nullable(Type.Number()), varianceQuantity: Nullable(Type.Number()),
   })),
 });
-const TripOut = Open({
+const TripOut = Type.Object({
   id: Type.String(), planId: Type.String(), ref: Type.String(), day: Type.String(), status: StringEnum(['confirmed', 'dispatched', 'completed', 'cancelled'] as const),
   vehicleTypeId: Type.String(), vehicleKey: Type.String(), vehicleId: Nullable(Type.String()), driverName: Nullable(Type.String()), driverPhone: Nullable(Type.String()),
   originNodeId: Type.String(), endNodeId: Type.String(), leaveHomeS: Type.Number(), departS: Type.Number(), returnS: Type.Number(), distanceM: Type.Number(), deadheadM: Type.Number(),
@@ -87,7 +87,7 @@ const TripOut = Open({
   coolantNoteCode: StringEnum(['coolant_rule', ''] as const, { description: '`coolant_rule` with the rule\'s figures in coolantNoteParams (the screen words them); empty for older trips' }),
   coolantNoteParams: Type.Record(Type.String(), Type.Number()), createdAt: Type.String(), dispatchedAt: Nullable(Type.String()), completedAt: Nullable(Type.String()),
   stops: Type.Array(TripStopOut),
-});
+}, { additionalProperties: true, $id: 'Trip' });
 
 const PlanBody = Type.Object(
   {
@@ -115,6 +115,9 @@ const ArriveBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** Schemas the server registers once (server.ts) and routes answer with by `Ref`: one entry each in /openapi.json's components. */
+export const sharedSchemas = [TripOut, PlanOut];
 
 /** The fleet, trip plans, trips, trip sheets, dispatch and arrival. */
 export default async function tripsRoutes(scope: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -214,7 +217,7 @@ export default async function tripsRoutes(scope: FastifyInstance, deps: AppDeps)
         tags: TRIPS,
         summary: 'Plan trips for a day: cold-chain transfers, an ambient wave, or a node\'s slot orders; kept for review',
         description: 'Answers when the solver is done (timeLimitS bounds it). Every load is on a trip or listed in result.unassigned with a reason (invalid_load, incompatible, demand_exceeds_capacity, time_window_unreachable, fleet_exhausted). violations lists what the independent auditor found (empty for a valid plan).',
-        headers: IdempotencyHeader, body: PlanBody, response: { 201: PlanOut, ...errors },
+        headers: IdempotencyHeader, body: PlanBody, response: { 201: Ref(PlanOut), ...errors },
       },
     },
     async (req, reply) => {
@@ -227,24 +230,24 @@ export default async function tripsRoutes(scope: FastifyInstance, deps: AppDeps)
     { schema: { tags: TRIPS, summary: 'Recent trip plans (totals only)', querystring: Type.Object({ day: Type.Optional(Day) }), response: { 200: Type.Object({ plans: Type.Array(PlanListOut) }) } } },
     async (req) => ({ plans: await store.listPlans(db, req.query) }),
   );
-  app.get('/api/trips/plans/:id', { schema: { tags: TRIPS, summary: 'One trip plan with its trips, unassigned loads and audit', params: IdParam, response: { 200: PlanOut, ...errors } } }, async (req) =>
+  app.get('/api/trips/plans/:id', { schema: { tags: TRIPS, summary: 'One trip plan with its trips, unassigned loads and audit', params: IdParam, response: { 200: Ref(PlanOut), ...errors } } }, async (req) =>
     store.requirePlan(db, req.params.id),
   );
   app.post(
     '/api/trips/plans/:id/confirm',
-    { schema: { tags: TRIPS, summary: 'Confirm a plan: its trips are created and their loads taken off the open list', params: IdParam, headers: IdempotencyHeader, response: { 200: PlanOut, ...errors } } },
+    { schema: { tags: TRIPS, summary: 'Confirm a plan: its trips are created and their loads taken off the open list', params: IdParam, headers: IdempotencyHeader, response: { 200: Ref(PlanOut), ...errors } } },
     async (req, reply) => flow(req, reply, () => confirmTripPlan(db, req.params.id, () => clock.now())),
   );
   app.post(
     '/api/trips/plans/:id/discard',
-    { schema: { tags: TRIPS, summary: 'Discard a proposed plan', params: IdParam, headers: IdempotencyHeader, response: { 200: PlanOut, ...errors } } },
+    { schema: { tags: TRIPS, summary: 'Discard a proposed plan', params: IdParam, headers: IdempotencyHeader, response: { 200: Ref(PlanOut), ...errors } } },
     async (req, reply) => write(req, reply, 200, (trx) => store.discardPlan(trx, req.params.id, clock.now())),
   );
 
   // ---- trips ----
   app.get(
     '/api/trips',
-    { schema: { tags: TRIPS, summary: 'Trips, by day, status or plan', querystring: Type.Object({ day: Type.Optional(Day), status: Type.Optional(StringEnum(['confirmed', 'dispatched', 'completed', 'cancelled'] as const)), planId: Type.Optional(Type.String()) }), response: { 200: Type.Object({ trips: Type.Array(TripOut) }) } } },
+    { schema: { tags: TRIPS, summary: 'Trips, by day, status or plan', querystring: Type.Object({ day: Type.Optional(Day), status: Type.Optional(StringEnum(['confirmed', 'dispatched', 'completed', 'cancelled'] as const)), planId: Type.Optional(Type.String()) }), response: { 200: Type.Object({ trips: Type.Array(Ref(TripOut)) }) } } },
     async (req) => ({ trips: await store.listTrips(db, req.query) }),
   );
   app.get(
@@ -259,7 +262,7 @@ export default async function tripsRoutes(scope: FastifyInstance, deps: AppDeps)
       return reply.send(await store.sheetWorkbook(sheets));
     },
   );
-  app.get('/api/trips/:id', { schema: { tags: TRIPS, summary: 'One trip with its stops and manifests (received quantities and variances after arrival)', params: IdParam, response: { 200: TripOut, ...errors } } }, async (req) =>
+  app.get('/api/trips/:id', { schema: { tags: TRIPS, summary: 'One trip with its stops and manifests (received quantities and variances after arrival)', params: IdParam, response: { 200: Ref(TripOut), ...errors } } }, async (req) =>
     store.requireTrip(db, req.params.id),
   );
   app.get(
@@ -287,14 +290,14 @@ export default async function tripsRoutes(scope: FastifyInstance, deps: AppDeps)
       schema: {
         tags: TRIPS, summary: 'Assign a named vehicle or a driver', params: IdParam, headers: IdempotencyHeader,
         body: Type.Object({ vehicleId: Type.Optional(Type.Union([Type.String(), Type.Null()])), driverName: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])), driverPhone: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])) }, { additionalProperties: false, minProperties: 1 }),
-        response: { 200: TripOut, ...errors },
+        response: { 200: Ref(TripOut), ...errors },
       },
     },
     async (req, reply) => write(req, reply, 200, (trx) => store.assignTrip(trx, req.params.id, req.body)),
   );
   app.post(
     '/api/trips/:id/dispatch',
-    { schema: { tags: TRIPS, summary: 'Dispatch: every transfer on the trip leaves its origin and is in transit (all or none)', params: IdParam, headers: IdempotencyHeader, response: { 200: TripOut, ...errors } } },
+    { schema: { tags: TRIPS, summary: 'Dispatch: every transfer on the trip leaves its origin and is in transit (all or none)', params: IdParam, headers: IdempotencyHeader, response: { 200: Ref(TripOut), ...errors } } },
     async (req, reply) => flow(req, reply, () => dispatchTrip(db, req.params.id, () => clock.now())),
   );
   app.post(
@@ -303,7 +306,7 @@ export default async function tripsRoutes(scope: FastifyInstance, deps: AppDeps)
       schema: {
         tags: TRIPS,
         summary: 'Arrival at stops: transfers are received with the counted quantities; short and over are recorded as variances',
-        params: IdParam, headers: IdempotencyHeader, body: ArriveBody, response: { 200: TripOut, ...errors },
+        params: IdParam, headers: IdempotencyHeader, body: ArriveBody, response: { 200: Ref(TripOut), ...errors },
       },
     },
     async (req, reply) => {
@@ -318,7 +321,7 @@ export default async function tripsRoutes(scope: FastifyInstance, deps: AppDeps)
   );
   app.post(
     '/api/trips/:id/cancel',
-    { schema: { tags: TRIPS, summary: 'Cancel a confirmed trip; its loads are open again', params: IdParam, headers: IdempotencyHeader, response: { 200: TripOut, ...errors } } },
+    { schema: { tags: TRIPS, summary: 'Cancel a confirmed trip; its loads are open again', params: IdParam, headers: IdempotencyHeader, response: { 200: Ref(TripOut), ...errors } } },
     async (req, reply) => write(req, reply, 200, (trx) => store.cancelTrip(trx, req.params.id)),
   );
 }

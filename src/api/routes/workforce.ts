@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { StringEnum, typed } from '../typebox.ts';
+import { Ref, StringEnum, typed } from '../typebox.ts';
 import type { AppDeps } from '../deps.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { formatFrom, readTable, writeTable, XLSX_MIME, type TableFormat } from '../tabular.ts';
@@ -146,7 +146,9 @@ const PlanSchema = Type.Object({
   rules: WOpen({}, 'the staffing rules the plan was made with (hours, rest, borrowing)'),
   rates: WOpen({}, 'the work rates that turned orders and units into role-minutes'),
   slotCapacity: Type.Optional(WOpen({}, 'on apply: order slots whose capacity now comes from the roster, per node (before/after orders)')),
-});
+}, { $id: 'StaffingPlan' });
+/** Schemas the server registers once (server.ts) and routes answer with by `Ref`: one entry each in /openapi.json's components. */
+export const sharedSchemas = [PlanSchema];
 
 const AssignmentSchema = Type.Object({
   staffId: Type.String(),
@@ -397,7 +399,7 @@ export default async function workforceRoutes(scope: FastifyInstance, deps: AppD
           'Needs come from expected orders (loads, dailyLoads, or each node’s daily order capacity) at documented rates, plus the fixed needs. Max hours and rest are never broken: what cannot be covered is reported in review.unmet and review.shortfallByRoleShift.',
         headers: IdempotencyHeader,
         body: PlanRequestSchema,
-        response: { 201: PlanSchema, ...errors },
+        response: { 201: Ref(PlanSchema), ...errors },
       },
     },
     async (req, reply) => {
@@ -410,11 +412,11 @@ export default async function workforceRoutes(scope: FastifyInstance, deps: AppD
 
   app.get(
     '/api/staffing-plans',
-    { schema: { tags: TAG, summary: 'Staffing plans, newest first', querystring: Type.Object({ status: Type.Optional(Type.String({ enum: ['draft', 'applied', 'superseded'] })) }), response: { 200: Type.Object({ plans: Type.Array(PlanSchema) }) } } },
+    { schema: { tags: TAG, summary: 'Staffing plans, newest first', querystring: Type.Object({ status: Type.Optional(Type.String({ enum: ['draft', 'applied', 'superseded'] })) }), response: { 200: Type.Object({ plans: Type.Array(Ref(PlanSchema)) }) } } },
     async (req) => ({ plans: await store.listPlans(db, req.query.status) }),
   );
 
-  app.get('/api/staffing-plans/:id', { schema: { tags: TAG, summary: 'A plan with its review', params: Id, response: { 200: PlanSchema, ...errors } } }, async (req) =>
+  app.get('/api/staffing-plans/:id', { schema: { tags: TAG, summary: 'A plan with its review', params: Id, response: { 200: Ref(PlanSchema), ...errors } } }, async (req) =>
     store.requirePlan(db, req.params.id),
   );
 
@@ -438,7 +440,7 @@ export default async function workforceRoutes(scope: FastifyInstance, deps: AppD
 
   app.post(
     '/api/staffing-plans/:id/apply',
-    { schema: { tags: TAG, summary: 'Apply a draft plan: it becomes the roster; overlapping applied plans are superseded; its nodes\' order slots in the horizon get the capacity the roster gives', params: Id, headers: IdempotencyHeader, response: { 200: PlanSchema, ...errors } } },
+    { schema: { tags: TAG, summary: 'Apply a draft plan: it becomes the roster; overlapping applied plans are superseded; its nodes\' order slots in the horizon get the capacity the roster gives', params: Id, headers: IdempotencyHeader, response: { 200: Ref(PlanSchema), ...errors } } },
     async (req, reply) =>
       withIdempotency(db, req, reply, async (trx) => {
         const plan = await store.applyPlan(trx, req.params.id, clock.now());

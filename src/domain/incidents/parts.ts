@@ -121,6 +121,7 @@ export const StaffingPartSchema = Open({
   peopleBorrowed: Type.Optional(Num),
   byNode: Type.Array(Open({ nodeId: Str, role: Str, ordersPerDay: Num, people: Num, borrowed: Num, staffHours: Num, requiredRoleHours: Num, unmetRoleHours: Num })),
   notes: Type.Optional(Type.Array(Type.String())),
+  hires: Type.Optional(Type.Array(Open({ siteId: Str, role: Str, people: Num, unmetHours: Num, byShift: Type.Array(Open({ shiftId: Str, people: Num })) }), { description: 'people to hire (or riders to contract) per node and role to cover what stays unmet, each on one ordinary shift a day' })),
   roster: OrNull(Open({ startsAt: Str, rates: Open({}), problem: Open({}), result: Open({}) }, 'the roster as apply stores it: problem (sites, shifts, needs, rules) and result')),
 });
 
@@ -157,6 +158,17 @@ export type TripsPart = Static<typeof TripsPartSchema>;
 export type StaffingPart = Static<typeof StaffingPartSchema>;
 export type LiftActionsPart = Static<typeof LiftActionsPartSchema>;
 export type SurplusRebalancePart = Static<typeof SurplusRebalancePartSchema>;
+
+/** A part's content by the part's name, as its schema types it. */
+export type PlanPartContent<K extends PlanPartName = PlanPartName> = Static<(typeof PLAN_PART_CONTENT)[K]>;
+/** One part of a plan: its name and the content of that name's schema (a union told apart by `part`). */
+export type PlanPartEntry = { [K in PlanPartName]: { part: K; content: PlanPartContent<K> } }[PlanPartName];
+
+/** The content of the part `name` among a plan's parts, typed by that part's schema; undefined when the plan has no such part. */
+export function partContent<K extends PlanPartName>(parts: readonly PlanPartEntry[] | undefined, name: K): PlanPartContent<K> | undefined {
+  const found = parts?.find((p) => p.part === name);
+  return found?.content as PlanPartContent<K> | undefined;
+}
 
 /** Whether `name` is a part the plans hold. */
 export function isPlanPartName(name: string): name is PlanPartName {

@@ -13,8 +13,8 @@ import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
 import * as orders from '../../store/orders.ts';
 import { daySlots } from '../../domain/orders/index.ts';
-import { draftTime, REPLAY_AFTER_DAYS } from '../../domain/incidents/index.ts';
-import { applyRoster, undoRoster, type RosterStepResult } from '../incident-staffing.ts';
+import { draftTime, partContent, REPLAY_AFTER_DAYS, type PlanPartName } from '../../domain/incidents/index.ts';
+import { applyRoster, undoRoster, storedRoster, type RosterStepResult } from '../incident-staffing.ts';
 import { areaInput, planFingerprint, type Db, type FlowDeps } from './common.ts';
 import { runWorkflow, undoWorkflow, type Journal, type RunOptions, type Step } from '../workflow.ts';
 import { zoneSlotsStep } from './steps-slots.ts';
@@ -54,7 +54,7 @@ export const assortmentLine = (r: planning.AssortmentRow): AssortmentLine => [r.
 /** The steps of a plan's apply, built from its parts (the same steps on a resume and on an undo). */
 async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.Incident, attempt: number, options: { failAtStep?: string }): Promise<Step[]> {
   const incidentId = inc.id;
-  const part = (name: string) => plan.parts.find((p) => p.part === name)?.content;
+  const part = <K extends PlanPartName>(name: K) => partContent(plan.parts, name);
   const now = deps.now();
   const actor = `incident:${incidentId}`;
   const drill = (name: string) => {
@@ -130,7 +130,7 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
     name: 'staffing',
     // The roster becomes the applied staffing plan; its nodes' slots get the capacity it gives.
     run: async (trx) => {
-      const r = await applyRoster(trx, part('staffing')?.roster, now);
+      const r = await applyRoster(trx, storedRoster(part('staffing')), now);
       drill('staffing');
       return r;
     },

@@ -8,7 +8,7 @@ import { haversineM, defaultTravel } from '../../domain/geo/index.ts';
 import { capacityPerSlot } from '../../domain/workforce/index.ts';
 import { DEFAULT_SLOT_TEMPLATE } from '../../domain/orders/index.ts';
 import { takesOnlineOrders, type NodeStatus } from '../../domain/network/index.ts';
-import { draftTime, type PlanSummary } from '../../domain/incidents/index.ts';
+import { draftTime, type PlanSummary, type SourcingPart, type StaffingPart, type TargetsPart, type TripsPart, type ZonesPart } from '../../domain/incidents/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
@@ -92,7 +92,8 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
     ...nodes.filter((n) => DELIVERY.has(n.kind)).map((n) => ({ id: n.id, kind: n.kind as string, lat: n.lat, lng: n.lng, trading: takesOnlineOrders(immediate.get(n.id) ?? n.status), dailyOrderCapacity: n.dailyOrderCapacity, maxDeliveryRadiusM: n.maxDeliveryRadiusM })),
     ...(ewNode ? [{ id: ewNode.id, kind: 'emergency_warehouse', lat: ewNode.lat, lng: ewNode.lng, trading: true, dailyOrderCapacity: ewNode.dailyOrderCapacity ?? 0, maxDeliveryRadiusM: ewNode.maxDeliveryRadiusM ?? 0 }] : []),
   ];
-  let zonesPart: any = { changes: [], unserved: [], totals: { servedOrdersPerDay: 0, unservedOrdersPerDay: 0 }, note: 'no delivery zones stored: import or generate zones first' };
+  const noZones = 'no delivery zones stored: import or generate zones first';
+  let zonesPart: ZonesPart = { changes: [], unserved: [], totals: { servedOrdersPerDay: 0, unservedOrdersPerDay: 0 }, note: noZones };
   if (storedZones.length > 0) {
     // Widen radii and raise capacities within the per-kind limits before leaving a zone unserved.
     const r = await planWithWidening(
@@ -108,7 +109,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       zonesPart.handBackMode = spec.zoneHandBack ?? 'fit';
       zonesPart.handBack = zonesPart.handBackMode === 'none' ? [] : planHandBack(storedZones, p.changes, reopenings(statusChanges, spec.reopenOnlineOnlyAt));
     } else partFailed('zones', new DomainException(r.error));
-  } else note('plan.no_zones', {}, zonesPart.note);
+  } else note('plan.no_zones', {}, noZones);
   const totalDemand = storedZones.reduce((a, z) => a + z.demandOrdersPerDay, 0);
   const movableServed = zonesPart.totals.servedOrdersPerDay ?? 0;
   const unservedOrders = zonesPart.totals.unservedOrdersPerDay ?? 0;
@@ -250,7 +251,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   }
   // Capped at each item's shelf life: fresh goods at 5-10 days of cover expired unsold (write-offs).
   const multipliers = { essential: surge.essential, key: surge.key, byNode, capAtShelfLife: true };
-  let targetsPart: any = { multipliers, nodes: [] };
+  let targetsPart: TargetsPart = { multipliers, nodes: [] };
   try {
     const targets = await planning.currentTargets(db, { multipliers });
     targetsPart = { multipliers, surged: gaining, untilHandBack, holdDays: Number.isFinite(holdDays) ? Math.round(holdDays * 100) / 100 : null, lendersOnly: lending, lenderDaysOfCover: lenderDays, nodes: targetsByNode(targets) };
@@ -271,7 +272,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   // replenishment once it trades. A store whose zones all moved away receives nothing either.
   const receivers = [...affected].filter((id) => current.has(id) && takesOnlineOrders(immediate.get(id) ?? current.get(id)!) && takesOnlineOrders(finalStatus.get(id) ?? 'open') && (after.get(id) ?? 0) > 0).sort();
   if (ewNode && !current.has(ewNode.id)) note('plan.warehouse_not_sourced', { node: ewNode.nameZh, nodeEn: ewNode.nameEn ?? ewNode.nameZh }, `sourcing: the emergency warehouse ${ewNode.id} is not a node until the plan is applied; apply gives it the demand it takes over and plans its stock (steps emergency_demand and emergency_sourcing)`);
-  let sourcingPart: any = { planId: null, summary: null, receivers };
+  let sourcingPart: SourcingPart = { planId: null, summary: null, receivers };
   let transferLines: Array<{ fromNodeId: string; toNodeId: string; itemId: string; quantity: number }> = [];
   let supplierLines: SupplierLine[] = [];
   if (receivers.length === 0) note('plan.no_receivers', {}, 'sourcing: no affected node that keeps trading needs stock');
@@ -294,11 +295,12 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   lap('sourcing');
 
   // 6. Trips (trips context): the transfers as trips, cold chain over the day and ambient on the waves.
-  let tripsPart: any = { trips: 0, coldChainTrips: 0, ambientTrips: 0, dryIceBags: 0, icePacks: 0, coolantPacks: 0, loads: 0, unassigned: [] };
+  let tripsPart: TripsPart = { trips: 0, coldChainTrips: 0, ambientTrips: 0, dryIceBags: 0, icePacks: 0, coolantPacks: 0, loads: 0, unassigned: [] };
   if (transferLines.length + supplierLines.length > 0) {
     try {
-      tripsPart = await draftTrips(db, transferLines, { fromMs, days: options.tripsDays ?? 2, budgetMs: options.tripsBudgetMs, maxIterations: options.tripsMaxIterations, solve: deps.routing }, supplierLines);
-      if (tripsPart.unassigned.length > 0) note('plan.loads_without_trip', { n: tripsPart.unassigned.length, loads: tripsPart.loads, days: tripsPart.days }, `trips: ${tripsPart.unassigned.length} of ${tripsPart.loads} loads found no trip within ${tripsPart.days} day(s) (see the trips part)`);
+      const drafted = await draftTrips(db, transferLines, { fromMs, days: options.tripsDays ?? 2, budgetMs: options.tripsBudgetMs, maxIterations: options.tripsMaxIterations, solve: deps.routing }, supplierLines);
+      tripsPart = drafted;
+      if (drafted.unassigned.length > 0) note('plan.loads_without_trip', { n: drafted.unassigned.length, loads: drafted.loads, days: drafted.days }, `trips: ${drafted.unassigned.length} of ${drafted.loads} loads found no trip within ${drafted.days} day(s) (see the trips part)`);
     } catch (e) {
       partFailed('trips', e);
     }
@@ -306,7 +308,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   lap('trips');
 
   // 7. Staffing (workforce context): a roster for the affected nodes and their lenders.
-  let staffingPart: any = { staffHoursAssigned: 0, unmetRoleHours: 0, byNode: [], roster: null };
+  let staffingPart: StaffingPart = { staffHoursAssigned: 0, unmetRoleHours: 0, byNode: [], roster: null };
   try {
     staffingPart = await roster(afterHandBack);
     if (staffingPart.unmetRoleHours > 0) note('plan.role_hours_unmet', { n: staffingPart.unmetRoleHours }, `staffing: ${staffingPart.unmetRoleHours} role-hours cannot be covered by the people within reach (see the staffing part)`);

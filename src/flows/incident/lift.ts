@@ -3,12 +3,13 @@
  * a compensation.
  */
 import { fail } from '../../domain/shared/index.ts';
+import { partContent, type PlanPartName } from '../../domain/incidents/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as zoneFlows from '../zone-node-status.ts';
 import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
-import { applyRoster, undoRoster, type RosterStepResult } from '../incident-staffing.ts';
+import { applyRoster, undoRoster, storedRoster, type RosterStepResult } from '../incident-staffing.ts';
 import { runWorkflow, type Journal, type RunOptions, type Step } from '../workflow.ts';
 import { areaInput, type FlowDeps } from './common.ts';
 import { endZoneSlots, zoneSlotsStep } from './steps-slots.ts';
@@ -31,7 +32,7 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
   if (inc.status !== 'applied') fail({ code: 'conflict', message: `incident ${incidentId} is ${inc.status}; only an applied incident can be lifted`, field: 'id', expected: 'applied', actual: inc.status });
   const applied = await store.latestPlan(db, incidentId, 'response');
   const stepResult = (name: string) => applied?.steps.find((s) => s.step === name && s.status === 'applied')?.result as any;
-  const staffingRoster = applied?.parts.find((p) => p.part === 'staffing')?.content?.roster;
+  const staffingRoster = storedRoster(partContent(applied?.parts, 'staffing'));
   const now = deps.now();
   const actor = `incident:${incidentId}`;
 
@@ -74,7 +75,7 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
   const liftPlan = plan;
 
   const steps: Step[] = [];
-  const partOf = (name: string) => applied?.parts.find((p) => p.part === name)?.content as any;
+  const partOf = <K extends PlanPartName>(name: K) => partContent(applied?.parts, name);
   const scheduled = stepResult('scheduled_statuses');
   if (scheduled?.scheduled?.length) {
     // First, so that lifting the areas then restores each node's status from before the incident.

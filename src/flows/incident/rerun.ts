@@ -16,15 +16,16 @@
  * the part is one that can be re-run; every node named exists and can take the role asked of it.
  */
 import { fail } from '../../domain/shared/index.ts';
+import { draftTime, partContent, type PlanPartName, type TripsPart } from '../../domain/incidents/index.ts';
 import { planWithWidening, zoneAllocation, fitHandBack, planHandBack } from '../../domain/zones/index.ts';
 import { defaultTravel, haversineM } from '../../domain/geo/index.ts';
 import { takesOnlineOrders, type NodeStatus } from '../../domain/network/index.ts';
-import { draftTime } from '../../domain/incidents/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
 import { draftTrips } from '../incident-trips.ts';
+import { storedRoster } from '../incident-staffing.ts';
 import { DELIVERY, targetsByNode, type FlowDeps } from './common.ts';
 import { handBackDayCapacity, reopenings } from './draft.ts';
 import type { NodeChange } from './apply.ts';
@@ -63,7 +64,7 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
   if (!plan) fail({ code: 'not_found', message: `incident ${incidentId} has no response plan`, field: 'id', expected: 'a drafted plan (POST /api/incidents/:id/plan)', actual: 'none' });
   if (plan.status !== 'draft') fail({ code: 'conflict', message: `plan ${plan.id} is ${plan.status}; only a draft can be re-run`, field: 'planId', expected: 'a draft plan', actual: plan.status });
   if (!(RERUNNABLE_PARTS as readonly string[]).includes(part)) fail({ code: 'validation_failed', message: `part ${part} cannot be re-run on its own`, field: 'part', expected: RERUNNABLE_PARTS.join(' | '), actual: part });
-  const content = (name: string) => plan.parts.find((p) => p.part === name)?.content as any;
+  const content = <K extends PlanPartName>(name: K) => partContent(plan.parts, name);
   const nodes = await network.listNodes(db);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const ew = content('emergency_warehouse')?.node as { id: string; lat: number; lng: number; dailyOrderCapacity?: number; maxDeliveryRadiusM?: number } | null;
@@ -131,7 +132,7 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
       for (const h of zonesPart.handBack) {
         const node = byId.get(h.nodeId);
         const startMs = staffing?.roster?.startsAt ? Date.parse(staffing.roster.startsAt) : 0;
-        capacity.set(h.nodeId, Math.min(handBackDayCapacity(staffing?.roster, h.nodeId, Date.parse(h.at), startMs, staffing?.days ?? 3), node?.dailyOrderCapacity ?? 0));
+        capacity.set(h.nodeId, Math.min(handBackDayCapacity(storedRoster(staffing), h.nodeId, Date.parse(h.at), startMs, staffing?.days ?? 3), node?.dailyOrderCapacity ?? 0));
         for (const c of h.changes) {
           const z = storedZones.find((x) => x.id === c.zoneId);
           if (z && node) distances.set(c.zoneId, haversineM(node, z.centroid));
@@ -154,11 +155,11 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
     }
     const sel = await planning.previewAssortment(db, deps.solver, { size });
     tiers = Object.fromEntries(sel.lines.map((l) => [l.itemId, l.tier]));
-    const old = content('targets') ?? {};
-    const multipliers = old.multipliers ?? inc.spec.multipliers ?? { essential: 5, key: 10 };
+    const old = content('targets');
+    const multipliers = old?.multipliers ?? inc.spec.multipliers ?? { essential: 5, key: 10 };
     const perNode = targetsByNode(await planning.currentTargets(db, { multipliers, tiers }));
     const targetsPart = {
-      ...old,
+      ...(old ?? {}),
       multipliers,
       nodes: perNode,
       assortment: {
@@ -174,12 +175,12 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
   }
 
   // sourcing (and the trips that carry it)
-  const drafted = content('sourcing') ?? {};
+  const drafted = content('sourcing');
   // Givers and receivers as the lockdown leaves them at the apply (draft.ts): a store it suspends
   // neither gives nor receives.
   const atApply: Record<string, NodeStatus> = {};
   for (const c of (content('node_status')?.changes ?? []) as Array<{ nodeId: string; to: NodeStatus }>) if (c.to !== 'online_only' || !inc.spec.reopenOnlineOnlyAt) atApply[c.nodeId] = c.to;
-  const receivers = [...new Set(input.receivers ?? (drafted.receivers as string[] | undefined) ?? [])].sort();
+  const receivers = [...new Set(input.receivers ?? drafted?.receivers ?? [])].sort();
   receivers.forEach((id, i) => {
     if (atApply[id] && !takesOnlineOrders(atApply[id])) fail({ code: 'validation_failed', message: `node ${id} is ${atApply[id]} by the incident's lockdown when the plan is applied and cannot receive stock`, field: `receivers.${i}`, expected: 'a node that trades when the plan is applied', actual: id });
     const n = byId.get(id);
@@ -194,19 +195,20 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
   const multipliers = inc.spec.multipliers ?? { essential: 5, key: 10 };
   const sp = await planning.createPlan(db, deps.solver, { multipliers, receivers, statuses: atApply, params: { timeLimitS: input.sourcingTimeLimitS ?? 10 }, ...(tiers ? { tiers } : {}) }, now);
   // The sourcing plan drafted before is replaced: discard it so it cannot be applied by mistake.
-  if (typeof drafted.planId === 'string' && drafted.planId !== sp.id) {
-    const old = await planning.getPlan(db, drafted.planId);
-    if (old?.status === 'draft') await planning.discardPlan(db, drafted.planId);
+  const draftedPlanId = drafted?.planId;
+  if (typeof draftedPlanId === 'string' && draftedPlanId !== sp.id) {
+    const old = await planning.getPlan(db, draftedPlanId);
+    if (old?.status === 'draft') await planning.discardPlan(db, draftedPlanId);
   }
   const sourcingPart = { planId: sp.id, receivers, summary: sp.summary, documents: sp.documents.length, lines: sp.lines.length, shortages: sp.shortages.length };
   await store.editPart(db, plan.id, 'sourcing', sourcingPart, now);
   const transferLines = (sp.lines as any[]).filter((l) => l.kind === 'transfer' && l.fromNodeId).map((l) => ({ fromNodeId: l.fromNodeId, toNodeId: l.toNodeId, itemId: l.itemId, quantity: l.quantity }));
-  const oldTrips = content('trips') ?? {};
+  const oldTrips = content('trips');
   // From the same instant the draft planned its trips from (now, or the incident's own timeline for a replay).
   const { fromMs } = draftTime(inc.spec.areas, Date.parse(inc.declaredAt), now.getTime());
   const supplierLines = (sp.lines as any[]).filter((l) => l.kind === 'supplier_order').map((l) => ({ supplierId: l.supplierId, toNodeId: l.toNodeId, itemId: l.itemId, quantity: l.quantity, expedited: !!l.expedited, arrivalH: Number(l.arrivalH) }));
-  const tripsPart: any = transferLines.length + supplierLines.length > 0
-    ? await draftTrips(db, transferLines, { fromMs, days: Number(oldTrips.days ?? 2), budgetMs: input.tripsBudgetMs, solve: deps.routing }, supplierLines)
+  const tripsPart: TripsPart = transferLines.length + supplierLines.length > 0
+    ? await draftTrips(db, transferLines, { fromMs, days: Number(oldTrips?.days ?? 2), budgetMs: input.tripsBudgetMs, solve: deps.routing }, supplierLines)
     : { trips: 0, coldChainTrips: 0, ambientTrips: 0, dryIceBags: 0, icePacks: 0, coolantPacks: 0, loads: 0, unassigned: [] };
   await store.editPart(db, plan.id, 'trips', tripsPart, now);
   await store.patchPlanSummary(db, plan.id, {

@@ -10,10 +10,10 @@
  */
 import { DomainException, DEFAULT_CALENDAR, localTimeMs, operatingDay } from '../../domain/shared/index.ts';
 import { circlePolygon, geometryAreaM2, geometryCentroid, type AreaGeometry, handBackNodeIds } from '../../domain/zones/index.ts';
-import type { NodeInput, NodeStatus } from '../../domain/network/index.ts';
+import type { NodeStatus } from '../../domain/network/index.ts';
 import { compileScenario, type ResponseActionInput, type ScenarioFile, runSimulation, type SimReport, compareSummaries } from '../../domain/simulation/index.ts';
 import { capacityPerSlot, DEFAULT_RATES, ordersPerStaffHour, type Assignment, type Shift, type WorkRates } from '../../domain/workforce/index.ts';
-import { APPLY_AFTER_START_MIN, scenarioInstant } from '../../domain/incidents/index.ts';
+import { APPLY_AFTER_START_MIN, partContent, scenarioInstant, type PlanPartName, type TripsPart } from '../../domain/incidents/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as store from '../../store/incidents.ts';
@@ -70,7 +70,7 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
   const inc = await store.requireIncident(db, incidentId);
   const plan = await store.latestPlan(db, incidentId, 'response');
   const applied = plan?.status === 'applied';
-  const part = (name: string) => plan?.parts.find((p) => p.part === name)?.content;
+  const part = <K extends PlanPartName>(name: K) => partContent(plan?.parts, name);
   const nodes = await network.listNodes(db);
   const items = (await network.listItems(db, { limit: 1_000_000 } as any)).items;
   const demand = (await network.listDemand(db, { limit: 10_000_000 } as any)).rows;
@@ -107,7 +107,7 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
   // The plan's parts as response actions.
   const applyMs = incidentStartMs + (o.applyAfterMin ?? APPLY_AFTER_START_MIN) * 60_000;
   const multipliers = o.multipliers ?? part('targets')?.multipliers ?? inc.spec.multipliers ?? { essential: 5, key: 10 };
-  const ew = part('emergency_warehouse')?.node as NodeInput | null | undefined;
+  const ew = part('emergency_warehouse')?.node;
   const statusPart = part('node_status') as { changes: Array<{ nodeId: string; to: NodeStatus; at: string }> } | undefined;
   const actions: ResponseActionInput[] = [];
   const planAt = applied ? { day: 0, time: '00:00' } : atMs(applyMs);
@@ -115,8 +115,8 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
     actions.push({ at: planAt, kind: 'targets', coverDays: { none: 1.5, essential: multipliers.essential, key: multipliers.key }, waves: SURGE_WAVES as any, note: 'the targets part' });
     if (!applied) {
       if (ew) {
-        const { id, nameZh, nameEn, lat, lng, dailyOrderCapacity, maxDeliveryRadiusM } = ew as any;
-        actions.push({ at: planAt, kind: 'open_node', templateNodeId: inc.spec.emergencyWarehouse!.templateNodeId, node: { id, nameZh, nameEn, lat, lng, dailyOrderCapacity, maxDeliveryRadiusM }, note: 'the emergency warehouse opens when the plan is applied' });
+        const { id, nameZh, nameEn, lat, lng, dailyOrderCapacity, maxDeliveryRadiusM } = ew;
+        actions.push({ at: planAt, kind: 'open_node', templateNodeId: inc.spec.emergencyWarehouse!.templateNodeId, node: { id, nameZh, nameEn, lat, lng, dailyOrderCapacity: dailyOrderCapacity ?? undefined, maxDeliveryRadiusM: maxDeliveryRadiusM ?? undefined }, note: 'the emergency warehouse opens when the plan is applied' });
       }
       const proposal = zonesPartProposal(part('zones'));
       for (const c of proposal.overrides) {
@@ -249,7 +249,6 @@ export async function simulateIncident(deps: FlowDeps, incidentId: string, o: Si
 
 type RosterPart = { problem: { sites: Array<{ id: string }>; shifts: Shift[] }; result: { assignments: Assignment[] }; rates: WorkRates; startsAt: string };
 type SourcingLine = { kind: string; fromNodeId: string | null; toNodeId: string; itemId: string; quantity: number; arrivalH: number };
-type TripsPart = { firstDay?: string; list?: Array<{ day: string; mode: 'cold' | 'wave'; depart: string; back: string; stops: string[]; originNodeId?: string; deliveries?: Array<{ nodeId: string; arrive: string; lines: Array<{ itemId: string; quantity: number }> }> }>; unassigned?: unknown[] };
 
 /**
  * The sourcing part's lines as response actions. Supplier orders and diversions (no giver in the

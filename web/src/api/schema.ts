@@ -788,40 +788,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            incidents: {
-                                appliedAt: string | null;
-                                declaredAt: string;
-                                discardedAt: string | null;
-                                id: string;
-                                liftedAt: string | null;
-                                name: string;
-                                spec: {
-                                    areas: ({
-                                        endsAt?: string | null;
-                                        id: string;
-                                        /** @enum {string} */
-                                        level: "lockdown" | "controlled" | "precaution";
-                                        name?: string;
-                                        startsAt: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    emergencyWarehouse?: {
-                                        id: string;
-                                        nameEn: string;
-                                        nameZh: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    id: string;
-                                    name: string;
-                                    reopenOnlineOnlyAt?: string;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                /** @enum {string} */
-                                status: "declared" | "planned" | "applied" | "lifted" | "discarded";
-                            }[];
+                            incidents: components["schemas"]["Incident"][];
                         };
                     };
                 };
@@ -897,40 +864,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            appliedAt: string | null;
-                            declaredAt: string;
-                            discardedAt: string | null;
-                            id: string;
-                            liftedAt: string | null;
-                            name: string;
-                            spec: {
-                                areas: ({
-                                    endsAt?: string | null;
-                                    id: string;
-                                    /** @enum {string} */
-                                    level: "lockdown" | "controlled" | "precaution";
-                                    name?: string;
-                                    startsAt: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                emergencyWarehouse?: {
-                                    id: string;
-                                    nameEn: string;
-                                    nameZh: string;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                id: string;
-                                name: string;
-                                reopenOnlineOnlyAt?: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            /** @enum {string} */
-                            status: "declared" | "planned" | "applied" | "lifted" | "discarded";
-                        };
+                        "application/json": components["schemas"]["Incident"];
                     };
                 };
                 400: {
@@ -1002,841 +936,9 @@ export interface paths {
                             discardedAt: string | null;
                             id: string;
                             liftedAt: string | null;
-                            liftPlan: {
-                                appliedAt: string | null;
-                                createdAt: string;
-                                id: string;
-                                incidentId: string;
-                                /** @enum {string} */
-                                kind: "response" | "lift";
-                                parts: ({
-                                    content: {
-                                        changes: ({
-                                            at: string;
-                                            from: string;
-                                            nodeId: string;
-                                            reason: string;
-                                            to: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        controlAreas: string[];
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "node_status";
-                                    position: number;
-                                    updatedAt: string;
-                                } | {
-                                    content: {
-                                        node: ({
-                                            dailyOrderCapacity?: number | null;
-                                            id: string;
-                                            kind: string;
-                                            lat: number;
-                                            lng: number;
-                                            maxDeliveryRadiusM?: number | null;
-                                            nameEn?: string;
-                                            nameZh: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        }) | null;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "emergency_warehouse";
-                                    position: number;
-                                    updatedAt: string;
-                                } | {
-                                    content: {
-                                        changes: ({
-                                            demandOrdersPerDay: number;
-                                            distanceM: number | null;
-                                            newBackupNodeIds?: string[];
-                                            newNodeId: string | null;
-                                            newSplit?: ({
-                                                nodeId: string;
-                                                ordersPerDay: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            }) | null;
-                                            oldNodeId: string | null;
-                                            oldSplit?: ({
-                                                nodeId: string;
-                                                ordersPerDay: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            }) | null;
-                                            unservedOrdersPerDay?: number;
-                                            zoneId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        handBack?: ({
-                                            at: string;
-                                            changes: ({
-                                                demandOrdersPerDay: number;
-                                                distanceM: number | null;
-                                                newBackupNodeIds?: string[];
-                                                newNodeId: string | null;
-                                                newSplit?: ({
-                                                    nodeId: string;
-                                                    ordersPerDay: number;
-                                                } & {
-                                                    [key: string]: unknown;
-                                                }) | null;
-                                                oldNodeId: string | null;
-                                                oldSplit?: ({
-                                                    nodeId: string;
-                                                    ordersPerDay: number;
-                                                } & {
-                                                    [key: string]: unknown;
-                                                }) | null;
-                                                unservedOrdersPerDay?: number;
-                                                zoneId: string;
-                                            } & {
-                                                [key: string]: unknown;
-                                            })[];
-                                            nodeId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        handBackFit?: ({
-                                            capacityOrdersPerDay: number;
-                                            handedBackOrdersPerDay: number;
-                                            handedBackZones: number;
-                                            listedOrdersPerDay: number;
-                                            listedZones: number;
-                                            nodeId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        handBackMode?: "fit" | "all" | "none";
-                                        method?: string;
-                                        nodeChanges?: ({
-                                            dailyOrderCapacity?: {
-                                                from: number;
-                                                to: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            };
-                                            maxDeliveryRadiusM?: {
-                                                from: number;
-                                                to: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            };
-                                            nodeId: string;
-                                            reason?: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        nodeLoads?: ({
-                                            dailyOrderCapacity: number;
-                                            loadAfter: number;
-                                            loadBefore: number;
-                                            maxDeliveryRadiusM?: number;
-                                            nodeId: string;
-                                            trading?: boolean;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        note?: string;
-                                        notReceiving?: string[];
-                                        settings?: ({
-                                            dailyOrderCapacity?: number;
-                                            maxDeliveryRadiusM?: number;
-                                            nodeId: string;
-                                            receivesZones?: boolean;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        totals: {
-                                            servedOrdersPerDay?: number;
-                                            unservedOrdersPerDay?: number;
-                                            unservedWithoutWideningOrdersPerDay?: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                        unserved: ({
-                                            message?: string;
-                                            ordersPerDay: number;
-                                            reason: string;
-                                            zoneId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "zones";
-                                    position: number;
-                                    updatedAt: string;
-                                } | {
-                                    content: {
-                                        assortment?: {
-                                            coverageShare: number;
-                                            items: number;
-                                            keyItems: number;
-                                            lines: unknown[][];
-                                            size: number;
-                                            tiers: {
-                                                [key: string]: string;
-                                            };
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                        holdDays?: number | null;
-                                        lenderDaysOfCover?: number;
-                                        lendersOnly?: string[];
-                                        multipliers?: {
-                                            byNode?: {
-                                                [key: string]: {
-                                                    essential: number;
-                                                    key: number;
-                                                } & {
-                                                    [key: string]: unknown;
-                                                };
-                                            };
-                                            capAtShelfLife?: boolean;
-                                            essential: number;
-                                            key: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                        nodes: ({
-                                            baselineUnits: number;
-                                            capped: number;
-                                            daysOfCover: number | null;
-                                            items: number;
-                                            nodeId: string;
-                                            targetUnits: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        surged?: string[];
-                                        untilHandBack?: string[];
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "targets";
-                                    position: number;
-                                    updatedAt: string;
-                                } | {
-                                    content: {
-                                        documents?: number;
-                                        lines?: number;
-                                        planId: string | null;
-                                        receivers: string[];
-                                        shortages?: number;
-                                        summary: ({
-                                            costFen: number;
-                                            method: string;
-                                            needs: number;
-                                            needUnits: number;
-                                            shortageUnits: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        }) | null;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "sourcing";
-                                    position: number;
-                                    updatedAt: string;
-                                } | {
-                                    content: {
-                                        ambientTrips: number;
-                                        byNode?: ({
-                                            coldStops: number;
-                                            nodeId: string;
-                                            stops: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        coldChainTrips: number;
-                                        coolantPacks: number;
-                                        days?: number;
-                                        distanceKm?: number;
-                                        dryIceBags: number;
-                                        firstDay?: string;
-                                        icePacks: number;
-                                        list?: ({
-                                            back: string;
-                                            coldChain: boolean;
-                                            day: string;
-                                            deliveries: ({
-                                                arrive: string;
-                                                lines: ({
-                                                    itemId: string;
-                                                    quantity: number;
-                                                } & {
-                                                    [key: string]: unknown;
-                                                })[];
-                                                nodeId: string;
-                                            } & {
-                                                [key: string]: unknown;
-                                            })[];
-                                            depart: string;
-                                            distanceKm: number;
-                                            dryIceBags: number;
-                                            icePacks: number;
-                                            loads: number;
-                                            mode: string;
-                                            originNodeId: string;
-                                            ref: string;
-                                            stops: string[];
-                                            vehicleKey: string;
-                                            vehicleTypeId: string;
-                                            wave: string | null;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        loads: number;
-                                        method?: string;
-                                        trips: number;
-                                        unassigned: unknown[];
-                                        vehicles?: number;
-                                        warnings?: string[];
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "trips";
-                                    position: number;
-                                    updatedAt: string;
-                                } | {
-                                    content: {
-                                        affected?: string[];
-                                        byNode: ({
-                                            borrowed: number;
-                                            nodeId: string;
-                                            ordersPerDay: number;
-                                            people: number;
-                                            requiredRoleHours: number;
-                                            role: string;
-                                            staffHours: number;
-                                            unmetRoleHours: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        days?: number;
-                                        lenders?: string[];
-                                        method?: string;
-                                        notes?: string[];
-                                        peopleBorrowed?: number;
-                                        peopleRostered?: number;
-                                        requiredRoleHours?: number;
-                                        roster: ({
-                                            problem: {
-                                                [key: string]: unknown;
-                                            };
-                                            rates: {
-                                                [key: string]: unknown;
-                                            };
-                                            result: {
-                                                [key: string]: unknown;
-                                            };
-                                            startsAt: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        }) | null;
-                                        staffHoursAssigned: number;
-                                        staffHoursPerDay?: number;
-                                        startsAt?: string;
-                                        unmetRoleHours: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "staffing";
-                                    position: number;
-                                    updatedAt: string;
-                                } | {
-                                    content: ({
-                                        action: string;
-                                        detail: {
-                                            [key: string]: unknown;
-                                        };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "actions";
-                                    position: number;
-                                    updatedAt: string;
-                                } | {
-                                    content: {
-                                        fromNodeId: string | null;
-                                        lines: ({
-                                            itemId: string;
-                                            surplusUnits: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        note?: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "surplus_rebalance";
-                                    position: number;
-                                    updatedAt: string;
-                                })[];
-                                /** @enum {string} */
-                                status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
-                                steps: {
-                                    at: string;
-                                    error: string | null;
-                                    position: number;
-                                    result: unknown;
-                                    status: string;
-                                    step: string;
-                                }[];
-                                summary: {
-                                    noteCodes?: {
-                                        code: string;
-                                        params: {
-                                            [key: string]: string | number;
-                                        };
-                                    }[];
-                                    notes?: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                            } | null;
+                            liftPlan: components["schemas"]["IncidentPlan"] | (never | null);
                             name: string;
-                            plan: {
-                                appliedAt: string | null;
-                                createdAt: string;
-                                id: string;
-                                incidentId: string;
-                                /** @enum {string} */
-                                kind: "response" | "lift";
-                                parts: ({
-                                    content: {
-                                        changes: ({
-                                            at: string;
-                                            from: string;
-                                            nodeId: string;
-                                            reason: string;
-                                            to: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        controlAreas: string[];
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "node_status";
-                                    position: number;
-                                    updatedAt: string;
-                                } | {
-                                    content: {
-                                        node: ({
-                                            dailyOrderCapacity?: number | null;
-                                            id: string;
-                                            kind: string;
-                                            lat: number;
-                                            lng: number;
-                                            maxDeliveryRadiusM?: number | null;
-                                            nameEn?: string;
-                                            nameZh: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        }) | null;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "emergency_warehouse";
-                                    position: number;
-                                    updatedAt: string;
-                                } | {
-                                    content: {
-                                        changes: ({
-                                            demandOrdersPerDay: number;
-                                            distanceM: number | null;
-                                            newBackupNodeIds?: string[];
-                                            newNodeId: string | null;
-                                            newSplit?: ({
-                                                nodeId: string;
-                                                ordersPerDay: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            }) | null;
-                                            oldNodeId: string | null;
-                                            oldSplit?: ({
-                                                nodeId: string;
-                                                ordersPerDay: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            }) | null;
-                                            unservedOrdersPerDay?: number;
-                                            zoneId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        handBack?: ({
-                                            at: string;
-                                            changes: ({
-                                                demandOrdersPerDay: number;
-                                                distanceM: number | null;
-                                                newBackupNodeIds?: string[];
-                                                newNodeId: string | null;
-                                                newSplit?: ({
-                                                    nodeId: string;
-                                                    ordersPerDay: number;
-                                                } & {
-                                                    [key: string]: unknown;
-                                                }) | null;
-                                                oldNodeId: string | null;
-                                                oldSplit?: ({
-                                                    nodeId: string;
-                                                    ordersPerDay: number;
-                                                } & {
-                                                    [key: string]: unknown;
-                                                }) | null;
-                                                unservedOrdersPerDay?: number;
-                                                zoneId: string;
-                                            } & {
-                                                [key: string]: unknown;
-                                            })[];
-                                            nodeId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        handBackFit?: ({
-                                            capacityOrdersPerDay: number;
-                                            handedBackOrdersPerDay: number;
-                                            handedBackZones: number;
-                                            listedOrdersPerDay: number;
-                                            listedZones: number;
-                                            nodeId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        handBackMode?: "fit" | "all" | "none";
-                                        method?: string;
-                                        nodeChanges?: ({
-                                            dailyOrderCapacity?: {
-                                                from: number;
-                                                to: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            };
-                                            maxDeliveryRadiusM?: {
-                                                from: number;
-                                                to: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            };
-                                            nodeId: string;
-                                            reason?: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        nodeLoads?: ({
-                                            dailyOrderCapacity: number;
-                                            loadAfter: number;
-                                            loadBefore: number;
-                                            maxDeliveryRadiusM?: number;
-                                            nodeId: string;
-                                            trading?: boolean;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        note?: string;
-                                        notReceiving?: string[];
-                                        settings?: ({
-                                            dailyOrderCapacity?: number;
-                                            maxDeliveryRadiusM?: number;
-                                            nodeId: string;
-                                            receivesZones?: boolean;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        totals: {
-                                            servedOrdersPerDay?: number;
-                                            unservedOrdersPerDay?: number;
-                                            unservedWithoutWideningOrdersPerDay?: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                        unserved: ({
-                                            message?: string;
-                                            ordersPerDay: number;
-                                            reason: string;
-                                            zoneId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "zones";
-                                    position: number;
-                                    updatedAt: string;
-                                } | {
-                                    content: {
-                                        assortment?: {
-                                            coverageShare: number;
-                                            items: number;
-                                            keyItems: number;
-                                            lines: unknown[][];
-                                            size: number;
-                                            tiers: {
-                                                [key: string]: string;
-                                            };
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                        holdDays?: number | null;
-                                        lenderDaysOfCover?: number;
-                                        lendersOnly?: string[];
-                                        multipliers?: {
-                                            byNode?: {
-                                                [key: string]: {
-                                                    essential: number;
-                                                    key: number;
-                                                } & {
-                                                    [key: string]: unknown;
-                                                };
-                                            };
-                                            capAtShelfLife?: boolean;
-                                            essential: number;
-                                            key: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                        nodes: ({
-                                            baselineUnits: number;
-                                            capped: number;
-                                            daysOfCover: number | null;
-                                            items: number;
-                                            nodeId: string;
-                                            targetUnits: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        surged?: string[];
-                                        untilHandBack?: string[];
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "targets";
-                                    position: number;
-                                    updatedAt: string;
-                                } | {
-                                    content: {
-                                        documents?: number;
-                                        lines?: number;
-                                        planId: string | null;
-                                        receivers: string[];
-                                        shortages?: number;
-                                        summary: ({
-                                            costFen: number;
-                                            method: string;
-                                            needs: number;
-                                            needUnits: number;
-                                            shortageUnits: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        }) | null;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "sourcing";
-                                    position: number;
-                                    updatedAt: string;
-                                } | {
-                                    content: {
-                                        ambientTrips: number;
-                                        byNode?: ({
-                                            coldStops: number;
-                                            nodeId: string;
-                                            stops: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        coldChainTrips: number;
-                                        coolantPacks: number;
-                                        days?: number;
-                                        distanceKm?: number;
-                                        dryIceBags: number;
-                                        firstDay?: string;
-                                        icePacks: number;
-                                        list?: ({
-                                            back: string;
-                                            coldChain: boolean;
-                                            day: string;
-                                            deliveries: ({
-                                                arrive: string;
-                                                lines: ({
-                                                    itemId: string;
-                                                    quantity: number;
-                                                } & {
-                                                    [key: string]: unknown;
-                                                })[];
-                                                nodeId: string;
-                                            } & {
-                                                [key: string]: unknown;
-                                            })[];
-                                            depart: string;
-                                            distanceKm: number;
-                                            dryIceBags: number;
-                                            icePacks: number;
-                                            loads: number;
-                                            mode: string;
-                                            originNodeId: string;
-                                            ref: string;
-                                            stops: string[];
-                                            vehicleKey: string;
-                                            vehicleTypeId: string;
-                                            wave: string | null;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        loads: number;
-                                        method?: string;
-                                        trips: number;
-                                        unassigned: unknown[];
-                                        vehicles?: number;
-                                        warnings?: string[];
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "trips";
-                                    position: number;
-                                    updatedAt: string;
-                                } | {
-                                    content: {
-                                        affected?: string[];
-                                        byNode: ({
-                                            borrowed: number;
-                                            nodeId: string;
-                                            ordersPerDay: number;
-                                            people: number;
-                                            requiredRoleHours: number;
-                                            role: string;
-                                            staffHours: number;
-                                            unmetRoleHours: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        days?: number;
-                                        lenders?: string[];
-                                        method?: string;
-                                        notes?: string[];
-                                        peopleBorrowed?: number;
-                                        peopleRostered?: number;
-                                        requiredRoleHours?: number;
-                                        roster: ({
-                                            problem: {
-                                                [key: string]: unknown;
-                                            };
-                                            rates: {
-                                                [key: string]: unknown;
-                                            };
-                                            result: {
-                                                [key: string]: unknown;
-                                            };
-                                            startsAt: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        }) | null;
-                                        staffHoursAssigned: number;
-                                        staffHoursPerDay?: number;
-                                        startsAt?: string;
-                                        unmetRoleHours: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "staffing";
-                                    position: number;
-                                    updatedAt: string;
-                                } | {
-                                    content: ({
-                                        action: string;
-                                        detail: {
-                                            [key: string]: unknown;
-                                        };
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "actions";
-                                    position: number;
-                                    updatedAt: string;
-                                } | {
-                                    content: {
-                                        fromNodeId: string | null;
-                                        lines: ({
-                                            itemId: string;
-                                            surplusUnits: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        note?: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    edited: boolean;
-                                    /** @enum {string} */
-                                    part: "surplus_rebalance";
-                                    position: number;
-                                    updatedAt: string;
-                                })[];
-                                /** @enum {string} */
-                                status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
-                                steps: {
-                                    at: string;
-                                    error: string | null;
-                                    position: number;
-                                    result: unknown;
-                                    status: string;
-                                    step: string;
-                                }[];
-                                summary: {
-                                    noteCodes?: {
-                                        code: string;
-                                        params: {
-                                            [key: string]: string | number;
-                                        };
-                                    }[];
-                                    notes?: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                            } | null;
+                            plan: components["schemas"]["IncidentPlan"] | (never | null);
                             spec: {
                                 areas: ({
                                     endsAt?: string | null;
@@ -1945,423 +1047,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            appliedAt: string | null;
-                            createdAt: string;
-                            id: string;
-                            incidentId: string;
-                            /** @enum {string} */
-                            kind: "response" | "lift";
-                            parts: ({
-                                content: {
-                                    changes: ({
-                                        at: string;
-                                        from: string;
-                                        nodeId: string;
-                                        reason: string;
-                                        to: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    controlAreas: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "node_status";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    node: ({
-                                        dailyOrderCapacity?: number | null;
-                                        id: string;
-                                        kind: string;
-                                        lat: number;
-                                        lng: number;
-                                        maxDeliveryRadiusM?: number | null;
-                                        nameEn?: string;
-                                        nameZh: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "emergency_warehouse";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    changes: ({
-                                        demandOrdersPerDay: number;
-                                        distanceM: number | null;
-                                        newBackupNodeIds?: string[];
-                                        newNodeId: string | null;
-                                        newSplit?: ({
-                                            nodeId: string;
-                                            ordersPerDay: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        }) | null;
-                                        oldNodeId: string | null;
-                                        oldSplit?: ({
-                                            nodeId: string;
-                                            ordersPerDay: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        }) | null;
-                                        unservedOrdersPerDay?: number;
-                                        zoneId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    handBack?: ({
-                                        at: string;
-                                        changes: ({
-                                            demandOrdersPerDay: number;
-                                            distanceM: number | null;
-                                            newBackupNodeIds?: string[];
-                                            newNodeId: string | null;
-                                            newSplit?: ({
-                                                nodeId: string;
-                                                ordersPerDay: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            }) | null;
-                                            oldNodeId: string | null;
-                                            oldSplit?: ({
-                                                nodeId: string;
-                                                ordersPerDay: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            }) | null;
-                                            unservedOrdersPerDay?: number;
-                                            zoneId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        nodeId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    handBackFit?: ({
-                                        capacityOrdersPerDay: number;
-                                        handedBackOrdersPerDay: number;
-                                        handedBackZones: number;
-                                        listedOrdersPerDay: number;
-                                        listedZones: number;
-                                        nodeId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    handBackMode?: "fit" | "all" | "none";
-                                    method?: string;
-                                    nodeChanges?: ({
-                                        dailyOrderCapacity?: {
-                                            from: number;
-                                            to: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                        maxDeliveryRadiusM?: {
-                                            from: number;
-                                            to: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                        nodeId: string;
-                                        reason?: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    nodeLoads?: ({
-                                        dailyOrderCapacity: number;
-                                        loadAfter: number;
-                                        loadBefore: number;
-                                        maxDeliveryRadiusM?: number;
-                                        nodeId: string;
-                                        trading?: boolean;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    note?: string;
-                                    notReceiving?: string[];
-                                    settings?: ({
-                                        dailyOrderCapacity?: number;
-                                        maxDeliveryRadiusM?: number;
-                                        nodeId: string;
-                                        receivesZones?: boolean;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    totals: {
-                                        servedOrdersPerDay?: number;
-                                        unservedOrdersPerDay?: number;
-                                        unservedWithoutWideningOrdersPerDay?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    unserved: ({
-                                        message?: string;
-                                        ordersPerDay: number;
-                                        reason: string;
-                                        zoneId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "zones";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    assortment?: {
-                                        coverageShare: number;
-                                        items: number;
-                                        keyItems: number;
-                                        lines: unknown[][];
-                                        size: number;
-                                        tiers: {
-                                            [key: string]: string;
-                                        };
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    holdDays?: number | null;
-                                    lenderDaysOfCover?: number;
-                                    lendersOnly?: string[];
-                                    multipliers?: {
-                                        byNode?: {
-                                            [key: string]: {
-                                                essential: number;
-                                                key: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            };
-                                        };
-                                        capAtShelfLife?: boolean;
-                                        essential: number;
-                                        key: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    nodes: ({
-                                        baselineUnits: number;
-                                        capped: number;
-                                        daysOfCover: number | null;
-                                        items: number;
-                                        nodeId: string;
-                                        targetUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    surged?: string[];
-                                    untilHandBack?: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "targets";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    documents?: number;
-                                    lines?: number;
-                                    planId: string | null;
-                                    receivers: string[];
-                                    shortages?: number;
-                                    summary: ({
-                                        costFen: number;
-                                        method: string;
-                                        needs: number;
-                                        needUnits: number;
-                                        shortageUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "sourcing";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    ambientTrips: number;
-                                    byNode?: ({
-                                        coldStops: number;
-                                        nodeId: string;
-                                        stops: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    coldChainTrips: number;
-                                    coolantPacks: number;
-                                    days?: number;
-                                    distanceKm?: number;
-                                    dryIceBags: number;
-                                    firstDay?: string;
-                                    icePacks: number;
-                                    list?: ({
-                                        back: string;
-                                        coldChain: boolean;
-                                        day: string;
-                                        deliveries: ({
-                                            arrive: string;
-                                            lines: ({
-                                                itemId: string;
-                                                quantity: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            })[];
-                                            nodeId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        depart: string;
-                                        distanceKm: number;
-                                        dryIceBags: number;
-                                        icePacks: number;
-                                        loads: number;
-                                        mode: string;
-                                        originNodeId: string;
-                                        ref: string;
-                                        stops: string[];
-                                        vehicleKey: string;
-                                        vehicleTypeId: string;
-                                        wave: string | null;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    loads: number;
-                                    method?: string;
-                                    trips: number;
-                                    unassigned: unknown[];
-                                    vehicles?: number;
-                                    warnings?: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "trips";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    affected?: string[];
-                                    byNode: ({
-                                        borrowed: number;
-                                        nodeId: string;
-                                        ordersPerDay: number;
-                                        people: number;
-                                        requiredRoleHours: number;
-                                        role: string;
-                                        staffHours: number;
-                                        unmetRoleHours: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    days?: number;
-                                    lenders?: string[];
-                                    method?: string;
-                                    notes?: string[];
-                                    peopleBorrowed?: number;
-                                    peopleRostered?: number;
-                                    requiredRoleHours?: number;
-                                    roster: ({
-                                        problem: {
-                                            [key: string]: unknown;
-                                        };
-                                        rates: {
-                                            [key: string]: unknown;
-                                        };
-                                        result: {
-                                            [key: string]: unknown;
-                                        };
-                                        startsAt: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                    staffHoursAssigned: number;
-                                    staffHoursPerDay?: number;
-                                    startsAt?: string;
-                                    unmetRoleHours: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "staffing";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: ({
-                                    action: string;
-                                    detail: {
-                                        [key: string]: unknown;
-                                    };
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "actions";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    fromNodeId: string | null;
-                                    lines: ({
-                                        itemId: string;
-                                        surplusUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    note?: string;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "surplus_rebalance";
-                                position: number;
-                                updatedAt: string;
-                            })[];
-                            /** @enum {string} */
-                            status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
-                            steps: {
-                                at: string;
-                                error: string | null;
-                                position: number;
-                                result: unknown;
-                                status: string;
-                                step: string;
-                            }[];
-                            summary: {
-                                noteCodes?: {
-                                    code: string;
-                                    params: {
-                                        [key: string]: string | number;
-                                    };
-                                }[];
-                                notes?: string[];
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["IncidentPlan"];
                     };
                 };
                 400: {
@@ -2435,40 +1121,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            appliedAt: string | null;
-                            declaredAt: string;
-                            discardedAt: string | null;
-                            id: string;
-                            liftedAt: string | null;
-                            name: string;
-                            spec: {
-                                areas: ({
-                                    endsAt?: string | null;
-                                    id: string;
-                                    /** @enum {string} */
-                                    level: "lockdown" | "controlled" | "precaution";
-                                    name?: string;
-                                    startsAt: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                emergencyWarehouse?: {
-                                    id: string;
-                                    nameEn: string;
-                                    nameZh: string;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                id: string;
-                                name: string;
-                                reopenOnlineOnlyAt?: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            /** @enum {string} */
-                            status: "declared" | "planned" | "applied" | "lifted" | "discarded";
-                        };
+                        "application/json": components["schemas"]["Incident"];
                     };
                 };
                 400: {
@@ -2552,40 +1205,7 @@ export interface paths {
                                 controlAreaId: string | null;
                                 endsAt: string | null;
                             }[];
-                            incident: {
-                                appliedAt: string | null;
-                                declaredAt: string;
-                                discardedAt: string | null;
-                                id: string;
-                                liftedAt: string | null;
-                                name: string;
-                                spec: {
-                                    areas: ({
-                                        endsAt?: string | null;
-                                        id: string;
-                                        /** @enum {string} */
-                                        level: "lockdown" | "controlled" | "precaution";
-                                        name?: string;
-                                        startsAt: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    emergencyWarehouse?: {
-                                        id: string;
-                                        nameEn: string;
-                                        nameZh: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    id: string;
-                                    name: string;
-                                    reopenOnlineOnlyAt?: string;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                /** @enum {string} */
-                                status: "declared" | "planned" | "applied" | "lifted" | "discarded";
-                            };
+                            incident: components["schemas"]["Incident"];
                         };
                     };
                 };
@@ -2660,423 +1280,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            appliedAt: string | null;
-                            createdAt: string;
-                            id: string;
-                            incidentId: string;
-                            /** @enum {string} */
-                            kind: "response" | "lift";
-                            parts: ({
-                                content: {
-                                    changes: ({
-                                        at: string;
-                                        from: string;
-                                        nodeId: string;
-                                        reason: string;
-                                        to: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    controlAreas: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "node_status";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    node: ({
-                                        dailyOrderCapacity?: number | null;
-                                        id: string;
-                                        kind: string;
-                                        lat: number;
-                                        lng: number;
-                                        maxDeliveryRadiusM?: number | null;
-                                        nameEn?: string;
-                                        nameZh: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "emergency_warehouse";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    changes: ({
-                                        demandOrdersPerDay: number;
-                                        distanceM: number | null;
-                                        newBackupNodeIds?: string[];
-                                        newNodeId: string | null;
-                                        newSplit?: ({
-                                            nodeId: string;
-                                            ordersPerDay: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        }) | null;
-                                        oldNodeId: string | null;
-                                        oldSplit?: ({
-                                            nodeId: string;
-                                            ordersPerDay: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        }) | null;
-                                        unservedOrdersPerDay?: number;
-                                        zoneId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    handBack?: ({
-                                        at: string;
-                                        changes: ({
-                                            demandOrdersPerDay: number;
-                                            distanceM: number | null;
-                                            newBackupNodeIds?: string[];
-                                            newNodeId: string | null;
-                                            newSplit?: ({
-                                                nodeId: string;
-                                                ordersPerDay: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            }) | null;
-                                            oldNodeId: string | null;
-                                            oldSplit?: ({
-                                                nodeId: string;
-                                                ordersPerDay: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            }) | null;
-                                            unservedOrdersPerDay?: number;
-                                            zoneId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        nodeId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    handBackFit?: ({
-                                        capacityOrdersPerDay: number;
-                                        handedBackOrdersPerDay: number;
-                                        handedBackZones: number;
-                                        listedOrdersPerDay: number;
-                                        listedZones: number;
-                                        nodeId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    handBackMode?: "fit" | "all" | "none";
-                                    method?: string;
-                                    nodeChanges?: ({
-                                        dailyOrderCapacity?: {
-                                            from: number;
-                                            to: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                        maxDeliveryRadiusM?: {
-                                            from: number;
-                                            to: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                        nodeId: string;
-                                        reason?: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    nodeLoads?: ({
-                                        dailyOrderCapacity: number;
-                                        loadAfter: number;
-                                        loadBefore: number;
-                                        maxDeliveryRadiusM?: number;
-                                        nodeId: string;
-                                        trading?: boolean;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    note?: string;
-                                    notReceiving?: string[];
-                                    settings?: ({
-                                        dailyOrderCapacity?: number;
-                                        maxDeliveryRadiusM?: number;
-                                        nodeId: string;
-                                        receivesZones?: boolean;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    totals: {
-                                        servedOrdersPerDay?: number;
-                                        unservedOrdersPerDay?: number;
-                                        unservedWithoutWideningOrdersPerDay?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    unserved: ({
-                                        message?: string;
-                                        ordersPerDay: number;
-                                        reason: string;
-                                        zoneId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "zones";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    assortment?: {
-                                        coverageShare: number;
-                                        items: number;
-                                        keyItems: number;
-                                        lines: unknown[][];
-                                        size: number;
-                                        tiers: {
-                                            [key: string]: string;
-                                        };
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    holdDays?: number | null;
-                                    lenderDaysOfCover?: number;
-                                    lendersOnly?: string[];
-                                    multipliers?: {
-                                        byNode?: {
-                                            [key: string]: {
-                                                essential: number;
-                                                key: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            };
-                                        };
-                                        capAtShelfLife?: boolean;
-                                        essential: number;
-                                        key: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    nodes: ({
-                                        baselineUnits: number;
-                                        capped: number;
-                                        daysOfCover: number | null;
-                                        items: number;
-                                        nodeId: string;
-                                        targetUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    surged?: string[];
-                                    untilHandBack?: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "targets";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    documents?: number;
-                                    lines?: number;
-                                    planId: string | null;
-                                    receivers: string[];
-                                    shortages?: number;
-                                    summary: ({
-                                        costFen: number;
-                                        method: string;
-                                        needs: number;
-                                        needUnits: number;
-                                        shortageUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "sourcing";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    ambientTrips: number;
-                                    byNode?: ({
-                                        coldStops: number;
-                                        nodeId: string;
-                                        stops: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    coldChainTrips: number;
-                                    coolantPacks: number;
-                                    days?: number;
-                                    distanceKm?: number;
-                                    dryIceBags: number;
-                                    firstDay?: string;
-                                    icePacks: number;
-                                    list?: ({
-                                        back: string;
-                                        coldChain: boolean;
-                                        day: string;
-                                        deliveries: ({
-                                            arrive: string;
-                                            lines: ({
-                                                itemId: string;
-                                                quantity: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            })[];
-                                            nodeId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        depart: string;
-                                        distanceKm: number;
-                                        dryIceBags: number;
-                                        icePacks: number;
-                                        loads: number;
-                                        mode: string;
-                                        originNodeId: string;
-                                        ref: string;
-                                        stops: string[];
-                                        vehicleKey: string;
-                                        vehicleTypeId: string;
-                                        wave: string | null;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    loads: number;
-                                    method?: string;
-                                    trips: number;
-                                    unassigned: unknown[];
-                                    vehicles?: number;
-                                    warnings?: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "trips";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    affected?: string[];
-                                    byNode: ({
-                                        borrowed: number;
-                                        nodeId: string;
-                                        ordersPerDay: number;
-                                        people: number;
-                                        requiredRoleHours: number;
-                                        role: string;
-                                        staffHours: number;
-                                        unmetRoleHours: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    days?: number;
-                                    lenders?: string[];
-                                    method?: string;
-                                    notes?: string[];
-                                    peopleBorrowed?: number;
-                                    peopleRostered?: number;
-                                    requiredRoleHours?: number;
-                                    roster: ({
-                                        problem: {
-                                            [key: string]: unknown;
-                                        };
-                                        rates: {
-                                            [key: string]: unknown;
-                                        };
-                                        result: {
-                                            [key: string]: unknown;
-                                        };
-                                        startsAt: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                    staffHoursAssigned: number;
-                                    staffHoursPerDay?: number;
-                                    startsAt?: string;
-                                    unmetRoleHours: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "staffing";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: ({
-                                    action: string;
-                                    detail: {
-                                        [key: string]: unknown;
-                                    };
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "actions";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    fromNodeId: string | null;
-                                    lines: ({
-                                        itemId: string;
-                                        surplusUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    note?: string;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "surplus_rebalance";
-                                position: number;
-                                updatedAt: string;
-                            })[];
-                            /** @enum {string} */
-                            status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
-                            steps: {
-                                at: string;
-                                error: string | null;
-                                position: number;
-                                result: unknown;
-                                status: string;
-                                step: string;
-                            }[];
-                            summary: {
-                                noteCodes?: {
-                                    code: string;
-                                    params: {
-                                        [key: string]: string | number;
-                                    };
-                                }[];
-                                notes?: string[];
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["IncidentPlan"];
                     };
                 };
                 400: {
@@ -3163,423 +1367,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            appliedAt: string | null;
-                            createdAt: string;
-                            id: string;
-                            incidentId: string;
-                            /** @enum {string} */
-                            kind: "response" | "lift";
-                            parts: ({
-                                content: {
-                                    changes: ({
-                                        at: string;
-                                        from: string;
-                                        nodeId: string;
-                                        reason: string;
-                                        to: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    controlAreas: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "node_status";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    node: ({
-                                        dailyOrderCapacity?: number | null;
-                                        id: string;
-                                        kind: string;
-                                        lat: number;
-                                        lng: number;
-                                        maxDeliveryRadiusM?: number | null;
-                                        nameEn?: string;
-                                        nameZh: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "emergency_warehouse";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    changes: ({
-                                        demandOrdersPerDay: number;
-                                        distanceM: number | null;
-                                        newBackupNodeIds?: string[];
-                                        newNodeId: string | null;
-                                        newSplit?: ({
-                                            nodeId: string;
-                                            ordersPerDay: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        }) | null;
-                                        oldNodeId: string | null;
-                                        oldSplit?: ({
-                                            nodeId: string;
-                                            ordersPerDay: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        }) | null;
-                                        unservedOrdersPerDay?: number;
-                                        zoneId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    handBack?: ({
-                                        at: string;
-                                        changes: ({
-                                            demandOrdersPerDay: number;
-                                            distanceM: number | null;
-                                            newBackupNodeIds?: string[];
-                                            newNodeId: string | null;
-                                            newSplit?: ({
-                                                nodeId: string;
-                                                ordersPerDay: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            }) | null;
-                                            oldNodeId: string | null;
-                                            oldSplit?: ({
-                                                nodeId: string;
-                                                ordersPerDay: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            }) | null;
-                                            unservedOrdersPerDay?: number;
-                                            zoneId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        nodeId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    handBackFit?: ({
-                                        capacityOrdersPerDay: number;
-                                        handedBackOrdersPerDay: number;
-                                        handedBackZones: number;
-                                        listedOrdersPerDay: number;
-                                        listedZones: number;
-                                        nodeId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    handBackMode?: "fit" | "all" | "none";
-                                    method?: string;
-                                    nodeChanges?: ({
-                                        dailyOrderCapacity?: {
-                                            from: number;
-                                            to: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                        maxDeliveryRadiusM?: {
-                                            from: number;
-                                            to: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                        nodeId: string;
-                                        reason?: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    nodeLoads?: ({
-                                        dailyOrderCapacity: number;
-                                        loadAfter: number;
-                                        loadBefore: number;
-                                        maxDeliveryRadiusM?: number;
-                                        nodeId: string;
-                                        trading?: boolean;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    note?: string;
-                                    notReceiving?: string[];
-                                    settings?: ({
-                                        dailyOrderCapacity?: number;
-                                        maxDeliveryRadiusM?: number;
-                                        nodeId: string;
-                                        receivesZones?: boolean;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    totals: {
-                                        servedOrdersPerDay?: number;
-                                        unservedOrdersPerDay?: number;
-                                        unservedWithoutWideningOrdersPerDay?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    unserved: ({
-                                        message?: string;
-                                        ordersPerDay: number;
-                                        reason: string;
-                                        zoneId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "zones";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    assortment?: {
-                                        coverageShare: number;
-                                        items: number;
-                                        keyItems: number;
-                                        lines: unknown[][];
-                                        size: number;
-                                        tiers: {
-                                            [key: string]: string;
-                                        };
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    holdDays?: number | null;
-                                    lenderDaysOfCover?: number;
-                                    lendersOnly?: string[];
-                                    multipliers?: {
-                                        byNode?: {
-                                            [key: string]: {
-                                                essential: number;
-                                                key: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            };
-                                        };
-                                        capAtShelfLife?: boolean;
-                                        essential: number;
-                                        key: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    nodes: ({
-                                        baselineUnits: number;
-                                        capped: number;
-                                        daysOfCover: number | null;
-                                        items: number;
-                                        nodeId: string;
-                                        targetUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    surged?: string[];
-                                    untilHandBack?: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "targets";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    documents?: number;
-                                    lines?: number;
-                                    planId: string | null;
-                                    receivers: string[];
-                                    shortages?: number;
-                                    summary: ({
-                                        costFen: number;
-                                        method: string;
-                                        needs: number;
-                                        needUnits: number;
-                                        shortageUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "sourcing";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    ambientTrips: number;
-                                    byNode?: ({
-                                        coldStops: number;
-                                        nodeId: string;
-                                        stops: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    coldChainTrips: number;
-                                    coolantPacks: number;
-                                    days?: number;
-                                    distanceKm?: number;
-                                    dryIceBags: number;
-                                    firstDay?: string;
-                                    icePacks: number;
-                                    list?: ({
-                                        back: string;
-                                        coldChain: boolean;
-                                        day: string;
-                                        deliveries: ({
-                                            arrive: string;
-                                            lines: ({
-                                                itemId: string;
-                                                quantity: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            })[];
-                                            nodeId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        depart: string;
-                                        distanceKm: number;
-                                        dryIceBags: number;
-                                        icePacks: number;
-                                        loads: number;
-                                        mode: string;
-                                        originNodeId: string;
-                                        ref: string;
-                                        stops: string[];
-                                        vehicleKey: string;
-                                        vehicleTypeId: string;
-                                        wave: string | null;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    loads: number;
-                                    method?: string;
-                                    trips: number;
-                                    unassigned: unknown[];
-                                    vehicles?: number;
-                                    warnings?: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "trips";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    affected?: string[];
-                                    byNode: ({
-                                        borrowed: number;
-                                        nodeId: string;
-                                        ordersPerDay: number;
-                                        people: number;
-                                        requiredRoleHours: number;
-                                        role: string;
-                                        staffHours: number;
-                                        unmetRoleHours: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    days?: number;
-                                    lenders?: string[];
-                                    method?: string;
-                                    notes?: string[];
-                                    peopleBorrowed?: number;
-                                    peopleRostered?: number;
-                                    requiredRoleHours?: number;
-                                    roster: ({
-                                        problem: {
-                                            [key: string]: unknown;
-                                        };
-                                        rates: {
-                                            [key: string]: unknown;
-                                        };
-                                        result: {
-                                            [key: string]: unknown;
-                                        };
-                                        startsAt: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                    staffHoursAssigned: number;
-                                    staffHoursPerDay?: number;
-                                    startsAt?: string;
-                                    unmetRoleHours: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "staffing";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: ({
-                                    action: string;
-                                    detail: {
-                                        [key: string]: unknown;
-                                    };
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "actions";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    fromNodeId: string | null;
-                                    lines: ({
-                                        itemId: string;
-                                        surplusUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    note?: string;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "surplus_rebalance";
-                                position: number;
-                                updatedAt: string;
-                            })[];
-                            /** @enum {string} */
-                            status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
-                            steps: {
-                                at: string;
-                                error: string | null;
-                                position: number;
-                                result: unknown;
-                                status: string;
-                                step: string;
-                            }[];
-                            summary: {
-                                noteCodes?: {
-                                    code: string;
-                                    params: {
-                                        [key: string]: string | number;
-                                    };
-                                }[];
-                                notes?: string[];
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["IncidentPlan"];
                     };
                 };
                 400: {
@@ -3655,423 +1443,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            appliedAt: string | null;
-                            createdAt: string;
-                            id: string;
-                            incidentId: string;
-                            /** @enum {string} */
-                            kind: "response" | "lift";
-                            parts: ({
-                                content: {
-                                    changes: ({
-                                        at: string;
-                                        from: string;
-                                        nodeId: string;
-                                        reason: string;
-                                        to: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    controlAreas: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "node_status";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    node: ({
-                                        dailyOrderCapacity?: number | null;
-                                        id: string;
-                                        kind: string;
-                                        lat: number;
-                                        lng: number;
-                                        maxDeliveryRadiusM?: number | null;
-                                        nameEn?: string;
-                                        nameZh: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "emergency_warehouse";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    changes: ({
-                                        demandOrdersPerDay: number;
-                                        distanceM: number | null;
-                                        newBackupNodeIds?: string[];
-                                        newNodeId: string | null;
-                                        newSplit?: ({
-                                            nodeId: string;
-                                            ordersPerDay: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        }) | null;
-                                        oldNodeId: string | null;
-                                        oldSplit?: ({
-                                            nodeId: string;
-                                            ordersPerDay: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        }) | null;
-                                        unservedOrdersPerDay?: number;
-                                        zoneId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    handBack?: ({
-                                        at: string;
-                                        changes: ({
-                                            demandOrdersPerDay: number;
-                                            distanceM: number | null;
-                                            newBackupNodeIds?: string[];
-                                            newNodeId: string | null;
-                                            newSplit?: ({
-                                                nodeId: string;
-                                                ordersPerDay: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            }) | null;
-                                            oldNodeId: string | null;
-                                            oldSplit?: ({
-                                                nodeId: string;
-                                                ordersPerDay: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            }) | null;
-                                            unservedOrdersPerDay?: number;
-                                            zoneId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        nodeId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    handBackFit?: ({
-                                        capacityOrdersPerDay: number;
-                                        handedBackOrdersPerDay: number;
-                                        handedBackZones: number;
-                                        listedOrdersPerDay: number;
-                                        listedZones: number;
-                                        nodeId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    handBackMode?: "fit" | "all" | "none";
-                                    method?: string;
-                                    nodeChanges?: ({
-                                        dailyOrderCapacity?: {
-                                            from: number;
-                                            to: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                        maxDeliveryRadiusM?: {
-                                            from: number;
-                                            to: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                        nodeId: string;
-                                        reason?: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    nodeLoads?: ({
-                                        dailyOrderCapacity: number;
-                                        loadAfter: number;
-                                        loadBefore: number;
-                                        maxDeliveryRadiusM?: number;
-                                        nodeId: string;
-                                        trading?: boolean;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    note?: string;
-                                    notReceiving?: string[];
-                                    settings?: ({
-                                        dailyOrderCapacity?: number;
-                                        maxDeliveryRadiusM?: number;
-                                        nodeId: string;
-                                        receivesZones?: boolean;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    totals: {
-                                        servedOrdersPerDay?: number;
-                                        unservedOrdersPerDay?: number;
-                                        unservedWithoutWideningOrdersPerDay?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    unserved: ({
-                                        message?: string;
-                                        ordersPerDay: number;
-                                        reason: string;
-                                        zoneId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "zones";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    assortment?: {
-                                        coverageShare: number;
-                                        items: number;
-                                        keyItems: number;
-                                        lines: unknown[][];
-                                        size: number;
-                                        tiers: {
-                                            [key: string]: string;
-                                        };
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    holdDays?: number | null;
-                                    lenderDaysOfCover?: number;
-                                    lendersOnly?: string[];
-                                    multipliers?: {
-                                        byNode?: {
-                                            [key: string]: {
-                                                essential: number;
-                                                key: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            };
-                                        };
-                                        capAtShelfLife?: boolean;
-                                        essential: number;
-                                        key: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    nodes: ({
-                                        baselineUnits: number;
-                                        capped: number;
-                                        daysOfCover: number | null;
-                                        items: number;
-                                        nodeId: string;
-                                        targetUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    surged?: string[];
-                                    untilHandBack?: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "targets";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    documents?: number;
-                                    lines?: number;
-                                    planId: string | null;
-                                    receivers: string[];
-                                    shortages?: number;
-                                    summary: ({
-                                        costFen: number;
-                                        method: string;
-                                        needs: number;
-                                        needUnits: number;
-                                        shortageUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "sourcing";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    ambientTrips: number;
-                                    byNode?: ({
-                                        coldStops: number;
-                                        nodeId: string;
-                                        stops: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    coldChainTrips: number;
-                                    coolantPacks: number;
-                                    days?: number;
-                                    distanceKm?: number;
-                                    dryIceBags: number;
-                                    firstDay?: string;
-                                    icePacks: number;
-                                    list?: ({
-                                        back: string;
-                                        coldChain: boolean;
-                                        day: string;
-                                        deliveries: ({
-                                            arrive: string;
-                                            lines: ({
-                                                itemId: string;
-                                                quantity: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            })[];
-                                            nodeId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        depart: string;
-                                        distanceKm: number;
-                                        dryIceBags: number;
-                                        icePacks: number;
-                                        loads: number;
-                                        mode: string;
-                                        originNodeId: string;
-                                        ref: string;
-                                        stops: string[];
-                                        vehicleKey: string;
-                                        vehicleTypeId: string;
-                                        wave: string | null;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    loads: number;
-                                    method?: string;
-                                    trips: number;
-                                    unassigned: unknown[];
-                                    vehicles?: number;
-                                    warnings?: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "trips";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    affected?: string[];
-                                    byNode: ({
-                                        borrowed: number;
-                                        nodeId: string;
-                                        ordersPerDay: number;
-                                        people: number;
-                                        requiredRoleHours: number;
-                                        role: string;
-                                        staffHours: number;
-                                        unmetRoleHours: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    days?: number;
-                                    lenders?: string[];
-                                    method?: string;
-                                    notes?: string[];
-                                    peopleBorrowed?: number;
-                                    peopleRostered?: number;
-                                    requiredRoleHours?: number;
-                                    roster: ({
-                                        problem: {
-                                            [key: string]: unknown;
-                                        };
-                                        rates: {
-                                            [key: string]: unknown;
-                                        };
-                                        result: {
-                                            [key: string]: unknown;
-                                        };
-                                        startsAt: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                    staffHoursAssigned: number;
-                                    staffHoursPerDay?: number;
-                                    startsAt?: string;
-                                    unmetRoleHours: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "staffing";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: ({
-                                    action: string;
-                                    detail: {
-                                        [key: string]: unknown;
-                                    };
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "actions";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    fromNodeId: string | null;
-                                    lines: ({
-                                        itemId: string;
-                                        surplusUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    note?: string;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "surplus_rebalance";
-                                position: number;
-                                updatedAt: string;
-                            })[];
-                            /** @enum {string} */
-                            status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
-                            steps: {
-                                at: string;
-                                error: string | null;
-                                position: number;
-                                result: unknown;
-                                status: string;
-                                step: string;
-                            }[];
-                            summary: {
-                                noteCodes?: {
-                                    code: string;
-                                    params: {
-                                        [key: string]: string | number;
-                                    };
-                                }[];
-                                notes?: string[];
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["IncidentPlan"];
                     };
                 };
                 400: {
@@ -4158,423 +1530,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            appliedAt: string | null;
-                            createdAt: string;
-                            id: string;
-                            incidentId: string;
-                            /** @enum {string} */
-                            kind: "response" | "lift";
-                            parts: ({
-                                content: {
-                                    changes: ({
-                                        at: string;
-                                        from: string;
-                                        nodeId: string;
-                                        reason: string;
-                                        to: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    controlAreas: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "node_status";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    node: ({
-                                        dailyOrderCapacity?: number | null;
-                                        id: string;
-                                        kind: string;
-                                        lat: number;
-                                        lng: number;
-                                        maxDeliveryRadiusM?: number | null;
-                                        nameEn?: string;
-                                        nameZh: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "emergency_warehouse";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    changes: ({
-                                        demandOrdersPerDay: number;
-                                        distanceM: number | null;
-                                        newBackupNodeIds?: string[];
-                                        newNodeId: string | null;
-                                        newSplit?: ({
-                                            nodeId: string;
-                                            ordersPerDay: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        }) | null;
-                                        oldNodeId: string | null;
-                                        oldSplit?: ({
-                                            nodeId: string;
-                                            ordersPerDay: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        }) | null;
-                                        unservedOrdersPerDay?: number;
-                                        zoneId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    handBack?: ({
-                                        at: string;
-                                        changes: ({
-                                            demandOrdersPerDay: number;
-                                            distanceM: number | null;
-                                            newBackupNodeIds?: string[];
-                                            newNodeId: string | null;
-                                            newSplit?: ({
-                                                nodeId: string;
-                                                ordersPerDay: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            }) | null;
-                                            oldNodeId: string | null;
-                                            oldSplit?: ({
-                                                nodeId: string;
-                                                ordersPerDay: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            }) | null;
-                                            unservedOrdersPerDay?: number;
-                                            zoneId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        nodeId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    handBackFit?: ({
-                                        capacityOrdersPerDay: number;
-                                        handedBackOrdersPerDay: number;
-                                        handedBackZones: number;
-                                        listedOrdersPerDay: number;
-                                        listedZones: number;
-                                        nodeId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    handBackMode?: "fit" | "all" | "none";
-                                    method?: string;
-                                    nodeChanges?: ({
-                                        dailyOrderCapacity?: {
-                                            from: number;
-                                            to: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                        maxDeliveryRadiusM?: {
-                                            from: number;
-                                            to: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                        nodeId: string;
-                                        reason?: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    nodeLoads?: ({
-                                        dailyOrderCapacity: number;
-                                        loadAfter: number;
-                                        loadBefore: number;
-                                        maxDeliveryRadiusM?: number;
-                                        nodeId: string;
-                                        trading?: boolean;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    note?: string;
-                                    notReceiving?: string[];
-                                    settings?: ({
-                                        dailyOrderCapacity?: number;
-                                        maxDeliveryRadiusM?: number;
-                                        nodeId: string;
-                                        receivesZones?: boolean;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    totals: {
-                                        servedOrdersPerDay?: number;
-                                        unservedOrdersPerDay?: number;
-                                        unservedWithoutWideningOrdersPerDay?: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    unserved: ({
-                                        message?: string;
-                                        ordersPerDay: number;
-                                        reason: string;
-                                        zoneId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "zones";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    assortment?: {
-                                        coverageShare: number;
-                                        items: number;
-                                        keyItems: number;
-                                        lines: unknown[][];
-                                        size: number;
-                                        tiers: {
-                                            [key: string]: string;
-                                        };
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    holdDays?: number | null;
-                                    lenderDaysOfCover?: number;
-                                    lendersOnly?: string[];
-                                    multipliers?: {
-                                        byNode?: {
-                                            [key: string]: {
-                                                essential: number;
-                                                key: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            };
-                                        };
-                                        capAtShelfLife?: boolean;
-                                        essential: number;
-                                        key: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    nodes: ({
-                                        baselineUnits: number;
-                                        capped: number;
-                                        daysOfCover: number | null;
-                                        items: number;
-                                        nodeId: string;
-                                        targetUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    surged?: string[];
-                                    untilHandBack?: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "targets";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    documents?: number;
-                                    lines?: number;
-                                    planId: string | null;
-                                    receivers: string[];
-                                    shortages?: number;
-                                    summary: ({
-                                        costFen: number;
-                                        method: string;
-                                        needs: number;
-                                        needUnits: number;
-                                        shortageUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "sourcing";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    ambientTrips: number;
-                                    byNode?: ({
-                                        coldStops: number;
-                                        nodeId: string;
-                                        stops: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    coldChainTrips: number;
-                                    coolantPacks: number;
-                                    days?: number;
-                                    distanceKm?: number;
-                                    dryIceBags: number;
-                                    firstDay?: string;
-                                    icePacks: number;
-                                    list?: ({
-                                        back: string;
-                                        coldChain: boolean;
-                                        day: string;
-                                        deliveries: ({
-                                            arrive: string;
-                                            lines: ({
-                                                itemId: string;
-                                                quantity: number;
-                                            } & {
-                                                [key: string]: unknown;
-                                            })[];
-                                            nodeId: string;
-                                        } & {
-                                            [key: string]: unknown;
-                                        })[];
-                                        depart: string;
-                                        distanceKm: number;
-                                        dryIceBags: number;
-                                        icePacks: number;
-                                        loads: number;
-                                        mode: string;
-                                        originNodeId: string;
-                                        ref: string;
-                                        stops: string[];
-                                        vehicleKey: string;
-                                        vehicleTypeId: string;
-                                        wave: string | null;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    loads: number;
-                                    method?: string;
-                                    trips: number;
-                                    unassigned: unknown[];
-                                    vehicles?: number;
-                                    warnings?: string[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "trips";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    affected?: string[];
-                                    byNode: ({
-                                        borrowed: number;
-                                        nodeId: string;
-                                        ordersPerDay: number;
-                                        people: number;
-                                        requiredRoleHours: number;
-                                        role: string;
-                                        staffHours: number;
-                                        unmetRoleHours: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    days?: number;
-                                    lenders?: string[];
-                                    method?: string;
-                                    notes?: string[];
-                                    peopleBorrowed?: number;
-                                    peopleRostered?: number;
-                                    requiredRoleHours?: number;
-                                    roster: ({
-                                        problem: {
-                                            [key: string]: unknown;
-                                        };
-                                        rates: {
-                                            [key: string]: unknown;
-                                        };
-                                        result: {
-                                            [key: string]: unknown;
-                                        };
-                                        startsAt: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    }) | null;
-                                    staffHoursAssigned: number;
-                                    staffHoursPerDay?: number;
-                                    startsAt?: string;
-                                    unmetRoleHours: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "staffing";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: ({
-                                    action: string;
-                                    detail: {
-                                        [key: string]: unknown;
-                                    };
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "actions";
-                                position: number;
-                                updatedAt: string;
-                            } | {
-                                content: {
-                                    fromNodeId: string | null;
-                                    lines: ({
-                                        itemId: string;
-                                        surplusUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    note?: string;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                edited: boolean;
-                                /** @enum {string} */
-                                part: "surplus_rebalance";
-                                position: number;
-                                updatedAt: string;
-                            })[];
-                            /** @enum {string} */
-                            status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
-                            steps: {
-                                at: string;
-                                error: string | null;
-                                position: number;
-                                result: unknown;
-                                status: string;
-                                step: string;
-                            }[];
-                            summary: {
-                                noteCodes?: {
-                                    code: string;
-                                    params: {
-                                        [key: string]: string | number;
-                                    };
-                                }[];
-                                notes?: string[];
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["IncidentPlan"];
                     };
                 };
                 400: {
@@ -6220,37 +3176,7 @@ export interface paths {
                                     [key: string]: unknown;
                                 };
                                 status: string;
-                                summary: {
-                                    bound?: number | null;
-                                    /** @enum {string|null} */
-                                    boundKind?: "mip" | "lp" | "lagrangian" | null;
-                                    chunks?: number;
-                                    columns?: number;
-                                    costFen?: number;
-                                    deliveryFen?: number;
-                                    gapPct?: number | null;
-                                    greedy?: {
-                                        costFen: number;
-                                        objective: number;
-                                        weightedShortageUnits: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    lateUnitH?: number;
-                                    method?: string;
-                                    needs?: number;
-                                    needUnits?: number;
-                                    objective?: number;
-                                    premiumFen?: number;
-                                    receivers?: string[];
-                                    shortageUnits?: number;
-                                    solveTimeS?: number;
-                                    status?: string;
-                                    transportFen?: number;
-                                    weightedShortageUnits?: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
+                                summary: components["schemas"]["SourcingPlanSummary"];
                                 warnings: string[];
                             }[];
                         };
@@ -6316,114 +3242,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            appliedAt: string | null;
-                            createdAt: string;
-                            documents: ({
-                                fromId: string;
-                                id: string;
-                                /** @enum {string} */
-                                kind: "transfer_order" | "purchase_order" | "diversion";
-                                lines: ({
-                                    itemId: string;
-                                    quantity: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                toNodeId: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id: string;
-                            lines: {
-                                arrivalH: number;
-                                costFen: number;
-                                distanceM: number | null;
-                                documentId: string | null;
-                                expedited: boolean;
-                                fromNodeId: string | null;
-                                itemId: string;
-                                kind: string;
-                                lineNo: number;
-                                originalNodeId: string | null;
-                                packs: number | null;
-                                quantity: number;
-                                reason: string;
-                                reasonCodes?: {
-                                    code: string;
-                                    params: {
-                                        [key: string]: string | number;
-                                    };
-                                }[];
-                                shipmentId: string | null;
-                                supplierId: string | null;
-                                toNodeId: string;
-                                unitCostFen: number;
-                            }[];
-                            request: {
-                                multipliers?: {
-                                    byNode?: {
-                                        [key: string]: {
-                                            essential?: number;
-                                            key?: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                    };
-                                    essential: number;
-                                    key: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                params?: {
-                                    [key: string]: unknown;
-                                };
-                                receivers?: string[];
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            shortages: {
-                                itemId: string;
-                                needUnits: number;
-                                nodeId: string;
-                                reason: string;
-                                shortUnits: number;
-                                tier: string;
-                            }[];
-                            status: string;
-                            summary: {
-                                bound?: number | null;
-                                /** @enum {string|null} */
-                                boundKind?: "mip" | "lp" | "lagrangian" | null;
-                                chunks?: number;
-                                columns?: number;
-                                costFen?: number;
-                                deliveryFen?: number;
-                                gapPct?: number | null;
-                                greedy?: {
-                                    costFen: number;
-                                    objective: number;
-                                    weightedShortageUnits: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                lateUnitH?: number;
-                                method?: string;
-                                needs?: number;
-                                needUnits?: number;
-                                objective?: number;
-                                premiumFen?: number;
-                                receivers?: string[];
-                                shortageUnits?: number;
-                                solveTimeS?: number;
-                                status?: string;
-                                transportFen?: number;
-                                weightedShortageUnits?: number;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            warnings: string[];
-                        };
+                        "application/json": components["schemas"]["SourcingPlan"];
                     };
                 };
                 400: {
@@ -6489,114 +3308,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            appliedAt: string | null;
-                            createdAt: string;
-                            documents: ({
-                                fromId: string;
-                                id: string;
-                                /** @enum {string} */
-                                kind: "transfer_order" | "purchase_order" | "diversion";
-                                lines: ({
-                                    itemId: string;
-                                    quantity: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                toNodeId: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id: string;
-                            lines: {
-                                arrivalH: number;
-                                costFen: number;
-                                distanceM: number | null;
-                                documentId: string | null;
-                                expedited: boolean;
-                                fromNodeId: string | null;
-                                itemId: string;
-                                kind: string;
-                                lineNo: number;
-                                originalNodeId: string | null;
-                                packs: number | null;
-                                quantity: number;
-                                reason: string;
-                                reasonCodes?: {
-                                    code: string;
-                                    params: {
-                                        [key: string]: string | number;
-                                    };
-                                }[];
-                                shipmentId: string | null;
-                                supplierId: string | null;
-                                toNodeId: string;
-                                unitCostFen: number;
-                            }[];
-                            request: {
-                                multipliers?: {
-                                    byNode?: {
-                                        [key: string]: {
-                                            essential?: number;
-                                            key?: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                    };
-                                    essential: number;
-                                    key: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                params?: {
-                                    [key: string]: unknown;
-                                };
-                                receivers?: string[];
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            shortages: {
-                                itemId: string;
-                                needUnits: number;
-                                nodeId: string;
-                                reason: string;
-                                shortUnits: number;
-                                tier: string;
-                            }[];
-                            status: string;
-                            summary: {
-                                bound?: number | null;
-                                /** @enum {string|null} */
-                                boundKind?: "mip" | "lp" | "lagrangian" | null;
-                                chunks?: number;
-                                columns?: number;
-                                costFen?: number;
-                                deliveryFen?: number;
-                                gapPct?: number | null;
-                                greedy?: {
-                                    costFen: number;
-                                    objective: number;
-                                    weightedShortageUnits: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                lateUnitH?: number;
-                                method?: string;
-                                needs?: number;
-                                needUnits?: number;
-                                objective?: number;
-                                premiumFen?: number;
-                                receivers?: string[];
-                                shortageUnits?: number;
-                                solveTimeS?: number;
-                                status?: string;
-                                transportFen?: number;
-                                weightedShortageUnits?: number;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            warnings: string[];
-                        };
+                        "application/json": components["schemas"]["SourcingPlan"];
                     };
                 };
                 400: {
@@ -6672,114 +3384,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            appliedAt: string | null;
-                            createdAt: string;
-                            documents: ({
-                                fromId: string;
-                                id: string;
-                                /** @enum {string} */
-                                kind: "transfer_order" | "purchase_order" | "diversion";
-                                lines: ({
-                                    itemId: string;
-                                    quantity: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                toNodeId: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            id: string;
-                            lines: {
-                                arrivalH: number;
-                                costFen: number;
-                                distanceM: number | null;
-                                documentId: string | null;
-                                expedited: boolean;
-                                fromNodeId: string | null;
-                                itemId: string;
-                                kind: string;
-                                lineNo: number;
-                                originalNodeId: string | null;
-                                packs: number | null;
-                                quantity: number;
-                                reason: string;
-                                reasonCodes?: {
-                                    code: string;
-                                    params: {
-                                        [key: string]: string | number;
-                                    };
-                                }[];
-                                shipmentId: string | null;
-                                supplierId: string | null;
-                                toNodeId: string;
-                                unitCostFen: number;
-                            }[];
-                            request: {
-                                multipliers?: {
-                                    byNode?: {
-                                        [key: string]: {
-                                            essential?: number;
-                                            key?: number;
-                                        } & {
-                                            [key: string]: unknown;
-                                        };
-                                    };
-                                    essential: number;
-                                    key: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                params?: {
-                                    [key: string]: unknown;
-                                };
-                                receivers?: string[];
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            shortages: {
-                                itemId: string;
-                                needUnits: number;
-                                nodeId: string;
-                                reason: string;
-                                shortUnits: number;
-                                tier: string;
-                            }[];
-                            status: string;
-                            summary: {
-                                bound?: number | null;
-                                /** @enum {string|null} */
-                                boundKind?: "mip" | "lp" | "lagrangian" | null;
-                                chunks?: number;
-                                columns?: number;
-                                costFen?: number;
-                                deliveryFen?: number;
-                                gapPct?: number | null;
-                                greedy?: {
-                                    costFen: number;
-                                    objective: number;
-                                    weightedShortageUnits: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                lateUnitH?: number;
-                                method?: string;
-                                needs?: number;
-                                needUnits?: number;
-                                objective?: number;
-                                premiumFen?: number;
-                                receivers?: string[];
-                                shortageUnits?: number;
-                                solveTimeS?: number;
-                                status?: string;
-                                transportFen?: number;
-                                weightedShortageUnits?: number;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            warnings: string[];
-                        };
+                        "application/json": components["schemas"]["SourcingPlan"];
                     };
                 };
                 400: {
@@ -7100,106 +3705,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            plans: {
-                                appliedAt: string | null;
-                                createdAt: string;
-                                endsAt: string;
-                                id: string;
-                                method: string;
-                                notes: string[];
-                                rates: {
-                                    [key: string]: unknown;
-                                };
-                                review: {
-                                    minStaffShortfalls: ({
-                                        assigned: number;
-                                        required: number;
-                                        shiftId: string;
-                                        siteId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    overHours: ({
-                                        day: number;
-                                        maxMin: number;
-                                        staffId: string;
-                                        workedMin: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    shortfallByRoleShift: ({
-                                        role: string;
-                                        shiftId: string;
-                                        unmetMin: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    totals: {
-                                        assignments: number;
-                                        coveredMin: number;
-                                        peopleBorrowed: number;
-                                        peopleRostered: number;
-                                        requiredMin: number;
-                                        unmetMin: number;
-                                        unmetRoleHours: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    };
-                                    unmet: ({
-                                        coveredMin: number;
-                                        requiredMin: number;
-                                        role: string;
-                                        shiftId: string;
-                                        siteId: string;
-                                        unmetMin: number;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                    violations: ({
-                                        kind: string;
-                                        message: string;
-                                        staffId: string;
-                                    } & {
-                                        [key: string]: unknown;
-                                    })[];
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                rules: {
-                                    [key: string]: unknown;
-                                };
-                                shifts: ({
-                                    durationMin: number;
-                                    endsAt?: string;
-                                    id: string;
-                                    startMin: number;
-                                    startsAt?: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                sites: ({
-                                    controlled: boolean;
-                                    id: string;
-                                    lat: number;
-                                    lng: number;
-                                    name?: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                slotCapacity?: {
-                                    [key: string]: unknown;
-                                };
-                                solver: {
-                                    gapPct: number | null;
-                                    message?: string;
-                                    solveTimeS: number;
-                                    status: string;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                startsAt: string;
-                                status: string;
-                            }[];
+                            plans: components["schemas"]["StaffingPlan"][];
                         };
                     };
                 };
@@ -7258,106 +3764,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            appliedAt: string | null;
-                            createdAt: string;
-                            endsAt: string;
-                            id: string;
-                            method: string;
-                            notes: string[];
-                            rates: {
-                                [key: string]: unknown;
-                            };
-                            review: {
-                                minStaffShortfalls: ({
-                                    assigned: number;
-                                    required: number;
-                                    shiftId: string;
-                                    siteId: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                overHours: ({
-                                    day: number;
-                                    maxMin: number;
-                                    staffId: string;
-                                    workedMin: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                shortfallByRoleShift: ({
-                                    role: string;
-                                    shiftId: string;
-                                    unmetMin: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                totals: {
-                                    assignments: number;
-                                    coveredMin: number;
-                                    peopleBorrowed: number;
-                                    peopleRostered: number;
-                                    requiredMin: number;
-                                    unmetMin: number;
-                                    unmetRoleHours: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                unmet: ({
-                                    coveredMin: number;
-                                    requiredMin: number;
-                                    role: string;
-                                    shiftId: string;
-                                    siteId: string;
-                                    unmetMin: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                violations: ({
-                                    kind: string;
-                                    message: string;
-                                    staffId: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            rules: {
-                                [key: string]: unknown;
-                            };
-                            shifts: ({
-                                durationMin: number;
-                                endsAt?: string;
-                                id: string;
-                                startMin: number;
-                                startsAt?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            sites: ({
-                                controlled: boolean;
-                                id: string;
-                                lat: number;
-                                lng: number;
-                                name?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            slotCapacity?: {
-                                [key: string]: unknown;
-                            };
-                            solver: {
-                                gapPct: number | null;
-                                message?: string;
-                                solveTimeS: number;
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            startsAt: string;
-                            status: string;
-                        };
+                        "application/json": components["schemas"]["StaffingPlan"];
                     };
                 };
                 400: {
@@ -7431,106 +3838,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            appliedAt: string | null;
-                            createdAt: string;
-                            endsAt: string;
-                            id: string;
-                            method: string;
-                            notes: string[];
-                            rates: {
-                                [key: string]: unknown;
-                            };
-                            review: {
-                                minStaffShortfalls: ({
-                                    assigned: number;
-                                    required: number;
-                                    shiftId: string;
-                                    siteId: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                overHours: ({
-                                    day: number;
-                                    maxMin: number;
-                                    staffId: string;
-                                    workedMin: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                shortfallByRoleShift: ({
-                                    role: string;
-                                    shiftId: string;
-                                    unmetMin: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                totals: {
-                                    assignments: number;
-                                    coveredMin: number;
-                                    peopleBorrowed: number;
-                                    peopleRostered: number;
-                                    requiredMin: number;
-                                    unmetMin: number;
-                                    unmetRoleHours: number;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                unmet: ({
-                                    coveredMin: number;
-                                    requiredMin: number;
-                                    role: string;
-                                    shiftId: string;
-                                    siteId: string;
-                                    unmetMin: number;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                violations: ({
-                                    kind: string;
-                                    message: string;
-                                    staffId: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            rules: {
-                                [key: string]: unknown;
-                            };
-                            shifts: ({
-                                durationMin: number;
-                                endsAt?: string;
-                                id: string;
-                                startMin: number;
-                                startsAt?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            sites: ({
-                                controlled: boolean;
-                                id: string;
-                                lat: number;
-                                lng: number;
-                                name?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            slotCapacity?: {
-                                [key: string]: unknown;
-                            };
-                            solver: {
-                                gapPct: number | null;
-                                message?: string;
-                                solveTimeS: number;
-                                status: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            startsAt: string;
-                            status: string;
-                        };
+                        "application/json": components["schemas"]["StaffingPlan"];
                     };
                 };
                 400: {
@@ -7599,80 +3907,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            trips: ({
-                                completedAt: string | null;
-                                coolant: {
-                                    dryIceBags: number;
-                                    dryIceG: number;
-                                    icePacks: number;
-                                };
-                                coolantNote: string;
-                                /** @enum {string} */
-                                coolantNoteCode: "coolant_rule" | "";
-                                coolantNoteParams: {
-                                    [key: string]: number;
-                                };
-                                costFen: number;
-                                createdAt: string;
-                                day: string;
-                                deadheadM: number;
-                                departS: number;
-                                dispatchedAt: string | null;
-                                distanceM: number;
-                                driverName: string | null;
-                                driverPhone: string | null;
-                                endNodeId: string;
-                                id: string;
-                                leaveHomeS: number;
-                                originNodeId: string;
-                                planId: string;
-                                ref: string;
-                                returnS: number;
-                                /** @enum {string} */
-                                status: "confirmed" | "dispatched" | "completed" | "cancelled";
-                                stops: ({
-                                    arrivalS: number;
-                                    arrivedAt: string | null;
-                                    coolant: {
-                                        dryIceBags: number;
-                                        dryIceG: number;
-                                        icePacks: number;
-                                    };
-                                    departureS: number;
-                                    loadId: string;
-                                    loadKind: string;
-                                    manifest: {
-                                        itemId: string;
-                                        name: string;
-                                        quantity: number;
-                                        receivedQuantity: number | null;
-                                        temperatureClass: string;
-                                        unit: string;
-                                        varianceQuantity: number | null;
-                                    }[];
-                                    place: {
-                                        id: string;
-                                        lat: number;
-                                        lng: number;
-                                        name: string;
-                                    };
-                                    seq: number;
-                                    startS: number;
-                                    /** @enum {string} */
-                                    status: "pending" | "arrived";
-                                    volumeCm3: number;
-                                    weightG: number;
-                                    windows: number[][];
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                travelS: number;
-                                vehicleId: string | null;
-                                vehicleKey: string;
-                                vehicleTypeId: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
+                            trips: components["schemas"]["Trip"][];
                         };
                     };
                 };
@@ -7725,80 +3960,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            completedAt: string | null;
-                            coolant: {
-                                dryIceBags: number;
-                                dryIceG: number;
-                                icePacks: number;
-                            };
-                            coolantNote: string;
-                            /** @enum {string} */
-                            coolantNoteCode: "coolant_rule" | "";
-                            coolantNoteParams: {
-                                [key: string]: number;
-                            };
-                            costFen: number;
-                            createdAt: string;
-                            day: string;
-                            deadheadM: number;
-                            departS: number;
-                            dispatchedAt: string | null;
-                            distanceM: number;
-                            driverName: string | null;
-                            driverPhone: string | null;
-                            endNodeId: string;
-                            id: string;
-                            leaveHomeS: number;
-                            originNodeId: string;
-                            planId: string;
-                            ref: string;
-                            returnS: number;
-                            /** @enum {string} */
-                            status: "confirmed" | "dispatched" | "completed" | "cancelled";
-                            stops: ({
-                                arrivalS: number;
-                                arrivedAt: string | null;
-                                coolant: {
-                                    dryIceBags: number;
-                                    dryIceG: number;
-                                    icePacks: number;
-                                };
-                                departureS: number;
-                                loadId: string;
-                                loadKind: string;
-                                manifest: {
-                                    itemId: string;
-                                    name: string;
-                                    quantity: number;
-                                    receivedQuantity: number | null;
-                                    temperatureClass: string;
-                                    unit: string;
-                                    varianceQuantity: number | null;
-                                }[];
-                                place: {
-                                    id: string;
-                                    lat: number;
-                                    lng: number;
-                                    name: string;
-                                };
-                                seq: number;
-                                startS: number;
-                                /** @enum {string} */
-                                status: "pending" | "arrived";
-                                volumeCm3: number;
-                                weightG: number;
-                                windows: number[][];
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            travelS: number;
-                            vehicleId: string | null;
-                            vehicleKey: string;
-                            vehicleTypeId: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["Trip"];
                     };
                 };
                 400: {
@@ -7885,80 +4047,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            completedAt: string | null;
-                            coolant: {
-                                dryIceBags: number;
-                                dryIceG: number;
-                                icePacks: number;
-                            };
-                            coolantNote: string;
-                            /** @enum {string} */
-                            coolantNoteCode: "coolant_rule" | "";
-                            coolantNoteParams: {
-                                [key: string]: number;
-                            };
-                            costFen: number;
-                            createdAt: string;
-                            day: string;
-                            deadheadM: number;
-                            departS: number;
-                            dispatchedAt: string | null;
-                            distanceM: number;
-                            driverName: string | null;
-                            driverPhone: string | null;
-                            endNodeId: string;
-                            id: string;
-                            leaveHomeS: number;
-                            originNodeId: string;
-                            planId: string;
-                            ref: string;
-                            returnS: number;
-                            /** @enum {string} */
-                            status: "confirmed" | "dispatched" | "completed" | "cancelled";
-                            stops: ({
-                                arrivalS: number;
-                                arrivedAt: string | null;
-                                coolant: {
-                                    dryIceBags: number;
-                                    dryIceG: number;
-                                    icePacks: number;
-                                };
-                                departureS: number;
-                                loadId: string;
-                                loadKind: string;
-                                manifest: {
-                                    itemId: string;
-                                    name: string;
-                                    quantity: number;
-                                    receivedQuantity: number | null;
-                                    temperatureClass: string;
-                                    unit: string;
-                                    varianceQuantity: number | null;
-                                }[];
-                                place: {
-                                    id: string;
-                                    lat: number;
-                                    lng: number;
-                                    name: string;
-                                };
-                                seq: number;
-                                startS: number;
-                                /** @enum {string} */
-                                status: "pending" | "arrived";
-                                volumeCm3: number;
-                                weightG: number;
-                                windows: number[][];
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            travelS: number;
-                            vehicleId: string | null;
-                            vehicleKey: string;
-                            vehicleTypeId: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["Trip"];
                     };
                 };
                 400: {
@@ -8040,80 +4129,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            completedAt: string | null;
-                            coolant: {
-                                dryIceBags: number;
-                                dryIceG: number;
-                                icePacks: number;
-                            };
-                            coolantNote: string;
-                            /** @enum {string} */
-                            coolantNoteCode: "coolant_rule" | "";
-                            coolantNoteParams: {
-                                [key: string]: number;
-                            };
-                            costFen: number;
-                            createdAt: string;
-                            day: string;
-                            deadheadM: number;
-                            departS: number;
-                            dispatchedAt: string | null;
-                            distanceM: number;
-                            driverName: string | null;
-                            driverPhone: string | null;
-                            endNodeId: string;
-                            id: string;
-                            leaveHomeS: number;
-                            originNodeId: string;
-                            planId: string;
-                            ref: string;
-                            returnS: number;
-                            /** @enum {string} */
-                            status: "confirmed" | "dispatched" | "completed" | "cancelled";
-                            stops: ({
-                                arrivalS: number;
-                                arrivedAt: string | null;
-                                coolant: {
-                                    dryIceBags: number;
-                                    dryIceG: number;
-                                    icePacks: number;
-                                };
-                                departureS: number;
-                                loadId: string;
-                                loadKind: string;
-                                manifest: {
-                                    itemId: string;
-                                    name: string;
-                                    quantity: number;
-                                    receivedQuantity: number | null;
-                                    temperatureClass: string;
-                                    unit: string;
-                                    varianceQuantity: number | null;
-                                }[];
-                                place: {
-                                    id: string;
-                                    lat: number;
-                                    lng: number;
-                                    name: string;
-                                };
-                                seq: number;
-                                startS: number;
-                                /** @enum {string} */
-                                status: "pending" | "arrived";
-                                volumeCm3: number;
-                                weightG: number;
-                                windows: number[][];
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            travelS: number;
-                            vehicleId: string | null;
-                            vehicleKey: string;
-                            vehicleTypeId: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["Trip"];
                     };
                 };
                 400: {
@@ -8195,80 +4211,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            completedAt: string | null;
-                            coolant: {
-                                dryIceBags: number;
-                                dryIceG: number;
-                                icePacks: number;
-                            };
-                            coolantNote: string;
-                            /** @enum {string} */
-                            coolantNoteCode: "coolant_rule" | "";
-                            coolantNoteParams: {
-                                [key: string]: number;
-                            };
-                            costFen: number;
-                            createdAt: string;
-                            day: string;
-                            deadheadM: number;
-                            departS: number;
-                            dispatchedAt: string | null;
-                            distanceM: number;
-                            driverName: string | null;
-                            driverPhone: string | null;
-                            endNodeId: string;
-                            id: string;
-                            leaveHomeS: number;
-                            originNodeId: string;
-                            planId: string;
-                            ref: string;
-                            returnS: number;
-                            /** @enum {string} */
-                            status: "confirmed" | "dispatched" | "completed" | "cancelled";
-                            stops: ({
-                                arrivalS: number;
-                                arrivedAt: string | null;
-                                coolant: {
-                                    dryIceBags: number;
-                                    dryIceG: number;
-                                    icePacks: number;
-                                };
-                                departureS: number;
-                                loadId: string;
-                                loadKind: string;
-                                manifest: {
-                                    itemId: string;
-                                    name: string;
-                                    quantity: number;
-                                    receivedQuantity: number | null;
-                                    temperatureClass: string;
-                                    unit: string;
-                                    varianceQuantity: number | null;
-                                }[];
-                                place: {
-                                    id: string;
-                                    lat: number;
-                                    lng: number;
-                                    name: string;
-                                };
-                                seq: number;
-                                startS: number;
-                                /** @enum {string} */
-                                status: "pending" | "arrived";
-                                volumeCm3: number;
-                                weightG: number;
-                                windows: number[][];
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            travelS: number;
-                            vehicleId: string | null;
-                            vehicleKey: string;
-                            vehicleTypeId: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["Trip"];
                     };
                 };
                 400: {
@@ -8445,53 +4388,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            createdAt: string;
-                            day: string;
-                            decidedAt: string | null;
-                            id: string;
-                            mode: string;
-                            result: {
-                                totals: {
-                                    assigned: number;
-                                    costFen: number;
-                                    distanceM: number;
-                                    dryIceBags: number;
-                                    icePacks: number;
-                                    loads: number;
-                                    trips: number;
-                                    unassigned: number;
-                                    vehicles: number;
-                                };
-                                trips: ({
-                                    ref: string;
-                                    stops: {
-                                        [key: string]: unknown;
-                                    }[];
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                unassigned: {
-                                    kind: string;
-                                    loadId: string;
-                                    message: string;
-                                    reason: string;
-                                }[];
-                                warnings: string[];
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            status: string;
-                            violations: ({
-                                code: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            wave: string | null;
-                        } & {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["TripPlan"];
                     };
                 };
                 400: {
@@ -8573,53 +4470,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            createdAt: string;
-                            day: string;
-                            decidedAt: string | null;
-                            id: string;
-                            mode: string;
-                            result: {
-                                totals: {
-                                    assigned: number;
-                                    costFen: number;
-                                    distanceM: number;
-                                    dryIceBags: number;
-                                    icePacks: number;
-                                    loads: number;
-                                    trips: number;
-                                    unassigned: number;
-                                    vehicles: number;
-                                };
-                                trips: ({
-                                    ref: string;
-                                    stops: {
-                                        [key: string]: unknown;
-                                    }[];
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                unassigned: {
-                                    kind: string;
-                                    loadId: string;
-                                    message: string;
-                                    reason: string;
-                                }[];
-                                warnings: string[];
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            status: string;
-                            violations: ({
-                                code: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            wave: string | null;
-                        } & {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["TripPlan"];
                     };
                 };
                 400: {
@@ -8701,53 +4552,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            createdAt: string;
-                            day: string;
-                            decidedAt: string | null;
-                            id: string;
-                            mode: string;
-                            result: {
-                                totals: {
-                                    assigned: number;
-                                    costFen: number;
-                                    distanceM: number;
-                                    dryIceBags: number;
-                                    icePacks: number;
-                                    loads: number;
-                                    trips: number;
-                                    unassigned: number;
-                                    vehicles: number;
-                                };
-                                trips: ({
-                                    ref: string;
-                                    stops: {
-                                        [key: string]: unknown;
-                                    }[];
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                unassigned: {
-                                    kind: string;
-                                    loadId: string;
-                                    message: string;
-                                    reason: string;
-                                }[];
-                                warnings: string[];
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            status: string;
-                            violations: ({
-                                code: string;
-                                message: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            wave: string | null;
-                        } & {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["TripPlan"];
                     };
                 };
                 400: {
@@ -9139,6 +4944,801 @@ export interface components {
             expected?: unknown;
             field?: string;
             message: string;
+        };
+        Incident: {
+            appliedAt: string | null;
+            declaredAt: string;
+            discardedAt: string | null;
+            id: string;
+            liftedAt: string | null;
+            name: string;
+            spec: {
+                areas: ({
+                    endsAt?: string | null;
+                    id: string;
+                    /** @enum {string} */
+                    level: "lockdown" | "controlled" | "precaution";
+                    name?: string;
+                    startsAt: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                emergencyWarehouse?: {
+                    id: string;
+                    nameEn: string;
+                    nameZh: string;
+                } & {
+                    [key: string]: unknown;
+                };
+                id: string;
+                name: string;
+                reopenOnlineOnlyAt?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "declared" | "planned" | "applied" | "lifted" | "discarded";
+        };
+        IncidentPlan: {
+            appliedAt: string | null;
+            createdAt: string;
+            id: string;
+            incidentId: string;
+            /** @enum {string} */
+            kind: "response" | "lift";
+            parts: ({
+                content: {
+                    changes: ({
+                        at: string;
+                        from: string;
+                        nodeId: string;
+                        reason: string;
+                        to: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    controlAreas: string[];
+                } & {
+                    [key: string]: unknown;
+                };
+                edited: boolean;
+                /** @enum {string} */
+                part: "node_status";
+                position: number;
+                updatedAt: string;
+            } | {
+                content: {
+                    node: ({
+                        dailyOrderCapacity?: number | null;
+                        id: string;
+                        kind: string;
+                        lat: number;
+                        lng: number;
+                        maxDeliveryRadiusM?: number | null;
+                        nameEn?: string;
+                        nameZh: string;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                } & {
+                    [key: string]: unknown;
+                };
+                edited: boolean;
+                /** @enum {string} */
+                part: "emergency_warehouse";
+                position: number;
+                updatedAt: string;
+            } | {
+                content: {
+                    changes: ({
+                        demandOrdersPerDay: number;
+                        distanceM: number | null;
+                        newBackupNodeIds?: string[];
+                        newNodeId: string | null;
+                        newSplit?: ({
+                            nodeId: string;
+                            ordersPerDay: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        oldNodeId: string | null;
+                        oldSplit?: ({
+                            nodeId: string;
+                            ordersPerDay: number;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        unservedOrdersPerDay?: number;
+                        zoneId: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    handBack?: ({
+                        at: string;
+                        changes: ({
+                            demandOrdersPerDay: number;
+                            distanceM: number | null;
+                            newBackupNodeIds?: string[];
+                            newNodeId: string | null;
+                            newSplit?: ({
+                                nodeId: string;
+                                ordersPerDay: number;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            oldNodeId: string | null;
+                            oldSplit?: ({
+                                nodeId: string;
+                                ordersPerDay: number;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            unservedOrdersPerDay?: number;
+                            zoneId: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        nodeId: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    handBackFit?: ({
+                        capacityOrdersPerDay: number;
+                        handedBackOrdersPerDay: number;
+                        handedBackZones: number;
+                        listedOrdersPerDay: number;
+                        listedZones: number;
+                        nodeId: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    handBackMode?: "fit" | "all" | "none";
+                    method?: string;
+                    nodeChanges?: ({
+                        dailyOrderCapacity?: {
+                            from: number;
+                            to: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        maxDeliveryRadiusM?: {
+                            from: number;
+                            to: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        nodeId: string;
+                        reason?: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    nodeLoads?: ({
+                        dailyOrderCapacity: number;
+                        loadAfter: number;
+                        loadBefore: number;
+                        maxDeliveryRadiusM?: number;
+                        nodeId: string;
+                        trading?: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    note?: string;
+                    notReceiving?: string[];
+                    settings?: ({
+                        dailyOrderCapacity?: number;
+                        maxDeliveryRadiusM?: number;
+                        nodeId: string;
+                        receivesZones?: boolean;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    totals: {
+                        servedOrdersPerDay?: number;
+                        unservedOrdersPerDay?: number;
+                        unservedWithoutWideningOrdersPerDay?: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    unserved: ({
+                        message?: string;
+                        ordersPerDay: number;
+                        reason: string;
+                        zoneId: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                } & {
+                    [key: string]: unknown;
+                };
+                edited: boolean;
+                /** @enum {string} */
+                part: "zones";
+                position: number;
+                updatedAt: string;
+            } | {
+                content: {
+                    assortment?: {
+                        coverageShare: number;
+                        items: number;
+                        keyItems: number;
+                        lines: unknown[][];
+                        size: number;
+                        tiers: {
+                            [key: string]: string;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    holdDays?: number | null;
+                    lenderDaysOfCover?: number;
+                    lendersOnly?: string[];
+                    multipliers?: {
+                        byNode?: {
+                            [key: string]: {
+                                essential: number;
+                                key: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        capAtShelfLife?: boolean;
+                        essential: number;
+                        key: number;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    nodes: ({
+                        baselineUnits: number;
+                        capped: number;
+                        daysOfCover: number | null;
+                        items: number;
+                        nodeId: string;
+                        targetUnits: number;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    surged?: string[];
+                    untilHandBack?: string[];
+                } & {
+                    [key: string]: unknown;
+                };
+                edited: boolean;
+                /** @enum {string} */
+                part: "targets";
+                position: number;
+                updatedAt: string;
+            } | {
+                content: {
+                    documents?: number;
+                    lines?: number;
+                    planId: string | null;
+                    receivers: string[];
+                    shortages?: number;
+                    summary: ({
+                        costFen: number;
+                        method: string;
+                        needs: number;
+                        needUnits: number;
+                        shortageUnits: number;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                } & {
+                    [key: string]: unknown;
+                };
+                edited: boolean;
+                /** @enum {string} */
+                part: "sourcing";
+                position: number;
+                updatedAt: string;
+            } | {
+                content: {
+                    ambientTrips: number;
+                    byNode?: ({
+                        coldStops: number;
+                        nodeId: string;
+                        stops: number;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    coldChainTrips: number;
+                    coolantPacks: number;
+                    days?: number;
+                    distanceKm?: number;
+                    dryIceBags: number;
+                    firstDay?: string;
+                    icePacks: number;
+                    list?: ({
+                        back: string;
+                        coldChain: boolean;
+                        day: string;
+                        deliveries: ({
+                            arrive: string;
+                            lines: ({
+                                itemId: string;
+                                quantity: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            nodeId: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        depart: string;
+                        distanceKm: number;
+                        dryIceBags: number;
+                        icePacks: number;
+                        loads: number;
+                        mode: string;
+                        originNodeId: string;
+                        ref: string;
+                        stops: string[];
+                        vehicleKey: string;
+                        vehicleTypeId: string;
+                        wave: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    loads: number;
+                    method?: string;
+                    trips: number;
+                    unassigned: unknown[];
+                    vehicles?: number;
+                    warnings?: string[];
+                } & {
+                    [key: string]: unknown;
+                };
+                edited: boolean;
+                /** @enum {string} */
+                part: "trips";
+                position: number;
+                updatedAt: string;
+            } | {
+                content: {
+                    affected?: string[];
+                    byNode: ({
+                        borrowed: number;
+                        nodeId: string;
+                        ordersPerDay: number;
+                        people: number;
+                        requiredRoleHours: number;
+                        role: string;
+                        staffHours: number;
+                        unmetRoleHours: number;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    days?: number;
+                    hires?: ({
+                        byShift: ({
+                            people: number;
+                            shiftId: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        people: number;
+                        role: string;
+                        siteId: string;
+                        unmetHours: number;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    lenders?: string[];
+                    method?: string;
+                    notes?: string[];
+                    peopleBorrowed?: number;
+                    peopleRostered?: number;
+                    requiredRoleHours?: number;
+                    roster: ({
+                        problem: {
+                            [key: string]: unknown;
+                        };
+                        rates: {
+                            [key: string]: unknown;
+                        };
+                        result: {
+                            [key: string]: unknown;
+                        };
+                        startsAt: string;
+                    } & {
+                        [key: string]: unknown;
+                    }) | null;
+                    staffHoursAssigned: number;
+                    staffHoursPerDay?: number;
+                    startsAt?: string;
+                    unmetRoleHours: number;
+                } & {
+                    [key: string]: unknown;
+                };
+                edited: boolean;
+                /** @enum {string} */
+                part: "staffing";
+                position: number;
+                updatedAt: string;
+            } | {
+                content: ({
+                    action: string;
+                    detail: {
+                        [key: string]: unknown;
+                    };
+                } & {
+                    [key: string]: unknown;
+                })[];
+                edited: boolean;
+                /** @enum {string} */
+                part: "actions";
+                position: number;
+                updatedAt: string;
+            } | {
+                content: {
+                    fromNodeId: string | null;
+                    lines: ({
+                        itemId: string;
+                        surplusUnits: number;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    note?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+                edited: boolean;
+                /** @enum {string} */
+                part: "surplus_rebalance";
+                position: number;
+                updatedAt: string;
+            })[];
+            /** @enum {string} */
+            status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
+            steps: {
+                at: string;
+                error: string | null;
+                position: number;
+                result: unknown;
+                status: string;
+                step: string;
+            }[];
+            summary: {
+                noteCodes?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                }[];
+                notes?: string[];
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        SourcingPlan: {
+            appliedAt: string | null;
+            createdAt: string;
+            documents: ({
+                fromId: string;
+                id: string;
+                /** @enum {string} */
+                kind: "transfer_order" | "purchase_order" | "diversion";
+                lines: ({
+                    itemId: string;
+                    quantity: number;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                toNodeId: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            id: string;
+            lines: {
+                arrivalH: number;
+                costFen: number;
+                distanceM: number | null;
+                documentId: string | null;
+                expedited: boolean;
+                fromNodeId: string | null;
+                itemId: string;
+                kind: string;
+                lineNo: number;
+                originalNodeId: string | null;
+                packs: number | null;
+                quantity: number;
+                reason: string;
+                reasonCodes?: {
+                    code: string;
+                    params: {
+                        [key: string]: string | number;
+                    };
+                }[];
+                shipmentId: string | null;
+                supplierId: string | null;
+                toNodeId: string;
+                unitCostFen: number;
+            }[];
+            request: {
+                multipliers?: {
+                    byNode?: {
+                        [key: string]: {
+                            essential?: number;
+                            key?: number;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                    essential: number;
+                    key: number;
+                } & {
+                    [key: string]: unknown;
+                };
+                params?: {
+                    [key: string]: unknown;
+                };
+                receivers?: string[];
+            } & {
+                [key: string]: unknown;
+            };
+            shortages: {
+                itemId: string;
+                needUnits: number;
+                nodeId: string;
+                reason: string;
+                shortUnits: number;
+                tier: string;
+            }[];
+            status: string;
+            summary: components["schemas"]["SourcingPlanSummary"];
+            warnings: string[];
+        };
+        SourcingPlanSummary: {
+            bound?: number | null;
+            /** @enum {string|null} */
+            boundKind?: "mip" | "lp" | "lagrangian" | null;
+            chunks?: number;
+            columns?: number;
+            costFen?: number;
+            deliveryFen?: number;
+            gapPct?: number | null;
+            greedy?: {
+                costFen: number;
+                objective: number;
+                weightedShortageUnits: number;
+            } & {
+                [key: string]: unknown;
+            };
+            lateUnitH?: number;
+            method?: string;
+            needs?: number;
+            needUnits?: number;
+            objective?: number;
+            premiumFen?: number;
+            receivers?: string[];
+            shortageUnits?: number;
+            solveTimeS?: number;
+            status?: string;
+            transportFen?: number;
+            weightedShortageUnits?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        StaffingPlan: {
+            appliedAt: string | null;
+            createdAt: string;
+            endsAt: string;
+            id: string;
+            method: string;
+            notes: string[];
+            rates: {
+                [key: string]: unknown;
+            };
+            review: {
+                minStaffShortfalls: ({
+                    assigned: number;
+                    required: number;
+                    shiftId: string;
+                    siteId: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                overHours: ({
+                    day: number;
+                    maxMin: number;
+                    staffId: string;
+                    workedMin: number;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                shortfallByRoleShift: ({
+                    role: string;
+                    shiftId: string;
+                    unmetMin: number;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                totals: {
+                    assignments: number;
+                    coveredMin: number;
+                    peopleBorrowed: number;
+                    peopleRostered: number;
+                    requiredMin: number;
+                    unmetMin: number;
+                    unmetRoleHours: number;
+                } & {
+                    [key: string]: unknown;
+                };
+                unmet: ({
+                    coveredMin: number;
+                    requiredMin: number;
+                    role: string;
+                    shiftId: string;
+                    siteId: string;
+                    unmetMin: number;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                violations: ({
+                    kind: string;
+                    message: string;
+                    staffId: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+            } & {
+                [key: string]: unknown;
+            };
+            rules: {
+                [key: string]: unknown;
+            };
+            shifts: ({
+                durationMin: number;
+                endsAt?: string;
+                id: string;
+                startMin: number;
+                startsAt?: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            sites: ({
+                controlled: boolean;
+                id: string;
+                lat: number;
+                lng: number;
+                name?: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            slotCapacity?: {
+                [key: string]: unknown;
+            };
+            solver: {
+                gapPct: number | null;
+                message?: string;
+                solveTimeS: number;
+                status: string;
+            } & {
+                [key: string]: unknown;
+            };
+            startsAt: string;
+            status: string;
+        };
+        Trip: {
+            completedAt: string | null;
+            coolant: {
+                dryIceBags: number;
+                dryIceG: number;
+                icePacks: number;
+            };
+            coolantNote: string;
+            /** @enum {string} */
+            coolantNoteCode: "coolant_rule" | "";
+            coolantNoteParams: {
+                [key: string]: number;
+            };
+            costFen: number;
+            createdAt: string;
+            day: string;
+            deadheadM: number;
+            departS: number;
+            dispatchedAt: string | null;
+            distanceM: number;
+            driverName: string | null;
+            driverPhone: string | null;
+            endNodeId: string;
+            id: string;
+            leaveHomeS: number;
+            originNodeId: string;
+            planId: string;
+            ref: string;
+            returnS: number;
+            /** @enum {string} */
+            status: "confirmed" | "dispatched" | "completed" | "cancelled";
+            stops: ({
+                arrivalS: number;
+                arrivedAt: string | null;
+                coolant: {
+                    dryIceBags: number;
+                    dryIceG: number;
+                    icePacks: number;
+                };
+                departureS: number;
+                loadId: string;
+                loadKind: string;
+                manifest: {
+                    itemId: string;
+                    name: string;
+                    quantity: number;
+                    receivedQuantity: number | null;
+                    temperatureClass: string;
+                    unit: string;
+                    varianceQuantity: number | null;
+                }[];
+                place: {
+                    id: string;
+                    lat: number;
+                    lng: number;
+                    name: string;
+                };
+                seq: number;
+                startS: number;
+                /** @enum {string} */
+                status: "pending" | "arrived";
+                volumeCm3: number;
+                weightG: number;
+                windows: number[][];
+            } & {
+                [key: string]: unknown;
+            })[];
+            travelS: number;
+            vehicleId: string | null;
+            vehicleKey: string;
+            vehicleTypeId: string;
+        } & {
+            [key: string]: unknown;
+        };
+        TripPlan: {
+            createdAt: string;
+            day: string;
+            decidedAt: string | null;
+            id: string;
+            mode: string;
+            result: {
+                totals: {
+                    assigned: number;
+                    costFen: number;
+                    distanceM: number;
+                    dryIceBags: number;
+                    icePacks: number;
+                    loads: number;
+                    trips: number;
+                    unassigned: number;
+                    vehicles: number;
+                };
+                trips: ({
+                    ref: string;
+                    stops: {
+                        [key: string]: unknown;
+                    }[];
+                } & {
+                    [key: string]: unknown;
+                })[];
+                unassigned: {
+                    kind: string;
+                    loadId: string;
+                    message: string;
+                    reason: string;
+                }[];
+                warnings: string[];
+            } & {
+                [key: string]: unknown;
+            };
+            status: string;
+            violations: ({
+                code: string;
+                message: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            wave: string | null;
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: never;
