@@ -37,7 +37,8 @@ export interface ScratchDatabase {
 export interface ScratchSeed {
   /** Names what `load` writes, including every input it reads (e.g. `demo@2022-06-22T06:00:00.000Z`). */
   key: string;
-  load(db: Kysely<DB>): Promise<void>;
+  /** `database` is the one `db` belongs to (e.g. for an app built on it to load through its routes). */
+  load(db: Kysely<DB>, database: Database): Promise<void>;
   /**
    * A seed this one adds to: its template is a copy of the base's template (built first, once)
    * with `load` run on it, so e.g. "the demo with an incident declared and drafted" pays for the
@@ -66,14 +67,14 @@ const templatesOn = (): boolean => process.env.BAOGONG_DB_TEMPLATES !== 'off';
 export async function openScratchDatabase(options: ScratchOptions): Promise<ScratchDatabase> {
   const { baseUrl, seed, dataDir } = options;
   // Without templates every level of the seed is loaded into the fresh database in turn.
-  const prepare = async (db: Kysely<DB>) => {
-    await migrateToLatest(db);
-    for (const s of seedChain(seed)) await s.load(db);
+  const prepare = async (database: Database) => {
+    await migrateToLatest(database.db);
+    for (const s of seedChain(seed)) await s.load(database.db, database);
   };
   if (!baseUrl) {
     if (!templatesOn()) {
       const database = await openDatabase({ dataDir });
-      await prepare(database.db);
+      await prepare(database);
       return { database, close: () => database.close() };
     }
     const blob = await pgliteSeedTemplate(seed);
@@ -87,7 +88,7 @@ export async function openScratchDatabase(options: ScratchOptions): Promise<Scra
   await withAdmin(baseUrl, (a) => createDatabase(a, name, template));
   const url = withDatabase(baseUrl, name);
   const database = await openDatabase({ url, poolSize: options.poolSize ?? 20 });
-  if (!template) await prepare(database.db);
+  if (!template) await prepare(database);
   return {
     database,
     url,
@@ -124,7 +125,7 @@ export async function seedDataFolder(dir: string, seed: FolderSeed): Promise<voi
   if (!fresh()) {
     await withBuildLock(kind, async () => {
       if (fresh()) return;
-      const blob = await buildPgliteTemplate(async (db) => {
+      const blob = await buildPgliteTemplate(async ({ db }) => {
         await migrateToLatest(db);
         await seed.load(db, new Date());
       });
@@ -168,19 +169,19 @@ function chainKey(seed: ScratchSeed): string {
  * migrated one for a seed without a base) with `seed.load` run on it.
  */
 function pgliteSeedTemplate(seed: ScratchSeed | undefined): Promise<Blob> {
-  if (!seed) return pgliteTemplate(templateKey(undefined), async (db) => void (await migrateToLatest(db)));
-  return pgliteTemplate(templateKey({ ...seed, key: chainKey(seed) }), async (db) => {
-    await migrateToLatest(db);
-    await seed.load(db);
+  if (!seed) return pgliteTemplate(templateKey(undefined), async ({ db }) => void (await migrateToLatest(db)));
+  return pgliteTemplate(templateKey({ ...seed, key: chainKey(seed) }), async (database) => {
+    await migrateToLatest(database.db);
+    await seed.load(database.db, database);
   }, () => pgliteSeedTemplate(seed.base));
 }
 
 /** The PostgreSQL template for `seed`, built the same way (`CREATE DATABASE … TEMPLATE` of its base's). */
 function pgSeedTemplate(baseUrl: string, seed: ScratchSeed | undefined): Promise<string> {
-  if (!seed) return pgTemplate(baseUrl, templateKey(undefined), async (db) => void (await migrateToLatest(db)), null);
-  return pgTemplate(baseUrl, templateKey({ ...seed, key: chainKey(seed) }), async (db) => {
-    await migrateToLatest(db);
-    await seed.load(db);
+  if (!seed) return pgTemplate(baseUrl, templateKey(undefined), async ({ db }) => void (await migrateToLatest(db)), null);
+  return pgTemplate(baseUrl, templateKey({ ...seed, key: chainKey(seed) }), async (database) => {
+    await migrateToLatest(database.db);
+    await seed.load(database.db, database);
   }, () => pgSeedTemplate(baseUrl, seed.base));
 }
 
@@ -194,7 +195,7 @@ function listFiles(p: string): string[] {
 /** One template per process and key: built by the first caller, shared through the cache folder. */
 const pgliteTemplates = new Map<string, Promise<Blob>>();
 
-function pgliteTemplate(key: { name: string; hash: string }, prepare: (db: Kysely<DB>) => Promise<void>, base?: () => Promise<Blob>): Promise<Blob> {
+function pgliteTemplate(key: { name: string; hash: string }, prepare: (database: Database) => Promise<void>, base?: () => Promise<Blob>): Promise<Blob> {
   const file = path.join(CACHE_DIR, `${key.name}-${key.hash}.tar`);
   let p = pgliteTemplates.get(file);
   if (!p) {
@@ -224,10 +225,10 @@ function pgliteTemplate(key: { name: string; hash: string }, prepare: (db: Kysel
  * of its redo point, so older segments (kept for recycling) and pre-allocated later ones only
  * cost every copy time and memory (the demo's template: 145 MB, of which 84 MB WAL).
  */
-async function buildPgliteTemplate(prepare: (db: Kysely<DB>) => Promise<void>, from?: Blob): Promise<Blob> {
+async function buildPgliteTemplate(prepare: (database: Database) => Promise<void>, from?: Blob): Promise<Blob> {
   const database = await openDatabase(from ? { loadDataDir: from } : {});
   try {
-    await prepare(database.db);
+    await prepare(database);
     await sql`CHECKPOINT`.execute(database.db);
     const r = await sql<{ redo: string; cur: string }>`SELECT (SELECT redo_wal_file FROM pg_control_checkpoint()) AS redo, pg_walfile_name(pg_current_wal_insert_lsn()) AS cur`.execute(database.db);
     const { redo, cur } = r.rows[0];
@@ -330,7 +331,7 @@ function pruneCache(kind: string, keep: string): void {
  * workers build it once; built under a temporary name and renamed, so a half-built template
  * is never copied.
  */
-async function pgTemplate(baseUrl: string, key: { name: string; hash: string }, prepare: (db: Kysely<DB>) => Promise<void>, base: (() => Promise<string>) | null): Promise<string> {
+async function pgTemplate(baseUrl: string, key: { name: string; hash: string }, prepare: (database: Database) => Promise<void>, base: (() => Promise<string>) | null): Promise<string> {
   const template = `bg_tpl_${key.name}_${key.hash}`;
   await withAdmin(baseUrl, async (a) => {
     const lock = Number.parseInt(key.hash.slice(0, 8), 16) | 0;
@@ -344,7 +345,7 @@ async function pgTemplate(baseUrl: string, key: { name: string; hash: string }, 
       await createDatabase(a, building, base ? await base() : null);
       const database = await openDatabase({ url: withDatabase(baseUrl, building), poolSize: 4 });
       try {
-        await prepare(database.db);
+        await prepare(database);
       } finally {
         await database.close();
       }
