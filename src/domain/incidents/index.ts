@@ -1,4 +1,4 @@
-/** The incidents context's pure rules: the incident model, the board, reconciliation, trip loads and vehicles short. Other contexts import this context through this file. */
+/** The incidents context's pure rules: the incident model, when a draft reasons from, the board, reconciliation, trip loads and vehicles short. Other contexts import this context through this file. */
 export * from './board.ts';
 export * from './demo.ts';
 export * from './model.ts';
@@ -6,3 +6,4 @@ export * from './parts.ts';
 export * from './reconciliation.ts';
 export * from './trip-loads.ts';
 export * from './vehicles-short.ts';
+export * from './draft-time.ts';

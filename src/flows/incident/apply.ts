@@ -13,6 +13,7 @@ import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
 import * as orders from '../../store/orders.ts';
 import { daySlots } from '../../domain/orders/index.ts';
+import { draftTime, REPLAY_AFTER_DAYS } from '../../domain/incidents/index.ts';
 import { applyRoster, undoRoster, type RosterStepResult } from '../incident-staffing.ts';
 import { areaInput, planFingerprint, type Db, type FlowDeps } from './common.ts';
 import { runWorkflow, undoWorkflow, type Journal, type RunOptions, type Step } from '../workflow.ts';
@@ -215,6 +216,19 @@ export async function applyResponsePlan(deps: FlowDeps, incidentId: string, opti
   if (!plan || !applicable.includes(plan.status)) fail({ code: 'conflict', message: `incident ${incidentId} has no draft response plan to apply`, field: 'id', expected: 'a drafted plan (POST /api/incidents/:id/plan), one whose apply failed or was undone, or one stopped midway', actual: plan?.status ?? 'none' });
   // A plan whose apply failed was undone step by step; it can be applied again once the cause is
   // fixed, unless an undo itself failed (then someone must look first, and draft again).
+  // A replay (a past incident declared long after it happened, e.g. the demo on its 2022 dates) is
+  // drafted in its own timeline for review and simulation: its roster, slots and trips fall on past
+  // dates, so applying it today would change today's network for a crisis that is over.
+  const time = draftTime(inc.spec.areas, Date.parse(inc.declaredAt), deps.now().getTime());
+  if (plan.status !== 'applying' && time.replay) {
+    const startsAt = new Date(time.startMs).toISOString();
+    fail({
+      code: 'conflict',
+      message: `incident ${incidentId} started on ${startsAt} and was declared on ${inc.declaredAt}, more than ${REPLAY_AFTER_DAYS} days later: it is a replay, whose plan can be reviewed and simulated but not applied to today's network; to run it live, declare it on today's dates (baogong incidents declare-demo --today, or areas[].startsAt)`,
+      field: 'id', expected: `an incident declared within ${REPLAY_AFTER_DAYS} days of its start`, actual: `started ${startsAt}, declared ${inc.declaredAt}`,
+      details: { messageCode: 'incident.replay_not_applicable', params: { startsAt, declaredAt: inc.declaredAt } },
+    });
+  }
   const stuck = plan.steps.find((x) => x.status === 'compensation_failed');
   if (plan.status === 'failed' && stuck) fail({ code: 'conflict', message: `the last apply of plan ${plan.id} could not undo step ${stuck.step} (${stuck.error}); check it by hand, then draft the plan again`, field: 'id', expected: 'a plan whose failed apply was fully undone', actual: stuck.step });
   let attempt: number;

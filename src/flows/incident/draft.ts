@@ -8,7 +8,7 @@ import { haversineM, defaultTravel } from '../../domain/geo/index.ts';
 import { capacityPerSlot } from '../../domain/workforce/index.ts';
 import { DEFAULT_SLOT_TEMPLATE } from '../../domain/orders/index.ts';
 import { takesOnlineOrders, type NodeStatus } from '../../domain/network/index.ts';
-import type { PlanSummary } from '../../domain/incidents/index.ts';
+import { draftTime, type PlanSummary } from '../../domain/incidents/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
@@ -47,6 +47,9 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   const inc = await store.requireIncident(db, incidentId);
   if (inc.status === 'lifted' || inc.status === 'discarded') fail({ code: 'conflict', message: `incident ${incidentId} was ${inc.status}`, field: 'id', expected: 'an incident not lifted or discarded', actual: inc.status, details: { messageCode: `incident.${inc.status}`, params: {} } });
   const spec = inc.spec;
+  // The draft reasons as of now, or in the incident's own timeline when it replays a past one
+  // (declared long after its start): its roster, trips and the stock held until a reopening.
+  const time = draftTime(spec.areas, Date.parse(inc.declaredAt), now.getTime());
   const nodes = await network.listNodes(db);
   const notes: string[] = [];
   // Each note also as a code with parameters, for the UI to translate (notes stay English for the CLI and logs).
@@ -55,6 +58,10 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
     notes.push(english);
     noteCodes.push({ code, params });
   };
+  if (time.replay) {
+    const asOf = new Date(time.asOfMs).toISOString();
+    note('plan.drafted_as_of_incident', { asOf, declared: inc.declaredAt }, `drafted in the incident's own timeline, as of ${asOf} (the apply the simulation plays, ${Math.round((time.asOfMs - time.startMs) / 60_000)} min after its start): it was declared on ${inc.declaredAt}, more than a week after it started, so the roster, trips and stock held until a reopening are not planned from today`);
+  }
 
   // 1. Node statuses: what the control areas impose, and the reopening online-only.
   const statusChanges: Array<{ nodeId: string; from: NodeStatus; to: NodeStatus; reason: string; at: string }> = [];
@@ -132,8 +139,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   const affected = new Set<string>([...statusChanges.map((c) => c.nodeId), ...(spec.affectedNodeIds ?? [])]);
   for (const c of zonesPart.changes ?? []) if (c.newNodeId) affected.add(c.newNodeId);
   if (ewNode) affected.add(ewNode.id);
-  const startMs = Math.min(...spec.areas.map((a) => Date.parse(a.startsAt)));
-  const fromMs = Math.max(startMs, now.getTime());
+  const { startMs, fromMs } = time;
   const current = new Map(nodes.map((n) => [n.id, n.status as NodeStatus]));
   const rosterStart = startOfOperatingDay(fromMs);
   const rosterDays = options.rosterDays ?? 3;
@@ -221,7 +227,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   // cover (in days) is at most the days until the hand-back, so no stock is left for zones that
   // have moved away (it was: Yicheng wrote off 13,117 units in the simulation).
   const reopenAtMs = spec.reopenOnlineOnlyAt ? Date.parse(spec.reopenOnlineOnlyAt) : null;
-  const holdDays = reopenAtMs === null ? Infinity : Math.max(0, (reopenAtMs - Math.max(Math.min(...spec.areas.map((a) => Date.parse(a.startsAt))), now.getTime())) / 86_400_000);
+  const holdDays = reopenAtMs === null ? Infinity : Math.max(0, (reopenAtMs - time.fromMs) / 86_400_000);
   const scaled = (m: number, a: number, h: number, b: number) => Math.round((m * (Math.min(a, h) / b) + Math.min(m, holdDays) * (Math.max(0, a - h) / b)) * 100) / 100;
   for (const n of nodes) {
     // A store the lockdown suspends at the apply is neither surged nor a lender (it gives nothing).

@@ -19,6 +19,7 @@ import { fail } from '../../domain/shared/index.ts';
 import { planWithWidening, zoneAllocation, fitHandBack, planHandBack } from '../../domain/zones/index.ts';
 import { defaultTravel, haversineM } from '../../domain/geo/index.ts';
 import { takesOnlineOrders, type NodeStatus } from '../../domain/network/index.ts';
+import { draftTime } from '../../domain/incidents/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
@@ -201,8 +202,8 @@ export async function rerunPlanPart(deps: FlowDeps, incidentId: string, part: st
   await store.editPart(db, plan.id, 'sourcing', sourcingPart, now);
   const transferLines = (sp.lines as any[]).filter((l) => l.kind === 'transfer' && l.fromNodeId).map((l) => ({ fromNodeId: l.fromNodeId, toNodeId: l.toNodeId, itemId: l.itemId, quantity: l.quantity }));
   const oldTrips = content('trips') ?? {};
-  const startMs = Math.min(...inc.spec.areas.map((a) => Date.parse(a.startsAt)));
-  const fromMs = Math.max(startMs, now.getTime());
+  // From the same instant the draft planned its trips from (now, or the incident's own timeline for a replay).
+  const { fromMs } = draftTime(inc.spec.areas, Date.parse(inc.declaredAt), now.getTime());
   const supplierLines = (sp.lines as any[]).filter((l) => l.kind === 'supplier_order').map((l) => ({ supplierId: l.supplierId, toNodeId: l.toNodeId, itemId: l.itemId, quantity: l.quantity, expedited: !!l.expedited, arrivalH: Number(l.arrivalH) }));
   const tripsPart: any = transferLines.length + supplierLines.length > 0
     ? await draftTrips(db, transferLines, { fromMs, days: Number(oldTrips.days ?? 2), budgetMs: input.tripsBudgetMs, solve: deps.routing }, supplierLines)

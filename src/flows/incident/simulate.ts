@@ -13,7 +13,7 @@ import { circlePolygon, geometryAreaM2, geometryCentroid, type AreaGeometry, han
 import type { NodeInput, NodeStatus } from '../../domain/network/index.ts';
 import { compileScenario, type ResponseActionInput, type ScenarioFile, runSimulation, type SimReport, compareSummaries } from '../../domain/simulation/index.ts';
 import { capacityPerSlot, DEFAULT_RATES, ordersPerStaffHour, type Assignment, type Shift, type WorkRates } from '../../domain/workforce/index.ts';
-import { scenarioInstant } from '../../domain/incidents/index.ts';
+import { APPLY_AFTER_START_MIN, scenarioInstant } from '../../domain/incidents/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as store from '../../store/incidents.ts';
@@ -51,13 +51,13 @@ export interface SimulateOptions {
 }
 
 /**
- * A drafted plan is played as if applied this long after the incident starts: the 2022 chain's
- * first actions came two hours after the lockdown (10:00 → 12:00), so the plan and the scripted
- * response start on the same footing. Never the draft's wall-clock time: a plan drafted with
- * today's clock for an incident on other dates would otherwise act outside the horizon, and
- * the same plan would give different figures depending on when it was drafted.
+ * A drafted plan is played as if applied `APPLY_AFTER_START_MIN` (120) after the incident starts
+ * (the incidents context's rule, the instant a replayed incident is drafted as of too). Never the
+ * draft's wall-clock time: a plan drafted with today's clock for an incident on other dates would
+ * otherwise act outside the horizon, and the same plan would give different figures depending on
+ * when it was drafted.
  */
-export const APPLY_AFTER_START_MIN = 120;
+export { APPLY_AFTER_START_MIN };
 
 type Run = { policy: string; summary: SimReport['summary'] };
 

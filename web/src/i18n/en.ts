@@ -594,6 +594,7 @@ export const en = {
     'node.in_lockdown': 'The node is inside an active lockdown ({{areas}}): reopening needs an explicit override with a reason.',
     'node.override_reason_short': 'An override of a lockdown needs a reason of at least {{minChars}} characters.',
     'incident.lifted': 'This incident was lifted: nothing more can be done with it.',
+    'incident.replay_not_applicable': 'This incident started on {{startsAt}} and was declared more than a week later: its plan is a replay, to review and simulate, not to apply today. To run it live, declare it on today’s dates.',
     'incident.plan_never_simulated': 'This plan was never simulated: simulate it, review the figures, then apply.',
     'incident.plan_changed_since_simulated': 'This plan changed since its last simulation ({{simulatedAt}}): simulate it again, then apply.',
     'incident.discarded': 'This incident was discarded: nothing more can be done with it.',
@@ -602,6 +603,7 @@ export const en = {
     'incident.end_too_early': 'The end of {{area}} must be after now and after its start.',
   },
   planNote: {
+    'plan.drafted_as_of_incident': 'Drafted in the incident’s own timeline, as of {{asOf}}: it was declared more than a week after it started, so the roster, the trips and the stock held until a reopening are planned for its dates, not from today.',
     'plan.zones_failed': 'Zone planner: {{message}}',
     'plan.no_zones': 'No delivery zones are stored: import or generate zones first.',
     'plan.targets_failed': 'Stock targets: {{message}}',

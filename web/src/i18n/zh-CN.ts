@@ -596,6 +596,7 @@ export const zhCN: Messages = {
     'node.in_lockdown': '该网点位于执行中的封控区（{{areas}}）内：恢复营业需明确越过封控并说明理由。',
     'node.override_reason_short': '越过封控的理由至少需要 {{minChars}} 个字。',
     'incident.lifted': '该事件已解除，不能再操作。',
+    'incident.replay_not_applicable': '该事件开始于 {{startsAt}}，一周多以后才登记：其方案为复盘方案，可查看和模拟，不能在今天执行。如需实际执行，请按今天的日期登记。',
     'incident.plan_never_simulated': '该方案尚未模拟：请先模拟并查看结果，再执行。',
     'incident.plan_changed_since_simulated': '该方案在上次模拟（{{simulatedAt}}）后已修改：请重新模拟后再执行。',
     'incident.discarded': '该事件已放弃，不能再操作。',
@@ -604,6 +605,7 @@ export const zhCN: Messages = {
     'incident.end_too_early': '{{area}} 的结束时间必须晚于现在和开始时间。',
   },
   planNote: {
+    'plan.drafted_as_of_incident': '该事件在开始一周多以后才登记，方案按事件自身的时间线（截至 {{asOf}}）编制：排班、车次和重开前的备货都按事件当时的日期安排，而不是从今天起。',
     'plan.zones_failed': '路区规划：{{message}}',
     'plan.no_zones': '尚未保存配送路区：请先导入或生成路区。',
     'plan.targets_failed': '库存目标：{{message}}',
