@@ -22,6 +22,8 @@ export interface LoadConfig {
   catalogue: number;
   slots: string[];
   seed: number;
+  /** A bearer token sent with every order (a server with authentication on). */
+  token?: string;
 }
 
 export interface LoadResult {
@@ -147,7 +149,7 @@ async function main(cfg: LoadConfig): Promise<LoadResult> {
       const t0 = process.hrtime.bigint();
       const p = c % cfg.ports.length;
       const req = http.request(
-        { host: '127.0.0.1', port: cfg.ports[p], path: '/api/orders', method: 'POST', agent: agents[p], headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'idempotency-key': key } },
+        { host: '127.0.0.1', port: cfg.ports[p], path: '/api/orders', method: 'POST', agent: agents[p], headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'idempotency-key': key, ...(cfg.token ? { authorization: `Bearer ${cfg.token}` } : {}) } },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (d: Buffer) => chunks.push(d));

@@ -225,11 +225,23 @@ async function startLoadProcess(): Promise<LoadProcess> {
 
 /** Rows inserted, updated and deleted in this database, as PostgreSQL's statistics count them. */
 async function rowsWritten(url: string): Promise<number> {
+  let n = 0;
+  for (const v of (await rowsWrittenByTable(url)).values()) n += v;
+  return n;
+}
+
+/** Rows inserted, updated and deleted per table of this database (PostgreSQL's statistics). */
+export async function rowsWrittenByTable(url: string): Promise<Map<string, number>> {
+  return new Map([...(await tableWrites(url))].map(([t, w]) => [t, w.rows]));
+}
+
+/** Per table: rows inserted, updated and deleted, and of the updates those that were HOT (no index entry written). */
+export async function tableWrites(url: string): Promise<Map<string, { rows: number; updates: number; hotUpdates: number }>> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    const r = await c.query('SELECT COALESCE(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint AS n FROM pg_stat_user_tables');
-    return Number(r.rows[0].n);
+    const r = await c.query('SELECT relname, (n_tup_ins + n_tup_upd + n_tup_del)::bigint AS n, n_tup_upd::bigint AS u, n_tup_hot_upd::bigint AS h FROM pg_stat_user_tables');
+    return new Map(r.rows.map((x) => [x.relname as string, { rows: Number(x.n), updates: Number(x.u), hotUpdates: Number(x.h) }]));
   } finally {
     await c.end();
   }
@@ -262,7 +274,7 @@ export async function backendPids(url: string): Promise<number[]> {
 }
 
 /** Waits until no connection to this database is left (each backend flushes its statistics as it exits). */
-async function quiesce(url: string): Promise<void> {
+export async function quiesce(url: string): Promise<void> {
   const u = new URL(url);
   const name = u.pathname.slice(1);
   u.pathname = '/postgres';

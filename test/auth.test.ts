@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { dbFingerprint, fillPath, openApiRoutes } from './support/fingerprint.ts';
-import { createUser } from '../src/store/auth.ts';
+import { createUser, issueToken } from '../src/store/auth.ts';
+import { PrincipalCache } from '../src/api/auth.ts';
 import type { Role } from '../src/domain/auth/index.ts';
 
 let t: TestApp;
@@ -112,6 +113,42 @@ describe('every write route refuses the callers it should, and changes nothing',
     await as('admin', 'PATCH', `/api/users/${c.json().id}`, { disabled: true });
     const l = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'temp', password: 'temp-password' } });
     expect(l.statusCode).toBe(401);
+  });
+});
+
+describe('the principal of a token, reused for a moment', () => {
+  it('refuses a signed-in user at once once an admin disables them, though their token was just used', async () => {
+    const c = await as('admin', 'POST', '/api/users', { username: 'busy', password: 'busy-password', role: 'viewer' });
+    const l = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'busy', password: 'busy-password' } });
+    const me = () => t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${l.json().token}` } });
+    expect((await me()).statusCode).toBe(200);
+    expect((await me()).statusCode).toBe(200);
+    await as('admin', 'PATCH', `/api/users/${c.json().id}`, { disabled: true });
+    expect((await me()).statusCode).toBe(401);
+  });
+
+  it('reads the database again after its time, or after a clear, checks the token’s expiry every time, and keeps no unknown token', async () => {
+    const u = await createUser(t.db, { username: 'cached', password: 'cached-password', role: 'viewer', nodeIds: [] }, new Date());
+    const now = new Date();
+    const token = await issueToken(t.db, u.id, 'api', 'cache test', now, new Date(now.getTime() + 60_000));
+    let clockMs = 0;
+    let reads = 0;
+    const counting = new Proxy(t.db, { get: (db, k) => (k === 'selectFrom' ? (...a: unknown[]) => (reads++, (db.selectFrom as (...x: unknown[]) => unknown)(...a)) : Reflect.get(db, k)) });
+    const cache = new PrincipalCache(1000, () => clockMs);
+    expect(await cache.principal(counting, token, now)).toMatchObject({ username: 'cached' });
+    expect(await cache.principal(counting, token, now)).toMatchObject({ username: 'cached' });
+    expect(reads).toBe(1);
+    expect(await cache.principal(counting, token, new Date(now.getTime() + 60_000))).toBeNull();
+    expect(reads).toBe(1);
+    clockMs = 1000;
+    await cache.principal(counting, token, now);
+    expect(reads).toBe(2);
+    cache.clear();
+    await cache.principal(counting, token, now);
+    expect(reads).toBe(3);
+    expect(await cache.principal(counting, 'no-such-token', now)).toBeNull();
+    expect(await cache.principal(counting, 'no-such-token', now)).toBeNull();
+    expect(reads).toBe(5);
   });
 });
 

@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { buildApp } from '../src/api/server.ts';
+import { ORDER_ROUTE_LOG_LEVEL } from '../src/api/routes/orders.ts';
+import { checkProjection, ORDER_BATCH_HASH, postOperations } from '../src/store/inventory.ts';
 import { createTestApp, testClock, type TestApp } from './support/app.ts';
 import { DAY, FAR_AWAY, HOME, SLOT, TOMORROW_SLOT, loadOrderFixture, order, reservedAt } from './support/orders-fixture.ts';
 
@@ -201,6 +205,35 @@ describe('node status', () => {
     expect(r.json().nodeRefusals).toEqual([expect.objectContaining({ nodeId: 'A', code: 'node_not_trading' })]);
     await post('/api/nodes/A/status', { status: 'online_only', reason: 'reopened for online orders' });
     expect((await place(order([['eggs-1', 1]], { customerId: 'c-online-only' }))).json().orders[0].nodeId).toBe('A');
+  });
+});
+
+describe('the order hot path, lighter', () => {
+  it('stores a marker as the batch key’s request hash, so a ledger operation reusing that key is refused, and the ledger still adds up', async () => {
+    const r = await place(order([['eggs-1', 1]], { customerId: 'c-batch-key' }));
+    expect(r.statusCode).toBe(201);
+    const ops = (await sql<{ key: string; request_hash: string }>`SELECT key, request_hash FROM stock_operations WHERE key LIKE 'orders:%:reserve'`.execute(t.db)).rows;
+    expect(ops.length).toBeGreaterThan(0);
+    for (const o of ops) expect(o.request_hash).toBe(ORDER_BATCH_HASH);
+    const [out] = await postOperations(t.db, [{ kind: 'reserve', key: ops[0].key, nodeId: 'A', itemId: 'eggs-1', quantity: 1, reservationId: 'hold-reusing-a-batch-key', reason: 'manual_hold' }], { now: testClock('2022-06-22T06:00:00.000Z').now(), atomic: false });
+    expect(out).toMatchObject({ ok: false, error: { code: 'conflict', field: 'key' } });
+    expect(await checkProjection(t.db)).toEqual([]);
+  });
+
+  it('logs no access line for an order placed, while other routes still log theirs', async () => {
+    const lines: Array<{ level: number; msg: string; req?: { url: string }; reqId?: string }> = [];
+    const app = await buildApp(t.deps, { logger: { level: 'info', stream: { write: (l: string) => lines.push(JSON.parse(l)) } } });
+    try {
+      const placed = await app.inject({ method: 'POST', url: '/api/orders', payload: order([['eggs-1', 1]], { customerId: 'c-quiet-log' }) as any });
+      expect(placed.statusCode).toBe(201);
+      const listed = await app.inject({ method: 'GET', url: '/api/orders?customerId=c-quiet-log' });
+      expect(listed.json().orders).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+    expect(ORDER_ROUTE_LOG_LEVEL).toBe('warn');
+    expect(lines.filter((l) => l.msg === 'incoming request').map((l) => l.req?.url)).toEqual(['/api/orders?customerId=c-quiet-log']);
+    expect(lines.filter((l) => l.msg === 'request completed')).toHaveLength(1);
   });
 });
 

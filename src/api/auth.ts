@@ -32,7 +32,55 @@ export interface AuthConfig {
   enabled: boolean;
   /** Orders a minute one token (or address) may place; 0 turns the limit off. */
   orderRatePerMin: number;
+  /**
+   * How long (ms) a token's principal is reused without reading the database again
+   * (`PrincipalCache`; default `PRINCIPAL_CACHE_MS`, 0 reads on every request).
+   */
+  principalCacheMs?: number;
 }
+
+/** Default of `AuthConfig.principalCacheMs`. */
+export const PRINCIPAL_CACHE_MS = 2000;
+
+/**
+ * The principals of tokens seen in the last `ttlMs` (a rush sends many requests per session: each
+ * would otherwise read its token and user). The token's own expiry is still checked on every
+ * request. Cleared whenever this process handles a write to users or tokens (sign-in, sign-out,
+ * a user changed or disabled, a token issued or revoked), before and after it, so in this process
+ * a change counts at once; another server process on the same database sees it within `ttlMs`.
+ * Unknown tokens are never kept.
+ */
+export class PrincipalCache {
+  private readonly entries = new Map<string, { principal: Principal; expiresAtMs: number | null; untilMs: number }>();
+  constructor(
+    private readonly ttlMs: number,
+    private readonly monotonicMs: () => number,
+  ) {}
+
+  async principal(db: AppDeps['db'], token: string, now: Date): Promise<Principal | null> {
+    const key = auth.tokenHash(token);
+    const at = this.monotonicMs();
+    let e = this.entries.get(key);
+    if (!e || e.untilMs <= at) {
+      this.entries.delete(key);
+      const t = await auth.tokenPrincipal(db, token);
+      if (!t) return null;
+      e = { ...t, untilMs: at + this.ttlMs };
+      if (this.ttlMs > 0) {
+        if (this.entries.size >= 10_000) this.entries.clear();
+        this.entries.set(key, e);
+      }
+    }
+    return e.expiresAtMs !== null && e.expiresAtMs <= now.getTime() ? null : e.principal;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** Routes whose writes change who a token signs in (users, tokens, sign-in and sign-out). */
+const changesPrincipals = (method: string, route: string) => !isRead(method) && (route.startsWith('/api/auth/') || route.startsWith('/api/users') || route.startsWith('/api/tokens'));
 
 /** Where a request's credential came from: the Authorization header (CLI, API tokens) or the browser's session cookie. */
 export interface Credential {
@@ -113,6 +161,7 @@ export function installAuth(app: FastifyInstance, deps: AppDeps, config: AuthCon
     deny(status, message, rule, field);
   };
 
+  const principals = new PrincipalCache(config.principalCacheMs ?? PRINCIPAL_CACHE_MS, () => performance.now());
   app.addHook('onRequest', async (request) => {
     if (!config.enabled) {
       request.principal = LOCAL_ADMIN;
@@ -122,8 +171,9 @@ export function installAuth(app: FastifyInstance, deps: AppDeps, config: AuthCon
     // No route matched: the not-found handler answers 404 and runs nothing.
     if (route === undefined) return;
     if ((request.routeOptions.config as { webAsset?: boolean } | undefined)?.webAsset && isRead(request.method)) return;
+    if (changesPrincipals(request.method, route)) principals.clear();
     const cred = credential(request);
-    request.principal = cred ? await auth.principalForToken(deps.db, cred.token, deps.clock.now()) : null;
+    request.principal = cred ? await principals.principal(deps.db, cred.token, deps.clock.now()) : null;
     if (cred && !request.principal && route.startsWith('/api/') && route !== '/api/auth/login') {
       await refuse(request, 401, 'the token is unknown, expired or revoked; sign in again', 'token', 'Authorization');
     }
@@ -174,6 +224,8 @@ export function installAuth(app: FastifyInstance, deps: AppDeps, config: AuthCon
   // Writes that did not go through withIdempotency are audited after the answer.
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url;
+    // After the change committed: a request that read the old principal meanwhile kept nothing.
+    if (config.enabled && route !== undefined && changesPrincipals(request.method, route)) principals.clear();
     if (request.audited || isReadMethod(request.method) || reply.statusCode >= 400 || !route) return;
     if (!route.startsWith('/api/') || route.startsWith('/api/auth/')) return;
     try {

@@ -168,6 +168,14 @@ export async function revokeToken(db: Db, token: string, now: Date): Promise<voi
 }
 
 export async function principalForToken(db: Db, token: string, now: Date): Promise<Principal | null> {
+  const t = await tokenPrincipal(db, token);
+  if (!t) return null;
+  if (t.expiresAtMs !== null && t.expiresAtMs <= now.getTime()) return null;
+  return t.principal;
+}
+
+/** Who a token signs in, and until when (null: no expiry); null for a token unknown, revoked or of a disabled user. */
+export async function tokenPrincipal(db: Db, token: string): Promise<{ principal: Principal; expiresAtMs: number | null } | null> {
   const r = await db
     .selectFrom('auth_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
@@ -175,8 +183,7 @@ export async function principalForToken(db: Db, token: string, now: Date): Promi
     .where('t.token_hash', '=', tokenHash(token))
     .executeTakeFirst();
   if (!r || r.disabled || r.revoked_at) return null;
-  if (r.expires_at && new Date(r.expires_at).getTime() <= now.getTime()) return null;
-  return { userId: r.id, username: r.username, role: r.role as Role, nodeIds: r.node_ids ?? [] };
+  return { principal: { userId: r.id, username: r.username, role: r.role as Role, nodeIds: r.node_ids ?? [] }, expiresAtMs: r.expires_at ? new Date(r.expires_at).getTime() : null };
 }
 
 export interface AuditEntry {

@@ -3,13 +3,12 @@
  * rows in the ledger's lock order, what nodes can promise per category, what a node has sold out
  * of, and the set-based reservation of a batch of order lines (`reserveOrderLines`).
  */
-import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
-import { nodeItemKey, NO_LOT, type Operation } from '../../domain/inventory/index.ts';
+import { nodeItemKey, NO_LOT } from '../../domain/inventory/index.ts';
 import { fail } from '../../domain/shared/index.ts';
 import { jsonRecordset } from '../json-rows.ts';
 import { listItems } from '../network.ts';
-import { cmpPair, hashOf, movementInsert, uniquePairs, type Db, type KeyedLine } from './common.ts';
+import { cmpPair, movementInsert, uniquePairs, type Db, type KeyedLine } from './common.ts';
 
 /** A row of `lockItemBalancesQuery`. */
 export interface LockedStockRow {
@@ -92,6 +91,9 @@ export class StockRace extends Error {
   }
 }
 
+/** The request hash stored with an order batch's operation key: never a SHA-256 digest (see `orderReservationPart`). */
+export const ORDER_BATCH_HASH = 'order-batch';
+
 /** One order line's reservation, for `reserveOrderLines`. */
 export interface OrderReservation {
   /** The ledger operation key of the lines' group: one `stock_operations` row per group (the order flow: per batch). */
@@ -108,7 +110,8 @@ export interface OrderReservation {
  * The order hot path's reservation: every line of every order of a batch reserved by ONE
  * statement. It writes exactly what `postOperations` writes for `reserve` operations grouped by
  * `groupKey` (one `stock_operations` row per group, one `reserve` movement line and one reservation per
- * line, the balance deltas), without the generic path's extra reads and row rewrites, and it guards
+ * line, the balance deltas; only the group's request hash is a marker, `ORDER_BATCH_HASH`, not a digest
+ * of its lines), without the generic path's extra reads and row rewrites, and it guards
  * the stock itself: a (node, item) row is only updated where `on_hand - reserved` still covers what
  * the batch reserves there (`UPDATE … FROM unnest(…) WHERE on_hand - reserved >= qty`). The caller
  * holds the balance rows locked (`lockItemBalances`) and decided on them, so a guard that fails
@@ -143,15 +146,11 @@ export function orderReservationPart(lines: OrderReservation[], now: Date): { ct
     sums.set(k, s);
   }
   const pairs = [...sums.values()].sort((a, b) => cmpPair([a[0], a[1]], [b[0], b[1]]));
-  // The group's request hash as `postOperations` computes it (the hashes of its operations, joined).
-  const groups = new Map<string, string[]>();
-  for (const l of lines) {
-    const op: Operation = { kind: 'reserve', key: l.key, nodeId: l.nodeId, itemId: l.itemId, quantity: l.quantity, reservationId: l.reservationId, reason: 'order' };
-    const g = groups.get(l.groupKey) ?? [];
-    g.push(hashOf(op));
-    groups.set(l.groupKey, g);
-  }
-  const gs = [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  // The batch's operation keys. Their request hash is a marker, not a digest of the lines: a group
+  // key is never replayed (posting an existing group key is refused as a conflict), and a generic
+  // operation reusing one is refused too, since no operation's SHA-256 equals the marker. What the
+  // lines hold is checked from the movement lines themselves (`checkProjection`, the auditor).
+  const gs = [...new Set(lines.map((l) => l.groupKey))].sort();
   const keyed: KeyedLine[] = lines.map((l) => ({
     key: l.key,
     note: null,
@@ -168,8 +167,7 @@ export function orderReservationPart(lines: OrderReservation[], now: Date): { ct
       RETURNING 1),
     res_op AS (
       INSERT INTO stock_operations (key, kind, request_hash, posted_at)
-      SELECT k, 'reserve', h, ${now}::timestamptz FROM unnest(${gs.map((g) => g[0])}::text[],
-        ${gs.map((g) => createHash('sha256').update(g[1].join('\u0000')).digest('hex'))}::text[]) AS t(k, h)
+      SELECT k, 'reserve', ${ORDER_BATCH_HASH}, ${now}::timestamptz FROM unnest(${gs}::text[]) AS t(k)
       ON CONFLICT (key) DO NOTHING
       RETURNING 1),
     res_ri AS (
