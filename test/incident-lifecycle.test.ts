@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/app.ts';
+import { DAZU_DRAFTED, dazuArea, dazuDraftedSeed, SHORT_BUDGETS } from './support/drafted.ts';
 
 /**
  * The incident's life as the command centre drives it: discard a drafted incident
@@ -7,12 +8,16 @@ import { createTestApp, type TestApp } from './support/app.ts';
  * guard on node status, and the timeline. One small incident (one lockdown circle
  * around Dazu Plaza) and short planner budgets keep the file fast.
  */
-const area = (id: string) => ({ id, name: 'Dazu Plaza', level: 'lockdown', circle: { lat: 39.79, lng: 116.5069, radiusM: 400 }, startsAt: '2022-06-22T02:00:00Z' });
-const budgets = { tripsBudgetMs: 500, tripsMaxIterations: 50, tripsDays: 1, rosterTimeLimitS: 1, rosterDays: 1, sourcingTimeLimitS: 2 };
+const area = dazuArea;
+const budgets = SHORT_BUDGETS;
+// The drill is the incident the database starts with, declared and drafted with these budgets (a
+// template shared with incident-plan-rerun.test.ts, test/support/drafted.ts); the live one is
+// declared and drafted here, through the routes.
+const DRILL = DAZU_DRAFTED.id;
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ demo: true });
+  t = await createTestApp({ seed: dazuDraftedSeed });
 }, 400_000); // loading the demo takes ~20 s alone, minutes on a shared busy machine
 afterAll(async () => {
   await t?.close();
@@ -23,25 +28,25 @@ const status = async (id: string) => (await call('GET', `/api/nodes/${id}`)).jso
 
 describe('discarding a drafted incident', () => {
   it('sets the draft aside, changes nothing on the network and leaves the incident discarded', async () => {
-    expect((await call('POST', '/api/incidents', { id: 'drill', name: 'Drill', areas: [area('drill-dazu')] })).statusCode).toBe(201);
-    expect((await call('POST', '/api/incidents/drill/plan', budgets)).statusCode).toBe(201);
-    expect((await call('GET', '/api/incidents/drill')).json().status).toBe('planned');
+    const drafted = (await call('GET', `/api/incidents/${DRILL}`)).json();
+    expect(drafted.status).toBe('planned');
+    expect(drafted.plan).toMatchObject({ kind: 'response' });
 
-    const r = await call('POST', '/api/incidents/drill/discard');
+    const r = await call('POST', `/api/incidents/${DRILL}/discard`);
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ id: 'drill', status: 'discarded' });
+    expect(r.json()).toMatchObject({ id: DRILL, status: 'discarded' });
     expect(r.json().discardedAt).toBeTruthy();
     expect(await status('dazu-plaza')).toBe('open');
-    expect((await call('GET', '/api/incidents/drill')).json().plan).toBeNull();
-    expect((await call('GET', '/api/control-areas')).json().areas?.some?.((a: any) => a.id.startsWith('drill')) ?? false).toBe(false);
+    expect((await call('GET', `/api/incidents/${DRILL}`)).json().plan).toBeNull();
+    expect((await call('GET', '/api/control-areas')).json().areas?.some?.((a: any) => a.id.startsWith(DAZU_DRAFTED.areas[0].id)) ?? false).toBe(false);
   }, 120_000);
 
   it('refuses to draft, apply or discard it again, saying why', async () => {
-    const draft = await call('POST', '/api/incidents/drill/plan', budgets);
+    const draft = await call('POST', `/api/incidents/${DRILL}/plan`, budgets);
     expect(draft.statusCode).toBe(409);
     expect(draft.json()).toMatchObject({ field: 'id', actual: 'discarded', details: { messageCode: 'incident.discarded' } });
-    expect((await call('POST', '/api/incidents/drill/apply')).statusCode).toBe(409);
-    expect((await call('POST', '/api/incidents/drill/discard')).statusCode).toBe(409);
+    expect((await call('POST', `/api/incidents/${DRILL}/apply`)).statusCode).toBe(409);
+    expect((await call('POST', `/api/incidents/${DRILL}/discard`)).statusCode).toBe(409);
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/app.ts';
+import { DAZU_DRAFTED, dazuDraftedSeed } from './support/drafted.ts';
 
 /**
  * Re-running one part of a drafted response plan with the planner's choices
@@ -7,22 +8,21 @@ import { createTestApp, type TestApp } from './support/app.ts';
  * node's capacity and radius for the incident, the receiving nodes of the sourcing plan.
  * One lockdown circle around Dazu Plaza and short budgets keep the file fast.
  */
-const area = { id: 'rerun-dazu', name: 'Dazu Plaza', level: 'lockdown', circle: { lat: 39.79, lng: 116.5069, radiusM: 400 }, startsAt: '2022-06-22T02:00:00Z' };
-const budgets = { tripsBudgetMs: 500, tripsMaxIterations: 50, tripsDays: 1, rosterTimeLimitS: 1, rosterDays: 1, sourcingTimeLimitS: 2 };
+// The database starts with the incident declared and drafted (a template shared with
+// incident-lifecycle.test.ts, test/support/drafted.ts), not drafted again here.
+const ID = DAZU_DRAFTED.id;
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ demo: true });
-  expect((await call('POST', '/api/incidents', { id: 'rerun', name: 'Rerun', areas: [area] })).statusCode).toBe(201);
-  const r = await call('POST', '/api/incidents/rerun/plan', budgets);
-  expect(r.statusCode, r.body).toBe(201);
+  t = await createTestApp({ seed: dazuDraftedSeed });
+  expect((await call('GET', `/api/incidents/${ID}`)).json()).toMatchObject({ status: 'planned', plan: { kind: 'response' } });
 }, 400_000);
 afterAll(async () => {
   await t?.close();
 });
 
 const call = (method: 'GET' | 'POST', url: string, payload?: unknown) => t.app.inject({ method, url, payload: payload as any });
-const part = async (name: string) => (await call('GET', '/api/incidents/rerun/plan')).json().parts.find((p: any) => p.part === name);
+const part = async (name: string) => (await call('GET', `/api/incidents/${ID}/plan`)).json().parts.find((p: any) => p.part === name);
 const takers = (zones: any) => new Map<string, number>((zones.content.changes as any[]).filter((c) => c.newNodeId).map((c) => [c.newNodeId, 0]));
 
 describe('re-running the zones part', () => {
@@ -35,7 +35,7 @@ describe('re-running the zones part', () => {
     for (const c of moved) load.set(c.newNodeId, (load.get(c.newNodeId) ?? 0) + c.demandOrdersPerDay);
     const busiest = [...load].sort((a, b) => b[1] - a[1])[0][0];
 
-    const r = await call('POST', '/api/incidents/rerun/plan/parts/zones/rerun', { nodes: [{ nodeId: busiest, receivesZones: false }] });
+    const r = await call('POST', `/api/incidents/${ID}/plan/parts/zones/rerun`, { nodes: [{ nodeId: busiest, receivesZones: false }] });
     expect(r.statusCode, r.body).toBe(200);
     const after = await part('zones');
     expect(after.edited).toBe(true);
@@ -48,7 +48,7 @@ describe('re-running the zones part', () => {
   it('keeps a node’s capacity and radius for the incident as node changes that apply will set', async () => {
     const nodes = (await call('GET', '/api/nodes')).json().nodes as any[];
     const taker = nodes.find((n) => n.kind === 'store' && n.status === 'open' && n.id !== 'dazu-plaza')!;
-    const r = await call('POST', '/api/incidents/rerun/plan/parts/zones/rerun', { nodes: [{ nodeId: taker.id, dailyOrderCapacity: taker.dailyOrderCapacity + 500, maxDeliveryRadiusM: taker.maxDeliveryRadiusM + 1000 }] });
+    const r = await call('POST', `/api/incidents/${ID}/plan/parts/zones/rerun`, { nodes: [{ nodeId: taker.id, dailyOrderCapacity: taker.dailyOrderCapacity + 500, maxDeliveryRadiusM: taker.maxDeliveryRadiusM + 1000 }] });
     expect(r.statusCode, r.body).toBe(200);
     const change = ((await part('zones')).content.nodeChanges as any[]).find((c) => c.nodeId === taker.id);
     expect(change.dailyOrderCapacity.from).toBe(taker.dailyOrderCapacity);
@@ -61,14 +61,14 @@ describe('re-running the zones part', () => {
 
   it('refuses a node that is not a delivery node of the plan, naming it, and leaves the part as it was', async () => {
     const before = await part('zones');
-    const r = await call('POST', '/api/incidents/rerun/plan/parts/zones/rerun', { nodes: [{ nodeId: 'no-such-node', receivesZones: false }] });
+    const r = await call('POST', `/api/incidents/${ID}/plan/parts/zones/rerun`, { nodes: [{ nodeId: 'no-such-node', receivesZones: false }] });
     expect(r.statusCode).toBe(400);
     expect(r.json()).toMatchObject({ code: 'validation_failed', field: 'nodes.0.nodeId', actual: 'no-such-node' });
     expect((await part('zones')).content).toEqual(before.content);
   });
 
   it('refuses a part that cannot be re-run on its own', async () => {
-    const r = await call('POST', '/api/incidents/rerun/plan/parts/staffing/rerun', {});
+    const r = await call('POST', `/api/incidents/${ID}/plan/parts/staffing/rerun`, {});
     expect(r.statusCode).toBe(400);
     expect(r.json().field).toContain('part');
   });
@@ -81,7 +81,7 @@ describe('re-running the sourcing part', () => {
     // A store that trades when the plan is applied (not one its lockdown suspends).
     const sealed = new Set(((await part('node_status')).content.changes as any[]).filter((c) => c.to === 'suspended').map((c) => c.nodeId));
     const receiver = nodes.find((n) => n.kind === 'store' && n.status === 'open' && !sealed.has(n.id))!.id;
-    const r = await call('POST', '/api/incidents/rerun/plan/parts/sourcing/rerun', { receivers: [receiver], sourcingTimeLimitS: 2, tripsBudgetMs: 500 });
+    const r = await call('POST', `/api/incidents/${ID}/plan/parts/sourcing/rerun`, { receivers: [receiver], sourcingTimeLimitS: 2, tripsBudgetMs: 500 });
     expect(r.statusCode, r.body).toBe(200);
     const after = await part('sourcing');
     expect(after.content.receivers).toEqual([receiver]);
@@ -93,13 +93,13 @@ describe('re-running the sourcing part', () => {
   it('refuses a receiver the lockdown suspends when the plan is applied, naming it', async () => {
     const changes = (await part('node_status')).content.changes as any[];
     const sealed = changes.find((c) => c.to === 'suspended')!.nodeId;
-    const r = await call('POST', '/api/incidents/rerun/plan/parts/sourcing/rerun', { receivers: [sealed] });
+    const r = await call('POST', `/api/incidents/${ID}/plan/parts/sourcing/rerun`, { receivers: [sealed] });
     expect(r.statusCode).toBe(400);
     expect(r.json()).toMatchObject({ field: 'receivers.0', actual: sealed });
   });
 
   it('refuses a receiver that does not exist, naming it', async () => {
-    const r = await call('POST', '/api/incidents/rerun/plan/parts/sourcing/rerun', { receivers: ['nowhere'] });
+    const r = await call('POST', `/api/incidents/${ID}/plan/parts/sourcing/rerun`, { receivers: ['nowhere'] });
     expect(r.statusCode).toBe(400);
     expect(r.json()).toMatchObject({ field: 'receivers.0', actual: 'nowhere' });
   });
@@ -112,7 +112,7 @@ describe('re-running the targets part with another assortment size', () => {
     const itemsBefore = Math.max(...(beforeTargets.content.nodes as any[]).map((n) => n.items));
     // Above the category minimums of the demo settings (178 items), below what the draft stocked.
     const size = 300;
-    const r = await call('POST', '/api/incidents/rerun/plan/parts/targets/rerun', { assortmentSize: size, sourcingTimeLimitS: 2, tripsBudgetMs: 500 });
+    const r = await call('POST', `/api/incidents/${ID}/plan/parts/targets/rerun`, { assortmentSize: size, sourcingTimeLimitS: 2, tripsBudgetMs: 500 });
     expect(r.statusCode, r.body).toBe(200);
     const after = await part('targets');
     expect(after.edited).toBe(true);
@@ -128,7 +128,7 @@ describe('re-running the targets part with another assortment size', () => {
 
   it('refuses a size that is not a positive whole number, naming the field', async () => {
     const before = await part('targets');
-    const r = await call('POST', '/api/incidents/rerun/plan/parts/targets/rerun', { assortmentSize: 0 });
+    const r = await call('POST', `/api/incidents/${ID}/plan/parts/targets/rerun`, { assortmentSize: 0 });
     expect(r.statusCode).toBe(400);
     expect(r.json().field).toContain('assortmentSize');
     expect((await part('targets')).content).toEqual(before.content);
@@ -147,20 +147,20 @@ describe('applying and lifting a plan with a chosen assortment', () => {
     chosen = ((await part('targets')).content.assortment.lines as any[]).map((l) => `${l[0]}:${l[1]}`).sort();
     expect(chosen).not.toEqual(before);
     // A drill: sourcing (after the assortment step) fails, the assortment step is compensated.
-    const failed = await call('POST', '/api/incidents/rerun/apply', { override, failAtStep: 'sourcing' });
+    const failed = await call('POST', `/api/incidents/${ID}/apply`, { override, failAtStep: 'sourcing' });
     expect(failed.statusCode, failed.body).toBeGreaterThanOrEqual(400);
-    const plan = (await call('GET', '/api/incidents/rerun/plan')).json();
+    const plan = (await call('GET', `/api/incidents/${ID}/plan`)).json();
     expect(plan.steps.find((s: any) => s.step === 'assortment')?.status).toBe('compensated');
     expect(await inForce()).toEqual(before);
 
-    const r = await call('POST', '/api/incidents/rerun/apply', { override });
+    const r = await call('POST', `/api/incidents/${ID}/apply`, { override });
     expect(r.statusCode, r.body).toBe(200);
     expect(await inForce()).toEqual(chosen);
   }, 120_000);
 
   it('lifting the incident puts back the assortment in force before the apply', async () => {
     expect(chosen.length).toBeGreaterThan(0);
-    const r = await call('POST', '/api/incidents/rerun/lift');
+    const r = await call('POST', `/api/incidents/${ID}/lift`);
     expect(r.statusCode, r.body).toBe(200);
     expect((r.json().steps as any[]).find((s) => s.step === 'assortment')?.status).toBe('applied');
     expect(await inForce()).toEqual(before);

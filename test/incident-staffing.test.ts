@@ -32,7 +32,9 @@ describe('a lockdown around another store (Yicheng, not the demo’s Dazu Plaza)
       areas: [{ id: 'yicheng', name: 'Yicheng Jingyuan', level: 'lockdown', circle: { lat: 39.761, lng: 116.503, radiusM: 400 }, startsAt: '2022-06-22T02:00:00Z' }],
       reopenOnlineOnlyAt: '2022-06-23T22:00:00Z',
     } as any, t.deps.clock.now());
-    plan = await draftResponsePlan(deps(), 'yicheng-lockdown');
+    // What this describe checks is the staffing and zones parts: the roster with its default
+    // budget; sourcing and trips (not looked at here) with the short budgets of the lifecycle tests.
+    plan = await draftResponsePlan(deps(), 'yicheng-lockdown', { sourcingTimeLimitS: 2, tripsBudgetMs: 500, tripsMaxIterations: 50, tripsDays: 1 });
   }, 240_000);
 
   it('takes its site flags from this incident: the locked store is controlled and closed-loop, Dazu Plaza is neither', async () => {

@@ -11,7 +11,9 @@
  * - PostgreSQL: a template database `bg_tpl_<hash>` on the server, copied with
  *   `CREATE DATABASE x TEMPLATE bg_tpl_<hash>` (a file copy, no migrations).
  * `seed` (e.g. the demo data) makes a second template level: migrated and seeded once, keyed
- * by the seed's key and the source of src/ and data/, so a code change rebuilds it.
+ * by the seed's key and the source of src/ and data/, so a code change rebuilds it. A seed with
+ * a `base` makes a further level from a copy of the base's template (e.g. the demo with an
+ * incident declared and its plan drafted, shared by the files that test that plan).
  * `BAOGONG_DB_TEMPLATES=off` turns templates off (every scratch database migrated afresh).
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -35,7 +37,14 @@ export interface ScratchDatabase {
 export interface ScratchSeed {
   /** Names what `load` writes, including every input it reads (e.g. `demo@2022-06-22T06:00:00.000Z`). */
   key: string;
-  load(db: Kysely<DB>): Promise<void>;
+  /** `database` is the one `db` belongs to (e.g. for an app built on it to load through its routes). */
+  load(db: Kysely<DB>, database: Database): Promise<void>;
+  /**
+   * A seed this one adds to: its template is a copy of the base's template (built first, once)
+   * with `load` run on it, so e.g. "the demo with an incident declared and drafted" pays for the
+   * demo once across the test files that start from either.
+   */
+  base?: ScratchSeed;
 }
 
 export interface ScratchOptions {
@@ -57,28 +66,29 @@ const templatesOn = (): boolean => process.env.BAOGONG_DB_TEMPLATES !== 'off';
 
 export async function openScratchDatabase(options: ScratchOptions): Promise<ScratchDatabase> {
   const { baseUrl, seed, dataDir } = options;
-  const prepare = async (db: Kysely<DB>) => {
-    await migrateToLatest(db);
-    if (seed) await seed.load(db);
+  // Without templates every level of the seed is loaded into the fresh database in turn.
+  const prepare = async (database: Database) => {
+    await migrateToLatest(database.db);
+    for (const s of seedChain(seed)) await s.load(database.db, database);
   };
   if (!baseUrl) {
     if (!templatesOn()) {
       const database = await openDatabase({ dataDir });
-      await prepare(database.db);
+      await prepare(database);
       return { database, close: () => database.close() };
     }
-    const blob = await pgliteTemplate(templateKey(seed), prepare);
+    const blob = await pgliteSeedTemplate(seed);
     const database = await openDatabase({ dataDir, loadDataDir: blob });
     // A no-op when the template is current; applies migrations added since it was built otherwise.
     await migrateToLatest(database.db);
     return { database, close: () => database.close() };
   }
   const name = `${options.prefix}_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  const template = templatesOn() ? await pgTemplate(baseUrl, templateKey(seed), prepare) : null;
+  const template = templatesOn() ? await pgSeedTemplate(baseUrl, seed) : null;
   await withAdmin(baseUrl, (a) => createDatabase(a, name, template));
   const url = withDatabase(baseUrl, name);
   const database = await openDatabase({ url, poolSize: options.poolSize ?? 20 });
-  if (!template) await prepare(database.db);
+  if (!template) await prepare(database);
   return {
     database,
     url,
@@ -115,7 +125,7 @@ export async function seedDataFolder(dir: string, seed: FolderSeed): Promise<voi
   if (!fresh()) {
     await withBuildLock(kind, async () => {
       if (fresh()) return;
-      const blob = await buildPgliteTemplate(async (db) => {
+      const blob = await buildPgliteTemplate(async ({ db }) => {
         await migrateToLatest(db);
         await seed.load(db, new Date());
       });
@@ -142,6 +152,39 @@ function templateKey(seed: ScratchSeed | undefined): { name: string; hash: strin
   return { name: seed ? 'seeded' : 'migrated', hash: h.digest('hex').slice(0, 16) };
 }
 
+/** The seed's levels, the innermost base first. */
+function seedChain(seed: ScratchSeed | undefined): ScratchSeed[] {
+  const chain: ScratchSeed[] = [];
+  for (let s = seed; s; s = s.base) chain.unshift(s);
+  return chain;
+}
+
+/** A seed's key with its bases' keys, so two seeds adding the same `load` to different bases differ. */
+function chainKey(seed: ScratchSeed): string {
+  return seedChain(seed).map((s) => s.key).join(' + ');
+}
+
+/**
+ * The PGlite template for `seed`: migrated (no seed), or a copy of its base's template (the
+ * migrated one for a seed without a base) with `seed.load` run on it.
+ */
+function pgliteSeedTemplate(seed: ScratchSeed | undefined): Promise<Blob> {
+  if (!seed) return pgliteTemplate(templateKey(undefined), async ({ db }) => void (await migrateToLatest(db)));
+  return pgliteTemplate(templateKey({ ...seed, key: chainKey(seed) }), async (database) => {
+    await migrateToLatest(database.db);
+    await seed.load(database.db, database);
+  }, () => pgliteSeedTemplate(seed.base));
+}
+
+/** The PostgreSQL template for `seed`, built the same way (`CREATE DATABASE … TEMPLATE` of its base's). */
+function pgSeedTemplate(baseUrl: string, seed: ScratchSeed | undefined): Promise<string> {
+  if (!seed) return pgTemplate(baseUrl, templateKey(undefined), async ({ db }) => void (await migrateToLatest(db)), null);
+  return pgTemplate(baseUrl, templateKey({ ...seed, key: chainKey(seed) }), async (database) => {
+    await migrateToLatest(database.db);
+    await seed.load(database.db, database);
+  }, () => pgSeedTemplate(baseUrl, seed.base));
+}
+
 function listFiles(p: string): string[] {
   const st = statSync(p, { throwIfNoEntry: false });
   if (!st) return [];
@@ -152,16 +195,19 @@ function listFiles(p: string): string[] {
 /** One template per process and key: built by the first caller, shared through the cache folder. */
 const pgliteTemplates = new Map<string, Promise<Blob>>();
 
-function pgliteTemplate(key: { name: string; hash: string }, prepare: (db: Kysely<DB>) => Promise<void>): Promise<Blob> {
+function pgliteTemplate(key: { name: string; hash: string }, prepare: (database: Database) => Promise<void>, base?: () => Promise<Blob>): Promise<Blob> {
   const file = path.join(CACHE_DIR, `${key.name}-${key.hash}.tar`);
   let p = pgliteTemplates.get(file);
   if (!p) {
     p = (async () => {
       if (statSync(file, { throwIfNoEntry: false })) return new Blob([readFileSync(file)]);
+      // The base is fetched (or built, under its own lock) before this one's lock is taken: a
+      // builder never holds two locks, so two workers never wait for each other.
+      const from = base ? await base() : undefined;
       // One builder across worker processes: the others wait for its file rather than build it too.
       return withBuildLock(key.name, async () => {
         if (statSync(file, { throwIfNoEntry: false })) return new Blob([readFileSync(file)]);
-        const blob = await buildPgliteTemplate(prepare);
+        const blob = await buildPgliteTemplate(prepare, from);
         await writeTemplate(file, blob);
         pruneCache(key.name, file);
         return blob;
@@ -179,10 +225,10 @@ function pgliteTemplate(key: { name: string; hash: string }, prepare: (db: Kysel
  * of its redo point, so older segments (kept for recycling) and pre-allocated later ones only
  * cost every copy time and memory (the demo's template: 145 MB, of which 84 MB WAL).
  */
-async function buildPgliteTemplate(prepare: (db: Kysely<DB>) => Promise<void>): Promise<Blob> {
-  const database = await openDatabase();
+async function buildPgliteTemplate(prepare: (database: Database) => Promise<void>, from?: Blob): Promise<Blob> {
+  const database = await openDatabase(from ? { loadDataDir: from } : {});
   try {
-    await prepare(database.db);
+    await prepare(database);
     await sql`CHECKPOINT`.execute(database.db);
     const r = await sql<{ redo: string; cur: string }>`SELECT (SELECT redo_wal_file FROM pg_control_checkpoint()) AS redo, pg_walfile_name(pg_current_wal_insert_lsn()) AS cur`.execute(database.db);
     const { redo, cur } = r.rows[0];
@@ -285,7 +331,7 @@ function pruneCache(kind: string, keep: string): void {
  * workers build it once; built under a temporary name and renamed, so a half-built template
  * is never copied.
  */
-async function pgTemplate(baseUrl: string, key: { name: string; hash: string }, prepare: (db: Kysely<DB>) => Promise<void>): Promise<string> {
+async function pgTemplate(baseUrl: string, key: { name: string; hash: string }, prepare: (database: Database) => Promise<void>, base: (() => Promise<string>) | null): Promise<string> {
   const template = `bg_tpl_${key.name}_${key.hash}`;
   await withAdmin(baseUrl, async (a) => {
     const lock = Number.parseInt(key.hash.slice(0, 8), 16) | 0;
@@ -294,10 +340,12 @@ async function pgTemplate(baseUrl: string, key: { name: string; hash: string }, 
       const exists = await a.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
       if (exists.rowCount) return;
       const building = `${template}_b${randomUUID().replace(/-/g, '').slice(0, 6)}`;
-      await a.query(`CREATE DATABASE ${building}`);
+      // A seed with a base starts from a copy of the base's template (its own lock, another key:
+      // a builder waits for a base, never the other way round).
+      await createDatabase(a, building, base ? await base() : null);
       const database = await openDatabase({ url: withDatabase(baseUrl, building), poolSize: 4 });
       try {
-        await prepare(database.db);
+        await prepare(database);
       } finally {
         await database.close();
       }

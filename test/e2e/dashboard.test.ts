@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { apiAs, ensureWebBuilt, hasChromium, launchBrowser, LAPTOP, newPage, PHONE, screenshot, signIn, startServer, type RunningServer } from './harness.ts';
+import { apiAs, ensureWebBuilt, hasChromium, launchBrowser, LAPTOP, networkSettled, newPage, PHONE, screenshot, signIn, startServer, type RunningServer } from './harness.ts';
 
 /** The colours of the delivery zones on the map, as a multiset string. */
 async function zoneColours(page: Page): Promise<string[]> {
@@ -181,10 +181,10 @@ describe.skipIf(!hasChromium)('the command centre in Chromium', () => {
         await page.getByTestId(`nav-${screen}`).click();
         await page.waitForURL(`**/app/${screen}`);
         await page.locator('.card').first().waitFor();
-        await page.waitForLoadState('networkidle');
-        // Screens load in steps (nodes, then the node's data): wait until nothing says "loading".
+        // Screens load in steps (nodes, then the node's data): nothing says "loading", and every
+        // answer the screen asked for, the last one's follow-ups included, is in and rendered.
         await expect.poll(() => page.getByText(/Loading…|加载中…/).count(), { timeout: 30_000 }).toBe(0);
-        await page.waitForTimeout(1000);
+        await networkSettled(page);
         expect(await page.locator('[role=alert]').count(), `${screen} shows an error`).toBe(0);
         await screenshot(page, `${screen}-${name}-${locale}`);
       }

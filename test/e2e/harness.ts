@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { seedDemoFolder } from '../support/demo-folder.ts';
 
 /**
@@ -115,6 +115,7 @@ export async function newPage(browser: Browser, opts: { viewport: { width: numbe
     hasTouch: opts.mobile ?? false,
   });
   const page = await context.newPage();
+  trackRequests(page);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
@@ -128,6 +129,52 @@ export async function newPage(browser: Browser, opts: { viewport: { width: numbe
     return route.abort();
   });
   return { context, page, errors };
+}
+
+/** Requests in flight per page, and when that set last changed (Date.now()). */
+const inFlight = new WeakMap<Page, { requests: Set<Request>; changedAt: number }>();
+
+/**
+ * Tracks the page's requests in flight, for `networkSettled` (pages from `newPage` are tracked already).
+ * An EventSource stream (the board's live feed) stays open by design and is not counted.
+ */
+export function trackRequests(page: Page): void {
+  if (inFlight.has(page)) return;
+  const s = { requests: new Set<Request>(), changedAt: Date.now() };
+  inFlight.set(page, s);
+  const done = (r: Request) => {
+    if (s.requests.delete(r)) s.changedAt = Date.now();
+  };
+  page.on('request', (r) => {
+    if (r.resourceType() === 'eventsource') return;
+    s.requests.add(r);
+    s.changedAt = Date.now();
+  });
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+}
+
+/**
+ * Waits until the page has had no request in flight for `quietMs` (counted from the call at the
+ * earliest), then for one painted frame:
+ * every answer a screen asked for has arrived and been rendered, and a request its render started
+ * (screens load in steps: the nodes, then a node's data) has been waited for too. Unlike a fixed
+ * pause it waits as long as a slow answer takes (up to `timeoutMs`), and no longer than needed;
+ * unlike Playwright's `networkidle` it also works after a client-side navigation.
+ */
+export async function networkSettled(page: Page, quietMs = 300, timeoutMs = 60_000): Promise<void> {
+  const s = inFlight.get(page);
+  if (!s) throw new Error('networkSettled: the page is not tracked (make it with newPage, or call trackRequests first)');
+  // Counted from the call at the earliest: a click's requests start a moment after it returns.
+  const calledAt = Date.now();
+  const deadline = calledAt + timeoutMs;
+  for (;;) {
+    const quietFor = Date.now() - Math.max(s.changedAt, calledAt);
+    if (s.requests.size === 0 && quietFor >= quietMs) break;
+    if (Date.now() > deadline) throw new Error(`networkSettled: still in flight after ${timeoutMs} ms: ${[...s.requests].map((r) => r.url()).join(', ')}`);
+    await new Promise((r) => setTimeout(r, s.requests.size === 0 ? quietMs - quietFor : 25));
+  }
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

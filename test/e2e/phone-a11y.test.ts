@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { ensureWebBuilt, hasChromium, launchBrowser, LAPTOP, newPage, PHONE, screenshot, signIn, startServer, type RunningServer } from './harness.ts';
+import { ensureWebBuilt, hasChromium, launchBrowser, LAPTOP, networkSettled, newPage, PHONE, screenshot, signIn, startServer, type RunningServer } from './harness.ts';
 import { SCREENS } from '../../web/src/router.ts';
 
 /**
@@ -282,8 +282,7 @@ describe.skipIf(!hasChromium)('the command centre on a slow phone, by keyboard a
       const found: Record<string, unknown> = {};
       for (const screen of SCREENS) {
         await page.goto(`${server.url}/app/${screen}`);
-        await page.waitForLoadState('networkidle');
-        await page.waitForTimeout(300);
+        await networkSettled(page);
         const v = await axeViolations(page);
         if (v.length > 0) found[screen] = v;
       }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { apiAs, ensureWebBuilt, hasChromium, launchBrowser, LAPTOP, newPage, screenshot, signIn, startServer, type RunningServer } from './harness.ts';
+import { apiAs, ensureWebBuilt, hasChromium, launchBrowser, LAPTOP, networkSettled, newPage, screenshot, signIn, startServer, type RunningServer } from './harness.ts';
 
 /**
  * Issue 14: data never becomes HTML. A node, a zone and a control area named like
@@ -58,7 +58,9 @@ describe.skipIf(!hasChromium)('hostile names in Chromium', () => {
     await screenshot(page, 'xss-map');
     for (const screen of ['map', 'stock', 'orders', 'sourcing', 'trips', 'staff', 'counts', 'reconciliation']) {
       await page.getByTestId(`nav-${screen}`).click();
-      await page.waitForTimeout(1500);
+      await page.waitForURL(`**/app/${screen}`);
+      // Every answer the screen asked for is in and rendered (an onerror would have run by then).
+      await networkSettled(page);
       expect(await page.locator('img[src="x"]').count(), screen).toBe(0);
     }
     expect(await page.evaluate(() => (window as unknown as { __x?: unknown }).__x)).toBeUndefined();

@@ -7,7 +7,7 @@ import type { AppDeps, Clock } from '../../src/api/deps.ts';
 import { defaultSolver } from '../../src/solver/highs.ts';
 import type { RosterPlanner } from '../../src/domain/workforce/index.ts';
 import type { MipSolver } from '../../src/domain/shared/index.ts';
-import { loadDemo } from '../../src/store/demo.ts';
+import { demoSeed } from './drafted.ts';
 import type { DB } from '../../src/store/tables.ts';
 
 /**
@@ -55,14 +55,16 @@ export interface TestApp extends TestDb {
 }
 
 /**
- * An app on a fresh database; `demo: true` starts it with the Yizhuang demo data. HiGHS runs
+ * An app on a fresh database; `demo: true` starts it with the Yizhuang demo data, `seed` with the
+ * data a seed loads at the clock's time (e.g. `dazuDraftedSeed` of ./drafted.ts: the demo with an
+ * incident drafted, a template copied like the demo's). HiGHS runs
  * in-process unless a test passes `solver` (e.g. a SolverPool's `mip`, as the server does) and
  * `roster` (a SolverPool's `planRoster`: the whole roster planner in a worker).
  */
-export async function createTestApp(options: { demo?: boolean; clock?: Clock; auth?: boolean; orderRatePerMin?: number; solver?: MipSolver; roster?: RosterPlanner } = {}): Promise<TestApp> {
+export async function createTestApp(options: { demo?: boolean; seed?: (now: Date) => ScratchSeed; clock?: Clock; auth?: boolean; orderRatePerMin?: number; solver?: MipSolver; roster?: RosterPlanner } = {}): Promise<TestApp> {
   const clock = options.clock ?? testClock();
   const now = clock.now();
-  const tdb = await createTestDb(options.demo ? { key: `demo@${now.toISOString()}`, load: (db) => loadDemo(db, now) } : undefined);
+  const tdb = await createTestDb(options.seed ? options.seed(now) : options.demo ? demoSeed(now) : undefined);
   // Authentication is off unless a test asks for it: requests then act as the local admin.
   const deps: AppDeps = {
     database: tdb.database,
