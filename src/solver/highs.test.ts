@@ -52,4 +52,49 @@ describe('HighsSolver', () => {
       again.close();
     }
   });
+
+  it('solves an LP without presolve and with Devex pricing to the same optimum, in a session too', async () => {
+    const build = () => {
+      const b = new PackedModelBuilder();
+      const x: number[][] = [];
+      for (let i = 0; i < 10; i++) x.push(Array.from({ length: 12 }, (_, j) => b.addVar({ cost: ((i * 5 + j * 11) % 13) + 1 })));
+      for (let i = 0; i < 10; i++) b.addRow(x[i].map((c) => [c, 1] as [number, number]), -INF, 25 + i);
+      for (let j = 0; j < 12; j++) b.addRow(x.map((r) => [r[j], 1] as [number, number]), 18, INF);
+      return b.build();
+    };
+    const plain = await defaultSolver.solve(build());
+    const fast = await defaultSolver.solve(build(), { presolve: false, simplexPricing: 'devex' });
+    expect(fast.status).toBe('optimal');
+    expect(fast.objective).toBeCloseTo(plain.objective!, 6);
+    const session = await defaultSolver.open!(build());
+    try {
+      const a = await session.solve({ presolve: false, simplexPricing: 'devex' });
+      // Back to the defaults on the same loaded model: the options do not stick.
+      const b = await session.solve({}, { cols: { index: Int32Array.of(0), lower: Float64Array.of(1), upper: Float64Array.of(1) } });
+      expect(a.objective).toBeCloseTo(plain.objective!, 6);
+      expect(b.status).toBe('optimal');
+      expect(b.objective!).toBeGreaterThanOrEqual(plain.objective! - 1e-6);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('stopped by a node limit, a bound-only MIP still reports a dual bound no higher than the optimum', async () => {
+    // A knapsack with awkward weights: branch and bound needs many nodes to prove it.
+    const build = () => {
+      const b = new ModelBuilder('minimize');
+      const xs = Array.from({ length: 30 }, (_, i) => b.addVar({ cost: -(((i * 37) % 23) + 10), upper: 1, integer: true }));
+      b.addRow(xs.map((x, i) => [x, ((i * 53) % 29) + 7] as [number, number]), -INF, 211);
+      return b.build();
+    };
+    const exact = await defaultSolver.solve(build(), { mipRelGap: 0 });
+    expect(exact.status).toBe('optimal');
+    const start = new Float64Array(30);
+    const capped = await defaultSolver.solve(build(), { mipRelGap: 0, maxNodes: 1, boundOnly: true, start });
+    expect(capped.bound).not.toBeNull();
+    expect(capped.bound!).toBeLessThanOrEqual(exact.objective! + 1e-6);
+    // The same work gives the same bound: no clock in it.
+    const again = await defaultSolver.solve(build(), { mipRelGap: 0, maxNodes: 1, boundOnly: true, start });
+    expect(again.bound).toBe(capped.bound);
+  });
 });

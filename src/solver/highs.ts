@@ -101,9 +101,16 @@ export class LoadedModel {
       if (changes?.rows && changes.rows.index.length > 0) m.changeRowsBounds({ kind: 'set', indices: changes.rows.index }, changes.rows.lower.map(clamp), changes.rows.upper.map(clamp));
       // HiGHS's own default time limit is its 'infinity' (1e300 does not reach it exactly), so set it large.
       m.options.set('time_limit', options.timeLimitS ?? 1e9);
-      if (!this.isMip && options.basis && options.basis.colStatus.length === this.numCols) m.setBasis(options.basis as Parameters<Model['setBasis']>[0]);
+      if (!this.isMip) {
+        // Options stay set on the model between a session's solves: set them every time.
+        m.options.set({ presolve: options.presolve === false ? 'off' : 'choose', simplex_dual_edge_weight_strategy: options.simplexPricing === 'devex' ? 1 : -1 });
+        if (options.basis && options.basis.colStatus.length === this.numCols) m.setBasis(options.basis as Parameters<Model['setBasis']>[0]);
+      }
       if (this.isMip) {
         if (options.mipRelGap !== undefined) m.options.set('mip_rel_gap', options.mipRelGap);
+        // HiGHS's default node limit is the largest int.
+        m.options.set('mip_max_nodes', options.maxNodes ?? 2_147_483_647);
+        m.options.set({ mip_heuristic_effort: options.boundOnly ? 0 : 0.05, presolve: options.boundOnly ? 'off' : 'choose', mip_detect_symmetry: !options.boundOnly });
         if (options.start && options.start.length === this.numCols) m.setSolution({ colValue: options.start });
       }
       m.run();

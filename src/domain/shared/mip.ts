@@ -102,6 +102,16 @@ export interface SolveOptions {
   /** Relative MIP gap at which to stop (0.0001 = 0.01%). */
   mipRelGap?: number;
   /**
+   * MIP only: stop branch and bound after this many nodes (the answer's `bound` is still a valid
+   * dual bound). Unlike a time limit it does the same work on a loaded machine as on an idle one.
+   */
+  maxNodes?: number;
+  /**
+   * MIP only: the caller wants the dual bound, not a good solution (a Lagrangian block): no primal
+   * heuristics, no presolve and no symmetry detection, which for small models cost more than the search.
+   */
+  boundOnly?: boolean;
+  /**
    * A known feasible point (one value per column) to start a MIP from, for instance a greedy
    * plan: branch and bound starts with it as its incumbent. Ignored for LPs.
    */
@@ -110,6 +120,13 @@ export interface SolveOptions {
   basis?: Basis;
   /** Return the LP's final basis (`SolveResult.basis`), to start a later solve of the same model from it. */
   withBasis?: boolean;
+  /**
+   * LP only: false skips the solver's presolve. For a big, sparse LP that presolve barely shrinks
+   * (sourcing's chunks) presolving and postsolving cost more than they save. Default true.
+   */
+  presolve?: boolean;
+  /** LP only: 'devex' prices the dual simplex with Devex weights, cheaper per iteration than the default (steepest edge). */
+  simplexPricing?: 'auto' | 'devex';
 }
 
 /**

@@ -23,7 +23,7 @@ describe('the Lagrangian bound of an LP-rounded plan', () => {
     expect(mip.status).toBe('optimal');
     // LP rounding: without item blocks (LP + per-need blocks), then with every item's block solved.
     const lp = await summary({ ...input, params: { maxTotalColumnsMip: 0, boundTimeS: 0 } });
-    const lifted = await summary({ ...input, params: { maxTotalColumnsMip: 0, boundTimeS: 60, boundMaxItems: 10_000 } });
+    const lifted = await summary({ ...input, params: { maxTotalColumnsMip: 0, boundTimeS: 60, boundMaxItems: 10_000, boundBlockColumns: 1e9 } });
     expect(lifted.method).toBe('lp_rounding');
     expect(lifted.boundKind).toBe('lagrangian');
     // bound ≤ optimum ≤ plan, and solving the item blocks only raises the bound.
@@ -35,6 +35,20 @@ describe('the Lagrangian bound of an LP-rounded plan', () => {
     // On this instance the item blocks close part of the LP's distance to the optimum (the rest is
     // the storage and supplier rows, which the Lagrangian prices instead of enforcing).
     expect(lifted.bound!).toBeGreaterThan(lp.bound!);
+  });
+});
+
+describe('the bound does not depend on how fast the machine is', () => {
+  it('is the same when the clock runs fast (a loaded machine) as when it stands still', async () => {
+    const input = { ...syntheticSourcing({ nodes: 6, items: 80, random: seededRandom(5) }), params: { maxTotalColumnsMip: 0, boundMaxItems: 20 } };
+    const still = await planSourcing(input, defaultSolver, () => 0);
+    // Every reading of this clock is a quarter of a second later than the one before.
+    let t = 0;
+    const fast = await planSourcing(input, defaultSolver, () => (t += 250));
+    if (!still.ok || !fast.ok) throw new Error('planSourcing failed');
+    expect(still.value.summary.boundKind).toBe('lagrangian');
+    expect(fast.value.summary.bound).toBe(still.value.summary.bound);
+    expect(fast.value.summary.objective).toBe(still.value.summary.objective);
   });
 });
 

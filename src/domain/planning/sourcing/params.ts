@@ -64,13 +64,16 @@ export interface SourcingParams {
   timeLimitS: number;
   mipRelGap: number;
   /**
-   * Time for lifting the LP bound of a large model (solved by LP rounding) towards the optimum:
-   * items' blocks of the Lagrangian bound solved as small MIPs, most promising first, until this
-   * many seconds (by the caller's clock) or `boundMaxItems` items. 0: the bound from the LP
-   * and the per-need blocks only (see bound.ts).
+   * Lifting the LP bound of a large model (solved by LP rounding) towards the optimum: items'
+   * blocks of the Lagrangian bound (bound.ts) solved as small MIPs, most promising first, up to
+   * `boundMaxItems` items and `boundBlockColumns` columns in all. A count, not a time, so the
+   * bound (and the gap) is the same on a loaded machine as on an idle one. `boundTimeS` is only a
+   * safety net: past it no new block starts (0: no item blocks, the bound from the LP and the
+   * per-need blocks only).
    */
   boundTimeS: number;
   boundMaxItems: number;
+  boundBlockColumns: number;
 }
 
 export const DEFAULT_SOURCING_PARAMS: SourcingParams = {
@@ -91,8 +94,9 @@ export const DEFAULT_SOURCING_PARAMS: SourcingParams = {
   waveChunkColumns: 100_000,
   timeLimitS: 60,
   mipRelGap: 1e-4,
-  boundTimeS: 5,
-  boundMaxItems: 400,
+  boundTimeS: 60,
+  boundMaxItems: 1_000,
+  boundBlockColumns: 22_000,
 };
 
 export type SourcingParamsInput = Partial<Omit<SourcingParams, 'tierWeight' | 'transfer' | 'diversion'>> & {
