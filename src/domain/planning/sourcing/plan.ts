@@ -268,10 +268,11 @@ async function liftedBound(p: Prepared, solver: MipSolver, lps: ChunkLp[], monot
 }
 
 /**
- * Item blocks bigger than this are not solved: at 50 × 2,000 a block has ~140-200 columns (~0.05 s of
- * CPU); at 200 × 5,000 ~2,700 (8 of them took 67 s wall at load 14 and lifted the bound by 0.05%).
+ * Item blocks bigger than this are not solved: at 50 × 2,000 a block has 140-220 columns (~0.05-0.09 s
+ * of CPU); at 200 × 5,000 hundreds to thousands (8 of ~2,700 took 67 s wall at load 14, 33 of ≤ 1,000
+ * took 49 s at load 8-11, and both lifted the bound by less than 0.05%).
  */
-const BLOCK_MAX_COLUMNS = 1_000;
+const BLOCK_MAX_COLUMNS = 400;
 /** Branch-and-bound nodes per item block: caps the rare hard block (most close at the root). */
 const BLOCK_MAX_NODES = 30;
 /** A block MIP's own time limit: never reached on a sane machine (a block takes ~0.05 s of CPU). */
