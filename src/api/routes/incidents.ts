@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import { Ref, StringEnum, typed } from '../typebox.ts';
 import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
-import { IncidentInputSchema, PLAN_PART_CONTENT, isPlanPartName } from '../../domain/incidents/index.ts';
+import { IncidentInputSchema, PLAN_PART_CONTENT, StepRecordSchema, isPlanPartName } from '../../domain/incidents/index.ts';
 import * as store from '../../store/incidents.ts';
 import { undoApply } from '../../flows/incident/apply.ts';
 import { applyResponsePlan, declareDemoIncident, declareIncident, discardIncident, draftResponsePlan, extendIncident, incidentTimeline, liftIncident, reconcileDay, reconciliationWorkbook, simulateIncident, type FlowDeps } from '../../flows/incident-response.ts';
@@ -81,9 +81,10 @@ const PlanSchema = Type.Object({
   createdAt: Type.String(),
   appliedAt: orNull(Type.String()),
   parts: Type.Array(PlanPartSchema, { description: 'a response plan: node_status, emergency_warehouse, zones, targets, sourcing, trips, staffing; a lift plan: actions, surplus_rebalance' }),
-  steps: Type.Array(Type.Object({ position: Type.Integer(), step: Type.String(), status: Type.String(), result: Type.Unknown(), error: orNull(Type.String()), at: Type.String() }), { description: 'the apply (or lift) workflow steps, with their results' }),
+  steps: Type.Array(StepRecordSchema, { description: 'the apply (or lift) workflow steps, with their results (domain/incidents/steps.ts)' }),
 }, { $id: 'IncidentPlan' });
-const IncidentWithPlans = Type.Object({ ...IncidentSchema.properties, plan: orNull(Ref(PlanSchema)), liftPlan: orNull(Ref(PlanSchema)) });
+/** The incident (by reference, so the web's types hold it once) with its current plans. */
+const IncidentWithPlans = Type.Intersect([Ref(IncidentSchema), Type.Object({ plan: orNull(Ref(PlanSchema)), liftPlan: orNull(Ref(PlanSchema)) })]);
 const SimulationSchema = Open(
   {
     planId: orNull(Type.String()),
