@@ -183,7 +183,8 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
   return steps;
 }
 
-const journalOf = (planId: string, deps: FlowDeps): Journal => ({
+/** A plan's step records (`incident_applied_steps`) as the workflow's journal: the apply's, and the lift plan's for the lift. */
+export const journalOf = (planId: string, deps: FlowDeps): Journal => ({
   load: async (db) => (await store.requirePlan(db, planId)).steps.map((s) => ({ position: s.position, step: s.step, status: s.status, result: s.result })),
   record: (trx, position, name, status, result, error) => store.recordStep(trx, planId, position, name, status, result, error, deps.now()),
 });

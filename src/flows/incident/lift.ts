@@ -11,14 +11,14 @@ import * as zoneFlows from '../zone-node-status.ts';
 import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
 import { applyRoster, undoRoster, storedRoster } from '../incident-staffing.ts';
-import { runWorkflow, type Journal, type RunOptions, type Step } from '../workflow.ts';
+import { runWorkflow, type RunOptions, type Step } from '../workflow.ts';
 import { appliedStepResult, areaInput, liftStep, type FlowDeps } from './common.ts';
 import { endZoneSlots, zoneSlotsStep } from './steps-slots.ts';
 import { cancelPlanStatuses, scheduledStatusesStep } from './steps-status.ts';
 import { cancelOpenTrips } from './steps-trips.ts';
 import { cancelHandBack, handBackStep } from './steps-hand-back.ts';
 import * as trips from '../../store/trips.ts';
-import { assortmentLine, assortmentRows } from './apply.ts';
+import { assortmentLine, assortmentRows, journalOf } from './apply.ts';
 import { undoPlanDocuments } from '../plan-apply.ts';
 
 /**
@@ -206,11 +206,7 @@ export async function liftIncident(deps: FlowDeps, incidentId: string, options: 
       compensate: async () => {},
     }));
   }
-  const journal: Journal = {
-    load: async (d) => (await store.requirePlan(d, liftPlan.id)).steps.map((s) => ({ position: s.position, step: s.step, status: s.status, result: s.result })),
-    record: (trx, position, name, status, result, error) => store.recordStep(trx, liftPlan.id, position, name, status, result, error, deps.now()),
-  };
-  const outcome = await runWorkflow(db, steps, journal, options);
+  const outcome = await runWorkflow(db, steps, journalOf(liftPlan.id, deps), options);
   await db.transaction().execute(async (trx) => {
     await store.setPlanStatus(trx, liftPlan.id, outcome.ok ? 'applied' : 'failed', deps.now());
     if (outcome.ok) await store.setIncidentStatus(trx, incidentId, 'lifted', deps.now());
