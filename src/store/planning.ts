@@ -347,8 +347,8 @@ export async function sourcingInput(db: Db, request: PlanRequest) {
 }
 
 export async function createPlan(db: Db, solver: MipSolver, request: PlanRequest, now: Date): Promise<PlanView> {
-  const input = await sourcingInput(db, request);
-  const plan = unwrap(await planSourcing(input, solver, () => performance.now()));
+  // The input is not held here: the planner frees it once prepared.
+  const plan = unwrap(await planSourcing(await sourcingInput(db, request), solver, () => performance.now()));
   const id = randomUUID();
   await sql`INSERT INTO planning_plans (id, status, created_at, request, summary, warnings)
     VALUES (${id}, 'draft', ${now}, ${JSON.stringify(request)}::jsonb, ${JSON.stringify(plan.summary)}::jsonb, ${JSON.stringify(plan.warnings)}::jsonb)`.execute(db);

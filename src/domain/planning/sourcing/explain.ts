@@ -1,4 +1,4 @@
-/** Turns chosen flows into plan lines and shortage lines, each with the reason in words and codes. */
+/** Turns chosen flows into plan lines and shortage lines, each with the reason in words and codes (a line words its reason when read). */
 import type { Flow, PlanMetrics } from './evaluate.ts';
 import { key, type Candidate, type Prepared } from './prepare.ts';
 
@@ -19,9 +19,10 @@ export interface PlanLine {
   arrivalH: number;
   unitCostFen: number;
   costFen: number;
-  reason: string;
+  /** Why this source, in words (worded when read: see `ExplainedLine`). */
+  readonly reason: string;
   /** The reason as codes with parameters for a UI to translate: what (kind), when (timing), why this source (rank). Node ids in params are resolved to names by the UI. */
-  reasonCodes?: Array<{ code: string; params: Record<string, string | number> }>;
+  readonly reasonCodes?: ReasonCode[];
 }
 
 export interface ShortageLine {
@@ -99,72 +100,140 @@ function residuals(p: Prepared, flows: readonly Flow[]) {
   return { why, gives, away };
 }
 
+/** A reason code with its parameters, for a UI to translate. */
+export interface ReasonCode {
+  code: string;
+  params: Record<string, string | number>;
+}
+
+/** What a line's words are built from: the plan's input and what the plan leaves of every source. */
+interface Context {
+  p: Prepared;
+  res: ReturnType<typeof residuals>;
+  shortByKey: PlanMetrics['shortByKey'];
+}
+
+/**
+ * A plan line whose reason (`reason`, `reasonCodes`) is worded when read, not held: at 200 × 5,000
+ * the plan has ~850,000 lines, and their words held as strings and code objects took ~1 GB (about
+ * 1.2 KB a line) against ~0.1 KB for the line's fields. The words are the same on every read (the
+ * plan and its input do not change once explained); a reader that needs them (the store, a test)
+ * reads them by name, and `JSON.stringify` gets them through `toJSON`.
+ */
+class ExplainedLine implements PlanLine {
+  readonly kind: PlanLine['kind'];
+  readonly itemId: string;
+  readonly toNodeId: string;
+  readonly quantity: number;
+  readonly fromNodeId: string | null;
+  readonly shipmentId: string | null;
+  readonly originalNodeId: string | null;
+  readonly supplierId: string | null;
+  readonly expedited: boolean;
+  readonly packs: number | null;
+  readonly distanceM: number | null;
+  readonly arrivalH: number;
+  readonly unitCostFen: number;
+  readonly costFen: number;
+  readonly #x: Context;
+  readonly #cand: number;
+
+  constructor(x: Context, cand: number, units: number) {
+    const c = x.p.candidates.at(cand);
+    const need = x.p.needs[c.need];
+    this.kind = c.kind;
+    this.itemId = need.itemId;
+    this.toNodeId = need.nodeId;
+    this.quantity = units;
+    this.fromNodeId = c.kind === 'supplier_order' ? null : c.fromNodeId;
+    this.shipmentId = c.kind === 'diversion' ? c.shipmentId : null;
+    this.originalNodeId = c.kind === 'diversion' ? c.originalNodeId : null;
+    this.supplierId = c.kind === 'supplier_order' ? c.supplierId : null;
+    this.expedited = c.kind === 'supplier_order' && c.expedited;
+    this.packs = c.kind === 'supplier_order' ? units / c.packSize : null;
+    this.distanceM = c.kind === 'supplier_order' ? null : c.distanceM;
+    this.arrivalH = c.arrivalH;
+    this.unitCostFen = c.unitCostFen;
+    this.costFen = Math.round(c.unitCostFen * units);
+    this.#x = x;
+    this.#cand = cand;
+  }
+
+  get reason(): string {
+    return words(this.#x, this.#cand, this.quantity).reason;
+  }
+
+  get reasonCodes(): ReasonCode[] {
+    return words(this.#x, this.#cand, this.quantity).codes;
+  }
+
+  /** The line as plain data, words included, in the order the fields are declared in `PlanLine`. */
+  toJSON(): PlanLine {
+    const w = words(this.#x, this.#cand, this.quantity);
+    return {
+      kind: this.kind, itemId: this.itemId, toNodeId: this.toNodeId, quantity: this.quantity, fromNodeId: this.fromNodeId, shipmentId: this.shipmentId,
+      originalNodeId: this.originalNodeId, supplierId: this.supplierId, expedited: this.expedited, packs: this.packs, distanceM: this.distanceM,
+      arrivalH: this.arrivalH, unitCostFen: this.unitCostFen, costFen: this.costFen, reason: w.reason, reasonCodes: w.codes,
+    };
+  }
+}
+
+/** The reason of the flow of `units` of candidate `cand`: in words, and as codes. */
+function words(x: Context, cand: number, units: number): { reason: string; codes: ReasonCode[] } {
+  const { p, res, shortByKey } = x;
+  const deadline = p.params.neededWithinH;
+  const c = p.candidates.at(cand);
+  const need = p.needs[c.need];
+  const others = p.candidates.ofNeed(c.need).filter((ci) => ci !== cand).map((ci) => ({ ci, c: p.candidates.at(ci) }));
+  const cheaper = others.filter((o) => o.c.effectiveFenPerUnit < c.effectiveFenPerUnit - 1e-9);
+  const timing = c.arrivalH <= deadline ? `arrives in ${fmt(c.arrivalH)} h, within the ${fmt(deadline)} h deadline` : `arrives in ${fmt(c.arrivalH)} h, ${fmt(c.arrivalH - deadline)} h after the deadline`;
+  let rank: string;
+  const codes: ReasonCode[] = [];
+  const timingCode: ReasonCode = c.arrivalH <= deadline ? { code: 'sourcing.on_time', params: { arrivalH: fmt(c.arrivalH), deadlineH: fmt(deadline) } } : { code: 'sourcing.late', params: { arrivalH: fmt(c.arrivalH), lateH: fmt(c.arrivalH - deadline) } };
+  if (cheaper.length === 0) {
+    const next = others.sort((a, b) => a.c.effectiveFenPerUnit - b.c.effectiveFenPerUnit)[0];
+    rank = next
+      ? `cheapest of ${others.length + 1} sources (next: ${describe(next.c)} at ${fmt(next.c.effectiveFenPerUnit)} fen/unit incl. late penalty)`
+      : 'the only source for this need';
+  } else {
+    const reasons = cheaper.map((o) => `${describe(o.c)}: ${res.why(o.ci) ?? 'used for more urgent needs'}`);
+    rank = `cheaper sources were short (${reasons.join('; ')})`;
+  }
+  let detail = '';
+  if (c.kind === 'transfer') {
+    const s = p.state.get(key(c.fromNodeId, need.itemId))!;
+    const after = s.position - (res.gives.get(key(c.fromNodeId, need.itemId)) ?? 0) - (res.away.get(key(c.fromNodeId, need.itemId)) ?? 0);
+    detail = `Transfer from ${c.fromNodeId} (${km(c.distanceM)}); ${keeps(c.fromNodeId, after, s.floor)}.`;
+    codes.push({ code: 'sourcing.transfer', params: { nodeId: c.fromNodeId, distance: km(c.distanceM), keeps: after, target: s.floor } });
+  } else if (c.kind === 'diversion') {
+    const d = p.state.get(key(c.originalNodeId, need.itemId))!;
+    const short = shortByKey.get(key(c.originalNodeId, need.itemId)) ?? 0;
+    const after = d.position - (res.away.get(key(c.originalNodeId, need.itemId)) ?? 0) - (res.gives.get(key(c.originalNodeId, need.itemId)) ?? 0);
+    detail = `Divert DC shipment ${c.shipmentId} (${c.fromNodeId} → ${c.originalNodeId}, ${km(c.distanceM)} to ${need.nodeId}); ` +
+      (short > 0 ? `${c.originalNodeId} is left ${short} short, which weighs less than ${need.nodeId}'s need.` : `${keeps(c.originalNodeId, after, d.floor)}.`);
+    codes.push(short > 0
+      ? { code: 'sourcing.diversion_short', params: { fromNodeId: c.fromNodeId, nodeId: c.originalNodeId, distance: km(c.distanceM), short } }
+      : { code: 'sourcing.diversion', params: { fromNodeId: c.fromNodeId, nodeId: c.originalNodeId, distance: km(c.distanceM), keeps: after, target: d.floor } });
+  } else {
+    const packs = units / c.packSize;
+    detail = `${c.expedited ? 'Expedited' : 'Normal'} order from ${c.supplierId}: ${packs} × ${c.packSize} = ${units} units${c.moqUnits > 0 ? ` (MOQ ${c.moqUnits})` : ''}.`;
+    if (c.expedited) {
+      detail += ` Normal lead time ${fmt(c.normalLeadTimeH)} h would be ${fmt(Math.max(0, c.normalLeadTimeH - deadline))} h late; the premium ${fmt(c.premiumFenPerUnit)} fen/unit is cheaper than the late penalty.`;
+    }
+    if (units > need.needUnits) detail += ` ${units - need.needUnits} above the need, from pack/MOQ rounding.`;
+    codes.push({ code: c.expedited ? 'sourcing.supplier_expedited' : 'sourcing.supplier', params: { supplierId: c.supplierId, packs, packSize: c.packSize, units: units, moq: c.moqUnits, premium: fmt(c.premiumFenPerUnit) } });
+    if (units > need.needUnits) codes.push({ code: 'sourcing.rounding', params: { units: units - need.needUnits } });
+  }
+  return {
+    reason: `${detail} ${timing}; ${rank}.`,
+    codes: [...codes, timingCode, cheaper.length === 0 ? (others.length === 0 ? { code: 'sourcing.only_source', params: {} } : { code: 'sourcing.cheapest', params: { sources: others.length + 1 } }) : { code: 'sourcing.cheaper_short', params: { n: cheaper.length } }],
+  };
+}
+
 export function explain(p: Prepared, flows: readonly Flow[], metrics: PlanMetrics): { lines: PlanLine[]; shortages: ShortageLine[] } {
   const res = residuals(p, flows);
-  const deadline = p.params.neededWithinH;
-  const lines: PlanLine[] = [];
-  for (const f of flows) {
-    const c = p.candidates.at(f.cand);
-    const need = p.needs[c.need];
-    const others = p.candidates.ofNeed(c.need).filter((ci) => ci !== f.cand).map((ci) => ({ ci, c: p.candidates.at(ci) }));
-    const cheaper = others.filter((o) => o.c.effectiveFenPerUnit < c.effectiveFenPerUnit - 1e-9);
-    const timing = c.arrivalH <= deadline ? `arrives in ${fmt(c.arrivalH)} h, within the ${fmt(deadline)} h deadline` : `arrives in ${fmt(c.arrivalH)} h, ${fmt(c.arrivalH - deadline)} h after the deadline`;
-    let rank: string;
-    const codes: Array<{ code: string; params: Record<string, string | number> }> = [];
-    const timingCode: { code: string; params: Record<string, string | number> } = c.arrivalH <= deadline ? { code: 'sourcing.on_time', params: { arrivalH: fmt(c.arrivalH), deadlineH: fmt(deadline) } } : { code: 'sourcing.late', params: { arrivalH: fmt(c.arrivalH), lateH: fmt(c.arrivalH - deadline) } };
-    if (cheaper.length === 0) {
-      const next = others.sort((a, b) => a.c.effectiveFenPerUnit - b.c.effectiveFenPerUnit)[0];
-      rank = next
-        ? `cheapest of ${others.length + 1} sources (next: ${describe(next.c)} at ${fmt(next.c.effectiveFenPerUnit)} fen/unit incl. late penalty)`
-        : 'the only source for this need';
-    } else {
-      const reasons = cheaper.map((o) => `${describe(o.c)}: ${res.why(o.ci) ?? 'used for more urgent needs'}`);
-      rank = `cheaper sources were short (${reasons.join('; ')})`;
-    }
-    let detail = '';
-    if (c.kind === 'transfer') {
-      const s = p.state.get(key(c.fromNodeId, need.itemId))!;
-      const after = s.position - (res.gives.get(key(c.fromNodeId, need.itemId)) ?? 0) - (res.away.get(key(c.fromNodeId, need.itemId)) ?? 0);
-      detail = `Transfer from ${c.fromNodeId} (${km(c.distanceM)}); ${keeps(c.fromNodeId, after, s.floor)}.`;
-      codes.push({ code: 'sourcing.transfer', params: { nodeId: c.fromNodeId, distance: km(c.distanceM), keeps: after, target: s.floor } });
-    } else if (c.kind === 'diversion') {
-      const d = p.state.get(key(c.originalNodeId, need.itemId))!;
-      const short = metrics.shortByKey.get(key(c.originalNodeId, need.itemId)) ?? 0;
-      const after = d.position - (res.away.get(key(c.originalNodeId, need.itemId)) ?? 0) - (res.gives.get(key(c.originalNodeId, need.itemId)) ?? 0);
-      detail = `Divert DC shipment ${c.shipmentId} (${c.fromNodeId} → ${c.originalNodeId}, ${km(c.distanceM)} to ${need.nodeId}); ` +
-        (short > 0 ? `${c.originalNodeId} is left ${short} short, which weighs less than ${need.nodeId}'s need.` : `${keeps(c.originalNodeId, after, d.floor)}.`);
-      codes.push(short > 0
-        ? { code: 'sourcing.diversion_short', params: { fromNodeId: c.fromNodeId, nodeId: c.originalNodeId, distance: km(c.distanceM), short } }
-        : { code: 'sourcing.diversion', params: { fromNodeId: c.fromNodeId, nodeId: c.originalNodeId, distance: km(c.distanceM), keeps: after, target: d.floor } });
-    } else {
-      const packs = f.units / c.packSize;
-      detail = `${c.expedited ? 'Expedited' : 'Normal'} order from ${c.supplierId}: ${packs} × ${c.packSize} = ${f.units} units${c.moqUnits > 0 ? ` (MOQ ${c.moqUnits})` : ''}.`;
-      if (c.expedited) {
-        detail += ` Normal lead time ${fmt(c.normalLeadTimeH)} h would be ${fmt(Math.max(0, c.normalLeadTimeH - deadline))} h late; the premium ${fmt(c.premiumFenPerUnit)} fen/unit is cheaper than the late penalty.`;
-      }
-      if (f.units > need.needUnits) detail += ` ${f.units - need.needUnits} above the need, from pack/MOQ rounding.`;
-      codes.push({ code: c.expedited ? 'sourcing.supplier_expedited' : 'sourcing.supplier', params: { supplierId: c.supplierId, packs, packSize: c.packSize, units: f.units, moq: c.moqUnits, premium: fmt(c.premiumFenPerUnit) } });
-      if (f.units > need.needUnits) codes.push({ code: 'sourcing.rounding', params: { units: f.units - need.needUnits } });
-    }
-    lines.push({
-      kind: c.kind,
-      itemId: need.itemId,
-      toNodeId: need.nodeId,
-      quantity: f.units,
-      fromNodeId: c.kind === 'supplier_order' ? null : c.fromNodeId,
-      shipmentId: c.kind === 'diversion' ? c.shipmentId : null,
-      originalNodeId: c.kind === 'diversion' ? c.originalNodeId : null,
-      supplierId: c.kind === 'supplier_order' ? c.supplierId : null,
-      expedited: c.kind === 'supplier_order' && c.expedited,
-      packs: c.kind === 'supplier_order' ? f.units / c.packSize : null,
-      distanceM: c.kind === 'supplier_order' ? null : c.distanceM,
-      arrivalH: c.arrivalH,
-      unitCostFen: c.unitCostFen,
-      costFen: Math.round(c.unitCostFen * f.units),
-      reason: flat(`${detail} ${timing}; ${rank}.`),
-      reasonCodes: [...codes, timingCode, cheaper.length === 0 ? (others.length === 0 ? { code: 'sourcing.only_source', params: {} } : { code: 'sourcing.cheapest', params: { sources: others.length + 1 } }) : { code: 'sourcing.cheaper_short', params: { n: cheaper.length } }],
-    });
-  }
+  const x: Context = { p, res, shortByKey: metrics.shortByKey };
+  const lines: PlanLine[] = flows.map((f) => new ExplainedLine(x, f.cand, f.units));
   const needByKey = new Map(p.needs.map((n) => [key(n.nodeId, n.itemId), n]));
   const shortages: ShortageLine[] = [];
   for (const [k, short] of metrics.shortByKey) {
