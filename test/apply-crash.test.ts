@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { openDatabase, type Database } from '../src/store/db.ts';
+import type { Database } from '../src/store/db.ts';
 import { loadDemo } from '../src/store/demo.ts';
-import { openScratchDatabase } from '../src/store/scratch.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
 import { declareIncident, draftResponsePlan } from '../src/flows/incident-response.ts';
 import { applyResponsePlan, undoApply } from '../src/flows/incident/apply.ts';
 import * as incidents from '../src/store/incidents.ts';
 import * as network from '../src/store/network.ts';
 import * as zones from '../src/store/zones.ts';
-import { createTestDb, usingPostgres, type TestDb } from './support/app.ts';
+import { usingPostgres } from './support/app.ts';
+import { crashDrill } from './support/crash-drill.ts';
 
 /**
  * A crash between apply steps: a real process applies the plan and is killed (SIGKILL) right
@@ -30,61 +25,25 @@ const incident = {
 };
 
 describe(`an apply killed between steps, on ${usingPostgres() ? 'the PostgreSQL server' : "PGlite's data folder"}`, () => {
-  let dir: string;
-  let tdb: TestDb | null = null;
-  let env: NodeJS.ProcessEnv;
+  const drill = crashDrill('baogong-apply-crash-');
   const deps = (database: Database) => ({ db: database.db, solver: defaultSolver, now: () => new Date(NOW) });
-  const open = () => openDatabase({ url: tdb?.url, dataDir: tdb ? undefined : path.join(dir, 'data') });
+  const withDb = drill.withDb;
   let zonesBefore: Map<string, string | null>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'baogong-apply-crash-'));
-    env = { ...process.env };
     // The demo as createTestApp({ demo: true }) loads it at NOW: a copy of the same template.
     const seed = { key: `demo@${NOW}`, load: (db: Database['db']) => loadDemo(db, new Date(NOW)) };
-    let database: Database;
-    if (usingPostgres()) {
-      tdb = await createTestDb(seed);
-      env.DATABASE_URL = tdb.url;
-      database = tdb.database;
-    } else {
-      delete env.DATABASE_URL;
-      env.BAOGONG_DATA = path.join(dir, 'data');
-      database = (await openScratchDatabase({ prefix: 'bg_test', dataDir: env.BAOGONG_DATA, seed })).database;
-    }
-    await declareIncident(database.db, incident, new Date(NOW));
-    await draftResponsePlan(deps(database), incident.id, { tripsBudgetMs: 500, tripsMaxIterations: 50, rosterTimeLimitS: 1, sourcingTimeLimitS: 5 });
-    zonesBefore = new Map((await zones.listZones(database.db)).map((z) => [z.id, z.servingNodeId]));
-    if (!tdb) await database.close();
+    await drill.setUp(seed, async (database) => {
+      await declareIncident(database.db, incident, new Date(NOW));
+      await draftResponsePlan(deps(database), incident.id, { tripsBudgetMs: 500, tripsMaxIterations: 50, rosterTimeLimitS: 1, sourcingTimeLimitS: 5 });
+      zonesBefore = new Map((await zones.listZones(database.db)).map((z) => [z.id, z.servingNodeId]));
+    });
   }, 300_000);
 
-  afterAll(async () => {
-    await tdb?.close();
-    // PGlite finishes writing its folder shortly after close; remove it once that is done.
-    await new Promise((r) => setTimeout(r, 3000));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => drill.tearDown());
 
-  /** Runs the apply in a child process that kills itself after `step`; resolves with its exit signal. */
-  const crashAfter = (step: string) =>
-    new Promise<{ killed: boolean; out: string }>((resolve) => {
-      const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-      const child = spawn(process.execPath, [tsx, path.resolve('test/support/apply-crash-child.ts'), incident.id, step, NOW], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (out += d));
-      // tsx runs the script in a node process of its own: its death shows as SIGKILL or exit 137.
-      child.on('exit', (code, signal) => resolve({ killed: signal === 'SIGKILL' || code === 137, out }));
-    });
-
-  const withDb = async <T>(f: (d: Database) => Promise<T>): Promise<T> => {
-    const database = tdb ? tdb.database : await open();
-    try {
-      return await f(database);
-    } finally {
-      if (!tdb) await database.close();
-    }
-  };
+  /** Runs the apply in a child process that kills itself after `step`. */
+  const crashAfter = (step: string) => drill.crashAfter('test/support/apply-crash-child.ts', [incident.id, step, NOW]);
 
   it('leaves the plan applying with exactly the steps that committed, and undoes them cleanly', async () => {
     const r = await crashAfter('control_areas');

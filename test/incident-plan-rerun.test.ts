@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/app.ts';
 import { DAZU_DRAFTED, dazuDraftedSeed } from './support/drafted.ts';
+import { stepRecordDrift } from './support/step-records.ts';
 
 /**
  * Re-running one part of a drafted response plan with the planner's choices
@@ -156,6 +157,9 @@ describe('applying and lifting a plan with a chosen assortment', () => {
     const r = await call('POST', `/api/incidents/${ID}/apply`, { override });
     expect(r.statusCode, r.body).toBe(200);
     expect(await inForce()).toEqual(chosen);
+    // The assortment step's record (the assortment it replaced) keeps its schema.
+    expect(r.json().steps.map((s: any) => s.step)).toContain('assortment');
+    expect(stepRecordDrift('response', r.json().steps)).toEqual([]);
   }, 120_000);
 
   it('lifting the incident puts back the assortment in force before the apply', async () => {
@@ -163,6 +167,7 @@ describe('applying and lifting a plan with a chosen assortment', () => {
     const r = await call('POST', `/api/incidents/${ID}/lift`);
     expect(r.statusCode, r.body).toBe(200);
     expect((r.json().steps as any[]).find((s) => s.step === 'assortment')?.status).toBe('applied');
+    expect(stepRecordDrift('lift', r.json().steps)).toEqual([]);
     expect(await inForce()).toEqual(before);
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/app.ts';
-import { latestPlan } from '../src/store/incidents.ts';
+import { latestPlan, requireIncident } from '../src/store/incidents.ts';
+import { stepRecordDrift } from './support/step-records.ts';
 import { incidentFigures, openAfterLift, servedBefore, transfersNotFitting } from '../src/flows/incident/figures.ts';
 
 /** The Yizhuang outbreak as an incident on the demo network (clock: 2022-06-22 06:00 UTC). */
@@ -26,6 +27,16 @@ afterAll(async () => {
 
 const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => t.app.inject({ method, url, payload: payload as any });
 const status = async (id: string) => (await call('GET', `/api/nodes/${id}`)).json().status;
+/**
+ * `GET /api/incidents/:id` as served, after checking it is the stored incident and plans to the
+ * letter (the response schema, its step records' union included, drops and rounds nothing).
+ */
+async function servedIncident(id: string) {
+  const body = (await call('GET', `/api/incidents/${id}`)).json();
+  const stored = { ...(await requireIncident(t.db, id)), plan: await latestPlan(t.db, id, 'response'), liftPlan: await latestPlan(t.db, id, 'lift') };
+  expect(body).toEqual(JSON.parse(JSON.stringify(stored)));
+  return body;
+}
 
 describe('declaring an incident', () => {
   it('refuses an emergency warehouse whose template does not exist, naming the field', async () => {
@@ -277,6 +288,8 @@ describe('applying and lifting', () => {
     expect(await status('yz-emergency')).toBe('suspended');
     expect(await slotCapacity('yicheng-jingyuan')).toEqual(before);
     expect((await call('GET', '/api/staffing-plans?status=applied')).json().plans).toEqual([]);
+    // The records of the steps undone (their results) and of the one that failed (none) keep their schemas.
+    expect(stepRecordDrift('response', (await servedIncident('yz-2022-06')).plan.steps)).toEqual([]);
   }, 180_000);
 
   it('undoes both sourcing plans’ documents when the last step, the trips, fails: no transfer is left held, no trip is left', async () => {
@@ -313,6 +326,16 @@ describe('applying and lifting', () => {
     expect(fromDazu.length).toBeGreaterThan(0);
     expect(handBack.map((h: any) => [h.nodeId, h.at, h.zones])).toEqual([['dazu-plaza', '2022-06-23T20:00:00.000Z', fromDazu.length]]);
   }, 180_000);
+
+  it('serves each apply step\'s result in the shape its step\'s schema gives, and the incident as stored', async () => {
+    const served = await servedIncident('yz-2022-06');
+    expect(served.plan.steps.map((s: any) => s.step)).toEqual(APPLY_STEPS);
+    expect(stepRecordDrift('response', served.plan.steps)).toEqual([]);
+    // The check has teeth: a field added to a result, or one missing, is drift.
+    const zones = served.plan.steps.find((s: any) => s.step === 'zones');
+    expect(stepRecordDrift('response', [{ ...zones, result: { ...zones.result, extra: 1 } }])).toHaveLength(1);
+    expect(stepRecordDrift('response', [{ ...zones, result: { reassignmentId: null } }])).toHaveLength(1);
+  });
 
   it('gives the nodes’ order slots the capacity the roster gives, never less than they had outside the lockdown', async () => {
     const plans = (await call('GET', '/api/staffing-plans?status=applied')).json().plans;
@@ -466,6 +489,11 @@ describe('applying and lifting', () => {
     // Their plans are no longer shown as confirmed.
     for (const planId of new Set(after.map((x: any) => x.planId as string))) expect((await call('GET', `/api/trips/plans/${planId}`)).json().status).toBe('cancelled');
     expect(await openAfterLift(t.db, applied, r.json())).toMatchObject({ total: 0 });
+    // The lift's step results keep their schemas (nine steps share a name with an apply step, not its shape).
+    const served = await servedIncident('yz-2022-06');
+    expect(served.liftPlan.steps.length).toBeGreaterThan(5);
+    expect(stepRecordDrift('lift', served.liftPlan.steps)).toEqual([]);
+    expect(stepRecordDrift('response', served.plan.steps)).toEqual([]);
     expect((await call('POST', '/api/incidents/yz-2022-06/lift')).statusCode).toBe(409);
   }, 180_000);
 });

@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { ItemInput, NodeInput } from '../src/domain/network/index.ts';
-import { openDatabase, type Database } from '../src/store/db.ts';
-import { migrateToLatest } from '../src/store/migrate.ts';
+import type { Database } from '../src/store/db.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
 import { balances, getTransfer, postOperations } from '../src/store/inventory.ts';
 import { upsertDemand, upsertItems, upsertNodes } from '../src/store/network.ts';
 import * as planning from '../src/store/planning.ts';
 import { workflowJournal } from '../src/store/workflow.ts';
 import { applySourcingPlan, PLAN_APPLY, undoSourcingPlanApply } from '../src/flows/plan-apply.ts';
-import { createTestDb, usingPostgres, type TestDb } from './support/app.ts';
+import { usingPostgres } from './support/app.ts';
+import { crashDrill } from './support/crash-drill.ts';
 
 /**
  * A sourcing plan's apply killed between its steps: a real process applies the plan through the
@@ -31,64 +26,31 @@ const item = (id: string, category: string, temperatureClass: ItemInput['tempera
 });
 
 describe(`a sourcing plan's apply killed between steps, on ${usingPostgres() ? 'the PostgreSQL server' : "PGlite's data folder"}`, () => {
-  let dir: string;
-  let tdb: TestDb | null = null;
-  let env: NodeJS.ProcessEnv;
+  const drill = crashDrill('baogong-plan-crash-');
+  const withDb = drill.withDb;
   let planId: string;
   const now = () => new Date(NOW);
-  const open = () => openDatabase({ url: tdb?.url, dataDir: tdb ? undefined : path.join(dir, 'data') });
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'baogong-plan-crash-'));
-    env = { ...process.env };
-    if (usingPostgres()) {
-      tdb = await createTestDb();
-      env.DATABASE_URL = tdb.url;
-    } else {
-      delete env.DATABASE_URL;
-      env.BAOGONG_DATA = path.join(dir, 'data');
-    }
-    const database = tdb ? tdb.database : await open();
-    const db = database.db;
-    await migrateToLatest(db);
-    // The reopening store needs rice (a transfer from the other store) and flour (a supplier order).
-    await upsertNodes(db, [node('dazu', 'store', 39.79, 116.5069, 'online_only'), node('yicheng', 'store', 39.761, 116.503)], now());
-    await upsertItems(db, [item('rice', 'rice', 'ambient'), item('flour', 'flour', 'ambient')], now());
-    await upsertDemand(db, [{ nodeId: 'dazu', itemId: 'rice', dailyQuantity: 10 }, { nodeId: 'dazu', itemId: 'flour', dailyQuantity: 3 }, { nodeId: 'yicheng', itemId: 'rice', dailyQuantity: 2 }]);
-    await postOperations(db, [{ kind: 'receipt', key: 'open-1', nodeId: 'yicheng', itemId: 'rice', quantity: 150, reason: 'opening_balance' }], { now: now() });
-    await planning.upsertSuppliers(db, [{ id: 'grain', name: 'Grain', dailyCapacityUnits: 1000 }], [{ supplierId: 'grain', itemId: 'flour', packSize: 10, moqUnits: 20, leadTimeH: 12, expeditedLeadTimeH: null, expeditePremiumFenPerUnit: 0, deliveryFenPerUnit: 40 }]);
-    const plan = await planning.createPlan(db, defaultSolver, { receivers: ['dazu'] }, now());
-    planId = plan.id;
-    expect(plan.lines.map((l) => l.kind).sort()).toEqual(['supplier_order', 'transfer']);
-    if (!tdb) await database.close();
+    planId = await drill.setUp(undefined, async (database) => {
+      const db = database.db;
+      // The reopening store needs rice (a transfer from the other store) and flour (a supplier order).
+      await upsertNodes(db, [node('dazu', 'store', 39.79, 116.5069, 'online_only'), node('yicheng', 'store', 39.761, 116.503)], now());
+      await upsertItems(db, [item('rice', 'rice', 'ambient'), item('flour', 'flour', 'ambient')], now());
+      await upsertDemand(db, [{ nodeId: 'dazu', itemId: 'rice', dailyQuantity: 10 }, { nodeId: 'dazu', itemId: 'flour', dailyQuantity: 3 }, { nodeId: 'yicheng', itemId: 'rice', dailyQuantity: 2 }]);
+      await postOperations(db, [{ kind: 'receipt', key: 'open-1', nodeId: 'yicheng', itemId: 'rice', quantity: 150, reason: 'opening_balance' }], { now: now() });
+      await planning.upsertSuppliers(db, [{ id: 'grain', name: 'Grain', dailyCapacityUnits: 1000 }], [{ supplierId: 'grain', itemId: 'flour', packSize: 10, moqUnits: 20, leadTimeH: 12, expeditedLeadTimeH: null, expeditePremiumFenPerUnit: 0, deliveryFenPerUnit: 40 }]);
+      const plan = await planning.createPlan(db, defaultSolver, { receivers: ['dazu'] }, now());
+      expect(plan.lines.map((l) => l.kind).sort()).toEqual(['supplier_order', 'transfer']);
+      return plan.id;
+    });
   }, 300_000);
 
-  afterAll(async () => {
-    await tdb?.close();
-    // PGlite finishes writing its folder shortly after close; remove it once that is done.
-    await new Promise((r) => setTimeout(r, 3000));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => drill.tearDown());
 
   /** Runs the apply in a child process that kills itself after `step`. */
-  const crashAfter = (step: string) =>
-    new Promise<{ killed: boolean; out: string }>((resolve) => {
-      const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-      const child = spawn(process.execPath, [tsx, path.resolve('test/support/plan-apply-crash-child.ts'), planId, step, NOW], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (out += d));
-      child.on('exit', (code, signal) => resolve({ killed: signal === 'SIGKILL' || code === 137, out }));
-    });
+  const crashAfter = (step: string) => drill.crashAfter('test/support/plan-apply-crash-child.ts', [planId, step, NOW]);
 
-  const withDb = async <T>(f: (d: Database) => Promise<T>): Promise<T> => {
-    const database = tdb ? tdb.database : await open();
-    try {
-      return await f(database);
-    } finally {
-      if (!tdb) await database.close();
-    }
-  };
   const journal = (d: Database) => workflowJournal(PLAN_APPLY, planId, now).load(d.db);
   const reservedRice = async (d: Database) => (await balances(d.db, { nodeId: 'yicheng', itemId: 'rice' })).rows[0].reserved;
 

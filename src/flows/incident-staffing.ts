@@ -20,9 +20,9 @@ import {
   type ExpectedLoad, type NodeForPlan, type RosterPlanner, type StaffingPlanResult, type StaffingProblem,
 } from '../domain/workforce/index.ts';
 import { DEFAULT_SLOT_TEMPLATE } from '../domain/orders/index.ts';
-import type { StaffingPart } from '../domain/incidents/index.ts';
+import type { ApplyStepResult, StaffingPart } from '../domain/incidents/index.ts';
 import * as workforce from '../store/workforce.ts';
-import { applyStaffCapacity, restoreSlotCapacities, type StaffCapacityResult } from './staff-capacity.ts';
+import { applyStaffCapacity, restoreSlotCapacities } from './staff-capacity.ts';
 import type { DB } from '../store/tables.ts';
 
 type Db = Kysely<DB>;
@@ -253,12 +253,8 @@ export function slotOrderFactors(dayShifts: Array<{ startMin: number; durationMi
   return dayShifts.map((s) => (overlap(s) > 0 ? s.durationMin / slotHours : 0));
 }
 
-export interface RosterStepResult {
-  staffingPlanId: string | null;
-  superseded: string[];
-  slotCapacity: StaffCapacityResult | null;
-  note?: string;
-}
+/** What the apply's `staffing` step records (its schema: domain/incidents/steps.ts): the staffing plan stored, the plans it superseded, the slot capacities it set. */
+export type RosterStepResult = ApplyStepResult<'staffing'>;
 
 /**
  * Apply step: the roster becomes an applied staffing plan, and its nodes' slots get its capacity;

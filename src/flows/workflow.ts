@@ -11,7 +11,8 @@ import type { DB } from '../store/tables.ts';
 
 type Db = Kysely<DB>;
 
-export interface Step {
+/** A step; `R` is what its run returns and its compensation gets (a step typed by its result's schema, e.g. domain/incidents/steps.ts). */
+export interface Step<R = unknown> {
   name: string;
   /**
    * Optional: the slow, read-only part of the step (a solver run), done before its transaction
@@ -25,9 +26,9 @@ export interface Step {
    * Does the step; returns what its compensation needs (stored as JSON in the journal). `earlier`
    * holds the results of the steps before it, by position (recorded ones on a resume).
    */
-  run(trx: Db, prepared?: unknown, earlier?: readonly unknown[]): Promise<unknown>;
+  run(trx: Db, prepared?: unknown, earlier?: readonly unknown[]): Promise<R>;
   /** Undoes the step, given what `run` returned. */
-  compensate(trx: Db, result: unknown): Promise<void>;
+  compensate(trx: Db, result: R): Promise<void>;
 }
 
 export type StepStatus = 'applied' | 'failed' | 'compensated' | 'compensation_failed';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { apiAs, ensureWebBuilt, hasChromium, launchBrowser, LAPTOP, newPage, PHONE, screenshot, signIn, startServer, type RunningServer } from './harness.ts';
+import { apiAs, E2E_DRAFT_BUDGETS, ensureWebBuilt, hasChromium, launchBrowser, LAPTOP, newPage, PHONE, screenshot, signIn, startServer, type RunningServer } from './harness.ts';
 
 /**
  * The whole response from the command centre, as an operations manager runs it:
@@ -19,7 +19,6 @@ async function rawKeys(page: Page): Promise<string[]> {
   const text = await page.locator('main').innerText();
   return text.match(/\b(?:incidents|board|trips|planEdit|planRerun|nodeStatus|statusReason|timeline|serverText|errorCode|summary|applyStep|boardAlert)\.[a-zA-Z_.]+\b/g) ?? [];
 }
-const small = { tripsBudgetMs: 1000, tripsMaxIterations: 100, rosterTimeLimitS: 1, sourcingTimeLimitS: 3 };
 
 describe.skipIf(!hasChromium)('the command centre runs the whole response', () => {
   let server: RunningServer;
@@ -182,7 +181,7 @@ describe.skipIf(!hasChromium)('the command centre runs the whole response', () =
     const call = await apiAs(server.url);
     const startsAt = new Date(Date.now() - 60_000).toISOString();
     expect((await call('POST', '/api/incidents', { id: 'e2e-drill', name: 'Chaolin drill', areas: [{ id: 'chaolin-drill', name: 'Chaolin Plaza', level: 'lockdown', circle: { lat: 39.792, lng: 116.4998, radiusM: 350 }, startsAt }] })).status).toBe(201);
-    expect((await call('POST', '/api/incidents/e2e-drill/plan', small)).status).toBe(201);
+    expect((await call('POST', '/api/incidents/e2e-drill/plan', E2E_DRAFT_BUDGETS)).status).toBe(201);
 
     const { context, page, errors } = await newPage(browser, { viewport: PHONE, locale: 'en-US', mobile: true });
     await signIn(page, server.url, '/app/incidents/e2e-drill');

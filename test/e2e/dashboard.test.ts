@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { apiAs, ensureWebBuilt, hasChromium, launchBrowser, LAPTOP, networkSettled, newPage, PHONE, screenshot, signIn, startServer, type RunningServer } from './harness.ts';
+import { apiAs, E2E_DRAFT_BUDGETS, ensureWebBuilt, hasChromium, launchBrowser, LAPTOP, networkSettled, newPage, PHONE, screenshot, signIn, startServer, type RunningServer } from './harness.ts';
 
 /** The colours of the delivery zones on the map, as a multiset string. */
 async function zoneColours(page: Page): Promise<string[]> {
@@ -60,6 +60,11 @@ describe.skipIf(!hasChromium)('the command centre in Chromium', () => {
     await page.getByTestId('zone-moves').waitFor();
     expect(await page.getByTestId('zone-moves').innerText()).toContain('大族广场店');
     await screenshot(page, 'incident-2-zone-plan');
+    // Drafted with the test server's budgets (BAOGONG_DRAFT_BUDGETS from the harness), the body the screen sends naming none.
+    const api = await apiAs(server.url);
+    const [declared] = (await api('GET', '/api/incidents')).body.incidents;
+    const drafted = (await api('GET', `/api/incidents/${declared.id}/plan`)).body;
+    expect(drafted.parts.find((p: { part: string }) => p.part === 'trips').content.budget.budgetMs).toBe(E2E_DRAFT_BUDGETS.tripsBudgetMs);
     // The simulation of "no response" against the plan follows.
     await page.getByTestId('kpi-table').waitFor({ timeout: 120_000 });
     await page.locator('.side-pane').evaluate((e) => e.scrollTo(0, e.scrollHeight));

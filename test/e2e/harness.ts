@@ -22,6 +22,13 @@ if (!hasChromium) console.warn(`[e2e] skipped: ${CHROMIUM} is missing (install D
 /** The first admin, created by the server from BAOGONG_ADMIN_PASSWORD on an empty database. */
 export const CREDENTIALS = { username: 'admin', password: 'e2e-admin-password' };
 
+/**
+ * The draft budgets of the servers the browser tests start (BAOGONG_DRAFT_BUDGETS, see
+ * src/api/routes/incidents.ts): sourcing 3 s instead of 10, trips 1 s and 100 iterations a solve
+ * instead of 5 s and 400, the roster MIP 1 s instead of 3; days as the defaults (trips 2, roster 3).
+ */
+export const E2E_DRAFT_BUDGETS = { sourcingTimeLimitS: 3, tripsBudgetMs: 1000, tripsMaxIterations: 100, rosterTimeLimitS: 1 };
+
 export const LAPTOP = { width: 1366, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
@@ -59,7 +66,15 @@ export async function startServer(): Promise<RunningServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'baogong-e2e-'));
   // BAOGONG_DB_TEMPLATES=off (see src/store/scratch.ts): the server loads the demo itself, as on a first start.
   if (process.env.BAOGONG_DB_TEMPLATES !== 'off') await seedDemoFolder(dataDir);
-  const env: NodeJS.ProcessEnv = { ...process.env, BAOGONG_DATA: dataDir, LOG_LEVEL: 'warn', BAOGONG_ADMIN_PASSWORD: CREDENTIALS.password };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BAOGONG_DATA: dataDir,
+    LOG_LEVEL: 'warn',
+    BAOGONG_ADMIN_PASSWORD: CREDENTIALS.password,
+    // The screens draft and re-run plans with the server's budgets: short ones here (the walks check
+    // the screens, not the plans' quality; test/incidents.test.ts drafts with the full defaults).
+    BAOGONG_DRAFT_BUDGETS: JSON.stringify(E2E_DRAFT_BUDGETS),
+  };
   delete env.DATABASE_URL; // the embedded database, always
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn'], {
     cwd: ROOT,

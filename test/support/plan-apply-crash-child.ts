@@ -4,19 +4,7 @@
  * Usage (through tsx):
  *   plan-apply-crash-child.ts <planId> <crashAfterStep> <nowIso>   (env DATABASE_URL or BAOGONG_DATA)
  */
-import { openDatabase } from '../../src/store/db.ts';
 import { applySourcingPlan } from '../../src/flows/plan-apply.ts';
+import { runUntilCrash } from './crash-child.ts';
 
-const [planId, crashAfter, nowIso] = process.argv.slice(2);
-const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.DATABASE_URL ? undefined : process.env.BAOGONG_DATA });
-const now = new Date(nowIso);
-await applySourcingPlan(database.db, planId, () => now, {
-  afterStep: (name) => {
-    if (name === crashAfter) {
-      process.stdout.write(`crashing after ${name}\n`);
-      process.kill(process.pid, 'SIGKILL');
-    }
-  },
-});
-process.stdout.write('applied without crashing\n');
-await database.close();
+await runUntilCrash((db, planId, now, afterStep) => applySourcingPlan(db, planId, () => now, { afterStep }));

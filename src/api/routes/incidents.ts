@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
 import { Ref, StringEnum, typed } from '../typebox.ts';
 import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../idempotency.ts';
-import { IncidentInputSchema, PLAN_PART_CONTENT, isPlanPartName } from '../../domain/incidents/index.ts';
+import { IncidentInputSchema, PLAN_PART_CONTENT, StepRecordSchema, isPlanPartName } from '../../domain/incidents/index.ts';
 import * as store from '../../store/incidents.ts';
 import { undoApply } from '../../flows/incident/apply.ts';
 import { applyResponsePlan, declareDemoIncident, declareIncident, discardIncident, draftResponsePlan, extendIncident, incidentTimeline, liftIncident, reconcileDay, reconciliationWorkbook, simulateIncident, type FlowDeps } from '../../flows/incident-response.ts';
@@ -34,6 +34,31 @@ const DraftBody = Type.Object({
   rosterDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 14, default: 3 })),
   sourcingTimeLimitS: Type.Optional(Type.Integer({ minimum: 1, maximum: 600, default: 10 })),
 }, { additionalProperties: false });
+
+/** The environment variable that sets the server's own draft budgets (docs/incidents.md, API). */
+export const DRAFT_BUDGETS_ENV = 'BAOGONG_DRAFT_BUDGETS';
+
+/**
+ * The budgets a draft or a re-run uses where its request names none: the planners' own defaults
+ * (sourcing 10 s, trips 5 s and 400 iterations a solve over 2 days, roster 3 s over 3 days), or a
+ * JSON object of the draft body's fields in BAOGONG_DRAFT_BUDGETS, for a server on a small machine
+ * or one that only shows the command centre (the browser tests start theirs with short budgets).
+ * A request's own budgets always win. Read once when the routes are registered; a value that does not
+ * match the draft body's schema stops the server, naming the field.
+ */
+export function serverDraftBudgets(raw: string | undefined = process.env[DRAFT_BUDGETS_ENV]): Static<typeof DraftBody> {
+  if (raw === undefined || raw.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    fail({ code: 'validation_failed', message: `${DRAFT_BUDGETS_ENV} is not JSON`, field: DRAFT_BUDGETS_ENV, expected: 'a JSON object such as {"sourcingTimeLimitS": 3, "tripsBudgetMs": 1000}', actual: raw });
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) fail({ code: 'validation_failed', message: `${DRAFT_BUDGETS_ENV} must be a JSON object`, field: DRAFT_BUDGETS_ENV, expected: 'a JSON object', actual: raw });
+  const e = Value.Errors(DraftBody, parsed).First();
+  if (e) fail({ code: 'validation_failed', message: `${DRAFT_BUDGETS_ENV}${e.path}: ${e.message}`, field: `${DRAFT_BUDGETS_ENV}${e.path.replace(/\//g, '.')}`, expected: e.schema.description ?? JSON.stringify(e.schema).slice(0, 200), actual: e.value });
+  return parsed as Static<typeof DraftBody>;
+}
 
 const orNull = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Open = (props: Parameters<typeof Type.Object>[0], description?: string) => Type.Object(props, { additionalProperties: true, ...(description ? { description } : {}) });
@@ -81,9 +106,10 @@ const PlanSchema = Type.Object({
   createdAt: Type.String(),
   appliedAt: orNull(Type.String()),
   parts: Type.Array(PlanPartSchema, { description: 'a response plan: node_status, emergency_warehouse, zones, targets, sourcing, trips, staffing; a lift plan: actions, surplus_rebalance' }),
-  steps: Type.Array(Type.Object({ position: Type.Integer(), step: Type.String(), status: Type.String(), result: Type.Unknown(), error: orNull(Type.String()), at: Type.String() }), { description: 'the apply (or lift) workflow steps, with their results' }),
+  steps: Type.Array(StepRecordSchema, { description: 'the apply (or lift) workflow steps, with their results (domain/incidents/steps.ts)' }),
 }, { $id: 'IncidentPlan' });
-const IncidentWithPlans = Type.Object({ ...IncidentSchema.properties, plan: orNull(Ref(PlanSchema)), liftPlan: orNull(Ref(PlanSchema)) });
+/** The incident (by reference, so the web's types hold it once) with its current plans. */
+const IncidentWithPlans = Type.Intersect([Ref(IncidentSchema), Type.Object({ plan: orNull(Ref(PlanSchema)), liftPlan: orNull(Ref(PlanSchema)) })]);
 const SimulationSchema = Open(
   {
     planId: orNull(Type.String()),
@@ -147,6 +173,9 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
   const { db, clock } = deps;
   const flow = (trxDb = db): FlowDeps => ({ db: trxDb, solver: deps.solver, routing: deps.routing, roster: deps.roster, now: () => clock.now() });
   const tags = ['incidents'];
+  const budgets = serverDraftBudgets();
+  // What a re-run takes of them: the sourcing limit and the trips budget (the parts it plans again).
+  const rerunBudgets = { ...(budgets.sourcingTimeLimitS !== undefined ? { sourcingTimeLimitS: budgets.sourcingTimeLimitS } : {}), ...(budgets.tripsBudgetMs !== undefined ? { tripsBudgetMs: budgets.tripsBudgetMs } : {}) };
 
   app.post('/api/incidents', { schema: { tags, summary: 'Declare an incident: control areas with levels and times, affected nodes, an emergency warehouse to open', headers: IdempotencyHeader, body: IncidentInputSchema, response: { 201: Ref(IncidentSchema), ...errors } } },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await declareIncident(trx, req.body, clock.now()) })));
@@ -172,12 +201,12 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
   app.post('/api/incidents/:id/plan', {
     schema: {
       tags, summary: 'Draft the response plan from the current network (node statuses, zones, targets, sourcing, trips, staffing) with a summary', params: Params, headers: IdempotencyHeader,
-      description: 'Optional JSON body with budgets that keep the draft fast: {tripsBudgetMs (5000), tripsMaxIterations (400 per routing solve), tripsDays (2), rosterTimeLimitS (3), rosterDays (3), sourcingTimeLimitS (10)}. The trips part and the roster stop at them and say what they left.',
+      description: 'Optional JSON body with budgets that keep the draft fast: {tripsBudgetMs (5000), tripsMaxIterations (400 per routing solve), tripsDays (2), rosterTimeLimitS (3), rosterDays (3), sourcingTimeLimitS (10)}. The trips part and the roster stop at them and say what they left. A budget the body leaves out is the server\'s (BAOGONG_DRAFT_BUDGETS, a JSON object of these fields) or else the default in brackets.',
       // Declared (not only checked by hand), so the write hardening does not reduce the route to an empty body.
       body: orNull(DraftBody),
       response: { 201: Ref(PlanSchema), ...errors },
     },
-  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await draftResponsePlan(flow(trx), req.params.id, optionalBody(DraftBody, req.body)) })));
+  }, async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await draftResponsePlan(flow(trx), req.params.id, { ...budgets, ...optionalBody(DraftBody, req.body) }) })));
 
   app.get('/api/incidents/:id/plan', { schema: { tags, summary: 'The current response plan', params: Params, response: { 200: Ref(PlanSchema), ...errors } } }, async (req) => {
     const id = req.params.id;
@@ -214,12 +243,12 @@ export default async function incidentRoutes(scope: FastifyInstance, deps: AppDe
   app.post('/api/incidents/:id/plan/parts/:part/rerun', {
     schema: {
       tags, summary: 'Re-run one part of the draft plan with the planner\'s choices: zones (a node\'s radius, capacity, whether it receives zones) sourcing (the receiving nodes; the trips part follows) or targets (the assortment size; sourcing and trips follow)',
-      description: `Parts: ${RERUNNABLE_PARTS.join(', ')}. zones: {"nodes": [{"nodeId", "maxDeliveryRadiusM"?, "dailyOrderCapacity"?, "receivesZones"?}]}; sourcing: {"receivers": [node ids]}; targets: {"assortmentSize": n} (the sourcing plan and trips follow). The parts saved are marked edited: simulate again before apply.`,
+      description: `Parts: ${RERUNNABLE_PARTS.join(', ')}. zones: {"nodes": [{"nodeId", "maxDeliveryRadiusM"?, "dailyOrderCapacity"?, "receivesZones"?}]}; sourcing: {"receivers": [node ids]}; targets: {"assortmentSize": n} (the sourcing plan and trips follow). The parts saved are marked edited: simulate again before apply. sourcingTimeLimitS and tripsBudgetMs left out are the server's (BAOGONG_DRAFT_BUDGETS) or else 10 s and 5 s.`,
       params: Type.Object({ id: Type.String(), part: Type.String({ enum: [...RERUNNABLE_PARTS] }) }), headers: IdempotencyHeader, body: RerunBody, response: { 200: Ref(PlanSchema), ...errors },
     },
   }, async (req, reply) => {
     const { id, part } = req.params;
-    return withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await rerunPlanPart(flow(trx), id, part, req.body) }));
+    return withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await rerunPlanPart(flow(trx), id, part, { ...rerunBudgets, ...req.body }) }));
   });
 
   app.post('/api/incidents/:id/simulate', {

@@ -6,7 +6,7 @@ import system from './system.ts';
 import network from './network.ts';
 import inventory from './inventory.ts';
 import workforce, { sharedSchemas as workforceSchemas } from './workforce.ts';
-import zones from './zones.ts';
+import zones, { sharedSchemas as zonesSchemas } from './zones.ts';
 import planning, { sharedSchemas as planningSchemas } from './planning.ts';
 import orders from './orders.ts';
 import trips, { sharedSchemas as tripsSchemas } from './trips.ts';
@@ -37,4 +37,4 @@ export const routePlugins: RoutePlugin[] = [
  * Registered at the root, not in the plugin: a plugin scope that adds a schema gets Fastify's
  * default (strict) validator instead of the one installInputHardening sets.
  */
-export const sharedSchemas: TSchema[] = [...workforceSchemas, ...planningSchemas, ...tripsSchemas, ...incidentSchemas];
+export const sharedSchemas: TSchema[] = [...workforceSchemas, ...zonesSchemas, ...planningSchemas, ...tripsSchemas, ...incidentSchemas];

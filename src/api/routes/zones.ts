@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../deps.ts';
-import { StringEnum, typed } from '../typebox.ts';
+import { Ref, StringEnum, typed } from '../typebox.ts';
 import { actorOf } from '../auth.ts';
 import { withIdempotency, IdempotencyHeader } from '../idempotency.ts';
 import { parseLatLng } from '../../domain/geo/index.ts';
@@ -89,8 +89,8 @@ const Effect = Open({
   kind: Type.String(), nodeId: Type.Union([Type.String(), Type.Null()]), zoneId: Type.Union([Type.String(), Type.Null()]), reason: Type.String(),
   fromStatus: Type.Optional(Type.String({ description: 'node_status: the status before' })), toStatus: Type.Optional(Type.String({ description: 'node_status: the status the area imposes' })),
 });
-const AreaOut = Open({ id: Type.String(), name: Type.String(), level: Type.String(), geometry: Geometry, startsAt: Type.String(), endsAt: Type.Union([Type.String(), Type.Null()]), allowOnlineOnly: Type.Boolean(), dropPoints: Type.Array(Open({ id: Type.String(), name: Type.String(), lat: Type.Number(), lng: Type.Number() })), liftedAt: Type.Union([Type.String(), Type.Null()]) });
-const AreaWithEffects = Type.Object({ area: AreaOut, effects: Type.Array(Effect) });
+const AreaOut = Type.Object({ id: Type.String(), name: Type.String(), level: Type.String(), geometry: Geometry, startsAt: Type.String(), endsAt: Type.Union([Type.String(), Type.Null()]), allowOnlineOnly: Type.Boolean(), dropPoints: Type.Array(Open({ id: Type.String(), name: Type.String(), lat: Type.Number(), lng: Type.Number() })), liftedAt: Type.Union([Type.String(), Type.Null()]) }, { additionalProperties: true, $id: 'ControlArea' });
+const AreaWithEffects = Type.Object({ area: Ref(AreaOut), effects: Type.Array(Effect) }, { $id: 'ControlAreaWithEffects' });
 
 const Override = Type.Object(
   {
@@ -141,7 +141,9 @@ const Reassignment = Type.Object({
   revertedAt: Type.Union([Type.String(), Type.Null()]),
   request: Open({}),
   proposal: Proposal,
-});
+}, { $id: 'ZoneReassignment' });
+/** The response schemas several routes answer with (registered once by server.ts; routes answer with `Ref`). */
+export const sharedSchemas = [AreaOut, AreaWithEffects, Reassignment];
 const IdParam = Type.Object({ id: Type.String() });
 
 /** Delivery zones, control areas and the zone-reassignment planner. */
@@ -258,18 +260,18 @@ export default async function zonesRoutes(scope: FastifyInstance, deps: AppDeps)
   );
 
   // ---- control areas ----
-  app.get('/api/control-areas', { schema: { tags: TAG, summary: 'Control areas (lockdown / controlled / precaution)', response: { 200: Type.Object({ areas: Type.Array(AreaOut) }) } } }, async () => ({
+  app.get('/api/control-areas', { schema: { tags: TAG, summary: 'Control areas (lockdown / controlled / precaution)', response: { 200: Type.Object({ areas: Type.Array(Ref(AreaOut)) }) } } }, async () => ({
     areas: await store.listControlAreas(db),
   }));
 
-  app.get('/api/control-areas/:id', { schema: { tags: TAG, summary: 'One control area and the effects it had on nodes and zones', params: IdParam, response: { 200: AreaWithEffects, ...errors } } }, async (req) => {
+  app.get('/api/control-areas/:id', { schema: { tags: TAG, summary: 'One control area and the effects it had on nodes and zones', params: IdParam, response: { 200: Ref(AreaWithEffects), ...errors } } }, async (req) => {
     const id = req.params.id;
     return { area: await store.requireControlArea(db, id), effects: await store.areaEffects(db, id) };
   });
 
   app.post(
     '/api/control-areas/preview',
-    { schema: { tags: TAG, summary: 'What declaring this area would do to nodes and zones, without doing it', body: AreaBody, response: { 200: AreaWithEffects, ...errors } } },
+    { schema: { tags: TAG, summary: 'What declaring this area would do to nodes and zones, without doing it', body: AreaBody, response: { 200: Ref(AreaWithEffects), ...errors } } },
     async (req) => {
       const r = await store.previewControlArea(db, req.body);
       return { area: r.area, effects: r.effects.map((e) => ({ nodeId: null, zoneId: null, ...e })) };
@@ -278,13 +280,13 @@ export default async function zonesRoutes(scope: FastifyInstance, deps: AppDeps)
 
   app.post(
     '/api/control-areas',
-    { schema: { tags: TAG, summary: 'Declare a control area; when in force, nodes inside are suspended (or online-only) at once', headers: IdempotencyHeader, body: AreaBody, response: { 201: AreaWithEffects, ...errors } } },
+    { schema: { tags: TAG, summary: 'Declare a control area; when in force, nodes inside are suspended (or online-only) at once', headers: IdempotencyHeader, body: AreaBody, response: { 201: Ref(AreaWithEffects), ...errors } } },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await zoneFlows.declareControlArea(trx, req.body, clock.now(), actorOf(req)) })),
   );
 
   app.post(
     '/api/control-areas/:id/lift',
-    { schema: { tags: TAG, summary: 'Lift a control area and undo its effects', params: IdParam, headers: IdempotencyHeader, response: { 200: AreaWithEffects, ...errors } } },
+    { schema: { tags: TAG, summary: 'Lift a control area and undo its effects', params: IdParam, headers: IdempotencyHeader, response: { 200: Ref(AreaWithEffects), ...errors } } },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await zoneFlows.liftControlArea(trx, req.params.id, clock.now(), actorOf(req)) })),
   );
 
@@ -333,28 +335,28 @@ export default async function zonesRoutes(scope: FastifyInstance, deps: AppDeps)
   // ---- reassignment ----
   app.post(
     '/api/zones/reassignments',
-    { schema: { tags: TAG, summary: 'Plan a zone reassignment (切换路区) and keep it for review', headers: IdempotencyHeader, body: PlanBody, response: { 201: Reassignment, ...errors } } },
+    { schema: { tags: TAG, summary: 'Plan a zone reassignment (切换路区) and keep it for review', headers: IdempotencyHeader, body: PlanBody, response: { 201: Ref(Reassignment), ...errors } } },
     async (req, reply) =>
       withIdempotency(db, req, reply, async (trx) => ({ status: 201, body: await store.planZoneReassignment(trx, req.body, { solver: deps.solver }, clock.now(), actorOf(req)) })),
   );
 
-  app.get('/api/zones/reassignments', { schema: { tags: TAG, summary: 'Recent reassignment proposals', response: { 200: Type.Object({ reassignments: Type.Array(Reassignment) }) } } }, async () => ({
+  app.get('/api/zones/reassignments', { schema: { tags: TAG, summary: 'Recent reassignment proposals', response: { 200: Type.Object({ reassignments: Type.Array(Ref(Reassignment)) }) } } }, async () => ({
     reassignments: await store.listReassignments(db),
   }));
 
-  app.get('/api/zones/reassignments/:id', { schema: { tags: TAG, summary: 'One reassignment proposal (the diff)', params: IdParam, response: { 200: Reassignment, ...errors } } }, async (req) =>
+  app.get('/api/zones/reassignments/:id', { schema: { tags: TAG, summary: 'One reassignment proposal (the diff)', params: IdParam, response: { 200: Ref(Reassignment), ...errors } } }, async (req) =>
     store.requireReassignment(db, req.params.id),
   );
 
   app.post(
     '/api/zones/reassignments/:id/apply',
-    { schema: { tags: TAG, summary: 'Apply a proposal atomically (zones and node overrides), audited', params: IdParam, headers: IdempotencyHeader, response: { 200: Reassignment, ...errors } } },
+    { schema: { tags: TAG, summary: 'Apply a proposal atomically (zones and node overrides), audited', params: IdParam, headers: IdempotencyHeader, response: { 200: Ref(Reassignment), ...errors } } },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await zoneFlows.applyReassignment(trx, req.params.id, clock.now(), actorOf(req)) })),
   );
 
   app.post(
     '/api/zones/reassignments/:id/revert',
-    { schema: { tags: TAG, summary: 'Revert an applied proposal', params: IdParam, headers: IdempotencyHeader, response: { 200: Reassignment, ...errors } } },
+    { schema: { tags: TAG, summary: 'Revert an applied proposal', params: IdParam, headers: IdempotencyHeader, response: { 200: Ref(Reassignment), ...errors } } },
     async (req, reply) => withIdempotency(db, req, reply, async (trx) => ({ status: 200, body: await zoneFlows.revertReassignment(trx, req.params.id, clock.now(), actorOf(req)) })),
   );
 

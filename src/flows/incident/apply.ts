@@ -13,9 +13,9 @@ import * as planning from '../../store/planning.ts';
 import * as store from '../../store/incidents.ts';
 import * as orders from '../../store/orders.ts';
 import { daySlots } from '../../domain/orders/index.ts';
-import { draftTime, partContent, REPLAY_AFTER_DAYS, type PlanPartName } from '../../domain/incidents/index.ts';
-import { applyRoster, undoRoster, storedRoster, type RosterStepResult } from '../incident-staffing.ts';
-import { areaInput, planFingerprint, type Db, type FlowDeps } from './common.ts';
+import { draftTime, partContent, REPLAY_AFTER_DAYS, type AssortmentTuple, type PlanPartName } from '../../domain/incidents/index.ts';
+import { applyRoster, undoRoster, storedRoster } from '../incident-staffing.ts';
+import { appliedStepResult, applyStep, areaInput, planFingerprint, type Db, type FlowDeps } from './common.ts';
 import { runWorkflow, undoWorkflow, type Journal, type RunOptions, type Step } from '../workflow.ts';
 import { zoneSlotsStep } from './steps-slots.ts';
 import { scheduledStatusesStep } from './steps-status.ts';
@@ -45,11 +45,11 @@ async function openSlots(db: Db, nodeId: string, dailyOrderCapacity: number, fro
 
 export { zonesPartProposal, type NodeChange } from './zones-part.ts';
 
-/** An assortment row as the targets part and the step journals keep it: [item, tier, category, reason, key reason, daily units, rank]. */
-export type AssortmentLine = [string, 'essential' | 'key', string, string, string | null, number, number];
-export const assortmentRows = (lines: readonly AssortmentLine[]): planning.AssortmentRow[] =>
+/** The assortment rows of the tuples the targets part and the step journals keep. */
+export const assortmentRows = (lines: readonly AssortmentTuple[]): planning.AssortmentRow[] =>
   lines.map(([itemId, tier, category, reason, keyReason, dailyDemandUnits, categoryRank]) => ({ itemId, tier, category, reason, keyReason, dailyDemandUnits, categoryRank }));
-export const assortmentLine = (r: planning.AssortmentRow): AssortmentLine => [r.itemId, r.tier, r.category, r.reason, r.keyReason, r.dailyDemandUnits, r.categoryRank];
+/** An assortment row as the step journals keep it. */
+export const assortmentLine = (r: planning.AssortmentRow): AssortmentTuple => [r.itemId, r.tier, r.category, r.reason, r.keyReason, r.dailyDemandUnits, r.categoryRank];
 
 /** The steps of a plan's apply, built from its parts (the same steps on a resume and on an undo). */
 async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.Incident, attempt: number, options: { failAtStep?: string }): Promise<Step[]> {
@@ -63,8 +63,7 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
   const steps: Step[] = [];
   const ew = part('emergency_warehouse')?.node as NodeInput | null;
   if (ew) {
-    steps.push({
-      name: 'emergency_warehouse',
+    steps.push(applyStep('emergency_warehouse', {
       run: async (trx) => {
         // A node left suspended by an earlier, undone apply is reopened rather than created again.
         const existing = await network.getNode(trx, ew.id);
@@ -79,12 +78,11 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
       },
       compensate: async (trx, r) => {
         // Suspended, not closed: a closed node is gone for good, and a later apply reopens this one.
-        await network.setNodeStatus(trx, (r as { nodeId: string }).nodeId, 'suspended', { code: 'incident_apply_undone', params: { incidentId, incidentName: inc.name } }, deps.now());
+        await network.setNodeStatus(trx, r.nodeId, 'suspended', { code: 'incident_apply_undone', params: { incidentId, incidentName: inc.name } }, deps.now());
       },
-    });
+    }));
   }
-  steps.push({
-    name: 'control_areas',
+  steps.push(applyStep('control_areas', {
     run: async (trx) => {
       const ids: string[] = [];
       // One set of area ids per plan and attempt, so an apply after an undone one declares them anew.
@@ -97,13 +95,12 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
       return { areaIds: ids };
     },
     compensate: async (trx, r) => {
-      for (const id of (r as { areaIds: string[] }).areaIds) await zoneFlows.liftControlArea(trx, id, deps.now(), actor);
+      for (const id of r.areaIds) await zoneFlows.liftControlArea(trx, id, deps.now(), actor);
     },
-  });
+  }));
   steps.push(scheduledStatusesStep(part('node_status')?.changes ?? [], now, `incident:${incidentId}`));
   const proposal = zonesPartProposal(part('zones'));
-  steps.push({
-    name: 'zones',
+  steps.push(applyStep('zones', {
     // Exactly the reviewed part: its zone changes and node changes (radius, capacity), no planner.
     run: async (trx) => {
       if (proposal.changes.length === 0 && proposal.overrides.length === 0) return { reassignmentId: null, changes: 0, nodeChanges: 0 };
@@ -118,30 +115,27 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
       return { reassignmentId: r.id, changes: proposal.changes.length, nodeChanges: proposal.overrides.length };
     },
     compensate: async (trx, r) => {
-      const id = (r as { reassignmentId: string | null }).reassignmentId;
-      if (id) await zoneFlows.revertReassignment(trx, id, deps.now(), actor);
+      if (r.reassignmentId) await zoneFlows.revertReassignment(trx, r.reassignmentId, deps.now(), actor);
     },
-  });
+  }));
   // The zones a store reopening online-only takes back, scheduled at its reopening (the tick runs it).
   steps.push(handBackStep(part('zones'), deps.now, actor, { fromIso: part('staffing')?.roster?.startsAt ?? now.toISOString(), days: part('staffing')?.days ?? 3 }));
   steps.push(zoneSlotsStep(part('staffing')?.roster?.startsAt ?? now.toISOString(), part('staffing')?.days ?? 3, now));
   if (ew) steps.push(emergencyDemandStep(ew.id));
-  steps.push({
-    name: 'staffing',
+  steps.push(applyStep('staffing', {
     // The roster becomes the applied staffing plan; its nodes' slots get the capacity it gives.
     run: async (trx) => {
       const r = await applyRoster(trx, storedRoster(part('staffing')), now);
       drill('staffing');
       return r;
     },
-    compensate: async (trx, r) => undoRoster(trx, r as RosterStepResult),
-  });
+    compensate: async (trx, r) => undoRoster(trx, r),
+  }));
   // An assortment size chosen for this plan (the targets part re-run): put that assortment in
   // force, keeping the one before so an undo puts it back.
-  const chosenAssortment = part('targets')?.assortment?.lines as AssortmentLine[] | undefined;
+  const chosenAssortment = part('targets')?.assortment?.lines as AssortmentTuple[] | undefined;
   if (chosenAssortment) {
-    steps.push({
-      name: 'assortment',
+    steps.push(applyStep('assortment', {
       run: async (trx) => {
         const before = await planning.currentAssortment(trx);
         await planning.saveAssortment(trx, assortmentRows(chosenAssortment), now);
@@ -149,13 +143,12 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
         return { items: chosenAssortment.length, before: before.map(assortmentLine) };
       },
       compensate: async (trx, r) => {
-        await planning.saveAssortment(trx, assortmentRows((r as { before: AssortmentLine[] }).before), deps.now());
+        await planning.saveAssortment(trx, assortmentRows(r.before), deps.now());
       },
-    });
+    }));
   }
   const sourcingId = part('sourcing')?.planId as string | null;
-  steps.push({
-    name: 'sourcing',
+  steps.push(applyStep('sourcing', {
     // The sourcing plan's documents (transfer orders with their holds, one per vehicle-sized load
     // of one temperature class; purchase orders; diversions); undone by cancelling them while none
     // has moved on.
@@ -169,29 +162,29 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
       return { planId: p.id, documents: p.documents.length };
     },
     compensate: async (trx, r) => {
-      const id = (r as { planId: string | null }).planId;
-      if (id) await unapplySourcingPlanIn(trx, id, deps.now());
+      if (r.planId) await unapplySourcingPlanIn(trx, r.planId, deps.now());
     },
-  });
+  }));
   if (ew) steps.push(emergencySourcingStep(ew.id, deps.solver, part('targets')?.multipliers ?? inc.spec.multipliers, now));
   // The first 24 hours of trips for the loads the sourcing steps created (their plans, from the journal).
   const planId = plan.id;
   const trips = tripsStep(async (db) => {
-    const done = (await store.requirePlan(db, planId)).steps.filter((s) => s.status === 'applied' && (s.step === 'sourcing' || s.step === 'emergency_sourcing'));
-    return done.map((s) => (s.result as { planId?: string | null })?.planId).filter((x): x is string => !!x);
+    const recorded = await store.requirePlan(db, planId);
+    return [appliedStepResult(recorded, 'sourcing')?.planId, appliedStepResult(recorded, 'emergency_sourcing')?.planId].filter((x): x is string => !!x);
   }, now, { solve: deps.routing });
-  steps.push({
+  steps.push(applyStep('trips', {
     ...trips,
     run: async (trx, prepared) => {
       const r = await trips.run(trx, prepared);
       drill('trips');
       return r;
     },
-  });
+  }));
   return steps;
 }
 
-const journalOf = (planId: string, deps: FlowDeps): Journal => ({
+/** A plan's step records (`incident_applied_steps`) as the workflow's journal: the apply's, and the lift plan's for the lift. */
+export const journalOf = (planId: string, deps: FlowDeps): Journal => ({
   load: async (db) => (await store.requirePlan(db, planId)).steps.map((s) => ({ position: s.position, step: s.step, status: s.status, result: s.result })),
   record: (trx, position, name, status, result, error) => store.recordStep(trx, planId, position, name, status, result, error, deps.now()),
 });

@@ -1,6 +1,7 @@
 /**
  * What the incident flows share: their dependencies, the delivery node kinds, a control area's
- * input for the zones context, and the emergency warehouse as a node.
+ * input for the zones context, the emergency warehouse as a node, and the apply's and lift's
+ * steps typed by what they record (domain/incidents/steps.ts).
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -9,9 +10,10 @@ import type { SolveFn } from '../../domain/trips/index.ts';
 import type { RosterPlanner } from '../../domain/workforce/index.ts';
 import { circlePolygon } from '../../domain/zones/index.ts';
 import type { NodeInput } from '../../domain/network/index.ts';
-import type { IncidentInput } from '../../domain/incidents/index.ts';
+import type { ApplyStepName, ApplyStepResult, IncidentInput, LiftStepName, LiftStepResult } from '../../domain/incidents/index.ts';
 import * as network from '../../store/network.ts';
 import type { DB } from '../../store/tables.ts';
+import type { Step } from '../workflow.ts';
 
 export type Db = Kysely<DB>;
 export interface FlowDeps {
@@ -23,6 +25,17 @@ export interface FlowDeps {
   roster?: RosterPlanner;
   now: () => Date;
 }
+
+/** A step of the apply: `run` returns, and `compensate` gets, the shape its name's schema gives. */
+export const applyStep = <K extends ApplyStepName>(name: K, step: Omit<Step<ApplyStepResult<K>>, 'name'>): Step<ApplyStepResult<K>> => ({ name, ...step });
+/** A step of the lift, likewise. */
+export const liftStep = <K extends LiftStepName>(name: K, step: Omit<Step<LiftStepResult<K>>, 'name'>): Step<LiftStepResult<K>> => ({ name, ...step });
+
+/** The step records of a plan, as the store reads them. */
+export type StepRecords = { steps: ReadonlyArray<{ step: string; status: string; result: unknown }> };
+/** What an applied plan's step `name` recorded (undefined when it did not run or is not applied), typed as this version's apply writes it. */
+export const appliedStepResult = <K extends ApplyStepName>(plan: StepRecords | null | undefined, name: K): ApplyStepResult<K> | undefined =>
+  plan?.steps.find((s) => s.step === name && s.status === 'applied')?.result as ApplyStepResult<K> | undefined;
 
 export const DELIVERY = new Set(['store', 'satellite_warehouse', 'emergency_warehouse']);
 

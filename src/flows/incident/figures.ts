@@ -12,10 +12,9 @@ import * as planning from '../../store/planning.ts';
 import * as trips from '../../store/trips.ts';
 import * as store from '../../store/incidents.ts';
 import { servableOnDay, servedZoneIds, zonesNewlyUnserved } from './servable.ts';
-import { DELIVERY, type Db } from './common.ts';
+import { appliedStepResult as stepResult, DELIVERY, type Db, type StepRecords } from './common.ts';
 
-type PlanLike = { steps: Array<{ step: string; status: string; result: unknown }> };
-const stepResult = (p: PlanLike, name: string) => p.steps.find((s) => s.step === name && s.status === 'applied')?.result as any;
+type PlanLike = StepRecords;
 
 export const servedBefore = servedZoneIds;
 
@@ -27,7 +26,7 @@ export function incidentDay(startsAtMs: number, n: number): { day: string; noonM
 
 /** The sourcing plans an apply created (the sourcing step's and the emergency warehouse's). */
 function sourcingPlanIds(applied: PlanLike): string[] {
-  return ['sourcing', 'emergency_sourcing'].map((s) => stepResult(applied, s)?.planId).filter((x): x is string => !!x);
+  return [stepResult(applied, 'sourcing')?.planId, stepResult(applied, 'emergency_sourcing')?.planId].filter((x): x is string => !!x);
 }
 
 export async function incidentFigures(db: Db, incidentId: string, before: Set<string>, applied: PlanLike) {
@@ -40,12 +39,12 @@ export async function incidentFigures(db: Db, incidentId: string, before: Set<st
   // The same count with each rostered node's slot capacity as its roster alone gives it (without
   // the capacity kept at nodes outside the lockdown): what the borrowed and own people rostered can pick and pack.
   const rosterCap = new Map<string, number>();
-  for (const c of (stepResult(applied, 'staffing')?.slotCapacity?.changes ?? []) as Array<{ nodeId: string; serviceDay: string; roster?: number; after: number }>) {
+  for (const c of stepResult(applied, 'staffing')?.slotCapacity?.changes ?? []) {
     if (c.serviceDay === day2) rosterCap.set(c.nodeId, (rosterCap.get(c.nodeId) ?? 0) + (c.roster ?? c.after));
   }
   const byRosterAlone = servable.nodes.reduce((a, n) => a + (n.servableOrdersPerDay > 0 && rosterCap.has(n.nodeId) ? Math.min(n.servableOrdersPerDay, rosterCap.get(n.nodeId)!) : n.servableOrdersPerDay), 0);
   const newlyUnserved = await zonesNewlyUnserved(db, before);
-  const ewId = stepResult(applied, 'emergency_warehouse')?.nodeId as string | undefined;
+  const ewId = stepResult(applied, 'emergency_warehouse')?.nodeId;
   const ewTargets = ewId ? (await planning.currentTargets(db, { nodeId: ewId, multipliers: inc.spec.multipliers })).filter((t) => t.targetUnits > 0).length : 0;
   const kinds = new Map((await network.listNodes(db)).map((n) => [n.id, n.kind as string]));
   let lateral = 0;
@@ -55,9 +54,9 @@ export async function incidentFigures(db: Db, incidentId: string, before: Set<st
     for (const l of p.lines) if (l.kind === 'transfer' && l.fromNodeId && DELIVERY.has(kinds.get(l.fromNodeId) ?? '')) lateral += l.quantity;
     for (const d of p.documents) if (d.kind === 'transfer_order') transferIds.push(d.id);
   }
-  const rid = stepResult(applied, 'zones')?.reassignmentId as string | undefined;
+  const rid = stepResult(applied, 'zones')?.reassignmentId;
   const nodeChanges = rid ? (((await zones.requireReassignment(db, rid)).proposal as any).nodeChanges ?? []) : [];
-  const tripsOnApply = (stepResult(applied, 'trips')?.tripIds ?? []).length as number;
+  const tripsOnApply = (stepResult(applied, 'trips')?.tripIds ?? []).length;
   const notFitting = await transfersNotFitting(db, transferIds, day2);
   return {
     day2,
@@ -128,7 +127,7 @@ export async function openAfterLift(db: Db, applied: PlanLike, _lift: unknown) {
     }
     poLines += Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM planning_purchase_order_lines l JOIN planning_purchase_orders o ON o.id = l.purchase_order_id WHERE o.plan_id = ${id} AND o.status = 'open'`.execute(db)).rows[0].n);
   }
-  const tripIds: string[] = stepResult(applied, 'trips')?.tripIds ?? [];
+  const tripIds = stepResult(applied, 'trips')?.tripIds ?? [];
   const openTrips = tripIds.length ? Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM trips WHERE id IN (SELECT unnest(${tripIds}::text[])) AND status = 'confirmed'`.execute(db)).rows[0].n) : 0;
   return { transfers, holds, poLines, trips: openTrips, total: transfers + holds + poLines + openTrips };
 }

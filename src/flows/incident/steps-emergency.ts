@@ -13,17 +13,14 @@ import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as planning from '../../store/planning.ts';
 import type { Multipliers } from '../../domain/planning/index.ts';
+import type { ApplyStepResult } from '../../domain/incidents/index.ts';
 import type { Step } from '../workflow.ts';
 import type { Db } from './common.ts';
 import { applySourcingAsLoads } from './loads.ts';
 import { unapplySourcingPlanIn } from '../plan-apply.ts';
 
-export interface EmergencyDemandResult {
-  nodeId: string;
-  items: number;
-  unitsPerDay: number;
-  fromNodes: Array<{ nodeId: string; ordersMoved: number; share: number }>;
-}
+/** What the `emergency_demand` step records (its schema: domain/incidents/steps.ts). */
+export type EmergencyDemandResult = ApplyStepResult<'emergency_demand'>;
 
 /** The EW's share of each donor's demand, from the applied reassignment that moved zones to it. */
 export async function takeOverDemand(db: Db, ewId: string, reassignmentId: string | null): Promise<EmergencyDemandResult> {
@@ -51,7 +48,7 @@ export async function takeOverDemand(db: Db, ewId: string, reassignmentId: strin
 }
 
 /** After the zones step: the reassignment it applied is the latest applied one. */
-export function emergencyDemandStep(ewId: string): Step {
+export function emergencyDemandStep(ewId: string): Step<EmergencyDemandResult> {
   return {
     name: 'emergency_demand',
     run: async (trx) => takeOverDemand(trx, ewId, (await zones.listReassignments(trx)).find((r) => r.status === 'applied')?.id ?? null),
@@ -61,28 +58,24 @@ export function emergencyDemandStep(ewId: string): Step {
   };
 }
 
-export interface EmergencySourcingResult {
-  planId: string | null;
-  documents: number;
-  targetItems: number;
-  note?: string;
-}
+/** What the `emergency_sourcing` step records. */
+export type EmergencySourcingResult = ApplyStepResult<'emergency_sourcing'>;
 
 /** `multipliers`: the targets part's (lenders keep their lender cover, so they can give to the warehouse). */
-export function emergencySourcingStep(ewId: string, solver: MipSolver, multipliers: Multipliers | undefined, now: Date): Step {
+export function emergencySourcingStep(ewId: string, solver: MipSolver, multipliers: Multipliers | undefined, now: Date): Step<EmergencySourcingResult> {
   return {
     name: 'emergency_sourcing',
     run: async (trx) => {
       const targets = (await planning.currentTargets(trx, { nodeId: ewId, multipliers })).filter((t) => t.targetUnits > 0);
-      if (targets.length === 0) return { planId: null, documents: 0, targetItems: 0, note: 'the warehouse took no zones: no demand, no targets' } satisfies EmergencySourcingResult;
+      if (targets.length === 0) return { planId: null, documents: 0, targetItems: 0, note: 'the warehouse took no zones: no demand, no targets' };
       const p = await planning.createPlan(trx, solver, { multipliers, receivers: [ewId], params: { timeLimitS: 10 } }, now);
       const applied = await applySourcingAsLoads(trx, p.id, now);
-      return { planId: p.id, documents: applied.documents.length, targetItems: targets.length } satisfies EmergencySourcingResult;
+      return { planId: p.id, documents: applied.documents.length, targetItems: targets.length };
     },
     // Like the sourcing step: the documents are cancelled while none has moved on (the trips step
     // runs after it, so a failure there undoes this one too).
     compensate: async (trx, r) => {
-      const id = (r as EmergencySourcingResult).planId;
+      const id = r.planId;
       if (id) await unapplySourcingPlanIn(trx, id, now);
     },
   };

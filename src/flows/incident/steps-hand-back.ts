@@ -8,21 +8,23 @@
  */
 import { fail, unwrap } from '../../domain/shared/index.ts';
 import type { ZoneHandBack } from '../../domain/zones/index.ts';
+import type { ApplyStepResult } from '../../domain/incidents/index.ts';
 import { zonesPartProposal } from './zones-part.ts';
 import * as zones from '../../store/zones.ts';
 import * as zoneFlows from '../zone-node-status.ts';
 import * as network from '../../store/network.ts';
 import * as orders from '../../store/orders.ts';
 import { daySlots, localDay } from '../../domain/orders/index.ts';
-import { endZoneSlots, type ZoneSlotsResult } from './steps-slots.ts';
+import { endZoneSlots } from './steps-slots.ts';
 import type { Step } from '../workflow.ts';
 import type { Db } from './common.ts';
 
-export interface HandBackResult {
-  scheduled: Array<{ id: string; reassignmentId: string; nodeId: string; at: string; zones: number }>;
-  /** Delivery slots opened at the stores taking zones back, from their reopening day (the staffing step then sizes them by the roster). */
-  slots?: ZoneSlotsResult;
-}
+/**
+ * What the step records (its schema: domain/incidents/steps.ts): the hand-backs scheduled, and the
+ * delivery slots opened at the stores taking zones back, from their reopening day (the staffing
+ * step then sizes them by the roster).
+ */
+export type HandBackResult = ApplyStepResult<'zone_hand_back'>;
 
 /**
  * The zones part's hand-back, checked: a list of { nodeId, at, changes } (changes as the zones
@@ -82,13 +84,13 @@ export async function cancelHandBack(trx: Db, r: HandBackResult | null | undefin
   return cancelled;
 }
 
-export function handBackStep(zonesPart: unknown, now: () => Date, actor: string, horizon?: { fromIso: string; days: number }): Step {
+export function handBackStep(zonesPart: unknown, now: () => Date, actor: string, horizon?: { fromIso: string; days: number }): Step<HandBackResult> {
   const handBack = handBackOf(zonesPart);
   return {
     name: 'zone_hand_back',
     run: async (trx) => scheduleHandBack(trx, handBack, now(), actor, horizon),
     compensate: async (trx, r) => {
-      await cancelHandBack(trx, r as HandBackResult, now(), actor);
+      await cancelHandBack(trx, r, now(), actor);
     },
   };
 }

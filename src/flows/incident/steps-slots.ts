@@ -10,15 +10,15 @@ import { sql } from 'kysely';
 import { unwrap } from '../../domain/shared/index.ts';
 import { takesOnlineOrders } from '../../domain/network/index.ts';
 import { daySlots, localDay } from '../../domain/orders/index.ts';
+import type { ApplyStepResult } from '../../domain/incidents/index.ts';
 import * as network from '../../store/network.ts';
 import * as zones from '../../store/zones.ts';
 import * as orders from '../../store/orders.ts';
 import type { Step } from '../workflow.ts';
 import { DELIVERY, type Db } from './common.ts';
 
-export interface ZoneSlotsResult {
-  opened: Array<{ nodeId: string; serviceDay: string; dailyOrderCapacity: number }>;
-}
+/** What the step records (its schema: domain/incidents/steps.ts). */
+export type ZoneSlotsResult = ApplyStepResult<'zone_slots'>;
 
 /** Orders a day each node serves from the stored zones (primary part and split part). */
 export async function servedLoads(db: Db): Promise<Map<string, number>> {
@@ -76,12 +76,12 @@ export async function endZoneSlots(db: Db, r: ZoneSlotsResult | null | undefined
 }
 
 /** The step, for apply.ts: after `zones`, before `staffing`. */
-export function zoneSlotsStep(fromIso: string, days: number, now: Date): Step {
+export function zoneSlotsStep(fromIso: string, days: number, now: Date): Step<ZoneSlotsResult> {
   return {
     name: 'zone_slots',
     run: async (trx) => openZoneSlots(trx, fromIso, days, now),
     compensate: async (trx, r) => {
-      await endZoneSlots(trx, r as ZoneSlotsResult);
+      await endZoneSlots(trx, r);
     },
   };
 }

@@ -7,18 +7,18 @@
  * so the areas then restore the node's status from before the incident).
  */
 import type { NodeStatus } from '../../domain/network/index.ts';
+import type { ApplyStepResult } from '../../domain/incidents/index.ts';
 import * as zones from '../../store/zones.ts';
 import * as zoneFlows from '../zone-node-status.ts';
 import type { Step } from '../workflow.ts';
 import type { Db } from './common.ts';
 
-export interface ScheduledStatusesResult {
-  scheduled: Array<{ id: string; nodeId: string; to: string; at: string }>;
-}
+/** What the step records (its schema: domain/incidents/steps.ts). */
+export type ScheduledStatusesResult = ApplyStepResult<'scheduled_statuses'>;
 
 type StatusChange = { nodeId: string; from: string; to: string; reason: string; at: string };
 
-export function scheduledStatusesStep(changes: StatusChange[], now: Date, actor: string): Step {
+export function scheduledStatusesStep(changes: StatusChange[], now: Date, actor: string): Step<ScheduledStatusesResult> {
   return {
     name: 'scheduled_statuses',
     run: async (trx) => {
@@ -30,7 +30,7 @@ export function scheduledStatusesStep(changes: StatusChange[], now: Date, actor:
       return out;
     },
     compensate: async (trx, r) => {
-      await zoneFlows.cancelScheduledStatuses(trx, ((r as ScheduledStatusesResult)?.scheduled ?? []).map((s) => s.id), new Date(), actor);
+      await zoneFlows.cancelScheduledStatuses(trx, (r?.scheduled ?? []).map((s) => s.id), new Date(), actor);
     },
   };
 }

@@ -25,7 +25,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { solveRouting } from '../../domain/routing/index.ts';
-import { pieceCapacity, splitTransfer, vehiclesShort, vehiclesShortText, type TripDone, type VehiclesShort } from '../../domain/incidents/index.ts';
+import { pieceCapacity, splitTransfer, vehiclesShort, vehiclesShortText, type ApplyStepResult, type TripDone } from '../../domain/incidents/index.ts';
 import { isCold, parseClock, secondsInDay, sizeLoad, type Load, type SolveFn, type TripItem, type UnassignedLoad } from '../../domain/trips/index.ts';
 import { addDays, unwrap } from '../../domain/shared/index.ts';
 import * as inventory from '../../store/inventory.ts';
@@ -37,29 +37,12 @@ import type { PlanDraft } from '../../store/trips.ts';
 import { tripItems, truckFleet } from './loads.ts';
 import type { Db } from './common.ts';
 
-export interface PlannedTrips {
-  fromIso: string;
-  tripPlanIds: string[];
-  tripIds: string[];
-  loads: { transfers: number; purchaseOrders: number };
-  onTrips: number;
-  coldChainTrips: number;
-  ambientTrips: number;
-  dryIceBags: number;
-  icePacks: number;
-  /** Loads with no trip in the 24 hours, with the planner's last reason (or `not_ready`). */
-  unassigned: Array<{ loadId: string; reason: string; message: string }>;
-  /** Plans whose audit failed: kept proposed, their loads unassigned. */
-  violations: number;
-  /**
-   * An estimate of the vehicles the day lacks, per capability, for the loads the fleet had no
-   * vehicle for (`fleet_exhausted`): those loads over the loads a vehicle of the kind carried in
-   * the plan's day, rounded up. `vehiclesShortText` says it in a line, as an estimate.
-   */
-  vehiclesShortDay1: VehiclesShort[];
-  vehiclesShortText: string;
-  runs: Array<{ day: string; mode: 'wave' | 'day'; at: string; loads: number; trips: number }>;
-}
+/**
+ * The trips planned and confirmed, with their figures: what the apply's `trips` step records (its
+ * schema, with each field's meaning: domain/incidents/steps.ts). `vehiclesShortText` says
+ * `vehiclesShortDay1` in a line, as an estimate.
+ */
+export type PlannedTrips = ApplyStepResult<'trips'>;
 
 /** What `prepareTrips` planned, for `writeTrips`: the figures, and the plans to store in order. */
 export interface PreparedTrips {
@@ -307,7 +290,7 @@ export async function cancelOpenTrips(db: Db, tripIds: string[]): Promise<{ canc
  * and purchase orders of the sourcing plans the apply created, read from the apply's journal.
  * Compensation: the trips not dispatched are cancelled (their loads are open again).
  */
-export function tripsStep(sourcingPlanIds: (db: Db) => Promise<string[]>, now: Date, options: TripsOptions): Step {
+export function tripsStep(sourcingPlanIds: (db: Db) => Promise<string[]>, now: Date, options: TripsOptions): Step<PlannedTrips> {
   // The routing solver runs in `prepare`, before the step's transaction; `run` writes.
   const prepare = async (db: Db): Promise<PreparedTrips> => {
     const planIds = await sourcingPlanIds(db);
@@ -320,7 +303,7 @@ export function tripsStep(sourcingPlanIds: (db: Db) => Promise<string[]>, now: D
     prepare,
     run: async (trx, prepared) => writeTrips(trx, (prepared as PreparedTrips | undefined) ?? (await prepare(trx)), now),
     compensate: async (trx, r) => {
-      await cancelOpenTrips(trx, (r as PlannedTrips).tripIds ?? []);
+      await cancelOpenTrips(trx, r.tripIds ?? []);
     },
   };
 }

@@ -326,31 +326,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            areas: ({
-                                allowOnlineOnly: boolean;
-                                dropPoints: ({
-                                    id: string;
-                                    lat: number;
-                                    lng: number;
-                                    name: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                endsAt: string | null;
-                                geometry: {
-                                    coordinates: unknown[];
-                                    type: string;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                id: string;
-                                level: string;
-                                liftedAt: string | null;
-                                name: string;
-                                startsAt: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
+                            areas: components["schemas"]["ControlArea"][];
                         };
                     };
                 };
@@ -392,43 +368,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            area: {
-                                allowOnlineOnly: boolean;
-                                dropPoints: ({
-                                    id: string;
-                                    lat: number;
-                                    lng: number;
-                                    name: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                endsAt: string | null;
-                                geometry: {
-                                    coordinates: unknown[];
-                                    type: string;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                id: string;
-                                level: string;
-                                liftedAt: string | null;
-                                name: string;
-                                startsAt: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            effects: ({
-                                fromStatus?: string;
-                                kind: string;
-                                nodeId: string | null;
-                                reason: string;
-                                toStatus?: string;
-                                zoneId: string | null;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                        };
+                        "application/json": components["schemas"]["ControlAreaWithEffects"];
                     };
                 };
                 400: {
@@ -502,43 +442,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            area: {
-                                allowOnlineOnly: boolean;
-                                dropPoints: ({
-                                    id: string;
-                                    lat: number;
-                                    lng: number;
-                                    name: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                endsAt: string | null;
-                                geometry: {
-                                    coordinates: unknown[];
-                                    type: string;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                id: string;
-                                level: string;
-                                liftedAt: string | null;
-                                name: string;
-                                startsAt: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            effects: ({
-                                fromStatus?: string;
-                                kind: string;
-                                nodeId: string | null;
-                                reason: string;
-                                toStatus?: string;
-                                zoneId: string | null;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                        };
+                        "application/json": components["schemas"]["ControlAreaWithEffects"];
                     };
                 };
                 400: {
@@ -623,43 +527,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            area: {
-                                allowOnlineOnly: boolean;
-                                dropPoints: ({
-                                    id: string;
-                                    lat: number;
-                                    lng: number;
-                                    name: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                endsAt: string | null;
-                                geometry: {
-                                    coordinates: unknown[];
-                                    type: string;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                id: string;
-                                level: string;
-                                liftedAt: string | null;
-                                name: string;
-                                startsAt: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            effects: ({
-                                fromStatus?: string;
-                                kind: string;
-                                nodeId: string | null;
-                                reason: string;
-                                toStatus?: string;
-                                zoneId: string | null;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                        };
+                        "application/json": components["schemas"]["ControlAreaWithEffects"];
                     };
                 };
                 400: {
@@ -930,41 +798,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            appliedAt: string | null;
-                            declaredAt: string;
-                            discardedAt: string | null;
-                            id: string;
-                            liftedAt: string | null;
+                        "application/json": components["schemas"]["Incident"] & {
                             liftPlan: components["schemas"]["IncidentPlan"] | (never | null);
-                            name: string;
                             plan: components["schemas"]["IncidentPlan"] | (never | null);
-                            spec: {
-                                areas: ({
-                                    endsAt?: string | null;
-                                    id: string;
-                                    /** @enum {string} */
-                                    level: "lockdown" | "controlled" | "precaution";
-                                    name?: string;
-                                    startsAt: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                emergencyWarehouse?: {
-                                    id: string;
-                                    nameEn: string;
-                                    nameZh: string;
-                                } & {
-                                    [key: string]: unknown;
-                                };
-                                id: string;
-                                name: string;
-                                reopenOnlineOnlyAt?: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            /** @enum {string} */
-                            status: "declared" | "planned" | "applied" | "lifted" | "discarded";
                         };
                     };
                 };
@@ -4702,63 +4538,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            appliedAt: string | null;
-                            createdAt: string;
-                            id: string;
-                            proposal: {
-                                changes: ({
-                                    demandOrdersPerDay?: number;
-                                    distanceM: number | null;
-                                    newNodeId: string | null;
-                                    oldNodeId: string | null;
-                                    zoneId: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                fallbackReason: string | null;
-                                gapPct: number | null;
-                                method: string;
-                                nodeLoads: ({
-                                    dailyOrderCapacity: number;
-                                    loadAfter: number;
-                                    loadBefore: number;
-                                    nodeId: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                overrides: ({
-                                    dailyOrderCapacity?: number;
-                                    maxDeliveryRadiusM?: number;
-                                    maxTravelS?: number | null;
-                                    nodeId: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                scope: string;
-                                solverStatus: string;
-                                solveTimeS: number;
-                                totals: {
-                                    [key: string]: unknown;
-                                };
-                                unserved: ({
-                                    message: string;
-                                    ordersPerDay: number;
-                                    reason: string;
-                                    zoneId: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            request: {
-                                [key: string]: unknown;
-                            };
-                            revertedAt: string | null;
-                            /** @enum {string} */
-                            status: "proposed" | "applied" | "reverted";
-                        };
+                        "application/json": components["schemas"]["ZoneReassignment"];
                     };
                 };
                 400: {
@@ -4832,63 +4612,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            appliedAt: string | null;
-                            createdAt: string;
-                            id: string;
-                            proposal: {
-                                changes: ({
-                                    demandOrdersPerDay?: number;
-                                    distanceM: number | null;
-                                    newNodeId: string | null;
-                                    oldNodeId: string | null;
-                                    zoneId: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                fallbackReason: string | null;
-                                gapPct: number | null;
-                                method: string;
-                                nodeLoads: ({
-                                    dailyOrderCapacity: number;
-                                    loadAfter: number;
-                                    loadBefore: number;
-                                    nodeId: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                overrides: ({
-                                    dailyOrderCapacity?: number;
-                                    maxDeliveryRadiusM?: number;
-                                    maxTravelS?: number | null;
-                                    nodeId: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                                scope: string;
-                                solverStatus: string;
-                                solveTimeS: number;
-                                totals: {
-                                    [key: string]: unknown;
-                                };
-                                unserved: ({
-                                    message: string;
-                                    ordersPerDay: number;
-                                    reason: string;
-                                    zoneId: string;
-                                } & {
-                                    [key: string]: unknown;
-                                })[];
-                            } & {
-                                [key: string]: unknown;
-                            };
-                            request: {
-                                [key: string]: unknown;
-                            };
-                            revertedAt: string | null;
-                            /** @enum {string} */
-                            status: "proposed" | "applied" | "reverted";
-                        };
+                        "application/json": components["schemas"]["ZoneReassignment"];
                     };
                 };
                 400: {
@@ -4935,6 +4659,44 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ControlArea: {
+            allowOnlineOnly: boolean;
+            dropPoints: ({
+                id: string;
+                lat: number;
+                lng: number;
+                name: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+            endsAt: string | null;
+            geometry: {
+                coordinates: unknown[];
+                type: string;
+            } & {
+                [key: string]: unknown;
+            };
+            id: string;
+            level: string;
+            liftedAt: string | null;
+            name: string;
+            startsAt: string;
+        } & {
+            [key: string]: unknown;
+        };
+        ControlAreaWithEffects: {
+            area: components["schemas"]["ControlArea"];
+            effects: ({
+                fromStatus?: string;
+                kind: string;
+                nodeId: string | null;
+                reason: string;
+                toStatus?: string;
+                zoneId: string | null;
+            } & {
+                [key: string]: unknown;
+            })[];
+        };
         Error: {
             actual?: unknown;
             code: string;
@@ -5390,14 +5152,353 @@ export interface components {
             })[];
             /** @enum {string} */
             status: "draft" | "applying" | "applied" | "failed" | "superseded" | "undone";
-            steps: {
+            steps: ({
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    created: boolean;
+                    nodeId: string;
+                    slotDays: string[];
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "emergency_warehouse";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    areaIds: string[];
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "control_areas";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    scheduled: {
+                        at: string;
+                        id: string;
+                        nodeId: string;
+                        to: string;
+                    }[];
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "scheduled_statuses";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    changes: number;
+                    nodeChanges: number;
+                    reassignmentId: string | null;
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "zones";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    scheduled: {
+                        at: string;
+                        id: string;
+                        nodeId: string;
+                        reassignmentId: string;
+                        zones: number;
+                    }[];
+                    slots?: {
+                        opened: {
+                            dailyOrderCapacity: number;
+                            nodeId: string;
+                            serviceDay: string;
+                        }[];
+                    };
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "zone_hand_back";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    opened: {
+                        dailyOrderCapacity: number;
+                        nodeId: string;
+                        serviceDay: string;
+                    }[];
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "zone_slots";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    fromNodes: {
+                        nodeId: string;
+                        ordersMoved: number;
+                        share: number;
+                    }[];
+                    items: number;
+                    nodeId: string;
+                    unitsPerDay: number;
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "emergency_demand";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    note?: string;
+                    slotCapacity: {
+                        changes: {
+                            after: number;
+                            before: number;
+                            endMs: number;
+                            nodeId: string;
+                            roster?: number;
+                            serviceDay: string;
+                            startMs: number;
+                        }[];
+                        nodes: {
+                            after: number;
+                            before: number;
+                            keptBefore: boolean;
+                            nodeId: string;
+                            roster: number;
+                            slots: number;
+                        }[];
+                        planId: string;
+                    } | null;
+                    staffingPlanId: string | null;
+                    superseded: string[];
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "staffing";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    before: (string | number | (never | null))[][];
+                    items: number;
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "assortment";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    documents?: number;
+                    planId: string | null;
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "sourcing";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    documents: number;
+                    note?: string;
+                    planId: string | null;
+                    targetItems: number;
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "emergency_sourcing";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    ambientTrips: number;
+                    coldChainTrips: number;
+                    dryIceBags: number;
+                    fromIso: string;
+                    icePacks: number;
+                    loads: {
+                        purchaseOrders: number;
+                        transfers: number;
+                    };
+                    onTrips: number;
+                    runs: {
+                        at: string;
+                        day: string;
+                        loads: number;
+                        mode: "wave" | "day";
+                        trips: number;
+                    }[];
+                    tripIds: string[];
+                    tripPlanIds: string[];
+                    unassigned: {
+                        loadId: string;
+                        message: string;
+                        reason: string;
+                    }[];
+                    vehiclesShortDay1: {
+                        capability: "cold_chain" | "ambient";
+                        loadsPerVehicleDay: number;
+                        loadsWithoutTrip: number;
+                        vehiclesShort: number;
+                    }[];
+                    vehiclesShortText: string;
+                    violations: number;
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "trips";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    cancelled: {
+                        id: string;
+                        note: string;
+                    }[];
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "scheduled_statuses";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    cancelled: {
+                        id: string;
+                        note: string;
+                    }[];
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "zone_hand_back";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    areaIds: string[];
+                    effects: {
+                        areaId: string;
+                        effects: (string | null)[];
+                    }[];
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "control_areas";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    reassignmentId: string;
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "zones";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    restoredPlans: string[];
+                    staffingPlanId: string | null;
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "staffing";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    before: string;
+                    nodeId: string;
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "emergency_warehouse";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    slotsEnded: number;
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "zone_slots";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    items: number;
+                    replaced: (string | number | (never | null))[][];
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "assortment";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    cancelled: string[];
+                    underWay: {
+                        id: string;
+                        status: string;
+                    }[];
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "trips";
+            } | {
+                at: string;
+                error: string | null;
+                position: number;
+                result: {
+                    reports: {
+                        forDecision: {
+                            id: string;
+                            kind: "transfer_order" | "diversion";
+                            note: string;
+                            status: string;
+                        }[];
+                        holdsReleased: number;
+                        planId: string;
+                        purchaseOrdersCancelled: string[];
+                        transfersCancelled: string[];
+                    }[];
+                } | null;
+                status: "applied" | "failed" | "compensated" | "compensation_failed";
+                /** @enum {string} */
+                step: "sourcing_documents";
+            } | {
                 at: string;
                 error: string | null;
                 position: number;
                 result: unknown;
                 status: string;
                 step: string;
-            }[];
+            })[];
             summary: {
                 noteCodes?: {
                     code: string;
@@ -5739,6 +5840,63 @@ export interface components {
             wave: string | null;
         } & {
             [key: string]: unknown;
+        };
+        ZoneReassignment: {
+            appliedAt: string | null;
+            createdAt: string;
+            id: string;
+            proposal: {
+                changes: ({
+                    demandOrdersPerDay?: number;
+                    distanceM: number | null;
+                    newNodeId: string | null;
+                    oldNodeId: string | null;
+                    zoneId: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                fallbackReason: string | null;
+                gapPct: number | null;
+                method: string;
+                nodeLoads: ({
+                    dailyOrderCapacity: number;
+                    loadAfter: number;
+                    loadBefore: number;
+                    nodeId: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                overrides: ({
+                    dailyOrderCapacity?: number;
+                    maxDeliveryRadiusM?: number;
+                    maxTravelS?: number | null;
+                    nodeId: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                scope: string;
+                solverStatus: string;
+                solveTimeS: number;
+                totals: {
+                    [key: string]: unknown;
+                };
+                unserved: ({
+                    message: string;
+                    ordersPerDay: number;
+                    reason: string;
+                    zoneId: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+            } & {
+                [key: string]: unknown;
+            };
+            request: {
+                [key: string]: unknown;
+            };
+            revertedAt: string | null;
+            /** @enum {string} */
+            status: "proposed" | "applied" | "reverted";
         };
     };
     responses: never;
