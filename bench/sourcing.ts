@@ -196,7 +196,7 @@ function peakRssSinceReset(): number {
 
 function benchInput(nodes: number, items: number, seed: number, boundTimeS: number | undefined): SourcingInput {
   const input = syntheticSourcing({ nodes, items, random: seededRandom(seed) });
-  if (boundTimeS !== undefined) input.params = { boundTimeS, boundMaxItems: 1_000_000, boundBlockColumns: 1e12 };
+  if (boundTimeS !== undefined) input.params = { boundTimeS, boundMaxItems: 1_000_000, boundBlockColumns: 1e12, boundBlockShare: 1 };
   return input;
 }
 

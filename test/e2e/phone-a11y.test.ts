@@ -151,7 +151,7 @@ describe.skipIf(!hasChromium)('the command centre on a slow phone, by keyboard a
     // average ~20 while the tests run) the CPU-slowed time mostly measures the other processes,
     // so the bound is BAOGONG_PHONE_BUDGET_MS (default 10 s); set it to 3000 on a quiet machine.
     // What the change controls is asserted as relations: the first screen downloads a small
-    // part of the app, a reload is faster and downloads no script.
+    // part of the app, a reload downloads no script.
     const budgetMs = Number(process.env.BAOGONG_PHONE_BUDGET_MS ?? 10_000);
     expect(coldMs).toBeLessThan(budgetMs);
     expect(networkOnlyMs).toBeLessThan(budgetMs);
@@ -162,7 +162,8 @@ describe.skipIf(!hasChromium)('the command centre on a slow phone, by keyboard a
     // The node list is asked for by index.html while the scripts download: it arrives before the main script.
     expect(coldNodesAt).toBeLessThan(coldMainAt);
     expect(coldBytes).toBeLessThan(300 * 1024);
-    expect(warmMs).toBeLessThan(coldMs);
+    // (A reload's time is logged, not compared with the cold load's: two timings of a machine this loaded
+    // can come out either way; what makes a reload fast is asserted below: it downloads no script.)
     // The charts library (the biggest chunk) is not part of the map screen.
     expect(coldScripts.some((t) => /echarts-setup/.test(t.url))).toBe(false);
     // Hashed scripts come from the cache on a reload: no script bytes at all.

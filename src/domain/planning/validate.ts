@@ -35,6 +35,13 @@ export function checkNonNegNumber(field: string, value: unknown): Problem {
   return null;
 }
 
+export function checkShare(field: string, value: unknown): Problem {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
+    return err({ code: 'validation_failed', message: `${field} must be a share between 0 and 1`, field, expected: 'number in [0, 1]', actual: value });
+  }
+  return null;
+}
+
 export function checkKnown(field: string, id: string, known: { has(id: string): boolean }, what: string): Problem {
   if (!known.has(id)) {
     return err({ code: 'not_found', message: `${field} refers to an unknown ${what} '${id}'`, field, expected: `a known ${what} id`, actual: id });

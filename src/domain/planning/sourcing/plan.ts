@@ -125,7 +125,7 @@ async function planPrepared(p: Prepared, solver: MipSolver, monotonicMs: () => n
     if (!proven) flows = greedyPlan(p, flows);
     progress(`solved: ${method}, ${chunks} chunk(s), ${columns} columns`);
     if (lps) {
-      const lifted = await liftedBound(p, solver, lps, monotonicMs);
+      const lifted = await liftedBound(p, solver, lps, columns, monotonicMs);
       bound = lifted.bound;
       boundKind = lifted.kind;
       progress(`bound: ${lifted.kind} ${Math.round(lifted.bound)}, ${lifted.items} item blocks`);
@@ -228,18 +228,19 @@ function chunkLp(p: Prepared, built: BuiltModel, needIdx: readonly number[], r: 
  * continuous in the blocks (a relaxation of the block, so still a valid bound, and far cheaper).
  * `boundTimeS` is only a safety net (an extreme machine): past it no new block starts.
  */
-async function liftedBound(p: Prepared, solver: MipSolver, lps: ChunkLp[], monotonicMs: () => number): Promise<{ bound: number; kind: 'lp' | 'lagrangian'; items: number }> {
+async function liftedBound(p: Prepared, solver: MipSolver, lps: ChunkLp[], modelColumns: number, monotonicMs: () => number): Promise<{ bound: number; kind: 'lp' | 'lagrangian'; items: number }> {
   const started = monotonicMs();
   const ranked = lps.flatMap((ch, c) => ch.blocks.map((b) => ({ c, b }))).sort((x, y) => y.b.promise - x.b.promise || x.c - y.c || x.b.itemId.localeCompare(y.b.itemId));
   // The blocks to solve, chosen before any is solved: the most promising, up to a number of items and of columns.
   const queue: typeof ranked = [];
+  const budgetColumns = Math.min(p.params.boundBlockColumns, Math.ceil(modelColumns * p.params.boundBlockShare));
   let columns = 0;
   for (const q of ranked) {
     if (queue.length >= p.params.boundMaxItems) break;
     const cols = q.b.needs.reduce((s, ni) => s + columnsOf(p, ni), 0);
     // A block's MIP grows faster than its size: a big network's item blocks cost far more than they lift.
     if (cols > BLOCK_MAX_COLUMNS) continue;
-    if (queue.length > 0 && columns + cols > p.params.boundBlockColumns) break;
+    if (queue.length > 0 && columns + cols > budgetColumns) break;
     queue.push(q);
     columns += cols;
   }

@@ -4,7 +4,7 @@
  */
 import { err, ok, type Result } from '../../shared/index.ts';
 import type { Balance, DcShipment, PlanningItem, PlanningNode, StockTarget, Supplier, SupplierItem, TempClass } from '../types.ts';
-import { checkKnown, checkNonNegInt, checkNonNegNumber, checkPositiveInt, checkUnique } from '../validate.ts';
+import { checkKnown, checkNonNegInt, checkNonNegNumber, checkPositiveInt, checkShare, checkUnique } from '../validate.ts';
 import { StraightLineTravel, type TravelTable } from '../../geo/index.ts';
 import { CandidateTable, SUPPLIER_ORDER, type Candidate } from './candidates.ts';
 import { withDefaults, type SourcingParams, type SourcingParamsInput } from './params.ts';
@@ -86,6 +86,7 @@ export function prepare(input: SourcingInput): Result<Prepared> {
     checkNonNegNumber('params.boundTimeS', params.boundTimeS) ??
     checkNonNegInt('params.boundMaxItems', params.boundMaxItems) ??
     checkNonNegInt('params.boundBlockColumns', params.boundBlockColumns) ??
+    checkShare('params.boundBlockShare', params.boundBlockShare) ??
     input.items.map((i, k) => checkNonNegInt(`items.${k}.volumeCm3`, i.volumeCm3)).find(Boolean) ??
     // The two long lists are checked value first, the field named only for the first bad one.
     firstBad(input.targets, (t) => nodes.has(t.nodeId) && items.has(t.itemId) && isNonNegInt(t.targetUnits), (t, k) =>
