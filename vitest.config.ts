@@ -2,7 +2,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { describeScope, testScope } from './test/support/test-scope.ts';
-import LongestFirst from './test/support/sequencer.ts';
 
 // One config for the whole suite. Tests sit beside the code (`src/**/*.test.ts`);
 // end-to-end and load tests live under `test/`. Database-backed tests read
@@ -25,8 +24,5 @@ export default defineConfig({
     // PGlite's and HiGHS's WASM load once per worker, not once per file (import time: see
     // docs/CONVENTIONS.md, Tests). Test files keep their own state in beforeAll/afterAll.
     isolate: false,
-    // The longest files start first (test/support/sequencer.ts, durations measured on CI's machine in
-    // test/support/durations.json): the last file to start is a short one, so both workers finish together.
-    sequence: { sequencer: LongestFirst },
   },
 });
