@@ -31,14 +31,7 @@ describe('HighsSolver', () => {
 
   it('restarts an LP from the basis of an earlier solve of the same model, loaded again, and reaches the same optimum', async () => {
     // A transport LP: 12 sources × 15 sinks.
-    const build = () => {
-      const b = new PackedModelBuilder();
-      const x: number[][] = [];
-      for (let i = 0; i < 12; i++) x.push(Array.from({ length: 15 }, (_, j) => b.addVar({ cost: ((i * 7 + j * 13) % 17) + 1 })));
-      for (let i = 0; i < 12; i++) b.addRow(x[i].map((c) => [c, 1] as [number, number]), -INF, 30 + i);
-      for (let j = 0; j < 15; j++) b.addRow(x.map((r) => [r[j], 1] as [number, number]), 20, INF);
-      return b.build();
-    };
+    const build = () => transportLp({ sources: 12, sinks: 15, costA: 7, costB: 13, costMod: 17, supply: 30, demand: 20 });
     const first = await defaultSolver.solve(build(), { withBasis: true });
     expect(first.status).toBe('optimal');
     expect(first.basis!.colStatus.length).toBe(180);
@@ -54,14 +47,7 @@ describe('HighsSolver', () => {
   });
 
   it('solves an LP without presolve and with Devex pricing to the same optimum, in a session too', async () => {
-    const build = () => {
-      const b = new PackedModelBuilder();
-      const x: number[][] = [];
-      for (let i = 0; i < 10; i++) x.push(Array.from({ length: 12 }, (_, j) => b.addVar({ cost: ((i * 5 + j * 11) % 13) + 1 })));
-      for (let i = 0; i < 10; i++) b.addRow(x[i].map((c) => [c, 1] as [number, number]), -INF, 25 + i);
-      for (let j = 0; j < 12; j++) b.addRow(x.map((r) => [r[j], 1] as [number, number]), 18, INF);
-      return b.build();
-    };
+    const build = () => transportLp({ sources: 10, sinks: 12, costA: 5, costB: 11, costMod: 13, supply: 25, demand: 18 });
     const plain = await defaultSolver.solve(build());
     const fast = await defaultSolver.solve(build(), { presolve: false, simplexPricing: 'devex' });
     expect(fast.status).toBe('optimal');
@@ -98,3 +84,13 @@ describe('HighsSolver', () => {
     expect(again.bound).toBe(capped.bound);
   });
 });
+
+/** A transport LP: each source ships at most `supply + i`, each sink gets at least `demand`; costs vary by (i, j). */
+function transportLp(o: { sources: number; sinks: number; costA: number; costB: number; costMod: number; supply: number; demand: number }) {
+  const b = new PackedModelBuilder();
+  const x: number[][] = [];
+  for (let i = 0; i < o.sources; i++) x.push(Array.from({ length: o.sinks }, (_, j) => b.addVar({ cost: ((i * o.costA + j * o.costB) % o.costMod) + 1 })));
+  for (let i = 0; i < o.sources; i++) b.addRow(x[i].map((c) => [c, 1] as [number, number]), -INF, o.supply + i);
+  for (let j = 0; j < o.sinks; j++) b.addRow(x.map((r) => [r[j], 1] as [number, number]), o.demand, INF);
+  return b.build();
+}
