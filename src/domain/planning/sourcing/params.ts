@@ -112,7 +112,7 @@ export const DEFAULT_SOURCING_PARAMS: SourcingParams = {
   // columns) `boundBlockColumns` binds.
   boundBlockShare: 0.07,
   // At 50 × 2,000 the blocks, ranked by their promise, prove 5 % with 60 of the 132 the column
-  // limit allows (4.986 %; all 132: ~4.3 %), for about half of their CPU. The seed's scale stops
+  // limit allows (4.986 %; all of them: 4.49 %), for about half of their CPU. The seed's scale stops
   // at 4.87 % instead of 4.04 % (its bound 1.9 % below the optimum instead of 1.05 %).
   // 0: no target, every block within the limits.
   boundTargetGapPct: 5,
