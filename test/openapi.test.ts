@@ -2,6 +2,8 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
 import { serverDocument } from '../web/scripts/gen-api-types.ts';
 import { toOpenApi30Schema } from '../src/api/openapi.ts';
+import { buildApp, compileResponseSerializers } from '../src/api/server.ts';
+import { defaultSolver } from '../src/solver/highs.ts';
 
 /**
  * `/openapi.json` is a valid OpenAPI 3.0.3 document by an independent validator
@@ -24,5 +26,30 @@ describe('/openapi.json', () => {
     expect(s.properties).toEqual({ m: { type: 'number', minimum: 0, exclusiveMinimum: true }, k: { type: 'string', enum: ['a'] } });
     bad.paths['/x'].get.responses[200].content['application/json'].schema = s as never;
     await expect(SwaggerParser.validate(bad as never)).resolves.toBeTruthy();
+  });
+});
+
+/**
+ * Response serializers compile on a route's first answer (src/api/lazy-serializers.ts), so a
+ * response schema fast-json-stringify refuses would fail a user's request instead of the start:
+ * here every one of them is compiled.
+ */
+describe('response serializers', () => {
+  it('compile none at start, and every one of them compiles', async () => {
+    const noDb = new Proxy({}, { get: (_t, prop) => (prop === 'then' ? undefined : () => { throw new Error(`the database was used (${String(prop)})`); }) });
+    const app = await buildApp({ database: { kind: 'none', location: 'none', close: async () => {} }, db: noDb, clock: { now: () => new Date(0) }, solver: defaultSolver, config: {} } as never);
+    await app.ready();
+    try {
+      const health = await app.inject({ url: '/health' });
+      // No database here: /health answers 503, through its compiled serializer.
+      expect(health.statusCode).toBe(503);
+      expect(health.json()).toMatchObject({ status: expect.any(String) });
+      const compiled = compileResponseSerializers(app);
+      // Every route's statuses but the one /health just used.
+      expect(compiled).toBeGreaterThan(300);
+      expect(compileResponseSerializers(app)).toBe(0);
+    } finally {
+      await app.close();
+    }
   });
 });

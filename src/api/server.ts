@@ -13,13 +13,27 @@ import { toOpenApi30Document } from './openapi.ts';
 import { authRoutes, installAuth } from './auth.ts';
 import { normalisePath } from './normalise.ts';
 import { installInputHardening, installSecurityHeaders } from './hardening.ts';
+import { lazySerializers, type LazySerializers } from './lazy-serializers.ts';
+
+const serializersOf = new WeakMap<FastifyInstance, LazySerializers>();
+
+/**
+ * Compiles every response serializer the app has not compiled yet (they compile on a route's first
+ * answer, see lazy-serializers.ts) and answers how many: a check that every response schema compiles.
+ */
+export function compileResponseSerializers(app: FastifyInstance): number {
+  return serializersOf.get(app)?.compileAll() ?? 0;
+}
 
 /**
  * Builds the HTTP application: schemas, OpenAPI, error mapping, every context's
  * routes, and (when built) the web command centre as static files.
  */
 export async function buildApp(deps: AppDeps, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
+  const serializers = lazySerializers();
   const app = Fastify({
+    // Response serializers compile on a route's first answer, not all ~450 at start (~5 s of CPU).
+    schemaController: { compilersFactory: { buildSerializer: serializers.factory } },
     logger: opts.logger ?? false,
     bodyLimit: deps.config.bodyLimitBytes ?? 10 * 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
@@ -31,6 +45,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: boolean | object 
     requestTimeout: deps.config.requestTimeoutMs ?? 60_000,
     connectionTimeout: 120_000,
   });
+  serializersOf.set(app, serializers);
   installErrorHandler(app);
   // API answers (JSON, GeoJSON, CSV) compressed on the fly when the client accepts it:
   // brotli at a low quality (fast: a few ms for a megabyte) or gzip. The web app's files
