@@ -2,11 +2,11 @@
  * The sourcing MIP over a set of needs: columns per candidate source and shortage, rows per rule;
  * building it, warm starts and decoding a solution.
  */
-import { INF, PackedModelBuilder, type PackedModel } from '../../shared/index.ts';
+import { INF, PackedModelBuilder, type Basis, type PackedModel } from '../../shared/index.ts';
 import type { Flow } from './evaluate.ts';
 import { tierWeightFromState } from './evaluate.ts';
 import { key, type Prepared } from './prepare.ts';
-import { SUPPLIER_ORDER, TRANSFER } from './candidates.ts';
+import { DIVERSION, SUPPLIER_ORDER, TRANSFER } from './candidates.ts';
 
 /**
  * The sourcing model over a set of needs (all of them, or one chunk of items).
@@ -101,7 +101,10 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
         orderInflow.push([nk, col, packSize, Math.max(1, Math.ceil(moqUnits / packSize)), ni]);
         push(storage, sk, col, (packSize * need.volumeCm3) / 1000);
         push(supplier, cs.supplierIdOf(ci), col, packSize);
-        if (moqUnits > packSize) {
+        // In the LP relaxation the 0/1 switch is continuous and free: y = k / maxPacks satisfies both
+        // of its rows whenever maxPacks whole packs reach the MOQ, so the switch and its rows change
+        // nothing there and are left out (the LP's feasible orders and its optimum are the same).
+        if (moqUnits > packSize && (integer || maxPacks * packSize < moqUnits)) {
           const y = b.addVar({ cost: 0, upper: 1, integer });
           moqCol.set(col, y);
           pair[0] = col;
@@ -178,20 +181,65 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
   // Givers never go below their floor; non-receivers lose inbound only from their surplus.
   const giverKeys = new Set<string>([...gives.keys(), ...away.keys()]);
   const linkRows: number[] = [];
+  // In an LP, a row whose columns' upper bounds cannot reach its right-hand side never binds
+  // (every term is a flow of coefficient 1 with lower bound 0): left out, the LP is the same.
+  const binds = (flat: number[], rhs: number) => integer || sumUpper(b, flat) > rhs;
   for (const k of giverKeys) {
     const s = p.state.get(k)!;
     const g = gives.get(k) ?? [];
     const a = away.get(k) ?? [];
-    if (g.length > 0) linkRows.push(b.addRowFlat(g, -INF, s.giveCap));
-    if ((g.length > 0 && a.length > 0) || (g.length === 0 && !s.receiver)) linkRows.push(b.addRowFlat(g.concat(a), -INF, s.surplusCap));
+    if (g.length > 0 && binds(g, s.giveCap)) linkRows.push(b.addRowFlat(g, -INF, s.giveCap));
+    if ((g.length > 0 && a.length > 0) || (g.length === 0 && !s.receiver)) {
+      const both = g.concat(a);
+      if (binds(both, s.surplusCap)) linkRows.push(b.addRowFlat(both, -INF, s.surplusCap));
+    }
   }
-  for (const [id, t] of ship) linkRows.push(b.addRowFlat(t, -INF, p.shipments.get(id)!.quantity));
+  for (const [id, t] of ship) if (binds(t, p.shipments.get(id)!.quantity)) linkRows.push(b.addRowFlat(t, -INF, p.shipments.get(id)!.quantity));
   const storageRows = new Map<string, number>();
   for (const [k, t] of storage) storageRows.set(k, b.addRowFlat(t, -INF, (caps.storageCm3.get(k) ?? 0) / 1000));
   const supplierRows = new Map<string, number>();
   for (const [id, t] of supplier) supplierRows.set(id, b.addRowFlat(t, -INF, caps.supplierUnits.get(id) ?? 0));
   linkRows.push(...storageRows.values(), ...supplierRows.values());
   return { model: b.build(), candCol, storageRows, supplierRows, shortCol, balanceRows, moqCol, usefulCol, linkRows };
+}
+
+/**
+ * A starting basis for the LP of a built model (a crash): every balance row with a need is
+ * satisfied by its cheapest source per unit it counts for, that column basic in its row's place;
+ * every other row's slack is basic and every other column at its lower bound. Diversions (in two
+ * balance rows) and useful-unit columns (free, but tied to their order by two rows) are not
+ * chosen, so each chosen column has its only balance-row entry on the diagonal and the basis is
+ * triangular, hence non-singular. Every column is boxed, so the dual simplex starts dual feasible
+ * (it puts a column whose reduced cost is negative at its upper bound) and only repairs what the
+ * cheapest sources cannot give (a giver's floor, a shipment, storage): at 50 × 2,000 about a fifth
+ * fewer iterations than from the all-slack basis. The LP's optimum is the same; only the path to it.
+ */
+export function crashBasis(p: Prepared, built: BuiltModel): Basis {
+  const m = built.model;
+  const colStatus = new Int32Array(m.numCols);
+  const rowStatus = new Int32Array(m.numRows).fill(1);
+  const skip = new Uint8Array(m.numCols);
+  for (const u of built.usefulCol.values()) skip[u.col] = 1;
+  for (const [ci, col] of built.candCol) if (p.candidates.kind[ci] === DIVERSION) skip[col] = 1;
+  for (const row of built.balanceRows.values()) {
+    if (!(m.rowLower[row] > 0)) continue;
+    let best = -1;
+    let bestPerUnit = Number.POSITIVE_INFINITY;
+    for (let t = m.starts[row]; t < m.starts[row + 1]; t++) {
+      const col = m.indices[t];
+      const a = m.values[t];
+      if (a <= 0 || skip[col] === 1 || colStatus[col] === 1 || !(m.colUpper[col] > 0)) continue;
+      const perUnit = m.colCost[col] / a;
+      if (perUnit < bestPerUnit) {
+        bestPerUnit = perUnit;
+        best = col;
+      }
+    }
+    if (best < 0) continue;
+    colStatus[best] = 1;
+    rowStatus[row] = 0;
+  }
+  return { colStatus, rowStatus };
 }
 
 function sumUpper(b: PackedModelBuilder, flat: number[] | undefined): number {

@@ -8,7 +8,7 @@ import { evaluate, type Flow, type PlanMetrics } from './evaluate.ts';
 import { explain, type PlanLine, type ShortageLine } from './explain.ts';
 import { greedyPlan } from './greedy.ts';
 import { blockModel, itemBlocks, lagrangianLift, type ItemBlock } from './bound.ts';
-import { buildModel, fullCaps, rowActivity, startFrom, usage, type BuiltModel, type Caps } from './model.ts';
+import { buildModel, crashBasis, fullCaps, rowActivity, startFrom, usage, type BuiltModel, type Caps } from './model.ts';
 import { columnsOf, key, prepare, type Prepared, type SourcingInput } from './prepare.ts';
 
 export type PlanMethod = 'empty' | 'mip' | 'lp_rounding' | 'decomposed' | 'greedy';
@@ -312,7 +312,7 @@ async function solveRegion(p: Prepared, solver: MipSolver, needIdx: number[], ca
     const built = buildModel(p, needIdx, caps, { relax: true });
     const session = await openSession(solver, built.model);
     try {
-      const first = await session.solve({ ...LP, timeLimitS });
+      const first = await session.solve({ ...LP, timeLimitS, basis: crashBasis(p, built) });
       if (!first.values && first.status === 'time_limit_no_solution') return ok({ flows: [], bound: 0, proven: false });
       const f = failure(first);
       if (f) return f;
@@ -561,7 +561,7 @@ async function solveChunkedLp(p: Prepared, solver: MipSolver, chunkNeeds: number
   const built = chunkNeeds.map((ns) => buildModel(p, ns, full, { relax: true }));
   const sessions = await Promise.all(built.map((b) => openSession(solver, b.model)));
   try {
-    const firsts = await Promise.all(sessions.map((s) => s.solve({ ...LP, timeLimitS })));
+    const firsts = await Promise.all(sessions.map((s, c) => s.solve({ ...LP, timeLimitS, basis: crashBasis(p, built[c]) })));
     progress(`${chunkNeeds.length} chunk LPs: ${firsts.map((f) => f.status).join(', ')}`);
     const lps = built.map((b, c) => chunkLp(p, b, chunkNeeds[c], firsts[c]));
     let bound = 0;
@@ -646,7 +646,7 @@ async function solveChunkedLpInWaves(p: Prepared, solver: MipSolver, chunkNeeds:
     const b = buildModel(p, chunkNeeds[c], full, { relax: true });
     const session = await openSession(solver, b.model);
     try {
-      const r = await session.solve({ ...LP, timeLimitS, withBasis: true });
+      const r = await session.solve({ ...LP, timeLimitS, withBasis: true, basis: crashBasis(p, b) });
       if (r.values) {
         for (const [k, row] of b.storageRows) note(`s|${k}`, c, rowActivity(b.model, row, r.values) * 1000);
         for (const [k, row] of b.supplierRows) note(`p|${k}`, c, rowActivity(b.model, row, r.values));
