@@ -53,6 +53,8 @@ export interface UsefulUnits {
   usable: number;
   lastPackUnits: number;
   fullPacks: number;
+  /** The row u ≤ pack·k. */
+  packRow: number;
 }
 
 export function fullCaps(p: Prepared): Caps {
@@ -150,12 +152,11 @@ export function buildModel(p: Prepared, needIdx: readonly number[], caps: Caps, 
       continue;
     }
     const u = b.addVar({ cost: 0, upper: usable });
-    usefulCol.set(col, { col: u, packSize, usable, lastPackUnits: r, fullPacks: full });
     pair[0] = u;
     pair[1] = 1;
     pair[2] = col;
     pair[3] = -packSize;
-    b.addRowFlat(pair, -INF, 0);
+    usefulCol.set(col, { col: u, packSize, usable, lastPackUnits: r, fullPacks: full, packRow: b.addRowFlat(pair, -INF, 0) });
     pair[3] = -r;
     b.addRowFlat(pair, -INF, usable - r * (full + 1));
     push(inflow, nk, u, 1);
@@ -219,7 +220,10 @@ export function crashBasis(p: Prepared, built: BuiltModel): Basis {
   const colStatus = new Int32Array(m.numCols);
   const rowStatus = new Int32Array(m.numRows).fill(1);
   const skip = new Uint8Array(m.numCols);
-  for (const u of built.usefulCol.values()) skip[u.col] = 1;
+  // A useful-units column u stands for its order k: its unit costs k's cost per unit, and choosing
+  // it makes k basic too, in the place of the row u ≤ pack·k (at its bound).
+  const orderOf = new Map<number, number>();
+  for (const [k, u] of built.usefulCol) orderOf.set(u.col, k);
   for (const [ci, col] of built.candCol) if (p.candidates.kind[ci] === DIVERSION) skip[col] = 1;
   for (const row of built.balanceRows.values()) {
     if (!(m.rowLower[row] > 0)) continue;
@@ -229,7 +233,9 @@ export function crashBasis(p: Prepared, built: BuiltModel): Basis {
       const col = m.indices[t];
       const a = m.values[t];
       if (a <= 0 || skip[col] === 1 || colStatus[col] === 1 || !(m.colUpper[col] > 0)) continue;
-      const perUnit = m.colCost[col] / a;
+      const k = orderOf.get(col);
+      if (k !== undefined && (colStatus[k] === 1 || !(m.colUpper[k] > 0))) continue;
+      const perUnit = k === undefined ? m.colCost[col] / a : m.colCost[k] / built.usefulCol.get(k)!.packSize;
       if (perUnit < bestPerUnit) {
         bestPerUnit = perUnit;
         best = col;
@@ -238,6 +244,11 @@ export function crashBasis(p: Prepared, built: BuiltModel): Basis {
     if (best < 0) continue;
     colStatus[best] = 1;
     rowStatus[row] = 0;
+    const k = orderOf.get(best);
+    if (k !== undefined) {
+      colStatus[k] = 1;
+      rowStatus[built.usefulCol.get(k)!.packRow] = 2;
+    }
   }
   return { colStatus, rowStatus };
 }
