@@ -376,20 +376,51 @@ function capChanges(built: BuiltModel, caps: Caps, from: Caps): BoundChanges['ro
  * `rows`, when given, are new coupling-row bounds to apply before the first round.
  */
 async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, first: SolveResult, caps: Caps, rows: BoundChanges['rows'] | null, timeLimitS: number): Promise<Result<Flow[]>> {
-  const supplierLeft = new Map(caps.supplierUnits);
-  const storageLeft = new Map(caps.storageCm3);
-  const orders = [...built.candCol].filter(([ci]) => p.candidates.isOrder(ci));
-  const fixed = new Set<number>();
+  const m = built.model;
+  const cs = p.candidates;
+  // The coupling rows' right-hand sides under `caps` (litres for storage, units for a supplier),
+  // and what is left of them (cm³, units) once the orders fixed so far are counted.
+  const upper = new Map<number, number>();
+  const left = new Map<number, number>();
+  for (const [k, row] of built.storageRows) {
+    upper.set(row, (caps.storageCm3.get(k) ?? 0) / 1000);
+    left.set(row, caps.storageCm3.get(k) ?? 0);
+  }
+  for (const [k, row] of built.supplierRows) {
+    upper.set(row, caps.supplierUnits.get(k) ?? 0);
+    left.set(row, caps.supplierUnits.get(k) ?? 0);
+  }
+  // What rounding reads of every order, once (the rounds below only index into it).
+  const orders: OrderInfo[] = [];
+  for (const [ci, col] of built.candCol) {
+    if (!cs.isOrder(ci)) continue;
+    const need = p.needs[cs.need[ci]];
+    const nk = key(need.nodeId, need.itemId);
+    const packSize = cs.packSizeOf(ci);
+    orders.push({
+      ci,
+      col,
+      packSize,
+      minPacks: Math.max(1, Math.ceil(cs.moqUnitsOf(ci) / packSize)),
+      maxPacks: cs.cap[ci],
+      storageRow: built.storageRows.get(`${need.nodeId}|${need.tempClass}`)!,
+      supplierRow: built.supplierRows.get(cs.supplierIdOf(ci))!,
+      cm3PerPack: packSize * need.volumeCm3,
+      tierWeight: need.tierWeight,
+      costPerPack: cs.effectiveFenPerUnit[ci] * packSize,
+      balanceRow: built.balanceRows.get(nk) ?? -1,
+      shortCol: built.shortCol.get(nk) ?? -1,
+      usefulCol: built.usefulCol.get(col)?.col ?? -1,
+    });
+  }
+  const fixed = new Uint8Array(orders.length);
   let pending: Array<[number, number]> = [];
-  const fix = (ci: number, col: number, packs: number) => {
-    const c = p.candidates.at(ci);
-    if (c.kind !== 'supplier_order') return;
-    const need = p.needs[c.need];
-    const sk = `${need.nodeId}|${need.tempClass}`;
-    supplierLeft.set(c.supplierId, (supplierLeft.get(c.supplierId) ?? 0) - packs * c.packSize);
-    storageLeft.set(sk, (storageLeft.get(sk) ?? 0) - packs * c.packSize * need.volumeCm3);
-    pending.push([col, packs]);
-    fixed.add(col);
+  const fix = (o: number, packs: number) => {
+    const d = orders[o];
+    left.set(d.supplierRow, left.get(d.supplierRow)! - packs * d.packSize);
+    left.set(d.storageRow, left.get(d.storageRow)! - packs * d.cm3PerPack);
+    pending.push([d.col, packs]);
+    fixed[o] = 1;
   };
   // Out of time in a re-solve (a loaded machine): null, and this region is left to the greedy completion.
   const resolve = async (): Promise<Result<Float64Array | null>> => {
@@ -403,12 +434,7 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
     duals = r.rowDuals ?? null;
     return f ?? ok(r.values!);
   };
-  const fits = (ci: number, packs: number) => {
-    const c = p.candidates.at(ci);
-    if (c.kind !== 'supplier_order') return false;
-    const need = p.needs[c.need];
-    return packs * c.packSize <= (supplierLeft.get(c.supplierId) ?? 0) && packs * c.packSize * need.volumeCm3 <= (storageLeft.get(`${need.nodeId}|${need.tempClass}`) ?? 0) + 1e-6;
-  };
+  const fits = (d: OrderInfo, packs: number) => packs * d.packSize <= left.get(d.supplierRow)! && packs * d.cm3PerPack <= left.get(d.storageRow)! + 1e-6;
   let values = first.values!;
   // Shadow prices of the rows at the last LP answer (the solver's sign: ≤ 0 on a binding ≤ row of a minimisation).
   let duals: Float64Array | null = first.rowDuals ?? null;
@@ -423,62 +449,55 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
   // orders go up, the most shortage saved per litre first (tier weight × units of its need that
   // the rest of the plan leaves uncovered), while the freed room and the rows' slack last.
   // Rounding up into room that other flows hold would only move the shortage elsewhere.
-  const m = built.model;
   const round = (values: Float64Array, all: boolean): number => {
     const room = new Map<number, number>();
-    for (const row of [...built.storageRows.values(), ...built.supplierRows.values()]) room.set(row, rowUpper(built, caps, row) - rowActivity(m, row, values));
-    const todo: Array<{ ci: number; col: number; up: number; down: number; storageRow: number; supplierRow: number; litresPerPack: number; packSize: number; saved: number; costPerPack: number; density: number }> = [];
+    for (const [row, u] of upper) room.set(row, u - rowActivity(m, row, values));
+    const todo: Array<{ o: number; up: number; down: number; litresPerPack: number; saved: number; density: number }> = [];
     const dualOf = (row: number) => (duals ? Math.max(0, -duals[row]) : 0);
-    for (const [ci, col] of orders) {
-      if (fixed.has(col)) continue;
-      const c = p.candidates.at(ci);
-      if (c.kind !== 'supplier_order') continue;
-      const k = values[col];
+    for (let o = 0; o < orders.length; o++) {
+      if (fixed[o] === 1) continue;
+      const d = orders[o];
+      const k = values[d.col];
       if (k < 1e-6) {
-        if (all) fix(ci, col, 0);
+        if (all) fix(o, 0);
         continue;
       }
-      const minPacks = Math.max(1, Math.ceil(c.moqUnits / c.packSize));
+      const minPacks = d.minPacks;
       if (!all && Math.abs(k - Math.round(k)) < 1e-6 && Math.round(k) >= minPacks) continue;
-      const up = Math.min(c.maxPacks, Math.max(minPacks, Math.ceil(k - 1e-6)));
+      const up = Math.min(d.maxPacks, Math.max(minPacks, Math.ceil(k - 1e-6)));
       const down = Math.floor(k + 1e-6) >= minPacks ? Math.floor(k + 1e-6) : 0;
-      const need = p.needs[c.need];
-      const nk = key(need.nodeId, need.itemId);
-      const storageRow = built.storageRows.get(`${need.nodeId}|${need.tempClass}`)!;
-      const supplierRow = built.supplierRows.get(c.supplierId)!;
-      const litresPerPack = (c.packSize * need.volumeCm3) / 1000;
-      room.set(storageRow, room.get(storageRow)! + (k - down) * litresPerPack);
-      room.set(supplierRow, room.get(supplierRow)! + (k - down) * c.packSize);
+      const litresPerPack = d.cm3PerPack / 1000;
+      room.set(d.storageRow, room.get(d.storageRow)! + (k - down) * litresPerPack);
+      room.set(d.supplierRow, room.get(d.supplierRow)! + (k - down) * d.packSize);
       // Units of the need the other sources leave uncovered at this LP answer.
-      const brow = built.balanceRows.get(nk);
+      const brow = d.balanceRow;
       let residual = 0;
-      if (brow !== undefined) {
-        const shortCol = built.shortCol.get(nk);
-        const useful = built.usefulCol.get(col)?.col;
+      if (brow >= 0) {
         let others = 0;
         for (let t = m.starts[brow]; t < m.starts[brow + 1]; t++) {
           const c = m.indices[t];
-          if (c !== shortCol && c !== col && c !== useful) others += m.values[t] * values[c];
+          if (c !== d.shortCol && c !== d.col && c !== d.usefulCol) others += m.values[t] * values[c];
         }
         residual = Math.max(0, m.rowLower[brow] - others);
       }
-      const gain = (packs: number) => (packs >= minPacks ? Math.min(packs * c.packSize, residual) : 0);
+      const gain = (packs: number) => (packs >= minPacks ? Math.min(packs * d.packSize, residual) : 0);
       const litres = (up - down) * litresPerPack;
-      const saved = need.tierWeight * (gain(up) - gain(down));
-      todo.push({ ci, col, up, down, storageRow, supplierRow, litresPerPack, packSize: c.packSize, saved, costPerPack: c.effectiveFenPerUnit * c.packSize, density: litres > 1e-9 ? saved / litres : saved * 1e9 });
+      const saved = d.tierWeight * (gain(up) - gain(down));
+      todo.push({ o, up, down, litresPerPack, saved, density: litres > 1e-9 ? saved / litres : saved * 1e9 });
     }
-    todo.sort((x, y) => y.density - x.density || x.ci - y.ci);
-    for (const o of todo) {
-      const extra = o.up - o.down;
-      const overL = Math.max(0, extra * o.litresPerPack - Math.max(0, room.get(o.storageRow)!));
-      const overU = Math.max(0, extra * o.packSize - Math.max(0, room.get(o.supplierRow)!));
+    todo.sort((x, y) => y.density - x.density || orders[x.o].ci - orders[y.o].ci);
+    for (const t of todo) {
+      const d = orders[t.o];
+      const extra = t.up - t.down;
+      const overL = Math.max(0, extra * t.litresPerPack - Math.max(0, room.get(d.storageRow)!));
+      const overU = Math.max(0, extra * d.packSize - Math.max(0, room.get(d.supplierRow)!));
       // Beyond the room, going up pushes other flows out of the row, at its shadow price.
-      const displaced = overL * dualOf(o.storageRow) + overU * dualOf(o.supplierRow);
-      const goUp = extra > 0 && o.density > 0 && fits(o.ci, o.up) && (displaced <= 1e-9 || o.saved * p.params.shortageFenPerUnit - extra * o.costPerPack > displaced);
-      const packs = goUp ? o.up : fits(o.ci, o.down) ? o.down : 0;
-      room.set(o.storageRow, room.get(o.storageRow)! - (packs - o.down) * o.litresPerPack);
-      room.set(o.supplierRow, room.get(o.supplierRow)! - (packs - o.down) * o.packSize);
-      fix(o.ci, o.col, packs);
+      const displaced = overL * dualOf(d.storageRow) + overU * dualOf(d.supplierRow);
+      const goUp = extra > 0 && t.density > 0 && fits(d, t.up) && (displaced <= 1e-9 || t.saved * p.params.shortageFenPerUnit - extra * d.costPerPack > displaced);
+      const packs = goUp ? t.up : fits(d, t.down) ? t.down : 0;
+      room.set(d.storageRow, room.get(d.storageRow)! - (packs - t.down) * t.litresPerPack);
+      room.set(d.supplierRow, room.get(d.supplierRow)! - (packs - t.down) * d.packSize);
+      fix(t.o, packs);
     }
     return todo.length;
   };
@@ -497,11 +516,22 @@ async function roundLp(p: Prepared, built: BuiltModel, session: ModelSession, fi
   return ok(r.value ? flowsOf(p, built, r.value) : []);
 }
 
-/** The upper bound of a storage or supplier row under `caps` (litres for storage, units for a supplier). */
-function rowUpper(built: BuiltModel, caps: Caps, row: number): number {
-  for (const [k, r] of built.storageRows) if (r === row) return (caps.storageCm3.get(k) ?? 0) / 1000;
-  for (const [k, r] of built.supplierRows) if (r === row) return caps.supplierUnits.get(k) ?? 0;
-  return Number.POSITIVE_INFINITY;
+/** What `roundLp` reads of one supplier order of a built model. */
+interface OrderInfo {
+  ci: number;
+  col: number;
+  packSize: number;
+  minPacks: number;
+  maxPacks: number;
+  storageRow: number;
+  supplierRow: number;
+  cm3PerPack: number;
+  tierWeight: number;
+  costPerPack: number;
+  /** Its need's balance row and shortage column, and its useful-units column; −1 when absent. */
+  balanceRow: number;
+  shortCol: number;
+  usefulCol: number;
 }
 
 /**
