@@ -51,35 +51,39 @@ async function cancelHeldTransfer(trx: Db, doc: planning.PlanDocument, key: (ite
   return released;
 }
 
-/** Step 2: the plan's transfer documents become draft transfer orders, their stock held at the giver until dispatch. */
+/**
+ * Step 2: the plan's transfer documents become draft transfer orders, their stock held at the
+ * giver until dispatch: every order in one write, then every hold in one ledger batch (all or
+ * nothing, posted in the documents' order).
+ */
 async function makeTransferOrders(trx: Db, planId: string, now: Date): Promise<TransferOrdersResult> {
-  const plan = await planning.requirePlan(trx, planId);
-  const docs = plan.documents.filter((d) => d.kind === 'transfer_order');
+  const docs = (await planning.planDocuments(trx, planId)).filter((d) => d.kind === 'transfer_order');
   const pieces = new Map<string, number>();
   for (const d of docs) pieces.set(`${d.fromId}>${d.toNodeId}`, (pieces.get(`${d.fromId}>${d.toNodeId}`) ?? 0) + 1);
   const seen = new Map<string, number>();
-  for (const d of docs) {
+  const drafts = docs.map((d) => {
     const pair = `${d.fromId}>${d.toNodeId}`;
     const of = pieces.get(pair)!;
     const nth = (seen.get(pair) ?? 0) + 1;
     seen.set(pair, nth);
-    await inventory.createDraftTransfer(trx, { id: d.id, fromNodeId: d.fromId, toNodeId: d.toNodeId, lines: d.lines, note: `sourcing plan ${planId}${of > 1 ? ` (load ${nth} of ${of})` : ''}` }, now);
-    await inventory.postOperations(
-      trx,
-      d.lines.map((l) => ({ kind: 'reserve', key: `plan:${planId}:hold:${d.id}:${l.itemId}`, nodeId: d.fromId, itemId: l.itemId, quantity: l.quantity, reservationId: `transfer:${d.id}:${l.itemId}`, reason: 'manual_hold', note: `held for transfer ${d.id}` })),
-      { now, atomic: true },
-    );
-  }
+    return { id: d.id, fromNodeId: d.fromId, toNodeId: d.toNodeId, lines: d.lines, note: `sourcing plan ${planId}${of > 1 ? ` (load ${nth} of ${of})` : ''}` };
+  });
+  await inventory.createDraftTransfers(trx, drafts, now);
+  await inventory.postOperations(
+    trx,
+    docs.flatMap((d) => d.lines.map((l) => ({ kind: 'reserve' as const, key: `plan:${planId}:hold:${d.id}:${l.itemId}`, nodeId: d.fromId, itemId: l.itemId, quantity: l.quantity, reservationId: `transfer:${d.id}:${l.itemId}`, reason: 'manual_hold' as const, note: `held for transfer ${d.id}` }))),
+    { now, atomic: true },
+  );
   return { transferIds: docs.map((d) => d.id) };
 }
 
 /** Undoes step 2: each draft transfer order cancelled and its holds released; refused once one has been dispatched. */
 async function cancelTransferOrders(trx: Db, planId: string, now: Date): Promise<number> {
-  const plan = await planning.requirePlan(trx, planId);
+  const docs = (await planning.planDocuments(trx, planId)).filter((d) => d.kind === 'transfer_order');
+  const transfers = await inventory.getTransfers(trx, docs.map((d) => d.id));
   let cancelled = 0;
-  for (const d of plan.documents) {
-    if (d.kind !== 'transfer_order') continue;
-    const t = await inventory.getTransfer(trx, d.id);
+  for (const d of docs) {
+    const t = transfers.get(d.id);
     if (!t || t.status === 'cancelled') continue;
     if (t.status !== 'draft') fail({ code: 'conflict', message: `transfer ${d.id} is ${t.status}; the sourcing plan can no longer be undone`, field: 'documents', expected: 'draft transfers', actual: `${d.id}: ${t.status}` });
     await cancelHeldTransfer(trx, d, (itemId) => `plan:${planId}:unhold:${d.id}:${itemId}:${now.getTime()}`, now, `sourcing plan ${planId} undone`);
@@ -137,9 +141,9 @@ export async function undoSourcingPlanApply(db: Db, planId: string, now: () => D
 }
 
 /** The apply's steps one after the other in the caller's transaction (an incident apply's step): all or nothing with it. */
-export async function applySourcingPlanIn(trx: Db, planId: string, now: Date, options: planning.ApplyPlanOptions = {}): Promise<planning.PlanView> {
+export async function applySourcingPlanIn(trx: Db, planId: string, now: Date, options: planning.ApplyPlanOptions = {}): Promise<{ id: string; documents: planning.PlanDocument[] }> {
   for (const step of planApplySteps(planId, () => now, options)) await step.run(trx);
-  return planning.requirePlan(trx, planId);
+  return { id: planId, documents: await planning.planDocuments(trx, planId) };
 }
 
 /**
@@ -169,9 +173,9 @@ export interface UndoDocumentsReport {
  * purchase orders are cancelled; transfers in transit and the diversions are listed for a decision.
  */
 export async function undoPlanDocuments(trx: Db, planId: string, now: Date): Promise<UndoDocumentsReport> {
-  const plan = await planning.requirePlan(trx, planId);
+  const documents = await planning.planDocuments(trx, planId);
   const out: UndoDocumentsReport = { planId, transfersCancelled: [], holdsReleased: 0, purchaseOrdersCancelled: [], forDecision: [] };
-  for (const d of plan.documents) {
+  for (const d of documents) {
     if (d.kind === 'transfer_order') {
       const t = await inventory.getTransfer(trx, d.id);
       if (!t) continue;

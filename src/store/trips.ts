@@ -20,11 +20,12 @@ import {
   type CoolantRule, type FleetVehicleType, type Load, type PlanInput, type PlanNode, type PlanParams, type SolveFn, type TripItem,
   type TemperatureClass, type TripPlanResult, type TripSheet, type TripViolation, type VehicleKind,
 } from '../domain/trips/index.ts';
-import { getTransfer, listTransfers, type TransferView } from './inventory.ts';
+import { getTransfer, getTransfers, listTransfers, type TransferView } from './inventory.ts';
 import { itemsByIds, listNodes, requireNode } from './network.ts';
 import { listOrders, slotViews } from './orders.ts';
 import type { DemoStep } from './demo.ts';
 import type { DB, TripManifestLinesTable, TripPlansTable, TripsTable, TripStopsTable, TripVehiclesTable, TripVehicleTypesTable } from './tables.ts';
+import { jsonRecordset } from './json-rows.ts';
 
 type Db = Kysely<DB>;
 const iso = (d: unknown): string | null => (d ? new Date(d as string).toISOString() : null);
@@ -476,10 +477,11 @@ export async function confirmPlan(db: Db, id: string, now: Date): Promise<PlanVi
   const p = await requirePlan(db, id, true);
   if (p.status !== 'proposed') fail({ code: 'conflict', field: 'id', message: `trip plan ${id} is ${p.status}, not proposed`, expected: 'proposed', actual: p.status });
   if (p.violations.length > 0) fail({ code: 'conflict', field: 'id', message: `trip plan ${id} failed its audit (${p.violations[0].message}); plan again`, expected: 'no violations', actual: p.violations.length });
+  const transfers = await getTransfers(db, p.result.trips.flatMap((trip) => trip.stops.filter((s) => s.loadKind === 'transfer').map((s) => s.loadId)));
   for (const trip of p.result.trips) {
     for (const s of trip.stops) {
       if (s.loadKind === 'transfer') {
-        const t = await getTransfer(db, s.loadId);
+        const t = transfers.get(s.loadId);
         if (!t || t.status !== 'draft') fail({ code: 'conflict', field: 'loads', message: `transfer ${s.loadId} is ${t?.status ?? 'gone'}, no longer open; plan again`, expected: 'draft', actual: t?.status ?? null });
       }
     }
@@ -492,6 +494,7 @@ export async function confirmPlan(db: Db, id: string, now: Date): Promise<PlanVi
   const named = new Map<string, VehicleView[]>();
   for (const v of await listVehicles(db)) named.set(v.vehicleTypeId, [...(named.get(v.vehicleTypeId) ?? []), v]);
   const ids: string[] = [];
+  const manifest: Array<{ t: string; s: number; i: string; n: string; u: string; c: string; q: number }> = [];
   for (const trip of p.result.trips) {
     const tripId = `${p.id}-${trip.ref}`;
     ids.push(tripId);
@@ -513,11 +516,14 @@ export async function confirmPlan(db: Db, id: string, now: Date): Promise<PlanVi
         if (/unique|duplicate/i.test(String((e as Error).message))) fail({ code: 'conflict', field: 'loads', message: `${s.loadKind} ${s.loadId} is already on another trip; plan again`, expected: 'an open load', actual: s.loadId });
         throw e;
       }
-      await sql`
-        INSERT INTO trip_manifest_lines (trip_id, seq, item_id, name, unit, temperature_class, quantity)
-        SELECT ${tripId}::text, ${s.seq}::int, i, n, u, c, q FROM unnest(${s.manifest.map((m) => m.itemId)}::text[], ${s.manifest.map((m) => m.name)}::text[],
-          ${s.manifest.map((m) => m.unit)}::text[], ${s.manifest.map((m) => m.temperatureClass)}::text[], ${s.manifest.map((m) => m.quantity)}::int[]) AS x(i, n, u, c, q)`.execute(db);
+      for (const m of s.manifest) manifest.push({ t: tripId, s: s.seq, i: m.itemId, n: m.name, u: m.unit, c: m.temperatureClass, q: m.quantity });
     }
+  }
+  // Every stop's manifest lines, one statement for the plan (after their stops).
+  if (manifest.length > 0) {
+    await sql`
+      INSERT INTO trip_manifest_lines (trip_id, seq, item_id, name, unit, temperature_class, quantity)
+      SELECT t, s, i, n, u, c, q FROM ${jsonRecordset(manifest, 'x', 't text, s int, i text, n text, u text, c text, q int')}`.execute(db);
   }
   await sql`UPDATE trip_plans SET status = 'confirmed', decided_at = ${now} WHERE id = ${id}`.execute(db);
   return { ...(await getPlan(db, id))!, tripIds: ids };

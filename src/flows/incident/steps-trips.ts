@@ -95,8 +95,9 @@ function runsOf(nowMs: number, waves: string[], hours: number): Array<{ day: str
 /** Draft transfer orders, as loads. */
 export async function draftTransfers(db: Db, ids: string[]): Promise<TransferToCarry[]> {
   const out: TransferToCarry[] = [];
+  const transfers = await inventory.getTransfers(db, ids);
   for (const id of ids) {
-    const t = await inventory.getTransfer(db, id);
+    const t = transfers.get(id);
     if (t && t.status === 'draft') out.push({ id, fromNodeId: t.fromNodeId, toNodeId: t.toNodeId, lines: t.lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity })) });
   }
   return out;
@@ -295,7 +296,7 @@ export function tripsStep(sourcingPlanIds: (db: Db) => Promise<string[]>, now: D
   const prepare = async (db: Db): Promise<PreparedTrips> => {
     const planIds = await sourcingPlanIds(db);
     const transferIds: string[] = [];
-    for (const id of planIds) for (const d of (await planning.requirePlan(db, id)).documents) if (d.kind === 'transfer_order') transferIds.push(d.id);
+    for (const id of planIds) for (const d of await planning.planDocuments(db, id)) if (d.kind === 'transfer_order') transferIds.push(d.id);
     return prepareTrips(db, { transfers: await draftTransfers(db, transferIds), purchaseOrders: await openPurchaseOrders(db, planIds), now }, options);
   };
   return {
