@@ -38,16 +38,17 @@ function throwUnlessOkOrGone(outcomes: inventory.PostOutcome[]): number {
   return outcomes.filter((o) => o.ok).length;
 }
 
-/** Releases a draft transfer's holds at the giver and cancels it. */
-async function cancelHeldTransfer(trx: Db, doc: planning.PlanDocument, key: (itemId: string) => string, now: Date, note?: string): Promise<number> {
+/** Releases draft transfers' holds at the giver (one ledger batch, in the documents' order) and cancels them; the holds released. */
+async function cancelHeldTransfers(trx: Db, docs: planning.PlanDocument[], key: (doc: planning.PlanDocument, itemId: string) => string, now: Date, note?: string): Promise<number> {
+  if (docs.length === 0) return 0;
   const released = throwUnlessOkOrGone(
     await inventory.postOperations(
       trx,
-      doc.lines.map((l) => ({ kind: 'release', key: key(l.itemId), reservationId: `transfer:${doc.id}:${l.itemId}`, reason: 'manual', ...(note ? { note } : {}) })),
+      docs.flatMap((doc) => doc.lines.map((l) => ({ kind: 'release' as const, key: key(doc, l.itemId), reservationId: `transfer:${doc.id}:${l.itemId}`, reason: 'manual' as const, ...(note ? { note } : {}) }))),
       { now, atomic: false },
     ),
   );
-  await inventory.cancelDraftTransfer(trx, doc.id);
+  await inventory.cancelDraftTransfers(trx, docs.map((d) => d.id));
   return released;
 }
 
@@ -81,15 +82,15 @@ async function makeTransferOrders(trx: Db, planId: string, now: Date): Promise<T
 async function cancelTransferOrders(trx: Db, planId: string, now: Date): Promise<number> {
   const docs = (await planning.planDocuments(trx, planId)).filter((d) => d.kind === 'transfer_order');
   const transfers = await inventory.getTransfers(trx, docs.map((d) => d.id));
-  let cancelled = 0;
+  const drafts: planning.PlanDocument[] = [];
   for (const d of docs) {
     const t = transfers.get(d.id);
     if (!t || t.status === 'cancelled') continue;
     if (t.status !== 'draft') fail({ code: 'conflict', message: `transfer ${d.id} is ${t.status}; the sourcing plan can no longer be undone`, field: 'documents', expected: 'draft transfers', actual: `${d.id}: ${t.status}` });
-    await cancelHeldTransfer(trx, d, (itemId) => `plan:${planId}:unhold:${d.id}:${itemId}:${now.getTime()}`, now, `sourcing plan ${planId} undone`);
-    cancelled++;
+    drafts.push(d);
   }
-  return cancelled;
+  await cancelHeldTransfers(trx, drafts, (d, itemId) => `plan:${planId}:unhold:${d.id}:${itemId}:${now.getTime()}`, now, `sourcing plan ${planId} undone`);
+  return drafts.length;
 }
 
 /** The steps of a plan's apply (the same on a run, a resume and an undo). */
@@ -175,12 +176,14 @@ export interface UndoDocumentsReport {
 export async function undoPlanDocuments(trx: Db, planId: string, now: Date): Promise<UndoDocumentsReport> {
   const documents = await planning.planDocuments(trx, planId);
   const out: UndoDocumentsReport = { planId, transfersCancelled: [], holdsReleased: 0, purchaseOrdersCancelled: [], forDecision: [] };
+  const transfers = await inventory.getTransfers(trx, documents.filter((d) => d.kind === 'transfer_order').map((d) => d.id));
+  const drafts: planning.PlanDocument[] = [];
   for (const d of documents) {
     if (d.kind === 'transfer_order') {
-      const t = await inventory.getTransfer(trx, d.id);
+      const t = transfers.get(d.id);
       if (!t) continue;
       if (t.status === 'draft') {
-        out.holdsReleased += await cancelHeldTransfer(trx, d, (itemId) => `plan:${planId}:undo:${d.id}:${itemId}`, now);
+        drafts.push(d);
         out.transfersCancelled.push(d.id);
       } else if (t.status === 'in_transit') out.forDecision.push({ kind: 'transfer_order', id: d.id, status: t.status, note: 'on the road: receive it, then move the stock back if it is not needed' });
     } else if (d.kind === 'purchase_order') {
@@ -189,6 +192,8 @@ export async function undoPlanDocuments(trx: Db, planId: string, now: Date): Pro
       out.forDecision.push({ kind: 'diversion', id: d.id, status: 'applied', note: 'the DC shipment goes to the new node; send it back or keep it' });
     }
   }
+  // The draft transfer orders together: their holds released in one ledger batch, then cancelled.
+  out.holdsReleased = await cancelHeldTransfers(trx, drafts, (d, itemId) => `plan:${planId}:undo:${d.id}:${itemId}`, now);
   return out;
 }
 

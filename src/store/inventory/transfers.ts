@@ -140,3 +140,14 @@ export async function cancelDraftTransfer(trx: Db, id: string): Promise<Transfer
   await sql`UPDATE stock_transfers SET status = 'cancelled' WHERE id = ${id}`.execute(trx);
   return (await getTransfer(trx, id))!;
 }
+
+/** Cancels several draft transfers (one statement), like `cancelDraftTransfer` for each; refused, naming the first, when one is missing or not a draft. */
+export async function cancelDraftTransfers(trx: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const done = await sql<{ id: string }>`UPDATE stock_transfers SET status = 'cancelled' WHERE id = ANY(${[...ids]}::text[]) AND status = 'draft' RETURNING id`.execute(trx);
+  const got = new Set(done.rows.map((r) => r.id));
+  const other = ids.find((id) => !got.has(id));
+  if (other === undefined) return;
+  const t = await requireTransfer(trx, other);
+  fail({ code: 'conflict', message: `transfer ${other} is ${t.status}; only a draft can be cancelled`, field: 'id', expected: 'draft', actual: t.status });
+}
