@@ -338,12 +338,12 @@ export async function preparePlan(db: Db, request: PlanRequest, solve: SolveFn):
 /** Plans given loads (and audits the result): the common end of `preparePlan` and `prepareLoadsPlan`. Reads only. */
 async function solvePlan(
   db: Db,
-  x: { day: string; request: PlanRequest; wave: string | null; window: [number, number]; fleet: FleetVehicleType[]; planNodes: Map<string, PlanNode>; loads: Load[]; params: Partial<PlanParams>; coolant: CoolantRule; busyUntil?: ReadonlyMap<string, number> },
+  x: { day: string; request: PlanRequest; wave: string | null; window: [number, number]; fleet: FleetVehicleType[]; planNodes: Map<string, PlanNode>; loads: Load[]; params: Partial<PlanParams>; coolant: CoolantRule; busyUntil?: ReadonlyMap<string, number>; items?: ReadonlyMap<string, TripItem> },
   solve: SolveFn,
 ): Promise<PlanDraft> {
   const { day, request, wave, window, fleet, planNodes, loads, params } = x;
   const settings = { coolant: x.coolant };
-  const items = await loadItems(db, loads);
+  const items = x.items ?? (await loadItems(db, loads));
   const busyUntil = x.busyUntil ?? (await busyVehicles(db, day, params.turnaroundS ?? DEFAULT_PLAN_PARAMS.turnaroundS));
   const input: PlanInput = {
     day, window, fleet, nodes: planNodes, items, loads, busyUntil, params, coolant: settings.coolant, seed: request.seed ?? 1,
@@ -375,6 +375,8 @@ export interface LoadsPlanRequest {
    * default: from the day's confirmed trips. `confirmPlan` checks again against the stored trips.
    */
   busyUntil?: ReadonlyMap<string, number>;
+  /** The loads' items, when the caller read them already (several runs over the same loads); default: read here. */
+  items?: ReadonlyMap<string, TripItem>;
   /** Restrict the fleet to the vehicles that have a compartment of one of these classes. */
   classes?: TemperatureClass[];
   /** Rounds per vehicle over the rest of the day (not for a wave); default the settings' `times.maxRounds`. */
@@ -406,7 +408,7 @@ export async function prepareLoadsPlan(db: Db, r: LoadsPlanRequest, solve: Solve
     params.maxRounds = 1;
   } else if (r.maxRounds !== undefined) params.maxRounds = r.maxRounds;
   const request: PlanRequest = { day, mode: r.mode, ...(r.wave ? { wave: r.wave } : {}), seed: r.seed ?? 1, ...(r.timeLimitS !== undefined ? { timeLimitS: r.timeLimitS } : { maxIterations: r.maxIterations ?? 2000 }) };
-  return solvePlan(db, { day, request, wave: r.wave ?? null, window, fleet, planNodes, loads: r.loads, params, coolant: settings.coolant, ...(r.busyUntil ? { busyUntil: r.busyUntil } : {}) }, solve);
+  return solvePlan(db, { day, request, wave: r.wave ?? null, window, fleet, planNodes, loads: r.loads, params, coolant: settings.coolant, ...(r.busyUntil ? { busyUntil: r.busyUntil } : {}), ...(r.items ? { items: r.items } : {}) }, solve);
 }
 
 function nextWave(waves: string[]): string {

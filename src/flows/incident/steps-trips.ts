@@ -208,7 +208,7 @@ export async function prepareTrips(db: Db, input: { transfers: TransferToCarry[]
       const these = pending.filter((r) => r.readyMs <= run.ms && (mode === 'day' || !r.cold));
       if (these.length === 0 || performance.now() > deadline) continue;
       const busyUntil = await busyOn(run.day);
-      const draft = await trips.prepareLoadsPlan(db, { day: run.day, mode: mode === 'wave' ? 'wave' : 'cold', ...(mode === 'wave' && run.wave ? { wave: run.wave } : { maxRounds: dayRounds }), fromS: run.s, loads: these.map((r) => r.load), busyUntil, seed: (o.seed ?? 1) + out.runs.length, maxIterations }, solve);
+      const draft = await trips.prepareLoadsPlan(db, { day: run.day, mode: mode === 'wave' ? 'wave' : 'cold', ...(mode === 'wave' && run.wave ? { wave: run.wave } : { maxRounds: dayRounds }), fromS: run.s, loads: these.map((r) => r.load), busyUntil, items, seed: (o.seed ?? 1) + out.runs.length, maxIterations }, solve);
       drafts.push(draft);
       const done = new Set<string>();
       if (draft.violations.length > 0) {
