@@ -1,10 +1,10 @@
-/** The sourcing bound: valid (LP ≤ Lagrangian ≤ proven optimum ≤ plan) and the exact per-need block minimum. */
+/** The sourcing bound: valid (LP ≤ Lagrangian ≤ proven optimum ≤ plan), the item blocks' order and stop rule, and the exact per-need block minimum. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultSolver } from '../../../solver/highs.ts';
 import { seededRandom } from '../../shared/random.ts';
 import { syntheticSourcing } from '../synthetic.ts';
-import { needMinimum } from './bound.ts';
+import { itemSurplus, needMinimum, roundUpSurplus } from './bound.ts';
 import { planSourcing, type PlanSummary } from './plan.ts';
 import type { SourcingInput } from './prepare.ts';
 
@@ -23,7 +23,7 @@ describe('the Lagrangian bound of an LP-rounded plan', () => {
     expect(mip.status).toBe('optimal');
     // LP rounding: without item blocks (LP + per-need blocks), then with every item's block solved.
     const lp = await summary({ ...input, params: { maxTotalColumnsMip: 0, boundTimeS: 0 } });
-    const lifted = await summary({ ...input, params: { maxTotalColumnsMip: 0, boundTimeS: 60, boundMaxItems: 10_000, boundBlockColumns: 1e9 } });
+    const lifted = await summary({ ...input, params: { maxTotalColumnsMip: 0, boundTimeS: 60, boundMaxItems: 10_000, boundBlockColumns: 1e9, boundTargetGapPct: 0 } });
     expect(lifted.method).toBe('lp_rounding');
     expect(lifted.boundKind).toBe('lagrangian');
     // bound ≤ optimum ≤ plan, and solving the item blocks only raises the bound.
@@ -39,8 +39,10 @@ describe('the Lagrangian bound of an LP-rounded plan', () => {
 });
 
 describe('the bound does not depend on how fast the machine is', () => {
-  it('is the same when the clock runs fast (a loaded machine) as when it stands still', async () => {
-    const input = { ...syntheticSourcing({ nodes: 6, items: 80, random: seededRandom(5) }), params: { maxTotalColumnsMip: 0, boundMaxItems: 20 } };
+  // Without a target (a count of blocks), and with one the blocks reach part way (1 %: the LP and
+  // per-need blocks prove 1.75 % on this instance, all item blocks 0.35 %).
+  it.each([0, 1])('is the same when the clock runs fast (a loaded machine) as when it stands still (boundTargetGapPct %s)', async (boundTargetGapPct) => {
+    const input = { ...syntheticSourcing({ nodes: 6, items: 80, random: seededRandom(5) }), params: { maxTotalColumnsMip: 0, boundMaxItems: 20, boundTargetGapPct } };
     const still = await planSourcing(input, defaultSolver, () => 0);
     // Every reading of this clock is a quarter of a second later than the one before.
     let t = 0;
@@ -49,6 +51,63 @@ describe('the bound does not depend on how fast the machine is', () => {
     expect(still.value.summary.boundKind).toBe('lagrangian');
     expect(fast.value.summary.bound).toBe(still.value.summary.bound);
     expect(fast.value.summary.objective).toBe(still.value.summary.objective);
+  });
+});
+
+describe('the item blocks of the bound', () => {
+  const input = syntheticSourcing({ nodes: 6, items: 80, random: seededRandom(5) });
+  const lpRounding = { maxTotalColumnsMip: 0, boundMaxItems: 10_000, boundBlockColumns: 1e9, boundBlockShare: 1 };
+
+  it('stop once the bound proves the plan within boundTargetGapPct, and the gap is the proven one', async () => {
+    const none = await summary({ ...input, params: { ...lpRounding, boundTimeS: 0 } });
+    const all = await summary({ ...input, params: { ...lpRounding, boundTargetGapPct: 0 } });
+    const target = await summary({ ...input, params: { ...lpRounding, boundTargetGapPct: 1 } });
+    const loose = await summary({ ...input, params: { ...lpRounding, boundTargetGapPct: 100 } });
+    // The same plan whatever the bound.
+    expect(new Set([none.objective, all.objective, target.objective, loose.objective]).size).toBe(1);
+    expect(none.gapPct!).toBeGreaterThan(1);
+    expect(all.gapPct!).toBeLessThan(1);
+    // Within the target, by some blocks but not all of them.
+    expect(target.gapPct!).toBeLessThanOrEqual(1);
+    expect(target.bound!).toBeGreaterThan(none.bound!);
+    expect(target.bound!).toBeLessThan(all.bound!);
+    // A target the LP and per-need blocks already meet solves no item block.
+    expect(loose.bound).toBe(none.bound);
+  });
+
+  it('come in the order of their promise: the first tenth lifts the bound more than half of the way', async () => {
+    // 10 × 150: ranked by their fractional packs times price (the earlier order) the first 7 of the
+    // 70 blocks gave 42 % of the lift of all of them, by the rounding up of each need alone 27 %.
+    const other = syntheticSourcing({ nodes: 10, items: 150, random: seededRandom(2) });
+    const none = await summary({ ...other, params: { ...lpRounding, boundTimeS: 0 } });
+    const all = await summary({ ...other, params: { ...lpRounding, boundTargetGapPct: 0 } });
+    const first = await summary({ ...other, params: { ...lpRounding, boundMaxItems: 7, boundTargetGapPct: 0 } });
+    expect((first.bound! - none.bound!) / (all.bound! - none.bound!)).toBeGreaterThan(0.5);
+  });
+});
+
+describe('the promise of an item block', () => {
+  it("counts the units an order rounds up by beyond what the need's other sources bring", () => {
+    // Not taken, or whole: nothing to round.
+    expect(roundUpSurplus(0, 10, 1, 0)).toBe(0);
+    expect(roundUpSurplus(3, 10, 1, 0)).toBe(0);
+    // 0.2 of a pack up to the MOQ of one pack: 8 units, less what transfers bring (5, then 20).
+    expect(roundUpSurplus(0.2, 10, 1, 0)).toBeCloseTo(0.8, 9);
+    expect(roundUpSurplus(0.2, 10, 1, 5)).toBeCloseTo(0.3, 9);
+    expect(roundUpSurplus(0.2, 10, 1, 20)).toBe(0);
+    // Below an MOQ of 3 packs, and between whole packs above it.
+    expect(roundUpSurplus(1.5, 10, 3, 0)).toBeCloseTo(1.5, 9);
+    expect(roundUpSurplus(3.25, 10, 3, 0)).toBeCloseTo(0.75, 9);
+  });
+
+  it('rounds what the whole item buys up to whole packs and the MOQ of its cheapest offer', () => {
+    // Two needs buy 0.8 and 0.4 of a 10-unit pack: 12 units, at least 2 packs (8 units more).
+    expect(itemSurplus(12, [{ unitCost: 1_421, pack: 10, minUnits: 10 }])).toBeCloseTo(8 * 1_421, 6);
+    // A dearer offer in packs of 3 buys exactly 12: no surplus.
+    expect(itemSurplus(12, [{ unitCost: 10, pack: 10, minUnits: 10 }, { unitCost: 12, pack: 3, minUnits: 3 }])).toBe(0);
+    // The MOQ binds: 5 units bought, at least 30.
+    expect(itemSurplus(5, [{ unitCost: 2, pack: 10, minUnits: 30 }])).toBe(50);
+    expect(itemSurplus(5, [])).toBe(0);
   });
 });
 

@@ -136,11 +136,31 @@ export interface ItemBlock {
   needs: number[];
   /** The block's LP value at the relaxed rows' reduced costs. */
   lpValue: number;
-  /** Fractional order packs in the LP answer, weighted by their price: the order to solve blocks in. */
+  /** A cheap prediction of what solving the block adds to the bound: the order to solve blocks in (see `itemBlocks`). */
   promise: number;
+  /** Fractional order packs in the LP answer weighted by their price: blocks with none are not solved; breaks ties of `promise`. */
+  fractional: number;
 }
 
-/** Column costs with the storage and supplier duals priced in, and each item's block. */
+/**
+ * Column costs with the storage and supplier duals priced in, and each item's block.
+ *
+ * A block's `promise` predicts its lift before its MIP is solved, from the LP answer alone. The
+ * block must turn the LP's fractional orders into whole packs (each 0 or at least its MOQ), which
+ * costs in two ways the LP does not pay:
+ * - the item as a whole: its givers' stock can move between its needs, but the units the LP buys
+ *   (all its orders together) still have to be bought in whole packs of some offer, at least its
+ *   MOQ: the cheapest fractional offer's price times the units that rounds up by;
+ * - each need: units an order rounded up adds can replace what the need's transfers and
+ *   diversions bring (that stock then serves other needs), but units beyond those are surplus at
+ *   the order's unit price: Σ over fractional orders of (costPerPack / pack) ·
+ *   max(0, units up − the need's other inflow) (`roundUpSurplus`).
+ * The promise is the sum of the two. Where givers run dry (small networks) the first dominates;
+ * where an item has many needs and spare stock (50 × 2,000) the second. Measured by solving every
+ * block once: at 50 × 2,000 (1,514 blocks) the bound reaches a 5 % gap with 60 blocks in this order
+ * against 91 ranked by `fractional` (and with ~40 % less block CPU, the blocks it picks being
+ * smaller MIPs); at 5 × 500 the first 37 blocks give 3.54 % against 4.04 %.
+ */
 export function itemBlocks(p: Prepared, built: BuiltModel, needIdx: readonly number[], values: Float64Array, rowDuals: Float64Array): { blocks: ItemBlock[]; storageDual: Map<string, number>; supplierDual: Map<string, number> } {
   const m = built.model;
   const ctil = m.colCost.slice();
@@ -162,29 +182,76 @@ export function itemBlocks(p: Prepared, built: BuiltModel, needIdx: readonly num
     if (l) l.push(col);
     else shortByItem.set(itemId, [col]);
   }
+  const cs = p.candidates;
   const blocks: ItemBlock[] = [];
+  const offers: RoundingOffer[] = [];
   for (const [itemId, needs] of byItem) {
     let lpValue = 0;
-    let promise = 0;
+    let fractional = 0;
+    let needSurplus = 0;
+    let boughtUnits = 0;
+    offers.length = 0;
     for (const col of shortByItem.get(itemId) ?? []) lpValue += ctil[col] * values[col];
-    for (const ni of needs) for (let ci = p.candidates.needStart[ni]; ci < p.candidates.needStart[ni + 1]; ci++) {
-      const col = built.candCol.get(ci);
-      if (col === undefined) continue;
-      lpValue += ctil[col] * values[col];
-      if (!p.candidates.isOrder(ci)) continue;
-      const k = values[col];
-      const minPacks = Math.max(1, Math.ceil(p.candidates.moqUnitsOf(ci) / p.candidates.packSizeOf(ci)));
-      const off = k < minPacks ? (k > 1e-6 ? minPacks - k : 0) : Math.abs(k - Math.round(k));
-      promise += off * Math.abs(ctil[col]);
+    for (const ni of needs) {
+      // What the need's transfers and diversions bring: what an order rounded up can replace.
+      let inflow = 0;
+      for (let ci = cs.needStart[ni]; ci < cs.needStart[ni + 1]; ci++) {
+        const col = built.candCol.get(ci);
+        if (col === undefined) continue;
+        lpValue += ctil[col] * values[col];
+        if (!cs.isOrder(ci)) inflow += values[col];
+      }
+      for (let ci = cs.needStart[ni]; ci < cs.needStart[ni + 1]; ci++) {
+        const col = built.candCol.get(ci);
+        if (col === undefined || !cs.isOrder(ci)) continue;
+        const k = values[col];
+        const pack = cs.packSizeOf(ci);
+        const minPacks = Math.max(1, Math.ceil(cs.moqUnitsOf(ci) / pack));
+        boughtUnits += k * pack;
+        const off = k < minPacks ? (k > 1e-6 ? minPacks - k : 0) : Math.abs(k - Math.round(k));
+        if (off <= 1e-6) continue;
+        fractional += off * Math.abs(ctil[col]);
+        needSurplus += roundUpSurplus(k, pack, minPacks, inflow) * Math.abs(ctil[col]);
+        offers.push({ unitCost: Math.abs(ctil[col]) / pack, pack, minUnits: minPacks * pack });
+      }
     }
-    if (promise > 1e-6) blocks.push({ itemId, needs, lpValue, promise });
+    if (fractional > 1e-6) blocks.push({ itemId, needs, lpValue, promise: itemSurplus(boughtUnits, offers) + needSurplus, fractional });
   }
-  blocks.sort((a, b) => b.promise - a.promise || a.itemId.localeCompare(b.itemId));
+  blocks.sort((a, b) => b.promise - a.promise || b.fractional - a.fractional || a.itemId.localeCompare(b.itemId));
   const storageDual = new Map<string, number>();
   for (const [k, r] of built.storageRows) storageDual.set(k, rowDuals[r]);
   const supplierDual = new Map<string, number>();
   for (const [k, r] of built.supplierRows) supplierDual.set(k, rowDuals[r]);
   return { blocks, storageDual, supplierDual };
+}
+
+/**
+ * Packs (a fraction) that rounding an order of `packs` (its LP value) up to a count its MOQ allows
+ * adds beyond `inflow` units of the need's other sources, which it can replace; 0 when the order
+ * is whole or not taken. Only rounding up counts, so 0.2 of a pack weighs more than 0.8.
+ */
+export function roundUpSurplus(packs: number, pack: number, minPacks: number, inflow: number): number {
+  if (packs <= 1e-6) return 0;
+  const up = packs < minPacks ? minPacks - packs : Math.ceil(packs - 1e-6) - packs;
+  if (up <= 1e-6) return 0;
+  return Math.max(0, up * pack - inflow) / pack;
+}
+
+/** A supplier offer an item's LP answer buys a fraction of: its (priced) cost per unit, pack and MOQ in units. */
+export interface RoundingOffer {
+  unitCost: number;
+  pack: number;
+  minUnits: number;
+}
+
+/**
+ * The cheapest cost of buying `units` (all an item's orders together) as whole packs of one of
+ * `offers`, at least its MOQ, beyond paying for exactly `units`; 0 without offers.
+ */
+export function itemSurplus(units: number, offers: readonly RoundingOffer[]): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (const o of offers) best = Math.min(best, o.unitCost * (Math.max(o.minUnits, Math.ceil(units / o.pack - 1e-9) * o.pack) - units));
+  return Number.isFinite(best) ? Math.max(0, best) : 0;
 }
 
 /** An item block as a MIP: the item's model with the storage and supplier rows priced in at `duals` and dropped. */

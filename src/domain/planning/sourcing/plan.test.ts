@@ -83,6 +83,7 @@ describe('planSourcing on bad input', () => {
       i.supplierItems = [{ supplierId: 's', itemId: 'rice', packSize: 0, moqUnits: 0, leadTimeH: 1, expeditedLeadTimeH: null, expeditePremiumFenPerUnit: 0, deliveryFenPerUnit: 0 }];
     }, 'validation_failed', 'supplierItems.0.packSize'],
     ['a suspended receiver', (i) => (i.nodes = i.nodes.map((n) => (n.id === 'B' ? { ...n, status: 'suspended' } : n))), 'node_not_trading', 'receivers.0'],
+    ['a negative target gap for the bound', (i) => (i.params = { boundTargetGapPct: -1 }), 'validation_failed', 'params.boundTargetGapPct'],
   ];
   it.each(cases)('rejects %s, naming the field', async (_name, mutate, code, field) => {
     const input = giverKeeps();

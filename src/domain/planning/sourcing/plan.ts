@@ -93,6 +93,7 @@ async function planPrepared(p: Prepared, solver: MipSolver, monotonicMs: () => n
   let proven = true;
   let columns = 0;
   let chunks = 0;
+  let audited: PlanMetrics | null = null;
   if (p.needs.length > 0) {
     const allNeeds = p.needs.map((n) => n.index);
     columns = allNeeds.reduce((s, ni) => s + columnsOf(p, ni), 0);
@@ -125,13 +126,16 @@ async function planPrepared(p: Prepared, solver: MipSolver, monotonicMs: () => n
     if (!proven) flows = greedyPlan(p, flows);
     progress(`solved: ${method}, ${chunks} chunk(s), ${columns} columns`);
     if (lps) {
-      const lifted = await liftedBound(p, solver, lps, columns, monotonicMs);
+      // The plan audited before its bound: the bound stops once it proves the plan within `boundTargetGapPct`.
+      audited = evaluate(p, flows);
+      const lifted = await liftedBound(p, solver, lps, columns, audited.objective, monotonicMs);
       bound = lifted.bound;
       boundKind = lifted.kind;
       progress(`bound: ${lifted.kind} ${Math.round(lifted.bound)}, ${lifted.items} item blocks`);
     }
   }
-  let metrics = evaluate(p, flows);
+  let metrics = audited ?? evaluate(p, flows);
+  audited = null;
   if (metrics.violations.length > 0) {
     // The solver's answer breaks a rule the audit checks (for instance a tolerance): fall back to greedy.
     warnings.push(`solver plan failed the audit (${metrics.violations[0]}); using the greedy plan`);
@@ -222,15 +226,17 @@ function chunkLp(p: Prepared, built: BuiltModel, needIdx: readonly number[], r: 
  * solved exactly (cheap), then the most promising items' blocks as small MIPs, two at a time, up
  * to `boundMaxItems` items and `boundBlockColumns` columns in all, none above `BLOCK_MAX_COLUMNS`
  * (so a bigger network, whose item blocks are bigger, solves fewer of them). An item solved counts the larger of its two lifts (both are valid).
+ * No block starts once the blocks solved so far, in their ranked order, prove `objective` (the
+ * plan's) within `boundTargetGapPct`; the bound then counts exactly that prefix of blocks.
  *
  * The work is a count, not a time: every block MIP is stopped by a node limit (its dual bound is
  * still valid), so a loaded machine proves the same bound as an idle one, only later. Flows are
  * continuous in the blocks (a relaxation of the block, so still a valid bound, and far cheaper).
  * `boundTimeS` is only a safety net (an extreme machine): past it no new block starts.
  */
-async function liftedBound(p: Prepared, solver: MipSolver, lps: ChunkLp[], modelColumns: number, monotonicMs: () => number): Promise<{ bound: number; kind: 'lp' | 'lagrangian'; items: number }> {
+async function liftedBound(p: Prepared, solver: MipSolver, lps: ChunkLp[], modelColumns: number, objective: number, monotonicMs: () => number): Promise<{ bound: number; kind: 'lp' | 'lagrangian'; items: number }> {
   const started = monotonicMs();
-  const ranked = lps.flatMap((ch, c) => ch.blocks.map((b) => ({ c, b }))).sort((x, y) => y.b.promise - x.b.promise || x.c - y.c || x.b.itemId.localeCompare(y.b.itemId));
+  const ranked = lps.flatMap((ch, c) => ch.blocks.map((b) => ({ c, b }))).sort((x, y) => y.b.promise - x.b.promise || y.b.fractional - x.b.fractional || x.c - y.c || x.b.itemId.localeCompare(y.b.itemId));
   // The blocks to solve, chosen before any is solved: the most promising, up to a number of items and of columns.
   const queue: typeof ranked = [];
   const budgetColumns = Math.min(p.params.boundBlockColumns, Math.ceil(modelColumns * p.params.boundBlockShare));
@@ -244,28 +250,44 @@ async function liftedBound(p: Prepared, solver: MipSolver, lps: ChunkLp[], model
     queue.push(q);
     columns += cols;
   }
-  const solved = new Map<string, number>();
+  // The bound without item blocks: the chunks' LPs and every need's block.
+  let base = 0;
+  for (const ch of lps) {
+    base += ch.lp;
+    for (const v of ch.needLift.values()) base += Math.max(0, v);
+  }
+  // What each queued block adds over its item's per-need lift, once solved (null: not solved).
+  const gains: Array<number | null> = queue.map(() => null);
+  // The blocks counted: the longest solved prefix of the queue, cut where it first proves the plan
+  // within the target. Only a prefix counts, so the bound does not depend on which lane finished first.
+  let counted = 0;
+  let proven = base;
+  let reached = false;
+  const within = (bound: number) => objective > 0 && ((objective - bound) / objective) * 100 <= p.params.boundTargetGapPct;
   const full = fullCaps(p);
   let next = 0;
-  const more = () => next < queue.length && monotonicMs() - started < p.params.boundTimeS * 1000;
+  const more = () => next < queue.length && !reached && monotonicMs() - started < p.params.boundTimeS * 1000;
   const lane = async () => {
     while (more()) {
-      const { c, b } = queue[next++];
+      const i = next++;
+      const { c, b } = queue[i];
       const m = blockModel(buildModel(p, b.needs, full, { integerFlows: false }), lps[c].storageDual, lps[c].supplierDual);
       // Started from "nothing sourced" (always feasible), so the MIP has an incumbent and a bound at once.
       const r = await solver.solve(m.model, { timeLimitS: BLOCK_SAFETY_S, mipRelGap: 1e-3, maxNodes: BLOCK_MAX_NODES, boundOnly: true, start: startFrom(p, m, []) });
-      if (r.bound !== null && Number.isFinite(r.bound) && r.status !== 'error') solved.set(`${c}|${b.itemId}`, r.bound - b.lpValue);
+      const needLift = Math.max(0, lps[c].needLift.get(b.itemId) ?? 0);
+      gains[i] = r.bound !== null && Number.isFinite(r.bound) && r.status !== 'error' ? Math.max(0, r.bound - b.lpValue - needLift) : 0;
+      while (!reached && counted < queue.length && gains[counted] !== null) {
+        proven += gains[counted++]!;
+        reached = within(proven);
+      }
     }
   };
-  if (p.params.boundTimeS > 0) await Promise.all(Array.from({ length: Math.max(1, Math.min(2, solver.concurrency ?? 1)) }, lane));
-  let bound = 0;
-  let lift = 0;
-  lps.forEach((ch, c) => {
-    bound += ch.lp;
-    const items = new Set([...ch.needLift.keys(), ...ch.blocks.map((b) => b.itemId)]);
-    for (const itemId of items) lift += Math.max(ch.needLift.get(itemId) ?? 0, solved.get(`${c}|${itemId}`) ?? Number.NEGATIVE_INFINITY);
-  });
-  return lift > 1e-6 ? { bound: bound + lift, kind: 'lagrangian', items: solved.size } : { bound, kind: 'lp', items: solved.size };
+  if (!within(base) && p.params.boundTimeS > 0) await Promise.all(Array.from({ length: Math.max(1, Math.min(2, solver.concurrency ?? 1)) }, lane));
+  // Without a target reached, every block solved counts (a safety-net stop can leave gaps in the prefix).
+  if (!reached) proven = base + gains.reduce<number>((s, g) => s + (g ?? 0), 0);
+  const items = reached ? counted : gains.filter((g) => g !== null).length;
+  const lp = lps.reduce((s, ch) => s + ch.lp, 0);
+  return proven - lp > 1e-6 ? { bound: proven, kind: 'lagrangian', items } : { bound: lp, kind: 'lp', items };
 }
 
 /**

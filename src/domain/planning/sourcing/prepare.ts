@@ -87,6 +87,7 @@ export function prepare(input: SourcingInput): Result<Prepared> {
     checkNonNegInt('params.boundMaxItems', params.boundMaxItems) ??
     checkNonNegInt('params.boundBlockColumns', params.boundBlockColumns) ??
     checkShare('params.boundBlockShare', params.boundBlockShare) ??
+    checkNonNegNumber('params.boundTargetGapPct', params.boundTargetGapPct) ??
     input.items.map((i, k) => checkNonNegInt(`items.${k}.volumeCm3`, i.volumeCm3)).find(Boolean) ??
     // The two long lists are checked value first, the field named only for the first bad one.
     firstBad(input.targets, (t) => nodes.has(t.nodeId) && items.has(t.itemId) && isNonNegInt(t.targetUnits), (t, k) =>
