@@ -495,33 +495,60 @@ export async function confirmPlan(db: Db, id: string, now: Date): Promise<PlanVi
   }
   const named = new Map<string, VehicleView[]>();
   for (const v of await listVehicles(db)) named.set(v.vehicleTypeId, [...(named.get(v.vehicleTypeId) ?? []), v]);
+  // The trips, their stops and the stops' manifest lines are written in one statement each.
   const ids: string[] = [];
+  const tripRows: Array<Record<string, unknown>> = [];
+  const stopRows: Array<Record<string, unknown>> = [];
   const manifest: Array<{ t: string; s: number; i: string; n: string; u: string; c: string; q: number }> = [];
+  const onTrip = (s: { loadKind: string; loadId: string }): never => fail({ code: 'conflict', field: 'loads', message: `${s.loadKind} ${s.loadId} is already on another trip; plan again`, expected: 'an open load', actual: s.loadId });
+  const notePars = p.coolantNoteParams && Object.keys(p.coolantNoteParams).length > 0 ? p.coolantNoteParams : null;
+  // A load already on an active stop (another plan's trip), or twice in this plan (its second
+  // stop would find the first active): the first such stop in order is named.
+  const stops = p.result.trips.flatMap((trip) => trip.stops);
+  const seen = new Set(
+    stops.length === 0
+      ? []
+      : (await sql<{ load_kind: string; load_id: string }>`SELECT load_kind, load_id FROM trip_stops WHERE active
+          AND (load_kind, load_id) IN (SELECT * FROM unnest(${stops.map((s) => s.loadKind)}::text[], ${stops.map((s) => s.loadId)}::text[]))`.execute(db)).rows.map((r) => `${r.load_kind}\u0000${r.load_id}`),
+  );
   for (const trip of p.result.trips) {
     const tripId = `${p.id}-${trip.ref}`;
     ids.push(tripId);
     const k = Number(trip.vehicleKey.split('#')[1]) - 1;
     const v = named.get(trip.vehicleTypeId)?.[k] ?? null;
-    await sql`
-      INSERT INTO trips (id, plan_id, ref, day, status, vehicle_type_id, vehicle_key, vehicle_id, driver_name, driver_phone, origin_node_id, end_node_id,
-        leave_home_s, depart_s, return_s, distance_m, deadhead_m, travel_s, cost_fen, load, coolant, coolant_note, coolant_note_params, created_at)
-      VALUES (${tripId}, ${p.id}, ${trip.ref}, ${p.day}, 'confirmed', ${trip.vehicleTypeId}, ${trip.vehicleKey}, ${v?.id ?? null}, ${v?.driverName ?? null}, ${v?.driverPhone ?? null},
-        ${trip.originNodeId}, ${trip.endNodeId}, ${trip.leaveHomeS}, ${trip.departS}, ${trip.returnS}, ${trip.distanceM}, ${trip.deadheadM}, ${trip.travelS}, ${trip.costFen},
-        ${JSON.stringify(trip.load)}::jsonb, ${JSON.stringify(trip.coolant)}::jsonb, ${p.coolantNote}, ${p.coolantNoteParams && Object.keys(p.coolantNoteParams).length > 0 ? JSON.stringify(p.coolantNoteParams) : null}::jsonb, ${now})`.execute(db);
+    tripRows.push({
+      id: tripId, ref: trip.ref, vt: trip.vehicleTypeId, vk: trip.vehicleKey, v: v?.id ?? null, dn: v?.driverName ?? null, dp: v?.driverPhone ?? null, o: trip.originNodeId, e: trip.endNodeId,
+      lh: trip.leaveHomeS, ds: trip.departS, rs: trip.returnS, dm: trip.distanceM, dh: trip.deadheadM, ts: trip.travelS, cf: trip.costFen, ld: trip.load, cl: trip.coolant,
+    });
     for (const s of trip.stops) {
-      try {
-        await sql`
-          INSERT INTO trip_stops (trip_id, seq, load_kind, load_id, place, arrival_s, start_s, departure_s, windows, weight_g, volume_cm3, coolant)
-          VALUES (${tripId}, ${s.seq}, ${s.loadKind}, ${s.loadId}, ${JSON.stringify(s.place)}::jsonb, ${s.arrivalS}, ${s.startS}, ${s.departureS}, ${JSON.stringify(s.windows)}::jsonb,
-            ${s.weightG}, ${s.volumeCm3}, ${JSON.stringify(s.coolant)}::jsonb)`.execute(db);
-      } catch (e) {
-        if (/unique|duplicate/i.test(String((e as Error).message))) fail({ code: 'conflict', field: 'loads', message: `${s.loadKind} ${s.loadId} is already on another trip; plan again`, expected: 'an open load', actual: s.loadId });
-        throw e;
-      }
+      if (seen.has(`${s.loadKind}\u0000${s.loadId}`)) onTrip(s);
+      seen.add(`${s.loadKind}\u0000${s.loadId}`);
+      stopRows.push({ t: tripId, s: s.seq, lk: s.loadKind, li: s.loadId, pl: s.place, a: s.arrivalS, st: s.startS, d: s.departureS, w: s.windows, wg: s.weightG, vc: s.volumeCm3, cl: s.coolant });
       for (const m of s.manifest) manifest.push({ t: tripId, s: s.seq, i: m.itemId, n: m.name, u: m.unit, c: m.temperatureClass, q: m.quantity });
     }
   }
-  // Every stop's manifest lines, one statement for the plan (after their stops).
+  if (tripRows.length > 0) {
+    await sql`
+      INSERT INTO trips (id, plan_id, ref, day, status, vehicle_type_id, vehicle_key, vehicle_id, driver_name, driver_phone, origin_node_id, end_node_id,
+        leave_home_s, depart_s, return_s, distance_m, deadhead_m, travel_s, cost_fen, load, coolant, coolant_note, coolant_note_params, created_at)
+      SELECT id, ${p.id}::text, ref, ${p.day}::text, 'confirmed', vt, vk, v, dn, dp, o, e, lh, ds, rs, dm, dh, ts, cf, ld, cl, ${p.coolantNote}::text, ${notePars === null ? null : JSON.stringify(notePars)}::jsonb, ${now}::timestamptz
+      FROM ${jsonRecordset(tripRows, 'x', 'id text, ref text, vt text, vk text, v text, dn text, dp text, o text, e text, lh int, ds int, rs int, dm int, dh int, ts int, cf int, ld jsonb, cl jsonb')}`.execute(db);
+  }
+  if (stopRows.length > 0) {
+    try {
+      await sql`
+        INSERT INTO trip_stops (trip_id, seq, load_kind, load_id, place, arrival_s, start_s, departure_s, windows, weight_g, volume_cm3, coolant)
+        SELECT t, s, lk, li, pl, a, st, d, w, wg, vc, cl FROM ${jsonRecordset(stopRows, 'x', 't text, s int, lk text, li text, pl jsonb, a int, st int, d int, w jsonb, wg bigint, vc bigint, cl jsonb')}`.execute(db);
+    } catch (e) {
+      // A load another writer put on a trip since the check above (the error names its key when it can).
+      if (/unique|duplicate/i.test(String((e as Error).message))) {
+        const m = /\(load_kind, load_id\)=\(([^,]+), ([^)]+)\)/.exec(String((e as { detail?: string }).detail ?? (e as Error).message));
+        onTrip(stops.find((s) => m && s.loadKind === m[1] && s.loadId === m[2]) ?? stops[0]);
+      }
+      throw e;
+    }
+  }
+  // Every stop's manifest lines (after their stops).
   if (manifest.length > 0) {
     await sql`
       INSERT INTO trip_manifest_lines (trip_id, seq, item_id, name, unit, temperature_class, quantity)
