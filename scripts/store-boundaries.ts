@@ -132,7 +132,7 @@ export const MODULE_CONTEXT: Record<string, Context> = {
  */
 export const PUBLIC_READS: Partial<Record<Context, readonly string[]>> = {
   network: ['getNode', 'requireNode', 'listNodes', 'listItems', 'itemsByIds', 'listDemand', 'demandByNode'],
-  inventory: ['balances', 'safetyBuffers', 'getTransfer', 'requireTransfer', 'listTransfers'],
+  inventory: ['balances', 'safetyBuffers', 'getTransfer', 'getTransfers', 'requireTransfer', 'listTransfers'],
   orders: ['listOrders', 'slotViews'],
 };
 

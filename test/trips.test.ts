@@ -3,6 +3,9 @@ import ExcelJS from 'exceljs';
 import { createTestApp, testClock, type TestApp } from './support/app.ts';
 import { receipt, writeOff } from '../src/store/inventory.ts';
 import { workflowJournal } from '../src/store/workflow.ts';
+import * as trips from '../src/store/trips.ts';
+import { inProcessSolve } from '../src/domain/trips/fixtures.ts';
+import { sql } from 'kysely';
 
 // A small network: the processing centre and the DC send to two stores.
 const NODES = [
@@ -105,6 +108,18 @@ describe('cold-chain trips from open transfers, end to end', () => {
     // The coolant note comes as a code with the rule's figures, for the command centre to word.
     expect(milk.coolantNoteCode).toBe('coolant_rule');
     expect(milk.coolantNoteParams).toMatchObject({ dryIceBagG: expect.any(Number), outsideTempC: expect.any(Number), crateL: expect.any(Number) });
+  });
+
+  it('refuses to confirm a plan whose load a confirmed trip carries, naming the load, and writes nothing', async () => {
+    // The same load planned again on the next day (its vehicles free then): only its stop collides.
+    const load = (await trips.requirePlan(t.db, planId)).loads.find((l) => l.id === 'TR-MILK-B')!;
+    const draft = await trips.prepareLoadsPlan(t.db, { day: '2022-06-24', mode: 'cold', fromS: 6 * 3600, loads: [load], maxIterations: 100 }, inProcessSolve);
+    expect(draft.result.trips.length).toBe(1);
+    const saved = await trips.savePlan(t.db, draft, clock.now());
+    const before = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM trips`.execute(t.db)).rows[0].n;
+    await expect(t.db.transaction().execute((trx) => trips.confirmPlan(trx, saved.id, clock.now()))).rejects.toMatchObject({ error: { code: 'conflict', field: 'loads', actual: 'TR-MILK-B' } });
+    expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM trips`.execute(t.db)).rows[0].n).toBe(before);
+    expect((await trips.requirePlan(t.db, saved.id)).status).toBe('proposed');
   });
 
   it('prints the trip sheet as JSON, printable HTML and .xlsx', async () => {

@@ -38,54 +38,59 @@ function throwUnlessOkOrGone(outcomes: inventory.PostOutcome[]): number {
   return outcomes.filter((o) => o.ok).length;
 }
 
-/** Releases a draft transfer's holds at the giver and cancels it. */
-async function cancelHeldTransfer(trx: Db, doc: planning.PlanDocument, key: (itemId: string) => string, now: Date, note?: string): Promise<number> {
+/** Releases draft transfers' holds at the giver (one ledger batch, in the documents' order) and cancels them; the holds released. */
+async function cancelHeldTransfers(trx: Db, docs: planning.PlanDocument[], key: (doc: planning.PlanDocument, itemId: string) => string, now: Date, note?: string): Promise<number> {
+  if (docs.length === 0) return 0;
   const released = throwUnlessOkOrGone(
     await inventory.postOperations(
       trx,
-      doc.lines.map((l) => ({ kind: 'release', key: key(l.itemId), reservationId: `transfer:${doc.id}:${l.itemId}`, reason: 'manual', ...(note ? { note } : {}) })),
+      docs.flatMap((doc) => doc.lines.map((l) => ({ kind: 'release' as const, key: key(doc, l.itemId), reservationId: `transfer:${doc.id}:${l.itemId}`, reason: 'manual' as const, ...(note ? { note } : {}) }))),
       { now, atomic: false },
     ),
   );
-  await inventory.cancelDraftTransfer(trx, doc.id);
+  await inventory.cancelDraftTransfers(trx, docs.map((d) => d.id));
   return released;
 }
 
-/** Step 2: the plan's transfer documents become draft transfer orders, their stock held at the giver until dispatch. */
+/**
+ * Step 2: the plan's transfer documents become draft transfer orders, their stock held at the
+ * giver until dispatch: every order in one write, then every hold in one ledger batch (all or
+ * nothing, posted in the documents' order).
+ */
 async function makeTransferOrders(trx: Db, planId: string, now: Date): Promise<TransferOrdersResult> {
-  const plan = await planning.requirePlan(trx, planId);
-  const docs = plan.documents.filter((d) => d.kind === 'transfer_order');
+  const docs = (await planning.planDocuments(trx, planId)).filter((d) => d.kind === 'transfer_order');
   const pieces = new Map<string, number>();
   for (const d of docs) pieces.set(`${d.fromId}>${d.toNodeId}`, (pieces.get(`${d.fromId}>${d.toNodeId}`) ?? 0) + 1);
   const seen = new Map<string, number>();
-  for (const d of docs) {
+  const drafts = docs.map((d) => {
     const pair = `${d.fromId}>${d.toNodeId}`;
     const of = pieces.get(pair)!;
     const nth = (seen.get(pair) ?? 0) + 1;
     seen.set(pair, nth);
-    await inventory.createDraftTransfer(trx, { id: d.id, fromNodeId: d.fromId, toNodeId: d.toNodeId, lines: d.lines, note: `sourcing plan ${planId}${of > 1 ? ` (load ${nth} of ${of})` : ''}` }, now);
-    await inventory.postOperations(
-      trx,
-      d.lines.map((l) => ({ kind: 'reserve', key: `plan:${planId}:hold:${d.id}:${l.itemId}`, nodeId: d.fromId, itemId: l.itemId, quantity: l.quantity, reservationId: `transfer:${d.id}:${l.itemId}`, reason: 'manual_hold', note: `held for transfer ${d.id}` })),
-      { now, atomic: true },
-    );
-  }
+    return { id: d.id, fromNodeId: d.fromId, toNodeId: d.toNodeId, lines: d.lines, note: `sourcing plan ${planId}${of > 1 ? ` (load ${nth} of ${of})` : ''}` };
+  });
+  await inventory.createDraftTransfers(trx, drafts, now);
+  await inventory.postOperations(
+    trx,
+    docs.flatMap((d) => d.lines.map((l) => ({ kind: 'reserve' as const, key: `plan:${planId}:hold:${d.id}:${l.itemId}`, nodeId: d.fromId, itemId: l.itemId, quantity: l.quantity, reservationId: `transfer:${d.id}:${l.itemId}`, reason: 'manual_hold' as const, note: `held for transfer ${d.id}` }))),
+    { now, atomic: true },
+  );
   return { transferIds: docs.map((d) => d.id) };
 }
 
 /** Undoes step 2: each draft transfer order cancelled and its holds released; refused once one has been dispatched. */
 async function cancelTransferOrders(trx: Db, planId: string, now: Date): Promise<number> {
-  const plan = await planning.requirePlan(trx, planId);
-  let cancelled = 0;
-  for (const d of plan.documents) {
-    if (d.kind !== 'transfer_order') continue;
-    const t = await inventory.getTransfer(trx, d.id);
+  const docs = (await planning.planDocuments(trx, planId)).filter((d) => d.kind === 'transfer_order');
+  const transfers = await inventory.getTransfers(trx, docs.map((d) => d.id));
+  const drafts: planning.PlanDocument[] = [];
+  for (const d of docs) {
+    const t = transfers.get(d.id);
     if (!t || t.status === 'cancelled') continue;
     if (t.status !== 'draft') fail({ code: 'conflict', message: `transfer ${d.id} is ${t.status}; the sourcing plan can no longer be undone`, field: 'documents', expected: 'draft transfers', actual: `${d.id}: ${t.status}` });
-    await cancelHeldTransfer(trx, d, (itemId) => `plan:${planId}:unhold:${d.id}:${itemId}:${now.getTime()}`, now, `sourcing plan ${planId} undone`);
-    cancelled++;
+    drafts.push(d);
   }
-  return cancelled;
+  await cancelHeldTransfers(trx, drafts, (d, itemId) => `plan:${planId}:unhold:${d.id}:${itemId}:${now.getTime()}`, now, `sourcing plan ${planId} undone`);
+  return drafts.length;
 }
 
 /** The steps of a plan's apply (the same on a run, a resume and an undo). */
@@ -137,9 +142,9 @@ export async function undoSourcingPlanApply(db: Db, planId: string, now: () => D
 }
 
 /** The apply's steps one after the other in the caller's transaction (an incident apply's step): all or nothing with it. */
-export async function applySourcingPlanIn(trx: Db, planId: string, now: Date, options: planning.ApplyPlanOptions = {}): Promise<planning.PlanView> {
+export async function applySourcingPlanIn(trx: Db, planId: string, now: Date, options: planning.ApplyPlanOptions = {}): Promise<{ id: string; documents: planning.PlanDocument[] }> {
   for (const step of planApplySteps(planId, () => now, options)) await step.run(trx);
-  return planning.requirePlan(trx, planId);
+  return { id: planId, documents: await planning.planDocuments(trx, planId) };
 }
 
 /**
@@ -169,14 +174,16 @@ export interface UndoDocumentsReport {
  * purchase orders are cancelled; transfers in transit and the diversions are listed for a decision.
  */
 export async function undoPlanDocuments(trx: Db, planId: string, now: Date): Promise<UndoDocumentsReport> {
-  const plan = await planning.requirePlan(trx, planId);
+  const documents = await planning.planDocuments(trx, planId);
   const out: UndoDocumentsReport = { planId, transfersCancelled: [], holdsReleased: 0, purchaseOrdersCancelled: [], forDecision: [] };
-  for (const d of plan.documents) {
+  const transfers = await inventory.getTransfers(trx, documents.filter((d) => d.kind === 'transfer_order').map((d) => d.id));
+  const drafts: planning.PlanDocument[] = [];
+  for (const d of documents) {
     if (d.kind === 'transfer_order') {
-      const t = await inventory.getTransfer(trx, d.id);
+      const t = transfers.get(d.id);
       if (!t) continue;
       if (t.status === 'draft') {
-        out.holdsReleased += await cancelHeldTransfer(trx, d, (itemId) => `plan:${planId}:undo:${d.id}:${itemId}`, now);
+        drafts.push(d);
         out.transfersCancelled.push(d.id);
       } else if (t.status === 'in_transit') out.forDecision.push({ kind: 'transfer_order', id: d.id, status: t.status, note: 'on the road: receive it, then move the stock back if it is not needed' });
     } else if (d.kind === 'purchase_order') {
@@ -185,6 +192,8 @@ export async function undoPlanDocuments(trx: Db, planId: string, now: Date): Pro
       out.forDecision.push({ kind: 'diversion', id: d.id, status: 'applied', note: 'the DC shipment goes to the new node; send it back or keep it' });
     }
   }
+  // The draft transfer orders together: their holds released in one ledger batch, then cancelled.
+  out.holdsReleased = await cancelHeldTransfers(trx, drafts, (d, itemId) => `plan:${planId}:undo:${d.id}:${itemId}`, now);
   return out;
 }
 

@@ -23,6 +23,7 @@ import type {
   PlanningPurchaseOrdersTable, PlanningSettingsTable, PlanningSupplierItemsTable, PlanningSuppliersTable,
 } from './tables.ts';
 import { listDemand, listItems, listNodes } from './network.ts';
+import { jsonRecordset } from './json-rows.ts';
 
 type Db = Kysely<DB>;
 
@@ -347,37 +348,31 @@ export async function sourcingInput(db: Db, request: PlanRequest) {
 }
 
 export async function createPlan(db: Db, solver: MipSolver, request: PlanRequest, now: Date): Promise<PlanView> {
+  return (await getPlan(db, await createPlanId(db, solver, request, now)))!;
+}
+
+/**
+ * Plans and stores a draft plan like `createPlan`, answering only its id (a caller that applies it
+ * next reads what it needs). `input`: the request's `sourcingInput`, when the caller built it
+ * already (e.g. to look at its targets first); the planner frees it once prepared.
+ */
+export async function createPlanId(db: Db, solver: MipSolver, request: PlanRequest, now: Date, input?: Awaited<ReturnType<typeof sourcingInput>>): Promise<string> {
   // The input is not held here: the planner frees it once prepared.
-  const plan = unwrap(await planSourcing(await sourcingInput(db, request), solver, () => performance.now()));
+  const plan = unwrap(await planSourcing(input ?? (await sourcingInput(db, request)), solver, () => performance.now()));
   const id = randomUUID();
   await sql`INSERT INTO planning_plans (id, status, created_at, request, summary, warnings)
     VALUES (${id}, 'draft', ${now}, ${JSON.stringify(request)}::jsonb, ${JSON.stringify(plan.summary)}::jsonb, ${JSON.stringify(plan.warnings)}::jsonb)`.execute(db);
-  for (let k = 0; k < plan.lines.length; k += 300) {
-    await db
-      .insertInto('planning_plan_lines')
-      .values(
-        plan.lines.slice(k, k + 300).map((l, j) => ({
-          plan_id: id,
-          line_no: k + j + 1,
-          kind: l.kind,
-          item_id: l.itemId,
-          to_node_id: l.toNodeId,
-          quantity: l.quantity,
-          from_node_id: l.fromNodeId,
-          shipment_id: l.shipmentId,
-          original_node_id: l.originalNodeId,
-          supplier_id: l.supplierId,
-          expedited: l.expedited,
-          packs: l.packs,
-          distance_m: l.distanceM,
-          arrival_h: l.arrivalH,
-          unit_cost_fen: l.unitCostFen,
-          cost_fen: l.costFen,
-          reason: l.reason,
-          reason_codes: l.reasonCodes ? JSON.stringify(l.reasonCodes) : null,
-        })),
-      )
-      .execute();
+  // Every line in one statement (one JSON parameter), in chunks only for very large plans. The
+  // fields are read one by one: a line's reason is worded when read.
+  for (let k = 0; k < plan.lines.length; k += PLAN_LINES_CHUNK) {
+    const rows = plan.lines.slice(k, k + PLAN_LINES_CHUNK).map((l, j) => ({
+      n: k + j + 1, kd: l.kind, i: l.itemId, t: l.toNodeId, q: l.quantity, f: l.fromNodeId, sh: l.shipmentId, o: l.originalNodeId, su: l.supplierId,
+      x: l.expedited ?? false, pk: l.packs, d: l.distanceM, a: l.arrivalH, u: l.unitCostFen, c: l.costFen, r: l.reason, rc: l.reasonCodes ?? null,
+    }));
+    await sql`INSERT INTO planning_plan_lines (plan_id, line_no, kind, item_id, to_node_id, quantity, from_node_id, shipment_id, original_node_id, supplier_id,
+        expedited, packs, distance_m, arrival_h, unit_cost_fen, cost_fen, reason, reason_codes)
+      SELECT ${id}::text, n, kd, i, t, q, f, sh, o, su, x, pk, d, a, u, c, r, rc
+      FROM ${jsonRecordset(rows, 'l', 'n int, kd text, i text, t text, q int, f text, sh text, o text, su text, x boolean, pk int, d int, a real, u real, c int, r text, rc jsonb')}`.execute(db);
   }
   for (let k = 0; k < plan.shortages.length; k += 300) {
     await db
@@ -385,13 +380,16 @@ export async function createPlan(db: Db, solver: MipSolver, request: PlanRequest
       .values(plan.shortages.slice(k, k + 300).map((s) => ({ plan_id: id, node_id: s.nodeId, item_id: s.itemId, tier: s.tier, need_units: s.needUnits, short_units: s.shortUnits, reason: s.reason })))
       .execute();
   }
-  return (await getPlan(db, id))!;
+  return id;
 }
+
+/** Plan lines per insert statement (one JSON parameter each). */
+const PLAN_LINES_CHUNK = 5000;
 
 export async function getPlan(db: Db, id: string): Promise<PlanView | null> {
   const p = (await sql<Selectable<PlanningPlansTable>>`SELECT * FROM planning_plans WHERE id = ${id}`.execute(db)).rows[0];
   if (!p) return null;
-  const lines = (await sql<Selectable<PlanningPlanLinesTable>>`SELECT * FROM planning_plan_lines WHERE plan_id = ${id} ORDER BY line_no`.execute(db)).rows;
+  const lines = await planLines(db, id);
   const shortages = (await sql<Selectable<PlanningPlanShortagesTable>>`SELECT * FROM planning_plan_shortages WHERE plan_id = ${id} ORDER BY short_units DESC, node_id, item_id`.execute(db)).rows;
   return {
     id: p.id,
@@ -402,28 +400,47 @@ export async function getPlan(db: Db, id: string): Promise<PlanView | null> {
     summary: p.summary,
     warnings: p.warnings,
     documents: p.documents,
-    lines: lines.map((l) => ({
-      lineNo: l.line_no,
-      kind: l.kind as StoredPlanLine['kind'],
-      itemId: l.item_id,
-      toNodeId: l.to_node_id,
-      quantity: l.quantity,
-      fromNodeId: l.from_node_id,
-      shipmentId: l.shipment_id,
-      originalNodeId: l.original_node_id,
-      supplierId: l.supplier_id,
-      expedited: l.expedited,
-      packs: l.packs,
-      distanceM: l.distance_m,
-      arrivalH: Number(l.arrival_h),
-      unitCostFen: Number(l.unit_cost_fen),
-      costFen: l.cost_fen,
-      reason: l.reason,
-      ...(l.reason_codes ? { reasonCodes: typeof l.reason_codes === 'string' ? JSON.parse(l.reason_codes) : l.reason_codes } : {}),
-      documentId: l.document_id,
-    })),
+    lines,
     shortages: shortages.map((s) => ({ nodeId: s.node_id, itemId: s.item_id, tier: s.tier as PlanView['shortages'][number]['tier'], needUnits: s.need_units, shortUnits: s.short_units, reason: s.reason })),
   };
+}
+
+/** A plan's lines in order (no plan row, no shortages): what an apply step reads of a plan. */
+export async function planLines(db: Db, id: string): Promise<StoredPlanLine[]> {
+  const rows = (await sql<Selectable<PlanningPlanLinesTable>>`SELECT * FROM planning_plan_lines WHERE plan_id = ${id} ORDER BY line_no`.execute(db)).rows;
+  return rows.map((l) => ({
+    lineNo: l.line_no,
+    kind: l.kind as StoredPlanLine['kind'],
+    itemId: l.item_id,
+    toNodeId: l.to_node_id,
+    quantity: l.quantity,
+    fromNodeId: l.from_node_id,
+    shipmentId: l.shipment_id,
+    originalNodeId: l.original_node_id,
+    supplierId: l.supplier_id,
+    expedited: l.expedited,
+    packs: l.packs,
+    distanceM: l.distance_m,
+    arrivalH: Number(l.arrival_h),
+    unitCostFen: Number(l.unit_cost_fen),
+    costFen: l.cost_fen,
+    reason: l.reason,
+    ...(l.reason_codes ? { reasonCodes: typeof l.reason_codes === 'string' ? JSON.parse(l.reason_codes) : l.reason_codes } : {}),
+    documentId: l.document_id,
+  }));
+}
+
+/** The distinct items of a plan's lines of one kind. */
+export async function planLineItems(db: Db, id: string, kind: StoredPlanLine['kind']): Promise<string[]> {
+  const rows = (await sql<{ item_id: string }>`SELECT DISTINCT item_id FROM planning_plan_lines WHERE plan_id = ${id} AND kind = ${kind} ORDER BY item_id`.execute(db)).rows;
+  return rows.map((r) => r.item_id);
+}
+
+/** A plan's documents (the plan row's list, no lines): what the apply's later steps and its undo read. */
+export async function planDocuments(db: Db, id: string): Promise<PlanDocument[]> {
+  const r = await db.selectFrom('planning_plans').select('documents').where('id', '=', id).executeTakeFirst();
+  if (!r) fail({ code: 'not_found', message: `sourcing plan ${id} not found`, field: 'id', actual: id });
+  return parseDocuments(r.documents);
 }
 
 export async function requirePlan(db: Db, id: string): Promise<PlanView> {
@@ -473,6 +490,8 @@ export interface ApplyPlanOptions {
    * context's fleet); every unit must be in exactly one piece. Default: one transfer order.
    */
   splitTransfer?: (fromNodeId: string, toNodeId: string, lines: Array<{ itemId: string; quantity: number }>) => Array<Array<{ itemId: string; quantity: number }>>;
+  /** The plan's lines, when the caller read them already in this transaction (`planLines`): not read again. */
+  lines?: StoredPlanLine[];
 }
 
 
@@ -480,7 +499,7 @@ export async function startPlanApply(trx: Db, id: string, now: Date, options: Ap
   const locked = await trx.selectFrom('planning_plans').select('status').where('id', '=', id).forUpdate().executeTakeFirst();
   if (!locked) fail({ code: 'not_found', message: `sourcing plan ${id} not found`, field: 'id', actual: id });
   if (locked.status !== 'draft') fail({ code: 'conflict', message: `plan ${id} is ${locked.status}; only a draft can be applied`, field: 'id', expected: 'draft', actual: locked.status });
-  const plan = (await getPlan(trx, id))!;
+  const plan = { lines: options.lines ?? (await planLines(trx, id)) };
   // A plan applied again after an undo (an incident apply that failed later) keeps its old,
   // cancelled documents; the new ones get a round suffix (`TR-<plan>r2-001`) so their ids are new.
   let short = id.slice(0, 8);
@@ -523,11 +542,14 @@ export async function startPlanApply(trx: Db, id: string, now: Date, options: Ap
     orders.set(key, [...(orders.get(key) ?? []), l]);
   }
   n = 0;
+  // Written together below: every order, then every order's lines (one statement each).
+  const poRows: Array<{ id: string; s: string; t: string; x: boolean; e: string }> = [];
+  const poLineRows: Array<{ o: string; i: string; q: number; pk: number; ps: number }> = [];
   for (const [, lines] of [...orders].sort(([a], [b]) => a.localeCompare(b))) {
     const poId = `PO-${short}-${String(++n).padStart(3, '0')}`;
     const first = lines[0];
     const expectedAt = new Date(now.getTime() + Math.max(...lines.map((l) => l.arrivalH)) * 3_600_000);
-    await trx.insertInto('planning_purchase_orders').values({ id: poId, plan_id: id, supplier_id: first.supplierId!, to_node_id: first.toNodeId, expedited: first.expedited ?? false, status: 'open', created_at: now, expected_at: expectedAt }).execute();
+    poRows.push({ id: poId, s: first.supplierId!, t: first.toNodeId, x: first.expedited ?? false, e: expectedAt.toISOString() });
     const merged = new Map<string, { quantity: number; packs: number; packSize: number }>();
     for (const l of lines) {
       const m = merged.get(l.itemId) ?? { quantity: 0, packs: 0, packSize: l.quantity / (l.packs ?? 1) };
@@ -536,40 +558,64 @@ export async function startPlanApply(trx: Db, id: string, now: Date, options: Ap
       merged.set(l.itemId, m);
       lineDoc.set(l.lineNo, poId);
     }
-    for (const [itemId, m] of merged) await trx.insertInto('planning_purchase_order_lines').values({ purchase_order_id: poId, item_id: itemId, quantity: m.quantity, packs: m.packs, pack_size: m.packSize }).execute();
+    for (const [itemId, m] of merged) poLineRows.push({ o: poId, i: itemId, q: m.quantity, pk: m.packs, ps: m.packSize });
     documents.push({ kind: 'purchase_order', id: poId, fromId: first.supplierId!, toNodeId: first.toNodeId, lines: [...merged].map(([itemId, m]) => ({ itemId, quantity: m.quantity })) });
   }
-
-  // Diversions.
-  n = 0;
-  for (const l of plan.lines) {
-    if (l.kind !== 'diversion') continue;
-    const s = await trx.selectFrom('planning_dc_shipments').selectAll().where('id', '=', l.shipmentId!).forUpdate().executeTakeFirst();
-    if (!s || !['planned', 'in_transit'].includes(s.status) || s.quantity < l.quantity) {
-      fail({ code: 'conflict', message: `shipment ${l.shipmentId} can no longer give ${l.quantity} (now ${s ? `${s.status}, ${s.quantity}` : 'missing'}); plan again`, field: `lines.${l.lineNo}.shipmentId`, expected: `an open shipment with >= ${l.quantity}`, actual: s ? s.quantity : null });
-    }
-    const dvId = `DV-${short}-${String(++n).padStart(3, '0')}`;
-    const newShipment = `${l.shipmentId}>${dvId}`;
-    await trx.updateTable('planning_dc_shipments').set((eb) => ({ quantity: eb('quantity', '-', l.quantity) })).where('id', '=', l.shipmentId!).execute();
-    await trx.insertInto('planning_dc_shipments').values({ id: newShipment, from_node_id: s.from_node_id, to_node_id: l.toNodeId, item_id: l.itemId, quantity: l.quantity, status: s.status, diverted_from: l.shipmentId!, created_at: now }).execute();
-    await trx.insertInto('planning_diversions').values({ id: dvId, plan_id: id, shipment_id: l.shipmentId!, new_shipment_id: newShipment, from_node_id: s.to_node_id, to_node_id: l.toNodeId, item_id: l.itemId, quantity: l.quantity, created_at: now }).execute();
-    documents.push({ kind: 'diversion', id: dvId, fromId: l.shipmentId!, toNodeId: l.toNodeId, lines: [{ itemId: l.itemId, quantity: l.quantity }] });
-    lineDoc.set(l.lineNo, dvId);
+  if (poRows.length > 0) {
+    await sql`INSERT INTO planning_purchase_orders (id, plan_id, supplier_id, to_node_id, expedited, status, created_at, expected_at)
+      SELECT o.id, ${id}::text, o.s, o.t, o.x, 'open', ${now}::timestamptz, o.e FROM ${jsonRecordset(poRows, 'o', 'id text, s text, t text, x boolean, e timestamptz')}`.execute(trx);
+    await sql`INSERT INTO planning_purchase_order_lines (purchase_order_id, item_id, quantity, packs, pack_size)
+      SELECT o, i, q, pk, ps FROM ${jsonRecordset(poLineRows, 'l', 'o text, i text, q int, pk int, ps int')}`.execute(trx);
   }
 
-  for (const [lineNo, docId] of lineDoc) await trx.updateTable('planning_plan_lines').set({ document_id: docId }).where('plan_id', '=', id).where('line_no', '=', lineNo).execute();
+  // Diversions: the shipments locked together (in id order), each line checked against what is
+  // left of its shipment after the lines before it, then written in three statements.
+  n = 0;
+  const diverted = plan.lines.filter((l) => l.kind === 'diversion');
+  if (diverted.length > 0) {
+    const shipmentIds = [...new Set(diverted.map((l) => l.shipmentId!))].sort();
+    const locked = await trx.selectFrom('planning_dc_shipments').selectAll().where('id', 'in', shipmentIds).orderBy('id').forUpdate().execute();
+    const left = new Map(locked.map((s) => [s.id, { ...s }]));
+    const newShipments: Array<{ id: string; f: string; t: string; i: string; q: number; st: string; df: string }> = [];
+    const diversions: Array<{ id: string; sh: string; ns: string; f: string; t: string; i: string; q: number }> = [];
+    for (const l of diverted) {
+      const s = left.get(l.shipmentId!);
+      if (!s || !['planned', 'in_transit'].includes(s.status) || s.quantity < l.quantity) {
+        fail({ code: 'conflict', message: `shipment ${l.shipmentId} can no longer give ${l.quantity} (now ${s ? `${s.status}, ${s.quantity}` : 'missing'}); plan again`, field: `lines.${l.lineNo}.shipmentId`, expected: `an open shipment with >= ${l.quantity}`, actual: s ? s.quantity : null });
+      }
+      const dvId = `DV-${short}-${String(++n).padStart(3, '0')}`;
+      const newShipment = `${l.shipmentId}>${dvId}`;
+      s.quantity -= l.quantity;
+      newShipments.push({ id: newShipment, f: s.from_node_id, t: l.toNodeId, i: l.itemId, q: l.quantity, st: s.status, df: l.shipmentId! });
+      diversions.push({ id: dvId, sh: l.shipmentId!, ns: newShipment, f: s.to_node_id, t: l.toNodeId, i: l.itemId, q: l.quantity });
+      documents.push({ kind: 'diversion', id: dvId, fromId: l.shipmentId!, toNodeId: l.toNodeId, lines: [{ itemId: l.itemId, quantity: l.quantity }] });
+      lineDoc.set(l.lineNo, dvId);
+    }
+    const taken = locked.map((s) => ({ id: s.id, q: s.quantity - left.get(s.id)!.quantity })).filter((x) => x.q !== 0);
+    await sql`UPDATE planning_dc_shipments s SET quantity = s.quantity - u.q FROM ${jsonRecordset(taken, 'u', 'id text, q int')} WHERE s.id = u.id`.execute(trx);
+    await sql`INSERT INTO planning_dc_shipments (id, from_node_id, to_node_id, item_id, quantity, status, diverted_from, created_at)
+      SELECT id, f, t, i, q, st, df, ${now}::timestamptz FROM ${jsonRecordset(newShipments, 'x', 'id text, f text, t text, i text, q int, st text, df text')}`.execute(trx);
+    await sql`INSERT INTO planning_diversions (id, plan_id, shipment_id, new_shipment_id, from_node_id, to_node_id, item_id, quantity, created_at)
+      SELECT id, ${id}::text, sh, ns, f, t, i, q, ${now}::timestamptz FROM ${jsonRecordset(diversions, 'x', 'id text, sh text, ns text, f text, t text, i text, q int')}`.execute(trx);
+  }
+
+  // Each line's document, one statement for the whole plan.
+  if (lineDoc.size > 0) {
+    await sql`UPDATE planning_plan_lines p SET document_id = u.d
+      FROM ${jsonRecordset([...lineDoc].map(([l, d]) => ({ l, d })), 'u', 'l int, d text')}
+      WHERE p.plan_id = ${id} AND p.line_no = u.l`.execute(trx);
+  }
   await trx.updateTable('planning_plans').set({ status: 'applying', documents: JSON.stringify(documents) }).where('id', '=', id).execute();
   return { planId: id, documents };
 }
 
 /** The last step of an apply: an `applying` plan is `applied` (its documents all made). */
-export async function finishPlanApply(trx: Db, id: string, now: Date): Promise<PlanView> {
+export async function finishPlanApply(trx: Db, id: string, now: Date): Promise<void> {
   const r = await trx.updateTable('planning_plans').set({ status: 'applied', applied_at: now }).where('id', '=', id).where('status', '=', 'applying').returning('id').execute();
   if (r.length === 0) {
     const p = await requirePlan(trx, id);
     fail({ code: 'conflict', message: `plan ${id} is ${p.status}; only a plan being applied can be finished`, field: 'id', expected: 'applying', actual: p.status });
   }
-  return (await getPlan(trx, id))!;
 }
 
 /** Undoes `finishPlanApply`: an applied plan is `applying` again (its documents are undone next). */

@@ -20,11 +20,12 @@ import {
   type CoolantRule, type FleetVehicleType, type Load, type PlanInput, type PlanNode, type PlanParams, type SolveFn, type TripItem,
   type TemperatureClass, type TripPlanResult, type TripSheet, type TripViolation, type VehicleKind,
 } from '../domain/trips/index.ts';
-import { getTransfer, listTransfers, type TransferView } from './inventory.ts';
+import { getTransfer, getTransfers, listTransfers, type TransferView } from './inventory.ts';
 import { itemsByIds, listNodes, requireNode } from './network.ts';
 import { listOrders, slotViews } from './orders.ts';
 import type { DemoStep } from './demo.ts';
 import type { DB, TripManifestLinesTable, TripPlansTable, TripsTable, TripStopsTable, TripVehiclesTable, TripVehicleTypesTable } from './tables.ts';
+import { jsonRecordset } from './json-rows.ts';
 
 type Db = Kysely<DB>;
 const iso = (d: unknown): string | null => (d ? new Date(d as string).toISOString() : null);
@@ -337,12 +338,12 @@ export async function preparePlan(db: Db, request: PlanRequest, solve: SolveFn):
 /** Plans given loads (and audits the result): the common end of `preparePlan` and `prepareLoadsPlan`. Reads only. */
 async function solvePlan(
   db: Db,
-  x: { day: string; request: PlanRequest; wave: string | null; window: [number, number]; fleet: FleetVehicleType[]; planNodes: Map<string, PlanNode>; loads: Load[]; params: Partial<PlanParams>; coolant: CoolantRule; busyUntil?: ReadonlyMap<string, number> },
+  x: { day: string; request: PlanRequest; wave: string | null; window: [number, number]; fleet: FleetVehicleType[]; planNodes: Map<string, PlanNode>; loads: Load[]; params: Partial<PlanParams>; coolant: CoolantRule; busyUntil?: ReadonlyMap<string, number>; items?: ReadonlyMap<string, TripItem> },
   solve: SolveFn,
 ): Promise<PlanDraft> {
   const { day, request, wave, window, fleet, planNodes, loads, params } = x;
   const settings = { coolant: x.coolant };
-  const items = await loadItems(db, loads);
+  const items = x.items ?? (await loadItems(db, loads));
   const busyUntil = x.busyUntil ?? (await busyVehicles(db, day, params.turnaroundS ?? DEFAULT_PLAN_PARAMS.turnaroundS));
   const input: PlanInput = {
     day, window, fleet, nodes: planNodes, items, loads, busyUntil, params, coolant: settings.coolant, seed: request.seed ?? 1,
@@ -374,6 +375,8 @@ export interface LoadsPlanRequest {
    * default: from the day's confirmed trips. `confirmPlan` checks again against the stored trips.
    */
   busyUntil?: ReadonlyMap<string, number>;
+  /** The loads' items, when the caller read them already (several runs over the same loads); default: read here. */
+  items?: ReadonlyMap<string, TripItem>;
   /** Restrict the fleet to the vehicles that have a compartment of one of these classes. */
   classes?: TemperatureClass[];
   /** Rounds per vehicle over the rest of the day (not for a wave); default the settings' `times.maxRounds`. */
@@ -405,7 +408,7 @@ export async function prepareLoadsPlan(db: Db, r: LoadsPlanRequest, solve: Solve
     params.maxRounds = 1;
   } else if (r.maxRounds !== undefined) params.maxRounds = r.maxRounds;
   const request: PlanRequest = { day, mode: r.mode, ...(r.wave ? { wave: r.wave } : {}), seed: r.seed ?? 1, ...(r.timeLimitS !== undefined ? { timeLimitS: r.timeLimitS } : { maxIterations: r.maxIterations ?? 2000 }) };
-  return solvePlan(db, { day, request, wave: r.wave ?? null, window, fleet, planNodes, loads: r.loads, params, coolant: settings.coolant, ...(r.busyUntil ? { busyUntil: r.busyUntil } : {}) }, solve);
+  return solvePlan(db, { day, request, wave: r.wave ?? null, window, fleet, planNodes, loads: r.loads, params, coolant: settings.coolant, ...(r.busyUntil ? { busyUntil: r.busyUntil } : {}), ...(r.items ? { items: r.items } : {}) }, solve);
 }
 
 function nextWave(waves: string[]): string {
@@ -476,10 +479,11 @@ export async function confirmPlan(db: Db, id: string, now: Date): Promise<PlanVi
   const p = await requirePlan(db, id, true);
   if (p.status !== 'proposed') fail({ code: 'conflict', field: 'id', message: `trip plan ${id} is ${p.status}, not proposed`, expected: 'proposed', actual: p.status });
   if (p.violations.length > 0) fail({ code: 'conflict', field: 'id', message: `trip plan ${id} failed its audit (${p.violations[0].message}); plan again`, expected: 'no violations', actual: p.violations.length });
+  const transfers = await getTransfers(db, p.result.trips.flatMap((trip) => trip.stops.filter((s) => s.loadKind === 'transfer').map((s) => s.loadId)));
   for (const trip of p.result.trips) {
     for (const s of trip.stops) {
       if (s.loadKind === 'transfer') {
-        const t = await getTransfer(db, s.loadId);
+        const t = transfers.get(s.loadId);
         if (!t || t.status !== 'draft') fail({ code: 'conflict', field: 'loads', message: `transfer ${s.loadId} is ${t?.status ?? 'gone'}, no longer open; plan again`, expected: 'draft', actual: t?.status ?? null });
       }
     }
@@ -491,33 +495,64 @@ export async function confirmPlan(db: Db, id: string, now: Date): Promise<PlanVi
   }
   const named = new Map<string, VehicleView[]>();
   for (const v of await listVehicles(db)) named.set(v.vehicleTypeId, [...(named.get(v.vehicleTypeId) ?? []), v]);
+  // The trips, their stops and the stops' manifest lines are written in one statement each.
   const ids: string[] = [];
+  const tripRows: Array<Record<string, unknown>> = [];
+  const stopRows: Array<Record<string, unknown>> = [];
+  const manifest: Array<{ t: string; s: number; i: string; n: string; u: string; c: string; q: number }> = [];
+  const onTrip = (s: { loadKind: string; loadId: string }): never => fail({ code: 'conflict', field: 'loads', message: `${s.loadKind} ${s.loadId} is already on another trip; plan again`, expected: 'an open load', actual: s.loadId });
+  const notePars = p.coolantNoteParams && Object.keys(p.coolantNoteParams).length > 0 ? p.coolantNoteParams : null;
+  // A load already on an active stop (another plan's trip), or twice in this plan (its second
+  // stop would find the first active): the first such stop in order is named.
+  const stops = p.result.trips.flatMap((trip) => trip.stops);
+  const seen = new Set(
+    stops.length === 0
+      ? []
+      : (await sql<{ load_kind: string; load_id: string }>`SELECT load_kind, load_id FROM trip_stops WHERE active
+          AND (load_kind, load_id) IN (SELECT * FROM unnest(${stops.map((s) => s.loadKind)}::text[], ${stops.map((s) => s.loadId)}::text[]))`.execute(db)).rows.map((r) => `${r.load_kind}\u0000${r.load_id}`),
+  );
   for (const trip of p.result.trips) {
     const tripId = `${p.id}-${trip.ref}`;
     ids.push(tripId);
     const k = Number(trip.vehicleKey.split('#')[1]) - 1;
     const v = named.get(trip.vehicleTypeId)?.[k] ?? null;
+    tripRows.push({
+      id: tripId, ref: trip.ref, vt: trip.vehicleTypeId, vk: trip.vehicleKey, v: v?.id ?? null, dn: v?.driverName ?? null, dp: v?.driverPhone ?? null, o: trip.originNodeId, e: trip.endNodeId,
+      lh: trip.leaveHomeS, ds: trip.departS, rs: trip.returnS, dm: trip.distanceM, dh: trip.deadheadM, ts: trip.travelS, cf: trip.costFen, ld: trip.load, cl: trip.coolant,
+    });
+    for (const s of trip.stops) {
+      if (seen.has(`${s.loadKind}\u0000${s.loadId}`)) onTrip(s);
+      seen.add(`${s.loadKind}\u0000${s.loadId}`);
+      stopRows.push({ t: tripId, s: s.seq, lk: s.loadKind, li: s.loadId, pl: s.place, a: s.arrivalS, st: s.startS, d: s.departureS, w: s.windows, wg: s.weightG, vc: s.volumeCm3, cl: s.coolant });
+      for (const m of s.manifest) manifest.push({ t: tripId, s: s.seq, i: m.itemId, n: m.name, u: m.unit, c: m.temperatureClass, q: m.quantity });
+    }
+  }
+  if (tripRows.length > 0) {
     await sql`
       INSERT INTO trips (id, plan_id, ref, day, status, vehicle_type_id, vehicle_key, vehicle_id, driver_name, driver_phone, origin_node_id, end_node_id,
         leave_home_s, depart_s, return_s, distance_m, deadhead_m, travel_s, cost_fen, load, coolant, coolant_note, coolant_note_params, created_at)
-      VALUES (${tripId}, ${p.id}, ${trip.ref}, ${p.day}, 'confirmed', ${trip.vehicleTypeId}, ${trip.vehicleKey}, ${v?.id ?? null}, ${v?.driverName ?? null}, ${v?.driverPhone ?? null},
-        ${trip.originNodeId}, ${trip.endNodeId}, ${trip.leaveHomeS}, ${trip.departS}, ${trip.returnS}, ${trip.distanceM}, ${trip.deadheadM}, ${trip.travelS}, ${trip.costFen},
-        ${JSON.stringify(trip.load)}::jsonb, ${JSON.stringify(trip.coolant)}::jsonb, ${p.coolantNote}, ${p.coolantNoteParams && Object.keys(p.coolantNoteParams).length > 0 ? JSON.stringify(p.coolantNoteParams) : null}::jsonb, ${now})`.execute(db);
-    for (const s of trip.stops) {
-      try {
-        await sql`
-          INSERT INTO trip_stops (trip_id, seq, load_kind, load_id, place, arrival_s, start_s, departure_s, windows, weight_g, volume_cm3, coolant)
-          VALUES (${tripId}, ${s.seq}, ${s.loadKind}, ${s.loadId}, ${JSON.stringify(s.place)}::jsonb, ${s.arrivalS}, ${s.startS}, ${s.departureS}, ${JSON.stringify(s.windows)}::jsonb,
-            ${s.weightG}, ${s.volumeCm3}, ${JSON.stringify(s.coolant)}::jsonb)`.execute(db);
-      } catch (e) {
-        if (/unique|duplicate/i.test(String((e as Error).message))) fail({ code: 'conflict', field: 'loads', message: `${s.loadKind} ${s.loadId} is already on another trip; plan again`, expected: 'an open load', actual: s.loadId });
-        throw e;
-      }
+      SELECT id, ${p.id}::text, ref, ${p.day}::text, 'confirmed', vt, vk, v, dn, dp, o, e, lh, ds, rs, dm, dh, ts, cf, ld, cl, ${p.coolantNote}::text, ${notePars === null ? null : JSON.stringify(notePars)}::jsonb, ${now}::timestamptz
+      FROM ${jsonRecordset(tripRows, 'x', 'id text, ref text, vt text, vk text, v text, dn text, dp text, o text, e text, lh int, ds int, rs int, dm int, dh int, ts int, cf int, ld jsonb, cl jsonb')}`.execute(db);
+  }
+  if (stopRows.length > 0) {
+    try {
       await sql`
-        INSERT INTO trip_manifest_lines (trip_id, seq, item_id, name, unit, temperature_class, quantity)
-        SELECT ${tripId}::text, ${s.seq}::int, i, n, u, c, q FROM unnest(${s.manifest.map((m) => m.itemId)}::text[], ${s.manifest.map((m) => m.name)}::text[],
-          ${s.manifest.map((m) => m.unit)}::text[], ${s.manifest.map((m) => m.temperatureClass)}::text[], ${s.manifest.map((m) => m.quantity)}::int[]) AS x(i, n, u, c, q)`.execute(db);
+        INSERT INTO trip_stops (trip_id, seq, load_kind, load_id, place, arrival_s, start_s, departure_s, windows, weight_g, volume_cm3, coolant)
+        SELECT t, s, lk, li, pl, a, st, d, w, wg, vc, cl FROM ${jsonRecordset(stopRows, 'x', 't text, s int, lk text, li text, pl jsonb, a int, st int, d int, w jsonb, wg bigint, vc bigint, cl jsonb')}`.execute(db);
+    } catch (e) {
+      // A load another writer put on a trip since the check above (the error names its key when it can).
+      if (/unique|duplicate/i.test(String((e as Error).message))) {
+        const m = /\(load_kind, load_id\)=\(([^,]+), ([^)]+)\)/.exec(String((e as { detail?: string }).detail ?? (e as Error).message));
+        onTrip(stops.find((s) => m && s.loadKind === m[1] && s.loadId === m[2]) ?? stops[0]);
+      }
+      throw e;
     }
+  }
+  // Every stop's manifest lines (after their stops).
+  if (manifest.length > 0) {
+    await sql`
+      INSERT INTO trip_manifest_lines (trip_id, seq, item_id, name, unit, temperature_class, quantity)
+      SELECT t, s, i, n, u, c, q FROM ${jsonRecordset(manifest, 'x', 't text, s int, i text, n text, u text, c text, q int')}`.execute(db);
   }
   await sql`UPDATE trip_plans SET status = 'confirmed', decided_at = ${now} WHERE id = ${id}`.execute(db);
   return { ...(await getPlan(db, id))!, tripIds: ids };

@@ -104,9 +104,10 @@ async function applySteps(deps: FlowDeps, plan: store.ResponsePlan, inc: store.I
     // Exactly the reviewed part: its zone changes and node changes (radius, capacity), no planner.
     run: async (trx) => {
       if (proposal.changes.length === 0 && proposal.overrides.length === 0) return { reassignmentId: null, changes: 0, nodeChanges: 0 };
+      const nodes = new Set((await network.listNodes(trx)).map((n) => n.id));
       for (const [i, c] of proposal.changes.entries()) {
         for (const id of [c.newNodeId, c.newSplit?.nodeId].filter((x): x is string => !!x)) {
-          if (!(await network.getNode(trx, id))) fail({ code: 'validation_failed', message: `zone ${c.zoneId} is moved to node ${id}, which does not exist`, field: `zones.changes.${i}.newNodeId`, expected: 'an existing node id', actual: id });
+          if (!nodes.has(id)) fail({ code: 'validation_failed', message: `zone ${c.zoneId} is moved to node ${id}, which does not exist`, field: `zones.changes.${i}.newNodeId`, expected: 'an existing node id', actual: id });
         }
       }
       const r = await zones.recordReviewedReassignment(trx, proposal, now, actor);

@@ -24,8 +24,9 @@ export async function truckFleet(db: Db, day: string): Promise<FleetVehicleType[
 }
 
 export async function applySourcingAsLoads(trx: Db, planId: string, now: Date) {
-  const plan = await planning.requirePlan(trx, planId);
-  const items = await tripItems(trx, plan.lines.filter((l) => l.kind === 'transfer').map((l) => l.itemId));
+  // The plan's lines are read once here and handed to the apply's first step.
+  const lines = await planning.planLines(trx, planId);
+  const items = await tripItems(trx, lines.filter((l) => l.kind === 'transfer').map((l) => l.itemId));
   const capacity = pieceCapacity(await truckFleet(trx, trips.beijingDay(now)));
-  return applySourcingPlanIn(trx, planId, now, { splitTransfer: (_from, _to, lines) => splitTransfer(lines, items, capacity).map((p) => p.lines) });
+  return applySourcingPlanIn(trx, planId, now, { lines, splitTransfer: (_from, _to, ls) => splitTransfer(ls, items, capacity).map((p) => p.lines) });
 }

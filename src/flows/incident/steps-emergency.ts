@@ -66,11 +66,15 @@ export function emergencySourcingStep(ewId: string, solver: MipSolver, multiplie
   return {
     name: 'emergency_sourcing',
     run: async (trx) => {
-      const targets = (await planning.currentTargets(trx, { nodeId: ewId, multipliers })).filter((t) => t.targetUnits > 0);
-      if (targets.length === 0) return { planId: null, documents: 0, targetItems: 0, note: 'the warehouse took no zones: no demand, no targets' };
-      const p = await planning.createPlan(trx, solver, { multipliers, receivers: [ewId], params: { timeLimitS: 10 } }, now);
-      const applied = await applySourcingAsLoads(trx, p.id, now);
-      return { planId: p.id, documents: applied.documents.length, targetItems: targets.length };
+      // The sourcing input is built once (the network read once): its targets are the warehouse's
+      // targets `currentTargets` gives (the stored assortment, these multipliers).
+      const request = { multipliers, receivers: [ewId], params: { timeLimitS: 10 } };
+      const input = await planning.sourcingInput(trx, request);
+      const targetItems = input.targets.filter((t) => t.nodeId === ewId && t.targetUnits > 0).length;
+      if (targetItems === 0) return { planId: null, documents: 0, targetItems: 0, note: 'the warehouse took no zones: no demand, no targets' };
+      const planId = await planning.createPlanId(trx, solver, request, now, input);
+      const applied = await applySourcingAsLoads(trx, planId, now);
+      return { planId, documents: applied.documents.length, targetItems };
     },
     // Like the sourcing step: the documents are cancelled while none has moved on (the trips step
     // runs after it, so a failure there undoes this one too).

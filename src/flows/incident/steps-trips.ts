@@ -95,8 +95,9 @@ function runsOf(nowMs: number, waves: string[], hours: number): Array<{ day: str
 /** Draft transfer orders, as loads. */
 export async function draftTransfers(db: Db, ids: string[]): Promise<TransferToCarry[]> {
   const out: TransferToCarry[] = [];
+  const transfers = await inventory.getTransfers(db, ids);
   for (const id of ids) {
-    const t = await inventory.getTransfer(db, id);
+    const t = transfers.get(id);
     if (t && t.status === 'draft') out.push({ id, fromNodeId: t.fromNodeId, toNodeId: t.toNodeId, lines: t.lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity })) });
   }
   return out;
@@ -207,7 +208,7 @@ export async function prepareTrips(db: Db, input: { transfers: TransferToCarry[]
       const these = pending.filter((r) => r.readyMs <= run.ms && (mode === 'day' || !r.cold));
       if (these.length === 0 || performance.now() > deadline) continue;
       const busyUntil = await busyOn(run.day);
-      const draft = await trips.prepareLoadsPlan(db, { day: run.day, mode: mode === 'wave' ? 'wave' : 'cold', ...(mode === 'wave' && run.wave ? { wave: run.wave } : { maxRounds: dayRounds }), fromS: run.s, loads: these.map((r) => r.load), busyUntil, seed: (o.seed ?? 1) + out.runs.length, maxIterations }, solve);
+      const draft = await trips.prepareLoadsPlan(db, { day: run.day, mode: mode === 'wave' ? 'wave' : 'cold', ...(mode === 'wave' && run.wave ? { wave: run.wave } : { maxRounds: dayRounds }), fromS: run.s, loads: these.map((r) => r.load), busyUntil, items, seed: (o.seed ?? 1) + out.runs.length, maxIterations }, solve);
       drafts.push(draft);
       const done = new Set<string>();
       if (draft.violations.length > 0) {
@@ -295,7 +296,7 @@ export function tripsStep(sourcingPlanIds: (db: Db) => Promise<string[]>, now: D
   const prepare = async (db: Db): Promise<PreparedTrips> => {
     const planIds = await sourcingPlanIds(db);
     const transferIds: string[] = [];
-    for (const id of planIds) for (const d of (await planning.requirePlan(db, id)).documents) if (d.kind === 'transfer_order') transferIds.push(d.id);
+    for (const id of planIds) for (const d of await planning.planDocuments(db, id)) if (d.kind === 'transfer_order') transferIds.push(d.id);
     return prepareTrips(db, { transfers: await draftTransfers(db, transferIds), purchaseOrders: await openPurchaseOrders(db, planIds), now }, options);
   };
   return {

@@ -7,6 +7,7 @@ import { validateOperation, type TransferLine } from '../../domain/inventory/ind
 import { DomainException, fail } from '../../domain/shared/index.ts';
 import { rowToTransfer, type Db, type TransferLineRow, type TransferRow } from './common.ts';
 import { post } from './posting.ts';
+import { jsonRecordset } from '../json-rows.ts';
 
 export interface TransferView {
   id: string;
@@ -24,6 +25,23 @@ export async function getTransfer(db: Db, id: string): Promise<TransferView | nu
   const t = (await sql<TransferRow>`SELECT * FROM stock_transfers WHERE id = ${id}`.execute(db)).rows[0];
   if (!t) return null;
   const ls = (await sql<TransferLineRow>`SELECT * FROM stock_transfer_lines WHERE transfer_id = ${id} ORDER BY item_id`.execute(db)).rows;
+  return toView(t, ls);
+}
+
+/** Several transfers by id, two statements for all of them; an id not found is not in the map. */
+export async function getTransfers(db: Db, ids: readonly string[]): Promise<Map<string, TransferView>> {
+  const out = new Map<string, TransferView>();
+  if (ids.length === 0) return out;
+  const ts = (await sql<TransferRow>`SELECT * FROM stock_transfers WHERE id = ANY(${[...new Set(ids)]}::text[])`.execute(db)).rows;
+  if (ts.length === 0) return out;
+  const ls = (await sql<TransferLineRow>`SELECT * FROM stock_transfer_lines WHERE transfer_id = ANY(${ts.map((t) => t.id)}::text[]) ORDER BY transfer_id, item_id`.execute(db)).rows;
+  const linesOf = new Map<string, TransferLineRow[]>();
+  for (const l of ls) linesOf.set(l.transfer_id, [...(linesOf.get(l.transfer_id) ?? []), l]);
+  for (const t of ts) out.set(t.id, toView(t, linesOf.get(t.id) ?? []));
+  return out;
+}
+
+function toView(t: TransferRow, ls: TransferLineRow[]): TransferView {
   const doc = rowToTransfer(t, ls);
   const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
   return {
@@ -72,6 +90,33 @@ export async function createDraftTransfer(
   return (await getTransfer(trx, input.id))!;
 }
 
+/**
+ * Saves several transfers as drafts, like `createDraftTransfer` one after the other (the same
+ * checks, the same rows) in two statements; the views are not read back.
+ */
+export async function createDraftTransfers(trx: Db, inputs: ReadonlyArray<{ id: string; fromNodeId: string; toNodeId: string; lines: { itemId: string; quantity: number }[]; note?: string }>, now: Date): Promise<void> {
+  if (inputs.length === 0) return;
+  for (const input of inputs) {
+    const bad = validateOperation({ kind: 'transfer_out', key: 'draft', transferId: input.id, fromNodeId: input.fromNodeId, toNodeId: input.toNodeId, lines: input.lines });
+    if (bad) throw new DomainException(bad);
+  }
+  const ids = inputs.map((t) => t.id);
+  const twice = ids.find((id, k) => ids.indexOf(id) !== k);
+  if (twice) fail({ code: 'duplicate', message: `transfer ${twice} already exists`, field: 'id', expected: 'a new transfer id', actual: twice });
+  const made = await sql<{ id: string }>`
+    INSERT INTO stock_transfers (id, from_node_id, to_node_id, status, note, created_at)
+    SELECT id, f, t, 'draft', nt, ${now}::timestamptz FROM ${jsonRecordset(inputs.map((t) => ({ id: t.id, f: t.fromNodeId, t: t.toNodeId, nt: t.note ?? '' })), 'x', 'id text, f text, t text, nt text')}
+    ON CONFLICT (id) DO NOTHING RETURNING id`.execute(trx);
+  if (made.rows.length !== inputs.length) {
+    const got = new Set(made.rows.map((r) => r.id));
+    const dup = ids.find((id) => !got.has(id))!;
+    fail({ code: 'duplicate', message: `transfer ${dup} already exists`, field: 'id', expected: 'a new transfer id', actual: dup });
+  }
+  await sql`
+    INSERT INTO stock_transfer_lines (transfer_id, item_id, quantity)
+    SELECT tr, i, q FROM ${jsonRecordset(inputs.flatMap((t) => t.lines.map((l) => ({ tr: t.id, i: l.itemId, q: l.quantity }))), 'x', 'tr text, i text, q int')}`.execute(trx);
+}
+
 /** Dispatches a draft transfer: its lines leave the source first-expired-first-out. */
 export async function dispatchTransfer(trx: Db, input: { id: string; key: string; asOf?: string }, now: Date): Promise<TransferView> {
   const t = (await sql<TransferRow>`SELECT * FROM stock_transfers WHERE id = ${input.id} FOR UPDATE`.execute(trx)).rows[0];
@@ -94,4 +139,15 @@ export async function cancelDraftTransfer(trx: Db, id: string): Promise<Transfer
   if (t.status !== 'draft') fail({ code: 'conflict', message: `transfer ${id} is ${t.status}; only a draft can be cancelled`, field: 'id', expected: 'draft', actual: t.status });
   await sql`UPDATE stock_transfers SET status = 'cancelled' WHERE id = ${id}`.execute(trx);
   return (await getTransfer(trx, id))!;
+}
+
+/** Cancels several draft transfers (one statement), like `cancelDraftTransfer` for each; refused, naming the first, when one is missing or not a draft. */
+export async function cancelDraftTransfers(trx: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const done = await sql<{ id: string }>`UPDATE stock_transfers SET status = 'cancelled' WHERE id = ANY(${[...ids]}::text[]) AND status = 'draft' RETURNING id`.execute(trx);
+  const got = new Set(done.rows.map((r) => r.id));
+  const other = ids.find((id) => !got.has(id));
+  if (other === undefined) return;
+  const t = await requireTransfer(trx, other);
+  fail({ code: 'conflict', message: `transfer ${other} is ${t.status}; only a draft can be cancelled`, field: 'id', expected: 'draft', actual: t.status });
 }
