@@ -20,12 +20,18 @@ type Doc = { paths: Record<string, Record<string, unknown>>; components?: unknow
  * only touch it when called), so the app is built over a stand-in that fails loudly
  * if anything does query it.
  */
-export async function serverDocument(): Promise<Doc> {
+/** The whole app with no database behind it (a use of the database throws): enough to read its routes and schemas. */
+export async function appWithoutDatabase(): Promise<import('fastify').FastifyInstance> {
   const { buildApp } = await import('../../src/api/server.ts');
   const { defaultSolver } = await import('../../src/solver/highs.ts');
   const noDb = new Proxy({}, { get: (_t, prop) => (prop === 'then' ? undefined : () => { throw new Error(`gen-api-types: the database was used while building the routes (${String(prop)})`); }) });
   const app = await buildApp({ database: { kind: 'none', location: 'none', close: async () => {} }, db: noDb, clock: { now: () => new Date(0) }, solver: defaultSolver, config: {} } as never);
   await app.ready();
+  return app;
+}
+
+export async function serverDocument(): Promise<Doc> {
+  const app = await appWithoutDatabase();
   const doc = JSON.parse(JSON.stringify(app.swagger())) as Doc;
   await app.close();
   return doc;

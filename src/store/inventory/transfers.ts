@@ -80,13 +80,7 @@ export async function createDraftTransfer(
   input: { id: string; fromNodeId: string; toNodeId: string; lines: { itemId: string; quantity: number }[]; note?: string },
   now: Date,
 ): Promise<TransferView> {
-  const bad = validateOperation({ kind: 'transfer_out', key: 'draft', transferId: input.id, fromNodeId: input.fromNodeId, toNodeId: input.toNodeId, lines: input.lines });
-  if (bad) throw new DomainException(bad);
-  const exists = await sql<{ id: string }>`INSERT INTO stock_transfers (id, from_node_id, to_node_id, status, note, created_at) VALUES (${input.id}, ${input.fromNodeId}, ${input.toNodeId}, 'draft', ${input.note ?? ''}, ${now}) ON CONFLICT (id) DO NOTHING RETURNING id`.execute(trx);
-  if (exists.rows.length === 0) fail({ code: 'duplicate', message: `transfer ${input.id} already exists`, field: 'id', expected: 'a new transfer id', actual: input.id });
-  await sql`
-    INSERT INTO stock_transfer_lines (transfer_id, item_id, quantity)
-    SELECT ${input.id}::text, i, q FROM unnest(${input.lines.map((l) => l.itemId)}::text[], ${input.lines.map((l) => l.quantity)}::int[]) AS x(i, q)`.execute(trx);
+  await createDraftTransfers(trx, [input], now);
   return (await getTransfer(trx, input.id))!;
 }
 
@@ -101,7 +95,8 @@ export async function createDraftTransfers(trx: Db, inputs: ReadonlyArray<{ id: 
     if (bad) throw new DomainException(bad);
   }
   const ids = inputs.map((t) => t.id);
-  const twice = ids.find((id, k) => ids.indexOf(id) !== k);
+  const seen = new Set<string>();
+  const twice = ids.find((id) => seen.size === seen.add(id).size);
   if (twice) fail({ code: 'duplicate', message: `transfer ${twice} already exists`, field: 'id', expected: 'a new transfer id', actual: twice });
   const made = await sql<{ id: string }>`
     INSERT INTO stock_transfers (id, from_node_id, to_node_id, status, note, created_at)
@@ -135,9 +130,7 @@ export async function dispatchTransfer(trx: Db, input: { id: string; key: string
 }
 
 export async function cancelDraftTransfer(trx: Db, id: string): Promise<TransferView> {
-  const t = await requireTransfer(trx, id);
-  if (t.status !== 'draft') fail({ code: 'conflict', message: `transfer ${id} is ${t.status}; only a draft can be cancelled`, field: 'id', expected: 'draft', actual: t.status });
-  await sql`UPDATE stock_transfers SET status = 'cancelled' WHERE id = ${id}`.execute(trx);
+  await cancelDraftTransfers(trx, [id]);
   return (await getTransfer(trx, id))!;
 }
 
