@@ -44,6 +44,22 @@ describe('the solver pool', () => {
     expect(inPool.value.review.violations).toEqual([]);
   });
 
+  it('plans the greedy roster alone in a worker when asked (no MIP: solver status not_run)', async () => {
+    const problem: StaffingProblem = {
+      staff: ['a', 'b'].map((id) => ({ id, name: id, homeNodeId: 's1', roles: ['picker' as const], skills: [], permitStatus: 'cleared' as const, canLiveOnSite: false, maxHoursPerDay: 12, unavailable: [], insideNodeId: null })),
+      sites: [{ id: 's1', lat: 39.8, lng: 116.5, controlled: false, closedLoop: null, minStaffPerShift: 0 }],
+      shifts: [{ id: 'd1-early', startMin: 360, durationMin: 480 }, { id: 'd1-late', startMin: 840, durationMin: 480 }],
+      needs: [{ siteId: 's1', shiftId: 'd1-early', role: 'picker', requiredMin: 480, source: 'manual' }],
+      rules: { timeLimitS: 5 },
+    };
+    const r = await pool.planRoster(problem, { greedyOnly: true });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.method).toBe('greedy');
+    expect(r.value.solver.status).toBe('not_run');
+    expect(r.value.review.totals.unmetMin).toBe(0);
+  });
+
   it('stops a job past its deadline and answers the next one on a fresh worker', async () => {
     const before = pool.stats().terminated;
     const e = await failure(pool.run({ kind: 'spin', ms: 60_000 }, { deadlineMs: 200 }));

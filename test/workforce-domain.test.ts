@@ -282,6 +282,30 @@ describe('greedy fallback', () => {
   });
 });
 
+describe('greedy roster alone (greedyOnly)', () => {
+  it('never calls the solver and gives the roster the fallback gives, rules kept', async () => {
+    const loopSite = { ...STORE_A, closedLoop: { startDay: 0, days: 2 } };
+    const staff = [
+      ...Array.from({ length: 4 }, (_, i) => person(`v${i}`, 'store-b', ['picker', 'packer'], { canLiveOnSite: true })),
+      ...Array.from({ length: 4 }, (_, i) => person(`b${i}`, 'store-b', ['picker', 'rider'])),
+    ];
+    const needs = TWO_DAYS.flatMap((s) => [need('store-a', s.id, 'picker', 1), need('store-b', s.id, 'rider', 1), need('store-b', s.id, 'picker', 1)]);
+    const problem = { staff, sites: [loopSite, { ...STORE_B, minStaffPerShift: 1 }], shifts: TWO_DAYS, needs };
+    let calls = 0;
+    const counting: MipSolver = { solve: async (m, o) => (calls++, defaultSolver.solve(m, o)) };
+    const alone = unwrap(await planStaffing(problem, { solver: counting, greedyOnly: true }));
+    const fallback = await plan(problem, failingSolver);
+    expect(calls).toBe(0);
+    expect(alone.method).toBe('greedy');
+    expect(alone.solver.status).toBe('not_run');
+    expect(alone.notes[0]).toMatch(/greedy roster alone/);
+    expect(brief(alone.assignments)).toEqual(brief(fallback.assignments));
+    expect(alone.review.totals).toEqual(fallback.review.totals);
+    expect(alone.review.violations).toEqual([]);
+    expect(alone.assignments.length).toBeGreaterThan(0);
+  });
+});
+
 describe('review of a roster edited by hand', () => {
   it('reports who is over hours, short of rest, and breaking a closed loop', () => {
     const problem: StaffingProblem = {

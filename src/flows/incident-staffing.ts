@@ -49,6 +49,8 @@ export interface RosterDraftInput {
   /** Nearest nodes with staff added as lenders (default 8). */
   maxLenders?: number;
   timeLimitS?: number;
+  /** The greedy roster alone, no MIP (a quick estimate: the hand-back's capacity). */
+  greedyOnly?: boolean;
   /** Plans the roster (the server's solver pool, off the event loop); default `planStaffing` with `solver` here. */
   planner?: RosterPlanner;
 }
@@ -139,7 +141,8 @@ export async function draftRoster(db: Db, solver: MipSolver, input: RosterDraftI
     nodes,
     staff,
   ));
-  const result = unwrap(await (input.planner ? input.planner(problem) : planStaffing(problem, { solver })));
+  const method = { greedyOnly: input.greedyOnly === true };
+  const result = unwrap(await (input.planner ? input.planner(problem, method) : planStaffing(problem, { solver, ...method })));
   const durations = new Map(problem.shifts.map((s) => [s.id, s.durationMin]));
   const homes = new Map(staff.map((s) => [s.id, s.homeNodeId]));
   const byNode = nodes.map((n) => {

@@ -45,7 +45,7 @@ parentPort!.on('message', async (m: PoolMessage) => {
       const result = loaded ? loaded.solve(job.options, job.changes) : failed(`no open model ${job.session} in this worker`, performance.now());
       post({ id, type: 'done', result }, buffersOf(result));
     } else if (job.kind === 'roster') {
-      post({ id, type: 'done', result: await planStaffing(job.problem, { solver: highs }) });
+      post({ id, type: 'done', result: await planStaffing(job.problem, { solver: highs, greedyOnly: job.greedyOnly }) });
     } else if (job.kind === 'routing') {
       const result = solveRouting(job.problem, { ...job.options, clock: () => performance.now(), onProgress: (p) => post({ id, type: 'progress', progress: p }) });
       post({ id, type: 'done', result });

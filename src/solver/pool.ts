@@ -23,7 +23,7 @@ import { copyPacked, isPacked, pack, transferList, type BoundChanges, type Linea
 import type { RoutingProblem, RoutingProgress, RoutingSolution } from '../domain/routing/index.ts';
 import type { SolveFn, SolveRequest } from '../domain/trips/index.ts';
 import type { WorkerSolveOptions } from './routing.ts';
-import type { RosterPlanner, StaffingPlanResult, StaffingProblem } from '../domain/workforce/index.ts';
+import type { RosterMethod, RosterPlanner, StaffingPlanResult, StaffingProblem } from '../domain/workforce/index.ts';
 
 export type PoolJob =
   | { kind: 'mip'; model: LinearModel | PackedModel; options: SolveOptions }
@@ -33,7 +33,7 @@ export type PoolJob =
   /** Re-solves a session's model, after changing its bounds. */
   | { kind: 'session'; session: number; options: SolveOptions; changes?: BoundChanges }
   /** A whole roster (greedy, model, MIP from the greedy start), src/domain/workforce/roster.ts. */
-  | { kind: 'roster'; problem: StaffingProblem }
+  | { kind: 'roster'; problem: StaffingProblem; greedyOnly?: boolean }
   /** For tests of the pool itself: keeps the worker's thread busy for `ms`. */
   | { kind: 'spin'; ms: number };
 
@@ -115,15 +115,15 @@ export class SolverPool {
     this.mip = { solve: (model, options) => this.solveMip(model, options), open: (model) => this.openSession(model), concurrency: size };
     this.solveRouting = (problem: RoutingProblem, o: SolveRequest) =>
       this.routing(problem, { seed: o.seed, objective: o.objective, maxIterations: o.maxIterations, timeLimitMs: o.timeLimitMs });
-    this.planRoster = (problem) => this.roster(problem);
+    this.planRoster = (problem, method) => this.roster(problem, {}, method);
   }
 
   /** Plans a roster in a worker. Never throws: a deadline or crash is a `solver_failed` error value. */
-  async roster(problem: StaffingProblem, jobOptions: JobOptions = {}): Promise<Result<StaffingPlanResult>> {
+  async roster(problem: StaffingProblem, jobOptions: JobOptions = {}, method: RosterMethod = {}): Promise<Result<StaffingPlanResult>> {
     const limitS = problem.rules?.timeLimitS ?? 30;
     const deadlineMs = jobOptions.deadlineMs ?? limitS * 1000 + this.graceMs;
     try {
-      return (await this.run({ kind: 'roster', problem }, { ...jobOptions, deadlineMs })) as Result<StaffingPlanResult>;
+      return (await this.run({ kind: 'roster', problem, ...(method.greedyOnly ? { greedyOnly: true } : {}) }, { ...jobOptions, deadlineMs })) as Result<StaffingPlanResult>;
     } catch (e) {
       return err({ code: 'solver_failed', message: `roster planner: ${(e as Error).message}` });
     }

@@ -219,7 +219,7 @@ export interface RosterReview {
 }
 
 export interface StaffingPlanResult {
-  /** `mip` when HiGHS gave the roster; `greedy` when it failed and the fallback ran (see notes). */
+  /** `mip` when HiGHS gave the roster; `greedy` when the MIP found nothing better, failed, or was not asked for (see notes). */
   method: 'mip' | 'greedy';
   solver: { status: string; solveTimeS: number; gapPct: number | null; message?: string };
   assignments: Assignment[];

@@ -25,9 +25,18 @@ import { reviewRoster } from './review.ts';
  * same run in the server's solver pool, so that neither the greedy nor the model building holds
  * the API's event loop.
  */
-export type RosterPlanner = (problem: StaffingProblem) => Promise<Result<StaffingPlanResult>>;
+export type RosterPlanner = (problem: StaffingProblem, options?: RosterMethod) => Promise<Result<StaffingPlanResult>>;
 
-export interface PlanOptions {
+export interface RosterMethod {
+  /**
+   * The greedy roster alone, no MIP: for an estimate that must be quick (the incident draft sizes
+   * a store's zone hand-back by it), where the MIP's time limit would be spent for a roster that,
+   * on the demo, is the greedy one anyway (it found nothing better in 3 s, nor in 20).
+   */
+  greedyOnly?: boolean;
+}
+
+export interface PlanOptions extends RosterMethod {
   /** The MIP solver, passed in (the HiGHS adapter, in-process or in the worker pool). */
   solver: MipSolver;
 }
@@ -36,11 +45,14 @@ export async function planStaffing(problem: StaffingProblem, options: PlanOption
   const valid = validateProblem(problem);
   if (!valid.ok) return err(valid.error);
   const ix = indexProblem(problem);
-  const built = buildRosterModel(ix);
-  const solver = options.solver;
   // The greedy roster first: it is the MIP's starting incumbent (so a solve stopped at its time
   // limit never returns less than it) and the fallback when the solver returns nothing.
   const greedy = greedyRoster(ix);
+  if (options.greedyOnly) {
+    return ok(finish(problem, ix, greedy, 'greedy', { status: 'not_run', solveTimeS: 0, gapPct: null }, ['The greedy roster alone (no MIP was asked for).'], { variables: 0, rows: 0 }));
+  }
+  const built = buildRosterModel(ix);
+  const solver = options.solver;
   const start = startFrom(ix, built, greedy);
   const r = await solver.solve(built.model, { timeLimitS: ix.rules.timeLimitS, mipRelGap: ix.rules.mipRelGap, start });
   const size = { variables: built.model.cols.cost.length, rows: built.model.rows.lower.length };
@@ -87,7 +99,12 @@ export async function planStaffing(problem: StaffingProblem, options: PlanOption
     assignments = greedy;
     notes.push(`The solver returned no roster (${r.status}${r.message ? `: ${r.message}` : ''}); this roster comes from the greedy fallback and may cover less than the best possible.`);
   }
-  assignments.sort(
+  return ok(finish(problem, ix, assignments, method, { status: r.status, solveTimeS: r.solveTimeS, gapPct: r.gapPct, ...(r.message ? { message: r.message } : {}) }, notes, size));
+}
+
+/** A roster's result: its assignments in a stable order, reviewed, with the notes on what stays unmet. */
+function finish(problem: StaffingProblem, ix: Indexed, assignments: Assignment[], method: StaffingPlanResult['method'], solver: StaffingPlanResult['solver'], notes: string[], size: StaffingPlanResult['size']): StaffingPlanResult {
+  assignments = [...assignments].sort(
     (a, b) =>
       ix.shifts[ix.shiftIndex.get(a.shiftId)!].startMin - ix.shifts[ix.shiftIndex.get(b.shiftId)!].startMin ||
       a.siteId.localeCompare(b.siteId) ||
@@ -97,14 +114,7 @@ export async function planStaffing(problem: StaffingProblem, options: PlanOption
   const review = reviewRoster(problem, assignments);
   if (review.totals.unmetMin > 0) notes.push(`${review.totals.unmetRoleHours} role-hours cannot be covered by the people available within the rules.`);
   if (review.minStaffShortfalls.length > 0) notes.push(`${review.minStaffShortfalls.length} site-shifts are below their minimum staffing.`);
-  return ok({
-    method,
-    solver: { status: r.status, solveTimeS: r.solveTimeS, gapPct: r.gapPct, ...(r.message ? { message: r.message } : {}) },
-    assignments,
-    review,
-    notes,
-    size,
-  });
+  return { method, solver, assignments, review, notes, size };
 }
 
 /**
