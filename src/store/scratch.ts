@@ -111,8 +111,9 @@ export interface FolderSeed {
 /**
  * Fills the empty PGlite folder `dir` (for a test that starts a real server with `--data dir`)
  * with a migrated database seeded by `seed`, from a template tarball built once under the build
- * lock and reused while younger than `seed.maxAgeMs`: the servers a test run starts share one
- * demo load instead of each loading it (~30 s idle, minutes on busy cores).
+ * lock (from a copy of the migrated template) and reused while younger than `seed.maxAgeMs`: the
+ * servers a test run starts share one demo load instead of each loading it (~30 s idle, minutes
+ * on busy cores).
  */
 export async function seedDataFolder(dir: string, seed: FolderSeed): Promise<void> {
   const key = templateKey({ key: seed.key, load: async () => {} });
@@ -123,12 +124,15 @@ export async function seedDataFolder(dir: string, seed: FolderSeed): Promise<voi
     return !!st && Date.now() - st.mtimeMs < seed.maxAgeMs;
   };
   if (!fresh()) {
+    // From a copy of the migrated template (no initdb and migrations again), fetched or built
+    // before the lock is taken, as `pgliteTemplate` does: a builder never holds two locks.
+    const migrated = await pgliteSeedTemplate(undefined);
     await withBuildLock(kind, async () => {
       if (fresh()) return;
       const blob = await buildPgliteTemplate(async ({ db }) => {
         await migrateToLatest(db);
         await seed.load(db, new Date());
-      });
+      }, migrated);
       await writeTemplate(file, blob);
       pruneCache(kind, file);
     });
