@@ -110,7 +110,20 @@ export class LoadedModel {
         if (options.mipRelGap !== undefined) m.options.set('mip_rel_gap', options.mipRelGap);
         // HiGHS's default node limit is the largest int.
         m.options.set('mip_max_nodes', options.maxNodes ?? 2_147_483_647);
-        m.options.set({ mip_heuristic_effort: options.boundOnly ? 0 : 0.05, presolve: options.boundOnly ? 'off' : 'choose', mip_detect_symmetry: !options.boundOnly });
+        // A bound-only solve wants the dual bound, not incumbents: at effort 0 HiGHS (1.15) still
+        // runs its root heuristics (RINS and RENS sub-MIPs, feasibility jump, reduced-cost fixing),
+        // which took ~45 % of the sourcing bound's item blocks (docs/planning.md). Set every time:
+        // options stay on a model between a session's solves.
+        const heuristics = !options.boundOnly;
+        m.options.set({
+          mip_heuristic_effort: options.boundOnly ? 0 : 0.05,
+          presolve: options.boundOnly ? 'off' : 'choose',
+          mip_detect_symmetry: !options.boundOnly,
+          mip_heuristic_run_rins: heuristics,
+          mip_heuristic_run_rens: heuristics,
+          mip_heuristic_run_feasibility_jump: heuristics,
+          mip_heuristic_run_root_reduced_cost: heuristics,
+        });
         if (options.start && options.start.length === this.numCols) m.setSolution({ colValue: options.start });
       }
       m.run();
