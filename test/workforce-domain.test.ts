@@ -265,15 +265,20 @@ describe('staffing plan (MIP)', () => {
   });
 });
 
+/** Two days, a closed-loop site and a lender: live-in pickers and packers, pickers who ride. */
+function loopAndLender(): StaffingProblem {
+  const loopSite = { ...STORE_A, closedLoop: { startDay: 0, days: 2 } };
+  const staff = [
+    ...Array.from({ length: 4 }, (_, i) => person(`v${i}`, 'store-b', ['picker', 'packer'], { canLiveOnSite: true })),
+    ...Array.from({ length: 4 }, (_, i) => person(`b${i}`, 'store-b', ['picker', 'rider'])),
+  ];
+  const needs = TWO_DAYS.flatMap((s) => [need('store-a', s.id, 'picker', 1), need('store-b', s.id, 'rider', 1), need('store-b', s.id, 'picker', 1)]);
+  return { staff, sites: [loopSite, { ...STORE_B, minStaffPerShift: 1 }], shifts: TWO_DAYS, needs };
+}
+
 describe('greedy fallback', () => {
   it('runs when the solver fails, says so, and keeps every rule', async () => {
-    const loopSite = { ...STORE_A, closedLoop: { startDay: 0, days: 2 } };
-    const staff = [
-      ...Array.from({ length: 4 }, (_, i) => person(`v${i}`, 'store-b', ['picker', 'packer'], { canLiveOnSite: true })),
-      ...Array.from({ length: 4 }, (_, i) => person(`b${i}`, 'store-b', ['picker', 'rider'])),
-    ];
-    const needs = TWO_DAYS.flatMap((s) => [need('store-a', s.id, 'picker', 1), need('store-b', s.id, 'rider', 1), need('store-b', s.id, 'picker', 1)]);
-    const r = await plan({ staff, sites: [loopSite, { ...STORE_B, minStaffPerShift: 1 }], shifts: TWO_DAYS, needs }, failingSolver);
+    const r = await plan(loopAndLender(), failingSolver);
     expect(r.method).toBe('greedy');
     expect(r.notes[0]).toMatch(/greedy fallback/);
     expect(r.review.violations).toEqual([]);
@@ -284,13 +289,7 @@ describe('greedy fallback', () => {
 
 describe('greedy roster alone (greedyOnly)', () => {
   it('never calls the solver and gives the roster the fallback gives, rules kept', async () => {
-    const loopSite = { ...STORE_A, closedLoop: { startDay: 0, days: 2 } };
-    const staff = [
-      ...Array.from({ length: 4 }, (_, i) => person(`v${i}`, 'store-b', ['picker', 'packer'], { canLiveOnSite: true })),
-      ...Array.from({ length: 4 }, (_, i) => person(`b${i}`, 'store-b', ['picker', 'rider'])),
-    ];
-    const needs = TWO_DAYS.flatMap((s) => [need('store-a', s.id, 'picker', 1), need('store-b', s.id, 'rider', 1), need('store-b', s.id, 'picker', 1)]);
-    const problem = { staff, sites: [loopSite, { ...STORE_B, minStaffPerShift: 1 }], shifts: TWO_DAYS, needs };
+    const problem = loopAndLender();
     let calls = 0;
     const counting: MipSolver = { solve: async (m, o) => (calls++, defaultSolver.solve(m, o)) };
     const alone = unwrap(await planStaffing(problem, { solver: counting, greedyOnly: true }));
