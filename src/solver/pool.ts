@@ -123,7 +123,7 @@ export class SolverPool {
     const limitS = problem.rules?.timeLimitS ?? 30;
     const deadlineMs = jobOptions.deadlineMs ?? limitS * 1000 + this.graceMs;
     try {
-      return (await this.run({ kind: 'roster', problem, ...(method.greedyOnly ? { greedyOnly: true } : {}) }, { ...jobOptions, deadlineMs })) as Result<StaffingPlanResult>;
+      return (await this.run({ kind: 'roster', problem, greedyOnly: method.greedyOnly }, { ...jobOptions, deadlineMs })) as Result<StaffingPlanResult>;
     } catch (e) {
       return err({ code: 'solver_failed', message: `roster planner: ${(e as Error).message}` });
     }
