@@ -216,6 +216,21 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   }
   const afterHandBack = afterHandBackOf((zonesPart.handBack ?? []) as ZoneHandBack[]);
 
+  // 7, started now: the roster needs only the zones part (the orders each node serves, the
+  // hand-back), so it is drafted while targets, sourcing and trips are. In the server its MIP runs
+  // to its time limit in a solver-pool worker (3 s of the draft's ~5.6 on the demo) while this
+  // thread and the other worker plan the rest. Settled at once so that a failure waits for step 7.
+  const staffingStartedMs = Date.now();
+  const staffingRun = roster(afterHandBack).then(
+    (part) => ({ ok: true as const, part, ms: Date.now() - staffingStartedMs }),
+    (error: unknown) => ({ ok: false as const, error, ms: Date.now() - staffingStartedMs }),
+  );
+  // A part that fails below ends the draft, and its transaction: the roster's reads end first.
+  const failAfterStaffing = async (part: string, e: unknown): Promise<never> => {
+    await staffingRun;
+    return partFailed(part, e);
+  };
+
   // 4. Targets (planning context): essentials at the multipliers, on the demand each node serves
   // after the plan. A trading node that gains zones is surged on that demand (its multiplier ×
   // orders after ÷ orders before); one that gains none only lends: it keeps `lenderDaysOfCover`
@@ -260,7 +275,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
     const targets = await planning.currentTargets(db, { multipliers });
     targetsPart = { multipliers, surged: gaining, untilHandBack, holdDays: Number.isFinite(holdDays) ? Math.round(holdDays * 100) / 100 : null, lendersOnly: lending, lenderDaysOfCover: lenderDays, nodes: targetsByNode(targets) };
   } catch (e) {
-    partFailed('targets', e);
+    await failAfterStaffing('targets', e);
   }
   const tgt = targetsPart.nodes as Array<{ targetUnits: number; baselineUnits: number }>;
   const essentialDaysOfCover = tgt.length ? Math.round((10 * tgt.reduce((a, b) => a + b.targetUnits, 0)) / Math.max(1, tgt.reduce((a, b) => a + b.baselineUnits, 0))) / 10 : null;
@@ -293,7 +308,7 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       const others = (sp.lines as any[]).filter((l) => l.kind !== 'transfer' && l.kind !== 'supplier_order').length;
       if (others > 0) note('plan.lines_not_trips', { n: others }, `trips: ${others} diversion lines arrive with the DC's own transport and are not in the trips part`);
     } catch (e) {
-      partFailed('sourcing', e);
+      await failAfterStaffing('sourcing', e);
     }
   }
   lap('sourcing');
@@ -306,20 +321,22 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
       tripsPart = drafted;
       if (drafted.unassigned.length > 0) note('plan.loads_without_trip', { n: drafted.unassigned.length, loads: drafted.loads, days: drafted.days }, `trips: ${drafted.unassigned.length} of ${drafted.loads} loads found no trip within ${drafted.days} day(s) (see the trips part)`);
     } catch (e) {
-      partFailed('trips', e);
+      await failAfterStaffing('trips', e);
     }
   }
   lap('trips');
 
-  // 7. Staffing (workforce context): a roster for the affected nodes and their lenders.
+  // 7. Staffing (workforce context): a roster for the affected nodes and their lenders, drafted
+  // since the zones part (above). `staffing` is its own wall time, `staffing_wait` what the draft
+  // still waited for it after the trips.
   let staffingPart: StaffingPart = { staffHoursAssigned: 0, unmetRoleHours: 0, byNode: [], roster: null };
-  try {
-    staffingPart = await roster(afterHandBack);
+  const staffed = await staffingRun;
+  if (staffed.ok) {
+    staffingPart = staffed.part;
     if (staffingPart.unmetRoleHours > 0) note('plan.role_hours_unmet', { n: staffingPart.unmetRoleHours }, `staffing: ${staffingPart.unmetRoleHours} role-hours cannot be covered by the people within reach (see the staffing part)`);
-  } catch (e) {
-    partFailed('staffing', e);
-  }
-  lap('staffing');
+  } else partFailed('staffing', staffed.error);
+  lap('staffing_wait');
+  timings.staffing = staffed.ms;
 
   const summary: PlanSummary = {
     ordersPerDayCovered: Math.max(0, totalDemand - unservedOrders),
