@@ -7,7 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import ExcelJS from 'exceljs';
 import type { Item, Node } from '../domain/network/index.ts';
 import {
   computeTargets, DEFAULT_MULTIPLIERS, netRequirements, planSourcing, selectAssortment, yizhuangDcShipments, yizhuangSuppliers,
@@ -743,30 +742,6 @@ export async function takeOpenShipment(trx: Db, id: string): Promise<ShipmentRow
 export async function closeShipment(trx: Db, id: string): Promise<ShipmentRow> {
   await trx.updateTable('planning_dc_shipments').set({ status: 'received' }).where('id', '=', id).execute();
   return (await listShipments(trx)).find((x) => x.id === id)!;
-}
-/** The applied plan's documents as a workbook for the people who act on them. */
-export async function documentsWorkbook(db: Db, planId: string): Promise<Buffer> {
-  const plan = await requirePlan(db, planId);
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'Baogong';
-  const sheet = (name: string, header: string[], rows: Array<Array<string | number | boolean | null>>) => {
-    const ws = wb.addWorksheet(name);
-    ws.addRow(header).font = { bold: true };
-    for (const r of rows) ws.addRow(r);
-    ws.columns.forEach((c) => (c.width = 16));
-    ws.views = [{ state: 'frozen', ySplit: 1 }];
-  };
-  const lines = plan.lines;
-  sheet('Transfers 调拨单', ['document', 'from', 'to', 'item', 'quantity', 'arrives in h', 'reason'], lines.filter((l) => l.kind === 'transfer').map((l) => [l.documentId, l.fromNodeId, l.toNodeId, l.itemId, l.quantity, l.arrivalH, l.reason]));
-  sheet('Purchase orders 采购', ['document', 'supplier', 'to', 'item', 'quantity', 'packs', 'expedited 加急', 'arrives in h', 'reason'], lines.filter((l) => l.kind === 'supplier_order').map((l) => [l.documentId, l.supplierId, l.toNodeId, l.itemId, l.quantity, l.packs, l.expedited, l.arrivalH, l.reason]));
-  sheet('Diversions 截留分流', ['document', 'shipment', 'was for', 'now to', 'item', 'quantity', 'arrives in h', 'reason'], lines.filter((l) => l.kind === 'diversion').map((l) => [l.documentId, l.shipmentId, l.originalNodeId, l.toNodeId, l.itemId, l.quantity, l.arrivalH, l.reason]));
-  sheet('Shortages 缺口', ['node', 'item', 'tier', 'need', 'short', 'reason'], plan.shortages.map((s) => [s.nodeId, s.itemId, s.tier, s.needUnits, s.shortUnits, s.reason]));
-  const s = plan.summary;
-  sheet('Summary', ['figure', 'value'], [
-    ['plan', plan.id], ['status', plan.status], ['method', s.method], ['needs', s.needs], ['need units', s.needUnits], ['short units', s.shortageUnits],
-    ['weighted shortage', s.weightedShortageUnits], ['cost (yuan)', s.costFen / 100], ['gap to bound %', s.gapPct], ['greedy weighted shortage', s.greedy.weightedShortageUnits], ['greedy cost (yuan)', s.greedy.costFen / 100],
-  ]);
-  return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@
  * still free, so a plan that went stale meanwhile is refused rather than double-booking.
  */
 import { randomUUID } from 'node:crypto';
-import ExcelJS from 'exceljs';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { fail, operatingDay, unwrap } from '../domain/shared/index.ts';
 import {
@@ -819,23 +818,6 @@ export async function sheetOf(db: Db, id: string): Promise<TripSheet> {
   });
 }
 
-export async function sheetWorkbook(sheets: TripSheet[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'Baogong';
-  for (const s of sheets) {
-    const ws = wb.addWorksheet(s.tripId.slice(-28));
-    ws.addRow([`Trip sheet 派车单 ${s.tripId}`]).font = { bold: true, size: 14 };
-    ws.addRow(['Day', s.day, 'Vehicle', `${s.vehicle.typeName} (${s.vehicle.key})`, 'Plate', s.vehicle.plate ?? '', 'Driver', s.driver.name ?? '', s.driver.phone ?? '']);
-    ws.addRow(['From', s.origin.name, 'Depart', s.depart, 'Back', s.return, 'km', s.distanceKm]);
-    ws.addRow(['Coolant', `${s.coolant.dryIceBags} dry-ice bags (${s.coolant.dryIceG / 1000} kg)`, 'Ice packs', s.coolant.icePacks, s.coolantNote]);
-    ws.addRow([]);
-    const { header, rows } = tripSheetRows(s);
-    ws.addRow(header).font = { bold: true };
-    for (const r of rows) ws.addRow(r);
-    ws.columns.forEach((c) => (c.width = 14));
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
 
 // ---------------------------------------------------------------------------------------------
 // Demo

@@ -10,6 +10,7 @@ import { withIdempotency, withIdempotentReplay, IdempotencyHeader } from '../ide
 import { XLSX_MIME } from '../tabular.ts';
 import * as store from '../../store/planning.ts';
 import { applySourcingPlan, dispatchPlanTransfer, receivePurchaseOrder, receiveShipment } from '../../flows/plan-apply.ts';
+import { planDocumentsWorkbook } from '../../flows/workbooks.ts';
 
 const Err = { $ref: 'Error#' };
 const errors = { 400: Err, 404: Err, 409: Err, 422: Err };
@@ -444,7 +445,7 @@ export default async function planningRoutes(scope: FastifyInstance, deps: AppDe
     { schema: { tags: TAG, summary: "The plan's documents as a workbook: transfers, purchase orders, diversions, shortages", params: Id } },
     async (req, reply) => {
       const id = req.params.id;
-      const buf = await store.documentsWorkbook(db, id);
+      const buf = await planDocumentsWorkbook(db, id);
       reply.header('content-type', XLSX_MIME);
       reply.header('content-disposition', `attachment; filename="sourcing-${id.slice(0, 8)}.xlsx"`);
       return reply.send(buf);

@@ -10,6 +10,7 @@ import { solveInWorker } from '../../solver/routing.ts';
 import { XLSX_MIME } from '../tabular.ts';
 import * as store from '../../store/trips.ts';
 import { arriveTrip, confirmTripPlan, dispatchTrip } from '../../flows/trip-dispatch.ts';
+import { tripSheetsWorkbook } from '../../flows/workbooks.ts';
 
 const Err = { $ref: 'Error#' };
 const errors = { 400: Err, 403: Err, 404: Err, 409: Err, 422: Err };
@@ -259,7 +260,7 @@ export default async function tripsRoutes(scope: FastifyInstance, deps: AppDeps)
       for (const t of trips.filter((x) => x.status !== 'cancelled')) sheets.push(await store.sheetOf(db, t.id));
       reply.header('content-type', XLSX_MIME);
       reply.header('content-disposition', `attachment; filename="trip-sheets-${req.query.day}.xlsx"`);
-      return reply.send(await store.sheetWorkbook(sheets));
+      return reply.send(await tripSheetsWorkbook(sheets));
     },
   );
   app.get('/api/trips/:id', { schema: { tags: TRIPS, summary: 'One trip with its stops and manifests (received quantities and variances after arrival)', params: IdParam, response: { 200: Ref(TripOut), ...errors } } }, async (req) =>
@@ -279,7 +280,7 @@ export default async function tripsRoutes(scope: FastifyInstance, deps: AppDeps)
       if (format === 'xlsx') {
         reply.header('content-type', XLSX_MIME);
         reply.header('content-disposition', `attachment; filename="trip-sheet-${id}.xlsx"`);
-        return reply.send(await store.sheetWorkbook([sheet]));
+        return reply.send(await tripSheetsWorkbook([sheet]));
       }
       return sheet;
     },

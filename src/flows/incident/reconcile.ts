@@ -5,7 +5,7 @@
  * receipts. Every run is recorded, a failure with its error; `runDueReconciliations` is what
  * `serve` calls each minute so the run happens by itself at the configured hour.
  */
-import ExcelJS from 'exceljs';
+import { excel } from '../workbooks.ts';
 import { reconcile, RECONCILIATION_COLUMNS, type DayFigures, type ReconciliationLine } from '../../domain/incidents/index.ts';
 import { addDays, dayBounds, DEFAULT_CALENDAR, isDay, localTimeMs, operatingDay, type OperatingCalendar, fail } from '../../domain/shared/index.ts';
 import * as network from '../../store/network.ts';
@@ -101,7 +101,7 @@ export async function reconciliationWorkbook(deps: FlowDeps, incidentId: string,
   await store.requireIncident(deps.db, incidentId);
   let lines = (await store.reconciliationOf(deps.db, incidentId, day)) as ReconciliationLine[];
   if (lines.length === 0) lines = await reconcileDay(deps, incidentId, day);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   const figures = wb.addWorksheet('reconciliation');
   figures.addRow([...RECONCILIATION_COLUMNS, 'differences']);
   for (const l of lines) figures.addRow([...RECONCILIATION_COLUMNS.map((c) => (l as any)[c] ?? null), l.differences.map((d) => d.kind).join(', ')]);
