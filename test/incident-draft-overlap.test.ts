@@ -7,12 +7,15 @@ import { declareIncident } from '../src/flows/incident/declare.ts';
 import { planStaffing, type RosterPlanner } from '../src/domain/workforce/index.ts';
 import { solveRouting } from '../src/domain/routing/index.ts';
 import type { SolveFn } from '../src/domain/trips/index.ts';
+import type { MipSolver } from '../src/domain/shared/index.ts';
 
 /**
- * The incident draft plans its roster beside targets, sourcing and trips (the roster needs only
- * the zones part): the final roster is asked for before the trips part's first routing solve, its
- * result is the staffing part, and a roster that fails fails the draft naming the staffing part.
- * On the demo network (clock 2022-06-22 06:00 UTC), with a lockdown around Yicheng Jingyuan.
+ * When its solves run in a pool of workers, the incident draft plans its roster beside targets,
+ * sourcing and trips (the roster needs only the zones part): the final roster is asked for before
+ * the trips part's first routing solve, its result is the staffing part, and a roster that fails
+ * fails the draft naming the staffing part. With one solver at a time the roster waits for the
+ * trips, as before. On the demo network (clock 2022-06-22 06:00 UTC), a lockdown around Yicheng
+ * Jingyuan; the solves run in process, the solver saying how many it runs at once.
  */
 let t: TestApp;
 beforeAll(async () => {
@@ -30,7 +33,7 @@ afterAll(async () => t?.close());
 const BUDGETS = { sourcingTimeLimitS: 2, tripsBudgetMs: 500, tripsMaxIterations: 50, tripsDays: 1, rosterTimeLimitS: 1 };
 
 /** Records when the final roster (not the greedy hand-back probe) and each routing solve were asked for. */
-function recording(fail: { roster?: string; trips?: string } = {}) {
+function recording(fail: { roster?: string; trips?: string } = {}, concurrency = 2) {
   const events: string[] = [];
   let tripsAsked!: () => void;
   const tripsStarted = new Promise<void>((r) => (tripsAsked = r));
@@ -53,10 +56,11 @@ function recording(fail: { roster?: string; trips?: string } = {}) {
     if (fail.trips) throw new Error(fail.trips);
     return solveRouting(problem, { ...request, clock: () => performance.now() });
   };
-  return { events, deps: { db: t.db, solver: defaultSolver, routing, roster, now: () => t.deps.clock.now() } };
+  const solver: MipSolver = { solve: (model, options) => defaultSolver.solve(model, options), concurrency };
+  return { events, deps: { db: t.db, solver, routing, roster, now: () => t.deps.clock.now() } };
 }
 
-describe('the incident draft plans the roster beside sourcing and trips', () => {
+describe('the incident draft plans the roster beside sourcing and trips when its solves run in a pool', () => {
   it('asks for the final roster before the trips part solves, and keeps its roster as the staffing part', async () => {
     const { events, deps } = recording();
     const plan = await draftResponsePlan(deps, 'yicheng-overlap', BUDGETS);
@@ -80,5 +84,12 @@ describe('the incident draft plans the roster beside sourcing and trips', () => 
     const { events, deps } = recording({ trips: 'routing down' });
     await expect(draftResponsePlan(deps, 'yicheng-overlap', BUDGETS)).rejects.toThrow(/drafting the trips part failed/);
     expect(events, `events: ${events.join(', ')}`).toEqual(['roster', 'trips', 'roster done']);
+  }, 240_000);
+
+  it('asks for the roster after the trips when its solver runs one solve at a time', async () => {
+    const { events, deps } = recording({}, 1);
+    await draftResponsePlan(deps, 'yicheng-overlap', BUDGETS);
+    expect(events.at(-1), `events: ${events.join(', ')}`).toBe('roster done');
+    expect(events.indexOf('roster')).toBeGreaterThan(events.lastIndexOf('trips'));
   }, 240_000);
 });

@@ -216,15 +216,20 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   }
   const afterHandBack = afterHandBackOf((zonesPart.handBack ?? []) as ZoneHandBack[]);
 
-  // 7, started now: the roster needs only the zones part (the orders each node serves, the
-  // hand-back), so it is drafted while targets, sourcing and trips are. In the server its MIP runs
-  // to its time limit in a solver-pool worker (3 s of the draft's ~5.6 on the demo) while this
-  // thread and the other worker plan the rest. Settled at once so that a failure waits for step 7.
-  const staffingStartedMs = Date.now();
-  const staffingRun = roster(afterHandBack).then(
-    (part) => ({ ok: true as const, part, ms: Date.now() - staffingStartedMs }),
-    (error: unknown) => ({ ok: false as const, error, ms: Date.now() - staffingStartedMs }),
-  );
+  // 7, started now when the solves run in a pool of workers: the roster needs only the zones part
+  // (the orders each node serves, the hand-back), so it is drafted while targets, sourcing and
+  // trips are; its MIP runs to its time limit (3 s of the draft on the demo) in one worker while
+  // this thread and the other workers plan the rest. With one solver at a time (in process, or a
+  // pool of one worker) it waits for step 7, as sourcing's solves would otherwise queue behind it.
+  // Settled at once, so that its failure waits for step 7.
+  const startStaffing = () => {
+    const startedMs = Date.now();
+    return roster(afterHandBack).then(
+      (part) => ({ ok: true as const, part, ms: Date.now() - startedMs }),
+      (error: unknown) => ({ ok: false as const, error, ms: Date.now() - startedMs }),
+    );
+  };
+  const staffingRun = (deps.solver.concurrency ?? 1) > 1 ? startStaffing() : null;
   // A part that fails below ends the draft, and its transaction: the roster's reads end first.
   const failAfterStaffing = async (part: string, e: unknown): Promise<never> => {
     await staffingRun;
@@ -326,11 +331,11 @@ export async function draftResponsePlan(deps: FlowDeps, incidentId: string, opti
   }
   lap('trips');
 
-  // 7. Staffing (workforce context): a roster for the affected nodes and their lenders, drafted
-  // since the zones part (above). `staffing` is its own wall time, `staffing_wait` what the draft
-  // still waited for it after the trips.
+  // 7. Staffing (workforce context): a roster for the affected nodes and their lenders (drafted
+  // since the zones part when the solves run in a pool, above). `staffing` is its own wall time,
+  // `staffing_wait` what the draft still waited for it after the trips.
   let staffingPart: StaffingPart = { staffHoursAssigned: 0, unmetRoleHours: 0, byNode: [], roster: null };
-  const staffed = await staffingRun;
+  const staffed = await (staffingRun ?? startStaffing());
   if (staffed.ok) {
     staffingPart = staffed.part;
     if (staffingPart.unmetRoleHours > 0) note('plan.role_hours_unmet', { n: staffingPart.unmetRoleHours }, `staffing: ${staffingPart.unmetRoleHours} role-hours cannot be covered by the people within reach (see the staffing part)`);
