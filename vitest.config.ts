@@ -24,5 +24,8 @@ export default defineConfig({
     // PGlite's and HiGHS's WASM load once per worker, not once per file (import time: see
     // docs/CONVENTIONS.md, Tests). Test files keep their own state in beforeAll/afterAll.
     isolate: false,
+    // BAOGONG_TEST_CPU=1: each file's CPU (worker, children) and wall time, appended to
+    // test-artifacts/cpu-per-file.tsv (docs/testing.md).
+    setupFiles: process.env.BAOGONG_TEST_CPU ? ['./test/support/cpu-per-file.ts'] : [],
   },
 });
