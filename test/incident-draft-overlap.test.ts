@@ -61,9 +61,9 @@ function recording(fail: { roster?: string; trips?: string } = {}, concurrency =
 }
 
 describe('the incident draft plans the roster beside sourcing and trips when its solves run in a pool', () => {
-  it('asks for the final roster before the trips part solves, and keeps its roster as the staffing part', async () => {
+  it('asks for the final roster before the trips part solves, and keeps its roster as the staffing part (in one transaction, as the API drafts)', async () => {
     const { events, deps } = recording();
-    const plan = await draftResponsePlan(deps, 'yicheng-overlap', BUDGETS);
+    const plan = await t.db.transaction().execute((trx) => draftResponsePlan({ ...deps, db: trx }, 'yicheng-overlap', BUDGETS));
     expect(events.filter((e) => e === 'roster')).toHaveLength(1);
     expect(events.indexOf('trips'), `events: ${events.join(', ')}`).toBeGreaterThan(events.indexOf('roster'));
     const staffing = plan.parts.find((p) => p.part === 'staffing')!.content as any;
@@ -82,7 +82,7 @@ describe('the incident draft plans the roster beside sourcing and trips when its
 
   it('ends a draft whose trips part fails only once the roster has ended (its reads are in the draft\'s transaction)', async () => {
     const { events, deps } = recording({ trips: 'routing down' });
-    await expect(draftResponsePlan(deps, 'yicheng-overlap', BUDGETS)).rejects.toThrow(/drafting the trips part failed/);
+    await expect(t.db.transaction().execute((trx) => draftResponsePlan({ ...deps, db: trx }, 'yicheng-overlap', BUDGETS))).rejects.toThrow(/drafting the trips part failed/);
     expect(events, `events: ${events.join(', ')}`).toEqual(['roster', 'trips', 'roster done']);
   }, 240_000);
 
