@@ -4,6 +4,7 @@ import { createTestApp, type TestApp } from './support/app.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
 import { draftResponsePlan } from '../src/flows/incident-response.ts';
 import { declareIncident } from '../src/flows/incident/declare.ts';
+import { yichengLockdown } from './support/drafted.ts';
 import { planStaffing, type RosterPlanner } from '../src/domain/workforce/index.ts';
 import { solveRouting } from '../src/domain/routing/index.ts';
 import type { SolveFn } from '../src/domain/trips/index.ts';
@@ -20,12 +21,7 @@ import type { MipSolver } from '../src/domain/shared/index.ts';
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp({ demo: true });
-  await declareIncident(t.db, {
-    id: 'yicheng-overlap',
-    name: 'Yicheng lockdown',
-    areas: [{ id: 'yicheng', name: 'Yicheng Jingyuan', level: 'lockdown', circle: { lat: 39.761, lng: 116.503, radiusM: 400 }, startsAt: '2022-06-22T02:00:00Z' }],
-    reopenOnlineOnlyAt: '2022-06-23T22:00:00Z',
-  } as any, t.deps.clock.now());
+  await declareIncident(t.db, yichengLockdown('yicheng-overlap') as any, t.deps.clock.now());
 }, 180_000);
 afterAll(async () => t?.close());
 

@@ -3,6 +3,7 @@ import { createTestApp, type TestApp } from './support/app.ts';
 import { defaultSolver } from '../src/solver/highs.ts';
 import { applyResponsePlan, declareDemoIncident, draftResponsePlan } from '../src/flows/incident-response.ts';
 import { declareIncident } from '../src/flows/incident/declare.ts';
+import { yichengLockdown } from './support/drafted.ts';
 import { incidentFigures, servedBefore } from '../src/flows/incident/figures.ts';
 import { simulateBuiltIn } from '../src/flows/incident/simulate-demo.ts';
 import * as planning from '../src/store/planning.ts';
@@ -26,12 +27,7 @@ const part = (plan: { parts: Array<{ part: string; content: any }> }, name: stri
 describe('a lockdown around another store (Yicheng, not the demo’s Dazu Plaza)', () => {
   let plan: any;
   beforeAll(async () => {
-    await declareIncident(t.db, {
-      id: 'yicheng-lockdown',
-      name: 'Yicheng lockdown',
-      areas: [{ id: 'yicheng', name: 'Yicheng Jingyuan', level: 'lockdown', circle: { lat: 39.761, lng: 116.503, radiusM: 400 }, startsAt: '2022-06-22T02:00:00Z' }],
-      reopenOnlineOnlyAt: '2022-06-23T22:00:00Z',
-    } as any, t.deps.clock.now());
+    await declareIncident(t.db, yichengLockdown('yicheng-lockdown') as any, t.deps.clock.now());
     // What this describe checks is the staffing and zones parts: the roster with its default
     // budget; sourcing and trips (not looked at here) with the short budgets of the lifecycle tests.
     plan = await draftResponsePlan(deps(), 'yicheng-lockdown', { sourcingTimeLimitS: 2, tripsBudgetMs: 500, tripsMaxIterations: 50, tripsDays: 1 });

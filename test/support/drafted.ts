@@ -11,6 +11,17 @@ import type { ScratchSeed } from '../../src/store/scratch.ts';
 /** The demo loaded at `now` (the same template `createTestApp({ demo: true })` copies). */
 export const demoSeed = (now: Date): ScratchSeed => ({ key: `demo@${now.toISOString()}`, load: (db) => loadDemo(db, now) });
 
+/**
+ * A lockdown around Yicheng Jingyuan (not the demo's Dazu Plaza) from 22 June 2022, 10:00 in
+ * Beijing, the store reopening online-only on 24 June at 06:00: the incident `id`, as declared.
+ */
+export const yichengLockdown = (id: string) => ({
+  id,
+  name: 'Yicheng lockdown',
+  areas: [{ id: 'yicheng', name: 'Yicheng Jingyuan', level: 'lockdown', circle: { lat: 39.761, lng: 116.503, radiusM: 400 }, startsAt: '2022-06-22T02:00:00Z' }],
+  reopenOnlineOnlyAt: '2022-06-23T22:00:00Z',
+});
+
 /** One lockdown circle around Dazu Plaza from 22 June 2022, 10:00 in Beijing. */
 export const dazuArea = (id: string) => ({ id, name: 'Dazu Plaza', level: 'lockdown', circle: { lat: 39.79, lng: 116.5069, radiusM: 400 }, startsAt: '2022-06-22T02:00:00Z' });
 
