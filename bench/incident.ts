@@ -107,7 +107,7 @@ export async function run(args: string[]): Promise<Record<string, number>> {
       staffingSec: ms.staffing / 1000,
       // What the draft still waited for the roster after the trips (it is drafted beside them).
       staffingWaitSec: (ms.staffing_wait ?? ms.staffing) / 1000,
-      // 1: the solves ran in a solver pool's worker threads, as in the server; 0: --in-process.
+      // The solver pool's worker threads the solves ran in, as in the server; 0: --in-process.
       solverPoolWorkers: pool ? pool.size : 0,
       applySec: Math.round(applySec * 10) / 10,
       trips: s.trips,

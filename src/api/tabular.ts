@@ -1,5 +1,5 @@
 /** Spreadsheet I/O shared by every context: CSV and Excel .xlsx, as header + string cells. */
-import { excel } from '../flows/workbooks.ts';
+import { addTableSheet, newWorkbook } from '../flows/workbooks.ts';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { fail } from '../domain/shared/index.ts';
@@ -36,7 +36,7 @@ export async function readTable(body: unknown, format: TableFormat): Promise<Tab
   if (!buf || buf.length < 4 || buf[0] !== 0x50 || buf[1] !== 0x4b) {
     fail({ code: 'validation_failed', message: 'the file is not an Excel .xlsx workbook', field: 'body', expected: 'an .xlsx workbook (a zip file starting with PK)', actual: buf ? `${buf.length} bytes starting ${JSON.stringify(buf.subarray(0, 8).toString('latin1'))}` : typeof body });
   }
-  const wb = new (await excel()).Workbook();
+  const wb = await newWorkbook();
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
   } catch (e) {
@@ -84,12 +84,8 @@ export function neutraliseCell(cell: string): string {
 
 export async function writeTable(table: Table, format: TableFormat, sheetName = 'data'): Promise<Buffer> {
   if (format === 'csv') return Buffer.from(stringify([table.header, ...table.rows].map((r) => r.map(neutraliseCell))), 'utf8');
-  const wb = new (await excel()).Workbook();
-  const ws = wb.addWorksheet(sheetName);
-  ws.addRow(table.header);
-  ws.getRow(1).font = { bold: true };
-  for (const r of table.rows) ws.addRow(r);
-  ws.columns.forEach((c) => (c.width = 16));
+  const wb = await newWorkbook();
+  addTableSheet(wb, sheetName, table.header, table.rows, { columnWidth: 16 });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 

@@ -2,7 +2,7 @@
  * A staffing plan as an Excel workbook (roster, shortfall, over hours, minimum staffing, needs, summary):
  * reads the workforce store and the network's node names, so it is a flow, not a route or a store module.
  */
-import { excel } from './workbooks.ts';
+import { addTableSheet, newWorkbook } from './workbooks.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/tables.ts';
 import * as store from '../store/workforce.ts';
@@ -12,15 +12,8 @@ export async function rosterWorkbook(db: Kysely<DB>, plan: store.StoredPlan): Pr
   const [assignments, staff, nodes] = await Promise.all([store.planAssignments(db, plan.id), store.listStaff(db, { includeInactive: true }), listNodes(db)]);
   const people = new Map(staff.map((s) => [s.id, s]));
   const names = new Map(nodes.map((n) => [n.id, n.nameZh]));
-  const wb = new (await excel()).Workbook();
-  const sheet = (name: string, header: string[], rows: Array<Array<string | number>>) => {
-    const ws = wb.addWorksheet(name);
-    ws.addRow(header);
-    ws.getRow(1).font = { bold: true };
-    ws.views = [{ state: 'frozen', ySplit: 1 }];
-    for (const r of rows) ws.addRow(r);
-    ws.columns.forEach((c) => (c.width = 18));
-  };
+  const wb = await newWorkbook();
+  const sheet = (name: string, header: string[], rows: Array<Array<string | number>>) => addTableSheet(wb, name, header, rows, { frozen: true, columnWidth: 18 });
   const shiftTimes = new Map(plan.shifts.map((s) => [s.id, s]));
   sheet(
     'Roster',

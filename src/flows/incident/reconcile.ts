@@ -5,7 +5,7 @@
  * receipts. Every run is recorded, a failure with its error; `runDueReconciliations` is what
  * `serve` calls each minute so the run happens by itself at the configured hour.
  */
-import { excel } from '../workbooks.ts';
+import { addTableSheet, newWorkbook } from '../workbooks.ts';
 import { reconcile, RECONCILIATION_COLUMNS, type DayFigures, type ReconciliationLine } from '../../domain/incidents/index.ts';
 import { addDays, dayBounds, DEFAULT_CALENDAR, isDay, localTimeMs, operatingDay, type OperatingCalendar, fail } from '../../domain/shared/index.ts';
 import * as network from '../../store/network.ts';
@@ -101,19 +101,10 @@ export async function reconciliationWorkbook(deps: FlowDeps, incidentId: string,
   await store.requireIncident(deps.db, incidentId);
   let lines = (await store.reconciliationOf(deps.db, incidentId, day)) as ReconciliationLine[];
   if (lines.length === 0) lines = await reconcileDay(deps, incidentId, day);
-  const wb = new (await excel()).Workbook();
-  const figures = wb.addWorksheet('reconciliation');
-  figures.addRow([...RECONCILIATION_COLUMNS, 'differences']);
-  for (const l of lines) figures.addRow([...RECONCILIATION_COLUMNS.map((c) => (l as any)[c] ?? null), l.differences.map((d) => d.kind).join(', ')]);
-  figures.getRow(1).font = { bold: true };
-  figures.views = [{ state: 'frozen', ySplit: 1 }];
-  const gaps = wb.addWorksheet('differences');
-  gaps.addRow(['nodeId', 'kind', 'quantity', 'message']);
-  gaps.getRow(1).font = { bold: true };
-  for (const l of lines) for (const d of l.differences) gaps.addRow([l.nodeId, d.kind, d.quantity, d.message]);
-  const runs = wb.addWorksheet('runs');
-  runs.addRow(['finishedAt', 'trigger', 'status', 'movements', 'lines', 'differences', 'error']);
-  runs.getRow(1).font = { bold: true };
-  for (const r of await store.reconciliationRuns(deps.db, { incidentId, day })) runs.addRow([r.finishedAt, r.trigger, r.status, r.movements, r.lines, r.differences, r.error]);
+  const wb = await newWorkbook();
+  addTableSheet(wb, 'reconciliation', [...RECONCILIATION_COLUMNS, 'differences'], lines.map((l) => [...RECONCILIATION_COLUMNS.map((c) => (l as any)[c] ?? null), l.differences.map((d) => d.kind).join(', ')]), { frozen: true });
+  addTableSheet(wb, 'differences', ['nodeId', 'kind', 'quantity', 'message'], lines.flatMap((l) => l.differences.map((d) => [l.nodeId, d.kind, d.quantity, d.message])));
+  const runs = await store.reconciliationRuns(deps.db, { incidentId, day });
+  addTableSheet(wb, 'runs', ['finishedAt', 'trigger', 'status', 'movements', 'lines', 'differences', 'error'], runs.map((r) => [r.finishedAt, r.trigger, r.status, r.movements, r.lines, r.differences, r.error]));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
