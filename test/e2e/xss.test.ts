@@ -53,7 +53,8 @@ describe.skipIf(!hasChromium)('hostile names in Chromium', () => {
     await signIn(page, server.url);
     await expect.poll(() => page.locator('.node-label', { hasText: HOSTILE }).count(), { timeout: 60_000 }).toBeGreaterThan(0);
     await expect.poll(() => page.locator('.leaflet-areas-pane path').count(), { timeout: 30_000 }).toBeGreaterThan(0);
-    expect((await tooltipsOf(page, 'leaflet-zones-pane')).some((text) => text.includes(HOSTILE))).toBe(true);
+    // The zones layer may be drawn after the node labels and the areas on a busy machine: wait for it as for the areas.
+    await expect.poll(async () => (await tooltipsOf(page, 'leaflet-zones-pane')).some((text) => text.includes(HOSTILE)), { timeout: 30_000 }).toBe(true);
     await expect.poll(async () => (await tooltipsOf(page, 'leaflet-areas-pane')).some((text) => text.includes(HOSTILE)), { timeout: 30_000 }).toBe(true);
     await screenshot(page, 'xss-map');
     for (const screen of ['map', 'stock', 'orders', 'sourcing', 'trips', 'staff', 'counts', 'reconciliation']) {
